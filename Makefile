@@ -1,0 +1,39 @@
+# Everything installs into virtualenvs inside the clone; nothing is needed on the machine but python3.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+CHECKOV_VENV ?= .venv-checkov
+BENCH_DATA ?= ../shared/extraction-bench
+
+.PHONY: run test install lint bench-cleaning bench-search checkov-venv clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(BIN)/.installed
+
+# checkov pins old versions of common packages, so it lives in a virtualenv of its own.
+$(CHECKOV_VENV)/bin/checkov:
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install --quiet 'checkov>=3.2,<4'
+
+checkov-venv: $(CHECKOV_VENV)/bin/checkov
+
+run: install
+	$(BIN)/archive-search-local
+
+test: install checkov-venv
+	CHECKOV_BIN=$(abspath $(CHECKOV_VENV))/bin/checkov $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check functions infra tests bench
+	$(BIN)/ruff format --check functions infra tests bench
+
+bench-cleaning: install
+	BENCH_DATA=$(BENCH_DATA) $(BIN)/python bench/cleaning.py $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) $(CHECKOV_VENV) .pytest_cache .local

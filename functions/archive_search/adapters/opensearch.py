@@ -1,0 +1,163 @@
+"""OpenSearch adapter: the client factory and the ``SearchEngine`` the logic talks to."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from typing import Any
+
+from opensearchpy import (
+    AWSV4SignerAuth,
+    ConnectionError,
+    ConnectionTimeout,
+    NotFoundError,
+    OpenSearch,
+    RequestsHttpConnection,
+    TransportError,
+)
+from opensearchpy.exceptions import RequestError
+
+from archive_search.errors import EngineUnavailable, InvalidRequest, NotFound
+from archive_search.index_schema import MAPPING_VERSION, article_index_body
+from archive_search.settings import Settings
+
+_TRANSIENT_STATUS = {429, 502, 503, 504}
+
+
+def build_client(settings: Settings, *, timeout: float = 30.0) -> OpenSearch:
+    kwargs: dict[str, Any] = {
+        "hosts": [settings.opensearch_url],
+        "timeout": timeout,
+        "max_retries": 0,  # retries are decided by the caller, within the Lambda's time
+        "retry_on_timeout": False,
+        "http_compress": True,
+    }
+    if settings.opensearch_auth == "sigv4":
+        import boto3
+
+        credentials = boto3.Session().get_credentials()
+        kwargs.update(
+            http_auth=AWSV4SignerAuth(credentials, settings.aws_region, "es"),
+            use_ssl=True,
+            verify_certs=True,
+            connection_class=RequestsHttpConnection,
+        )
+    return OpenSearch(**kwargs)
+
+
+@lru_cache(maxsize=4)
+def cached_engine(settings: Settings) -> SearchEngine:
+    """One engine (and one HTTP connection pool) per execution environment."""
+    return SearchEngine(build_client(settings), settings)
+
+
+def _unavailable(exc: Exception) -> EngineUnavailable:
+    status = getattr(exc, "status_code", None)
+    return EngineUnavailable(f"search engine unavailable ({status or type(exc).__name__})")
+
+
+class SearchEngine:
+    """The operations the domain needs, with engine errors mapped to domain errors."""
+
+    def __init__(self, client: OpenSearch, settings: Settings) -> None:
+        self.client = client
+        self.settings = settings
+        self.alias = settings.index_alias
+
+    # -- index lifecycle -------------------------------------------------
+    def ensure_index(self) -> str:
+        """Create the versioned article index and its alias if the alias is missing.
+
+        Idempotent and safe to race: returns the concrete index the alias points at.
+        """
+        try:
+            current = self.client.indices.get_alias(name=self.alias)
+            return next(iter(current))
+        except NotFoundError:
+            pass
+        except (ConnectionError, ConnectionTimeout) as exc:
+            raise _unavailable(exc) from exc
+        name = self.new_index_name()
+        self.create_index(name)
+        try:
+            self.client.indices.put_alias(index=name, name=self.alias)
+        except TransportError as exc:
+            raise _unavailable(exc) from exc
+        return name
+
+    def new_index_name(self) -> str:
+        return f"{self.alias}-v{MAPPING_VERSION}-{time.strftime('%Y%m%d%H%M%S', time.gmtime())}"
+
+    def create_index(self, name: str) -> None:
+        try:
+            self.client.indices.create(index=name, body=article_index_body())
+        except RequestError as exc:
+            if exc.error != "resource_already_exists_exception":
+                raise
+        except (ConnectionError, ConnectionTimeout) as exc:
+            raise _unavailable(exc) from exc
+
+    # -- reads -------------------------------------------------------------
+    def search(self, body: Mapping[str, Any], *, index: str | None = None) -> dict[str, Any]:
+        try:
+            return self.client.search(
+                index=index or self.alias,
+                body=dict(body),
+                request_timeout=self.settings.search_timeout_ms / 1000,
+            )
+        except NotFoundError as exc:
+            raise EngineUnavailable(f"index {index or self.alias!r} does not exist yet") from exc
+        except RequestError as exc:
+            raise InvalidRequest(f"the search engine rejected the query: {exc.error}") from exc
+        except (ConnectionError, ConnectionTimeout) as exc:
+            raise _unavailable(exc) from exc
+        except TransportError as exc:
+            raise _unavailable(exc) from exc
+
+    def get(self, doc_id: str, *, index: str | None = None) -> dict[str, Any]:
+        try:
+            return self.client.get(index=index or self.alias, id=doc_id)["_source"]
+        except NotFoundError as exc:
+            raise NotFound(f"no article with id {doc_id!r}") from exc
+        except (ConnectionError, ConnectionTimeout, TransportError) as exc:
+            raise _unavailable(exc) from exc
+
+    def mget(self, ids: Iterable[str], *, index: str | None = None) -> dict[str, dict[str, Any]]:
+        """Found documents by id (missing ids are simply absent)."""
+        ids = list(ids)
+        if not ids:
+            return {}
+        try:
+            docs = self.client.mget(index=index or self.alias, body={"ids": ids})["docs"]
+        except NotFoundError:
+            return {}
+        except (ConnectionError, ConnectionTimeout, TransportError) as exc:
+            raise _unavailable(exc) from exc
+        return {d["_id"]: d for d in docs if d.get("found")}
+
+    # -- writes ------------------------------------------------------------
+    def bulk(self, operations: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Send one bulk request; return the per-item results in request order.
+
+        ``operations`` is the flat NDJSON list (action line, then source line for
+        index/create). Raises EngineUnavailable when the request as a whole fails;
+        per-item failures (429, 409, mapping errors) are left for the caller to map.
+        """
+        if not operations:
+            return []
+        try:
+            response = self.client.bulk(body=operations)
+        except (ConnectionError, ConnectionTimeout) as exc:
+            raise _unavailable(exc) from exc
+        except TransportError as exc:
+            if exc.status_code in _TRANSIENT_STATUS or not isinstance(exc.status_code, int):
+                raise _unavailable(exc) from exc
+            raise
+        return [next(iter(item.values())) for item in response["items"]]
+
+    def ping(self) -> bool:
+        try:
+            return bool(self.client.ping())
+        except Exception:
+            return False

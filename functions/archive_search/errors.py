@@ -1,0 +1,63 @@
+"""Domain errors, one hierarchy for the whole package.
+
+    ArchiveSearchError
+    ├── ConfigurationError   a required setting is missing or invalid (cold start)
+    ├── RejectedInput        an upload cannot be cleaned; permanent, never retried
+    ├── InvalidRequest       a search request names a bad parameter (HTTP 400)
+    ├── NotFound             an unknown article id or key (HTTP 404)
+    └── EngineUnavailable    the search engine is down, overloaded or timed out;
+                             transient: ingest retries, search answers 503
+
+The HTTP mapping of these lives in one place, ``archive_search.api``.
+"""
+
+from __future__ import annotations
+
+
+class ArchiveSearchError(Exception):
+    """Base class of every error the package raises on purpose."""
+
+    code = "internal_error"
+
+
+class ConfigurationError(ArchiveSearchError):
+    code = "configuration_error"
+
+
+class RejectedInput(ArchiveSearchError):
+    """An upload that cannot become an article. ``reason`` is a stable machine code
+    (``empty``, ``binary``, ``too_large``, ``unsupported_type``, ``undecodable``,
+    ``no_article_text``, ``invalid_json``, ...); the message is for people."""
+
+    code = "rejected_input"
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.message = message
+
+
+class InvalidRequest(ArchiveSearchError):
+    code = "invalid_parameter"
+
+    def __init__(self, message: str, parameter: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.parameter = parameter
+
+
+class NotFound(ArchiveSearchError):
+    code = "not_found"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class EngineUnavailable(ArchiveSearchError):
+    code = "search_unavailable"
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.retry_after = retry_after

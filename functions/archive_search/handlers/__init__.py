@@ -1,0 +1,1 @@
+"""Lambda entry points: decorators plus one call into the logic."""

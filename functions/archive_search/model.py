@@ -1,0 +1,48 @@
+"""The domain's data: what cleaning produces and what the index stores."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Article:
+    """One cleaned article. ``body`` holds paragraphs separated by a blank line.
+
+    Metadata that the input does not state is ``None``: never invented.
+    """
+
+    title: str
+    body: str
+    source: str | None = None
+    published: date | None = None
+    place: str | None = None
+    author: str | None = None
+    language: str | None = None
+    url: str | None = None
+    tags: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class ObjectRef:
+    """Where an upload lives: the bucket is the source of truth."""
+
+    bucket: str
+    key: str
+
+
+def document_id(ref: ObjectRef, ordinal: int = 0) -> str:
+    """Deterministic id of the ``ordinal``-th article of an object.
+
+    The same bucket and key always give the same ids, so a repeated event can
+    never create a second document.
+    """
+    digest = hashlib.blake2b(f"{ref.bucket}\x00{ref.key}\x00{ordinal}".encode(), digest_size=16)
+    return digest.hexdigest()
+
+
+def receipt_id(ref: ObjectRef) -> str:
+    """Deterministic id of the ingest receipt of an object."""
+    return hashlib.blake2b(f"{ref.bucket}\x00{ref.key}".encode(), digest_size=16).hexdigest()

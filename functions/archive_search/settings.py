@@ -1,0 +1,79 @@
+"""Configuration: one typed object read from the environment and validated once.
+
+Every variable, its default and its meaning are listed in README.md (Configuration).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import urlparse
+
+from archive_search.errors import ConfigurationError
+
+
+def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 1) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigurationError(f"{name} must be a whole number, got {raw!r}") from None
+    if value < minimum:
+        raise ConfigurationError(f"{name} must be at least {minimum}, got {value}")
+    return value
+
+
+@dataclass(frozen=True)
+class Settings:
+    opensearch_url: str
+    opensearch_auth: str  # "none" | "sigv4"
+    aws_region: str
+    index_alias: str = "articles"
+    receipts_alias: str = "ingest-receipts"
+    archive_bucket: str | None = None
+    max_object_bytes: int = 20 * 1024 * 1024
+    max_decompressed_bytes: int = 50 * 1024 * 1024
+    search_timeout_ms: int = 10_000
+    service_name: str = "archive-search"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        url = env.get("OPENSEARCH_URL", "").strip().rstrip("/")
+        if not url:
+            raise ConfigurationError(
+                "OPENSEARCH_URL is not set: name the search engine, e.g. http://127.0.0.1:9200"
+            )
+        parsed = urlparse(url)
+        if parsed.scheme not in ("http", "https") or not parsed.hostname:
+            raise ConfigurationError(f"OPENSEARCH_URL must be an http(s) URL, got {url!r}")
+        default_auth = "sigv4" if parsed.hostname.endswith(".amazonaws.com") else "none"
+        auth = env.get("OPENSEARCH_AUTH", default_auth).strip().lower()
+        if auth not in ("none", "sigv4"):
+            raise ConfigurationError(f"OPENSEARCH_AUTH must be 'none' or 'sigv4', got {auth!r}")
+        region = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1"
+        alias = env.get("INDEX_ALIAS", "articles").strip()
+        if not alias or alias != alias.lower() or any(c in alias for c in ' "*\\<|,>/?'):
+            raise ConfigurationError(f"INDEX_ALIAS must be a lower-case OpenSearch name, got {alias!r}")
+        return cls(
+            opensearch_url=url,
+            opensearch_auth=auth,
+            aws_region=region,
+            index_alias=alias,
+            receipts_alias=env.get("RECEIPTS_ALIAS", f"{alias}-receipts").strip(),
+            archive_bucket=env.get("ARCHIVE_BUCKET") or None,
+            max_object_bytes=_int(env, "MAX_OBJECT_BYTES", cls.max_object_bytes),
+            max_decompressed_bytes=_int(env, "MAX_DECOMPRESSED_BYTES", cls.max_decompressed_bytes),
+            search_timeout_ms=_int(env, "SEARCH_TIMEOUT_MS", cls.search_timeout_ms, minimum=100),
+            service_name=env.get("POWERTOOLS_SERVICE_NAME", "archive-search"),
+        )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The settings of this execution environment, read once at cold start."""
+    return Settings.from_env()
