@@ -1,0 +1,583 @@
+"""HTML pages -> one Article: the page's own metadata first, trafilatura for the body, then
+metadata-aware boundaries, residual boilerplate removal and fallbacks.
+
+Pipeline (one parse of the page):
+1. ``page_metadata``: JSON-LD (``NewsArticle``/``Article``/... also inside ``@graph``), meta
+   tags (``og:``/``article:``/``twitter:``/Dublin Core/``itemprop``), ``<time datetime>``,
+   ``<html lang>``, canonical URL.
+2. trafilatura (fast mode, comments off) gives the main-content tree; it is walked into lines
+   that remember how much of their text is link text.
+3. Boundaries: the title (and its standfirst) repeated at the top, byline/date lines, URL
+   lines, copyright lines and runs of link lines (teasers, "related" lists) are dropped.
+4. Fallbacks, when that leaves little: a recall-oriented second pass, the JSON-LD
+   ``articleBody``, then the densest block of paragraphs of the page. ``RejectedInput`` only
+   when none of them finds article text.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+from archive_search.cleaning import metadata as md
+from archive_search.errors import RejectedInput
+from archive_search.model import Article
+
+__all__ = ["PageMetadata", "extract_html", "page_metadata"]
+
+_MIN_BODY_CHARS = 200  # below this the first pass "returned too little": try the fallbacks
+_ARTICLE_TYPES = re.compile(r"(?:Article|BlogPosting|Report|NewsArticle|LiveBlogPosting|Posting)$")
+
+
+# ---------------------------------------------------------------------------
+# Page metadata
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class PageMetadata:
+    """What the page states about itself (all optional)."""
+
+    title: str | None = None
+    titles: list[str] = field(default_factory=list)  # every title-like string seen
+    description: str | None = None
+    source: str | None = None
+    published: Any = None
+    author: str | None = None
+    language: str | None = None
+    url: str | None = None
+    tags: tuple[str, ...] = ()
+    place: str | None = None
+    article_body: str | None = None
+
+
+def _iter_jsonld(node: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(node, list):
+        for item in node:
+            yield from _iter_jsonld(item)
+    elif isinstance(node, dict):
+        yield node
+        if "@graph" in node:
+            yield from _iter_jsonld(node["@graph"])
+
+
+def _types(obj: dict[str, Any]) -> list[str]:
+    t = obj.get("@type")
+    if isinstance(t, str):
+        return [t]
+    if isinstance(t, list):
+        return [x for x in t if isinstance(x, str)]
+    return []
+
+
+def _first_str(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, list):
+        for v in value:
+            s = _first_str(v)
+            if s:
+                return s
+    if isinstance(value, dict):
+        for k in ("name", "@id", "url"):
+            s = _first_str(value.get(k))
+            if s:
+                return s
+    return None
+
+
+def _jsonld_articles(tree: HtmlElement) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(article objects, every object) of the page's JSON-LD blocks; bad JSON is skipped."""
+    articles: list[dict[str, Any]] = []
+    objects: list[dict[str, Any]] = []
+    for script in tree.iterfind(".//script"):
+        if (script.get("type") or "").strip().lower() != "application/ld+json":
+            continue
+        raw = (script.text or "").strip()
+        if not raw:
+            continue
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            try:  # a common mistake: trailing commas / several objects; keep it cheap
+                data = json.loads(re.sub(r",\s*([}\]])", r"\1", raw))
+            except ValueError:
+                continue
+        for obj in _iter_jsonld(data):
+            objects.append(obj)
+            if any(_ARTICLE_TYPES.search(t) for t in _types(obj)):
+                articles.append(obj)
+    return articles, objects
+
+
+def _meta_map(tree: HtmlElement) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for meta in tree.iterfind(".//meta"):
+        content = meta.get("content")
+        if content is None or not content.strip():
+            continue
+        for attr in ("property", "name", "itemprop", "http-equiv"):
+            name = meta.get(attr)
+            if name:
+                found.setdefault(name.strip().lower(), []).append(content.strip())
+    return found
+
+
+def _meta(metas: dict[str, list[str]], *names: str) -> str | None:
+    for name in names:
+        values = metas.get(name)
+        if values:
+            return values[0]
+    return None
+
+
+_DATE_META = (
+    "article:published_time", "og:article:published_time", "datepublished", "article.published",
+    "publishdate", "publish-date", "publish_date", "pubdate", "date", "dc.date.issued", "dc.date",
+    "dcterms.issued", "dcterms.created", "sailthru.date", "parsely-pub-date", "cxenseparse:recs:publishtime",
+    "originalpublicationdate", "article:published", "og:published_time", "datecreated",
+)  # fmt: skip
+_AUTHOR_META = (
+    "author", "article:author", "byl", "dc.creator", "dcterms.creator", "sailthru.author",
+    "parsely-author", "citation_author", "twitter:creator",
+)  # fmt: skip
+
+
+def _html_text(el: Any) -> str:
+    return " ".join("".join(el.itertext()).split()) if el is not None else ""
+
+
+def page_metadata(tree: HtmlElement) -> PageMetadata:
+    """The metadata a page states about itself: JSON-LD first, then meta tags, then markup."""
+    meta = PageMetadata()
+    articles, objects = _jsonld_articles(tree)
+    metas = _meta_map(tree)
+    art = articles[0] if articles else {}
+
+    # title
+    titles = [
+        _first_str(art.get("headline")),
+        _meta(metas, "og:title"),
+        _meta(metas, "twitter:title"),
+        _first_str(art.get("name")),
+        _meta(metas, "headline", "dc.title"),
+    ]
+    h1 = tree.find(".//h1")
+    titles.append(_html_text(h1) or None)
+    doc_title = tree.find(".//title")
+    titles.append(_html_text(doc_title) or None)
+    meta.titles = [md.clean_title(t) for t in titles if t and md.clean_title(t)]  # type: ignore[misc]
+    meta.title = meta.titles[0] if meta.titles else None
+    meta.description = _first_str(art.get("description")) or _meta(
+        metas, "og:description", "description", "twitter:description"
+    )
+
+    # publisher
+    publisher = art.get("publisher")
+    source = md.clean_source(publisher) if publisher else None
+    if not source:
+        for obj in objects:
+            if "Organization" in _types(obj) or "NewsMediaOrganization" in _types(obj):
+                source = md.clean_source(obj.get("name"))
+                if source:
+                    break
+    meta.source = source or md.clean_source(_meta(metas, "og:site_name", "application-name", "publisher"))
+
+    # date
+    published = None
+    for key in ("datePublished", "dateCreated", "uploadDate"):
+        published = md.parse_date(_first_str(art.get(key)))
+        if published:
+            break
+    if not published:
+        published = md.parse_date(_meta(metas, *_DATE_META))
+    if not published:
+        for t in tree.iterfind(".//time"):
+            if (t.get("itemprop") or "").lower() in ("datepublished", "datecreated") or t.get(
+                "pubdate"
+            ) is not None:
+                published = md.parse_date(t.get("datetime") or _html_text(t))
+                if published:
+                    break
+    if not published:
+        t = tree.find(".//article//time[@datetime]")
+        if t is None:
+            t = tree.find(".//time[@datetime]")
+        if t is not None:
+            published = md.parse_date(t.get("datetime"))
+    meta.published = published
+
+    # author
+    author = md.clean_author(art.get("author")) if art.get("author") else None
+    if not author:
+        value = _meta(metas, *_AUTHOR_META)
+        if value and not value.startswith("@"):
+            author = md.clean_author(value)
+    if not author:
+        el = tree.find('.//*[@rel="author"]')
+        if el is None:
+            el = tree.find('.//*[@itemprop="author"]')
+        if el is not None:
+            author = md.clean_author(_html_text(el))
+    meta.author = author
+
+    # language
+    html_el = tree if tree.tag == "html" else tree.getroottree().getroot()
+    meta.language = (
+        md.normalise_language(_first_str(art.get("inLanguage")))
+        or md.normalise_language(
+            html_el.get("lang") or html_el.get("{http://www.w3.org/XML/1998/namespace}lang")
+        )
+        or md.normalise_language(_meta(metas, "content-language", "og:locale", "language", "dc.language"))
+    )
+
+    # url
+    canonical = None
+    for link in tree.iterfind(".//link"):
+        if (link.get("rel") or "").lower() == "canonical" and link.get("href", "").startswith("http"):
+            canonical = link.get("href").strip()
+            break
+    url = _first_str(art.get("url")) if isinstance(art.get("url"), str) else None
+    og_url = _meta(metas, "og:url")
+    meta.url = next((u for u in (canonical, og_url, url) if u and u.startswith("http")), None)
+
+    # tags
+    tags: list[str] = []
+    keywords = art.get("keywords")
+    if isinstance(keywords, str):
+        tags.extend(keywords.split(","))
+    elif isinstance(keywords, list):
+        tags.extend(k for k in keywords if isinstance(k, str))
+    tags.extend(metas.get("article:tag", []))
+    if not tags:
+        kw = _meta(metas, "news_keywords", "keywords")
+        if kw:
+            tags.extend(kw.split(","))
+    seen: dict[str, str] = {}
+    for t in tags:
+        t = " ".join(t.split())
+        if t and len(t) <= 60 and t.lower() not in seen:
+            seen[t.lower()] = t
+    meta.tags = tuple(list(seen.values())[:30])
+
+    # place
+    for key in ("contentLocation", "locationCreated", "spatialCoverage"):
+        place = md.clean_place(_first_str(art.get(key)))
+        if place:
+            meta.place = place
+            break
+
+    body = art.get("articleBody")
+    meta.article_body = body if isinstance(body, str) and body.strip() else None
+    return meta
+
+
+# ---------------------------------------------------------------------------
+# Body: trafilatura's tree -> lines with their link share
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Line:
+    text: str
+    link_chars: int
+    tag: str
+
+    @property
+    def link_share(self) -> float:
+        n = len(self.text.replace(" ", ""))
+        return self.link_chars / n if n else 0.0
+
+
+_BREAK_TAGS = {"lb", "item", "row", "p", "head", "quote", "list", "table", "code", "graphic"}
+
+
+def _tree_lines(body: etree._Element) -> list[_Line]:
+    lines: list[_Line] = []
+    parts: list[str] = []
+    link = [0]
+    tag = ["p"]
+
+    def flush() -> None:
+        text = " ".join("".join(parts).split())
+        if text:
+            lines.append(_Line(text, link[0], tag[0]))
+        parts.clear()
+        link[0] = 0
+
+    def walk(el: etree._Element, in_link: bool) -> None:
+        name = el.tag if isinstance(el.tag, str) else ""
+        if name in _BREAK_TAGS:
+            flush()
+            if name != "lb":
+                tag[0] = name
+        is_link = in_link or name == "ref"
+        if el.text:
+            parts.append(el.text)
+            if is_link:
+                link[0] += len(el.text.replace(" ", "").strip())
+        for child in el:
+            walk(child, is_link)
+            if child.tail:
+                parts.append(child.tail)
+                if is_link:
+                    link[0] += len(child.tail.replace(" ", "").strip())
+        if name == "cell":
+            parts.append(" ")
+        if name in _BREAK_TAGS and name != "lb":
+            flush()
+
+    for child in body:
+        walk(child, False)
+    flush()
+    return lines
+
+
+def _trafilatura_lines(tree: HtmlElement, *, recall: bool = False) -> list[_Line]:
+    from trafilatura import bare_extraction
+
+    doc = bare_extraction(
+        tree,
+        fast=True,
+        include_comments=False,
+        include_links=True,
+        include_tables=True,
+        favor_recall=recall,
+        with_metadata=False,
+    )
+    if doc is None or doc.body is None:
+        return []
+    return _tree_lines(doc.body)
+
+
+# ---------------------------------------------------------------------------
+# Boundaries and residual boilerplate
+# ---------------------------------------------------------------------------
+
+_WORD_RE = re.compile(r"\w+", re.UNICODE)
+_URL_LINE_RE = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
+_COPYRIGHT_RE = re.compile(r"(?:©|\(c\)\s*\d{4}|\bcopyright\b|all rights reserved)", re.IGNORECASE)
+_BYLINE_RE = re.compile(r"^(?:(?:written|posted|reported|published)\s+)?by\s+\S", re.IGNORECASE)
+_TIME_RE = re.compile(r"\b\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?\b|\b\d{1,2}\s*[ap]\.?m\.?\b", re.IGNORECASE)
+
+
+def _norm(text: str) -> str:
+    return " ".join(_WORD_RE.findall(unicodedata.normalize("NFKC", text).lower()))
+
+
+def _words(text: str) -> int:
+    return len(_WORD_RE.findall(text))
+
+
+def _is_title_line(line: str, titles: list[str]) -> bool:
+    n = _norm(line)
+    if not n:
+        return False
+    for t in titles:
+        nt = _norm(t)
+        if not nt:
+            continue
+        if n == nt:
+            return True
+        # "<title>" is often "Headline | Site": the line is the headline part of it
+        if (len(n) >= 15 and nt.startswith(n)) or (
+            len(nt) >= 15 and n.startswith(nt) and len(n) - len(nt) < 40
+        ):
+            return True
+    return False
+
+
+def _is_dateish_line(line: str) -> bool:
+    """A short line that is mostly a date/time stamp ("Updated at 1:23 p.m.", "22 Jan 2018 00:13")."""
+    if _words(line) > 12:
+        return False
+    if md.parse_date(line) is None and not _TIME_RE.search(line):
+        return False
+    letters = re.sub(r"[\W\d_]", "", line)
+    return len(letters) < 60
+
+
+def _is_byline(line: str, author: str | None) -> bool:
+    if _words(line) > 14:
+        return False
+    if _BYLINE_RE.match(line):
+        return True
+    return bool(author) and _norm(line) == _norm(author or "")
+
+
+def _is_boilerplate(line: _Line) -> bool:
+    text = line.text
+    words = _words(text)
+    if _URL_LINE_RE.match(text):
+        return True
+    if words <= 25 and _COPYRIGHT_RE.search(text):
+        return True
+    # a line that is (almost) all link text: navigation, teasers, "related" lists
+    return bool(line.link_share >= 0.6 and words <= 30)
+
+
+def _refine(lines: list[_Line], meta: PageMetadata) -> tuple[list[str], dict[str, Any]]:
+    """Drop boundary and boilerplate lines; returns (paragraphs, facts found on the way)."""
+    found: dict[str, Any] = {}
+    kept = [ln for ln in lines if not _is_boilerplate(ln)]
+
+    # head: title, standfirst matching the description, bylines, date lines
+    titles = meta.titles
+    start = 0
+    for i, ln in enumerate(kept[:6]):
+        text = ln.text
+        if _is_title_line(text, titles):
+            start = i + 1
+            continue
+        if meta.description and _norm(text) == _norm(meta.description) and ln.tag == "head":
+            start = i + 1
+            continue
+        if _is_byline(text, meta.author):
+            found.setdefault("author", md.clean_author(text))
+            start = i + 1
+            continue
+        if _is_dateish_line(text):
+            found.setdefault("published", md.parse_date(text))
+            start = i + 1
+            continue
+        if i >= start and _words(text) > 12:
+            break
+    kept = kept[start:]
+
+    # tail: bylines, date stamps, short headings left dangling at the end
+    while kept and (
+        _is_dateish_line(kept[-1].text)
+        or _is_byline(kept[-1].text, meta.author)
+        or (kept[-1].tag == "head" and _words(kept[-1].text) <= 12)
+    ):
+        kept.pop()
+
+    paragraphs: list[str] = []
+    for ln in kept:
+        if paragraphs and paragraphs[-1] == ln.text:
+            continue
+        paragraphs.append(ln.text)
+    return paragraphs, found
+
+
+# ---------------------------------------------------------------------------
+# Fallbacks
+# ---------------------------------------------------------------------------
+
+_BLOCK_XPATH = ".//p|.//pre|.//blockquote|.//li|.//h2|.//h3"
+
+
+def _densest_block(tree: HtmlElement) -> list[str]:
+    """Readability-like rescue: the container whose <p> children hold the most text."""
+    scores: dict[Any, int] = {}
+    for p in tree.iterfind(".//p"):
+        text = _html_text(p)
+        if _words(text) < 8:
+            continue
+        parent = p.getparent()
+        if parent is None:
+            continue
+        scores[parent] = scores.get(parent, 0) + len(text)
+    if not scores:
+        return []
+    best = max(scores, key=lambda el: scores[el])
+    out = []
+    for el in best:
+        if not isinstance(el.tag, str) or el.tag in (
+            "script",
+            "style",
+            "noscript",
+            "template",
+            "aside",
+            "nav",
+        ):
+            continue
+        text = _html_text(el)
+        if text and _words(text) >= 4:
+            out.append(text)
+    return out
+
+
+def _split_body(text: str) -> list[str]:
+    paras = [" ".join(p.split()) for p in re.split(r"\n\s*\n|\n", text)]
+    return [p for p in paras if p]
+
+
+def _chars(paragraphs: list[str]) -> int:
+    return sum(len(p) for p in paragraphs)
+
+
+# ---------------------------------------------------------------------------
+# Entry point
+# ---------------------------------------------------------------------------
+
+
+def _parse(text: str) -> HtmlElement | None:
+    from trafilatura.utils import load_html
+
+    try:
+        return load_html(text)
+    except (ValueError, etree.LxmlError):
+        return None
+
+
+def extract_html(text: str, key: str) -> list[Article]:
+    """One HTML page -> one Article; ``RejectedInput("no_article_text")`` when it has none."""
+    tree = _parse(text)
+    if tree is None:
+        raise RejectedInput("no_article_text", f"{key}: not an HTML page with content")
+    # script/style/template never reach the body, whatever the extractor does
+    for bad in tree.xpath("//script[not(@type='application/ld+json')]|//style|//noscript|//template"):
+        if bad.getparent() is not None:
+            bad.drop_tree()
+    meta = page_metadata(tree)
+    for bad in tree.xpath("//script"):
+        bad.drop_tree()
+
+    paragraphs, found = _refine(_trafilatura_lines(tree), meta)
+    if _chars(paragraphs) < _MIN_BODY_CHARS:
+        candidates = [paragraphs]
+        second, found2 = _refine(_trafilatura_lines(tree, recall=True), meta)
+        candidates.append(second)
+        if meta.article_body:
+            candidates.append(_split_body(meta.article_body))
+        candidates.append(_densest_block(tree))
+        best = max(candidates, key=_chars)
+        if best is second:
+            found = {**found2, **found}
+        paragraphs = best
+    if not paragraphs:
+        raise RejectedInput("no_article_text", f"{key}: no article text found in the HTML page")
+
+    body = "\n\n".join(paragraphs)
+    title = meta.title or paragraphs[0][:200]
+    language = _choose_language(meta.language, body)
+    return [
+        Article(
+            title=title,
+            body=body,
+            source=meta.source,
+            published=meta.published or found.get("published"),
+            place=meta.place or md.find_dateline(paragraphs[0]),
+            author=meta.author or found.get("author"),
+            language=language,
+            url=meta.url,
+            tags=meta.tags,
+        )
+    ]
+
+
+def _choose_language(declared: str | None, body: str) -> str | None:
+    """The declared language unless the text itself clearly says otherwise (templates often
+    keep ``lang="en"`` for pages in other languages)."""
+    detected = md.detect_language(body)
+    if detected and declared and detected != declared and len(body) >= 400:
+        return detected
+    return declared or detected

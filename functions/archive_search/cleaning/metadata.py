@@ -1,0 +1,294 @@
+"""Metadata helpers shared by every cleaning path: dates, language, publisher, byline.
+
+Each helper returns ``None`` when the input does not state the value clearly:
+metadata is never invented (the ingest time is kept separately).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime
+from email.utils import parsedate_tz
+from functools import lru_cache
+
+__all__ = [
+    "clean_author",
+    "clean_place",
+    "clean_source",
+    "clean_title",
+    "detect_language",
+    "find_dateline",
+    "normalise_language",
+    "parse_date",
+]
+
+# ---------------------------------------------------------------------------
+# Dates
+# ---------------------------------------------------------------------------
+
+_MONTHS = {
+    # English
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
+    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
+    "september": 9, "sep": 9, "sept": 9, "october": 10, "oct": 10, "november": 11, "nov": 11,
+    "december": 12, "dec": 12,
+    # French
+    "janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6,
+    "juillet": 7, "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11, "décembre": 12,
+    "decembre": 12,
+    # German
+    "januar": 1, "jänner": 1, "februar": 2, "märz": 3, "maerz": 3, "juni": 6, "juli": 7,
+    "oktober": 10, "dezember": 12,
+    # Spanish / Portuguese / Italian
+    "enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7, "agosto": 8,
+    "septiembre": 9, "setiembre": 9, "octubre": 10, "noviembre": 11, "diciembre": 12,
+    "janeiro": 1, "fevereiro": 2, "março": 3, "maio": 5, "junho": 6, "julho": 7, "setembro": 9,
+    "outubro": 10, "novembro": 11, "dezembro": 12,
+    "gennaio": 1, "febbraio": 2, "aprile": 4, "maggio": 5, "giugno": 6, "luglio": 7, "settembre": 9,
+    "ottobre": 10, "dicembre": 12,
+}  # fmt: skip
+_MONTH_RE = "|".join(sorted((re.escape(m) for m in _MONTHS), key=len, reverse=True))
+_ORD = r"(?:st|nd|rd|th|er|e|º|°)?"
+_ISO_RE = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
+_ISO_COMPACT_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:T[\d:]+)?Z?$")
+_SLASH_YMD_RE = re.compile(r"(?<!\d)(\d{4})[/.](\d{1,2})[/.](\d{1,2})(?!\d)")
+_SLASH_DMY_RE = re.compile(r"(?<!\d)(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?!\d)")
+# "April 12th, 2023", "Apr. 12 2023", "April 12, 2023 10:00"
+_MDY_RE = re.compile(rf"\b({_MONTH_RE})\.?\s+(\d{{1,2}}){_ORD},?\s+(\d{{4}})\b", re.IGNORECASE)
+# "12 April 2023", "12th of April, 2023", "12. April 2023", "12 de abril de 2023"
+_DMY_RE = re.compile(
+    rf"\b(\d{{1,2}}){_ORD}\.?\s+(?:of\s+|de\s+)?({_MONTH_RE})\.?,?\s+(?:de\s+|del\s+)?(\d{{4}})\b",
+    re.IGNORECASE,
+)
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    if not 1800 <= year <= 2200:
+        return None
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def parse_date(value: object) -> date | None:
+    """The calendar date a string states, or ``None``.
+
+    Accepts ISO 8601 (``2023-04-12``, ``2023-04-12T10:00:00+05:00``: the date as written, not
+    shifted to UTC), RFC 2822 (``Wed, 12 Apr 2023 10:00:00 +0000``), ``April 12th, 2023``,
+    ``12 April 2023``, ``12. April 2023``, ``12 de abril de 2023``, ``2023/04/12`` and, when
+    unambiguous (day > 12), ``12/04/2023``. Ambiguous numeric dates give ``None``.
+    """
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        return None
+    text = unicodedata.normalize("NFKC", value).strip()
+    if not text or len(text) > 200:
+        return None
+    m = _ISO_RE.search(text)
+    if m:
+        return _safe_date(int(m[1]), int(m[2]), int(m[3]))
+    m = _ISO_COMPACT_RE.match(text)
+    if m:
+        return _safe_date(int(m[1]), int(m[2]), int(m[3]))
+    parsed = parsedate_tz(text) if re.search(r"\d{1,2}\s+[A-Za-z]{3}\s+\d{4}", text) else None
+    if parsed:
+        return _safe_date(parsed[0], parsed[1], parsed[2])
+    m = _MDY_RE.search(text)
+    if m:
+        return _safe_date(int(m[3]), _MONTHS[m[1].lower()], int(m[2]))
+    m = _DMY_RE.search(text)
+    if m:
+        return _safe_date(int(m[3]), _MONTHS[m[2].lower()], int(m[1]))
+    m = _SLASH_YMD_RE.search(text)
+    if m:
+        return _safe_date(int(m[1]), int(m[2]), int(m[3]))
+    m = _SLASH_DMY_RE.search(text)
+    if m:
+        first, second = int(m[1]), int(m[2])
+        if first > 12 >= second:
+            return _safe_date(int(m[3]), second, first)
+        if second > 12 >= first:
+            return _safe_date(int(m[3]), first, second)
+    return None
+
+
+# ---------------------------------------------------------------------------
+# Language
+# ---------------------------------------------------------------------------
+
+_LANG_MIN_CHARS = 40
+_LANG_MIN_PROB = 0.8
+_LANG_SAMPLE_CHARS = 3000
+
+
+@lru_cache(maxsize=1)
+def _identifier():
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def detect_language(text: str | None) -> str | None:
+    """ISO 639-1 code of the text's language, or ``None`` when too short or unsure."""
+    if not text:
+        return None
+    sample = text[:_LANG_SAMPLE_CHARS]
+    if sum(ch.isalpha() for ch in sample) < _LANG_MIN_CHARS:
+        return None
+    code, prob = _identifier().classify(sample)
+    if prob < _LANG_MIN_PROB:
+        return None
+    return str(code)
+
+
+_LANG_TAG_RE = re.compile(r"^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*$")
+
+
+def normalise_language(value: object) -> str | None:
+    """``en-US``/``en_GB``/``EN`` -> ``en``; anything not a language tag -> ``None``."""
+    if not isinstance(value, str):
+        return None
+    m = _LANG_TAG_RE.match(value.strip())
+    if not m:
+        return None
+    code = m[1].lower()
+    if len(code) == 3:
+        return {"eng": "en", "fra": "fr", "fre": "fr", "deu": "de", "ger": "de", "spa": "es"}.get(code)
+    return code
+
+
+# ---------------------------------------------------------------------------
+# Publisher, author, place, title
+# ---------------------------------------------------------------------------
+
+_WS_RE = re.compile(r"\s+")
+# "dawn.com" -> "Dawn"? No: only a bare host name is reduced, and only by its TLD, so
+# "Dawn.com" and "Dawn" stay distinct names when a publisher calls itself "Dawn.com".
+_HOST_RE = re.compile(r"^(?:https?://)?(?:www\.)?([a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,})/?$", re.IGNORECASE)
+
+
+def _squash(value: str) -> str:
+    return _WS_RE.sub(" ", unicodedata.normalize("NFC", value)).strip()
+
+
+def clean_source(value: object) -> str | None:
+    """A publisher name as the page or credit line states it, whitespace tidied.
+
+    Conservative: a name is kept as written (``Dawn.com`` stays ``Dawn.com``); only a bare
+    URL (``https://www.dawn.com/``) becomes its host name (``dawn.com``). Empty, very long or
+    purely numeric values give ``None``.
+    """
+    if isinstance(value, dict):
+        value = value.get("name")
+    if isinstance(value, list):
+        value = next((v for v in value if isinstance(v, (str, dict))), None)
+        return clean_source(value)
+    if not isinstance(value, str):
+        return None
+    text = _squash(value).strip(" |·-–—:,")
+    m = _HOST_RE.match(text)
+    if m and (text.lower().startswith(("http://", "https://", "www.")) or text.endswith("/")):
+        text = m[1].lower()
+    if not text or len(text) > 80 or not any(ch.isalpha() for ch in text):
+        return None
+    return text
+
+
+_BYLINE_PREFIX_RE = re.compile(
+    r"^(?:(?:written|posted|reported|published)\s+)?(?:by|von|par|por|di|door)\s*[:\-]?\s+", re.IGNORECASE
+)
+_AUTHOR_TAIL_RE = re.compile(
+    r"\s*(?:[|,;•·–—-]\s*)?(?:(?:staff|senior|chief|special)\s+)?(?:reporter|correspondent|writer|editor|"
+    r"contributor|journalist|staff)\b.*$",
+    re.IGNORECASE,
+)
+_EMAIL_RE = re.compile(r"\S+@\S+")
+_DATE_TAIL_RE = re.compile(r"\s*(?:[|,•·–—-]|\bon\b|\bupdated\b|\bpublished\b).*\d{4}.*$", re.IGNORECASE)
+
+
+def clean_author(value: object) -> str | None:
+    """A byline reduced to the name(s): ``By Jane Doe | Staff Reporter`` -> ``Jane Doe``.
+
+    Lists (JSON-LD ``author`` arrays, several meta tags) are joined with ``", "``. A value that
+    is a URL, an e-mail address only, or longer than a byline can be gives ``None``.
+    """
+    if isinstance(value, dict):
+        value = value.get("name")
+    if isinstance(value, (list, tuple)):
+        names: list[str] = []
+        for item in value:
+            name = clean_author(item)
+            if name and name not in names:
+                names.append(name)
+        return ", ".join(names) if names else None
+    if not isinstance(value, str):
+        return None
+    text = _squash(value)
+    if text.lower().startswith(("http://", "https://", "www.")):
+        return None
+    text = _EMAIL_RE.sub("", text)
+    text = _BYLINE_PREFIX_RE.sub("", text)
+    text = _DATE_TAIL_RE.sub("", text)
+    text = _AUTHOR_TAIL_RE.sub("", text)
+    text = text.strip(" |·•,;:-–—")
+    if not text or len(text) > 100 or not any(ch.isalpha() for ch in text):
+        return None
+    if len(text.split()) > 12:
+        return None
+    return text
+
+
+def clean_place(value: object) -> str | None:
+    """A dateline place as a name: ``KARACHI`` -> ``Karachi``, ``SANTA FE, N.M.`` kept readable."""
+    if not isinstance(value, str):
+        return None
+    text = _squash(value).strip(" :,-–—")
+    if not text or len(text) > 60 or not any(ch.isalpha() for ch in text):
+        return None
+    if text.isupper():
+        parts = []
+        for word in text.split(" "):
+            if "." in word or len(word) <= 2:
+                parts.append(word)  # state abbreviations: N.M., U.S.
+            else:
+                parts.append("-".join(p.capitalize() for p in word.split("-")))
+        text = " ".join(parts)
+    return text
+
+
+def clean_title(value: object) -> str | None:
+    """A title with whitespace tidied; ``None`` when empty."""
+    if not isinstance(value, str):
+        return None
+    text = _squash(value)
+    return text or None
+
+
+# An upper-case place name opening the first paragraph, ended by ":" or by an agency tag
+# and/or a dash: "KARACHI:", "SANTA FE, N.M. (AP) —", "LONDON (Reuters) -", "BAAR, SWITZERLAND –".
+_DATELINE_RE = re.compile(
+    r"^\s*(?P<place>[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’.\- ]{1,40}?(?:,\s*[A-ZÀ-ÖØ-Þa-z][A-Za-zÀ-ÿ'’.\- ]{0,25}?)?)"
+    r"\s*(?:(?:\((?P<agency>[^)]{1,30})\))\s*)?(?P<sep>:|[-–—]{1,2}\s)"
+)
+
+
+def find_dateline(paragraph: str | None) -> str | None:
+    """The place of a dateline opening ``paragraph`` (``KARACHI: ...`` -> ``Karachi``), or ``None``."""
+    if not paragraph:
+        return None
+    m = _DATELINE_RE.match(paragraph[:120])
+    if not m:
+        return None
+    place = m["place"].strip()
+    head = place.split(",")[0]
+    # the main name must be written in capitals (that is what marks a dateline)
+    if not head.replace(" ", "").replace(".", "").replace("-", "").replace("'", "").isupper():
+        return None
+    if len(head.replace(" ", "")) < 3:
+        return None
+    return clean_place(place)
