@@ -53,6 +53,7 @@ def http_api_event(
     headers: Mapping[str, str] | None = None,
     body: bytes | None = None,
     source_ip: str = "127.0.0.1",
+    cookies: list[str] | None = None,
 ) -> dict[str, Any]:
     headers = {k.lower(): v for k, v in (headers or {}).items()}
     query: dict[str, str] = {}
@@ -88,6 +89,8 @@ def http_api_event(
     }
     if query:
         event["queryStringParameters"] = query
+    if cookies:
+        event["cookies"] = list(cookies)
     if body:
         event["body"] = base64.b64encode(body).decode()
         event["isBase64Encoded"] = True

@@ -1,0 +1,121 @@
+"""The inbox folder: files dropped there are uploaded to the bucket.
+
+Polled every ``interval`` seconds. A file is uploaded once its size and modification
+time are the same in two consecutive polls (so a file still being copied is not sent
+half-written), under the key ``<prefix><path relative to the inbox>``; a file whose
+content changes later is uploaded again under the same key. Files stay where they
+are: the inbox is never emptied by the stack, so nothing dropped there can be lost;
+what was sent is remembered in a state file under the data directory. Hidden files
+and folders (``.name``) and partial downloads (``~``, ``.part``, ``.tmp``,
+``.crdownload``) are ignored. Removing a file from the inbox does not remove the
+object from the bucket.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import mimetypes
+import threading
+from pathlib import Path
+from typing import Any
+
+from archive_local.mirror import write_atomically
+
+log = logging.getLogger("inbox")
+
+_PARTIAL_SUFFIXES = ("~", ".part", ".tmp", ".crdownload", ".swp")
+
+
+def content_type_for(key: str) -> str:
+    """The Content-Type an upload of ``key`` carries (gzip files as gzip, whatever they hold)."""
+    guessed, encoding = mimetypes.guess_type(key, strict=False)
+    if encoding == "gzip" or key.endswith(".gz"):
+        return "application/gzip"
+    return guessed or "application/octet-stream"
+
+
+def upload(s3: Any, bucket: str, key: str, data: bytes) -> None:
+    s3.put_object(Bucket=bucket, Key=key, Body=data, ContentType=content_type_for(key))
+
+
+def _ignored(relative: Path) -> bool:
+    return any(part.startswith(".") for part in relative.parts) or relative.name.endswith(_PARTIAL_SUFFIXES)
+
+
+class InboxWatcher:
+    def __init__(
+        self,
+        s3: Any,
+        bucket: str,
+        inbox: Path,
+        state_path: Path,
+        *,
+        prefix: str = "inbox/",
+        interval: float = 1.0,
+    ) -> None:
+        self.s3 = s3
+        self.bucket = bucket
+        self.inbox = Path(inbox)
+        self.state_path = Path(state_path)
+        self.prefix = prefix
+        self.interval = interval
+        self.sent: dict[str, dict[str, Any]] = (
+            json.loads(self.state_path.read_text(encoding="utf-8")) if self.state_path.exists() else {}
+        )
+        self._seen: dict[str, tuple[int, int]] = {}
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def scan(self) -> list[str]:
+        """One poll: upload the files that are new or changed and stable since the last
+        poll. Returns the keys uploaded."""
+        self.inbox.mkdir(parents=True, exist_ok=True)
+        current: dict[str, tuple[int, int]] = {}
+        for path in sorted(self.inbox.rglob("*")):
+            relative = path.relative_to(self.inbox)
+            if _ignored(relative) or not path.is_file():
+                continue
+            stat = path.stat()
+            current[relative.as_posix()] = (stat.st_size, stat.st_mtime_ns)
+        before = json.dumps(self.sent, sort_keys=True)
+        uploaded: list[str] = []
+        for name, signature in current.items():
+            sent = self.sent.get(name)
+            if sent and (sent["size"], sent["mtime_ns"]) == signature:
+                continue
+            if self._seen.get(name) != signature:
+                continue  # new or still changing: wait for one more poll
+            data = (self.inbox / name).read_bytes()
+            sha256 = hashlib.sha256(data).hexdigest()
+            key = self.prefix + name
+            if not sent or sent["sha256"] != sha256:
+                upload(self.s3, self.bucket, key, data)
+                uploaded.append(key)
+                log.info(
+                    "uploaded %s (%d bytes) to s3://%s/%s", self.inbox / name, len(data), self.bucket, key
+                )
+            self.sent[name] = {"size": signature[0], "mtime_ns": signature[1], "sha256": sha256, "key": key}
+        for name in [name for name in self.sent if name not in current]:
+            del self.sent[name]
+        if json.dumps(self.sent, sort_keys=True) != before:
+            write_atomically(self.state_path, json.dumps(self.sent, indent=1, sort_keys=True).encode())
+        self._seen = current
+        return uploaded
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="inbox", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread:
+            self._thread.join(10)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                self.scan()
+            except Exception:  # a locked or vanished file must not stop the watcher
+                log.exception("scanning the inbox failed; retrying")

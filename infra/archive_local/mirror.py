@@ -1,0 +1,123 @@
+"""A durable copy of the bucket on disk, so the archive survives a restart.
+
+moto server keeps everything in memory and has no persistence option, and the bucket
+is the archive's source of truth (the index is a projection of it). So the stack keeps
+a mirror of the bucket's current objects under the data directory and, on the next
+start, puts every object back into the fresh bucket: the bucket notifications then run
+the real ingest path, which rebuilds the index.
+
+Layout under ``root``::
+
+    manifest.json            key -> {sha256, etag, content_type, metadata}
+    objects/ab/ab12...       object bytes, content-addressed (sha256)
+
+Every write is atomic (temporary file + rename), so a crash leaves the previous
+manifest intact.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger("mirror")
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+class BucketMirror:
+    def __init__(self, s3: Any, bucket: str, root: Path) -> None:
+        self.s3 = s3
+        self.bucket = bucket
+        self.root = Path(root)
+        self.manifest_path = self.root / "manifest.json"
+        self._lock = threading.Lock()
+        self.entries: dict[str, dict[str, Any]] = self._load()
+
+    def _load(self) -> dict[str, dict[str, Any]]:
+        if not self.manifest_path.exists():
+            return {}
+        return json.loads(self.manifest_path.read_text(encoding="utf-8"))
+
+    def _save(self) -> None:
+        write_atomically(
+            self.manifest_path, json.dumps(self.entries, indent=1, sort_keys=True).encode("utf-8")
+        )
+
+    def _blob(self, sha256: str) -> Path:
+        return self.root / "objects" / sha256[:2] / sha256
+
+    def restore(self) -> int:
+        """Put every mirrored object into the bucket (whose notifications re-ingest it).
+        Returns the number of objects restored."""
+        with self._lock:
+            for key, entry in sorted(self.entries.items()):
+                data = self._blob(entry["sha256"]).read_bytes()
+                put = self.s3.put_object(
+                    Bucket=self.bucket,
+                    Key=key,
+                    Body=data,
+                    ContentType=entry.get("content_type") or "binary/octet-stream",
+                    Metadata=entry.get("metadata") or {},
+                )
+                entry["etag"] = put["ETag"].strip('"')
+            self._save()
+            return len(self.entries)
+
+    def sync(self) -> tuple[int, int]:
+        """Copy new or changed objects to disk and forget the removed ones.
+        Returns (copied, removed)."""
+        with self._lock:
+            listing: dict[str, str] = {}
+            for page in self.s3.get_paginator("list_objects_v2").paginate(Bucket=self.bucket):
+                for item in page.get("Contents", []):
+                    listing[item["Key"]] = item["ETag"].strip('"')
+            copied = 0
+            for key, etag in listing.items():
+                if self.entries.get(key, {}).get("etag") == etag:
+                    continue
+                try:
+                    obj = self.s3.get_object(Bucket=self.bucket, Key=key)
+                except self.s3.exceptions.NoSuchKey:
+                    continue  # removed since the listing; the next sync forgets it
+                data = obj["Body"].read()
+                sha256 = hashlib.sha256(data).hexdigest()
+                blob = self._blob(sha256)
+                if not blob.exists():
+                    write_atomically(blob, data)
+                self.entries[key] = {
+                    "sha256": sha256,
+                    "etag": obj["ETag"].strip('"'),
+                    "content_type": obj.get("ContentType"),
+                    "metadata": obj.get("Metadata") or {},
+                }
+                copied += 1
+            removed = [key for key in self.entries if key not in listing]
+            for key in removed:
+                del self.entries[key]
+            if copied or removed:
+                self._save()
+                self._collect_garbage()
+            return copied, len(removed)
+
+    def _collect_garbage(self) -> None:
+        referenced = {entry["sha256"] for entry in self.entries.values()}
+        objects = self.root / "objects"
+        if not objects.exists():
+            return
+        for blob in objects.glob("*/*"):
+            if blob.name not in referenced and not blob.name.startswith("."):
+                blob.unlink()

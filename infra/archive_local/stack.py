@@ -1,0 +1,407 @@
+"""``make run`` / ``archive-search-local``: the whole archive on one machine.
+
+Starts, in the foreground:
+
+- a moto server (S3 + SQS) with the bucket, its notifications, the ingest queue and
+  its DLQ provisioned as template.yaml provisions them in AWS;
+- the search engine: osmem-server (in memory), or the cluster named by OPENSEARCH_URL;
+- the ingest worker (queue -> the real ingest handler, deleting only successes);
+- the HTTP front (requests -> the real search handler as HTTP API v2 events);
+- the inbox watcher (files dropped in the inbox -> uploads to the bucket);
+- the bucket mirror (a durable copy of the bucket under the data directory, put back
+  into the bucket on the next start, so the archive survives a restart).
+
+The sample articles are uploaded on the first start. Ctrl-C or SIGTERM stops it all.
+Every setting is an environment variable (see ``LocalConfig`` and README,
+Configuration).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger("stack")
+
+SAMPLES_PREFIX = "samples/"
+
+Handler = Callable[[dict[str, Any], Any], Any]
+
+
+class StartupError(Exception):
+    """The stack cannot start; the message says why and what to change."""
+
+
+class _Stop(BaseException):
+    """Raised in the main thread by SIGINT/SIGTERM while the stack is starting."""
+
+
+def _flag(value: str) -> bool:
+    return value.strip().lower() not in ("0", "false", "no", "off", "")
+
+
+@dataclass(frozen=True)
+class LocalConfig:
+    host: str = "127.0.0.1"
+    moto_port: int = 4566
+    search_port: int = 9200
+    opensearch_url: str | None = None
+    http_port: int = 8000
+    inbox_dir: Path = Path("inbox")
+    data_dir: Path = Path(".local")
+    bucket: str = "archive"
+    queue: str = "archive-ingest"
+    index_alias: str = "articles"
+    load_samples: bool = True
+    inbox_interval: float = 1.0
+    mirror_interval: float = 2.0
+    visibility_timeout: int = 30
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> LocalConfig:
+        env = os.environ if env is None else env
+
+        def get(name: str, default: Any, cast: Callable[[str], Any] = str) -> Any:
+            raw = env.get(name, "").strip()
+            if not raw:
+                return default
+            try:
+                return cast(raw)
+            except ValueError:
+                raise StartupError(f"{name}={raw!r} is not valid (default: {default})") from None
+
+        return cls(
+            host=get("LOCAL_HOST", cls.host),
+            moto_port=get("MOTO_PORT", cls.moto_port, int),
+            search_port=get("SEARCH_PORT", cls.search_port, int),
+            opensearch_url=get("OPENSEARCH_URL", None, lambda v: v.rstrip("/")),
+            http_port=get("HTTP_PORT", cls.http_port, int),
+            inbox_dir=get("INBOX_DIR", cls.inbox_dir, Path),
+            data_dir=get("DATA_DIR", cls.data_dir, Path),
+            bucket=get("BUCKET", cls.bucket),
+            queue=get("QUEUE", cls.queue),
+            index_alias=get("INDEX_ALIAS", cls.index_alias),
+            load_samples=get("LOAD_SAMPLES", cls.load_samples, _flag),
+            inbox_interval=get("INBOX_INTERVAL", cls.inbox_interval, float),
+            mirror_interval=get("MIRROR_INTERVAL", cls.mirror_interval, float),
+            visibility_timeout=get("VISIBILITY_TIMEOUT", cls.visibility_timeout, int),
+            log_level=get("LOG_LEVEL", cls.log_level, str.upper),
+        )
+
+    @property
+    def aws_endpoint(self) -> str:
+        return f"http://{self.host}:{self.moto_port}"
+
+    @property
+    def http_url(self) -> str:
+        return f"http://{self.host}:{self.http_port}"
+
+
+def sample_files() -> Iterator[tuple[str, bytes]]:
+    """(relative path, bytes) of every sample article shipped with the package."""
+    root = resources.files("archive_local") / "samples"
+
+    def walk(node: Any, prefix: str) -> Iterator[tuple[str, bytes]]:
+        for child in sorted(node.iterdir(), key=lambda c: c.name):
+            if child.name.startswith((".", "_")):
+                continue
+            if child.is_dir():
+                yield from walk(child, f"{prefix}{child.name}/")
+            else:
+                yield f"{prefix}{child.name}", child.read_bytes()
+
+    yield from walk(root, "")
+
+
+def _port_free(host: str, port: int) -> bool:
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def _wait_for_port(host: str, port: int, process: subprocess.Popen[Any], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise StartupError(f"the process for port {port} exited with code {process.returncode}")
+        with socket.socket() as s:
+            if s.connect_ex((host, port)) == 0:
+                return
+        time.sleep(0.1)
+    raise StartupError(f"nothing listens on {host}:{port} after {timeout:.0f} s")
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: be sent SIGTERM when the stack dies, even by SIGKILL,
+    so a killed stack never leaves a moto server holding its port (Linux only)."""
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+class Periodic:
+    """Runs ``action`` every ``interval`` seconds in a thread until stopped."""
+
+    def __init__(self, name: str, interval: float, action: Callable[[], Any]) -> None:
+        self.name = name
+        self.interval = interval
+        self.action = action
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(30)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                self.action()
+            except Exception:
+                logging.getLogger(self.name).exception("%s failed; retrying", self.name)
+
+
+def _configure_environment(config: LocalConfig, opensearch_url: str) -> None:
+    """The environment of the two in-process "Lambdas": what template.yaml gives the
+    functions in AWS, with every AWS client pointed at the moto server."""
+    env = os.environ
+    env["AWS_ENDPOINT_URL"] = config.aws_endpoint
+    env.setdefault("AWS_ACCESS_KEY_ID", "local")
+    env.setdefault("AWS_SECRET_ACCESS_KEY", "local")
+    env["AWS_REGION"] = env["AWS_DEFAULT_REGION"] = env.get("AWS_REGION") or "us-east-1"
+    env["OPENSEARCH_URL"] = opensearch_url
+    env["INDEX_ALIAS"] = config.index_alias
+    env["ARCHIVE_BUCKET"] = config.bucket
+    env.setdefault("POWERTOOLS_SERVICE_NAME", "archive-search")
+    env.setdefault("POWERTOOLS_METRICS_NAMESPACE", "ArchiveSearch")
+    # Locally there is no CloudWatch to receive metrics or X-Ray to receive traces.
+    env.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
+    env.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
+    env.setdefault("POWERTOOLS_LOG_LEVEL", config.log_level)
+
+
+def _load_handler(module: str) -> Handler:
+    try:
+        return importlib.import_module(module).handler  # type: ignore[no-any-return]
+    except (ImportError, AttributeError) as exc:
+        raise StartupError(f"cannot load {module}.handler: {exc}") from exc
+
+
+def _bootstrap_index() -> None:
+    """Create the index behind its alias if missing (what a deploy does in AWS)."""
+    from archive_search.adapters.opensearch import cached_engine
+    from archive_search.errors import ArchiveSearchError
+    from archive_search.settings import get_settings
+
+    try:
+        name = cached_engine(get_settings()).ensure_index()
+        log.info("index ready: %s", name)
+    except ArchiveSearchError as exc:
+        log.warning("could not prepare the index yet (%s); ingest will retry", exc)
+
+
+def run(
+    config: LocalConfig,
+    stop: threading.Event,
+    serving: threading.Event | None = None,
+    *,
+    ingest: Handler | None = None,
+    search: Handler | None = None,
+) -> None:
+    """Start everything, serve until ``stop`` is set, stop everything (also when
+    starting fails half-way). ``serving`` is set once the stack is ready. The real
+    Lambda handlers are used unless others are passed in."""
+    from archive_local.aws import REDRIVE_MAX_RECEIVES, clients, provision
+    from archive_local.http_front import HttpFront
+    from archive_local.inbox import InboxWatcher, upload
+    from archive_local.mirror import BucketMirror
+    from archive_local.worker import IngestWorker
+
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    wanted = [("MOTO_PORT", config.moto_port), ("HTTP_PORT", config.http_port)]
+    if not config.opensearch_url:
+        wanted.append(("SEARCH_PORT", config.search_port))
+    for name, port in wanted:
+        if not _port_free(config.host, port):
+            raise StartupError(
+                f"{config.host}:{port} is already in use (is another stack running?): set {name} to a free port"
+            )
+
+    with contextlib.ExitStack() as cleanup:
+        moto_log = config.data_dir / "moto.log"
+        log_file = cleanup.enter_context(open(moto_log, "ab"))
+        moto = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", config.host, "-p", str(config.moto_port)],
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            # A session of its own: Ctrl-C in the terminal reaches the stack only, which
+            # stops the moto server last, after taking the last copy of the bucket.
+            start_new_session=True,
+            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+        )
+        cleanup.callback(_terminate, moto, "moto server")
+        _wait_for_port(config.host, config.moto_port, moto, 60)
+        log.info("moto server (S3 + SQS) on %s (log: %s)", config.aws_endpoint, moto_log)
+
+        children: dict[str, subprocess.Popen[Any]] = {"moto server": moto}
+        if config.opensearch_url:
+            opensearch_url = config.opensearch_url
+            log.info("search engine: %s (OPENSEARCH_URL)", opensearch_url)
+        else:
+            from osmem_server import OsmemServer
+
+            server = OsmemServer.start(addr=f"{config.host}:{config.search_port}", japanese=False)
+            cleanup.callback(server.close)
+            children["osmem-server"] = server.process
+            opensearch_url = server.url
+            log.info("search engine: osmem-server %s on %s (in memory)", server.version, opensearch_url)
+
+        _configure_environment(config, opensearch_url)
+        s3, sqs = clients(config.aws_endpoint)
+        archive = provision(
+            s3, sqs, config.bucket, config.queue, visibility_timeout=config.visibility_timeout
+        )
+        log.info(
+            "bucket s3://%s -> notifications -> queue %s (DLQ %s after %s receives)",
+            archive.bucket,
+            config.queue,
+            f"{config.queue}-dlq",
+            REDRIVE_MAX_RECEIVES,
+        )
+        _bootstrap_index()
+        ingest = ingest or _load_handler("archive_search.handlers.ingest")
+        search = search or _load_handler("archive_search.handlers.search")
+
+        worker = IngestWorker(sqs, archive.queue_url, archive.queue_arn, ingest)
+        worker.start()
+        cleanup.callback(worker.stop)
+
+        mirror = BucketMirror(s3, config.bucket, config.data_dir / "bucket" / config.bucket)
+        if mirror.entries:
+            log.info("restoring %d object(s) from %s", mirror.restore(), mirror.root)
+        marker = config.data_dir / "samples-loaded"
+        if config.load_samples and not marker.exists():
+            count = 0
+            for name, data in sample_files():
+                upload(s3, config.bucket, SAMPLES_PREFIX + name, data)
+                count += 1
+            marker.write_text(time.strftime("%Y-%m-%dT%H:%M:%SZ\n", time.gmtime()))
+            log.info("first start: uploaded %d sample article file(s) under %s", count, SAMPLES_PREFIX)
+        mirror.sync()
+        syncer = Periodic("mirror", config.mirror_interval, mirror.sync)
+        syncer.start()
+        # Registered after the moto callback, so it runs first: the last copy is taken
+        # while the bucket still exists.
+        cleanup.callback(_final_sync, mirror, children["moto server"])
+        cleanup.callback(syncer.stop)
+
+        inbox = InboxWatcher(
+            s3,
+            config.bucket,
+            config.inbox_dir,
+            config.data_dir / "inbox-state.json",
+            interval=config.inbox_interval,
+        )
+        inbox.start()
+        cleanup.callback(inbox.stop)
+
+        front = HttpFront(config.host, config.http_port, search)
+        front.start()
+        cleanup.callback(front.stop)
+
+        log.info("inbox: drop files into %s/ to add them to the archive", config.inbox_dir.resolve())
+        log.info(
+            "ready: %s/search?q=night+vision+goggles (Ctrl-C to stop; data kept in %s)",
+            config.http_url,
+            config.data_dir.resolve(),
+        )
+        if serving:
+            serving.set()
+        while not stop.wait(0.5):
+            for name, process in children.items():
+                if process.poll() is not None:
+                    raise StartupError(f"{name} exited unexpectedly with code {process.returncode}")
+        log.info("stopping")
+
+
+def _final_sync(mirror: Any, moto: subprocess.Popen[Any]) -> None:
+    if moto.poll() is None:
+        try:
+            mirror.sync()
+        except Exception:
+            log.exception("last copy of the bucket failed")
+
+
+def _terminate(process: subprocess.Popen[Any], name: str) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    log.info("%s stopped", name)
+
+
+def main() -> int:
+    try:
+        config = LocalConfig.from_env()
+    except StartupError as exc:
+        print(f"archive-search-local: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=config.log_level,
+        format="%(asctime)s %(levelname)-7s %(name)-6s %(message)s",
+        datefmt="%H:%M:%S",
+        stream=sys.stderr,
+    )
+    for noisy in ("botocore", "boto3", "urllib3", "opensearch"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    stop, serving = threading.Event(), threading.Event()
+
+    def on_signal(signum: int, _frame: Any) -> None:
+        if stop.is_set():
+            return  # already stopping: let the shutdown finish
+        stop.set()
+        if not serving.is_set():
+            raise _Stop
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    try:
+        run(config, stop, serving)
+    except StartupError as exc:
+        log.error("%s", exc)
+        return 1
+    except _Stop:
+        log.info("stopped while starting")
+        return 0
+    log.info("stopped")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,138 @@
+"""The ingest queue worker: the local stand-in for Lambda's SQS event source.
+
+It long-polls the ingest queue, hands each batch to the real ingest handler as a
+Lambda SQS event and, like the event source with ``ReportBatchItemFailures``, deletes
+only the messages the handler did not report as failed. Failed messages become
+visible again after the queue's visibility timeout and, after the redrive limit, the
+queue moves them to the DLQ, as in AWS.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from archive_local.lambda_events import LambdaContext, sqs_event
+
+log = logging.getLogger("worker")
+
+Handler = Callable[[dict[str, Any], Any], Any]
+
+
+def messages_to_delete(messages: Sequence[Mapping[str, Any]], result: Any) -> list[Mapping[str, Any]]:
+    """The messages of a batch that succeeded, judged as Lambda judges the handler's
+    response under ``ReportBatchItemFailures``:
+
+    - no response, or no ``batchItemFailures`` entries: the whole batch succeeded;
+    - ``batchItemFailures`` naming message ids of this batch: all but those succeeded;
+    - a failure entry without a valid id of this batch (or a malformed response): the
+      whole batch failed, so nothing is deleted.
+
+    A handler that raised is passed here as the exception: the whole batch failed.
+    """
+    if isinstance(result, BaseException):
+        return []
+    if result is None:
+        return list(messages)
+    if not isinstance(result, Mapping):
+        return []
+    failures = result.get("batchItemFailures")
+    if failures is None:
+        return list(messages)
+    if not isinstance(failures, list):
+        return []
+    ids = {m["MessageId"] for m in messages}
+    failed: set[str] = set()
+    for entry in failures:
+        item = entry.get("itemIdentifier") if isinstance(entry, Mapping) else None
+        if not isinstance(item, str) or item not in ids:
+            return []
+        failed.add(item)
+    return [m for m in messages if m["MessageId"] not in failed]
+
+
+class IngestWorker:
+    """Long-polls ``queue_url`` and calls ``handler`` per batch until ``stop()``."""
+
+    def __init__(
+        self,
+        sqs: Any,
+        queue_url: str,
+        queue_arn: str,
+        handler: Handler,
+        *,
+        batch_size: int = 10,
+        wait_seconds: int = 2,
+        function_name: str = "archive-search-ingest",
+        timeout_seconds: float = 60.0,
+    ) -> None:
+        self.sqs = sqs
+        self.queue_url = queue_url
+        self.queue_arn = queue_arn
+        self.handler = handler
+        self.batch_size = batch_size
+        self.wait_seconds = wait_seconds
+        self.function_name = function_name
+        self.timeout_seconds = timeout_seconds
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="ingest-worker", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 30.0) -> None:
+        self._stop.set()
+        if self._thread:
+            self._thread.join(timeout)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.poll_once()
+            except Exception:  # the loop must outlive a hiccup of the local services
+                log.exception("polling the ingest queue failed; retrying in 1 s")
+                self._stop.wait(1.0)
+
+    def poll_once(self) -> int:
+        """Receive one batch (waiting up to ``wait_seconds``), run the handler on it and
+        delete what succeeded. Returns the number of messages received."""
+        response = self.sqs.receive_message(
+            QueueUrl=self.queue_url,
+            MaxNumberOfMessages=self.batch_size,
+            WaitTimeSeconds=self.wait_seconds,
+            AttributeNames=["All"],
+            MessageAttributeNames=["All"],
+        )
+        messages = response.get("Messages", [])
+        if messages:
+            self.process(messages)
+        return len(messages)
+
+    def process(self, messages: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+        event = sqs_event(messages, self.queue_arn)
+        context = LambdaContext(self.function_name, self.timeout_seconds)
+        result: Any
+        try:
+            result = self.handler(event, context)
+        except Exception as exc:  # as in Lambda: an invocation error fails the whole batch
+            log.exception("ingest handler raised; all %d message(s) will be retried", len(messages))
+            result = exc
+        succeeded = messages_to_delete(messages, result)
+        if succeeded:
+            self.sqs.delete_message_batch(
+                QueueUrl=self.queue_url,
+                Entries=[
+                    {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(succeeded)
+                ],
+            )
+        failed = len(messages) - len(succeeded)
+        log.info(
+            "ingest batch: %d message(s), %d done%s",
+            len(messages),
+            len(succeeded),
+            f", {failed} failed (retried after the visibility timeout, then DLQ)" if failed else "",
+        )
+        return list(succeeded)
