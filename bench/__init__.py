@@ -1,0 +1,1 @@
+"""Benchmarks of archive-search (run with `make bench-cleaning`)."""

@@ -1,0 +1,141 @@
+"""Fit the line classifier's weights on one half of the benchmark split; score both halves.
+
+    .venv/bin/python bench/fit_classifier.py [--bench-dir DIR] [--write]
+
+Lines are labelled from the gold article body: a line is article text when most of its
+4-token shingles (or, for lines under 4 tokens, its whole token sequence) occur in the gold.
+The split is by document id (sorted, alternating), so no page is in both halves. The F1 of
+both halves is printed: a large gap between them means the weights memorise the fit half.
+``--write`` replaces the weight tuples in functions/archive_search/cleaning/classifier.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import re
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from archive_search.cleaning import classifier
+
+ROOT = Path(__file__).resolve().parent.parent
+CLASSIFIER_FILE = ROOT / "functions" / "archive_search" / "cleaning" / "classifier.py"
+
+
+def load_evaluate(bench_dir: Path):
+    spec = importlib.util.spec_from_file_location("bench_evaluate", bench_dir / "evaluate.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def labels_for(lines: list[str], gold: str, ev) -> list[int]:
+    gold_tokens = ev.tokenize(gold)
+    shingles = {tuple(gold_tokens[i : i + 4]) for i in range(max(1, len(gold_tokens) - 3))}
+    joined = " " + " ".join(gold_tokens) + " "
+    out = []
+    for line in lines:
+        toks = ev.tokenize(line)
+        if not toks:
+            out.append(0)
+        elif len(toks) < 4:
+            out.append(1 if (" " + " ".join(toks) + " ") in joined else 0)
+        else:
+            sh = [tuple(toks[i : i + 4]) for i in range(len(toks) - 3)]
+            out.append(1 if sum(s in shingles for s in sh) / len(sh) >= 0.5 else 0)
+    return out
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, w: np.ndarray, l2: float = 1e-3, iters: int = 3000):
+    """Weighted logistic regression by Newton's method (IRLS)."""
+    beta = np.zeros(x.shape[1])
+    for _ in range(iters):
+        p = 1 / (1 + np.exp(-np.clip(x @ beta, -30, 30)))
+        grad = x.T @ (w * (p - y)) + l2 * beta
+        hess = (x * (w * p * (1 - p))[:, None]).T @ x + l2 * np.eye(x.shape[1])
+        step = np.linalg.solve(hess, grad)
+        beta -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return beta
+
+
+def split_lines(text: str) -> list[str]:
+    return [ln.strip() for ln in text.splitlines() if ln.strip()]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument(
+        "--bench-dir",
+        type=Path,
+        default=Path(os.environ.get("BENCH_DATA", ROOT.parent / "shared" / "extraction-bench")),
+    )
+    ap.add_argument("--write", action="store_true")
+    args = ap.parse_args()
+    ev = load_evaluate(args.bench_dir)
+    gold = ev.load_gold(args.bench_dir)
+    ids = sorted(gold)
+    halves = {"fit": ids[0::2], "check": ids[1::2]}
+    docs = {}
+    for k in ids:
+        lines = split_lines((args.bench_dir / "textdump" / f"{k}.txt").read_text(encoding="utf-8"))
+        docs[k] = (lines, np.array(labels_for(lines, gold[k], ev)))
+
+    def weights_of(lines):
+        power = float(os.environ.get("FIT_WEIGHT_POWER", "0.5"))
+        return np.array([1.0 + n**power for n in classifier._lengths(lines)])
+
+    fit = halves["fit"]
+    x1 = np.vstack([np.array(classifier.line_features(docs[k][0])) for k in fit])
+    y = np.concatenate([docs[k][1] for k in fit])
+    sw = np.concatenate([weights_of(docs[k][0]) for k in fit])
+    b1 = fit_logistic(x1, y, sw)
+    classifier.STAGE1_WEIGHTS = tuple(float(v) for v in b1)
+    x2 = np.vstack(
+        [
+            np.array(
+                classifier.stage2_features(
+                    classifier.stage1_scores(docs[k][0]), classifier._lengths(docs[k][0])
+                )
+            )
+            for k in fit
+        ]
+    )
+    b2 = fit_logistic(x2, y, sw)
+    classifier.STAGE2_WEIGHTS = tuple(float(v) for v in b2)
+
+    for name, keys in halves.items():
+        preds = {}
+        for k in keys:
+            lines = docs[k][0]
+            mask = classifier.keep_mask(lines)
+            preds[k] = "\n".join(ln for ln, m in zip(lines, mask, strict=True) if m)
+        m = ev.score({k: gold[k] for k in keys}, preds, 4, 0)
+        print(f"{name:6} docs {len(keys):3}  F1 {m['f1']:.3f}  P {m['precision']:.3f}  R {m['recall']:.3f}")
+    s1 = "(" + ", ".join(f"{v:.4f}" for v in b1) + ")"
+    s2 = "(" + ", ".join(f"{v:.4f}" for v in b2) + ")"
+    print("STAGE1", s1)
+    print("STAGE2", s2)
+    if args.write:
+        src = CLASSIFIER_FILE.read_text(encoding="utf-8")
+        src = re.sub(
+            r"STAGE1_WEIGHTS: tuple\[float, \.\.\.\] = (\(0\.0,\) \* \w+|\([^)]*\))",
+            f"STAGE1_WEIGHTS: tuple[float, ...] = {s1}",
+            src,
+        )
+        src = re.sub(
+            r"STAGE2_WEIGHTS: tuple\[float, \.\.\.\] = (\(0\.0,\) \* \w+|\([^)]*\))",
+            f"STAGE2_WEIGHTS: tuple[float, ...] = {s2}",
+            src,
+        )
+        CLASSIFIER_FILE.write_text(src, encoding="utf-8")
+        print(f"wrote weights to {CLASSIFIER_FILE}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
