@@ -1,0 +1,97 @@
+"""Files dropped in the inbox reach the bucket once complete, once per content."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from archive_local.inbox import InboxWatcher, content_type_for
+from tests.unit.local.fake_s3 import FakeS3
+
+pytestmark = pytest.mark.unit
+
+
+@pytest.fixture
+def s3() -> FakeS3:
+    return FakeS3()
+
+
+def watcher(s3: FakeS3, tmp_path: Path) -> InboxWatcher:
+    return InboxWatcher(s3, "archive", tmp_path / "inbox", tmp_path / "data" / "inbox-state.json")
+
+
+def test_a_new_file_is_uploaded_once_its_size_is_stable(s3: FakeS3, tmp_path: Path) -> None:
+    inbox = watcher(s3, tmp_path)
+    (tmp_path / "inbox").mkdir()
+    (tmp_path / "inbox" / "story.txt").write_text("Headline\n\nBody.")
+
+    assert inbox.scan() == []  # first sighting: it may still be being written
+    assert inbox.scan() == ["inbox/story.txt"]
+    assert s3.objects[("archive", "inbox/story.txt")]["data"] == b"Headline\n\nBody."
+    assert inbox.scan() == []  # unchanged: not sent again
+    assert (tmp_path / "inbox" / "story.txt").exists()  # the inbox keeps the file
+
+
+def test_a_file_still_growing_waits(s3: FakeS3, tmp_path: Path) -> None:
+    inbox = watcher(s3, tmp_path)
+    path = tmp_path / "inbox" / "big.html"
+    path.parent.mkdir()
+    path.write_text("<html>")
+    inbox.scan()
+    path.write_text("<html><body>more")
+    assert inbox.scan() == []
+    assert inbox.scan() == ["inbox/big.html"]
+    assert s3.objects[("archive", "inbox/big.html")]["data"] == b"<html><body>more"
+
+
+def test_a_changed_file_is_uploaded_again_under_the_same_key(s3: FakeS3, tmp_path: Path) -> None:
+    inbox = watcher(s3, tmp_path)
+    path = tmp_path / "inbox" / "desk" / "story.txt"
+    path.parent.mkdir(parents=True)
+    path.write_text("first")
+    inbox.scan(), inbox.scan()
+    path.write_text("second version")
+    os.utime(path, ns=(path.stat().st_mtime_ns + 10**9,) * 2)
+    inbox.scan()
+    assert inbox.scan() == ["inbox/desk/story.txt"]
+    assert s3.objects[("archive", "inbox/desk/story.txt")]["data"] == b"second version"
+
+
+def test_hidden_and_partial_files_are_ignored(s3: FakeS3, tmp_path: Path) -> None:
+    inbox = watcher(s3, tmp_path)
+    root = tmp_path / "inbox"
+    (root / ".hidden").mkdir(parents=True)
+    (root / ".hidden" / "a.txt").write_text("x")
+    (root / ".swapfile").write_text("x")
+    (root / "download.html.part").write_text("x")
+    (root / "notes.txt~").write_text("x")
+    inbox.scan()
+    assert inbox.scan() == []
+    assert s3.puts == []
+
+
+def test_what_was_sent_is_remembered_across_restarts(s3: FakeS3, tmp_path: Path) -> None:
+    (tmp_path / "inbox").mkdir()
+    (tmp_path / "inbox" / "a.json").write_text('{"title": "t", "body": "b"}')
+    first = watcher(s3, tmp_path)
+    first.scan(), first.scan()
+    again = watcher(s3, tmp_path)
+    again.scan(), again.scan()
+    assert s3.puts == ["inbox/a.json"]
+
+
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [
+        ("inbox/a.txt", "text/plain"),
+        ("inbox/a.html", "text/html"),
+        ("inbox/a.json", "application/json"),
+        ("inbox/a.txt.gz", "application/gzip"),
+        ("inbox/a.json.gz", "application/gzip"),
+        ("inbox/no-extension", "application/octet-stream"),
+    ],
+)
+def test_uploads_carry_a_content_type_from_the_name(key: str, expected: str) -> None:
+    assert content_type_for(key) == expected

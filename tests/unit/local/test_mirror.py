@@ -1,0 +1,45 @@
+"""The on-disk copy of the bucket follows it and puts it back after a restart."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from archive_local.mirror import BucketMirror
+from tests.unit.local.fake_s3 import FakeS3
+
+pytestmark = pytest.mark.unit
+
+
+def test_a_restarted_bucket_gets_every_object_back_with_its_content_type(tmp_path: Path) -> None:
+    before = FakeS3()
+    before.put_object(Bucket="archive", Key="inbox/a b.txt", Body=b"alpha", ContentType="text/plain")
+    before.put_object(Bucket="archive", Key="samples/x.json", Body=b"{}", ContentType="application/json")
+    assert BucketMirror(before, "archive", tmp_path).sync() == (2, 0)
+
+    after = FakeS3()  # a fresh moto server: empty
+    restored = BucketMirror(after, "archive", tmp_path).restore()
+
+    assert restored == 2
+    assert after.objects[("archive", "inbox/a b.txt")]["data"] == b"alpha"
+    assert after.objects[("archive", "samples/x.json")]["ContentType"] == "application/json"
+
+
+def test_changed_objects_are_copied_again_and_removed_ones_forgotten(tmp_path: Path) -> None:
+    s3 = FakeS3()
+    mirror = BucketMirror(s3, "archive", tmp_path)
+    s3.put_object(Bucket="archive", Key="a.txt", Body=b"one")
+    s3.put_object(Bucket="archive", Key="b.txt", Body=b"gone soon")
+    mirror.sync()
+
+    s3.put_object(Bucket="archive", Key="a.txt", Body=b"two")
+    s3.delete_object(Bucket="archive", Key="b.txt")
+    assert mirror.sync() == (1, 1)
+    assert mirror.sync() == (0, 0)
+
+    fresh = FakeS3()
+    BucketMirror(fresh, "archive", tmp_path).restore()
+    assert {key for _, key in fresh.objects} == {"a.txt"}
+    assert fresh.objects[("archive", "a.txt")]["data"] == b"two"
+    assert len(list((tmp_path / "objects").glob("*/*"))) == 1  # the old contents are not kept
