@@ -32,10 +32,15 @@ ARTICLE_SETTINGS: dict[str, Any] = {
     "index": {"number_of_shards": 1, "max_result_window": 10_000},
     "analysis": {
         "filter": {
-            "english_possessive": {"type": "stemmer", "language": "possessive_english"},
             "english_stop": {"type": "stop", "stopwords": "_english_"},
             "english_stemmer": {"type": "stemmer", "language": "english"},
             "spelling_variants": {"type": "synonym", "synonyms": SPELLING_VARIANTS},
+        },
+        # Possessives ("Pakistan's", "Pakistan’s") are cut before tokenising. A char filter
+        # rather than the possessive_english stemmer: osmem-server mis-handles that stemmer
+        # (every query then matches every document); the char filter behaves the same on both.
+        "char_filter": {
+            "english_possessive": {"type": "pattern_replace", "pattern": "['’][sS]\\b", "replacement": ""},
         },
         "normalizer": {
             "folded_keyword": {"type": "custom", "filter": ["lowercase", "asciifolding"]},
@@ -44,9 +49,9 @@ ARTICLE_SETTINGS: dict[str, Any] = {
             # Full text: accents and case folded, English stemming.
             "folded_english": {
                 "type": "custom",
+                "char_filter": ["english_possessive"],
                 "tokenizer": "standard",
                 "filter": [
-                    "english_possessive",
                     "lowercase",
                     "asciifolding",
                     "spelling_variants",
@@ -94,3 +99,44 @@ ARTICLE_MAPPINGS: dict[str, Any] = {
 
 def article_index_body() -> dict[str, Any]:
     return {"settings": ARTICLE_SETTINGS, "mappings": ARTICLE_MAPPINGS}
+
+
+# Ingest receipts: one document per bucket + key (``model.receipt_id``), written with the
+# external version of the event it records, so the latest outcome of every upload is
+# queryable (GET /ingest/status, ``archive-search status``).
+RECEIPTS_MAPPING_VERSION = 1
+
+RECEIPT_MAPPINGS: dict[str, Any] = {
+    "dynamic": "strict",
+    "properties": {
+        "bucket": {"type": "keyword"},
+        "key": {"type": "keyword"},
+        "outcome": {"type": "keyword"},  # indexed | duplicate | rejected | deleted
+        "reason": {"type": "keyword"},
+        "message": {"type": "text", "index": False},
+        "document_ids": {"type": "keyword"},
+        "articles": {"type": "integer"},  # articles the object held: ordinals 0..articles-1
+        "duplicate_of": {"type": "keyword"},
+        "failed_documents": {
+            "type": "object",
+            "properties": {
+                "id": {"type": "keyword"},
+                "ordinal": {"type": "integer"},
+                "reason": {"type": "keyword", "ignore_above": 1024},
+            },
+        },
+        "content_sha256": {"type": "keyword"},
+        "cleaner_version": {"type": "keyword"},
+        "etag": {"type": "keyword"},
+        "object_version_id": {"type": "keyword"},
+        "sequencer": {"type": "keyword"},
+        "event_name": {"type": "keyword"},
+        "event_time": {"type": "date"},
+        "event_version": {"type": "long"},
+        "updated_at": {"type": "date"},
+    },
+}
+
+
+def receipts_index_body() -> dict[str, Any]:
+    return {"settings": {"index": {"number_of_shards": 1}}, "mappings": RECEIPT_MAPPINGS}

@@ -66,32 +66,36 @@ class SearchEngine:
         self.alias = settings.index_alias
 
     # -- index lifecycle -------------------------------------------------
-    def ensure_index(self) -> str:
-        """Create the versioned article index and its alias if the alias is missing.
+    def ensure_index(self, alias: str | None = None, body: Mapping[str, Any] | None = None) -> str:
+        """Create the versioned index and its alias if the alias is missing (by default the
+        article index; ingest also passes the receipts alias and body).
 
         Idempotent and safe to race: returns the concrete index the alias points at.
         """
+        alias = alias or self.alias
         try:
-            current = self.client.indices.get_alias(name=self.alias)
+            current = self.client.indices.get_alias(name=alias)
             return next(iter(current))
         except NotFoundError:
             pass
         except (ConnectionError, ConnectionTimeout) as exc:
             raise _unavailable(exc) from exc
-        name = self.new_index_name()
-        self.create_index(name)
+        name = self.new_index_name(alias)
+        self.create_index(name, body)
         try:
-            self.client.indices.put_alias(index=name, name=self.alias)
+            self.client.indices.put_alias(index=name, name=alias)
         except TransportError as exc:
             raise _unavailable(exc) from exc
         return name
 
-    def new_index_name(self) -> str:
-        return f"{self.alias}-v{MAPPING_VERSION}-{time.strftime('%Y%m%d%H%M%S', time.gmtime())}"
+    def new_index_name(self, alias: str | None = None) -> str:
+        # Microseconds: a reindex right after bootstrap still gets a new name.
+        stamp = time.strftime("%Y%m%d%H%M%S", time.gmtime()) + f"{time.time_ns() // 1000 % 1_000_000:06d}"
+        return f"{alias or self.alias}-v{MAPPING_VERSION}-{stamp}"
 
-    def create_index(self, name: str) -> None:
+    def create_index(self, name: str, body: Mapping[str, Any] | None = None) -> None:
         try:
-            self.client.indices.create(index=name, body=article_index_body())
+            self.client.indices.create(index=name, body=dict(body) if body else article_index_body())
         except RequestError as exc:
             if exc.error != "resource_already_exists_exception":
                 raise
@@ -147,7 +151,9 @@ class SearchEngine:
         if not operations:
             return []
         try:
-            response = self.client.bulk(body=operations)
+            # require_alias: a vanished alias fails the items (404) instead of auto-creating
+            # an index without the mapping; the caller re-creates the alias and retries.
+            response = self.client.bulk(body=operations, params={"require_alias": "true"})
         except (ConnectionError, ConnectionTimeout) as exc:
             raise _unavailable(exc) from exc
         except TransportError as exc:
@@ -155,6 +161,34 @@ class SearchEngine:
                 raise _unavailable(exc) from exc
             raise
         return [next(iter(item.values())) for item in response["items"]]
+
+    # -- alias swaps (reindex) ---------------------------------------------
+    def alias_targets(self, alias: str | None = None) -> list[str]:
+        """The concrete indices an alias points at (empty when it does not exist)."""
+        try:
+            return sorted(self.client.indices.get_alias(name=alias or self.alias))
+        except NotFoundError:
+            return []
+        except (ConnectionError, ConnectionTimeout, TransportError) as exc:
+            raise _unavailable(exc) from exc
+
+    def swap_alias(self, new_index: str, alias: str | None = None) -> list[str]:
+        """Point the alias at ``new_index`` only, in one atomic request; returns the old targets."""
+        alias = alias or self.alias
+        old = self.alias_targets(alias)
+        actions: list[dict[str, Any]] = [{"remove": {"index": name, "alias": alias}} for name in old]
+        actions.append({"add": {"index": new_index, "alias": alias}})
+        try:
+            self.client.indices.update_aliases(body={"actions": actions})
+        except (ConnectionError, ConnectionTimeout, TransportError) as exc:
+            raise _unavailable(exc) from exc
+        return [name for name in old if name != new_index]
+
+    def refresh(self, index: str | None = None) -> None:
+        try:
+            self.client.indices.refresh(index=index or self.alias)
+        except (ConnectionError, ConnectionTimeout, TransportError) as exc:
+            raise _unavailable(exc) from exc
 
     def ping(self) -> bool:
         try:

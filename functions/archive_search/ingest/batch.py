@@ -1,0 +1,50 @@
+"""The SQS batch as Powertools sees it, around one ``IngestService.process`` call.
+
+The service writes the whole batch with one bulk request, so it runs first; then
+Powertools' ``BatchProcessor`` walks the records and reports the ones the service
+could not settle as ``batchItemFailures`` (only those are retried by SQS).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+
+from archive_search.adapters.opensearch import cached_engine
+from archive_search.adapters.s3 import ObjectStore
+from archive_search.ingest.service import IngestService, Message
+from archive_search.settings import get_settings
+
+
+class RecordNotSettled(Exception):
+    """Raised for a record the batch could not settle: SQS delivers it again."""
+
+
+@lru_cache(maxsize=1)
+def default_service() -> IngestService:
+    """The service of this execution environment (clients created once, at cold start)."""
+    settings = get_settings()
+    return IngestService(ObjectStore(), cached_engine(settings), settings)
+
+
+def handle_sqs_batch(
+    event: dict[str, Any], context: Any, service: IngestService | None = None
+) -> PartialItemFailureResponse:
+    service = service or default_service()
+    records = event.get("Records") or []
+    messages = [Message(message_id=r["messageId"], body=r.get("body", "")) for r in records]
+    result = service.process(messages, remaining_ms=context.get_remaining_time_in_millis)
+
+    def settle(record: SQSRecord) -> None:
+        why = result.failed.get(record.message_id)
+        if why is not None:
+            raise RecordNotSettled(why)
+
+    # An all-failed batch is still a partial response: SQS retries exactly those records
+    # and the Lambda invocation itself does not error.
+    processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+    return process_partial_response(event=event, record_handler=settle, processor=processor, context=context)

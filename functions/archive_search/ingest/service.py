@@ -1,0 +1,454 @@
+"""Ingest: a batch of SQS messages (S3 notifications) -> versioned writes, receipts.
+
+One call processes a whole batch:
+
+1. parse every message (``s3:TestEvent`` is acknowledged; a body that is not an S3
+   notification fails so it ends in the DLQ for a person to look at);
+2. keep, per object, the event with the highest version (the rest are superseded);
+3. read all the objects' receipts in one request; an event older than its receipt
+   is stale and acknowledged;
+4. read each object (HEAD first: too large is rejected unread), clean it, and plan
+   its writes: article documents, tombstones (``deleted: true``) for ordinals the
+   object no longer has, or nothing when the same bytes are already indexed;
+5. send every document of the batch in ONE bulk request, all with the event's
+   external version (``external_gte``): a stale write gets a version conflict,
+   which counts as success; per-item 429/5xx are retried with bounded exponential
+   backoff inside the Lambda's remaining time; a document the mapping refuses is
+   rejected alone;
+6. write the receipts of the settled objects (a second bulk request, so a receipt
+   never records documents that were not written);
+7. return the message ids that must be retried (Powertools reports them as
+   ``batchItemFailures``). Nothing is ever written to the bucket.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from aws_lambda_powertools.metrics import MetricUnit
+
+from archive_search import cleaning
+from archive_search.errors import ArchiveSearchError, EngineUnavailable, NotFound, RejectedInput
+from archive_search.fingerprint import fingerprint
+from archive_search.index_schema import receipts_index_body
+from archive_search.ingest import receipts
+from archive_search.ingest.events import (
+    CREATED,
+    MalformedMessage,
+    ObjectEvent,
+    is_not_older,
+    parse_message_body,
+)
+from archive_search.model import Article, ObjectRef, document_id, receipt_id
+from archive_search.observability import logger, metrics
+from archive_search.settings import Settings
+
+VERSION_TYPE = "external_gte"
+_OK_STATUS = range(200, 300)
+_CONFLICT = 409
+
+
+@dataclass(frozen=True)
+class Message:
+    """One SQS record: its id (for batchItemFailures) and its body."""
+
+    message_id: str
+    body: str
+
+
+@dataclass
+class BatchResult:
+    failed: dict[str, str] = field(default_factory=dict)  # message id -> why
+    outcomes: dict[ObjectRef, str] = field(default_factory=dict)  # written receipts' outcomes
+
+    @property
+    def failed_ids(self) -> list[str]:
+        return list(self.failed)
+
+
+@dataclass
+class _Op:
+    """One bulk item and whom it belongs to."""
+
+    action: dict[str, Any]
+    source: dict[str, Any]
+    work: _Work
+    ordinal: int | None = None  # article document ordinal; None for tombstones and receipts
+
+
+@dataclass
+class _Work:
+    """The winning event of one object in this batch and what it will write."""
+
+    event: ObjectEvent
+    message_ids: set[str]
+    previous: dict[str, Any] | None = None
+    outcome: str | None = None
+    receipt: dict[str, Any] = field(default_factory=dict)
+    document_ids: list[str] = field(default_factory=list)
+    failed_documents: list[dict[str, Any]] = field(default_factory=list)
+    failure: str | None = None
+    articles: list[Article] = field(default_factory=list)
+    sha256: str | None = None
+    etag: str | None = None
+
+
+class IngestService:
+    """Everything ingest does, with its collaborators passed in (store, engine, cleaner)."""
+
+    def __init__(
+        self,
+        store: Any,
+        engine: Any,
+        settings: Settings,
+        *,
+        clean: Callable[..., list[Article]] = cleaning.clean,
+        cleaner_version: str = cleaning.CLEANER_VERSION,
+        time_reserve_ms: int = 2_000,
+        max_attempts: int = 8,
+        base_delay: float = 0.05,
+        max_delay: float = 2.0,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.store = store
+        self.engine = engine
+        self.settings = settings
+        self.clean = clean
+        self.cleaner_version = cleaner_version
+        self.time_reserve_ms = time_reserve_ms
+        self.max_attempts = max_attempts
+        self.base_delay = base_delay
+        self.max_delay = max_delay
+        self.sleep = sleep
+        self._indices_ready = False
+
+    # -- the batch -----------------------------------------------------------
+    def process(self, messages: Sequence[Message], remaining_ms: Callable[[], int]) -> BatchResult:
+        result = BatchResult()
+        works = self._collect(messages, result)
+        if not works:
+            return result
+        try:
+            self.ensure_indices()
+            known = receipts.read_receipts(self.engine, self.settings.receipts_alias, list(works))
+        except Exception as exc:  # down, or refusing to create the indices: retry later
+            logger.warning("search engine unavailable", extra={"error": str(exc)})
+            self._fail_all(works.values(), f"search engine unavailable: {exc}", result)
+            return result
+        ops: list[_Op] = []
+        for ref, work in works.items():
+            version, previous = known.get(ref, (None, None))
+            if version is not None and not is_not_older(work.event, version, previous.get("sequencer")):
+                logger.info("stale event acknowledged", extra=_log(work, receipt_version=version))
+                metrics.add_metric(name="StaleEvents", unit=MetricUnit.Count, value=1)
+                continue
+            work.previous = previous
+            self._plan(work)
+        self._skip_unchanged([w for w in works.values() if w.outcome is None and w.failure is None])
+        for work in works.values():
+            ops.extend(self._operations(work))
+        self._write(ops, remaining_ms)
+        settled = [w for w in works.values() if w.outcome and w.failure is None]
+        receipt_ops = [self._receipt_op(w) for w in settled]
+        self._write(receipt_ops, remaining_ms)
+        for work in works.values():
+            if work.failure:
+                for message_id in work.message_ids:
+                    result.failed.setdefault(message_id, work.failure)
+            elif work.outcome:
+                result.outcomes[work.event.ref] = work.outcome
+                self._count(work)
+        if result.failed:
+            metrics.add_metric(name="FailedRecords", unit=MetricUnit.Count, value=len(result.failed))
+        return result
+
+    def ensure_indices(self) -> None:
+        """Create the article and receipt indices once per execution environment."""
+        if not self._indices_ready:
+            self.engine.ensure_index()
+            self.engine.ensure_index(self.settings.receipts_alias, receipts_index_body())
+            self._indices_ready = True
+
+    # -- parsing --------------------------------------------------------------
+    def _collect(self, messages: Sequence[Message], result: BatchResult) -> dict[ObjectRef, _Work]:
+        """The newest event per object; older ones in the same batch are superseded."""
+        works: dict[ObjectRef, _Work] = {}
+        for message in messages:
+            try:
+                events = parse_message_body(message.body)
+            except MalformedMessage as exc:
+                logger.error("message is not an S3 notification", extra={"message_id": message.message_id})
+                metrics.add_metric(name="MalformedMessages", unit=MetricUnit.Count, value=1)
+                result.failed[message.message_id] = str(exc)
+                continue
+            for event in events:
+                current = works.get(event.ref)
+                if current is None or event.version >= current.event.version:
+                    works[event.ref] = _Work(event=event, message_ids={message.message_id})
+        return works
+
+    # -- planning -------------------------------------------------------------
+    def _plan(self, work: _Work) -> None:
+        event = work.event
+        if event.action != CREATED:
+            work.outcome = receipts.DELETED
+            return
+        try:
+            stored = self.store.read(event.ref, max_bytes=self.settings.max_object_bytes)
+        except NotFound:
+            # Gone since the event: the bucket no longer has it, so neither does the index.
+            work.outcome = receipts.DELETED
+            return
+        except RejectedInput as exc:
+            self._reject(work, exc)
+            return
+        except EngineUnavailable as exc:
+            work.failure = f"reading the object failed: {exc}"
+            return
+        work.etag = stored.etag
+        work.sha256 = hashlib.sha256(stored.data).hexdigest()
+        try:
+            articles = self.clean(stored.data, event.ref.key, content_type=stored.content_type)
+        except RejectedInput as exc:
+            self._reject(work, exc)
+            return
+        except Exception:
+            logger.exception("the cleaner failed", extra=_log(work))
+            work.failure = "the cleaner failed on this object"
+            return
+        if not articles:
+            self._reject(work, RejectedInput("no_article_text", "no article text found"))
+            return
+        work.articles = articles
+
+    def _reject(self, work: _Work, exc: RejectedInput) -> None:
+        logger.warning("upload rejected", extra=_log(work, reason=exc.reason, detail=exc.message))
+        work.outcome = receipts.REJECTED
+        work.receipt.update(reason=exc.reason, message=exc.message)
+
+    def _skip_unchanged(self, candidates: list[_Work]) -> None:
+        """Identical bytes already indexed by the same cleaner: write nothing but the receipt.
+
+        The receipt alone is not trusted: the documents must exist, live, with that hash."""
+        candidates = [
+            w
+            for w in candidates
+            if w.previous
+            and w.previous.get("outcome") in receipts.LIVE_OUTCOMES
+            and w.previous.get("content_sha256") == w.sha256
+            and w.previous.get("cleaner_version") == self.cleaner_version
+            and receipts.live_articles(w.previous) == len(w.articles)
+        ]
+        if not candidates:
+            return
+        ids = [document_id(w.event.ref, i) for w in candidates for i in range(len(w.articles))]
+        try:
+            found = self.engine.mget(ids)
+        except ArchiveSearchError:
+            found = {}
+        for work in candidates:
+            own = [document_id(work.event.ref, i) for i in range(len(work.articles))]
+            docs = [found.get(i, {}).get("_source") for i in own]
+            if all(d and not d.get("deleted") and d.get("content_sha256") == work.sha256 for d in docs):
+                work.outcome = receipts.DUPLICATE
+                work.articles = []
+                work.receipt["duplicate_of"] = own
+                work.document_ids = own
+                work.receipt["articles"] = len(own)
+
+    # -- writes ---------------------------------------------------------------
+    def _operations(self, work: _Work) -> list[_Op]:
+        if work.failure or (work.outcome is None and not work.articles):
+            return []
+        ref, version = work.event.ref, work.event.version
+        now = _now()
+        ops: list[_Op] = []
+        if work.articles:
+            work.outcome = receipts.INDEXED
+            for ordinal, article in enumerate(work.articles):
+                source = self._document(article, ref, ordinal, work, now)
+                ops.append(_Op(self._action(document_id(ref, ordinal), version), source, work, ordinal))
+            work.receipt["articles"] = len(work.articles)
+        keep = (
+            len(work.articles)
+            if work.outcome != receipts.DUPLICATE
+            else receipts.live_articles(work.previous)
+        )
+        stale_until = receipts.live_articles(work.previous)
+        if work.outcome == receipts.DELETED:
+            # Without a receipt the count is unknown: tombstone ordinal 0 at least, so a
+            # late PUT racing this delete cannot bring it back.
+            stale_until = max(stale_until, 1)
+        for ordinal in range(keep, stale_until):
+            tombstone = {
+                "bucket": ref.bucket,
+                "key": ref.key,
+                "ordinal": ordinal,
+                "deleted": True,
+                "ingested_at": now,
+            }
+            ops.append(_Op(self._action(document_id(ref, ordinal), version), tombstone, work))
+        return ops
+
+    def _action(self, doc_id: str, version: int, index: str | None = None) -> dict[str, Any]:
+        return {
+            "index": {
+                "_index": index or self.settings.index_alias,
+                "_id": doc_id,
+                "version": version,
+                "version_type": VERSION_TYPE,
+            }
+        }
+
+    def _document(
+        self, article: Article, ref: ObjectRef, ordinal: int, work: _Work, now: str
+    ) -> dict[str, Any]:
+        return {
+            "title": article.title,
+            "body": article.body,
+            "source": article.source,
+            "published": article.published.isoformat() if article.published else None,
+            "has_date": article.published is not None,
+            "place": article.place,
+            "author": article.author,
+            "language": article.language,
+            "url": article.url,
+            "tags": list(article.tags),
+            "ingested_at": now,
+            "bucket": ref.bucket,
+            "key": ref.key,
+            "ordinal": ordinal,
+            "content_sha256": work.sha256,
+            "fingerprint": fingerprint(article),
+            "cleaner_version": self.cleaner_version,
+            "deleted": False,
+        }
+
+    def _receipt_op(self, work: _Work) -> _Op:
+        event = work.event
+        source = {
+            "bucket": event.ref.bucket,
+            "key": event.ref.key,
+            "outcome": work.outcome,
+            "reason": None,
+            "message": None,
+            "document_ids": work.document_ids,
+            "articles": 0,
+            "duplicate_of": [],
+            "failed_documents": work.failed_documents,
+            "content_sha256": work.sha256,
+            "cleaner_version": self.cleaner_version,
+            "etag": work.etag or event.etag,
+            "object_version_id": event.version_id,
+            "sequencer": event.sequencer,
+            "event_name": event.event_name,
+            "event_time": event.event_time,
+            "event_version": event.version,
+            "updated_at": _now(),
+        }
+        source.update(work.receipt)
+        action = self._action(receipt_id(event.ref), event.version, self.settings.receipts_alias)
+        return _Op(action, source, work)
+
+    def _write(self, ops: list[_Op], remaining_ms: Callable[[], int]) -> None:
+        """Send the items in one bulk request; retry the transient ones with backoff while
+        the Lambda has time; then settle every item on its work."""
+        pending = [op for op in ops if op.work.failure is None]
+        attempt = 0
+        while pending:
+            attempt += 1
+            body: list[dict[str, Any]] = []
+            for op in pending:
+                body += [op.action, op.source]
+            try:
+                results = self.engine.bulk(body)
+            except Exception as exc:  # the engine is down or refused the whole request
+                logger.warning("bulk request failed", extra={"error": str(exc), "items": len(pending)})
+                results = [{"status": 503, "error": {"type": "unavailable", "reason": str(exc)}}] * len(
+                    pending
+                )
+            retry: list[tuple[_Op, str]] = []
+            missing_alias = False
+            for op, item in zip(pending, results, strict=True):
+                status = int(item.get("status", 500))
+                if status in _OK_STATUS or status == _CONFLICT:
+                    if op.ordinal is not None:
+                        op.work.document_ids.append(op.action["index"]["_id"])
+                elif status == 429 or status >= 500 or status == 404:
+                    missing_alias = missing_alias or status == 404
+                    retry.append((op, _reason(item)))
+                elif op.ordinal is not None:
+                    reason = _reason(item)
+                    logger.warning(
+                        "document refused by the index", extra=_log(op.work, ordinal=op.ordinal, error=reason)
+                    )
+                    metrics.add_metric(name="DocumentsRefused", unit=MetricUnit.Count, value=1)
+                    op.work.failed_documents.append(
+                        {"id": op.action["index"]["_id"], "ordinal": op.ordinal, "reason": reason}
+                    )
+                else:
+                    op.work.failure = f"the index refused a write: {_reason(item)}"
+            if not retry:
+                return
+            delay = min(self.max_delay, self.base_delay * 2 ** (attempt - 1)) * random.uniform(0.5, 1.0)
+            if attempt >= self.max_attempts or remaining_ms() - self.time_reserve_ms < delay * 1000:
+                for op, reason in retry:
+                    op.work.failure = f"search engine did not accept the write: {reason}"
+                metrics.add_metric(name="WritesGivenUp", unit=MetricUnit.Count, value=len(retry))
+                return
+            metrics.add_metric(name="WritesRetried", unit=MetricUnit.Count, value=len(retry))
+            self.sleep(delay)
+            if missing_alias:
+                self._indices_ready = False
+                with contextlib.suppress(ArchiveSearchError):
+                    self.ensure_indices()
+            pending = [op for op, _ in retry if op.work.failure is None]
+
+    # -- bookkeeping ------------------------------------------------------------
+    def _fail_all(self, works: Any, why: str, result: BatchResult) -> None:
+        for work in works:
+            for message_id in work.message_ids:
+                result.failed.setdefault(message_id, why)
+        metrics.add_metric(name="FailedRecords", unit=MetricUnit.Count, value=len(result.failed))
+
+    def _count(self, work: _Work) -> None:
+        names = {
+            receipts.INDEXED: "UploadsIndexed",
+            receipts.DUPLICATE: "UploadsUnchanged",
+            receipts.REJECTED: "UploadsRejected",
+            receipts.DELETED: "UploadsDeleted",
+        }
+        metrics.add_metric(name=names[work.outcome], unit=MetricUnit.Count, value=1)
+        if work.outcome == receipts.INDEXED:
+            logger.info("upload indexed", extra=_log(work, documents=len(work.document_ids)))
+        elif work.outcome == receipts.DELETED:
+            logger.info("upload deleted", extra=_log(work))
+
+
+def _log(work: _Work, **extra: Any) -> dict[str, Any]:
+    event = work.event
+    return {
+        "bucket": event.ref.bucket,
+        "key": event.ref.key,
+        "event": event.event_name,
+        "version": event.version,
+        **extra,
+    }
+
+
+def _reason(item: dict[str, Any]) -> str:
+    error = item.get("error") or {}
+    if isinstance(error, dict):
+        return f"{error.get('type', 'error')}: {error.get('reason', '')}".strip()
+    return str(error)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
