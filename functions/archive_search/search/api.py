@@ -1,0 +1,317 @@
+"""The HTTP API: Powertools resolver, routes, and the one mapping of errors to responses.
+
+Every error leaves as ``{"error": {"code", "message", "parameter"}}`` from the handlers at
+the bottom of this module; parameter validation failures are 400 (not Powertools' default
+422), and the generated OpenAPI document says exactly that.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.models import OpenAPI
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+
+from archive_search.adapters.opensearch import cached_engine
+from archive_search.errors import ArchiveSearchError, EngineUnavailable, InvalidRequest, NotFound
+from archive_search.observability import logger
+from archive_search.search.models import (
+    ArticleResponse,
+    ErrorResponse,
+    FacetValuesResponse,
+    HealthResponse,
+    SearchResponse,
+    SimilarResponse,
+)
+from archive_search.search.query import MAX_QUERY_CHARS
+from archive_search.search.service import SearchRequest, SearchService
+from archive_search.settings import get_settings
+
+API_TITLE = "archive-search"
+API_VERSION = "1.0.0"
+# Below API Gateway's 30 s integration timeout, whatever the configuration says.
+MAX_ENGINE_TIMEOUT_MS = 25_000
+
+FacetName = Literal["source", "language", "place", "author", "tag", "published"]
+FacetField = Literal["source", "language", "place", "author", "tag"]
+HitField = Literal[
+    "id",
+    "score",
+    "title",
+    "title_html",
+    "snippet",
+    "source",
+    "published",
+    "place",
+    "author",
+    "language",
+    "tags",
+    "url",
+    "duplicates",
+]
+ID_DOC = "Article id (as returned in hits)"
+LIST_DOC = " Repeat the parameter or separate values with commas; values are OR-ed."
+
+
+def _error_responses(*codes: int) -> dict[int, Any]:
+    descriptions = {
+        400: "A parameter is invalid (the error names it)",
+        404: "No such article or route",
+        503: "The search engine is unreachable or timed out; retry later",
+    }
+    return {
+        code: {
+            "description": descriptions[code],
+            "content": {content_types.APPLICATION_JSON: {"model": ErrorResponse}},
+        }
+        for code in codes
+    }
+
+
+def _ok(model: Any, description: str) -> dict[int, Any]:
+    return {200: {"description": description, "content": {content_types.APPLICATION_JSON: {"model": model}}}}
+
+
+class ArchiveApi(APIGatewayHttpResolver):
+    """The resolver with the OpenAPI document corrected to match what the API returns:
+    validation errors are 400 in the common error shape, never Powertools' 422."""
+
+    def get_openapi_schema(self, **kwargs: Any) -> OpenAPI:
+        kwargs.setdefault("title", API_TITLE)
+        kwargs.setdefault("version", API_VERSION)
+        document = (
+            super().get_openapi_schema(**kwargs).model_dump(by_alias=True, exclude_none=True, mode="json")
+        )
+        for path_item in document.get("paths", {}).values():
+            for operation in path_item.values():
+                if isinstance(operation, dict) and "responses" in operation:
+                    operation["responses"].pop("422", None)
+        schemas = document.get("components", {}).get("schemas", {})
+        schemas.pop("HTTPValidationError", None)
+        schemas.pop("ValidationError", None)
+        return OpenAPI.model_validate(document)
+
+
+app = ArchiveApi(enable_validation=True)
+app.enable_swagger(path="/docs", title=API_TITLE, version=API_VERSION)
+
+
+def _service() -> SearchService:
+    settings = get_settings()
+    return SearchService(
+        cached_engine(settings), timeout_ms=min(settings.search_timeout_ms, MAX_ENGINE_TIMEOUT_MS)
+    )
+
+
+def _json(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
+    return Response(
+        status_code=status,
+        content_type=content_types.APPLICATION_JSON,
+        body=json.dumps(body, ensure_ascii=False, separators=(",", ":")),
+        headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store", **(headers or {})},
+    )
+
+
+def reject_unknown_parameters(app: ArchiveApi, next_middleware: Any) -> Response:
+    """A misspelt parameter (``sourse=Dawn``) is an error, not a silently wider search."""
+    route = app.context["_route"]
+    allowed = {param.alias for param in route.dependant.query_params}
+    for name in app.current_event.query_string_parameters or {}:
+        if name not in allowed:
+            known = ", ".join(sorted(allowed)) or "none"
+            raise InvalidRequest(f"unknown parameter {name!r} (this endpoint takes: {known})", name)
+    return next_middleware(app)
+
+
+def _values(values: list[str] | None) -> list[str]:
+    return [v.strip() for v in values or [] if v.strip()]
+
+
+# -- routes --------------------------------------------------------------------------
+# Route functions carry no return annotation: Powertools would read one as the response
+# model; the documented responses are declared in ``responses=`` instead.
+@app.get(
+    "/search",
+    summary="Search articles",
+    description=(
+        "Full-text search with filters, multi-select facet counts, cursor pagination and "
+        "near-duplicate collapsing. Every string in the response is HTML-escaped."
+    ),
+    responses={**_ok(SearchResponse, "Matching articles"), **_error_responses(400, 503)},
+    middlewares=[reject_unknown_parameters],
+)
+def search(
+    q: Annotated[
+        str | None,
+        Query(
+            max_length=MAX_QUERY_CHARS,
+            description='Words (all must match), "phrases", -excluded, OR, prefix*, (groups)',
+        ),
+    ] = None,
+    in_field: Annotated[
+        Literal["title", "body"] | None, Query(alias="in", description="Search only the title or the body")
+    ] = None,
+    sort: Annotated[
+        Literal["relevance", "newest", "oldest"], Query(description="Result order")
+    ] = "relevance",
+    source: Annotated[list[str] | None, Query(description="Publisher." + LIST_DOC)] = None,
+    language: Annotated[list[str] | None, Query(description="Language code." + LIST_DOC)] = None,
+    place: Annotated[list[str] | None, Query(description="Dateline place." + LIST_DOC)] = None,
+    author: Annotated[list[str] | None, Query(description="Author." + LIST_DOC)] = None,
+    tag: Annotated[list[str] | None, Query(description="Tag." + LIST_DOC)] = None,
+    date_from: Annotated[
+        date | None, Query(alias="from", description="Published on or after (YYYY-MM-DD)")
+    ] = None,
+    date_to: Annotated[
+        date | None, Query(alias="to", description="Published on or before (YYYY-MM-DD)")
+    ] = None,
+    has_date: Annotated[
+        bool | None, Query(description="Only articles with (true) or without (false) a date")
+    ] = None,
+    facets: Annotated[
+        list[FacetName] | None, Query(description="Facet counts to return (comma-separated or repeated)")
+    ] = None,
+    interval: Annotated[
+        Literal["day", "week", "month", "year"], Query(description="Bucket size of the published facet")
+    ] = "month",
+    facet_size: Annotated[int, Query(ge=1, le=100, description="Values per facet")] = 10,
+    size: Annotated[int, Query(ge=1, le=50, description="Hits per page")] = 10,
+    page: Annotated[
+        int | None, Query(ge=1, le=10_000, description="Page number (first 10,000 results; then use cursor)")
+    ] = None,
+    cursor: Annotated[
+        str | None, Query(max_length=4096, description="next_cursor of the previous page")
+    ] = None,
+    fields: Annotated[list[HitField] | None, Query(description="Fields each hit carries (id always)")] = None,
+    collapse: Annotated[bool, Query(description="Collapse near-identical copies into one hit")] = True,
+):
+    request = SearchRequest(
+        q=q,
+        in_field=in_field,
+        sort=sort,
+        filters={
+            name: _values(values)
+            for name, values in (
+                ("source", source),
+                ("language", language),
+                ("place", place),
+                ("author", author),
+                ("tag", tag),
+            )
+        },
+        date_from=date_from,
+        date_to=date_to,
+        has_date=has_date,
+        facets=tuple(dict.fromkeys(facets or [])),
+        interval=interval,
+        facet_size=facet_size,
+        size=size,
+        page=page,
+        cursor=cursor,
+        fields=tuple(dict.fromkeys(fields)) if fields else SearchRequest.fields,
+        collapse=collapse,
+    )
+    return _json(200, _service().search(request))
+
+
+@app.get(
+    "/articles/<article_id>",
+    summary="One article with its metadata and origin",
+    responses={**_ok(ArticleResponse, "The article"), **_error_responses(400, 404, 503)},
+    middlewares=[reject_unknown_parameters],
+)
+def article(article_id: Annotated[str, Path(description=ID_DOC)]):
+    return _json(200, _service().article(article_id))
+
+
+@app.get(
+    "/articles/<article_id>/similar",
+    summary="Articles like this one (its own near-duplicates excluded)",
+    responses={**_ok(SimilarResponse, "Similar articles"), **_error_responses(400, 404, 503)},
+    middlewares=[reject_unknown_parameters],
+)
+def similar(
+    article_id: Annotated[str, Path(description=ID_DOC)],
+    size: Annotated[int, Query(ge=1, le=50, description="Number of similar articles")] = 10,
+):
+    return _json(200, _service().similar(article_id, size))
+
+
+@app.get(
+    "/facets/<field>",
+    summary="Facet values starting with a prefix (case- and accent-insensitive)",
+    responses={**_ok(FacetValuesResponse, "Matching values with counts"), **_error_responses(400, 404, 503)},
+    middlewares=[reject_unknown_parameters],
+)
+def facet_values(
+    field: Annotated[FacetField, Path(description="Facet to search")],
+    prefix: Annotated[str | None, Query(max_length=100, description="Start of the value, e.g. Da")] = None,
+    size: Annotated[int, Query(ge=1, le=100, description="Number of values")] = 10,
+):
+    return _json(200, _service().facet_values(field, prefix, size))
+
+
+@app.get(
+    "/health",
+    summary="Service and search engine health",
+    responses={**_ok(HealthResponse, "The engine is reachable"), **_error_responses(400, 503)},
+    middlewares=[reject_unknown_parameters],
+)
+def health():
+    if not _service().healthy():
+        raise EngineUnavailable("search engine unreachable")
+    return _json(200, {"status": "ok", "engine": "reachable"})
+
+
+@app.get("/openapi.json", include_in_schema=False)
+def openapi_document():
+    return Response(
+        status_code=200,
+        content_type=content_types.APPLICATION_JSON,
+        body=app.get_openapi_json_schema(title=API_TITLE, version=API_VERSION),
+    )
+
+
+# -- the one error mapping ----------------------------------------------------------
+def _error(status: int, code: str, message: str, parameter: str | None = None, **headers: str) -> Response:
+    return _json(status, {"error": {"code": code, "message": message, "parameter": parameter}}, headers)
+
+
+@app.exception_handler(RequestValidationError)
+def _invalid_parameters(exc: RequestValidationError) -> Response:
+    first = exc.errors()[0] if exc.errors() else {}
+    location = [str(part) for part in first.get("loc", ()) if part not in ("query", "path")]
+    parameter = location[0] if location else None
+    reason = str(first.get("msg", "invalid value"))
+    return _error(400, InvalidRequest.code, f"{parameter}: {reason}" if parameter else reason, parameter)
+
+
+@app.exception_handler(InvalidRequest)
+def _invalid_request(exc: InvalidRequest) -> Response:
+    return _error(400, exc.code, exc.message, exc.parameter)
+
+
+@app.exception_handler([NotFound, NotFoundError])
+def _not_found(exc: Exception) -> Response:
+    message = exc.message if isinstance(exc, NotFound) else "no such route"
+    return _error(404, NotFound.code, message)
+
+
+@app.exception_handler(EngineUnavailable)
+def _unavailable(exc: EngineUnavailable) -> Response:
+    logger.warning("search engine unavailable", extra={"reason": exc.message})
+    retry = str(int(exc.retry_after)) if exc.retry_after else "5"
+    return _error(503, exc.code, "the search engine is unavailable, retry later", **{"Retry-After": retry})
+
+
+@app.exception_handler(Exception)
+def _unexpected(exc: Exception) -> Response:
+    # Logged with its stack trace; the client gets the common shape and no internals.
+    logger.exception("unhandled error")
+    code = exc.code if isinstance(exc, ArchiveSearchError) else "internal_error"
+    return _error(500, code, "internal error")

@@ -1,0 +1,323 @@
+"""The ``q`` language and the OpenSearch query bodies built from a search request.
+
+``q`` follows ``simple_query_string`` conventions, parsed here rather than by the engine so
+that every input has a meaning, the cost of a query is bounded before it is sent, and typo
+tolerance and spelling variants can be added per word:
+
+    night vision            both words (AND is the default)
+    "night vision"          the exact phrase
+    -goggles  NOT goggles   excluded
+    dawn OR tribune         either (``|`` works too); AND binds tighter than OR
+    goggl*                  words starting with ``goggl`` (at least two characters)
+    (dawn | tribune) -sport grouping
+
+Odd syntax never fails: an unclosed quote or bracket closes at the end, a stray ``)`` or a
+dangling operator is ignored, other punctuation is just a word separator. Limits (length,
+number of words, nesting) are the only way ``q`` is refused, with a 400 naming ``q``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from archive_search.errors import InvalidRequest
+from archive_search.index_schema import SPELLING_VARIANTS
+
+MAX_QUERY_CHARS = 500
+MAX_QUERY_TERMS = 32
+MAX_QUERY_DEPTH = 8
+MIN_PREFIX_CHARS = 2
+PREFIX_EXPANSIONS = 50
+FUZZY_EXPANSIONS = 25
+
+TITLE_BOOST = 3
+FIELDS = {"title": [f"title^{TITLE_BOOST}"], "body": ["body"]}
+ALL_FIELDS = [*FIELDS["title"], *FIELDS["body"]]
+
+# Every query the API sends is filtered by this, in one place: tombstones (deleted
+# articles kept so a late write cannot resurrect them) are never visible.
+LIVE = {"bool": {"must_not": [{"term": {"deleted": True}}]}}
+
+
+# -- the q language ------------------------------------------------------------
+@dataclass(frozen=True)
+class Word:
+    text: str
+    prefix: bool = False
+
+
+@dataclass(frozen=True)
+class Phrase:
+    text: str
+
+
+@dataclass(frozen=True)
+class Not:
+    node: Node
+
+
+@dataclass(frozen=True)
+class And:
+    nodes: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Or:
+    nodes: tuple[Node, ...]
+
+
+Node = Word | Phrase | Not | And | Or
+
+_TOKEN = re.compile(r'"[^"]*"?|[()|]|[^\s"()|]+')
+_WORD_CHARS = re.compile(r"[^\w'’*-]+")
+
+
+def _clean(q: str) -> str:
+    """Control characters and unassigned code points become spaces."""
+    return "".join(" " if unicodedata.category(c)[0] == "C" else c for c in q)
+
+
+def _tokens(q: str) -> Iterator[str]:
+    for match in _TOKEN.finditer(q):
+        token = match.group()
+        if token.upper() == "OR":
+            yield "|"
+        elif token.upper() == "AND":
+            continue
+        elif token.upper() == "NOT":
+            yield "-"
+        elif token.startswith(("-", "+")):
+            # "-word" excludes, "+word" is the default AND; a lone "-" before a quote or
+            # bracket ('-"a b"', '-(a b)') is its own token already.
+            signs = len(token) - len(token.lstrip("-+"))
+            yield from ["-"] * token[:signs].count("-")
+            if token[signs:]:
+                yield token[signs:]
+        else:
+            yield token
+
+
+class _Parser:
+    def __init__(self, q: str) -> None:
+        self.tokens = list(_tokens(_clean(q)))
+        self.pos = 0
+        self.terms = 0
+
+    def peek(self) -> str | None:
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+
+    def next(self) -> str:
+        token = self.tokens[self.pos]
+        self.pos += 1
+        return token
+
+    def parse(self) -> Node | None:
+        nodes: list[Node] = []
+        while self.peek() is not None:
+            node = self.parse_or(0)
+            if node is not None:
+                nodes.append(node)
+            elif self.peek() == ")":
+                self.next()  # a stray closing bracket
+        return _join(And, nodes)
+
+    def parse_or(self, depth: int) -> Node | None:
+        branches: list[Node] = []
+        current = self.parse_and(depth)
+        if current is not None:
+            branches.append(current)
+        while self.peek() == "|":
+            self.next()
+            current = self.parse_and(depth)
+            if current is not None:
+                branches.append(current)
+        return _join(Or, branches)
+
+    def parse_and(self, depth: int) -> Node | None:
+        nodes: list[Node] = []
+        while (token := self.peek()) is not None and token not in ("|", ")"):
+            node = self.parse_unary(depth)
+            if node is not None:
+                nodes.append(node)
+        return _join(And, nodes)
+
+    def parse_unary(self, depth: int) -> Node | None:
+        negations = 0
+        while self.peek() == "-":
+            self.next()
+            negations += 1
+        if self.peek() in (None, "|", ")"):
+            return None
+        node = self.parse_primary(depth)
+        if node is None or negations % 2 == 0:
+            return node
+        return Not(node)
+
+    def parse_primary(self, depth: int) -> Node | None:
+        token = self.next()
+        if token == "(":
+            if depth + 1 > MAX_QUERY_DEPTH:
+                raise InvalidRequest(f"q nests brackets deeper than {MAX_QUERY_DEPTH} levels", "q")
+            node = self.parse_or(depth + 1)
+            if self.peek() == ")":
+                self.next()
+            return node
+        if token.startswith('"'):
+            text = " ".join(_WORD_CHARS.sub(" ", token.strip('"')).replace("*", " ").split())
+            return self.count(Phrase(text)) if text else None
+        return self.word(token)
+
+    def word(self, token: str) -> Node | None:
+        prefix = token.endswith("*")
+        text = " ".join(_WORD_CHARS.sub(" ", token).replace("*", " ").split()).strip("-'’ ")
+        if not text:
+            return None
+        if prefix and len(text) < MIN_PREFIX_CHARS:
+            prefix = False  # "a*" would expand to half the vocabulary: search the word itself
+        return self.count(Word(text, prefix))
+
+    def count(self, node: Node) -> Node:
+        self.terms += 1
+        if self.terms > MAX_QUERY_TERMS:
+            raise InvalidRequest(f"q has more than {MAX_QUERY_TERMS} words or phrases", "q")
+        return node
+
+
+def _join(kind: type[And] | type[Or], nodes: list[Node]) -> Node | None:
+    if not nodes:
+        return None
+    return nodes[0] if len(nodes) == 1 else kind(tuple(nodes))
+
+
+def parse_query(q: str | None) -> Node | None:
+    """``q`` -> its syntax tree (None when it holds no words: every article matches)."""
+    if q is None:
+        return None
+    if len(q) > MAX_QUERY_CHARS:
+        raise InvalidRequest(f"q is longer than {MAX_QUERY_CHARS} characters", "q")
+    return _Parser(q).parse()
+
+
+def positive_words(node: Node | None) -> list[str]:
+    """The words and phrases a result must or may contain (for similar-word checks, tests)."""
+    if node is None or isinstance(node, Not):
+        return []
+    if isinstance(node, Word | Phrase):
+        return [node.text]
+    return [word for child in node.nodes for word in positive_words(child)]
+
+
+# -- British/American spelling ---------------------------------------------------
+def _variant_pairs() -> list[tuple[str, str]]:
+    pairs = []
+    for line in SPELLING_VARIANTS:
+        british, american = (part.strip() for part in line.split(","))
+        pairs.append((british, american))
+    return pairs
+
+
+_VARIANT_PAIRS = _variant_pairs()
+
+
+def spelling_variants(word: str) -> list[str]:
+    """Other spellings of ``word``, inflections included ("colours" -> "colors").
+
+    The index's synonym filter does the same on a real cluster; doing it in the query too
+    keeps the behaviour on engines without synonym support (osmem-server).
+    """
+    lowered = word.casefold()
+    out: list[str] = []
+    for british, american in _VARIANT_PAIRS:
+        for have, other in ((british, american), (american, british)):
+            if lowered.startswith(have):
+                variant = other + lowered[len(have) :]
+                if variant != lowered and variant not in out:
+                    out.append(variant)
+    return out
+
+
+# -- the engine query -------------------------------------------------------------
+def text_query(node: Node | None, fields: list[str]) -> dict[str, Any]:
+    """The engine query for a parsed ``q`` over ``fields`` (with their boosts)."""
+    if node is None:
+        return {"match_all": {}}
+    if isinstance(node, Word):
+        return _word_query(node, fields)
+    if isinstance(node, Phrase):
+        return {"multi_match": {"query": node.text, "type": "phrase", "fields": fields}}
+    if isinstance(node, Not):
+        return {"bool": {"must": [{"match_all": {}}], "must_not": [text_query(node.node, fields)]}}
+    if isinstance(node, Or):
+        return {
+            "bool": {"should": [text_query(child, fields) for child in node.nodes], "minimum_should_match": 1}
+        }
+    must = [text_query(child, fields) for child in node.nodes if not isinstance(child, Not)]
+    must_not = [text_query(child.node, fields) for child in node.nodes if isinstance(child, Not)]
+    return {"bool": {"must": must or [{"match_all": {}}], "must_not": must_not}}
+
+
+def _word_query(word: Word, fields: list[str]) -> dict[str, Any]:
+    if word.prefix:
+        return {
+            "multi_match": {
+                "query": word.text,
+                "type": "phrase_prefix",
+                "fields": fields,
+                "max_expansions": PREFIX_EXPANSIONS,
+            }
+        }
+    # An exact (or variant-spelled) match scores on top of the typo-tolerant one, so exact
+    # matches rank first and a misspelt word still finds its articles.
+    exact = [
+        {"multi_match": {"query": text, "fields": fields, "operator": "and", "boost": 2}}
+        for text in [word.text, *spelling_variants(word.text)]
+    ]
+    fuzzy = {
+        "multi_match": {
+            "query": word.text,
+            "fields": fields,
+            "operator": "and",
+            "fuzziness": "AUTO",
+            "prefix_length": 1,
+            "max_expansions": FUZZY_EXPANSIONS,
+        }
+    }
+    return {"bool": {"should": [*exact, fuzzy], "minimum_should_match": 1}}
+
+
+# -- filters ------------------------------------------------------------------------
+# Filter parameter -> the field it matches (case- and accent-insensitive where the mapping
+# has a folded subfield) and the field its facet counts.
+FACET_FIELDS = {
+    "source": ("source.folded", "source"),
+    "language": ("language", "language"),
+    "place": ("place.folded", "place"),
+    "author": ("author.folded", "author"),
+    "tag": ("tags.folded", "tags"),
+}
+
+
+def facet_filter(name: str, values: list[str]) -> dict[str, Any]:
+    match_field = FACET_FIELDS[name][0]
+    if name == "language":
+        values = [value.strip().lower() for value in values]
+    return {"terms": {match_field: values}}
+
+
+def date_filter(date_from: date | None, date_to: date | None, has_date: bool | None) -> list[dict[str, Any]]:
+    filters: list[dict[str, Any]] = []
+    if date_from or date_to:
+        bounds = {}
+        if date_from:
+            bounds["gte"] = date_from.isoformat()
+        if date_to:
+            bounds["lte"] = date_to.isoformat()
+        filters.append({"range": {"published": {**bounds, "format": "yyyy-MM-dd"}}})
+    if has_date is not None:
+        filters.append({"term": {"has_date": has_date}})
+    return filters

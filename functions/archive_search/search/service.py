@@ -1,0 +1,448 @@
+"""SearchService: runs validated search requests against the engine and shapes responses.
+
+Talks to the engine only through the ``SearchEngine`` adapter it is given; every query it
+builds is filtered by ``query.LIVE`` so tombstones of deleted articles never show.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Protocol
+
+from archive_search.errors import InvalidRequest, NotFound
+from archive_search.search import cursor as cursors
+from archive_search.search.query import (
+    ALL_FIELDS,
+    FACET_FIELDS,
+    FIELDS,
+    LIVE,
+    date_filter,
+    facet_filter,
+    parse_query,
+    text_query,
+)
+from archive_search.search.safe_text import MARK_CLOSE, MARK_OPEN, escape, safe_url, snippet
+
+MAX_RESULT_WINDOW = 10_000  # index.max_result_window in index_schema.ARTICLE_SETTINGS
+SNIPPET_CHARS = 180
+FACET_NAMES = ("source", "language", "place", "author", "tag", "published")
+INTERVALS = {"day": "yyyy-MM-dd", "week": "yyyy-MM-dd", "month": "yyyy-MM", "year": "yyyy"}
+HIT_FIELDS = (
+    "id",
+    "score",
+    "title",
+    "title_html",
+    "snippet",
+    "source",
+    "published",
+    "place",
+    "author",
+    "language",
+    "tags",
+    "url",
+    "duplicates",
+)
+_SOURCE_FOR = {
+    "title": ["title"],
+    "title_html": ["title"],
+    "snippet": ["body"],
+    "source": ["source"],
+    "published": ["published"],
+    "place": ["place"],
+    "author": ["author"],
+    "language": ["language"],
+    "tags": ["tags"],
+    "url": ["url"],
+}
+_INT64 = 2**63
+ID_PATTERN = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")
+
+
+class Engine(Protocol):
+    def search(self, body: Mapping[str, Any], *, index: str | None = None) -> dict[str, Any]: ...
+
+    def get(self, doc_id: str, *, index: str | None = None) -> dict[str, Any]: ...
+
+    def ping(self) -> bool: ...
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    q: str | None = None
+    in_field: str | None = None  # "title" | "body" | None (both)
+    sort: str = "relevance"  # relevance | newest | oldest
+    filters: dict[str, list[str]] = field(default_factory=dict)  # source/language/place/author/tag
+    date_from: date | None = None
+    date_to: date | None = None
+    has_date: bool | None = None
+    facets: tuple[str, ...] = ()
+    interval: str = "month"
+    facet_size: int = 10
+    size: int = 10
+    page: int | None = None
+    cursor: str | None = None
+    fields: tuple[str, ...] = HIT_FIELDS
+    collapse: bool = True
+
+    def digest(self) -> str:
+        """What a cursor must be replayed with: everything that decides the result order."""
+        return cursors.request_digest(
+            {
+                "q": self.q,
+                "in": self.in_field,
+                "sort": self.sort,
+                "filters": {k: sorted(v) for k, v in self.filters.items() if v},
+                "from": self.date_from,
+                "to": self.date_to,
+                "has_date": self.has_date,
+                "collapse": self.collapse,
+            }
+        )
+
+
+class SearchService:
+    def __init__(self, engine: Engine, *, timeout_ms: int = 10_000) -> None:
+        self.engine = engine
+        self.timeout = f"{timeout_ms}ms"
+
+    # -- GET /search ------------------------------------------------------------
+    def search(self, request: SearchRequest) -> dict[str, Any]:
+        _validate(request)
+        node = parse_query(request.q)
+        fields = FIELDS[request.in_field] if request.in_field else ALL_FIELDS
+        main = {
+            "bool": {
+                "must": [text_query(node, fields)],
+                "filter": [LIVE, *date_filter(request.date_from, request.date_to, request.has_date)],
+            }
+        }
+        selected = {name: facet_filter(name, values) for name, values in request.filters.items() if values}
+        sort = _sort(request.sort)
+        body: dict[str, Any] = {
+            "query": main,
+            "sort": sort,
+            "track_total_hits": True,
+            "timeout": self.timeout,
+            "_source": sorted(
+                {f for name in request.fields for f in _SOURCE_FOR.get(name, [])} | {"fingerprint"}
+            ),
+            "aggs": _facet_aggs(request, selected),
+        }
+        if selected:
+            body["post_filter"] = {"bool": {"filter": list(selected.values())}}
+        if {"snippet", "title_html"} & set(request.fields):
+            body["highlight"] = _highlight(request.in_field)
+
+        seen: list[str] = []
+        if request.cursor:
+            cursor = cursors.decode(request.cursor, request.digest())
+            _check_after(cursor.after, sort)
+            body["search_after"] = cursor.after
+            hits, response = self._page_after(body, request, cursor)
+            seen = list(cursor.seen)
+        else:
+            start = ((request.page or 1) - 1) * request.size
+            body.update({"from": start, "size": request.size})
+            if request.collapse:
+                body["collapse"] = {"field": "fingerprint"}
+            response = self.engine.search(body)
+            hits = response["hits"]["hits"]
+
+        duplicates = self._duplicate_counts(body, hits) if request.collapse else {}
+        shaped = [_hit(h, request.fields, duplicates) for h in hits]
+        total = response["hits"]["total"]["value"]
+        result: dict[str, Any] = {"total": total, "hits": shaped}
+        if request.collapse:
+            result["total_groups"] = response["aggregations"]["groups"]["count"]["value"]
+        result["facets"] = _facets(response.get("aggregations", {}), request)
+        more = len(hits) == request.size and hits and "sort" in hits[-1]
+        result["next_cursor"] = (
+            cursors.encode(hits[-1]["sort"], request.digest(), seen + [_fp(h) for h in hits])
+            if more
+            else None
+        )
+        return result
+
+    def _page_after(
+        self, body: dict[str, Any], request: SearchRequest, cursor: cursors.Cursor
+    ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+        """A page after a cursor. The engine cannot collapse together with search_after, so
+        collapsed pages are grouped here: documents of a group already shown (on this page or
+        an earlier one) are skipped, and the next page starts after the last group leader."""
+        if not request.collapse:
+            response = self.engine.search({**body, "size": request.size})
+            return response["hits"]["hits"], response
+        batch = min(request.size * 4, 200)
+        seen = set(cursor.seen)
+        page: list[dict[str, Any]] = []
+        first: dict[str, Any] | None = None  # facets and totals come with the first batch
+        for _ in range(5):
+            response = self.engine.search({**body, "size": batch})
+            first = first or response
+            batch_hits = response["hits"]["hits"]
+            for hit in batch_hits:
+                short = _fp(hit)[: cursors.SEEN_PREFIX_CHARS]
+                if short not in seen:
+                    seen.add(short)
+                    page.append(hit)
+                    if len(page) == request.size:
+                        return page, first
+            if len(batch_hits) < batch:
+                break
+            body = {key: value for key, value in body.items() if key != "aggs"}
+            body["search_after"] = batch_hits[-1]["sort"]
+        assert first is not None
+        return page, first
+
+    def _duplicate_counts(self, body: dict[str, Any], hits: list[dict[str, Any]]) -> dict[str, int]:
+        """Matching documents per fingerprint of the page's hits (one small aggregation)."""
+        fps = sorted({_fp(h) for h in hits if _fp(h)})
+        if not fps:
+            return {}
+        query = body["query"]
+        if "post_filter" in body:
+            query = {"bool": {"filter": [query, body["post_filter"]]}}
+        response = self.engine.search(
+            {
+                "size": 0,
+                "timeout": self.timeout,
+                "query": query,
+                "aggs": {"fp": {"terms": {"field": "fingerprint", "include": fps, "size": len(fps)}}},
+            }
+        )
+        return {b["key"]: b["doc_count"] for b in response["aggregations"]["fp"]["buckets"]}
+
+    # -- GET /articles/{id} --------------------------------------------------------
+    def article(self, doc_id: str) -> dict[str, Any]:
+        source = self._live_document(doc_id)
+        article = _article_fields(source)
+        article["id"] = doc_id
+        article["body"] = escape(source.get("body") or "")
+        article["origin"] = {
+            "bucket": escape(source.get("bucket")),
+            "key": escape(source.get("key")),
+            "ordinal": source.get("ordinal"),
+            "ingested_at": escape(source.get("ingested_at")),
+            "cleaner_version": escape(source.get("cleaner_version")),
+        }
+        return article
+
+    def _live_document(self, doc_id: str) -> dict[str, Any]:
+        if not ID_PATTERN.match(doc_id):
+            raise NotFound(f"no article with id {doc_id!r}")
+        source = self.engine.get(doc_id)
+        if source.get("deleted"):
+            raise NotFound(f"article {doc_id!r} was deleted")
+        return source
+
+    # -- GET /articles/{id}/similar ----------------------------------------------
+    def similar(self, doc_id: str, size: int = 10) -> dict[str, Any]:
+        source = self._live_document(doc_id)
+        like = f"{source.get('title') or ''}\n\n{(source.get('body') or '')[:5000]}"
+        must_not: list[dict[str, Any]] = [{"ids": {"values": [doc_id]}}]
+        if source.get("fingerprint"):
+            must_not.append({"term": {"fingerprint": source["fingerprint"]}})
+        response = self.engine.search(
+            {
+                "size": size,
+                "timeout": self.timeout,
+                "_source": sorted(
+                    {f for fs in _SOURCE_FOR.values() for f in fs} - {"body"} | {"fingerprint"}
+                ),
+                "query": {
+                    "bool": {
+                        "must": [
+                            {
+                                "more_like_this": {
+                                    "fields": ["title", "body"],
+                                    "like": [like],
+                                    "min_term_freq": 1,
+                                    "min_doc_freq": 1,
+                                    "max_query_terms": 25,
+                                    "minimum_should_match": "20%",
+                                }
+                            }
+                        ],
+                        "filter": [LIVE],
+                        "must_not": must_not,
+                    }
+                },
+                "collapse": {"field": "fingerprint"},
+            }
+        )
+        fields = tuple(f for f in HIT_FIELDS if f not in ("snippet", "title_html", "duplicates"))
+        return {"id": doc_id, "hits": [_hit(h, fields, {}) for h in response["hits"]["hits"]]}
+
+    # -- GET /facets/{field} -----------------------------------------------------
+    def facet_values(self, name: str, prefix: str | None, size: int = 10) -> dict[str, Any]:
+        match_field, count_field = FACET_FIELDS[name]
+        folded_prefix = _fold(prefix or "")
+        query: dict[str, Any] = {"bool": {"filter": [LIVE]}}
+        if folded_prefix:
+            prefix_field = match_field if match_field.endswith(".folded") else count_field
+            query["bool"]["filter"].append({"prefix": {prefix_field: folded_prefix}})
+        response = self.engine.search(
+            {
+                "size": 0,
+                "timeout": self.timeout,
+                "query": query,
+                "aggs": {"values": {"terms": {"field": count_field, "size": 500}}},
+            }
+        )
+        buckets = response["aggregations"]["values"]["buckets"]
+        values = [
+            {"value": escape(str(b["key"])), "count": b["doc_count"]}
+            for b in buckets
+            if _fold(str(b["key"])).startswith(folded_prefix)
+        ]
+        return {"field": name, "prefix": escape(prefix), "values": values[:size]}
+
+    # -- GET /health -----------------------------------------------------------------
+    def healthy(self) -> bool:
+        return self.engine.ping()
+
+
+def _validate(request: SearchRequest) -> None:
+    if request.page is not None and request.cursor:
+        raise InvalidRequest("use either page or cursor, not both", "page")
+    if request.date_from and request.date_to and request.date_from > request.date_to:
+        raise InvalidRequest("from must not be after to", "from")
+    if request.page is not None and request.page * request.size > MAX_RESULT_WINDOW:
+        raise InvalidRequest(
+            f"page {request.page} with size {request.size} reaches past the first {MAX_RESULT_WINDOW} "
+            "results: page through deeper results with cursor (pass next_cursor from the previous response)",
+            "page",
+        )
+    unknown = [name for name in request.facets if name not in FACET_NAMES]
+    if unknown:
+        raise InvalidRequest(f"unknown facet {unknown[0]!r}: choose from {', '.join(FACET_NAMES)}", "facets")
+    bad_fields = [name for name in request.fields if name not in HIT_FIELDS]
+    if bad_fields:
+        raise InvalidRequest(
+            f"unknown field {bad_fields[0]!r}: choose from {', '.join(HIT_FIELDS)}", "fields"
+        )
+
+
+def _sort(sort: str) -> list[Any]:
+    # The document id ends every sort so the order is total: search_after never skips or
+    # repeats a document when others have equal scores or dates.
+    if sort == "newest":
+        return [{"published": {"order": "desc", "missing": "_last"}}, {"_id": "asc"}]
+    if sort == "oldest":
+        return [{"published": {"order": "asc", "missing": "_last"}}, {"_id": "asc"}]
+    return [{"_score": "desc"}, {"_id": "asc"}]
+
+
+def _check_after(after: list[Any], sort: list[Any]) -> None:
+    invalid = InvalidRequest("cursor is not valid for this request", "cursor")
+    if len(after) != len(sort) or not isinstance(after[-1], str):
+        raise invalid
+    first = after[0]
+    if "_score" in sort[0] and not isinstance(first, int | float):
+        raise invalid
+    if "published" in sort[0] and (not isinstance(first, int) or not -_INT64 <= first < _INT64):
+        raise invalid
+
+
+def _highlight(in_field: str | None) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    if in_field in (None, "title"):
+        fields["title"] = {"number_of_fragments": 0}
+    fields["body"] = {
+        "fragment_size": SNIPPET_CHARS,
+        "number_of_fragments": 1,
+        "no_match_size": SNIPPET_CHARS,
+    }
+    return {"pre_tags": [MARK_OPEN], "post_tags": [MARK_CLOSE], "fields": fields}
+
+
+def _facet_aggs(request: SearchRequest, selected: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Multi-select facets: each facet's counts ignore its own filter and respect the others."""
+    aggs: dict[str, Any] = {}
+    for name in request.facets:
+        others = [flt for other, flt in selected.items() if other != name]
+        if name == "published":
+            inner = {
+                "date_histogram": {
+                    "field": "published",
+                    "calendar_interval": request.interval,
+                    "format": INTERVALS[request.interval],
+                    "min_doc_count": 1,
+                }
+            }
+        else:
+            inner = {"terms": {"field": FACET_FIELDS[name][1], "size": request.facet_size}}
+        aggs[f"facet_{name}"] = {"filter": {"bool": {"filter": others}}, "aggs": {"values": inner}}
+    if request.collapse:
+        # Groups of near-duplicates among all matches (after every filter).
+        aggs["groups"] = {
+            "filter": {"bool": {"filter": list(selected.values())}},
+            "aggs": {"count": {"cardinality": {"field": "fingerprint", "precision_threshold": 40000}}},
+        }
+    return aggs
+
+
+def _facets(aggregations: dict[str, Any], request: SearchRequest) -> dict[str, list[dict[str, Any]]]:
+    facets: dict[str, list[dict[str, Any]]] = {}
+    for name in request.facets:
+        buckets = aggregations.get(f"facet_{name}", {}).get("values", {}).get("buckets", [])
+        if name == "published":
+            facets[name] = [
+                {"value": b["key_as_string"], "count": b["doc_count"]} for b in buckets if b["doc_count"]
+            ]
+        else:
+            facets[name] = [{"value": escape(str(b["key"])), "count": b["doc_count"]} for b in buckets]
+    return facets
+
+
+def _fp(hit: dict[str, Any]) -> str:
+    return str(hit.get("_source", {}).get("fingerprint") or hit["_id"])
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).strip()
+
+
+def _article_fields(source: dict[str, Any]) -> dict[str, Any]:
+    published = source.get("published")
+    tags = source.get("tags") or []
+    return {
+        "title": escape(source.get("title") or ""),
+        "source": escape(source.get("source")),
+        "published": escape(str(published)[:10]) if published else None,
+        "place": escape(source.get("place")),
+        "author": escape(source.get("author")),
+        "language": escape(source.get("language")),
+        "tags": [escape(str(t)) for t in (tags if isinstance(tags, list) else [tags])],
+        "url": safe_url(source.get("url")),
+    }
+
+
+def _hit(hit: dict[str, Any], fields: tuple[str, ...], duplicates: dict[str, int]) -> dict[str, Any]:
+    source = hit.get("_source", {})
+    base = _article_fields(source)
+    highlight = hit.get("highlight", {})
+    out: dict[str, Any] = {"id": hit["_id"]}
+    for name in fields:
+        if name == "id":
+            continue
+        if name == "score":
+            out["score"] = hit.get("_score")
+        elif name == "snippet":
+            fragment = (highlight.get("body") or [(source.get("body") or "")[:SNIPPET_CHARS]])[0]
+            piece = snippet(fragment)
+            out["snippet"] = {"html": piece.html, "text": piece.text, "matches": piece.matches}
+        elif name == "title_html":
+            fragments = highlight.get("title")
+            out["title_html"] = snippet(fragments[0]).html if fragments else base["title"]
+        elif name == "duplicates":
+            fp = _fp(hit)
+            out["duplicates"] = max(0, duplicates.get(fp, 1) - 1)
+        else:
+            out[name] = base[name]
+    return out
