@@ -215,7 +215,12 @@ class IngestService:
         work.etag = stored.etag
         work.sha256 = hashlib.sha256(stored.data).hexdigest()
         try:
-            articles = self.clean(stored.data, event.ref.key, content_type=stored.content_type)
+            articles = self.clean(
+                stored.data,
+                event.ref.key,
+                content_type=stored.content_type,
+                max_decompressed_bytes=self.settings.max_decompressed_bytes,
+            )
         except RejectedInput as exc:
             self._reject(work, exc)
             return
