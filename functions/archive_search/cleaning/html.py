@@ -289,6 +289,7 @@ class _Line:
     text: str
     link_chars: int
     tag: str
+    group: int = -1  # the <list> a list item belongs to (-1: not in a list)
 
     @property
     def link_share(self) -> float:
@@ -300,39 +301,57 @@ _BREAK_TAGS = {"lb", "item", "row", "p", "head", "quote", "list", "table", "code
 
 
 def _tree_lines(body: etree._Element) -> list[_Line]:
+    """Lines of trafilatura's output tree: one per paragraph, heading, list item, table row and
+    ``<lb/>``-separated line of a paragraph (a list item stays one line)."""
     lines: list[_Line] = []
     parts: list[str] = []
-    link = [0]
-    tag = ["p"]
+    state = {"link": 0, "tag": "p", "group": -1, "in_item": 0, "lists": 0}
 
     def flush() -> None:
-        text = " ".join("".join(parts).split())
-        if text:
-            lines.append(_Line(text, link[0], tag[0]))
+        raw = "".join(parts)
+        # trafilatura's baseline rescue keeps the page's own line breaks in one element
+        chunks = raw.split("\n") if raw.count("\n") >= 3 else [raw]
+        for chunk in chunks:
+            text = " ".join(chunk.split())
+            if text:
+                share = state["link"] * len(text) // max(1, len(raw.strip()))
+                tag = "dump" if len(chunks) > 1 else state["tag"]
+                lines.append(_Line(text, share if len(chunks) > 1 else state["link"], tag, state["group"]))
         parts.clear()
-        link[0] = 0
+        state["link"] = 0
+
+    def add(text: str, is_link: bool) -> None:
+        parts.append(text)
+        if is_link:
+            state["link"] += len(text.replace(" ", "").strip())
 
     def walk(el: etree._Element, in_link: bool) -> None:
         name = el.tag if isinstance(el.tag, str) else ""
-        if name in _BREAK_TAGS:
+        breaks = name in _BREAK_TAGS and not (state["in_item"] and name in ("lb", "p"))
+        saved = (state["tag"], state["group"])
+        if breaks:
             flush()
             if name != "lb":
-                tag[0] = name
+                state["tag"] = name
+        if name == "list":
+            state["lists"] += 1
+            state["group"] = state["lists"]
+        if name == "item":
+            state["in_item"] += 1
         is_link = in_link or name == "ref"
         if el.text:
-            parts.append(el.text)
-            if is_link:
-                link[0] += len(el.text.replace(" ", "").strip())
+            add(el.text, is_link)
         for child in el:
             walk(child, is_link)
             if child.tail:
-                parts.append(child.tail)
-                if is_link:
-                    link[0] += len(child.tail.replace(" ", "").strip())
+                add(child.tail, in_link or name == "ref")
         if name == "cell":
             parts.append(" ")
-        if name in _BREAK_TAGS and name != "lb":
+        if name == "item":
+            state["in_item"] -= 1
+        if breaks and name != "lb":
             flush()
+            state["tag"], state["group"] = saved
 
     for child in body:
         walk(child, False)
@@ -372,8 +391,13 @@ def _norm(text: str) -> str:
     return " ".join(_WORD_RE.findall(unicodedata.normalize("NFKC", text).lower()))
 
 
+_TERMINAL = (".", "!", "?", ":", '"', "”", "»", "。", "！", "？")
+_CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
 def _words(text: str) -> int:
-    return len(_WORD_RE.findall(text))
+    """Word count; scripts written without spaces count two characters as a word."""
+    return max(len(_WORD_RE.findall(text)), len(_CJK_RE.findall(text)) // 2)
 
 
 def _is_title_line(line: str, titles: list[str]) -> bool:
@@ -423,10 +447,58 @@ def _is_boilerplate(line: _Line) -> bool:
     return bool(line.link_share >= 0.6 and words <= 30)
 
 
+_TEASER_ITEM_LINK_SHARE = 0.5
+_TEASER_LIST_SHARE = 0.5
+
+
+def _teaser_lists(lines: list[_Line]) -> set[int]:
+    """Lists most of whose items start as or are links: related stories, navigation."""
+    items: dict[int, list[_Line]] = {}
+    for ln in lines:
+        if ln.group >= 0:
+            items.setdefault(ln.group, []).append(ln)
+    out = set()
+    for group, members in items.items():
+        if len(members) < 2:
+            continue
+        linked = sum(1 for m in members if m.link_share >= _TEASER_ITEM_LINK_SHARE)
+        if linked >= _TEASER_LIST_SHARE * len(members):
+            out.add(group)
+    return out
+
+
+_MENU_RUN = 8  # lines
+_MENU_LINE_WORDS = 6  # longest line a run may hold
+_MENU_MEAN_WORDS = 3.5  # a menu's lines are mostly one to three words
+
+
+def _drop_menu_runs(lines: list[_Line]) -> list[_Line]:
+    """Drop long runs of short lines without sentence punctuation: menus, tag clouds."""
+    out: list[_Line] = []
+    run: list[_Line] = []
+
+    def close() -> None:
+        mean = sum(_words(ln.text) for ln in run) / len(run) if run else 0.0
+        if len(run) < _MENU_RUN or mean > _MENU_MEAN_WORDS:
+            out.extend(run)
+        run.clear()
+
+    for ln in lines:
+        if _words(ln.text) <= _MENU_LINE_WORDS and not ln.text.rstrip().endswith(_TERMINAL):
+            run.append(ln)
+        else:
+            close()
+            out.append(ln)
+    close()
+    return out
+
+
 def _refine(lines: list[_Line], meta: PageMetadata) -> tuple[list[str], dict[str, Any]]:
     """Drop boundary and boilerplate lines; returns (paragraphs, facts found on the way)."""
     found: dict[str, Any] = {}
-    kept = [ln for ln in lines if not _is_boilerplate(ln)]
+    lines = _drop_menu_runs(lines)
+    teaser_lists = _teaser_lists(lines)
+    kept = [ln for ln in lines if ln.group not in teaser_lists and not _is_boilerplate(ln)]
 
     # head: title, standfirst matching the description, bylines, date lines
     titles = meta.titles
