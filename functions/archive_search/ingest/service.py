@@ -169,6 +169,30 @@ class IngestService:
             metrics.add_metric(name="FailedRecords", unit=MetricUnit.Count, value=len(result.failed))
         return result
 
+    def rebuild(
+        self,
+        events: Sequence[ObjectEvent],
+        previous: dict[ObjectRef, dict[str, Any]],
+        index: str,
+        remaining_ms: Callable[[], int] = lambda: 3_600_000,
+    ) -> BatchResult:
+        """Write ``events`` into ``index`` (reindex): no stale or duplicate checks and no
+        receipts, since the receipts already record these events; ``previous`` only tells
+        how many ordinals a removed object had."""
+        result = BatchResult()
+        works = [_Work(event=e, message_ids={str(e.ref)}, previous=previous.get(e.ref)) for e in events]
+        ops: list[_Op] = []
+        for work in works:
+            self._plan(work)
+            ops.extend(self._operations(work, index))
+        self._write(ops, remaining_ms)
+        for work in works:
+            if work.failure:
+                result.failed[str(work.event.ref)] = work.failure
+            elif work.outcome:
+                result.outcomes[work.event.ref] = work.outcome
+        return result
+
     def ensure_indices(self) -> None:
         """Create the article and receipt indices once per execution environment."""
         if not self._indices_ready:
@@ -269,7 +293,7 @@ class IngestService:
                 work.receipt["articles"] = len(own)
 
     # -- writes ---------------------------------------------------------------
-    def _operations(self, work: _Work) -> list[_Op]:
+    def _operations(self, work: _Work, index: str | None = None) -> list[_Op]:
         if work.failure or (work.outcome is None and not work.articles):
             return []
         ref, version = work.event.ref, work.event.version
@@ -279,7 +303,9 @@ class IngestService:
             work.outcome = receipts.INDEXED
             for ordinal, article in enumerate(work.articles):
                 source = self._document(article, ref, ordinal, work, now)
-                ops.append(_Op(self._action(document_id(ref, ordinal), version), source, work, ordinal))
+                ops.append(
+                    _Op(self._action(document_id(ref, ordinal), version, index), source, work, ordinal)
+                )
             work.receipt["articles"] = len(work.articles)
         keep = (
             len(work.articles)
@@ -299,7 +325,7 @@ class IngestService:
                 "deleted": True,
                 "ingested_at": now,
             }
-            ops.append(_Op(self._action(document_id(ref, ordinal), version), tombstone, work))
+            ops.append(_Op(self._action(document_id(ref, ordinal), version, index), tombstone, work))
         return ops
 
     def _action(self, doc_id: str, version: int, index: str | None = None) -> dict[str, Any]:

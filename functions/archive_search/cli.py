@@ -1,0 +1,111 @@
+"""``archive-search``: operate the archive from a shell (same settings as the Lambdas).
+
+    archive-search bootstrap                 create the article and receipt indices
+    archive-search status KEY [--bucket B]   the ingest receipt of one upload
+    archive-search reindex [--bucket B]      rebuild the index from the bucket, swap the alias
+    archive-search redrive --dlq-url URL --queue-url URL [--limit N]
+                                             replay DLQ messages into the ingest queue
+
+Configuration comes from the environment (OPENSEARCH_URL, INDEX_ALIAS, ARCHIVE_BUCKET,
+INGEST_QUEUE_URL, INGEST_DLQ_URL, ...). Results are printed as JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import asdict
+from typing import Any
+
+from archive_search.errors import ArchiveSearchError
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        result = args.run(args)
+    except ArchiveSearchError as exc:
+        print(json.dumps({"error": {"code": exc.code, "message": str(exc)}}), file=sys.stderr)
+        return 1
+    print(json.dumps(result, indent=2, sort_keys=True, default=str))
+    return 1 if isinstance(result, dict) and result.get("failed") else 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="archive-search", description=__doc__.split("\n\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    bootstrap = commands.add_parser("bootstrap", help="create the article and receipt indices (idempotent)")
+    bootstrap.set_defaults(run=_bootstrap)
+
+    status = commands.add_parser("status", help="the ingest receipt of one upload")
+    status.add_argument("key")
+    status.add_argument("--bucket", help="defaults to ARCHIVE_BUCKET")
+    status.set_defaults(run=_status)
+
+    reindex = commands.add_parser("reindex", help="rebuild the index from the bucket and swap the alias")
+    reindex.add_argument("--bucket", help="defaults to ARCHIVE_BUCKET")
+    reindex.add_argument("--prefix", default="", help="only keys under this prefix")
+    reindex.set_defaults(run=_reindex)
+
+    redrive = commands.add_parser("redrive", help="replay the DLQ into the ingest queue")
+    redrive.add_argument("--dlq-url", default=os.environ.get("INGEST_DLQ_URL"))
+    redrive.add_argument("--queue-url", default=os.environ.get("INGEST_QUEUE_URL"))
+    redrive.add_argument("--limit", type=int, default=None, help="move at most this many messages")
+    redrive.set_defaults(run=_redrive)
+    return parser
+
+
+def _service() -> Any:
+    from archive_search.ingest.batch import default_service
+
+    return default_service()
+
+
+def _bucket(args: argparse.Namespace) -> str:
+    from archive_search.errors import InvalidRequest
+    from archive_search.settings import get_settings
+
+    bucket = args.bucket or get_settings().archive_bucket
+    if not bucket:
+        raise InvalidRequest("name the bucket with --bucket or ARCHIVE_BUCKET", parameter="bucket")
+    return bucket
+
+
+def _bootstrap(args: argparse.Namespace) -> dict[str, Any]:
+    from archive_search.index_schema import receipts_index_body
+
+    service = _service()
+    articles = service.engine.ensure_index()
+    receipts = service.engine.ensure_index(service.settings.receipts_alias, receipts_index_body())
+    return {"articles": articles, "receipts": receipts}
+
+
+def _status(args: argparse.Namespace) -> dict[str, Any]:
+    from archive_search.ingest.receipts import get_receipt
+    from archive_search.model import ObjectRef
+
+    service = _service()
+    return get_receipt(service.engine, service.settings.receipts_alias, ObjectRef(_bucket(args), args.key))
+
+
+def _reindex(args: argparse.Namespace) -> dict[str, Any]:
+    from archive_search.ingest.reindex import reindex
+
+    return asdict(reindex(_service(), _bucket(args), prefix=args.prefix))
+
+
+def _redrive(args: argparse.Namespace) -> dict[str, Any]:
+    from archive_search.adapters.sqs import redrive
+    from archive_search.errors import InvalidRequest
+
+    if not args.dlq_url or not args.queue_url:
+        raise InvalidRequest("name both queues: --dlq-url/--queue-url or INGEST_DLQ_URL/INGEST_QUEUE_URL")
+    return {"moved": redrive(args.dlq_url, args.queue_url, limit=args.limit)}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

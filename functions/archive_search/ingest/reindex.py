@@ -1,0 +1,121 @@
+"""Rebuild the article index from the bucket (the source of truth) and swap the alias.
+
+1. create a new versioned index next to the live one;
+2. write every object of the bucket into it, each at the version its receipt records
+   (1 when it has none), so any later event still wins and any older one still loses;
+3. refresh it, then point the alias at it in ONE ``update_aliases`` request: search
+   reads the complete old index until the instant it reads the complete new one;
+4. catch up on what changed while the new index was being built (objects added,
+   overwritten or removed, by listing and receipts) by writing those through the alias.
+
+The old index is kept (its name is reported) so a bad rebuild can be swapped back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from archive_search.index_schema import receipts_index_body
+from archive_search.ingest.events import CREATED, REMOVED, ObjectEvent
+from archive_search.ingest.receipts import read_receipts
+from archive_search.ingest.service import IngestService
+from archive_search.model import ObjectRef
+
+CHUNK = 50
+
+
+@dataclass
+class ReindexReport:
+    index: str
+    replaced: list[str]
+    objects: int = 0
+    outcomes: dict[str, int] = field(default_factory=dict)
+    caught_up: int = 0
+    failed: dict[str, str] = field(default_factory=dict)
+
+
+def reindex(
+    service: IngestService,
+    bucket: str,
+    *,
+    prefix: str = "",
+    on_swap: Callable[[str], None] | None = None,
+) -> ReindexReport:
+    engine, settings = service.engine, service.settings
+    engine.ensure_index(settings.receipts_alias, receipts_index_body())
+    target = engine.new_index_name()
+    engine.create_index(target)
+
+    before = dict(service.store.list_keys(bucket, prefix))
+    refs = [ObjectRef(bucket, key) for key in before]
+    versions = _receipts(service, refs)
+    report = ReindexReport(index=target, replaced=[], objects=len(refs))
+    for chunk in _chunks(refs):
+        _record(
+            report, service.rebuild([_event(ref, CREATED, versions.get(ref)) for ref in chunk], {}, target)
+        )
+    engine.refresh(target)
+    report.replaced = engine.swap_alias(target)
+    if on_swap:
+        on_swap(target)
+
+    after = dict(service.store.list_keys(bucket, prefix))
+    now = _receipts(service, [ObjectRef(bucket, key) for key in set(before) | set(after)])
+    changed = [
+        ObjectRef(bucket, key)
+        for key, etag in after.items()
+        if before.get(key) != etag
+        or _version(now.get(ObjectRef(bucket, key))) != _version(versions.get(ObjectRef(bucket, key)))
+    ]
+    removed = [ObjectRef(bucket, key) for key in before if key not in after]
+    previous = {ref: receipt for ref, (_, receipt) in now.items()}
+    for chunk in _chunks(changed):
+        _record(
+            report,
+            service.rebuild([_event(r, CREATED, now.get(r)) for r in chunk], previous, settings.index_alias),
+        )
+    for chunk in _chunks(removed):
+        _record(
+            report,
+            service.rebuild([_event(r, REMOVED, now.get(r)) for r in chunk], previous, settings.index_alias),
+        )
+    report.caught_up = len(changed) + len(removed)
+    engine.refresh()
+    return report
+
+
+def _receipts(service: IngestService, refs: list[ObjectRef]) -> dict[ObjectRef, tuple[int, dict[str, Any]]]:
+    found: dict[ObjectRef, tuple[int, dict[str, Any]]] = {}
+    for chunk in _chunks(refs):
+        found.update(read_receipts(service.engine, service.settings.receipts_alias, list(chunk)))
+    return found
+
+
+def _version(entry: tuple[int, dict[str, Any]] | None) -> int | None:
+    return entry[0] if entry else None
+
+
+def _event(ref: ObjectRef, action: str, entry: tuple[int, dict[str, Any]] | None) -> ObjectEvent:
+    version, receipt = entry if entry else (1, {})
+    return ObjectEvent(
+        ref=ref,
+        action=action,
+        event_name="Reindex",
+        event_time=datetime.now(UTC).isoformat(),
+        version=version,
+        sequencer=receipt.get("sequencer"),
+    )
+
+
+def _record(report: ReindexReport, result: Any) -> None:
+    for outcome in result.outcomes.values():
+        report.outcomes[outcome] = report.outcomes.get(outcome, 0) + 1
+    report.failed.update(result.failed)
+
+
+def _chunks(items: Sequence[ObjectRef]) -> Iterator[Sequence[ObjectRef]]:
+    for start in range(0, len(items), CHUNK):
+        yield items[start : start + CHUNK]
