@@ -34,6 +34,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from archive_local import logs
+
 log = logging.getLogger("stack")
 
 SAMPLES_PREFIX = "samples/"
@@ -70,6 +72,7 @@ class LocalConfig:
     mirror_interval: float = 2.0
     visibility_timeout: int = 30
     log_level: str = "INFO"
+    log_format: str = "text"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> LocalConfig:
@@ -100,6 +103,7 @@ class LocalConfig:
             mirror_interval=get("MIRROR_INTERVAL", cls.mirror_interval, float),
             visibility_timeout=get("VISIBILITY_TIMEOUT", cls.visibility_timeout, int),
             log_level=get("LOG_LEVEL", cls.log_level, str.upper),
+            log_format=get("LOG_FORMAT", cls.log_format, str.lower),
         )
 
     @property
@@ -280,6 +284,8 @@ def run(
             log.info("search engine: osmem-server %s on %s (in memory)", server.version, opensearch_url)
 
         _configure_environment(config, opensearch_url)
+        if config.log_format != "json":
+            logs.readable_lambda_logs()
         s3, sqs = clients(config.aws_endpoint)
         archive = provision(
             s3, sqs, config.bucket, config.queue, visibility_timeout=config.visibility_timeout
@@ -372,14 +378,7 @@ def main() -> int:
     except StartupError as exc:
         print(f"archive-search-local: {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=config.log_level,
-        format="%(asctime)s %(levelname)-7s %(name)-6s %(message)s",
-        datefmt="%H:%M:%S",
-        stream=sys.stderr,
-    )
-    for noisy in ("botocore", "boto3", "urllib3", "opensearch"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    logs.configure(config.log_level)
     stop, serving = threading.Event(), threading.Event()
 
     def on_signal(signum: int, _frame: Any) -> None:
