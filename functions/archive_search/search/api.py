@@ -19,6 +19,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from archive_search.adapters.opensearch import cached_engine
 from archive_search.errors import ArchiveSearchError, EngineUnavailable, InvalidRequest, NotFound
+from archive_search.ingest.status_api import router as ingest_status_router
 from archive_search.observability import logger
 from archive_search.search.models import (
     ArticleResponse,
@@ -87,10 +88,23 @@ class ArchiveApi(APIGatewayHttpResolver):
         document = (
             super().get_openapi_schema(**kwargs).model_dump(by_alias=True, exclude_none=True, mode="json")
         )
+        error_ref = {"$ref": "#/components/schemas/ErrorResponse"}
         for path_item in document.get("paths", {}).values():
             for operation in path_item.values():
                 if isinstance(operation, dict) and "responses" in operation:
-                    operation["responses"].pop("422", None)
+                    responses = operation["responses"]
+                    responses.pop("422", None)
+                    # Routes of included routers (ingest status) answer errors through the
+                    # same handlers below, so they document the same error responses.
+                    documented = _error_responses(400, 404, 503) if "400" not in responses else {}
+                    for code, spec in documented.items():
+                        responses.setdefault(
+                            str(code),
+                            {
+                                "description": spec["description"],
+                                "content": {"application/json": {"schema": error_ref}},
+                            },
+                        )
         schemas = document.get("components", {}).get("schemas", {})
         schemas.pop("HTTPValidationError", None)
         schemas.pop("ValidationError", None)
@@ -99,6 +113,7 @@ class ArchiveApi(APIGatewayHttpResolver):
 
 app = ArchiveApi(enable_validation=True)
 app.enable_swagger(path="/docs", title=API_TITLE, version=API_VERSION)
+app.include_router(ingest_status_router)
 
 
 def _service() -> SearchService:

@@ -57,9 +57,10 @@ def decode(token: str, digest: str) -> Cursor:
     if len(token) > MAX_CURSOR_CHARS:
         raise invalid
     try:
-        raw = zlib.decompressobj().decompress(
-            base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)), 65536
-        )
+        decompressor = zlib.decompressobj()
+        raw = decompressor.decompress(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)), 65536)
+        if not decompressor.eof:  # truncated, or larger than any cursor this API makes
+            raise invalid
         data = json.loads(raw)
     except (ValueError, binascii.Error, zlib.error, UnicodeDecodeError):
         raise invalid from None

@@ -18,6 +18,7 @@ number of words, nesting) are the only way ``q`` is refused, with a 400 naming `
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -306,6 +307,8 @@ def facet_filter(name: str, values: list[str]) -> dict[str, Any]:
     match_field = FACET_FIELDS[name][0]
     if name == "language":
         values = [value.strip().lower() for value in values]
+    # Responses carry values HTML-escaped ("AT&amp;T"); a client echoing one back still matches.
+    values = list(dict.fromkeys([*values, *(html.unescape(value) for value in values)]))
     return {"terms": {match_field: values}}
 
 

@@ -121,7 +121,8 @@ class SearchService:
             }
         }
         selected = {name: facet_filter(name, values) for name, values in request.filters.items() if values}
-        sort = _sort(request.sort)
+        # Without words every score is equal: "relevance" then means newest first.
+        sort = _sort("newest" if node is None and request.sort == "relevance" else request.sort)
         body: dict[str, Any] = {
             "query": main,
             "sort": sort,
@@ -141,7 +142,6 @@ class SearchService:
         if request.cursor:
             cursor = cursors.decode(request.cursor, request.digest())
             _check_after(cursor.after, sort)
-            body["search_after"] = cursor.after
             hits, response = self._page_after(body, request, cursor)
             seen = list(cursor.seen)
         else:
@@ -170,33 +170,43 @@ class SearchService:
     def _page_after(
         self, body: dict[str, Any], request: SearchRequest, cursor: cursors.Cursor
     ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-        """A page after a cursor. The engine cannot collapse together with search_after, so
-        collapsed pages are grouped here: documents of a group already shown (on this page or
-        an earlier one) are skipped, and the next page starts after the last group leader."""
-        if not request.collapse:
-            response = self.engine.search({**body, "size": request.size})
-            return response["hits"]["hits"], response
-        batch = min(request.size * 4, 200)
-        seen = set(cursor.seen)
+        """The page after a cursor, read in batches with ``search_after``.
+
+        - Collapsing: the engine cannot collapse together with search_after, so groups are
+          formed here: a document of a group already shown (on this page or an earlier one)
+          is skipped, and the next page starts after the last group leader.
+        - Relevance: a score does not survive the round trip through JSON exactly on every
+          engine (osmem-server keeps more precision than it prints), so the batch starts a
+          hair above the cursor's score and documents at or before the cursor are dropped
+          here by comparing the engine's own printed values.
+        """
+        by_score = "_score" in body["sort"][0]
+        batch = min(request.size * 4, 200) if request.collapse or by_score else request.size
+        seen = set(cursor.seen) if request.collapse else set()
+        after = cursor.after
         page: list[dict[str, Any]] = []
         first: dict[str, Any] | None = None  # facets and totals come with the first batch
         for _ in range(5):
-            response = self.engine.search({**body, "size": batch})
+            search_after = [after[0] + abs(after[0]) * 1e-6 + 1e-9, ""] if by_score else after
+            response = self.engine.search({**body, "size": batch, "search_after": search_after})
             first = first or response
             batch_hits = response["hits"]["hits"]
             for hit in batch_hits:
-                short = _fp(hit)[: cursors.SEEN_PREFIX_CHARS]
-                if short not in seen:
+                if by_score and not _sorts_after(hit["sort"], after):
+                    continue
+                if request.collapse:
+                    short = _fp(hit)[: cursors.SEEN_PREFIX_CHARS]
+                    if short in seen:
+                        continue
                     seen.add(short)
-                    page.append(hit)
-                    if len(page) == request.size:
-                        return page, first
+                page.append(hit)
+                if len(page) == request.size:
+                    return page, first
             if len(batch_hits) < batch:
                 break
             body = {key: value for key, value in body.items() if key != "aggs"}
-            body["search_after"] = batch_hits[-1]["sort"]
-        assert first is not None
-        return page, first
+            after = batch_hits[-1]["sort"]
+        return page, first or {}
 
     def _duplicate_counts(self, body: dict[str, Any], hits: list[dict[str, Any]]) -> dict[str, int]:
         """Matching documents per fingerprint of the page's hits (one small aggregation)."""
@@ -335,6 +345,12 @@ def _sort(sort: str) -> list[Any]:
     if sort == "oldest":
         return [{"published": {"order": "asc", "missing": "_last"}}, {"_id": "asc"}]
     return [{"_score": "desc"}, {"_id": "asc"}]
+
+
+def _sorts_after(values: list[Any], after: list[Any]) -> bool:
+    """Whether a hit's (score, id) sort values come after the cursor's, in score order."""
+    score, doc_id = values[0], values[-1]
+    return score < after[0] or (score == after[0] and doc_id > after[-1])
 
 
 def _check_after(after: list[Any], sort: list[Any]) -> None:

@@ -1,0 +1,125 @@
+"""GET /search: filters (OR within a field, AND across), dates, and multi-select facets."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.integration.search.conftest import corpus_id
+from tests.integration.search.support import SearchApi
+
+pytestmark = pytest.mark.integration
+
+
+def search(api: SearchApi, query: object) -> dict:
+    response = api.get("/search", query)
+    assert response.status == 200, response.text
+    return response.json
+
+
+def ids(api: SearchApi, query: object) -> set[str]:
+    return {hit["id"] for hit in search(api, query)["hits"]}
+
+
+def facet(result: dict, name: str) -> dict[str, int]:
+    return {entry["value"]: entry["count"] for entry in result["facets"][name]}
+
+
+def test_repeated_filter_values_are_ored(corpus: SearchApi) -> None:
+    query = [("source", "Geo"), ("source", "Jang"), ("collapse", "false")]
+    assert ids(corpus, query) == {corpus_id("cricket"), corpus_id("urdu")}
+
+
+def test_comma_separated_filter_values_are_ored_too(corpus: SearchApi) -> None:
+    # API Gateway joins repeated parameters with commas; both spellings mean the same.
+    assert ids(corpus, {"source": "Geo,Jang"}) == {corpus_id("cricket"), corpus_id("urdu")}
+
+
+def test_different_filters_are_anded(corpus: SearchApi) -> None:
+    query = [("source", "Dawn"), ("source", "Tribune"), ("tag", "politics"), ("collapse", "false")]
+    assert ids(corpus, query) == {corpus_id("budget")}
+
+
+def test_filters_ignore_case_and_accents(corpus: SearchApi) -> None:
+    assert ids(corpus, {"place": "karachi", "collapse": "false"}) == {
+        corpus_id("goggles"),
+        corpus_id("goggles_copy"),
+    }
+    assert ids(corpus, {"source": "DAWN", "language": "EN", "tag": "Politics"}) == {corpus_id("budget")}
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [("language", "ur", "urdu"), ("author", "Imtiaz Ali", "goggles"), ("tag", "sport", "cricket")],
+)
+def test_each_filter_field_selects_its_articles(
+    corpus: SearchApi, name: str, value: str, expected: str
+) -> None:
+    assert ids(corpus, {name: value}) == {corpus_id(expected)}
+
+
+def test_date_range_is_inclusive(corpus: SearchApi) -> None:
+    query = {"from": "2023-04-12", "to": "2023-07-01", "collapse": "false"}
+    assert ids(corpus, query) == {corpus_id("goggles"), corpus_id("goggles_copy"), corpus_id("urdu")}
+
+
+def test_has_date_separates_dated_and_undated_articles(corpus: SearchApi) -> None:
+    assert ids(corpus, {"has_date": "false"}) == {corpus_id("cricket")}
+    assert corpus_id("cricket") not in ids(corpus, {"has_date": "true"})
+
+
+def test_facets_count_values_of_the_matching_articles(corpus: SearchApi) -> None:
+    result = search(corpus, {"q": "Karachi OR Lahore", "facets": "source,language,place,tag,author"})
+    assert facet(result, "source") == {"Dawn": 1, "Tribune": 1, "Geo": 1, "Jang": 1}
+    assert facet(result, "language") == {"en": 3, "ur": 1}
+    assert facet(result, "place") == {"KARACHI": 1, "Karachi": 1}
+    assert facet(result, "tag")["crime"] == 2
+    assert facet(result, "author") == {"Imtiaz Ali": 1}
+
+
+def test_published_facet_buckets_by_the_chosen_interval(corpus: SearchApi) -> None:
+    by_month = facet(search(corpus, {"facets": "published"}), "published")
+    assert by_month == {"2022-05": 1, "2023-04": 2, "2023-07": 1, "2024-01": 1}
+    by_year = facet(search(corpus, {"facets": "published", "interval": "year"}), "published")
+    assert by_year == {"2022": 1, "2023": 3, "2024": 1}
+    by_day = facet(
+        search(corpus, {"facets": "published", "interval": "day", "source": "Tribune"}), "published"
+    )
+    assert by_day == {"2023-04-13": 1}
+    by_week = facet(search(corpus, {"facets": "published", "interval": "week", "tag": "crime"}), "published")
+    assert sum(by_week.values()) == 2 and all(len(key) == 10 for key in by_week)
+
+
+def test_multi_select_facet_ignores_its_own_filter_and_respects_the_others(corpus: SearchApi) -> None:
+    # Given Dawn is selected, the source facet still offers the other sources (with the
+    # counts they would have), while the tag facet only counts Dawn's articles.
+    result = search(corpus, {"source": "Dawn", "facets": "source,tag", "collapse": "false"})
+    assert {hit["source"] for hit in result["hits"]} == {"Dawn"}
+    assert result["total"] == 2
+    assert facet(result, "source") == {
+        "Dawn": 2,
+        "Tribune": 1,
+        "Geo": 1,
+        "Jang": 1,
+        "&lt;i&gt;Evil&lt;/i&gt; Source": 1,
+    }
+    assert facet(result, "tag") == {"crime": 1, "security": 1, "politics": 1}
+
+    both = search(corpus, {"source": "Dawn", "tag": "crime", "facets": "source,tag"})
+    assert facet(both, "source") == {"Dawn": 1, "Tribune": 1}  # respects tag=crime
+    assert facet(both, "tag") == {"crime": 1, "security": 1, "politics": 1}  # respects source=Dawn
+
+
+def test_facet_value_from_a_response_works_as_a_filter(corpus: SearchApi) -> None:
+    # Facet values are HTML-escaped like every string; sent back as a filter they still match.
+    evil = next(
+        v["value"] for v in search(corpus, {"facets": "source"})["facets"]["source"] if "Evil" in v["value"]
+    )
+    assert ids(corpus, {"source": evil}) == {corpus_id("hostile")}
+
+
+def test_tombstones_are_counted_nowhere(corpus: SearchApi) -> None:
+    result = search(corpus, {"q": "goggles", "facets": "source,tag,published", "collapse": "false"})
+    assert corpus_id("deleted") not in {hit["id"] for hit in result["hits"]}
+    assert "Ghost" not in facet(result, "source")
+    assert "2023-04" in facet(result, "published") and facet(result, "published")["2023-04"] == 2
+    assert result["total"] == 3

@@ -1,0 +1,109 @@
+"""GET /search: the q language, field boosts, typo tolerance and spelling variants."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.integration.search.conftest import corpus_id
+from tests.integration.search.support import SearchApi, article_doc
+
+pytestmark = pytest.mark.integration
+
+
+def ids(api: SearchApi, **query: object) -> list[str]:
+    response = api.get("/search", {"collapse": "false", "size": 50, **query})
+    assert response.status == 200, response.text
+    return [hit["id"] for hit in response.json["hits"]]
+
+
+def test_words_must_all_match_by_default(corpus: SearchApi) -> None:
+    assert set(ids(corpus, q="rain Lahore")) == {corpus_id("cricket"), corpus_id("urdu")}
+    assert ids(corpus, q="rain India") == [corpus_id("cricket")]
+
+
+def test_quoted_phrase_matches_words_in_that_order_only(corpus: SearchApi) -> None:
+    assert set(ids(corpus, q='"night vision goggles"')) == {corpus_id("goggles"), corpus_id("goggles_copy")}
+    assert ids(corpus, q='"goggles vision night"') == []
+
+
+def test_minus_excludes_a_word(corpus: SearchApi) -> None:
+    assert ids(corpus, q="Lahore -cricket") == [corpus_id("urdu")]
+    assert ids(corpus, q="Lahore NOT cricket") == [corpus_id("urdu")]
+
+
+def test_or_matches_either_word(corpus: SearchApi) -> None:
+    assert set(ids(corpus, q="cricket OR parliament")) == {corpus_id("cricket"), corpus_id("budget")}
+    assert set(ids(corpus, q="cricket | parliament")) == {corpus_id("cricket"), corpus_id("budget")}
+
+
+def test_trailing_star_matches_word_prefixes(corpus: SearchApi) -> None:
+    assert set(ids(corpus, q="parliam*")) == {corpus_id("budget")}
+    assert corpus_id("cricket") in ids(corpus, q="crick*")
+
+
+def test_parentheses_group_alternatives(corpus: SearchApi) -> None:
+    assert ids(corpus, q="(cricket | weather) India") == [corpus_id("cricket")]
+    assert set(ids(corpus, q="(cricket | weather) -India")) == {corpus_id("urdu")}
+
+
+def test_title_match_ranks_above_body_match(api: SearchApi) -> None:
+    in_title = article_doc("Monsoon arrives early", "Farmers in Sindh prepare for the season.")
+    in_body = article_doc("Farmers prepare", "The monsoon arrives early this year, farmers in Sindh say.")
+    api.index(in_body, in_title)
+    assert ids(api, q="monsoon") == [in_title[0], in_body[0]]
+
+
+def test_in_restricts_the_search_to_title_or_body(corpus: SearchApi) -> None:
+    assert ids(corpus, q="militants", **{"in": "title"}) == []
+    assert set(ids(corpus, q="militants", **{"in": "body"})) == {
+        corpus_id("goggles"),
+        corpus_id("goggles_copy"),
+    }
+    assert ids(corpus, q="weather", **{"in": "title"}) == [corpus_id("urdu")]
+
+
+def test_misspelt_word_still_finds_the_article(corpus: SearchApi) -> None:
+    assert set(ids(corpus, q="gogles")) >= {corpus_id("goggles"), corpus_id("goggles_copy")}
+    assert corpus_id("budget") in ids(corpus, q="parliment")
+
+
+def test_exact_match_ranks_above_typo_match(api: SearchApi) -> None:
+    typo = article_doc("Floods in Lahora", "Rain floods Lahora streets.")
+    exact = article_doc("Floods in Lahore", "Rain floods Lahore streets.")
+    api.index(typo, exact)
+    assert ids(api, q="Lahore") == [exact[0], typo[0]]
+
+
+@pytest.mark.parametrize("word", ["color", "colors", "defense", "theater", "organization", "favor", "labor"])
+def test_american_spelling_finds_british_text(corpus: SearchApi, word: str) -> None:
+    assert corpus_id("budget") in ids(corpus, q=word)
+
+
+def test_british_spelling_finds_american_text(api: SearchApi) -> None:
+    american = article_doc(
+        "Center for analysis", "The center will analyze the behavior of traveled neighbors."
+    )
+    api.index(american)
+    for word in ("centre", "analyse", "behaviour", "travelled", "neighbours"):
+        assert ids(api, q=word) == [american[0]], word
+
+
+def test_empty_q_lists_every_live_article(corpus: SearchApi) -> None:
+    everything = set(ids(corpus))
+    assert corpus_id("deleted") not in everything
+    assert len(everything) == 6
+
+
+def test_sort_newest_and_oldest_order_by_date_with_undated_last(corpus: SearchApi) -> None:
+    newest = ids(corpus, sort="newest")
+    oldest = ids(corpus, sort="oldest")
+    assert newest[:2] == [corpus_id("budget"), corpus_id("urdu")]
+    assert oldest[:2] == [corpus_id("hostile"), corpus_id("goggles")]
+    assert newest[-1] == oldest[-1] == corpus_id("cricket")  # no date: last either way
+
+
+def test_relevance_sort_is_the_default(corpus: SearchApi) -> None:
+    hits = corpus.get("/search", {"q": "Karachi", "collapse": "false"}).json["hits"]
+    scores = [hit["score"] for hit in hits]
+    assert scores == sorted(scores, reverse=True)
+    assert scores[0] > 0
