@@ -1,0 +1,377 @@
+"""template.yaml deploys what the architecture promises: every property is read from the template
+itself (parameters at their defaults and in each mode), and each rule is shown to catch a template
+that breaks it."""
+
+from __future__ import annotations
+
+import ast
+import copy
+from pathlib import Path
+
+import pytest
+
+from archive_search.settings import Settings
+from tests.template import checks
+from tests.template.cfn import (
+    REPO,
+    condition_values,
+    load_template,
+    parse_template,
+    resolved_template,
+    text,
+)
+
+pytestmark = pytest.mark.template
+
+MODES = {
+    "new domain, IAM auth": {},
+    "existing domain, IAM auth": {
+        "ExistingOpenSearchEndpoint": "search-archive-abc.eu-west-1.es.amazonaws.com"
+    },
+    "new domain, JWT auth": {
+        "AuthMode": "JWT",
+        "JwtIssuer": "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf",
+        "JwtAudience": ["app-client-id"],
+    },
+    "highly available domain": {"OpenSearchHighAvailability": "true", "OpenSearchInstanceCount": 2},
+}
+
+
+@pytest.fixture(scope="module")
+def template() -> dict:
+    return load_template()
+
+
+@pytest.fixture
+def mutable(template: dict) -> dict:
+    return copy.deepcopy(template)
+
+
+def test_loader_turns_short_form_tags_into_intrinsic_functions() -> None:
+    parsed = parse_template(
+        "A: !Ref X\nB: !GetAtt Y.Arn\nC: !Sub 'a-${X}'\nD: !If [Cond, 1, 2]\nE: !Select [0, !Split ['/', !Ref Z]]\n"
+    )
+    assert parsed == {
+        "A": {"Ref": "X"},
+        "B": {"Fn::GetAtt": ["Y", "Arn"]},
+        "C": {"Fn::Sub": "a-${X}"},
+        "D": {"Fn::If": ["Cond", 1, 2]},
+        "E": {"Fn::Select": [0, {"Fn::Split": ["/", {"Ref": "Z"}]}]},
+    }
+
+
+# -- the archive bucket ----------------------------------------------------------------------
+def test_bucket_is_versioned_encrypted_private_tls_only_and_notifies_the_queue(template: dict) -> None:
+    assert checks.bucket_problems(template) == []
+
+
+def test_bucket_check_catches_a_bucket_without_versioning(mutable: dict) -> None:
+    del mutable["Resources"]["ArchiveBucket"]["Properties"]["VersioningConfiguration"]
+    assert checks.bucket_problems(mutable) == ["ArchiveBucket: versioning is not enabled"]
+
+
+def test_bucket_check_catches_public_access_and_missing_delete_notifications(mutable: dict) -> None:
+    props = mutable["Resources"]["ArchiveBucket"]["Properties"]
+    props["PublicAccessBlockConfiguration"]["RestrictPublicBuckets"] = False
+    props["NotificationConfiguration"]["QueueConfigurations"].pop()
+    problems = checks.bucket_problems(mutable)
+    assert "ArchiveBucket: public access block RestrictPublicBuckets is not true" in problems
+    assert "ArchiveBucket: s3:ObjectRemoved:* is not sent to IngestQueue" in problems
+
+
+# -- queue, DLQ and the event source ---------------------------------------------------------
+def test_queues_are_encrypted_with_redrive_and_a_visibility_timeout_of_six_ingest_timeouts(
+    template: dict,
+) -> None:
+    assert checks.queue_problems(template) == []
+
+
+def test_visibility_check_uses_the_template_values(mutable: dict) -> None:
+    # Given an ingest timeout raised without raising the queue's visibility timeout
+    mutable["Resources"]["IngestFunction"]["Properties"]["Timeout"] = 300
+    # Then the check reports the numbers it computed from the template
+    problems = checks.queue_problems(mutable)
+    assert problems == [
+        "IngestQueue: VisibilityTimeout 740 s < 6 x ingest timeout 300 s + batching window 20 s = 1820 s"
+    ]
+
+
+def test_queue_check_catches_an_unencrypted_dlq_and_a_missing_redrive(mutable: dict) -> None:
+    del mutable["Resources"]["IngestDeadLetterQueue"]["Properties"]["SqsManagedSseEnabled"]
+    del mutable["Resources"]["IngestQueue"]["Properties"]["RedrivePolicy"]
+    problems = checks.queue_problems(mutable)
+    assert "IngestDeadLetterQueue: not encrypted at rest" in problems
+    assert "IngestQueue: no redrive policy to IngestDeadLetterQueue" in problems
+
+
+def test_only_the_archive_bucket_can_send_to_the_ingest_queue(template: dict) -> None:
+    assert checks.queue_policy_problems(template) == []
+
+
+def test_queue_policy_check_catches_an_allow_without_source_arn(mutable: dict) -> None:
+    statement = mutable["Resources"]["IngestQueuePolicy"]["Properties"]["PolicyDocument"]["Statement"][0]
+    del statement["Condition"]["ArnEquals"]
+    problems = checks.queue_policy_problems(mutable)
+    assert problems == [
+        "queue policy AllowArchiveBucketNotifications: aws:SourceArn '' is not the archive bucket"
+    ]
+
+
+def test_the_maintenance_role_is_the_only_other_sender_and_lives_where_the_deny_exempts_it(
+    template: dict,
+) -> None:
+    deny = template["Resources"]["IngestQueuePolicy"]["Properties"]["PolicyDocument"]["Statement"][1]
+    exempt = text(deny["Condition"]["ArnNotLike"]["aws:PrincipalArn"])
+    path = text(template["Resources"]["MaintenanceRole"]["Properties"]["Path"])
+    assert exempt == f"arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:role{path}*"
+
+
+def test_ingest_reads_the_queue_with_partial_batch_failures_and_bounded_concurrency(template: dict) -> None:
+    assert checks.event_source_problems(template) == []
+
+
+def test_event_source_check_catches_missing_partial_failures_and_concurrency(mutable: dict) -> None:
+    source = mutable["Resources"]["IngestFunction"]["Properties"]["Events"]["IngestQueue"]["Properties"]
+    del source["FunctionResponseTypes"]
+    del source["ScalingConfig"]
+    assert checks.event_source_problems(mutable) == [
+        "IngestFunction: no ReportBatchItemFailures (a failure would retry the batch)",
+        "IngestFunction: no ScalingConfig.MaximumConcurrency",
+    ]
+
+
+# -- HTTP API --------------------------------------------------------------------------------
+@pytest.mark.parametrize("mode", ["IAM", "JWT"])
+def test_every_route_requires_authorization_with_throttling_and_access_logs(
+    template: dict, mode: str
+) -> None:
+    overrides = MODES["new domain, JWT auth"] if mode == "JWT" else {}
+    conditions = condition_values(template, **overrides)
+    assert conditions["UseJwtAuth"] is (mode == "JWT")
+    assert checks.api_problems(template, conditions) == []
+
+
+def test_iam_is_the_default_authorization(template: dict) -> None:
+    assert template["Parameters"]["AuthMode"]["Default"] == "IAM"
+    assert condition_values(template)["UseJwtAuth"] is False
+
+
+def test_api_check_catches_a_route_without_security_and_a_function_event_route(mutable: dict) -> None:
+    body = mutable["Resources"]["SearchApi"]["Properties"]["DefinitionBody"]
+    del body["paths"]["/{proxy+}"]["get"]["security"]
+    mutable["Resources"]["SearchFunction"]["Properties"]["Events"] = {
+        "Health": {"Type": "HttpApi", "Properties": {"Path": "/health", "Method": "GET"}}
+    }
+    problems = checks.api_problems(mutable, condition_values(mutable))
+    assert "SearchApi: GET /{proxy+} has no security requirement" in problems
+    assert "SearchFunction: HttpApi event adds a route that bypasses the API's authorizer" in problems
+
+
+def test_api_check_catches_missing_throttling(mutable: dict) -> None:
+    del mutable["Resources"]["SearchApi"]["Properties"]["DefaultRouteSettings"]["ThrottlingRateLimit"]
+    assert checks.api_problems(mutable, condition_values(mutable)) == [
+        "SearchApi: DefaultRouteSettings.ThrottlingRateLimit is not set (no throttling)"
+    ]
+
+
+def test_jwt_mode_cannot_deploy_without_issuer_and_audience(template: dict) -> None:
+    rule = template["Rules"]["JwtModeNeedsIssuerAndAudience"]
+    assert rule["RuleCondition"] == {"Fn::Equals": [{"Ref": "AuthMode"}, "JWT"]}
+    asserted = [a["Assert"] for a in rule["Assertions"]]
+    assert {"Fn::Not": [{"Fn::Equals": [{"Ref": "JwtIssuer"}, ""]}]} in asserted
+    assert {"Fn::Not": [{"Fn::Contains": [{"Ref": "JwtAudience"}, ""]}]} in asserted
+
+
+# -- IAM -------------------------------------------------------------------------------------
+def test_no_wildcard_actions_and_no_wildcard_resources_where_a_narrower_one_exists(template: dict) -> None:
+    assert checks.wildcard_problems(template) == []
+
+
+def test_wildcard_check_catches_star_resources_and_service_wildcards(mutable: dict) -> None:
+    statements = mutable["Resources"]["IngestRole"]["Properties"]["Policies"][0]["PolicyDocument"][
+        "Statement"
+    ]
+    statements.append({"Effect": "Allow", "Action": "sqs:*", "Resource": "*"})
+    assert checks.wildcard_problems(mutable) == [
+        "IngestRole: wildcard action sqs:*",
+        "IngestRole: sqs:* on Resource '*' where a narrower resource exists",
+    ]
+
+
+def test_search_function_can_only_read_the_index(template: dict) -> None:
+    assert checks.search_role_problems(template) == []
+
+
+@pytest.mark.parametrize(
+    ("action", "resource"),
+    [
+        ("s3:PutObject", {"Fn::Sub": "${ArchiveBucket.Arn}/*"}),
+        ("es:ESHttpDelete", {"Fn::Sub": checks.DOMAIN_ARN + "/${IndexAlias}*"}),
+        ("es:ESHttpPost", {"Fn::Sub": checks.DOMAIN_ARN + "/${IndexAlias}*/_doc/*"}),
+        ("es:ESHttpPut", {"Fn::Sub": checks.DOMAIN_ARN + "/${IndexAlias}*"}),
+    ],
+)
+def test_search_role_check_catches_any_write(mutable: dict, action: str, resource: dict) -> None:
+    statements = mutable["Resources"]["SearchRole"]["Properties"]["Policies"][0]["PolicyDocument"][
+        "Statement"
+    ]
+    statements.append({"Effect": "Allow", "Action": action, "Resource": resource})
+    problems = checks.search_role_problems(mutable)
+    assert len(problems) == 1 and problems[0].startswith(f"SearchRole: {action} on ")
+
+
+def test_ingest_function_reads_the_bucket_consumes_its_queue_and_writes_the_index_only(
+    template: dict,
+) -> None:
+    assert checks.ingest_role_problems(template) == []
+
+
+def test_ingest_role_check_catches_bucket_writes_and_foreign_indices(mutable: dict) -> None:
+    statements = mutable["Resources"]["IngestRole"]["Properties"]["Policies"][0]["PolicyDocument"][
+        "Statement"
+    ]
+    statements.append(
+        {"Effect": "Allow", "Action": "s3:PutObject", "Resource": {"Fn::Sub": "${ArchiveBucket.Arn}/*"}}
+    )
+    statements.append(
+        {"Effect": "Allow", "Action": "es:ESHttpPut", "Resource": {"Fn::Sub": checks.DOMAIN_ARN + "/other"}}
+    )
+    assert checks.ingest_role_problems(mutable) == [
+        "IngestRole: s3:PutObject: ingest may only read the bucket",
+        f"IngestRole: es:ESHttpPut on {checks.DOMAIN_ARN}/other, outside the article indices",
+    ]
+
+
+def test_nothing_in_the_stack_can_write_the_bucket_so_no_write_retriggers_ingest(template: dict) -> None:
+    assert checks.no_bucket_writes_problems(template) == []
+
+
+# -- OpenSearch domain -----------------------------------------------------------------------
+def test_domain_is_encrypted_https_only_and_not_public(template: dict) -> None:
+    assert checks.domain_problems(template) == []
+
+
+def test_domain_check_catches_a_public_access_policy_and_plain_http(mutable: dict) -> None:
+    props = mutable["Resources"]["SearchDomain"]["Properties"]
+    statement = props["AccessPolicies"]["Statement"][0]
+    statement["Principal"] = {"AWS": "*"}
+    del statement["Condition"]
+    props["DomainEndpointOptions"]["EnforceHTTPS"] = False
+    del props["NodeToNodeEncryptionOptions"]
+    assert checks.domain_problems(mutable) == [
+        "SearchDomain: node-to-node encryption is not enabled",
+        "SearchDomain: HTTPS is not enforced",
+        "SearchDomain: access policy ThisStacksRolesOnly is public (Principal '*' without conditions)",
+    ]
+
+
+def test_domain_access_policy_admits_exactly_the_three_roles(template: dict) -> None:
+    statement = template["Resources"]["SearchDomain"]["Properties"]["AccessPolicies"]["Statement"][0]
+    admitted = {text(arn) for arn in statement["Condition"]["ArnEquals"]["aws:PrincipalArn"]}
+    assert admitted == {"${IngestRole.Arn}", "${SearchRole.Arn}", "${MaintenanceRole.Arn}"}
+
+
+@pytest.mark.parametrize("mode", sorted(MODES))
+def test_each_mode_resolves_to_a_consistent_stack(template: dict, mode: str) -> None:
+    deployed = resolved_template(template, **MODES[mode])
+    has_domain = "SearchDomain" in deployed["Resources"]
+    assert has_domain is ("ExistingOpenSearchEndpoint" not in MODES[mode])
+    # Every Ref/GetAtt/${...} left in the deployed template names something that exists.
+    names = set(deployed["Resources"]) | set(deployed["Parameters"])
+    dangling = {
+        ref
+        for ref in _references(deployed["Resources"]) | _references(deployed["Outputs"])
+        if ref not in names
+    }
+    assert dangling == set()
+    cluster = deployed["Resources"].get("SearchDomain", {}).get("Properties", {}).get("ClusterConfig", {})
+    if mode == "highly available domain":
+        assert cluster["ZoneAwarenessEnabled"] is True and cluster["DedicatedMasterCount"] == 3
+    elif has_domain:
+        assert cluster["ZoneAwarenessEnabled"] is False and "DedicatedMasterCount" not in cluster
+
+
+def _references(node: object) -> set[str]:
+    import re
+
+    found: set[str] = set()
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "Ref" and isinstance(value, str) and not value.startswith("AWS::"):
+                found.add(value)
+            elif key == "Fn::GetAtt":
+                found.add((value if isinstance(value, list) else value.split("."))[0])
+            elif key == "Fn::Sub":
+                template_text = value if isinstance(value, str) else value[0]
+                local = set(value[1]) if isinstance(value, list) else set()
+                for name in re.findall(r"\$\{([^}!]+)\}", template_text):
+                    base = name.split(".")[0]
+                    if not base.startswith("AWS::") and base not in local:
+                        found.add(base)
+                if isinstance(value, list):
+                    found |= _references(value[1])
+            else:
+                found |= _references(value)
+    elif isinstance(node, list):
+        for item in node:
+            found |= _references(item)
+    return found
+
+
+# -- logs, environment, code -----------------------------------------------------------------
+def test_functions_api_and_domain_log_to_groups_with_retention(template: dict) -> None:
+    assert checks.logging_problems(template) == []
+
+
+def test_logging_check_catches_a_log_group_without_retention(mutable: dict) -> None:
+    del mutable["Resources"]["SearchLogGroup"]["Properties"]["RetentionInDays"]
+    assert checks.logging_problems(mutable) == ["SearchLogGroup: no retention"]
+
+
+@pytest.mark.parametrize("mode", ["new domain, IAM auth", "existing domain, IAM auth"])
+def test_functions_reach_opensearch_over_https_with_sigv4(template: dict, mode: str) -> None:
+    assert checks.environment_problems(template, condition_values(template, **MODES[mode])) == []
+
+
+def test_the_function_environment_is_accepted_by_the_settings_contract(template: dict) -> None:
+    env = {
+        key: text(value)
+        for key, value in checks.function_environment(template, "SearchFunction").items()
+        if not isinstance(value, dict) or "Ref" in value
+    }
+    params = template["Parameters"]
+    env.update(
+        OPENSEARCH_URL="https://search-archive-abc.eu-west-1.es.amazonaws.com",
+        INDEX_ALIAS=params["IndexAlias"]["Default"],
+        ARCHIVE_BUCKET="archive-search-0f1e2d3c",
+        LOG_LEVEL=params["LogLevel"]["Default"],
+        AWS_REGION="eu-west-1",
+    )
+    settings = Settings.from_env(env)
+    assert settings.opensearch_auth == "sigv4"
+    assert settings.index_alias == "articles"
+    assert settings.service_name == "archive-search"
+
+
+@pytest.mark.parametrize("function", ["IngestFunction", "SearchFunction"])
+def test_each_function_ships_the_one_package_and_its_handler_exists(template: dict, function: str) -> None:
+    props = template["Resources"][function]["Properties"]
+    globals_ = template["Globals"]["Function"]
+    code_uri = props.get("CodeUri", globals_["CodeUri"])
+    assert code_uri == "functions/"
+    assert (REPO / code_uri / "requirements.txt").is_file()
+    assert props.get("Runtime", globals_["Runtime"]) in {"python3.11", "python3.12"}
+    module, _, attribute = props["Handler"].rpartition(".")
+    source = Path(REPO / code_uri / (module.replace(".", "/") + ".py"))
+    assert source.is_file(), f"{props['Handler']}: {source} does not exist"
+    tree = ast.parse(source.read_text(encoding="utf-8"))
+    defined = {
+        node.name for node in tree.body if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+    } | {
+        target.id
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
+    assert attribute in defined
