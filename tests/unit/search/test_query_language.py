@@ -1,0 +1,79 @@
+"""The q parser, spelling variants, safe snippets and cursors (no network)."""
+
+from __future__ import annotations
+
+import pytest
+
+from archive_search.errors import InvalidRequest
+from archive_search.search import cursor as cursors
+from archive_search.search.query import And, Not, Or, Phrase, Word, parse_query, spelling_variants
+from archive_search.search.safe_text import MARK_CLOSE, MARK_OPEN, escape, safe_url, snippet
+
+pytestmark = pytest.mark.unit
+
+
+@pytest.mark.parametrize(
+    ("q", "tree"),
+    [
+        ("night vision", And((Word("night"), Word("vision")))),
+        ('"night vision" -goggles', And((Phrase("night vision"), Not(Word("goggles"))))),
+        ("dawn OR tribune sport", Or((Word("dawn"), And((Word("tribune"), Word("sport")))))),
+        ("goggl* a*", And((Word("goggl", prefix=True), Word("a")))),
+        ("-(a b)", Not(And((Word("a"), Word("b"))))),
+        ('-"x y"', Not(Phrase("x y"))),
+        ("NOT a", Not(Word("a"))),
+        ('"unclosed phrase', Phrase("unclosed phrase")),
+        ("((a b", And((Word("a"), Word("b")))),
+        ("a ) b", And((Word("a"), Word("b")))),
+        ("| a |", Word("a")),
+        ("go*gles", Word("go gles")),
+    ],
+)
+def test_q_syntax_is_parsed_leniently(q: str, tree: object) -> None:
+    assert parse_query(q) == tree
+
+
+@pytest.mark.parametrize("q", ["", "   ", "- - -", "AND OR NOT", "*", "\x00\x01", '""', "()"])
+def test_q_without_words_matches_everything(q: str) -> None:
+    assert parse_query(q) is None
+
+
+def test_q_limits_are_400s_naming_q() -> None:
+    for q in ("x" * 501, " ".join(["w"] * 33), "(" * 9 + "x"):
+        with pytest.raises(InvalidRequest) as error:
+            parse_query(q)
+        assert error.value.parameter == "q"
+
+
+def test_spelling_variants_cover_inflections_both_ways() -> None:
+    assert spelling_variants("colours") == ["colors"]
+    assert spelling_variants("Defense") == ["defence"]
+    assert spelling_variants("night") == []
+
+
+def test_snippet_escapes_text_and_only_adds_its_own_marks() -> None:
+    piece = snippet(f"<b>x</b> {MARK_OPEN}goggles{MARK_CLOSE} & more")
+    assert piece.html == "&lt;b&gt;x&lt;/b&gt; <mark>goggles</mark> &amp; more"
+    assert piece.text == "&lt;b&gt;x&lt;/b&gt; goggles &amp; more"
+    assert [piece.text[s:e] for s, e in piece.matches] == ["goggles"]
+
+
+def test_snippet_with_unbalanced_sentinels_stays_balanced() -> None:
+    for fragment in (f"a{MARK_OPEN}b", f"a{MARK_CLOSE}b", f"{MARK_OPEN}{MARK_OPEN}a{MARK_CLOSE}{MARK_CLOSE}"):
+        html = snippet(fragment).html
+        assert html.count("<mark>") == html.count("</mark>")
+
+
+def test_only_http_urls_survive() -> None:
+    assert safe_url("https://x.test/a?b=1&c=2") == "https://x.test/a?b=1&amp;c=2"
+    assert safe_url("javascript:alert(1)") is None
+    assert safe_url(" JAVASCRIPT:alert(1)") is None
+    assert escape("\x00a\x07<") == "a&lt;"
+
+
+def test_cursor_round_trips_and_refuses_another_request() -> None:
+    token = cursors.encode([0.5, "id1"], "d1", ["f" * 24])
+    decoded = cursors.decode(token, "d1")
+    assert decoded.after == [0.5, "id1"] and decoded.has_seen("f" * 24)
+    with pytest.raises(InvalidRequest):
+        cursors.decode(token, "d2")
