@@ -32,6 +32,7 @@ from archive_search.model import Article
 
 __all__ = ["PageMetadata", "extract_html", "page_metadata"]
 
+_MIN_ARTICLE_WORDS = 8  # less than a sentence (a lone "Home" link) is not an article
 _MIN_BODY_CHARS = 200  # below this the first pass "returned too little": try the fallbacks
 _ARTICLE_TYPES = re.compile(r"(?:Article|BlogPosting|Report|NewsArticle|LiveBlogPosting|Posting)$")
 
@@ -625,7 +626,7 @@ def extract_html(text: str, key: str) -> list[Article]:
         if best is second:
             found = {**found2, **found}
         paragraphs = best
-    if not paragraphs:
+    if sum(_words(p) for p in paragraphs) < _MIN_ARTICLE_WORDS:
         raise RejectedInput("no_article_text", f"{key}: no article text found in the HTML page")
 
     body = "\n\n".join(paragraphs)

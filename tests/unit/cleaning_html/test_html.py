@@ -1,0 +1,203 @@
+"""HTML pages: the page's own metadata first, a clean body, fallbacks, rejection."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from archive_search.cleaning.html import extract_html, page_metadata
+from archive_search.errors import RejectedInput
+
+pytestmark = pytest.mark.unit
+
+PARAS = [
+    "The harbour authority approved a plan on Wednesday to deepen the inner harbour by two metres, "
+    "officials said, so that larger ships can dock without waiting for the tide.",
+    "The work will take eighteen months and is paid for in part by a federal grant. Fishermen asked "
+    "for a guarantee that their berths would stay open during the dredging.",
+    "“We have listened to the fishing families,” the chair said, adding that noise limits would apply at night.",
+]
+
+
+def page(
+    head: str = "", body_top: str = "", paras: list[str] = PARAS, tail: str = "", lang: str = "en"
+) -> str:
+    ps = "\n".join(f"<p>{p}</p>" for p in paras)
+    return (
+        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">{head}</head><body>'
+        '<nav><ul><li><a href="/">Home</a></li><li><a href="/news">News</a></li></ul></nav>'
+        f"<article>{body_top}{ps}</article>{tail}"
+        "<footer><p>© 2024 Eastbay Tribune. All rights reserved.</p></footer></body></html>"
+    )
+
+
+def jsonld(obj: object) -> str:
+    return f'<script type="application/ld+json">{json.dumps(obj)}</script>'
+
+
+def test_metadata_comes_from_json_ld_inside_a_graph() -> None:
+    graph = {
+        "@context": "https://schema.org",
+        "@graph": [
+            {"@type": "WebSite", "name": "Eastbay Tribune"},
+            {
+                "@type": "NewsArticle",
+                "headline": "Port authority approves dredging",
+                "datePublished": "2024-03-14T08:30:00+02:00",
+                "author": [{"@type": "Person", "name": "Maria Olsen"}],
+                "publisher": {"@type": "Organization", "name": "Eastbay Tribune"},
+                "inLanguage": "en-GB",
+                "keywords": "harbour, shipping",
+                "url": "https://tribune.example/dredging",
+            },
+        ],
+    }
+    [article] = extract_html(
+        page(head="<title>Port authority approves dredging | ET</title>" + jsonld(graph)), "a.html"
+    )
+    assert article.title == "Port authority approves dredging"
+    assert article.source == "Eastbay Tribune"
+    assert article.published == date(2024, 3, 14)
+    assert article.author == "Maria Olsen"
+    assert article.language == "en"
+    assert article.url == "https://tribune.example/dredging"
+    assert article.tags == ("harbour", "shipping")
+
+
+def test_metadata_comes_from_meta_tags_and_markup_without_json_ld() -> None:
+    head = (
+        '<meta property="og:title" content="Port authority approves dredging">'
+        '<meta property="og:site_name" content="Eastbay Tribune">'
+        '<meta property="article:published_time" content="2024-03-14T06:00:00Z">'
+        '<meta name="author" content="By Maria Olsen">'
+        '<meta property="article:tag" content="harbour">'
+        '<link rel="canonical" href="https://tribune.example/dredging">'
+    )
+    [article] = extract_html(page(head=head, lang="en-US"), "a.html")
+    assert (
+        article.title,
+        article.source,
+        article.published,
+        article.author,
+        article.language,
+        article.url,
+    ) == (
+        "Port authority approves dredging",
+        "Eastbay Tribune",
+        date(2024, 3, 14),
+        "Maria Olsen",
+        "en",
+        "https://tribune.example/dredging",
+    )
+    assert article.tags == ("harbour",)
+
+
+def test_time_element_gives_the_date_when_nothing_else_does() -> None:
+    top = '<p class="meta"><time itemprop="datePublished" datetime="2021-05-07">May 7, 2021</time></p>'
+    [article] = extract_html(page(body_top=top), "a.html")
+    assert article.published == date(2021, 5, 7)
+
+
+def test_page_without_metadata_leaves_it_empty_rather_than_inventing_it() -> None:
+    [article] = extract_html(page(head="<title>Port authority approves dredging</title>"), "a.html")
+    assert article.source is None
+    assert article.published is None
+    assert article.author is None
+    assert article.title == "Port authority approves dredging"
+
+
+def test_body_keeps_paragraphs_in_order_without_title_byline_or_page_furniture() -> None:
+    head = '<meta property="og:title" content="Port authority approves dredging">'
+    top = "<h1>Port authority approves dredging</h1><p>By Maria Olsen</p><p>March 14, 2024</p>"
+    tail = (
+        "<aside><h3>Most read</h3><ul><li><a href='/a'>Council approves new parking rules</a></li>"
+        "<li><a href='/b'>Weekend weather: sunshine and showers</a></li>"
+        "<li><a href='/c'>Five restaurants to try this month</a></li></ul></aside>"
+    )
+    [article] = extract_html(page(head=head, body_top=top, tail=tail), "a.html")
+    assert article.body.split("\n\n") == PARAS
+    assert article.author == "Maria Olsen"
+
+
+def test_script_and_style_never_reach_the_body() -> None:
+    noisy = [
+        p + "<script>var tracking = 'SECRET_SCRIPT';</script><style>.x{color:red}</style>" for p in PARAS
+    ]
+    [article] = extract_html(
+        page(paras=noisy, tail="<script>document.write('SECRET_TAIL')</script>"), "a.html"
+    )
+    assert "SECRET" not in article.body
+    assert "color:red" not in article.body
+    assert "var tracking" not in article.body
+
+
+def test_dateline_in_the_first_paragraph_gives_the_place() -> None:
+    paras = ["KARACHI: " + PARAS[0], *PARAS[1:]]
+    [article] = extract_html(page(paras=paras), "a.html")
+    assert article.place == "Karachi"
+
+
+def test_language_is_detected_when_the_page_does_not_declare_it() -> None:
+    french = [
+        "Le conseil municipal a adopté mardi soir le nouveau budget de la ville après un long débat sur "
+        "les écoles, les routes et les transports publics.",
+        "Les élus de l’opposition ont dénoncé une hausse des impôts locaux, tandis que la majorité a défendu "
+        "des investissements nécessaires pour les quartiers.",
+    ]
+    html = page(paras=french).replace(' lang="en"', "")
+    [article] = extract_html(html, "a.html")
+    assert article.language == "fr"
+
+
+def test_short_page_falls_back_to_json_ld_article_body() -> None:
+    body = " ".join(PARAS)
+    head = jsonld({"@type": "NewsArticle", "headline": "Dredging", "articleBody": body})
+    html = f"<html><head>{head}</head><body><div id='app'></div></body></html>"
+    [article] = extract_html(html, "a.html")
+    assert "deepen the inner harbour" in article.body
+    assert article.title == "Dredging"
+
+
+def test_article_in_unusual_markup_is_rescued_rather_than_rejected() -> None:
+    cells = "".join(f"<tr><td><font>{p}</font></td></tr>" for p in PARAS)
+    html = f"<html><body><table>{cells}</table></body></html>"
+    [article] = extract_html(html, "a.html")
+    assert "federal grant" in article.body
+
+
+@pytest.mark.parametrize(
+    "html",
+    ["", "   ", "<html><body></body></html>", "<html><body><nav><a href='/'>Home</a></nav></body></html>"],
+)
+def test_page_without_article_text_is_rejected_with_a_reason(html: str) -> None:
+    with pytest.raises(RejectedInput) as err:
+        extract_html(html, "empty.html")
+    assert err.value.reason == "no_article_text"
+
+
+def test_broken_json_ld_is_ignored_not_fatal() -> None:
+    head = '<script type="application/ld+json">{"@type": "NewsArticle", "headline": </script>'
+    meta = page_metadata_of(page(head=head + "<title>Fallback title</title>"))
+    assert meta.title == "Fallback title"
+
+
+def page_metadata_of(html: str):
+    from trafilatura.utils import load_html
+
+    return page_metadata(load_html(html))
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=400))
+def test_arbitrary_text_gives_an_article_or_a_rejection_never_a_crash(text: str) -> None:
+    try:
+        articles = extract_html(text, "x.html")
+    except RejectedInput as err:
+        assert err.reason == "no_article_text"
+    else:
+        assert len(articles) == 1
+        assert articles[0].body.strip()

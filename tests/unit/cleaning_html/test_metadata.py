@@ -1,0 +1,119 @@
+"""Shared metadata helpers: dates in many formats, language, bylines, publishers, datelines."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from archive_search.cleaning import metadata as md
+
+pytestmark = pytest.mark.unit
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("April 12th, 2023", date(2023, 4, 12)),
+        ("Apr. 12 2023", date(2023, 4, 12)),
+        ("12 April 2023", date(2023, 4, 12)),
+        ("12th of April, 2023", date(2023, 4, 12)),
+        ("2023-04-12", date(2023, 4, 12)),
+        ("2023-04-12T10:00:00+05:00", date(2023, 4, 12)),  # the date as written, not shifted
+        ("2023-04-12T23:30:00-08:00", date(2023, 4, 12)),
+        ("Wed, 12 Apr 2023 10:00:00 +0000", date(2023, 4, 12)),
+        ("20230412", date(2023, 4, 12)),
+        ("2023/04/12", date(2023, 4, 12)),
+        ("13/04/2023", date(2023, 4, 13)),
+        ("Published in Dawn, April 12th, 2023", date(2023, 4, 12)),
+        ("Updated 29 May, 2024", date(2024, 5, 29)),
+        ("12. April 2023", date(2023, 4, 12)),
+        ("3 mars 2024", date(2024, 3, 3)),
+        ("12 de abril de 2023", date(2023, 4, 12)),
+        ("04/05/2023", None),  # day and month ambiguous: not guessed
+        ("February 30, 2023", None),
+        ("no date here", None),
+        ("", None),
+    ],
+)
+def test_parse_date_reads_the_stated_calendar_date(text: str, expected: date | None) -> None:
+    assert md.parse_date(text) == expected
+
+
+def test_parse_date_ignores_non_strings() -> None:
+    assert md.parse_date(None) is None
+    assert md.parse_date(20230412) is None
+    assert md.parse_date(date(2020, 1, 2)) == date(2020, 1, 2)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        (
+            "The city council approved the new budget on Tuesday after a long debate about schools and roads.",
+            "en",
+        ),
+        ("Le conseil municipal a adopté mardi le nouveau budget après un long débat sur les écoles.", "fr"),
+        (
+            "Der Stadtrat hat am Dienstag den neuen Haushalt nach einer langen Debatte über Schulen beschlossen.",
+            "de",
+        ),
+        (
+            "El ayuntamiento aprobó el martes el nuevo presupuesto tras un largo debate sobre escuelas y carreteras.",
+            "es",
+        ),
+    ],
+)
+def test_detect_language_returns_iso_639_1_codes(text: str, code: str) -> None:
+    assert md.detect_language(text) == code
+
+
+@pytest.mark.parametrize("text", ["", "Hello", "12 34 56 78 90 !!", None])
+def test_detect_language_is_none_when_too_short_to_tell(text: str | None) -> None:
+    assert md.detect_language(text) is None
+
+
+@pytest.mark.parametrize(
+    ("tag", "code"), [("en-US", "en"), ("fr_FR", "fr"), ("DE", "de"), ("eng", "en"), ("", None), ("x!", None)]
+)
+def test_normalise_language_keeps_the_primary_subtag(tag: str, code: str | None) -> None:
+    assert md.normalise_language(tag) == code
+
+
+@pytest.mark.parametrize(
+    ("byline", "name"),
+    [
+        ("By Jane Doe", "Jane Doe"),
+        ("By Jane Doe | Staff Reporter", "Jane Doe"),
+        ("Written by Jane Doe, Senior Correspondent", "Jane Doe"),
+        ("Jane Doe jane.doe@example.com", "Jane Doe"),
+        ([{"@type": "Person", "name": "Jane Doe"}, {"name": "John Roe"}], "Jane Doe, John Roe"),
+        ("https://example.com/authors/jane", None),
+        ("", None),
+    ],
+)
+def test_clean_author_reduces_a_byline_to_names(byline: object, name: str | None) -> None:
+    assert md.clean_author(byline) == name
+
+
+def test_clean_source_is_conservative() -> None:
+    assert md.clean_source("Dawn") == "Dawn"
+    assert md.clean_source("Dawn.com") == "Dawn.com"  # a name as the publisher writes it
+    assert md.clean_source("https://www.dawn.com/") == "dawn.com"
+    assert md.clean_source({"@type": "Organization", "name": "  The  Daily Star "}) == "The Daily Star"
+    assert md.clean_source("12345") is None
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "place"),
+    [
+        ("KARACHI: Defence Minister Khawaja Asif has said", "Karachi"),
+        ("SANTA FE, N.M. (AP) — A cat who has been missing", "Santa Fe, N.M."),
+        ("LONDON (Reuters) - Shares fell on Monday", "London"),
+        ("NEW YORK — Stocks fell", "New York"),
+        ("CHINA has sent troops to Hong Kong", None),
+        ("The US: a country", None),
+    ],
+)
+def test_find_dateline_reads_the_place_of_a_dateline(paragraph: str, place: str | None) -> None:
+    assert md.find_dateline(paragraph) == place
