@@ -50,7 +50,13 @@ def labels_for(lines: list[str], gold: str, ev) -> list[int]:
     return out
 
 
-def fit_logistic(x: np.ndarray, y: np.ndarray, w: np.ndarray, l2: float = 1e-3, iters: int = 3000):
+def fit_logistic(
+    x: np.ndarray,
+    y: np.ndarray,
+    w: np.ndarray,
+    l2: float = float(os.environ.get("FIT_L2", "0.001")),
+    iters: int = 100,
+):
     """Weighted logistic regression by Newton's method (IRLS)."""
     beta = np.zeros(x.shape[1])
     for _ in range(iters):
@@ -81,6 +87,8 @@ def main() -> None:
     gold = ev.load_gold(args.bench_dir)
     ids = sorted(gold)
     halves = {"fit": ids[0::2], "check": ids[1::2]}
+    if os.environ.get("FIT_SWAP"):
+        halves = {"fit": ids[1::2], "check": ids[0::2]}
     docs = {}
     for k in ids:
         lines = split_lines((args.bench_dir / "textdump" / f"{k}.txt").read_text(encoding="utf-8"))
@@ -88,7 +96,7 @@ def main() -> None:
 
     def weights_of(lines):
         power = float(os.environ.get("FIT_WEIGHT_POWER", "0.5"))
-        return np.array([1.0 + n**power for n in classifier._lengths(lines)])
+        return np.array([1.0 + n**power for n in classifier.line_lengths(lines)])
 
     fit = halves["fit"]
     x1 = np.vstack([np.array(classifier.line_features(docs[k][0])) for k in fit])
@@ -100,7 +108,7 @@ def main() -> None:
         [
             np.array(
                 classifier.stage2_features(
-                    classifier.stage1_scores(docs[k][0]), classifier._lengths(docs[k][0])
+                    classifier.stage1_scores(docs[k][0]), classifier.line_lengths(docs[k][0])
                 )
             )
             for k in fit

@@ -28,8 +28,9 @@ _WORD_RE = re.compile(r"\w+", re.UNICODE)
 _PUNCT_RE = re.compile(r"[^\w\s]")
 _DIGIT_RE = re.compile(r"\d")
 _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
-_URL_RE = re.compile(r"https?://|www\.|\S+@\S+\.\w+|\.(com|org|net)\b", re.I)
-_MENU_SEP_RE = re.compile(r"[|•·›»«‹→←▸►▶◄]|\s[/>]\s|©|\(c\)", re.I)
+# Link- and menu-like: a URL or e-mail address, menu separators, breadcrumbs, copyright signs.
+_LINKY_CHARS_RE = re.compile(r"[|•·›»«‹→←▸►▶◄©@]")
+_LINKY_SUBSTRINGS = ("://", "www.", " / ", " > ", ".com", ".org", ".net", "(c)", "(C)")
 _MONTHS = (
     "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|"
     "august|september|october|november|december"
@@ -39,7 +40,7 @@ _DATE_RE = re.compile(
     re.I,
 )
 # A headline glued to its blurb ("...FavoritesFall has arrived"): teaser cards in a dump.
-_GLUED_RE = re.compile(r"[a-z]{3}[A-Z][a-z]{2}|[a-z][.?!][A-Z][a-z]")
+_GLUED_RE = re.compile(r"[a-z][a-z.?!][A-Z][a-z]")
 # "Tags:", "Posted by:", "Share:": a label and its value, typical of page furniture.
 _LABEL_RE = re.compile(r"^\w+( \w+)?\s?:\s")
 _TERMINAL = frozenset(".!?。！？:;\"'”’»)…")
@@ -47,54 +48,279 @@ _TERMINAL = frozenset(".!?。！？:;\"'”’»)…")
 # Function words of the languages most news is written in. Running text is full of them;
 # menus, buttons, teasers' headlines and bylines are not. Not a list of boilerplate phrases.
 _STOP_WORDS = frozenset(
-    ["a", "about", "after", "all", "also", "an", "and", "any", "are", "as", "at", "be", "been", "but", "by", "can", "could", "did", "do", "does", "for", "from", "had", "has", "have", "he", "her", "his", "how", "i", "if", "in", "into", "is", "it", "its", "just", "more", "most", "my", "no", "not", "of", "on", "one", "or", "our", "out", "over", "she", "so", "some", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "to", "up", "was", "we", "were", "what", "when", "which", "who", "will", "with", "would", "you", "your", "der", "die", "das", "und", "ist", "nicht", "ein", "eine", "einen", "dem", "den", "des", "mit", "von", "zu", "auf", "für", "sich", "im", "auch", "es", "als", "an", "wird", "sind", "wie", "aber", "oder", "bei", "nach", "noch", "nur", "so", "vor", "aus", "hat", "wir", "er", "sie", "le", "la", "les", "et", "est", "un", "une", "des", "du", "en", "que", "qui", "dans", "pour", "pas", "sur", "au", "avec", "il", "elle", "ce", "se", "plus", "par", "sont", "el", "los", "las", "y", "es", "una", "del", "que", "en", "por", "con", "para", "su", "al", "lo", "como", "más", "pero", "sus", "il", "di", "che", "è", "per", "non", "della", "una", "sono", "nel", "alla", "gli", "o", "os", "as", "é", "um", "uma", "do", "da", "dos", "das", "em", "no", "na", "que", "para", "com", "não", "se", "por", "mais", "de", "het", "een", "en", "van", "is", "dat", "op", "te", "zijn", "met", "voor", "niet", "и", "в", "не", "на", "что", "с", "по", "это", "как", "но", "из", "он", "она", "они", "к", "же", "за", "то", "от"]
+    [
+        "a",
+        "about",
+        "after",
+        "all",
+        "also",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "been",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "for",
+        "from",
+        "had",
+        "has",
+        "have",
+        "he",
+        "her",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "just",
+        "more",
+        "most",
+        "my",
+        "no",
+        "not",
+        "of",
+        "on",
+        "one",
+        "or",
+        "our",
+        "out",
+        "over",
+        "she",
+        "so",
+        "some",
+        "than",
+        "that",
+        "the",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "to",
+        "up",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "which",
+        "who",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "der",
+        "die",
+        "das",
+        "und",
+        "ist",
+        "nicht",
+        "ein",
+        "eine",
+        "einen",
+        "dem",
+        "den",
+        "des",
+        "mit",
+        "von",
+        "zu",
+        "auf",
+        "für",
+        "sich",
+        "im",
+        "auch",
+        "es",
+        "als",
+        "an",
+        "wird",
+        "sind",
+        "wie",
+        "aber",
+        "oder",
+        "bei",
+        "nach",
+        "noch",
+        "nur",
+        "so",
+        "vor",
+        "aus",
+        "hat",
+        "wir",
+        "er",
+        "sie",
+        "le",
+        "la",
+        "les",
+        "et",
+        "est",
+        "un",
+        "une",
+        "des",
+        "du",
+        "en",
+        "que",
+        "qui",
+        "dans",
+        "pour",
+        "pas",
+        "sur",
+        "au",
+        "avec",
+        "il",
+        "elle",
+        "ce",
+        "se",
+        "plus",
+        "par",
+        "sont",
+        "el",
+        "los",
+        "las",
+        "y",
+        "es",
+        "una",
+        "del",
+        "que",
+        "en",
+        "por",
+        "con",
+        "para",
+        "su",
+        "al",
+        "lo",
+        "como",
+        "más",
+        "pero",
+        "sus",
+        "il",
+        "di",
+        "che",
+        "è",
+        "per",
+        "non",
+        "della",
+        "una",
+        "sono",
+        "nel",
+        "alla",
+        "gli",
+        "o",
+        "os",
+        "as",
+        "é",
+        "um",
+        "uma",
+        "do",
+        "da",
+        "dos",
+        "das",
+        "em",
+        "no",
+        "na",
+        "que",
+        "para",
+        "com",
+        "não",
+        "se",
+        "por",
+        "mais",
+        "de",
+        "het",
+        "een",
+        "en",
+        "van",
+        "is",
+        "dat",
+        "op",
+        "te",
+        "zijn",
+        "met",
+        "voor",
+        "niet",
+        "и",
+        "в",
+        "не",
+        "на",
+        "что",
+        "с",
+        "по",
+        "это",
+        "как",
+        "но",
+        "из",
+        "он",
+        "она",
+        "они",
+        "к",
+        "же",
+        "за",
+        "то",
+        "от",
+    ]
 )
 
 _N_FEATURES = 26
 
 # Stage 1: one line on its own and its immediate context. Fitted by bench/fit_classifier.py.
 STAGE1_WEIGHTS: tuple[float, ...] = (
-    -5.0642,
-    0.7864,
-    -0.8598,
-    0.3994,
-    4.2622,
-    1.7518,
-    -2.3250,
-    -0.4212,
-    -1.4366,
-    -2.1238,
-    -0.0076,
-    1.7438,
-    0.8598,
-    -0.5926,
-    -0.6375,
-    0.4156,
-    1.3594,
-    2.4142,
-    -2.4986,
-    -0.6666,
-    2.1539,
-    -1.5551,
-    -1.0278,
-    -0.2624,
-    -0.3094,
-    0.7244,
+    -4.7958,
+    0.6877,
+    -0.8596,
+    0.1243,
+    3.6352,
+    1.7885,
+    -2.4305,
+    -0.6692,
+    -0.1831,
+    -2.1943,
+    -0.0149,
+    1.7408,
+    0.9172,
+    -0.5477,
+    -0.6322,
+    0.2060,
+    1.5387,
+    2.3938,
+    -2.4606,
+    -0.1079,
+    2.1199,
+    -1.5656,
+    -0.9998,
+    -0.1296,
+    -0.3486,
+    0.7212,
 )
 # Stage 2: stage-1 scores of the neighbourhood and the densest-stretch indicator.
 STAGE2_WEIGHTS: tuple[float, ...] = (
-    -1.4230,
-    -27.8523,
-    0.4387,
-    -0.2358,
-    5.1500,
-    -0.3879,
-    0.0502,
-    0.5542,
-    27.7739,
-    -2.5489,
-    0.4179,
-    2.4654,
+    -1.3944,
+    -25.8560,
+    0.3609,
+    -0.4383,
+    5.2480,
+    -0.5697,
+    0.0643,
+    0.4827,
+    25.7228,
+    -2.5457,
+    0.4665,
+    2.6901,
 )
 THRESHOLD = 0.5
 
@@ -107,18 +333,13 @@ def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x))
 
 
-def _short(n_words: int, cjk: int) -> bool:
-    return n_words <= 4 and cjk < 12
+def _linky(line: str) -> bool:
+    return _LINKY_CHARS_RE.search(line) is not None or any(s in line for s in _LINKY_SUBSTRINGS)
 
 
-def line_features(lines: Sequence[str]) -> list[list[float]]:
-    """The stage-1 feature vector of each line (bias first)."""
-    n = len(lines)
-    words = [_WORD_RE.findall(line) for line in lines]
-    cjk = [len(_CJK_RE.findall(line)) for line in lines]
-    # Length in "word equivalents": CJK text has no spaces, about 2 characters a word.
-    length = [max(len(w), c // 2) for w, c in zip(words, cjk, strict=True)]
-    short = [_short(len(w), c) for w, c in zip(words, cjk, strict=True)]
+def _runs_of_short(short: list[bool]) -> list[int]:
+    """For each short line, the length of the run of short lines it belongs to (0 otherwise)."""
+    n = len(short)
     run = [0] * n
     i = 0
     while i < n:
@@ -126,65 +347,101 @@ def line_features(lines: Sequence[str]) -> list[list[float]]:
             j = i
             while j < n and short[j]:
                 j += 1
-            for k in range(i, j):
-                run[k] = j - i
+            run[i:j] = [j - i] * (j - i)
             i = j
         else:
             i += 1
-    counts = Counter(line.strip().lower() for line in lines)
-    long_idx = [k for k in range(n) if length[k] >= 15]
+    return run
+
+
+def _distance_to_long(length: list[int], n: int) -> list[int]:
+    """Lines between each line and the nearest long (15+ words) line; ``n`` when there is none."""
+    dist = [n] * n
+    last = -1
+    for k in range(n):
+        if length[k] >= 15:
+            last = k
+        if last >= 0:
+            dist[k] = k - last
+    last = -1
+    for k in range(n - 1, -1, -1):
+        if length[k] >= 15:
+            last = k
+        if last >= 0 and last - k < dist[k]:
+            dist[k] = last - k
+    return dist
+
+
+def line_lengths(lines: Sequence[str]) -> list[int]:
+    """Length of each line in words; CJK text has no spaces: about 2 characters a word."""
+    return [
+        len(_WORD_RE.findall(line))
+        if line.isascii()
+        else max(len(_WORD_RE.findall(line)), len(_CJK_RE.findall(line)) // 2)
+        for line in lines
+    ]
+
+
+def line_features(lines: Sequence[str], length: list[int] | None = None) -> list[list[float]]:
+    """The stage-1 feature vector of each line (bias first)."""
+    n = len(lines)
+    if length is None:
+        length = line_lengths(lines)
+    log_len = [math.log1p(x) for x in length]
+    short = [x <= 4 for x in length]
+    run = _runs_of_short(short)
+    keys = [line.strip().lower() for line in lines]
+    counts = Counter(keys)
+    dist = _distance_to_long(length, n)
+    prefix = [0.0]
+    for x in log_len:
+        prefix.append(prefix[-1] + x)
+    last = max(1, n - 1)
     out: list[list[float]] = []
-    li = 0
     for k, line in enumerate(lines):
-        w = words[k]
-        nw = len(w)
-        nchars = max(1, len(line))
-        stop = sum(map(_STOP_WORDS.__contains__, map(str.lower, w))) / nw if nw else 0.0
+        w = _WORD_RE.findall(line)
+        nw = len(w) or 1
+        nchars = len(line) or 1
+        lk = length[k]
+        is_short = short[k]
+        stop = sum(map(_STOP_WORDS.__contains__, map(str.lower, w))) / nw
+        caps = sum(1 for t in w if t[0].isupper()) / nw
         punct = len(_PUNCT_RE.findall(line)) / nchars
-        caps = sum(1 for t in w if t[:1].isupper()) / nw if nw else 0.0
         digits = len(_DIGIT_RE.findall(line)) / nchars
-        stripped = line.rstrip()
-        terminal = 1.0 if stripped and stripped[-1] in _TERMINAL else 0.0
-        linky = 1.0 if _URL_RE.search(line) or _MENU_SEP_RE.search(line) else 0.0
+        end = line[-1:]
+        terminal = 1.0 if end in _TERMINAL else 0.0
         lo, hi = max(0, k - 2), min(n, k + 3)
-        neigh = [length[j] for j in range(lo, hi) if j != k]
-        neigh_len = sum(math.log1p(x) for x in neigh) / len(neigh) if neigh else 0.0
-        while li < len(long_idx) and long_idx[li] < k:
-            li += 1
-        dist = min(
-            (abs(long_idx[j] - k) for j in (li - 1, li) if 0 <= j < len(long_idx)),
-            default=n,
-        )
-        date_like = 1.0 if length[k] <= 8 and _DATE_RE.search(line) else 0.0
-        lower_start = 1.0 if line[:1].islower() else 0.0
+        neighbours = hi - lo - 1
+        neigh_len = (prefix[hi] - prefix[lo] - log_len[k]) / neighbours if neighbours else 0.0
+        repeated = counts[keys[k]] > 1
         out.append(
             [
                 1.0,
-                math.log1p(length[k]),
-                1.0 if length[k] >= 10 else 0.0,
+                log_len[k],
+                1.0 if lk >= 10 else 0.0,
                 stop,
                 punct,
                 terminal,
                 caps,
                 digits,
-                linky,
-                k / max(1, n - 1),
-                math.log1p(run[k]) if short[k] else 0.0,
+                1.0 if _linky(line) else 0.0,
+                k / last,
+                math.log1p(run[k]) if is_short else 0.0,
                 neigh_len,
-                1.0 if counts[line.strip().lower()] > 1 else 0.0,
-                date_like,
-                math.log1p(dist),
-                lower_start,
-                (line.count(",") / max(1, nw)),
-                1.0 if short[k] and terminal == 0.0 else 0.0,
-                1.0 if stripped.endswith(("...", "…")) else 0.0,
+                1.0 if repeated else 0.0,
+                1.0 if lk <= 8 and _DATE_RE.search(line) else 0.0,
+                math.log1p(dist[k]),
+                1.0 if line[:1].islower() else 0.0,
+                line.count(",") / nw,
+                1.0 if is_short and not terminal else 0.0,
+                1.0 if line.endswith(("...", "…")) else 0.0,
                 1.0 if _GLUED_RE.search(line) else 0.0,
-                caps if length[k] <= 12 else 0.0,
+                caps if lk <= 12 else 0.0,
                 1.0 if _LABEL_RE.match(line) else 0.0,
-                neigh_len if short[k] else 0.0,
-                stop * math.log1p(length[k]),
-                1.0 if short[k] and counts[line.strip().lower()] > 1 else 0.0,
-                1.0 if nw >= 2 and stop == 0.0 else 0.0,
+                neigh_len if is_short else 0.0,
+                stop * log_len[k],
+                1.0 if is_short and repeated else 0.0,
+                1.0 if len(w) >= 2 and stop == 0.0 else 0.0,
             ]
         )
     return out
@@ -241,20 +498,17 @@ def stage2_features(p1: Sequence[float], lengths: Sequence[int]) -> list[list[fl
     return out
 
 
-def _lengths(lines: Sequence[str]) -> list[int]:
-    return [max(len(_WORD_RE.findall(line)), len(_CJK_RE.findall(line)) // 2) for line in lines]
-
-
-def stage1_scores(lines: Sequence[str]) -> list[float]:
-    return [_sigmoid(_dot(STAGE1_WEIGHTS, x)) for x in line_features(lines)]
+def stage1_scores(lines: Sequence[str], length: list[int] | None = None) -> list[float]:
+    return [_sigmoid(_dot(STAGE1_WEIGHTS, x)) for x in line_features(lines, length)]
 
 
 def scores(lines: Sequence[str]) -> list[float]:
     """Probability that each line is article text, judged with its neighbourhood."""
     if not lines:
         return []
-    p1 = stage1_scores(lines)
-    return [_sigmoid(_dot(STAGE2_WEIGHTS, x)) for x in stage2_features(p1, _lengths(lines))]
+    length = line_lengths(lines)
+    p1 = stage1_scores(lines, length)
+    return [_sigmoid(_dot(STAGE2_WEIGHTS, x)) for x in stage2_features(p1, length)]
 
 
 def keep_mask(lines: Sequence[str], threshold: float = THRESHOLD) -> list[bool]:

@@ -36,7 +36,14 @@ _INVISIBLE_RE = re.compile(
 _LINE_SEPARATORS_RE = re.compile("\r\n?|[\u2028\u2029\x85]")
 # Share of "strange" characters above which decoded bytes are considered binary.
 _BINARY_SHARE = 0.10
-_STRANGE = frozenset(("Cc", "Co", "Cs", "Cn"))
+# UTF-8 read as cp1252/latin-1: a lead byte (Â..ô) followed by a continuation byte (0x80-0xBF as
+# cp1252 shows it). A cheap gate: ftfy's full check costs milliseconds per page.
+_MOJIBAKE_HINT_RE = re.compile(
+    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+    "\u2013\u2014\u2018-\u201a\u201c-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
+)
+# Control bytes, private-use characters and replacement characters: what binary data decodes to.
+_STRANGE_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ue000-\uf8ff\ufffd\ud800-\udfff]")
 _FTFY_CONFIG = ftfy.TextFixerConfig(
     unescape_html=False,
     fix_latin_ligatures=False,
@@ -70,6 +77,9 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
+
+
 def looks_binary(data: bytes) -> bool:
     """NUL bytes (outside UTF-16) or many control bytes: not a text file."""
     sample = data[:8192]
@@ -77,7 +87,7 @@ def looks_binary(data: bytes) -> bool:
         return False
     if b"\x00" in sample:
         return True
-    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     return controls / len(sample) > 0.02
 
 
@@ -116,7 +126,7 @@ def normalise_text(text: str) -> str:
     """Repair mojibake, NFC-normalise, unify line breaks, drop invisible/control characters."""
     text = _LINE_SEPARATORS_RE.sub("\n", text)
     text = text.replace("\u00a0", " ")
-    if not text.isascii():
+    if _MOJIBAKE_HINT_RE.search(text):
         text = ftfy.fix_text(text, _FTFY_CONFIG)
     text = _INVISIBLE_RE.sub("", text)
     return unicodedata.normalize("NFC", text)
@@ -139,7 +149,7 @@ def decode_bytes(data: bytes) -> str:
             text = payload.decode("utf-8")
         except UnicodeDecodeError:
             text = _detect(payload)
-    strange = sum(1 for ch in text[:8192] if ch not in "\t\n\r\f" and unicodedata.category(ch) in _STRANGE)
+    strange = len(_STRANGE_RE.findall(text, 0, 8192))
     if text and strange / min(len(text), 8192) > _BINARY_SHARE:
         raise RejectedInput("binary", "the file is binary, not text")
     return normalise_text(text)
