@@ -1,0 +1,227 @@
+"""End to end: the local stack started as ``make run`` starts it, driven over HTTP.
+
+One stack (console script ``archive-search-local``, free ports, a temporary data
+directory and inbox) serves the whole module; the seeds are uploaded with boto3 to its
+moto endpoint, searched over HTTP, and the last test restarts the stack on the same
+data directory to prove the archive survives.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+import requests
+
+from archive_search.model import ObjectRef, document_id
+from tests.conftest import SEEDS, free_port
+
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(240)]
+
+BUCKET = "archive"
+SEED_000 = "e2e/000_178441e45c435c79.txt"
+SEED_003 = "e2e/003_adb2bf521e5eb72d.txt"
+# A word no sample article and no seed contains.
+UNIQUE = f"zanzibarquill{uuid.uuid4().hex[:8]}"
+
+
+def doc_id(key: str, ordinal: int = 0) -> str:
+    return document_id(ObjectRef(BUCKET, key), ordinal)
+
+
+def eventually(check: Callable[[], Any], timeout: float = 60.0, every: float = 0.5) -> Any:
+    """The first truthy result of ``check`` within ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    last: Any = None
+    while time.monotonic() < deadline:
+        last = check()
+        if last:
+            return last
+        time.sleep(every)
+    raise AssertionError(f"not true after {timeout} s (last result: {last!r})")
+
+
+class LocalStack:
+    """``archive-search-local`` run as a person runs it, in a subprocess."""
+
+    def __init__(self, root: Path) -> None:
+        self.data_dir = root / "data"
+        self.inbox = root / "inbox"
+        self.moto_port, self.http_port, self.search_port = free_port(), free_port(), free_port()
+        self.url = f"http://127.0.0.1:{self.http_port}"
+        self.endpoint = f"http://127.0.0.1:{self.moto_port}"
+        self.env = {
+            **os.environ,
+            "MOTO_PORT": str(self.moto_port),
+            "HTTP_PORT": str(self.http_port),
+            "SEARCH_PORT": str(self.search_port),
+            "DATA_DIR": str(self.data_dir),
+            "INBOX_DIR": str(self.inbox),
+            # Distinct names, in case OPENSEARCH_URL names a shared cluster.
+            "INDEX_ALIAS": f"e2e-{uuid.uuid4().hex[:10]}",
+        }
+        self.lines: list[str] = []
+        self.process: subprocess.Popen[str] | None = None
+
+    def command(self) -> list[str]:
+        script = Path(sys.executable).with_name("archive-search-local")
+        return [str(script)] if script.exists() else [sys.executable, "-m", "archive_local.stack"]
+
+    def start(self, timeout: float = 90.0) -> None:
+        self.lines = []
+        self.process = subprocess.Popen(
+            self.command(),
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        threading.Thread(target=self._read, args=(self.process,), daemon=True).start()
+        eventually(self._ready, timeout, 0.2)
+
+    def _read(self, process: subprocess.Popen[str]) -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            self.lines.append(line.rstrip("\n"))
+
+    def _ready(self) -> bool:
+        assert self.process is not None
+        if self.process.poll() is not None:
+            raise AssertionError("the stack exited while starting:\n" + self.log())
+        if not any(" ready: " in line for line in self.lines):
+            return False
+        try:
+            return requests.get(f"{self.url}/health", timeout=5).status_code == 200
+        except requests.ConnectionError:
+            return False
+
+    def stop(self) -> int:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGTERM)
+        return self.process.wait(60)
+
+    def log(self) -> str:
+        return "\n".join(self.lines[-60:])
+
+    def s3(self) -> Any:
+        return boto3.client("s3", endpoint_url=self.endpoint, region_name="us-east-1")
+
+    def search(self, **params: Any) -> dict[str, Any]:
+        response = requests.get(f"{self.url}/search", params=params, timeout=30)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    def article(self, article_id: str) -> dict[str, Any] | None:
+        response = requests.get(f"{self.url}/articles/{article_id}", timeout=30)
+        if response.status_code == 404:
+            return None
+        assert response.status_code == 200, response.text
+        return response.json()
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
+    root = tmp_path_factory.mktemp("stack")
+    local = LocalStack(root)
+    local.start()
+    s3 = local.s3()
+    for key in (SEED_000, SEED_003):
+        s3.put_object(Bucket=BUCKET, Key=key, Body=(SEEDS / Path(key).name).read_bytes())
+    try:
+        eventually(lambda: local.article(doc_id(SEED_000)) and local.article(doc_id(SEED_003)))
+        yield local
+    except AssertionError:
+        print(local.log())
+        raise
+    finally:
+        if local.process and local.process.poll() is None:
+            local.stop()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def test_night_vision_goggles_finds_both_seeds_with_snippets(stack: LocalStack) -> None:
+    every_copy = stack.search(q="night vision goggles", collapse="false", size=50)
+    ids = {hit["id"] for hit in every_copy["hits"]}
+    assert {doc_id(SEED_000), doc_id(SEED_003)} <= ids
+
+    collapsed = stack.search(q="night vision goggles")
+    assert len(collapsed["hits"]) == 2  # the seeds (sample copies collapse into them)
+    for hit in collapsed["hits"]:
+        snippet = hit["snippet"]["text"].lower()
+        assert "night vision goggles" in snippet
+        assert "<mark>" in hit["snippet"]["html"]
+
+
+@pytest.mark.parametrize("word", ["Rafah", "Khorasani"])
+def test_teaser_and_read_more_words_find_nothing(stack: LocalStack, word: str) -> None:
+    result = stack.search(q=word)
+    assert result["total"] == 0
+    assert result["hits"] == []
+
+
+def test_seed_003_is_dawn_published_2023_04_12_in_the_source_facet(stack: LocalStack) -> None:
+    article = stack.article(doc_id(SEED_003))
+    assert article is not None
+    assert article["source"] == "Dawn"
+    assert article["published"] == "2023-04-12"
+
+    result = stack.search(q="night vision goggles", facets="source")
+    # Seed 003 is in the archive twice (the sample copy and the e2e upload).
+    assert {"value": "Dawn", "count": 2} in result["facets"]["source"]
+    dawn = stack.search(q="night vision goggles", source="Dawn")
+    assert [hit["published"] for hit in dawn["hits"]] == ["2023-04-12"]
+
+
+def test_the_sample_archive_in_every_format_is_searchable(stack: LocalStack) -> None:
+    samples = {
+        "samples/harbour-gazette-ferry-strike.txt": 0,
+        "samples/valmont-post-bakery-plant-cp1252.txt": 0,
+        "samples/harbour-gazette-lighthouse.html": 0,
+        "samples/correio-planalto-chuvas-latin1.htm": 0,
+        "samples/baltic-wire-port-cranes.json": 0,
+        "samples/valmont-post-budget-html-field.json": 0,
+        "samples/newsroom-digest-multi-article.json": 3,
+        "samples/harbour-gazette-cod-quota.txt.gz": 0,
+        "samples/northfield-courier-floods-anniversary.html.gz": 0,
+    }
+    for key, ordinal in samples.items():
+        article = eventually(lambda key=key, ordinal=ordinal: stack.article(doc_id(key, ordinal)), 30)
+        assert article["origin"]["key"] == key
+    assert stack.search(q="Calloway lighthouse museum")["total"] >= 1
+    assert stack.search(q="Kestrel Bay cranes")["total"] >= 1
+
+
+def test_a_file_dropped_in_the_inbox_becomes_searchable(stack: LocalStack) -> None:
+    stack.inbox.mkdir(exist_ok=True)
+    (stack.inbox / "dropped.txt").write_text(
+        f"Harbour choir wins regional contest\n\nThe {UNIQUE} choir of Port Ellery won the regional "
+        "contest on Saturday with a programme of sea shanties and hymns.\n",
+        encoding="utf-8",
+    )
+    hit = eventually(lambda: stack.search(q=UNIQUE)["hits"], 30)
+    assert hit[0]["id"] == doc_id("inbox/dropped.txt")
+
+
+def test_after_a_restart_on_the_same_data_dir_the_archive_is_still_searchable(stack: LocalStack) -> None:
+    eventually(lambda: stack.search(q=UNIQUE)["hits"], 30)  # the inbox upload is in
+    assert stack.stop() == 0
+    assert "moto server stopped" in stack.log()
+
+    stack.start()
+
+    assert eventually(lambda: stack.article(doc_id(SEED_003)), 60)["source"] == "Dawn"
+    assert eventually(lambda: stack.article(doc_id(SEED_000)), 60)
+    assert eventually(lambda: stack.search(q=UNIQUE)["hits"], 60)
+    assert "restoring" in stack.log()
+    assert "first start" not in stack.log()
