@@ -1,0 +1,52 @@
+"""The stack's settings come from the environment, with the documented defaults."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from archive_local.stack import LocalConfig, StartupError
+
+pytestmark = pytest.mark.unit
+
+
+def test_defaults_are_the_documented_ports_and_paths() -> None:
+    config = LocalConfig.from_env({})
+    assert (config.moto_port, config.search_port, config.http_port) == (4566, 9200, 8000)
+    assert config.aws_endpoint == "http://127.0.0.1:4566"
+    assert config.http_url == "http://127.0.0.1:8000"
+    assert config.inbox_dir == Path("inbox")
+    assert config.data_dir == Path(".local")
+    assert config.bucket == "archive"
+    assert config.opensearch_url is None
+    assert config.load_samples is True
+
+
+def test_every_setting_can_be_overridden() -> None:
+    config = LocalConfig.from_env(
+        {
+            "MOTO_PORT": "5000",
+            "HTTP_PORT": "8080",
+            "SEARCH_PORT": "9300",
+            "OPENSEARCH_URL": "https://search.example:9200/",
+            "INBOX_DIR": "/tmp/drop",
+            "DATA_DIR": "/var/archive",
+            "BUCKET": "news",
+            "LOAD_SAMPLES": "false",
+            "INBOX_INTERVAL": "0.5",
+        }
+    )
+    assert config.aws_endpoint == "http://127.0.0.1:5000"
+    assert config.http_port == 8080
+    assert config.opensearch_url == "https://search.example:9200"
+    assert config.inbox_dir == Path("/tmp/drop")
+    assert config.data_dir == Path("/var/archive")
+    assert config.bucket == "news"
+    assert config.load_samples is False
+    assert config.inbox_interval == 0.5
+
+
+def test_a_malformed_port_is_refused_with_the_variable_named() -> None:
+    with pytest.raises(StartupError, match="HTTP_PORT"):
+        LocalConfig.from_env({"HTTP_PORT": "eighty"})
