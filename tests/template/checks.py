@@ -315,7 +315,7 @@ def wildcard_problems(template: dict[str, Any]) -> list[str]:
 
 
 def _es_resource_ok(resource: str, patterns: tuple[str, ...]) -> bool:
-    return any(fnmatch.fnmatchcase(resource, f"{DOMAIN_ARN}/{p}") for p in patterns)
+    return resource == DOMAIN_ARN or any(fnmatch.fnmatchcase(resource, f"{DOMAIN_ARN}/{p}") for p in patterns)
 
 
 def search_role_problems(template: dict[str, Any]) -> list[str]:
