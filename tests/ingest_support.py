@@ -130,6 +130,8 @@ class IngestRig:
     def documents(self, include_deleted: bool = False) -> dict[tuple[str, int], dict[str, Any]]:
         """Every article document of this archive by (key, ordinal), read after a refresh."""
         engine = self.engine
+        if not engine.alias_targets():
+            return {}
         engine.refresh()
         query: dict[str, Any] = {"match_all": {}}
         if not include_deleted:

@@ -141,7 +141,7 @@ class SearchEngine:
         return {d["_id"]: d for d in docs if d.get("found")}
 
     # -- writes ------------------------------------------------------------
-    def bulk(self, operations: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    def bulk(self, operations: list[dict[str, Any]], *, require_alias: bool = True) -> list[dict[str, Any]]:
         """Send one bulk request; return the per-item results in request order.
 
         ``operations`` is the flat NDJSON list (action line, then source line for
@@ -153,7 +153,8 @@ class SearchEngine:
         try:
             # require_alias: a vanished alias fails the items (404) instead of auto-creating
             # an index without the mapping; the caller re-creates the alias and retries.
-            response = self.client.bulk(body=operations, params={"require_alias": "true"})
+            params = {"require_alias": "true"} if require_alias else {}
+            response = self.client.bulk(body=operations, params=params)
         except (ConnectionError, ConnectionTimeout) as exc:
             raise _unavailable(exc) from exc
         except TransportError as exc:

@@ -5,6 +5,7 @@
    (1 when it has none), so any later event still wins and any older one still loses;
 3. refresh it, then point the alias at it in ONE ``update_aliases`` request: search
    reads the complete old index until the instant it reads the complete new one;
+   (never when an object failed to be written: the live index keeps serving);
 4. catch up on what changed while the new index was being built (objects added,
    overwritten or removed, by listing and receipts) by writing those through the alias.
 
@@ -34,6 +35,7 @@ class ReindexReport:
     objects: int = 0
     outcomes: dict[str, int] = field(default_factory=dict)
     caught_up: int = 0
+    swapped: bool = False
     failed: dict[str, str] = field(default_factory=dict)
 
 
@@ -57,8 +59,13 @@ def reindex(
         _record(
             report, service.rebuild([_event(ref, CREATED, versions.get(ref)) for ref in chunk], {}, target)
         )
+    if report.failed:
+        # Never swap to an incomplete index: the live one keeps serving; the new one is
+        # left for inspection and a rerun builds another.
+        return report
     engine.refresh(target)
     report.replaced = engine.swap_alias(target)
+    report.swapped = True
     if on_swap:
         on_swap(target)
 

@@ -185,7 +185,7 @@ class IngestService:
         for work in works:
             self._plan(work)
             ops.extend(self._operations(work, index))
-        self._write(ops, remaining_ms)
+        self._write(ops, remaining_ms, require_alias=index == self.settings.index_alias)
         for work in works:
             if work.failure:
                 result.failed[str(work.event.ref)] = work.failure
@@ -388,7 +388,7 @@ class IngestService:
         action = self._action(receipt_id(event.ref), event.version, self.settings.receipts_alias)
         return _Op(action, source, work)
 
-    def _write(self, ops: list[_Op], remaining_ms: Callable[[], int]) -> None:
+    def _write(self, ops: list[_Op], remaining_ms: Callable[[], int], *, require_alias: bool = True) -> None:
         """Send the items in one bulk request; retry the transient ones with backoff while
         the Lambda has time; then settle every item on its work."""
         pending = [op for op in ops if op.work.failure is None]
@@ -399,7 +399,7 @@ class IngestService:
             for op in pending:
                 body += [op.action, op.source]
             try:
-                results = self.engine.bulk(body)
+                results = self.engine.bulk(body, require_alias=require_alias)
             except Exception as exc:  # the engine is down or refused the whole request
                 logger.warning("bulk request failed", extra={"error": str(exc), "items": len(pending)})
                 results = [{"status": 503, "error": {"type": "unavailable", "reason": str(exc)}}] * len(
