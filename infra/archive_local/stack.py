@@ -22,6 +22,7 @@ import contextlib
 import importlib
 import logging
 import os
+import shlex
 import signal
 import socket
 import subprocess
@@ -206,6 +207,26 @@ def _configure_environment(config: LocalConfig, opensearch_url: str) -> None:
     env.setdefault("POWERTOOLS_LOG_LEVEL", config.log_level)
 
 
+def _write_cli_env(config: LocalConfig, opensearch_url: str, queue_url: str, dlq_url: str) -> None:
+    """``DATA_DIR/env.sh``: what the ``archive-search`` CLI (status, reindex, redrive) and
+    the AWS CLI need to reach this stack (``source .local/env.sh``)."""
+    names = {
+        "AWS_ENDPOINT_URL": config.aws_endpoint,
+        # moto accepts any key; never write real credentials from the environment to disk.
+        "AWS_ACCESS_KEY_ID": "local",
+        "AWS_SECRET_ACCESS_KEY": "local",
+        "AWS_REGION": os.environ["AWS_REGION"],
+        "AWS_DEFAULT_REGION": os.environ["AWS_REGION"],
+        "OPENSEARCH_URL": opensearch_url,
+        "INDEX_ALIAS": config.index_alias,
+        "ARCHIVE_BUCKET": config.bucket,
+        "INGEST_QUEUE_URL": queue_url,
+        "INGEST_DLQ_URL": dlq_url,
+    }
+    lines = [f"export {name}={shlex.quote(value)}" for name, value in names.items()]
+    (config.data_dir / "env.sh").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def _load_handler(module: str) -> Handler:
     try:
         return importlib.import_module(module).handler  # type: ignore[no-any-return]
@@ -293,10 +314,11 @@ def run(
         log.info(
             "bucket s3://%s -> notifications -> queue %s (DLQ %s after %s receives)",
             archive.bucket,
-            config.queue,
-            f"{config.queue}-dlq",
+            archive.queue_url,
+            archive.dlq_url,
             REDRIVE_MAX_RECEIVES,
         )
+        _write_cli_env(config, opensearch_url, archive.queue_url, archive.dlq_url)
         _bootstrap_index()
         ingest = ingest or _load_handler("archive_search.handlers.ingest")
         search = search or _load_handler("archive_search.handlers.search")
