@@ -375,3 +375,22 @@ def test_each_function_ships_the_one_package_and_its_handler_exists(template: di
         if isinstance(target, ast.Name)
     }
     assert attribute in defined
+
+
+def test_outputs_give_operators_everything_the_cli_and_clients_need(template: dict) -> None:
+    outputs = template["Outputs"]
+    for name in (
+        "ApiUrl",
+        "BucketName",
+        "QueueUrl",
+        "DlqUrl",
+        "OpenSearchEndpoint",
+        "IndexAlias",
+        "MaintenanceRoleArn",
+    ):
+        assert name in outputs, f"output {name} is missing"
+    assert text(outputs["ApiUrl"]["Value"]).startswith("https://${SearchApi}.execute-api.")
+    # The redrive note names the variables the CLI actually reads.
+    cli = (REPO / "functions" / "archive_search" / "cli.py").read_text(encoding="utf-8")
+    for variable in ("INGEST_QUEUE_URL", "INGEST_DLQ_URL"):
+        assert variable in outputs["DlqUrl"]["Description"] and variable in cli
