@@ -1,0 +1,175 @@
+"""IngestService decisions with in-memory collaborators (no network)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from archive_search.errors import EngineUnavailable, NotFound, RejectedInput
+from archive_search.ingest.events import ObjectEvent, is_not_older
+from archive_search.ingest.service import IngestService, Message
+from archive_search.model import Article, ObjectRef, document_id
+from archive_search.settings import Settings
+from tests.ingest_support import s3_notification
+
+pytestmark = pytest.mark.unit
+
+SETTINGS = Settings.from_env({"OPENSEARCH_URL": "http://engine.invalid:9200", "INDEX_ALIAS": "articles"})
+
+
+@dataclass
+class Stored:
+    data: bytes
+    etag: str = "etag"
+    content_type: str | None = None
+
+
+class MemoryStore:
+    def __init__(self, objects: dict[str, bytes]) -> None:
+        self.objects = objects
+
+    def read(self, ref: ObjectRef, *, max_bytes: int) -> Stored:
+        if ref.key not in self.objects:
+            raise NotFound(ref.key)
+        if len(self.objects[ref.key]) > max_bytes:
+            raise RejectedInput("too_large", "too large")
+        return Stored(self.objects[ref.key])
+
+
+class MemoryEngine:
+    """Just enough of SearchEngine: external_gte versions, scripted per-item statuses for
+    article documents (receipts are always accepted)."""
+
+    def __init__(self, item_statuses: list[int] | None = None, down: bool = False) -> None:
+        self.docs: dict[tuple[str, str], tuple[int, dict[str, Any]]] = {}
+        self.item_statuses = list(item_statuses or [])
+        self.down = down
+        self.bulk_calls = 0
+
+    def ensure_index(self, alias: str | None = None, body: Any = None) -> str:
+        if self.down:
+            raise EngineUnavailable("down")
+        return alias or "articles"
+
+    def mget(self, ids: list[str], *, index: str | None = None) -> dict[str, dict[str, Any]]:
+        found = {}
+        for doc_id in ids:
+            if (index or "articles", doc_id) in self.docs:
+                version, source = self.docs[(index or "articles", doc_id)]
+                found[doc_id] = {"_id": doc_id, "_version": version, "_source": source}
+        return found
+
+    def bulk(self, operations: list[dict[str, Any]], *, require_alias: bool = True) -> list[dict[str, Any]]:
+        self.bulk_calls += 1
+        if self.down:
+            raise EngineUnavailable("down")
+        results = []
+        for action, source in zip(operations[::2], operations[1::2], strict=True):
+            meta = action["index"]
+            scripted = self.item_statuses and meta["_index"] == "articles"
+            status = self.item_statuses.pop(0) if scripted else 201
+            current = self.docs.get((meta["_index"], meta["_id"]))
+            if status == 201 and current and current[0] > meta["version"]:
+                status = 409
+            if status == 201:
+                self.docs[(meta["_index"], meta["_id"])] = (meta["version"], source)
+            results.append(
+                {"status": status, "error": {"type": "x", "reason": "y"}}
+                if status >= 300
+                else {"status": 201}
+            )
+        return results
+
+
+def clean_text(data: bytes, key: str, **_: Any) -> list[Article]:
+    if not data.strip():
+        raise RejectedInput("empty", "the file is empty")
+    return [Article(title=part.split("\n")[0], body=part) for part in data.decode().split("=====")]
+
+
+def service(store: MemoryStore, engine: MemoryEngine, **kwargs: Any) -> IngestService:
+    return IngestService(store, engine, SETTINGS, clean=clean_text, sleep=lambda _: None, **kwargs)
+
+
+def message(key: str, sequencer: str, removed: bool = False, message_id: str | None = None) -> Message:
+    return Message(
+        message_id or f"{key}-{sequencer}",
+        s3_notification(key, bucket="b", sequencer=sequencer, removed=removed),
+    )
+
+
+def live(engine: MemoryEngine) -> dict[str, str]:
+    return {
+        s["key"] + f"#{s['ordinal']}": s.get("title")
+        for (i, _), (_, s) in engine.docs.items()
+        if i == "articles" and not s["deleted"]
+    }
+
+
+def test_engine_down_fails_every_record_and_writes_nothing():
+    engine = MemoryEngine(down=True)
+    result = service(MemoryStore({"a.txt": b"A\nbody"}), engine).process(
+        [message("a.txt", "01")], lambda: 60_000
+    )
+    assert result.failed_ids == ["a.txt-01"]
+    assert engine.docs == {}
+
+
+def test_transient_item_errors_are_retried_then_succeed():
+    engine = MemoryEngine(item_statuses=[429, 503])
+    store = MemoryStore({"a.txt": b"A\nbody", "b.txt": b"B\nbody"})
+    result = service(store, engine).process([message("a.txt", "01"), message("b.txt", "01")], lambda: 60_000)
+    assert result.failed == {}
+    assert live(engine) == {"a.txt#0": "A", "b.txt#0": "B"}
+
+
+def test_retries_stop_when_the_lambda_is_out_of_time_and_only_those_records_fail():
+    engine = MemoryEngine(item_statuses=[201] + [429] * 100)
+    store = MemoryStore({"a.txt": b"A\nbody", "b.txt": b"B\nbody"})
+    clock = iter([10_000, 5_000, 2_100, 1_000] + [0] * 100)
+    result = service(store, engine).process(
+        [message("a.txt", "01"), message("b.txt", "01")], lambda: next(clock)
+    )
+    assert result.failed_ids == ["b.txt-01"]
+    assert engine.bulk_calls <= 5
+
+
+def test_superseded_events_in_one_batch_are_acknowledged_and_the_newest_is_applied():
+    engine = MemoryEngine()
+    store = MemoryStore({})  # the object is gone: the newest event is the delete
+    result = service(store, engine).process(
+        [message("a.txt", "05", removed=True), message("a.txt", "03")], lambda: 60_000
+    )
+    assert result.failed == {}
+    assert result.outcomes == {ObjectRef("b", "a.txt"): "deleted"}
+
+
+def test_a_put_whose_object_is_already_gone_tombstones_the_key():
+    engine = MemoryEngine()
+    engine.docs[("articles", document_id(ObjectRef("b", "a.txt"), 0))] = (
+        1,
+        {"key": "a.txt", "ordinal": 0, "deleted": False},
+    )
+    result = service(MemoryStore({}), engine).process([message("a.txt", "02")], lambda: 60_000)
+    assert result.outcomes == {ObjectRef("b", "a.txt"): "deleted"}
+    assert live(engine) == {}
+
+
+def test_a_rejected_overwrite_tombstones_the_documents_of_the_earlier_content():
+    store, engine = MemoryStore({"a.txt": b"A\nbody"}), MemoryEngine()
+    svc = service(store, engine)
+    svc.process([message("a.txt", "01")], lambda: 60_000)
+    store.objects["a.txt"] = b"   "
+    result = svc.process([message("a.txt", "02")], lambda: 60_000)
+    assert result.outcomes == {ObjectRef("b", "a.txt"): "rejected"}
+    assert live(engine) == {}
+
+
+def test_a_receipt_with_a_newer_sequencer_makes_the_event_stale_even_when_versions_tie():
+    event = ObjectEvent(ObjectRef("b", "k"), "created", "ObjectCreated:Put", "2024-01-01T00:00:00Z", 7, "0A0")
+    assert is_not_older(event, 7, "0A0")
+    assert not is_not_older(event, 7, "0A1")
+    assert is_not_older(event, 7, "09F")
+    assert not is_not_older(ObjectEvent(event.ref, "created", "x", "t", 6), 7, None)
