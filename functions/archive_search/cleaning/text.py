@@ -60,6 +60,8 @@ _FURNITURE_RE = re.compile(
 )
 # A dateline prefix on the body's first sentence ("KARACHI: ", "LONDON (Reuters) - ").
 _DATELINE_PREFIX_RE = re.compile(r"^[A-ZÀ-Þ][A-ZÀ-Þ'’.,\- ]{1,40}(?:\([^)]{1,30}\))?\s*(?::|[-–—]{1,2})\s+")
+# Menus and breadcrumbs: items separated by pipes, bullets or arrows.
+_MENU_RE = re.compile(r"\s[|•·›»/>]\s|\S\s{2,}\S")
 _BYLINE_RE = re.compile(r"^(?:by|written by|von|par|por)\s+\S", re.IGNORECASE)
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+(?=[\"“‘'(A-ZÀ-Þ0-9])")
 
@@ -69,7 +71,12 @@ _DERIVED_TITLE_MAX_CHARS = 120
 # Below this many blocks a text is judged block by block (furniture patterns only): there is
 # not enough page around the article for the classifier's neighbourhood features.
 _MIN_BLOCKS_FOR_CLASSIFIER = 12
+# How many blocks before the article's first long block the headline is looked for in.
+_TITLE_WINDOW = 8
 _LANGUAGE_SAMPLE_CHARS = 1000
+_MAX_PASSES = 8
+# Fewer words than this in the whole body is a page without an article (menus, a caption).
+_MIN_ARTICLE_WORDS = 8
 
 
 def split_blocks(text: str) -> list[str]:
@@ -103,13 +110,50 @@ def _is_headline(block: str) -> bool:
     return any(ch.isalpha() for ch in block)
 
 
+def _is_meta_line(block: str) -> bool:
+    """A byline or a date line: part of the article's header, not of its body."""
+    n_words = len(_WORD_RE.findall(block))
+    if n_words > 12:
+        return False
+    return _BYLINE_RE.match(block) is not None or (n_words <= 10 and md.parse_date(block) is not None)
+
+
+def _is_title_candidate(block: str) -> bool:
+    """A headline: 3 to 30 words, no end punctuation, not a menu, byline or date line."""
+    if len(_WORD_RE.findall(block)) < 3 or not _is_headline(block):
+        return False
+    return not (_MENU_RE.search(block) or _is_meta_line(block))
+
+
+def _find_title(blocks: list[str], keep: list[bool]) -> int | None:
+    """Index of the headline: in the few blocks before the article's first long kept block,
+    a headline repeated as the next block, else the last headline there."""
+    first_long = next(
+        (
+            i
+            for i, (b, k) in enumerate(zip(blocks, keep, strict=True))
+            if k and len(_WORD_RE.findall(b)) >= 10 and not _is_headline(b)
+        ),
+        None,
+    )
+    if first_long is None:
+        return 0 if blocks and _is_title_candidate(blocks[0]) and len(blocks) >= 2 else None
+    window = range(max(0, first_long - _TITLE_WINDOW), first_long)
+    candidates = [i for i in window if _is_title_candidate(blocks[i])]
+    repeated = [i for i in candidates if i + 1 < len(blocks) and _same_text(blocks[i], blocks[i + 1])]
+    if repeated:
+        return repeated[-1]
+    return candidates[-1] if candidates else None
+
+
 def _credit(blocks: list[str]) -> tuple[int | None, str | None, object]:
     """Index of the last credit line, its publisher and date (``None`` when there is none)."""
     for i in range(len(blocks) - 1, -1, -1):
         m = _CREDIT_RE.match(blocks[i])
         if m:
             published = md.parse_date(m["date"])
-            source = md.clean_source(m["source"])
+            # "Published in the Valmont Post": the article belongs to the sentence, not the name.
+            source = md.clean_source(re.sub(r"^the\s+", "", m["source"]))
             if source and published:
                 return i, source, published
     return None, None, None
@@ -119,10 +163,12 @@ def _derived_title(body_blocks: list[str]) -> str:
     first = body_blocks[0]
     first = _DATELINE_PREFIX_RE.sub("", first, count=1) if md.find_dateline(first) else first
     sentence = _SENTENCE_END_RE.split(first, maxsplit=1)[0].strip()
-    if len(sentence) <= _DERIVED_TITLE_MAX_CHARS:
-        return sentence.rstrip(".")
-    cut = sentence[:_DERIVED_TITLE_MAX_CHARS]
-    return cut.rsplit(" ", 1)[0] if " " in cut else cut
+    if len(sentence) > _DERIVED_TITLE_MAX_CHARS:
+        cut = sentence[:_DERIVED_TITLE_MAX_CHARS]
+        sentence = cut.rsplit(" ", 1)[0] if " " in cut else cut
+    # Without end punctuation the derived title reads as a headline when the output is cleaned
+    # again, so a second cleaning finds the same title.
+    return sentence.rstrip(".,;: ") or sentence
 
 
 def _select(blocks: list[str]) -> list[bool]:
@@ -131,9 +177,41 @@ def _select(blocks: list[str]) -> list[bool]:
     else:
         keep = classifier.keep_mask(blocks)
         if not any(keep):
-            # The classifier found no article: fall back to the densest stretch of long blocks.
+            # The classifier found no article: fall back to the long blocks.
             keep = [len(_WORD_RE.findall(b)) >= 10 for b in blocks]
     return [k and not is_furniture(b) for k, b in zip(keep, blocks, strict=True)]
+
+
+def _byline_author(block: str) -> str | None:
+    if _BYLINE_RE.match(block) and len(_WORD_RE.findall(block)) <= 8:
+        return md.clean_author(block)
+    return None
+
+
+def _article_blocks(
+    blocks: list[str], title: str | None, keep: list[bool] | None = None
+) -> tuple[list[str], str | None]:
+    """The article's blocks and its author (from a byline opening them).
+
+    Selection is repeated until it keeps every block it is given: cleaning the output again
+    then changes nothing (the classifier judges a line by its neighbours, and removing the
+    boilerplate around a line changes its neighbours).
+    """
+    if keep is not None:
+        blocks = [b for b, k in zip(blocks, keep, strict=True) if k]
+    current = [b for b in blocks if not (title and _same_text(b, title))]
+    author = None
+    for _ in range(_MAX_PASSES):
+        keep = _select(current)
+        if all(keep):
+            name = _byline_author(current[0]) if current and author is None else None
+            if name:
+                author = name
+                current = current[1:]
+                continue
+            break
+        current = [b for b, k in zip(current, keep, strict=True) if k]
+    return current, author
 
 
 def extract_text(text: str, key: str) -> list[Article]:
@@ -147,36 +225,37 @@ def extract_text(text: str, key: str) -> list[Article]:
         blocks = blocks[:credit_at]
 
     title: str | None = None
+    header_published = None
     start = 0
-    if len(blocks) >= 2 and _is_headline(blocks[0]):
-        title = blocks[0]
-        start = 1
-        if _same_text(blocks[1], title):
-            start = 2
-    rest = blocks[start:]
-    keep = _select(rest)
-    body_blocks = [b for b, k in zip(rest, keep, strict=True) if k and not (title and _same_text(b, title))]
-    if not body_blocks or not any(any(ch.isalpha() for ch in b) for b in body_blocks):
+    keep = _select(blocks)
+    at = _find_title(blocks, keep)
+    if at is not None:
+        title = blocks[at]
+        start = at + 1
+        # Byline and date lines between the headline and the body: metadata, not body text.
+        while start < len(blocks) and (_same_text(blocks[start], title) or _is_meta_line(blocks[start])):
+            if not _BYLINE_RE.match(blocks[start]) and header_published is None:
+                header_published = md.parse_date(blocks[start])
+            start += 1
+    body_blocks, author = _article_blocks(blocks[start:], title, keep[start:])
+
+    if sum(len(_WORD_RE.findall(b)) for b in body_blocks) < _MIN_ARTICLE_WORDS:
         raise RejectedInput("no_article_text", f"{key}: no article text found")
-
-    author = None
-    first_body = body_blocks[0]
-    if _BYLINE_RE.match(first_body) and len(_WORD_RE.findall(first_body)) <= 8:
-        author = md.clean_author(first_body)
-        if author:
-            body_blocks = body_blocks[1:]
-            if not body_blocks:
-                raise RejectedInput("no_article_text", f"{key}: no article text found")
-
     if title is None:
         title = _derived_title(body_blocks)
+        if len(body_blocks) >= 2 and _same_text(title, body_blocks[0]):
+            # The first block is a one-sentence headline: it is the title, not body text.
+            body_blocks, second_author = _article_blocks(body_blocks[1:], title)
+            author = author or second_author
+            if not body_blocks:
+                raise RejectedInput("no_article_text", f"{key}: no article text found")
     body = "\n\n".join(body_blocks)
     return [
         Article(
             title=title,
             body=body,
             source=source,
-            published=published,  # type: ignore[arg-type]
+            published=published or header_published,  # type: ignore[arg-type]
             place=md.find_dateline(body_blocks[0]),
             author=author,
             # A thousand characters name the language as well as the whole text, many times faster.
