@@ -5,7 +5,8 @@ documents of that event are settled, so it never claims what did not happen and 
 older event can never overwrite the receipt of a newer one. Outcomes:
 
 - ``indexed``: the object's articles are searchable (``document_ids``; documents the
-  index refused are listed in ``failed_documents``).
+  index refused are listed in ``failed_documents``; near-identical documents under
+  other keys, found by fingerprint, in ``duplicate_of``).
 - ``duplicate``: the same bytes were already indexed under this key by the same
   cleaner; nothing was rewritten (``duplicate_of``: the documents that hold them).
 - ``rejected``: the object cannot become an article (``reason``, ``message``); it

@@ -152,6 +152,7 @@ class IngestService:
             work.previous = previous
             self._plan(work)
         self._skip_unchanged([w for w in works.values() if w.outcome is None and w.failure is None])
+        self._find_copies([w for w in works.values() if w.articles])
         for work in works.values():
             ops.extend(self._operations(work))
         self._write(ops, remaining_ms)
@@ -261,6 +262,38 @@ class IngestService:
         logger.warning("upload rejected", extra=_log(work, reason=exc.reason, detail=exc.message))
         work.outcome = receipts.REJECTED
         work.receipt.update(reason=exc.reason, message=exc.message)
+
+    def _find_copies(self, works: list[_Work]) -> None:
+        """Record in ``duplicate_of`` the live documents of OTHER keys with the same near-duplicate
+        fingerprint (one search per batch; informational, so a failure is only logged). The
+        copies are still indexed: search collapses them on ``fingerprint``."""
+        prints = {fingerprint(a): w for w in works for a in w.articles}
+        if not prints:
+            return
+        query = {
+            "size": 100,
+            "_source": ["fingerprint", "bucket", "key"],
+            "query": {
+                "bool": {
+                    "filter": [{"terms": {"fingerprint": sorted(prints)}}],
+                    "must_not": [{"term": {"deleted": True}}],
+                }
+            },
+        }
+        try:
+            hits = self.engine.search(query)["hits"]["hits"]
+        except Exception as exc:
+            logger.info("looking for copies failed", extra={"error": str(exc)})
+            return
+        for hit in hits:
+            work = prints.get(hit["_source"].get("fingerprint"))
+            if work and (hit["_source"].get("bucket"), hit["_source"].get("key")) != (
+                work.event.ref.bucket,
+                work.event.ref.key,
+            ):
+                copies = work.receipt.setdefault("duplicate_of", [])
+                if hit["_id"] not in copies:
+                    copies.append(hit["_id"])
 
     def _skip_unchanged(self, candidates: list[_Work]) -> None:
         """Identical bytes already indexed by the same cleaner: write nothing but the receipt.

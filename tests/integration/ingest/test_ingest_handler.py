@@ -88,3 +88,15 @@ def test_ingest_status_route_answers_with_the_receipt_of_a_key(ingest):
         http_api_event("GET", "/ingest/status", f"key=inbox/story.txt&bucket={ingest.archive.bucket}"), {}
     )
     assert json.loads(other["body"]) == body
+
+
+def test_the_same_story_under_another_key_is_indexed_and_its_receipt_names_the_copy(ingest):
+    ingest.put("wire/original.txt", ARTICLE)
+    ingest.drain()
+    ingest.put("inbox/copy.txt", ARTICLE.replace("happened.", "happened. "))
+    ingest.drain()
+
+    receipt = ingest.receipt("inbox/copy.txt")
+    assert receipt["outcome"] == "indexed"
+    assert receipt["duplicate_of"] == [document_id(ObjectRef(ingest.archive.bucket, "wire/original.txt"), 0)]
+    assert {key for key, _ in ingest.documents()} == {"wire/original.txt", "inbox/copy.txt"}
