@@ -123,7 +123,8 @@ def parse_date(value: object) -> date | None:
 
 _LANG_MIN_CHARS = 40
 _LANG_MIN_PROB = 0.8
-_LANG_SAMPLE_CHARS = 3000
+_LANG_SAMPLE_CHARS = 1500  # plenty for a confident guess; langid cost grows with length
+_LETTER_RE = re.compile(r"[^\W\d_]")
 
 
 @lru_cache(maxsize=1)
@@ -138,7 +139,7 @@ def detect_language(text: str | None) -> str | None:
     if not text:
         return None
     sample = text[:_LANG_SAMPLE_CHARS]
-    if sum(ch.isalpha() for ch in sample) < _LANG_MIN_CHARS:
+    if len(_LETTER_RE.findall(sample)) < _LANG_MIN_CHARS:
         return None
     code, prob = _identifier().classify(sample)
     if prob < _LANG_MIN_PROB:
