@@ -56,6 +56,24 @@ HitField = Literal[
     "duplicates",
 ]
 ID_DOC = "Article id (as returned in hits)"
+
+
+# Dates are plain strings in the document (pydantic's own date type would also take "0" or
+# "1700000000", as a Unix time, which the document does not allow).
+DATE_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+
+
+def _date(value: str | None, parameter: str) -> date | None:
+    if value is None:
+        return None
+    year, month, day = (int(part) for part in value.split("-"))
+    try:
+        # There is no year 0000 in Python's calendar; nothing was published before 0001 either.
+        return date(max(year, 1), month, day)
+    except ValueError:
+        raise InvalidRequest(f"{parameter}: {value} is not a date in the calendar", parameter) from None
+
+
 LIST_DOC = " Repeat the parameter or separate values with commas; values are OR-ed."
 
 
@@ -109,6 +127,12 @@ class ArchiveApi(APIGatewayHttpResolver):
         schemas.pop("HTTPValidationError", None)
         schemas.pop("ValidationError", None)
         return OpenAPI.model_validate(document)
+
+    def allowed_methods(self, path: str) -> list[str]:
+        """Methods routed for ``path`` (Powertools answers an unrouted method with 404; HTTP
+        says 405 with Allow). Reads the resolver's route table, which has no public accessor."""
+        routes = self._static_routes + self._dynamic_routes
+        return sorted({route.method for route in routes if route.rule.match(path)})
 
 
 app = ArchiveApi(enable_validation=True)
@@ -180,10 +204,22 @@ def search(
     author: Annotated[list[str] | None, Query(description="Author." + LIST_DOC)] = None,
     tag: Annotated[list[str] | None, Query(description="Tag." + LIST_DOC)] = None,
     date_from: Annotated[
-        date | None, Query(alias="from", description="Published on or after (YYYY-MM-DD)")
+        str | None,
+        Query(
+            alias="from",
+            pattern=DATE_PATTERN,
+            description="Published on or after (YYYY-MM-DD)",
+            json_schema_extra={"format": "date"},
+        ),
     ] = None,
     date_to: Annotated[
-        date | None, Query(alias="to", description="Published on or before (YYYY-MM-DD)")
+        str | None,
+        Query(
+            alias="to",
+            pattern=DATE_PATTERN,
+            description="Published on or before (YYYY-MM-DD)",
+            json_schema_extra={"format": "date"},
+        ),
     ] = None,
     has_date: Annotated[
         bool | None, Query(description="Only articles with (true) or without (false) a date")
@@ -219,8 +255,8 @@ def search(
                 ("tag", tag),
             )
         },
-        date_from=date_from,
-        date_to=date_to,
+        date_from=_date(date_from, "from"),
+        date_to=_date(date_to, "to"),
         has_date=has_date,
         facets=tuple(dict.fromkeys(facets or [])),
         interval=interval,
@@ -303,6 +339,8 @@ def _invalid_parameters(exc: RequestValidationError) -> Response:
     location = [str(part) for part in first.get("loc", ()) if part not in ("query", "path")]
     parameter = location[0] if location else None
     reason = str(first.get("msg", "invalid value"))
+    if parameter in ("from", "to") and first.get("type") == "string_pattern_mismatch":
+        reason = "must be a date written YYYY-MM-DD"
     return _error(400, InvalidRequest.code, f"{parameter}: {reason}" if parameter else reason, parameter)
 
 
@@ -311,10 +349,18 @@ def _invalid_request(exc: InvalidRequest) -> Response:
     return _error(400, exc.code, exc.message, exc.parameter)
 
 
-@app.exception_handler([NotFound, NotFoundError])
-def _not_found(exc: Exception) -> Response:
-    message = exc.message if isinstance(exc, NotFound) else "no such route"
-    return _error(404, NotFound.code, message)
+@app.exception_handler(NotFound)
+def _not_found(exc: NotFound) -> Response:
+    return _error(404, exc.code, exc.message)
+
+
+@app.exception_handler(NotFoundError)
+def _no_route(exc: NotFoundError) -> Response:
+    allowed = app.allowed_methods(app.current_event.path)
+    if allowed:
+        message = f"{app.current_event.http_method} is not allowed here (allowed: {', '.join(allowed)})"
+        return _error(405, "method_not_allowed", message, Allow=", ".join(allowed))
+    return _error(404, NotFound.code, "no such route")
 
 
 @app.exception_handler(EngineUnavailable)

@@ -1,0 +1,67 @@
+"""schemathesis against the generated OpenAPI document, in-process through the real handler.
+
+The API serves a small indexed archive, so valid requests reach the engine and return real
+results; every response must match the document (status codes, content types, schemas)
+and none may be a 5xx.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
+
+from archive_search.settings import Settings
+from tests.contract.wsgi import HandlerWsgiApp
+from tests.integration.search.conftest import CORPUS
+from tests.integration.search.support import SearchApi, env_for
+
+pytestmark = pytest.mark.contract
+
+APP = HandlerWsgiApp()
+schema = schemathesis.openapi.from_wsgi("/openapi.json", APP)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def served_archive(search_url: str) -> Iterator[None]:
+    api = SearchApi(
+        Settings.from_env({"OPENSEARCH_URL": search_url, "INDEX_ALIAS": f"k-{uuid.uuid4().hex[:12]}"})
+    )
+    api.create_index()
+    api.index(*CORPUS.values())
+    APP.env = env_for(api.settings)
+    yield
+    APP.env = {}
+    api.drop()
+
+
+# Rules between parameters that OpenAPI cannot express; a schema-valid request breaking
+# one is answered 400 naming the parameter (README, API section). Everything else that
+# the document calls valid must be accepted.
+CROSS_PARAMETER_RULES = {
+    "cursor": "only a next_cursor of the same request is a valid cursor",
+    "page": "page and cursor exclude each other; page x size stays inside the result window",
+    "from": "from must not be after to",
+    "q": "at most 32 words or phrases, brackets at most 8 deep",
+}
+
+
+def schema_valid_requests_are_accepted(ctx: Any, response: Any, case: schemathesis.Case) -> None:
+    """positive_data_acceptance, except for the documented cross-parameter rules."""
+    if case.meta is None or not case.meta.generation.mode.is_positive or response.status_code != 400:
+        return
+    error = response.json()["error"]
+    assert error["parameter"] in CROSS_PARAMETER_RULES, f"schema-valid request rejected: {error}"
+
+
+@schema.parametrize()
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+def test_api_matches_its_openapi_document(case: schemathesis.Case) -> None:
+    case.call_and_validate(
+        excluded_checks=[positive_data_acceptance], additional_checks=[schema_valid_requests_are_accepted]
+    )
