@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from typing import Annotated, Any, Literal
+from urllib.parse import parse_qs
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
@@ -167,8 +168,18 @@ def reject_unknown_parameters(app: ArchiveApi, next_middleware: Any) -> Response
     return next_middleware(app)
 
 
-def _values(values: list[str] | None) -> list[str]:
-    return [v.strip() for v in values or [] if v.strip()]
+def _filter_values(name: str, validated: list[str] | None) -> list[str]:
+    """The values of a repeatable filter. API Gateway joins repeats with commas and
+    Powertools splits on commas, which would break "Helen Marsh, Arts" in two; the raw
+    query string keeps each occurrence, so a value containing commas matches both as a
+    whole and as its comma-separated parts (source=Dawn,Tribune still means either)."""
+    raw = parse_qs(app.current_event.raw_query_string or "", keep_blank_values=True).get(name)
+    values: list[str] = []
+    for value in raw if raw is not None else validated or []:
+        values.append(value)
+        if "," in value:
+            values.extend(value.split(","))
+    return list(dict.fromkeys(v.strip() for v in values if v.strip()))
 
 
 # -- routes --------------------------------------------------------------------------
@@ -246,7 +257,7 @@ def search(
         in_field=in_field,
         sort=sort,
         filters={
-            name: _values(values)
+            name: _filter_values(name, values)
             for name, values in (
                 ("source", source),
                 ("language", language),

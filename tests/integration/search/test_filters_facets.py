@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.integration.search.conftest import corpus_id
-from tests.integration.search.support import SearchApi
+from tests.integration.search.support import SearchApi, article_doc
 
 pytestmark = pytest.mark.integration
 
@@ -123,3 +123,12 @@ def test_tombstones_are_counted_nowhere(corpus: SearchApi) -> None:
     assert "Ghost" not in facet(result, "source")
     assert "2023-04" in facet(result, "published") and facet(result, "published")["2023-04"] == 2
     assert result["total"] == 3
+
+
+def test_a_value_containing_a_comma_still_matches_as_a_whole(api: SearchApi) -> None:
+    # API Gateway joins repeated parameters with commas; the raw query string keeps them apart.
+    arts = article_doc("Opera review", "A night at the opera.", author="Helen Marsh, Arts")
+    other = article_doc("Match report", "A night at the match.", author="Tom Brennan")
+    api.index(arts, other)
+    assert ids(api, {"author": "Helen Marsh, Arts"}) == {arts[0]}
+    assert ids(api, [("author", "Helen Marsh, Arts"), ("author", "Tom Brennan")]) == {arts[0], other[0]}
