@@ -29,12 +29,11 @@ DOMAIN_ARN = "arn:${AWS::Partition}:es:${AWS::Region}:${AWS::AccountId}:domain/$
 
 # Actions that have no resource-level permissions, so "*" is the narrowest resource there is.
 ACTIONS_WITHOUT_RESOURCE_SCOPE = {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}
-# The SQSPollerPolicy actions: what a Lambda SQS event source needs from its queue.
+# What a Lambda SQS event source needs from its queue (SAM's SQSPollerPolicy, minus the *Batch
+# names, which are not IAM actions).
 SQS_POLLER_ACTIONS = {
     "sqs:ChangeMessageVisibility",
-    "sqs:ChangeMessageVisibilityBatch",
     "sqs:DeleteMessage",
-    "sqs:DeleteMessageBatch",
     "sqs:GetQueueAttributes",
     "sqs:ReceiveMessage",
 }
