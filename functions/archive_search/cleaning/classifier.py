@@ -11,7 +11,7 @@ it smooths the first-stage scores over a window and finds the densest stretch of
 Public helpers:
 - ``keep_mask(lines)``: which lines of a whole-page dump are article text;
 - ``residual_boilerplate(lines)``: lines of an already-extracted article (HTML output) that
-  are still boilerplate, judged line by line with a stricter threshold.
+  are still page furniture, judged by the context-free line features only.
 """
 
 from __future__ import annotations
@@ -516,12 +516,16 @@ def keep_mask(lines: Sequence[str], threshold: float = THRESHOLD) -> list[bool]:
     return [p >= threshold for p in scores(lines)]
 
 
-def residual_boilerplate(lines: Sequence[str], threshold: float = 0.15) -> list[bool]:
-    """Which lines of an already-extracted article are still boilerplate (HTML extractor output).
+def residual_boilerplate(lines: Sequence[str]) -> list[bool]:
+    """Which lines of an already-extracted article (HTML output) are still page furniture.
 
-    The extractor already chose the article region, so only lines the line model itself is
-    confident about are flagged: a low stage-1 score (menus, share prompts, link lists).
+    The extractor already chose the article, so the neighbourhood no longer separates
+    boilerplate from text (every neighbour is text, short headings included). Only the
+    line-level signals that do not depend on context are used: a short line (12 words or
+    fewer) that is link- or menu-like (URLs, separators, ©) or a "Label: value" line of at
+    most six words ("Tags: ...", "Photo: ...").
     """
-    if not lines:
-        return []
-    return [p < threshold for p in stage1_scores(lines)]
+    out = []
+    for length, line in zip(line_lengths(lines), lines, strict=True):
+        out.append(length <= 12 and (_linky(line) or (length <= 6 and _LABEL_RE.match(line) is not None)))
+    return out

@@ -88,7 +88,7 @@ def looks_binary(data: bytes) -> bool:
     if b"\x00" in sample:
         return True
     controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
-    return controls / len(sample) > 0.02
+    return controls / len(sample) > 0.05
 
 
 def _plausible_western(data: bytes) -> str | None:

@@ -226,6 +226,7 @@ def extract_text(text: str, key: str) -> list[Article]:
 
     title: str | None = None
     header_published = None
+    header_author: str | None = None
     start = 0
     keep = _select(blocks)
     at = _find_title(blocks, keep)
@@ -234,7 +235,9 @@ def extract_text(text: str, key: str) -> list[Article]:
         start = at + 1
         # Byline and date lines between the headline and the body: metadata, not body text.
         while start < len(blocks) and (_same_text(blocks[start], title) or _is_meta_line(blocks[start])):
-            if not _BYLINE_RE.match(blocks[start]) and header_published is None:
+            if _BYLINE_RE.match(blocks[start]):
+                header_author = header_author or md.clean_author(blocks[start])
+            elif header_published is None:
                 header_published = md.parse_date(blocks[start])
             start += 1
     body_blocks, author = _article_blocks(blocks[start:], title, keep[start:])
@@ -257,7 +260,7 @@ def extract_text(text: str, key: str) -> list[Article]:
             source=source,
             published=published or header_published,  # type: ignore[arg-type]
             place=md.find_dateline(body_blocks[0]),
-            author=author,
+            author=header_author or author,
             # A thousand characters name the language as well as the whole text, many times faster.
             language=md.detect_language(f"{title}\n{body}"[:_LANGUAGE_SAMPLE_CHARS]),
         )

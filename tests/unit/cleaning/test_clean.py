@@ -1,0 +1,184 @@
+"""clean(): every input format, gzip, format detection and the failure modes."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import pytest
+
+from archive_search.cleaning import CLEANER_VERSION, clean, detect_format
+from archive_search.errors import RejectedInput
+
+pytestmark = pytest.mark.unit
+
+BODY = [
+    "The harbour authority approved on Tuesday a plan to dredge the northern channel, "
+    "allowing larger cargo ships to dock at the port for the first time since 1998.",
+    "Work will start in March and last eleven weeks, the authority’s director said, adding "
+    "that fishing boats would keep access to the inner basin throughout.",
+    "Local fishermen welcomed the decision but asked for compensation for the weeks when "
+    "the outer moorings will be closed to traffic.",
+]
+TITLE = "Harbour to dredge northern channel for larger ships"
+TEXT = TITLE + "\n\n" + "\n\n".join(BODY) + "\n"
+HTML = (
+    "<!DOCTYPE html><html lang='en'><head><title>" + TITLE + "</title></head><body>"
+    "<nav><a href='/'>Home</a> <a href='/news'>News</a></nav><article><h1>"
+    + TITLE
+    + "</h1>"
+    + "".join(f"<p>{p}</p>" for p in BODY)
+    + "</article><footer>© 2024 Harbour Gazette</footer></body></html>"
+)
+
+
+def rejection(data: bytes, key: str, **kwargs: object) -> RejectedInput:
+    with pytest.raises(RejectedInput) as exc:
+        clean(data, key, **kwargs)  # type: ignore[arg-type]
+    return exc.value
+
+
+def test_cleaner_version_is_a_non_empty_string() -> None:
+    assert isinstance(CLEANER_VERSION, str) and CLEANER_VERSION
+
+
+def test_plain_text_gives_title_and_paragraphs() -> None:
+    [article] = clean(TEXT.encode(), "inbox/harbour.txt")
+
+    assert article.title == TITLE
+    assert article.body.split("\n\n") == BODY
+    assert article.language == "en"
+
+
+def test_html_page_gives_the_article() -> None:
+    [article] = clean(HTML.encode(), "inbox/harbour.html")
+
+    assert article.title == TITLE
+    assert "dredge the northern channel" in article.body
+    assert "Home" not in article.body
+    assert article.language == "en"
+
+
+def test_json_record_gives_the_article() -> None:
+    record = {
+        "title": TITLE,
+        "body": "\n\n".join(BODY),
+        "source": "Harbour Gazette",
+        "published": "2024-02-01",
+    }
+
+    [article] = clean(json.dumps(record).encode(), "inbox/harbour.json")
+
+    assert article.title == TITLE
+    assert article.source == "Harbour Gazette"
+    assert article.language == "en"
+
+
+@pytest.mark.parametrize("key", ["in/a.txt.gz", "in/a.TXT.GZ"])
+def test_gzipped_text_is_decompressed(key: str) -> None:
+    [article] = clean(gzip.compress(TEXT.encode()), key)
+
+    assert article.body.split("\n\n") == BODY
+
+
+def test_gzipped_html_is_decompressed() -> None:
+    [article] = clean(gzip.compress(HTML.encode()), "in/harbour.html.gz")
+
+    assert "dredge the northern channel" in article.body
+
+
+def test_gzip_is_recognised_by_its_magic_bytes_without_the_extension() -> None:
+    [article] = clean(gzip.compress(TEXT.encode()), "in/harbour.txt")
+
+    assert article.title == TITLE
+
+
+def test_gzip_bomb_is_refused_beyond_the_decompressed_limit() -> None:
+    bomb = gzip.compress(b"a" * 2_000_000)
+
+    error = rejection(bomb, "in/bomb.txt.gz", max_decompressed_bytes=1_000_000)
+
+    assert error.reason == "too_large"
+
+
+@pytest.mark.parametrize("data", [gzip.compress(TEXT.encode())[:40], b"\x1f\x8bnot really gzip"])
+def test_broken_gzip_is_rejected(data: bytes) -> None:
+    assert rejection(data, "in/broken.txt.gz").reason == "invalid_gzip"
+
+
+@pytest.mark.parametrize("key", ["in/a.txt", "in/a.html", "in/a.json", "in/a.txt.gz"])
+@pytest.mark.parametrize("data", [b"", b"   \n\t\r\n  "])
+def test_empty_file_is_rejected_as_empty(data: bytes, key: str) -> None:
+    if key.endswith(".gz"):
+        data = gzip.compress(data)
+
+    assert rejection(data, key).reason == "empty"
+
+
+@pytest.mark.parametrize("key", ["in/a.txt", "in/a.html", "in/a.json", "in/a"])
+def test_binary_file_is_rejected_as_binary(key: str) -> None:
+    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256))
+
+    assert rejection(png, key).reason == "binary"
+
+
+def test_unsupported_document_format_is_rejected_by_name() -> None:
+    error = rejection(b"%PDF-1.7 some text that is not really a pdf", "in/report.pdf")
+
+    assert error.reason == "unsupported_type"
+
+
+def test_text_in_a_legacy_encoding_is_decoded_not_rejected() -> None:
+    text = TEXT.replace("authority’s", "authority’s “new” café")
+
+    [article] = clean(text.encode("cp1252"), "in/harbour.txt")
+
+    assert "authority’s “new” café director" in article.body
+
+
+def test_utf16_text_file_is_decoded() -> None:
+    [article] = clean(TEXT.encode("utf-16"), "in/harbour.txt")
+
+    assert article.title == TITLE
+
+
+@pytest.mark.parametrize(
+    ("data", "key"),
+    [
+        (b"Home\nNews\nSport\nContact us\n", "in/menu.txt"),
+        (b"<html><body><nav><a href='/'>Home</a></nav></body></html>", "in/menu.html"),
+        (b'{"title": "Only a title"}', "in/record.json"),
+        (b"!!! ??? ... --- ***", "in/punctuation.txt"),
+    ],
+)
+def test_input_without_article_text_is_rejected(data: bytes, key: str) -> None:
+    assert rejection(data, key).reason == "no_article_text"
+
+
+def test_invalid_json_is_rejected() -> None:
+    assert rejection(b'{"title": "unterminated', "in/record.json").reason == "invalid_json"
+
+
+@pytest.mark.parametrize(
+    ("key", "text", "content_type", "expected"),
+    [
+        ("a.htm", "plain", None, "html"),
+        ("a.json", "plain", None, "json"),
+        ("a.txt", "<html><body>x</body></html>", None, "text"),
+        ("a", '{"title": "x"}', None, "json"),
+        ("a.dat", "<!DOCTYPE html><html><p>x</p></html>", None, "html"),
+        ("a", "Just words on a line.", None, "text"),
+        ("a", "Just words", "text/html; charset=utf-8", "html"),
+    ],
+)
+def test_format_comes_from_extension_then_content_type_then_content(
+    key: str, text: str, content_type: str | None, expected: str
+) -> None:
+    assert detect_format(key, text, content_type) == expected
+
+
+def test_html_without_extension_is_sniffed_and_extracted() -> None:
+    [article] = clean(HTML.encode(), "inbox/no-extension")
+
+    assert "dredge the northern channel" in article.body
+    assert "<p>" not in article.body

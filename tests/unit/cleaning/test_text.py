@@ -1,0 +1,157 @@
+"""Plain-text dumps: headline, credit line, dateline, byline, page furniture."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from archive_search.cleaning.text import extract_text, is_furniture, split_blocks
+from archive_search.errors import RejectedInput
+
+pytestmark = pytest.mark.unit
+
+P1 = (
+    "LONDON: The city council voted on Thursday to extend the night bus network to the eastern "
+    "suburbs, a decision campaigners had sought for almost a decade."
+)
+P2 = (
+    "The new routes will run every twenty minutes between midnight and five in the morning, "
+    "the transport committee said in a statement after the vote."
+)
+P3 = "Opposition members said the plan was welcome but asked how it would be paid for in the next budget."
+
+
+def page(*blocks: str) -> str:
+    return "\n".join(blocks) + "\n"
+
+
+def test_blocks_are_lines_with_whitespace_collapsed() -> None:
+    assert split_blocks("  a \t b  \n\n\n c\u00a0d \n") == ["a b", "c d"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Read More: Wanted commander killed in raid",
+        "Also read: Council approves funding for three new schools",
+        "READ MORE » Storm closes harbour",
+        "Related: Ferry strike enters second week",
+        "Most Popular",
+        "Most read",
+        "To Top",
+        "Back to top",
+        "Share this article",
+        "Share",
+        "Follow us on Twitter",
+        "Advertisement",
+    ],
+)
+def test_related_links_widgets_and_share_prompts_are_furniture(line: str) -> None:
+    assert is_furniture(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Readers shared their memories of the flood with the museum.",
+        "Most of the residents had left before the storm arrived.",
+        "To the surprise of many, the mayor resigned.",
+    ],
+)
+def test_sentences_that_start_like_furniture_are_kept(line: str) -> None:
+    assert not is_furniture(line)
+
+
+def test_headline_repeated_as_next_line_is_kept_once() -> None:
+    headline = "Night buses to reach the eastern suburbs"
+
+    [article] = extract_text(page(headline, headline, P1, P2, P3), "a.txt")
+
+    assert article.title == headline
+    assert headline not in article.body
+    assert article.body.split("\n\n") == [P1, P2, P3]
+
+
+@pytest.mark.parametrize(
+    ("credit", "source", "published"),
+    [
+        ("Published in Dawn, April 12th, 2023", "Dawn", date(2023, 4, 12)),
+        ("First published in The Harbour Gazette, 3 May 2021", "The Harbour Gazette", date(2021, 5, 3)),
+        ("Published in the Valmont Post on September 5, 2022", "Valmont Post", date(2022, 9, 5)),
+    ],
+)
+def test_credit_line_gives_source_and_date_and_is_not_body(credit: str, source: str, published: date) -> None:
+    [article] = extract_text(page("Night buses to reach the suburbs", P1, P2, P3, credit), "a.txt")
+
+    assert article.source == source
+    assert article.published == published
+    assert "Published" not in article.body
+
+
+def test_everything_after_the_credit_line_is_dropped_and_gives_no_date() -> None:
+    teasers = [
+        "Opinion",
+        "Harbour dredging plan",
+        "Updated 29 May, 2024",
+        "The plan to dredge the harbour raises more questions than it answers for the port.",
+        "Budget gap",
+        "28 May, 2024",
+    ]
+    text = page(
+        "Night buses to reach the suburbs", P1, P2, P3, "Published in Dawn, April 12th, 2023", *teasers
+    )
+
+    [article] = extract_text(text, "a.txt")
+
+    assert article.published == date(2023, 4, 12)
+    for teaser in teasers:
+        assert teaser not in article.body
+
+
+def test_text_without_credit_line_has_no_source_or_date() -> None:
+    [article] = extract_text(page("Night buses to reach the suburbs", P1, P2, P3), "a.txt")
+
+    assert article.source is None
+    assert article.published is None
+
+
+def test_dateline_gives_the_place_in_a_readable_form() -> None:
+    [article] = extract_text(page("Night buses to reach the suburbs", P1, P2), "a.txt")
+
+    assert article.place == "London"
+    assert article.body.startswith("LONDON: The city council")
+
+
+def test_title_comes_after_site_name_and_menu_and_byline_gives_the_author() -> None:
+    text = page(
+        "The Valmont Post",
+        "Home | News | Sport | Weather",
+        "Subscribe",
+        "Night buses to reach the eastern suburbs",
+        "By Jane Doe",
+        "12 March 2024",
+        P1,
+        P2,
+        P3,
+    )
+
+    [article] = extract_text(text, "a.txt")
+
+    assert article.title == "Night buses to reach the eastern suburbs"
+    assert article.author == "Jane Doe"
+    assert article.published == date(2024, 3, 12)
+    assert article.body.split("\n\n") == [P1, P2, P3]
+
+
+def test_without_a_headline_the_title_is_the_first_sentence_without_dateline() -> None:
+    [article] = extract_text(page(P1, P2, P3), "a.txt")
+
+    assert article.title.startswith("The city council voted on Thursday")
+    assert article.body.split("\n\n") == [P1, P2, P3]
+
+
+def test_text_with_only_furniture_is_rejected() -> None:
+    with pytest.raises(RejectedInput) as exc:
+        extract_text(page("Most Popular", "To Top", "Share", "Read More: x y z"), "a.txt")
+    assert exc.value.reason == "no_article_text"
