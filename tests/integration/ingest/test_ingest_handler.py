@@ -100,3 +100,20 @@ def test_the_same_story_under_another_key_is_indexed_and_its_receipt_names_the_c
     assert receipt["outcome"] == "indexed"
     assert receipt["duplicate_of"] == [document_id(ObjectRef(ingest.archive.bucket, "wire/original.txt"), 0)]
     assert {key for key, _ in ingest.documents()} == {"wire/original.txt", "inbox/copy.txt"}
+
+
+def test_the_search_api_serves_ingest_status_with_its_error_shape_for_unknown_keys(ingest):
+    from archive_local.lambda_events import LambdaContext
+    from archive_search.handlers.search import handler as search_handler
+
+    ingest.put("inbox/empty.txt", b"")
+    ingest.drain()
+
+    rejected = search_handler(
+        http_api_event("GET", "/ingest/status", "key=inbox/empty.txt"), LambdaContext("search")
+    )
+    assert rejected["statusCode"] == 200
+    assert json.loads(rejected["body"])["reason"] == "empty"
+    unknown = search_handler(http_api_event("GET", "/ingest/status", "key=nope.txt"), LambdaContext("search"))
+    assert unknown["statusCode"] == 404
+    assert json.loads(unknown["body"])["error"]["code"] == "not_found"
