@@ -35,7 +35,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="archive-search", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="archive-search", description="Operate the archive from a shell (same settings as the Lambdas)."
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     bootstrap = commands.add_parser("bootstrap", help="create the article and receipt indices (idempotent)")
