@@ -485,7 +485,11 @@ def _drop_menu_runs(lines: list[_Line]) -> list[_Line]:
         run.clear()
 
     for ln in lines:
-        if _words(ln.text) <= _MENU_LINE_WORDS and not ln.text.rstrip().endswith(_TERMINAL):
+        if (
+            ln.tag != "item"
+            and _words(ln.text) <= _MENU_LINE_WORDS
+            and not ln.text.rstrip().endswith(_TERMINAL)
+        ):
             run.append(ln)
         else:
             close()
