@@ -36,11 +36,18 @@ ARTICLE_SETTINGS: dict[str, Any] = {
             "english_stemmer": {"type": "stemmer", "language": "english"},
             "spelling_variants": {"type": "synonym", "synonyms": SPELLING_VARIANTS},
         },
-        # Possessives ("Pakistan's", "Pakistan’s") are cut before tokenising. A char filter
-        # rather than the possessive_english stemmer: osmem-server mis-handles that stemmer
-        # (every query then matches every document); the char filter behaves the same on both.
+        # Possessives ("Pakistan's", "Pakistan’s") become blanks before tokenising. A char
+        # filter rather than the possessive_english stemmer: osmem-server mis-handles that
+        # stemmer (every query then matches every document). The blanks keep the UTF-8 length
+        # (’ is three bytes), because osmem places highlights by byte offsets in the filtered
+        # text; OpenSearch corrects char-filter offsets itself, so both highlight correctly.
         "char_filter": {
-            "english_possessive": {"type": "pattern_replace", "pattern": "['’][sS]\\b", "replacement": ""},
+            "english_possessive": {"type": "pattern_replace", "pattern": "'[sS]\\b", "replacement": "  "},
+            "english_possessive_curly": {
+                "type": "pattern_replace",
+                "pattern": "’[sS]\\b",
+                "replacement": "    ",
+            },
         },
         "normalizer": {
             "folded_keyword": {"type": "custom", "filter": ["lowercase", "asciifolding"]},
@@ -49,7 +56,7 @@ ARTICLE_SETTINGS: dict[str, Any] = {
             # Full text: accents and case folded, English stemming.
             "folded_english": {
                 "type": "custom",
-                "char_filter": ["english_possessive"],
+                "char_filter": ["english_possessive", "english_possessive_curly"],
                 "tokenizer": "standard",
                 "filter": [
                     "lowercase",

@@ -181,3 +181,20 @@ def test_reupload_with_whitespace_and_case_changes_is_a_duplicate(api: SearchApi
     api.index(original, copy)
     hits = api.get("/search", {"q": "Sindh"}).json["hits"]
     assert len(hits) == 1 and hits[0]["duplicates"] == 1
+
+
+def test_possessives_match_their_word_and_highlights_stay_on_the_match(api: SearchApi) -> None:
+    story = article_doc(
+        "Pakistan’s army and the TTP's fighters",
+        "The TTP’s militants and Pakistan's army’s units had night vision goggles at the café's door.",
+    )
+    api.index(story)
+    hit = api.get("/search", {"q": "goggles pakistan army"}).json["hits"][0]
+    assert hit["id"] == story[0]
+    text = hit["snippet"]["text"]
+    assert sorted(text[start:end] for start, end in hit["snippet"]["matches"]) == [
+        "Pakistan",
+        "army",
+        "goggles",
+    ]
+    assert "<mark>Pakistan</mark>’s <mark>army</mark>" in hit["title_html"]
