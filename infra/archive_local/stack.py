@@ -259,6 +259,7 @@ def run(
     starting fails half-way). ``serving`` is set once the stack is ready. The real
     Lambda handlers are used unless others are passed in."""
     from archive_local.aws import REDRIVE_MAX_RECEIVES, clients, provision
+    from archive_local.deletes import DeleteMarkerWatcher
     from archive_local.http_front import HttpFront
     from archive_local.inbox import InboxWatcher, upload
     from archive_local.mirror import BucketMirror
@@ -345,6 +346,12 @@ def run(
         # while the bucket still exists.
         cleanup.callback(_final_sync, mirror, children["moto server"])
         cleanup.callback(syncer.stop)
+
+        deletes = Periodic(
+            "s3", config.inbox_interval, DeleteMarkerWatcher(s3, sqs, config.bucket, archive.queue_url).poll
+        )
+        deletes.start()
+        cleanup.callback(deletes.stop)
 
         inbox = InboxWatcher(
             s3,

@@ -32,6 +32,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.timeout(240)]
 BUCKET = "archive"
 SEED_000 = "e2e/000_178441e45c435c79.txt"
 SEED_003 = "e2e/003_adb2bf521e5eb72d.txt"
+DOOMED = "e2e/doomed pier.txt"
 # A word no sample article and no seed contains.
 UNIQUE = f"zanzibarquill{uuid.uuid4().hex[:8]}"
 
@@ -112,7 +113,7 @@ class LocalStack:
         return self.process.wait(60)
 
     def log(self) -> str:
-        return "\n".join(self.lines[-60:])
+        return "\n".join(self.lines[-200:])
 
     def s3(self) -> Any:
         return boto3.client("s3", endpoint_url=self.endpoint, region_name="us-east-1")
@@ -141,12 +142,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
     try:
         eventually(lambda: local.article(doc_id(SEED_000)) and local.article(doc_id(SEED_003)))
         yield local
-    except AssertionError:
-        print(local.log())
-        raise
     finally:
         if local.process and local.process.poll() is None:
             local.stop()
+        print(local.log())  # shown by pytest when a test fails
         shutil.rmtree(root, ignore_errors=True)
 
 
@@ -213,6 +212,20 @@ def test_a_file_dropped_in_the_inbox_becomes_searchable(stack: LocalStack) -> No
     assert hit[0]["id"] == doc_id("inbox/dropped.txt")
 
 
+def test_an_object_deleted_from_the_bucket_leaves_the_index(stack: LocalStack) -> None:
+    s3 = stack.s3()
+    body = (
+        f"Old pier closes for repairs\n\nThe {UNIQUE}x pier of Port Ellery closed on Monday after "
+        "engineers found corroded supports beneath the tea room at its far end.\n"
+    )
+    s3.put_object(Bucket=BUCKET, Key=DOOMED, Body=body.encode())
+    eventually(lambda: stack.article(doc_id(DOOMED)), 30)
+
+    s3.delete_object(Bucket=BUCKET, Key=DOOMED)  # versioned bucket: a delete marker
+
+    eventually(lambda: stack.article(doc_id(DOOMED)) is None, 30)
+
+
 def test_after_a_restart_on_the_same_data_dir_the_archive_is_still_searchable(stack: LocalStack) -> None:
     eventually(lambda: stack.search(q=UNIQUE)["hits"], 30)  # the inbox upload is in
     assert stack.stop() == 0
@@ -225,3 +238,4 @@ def test_after_a_restart_on_the_same_data_dir_the_archive_is_still_searchable(st
     assert eventually(lambda: stack.search(q=UNIQUE)["hits"], 60)
     assert "restoring" in stack.log()
     assert "first start" not in stack.log()
+    assert stack.article(doc_id(DOOMED)) is None  # what was deleted stays deleted

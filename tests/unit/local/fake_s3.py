@@ -15,6 +15,7 @@ class FakeS3:
     def __init__(self) -> None:
         self.objects: dict[tuple[str, str], dict[str, Any]] = {}
         self.puts: list[str] = []
+        self.delete_markers: list[dict[str, Any]] = []  # a versioned bucket's DELETEs
 
     def put_object(
         self,
@@ -32,10 +33,19 @@ class FakeS3:
             "Metadata": Metadata or {},
         }
         self.puts.append(Key)
+        self._hide_markers(Bucket, Key)
         return {"ETag": etag}
 
     def delete_object(self, Bucket: str, Key: str) -> None:
         self.objects.pop((Bucket, Key), None)
+        self._hide_markers(Bucket, Key)
+        version = f"marker-{len(self.delete_markers)}"
+        self.delete_markers.append({"Bucket": Bucket, "Key": Key, "VersionId": version, "IsLatest": True})
+
+    def _hide_markers(self, bucket: str, key: str) -> None:
+        for marker in self.delete_markers:
+            if (marker["Bucket"], marker["Key"]) == (bucket, key):
+                marker["IsLatest"] = False
 
     def get_object(self, Bucket: str, Key: str) -> dict[str, Any]:
         try:
@@ -50,8 +60,20 @@ class FakeS3:
         }
 
     def get_paginator(self, name: str) -> Any:
-        assert name == "list_objects_v2"
         fake = self
+        if name == "list_object_versions":
+
+            class VersionPaginator:
+                def paginate(self, Bucket: str) -> list[dict[str, Any]]:
+                    markers = [
+                        {k: v for k, v in m.items() if k != "Bucket"}
+                        for m in fake.delete_markers
+                        if m["Bucket"] == Bucket
+                    ]
+                    return [{"DeleteMarkers": markers}]
+
+            return VersionPaginator()
+        assert name == "list_objects_v2"
 
         class Paginator:
             def paginate(self, Bucket: str) -> list[dict[str, Any]]:
