@@ -155,6 +155,28 @@ def _html_text(el: Any) -> str:
     return " ".join("".join(el.itertext()).split()) if el is not None else ""
 
 
+_TITLE_SEP_RE = re.compile(r"(\s+(?:\||-|–|—|::|·|»)\s+)")
+
+
+def _strip_site_name(title: str, source: str | None) -> str:
+    """``Headline | Site`` -> ``Headline`` when the last part names the site (or the title is a
+    breadcrumb of three parts or more, ``Headline | Section | Site``)."""
+    pieces = _TITLE_SEP_RE.split(title)  # text, separator, text, ...
+    if len(pieces) < 3:
+        return title
+    src = _norm(source or "")
+    while (
+        len(pieces) >= 3
+        and src
+        and _norm(pieces[-1])
+        and (_norm(pieces[-1]) in src or src in _norm(pieces[-1]))
+    ):
+        del pieces[-2:]
+    if len(pieces) >= 5 and title.count(" | ") >= 2 and _words(pieces[0]) >= 2:
+        pieces = pieces[:1]
+    return "".join(pieces)
+
+
 def page_metadata(tree: HtmlElement) -> PageMetadata:
     """The metadata a page states about itself: JSON-LD first, then meta tags, then markup."""
     meta = PageMetadata()
@@ -175,7 +197,6 @@ def page_metadata(tree: HtmlElement) -> PageMetadata:
     doc_title = tree.find(".//title")
     titles.append(_html_text(doc_title) or None)
     meta.titles = [md.clean_title(t) for t in titles if t and md.clean_title(t)]  # type: ignore[misc]
-    meta.title = meta.titles[0] if meta.titles else None
     meta.description = _first_str(art.get("description")) or _meta(
         metas, "og:description", "description", "twitter:description"
     )
@@ -190,6 +211,7 @@ def page_metadata(tree: HtmlElement) -> PageMetadata:
                 if source:
                     break
     meta.source = source or md.clean_source(_meta(metas, "og:site_name", "application-name", "publisher"))
+    meta.title = _strip_site_name(meta.titles[0], meta.source) if meta.titles else None
 
     # date
     published = None

@@ -6,6 +6,7 @@ metadata is never invented (the ingest time is kept separately).
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from datetime import date, datetime
@@ -174,6 +175,9 @@ _HOST_RE = re.compile(r"^(?:https?://)?(?:www\.)?([a-z0-9-]+(?:\.[a-z0-9-]+)*\.[
 
 
 def _squash(value: str) -> str:
+    """Whitespace tidied, NFC, and HTML entities some pages double-escape in meta tags decoded."""
+    if "&" in value:
+        value = html.unescape(value)
     return _WS_RE.sub(" ", unicodedata.normalize("NFC", value)).strip()
 
 
@@ -197,11 +201,14 @@ def clean_source(value: object) -> str | None:
         text = m[1].lower()
     if not text or len(text) > 80 or not any(ch.isalpha() for ch in text):
         return None
+    if text.startswith("@"):
+        return None  # a social-media handle, not the publisher's name
     return text
 
 
+# "By", "Written by", "Analysis by", "Text und Fotos von": up to two words before the "by"
 _BYLINE_PREFIX_RE = re.compile(
-    r"^(?:(?:written|posted|reported|published)\s+)?(?:by|von|par|por|di|door)\s*[:\-]?\s+", re.IGNORECASE
+    r"^(?:[^\W\d_]+\s+){0,2}?(?:by|von|par|por|di|door)\s*[:\-]?\s+", re.IGNORECASE
 )
 _AUTHOR_TAIL_RE = re.compile(
     r"\s*(?:[|,;•·–—-]\s*)?(?:(?:staff|senior|chief|special)\s+)?(?:reporter|correspondent|writer|editor|"
@@ -241,7 +248,19 @@ def clean_author(value: object) -> str | None:
         return None
     if len(text.split()) > 12:
         return None
-    return text
+    return _uncap_names(text)
+
+
+def _uncap_names(text: str) -> str:
+    """``JANIE HAR`` -> ``Janie Har``; mixed-case parts and short acronyms (``AP``) stay."""
+    parts = re.split(r"(,\s*|\s+and\s+|\s*&\s*)", text)
+    out = []
+    for part in parts:
+        if part.isupper() and len(part.replace(" ", "")) > 3 and " " in part.strip():
+            part = " ".join(w if len(w) <= 2 and w.isalpha() else w.capitalize() for w in part.split(" "))
+            part = re.sub(r"\bAnd\b", "and", part)
+        out.append(part)
+    return "".join(out)
 
 
 def clean_place(value: object) -> str | None:
@@ -251,15 +270,19 @@ def clean_place(value: object) -> str | None:
     text = _squash(value).strip(" :,-–—")
     if not text or len(text) > 60 or not any(ch.isalpha() for ch in text):
         return None
-    if text.isupper():
-        parts = []
-        for word in text.split(" "):
-            if "." in word or len(word) <= 2:
-                parts.append(word)  # state abbreviations: N.M., U.S.
-            else:
-                parts.append("-".join(p.capitalize() for p in word.split("-")))
-        text = " ".join(parts)
-    return text
+    segments = text.split(",")
+    out = []
+    for i, segment in enumerate(segments):
+        if segment.isupper():
+            words = []
+            for word in segment.split(" "):
+                if i > 0 and ("." in word or len(word) <= 2):
+                    words.append(word)  # state abbreviations after the city: N.M., U.S.
+                else:
+                    words.append("-".join(p.capitalize() for p in word.split("-")))
+            segment = " ".join(words)
+        out.append(segment)
+    return ",".join(out)
 
 
 def clean_title(value: object) -> str | None:
