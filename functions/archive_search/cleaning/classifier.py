@@ -29,8 +29,7 @@ _PUNCT_RE = re.compile(r"[^\w\s]")
 _DIGIT_RE = re.compile(r"\d")
 _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 # Link- and menu-like: a URL or e-mail address, menu separators, breadcrumbs, copyright signs.
-_LINKY_CHARS_RE = re.compile(r"[|•·›»«‹→←▸►▶◄©@]")
-_LINKY_SUBSTRINGS = ("://", "www.", " / ", " > ", ".com", ".org", ".net", "(c)", "(C)")
+_LINKY_RE = re.compile(r"[|•·›»«‹→←▸►▶◄©@]|://|www\.| [/>] |\.(?:com|org|net)\b|\([cC]\)")
 _MONTHS = (
     "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|"
     "august|september|october|november|december"
@@ -276,51 +275,53 @@ _STOP_WORDS = frozenset(
     ]
 )
 
-_N_FEATURES = 26
+_N_FEATURES = 28
 
 # Stage 1: one line on its own and its immediate context. Fitted by bench/fit_classifier.py.
 STAGE1_WEIGHTS: tuple[float, ...] = (
-    -4.7958,
-    0.6877,
-    -0.8596,
-    0.1243,
-    3.6352,
-    1.7885,
-    -2.4305,
-    -0.6692,
-    -0.1831,
-    -2.1943,
-    -0.0149,
-    1.7408,
-    0.9172,
-    -0.5477,
-    -0.6322,
-    0.2060,
-    1.5387,
-    2.3938,
-    -2.4606,
-    -0.1079,
-    2.1199,
-    -1.5656,
-    -0.9998,
-    -0.1296,
-    -0.3486,
-    0.7212,
+    -4.8209,
+    0.7278,
+    -0.8485,
+    0.1093,
+    3.3219,
+    1.8031,
+    -2.5271,
+    -0.5350,
+    -0.5085,
+    -2.2132,
+    -0.0084,
+    1.7375,
+    0.9114,
+    -0.6198,
+    -0.6364,
+    0.1664,
+    1.5995,
+    2.4279,
+    -2.4570,
+    -0.1128,
+    2.1761,
+    -1.6173,
+    -0.9922,
+    -0.2278,
+    -0.3186,
+    0.6210,
+    -0.1315,
+    1.2834,
 )
 # Stage 2: stage-1 scores of the neighbourhood and the densest-stretch indicator.
 STAGE2_WEIGHTS: tuple[float, ...] = (
-    -1.3944,
-    -25.8560,
-    0.3609,
-    -0.4383,
-    5.2480,
-    -0.5697,
-    0.0643,
-    0.4827,
-    25.7228,
-    -2.5457,
-    0.4665,
-    2.6901,
+    -3.5629,
+    -20.7889,
+    0.3485,
+    -0.4375,
+    5.8129,
+    -0.6205,
+    0.0599,
+    0.5767,
+    21.0732,
+    -0.3053,
+    0.2013,
+    2.2596,
 )
 THRESHOLD = 0.5
 
@@ -334,7 +335,7 @@ def _sigmoid(x: float) -> float:
 
 
 def _linky(line: str) -> bool:
-    return _LINKY_CHARS_RE.search(line) is not None or any(s in line for s in _LINKY_SUBSTRINGS)
+    return _LINKY_RE.search(line) is not None
 
 
 def _runs_of_short(short: list[bool]) -> list[int]:
@@ -372,21 +373,67 @@ def _distance_to_long(length: list[int], n: int) -> list[int]:
     return dist
 
 
+# What one line says on its own, whatever surrounds it (see _profile).
+_Profile = tuple[int, float, float, float, float, float, int, int, float, float, float, float, float, float]
+
+
+def _profile(line: str) -> _Profile:
+    """Context-free properties of a line: (length in words, stop-word share, punctuation share,
+    ends a sentence, capitalised share, digit share, link-like, date-like, starts lower-case,
+    commas per word, ends with an ellipsis, headline glued to text, "Label:" line, no stop word)."""
+    words = _WORD_RE.findall(line)
+    n_words = len(words)
+    length = n_words if line.isascii() else max(n_words, len(_CJK_RE.findall(line)) // 2)
+    nw = n_words or 1
+    nchars = len(line) or 1
+    stop = sum(map(_STOP_WORDS.__contains__, line.lower().split())) / nw
+    caps = sum(1 for t in words if t[0].isupper()) / nw
+    punct = len(_PUNCT_RE.findall(line)) / nchars
+    digits = len(_DIGIT_RE.findall(line)) / nchars
+    return (
+        length,
+        min(stop, 1.0),
+        punct,
+        1.0 if line[-1:] in _TERMINAL else 0.0,
+        caps,
+        digits,
+        1 if _linky(line) else 0,
+        1 if length <= 8 and _DATE_RE.search(line) else 0,
+        1.0 if line[:1].islower() else 0.0,
+        line.count(",") / nw,
+        1.0 if line.endswith(("...", "…")) else 0.0,
+        1.0 if _GLUED_RE.search(line) else 0.0,
+        1.0 if _LABEL_RE.match(line) else 0.0,
+        1.0 if n_words >= 2 and stop == 0.0 else 0.0,
+    )
+
+
+def _profiles(lines: Sequence[str], memo: dict[str, _Profile] | None) -> list[_Profile]:
+    if memo is None:
+        return [_profile(line) for line in lines]
+    out = []
+    for line in lines:
+        found = memo.get(line)
+        if found is None:
+            found = memo[line] = _profile(line)
+        out.append(found)
+    return out
+
+
 def line_lengths(lines: Sequence[str]) -> list[int]:
     """Length of each line in words; CJK text has no spaces: about 2 characters a word."""
-    return [
-        len(_WORD_RE.findall(line))
-        if line.isascii()
-        else max(len(_WORD_RE.findall(line)), len(_CJK_RE.findall(line)) // 2)
-        for line in lines
-    ]
+    return [_profile(line)[0] for line in lines]
 
 
-def line_features(lines: Sequence[str], length: list[int] | None = None) -> list[list[float]]:
-    """The stage-1 feature vector of each line (bias first)."""
+def line_features(lines: Sequence[str], memo: dict[str, _Profile] | None = None) -> list[list[float]]:
+    """The stage-1 feature vector of each line (bias first).
+
+    ``memo`` keeps the context-free part of each line between calls on the same page (the
+    selection is repeated on what it kept) and only the neighbourhood part is recomputed.
+    """
+    profiles = _profiles(lines, memo)
     n = len(lines)
-    if length is None:
-        length = line_lengths(lines)
+    length = [p[0] for p in profiles]
     log_len = [math.log1p(x) for x in length]
     short = [x <= 4 for x in length]
     run = _runs_of_short(short)
@@ -397,19 +444,32 @@ def line_features(lines: Sequence[str], length: list[int] | None = None) -> list
     for x in log_len:
         prefix.append(prefix[-1] + x)
     last = max(1, n - 1)
+    dated = [p[7] for p in profiles]
+    linky = [p[6] for p in profiles]
+    dated_prefix = [0]
+    linky_prefix = [0]
+    for d, li in zip(dated, linky, strict=True):
+        dated_prefix.append(dated_prefix[-1] + d)
+        linky_prefix.append(linky_prefix[-1] + li)
     out: list[list[float]] = []
-    for k, line in enumerate(lines):
-        w = _WORD_RE.findall(line)
-        nw = len(w) or 1
-        nchars = len(line) or 1
-        lk = length[k]
+    for k, prof in enumerate(profiles):
+        (
+            lk,
+            stop,
+            punct,
+            terminal,
+            caps,
+            digits,
+            _,
+            _,
+            lower_start,
+            commas,
+            ellipsis,
+            glued,
+            label,
+            no_stop,
+        ) = prof
         is_short = short[k]
-        stop = sum(map(_STOP_WORDS.__contains__, map(str.lower, w))) / nw
-        caps = sum(1 for t in w if t[0].isupper()) / nw
-        punct = len(_PUNCT_RE.findall(line)) / nchars
-        digits = len(_DIGIT_RE.findall(line)) / nchars
-        end = line[-1:]
-        terminal = 1.0 if end in _TERMINAL else 0.0
         lo, hi = max(0, k - 2), min(n, k + 3)
         neighbours = hi - lo - 1
         neigh_len = (prefix[hi] - prefix[lo] - log_len[k]) / neighbours if neighbours else 0.0
@@ -424,24 +484,27 @@ def line_features(lines: Sequence[str], length: list[int] | None = None) -> list
                 terminal,
                 caps,
                 digits,
-                1.0 if _linky(line) else 0.0,
+                float(linky[k]),
                 k / last,
                 math.log1p(run[k]) if is_short else 0.0,
                 neigh_len,
                 1.0 if repeated else 0.0,
-                1.0 if lk <= 8 and _DATE_RE.search(line) else 0.0,
+                float(dated[k]),
                 math.log1p(dist[k]),
-                1.0 if line[:1].islower() else 0.0,
-                line.count(",") / nw,
+                lower_start,
+                commas,
                 1.0 if is_short and not terminal else 0.0,
-                1.0 if line.endswith(("...", "…")) else 0.0,
-                1.0 if _GLUED_RE.search(line) else 0.0,
+                ellipsis,
+                glued,
                 caps if lk <= 12 else 0.0,
-                1.0 if _LABEL_RE.match(line) else 0.0,
+                label,
                 neigh_len if is_short else 0.0,
                 stop * log_len[k],
                 1.0 if is_short and repeated else 0.0,
-                1.0 if len(w) >= 2 and stop == 0.0 else 0.0,
+                no_stop,
+                # Dates and links among the neighbours: teaser lists and comment threads.
+                (dated_prefix[min(n, k + 4)] - dated_prefix[max(0, k - 3)] - dated[k]) / 6,
+                (linky_prefix[min(n, k + 4)] - linky_prefix[max(0, k - 3)] - linky[k]) / 6,
             ]
         )
     return out
@@ -498,22 +561,28 @@ def stage2_features(p1: Sequence[float], lengths: Sequence[int]) -> list[list[fl
     return out
 
 
-def stage1_scores(lines: Sequence[str], length: list[int] | None = None) -> list[float]:
-    return [_sigmoid(_dot(STAGE1_WEIGHTS, x)) for x in line_features(lines, length)]
+def stage1_scores(lines: Sequence[str], memo: dict[str, _Profile] | None = None) -> list[float]:
+    return [_sigmoid(_dot(STAGE1_WEIGHTS, x)) for x in line_features(lines, memo)]
 
 
-def scores(lines: Sequence[str]) -> list[float]:
+def scores(lines: Sequence[str], memo: dict[str, _Profile] | None = None) -> list[float]:
     """Probability that each line is article text, judged with its neighbourhood."""
     if not lines:
         return []
-    length = line_lengths(lines)
-    p1 = stage1_scores(lines, length)
+    memo = {} if memo is None else memo
+    p1 = stage1_scores(lines, memo)
+    length = [memo[line][0] for line in lines]
     return [_sigmoid(_dot(STAGE2_WEIGHTS, x)) for x in stage2_features(p1, length)]
 
 
-def keep_mask(lines: Sequence[str], threshold: float = THRESHOLD) -> list[bool]:
-    """Which lines of a whole-page text dump are article text."""
-    return [p >= threshold for p in scores(lines)]
+def keep_mask(
+    lines: Sequence[str], threshold: float = THRESHOLD, *, memo: dict[str, _Profile] | None = None
+) -> list[bool]:
+    """Which lines of a whole-page text dump are article text.
+
+    Pass the same ``memo`` dict when judging lines of the same page again.
+    """
+    return [p >= threshold for p in scores(lines, memo)]
 
 
 def residual_boilerplate(lines: Sequence[str]) -> list[bool]:
@@ -526,6 +595,6 @@ def residual_boilerplate(lines: Sequence[str]) -> list[bool]:
     most six words ("Tags: ...", "Photo: ...").
     """
     out = []
-    for length, line in zip(line_lengths(lines), lines, strict=True):
+    for length, line in zip((_profile(line)[0] for line in lines), lines, strict=True):
         out.append(length <= 12 and (_linky(line) or (length <= 6 and _LABEL_RE.match(line) is not None)))
     return out

@@ -73,7 +73,7 @@ _DERIVED_TITLE_MAX_CHARS = 120
 _MIN_BLOCKS_FOR_CLASSIFIER = 12
 # How many blocks before the article's first long block the headline is looked for in.
 _TITLE_WINDOW = 8
-_LANGUAGE_SAMPLE_CHARS = 1000
+_LANGUAGE_SAMPLE_CHARS = 600
 _MAX_PASSES = 8
 # Fewer words than this in the whole body is a page without an article (menus, a caption).
 _MIN_ARTICLE_WORDS = 8
@@ -171,11 +171,11 @@ def _derived_title(body_blocks: list[str]) -> str:
     return sentence.rstrip(".,;: ") or sentence
 
 
-def _select(blocks: list[str]) -> list[bool]:
+def _select(blocks: list[str], memo: dict) -> list[bool]:
     if len(blocks) < _MIN_BLOCKS_FOR_CLASSIFIER:
         keep = [True] * len(blocks)
     else:
-        keep = classifier.keep_mask(blocks)
+        keep = classifier.keep_mask(blocks, memo=memo)
         if not any(keep):
             # The classifier found no article: fall back to the long blocks.
             keep = [len(_WORD_RE.findall(b)) >= 10 for b in blocks]
@@ -189,7 +189,7 @@ def _byline_author(block: str) -> str | None:
 
 
 def _article_blocks(
-    blocks: list[str], title: str | None, keep: list[bool] | None = None
+    blocks: list[str], title: str | None, memo: dict, keep: list[bool] | None = None
 ) -> tuple[list[str], str | None]:
     """The article's blocks and its author (from a byline opening them).
 
@@ -202,7 +202,7 @@ def _article_blocks(
     current = [b for b in blocks if not (title and _same_text(b, title))]
     author = None
     for _ in range(_MAX_PASSES):
-        keep = _select(current)
+        keep = _select(current, memo)
         if all(keep):
             name = _byline_author(current[0]) if current and author is None else None
             if name:
@@ -228,7 +228,8 @@ def extract_text(text: str, key: str) -> list[Article]:
     header_published = None
     header_author: str | None = None
     start = 0
-    keep = _select(blocks)
+    memo: dict = {}  # what the classifier learnt about each line, kept between passes
+    keep = _select(blocks, memo)
     at = _find_title(blocks, keep)
     if at is not None:
         title = blocks[at]
@@ -240,7 +241,7 @@ def extract_text(text: str, key: str) -> list[Article]:
             elif header_published is None:
                 header_published = md.parse_date(blocks[start])
             start += 1
-    body_blocks, author = _article_blocks(blocks[start:], title, keep[start:])
+    body_blocks, author = _article_blocks(blocks[start:], title, memo, keep[start:])
 
     if sum(len(_WORD_RE.findall(b)) for b in body_blocks) < _MIN_ARTICLE_WORDS:
         raise RejectedInput("no_article_text", f"{key}: no article text found")
@@ -248,7 +249,7 @@ def extract_text(text: str, key: str) -> list[Article]:
         title = _derived_title(body_blocks)
         if len(body_blocks) >= 2 and _same_text(title, body_blocks[0]):
             # The first block is a one-sentence headline: it is the title, not body text.
-            body_blocks, second_author = _article_blocks(body_blocks[1:], title)
+            body_blocks, second_author = _article_blocks(body_blocks[1:], title, memo)
             author = author or second_author
             if not body_blocks:
                 raise RejectedInput("no_article_text", f"{key}: no article text found")
@@ -261,7 +262,7 @@ def extract_text(text: str, key: str) -> list[Article]:
             published=published or header_published,  # type: ignore[arg-type]
             place=md.find_dateline(body_blocks[0]),
             author=header_author or author,
-            # A thousand characters name the language as well as the whole text, many times faster.
+            # A few hundred characters name the language as well as the whole text, many times faster.
             language=md.detect_language(f"{title}\n{body}"[:_LANGUAGE_SAMPLE_CHARS]),
         )
     ]

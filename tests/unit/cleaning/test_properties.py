@@ -17,7 +17,47 @@ pytestmark = pytest.mark.unit
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 KEYS = st.sampled_from(["a.txt", "a.html", "a.json", "a.txt.gz", "a", "a.md", "a.htm"])
 WORDS = st.sampled_from(
-    ["the", "council", "harbour", "voted", "on", "Tuesday", "to", "extend", "night", "buses", "across", "eastern", "suburbs", "after", "years", "of", "campaigning", "by", "residents", "who", "said", "workers", "had", "no", "way", "home", "while", "officials", "warned", "costs", "would", "rise", "café", "naïve", "“quoted”", "it’s", "Zürich", "2024", "£5"]
+    [
+        "the",
+        "council",
+        "harbour",
+        "voted",
+        "on",
+        "Tuesday",
+        "to",
+        "extend",
+        "night",
+        "buses",
+        "across",
+        "eastern",
+        "suburbs",
+        "after",
+        "years",
+        "of",
+        "campaigning",
+        "by",
+        "residents",
+        "who",
+        "said",
+        "workers",
+        "had",
+        "no",
+        "way",
+        "home",
+        "while",
+        "officials",
+        "warned",
+        "costs",
+        "would",
+        "rise",
+        "café",
+        "naïve",
+        "“quoted”",
+        "it’s",
+        "Zürich",
+        "2024",
+        "£5",
+    ]
 )
 FURNITURE = st.sampled_from(
     [
