@@ -163,6 +163,20 @@ def _die_with_parent() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
+@contextlib.contextmanager
+def _sigint_ignored_by_children() -> Iterator[None]:
+    """Processes started inside inherit an ignored SIGINT, so Ctrl-C in the terminal
+    (sent to the whole process group) reaches the stack only, which stops them in order."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 class Periodic:
     """Runs ``action`` every ``interval`` seconds in a thread until stopped."""
 
@@ -299,7 +313,8 @@ def run(
         else:
             from osmem_server import OsmemServer
 
-            server = OsmemServer.start(addr=f"{config.host}:{config.search_port}", japanese=False)
+            with _sigint_ignored_by_children():
+                server = OsmemServer.start(addr=f"{config.host}:{config.search_port}", japanese=False)
             cleanup.callback(server.close)
             children["osmem-server"] = server.process
             opensearch_url = server.url
