@@ -9,11 +9,14 @@ queue moves them to the DLQ, as in AWS.
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
+from urllib.parse import unquote_plus
 
+from archive_local.aws import REDRIVE_MAX_RECEIVES
 from archive_local.lambda_events import LambdaContext, sqs_event
 
 log = logging.getLogger("worker")
@@ -67,6 +70,7 @@ class IngestWorker:
         wait_seconds: int = 2,
         function_name: str = "archive-search-ingest",
         timeout_seconds: float = 60.0,
+        max_receives: int = REDRIVE_MAX_RECEIVES,
     ) -> None:
         self.sqs = sqs
         self.queue_url = queue_url
@@ -76,6 +80,7 @@ class IngestWorker:
         self.wait_seconds = wait_seconds
         self.function_name = function_name
         self.timeout_seconds = timeout_seconds
+        self.max_receives = max_receives
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -128,11 +133,27 @@ class IngestWorker:
                     {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(succeeded)
                 ],
             )
-        failed = len(messages) - len(succeeded)
-        log.info(
-            "ingest batch: %d message(s), %d done%s",
-            len(messages),
-            len(succeeded),
-            f", {failed} failed (retried after the visibility timeout, then DLQ)" if failed else "",
-        )
+        log.info("ingest batch: %d message(s), %d done", len(messages), len(succeeded))
+        done = {m["MessageId"] for m in succeeded}
+        for message in messages:
+            if message["MessageId"] not in done:
+                self._log_failure(message)
         return list(succeeded)
+
+    def _log_failure(self, message: Mapping[str, Any]) -> None:
+        receives = int((message.get("Attributes") or {}).get("ApproximateReceiveCount", "1"))
+        fate = (
+            "it goes to the DLQ"
+            if receives >= self.max_receives
+            else f"retried after the visibility timeout ({receives} of {self.max_receives} receives)"
+        )
+        log.warning("ingest failed for %s: %s", ", ".join(object_keys(message)) or message["MessageId"], fate)
+
+
+def object_keys(message: Mapping[str, Any]) -> list[str]:
+    """The decoded S3 keys a notification message is about (for log lines)."""
+    try:
+        records = json.loads(message["Body"]).get("Records") or []
+        return [unquote_plus(r["s3"]["object"]["key"]) for r in records]
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return []

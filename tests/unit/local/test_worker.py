@@ -102,3 +102,20 @@ def test_process_deletes_nothing_when_the_handler_raises() -> None:
 
     IngestWorker(sqs, "http://queue", QUEUE_ARN, handler).process(received("a", "b"))
     assert sqs.deleted == []
+
+
+def test_a_failure_on_the_last_receive_is_logged_as_going_to_the_dlq(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    [message] = received("a")
+    message["Attributes"]["ApproximateReceiveCount"] = "3"
+    message["Body"] = '{"Records": [{"s3": {"object": {"key": "inbox%2Fbad+file.txt"}}}]}'
+
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        return {"batchItemFailures": [{"itemIdentifier": "a"}]}
+
+    with caplog.at_level("WARNING", logger="worker"):
+        IngestWorker(FakeSqs(), "http://queue", QUEUE_ARN, handler, max_receives=3).process([message])
+
+    assert "inbox/bad file.txt" in caplog.text
+    assert "DLQ" in caplog.text
