@@ -63,9 +63,14 @@ class BucketMirror:
     def restore(self) -> int:
         """Put every mirrored object into the bucket (whose notifications re-ingest it).
         Returns the number of objects restored."""
+        restored = 0
         with self._lock:
             for key, entry in sorted(self.entries.items()):
-                data = self._blob(entry["sha256"]).read_bytes()
+                try:
+                    data = self._blob(entry["sha256"]).read_bytes()
+                except OSError as exc:  # one damaged copy must not keep the archive down
+                    log.error("cannot restore %s: %s", key, exc)
+                    continue
                 put = self.s3.put_object(
                     Bucket=self.bucket,
                     Key=key,
@@ -74,8 +79,9 @@ class BucketMirror:
                     Metadata=entry.get("metadata") or {},
                 )
                 entry["etag"] = put["ETag"].strip('"')
+                restored += 1
             self._save()
-            return len(self.entries)
+            return restored
 
     def sync(self) -> tuple[int, int]:
         """Copy new or changed objects to disk and forget the removed ones.

@@ -43,3 +43,16 @@ def test_changed_objects_are_copied_again_and_removed_ones_forgotten(tmp_path: P
     assert {key for _, key in fresh.objects} == {"a.txt"}
     assert fresh.objects[("archive", "a.txt")]["data"] == b"two"
     assert len(list((tmp_path / "objects").glob("*/*"))) == 1  # the old contents are not kept
+
+
+def test_a_damaged_copy_is_skipped_and_the_rest_restored(tmp_path: Path) -> None:
+    before = FakeS3()
+    before.put_object(Bucket="archive", Key="a.txt", Body=b"alpha")
+    before.put_object(Bucket="archive", Key="b.txt", Body=b"beta")
+    mirror = BucketMirror(before, "archive", tmp_path)
+    mirror.sync()
+    mirror._blob(mirror.entries["a.txt"]["sha256"]).unlink()
+
+    after = FakeS3()
+    assert BucketMirror(after, "archive", tmp_path).restore() == 1
+    assert {key for _, key in after.objects} == {"b.txt"}
