@@ -39,7 +39,8 @@ _DATE_RE = re.compile(
     re.I,
 )
 # A headline glued to its blurb ("...FavoritesFall has arrived"): teaser cards in a dump.
-_GLUED_RE = re.compile(r"[a-z][a-z.?!][A-Z][a-z]")
+# Also a teaser card's headline running into its lede's dateline ("... stateless WASHINGTON: ...").
+_GLUED_RE = re.compile(r"[a-z][a-z.?!][A-Z][a-z]|[a-z,] [A-Z]{3,}(?: [A-Z]{2,})*: [A-Z]")
 # "Tags:", "Posted by:", "Share:": a label and its value, typical of page furniture.
 _LABEL_RE = re.compile(r"^\w+( \w+)?\s?:\s")
 _TERMINAL = frozenset(".!?。！？:;\"'”’»)…")
@@ -275,53 +276,54 @@ _STOP_WORDS = frozenset(
     ]
 )
 
-_N_FEATURES = 28
+_N_FEATURES = 29
 
 # Stage 1: one line on its own and its immediate context. Fitted by bench/fit_classifier.py.
 STAGE1_WEIGHTS: tuple[float, ...] = (
-    -4.8209,
-    0.7278,
-    -0.8485,
-    0.1093,
-    3.3219,
-    1.8031,
-    -2.5271,
-    -0.5350,
-    -0.5085,
-    -2.2132,
-    -0.0084,
-    1.7375,
-    0.9114,
-    -0.6198,
-    -0.6364,
-    0.1664,
-    1.5995,
-    2.4279,
-    -2.4570,
-    -0.1128,
-    2.1761,
-    -1.6173,
-    -0.9922,
-    -0.2278,
-    -0.3186,
-    0.6210,
-    -0.1315,
-    1.2834,
+    -4.9232,
+    0.7462,
+    -0.7051,
+    0.2548,
+    3.3857,
+    1.7965,
+    -2.5285,
+    -0.5287,
+    -0.5150,
+    -2.2180,
+    -0.0009,
+    1.7272,
+    1.3027,
+    -0.6103,
+    -0.6354,
+    0.1744,
+    1.7164,
+    2.4408,
+    -2.4584,
+    -0.1649,
+    2.2050,
+    -1.6076,
+    -0.9638,
+    -0.3166,
+    -0.7069,
+    -0.6740,
+    0.6075,
+    -0.1257,
+    1.3074,
 )
 # Stage 2: stage-1 scores of the neighbourhood and the densest-stretch indicator.
 STAGE2_WEIGHTS: tuple[float, ...] = (
-    -3.5629,
-    -20.7889,
-    0.3485,
-    -0.4375,
-    5.8129,
-    -0.6205,
-    0.0599,
-    0.5767,
-    21.0732,
-    -0.3053,
-    0.2013,
-    2.2596,
+    -3.3451,
+    -20.5045,
+    0.4026,
+    -0.4677,
+    5.9070,
+    -0.6404,
+    0.0561,
+    0.5417,
+    20.8009,
+    -0.5237,
+    0.1561,
+    2.2355,
 )
 THRESHOLD = 0.5
 
@@ -501,6 +503,7 @@ def line_features(lines: Sequence[str], memo: dict[str, _Profile] | None = None)
                 neigh_len if is_short else 0.0,
                 stop * log_len[k],
                 1.0 if is_short and repeated else 0.0,
+                1.0 if lk >= 10 and repeated else 0.0,
                 no_stop,
                 # Dates and links among the neighbours: teaser lists and comment threads.
                 (dated_prefix[min(n, k + 4)] - dated_prefix[max(0, k - 3)] - dated[k]) / 6,

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
 
 from archive_search.cleaning import classifier
 from archive_search.cleaning import metadata as md
@@ -182,16 +183,24 @@ def _select(blocks: list[str], memo: dict) -> list[bool]:
     return [k and not is_furniture(b) for k, b in zip(keep, blocks, strict=True)]
 
 
-def _byline_author(block: str) -> str | None:
-    if _BYLINE_RE.match(block) and len(_WORD_RE.findall(block)) <= 8:
-        return md.clean_author(block)
-    return None
+def _once(blocks: list[str]) -> list[str]:
+    """Blocks of 10+ words appearing again later on the page (teasers shown in two widgets,
+    cookie notices) are kept once: an article does not repeat its own paragraphs."""
+    seen: set[str] = set()
+    out = []
+    for block in blocks:
+        if block in seen:
+            continue
+        if len(_WORD_RE.findall(block)) >= 10:
+            seen.add(block)
+        out.append(block)
+    return out
 
 
 def _article_blocks(
     blocks: list[str], title: str | None, memo: dict, keep: list[bool] | None = None
-) -> tuple[list[str], str | None]:
-    """The article's blocks and its author (from a byline opening them).
+) -> tuple[list[str], str | None, date | None]:
+    """The article's blocks, and the author and date of byline/date lines opening them.
 
     Selection is repeated until it keeps every block it is given: cleaning the output again
     then changes nothing (the classifier judges a line by its neighbours, and removing the
@@ -199,19 +208,22 @@ def _article_blocks(
     """
     if keep is not None:
         blocks = [b for b, k in zip(blocks, keep, strict=True) if k]
-    current = [b for b in blocks if not (title and _same_text(b, title))]
-    author = None
+    current = _once([b for b in blocks if not (title and _same_text(b, title))])
+    author: str | None = None
+    published: date | None = None
     for _ in range(_MAX_PASSES):
         keep = _select(current, memo)
         if all(keep):
-            name = _byline_author(current[0]) if current and author is None else None
-            if name:
-                author = name
+            if current and _is_meta_line(current[0]):
+                if _BYLINE_RE.match(current[0]):
+                    author = author or md.clean_author(current[0])
+                else:
+                    published = published or md.parse_date(current[0])
                 current = current[1:]
                 continue
             break
         current = [b for b, k in zip(current, keep, strict=True) if k]
-    return current, author
+    return current, author, published
 
 
 def extract_text(text: str, key: str) -> list[Article]:
@@ -241,7 +253,7 @@ def extract_text(text: str, key: str) -> list[Article]:
             elif header_published is None:
                 header_published = md.parse_date(blocks[start])
             start += 1
-    body_blocks, author = _article_blocks(blocks[start:], title, memo, keep[start:])
+    body_blocks, author, dated = _article_blocks(blocks[start:], title, memo, keep[start:])
 
     if sum(len(_WORD_RE.findall(b)) for b in body_blocks) < _MIN_ARTICLE_WORDS:
         raise RejectedInput("no_article_text", f"{key}: no article text found")
@@ -249,8 +261,9 @@ def extract_text(text: str, key: str) -> list[Article]:
         title = _derived_title(body_blocks)
         if len(body_blocks) >= 2 and _same_text(title, body_blocks[0]):
             # The first block is a one-sentence headline: it is the title, not body text.
-            body_blocks, second_author = _article_blocks(body_blocks[1:], title, memo)
+            body_blocks, second_author, second_date = _article_blocks(body_blocks[1:], title, memo)
             author = author or second_author
+            dated = dated or second_date
             if not body_blocks:
                 raise RejectedInput("no_article_text", f"{key}: no article text found")
     body = "\n\n".join(body_blocks)
@@ -259,7 +272,7 @@ def extract_text(text: str, key: str) -> list[Article]:
             title=title,
             body=body,
             source=source,
-            published=published or header_published,  # type: ignore[arg-type]
+            published=published or header_published or dated,  # type: ignore[arg-type]
             place=md.find_dateline(body_blocks[0]),
             author=header_author or author,
             # A few hundred characters name the language as well as the whole text, many times faster.
