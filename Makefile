@@ -35,5 +35,8 @@ lint: install
 bench-cleaning: install
 	BENCH_DATA=$(BENCH_DATA) $(BIN)/python bench/cleaning.py $(BENCH_ARGS)
 
+bench-search: install
+	$(BIN)/python bench/search.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) $(CHECKOV_VENV) .pytest_cache .local

@@ -1,0 +1,307 @@
+"""Search latency benchmark: typical requests through the real search handler.
+
+    make bench-search                          # osmem-server, 3,000 articles
+    .venv/bin/python bench/search.py --articles 10000 --repeat 50
+    OPENSEARCH_URL=http://127.0.0.1:9200 .venv/bin/python bench/search.py
+
+An archive of synthetic articles (a tenth of them syndicated copies, so collapsing has work
+to do) is written in the mapping's shape with one bulk request per thousand, into a fresh
+index alias. Each request is an API Gateway HTTP API v2 event handed to
+``archive_search.handlers.search.handler``, exactly as in Lambda; the time is the handler's
+wall time (engine round trips included, network to API Gateway excluded). Prints p50/p95/max
+per request kind and overall; the last line is always:
+    search p50 N ms p95 N ms (M requests)
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import logging
+import os
+import random
+import statistics
+import sys
+import time
+import uuid
+from typing import Any
+from urllib.parse import urlencode
+
+WORDS = [
+    "harbour",
+    "council",
+    "budget",
+    "election",
+    "flood",
+    "river",
+    "storm",
+    "minister",
+    "court",
+    "police",
+    "school",
+    "hospital",
+    "tram",
+    "railway",
+    "bridge",
+    "festival",
+    "cricket",
+    "match",
+    "market",
+    "price",
+    "inflation",
+    "tariff",
+    "water",
+    "energy",
+    "solar",
+    "wind",
+    "farm",
+    "fishing",
+    "fleet",
+    "quota",
+    "port",
+    "crane",
+    "container",
+    "strike",
+    "union",
+    "wage",
+    "teacher",
+    "doctor",
+    "nurse",
+    "vaccine",
+    "museum",
+    "theatre",
+    "opera",
+    "library",
+    "university",
+    "research",
+    "drought",
+    "harvest",
+    "wheat",
+    "rice",
+    "cotton",
+    "export",
+    "import",
+    "border",
+    "ceasefire",
+    "talks",
+    "treaty",
+    "embassy",
+    "protest",
+    "march",
+    "mayor",
+    "governor",
+    "parliament",
+    "senate",
+    "committee",
+    "report",
+    "audit",
+    "contract",
+    "tender",
+    "road",
+    "airport",
+    "flight",
+    "weather",
+    "heatwave",
+    "monsoon",
+    "earthquake",
+    "rescue",
+    "volunteer",
+    "charity",
+    "colour",
+    "defence",
+    "centre",
+]
+SOURCES = ["Dawn", "Tribune", "Valmont Post", "Harbour Gazette", "Lakeside Ledger", "Baltic Wire", "Geo"]
+PLACES = ["Karachi", "Lahore", "Valmont", "Port Ellery", "Northfield", "Saint-Aubin", "Kestrel Bay"]
+LANGUAGES = ["en"] * 8 + ["fr", "de"]
+
+
+def synthetic_articles(count: int, seed: int = 7) -> list[tuple[str, dict[str, Any]]]:
+    from archive_search.fingerprint import fingerprint
+    from archive_search.model import Article, ObjectRef, document_id
+
+    rng = random.Random(seed)
+    syllables = [
+        "ka",
+        "ri",
+        "mo",
+        "ta",
+        "len",
+        "dor",
+        "vi",
+        "sa",
+        "pel",
+        "nu",
+        "gor",
+        "fen",
+        "li",
+        "ba",
+        "tor",
+    ]
+    filler = sorted({"".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))) for _ in range(4000)})
+    weights = [1 / (rank + 1) for rank in range(len(filler))]  # Zipf: a few common words, a long tail
+
+    def text(words: int) -> str:
+        drawn = rng.choices(filler, weights, k=words)
+        return " ".join(rng.choice(WORDS) if rng.random() < 0.04 else word for word in drawn)
+
+    docs: list[tuple[str, dict[str, Any]]] = []
+    for i in range(count):
+        if docs and rng.random() < 0.1:  # a syndicated copy of an earlier article
+            original = rng.choice(docs)[1]
+            title, body = original["title"], original["body"]
+        else:
+            title = " ".join([rng.choice(WORDS), text(rng.randint(4, 8))]).capitalize()
+            body = "\n\n".join(text(rng.randint(40, 90)).capitalize() + "." for _ in range(5))
+        published = (
+            None
+            if rng.random() < 0.1
+            else f"20{rng.randint(19, 25)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        )
+        source, place, language = rng.choice(SOURCES), rng.choice(PLACES), rng.choice(LANGUAGES)
+        tags = rng.sample(WORDS[:20], 2)
+        key = f"bench/{i:06d}.txt"
+        article = Article(
+            title=title, body=body, source=source, place=place, language=language, tags=tuple(tags)
+        )
+        docs.append(
+            (
+                document_id(ObjectRef("bench", key)),
+                {
+                    "title": title,
+                    "body": body,
+                    "source": source,
+                    "published": published,
+                    "has_date": published is not None,
+                    "place": place,
+                    "author": None,
+                    "language": language,
+                    "url": None,
+                    "tags": tags,
+                    "ingested_at": "2026-01-01T00:00:00Z",
+                    "bucket": "bench",
+                    "key": key,
+                    "ordinal": 0,
+                    "content_sha256": hashlib.sha256(body.encode()).hexdigest(),
+                    "fingerprint": fingerprint(article),
+                    "cleaner_version": "bench",
+                    "deleted": False,
+                },
+            )
+        )
+    return docs
+
+
+def requests(doc: tuple[str, dict[str, Any]], cursor: str | None) -> dict[str, tuple[str, dict[str, Any]]]:
+    """The request kinds measured (path, query); the phrase is taken from ``doc``."""
+    doc_id, words = doc[0], doc[1]["body"].split()
+    kinds: dict[str, tuple[str, dict[str, Any]]] = {
+        "one word": ("/search", {"q": "harbour"}),
+        "two words": ("/search", {"q": "flood river"}),
+        "phrase": ("/search", {"q": f'"{words[3]} {words[4]} {words[5]}"'}),
+        "boolean": ("/search", {"q": "(tram | railway) -strike"}),
+        "prefix": ("/search", {"q": "parliam*"}),
+        "typo": ("/search", {"q": "parlament"}),
+        "filters + all facets": (
+            "/search",
+            {"q": "budget", "source": "Dawn,Tribune", "facets": "source,language,place,author,tag,published"},
+        ),
+        "newest, no collapse": ("/search", {"q": "market", "sort": "newest", "collapse": "false"}),
+        "browse newest": ("/search", {"sort": "newest", "size": 50}),
+        "article": (f"/articles/{doc_id}", {}),
+        "similar": (f"/articles/{doc_id}/similar", {}),
+        "facet values": ("/facets/source", {"prefix": "la"}),
+    }
+    if cursor:
+        kinds["cursor page 2"] = ("/search", {"q": "harbour", "cursor": cursor})
+    return kinds
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--articles", type=int, default=3000)
+    parser.add_argument("--repeat", type=int, default=30, help="requests per kind (after 3 warm-ups)")
+    args = parser.parse_args(argv)
+
+    server = None
+    url = os.environ.get("OPENSEARCH_URL")
+    if not url:
+        from osmem_server import OsmemServer
+
+        server = OsmemServer.start(japanese=False)
+        url = server.url
+    alias = f"bench-{uuid.uuid4().hex[:8]}"
+    os.environ.update(
+        OPENSEARCH_URL=url,
+        INDEX_ALIAS=alias,
+        POWERTOOLS_TRACE_DISABLED="true",
+        POWERTOOLS_LOG_LEVEL="WARNING",
+    )
+    logging.getLogger("opensearch").setLevel(logging.ERROR)
+
+    from archive_local.lambda_events import LambdaContext, http_api_event
+    from archive_search.adapters.opensearch import cached_engine
+    from archive_search.handlers.search import handler
+    from archive_search.settings import get_settings
+
+    engine = cached_engine(get_settings())
+    try:
+        engine.ensure_index()
+        docs = synthetic_articles(args.articles)
+        started = time.perf_counter()
+        for start in range(0, len(docs), 1000):
+            operations: list[dict[str, Any]] = []
+            for doc_id, doc in docs[start : start + 1000]:
+                operations += [{"index": {"_index": alias, "_id": doc_id}}, doc]
+            engine.bulk(operations)
+        engine.refresh()
+        print(f"indexed {len(docs)} articles in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+
+        def call(path: str, query: dict[str, Any]) -> tuple[float, dict[str, Any]]:
+            event = http_api_event("GET", path, urlencode(query))
+            began = time.perf_counter()
+            result = handler(event, LambdaContext("archive-search-search", 29))
+            elapsed = (time.perf_counter() - began) * 1000
+            if result["statusCode"] != 200:
+                raise SystemExit(f"{path} {query}: {result['statusCode']} {result['body'][:300]}")
+            return elapsed, json.loads(result["body"])
+
+        _, first = call("/search", {"q": "harbour"})
+        kinds = requests(docs[0], first.get("next_cursor"))
+        everything: list[float] = []
+        print(f"{'request':<24} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}  hits")
+        for name, (path, query) in kinds.items():
+            for _ in range(3):
+                call(path, query)
+            timings = []
+            for _ in range(args.repeat):
+                elapsed, body = call(path, query)
+                timings.append(elapsed)
+            everything += timings
+            hits = body.get("total", len(body.get("hits", body.get("values", []))))
+            print(
+                f"{name:<24} {statistics.median(timings):8.1f} {percentile(timings, 95):8.1f} "
+                f"{max(timings):8.1f}  {hits}"
+            )
+        print(
+            f"search p50 {statistics.median(everything):.1f} ms p95 {percentile(everything, 95):.1f} ms "
+            f"({len(everything)} requests, {args.articles} articles)"
+        )
+    finally:
+        for name in engine.alias_targets():
+            engine.client.indices.delete(index=name)
+        if server:
+            server.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
