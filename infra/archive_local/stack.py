@@ -382,6 +382,7 @@ def run(
         front.start()
         cleanup.callback(front.stop)
 
+        _wait_for_queue_to_drain(sqs, archive.queue_url, stop)
         log.info("inbox: drop files into %s/ to add them to the archive", config.inbox_dir.resolve())
         log.info(
             "ready: %s/search?q=night+vision+goggles (Ctrl-C to stop; data kept in %s)",
@@ -395,6 +396,23 @@ def run(
                 if process.poll() is not None:
                     raise StartupError(f"{name} exited unexpectedly with code {process.returncode}")
         log.info("stopping")
+
+
+def _wait_for_queue_to_drain(sqs: Any, queue_url: str, stop: threading.Event, timeout: float = 120.0) -> None:
+    """Wait (bounded) until the ingest queue is empty, so that ``ready`` means the
+    samples or the restored archive are searchable."""
+    started = time.monotonic()
+    while not stop.is_set() and time.monotonic() - started < timeout:
+        attributes = sqs.get_queue_attributes(
+            QueueUrl=queue_url,
+            AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+        )["Attributes"]
+        if not any(int(value) for value in attributes.values()):
+            log.info("archive indexed in %.1f s", time.monotonic() - started)
+            return
+        stop.wait(0.5)
+    if not stop.is_set():
+        log.warning("the ingest queue is still not empty after %.0f s; serving anyway", timeout)
 
 
 def _final_sync(mirror: Any, moto: subprocess.Popen[Any]) -> None:
