@@ -207,7 +207,8 @@ def search(
         Literal["title", "body"] | None, Query(alias="in", description="Search only the title or the body")
     ] = None,
     sort: Annotated[
-        Literal["relevance", "newest", "oldest"], Query(description="Result order")
+        Literal["relevance", "recent", "newest", "oldest"],
+        Query(description="relevance; recent = relevance boosted by recency; newest or oldest by date"),
     ] = "relevance",
     source: Annotated[list[str] | None, Query(description="Publisher." + LIST_DOC)] = None,
     language: Annotated[list[str] | None, Query(description="Language code." + LIST_DOC)] = None,

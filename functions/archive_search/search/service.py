@@ -23,6 +23,7 @@ from archive_search.search.query import (
     date_filter,
     facet_filter,
     parse_query,
+    positive_words,
     text_query,
 )
 from archive_search.search.safe_text import MARK_CLOSE, MARK_OPEN, escape, safe_url, snippet
@@ -74,7 +75,7 @@ class Engine(Protocol):
 class SearchRequest:
     q: str | None = None
     in_field: str | None = None  # "title" | "body" | None (both)
-    sort: str = "relevance"  # relevance | newest | oldest
+    sort: str = "relevance"  # relevance | recent | newest | oldest
     filters: dict[str, list[str]] = field(default_factory=dict)  # source/language/place/author/tag
     date_from: date | None = None
     date_to: date | None = None
@@ -114,15 +115,20 @@ class SearchService:
         _validate(request)
         node = parse_query(request.q)
         fields = FIELDS[request.in_field] if request.in_field else ALL_FIELDS
+        scored = bool(positive_words(node))
+        text = text_query(node, fields)
+        if request.sort == "recent" and scored:
+            text = _recency_boosted(text)
         main = {
             "bool": {
-                "must": [text_query(node, fields)],
+                "must": [text],
                 "filter": [LIVE, *date_filter(request.date_from, request.date_to, request.has_date)],
             }
         }
         selected = {name: facet_filter(name, values) for name, values in request.filters.items() if values}
-        # Without words every score is equal: "relevance" then means newest first.
-        sort = _sort("newest" if node is None and request.sort == "relevance" else request.sort)
+        # Without words to rank by (no q, or only exclusions) every score is equal:
+        # relevance then means newest first.
+        sort = _sort(request.sort if scored or request.sort in ("newest", "oldest") else "newest")
         body: dict[str, Any] = {
             "query": main,
             "sort": sort,
@@ -135,7 +141,7 @@ class SearchService:
         }
         if selected:
             body["post_filter"] = {"bool": {"filter": list(selected.values())}}
-        if {"snippet", "title_html"} & set(request.fields):
+        if scored and {"snippet", "title_html"} & set(request.fields):
             body["highlight"] = _highlight(request.in_field)
 
         seen: list[str] = []
@@ -345,6 +351,18 @@ def _sort(sort: str) -> list[Any]:
     if sort == "oldest":
         return [{"published": {"order": "asc", "missing": "_last"}}, {"_id": "asc"}]
     return [{"_score": "desc"}, {"_id": "asc"}]
+
+
+def _recency_boosted(query: dict[str, Any]) -> dict[str, Any]:
+    """Relevance with a recency boost: the score halves for every year of age (undated
+    articles are not boosted or penalised)."""
+    return {
+        "function_score": {
+            "query": query,
+            "functions": [{"gauss": {"published": {"origin": "now", "scale": "365d", "decay": 0.5}}}],
+            "boost_mode": "multiply",
+        }
+    }
 
 
 def _sorts_after(values: list[Any], after: list[Any]) -> bool:

@@ -107,3 +107,17 @@ def test_relevance_sort_is_the_default(corpus: SearchApi) -> None:
     scores = [hit["score"] for hit in hits]
     assert scores == sorted(scores, reverse=True)
     assert scores[0] > 0
+
+
+def test_recent_sort_boosts_newer_articles_among_equally_relevant_ones(api: SearchApi) -> None:
+    old = article_doc("Harbour dredging plan", "The harbour will be dredged.", published="2015-03-01")
+    new = article_doc("Harbour dredging plan", "The harbour will be dredged!", published="2026-10-01")
+    api.index(old, new)
+    assert ids(api, q="harbour dredging", sort="recent") == [new[0], old[0]]
+    assert ids(api, q="harbour dredging", sort="oldest") == [old[0], new[0]]
+
+
+def test_only_exclusions_list_the_rest_newest_first(corpus: SearchApi) -> None:
+    found = ids(corpus, q="-goggles -cricket")
+    assert found[:2] == [corpus_id("budget"), corpus_id("urdu")]
+    assert corpus_id("goggles") not in found and corpus_id("cricket") not in found
