@@ -18,8 +18,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from archive_search.settings import Settings
 from tests.contract.wsgi import HandlerWsgiApp
-from tests.integration.search.conftest import CORPUS
-from tests.integration.search.support import SearchApi, env_for
+from tests.integration.search.support import CORPUS, SearchApi, env_for
 
 pytestmark = pytest.mark.contract
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.integration.search.conftest import corpus_id
-from tests.integration.search.support import SearchApi, article_doc
+from tests.integration.search.support import SearchApi, article_doc, corpus_id
 
 pytestmark = pytest.mark.integration
 

@@ -6,8 +6,7 @@ import re
 
 import pytest
 
-from tests.integration.search.conftest import corpus_id
-from tests.integration.search.support import SearchApi, article_doc
+from tests.integration.search.support import SearchApi, article_doc, corpus_id
 
 pytestmark = pytest.mark.integration
 
