@@ -31,6 +31,7 @@ from archive_search.search.models import (
     SimilarResponse,
 )
 from archive_search.search.query import MAX_QUERY_CHARS
+from archive_search.search.safe_text import escape, escape_tree
 from archive_search.search.service import SearchRequest, SearchService
 from archive_search.settings import get_settings
 
@@ -136,7 +137,13 @@ class ArchiveApi(APIGatewayHttpResolver):
         return sorted({route.method for route in routes if route.rule.match(path)})
 
 
-app = ArchiveApi(enable_validation=True)
+def _escaped_json(value: Any) -> str:
+    """Powertools' serializer for routes returning plain values (the ingest status router):
+    their strings are escaped like every other string the API returns."""
+    return json.dumps(escape_tree(value), ensure_ascii=False, separators=(",", ":"))
+
+
+app = ArchiveApi(enable_validation=True, serializer=_escaped_json)
 app.enable_swagger(path="/docs", title=API_TITLE, version=API_VERSION)
 app.include_router(ingest_status_router)
 
@@ -342,7 +349,9 @@ def openapi_document():
 
 # -- the one error mapping ----------------------------------------------------------
 def _error(status: int, code: str, message: str, parameter: str | None = None, **headers: str) -> Response:
-    return _json(status, {"error": {"code": code, "message": message, "parameter": parameter}}, headers)
+    # Messages may quote what the client sent (an unknown parameter, an id): escaped too.
+    error = {"code": code, "message": escape(message), "parameter": escape(parameter)}
+    return _json(status, {"error": error}, headers)
 
 
 @app.exception_handler(RequestValidationError)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 MARK_OPEN = "\ue000"
@@ -32,6 +33,18 @@ def escape(text: str | None) -> str | None:
     if text is None:
         return None
     return html.escape(_plain(text), quote=True)
+
+
+def escape_tree(value: Any) -> Any:
+    """Every string inside a JSON-like value escaped (for responses of routes that do not
+    shape their own strings, such as the included ingest status route)."""
+    if isinstance(value, str):
+        return escape(value)
+    if isinstance(value, dict):
+        return {key: escape_tree(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [escape_tree(item) for item in value]
+    return value
 
 
 def safe_url(url: str | None) -> str | None:

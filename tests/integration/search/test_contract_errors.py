@@ -128,3 +128,15 @@ def test_interactive_docs_are_served_without_internet(corpus: SearchApi) -> None
     assert response.headers["Content-Type"].startswith("text/html")
     assert "swagger" in response.text.lower()
     assert "cdn" not in response.text.lower()
+
+
+def test_error_messages_quoting_the_request_are_escaped(corpus: SearchApi) -> None:
+    for path, query in [
+        ("/articles/<script>alert(1)</script>", {}),
+        ("/search", "<img src=x onerror=alert(1)>=1"),
+        ("/search", {"q": "<b>" * 200}),
+        ("/ingest/status", {"key": "<script>.txt"}),
+    ]:
+        response = corpus.get(path, query)
+        assert 400 <= response.status < 500, response.text
+        assert "<" not in response.text and ">" not in response.text, response.text
