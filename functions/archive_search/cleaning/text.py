@@ -63,6 +63,8 @@ _FURNITURE_RE = re.compile(
 _DATELINE_PREFIX_RE = re.compile(r"^[A-ZÀ-Þ][A-ZÀ-Þ'’.,\- ]{1,40}(?:\([^)]{1,30}\))?\s*(?::|[-–—]{1,2})\s+")
 # Menus and breadcrumbs: items separated by pipes, bullets or arrows.
 _MENU_RE = re.compile(r"\s[|•·›»/>]\s|\S\s{2,}\S")
+_META_SEPARATOR_RE = re.compile(r"\s+[|•·–—-]\s+")
+_DIGIT_RE = re.compile(r"\d")
 _BYLINE_RE = re.compile(r"^(?:by|written by|von|par|por)\s+\S", re.IGNORECASE)
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+(?=[\"“‘'(A-ZÀ-Þ0-9])")
 
@@ -124,6 +126,17 @@ def _is_title_candidate(block: str) -> bool:
     if len(_WORD_RE.findall(block)) < 3 or not _is_headline(block):
         return False
     return not (_MENU_RE.search(block) or _is_meta_line(block))
+
+
+def _publisher_beside_date(block: str) -> str | None:
+    """The publisher in a "Northgate Herald | 2 June 2023" line: the part that is not the date."""
+    parts = [p.strip() for p in _META_SEPARATOR_RE.split(block) if p.strip()]
+    if len(parts) < 2:
+        return None
+    names = [p for p in parts if md.parse_date(p) is None and not _DIGIT_RE.search(p)]
+    if len(names) != 1 or len(_WORD_RE.findall(names[0])) > 6 or _BYLINE_RE.match(names[0]):
+        return None
+    return md.clean_source(names[0])
 
 
 def _find_title(blocks: list[str], keep: list[bool]) -> int | None:
@@ -239,6 +252,7 @@ def extract_text(text: str, key: str) -> list[Article]:
     title: str | None = None
     header_published = None
     header_author: str | None = None
+    header_source: str | None = None
     start = 0
     memo: dict = {}  # what the classifier learnt about each line, kept between passes
     keep = _select(blocks, memo)
@@ -250,8 +264,9 @@ def extract_text(text: str, key: str) -> list[Article]:
         while start < len(blocks) and (_same_text(blocks[start], title) or _is_meta_line(blocks[start])):
             if _BYLINE_RE.match(blocks[start]):
                 header_author = header_author or md.clean_author(blocks[start])
-            elif header_published is None:
-                header_published = md.parse_date(blocks[start])
+            else:
+                header_published = header_published or md.parse_date(blocks[start])
+                header_source = header_source or _publisher_beside_date(blocks[start])
             start += 1
     body_blocks, author, dated = _article_blocks(blocks[start:], title, memo, keep[start:])
 
@@ -271,7 +286,7 @@ def extract_text(text: str, key: str) -> list[Article]:
         Article(
             title=title,
             body=body,
-            source=source,
+            source=source or header_source,
             published=published or header_published or dated,  # type: ignore[arg-type]
             place=md.find_dateline(body_blocks[0]),
             author=header_author or author,

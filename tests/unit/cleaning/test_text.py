@@ -155,3 +155,16 @@ def test_text_with_only_furniture_is_rejected() -> None:
     with pytest.raises(RejectedInput) as exc:
         extract_text(page("Most Popular", "To Top", "Share", "Read More: x y z"), "a.txt")
     assert exc.value.reason == "no_article_text"
+
+
+def test_publisher_and_date_line_under_the_headline_give_source_and_date() -> None:
+    text = page(
+        "Night buses to reach the eastern suburbs", "By Jane Doe", "Valley Herald | 2 June 2023", P1, P2
+    )
+
+    [article] = extract_text(text, "a.txt")
+
+    assert article.source == "Valley Herald"
+    assert article.published == date(2023, 6, 2)
+    assert article.author == "Jane Doe"
+    assert "Valley Herald" not in article.body
