@@ -157,6 +157,8 @@ class SearchService:
                 body["collapse"] = {"field": "fingerprint"}
             response = self.engine.search(body)
             hits = response["hits"]["hits"]
+            if request.collapse and start and len(hits) == request.size:
+                seen = self._groups_before(body, start)
 
         duplicates = self._duplicate_counts(body, hits) if request.collapse else {}
         shaped = [_hit(h, request.fields, duplicates) for h in hits]
@@ -213,6 +215,24 @@ class SearchService:
             body = {key: value for key, value in body.items() if key != "aggs"}
             after = batch_hits[-1]["sort"]
         return page, first or {}
+
+    def _groups_before(self, body: dict[str, Any], start: int) -> list[str]:
+        """Fingerprints of the groups on the pages before ``start``, so a cursor taken from a
+        later page does not show them again (as many as a cursor remembers)."""
+        skip = max(0, start - cursors.MAX_SEEN_GROUPS)
+        response = self.engine.search(
+            {
+                "query": body["query"],
+                **({"post_filter": body["post_filter"]} if "post_filter" in body else {}),
+                "sort": body["sort"],
+                "collapse": body["collapse"],
+                "from": skip,
+                "size": start - skip,
+                "_source": ["fingerprint"],
+                "timeout": self.timeout,
+            }
+        )
+        return [_fp(hit) for hit in response["hits"]["hits"]]
 
     def _duplicate_counts(self, body: dict[str, Any], hits: list[dict[str, Any]]) -> dict[str, int]:
         """Matching documents per fingerprint of the page's hits (one small aggregation)."""

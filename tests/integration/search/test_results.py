@@ -197,3 +197,22 @@ def test_possessives_match_their_word_and_highlights_stay_on_the_match(api: Sear
         "goggles",
     ]
     assert "<mark>Pakistan</mark>’s <mark>army</mark>" in hit["title_html"]
+
+
+def test_cursor_taken_from_a_later_page_does_not_repeat_earlier_groups(api: SearchApi) -> None:
+    # Given copies of each story with dates far apart, a group's later copy comes after
+    # the page it was shown on; continuing from page 2 with the cursor never shows it again.
+    originals = numbered(6)
+    copies = [
+        article_doc(doc["title"], doc["body"], key=f"copy/{i}.txt", published="2020-01-01")
+        for i, (_, doc) in enumerate(originals)
+    ]
+    api.index(*originals, *copies)
+    query = {"q": "flood", "size": 2, "sort": "newest"}
+    page_one = api.get("/search", {**query, "page": 1}).json
+    page_two = api.get("/search", {**query, "page": 2}).json
+    shown = [h["id"] for h in page_one["hits"] + page_two["hits"]]
+    rest = walk(api, {**query, "cursor": page_two["next_cursor"]})
+    shown += [h["id"] for page in rest for h in page["hits"]]
+    titles = [api.get(f"/articles/{doc_id}").json["title"] for doc_id in shown]
+    assert len(titles) == len(set(titles)) == 6
