@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import lxml.html
 from lxml import etree
 from lxml.html import HtmlElement
 
@@ -619,11 +620,20 @@ def _chars(paragraphs: list[str]) -> int:
 
 
 def _parse(text: str) -> HtmlElement | None:
-    from trafilatura.utils import load_html
+    """lxml's HTML parser directly (the common case); trafilatura's more forgiving loader
+    (control characters, encoding declarations, broken ``<html/>``) when that fails."""
+    from trafilatura.utils import HTML_PARSER, load_html
 
+    if text.lstrip()[:5].lower() != "<?xml":
+        try:
+            tree = lxml.html.document_fromstring(text, parser=HTML_PARSER)
+            if len(tree):
+                return tree
+        except (ValueError, etree.LxmlError):
+            pass
     try:
         return load_html(text)
-    except (ValueError, etree.LxmlError):
+    except (ValueError, TypeError, etree.LxmlError):
         return None
 
 
@@ -635,7 +645,6 @@ _DROP_TAGS = (
     "menu", "menuitem", "aside", "footer", "button", "input", "select", "option", "optgroup",
     "textarea", "label", "fieldset", "legend", "datalist", "dialog", "link", "figure",
 )  # fmt: skip
-_DROP_XPATH = "|".join(f"//{tag}" for tag in _DROP_TAGS)
 
 
 def extract_html(text: str, key: str) -> list[Article]:
@@ -646,7 +655,7 @@ def extract_html(text: str, key: str) -> list[Article]:
     meta = page_metadata(tree)
     # script/style/template never reach the body, whatever the extractor does; the other
     # elements trafilatura discards anyway go now, so its tree copies and passes are smaller
-    for bad in tree.xpath(_DROP_XPATH):
+    for bad in list(tree.iter(*_DROP_TAGS)):
         if bad.getparent() is not None:
             bad.drop_tree()
 

@@ -124,7 +124,7 @@ def parse_date(value: object) -> date | None:
 
 _LANG_MIN_CHARS = 40
 _LANG_MIN_PROB = 0.8
-_LANG_SAMPLE_CHARS = 1500  # plenty for a confident guess; langid cost grows with length
+_LANG_SAMPLE_CHARS = 1000  # plenty for a confident guess; langid cost grows with length
 _LETTER_RE = re.compile(r"[^\W\d_]")
 
 
