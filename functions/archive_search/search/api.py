@@ -8,6 +8,7 @@ the bottom of this module; parameter validation failures are 400 (not Powertools
 from __future__ import annotations
 
 import json
+import time
 from datetime import date
 from typing import Annotated, Any, Literal
 from urllib.parse import parse_qs
@@ -286,7 +287,20 @@ def search(
         fields=tuple(dict.fromkeys(fields)) if fields else SearchRequest.fields,
         collapse=collapse,
     )
-    return _json(200, _service().search(request))
+    began = time.perf_counter()
+    result = _service().search(request)
+    logger.info(
+        "search",
+        extra={
+            "took_ms": round((time.perf_counter() - began) * 1000, 1),
+            "total": result["total"],
+            "hits": len(result["hits"]),
+            "q_chars": len(q or ""),
+            "filters": sorted(name for name, values in request.filters.items() if values),
+            "cursor": bool(cursor),
+        },
+    )
+    return _json(200, result)
 
 
 @app.get(
