@@ -215,9 +215,13 @@ def positive_words(node: Node | None) -> list[str]:
 
 # -- British/American spelling ---------------------------------------------------
 def _variant_pairs() -> list[tuple[str, str]]:
+    """(British, American) stems: a final "e" both spellings share is dropped, so that
+    "organising" and "organisation" find their American forms too."""
     pairs = []
     for line in SPELLING_VARIANTS:
         british, american = (part.strip() for part in line.split(","))
+        if british.endswith("e") and american.endswith("e"):
+            british, american = british[:-1], american[:-1]
         pairs.append((british, american))
     return pairs
 

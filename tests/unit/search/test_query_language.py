@@ -48,6 +48,9 @@ def test_q_limits_are_400s_naming_q() -> None:
 def test_spelling_variants_cover_inflections_both_ways() -> None:
     assert spelling_variants("colours") == ["colors"]
     assert spelling_variants("Defense") == ["defence"]
+    assert spelling_variants("organising") == ["organizing"]
+    assert spelling_variants("globalization") == ["globalisation"]
+    assert spelling_variants("centres") == ["centers"]
     assert spelling_variants("night") == []
 
 
