@@ -30,6 +30,7 @@ from lxml.html import HtmlElement
 from archive_search.cleaning import metadata as md
 from archive_search.errors import RejectedInput
 from archive_search.model import Article
+from archive_search.observability import logger
 
 __all__ = ["PageMetadata", "extract_html", "page_metadata"]
 
@@ -386,15 +387,19 @@ def _tree_lines(body: etree._Element) -> list[_Line]:
 def _trafilatura_lines(tree: HtmlElement, *, recall: bool = False) -> list[_Line]:
     from trafilatura import bare_extraction
 
-    doc = bare_extraction(
-        tree,
-        fast=True,
-        include_comments=False,
-        include_links=True,
-        include_tables=True,
-        favor_recall=recall,
-        with_metadata=False,
-    )
+    try:
+        doc = bare_extraction(
+            tree,
+            fast=True,
+            include_comments=False,
+            include_links=True,
+            include_tables=True,
+            favor_recall=recall,
+            with_metadata=False,
+        )
+    except Exception:  # a library failure on a hostile page: the fallbacks take over
+        logger.warning("trafilatura failed on a page", exc_info=True)
+        return []
     if doc is None or doc.body is None:
         return []
     return _tree_lines(doc.body)
@@ -619,11 +624,15 @@ def _chars(paragraphs: list[str]) -> int:
 # ---------------------------------------------------------------------------
 
 
+_INVALID_XML_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
 def _parse(text: str) -> HtmlElement | None:
     """lxml's HTML parser directly (the common case); trafilatura's more forgiving loader
     (control characters, encoding declarations, broken ``<html/>``) when that fails."""
     from trafilatura.utils import HTML_PARSER, load_html
 
+    text = _INVALID_XML_RE.sub("", text)  # lxml refuses control characters in text nodes
     if text.lstrip()[:5].lower() != "<?xml":
         try:
             tree = lxml.html.document_fromstring(text, parser=HTML_PARSER)

@@ -201,3 +201,43 @@ def test_arbitrary_text_gives_an_article_or_a_rejection_never_a_crash(text: str)
     else:
         assert len(articles) == 1
         assert articles[0].body.strip()
+
+
+def test_control_characters_in_markup_do_not_break_parsing() -> None:
+    html = "<p><p><script></script><html>\x1f\x00" + "".join(f"<p>{p}\x0b</p>" for p in PARAS)
+    [article] = extract_html(html, "ctrl.html")
+    assert "federal grant" in article.body
+    assert "\x1f" not in article.body
+
+
+_TAGS = st.sampled_from(
+    ["p", "div", "script", "style", "h1", "title", "time", "li", "a", "td", "html", "!--"]
+)
+_ATTRS = st.sampled_from(
+    ["", ' type="application/ld+json"', ' datetime="2020-13-45"', ' lang="zz-ZZ"', ' itemprop="author"']
+)
+_TEXTS = st.one_of(
+    st.text(max_size=30),
+    st.sampled_from(
+        [
+            '{"@type":"NewsArticle","headline":{"a":1},"author":[1,null,{"name":["x"]}],"publisher":[{"name":5}]}',
+            '{"@graph": [[[]]]}',
+            "A sentence of article text that is long enough to count as such. " * 3,
+        ]
+    ),
+)
+_SOUP = st.lists(
+    st.tuples(_TAGS, _ATTRS, _TEXTS).map(lambda t: f"<{t[0]}{t[1]}>{t[2]}</{t[0]}>"), max_size=20
+).map("".join)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_SOUP)
+def test_tag_soup_and_odd_json_ld_give_an_article_or_a_rejection(html: str) -> None:
+    try:
+        articles = extract_html(html, "soup.html")
+    except RejectedInput as err:
+        assert err.reason == "no_article_text"
+    else:
+        assert "application/ld+json" not in articles[0].body
+        assert all(a.body.strip() for a in articles)
