@@ -1,8 +1,8 @@
 """Opaque pagination cursors.
 
 A cursor holds where the previous page ended (the engine's ``search_after`` sort values,
-always ending in the document id, so the order is total and stable while documents are
-added or removed), the fingerprints of the near-duplicate groups already shown (so a
+always ending in where the document came from: bucket, key, ordinal; so the order is total
+and stable while documents are added or removed), the fingerprints of the near-duplicate groups already shown (so a
 collapsed group never comes back on a later page), and a digest of the request it belongs
 to: a cursor replayed with another query, filter or sort is refused rather than silently
 returning the wrong page. It is URL-safe base64 of compressed JSON; clients must treat it
@@ -25,7 +25,7 @@ VERSION = 1
 MAX_CURSOR_CHARS = 4096
 # Groups remembered across pages; a group shown more than this many groups ago may
 # reappear once (documented), which keeps the cursor small enough for a URL.
-MAX_SEEN_GROUPS = 300
+MAX_SEEN_GROUPS = 200
 SEEN_PREFIX_CHARS = 10
 
 

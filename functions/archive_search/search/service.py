@@ -195,7 +195,9 @@ class SearchService:
         page: list[dict[str, Any]] = []
         first: dict[str, Any] | None = None  # facets and totals come with the first batch
         for _ in range(5):
-            search_after = [after[0] + abs(after[0]) * 1e-6 + 1e-9, ""] if by_score else after
+            search_after = (
+                [after[0] + abs(after[0]) * 1e-6 + 1e-9, *_BEFORE_ANY_DOCUMENT] if by_score else after
+            )
             response = self.engine.search({**body, "size": batch, "search_after": search_after})
             first = first or response
             batch_hits = response["hits"]["hits"]
@@ -363,14 +365,19 @@ def _validate(request: SearchRequest) -> None:
         )
 
 
+# Where a document came from is unique (bucket, key, ordinal in a multi-article file) and,
+# unlike _id, sortable from doc values: it ends every sort so the order is total and
+# search_after never skips or repeats a document when others have equal scores or dates.
+TIEBREAK = [{"bucket": "asc"}, {"key": "asc"}, {"ordinal": "asc"}]
+_BEFORE_ANY_DOCUMENT = ["", "", -1]  # sorts before every (bucket, key, ordinal)
+
+
 def _sort(sort: str) -> list[Any]:
-    # The document id ends every sort so the order is total: search_after never skips or
-    # repeats a document when others have equal scores or dates.
     if sort == "newest":
-        return [{"published": {"order": "desc", "missing": "_last"}}, {"_id": "asc"}]
+        return [{"published": {"order": "desc", "missing": "_last"}}, *TIEBREAK]
     if sort == "oldest":
-        return [{"published": {"order": "asc", "missing": "_last"}}, {"_id": "asc"}]
-    return [{"_score": "desc"}, {"_id": "asc"}]
+        return [{"published": {"order": "asc", "missing": "_last"}}, *TIEBREAK]
+    return [{"_score": "desc"}, *TIEBREAK]
 
 
 def _recency_boosted(query: dict[str, Any]) -> dict[str, Any]:
@@ -386,14 +393,18 @@ def _recency_boosted(query: dict[str, Any]) -> dict[str, Any]:
 
 
 def _sorts_after(values: list[Any], after: list[Any]) -> bool:
-    """Whether a hit's (score, id) sort values come after the cursor's, in score order."""
-    score, doc_id = values[0], values[-1]
-    return score < after[0] or (score == after[0] and doc_id > after[-1])
+    """Whether a hit's sort values (score, then the tiebreak) come after the cursor's."""
+    return values[0] < after[0] or (values[0] == after[0] and list(values[1:]) > list(after[1:]))
 
 
 def _check_after(after: list[Any], sort: list[Any]) -> None:
     invalid = InvalidRequest("cursor is not valid for this request", "cursor")
-    if len(after) != len(sort) or not isinstance(after[-1], str):
+    if len(after) != len(sort):
+        raise invalid
+    bucket, key, ordinal = after[-3:]
+    if not isinstance(bucket, str) or not isinstance(key, str) or not isinstance(ordinal, int):
+        raise invalid
+    if not -_INT64 <= ordinal < _INT64:
         raise invalid
     first = after[0]
     if "_score" in sort[0] and not isinstance(first, int | float):

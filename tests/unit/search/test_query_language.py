@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 
 from archive_search.errors import InvalidRequest
@@ -80,3 +82,11 @@ def test_cursor_round_trips_and_refuses_another_request() -> None:
     assert decoded.after == [0.5, "id1"] and decoded.has_seen("f" * 24)
     with pytest.raises(InvalidRequest):
         cursors.decode(token, "d2")
+
+
+def test_largest_cursor_still_fits_the_cursor_parameter() -> None:
+    after = [1.5, "archive", "k" * 1024, 7]
+    seen = [hashlib.blake2b(str(i).encode(), digest_size=12).hexdigest() for i in range(1000)]
+    token = cursors.encode(after, "d" * 16, seen)
+    assert len(token) <= cursors.MAX_CURSOR_CHARS
+    assert cursors.decode(token, "d" * 16).after == after
