@@ -1,0 +1,83 @@
+"""bench/cleaning.py runs on any folder with the benchmark's layout and ends with the summary line."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.unit
+
+ROOT = Path(__file__).resolve().parents[3]
+# A stand-in for the benchmark's evaluate.py with the same interface (load_gold, score):
+# token-set precision/recall, enough to prove the script calls the scorer of the data folder.
+EVALUATE = """
+import json, re, statistics
+def tokenize(t): return re.findall(r"\\w+", t or "")
+def load_gold(d): return {k: v["articleBody"] for k, v in json.loads((d / "ground-truth.json").read_text()).items()}
+def score(gold, pred, n=4, n_bootstrap=0, seed=0):
+    rows = {}
+    for k in gold:
+        g, p = set(tokenize(gold[k])), set(tokenize(pred[k]))
+        rows[k] = {"precision": len(g & p) / len(p) if p else None, "recall": len(g & p) / len(g) if g else None}
+    ps = [r["precision"] for r in rows.values() if r["precision"] is not None]
+    rs = [r["recall"] for r in rows.values() if r["recall"] is not None]
+    P, R = (statistics.mean(ps) if ps else 0.0), (statistics.mean(rs) if rs else 0.0)
+    f1 = 2 * P * R / (P + R) if P + R else 0.0
+    return {"f1": f1, "precision": P, "recall": R, "f1_std": 0.0, "precision_std": 0.0, "recall_std": 0.0, "per_doc": rows}
+"""
+BODY = (
+    "The harbour authority approved a plan on Tuesday to dredge the northern channel so that larger "
+    "cargo ships can dock at the port for the first time since 1998."
+)
+
+
+@pytest.fixture
+def bench_dir(tmp_path: Path) -> Path:
+    for sub in ("html", "textdump", "gold"):
+        (tmp_path / sub).mkdir()
+    gold = {}
+    for doc_id in ("a", "b"):
+        (tmp_path / "html" / f"{doc_id}.html").write_text(
+            f"<html><head><title>Dredging</title></head><body><nav>Home News</nav><article>"
+            f"<h1>Dredging plan</h1><p>{BODY}</p><p>{BODY}</p></article></body></html>"
+        )
+        (tmp_path / "textdump" / f"{doc_id}.txt").write_text(f"Home\nNews\nDredging plan\n{BODY}\n{BODY}\n")
+        (tmp_path / "gold" / f"{doc_id}.txt").write_text(BODY)
+        gold[doc_id] = {"articleBody": f"{BODY}\n{BODY}", "url": f"https://example.org/{doc_id}"}
+    (tmp_path / "ground-truth.json").write_text(json.dumps(gold))
+    (tmp_path / "evaluate.py").write_text(EVALUATE)
+    return tmp_path
+
+
+def test_bench_prints_both_inputs_and_ends_with_the_summary_line(bench_dir: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "cleaning.py"), "--per-doc", "--no-metadata"],
+        env={"BENCH_DATA": str(bench_dir), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    lines = result.stdout.strip().splitlines()
+
+    assert re.fullmatch(r"html F1 \d\.\d{3} docs/s \d+ \| textdump F1 \d\.\d{3} docs/s \d+", lines[-1])
+    assert float(lines[-1].split()[2]) > 0.9
+    assert float(lines[-1].split()[8]) > 0.9
+    assert any(line.startswith("textdump  all") for line in lines)
+    assert any(line.startswith("textdump  check") for line in lines)
+    assert sum(1 for line in lines if line.startswith("html ") and line.endswith((" a", " b"))) == 2
+
+
+def test_bench_halves_split_the_ids_alternately() -> None:
+    spec = importlib.util.spec_from_file_location("bench_cleaning", ROOT / "bench" / "cleaning.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+
+    assert module.halves(["d", "a", "c", "b"]) == {"fit": ["a", "c"], "check": ["b", "d"]}
