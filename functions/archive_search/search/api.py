@@ -38,6 +38,12 @@ from archive_search.settings import get_settings
 
 API_TITLE = "archive-search"
 API_VERSION = "1.0.0"
+API_DESCRIPTION = (
+    "Full-text and faceted search over a news archive. Every error is "
+    '{"error": {"code", "message", "parameter"}}; parameter errors are 400. Every string '
+    "taken from an article is HTML-escaped; only title_html and snippet.html contain markup "
+    "(<mark> around matches)."
+)
 # Below API Gateway's 30 s integration timeout, whatever the configuration says.
 MAX_ENGINE_TIMEOUT_MS = 25_000
 
@@ -104,8 +110,8 @@ class ArchiveApi(APIGatewayHttpResolver):
     validation errors are 400 in the common error shape, never Powertools' 422."""
 
     def get_openapi_schema(self, **kwargs: Any) -> OpenAPI:
-        kwargs.setdefault("title", API_TITLE)
-        kwargs.setdefault("version", API_VERSION)
+        # One title, version and description whoever asks (/openapi.json, /docs).
+        kwargs.update(title=API_TITLE, version=API_VERSION, description=API_DESCRIPTION)
         document = (
             super().get_openapi_schema(**kwargs).model_dump(by_alias=True, exclude_none=True, mode="json")
         )
@@ -129,6 +135,8 @@ class ArchiveApi(APIGatewayHttpResolver):
         schemas = document.get("components", {}).get("schemas", {})
         schemas.pop("HTTPValidationError", None)
         schemas.pop("ValidationError", None)
+        if "#/components/schemas/ResponseValidationError" not in json.dumps(document.get("paths", {})):
+            schemas.pop("ResponseValidationError", None)
         return OpenAPI.model_validate(document)
 
     def allowed_methods(self, path: str) -> list[str]:
@@ -145,7 +153,7 @@ def _escaped_json(value: Any) -> str:
 
 
 app = ArchiveApi(enable_validation=True, serializer=_escaped_json)
-app.enable_swagger(path="/docs", title=API_TITLE, version=API_VERSION)
+app.enable_swagger(path="/docs")
 app.include_router(ingest_status_router)
 
 
@@ -357,7 +365,7 @@ def openapi_document():
     return Response(
         status_code=200,
         content_type=content_types.APPLICATION_JSON,
-        body=app.get_openapi_json_schema(title=API_TITLE, version=API_VERSION),
+        body=app.get_openapi_json_schema(),
     )
 
 
