@@ -1,6 +1,6 @@
 """Fit the line classifier's weights on one half of the benchmark split; score both halves.
 
-    .venv/bin/python bench/fit_classifier.py [--bench-dir DIR] [--write]
+    .venv/bin/python bench/fit_classifier.py [--bench-dir DIR] [--write] [--swap]
 
 Lines are labelled from the gold article body: a line is article text when most of its
 4-token shingles (or, for lines under 4 tokens, its whole token sequence) occur in the gold.
@@ -54,7 +54,7 @@ def fit_logistic(
     x: np.ndarray,
     y: np.ndarray,
     w: np.ndarray,
-    l2: float = float(os.environ.get("FIT_L2", "0.001")),
+    l2: float = 1e-3,
     iters: int = 100,
 ):
     """Weighted logistic regression by Newton's method (IRLS)."""
@@ -81,13 +81,19 @@ def main() -> None:
         type=Path,
         default=Path(os.environ.get("BENCH_DATA", ROOT.parent / "shared" / "extraction-bench")),
     )
-    ap.add_argument("--write", action="store_true")
+    ap.add_argument("--write", action="store_true", help="rewrite the weights in classifier.py")
+    ap.add_argument(
+        "--swap", action="store_true", help="fit on the odd half, check on the even one (never --write this)"
+    )
+    ap.add_argument("--weight-power", type=float, default=0.5, help="a line weighs 1 + words**power")
     args = ap.parse_args()
+    if args.swap and args.write:
+        ap.error("--swap is for checking only: the shipped weights are fitted on the even half")
     ev = load_evaluate(args.bench_dir)
     gold = ev.load_gold(args.bench_dir)
     ids = sorted(gold)
     halves = {"fit": ids[0::2], "check": ids[1::2]}
-    if os.environ.get("FIT_SWAP"):
+    if args.swap:
         halves = {"fit": ids[1::2], "check": ids[0::2]}
     docs = {}
     for k in ids:
@@ -95,8 +101,8 @@ def main() -> None:
         docs[k] = (lines, np.array(labels_for(lines, gold[k], ev)))
 
     def weights_of(lines):
-        power = float(os.environ.get("FIT_WEIGHT_POWER", "0.5"))
-        return np.array([1.0 + n**power for n in classifier.line_lengths(lines)])
+        # Longer lines carry more of the scored shingles.
+        return np.array([1.0 + n**args.weight_power for n in classifier.line_lengths(lines)])
 
     fit = halves["fit"]
     x1 = np.vstack([np.array(classifier.line_features(docs[k][0])) for k in fit])
