@@ -35,6 +35,9 @@ SEED_003 = "e2e/003_adb2bf521e5eb72d.txt"
 DOOMED = "e2e/doomed pier.txt"
 SAMPLE_000 = "samples/000_178441e45c435c79.txt"  # the copies the stack loads on first start
 SAMPLE_003 = "samples/003_adb2bf521e5eb72d.txt"
+# A cluster named by the person running the suite (read before any test can change
+# the environment); without one the stack starts its own osmem-server.
+EXTERNAL_OPENSEARCH = os.environ.get("OPENSEARCH_URL")
 # A word no sample article and no seed contains.
 UNIQUE = f"zanzibarquill{uuid.uuid4().hex[:8]}"
 
@@ -64,8 +67,10 @@ class LocalStack:
         self.moto_port, self.http_port, self.search_port = free_port(), free_port(), free_port()
         self.url = f"http://127.0.0.1:{self.http_port}"
         self.endpoint = f"http://127.0.0.1:{self.moto_port}"
+        inherited = {k: v for k, v in os.environ.items() if k != "OPENSEARCH_URL"}
         self.env = {
-            **os.environ,
+            **inherited,
+            **({"OPENSEARCH_URL": EXTERNAL_OPENSEARCH} if EXTERNAL_OPENSEARCH else {}),
             "MOTO_PORT": str(self.moto_port),
             "HTTP_PORT": str(self.http_port),
             "SEARCH_PORT": str(self.search_port),
