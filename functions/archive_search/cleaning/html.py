@@ -610,6 +610,92 @@ def _densest_block(tree: HtmlElement) -> list[str]:
     return out
 
 
+_CONTINUE_LEVELS = 2  # how far up a sibling chunk may hang from the article's container
+
+
+def _plain_paragraph(p: HtmlElement) -> str | None:
+    """The text of a <p> that reads as article text (not a link line nor page furniture)."""
+    text = _html_text(p)
+    if not text:
+        return None
+    link_chars = sum(len(_html_text(a)) for a in p.iter("a"))
+    if link_chars >= 0.5 * len(text) or _is_boilerplate(_Line(text, link_chars, "p")):
+        return None
+    return text
+
+
+def _continue_article(tree: HtmlElement, paragraphs: list[str], seen: list[str]) -> list[str]:
+    """Paragraphs the extractor stopped short of: sibling chunks of the article's container
+    (articles split into several ``<div class="body">`` blocks of the same class, the extractor
+    keeping only the first). Only chunks hanging within ``_CONTINUE_LEVELS`` of the container
+    are read; link lines, page furniture and text the extractor already saw (``seen``,
+    normalised, in order: the boundaries may have dropped it on purpose) are not added."""
+    if len(paragraphs) < 2:
+        return paragraphs
+    index: dict[str, HtmlElement] = {}
+    for p in tree.iter("p"):
+        key = _norm(_html_text(p))
+        if key:
+            index.setdefault(key, p)
+    matched: dict[int, HtmlElement] = {}
+    parents: dict[HtmlElement, int] = {}
+    for i, para in enumerate(paragraphs):
+        el = index.get(_norm(para))
+        if el is not None and el.getparent() is not None:
+            matched[i] = el
+            parents[el.getparent()] = parents.get(el.getparent(), 0) + 1
+    if not parents:
+        return paragraphs
+    container = max(parents, key=lambda el: parents[el])
+    if parents[container] < 2:
+        return paragraphs
+
+    cls = container.get("class")
+    if not cls:
+        return paragraphs
+    have = {_norm(p) for p in paragraphs}
+    additions: list[HtmlElement] = []
+    if cls:
+        near = []
+        up = container.getparent()
+        for _ in range(_CONTINUE_LEVELS):
+            if up is None:
+                break
+            near.append(up)
+            up = up.getparent()
+        ancestors = set(container.iterancestors())
+        for chunk in tree.iter(container.tag):
+            if chunk is container or chunk.get("class") != cls or chunk in ancestors:
+                continue
+            chunk_ancestors = list(chunk.iterancestors())
+            if container in chunk_ancestors or not any(a in near for a in chunk_ancestors):
+                continue
+            additions.extend(chunk.iter("p"))
+    blob = " ".join(seen)  # in order: a <p> the extractor split at <br>s is still found
+    texts = []
+    for el in additions:
+        text = _plain_paragraph(el)
+        key = _norm(text or "")
+        if text and key and key not in have and key not in blob:
+            have.add(key)
+            texts.append((el, text))
+    if not texts:
+        return paragraphs
+
+    # merge in document order: unmatched paragraphs stay right after their predecessor
+    order = {el: i for i, el in enumerate(tree.iter())}
+    keyed: list[tuple[float, int, str]] = []
+    last = -1.0
+    for i, para in enumerate(paragraphs):
+        if i in matched and matched[i] in order:
+            last = float(order[matched[i]])
+        keyed.append((last, i, para))
+    for j, (el, text) in enumerate(texts):
+        keyed.append((float(order.get(el, len(order))) + 0.5, len(paragraphs) + j, text))
+    keyed.sort(key=lambda item: (item[0], item[1]))
+    return [text for _, _, text in keyed]
+
+
 def _split_body(text: str) -> list[str]:
     paras = [" ".join(p.split()) for p in re.split(r"\n\s*\n|\n", text)]
     return [p for p in paras if p]
@@ -668,7 +754,9 @@ def extract_html(text: str, key: str) -> list[Article]:
         if bad.getparent() is not None:
             bad.drop_tree()
 
-    paragraphs, found = _refine(_trafilatura_lines(tree), meta)
+    lines = _trafilatura_lines(tree)
+    paragraphs, found = _refine(lines, meta)
+    paragraphs = _continue_article(tree, paragraphs, [_norm(ln.text) for ln in lines])
     if _chars(paragraphs) < _MIN_BODY_CHARS:
         candidates = [paragraphs]
         second, found2 = _refine(_trafilatura_lines(tree, recall=True), meta)

@@ -241,3 +241,31 @@ def test_tag_soup_and_odd_json_ld_give_an_article_or_a_rejection(html: str) -> N
     else:
         assert "application/ld+json" not in articles[0].body
         assert all(a.body.strip() for a in articles)
+
+
+def test_article_split_into_sibling_chunks_is_continued_but_far_blocks_are_not() -> None:
+    import lxml.html
+
+    from archive_search.cleaning.html import _continue_article
+
+    chunk = '<div class="body">{}</div>'
+    first = [
+        f"First chunk paragraph {i} with enough words to read as running article text." for i in range(3)
+    ]
+    second = [
+        f"Second chunk paragraph {i} with enough words to read as running article text." for i in range(2)
+    ]
+    html = (
+        "<html><body><article><div class='chunks'>"
+        + "<div class='grid'>" + chunk.format("".join(f"<p>{p}</p>" for p in first)) + "</div>"
+        + "<div class='ad'>Advertisement</div>"
+        + "<div class='grid'>" + chunk.format("".join(f"<p>{p}</p>" for p in second)
+                                              + "<p><a href='/x'>A related story link</a></p>") + "</div>"
+        + "</div></article>"
+        + "<div><div><div><section class='comments'>"
+        + chunk.format("<p>A reader comment far away from the article in the page.</p>")
+        + "</section></div></div></div></body></html>"
+    )  # fmt: skip
+    tree = lxml.html.document_fromstring(html)
+    out = _continue_article(tree, first, [p.lower() for p in first])
+    assert out == first + second
