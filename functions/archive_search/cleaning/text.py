@@ -59,6 +59,17 @@ _FURNITURE_RE = re.compile(
     r")\s*$",
     re.IGNORECASE,
 )
+# Headings that open what follows an article: related stories, recommendations, comments.
+_END_MARKER_RE = re.compile(
+    r"^(?:related(?: stories| articles| posts| news| content| coverage| reading)?|more (?:stories|news|articles) from\b.*"
+    r"|more from\b.*|you (?:may|might) (?:also )?(?:like|enjoy)|recommended(?: for you| stories| reading)?"
+    r"|read next|what to read next|(?:\d+ )?comments?(?: \(\d+\))?|leave a (?:comment|reply)|join the (?:conversation|discussion)"
+    r"|(?:most )?popular(?: stories| posts| now)?|trending(?: now| stories)?|(?:the )?most (?:read|popular|viewed|shared))\s*:?$",
+    re.IGNORECASE,
+)
+# Share of the kept text that must come before an end marker for it to end the article: most
+# of it, so that a "Related" box inside the article does not cut it short.
+_END_MARKER_SHARE = 0.5
 # A dateline prefix on the body's first sentence ("KARACHI: ", "LONDON (Reuters) - ").
 _DATELINE_PREFIX_RE = re.compile(r"^[A-ZÀ-Þ][A-ZÀ-Þ'’.,\- ]{1,40}(?:\([^)]{1,30}\))?\s*(?::|[-–—]{1,2})\s+")
 # Menus and breadcrumbs: items separated by pipes, bullets or arrows.
@@ -139,6 +150,19 @@ def _publisher_beside_date(block: str) -> str | None:
     return md.clean_source(names[0])
 
 
+def _article_end(blocks: list[str], keep: list[bool], start: int) -> int:
+    """Where the article ends: the first "related stories" / "comments" heading after most of
+    the kept text (comment threads and teaser lists follow it and read like prose)."""
+    counts = [len(_WORD_RE.findall(b)) if k else 0 for b, k in zip(blocks, keep, strict=True)]
+    total = sum(counts[start:])
+    seen = 0
+    for i in range(start, len(blocks)):
+        if seen >= _END_MARKER_SHARE * total and _END_MARKER_RE.match(blocks[i]):
+            return i
+        seen += counts[i]
+    return len(blocks)
+
+
 def _find_title(blocks: list[str], keep: list[bool]) -> int | None:
     """Index of the headline: in the few blocks before the article's first long kept block,
     a headline repeated as the next block, else the last headline there."""
@@ -193,7 +217,9 @@ def _select(blocks: list[str], memo: dict) -> list[bool]:
         if not any(keep):
             # The classifier found no article: fall back to the long blocks.
             keep = [len(_WORD_RE.findall(b)) >= 10 for b in blocks]
-    return [k and not is_furniture(b) for k, b in zip(keep, blocks, strict=True)]
+    # Furniture and end-of-article headings never stay: a kept "Comments" heading would end
+    # the article at another place when the output is cleaned again.
+    return [k and not (is_furniture(b) or _END_MARKER_RE.match(b)) for k, b in zip(keep, blocks, strict=True)]
 
 
 def _once(blocks: list[str]) -> list[str]:
@@ -222,6 +248,9 @@ def _article_blocks(
     if keep is not None:
         blocks = [b for b, k in zip(blocks, keep, strict=True) if k]
     current = _once([b for b in blocks if not (title and _same_text(b, title))])
+    if not current and blocks:
+        # The only text is the headline's own sentence (an article of one sentence): keep it.
+        current = _once(blocks)
     author: str | None = None
     published: date | None = None
     for _ in range(_MAX_PASSES):
@@ -261,14 +290,17 @@ def extract_text(text: str, key: str) -> list[Article]:
         title = blocks[at]
         start = at + 1
         # Byline and date lines between the headline and the body: metadata, not body text.
-        while start < len(blocks) and (_same_text(blocks[start], title) or _is_meta_line(blocks[start])):
+        while start < len(blocks) and (
+            (_same_text(blocks[start], title) and start + 1 < len(blocks)) or _is_meta_line(blocks[start])
+        ):
             if _BYLINE_RE.match(blocks[start]):
                 header_author = header_author or md.clean_author(blocks[start])
             else:
                 header_published = header_published or md.parse_date(blocks[start])
                 header_source = header_source or _publisher_beside_date(blocks[start])
             start += 1
-    body_blocks, author, dated = _article_blocks(blocks[start:], title, memo, keep[start:])
+    end = _article_end(blocks, keep, start)
+    body_blocks, author, dated = _article_blocks(blocks[start:end], title, memo, keep[start:end])
 
     if sum(len(_WORD_RE.findall(b)) for b in body_blocks) < _MIN_ARTICLE_WORDS:
         raise RejectedInput("no_article_text", f"{key}: no article text found")

@@ -168,3 +168,24 @@ def test_publisher_and_date_line_under_the_headline_give_source_and_date() -> No
     assert article.published == date(2023, 6, 2)
     assert article.author == "Jane Doe"
     assert "Valley Herald" not in article.body
+
+
+def test_comment_thread_after_a_comments_heading_is_not_body() -> None:
+    comments = [
+        "Great article, I have taken the night bus for years and it is always late after midnight.",
+        "Posted by Sam on 12 March 2024 at 10:15 pm",
+        "The council should have done this a decade ago instead of spending money on the stadium.",
+    ]
+    text = page("Night buses to reach the eastern suburbs", P1, P2, P3, "3 Comments", *comments)
+
+    [article] = extract_text(text, "a.txt")
+
+    assert article.body.split("\n\n") == [P1, P2, P3]
+
+
+def test_a_related_heading_early_in_the_article_does_not_end_it() -> None:
+    text = page("Night buses to reach the eastern suburbs", P1, "Related", P2, P3, P1.replace("LONDON: ", ""))
+
+    [article] = extract_text(text, "a.txt")
+
+    assert P3 in article.body
