@@ -611,6 +611,7 @@ def _densest_block(tree: HtmlElement) -> list[str]:
 
 
 _CONTINUE_LEVELS = 2  # how far up a sibling chunk may hang from the article's container
+_MATCH_CHARS = 80  # paragraphs are matched to their <p> by their opening characters
 
 
 def _plain_paragraph(p: HtmlElement) -> str | None:
@@ -628,19 +629,19 @@ def _continue_article(tree: HtmlElement, paragraphs: list[str], seen: list[str])
     """Paragraphs the extractor stopped short of: sibling chunks of the article's container
     (articles split into several ``<div class="body">`` blocks of the same class, the extractor
     keeping only the first). Only chunks hanging within ``_CONTINUE_LEVELS`` of the container
-    are read; link lines, page furniture and text the extractor already saw (``seen``,
-    normalised, in order: the boundaries may have dropped it on purpose) are not added."""
+    are read; link lines, page furniture and text the extractor already saw (``seen``, its
+    lines in order: the boundaries may have dropped them on purpose) are not added."""
     if len(paragraphs) < 2:
         return paragraphs
     index: dict[str, HtmlElement] = {}
     for p in tree.iter("p"):
-        key = _norm(_html_text(p))
+        key = _html_text(p)[:_MATCH_CHARS]
         if key:
             index.setdefault(key, p)
     matched: dict[int, HtmlElement] = {}
     parents: dict[HtmlElement, int] = {}
     for i, para in enumerate(paragraphs):
-        el = index.get(_norm(para))
+        el = index.get(para[:_MATCH_CHARS])
         if el is not None and el.getparent() is not None:
             matched[i] = el
             parents[el.getparent()] = parents.get(el.getparent(), 0) + 1
@@ -671,7 +672,9 @@ def _continue_article(tree: HtmlElement, paragraphs: list[str], seen: list[str])
             if container in chunk_ancestors or not any(a in near for a in chunk_ancestors):
                 continue
             additions.extend(chunk.iter("p"))
-    blob = " ".join(seen)  # in order: a <p> the extractor split at <br>s is still found
+    if not additions:
+        return paragraphs
+    blob = " ".join(_norm(text) for text in seen)  # in order: a <p> split at <br>s is still found
     texts = []
     for el in additions:
         text = _plain_paragraph(el)
@@ -756,7 +759,7 @@ def extract_html(text: str, key: str) -> list[Article]:
 
     lines = _trafilatura_lines(tree)
     paragraphs, found = _refine(lines, meta)
-    paragraphs = _continue_article(tree, paragraphs, [_norm(ln.text) for ln in lines])
+    paragraphs = _continue_article(tree, paragraphs, [ln.text for ln in lines])
     if _chars(paragraphs) < _MIN_BODY_CHARS:
         candidates = [paragraphs]
         second, found2 = _refine(_trafilatura_lines(tree, recall=True), meta)

@@ -267,5 +267,5 @@ def test_article_split_into_sibling_chunks_is_continued_but_far_blocks_are_not()
         + "</section></div></div></div></body></html>"
     )  # fmt: skip
     tree = lxml.html.document_fromstring(html)
-    out = _continue_article(tree, first, [p.lower() for p in first])
+    out = _continue_article(tree, first, first)
     assert out == first + second
