@@ -465,6 +465,10 @@ def _is_byline(line: str, author: str | None) -> bool:
     return bool(author) and _norm(line) == _norm(author or "")
 
 
+_LINK_LINE_SHARE = 0.6
+_LINK_LINE_WORDS = 30
+
+
 def _is_boilerplate(line: _Line) -> bool:
     text = line.text
     words = _words(text)
@@ -473,7 +477,7 @@ def _is_boilerplate(line: _Line) -> bool:
     if words <= 25 and _COPYRIGHT_RE.search(text):
         return True
     # a line that is (almost) all link text: navigation, teasers, "related" lists
-    return bool(line.link_share >= 0.6 and words <= 30)
+    return bool(line.link_share >= _LINK_LINE_SHARE and words <= _LINK_LINE_WORDS)
 
 
 _TEASER_ITEM_LINK_SHARE = 0.5
