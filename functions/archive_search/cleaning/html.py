@@ -67,8 +67,9 @@ def _iter_jsonld(node: Any) -> Iterator[dict[str, Any]]:
             yield from _iter_jsonld(item)
     elif isinstance(node, dict):
         yield node
-        if "@graph" in node:
-            yield from _iter_jsonld(node["@graph"])
+        for key in ("@graph", "mainEntity"):  # WebPage {mainEntity: NewsArticle} too
+            if isinstance(node.get(key), (dict, list)):
+                yield from _iter_jsonld(node[key])
 
 
 def _types(obj: dict[str, Any]) -> list[str]:

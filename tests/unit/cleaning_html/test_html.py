@@ -269,3 +269,18 @@ def test_article_split_into_sibling_chunks_is_continued_but_far_blocks_are_not()
     tree = lxml.html.document_fromstring(html)
     out = _continue_article(tree, first, first)
     assert out == first + second
+
+
+def test_article_nested_as_the_main_entity_of_a_web_page_is_found() -> None:
+    data = {
+        "@type": "WebPage",
+        "name": "Eastbay Tribune - News",
+        "mainEntity": {
+            "@type": "ReportageNewsArticle",
+            "headline": "Dredging approved",
+            "datePublished": "2024-03-14",
+        },
+    }
+    meta = page_metadata_of(page(head=jsonld(data)))
+    assert meta.title == "Dredging approved"
+    assert meta.published == date(2024, 3, 14)
