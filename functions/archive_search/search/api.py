@@ -105,6 +105,16 @@ def _ok(model: Any, description: str) -> dict[int, Any]:
     return {200: {"description": description, "content": {content_types.APPLICATION_JSON: {"model": model}}}}
 
 
+def _without_null(schema: dict[str, Any]) -> dict[str, Any]:
+    """``X | None`` parameters are generated as ``anyOf: [X, null]``, but a query string
+    cannot carry a null: an optional parameter is simply left out. The document says X."""
+    variants = schema.get("anyOf")
+    if not isinstance(variants, list) or {"type": "null"} not in variants or len(variants) != 2:
+        return schema
+    (kept,) = [variant for variant in variants if variant != {"type": "null"}]
+    return {**kept, **{key: value for key, value in schema.items() if key != "anyOf"}}
+
+
 class ArchiveApi(APIGatewayHttpResolver):
     """The resolver with the OpenAPI document corrected to match what the API returns:
     validation errors are 400 in the common error shape, never Powertools' 422."""
@@ -119,6 +129,8 @@ class ArchiveApi(APIGatewayHttpResolver):
         for path_item in document.get("paths", {}).values():
             for operation in path_item.values():
                 if isinstance(operation, dict) and "responses" in operation:
+                    for parameter in operation.get("parameters", []):
+                        parameter["schema"] = _without_null(parameter["schema"])
                     responses = operation["responses"]
                     responses.pop("422", None)
                     # Routes of included routers (ingest status) answer errors through the
