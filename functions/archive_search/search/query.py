@@ -316,15 +316,13 @@ def facet_filter(name: str, values: list[str]) -> dict[str, Any]:
     return {"terms": {match_field: values}}
 
 
-def date_filter(date_from: date | None, date_to: date | None, has_date: bool | None) -> list[dict[str, Any]]:
-    filters: list[dict[str, Any]] = []
-    if date_from or date_to:
-        bounds = {}
-        if date_from:
-            bounds["gte"] = date_from.isoformat()
-        if date_to:
-            bounds["lte"] = date_to.isoformat()
-        filters.append({"range": {"published": {**bounds, "format": "yyyy-MM-dd"}}})
-    if has_date is not None:
-        filters.append({"term": {"has_date": has_date}})
-    return filters
+def published_filter(date_from: date | None, date_to: date | None) -> dict[str, Any] | None:
+    """The publication date range (inclusive), or None when neither bound is given."""
+    if not (date_from or date_to):
+        return None
+    bounds = {}
+    if date_from:
+        bounds["gte"] = date_from.isoformat()
+    if date_to:
+        bounds["lte"] = date_to.isoformat()
+    return {"range": {"published": {**bounds, "format": "yyyy-MM-dd"}}}

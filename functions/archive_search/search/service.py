@@ -20,10 +20,10 @@ from archive_search.search.query import (
     FACET_FIELDS,
     FIELDS,
     LIVE,
-    date_filter,
     facet_filter,
     parse_query,
     positive_words,
+    published_filter,
     text_query,
 )
 from archive_search.search.safe_text import MARK_CLOSE, MARK_OPEN, escape, safe_url, snippet
@@ -119,13 +119,14 @@ class SearchService:
         text = text_query(node, fields)
         if request.sort == "recent" and scored:
             text = _recency_boosted(text)
-        main = {
-            "bool": {
-                "must": [text],
-                "filter": [LIVE, *date_filter(request.date_from, request.date_to, request.has_date)],
-            }
-        }
+        always = [LIVE] if request.has_date is None else [LIVE, {"term": {"has_date": request.has_date}}]
+        main = {"bool": {"must": [text], "filter": always}}
+        # Filters with a facet of their own (the date range is the published facet's) apply
+        # as a post_filter, so that facet's counts can ignore them (multi-select facets).
         selected = {name: facet_filter(name, values) for name, values in request.filters.items() if values}
+        date_range = published_filter(request.date_from, request.date_to)
+        if date_range:
+            selected["published"] = date_range
         # Without words to rank by (no q, or only exclusions) every score is equal:
         # relevance then means newest first.
         sort = _sort(request.sort if scored or request.sort in ("newest", "oldest") else "newest")

@@ -131,3 +131,14 @@ def test_a_value_containing_a_comma_still_matches_as_a_whole(api: SearchApi) -> 
     api.index(arts, other)
     assert ids(api, {"author": "Helen Marsh, Arts"}) == {arts[0]}
     assert ids(api, [("author", "Helen Marsh, Arts"), ("author", "Tom Brennan")]) == {arts[0], other[0]}
+
+
+def test_published_facet_ignores_the_date_range_that_the_other_facets_respect(corpus: SearchApi) -> None:
+    # Given April 2023 is selected, the histogram still shows the other months (so the
+    # client can widen the range) while the source facet counts April's articles only.
+    result = search(
+        corpus, {"from": "2023-04-01", "to": "2023-04-30", "facets": "published,source", "collapse": "false"}
+    )
+    assert result["total"] == 2
+    assert facet(result, "published") == {"2022-05": 1, "2023-04": 2, "2023-07": 1, "2024-01": 1}
+    assert facet(result, "source") == {"Dawn": 1, "Tribune": 1}
