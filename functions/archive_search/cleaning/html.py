@@ -180,6 +180,37 @@ def _strip_site_name(title: str, source: str | None) -> str:
     return "".join(pieces)
 
 
+_BYLINE_CLASS_RE = re.compile(r"(?:^|[\s_-])(?:byline|author|autor|auteur|autore)(?:$|[\s_-])", re.IGNORECASE)
+
+
+def _byline_by_class(tree: HtmlElement) -> str | None:
+    """The first short element marked as a byline by its class or id (``<p class="byline">``)."""
+    for el in tree.iter("p", "div", "span", "a", "address"):
+        marker = f"{el.get('class') or ''} {el.get('id') or ''}"
+        if not _BYLINE_CLASS_RE.search(marker):
+            continue
+        text = _html_text(el)
+        if text and _words(text) <= 12:
+            author = md.clean_author(text)
+            if author and _looks_like_names(author):
+                return author
+    return None
+
+
+_NAME_WORD_RE = re.compile(r"^[^\W\d_][\w.'’-]*$")
+
+
+def _looks_like_names(text: str) -> bool:
+    """Markup guesses need a stricter check than metadata: capitalised words, no digits."""
+    for name in re.split(r",\s*|\s+and\s+|\s*&\s*", text):
+        words = name.split()
+        if not 2 <= len(words) <= 5 or not all(_NAME_WORD_RE.match(w) and len(w) <= 20 for w in words):
+            return False
+        if sum(w[0].isupper() for w in words) < 2:
+            return False
+    return True
+
+
 def page_metadata(tree: HtmlElement) -> PageMetadata:
     """The metadata a page states about itself: JSON-LD first, then meta tags, then markup."""
     meta = PageMetadata()
@@ -252,6 +283,8 @@ def page_metadata(tree: HtmlElement) -> PageMetadata:
             el = tree.find('.//*[@itemprop="author"]')
         if el is not None:
             author = md.clean_author(_html_text(el))
+    if not author:
+        author = _byline_by_class(tree)
     meta.author = author
 
     # language
@@ -413,7 +446,12 @@ def _trafilatura_lines(tree: HtmlElement, *, recall: bool = False) -> list[_Line
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
 _URL_LINE_RE = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
 _COPYRIGHT_RE = re.compile(r"(?:©|\(c\)\s*\d{4}|\bcopyright\b|all rights reserved)", re.IGNORECASE)
-_BYLINE_RE = re.compile(r"^(?:(?:written|posted|reported|published)\s+)?by\s+\S", re.IGNORECASE)
+# "By Jane Doe", "Written by ...", "Von ...", "Par ...", "Por ...", "di ...", "door ...": a
+# byline prefix followed by a capitalised name
+_BYLINE_RE = re.compile(
+    r"^(?:(?:written|posted|reported|published|text)\s+)?(?:by|von|par|por|di|door)\s*:?\s+[^\W\d_]",
+    re.IGNORECASE,
+)
 _TIME_RE = re.compile(r"\b\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?\b|\b\d{1,2}\s*[ap]\.?m\.?\b", re.IGNORECASE)
 
 
@@ -461,7 +499,8 @@ def _is_dateish_line(line: str) -> bool:
 def _is_byline(line: str, author: str | None) -> bool:
     if _words(line) > 14:
         return False
-    if _BYLINE_RE.match(line):
+    m = _BYLINE_RE.match(line)
+    if m and line[m.end() - 1].isupper():
         return True
     return bool(author) and _norm(line) == _norm(author or "")
 

@@ -210,9 +210,11 @@ def clean_source(value: object) -> str | None:
 _BYLINE_PREFIX_RE = re.compile(
     r"^(?:[^\W\d_]+\s+){0,2}?(?:by|von|par|por|di|door)\s*[:\-]?\s+", re.IGNORECASE
 )
+# ", Transport Correspondent", "| Staff Reporter", " Senior Editor": a role after the name
+_ROLES = r"(?:reporter|correspondent|writer|editor|contributor|journalist|staff|columnist|photographer)"
 _AUTHOR_TAIL_RE = re.compile(
-    r"\s*(?:[|,;•·–—-]\s*)?(?:(?:staff|senior|chief|special)\s+)?(?:reporter|correspondent|writer|editor|"
-    r"contributor|journalist|staff)\b.*$",
+    rf"(?:\s*[|,;•·–—-]\s*(?:[\w.'’&-]+\s+){{0,2}}{_ROLES}\b.*$"
+    rf"|\s+(?:staff|senior|chief|special)\s+{_ROLES}\b.*$)",
     re.IGNORECASE,
 )
 _EMAIL_RE = re.compile(r"\S+@\S+")

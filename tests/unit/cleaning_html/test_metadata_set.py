@@ -23,7 +23,7 @@ def test_the_labelled_set_is_big_enough_and_multilingual() -> None:
 
 @pytest.mark.parametrize("name", HTML_AND_JSON)
 def test_html_and_json_documents_match_their_labels(name: str) -> None:
-    [article] = clean((SET_DIR / name).read_bytes(), name)
+    article = clean((SET_DIR / name).read_bytes(), name)[0]  # multi-record files: the first is labelled
     expected = LABELS[name]
     got = {
         "title": article.title,
