@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from email.utils import parsedate_tz
 from functools import lru_cache
 
@@ -73,18 +73,30 @@ def _safe_date(year: int, month: int, day: int) -> date | None:
         return None
 
 
+def _epoch_date(seconds: float) -> date | None:
+    """Unix time in seconds or milliseconds (JSON records from other services), UTC."""
+    if 1e12 <= seconds < 1e13:
+        seconds /= 1000
+    if not 1e8 <= seconds < 1e10:
+        return None
+    return datetime.fromtimestamp(seconds, tz=UTC).date()
+
+
 def parse_date(value: object) -> date | None:
     """The calendar date a string states, or ``None``.
 
     Accepts ISO 8601 (``2023-04-12``, ``2023-04-12T10:00:00+05:00``: the date as written, not
     shifted to UTC), RFC 2822 (``Wed, 12 Apr 2023 10:00:00 +0000``), ``April 12th, 2023``,
-    ``12 April 2023``, ``12. April 2023``, ``12 de abril de 2023``, ``2023/04/12`` and, when
-    unambiguous (day > 12), ``12/04/2023``. Ambiguous numeric dates give ``None``.
+    ``12 April 2023``, ``12. April 2023``, ``12 de abril de 2023``, ``2023/04/12``, when
+    unambiguous (day > 12) ``12/04/2023``, and Unix time (seconds or milliseconds, UTC) given as
+    a number. Ambiguous numeric dates give ``None``.
     """
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _epoch_date(float(value))
     if not isinstance(value, str):
         return None
     text = unicodedata.normalize("NFKC", value).strip()

@@ -40,10 +40,13 @@ def test_parse_date_reads_the_stated_calendar_date(text: str, expected: date | N
     assert md.parse_date(text) == expected
 
 
-def test_parse_date_ignores_non_strings() -> None:
+def test_parse_date_takes_dates_and_unix_time_but_not_other_values() -> None:
     assert md.parse_date(None) is None
-    assert md.parse_date(20230412) is None
+    assert md.parse_date(20230412) is None  # not a plausible Unix time
+    assert md.parse_date(True) is None
     assert md.parse_date(date(2020, 1, 2)) == date(2020, 1, 2)
+    assert md.parse_date(1681293600) == date(2023, 4, 12)  # seconds
+    assert md.parse_date(1681293600000) == date(2023, 4, 12)  # milliseconds
 
 
 @pytest.mark.parametrize(
