@@ -29,10 +29,13 @@ __all__ = ["extract_text", "is_furniture", "split_blocks"]
 
 _WORD_RE = re.compile(r"\w+")
 
-# A credit line: "Published in Dawn, April 12th, 2023", "First published in The Guardian on 3 May 2021".
+# A credit line: "Published in Dawn, April 12th, 2023", "First published in The Guardian on 3 May
+# 2021", and the same in Spanish/Portuguese, French, German and Italian.
 _CREDIT_RE = re.compile(
-    r"^(?:(?:this (?:article|story) was )?(?:first |originally )?(?:published|appeared|printed))\s+"
-    r"(?:in|by|on)\s+(?P<source>[^,;|]{2,60}?)\s*(?:,|\bon\b|\||–|—|-)\s*(?P<date>.{6,40})$",
+    r"^(?:(?:this (?:article|story) was )?(?:first |originally )?(?:published|appeared|printed)"
+    r"|publicad[oa]|publié(?:e)?|paru|veröffentlicht|erschienen|pubblicat[oa])\s+"
+    r"(?:in|by|on|en|dans|im|em|no|na|su|sul|nel|nella)\s+(?P<source>[^,;|]{2,60}?)"
+    r"\s*(?:,|\bon\b|\bam\b|\ble\b|\bel\b|\bil\b|\||–|—|-)\s*(?P<date>.{6,40})$",
     re.IGNORECASE,
 )
 
@@ -165,7 +168,7 @@ def _article_end(blocks: list[str], keep: list[bool], start: int) -> int:
 
 def _find_title(blocks: list[str], keep: list[bool]) -> int | None:
     """Index of the headline: in the few blocks before the article's first long kept block,
-    a headline repeated as the next block, else the last headline there."""
+    a headline repeated as the next block, else the longest headline-like block there."""
     first_long = next(
         (
             i
@@ -181,7 +184,11 @@ def _find_title(blocks: list[str], keep: list[bool]) -> int | None:
     repeated = [i for i in candidates if i + 1 < len(blocks) and _same_text(blocks[i], blocks[i + 1])]
     if repeated:
         return repeated[-1]
-    return candidates[-1] if candidates else None
+    if not candidates:
+        return None
+    # The headline is the longest headline-like block there: site names, section labels and the
+    # article's own subheadings are shorter (the first wins a tie).
+    return max(candidates, key=lambda i: len(_WORD_RE.findall(blocks[i])))
 
 
 def _credit(blocks: list[str]) -> tuple[int | None, str | None, object]:
@@ -191,7 +198,7 @@ def _credit(blocks: list[str]) -> tuple[int | None, str | None, object]:
         if m:
             published = md.parse_date(m["date"])
             # "Published in the Valmont Post": the article belongs to the sentence, not the name.
-            source = md.clean_source(re.sub(r"^the\s+", "", m["source"]))
+            source = md.clean_source(re.sub(r"^(?:the|der)\s+", "", m["source"]))
             if source and published:
                 return i, source, published
     return None, None, None
@@ -224,11 +231,12 @@ def _select(blocks: list[str], memo: dict) -> list[bool]:
 
 def _once(blocks: list[str]) -> list[str]:
     """Blocks of 10+ words appearing again later on the page (teasers shown in two widgets,
-    cookie notices) are kept once: an article does not repeat its own paragraphs."""
+    cookie notices) are kept once: an article does not repeat its own paragraphs. A block
+    repeated as the next one (a headline shown twice) is kept once too."""
     seen: set[str] = set()
-    out = []
+    out: list[str] = []
     for block in blocks:
-        if block in seen:
+        if block in seen or (out and _same_text(block, out[-1])):
             continue
         if len(_WORD_RE.findall(block)) >= 10:
             seen.add(block)
@@ -264,7 +272,7 @@ def _article_blocks(
                 current = current[1:]
                 continue
             break
-        current = [b for b, k in zip(current, keep, strict=True) if k]
+        current = _once([b for b, k in zip(current, keep, strict=True) if k])
     return current, author, published
 
 

@@ -14,7 +14,10 @@ from archive_search.errors import RejectedInput
 
 pytestmark = pytest.mark.unit
 
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# derandomize: the same examples on every run, so CI never fails on a new random draw.
+SETTINGS = settings(
+    max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
 KEYS = st.sampled_from(["a.txt", "a.html", "a.json", "a.txt.gz", "a", "a.md", "a.htm"])
 WORDS = st.sampled_from(
     [

@@ -189,3 +189,34 @@ def test_a_related_heading_early_in_the_article_does_not_end_it() -> None:
     [article] = extract_text(text, "a.txt")
 
     assert P3 in article.body
+
+
+@pytest.mark.parametrize(
+    ("credit", "source", "published"),
+    [
+        ("Publicado en Diario de la Costa, 6 de marzo de 2023", "Diario de la Costa", date(2023, 3, 6)),
+        (
+            "Publié dans Le Journal de Saint-Aubin, le 3 mai 2023",
+            "Le Journal de Saint-Aubin",
+            date(2023, 5, 3),
+        ),
+        (
+            "Veröffentlicht in der Rheintaler Rundschau am 3. Mai 2023",
+            "Rheintaler Rundschau",
+            date(2023, 5, 3),
+        ),
+    ],
+)
+def test_credit_lines_in_other_languages_are_read(credit: str, source: str, published: date) -> None:
+    [article] = extract_text(page("Night buses to reach the suburbs", P1, P2, P3, credit), "a.txt")
+
+    assert (article.source, article.published) == (source, published)
+
+
+def test_the_longest_headline_before_the_body_is_the_title_not_the_site_name() -> None:
+    text = page("Valley Herald", "Sign in", "Night buses to reach the eastern suburbs at last", P1, P2, P3)
+
+    [article] = extract_text(text, "a.txt")
+
+    assert article.title == "Night buses to reach the eastern suburbs at last"
+    assert "Valley Herald" not in article.body
