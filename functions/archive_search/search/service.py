@@ -242,9 +242,11 @@ class SearchService:
         fps = sorted({_fp(h) for h in hits if _fp(h)})
         if not fps:
             return {}
-        query = body["query"]
+        # Only the page's groups are read: the query, narrowed to their fingerprints.
+        narrowed = [body["query"], {"terms": {"fingerprint": fps}}]
         if "post_filter" in body:
-            query = {"bool": {"filter": [query, body["post_filter"]]}}
+            narrowed.append(body["post_filter"])
+        query = {"bool": {"filter": narrowed}}
         response = self.engine.search(
             {
                 "size": 0,
