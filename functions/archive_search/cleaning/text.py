@@ -35,7 +35,7 @@ _CREDIT_RE = re.compile(
     r"^(?:(?:this (?:article|story) was )?(?:first |originally )?(?:published|appeared|printed)"
     r"|publicad[oa]|publié(?:e)?|paru|veröffentlicht|erschienen|pubblicat[oa])\s+"
     r"(?:in|by|on|en|dans|im|em|no|na|su|sul|nel|nella)\s+(?P<source>[^,;|]{2,60}?)"
-    r"\s*(?:,|\bon\b|\bam\b|\ble\b|\bel\b|\bil\b|\||–|—|-)\s*(?P<date>.{6,40})$",
+    r"\s*(?:,|\bon\b|\bam\b|\ble\b|\bel\b|\bil\b|\||\s[-–—]\s)\s*(?P<date>.{6,40})$",
     re.IGNORECASE,
 )
 
