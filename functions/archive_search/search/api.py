@@ -192,7 +192,7 @@ def reject_unknown_parameters(app: ArchiveApi, next_middleware: Any) -> Response
     for name in app.current_event.query_string_parameters or {}:
         if name not in allowed:
             known = ", ".join(sorted(allowed)) or "none"
-            raise InvalidRequest(f"unknown parameter {name!r} (this endpoint takes: {known})", name)
+            raise InvalidRequest(f"unknown parameter {name} (this endpoint takes: {known})", name)
     return next_middleware(app)
 
 

@@ -274,10 +274,10 @@ class SearchService:
 
     def _live_document(self, doc_id: str) -> dict[str, Any]:
         if not ID_PATTERN.match(doc_id):
-            raise NotFound(f"no article with id {doc_id!r}")
+            raise NotFound(f"no article with id {doc_id}")
         source = self.engine.get(doc_id)
         if source.get("deleted"):
-            raise NotFound(f"article {doc_id!r} was deleted")
+            raise NotFound(f"article {doc_id} was deleted")
         return source
 
     # -- GET /articles/{id}/similar ----------------------------------------------
@@ -360,12 +360,10 @@ def _validate(request: SearchRequest) -> None:
         )
     unknown = [name for name in request.facets if name not in FACET_NAMES]
     if unknown:
-        raise InvalidRequest(f"unknown facet {unknown[0]!r}: choose from {', '.join(FACET_NAMES)}", "facets")
+        raise InvalidRequest(f"unknown facet {unknown[0]}: choose from {', '.join(FACET_NAMES)}", "facets")
     bad_fields = [name for name in request.fields if name not in HIT_FIELDS]
     if bad_fields:
-        raise InvalidRequest(
-            f"unknown field {bad_fields[0]!r}: choose from {', '.join(HIT_FIELDS)}", "fields"
-        )
+        raise InvalidRequest(f"unknown field {bad_fields[0]}: choose from {', '.join(HIT_FIELDS)}", "fields")
 
 
 # Where a document came from is unique (bucket, key, ordinal in a multi-article file) and,
