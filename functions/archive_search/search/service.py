@@ -275,7 +275,10 @@ class SearchService:
     def _live_document(self, doc_id: str) -> dict[str, Any]:
         if not ID_PATTERN.match(doc_id):
             raise NotFound(f"no article with id {doc_id}")
-        source = self.engine.get(doc_id)
+        try:
+            source = self.engine.get(doc_id)
+        except NotFound:
+            raise NotFound(f"no article with id {doc_id}") from None
         if source.get("deleted"):
             raise NotFound(f"article {doc_id} was deleted")
         return source
