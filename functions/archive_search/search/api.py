@@ -31,9 +31,9 @@ from archive_search.search.models import (
     SearchResponse,
     SimilarResponse,
 )
-from archive_search.search.query import MAX_QUERY_CHARS
+from archive_search.search.query import FACET_FIELDS, MAX_QUERY_CHARS
 from archive_search.search.safe_text import escape, escape_tree
-from archive_search.search.service import SearchRequest, SearchService
+from archive_search.search.service import FACET_NAMES, HIT_FIELDS, SearchRequest, SearchService
 from archive_search.settings import get_settings
 
 API_TITLE = "archive-search"
@@ -47,23 +47,10 @@ API_DESCRIPTION = (
 # Below API Gateway's 30 s integration timeout, whatever the configuration says.
 MAX_ENGINE_TIMEOUT_MS = 25_000
 
-FacetName = Literal["source", "language", "place", "author", "tag", "published"]
-FacetField = Literal["source", "language", "place", "author", "tag"]
-HitField = Literal[
-    "id",
-    "score",
-    "title",
-    "title_html",
-    "snippet",
-    "source",
-    "published",
-    "place",
-    "author",
-    "language",
-    "tags",
-    "url",
-    "duplicates",
-]
+# The enumerations the service defines, as types the OpenAPI document is generated from.
+FacetName = Literal[FACET_NAMES]  # type: ignore[valid-type]
+FacetField = Literal[tuple(FACET_FIELDS)]  # type: ignore[valid-type]
+HitField = Literal[HIT_FIELDS]  # type: ignore[valid-type]
 ID_DOC = "Article id (as returned in hits)"
 
 

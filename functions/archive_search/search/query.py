@@ -205,7 +205,7 @@ def parse_query(q: str | None) -> Node | None:
 
 
 def positive_words(node: Node | None) -> list[str]:
-    """The words and phrases a result must or may contain (for similar-word checks, tests)."""
+    """The words and phrases a result must or may contain (none: there is nothing to rank by)."""
     if node is None or isinstance(node, Not):
         return []
     if isinstance(node, Word | Phrase):

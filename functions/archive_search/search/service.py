@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any, Protocol
 
 from archive_search.errors import InvalidRequest, NotFound
+from archive_search.index_schema import ARTICLE_SETTINGS
 from archive_search.search import cursor as cursors
 from archive_search.search.query import (
     ALL_FIELDS,
@@ -28,7 +29,7 @@ from archive_search.search.query import (
 )
 from archive_search.search.safe_text import MARK_CLOSE, MARK_OPEN, escape, safe_url, snippet
 
-MAX_RESULT_WINDOW = 10_000  # index.max_result_window in index_schema.ARTICLE_SETTINGS
+MAX_RESULT_WINDOW: int = ARTICLE_SETTINGS["index"]["max_result_window"]
 SNIPPET_CHARS = 180
 FACET_NAMES = ("source", "language", "place", "author", "tag", "published")
 INTERVALS = {"day": "yyyy-MM-dd", "week": "yyyy-MM-dd", "month": "yyyy-MM", "year": "yyyy"}
