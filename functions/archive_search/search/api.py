@@ -18,6 +18,7 @@ from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.openapi.models import OpenAPI
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from pydantic import StringConstraints
 
 from archive_search.adapters.opensearch import cached_engine
 from archive_search.errors import ArchiveSearchError, EngineUnavailable, InvalidRequest, NotFound
@@ -52,6 +53,8 @@ FacetName = Literal[FACET_NAMES]  # type: ignore[valid-type]
 FacetField = Literal[tuple(FACET_FIELDS)]  # type: ignore[valid-type]
 HitField = Literal[HIT_FIELDS]  # type: ignore[valid-type]
 ID_DOC = "Article id (as returned in hits)"
+MAX_FILTER_VALUES = 50
+FilterValue = Annotated[str, StringConstraints(max_length=256)]
 
 
 # Dates are plain strings in the document (pydantic's own date type would also take "0" or
@@ -225,11 +228,22 @@ def search(
         Literal["relevance", "recent", "newest", "oldest"],
         Query(description="relevance; recent = relevance boosted by recency; newest or oldest by date"),
     ] = "relevance",
-    source: Annotated[list[str] | None, Query(description="Publisher." + LIST_DOC)] = None,
-    language: Annotated[list[str] | None, Query(description="Language code." + LIST_DOC)] = None,
-    place: Annotated[list[str] | None, Query(description="Dateline place." + LIST_DOC)] = None,
-    author: Annotated[list[str] | None, Query(description="Author." + LIST_DOC)] = None,
-    tag: Annotated[list[str] | None, Query(description="Tag." + LIST_DOC)] = None,
+    source: Annotated[
+        list[FilterValue] | None, Query(max_length=MAX_FILTER_VALUES, description="Publisher." + LIST_DOC)
+    ] = None,
+    language: Annotated[
+        list[FilterValue] | None, Query(max_length=MAX_FILTER_VALUES, description="Language code." + LIST_DOC)
+    ] = None,
+    place: Annotated[
+        list[FilterValue] | None,
+        Query(max_length=MAX_FILTER_VALUES, description="Dateline place." + LIST_DOC),
+    ] = None,
+    author: Annotated[
+        list[FilterValue] | None, Query(max_length=MAX_FILTER_VALUES, description="Author." + LIST_DOC)
+    ] = None,
+    tag: Annotated[
+        list[FilterValue] | None, Query(max_length=MAX_FILTER_VALUES, description="Tag." + LIST_DOC)
+    ] = None,
     date_from: Annotated[
         str | None,
         Query(

@@ -140,3 +140,10 @@ def test_error_messages_quoting_the_request_are_escaped(corpus: SearchApi) -> No
         response = corpus.get(path, query)
         assert 400 <= response.status < 500, response.text
         assert "<" not in response.text and ">" not in response.text, response.text
+
+
+def test_filter_value_count_and_length_are_bounded(corpus: SearchApi) -> None:
+    too_many = corpus.get("/search", [("source", f"s{i}") for i in range(51)])
+    assert too_many.status == 400 and too_many.error["parameter"] == "source"
+    too_long = corpus.get("/search", {"tag": "x" * 257})
+    assert too_long.status == 400 and too_long.error["parameter"] == "tag"
