@@ -39,10 +39,10 @@ def served_archive(search_url: str) -> Iterator[None]:
     api.drop()
 
 
-# Rules between parameters that OpenAPI cannot express; a schema-valid request breaking
-# one is answered 400 naming the parameter (README, API section). Everything else that
-# the document calls valid must be accepted.
-CROSS_PARAMETER_RULES = {
+# Rules OpenAPI cannot state (between parameters, or about a value's meaning); a
+# schema-valid request breaking one is answered 400 naming the parameter (README, API
+# section). Everything else that the document calls valid must be accepted.
+RULES_OPENAPI_CANNOT_STATE = {
     "cursor": "only a next_cursor of the same request is a valid cursor",
     "page": "page and cursor exclude each other; page x size stays inside the result window",
     "from": "from must not be after to",
@@ -51,11 +51,11 @@ CROSS_PARAMETER_RULES = {
 
 
 def schema_valid_requests_are_accepted(ctx: Any, response: Any, case: schemathesis.Case) -> None:
-    """positive_data_acceptance, except for the documented cross-parameter rules."""
+    """positive_data_acceptance, except for the documented rules OpenAPI cannot state."""
     if case.meta is None or not case.meta.generation.mode.is_positive or response.status_code != 400:
         return
     error = response.json()["error"]
-    assert error["parameter"] in CROSS_PARAMETER_RULES, f"schema-valid request rejected: {error}"
+    assert error["parameter"] in RULES_OPENAPI_CANNOT_STATE, f"schema-valid request rejected: {error}"
 
 
 @schema.parametrize()
