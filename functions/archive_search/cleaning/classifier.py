@@ -16,11 +16,11 @@ Public helpers:
 
 from __future__ import annotations
 
-import math
-import operator
 import re
 from collections import Counter
 from collections.abc import Sequence
+
+import numpy as np
 
 __all__ = ["STAGE1_WEIGHTS", "STAGE2_WEIGHTS", "keep_mask", "line_features", "residual_boilerplate", "scores"]
 
@@ -328,14 +328,6 @@ STAGE2_WEIGHTS: tuple[float, ...] = (
 THRESHOLD = 0.5
 
 
-def _sigmoid(x: float) -> float:
-    if x < -30:
-        return 0.0
-    if x > 30:
-        return 1.0
-    return 1.0 / (1.0 + math.exp(-x))
-
-
 def _linky(line: str) -> bool:
     return _LINKY_RE.search(line) is not None
 
@@ -434,94 +426,79 @@ def line_lengths(lines: Sequence[str]) -> list[int]:
     return [_profile(line)[0] for line in lines]
 
 
-def line_features(lines: Sequence[str], memo: dict[str, _Profile] | None = None) -> list[list[float]]:
-    """The stage-1 feature vector of each line (bias first).
+def _window_sum(values: np.ndarray, radius: int) -> np.ndarray:
+    """Sum of ``values`` over the window of +-``radius`` lines around each line (clipped at the ends)."""
+    n = len(values)
+    cumulative = np.concatenate(([0.0], np.cumsum(values)))
+    idx = np.arange(n)
+    return cumulative[np.minimum(n, idx + radius + 1)] - cumulative[np.maximum(0, idx - radius)]
+
+
+def line_features(lines: Sequence[str], memo: dict[str, _Profile] | None = None) -> np.ndarray:
+    """The stage-1 feature matrix: one row per line, bias first.
 
     ``memo`` keeps the context-free part of each line between calls on the same page (the
     selection is repeated on what it kept) and only the neighbourhood part is recomputed.
     """
     profiles = _profiles(lines, memo)
     n = len(lines)
-    length = [p[0] for p in profiles]
-    log_len = [math.log1p(x) for x in length]
-    short = [x <= 4 for x in length]
-    run = _runs_of_short(short)
+    if n == 0:
+        return np.zeros((0, _N_FEATURES))
+    prof = np.array(profiles, dtype=float)
+    length = prof[:, 0]
+    stop, punct, terminal, caps, digits = prof[:, 1], prof[:, 2], prof[:, 3], prof[:, 4], prof[:, 5]
+    linky, dated, lower_start, commas, ellipsis = prof[:, 6], prof[:, 7], prof[:, 8], prof[:, 9], prof[:, 10]
+    glued, label, no_stop = prof[:, 11], prof[:, 12], prof[:, 13]
+    log_len = np.log1p(length)
+    short = length <= 4
+    run = np.array(_runs_of_short(short.tolist()), dtype=float)
     keys = [line.strip().lower() for line in lines]
     counts = Counter(keys)
-    dist = _distance_to_long(length, n)
-    prefix = [0.0]
-    for x in log_len:
-        prefix.append(prefix[-1] + x)
-    last = max(1, n - 1)
-    dated = [p[7] for p in profiles]
-    linky = [p[6] for p in profiles]
-    dated_prefix = [0]
-    linky_prefix = [0]
-    for d, li in zip(dated, linky, strict=True):
-        dated_prefix.append(dated_prefix[-1] + d)
-        linky_prefix.append(linky_prefix[-1] + li)
-    out: list[list[float]] = []
-    for k, prof in enumerate(profiles):
-        (
-            lk,
+    repeated = np.array([counts[k] > 1 for k in keys], dtype=float)
+    dist = np.array(_distance_to_long([int(x) for x in length], n), dtype=float)
+    neighbours = _window_sum(np.ones(n), 2) - 1
+    neigh_len = np.divide(
+        _window_sum(log_len, 2) - log_len, neighbours, out=np.zeros(n), where=neighbours > 0
+    )
+    is_short = short.astype(float)
+    return np.column_stack(
+        [
+            np.ones(n),
+            log_len,
+            (length >= 10).astype(float),
             stop,
             punct,
             terminal,
             caps,
             digits,
-            _,
-            _,
+            linky,
+            np.arange(n) / max(1, n - 1),
+            np.log1p(run) * is_short,
+            neigh_len,
+            repeated,
+            dated,
+            np.log1p(dist),
             lower_start,
             commas,
+            is_short * (1 - terminal),
             ellipsis,
             glued,
+            caps * (length <= 12),
             label,
+            neigh_len * is_short,
+            stop * log_len,
+            is_short * repeated,
+            (length >= 10) * repeated,
             no_stop,
-        ) = prof
-        is_short = short[k]
-        lo, hi = max(0, k - 2), min(n, k + 3)
-        neighbours = hi - lo - 1
-        neigh_len = (prefix[hi] - prefix[lo] - log_len[k]) / neighbours if neighbours else 0.0
-        repeated = counts[keys[k]] > 1
-        out.append(
-            [
-                1.0,
-                log_len[k],
-                1.0 if lk >= 10 else 0.0,
-                stop,
-                punct,
-                terminal,
-                caps,
-                digits,
-                float(linky[k]),
-                k / last,
-                math.log1p(run[k]) if is_short else 0.0,
-                neigh_len,
-                1.0 if repeated else 0.0,
-                float(dated[k]),
-                math.log1p(dist[k]),
-                lower_start,
-                commas,
-                1.0 if is_short and not terminal else 0.0,
-                ellipsis,
-                glued,
-                caps if lk <= 12 else 0.0,
-                label,
-                neigh_len if is_short else 0.0,
-                stop * log_len[k],
-                1.0 if is_short and repeated else 0.0,
-                1.0 if lk >= 10 and repeated else 0.0,
-                no_stop,
-                # Dates and links among the neighbours: teaser lists and comment threads.
-                (dated_prefix[min(n, k + 4)] - dated_prefix[max(0, k - 3)] - dated[k]) / 6,
-                (linky_prefix[min(n, k + 4)] - linky_prefix[max(0, k - 3)] - linky[k]) / 6,
-            ]
-        )
-    return out
+            # Dates and links among the neighbours: teaser lists and comment threads.
+            (_window_sum(dated, 3) - dated) / 6,
+            (_window_sum(linky, 3) - linky) / 6,
+        ]
+    )
 
 
-def _dot(w: Sequence[float], x: Sequence[float]) -> float:
-    return sum(map(operator.mul, w, x))
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(x, -30.0, 30.0)))
 
 
 def _densest_stretch(weights: Sequence[float]) -> tuple[int, int]:
@@ -538,41 +515,46 @@ def _densest_stretch(weights: Sequence[float]) -> tuple[int, int]:
     return best_span
 
 
-def stage2_features(p1: Sequence[float], lengths: Sequence[int]) -> list[list[float]]:
+def stage2_features(p1: np.ndarray | Sequence[float], lengths: np.ndarray | Sequence[int]) -> np.ndarray:
+    """The stage-2 feature matrix: each line's stage-1 score, its neighbours' and the page's."""
+    p1 = np.asarray(p1, dtype=float)
+    lengths = np.asarray(lengths, dtype=float)
     n = len(p1)
-    top = max(p1, default=0.0) or 1e-9
+    if n == 0:
+        return np.zeros((0, 12))
+    top = float(p1.max()) or 1e-9
     # Centre the gains on the document's own scale: a page whose article is one short
     # paragraph still has a densest stretch, around its best line.
     centre = min(0.5, 0.6 * top)
-    gains = [(p - centre) * math.log1p(length) for p, length in zip(p1, lengths, strict=True)]
-    lo, hi = _densest_stretch(gains)
-    out = []
-    for k in range(n):
-        prev1 = p1[k - 1] if k > 0 else 0.0
-        next1 = p1[k + 1] if k + 1 < n else 0.0
-        window = p1[max(0, k - 3) : k + 4]
-        inside = lo <= k < hi
-        out.append(
-            [
-                1.0,
-                p1[k],
-                prev1,
-                next1,
-                sum(window) / len(window),
-                1.0 if inside else 0.0,
-                math.log1p(lengths[k]),
-                0.0 if inside else min(abs(k - lo), abs(k - hi + 1)) / max(1, n),
-                p1[k] / top,
-                top,
-                max(window),
-                p1[k] if inside else 0.0,
-            ]
-        )
-    return out
+    lo, hi = _densest_stretch(((p1 - centre) * np.log1p(lengths)).tolist())
+    idx = np.arange(n)
+    inside = ((idx >= lo) & (idx < hi)).astype(float)
+    prev1 = np.concatenate(([0.0], p1[:-1]))
+    next1 = np.concatenate((p1[1:], [0.0]))
+    window_mean = _window_sum(p1, 3) / _window_sum(np.ones(n), 3)
+    padded = np.concatenate((np.zeros(3), p1, np.zeros(3)))
+    window_max = np.lib.stride_tricks.sliding_window_view(padded, 7).max(axis=1)
+    outside_distance = np.minimum(np.abs(idx - lo), np.abs(idx - hi + 1)) / max(1, n) * (1 - inside)
+    return np.column_stack(
+        [
+            np.ones(n),
+            p1,
+            prev1,
+            next1,
+            window_mean,
+            inside,
+            np.log1p(lengths),
+            outside_distance,
+            p1 / top,
+            np.full(n, top),
+            window_max,
+            p1 * inside,
+        ]
+    )
 
 
-def stage1_scores(lines: Sequence[str], memo: dict[str, _Profile] | None = None) -> list[float]:
-    return [_sigmoid(_dot(STAGE1_WEIGHTS, x)) for x in line_features(lines, memo)]
+def stage1_scores(lines: Sequence[str], memo: dict[str, _Profile] | None = None) -> np.ndarray:
+    return _sigmoid(line_features(lines, memo) @ np.asarray(STAGE1_WEIGHTS))
 
 
 def scores(lines: Sequence[str], memo: dict[str, _Profile] | None = None) -> list[float]:
@@ -582,7 +564,7 @@ def scores(lines: Sequence[str], memo: dict[str, _Profile] | None = None) -> lis
     memo = {} if memo is None else memo
     p1 = stage1_scores(lines, memo)
     length = [memo[line][0] for line in lines]
-    return [_sigmoid(_dot(STAGE2_WEIGHTS, x)) for x in stage2_features(p1, length)]
+    return _sigmoid(stage2_features(p1, length) @ np.asarray(STAGE2_WEIGHTS)).tolist()
 
 
 def keep_mask(
