@@ -1,16 +1,20 @@
 """Plain-text dumps of whole pages (what copying a news page as text gives) to one Article.
 
 Steps, in order:
-1. split into blocks (one line, or one paragraph between blank lines, is one block);
+1. split into blocks (each non-empty line is a block, whitespace collapsed);
 2. a credit line ("Published in Dawn, April 12th, 2023") gives publisher and date and ends
    the article: what follows it is the page's teaser lists, never part of the article and
    never a source of metadata;
-3. the line classifier (``classifier.keep_mask``) keeps the article's blocks; a short list of
-   page-furniture patterns (related-link lines, "Most Popular", "To Top", share/follow
-   prompts) is removed on top of it, whatever the classifier says;
-4. the title is the first block when it reads as a headline (a headline repeated as the next
-   block is kept once); otherwise it is taken from the first sentence of the body;
-5. a dateline ("KARACHI: ...") gives the place, a byline ("By Jane Doe") the author.
+3. the line classifier (``classifier.keep_mask``) judges every block; the headline is the
+   (repeated, else longest) headline-like block just above the first body paragraph, and
+   everything above it is dropped; byline, date and "Publisher | date" lines under it are
+   metadata;
+4. a "Related stories" / "Comments" heading below most of the kept text ends the article;
+5. selection is repeated on what was kept until nothing more goes (idempotent output); a
+   short list of page-furniture patterns (related-link lines, "Most Popular", "To Top",
+   share/follow prompts) is removed whatever the classifier says;
+6. without a headline the title is the body's first sentence; a dateline ("KARACHI: ...")
+   gives the place.
 Metadata the text does not state stays ``None``.
 """
 
@@ -191,7 +195,7 @@ def _find_title(blocks: list[str], keep: list[bool]) -> int | None:
     return max(candidates, key=lambda i: len(_WORD_RE.findall(blocks[i])))
 
 
-def _credit(blocks: list[str]) -> tuple[int | None, str | None, object]:
+def _credit(blocks: list[str]) -> tuple[int | None, str | None, date | None]:
     """Index of the last credit line, its publisher and date (``None`` when there is none)."""
     for i in range(len(blocks) - 1, -1, -1):
         m = _CREDIT_RE.match(blocks[i])
@@ -327,7 +331,7 @@ def extract_text(text: str, key: str) -> list[Article]:
             title=title,
             body=body,
             source=source or header_source,
-            published=published or header_published or dated,  # type: ignore[arg-type]
+            published=published or header_published or dated,
             place=md.find_dateline(body_blocks[0]),
             author=header_author or author,
             # A few hundred characters name the language as well as the whole text, many times faster.
