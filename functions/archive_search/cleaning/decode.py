@@ -28,7 +28,7 @@ _BOMS = (
 )
 
 # C0/C1 controls except tab, LF, CR; zero-width and bidi formatting characters; BOM; soft hyphen;
-# U+FFFE/U+FFFF non-characters; replacement characters left by lossy decoders upstream.
+# interlinear annotation marks; U+FFFE/U+FFFF non-characters.
 _INVISIBLE_RE = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064"
     "\u2066-\u206f\ufeff\ufff9-\ufffb\ufffe\uffff]"
