@@ -216,3 +216,20 @@ def test_cursor_taken_from_a_later_page_does_not_repeat_earlier_groups(api: Sear
     shown += [h["id"] for page in rest for h in page["hits"]]
     titles = [api.get(f"/articles/{doc_id}").json["title"] for doc_id in shown]
     assert len(titles) == len(set(titles)) == 6
+
+
+def test_wire_copy_with_its_own_dateline_and_credit_collapses_with_the_original(api: SearchApi) -> None:
+    from tests.unit.search.test_fingerprint import STORY
+
+    original = article_doc("Border talks", "\n\n".join(STORY), key="dawn/talks.txt", source="Dawn")
+    wire = article_doc(
+        "Border talks planned",
+        "\n\n".join(
+            ["ISLAMABAD (Reuters) -", *STORY, "Additional reporting by Jane Doe; Editing by Mark Potter"]
+        ),
+        key="wire/talks.txt",
+        source="Reuters",
+    )
+    api.index(original, wire)
+    hits = api.get("/search", {"q": "border talks"}).json["hits"]
+    assert len(hits) == 1 and hits[0]["duplicates"] == 1
