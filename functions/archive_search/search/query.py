@@ -35,6 +35,7 @@ MAX_QUERY_DEPTH = 8
 MIN_PREFIX_CHARS = 2
 PREFIX_EXPANSIONS = 50
 FUZZY_EXPANSIONS = 25
+MAX_FUZZY_CHARS = 40
 
 TITLE_BOOST = 3
 FIELDS = {"title": [f"title^{TITLE_BOOST}"], "body": ["body"]}
@@ -282,6 +283,9 @@ def _word_query(word: Word, fields: list[str]) -> dict[str, Any]:
         {"multi_match": {"query": text, "fields": fields, "operator": "and", "boost": 2}}
         for text in [word.text, *spelling_variants(word.text)]
     ]
+    if len(word.text) > MAX_FUZZY_CHARS:
+        # No word is that long: a typo automaton for it would only cost engine time.
+        return {"bool": {"should": exact, "minimum_should_match": 1}}
     fuzzy = {
         "multi_match": {
             "query": word.text,
