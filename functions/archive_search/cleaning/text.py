@@ -43,6 +43,13 @@ _CREDIT_RE = re.compile(
     re.IGNORECASE,
 )
 
+# A dated credit line without a publisher: "Published on 11 July 2023", "Veröffentlicht am 11. Juli 2023".
+_DATED_CREDIT_RE = re.compile(
+    r"^(?:(?:first |originally )?published|veröffentlicht|publié(?:e)?|publicad[oa]|pubblicat[oa])"
+    r"(?:\s+(?:on|am|le|el|il|em|o))?\s*:?\s*(?P<date>.{6,40})$",
+    re.IGNORECASE,
+)
+
 # Page furniture that survives any line classifier because it looks like a short sentence or a
 # headline: links to related articles, widget titles, back-to-top links, share/follow prompts.
 # These are the page's chrome, not content words: the classifier decides everything else.
@@ -50,6 +57,11 @@ _FURNITURE_RE = re.compile(
     r"^(?:"
     r"(?:read|see|also read|read also|watch|listen)(?: more| also| next| this| too)?\s*[:|>»›-]\s*.+"
     r"|also read\b.*"
+    r"|(?:mehr zum thema|lesen sie auch|lire aussi|à lire aussi|a lire aussi|lee también|leer más|leia também"
+    r"|leia mais|leggi anche)\s*[:|>»›-]?\s*.*"
+    r"|(?:(?:share|tweet|email|e-mail|print|pin|facebook|twitter|x|linkedin|reddit|whatsapp|telegram|copy link)"
+    r"(?:\s+|\s*[|•·]\s*)){2,}(?:share|tweet|email|e-mail|print|pin|facebook|twitter|x|linkedin|reddit"
+    r"|whatsapp|telegram|copy link)?"
     r"|related(?: articles?| stories| news| posts?| reading| coverage)?\s*[:|>»›-].*"
     r"|recommended(?: for you)?\s*[:|>»›-]?.*"
     r"|(?:most|the most) (?:popular|read|viewed|shared|commented)(?: (?:stories|articles|news|today|this week))?"
@@ -71,7 +83,10 @@ _END_MARKER_RE = re.compile(
     r"^(?:related(?: stories| articles| posts| news| content| coverage| reading)?|more (?:stories|news|articles) from\b.*"
     r"|more from\b.*|you (?:may|might) (?:also )?(?:like|enjoy)|recommended(?: for you| stories| reading)?"
     r"|read next|what to read next|(?:\d+ )?comments?(?: \(\d+\))?|leave a (?:comment|reply)|join the (?:conversation|discussion)"
-    r"|(?:most )?popular(?: stories| posts| now)?|trending(?: now| stories)?|(?:the )?most (?:read|popular|viewed|shared))\s*:?$",
+    r"|(?:most )?popular(?: stories| posts| now)?|trending(?: now| stories)?|(?:the )?most (?:read|popular|viewed|shared)"
+    r"|weitere artikel|mehr aus\b.*|ähnliche artikel|kommentare|plus d'articles|articles similaires|commentaires"
+    r"|más noticias|artículos relacionados|comentarios|notícias relacionadas|comentários|articoli correlati|commenti)"
+    r"\s*:?$",
     re.IGNORECASE,
 )
 # Share of the kept text that must come before an end marker for it to end the article: most
@@ -196,7 +211,10 @@ def _find_title(blocks: list[str], keep: list[bool]) -> int | None:
 
 
 def _credit(blocks: list[str]) -> tuple[int | None, str | None, date | None]:
-    """Index of the last credit line, its publisher and date (``None`` when there is none)."""
+    """Index of the last credit line, its publisher and date (``None`` when there is none).
+
+    Only the last one counts: teaser lists below an article carry no credit lines, and a
+    credit line quoted inside the article is followed by more of it."""
     for i in range(len(blocks) - 1, -1, -1):
         m = _CREDIT_RE.match(blocks[i])
         if m:
@@ -205,7 +223,18 @@ def _credit(blocks: list[str]) -> tuple[int | None, str | None, date | None]:
             source = md.clean_source(re.sub(r"^(?:the|der)\s+", "", m["source"]))
             if source and published:
                 return i, source, published
+        m = _DATED_CREDIT_RE.match(blocks[i])
+        if m and (published := md.parse_date(m["date"])) and _mostly_above(blocks, i):
+            return i, None, published
     return None, None, None
+
+
+def _mostly_above(blocks: list[str], at: int) -> bool:
+    """More paragraph text above ``at`` than below: a "Published on <date>" line there closes
+    the article (at the top of a page it is the header's date line instead)."""
+    words = [len(_WORD_RE.findall(b)) for b in blocks]
+    paragraphs = [n if n >= 10 else 0 for n in words]
+    return sum(paragraphs[:at]) > sum(paragraphs[at + 1 :])
 
 
 def _derived_title(body_blocks: list[str]) -> str:

@@ -220,3 +220,43 @@ def test_the_longest_headline_before_the_body_is_the_title_not_the_site_name() -
 
     assert article.title == "Night buses to reach the eastern suburbs at last"
     assert "Valley Herald" not in article.body
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Share Tweet Email Print",
+        "Facebook | Twitter | LinkedIn",
+        "Mehr zum Thema: Umleitung sorgt für Staus",
+        "Lire aussi : le budget",
+    ],
+)
+def test_share_button_rows_and_read_more_lines_in_other_languages_are_furniture(line: str) -> None:
+    assert is_furniture(line)
+
+
+def test_a_dated_publication_line_after_the_article_gives_the_date_and_ends_it() -> None:
+    text = page(
+        "Brücke bleibt bis Ende 2025 gesperrt",
+        P1,
+        P2,
+        P3,
+        "Veröffentlicht am 11. Juli 2023",
+        "Weitere Artikel",
+        "Freibad öffnet wieder",
+    )
+
+    [article] = extract_text(text, "a.txt")
+
+    assert article.published == date(2023, 7, 11)
+    assert article.source is None
+    assert article.body.split("\n\n") == [P1, P2, P3]
+
+
+def test_a_publication_date_line_above_the_article_does_not_cut_it() -> None:
+    text = page("Night buses to reach the eastern suburbs", "Published on 12 March 2024", P1, P2, P3)
+
+    [article] = extract_text(text, "a.txt")
+
+    assert article.published == date(2024, 3, 12)
+    assert article.body.split("\n\n") == [P1, P2, P3]
