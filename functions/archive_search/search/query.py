@@ -87,11 +87,12 @@ def _clean(q: str) -> str:
 def _tokens(q: str) -> Iterator[str]:
     for match in _TOKEN.finditer(q):
         token = match.group()
-        if token.upper() == "OR":
+        # Operators are upper case, as in Lucene syntax: "not guilty" searches both words.
+        if token == "OR":
             yield "|"
-        elif token.upper() == "AND":
+        elif token == "AND":
             continue
-        elif token.upper() == "NOT":
+        elif token == "NOT":
             yield "-"
         elif token.startswith(("-", "+")):
             # "-word" excludes, "+word" is the default AND; a lone "-" before a quote or

@@ -29,6 +29,7 @@ pytestmark = pytest.mark.unit
         ("a ) b", And((Word("a"), Word("b")))),
         ("| a |", Word("a")),
         ("go*gles", Word("go gles")),
+        ("not guilty or innocent", And((Word("not"), Word("guilty"), Word("or"), Word("innocent")))),
     ],
 )
 def test_q_syntax_is_parsed_leniently(q: str, tree: object) -> None:
