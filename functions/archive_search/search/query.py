@@ -75,6 +75,45 @@ class Or:
 
 Node = Word | Phrase | Not | And | Or
 
+# The analyzer's stop words (Lucene's _english_ list, index_schema "english_stop").
+STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "but",
+        "by",
+        "for",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "no",
+        "not",
+        "of",
+        "on",
+        "or",
+        "such",
+        "that",
+        "the",
+        "their",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "to",
+        "was",
+        "will",
+        "with",
+    ]
+)
+
 _TOKEN = re.compile(r'"[^"]*"?|[()|]|[^\s"()|]+')
 _WORD_CHARS = re.compile(r"[^\w'’*-]+")
 
@@ -178,8 +217,8 @@ class _Parser:
     def word(self, token: str) -> Node | None:
         prefix = token.endswith("*")
         text = " ".join(_WORD_CHARS.sub(" ", token).replace("*", " ").split()).strip("-'’ ")
-        if not text:
-            return None
+        if not text or (not prefix and set(re.findall(r"\w+", text.casefold())) <= STOPWORDS):
+            return None  # "the", "not": the analyzer drops them, so they cannot be required
         if prefix and len(text) < MIN_PREFIX_CHARS:
             prefix = False  # "a*" would expand to half the vocabulary: search the word itself
         return self.count(Word(text, prefix))
@@ -281,7 +320,15 @@ def _word_query(word: Word, fields: list[str]) -> dict[str, Any]:
     # An exact (or variant-spelled) match scores on top of the typo-tolerant one, so exact
     # matches rank first and a misspelt word still finds its articles.
     exact = [
-        {"multi_match": {"query": text, "fields": fields, "operator": "and", "boost": 2}}
+        {
+            "multi_match": {
+                "query": text,
+                "fields": fields,
+                "operator": "and",
+                "boost": 2,
+                "zero_terms_query": "all",
+            }
+        }
         for text in [word.text, *spelling_variants(word.text)]
     ]
     if len(word.text) > MAX_FUZZY_CHARS:
@@ -295,6 +342,7 @@ def _word_query(word: Word, fields: list[str]) -> dict[str, Any]:
             "fuzziness": "AUTO",
             "prefix_length": 1,
             "max_expansions": FUZZY_EXPANSIONS,
+            "zero_terms_query": "all",
         }
     }
     return {"bool": {"should": [*exact, fuzzy], "minimum_should_match": 1}}

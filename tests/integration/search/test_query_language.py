@@ -120,3 +120,10 @@ def test_only_exclusions_list_the_rest_newest_first(corpus: SearchApi) -> None:
     found = ids(corpus, q="-goggles -cricket")
     assert found[:2] == [corpus_id("budget"), corpus_id("urdu")]
     assert corpus_id("goggles") not in found and corpus_id("cricket") not in found
+
+
+def test_stop_words_never_empty_the_results(corpus: SearchApi) -> None:
+    assert ids(corpus, q="the cricket") == [corpus_id("cricket")]
+    assert ids(corpus, q="cricket in Lahore") == [corpus_id("cricket")]
+    assert ids(corpus, q='"the cricket match"') == [corpus_id("cricket")]
+    assert len(ids(corpus, q="to be or not to be")) == 6  # nothing left to require: everything
