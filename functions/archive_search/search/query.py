@@ -295,7 +295,9 @@ def text_query(node: Node | None, fields: list[str]) -> dict[str, Any]:
     if isinstance(node, Word):
         return _word_query(node, fields)
     if isinstance(node, Phrase):
-        return {"multi_match": {"query": node.text, "type": "phrase", "fields": fields}}
+        return {
+            "multi_match": {"query": node.text, "type": "phrase", "fields": fields, "zero_terms_query": "all"}
+        }
     if isinstance(node, Not):
         return {"bool": {"must": [{"match_all": {}}], "must_not": [text_query(node.node, fields)]}}
     if isinstance(node, Or):
@@ -315,6 +317,7 @@ def _word_query(word: Word, fields: list[str]) -> dict[str, Any]:
                 "type": "phrase_prefix",
                 "fields": fields,
                 "max_expansions": PREFIX_EXPANSIONS,
+                "zero_terms_query": "all",
             }
         }
     # An exact (or variant-spelled) match scores on top of the typo-tolerant one, so exact

@@ -127,3 +127,7 @@ def test_stop_words_never_empty_the_results(corpus: SearchApi) -> None:
     assert ids(corpus, q="cricket in Lahore") == [corpus_id("cricket")]
     assert ids(corpus, q='"the cricket match"') == [corpus_id("cricket")]
     assert len(ids(corpus, q="to be or not to be")) == 6  # nothing left to require: everything
+
+
+def test_a_phrase_of_stop_words_does_not_empty_the_results(corpus: SearchApi) -> None:
+    assert ids(corpus, q='cricket "to be"') == [corpus_id("cricket")]
