@@ -334,8 +334,9 @@ def _word_query(word: Word, fields: list[str]) -> dict[str, Any]:
         }
         for text in [word.text, *spelling_variants(word.text)]
     ]
-    if len(word.text) > MAX_FUZZY_CHARS:
-        # No word is that long: a typo automaton for it would only cost engine time.
+    if len(word.text) > MAX_FUZZY_CHARS or any(c.isdigit() for c in word.text):
+        # Numbers are meant exactly (2023 is not a typo of 2024), and no word is that long:
+        # a typo automaton would only cost engine time.
         return {"bool": {"should": exact, "minimum_should_match": 1}}
     fuzzy = {
         "multi_match": {

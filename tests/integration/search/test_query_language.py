@@ -131,3 +131,10 @@ def test_stop_words_never_empty_the_results(corpus: SearchApi) -> None:
 
 def test_a_phrase_of_stop_words_does_not_empty_the_results(corpus: SearchApi) -> None:
     assert ids(corpus, q='cricket "to be"') == [corpus_id("cricket")]
+
+
+def test_numbers_are_not_typo_corrected(api: SearchApi) -> None:
+    this_year = article_doc("Budget 2024 passed", "The 2024 budget was passed.")
+    last_year = article_doc("Budget 2023 passed", "The 2023 budget was passed.")
+    api.index(this_year, last_year)
+    assert ids(api, q="2024 budget") == [this_year[0]]
