@@ -343,7 +343,7 @@ def _word_query(word: Word, fields: list[str]) -> dict[str, Any]:
             "query": word.text,
             "fields": fields,
             "operator": "and",
-            "fuzziness": "AUTO",
+            "fuzziness": "AUTO:5,9",
             "prefix_length": 1,
             "max_expansions": FUZZY_EXPANSIONS,
             "zero_terms_query": "all",
