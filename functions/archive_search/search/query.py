@@ -309,6 +309,18 @@ def text_query(node: Node | None, fields: list[str]) -> dict[str, Any]:
     return {"bool": {"must": must or [{"match_all": {}}], "must_not": must_not}}
 
 
+def _typos_allowed(text: str) -> int:
+    """Edits a word may be away from its match, decided on the word as typed (the engine's
+    AUTO would count the stemmed term: "gogles" is "gogl"): none below 5 letters, where a
+    typo is most often another real word (tram/team), one from 5, two from 9. Numbers are
+    meant exactly (2023 is not a typo of 2024), and words over MAX_FUZZY_CHARS are not
+    words: a typo automaton would only cost engine time."""
+    if len(text) > MAX_FUZZY_CHARS or any(c.isdigit() for c in text):
+        return 0
+    shortest = min((len(part) for part in re.findall(r"\w+", text)), default=0)
+    return 2 if shortest >= 9 else 1 if shortest >= 5 else 0
+
+
 def _word_query(word: Word, fields: list[str]) -> dict[str, Any]:
     if word.prefix:
         return {
@@ -334,16 +346,15 @@ def _word_query(word: Word, fields: list[str]) -> dict[str, Any]:
         }
         for text in [word.text, *spelling_variants(word.text)]
     ]
-    if len(word.text) > MAX_FUZZY_CHARS or any(c.isdigit() for c in word.text):
-        # Numbers are meant exactly (2023 is not a typo of 2024), and no word is that long:
-        # a typo automaton would only cost engine time.
+    edits = _typos_allowed(word.text)
+    if not edits:
         return {"bool": {"should": exact, "minimum_should_match": 1}}
     fuzzy = {
         "multi_match": {
             "query": word.text,
             "fields": fields,
             "operator": "and",
-            "fuzziness": "AUTO:5,9",
+            "fuzziness": edits,
             "prefix_length": 1,
             "max_expansions": FUZZY_EXPANSIONS,
             "zero_terms_query": "all",

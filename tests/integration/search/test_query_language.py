@@ -138,3 +138,11 @@ def test_numbers_are_not_typo_corrected(api: SearchApi) -> None:
     last_year = article_doc("Budget 2023 passed", "The 2023 budget was passed.")
     api.index(this_year, last_year)
     assert ids(api, q="2024 budget") == [this_year[0]]
+
+
+def test_short_words_are_not_typo_matched_to_other_real_words(api: SearchApi) -> None:
+    tram = article_doc("Tram line opens", "The new tram line opens on Monday.")
+    team = article_doc("Team wins final", "The team won the final on Sunday.")
+    api.index(tram, team)
+    assert ids(api, q="tram") == [tram[0]]
+    assert ids(api, q="finall") == [team[0]]  # five letters and more: one typo allowed
