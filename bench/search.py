@@ -118,7 +118,9 @@ LANGUAGES = ["en"] * 8 + ["fr", "de"]
 
 
 def synthetic_articles(count: int, seed: int = 7) -> list[tuple[str, dict[str, Any]]]:
-    from archive_search.fingerprint import fingerprint
+    from datetime import date
+
+    from archive_search.documents import article_document
     from archive_search.model import Article, ObjectRef, document_id
 
     rng = random.Random(seed)
@@ -163,33 +165,24 @@ def synthetic_articles(count: int, seed: int = 7) -> list[tuple[str, dict[str, A
         tags = rng.sample(WORDS[:20], 2)
         key = f"bench/{i:06d}.txt"
         article = Article(
-            title=title, body=body, source=source, place=place, language=language, tags=tuple(tags)
+            title=title,
+            body=body,
+            source=source,
+            published=date.fromisoformat(published) if published else None,
+            place=place,
+            language=language,
+            tags=tuple(tags),
         )
-        docs.append(
-            (
-                document_id(ObjectRef("bench", key)),
-                {
-                    "title": title,
-                    "body": body,
-                    "source": source,
-                    "published": published,
-                    "has_date": published is not None,
-                    "place": place,
-                    "author": None,
-                    "language": language,
-                    "url": None,
-                    "tags": tags,
-                    "ingested_at": "2026-01-01T00:00:00Z",
-                    "bucket": "bench",
-                    "key": key,
-                    "ordinal": 0,
-                    "content_sha256": hashlib.sha256(body.encode()).hexdigest(),
-                    "fingerprint": fingerprint(article),
-                    "cleaner_version": "bench",
-                    "deleted": False,
-                },
-            )
+        ref = ObjectRef("bench", key)
+        document = article_document(
+            article,
+            ref,
+            0,
+            content_sha256=hashlib.sha256(body.encode()).hexdigest(),
+            cleaner_version="bench",
+            ingested_at="2026-01-01T00:00:00Z",
         )
+        docs.append((document_id(ref), document))
     return docs
 
 

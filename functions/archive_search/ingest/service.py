@@ -35,6 +35,7 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 
 from archive_search import cleaning
+from archive_search.documents import article_document
 from archive_search.errors import ArchiveSearchError, EngineUnavailable, NotFound, RejectedInput
 from archive_search.fingerprint import fingerprint
 from archive_search.index_schema import receipts_index_body
@@ -335,7 +336,14 @@ class IngestService:
         if work.articles:
             work.outcome = receipts.INDEXED
             for ordinal, article in enumerate(work.articles):
-                source = self._document(article, ref, ordinal, work, now)
+                source = article_document(
+                    article,
+                    ref,
+                    ordinal,
+                    content_sha256=work.sha256,
+                    cleaner_version=self.cleaner_version,
+                    ingested_at=now,
+                )
                 ops.append(
                     _Op(self._action(document_id(ref, ordinal), version, index), source, work, ordinal)
                 )
@@ -369,30 +377,6 @@ class IngestService:
                 "version": version,
                 "version_type": VERSION_TYPE,
             }
-        }
-
-    def _document(
-        self, article: Article, ref: ObjectRef, ordinal: int, work: _Work, now: str
-    ) -> dict[str, Any]:
-        return {
-            "title": article.title,
-            "body": article.body,
-            "source": article.source,
-            "published": article.published.isoformat() if article.published else None,
-            "has_date": article.published is not None,
-            "place": article.place,
-            "author": article.author,
-            "language": article.language,
-            "url": article.url,
-            "tags": list(article.tags),
-            "ingested_at": now,
-            "bucket": ref.bucket,
-            "key": ref.key,
-            "ordinal": ordinal,
-            "content_sha256": work.sha256,
-            "fingerprint": fingerprint(article),
-            "cleaner_version": self.cleaner_version,
-            "deleted": False,
         }
 
     def _receipt_op(self, work: _Work) -> _Op:

@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 
 from archive_local.lambda_events import LambdaContext, http_api_event
 from archive_search.adapters.opensearch import cached_engine
-from archive_search.fingerprint import fingerprint
+from archive_search.documents import article_document
 from archive_search.model import Article, ObjectRef, document_id
 from archive_search.settings import Settings, get_settings
 
@@ -54,27 +54,17 @@ def article_doc(
         url=url,
         tags=tuple(tags),
     )
-    doc = {
-        "title": title,
-        "body": body,
-        "source": source,
-        "published": published,
-        "has_date": published is not None,
-        "place": place,
-        "author": author,
-        "language": language,
-        "url": url,
-        "tags": list(tags),
-        "ingested_at": "2026-11-21T12:00:00Z",
-        "bucket": BUCKET,
-        "key": key,
-        "ordinal": 0,
-        "content_sha256": hashlib.sha256(body.encode()).hexdigest(),
-        "fingerprint": fingerprint(article),
-        "cleaner_version": "test",
-        "deleted": deleted,
-    }
-    return document_id(ObjectRef(BUCKET, key)), doc
+    ref = ObjectRef(BUCKET, key)
+    doc = article_document(
+        article,
+        ref,
+        0,
+        content_sha256=hashlib.sha256(body.encode()).hexdigest(),
+        cleaner_version="test",
+        ingested_at="2026-11-21T12:00:00Z",
+    )
+    doc["deleted"] = deleted
+    return document_id(ref), doc
 
 
 @dataclass
