@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import codecs
+import re
+import unicodedata
 
+import ftfy
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from archive_search.cleaning import decode
 from archive_search.cleaning.decode import decode_bytes, normalise_text
 from archive_search.errors import RejectedInput
 
@@ -90,3 +96,22 @@ def test_binary_data_is_rejected(data: bytes) -> None:
     with pytest.raises(RejectedInput) as exc:
         decode_bytes(data)
     assert exc.value.reason == "binary"
+
+
+def _normalise_with_regexes(text: str) -> str:
+    """normalise_text as the plain regex pipeline it replaces (what the fast checks must equal)."""
+    text = re.sub("\r\n?|[\u2028\u2029\x85]", "\n", text).replace("\u00a0", " ")
+    if decode._MOJIBAKE_HINT_RE.search(text):
+        text = ftfy.fix_text(text, decode._FTFY_CONFIG)
+    return unicodedata.normalize("NFC", decode._INVISIBLE_RE.sub("", text))
+
+
+_TRICKY = list(
+    "aé Ã©â€™\r\n\t\x85\u2028\u2029\u00a0\u00c2\u0080\u009d\u200b\ufeff\x00\x07\x7f\u00ad\u0301\uffff😀’“"
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_TRICKY) | st.characters(), max_size=30).map("".join))
+def test_fast_checks_change_nothing_the_regexes_would_not(text: str) -> None:
+    assert normalise_text(text) == _normalise_with_regexes(text)
