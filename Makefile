@@ -25,7 +25,7 @@ checkov-venv: $(CHECKOV_VENV)/bin/checkov
 run: install
 	$(BIN)/archive-search-local
 
-test: install checkov-venv
+test: lint checkov-venv
 	CHECKOV_BIN=$(abspath $(CHECKOV_VENV))/bin/checkov $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install
