@@ -172,10 +172,10 @@ def _publisher_beside_date(block: str) -> str | None:
     return md.clean_source(names[0])
 
 
-def _article_end(blocks: list[str], keep: list[bool], start: int) -> int:
+def _article_end(blocks: list[str], keep: list[bool], start: int, memo: classifier.LineMemo) -> int:
     """Where the article ends: the first "related stories" / "comments" heading after most of
     the kept text (comment threads and teaser lists follow it and read like prose)."""
-    counts = [len(_WORD_RE.findall(b)) if k else 0 for b, k in zip(blocks, keep, strict=True)]
+    counts = [memo.word_count(b) if k else 0 for b, k in zip(blocks, keep, strict=True)]
     total = sum(counts[start:])
     seen = 0
     for i in range(start, len(blocks)):
@@ -185,14 +185,14 @@ def _article_end(blocks: list[str], keep: list[bool], start: int) -> int:
     return len(blocks)
 
 
-def _find_title(blocks: list[str], keep: list[bool]) -> int | None:
+def _find_title(blocks: list[str], keep: list[bool], memo: classifier.LineMemo) -> int | None:
     """Index of the headline: in the few blocks before the article's first long kept block,
     a headline repeated as the next block, else the longest headline-like block there."""
     first_long = next(
         (
             i
             for i, (b, k) in enumerate(zip(blocks, keep, strict=True))
-            if k and len(_WORD_RE.findall(b)) >= 10 and not _is_headline(b)
+            if k and memo.word_count(b) >= 10 and not _is_headline(b)
         ),
         None,
     )
@@ -207,7 +207,7 @@ def _find_title(blocks: list[str], keep: list[bool]) -> int | None:
         return None
     # The headline is the longest headline-like block there: site names, section labels and the
     # article's own subheadings are shorter (the first wins a tie).
-    return max(candidates, key=lambda i: len(_WORD_RE.findall(blocks[i])))
+    return max(candidates, key=lambda i: memo.word_count(blocks[i]))
 
 
 def _credit(blocks: list[str]) -> tuple[int | None, str | None, date | None]:
@@ -249,20 +249,20 @@ def _derived_title(body_blocks: list[str]) -> str:
     return sentence.rstrip(".,;: ") or sentence
 
 
-def _select(blocks: list[str], memo: dict) -> list[bool]:
+def _select(blocks: list[str], memo: classifier.LineMemo) -> list[bool]:
     if len(blocks) < _MIN_BLOCKS_FOR_CLASSIFIER:
         keep = [True] * len(blocks)
     else:
         keep = classifier.keep_mask(blocks, memo=memo)
         if not any(keep):
             # The classifier found no article: fall back to the long blocks.
-            keep = [len(_WORD_RE.findall(b)) >= 10 for b in blocks]
+            keep = [memo.word_count(b) >= 10 for b in blocks]
     # Furniture and end-of-article headings never stay: a kept "Comments" heading would end
     # the article at another place when the output is cleaned again.
     return [k and not (is_furniture(b) or _END_MARKER_RE.match(b)) for k, b in zip(keep, blocks, strict=True)]
 
 
-def _once(blocks: list[str]) -> list[str]:
+def _once(blocks: list[str], memo: classifier.LineMemo) -> list[str]:
     """Blocks of 10+ words appearing again later on the page (teasers shown in two widgets,
     cookie notices) are kept once: an article does not repeat its own paragraphs. A block
     repeated as the next one (a headline shown twice) is kept once too."""
@@ -271,14 +271,14 @@ def _once(blocks: list[str]) -> list[str]:
     for block in blocks:
         if block in seen or (out and _same_text(block, out[-1])):
             continue
-        if len(_WORD_RE.findall(block)) >= 10:
+        if memo.word_count(block) >= 10:
             seen.add(block)
         out.append(block)
     return out
 
 
 def _article_blocks(
-    blocks: list[str], title: str | None, memo: dict, keep: list[bool] | None = None
+    blocks: list[str], title: str | None, memo: classifier.LineMemo, keep: list[bool] | None = None
 ) -> tuple[list[str], str | None, date | None]:
     """The article's blocks, and the author and date of byline/date lines opening them.
 
@@ -288,10 +288,10 @@ def _article_blocks(
     """
     if keep is not None:
         blocks = [b for b, k in zip(blocks, keep, strict=True) if k]
-    current = _once([b for b in blocks if not (title and _same_text(b, title))])
+    current = _once([b for b in blocks if not (title and _same_text(b, title))], memo)
     if not current and blocks:
         # The only text is the headline's own sentence (an article of one sentence): keep it.
-        current = _once(blocks)
+        current = _once(blocks, memo)
     author: str | None = None
     published: date | None = None
     for _ in range(_MAX_PASSES):
@@ -305,7 +305,7 @@ def _article_blocks(
                 current = current[1:]
                 continue
             break
-        current = _once([b for b, k in zip(current, keep, strict=True) if k])
+        current = _once([b for b, k in zip(current, keep, strict=True) if k], memo)
     return current, author, published
 
 
@@ -324,9 +324,9 @@ def extract_text(text: str, key: str) -> list[Article]:
     header_author: str | None = None
     header_source: str | None = None
     start = 0
-    memo: dict = {}  # what the classifier learnt about each line, kept between passes
+    memo = classifier.LineMemo()  # what the classifier learnt about each line, kept between passes
     keep = _select(blocks, memo)
-    at = _find_title(blocks, keep)
+    at = _find_title(blocks, keep, memo)
     if at is not None:
         title = blocks[at]
         start = at + 1
@@ -340,10 +340,10 @@ def extract_text(text: str, key: str) -> list[Article]:
                 header_published = header_published or md.parse_date(blocks[start])
                 header_source = header_source or _publisher_beside_date(blocks[start])
             start += 1
-    end = _article_end(blocks, keep, start)
+    end = _article_end(blocks, keep, start, memo)
     body_blocks, author, dated = _article_blocks(blocks[start:end], title, memo, keep[start:end])
 
-    if sum(len(_WORD_RE.findall(b)) for b in body_blocks) < _MIN_ARTICLE_WORDS:
+    if sum(map(memo.word_count, body_blocks)) < _MIN_ARTICLE_WORDS:
         raise RejectedInput("no_article_text", f"{key}: no article text found")
     if title is None:
         title = _derived_title(body_blocks)

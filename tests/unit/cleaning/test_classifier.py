@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from archive_search.cleaning import classifier
 
@@ -80,3 +82,31 @@ def test_features_have_one_weight_each() -> None:
     features = classifier.line_features(ARTICLE)
 
     assert all(len(f) == len(classifier.STAGE1_WEIGHTS) for f in features)
+
+
+_PIECES = [
+    "The ",
+    "river ",
+    "www.",
+    ".com",
+    " | ",
+    "(c)",
+    "a ABC: D",
+    "aB",
+    "Tags: ",
+    "12 May 2023",
+    "中文字",
+    "😀",
+    "…",
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_PIECES) | st.characters(), max_size=80).map("".join), max_size=6))
+def test_a_line_is_profiled_the_same_alone_and_among_the_page(lines: list[str]) -> None:
+    page = classifier._profile_matrix(lines, {})
+    alone = [classifier._profile_matrix([line], {})[0] for line in lines]
+
+    for row, single in zip(page, alone, strict=True):
+        keep = [k for k in range(len(row)) if k != classifier._KEY]
+        assert row[keep].tolist() == single[keep].tolist()
