@@ -26,7 +26,7 @@ from archive_search.model import Article
 
 # Bump when the output of cleaning changes: indexed documents record it, so a reindex can find
 # the documents cleaned by an older version.
-CLEANER_VERSION = "1.1.0"
+CLEANER_VERSION = "1.2.0"
 DEFAULT_MAX_DECOMPRESSED_BYTES = 50 * 1024 * 1024
 
 __all__ = ["CLEANER_VERSION", "DEFAULT_MAX_DECOMPRESSED_BYTES", "clean", "detect_format"]

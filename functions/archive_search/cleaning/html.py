@@ -595,6 +595,9 @@ def _refine(lines: list[_Line], meta: PageMetadata) -> tuple[list[str], dict[str
             continue
         if _is_byline(text, meta.author):
             found.setdefault("author", md.clean_author(text))
+            dated = md.parse_date(text)  # "Von Anna Keller, publiziert am 11. Juli 2023"
+            if dated:
+                found.setdefault("published", dated)
             start = i + 1
             continue
         if _is_dateish_line(text):
@@ -827,14 +830,22 @@ def extract_html(text: str, key: str) -> list[Article]:
 
     body = "\n\n".join(paragraphs)
     title = meta.title or paragraphs[0][:200]
+    place = meta.place or md.find_dateline(paragraphs[0])
+    published = meta.published or found.get("published")
+    if not place or not published:
+        # "Lakeside, October 8, 2023 — ...": a dateline that names the place and the date
+        dated_dateline = md.find_dated_dateline(paragraphs[0])
+        if dated_dateline:
+            place = place or dated_dateline[0]
+            published = published or dated_dateline[1]
     language = _choose_language(meta.language, body)
     return [
         Article(
             title=title,
             body=body,
             source=meta.source,
-            published=meta.published or found.get("published"),
-            place=meta.place or md.find_dateline(paragraphs[0]),
+            published=published,
+            place=place,
             author=meta.author or found.get("author"),
             language=language,
             url=meta.url,

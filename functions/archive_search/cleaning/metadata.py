@@ -19,7 +19,9 @@ __all__ = [
     "clean_source",
     "clean_title",
     "detect_language",
+    "find_dated_dateline",
     "find_dateline",
+    "is_role_line",
     "normalise_language",
     "parse_date",
 ]
@@ -225,10 +227,19 @@ _BYLINE_PREFIX_RE = re.compile(
 # ", Transport Correspondent", "| Staff Reporter", " Senior Editor": a role after the name
 _ROLES = r"(?:reporter|correspondent|writer|editor|contributor|journalist|staff|columnist|photographer)"
 _AUTHOR_TAIL_RE = re.compile(
-    rf"(?:\s*[|,;•·–—-]\s*(?:[\w.'’&-]+\s+){{0,2}}{_ROLES}\b.*$"
-    rf"|\s+(?:staff|senior|chief|special)\s+{_ROLES}\b.*$)",
+    rf"(?:\s*[|,;•·–—-]\s*(?:[\w.'’&-]+\s+){{0,3}}{_ROLES}s?\b.*$"
+    rf"|\s+(?:staff|senior|chief|special)\s+{_ROLES}s?\b.*$)",
     re.IGNORECASE,
 )
+# A line that is only a role ("Arts Correspondent"): the rest of a byline wrapped onto the next line.
+_ROLE_LINE_RE = re.compile(rf"^(?:[\w.'’&-]+\s+){{0,3}}{_ROLES}s?\.?$", re.IGNORECASE)
+
+
+def is_role_line(text: str) -> bool:
+    """``Arts Correspondent``, ``Staff Reporter``: a byline's role on a line of its own."""
+    return len(text) <= 60 and _ROLE_LINE_RE.match(text.strip()) is not None
+
+
 _EMAIL_RE = re.compile(r"\S+@\S+")
 _DATE_TAIL_RE = re.compile(r"\s*(?:[|,•·–—-]|\bon\b|\bupdated\b|\bpublished\b).*\d{4}.*$", re.IGNORECASE)
 
@@ -330,3 +341,26 @@ def find_dateline(paragraph: str | None) -> str | None:
     if len(head.replace(" ", "")) < 3:
         return None
     return clean_place(place)
+
+
+# A dateline in mixed case with the date after the place: "Lakeside, October 8, 2023 —",
+# "Springfield, Ill., 8 October 2023 (AP) —".
+_DATED_DATELINE_RE = re.compile(
+    r"^\s*(?P<place>[A-ZÀ-ÖØ-Þ](?:[^\W\d_]|['’.\- ]){1,39}?(?:,\s*[A-ZÀ-ÖØ-Þ](?:[^\W\d_]|[.\- ]){1,24}?)?),\s+"
+    rf"(?P<date>(?:{_MONTH_RE})\.?\s+\d{{1,2}}{_ORD},?\s+\d{{4}}"
+    rf"|\d{{1,2}}{_ORD}\.?\s+(?:of\s+|de\s+)?(?:{_MONTH_RE})\.?,?\s+(?:de\s+|del\s+)?\d{{4}})"
+    r"\s*(?:\([^)]{1,30}\)\s*)?[-–—]{1,2}\s",
+    re.IGNORECASE,
+)
+
+
+def find_dated_dateline(paragraph: str | None) -> tuple[str, date] | None:
+    """The place and date of a ``Place, Month D, YYYY —`` dateline opening ``paragraph``."""
+    if not paragraph:
+        return None
+    m = _DATED_DATELINE_RE.match(paragraph[:160])
+    if not m or not m["place"][0].isupper():
+        return None
+    published = parse_date(m["date"])
+    place = clean_place(m["place"])
+    return (place, published) if place and published else None

@@ -299,7 +299,12 @@ def _article_blocks(
         if all(keep):
             if current and _is_meta_line(current[0]):
                 if _BYLINE_RE.match(current[0]):
-                    author = author or md.clean_author(current[0])
+                    byline = current[0]
+                    if len(current) > 1 and md.is_role_line(current[1]):
+                        byline = f"{byline} {current[1]}"  # a byline wrapped onto a second line
+                        current = current[1:]
+                    author = author or md.clean_author(byline)
+                    published = published or md.parse_date(byline)
                 else:
                     published = published or md.parse_date(current[0])
                 current = current[1:]
@@ -335,7 +340,13 @@ def extract_text(text: str, key: str) -> list[Article]:
             (_same_text(blocks[start], title) and start + 1 < len(blocks)) or _is_meta_line(blocks[start])
         ):
             if _BYLINE_RE.match(blocks[start]):
-                header_author = header_author or md.clean_author(blocks[start])
+                byline = blocks[start]
+                if start + 1 < len(blocks) and md.is_role_line(blocks[start + 1]):
+                    start += 1  # "By Helen Marsh, Arts" / "Correspondent": one byline, wrapped
+                    byline = f"{byline} {blocks[start]}"
+                header_author = header_author or md.clean_author(byline)
+                # "Von Anna Keller, publiziert am 11. Juli 2023": a byline with the date
+                header_published = header_published or md.parse_date(byline)
             else:
                 header_published = header_published or md.parse_date(blocks[start])
                 header_source = header_source or _publisher_beside_date(blocks[start])
@@ -355,13 +366,21 @@ def extract_text(text: str, key: str) -> list[Article]:
             if not body_blocks:
                 raise RejectedInput("no_article_text", f"{key}: no article text found")
     body = "\n\n".join(body_blocks)
+    place = md.find_dateline(body_blocks[0])
+    dateline_date = None
+    if not place or not (published or header_published or dated):
+        # "Lakeside, October 8, 2023 — ...": a dateline that names the place and the date
+        dated_dateline = md.find_dated_dateline(body_blocks[0])
+        if dated_dateline:
+            place = place or dated_dateline[0]
+            dateline_date = dated_dateline[1]
     return [
         Article(
             title=title,
             body=body,
             source=source or header_source,
-            published=published or header_published or dated,
-            place=md.find_dateline(body_blocks[0]),
+            published=published or header_published or dated or dateline_date,
+            place=place,
             author=header_author or author,
             # A few hundred characters name the language as well as the whole text, many times faster.
             language=md.detect_language(f"{title}\n{body}"[:_LANGUAGE_SAMPLE_CHARS]),

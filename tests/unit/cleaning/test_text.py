@@ -260,3 +260,37 @@ def test_a_publication_date_line_above_the_article_does_not_cut_it() -> None:
 
     assert article.published == date(2024, 3, 12)
     assert article.body.split("\n\n") == [P1, P2, P3]
+
+
+def test_a_byline_wrapped_before_its_role_gives_the_name_only() -> None:
+    text = page("Night buses reach the eastern suburbs", "By Helen Marsh, Arts", "Correspondent", P1, P2, P3)
+
+    article = extract_text(text, "k.txt")[0]
+
+    assert article.author == "Helen Marsh"
+    assert article.body.startswith("LONDON:")
+
+
+def test_a_german_byline_with_its_publication_date_gives_author_and_date() -> None:
+    text = page(
+        "Nachtbusse fahren bald bis in die Vororte",
+        "Von Anna Keller, publiziert am 11. Juli 2023",
+        P1,
+        P2,
+        P3,
+    )
+
+    article = extract_text(text, "k.txt")[0]
+
+    assert (article.author, article.published) == ("Anna Keller", date(2023, 7, 11))
+    assert "Anna Keller" not in article.body
+
+
+def test_a_mixed_case_dateline_with_a_date_gives_place_and_date() -> None:
+    first = "Lakeside, October 8, 2023 — " + P2
+    text = page("Night buses reach the eastern suburbs", first, P3)
+
+    article = extract_text(text, "k.txt")[0]
+
+    assert (article.place, article.published) == ("Lakeside", date(2023, 10, 8))
+    assert article.body.startswith("Lakeside, October 8, 2023 —")

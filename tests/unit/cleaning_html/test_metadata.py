@@ -89,6 +89,10 @@ def test_normalise_language_keeps_the_primary_subtag(tag: str, code: str | None)
         ("By Jane Doe", "Jane Doe"),
         ("By Jane Doe | Staff Reporter", "Jane Doe"),
         ("Written by Jane Doe, Senior Correspondent", "Jane Doe"),
+        ("By Helen Marsh, Arts Correspondent", "Helen Marsh"),
+        ("By Helen Marsh, Arts and Culture Correspondent", "Helen Marsh"),
+        ("By Helen Marsh and Tom Reed, Arts Correspondents", "Helen Marsh and Tom Reed"),
+        ("Von Anna Keller, publiziert am 11. Juli 2023", "Anna Keller"),
         ("Jane Doe jane.doe@example.com", "Jane Doe"),
         ([{"@type": "Person", "name": "Jane Doe"}, {"name": "John Roe"}], "Jane Doe, John Roe"),
         ("https://example.com/authors/jane", None),
@@ -120,3 +124,27 @@ def test_clean_source_is_conservative() -> None:
 )
 def test_find_dateline_reads_the_place_of_a_dateline(paragraph: str, place: str | None) -> None:
     assert md.find_dateline(paragraph) == place
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "expected"),
+    [
+        ("Lakeside, October 8, 2023 — The theatre reopened.", ("Lakeside", date(2023, 10, 8))),
+        (
+            "Springfield, Ill., 8 October 2023 (AP) — Officials said.",
+            ("Springfield, Ill.", date(2023, 10, 8)),
+        ),
+        ("In 2023, October 8, 2023 — a sentence, not a dateline.", None),
+        ("The mayor, October 8, 2023 was the day.", None),
+    ],
+)
+def test_a_dated_dateline_gives_place_and_date(paragraph: str, expected: tuple[str, date] | None) -> None:
+    assert md.find_dated_dateline(paragraph) == expected
+
+
+@pytest.mark.parametrize(
+    "published",
+    ["Publié le 14 mai 2022", "Veröffentlicht am 11. Juli 2023", "Lakeside, October 8, 2023 —"],
+)
+def test_publication_phrases_in_other_languages_give_their_date(published: str) -> None:
+    assert md.parse_date(published) is not None
