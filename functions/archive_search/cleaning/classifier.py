@@ -442,18 +442,23 @@ def _ascii_range(cp: np.ndarray, first: str, last: str) -> np.ndarray:
     return (cp >= ord(first)) & (cp <= ord(last))
 
 
-def _linky_at(cp: np.ndarray, flags: np.ndarray) -> np.ndarray:
-    """Where ``_LINKY_RE`` matches in the text of ``cp`` (``flags``: ``_flags(cp)``)."""
+def _linky_at(cp: np.ndarray, flags: np.ndarray, text: str) -> np.ndarray:
+    """Where ``_LINKY_RE`` matches in ``text`` (``cp``: its code points, ``flags``: theirs).
+    Each multi-character alternative is looked for only when ``text`` holds it at all."""
     found = (flags & _LINK_CHAR) != 0
-    colon, slash, dot = _is(cp, ":"), _is(cp, "/"), _is(cp, ".")
-    found |= colon & _shifted(slash, 1) & _shifted(slash, 2)  # ://
-    w = _is(cp, "w")
-    found |= w & _shifted(w, 1) & _shifted(w, 2) & _shifted(dot, 3)  # www.
-    space = _is(cp, " ")
-    found |= space & _shifted(slash | _is(cp, ">"), 1) & _shifted(space, 2)  # " / ", " > "
-    found |= _is(cp, "(") & _shifted(_is(cp, "cC"), 1) & _shifted(_is(cp, ")"), 2)  # (c)
+    slash = _is(cp, "/")
+    if "://" in text:
+        found |= _is(cp, ":") & _shifted(slash, 1) & _shifted(slash, 2)
+    if "www." in text:
+        w = _is(cp, "w")
+        found |= w & _shifted(w, 1) & _shifted(w, 2) & _shifted(_is(cp, "."), 3)
+    if " / " in text or " > " in text:
+        space = _is(cp, " ")
+        found |= space & _shifted(slash | _is(cp, ">"), 1) & _shifted(space, 2)
+    if "(c)" in text or "(C)" in text:
+        found |= _is(cp, "(") & _shifted(_is(cp, "cC"), 1) & _shifted(_is(cp, ")"), 2)
     # .com, .org, .net followed by a word boundary (the next character is not a word character)
-    if dot.any():
+    if ".com" in text or ".org" in text or ".net" in text:
         after = ~_shifted((flags & _WORD) != 0, 4)
         after[-4:] = True  # the end of the text is a boundary
         c, o, n = _is(cp, "c"), _is(cp, "o"), _is(cp, "n")
@@ -461,7 +466,7 @@ def _linky_at(cp: np.ndarray, flags: np.ndarray) -> np.ndarray:
             o & _shifted(_is(cp, "r"), 1) & _shifted(_is(cp, "g"), 2)
         )
         tld |= n & _shifted(_is(cp, "e"), 1) & _shifted(_is(cp, "t"), 2)
-        found |= dot & _shifted(tld, 1) & after
+        found |= _is(cp, ".") & _shifted(tld, 1) & after
     return found
 
 
@@ -493,30 +498,57 @@ def _profile_matrix(lines: Sequence[str], key_ids: dict[str, int]) -> np.ndarray
     lens = np.fromiter(map(len, lines), dtype=np.int64, count=n)
     starts = np.concatenate(([0], np.cumsum(lens + 1)[:-1]))
     ends = starts + lens
-    cp = code_points("\n".join(lines))
+    # Each line followed by a "\n": the separators belong to no class counted below.
+    cp = code_points("\n".join(lines) + "\n")
     flags = _flags(cp)
     total = len(cp)
-    pos = np.arange(total) - np.repeat(starts, lens + 1)[:total]  # position inside its line
+    pos = np.arange(total) - np.repeat(starts, lens + 1)  # position inside its line
     in_sample = pos < _SAMPLE_CHARS
     word = (flags & _WORD) != 0
     space = (flags & _SPACE) != 0
     word_start = word & ~np.concatenate(([False], word[:-1]))
     token_start = ~space & np.concatenate(([True], space[:-1]))
+    digit = (flags & _DIGIT) != 0
 
-    def per_line(mask: np.ndarray) -> np.ndarray:
-        cumulative = np.concatenate(([0], np.cumsum(mask)))
-        return (cumulative[ends] - cumulative[starts]).astype(float)
+    # Per-line counts of every character class at once: one sum over each line's stretch.
+    masks = np.stack(
+        [
+            word_start & in_sample,  # words in the sample
+            ~space & (pos >= _SAMPLE_CHARS) & (token_start | (pos == _SAMPLE_CHARS)),  # tokens past it
+            (flags & _CJK) != 0,
+            token_start & in_sample,  # whitespace tokens in the sample
+            ~word & ~space & in_sample,  # punctuation
+            word_start & in_sample & ((flags & _UPPER) != 0),  # capitalised words
+            digit & in_sample,
+            digit,
+            (cp == 44) & in_sample,  # ","
+            cp == 58,  # ":"
+            word_start,
+        ]
+    )
+    counts = np.add.reduceat(masks, starts, axis=1, dtype=np.int32).astype(float)
+    (
+        sample_words,
+        tail_tokens,
+        cjk,
+        sample_tokens,
+        punct,
+        caps,
+        sample_digits,
+        digits,
+        commas,
+        colons,
+        words,
+    ) = counts
 
-    sample_words = per_line(word_start & in_sample)
     nw = np.maximum(sample_words, 1.0)
     nchars = np.maximum(np.minimum(lens, _SAMPLE_CHARS), 1)
-    tail_tokens = per_line(~space & (pos >= _SAMPLE_CHARS) & (token_start | (pos == _SAMPLE_CHARS)))
-    length = np.maximum(sample_words + tail_tokens, per_line((flags & _CJK) != 0) // 2)
+    length = np.maximum(sample_words + tail_tokens, cjk // 2)
 
     # Stop words: the whitespace tokens of each line's sample, lower case.
     samples = "\n".join([line[:_SAMPLE_CHARS] for line in lines])
     tokens = samples.lower().split()
-    per_line_tokens = per_line(token_start & in_sample).astype(np.int64)
+    per_line_tokens = sample_tokens.astype(np.int64)
     if int(per_line_tokens.sum()) == len(tokens):
         hits = np.concatenate(
             ([0], np.cumsum(np.fromiter(map(_STOP_WORDS.__contains__, tokens), bool, len(tokens))))
@@ -540,33 +572,32 @@ def _profile_matrix(lines: Sequence[str], key_ids: dict[str, int]) -> np.ndarray
         out[np.searchsorted(sample_starts, np.flatnonzero(found), side="right") - 1] = 1.0
         return out
 
-    linky_at, glued_at = _linky_at(scp, _flags(scp)), _glued_at(scp, samples)
+    linky_at, glued_at = _linky_at(scp, _flags(scp), samples), _glued_at(scp, samples)
 
     nonempty = lens > 0
-    padded = flags if total else np.zeros(1, dtype=np.uint8)
-    first_flags = np.where(nonempty, padded[np.minimum(starts, len(padded) - 1)], 0)
-    last_flags = np.where(nonempty, padded[np.maximum(ends - 1, 0)], 0)
+    first_flags = np.where(nonempty, flags[starts], 0)
+    last_flags = np.where(nonempty, flags[np.maximum(ends - 1, 0)], 0)
     stop_share = stop / nw
     out[:, _LENGTH] = length
     out[:, _STOP] = np.minimum(stop_share, 1.0)
-    out[:, _PUNCT] = per_line(~word & ~space & in_sample) / nchars
+    out[:, _PUNCT] = punct / nchars
     out[:, _ENDS_SENTENCE] = (last_flags & _ENDS) != 0
-    out[:, _CAPS] = per_line(word_start & in_sample & ((flags & _UPPER) != 0)) / nw
-    out[:, _DIGITS] = per_line(((flags & _DIGIT) != 0) & in_sample) / nchars
+    out[:, _CAPS] = caps / nw
+    out[:, _DIGITS] = sample_digits / nchars
     out[:, _LINK] = lines_of(linky_at)
     # Every alternative of _DATE_RE holds a digit.
-    short = np.flatnonzero((length <= 8) & (per_line((flags & _DIGIT) != 0) > 0)).tolist()
+    short = np.flatnonzero((length <= 8) & (digits > 0)).tolist()
     out[short, _DATED] = [1.0 if _DATE_RE.search(lines[i]) else 0.0 for i in short]
     out[:, _LOWER_START] = (first_flags & _LOWER) != 0
-    out[:, _COMMAS] = per_line((cp == 44) & in_sample) / nw  # ","
+    out[:, _COMMAS] = commas / nw
     out[:, _ELLIPSIS] = [line.endswith(("...", "…")) for line in lines]
     out[:, _GLUED] = lines_of(glued_at)
     # A "Label: value" line starts with a word character and holds a colon.
-    labels = np.flatnonzero(((first_flags & _WORD) != 0) & (per_line(cp == 58) > 0)).tolist()
+    labels = np.flatnonzero(((first_flags & _WORD) != 0) & (colons > 0)).tolist()
     out[labels, _LABEL] = [1.0 if _LABEL_RE.match(lines[i]) else 0.0 for i in labels]
     out[:, _NO_STOP] = (sample_words >= 2) & (stop == 0)
     out[:, _KEY] = [key_ids.setdefault(line.strip().lower(), len(key_ids)) for line in lines]
-    out[:, _WORDS] = per_line(word_start)
+    out[:, _WORDS] = words
     return out
 
 
@@ -604,6 +635,12 @@ def line_lengths(lines: Sequence[str]) -> list[int]:
     return [int(x) for x in _profile_matrix(lines, {})[:, _LENGTH]]
 
 
+def _window_size(n: int, radius: int) -> np.ndarray:
+    """How many lines the window of +-``radius`` lines around each line holds (clipped at the ends)."""
+    idx = np.arange(n)
+    return (np.minimum(n, idx + radius + 1) - np.maximum(0, idx - radius)).astype(float)
+
+
 def _window_sum(values: np.ndarray, radius: int) -> np.ndarray:
     """Sum of ``values`` over the window of +-``radius`` lines around each line (clipped at the ends)."""
     n = len(values)
@@ -626,55 +663,52 @@ def _features(prof: np.ndarray) -> np.ndarray:
     if n == 0:
         return np.zeros((0, _N_FEATURES))
     length = prof[:, _LENGTH]
-    stop, punct, terminal = prof[:, _STOP], prof[:, _PUNCT], prof[:, _ENDS_SENTENCE]
-    caps, digits, linky, dated = prof[:, _CAPS], prof[:, _DIGITS], prof[:, _LINK], prof[:, _DATED]
-    lower_start, commas, ellipsis = prof[:, _LOWER_START], prof[:, _COMMAS], prof[:, _ELLIPSIS]
-    glued, label, no_stop = prof[:, _GLUED], prof[:, _LABEL], prof[:, _NO_STOP]
+    stop, terminal, caps = prof[:, _STOP], prof[:, _ENDS_SENTENCE], prof[:, _CAPS]
+    linky, dated = prof[:, _LINK], prof[:, _DATED]
     log_len = np.log1p(length)
     short = length <= 4
+    is_short = short.astype(float)
     run = _runs_of_short(short)
-    _, key_at, key_count = np.unique(prof[:, _KEY], return_inverse=True, return_counts=True)
-    repeated = (key_count[key_at] > 1).astype(float)
+    keys = prof[:, _KEY].astype(np.int64)
+    repeated = (np.bincount(keys)[keys] > 1).astype(float)
     dist = _distance_to_long(length)
-    neighbours = _window_sum(np.ones(n), 2) - 1
+    neighbours = _window_size(n, 2) - 1
     neigh_len = np.divide(
         _window_sum(log_len, 2) - log_len, neighbours, out=np.zeros(n), where=neighbours > 0
     )
-    is_short = short.astype(float)
-    return np.column_stack(
-        [
-            np.ones(n),
-            log_len,
-            (length >= 10).astype(float),
-            stop,
-            punct,
-            terminal,
-            caps,
-            digits,
-            linky,
-            np.arange(n) / max(1, n - 1),
-            np.log1p(run) * is_short,
-            neigh_len,
-            repeated,
-            dated,
-            np.log1p(dist),
-            lower_start,
-            commas,
-            is_short * (1 - terminal),
-            ellipsis,
-            glued,
-            caps * (length <= 12),
-            label,
-            neigh_len * is_short,
-            stop * log_len,
-            is_short * repeated,
-            (length >= 10) * repeated,
-            no_stop,
-            # Dates and links among the neighbours: teaser lists and comment threads.
-            (_window_sum(dated, 3) - dated) / 6,
-            (_window_sum(linky, 3) - linky) / 6,
-        ]
-    )
+    long = (length >= 10).astype(float)
+    out = np.empty((n, _N_FEATURES))
+    out[:, 0] = 1.0
+    out[:, 1] = log_len
+    out[:, 2] = long
+    out[:, 3] = stop
+    out[:, 4] = prof[:, _PUNCT]
+    out[:, 5] = terminal
+    out[:, 6] = caps
+    out[:, 7] = prof[:, _DIGITS]
+    out[:, 8] = linky
+    out[:, 9] = np.arange(n) / max(1, n - 1)
+    out[:, 10] = np.log1p(run) * is_short
+    out[:, 11] = neigh_len
+    out[:, 12] = repeated
+    out[:, 13] = dated
+    out[:, 14] = np.log1p(dist)
+    out[:, 15] = prof[:, _LOWER_START]
+    out[:, 16] = prof[:, _COMMAS]
+    out[:, 17] = is_short * (1 - terminal)
+    out[:, 18] = prof[:, _ELLIPSIS]
+    out[:, 19] = prof[:, _GLUED]
+    out[:, 20] = caps * (length <= 12)
+    out[:, 21] = prof[:, _LABEL]
+    out[:, 22] = neigh_len * is_short
+    out[:, 23] = stop * log_len
+    out[:, 24] = is_short * repeated
+    out[:, 25] = long * repeated
+    out[:, 26] = prof[:, _NO_STOP]
+    # Dates and links among the neighbours: teaser lists and comment threads.
+    out[:, 27] = (_window_sum(dated, 3) - dated) / 6
+    out[:, 28] = (_window_sum(linky, 3) - linky) / 6
+    return out
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -711,26 +745,26 @@ def stage2_features(p1: np.ndarray | Sequence[float], lengths: np.ndarray | Sequ
     inside = ((idx >= lo) & (idx < hi)).astype(float)
     prev1 = np.concatenate(([0.0], p1[:-1]))
     next1 = np.concatenate((p1[1:], [0.0]))
-    window_mean = _window_sum(p1, 3) / _window_sum(np.ones(n), 3)
+    window_mean = _window_sum(p1, 3) / _window_size(n, 3)
     padded = np.concatenate((np.zeros(3), p1, np.zeros(3)))
-    window_max = np.lib.stride_tricks.sliding_window_view(padded, 7).max(axis=1)
+    window_max = padded[:n].copy()
+    for k in range(1, 7):
+        np.maximum(window_max, padded[k : k + n], out=window_max)
     outside_distance = np.minimum(np.abs(idx - lo), np.abs(idx - hi + 1)) / max(1, n) * (1 - inside)
-    return np.column_stack(
-        [
-            np.ones(n),
-            p1,
-            prev1,
-            next1,
-            window_mean,
-            inside,
-            np.log1p(lengths),
-            outside_distance,
-            p1 / top,
-            np.full(n, top),
-            window_max,
-            p1 * inside,
-        ]
-    )
+    out = np.empty((n, 12))
+    out[:, 0] = 1.0
+    out[:, 1] = p1
+    out[:, 2] = prev1
+    out[:, 3] = next1
+    out[:, 4] = window_mean
+    out[:, 5] = inside
+    out[:, 6] = np.log1p(lengths)
+    out[:, 7] = outside_distance
+    out[:, 8] = p1 / top
+    out[:, 9] = top
+    out[:, 10] = window_max
+    out[:, 11] = p1 * inside
+    return out
 
 
 def stage1_scores(lines: Sequence[str], memo: LineMemo | None = None) -> np.ndarray:

@@ -43,6 +43,10 @@ _CREDIT_RE = re.compile(
     re.IGNORECASE,
 )
 
+# The longest line _CREDIT_RE (about 150 characters) or _DATED_CREDIT_RE can match when
+# whitespace is collapsed: a longer block is never a credit line.
+_CREDIT_MAX_CHARS = 160
+
 # A dated credit line without a publisher: "Published on 11 July 2023", "Veröffentlicht am 11. Juli 2023".
 _DATED_CREDIT_RE = re.compile(
     r"^(?:(?:first |originally )?published|veröffentlicht|publié(?:e)?|publicad[oa]|pubblicat[oa])"
@@ -216,6 +220,8 @@ def _credit(blocks: list[str]) -> tuple[int | None, str | None, date | None]:
     Only the last one counts: teaser lists below an article carry no credit lines, and a
     credit line quoted inside the article is followed by more of it."""
     for i in range(len(blocks) - 1, -1, -1):
+        if len(blocks[i]) > _CREDIT_MAX_CHARS:
+            continue  # longer than either credit pattern can match (blocks have single spaces)
         m = _CREDIT_RE.match(blocks[i])
         if m:
             published = md.parse_date(m["date"])
