@@ -21,7 +21,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 import lxml.html
@@ -352,6 +352,10 @@ class _Line:
     tag: str
     group: int = -1  # the <list> a list item belongs to (-1: not in a list)
 
+    @cached_property
+    def words(self) -> int:
+        return _words(self.text)
+
     @property
     def link_share(self) -> float:
         n = len(self.text.replace(" ", ""))
@@ -473,6 +477,16 @@ def _words(text: str) -> int:
     return max(len(_WORD_RE.findall(text)), len(_CJK_RE.findall(text)) // 2)
 
 
+def _at_least_words(paragraphs: list[str], minimum: int) -> bool:
+    """``sum(_words(p) for p in paragraphs) >= minimum``, stopping as soon as it is reached."""
+    total = 0
+    for p in paragraphs:
+        total += _words(p)
+        if total >= minimum:
+            return True
+    return total >= minimum
+
+
 def _is_title_line(line: str, titles: list[str]) -> bool:
     n = _norm(line)
     if not n:
@@ -516,7 +530,7 @@ _LINK_LINE_WORDS = 30
 
 def _is_boilerplate(line: _Line) -> bool:
     text = line.text
-    words = _words(text)
+    words = line.words
     if _URL_LINE_RE.match(text):
         return True
     if words <= 25 and _COPYRIGHT_RE.search(text):
@@ -556,17 +570,13 @@ def _drop_menu_runs(lines: list[_Line]) -> list[_Line]:
     run: list[_Line] = []
 
     def close() -> None:
-        mean = sum(_words(ln.text) for ln in run) / len(run) if run else 0.0
+        mean = sum(ln.words for ln in run) / len(run) if run else 0.0
         if len(run) < _MENU_RUN or mean > _MENU_MEAN_WORDS:
             out.extend(run)
         run.clear()
 
     for ln in lines:
-        if (
-            ln.tag != "item"
-            and _words(ln.text) <= _MENU_LINE_WORDS
-            and not ln.text.rstrip().endswith(_TERMINAL)
-        ):
+        if ln.tag != "item" and ln.words <= _MENU_LINE_WORDS and not ln.text.rstrip().endswith(_TERMINAL):
             run.append(ln)
         else:
             close()
@@ -769,16 +779,36 @@ _INVALID_XML_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udf
 _INVALID_XML = CharTable(_INVALID_XML_RE.pattern)
 
 
+@lru_cache(maxsize=1)
+def _html_parser() -> lxml.html.HTMLParser:
+    """trafilatura's parser settings with lxml's built-in element class lookup: every element
+    is an ``HtmlElement``. lxml.html's default lookup is Python code run each time an element
+    is touched from Python (~1,000 times a page inside trafilatura); what it adds, form-field
+    classes, is used by neither trafilatura nor this module."""
+    parser = lxml.html.HTMLParser(
+        collect_ids=False, default_doctype=False, encoding="utf-8", remove_comments=True, remove_pis=True
+    )
+    parser.set_element_class_lookup(
+        etree.ElementDefaultClassLookup(
+            element=HtmlElement,
+            comment=lxml.html.HtmlComment,
+            pi=lxml.html.HtmlProcessingInstruction,
+            entity=lxml.html.HtmlEntity,
+        )
+    )
+    return parser
+
+
 def _parse(text: str) -> HtmlElement | None:
     """lxml's HTML parser directly (the common case); trafilatura's more forgiving loader
     (control characters, encoding declarations, broken ``<html/>``) when that fails."""
-    from trafilatura.utils import HTML_PARSER, load_html
+    from trafilatura.utils import load_html
 
     if _INVALID_XML.found_in(code_points(text)):  # decoded uploads have none; JSON fields may
         text = _INVALID_XML_RE.sub("", text)  # lxml refuses control characters in text nodes
     if text.lstrip()[:5].lower() != "<?xml":
         try:
-            tree = lxml.html.document_fromstring(text, parser=HTML_PARSER)
+            tree = lxml.html.document_fromstring(text, parser=_html_parser())
             if len(tree):
                 return tree
         except (ValueError, etree.LxmlError):
@@ -807,9 +837,7 @@ def extract_html(text: str, key: str) -> list[Article]:
     meta = page_metadata(tree)
     # script/style/template never reach the body, whatever the extractor does; the other
     # elements trafilatura discards anyway go now, so its tree copies and passes are smaller
-    for bad in list(tree.iter(*_DROP_TAGS)):
-        if bad.getparent() is not None:
-            bad.drop_tree()
+    etree.strip_elements(tree, *_DROP_TAGS, with_tail=False)  # = drop_tree() on each, in C
 
     lines = _trafilatura_lines(tree)
     paragraphs, found = _refine(lines, meta)
@@ -825,7 +853,7 @@ def extract_html(text: str, key: str) -> list[Article]:
         if best is second:
             found = {**found2, **found}
         paragraphs = best
-    if sum(_words(p) for p in paragraphs) < _MIN_ARTICLE_WORDS:
+    if not _at_least_words(paragraphs, _MIN_ARTICLE_WORDS):
         raise RejectedInput("no_article_text", f"{key}: no article text found in the HTML page")
 
     body = "\n\n".join(paragraphs)

@@ -138,7 +138,9 @@ def parse_date(value: object) -> date | None:
 
 _LANG_MIN_CHARS = 40
 _LANG_MIN_PROB = 0.8
-_LANG_SAMPLE_CHARS = 1000  # plenty for a confident guess; langid cost grows with length
+# Plenty for a confident guess (1000 gave the same language on all 308 benchmark and
+# metadata-set bodies); langid's cost grows with the number of distinct n-grams.
+_LANG_SAMPLE_CHARS = 600
 _LETTER_RE = re.compile(r"[^\W\d_]")
 
 
