@@ -46,6 +46,9 @@ _CREDIT_RE = re.compile(
 # The longest line _CREDIT_RE (about 150 characters) or _DATED_CREDIT_RE can match when
 # whitespace is collapsed: a longer block is never a credit line.
 _CREDIT_MAX_CHARS = 160
+# What either credit pattern's first character can be (this, first, originally, published,
+# appeared, printed, publicado, publié, paru, veröffentlicht, erschienen, pubblicato), in any case.
+_CREDIT_FIRST_CHARS = frozenset("tTfFoOpPaAvVeE")
 
 # A dated credit line without a publisher: "Published on 11 July 2023", "Veröffentlicht am 11. Juli 2023".
 _DATED_CREDIT_RE = re.compile(
@@ -220,8 +223,8 @@ def _credit(blocks: list[str]) -> tuple[int | None, str | None, date | None]:
     Only the last one counts: teaser lists below an article carry no credit lines, and a
     credit line quoted inside the article is followed by more of it."""
     for i in range(len(blocks) - 1, -1, -1):
-        if len(blocks[i]) > _CREDIT_MAX_CHARS:
-            continue  # longer than either credit pattern can match (blocks have single spaces)
+        if len(blocks[i]) > _CREDIT_MAX_CHARS or blocks[i][:1] not in _CREDIT_FIRST_CHARS:
+            continue  # neither credit pattern can match (blocks have single spaces)
         m = _CREDIT_RE.match(blocks[i])
         if m:
             published = md.parse_date(m["date"])

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from archive_search.cleaning import text
 from archive_search.cleaning.text import extract_text, is_furniture, split_blocks
 from archive_search.errors import RejectedInput
 
@@ -294,3 +295,23 @@ def test_a_mixed_case_dateline_with_a_date_gives_place_and_date() -> None:
 
     assert (article.place, article.published) == ("Lakeside", date(2023, 10, 8))
     assert article.body.startswith("Lakeside, October 8, 2023 —")
+
+
+def test_the_credit_first_character_filter_covers_every_character_the_patterns_can_start_with() -> None:
+    every_bmp_char = "".join(map(chr, range(0x10000)))
+    firsts = {
+        ch
+        for pattern in (text._CREDIT_RE, text._DATED_CREDIT_RE)
+        for ch in every_bmp_char
+        if pattern.match(ch + "ublished in Dawn, April 12th, 2023")
+        or pattern.match(ch + "his article was first published in Dawn, April 12th, 2023")
+        or pattern.match(ch + "irst published on 3 May 2021")
+        or pattern.match(ch + "riginally published in Dawn, April 12th, 2023")
+        or pattern.match(ch + "ppeared in Dawn, April 12th, 2023")
+        or pattern.match(ch + "rinted in Dawn, April 12th, 2023")
+        or pattern.match(ch + "eröffentlicht am 11. Juli 2023")
+        or pattern.match(ch + "rschienen im Kurier am 11. Juli 2023")
+        or pattern.match(ch + "aru dans Ouest Journal le 12 mai 2024")
+    }
+
+    assert firsts <= text._CREDIT_FIRST_CHARS
