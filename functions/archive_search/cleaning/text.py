@@ -116,7 +116,6 @@ _DERIVED_TITLE_MAX_CHARS = 120
 _MIN_BLOCKS_FOR_CLASSIFIER = 12
 # How many blocks before the article's first long block the headline is looked for in.
 _TITLE_WINDOW = 8
-_LANGUAGE_SAMPLE_CHARS = 600
 _MAX_PASSES = 8
 # Fewer words than this in the whole body is a page without an article (menus, a caption).
 _MIN_ARTICLE_WORDS = 8
@@ -392,6 +391,6 @@ def extract_text(text: str, key: str) -> list[Article]:
             place=place,
             author=header_author or author,
             # A few hundred characters name the language as well as the whole text, many times faster.
-            language=md.detect_language(f"{title}\n{body}"[:_LANGUAGE_SAMPLE_CHARS]),
+            language=md.detect_language(f"{title}\n{body}"[: md.LANG_SAMPLE_CHARS]),
         )
     ]
