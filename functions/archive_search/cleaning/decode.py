@@ -132,14 +132,17 @@ def code_points(text: str) -> np.ndarray:
 
 
 class CharTable:
-    """A regex character class of BMP characters as a lookup table, to ask whether a text
+    """A regex character class of BMP characters (or a ready table) as a lookup table, to ask whether a text
     holds any of them without scanning it with the regex (several ms on a 100 kB page)."""
 
-    def __init__(self, char_class: str) -> None:
-        # One more entry, False, that code points beyond the BMP are mapped to.
-        self.table = np.zeros(0x10001, dtype=bool)
-        every_bmp_char = "".join(map(chr, range(0x10000)))
-        self.table[[m.start() for m in re.finditer(char_class, every_bmp_char)]] = True
+    def __init__(self, char_class: str, table: np.ndarray | None = None) -> None:
+        if table is not None:
+            self.table = table
+        else:
+            # One more entry, False, that code points beyond the BMP are mapped to.
+            self.table = np.zeros(0x10001, dtype=bool)
+            every_bmp_char = "".join(map(chr, range(0x10000)))
+            self.table[[m.start() for m in re.finditer(char_class, every_bmp_char)]] = True
         # Printable ASCII and the line breaks are never looked up when the class has none of
         # them: most texts then have no candidate at all.
         marked_high = np.flatnonzero(self.table[0x20:])
@@ -159,6 +162,40 @@ class CharTable:
 
 
 _INVISIBLE = CharTable(_INVISIBLE_RE.pattern)
+
+
+def _nfc_unstable_table() -> np.ndarray:
+    """Which BMP characters can make a text change under NFC: a combining mark (non-zero
+    canonical class), a character NFC replaces, or one that can compose with the character
+    before it (the second character of a canonical decomposition, Hangul vowel and trailing
+    jamo). Without any of them a text is already NFC (the quick check of UAX #15 answers yes),
+    so ``unicodedata.normalize`` is skipped. The last entry (code points beyond the BMP) is True.
+    """
+    table = np.zeros(0x10001, dtype=bool)
+    table[0x10000] = True
+    table[0x1161:0x1176] = table[0x11A8:0x11C3] = True  # Hangul V and T jamo
+    decomposition, combining, normalize = (
+        unicodedata.decomposition,
+        unicodedata.combining,
+        unicodedata.normalize,
+    )
+    for cp in (*range(0x20000), *range(0x2F800, 0x2FA20)):
+        ch = chr(cp)
+        if cp < 0x10000 and combining(ch):
+            table[cp] = True
+        parts = decomposition(ch)
+        if not parts or parts[0] == "<":  # none, or a compatibility one (NFC keeps those)
+            continue
+        if cp < 0x10000 and normalize("NFC", ch) != ch:
+            table[cp] = True
+        for part in parts.split()[1:]:
+            table[min(int(part, 16), 0x10000)] = True
+    return table
+
+
+_NFC_UNSTABLE = CharTable("", _nfc_unstable_table())
+
+
 _MOJIBAKE_FOLLOW_TABLE = CharTable(_MOJIBAKE_FOLLOW).table
 
 
@@ -193,6 +230,10 @@ def normalise_text(text: str) -> str:
         cp = code_points(text)
     if _INVISIBLE.found_in(cp):
         text = _INVISIBLE_RE.sub("", text)
+    # Without a character NFC may change, the text is already NFC (removing characters above
+    # cannot change that).
+    if cp.dtype == np.uint8 or not _NFC_UNSTABLE.found_in(cp):
+        return text
     return unicodedata.normalize("NFC", text)
 
 

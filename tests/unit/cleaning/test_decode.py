@@ -108,7 +108,18 @@ def _normalise_with_regexes(text: str) -> str:
 
 _TRICKY = list(
     "aé Ã©â€™\r\n\t\x85\u2028\u2029\u00a0\u00c2\u0080\u009d\u200b\ufeff\x00\x07\x7f\u00ad\u0301\uffff😀’“"
+    # characters NFC changes or composes: Hangul jamo, Angstrom sign, a Devanagari exclusion,
+    # a Kannada vowel sign that composes with the letter before it
+    "\u1100\u1161\u11a8\u212b\u0958\u0915\u093c\u0cbf\u0cd5"
 )
+
+
+def test_characters_outside_the_nfc_table_are_left_alone_by_nfc() -> None:
+    table = decode._NFC_UNSTABLE.table
+    stable = "".join(chr(c) for c in range(0x10000) if not table[c] and not 0xD800 <= c < 0xE000)
+
+    assert unicodedata.is_normalized("NFC", stable)
+    assert all(unicodedata.combining(ch) == 0 for ch in stable)
 
 
 @settings(max_examples=300, deadline=None)
