@@ -474,7 +474,10 @@ _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
 def _words(text: str) -> int:
     """Word count; scripts written without spaces count two characters as a word."""
-    return max(len(_WORD_RE.findall(text)), len(_CJK_RE.findall(text)) // 2)
+    words = len(_WORD_RE.findall(text))
+    if text.isascii() or max(text) < "\u3040":  # no character _CJK_RE can match
+        return words
+    return max(words, len(_CJK_RE.findall(text)) // 2)
 
 
 def _at_least_words(paragraphs: list[str], minimum: int) -> bool:
@@ -716,7 +719,6 @@ def _continue_article(tree: HtmlElement, paragraphs: list[str], seen: list[str])
     cls = container.get("class")
     if not cls:
         return paragraphs
-    have = {_norm(p) for p in paragraphs}
     additions: list[HtmlElement] = []
     if cls:
         near = []
@@ -736,6 +738,7 @@ def _continue_article(tree: HtmlElement, paragraphs: list[str], seen: list[str])
             additions.extend(chunk.iter("p"))
     if not additions:
         return paragraphs
+    have = {_norm(p) for p in paragraphs}
     blob = " ".join(_norm(text) for text in seen)  # in order: a <p> split at <br>s is still found
     texts = []
     for el in additions:
