@@ -99,11 +99,11 @@ def _first_str(value: Any) -> str | None:
     return None
 
 
-def _jsonld_articles(tree: HtmlElement) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def _jsonld_articles(scripts: list[HtmlElement]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(article objects, every object) of the page's JSON-LD blocks; bad JSON is skipped."""
     articles: list[dict[str, Any]] = []
     objects: list[dict[str, Any]] = []
-    for script in tree.iterfind(".//script"):
+    for script in scripts:
         if (script.get("type") or "").strip().lower() != "application/ld+json":
             continue
         raw = (script.text or "").strip()
@@ -123,9 +123,9 @@ def _jsonld_articles(tree: HtmlElement) -> tuple[list[dict[str, Any]], list[dict
     return articles, objects
 
 
-def _meta_map(tree: HtmlElement) -> dict[str, list[str]]:
+def _meta_map(meta_elements: list[HtmlElement]) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
-    for meta in tree.iterfind(".//meta"):
+    for meta in meta_elements:
         content = meta.get("content")
         if content is None or not content.strip():
             continue
@@ -213,11 +213,18 @@ def _looks_like_names(text: str) -> bool:
     return True
 
 
+_METADATA_TAGS = ("script", "meta", "h1", "title", "time", "link")
+
+
 def page_metadata(tree: HtmlElement) -> PageMetadata:
     """The metadata a page states about itself: JSON-LD first, then meta tags, then markup."""
     meta = PageMetadata()
-    articles, objects = _jsonld_articles(tree)
-    metas = _meta_map(tree)
+    # One walk over the page for the elements read below (each in document order).
+    found: dict[str, list[HtmlElement]] = {tag: [] for tag in _METADATA_TAGS}
+    for el in tree.iterdescendants(*_METADATA_TAGS):
+        found[el.tag].append(el)
+    articles, objects = _jsonld_articles(found["script"])
+    metas = _meta_map(found["meta"])
     art = articles[0] if articles else {}
 
     # title
@@ -228,9 +235,9 @@ def page_metadata(tree: HtmlElement) -> PageMetadata:
         _first_str(art.get("name")),
         _meta(metas, "headline", "dc.title"),
     ]
-    h1 = tree.find(".//h1")
+    h1 = found["h1"][0] if found["h1"] else None
     titles.append(_html_text(h1) or None)
-    doc_title = tree.find(".//title")
+    doc_title = found["title"][0] if found["title"] else None
     titles.append(_html_text(doc_title) or None)
     meta.titles = [md.clean_title(t) for t in titles if t and md.clean_title(t)]  # type: ignore[misc]
     meta.description = _first_str(art.get("description")) or _meta(
@@ -258,7 +265,7 @@ def page_metadata(tree: HtmlElement) -> PageMetadata:
     if not published:
         published = md.parse_date(_meta(metas, *_DATE_META))
     if not published:
-        for t in tree.iterfind(".//time"):
+        for t in found["time"]:
             if (t.get("itemprop") or "").lower() in ("datepublished", "datecreated") or t.get(
                 "pubdate"
             ) is not None:
@@ -268,7 +275,7 @@ def page_metadata(tree: HtmlElement) -> PageMetadata:
     if not published:
         t = tree.find(".//article//time[@datetime]")
         if t is None:
-            t = tree.find(".//time[@datetime]")
+            t = next((t for t in found["time"] if t.get("datetime") is not None), None)
         if t is not None:
             published = md.parse_date(t.get("datetime"))
     meta.published = published
@@ -301,7 +308,7 @@ def page_metadata(tree: HtmlElement) -> PageMetadata:
 
     # url
     canonical = None
-    for link in tree.iterfind(".//link"):
+    for link in found["link"]:
         if (link.get("rel") or "").lower() == "canonical" and link.get("href", "").startswith("http"):
             canonical = link.get("href").strip()
             break
