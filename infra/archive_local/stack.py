@@ -401,13 +401,11 @@ def run(
 def _wait_for_queue_to_drain(sqs: Any, queue_url: str, stop: threading.Event, timeout: float = 120.0) -> None:
     """Wait (bounded) until the ingest queue is empty, so that ``ready`` means the
     samples or the restored archive are searchable."""
+    from archive_local.aws import queue_depth
+
     started = time.monotonic()
     while not stop.is_set() and time.monotonic() - started < timeout:
-        attributes = sqs.get_queue_attributes(
-            QueueUrl=queue_url,
-            AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
-        )["Attributes"]
-        if not any(int(value) for value in attributes.values()):
+        if queue_depth(sqs, queue_url) == 0:
             log.info("archive indexed in %.1f s", time.monotonic() - started)
             return
         stop.wait(0.5)

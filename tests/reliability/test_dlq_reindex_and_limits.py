@@ -8,6 +8,7 @@ from dataclasses import replace
 
 import pytest
 
+from archive_local.aws import queue_depth
 from archive_search.cli import main as cli
 from archive_search.ingest.batch import default_service
 from tests.conftest import free_port
@@ -16,15 +17,6 @@ from tests.ingest_support import gzip_bytes, use_settings
 pytestmark = pytest.mark.reliability
 
 STORY = "Harbour reopens\n\nKARACHI: The harbour reopened after the storm, officials said.\n\nMore detail.\n"
-
-
-def queue_depth(sqs, url: str) -> int:  # type: ignore[no-untyped-def]
-    attributes = sqs.get_queue_attributes(
-        QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]
-    )["Attributes"]
-    return int(attributes["ApproximateNumberOfMessages"]) + int(
-        attributes["ApproximateNumberOfMessagesNotVisible"]
-    )
 
 
 def test_a_message_failing_past_the_redrive_limit_lands_in_the_dlq_and_redrive_replays_it(

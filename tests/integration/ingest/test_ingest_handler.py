@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 
+from archive_local.aws import queue_depth
 from archive_local.lambda_events import http_api_event
 from archive_search.cleaning import CLEANER_VERSION
 from archive_search.ingest.status_api import router
@@ -59,12 +60,7 @@ def test_a_file_that_cannot_be_cleaned_is_acknowledged_recorded_and_left_in_the_
     assert receipt["outcome"] == "rejected" and receipt["reason"] == "empty"
     assert "inbox/empty.txt" in ingest.bucket_keys()
     assert {key for key, _ in ingest.documents()} == {"inbox/good.txt"}
-    assert (
-        ingest.sqs.get_queue_attributes(
-            QueueUrl=ingest.archive.dlq_url, AttributeNames=["ApproximateNumberOfMessages"]
-        )["Attributes"]["ApproximateNumberOfMessages"]
-        == "0"
-    )
+    assert queue_depth(ingest.sqs, ingest.archive.dlq_url) == 0
 
 
 def test_a_message_that_is_not_an_s3_notification_is_reported_as_a_batch_item_failure(ingest):

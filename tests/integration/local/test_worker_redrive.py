@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from archive_local.aws import Archive, clients
+from archive_local.aws import Archive, clients, queue_depth
 from archive_local.worker import IngestWorker, object_keys
 
 pytestmark = pytest.mark.integration
@@ -25,14 +25,6 @@ def dlq_keys(sqs: Any, archive: Archive) -> list[str]:
     return [key for message in response.get("Messages", []) for key in object_keys(message)]
 
 
-def queue_depth(sqs: Any, archive: Archive) -> int:
-    attributes = sqs.get_queue_attributes(
-        QueueUrl=archive.queue_url,
-        AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
-    )["Attributes"]
-    return sum(int(v) for v in attributes.values())
-
-
 def test_a_message_that_keeps_failing_ends_in_the_dlq(archive: Archive) -> None:
     s3, sqs = clients(None)
     calls: list[int] = []
@@ -47,7 +39,7 @@ def test_a_message_that_keeps_failing_ends_in_the_dlq(archive: Archive) -> None:
     drain(worker, 9)  # 3 receives, 2 s visibility timeout each
 
     assert "inbox/broken file.txt" in dlq_keys(sqs, archive)
-    assert queue_depth(sqs, archive) == 0
+    assert queue_depth(sqs, archive.queue_url) == 0
     assert len(calls) >= 3
 
 
@@ -65,5 +57,5 @@ def test_a_message_that_succeeds_is_deleted_and_never_redelivered(archive: Archi
     drain(worker, 4)  # longer than the visibility timeout: a kept message would come back
 
     assert len(seen) == len(set(seen))
-    assert queue_depth(sqs, archive) == 0
+    assert queue_depth(sqs, archive.queue_url) == 0
     assert dlq_keys(sqs, archive) == []
