@@ -12,7 +12,6 @@ both halves is printed: a large gap between them means the weights memorise the 
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 import re
 import sys
@@ -20,17 +19,14 @@ from pathlib import Path
 
 import numpy as np
 
+# The benchmark's scorer and its split, as the cleaning benchmark defines them (this script
+# runs from bench/, so its sibling imports as ``cleaning``).
+from cleaning import DEFAULT_DATA, halves, load_evaluate  # type: ignore[import-not-found]
+
 from archive_search.cleaning import classifier
 
 ROOT = Path(__file__).resolve().parent.parent
 CLASSIFIER_FILE = ROOT / "functions" / "archive_search" / "cleaning" / "classifier.py"
-
-
-def load_evaluate(bench_dir: Path):
-    spec = importlib.util.spec_from_file_location("bench_evaluate", bench_dir / "evaluate.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def labels_for(lines: list[str], gold: str, ev) -> list[int]:
@@ -79,7 +75,7 @@ def main() -> None:
     ap.add_argument(
         "--bench-dir",
         type=Path,
-        default=Path(os.environ.get("BENCH_DATA", ROOT.parent / "shared" / "extraction-bench")),
+        default=Path(os.environ.get("BENCH_DATA", DEFAULT_DATA)),
     )
     ap.add_argument("--write", action="store_true", help="rewrite the weights in classifier.py")
     ap.add_argument(
@@ -92,9 +88,9 @@ def main() -> None:
     ev = load_evaluate(args.bench_dir)
     gold = ev.load_gold(args.bench_dir)
     ids = sorted(gold)
-    halves = {"fit": ids[0::2], "check": ids[1::2]}
+    split = halves(ids)
     if args.swap:
-        halves = {"fit": ids[1::2], "check": ids[0::2]}
+        split = {"fit": split["check"], "check": split["fit"]}
     docs = {}
     for k in ids:
         lines = split_lines((args.bench_dir / "textdump" / f"{k}.txt").read_text(encoding="utf-8"))
@@ -104,7 +100,7 @@ def main() -> None:
         # Longer lines carry more of the scored shingles.
         return np.array([1.0 + n**args.weight_power for n in classifier.line_lengths(lines)])
 
-    fit = halves["fit"]
+    fit = split["fit"]
     x1 = np.vstack([np.array(classifier.line_features(docs[k][0])) for k in fit])
     y = np.concatenate([docs[k][1] for k in fit])
     sw = np.concatenate([weights_of(docs[k][0]) for k in fit])
@@ -123,7 +119,7 @@ def main() -> None:
     b2 = fit_logistic(x2, y, sw)
     classifier.STAGE2_WEIGHTS = tuple(float(v) for v in b2)
 
-    for name, keys in halves.items():
+    for name, keys in split.items():
         preds = {}
         for k in keys:
             lines = docs[k][0]
