@@ -15,7 +15,7 @@ summary line shows the CPU figure: what one core does, whatever else runs on the
 
 Because the line classifier's weights were fitted on the even-numbered half of the split
 (sorted ids), F1 is also printed for each half: ``fit`` and ``check`` (never seen in fitting).
-If ``bench/metadata.py`` defines ``report()``, its metadata-accuracy section is printed too.
+The metadata-accuracy section of ``bench/metadata.py`` (its labelled set) is printed too.
 The last line is always (docs/s of CPU time):
     html F1 0.XXX docs/s N | textdump F1 0.XXX docs/s N
 """
@@ -100,18 +100,11 @@ def _clean_body(data: bytes, key: str) -> str:
     return "\n\n".join(article.body for article in clean(data, key))
 
 
-def _metadata_report(bench_dir: Path) -> None:
-    """The metadata-accuracy section, owned by bench/metadata.py when that file exists."""
-    path = Path(__file__).resolve().parent / "metadata.py"
-    if not path.is_file():
-        return
-    spec = importlib.util.spec_from_file_location("bench_metadata", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    report = getattr(module, "report", None)
-    if callable(report):
-        report()
+def _metadata_report() -> None:
+    """The metadata-accuracy section (bench/metadata.py; this script runs from bench/)."""
+    from metadata import report  # type: ignore[import-not-found]
+
+    report()
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -167,7 +160,7 @@ def main(argv: list[str] | None = None) -> None:
                 r = "  -  " if row["recall"] is None else f"{row['recall']:.3f}"
                 print(f"{kind:<9} {p} {r} {rejected.get(doc_id, ''):<16} {doc_id}")
     if not args.no_metadata:
-        _metadata_report(bench_dir)
+        _metadata_report()
     sys.stdout.flush()
     print(" | ".join(_summary(kind, summary[kind]) for kind in ("html", "textdump")))
 
