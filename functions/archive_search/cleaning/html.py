@@ -16,6 +16,7 @@ Pipeline (one parse of the page):
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 import unicodedata
@@ -442,17 +443,168 @@ def _extractor_options(recall: bool) -> Any:
     return Extractor(output_format="txt", fast=True, comments=False, links=True, tables=True, recall=recall)
 
 
-def _trafilatura_lines(tree: HtmlElement, *, recall: bool = False) -> list[_Line]:
-    from trafilatura import bare_extraction
+# ``_extract_body`` runs trafilatura's own steps for the settings above and is checked against
+# ``bare_extraction`` for this version (tests/unit/cleaning_html); any other version goes
+# through ``bare_extraction``.
+_TRAFILATURA_STEPS_VERSION = "2.3.1"
 
+
+@lru_cache(maxsize=1)
+def _own_steps() -> bool:
+    import trafilatura
+
+    return getattr(trafilatura, "__version__", None) == _TRAFILATURA_STEPS_VERSION
+
+
+def _first_id_or_class(el: etree._Element) -> str:
+    """XPath's ``string(@id|@class)``: the value of whichever of the two comes first."""
+    for name, value in el.items():
+        if name in ("id", "class"):
+            return value
+    return ""
+
+
+# trafilatura's raw-tree prunes (RAW_TREE_PRUNE_XPATH, then REMOVE_COMMENTS_AND_LISTS_XPATH for
+# comments off), as plain regexes: its XPaths call back into Python's ``re`` for each element
+# through EXSLT, ~2.5 ms a page; one walk over the same elements does it in a fraction.
+_SCROLL_RE = re.compile(r"mvp-post-add-(?:box|wrap)|infinite-?scroll")
+_SCROLL_KEEP_RE = re.compile(r"mvp-post-add-(?:box|wrap)")
+_COMMENTS_ID = "[Cc]omment(?!ary)|comol"
+_COMMENTS_ID_RE = re.compile(f"^(?:{_COMMENTS_ID}|disqus_thread|dsq-comments)")
+_COMMENTS_LIST_ID_RE = re.compile(f"^(?:{_COMMENTS_ID})")
+_COMMENTS_CLASS_RE = re.compile(r"^[Cc]omment(?!ary)|(?:article|post)-comments")
+_RAW_PRUNE_TAGS = ("div", "section", "aside", "list", "details", "ol", "ul")
+
+
+def _raw_prune(tree: HtmlElement) -> None:
+    """``prune_unwanted_nodes(tree, RAW_TREE_PRUNE_XPATH)`` then ``(..., REMOVE_COMMENTS_AND_LISTS_XPATH)``:
+    each expression's matches are found first (document order), then deleted keeping their tails."""
+    from trafilatura.xml import delete_element
+
+    scroll: list[etree._Element] = []
+    share: list[etree._Element] = []
+    comments: list[etree._Element] = []
+    for el in tree.iterdescendants(*_RAW_PRUNE_TAGS):
+        el_id = el.get("id") or ""
+        cls = el.get("class") or ""
+        if not el_id and not cls:
+            continue
+        tag = el.tag
+        if tag in ("div", "section", "aside"):
+            if (_SCROLL_RE.search(el_id) or _SCROLL_RE.search(cls)) and (
+                el.find(".//h1") is None or _SCROLL_KEEP_RE.search(el_id) or _SCROLL_KEEP_RE.search(cls)
+            ):
+                scroll.append(el)
+            if "elementor-share-buttons" in cls:
+                share.append(el)
+        # an ol/ul only for the comment ids without the disqus ones
+        id_re = _COMMENTS_LIST_ID_RE if tag in ("ol", "ul") else _COMMENTS_ID_RE
+        if tag != "aside" and (id_re.search(el_id) or _COMMENTS_CLASS_RE.search(cls)):
+            comments.append(el)
+    for el in (*scroll, *share, *comments):
+        delete_element(el)
+
+
+# trafilatura's BASIC_CLEAN_XPATH (settings.py) for the page-length measure, as plain regexes
+_BASIC_CLEAN_TAGS = frozenset({"aside", "fencedframe", "footer", "script", "style", "svg", "template"})
+_COOKIE_CONSENT_RE = re.compile(
+    "cookie[-_]?(?:banner|bar|consent|law|notice|policy|description)|notice[-_]{0,2}cookie"
+    "|consent[-_]?(?:banner|manager|sdk)|borlabs|cookiebot|cmplz|onetrust|moove[-_]?gdpr",
+    re.IGNORECASE,
+)
+
+
+def _page_text_length(tree: HtmlElement) -> int:
+    """``len(trafilatura.html2txt(tree))`` (the page measure of its recall escalation), without
+    its XPath: elements found first in document order, then deleted keeping their tails."""
+    from trafilatura.baseline import _spaced_text
+    from trafilatura.xml import delete_element
+
+    tree = copy.copy(tree)  # the steps below modify the tree
+    body = tree.find(".//body")
+    if body is None:
+        body = tree
+    drop = []
+    for el in body.iterdescendants(etree.Element):
+        tag = el.tag
+        if tag in _BASIC_CLEAN_TAGS:
+            drop.append(el)
+            continue
+        cls = el.get("class")
+        el_id = el.get("id")
+        if cls is None and el_id is None:
+            continue
+        if (
+            (tag == "div" and "footer" in _first_id_or_class(el))
+            or _COOKIE_CONSENT_RE.search(cls or "")
+            or _COOKIE_CONSENT_RE.search(el_id or "")
+        ):
+            drop.append(el)
+    for el in drop:
+        delete_element(el)
+    return len(_spaced_text(body))
+
+
+def _extract_body(tree: HtmlElement, options: Any) -> etree._Element | None:
+    """``bare_extraction(tree, options=options).body`` for the settings of ``_extractor_options``
+    (fast mode, comments off, no URL, metadata, language or size limits), without the work
+    those settings make useless: the copy of the input (``tree`` is a throw-away copy already),
+    the pre-conversion backup only the non-fast comparison reads, and the forum-page check (the
+    JSON-LD scripts it looks for are gone: ``extract_html`` strips scripts). The raw-tree prunes
+    and the page-length measure are ``_raw_prune`` and ``_page_text_length``."""
+    from trafilatura.baseline import baseline
+    from trafilatura.core import ESCALATION_ACCEPT_RATIO, ESCALATION_MAX_LENGTH, ESCALATION_PAGE_SHARE
+    from trafilatura.htmlprocessing import convert_tags, tree_cleaning
+    from trafilatura.main_extractor import extract_content
+
+    def main_pass(opts: Any) -> tuple[etree._Element, str]:
+        return extract_content(convert_tags(tree_cleaning(copy.copy(tree), opts), opts, None), opts)
+
+    _raw_prune(tree)
+    postbody, temp_text = main_pass(options)
+    # baseline rescue on the pruned page, accepted only if it adds text
+    if len(temp_text) < options.min_extracted_size and options.focus != "precision":
+        b_body, b_text, b_len = baseline(tree)
+        if b_len > len(temp_text):
+            postbody, temp_text = b_body, b_text
+    # recall escalation: a short extraction covering little of the page
+    if (
+        options.focus == "balanced"
+        and 0 < len(temp_text) < ESCALATION_MAX_LENGTH
+        and len(temp_text) < ESCALATION_PAGE_SHARE * _page_text_length(tree)
+    ):
+        r_options = copy.copy(options)
+        r_options.focus = "recall"
+        r_text = ""
+        try:
+            r_body, r_text = main_pass(r_options)
+        except Exception:
+            logger.warning("trafilatura's recall retry failed on a page", exc_info=True)
+        if len(r_text) >= options.min_extracted_size and len(r_text) > ESCALATION_ACCEPT_RATIO * len(
+            temp_text
+        ):
+            postbody, temp_text = r_body, r_text
+    if len(temp_text) < options.min_output_size:
+        return None
+    return postbody
+
+
+def _trafilatura_lines(tree: HtmlElement, *, recall: bool = False) -> list[_Line]:
+    options = _extractor_options(recall)
     try:
-        doc = bare_extraction(tree, options=_extractor_options(recall))
+        if _own_steps() and not options.max_tree_size:
+            body = _extract_body(copy.copy(tree), options)
+        else:
+            from trafilatura import bare_extraction
+
+            doc = bare_extraction(tree, options=options)
+            body = None if doc is None else doc.body
     except Exception:  # a library failure on a hostile page: the fallbacks take over
         logger.warning("trafilatura failed on a page", exc_info=True)
         return []
-    if doc is None or doc.body is None:
+    if body is None:
         return []
-    return _tree_lines(doc.body)
+    return _tree_lines(body)
 
 
 # ---------------------------------------------------------------------------

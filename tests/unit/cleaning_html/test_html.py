@@ -284,3 +284,86 @@ def test_article_nested_as_the_main_entity_of_a_web_page_is_found() -> None:
     meta = page_metadata_of(page(head=jsonld(data)))
     assert meta.title == "Dredging approved"
     assert meta.published == date(2024, 3, 14)
+
+
+# html.py runs trafilatura's steps itself (``_extract_body``) for the version it was checked
+# against: the same body as ``bare_extraction``, the same prunes as its XPaths.
+_CLASS_OR_ID = st.sampled_from(
+    [
+        "comment", "Comments", "commentary", "comol-1", "disqus_thread", "dsq-comments", "post-comments x",
+        "article-comments", "infinite-scroll", "infinitescroll", "mvp-post-add-box", "mvp-post-add-wrap",
+        "x elementor-share-buttons", "site-footer", "Footer", "cookie-banner", "Cookie_Notice",
+        "notice__cookie", "CMPLZ", "onetrust-pc", "moove_gdpr", "share-tools", "related", "main", "",
+    ]
+)  # fmt: skip
+_PRUNE_TAGS = st.sampled_from(
+    ["div", "section", "aside", "ol", "ul", "details", "p", "span", "footer", "article", "h1", "li", "a"]
+)
+_SENTENCE = st.sampled_from([*PARAS, "Short line.", "Read more", ""])
+
+
+@st.composite
+def _attributed_tree(draw: st.DrawFn, depth: int = 0) -> str:
+    tag = draw(_PRUNE_TAGS)
+    names = draw(st.lists(st.sampled_from(["id", "class", "title"]), unique=True, max_size=3))
+    attrs = "".join(f' {n}="{draw(_CLASS_OR_ID)}"' for n in names)
+    children = draw(st.lists(_attributed_tree(depth + 1), max_size=3)) if depth < 4 else []
+    return f"<{tag}{attrs}>{draw(_SENTENCE)}{''.join(children)}</{tag}>{draw(_SENTENCE)}"
+
+
+_ATTRIBUTED_PAGE = st.lists(_attributed_tree(), min_size=1, max_size=5).map(
+    lambda parts: f"<html><body>{''.join(parts)}</body></html>"
+)
+
+
+def _own_steps_or_skip() -> None:
+    from archive_search.cleaning import html
+
+    if not html._own_steps():
+        pytest.skip("another trafilatura version: bare_extraction is used")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_ATTRIBUTED_PAGE)
+def test_own_trafilatura_prunes_match_its_xpaths(html: str) -> None:
+    import copy
+    import sys
+
+    from lxml import etree
+    from trafilatura.baseline import html2txt
+    from trafilatura.htmlprocessing import prune_unwanted_nodes
+
+    from archive_search.cleaning import html as mod
+
+    _own_steps_or_skip()
+    core = sys.modules["trafilatura.core"]
+    tree = mod._parse(html)
+    assert tree is not None
+    theirs, ours = copy.copy(tree), copy.copy(tree)
+    prune_unwanted_nodes(theirs, core.RAW_TREE_PRUNE_XPATH)
+    prune_unwanted_nodes(theirs, core.REMOVE_COMMENTS_AND_LISTS_XPATH)
+    mod._raw_prune(ours)
+    assert etree.tostring(ours) == etree.tostring(theirs)
+    assert mod._page_text_length(tree) == len(html2txt(tree))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_ATTRIBUTED_PAGE)
+def test_own_trafilatura_steps_give_bare_extractions_body(html: str) -> None:
+    import copy
+
+    from lxml import etree
+    from trafilatura import bare_extraction
+
+    from archive_search.cleaning import html as mod
+
+    _own_steps_or_skip()
+    tree = mod._parse(html)
+    assert tree is not None
+    for recall in (False, True):
+        options = mod._extractor_options(recall)
+        doc = bare_extraction(tree, options=options)
+        body = mod._extract_body(copy.copy(tree), options)
+        assert (body is None) == (doc is None)
+        if body is not None:
+            assert etree.tostring(body) == etree.tostring(doc.body)
