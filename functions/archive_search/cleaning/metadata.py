@@ -141,14 +141,22 @@ _LANG_MIN_PROB = 0.8
 # Plenty for a confident guess: 400 gives the same language as 1000 on all 308 bodies of the
 # benchmark and the metadata set (300 loses one); langid's cost grows with the sample.
 LANG_SAMPLE_CHARS = 400
-_LETTER_RE = re.compile(r"[^\W\d_]")
+# Matches when the sample holds at least _LANG_MIN_CHARS letters: stops at the 40th (counting
+# every letter of the sample took a quarter of the detection's time).
+_ENOUGH_LETTERS_RE = re.compile(rf"(?:[\W\d_]*[^\W\d_]){{{_LANG_MIN_CHARS}}}")
 
 
 @lru_cache(maxsize=1)
 def _identifier():
+    import numpy as np
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    # The model ships its feature table as float16; numpy converts the rows each call gathers
+    # to float32 before scoring, which took a third of a call. Converted once here (+28 MB,
+    # 0.1 s at cold start), a call is 1.45x faster with the same results.
+    identifier.nb_ptc = identifier.nb_ptc.astype(np.float32)
+    return identifier
 
 
 def detect_language(text: str | None) -> str | None:
@@ -156,7 +164,7 @@ def detect_language(text: str | None) -> str | None:
     if not text:
         return None
     sample = text[:LANG_SAMPLE_CHARS]
-    if len(_LETTER_RE.findall(sample)) < _LANG_MIN_CHARS:
+    if not _ENOUGH_LETTERS_RE.match(sample):
         return None
     code, prob = _identifier().classify(sample)
     if prob < _LANG_MIN_PROB:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -104,9 +105,108 @@ _PIECES = [
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.lists(st.sampled_from(_PIECES) | st.characters(), max_size=80).map("".join), max_size=6))
 def test_a_line_is_profiled_the_same_alone_and_among_the_page(lines: list[str]) -> None:
-    page = classifier._profile_matrix(lines, {})
-    alone = [classifier._profile_matrix([line], {})[0] for line in lines]
+    page = classifier._profile_matrix(lines)
+    alone = [classifier._profile_matrix([line])[0] for line in lines]
 
     for row, single in zip(page, alone, strict=True):
         keep = [k for k in range(len(row)) if k != classifier._KEY]
         assert row[keep].tolist() == single[keep].tolist()
+
+
+def _reference_profile(line: str) -> list[float]:
+    """What each profile column means, written line by line with the regexes it stands for
+    (the classifier computes the same for a whole page at once, with numpy)."""
+    c = classifier
+    sample = line[: c._SAMPLE_CHARS]
+    sample_words = len(c._WORD_RE.findall(sample))
+    nw = max(sample_words, 1)
+    nchars = max(len(sample), 1)
+    stop = sum(token in c._STOP_WORDS for token in sample.lower().split())
+    length = max(sample_words + len(line[c._SAMPLE_CHARS :].split()), len(c._CJK_RE.findall(line)) // 2)
+    row = [0.0] * c._N_PROFILE
+    row[c._LENGTH] = length
+    row[c._STOP] = min(stop / nw, 1.0)
+    row[c._PUNCT] = sum(not (ch.isspace() or c._WORD_CHAR_RE.match(ch)) for ch in sample) / nchars
+    row[c._ENDS_SENTENCE] = bool(line) and line[-1] in c._TERMINAL
+    row[c._CAPS] = sum(word[0].isupper() for word in c._WORD_RE.findall(sample)) / nw
+    row[c._DIGITS] = len(c._DIGIT_RE.findall(sample)) / nchars
+    row[c._LINK] = c._LINKY_RE.search(sample) is not None
+    row[c._DATED] = length <= 8 and c._DATE_RE.search(line) is not None
+    row[c._LOWER_START] = line[:1].islower()
+    row[c._COMMAS] = sample.count(",") / nw
+    row[c._ELLIPSIS] = line.endswith(("...", "…"))
+    row[c._GLUED] = c._GLUED_RE.search(sample) is not None
+    row[c._LABEL] = c._LABEL_RE.match(line) is not None
+    row[c._NO_STOP] = sample_words >= 2 and stop == 0
+    row[c._WORDS] = len(c._WORD_RE.findall(line))
+    return [float(x) for x in row]
+
+
+_LONG_PIECES = [
+    *_PIECES,
+    "x" * 250,
+    "word " * 40,
+    "THE ",
+    "Dec 12",
+    "3.4.2021 ",
+    "13:45",
+    "1999",
+    "Label: yes",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.lists(st.sampled_from(_LONG_PIECES) | st.characters(), max_size=60).map("".join), max_size=6)
+)
+def test_the_page_profile_is_what_each_line_says_on_its_own(lines: list[str]) -> None:
+    page = classifier._profile_matrix(lines)
+
+    for row, line in zip(page, lines, strict=True):
+        expected = _reference_profile(line)
+        keep = [k for k in range(len(row)) if k != classifier._KEY]
+        assert row[keep].tolist() == pytest.approx([expected[k] for k in keep]), line
+
+
+def _folded(line: str) -> str:
+    return "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in line.strip())
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.lists(
+            st.sampled_from(["Ab", "aB", " ", "x" * 299, "İ", "ß", "😀", "49", "29"]) | st.characters(),
+            max_size=8,
+        ).map("".join),
+        min_size=2,
+        max_size=8,
+    )
+)
+def test_lines_share_a_key_exactly_when_they_are_the_same_line_but_for_case_and_outer_space(
+    lines: list[str],
+) -> None:
+    keys = classifier._profile_matrix(lines)[:, classifier._KEY].tolist()
+
+    for i in range(len(lines)):
+        for j in range(i):
+            assert (keys[i] == keys[j]) == (_folded(lines[i]) == _folded(lines[j])), (lines[i], lines[j])
+
+
+def _kadane(weights: list[float]) -> tuple[int, int]:
+    best, best_span = 0.0, (0, 0)
+    cur, start = 0.0, 0
+    for k, x in enumerate(weights):
+        if cur <= 0:
+            cur, start = x, k
+        else:
+            cur += x
+        if cur > best:
+            best, best_span = cur, (start, k + 1)
+    return best_span
+
+
+# Quarters add up exactly, so the scan and its vectorised form meet the same ties.
+@given(st.lists(st.integers(-8, 8).map(lambda q: q / 4), max_size=40))
+def test_the_densest_stretch_is_kadanes_maximum_sum_segment(weights: list[float]) -> None:
+    assert classifier._densest_stretch(np.array(weights)) == _kadane(weights)
