@@ -71,6 +71,47 @@ def test_detect_language_returns_iso_639_1_codes(text: str, code: str) -> None:
     assert md.detect_language(text) == code
 
 
+ENGLISH_PROSE = (
+    "The council said that the plan, which was approved on Tuesday, would be paid for from the "
+    "budget of the roads department. Residents who have asked for the works were told that they "
+    "will be finished by the end of the year, and that the cost has been lower than expected."
+)
+# The same news in languages whose text holds some of English's function words ("was", "will",
+# "is", "have", "to") or shares its alphabet; each must go to the statistical model.
+OTHER_PROSE = {
+    "de": "Der Rat sagte, was der Plan kostet, will er am Dienstag zeigen. Die Arbeiten sind bis Ende "
+    "des Jahres fertig, und die Kosten waren niedriger als erwartet, was die Anwohner freut.",
+    "nl": "De raad zei dat het plan, dat dinsdag is goedgekeurd, wordt betaald uit het budget van de "
+    "afdeling wegen. Bewoners kregen te horen dat de werken tegen het einde van het jaar klaar zijn.",
+    "fr": "Le conseil a dit que le plan, approuvé mardi, sera payé par le budget des routes. Les "
+    "habitants ont appris que les travaux seront finis à la fin de l'année, et que le coût est plus bas.",
+    "it": "Il consiglio ha detto che il piano, approvato martedì, sarà pagato con il bilancio delle strade. "
+    "Ai residenti è stato detto che i lavori saranno finiti entro la fine dell'anno.",
+    "pt": "O conselho disse que o plano, aprovado na terça-feira, será pago pelo orçamento das estradas. "
+    "Os moradores foram informados de que as obras estarão prontas até o fim do ano.",
+}
+
+
+def test_plain_english_prose_is_named_without_the_statistical_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_model() -> None:
+        raise AssertionError("py3langid was asked")
+
+    monkeypatch.setattr(md, "_identifier", no_model)
+
+    assert md.detect_language(ENGLISH_PROSE) == "en"
+
+
+@pytest.mark.parametrize("code", sorted(OTHER_PROSE))
+def test_other_languages_are_left_to_the_statistical_model(code: str) -> None:
+    assert not md._plainly_english(OTHER_PROSE[code])
+    assert md.detect_language(OTHER_PROSE[code]) == code
+
+
+def test_the_quick_english_answer_agrees_with_the_model() -> None:
+    assert md._plainly_english(ENGLISH_PROSE)
+    assert md._identifier().classify(ENGLISH_PROSE[: md.LANG_SAMPLE_CHARS])[0] == "en"
+
+
 @pytest.mark.parametrize("text", ["", "Hello", "12 34 56 78 90 !!", None])
 def test_detect_language_is_none_when_too_short_to_tell(text: str | None) -> None:
     assert md.detect_language(text) is None
