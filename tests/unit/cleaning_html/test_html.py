@@ -294,10 +294,41 @@ _CLASS_OR_ID = st.sampled_from(
         "article-comments", "infinite-scroll", "infinitescroll", "mvp-post-add-box", "mvp-post-add-wrap",
         "x elementor-share-buttons", "site-footer", "Footer", "cookie-banner", "Cookie_Notice",
         "notice__cookie", "CMPLZ", "onetrust-pc", "moove_gdpr", "share-tools", "related", "main", "",
+        "post", "entry", "articleBody", "article-body x", "story-content", "nav", "Navigation", "cookie",
+        "x cookie", "sidebar", "widget", " ad ", "meta", "reply-form", "hidden", "x hidden", "hide-me",
+        "display:none", "color: red; display: none", "comments-title", "akismet", "true", "MostPopularStories",
     ]
 )  # fmt: skip
 _PRUNE_TAGS = st.sampled_from(
-    ["div", "section", "aside", "ol", "ul", "details", "p", "span", "footer", "article", "h1", "li", "a"]
+    [
+        "div",
+        "section",
+        "aside",
+        "ol",
+        "ul",
+        "details",
+        "p",
+        "span",
+        "footer",
+        "article",
+        "main",
+        "h1",
+        "li",
+        "a",
+    ]
+)
+_ATTRIBUTE_NAMES = st.sampled_from(
+    [
+        "id",
+        "class",
+        "title",
+        "style",
+        "role",
+        "aria-hidden",
+        "data-component",
+        "itemprop",
+        "data-lp-replacement-content",
+    ]
 )
 _SENTENCE = st.sampled_from([*PARAS, "Short line.", "Read more", ""])
 
@@ -305,7 +336,7 @@ _SENTENCE = st.sampled_from([*PARAS, "Short line.", "Read more", ""])
 @st.composite
 def _attributed_tree(draw: st.DrawFn, depth: int = 0) -> str:
     tag = draw(_PRUNE_TAGS)
-    names = draw(st.lists(st.sampled_from(["id", "class", "title"]), unique=True, max_size=3))
+    names = draw(st.lists(_ATTRIBUTE_NAMES, unique=True, max_size=4))
     attrs = "".join(f' {n}="{draw(_CLASS_OR_ID)}"' for n in names)
     children = draw(st.lists(_attributed_tree(depth + 1), max_size=3)) if depth < 4 else []
     return f"<{tag}{attrs}>{draw(_SENTENCE)}{''.join(children)}</{tag}>{draw(_SENTENCE)}"
@@ -367,3 +398,44 @@ def test_own_trafilatura_steps_give_bare_extractions_body(html: str) -> None:
         assert (body is None) == (doc is None)
         if body is not None:
             assert etree.tostring(body) == etree.tostring(doc.body)
+
+
+_EVERY_CLAUSE = [  # an element for each clause of the content and discard XPaths
+    '<section class="post">a</section>', '<div class="entry">a</div>', '<main itemprop="articleBody">a</main>',
+    '<article id="articleContent">a</article>', '<div id="article-body">a</div>', '<div class="post-text">a</div>',
+    '<span data-lp-replacement-content="">a</span>', '<p role="Navigation">a</p>',
+    '<div data-component="MostPopularStories">a</div>', '<div class="cookie" id="x">a</div>',
+    '<div id="sidebar">a</div>', '<div class="widget">a</div>', '<i class="comments-title">a</i>',
+    '<i class="reply-form">a</i>', '<i style="visibility: hidden">a</i>', '<i style="display:none">a</i>',
+    '<i id="akismet">a</i>', '<i class="x hidden">a</i>', '<i aria-hidden="true">a</i>',
+]  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_ATTRIBUTED_PAGE)
+def test_own_matchers_find_what_trafilaturas_xpaths_find(html: str) -> None:
+    _matchers_agree(html)
+
+
+@pytest.mark.parametrize("element", _EVERY_CLAUSE)
+def test_own_matchers_agree_on_each_clause(element: str) -> None:
+    _matchers_agree(f"<html><body><div>{element}<div>{element}</div></div></body></html>")
+
+
+def _matchers_agree(html: str) -> None:
+    import copy
+
+    from trafilatura import xpaths
+    from trafilatura.htmlprocessing import convert_tags, tree_cleaning
+
+    from archive_search.cleaning import html as mod
+
+    _own_steps_or_skip()
+    tree = mod._parse(html)
+    assert tree is not None
+    options = mod._extractor_options(False)
+    converted = convert_tags(tree_cleaning(copy.copy(tree), options), options, None)  # lists are <list>
+    for t in (tree, converted):
+        assert mod._content_container(t) == [el for el in xpaths.BODY_XPATH[0](t) if el is not None][:1]
+        assert mod._boilerplate_blocks(t) == xpaths.OVERALL_DISCARD_XPATH[0](t)
+        assert mod._hidden_elements(t) == xpaths.OVERALL_DISCARD_XPATH[1](t)
