@@ -293,50 +293,50 @@ _N_FEATURES = 29
 
 # Stage 1: one line on its own and its immediate context. Fitted by bench/fit_classifier.py.
 STAGE1_WEIGHTS: tuple[float, ...] = (
-    -4.8549,
-    0.6931,
-    -0.7262,
-    0.0359,
-    3.3693,
-    1.7820,
-    -2.3606,
-    -0.4913,
-    -0.5050,
-    -2.2138,
-    -0.0067,
-    1.7279,
-    1.3014,
-    -0.6023,
-    -0.6321,
-    0.1739,
-    1.6468,
-    2.4162,
-    -2.4569,
-    -0.2258,
-    2.0532,
-    -1.5982,
-    -0.9664,
-    -0.1479,
-    -0.7127,
-    -0.6414,
-    0.6370,
-    -0.1541,
-    1.3139,
+    -4.9232,
+    0.7462,
+    -0.7051,
+    0.2548,
+    3.3857,
+    1.7965,
+    -2.5285,
+    -0.5287,
+    -0.5150,
+    -2.2180,
+    -0.0009,
+    1.7272,
+    1.3027,
+    -0.6103,
+    -0.6354,
+    0.1744,
+    1.7164,
+    2.4408,
+    -2.4584,
+    -0.1649,
+    2.2050,
+    -1.6076,
+    -0.9638,
+    -0.3166,
+    -0.7069,
+    -0.6740,
+    0.6075,
+    -0.1257,
+    1.3074,
 )
 # Stage 2: stage-1 scores of the neighbourhood and the densest-stretch indicator.
 STAGE2_WEIGHTS: tuple[float, ...] = (
-    -2.8991,
-    -20.5299,
-    0.4066,
-    -0.4652,
-    5.7583,
-    -0.6571,
-    0.0603,
-    0.5540,
-    20.7532,
-    -1.0031,
-    0.2634,
-    2.3327,
+    -3.3451,
+    -20.5045,
+    0.4026,
+    -0.4677,
+    5.9070,
+    -0.6404,
+    0.0561,
+    0.5417,
+    20.8009,
+    -0.5237,
+    0.1561,
+    2.2355,
 )
 THRESHOLD = 0.5
 
@@ -367,8 +367,6 @@ def _distance_to_long(length: np.ndarray) -> np.ndarray:
     dist = np.minimum(np.abs(next_long - idx), np.abs(idx - prev_long))
     return dist.astype(float)
 
-
-_SAMPLE_CHARS = 300
 
 # Columns of the profile matrix: what one line says on its own, whatever surrounds it.
 (
@@ -480,7 +478,7 @@ def _glued_at(cp: np.ndarray, text: str) -> np.ndarray:
     return found
 
 
-# Tokens and lines are compared by a polynomial hash of their lower-case code points, computed
+# Tokens and lines are compared by a polynomial hash of their lower-case characters, computed
 # for all of them at once with numpy (wrapping uint64 arithmetic, that is modulo 2**64): the
 # stop-word lookups and comparison keys of a page, which as Python strings (lower(), split(),
 # a set lookup per token) were a fifth of what a text dump cost. The base is odd, so its powers
@@ -489,20 +487,24 @@ _HASH_BASE = 0x100000001B3
 _HASH_BASE_INVERSE = pow(_HASH_BASE, -1, 2**64)
 
 
+def _hash_code(ch: str) -> int:
+    """What a character adds to a hash: its lower case (itself where lower() gives more than one
+    character), plus one, so that a NUL counts."""
+    lowered = ch.lower()
+    return (ord(lowered) if len(lowered) == 1 else ord(ch)) + 1
+
+
 @lru_cache(maxsize=1)
-def _lower_table() -> np.ndarray:
-    """The lower case of every BMP character (itself where lower() gives more than one)."""
-    lowered = (chr(c).lower() for c in range(0x10000))
-    return np.fromiter(
-        (ord(x) if len(x) == 1 else c for c, x in enumerate(lowered)), dtype=np.uint64, count=0x10000
-    )
+def _hash_code_table() -> np.ndarray:
+    """``_hash_code`` of every BMP character."""
+    return np.fromiter(map(_hash_code, map(chr, range(0x10000))), dtype=np.uint64, count=0x10000)
 
 
-def _lower(cp: np.ndarray) -> np.ndarray:
-    table = _lower_table()
+def _hash_codes(cp: np.ndarray) -> np.ndarray:
+    table = _hash_code_table()
     if cp.dtype == np.uint8 or not len(cp) or cp.max() <= 0xFFFF:
         return table.take(cp)
-    return np.where(cp > 0xFFFF, cp, table.take(np.minimum(cp, 0xFFFF))).astype(np.uint64)
+    return np.where(cp > 0xFFFF, cp + 1, table.take(np.minimum(cp, 0xFFFF))).astype(np.uint64)
 
 
 class _Powers:
@@ -525,10 +527,10 @@ class _Powers:
 _POWERS = _Powers()
 
 
-def _prefix_hashes(lowered: np.ndarray) -> np.ndarray:
-    """Hashes of every prefix of ``lowered`` (a text's lower-case code points), for ``_span_hashes``."""
-    up = _POWERS.get(len(lowered) + 1)[0]
-    return np.concatenate((np.zeros(1, np.uint64), np.cumsum(lowered * up[: len(lowered)], dtype=np.uint64)))
+def _prefix_hashes(codes: np.ndarray) -> np.ndarray:
+    """Hashes of every prefix of a text (``codes``: its ``_hash_codes``), for ``_span_hashes``."""
+    up = _POWERS.get(len(codes) + 1)[0]
+    return np.concatenate((np.zeros(1, np.uint64), np.cumsum(codes * up[: len(codes)], dtype=np.uint64)))
 
 
 def _span_hashes(prefix: np.ndarray, begin: np.ndarray, end: np.ndarray) -> np.ndarray:
@@ -542,7 +544,7 @@ def _string_hash(text: str) -> int:
     """``_span_hashes`` of a whole string (what a stop word is looked up by)."""
     h, power = 0, 1
     for ch in text:
-        h = (h + ord(ch) * power) % 2**64
+        h = (h + _hash_code(ch) * power) % 2**64
         power = power * _HASH_BASE % 2**64
     return h
 
@@ -552,77 +554,18 @@ def _stop_hashes() -> np.ndarray:
     return np.unique(np.array([_string_hash(w) for w in _STOP_WORDS], dtype=np.uint64))
 
 
-def _long_line_profile(lines: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """What the sample of a line longer than it does not say: the words starting, CJK
-    characters and digits past the sample, and the key of the whole line (see ``_line_keys``).
-    One numpy pass over these lines (a few paragraphs of a page)."""
-    lens = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines))
-    starts = np.concatenate(([0], np.cumsum(lens + 1)[:-1]))
-    cp = code_points("\n".join(lines) + "\n")
-    flags = _flags(cp)
-    word = (flags & _WORD) != 0
-    tail = (np.arange(len(cp)) - np.repeat(starts, lens + 1)) >= _SAMPLE_CHARS
-    masks = np.stack(
-        [
-            word & ~np.concatenate(([False], word[:-1])) & tail,
-            ((flags & _CJK) != 0) & tail,
-            ((flags & _DIGIT) != 0) & tail,
-        ]
-    )
-    words, cjk, digits = np.add.reduceat(masks, starts, axis=1, dtype=np.int32)
-    leading = np.fromiter(
-        (len(line) - len(line.lstrip()) for line in lines), dtype=np.int64, count=len(lines)
-    )
-    stripped_end = np.fromiter(map(len, map(str.rstrip, lines)), dtype=np.int64, count=len(lines))
-    keys = _span_hashes(
-        _prefix_hashes(_lower(cp)), starts + np.minimum(leading, stripped_end), starts + stripped_end
-    )
-    return words, cjk, digits, keys
-
-
-def _line_keys(
-    long_lines: list[int],
-    prefix: np.ndarray,
-    token_begin: np.ndarray,
-    token_end: np.ndarray,
-    starts: np.ndarray,
-    ends: np.ndarray,
-    has_tokens: np.ndarray,
-    long_keys: np.ndarray,
-) -> np.ndarray:
-    """Each line's comparison key: the hash of the line stripped, in lower case (equal keys:
-    the same line repeated on the page). ``prefix`` holds the prefix hashes of the samples,
-    ``starts``/``ends`` where each sample is, ``token_begin``/``token_end`` where its tokens are;
-    the ``long_lines``, longer than their sample, have theirs in ``long_keys``."""
-    begin, end = starts.copy(), starts.copy()  # a line of whitespace: the empty key
-    if len(token_begin):
-        begin[has_tokens] = token_begin[np.searchsorted(token_begin, starts[has_tokens])]
-        end[has_tokens] = token_end[np.searchsorted(token_end, ends[has_tokens], side="right") - 1]
-    keys = _span_hashes(prefix, begin, end)
-    keys[long_lines] = long_keys
-    # The low 53 bits (the hash modulo 2**53): a float holds them exactly.
-    return (keys & np.uint64(2**53 - 1)).astype(float)
-
-
 def _profile_matrix(lines: Sequence[str]) -> np.ndarray:
     """The context-free properties of each line (the ``_LENGTH`` ... ``_KEY`` columns), for all
     lines at once: one pass of numpy over the page's characters instead of a dozen regex scans
     per line (which were half of the time a text dump took).
-
-    Shares are measured on the first ``_SAMPLE_CHARS`` characters of a line (its sample): on a
-    long paragraph they are stable by then. The numpy pass reads the samples only; what a longer
-    line holds past its sample (more words, CJK characters, its last characters) is read from
-    its tail with str methods: such lines are few (paragraphs), and their tails were the
-    half of the characters that only a word count needed.
     """
     n = len(lines)
     out = np.zeros((n, _N_PROFILE))
     if n == 0:
         return out
-    samples = [line[:_SAMPLE_CHARS] for line in lines]
-    # Each sample followed by a "\n": the separators belong to no class counted below.
-    text = "\n".join(samples) + "\n"
-    lens = np.fromiter(map(len, samples), dtype=np.int64, count=n)
+    # Each line followed by a "\n": the separators belong to no class counted below.
+    text = "\n".join(lines) + "\n"
+    lens = np.fromiter(map(len, lines), dtype=np.int64, count=n)
     starts = np.concatenate(([0], np.cumsum(lens + 1)[:-1]))
     ends = starts + lens
     cp = code_points(text)
@@ -631,10 +574,9 @@ def _profile_matrix(lines: Sequence[str]) -> np.ndarray:
     space = (flags & _SPACE) != 0
     word_start = word & ~np.concatenate(([False], word[:-1]))
     token_start = ~space & np.concatenate(([True], space[:-1]))
-    digit = (flags & _DIGIT) != 0
 
-    # Stop words: the whitespace tokens of each sample, lower case, looked up by their hash.
-    prefix = _prefix_hashes(_lower(cp))
+    # Stop words: the whitespace tokens of each line, lower case, looked up by their hash.
+    prefix = _prefix_hashes(_hash_codes(cp))
     token_begin = np.flatnonzero(token_start)
     token_end = np.flatnonzero(~space & np.concatenate((space[1:], [True]))) + 1
     stop_list = _stop_hashes()
@@ -645,7 +587,7 @@ def _profile_matrix(lines: Sequence[str]) -> np.ndarray:
     stop_at = np.zeros(len(cp), dtype=bool)
     stop_at[token_begin[is_stop]] = True
 
-    # Per-line counts of every character class at once: one sum over each sample's stretch.
+    # Per-line counts of every character class at once: one sum over each line's stretch.
     masks = np.stack(
         [
             word_start,
@@ -653,69 +595,59 @@ def _profile_matrix(lines: Sequence[str]) -> np.ndarray:
             token_start,
             ~word & ~space,  # punctuation
             word_start & ((flags & _UPPER) != 0),  # capitalised words
-            digit,
+            (flags & _DIGIT) != 0,
             cp == 44,  # ","
             stop_at,
         ]
     )
-    sample_words, cjk, sample_tokens, punct, caps, sample_digits, commas, stop = np.add.reduceat(
+    words, cjk, tokens, punct, caps, digits, commas, stop = np.add.reduceat(
         masks, starts, axis=1, dtype=np.int32
     ).astype(float)
-    words = sample_words.copy()
-    tail_tokens = np.zeros(n)
-    has_digit = sample_digits > 0
-    # The last characters of each line: its sample's, unless the line goes on past it. The
-    # separators before a sample (padding before the first) are neither terminal nor a dot.
+    # The last characters of each line. The separators before a line (padding before the
+    # first) are neither terminal nor a dot.
     padded = np.concatenate((np.full(3, 10, dtype=cp.dtype), cp))
     last, before_last, third_last = padded[ends + 2], padded[ends + 1], padded[ends]
     last_flags = np.where(lens > 0, flags[ends - 1], 0)
-    ellipsis = (last == 0x2026) | ((last == 46) & (before_last == 46) & (third_last == 46))  # "…", "..."
-    long_lines = [i for i in np.flatnonzero(lens == _SAMPLE_CHARS).tolist() if len(lines[i]) > _SAMPLE_CHARS]
-    long_keys = np.zeros(0, dtype=np.uint64)
-    if long_lines:
-        at = np.array(long_lines)
-        tail_words, tail_cjk, tail_digits, long_keys = _long_line_profile([lines[i] for i in long_lines])
-        words[at] += tail_words
-        cjk[at] += tail_cjk
-        has_digit[at] |= tail_digits > 0
-        for i in long_lines:
-            line = lines[i]
-            tail_tokens[i] = len(line[_SAMPLE_CHARS:].split())
-            last_flags[i] = _char_flags(line[-1])
-            ellipsis[i] = line.endswith(("...", "…"))
-
-    nw = np.maximum(sample_words, 1.0)
-    nchars = np.maximum(lens, 1)
-    length = np.maximum(sample_words + tail_tokens, cjk // 2)
+    first_flags = np.where(lens > 0, flags[starts], 0)
+    nw = np.maximum(words, 1.0)
+    length = np.maximum(words, cjk // 2)
 
     def lines_of(found: np.ndarray) -> np.ndarray:
-        """1.0 for each line whose sample holds a position where ``found`` is true."""
+        """1.0 for each line holding a position where ``found`` is true."""
         hit = np.zeros(n)
         hit[np.searchsorted(starts, np.flatnonzero(found), side="right") - 1] = 1.0
         return hit
 
-    first_flags = np.where(lens > 0, flags[starts], 0)
+    # A line of whitespace has the empty key; the others are hashed from their first token's
+    # start to their last token's end (the line stripped).
+    has_tokens = tokens > 0
+    key_begin, key_end = starts.copy(), starts.copy()
+    if len(token_begin):
+        key_begin[has_tokens] = token_begin[np.searchsorted(token_begin, starts[has_tokens])]
+        key_end[has_tokens] = token_end[np.searchsorted(token_end, ends[has_tokens], side="right") - 1]
+
     out[:, _LENGTH] = length
     out[:, _STOP] = np.minimum(stop / nw, 1.0)
-    out[:, _PUNCT] = punct / nchars
+    out[:, _PUNCT] = punct / np.maximum(lens, 1)
     out[:, _ENDS_SENTENCE] = (last_flags & _ENDS) != 0
     out[:, _CAPS] = caps / nw
-    out[:, _DIGITS] = sample_digits / nchars
+    out[:, _DIGITS] = digits / np.maximum(lens, 1)
     out[:, _LINK] = lines_of(_linky_at(cp, flags, text))
     # Every alternative of _DATE_RE holds a digit.
-    short = np.flatnonzero((length <= 8) & has_digit).tolist()
+    short = np.flatnonzero((length <= 8) & (digits > 0)).tolist()
     out[short, _DATED] = [1.0 if _DATE_RE.search(lines[i]) else 0.0 for i in short]
     out[:, _LOWER_START] = (first_flags & _LOWER) != 0
     out[:, _COMMAS] = commas / nw
-    out[:, _ELLIPSIS] = ellipsis
+    out[:, _ELLIPSIS] = (last == 0x2026) | (
+        (last == 46) & (before_last == 46) & (third_last == 46)
+    )  # "…", "..."
     out[:, _GLUED] = lines_of(_glued_at(cp, text))
     # A "Label: value" line starts with a word character and holds a colon.
     labels = [i for i in np.flatnonzero((first_flags & _WORD) != 0).tolist() if ":" in lines[i]]
     out[labels, _LABEL] = [1.0 if _LABEL_RE.match(lines[i]) else 0.0 for i in labels]
-    out[:, _NO_STOP] = (sample_words >= 2) & (stop == 0)
-    out[:, _KEY] = _line_keys(
-        long_lines, prefix, token_begin, token_end, starts, ends, sample_tokens > 0, long_keys
-    )
+    out[:, _NO_STOP] = (words >= 2) & (stop == 0)
+    # The low 53 bits of the key's hash (the hash modulo 2**53): a float holds them exactly.
+    out[:, _KEY] = (_span_hashes(prefix, key_begin, key_end) & np.uint64(2**53 - 1)).astype(float)
     out[:, _WORDS] = words
     return out
 

@@ -117,28 +117,27 @@ def _reference_profile(line: str) -> list[float]:
     """What each profile column means, written line by line with the regexes it stands for
     (the classifier computes the same for a whole page at once, with numpy)."""
     c = classifier
-    sample = line[: c._SAMPLE_CHARS]
-    sample_words = len(c._WORD_RE.findall(sample))
-    nw = max(sample_words, 1)
-    nchars = max(len(sample), 1)
-    stop = sum(token in c._STOP_WORDS for token in sample.lower().split())
-    length = max(sample_words + len(line[c._SAMPLE_CHARS :].split()), len(c._CJK_RE.findall(line)) // 2)
+    words = len(c._WORD_RE.findall(line))
+    nw = max(words, 1)
+    nchars = max(len(line), 1)
+    stop = sum(token in c._STOP_WORDS for token in line.lower().split())
+    length = max(words, len(c._CJK_RE.findall(line)) // 2)
     row = [0.0] * c._N_PROFILE
     row[c._LENGTH] = length
     row[c._STOP] = min(stop / nw, 1.0)
-    row[c._PUNCT] = sum(not (ch.isspace() or c._WORD_CHAR_RE.match(ch)) for ch in sample) / nchars
+    row[c._PUNCT] = sum(not (ch.isspace() or c._WORD_CHAR_RE.match(ch)) for ch in line) / nchars
     row[c._ENDS_SENTENCE] = bool(line) and line[-1] in c._TERMINAL
-    row[c._CAPS] = sum(word[0].isupper() for word in c._WORD_RE.findall(sample)) / nw
-    row[c._DIGITS] = len(c._DIGIT_RE.findall(sample)) / nchars
-    row[c._LINK] = c._LINKY_RE.search(sample) is not None
+    row[c._CAPS] = sum(word[0].isupper() for word in c._WORD_RE.findall(line)) / nw
+    row[c._DIGITS] = len(c._DIGIT_RE.findall(line)) / nchars
+    row[c._LINK] = c._LINKY_RE.search(line) is not None
     row[c._DATED] = length <= 8 and c._DATE_RE.search(line) is not None
     row[c._LOWER_START] = line[:1].islower()
-    row[c._COMMAS] = sample.count(",") / nw
+    row[c._COMMAS] = line.count(",") / nw
     row[c._ELLIPSIS] = line.endswith(("...", "…"))
-    row[c._GLUED] = c._GLUED_RE.search(sample) is not None
+    row[c._GLUED] = c._GLUED_RE.search(line) is not None
     row[c._LABEL] = c._LABEL_RE.match(line) is not None
-    row[c._NO_STOP] = sample_words >= 2 and stop == 0
-    row[c._WORDS] = len(c._WORD_RE.findall(line))
+    row[c._NO_STOP] = words >= 2 and stop == 0
+    row[c._WORDS] = words
     return [float(x) for x in row]
 
 
