@@ -678,13 +678,30 @@ def _fast_extract_content() -> Any:
     return names["extract_content"]
 
 
+def _covers_little_of_page(chars: int, tree: HtmlElement, share: float) -> bool:
+    """``chars < share * len(html2txt(tree))``. An upper bound of that length settles most pages
+    without the cleaning walk: all the page's text plus the two spaces html2txt puts around each
+    block element (its cleaning only removes text, its spacing adds no more, collapsing spaces
+    only shortens)."""
+    from trafilatura.baseline import _BLOCK_ELEMS
+
+    body = tree.find(".//body")
+    if body is None:
+        body = tree
+    bound = len(body.text_content()) + 2 * sum(1 for _ in body.iter(*_BLOCK_ELEMS))
+    if chars >= share * bound:
+        return False
+    return chars < share * _page_text_length(tree)
+
+
 def _extract_body(tree: HtmlElement, options: Any) -> etree._Element | None:
     """``bare_extraction(tree, options=options).body`` for the settings of ``_extractor_options``
     (fast mode, comments off, no URL, metadata, language or size limits), without the work
-    those settings make useless: the copy of the input (``tree`` is a throw-away copy already),
-    the pre-conversion backup only the non-fast comparison reads, and the forum-page check (the
-    JSON-LD scripts it looks for are gone: ``extract_html`` strips scripts). The raw-tree prunes
-    and the page-length measure are ``_raw_prune`` and ``_page_text_length``."""
+    those settings make useless: the pre-conversion backup only the non-fast comparison reads,
+    the forum-page check (the JSON-LD scripts it looks for are gone: ``extract_html`` strips
+    scripts) and the copy of the input: ``tree`` keeps trafilatura's raw-tree prunes (comment
+    sections, infinite-scroll containers), so the fallbacks read the page without them too. The
+    raw-tree prunes and the page-length measure are ``_raw_prune`` and ``_covers_little_of_page``."""
     from trafilatura.baseline import baseline
     from trafilatura.core import ESCALATION_ACCEPT_RATIO, ESCALATION_MAX_LENGTH, ESCALATION_PAGE_SHARE
     from trafilatura.htmlprocessing import convert_tags, tree_cleaning
@@ -705,7 +722,7 @@ def _extract_body(tree: HtmlElement, options: Any) -> etree._Element | None:
     if (
         options.focus == "balanced"
         and 0 < len(temp_text) < ESCALATION_MAX_LENGTH
-        and len(temp_text) < ESCALATION_PAGE_SHARE * _page_text_length(tree)
+        and _covers_little_of_page(len(temp_text), tree, ESCALATION_PAGE_SHARE)
     ):
         r_options = copy.copy(options)
         r_options.focus = "recall"
@@ -727,7 +744,7 @@ def _trafilatura_lines(tree: HtmlElement, *, recall: bool = False) -> list[_Line
     options = _extractor_options(recall)
     try:
         if _own_steps() and not options.max_tree_size:
-            body = _extract_body(copy.copy(tree), options)
+            body = _extract_body(tree, options)
         else:
             from trafilatura import bare_extraction
 

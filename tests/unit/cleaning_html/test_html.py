@@ -376,6 +376,8 @@ def test_own_trafilatura_prunes_match_its_xpaths(html: str) -> None:
     mod._raw_prune(ours)
     assert etree.tostring(ours) == etree.tostring(theirs)
     assert mod._page_text_length(tree) == len(html2txt(tree))
+    for chars in (0, 10, 50, 200, 1000):
+        assert mod._covers_little_of_page(chars, tree, 0.2) == (chars < 0.2 * len(html2txt(tree)))
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
