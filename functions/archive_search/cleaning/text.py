@@ -219,9 +219,13 @@ def _find_title(blocks: list[str], keep: list[bool], memo: classifier.LineMemo) 
     return max(candidates, key=lambda i: memo.word_count(blocks[i]))
 
 
-def _may_be_credit(block: str) -> bool:
-    """False when neither credit pattern can match the block (blocks have single spaces)."""
-    return len(block) <= _CREDIT_MAX_CHARS and block[:16].lower().startswith(_CREDIT_FIRST_WORDS)
+def _credit_candidates(blocks: list[str]) -> list[int]:
+    """Indices of the blocks a credit pattern may match (blocks have single spaces)."""
+    return [
+        i
+        for i, block in enumerate(blocks)
+        if len(block) <= _CREDIT_MAX_CHARS and block[:16].lower().startswith(_CREDIT_FIRST_WORDS)
+    ]
 
 
 def _credit(blocks: list[str]) -> tuple[int | None, str | None, date | None]:
@@ -229,9 +233,7 @@ def _credit(blocks: list[str]) -> tuple[int | None, str | None, date | None]:
 
     Only the last one counts: teaser lists below an article carry no credit lines, and a
     credit line quoted inside the article is followed by more of it."""
-    for i in range(len(blocks) - 1, -1, -1):
-        if not _may_be_credit(blocks[i]):
-            continue
+    for i in reversed(_credit_candidates(blocks)):
         m = _CREDIT_RE.match(blocks[i])
         if m:
             published = md.parse_date(m["date"])

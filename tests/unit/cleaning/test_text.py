@@ -321,9 +321,11 @@ def test_the_credit_prefilter_lets_through_every_line_a_credit_pattern_matches(l
     line = case(line)
 
     assert text._CREDIT_RE.match(line) or text._DATED_CREDIT_RE.match(line)
-    assert text._may_be_credit(line)
+    assert text._credit_candidates(["Home", line]) == [1]
 
 
 def test_the_credit_prefilter_skips_ordinary_lines() -> None:
-    assert not text._may_be_credit("The council approved the budget on Tuesday.")
-    assert not text._may_be_credit("Published " + "x" * 200)
+    assert (
+        text._credit_candidates(["The council approved the budget on Tuesday.", "Published " + "x" * 200])
+        == []
+    )
