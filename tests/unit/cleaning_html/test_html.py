@@ -210,6 +210,14 @@ def test_control_characters_in_markup_do_not_break_parsing() -> None:
     assert "\x1f" not in article.body
 
 
+@pytest.mark.parametrize("bad", ["\x00", "\x08", "\x0c", "\x1f", "\ufffe", "\uffff", "\ud800", "\udfff"])
+def test_characters_xml_refuses_are_dropped_before_parsing(bad: str) -> None:
+    html = page(paras=[p.replace(" harbour", f"{bad} harbour", 1) for p in PARAS])
+    [article] = extract_html(html, "bad.html")
+    [clean] = extract_html(page(), "clean.html")
+    assert article.body == clean.body
+
+
 _TAGS = st.sampled_from(
     ["p", "div", "script", "style", "h1", "title", "time", "li", "a", "td", "html", "!--"]
 )
