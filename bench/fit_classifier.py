@@ -24,6 +24,8 @@ import numpy as np
 from cleaning import DEFAULT_DATA, halves, load_evaluate  # type: ignore[import-not-found]
 
 from archive_search.cleaning import classifier
+from archive_search.cleaning.linestats import LineStats
+from archive_search.cleaning.text import split_blocks
 
 ROOT = Path(__file__).resolve().parent.parent
 CLASSIFIER_FILE = ROOT / "functions" / "archive_search" / "cleaning" / "classifier.py"
@@ -66,10 +68,6 @@ def fit_logistic(
     return beta
 
 
-def split_lines(text: str) -> list[str]:
-    return [ln.strip() for ln in text.splitlines() if ln.strip()]
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument(
@@ -93,58 +91,69 @@ def main() -> None:
         split = {"fit": split["check"], "check": split["fit"]}
     docs = {}
     for k in ids:
-        lines = split_lines((args.bench_dir / "textdump" / f"{k}.txt").read_text(encoding="utf-8"))
+        lines = split_blocks((args.bench_dir / "textdump" / f"{k}.txt").read_text(encoding="utf-8"))
         docs[k] = (lines, np.array(labels_for(lines, gold[k], ev)))
+
+    # The archive the second model is fitted with: every page of the benchmark (a page's own
+    # lines are not counted for it: LineStats.others leaves the document itself out).
+    archive = LineStats.build(lines for lines, _ in docs.values())
+    found = {name: fit_model(docs, split, stats, args.weight_power, ev, gold) for name, stats in
+             (("plain", None), ("archive", archive))}  # fmt: skip
+    if args.write:
+        src = CLASSIFIER_FILE.read_text(encoding="utf-8")
+        for name, prefix in (("plain", "STAGE{}_WEIGHTS"), ("archive", "STAGE{}_ARCHIVE_WEIGHTS")):
+            for stage, weights in zip((1, 2), found[name], strict=True):
+                tuple_text = "(" + ", ".join(f"{v:.4f}" for v in weights) + ")"
+                # One line, left so by the formatter: a refit changes one line of the file.
+                src = re.sub(
+                    rf"{prefix.format(stage)}: tuple\[float, \.\.\.\] = \([^)]*\)(?:  # fmt: skip)?",
+                    f"{prefix.format(stage)}: tuple[float, ...] = {tuple_text}  # fmt: skip",
+                    src,
+                )
+        CLASSIFIER_FILE.write_text(src, encoding="utf-8")
+        print(f"wrote weights to {CLASSIFIER_FILE}", file=sys.stderr)
+
+
+def fit_model(docs, split, stats, weight_power, ev, gold):
+    """Fit both stages on the fit half (with ``stats``: the archive model), print F1 by half."""
+    memos = {k: classifier.LineMemo(stats) for k in docs}
 
     def weights_of(lines):
         # Longer lines carry more of the scored shingles.
-        return np.array([1.0 + n**args.weight_power for n in classifier.line_lengths(lines)])
+        return np.array([1.0 + n**weight_power for n in classifier.line_lengths(lines)])
 
     fit = split["fit"]
-    x1 = np.vstack([np.array(classifier.line_features(docs[k][0])) for k in fit])
     y = np.concatenate([docs[k][1] for k in fit])
     sw = np.concatenate([weights_of(docs[k][0]) for k in fit])
-    b1 = fit_logistic(x1, y, sw)
-    classifier.STAGE1_WEIGHTS = tuple(float(v) for v in b1)
+    x1 = np.vstack([classifier.line_features(docs[k][0], memos[k]) for k in fit])
+    b1 = tuple(float(v) for v in fit_logistic(x1, y, sw))
+    name = "STAGE1_WEIGHTS" if stats is None else "STAGE1_ARCHIVE_WEIGHTS"
+    setattr(classifier, name, b1)
     x2 = np.vstack(
         [
-            np.array(
-                classifier.stage2_features(
-                    classifier.stage1_scores(docs[k][0]), classifier.line_lengths(docs[k][0])
-                )
+            classifier.stage2_features(
+                classifier.stage1_scores(docs[k][0], memos[k]), classifier.line_lengths(docs[k][0])
             )
             for k in fit
         ]
     )
-    b2 = fit_logistic(x2, y, sw)
-    classifier.STAGE2_WEIGHTS = tuple(float(v) for v in b2)
-
-    for name, keys in split.items():
+    b2 = tuple(float(v) for v in fit_logistic(x2, y, sw))
+    setattr(classifier, name.replace("STAGE1", "STAGE2"), b2)
+    label = (
+        "without archive statistics"
+        if stats is None
+        else f"with the archive's line statistics ({stats.documents} pages)"
+    )
+    print(label)
+    for half, keys in split.items():
         preds = {}
         for k in keys:
             lines = docs[k][0]
-            mask = classifier.keep_mask(lines)
+            mask = classifier.keep_mask(lines, memo=memos[k])
             preds[k] = "\n".join(ln for ln, m in zip(lines, mask, strict=True) if m)
         m = ev.score({k: gold[k] for k in keys}, preds, 4, 0)
-        print(f"{name:6} docs {len(keys):3}  F1 {m['f1']:.3f}  P {m['precision']:.3f}  R {m['recall']:.3f}")
-    s1 = "(" + ", ".join(f"{v:.4f}" for v in b1) + ")"
-    s2 = "(" + ", ".join(f"{v:.4f}" for v in b2) + ")"
-    print("STAGE1", s1)
-    print("STAGE2", s2)
-    if args.write:
-        src = CLASSIFIER_FILE.read_text(encoding="utf-8")
-        src = re.sub(
-            r"STAGE1_WEIGHTS: tuple\[float, \.\.\.\] = (\(0\.0,\) \* \w+|\([^)]*\))",
-            f"STAGE1_WEIGHTS: tuple[float, ...] = {s1}",
-            src,
-        )
-        src = re.sub(
-            r"STAGE2_WEIGHTS: tuple\[float, \.\.\.\] = (\(0\.0,\) \* \w+|\([^)]*\))",
-            f"STAGE2_WEIGHTS: tuple[float, ...] = {s2}",
-            src,
-        )
-        CLASSIFIER_FILE.write_text(src, encoding="utf-8")
-        print(f"wrote weights to {CLASSIFIER_FILE}", file=sys.stderr)
+        print(f"  {half:6} docs {len(keys):3}  F1 {m['f1']:.3f}  P {m['precision']:.3f}  R {m['recall']:.3f}")
+    return b1, b2
 
 
 if __name__ == "__main__":

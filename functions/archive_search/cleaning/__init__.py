@@ -15,21 +15,30 @@ This is the entry point both the ingest Lambda and the cleaning benchmark call:
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import zlib
 from collections.abc import Callable
 
 from archive_search.cleaning import metadata as md
 from archive_search.cleaning.decode import decode_bytes
+from archive_search.cleaning.linestats import LineStats
 from archive_search.errors import RejectedInput
 from archive_search.model import Article
 
 # Bump when the output of cleaning changes: indexed documents record it, so a reindex can find
 # the documents cleaned by an older version.
-CLEANER_VERSION = "1.2.0"
+CLEANER_VERSION = "1.3.0"
 DEFAULT_MAX_DECOMPRESSED_BYTES = 50 * 1024 * 1024
 
-__all__ = ["CLEANER_VERSION", "DEFAULT_MAX_DECOMPRESSED_BYTES", "clean", "detect_format"]
+__all__ = [
+    "CLEANER_VERSION",
+    "DEFAULT_MAX_DECOMPRESSED_BYTES",
+    "LineStats",
+    "clean",
+    "cleaner_version",
+    "detect_format",
+]
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _TEXT_EXTENSIONS = frozenset({".txt", ".text", ".md", ".markdown"})
@@ -96,36 +105,31 @@ def detect_format(key: str, text: str, content_type: str | None = None) -> str:
     return "text"
 
 
-def _extractor(fmt: str) -> Callable[[str, str], list[Article]]:
+def _extractor(fmt: str, line_stats: LineStats | None) -> Callable[[str, str], list[Article]]:
     # Imported here so that the plain-text path does not load lxml/trafilatura.
     if fmt == "html":
         from archive_search.cleaning.html import extract_html
 
         return extract_html
     if fmt == "json":
-        try:
-            from archive_search.cleaning.jsonrecord import extract_json
-        except ModuleNotFoundError:  # the JSON path is built in parallel; until then, say so
-            raise RejectedInput("unsupported_type", "JSON uploads are not supported yet") from None
+        from archive_search.cleaning.jsonrecord import extract_json
+
         return extract_json
     from archive_search.cleaning.text import extract_text
 
-    return extract_text
+    return functools.partial(extract_text, line_stats=line_stats)
 
 
-def clean(
-    data: bytes,
-    key: str,
-    *,
-    content_type: str | None = None,
-    max_decompressed_bytes: int = DEFAULT_MAX_DECOMPRESSED_BYTES,
-) -> list[Article]:
-    """Clean one upload into its articles (usually one).
+def cleaner_version(line_stats: LineStats | None = None) -> str:
+    """What indexed documents record as their cleaner: the version, and the line statistics
+    it used (their digest), since those change what a text dump keeps."""
+    if line_stats is None or not line_stats.usable:
+        return CLEANER_VERSION
+    return f"{CLEANER_VERSION}+lines.{line_stats.digest}"
 
-    ``key`` gives the format by its extension (``.txt``, ``.html``/``.htm``, ``.json``, any of
-    them ``.gz``-compressed); ``content_type`` is a hint only. Raises ``RejectedInput`` (with a
-    stable ``reason``) for anything that cannot become an article, and nothing else.
-    """
+
+def _text_of(data: bytes, key: str, max_decompressed_bytes: int) -> tuple[str, str]:
+    """The upload's text and its key without ``.gz`` (steps 1 and 2), or ``RejectedInput``."""
     if key.lower().endswith(".gz") or data[:2] == _GZIP_MAGIC:
         data = _gunzip(data, key, max_decompressed_bytes)
         key = key[:-3] if key.lower().endswith(".gz") else key
@@ -136,7 +140,47 @@ def clean(
     text = decode_bytes(data)
     if not text.strip():
         raise RejectedInput("empty", f"{key}: the file has no text")
-    articles = _extractor(detect_format(key, text, content_type))(text, key)
+    return text, key
+
+
+def text_dump_lines(
+    data: bytes,
+    key: str,
+    *,
+    content_type: str | None = None,
+    max_decompressed_bytes: int = DEFAULT_MAX_DECOMPRESSED_BYTES,
+) -> list[str]:
+    """The lines of an upload that is a plain-text dump, as the line classifier reads them
+    (what ``LineStats.build`` counts); ``[]`` for other formats and for uploads cleaning rejects."""
+    try:
+        text, key = _text_of(data, key, max_decompressed_bytes)
+    except RejectedInput:
+        return []
+    if detect_format(key, text, content_type) != "text":
+        return []
+    from archive_search.cleaning.text import split_blocks
+
+    return split_blocks(text)
+
+
+def clean(
+    data: bytes,
+    key: str,
+    *,
+    content_type: str | None = None,
+    max_decompressed_bytes: int = DEFAULT_MAX_DECOMPRESSED_BYTES,
+    line_stats: LineStats | None = None,
+) -> list[Article]:
+    """Clean one upload into its articles (usually one).
+
+    ``key`` gives the format by its extension (``.txt``, ``.html``/``.htm``, ``.json``, any of
+    them ``.gz``-compressed); ``content_type`` is a hint only. ``line_stats``: the archive's
+    line statistics, used on text dumps (``cleaner_version(line_stats)`` names the result).
+    Raises ``RejectedInput`` (with a stable ``reason``) for anything that cannot become an
+    article, and nothing else.
+    """
+    text, key = _text_of(data, key, max_decompressed_bytes)
+    articles = _extractor(detect_format(key, text, content_type), line_stats)(text, key)
     return [
         a if a.language else dataclasses.replace(a, language=md.detect_language(f"{a.title}\n{a.body}"))
         for a in articles

@@ -23,6 +23,7 @@ from functools import lru_cache
 import numpy as np
 
 from archive_search.cleaning.decode import code_points
+from archive_search.cleaning.linestats import LineStats
 
 __all__ = [
     "STAGE1_WEIGHTS",
@@ -292,52 +293,13 @@ _STOP_WORDS = frozenset(
 _N_FEATURES = 29
 
 # Stage 1: one line on its own and its immediate context. Fitted by bench/fit_classifier.py.
-STAGE1_WEIGHTS: tuple[float, ...] = (
-    -4.9232,
-    0.7462,
-    -0.7051,
-    0.2548,
-    3.3857,
-    1.7965,
-    -2.5285,
-    -0.5287,
-    -0.5150,
-    -2.2180,
-    -0.0009,
-    1.7272,
-    1.3027,
-    -0.6103,
-    -0.6354,
-    0.1744,
-    1.7164,
-    2.4408,
-    -2.4584,
-    -0.1649,
-    2.2050,
-    -1.6076,
-    -0.9638,
-    -0.3166,
-    -0.7069,
-    -0.6740,
-    0.6075,
-    -0.1257,
-    1.3074,
-)
+STAGE1_WEIGHTS: tuple[float, ...] = (-4.9232, 0.7462, -0.7051, 0.2548, 3.3857, 1.7965, -2.5285, -0.5287, -0.5150, -2.2180, -0.0009, 1.7272, 1.3027, -0.6103, -0.6354, 0.1744, 1.7164, 2.4408, -2.4584, -0.1649, 2.2050, -1.6076, -0.9638, -0.3166, -0.7069, -0.6740, 0.6075, -0.1257, 1.3074)  # fmt: skip
 # Stage 2: stage-1 scores of the neighbourhood and the densest-stretch indicator.
-STAGE2_WEIGHTS: tuple[float, ...] = (
-    -3.3451,
-    -20.5045,
-    0.4026,
-    -0.4677,
-    5.9070,
-    -0.6404,
-    0.0561,
-    0.5417,
-    20.8009,
-    -0.5237,
-    0.1561,
-    2.2355,
-)
+STAGE2_WEIGHTS: tuple[float, ...] = (-3.3451, -20.5045, 0.4026, -0.4677, 5.9070, -0.6404, 0.0561, 0.5417, 20.8009, -0.5237, 0.1561, 2.2355)  # fmt: skip
+# The same two stages with the archive's line statistics (three more stage-1 features: see
+# _archive_features), fitted on the same half with the benchmark's pages as the archive.
+STAGE1_ARCHIVE_WEIGHTS: tuple[float, ...] = (-4.5113, 0.7274, -0.7451, 0.2028, 3.2030, 1.8265, -2.4287, -0.6625, -0.4355, -2.0484, 0.0434, 1.5696, 1.2392, -0.5472, -0.5907, 0.1676, 1.9839, 2.5843, -2.5838, -0.1886, 2.1300, -1.6329, -0.9856, -0.2128, -0.6025, -0.7347, 0.5803, -0.4165, 1.2619, 0.4406, -1.3693, -0.3490)  # fmt: skip
+STAGE2_ARCHIVE_WEIGHTS: tuple[float, ...] = (-0.5210, -26.8588, 0.4427, -0.4785, 6.7588, -0.6610, 0.0485, -0.9616, 26.8383, -2.9954, -0.8058, 2.4993)  # fmt: skip
 THRESHOLD = 0.5
 
 
@@ -386,8 +348,9 @@ def _distance_to_long(length: np.ndarray) -> np.ndarray:
     _NO_STOP,  # two words or more, none of them a stop word
     _KEY,  # the line's comparison key (a hash of it stripped, in lower case): repetition inside a page
     _WORDS,  # \w+ words in the whole line
+    _OTHERS,  # other documents of the archive holding the line (with line statistics only)
     _N_PROFILE,
-) = range(17)
+) = range(18)
 
 # Bit flags of a character, looked up per code point.
 _WORD, _SPACE, _DIGIT, _UPPER, _LOWER, _CJK, _ENDS, _LINK_CHAR = (1 << k for k in range(8))
@@ -654,9 +617,11 @@ def _profile_matrix(lines: Sequence[str]) -> np.ndarray:
 
 class LineMemo:
     """The profiles of the lines of one page, computed once and kept between calls (the
-    selection is repeated on what it kept; only the neighbourhood features change)."""
+    selection is repeated on what it kept; only the neighbourhood features change), and the
+    archive's line statistics the page is judged with (``None``: without them)."""
 
-    def __init__(self) -> None:
+    def __init__(self, stats: LineStats | None = None) -> None:
+        self.stats = stats if stats is not None and stats.usable else None
         self._rows: dict[str, int] = {}
         self._matrix = np.zeros((0, _N_PROFILE))
         self._words: dict[str, int] = {}
@@ -675,6 +640,8 @@ class LineMemo:
             base = len(self._matrix)
             rows.update((line, base + i) for i, line in enumerate(missing))
             new = _profile_matrix(missing)
+            if self.stats is not None:
+                new[:, _OTHERS] = self.stats.others(new[:, _KEY].astype(np.uint64))
             self._matrix = np.concatenate((self._matrix, new)) if base else new
             self._words.update(zip(missing, new[:, _WORDS].astype(int).tolist(), strict=True))
         return self._matrix[[rows[line] for line in lines]]
@@ -707,12 +674,32 @@ def _window_sum(values: np.ndarray, radius: int) -> np.ndarray:
 
 
 def line_features(lines: Sequence[str], memo: LineMemo | None = None) -> np.ndarray:
-    """The stage-1 feature matrix: one row per line, bias first.
+    """The stage-1 feature matrix: one row per line, bias first; with the archive's line
+    statistics (``memo.stats``), the archive columns after the others.
 
     ``memo`` keeps the context-free part of each line between calls on the same page (the
     selection is repeated on what it kept) and only the neighbourhood part is recomputed.
     """
-    return _features((memo or LineMemo()).profiles(lines))
+    memo = memo or LineMemo()
+    prof = memo.profiles(lines)
+    if memo.stats is None:
+        return _features(prof)
+    return np.hstack((_features(prof), _archive_features(prof)))
+
+
+def line_keys(lines: Sequence[str]) -> np.ndarray:
+    """Each line's comparison key (the line stripped, letter case aside), as ``LineStats`` counts them."""
+    return _profile_matrix(lines)[:, _KEY].astype(np.uint64)
+
+
+def _archive_features(prof: np.ndarray) -> np.ndarray:
+    """How many other documents of the archive hold each line, and its neighbours (two lines
+    each side): a site's menus and footers repeat on all its pages, in runs."""
+    n = len(prof)
+    others = np.log1p(prof[:, _OTHERS])
+    neighbours = _window_size(n, 2) - 1
+    around = np.divide(_window_sum(others, 2) - others, neighbours, out=np.zeros(n), where=neighbours > 0)
+    return np.column_stack((others, prof[:, _OTHERS] >= 1, around))
 
 
 def _repeated(keys: np.ndarray) -> np.ndarray:
@@ -836,14 +823,26 @@ def stage2_features(p1: np.ndarray | Sequence[float], lengths: np.ndarray | Sequ
     return out
 
 
+def _weights(memo: LineMemo) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """The model to judge with: the archive's when there are line statistics."""
+    if memo.stats is None:
+        return STAGE1_WEIGHTS, STAGE2_WEIGHTS
+    return STAGE1_ARCHIVE_WEIGHTS, STAGE2_ARCHIVE_WEIGHTS
+
+
 def stage1_scores(lines: Sequence[str], memo: LineMemo | None = None) -> np.ndarray:
-    return _sigmoid(line_features(lines, memo) @ np.asarray(STAGE1_WEIGHTS))
+    memo = memo or LineMemo()
+    return _sigmoid(line_features(lines, memo) @ np.asarray(_weights(memo)[0]))
 
 
 def _scores(lines: Sequence[str], memo: LineMemo | None) -> np.ndarray:
-    prof = (memo or LineMemo()).profiles(lines)
-    p1 = _sigmoid(_features(prof) @ np.asarray(STAGE1_WEIGHTS))
-    return _sigmoid(stage2_features(p1, prof[:, _LENGTH]) @ np.asarray(STAGE2_WEIGHTS))
+    memo = memo or LineMemo()
+    stage1, stage2 = _weights(memo)
+    prof = memo.profiles(lines)
+    logits = _features(prof) @ np.asarray(stage1[:_N_FEATURES])
+    if memo.stats is not None:  # line_features' columns, without copying them into one matrix
+        logits += _archive_features(prof) @ np.asarray(stage1[_N_FEATURES:])
+    return _sigmoid(stage2_features(_sigmoid(logits), prof[:, _LENGTH]) @ np.asarray(stage2))
 
 
 def scores(lines: Sequence[str], memo: LineMemo | None = None) -> list[float]:

@@ -26,6 +26,7 @@ from datetime import date
 
 from archive_search.cleaning import classifier
 from archive_search.cleaning import metadata as md
+from archive_search.cleaning.linestats import LineStats
 from archive_search.errors import RejectedInput
 from archive_search.model import Article
 
@@ -332,8 +333,11 @@ def _article_blocks(
     return current, author, published
 
 
-def extract_text(text: str, key: str) -> list[Article]:
-    """One plain-text dump -> one Article, or ``RejectedInput("no_article_text")``."""
+def extract_text(text: str, key: str, line_stats: LineStats | None = None) -> list[Article]:
+    """One plain-text dump -> one Article, or ``RejectedInput("no_article_text")``.
+
+    ``line_stats``: how many documents of the archive hold each line (see ``linestats``); the
+    line classifier uses them when they count enough documents."""
     blocks = split_blocks(text)
     if not blocks:
         raise RejectedInput("no_article_text", f"{key}: the text has no content")
@@ -347,7 +351,7 @@ def extract_text(text: str, key: str) -> list[Article]:
     header_author: str | None = None
     header_source: str | None = None
     start = 0
-    memo = classifier.LineMemo()  # what the classifier learnt about each line, kept between passes
+    memo = classifier.LineMemo(line_stats)  # what the classifier learnt about each line, kept between passes
     keep = _select(blocks, memo)
     at = _find_title(blocks, keep, memo)
     if at is not None:
