@@ -569,6 +569,11 @@ def _matcher_res() -> dict[str, re.Pattern[str]]:
     return {
         "content_id": re.compile(xp._alt(xp._ARTICLE_CONTENT_ID_TOKENS)),
         "content_class": re.compile(xp._alt(xp._ARTICLE_CONTENT_CLASS_TOKENS)),
+        "story_id": re.compile(xp._alt(xp._STORY_ID_TOKENS)),
+        "story_class": re.compile(xp._alt(xp._STORY_CLASS_TOKENS)),
+        "fulltext": re.compile("fulltext", re.IGNORECASE),
+        "main_id": re.compile(xp._alt(xp._MAIN_CONTENT_ID_TOKENS)),
+        "main_class": re.compile(xp._alt(xp._MAIN_CONTENT_CLASS_TOKENS)),
         "consent": re.compile(xp._alt(xp._CONSENT_ID_CLASS_TOKENS)),
         "discard_id": re.compile(xp._alt(xp._OVERALL_DISCARD_BOTH_TOKENS + xp._OVERALL_DISCARD_ID_TOKENS)),
         "discard_class": re.compile(
@@ -597,6 +602,55 @@ def _content_container(tree: etree._Element) -> list[etree._Element]:
             or el_id == "articleContent"
             or (el_id is not None and id_re.search(el_id))
             or (cls is not None and class_re.search(cls))
+        ):
+            return [el]
+    return []
+
+
+_STORY_IDS = frozenset({"article", "story"})
+_STORY_CLASSES = frozenset({"postarea", "art-postcontent", "text", "cell", "story"})
+
+
+def _story_container(tree: etree._Element) -> list[etree._Element]:
+    """``BODY_XPATH[2]``: the first article/div/main/section marked as the story."""
+    res = _matcher_res()
+    id_re, class_re, fulltext_re = res["story_id"], res["story_class"], res["fulltext"]
+    for el in tree.iterdescendants("article", "div", "main", "section"):
+        cls = el.get("class")
+        el_id = el.get("id")
+        if (
+            el.get("role") == "article"
+            or el_id in _STORY_IDS
+            or cls in _STORY_CLASSES
+            or (el_id is not None and id_re.search(el_id))
+            or (cls is not None and (fulltext_re.search(cls) or class_re.search(cls)))
+        ):
+            return [el]
+    return []
+
+
+def _main_container(tree: etree._Element) -> list[etree._Element]:
+    """``BODY_XPATH[3]``: the first article/div/main/section marked as the main content."""
+    res = _matcher_res()
+    id_re, class_re = res["main_id"], res["main_class"]
+    for el in tree.iterdescendants("article", "div", "main", "section"):
+        cls = el.get("class")
+        el_id = el.get("id")
+        if (
+            el_id == "content"
+            or cls == "content"
+            or (
+                el_id is not None
+                and (id_re.search(el_id) or "main-content" in el_id.replace("C", "c").replace("M", "m"))
+            )
+            or (
+                cls is not None
+                and (
+                    class_re.search(cls)
+                    or "main-content" in cls.replace("C", "c").replace("M", "m")
+                    or "page-content" in cls.replace("C", "c").replace("P", "p")
+                )
+            )
         ):
             return [el]
     return []
@@ -659,8 +713,9 @@ def _hidden_elements(tree: etree._Element) -> list[etree._Element]:
 
 @lru_cache(maxsize=1)
 def _fast_extract_content() -> Any:
-    """trafilatura's ``extract_content`` with ``_content_container``, ``_boilerplate_blocks`` and
-    ``_hidden_elements`` in place of the XPaths they stand for: the functions that read those
+    """trafilatura's ``extract_content`` with ``_content_container``, ``_story_container``,
+    ``_main_container``, ``_boilerplate_blocks`` and ``_hidden_elements`` in place of the XPaths
+    they stand for: the functions that read those
     names (``prune_unwanted_sections``, ``recover_wild_text``, ``_extract``, ``extract_content``)
     are rebuilt from their code over one copy of ``trafilatura.main_extractor``'s names."""
     import importlib
@@ -668,7 +723,14 @@ def _fast_extract_content() -> Any:
 
     module = importlib.import_module("trafilatura.main_extractor")
     names = dict(vars(module))
-    names["BODY_XPATH"] = [_content_container, *module.BODY_XPATH[1:]]
+    body_xpath = module.BODY_XPATH
+    names["BODY_XPATH"] = [
+        _content_container,
+        body_xpath[1],
+        _story_container,
+        _main_container,
+        *body_xpath[4:],
+    ]
     names["OVERALL_DISCARD_XPATH"] = [_boilerplate_blocks, _hidden_elements]
     for name in ("prune_unwanted_sections", "recover_wild_text", "_extract", "extract_content"):
         func = getattr(module, name)

@@ -305,6 +305,8 @@ _CLASS_OR_ID = st.sampled_from(
         "post", "entry", "articleBody", "article-body x", "story-content", "nav", "Navigation", "cookie",
         "x cookie", "sidebar", "widget", " ad ", "meta", "reply-form", "hidden", "x hidden", "hide-me",
         "display:none", "color: red; display: none", "comments-title", "akismet", "true", "MostPopularStories",
+        "article", "story", "text", "cell", "primary", "x story-body", "fulltext", "FullText", "content",
+        "content_main", "Main-Content", "page-content", "x Page-content", "article ",
     ]
 )  # fmt: skip
 _PRUNE_TAGS = st.sampled_from(
@@ -418,6 +420,13 @@ _EVERY_CLAUSE = [  # an element for each clause of the content and discard XPath
     '<div id="sidebar">a</div>', '<div class="widget">a</div>', '<i class="comments-title">a</i>',
     '<i class="reply-form">a</i>', '<i style="visibility: hidden">a</i>', '<i style="display:none">a</i>',
     '<i id="akismet">a</i>', '<i class="x hidden">a</i>', '<i aria-hidden="true">a</i>',
+    '<div role="article">a</div>', '<div id="article">a</div>', '<div id="story">a</div>',
+    '<div class="postarea">a</div>', '<div class="art-postcontent">a</div>', '<div class="text">a</div>',
+    '<div class="cell">a</div>', '<div class="story">a</div>', '<div id="primary-x">a</div>',
+    '<div id="x-story-body">a</div>', '<div class="x FullText">a</div>', '<div class="article x">a</div>',
+    '<div class="story-content">a</div>', '<div id="content">a</div>', '<div class="content">a</div>',
+    '<div id="x-contentBody">a</div>', '<div class="content_main">a</div>', '<div id="Main-Content">a</div>',
+    '<div class="MAIN-CONTENT">a</div>', '<div class="x Page-content">a</div>', '<main class="x">a</main>',
 ]  # fmt: skip
 
 
@@ -446,6 +455,11 @@ def _matchers_agree(html: str) -> None:
     options = mod._extractor_options(False)
     converted = convert_tags(tree_cleaning(copy.copy(tree), options), options, None)  # lists are <list>
     for t in (tree, converted):
-        assert mod._content_container(t) == [el for el in xpaths.BODY_XPATH[0](t) if el is not None][:1]
+        for ours, theirs in zip(
+            (mod._content_container, mod._story_container, mod._main_container),
+            (xpaths.BODY_XPATH[0], xpaths.BODY_XPATH[2], xpaths.BODY_XPATH[3]),
+            strict=True,
+        ):
+            assert ours(t) == [el for el in theirs(t) if el is not None][:1]
         assert mod._boilerplate_blocks(t) == xpaths.OVERALL_DISCARD_XPATH[0](t)
         assert mod._hidden_elements(t) == xpaths.OVERALL_DISCARD_XPATH[1](t)
