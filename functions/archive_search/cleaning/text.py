@@ -100,6 +100,15 @@ _END_MARKER_RE = re.compile(
     r"\s*:?$",
     re.IGNORECASE,
 )
+# A reader's comment, opened by its author and the time it was posted ("Jane Doe on September
+# 12, 2018 at 4:47 pm said:", "Jane Doe | 12/09/2018 at 16:47 says:"), or by a user name
+# alone ("janedoe says:", counted only when the page has several: see _comment_headers).
+_DATED_COMMENT_RE = re.compile(
+    r"^.{1,60}?\b(?:on\s+)?.{0,30}?\d.{0,30}?\b\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?\s*(?:said|says|wrote|writes)\s*:$",
+    re.IGNORECASE,
+)
+_MIN_WORDS_BEFORE_COMMENTS = 30
+_NAMED_COMMENT_RE = re.compile(r"^\S+(?: \S+){0,3} (?:says|writes)\s*:$", re.IGNORECASE)
 # Share of the kept text that must come before an end marker for it to end the article: most
 # of it, so that a "Related" box inside the article does not cut it short.
 _END_MARKER_SHARE = 0.5
@@ -182,13 +191,32 @@ def _publisher_beside_date(block: str) -> str | None:
     return md.clean_source(names[0])
 
 
+def _comment_headers(blocks: list[str]) -> set[int]:
+    """Blocks that open a reader's comment: "Jane Doe on May 3, 2021 at 4:47 pm said:", or
+    "janedoe says:" when the page has more than one (one such line may be an interview's)."""
+    dated = set()
+    named = set()
+    for i, block in enumerate(blocks):
+        if len(block) > 160 or not block.endswith(":"):
+            continue
+        if _DATED_COMMENT_RE.match(block):
+            dated.add(i)
+        elif _NAMED_COMMENT_RE.match(block):
+            named.add(i)
+    return dated | named if len(named) >= 2 else dated
+
+
 def _article_end(blocks: list[str], keep: list[bool], start: int, memo: classifier.LineMemo) -> int:
     """Where the article ends: the first "related stories" / "comments" heading after most of
-    the kept text (comment threads and teaser lists follow it and read like prose)."""
+    the kept text, or the first reader's comment after some of it (comment threads and teaser
+    lists follow an article and read like prose; a thread can be longer than the article)."""
     counts = [memo.word_count(b) if k else 0 for b, k in zip(blocks, keep, strict=True)]
     total = sum(counts[start:])
+    comments = _comment_headers(blocks)
     seen = 0
     for i in range(start, len(blocks)):
+        if i in comments and seen >= _MIN_WORDS_BEFORE_COMMENTS:
+            return i
         if seen >= _END_MARKER_SHARE * total and _END_MARKER_RE.match(blocks[i]):
             return i
         seen += counts[i]

@@ -184,6 +184,55 @@ def test_comment_thread_after_a_comments_heading_is_not_body() -> None:
     assert article.body.split("\n\n") == [P1, P2, P3]
 
 
+COMMENTS = [
+    "Great article, I have taken the night bus for years and it is always late after midnight, "
+    "so I hope the new timetable is kept and the drivers are paid properly for the extra hours.",
+    "The council should have done this a decade ago instead of spending the money on the stadium "
+    "that nobody uses, and the eastern suburbs have waited long enough for a decent service.",
+    "Does anyone know whether the routes will also stop at the hospital, which is where most of "
+    "the night shift workers in this part of the city need to be before six in the morning?",
+]
+
+
+def test_a_comment_thread_longer_than_the_article_is_not_body() -> None:
+    thread = []
+    for n, comment in enumerate(COMMENTS):
+        thread += [f"Reader {n} on March 12, 2024 at 10:1{n} pm said:", comment, comment.replace("the", "a")]
+    text = page("Night buses to reach the eastern suburbs", P1, P2, P3, *thread)
+
+    [article] = extract_text(text, "a.txt")
+
+    assert article.body.split("\n\n") == [P1, P2, P3]
+
+
+def test_user_name_comment_headers_end_the_article_when_the_page_has_several() -> None:
+    text = page(
+        "Night buses to reach the eastern suburbs",
+        P1,
+        P2,
+        P3,
+        "nightowl says:",
+        COMMENTS[0],
+        "sam_k says:",
+        COMMENTS[1],
+    )
+
+    [article] = extract_text(text, "a.txt")
+
+    assert article.body.split("\n\n") == [P1, P2, P3]
+
+
+def test_a_quote_introduced_by_said_or_one_says_line_stays_in_the_article() -> None:
+    quote = (
+        "“We will keep the buses running whatever the weather, and we will publish the figures every month.”"
+    )
+    text = page("Night buses to reach the eastern suburbs", P1, P2, "The transport director says:", quote, P3)
+
+    [article] = extract_text(text, "a.txt")
+
+    assert quote in article.body and P3 in article.body
+
+
 def test_a_related_heading_early_in_the_article_does_not_end_it() -> None:
     text = page("Night buses to reach the eastern suburbs", P1, "Related", P2, P3, P1.replace("LONDON: ", ""))
 
