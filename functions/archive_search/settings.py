@@ -11,7 +11,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urlparse
 
+from archive_search.cleaning.linestats import LINE_STATS_KEY
 from archive_search.errors import ConfigurationError
+
+# Keys under this prefix are the service's own objects in the archive bucket (the line
+# statistics): ingest never takes them for uploads, reindex and line-stats skip them.
+RESERVED_PREFIX = "_archive-search/"
 
 
 def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 1) -> int:
@@ -39,6 +44,8 @@ class Settings:
     max_decompressed_bytes: int = 50 * 1024 * 1024
     search_timeout_ms: int = 10_000
     service_name: str = "archive-search"
+    # Key of the archive's line statistics in its bucket; None: cleaning never uses them.
+    line_stats_key: str | None = LINE_STATS_KEY
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -70,7 +77,26 @@ class Settings:
             max_decompressed_bytes=_int(env, "MAX_DECOMPRESSED_BYTES", cls.max_decompressed_bytes),
             search_timeout_ms=_int(env, "SEARCH_TIMEOUT_MS", cls.search_timeout_ms, minimum=100),
             service_name=env.get("POWERTOOLS_SERVICE_NAME", "archive-search"),
+            line_stats_key=_line_stats_key(env),
         )
+
+
+def _line_stats_key(env: Mapping[str, str]) -> str | None:
+    """``LINE_STATS_KEY``: unset is the default key, empty turns line statistics off."""
+    key = env.get("LINE_STATS_KEY", LINE_STATS_KEY).strip()
+    if not key:
+        return None
+    if not key.startswith(RESERVED_PREFIX) or key == RESERVED_PREFIX or key.endswith("/"):
+        # Outside the reserved prefix, writing the statistics would make ingest index them.
+        raise ConfigurationError(
+            f"LINE_STATS_KEY must name an object under {RESERVED_PREFIX}, got {key!r} (empty turns it off)"
+        )
+    return key
+
+
+def is_reserved_key(key: str) -> bool:
+    """Whether ``key`` is one of the service's own objects, never an upload."""
+    return key.startswith(RESERVED_PREFIX)
 
 
 @lru_cache(maxsize=1)

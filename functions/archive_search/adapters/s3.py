@@ -1,4 +1,5 @@
-"""S3 adapter: reading uploads, bounded, and listing the bucket for reindex."""
+"""S3 adapter: reading uploads, bounded, and listing the bucket for reindex; writing the
+service's own objects (the line statistics, by the CLI: never by ingest)."""
 
 from __future__ import annotations
 
@@ -43,15 +44,8 @@ class ObjectStore:
                 )
             response = self.client.get_object(Bucket=ref.bucket, Key=ref.key, IfMatch=head["ETag"])
             data = response["Body"].read(max_bytes + 1)
-        except ClientError as exc:
-            code = exc.response.get("Error", {}).get("Code", "")
-            if code in ("404", "NoSuchKey", "NotFound"):
-                raise NotFound(f"s3://{ref.bucket}/{ref.key} does not exist") from exc
-            if code in ("412", "PreconditionFailed"):
-                raise EngineUnavailable(f"s3://{ref.bucket}/{ref.key} changed while being read") from exc
-            raise EngineUnavailable(f"S3 error {code} reading s3://{ref.bucket}/{ref.key}") from exc
-        except BotoCoreError as exc:
-            raise EngineUnavailable(f"S3 unreachable: {exc}") from exc
+        except (ClientError, BotoCoreError) as exc:
+            raise _error(exc, ref, "reading") from exc
         if len(data) > max_bytes:
             raise RejectedInput("too_large", f"object is over the limit of {max_bytes} bytes")
         return StoredObject(
@@ -62,9 +56,46 @@ class ObjectStore:
             last_modified_iso=head["LastModified"].isoformat(),
         )
 
+    def read_if_changed(self, ref: ObjectRef, *, etag: str, max_bytes: int) -> StoredObject | None:
+        """``None`` when the object's ETag is still ``etag`` (one HEAD), else ``read``."""
+        try:
+            head = self.client.head_object(Bucket=ref.bucket, Key=ref.key)
+        except (ClientError, BotoCoreError) as exc:
+            raise _error(exc, ref, "reading") from exc
+        if head["ETag"].strip('"') == etag:
+            return None
+        return self.read(ref, max_bytes=max_bytes)
+
+    def write(self, ref: ObjectRef, data: bytes, *, content_type: str = "application/octet-stream") -> str:
+        """Put ``data`` at ``ref``; its ETag. The bucket notifies ingest of every write."""
+        try:
+            response = self.client.put_object(
+                Bucket=ref.bucket, Key=ref.key, Body=data, ContentType=content_type
+            )
+        except (ClientError, BotoCoreError) as exc:
+            raise _error(exc, ref, "writing") from exc
+        return str(response["ETag"]).strip('"')
+
     def list_keys(self, bucket: str, prefix: str = "") -> Iterator[tuple[str, str]]:
         """(key, etag) of every object in the bucket, in key order."""
         paginator = self.client.get_paginator("list_objects_v2")
-        for page in paginator.paginate(Bucket=bucket, Prefix=prefix):
-            for item in page.get("Contents", []):
-                yield item["Key"], item["ETag"].strip('"')
+        try:
+            for page in paginator.paginate(Bucket=bucket, Prefix=prefix):
+                for item in page.get("Contents", []):
+                    yield item["Key"], item["ETag"].strip('"')
+        except (ClientError, BotoCoreError) as exc:
+            raise _error(exc, ObjectRef(bucket, prefix), "listing") from exc
+
+
+def _error(exc: ClientError | BotoCoreError, ref: ObjectRef, doing: str) -> Exception:
+    """The domain error for an S3 failure on ``ref``: a missing key is ``NotFound``, the rest
+    (a changed object, throttling, access, network) ``EngineUnavailable``."""
+    if isinstance(exc, BotoCoreError):
+        return EngineUnavailable(f"S3 unreachable: {exc}")
+    code = exc.response.get("Error", {}).get("Code", "")
+    where = f"s3://{ref.bucket}/{ref.key}"
+    if code in ("404", "NoSuchKey", "NotFound"):
+        return NotFound(f"{where} does not exist")
+    if code in ("412", "PreconditionFailed"):
+        return EngineUnavailable(f"{where} changed while being read")
+    return EngineUnavailable(f"S3 error {code} {doing} {where}")

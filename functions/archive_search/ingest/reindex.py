@@ -3,6 +3,10 @@
 1. create a new versioned index next to the live one;
 2. write every object of the bucket into it, each at the version its receipt records
    (1 when it has none), so any later event still wins and any older one still loses;
+   objects are cleaned as ingest cleans them, with the bucket's current line statistics
+   (read afresh when the rebuild starts: ``archive-search line-stats`` then ``reindex``
+   re-cleans the archive with new statistics); the service's own objects (keys under
+   ``_archive-search/``) are not articles and are skipped;
 3. refresh it, then point the alias at it in ONE ``update_aliases`` request: search
    reads the complete old index until the instant it reads the complete new one;
    (never when an object failed to be written: the live index keeps serving);
@@ -24,6 +28,7 @@ from archive_search.ingest.events import CREATED, REMOVED, ObjectEvent
 from archive_search.ingest.receipts import read_receipts
 from archive_search.ingest.service import IngestService
 from archive_search.model import ObjectRef
+from archive_search.settings import is_reserved_key
 
 CHUNK = 50
 
@@ -37,6 +42,7 @@ class ReindexReport:
     caught_up: int = 0
     swapped: bool = False
     failed: dict[str, str] = field(default_factory=dict)
+    cleaner_version: str = ""  # what the rebuilt documents record (with the line statistics' digest)
 
 
 def reindex(
@@ -51,10 +57,14 @@ def reindex(
     target = engine.new_index_name()
     engine.create_index(target)
 
-    before = dict(service.store.list_keys(bucket, prefix))
+    # Read the statistics now, not as cached by a warm service: they are what the rebuild uses.
+    stats = service.line_stats(bucket, refresh=True)
+    before = _listing(service, bucket, prefix)
     refs = [ObjectRef(bucket, key) for key in before]
     versions = _receipts(service, refs)
-    report = ReindexReport(index=target, replaced=[], objects=len(refs))
+    report = ReindexReport(
+        index=target, replaced=[], objects=len(refs), cleaner_version=service.cleaner_version(stats)
+    )
     for chunk in _chunks(refs):
         _record(
             report, service.rebuild([_event(ref, CREATED, versions.get(ref)) for ref in chunk], {}, target)
@@ -69,7 +79,7 @@ def reindex(
     if on_swap:
         on_swap(target)
 
-    after = dict(service.store.list_keys(bucket, prefix))
+    after = _listing(service, bucket, prefix)
     now = _receipts(service, [ObjectRef(bucket, key) for key in set(before) | set(after)])
     changed = [
         ObjectRef(bucket, key)
@@ -92,6 +102,11 @@ def reindex(
     report.caught_up = len(changed) + len(removed)
     engine.refresh()
     return report
+
+
+def _listing(service: IngestService, bucket: str, prefix: str) -> dict[str, str]:
+    """key -> etag of the bucket's uploads (its own objects, under the reserved prefix, left out)."""
+    return {key: etag for key, etag in service.store.list_keys(bucket, prefix) if not is_reserved_key(key)}
 
 
 def _receipts(service: IngestService, refs: list[ObjectRef]) -> dict[ObjectRef, tuple[int, dict[str, Any]]]:

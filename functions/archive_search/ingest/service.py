@@ -3,12 +3,15 @@
 One call processes a whole batch:
 
 1. parse every message (``s3:TestEvent`` is acknowledged; a body that is not an S3
-   notification fails so it ends in the DLQ for a person to look at);
+   notification fails so it ends in the DLQ for a person to look at); events on keys under
+   the reserved prefix ``_archive-search/`` (the service's own objects, such as the line
+   statistics) are acknowledged and logged, never ingested;
 2. keep, per object, the event with the highest version (the rest are superseded);
 3. read all the objects' receipts in one request; an event older than its receipt
    is stale and acknowledged;
-4. read each object (HEAD first: too large is rejected unread), clean it, and plan
-   its writes: article documents, tombstones (``deleted: true``) for ordinals the
+4. read each object (HEAD first: too large is rejected unread), clean it with the line
+   statistics of its bucket (see ``line_stats``; the documents record
+   ``cleaning.cleaner_version(stats)``), and plan its writes: article documents, tombstones (``deleted: true``) for ordinals the
    object no longer has, or nothing when the same bytes are already indexed;
 5. send every document of the batch in ONE bulk request, all with the event's
    external version (``external_gte``): a stale write gets a version conflict,
@@ -35,6 +38,7 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 
 from archive_search import cleaning
+from archive_search.cleaning.linestats import LineStats
 from archive_search.documents import article_document
 from archive_search.errors import ArchiveSearchError, EngineUnavailable, NotFound, RejectedInput
 from archive_search.fingerprint import fingerprint
@@ -49,11 +53,17 @@ from archive_search.ingest.events import (
 )
 from archive_search.model import Article, ObjectRef, document_id, receipt_id
 from archive_search.observability import logger, metrics
-from archive_search.settings import Settings
+from archive_search.settings import RESERVED_PREFIX, Settings, is_reserved_key
 
 VERSION_TYPE = "external_gte"
 _OK_STATUS = range(200, 300)
 _CONFLICT = 409
+# How long a warm execution environment trusts the line statistics it read (then one HEAD
+# tells whether they changed), and how soon it tries again after S3 failed to answer.
+LINE_STATS_REFRESH_SECONDS = 600.0
+LINE_STATS_RETRY_SECONDS = 30.0
+# The statistics object is read whole: bound it (2 million lines take about 24 MB).
+LINE_STATS_MAX_BYTES = 64 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -99,6 +109,16 @@ class _Work:
     articles: list[Article] = field(default_factory=list)
     sha256: str | None = None
     etag: str | None = None
+    cleaner_version: str | None = None  # set when the object was cleaned
+
+
+@dataclass
+class _CachedStats:
+    """The line statistics of one bucket as last read (``None``: none, or unreadable)."""
+
+    stats: LineStats | None
+    etag: str | None  # of the object they were read from; None when there was none
+    checked: float  # clock time of the read or of the last check that they had not changed
 
 
 class IngestService:
@@ -111,7 +131,9 @@ class IngestService:
         settings: Settings,
         *,
         clean: Callable[..., list[Article]] = cleaning.clean,
-        cleaner_version: str = cleaning.CLEANER_VERSION,
+        cleaner_version: Callable[[LineStats | None], str] = cleaning.cleaner_version,
+        line_stats_refresh: float = LINE_STATS_REFRESH_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
         time_reserve_ms: int = 2_000,
         max_attempts: int = 8,
         base_delay: float = 0.05,
@@ -123,6 +145,9 @@ class IngestService:
         self.settings = settings
         self.clean = clean
         self.cleaner_version = cleaner_version
+        self.line_stats_refresh = line_stats_refresh
+        self.clock = clock
+        self._line_stats: dict[str, _CachedStats] = {}  # per bucket, for the warm environment
         self.time_reserve_ms = time_reserve_ms
         self.max_attempts = max_attempts
         self.base_delay = base_delay
@@ -202,6 +227,75 @@ class IngestService:
             self.engine.ensure_index(self.settings.receipts_alias, receipts_index_body())
             self._indices_ready = True
 
+    # -- line statistics ------------------------------------------------------
+    def line_stats(self, bucket: str, *, refresh: bool = False) -> LineStats | None:
+        """The line statistics of ``bucket`` (``settings.line_stats_key``), kept for the warm
+        execution environment and checked again every ``line_stats_refresh`` seconds (one
+        HEAD while they have not changed; ``refresh`` checks now).
+
+        Never raises: without statistics (none written yet, ``LINE_STATS_KEY`` empty) the
+        cleaner works without them; a corrupt or oversized object is logged once and
+        ignored; when S3 does not answer, the statistics read before are kept (none at a
+        cold start) and the read is tried again ``LINE_STATS_RETRY_SECONDS`` later."""
+        key = self.settings.line_stats_key
+        if not key:
+            return None
+        cached = self._line_stats.get(bucket)
+        now = self.clock()
+        if cached is not None and not refresh and now - cached.checked < self.line_stats_refresh:
+            return cached.stats
+        ref = ObjectRef(bucket, key)
+        where = {"bucket": bucket, "key": key}
+        try:
+            if cached is not None and cached.etag is not None:
+                stored = self.store.read_if_changed(ref, etag=cached.etag, max_bytes=LINE_STATS_MAX_BYTES)
+                if stored is None:
+                    cached.checked = now
+                    return cached.stats
+            else:
+                stored = self.store.read(ref, max_bytes=LINE_STATS_MAX_BYTES)
+        except NotFound:
+            if cached is not None and cached.etag is not None:
+                logger.info("line statistics removed: cleaning without them", extra=where)
+            self._line_stats[bucket] = _CachedStats(None, None, now)
+            return None
+        except RejectedInput as exc:  # over LINE_STATS_MAX_BYTES
+            logger.warning("line statistics ignored", extra={**where, "error": exc.message})
+            self._line_stats[bucket] = _CachedStats(None, None, now)
+            return None
+        except Exception as exc:  # S3 throttled, denied or unreachable: keep what we had
+            logger.warning("line statistics could not be read", extra={**where, "error": str(exc)})
+            kept = cached.stats if cached is not None else None
+            etag = cached.etag if cached is not None else None
+            retry_at = now - self.line_stats_refresh + LINE_STATS_RETRY_SECONDS
+            self._line_stats[bucket] = _CachedStats(kept, etag, retry_at)
+            return kept
+        try:
+            stats: LineStats | None = LineStats.from_bytes(stored.data)
+        except ValueError as exc:
+            logger.warning(
+                "line statistics are corrupt: cleaning without them", extra={**where, "error": str(exc)}
+            )
+            stats = None
+        else:
+            logger.info(
+                "line statistics loaded",
+                extra={
+                    **where,
+                    "documents": stats.documents,
+                    "lines": len(stats.keys),
+                    "digest": stats.digest,
+                    "usable": stats.usable,
+                },
+            )
+        self._line_stats[bucket] = _CachedStats(stats, stored.etag, now)
+        return stats
+
+    def _version_of(self, work: _Work) -> str:
+        """The cleaner version a work's documents and receipt record (objects that were
+        not cleaned, such as deletes, record the version without statistics)."""
+        return work.cleaner_version or self.cleaner_version(None)
+
     # -- parsing --------------------------------------------------------------
     def _collect(self, messages: Sequence[Message], result: BatchResult) -> dict[ObjectRef, _Work]:
         """The newest event per object; older ones in the same batch are superseded."""
@@ -215,6 +309,18 @@ class IngestService:
                 result.failed[message.message_id] = str(exc)
                 continue
             for event in events:
+                if is_reserved_key(event.ref.key):
+                    logger.info(
+                        "reserved key ignored",
+                        extra={
+                            "bucket": event.ref.bucket,
+                            "key": event.ref.key,
+                            "event": event.event_name,
+                            "reason": f"keys under {RESERVED_PREFIX} are the service's own objects, not uploads",
+                        },
+                    )
+                    metrics.add_metric(name="ReservedKeysIgnored", unit=MetricUnit.Count, value=1)
+                    continue
                 current = works.get(event.ref)
                 if current is None or event.version >= current.event.version:
                     works[event.ref] = _Work(event=event, message_ids={message.message_id})
@@ -240,12 +346,15 @@ class IngestService:
             return
         work.etag = stored.etag
         work.sha256 = hashlib.sha256(stored.data).hexdigest()
+        stats = self.line_stats(event.ref.bucket)
+        work.cleaner_version = self.cleaner_version(stats)
         try:
             articles = self.clean(
                 stored.data,
                 event.ref.key,
                 content_type=stored.content_type,
                 max_decompressed_bytes=self.settings.max_decompressed_bytes,
+                line_stats=stats,
             )
         except RejectedInput as exc:
             self._reject(work, exc)
@@ -306,7 +415,7 @@ class IngestService:
             if w.previous
             and w.previous.get("outcome") in receipts.LIVE_OUTCOMES
             and w.previous.get("content_sha256") == w.sha256
-            and w.previous.get("cleaner_version") == self.cleaner_version
+            and w.previous.get("cleaner_version") == w.cleaner_version
             and receipts.live_articles(w.previous) == len(w.articles)
         ]
         if not candidates:
@@ -341,7 +450,7 @@ class IngestService:
                     ref,
                     ordinal,
                     content_sha256=work.sha256,
-                    cleaner_version=self.cleaner_version,
+                    cleaner_version=self._version_of(work),
                     ingested_at=now,
                 )
                 ops.append(
@@ -392,7 +501,7 @@ class IngestService:
             "duplicate_of": [],
             "failed_documents": work.failed_documents,
             "content_sha256": work.sha256,
-            "cleaner_version": self.cleaner_version,
+            "cleaner_version": self._version_of(work),
             "etag": work.etag or event.etag,
             "object_version_id": event.version_id,
             "sequencer": event.sequencer,
