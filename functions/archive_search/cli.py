@@ -3,6 +3,10 @@
     archive-search bootstrap                 create the article and receipt indices
     archive-search status KEY [--bucket B]   the ingest receipt of one upload
     archive-search reindex [--bucket B]      rebuild the index from the bucket, swap the alias
+    archive-search line-stats [--bucket B] [--prefix P]
+                                             count the lines the archive's text dumps share and
+                                             write them to LINE_STATS_KEY in the bucket; then
+                                             `reindex` re-cleans the archive with them
     archive-search redrive --dlq-url URL --queue-url URL [--limit N]
                                              replay DLQ messages into the ingest queue
 
@@ -53,6 +57,15 @@ def _parser() -> argparse.ArgumentParser:
     reindex.add_argument("--prefix", default="", help="only keys under this prefix")
     reindex.set_defaults(run=_reindex)
 
+    line_stats = commands.add_parser(
+        "line-stats",
+        help="count the lines repeated across the archive's text dumps and write them to the bucket "
+        "(then reindex to re-clean the archive with them)",
+    )
+    line_stats.add_argument("--bucket", help="defaults to ARCHIVE_BUCKET")
+    line_stats.add_argument("--prefix", default="", help="only count the objects under this prefix")
+    line_stats.set_defaults(run=_line_stats)
+
     redrive = commands.add_parser("redrive", help="replay the DLQ into the ingest queue")
     redrive.add_argument("--dlq-url", default=os.environ.get("INGEST_DLQ_URL"))
     redrive.add_argument("--queue-url", default=os.environ.get("INGEST_QUEUE_URL"))
@@ -98,6 +111,28 @@ def _reindex(args: argparse.Namespace) -> dict[str, Any]:
     from archive_search.ingest.reindex import reindex
 
     return asdict(reindex(_service(), _bucket(args), prefix=args.prefix))
+
+
+def _line_stats(args: argparse.Namespace) -> dict[str, Any]:
+    from archive_search.adapters.s3 import ObjectStore
+    from archive_search.errors import InvalidRequest
+    from archive_search.ingest.linestats_job import build_line_stats
+    from archive_search.settings import get_settings
+
+    settings = get_settings()
+    if not settings.line_stats_key:
+        raise InvalidRequest(
+            "LINE_STATS_KEY is empty: line statistics are turned off", parameter="LINE_STATS_KEY"
+        )
+    report = build_line_stats(
+        ObjectStore(),
+        _bucket(args),
+        key=settings.line_stats_key,
+        prefix=args.prefix,
+        max_object_bytes=settings.max_object_bytes,
+        max_decompressed_bytes=settings.max_decompressed_bytes,
+    )
+    return asdict(report)
 
 
 def _redrive(args: argparse.Namespace) -> dict[str, Any]:
