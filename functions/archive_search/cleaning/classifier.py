@@ -673,6 +673,13 @@ def _window_sum(values: np.ndarray, radius: int) -> np.ndarray:
     return cumulative[hi] - cumulative[lo]
 
 
+def _neighbour_mean(values: np.ndarray, radius: int) -> np.ndarray:
+    """Mean of ``values`` over the other lines of the window of +-``radius`` lines (0 alone)."""
+    n = len(values)
+    neighbours = _window_size(n, radius) - 1
+    return np.divide(_window_sum(values, radius) - values, neighbours, out=np.zeros(n), where=neighbours > 0)
+
+
 def line_features(lines: Sequence[str], memo: LineMemo | None = None) -> np.ndarray:
     """The stage-1 feature matrix: one row per line, bias first; with the archive's line
     statistics (``memo.stats``), the archive columns after the others.
@@ -695,11 +702,8 @@ def line_keys(lines: Sequence[str]) -> np.ndarray:
 def _archive_features(prof: np.ndarray) -> np.ndarray:
     """How many other documents of the archive hold each line, and its neighbours (two lines
     each side): a site's menus and footers repeat on all its pages, in runs."""
-    n = len(prof)
     others = np.log1p(prof[:, _OTHERS])
-    neighbours = _window_size(n, 2) - 1
-    around = np.divide(_window_sum(others, 2) - others, neighbours, out=np.zeros(n), where=neighbours > 0)
-    return np.column_stack((others, prof[:, _OTHERS] >= 1, around))
+    return np.column_stack((others, prof[:, _OTHERS] >= 1, _neighbour_mean(others, 2)))
 
 
 def _repeated(keys: np.ndarray) -> np.ndarray:
@@ -726,10 +730,7 @@ def _features(prof: np.ndarray) -> np.ndarray:
     run = _runs_of_short(short)
     repeated = _repeated(prof[:, _KEY])
     dist = _distance_to_long(length)
-    neighbours = _window_size(n, 2) - 1
-    neigh_len = np.divide(
-        _window_sum(log_len, 2) - log_len, neighbours, out=np.zeros(n), where=neighbours > 0
-    )
+    neigh_len = _neighbour_mean(log_len, 2)
     long = (length >= 10).astype(float)
     out = np.empty((n, _N_FEATURES))
     out[:, 0] = 1.0
