@@ -126,3 +126,9 @@ def test_characters_outside_the_nfc_table_are_left_alone_by_nfc() -> None:
 @given(st.lists(st.sampled_from(_TRICKY) | st.characters(), max_size=30).map("".join))
 def test_fast_checks_change_nothing_the_regexes_would_not(text: str) -> None:
     assert normalise_text(text) == _normalise_with_regexes(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=60))
+def test_the_strange_character_count_is_the_regex_count(text: str) -> None:
+    assert decode._STRANGE.count_in(decode.code_points(text)) == len(decode._STRANGE_RE.findall(text))
