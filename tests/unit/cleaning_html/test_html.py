@@ -294,7 +294,7 @@ def test_article_nested_as_the_main_entity_of_a_web_page_is_found() -> None:
     assert meta.published == date(2024, 3, 14)
 
 
-# html.py runs trafilatura's steps itself (``_extract_body``) for the version it was checked
+# trafilatura_steps.py runs trafilatura's steps itself (``_extract_body``) for the version it was checked
 # against: the same body as ``bare_extraction``, the same prunes as its XPaths.
 _CLASS_OR_ID = st.sampled_from(
     [
@@ -357,11 +357,12 @@ _ATTRIBUTED_PAGE = st.lists(_attributed_tree(), min_size=1, max_size=5).map(
 )
 
 
-def _own_steps_or_skip() -> None:
-    from archive_search.cleaning import html
+def test_the_installed_trafilatura_is_the_version_its_steps_were_checked_against() -> None:
+    # pyproject.toml pins it: after an upgrade, check the steps again (the tests below) and
+    # move the pin and trafilatura_steps._TRAFILATURA_STEPS_VERSION together.
+    from archive_search.cleaning import trafilatura_steps
 
-    if not html._own_steps():
-        pytest.skip("another trafilatura version: bare_extraction is used")
+    assert trafilatura_steps._own_steps()
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -374,11 +375,11 @@ def test_own_trafilatura_prunes_match_its_xpaths(html: str) -> None:
     from trafilatura.baseline import html2txt
     from trafilatura.htmlprocessing import prune_unwanted_nodes
 
-    from archive_search.cleaning import html as mod
+    from archive_search.cleaning import html as html_module
+    from archive_search.cleaning import trafilatura_steps as mod
 
-    _own_steps_or_skip()
     core = sys.modules["trafilatura.core"]
-    tree = mod._parse(html)
+    tree = html_module._parse(html)
     assert tree is not None
     theirs, ours = copy.copy(tree), copy.copy(tree)
     prune_unwanted_nodes(theirs, core.RAW_TREE_PRUNE_XPATH)
@@ -398,10 +399,10 @@ def test_own_trafilatura_steps_give_bare_extractions_body(html: str) -> None:
     from lxml import etree
     from trafilatura import bare_extraction
 
-    from archive_search.cleaning import html as mod
+    from archive_search.cleaning import html as html_module
+    from archive_search.cleaning import trafilatura_steps as mod
 
-    _own_steps_or_skip()
-    tree = mod._parse(html)
+    tree = html_module._parse(html)
     assert tree is not None
     for recall in (False, True):
         options = mod._extractor_options(recall)
@@ -447,10 +448,10 @@ def _matchers_agree(html: str) -> None:
     from trafilatura import xpaths
     from trafilatura.htmlprocessing import convert_tags, tree_cleaning
 
-    from archive_search.cleaning import html as mod
+    from archive_search.cleaning import html as html_module
+    from archive_search.cleaning import trafilatura_steps as mod
 
-    _own_steps_or_skip()
-    tree = mod._parse(html)
+    tree = html_module._parse(html)
     assert tree is not None
     options = mod._extractor_options(False)
     converted = convert_tags(tree_cleaning(copy.copy(tree), options), options, None)  # lists are <list>
