@@ -53,6 +53,9 @@ _CREDIT_FIRST_WORDS = (
     "this ", "first ", "originally ", "published", "appeared", "printed", "publicad", "publié", "paru ",
     "veröffentlicht", "erschienen", "pubblicat",
 )  # fmt: skip
+_CREDIT_FIRST_CHARS = frozenset(w[0] for w in _CREDIT_FIRST_WORDS) | frozenset(
+    w[0].upper() for w in _CREDIT_FIRST_WORDS
+)
 
 # A dated credit line without a publisher: "Published on 11 July 2023", "Veröffentlicht am 11. Juli 2023".
 _DATED_CREDIT_RE = re.compile(
@@ -194,15 +197,9 @@ def _publisher_beside_date(block: str) -> str | None:
 def _comment_headers(blocks: list[str]) -> set[int]:
     """Blocks that open a reader's comment: "Jane Doe on May 3, 2021 at 4:47 pm said:", or
     "janedoe says:" when the page has more than one (one such line may be an interview's)."""
-    dated = set()
-    named = set()
-    for i, block in enumerate(blocks):
-        if len(block) > 160 or not block.endswith(":"):
-            continue
-        if _DATED_COMMENT_RE.match(block):
-            dated.add(i)
-        elif _NAMED_COMMENT_RE.match(block):
-            named.add(i)
+    candidates = [(i, b) for i, b in enumerate(blocks) if b.endswith(":") and len(b) <= 160]
+    dated = {i for i, block in candidates if _DATED_COMMENT_RE.match(block)}
+    named = {i for i, block in candidates if i not in dated and _NAMED_COMMENT_RE.match(block)}
     return dated | named if len(named) >= 2 else dated
 
 
@@ -253,7 +250,9 @@ def _credit_candidates(blocks: list[str]) -> list[int]:
     return [
         i
         for i, block in enumerate(blocks)
-        if len(block) <= _CREDIT_MAX_CHARS and block[:16].lower().startswith(_CREDIT_FIRST_WORDS)
+        if block[:1] in _CREDIT_FIRST_CHARS
+        and len(block) <= _CREDIT_MAX_CHARS
+        and block[:16].lower().startswith(_CREDIT_FIRST_WORDS)
     ]
 
 
