@@ -63,7 +63,7 @@ def reindex(
     refs = [ObjectRef(bucket, key) for key in before]
     versions = _receipts(service, refs)
     report = ReindexReport(
-        index=target, replaced=[], objects=len(refs), cleaner_version=service.cleaner_version(stats)
+        index=target, replaced=[], objects=len(refs), cleaner_version=service.version_with(stats)
     )
     for chunk in _chunks(refs):
         _record(

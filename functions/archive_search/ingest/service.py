@@ -148,6 +148,7 @@ class IngestService:
         self.line_stats_refresh = line_stats_refresh
         self.clock = clock
         self._line_stats: dict[str, _CachedStats] = {}  # per bucket, for the warm environment
+        self._versions: dict[LineStats, str] = {}  # the digest hashes all the statistics: once each
         self.time_reserve_ms = time_reserve_ms
         self.max_attempts = max_attempts
         self.base_delay = base_delay
@@ -291,6 +292,16 @@ class IngestService:
         self._line_stats[bucket] = _CachedStats(stats, stored.etag, now)
         return stats
 
+    def version_with(self, stats: LineStats | None) -> str:
+        """``cleaner_version(stats)``, worked out once per statistics object."""
+        if stats is None:
+            return self.cleaner_version(None)
+        if stats not in self._versions:
+            if len(self._versions) >= 16:  # statistics replaced over a long warm life
+                self._versions.clear()
+            self._versions[stats] = self.cleaner_version(stats)
+        return self._versions[stats]
+
     def _version_of(self, work: _Work) -> str:
         """The cleaner version a work's documents and receipt record (objects that were
         not cleaned, such as deletes, record the version without statistics)."""
@@ -347,7 +358,7 @@ class IngestService:
         work.etag = stored.etag
         work.sha256 = hashlib.sha256(stored.data).hexdigest()
         stats = self.line_stats(event.ref.bucket)
-        work.cleaner_version = self.cleaner_version(stats)
+        work.cleaner_version = self.version_with(stats)
         try:
             articles = self.clean(
                 stored.data,

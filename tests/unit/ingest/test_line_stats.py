@@ -340,3 +340,18 @@ def test_a_reserved_key_in_a_batch_does_not_hold_back_the_uploads_beside_it():
     svc, _, _ = make(store)
     result = svc.process([message(LINE_STATS_KEY, "01"), message("a.txt", "01")], lambda: 60_000)
     assert result.failed == {} and result.outcomes == {ObjectRef("b", "a.txt"): "indexed"}
+
+
+def test_the_cleaner_version_of_the_statistics_is_worked_out_once_not_per_object():
+    named: list[LineStats | None] = []
+
+    def version(stats: LineStats | None) -> str:
+        named.append(stats)
+        return "v+lines" if stats is not None else "v"
+
+    store = Store({"a.txt": b"A", "b.txt": b"B", "c.txt": b"C", LINE_STATS_KEY: USABLE.to_bytes()})
+    svc, engine, _ = make(store, cleaner_version=version)
+    svc.process([message("a.txt", "01"), message("b.txt", "01")], lambda: 60_000)
+    ingest(svc, "c.txt", "01")
+    assert len([s for s in named if s is not None]) == 1
+    assert {recorded_version(engine, k)[0] for k in ("a.txt", "b.txt", "c.txt")} == {"v+lines"}
