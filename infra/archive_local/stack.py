@@ -261,6 +261,38 @@ def _bootstrap_index() -> None:
         log.warning("could not prepare the index yet (%s); ingest will retry", exc)
 
 
+def _build_line_stats(s3: Any, bucket: str) -> None:
+    """The archive's line statistics, once, from the samples (what ``archive-search line-stats``
+    does). There are fewer samples than the cleaner needs to use them, so this only sets up
+    the object; rerun ``archive-search line-stats`` (then ``reindex``) as the archive grows."""
+    from archive_search.adapters.s3 import ObjectStore
+    from archive_search.cleaning.linestats import MIN_DOCUMENTS
+    from archive_search.errors import ArchiveSearchError
+    from archive_search.ingest.linestats_job import build_line_stats
+    from archive_search.settings import get_settings
+
+    settings = get_settings()
+    if not settings.line_stats_key:
+        return
+    try:
+        report = build_line_stats(
+            ObjectStore(s3),
+            bucket,
+            key=settings.line_stats_key,
+            max_object_bytes=settings.max_object_bytes,
+            max_decompressed_bytes=settings.max_decompressed_bytes,
+        )
+    except ArchiveSearchError as exc:
+        log.warning("line statistics not built (%s); archive-search line-stats builds them", exc)
+        return
+    log.info(
+        "line statistics: %d text dump(s) counted into %s (%s)",
+        report.documents,
+        report.key,
+        "used by the cleaner" if report.usable else f"the cleaner uses them from {MIN_DOCUMENTS} text dumps",
+    )
+
+
 def run(
     config: LocalConfig,
     stop: threading.Event,
@@ -354,6 +386,7 @@ def run(
                 count += 1
             marker.write_text(time.strftime("%Y-%m-%dT%H:%M:%SZ\n", time.gmtime()))
             log.info("first start: uploaded %d sample article file(s) under %s", count, SAMPLES_PREFIX)
+            _build_line_stats(s3, config.bucket)
         mirror.sync()
         syncer = Periodic("mirror", config.mirror_interval, mirror.sync)
         syncer.start()
