@@ -246,6 +246,27 @@ def test_nothing_in_the_stack_can_write_the_bucket_so_no_write_retriggers_ingest
     assert checks.no_bucket_writes_problems(template) == []
 
 
+def test_only_the_operators_may_write_and_only_under_the_reserved_prefix(mutable: dict) -> None:
+    def statements(role: str) -> list:
+        return mutable["Resources"][role]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+
+    statements("MaintenanceRole").append(
+        {"Effect": "Allow", "Action": "s3:PutObject", "Resource": {"Fn::Sub": "${ArchiveBucket.Arn}/inbox/*"}}
+    )
+    statements("IngestRole").append(
+        {
+            "Effect": "Allow",
+            "Action": "s3:PutObject",
+            "Resource": {"Fn::Sub": "${ArchiveBucket.Arn}/_archive-search/*"},
+        }
+    )
+
+    assert checks.no_bucket_writes_problems(mutable) == [
+        "IngestRole: s3:PutObject on ${ArchiveBucket.Arn}/_archive-search/* would let the pipeline write the bucket",
+        "MaintenanceRole: s3:PutObject on ${ArchiveBucket.Arn}/inbox/* would let the pipeline write the bucket",
+    ]
+
+
 # -- OpenSearch domain -----------------------------------------------------------------------
 def test_domain_is_encrypted_https_only_and_not_public(template: dict) -> None:
     assert checks.domain_problems(template) == []
