@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urlparse
 
-from archive_search.cleaning.linestats import LINE_STATS_KEY
 from archive_search.errors import ConfigurationError
 
 # Keys under this prefix are the service's own objects in the archive bucket (the line
 # statistics): ingest never takes them for uploads, reindex and line-stats skip them.
 RESERVED_PREFIX = "_archive-search/"
+# Where the archive's line statistics (cleaning/linestats.py) are kept in its bucket.
+LINE_STATS_KEY = f"{RESERVED_PREFIX}line-stats.npz"
 
 
 def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 1) -> int:

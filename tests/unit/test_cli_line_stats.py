@@ -9,9 +9,8 @@ import pytest
 
 from archive_search import cli
 from archive_search.adapters import s3
-from archive_search.cleaning.linestats import LINE_STATS_KEY
 from archive_search.ingest import linestats_job
-from archive_search.settings import get_settings
+from archive_search.settings import LINE_STATS_KEY, get_settings
 
 pytestmark = pytest.mark.unit
 

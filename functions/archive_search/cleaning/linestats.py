@@ -4,8 +4,8 @@ titles and share prompts come with every page of it, an article's paragraphs wit
 A ``LineStats`` counts, for each line (by the classifier's comparison key: the line stripped,
 letter case aside), how many documents of the archive hold it. It is built from the archive's
 text dumps by ``archive-search line-stats`` (and by the cleaning benchmark from its pages), kept
-as one object in the bucket, and given to the cleaner: the line classifier then also judges a
-line by how many *other* documents hold it. A document being cleaned is assumed to be counted
+as one object in the bucket (``settings.LINE_STATS_KEY``), and given to the cleaner: the line
+classifier then also judges a line by how many *other* documents hold it. A document being cleaned is assumed to be counted
 in the statistics (they were built from the archive it belongs to), so a line's count minus one
 is what the other documents say; a new upload, not counted yet, reads one less until the
 statistics are built again. Cleaning with statistics is therefore reproducible for a given
@@ -22,10 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["LINE_STATS_KEY", "MIN_DOCUMENTS", "LineStats"]
-
-# Where the statistics of an archive are kept in its bucket (ingest ignores this prefix).
-LINE_STATS_KEY = "_archive-search/line-stats.npz"
+__all__ = ["MIN_DOCUMENTS", "LineStats"]
 # Below this many documents the counts say little: the cleaner does not use them.
 MIN_DOCUMENTS = 20
 # The statistics keep the lines held by at least two documents (a line of one document has no

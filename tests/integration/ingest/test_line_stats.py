@@ -8,10 +8,11 @@ import pytest
 
 from archive_local.aws import queue_depth
 from archive_search.cleaning import CLEANER_VERSION
-from archive_search.cleaning.linestats import LINE_STATS_KEY, MIN_DOCUMENTS, LineStats
+from archive_search.cleaning.linestats import MIN_DOCUMENTS, LineStats
 from archive_search.cli import main as cli
 from archive_search.ingest.batch import default_service
 from archive_search.ingest.reindex import reindex
+from archive_search.settings import LINE_STATS_KEY
 
 pytestmark = pytest.mark.integration
 

@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 
 from archive_search.cleaning import CLEANER_VERSION
-from archive_search.cleaning.linestats import LINE_STATS_KEY, MIN_DOCUMENTS, LineStats
+from archive_search.cleaning.linestats import MIN_DOCUMENTS, LineStats
 from archive_search.errors import ConfigurationError, EngineUnavailable, NotFound, RejectedInput
 from archive_search.ingest import service as service_module
 from archive_search.ingest.service import LINE_STATS_RETRY_SECONDS, IngestService
 from archive_search.model import Article, ObjectRef, document_id
-from archive_search.settings import RESERVED_PREFIX, Settings
+from archive_search.settings import LINE_STATS_KEY, RESERVED_PREFIX, Settings
 from tests.unit.ingest.test_service import SETTINGS, MemoryEngine, message
 
 pytestmark = pytest.mark.unit

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 import pytest
 
 from archive_search.cleaning import text_dump_lines
-from archive_search.cleaning.linestats import LINE_STATS_KEY, MIN_DOCUMENTS, LineStats
+from archive_search.cleaning.linestats import MIN_DOCUMENTS, LineStats
 from archive_search.errors import EngineUnavailable, NotFound, RejectedInput
 from archive_search.ingest.linestats_job import _ordered_map, build_line_stats
 from archive_search.model import ObjectRef
+from archive_search.settings import LINE_STATS_KEY
 
 pytestmark = pytest.mark.unit
 
