@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -189,24 +190,33 @@ def _matcher_res() -> dict[str, re.Pattern[str]]:
     }
 
 
+def _first_section(
+    tree: etree._Element, matches: Callable[[etree._Element, str | None, str | None], bool]
+) -> list[etree._Element]:
+    """The first article/div/main/section for which ``matches(el, id, class)`` holds, as the
+    one-element list the XPath would give (``[]`` when none does)."""
+    for el in tree.iterdescendants("article", "div", "main", "section"):
+        if matches(el, el.get("id"), el.get("class")):
+            return [el]
+    return []
+
+
 def _content_container(tree: etree._Element) -> list[etree._Element]:
     """``BODY_XPATH[0]`` as ``_extract`` reads it (its first result): the first
     article/div/main/section whose class or id names the article's content."""
     res = _matcher_res()
     id_re, class_re = res["content_id"], res["content_class"]
-    for el in tree.iterdescendants("article", "div", "main", "section"):
-        cls = el.get("class")
-        el_id = el.get("id")
-        if (
+    return _first_section(
+        tree,
+        lambda el, el_id, cls: (
             cls == "post"
             or cls == "entry"
             or el.get("itemprop") == "articleBody"
             or el_id == "articleContent"
-            or (el_id is not None and id_re.search(el_id))
-            or (cls is not None and class_re.search(cls))
-        ):
-            return [el]
-    return []
+            or (el_id is not None and id_re.search(el_id) is not None)
+            or (cls is not None and class_re.search(cls) is not None)
+        ),
+    )
 
 
 _STORY_IDS = frozenset({"article", "story"})
@@ -217,45 +227,37 @@ def _story_container(tree: etree._Element) -> list[etree._Element]:
     """``BODY_XPATH[2]``: the first article/div/main/section marked as the story."""
     res = _matcher_res()
     id_re, class_re, fulltext_re = res["story_id"], res["story_class"], res["fulltext"]
-    for el in tree.iterdescendants("article", "div", "main", "section"):
-        cls = el.get("class")
-        el_id = el.get("id")
-        if (
+    return _first_section(
+        tree,
+        lambda el, el_id, cls: (
             el.get("role") == "article"
             or el_id in _STORY_IDS
             or cls in _STORY_CLASSES
-            or (el_id is not None and id_re.search(el_id))
-            or (cls is not None and (fulltext_re.search(cls) or class_re.search(cls)))
-        ):
-            return [el]
-    return []
+            or (el_id is not None and id_re.search(el_id) is not None)
+            or (cls is not None and (fulltext_re.search(cls) or class_re.search(cls)) is not None)
+        ),
+    )
 
 
 def _main_container(tree: etree._Element) -> list[etree._Element]:
     """``BODY_XPATH[3]``: the first article/div/main/section marked as the main content."""
     res = _matcher_res()
     id_re, class_re = res["main_id"], res["main_class"]
-    for el in tree.iterdescendants("article", "div", "main", "section"):
-        cls = el.get("class")
-        el_id = el.get("id")
-        if (
-            el_id == "content"
-            or cls == "content"
-            or (
-                el_id is not None
-                and (id_re.search(el_id) or "main-content" in el_id.replace("C", "c").replace("M", "m"))
-            )
-            or (
-                cls is not None
-                and (
-                    class_re.search(cls)
-                    or "main-content" in cls.replace("C", "c").replace("M", "m")
-                    or "page-content" in cls.replace("C", "c").replace("P", "p")
-                )
-            )
+
+    def matches(el: etree._Element, el_id: str | None, cls: str | None) -> bool:
+        if el_id == "content" or cls == "content":
+            return True
+        if el_id is not None and (
+            id_re.search(el_id) or "main-content" in el_id.replace("C", "c").replace("M", "m")
         ):
-            return [el]
-    return []
+            return True
+        return cls is not None and bool(
+            class_re.search(cls)
+            or "main-content" in cls.replace("C", "c").replace("M", "m")
+            or "page-content" in cls.replace("C", "c").replace("P", "p")
+        )
+
+    return _first_section(tree, matches)
 
 
 def _boilerplate_blocks(tree: etree._Element) -> list[etree._Element]:
