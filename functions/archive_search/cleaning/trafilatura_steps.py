@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -260,59 +260,62 @@ def _main_container(tree: etree._Element) -> list[etree._Element]:
     return _first_section(tree, matches)
 
 
+def _with_attributes(
+    tree: etree._Element, *tags: Any
+) -> Iterator[tuple[etree._Element, list[tuple[str, str]], dict[str, str]]]:
+    """Each element of ``tags`` (all without) that has attributes: itself, its attributes in
+    document order and as a dict (XPath's ``@a`` tests are false on an element without any)."""
+    for el in tree.iterdescendants(*tags):
+        items = el.items()
+        if items:
+            yield el, items, dict(items)
+
+
 def _boilerplate_blocks(tree: etree._Element) -> list[etree._Element]:
     """``OVERALL_DISCARD_XPATH[0]``: blocks whose markup names navigation, sharing, ads, ..."""
     res = _matcher_res()
     consent_re, id_re, class_re = res["consent"], res["discard_id"], res["discard_class"]
-    found = []
-    for el in tree.iterdescendants("div", "item", "list", "p", "section", "span"):
-        items = el.items()
-        if not items:
-            continue
-        attrs = dict(items)
-        el_id = attrs.get("id")
-        cls = attrs.get("class")
-        role = attrs.get("role")
+
+    def discard(items: list[tuple[str, str]], attrs: dict[str, str]) -> bool:
+        el_id, cls, role = attrs.get("id"), attrs.get("class"), attrs.get("role")
         component = attrs.get("data-component")
         first = _first_of(items, "id", "class")
-        if (
+        return (
             "data-lp-replacement-content" in attrs
             or (role is not None and "nav" in role.replace("N", "n"))
             or (component is not None and "MostPopularStories" in component)
-            or (first is not None and consent_re.search(first))
-            or (el_id is not None and id_re.search(el_id))
-            or (cls is not None and class_re.search(cls))
-        ):
-            found.append(el)
-    return found
+            or (first is not None and consent_re.search(first) is not None)
+            or (el_id is not None and id_re.search(el_id) is not None)
+            or (cls is not None and class_re.search(cls) is not None)
+        )
+
+    return [
+        el
+        for el, items, attrs in _with_attributes(tree, "div", "item", "list", "p", "section", "span")
+        if discard(items, attrs)
+    ]
 
 
 def _hidden_elements(tree: etree._Element) -> list[etree._Element]:
     """``OVERALL_DISCARD_XPATH[1]``: hidden elements, reply forms, comment titles."""
     res = _matcher_res()
     id_re, class_re = res["hidden_id"], res["hidden_class"]
-    found = []
-    for el in tree.iterdescendants(etree.Element):
-        items = el.items()
-        if not items:
-            continue
-        attrs = dict(items)
-        el_id = attrs.get("id")
-        cls = attrs.get("class")
-        style = attrs.get("style")
+
+    def hidden(items: list[tuple[str, str]], attrs: dict[str, str]) -> bool:
+        el_id, cls, style = attrs.get("id"), attrs.get("class"), attrs.get("style")
         id_or_class = _first_of(items, "id", "class")
         id_or_style = _first_of(items, "id", "style")
-        if (
+        return (
             cls == "comments-title"
             or (id_or_class is not None and id_or_class.startswith("reply-"))
             or (id_or_style is not None and "hidden" in id_or_style)
             or (style is not None and ("display:none" in style or "display: none" in style))
-            or (el_id is not None and id_re.search(el_id))
-            or (cls is not None and class_re.search(cls))
+            or (el_id is not None and id_re.search(el_id) is not None)
+            or (cls is not None and class_re.search(cls) is not None)
             or attrs.get("aria-hidden") == "true"
-        ):
-            found.append(el)
-    return found
+        )
+
+    return [el for el, items, attrs in _with_attributes(tree, etree.Element) if hidden(items, attrs)]
 
 
 @lru_cache(maxsize=1)
