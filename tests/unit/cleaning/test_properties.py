@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from archive_search.cleaning import clean
+from archive_search.cleaning import LineStats, clean
 from archive_search.cleaning.decode import normalise_text
 from archive_search.errors import RejectedInput
 
@@ -142,3 +142,36 @@ def test_output_text_is_always_taken_from_the_input(blocks: list[str]) -> None:
         assert squash(article.title) in source
         for paragraph in article.body.split("\n\n"):
             assert squash(paragraph) in source
+
+
+# An archive whose pages share furniture and some headlines: the line statistics make the
+# archive model judge the generated pages below.
+ARCHIVE = LineStats.build(
+    [
+        "Home | News | Sport",
+        "Most Popular",
+        "Advertisement",
+        "Read More: Storm closes port",
+        f"Night buses story number {n} of the archive, told once.",
+    ]
+    for n in range(40)
+)
+
+
+@SETTINGS
+@given(
+    headline=HEADLINES,
+    blocks=st.lists(st.one_of(PARAGRAPHS, PARAGRAPHS, FURNITURE, HEADLINES), min_size=1, max_size=30),
+)
+def test_with_line_statistics_cleaning_its_own_output_changes_nothing(
+    headline: str, blocks: list[str]
+) -> None:
+    text = "\n\n".join([headline, *blocks])
+    try:
+        [first] = clean(text.encode(), "page.txt", line_stats=ARCHIVE)
+    except RejectedInput:
+        return
+
+    [second] = clean(f"{first.title}\n\n{first.body}".encode(), "again.txt", line_stats=ARCHIVE)
+
+    assert (second.title, second.body) == (first.title, first.body)
