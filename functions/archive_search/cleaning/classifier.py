@@ -36,7 +36,6 @@ __all__ = [
 ]
 
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
-_PUNCT_RE = re.compile(r"[^\w\s]")
 _DIGIT_RE = re.compile(r"\d")
 _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 # Link- and menu-like: a URL or e-mail address, menu separators, breadcrumbs, copyright signs.
@@ -301,10 +300,6 @@ STAGE2_WEIGHTS: tuple[float, ...] = (-3.3451, -20.5045, 0.4026, -0.4677, 5.9070,
 STAGE1_ARCHIVE_WEIGHTS: tuple[float, ...] = (-4.5113, 0.7274, -0.7451, 0.2028, 3.2030, 1.8265, -2.4287, -0.6625, -0.4355, -2.0484, 0.0434, 1.5696, 1.2392, -0.5472, -0.5907, 0.1676, 1.9839, 2.5843, -2.5838, -0.1886, 2.1300, -1.6329, -0.9856, -0.2128, -0.6025, -0.7347, 0.5803, -0.4165, 1.2619, 0.4406, -1.3693, -0.3490)  # fmt: skip
 STAGE2_ARCHIVE_WEIGHTS: tuple[float, ...] = (-0.5210, -26.8588, 0.4427, -0.4785, 6.7588, -0.6610, 0.0485, -0.9616, 26.8383, -2.9954, -0.8058, 2.4993)  # fmt: skip
 THRESHOLD = 0.5
-
-
-def _linky(line: str) -> bool:
-    return _LINKY_RE.search(line) is not None
 
 
 def _runs_of_short(short: np.ndarray) -> np.ndarray:

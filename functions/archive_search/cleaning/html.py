@@ -638,8 +638,6 @@ def _refine(lines: list[_Line], meta: PageMetadata) -> tuple[list[str], dict[str
 # Fallbacks
 # ---------------------------------------------------------------------------
 
-_BLOCK_XPATH = ".//p|.//pre|.//blockquote|.//li|.//h2|.//h3"
-
 
 def _densest_block(tree: HtmlElement) -> list[str]:
     """Readability-like rescue: the container whose <p> children hold the most text."""
