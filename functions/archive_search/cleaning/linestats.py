@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -30,6 +29,19 @@ MIN_DOCUMENTS = 20
 MAX_LINES = 2_000_000
 
 
+_MERGE_EVERY = 4_000_000
+
+
+def _merged(keys: np.ndarray, counts: np.ndarray, pending: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """``keys``/``counts`` (sorted, distinct) with one more count for each key in ``pending``."""
+    if not pending:
+        return keys, counts
+    every = np.concatenate([keys, *pending])
+    weights = np.concatenate([counts, np.ones(len(every) - len(keys), dtype=np.int64)])
+    merged, at = np.unique(every, return_inverse=True)
+    return merged, np.bincount(at, weights=weights, minlength=len(merged)).astype(np.int64)
+
+
 @dataclass(frozen=True, eq=False)
 class LineStats:
     """Documents holding each line: ``keys`` (sorted line keys) and their ``counts``."""
@@ -40,19 +52,29 @@ class LineStats:
 
     @classmethod
     def build(cls, documents: Iterable[Iterable[str]], *, max_lines: int = MAX_LINES) -> LineStats:
-        """Count the lines of ``documents`` (each an iterable of its lines, e.g. text blocks)."""
+        """Count the lines of ``documents`` (each an iterable of its lines, e.g. text blocks).
+
+        Counting is exact and holds about 16 bytes per distinct line of the archive (numpy
+        arrays of keys and counts, merged every ``_MERGE_EVERY`` line keys): some 1.6 GB for
+        a million pages of ~100 distinct lines each."""
         from archive_search.cleaning.classifier import line_keys
 
-        holding: Counter[int] = Counter()
-        total = 0
+        keys = np.zeros(0, dtype=np.uint64)
+        counts = np.zeros(0, dtype=np.int64)
+        pending: list[np.ndarray] = []
+        waiting = total = 0
         for lines in documents:
             total += 1
-            holding.update(set(line_keys(list(lines)).tolist()))
-        repeated = [(key, count) for key, count in holding.most_common(max_lines) if count >= 2]
-        repeated.sort()
-        keys = np.array([key for key, _ in repeated], dtype=np.uint64)
-        counts = np.array([count for _, count in repeated], dtype=np.uint32)
-        return cls(keys, counts, total)
+            pending.append(np.unique(line_keys(list(lines))))  # a line counts once per document
+            waiting += len(pending[-1])
+            if waiting >= _MERGE_EVERY:
+                keys, counts = _merged(keys, counts, pending)
+                pending, waiting = [], 0
+        keys, counts = _merged(keys, counts, pending)
+        repeated = np.flatnonzero(counts >= 2)
+        if len(repeated) > max_lines:  # the most frequent (the smaller key first among equals)
+            repeated = np.sort(repeated[np.argsort(-counts[repeated], kind="stable")[:max_lines]])
+        return cls(keys[repeated], counts[repeated].astype(np.uint32), total)
 
     @property
     def usable(self) -> bool:

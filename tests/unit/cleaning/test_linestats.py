@@ -5,7 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from archive_search.cleaning import CLEANER_VERSION, classifier, clean, cleaner_version, text_dump_lines
+from archive_search.cleaning import (
+    CLEANER_VERSION,
+    classifier,
+    clean,
+    cleaner_version,
+    linestats,
+    text_dump_lines,
+)
 from archive_search.cleaning.linestats import MIN_DOCUMENTS, LineStats
 
 pytestmark = pytest.mark.unit
@@ -105,3 +112,25 @@ def test_text_dump_lines_are_the_blocks_of_text_uploads_only() -> None:
     assert text_dump_lines(b"<html><body><p>Hello</p></body></html>", "a.html") == []
     assert text_dump_lines(b'{"title": "x"}', "a.json") == []
     assert text_dump_lines(b"", "empty.txt") == []
+
+
+def test_counts_merged_in_chunks_are_the_counts_of_one_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    documents = [[f"line {k % 7}", f"line {n}", "Home"] for n, k in enumerate(range(0, 90, 3))]
+    whole = LineStats.build(documents)
+    monkeypatch.setattr(linestats, "_MERGE_EVERY", 4)
+
+    chunked = LineStats.build(documents)
+
+    assert chunked.digest == whole.digest and len(whole.keys) > 0
+
+
+def test_only_the_most_frequent_lines_are_kept_beyond_the_limit() -> None:
+    documents = [
+        ["everywhere", "often" if n % 2 else "rarely", "twice" if n < 2 else f"alone {n}"] for n in range(10)
+    ]
+
+    stats = LineStats.build(documents, max_lines=2)
+
+    kept = stats.others(classifier.line_keys(["everywhere", "often", "rarely", "twice"])).tolist()
+    assert kept == [9.0, 4.0, 4.0, 0.0] or kept == [9.0, 4.0, 0.0, 0.0] or kept == [9.0, 0.0, 4.0, 0.0]
+    assert len(stats.keys) == 2
