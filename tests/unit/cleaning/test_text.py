@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from archive_search.cleaning import text
 from archive_search.cleaning.text import extract_text, is_furniture, split_blocks
@@ -378,3 +380,13 @@ def test_the_credit_prefilter_skips_ordinary_lines() -> None:
         text._credit_candidates(["The council approved the budget on Tuesday.", "Published " + "x" * 200])
         == []
     )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from(["a", "b", " ", "\x1f", "\t", "\n", "\u00a0", "\u2028", "\x0b", "\u200b", "é"])
+    )
+)
+def test_blocks_are_the_non_empty_lines_with_their_whitespace_collapsed(text_: str) -> None:
+    assert split_blocks(text_) == [" ".join(words) for words in map(str.split, text_.split("\n")) if words]
