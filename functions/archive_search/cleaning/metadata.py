@@ -84,6 +84,9 @@ def _epoch_date(seconds: float) -> date | None:
     return datetime.fromtimestamp(seconds, tz=UTC).date()
 
 
+_DIGIT_RE = re.compile(r"\d")
+
+
 def parse_date(value: object) -> date | None:
     """The calendar date a string states, or ``None``.
 
@@ -102,8 +105,8 @@ def parse_date(value: object) -> date | None:
     if not isinstance(value, str):
         return None
     text = unicodedata.normalize("NFKC", value).strip()
-    if not text or len(text) > 200:
-        return None
+    if not text or len(text) > 200 or not _DIGIT_RE.search(text):
+        return None  # every form below holds a digit; most lines asked about hold none
     m = _ISO_RE.search(text)
     if m:
         return _safe_date(int(m[1]), int(m[2]), int(m[3]))
