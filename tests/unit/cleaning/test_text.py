@@ -385,7 +385,9 @@ def test_the_credit_prefilter_skips_ordinary_lines() -> None:
 @settings(max_examples=300, deadline=None)
 @given(
     st.text(
-        alphabet=st.sampled_from(["a", "b", " ", "\x1f", "\t", "\n", "\u00a0", "\u2028", "\x0b", "\u200b", "é"])
+        alphabet=st.sampled_from(
+            ["a", "b", " ", "\x1f", "\t", "\n", "\u00a0", "\u2028", "\x0b", "\u200b", "é"]
+        )
     )
 )
 def test_blocks_are_the_non_empty_lines_with_their_whitespace_collapsed(text_: str) -> None:
