@@ -38,6 +38,7 @@ __all__ = [
     "clean",
     "cleaner_version",
     "detect_format",
+    "text_dump_lines",
 ]
 
 _GZIP_MAGIC = b"\x1f\x8b"

@@ -837,12 +837,8 @@ def stage1_scores(lines: Sequence[str], memo: LineMemo | None = None) -> np.ndar
 
 def _scores(lines: Sequence[str], memo: LineMemo | None) -> np.ndarray:
     memo = memo or LineMemo()
-    stage1, stage2 = _weights(memo)
-    prof = memo.profiles(lines)
-    logits = _features(prof) @ np.asarray(stage1[:_N_FEATURES])
-    if memo.stats is not None:  # line_features' columns, without copying them into one matrix
-        logits += _archive_features(prof) @ np.asarray(stage1[_N_FEATURES:])
-    return _sigmoid(stage2_features(_sigmoid(logits), prof[:, _LENGTH]) @ np.asarray(stage2))
+    p1 = stage1_scores(lines, memo)
+    return _sigmoid(stage2_features(p1, memo.profiles(lines)[:, _LENGTH]) @ np.asarray(_weights(memo)[1]))
 
 
 def scores(lines: Sequence[str], memo: LineMemo | None = None) -> list[float]:

@@ -439,6 +439,6 @@ def extract_text(text: str, key: str, line_stats: LineStats | None = None) -> li
             place=place,
             author=header_author or author,
             # The start of the text names the language as well as the whole of it, many times faster.
-            language=md.detect_language(f"{title}\n{body[:2000]}"),
+            language=md.detect_language(f"{title}\n{body}"),
         )
     ]
