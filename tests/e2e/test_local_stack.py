@@ -25,7 +25,7 @@ import pytest
 import requests
 
 from archive_search.model import ObjectRef, document_id
-from tests.conftest import SEEDS, free_port
+from tests.conftest import SAMPLES, free_port
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(240)]
 
@@ -145,7 +145,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
     local.start()
     s3 = local.s3()
     for key in (SEED_000, SEED_003):
-        s3.put_object(Bucket=BUCKET, Key=key, Body=(SEEDS / Path(key).name).read_bytes())
+        s3.put_object(Bucket=BUCKET, Key=key, Body=(SAMPLES / Path(key).name).read_bytes())
     try:
         eventually(lambda: local.article(doc_id(SEED_000)) and local.article(doc_id(SEED_003)))
         yield local

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
@@ -13,21 +12,21 @@ from archive_local.lambda_events import http_api_event
 from archive_search.cleaning import CLEANER_VERSION
 from archive_search.ingest.status_api import router
 from archive_search.model import ObjectRef, document_id
+from tests.conftest import SEEDS
 from tests.events import load_event
 
 pytestmark = pytest.mark.integration
 
-SEEDS = Path(__file__).resolve().parents[4] / "shared" / "seeds"
 ARTICLE = "A headline for the archive\n\nThe first paragraph of the story tells what happened.\n\nA second paragraph adds detail.\n"
 
 
 def test_seeds_uploaded_to_the_bucket_become_documents_with_their_provenance(ingest):
-    for seed in sorted(SEEDS.glob("*.txt")):
+    for seed in SEEDS:
         ingest.put(f"inbox/{seed.name}", seed.read_bytes())
     ingest.drain()
 
     docs = ingest.documents()
-    assert {key for key, _ in docs} == {f"inbox/{seed.name}" for seed in SEEDS.glob("*.txt")}
+    assert {key for key, _ in docs} == {f"inbox/{seed.name}" for seed in SEEDS}
     dawn = docs[("inbox/003_adb2bf521e5eb72d.txt", 0)]
     assert dawn["source"] == "Dawn" and dawn["published"] == "2023-04-12" and dawn["has_date"] is True
     assert dawn["bucket"] == ingest.archive.bucket and dawn["deleted"] is False

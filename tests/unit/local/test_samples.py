@@ -8,10 +8,11 @@ import json
 import pytest
 
 from archive_local.stack import sample_files
+from tests.conftest import SEEDS as SEED_FILES
 
 pytestmark = pytest.mark.unit
 
-SEEDS = {"000_178441e45c435c79.txt", "003_adb2bf521e5eb72d.txt"}
+SEEDS = {seed.name for seed in SEED_FILES}
 
 
 def own_samples() -> dict[str, bytes]:
