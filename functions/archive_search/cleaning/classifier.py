@@ -289,36 +289,37 @@ _STOP_WORDS = frozenset(
     ]
 )
 
-_N_FEATURES = 29
-
 # Stage 1: one line on its own and its immediate context. Fitted by bench/fit_classifier.py.
 STAGE1_WEIGHTS: tuple[float, ...] = (-4.9232, 0.7462, -0.7051, 0.2548, 3.3857, 1.7965, -2.5285, -0.5287, -0.5150, -2.2180, -0.0009, 1.7272, 1.3027, -0.6103, -0.6354, 0.1744, 1.7164, 2.4408, -2.4584, -0.1649, 2.2050, -1.6076, -0.9638, -0.3166, -0.7069, -0.6740, 0.6075, -0.1257, 1.3074)  # fmt: skip
 # Stage 2: stage-1 scores of the neighbourhood and the densest-stretch indicator.
-STAGE2_WEIGHTS: tuple[float, ...] = (-3.3451, -20.5045, 0.4026, -0.4677, 5.9070, -0.6404, 0.0561, 0.5417, 20.8009, -0.5237, 0.1561, 2.2355)  # fmt: skip
+STAGE2_WEIGHTS: tuple[float, ...] = (-3.3450, -20.5051, 0.4027, -0.4677, 5.9067, -0.6404, 0.0561, 0.5417, 20.8014, -0.5237, 0.1563, 2.2356)  # fmt: skip
 # The same two stages with the archive's line statistics (three more stage-1 features: see
-# _archive_features), fitted on the same half with the benchmark's pages as the archive.
+# _archive_line_features and _context_features), fitted on the same half with the benchmark's
+# pages as the archive.
 STAGE1_ARCHIVE_WEIGHTS: tuple[float, ...] = (-4.5113, 0.7274, -0.7451, 0.2028, 3.2030, 1.8265, -2.4287, -0.6625, -0.4355, -2.0484, 0.0434, 1.5696, 1.2392, -0.5472, -0.5907, 0.1676, 1.9839, 2.5843, -2.5838, -0.1886, 2.1300, -1.6329, -0.9856, -0.2128, -0.6025, -0.7347, 0.5803, -0.4165, 1.2619, 0.4406, -1.3693, -0.3490)  # fmt: skip
-STAGE2_ARCHIVE_WEIGHTS: tuple[float, ...] = (-0.5210, -26.8588, 0.4427, -0.4785, 6.7588, -0.6610, 0.0485, -0.9616, 26.8383, -2.9954, -0.8058, 2.4993)  # fmt: skip
+STAGE2_ARCHIVE_WEIGHTS: tuple[float, ...] = (-0.5208, -26.8620, 0.4427, -0.4786, 6.7589, -0.6612, 0.0485, -0.9616, 26.8415, -2.9955, -0.8059, 2.4996)  # fmt: skip
 THRESHOLD = 0.5
 
 
 def _runs_of_short(short: np.ndarray) -> np.ndarray:
     """For each short line, the length of the run of short lines it belongs to (0 otherwise)."""
-    edges = np.diff(np.concatenate(([0], short.astype(np.int8), [0])))
-    lengths = np.flatnonzero(edges == -1) - np.flatnonzero(edges == 1)
+    padded = np.zeros(len(short) + 2, dtype=np.int8)
+    padded[1:-1] = short
+    edges = padded[1:] - padded[:-1]
+    lengths = (edges == -1).nonzero()[0] - (edges == 1).nonzero()[0]
     run = np.zeros(len(short))
-    run[short] = np.repeat(lengths, lengths)
+    run[short] = lengths.repeat(lengths)
     return run
 
 
 def _distance_to_long(length: np.ndarray) -> np.ndarray:
     """Lines between each line and the nearest long (15+ words) line; ``n`` when there is none."""
     n = len(length)
-    long_at = np.flatnonzero(length >= 15)
+    long_at = (length >= 15).nonzero()[0]
     if not len(long_at):
         return np.full(n, float(n))
     idx = np.arange(n)
-    after = np.searchsorted(long_at, idx)  # first long line at or after each line
+    after = long_at.searchsorted(idx)  # first long line at or after each line
     next_long = long_at[np.minimum(after, len(long_at) - 1)]
     prev_long = long_at[np.maximum(after - 1, 0)]
     dist = np.minimum(np.abs(next_long - idx), np.abs(idx - prev_long))
@@ -344,8 +345,9 @@ def _distance_to_long(length: np.ndarray) -> np.ndarray:
     _KEY,  # the line's comparison key (a hash of it stripped, in lower case): repetition inside a page
     _WORDS,  # \w+ words in the whole line
     _OTHERS,  # other documents of the archive holding the line (with line statistics only)
+    _LINE_SCORE,  # the stage-1 score's context-free part (LineMemo's, with its weights)
     _N_PROFILE,
-) = range(18)
+) = range(19)
 
 # Bit flags of a character, looked up per code point.
 _WORD, _SPACE, _DIGIT, _UPPER, _LOWER, _CJK, _ENDS, _LINK_CHAR = (1 << k for k in range(8))
@@ -397,6 +399,9 @@ def _sequence(*masks: np.ndarray) -> np.ndarray:
     return found
 
 
+_TRUE = np.ones(1, dtype=bool)
+
+
 def _is(cp: np.ndarray, chars: str) -> np.ndarray:
     found = cp == ord(chars[0])
     for ch in chars[1:]:
@@ -430,7 +435,7 @@ def _glued_at(cp: np.ndarray, text: str) -> np.ndarray:
     found = _sequence(lower, lower | _is(cp, ".?!"), upper, lower)
     # "[a-z,] [A-Z]{3,}...: [A-Z]": rare; the candidates are checked with the regex itself
     candidates = _sequence(lower | _is(cp, ","), _is(cp, " "), upper, upper, upper)
-    for at in np.flatnonzero(candidates & ~found).tolist():
+    for at in (candidates & ~found).nonzero()[0].tolist():
         if _GLUED_RE.match(text, at):
             found[at] = True
     return found
@@ -488,7 +493,7 @@ _POWERS = _Powers()
 def _prefix_hashes(codes: np.ndarray) -> np.ndarray:
     """Hashes of every prefix of a text (``codes``: its ``_hash_codes``), for ``_span_hashes``."""
     up = _POWERS.get(len(codes) + 1)[0]
-    return np.concatenate((np.zeros(1, np.uint64), np.cumsum(codes * up[: len(codes)], dtype=np.uint64)))
+    return np.concatenate((np.zeros(1, np.uint64), (codes * up[: len(codes)]).cumsum(dtype=np.uint64)))
 
 
 def _span_hashes(prefix: np.ndarray, begin: np.ndarray, end: np.ndarray) -> np.ndarray:
@@ -524,7 +529,8 @@ def _profile_matrix(lines: Sequence[str]) -> np.ndarray:
     # Each line followed by a "\n": the separators belong to no class counted below.
     text = "\n".join(lines) + "\n"
     lens = np.fromiter(map(len, lines), dtype=np.int64, count=n)
-    starts = np.concatenate(([0], np.cumsum(lens + 1)[:-1]))
+    starts = np.zeros(n, dtype=np.int64)
+    (lens[:-1] + 1).cumsum(out=starts[1:])
     ends = starts + lens
     cp = code_points(text)
     flags = _flags(cp)
@@ -535,35 +541,32 @@ def _profile_matrix(lines: Sequence[str]) -> np.ndarray:
 
     # Stop words: the whitespace tokens of each line, lower case, looked up by their hash.
     prefix = _prefix_hashes(_hash_codes(cp))
-    token_begin = np.flatnonzero(token_start)
-    token_end = np.flatnonzero(~space & np.concatenate((space[1:], [True]))) + 1
+    token_begin = token_start.nonzero()[0]
+    token_end = (~space & np.concatenate((space[1:], _TRUE))).nonzero()[0] + 1
     stop_list = _stop_hashes()
     token_hashes = _span_hashes(prefix, token_begin, token_end)
-    is_stop = (
-        stop_list[np.minimum(np.searchsorted(stop_list, token_hashes), len(stop_list) - 1)] == token_hashes
-    )
+    is_stop = stop_list[np.minimum(stop_list.searchsorted(token_hashes), len(stop_list) - 1)] == token_hashes
     stop_at = np.zeros(len(cp), dtype=bool)
     stop_at[token_begin[is_stop]] = True
 
     # Per-line counts of every character class at once: one sum over each line's stretch.
-    masks = np.stack(
-        [
-            word_start,
-            (flags & _CJK) != 0,
-            token_start,
-            ~word & ~space,  # punctuation
-            word_start & ((flags & _UPPER) != 0),  # capitalised words
-            (flags & _DIGIT) != 0,
-            cp == 44,  # ","
-            stop_at,
-        ]
-    )
+    masks = np.empty((8, len(cp)), dtype=bool)
+    masks[0] = word_start
+    masks[1] = (flags & _CJK) != 0
+    masks[2] = token_start
+    masks[3] = ~word & ~space  # punctuation
+    masks[4] = word_start & ((flags & _UPPER) != 0)  # capitalised words
+    masks[5] = (flags & _DIGIT) != 0
+    masks[6] = cp == 44  # ","
+    masks[7] = stop_at
     words, cjk, tokens, punct, caps, digits, commas, stop = np.add.reduceat(
         masks, starts, axis=1, dtype=np.int32
     ).astype(float)
     # The last characters of each line. The separators before a line (padding before the
     # first) are neither terminal nor a dot.
-    padded = np.concatenate((np.full(3, 10, dtype=cp.dtype), cp))
+    padded = np.empty(len(cp) + 3, dtype=cp.dtype)
+    padded[:3] = 10
+    padded[3:] = cp
     last, before_last, third_last = padded[ends + 2], padded[ends + 1], padded[ends]
     last_flags = np.where(lens > 0, flags[ends - 1], 0)
     first_flags = np.where(lens > 0, flags[starts], 0)
@@ -573,7 +576,7 @@ def _profile_matrix(lines: Sequence[str]) -> np.ndarray:
     def lines_of(found: np.ndarray) -> np.ndarray:
         """1.0 for each line holding a position where ``found`` is true."""
         hit = np.zeros(n)
-        hit[np.searchsorted(starts, np.flatnonzero(found), side="right") - 1] = 1.0
+        hit[starts.searchsorted(found.nonzero()[0], side="right") - 1] = 1.0
         return hit
 
     # A line of whitespace has the empty key; the others are hashed from their first token's
@@ -581,8 +584,8 @@ def _profile_matrix(lines: Sequence[str]) -> np.ndarray:
     has_tokens = tokens > 0
     key_begin, key_end = starts.copy(), starts.copy()
     if len(token_begin):
-        key_begin[has_tokens] = token_begin[np.searchsorted(token_begin, starts[has_tokens])]
-        key_end[has_tokens] = token_end[np.searchsorted(token_end, ends[has_tokens], side="right") - 1]
+        key_begin[has_tokens] = token_begin[token_begin.searchsorted(starts[has_tokens])]
+        key_end[has_tokens] = token_end[token_end.searchsorted(ends[has_tokens], side="right") - 1]
 
     out[:, _LENGTH] = length
     out[:, _STOP] = np.minimum(stop / nw, 1.0)
@@ -592,7 +595,7 @@ def _profile_matrix(lines: Sequence[str]) -> np.ndarray:
     out[:, _DIGITS] = digits / np.maximum(lens, 1)
     out[:, _LINK] = lines_of(_linky_at(cp, flags, text))
     # Every alternative of _DATE_RE holds a digit.
-    short = np.flatnonzero((length <= 8) & (digits > 0)).tolist()
+    short = ((length <= 8) & (digits > 0)).nonzero()[0].tolist()
     out[short, _DATED] = [1.0 if _DATE_RE.search(lines[i]) else 0.0 for i in short]
     out[:, _LOWER_START] = (first_flags & _LOWER) != 0
     out[:, _COMMAS] = commas / nw
@@ -601,7 +604,7 @@ def _profile_matrix(lines: Sequence[str]) -> np.ndarray:
     )  # "…", "..."
     out[:, _GLUED] = lines_of(_glued_at(cp, text))
     # A "Label: value" line starts with a word character and holds a colon.
-    labels = [i for i in np.flatnonzero((first_flags & _WORD) != 0).tolist() if ":" in lines[i]]
+    labels = [i for i in ((first_flags & _WORD) != 0).nonzero()[0].tolist() if ":" in lines[i]]
     out[labels, _LABEL] = [1.0 if _LABEL_RE.match(lines[i]) else 0.0 for i in labels]
     out[:, _NO_STOP] = (words >= 2) & (stop == 0)
     # The low 53 bits of the key's hash (the hash modulo 2**53): a float holds them exactly.
@@ -613,10 +616,15 @@ def _profile_matrix(lines: Sequence[str]) -> np.ndarray:
 class LineMemo:
     """The profiles of the lines of one page, computed once and kept between calls (the
     selection is repeated on what it kept; only the neighbourhood features change), and the
-    archive's line statistics the page is judged with (``None``: without them)."""
+    archive's line statistics the page is judged with (``None``: without them).
+
+    Each profile also holds the line's share of the stage-1 score: the features that do not
+    depend on the neighbours, already weighted (``_LINE_SCORE``), so a pass computes only the
+    neighbourhood features."""
 
     def __init__(self, stats: LineStats | None = None) -> None:
         self.stats = stats if stats is not None and stats.usable else None
+        self.line_weights, self.context_weights, self.stage2 = _model(self.stats is not None)
         self._rows: dict[str, int] = {}
         self._matrix = np.zeros((0, _N_PROFILE))
         self._words: dict[str, int] = {}
@@ -630,16 +638,21 @@ class LineMemo:
 
     def profiles(self, lines: Sequence[str]) -> np.ndarray:
         rows = self._rows
-        missing = [line for line in dict.fromkeys(lines) if line not in rows]
-        if missing:
+        at = list(map(rows.get, lines))
+        if None in at:
+            missing = [line for line in dict.fromkeys(lines) if line not in rows]
             base = len(self._matrix)
             rows.update((line, base + i) for i, line in enumerate(missing))
             new = _profile_matrix(missing)
+            line_features = _line_features(new)
             if self.stats is not None:
                 new[:, _OTHERS] = self.stats.others(new[:, _KEY].astype(np.uint64))
+                line_features = np.concatenate((line_features, _archive_line_features(new)), axis=1)
+            new[:, _LINE_SCORE] = line_features @ self.line_weights
             self._matrix = np.concatenate((self._matrix, new)) if base else new
             self._words.update(zip(missing, new[:, _WORDS].astype(int).tolist(), strict=True))
-        return self._matrix[[rows[line] for line in lines]]
+            at = list(map(rows.__getitem__, lines))
+        return self._matrix[at]
 
 
 def line_lengths(lines: Sequence[str]) -> list[int]:
@@ -656,37 +669,25 @@ def _window(n: int, radius: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return hi, lo, (hi - lo).astype(float)
 
 
-def _window_size(n: int, radius: int) -> np.ndarray:
-    """How many lines the window of +-``radius`` lines around each line holds (clipped at the ends)."""
-    return _window(n, radius)[2]
-
-
-def _window_sum(values: np.ndarray, radius: int) -> np.ndarray:
-    """Sum of ``values`` over the window of +-``radius`` lines around each line (clipped at the ends)."""
-    hi, lo, _ = _window(len(values), radius)
-    cumulative = np.concatenate(([0.0], np.cumsum(values)))
-    return cumulative[hi] - cumulative[lo]
-
-
-def _neighbour_mean(values: np.ndarray, radius: int) -> np.ndarray:
-    """Mean of ``values`` over the other lines of the window of +-``radius`` lines (0 alone)."""
-    n = len(values)
-    neighbours = _window_size(n, radius) - 1
-    return np.divide(_window_sum(values, radius) - values, neighbours, out=np.zeros(n), where=neighbours > 0)
-
-
 def line_features(lines: Sequence[str], memo: LineMemo | None = None) -> np.ndarray:
     """The stage-1 feature matrix: one row per line, bias first; with the archive's line
-    statistics (``memo.stats``), the archive columns after the others.
+    statistics (``memo.stats``), the archive columns after the others (what the model is
+    fitted on; scoring adds the two parts of it separately: see ``LineMemo``).
 
     ``memo`` keeps the context-free part of each line between calls on the same page (the
     selection is repeated on what it kept) and only the neighbourhood part is recomputed.
     """
     memo = memo or LineMemo()
     prof = memo.profiles(lines)
-    if memo.stats is None:
-        return _features(prof)
-    return np.hstack((_features(prof), _archive_features(prof)))
+    archive = memo.stats is not None
+    out = np.empty((len(prof), _N_FEATURES + (_N_ARCHIVE_FEATURES if archive else 0)))
+    out[:, _LINE_COLUMNS] = _line_features(prof)
+    context = _context_features(prof, archive)
+    if archive:
+        out[:, _ARCHIVE_LINE_COLUMNS] = _archive_line_features(prof)
+        out[:, _ARCHIVE_CONTEXT_COLUMNS] = context[:, len(_CONTEXT_COLUMNS) :]
+    out[:, _CONTEXT_COLUMNS] = context[:, : len(_CONTEXT_COLUMNS)]
+    return out
 
 
 def line_keys(lines: Sequence[str]) -> np.ndarray:
@@ -694,16 +695,9 @@ def line_keys(lines: Sequence[str]) -> np.ndarray:
     return _profile_matrix(lines)[:, _KEY].astype(np.uint64)
 
 
-def _archive_features(prof: np.ndarray) -> np.ndarray:
-    """How many other documents of the archive hold each line, and its neighbours (two lines
-    each side): a site's menus and footers repeat on all its pages, in runs."""
-    others = np.log1p(prof[:, _OTHERS])
-    return np.column_stack((others, prof[:, _OTHERS] >= 1, _neighbour_mean(others, 2)))
-
-
 def _repeated(keys: np.ndarray) -> np.ndarray:
     """1.0 where the key occurs more than once (sorted neighbours, 3x faster than np.unique)."""
-    order = np.argsort(keys, kind="stable")
+    order = keys.argsort(kind="stable")
     ordered = keys[order]
     same = ordered[1:] == ordered[:-1]
     dup = np.concatenate(([False], same)) | np.concatenate((same, [False]))
@@ -712,57 +706,99 @@ def _repeated(keys: np.ndarray) -> np.ndarray:
     return out
 
 
-def _features(prof: np.ndarray) -> np.ndarray:
-    n = len(prof)
-    if n == 0:
-        return np.zeros((0, _N_FEATURES))
+# The stage-1 features (columns of the weights) that depend on the line alone, and those that
+# depend on its neighbours; then the archive's (with line statistics), the same two kinds.
+_LINE_COLUMNS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 13, 15, 16, 17, 18, 19, 20, 21, 23, 26]
+_CONTEXT_COLUMNS = [9, 10, 11, 12, 14, 22, 24, 25, 27, 28]
+_N_FEATURES = len(_LINE_COLUMNS) + len(_CONTEXT_COLUMNS)
+_ARCHIVE_LINE_COLUMNS = [29, 30]
+_ARCHIVE_CONTEXT_COLUMNS = [31]
+_N_ARCHIVE_FEATURES = len(_ARCHIVE_LINE_COLUMNS) + len(_ARCHIVE_CONTEXT_COLUMNS)
+
+
+def _line_features(prof: np.ndarray) -> np.ndarray:
+    """The ``_LINE_COLUMNS`` features, in that order."""
     length = prof[:, _LENGTH]
     stop, terminal, caps = prof[:, _STOP], prof[:, _ENDS_SENTENCE], prof[:, _CAPS]
-    linky, dated = prof[:, _LINK], prof[:, _DATED]
     log_len = np.log1p(length)
-    short = length <= 4
-    is_short = short.astype(float)
-    run = _runs_of_short(short)
-    repeated = _repeated(prof[:, _KEY])
-    dist = _distance_to_long(length)
-    neigh_len = _neighbour_mean(log_len, 2)
-    long = (length >= 10).astype(float)
-    out = np.empty((n, _N_FEATURES))
+    out = np.empty((len(prof), len(_LINE_COLUMNS)))
     out[:, 0] = 1.0
     out[:, 1] = log_len
-    out[:, 2] = long
+    out[:, 2] = length >= 10
     out[:, 3] = stop
     out[:, 4] = prof[:, _PUNCT]
     out[:, 5] = terminal
     out[:, 6] = caps
     out[:, 7] = prof[:, _DIGITS]
-    out[:, 8] = linky
-    out[:, 9] = np.arange(n) / max(1, n - 1)
-    out[:, 10] = np.log1p(run) * is_short
-    out[:, 11] = neigh_len
-    out[:, 12] = repeated
-    out[:, 13] = dated
-    out[:, 14] = np.log1p(dist)
-    out[:, 15] = prof[:, _LOWER_START]
-    out[:, 16] = prof[:, _COMMAS]
-    out[:, 17] = is_short * (1 - terminal)
-    out[:, 18] = prof[:, _ELLIPSIS]
-    out[:, 19] = prof[:, _GLUED]
-    out[:, 20] = caps * (length <= 12)
-    out[:, 21] = prof[:, _LABEL]
-    out[:, 22] = neigh_len * is_short
-    out[:, 23] = stop * log_len
-    out[:, 24] = is_short * repeated
-    out[:, 25] = long * repeated
-    out[:, 26] = prof[:, _NO_STOP]
-    # Dates and links among the neighbours: teaser lists and comment threads.
-    out[:, 27] = (_window_sum(dated, 3) - dated) / 6
-    out[:, 28] = (_window_sum(linky, 3) - linky) / 6
+    out[:, 8] = prof[:, _LINK]
+    out[:, 9] = prof[:, _DATED]
+    out[:, 10] = prof[:, _LOWER_START]
+    out[:, 11] = prof[:, _COMMAS]
+    out[:, 12] = (length <= 4) * (1 - terminal)
+    out[:, 13] = prof[:, _ELLIPSIS]
+    out[:, 14] = prof[:, _GLUED]
+    out[:, 15] = caps * (length <= 12)
+    out[:, 16] = prof[:, _LABEL]
+    out[:, 17] = stop * log_len
+    out[:, 18] = prof[:, _NO_STOP]
+    return out
+
+
+def _archive_line_features(prof: np.ndarray) -> np.ndarray:
+    """How many other documents of the archive hold each line (``_ARCHIVE_LINE_COLUMNS``): a
+    site's menus and footers repeat on all its pages."""
+    out = np.empty((len(prof), len(_ARCHIVE_LINE_COLUMNS)))
+    out[:, 0] = np.log1p(prof[:, _OTHERS])
+    out[:, 1] = prof[:, _OTHERS] >= 1
+    return out
+
+
+def _context_features(prof: np.ndarray, archive: bool = False) -> np.ndarray:
+    """The ``_CONTEXT_COLUMNS`` features, in that order, then (``archive``) the
+    ``_ARCHIVE_CONTEXT_COLUMNS``: how many documents of the archive hold the neighbours (two
+    lines each side; boilerplate comes in runs). The neighbourhood sums of all of them come
+    from one cumulative sum (the count of numpy calls, not their size, is what costs here)."""
+    n = len(prof)
+    length = prof[:, _LENGTH]
+    short = length <= 4
+    is_short = short.astype(float)
+    repeated = _repeated(prof[:, _KEY])
+    values = np.empty((n, 3 + archive))
+    values[:, 0] = np.log1p(length)
+    values[:, 1] = prof[:, _DATED]
+    values[:, 2] = prof[:, _LINK]
+    if archive:
+        values[:, 3] = np.log1p(prof[:, _OTHERS])
+    cumulative = np.zeros((n + 1, 3 + archive))
+    values.cumsum(axis=0, out=cumulative[1:])
+    hi2, lo2, size2 = _window(n, 2)
+    hi3, lo3, _ = _window(n, 3)
+    # Means over the other lines of the window (0 for a line alone): log length, archive counts.
+    near = (cumulative[hi2] - cumulative[lo2] - values) / np.maximum(size2 - 1, 1)[:, None]
+    # Dates and links among the six neighbours: teaser lists and comment threads.
+    around = (cumulative[hi3, 1:3] - cumulative[lo3, 1:3] - values[:, 1:3]) / 6
+    out = np.empty((n, len(_CONTEXT_COLUMNS) + archive))
+    out[:, 0] = _window(n, 0)[1] / max(1, n - 1)  # position on the page
+    out[:, 1] = np.log1p(_runs_of_short(short))  # 0 for a line that is not short
+    out[:, 2] = near[:, 0]
+    out[:, 3] = repeated
+    out[:, 4] = np.log1p(_distance_to_long(length))
+    out[:, 5] = near[:, 0] * is_short
+    out[:, 6] = is_short * repeated
+    out[:, 7] = (length >= 10) * repeated
+    out[:, 8:10] = around
+    if archive:
+        out[:, 10] = near[:, 3]
     return out
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-np.clip(x, -30.0, 30.0)))
+    """The logistic function, as ``(1 + tanh(x / 2)) / 2``: no overflow to guard against."""
+    y = x * 0.5
+    np.tanh(y, out=y)
+    y *= 0.5
+    y += 0.5
+    return y
 
 
 def _densest_stretch(weights: np.ndarray) -> tuple[int, int]:
@@ -771,13 +807,14 @@ def _densest_stretch(weights: np.ndarray) -> tuple[int, int]:
     Kadane's scan, vectorised: with prefix sums ``C``, the best segment ending at ``k`` starts
     where ``C`` was lowest before it (the latest such place), and the first ``k`` with the
     highest gain wins."""
-    prefix = np.concatenate(([0.0], np.cumsum(weights)))
+    prefix = np.zeros(len(weights) + 1)
+    weights.cumsum(out=prefix[1:])
     lowest = np.minimum.accumulate(prefix[:-1])
     gains = prefix[1:] - lowest
-    end = int(np.argmax(gains)) if len(gains) else 0
+    end = int(gains.argmax()) if len(gains) else 0
     if not len(gains) or gains[end] <= 0:
         return 0, 0
-    start = int(np.flatnonzero(prefix[: end + 1] == lowest[end])[-1])
+    start = int((prefix[: end + 1] == lowest[end]).nonzero()[0][-1])
     return start, end + 1
 
 
@@ -796,7 +833,8 @@ def stage2_features(p1: np.ndarray | Sequence[float], lengths: np.ndarray | Sequ
     centre = min(0.5, 0.6 * top)
     lo, hi = _densest_stretch((p1 - centre) * log_len)
     hi3, lo3, size3 = _window(n, 3)
-    cumulative = np.concatenate(([0.0], np.cumsum(p1)))
+    cumulative = np.zeros(n + 1)
+    p1.cumsum(out=cumulative[1:])
     padded = np.concatenate((np.zeros(3), p1, np.zeros(3)))
     out = np.zeros((n, 12))
     out[:, 0] = 1.0
@@ -823,22 +861,35 @@ def stage2_features(p1: np.ndarray | Sequence[float], lengths: np.ndarray | Sequ
     return out
 
 
-def _weights(memo: LineMemo) -> tuple[tuple[float, ...], tuple[float, ...]]:
-    """The model to judge with: the archive's when there are line statistics."""
-    if memo.stats is None:
-        return STAGE1_WEIGHTS, STAGE2_WEIGHTS
-    return STAGE1_ARCHIVE_WEIGHTS, STAGE2_ARCHIVE_WEIGHTS
+@lru_cache(maxsize=2)
+def _model(archive: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The model to judge with (the archive's when there are line statistics): the stage-1
+    weights of the line's own features, those of its neighbourhood's, the stage-2 weights."""
+    stage1, stage2 = (
+        (STAGE1_ARCHIVE_WEIGHTS, STAGE2_ARCHIVE_WEIGHTS) if archive else (STAGE1_WEIGHTS, STAGE2_WEIGHTS)
+    )
+    line_columns = _LINE_COLUMNS + (_ARCHIVE_LINE_COLUMNS if archive else [])
+    context_columns = _CONTEXT_COLUMNS + (_ARCHIVE_CONTEXT_COLUMNS if archive else [])
+    weights = np.asarray(stage1)
+    return weights[line_columns], weights[context_columns], np.asarray(stage2)
+
+
+def _stage1(prof: np.ndarray, memo: LineMemo) -> np.ndarray:
+    """Stage-1 scores: each line's own share of the score (kept in its profile) plus its
+    neighbourhood's, which is all that changes from one pass to the next."""
+    context = _context_features(prof, memo.stats is not None)
+    return _sigmoid(prof[:, _LINE_SCORE] + context @ memo.context_weights)
 
 
 def stage1_scores(lines: Sequence[str], memo: LineMemo | None = None) -> np.ndarray:
     memo = memo or LineMemo()
-    return _sigmoid(line_features(lines, memo) @ np.asarray(_weights(memo)[0]))
+    return _stage1(memo.profiles(lines), memo)
 
 
 def _scores(lines: Sequence[str], memo: LineMemo | None) -> np.ndarray:
     memo = memo or LineMemo()
-    p1 = stage1_scores(lines, memo)
-    return _sigmoid(stage2_features(p1, memo.profiles(lines)[:, _LENGTH]) @ np.asarray(_weights(memo)[1]))
+    prof = memo.profiles(lines)
+    return _sigmoid(stage2_features(_stage1(prof, memo), prof[:, _LENGTH]) @ memo.stage2)
 
 
 def scores(lines: Sequence[str], memo: LineMemo | None = None) -> list[float]:
