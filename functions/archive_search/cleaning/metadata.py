@@ -167,7 +167,11 @@ def _identifier():
 # loop, the largest single cost of cleaning a text dump) is not asked. On the benchmark bodies,
 # the labelled documents and 13,000 page slices, the quick answer (12 markers and a sixth of the
 # words) fired 1,849 times; py3langid, given the same 1,000 characters, agreed every time (on
-# its own 400-character sample it was unsure twice, on menus above English text).
+# its own 400-character sample it was unsure twice, on menus above English text). English prose
+# holds 13-16 % of them (a sixth missed 21 of the benchmark's text dumps), other languages 0-2 %:
+# an eighth fired on 12,042 of 18,480 1,000-character slices of the benchmark's pages and gold
+# and of the labelled documents, py3langid agreeing every time, and changed no language of the
+# 307 benchmark and labelled documents.
 _ENGLISH_MARKERS = frozenset(
     [
         "the",
@@ -195,7 +199,7 @@ _ENGLISH_MARKERS = frozenset(
 )
 _ENGLISH_MIN_MARKERS = 12
 _ENGLISH_SAMPLE_CHARS = 1000
-_ENGLISH_MIN_SHARE = 1 / 6
+_ENGLISH_MIN_SHARE = 1 / 8
 
 
 def _plainly_english(sample: str) -> bool:

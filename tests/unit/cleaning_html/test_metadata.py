@@ -101,6 +101,37 @@ def test_plain_english_prose_is_named_without_the_statistical_model(monkeypatch:
     assert md.detect_language(ENGLISH_PROSE) == "en"
 
 
+# A match report: names, figures and few function words (an eighth of its words are English
+# markers; prose has 13-16 %, other languages 0-2 %).
+ENGLISH_REPORT = (
+    "Palmer Creek 3, Hollis Bay 1: Jana Petrov scored twice in the first half and Ruth Amadi added "
+    "a third after the break as Palmer Creek beat Hollis Bay at Riverside Park on Saturday. Goalkeeper "
+    "Tom Ellery saved a penalty from Hollis Bay captain Dev Mistry in the 62nd minute. Palmer Creek "
+    "coach Sandra Lowe said the win was the result of hard training since January. Hollis Bay "
+    "remain fourth in the Coastal League with 31 points from 18 games, six behind leaders Granton "
+    "United. Attendance: 1,412. Next round: Palmer Creek at Granton United, Saturday 3 pm; Hollis Bay "
+    "v Marlow Town, Sunday 2 pm. Scorers: Petrov 12, 38; Amadi 57; Mistry 81. Yellow cards: Ellery, "
+    "Mistry, Lowe (bench). Referee: Omar Haddad. Man of the match: Jana Petrov, who has now scored "
+    "14 goals this season and leads the scoring table."
+)
+
+
+def test_english_dense_with_names_and_figures_is_named_without_the_model(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    words = ENGLISH_REPORT.lower().split()
+    share = sum(w in md._ENGLISH_MARKERS for w in words) / len(words)
+    assert 1 / 8 <= share < 1 / 6
+    assert md._identifier().classify(ENGLISH_REPORT[: md.LANG_SAMPLE_CHARS])[0] == "en"
+
+    def no_model() -> None:
+        raise AssertionError("py3langid was asked")
+
+    monkeypatch.setattr(md, "_identifier", no_model)
+
+    assert md.detect_language(ENGLISH_REPORT) == "en"
+
+
 @pytest.mark.parametrize("code", sorted(OTHER_PROSE))
 def test_other_languages_are_left_to_the_statistical_model(code: str) -> None:
     assert not md._plainly_english(OTHER_PROSE[code])
