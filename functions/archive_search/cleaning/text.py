@@ -164,9 +164,9 @@ def is_furniture(block: str) -> bool:
     return len(block) <= 200 and _FURNITURE_RE.match(block) is not None
 
 
-def _is_headline(block: str) -> bool:
-    words = _WORD_RE.findall(block)
-    if not words or len(words) > _TITLE_MAX_WORDS or len(block) > _TITLE_MAX_CHARS:
+def _is_headline(block: str, min_words: int = 1) -> bool:
+    words = len(_WORD_RE.findall(block))
+    if words < min_words or words > _TITLE_MAX_WORDS or len(block) > _TITLE_MAX_CHARS:
         return False
     if block.endswith((".", ",", ";", ":")) and not block.endswith("..."):
         return False
@@ -185,9 +185,7 @@ def _is_meta_line(block: str) -> bool:
 
 def _is_title_candidate(block: str) -> bool:
     """A headline: 3 to 30 words, no end punctuation, not a menu, byline or date line."""
-    if len(_WORD_RE.findall(block)) < 3 or not _is_headline(block):
-        return False
-    return not (_MENU_RE.search(block) or _is_meta_line(block))
+    return _is_headline(block, min_words=3) and not (_MENU_RE.search(block) or _is_meta_line(block))
 
 
 def _publisher_beside_date(block: str) -> str | None:
@@ -285,7 +283,8 @@ def _credit(blocks: list[str]) -> tuple[int | None, str | None, date | None]:
 def _mostly_above(blocks: list[str], at: int) -> bool:
     """More paragraph text above ``at`` than below: a "Published on <date>" line there closes
     the article (at the top of a page it is the header's date line instead)."""
-    words = [len(_WORD_RE.findall(b)) for b in blocks]
+    # Ten words take 19 characters at least: shorter blocks (menus) are not counted at all.
+    words = [len(_WORD_RE.findall(b)) if len(b) >= 19 else 0 for b in blocks]
     paragraphs = [n if n >= 10 else 0 for n in words]
     return sum(paragraphs[:at]) > sum(paragraphs[at + 1 :])
 
