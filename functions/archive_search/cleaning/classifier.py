@@ -319,7 +319,7 @@ def _distance_to_long(length: np.ndarray) -> np.ndarray:
     long_at = (length >= 15).nonzero()[0]
     if not len(long_at):
         return np.full(n, float(n))
-    idx = np.arange(n)
+    idx = _indices(n)
     after = long_at.searchsorted(idx)  # first long line at or after each line
     next_long = long_at[np.minimum(after, len(long_at) - 1)]
     prev_long = long_at[np.maximum(after - 1, 0)]
@@ -678,13 +678,25 @@ def line_lengths(lines: Sequence[str]) -> list[int]:
     return [int(x) for x in _profile_matrix(lines)[:, _LENGTH]]
 
 
-@lru_cache(maxsize=256)
+_INDEX = np.arange(4096)
+
+
+def _indices(n: int) -> np.ndarray:
+    """``np.arange(n)`` as a view of one kept array (grown when a page needs more). Read only."""
+    global _INDEX
+    if len(_INDEX) < n:
+        _INDEX = np.arange(max(n, 2 * len(_INDEX)))
+    return _INDEX[:n]
+
+
 def _window(n: int, radius: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Where the window of +-``radius`` lines around each of ``n`` lines ends and starts
-    (clipped at the ends), and how many lines it holds: the same for every page of ``n`` lines."""
-    idx = np.arange(n)
-    hi, lo = np.minimum(n, idx + radius + 1), np.maximum(0, idx - radius)
-    return hi, lo, (hi - lo).astype(float)
+    (clipped at the ends), and how many lines it holds. (Computed from a kept ``arange``:
+    pages differ in length, so a cache by length missed on most of them.)"""
+    idx = _indices(n + radius + 1)
+    hi = np.minimum(idx[radius + 1 : n + radius + 1], n)
+    lo = np.maximum(idx[:n] - radius, 0)
+    return hi, lo, hi - lo
 
 
 def line_features(lines: Sequence[str], memo: LineMemo | None = None) -> np.ndarray:
@@ -796,7 +808,7 @@ def _context_features(prof: np.ndarray, archive: bool = False) -> np.ndarray:
     # Dates and links among the six neighbours: teaser lists and comment threads.
     around = (cumulative[hi3, 1:3] - cumulative[lo3, 1:3] - values[:, 1:3]) / 6
     out = np.empty((n, len(_CONTEXT_COLUMNS) + archive))
-    out[:, 0] = _window(n, 0)[1] / max(1, n - 1)  # position on the page
+    out[:, 0] = _indices(n) / max(1, n - 1)  # position on the page
     out[:, 1] = np.log1p(_runs_of_short(short))  # 0 for a line that is not short
     out[:, 2] = near[:, 0]
     out[:, 3] = repeated
@@ -863,7 +875,7 @@ def stage2_features(p1: np.ndarray | Sequence[float], lengths: np.ndarray | Sequ
     out[lo:hi, 5] = 1.0  # inside the densest stretch
     out[:, 6] = log_len
     # outside the stretch: how far from it, as a share of the page
-    idx = _window(n, 0)[1]
+    idx = _indices(n)
     if hi > lo:
         out[:lo, 7] = (lo - idx[:lo]) / n
         out[hi:, 7] = (idx[hi:] - hi + 1) / n
