@@ -38,6 +38,7 @@ __all__ = [
     "clean",
     "cleaner_version",
     "detect_format",
+    "reads_line_stats",
     "text_dump_lines",
 ]
 
@@ -85,9 +86,10 @@ def _gunzip(data: bytes, key: str, max_bytes: int) -> bytes:
     return bytes(out)
 
 
-def detect_format(key: str, text: str, content_type: str | None = None) -> str:
-    """``text``, ``html`` or ``json``: by the key's extension, then the content type, then the text."""
-    ext = _extension(key)
+def _named_format(key: str, content_type: str | None) -> str | None:
+    """The format the key's extension (``.gz`` aside) or else the content type names; ``None``
+    when only the text can tell."""
+    ext = _extension(key[:-3] if key.lower().endswith(".gz") else key)
     if ext in _HTML_EXTENSIONS:
         return "html"
     if ext in _JSON_EXTENSIONS:
@@ -95,9 +97,23 @@ def detect_format(key: str, text: str, content_type: str | None = None) -> str:
     if ext in _TEXT_EXTENSIONS:
         return "text"
     if content_type:
-        hinted = _CONTENT_TYPES.get(content_type.split(";")[0].strip().lower())
-        if hinted:
-            return hinted
+        return _CONTENT_TYPES.get(content_type.split(";")[0].strip().lower())
+    return None
+
+
+def reads_line_stats(key: str, content_type: str | None = None) -> bool:
+    """Whether cleaning the upload ``key`` may use the archive's line statistics: text dumps do,
+    HTML and JSON (named so by the extension or the content type) do not. What the documents
+    of an upload record as their cleaner: ``cleaner_version(stats)`` when this is true, else
+    ``cleaner_version(None)``, so new statistics do not make HTML and JSON look re-cleanable."""
+    return _named_format(key, content_type) not in ("html", "json")
+
+
+def detect_format(key: str, text: str, content_type: str | None = None) -> str:
+    """``text``, ``html`` or ``json``: by the key's extension, then the content type, then the text."""
+    named = _named_format(key, content_type)
+    if named:
+        return named
     head = text.lstrip()[:2048]
     if head.startswith(("{", "[")):
         return "json"

@@ -9,9 +9,10 @@ One call processes a whole batch:
 2. keep, per object, the event with the highest version (the rest are superseded);
 3. read all the objects' receipts in one request; an event older than its receipt
    is stale and acknowledged;
-4. read each object (HEAD first: too large is rejected unread), clean it with the line
-   statistics of its bucket (see ``line_stats``; the documents record
-   ``cleaning.cleaner_version(stats)``), and plan its writes: article documents, tombstones (``deleted: true``) for ordinals the
+4. read each object (HEAD first: too large is rejected unread), clean it (a text dump with the
+   line statistics of its bucket: see ``line_stats``; the documents record
+   ``cleaning.cleaner_version(stats)``, ``stats`` being ``None`` for HTML and JSON), and plan
+   its writes: article documents, tombstones (``deleted: true``) for ordinals the
    object no longer has, or nothing when the same bytes are already indexed;
 5. send every document of the batch in ONE bulk request, all with the event's
    external version (``external_gte``): a stale write gets a version conflict,
@@ -357,7 +358,9 @@ class IngestService:
             return
         work.etag = stored.etag
         work.sha256 = hashlib.sha256(stored.data).hexdigest()
-        stats = self.line_stats(event.ref.bucket)
+        # HTML and JSON never read the statistics: they need not be fetched, nor named in the version.
+        uses_stats = cleaning.reads_line_stats(event.ref.key, stored.content_type)
+        stats = self.line_stats(event.ref.bucket) if uses_stats else None
         work.cleaner_version = self.version_with(stats)
         try:
             articles = self.clean(

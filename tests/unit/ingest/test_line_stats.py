@@ -44,6 +44,7 @@ class Store:
         self.objects = dict(objects)
         self.stats_calls: list[str] = []
         self.down = False
+        self.content_types: dict[str, str | None] = {}
 
     def _get(self, ref: ObjectRef, max_bytes: int) -> Stored:
         if self.down and ref.key == LINE_STATS_KEY:
@@ -53,7 +54,7 @@ class Store:
         data = self.objects[ref.key]
         if len(data) > max_bytes:
             raise RejectedInput("too_large", "too large")
-        return Stored(data, hashlib.md5(data).hexdigest())
+        return Stored(data, hashlib.md5(data).hexdigest(), self.content_types.get(ref.key))
 
     def read(self, ref: ObjectRef, *, max_bytes: int) -> Stored:
         if ref.key == LINE_STATS_KEY:
@@ -140,6 +141,30 @@ def test_usable_statistics_are_given_to_the_cleaner_and_named_in_document_and_re
     assert cleaner.given[0] is not None and cleaner.given[0].digest == USABLE.digest
     expected = f"{CLEANER_VERSION}+lines.{USABLE.digest}"
     assert recorded_version(engine, "a.txt") == (expected, expected)
+
+
+@pytest.mark.parametrize(
+    ("key", "content_type"),
+    [("a.html", None), ("a.json", None), ("a.htm.gz", None), ("upload", "text/html; charset=utf-8")],
+)
+def test_html_and_json_uploads_never_read_the_statistics_and_record_the_plain_version(
+    key: str, content_type: str | None
+):
+    store = Store({key: b"<p>A story</p>", LINE_STATS_KEY: USABLE.to_bytes()})
+    store.content_types = {key: content_type}
+    svc, engine, cleaner = make(store)
+    ingest(svc, key, "01")
+    assert cleaner.given == [None] and store.stats_calls == []
+    assert recorded_version(engine, key) == (CLEANER_VERSION, CLEANER_VERSION)
+
+
+@pytest.mark.parametrize("key", ["a.txt", "a.txt.gz", "upload"])
+def test_text_dumps_and_uploads_only_their_text_can_name_are_cleaned_with_the_statistics(key: str):
+    store = Store({key: b"A story", LINE_STATS_KEY: USABLE.to_bytes()})
+    svc, engine, cleaner = make(store)
+    ingest(svc, key, "01")
+    assert [s.digest for s in cleaner.given if s] == [USABLE.digest]
+    assert recorded_version(engine, key)[0] == f"{CLEANER_VERSION}+lines.{USABLE.digest}"
 
 
 def test_without_a_statistics_object_cleaning_runs_without_them_and_records_the_plain_version():
