@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 CHECKOV_VENV ?= .venv-checkov
 BENCH_DATA ?= ../shared/extraction-bench
 
-.PHONY: run test install lint bench-cleaning bench-search checkov-venv clean
+.PHONY: run test install lint bench-cleaning bench-search bench-line-stats checkov-venv clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,9 @@ bench-cleaning: install
 
 bench-search: install
 	$(BIN)/python bench/search.py $(BENCH_ARGS)
+
+bench-line-stats: install
+	$(BIN)/python bench/line_stats.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(CHECKOV_VENV) .pytest_cache .local

@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Iterable
+import tempfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -29,17 +31,58 @@ MIN_DOCUMENTS = 20
 MAX_LINES = 2_000_000
 
 
-_MERGE_EVERY = 4_000_000
+# Counting keeps this many line keys in memory (32 MB); beyond them, the keys go to temporary
+# files, one per range of keys (their top bits), each counted alone at the end.
+_SPILL_EVERY = 4_000_000
+_RANGE_BITS = 8
+_KEY_BITS = 53  # a line key is the low 53 bits of the line's hash (see classifier.line_keys)
 
 
-def _merged(keys: np.ndarray, counts: np.ndarray, pending: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """``keys``/``counts`` (sorted, distinct) with one more count for each key in ``pending``."""
-    if not pending:
+class _KeyRanges:
+    """Line keys kept in temporary files by range (the top ``_RANGE_BITS`` of the key), so
+    that an archive of any size is counted exactly in bounded memory: one range at a time.
+    The directory is made on the first spill and removed by ``close``."""
+
+    def __init__(self) -> None:
+        self._dir: tempfile.TemporaryDirectory[str] | None = None
+
+    def _path(self, at: int) -> Path:
+        assert self._dir is not None
+        return Path(self._dir.name) / f"{at:03d}.u64"
+
+    def add(self, keys: np.ndarray) -> None:
+        if self._dir is None:
+            self._dir = tempfile.TemporaryDirectory(prefix="archive-search-line-stats-")
+        ranges = keys >> np.uint64(_KEY_BITS - _RANGE_BITS)
+        order = ranges.argsort(kind="stable")
+        keys, bounds = keys[order], ranges[order].searchsorted(np.arange(2**_RANGE_BITS + 1, dtype=np.uint64))
+        for at in np.flatnonzero(bounds[1:] > bounds[:-1]).tolist():
+            with self._path(at).open("ab") as f:
+                keys[bounds[at] : bounds[at + 1]].tofile(f)
+
+    def counted(self, rest: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """Each distinct key with the number of times it was added (``rest`` too), in key order."""
+        if self._dir is None:  # nothing spilled: all of it is in memory
+            yield np.unique(rest, return_counts=True)
+            return
+        self.add(rest)
+        for at in range(2**_RANGE_BITS):
+            if self._path(at).exists():
+                yield np.unique(np.fromfile(self._path(at), dtype=np.uint64), return_counts=True)
+
+    def close(self) -> None:
+        if self._dir is not None:
+            self._dir.cleanup()
+            self._dir = None
+
+
+def _most_frequent(keys: np.ndarray, counts: np.ndarray, limit: int) -> tuple[np.ndarray, np.ndarray]:
+    """At most ``limit`` of the (sorted) keys, the most frequent (the smaller key first among
+    equals), still sorted."""
+    if len(keys) <= limit:
         return keys, counts
-    every = np.concatenate([keys, *pending])
-    weights = np.concatenate([counts, np.ones(len(every) - len(keys), dtype=np.int64)])
-    merged, at = np.unique(every, return_inverse=True)
-    return merged, np.bincount(at, weights=weights, minlength=len(merged)).astype(np.int64)
+    kept = np.sort(np.argsort(-counts, kind="stable")[:limit])
+    return keys[kept], counts[kept]
 
 
 @dataclass(frozen=True, eq=False)
@@ -54,27 +97,36 @@ class LineStats:
     def build(cls, documents: Iterable[Iterable[str]], *, max_lines: int = MAX_LINES) -> LineStats:
         """Count the lines of ``documents`` (each an iterable of its lines, e.g. text blocks).
 
-        Counting is exact and holds about 16 bytes per distinct line of the archive (numpy
-        arrays of keys and counts, merged every ``_MERGE_EVERY`` line keys): some 1.6 GB for
-        a million pages of ~100 distinct lines each."""
+        Counting is exact, in bounded memory: the distinct line keys of each document wait in
+        memory up to ``_SPILL_EVERY`` (32 MB), then go to temporary files by key range, each
+        counted alone at the end (1/256 of the archive's keys: ~3 MB a million pages). The
+        files take 8 bytes per distinct line of each document: ~0.8 GB a million pages of ~100
+        lines, in the system's temporary directory (``TMPDIR``), removed when done."""
         from archive_search.cleaning.classifier import line_keys
 
-        keys = np.zeros(0, dtype=np.uint64)
-        counts = np.zeros(0, dtype=np.int64)
         pending: list[np.ndarray] = []
         waiting = total = 0
-        for lines in documents:
-            total += 1
-            pending.append(np.unique(line_keys(list(lines))))  # a line counts once per document
-            waiting += len(pending[-1])
-            if waiting >= _MERGE_EVERY:
-                keys, counts = _merged(keys, counts, pending)
-                pending, waiting = [], 0
-        keys, counts = _merged(keys, counts, pending)
-        repeated = np.flatnonzero(counts >= 2)
-        if len(repeated) > max_lines:  # the most frequent (the smaller key first among equals)
-            repeated = np.sort(repeated[np.argsort(-counts[repeated], kind="stable")[:max_lines]])
-        return cls(keys[repeated], counts[repeated].astype(np.uint32), total)
+        ranges = _KeyRanges()
+        kept_keys, kept_counts = np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
+        try:
+            for lines in documents:
+                total += 1
+                pending.append(np.unique(line_keys(list(lines))))  # a line counts once per document
+                waiting += len(pending[-1])
+                if waiting >= _SPILL_EVERY:
+                    ranges.add(np.concatenate(pending))
+                    pending, waiting = [], 0
+            rest = np.concatenate(pending) if pending else np.zeros(0, dtype=np.uint64)
+            for keys, counts in ranges.counted(rest):  # key order: what is kept stays sorted
+                repeated = counts >= 2  # a line of one document has no other to repeat it
+                kept_keys = np.concatenate((kept_keys, keys[repeated]))
+                kept_counts = np.concatenate((kept_counts, counts[repeated]))
+                if len(kept_keys) > 2 * max_lines:
+                    kept_keys, kept_counts = _most_frequent(kept_keys, kept_counts, max_lines)
+        finally:
+            ranges.close()
+        kept_keys, kept_counts = _most_frequent(kept_keys, kept_counts, max_lines)
+        return cls(kept_keys, kept_counts.astype(np.uint32), total)
 
     @property
     def usable(self) -> bool:

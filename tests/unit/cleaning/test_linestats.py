@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -114,14 +117,55 @@ def test_text_dump_lines_are_the_blocks_of_text_uploads_only() -> None:
     assert text_dump_lines(b"", "empty.txt") == []
 
 
-def test_counts_merged_in_chunks_are_the_counts_of_one_pass(monkeypatch: pytest.MonkeyPatch) -> None:
-    documents = [[f"line {k % 7}", f"line {n}", "Home"] for n, k in enumerate(range(0, 90, 3))]
+def _many_documents() -> list[list[str]]:
+    return [[f"line {k % 7}", f"line {n}", "Home", f"menu {n % 3}"] for n, k in enumerate(range(0, 300, 3))]
+
+
+def test_counts_spilled_to_files_by_key_range_are_the_counts_of_one_pass_in_memory(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    documents = _many_documents()
     whole = LineStats.build(documents)
-    monkeypatch.setattr(linestats, "_MERGE_EVERY", 4)
+    monkeypatch.setattr(linestats, "_SPILL_EVERY", 5)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    spilled: list[int] = []
+    add = linestats._KeyRanges.add
+    monkeypatch.setattr(
+        linestats._KeyRanges, "add", lambda self, keys: (spilled.append(len(keys)), add(self, keys))
+    )
 
     chunked = LineStats.build(documents)
 
+    assert len(spilled) > 10
     assert chunked.digest == whole.digest and len(whole.keys) > 0
+    assert list(tmp_path.iterdir()) == []  # the temporary files are gone
+
+
+def test_the_most_frequent_lines_are_the_same_when_counted_by_key_range(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    documents = _many_documents()
+    whole = LineStats.build(documents, max_lines=3)
+    monkeypatch.setattr(linestats, "_SPILL_EVERY", 5)
+
+    assert LineStats.build(documents, max_lines=3).digest == whole.digest
+    assert len(whole.keys) == 3
+
+
+def test_temporary_files_are_removed_when_counting_fails(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(linestats, "_SPILL_EVERY", 5)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+
+    def documents():
+        yield from _many_documents()[:20]
+        raise OSError("the bucket listing broke")
+
+    with pytest.raises(OSError):
+        LineStats.build(documents())
+
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_only_the_most_frequent_lines_are_kept_beyond_the_limit() -> None:
