@@ -27,7 +27,7 @@ __all__ = ["MIN_DOCUMENTS", "LineStats"]
 # Below this many documents the counts say little: the cleaner does not use them.
 MIN_DOCUMENTS = 20
 # The statistics keep the lines held by at least two documents (a line of one document has no
-# other document to repeat it), the most frequent first, up to this many (about 16 bytes each).
+# other document to repeat it), the most frequent first, up to this many (12 bytes each: a key and a count).
 MAX_LINES = 2_000_000
 
 
