@@ -72,8 +72,8 @@ class Run:
 
     kind: str
     label: str
-    line_stats: LineStats | None
     docs: dict[str, bytes]
+    line_stats: LineStats | None = None  # text dumps: the archive's, when cleaned with them
     preds: dict[str, str] = field(default_factory=dict)
     rejected: dict[str, str] = field(default_factory=dict)
     wall: list[float] = field(default_factory=list)  # per pass
@@ -81,14 +81,12 @@ class Run:
     page_cpu: dict[str, float] = field(default_factory=dict)  # per page, its fastest pass
 
     @classmethod
-    def load(
-        cls, bench_dir: Path, kind: str, label: str | None = None, line_stats: LineStats | None = None
-    ) -> Run:
+    def load(cls, bench_dir: Path, kind: str, label: str | None = None) -> Run:
         folder, ext = INPUTS[kind]
         paths = sorted((bench_dir / folder).glob(f"*{ext}"))
         if not paths:
             raise SystemExit(f"no {ext} files in {bench_dir / folder}")
-        return cls(kind, label or kind, line_stats, {p.name[: -len(ext)]: p.read_bytes() for p in paths})
+        return cls(kind, label or kind, {p.name[: -len(ext)]: p.read_bytes() for p in paths})
 
     def key(self, doc_id: str) -> str:
         folder, ext = INPUTS[self.kind]
@@ -183,7 +181,7 @@ def main(argv: list[str] | None = None) -> None:
         f"{'input':<9} {'part':<6} {'docs':>4}  {'F1':<13}  {'precision':<13}  {'recall':<13}  {'wall/s':>7}  {'cpu/s':>7}  {'page/s':>7}  rejected"
     )
     summary: dict[str, tuple[float, float] | None] = {"html": None, "textdump": None}
-    runs = [(kind, kind, None) for kind in kinds]
+    runs = [Run.load(bench_dir, kind) for kind in kinds]
     if "textdump" in kinds:
         # Text dumps are cleaned as ingest cleans them in an archive with line statistics (the
         # headline figure), and as in a new archive without them ("textdump0").
@@ -193,12 +191,10 @@ def main(argv: list[str] | None = None) -> None:
             f"# line statistics of the {stats.documents} text dumps as the archive: {len(stats.keys)} repeated "
             f"lines, built in {time.process_time() - t0:.2f} s CPU; textdump0 = cleaned without them"
         )
-        runs = [(kind, kind, stats if kind == "textdump" else None) for kind in kinds] + [
-            ("textdump", "textdump0", None)
-        ]
-    timed = [Run.load(bench_dir, kind, label, line_stats) for kind, label, line_stats in runs]
-    run_passes(timed, args.repeat)
-    for run in timed:
+        runs[kinds.index("textdump")].line_stats = stats
+        runs.append(Run.load(bench_dir, "textdump", "textdump0"))
+    run_passes(runs, args.repeat)
+    for run in runs:
         kind, label, preds, rejected = run.kind, run.label, run.preds, run.rejected
         docs_per_s, cpu_docs_per_s, page_docs_per_s = run.docs_per_s()
         missing = set(gold) - set(preds)
