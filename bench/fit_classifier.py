@@ -116,7 +116,7 @@ def main() -> None:
 
 def fit_model(docs, split, stats, weight_power, ev, gold):
     """Fit both stages on the fit half (with ``stats``: the archive model), print F1 by half."""
-    memos = {k: classifier.LineMemo(stats) for k in docs}
+    archive = stats is not None
 
     def weights_of(lines):
         # Longer lines carry more of the scored shingles.
@@ -125,10 +125,11 @@ def fit_model(docs, split, stats, weight_power, ev, gold):
     fit = split["fit"]
     y = np.concatenate([docs[k][1] for k in fit])
     sw = np.concatenate([weights_of(docs[k][0]) for k in fit])
-    x1 = np.vstack([classifier.line_features(docs[k][0], memos[k]) for k in fit])
+    x1 = np.vstack([classifier.line_features(docs[k][0], classifier.LineMemo(stats)) for k in fit])
     b1 = tuple(float(v) for v in fit_logistic(x1, y, sw))
-    name = "STAGE1_WEIGHTS" if stats is None else "STAGE1_ARCHIVE_WEIGHTS"
-    setattr(classifier, name, b1)
+    # Memos take the weights when they are made: new ones for each stage fitted.
+    classifier.set_weights(archive=archive, stage1=b1)
+    memos = {k: classifier.LineMemo(stats) for k in docs}
     x2 = np.vstack(
         [
             classifier.stage2_features(
@@ -138,10 +139,11 @@ def fit_model(docs, split, stats, weight_power, ev, gold):
         ]
     )
     b2 = tuple(float(v) for v in fit_logistic(x2, y, sw))
-    setattr(classifier, name.replace("STAGE1", "STAGE2"), b2)
+    classifier.set_weights(archive=archive, stage2=b2)
+    memos = {k: classifier.LineMemo(stats) for k in docs}
     label = (
         "without archive statistics"
-        if stats is None
+        if not archive
         else f"with the archive's line statistics ({stats.documents} pages)"
     )
     print(label)

@@ -293,12 +293,12 @@ _STOP_WORDS = frozenset(
 # Stage 1: one line on its own and its immediate context. Fitted by bench/fit_classifier.py.
 STAGE1_WEIGHTS: tuple[float, ...] = (-4.9232, 0.7462, -0.7051, 0.2548, 3.3857, 1.7965, -2.5285, -0.5287, -0.5150, -2.2180, -0.0009, 1.7272, 1.3027, -0.6103, -0.6354, 0.1744, 1.7164, 2.4408, -2.4584, -0.1649, 2.2050, -1.6076, -0.9638, -0.3166, -0.7069, -0.6740, 0.6075, -0.1257, 1.3074)  # fmt: skip
 # Stage 2: stage-1 scores of the neighbourhood and the densest-stretch indicator.
-STAGE2_WEIGHTS: tuple[float, ...] = (-3.3450, -20.5051, 0.4027, -0.4677, 5.9067, -0.6404, 0.0561, 0.5417, 20.8014, -0.5237, 0.1563, 2.2356)  # fmt: skip
+STAGE2_WEIGHTS: tuple[float, ...] = (-3.3451, -20.5045, 0.4026, -0.4677, 5.9070, -0.6404, 0.0561, 0.5417, 20.8009, -0.5237, 0.1561, 2.2355)  # fmt: skip
 # The same two stages with the archive's line statistics (three more stage-1 features: see
 # _archive_line_features and _context_features), fitted on the same half with the benchmark's
 # pages as the archive.
 STAGE1_ARCHIVE_WEIGHTS: tuple[float, ...] = (-4.5113, 0.7274, -0.7451, 0.2028, 3.2030, 1.8265, -2.4287, -0.6625, -0.4355, -2.0484, 0.0434, 1.5696, 1.2392, -0.5472, -0.5907, 0.1676, 1.9839, 2.5843, -2.5838, -0.1886, 2.1300, -1.6329, -0.9856, -0.2128, -0.6025, -0.7347, 0.5803, -0.4165, 1.2619, 0.4406, -1.3693, -0.3490)  # fmt: skip
-STAGE2_ARCHIVE_WEIGHTS: tuple[float, ...] = (-0.5208, -26.8620, 0.4427, -0.4786, 6.7589, -0.6612, 0.0485, -0.9616, 26.8415, -2.9955, -0.8059, 2.4996)  # fmt: skip
+STAGE2_ARCHIVE_WEIGHTS: tuple[float, ...] = (-0.5210, -26.8588, 0.4427, -0.4785, 6.7588, -0.6610, 0.0485, -0.9616, 26.8383, -2.9954, -0.8058, 2.4993)  # fmt: skip
 THRESHOLD = 0.5
 
 
@@ -889,6 +889,23 @@ def stage2_features(p1: np.ndarray | Sequence[float], lengths: np.ndarray | Sequ
         np.maximum(window_max, padded[k : k + n], out=window_max)
     out[lo:hi, 11] = p1[lo:hi]
     return out
+
+
+def set_weights(
+    *, archive: bool, stage1: Sequence[float] | None = None, stage2: Sequence[float] | None = None
+) -> None:
+    """Judge with other weights (``bench/fit_classifier.py`` fitting): the model with the
+    archive's features (``archive``) or the one without. A ``LineMemo`` takes the weights when
+    it is made (its profiles keep each line's weighted score): make new ones afterwards."""
+    names = (
+        ("STAGE1_ARCHIVE_WEIGHTS", "STAGE2_ARCHIVE_WEIGHTS")
+        if archive
+        else ("STAGE1_WEIGHTS", "STAGE2_WEIGHTS")
+    )
+    for name, weights in zip(names, (stage1, stage2), strict=True):
+        if weights is not None:
+            globals()[name] = tuple(float(w) for w in weights)
+    _model.cache_clear()
 
 
 @lru_cache(maxsize=2)

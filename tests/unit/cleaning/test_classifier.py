@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from archive_search.cleaning import classifier
+from archive_search.cleaning.linestats import MIN_DOCUMENTS, LineStats
 
 pytestmark = pytest.mark.unit
 
@@ -209,3 +212,24 @@ def _kadane(weights: list[float]) -> tuple[int, int]:
 @given(st.lists(st.integers(-8, 8).map(lambda q: q / 4), max_size=40))
 def test_the_densest_stretch_is_kadanes_maximum_sum_segment(weights: list[float]) -> None:
     assert classifier._densest_stretch(np.array(weights)) == _kadane(weights)
+
+
+@pytest.mark.parametrize("archive", [False, True])
+def test_weights_set_for_fitting_are_the_ones_new_memos_judge_with(archive: bool) -> None:
+    names = (
+        ("STAGE1_ARCHIVE_WEIGHTS", "STAGE2_ARCHIVE_WEIGHTS")
+        if archive
+        else ("STAGE1_WEIGHTS", "STAGE2_WEIGHTS")
+    )
+    shipped = tuple(getattr(classifier, name) for name in names)
+    stats = LineStats.build([["Home", f"story {n}"] for n in range(MIN_DOCUMENTS)]) if archive else None
+    lines = NAVIGATION + ARTICLE + FOOTER
+    try:
+        classifier.set_weights(archive=archive, stage1=[2.0] + [0.0] * (len(shipped[0]) - 1))
+
+        flat = classifier.stage1_scores(lines, classifier.LineMemo(stats))
+
+        assert flat.tolist() == pytest.approx([1 / (1 + math.exp(-2.0))] * len(lines))
+    finally:
+        classifier.set_weights(archive=archive, stage1=shipped[0], stage2=shipped[1])
+    assert classifier.stage1_scores(lines, classifier.LineMemo(stats)).std() > 0.1
