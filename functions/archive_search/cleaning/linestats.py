@@ -23,6 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
+from archive_search.errors import ConfigurationError
+
 __all__ = ["MIN_DOCUMENTS", "LineStats"]
 # Below this many documents the counts say little: the cleaner does not use them.
 MIN_DOCUMENTS = 20
@@ -51,14 +53,20 @@ class _KeyRanges:
         return Path(self._dir.name) / f"{at:03d}.u64"
 
     def add(self, keys: np.ndarray) -> None:
-        if self._dir is None:
-            self._dir = tempfile.TemporaryDirectory(prefix="archive-search-line-stats-")
         ranges = keys >> np.uint64(_KEY_BITS - _RANGE_BITS)
         order = ranges.argsort(kind="stable")
         keys, bounds = keys[order], ranges[order].searchsorted(np.arange(2**_RANGE_BITS + 1, dtype=np.uint64))
-        for at in np.flatnonzero(bounds[1:] > bounds[:-1]).tolist():
-            with self._path(at).open("ab") as f:
-                keys[bounds[at] : bounds[at + 1]].tofile(f)
+        try:
+            if self._dir is None:
+                self._dir = tempfile.TemporaryDirectory(prefix="archive-search-line-stats-")
+            for at in np.flatnonzero(bounds[1:] > bounds[:-1]).tolist():
+                with self._path(at).open("ab") as f:
+                    keys[bounds[at] : bounds[at + 1]].tofile(f)
+        except OSError as exc:
+            raise ConfigurationError(
+                f"counting the line statistics needs temporary disk space (about 8 bytes per line of "
+                f"each page) in {tempfile.gettempdir()}: {exc}; set TMPDIR to a folder with room"
+            ) from None
 
     def counted(self, rest: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """Each distinct key with the number of times it was added (``rest`` too), in key order."""

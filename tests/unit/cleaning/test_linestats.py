@@ -17,6 +17,7 @@ from archive_search.cleaning import (
     text_dump_lines,
 )
 from archive_search.cleaning.linestats import MIN_DOCUMENTS, LineStats
+from archive_search.errors import ConfigurationError
 
 pytestmark = pytest.mark.unit
 
@@ -178,3 +179,13 @@ def test_only_the_most_frequent_lines_are_kept_beyond_the_limit() -> None:
     kept = stats.others(classifier.line_keys(["everywhere", "often", "rarely", "twice"])).tolist()
     assert kept == [9.0, 4.0, 4.0, 0.0] or kept == [9.0, 4.0, 0.0, 0.0] or kept == [9.0, 0.0, 4.0, 0.0]
     assert len(stats.keys) == 2
+
+
+def test_no_room_for_temporary_files_is_a_clear_error_naming_tmpdir(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(linestats, "_SPILL_EVERY", 5)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "missing"))
+
+    with pytest.raises(ConfigurationError, match="TMPDIR"):
+        LineStats.build(_many_documents())
