@@ -86,10 +86,14 @@ def _gunzip(data: bytes, key: str, max_bytes: int) -> bytes:
     return bytes(out)
 
 
+def _without_gz(key: str) -> str:
+    return key[:-3] if key.lower().endswith(".gz") else key
+
+
 def _named_format(key: str, content_type: str | None) -> str | None:
     """The format the key's extension (``.gz`` aside) or else the content type names; ``None``
     when only the text can tell."""
-    ext = _extension(key[:-3] if key.lower().endswith(".gz") else key)
+    ext = _extension(_without_gz(key))
     if ext in _HTML_EXTENSIONS:
         return "html"
     if ext in _JSON_EXTENSIONS:
@@ -149,7 +153,7 @@ def _text_of(data: bytes, key: str, max_decompressed_bytes: int) -> tuple[str, s
     """The upload's text and its key without ``.gz`` (steps 1 and 2), or ``RejectedInput``."""
     if key.lower().endswith(".gz") or data[:2] == _GZIP_MAGIC:
         data = _gunzip(data, key, max_decompressed_bytes)
-        key = key[:-3] if key.lower().endswith(".gz") else key
+        key = _without_gz(key)
     if not data.strip():
         raise RejectedInput("empty", f"{key}: the file is empty")
     if _extension(key) in _UNSUPPORTED_EXTENSIONS:
