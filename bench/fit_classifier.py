@@ -6,14 +6,13 @@ Lines are labelled from the gold article body: a line is article text when most 
 4-token shingles (or, for lines under 4 tokens, its whole token sequence) occur in the gold.
 The split is by document id (sorted, alternating), so no page is in both halves. The F1 of
 both halves is printed: a large gap between them means the weights memorise the fit half.
-``--write`` replaces the weight tuples in functions/archive_search/cleaning/classifier.py.
+``--write`` stores the fitted weights in functions/archive_search/cleaning/lines/weights.json.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
 from pathlib import Path
 
@@ -23,12 +22,9 @@ import numpy as np
 # runs from bench/, so its sibling imports as ``cleaning``).
 from cleaning import DEFAULT_DATA, halves, load_evaluate  # type: ignore[import-not-found]
 
-from archive_search.cleaning import classifier
-from archive_search.cleaning.linestats import LineStats
+from archive_search.cleaning import lines as classifier
+from archive_search.cleaning.lines import LineStats, Weights
 from archive_search.cleaning.text import split_blocks
-
-ROOT = Path(__file__).resolve().parent.parent
-CLASSIFIER_FILE = ROOT / "functions" / "archive_search" / "cleaning" / "classifier.py"
 
 
 def labels_for(lines: list[str], gold: str, ev) -> list[int]:
@@ -75,7 +71,7 @@ def main() -> None:
         type=Path,
         default=Path(os.environ.get("BENCH_DATA", DEFAULT_DATA)),
     )
-    ap.add_argument("--write", action="store_true", help="rewrite the weights in classifier.py")
+    ap.add_argument("--write", action="store_true", help="store the weights in cleaning/lines/weights.json")
     ap.add_argument(
         "--swap", action="store_true", help="fit on the odd half, check on the even one (never --write this)"
     )
@@ -100,18 +96,8 @@ def main() -> None:
     found = {name: fit_model(docs, split, stats, args.weight_power, ev, gold) for name, stats in
              (("plain", None), ("archive", archive))}  # fmt: skip
     if args.write:
-        src = CLASSIFIER_FILE.read_text(encoding="utf-8")
-        for name, prefix in (("plain", "STAGE{}_WEIGHTS"), ("archive", "STAGE{}_ARCHIVE_WEIGHTS")):
-            for stage, weights in zip((1, 2), found[name], strict=True):
-                tuple_text = "(" + ", ".join(f"{v:.4f}" for v in weights) + ")"
-                # One line, left so by the formatter: a refit changes one line of the file.
-                src = re.sub(
-                    rf"{prefix.format(stage)}: tuple\[float, \.\.\.\] = \([^)]*\)(?:  # fmt: skip)?",
-                    f"{prefix.format(stage)}: tuple[float, ...] = {tuple_text}  # fmt: skip",
-                    src,
-                )
-        CLASSIFIER_FILE.write_text(src, encoding="utf-8")
-        print(f"wrote weights to {CLASSIFIER_FILE}", file=sys.stderr)
+        classifier.write_weights(found)
+        print("wrote the weights to cleaning/lines/weights.json", file=sys.stderr)
 
 
 def fit_model(docs, split, stats, weight_power, ev, gold):
@@ -127,9 +113,9 @@ def fit_model(docs, split, stats, weight_power, ev, gold):
     sw = np.concatenate([weights_of(docs[k][0]) for k in fit])
     x1 = np.vstack([classifier.line_features(docs[k][0], classifier.LineMemo(stats)) for k in fit])
     b1 = tuple(float(v) for v in fit_logistic(x1, y, sw))
-    # Memos take the weights when they are made: new ones for each stage fitted.
-    classifier.set_weights(archive=archive, stage1=b1)
-    memos = {k: classifier.LineMemo(stats) for k in docs}
+    # Stage 2 is fitted on the scores of the stage 1 just fitted (stage 2's weights unused).
+    shipped = classifier.shipped_weights()["archive" if archive else "plain"]
+    memos = {k: classifier.LineMemo(stats, Weights(b1, shipped.stage2)) for k in docs}
     x2 = np.vstack(
         [
             classifier.stage2_features(
@@ -139,8 +125,8 @@ def fit_model(docs, split, stats, weight_power, ev, gold):
         ]
     )
     b2 = tuple(float(v) for v in fit_logistic(x2, y, sw))
-    classifier.set_weights(archive=archive, stage2=b2)
-    memos = {k: classifier.LineMemo(stats) for k in docs}
+    fitted = Weights(b1, b2)
+    memos = {k: classifier.LineMemo(stats, fitted) for k in docs}
     label = (
         "without archive statistics"
         if not archive
@@ -155,7 +141,7 @@ def fit_model(docs, split, stats, weight_power, ev, gold):
             preds[k] = "\n".join(ln for ln, m in zip(lines, mask, strict=True) if m)
         m = ev.score({k: gold[k] for k in keys}, preds, 4, 0)
         print(f"  {half:6} docs {len(keys):3}  F1 {m['f1']:.3f}  P {m['precision']:.3f}  R {m['recall']:.3f}")
-    return b1, b2
+    return fitted
 
 
 if __name__ == "__main__":

@@ -30,12 +30,11 @@ def _pages(count: int):
 
 
 def _measure(pages: int, in_memory: bool) -> dict[str, object]:
-    from archive_search.cleaning import linestats
+    from archive_search.cleaning.lines import stats as line_stats
 
-    if in_memory:
-        linestats._SPILL_EVERY = sys.maxsize
     t0 = time.process_time()
-    stats = linestats.LineStats.build(_pages(pages))
+    spill_every = sys.maxsize if in_memory else line_stats.SPILL_EVERY
+    stats = line_stats.LineStats.build(_pages(pages), spill_every=spill_every)
     return {
         "cpu_s": round(time.process_time() - t0, 1),
         "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,

@@ -16,7 +16,7 @@ from archive_search.errors import ConfigurationError
 # Keys under this prefix are the service's own objects in the archive bucket (the line
 # statistics): ingest never takes them for uploads, reindex and line-stats skip them.
 RESERVED_PREFIX = "_archive-search/"
-# Where the archive's line statistics (cleaning/linestats.py) are kept in its bucket.
+# Where the archive's line statistics (cleaning/lines/stats.py) are kept in its bucket.
 LINE_STATS_KEY = f"{RESERVED_PREFIX}line-stats.npz"
 
 

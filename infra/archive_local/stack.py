@@ -266,7 +266,7 @@ def _build_line_stats(s3: Any, bucket: str) -> None:
     does). There are fewer samples than the cleaner needs to use them, so this only sets up
     the object; rerun ``archive-search line-stats`` (then ``reindex``) as the archive grows."""
     from archive_search.adapters.s3 import ObjectStore
-    from archive_search.cleaning.linestats import MIN_DOCUMENTS
+    from archive_search.cleaning.lines import MIN_DOCUMENTS
     from archive_search.errors import ArchiveSearchError
     from archive_search.ingest.linestats_job import build_line_stats
     from archive_search.settings import get_settings

@@ -22,7 +22,7 @@ from collections.abc import Callable
 
 from archive_search.cleaning import metadata as md
 from archive_search.cleaning.decode import decode_bytes
-from archive_search.cleaning.linestats import LineStats
+from archive_search.cleaning.lines import LineStats
 from archive_search.errors import RejectedInput
 from archive_search.model import Article
 

@@ -5,7 +5,7 @@ Steps, in order:
 2. a credit line ("Published in Dawn, April 12th, 2023") gives publisher and date and ends
    the article: what follows it is the page's teaser lists, never part of the article and
    never a source of metadata;
-3. the line classifier (``classifier.keep_mask``) judges every block; the headline is the
+3. the line classifier (``lines.keep_mask``) judges every block; the headline is the
    (repeated, else longest) headline-like block just above the first body paragraph, and
    everything above it is dropped; byline, date and "Publisher | date" lines under it are
    metadata;
@@ -24,9 +24,8 @@ import re
 import unicodedata
 from datetime import date
 
-from archive_search.cleaning import classifier
 from archive_search.cleaning import metadata as md
-from archive_search.cleaning.linestats import LineStats
+from archive_search.cleaning.lines import LineMemo, LineStats, keep_mask
 from archive_search.errors import RejectedInput
 from archive_search.model import Article
 
@@ -208,7 +207,7 @@ def _comment_headers(blocks: list[str]) -> set[int]:
     return dated | named if len(named) >= 2 else dated
 
 
-def _article_end(blocks: list[str], keep: list[bool], start: int, memo: classifier.LineMemo) -> int:
+def _article_end(blocks: list[str], keep: list[bool], start: int, memo: LineMemo) -> int:
     """Where the article ends: the first "related stories" / "comments" heading after most of
     the kept text, or the first reader's comment after some of it (comment threads and teaser
     lists follow an article and read like prose; a thread can be longer than the article)."""
@@ -225,7 +224,7 @@ def _article_end(blocks: list[str], keep: list[bool], start: int, memo: classifi
     return len(blocks)
 
 
-def _find_title(blocks: list[str], keep: list[bool], memo: classifier.LineMemo) -> int | None:
+def _find_title(blocks: list[str], keep: list[bool], memo: LineMemo) -> int | None:
     """Index of the headline: in the few blocks before the article's first long kept block,
     a headline repeated as the next block, else the longest headline-like block there."""
     first_long = next(
@@ -301,11 +300,11 @@ def _derived_title(body_blocks: list[str]) -> str:
     return sentence.rstrip(".,;: ") or sentence
 
 
-def _select(blocks: list[str], memo: classifier.LineMemo) -> list[bool]:
+def _select(blocks: list[str], memo: LineMemo) -> list[bool]:
     if len(blocks) < _MIN_BLOCKS_FOR_CLASSIFIER:
         keep = [True] * len(blocks)
     else:
-        keep = classifier.keep_mask(blocks, memo=memo)
+        keep = keep_mask(blocks, memo=memo)
         if not any(keep):
             # The classifier found no article: fall back to the long blocks.
             keep = [memo.word_count(b) >= 10 for b in blocks]
@@ -314,7 +313,7 @@ def _select(blocks: list[str], memo: classifier.LineMemo) -> list[bool]:
     return [k and not (is_furniture(b) or _END_MARKER_RE.match(b)) for k, b in zip(keep, blocks, strict=True)]
 
 
-def _once(blocks: list[str], memo: classifier.LineMemo) -> list[str]:
+def _once(blocks: list[str], memo: LineMemo) -> list[str]:
     """Blocks of 10+ words appearing again later on the page (teasers shown in two widgets,
     cookie notices) are kept once: an article does not repeat its own paragraphs. A block
     repeated as the next one (a headline shown twice) is kept once too."""
@@ -330,7 +329,7 @@ def _once(blocks: list[str], memo: classifier.LineMemo) -> list[str]:
 
 
 def _article_blocks(
-    blocks: list[str], title: str | None, memo: classifier.LineMemo, keep: list[bool] | None = None
+    blocks: list[str], title: str | None, memo: LineMemo, keep: list[bool] | None = None
 ) -> tuple[list[str], str | None, date | None]:
     """The article's blocks, and the author and date of byline/date lines opening them.
 
@@ -369,7 +368,7 @@ def _article_blocks(
 def extract_text(text: str, key: str, line_stats: LineStats | None = None) -> list[Article]:
     """One plain-text dump -> one Article, or ``RejectedInput("no_article_text")``.
 
-    ``line_stats``: how many documents of the archive hold each line (see ``linestats``); the
+    ``line_stats``: how many documents of the archive hold each line (see ``lines.stats``); the
     line classifier uses them when they count enough documents."""
     blocks = split_blocks(text)
     if not blocks:
@@ -384,7 +383,7 @@ def extract_text(text: str, key: str, line_stats: LineStats | None = None) -> li
     header_author: str | None = None
     header_source: str | None = None
     start = 0
-    memo = classifier.LineMemo(line_stats)  # what the classifier learnt about each line, kept between passes
+    memo = LineMemo(line_stats)  # what the classifier learnt about each line, kept between passes
     keep = _select(blocks, memo)
     at = _find_title(blocks, keep, memo)
     if at is not None:

@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, TypeVar
 
 from archive_search.cleaning import DEFAULT_MAX_DECOMPRESSED_BYTES, text_dump_lines
-from archive_search.cleaning.linestats import LineStats
+from archive_search.cleaning.lines import LineStats
 from archive_search.errors import NotFound, RejectedInput
 from archive_search.model import ObjectRef
 from archive_search.observability import logger

@@ -39,7 +39,7 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 
 from archive_search import cleaning
-from archive_search.cleaning.linestats import LineStats
+from archive_search.cleaning.lines import LineStats
 from archive_search.documents import article_document
 from archive_search.errors import ArchiveSearchError, EngineUnavailable, NotFound, RejectedInput
 from archive_search.fingerprint import fingerprint

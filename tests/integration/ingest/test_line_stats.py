@@ -8,7 +8,7 @@ import pytest
 
 from archive_local.aws import queue_depth
 from archive_search.cleaning import CLEANER_VERSION
-from archive_search.cleaning.linestats import MIN_DOCUMENTS, LineStats
+from archive_search.cleaning.lines import MIN_DOCUMENTS, LineStats
 from archive_search.cli import main as cli
 from archive_search.ingest.batch import default_service
 from archive_search.ingest.reindex import reindex

@@ -9,8 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from archive_search.cleaning import classifier
-from archive_search.cleaning.linestats import MIN_DOCUMENTS, LineStats
+from archive_search.cleaning import lines as classifier
+from archive_search.cleaning.lines import MIN_DOCUMENTS, LineStats, Weights, model, profile, shipped_weights
+from archive_search.cleaning.lines.hashing import stop_words
 
 pytestmark = pytest.mark.unit
 
@@ -71,21 +72,13 @@ def test_scores_are_probabilities_one_per_line() -> None:
 
 def test_no_lines_give_no_scores() -> None:
     assert classifier.keep_mask([]) == []
-    assert classifier.residual_boilerplate([]) == []
-
-
-def test_residual_boilerplate_flags_page_furniture_left_in_an_extracted_article() -> None:
-    lines = [ARTICLE[0], "Facebook | Twitter | Instagram", ARTICLE[1], "Tags: river, trees", ARTICLE[2]]
-
-    flags = classifier.residual_boilerplate(lines)
-
-    assert flags == [False, True, False, True, False]
+    assert classifier.scores([]) == []
 
 
 def test_features_have_one_weight_each() -> None:
     features = classifier.line_features(ARTICLE)
 
-    assert all(len(f) == len(classifier.STAGE1_WEIGHTS) for f in features)
+    assert all(len(f) == len(shipped_weights()["plain"].stage1) for f in features)
 
 
 _PIECES = [
@@ -108,39 +101,39 @@ _PIECES = [
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.lists(st.sampled_from(_PIECES) | st.characters(), max_size=80).map("".join), max_size=6))
 def test_a_line_is_profiled_the_same_alone_and_among_the_page(lines: list[str]) -> None:
-    page = classifier._profile_matrix(lines)
-    alone = [classifier._profile_matrix([line])[0] for line in lines]
+    page = profile.profile_matrix(lines)
+    alone = [profile.profile_matrix([line])[0] for line in lines]
 
     for row, single in zip(page, alone, strict=True):
-        keep = [k for k in range(len(row)) if k != classifier._KEY]
+        keep = [k for k in range(len(row)) if k != profile.KEY]
         assert row[keep].tolist() == single[keep].tolist()
 
 
 def _reference_profile(line: str) -> list[float]:
     """What each profile column means, written line by line with the regexes it stands for
     (the classifier computes the same for a whole page at once, with numpy)."""
-    c = classifier
+    c = profile
     words = len(c._WORD_RE.findall(line))
     nw = max(words, 1)
     nchars = max(len(line), 1)
-    stop = sum(token in c._STOP_WORDS for token in line.lower().split())
+    stop = sum(token in stop_words() for token in line.lower().split())
     length = max(words, len(c._CJK_RE.findall(line)) // 2)
-    row = [0.0] * c._N_PROFILE
-    row[c._LENGTH] = length
-    row[c._STOP] = min(stop / nw, 1.0)
-    row[c._PUNCT] = sum(not (ch.isspace() or c._WORD_CHAR_RE.match(ch)) for ch in line) / nchars
-    row[c._ENDS_SENTENCE] = bool(line) and line[-1] in c._TERMINAL
-    row[c._CAPS] = sum(word[0].isupper() for word in c._WORD_RE.findall(line)) / nw
-    row[c._DIGITS] = len(c._DIGIT_RE.findall(line)) / nchars
-    row[c._LINK] = c._LINKY_RE.search(line) is not None
-    row[c._DATED] = length <= 8 and c._DATE_RE.search(line) is not None
-    row[c._LOWER_START] = line[:1].islower()
-    row[c._COMMAS] = line.count(",") / nw
-    row[c._ELLIPSIS] = line.endswith(("...", "…"))
-    row[c._GLUED] = c._GLUED_RE.search(line) is not None
-    row[c._LABEL] = c._LABEL_RE.match(line) is not None
-    row[c._NO_STOP] = words >= 2 and stop == 0
-    row[c._WORDS] = words
+    row = [0.0] * c.N_PROFILE
+    row[c.LENGTH] = length
+    row[c.STOP] = min(stop / nw, 1.0)
+    row[c.PUNCT] = sum(not (ch.isspace() or c._WORD_CHAR_RE.match(ch)) for ch in line) / nchars
+    row[c.ENDS_SENTENCE] = bool(line) and line[-1] in c._TERMINAL
+    row[c.CAPS] = sum(word[0].isupper() for word in c._WORD_RE.findall(line)) / nw
+    row[c.DIGITS] = len(c._DIGIT_RE.findall(line)) / nchars
+    row[c.LINK] = c._LINKY_RE.search(line) is not None
+    row[c.DATED] = length <= 8 and c._DATE_RE.search(line) is not None
+    row[c.LOWER_START] = line[:1].islower()
+    row[c.COMMAS] = line.count(",") / nw
+    row[c.ELLIPSIS] = line.endswith(("...", "…"))
+    row[c.GLUED] = c._GLUED_RE.search(line) is not None
+    row[c.LABEL] = c._LABEL_RE.match(line) is not None
+    row[c.NO_STOP] = words >= 2 and stop == 0
+    row[c.WORDS] = words
     return [float(x) for x in row]
 
 
@@ -162,11 +155,11 @@ _LONG_PIECES = [
     st.lists(st.lists(st.sampled_from(_LONG_PIECES) | st.characters(), max_size=60).map("".join), max_size=6)
 )
 def test_the_page_profile_is_what_each_line_says_on_its_own(lines: list[str]) -> None:
-    page = classifier._profile_matrix(lines)
+    page = profile.profile_matrix(lines)
 
     for row, line in zip(page, lines, strict=True):
         expected = _reference_profile(line)
-        keep = [k for k in range(len(row)) if k != classifier._KEY]
+        keep = [k for k in range(len(row)) if k != profile.KEY]
         assert row[keep].tolist() == pytest.approx([expected[k] for k in keep]), line
 
 
@@ -188,7 +181,7 @@ def _folded(line: str) -> str:
 def test_lines_share_a_key_exactly_when_they_are_the_same_line_but_for_case_and_outer_space(
     lines: list[str],
 ) -> None:
-    keys = classifier._profile_matrix(lines)[:, classifier._KEY].tolist()
+    keys = profile.profile_matrix(lines)[:, profile.KEY].tolist()
 
     for i in range(len(lines)):
         for j in range(i):
@@ -211,25 +204,29 @@ def _kadane(weights: list[float]) -> tuple[int, int]:
 # Quarters add up exactly, so the scan and its vectorised form meet the same ties.
 @given(st.lists(st.integers(-8, 8).map(lambda q: q / 4), max_size=40))
 def test_the_densest_stretch_is_kadanes_maximum_sum_segment(weights: list[float]) -> None:
-    assert classifier._densest_stretch(np.array(weights)) == _kadane(weights)
+    assert model.densest_stretch(np.array(weights)) == _kadane(weights)
 
 
 @pytest.mark.parametrize("archive", [False, True])
-def test_weights_set_for_fitting_are_the_ones_new_memos_judge_with(archive: bool) -> None:
-    names = (
-        ("STAGE1_ARCHIVE_WEIGHTS", "STAGE2_ARCHIVE_WEIGHTS")
-        if archive
-        else ("STAGE1_WEIGHTS", "STAGE2_WEIGHTS")
-    )
-    shipped = tuple(getattr(classifier, name) for name in names)
+def test_a_memo_judges_with_the_weights_it_is_given(archive: bool) -> None:
+    shipped = shipped_weights()["archive" if archive else "plain"]
     stats = LineStats.build([["Home", f"story {n}"] for n in range(MIN_DOCUMENTS)]) if archive else None
     lines = NAVIGATION + ARTICLE + FOOTER
-    try:
-        classifier.set_weights(archive=archive, stage1=[2.0] + [0.0] * (len(shipped[0]) - 1))
+    bias_only = Weights(stage1=(2.0,) + (0.0,) * (len(shipped.stage1) - 1), stage2=shipped.stage2)
 
-        flat = classifier.stage1_scores(lines, classifier.LineMemo(stats))
+    flat = classifier.stage1_scores(lines, classifier.LineMemo(stats, bias_only))
 
-        assert flat.tolist() == pytest.approx([1 / (1 + math.exp(-2.0))] * len(lines))
-    finally:
-        classifier.set_weights(archive=archive, stage1=shipped[0], stage2=shipped[1])
+    assert flat.tolist() == pytest.approx([1 / (1 + math.exp(-2.0))] * len(lines))
     assert classifier.stage1_scores(lines, classifier.LineMemo(stats)).std() > 0.1
+
+
+def test_written_weights_are_read_back_as_they_were_fitted(tmp_path) -> None:
+    fitted = {"plain": Weights((0.123456, -1.0), (2.5,)), "archive": Weights((1.0,), (-0.00004, 3.0))}
+    path = tmp_path / "weights.json"
+
+    classifier.write_weights(fitted, path)
+
+    assert model.read_weights(path) == {
+        "plain": Weights((0.1235, -1.0), (2.5,)),
+        "archive": Weights((1.0,), (-0.0, 3.0)),
+    }

@@ -8,15 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from archive_search.cleaning import (
-    CLEANER_VERSION,
-    classifier,
-    clean,
-    cleaner_version,
-    linestats,
-    text_dump_lines,
-)
-from archive_search.cleaning.linestats import MIN_DOCUMENTS, LineStats
+from archive_search.cleaning import CLEANER_VERSION, clean, cleaner_version, text_dump_lines
+from archive_search.cleaning.lines import MIN_DOCUMENTS, LineMemo, LineStats, line_keys, scores
+from archive_search.cleaning.lines import stats as stats_module
 from archive_search.errors import ConfigurationError
 
 pytestmark = pytest.mark.unit
@@ -45,7 +39,7 @@ def test_a_line_counts_once_per_document_holding_it_and_single_document_lines_ar
     stats = LineStats.build([["Home", "Home", "a story"], ["Home", "another story"], ["HOME  ", "x"]])
 
     assert stats.documents == 3
-    keys = classifier.line_keys(["Home", "home", "a story", "never seen"])
+    keys = line_keys(["Home", "home", "a story", "never seen"])
     # "Home" is in three documents (case and outer spaces aside): two others for any of them
     assert stats.others(keys).tolist() == [2.0, 2.0, 0.0, 0.0]
     assert len(stats.keys) == 1  # "a story", "another story" and "x" are in one document each
@@ -83,8 +77,8 @@ def test_statistics_of_few_documents_are_not_used() -> None:
     few, enough = _archive(MIN_DOCUMENTS - 1), _archive(MIN_DOCUMENTS)
 
     assert not few.usable and enough.usable
-    assert classifier.LineMemo(few).stats is None
-    assert classifier.LineMemo(enough).stats is enough
+    assert LineMemo(few).stats is None
+    assert LineMemo(enough).stats is enough
     assert cleaner_version(None) == cleaner_version(few) == CLEANER_VERSION
     assert cleaner_version(enough) == f"{CLEANER_VERSION}+lines.{enough.digest}"
 
@@ -94,8 +88,8 @@ def test_lines_the_archive_repeats_score_lower_than_when_the_archive_has_never_s
     site = _archive(40)  # every page of the site has the menu and the footer
     unrelated = LineStats.build([f"page {n} line {k}" for k in range(3)] for n in range(40))
 
-    with_site = classifier.scores(page, classifier.LineMemo(site))
-    without = classifier.scores(page, classifier.LineMemo(unrelated))
+    with_site = scores(page, LineMemo(site))
+    without = scores(page, LineMemo(unrelated))
 
     boilerplate = [i for i, line in enumerate(page) if line in MENU + FOOTER]
     assert all(with_site[i] < without[i] for i in boilerplate)
@@ -127,36 +121,31 @@ def test_counts_spilled_to_files_by_key_range_are_the_counts_of_one_pass_in_memo
 ) -> None:
     documents = _many_documents()
     whole = LineStats.build(documents)
-    monkeypatch.setattr(linestats, "_SPILL_EVERY", 5)
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     spilled: list[int] = []
-    add = linestats._KeyRanges.add
+    add = stats_module._KeyRanges.add
     monkeypatch.setattr(
-        linestats._KeyRanges, "add", lambda self, keys: (spilled.append(len(keys)), add(self, keys))
+        stats_module._KeyRanges, "add", lambda self, keys: (spilled.append(len(keys)), add(self, keys))
     )
 
-    chunked = LineStats.build(documents)
+    chunked = LineStats.build(documents, spill_every=5)
 
     assert len(spilled) > 10
     assert chunked.digest == whole.digest and len(whole.keys) > 0
     assert list(tmp_path.iterdir()) == []  # the temporary files are gone
 
 
-def test_the_most_frequent_lines_are_the_same_when_counted_by_key_range(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_the_most_frequent_lines_are_the_same_when_counted_by_key_range() -> None:
     documents = _many_documents()
     whole = LineStats.build(documents, max_lines=3)
-    monkeypatch.setattr(linestats, "_SPILL_EVERY", 5)
 
-    assert LineStats.build(documents, max_lines=3).digest == whole.digest
+    assert LineStats.build(documents, max_lines=3, spill_every=5).digest == whole.digest
     assert len(whole.keys) == 3
 
 
 def test_temporary_files_are_removed_when_counting_fails(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(linestats, "_SPILL_EVERY", 5)
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
 
     def documents():
@@ -164,7 +153,7 @@ def test_temporary_files_are_removed_when_counting_fails(
         raise OSError("the bucket listing broke")
 
     with pytest.raises(OSError):
-        LineStats.build(documents())
+        LineStats.build(documents(), spill_every=5)
 
     assert list(tmp_path.iterdir()) == []
 
@@ -176,7 +165,7 @@ def test_only_the_most_frequent_lines_are_kept_beyond_the_limit() -> None:
 
     stats = LineStats.build(documents, max_lines=2)
 
-    kept = stats.others(classifier.line_keys(["everywhere", "often", "rarely", "twice"])).tolist()
+    kept = stats.others(line_keys(["everywhere", "often", "rarely", "twice"])).tolist()
     assert kept == [9.0, 4.0, 4.0, 0.0] or kept == [9.0, 4.0, 0.0, 0.0] or kept == [9.0, 0.0, 4.0, 0.0]
     assert len(stats.keys) == 2
 
@@ -184,8 +173,7 @@ def test_only_the_most_frequent_lines_are_kept_beyond_the_limit() -> None:
 def test_no_room_for_temporary_files_is_a_clear_error_naming_tmpdir(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(linestats, "_SPILL_EVERY", 5)
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "missing"))
 
     with pytest.raises(ConfigurationError, match="TMPDIR"):
-        LineStats.build(_many_documents())
+        LineStats.build(_many_documents(), spill_every=5)

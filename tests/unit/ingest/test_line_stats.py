@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from archive_search.cleaning import CLEANER_VERSION
-from archive_search.cleaning.linestats import MIN_DOCUMENTS, LineStats
+from archive_search.cleaning.lines import MIN_DOCUMENTS, LineStats
 from archive_search.errors import ConfigurationError, EngineUnavailable, NotFound, RejectedInput
 from archive_search.ingest import service as service_module
 from archive_search.ingest.service import LINE_STATS_RETRY_SECONDS, IngestService

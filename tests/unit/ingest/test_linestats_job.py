@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pytest
 
 from archive_search.cleaning import text_dump_lines
-from archive_search.cleaning.linestats import MIN_DOCUMENTS, LineStats
+from archive_search.cleaning.lines import MIN_DOCUMENTS, LineStats
 from archive_search.errors import EngineUnavailable, NotFound, RejectedInput
 from archive_search.ingest.linestats_job import _ordered_map, build_line_stats
 from archive_search.model import ObjectRef
@@ -96,7 +96,7 @@ def test_the_text_dumps_of_the_bucket_are_counted_and_written_to_the_statistics_
     assert report.objects == len(objects) - 2  # everything but the reserved keys was read
     assert report.lines == len(written.keys) >= len(MENU.splitlines()) + len(FOOTER.strip().splitlines())
     # Menu lines are held by every dump; story lines by one (and so not kept).
-    from archive_search.cleaning.classifier import line_keys
+    from archive_search.cleaning.lines import line_keys
 
     assert written.others(line_keys(["Home", "Privacy policy"])).tolist() == [MIN_DOCUMENTS, MIN_DOCUMENTS]
     assert written.others(line_keys(["Harbour story number 3 makes the news"])).tolist() == [0]

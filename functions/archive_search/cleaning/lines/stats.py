@@ -1,8 +1,8 @@
 """Lines that repeat across the documents of the archive: a site's menus, footers, widget
 titles and share prompts come with every page of it, an article's paragraphs with one.
 
-A ``LineStats`` counts, for each line (by the classifier's comparison key: the line stripped,
-letter case aside), how many documents of the archive hold it. It is built from the archive's
+A ``LineStats`` counts, for each line (by its ``line_keys`` key: the line
+stripped, letter case aside), how many documents of the archive hold it. It is built from the archive's
 text dumps by ``archive-search line-stats`` (and by the cleaning benchmark from its pages), kept
 as one object in the bucket (``settings.LINE_STATS_KEY``), and given to the cleaner: the line
 classifier then also judges a line by how many *other* documents hold it. A document being cleaned is assumed to be counted
@@ -23,9 +23,10 @@ from pathlib import Path
 
 import numpy as np
 
+from archive_search.cleaning.lines.profile import line_keys
 from archive_search.errors import ConfigurationError
 
-__all__ = ["MIN_DOCUMENTS", "LineStats"]
+__all__ = ["MAX_LINES", "MIN_DOCUMENTS", "SPILL_EVERY", "LineStats"]
 # Below this many documents the counts say little: the cleaner does not use them.
 MIN_DOCUMENTS = 20
 # The statistics keep the lines held by at least two documents (a line of one document has no
@@ -35,9 +36,9 @@ MAX_LINES = 2_000_000
 
 # Counting keeps this many line keys in memory (32 MB); beyond them, the keys go to temporary
 # files, one per range of keys (their top bits), each counted alone at the end.
-_SPILL_EVERY = 4_000_000
+SPILL_EVERY = 4_000_000
 _RANGE_BITS = 8
-_KEY_BITS = 53  # a line key is the low 53 bits of the line's hash (see classifier.line_keys)
+_KEY_BITS = 53  # a line key is the low 53 bits of the line's hash (see profile.line_keys)
 
 
 class _KeyRanges:
@@ -102,16 +103,20 @@ class LineStats:
     documents: int
 
     @classmethod
-    def build(cls, documents: Iterable[Iterable[str]], *, max_lines: int = MAX_LINES) -> LineStats:
+    def build(
+        cls,
+        documents: Iterable[Iterable[str]],
+        *,
+        max_lines: int = MAX_LINES,
+        spill_every: int = SPILL_EVERY,
+    ) -> LineStats:
         """Count the lines of ``documents`` (each an iterable of its lines, e.g. text blocks).
 
         Counting is exact, in bounded memory: the distinct line keys of each document wait in
-        memory up to ``_SPILL_EVERY`` (32 MB), then go to temporary files by key range, each
+        memory up to ``spill_every`` (32 MB), then go to temporary files by key range, each
         counted alone at the end (1/256 of the archive's keys: ~3 MB a million pages). The
         files take 8 bytes per distinct line of each document: ~0.8 GB a million pages of ~100
         lines, in the system's temporary directory (``TMPDIR``), removed when done."""
-        from archive_search.cleaning.classifier import line_keys
-
         pending: list[np.ndarray] = []
         waiting = total = 0
         ranges = _KeyRanges()
@@ -121,7 +126,7 @@ class LineStats:
                 total += 1
                 pending.append(np.unique(line_keys(list(lines))))  # a line counts once per document
                 waiting += len(pending[-1])
-                if waiting >= _SPILL_EVERY:
+                if waiting >= spill_every:
                     ranges.add(np.concatenate(pending))
                     pending, waiting = [], 0
             rest = np.concatenate(pending) if pending else np.zeros(0, dtype=np.uint64)

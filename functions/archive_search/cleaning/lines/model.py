@@ -1,0 +1,408 @@
+"""A boilerplate classifier for the lines (blocks) of a page's text.
+
+Not a phrase list: every line is described by language-independent features (length,
+stop-word and punctuation density, link- and menu-likeness, position, runs of short lines,
+repetition inside the document) and scored by a logistic model. A second stage looks at the
+neighbourhood, because boilerplate comes in runs and article text comes in one stretch:
+it smooths the first-stage scores over a window and finds the densest stretch of content
+(a maximum-sum segment, as in body-text extraction). The weights are fitted by
+``bench/fit_classifier.py`` on one half of the benchmark split and checked on the other, and
+kept in ``weights.json`` (two models: with and without the archive's line statistics).
+
+``keep_mask(lines)`` tells which lines of a whole-page dump are article text.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from archive_search.cleaning.lines.profile import (
+    CAPS,
+    COMMAS,
+    DATED,
+    DIGITS,
+    ELLIPSIS,
+    ENDS_SENTENCE,
+    GLUED,
+    KEY,
+    LABEL,
+    LENGTH,
+    LINE_SCORE,
+    LINK,
+    LOWER_START,
+    N_PROFILE,
+    NO_STOP,
+    OTHERS,
+    PUNCT,
+    STOP,
+    WORDS,
+    count_words,
+    profile_matrix,
+)
+from archive_search.cleaning.lines.stats import LineStats
+
+WEIGHTS_FILE = Path(__file__).with_name("weights.json")
+THRESHOLD = 0.5
+
+
+@dataclass(frozen=True)
+class Weights:
+    """One fitted model: the stage-1 weights (one per feature column, bias first) and stage 2's."""
+
+    stage1: tuple[float, ...]
+    stage2: tuple[float, ...]
+
+
+def read_weights(path: Path) -> dict[str, Weights]:
+    """The models a weights file holds, by name."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {name: Weights(tuple(model["stage1"]), tuple(model["stage2"])) for name, model in data.items()}
+
+
+@lru_cache(maxsize=1)
+def shipped_weights() -> dict[str, Weights]:
+    """The fitted models: ``"plain"``, and ``"archive"`` for pages judged with the archive's line
+    statistics."""
+    return read_weights(WEIGHTS_FILE)
+
+
+def write_weights(models: Mapping[str, Weights], path: Path = WEIGHTS_FILE) -> None:
+    """Store fitted models where ``shipped_weights`` reads them (``bench/fit_classifier.py --write``),
+    to 4 decimals: a refit that changes nothing leaves the file as it was."""
+    # One line per stage: a refit shows in a diff as the stages it changed.
+    stages = [
+        f'  "{name}": {{"stage1": {json.dumps([round(w, 4) for w in model.stage1])},\n'
+        f'    "stage2": {json.dumps([round(w, 4) for w in model.stage2])}}}'
+        for name, model in models.items()
+    ]
+    path.write_text("{\n" + ",\n".join(stages) + "\n}\n", encoding="utf-8")
+
+
+def _runs_of_short(short: np.ndarray) -> np.ndarray:
+    """For each short line, the length of the run of short lines it belongs to (0 otherwise)."""
+    padded = np.zeros(len(short) + 2, dtype=np.int8)
+    padded[1:-1] = short
+    edges = padded[1:] - padded[:-1]
+    lengths = (edges == -1).nonzero()[0] - (edges == 1).nonzero()[0]
+    run = np.zeros(len(short))
+    run[short] = lengths.repeat(lengths)
+    return run
+
+
+def _distance_to_long(length: np.ndarray) -> np.ndarray:
+    """Lines between each line and the nearest long (15+ words) line; ``n`` when there is none."""
+    n = len(length)
+    long_at = (length >= 15).nonzero()[0]
+    if not len(long_at):
+        return np.full(n, float(n))
+    idx = _indices(n)
+    after = long_at.searchsorted(idx)  # first long line at or after each line
+    next_long = long_at[np.minimum(after, len(long_at) - 1)]
+    prev_long = long_at[np.maximum(after - 1, 0)]
+    dist = np.minimum(np.abs(next_long - idx), np.abs(idx - prev_long))
+    return dist.astype(float)
+
+
+class LineMemo:
+    """The profiles of the lines of one page, computed once and kept between calls (the
+    selection is repeated on what it kept; only the neighbourhood features change), and the
+    archive's line statistics the page is judged with (``None``: without them).
+
+    Each profile also holds the line's share of the stage-1 score: the features that do not
+    depend on the neighbours, already weighted (``LINE_SCORE``), so a pass computes only the
+    neighbourhood features."""
+
+    def __init__(self, stats: LineStats | None = None, weights: Weights | None = None) -> None:
+        self.stats = stats if stats is not None and stats.usable else None
+        archive = self.stats is not None
+        model = weights or shipped_weights()["archive" if archive else "plain"]
+        self.line_weights, self.context_weights, self.stage2 = _split(model, archive)
+        self._rows: dict[str, int] = {}
+        self._matrix = np.zeros((0, N_PROFILE))
+        self._words: dict[str, int] = {}
+
+    def word_count(self, line: str) -> int:
+        """``len(re.findall(r"\\w+", line))``, from the profile when the line has one."""
+        count = self._words.get(line)
+        if count is None:
+            count = self._words[line] = count_words(line)
+        return count
+
+    def profiles(self, lines: Sequence[str]) -> np.ndarray:
+        rows = self._rows
+        at = list(map(rows.get, lines))
+        if None in at:
+            missing = [line for line in dict.fromkeys(lines) if line not in rows]
+            base = len(self._matrix)
+            rows.update(zip(missing, range(base, base + len(missing)), strict=True))
+            new = profile_matrix(missing)
+            line_features = _line_features(new)
+            if self.stats is not None:
+                new[:, OTHERS] = self.stats.others(new[:, KEY].astype(np.uint64))
+                line_features = np.concatenate((line_features, _archive_line_features(new)), axis=1)
+            new[:, LINE_SCORE] = line_features @ self.line_weights
+            self._matrix = np.concatenate((self._matrix, new)) if base else new
+            self._words.update(zip(missing, new[:, WORDS].astype(int).tolist(), strict=True))
+            at = list(map(rows.__getitem__, lines))
+        return self._matrix[at]
+
+
+_INDEX = np.arange(4096)
+
+
+def _indices(n: int) -> np.ndarray:
+    """``np.arange(n)`` as a view of one kept array (grown when a page needs more). Read only."""
+    global _INDEX
+    if len(_INDEX) < n:
+        _INDEX = np.arange(max(n, 2 * len(_INDEX)))
+    return _INDEX[:n]
+
+
+def _window(n: int, radius: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Where the window of +-``radius`` lines around each of ``n`` lines ends and starts
+    (clipped at the ends), and how many lines it holds. (Computed from a kept ``arange``:
+    pages differ in length, so a cache by length missed on most of them.)"""
+    idx = _indices(n + radius + 1)
+    hi = np.minimum(idx[radius + 1 : n + radius + 1], n)
+    lo = np.maximum(idx[:n] - radius, 0)
+    return hi, lo, hi - lo
+
+
+def line_features(lines: Sequence[str], memo: LineMemo | None = None) -> np.ndarray:
+    """The stage-1 feature matrix: one row per line, bias first; with the archive's line
+    statistics (``memo.stats``), the archive columns after the others (what the model is
+    fitted on; scoring adds the two parts of it separately: see ``LineMemo``).
+
+    ``memo`` keeps the context-free part of each line between calls on the same page (the
+    selection is repeated on what it kept) and only the neighbourhood part is recomputed.
+    """
+    memo = memo or LineMemo()
+    prof = memo.profiles(lines)
+    archive = memo.stats is not None
+    out = np.empty((len(prof), _N_FEATURES + (_N_ARCHIVE_FEATURES if archive else 0)))
+    out[:, _LINE_COLUMNS] = _line_features(prof)
+    context = _context_features(prof, archive)
+    if archive:
+        out[:, _ARCHIVE_LINE_COLUMNS] = _archive_line_features(prof)
+        out[:, _ARCHIVE_CONTEXT_COLUMNS] = context[:, len(_CONTEXT_COLUMNS) :]
+    out[:, _CONTEXT_COLUMNS] = context[:, : len(_CONTEXT_COLUMNS)]
+    return out
+
+
+def _repeated(keys: np.ndarray) -> np.ndarray:
+    """1.0 where the key occurs more than once (sorted neighbours, 3x faster than np.unique)."""
+    order = keys.argsort(kind="stable")
+    ordered = keys[order]
+    same = ordered[1:] == ordered[:-1]
+    dup = np.concatenate(([False], same)) | np.concatenate((same, [False]))
+    out = np.empty(len(keys))
+    out[order] = dup
+    return out
+
+
+# The stage-1 features (columns of the weights) that depend on the line alone, and those that
+# depend on its neighbours; then the archive's (with line statistics), the same two kinds.
+_LINE_COLUMNS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 13, 15, 16, 17, 18, 19, 20, 21, 23, 26]
+_CONTEXT_COLUMNS = [9, 10, 11, 12, 14, 22, 24, 25, 27, 28]
+_N_FEATURES = len(_LINE_COLUMNS) + len(_CONTEXT_COLUMNS)
+_ARCHIVE_LINE_COLUMNS = [29, 30]
+_ARCHIVE_CONTEXT_COLUMNS = [31]
+_N_ARCHIVE_FEATURES = len(_ARCHIVE_LINE_COLUMNS) + len(_ARCHIVE_CONTEXT_COLUMNS)
+
+
+def _line_features(prof: np.ndarray) -> np.ndarray:
+    """The ``_LINE_COLUMNS`` features, in that order."""
+    length = prof[:, LENGTH]
+    stop, terminal, caps = prof[:, STOP], prof[:, ENDS_SENTENCE], prof[:, CAPS]
+    log_len = np.log1p(length)
+    out = np.empty((len(prof), len(_LINE_COLUMNS)))
+    out[:, 0] = 1.0
+    out[:, 1] = log_len
+    out[:, 2] = length >= 10
+    out[:, 3] = stop
+    out[:, 4] = prof[:, PUNCT]
+    out[:, 5] = terminal
+    out[:, 6] = caps
+    out[:, 7] = prof[:, DIGITS]
+    out[:, 8] = prof[:, LINK]
+    out[:, 9] = prof[:, DATED]
+    out[:, 10] = prof[:, LOWER_START]
+    out[:, 11] = prof[:, COMMAS]
+    out[:, 12] = (length <= 4) * (1 - terminal)
+    out[:, 13] = prof[:, ELLIPSIS]
+    out[:, 14] = prof[:, GLUED]
+    out[:, 15] = caps * (length <= 12)
+    out[:, 16] = prof[:, LABEL]
+    out[:, 17] = stop * log_len
+    out[:, 18] = prof[:, NO_STOP]
+    return out
+
+
+def _archive_line_features(prof: np.ndarray) -> np.ndarray:
+    """How many other documents of the archive hold each line (``_ARCHIVE_LINE_COLUMNS``): a
+    site's menus and footers repeat on all its pages."""
+    out = np.empty((len(prof), len(_ARCHIVE_LINE_COLUMNS)))
+    out[:, 0] = np.log1p(prof[:, OTHERS])
+    out[:, 1] = prof[:, OTHERS] >= 1
+    return out
+
+
+def _context_features(prof: np.ndarray, archive: bool = False) -> np.ndarray:
+    """The ``_CONTEXT_COLUMNS`` features, in that order, then (``archive``) the
+    ``_ARCHIVE_CONTEXT_COLUMNS``: how many documents of the archive hold the neighbours (two
+    lines each side; boilerplate comes in runs). The neighbourhood sums of all of them come
+    from one cumulative sum (the count of numpy calls, not their size, is what costs here)."""
+    n = len(prof)
+    length = prof[:, LENGTH]
+    short = length <= 4
+    is_short = short.astype(float)
+    repeated = _repeated(prof[:, KEY])
+    values = np.empty((n, 3 + archive))
+    values[:, 0] = np.log1p(length)
+    values[:, 1] = prof[:, DATED]
+    values[:, 2] = prof[:, LINK]
+    if archive:
+        values[:, 3] = np.log1p(prof[:, OTHERS])
+    cumulative = np.zeros((n + 1, 3 + archive))
+    values.cumsum(axis=0, out=cumulative[1:])
+    hi2, lo2, size2 = _window(n, 2)
+    hi3, lo3, _ = _window(n, 3)
+    # Means over the other lines of the window (0 for a line alone): log length, archive counts.
+    near = (cumulative[hi2] - cumulative[lo2] - values) / np.maximum(size2 - 1, 1)[:, None]
+    # Dates and links among the six neighbours: teaser lists and comment threads.
+    around = (cumulative[hi3, 1:3] - cumulative[lo3, 1:3] - values[:, 1:3]) / 6
+    out = np.empty((n, len(_CONTEXT_COLUMNS) + archive))
+    out[:, 0] = _indices(n) / max(1, n - 1)  # position on the page
+    out[:, 1] = np.log1p(_runs_of_short(short))  # 0 for a line that is not short
+    out[:, 2] = near[:, 0]
+    out[:, 3] = repeated
+    out[:, 4] = np.log1p(_distance_to_long(length))
+    out[:, 5] = near[:, 0] * is_short
+    out[:, 6] = is_short * repeated
+    out[:, 7] = (length >= 10) * repeated
+    out[:, 8:10] = around
+    if archive:
+        out[:, 10] = near[:, 3]
+    return out
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    """The logistic function, as ``(1 + tanh(x / 2)) / 2``: no overflow to guard against."""
+    y = x * 0.5
+    np.tanh(y, out=y)
+    y *= 0.5
+    y += 0.5
+    return y
+
+
+def densest_stretch(weights: np.ndarray) -> tuple[int, int]:
+    """Maximum-sum contiguous segment [start, end); (0, 0) if every weight is negative.
+
+    Kadane's scan, vectorised: with prefix sums ``C``, the best segment ending at ``k`` starts
+    where ``C`` was lowest before it (the latest such place), and the first ``k`` with the
+    highest gain wins."""
+    prefix = np.zeros(len(weights) + 1)
+    weights.cumsum(out=prefix[1:])
+    lowest = np.minimum.accumulate(prefix[:-1])
+    gains = prefix[1:] - lowest
+    end = int(gains.argmax()) if len(gains) else 0
+    if not len(gains) or gains[end] <= 0:
+        return 0, 0
+    start = int((prefix[: end + 1] == lowest[end]).nonzero()[0][-1])
+    return start, end + 1
+
+
+def stage2_features(p1: np.ndarray | Sequence[float], lengths: np.ndarray | Sequence[int]) -> np.ndarray:
+    """The stage-2 feature matrix: each line's stage-1 score, its neighbours' and the page's.
+    (Written into one matrix with slices: on a page's 30-200 lines, the count of numpy calls,
+    not their size, is what costs.)"""
+    p1 = np.asarray(p1, dtype=float)
+    log_len = np.log1p(np.asarray(lengths, dtype=float))
+    n = len(p1)
+    if n == 0:
+        return np.zeros((0, 12))
+    top = float(p1.max()) or 1e-9
+    # Centre the gains on the document's own scale: a page whose article is one short
+    # paragraph still has a densest stretch, around its best line.
+    centre = min(0.5, 0.6 * top)
+    lo, hi = densest_stretch((p1 - centre) * log_len)
+    hi3, lo3, size3 = _window(n, 3)
+    cumulative = np.zeros(n + 1)
+    p1.cumsum(out=cumulative[1:])
+    padded = np.concatenate((np.zeros(3), p1, np.zeros(3)))
+    out = np.zeros((n, 12))
+    out[:, 0] = 1.0
+    out[:, 1] = p1
+    out[1:, 2] = p1[:-1]  # the line before (0 for the first)
+    out[:-1, 3] = p1[1:]  # the line after
+    out[:, 4] = (cumulative[hi3] - cumulative[lo3]) / size3  # mean over +-3 lines
+    out[lo:hi, 5] = 1.0  # inside the densest stretch
+    out[:, 6] = log_len
+    # outside the stretch: how far from it, as a share of the page
+    idx = _indices(n)
+    if hi > lo:
+        out[:lo, 7] = (lo - idx[:lo]) / n
+        out[hi:, 7] = (idx[hi:] - hi + 1) / n
+    else:  # no stretch: the distance to its (empty) place at the top
+        out[:, 7] = idx / n
+    out[:, 8] = p1 / top
+    out[:, 9] = top
+    window_max = out[:, 10]  # max over +-3 lines
+    np.maximum(padded[:n], padded[1 : n + 1], out=window_max)
+    for k in range(2, 7):
+        np.maximum(window_max, padded[k : k + n], out=window_max)
+    out[lo:hi, 11] = p1[lo:hi]
+    return out
+
+
+@lru_cache(maxsize=4)
+def _split(model: Weights, archive: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The stage-1 weights of a line's own features, those of its neighbourhood's (with the
+    archive's columns when there are line statistics), and the stage-2 weights."""
+    line_columns = _LINE_COLUMNS + (_ARCHIVE_LINE_COLUMNS if archive else [])
+    context_columns = _CONTEXT_COLUMNS + (_ARCHIVE_CONTEXT_COLUMNS if archive else [])
+    weights = np.asarray(model.stage1)
+    return weights[line_columns], weights[context_columns], np.asarray(model.stage2)
+
+
+def _stage1(prof: np.ndarray, memo: LineMemo) -> np.ndarray:
+    """Stage-1 scores: each line's own share of the score (kept in its profile) plus its
+    neighbourhood's, which is all that changes from one pass to the next."""
+    context = _context_features(prof, memo.stats is not None)
+    return _sigmoid(prof[:, LINE_SCORE] + context @ memo.context_weights)
+
+
+def stage1_scores(lines: Sequence[str], memo: LineMemo | None = None) -> np.ndarray:
+    memo = memo or LineMemo()
+    return _stage1(memo.profiles(lines), memo)
+
+
+def _scores(lines: Sequence[str], memo: LineMemo | None) -> np.ndarray:
+    memo = memo or LineMemo()
+    prof = memo.profiles(lines)
+    return _sigmoid(stage2_features(_stage1(prof, memo), prof[:, LENGTH]) @ memo.stage2)
+
+
+def scores(lines: Sequence[str], memo: LineMemo | None = None) -> list[float]:
+    """Probability that each line is article text, judged with its neighbourhood."""
+    if not lines:
+        return []
+    return _scores(lines, memo).tolist()
+
+
+def keep_mask(
+    lines: Sequence[str], threshold: float = THRESHOLD, *, memo: LineMemo | None = None
+) -> list[bool]:
+    """Which lines of a whole-page text dump are article text.
+
+    Pass the same ``memo`` dict when judging lines of the same page again.
+    """
+    if not lines:
+        return []
+    return (_scores(lines, memo) >= threshold).tolist()
