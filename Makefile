@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 CHECKOV_VENV ?= .venv-checkov
-BENCH_DATA ?= ../shared/extraction-bench
+BENCH_DATA ?= bench/data/extraction-bench
 
 .PHONY: run test install lint bench-cleaning bench-search bench-line-stats checkov-venv clean
 

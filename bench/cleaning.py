@@ -1,6 +1,6 @@
 """The cleaning benchmark: archive-search's cleaner on the article-extraction benchmark.
 
-    make bench-cleaning                      # ../shared/extraction-bench
+    make bench-cleaning                      # bench/data/extraction-bench
     make bench-cleaning BENCH_DATA=DIR       # any folder with html/, textdump/, gold/, ground-truth.json
     .venv/bin/python bench/cleaning.py --per-doc --input textdump
 
@@ -43,7 +43,7 @@ from archive_search.cleaning import CLEANER_VERSION, LineStats, clean, text_dump
 from archive_search.errors import RejectedInput
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DATA = ROOT.parent / "shared" / "extraction-bench"
+DEFAULT_DATA = ROOT / "bench" / "data" / "extraction-bench"
 INPUTS = {"html": ("html", ".html"), "textdump": ("textdump", ".txt")}
 
 
