@@ -140,6 +140,35 @@ def repository_path(word: str) -> Path | None:
     return None
 
 
+# Where a path in the prose may start: the repository, the domain package, cleaning (for
+# `lines/...`) and the benchmark split (for its `gold/`, `html/`, `textdump/`).
+PROSE_BASES = (
+    ROOT,
+    ROOT / "functions",
+    ROOT / "functions" / "archive_search",
+    ROOT / "functions" / "archive_search" / "cleaning",
+    ROOT / "bench" / "data" / "extraction-bench",
+)
+_INLINE_PATH = re.compile(r"`([A-Za-z0-9_.-]+/[A-Za-z0-9_./*-]*)`")
+
+
+def prose_paths(path: Path) -> list[tuple[int, str]]:
+    """Paths named in inline code outside code blocks whose first folder exists in a base."""
+    text = _FENCE.sub(lambda m: "\n" * m.group(0).count("\n"), path.read_text(encoding="utf-8"))
+    found = []
+    for match in _INLINE_PATH.finditer(text):
+        name = match.group(1).removeprefix("./")
+        first = name.split("/", 1)[0]
+        if first not in RUNTIME_DIRS and any((base / first).is_dir() for base in PROSE_BASES):
+            found.append((text.count("\n", 0, match.start()) + 1, name))
+    return found
+
+
+def prose_path_exists(name: str) -> bool:
+    first = name.split("/", 1)[0]
+    return any(any(base.glob(name.rstrip("/"))) for base in PROSE_BASES if (base / first).is_dir())
+
+
 def make_targets() -> set[str]:
     text = (ROOT / "Makefile").read_text(encoding="utf-8")
     targets: set[str] = set()

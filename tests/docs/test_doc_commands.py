@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import importlib.util
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -36,9 +37,12 @@ from tests.docs.commands import (
     all_blocks,
     all_commands,
     commands,
+    doc_files,
     expected_status,
     make_targets,
     make_variables,
+    prose_path_exists,
+    prose_paths,
     repository_path,
 )
 from tests.e2e.test_local_stack import LocalStack, eventually
@@ -155,6 +159,34 @@ def test_every_shell_block_is_valid_shell(block: DocBlock) -> None:
 @pytest.mark.parametrize("cmd", all_commands(), ids=_ids(all_commands()))
 def test_every_documented_command_names_what_exists(cmd: DocCommand) -> None:
     assert command_problems(cmd) == []
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("doc", doc_files(), ids=[str(p.relative_to(ROOT)) for p in doc_files()])
+def test_every_path_the_prose_names_exists(doc: Path) -> None:
+    missing = [f"line {line}: {name}" for line, name in prose_paths(doc) if not prose_path_exists(name)]
+    assert missing == []
+
+
+@pytest.mark.unit
+def test_every_test_the_docs_cite_exists() -> None:
+    defined = set()
+    for source in (ROOT / "tests").rglob("test_*.py"):
+        defined.update(re.findall(r"^\s*(?:async )?def (test_\w+)", source.read_text(encoding="utf-8"), re.M))
+    cited = {
+        name for doc in doc_files() for name in re.findall(r"`(test_\w+)`", doc.read_text(encoding="utf-8"))
+    }
+    assert len(cited) >= 10
+    assert sorted(cited - defined) == []
+
+
+@pytest.mark.unit
+def test_a_renamed_module_named_in_the_prose_is_caught(tmp_path: Path) -> None:
+    doc = tmp_path / "doc.md"
+    doc.write_text("The model is `cleaning/classifier.py`; see `search/api.py`.\n", encoding="utf-8")
+    named = prose_paths(doc)
+    assert [name for _, name in named] == ["cleaning/classifier.py", "search/api.py"]
+    assert [prose_path_exists(name) for _, name in named] == [False, True]
 
 
 @pytest.mark.unit
