@@ -5,8 +5,8 @@ sub-commands answer ``--help``, repository paths exist, scripts and pytest marke
 block is valid shell, and a command no check knows fails the test. Blocks marked
 ``# needs AWS: syntax-checked only`` are only parsed by ``bash -n``.
 
-Against the local stack (one ``archive-search-local`` started as ``make run`` starts it, with its
-sample archive): every ``curl`` answers 2xx, or the status its comment states (``# 404``);
+Against the local stack (the e2e suite's ``stack`` fixture: ``archive-search-local`` as ``make run``
+starts it, once every sample file has a receipt): every ``curl`` answers 2xx, or the status its comment states (``# 404``);
 files copied into ``inbox/`` are copied into the stack's inbox; ``archive-search`` commands in a
 block that sources ``.local/env.sh`` run against the stack and exit 0.
 """
@@ -22,7 +22,6 @@ import shutil
 import subprocess
 import sys
 import tomllib
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -46,6 +45,7 @@ from tests.docs.commands import (
     repository_path,
 )
 from tests.e2e.test_local_stack import LocalStack, eventually
+from tests.e2e.test_local_stack import stack as stack  # the e2e suite's fixture, started once here
 
 LOCAL_API = "http://127.0.0.1:8000"
 VENV_BIN = Path(sys.executable).parent
@@ -221,22 +221,10 @@ def test_a_status_in_the_comment_is_the_expected_answer() -> None:
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
-    root = tmp_path_factory.mktemp("doc-stack")
-    local = LocalStack(root)
-    local.inbox.mkdir(parents=True)
-    local.start()
-    try:
-        # The examples are written against the whole sample archive: wait until every file has a receipt.
-        eventually(
-            lambda: all(_has_receipt(local, name) for name in sorted(p.name for p in SAMPLES.iterdir()))
-        )
-        yield local
-    finally:
-        if local.process and local.process.poll() is None:
-            local.stop()
-        print(local.log())  # shown by pytest when a test fails
-        shutil.rmtree(root, ignore_errors=True)
+def sample_stack(stack: LocalStack) -> LocalStack:
+    """The e2e suite's local stack, once every sample file has a receipt: the docs are written against them."""
+    eventually(lambda: all(_has_receipt(stack, sample.name) for sample in SAMPLES.iterdir()))
+    return stack
 
 
 def _has_receipt(stack: LocalStack, name: str) -> bool:
@@ -287,9 +275,11 @@ RUNNABLE = LOCAL_COMMANDS + [
 @pytest.mark.e2e
 @pytest.mark.timeout(240)
 @pytest.mark.parametrize("cmd", RUNNABLE, ids=_ids(RUNNABLE))
-def test_documented_command_answers_as_stated_on_the_local_stack(cmd: DocCommand, stack: LocalStack) -> None:
+def test_documented_command_answers_as_stated_on_the_local_stack(
+    cmd: DocCommand, sample_stack: LocalStack
+) -> None:
     for words in cmd.simple_commands():
-        outcome, detail = _run_on_stack(words, stack, _stack_env(stack))
+        outcome, detail = _run_on_stack(words, sample_stack, _stack_env(sample_stack))
         if words[0] == "curl":
             expected = expected_status(cmd.comment)
             ok = int(outcome) == expected if expected else 200 <= int(outcome) < 300
