@@ -180,3 +180,26 @@ def make_targets() -> set[str]:
 def make_variables() -> set[str]:
     text = (ROOT / "Makefile").read_text(encoding="utf-8")
     return set(re.findall(r"\$\(([A-Z_]+)\)", text))
+
+
+_LINK = re.compile(r"\]\(([^)\s]+)\)")
+_HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*$", re.MULTILINE)
+
+
+def heading_anchors(path: Path) -> set[str]:
+    """GitHub's anchors for a page's headings: lower case, punctuation dropped, spaces to dashes."""
+    text = _FENCE.sub("", path.read_text(encoding="utf-8"))
+    return {re.sub(r"[^\w\- ]", "", title.lower()).replace(" ", "-") for title in _HEADING.findall(text)}
+
+
+def broken_anchors(path: Path) -> list[str]:
+    """Relative links to a page of the repository whose ``#anchor`` names no heading there."""
+    broken = []
+    for target in _LINK.findall(_FENCE.sub("", path.read_text(encoding="utf-8"))):
+        if "://" in target or "#" not in target:
+            continue
+        file, anchor = target.split("#", 1)
+        page = (path.parent / file).resolve() if file else path
+        if page.is_file() and page.suffix == ".md" and anchor not in heading_anchors(page):
+            broken.append(target)
+    return broken

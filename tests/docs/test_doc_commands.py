@@ -35,6 +35,7 @@ from tests.docs.commands import (
     DocCommand,
     all_blocks,
     all_commands,
+    broken_anchors,
     commands,
     doc_files,
     expected_status,
@@ -166,6 +167,21 @@ def test_every_documented_command_names_what_exists(cmd: DocCommand) -> None:
 def test_every_path_the_prose_names_exists(doc: Path) -> None:
     missing = [f"line {line}: {name}" for line, name in prose_paths(doc) if not prose_path_exists(name)]
     assert missing == []
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("doc", doc_files(), ids=[str(p.relative_to(ROOT)) for p in doc_files()])
+def test_every_link_to_a_heading_finds_it(doc: Path) -> None:
+    assert broken_anchors(doc) == []
+
+
+@pytest.mark.unit
+def test_a_link_to_a_missing_heading_is_caught(tmp_path: Path) -> None:
+    doc = tmp_path / "doc.md"
+    doc.write_text(
+        "# Page\n\n## The `archive-search` command\n\n[a](#the-archive-search-command) [b](#gone)\n"
+    )
+    assert broken_anchors(doc) == ["#gone"]
 
 
 @pytest.mark.unit
