@@ -33,7 +33,7 @@ from archive_search.search.models import (
     SimilarResponse,
 )
 from archive_search.search.query import FACET_FIELDS, MAX_QUERY_CHARS
-from archive_search.search.safe_text import escape, escape_tree
+from archive_search.search.safe_text import plain
 from archive_search.search.service import FACET_NAMES, HIT_FIELDS, SearchRequest, SearchService
 from archive_search.settings import get_settings
 
@@ -41,9 +41,10 @@ API_TITLE = "archive-search"
 API_VERSION = "1.0.0"
 API_DESCRIPTION = (
     "Full-text and faceted search over a news archive. Every error is "
-    '{"error": {"code", "message", "parameter"}}; parameter errors are 400. Every string '
-    "taken from an article is HTML-escaped; only title_html and snippet.html contain markup "
-    "(<mark> around matches)."
+    '{"error": {"code", "message", "parameter"}}; parameter errors are 400. Every string is '
+    "plain text, exactly as the article (or the request) had it: escape it for the page you "
+    "put it in. Only the fields named *_html (title_html, snippet.html) are HTML: the text "
+    "escaped, with the API's own <mark> around matches."
 )
 # Below API Gateway's 30 s integration timeout, whatever the configuration says.
 MAX_ENGINE_TIMEOUT_MS = 25_000
@@ -148,13 +149,13 @@ class ArchiveApi(APIGatewayHttpResolver):
         return sorted({route.method for route in routes if route.rule.match(path)})
 
 
-def _escaped_json(value: Any) -> str:
+def _compact_json(value: Any) -> str:
     """Powertools' serializer for routes returning plain values (the ingest status router):
-    their strings are escaped like every other string the API returns."""
-    return json.dumps(escape_tree(value), ensure_ascii=False, separators=(",", ":"))
+    plain text, like every other response."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-app = ArchiveApi(enable_validation=True, serializer=_escaped_json)
+app = ArchiveApi(enable_validation=True, serializer=_compact_json)
 app.enable_swagger(path="/docs")
 app.include_router(ingest_status_router)
 
@@ -162,7 +163,9 @@ app.include_router(ingest_status_router)
 def _service() -> SearchService:
     settings = get_settings()
     return SearchService(
-        cached_engine(settings), timeout_ms=min(settings.search_timeout_ms, MAX_ENGINE_TIMEOUT_MS)
+        cached_engine(settings),
+        timeout_ms=min(settings.search_timeout_ms, MAX_ENGINE_TIMEOUT_MS),
+        cursor_key=settings.cursor_secret,
     )
 
 
@@ -208,7 +211,8 @@ def _filter_values(name: str, validated: list[str] | None) -> list[str]:
     summary="Search articles",
     description=(
         "Full-text search with filters, multi-select facet counts, cursor pagination and "
-        "near-duplicate collapsing. Every string in the response is HTML-escaped."
+        "near-duplicate collapsing. Strings are plain text; only title_html and snippet.html "
+        "are HTML."
     ),
     responses={**_ok(SearchResponse, "Matching articles"), **_error_responses(400, 503)},
     middlewares=[reject_unknown_parameters],
@@ -384,8 +388,8 @@ def openapi_document():
 
 # -- the one error mapping ----------------------------------------------------------
 def _error(status: int, code: str, message: str, parameter: str | None = None, **headers: str) -> Response:
-    # Messages may quote what the client sent (an unknown parameter, an id): escaped too.
-    error = {"code": code, "message": escape(message), "parameter": escape(parameter)}
+    # Messages may quote what the client sent (an unknown parameter, an id): plain text too.
+    error = {"code": code, "message": plain(message), "parameter": plain(parameter)}
     return _json(status, {"error": error}, headers)
 
 

@@ -1,6 +1,6 @@
 """Response shapes of the search API, as documented in the OpenAPI document.
 
-Every string that comes from an article is HTML-escaped (see ``safe_text``).
+Every string is plain text; only the fields named ``*_html`` hold HTML (see ``safe_text``).
 """
 
 from __future__ import annotations
@@ -21,16 +21,21 @@ class ErrorResponse(BaseModel):
 
 
 class SnippetModel(BaseModel):
-    html: str = Field(description="Escaped text with <mark>…</mark> around the matches; safe as HTML")
-    text: str = Field(description="The same text without marks (escaped like every string)")
+    html: str = Field(
+        description="HTML: the text escaped, with <mark>…</mark> around the matches; safe to insert as HTML"
+    )
+    text: str = Field(description="Plain text: the same text without marks, not escaped")
     matches: list[list[int]] = Field(description="[start, end) offsets of the matches in text")
 
 
 class Hit(BaseModel):
     id: str
     score: float | None = None
-    title: str | None = None
-    title_html: str | None = Field(default=None, description="Title with <mark> around matches")
+    title: str | None = Field(default=None, description="Plain text, not escaped")
+    title_html: str | None = Field(
+        default=None,
+        description="HTML: the title escaped, with <mark> around matches; safe to insert as HTML",
+    )
     snippet: SnippetModel | None = None
     source: str | None = None
     published: str | None = Field(default=None, description="YYYY-MM-DD")
