@@ -24,6 +24,7 @@ from archive_search.adapters.opensearch import cached_engine
 from archive_search.errors import ArchiveSearchError, EngineUnavailable, InvalidRequest, NotFound
 from archive_search.ingest.status_api import router as ingest_status_router
 from archive_search.observability import logger
+from archive_search.search.bounds import MAX_BODY_CHARS, body_page, bounded_hit, check_response_size
 from archive_search.search.models import (
     ArticleResponse,
     ErrorResponse,
@@ -169,12 +170,17 @@ def _service() -> SearchService:
     )
 
 
+SAFE_HEADERS = {"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"}
+
+
 def _json(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
+    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    check_response_size(text)
     return Response(
         status_code=status,
         content_type=content_types.APPLICATION_JSON,
-        body=json.dumps(body, ensure_ascii=False, separators=(",", ":")),
-        headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store", **(headers or {})},
+        body=text,
+        headers={**SAFE_HEADERS, **(headers or {})},
     )
 
 
@@ -314,6 +320,7 @@ def search(
     )
     began = time.perf_counter()
     result = _service().search(request)
+    result["hits"] = [bounded_hit(hit) for hit in result["hits"]]
     logger.info(
         "search",
         extra={
@@ -334,8 +341,22 @@ def search(
     responses={**_ok(ArticleResponse, "The article"), **_error_responses(400, 404, 503)},
     middlewares=[reject_unknown_parameters],
 )
-def article(article_id: Annotated[str, Path(description=ID_DOC)]):
-    return _json(200, _service().article(article_id))
+def article(
+    article_id: Annotated[str, Path(description=ID_DOC)],
+    body_offset: Annotated[
+        int, Query(ge=0, le=2**31, description="First character of the body to return (see next_body_offset)")
+    ] = 0,
+    body_chars: Annotated[
+        int,
+        Query(
+            ge=1,
+            le=MAX_BODY_CHARS,
+            description=f"Body characters to return, at most {MAX_BODY_CHARS:,} (a page of a longer body)",
+        ),
+    ] = MAX_BODY_CHARS,
+):
+    found = _service().article(article_id)
+    return _json(200, {**found, **body_page(found["body"], body_offset, body_chars)})
 
 
 @app.get(

@@ -47,6 +47,10 @@ class Hit(BaseModel):
     duplicates: int | None = Field(
         default=None, description="Other near-identical copies collapsed into this hit"
     )
+    truncated: bool | None = Field(
+        default=None,
+        description="Present (true) when a string was cut to 1,000 characters or tags to 30: /articles/{id} has all",
+    )
 
 
 class FacetValue(BaseModel):
@@ -74,8 +78,16 @@ class Origin(BaseModel):
 
 class ArticleResponse(BaseModel):
     id: str
-    title: str
-    body: str
+    title: str = Field(description="Plain text, not escaped")
+    body: str = Field(
+        description="Plain text, not escaped: the characters [body_offset, body_offset + body_chars) of the body"
+    )
+    body_offset: int = Field(description="Where this page of the body starts (characters)")
+    body_total_chars: int = Field(description="Length of the whole body (characters)")
+    body_truncated: bool = Field(description="Whether more of the body follows this page")
+    next_body_offset: int | None = Field(
+        description="body_offset of the next page of the body; null on the last page"
+    )
     source: str | None = None
     published: str | None = None
     place: str | None = None
