@@ -21,10 +21,12 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from pydantic import StringConstraints
 
 from archive_search.adapters.opensearch import cached_engine
+from archive_search.adapters.sqs import queue_backlog
 from archive_search.errors import ArchiveSearchError, EngineUnavailable, InvalidRequest, NotFound
 from archive_search.ingest.status_api import router as ingest_status_router
 from archive_search.observability import logger
 from archive_search.search.bounds import MAX_BODY_CHARS, body_page, bounded_hit, check_response_size
+from archive_search.search.health import health as check_health
 from archive_search.search.models import (
     ArticleResponse,
     ErrorResponse,
@@ -388,14 +390,27 @@ def facet_values(
 
 @app.get(
     "/health",
-    summary="Service and search engine health",
-    responses={**_ok(HealthResponse, "The engine is reachable"), **_error_responses(400, 503)},
+    summary="Whether search works (a real read with a 1 s limit) and the ingest backlog",
+    responses={
+        **_ok(HealthResponse, "Search works"),
+        503: {
+            "description": "The engine did not answer a size-0 search within 1 s (or failed)",
+            "content": {content_types.APPLICATION_JSON: {"model": HealthResponse}},
+        },
+        **_error_responses(400),
+    },
     middlewares=[reject_unknown_parameters],
 )
 def health():
-    if not _service().healthy():
-        raise EngineUnavailable("search engine unreachable")
-    return _json(200, {"status": "ok", "engine": "reachable"})
+    settings = get_settings()
+    queue_url = settings.ingest_queue_url
+    healthy, report = check_health(
+        cached_engine(settings), (lambda: queue_backlog(queue_url)) if queue_url else None
+    )
+    if healthy:
+        return _json(200, report)
+    logger.warning("health: search engine degraded", extra={"engine": report["engine"]})
+    return _json(503, report, {"Retry-After": "5"})
 
 
 @app.get("/openapi.json", include_in_schema=False)

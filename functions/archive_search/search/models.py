@@ -5,6 +5,8 @@ Every string is plain text; only the fields named ``*_html`` hold HTML (see ``sa
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field
 
 
@@ -109,6 +111,22 @@ class FacetValuesResponse(BaseModel):
     values: list[FacetValue]
 
 
+class EngineHealth(BaseModel):
+    status: Literal["ok", "unavailable"] = Field(
+        description="ok when a size-0 search on the alias answered within 1 s"
+    )
+    took_ms: float = Field(description="How long the probe took")
+
+
+class IngestBacklog(BaseModel):
+    status: Literal["ok", "unavailable", "not_configured"] = Field(
+        description="Whether the ingest queue's counts could be read"
+    )
+    queued: int | None = Field(default=None, description="Uploads waiting to be ingested (approximate)")
+    in_flight: int | None = Field(default=None, description="Uploads being ingested now (approximate)")
+
+
 class HealthResponse(BaseModel):
-    status: str
-    engine: str
+    status: Literal["ok", "degraded"] = Field(description="degraded (with a 503) when search does not work")
+    engine: EngineHealth
+    ingest: IngestBacklog

@@ -71,10 +71,12 @@ def test_responses_are_json_and_not_sniffable(corpus: SearchApi) -> None:
     assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
-def test_health_reports_a_reachable_engine(corpus: SearchApi) -> None:
+def test_health_reports_a_working_engine(corpus: SearchApi) -> None:
     response = corpus.get("/health")
     assert response.status == 200
-    assert response.json == {"status": "ok", "engine": "reachable"}
+    report = response.json
+    assert report["status"] == "ok" and report["engine"]["status"] == "ok"
+    assert report["ingest"] == {"status": "not_configured"}
 
 
 def test_unreachable_engine_is_a_503_on_every_route(search_url: str) -> None:
@@ -84,13 +86,15 @@ def test_unreachable_engine_is_a_503_on_every_route(search_url: str) -> None:
         ("/articles/abc", {}),
         ("/articles/abc/similar", {}),
         ("/facets/source", {"prefix": "d"}),
-        ("/health", {}),
     ]:
         response = down.get(path, query)
         assert response.status == 503, (path, response.text)
         assert_error_shape(response.json, "search_unavailable")
         assert response.headers["Retry-After"].isdigit()
         assert "127.0.0.1" not in response.text  # no internals leak
+    health = down.get("/health")
+    assert health.status == 503 and health.json["status"] == "degraded"
+    assert health.headers["Retry-After"].isdigit() and "127.0.0.1" not in health.text
 
 
 def test_engine_requests_time_out_before_api_gateway_does(search_url: str) -> None:
