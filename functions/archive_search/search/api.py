@@ -158,8 +158,20 @@ def _compact_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
+# Every response, documents included: never sniffed as another type, never cached by a proxy.
+SAFE_HEADERS = {"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"}
+
+
+def with_safe_headers(app: ArchiveApi, next_middleware: Any) -> Response:
+    """The SAFE_HEADERS on routes that build no response of their own (the /docs page)."""
+    response: Response = next_middleware(app)
+    for name, value in SAFE_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
 app = ArchiveApi(enable_validation=True, serializer=_compact_json)
-app.enable_swagger(path="/docs")
+app.enable_swagger(path="/docs", middlewares=[with_safe_headers])
 app.include_router(ingest_status_router)
 
 
@@ -170,9 +182,6 @@ def _service() -> SearchService:
         timeout_ms=min(settings.search_timeout_ms, MAX_ENGINE_TIMEOUT_MS),
         cursor_key=settings.cursor_secret,
     )
-
-
-SAFE_HEADERS = {"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"}
 
 
 def _json(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
@@ -419,6 +428,7 @@ def openapi_document():
         status_code=200,
         content_type=content_types.APPLICATION_JSON,
         body=app.get_openapi_json_schema(),
+        headers=SAFE_HEADERS,
     )
 
 

@@ -153,3 +153,11 @@ def test_filter_value_count_and_length_are_bounded(corpus: SearchApi) -> None:
     assert too_many.status == 400 and too_many.error["parameter"] == "source"
     too_long = corpus.get("/search", {"tag": "x" * 257})
     assert too_long.status == 400 and too_long.error["parameter"] == "tag"
+
+
+def test_documents_carry_the_same_safety_headers_as_every_route(corpus: SearchApi) -> None:
+    expected = corpus.get("/search", {"q": "goggles"}).headers
+    for path in ("/openapi.json", "/docs", "/health", "/nope"):
+        headers = corpus.get(path).headers
+        for name in ("X-Content-Type-Options", "Cache-Control"):
+            assert headers.get(name) == expected[name], (path, name, headers)
