@@ -163,7 +163,8 @@ SAFE_HEADERS = {"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"
 
 
 def with_safe_headers(app: ArchiveApi, next_middleware: Any) -> Response:
-    """The SAFE_HEADERS on routes that build no response of their own (the /docs page)."""
+    """The SAFE_HEADERS on every route, those that build no response of their own (the /docs
+    page, the included ingest status routes) too."""
     response: Response = next_middleware(app)
     for name, value in SAFE_HEADERS.items():
         response.headers.setdefault(name, value)
@@ -171,7 +172,8 @@ def with_safe_headers(app: ArchiveApi, next_middleware: Any) -> Response:
 
 
 app = ArchiveApi(enable_validation=True, serializer=_compact_json)
-app.enable_swagger(path="/docs", middlewares=[with_safe_headers])
+app.use(middlewares=[with_safe_headers])
+app.enable_swagger(path="/docs")
 app.include_router(ingest_status_router)
 
 

@@ -157,7 +157,13 @@ def test_filter_value_count_and_length_are_bounded(corpus: SearchApi) -> None:
 
 def test_documents_carry_the_same_safety_headers_as_every_route(corpus: SearchApi) -> None:
     expected = corpus.get("/search", {"q": "goggles"}).headers
-    for path in ("/openapi.json", "/docs", "/health", "/nope"):
-        headers = corpus.get(path).headers
+    for path, query in [
+        ("/openapi.json", {}),
+        ("/docs", {}),
+        ("/health", {}),
+        ("/nope", {}),
+        ("/ingest/status", {"key": "inbox/none.txt"}),
+    ]:
+        headers = corpus.get(path, query).headers
         for name in ("X-Content-Type-Options", "Cache-Control"):
             assert headers.get(name) == expected[name], (path, name, headers)
