@@ -47,6 +47,10 @@ class Settings:
     service_name: str = "archive-search"
     # Key of the archive's line statistics in its bucket; None: cleaning never uses them.
     line_stats_key: str | None = LINE_STATS_KEY
+    # HMAC key of search cursors (CURSOR_SECRET); None: the search API refuses to page.
+    cursor_secret: bytes | None = None
+    # The ingest queue whose backlog /health reports (INGEST_QUEUE_URL); None: not reported.
+    ingest_queue_url: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -79,6 +83,8 @@ class Settings:
             search_timeout_ms=_int(env, "SEARCH_TIMEOUT_MS", cls.search_timeout_ms, minimum=100),
             service_name=env.get("POWERTOOLS_SERVICE_NAME", "archive-search"),
             line_stats_key=_line_stats_key(env),
+            cursor_secret=_cursor_secret(env),
+            ingest_queue_url=env.get("INGEST_QUEUE_URL", "").strip() or None,
         )
 
 
@@ -93,6 +99,22 @@ def _line_stats_key(env: Mapping[str, str]) -> str | None:
             f"LINE_STATS_KEY must name an object under {RESERVED_PREFIX}, got {key!r} (empty turns it off)"
         )
     return key
+
+
+MIN_CURSOR_SECRET_CHARS = 32
+
+
+def _cursor_secret(env: Mapping[str, str]) -> bytes | None:
+    """``CURSOR_SECRET``: the key cursors are authenticated with (at least 32 characters;
+    in AWS a Secrets Manager secret the template generates, locally one per stack)."""
+    secret = env.get("CURSOR_SECRET", "").strip()
+    if not secret:
+        return None
+    if len(secret) < MIN_CURSOR_SECRET_CHARS:
+        raise ConfigurationError(
+            f"CURSOR_SECRET must be at least {MIN_CURSOR_SECRET_CHARS} characters, got {len(secret)}"
+        )
+    return secret.encode()
 
 
 def is_reserved_key(key: str) -> bool:

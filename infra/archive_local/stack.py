@@ -22,6 +22,7 @@ import contextlib
 import importlib
 import logging
 import os
+import secrets
 import shlex
 import signal
 import socket
@@ -219,6 +220,8 @@ def _configure_environment(config: LocalConfig, opensearch_url: str) -> None:
     env.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
     env.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
     env.setdefault("POWERTOOLS_LOG_LEVEL", config.log_level)
+    # The search cursors' HMAC key: one per stack run unless given (cursors expire on restart).
+    env.setdefault("CURSOR_SECRET", secrets.token_urlsafe(32))
 
 
 def _write_cli_env(config: LocalConfig, opensearch_url: str, queue_url: str, dlq_url: str) -> None:

@@ -7,7 +7,6 @@ mutated to break the rule yields some (so the checks are shown to be able to fai
 
 from __future__ import annotations
 
-import fnmatch
 from typing import Any
 
 from tests.template.cfn import (
@@ -314,11 +313,29 @@ def wildcard_problems(template: dict[str, Any]) -> list[str]:
 
 
 def _es_resource_ok(resource: str, patterns: tuple[str, ...]) -> bool:
-    return resource == DOMAIN_ARN or any(fnmatch.fnmatchcase(resource, f"{DOMAIN_ARN}/{p}") for p in patterns)
+    """Whether ``resource`` is the domain or one of the ``patterns`` under it, compared as
+    written (a granted ``*`` or ``?`` must be one the pattern has, not one that matches it)."""
+    return resource == DOMAIN_ARN or resource in {f"{DOMAIN_ARN}/{p}" for p in patterns}
+
+
+# The versioned indices behind an alias: <alias>-v<N>-<20-digit timestamp>, by exact shape.
+VERSIONED = "-v?-20??????????????????"
+ALIASES = ("${IndexAlias}", "${IndexAlias}-receipts")
+
+
+def prefix_wildcard_problems(template: dict[str, Any]) -> list[str]:
+    """No role reaches indices that merely share the alias' prefix (``${IndexAlias}*``)."""
+    problems = []
+    for name, role in resources_of_type(template, "AWS::IAM::Role").items():
+        for action, resource in allowed(policy_statements(role)):
+            if action.startswith("es:") and "${IndexAlias}*" in resource:
+                problems.append(f"{name}: {action} on {resource} matches any index sharing the prefix")
+    return problems
 
 
 def search_role_problems(template: dict[str, Any]) -> list[str]:
-    """The search function can only read the index: no index write/delete, no S3, no SQS."""
+    """The search function can only read the index (and the ingest queue's counts): no index
+    write/delete, no S3, no other SQS action."""
     problems = []
     role_name = role_of(template, SEARCH_FUNCTION)
     if role_name is None:
@@ -329,6 +346,8 @@ def search_role_problems(template: dict[str, Any]) -> list[str]:
             if action not in {"logs:CreateLogStream", "logs:PutLogEvents"} | ACTIONS_WITHOUT_RESOURCE_SCOPE:
                 problems.append(f"{role_name}: unexpected {action}")
             continue
+        if (action, resource) == ("sqs:GetQueueAttributes", "${IngestQueue.Arn}"):
+            continue  # /health reports the ingest backlog
         if service != "es":
             problems.append(f"{role_name}: {action} on {resource}: the search function only reads the index")
             continue
@@ -359,10 +378,10 @@ def ingest_role_problems(template: dict[str, Any]) -> list[str]:
             if resource != "${IngestQueue.Arn}":
                 problems.append(f"{role_name}: {action} on {resource}, not the ingest queue")
         elif service == "es":
-            if action not in {"es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost", "es:ESHttpPut"}:
+            allowed_paths = INGEST_ES_PATHS.get(action)
+            if allowed_paths is None:
                 problems.append(f"{role_name}: {action} is not needed to index")
-            patterns = ("${IndexAlias}*", "_alias/${IndexAlias}*", "_bulk", "", "_cluster/health")
-            if not _es_resource_ok(resource, patterns):
+            elif not _es_resource_ok(resource, allowed_paths):
                 problems.append(f"{role_name}: {action} on {resource}, outside the article indices")
         elif service == "logs":
             if resource != "${IngestLogGroup.Arn}":
@@ -370,6 +389,22 @@ def ingest_role_problems(template: dict[str, Any]) -> list[str]:
         elif action not in ACTIONS_WITHOUT_RESOURCE_SCOPE:
             problems.append(f"{role_name}: unexpected {action}")
     return problems
+
+
+# What ingest may do to the engine, by method and exact path: find its aliases, create index
+# versions and point the aliases at them, write through each alias' _bulk, read for idempotency.
+# Nothing else: no DELETE, no _delete_by_query, no _settings/_mapping, no other index.
+_HEALTH = ("", "_cluster/health")
+_READS = tuple(f"{alias}/{endpoint}" for alias in ALIASES for endpoint in ("_search", "_mget"))
+INGEST_ES_PATHS = {
+    "es:ESHttpGet": (*(f"_alias/{alias}" for alias in ALIASES), *_READS, *_HEALTH),
+    "es:ESHttpHead": (*(f"_alias/{alias}" for alias in ALIASES), *_HEALTH),
+    "es:ESHttpPut": (
+        *(f"{alias}{VERSIONED}" for alias in ALIASES),
+        *(f"{alias}{VERSIONED}/_alias/{alias}" for alias in ALIASES),
+    ),
+    "es:ESHttpPost": (*(f"{alias}/_bulk" for alias in ALIASES), *_READS),
+}
 
 
 S3_WRITE_PREFIXES = ("s3:Put", "s3:Delete", "s3:Restore", "s3:Replicate", "s3:Abort", "s3:Create")
@@ -500,4 +535,72 @@ def environment_problems(template: dict[str, Any], conditions: dict[str, bool]) 
             problems.append(f"{fn}: OPENSEARCH_AUTH is {env.get('OPENSEARCH_AUTH')!r}, not sigv4")
         if not text(env.get("OPENSEARCH_URL", "")).startswith("https://"):
             problems.append(f"{fn}: OPENSEARCH_URL is not https")
+    return problems
+
+
+# -- transport, domain options, CORS, search environment ----------------------------------------
+def tls_only_queue_problems(template: dict[str, Any]) -> list[str]:
+    """Every queue (the DLQ too) denies requests that are not over TLS."""
+    problems = []
+    policies = resources_of_type(template, "AWS::SQS::QueuePolicy").values()
+    for queue in resources_of_type(template, "AWS::SQS::Queue"):
+        statements = [
+            s
+            for p in policies
+            if queue in [ref_target(q) for q in p["Properties"]["Queues"]]
+            for s in as_list(p["Properties"]["PolicyDocument"]["Statement"])
+        ]
+        denies_plain = any(
+            s.get("Effect") == "Deny"
+            and s.get("Principal") == "*"
+            and "sqs:*" in as_list(s.get("Action"))
+            and str(s.get("Condition", {}).get("Bool", {}).get("aws:SecureTransport")).lower() == "false"
+            for s in statements
+        )
+        if not denies_plain:
+            problems.append(f"{queue}: no Deny of sqs:* when aws:SecureTransport is false")
+    return problems
+
+
+def explicit_index_problems(template: dict[str, Any]) -> list[str]:
+    """Multi-document requests may only name the index of their URL on the created domain."""
+    for name, domain in resources_of_type(template, "AWS::OpenSearchService::Domain").items():
+        options = domain.get("Properties", {}).get("AdvancedOptions", {})
+        if str(options.get("rest.action.multi.allow_explicit_index")).lower() != "false":
+            return [f"{name}: rest.action.multi.allow_explicit_index is not false"]
+    return []
+
+
+def cors_problems(template: dict[str, Any]) -> list[str]:
+    """CORS origins come from the CorsAllowedOrigins parameter (default: none) only."""
+    problems = []
+    parameter = template["Parameters"].get("CorsAllowedOrigins", {})
+    if parameter.get("Default") != "":
+        problems.append("CorsAllowedOrigins: the default must allow no origin")
+    for name, api in resources_of_type(template, "AWS::Serverless::HttpApi").items():
+        cors = api["Properties"].get("DefinitionBody", {}).get("x-amazon-apigateway-cors")
+        branches = cors.get("Fn::If") if isinstance(cors, dict) else None
+        if not branches or branches[0] != "AllowCorsOrigins":
+            problems.append(f"{name}: CORS is not configured from CorsAllowedOrigins")
+            continue
+        if ref_target(branches[1].get("allowOrigins")) != "CorsAllowedOrigins":
+            problems.append(f"{name}: CORS origins are not the CorsAllowedOrigins parameter")
+        if branches[2] != {"Ref": "AWS::NoValue"}:
+            problems.append(f"{name}: without origins CORS must be off")
+        if branches[1].get("allowCredentials"):
+            problems.append(f"{name}: CORS allows credentials")
+    return problems
+
+
+def search_environment_problems(template: dict[str, Any]) -> list[str]:
+    """The search function: no response in traces, cursors keyed from the stack's secret, the
+    ingest queue for /health."""
+    problems = []
+    env = function_environment(template, SEARCH_FUNCTION)
+    if str(env.get("POWERTOOLS_TRACER_CAPTURE_RESPONSE")).lower() != "false":
+        problems.append(f"{SEARCH_FUNCTION}: X-Ray captures responses (article bodies)")
+    if text(env.get("CURSOR_SECRET")) != "{{resolve:secretsmanager:${CursorSecret}:SecretString}}":
+        problems.append(f"{SEARCH_FUNCTION}: CURSOR_SECRET is not the stack's CursorSecret")
+    if ref_target(env.get("INGEST_QUEUE_URL")) != "IngestQueue":
+        problems.append(f"{SEARCH_FUNCTION}: INGEST_QUEUE_URL is not the ingest queue")
     return problems

@@ -206,9 +206,10 @@ def test_search_function_can_only_read_the_index(template: dict) -> None:
     ("action", "resource"),
     [
         ("s3:PutObject", {"Fn::Sub": "${ArchiveBucket.Arn}/*"}),
-        ("es:ESHttpDelete", {"Fn::Sub": checks.DOMAIN_ARN + "/${IndexAlias}*"}),
-        ("es:ESHttpPost", {"Fn::Sub": checks.DOMAIN_ARN + "/${IndexAlias}*/_doc/*"}),
-        ("es:ESHttpPut", {"Fn::Sub": checks.DOMAIN_ARN + "/${IndexAlias}*"}),
+        ("es:ESHttpDelete", {"Fn::Sub": checks.DOMAIN_ARN + "/${IndexAlias}"}),
+        ("es:ESHttpPost", {"Fn::Sub": checks.DOMAIN_ARN + "/${IndexAlias}/_doc/*"}),
+        ("es:ESHttpPut", {"Fn::Sub": checks.DOMAIN_ARN + "/${IndexAlias}"}),
+        ("sqs:SendMessage", {"Fn::GetAtt": ["IngestQueue", "Arn"]}),
     ],
 )
 def test_search_role_check_catches_any_write(mutable: dict, action: str, resource: dict) -> None:
@@ -239,6 +240,85 @@ def test_ingest_role_check_catches_bucket_writes_and_foreign_indices(mutable: di
     assert checks.ingest_role_problems(mutable) == [
         "IngestRole: s3:PutObject: ingest may only read the bucket",
         f"IngestRole: es:ESHttpPut on {checks.DOMAIN_ARN}/other, outside the article indices",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("action", "path"),
+    [
+        ("es:ESHttpPost", "/${IndexAlias}/_delete_by_query"),
+        ("es:ESHttpPut", "/${IndexAlias}-v?-20??????????????????/_settings"),
+        ("es:ESHttpPut", "/${IndexAlias}-v?-20??????????????????/_mapping"),
+        ("es:ESHttpDelete", "/${IndexAlias}-v?-20??????????????????"),
+        ("es:ESHttpPost", "/${IndexAlias}-private/_bulk"),
+        ("es:ESHttpPost", "/_bulk"),
+        ("es:ESHttpPost", "/_aliases"),
+    ],
+)
+def test_ingest_role_check_catches_destructive_or_foreign_engine_access(
+    mutable: dict, action: str, path: str
+) -> None:
+    statements = mutable["Resources"]["IngestRole"]["Properties"]["Policies"][0]["PolicyDocument"][
+        "Statement"
+    ]
+    statements.append(
+        {"Effect": "Allow", "Action": action, "Resource": {"Fn::Sub": checks.DOMAIN_ARN + path}}
+    )
+    assert len(checks.ingest_role_problems(mutable)) == 1
+
+
+def test_no_role_reaches_indices_that_merely_share_the_alias_prefix(template: dict, mutable: dict) -> None:
+    assert checks.prefix_wildcard_problems(template) == []
+    statements = mutable["Resources"]["MaintenanceRole"]["Properties"]["Policies"][0]["PolicyDocument"][
+        "Statement"
+    ]
+    statements.append(
+        {
+            "Effect": "Allow",
+            "Action": "es:ESHttpGet",
+            "Resource": {"Fn::Sub": checks.DOMAIN_ARN + "/${IndexAlias}*"},
+        }
+    )
+    assert len(checks.prefix_wildcard_problems(mutable)) == 1
+
+
+def test_queues_deny_requests_without_tls(template: dict, mutable: dict) -> None:
+    assert checks.tls_only_queue_problems(template) == []
+    del mutable["Resources"]["IngestDeadLetterQueuePolicy"]
+    assert checks.tls_only_queue_problems(mutable) == [
+        "IngestDeadLetterQueue: no Deny of sqs:* when aws:SecureTransport is false"
+    ]
+
+
+def test_domain_refuses_explicit_indices_in_multi_document_bodies(template: dict, mutable: dict) -> None:
+    assert checks.explicit_index_problems(template) == []
+    del mutable["Resources"]["SearchDomain"]["Properties"]["AdvancedOptions"]
+    assert checks.explicit_index_problems(mutable) == [
+        "SearchDomain: rest.action.multi.allow_explicit_index is not false"
+    ]
+
+
+def test_cors_origins_are_a_parameter_allowing_none_by_default(template: dict, mutable: dict) -> None:
+    assert checks.cors_problems(template) == []
+    mutable["Parameters"]["CorsAllowedOrigins"]["Default"] = "*"
+    cors = mutable["Resources"]["SearchApi"]["Properties"]["DefinitionBody"]["x-amazon-apigateway-cors"]
+    cors["Fn::If"][1]["allowOrigins"] = ["*"]
+    assert checks.cors_problems(mutable) == [
+        "CorsAllowedOrigins: the default must allow no origin",
+        "SearchApi: CORS origins are not the CorsAllowedOrigins parameter",
+    ]
+
+
+def test_search_function_traces_no_responses_and_keys_cursors_from_the_stack_secret(
+    template: dict, mutable: dict
+) -> None:
+    assert checks.search_environment_problems(template) == []
+    env = mutable["Resources"]["SearchFunction"]["Properties"]["Environment"]["Variables"]
+    env["POWERTOOLS_TRACER_CAPTURE_RESPONSE"] = "true"
+    env["CURSOR_SECRET"] = "hard-coded-secret-hard-coded-secret"
+    assert checks.search_environment_problems(mutable) == [
+        "SearchFunction: X-Ray captures responses (article bodies)",
+        "SearchFunction: CURSOR_SECRET is not the stack's CursorSecret",
     ]
 
 

@@ -191,6 +191,18 @@ class SearchEngine:
         except (ConnectionError, ConnectionTimeout, TransportError) as exc:
             raise _unavailable(exc) from exc
 
+    def probe(self, timeout_s: float) -> None:
+        """A real read on the alias (a size-0 search) that must answer within ``timeout_s``;
+        raises EngineUnavailable otherwise. ``HEAD /`` answers while searches hang."""
+        try:
+            self.client.search(
+                index=self.alias,
+                body={"size": 0, "track_total_hits": False, "timeout": f"{int(timeout_s * 1000)}ms"},
+                request_timeout=timeout_s,
+            )
+        except Exception as exc:  # any failure of the probe is an unhealthy engine
+            raise _unavailable(exc) from exc
+
     def ping(self) -> bool:
         try:
             return bool(self.client.ping())

@@ -1,4 +1,5 @@
-"""SQS adapter: replaying the ingest DLQ (``archive-search redrive``)."""
+"""SQS adapter: replaying the ingest DLQ (``archive-search redrive``) and reading the ingest
+queue's backlog (``/health``)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,38 @@ from functools import lru_cache
 from typing import Any
 
 import boto3
+from botocore.config import Config
 
 
 @lru_cache(maxsize=1)
 def cached_sqs_client():  # type: ignore[no-untyped-def]
     return boto3.client("sqs")
+
+
+# /health must answer quickly whatever SQS does: one attempt, one second per phase.
+_QUICK = Config(connect_timeout=1, read_timeout=1, retries={"total_max_attempts": 1})
+
+
+@lru_cache(maxsize=1)
+def cached_quick_sqs_client():  # type: ignore[no-untyped-def]
+    return boto3.client("sqs", config=_QUICK)
+
+
+def queue_backlog(queue_url: str, *, client: Any = None) -> dict[str, int] | None:
+    """Messages waiting in the queue (``queued``) and being processed (``in_flight``), or
+    None when the queue cannot be read within the quick client's time."""
+    sqs = client or cached_quick_sqs_client()
+    try:
+        attributes = sqs.get_queue_attributes(
+            QueueUrl=queue_url,
+            AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+        )["Attributes"]
+    except Exception:  # the backlog is informative: the caller reports it as unknown
+        return None
+    return {
+        "queued": int(attributes.get("ApproximateNumberOfMessages", 0)),
+        "in_flight": int(attributes.get("ApproximateNumberOfMessagesNotVisible", 0)),
+    }
 
 
 def redrive(source_url: str, target_url: str, *, limit: int | None = None, client: Any = None) -> int:

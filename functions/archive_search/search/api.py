@@ -21,9 +21,12 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from pydantic import StringConstraints
 
 from archive_search.adapters.opensearch import cached_engine
+from archive_search.adapters.sqs import queue_backlog
 from archive_search.errors import ArchiveSearchError, EngineUnavailable, InvalidRequest, NotFound
 from archive_search.ingest.status_api import router as ingest_status_router
 from archive_search.observability import logger
+from archive_search.search.bounds import MAX_BODY_CHARS, body_page, bounded_hit, check_response_size
+from archive_search.search.health import health as check_health
 from archive_search.search.models import (
     ArticleResponse,
     ErrorResponse,
@@ -33,7 +36,7 @@ from archive_search.search.models import (
     SimilarResponse,
 )
 from archive_search.search.query import FACET_FIELDS, MAX_QUERY_CHARS
-from archive_search.search.safe_text import escape, escape_tree
+from archive_search.search.safe_text import plain
 from archive_search.search.service import FACET_NAMES, HIT_FIELDS, SearchRequest, SearchService
 from archive_search.settings import get_settings
 
@@ -41,9 +44,10 @@ API_TITLE = "archive-search"
 API_VERSION = "1.0.0"
 API_DESCRIPTION = (
     "Full-text and faceted search over a news archive. Every error is "
-    '{"error": {"code", "message", "parameter"}}; parameter errors are 400. Every string '
-    "taken from an article is HTML-escaped; only title_html and snippet.html contain markup "
-    "(<mark> around matches)."
+    '{"error": {"code", "message", "parameter"}}; parameter errors are 400. Every string is '
+    "plain text, exactly as the article (or the request) had it: escape it for the page you "
+    "put it in. Only the fields named *_html (title_html, snippet.html) are HTML: the text "
+    "escaped, with the API's own <mark> around matches."
 )
 # Below API Gateway's 30 s integration timeout, whatever the configuration says.
 MAX_ENGINE_TIMEOUT_MS = 25_000
@@ -148,13 +152,27 @@ class ArchiveApi(APIGatewayHttpResolver):
         return sorted({route.method for route in routes if route.rule.match(path)})
 
 
-def _escaped_json(value: Any) -> str:
+def _compact_json(value: Any) -> str:
     """Powertools' serializer for routes returning plain values (the ingest status router):
-    their strings are escaped like every other string the API returns."""
-    return json.dumps(escape_tree(value), ensure_ascii=False, separators=(",", ":"))
+    plain text, like every other response."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-app = ArchiveApi(enable_validation=True, serializer=_escaped_json)
+# Every response, documents included: never sniffed as another type, never cached by a proxy.
+SAFE_HEADERS = {"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"}
+
+
+def with_safe_headers(app: ArchiveApi, next_middleware: Any) -> Response:
+    """The SAFE_HEADERS on every route, those that build no response of their own (the /docs
+    page, the included ingest status routes) too."""
+    response: Response = next_middleware(app)
+    for name, value in SAFE_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+app = ArchiveApi(enable_validation=True, serializer=_compact_json)
+app.use(middlewares=[with_safe_headers])
 app.enable_swagger(path="/docs")
 app.include_router(ingest_status_router)
 
@@ -162,16 +180,20 @@ app.include_router(ingest_status_router)
 def _service() -> SearchService:
     settings = get_settings()
     return SearchService(
-        cached_engine(settings), timeout_ms=min(settings.search_timeout_ms, MAX_ENGINE_TIMEOUT_MS)
+        cached_engine(settings),
+        timeout_ms=min(settings.search_timeout_ms, MAX_ENGINE_TIMEOUT_MS),
+        cursor_key=settings.cursor_secret,
     )
 
 
 def _json(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
+    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    check_response_size(text)
     return Response(
         status_code=status,
         content_type=content_types.APPLICATION_JSON,
-        body=json.dumps(body, ensure_ascii=False, separators=(",", ":")),
-        headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store", **(headers or {})},
+        body=text,
+        headers={**SAFE_HEADERS, **(headers or {})},
     )
 
 
@@ -208,7 +230,8 @@ def _filter_values(name: str, validated: list[str] | None) -> list[str]:
     summary="Search articles",
     description=(
         "Full-text search with filters, multi-select facet counts, cursor pagination and "
-        "near-duplicate collapsing. Every string in the response is HTML-escaped."
+        "near-duplicate collapsing. Strings are plain text; only title_html and snippet.html "
+        "are HTML."
     ),
     responses={**_ok(SearchResponse, "Matching articles"), **_error_responses(400, 503)},
     middlewares=[reject_unknown_parameters],
@@ -310,6 +333,7 @@ def search(
     )
     began = time.perf_counter()
     result = _service().search(request)
+    result["hits"] = [bounded_hit(hit) for hit in result["hits"]]
     logger.info(
         "search",
         extra={
@@ -330,8 +354,22 @@ def search(
     responses={**_ok(ArticleResponse, "The article"), **_error_responses(400, 404, 503)},
     middlewares=[reject_unknown_parameters],
 )
-def article(article_id: Annotated[str, Path(description=ID_DOC)]):
-    return _json(200, _service().article(article_id))
+def article(
+    article_id: Annotated[str, Path(description=ID_DOC)],
+    body_offset: Annotated[
+        int, Query(ge=0, le=2**31, description="First character of the body to return (see next_body_offset)")
+    ] = 0,
+    body_chars: Annotated[
+        int,
+        Query(
+            ge=1,
+            le=MAX_BODY_CHARS,
+            description=f"Body characters to return, at most {MAX_BODY_CHARS:,} (a page of a longer body)",
+        ),
+    ] = MAX_BODY_CHARS,
+):
+    found = _service().article(article_id)
+    return _json(200, {**found, **body_page(found["body"], body_offset, body_chars)})
 
 
 @app.get(
@@ -363,14 +401,27 @@ def facet_values(
 
 @app.get(
     "/health",
-    summary="Service and search engine health",
-    responses={**_ok(HealthResponse, "The engine is reachable"), **_error_responses(400, 503)},
+    summary="Whether search works (a real read with a 1 s limit) and the ingest backlog",
+    responses={
+        **_ok(HealthResponse, "Search works"),
+        503: {
+            "description": "The engine did not answer a size-0 search within 1 s (or failed)",
+            "content": {content_types.APPLICATION_JSON: {"model": HealthResponse}},
+        },
+        **_error_responses(400),
+    },
     middlewares=[reject_unknown_parameters],
 )
 def health():
-    if not _service().healthy():
-        raise EngineUnavailable("search engine unreachable")
-    return _json(200, {"status": "ok", "engine": "reachable"})
+    settings = get_settings()
+    queue_url = settings.ingest_queue_url
+    healthy, report = check_health(
+        cached_engine(settings), (lambda: queue_backlog(queue_url)) if queue_url else None
+    )
+    if healthy:
+        return _json(200, report)
+    logger.warning("health: search engine degraded", extra={"engine": report["engine"]})
+    return _json(503, report, {"Retry-After": "5"})
 
 
 @app.get("/openapi.json", include_in_schema=False)
@@ -379,13 +430,14 @@ def openapi_document():
         status_code=200,
         content_type=content_types.APPLICATION_JSON,
         body=app.get_openapi_json_schema(),
+        headers=SAFE_HEADERS,
     )
 
 
 # -- the one error mapping ----------------------------------------------------------
 def _error(status: int, code: str, message: str, parameter: str | None = None, **headers: str) -> Response:
-    # Messages may quote what the client sent (an unknown parameter, an id): escaped too.
-    error = {"code": code, "message": escape(message), "parameter": escape(parameter)}
+    # Messages may quote what the client sent (an unknown parameter, an id): plain text too.
+    error = {"code": code, "message": plain(message), "parameter": plain(parameter)}
     return _json(status, {"error": error}, headers)
 
 

@@ -1,9 +1,11 @@
 """Response shapes of the search API, as documented in the OpenAPI document.
 
-Every string that comes from an article is HTML-escaped (see ``safe_text``).
+Every string is plain text; only the fields named ``*_html`` hold HTML (see ``safe_text``).
 """
 
 from __future__ import annotations
+
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -21,16 +23,21 @@ class ErrorResponse(BaseModel):
 
 
 class SnippetModel(BaseModel):
-    html: str = Field(description="Escaped text with <mark>…</mark> around the matches; safe as HTML")
-    text: str = Field(description="The same text without marks (escaped like every string)")
+    html: str = Field(
+        description="HTML: the text escaped, with <mark>…</mark> around the matches; safe to insert as HTML"
+    )
+    text: str = Field(description="Plain text: the same text without marks, not escaped")
     matches: list[list[int]] = Field(description="[start, end) offsets of the matches in text")
 
 
 class Hit(BaseModel):
     id: str
     score: float | None = None
-    title: str | None = None
-    title_html: str | None = Field(default=None, description="Title with <mark> around matches")
+    title: str | None = Field(default=None, description="Plain text, not escaped")
+    title_html: str | None = Field(
+        default=None,
+        description="HTML: the title escaped, with <mark> around matches; safe to insert as HTML",
+    )
     snippet: SnippetModel | None = None
     source: str | None = None
     published: str | None = Field(default=None, description="YYYY-MM-DD")
@@ -41,6 +48,10 @@ class Hit(BaseModel):
     url: str | None = Field(default=None, description="http(s) links only")
     duplicates: int | None = Field(
         default=None, description="Other near-identical copies collapsed into this hit"
+    )
+    truncated: bool | None = Field(
+        default=None,
+        description="Present (true) when a string was cut to 1,000 characters or tags to 30: /articles/{id} has all",
     )
 
 
@@ -69,8 +80,16 @@ class Origin(BaseModel):
 
 class ArticleResponse(BaseModel):
     id: str
-    title: str
-    body: str
+    title: str = Field(description="Plain text, not escaped")
+    body: str = Field(
+        description="Plain text, not escaped: the characters [body_offset, body_offset + body_chars) of the body"
+    )
+    body_offset: int = Field(description="Where this page of the body starts (characters)")
+    body_total_chars: int = Field(description="Length of the whole body (characters)")
+    body_truncated: bool = Field(description="Whether more of the body follows this page")
+    next_body_offset: int | None = Field(
+        description="body_offset of the next page of the body; null on the last page"
+    )
     source: str | None = None
     published: str | None = None
     place: str | None = None
@@ -92,6 +111,22 @@ class FacetValuesResponse(BaseModel):
     values: list[FacetValue]
 
 
+class EngineHealth(BaseModel):
+    status: Literal["ok", "unavailable"] = Field(
+        description="ok when a size-0 search on the alias answered within 1 s"
+    )
+    took_ms: float = Field(description="How long the probe took")
+
+
+class IngestBacklog(BaseModel):
+    status: Literal["ok", "unavailable", "not_configured"] = Field(
+        description="Whether the ingest queue's counts could be read"
+    )
+    queued: int | None = Field(default=None, description="Uploads waiting to be ingested (approximate)")
+    in_flight: int | None = Field(default=None, description="Uploads being ingested now (approximate)")
+
+
 class HealthResponse(BaseModel):
-    status: str
-    engine: str
+    status: Literal["ok", "degraded"] = Field(description="degraded (with a 503) when search does not work")
+    engine: EngineHealth
+    ingest: IngestBacklog

@@ -1,11 +1,14 @@
-"""Text that is safe to put in a web page, by construction.
+"""Response text: plain everywhere, HTML only in the fields named ``*_html``.
 
-Every string that leaves the API and came from an article is HTML-escaped here (``&``,
-``<``, ``>``, quotes), so markup in an upload (``<script>``) can only ever come back as text.
-Highlights are requested from the engine with private-use sentinel characters instead of
-tags; the text between sentinels is escaped piece by piece and only then are the API's own
-``<mark>`` tags put around the matches. Nothing the engine or the article says is trusted to
-be markup.
+A JSON API carries text as text: a title, body, metadata value, facet value or error message
+comes back with the characters the article (or the request) had, ``<script>`` included, and
+the client escapes it for whatever it renders into. Control characters (other than newlines
+and tabs) and the private-use highlight sentinels are dropped from every string.
+
+Only ``title_html`` and ``snippet.html`` are HTML: highlights are requested from the engine
+with private-use sentinel characters instead of tags; the text between sentinels is escaped
+piece by piece and only then are the API's own ``<mark>`` tags put around the matches, so
+nothing the engine or the article says is ever taken for markup.
 """
 
 from __future__ import annotations
@@ -13,7 +16,6 @@ from __future__ import annotations
 import html
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import urlsplit
 
 MARK_OPEN = "\ue000"
@@ -21,47 +23,42 @@ MARK_CLOSE = "\ue001"
 _SENTINELS = {ord(MARK_OPEN): None, ord(MARK_CLOSE): None}
 
 
-def _plain(text: str) -> str:
-    # Control characters (other than newlines and tabs) and the sentinels are dropped.
+def _without_controls(text: str) -> str:
+    # Control characters (other than newlines and tabs), lone surrogates and the sentinels.
     return "".join(
         c for c in text.translate(_SENTINELS) if c in "\n\t" or unicodedata.category(c) not in ("Cc", "Cs")
     )
 
 
-def escape(text: str | None) -> str | None:
-    """Article text -> HTML-escaped text (None stays None)."""
+def plain(text: str | None) -> str | None:
+    """Article or request text -> the text a JSON response carries (None stays None)."""
     if text is None:
         return None
-    return html.escape(_plain(text), quote=True)
+    return _without_controls(text)
 
 
-def escape_tree(value: Any) -> Any:
-    """Every string inside a JSON-like value escaped (for responses of routes that do not
-    shape their own strings, such as the included ingest status route)."""
-    if isinstance(value, str):
-        return escape(value)
-    if isinstance(value, dict):
-        return {key: escape_tree(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [escape_tree(item) for item in value]
-    return value
+def escape(text: str | None) -> str | None:
+    """Text -> HTML-escaped text, for the ``*_html`` fields only (None stays None)."""
+    if text is None:
+        return None
+    return html.escape(_without_controls(text), quote=True)
 
 
 def safe_url(url: str | None) -> str | None:
-    """Only http(s) links survive (a ``javascript:`` URL is dangerous even when escaped)."""
+    """Only http(s) links survive (a ``javascript:`` URL is dangerous in any page that links it)."""
     if not url:
         return None
     try:
         scheme = urlsplit(url.strip()).scheme.lower()
     except ValueError:
         return None
-    return escape(url.strip()) if scheme in ("http", "https") else None
+    return plain(url.strip()) if scheme in ("http", "https") else None
 
 
 @dataclass(frozen=True)
 class Snippet:
     html: str  # escaped text with <mark>…</mark> around matches
-    text: str  # the same text without marks (escaped like every string)
+    text: str  # the same text, plain, without marks
     matches: list[list[int]]  # [start, end) offsets of the matches in ``text``
 
 
@@ -69,7 +66,7 @@ def snippet(fragment: str) -> Snippet:
     """An engine fragment with sentinel marks -> a safe HTML snippet and plain text + offsets.
 
     Unbalanced sentinels (an article containing one) can only misplace a mark: every piece
-    of text is escaped and every opened <mark> is closed.
+    of text is escaped in ``html`` and every opened <mark> is closed.
     """
     html_parts: list[str] = []
     text_parts: list[str] = []
@@ -86,10 +83,10 @@ def snippet(fragment: str) -> Snippet:
             if length > open_at:
                 matches.append([open_at, length])
             open_at = None
-        escaped = escape(piece.lstrip(MARK_CLOSE)) or ""
-        html_parts.append(escaped)
-        text_parts.append(escaped)
-        length += len(escaped)
+        text = _without_controls(piece.lstrip(MARK_CLOSE))
+        html_parts.append(html.escape(text, quote=True))
+        text_parts.append(text)
+        length += len(text)
     if open_at is not None:
         html_parts.append("</mark>")
         if length > open_at:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
 
-from archive_search.errors import InvalidRequest, NotFound
+from archive_search.errors import ConfigurationError, InvalidRequest, NotFound
 from archive_search.index_schema import ARTICLE_SETTINGS
 from archive_search.search import cursor as cursors
 from archive_search.search.query import (
@@ -27,7 +27,7 @@ from archive_search.search.query import (
     published_filter,
     text_query,
 )
-from archive_search.search.safe_text import MARK_CLOSE, MARK_OPEN, escape, safe_url, snippet
+from archive_search.search.safe_text import MARK_CLOSE, MARK_OPEN, escape, plain, safe_url, snippet
 
 MAX_RESULT_WINDOW: int = ARTICLE_SETTINGS["index"]["max_result_window"]
 SNIPPET_CHARS = 180
@@ -107,9 +107,16 @@ class SearchRequest:
 
 
 class SearchService:
-    def __init__(self, engine: Engine, *, timeout_ms: int = 10_000) -> None:
+    def __init__(self, engine: Engine, *, timeout_ms: int = 10_000, cursor_key: bytes | None = None) -> None:
         self.engine = engine
         self.timeout = f"{timeout_ms}ms"
+        self._cursor_key = cursor_key
+
+    @property
+    def cursor_key(self) -> bytes:
+        if not self._cursor_key:
+            raise ConfigurationError("CURSOR_SECRET is not set: the search API cannot make or read cursors")
+        return self._cursor_key
 
     # -- GET /search ------------------------------------------------------------
     def search(self, request: SearchRequest) -> dict[str, Any]:
@@ -148,7 +155,7 @@ class SearchService:
 
         seen: list[str] = []
         if request.cursor:
-            cursor = cursors.decode(request.cursor, request.digest())
+            cursor = cursors.decode(request.cursor, request.digest(), key=self.cursor_key)
             _check_after(cursor.after, sort)
             hits, response = self._page_after(body, request, cursor)
             seen = list(cursor.seen)
@@ -171,7 +178,9 @@ class SearchService:
         result["facets"] = _facets(response.get("aggregations", {}), request)
         more = len(hits) == request.size and hits and "sort" in hits[-1]
         result["next_cursor"] = (
-            cursors.encode(hits[-1]["sort"], request.digest(), seen + [_fp(h) for h in hits])
+            cursors.encode(
+                hits[-1]["sort"], request.digest(), seen + [_fp(h) for h in hits], key=self.cursor_key
+            )
             if more
             else None
         )
@@ -263,13 +272,13 @@ class SearchService:
         source = self._live_document(doc_id)
         article = _article_fields(source)
         article["id"] = doc_id
-        article["body"] = escape(source.get("body") or "")
+        article["body"] = plain(source.get("body") or "")
         article["origin"] = {
-            "bucket": escape(source.get("bucket")),
-            "key": escape(source.get("key")),
+            "bucket": plain(source.get("bucket")),
+            "key": plain(source.get("key")),
             "ordinal": source.get("ordinal"),
-            "ingested_at": escape(source.get("ingested_at")),
-            "cleaner_version": escape(source.get("cleaner_version")),
+            "ingested_at": plain(source.get("ingested_at")),
+            "cleaner_version": plain(source.get("cleaner_version")),
         }
         return article
 
@@ -340,11 +349,11 @@ class SearchService:
         )
         buckets = response["aggregations"]["values"]["buckets"]
         values = [
-            {"value": escape(str(b["key"])), "count": b["doc_count"]}
+            {"value": plain(str(b["key"])), "count": b["doc_count"]}
             for b in buckets
             if _fold(str(b["key"])).startswith(folded_prefix)
         ]
-        return {"field": name, "prefix": escape(prefix), "values": values[:size]}
+        return {"field": name, "prefix": plain(prefix), "values": values[:size]}
 
     # -- GET /health -----------------------------------------------------------------
     def healthy(self) -> bool:
@@ -465,7 +474,7 @@ def _facets(aggregations: dict[str, Any], request: SearchRequest) -> dict[str, l
                 {"value": b["key_as_string"], "count": b["doc_count"]} for b in buckets if b["doc_count"]
             ]
         else:
-            facets[name] = [{"value": escape(str(b["key"])), "count": b["doc_count"]} for b in buckets]
+            facets[name] = [{"value": plain(str(b["key"])), "count": b["doc_count"]} for b in buckets]
     return facets
 
 
@@ -482,13 +491,13 @@ def _article_fields(source: dict[str, Any]) -> dict[str, Any]:
     published = source.get("published")
     tags = source.get("tags") or []
     return {
-        "title": escape(source.get("title") or ""),
-        "source": escape(source.get("source")),
-        "published": escape(str(published)[:10]) if published else None,
-        "place": escape(source.get("place")),
-        "author": escape(source.get("author")),
-        "language": escape(source.get("language")),
-        "tags": [escape(str(t)) for t in (tags if isinstance(tags, list) else [tags])],
+        "title": plain(source.get("title") or ""),
+        "source": plain(source.get("source")),
+        "published": plain(str(published)[:10]) if published else None,
+        "place": plain(source.get("place")),
+        "author": plain(source.get("author")),
+        "language": plain(source.get("language")),
+        "tags": [plain(str(t)) for t in (tags if isinstance(tags, list) else [tags])],
         "url": safe_url(source.get("url")),
     }
 
@@ -509,7 +518,7 @@ def _hit(hit: dict[str, Any], fields: tuple[str, ...], duplicates: dict[str, int
             out["snippet"] = {"html": piece.html, "text": piece.text, "matches": piece.matches}
         elif name == "title_html":
             fragments = highlight.get("title")
-            out["title_html"] = snippet(fragments[0]).html if fragments else base["title"]
+            out["title_html"] = snippet(fragments[0]).html if fragments else escape(base["title"])
         elif name == "duplicates":
             fp = _fp(hit)
             out["duplicates"] = max(0, duplicates.get(fp, 1) - 1)

@@ -25,6 +25,8 @@ from archive_search.model import Article, ObjectRef, document_id
 from archive_search.settings import Settings, get_settings
 
 BUCKET = "archive"
+# The cursor key the test "Lambda" is configured with (CURSOR_SECRET).
+TEST_CURSOR_SECRET = "test-cursor-secret-0123456789abcdef"
 
 
 def article_doc(
@@ -89,6 +91,7 @@ def env_for(settings: Settings) -> dict[str, str]:
         "RECEIPTS_ALIAS": settings.receipts_alias,
         "ARCHIVE_BUCKET": BUCKET,
         "SEARCH_TIMEOUT_MS": str(settings.search_timeout_ms),
+        "CURSOR_SECRET": TEST_CURSOR_SECRET,
     }
 
 

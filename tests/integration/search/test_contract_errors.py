@@ -71,10 +71,12 @@ def test_responses_are_json_and_not_sniffable(corpus: SearchApi) -> None:
     assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
-def test_health_reports_a_reachable_engine(corpus: SearchApi) -> None:
+def test_health_reports_a_working_engine(corpus: SearchApi) -> None:
     response = corpus.get("/health")
     assert response.status == 200
-    assert response.json == {"status": "ok", "engine": "reachable"}
+    report = response.json
+    assert report["status"] == "ok" and report["engine"]["status"] == "ok"
+    assert report["ingest"] == {"status": "not_configured"}
 
 
 def test_unreachable_engine_is_a_503_on_every_route(search_url: str) -> None:
@@ -84,13 +86,15 @@ def test_unreachable_engine_is_a_503_on_every_route(search_url: str) -> None:
         ("/articles/abc", {}),
         ("/articles/abc/similar", {}),
         ("/facets/source", {"prefix": "d"}),
-        ("/health", {}),
     ]:
         response = down.get(path, query)
         assert response.status == 503, (path, response.text)
         assert_error_shape(response.json, "search_unavailable")
         assert response.headers["Retry-After"].isdigit()
         assert "127.0.0.1" not in response.text  # no internals leak
+    health = down.get("/health")
+    assert health.status == 503 and health.json["status"] == "degraded"
+    assert health.headers["Retry-After"].isdigit() and "127.0.0.1" not in health.text
 
 
 def test_engine_requests_time_out_before_api_gateway_does(search_url: str) -> None:
@@ -130,16 +134,18 @@ def test_interactive_docs_are_served_without_internet(corpus: SearchApi) -> None
     assert "cdn" not in response.text.lower()
 
 
-def test_error_messages_quoting_the_request_are_escaped(corpus: SearchApi) -> None:
-    for path, query in [
-        ("/articles/<script>alert(1)</script>", {}),
-        ("/search", "<img src=x onerror=alert(1)>=1"),
-        ("/search", {"q": "<b>" * 200}),
-        ("/ingest/status", {"key": "<script>.txt"}),
+def test_error_messages_quote_the_request_as_plain_text(corpus: SearchApi) -> None:
+    for path, query, quoted in [
+        ("/articles/<img src=x it's&>", {}, "<img src=x it's&>"),
+        ("/search", "<img src='x'>=1", "<img src"),
+        ("/search", {"sort": "it's"}, "'relevance'"),
+        ("/ingest/status", {"key": "<script>&.txt"}, None),
     ]:
         response = corpus.get(path, query)
         assert 400 <= response.status < 500, response.text
-        assert "<" not in response.text and ">" not in response.text, response.text
+        assert "&lt;" not in response.text and "&#x27;" not in response.text, response.text
+        if quoted:
+            assert quoted in response.error["message"], response.text
 
 
 def test_filter_value_count_and_length_are_bounded(corpus: SearchApi) -> None:
@@ -147,3 +153,17 @@ def test_filter_value_count_and_length_are_bounded(corpus: SearchApi) -> None:
     assert too_many.status == 400 and too_many.error["parameter"] == "source"
     too_long = corpus.get("/search", {"tag": "x" * 257})
     assert too_long.status == 400 and too_long.error["parameter"] == "tag"
+
+
+def test_documents_carry_the_same_safety_headers_as_every_route(corpus: SearchApi) -> None:
+    expected = corpus.get("/search", {"q": "goggles"}).headers
+    for path, query in [
+        ("/openapi.json", {}),
+        ("/docs", {}),
+        ("/health", {}),
+        ("/nope", {}),
+        ("/ingest/status", {"key": "inbox/none.txt"}),
+    ]:
+        headers = corpus.get(path, query).headers
+        for name in ("X-Content-Type-Options", "Cache-Control"):
+            assert headers.get(name) == expected[name], (path, name, headers)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -114,27 +115,45 @@ def test_highlights_mark_matches_and_escape_article_markup(corpus: SearchApi) ->
     assert hit["id"] == corpus_id("hostile")
     assert "<mark>markup</mark>" in hit["snippet"]["html"]
     assert "&lt;img src=x onerror=alert(1)&gt;" in hit["snippet"]["html"]
-    assert re.sub(r"</?mark>", "", hit["snippet"]["html"]) == hit["snippet"]["text"]
+    assert html.unescape(re.sub(r"</?mark>", "", hit["snippet"]["html"])) == hit["snippet"]["text"]
     for start, end in hit["snippet"]["matches"]:
         assert hit["snippet"]["text"][start:end].lower() in ("markup", "goggles")
     assert "<mark>Markup</mark>" in hit["title_html"]
 
 
-def test_no_markup_from_articles_survives_anywhere_in_a_response(corpus: SearchApi) -> None:
-    query = {"q": "markup", "facets": "source,author,tag,place,language"}
-    for path, params in [
-        ("/search", query),
-        (f"/articles/{corpus_id('hostile')}", {}),
-        ("/facets/author", {"prefix": '"'}),
-        ("/facets/tag", {"prefix": "<"}),
-    ]:
-        response = corpus.get(path, params)
-        assert response.status == 200, response.text
-        without_marks = re.sub(r"</?mark>", "", response.text)
-        assert "<" not in without_marks and ">" not in without_marks, (path, response.text)
+def test_strings_are_plain_text_and_only_html_fields_carry_markup(corpus: SearchApi) -> None:
+    # Given an article whose title, body and metadata hold markup, quotes and ampersands,
+    # every plain field comes back with the same characters and only *_html is HTML.
+    title = "<script>alert('title')</script> Markup <b>in</b> a title"
     article = corpus.get(f"/articles/{corpus_id('hostile')}").json
+    assert article["title"] == title
+    assert (
+        article["body"]
+        == "Body with <img src=x onerror=alert(1)> markup and a goggles mention & an ampersand."
+    )
+    assert article["author"] == '"><script>alert(2)</script>'
+    assert article["source"] == "<i>Evil</i> Source"
+    assert article["tags"] == ["<svg onload=alert(3)>"]
     assert article["url"] is None  # javascript: links are dropped
-    assert article["author"] == "&quot;&gt;&lt;script&gt;alert(2)&lt;/script&gt;"
+
+    result = corpus.get("/search", {"q": "markup", "facets": "source,author,tag"}).json
+    hit = next(h for h in result["hits"] if h["id"] == corpus_id("hostile"))
+    assert hit["title"] == title
+    assert hit["author"] == '"><script>alert(2)</script>'
+    assert "<i>Evil</i> Source" in {v["value"] for v in result["facets"]["source"]}
+    assert "<svg onload=alert(3)>" in {v["value"] for v in result["facets"]["tag"]}
+    assert hit["title_html"] == (
+        "&lt;script&gt;alert(&#x27;title&#x27;)&lt;/script&gt; <mark>Markup</mark> "
+        "&lt;b&gt;in&lt;/b&gt; a title"
+    )
+    for markup in (hit["title_html"], hit["snippet"]["html"]):
+        assert "<" not in re.sub(r"</?mark>", "", markup), markup
+        assert html.unescape(re.sub(r"</?mark>", "", markup)) in (title, hit["snippet"]["text"])
+    assert "<img src=x onerror=alert(1)>" in hit["snippet"]["text"]
+    assert "& an ampersand" in hit["snippet"]["text"]
+
+    values = corpus.get("/facets/author", {"prefix": '"'}).json["values"]
+    assert values == [{"value": '"><script>alert(2)</script>', "count": 1}]
 
 
 def test_plain_snippet_is_offered_when_nothing_matches_the_body(corpus: SearchApi) -> None:

@@ -1,0 +1,100 @@
+"""Response size bounds: every response fits Lambda's 6 MB synchronous response payload.
+
+Lambda refuses a response whose payload (the API Gateway envelope, with the body as one JSON
+string inside it) exceeds 6 MB, and API Gateway then answers a bare 502. So:
+
+- ``/articles/{id}`` returns its body in pages of at most ``MAX_BODY_CHARS`` characters
+  (``body_offset``/``body_chars``; the response says ``body_truncated`` and
+  ``next_body_offset``). A character costs at most 12 bytes in the envelope (an astral
+  character escaped as two ``\\uXXXX`` by a runtime that escapes non-ASCII), so a page is at
+  most 2.4 MB whatever the text.
+- Each string of a search hit is cut to ``MAX_HIT_TEXT_CHARS`` characters (a body, when hits
+  carry one, to ``MAX_HIT_BODY_CHARS``) and its tags to ``MAX_HIT_TAGS`` (the hit then says
+  ``truncated: true``; ``/articles/{id}`` has the whole text).
+- Whatever the route, the measured envelope size is checked last (``check_response_size``):
+  a page that would still not fit is a 400 naming ``size`` instead of Lambda's 502.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from archive_search.errors import InvalidRequest
+from archive_search.search.safe_text import escape
+
+# Lambda's limit is 6 MB (6,291,456 bytes) for the whole payload; the headers and status
+# of the envelope need a few hundred bytes of it.
+MAX_RESPONSE_BYTES = 6_000_000
+MAX_BODY_CHARS = 200_000
+MAX_HIT_TEXT_CHARS = 1_000
+# A body in a hit (fields=body) is a preview: 50 hits x 5,000 characters x 12 bytes = 3 MB.
+MAX_HIT_BODY_CHARS = 5_000
+MAX_HIT_TAGS = 30
+_HIT_TEXT_FIELDS = ("title", "source", "place", "author", "language", "url")
+
+
+def body_page(body: str, offset: int, chars: int) -> dict[str, Any]:
+    """The ``[offset, offset + chars)`` characters of ``body`` and where the next page starts."""
+    page = body[offset : offset + chars]
+    end = offset + len(page)
+    more = end < len(body)
+    return {
+        "body": page,
+        "body_offset": offset,
+        "body_total_chars": len(body),
+        "body_truncated": more,
+        "next_body_offset": end if more else None,
+    }
+
+
+def bounded_hit(hit: dict[str, Any]) -> dict[str, Any]:
+    """A search hit with every string cut to ``MAX_HIT_TEXT_CHARS`` and its tags to
+    ``MAX_HIT_TAGS``; ``truncated`` says whether anything was cut."""
+    cut = False
+    for name in _HIT_TEXT_FIELDS:
+        value = hit.get(name)
+        if isinstance(value, str) and len(value) > MAX_HIT_TEXT_CHARS:
+            hit[name] = value[:MAX_HIT_TEXT_CHARS]
+            cut = True
+    body = hit.get("body")
+    if isinstance(body, str) and len(body) > MAX_HIT_BODY_CHARS:
+        hit["body"] = body[:MAX_HIT_BODY_CHARS]
+        cut = True
+    tags = hit.get("tags")
+    if isinstance(tags, list) and (
+        len(tags) > MAX_HIT_TAGS or any(len(tag) > MAX_HIT_TEXT_CHARS for tag in tags)
+    ):
+        hit["tags"] = [tag[:MAX_HIT_TEXT_CHARS] for tag in tags[:MAX_HIT_TAGS]]
+        cut = True
+    title_html = hit.get("title_html")
+    # Escaping at most multiplies the length by 6 (&quot;); marks add a few characters each.
+    if isinstance(title_html, str) and len(title_html) > 8 * MAX_HIT_TEXT_CHARS:
+        # The highlighted title cannot be cut without breaking its markup: the cut title, escaped.
+        hit["title_html"] = escape(hit.get("title", "")[:MAX_HIT_TEXT_CHARS])
+        cut = True
+    snippet = hit.get("snippet")
+    if isinstance(snippet, dict) and len(snippet.get("text", "")) > MAX_HIT_TEXT_CHARS:
+        # The engine's fragments are short; one made of a single huge "word" is cut like a title.
+        text = snippet["text"][:MAX_HIT_TEXT_CHARS]
+        matches = [[s, e] for s, e in snippet.get("matches", []) if e <= MAX_HIT_TEXT_CHARS]
+        hit["snippet"] = {"html": escape(text), "text": text, "matches": matches}
+        cut = True
+    if cut:
+        hit["truncated"] = True
+    return hit
+
+
+def envelope_bytes(body: str) -> int:
+    """Bytes ``body`` takes as the JSON string inside Lambda's response payload, counted the
+    costly way (non-ASCII escaped), so the figure is an upper bound for every runtime."""
+    return len(json.dumps(body))
+
+
+def check_response_size(body: str) -> None:
+    if envelope_bytes(body) > MAX_RESPONSE_BYTES:
+        raise InvalidRequest(
+            f"the response would exceed the {MAX_RESPONSE_BYTES:,}-byte limit of a response: "
+            "ask for fewer hits (size) or fields",
+            "size",
+        )
