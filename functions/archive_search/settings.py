@@ -6,6 +6,7 @@ Every variable, its default and its meaning are listed in README.md (Configurati
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -51,6 +52,8 @@ class Settings:
     cursor_secret: bytes | None = None
     # The ingest queue whose backlog /health reports (INGEST_QUEUE_URL); None: not reported.
     ingest_queue_url: str | None = None
+    # EventBridge bus that hears every final ingest outcome (docs/events.md); None: no events.
+    event_bus_name: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -85,6 +88,7 @@ class Settings:
             line_stats_key=_line_stats_key(env),
             cursor_secret=_cursor_secret(env),
             ingest_queue_url=env.get("INGEST_QUEUE_URL", "").strip() or None,
+            event_bus_name=_event_bus_name(env),
         )
 
 
@@ -115,6 +119,16 @@ def _cursor_secret(env: Mapping[str, str]) -> bytes | None:
             f"CURSOR_SECRET must be at least {MIN_CURSOR_SECRET_CHARS} characters, got {len(secret)}"
         )
     return secret.encode()
+
+
+def _event_bus_name(env: Mapping[str, str]) -> str | None:
+    """``EVENT_BUS_NAME``: a bus name or ARN; unset or empty publishes no events."""
+    name = env.get("EVENT_BUS_NAME", "").strip()
+    if not name:
+        return None
+    if not re.fullmatch(r"(arn:[\w-]+:events:[\w-]+:\d{12}:event-bus/)?[\w.\-/]{1,256}", name):
+        raise ConfigurationError(f"EVENT_BUS_NAME must be an EventBridge bus name or ARN, got {name!r}")
+    return name
 
 
 def is_reserved_key(key: str) -> bool:

@@ -14,8 +14,10 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
+from archive_search.adapters.events import EventPublisher
 from archive_search.adapters.opensearch import cached_engine
 from archive_search.adapters.s3 import ObjectStore
+from archive_search.ingest.outcomes import OutcomeAnnouncer
 from archive_search.ingest.service import IngestService, Message
 from archive_search.settings import get_settings
 
@@ -28,7 +30,9 @@ class RecordNotSettled(Exception):
 def default_service() -> IngestService:
     """The service of this execution environment (clients created once, at cold start)."""
     settings = get_settings()
-    return IngestService(ObjectStore(), cached_engine(settings), settings)
+    bus = settings.event_bus_name
+    announce = OutcomeAnnouncer(EventPublisher(bus)) if bus else None
+    return IngestService(ObjectStore(), cached_engine(settings), settings, announce=announce)
 
 
 def handle_sqs_batch(

@@ -52,6 +52,7 @@ from archive_search.ingest.events import (
     is_not_older,
     parse_message_body,
 )
+from archive_search.ingest.outcomes import Outcome
 from archive_search.model import Article, ObjectRef, document_id, receipt_id
 from archive_search.observability import logger, metrics
 from archive_search.settings import RESERVED_PREFIX, Settings, is_reserved_key
@@ -140,8 +141,10 @@ class IngestService:
         base_delay: float = 0.05,
         max_delay: float = 2.0,
         sleep: Callable[[float], None] = time.sleep,
+        announce: Callable[[Sequence[Outcome], Callable[[], int]], None] | None = None,
     ) -> None:
         self.store = store
+        self.announce = announce  # hears the settled outcomes (outcomes.OutcomeAnnouncer)
         self.engine = engine
         self.settings = settings
         self.clean = clean
@@ -194,6 +197,11 @@ class IngestService:
             elif work.outcome:
                 result.outcomes[work.event.ref] = work.outcome
                 self._count(work)
+        if self.announce is not None:  # after the receipts: events never run ahead of the index
+            written = [op for op in receipt_ops if op.work.failure is None]
+            self.announce(
+                [Outcome(op.source, op.work.previous, op.work.articles) for op in written], remaining_ms
+            )
         if result.failed:
             metrics.add_metric(name="FailedRecords", unit=MetricUnit.Count, value=len(result.failed))
         return result

@@ -1,0 +1,218 @@
+"""Final ingest outcomes -> the events other services hear (docs/events.md is the contract).
+
+Pure functions: ``is_news`` says whether a written receipt changes what subscribers know,
+``build_event`` turns it into one bus event with a versioned, bounded ``detail``, and
+``OutcomeAnnouncer`` publishes a batch's events through a publisher passed in (the
+EventBridge adapter in Lambda), never raising into ingest.
+
+What is announced, per object key (the receipt just written vs the one it replaced):
+
+- ``indexed`` -> ``Article Indexed``, every time documents were (re)written;
+- ``rejected`` -> ``Upload Rejected``, unless the same bytes were already rejected for the
+  same reason;
+- ``deleted`` -> ``Article Deleted``, unless the key was already deleted;
+- ``duplicate`` -> nothing: ingest records ``duplicate`` only when the key's previous
+  receipt already holds the same bytes indexed by the same cleaner, which the
+  ``Article Indexed`` of that content announced. ``Article Duplicate`` is the type
+  ``build_event`` gives such an outcome, so the mapping is total.
+
+No article body is ever part of an event; every string and list is bounded so a detail
+stays under ``MAX_DETAIL_BYTES``, far below EventBridge's 256 KB entry limit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from aws_lambda_powertools.metrics import MetricUnit
+
+from archive_search.ingest.receipts import DELETED, DUPLICATE, INDEXED, LIVE_OUTCOMES, REJECTED
+from archive_search.model import Article, ObjectRef, document_id
+from archive_search.observability import logger, metrics
+
+SCHEMA_VERSION = "1"
+SOURCE = "archive-search"
+DETAIL_TYPES = {
+    INDEXED: "Article Indexed",
+    DUPLICATE: "Article Duplicate",
+    REJECTED: "Upload Rejected",
+    DELETED: "Article Deleted",
+}
+
+# Bounds of the detail (characters unless said otherwise). A longer string is cut and a
+# longer list keeps its first entries; the counts (``article_count``) stay exact.
+MAX_KEY_CHARS = 1024  # S3 keys are at most 1024 bytes
+MAX_MESSAGE_CHARS = 1000
+MAX_TITLE_CHARS = 300
+MAX_SOURCE_CHARS = 200
+MAX_URL_CHARS = 2048
+MAX_SHORT_CHARS = 64  # language, reason, cleaner version, etag, version ids
+MAX_LISTED_ARTICLES = 10
+MAX_LISTED_IDS = 100
+# The whole detail, UTF-8 JSON: articles are dropped from the end of the list until it fits.
+MAX_DETAIL_BYTES = 64 * 1024
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One settled object of a batch: the receipt written, the one it replaced, and the
+    cleaned articles (indexed outcomes only, by ordinal)."""
+
+    receipt: Mapping[str, Any]
+    previous: Mapping[str, Any] | None = None
+    articles: Sequence[Article] = ()
+
+
+@dataclass(frozen=True)
+class BusEvent:
+    """One event for the bus: ``detail`` is plain JSON data."""
+
+    detail_type: str
+    detail: dict[str, Any]
+    source: str = SOURCE
+
+    def detail_json(self) -> str:
+        return _dumps(self.detail)
+
+
+@dataclass
+class PublishReport:
+    published: int = 0
+    failed: list[tuple[BusEvent, str]] = field(default_factory=list)  # event, why
+
+
+class Publisher(Protocol):
+    def publish(
+        self, events: Sequence[BusEvent], remaining_ms: Callable[[], int] | None = None
+    ) -> PublishReport: ...
+
+
+def is_news(receipt: Mapping[str, Any], previous: Mapping[str, Any] | None) -> bool:
+    """Whether ``receipt`` changes what subscribers were told about its key."""
+    outcome = receipt.get("outcome")
+    before = previous.get("outcome") if previous else None
+    if outcome == DUPLICATE:
+        return False
+    if outcome == REJECTED and previous and before == REJECTED:
+        return previous.get("reason") != receipt.get("reason") or not _same_bytes(previous, receipt)
+    if outcome == DELETED:
+        return before != DELETED
+    return outcome in DETAIL_TYPES
+
+
+def build_event(outcome: Outcome) -> BusEvent:
+    """The bus event of one written receipt (schema ``SCHEMA_VERSION``, docs/events.md)."""
+    receipt = outcome.receipt
+    kind = str(receipt["outcome"])
+    ref = ObjectRef(str(receipt["bucket"]), str(receipt["key"]))
+    ids = [str(i) for i in receipt.get("document_ids") or []]
+    written = set(ids)
+    previous = outcome.previous or {}
+    before = (
+        [str(i) for i in previous.get("document_ids") or []]
+        if previous.get("outcome") in LIVE_OUTCOMES
+        else []
+    )
+    retracted = [i for i in before if i not in written]
+    articles = [
+        _article(document_id(ref, ordinal), ordinal, article)
+        for ordinal, article in enumerate(outcome.articles)
+        if document_id(ref, ordinal) in written
+    ]
+    listed = articles[:MAX_LISTED_ARTICLES]
+    detail: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "event_id": event_id(ref, receipt.get("event_version"), kind),
+        "outcome": kind,
+        "bucket": ref.bucket,
+        "key": _cut(ref.key, MAX_KEY_CHARS),
+        "version": receipt.get("event_version"),
+        "object_version_id": _cut(receipt.get("object_version_id"), MAX_SHORT_CHARS),
+        "etag": _cut(receipt.get("etag"), MAX_SHORT_CHARS),
+        "content_sha256": receipt.get("content_sha256"),
+        "cleaner_version": _cut(receipt.get("cleaner_version"), MAX_SHORT_CHARS),
+        "s3_event_time": receipt.get("event_time"),
+        "reason": _cut(receipt.get("reason"), MAX_SHORT_CHARS),
+        "message": _cut(receipt.get("message"), MAX_MESSAGE_CHARS),
+        "article_count": len(ids),
+        "article_ids": ids[:MAX_LISTED_IDS],
+        "articles": listed,
+        "articles_truncated": len(listed) < len(articles),
+        "retracted_ids": retracted[:MAX_LISTED_IDS],
+        "duplicate_of": [str(i) for i in receipt.get("duplicate_of") or []][:MAX_LISTED_IDS],
+    }
+    while listed and len(_dumps(detail).encode()) > MAX_DETAIL_BYTES:
+        listed.pop()
+        detail["articles_truncated"] = True
+    return BusEvent(DETAIL_TYPES[kind], detail)
+
+
+def event_id(ref: ObjectRef, version: Any, outcome: str) -> str:
+    """Stable id of one outcome of one S3 event: the same on every retry, so a consumer can
+    drop the copies at-least-once delivery brings."""
+    digest = hashlib.blake2b(f"{ref.bucket}\x00{ref.key}\x00{version}\x00{outcome}".encode(), digest_size=16)
+    return digest.hexdigest()
+
+
+class OutcomeAnnouncer:
+    """Publishes the news among a batch's outcomes. Never raises: indexing is done and
+    acknowledged whatever happens here; an event that could not be published is logged
+    with its detail and counted (``EventsNotPublished``)."""
+
+    def __init__(self, publisher: Publisher) -> None:
+        self.publisher = publisher
+
+    def __call__(self, outcomes: Sequence[Outcome], remaining_ms: Callable[[], int] | None = None) -> None:
+        events: list[BusEvent] = []
+        try:
+            events = [build_event(o) for o in outcomes if is_news(o.receipt, o.previous)]
+            if not events:
+                return
+            report = self.publisher.publish(events, remaining_ms)
+        except Exception as exc:  # a bug or an unexpected client error: never fail the batch
+            logger.exception("publishing events failed", extra={"events": len(events)})
+            report = PublishReport(failed=[(e, str(exc)) for e in events])
+        if report.published:
+            metrics.add_metric(name="EventsPublished", unit=MetricUnit.Count, value=report.published)
+        if report.failed:
+            metrics.add_metric(name="EventsNotPublished", unit=MetricUnit.Count, value=len(report.failed))
+            for event, why in report.failed:
+                logger.error(
+                    "event not published",
+                    extra={"detail_type": event.detail_type, "error": why, "detail": event.detail},
+                )
+
+
+def _article(doc_id: str, ordinal: int, article: Article) -> dict[str, Any]:
+    return {
+        "id": doc_id,
+        "ordinal": ordinal,
+        "title": _cut(article.title, MAX_TITLE_CHARS),
+        "source": _cut(article.source, MAX_SOURCE_CHARS),
+        "published": article.published.isoformat() if article.published else None,
+        "language": _cut(article.language, MAX_SHORT_CHARS),
+        "url": _cut(article.url, MAX_URL_CHARS),
+    }
+
+
+def _same_bytes(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    """Same content: by hash when both were read, else by ETag (a rejection for size is
+    decided from the HEAD alone)."""
+    if a.get("content_sha256") and b.get("content_sha256"):
+        return bool(a["content_sha256"] == b["content_sha256"])
+    return bool(a.get("etag")) and a.get("etag") == b.get("etag")
+
+
+def _cut(value: Any, limit: int) -> str | None:
+    if value is None:
+        return None
+    text = str(value)
+    return text if len(text) <= limit else text[:limit]
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
