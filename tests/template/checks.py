@@ -110,7 +110,8 @@ def bucket_problems(template: dict[str, Any]) -> list[str]:
 def queue_problems(template: dict[str, Any]) -> list[str]:
     problems = []
     queues = resources_of_type(template, "AWS::SQS::Queue")
-    if set(queues) != {"IngestQueue", "IngestDeadLetterQueue"}:
+    # Other queues (the webhook's dead letters) are held to the encryption rule below.
+    if not {"IngestQueue", "IngestDeadLetterQueue"} <= set(queues):
         problems.append(f"expected IngestQueue and IngestDeadLetterQueue, found {sorted(queues)}")
         return problems
     for name, queue in queues.items():
@@ -383,6 +384,9 @@ def ingest_role_problems(template: dict[str, Any]) -> list[str]:
                 problems.append(f"{role_name}: {action} is not needed to index")
             elif not _es_resource_ok(resource, allowed_paths):
                 problems.append(f"{role_name}: {action} on {resource}, outside the article indices")
+        elif service == "events":
+            if action != "events:PutEvents" or resource != "${EventBus.Arn}":
+                problems.append(f"{role_name}: {action} on {resource}: ingest may only publish to its bus")
         elif service == "logs":
             if resource != "${IngestLogGroup.Arn}":
                 problems.append(f"{role_name}: {action} on {resource}, not its own log group")

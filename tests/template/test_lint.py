@@ -97,6 +97,7 @@ def test_sam_adds_no_role_no_policy_and_no_route_of_its_own(transformed: dict[st
         "IngestRole",
         "SearchRole",
         "MaintenanceRole",
+        "EventWebhookRole",  # declared in template.yaml (EventBridge -> the webhook)
     }
     assert resources_of_type(transformed, "AWS::IAM::Policy") == {}
     assert resources_of_type(transformed, "AWS::ApiGatewayV2::Route") == {}
