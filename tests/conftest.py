@@ -73,7 +73,9 @@ def localstack_session(moto_endpoint: str):  # type: ignore[no-untyped-def]
     from pytest_localstack.session import RunningSession
 
     port = int(moto_endpoint.rsplit(":", 1)[1])
-    session = RunningSession("127.0.0.1", services={"s3": port, "sqs": port}, region_name="us-east-1")
+    session = RunningSession(
+        "127.0.0.1", services={"s3": port, "sqs": port, "events": port}, region_name="us-east-1"
+    )
     with session:
         yield session
 

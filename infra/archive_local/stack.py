@@ -309,6 +309,7 @@ def run(
     Lambda handlers are used unless others are passed in."""
     from archive_local.aws import REDRIVE_MAX_RECEIVES, clients, provision
     from archive_local.deletes import DeleteMarkerWatcher
+    from archive_local.events import start_events
     from archive_local.http_front import HttpFront
     from archive_local.inbox import InboxWatcher, upload
     from archive_local.mirror import BucketMirror
@@ -370,6 +371,7 @@ def run(
             REDRIVE_MAX_RECEIVES,
         )
         _write_cli_env(config, opensearch_url, archive.queue_url, archive.dlq_url)
+        cleanup.callback(start_events(config.aws_endpoint, sqs)[1].stop)  # the bus ingest publishes to
         _bootstrap_index()
         ingest = ingest or _load_handler("archive_search.handlers.ingest")
         search = search or _load_handler("archive_search.handlers.search")

@@ -1,0 +1,212 @@
+"""The archive's events on the local stack: moto's EventBridge, shaped as template.yaml.
+
+``provision_events`` creates (idempotently) the bus ingest publishes to and one rule on it
+matching every archive-search event, with two SQS targets:
+
+- ``<bus>-events``: the queue a subscriber reads (the tests, ``docs/events_consumer.py``);
+  the stack never reads it, so nothing is taken from a consumer;
+- ``<bus>-events-log``: drained by ``EventLog``, which logs one line per event and, when
+  ``LOCAL_WEBHOOK_URL`` is set, POSTs each event there as EventBridge's API destination
+  would (the event JSON as the body). A webhook that fails is tried again after the
+  queue's visibility timeout, ``WEBHOOK_MAX_RECEIVES`` times in all, then given up with
+  a warning (in AWS: the rule's retry policy, then its DLQ).
+
+``start_events`` does both for ``make run`` and sets ``EVENT_BUS_NAME`` for the ingest
+handler. Environment: ``EVENT_BUS`` (default ``archive-search-events``),
+``LOCAL_WEBHOOK_URL`` (default: none).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+log = logging.getLogger("events")
+
+DEFAULT_BUS = "archive-search-events"
+RULE_NAME = "archive-search-all"
+EVENT_PATTERN = {"source": ["archive-search"]}
+WEBHOOK_MAX_RECEIVES = 5
+WEBHOOK_TIMEOUT_SECONDS = 5.0
+LOG_VISIBILITY_SECONDS = 5  # how soon a failed webhook call is tried again
+
+
+@dataclass(frozen=True)
+class LocalEvents:
+    bus_name: str
+    bus_arn: str
+    queue_url: str  # for subscribers (tests, the example consumer)
+    log_queue_url: str  # drained by EventLog
+
+
+def provision_events(events: Any, sqs: Any, bus_name: str = DEFAULT_BUS) -> LocalEvents:
+    """The bus, its rule and the rule's two queues (created when missing)."""
+    try:
+        bus_arn = events.describe_event_bus(Name=bus_name)["Arn"]
+    except events.exceptions.ResourceNotFoundException:
+        bus_arn = events.create_event_bus(Name=bus_name)["EventBusArn"]
+    queue_url = sqs.create_queue(QueueName=f"{bus_name}-events")["QueueUrl"]
+    log_queue_url = sqs.create_queue(
+        QueueName=f"{bus_name}-events-log",
+        Attributes={"VisibilityTimeout": str(LOG_VISIBILITY_SECONDS)},
+    )["QueueUrl"]
+    events.put_rule(
+        Name=RULE_NAME,
+        EventBusName=bus_name,
+        EventPattern=json.dumps(EVENT_PATTERN),
+        State="ENABLED",
+        Description="every archive-search event -> the subscriber queue and the stack's log",
+    )
+    events.put_targets(
+        Rule=RULE_NAME,
+        EventBusName=bus_name,
+        Targets=[
+            {"Id": "subscribers", "Arn": _queue_arn(sqs, queue_url)},
+            {"Id": "log", "Arn": _queue_arn(sqs, log_queue_url)},
+        ],
+    )
+    return LocalEvents(bus_name, bus_arn, queue_url, log_queue_url)
+
+
+def _queue_arn(sqs: Any, url: str) -> str:
+    return str(sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"])
+
+
+def event_line(event: Mapping[str, Any]) -> str:
+    """One readable line for one delivered event."""
+    detail = event.get("detail") or {}
+    where = f"s3://{detail.get('bucket')}/{detail.get('key')}"
+    parts = [str(event.get("detail-type")), where]
+    titles = [a.get("title") for a in detail.get("articles") or [] if a.get("title")]
+    if titles:
+        parts.append(json.dumps(titles[0], ensure_ascii=False))
+    if detail.get("article_count"):
+        parts.append(f"articles={detail['article_count']}")
+    if detail.get("reason"):
+        parts.append(f"reason={detail['reason']}")
+    if detail.get("retracted_ids"):
+        parts.append(f"retracted={len(detail['retracted_ids'])}")
+    return " ".join(parts)
+
+
+def post_json(url: str, body: bytes, timeout: float = WEBHOOK_TIMEOUT_SECONDS) -> None:
+    """POST ``body`` as JSON; raises OSError (URLError, HTTPError) unless the answer is 2xx."""
+    request = urllib.request.Request(
+        url, data=body, method="POST", headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        response.read()
+
+
+class EventLog:
+    """Drains the log queue: one log line per event, and a POST per event to ``webhook_url``."""
+
+    def __init__(
+        self,
+        sqs: Any,
+        queue_url: str,
+        webhook_url: str | None = None,
+        *,
+        post: Callable[[str, bytes], None] = post_json,
+        wait_seconds: int = 1,
+    ) -> None:
+        if webhook_url and not webhook_url.startswith(("http://", "https://")):
+            raise ValueError(f"LOCAL_WEBHOOK_URL must be an http(s) URL, got {webhook_url!r}")
+        self.sqs = sqs
+        self.queue_url = queue_url
+        self.webhook_url = webhook_url
+        self.post = post
+        self.wait_seconds = wait_seconds
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="event-log", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        if self._thread:
+            self._thread.join(timeout)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.poll_once()
+            except Exception:  # the loop must outlive a hiccup of the local services
+                log.exception("reading the event log queue failed; retrying in 1 s")
+                self._stop.wait(1.0)
+
+    def poll_once(self) -> int:
+        """Handle one batch of delivered events; returns how many were received."""
+        messages = self.sqs.receive_message(
+            QueueUrl=self.queue_url,
+            MaxNumberOfMessages=10,
+            WaitTimeSeconds=self.wait_seconds,
+            AttributeNames=["ApproximateReceiveCount"],
+        ).get("Messages", [])
+        for message in messages:
+            if self._handle(message):
+                self.sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"])
+        return len(messages)
+
+    def _handle(self, message: Mapping[str, Any]) -> bool:
+        """Whether the message is done with (logged, and POSTed or given up)."""
+        receives = int(message.get("Attributes", {}).get("ApproximateReceiveCount", "1"))
+        try:
+            event = json.loads(message["Body"])
+        except ValueError:
+            log.warning("not an event, dropped: %.200s", message["Body"])
+            return True
+        if receives == 1:
+            log.info("event %s", event_line(event))
+        if not self.webhook_url:
+            return True
+        try:
+            self.post(self.webhook_url, message["Body"].encode())
+        except OSError as exc:
+            if receives >= WEBHOOK_MAX_RECEIVES:
+                log.warning(
+                    "webhook %s refused event %s %d times (%s): given up",
+                    self.webhook_url,
+                    event.get("id"),
+                    receives,
+                    exc,
+                )
+                return True
+            log.warning(
+                "webhook %s failed (%s): retried in %d s", self.webhook_url, exc, LOG_VISIBILITY_SECONDS
+            )
+            return False
+        return True
+
+
+def start_events(
+    endpoint_url: str, sqs: Any, env: Mapping[str, str] | None = None
+) -> tuple[LocalEvents, EventLog]:
+    """For ``make run``: provision the bus on the moto server at ``endpoint_url``, point
+    ingest at it (``EVENT_BUS_NAME``) and start the event log."""
+    import boto3
+
+    env = os.environ if env is None else env
+    events = boto3.client("events", endpoint_url=endpoint_url, region_name=sqs.meta.region_name)
+    local = provision_events(events, sqs, env.get("EVENT_BUS", "").strip() or DEFAULT_BUS)
+    os.environ["EVENT_BUS_NAME"] = local.bus_name
+    webhook = env.get("LOCAL_WEBHOOK_URL", "").strip() or None
+    event_log = EventLog(sqs, local.log_queue_url, webhook)
+    event_log.start()
+    log.info(
+        "events: bus %s -> rule %s -> queue %s%s",
+        local.bus_name,
+        RULE_NAME,
+        local.queue_url,
+        f" and POST {webhook}" if webhook else "",
+    )
+    return local, event_log
