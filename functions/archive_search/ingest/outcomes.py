@@ -17,7 +17,7 @@ What is announced, per object key (the receipt just written vs the one it replac
   ``build_event`` gives such an outcome, so the mapping is total.
 
 No article body is ever part of an event; every string and list is bounded so a detail
-stays under ``MAX_DETAIL_BYTES``, far below EventBridge's 256 KB entry limit.
+stays under ``MAX_DETAIL_BYTES``, below EventBridge's 256 KB entry limit.
 """
 
 from __future__ import annotations
@@ -53,8 +53,9 @@ MAX_URL_CHARS = 2048
 MAX_SHORT_CHARS = 64  # language, reason, cleaner version, etag, version ids
 MAX_LISTED_ARTICLES = 10
 MAX_LISTED_IDS = 100
-# The whole detail, UTF-8 JSON: articles are dropped from the end of the list until it fits.
-MAX_DETAIL_BYTES = 64 * 1024
+# The whole detail, UTF-8 JSON: articles are dropped from the end of the list until it fits,
+# leaving room under EventBridge's 256 KB entry limit (a typical detail is under 1 KB).
+MAX_DETAIL_BYTES = 192 * 1024
 
 
 @dataclass(frozen=True)
