@@ -335,3 +335,30 @@ def test_a_whole_call_throttled_or_unreachable_is_retried_and_a_denied_one_is_no
     report = pub.publish(events(2))
     assert len(client.requests) == 1 and report.published == 0
     assert [why for _, why in report.failed] == ["AccessDeniedException: no"] * 2
+
+
+# -- the service's hook ---------------------------------------------------------------------
+def test_ingest_announces_after_the_receipts_are_written_and_never_for_failed_records() -> None:
+    from tests.unit.ingest.test_service import SETTINGS, MemoryEngine, MemoryStore, message, service
+
+    heard: list[tuple[list[Outcome], bool]] = []
+    engine = MemoryEngine(item_statuses=[201] + [503] * 100)  # b.txt's document is never written
+
+    def announce(outcomes, remaining_ms):  # type: ignore[no-untyped-def]
+        receipts_written = any(index == SETTINGS.receipts_alias for index, _ in engine.docs)
+        heard.append((list(outcomes), receipts_written))
+
+    store = MemoryStore({"a.txt": b"A\nbody", "b.txt": b"B\nbody", "e.txt": b" "})
+    result = service(store, engine, announce=announce, max_attempts=2).process(
+        [message("a.txt", "01"), message("b.txt", "01"), message("e.txt", "01")], lambda: 60_000
+    )
+
+    assert result.failed_ids == ["b.txt-01"]
+    ((outcomes, receipts_written),) = heard
+    assert receipts_written
+    assert sorted((o.receipt["key"], o.receipt["outcome"]) for o in outcomes) == [
+        ("a.txt", "indexed"),
+        ("e.txt", "rejected"),
+    ]
+    (indexed_outcome,) = [o for o in outcomes if o.receipt["outcome"] == "indexed"]
+    assert [a.title for a in indexed_outcome.articles] == ["A"] and indexed_outcome.previous is None
