@@ -362,3 +362,34 @@ def test_ingest_announces_after_the_receipts_are_written_and_never_for_failed_re
     ]
     (indexed_outcome,) = [o for o in outcomes if o.receipt["outcome"] == "indexed"]
     assert [a.title for a in indexed_outcome.articles] == ["A"] and indexed_outcome.previous is None
+
+
+# -- settings -------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (None, None),
+        ("  ", None),
+        ("archive-search-events", "archive-search-events"),
+        (
+            "arn:aws:events:eu-west-1:123456789012:event-bus/archive",
+            "arn:aws:events:eu-west-1:123456789012:event-bus/archive",
+        ),
+    ],
+)
+def test_event_bus_name_turns_events_on_by_name_or_arn(value: str | None, expected: str | None) -> None:
+    from archive_search.settings import Settings
+
+    env = {
+        "OPENSEARCH_URL": "http://engine.invalid:9200",
+        **({"EVENT_BUS_NAME": value} if value is not None else {}),
+    }
+    assert Settings.from_env(env).event_bus_name == expected
+
+
+def test_an_event_bus_name_with_spaces_is_a_configuration_error() -> None:
+    from archive_search.errors import ConfigurationError
+    from archive_search.settings import Settings
+
+    with pytest.raises(ConfigurationError, match="EVENT_BUS_NAME"):
+        Settings.from_env({"OPENSEARCH_URL": "http://engine.invalid:9200", "EVENT_BUS_NAME": "my bus"})
