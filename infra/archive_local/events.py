@@ -3,9 +3,9 @@
 ``provision_events`` creates (idempotently) the bus ingest publishes to and one rule on it
 matching every archive-search event, with two SQS targets:
 
-- ``<bus>-events``: the queue a subscriber reads (the tests, ``docs/events_consumer.py``);
+- ``<bus>-subscriber``: the queue a subscriber reads (the tests, ``docs/events_consumer.py``);
   the stack never reads it, so nothing is taken from a consumer;
-- ``<bus>-events-log``: drained by ``EventLog``, which logs one line per event and, when
+- ``<bus>-log``: drained by ``EventLog``, which logs one line per event and, when
   ``LOCAL_WEBHOOK_URL`` is set, POSTs each event there as EventBridge's API destination
   would (the event JSON as the body). A webhook that fails is tried again after the
   queue's visibility timeout, ``WEBHOOK_MAX_RECEIVES`` times in all, then given up with
@@ -52,9 +52,9 @@ def provision_events(events: Any, sqs: Any, bus_name: str = DEFAULT_BUS) -> Loca
         bus_arn = events.describe_event_bus(Name=bus_name)["Arn"]
     except events.exceptions.ResourceNotFoundException:
         bus_arn = events.create_event_bus(Name=bus_name)["EventBusArn"]
-    queue_url = sqs.create_queue(QueueName=f"{bus_name}-events")["QueueUrl"]
+    queue_url = sqs.create_queue(QueueName=f"{bus_name}-subscriber")["QueueUrl"]
     log_queue_url = sqs.create_queue(
-        QueueName=f"{bus_name}-events-log",
+        QueueName=f"{bus_name}-log",
         Attributes={"VisibilityTimeout": str(LOG_VISIBILITY_SECONDS)},
     )["QueueUrl"]
     events.put_rule(
