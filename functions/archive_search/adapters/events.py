@@ -32,10 +32,9 @@ RETRYABLE_CODES = frozenset(
 
 @lru_cache(maxsize=1)
 def cached_events_client():  # type: ignore[no-untyped-def]
-    # Short timeouts: publishing happens after indexing, inside the ingest Lambda's time.
+    # One try per call and short timeouts: EventPublisher retries, within the Lambda's time.
     return boto3.client(
-        "events",
-        config=Config(retries={"mode": "standard", "max_attempts": 2}, connect_timeout=2, read_timeout=5),
+        "events", config=Config(retries={"total_max_attempts": 1}, connect_timeout=1, read_timeout=3)
     )
 
 
@@ -75,7 +74,7 @@ class EventPublisher:
         max_attempts: int = 4,
         base_delay: float = 0.1,
         max_delay: float = 1.0,
-        time_reserve_ms: int = 3_000,
+        time_reserve_ms: int = 5_000,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.bus_name = bus_name
@@ -111,6 +110,10 @@ class EventPublisher:
     ) -> None:
         attempt = 0
         while pending:
+            if remaining_ms is not None and remaining_ms() < self.time_reserve_ms:
+                # A call can take connect + read timeouts: never start one the Lambda cannot finish.
+                report.failed.extend((event, "no time left in this invocation") for event, _ in pending)
+                return
             attempt += 1
             retry: list[tuple[BusEvent, dict[str, Any], str]] = []
             try:

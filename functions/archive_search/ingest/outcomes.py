@@ -143,6 +143,8 @@ def build_event(outcome: Outcome) -> BusEvent:
         "article_ids": ids[:MAX_LISTED_IDS],
         "articles": listed,
         "articles_truncated": len(listed) < len(articles),
+        # Flat, so a rule can match it (an array matches when it shares a value with the pattern).
+        "languages": sorted({a["language"] for a in articles if a["language"]})[:MAX_LISTED_ARTICLES],
         "retracted_ids": retracted[:MAX_LISTED_IDS],
         "duplicate_of": [str(i) for i in receipt.get("duplicate_of") or []][:MAX_LISTED_IDS],
     }

@@ -119,6 +119,7 @@ def test_an_indexed_receipt_becomes_article_indexed_with_ids_metadata_and_no_bod
         }
     ]
     assert detail["cleaner_version"] == "1.3.0" and detail["content_sha256"] == "a" * 64
+    assert detail["languages"] == ["en"]
     assert BODY not in event.detail_json()
 
 
@@ -320,6 +321,15 @@ def test_retries_stop_when_the_lambda_is_out_of_time() -> None:
     pub, slept = publisher(client, time_reserve_ms=3_000)
     report = pub.publish(events(1), remaining_ms=lambda: 3_050)
     assert len(client.requests) == 1 and slept == [] and len(report.failed) == 1
+
+
+def test_no_call_starts_that_the_lambda_could_not_finish() -> None:
+    client = ScriptedEvents()
+    pub, _ = publisher(client, time_reserve_ms=5_000)
+    report = pub.publish(events(3), remaining_ms=lambda: 4_999)
+    assert (
+        client.requests == [] and [why for _, why in report.failed] == ["no time left in this invocation"] * 3
+    )
 
 
 def test_a_whole_call_throttled_or_unreachable_is_retried_and_a_denied_one_is_not() -> None:
