@@ -21,7 +21,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import threading
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping
@@ -124,25 +123,6 @@ class EventLog:
         self.webhook_url = webhook_url
         self.post = post
         self.wait_seconds = wait_seconds
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name="event-log", daemon=True)
-        self._thread.start()
-
-    def stop(self, timeout: float = 10.0) -> None:
-        self._stop.set()
-        if self._thread:
-            self._thread.join(timeout)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                self.poll_once()
-            except Exception:  # the loop must outlive a hiccup of the local services
-                log.exception("reading the event log queue failed; retrying in 1 s")
-                self._stop.wait(1.0)
 
     def poll_once(self) -> int:
         """Handle one batch of delivered events; returns how many were received."""
@@ -190,18 +170,25 @@ class EventLog:
 
 def start_events(
     endpoint_url: str, sqs: Any, env: Mapping[str, str] | None = None
-) -> tuple[LocalEvents, EventLog]:
+) -> tuple[LocalEvents, Any]:
     """For ``make run``: provision the bus on the moto server at ``endpoint_url``, point
-    ingest at it (``EVENT_BUS_NAME``) and start the event log."""
+    ingest at it (``EVENT_BUS_NAME``) and start the event log; returns the bus and the
+    log's runner (``stop()`` it)."""
     import boto3
+
+    from archive_local.stack import Periodic, StartupError
 
     env = os.environ if env is None else env
     events = boto3.client("events", endpoint_url=endpoint_url, region_name=sqs.meta.region_name)
     local = provision_events(events, sqs, env.get("EVENT_BUS", "").strip() or DEFAULT_BUS)
     os.environ["EVENT_BUS_NAME"] = local.bus_name
     webhook = env.get("LOCAL_WEBHOOK_URL", "").strip() or None
-    event_log = EventLog(sqs, local.log_queue_url, webhook)
-    event_log.start()
+    try:
+        event_log = EventLog(sqs, local.log_queue_url, webhook)
+    except ValueError as exc:
+        raise StartupError(str(exc)) from None
+    runner = Periodic("events", 0.1, event_log.poll_once)
+    runner.start()
     log.info(
         "events: bus %s -> rule %s -> queue %s%s",
         local.bus_name,
@@ -209,4 +196,4 @@ def start_events(
         local.queue_url,
         f" and POST {webhook}" if webhook else "",
     )
-    return local, event_log
+    return local, runner
