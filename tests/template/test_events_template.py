@@ -144,3 +144,13 @@ def test_every_reference_resolves_with_and_without_the_webhook(template: dict, o
     deployed = resolved_template(template, **overrides)
     names = set(deployed["Resources"]) | set(deployed["Parameters"])
     assert _references(deployed["Resources"]) | _references(deployed["Outputs"]) <= names
+
+
+def test_the_bus_name_the_template_gives_ingest_is_accepted_by_the_settings(template: dict) -> None:
+    from archive_search.settings import Settings
+
+    name = text(template["Resources"]["EventBus"]["Properties"]["Name"]).replace(
+        "${AWS::StackName}", "archive-search-prod"
+    )
+    settings = Settings.from_env({"OPENSEARCH_URL": "https://search.example.org", "EVENT_BUS_NAME": name})
+    assert settings.event_bus_name == "archive-search-prod-events"
