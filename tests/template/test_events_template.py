@@ -115,9 +115,8 @@ def test_the_webhook_role_invokes_only_its_destination_and_only_its_rule_fills_t
     ]
     (trust,) = role["Properties"]["AssumeRolePolicyDocument"]["Statement"]
     assert trust["Principal"] == {"Service": "events.amazonaws.com"}
-    (statement,) = template["Resources"]["EventWebhookDeadLetterQueuePolicy"]["Properties"]["PolicyDocument"][
-        "Statement"
-    ]
+    policy = template["Resources"]["EventWebhookDeadLetterQueuePolicy"]["Properties"]["PolicyDocument"]
+    (statement,) = [s for s in policy["Statement"] if s["Effect"] == "Allow"]
     assert statement["Action"] == "sqs:SendMessage"
     assert text(statement["Condition"]["ArnEquals"]["aws:SourceArn"]) == "${EventWebhookRule.Arn}"
 
