@@ -5,6 +5,8 @@
     ├── RejectedInput        an upload cannot be cleaned; permanent, never retried
     ├── InvalidRequest       a search request names a bad parameter (HTTP 400)
     ├── NotFound             an unknown article id or key (HTTP 404)
+    ├── Conflict             a write the archive's state refuses: a reused Idempotency-Key,
+    │                        a delete of one article of a multi-article file (HTTP 409)
     └── EngineUnavailable    the search engine is down, overloaded or timed out;
                              transient: ingest retries, search answers 503
 
@@ -52,6 +54,15 @@ class NotFound(ArchiveSearchError):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class Conflict(ArchiveSearchError):
+    code = "conflict"
+
+    def __init__(self, message: str, parameter: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.parameter = parameter
 
 
 class EngineUnavailable(ArchiveSearchError):

@@ -1,11 +1,13 @@
 """S3 adapter: reading uploads, bounded, and listing the bucket for reindex; writing the
-service's own objects (the line statistics, by the CLI: never by ingest)."""
+service's own objects (the line statistics, by the CLI: never by ingest); the write API's
+objects, deletes and presigned uploads."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import boto3
 from botocore.config import Config
@@ -66,15 +68,62 @@ class ObjectStore:
             return None
         return self.read(ref, max_bytes=max_bytes)
 
-    def write(self, ref: ObjectRef, data: bytes, *, content_type: str = "application/octet-stream") -> str:
+    def write(
+        self,
+        ref: ObjectRef,
+        data: bytes,
+        *,
+        content_type: str = "application/octet-stream",
+        metadata: dict[str, str] | None = None,
+    ) -> str:
         """Put ``data`` at ``ref``; its ETag. The bucket notifies ingest of every write."""
         try:
             response = self.client.put_object(
-                Bucket=ref.bucket, Key=ref.key, Body=data, ContentType=content_type
+                Bucket=ref.bucket, Key=ref.key, Body=data, ContentType=content_type, Metadata=metadata or {}
             )
         except (ClientError, BotoCoreError) as exc:
             raise _error(exc, ref, "writing") from exc
         return str(response["ETag"]).strip('"')
+
+    def metadata(self, ref: ObjectRef) -> dict[str, str] | None:
+        """The user metadata of the object at ``ref`` (one HEAD), ``None`` when there is none."""
+        try:
+            head = self.client.head_object(Bucket=ref.bucket, Key=ref.key)
+        except (ClientError, BotoCoreError) as exc:
+            error = _error(exc, ref, "reading")
+            if isinstance(error, NotFound):
+                return None
+            raise error from exc
+        return dict(head.get("Metadata") or {})
+
+    def delete(self, ref: ObjectRef) -> None:
+        """Delete the object at ``ref`` (in a versioned bucket: a delete marker, the versions
+        stay); the bucket notifies ingest, which tombstones its documents."""
+        try:
+            self.client.delete_object(Bucket=ref.bucket, Key=ref.key)
+        except (ClientError, BotoCoreError) as exc:
+            raise _error(exc, ref, "deleting") from exc
+
+    def presigned_post(
+        self, ref: ObjectRef, *, content_type: str, max_bytes: int, expires_in: int
+    ) -> dict[str, Any]:
+        """A browser-style POST upload of exactly ``ref``: S3 refuses another key, another
+        content type, an empty file or one over ``max_bytes``. ``{"url", "fields"}``."""
+        try:
+            return dict(
+                self.client.generate_presigned_post(
+                    Bucket=ref.bucket,
+                    Key=ref.key,
+                    Fields={"Content-Type": content_type},
+                    Conditions=[
+                        {"Content-Type": content_type},
+                        ["content-length-range", 1, max_bytes],
+                    ],
+                    ExpiresIn=expires_in,
+                )
+            )
+        except (ClientError, BotoCoreError) as exc:
+            raise _error(exc, ref, "signing an upload to") from exc
 
     def list_keys(self, bucket: str, prefix: str = "") -> Iterator[tuple[str, str]]:
         """(key, etag) of every object in the bucket, in key order."""

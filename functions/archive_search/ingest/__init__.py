@@ -1,6 +1,6 @@
-"""Ingest: S3 notifications (via SQS) -> cleaned, versioned documents and receipts."""
+"""Ingest: S3 notifications (via SQS) -> cleaned, versioned documents and receipts.
 
-from archive_search.ingest.events import ObjectEvent, parse_message_body
-from archive_search.ingest.service import BatchResult, IngestService, Message
-
-__all__ = ["BatchResult", "IngestService", "Message", "ObjectEvent", "parse_message_body"]
+The package imports nothing on its own: ``ingest.receipts`` and ``ingest.status_api`` (read by
+the search function) must not pull in ``ingest.service`` and with it the cleaner. Import the
+service from ``archive_search.ingest.service``.
+"""

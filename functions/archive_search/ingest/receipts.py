@@ -16,6 +16,7 @@ older event can never overwrite the receipt of a newer one. Outcomes:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from archive_search.errors import NotFound
@@ -49,3 +50,109 @@ def get_receipt(engine: Any, alias: str, ref: ObjectRef) -> dict[str, Any]:
     if ref not in found:
         raise NotFound(f"no ingest receipt for s3://{ref.bucket}/{ref.key}")
     return found[ref][1]
+
+
+# -- progress: counts, listings and what is still queued --------------------------------
+# Keys listed per progress check: beyond this, ``queued`` counts the first keys only and
+# ``listing_complete`` says so (a bucket listing is 1,000 keys per S3 request).
+MAX_LISTED_KEYS = 10_000
+_MGET_CHUNK = 1_000
+
+
+def _scope(bucket: str, prefix: str | None) -> list[dict[str, Any]]:
+    clauses: list[dict[str, Any]] = [{"term": {"bucket": bucket}}]
+    if prefix:
+        clauses.append({"prefix": {"key": prefix}})
+    return clauses
+
+
+def outcome_counts(engine: Any, alias: str, bucket: str, prefix: str | None = None) -> dict[str, int]:
+    """How many receipts of ``bucket`` (under ``prefix``) hold each outcome, in one request."""
+    body = {
+        "size": 0,
+        "track_total_hits": True,
+        "query": {"bool": {"filter": _scope(bucket, prefix)}},
+        "aggs": {"outcomes": {"terms": {"field": "outcome", "size": len(OUTCOMES)}}},
+    }
+    response = engine.search(body, index=alias)
+    counts = dict.fromkeys(OUTCOMES, 0)
+    for bucket_count in response.get("aggregations", {}).get("outcomes", {}).get("buckets", []):
+        counts[bucket_count["key"]] = int(bucket_count["doc_count"])
+    return counts
+
+
+def latest_receipts(
+    engine: Any,
+    alias: str,
+    bucket: str,
+    *,
+    prefix: str | None = None,
+    outcomes: tuple[str, ...] = (),
+    since: str | None = None,
+    size: int = 20,
+    after: list[Any] | None = None,
+) -> tuple[list[dict[str, Any]], list[Any] | None]:
+    """The newest receipts first (ties by key), and the sort values to continue after, or
+    ``None`` on the last page."""
+    clauses = _scope(bucket, prefix)
+    if outcomes:
+        clauses.append({"terms": {"outcome": list(outcomes)}})
+    if since:
+        clauses.append({"range": {"updated_at": {"gte": since}}})
+    body: dict[str, Any] = {
+        "size": size + 1,
+        "query": {"bool": {"filter": clauses}},
+        "sort": [{"updated_at": {"order": "desc"}}, {"key": {"order": "asc"}}],
+    }
+    if after:
+        body["search_after"] = after
+    hits = engine.search(body, index=alias)["hits"]["hits"]
+    page = hits[:size]
+    more = len(hits) > size and page
+    return [hit["_source"] for hit in page], (list(page[-1]["sort"]) if more else None)
+
+
+def keys_ending_with(engine: Any, alias: str, bucket: str, key: str, *, limit: int = 3) -> list[str]:
+    """Receipted keys that end with ``/key``: what a client that left out the prefix meant."""
+    escaped = "".join("\\" + c if c in "*?\\" else c for c in key.lstrip("/"))
+    body = {
+        "size": limit,
+        "_source": ["key"],
+        "query": {
+            "bool": {"filter": [*_scope(bucket, None), {"wildcard": {"key": {"value": f"*/{escaped}"}}}]}
+        },
+        "sort": [{"key": {"order": "asc"}}],
+    }
+    return [hit["_source"]["key"] for hit in engine.search(body, index=alias)["hits"]["hits"]]
+
+
+def queued_keys(
+    engine: Any, alias: str, listing: Iterable[tuple[str, str]], bucket: str
+) -> tuple[list[str], int, bool]:
+    """Of the listed (key, etag) pairs (at most ``MAX_LISTED_KEYS``), the keys whose receipt
+    is missing or records other content: uploads ingest has not settled yet. Returns them,
+    how many keys were listed, and whether the listing was read to its end."""
+    queued: list[str] = []
+    listed = 0
+    complete = True
+    chunk: dict[ObjectRef, str] = {}
+
+    def settle(pending: dict[ObjectRef, str]) -> None:
+        found = read_receipts(engine, alias, list(pending))
+        for ref, etag in pending.items():
+            receipt = found.get(ref, (0, {}))[1]
+            if receipt.get("etag") != etag or receipt.get("outcome") == DELETED:
+                queued.append(ref.key)
+
+    for key, etag in listing:
+        if listed == MAX_LISTED_KEYS:
+            complete = False
+            break
+        listed += 1
+        chunk[ObjectRef(bucket, key)] = etag
+        if len(chunk) == _MGET_CHUNK:
+            settle(chunk)
+            chunk = {}
+    if chunk:
+        settle(chunk)
+    return queued, listed, complete

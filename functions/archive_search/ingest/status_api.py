@@ -1,36 +1,159 @@
-"""GET /ingest/status: the receipt of one upload, for the search API to include.
+"""GET /ingest/status: the receipt of one upload, or the progress of many, for the HTTP API.
 
-from archive_search.ingest.status_api import router
-app.include_router(router)
+    from archive_search.ingest.status_api import router
+    app.include_router(router)
+
+With ``key``: that upload's receipt (404 names the receipted keys ending with it when the
+client left out a prefix). Without: counts by outcome for the bucket or ``prefix``, how
+many listed objects are still queued (no receipt for their current content), and the
+latest receipts, newest first, filtered by ``outcome``/``since``/``prefix``, with a cursor.
+
+Reads receipts (and lists the bucket for ``queued``) only: nothing here imports the
+ingest service or the cleaner, which the search function does not ship.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from datetime import datetime
+from typing import Annotated, Any, Literal
+from urllib.parse import quote
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from archive_search.adapters.opensearch import cached_engine
-from archive_search.errors import InvalidRequest
-from archive_search.ingest.receipts import get_receipt
+from archive_search.errors import InvalidRequest, NotFound
+from archive_search.ingest import receipts
 from archive_search.model import ObjectRef
-from archive_search.settings import get_settings
+from archive_search.search import cursor as cursors
+from archive_search.search.http import json_response, reject_unknown_parameters
+from archive_search.settings import Settings, get_settings, is_reserved_key
 
 router = Router()
+
+Outcome = Literal[receipts.OUTCOMES]  # type: ignore[valid-type]
+LIST_PARAMETERS = ("prefix", "outcome", "since", "size", "cursor")
+
+
+def status_path(key: str) -> str:
+    """The path (relative to the API's base URL) of an upload's status."""
+    return f"/ingest/status?key={quote(key, safe='/')}"
 
 
 @router.get(
     "/ingest/status",
-    summary="The ingest outcome of one upload",
-    description="indexed (document ids), duplicate (of which documents), rejected (reason) or deleted.",
+    summary="Ingest progress: one upload's receipt, or counts and the latest receipts",
+    description=(
+        "With key: that upload's receipt (indexed with its document ids, duplicate, rejected with "
+        "a reason, or deleted). Without key: counts by outcome (and queued: listed objects without "
+        "a receipt for their current content) for the bucket or prefix, plus the latest receipts, "
+        "newest first, filtered by outcome, since and prefix, paged with next_cursor."
+    ),
+    middlewares=[reject_unknown_parameters],
 )
 def ingest_status(
-    key: Annotated[str, Query(min_length=1, max_length=1024, description="the object key")],
+    key: Annotated[str | None, Query(min_length=1, max_length=1024, description="the object key")] = None,
     bucket: Annotated[str | None, Query(max_length=255, description="defaults to the archive bucket")] = None,
-) -> dict[str, Any]:
+    prefix: Annotated[str | None, Query(max_length=1024, description="only keys under this prefix")] = None,
+    outcome: Annotated[list[Outcome] | None, Query(description="only receipts with these outcomes")] = None,
+    since: Annotated[
+        str | None,
+        Query(max_length=40, description="only receipts updated at or after this ISO 8601 time"),
+    ] = None,
+    size: Annotated[int, Query(ge=1, le=100, description="receipts per page")] = 20,
+    cursor: Annotated[
+        str | None, Query(max_length=4096, description="next_cursor of the previous page")
+    ] = None,
+):
     settings = get_settings()
     bucket = bucket or settings.archive_bucket
     if not bucket:
         raise InvalidRequest("bucket is required: no archive bucket is configured", parameter="bucket")
-    return get_receipt(cached_engine(settings), settings.receipts_alias, ObjectRef(bucket, key))
+    if key is not None:
+        query = _given_query_parameters()
+        for name in LIST_PARAMETERS:
+            if name in query:
+                raise InvalidRequest(f"{name} lists receipts: leave out key, or leave out {name}", name)
+        return json_response(200, _one_receipt(settings, ObjectRef(bucket, key)))
+    since_iso = _since(since)
+    outcomes = tuple(dict.fromkeys(outcome or []))
+    return json_response(200, progress(settings, bucket, prefix or "", outcomes, since_iso, size, cursor))
+
+
+def _given_query_parameters() -> set[str]:
+    return set(router.current_event.query_string_parameters or {})
+
+
+def _since(value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise InvalidRequest(f"since: {value} is not an ISO 8601 date or time", "since") from None
+    return moment.isoformat()
+
+
+def _one_receipt(settings: Settings, ref: ObjectRef) -> dict[str, Any]:
+    engine = cached_engine(settings)
+    try:
+        return receipts.get_receipt(engine, settings.receipts_alias, ref)
+    except NotFound:
+        meant = receipts.keys_ending_with(engine, settings.receipts_alias, ref.bucket, ref.key)
+        if not meant:
+            raise
+        hint = " or ".join(meant)
+        raise NotFound(
+            f"no ingest receipt for s3://{ref.bucket}/{ref.key}: keys are whole, prefix included; "
+            f"did you mean key={hint}?"
+        ) from None
+
+
+def progress(
+    settings: Settings,
+    bucket: str,
+    prefix: str,
+    outcomes: tuple[str, ...] = (),
+    since: str | None = None,
+    size: int = 20,
+    cursor: str | None = None,
+    store: Any = None,
+) -> dict[str, Any]:
+    """Counts by outcome, queued objects and one page of the latest receipts under ``prefix``."""
+    engine = cached_engine(settings)
+    digest = cursors.request_digest({"bucket": bucket, "prefix": prefix, "outcome": outcomes, "since": since})
+    after = cursors.decode(cursor, digest).after if cursor else None
+    counts = receipts.outcome_counts(engine, settings.receipts_alias, bucket, prefix)
+    queued, listed, complete = receipts.queued_keys(
+        engine, settings.receipts_alias, _listing(store, bucket, prefix), bucket
+    )
+    page, next_after = receipts.latest_receipts(
+        engine,
+        settings.receipts_alias,
+        bucket,
+        prefix=prefix,
+        outcomes=outcomes,
+        since=since,
+        size=size,
+        after=after,
+    )
+    return {
+        "bucket": bucket,
+        "prefix": prefix,
+        "counts": {"queued": len(queued), **counts},
+        "listed_objects": listed,
+        "listing_complete": complete,
+        "settled": complete and not queued,
+        "receipts": page,
+        "next_cursor": cursors.encode(next_after, digest, []) if next_after else None,
+    }
+
+
+def _listing(store: Any, bucket: str, prefix: str) -> Any:
+    # The S3 adapter (and boto3) is imported on the first progress request only: a search
+    # function that never serves one does not pay for it at cold start.
+    if store is None:
+        from archive_search.adapters.s3 import ObjectStore
+
+        store = ObjectStore()
+    return ((key, etag) for key, etag in store.list_keys(bucket, prefix) if not is_reserved_key(key))

@@ -22,11 +22,13 @@ from pydantic import StringConstraints
 
 from archive_search.adapters.opensearch import cached_engine
 from archive_search.adapters.sqs import queue_backlog
-from archive_search.errors import ArchiveSearchError, EngineUnavailable, InvalidRequest, NotFound
+from archive_search.errors import ArchiveSearchError, Conflict, EngineUnavailable, InvalidRequest, NotFound
 from archive_search.ingest.status_api import router as ingest_status_router
 from archive_search.observability import logger
-from archive_search.search.bounds import MAX_BODY_CHARS, body_page, bounded_hit, check_response_size
+from archive_search.search.bounds import MAX_BODY_CHARS, body_page, bounded_hit
 from archive_search.search.health import health as check_health
+from archive_search.search.http import SAFE_HEADERS, reject_unknown_parameters
+from archive_search.search.http import json_response as _json
 from archive_search.search.models import (
     ArticleResponse,
     ErrorResponse,
@@ -39,6 +41,7 @@ from archive_search.search.query import FACET_FIELDS, MAX_QUERY_CHARS
 from archive_search.search.safe_text import plain
 from archive_search.search.service import FACET_NAMES, HIT_FIELDS, SearchRequest, SearchService
 from archive_search.settings import get_settings
+from archive_search.writes.api import router as write_router
 
 API_TITLE = "archive-search"
 API_VERSION = "1.0.0"
@@ -84,6 +87,7 @@ def _error_responses(*codes: int) -> dict[int, Any]:
     descriptions = {
         400: "A parameter is invalid (the error names it)",
         404: "No such article or route",
+        409: "The archive's state refuses the write (the error says why)",
         503: "The search engine is unreachable or timed out; retry later",
     }
     return {
@@ -158,10 +162,6 @@ def _compact_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-# Every response, documents included: never sniffed as another type, never cached by a proxy.
-SAFE_HEADERS = {"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"}
-
-
 def with_safe_headers(app: ArchiveApi, next_middleware: Any) -> Response:
     """The SAFE_HEADERS on every route, those that build no response of their own (the /docs
     page, the included ingest status routes) too."""
@@ -175,6 +175,7 @@ app = ArchiveApi(enable_validation=True, serializer=_compact_json)
 app.use(middlewares=[with_safe_headers])
 app.enable_swagger(path="/docs")
 app.include_router(ingest_status_router)
+app.include_router(write_router)
 
 
 def _service() -> SearchService:
@@ -184,28 +185,6 @@ def _service() -> SearchService:
         timeout_ms=min(settings.search_timeout_ms, MAX_ENGINE_TIMEOUT_MS),
         cursor_key=settings.cursor_secret,
     )
-
-
-def _json(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
-    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
-    check_response_size(text)
-    return Response(
-        status_code=status,
-        content_type=content_types.APPLICATION_JSON,
-        body=text,
-        headers={**SAFE_HEADERS, **(headers or {})},
-    )
-
-
-def reject_unknown_parameters(app: ArchiveApi, next_middleware: Any) -> Response:
-    """A misspelt parameter (``sourse=Dawn``) is an error, not a silently wider search."""
-    route = app.context["_route"]
-    allowed = {param.alias for param in route.dependant.query_params}
-    for name in app.current_event.query_string_parameters or {}:
-        if name not in allowed:
-            known = ", ".join(sorted(allowed)) or "none"
-            raise InvalidRequest(f"unknown parameter {name} (this endpoint takes: {known})", name)
-    return next_middleware(app)
 
 
 def _filter_values(name: str, validated: list[str] | None) -> list[str]:
@@ -460,6 +439,11 @@ def _invalid_request(exc: InvalidRequest) -> Response:
 @app.exception_handler(NotFound)
 def _not_found(exc: NotFound) -> Response:
     return _error(404, exc.code, exc.message)
+
+
+@app.exception_handler(Conflict)
+def _conflict(exc: Conflict) -> Response:
+    return _error(409, exc.code, exc.message, exc.parameter)
 
 
 @app.exception_handler(NotFoundError)

@@ -269,7 +269,7 @@ class SearchService:
 
     # -- GET /articles/{id} --------------------------------------------------------
     def article(self, doc_id: str) -> dict[str, Any]:
-        source = self._live_document(doc_id)
+        source = self.live_document(doc_id)
         article = _article_fields(source)
         article["id"] = doc_id
         article["body"] = plain(source.get("body") or "")
@@ -282,7 +282,7 @@ class SearchService:
         }
         return article
 
-    def _live_document(self, doc_id: str) -> dict[str, Any]:
+    def live_document(self, doc_id: str) -> dict[str, Any]:
         if not ID_PATTERN.match(doc_id):
             raise NotFound(f"no article with id {doc_id}")
         try:
@@ -295,7 +295,7 @@ class SearchService:
 
     # -- GET /articles/{id}/similar ----------------------------------------------
     def similar(self, doc_id: str, size: int = 10) -> dict[str, Any]:
-        source = self._live_document(doc_id)
+        source = self.live_document(doc_id)
         like = f"{source.get('title') or ''}\n\n{(source.get('body') or '')[:5000]}"
         must_not: list[dict[str, Any]] = [{"ids": {"values": [doc_id]}}]
         if source.get("fingerprint"):

@@ -1,0 +1,22 @@
+"""Write Lambda: API Gateway HTTP API (payload v2) -> the write routes.
+
+The resolver is the API's one resolver (one error mapping, one OpenAPI document); API
+Gateway sends only the write routes here, behind their own permission, and this
+function's role is the one that may put and delete objects under the write prefixes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from archive_search.observability import logger, tracer
+from archive_search.search.api import app
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True)
+@tracer.capture_lambda_handler
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

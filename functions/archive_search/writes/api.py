@@ -1,0 +1,160 @@
+"""The write routes: POST /articles, PUT /articles/by-external-id/{external_id},
+DELETE /articles/{id}, POST /uploads. Included in the API's resolver; API Gateway sends
+these routes to the write function (its own permission and role) and the others to the
+search function, whose role cannot write.
+
+Bodies are read and validated here rather than by Powertools, so a bad item is a 400 that
+names its index and field (``articles[3].published``) and a body nested too deep for
+``json.loads`` is a 400, not a 500.
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+import re
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Path
+
+from archive_search.adapters.opensearch import cached_engine
+from archive_search.errors import InvalidRequest, NotFound
+from archive_search.search.http import json_response, reject_unknown_parameters
+from archive_search.search.service import SearchService
+from archive_search.settings import get_settings
+from archive_search.writes.records import (
+    EXTERNAL_ID_PATTERN,
+    MAX_ARTICLES_PER_REQUEST,
+    MAX_BODY_BYTES,
+    check_idempotency_key,
+    parse_body,
+)
+from archive_search.writes.service import ArchiveWriter, missing_article
+
+router = Router()
+
+_FILENAME_RE = re.compile(r"^[^/\\\x00-\x1f\x7f]{1,200}$")
+_CONTENT_TYPE_RE = re.compile(
+    r"^[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9][a-z0-9!#$&^_.+-]*(;\s*charset=[A-Za-z0-9_-]+)?$"
+)
+MAX_UPLOAD_REQUEST_CHARS = 4096
+WRITE_DOC = (
+    f" The body is at most {MAX_BODY_BYTES} bytes; records use the JSON record format's canonical "
+    "fields (title, body or html, url, published, source, author, place, language, tags, external_id); "
+    "see docs/integration.md."
+)
+
+
+def _writer() -> ArchiveWriter:
+    from archive_search.adapters.s3 import ObjectStore  # boto3: only when a write is served
+
+    settings = get_settings()
+    if not settings.archive_bucket:
+        raise InvalidRequest("no archive bucket is configured (ARCHIVE_BUCKET)", "bucket")
+    return ArchiveWriter(
+        ObjectStore(),
+        cached_engine(settings),
+        bucket=settings.archive_bucket,
+        receipts_alias=settings.receipts_alias,
+        max_object_bytes=settings.max_object_bytes,
+    )
+
+
+def _idempotency_key() -> str | None:
+    return check_idempotency_key(router.current_event.headers.get("idempotency-key"))
+
+
+@router.post(
+    "/articles",
+    summary="Add articles (one JSON article or a list); they are indexed asynchronously",
+    description=(
+        f"Each article becomes an object under api/articles/ and is indexed like any upload. 202 "
+        f"with, per article, its object key, the id it will have and its status_url. At most "
+        f"{MAX_ARTICLES_PER_REQUEST} articles. An Idempotency-Key header or an external_id makes a "
+        "retry land on the same key and id." + WRITE_DOC
+    ),
+    middlewares=[reject_unknown_parameters],
+)
+def add_articles():
+    records = parse_body(router.current_event.decoded_body, many=True)
+    written = _writer().put_articles(records, _idempotency_key())
+    return json_response(202, {"articles": [item.as_dict() for item in written]})
+
+
+@router.put(
+    "/articles/by-external-id/<external_id>",
+    summary="Add or replace the article with this external id",
+    description="202 with its object key, id and status_url; the body's external_id, if any, must match."
+    + WRITE_DOC,
+    middlewares=[reject_unknown_parameters],
+)
+def upsert_article(external_id: Annotated[str, Path(pattern=EXTERNAL_ID_PATTERN, description="Your id")]):
+    (record,) = parse_body(router.current_event.decoded_body, many=False)
+    if record.external_id not in (None, external_id):
+        raise InvalidRequest(
+            f"articles[0].external_id: {record.external_id} differs from the path's {external_id}",
+            "articles[0].external_id",
+        )
+    record = record.model_copy(update={"external_id": external_id})
+    (written,) = _writer().put_articles([record], None)
+    return json_response(202, written.as_dict())
+
+
+@router.delete(
+    "/articles/<article_id>",
+    summary="Delete an article by deleting the object it came from",
+    description=(
+        "202 with the deleted object's key and status_url (deleted once ingest has seen it). 409 when "
+        "the object holds several articles or was not written through this API; 404 for an unknown id."
+    ),
+    middlewares=[reject_unknown_parameters],
+)
+def delete_article(article_id: Annotated[str, Path(description="Article id (as returned in hits)")]):
+    settings = get_settings()
+    try:
+        document = SearchService(cached_engine(settings)).live_document(article_id)
+    except NotFound:
+        raise missing_article(article_id) from None
+    return json_response(202, _writer().delete_article(article_id, document))
+
+
+@router.post(
+    "/uploads",
+    summary="A presigned S3 upload for one file of any supported format",
+    description=(
+        'Body {"filename": "x.html", "content_type": "text/html"} (content_type defaults from the '
+        "filename). 200 with a POST URL and form fields that accept exactly that key and content type "
+        "and 1 byte up to the ingest size limit, valid for 15 minutes, and the file's status_url. "
+        "An Idempotency-Key header gives the same key again."
+    ),
+    middlewares=[reject_unknown_parameters],
+)
+def presign_upload():
+    request = _upload_request(router.current_event.decoded_body)
+    filename = request.get("filename")
+    if not isinstance(filename, str) or not _FILENAME_RE.match(filename) or filename in (".", ".."):
+        raise InvalidRequest("filename: a file name of 1 to 200 characters without / or \\", "filename")
+    content_type = (
+        request.get("content_type") or mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    )
+    if not isinstance(content_type, str) or not _CONTENT_TYPE_RE.match(content_type):
+        raise InvalidRequest("content_type: a media type such as text/html", "content_type")
+    return json_response(200, _writer().presign_upload(filename, content_type, _idempotency_key()))
+
+
+def _upload_request(raw: str | None) -> dict[str, Any]:
+    if raw is not None and len(raw) > MAX_UPLOAD_REQUEST_CHARS:
+        raise InvalidRequest(f"the body is over {MAX_UPLOAD_REQUEST_CHARS} characters", "body")
+    try:
+        data = json.loads(raw or "")
+    except (ValueError, RecursionError):
+        data = None
+    if not isinstance(data, dict):
+        raise InvalidRequest('the body must be a JSON object {"filename": ..., "content_type": ...}', "body")
+    unknown = sorted(set(data) - {"filename", "content_type"})
+    if unknown:
+        raise InvalidRequest(
+            f"{unknown[0]}: unknown field (this route takes filename, content_type)", unknown[0]
+        )
+    return data

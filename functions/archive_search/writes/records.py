@@ -1,0 +1,152 @@
+"""The article records the write API accepts, their validation and their object keys.
+
+A record is the JSON record format of uploads (``cleaning.jsonrecord``) in its canonical
+field names, plus ``external_id``; unknown fields are refused, so a misspelt field is a
+400 naming it rather than text that silently goes missing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import uuid
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
+
+from archive_search.errors import InvalidRequest
+
+# Objects written by the API; the write function may put and delete objects here only.
+ARTICLES_PREFIX = "api/articles/"
+UPLOADS_PREFIX = "uploads/"
+WRITE_PREFIXES = (ARTICLES_PREFIX, UPLOADS_PREFIX)
+
+# A Lambda request body is at most 6 MB; one request writes at most this many articles, so
+# its S3 puts finish well inside API Gateway's 30 s.
+MAX_BODY_BYTES = 6 * 1024 * 1024
+MAX_ARTICLES_PER_REQUEST = 100
+MAX_TEXT_CHARS = 2_000_000
+MAX_IDEMPOTENCY_KEY_CHARS = 255
+EXTERNAL_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$"
+_IDEMPOTENCY_KEY_RE = re.compile(r"^[\x21-\x7e]{1,255}$")
+
+Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=512)]
+Text = Annotated[str, StringConstraints(max_length=MAX_TEXT_CHARS)]
+Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
+
+
+class ArticleRecord(BaseModel):
+    """One article as another service sends it. ``body`` (plain text, paragraphs separated
+    by a blank line) or ``html`` (a page or a fragment) must hold text."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    title: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] | None = None
+    body: Text | None = None
+    html: Text | None = None
+    url: Annotated[str, StringConstraints(max_length=2048, pattern=r"^https?://\S+$")] | None = None
+    published: Annotated[str, StringConstraints(max_length=40)] | None = None
+    source: Short | None = None
+    author: Short | None = None
+    place: Short | None = None
+    language: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$")] | None = (
+        None
+    )
+    tags: Annotated[list[Tag], Field(max_length=50)] | None = None
+    external_id: Annotated[str, StringConstraints(pattern=EXTERNAL_ID_PATTERN)] | None = None
+
+    @field_validator("published")
+    @classmethod
+    def _iso_date(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            (date.fromisoformat if len(value) == 10 else datetime.fromisoformat)(value.replace("Z", "+00:00"))
+        except ValueError:
+            raise ValueError("must be an ISO 8601 date (YYYY-MM-DD) or date and time") from None
+        return value
+
+    def has_text(self) -> bool:
+        return any(value and value.strip() for value in (self.body, self.html))
+
+    def object_bytes(self) -> bytes:
+        """The object stored for this record: the JSON record ingest reads back."""
+        return json.dumps(self.model_dump(exclude_none=True), ensure_ascii=False, sort_keys=True).encode()
+
+
+def parse_body(raw: str | None, *, many: bool) -> list[ArticleRecord]:
+    """The request body -> validated records; ``InvalidRequest`` naming the item and field
+    of the first problem. ``many``: a list (or ``{"articles": [...]}``) is allowed."""
+    if raw is None or not raw.strip():
+        raise InvalidRequest(
+            "the request body must be a JSON article" + (" or a list of them" if many else ""), "body"
+        )
+    if len(raw.encode()) > MAX_BODY_BYTES:
+        raise InvalidRequest(f"the request body is over {MAX_BODY_BYTES} bytes", "body")
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError) as err:
+        raise InvalidRequest(f"the request body is not valid JSON ({type(err).__name__})", "body") from None
+    if many and isinstance(data, dict) and isinstance(data.get("articles"), list):
+        data = data["articles"]
+    items = data if many and isinstance(data, list) else [data]
+    if isinstance(data, list) and not many:
+        raise InvalidRequest("this route takes one JSON article, not a list", "body")
+    if not items:
+        raise InvalidRequest("the list holds no article", "body")
+    if len(items) > MAX_ARTICLES_PER_REQUEST:
+        raise InvalidRequest(f"at most {MAX_ARTICLES_PER_REQUEST} articles per request", "body")
+    return [_record(index, item) for index, item in enumerate(items)]
+
+
+def _record(index: int, item: Any) -> ArticleRecord:
+    where = f"articles[{index}]"
+    if not isinstance(item, dict):
+        raise InvalidRequest(f"{where}: must be a JSON object", where)
+    try:
+        record = ArticleRecord.model_validate(item)
+    except ValidationError as err:
+        first = err.errors()[0]
+        field = ".".join(str(part) for part in first["loc"])
+        message = "unknown field" if first["type"] == "extra_forbidden" else first["msg"]
+        raise InvalidRequest(f"{where}.{field}: {message}", f"{where}.{field}") from None
+    if not record.has_text():
+        raise InvalidRequest(f"{where}.body: body or html must hold the article's text", f"{where}.body")
+    return record
+
+
+def check_idempotency_key(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if not _IDEMPOTENCY_KEY_RE.match(value):
+        raise InvalidRequest(
+            f"Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY_CHARS} visible ASCII characters",
+            "Idempotency-Key",
+        )
+    return value
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.blake2b("\x00".join(parts).encode(), digest_size=16).hexdigest()
+
+
+def article_key(record: ArticleRecord, idempotency_key: str | None, index: int) -> str:
+    """Where an article is stored: by its ``external_id``, else by the request's
+    Idempotency-Key and its place in the request, else a new key. The same external id or
+    the same retried request always lands on the same key, hence the same article id."""
+    if record.external_id:
+        return f"{ARTICLES_PREFIX}by-external-id/{record.external_id}.json"
+    if idempotency_key:
+        return f"{ARTICLES_PREFIX}{_digest(idempotency_key, str(index))}.json"
+    return f"{ARTICLES_PREFIX}{uuid.uuid4().hex}.json"
+
+
+def upload_key(filename: str, idempotency_key: str | None) -> str:
+    folder = _digest(idempotency_key, "upload") if idempotency_key else uuid.uuid4().hex
+    return f"{UPLOADS_PREFIX}{folder}/{filename}"
+
+
+def content_digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

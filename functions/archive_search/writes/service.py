@@ -1,0 +1,123 @@
+"""The write logic: records and upload requests -> objects in the bucket (never the index).
+
+The object store and the search engine are passed in (``ObjectStore``, ``SearchEngine``),
+so the same code runs in Lambda, in the local stack and in tests.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from archive_search.errors import Conflict, NotFound
+from archive_search.ingest import receipts
+from archive_search.ingest.status_api import status_path
+from archive_search.model import ObjectRef, document_id
+from archive_search.writes.records import (
+    WRITE_PREFIXES,
+    ArticleRecord,
+    article_key,
+    content_digest,
+    upload_key,
+)
+
+# S3 user metadata (x-amz-meta-*) recording the stored record's digest, so a retried request
+# can tell its own earlier write from different content.
+DIGEST_METADATA = "content-sha256"
+UPLOAD_EXPIRES_SECONDS = 900
+
+
+@dataclass(frozen=True)
+class Written:
+    key: str
+    id: str
+    status_url: str
+    unchanged: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"key": self.key, "id": self.id, "status_url": self.status_url, "unchanged": self.unchanged}
+
+
+class ArchiveWriter:
+    def __init__(
+        self, store: Any, engine: Any, *, bucket: str, receipts_alias: str, max_object_bytes: int
+    ) -> None:
+        self.store = store
+        self.engine = engine
+        self.bucket = bucket
+        self.receipts_alias = receipts_alias
+        self.max_object_bytes = max_object_bytes
+
+    def put_articles(self, records: list[ArticleRecord], idempotency_key: str | None) -> list[Written]:
+        """Store each record as its own object (one article per object, so each can be
+        replaced or deleted alone). A record whose key already holds the same content is
+        not written again; an Idempotency-Key reused with other content is a Conflict."""
+        planned = []
+        for index, record in enumerate(records):
+            ref = ObjectRef(self.bucket, article_key(record, idempotency_key, index))
+            data = record.object_bytes()
+            digest = content_digest(data)
+            stored = self.store.metadata(ref)
+            by_request = bool(idempotency_key) and not record.external_id
+            if by_request and stored is not None and stored.get(DIGEST_METADATA) != digest:
+                raise Conflict(
+                    f"articles[{index}]: Idempotency-Key {idempotency_key} was used before for other "
+                    "content; send a new key for a new request",
+                    "Idempotency-Key",
+                )
+            unchanged = stored is not None and stored.get(DIGEST_METADATA) == digest
+            planned.append((ref, data, digest, unchanged))
+        written = []
+        for ref, data, digest, unchanged in planned:
+            if not unchanged:
+                self.store.write(
+                    ref, data, content_type="application/json", metadata={DIGEST_METADATA: digest}
+                )
+            written.append(Written(ref.key, document_id(ref, 0), status_path(ref.key), unchanged))
+        return written
+
+    def delete_article(self, article_id: str, document: dict[str, Any]) -> dict[str, Any]:
+        """Delete the object an article came from (``document``: its live index document)."""
+        ref = ObjectRef(str(document.get("bucket")), str(document.get("key")))
+        if ref.bucket != self.bucket or not ref.key.startswith(WRITE_PREFIXES):
+            raise Conflict(
+                f"article {article_id} comes from s3://{ref.bucket}/{ref.key}, which was not written "
+                f"through this API (only {' and '.join(WRITE_PREFIXES)} are): delete that object from "
+                "the bucket instead",
+                "id",
+            )
+        found = receipts.read_receipts(self.engine, self.receipts_alias, [ref])
+        articles = receipts.live_articles(found[ref][1]) if ref in found else 1
+        if articles > 1:
+            raise Conflict(
+                f"article {article_id} is one of the {articles} articles of s3://{ref.bucket}/{ref.key}; "
+                "deleting the source would delete all of them: upload the file again without this "
+                "article, or delete the file itself from the bucket",
+                "id",
+            )
+        self.store.delete(ref)
+        return {"id": article_id, "key": ref.key, "status_url": status_path(ref.key)}
+
+    def presign_upload(self, filename: str, content_type: str, idempotency_key: str | None) -> dict[str, Any]:
+        ref = ObjectRef(self.bucket, upload_key(filename, idempotency_key))
+        post = self.store.presigned_post(
+            ref, content_type=content_type, max_bytes=self.max_object_bytes, expires_in=UPLOAD_EXPIRES_SECONDS
+        )
+        return {
+            "key": ref.key,
+            "upload": {"method": "POST", "url": post["url"], "fields": post["fields"]},
+            "content_type": content_type,
+            "max_bytes": self.max_object_bytes,
+            "expires_at": time.strftime(
+                "%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + UPLOAD_EXPIRES_SECONDS)
+            ),
+            "status_url": status_path(ref.key),
+        }
+
+
+def missing_article(article_id: str) -> NotFound:
+    return NotFound(
+        f"no article with id {article_id}; an article written a moment ago has an id once its "
+        "status_url says indexed"
+    )

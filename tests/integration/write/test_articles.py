@@ -1,0 +1,158 @@
+"""POST /articles, PUT /articles/by-external-id/{id}, DELETE /articles/{id}: every write is
+an object in the bucket, indexed by the real ingest path; bad input is refused before
+anything is stored."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from archive_search.model import ObjectRef, document_id
+
+pytestmark = pytest.mark.integration
+
+BODY = "The council approved the new harbour budget on Monday.\n\nWork starts in spring."
+
+
+def article(title: str = "Harbour budget approved", **fields: object) -> dict[str, object]:
+    return {"title": title, "body": BODY, "source": "Harbour Times", "published": "2024-03-04", **fields}
+
+
+def test_a_posted_article_is_stored_under_api_and_indexed_with_the_announced_id(api) -> None:
+    answer = api.call("POST", "/articles", article())
+
+    assert answer.status == 202
+    (item,) = answer.body["articles"]
+    assert item["key"].startswith("api/articles/") and item["key"].endswith(".json")
+    assert item["id"] == document_id(ObjectRef(api.rig.archive.bucket, item["key"]), 0)
+    assert item["status_url"] == f"/ingest/status?key={item['key']}"
+    api.settle()
+    status = api.call("GET", "/ingest/status", query={"key": item["key"]})
+    assert status.body["outcome"] == "indexed" and status.body["document_ids"] == [item["id"]]
+    stored = api.call("GET", f"/articles/{item['id']}")
+    assert stored.body["title"] == "Harbour budget approved" and stored.body["source"] == "Harbour Times"
+
+
+def test_a_list_with_one_bad_item_is_refused_naming_index_and_field_and_nothing_is_stored(api) -> None:
+    answer = api.call("POST", "/articles", [article(), article(published="4 March")])
+
+    assert answer.status == 400
+    assert answer.body["error"]["parameter"] == "articles[1].published"
+    assert "articles[1].published" in answer.body["error"]["message"]
+    assert api.rig.bucket_keys() == set()
+
+
+@pytest.mark.parametrize(
+    ("body", "parameter"),
+    [
+        ({"title": "No text"}, "articles[0].body"),
+        ({"title": "Typo", "bdy": BODY}, "articles[0].bdy"),
+        ({"title": 7, "body": BODY}, "articles[0].title"),
+        ([article(), "not an object"], "articles[1]"),
+        ({"body": BODY, "url": "javascript:alert(1)"}, "articles[0].url"),
+        ({"body": BODY, "external_id": "has/slash"}, "articles[0].external_id"),
+    ],
+)
+def test_invalid_items_are_400s_naming_the_field(api, body: object, parameter: str) -> None:
+    answer = api.call("POST", "/articles", body)
+
+    assert answer.status == 400
+    assert answer.body["error"]["parameter"] == parameter
+    assert api.rig.bucket_keys() == set()
+
+
+def test_bodies_that_are_not_json_or_nested_too_deep_are_400s(api) -> None:
+    for raw in ("", "{not json", "[" * 100_000 + "]" * 100_000):
+        answer = api.call("POST", "/articles", raw=raw)
+        assert answer.status == 400, raw[:10]
+        assert answer.body["error"]["parameter"] == "body"
+
+
+def test_a_retry_with_the_same_idempotency_key_lands_on_the_same_key_and_id(api) -> None:
+    headers = {"Idempotency-Key": "order-42"}
+    first = api.call("POST", "/articles", [article(), article("Second story")], headers=headers)
+    again = api.call("POST", "/articles", [article(), article("Second story")], headers=headers)
+
+    assert first.status == again.status == 202
+    assert [i["key"] for i in first.body["articles"]] == [i["key"] for i in again.body["articles"]]
+    assert [i["id"] for i in first.body["articles"]] == [i["id"] for i in again.body["articles"]]
+    assert [i["unchanged"] for i in again.body["articles"]] == [True, True]
+    assert len(api.rig.bucket_keys()) == 2
+    api.settle()
+    assert len(api.rig.documents()) == 2
+
+
+def test_an_idempotency_key_reused_for_other_content_is_a_409(api) -> None:
+    headers = {"Idempotency-Key": "order-43"}
+    api.call("POST", "/articles", article(), headers=headers)
+
+    answer = api.call("POST", "/articles", article("Another title"), headers=headers)
+
+    assert answer.status == 409
+    assert answer.body["error"]["parameter"] == "Idempotency-Key"
+
+
+def test_external_id_makes_post_and_put_replace_one_article(api) -> None:
+    first = api.call("POST", "/articles", article(external_id="wire-7"))
+    replaced = api.call("PUT", "/articles/by-external-id/wire-7", article("Harbour budget revised"))
+
+    assert replaced.status == 202
+    assert (
+        replaced.body["key"] == first.body["articles"][0]["key"] == "api/articles/by-external-id/wire-7.json"
+    )
+    assert replaced.body["id"] == first.body["articles"][0]["id"]
+    api.settle()
+    (document,) = api.rig.documents().values()
+    assert document["title"] == "Harbour budget revised"
+
+
+def test_put_refuses_a_body_whose_external_id_differs_from_the_path(api) -> None:
+    answer = api.call("PUT", "/articles/by-external-id/wire-8", article(external_id="wire-9"))
+
+    assert answer.status == 400
+    assert answer.body["error"]["parameter"] == "articles[0].external_id"
+
+
+def test_delete_removes_the_source_object_and_the_article_leaves_search(api) -> None:
+    (item,) = api.call("POST", "/articles", article()).body["articles"]
+    api.settle()
+
+    answer = api.call("DELETE", f"/articles/{item['id']}")
+
+    assert answer.status == 202 and answer.body["key"] == item["key"]
+    assert item["key"] not in api.rig.bucket_keys()
+    api.settle()
+    assert api.call("GET", "/ingest/status", query={"key": item["key"]}).body["outcome"] == "deleted"
+    assert api.call("GET", f"/articles/{item['id']}").status == 404
+
+
+def test_delete_of_an_unknown_id_is_404(api) -> None:
+    answer = api.call("DELETE", "/articles/0123456789abcdef0123456789abcdef")
+
+    assert answer.status == 404
+    assert "status_url" in answer.body["error"]["message"]
+
+
+def test_delete_of_one_article_of_a_multi_article_file_is_409_and_keeps_the_file(api) -> None:
+    key = "api/articles/batch.json"
+    api.rig.put(key, json.dumps([article(), article("Second story")]))
+    api.settle()
+
+    answer = api.call("DELETE", f"/articles/{document_id(ObjectRef(api.rig.archive.bucket, key), 1)}")
+
+    assert answer.status == 409
+    assert "2 articles" in answer.body["error"]["message"]
+    assert key in api.rig.bucket_keys()
+
+
+def test_delete_of_an_article_dropped_outside_the_write_prefixes_is_409(api) -> None:
+    key = "inbox/harbour.txt"
+    api.rig.put(key, "Harbour budget approved\n\n" + BODY)
+    api.settle()
+
+    answer = api.call("DELETE", f"/articles/{document_id(ObjectRef(api.rig.archive.bucket, key), 0)}")
+
+    assert answer.status == 409
+    assert "inbox/harbour.txt" in answer.body["error"]["message"]
+    assert key in api.rig.bucket_keys()
