@@ -11,11 +11,13 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
+import boto3
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from archive_search.adapters.s3 import cached_s3_client
 from archive_search.settings import Settings
 from tests.contract.wsgi import HandlerWsgiApp
 from tests.integration.search.support import CORPUS, SearchApi, env_for
@@ -23,19 +25,26 @@ from tests.integration.search.support import CORPUS, SearchApi, env_for
 pytestmark = pytest.mark.contract
 
 APP = HandlerWsgiApp()
-schema = schemathesis.openapi.from_wsgi("/openapi.json", APP)
+# The write routes change the bucket (S3, not served here); tests/integration/write drives them.
+schema = schemathesis.openapi.from_wsgi("/openapi.json", APP).include(method="GET")
 
 
 @pytest.fixture(scope="module", autouse=True)
-def served_archive(search_url: str) -> Iterator[None]:
+def served_archive(search_url: str, localstack_session: Any) -> Iterator[None]:
     api = SearchApi(
         Settings.from_env({"OPENSEARCH_URL": search_url, "INDEX_ALIAS": f"k-{uuid.uuid4().hex[:12]}"})
     )
     api.create_index()
     api.index(*CORPUS.values())
-    APP.env = env_for(api.settings)
-    yield
-    APP.env = {}
+    # /ingest/status lists the archive bucket (on the moto server) to count queued uploads.
+    with localstack_session.botocore.patch_botocore():
+        cached_s3_client.cache_clear()
+        bucket = f"contract-{uuid.uuid4().hex[:10]}"
+        boto3.client("s3").create_bucket(Bucket=bucket)
+        APP.env = {**env_for(api.settings), "ARCHIVE_BUCKET": bucket}
+        yield
+        APP.env = {}
+        cached_s3_client.cache_clear()
     api.drop()
 
 
@@ -47,6 +56,12 @@ RULES_OPENAPI_CANNOT_STATE = {
     "page": "page and cursor exclude each other; page x size stays inside the result window",
     "from": "from must not be after to",
     "q": "at most 32 words or phrases, brackets at most 8 deep",
+    # GET /ingest/status: key (one receipt) and the listing parameters exclude each other.
+    "prefix": "key and prefix exclude each other",
+    "outcome": "key and outcome exclude each other",
+    "since": "since is a time in the calendar; key and since exclude each other",
+    "size": "key and size exclude each other",
+    "bucket": "without key, only the archive bucket is counted",
 }
 
 

@@ -22,7 +22,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from archive_search.adapters.opensearch import cached_engine
-from archive_search.errors import InvalidRequest, NotFound
+from archive_search.errors import EngineUnavailable, InvalidRequest, NotFound
 from archive_search.ingest import receipts
 from archive_search.model import ObjectRef
 from archive_search.search import cursor as cursors
@@ -32,6 +32,7 @@ from archive_search.settings import Settings, get_settings, is_reserved_key
 router = Router()
 
 Outcome = Literal[receipts.OUTCOMES]  # type: ignore[valid-type]
+SINCE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}:[0-9]{2})?)?$"
 LIST_PARAMETERS = ("prefix", "outcome", "since", "size", "cursor")
 
 
@@ -58,7 +59,11 @@ def ingest_status(
     outcome: Annotated[list[Outcome] | None, Query(description="only receipts with these outcomes")] = None,
     since: Annotated[
         str | None,
-        Query(max_length=40, description="only receipts updated at or after this ISO 8601 time"),
+        Query(
+            max_length=40,
+            pattern=SINCE_PATTERN,
+            description="only receipts updated at or after this ISO 8601 date or time (UTC unless it says)",
+        ),
     ] = None,
     size: Annotated[int, Query(ge=1, le=100, description="receipts per page")] = 20,
     cursor: Annotated[
@@ -75,6 +80,11 @@ def ingest_status(
             if name in query:
                 raise InvalidRequest(f"{name} lists receipts: leave out key, or leave out {name}", name)
         return json_response(200, _one_receipt(settings, ObjectRef(bucket, key)))
+    if settings.archive_bucket and bucket != settings.archive_bucket:
+        # The function may list the archive bucket only (least privilege).
+        raise InvalidRequest(
+            "bucket: progress is counted for the archive bucket only; leave it out", "bucket"
+        )
     since_iso = _since(since)
     outcomes = tuple(dict.fromkeys(outcome or []))
     return json_response(200, progress(settings, bucket, prefix or "", outcomes, since_iso, size, cursor))
@@ -99,7 +109,10 @@ def _one_receipt(settings: Settings, ref: ObjectRef) -> dict[str, Any]:
     try:
         return receipts.get_receipt(engine, settings.receipts_alias, ref)
     except NotFound:
-        meant = receipts.keys_ending_with(engine, settings.receipts_alias, ref.bucket, ref.key)
+        try:
+            meant = receipts.keys_ending_with(engine, settings.receipts_alias, ref.bucket, ref.key)
+        except EngineUnavailable:  # the hint is a courtesy (no receipts index yet): the 404 stands
+            meant = []
         if not meant:
             raise
         hint = " or ".join(meant)
@@ -123,19 +136,29 @@ def progress(
     engine = cached_engine(settings)
     digest = cursors.request_digest({"bucket": bucket, "prefix": prefix, "outcome": outcomes, "since": since})
     after = cursors.decode(cursor, digest).after if cursor else None
-    counts = receipts.outcome_counts(engine, settings.receipts_alias, bucket, prefix)
+    # Before ingest's first run there is no receipts index: nothing is settled yet.
+    started = bool(engine.alias_targets(settings.receipts_alias))
+    counts = (
+        receipts.outcome_counts(engine, settings.receipts_alias, bucket, prefix)
+        if started
+        else dict.fromkeys(receipts.OUTCOMES, 0)
+    )
     queued, listed, complete = receipts.queued_keys(
         engine, settings.receipts_alias, _listing(store, bucket, prefix), bucket
     )
-    page, next_after = receipts.latest_receipts(
-        engine,
-        settings.receipts_alias,
-        bucket,
-        prefix=prefix,
-        outcomes=outcomes,
-        since=since,
-        size=size,
-        after=after,
+    page, next_after = (
+        receipts.latest_receipts(
+            engine,
+            settings.receipts_alias,
+            bucket,
+            prefix=prefix,
+            outcomes=outcomes,
+            since=since,
+            size=size,
+            after=after,
+        )
+        if started
+        else ([], None)
     )
     return {
         "bucket": bucket,
