@@ -2,6 +2,9 @@
 
     archive-search bootstrap                 create the article and receipt indices
     archive-search status KEY [--bucket B]   the ingest receipt of one upload
+    archive-search status [--prefix P] [--watch]
+                                             counts by outcome and queued uploads (under P);
+                                             --watch draws a progress bar until P settles
     archive-search reindex [--bucket B]      rebuild the index from the bucket, swap the alias
     archive-search line-stats [--bucket B] [--prefix P]
                                              count the lines the archive's text dumps share and
@@ -47,9 +50,15 @@ def _parser() -> argparse.ArgumentParser:
     bootstrap = commands.add_parser("bootstrap", help="create the article and receipt indices (idempotent)")
     bootstrap.set_defaults(run=_bootstrap)
 
-    status = commands.add_parser("status", help="the ingest receipt of one upload")
-    status.add_argument("key")
+    status = commands.add_parser(
+        "status",
+        help="the ingest receipt of one upload, or the progress of a prefix (--watch: until it settles)",
+    )
+    status.add_argument("key", nargs="?", help="one upload's key; leave out for counts")
     status.add_argument("--bucket", help="defaults to ARCHIVE_BUCKET")
+    status.add_argument("--prefix", default="", help="only keys under this prefix (without KEY)")
+    status.add_argument("--watch", action="store_true", help="redraw a progress bar until nothing is queued")
+    status.add_argument("--interval", type=float, default=1.0, help="seconds between checks with --watch")
     status.set_defaults(run=_status)
 
     reindex = commands.add_parser("reindex", help="rebuild the index from the bucket and swap the alias")
@@ -100,11 +109,50 @@ def _bootstrap(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _status(args: argparse.Namespace) -> dict[str, Any]:
+    from archive_search.errors import InvalidRequest
     from archive_search.ingest.receipts import get_receipt
     from archive_search.model import ObjectRef
 
+    if args.key is None:
+        return _progress(args)
+    if args.prefix or args.watch:
+        raise InvalidRequest("--prefix and --watch follow many uploads: leave out KEY", parameter="key")
     service = _service()
     return get_receipt(service.engine, service.settings.receipts_alias, ObjectRef(_bucket(args), args.key))
+
+
+def _progress(args: argparse.Namespace) -> dict[str, Any]:
+    """Counts under ``--prefix``; with ``--watch``, a bar on stderr redrawn every
+    ``--interval`` seconds until nothing is queued (then the final counts on stdout)."""
+    import time
+
+    from archive_search.adapters.s3 import ObjectStore
+    from archive_search.ingest.status_api import progress
+    from archive_search.settings import get_settings
+
+    settings, store, bucket = get_settings(), ObjectStore(), _bucket(args)
+    while True:
+        report = progress(settings, bucket, args.prefix, size=1, store=store)
+        report.pop("receipts")
+        report.pop("next_cursor")
+        if not args.watch:
+            return report
+        print("\r" + progress_line(report), end="", file=sys.stderr, flush=True)
+        if report["settled"]:
+            print(file=sys.stderr)
+            return report
+        time.sleep(max(args.interval, 0.1))
+
+
+def progress_line(report: dict[str, Any], width: int = 30) -> str:
+    """``[#####-----] 170/181 settled · queued 11 · indexed 160 · rejected 10``."""
+    counts = report["counts"]
+    listed = report["listed_objects"]
+    done = max(listed - counts["queued"], 0)
+    filled = width * done // listed if listed else width
+    parts = [f"queued {counts['queued']}", f"indexed {counts['indexed'] + counts['duplicate']}"]
+    parts.append(f"rejected {counts['rejected']}")
+    return f"[{'#' * filled}{'-' * (width - filled)}] {done}/{listed} settled · " + " · ".join(parts)
 
 
 def _reindex(args: argparse.Namespace) -> dict[str, Any]:

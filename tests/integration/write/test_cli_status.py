@@ -1,0 +1,55 @@
+"""``archive-search status --prefix P [--watch]``: counts and a live progress bar that ends
+when the prefix settles."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+import pytest
+
+from archive_search.cli import main
+
+pytestmark = pytest.mark.integration
+
+TEXT = "Harbour budget approved\n\nThe council approved the new harbour budget on Monday after a long debate."
+
+
+def printed_report(out: str) -> dict:  # type: ignore[type-arg]
+    """The command's result: the indented JSON it prints last (log lines may come before)."""
+    return json.loads(out[out.index("{\n") :])
+
+
+def test_status_without_key_counts_queued_uploads_under_the_prefix(api, capsys) -> None:
+    api.rig.put("inbox/a.txt", TEXT)
+    api.rig.put("inbox/empty.txt", "")
+
+    assert main(["status", "--prefix", "inbox/"]) == 0
+
+    report = printed_report(capsys.readouterr().out)
+    assert report["counts"]["queued"] == 2 and report["settled"] is False
+
+
+def test_watch_draws_a_bar_until_the_prefix_settles(api, capsys) -> None:
+    api.rig.put("inbox/a.txt", TEXT)
+    api.rig.put("inbox/empty.txt", "")
+    codes: list[int] = []
+    watcher = threading.Thread(
+        target=lambda: codes.append(main(["status", "--prefix", "inbox/", "--watch", "--interval", "0.2"]))
+    )
+
+    watcher.start()
+    api.settle()
+    watcher.join(60)
+
+    assert codes == [0]
+    captured = capsys.readouterr()
+    report = printed_report(captured.out)
+    assert report["settled"] is True
+    assert report["counts"] == {"queued": 0, "indexed": 1, "duplicate": 0, "rejected": 1, "deleted": 0}
+    assert "[##############################] 2/2 settled · queued 0 · indexed 1 · rejected 1" in captured.err
+
+
+def test_a_key_with_prefix_or_watch_is_refused(api, capsys) -> None:
+    assert main(["status", "inbox/a.txt", "--watch"]) == 1
+    assert json.loads(capsys.readouterr().err)["error"]["code"] == "invalid_parameter"
