@@ -23,6 +23,11 @@ from tests.template.cfn import (
 
 INGEST_FUNCTION = "IngestFunction"
 SEARCH_FUNCTION = "SearchFunction"
+WRITE_FUNCTION = "WriteFunction"
+BUCKET_ARN = "${ArchiveBucket.Arn}"
+# Where the write API puts objects (writes/records.py); everything else in the bucket is not its own.
+WRITE_PREFIX_RESOURCES = ("${ArchiveBucket.Arn}/api/articles/*", "${ArchiveBucket.Arn}/uploads/*")
+WRITE_SCOPE = "archive/write"
 ACCOUNT_ROOT = "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"
 DOMAIN_ARN = "arn:${AWS::Partition}:es:${AWS::Region}:${AWS::AccountId}:domain/${OpenSearchDomainName}"
 
@@ -349,6 +354,8 @@ def search_role_problems(template: dict[str, Any]) -> list[str]:
             continue
         if (action, resource) == ("sqs:GetQueueAttributes", "${IngestQueue.Arn}"):
             continue  # /health reports the ingest backlog
+        if action == "s3:ListBucket" and resource == BUCKET_ARN:
+            continue  # keys and ETags only, to count queued uploads (GET /ingest/status)
         if service != "es":
             problems.append(f"{role_name}: {action} on {resource}: the search function only reads the index")
             continue
@@ -420,15 +427,74 @@ RESERVED_PREFIX_WRITE = ("MaintenanceRole", "s3:PutObject", "${ArchiveBucket.Arn
 
 
 def no_bucket_writes_problems(template: dict[str, Any]) -> list[str]:
-    """Nothing in the stack writes to the bucket outside the reserved prefix ingest ignores, so
-    no pipeline write can re-trigger ingest."""
+    """Nothing in the pipeline writes to the bucket outside the reserved prefix ingest ignores, so
+    no pipeline write can re-trigger ingest. The write function's puts and deletes under the write
+    prefixes are uploads, not pipeline writes (write_role_problems bounds them)."""
     problems = []
+    write_role = role_of(template, WRITE_FUNCTION)
     for name, role in resources_of_type(template, "AWS::IAM::Role").items():
         for action, resource in allowed(policy_statements(role)):
             if (name, action, resource) == RESERVED_PREFIX_WRITE:
                 continue
+            if name == write_role and action in ("s3:PutObject", "s3:DeleteObject"):
+                continue
             if action.startswith(S3_WRITE_PREFIXES) or action in ("*", "s3:*"):
                 problems.append(f"{name}: {action} on {resource} would let the pipeline write the bucket")
+    return problems
+
+
+def write_role_problems(template: dict[str, Any]) -> list[str]:
+    """The write function puts and deletes objects under the write prefixes only, reads articles
+    and receipts, and never writes the index, the queue or another part of the bucket."""
+    problems = []
+    role_name = role_of(template, WRITE_FUNCTION)
+    if role_name is None:
+        return [f"{WRITE_FUNCTION}: no explicit role"]
+    for action, resource in allowed(policy_statements(template["Resources"][role_name])):
+        service = action.split(":", 1)[0]
+        if service in ("logs", "xray"):
+            if action not in {"logs:CreateLogStream", "logs:PutLogEvents"} | ACTIONS_WITHOUT_RESOURCE_SCOPE:
+                problems.append(f"{role_name}: unexpected {action}")
+        elif action in ("s3:PutObject", "s3:DeleteObject"):
+            if resource not in WRITE_PREFIX_RESOURCES:
+                problems.append(f"{role_name}: {action} on {resource}, outside the write prefixes")
+        elif action == "s3:GetObject":
+            if resource != WRITE_PREFIX_RESOURCES[0]:
+                problems.append(f"{role_name}: {action} on {resource}: it reads back its own articles only")
+        elif (
+            (action == "s3:ListBucket" and resource == BUCKET_ARN)
+            or action in ("es:ESHttpGet", "es:ESHttpHead")
+            or (action == "es:ESHttpPost" and resource.endswith(READ_ONLY_POST_ENDPOINTS))
+        ):
+            continue
+        else:
+            problems.append(f"{role_name}: {action} on {resource}: the write function only writes the bucket")
+    return problems
+
+
+def write_route_problems(template: dict[str, Any], conditions: dict[str, bool]) -> list[str]:
+    """Routes to the write function are not GET and, in JWT mode, need the archive/write scope;
+    no other route reaches the write function, and the read routes never reach it."""
+    problems = []
+    for name, api in resources_of_type(template, "AWS::Serverless::HttpApi").items():
+        body = resolve_conditions(api.get("Properties", {}), conditions).get("DefinitionBody", {})
+        for path, item in body.get("paths", {}).items():
+            for method, operation in item.items():
+                if method not in _HTTP_METHODS:
+                    continue
+                uri = text(operation.get("x-amazon-apigateway-integration", {}).get("uri"))
+                if "${WriteFunction.Arn}" not in uri:
+                    continue
+                route = f"{method.upper()} {path}"
+                if method == "get":
+                    problems.append(f"{name}: {route} is a read route sent to the write function")
+                scopes = [
+                    scope
+                    for requirement in operation.get("security", [])
+                    for scope in requirement.get("jwt", [])
+                ]
+                if conditions["UseJwtAuth"] and WRITE_SCOPE not in scopes:
+                    problems.append(f"{name}: {route} does not require the {WRITE_SCOPE} scope")
     return problems
 
 

@@ -96,6 +96,7 @@ def test_sam_adds_no_role_no_policy_and_no_route_of_its_own(transformed: dict[st
     assert set(resources_of_type(transformed, "AWS::IAM::Role")) == {
         "IngestRole",
         "SearchRole",
+        "WriteRole",
         "MaintenanceRole",
         "EventWebhookRole",  # declared in template.yaml (EventBridge -> the webhook)
     }

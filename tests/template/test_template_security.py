@@ -347,6 +347,50 @@ def test_only_the_operators_may_write_and_only_under_the_reserved_prefix(mutable
     ]
 
 
+def test_the_write_function_writes_only_under_the_write_prefixes_and_never_the_index(template: dict) -> None:
+    assert checks.write_role_problems(template) == []
+
+
+def test_write_role_check_catches_writes_elsewhere_in_the_bucket_and_to_the_index(mutable: dict) -> None:
+    statements = mutable["Resources"]["WriteRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+    statements.append(
+        {
+            "Effect": "Allow",
+            "Action": "s3:DeleteObject",
+            "Resource": {"Fn::Sub": "${ArchiveBucket.Arn}/inbox/*"},
+        }
+    )
+    statements.append(
+        {
+            "Effect": "Allow",
+            "Action": "es:ESHttpPut",
+            "Resource": {"Fn::Sub": checks.DOMAIN_ARN + "/${IndexAlias}*"},
+        }
+    )
+    assert checks.write_role_problems(mutable) == [
+        "WriteRole: s3:DeleteObject on ${ArchiveBucket.Arn}/inbox/*, outside the write prefixes",
+        f"WriteRole: es:ESHttpPut on {checks.DOMAIN_ARN}/${{IndexAlias}}*: the write function only writes the bucket",
+    ]
+
+
+@pytest.mark.parametrize("mode", ["IAM", "JWT"])
+def test_write_routes_have_their_own_function_and_the_write_scope(template: dict, mode: str) -> None:
+    conditions = condition_values(template, **(MODES["new domain, JWT auth"] if mode == "JWT" else {}))
+    paths = template["Resources"]["SearchApi"]["Properties"]["DefinitionBody"]["paths"]
+    assert set(paths["/{proxy+}"]) == {"get"}
+    assert {"/articles", "/articles/by-external-id/{external_id}", "/articles/{id}", "/uploads"} <= set(paths)
+    assert checks.write_route_problems(template, conditions) == []
+
+
+def test_write_route_check_catches_a_route_without_the_scope(mutable: dict) -> None:
+    operation = mutable["Resources"]["SearchApi"]["Properties"]["DefinitionBody"]["paths"]["/uploads"]["post"]
+    operation["security"] = {"Fn::If": ["UseJwtAuth", [{"jwt": []}], [{"sigv4": []}]]}
+    conditions = condition_values(mutable, **MODES["new domain, JWT auth"])
+    assert checks.write_route_problems(mutable, conditions) == [
+        "SearchApi: POST /uploads does not require the archive/write scope"
+    ]
+
+
 # -- OpenSearch domain -----------------------------------------------------------------------
 def test_domain_is_encrypted_https_only_and_not_public(template: dict) -> None:
     assert checks.domain_problems(template) == []
@@ -366,10 +410,15 @@ def test_domain_check_catches_a_public_access_policy_and_plain_http(mutable: dic
     ]
 
 
-def test_domain_access_policy_admits_exactly_the_three_roles(template: dict) -> None:
+def test_domain_access_policy_admits_exactly_the_four_roles(template: dict) -> None:
     statement = template["Resources"]["SearchDomain"]["Properties"]["AccessPolicies"]["Statement"][0]
     admitted = {text(arn) for arn in statement["Condition"]["ArnEquals"]["aws:PrincipalArn"]}
-    assert admitted == {"${IngestRole.Arn}", "${SearchRole.Arn}", "${MaintenanceRole.Arn}"}
+    assert admitted == {
+        "${IngestRole.Arn}",
+        "${SearchRole.Arn}",
+        "${WriteRole.Arn}",
+        "${MaintenanceRole.Arn}",
+    }
 
 
 @pytest.mark.parametrize("mode", sorted(MODES))
@@ -454,7 +503,7 @@ def test_the_function_environment_is_accepted_by_the_settings_contract(template:
     assert settings.service_name == "archive-search"
 
 
-@pytest.mark.parametrize("function", ["IngestFunction", "SearchFunction"])
+@pytest.mark.parametrize("function", ["IngestFunction", "SearchFunction", "WriteFunction"])
 def test_each_function_ships_the_one_package_and_its_handler_exists(template: dict, function: str) -> None:
     props = template["Resources"][function]["Properties"]
     globals_ = template["Globals"]["Function"]
