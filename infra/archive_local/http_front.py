@@ -1,6 +1,7 @@
 """The HTTP front: the local stand-in for API Gateway (HTTP API, payload format 2.0).
 
-Each request becomes an HTTP API v2 event for the real search handler; the handler's
+Each request becomes an HTTP API v2 event for the real handler its route goes to (the
+write routes to the write function, as in template.yaml; everything else to search); the handler's
 response (``statusCode``, ``headers``, ``multiValueHeaders``, ``cookies``, ``body``,
 ``isBase64Encoded``) becomes the HTTP response. Invocations are serialised, as one
 Lambda execution environment runs one request at a time (the Powertools resolver
@@ -12,9 +13,10 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import re
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -25,6 +27,20 @@ from archive_local.lambda_events import LambdaContext, http_api_event
 log = logging.getLogger("http")
 
 Handler = Callable[[dict[str, Any], Any], Any]
+
+
+@dataclass(frozen=True)
+class Route:
+    """Requests with ``method`` whose whole path matches ``path`` go to ``handler``."""
+
+    method: str
+    path: str
+    handler: Handler
+    function_name: str
+
+    def matches(self, method: str, path: str) -> bool:
+        return method == self.method and re.fullmatch(self.path, path) is not None
+
 
 # Hop-by-hop and framing headers are the server's business, not the handler's.
 _FRAMING = {"content-length", "transfer-encoding", "connection", "keep-alive"}
@@ -95,10 +111,17 @@ class HttpFront:
     """A threading HTTP server on ``host:port`` invoking ``handler`` per request."""
 
     def __init__(
-        self, host: str, port: int, handler: Handler, *, function_name: str = "archive-search-search"
+        self,
+        host: str,
+        port: int,
+        handler: Handler,
+        *,
+        function_name: str = "archive-search-search",
+        routes: Sequence[Route] = (),
     ) -> None:
         self.handler = handler
         self.function_name = function_name
+        self.routes = tuple(routes)
         self._lock = threading.Lock()
         self.server = ThreadingHTTPServer((host, port), self._request_class())
         self.server.daemon_threads = True
@@ -110,11 +133,16 @@ class HttpFront:
         return f"http://{host}:{port}"
 
     def invoke(self, event: dict[str, Any]) -> HttpResponse:
+        http = event["requestContext"]["http"]
+        route = next((r for r in self.routes if r.matches(http["method"], http["path"])), None)
+        handler, function_name = (
+            (route.handler, route.function_name) if route else (self.handler, self.function_name)
+        )
         with self._lock:
             try:
-                result = self.handler(event, LambdaContext(self.function_name, 30.0))
+                result = handler(event, LambdaContext(function_name, 30.0))
             except Exception:
-                log.exception("search handler raised")
+                log.exception("%s handler raised", function_name)
                 return INTERNAL_ERROR
         try:
             return response_from_result(result)

@@ -303,6 +303,7 @@ def run(
     *,
     ingest: Handler | None = None,
     search: Handler | None = None,
+    write: Handler | None = None,
 ) -> None:
     """Start everything, serve until ``stop`` is set, stop everything (also when
     starting fails half-way). ``serving`` is set once the stack is ready. The real
@@ -310,7 +311,7 @@ def run(
     from archive_local.aws import REDRIVE_MAX_RECEIVES, clients, provision
     from archive_local.deletes import DeleteMarkerWatcher
     from archive_local.events import start_events
-    from archive_local.http_front import HttpFront
+    from archive_local.http_front import HttpFront, Route
     from archive_local.inbox import InboxWatcher, upload
     from archive_local.mirror import BucketMirror
     from archive_local.worker import IngestWorker
@@ -375,6 +376,7 @@ def run(
         _bootstrap_index()
         ingest = ingest or _load_handler("archive_search.handlers.ingest")
         search = search or _load_handler("archive_search.handlers.search")
+        write = write or _load_handler("archive_search.handlers.write")
 
         worker = IngestWorker(sqs, archive.queue_url, archive.queue_arn, ingest)
         worker.start()
@@ -416,7 +418,17 @@ def run(
         inbox.start()
         cleanup.callback(inbox.stop)
 
-        front = HttpFront(config.host, config.http_port, search)
+        # The routes API Gateway sends to the write function (template.yaml); the rest go to search.
+        write_routes = [
+            Route(method, path, write, "archive-search-write")
+            for method, path in (
+                ("POST", "/articles"),
+                ("PUT", "/articles/by-external-id/[^/]+"),
+                ("DELETE", "/articles/[^/]+"),
+                ("POST", "/uploads"),
+            )
+        ]
+        front = HttpFront(config.host, config.http_port, search, routes=write_routes)
         front.start()
         cleanup.callback(front.stop)
 
