@@ -122,6 +122,12 @@ class LocalStack:
     def log(self) -> str:
         return "\n".join(self.lines[-200:])
 
+    def shut_down(self) -> None:
+        """Stop the stack if it still runs and print its log (shown by pytest when a test fails)."""
+        if self.process and self.process.poll() is None:
+            self.stop()
+        print(self.log())
+
     def s3(self) -> Any:
         return boto3.client("s3", endpoint_url=self.endpoint, region_name="us-east-1")
 
@@ -150,9 +156,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
         eventually(lambda: local.article(doc_id(SEED_000)) and local.article(doc_id(SEED_003)))
         yield local
     finally:
-        if local.process and local.process.poll() is None:
-            local.stop()
-        print(local.log())  # shown by pytest when a test fails
+        local.shut_down()
         shutil.rmtree(root, ignore_errors=True)
 
 

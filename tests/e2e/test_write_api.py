@@ -28,13 +28,11 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
     root = tmp_path_factory.mktemp("write-stack")
     local = LocalStack(root)
     local.env["LOAD_SAMPLES"] = "false"  # an empty archive: every count below is this module's
-    local.start()
     try:
+        local.start()
         yield local
     finally:
-        if local.process and local.process.poll() is None:
-            local.stop()
-        print(local.log())  # shown by pytest when a test fails
+        local.shut_down()
         shutil.rmtree(root, ignore_errors=True)
 
 

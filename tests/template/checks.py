@@ -339,6 +339,16 @@ def prefix_wildcard_problems(template: dict[str, Any]) -> list[str]:
     return problems
 
 
+LOG_AND_TRACE_ACTIONS = {"logs:CreateLogStream", "logs:PutLogEvents"} | ACTIONS_WITHOUT_RESOURCE_SCOPE
+
+
+def _reads_index(action: str, resource: str) -> bool:
+    """GET/HEAD anywhere, or POST on an endpoint where POST only reads."""
+    return action in ("es:ESHttpGet", "es:ESHttpHead") or (
+        action == "es:ESHttpPost" and resource.endswith(READ_ONLY_POST_ENDPOINTS)
+    )
+
+
 def search_role_problems(template: dict[str, Any]) -> list[str]:
     """The search function can only read the index (and the ingest queue's counts): no index
     write/delete, no S3, no other SQS action."""
@@ -349,7 +359,7 @@ def search_role_problems(template: dict[str, Any]) -> list[str]:
     for action, resource in allowed(policy_statements(template["Resources"][role_name])):
         service = action.split(":", 1)[0]
         if service in ("logs", "xray"):
-            if action not in {"logs:CreateLogStream", "logs:PutLogEvents"} | ACTIONS_WITHOUT_RESOURCE_SCOPE:
+            if action not in LOG_AND_TRACE_ACTIONS:
                 problems.append(f"{role_name}: unexpected {action}")
             continue
         if (action, resource) == ("sqs:GetQueueAttributes", "${IngestQueue.Arn}"):
@@ -359,9 +369,7 @@ def search_role_problems(template: dict[str, Any]) -> list[str]:
         if service != "es":
             problems.append(f"{role_name}: {action} on {resource}: the search function only reads the index")
             continue
-        if action in ("es:ESHttpGet", "es:ESHttpHead"):
-            continue
-        if action == "es:ESHttpPost" and resource.endswith(READ_ONLY_POST_ENDPOINTS):
+        if _reads_index(action, resource):
             continue
         problems.append(f"{role_name}: {action} on {resource} can write to or delete from the index")
     return problems
@@ -451,9 +459,8 @@ def write_role_problems(template: dict[str, Any]) -> list[str]:
     if role_name is None:
         return [f"{WRITE_FUNCTION}: no explicit role"]
     for action, resource in allowed(policy_statements(template["Resources"][role_name])):
-        service = action.split(":", 1)[0]
-        if service in ("logs", "xray"):
-            if action not in {"logs:CreateLogStream", "logs:PutLogEvents"} | ACTIONS_WITHOUT_RESOURCE_SCOPE:
+        if action.startswith(("logs:", "xray:")):
+            if action not in LOG_AND_TRACE_ACTIONS:
                 problems.append(f"{role_name}: unexpected {action}")
         elif action in ("s3:PutObject", "s3:DeleteObject"):
             if resource not in WRITE_PREFIX_RESOURCES:
@@ -461,13 +468,9 @@ def write_role_problems(template: dict[str, Any]) -> list[str]:
         elif action == "s3:GetObject":
             if resource != WRITE_PREFIX_RESOURCES[0]:
                 problems.append(f"{role_name}: {action} on {resource}: it reads back its own articles only")
-        elif (
-            (action == "s3:ListBucket" and resource == BUCKET_ARN)
-            or action in ("es:ESHttpGet", "es:ESHttpHead")
-            or (action == "es:ESHttpPost" and resource.endswith(READ_ONLY_POST_ENDPOINTS))
+        elif not (action == "s3:ListBucket" and resource == BUCKET_ARN) and not _reads_index(
+            action, resource
         ):
-            continue
-        else:
             problems.append(f"{role_name}: {action} on {resource}: the write function only writes the bucket")
     return problems
 
