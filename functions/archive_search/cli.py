@@ -132,7 +132,8 @@ def _progress(args: argparse.Namespace) -> dict[str, Any]:
 
     settings, store, bucket = get_settings(), ObjectStore(), _bucket(args)
     while True:
-        report = progress(settings, bucket, args.prefix, size=1, store=store)
+        # An operator's shell lists the whole prefix (the HTTP API stops at MAX_LISTED_KEYS).
+        report = progress(settings, bucket, args.prefix, size=1, store=store, max_listed=None)
         report.pop("receipts")
         report.pop("next_cursor")
         if not args.watch:

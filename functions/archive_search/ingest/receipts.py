@@ -127,11 +127,15 @@ def keys_ending_with(engine: Any, alias: str, bucket: str, key: str, *, limit: i
 
 
 def queued_keys(
-    engine: Any, alias: str, listing: Iterable[tuple[str, str]], bucket: str
+    engine: Any,
+    alias: str,
+    listing: Iterable[tuple[str, str]],
+    bucket: str,
+    max_keys: int | None = MAX_LISTED_KEYS,
 ) -> tuple[list[str], int, bool]:
-    """Of the listed (key, etag) pairs (at most ``MAX_LISTED_KEYS``), the keys whose receipt
-    is missing or records other content: uploads ingest has not settled yet. Returns them,
-    how many keys were listed, and whether the listing was read to its end."""
+    """Of the listed (key, etag) pairs (at most ``max_keys``; ``None``: all), the keys whose
+    receipt is missing or records other content: uploads ingest has not settled yet. Returns
+    them, how many keys were listed, and whether the listing was read to its end."""
     queued: list[str] = []
     listed = 0
     complete = True
@@ -145,7 +149,7 @@ def queued_keys(
                 queued.append(ref.key)
 
     for key, etag in listing:
-        if listed == MAX_LISTED_KEYS:
+        if listed == max_keys:
             complete = False
             break
         listed += 1

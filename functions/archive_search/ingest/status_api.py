@@ -131,8 +131,10 @@ def progress(
     size: int = 20,
     cursor: str | None = None,
     store: Any = None,
+    max_listed: int | None = receipts.MAX_LISTED_KEYS,
 ) -> dict[str, Any]:
-    """Counts by outcome, queued objects and one page of the latest receipts under ``prefix``."""
+    """Counts by outcome, queued objects (among the first ``max_listed`` keys; ``None``: all)
+    and one page of the latest receipts under ``prefix``."""
     engine = cached_engine(settings)
     digest = cursors.request_digest({"bucket": bucket, "prefix": prefix, "outcome": outcomes, "since": since})
     after = cursors.decode(cursor, digest).after if cursor else None
@@ -144,7 +146,7 @@ def progress(
         else dict.fromkeys(receipts.OUTCOMES, 0)
     )
     queued, listed, complete = receipts.queued_keys(
-        engine, settings.receipts_alias, _listing(store, bucket, prefix), bucket
+        engine, settings.receipts_alias, _listing(store, bucket, prefix), bucket, max_listed
     )
     page, next_after = (
         receipts.latest_receipts(

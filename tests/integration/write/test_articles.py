@@ -156,3 +156,15 @@ def test_delete_of_an_article_dropped_outside_the_write_prefixes_is_409(api) -> 
     assert answer.status == 409
     assert "inbox/harbour.txt" in answer.body["error"]["message"]
     assert key in api.rig.bucket_keys()
+
+
+def test_more_articles_than_one_request_may_carry_is_a_400_before_anything_is_stored(api) -> None:
+    from archive_search.writes.records import MAX_ARTICLES_PER_REQUEST
+
+    answer = api.call(
+        "POST", "/articles", [article(f"Story {i}") for i in range(MAX_ARTICLES_PER_REQUEST + 1)]
+    )
+
+    assert answer.status == 400 and answer.body["error"]["parameter"] == "body"
+    assert f"at most {MAX_ARTICLES_PER_REQUEST}" in answer.body["error"]["message"]
+    assert api.rig.bucket_keys() == set()

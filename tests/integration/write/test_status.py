@@ -95,3 +95,18 @@ def test_a_cursor_of_another_filter_is_refused(api) -> None:
     answer = api.call("GET", "/ingest/status", query={"prefix": "elsewhere/", "size": 1, "cursor": cursor})
 
     assert answer.status == 400 and answer.body["error"]["parameter"] == "cursor"
+
+
+def test_the_listing_stops_at_its_bound_and_says_so(api) -> None:
+    from archive_search.ingest.receipts import queued_keys
+
+    drop_files(api)
+    api.settle()
+    listing = [("inbox/a.txt", "x"), ("inbox/b.txt", "y"), ("inbox/empty.txt", "z")]
+
+    queued, listed, complete = queued_keys(
+        api.rig.engine, api.rig.settings.receipts_alias, iter(listing), api.rig.archive.bucket, max_keys=2
+    )
+
+    assert (listed, complete) == (2, False)
+    assert queued == ["inbox/a.txt", "inbox/b.txt"]  # their ETags are not the receipted ones
