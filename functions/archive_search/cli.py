@@ -127,15 +127,14 @@ def _progress(args: argparse.Namespace) -> dict[str, Any]:
     import time
 
     from archive_search.adapters.s3 import ObjectStore
-    from archive_search.ingest.status_api import progress
+    from archive_search.ingest.status_api import progress_counts
     from archive_search.settings import get_settings
 
     settings, store, bucket = get_settings(), ObjectStore(), _bucket(args)
     while True:
         # An operator's shell lists the whole prefix (the HTTP API stops at MAX_LISTED_KEYS).
-        report = progress(settings, bucket, args.prefix, size=1, store=store, max_listed=None)
-        report.pop("receipts")
-        report.pop("next_cursor")
+        report = progress_counts(settings, bucket, args.prefix, store=store, max_listed=None)
+        report.pop("started")
         if not args.watch:
             return report
         print("\r" + progress_line(report), end="", file=sys.stderr, flush=True)

@@ -22,7 +22,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from archive_search.adapters.opensearch import cached_engine
-from archive_search.errors import EngineUnavailable, InvalidRequest, NotFound
+from archive_search.errors import ConfigurationError, EngineUnavailable, InvalidRequest, NotFound
 from archive_search.ingest import receipts
 from archive_search.model import ObjectRef
 from archive_search.search import cursor as cursors
@@ -130,24 +130,12 @@ def progress(
     since: str | None = None,
     size: int = 20,
     cursor: str | None = None,
-    store: Any = None,
-    max_listed: int | None = receipts.MAX_LISTED_KEYS,
 ) -> dict[str, Any]:
-    """Counts by outcome, queued objects (among the first ``max_listed`` keys; ``None``: all)
-    and one page of the latest receipts under ``prefix``."""
+    """Counts by outcome, queued objects and one page of the latest receipts under ``prefix``."""
     engine = cached_engine(settings)
     digest = cursors.request_digest({"bucket": bucket, "prefix": prefix, "outcome": outcomes, "since": since})
-    after = cursors.decode(cursor, digest).after if cursor else None
-    # Before ingest's first run there is no receipts index: nothing is settled yet.
-    started = bool(engine.alias_targets(settings.receipts_alias))
-    counts = (
-        receipts.outcome_counts(engine, settings.receipts_alias, bucket, prefix)
-        if started
-        else dict.fromkeys(receipts.OUTCOMES, 0)
-    )
-    queued, listed, complete = receipts.queued_keys(
-        engine, settings.receipts_alias, _listing(store, bucket, prefix), bucket, max_listed
-    )
+    after = cursors.decode(cursor, digest, key=_cursor_key(settings)).after if cursor else None
+    report = progress_counts(settings, bucket, prefix)
     page, next_after = (
         receipts.latest_receipts(
             engine,
@@ -159,8 +147,33 @@ def progress(
             size=size,
             after=after,
         )
-        if started
+        if report.pop("started")
         else ([], None)
+    )
+    next_cursor = cursors.encode(next_after, digest, [], key=_cursor_key(settings)) if next_after else None
+    return {**report, "receipts": page, "next_cursor": next_cursor}
+
+
+def progress_counts(
+    settings: Settings,
+    bucket: str,
+    prefix: str,
+    *,
+    store: Any = None,
+    max_listed: int | None = receipts.MAX_LISTED_KEYS,
+) -> dict[str, Any]:
+    """Counts by outcome under ``prefix`` and the queued objects among the first
+    ``max_listed`` listed keys (``None``: all); ``started`` is False before ingest's first
+    run (no receipts index yet: nothing is settled)."""
+    engine = cached_engine(settings)
+    started = bool(engine.alias_targets(settings.receipts_alias))
+    counts = (
+        receipts.outcome_counts(engine, settings.receipts_alias, bucket, prefix)
+        if started
+        else dict.fromkeys(receipts.OUTCOMES, 0)
+    )
+    queued, listed, complete = receipts.queued_keys(
+        engine, settings.receipts_alias, _listing(store, bucket, prefix), bucket, max_listed
     )
     return {
         "bucket": bucket,
@@ -169,9 +182,14 @@ def progress(
         "listed_objects": listed,
         "listing_complete": complete,
         "settled": complete and not queued,
-        "receipts": page,
-        "next_cursor": cursors.encode(next_after, digest, []) if next_after else None,
+        "started": started,
     }
+
+
+def _cursor_key(settings: Settings) -> bytes:
+    if not settings.cursor_secret:
+        raise ConfigurationError("CURSOR_SECRET is not set: /ingest/status cannot make or read cursors")
+    return settings.cursor_secret
 
 
 def _listing(store: Any, bucket: str, prefix: str) -> Any:

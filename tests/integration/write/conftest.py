@@ -12,7 +12,8 @@ import pytest
 
 from archive_local.deletes import DeleteMarkerWatcher
 from archive_local.lambda_events import LambdaContext, http_api_event
-from tests.ingest_support import IngestRig, ingest  # noqa: F401  (the fixture)
+from tests.ingest_support import IngestRig, ingest, reset_caches  # noqa: F401  (the fixture)
+from tests.integration.search.support import TEST_CURSOR_SECRET
 
 
 @dataclass
@@ -61,6 +62,8 @@ class WriteApi:
 
 
 @pytest.fixture
-def api(ingest: IngestRig) -> WriteApi:  # noqa: F811
+def api(ingest: IngestRig, monkeypatch: pytest.MonkeyPatch) -> WriteApi:  # noqa: F811
+    monkeypatch.setenv("CURSOR_SECRET", TEST_CURSOR_SECRET)  # /ingest/status pages with cursors
+    reset_caches()
     ingest.engine.ensure_index()
     return WriteApi(ingest)
