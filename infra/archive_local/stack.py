@@ -424,6 +424,7 @@ def run(
             for method, path in (
                 ("POST", "/articles"),
                 ("PUT", "/articles/by-external-id/[^/]+"),
+                ("DELETE", "/articles/by-external-id/[^/]+"),
                 ("DELETE", "/articles/[^/]+"),
                 ("POST", "/uploads"),
             )

@@ -379,6 +379,7 @@ def test_write_routes_have_their_own_function_and_the_write_scope(template: dict
     paths = template["Resources"]["SearchApi"]["Properties"]["DefinitionBody"]["paths"]
     assert set(paths["/{proxy+}"]) == {"get"}
     assert {"/articles", "/articles/by-external-id/{external_id}", "/articles/{id}", "/uploads"} <= set(paths)
+    assert set(paths["/articles/by-external-id/{external_id}"]) == {"put", "delete"}
     assert checks.write_route_problems(template, conditions) == []
 
 

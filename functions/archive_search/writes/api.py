@@ -147,6 +147,19 @@ def upsert_article(external_id: Annotated[str, Path(pattern=EXTERNAL_ID_PATTERN,
 
 
 @router.delete(
+    "/articles/by-external-id/<external_id>",
+    summary="Delete the article with this external id",
+    description="202 with the deleted object's key, the article's id and status_url; 404 when there is none.",
+    responses=_answers(202, "The article's object is deleted; its key, id and status_url"),
+    middlewares=[reject_unknown_parameters],
+)
+def delete_by_external_id(
+    external_id: Annotated[str, Path(pattern=EXTERNAL_ID_PATTERN, description="Your id")],
+):
+    return json_response(202, _writer().delete_by_external_id(external_id))
+
+
+@router.delete(
     "/articles/<article_id>",
     summary="Delete an article by deleting the object it came from",
     description=(

@@ -137,10 +137,14 @@ def article_key(record: ArticleRecord, idempotency_key: str | None, index: int) 
     Idempotency-Key and its place in the request, else a new key. The same external id or
     the same retried request always lands on the same key, hence the same article id."""
     if record.external_id:
-        return f"{ARTICLES_PREFIX}by-external-id/{record.external_id}.json"
+        return external_id_key(record.external_id)
     if idempotency_key:
         return f"{ARTICLES_PREFIX}{_digest(idempotency_key, str(index))}.json"
     return f"{ARTICLES_PREFIX}{uuid.uuid4().hex}.json"
+
+
+def external_id_key(external_id: str) -> str:
+    return f"{ARTICLES_PREFIX}by-external-id/{external_id}.json"
 
 
 def upload_key(filename: str, idempotency_key: str | None) -> str:

@@ -19,6 +19,7 @@ from archive_search.writes.records import (
     ArticleRecord,
     article_key,
     content_digest,
+    external_id_key,
     upload_key,
 )
 
@@ -76,6 +77,14 @@ class ArchiveWriter:
                 )
             written.append(Written(ref.key, document_id(ref, 0), status_path(ref.key), unchanged))
         return written
+
+    def delete_by_external_id(self, external_id: str) -> dict[str, Any]:
+        """Delete the article stored under ``external_id`` (no index lookup: its key is known)."""
+        ref = ObjectRef(self.bucket, external_id_key(external_id))
+        if self.store.metadata(ref) is None:
+            raise NotFound(f"no article with external_id {external_id}")
+        self.store.delete(ref)
+        return {"id": document_id(ref, 0), "key": ref.key, "status_url": status_path(ref.key)}
 
     def delete_article(self, article_id: str, document: dict[str, Any]) -> dict[str, Any]:
         """Delete the object an article came from (``document``: its live index document)."""

@@ -168,3 +168,18 @@ def test_more_articles_than_one_request_may_carry_is_a_400_before_anything_is_st
     assert answer.status == 400 and answer.body["error"]["parameter"] == "body"
     assert f"at most {MAX_ARTICLES_PER_REQUEST}" in answer.body["error"]["message"]
     assert api.rig.bucket_keys() == set()
+
+
+def test_delete_by_external_id_removes_its_object_without_an_index_lookup(api) -> None:
+    (item,) = api.call("POST", "/articles", article(external_id="wire-10")).body["articles"]
+
+    answer = api.call("DELETE", "/articles/by-external-id/wire-10")
+    again = api.call("DELETE", "/articles/by-external-id/wire-10")
+
+    assert answer.status == 202 and answer.body == {
+        "id": item["id"],
+        "key": item["key"],
+        "status_url": item["status_url"],
+    }
+    assert item["key"] not in api.rig.bucket_keys()
+    assert again.status == 404
