@@ -134,27 +134,29 @@ def test_delete_of_an_unknown_id_is_404(api) -> None:
     assert "status_url" in answer.body["error"]["message"]
 
 
-def test_delete_of_one_article_of_a_multi_article_file_is_409_and_keeps_the_file(api) -> None:
-    key = "api/articles/batch.json"
-    api.rig.put(key, json.dumps([article(), article("Second story")]))
+@pytest.mark.parametrize(
+    ("key", "content", "ordinal", "why"),
+    [
+        (
+            "api/articles/batch.json",
+            json.dumps([article(), article("Second story")]),
+            1,
+            "one of the 2 articles",
+        ),
+        ("inbox/harbour.txt", "Harbour budget approved\n\n" + BODY, 0, "not written through this API"),
+    ],
+    ids=["multi-article file", "dropped outside the write prefixes"],
+)
+def test_delete_that_would_remove_more_or_other_than_the_article_is_409_and_keeps_the_file(
+    api, key: str, content: str, ordinal: int, why: str
+) -> None:
+    api.rig.put(key, content)
     api.settle()
 
-    answer = api.call("DELETE", f"/articles/{document_id(ObjectRef(api.rig.archive.bucket, key), 1)}")
+    answer = api.call("DELETE", f"/articles/{document_id(ObjectRef(api.rig.archive.bucket, key), ordinal)}")
 
     assert answer.status == 409
-    assert "2 articles" in answer.body["error"]["message"]
-    assert key in api.rig.bucket_keys()
-
-
-def test_delete_of_an_article_dropped_outside_the_write_prefixes_is_409(api) -> None:
-    key = "inbox/harbour.txt"
-    api.rig.put(key, "Harbour budget approved\n\n" + BODY)
-    api.settle()
-
-    answer = api.call("DELETE", f"/articles/{document_id(ObjectRef(api.rig.archive.bucket, key), 0)}")
-
-    assert answer.status == 409
-    assert "inbox/harbour.txt" in answer.body["error"]["message"]
+    assert why in answer.body["error"]["message"] and key in answer.body["error"]["message"]
     assert key in api.rig.bucket_keys()
 
 
