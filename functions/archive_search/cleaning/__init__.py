@@ -28,7 +28,7 @@ from archive_search.model import Article
 
 # Bump when the output of cleaning changes: indexed documents record it, so a reindex can find
 # the documents cleaned by an older version.
-CLEANER_VERSION = "1.3.0"
+CLEANER_VERSION = "1.4.0"
 DEFAULT_MAX_DECOMPRESSED_BYTES = 50 * 1024 * 1024
 
 __all__ = [

@@ -564,6 +564,11 @@ _MENU_LINE_WORDS = 6  # longest line a run may hold
 _MENU_MEAN_WORDS = 3.5  # a menu's lines are mostly one to three words
 
 
+# A page never writes its menus as list items or paragraphs it marks up as such; ranked lists,
+# poems and ingredient lists are written so.
+_NEVER_MENU_TAGS = ("item", "p")
+
+
 def _drop_menu_runs(lines: list[_Line]) -> list[_Line]:
     """Drop long runs of short lines without sentence punctuation: menus, tag clouds."""
     out: list[_Line] = []
@@ -576,7 +581,11 @@ def _drop_menu_runs(lines: list[_Line]) -> list[_Line]:
         run.clear()
 
     for ln in lines:
-        if ln.tag != "item" and ln.words <= _MENU_LINE_WORDS and not ln.text.rstrip().endswith(_TERMINAL):
+        if (
+            ln.tag not in _NEVER_MENU_TAGS
+            and ln.words <= _MENU_LINE_WORDS
+            and not ln.text.rstrip().endswith(_TERMINAL)
+        ):
             run.append(ln)
         else:
             close()
@@ -759,6 +768,41 @@ def _continue_article(tree: HtmlElement, paragraphs: list[str], seen: list[str])
     return [text for _, _, text in keyed]
 
 
+# The article is lost when what was kept is shorter than a short news item and a small share of
+# the page's paragraph text; trafilatura's whole extraction, with its readability and jusText
+# fallbacks (too slow to run on every page), then gets a say.
+_LOST_BELOW_CHARS = 500
+_LOST_PAGE_SHARE = 1 / 3
+# Its text replaces ours when it is much longer and holds most of what we kept: the same
+# article, found whole, not another block of the page.
+_RESCUE_GROWTH = 3
+_RESCUE_OVERLAP = 0.8
+
+
+def _rescued(text: str, tree: HtmlElement, paragraphs: list[str]) -> list[str]:
+    """``paragraphs``, or trafilatura's full extraction when the article looks lost."""
+    ours = _chars(paragraphs)
+    if ours >= _LOST_BELOW_CHARS:
+        return paragraphs
+    page = sum(len(_html_text(p)) for p in tree.iterfind(".//p"))
+    if ours >= _LOST_PAGE_SHARE * page:
+        return paragraphs
+    import trafilatura
+
+    try:
+        found = trafilatura.bare_extraction(text, include_comments=False, include_tables=True)
+    except Exception:  # a library failure on a hostile page: keep what we have
+        logger.warning("trafilatura's fallback extraction failed on a page", exc_info=True)
+        return paragraphs
+    theirs = (found.as_dict() if hasattr(found, "as_dict") else found or {}).get("text") or ""
+    flat = " ".join(theirs.split())
+    held = sum(len(p) for p in paragraphs if " ".join(p.split()) in flat)
+    if len(theirs) <= _RESCUE_GROWTH * ours or held < _RESCUE_OVERLAP * ours:
+        return paragraphs
+    # teaser excerpts of other stories end cut off
+    return [p for p in _split_body(theirs) if not p.endswith(("…", "..."))]
+
+
 def _split_body(text: str) -> list[str]:
     paras = [" ".join(p.split()) for p in re.split(r"\n\s*\n|\n", text)]
     return [p for p in paras if p]
@@ -818,12 +862,13 @@ def _parse(text: str) -> HtmlElement | None:
 
 
 # Never article text: scripts, styles, the <head>, media, frames, navigation, forms' widgets
-# (a <form> itself stays: some sites wrap the whole page in one).
+# (a <form> itself stays: some sites wrap the whole page in one; so does a <figure>, which some
+# CMSs wrap around whole sections: trafilatura's own steps judge it).
 _DROP_TAGS = (
     "script", "style", "noscript", "template", "head", "svg", "math", "canvas", "video", "audio",
     "picture", "object", "embed", "iframe", "frame", "frameset", "applet", "map", "area", "nav",
     "menu", "menuitem", "aside", "footer", "button", "input", "select", "option", "optgroup",
-    "textarea", "label", "fieldset", "legend", "datalist", "dialog", "link", "figure",
+    "textarea", "label", "fieldset", "legend", "datalist", "dialog", "link",
 )  # fmt: skip
 
 
@@ -851,6 +896,7 @@ def extract_html(text: str, key: str) -> list[Article]:
         if best is second:
             found = {**found2, **found}
         paragraphs = best
+    paragraphs = _rescued(text, tree, paragraphs)
     if not _at_least_words(paragraphs, _MIN_ARTICLE_WORDS):
         raise RejectedInput("no_article_text", f"{key}: no article text found in the HTML page")
 

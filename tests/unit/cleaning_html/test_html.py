@@ -464,3 +464,54 @@ def _matchers_agree(html: str) -> None:
             assert ours(t) == [el for el in theirs(t) if el is not None][:1]
         assert mod._boilerplate_blocks(t) == xpaths.OVERALL_DISCARD_XPATH[0](t)
         assert mod._hidden_elements(t) == xpaths.OVERALL_DISCARD_XPATH[1](t)
+
+
+def test_a_ranked_list_written_as_paragraphs_is_article_text_not_a_menu() -> None:
+    ranked = [f"{n:02d}. {name}" for n, name in enumerate(["Ada Lovelace", "Grace Hopper", "Alan Turing",
+              "Edsger Dijkstra", "Barbara Liskov", "Donald Knuth", "Margaret Hamilton", "Ken Thompson",
+              "Frances Allen", "John Backus"], start=1)]  # fmt: skip
+
+    body = extract_html(page(paras=[PARAS[0], "Here is the full list.", *ranked, PARAS[1]]), "k.html")[0].body
+
+    assert all(line in body for line in ranked)
+
+
+def test_article_text_wrapped_in_a_figure_is_kept() -> None:
+    html = page(paras=[]).replace(
+        "<article>", "<article><figure>" + "".join(f"<p>{p}</p>" for p in PARAS) + "</figure>"
+    )
+
+    body = extract_html(html, "k.html")[0].body
+
+    assert all(p in body for p in PARAS)
+
+
+def _lost_article_page() -> str:
+    """A page whose own markup hides most of its article from the main-content steps: a short
+    lede in <article>, the rest in a <div> sibling among many long paragraphs of a sidebar."""
+    lede = PARAS[0]
+    rest = " ".join(PARAS[1:] * 8)
+    return page(paras=[lede], tail=f"<div class='x'><p>{rest}</p></div>")
+
+
+@pytest.mark.parametrize(
+    ("theirs", "taken"),
+    [
+        (PARAS[0] + "\n" + " ".join(PARAS[1:] * 8), True),  # ours, whole: taken
+        (" ".join(PARAS[1:] * 8), False),  # longer but another block of the page: kept ours
+        (PARAS[0] + " more", False),  # not much longer: kept ours
+    ],
+)
+def test_a_lost_article_is_taken_from_trafilaturas_full_extraction_only_when_it_holds_ours(
+    monkeypatch: pytest.MonkeyPatch, theirs: str, taken: bool
+) -> None:
+    import trafilatura
+
+    from archive_search.cleaning import html as html_module
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", lambda *a, **k: {"text": theirs})
+    tree = html_module._parse(_lost_article_page())
+
+    kept = html_module._rescued(_lost_article_page(), tree, [PARAS[0]])
+
+    assert kept == (html_module._split_body(theirs) if taken else [PARAS[0]])
