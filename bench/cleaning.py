@@ -23,7 +23,8 @@ summary. The ``textdump0`` rows clean them without statistics, as in a new archi
 
 Because the line classifier's weights were fitted on the even-numbered half of the split
 (sorted ids), F1 is also printed for each half: ``fit`` and ``check`` (never seen in fitting).
-The metadata-accuracy section of ``bench/metadata.py`` (its labelled set) is printed too.
+The metadata-accuracy section of ``bench/metadata.py`` (its labelled set) is printed too, and
+``bench/generalisation.py``: the HTML of both benchmarks by site fold, beside trafilatura.
 The last line is always (docs/s: ``page/s``, CPU time):
     html F1 0.XXX docs/s N | textdump F1 0.XXX docs/s N
 """
@@ -170,6 +171,11 @@ def main(argv: list[str] | None = None) -> None:
     )
     ap.add_argument("--n-bootstrap", type=int, default=200, help="bootstrap resamples for the ± figures")
     ap.add_argument("--no-metadata", action="store_true", help="skip the metadata-accuracy section")
+    ap.add_argument(
+        "--no-generalisation",
+        action="store_true",
+        help="skip both benchmarks by site fold (bench/generalisation.py)",
+    )
     args = ap.parse_args(argv)
 
     bench_dir = args.bench_dir.resolve()
@@ -229,6 +235,10 @@ def main(argv: list[str] | None = None) -> None:
                 print(f"{label:<9} {p} {r} {rejected.get(doc_id, ''):<16} {doc_id}")
     if not args.no_metadata:
         _metadata_report()
+    if not args.no_generalisation:
+        from generalisation import report  # type: ignore[import-not-found]
+
+        report()
     sys.stdout.flush()
     print(" | ".join(_summary(kind, summary[kind]) for kind in ("html", "textdump")))
 

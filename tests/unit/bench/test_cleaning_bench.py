@@ -57,7 +57,13 @@ def bench_dir(tmp_path: Path) -> Path:
 
 def test_bench_prints_both_inputs_and_ends_with_the_summary_line(bench_dir: Path) -> None:
     result = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "cleaning.py"), "--per-doc", "--no-metadata"],
+        [
+            sys.executable,
+            str(ROOT / "bench" / "cleaning.py"),
+            "--per-doc",
+            "--no-metadata",
+            "--no-generalisation",
+        ],
         env={"BENCH_DATA": str(bench_dir), "PATH": "/usr/bin:/bin"},
         capture_output=True,
         text=True,
@@ -100,3 +106,23 @@ def test_each_page_at_its_fastest_is_at_least_as_fast_as_the_fastest_pass(bench_
         wall, cpu, page = run.docs_per_s()
         assert wall > 0
         assert 0 < cpu <= page
+
+
+def _generalisation_module():
+    spec = importlib.util.spec_from_file_location(
+        "bench_generalisation", ROOT / "bench" / "generalisation.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_sites_pages_fall_in_one_fold_whatever_the_path_or_www() -> None:
+    bench = _generalisation_module()
+    urls = ["https://www.example.org/a", "http://example.org/b/c?d=1", "https://example.org/"]
+
+    assert {bench.site(u) for u in urls} == {"example.org"}
+    assert len({bench.fold(u) for u in urls}) == 1
+    assert len({bench.fold(f"https://site{n}.example/") for n in range(50)}) == bench.FOLDS
