@@ -40,6 +40,8 @@ from archive_search.search.models import (
 from archive_search.search.query import FACET_FIELDS, MAX_QUERY_CHARS
 from archive_search.search.safe_text import plain
 from archive_search.search.service import FACET_NAMES, HIT_FIELDS, SearchRequest, SearchService
+from archive_search.search.web_routes import feed_router
+from archive_search.search.web_routes import router as web_router
 from archive_search.settings import get_settings
 from archive_search.writes.api import router as write_router
 
@@ -401,6 +403,11 @@ def health():
         return _json(200, report)
     logger.warning("health: search engine degraded", extra={"engine": report["engine"]})
     return _json(503, report, {"Retry-After": "5"})
+
+
+# The search page and every search as a feed (search/web_routes.py).
+app.include_router(web_router)
+app.include_router(feed_router(search, [reject_unknown_parameters]))
 
 
 @app.get("/openapi.json", include_in_schema=False)

@@ -1,0 +1,161 @@
+"""Every search as a feed: a page of search hits -> Atom 1.0 (RFC 4287) or JSON Feed 1.1.
+
+Pure functions of a search response (the JSON ``/search`` answers, sorted newest first) and
+the URLs the feed needs; the route is in ``web_routes``. Text goes into the XML through
+ElementTree, which escapes ``&``, ``<``, ``>`` and quotes; characters XML 1.0 cannot carry at
+all (U+FFFE, U+FFFF; the API already drops control characters) are removed first.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+ATOM_TYPE = "application/atom+xml; charset=utf-8"
+JSON_FEED_TYPE = "application/feed+json; charset=utf-8"
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+# The hit fields an entry is made of (the feed asks /search for these only).
+FEED_FIELDS = ("title", "snippet", "source", "published", "place", "author", "tags", "url", "duplicates")
+# Outside the XML 1.0 Char production even after the API's own cleaning.
+_NOT_XML = re.compile("[\ufffe\uffff]")
+
+
+@dataclass(frozen=True)
+class FeedLinks:
+    """The absolute URLs a feed points at."""
+
+    self_url: str  # this feed
+    page_url: str  # the same search on the search page
+    next_url: str | None  # the next page of the feed (the search's next cursor), if any
+    article_url: Callable[[str], str]  # the article view of one id
+
+
+def feed_title(parameters: Mapping[str, list[str]]) -> str:
+    """``archive-search: harbour · source=Dawn`` from the search parameters."""
+    query = " ".join(parameters.get("q", []))
+    filters = [
+        f"{name}={value}"
+        for name, values in parameters.items()
+        if name not in ("q", "format", "cursor", "page", "size")
+        for value in values
+    ]
+    words = [f"“{query}”"] if query else []
+    return "archive-search: " + " · ".join(words + filters) if words or filters else "archive-search: newest"
+
+
+def _xml_text(text: str | None) -> str:
+    return _NOT_XML.sub("", text or "")
+
+
+def _published(hit: Mapping[str, Any]) -> datetime | None:
+    value = hit.get("published")
+    return datetime.fromisoformat(value).replace(tzinfo=UTC) if value else None
+
+
+def _updated(hits: list[dict[str, Any]], now: datetime) -> datetime:
+    # The feed changes when a newer article appears; a feed of undated articles is "now".
+    dates = [date for date in (_published(hit) for hit in hits) if date]
+    return max(dates) if dates else now
+
+
+def _rfc3339(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _summary(hit: Mapping[str, Any]) -> str:
+    snippet = hit.get("snippet") or {}
+    return str(snippet.get("text") or "")
+
+
+def _entry_id(article_id: str) -> str:
+    # Stable whichever host serves the feed.
+    return f"urn:archive-search:article:{article_id}"
+
+
+def atom(result: Mapping[str, Any], title: str, links: FeedLinks, now: datetime) -> str:
+    """An Atom 1.0 document of the hits of one search response."""
+    hits = list(result.get("hits", []))
+    ET.register_namespace("", ATOM_NS)
+
+    def element(parent: ET.Element, tag: str, text: str | None = None, **attributes: str) -> ET.Element:
+        child = ET.SubElement(parent, f"{{{ATOM_NS}}}{tag}", {k: _xml_text(v) for k, v in attributes.items()})
+        if text is not None:
+            child.text = _xml_text(text)
+        return child
+
+    feed_updated = _updated(hits, now)
+    root = ET.Element(f"{{{ATOM_NS}}}feed")
+    element(root, "title", title)
+    element(root, "id", links.self_url)
+    element(root, "updated", _rfc3339(feed_updated))
+    element(root, "generator", "archive-search")
+    element(root, "link", rel="self", type="application/atom+xml", href=links.self_url)
+    element(root, "link", rel="alternate", type="text/html", href=links.page_url)
+    if links.next_url:
+        element(root, "link", rel="next", type="application/atom+xml", href=links.next_url)
+    element(element(root, "author"), "name", "archive-search")
+    for hit in hits:
+        entry = element(root, "entry")
+        element(entry, "id", _entry_id(hit["id"]))
+        element(entry, "title", hit.get("title") or "(untitled)", type="text")
+        element(entry, "link", rel="alternate", type="text/html", href=links.article_url(hit["id"]))
+        if hit.get("url"):
+            element(entry, "link", rel="related", type="text/html", href=hit["url"])
+        published = _published(hit)
+        if published:
+            element(entry, "published", _rfc3339(published))
+        element(entry, "updated", _rfc3339(published or feed_updated))
+        if hit.get("author"):
+            element(element(entry, "author"), "name", hit["author"])
+        for tag in hit.get("tags") or []:
+            element(entry, "category", term=tag)
+        element(entry, "summary", _summary(hit), type="text")
+        if hit.get("source"):
+            source = element(entry, "source")
+            element(source, "title", hit["source"])
+    return ET.tostring(root, encoding="unicode", xml_declaration=True)
+
+
+def json_feed(result: Mapping[str, Any], title: str, links: FeedLinks) -> dict[str, Any]:
+    """A JSON Feed 1.1 document of the hits of one search response."""
+    items = []
+    for hit in result.get("hits", []):
+        item: dict[str, Any] = {
+            "id": _entry_id(hit["id"]),
+            "url": links.article_url(hit["id"]),
+            "title": hit.get("title") or "(untitled)",
+            "content_text": _summary(hit),
+            "summary": _summary(hit),
+        }
+        if hit.get("url"):
+            item["external_url"] = hit["url"]
+        published = _published(hit)
+        if published:
+            item["date_published"] = _rfc3339(published)
+        if hit.get("author"):
+            item["authors"] = [{"name": hit["author"]}]
+        if hit.get("tags"):
+            item["tags"] = list(hit["tags"])
+        # JSON Feed has no source field: extensions start with an underscore.
+        item["_archive_search"] = {
+            "source": hit.get("source"),
+            "place": hit.get("place"),
+            "duplicates": hit.get("duplicates"),
+        }
+        items.append(item)
+    document: dict[str, Any] = {
+        "version": JSON_FEED_VERSION,
+        "title": title,
+        "home_page_url": links.page_url,
+        "feed_url": links.self_url,
+        "authors": [{"name": "archive-search"}],
+        "items": items,
+    }
+    if links.next_url:
+        document["next_url"] = links.next_url
+    return document

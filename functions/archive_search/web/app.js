@@ -1,0 +1,690 @@
+// archive-search: the search page. Plain fetch against the public API, relative URLs
+// (the page is served by the API itself). Text from the API is inserted as text; only
+// the fields named *_html (title_html, snippet.html) are inserted as HTML: the API
+// escapes them and adds its own <mark> tags.
+"use strict";
+
+(() => {
+  const FILTERS = ["source", "language", "place", "author", "tag"];
+  const FACET_LABELS = { source: "Publisher", language: "Language", place: "Place", author: "Author", tag: "Tag" };
+  const FACET_SIZE = 10;
+  const PAGE_SIZE = 10;
+  const MONTHS_BEFORE_YEARS = 48; // more monthly bars than this are drawn as years
+  const POLL_MS = 1000;
+  const POLL_LIMIT = 300; // polls per upload before it is reported as still queued
+  const TOKEN_KEY = "archive-search-token";
+
+  const $ = (id) => document.getElementById(id);
+  const el = (tag, props = {}, ...children) => {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(props)) {
+      if (name === "text") node.textContent = value;
+      else if (name === "class") node.className = value;
+      else if (name.startsWith("aria-") || name.startsWith("data-")) node.setAttribute(name, value);
+      else node[name] = value;
+    }
+    for (const child of children) if (child != null) node.append(child);
+    return node;
+  };
+
+  // -- auth: a bearer token from the identity provider's redirect (JWT mode) ---------------
+  function takeTokenFromFragment() {
+    const fragment = new URLSearchParams(location.hash.slice(1));
+    const token = fragment.get("access_token") || fragment.get("id_token");
+    if (token) {
+      sessionStorage.setItem(TOKEN_KEY, token);
+      history.replaceState(history.state, "", location.pathname + location.search);
+    }
+  }
+
+  function authHeaders() {
+    const token = sessionStorage.getItem(TOKEN_KEY);
+    return token ? { Authorization: `Bearer ${token}` } : {};
+  }
+
+  class ApiError extends Error {
+    constructor(status, message) {
+      super(message);
+      this.status = status;
+    }
+  }
+
+  async function api(path, options = {}) {
+    const response = await fetch(path, {
+      ...options,
+      headers: { Accept: "application/json", ...authHeaders(), ...(options.headers || {}) },
+    });
+    let body = null;
+    try {
+      body = await response.json();
+    } catch (_) {
+      body = null;
+    }
+    if (!response.ok) {
+      const message = body && body.error ? body.error.message : `the server answered ${response.status}`;
+      throw new ApiError(response.status, message);
+    }
+    return body;
+  }
+
+  function showError(error) {
+    const box = $("error");
+    if (!error) {
+      box.hidden = true;
+      box.textContent = "";
+      return;
+    }
+    box.textContent = error instanceof ApiError ? `Sorry: ${error.message}.` : `Sorry: ${error}.`;
+    box.hidden = false;
+  }
+
+  // -- state: the URL is the whole state --------------------------------------------------
+  function readState() {
+    const params = new URLSearchParams(location.search);
+    const state = {
+      view: params.get("article") ? "article" : params.get("view") === "upload" ? "upload" : "search",
+      article: params.get("article") || "",
+      q: params.get("q") || "",
+      in: params.get("in") || "",
+      sort: params.get("sort") || "relevance",
+      from: params.get("from") || "",
+      to: params.get("to") || "",
+      pages: Math.max(1, Math.min(50, parseInt(params.get("pages") || "1", 10) || 1)),
+      filters: {},
+    };
+    for (const name of FILTERS) state.filters[name] = params.getAll(name);
+    return state;
+  }
+
+  // The /search parameters of a state (also the feed's).
+  function searchParams(state) {
+    const params = new URLSearchParams();
+    if (state.q) params.set("q", state.q);
+    if (state.in) params.set("in", state.in);
+    for (const name of FILTERS) for (const value of state.filters[name]) params.append(name, value);
+    if (state.from) params.set("from", state.from);
+    if (state.to) params.set("to", state.to);
+    return params;
+  }
+
+  function pageUrl(state) {
+    const params = searchParams(state);
+    if (state.sort !== "relevance") params.set("sort", state.sort);
+    if (state.pages > 1) params.set("pages", String(state.pages));
+    const query = params.toString();
+    return query ? `./?${query}` : "./";
+  }
+
+  function navigate(url, { replace = false } = {}) {
+    if (replace) history.replaceState(null, "", url);
+    else history.pushState(null, "", url);
+    render();
+  }
+
+  function setSearch(change) {
+    const state = readState();
+    change(state);
+    state.view = "search";
+    navigate(pageUrl(state));
+  }
+
+  // -- search view ------------------------------------------------------------------------
+  let histogram = { buckets: [], interval: "month" };
+  let renderToken = 0;
+  let lastSearch = "./";
+
+  async function renderSearch(state) {
+    const token = ++renderToken;
+    lastSearch = location.search ? `./${location.search}` : "./";
+    $("q").value = state.q;
+    $("in").value = state.in;
+    $("sort").value = state.sort;
+    $("from").value = state.from;
+    $("to").value = state.to;
+    const feedParams = searchParams(state);
+    $("feed-link").href = `feed${feedParams.toString() ? `?${feedParams}` : ""}`;
+    $("feed-alternate").href = $("feed-link").href;
+    feedParams.set("format", "json");
+    $("json-feed-link").href = `feed?${feedParams}`;
+    $("status").textContent = "Searching…";
+
+    const params = searchParams(state);
+    params.set("sort", state.sort);
+    params.set("size", String(PAGE_SIZE));
+    params.set("facets", [...FILTERS, "published"].join(","));
+    params.set("facet_size", String(FACET_SIZE));
+    params.set("interval", "month");
+    let result;
+    let hits = [];
+    try {
+      result = await api(`search?${params}`);
+      hits = result.hits;
+      // Reload and back/forward restore every page that was shown ("pages" in the URL).
+      let cursor = result.next_cursor;
+      for (let page = 1; page < state.pages && cursor; page++) {
+        const next = await api(`search?${withCursor(params, cursor)}`);
+        hits = hits.concat(next.hits);
+        cursor = next.next_cursor;
+      }
+      result.next_cursor = cursor;
+    } catch (error) {
+      if (token !== renderToken) return;
+      showError(error);
+      $("status").textContent = "";
+      return;
+    }
+    if (token !== renderToken) return;
+    showError(null);
+    renderFacets(state, result.facets);
+    renderHistogram(state, result.facets.published || []);
+    const list = $("results");
+    list.replaceChildren(...hits.map(resultItem));
+    renderStatus(result, hits.length);
+    setupMore(state, params, result.next_cursor);
+  }
+
+  function withCursor(params, cursor) {
+    const next = new URLSearchParams(params);
+    next.set("cursor", cursor);
+    return next;
+  }
+
+  function renderStatus(result, shown) {
+    const groups = result.total_groups ?? result.total;
+    const noun = groups === 1 ? "result" : "results";
+    $("status").textContent = groups
+      ? `${groups.toLocaleString("en")} ${noun} (showing ${shown})`
+      : "No articles match. Try fewer words or filters.";
+  }
+
+  function setupMore(state, params, cursor) {
+    const more = $("more");
+    more.hidden = !cursor;
+    more.onclick = async () => {
+      more.disabled = true;
+      try {
+        const next = await api(`search?${withCursor(params, cursor)}`);
+        const list = $("results");
+        const first = next.hits.length ? resultItem(next.hits[0]) : null;
+        list.append(...(first ? [first] : []), ...next.hits.slice(1).map(resultItem));
+        state.pages += 1;
+        history.replaceState(null, "", pageUrl(state));
+        renderStatus(next, list.children.length);
+        if (first) first.querySelector("a").focus();
+        setupMore(state, params, next.next_cursor);
+      } catch (error) {
+        showError(error);
+      } finally {
+        more.disabled = false;
+      }
+    };
+  }
+
+  function metaLine(hit) {
+    const parts = [];
+    if (hit.source) parts.push(el("span", { class: "source", text: hit.source }));
+    if (hit.published) parts.push(el("time", { dateTime: hit.published, text: formatDate(hit.published) }));
+    if (hit.place) parts.push(el("span", { class: "place", text: hit.place }));
+    if (hit.author) parts.push(el("span", { class: "author", text: `By ${hit.author}` }));
+    const line = el("p", { class: "meta" });
+    parts.forEach((part, index) => {
+      if (index) line.append(" · ");
+      line.append(part);
+    });
+    return line;
+  }
+
+  function resultItem(hit) {
+    const link = el("a", { href: `./?article=${encodeURIComponent(hit.id)}` });
+    if (hit.title_html) link.innerHTML = hit.title_html; // HTML by the API's contract
+    else link.textContent = hit.title || "(untitled)";
+    const heading = el("h3", {}, link);
+    const item = el("li", { class: "hit" }, heading, metaLine(hit));
+    if (hit.duplicates) {
+      const copies = hit.duplicates + 1;
+      item.append(el("span", { class: "badge", text: `${copies} copies`, title: "Near-identical copies shown as one" }));
+    }
+    if (hit.snippet && hit.snippet.html) {
+      const snippet = el("p", { class: "snippet" });
+      snippet.innerHTML = hit.snippet.html; // HTML by the API's contract
+      item.append(snippet);
+    }
+    return item;
+  }
+
+  function formatDate(value) {
+    const [year, month, day] = value.split("-").map(Number);
+    if (!month) return String(year);
+    const date = new Date(Date.UTC(year, month - 1, day || 1));
+    const options = day ? { day: "numeric", month: "short", year: "numeric" } : { month: "short", year: "numeric" };
+    return date.toLocaleDateString("en-GB", { ...options, timeZone: "UTC" });
+  }
+
+  // -- facets -----------------------------------------------------------------------------
+  function renderFacets(state, facets) {
+    const groups = FILTERS.map((name) => facetGroup(name, state, facets[name] || [])).filter(Boolean);
+    $("facets").replaceChildren(...groups);
+  }
+
+  function facetGroup(name, state, values) {
+    const selected = state.filters[name];
+    if (!values.length && !selected.length) return null;
+    const fieldset = el("fieldset", { class: "facet", "data-facet": name });
+    fieldset.append(el("legend", { text: FACET_LABELS[name] }));
+    const list = el("ul", { class: "facet-values" });
+    const listed = new Set(values.map((entry) => entry.value));
+    // A selected value outside the top values stays visible, so it can be unticked.
+    const entries = values.concat(selected.filter((value) => !listed.has(value)).map((value) => ({ value, count: null })));
+    for (const entry of entries) list.append(facetOption(name, entry, selected.includes(entry.value)));
+    fieldset.append(list);
+    if (values.length >= FACET_SIZE) fieldset.append(facetFinder(name, state));
+    return fieldset;
+  }
+
+  let facetIds = 0;
+  function facetOption(name, entry, checked) {
+    const id = `facet-${name}-${++facetIds}`;
+    const box = el("input", { type: "checkbox", id, checked, value: entry.value });
+    box.addEventListener("change", () => toggleFilter(name, entry.value, box.checked));
+    const label = el("label", { htmlFor: id }, el("span", { class: "facet-value", text: entry.value }));
+    if (entry.count != null) label.append(" ", el("span", { class: "count", text: `(${entry.count})` }));
+    return el("li", {}, box, label);
+  }
+
+  function toggleFilter(name, value, on) {
+    setSearch((state) => {
+      const values = state.filters[name].filter((v) => v !== value);
+      if (on) values.push(value);
+      state.filters[name] = values;
+      state.pages = 1;
+    });
+  }
+
+  function facetFinder(name, state) {
+    const id = `find-${name}`;
+    const input = el("input", { type: "search", id, autocomplete: "off", maxLength: 100 });
+    const found = el("ul", { class: "facet-values found", "aria-live": "polite" });
+    let timer = 0;
+    input.addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(async () => {
+        const prefix = input.value.trim();
+        if (!prefix) return found.replaceChildren();
+        try {
+          const answer = await api(`facets/${name}?${new URLSearchParams({ prefix, size: "10" })}`);
+          const selected = state.filters[name];
+          found.replaceChildren(...answer.values.map((entry) => facetOption(name, entry, selected.includes(entry.value))));
+          if (!answer.values.length) found.append(el("li", { text: "No match" }));
+        } catch (error) {
+          showError(error);
+        }
+      }, 200);
+    });
+    return el("div", { class: "finder" }, el("label", { htmlFor: id, text: `Find a ${FACET_LABELS[name].toLowerCase()}` }), input, found);
+  }
+
+  // -- publication-date histogram ---------------------------------------------------------
+  function renderHistogram(state, monthly) {
+    const byYear = monthly.length > MONTHS_BEFORE_YEARS;
+    const buckets = byYear ? toYears(monthly) : monthly;
+    histogram = { buckets, interval: byYear ? "year" : "month" };
+    const box = $("histogram");
+    box.replaceChildren();
+    $("dates").hidden = !buckets.length && !state.from && !state.to;
+    const highest = Math.max(1, ...buckets.map((bucket) => bucket.count));
+    buckets.forEach((bucket, index) => {
+      const [start, end] = bucketRange(bucket.value);
+      const inRange = (!state.from || end >= state.from) && (!state.to || start <= state.to);
+      const bar = el("button", {
+        type: "button",
+        class: `bar${inRange && (state.from || state.to) ? " selected" : ""}`,
+        "aria-label": `${bucketLabel(bucket.value)}: ${bucket.count} articles`,
+        "data-index": String(index),
+        title: `${bucketLabel(bucket.value)}: ${bucket.count}`,
+      });
+      const fill = el("span", { class: "fill" });
+      fill.style.height = `${Math.max(2, Math.round((bucket.count / highest) * 100))}%`;
+      bar.append(fill);
+      box.append(bar);
+    });
+    if (buckets.length) {
+      box.append(el("span", { class: "axis start", text: bucketLabel(buckets[0].value), "aria-hidden": "true" }));
+      box.append(el("span", { class: "axis end", text: bucketLabel(buckets[buckets.length - 1].value), "aria-hidden": "true" }));
+    }
+  }
+
+  function toYears(monthly) {
+    const years = new Map();
+    for (const { value, count } of monthly) {
+      const year = value.slice(0, 4);
+      years.set(year, (years.get(year) || 0) + count);
+    }
+    return [...years].map(([value, count]) => ({ value, count }));
+  }
+
+  function bucketLabel(value) {
+    return value.length === 4 ? value : formatDate(value);
+  }
+
+  // [first day, last day] of a bucket value: 2023 or 2023-04.
+  function bucketRange(value) {
+    const year = Number(value.slice(0, 4));
+    if (value.length === 4) return [`${year}-01-01`, `${year}-12-31`];
+    const month = Number(value.slice(5, 7));
+    const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
+    const mm = String(month).padStart(2, "0");
+    return [`${value.slice(0, 4)}-${mm}-01`, `${value.slice(0, 4)}-${mm}-${String(last).padStart(2, "0")}`];
+  }
+
+  function setupHistogramDrag() {
+    const box = $("histogram");
+    let anchor = null;
+    let current = null;
+    const indexAt = (event) => {
+      const target = document.elementFromPoint(event.clientX, event.clientY);
+      const bar = target && target.closest(".bar");
+      return bar && box.contains(bar) ? Number(bar.dataset.index) : null;
+    };
+    const paint = () => {
+      const [low, high] = [Math.min(anchor, current), Math.max(anchor, current)];
+      box.querySelectorAll(".bar").forEach((bar) => {
+        const index = Number(bar.dataset.index);
+        bar.classList.toggle("dragging", index >= low && index <= high);
+      });
+    };
+    const choose = (first, last) => {
+      const [low, high] = [Math.min(first, last), Math.max(first, last)];
+      const from = bucketRange(histogram.buckets[low].value)[0];
+      const to = bucketRange(histogram.buckets[high].value)[1];
+      setSearch((state) => {
+        state.from = from;
+        state.to = to;
+        state.pages = 1;
+      });
+    };
+    box.addEventListener("pointerdown", (event) => {
+      const index = indexAt(event);
+      if (index == null || event.button !== 0) return;
+      event.preventDefault();
+      anchor = current = index;
+      paint();
+    });
+    window.addEventListener("pointermove", (event) => {
+      if (anchor == null) return;
+      const index = indexAt(event);
+      if (index != null && index !== current) {
+        current = index;
+        paint();
+      }
+    });
+    window.addEventListener("pointerup", () => {
+      if (anchor == null) return;
+      const [first, last] = [anchor, current];
+      anchor = current = null;
+      choose(first, last);
+    });
+    // Keyboard (and assistive technology): Enter or Space on a bar picks that period.
+    box.addEventListener("click", (event) => {
+      const bar = event.target.closest(".bar");
+      if (bar && event.detail === 0) {
+        const index = Number(bar.dataset.index);
+        choose(index, index);
+      }
+    });
+  }
+
+  // -- article view -----------------------------------------------------------------------
+  async function renderArticle(state) {
+    const token = ++renderToken;
+    const id = state.article;
+    $("back-to-results").href = lastSearch;
+    $("article-title").textContent = "Loading…";
+    for (const part of ["article-meta", "article-body", "article-origin", "similar"]) $(part).replaceChildren();
+    $("article-more").hidden = true;
+    let article;
+    try {
+      article = await api(`articles/${encodeURIComponent(id)}`);
+    } catch (error) {
+      if (token !== renderToken) return;
+      $("article-title").textContent = "Article not found";
+      showError(error);
+      return;
+    }
+    if (token !== renderToken) return;
+    showError(null);
+    document.title = `${article.title} · archive-search`;
+    $("article-title").textContent = article.title;
+    const authors = article.author ? article.author : null;
+    fillList($("article-meta"), [
+      ["Publisher", article.source],
+      ["Published", article.published && el("time", { dateTime: article.published, text: formatDate(article.published) })],
+      ["Place", article.place],
+      ["Authors", authors],
+      ["Language", article.language],
+      ["Tags", article.tags && article.tags.length ? article.tags.join(", ") : null],
+      ["Original", article.url && /^https?:\/\//i.test(article.url) ? el("a", { href: article.url, rel: "noopener noreferrer", text: article.url }) : null],
+    ]);
+    appendBody(article);
+    const origin = article.origin || {};
+    const receipt = el("span", { text: "…" });
+    fillList($("article-origin"), [
+      ["Bucket", origin.bucket],
+      ["Key", origin.key && el("code", { text: origin.key })],
+      ["Article in file", origin.ordinal != null ? String(origin.ordinal + 1) : null],
+      ["Ingested", origin.ingested_at],
+      ["Cleaner version", origin.cleaner_version],
+      ["Receipt", origin.key ? receipt : null],
+    ]);
+    if (origin.key) showReceipt(origin, receipt);
+    try {
+      const similar = await api(`articles/${encodeURIComponent(id)}/similar?size=5`);
+      if (token !== renderToken) return;
+      $("similar").replaceChildren(...similar.hits.map(resultItem));
+      if (!similar.hits.length) $("similar").append(el("li", { text: "None found." }));
+    } catch (error) {
+      showError(error);
+    }
+  }
+
+  function appendBody(article) {
+    const body = $("article-body");
+    for (const paragraph of article.body.split(/\n\s*\n/)) {
+      if (paragraph.trim()) body.append(el("p", { text: paragraph.trim() }));
+    }
+    const more = $("article-more");
+    more.hidden = article.next_body_offset == null;
+    more.onclick = async () => {
+      try {
+        appendBody(await api(`articles/${encodeURIComponent(article.id)}?body_offset=${article.next_body_offset}`));
+      } catch (error) {
+        showError(error);
+      }
+    };
+  }
+
+  async function showReceipt(origin, target) {
+    const params = new URLSearchParams({ key: origin.key });
+    if (origin.bucket) params.set("bucket", origin.bucket);
+    try {
+      const receipt = await api(`ingest/status?${params}`);
+      target.textContent = [receipt.outcome, receipt.updated_at].filter(Boolean).join(", ") || "recorded";
+    } catch (_) {
+      target.textContent = "not available";
+    }
+  }
+
+  function fillList(list, rows) {
+    for (const [name, value] of rows) {
+      if (value == null || value === "") continue;
+      list.append(el("dt", { text: name }), el("dd", {}, value));
+    }
+  }
+
+  // -- upload view (shown only when the write API answers) --------------------------------
+  let uploadsAvailable = null;
+
+  async function detectUploads() {
+    // An empty request is refused with 400 by a write API that exists; 404/405 mean none.
+    try {
+      const response = await fetch("uploads", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", ...authHeaders() },
+        body: "{}",
+      });
+      uploadsAvailable = response.status === 400 || response.ok;
+    } catch (_) {
+      uploadsAvailable = false;
+    }
+    $("nav-upload").hidden = !uploadsAvailable;
+    document.body.dataset.uploads = uploadsAvailable ? "available" : "unavailable";
+    if (readState().view === "upload") render();
+  }
+
+  const uploads = { total: 0, settled: 0 };
+
+  function setupUploads() {
+    const zone = $("dropzone");
+    zone.addEventListener("dragover", (event) => {
+      event.preventDefault();
+      zone.classList.add("over");
+    });
+    zone.addEventListener("dragleave", () => zone.classList.remove("over"));
+    zone.addEventListener("drop", (event) => {
+      event.preventDefault();
+      zone.classList.remove("over");
+      uploadFiles([...event.dataTransfer.files]);
+    });
+    $("files").addEventListener("change", (event) => {
+      uploadFiles([...event.target.files]);
+      event.target.value = "";
+    });
+  }
+
+  function uploadFiles(list) {
+    uploads.total += list.length;
+    renderUploadProgress();
+    for (const file of list) uploadOne(file);
+  }
+
+  function renderUploadProgress() {
+    const bar = $("upload-progress");
+    bar.hidden = uploads.total === 0;
+    bar.max = Math.max(1, uploads.total);
+    bar.value = uploads.settled;
+    $("upload-summary").textContent = uploads.total
+      ? `${uploads.settled} of ${uploads.total} files settled`
+      : "";
+  }
+
+  async function uploadOne(file) {
+    const status = el("span", { class: "outcome", text: "uploading…" });
+    const row = el("li", {}, el("span", { class: "file", text: file.name }), " ", status);
+    $("uploads").append(row);
+    const settle = (text, outcome) => {
+      status.textContent = text;
+      row.dataset.outcome = outcome;
+      uploads.settled += 1;
+      renderUploadProgress();
+    };
+    try {
+      const slot = await api("uploads", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ filename: file.name }),
+      });
+      await sendToBucket(slot, file);
+      status.textContent = "queued";
+      for (let poll = 0; poll < POLL_LIMIT; poll++) {
+        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+        let receipt;
+        try {
+          receipt = await api(slot.status_url.replace(/^\//, ""));
+        } catch (error) {
+          if (error.status === 404) continue; // no receipt yet
+          throw error;
+        }
+        if (receipt.outcome === "rejected") return settle(`rejected: ${receipt.reason || "no reason given"}`, "rejected");
+        if (receipt.outcome === "duplicate") return settle("duplicate of an article already in the archive", "duplicate");
+        if (receipt.outcome === "indexed") return settle("indexed", "indexed");
+      }
+      settle("still queued: check again later", "queued");
+    } catch (error) {
+      settle(`failed: ${error.message}`, "failed");
+    }
+  }
+
+  // A presigned S3 upload: a POST policy (url + fields) or a PUT URL (url + headers).
+  async function sendToBucket(slot, file) {
+    const upload = slot.upload || {};
+    let response;
+    if (upload.fields) {
+      const form = new FormData();
+      for (const [name, value] of Object.entries(upload.fields)) form.append(name, value);
+      form.append("file", file);
+      response = await fetch(upload.url, { method: "POST", body: form });
+    } else {
+      response = await fetch(upload.url, { method: upload.method || "PUT", headers: upload.headers || {}, body: file });
+    }
+    if (!response.ok) throw new ApiError(response.status, `the bucket refused the file (${response.status})`);
+  }
+
+  // -- views ------------------------------------------------------------------------------
+  function render() {
+    const state = readState();
+    const view = state.view === "upload" && !uploadsAvailable ? "search" : state.view;
+    $("search-view").hidden = view !== "search";
+    $("article-view").hidden = view !== "article";
+    $("upload-view").hidden = view !== "upload";
+    document.title = view === "upload" ? "Upload · archive-search" : "archive-search";
+    if (view === "search") {
+      if (state.q) document.title = `${state.q} · archive-search`;
+      renderSearch(state);
+    } else if (view === "article") {
+      renderArticle(state);
+    }
+  }
+
+  function setupSearchForm() {
+    $("search-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      setSearch((state) => {
+        state.q = $("q").value.trim();
+        state.in = $("in").value;
+        state.pages = 1;
+      });
+    });
+    $("sort").addEventListener("change", () => setSearch((state) => {
+      state.sort = $("sort").value;
+      state.pages = 1;
+    }));
+    for (const name of ["from", "to"]) {
+      $(name).addEventListener("change", () => setSearch((state) => {
+        state[name] = $(name).value;
+        state.pages = 1;
+      }));
+    }
+    $("clear-dates").addEventListener("click", () => setSearch((state) => {
+      state.from = state.to = "";
+      state.pages = 1;
+    }));
+    // Links inside the page change the view without a reload.
+    document.addEventListener("click", (event) => {
+      const link = event.target.closest("a");
+      if (!link || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
+      const url = new URL(link.href, location.href);
+      if (url.origin !== location.origin || url.pathname !== location.pathname) return;
+      event.preventDefault();
+      navigate(url.pathname + url.search);
+      window.scrollTo(0, 0);
+      $("main").focus();
+    });
+    window.addEventListener("popstate", render);
+  }
+
+  takeTokenFromFragment();
+  setupSearchForm();
+  setupHistogramDrag();
+  setupUploads();
+  render();
+  detectUploads();
+})();

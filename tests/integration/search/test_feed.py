@@ -1,0 +1,109 @@
+"""GET /feed: every search as an Atom 1.0 (read back by feedparser) or JSON Feed 1.1 document."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from urllib.parse import parse_qs, urlsplit
+
+import feedparser
+import pytest
+
+from tests.integration.search.support import CORPUS, SearchApi, corpus_id
+
+pytestmark = pytest.mark.integration
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def _atom(corpus: SearchApi, **params: str) -> feedparser.FeedParserDict:
+    response = corpus.get("/feed", params)
+    assert response.status == 200, response.text
+    assert response.headers["Content-Type"] == "application/atom+xml; charset=utf-8"
+    ET.fromstring(response.text.encode())  # well-formed XML, or this raises
+    parsed = feedparser.parse(response.text)
+    assert not parsed.bozo, parsed.bozo_exception
+    assert parsed.version == "atom10"
+    return parsed
+
+
+def test_an_atom_feed_lists_the_matching_articles_newest_first(corpus: SearchApi) -> None:
+    feed = _atom(corpus, q="goggles", collapse="false")
+
+    published = [entry.published for entry in feed.entries]
+    assert published == sorted(published, reverse=True)
+    assert [entry.id for entry in feed.entries][:2] == [
+        f"urn:archive-search:article:{corpus_id('goggles_copy')}",
+        f"urn:archive-search:article:{corpus_id('goggles')}",
+    ]
+    assert corpus_id("deleted") not in " ".join(entry.id for entry in feed.entries)
+
+
+def test_an_atom_entry_carries_title_link_summary_published_author_and_source(corpus: SearchApi) -> None:
+    feed = _atom(corpus, q="goggles", source="Dawn")
+
+    (entry,) = [e for e in feed.entries if e.id.endswith(corpus_id("goggles"))]
+    assert entry.title == "Night vision goggles seized in Karachi raid"
+    assert entry.link == f"http://localhost/?article={corpus_id('goggles')}"
+    assert "night vision goggles" in entry.summary.lower()
+    assert entry.published == "2023-04-12T00:00:00Z"
+    assert entry.author == "Imtiaz Ali"
+    assert entry.source.title == "Dawn"
+    assert {tag.term for tag in entry.tags} == {"crime", "security"}
+    assert feed.feed.title == "archive-search: “goggles” · source=Dawn"
+    assert feed.feed.links[1].href == "http://localhost/?q=goggles&source=Dawn"
+
+
+def test_markup_in_an_article_is_escaped_text_in_the_feed(corpus: SearchApi) -> None:
+    response = corpus.get("/feed", {"q": "markup"})
+    root = ET.fromstring(response.text.encode())
+
+    entry = root.find(f"{ATOM}entry")
+    assert entry is not None
+    assert entry.findtext(f"{ATOM}title") == CORPUS["hostile"][1]["title"]
+    assert entry.findtext(f"{ATOM}author/{ATOM}name") == '"><script>alert(2)</script>'
+    assert entry.findtext(f"{ATOM}source/{ATOM}title") == "<i>Evil</i> Source"
+    assert "<script>" not in response.text  # every < of the text is &lt; in the document
+    # A javascript: URL never becomes a link.
+    assert all("javascript" not in link.get("href", "") for link in entry.iter(f"{ATOM}link"))
+
+
+def test_a_json_feed_has_the_version_items_and_a_next_url(corpus: SearchApi) -> None:
+    response = corpus.get("/feed", {"format": "json", "size": "1", "collapse": "false"})
+    assert response.status == 200, response.text
+    assert response.headers["Content-Type"] == "application/feed+json; charset=utf-8"
+
+    # feedparser 6 reads no JSON Feed: the structure JSON Feed 1.1 requires, checked here.
+    document = response.json
+    assert document["version"] == "https://jsonfeed.org/version/1.1"
+    assert isinstance(document["title"], str) and isinstance(document["items"], list)
+    assert all(
+        isinstance(i["id"], str) and ("content_text" in i or "content_html" in i) for i in document["items"]
+    )
+    assert document["feed_url"] == "http://localhost/feed?format=json&size=1&collapse=false"
+    (item,) = document["items"]
+    assert item["url"] == f"http://localhost/?article={item['id'].rsplit(':', 1)[1]}"
+    assert item["date_published"] == "2024-01-02T00:00:00Z"  # the newest article first
+    assert item["_archive_search"]["source"] == "Dawn"
+
+    cursor = parse_qs(urlsplit(document["next_url"]).query)["cursor"][0]
+    second = corpus.get("/feed", {"format": "json", "size": "1", "collapse": "false", "cursor": cursor})
+    assert second.status == 200, second.text
+    (next_item,) = second.json["items"]
+    assert next_item["id"] != item["id"]
+    assert next_item["date_published"] <= item["date_published"]
+
+
+def test_the_feed_takes_the_parameters_of_search_and_rejects_others(corpus: SearchApi) -> None:
+    # sort and facets are /search parameters: accepted, and the feed stays newest first.
+    feed = _atom(corpus, q="goggles", sort="oldest", facets="source", collapse="false")
+    assert feed.entries[0].published == "2023-04-13T00:00:00Z"
+
+    unknown = corpus.get("/feed", {"sourse": "Dawn"})
+    assert unknown.status == 400
+    assert unknown.error["parameter"] == "sourse"
+    bad_format = corpus.get("/feed", {"format": "rss"})
+    assert bad_format.status == 400
+    assert bad_format.error["parameter"] == "format"
+    bad_size = corpus.get("/feed", {"size": "500"})
+    assert bad_size.status == 400
+    assert bad_size.error["parameter"] == "size"

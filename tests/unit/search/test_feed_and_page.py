@@ -1,0 +1,63 @@
+"""The feed documents and the page's headers, as pure functions."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from datetime import UTC, datetime
+
+import feedparser
+import pytest
+
+from archive_search.search.feed import FeedLinks, atom, feed_title
+from archive_search.search.web_routes import content_security_policy
+
+pytestmark = pytest.mark.unit
+
+LINKS = FeedLinks(
+    self_url="https://api.example/feed?q=a&amp=1",
+    page_url="https://api.example/?q=a",
+    next_url=None,
+    article_url=lambda article_id: f"https://api.example/?article={article_id}",
+)
+NOW = datetime(2026, 12, 1, tzinfo=UTC)
+
+
+def test_characters_xml_cannot_carry_are_dropped_and_the_rest_is_escaped() -> None:
+    hit = {"id": "a1", "title": "Fish & chips <b>\uffff]]>", "snippet": {"text": "x\ufffe < y"}}
+    document = atom({"hits": [hit]}, "t", LINKS, NOW)
+
+    root = ET.fromstring(document.encode())  # raises on anything that is not XML
+    entry = feedparser.parse(document).entries[0]
+    assert entry.title == "Fish & chips <b>]]>"
+    assert entry.summary == "x < y"
+    assert root.find("{http://www.w3.org/2005/Atom}link").get("href") == LINKS.self_url
+
+
+def test_an_undated_entry_is_updated_when_the_feed_is_and_has_no_published() -> None:
+    hits = [{"id": "new", "published": "2024-03-02"}, {"id": "undated"}]
+    feed = feedparser.parse(atom({"hits": hits}, "t", LINKS, NOW))
+
+    assert feed.feed.updated == "2024-03-02T00:00:00Z"
+    assert feed.entries[1].updated == "2024-03-02T00:00:00Z"
+    assert "published" not in feed.entries[1]
+    assert feedparser.parse(atom({"hits": []}, "t", LINKS, NOW)).feed.updated == "2026-12-01T00:00:00Z"
+
+
+def test_the_feed_title_names_the_query_and_filters_but_not_paging() -> None:
+    title = feed_title({"q": ["harbour"], "source": ["Dawn", "Geo"], "cursor": ["x"], "size": ["5"]})
+    assert title == "archive-search: “harbour” · source=Dawn · source=Geo"
+    assert feed_title({}) == "archive-search: newest"
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [("127.0.0.1:8000", True), ("localhost", True), ("[::1]:80", True), ("abc.execute-api.aws", False)],
+)
+def test_the_policy_allows_own_scripts_only_and_loopback_uploads_only_from_loopback(
+    host: str, loopback: bool
+) -> None:
+    policy = dict(part.split(" ", 1) for part in content_security_policy(host).split("; "))
+    assert policy["script-src"] == "'self'"
+    assert policy["style-src"] == "'self'"
+    assert policy["default-src"] == "'none'"
+    assert ("http://127.0.0.1:*" in policy["connect-src"]) is loopback
