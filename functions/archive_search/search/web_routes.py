@@ -97,7 +97,8 @@ def _static(body: bytes, content_type: str, extra: dict[str, str] | None = None)
     etag = _etag(body)
     headers = {"ETag": etag, "Cache-Control": "no-cache", **(extra or {})}
     if router.current_event.headers.get("if-none-match") == etag:
-        return Response(status_code=304, headers=headers, body="")
+        # No body at all: a compressed empty body would be bytes after a 304, which has none.
+        return Response(status_code=304, headers=headers, body=None)
     return Response(status_code=200, content_type=content_type, body=body.decode(), headers=headers)
 
 

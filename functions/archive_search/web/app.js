@@ -7,6 +7,7 @@
 (() => {
   const FILTERS = ["source", "language", "place", "author", "tag"];
   const FACET_LABELS = { source: "Publisher", language: "Language", place: "Place", author: "Author", tag: "Tag" };
+  const FACET_PLURALS = { source: "publishers", language: "languages", place: "places", author: "authors", tag: "tags" };
   const FACET_SIZE = 10;
   const PAGE_SIZE = 10;
   const MONTHS_BEFORE_YEARS = 48; // more monthly bars than this are drawn as years
@@ -147,6 +148,8 @@
     feedParams.set("format", "json");
     $("json-feed-link").href = `feed?${feedParams}`;
     $("status").textContent = "Searching…";
+    const column = document.querySelector(".results-column");
+    column.setAttribute("aria-busy", "true");
 
     const params = searchParams(state);
     params.set("sort", state.sort);
@@ -171,6 +174,7 @@
       if (token !== renderToken) return;
       showError(error);
       $("status").textContent = "";
+      column.setAttribute("aria-busy", "false");
       return;
     }
     if (token !== renderToken) return;
@@ -181,6 +185,7 @@
     list.replaceChildren(...hits.map(resultItem));
     renderStatus(result, hits.length);
     setupMore(state, params, result.next_cursor);
+    column.setAttribute("aria-busy", "false");
   }
 
   function withCursor(params, cursor) {
@@ -239,7 +244,7 @@
     if (hit.title_html) link.innerHTML = hit.title_html; // HTML by the API's contract
     else link.textContent = hit.title || "(untitled)";
     const heading = el("h3", {}, link);
-    const item = el("li", { class: "hit" }, heading, metaLine(hit));
+    const item = el("li", { class: "hit", "data-id": hit.id }, heading, metaLine(hit));
     if (hit.duplicates) {
       const copies = hit.duplicates + 1;
       item.append(el("span", { class: "badge", text: `${copies} copies`, title: "Near-identical copies shown as one" }));
@@ -320,13 +325,14 @@
         }
       }, 200);
     });
-    return el("div", { class: "finder" }, el("label", { htmlFor: id, text: `Find a ${FACET_LABELS[name].toLowerCase()}` }), input, found);
+    return el("div", { class: "finder" }, el("label", { htmlFor: id, text: `Search ${FACET_PLURALS[name]}` }), input, found);
   }
 
   // -- publication-date histogram ---------------------------------------------------------
   function renderHistogram(state, monthly) {
-    const byYear = monthly.length > MONTHS_BEFORE_YEARS;
-    const buckets = byYear ? toYears(monthly) : monthly;
+    const months = withEmptyMonths(monthly);
+    const byYear = months.length > MONTHS_BEFORE_YEARS;
+    const buckets = byYear ? toYears(months) : months;
     histogram = { buckets, interval: byYear ? "year" : "month" };
     const box = $("histogram");
     box.replaceChildren();
@@ -340,16 +346,34 @@
         class: `bar${inRange && (state.from || state.to) ? " selected" : ""}`,
         "aria-label": `${bucketLabel(bucket.value)}: ${bucket.count} articles`,
         "data-index": String(index),
+        "data-value": bucket.value,
         title: `${bucketLabel(bucket.value)}: ${bucket.count}`,
       });
       const fill = el("span", { class: "fill" });
-      fill.style.height = `${Math.max(2, Math.round((bucket.count / highest) * 100))}%`;
+      fill.style.height = bucket.count ? `${Math.max(3, Math.round((bucket.count / highest) * 100))}%` : "0";
       bar.append(fill);
       box.append(bar);
     });
     if (buckets.length) {
       box.append(el("span", { class: "axis start", text: bucketLabel(buckets[0].value), "aria-hidden": "true" }));
       box.append(el("span", { class: "axis end", text: bucketLabel(buckets[buckets.length - 1].value), "aria-hidden": "true" }));
+    }
+  }
+
+  // The API lists the months that have articles; the chart shows the gaps between them too.
+  function withEmptyMonths(monthly) {
+    if (!monthly.length) return [];
+    const counts = new Map(monthly.map((bucket) => [bucket.value, bucket.count]));
+    const sorted = monthly.map((bucket) => bucket.value).sort();
+    let [year, month] = sorted[0].split("-").map(Number);
+    const last = sorted[sorted.length - 1];
+    const filled = [];
+    for (;;) {
+      const value = `${year}-${String(month).padStart(2, "0")}`;
+      filled.push({ value, count: counts.get(value) || 0 });
+      if (value >= last) return filled;
+      month = month === 12 ? 1 : month + 1;
+      if (month === 1) year += 1;
     }
   }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
+from typing import Any
 
 import feedparser
 import pytest
@@ -61,3 +62,29 @@ def test_the_policy_allows_own_scripts_only_and_loopback_uploads_only_from_loopb
     assert policy["style-src"] == "'self'"
     assert policy["default-src"] == "'none'"
     assert ("http://127.0.0.1:*" in policy["connect-src"]) is loopback
+
+
+def _get(path: str, headers: dict[str, str]) -> dict[str, Any]:
+    from archive_local.lambda_events import LambdaContext, http_api_event
+    from archive_search.search.api import app
+
+    return app.resolve(http_api_event("GET", path, "", headers, None), LambdaContext("search", 30.0))
+
+
+@pytest.mark.parametrize("path", ["/", "/web/app.js", "/web/app.css"])
+def test_a_page_file_is_revalidated_by_etag_and_a_304_has_no_body_even_gzipped(path: str) -> None:
+    first = _get(path, {"host": "127.0.0.1:8000", "accept-encoding": "gzip"})
+    assert first["statusCode"] == 200
+    assert first["headers"]["Content-Encoding"] == "gzip" and first["isBase64Encoded"]
+
+    again = _get(
+        path, {"host": "127.0.0.1:8000", "accept-encoding": "gzip", "if-none-match": first["headers"]["ETag"]}
+    )
+    assert again["statusCode"] == 304
+    assert not again.get("body")
+    assert "Content-Encoding" not in again["headers"]
+
+
+def test_only_the_page_files_are_served_from_the_web_folder() -> None:
+    assert _get("/web/index.html", {})["statusCode"] == 404
+    assert _get("/web/..%2Fsettings.py", {})["statusCode"] == 404

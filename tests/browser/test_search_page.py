@@ -1,0 +1,389 @@
+"""The search page in headless Chromium against the local stack as ``make run`` starts it.
+
+One stack for the module (the e2e suite's ``stack`` fixture, once every sample has a
+receipt) and one browser for the session. What the page shows is compared with what the
+API answers for the same request, so the tests hold whatever the sample archive holds.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import requests
+
+from tests.browser.conftest import PHONE, SCREEN, axe_violations
+from tests.conftest import SAMPLES
+from tests.e2e.test_local_stack import BUCKET, LocalStack, doc_id, eventually
+from tests.e2e.test_local_stack import stack as stack  # the e2e suite's fixture, started once here
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
+
+HOSTILE_KEY = "browser/hostile.txt"
+HOSTILE_TITLE = "<img src=x onerror=window.__xss=1> Quillwort harbour notice"
+
+
+@pytest.fixture(scope="module")
+def site(stack: LocalStack) -> LocalStack:
+    """The stack once every sample and an article with markup in its title are searchable."""
+    stack.s3().put_object(
+        Bucket=BUCKET,
+        Key=HOSTILE_KEY,
+        Body=f"{HOSTILE_TITLE}\n\nThe quillwort notice <script>window.__xss=2</script> was posted "
+        "on the harbour wall on Friday, and the harbour master read it aloud.\n".encode(),
+    )
+    eventually(lambda: all(_has_receipt(stack, f"samples/{sample.name}") for sample in SAMPLES.iterdir()))
+    eventually(lambda: stack.article(doc_id(HOSTILE_KEY)))
+    return stack
+
+
+def _has_receipt(stack: LocalStack, key: str) -> bool:
+    return requests.get(f"{stack.url}/ingest/status", params={"key": key}, timeout=30).status_code == 200
+
+
+def _api(site: LocalStack, params: list[tuple[str, str]]) -> dict[str, Any]:
+    answer = requests.get(f"{site.url}/search", params=params, timeout=30)
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+def _until(page: Any, expression: str, timeout: float = 30.0) -> Any:
+    """The first truthy value of a JavaScript expression. Polled from here through the
+    DevTools protocol: Playwright's wait_for_function evaluates strings, which the page's
+    CSP (no unsafe-eval) forbids, as it should."""
+    return eventually(lambda: page.evaluate(expression), timeout, 0.1)
+
+
+def _settled(page: Any) -> None:
+    _until(page, "document.querySelector('.results-column').getAttribute('aria-busy') === 'false'")
+
+
+def _state(page: Any) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(page.url).query)
+
+
+def _hit_ids(page: Any) -> list[str]:
+    return page.eval_on_selector_all("#results > li.hit", "items => items.map(i => i.dataset.id)")
+
+
+def _facet_counts(page: Any, name: str) -> dict[str, int | None]:
+    rows = page.eval_on_selector_all(
+        f'fieldset[data-facet="{name}"] > ul > li',
+        "rows => rows.map(r => [r.querySelector('.facet-value').textContent,"
+        " r.querySelector('.count') ? r.querySelector('.count').textContent : null])",
+    )
+    return {value: int(count.strip("()")) if count else None for value, count in rows}
+
+
+def _search_for(page: Any, site: LocalStack, words: str) -> None:
+    page.goto(f"{site.url}/")
+    page.get_by_role("searchbox", name="Search the archive").fill(words)
+    page.keyboard.press("Enter")
+    _until(page, "location.search.includes('q=')")
+    _settled(page)
+
+
+def _status_total(page: Any) -> int:
+    text = page.inner_text("#status")
+    if text.startswith("No articles match"):
+        return 0
+    match = re.match(r"([\d,]+) results?", text)
+    assert match, text
+    return int(match.group(1).replace(",", ""))
+
+
+def test_a_search_shows_highlighted_results_as_the_api_finds_them(page: Any, site: LocalStack) -> None:
+    _search_for(page, site, "harbour")
+
+    expected = _api(site, [("q", "harbour")])
+    assert _state(page)["q"] == ["harbour"]
+    assert _hit_ids(page) == [hit["id"] for hit in expected["hits"]]
+    assert _status_total(page) == expected["total_groups"]
+    assert page.locator("#results mark").count() >= 1  # from title_html / snippet.html
+    index, with_source = next((i, hit) for i, hit in enumerate(expected["hits"]) if hit["source"])
+    meta = page.locator("#results > li.hit").nth(index).locator(".meta").inner_text()
+    assert with_source["source"] in meta
+    feed = page.get_attribute("#feed-link", "href")
+    assert feed == "feed?q=harbour"
+    assert (
+        requests.get(f"{site.url}/{feed}", timeout=30)
+        .headers["Content-Type"]
+        .startswith("application/atom+xml")
+    )
+    assert page.problems.errors == []
+
+
+def test_markup_in_an_article_title_is_shown_as_text_and_never_runs(page: Any, site: LocalStack) -> None:
+    _search_for(page, site, "quillwort")
+
+    heading = page.locator("#results > li.hit h3").first
+    assert heading.inner_text() == HOSTILE_TITLE
+    assert page.locator("#results img").count() == 0
+    page.locator("#results > li.hit a").first.click()
+    page.wait_for_selector("#article-body p")
+    assert page.inner_text("#article-title") == HOSTILE_TITLE
+    assert "<script>window.__xss=2</script>" in page.inner_text("#article-body")
+    assert page.evaluate("window.__xss") is None
+
+
+def test_two_facets_narrow_the_results_and_keep_the_other_values_with_their_counts(
+    page: Any, site: LocalStack
+) -> None:
+    page.goto(f"{site.url}/")
+    _settled(page)
+    source = max(_facet_counts(page, "source").items(), key=lambda item: item[1] or 0)[0]
+
+    page.locator('fieldset[data-facet="source"]').get_by_label(source, exact=False).first.check()
+    _until(page, "location.search.includes('source=')")
+    _settled(page)
+    # A facet counts as if its own selection were not made: the other publishers stay.
+    one = _api(site, [("source", source), ("facets", "source"), ("facet_size", "10")])
+    assert _facet_counts(page, "source") == {
+        entry["value"]: entry["count"] for entry in one["facets"]["source"]
+    }
+    assert len(_facet_counts(page, "source")) > 1
+    places = _facet_counts(page, "place")
+    place = next(value for value, count in places.items() if count)
+    page.locator('fieldset[data-facet="place"]').get_by_label(place, exact=False).first.check()
+    _until(page, "location.search.includes('place=')")
+    _settled(page)
+
+    assert _state(page)["source"] == [source] and _state(page)["place"] == [place]
+    expected = _api(
+        site, [("source", source), ("place", place), ("facets", "source,place"), ("facet_size", "10")]
+    )
+    assert _status_total(page) == expected["total_groups"]
+    assert _hit_ids(page) == [hit["id"] for hit in expected["hits"]]
+    for name in ("source", "place"):
+        assert _facet_counts(page, name) == {e["value"]: e["count"] for e in expected["facets"][name]}
+    assert page.locator('fieldset[data-facet="source"] input:checked').count() == 1
+    assert page.locator('fieldset[data-facet="place"] input:checked').count() == 1
+
+    page.go_back()  # back to one facet
+    _until(page, "!location.search.includes('place=')")
+    _settled(page)
+    assert page.locator('fieldset[data-facet="place"] input:checked').count() == 0
+
+
+def test_dragging_across_the_histogram_sets_the_date_range(page: Any, site: LocalStack) -> None:
+    page.goto(f"{site.url}/")
+    _settled(page)
+    bars = page.locator("#histogram .bar")
+    counts = [
+        int(label.rsplit(": ", 1)[1].split()[0])
+        for label in page.eval_on_selector_all(
+            "#histogram .bar", "bars => bars.map(b => b.getAttribute('aria-label'))"
+        )
+    ]
+    start_at = next(i for i, count in enumerate(counts) if count and i + 2 < len(counts))
+    first, last = bars.nth(start_at), bars.nth(start_at + 2)
+    start, end = first.bounding_box(), last.bounding_box()
+
+    page.mouse.move(start["x"] + start["width"] / 2, start["y"] + start["height"] - 2)
+    page.mouse.down()
+    page.mouse.move(end["x"] + end["width"] / 2, end["y"] + end["height"] - 2, steps=8)
+    page.mouse.up()
+    _until(page, "location.search.includes('from=')")
+    _settled(page)
+
+    year, month = (int(part) for part in first.get_attribute("data-value").split("-"))
+    to_year, to_month = (int(part) for part in last.get_attribute("data-value").split("-"))
+    expected_from = f"{year}-{month:02d}-01"
+    expected_to = f"{to_year}-{to_month:02d}-{calendar.monthrange(to_year, to_month)[1]:02d}"
+    assert _state(page)["from"] == [expected_from] and _state(page)["to"] == [expected_to]
+    assert page.input_value("#from") == expected_from
+    expected = _api(site, [("from", expected_from), ("to", expected_to)])
+    assert _status_total(page) == expected["total_groups"] >= counts[start_at]
+    # The histogram still shows every month (its own filter is not applied to it).
+    assert page.locator("#histogram .bar").count() == bars.count()
+    assert page.locator("#histogram .bar.selected").count() == 3
+
+
+def test_a_bar_picked_with_the_keyboard_sets_its_month(page: Any, site: LocalStack) -> None:
+    page.goto(f"{site.url}/")
+    page.wait_for_selector("#histogram .bar")
+    bar = page.locator("#histogram .bar").nth(0)
+    bar.focus()
+    page.keyboard.press("Enter")
+    _until(page, "location.search.includes('from=')")
+
+    year, month = (int(part) for part in bar.get_attribute("data-value").split("-"))
+    assert _state(page)["from"] == [f"{year}-{month:02d}-01"]
+    assert _state(page)["to"] == [f"{year}-{month:02d}-{calendar.monthrange(year, month)[1]:02d}"]
+
+
+def test_more_results_follows_the_cursor_and_a_reload_restores_every_page(
+    page: Any, site: LocalStack
+) -> None:
+    page.goto(f"{site.url}/?sort=oldest")
+    page.wait_for_selector("#results > li.hit")
+    first_page = _hit_ids(page)
+    assert len(first_page) == 10
+
+    page.get_by_role("button", name="More results").click()
+    _until(page, "document.querySelectorAll('#results > li.hit').length > 10")
+    both = _hit_ids(page)
+    assert both[:10] == first_page and len(set(both)) == len(both) == 20
+    api_first = _api(site, [("sort", "oldest"), ("size", "10")])
+    api_second = _api(site, [("sort", "oldest"), ("size", "10"), ("cursor", api_first["next_cursor"])])
+    assert both == [hit["id"] for hit in api_first["hits"] + api_second["hits"]]
+    assert _state(page)["pages"] == ["2"]
+
+    page.reload()
+    _until(page, "document.querySelectorAll('#results > li.hit').length === 20")
+    assert _hit_ids(page) == both
+
+
+def test_an_article_shows_its_text_origin_and_similar_articles(page: Any, site: LocalStack) -> None:
+    # The first result of the search that has similar articles (the engine decides which).
+    hits = _api(site, [("q", "ferry OR harbour OR tram")])["hits"]
+    article_id = next(
+        hit["id"]
+        for hit in hits
+        if requests.get(f"{site.url}/articles/{hit['id']}/similar", timeout=30).json()["hits"]
+    )
+    _search_for(page, site, "ferry OR harbour OR tram")
+    page.locator(f'#results > li.hit[data-id="{article_id}"] a').click()
+    page.wait_for_selector("#article-body p")
+    assert _state(page)["article"] == [article_id]
+    article = requests.get(f"{site.url}/articles/{article_id}", timeout=30).json()
+
+    assert page.inner_text("#article-title") == article["title"]
+    paragraphs = [p for p in article["body"].split("\n\n") if p.strip()]
+    assert page.locator("#article-body p").count() == len(paragraphs)
+    origin = page.inner_text("#article-origin")
+    assert article["origin"]["key"] in origin and article["origin"]["cleaner_version"] in origin
+    _until(page, "!document.querySelector('#article-origin').textContent.includes('…')")
+    assert "indexed" in page.inner_text("#article-origin")  # the receipt
+
+    page.wait_for_selector("#similar > li.hit a")
+    similar = page.locator("#similar > li.hit a").first
+    similar_title = similar.inner_text()
+    similar.click()
+    _until(page, f"location.search !== '?article={article_id}'")
+    _until(page, f"document.querySelector('#article-title').textContent === {similar_title!r}")
+    assert _state(page)["article"] != [article_id]
+
+    page.go_back()
+    _until(page, f"document.querySelector('#article-title').textContent === {article['title']!r}")
+    page.get_by_role("link", name="Back to the results").click()
+    page.wait_for_selector("#results > li.hit")
+    assert _state(page)["q"] == ["ferry OR harbour OR tram"]
+
+
+def test_without_the_write_api_the_upload_view_stays_hidden(page: Any, site: LocalStack) -> None:
+    assert requests.post(f"{site.url}/uploads", json={}, timeout=30).status_code in (404, 405)
+
+    page.goto(f"{site.url}/?view=upload")
+    _until(page, "document.body.dataset.uploads === 'unavailable'")
+    assert page.locator("#nav-upload").is_hidden()
+    assert page.locator("#upload-view").is_hidden()
+    assert page.locator("#search-view").is_visible()
+
+
+def test_the_upload_view_follows_each_file_to_its_receipt_by_the_write_api_contract(
+    page: Any, site: LocalStack, tmp_path: Path
+) -> None:
+    # The write API (POST /uploads, a presigned POST policy) is not served by this stack yet:
+    # its documented answers are played by the browser's request routing, the page is real.
+    polls = {"ok.txt": 0, "scan.pdf": 0}
+
+    def slot(route: Any) -> None:
+        body = route.request.post_data_json
+        if not body.get("filename"):
+            return route.fulfill(
+                status=400, json={"error": {"code": "invalid_parameter", "message": "filename"}}
+            )
+        name = body["filename"]
+        route.fulfill(
+            status=201,
+            json={
+                "key": f"uploads/1/{name}",
+                "status_url": f"/ingest/status?key=uploads/1/{name}",
+                "upload": {"url": f"{site.url}/s3-upload", "fields": {"key": f"uploads/1/{name}"}},
+            },
+        )
+
+    def receipt(route: Any) -> None:
+        name = route.request.url.rsplit("/", 1)[1]
+        polls[name] += 1
+        if polls[name] < 2:
+            return route.fulfill(status=404, json={"error": {"code": "not_found", "message": "no receipt"}})
+        outcome = (
+            {"outcome": "indexed"}
+            if name == "ok.txt"
+            else {"outcome": "rejected", "reason": "unsupported_type"}
+        )
+        route.fulfill(status=200, json={"key": f"uploads/1/{name}", **outcome})
+
+    page.route(re.compile(r".*/uploads$"), slot)
+    page.route(re.compile(r".*/s3-upload$"), lambda route: route.fulfill(status=204, body=""))
+    page.route(re.compile(r".*/ingest/status\?key=uploads/1/.*"), receipt)
+    (tmp_path / "ok.txt").write_text("A title\n\nA body.\n", encoding="utf-8")
+    (tmp_path / "scan.pdf").write_bytes(b"%PDF-1.4")
+
+    page.goto(f"{site.url}/?view=upload")
+    page.wait_for_selector("#upload-view:not([hidden])")
+    assert page.locator("#nav-upload").is_visible()
+    page.set_input_files("#files", [str(tmp_path / "ok.txt"), str(tmp_path / "scan.pdf")])
+    _until(page, "document.querySelector('#upload-summary').textContent === '2 of 2 files settled'")
+
+    assert page.locator('#uploads li[data-outcome="indexed"]').inner_text().startswith("ok.txt")
+    assert "rejected: unsupported_type" in page.locator('#uploads li[data-outcome="rejected"]').inner_text()
+    assert page.get_attribute("#upload-progress", "value") == "2"
+
+
+@pytest.mark.parametrize("viewport", [SCREEN, PHONE], ids=["1280px", "390px"])
+def test_the_page_has_no_serious_accessibility_violations_and_fits_the_screen(
+    browser: Any, site: LocalStack, artifacts: Path, viewport: dict[str, int]
+) -> None:
+    context = browser.new_context(viewport=viewport)
+    try:
+        page = context.new_page()
+        page.goto(f"{site.url}/?q=harbour&source=The+Harbour+Gazette")
+        page.wait_for_selector("#results > li.hit")
+        page.wait_for_selector("#histogram .bar")
+        assert axe_violations(page) == []
+        # Nothing wider than the screen: no sideways scrolling on a phone.
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+        page.screenshot(path=str(artifacts / f"search-{viewport['width']}.png"), full_page=True)
+
+        page.locator("#results > li.hit a").first.click()
+        page.wait_for_selector("#similar > li")
+        assert axe_violations(page) == []
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+        page.screenshot(path=str(artifacts / f"article-{viewport['width']}.png"), full_page=True)
+    finally:
+        context.close()
+
+
+def test_the_page_is_usable_by_keyboard_alone(page: Any, site: LocalStack) -> None:
+    page.goto(f"{site.url}/")
+    page.keyboard.press("Tab")  # the skip link first
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    page.focus("#q")
+    page.keyboard.type("ferry")
+    page.keyboard.press("Enter")
+    _until(page, "location.search.includes('q=ferry')")
+    page.wait_for_selector("#results > li.hit")
+    page.focus('fieldset[data-facet="language"] input')
+    page.keyboard.press("Space")
+    _until(page, "location.search.includes('language=')")
+
+
+def test_the_policy_blocks_inline_script(page: Any, site: LocalStack) -> None:
+    answer = requests.get(f"{site.url}/", timeout=30)
+    assert "script-src 'self'" in answer.headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in answer.headers["Content-Security-Policy"]
+
+    page.goto(f"{site.url}/")
+    page.wait_for_selector("#results > li.hit")
+    page.evaluate(
+        "() => { const s = document.createElement('script'); s.textContent = 'window.__inline = 1';"
+        " document.body.append(s); }"
+    )
+    assert page.evaluate("window.__inline") is None
