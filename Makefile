@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 CHECKOV_VENV ?= .venv-checkov
 BENCH_DATA ?= bench/data/extraction-bench
 
-.PHONY: run test install lint bench-cleaning bench-search bench-line-stats checkov-venv clean
+.PHONY: run test test-browser install lint bench-cleaning bench-search bench-line-stats checkov-venv clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,11 +22,20 @@ $(CHECKOV_VENV)/bin/checkov:
 
 checkov-venv: $(CHECKOV_VENV)/bin/checkov
 
+# tests/browser drives Debian's chromium through Playwright (whose own browser download cannot
+# work without the internet); installed once, a no-op when the file exists (CI runs as root).
+CHROMIUM ?= /usr/bin/chromium
+$(CHROMIUM):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
 run: install
 	$(BIN)/archive-search-local
 
-test: lint checkov-venv
+test: lint checkov-venv $(CHROMIUM)
 	CHECKOV_BIN=$(abspath $(CHECKOV_VENV))/bin/checkov $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-browser: install $(CHROMIUM)
+	$(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check functions infra tests bench
