@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import re
+import uuid
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -25,6 +26,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
 HOSTILE_KEY = "browser/hostile.txt"
 HOSTILE_TITLE = "<img src=x onerror=window.__xss=1> Quillwort harbour notice"
+UNIQUE_WORD = f"lanternwort{uuid.uuid4().hex[:8]}"
 
 
 @pytest.fixture(scope="module")
@@ -276,65 +278,45 @@ def test_an_article_shows_its_text_origin_and_similar_articles(page: Any, site: 
 
 
 def test_without_the_write_api_the_upload_view_stays_hidden(page: Any, site: LocalStack) -> None:
-    assert requests.post(f"{site.url}/uploads", json={}, timeout=30).status_code in (404, 405)
-
+    # A read-only deployment: no write routes, so POST /uploads is a 404 (played here by the
+    # browser's request routing; this stack has the write API).
+    page.route(
+        re.compile(r".*/uploads$"),
+        lambda route: route.fulfill(
+            status=404, json={"error": {"code": "not_found", "message": "no such route"}}
+        ),
+    )
     page.goto(f"{site.url}/?view=upload")
     _until(page, "document.body.dataset.uploads === 'unavailable'")
+
     assert page.locator("#nav-upload").is_hidden()
     assert page.locator("#upload-view").is_hidden()
     assert page.locator("#search-view").is_visible()
 
 
-def test_the_upload_view_follows_each_file_to_its_receipt_by_the_write_api_contract(
-    page: Any, site: LocalStack, tmp_path: Path
-) -> None:
-    # The write API (POST /uploads, a presigned POST policy) is not served by this stack yet:
-    # its documented answers are played by the browser's request routing, the page is real.
-    polls = {"ok.txt": 0, "scan.pdf": 0}
+def test_uploaded_files_show_their_receipts_live(page: Any, site: LocalStack, tmp_path: Path) -> None:
+    article = tmp_path / "lantern.txt"
+    article.write_text(
+        f"Harbour lantern festival returns\n\nThe {UNIQUE_WORD} lantern festival returned to the harbour "
+        "on Saturday with music, boats and a parade along the quay.\n",
+        encoding="utf-8",
+    )
+    unsupported = tmp_path / "scan.pdf"
+    unsupported.write_bytes(b"%PDF-1.4 not an article")
 
-    def slot(route: Any) -> None:
-        body = route.request.post_data_json
-        if not body.get("filename"):
-            return route.fulfill(
-                status=400, json={"error": {"code": "invalid_parameter", "message": "filename"}}
-            )
-        name = body["filename"]
-        route.fulfill(
-            status=201,
-            json={
-                "key": f"uploads/1/{name}",
-                "status_url": f"/ingest/status?key=uploads/1/{name}",
-                "upload": {"url": f"{site.url}/s3-upload", "fields": {"key": f"uploads/1/{name}"}},
-            },
-        )
-
-    def receipt(route: Any) -> None:
-        name = route.request.url.rsplit("/", 1)[1]
-        polls[name] += 1
-        if polls[name] < 2:
-            return route.fulfill(status=404, json={"error": {"code": "not_found", "message": "no receipt"}})
-        outcome = (
-            {"outcome": "indexed"}
-            if name == "ok.txt"
-            else {"outcome": "rejected", "reason": "unsupported_type"}
-        )
-        route.fulfill(status=200, json={"key": f"uploads/1/{name}", **outcome})
-
-    page.route(re.compile(r".*/uploads$"), slot)
-    page.route(re.compile(r".*/s3-upload$"), lambda route: route.fulfill(status=204, body=""))
-    page.route(re.compile(r".*/ingest/status\?key=uploads/1/.*"), receipt)
-    (tmp_path / "ok.txt").write_text("A title\n\nA body.\n", encoding="utf-8")
-    (tmp_path / "scan.pdf").write_bytes(b"%PDF-1.4")
-
-    page.goto(f"{site.url}/?view=upload")
+    page.goto(f"{site.url}/")
+    _until(page, "document.body.dataset.uploads === 'available'")
+    page.get_by_role("link", name="Upload").click()
     page.wait_for_selector("#upload-view:not([hidden])")
-    assert page.locator("#nav-upload").is_visible()
-    page.set_input_files("#files", [str(tmp_path / "ok.txt"), str(tmp_path / "scan.pdf")])
-    _until(page, "document.querySelector('#upload-summary').textContent === '2 of 2 files settled'")
+    page.set_input_files("#files", [str(article), str(unsupported)])
+    _until(page, "document.querySelector('#upload-summary').textContent === '2 of 2 files settled'", 60)
 
-    assert page.locator('#uploads li[data-outcome="indexed"]').inner_text().startswith("ok.txt")
-    assert "rejected: unsupported_type" in page.locator('#uploads li[data-outcome="rejected"]').inner_text()
+    indexed = page.locator('#uploads li[data-outcome="indexed"]').inner_text()
+    rejected = page.locator('#uploads li[data-outcome="rejected"]').inner_text()
+    assert indexed == "lantern.txt indexed"
+    assert rejected.startswith("scan.pdf rejected: ") and len(rejected) > len("scan.pdf rejected: ")
     assert page.get_attribute("#upload-progress", "value") == "2"
+    assert _api(site, [("q", UNIQUE_WORD)])["total"] == 1  # searchable, as the receipt said
 
 
 @pytest.mark.parametrize("viewport", [SCREEN, PHONE], ids=["1280px", "390px"])
