@@ -171,6 +171,25 @@ def test_two_facets_narrow_the_results_and_keep_the_other_values_with_their_coun
     assert page.locator('fieldset[data-facet="place"] input:checked').count() == 0
 
 
+def test_a_facet_value_found_by_its_first_letters_can_be_ticked(page: Any, site: LocalStack) -> None:
+    page.goto(f"{site.url}/")
+    _settled(page)
+    finder = page.get_by_label("Search tags")
+    expected = requests.get(f"{site.url}/facets/tag", params={"prefix": "sh", "size": 10}, timeout=30).json()
+    assert expected["values"]
+
+    finder.fill("sh")
+    _until(page, "document.querySelectorAll('fieldset[data-facet=\"tag\"] .found li input').length > 0")
+    found = page.eval_on_selector_all(
+        'fieldset[data-facet="tag"] .found .facet-value', "values => values.map(v => v.textContent)"
+    )
+    assert found == [entry["value"] for entry in expected["values"]]
+    page.locator('fieldset[data-facet="tag"] .found input').first.check()
+    _until(page, "location.search.includes('tag=')")
+    _settled(page)
+    assert _state(page)["tag"] == [found[0]]
+
+
 def test_dragging_across_the_histogram_sets_the_date_range(page: Any, site: LocalStack) -> None:
     page.goto(f"{site.url}/")
     _settled(page)
@@ -308,7 +327,14 @@ def test_uploaded_files_show_their_receipts_live(page: Any, site: LocalStack, tm
     _until(page, "document.body.dataset.uploads === 'available'")
     page.get_by_role("link", name="Upload").click()
     page.wait_for_selector("#upload-view:not([hidden])")
-    page.set_input_files("#files", [str(article), str(unsupported)])
+    page.set_input_files("#files", [str(unsupported)])
+    # The article is dropped on the drop zone, as a person drags a file from their desktop.
+    data = page.evaluate_handle(
+        "([name, text]) => { const data = new DataTransfer();"
+        " data.items.add(new File([text], name, {type: 'text/plain'})); return data; }",
+        [article.name, article.read_text(encoding="utf-8")],
+    )
+    page.dispatch_event("#dropzone", "drop", {"dataTransfer": data})
     _until(page, "document.querySelector('#upload-summary').textContent === '2 of 2 files settled'", 60)
 
     indexed = page.locator('#uploads li[data-outcome="indexed"]').inner_text()
