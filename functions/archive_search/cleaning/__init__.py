@@ -2,7 +2,8 @@
 
 This is the entry point both the ingest Lambda and the cleaning benchmark call:
 
-1. ``.gz`` (by key or by magic bytes) is decompressed with a bound on the output size;
+1. ``.gz`` (by key or by magic bytes) is decompressed with a bound on the output size (the
+   format's byte bound, ``max_input_bytes``);
 2. the bytes are decoded (BOMs, UTF-16, charset detection, mojibake repair, NFC;
    ``decode.decode_bytes``);
 3. the format is chosen by the key's extension, else by sniffing the text (JSON object, HTML
@@ -10,6 +11,11 @@ This is the entry point both the ingest Lambda and the cleaning benchmark call:
 4. the text goes to the format's extractor: ``text.extract_text`` (plain-text dumps),
    ``html.extract_html``, ``jsonrecord.extract_json``; each returns ``list[Article]``;
 5. every article gets a language (detected when the input does not declare one).
+
+Every bound is checked before the work it protects (docs/limits.md): bytes per format before
+decoding and extracting, records and JSON nesting before building articles, attributes and
+elements per HTML page before trafilatura's tree walks, body characters per article. An input
+over a bound, and any failure of the cleaner itself, is a ``RejectedInput`` naming it.
 """
 
 from __future__ import annotations
@@ -29,15 +35,30 @@ from archive_search.model import Article
 # Bump when the output of cleaning changes: indexed documents record it, so a reindex can find
 # the documents cleaned by an older version.
 CLEANER_VERSION = "1.4.0"
-DEFAULT_MAX_DECOMPRESSED_BYTES = 50 * 1024 * 1024
+_MIB = 1024 * 1024
+# The bytes (decompressed) one upload may hold, by format: a text dump holds one article and
+# its page furniture, an HTML page one article and its markup, a JSON file up to
+# MAX_ARTICLES_PER_FILE records. They keep one object's cleaning within its share of a batch
+# (10 messages in a 1,024 MB, 120 s Lambda); docs/limits.md has the measured cost per MB.
+MAX_INPUT_BYTES = {"text": 1 * _MIB, "html": 5 * _MIB, "json": 5 * _MIB}
+# An upload whose format only its text tells is read up to the largest of them.
+DEFAULT_MAX_DECOMPRESSED_BYTES = max(MAX_INPUT_BYTES.values())
+# An article body longer than this is not a news article (the longest features run to ~60k).
+MAX_BODY_CHARS = 200_000
+# Records of one JSON upload (each becomes one article).
+MAX_ARTICLES_PER_FILE = 1_000
 
 __all__ = [
     "CLEANER_VERSION",
     "DEFAULT_MAX_DECOMPRESSED_BYTES",
+    "MAX_ARTICLES_PER_FILE",
+    "MAX_BODY_CHARS",
+    "MAX_INPUT_BYTES",
     "LineStats",
     "clean",
     "cleaner_version",
     "detect_format",
+    "max_input_bytes",
     "reads_line_stats",
     "text_dump_lines",
 ]
@@ -105,6 +126,21 @@ def _named_format(key: str, content_type: str | None) -> str | None:
     return None
 
 
+def max_input_bytes(key: str, content_type: str | None = None) -> int:
+    """The most bytes (stored, and again decompressed) an upload named ``key`` may hold: its
+    format's bound when the extension or content type names the format, else the largest."""
+    named = _named_format(key, content_type)
+    return MAX_INPUT_BYTES[named] if named else DEFAULT_MAX_DECOMPRESSED_BYTES
+
+
+def _check_input_bytes(size: int, key: str, fmt: str) -> None:
+    limit = MAX_INPUT_BYTES[fmt]
+    if size > limit:
+        raise RejectedInput(
+            "too_large", f"{key}: {size} bytes of {fmt}, over the limit of {limit} bytes for {fmt} uploads"
+        )
+
+
 def reads_line_stats(key: str, content_type: str | None = None) -> bool:
     """Whether cleaning the upload ``key`` may use the archive's line statistics: text dumps do,
     HTML and JSON (named so by the extension or the content type) do not. What the documents
@@ -149,11 +185,18 @@ def cleaner_version(line_stats: LineStats | None = None) -> str:
     return f"{CLEANER_VERSION}+lines.{line_stats.digest}"
 
 
-def _text_of(data: bytes, key: str, max_decompressed_bytes: int) -> tuple[str, str]:
-    """The upload's text and its key without ``.gz`` (steps 1 and 2), or ``RejectedInput``."""
+def _text_of(
+    data: bytes, key: str, max_decompressed_bytes: int, content_type: str | None = None
+) -> tuple[str, str, int]:
+    """The upload's text, its key without ``.gz`` and its (decompressed) size in bytes (steps 1
+    and 2), or ``RejectedInput``. The bytes are bounded by the format the key names before
+    they are decoded."""
+    limit = min(max_decompressed_bytes, max_input_bytes(key, content_type))
     if key.lower().endswith(".gz") or data[:2] == _GZIP_MAGIC:
-        data = _gunzip(data, key, max_decompressed_bytes)
+        data = _gunzip(data, key, limit)
         key = _without_gz(key)
+    elif len(data) > limit:
+        raise RejectedInput("too_large", f"{key}: {len(data)} bytes, over the limit of {limit} bytes")
     if not data.strip():
         raise RejectedInput("empty", f"{key}: the file is empty")
     if _extension(key) in _UNSUPPORTED_EXTENSIONS:
@@ -161,7 +204,7 @@ def _text_of(data: bytes, key: str, max_decompressed_bytes: int) -> tuple[str, s
     text = decode_bytes(data)
     if not text.strip():
         raise RejectedInput("empty", f"{key}: the file has no text")
-    return text, key
+    return text, key, len(data)
 
 
 def text_dump_lines(
@@ -174,7 +217,7 @@ def text_dump_lines(
     """The lines of an upload that is a plain-text dump, as the line classifier reads them
     (what ``LineStats.build`` counts); ``[]`` for other formats and for uploads cleaning rejects."""
     try:
-        text, key = _text_of(data, key, max_decompressed_bytes)
+        text, key, _ = _text_of(data, key, max_decompressed_bytes, content_type)
     except RejectedInput:
         return []
     if detect_format(key, text, content_type) != "text":
@@ -198,11 +241,40 @@ def clean(
     them ``.gz``-compressed); ``content_type`` is a hint only. ``line_stats``: the archive's
     line statistics, used on text dumps (``cleaner_version(line_stats)`` names the result).
     Raises ``RejectedInput`` (with a stable ``reason``) for anything that cannot become an
-    article, and nothing else.
+    article, and nothing else: a failure of the cleaner itself is ``cleaner_failed`` naming the
+    exception's class (``too_deeply_nested`` for a ``RecursionError``).
     """
-    text, key = _text_of(data, key, max_decompressed_bytes)
-    articles = _extractor(detect_format(key, text, content_type), line_stats)(text, key)
-    return [
-        a if a.language else dataclasses.replace(a, language=md.detect_language(f"{a.title}\n{a.body}"))
-        for a in articles
-    ]
+    try:
+        text, key, size = _text_of(data, key, max_decompressed_bytes, content_type)
+        fmt = detect_format(key, text, content_type)
+        _check_input_bytes(size, key, fmt)  # the sniffed format's bound (a named one is checked)
+        articles = _extractor(fmt, line_stats)(text, key)
+        for ordinal, article in enumerate(articles):
+            check_body(article.body, key if len(articles) == 1 else f"{key} (article {ordinal})")
+        return [
+            a if a.language else dataclasses.replace(a, language=md.detect_language(f"{a.title}\n{a.body}"))
+            for a in articles
+        ]
+    except RejectedInput:
+        raise
+    except Exception as exc:
+        raise rejection_for_failure(exc, key) from None
+
+
+def check_body(body: str, where: str) -> None:
+    """``RejectedInput("body_too_long")`` for a body over ``MAX_BODY_CHARS``."""
+    if len(body) > MAX_BODY_CHARS:
+        raise RejectedInput(
+            "body_too_long",
+            f"{where}: the article body has {len(body)} characters, over the limit of {MAX_BODY_CHARS}",
+        )
+
+
+def rejection_for_failure(exc: BaseException, key: str) -> RejectedInput:
+    """The rejection recorded when cleaning ``key`` raised ``exc``: the class of the failure,
+    never its message (which can quote the upload)."""
+    if isinstance(exc, RejectedInput):
+        return exc
+    if isinstance(exc, RecursionError):
+        return RejectedInput("too_deeply_nested", f"{key}: nested too deeply to clean (RecursionError)")
+    return RejectedInput("cleaner_failed", f"{key}: the cleaner failed on this upload ({type(exc).__name__})")

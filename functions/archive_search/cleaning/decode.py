@@ -242,6 +242,22 @@ def normalise_text(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+_NON_ASCII_BYTES = bytes(range(128, 256))
+_REPLACEMENT_UTF8 = "\ufffd".encode()
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """UTF-8 with the few invalid bytes replaced (U+FFFD) when the valid multi-byte characters
+    outnumber the invalid sequences at least two to one: one stray byte in UTF-8 text must
+    not send the whole text to a single-byte charset (``cafÃ©``). Text in a legacy charset
+    has accented letters that are almost never valid UTF-8 sequences. ``None`` otherwise."""
+    text = data.decode("utf-8", errors="replace")
+    invalid = text.count("\ufffd") - data.count(_REPLACEMENT_UTF8)
+    ascii_bytes = len(data.translate(None, _NON_ASCII_BYTES))
+    valid_multibyte = len(text) - ascii_bytes - invalid
+    return text if valid_multibyte >= 2 * invalid else None
+
+
 def decode_bytes(data: bytes) -> str:
     """Decode one upload to normalised text, or raise RejectedInput (``binary``, ``undecodable``)."""
     encoding, payload = _strip_bom(data)
@@ -258,7 +274,7 @@ def decode_bytes(data: bytes) -> str:
         try:
             text = payload.decode("utf-8")
         except UnicodeDecodeError:
-            text = _detect(payload)
+            text = _mostly_utf8(payload) or _detect(payload)
     strange = _STRANGE.count_in(code_points(text[:8192]))
     if text and strange / min(len(text), 8192) > _BINARY_SHARE:
         raise RejectedInput("binary", "the file is binary, not text")

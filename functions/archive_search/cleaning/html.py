@@ -18,7 +18,6 @@ Pipeline (one parse of the page):
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -32,6 +31,7 @@ from lxml.html import HtmlElement
 
 from archive_search.cleaning import metadata as md
 from archive_search.cleaning.decode import CharTable, code_points
+from archive_search.cleaning.jsonrecord import loads_bounded
 from archive_search.cleaning.trafilatura_steps import main_content
 from archive_search.errors import RejectedInput
 from archive_search.model import Article
@@ -113,11 +113,11 @@ def _jsonld_articles(scripts: list[HtmlElement]) -> tuple[list[dict[str, Any]], 
         if not raw:
             continue
         try:
-            data = json.loads(raw)
+            data = loads_bounded(raw)
         except ValueError:
             try:  # a common mistake: trailing commas / several objects; keep it cheap
-                data = json.loads(re.sub(r",\s*([}\]])", r"\1", raw))
-            except ValueError:
+                data = loads_bounded(re.sub(r",\s*([}\]])", r"\1", raw))
+            except ValueError:  # too deeply nested is skipped as bad JSON is
                 continue
         for obj in _iter_jsonld(data):
             objects.append(obj)
@@ -872,11 +872,65 @@ _DROP_TAGS = (
 )  # fmt: skip
 
 
+# Attributes one element keeps: lxml's parser (checking each attribute against the ones
+# before it) and the trafilatura steps (reading each element's attributes whole) work in the
+# square of one element's attribute count.
+MAX_ATTRIBUTES_PER_ELEMENT = 64
+# A tag long enough to hold more attributes than that (an attribute takes two characters at
+# least); shorter tags are left to the tree's own trim.
+_LONG_TAG_RE = re.compile(rf"<[A-Za-z][^<>]{{{2 * MAX_ATTRIBUTES_PER_ELEMENT},}}>")
+_TAG_NAME_RE = re.compile(r"<[^\s/>]+")
+_ATTRIBUTE_RE = re.compile(r"""[^\s=/>"']+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+))?""")
+
+
+def _trim_tag(match: re.Match[str]) -> str:
+    tag = match.group()
+    if len(tag.split(None, MAX_ATTRIBUTES_PER_ELEMENT + 1)) <= MAX_ATTRIBUTES_PER_ELEMENT:
+        return tag  # fewer words than the bound: fewer attributes too
+    name = _TAG_NAME_RE.match(tag)
+    assert name is not None  # the tag starts with "<" and a letter
+    attributes = _ATTRIBUTE_RE.finditer(tag, name.end(), len(tag) - 1)
+    kept = [a.group() for _, a in zip(range(MAX_ATTRIBUTES_PER_ELEMENT), attributes, strict=False)]
+    return f"{name.group()} {' '.join(kept)}>"
+
+
+def _trim_crowded_tags(text: str) -> str:
+    """The page with each tag's attributes past ``MAX_ATTRIBUTES_PER_ELEMENT`` left out, before
+    it is parsed (only tags long enough to hold that many are looked at)."""
+    return _LONG_TAG_RE.sub(_trim_tag, text)
+
+
+_CROWDED_XPATH = etree.XPath(f"//*[count(@*) > {MAX_ATTRIBUTES_PER_ELEMENT}]")
+# Elements of one page (the benchmark's largest pages have 1,600): trafilatura's main pass works
+# in more than linear time in their number, so past this the
+# page is rejected before the extraction's tree walks.
+MAX_ELEMENTS_PER_PAGE = 20_000
+_COUNT_ELEMENTS = etree.XPath("count(//*)")
+
+
+def _bound_tree(tree: HtmlElement, key: str) -> None:
+    """Enforce the per-page bounds before any walk over the tree: ``RejectedInput`` for too many
+    elements; attributes past ``MAX_ATTRIBUTES_PER_ELEMENT`` dropped (in C, found by XPath)."""
+    elements = int(_COUNT_ELEMENTS(tree))
+    if elements > MAX_ELEMENTS_PER_PAGE:
+        raise RejectedInput(
+            "too_many_elements",
+            f"{key}: the page has {elements} elements, over the limit of {MAX_ELEMENTS_PER_PAGE}",
+        )
+    for el in _CROWDED_XPATH(tree):
+        # keys() walks the attributes once; items() would look each value up from the start.
+        kept = [(name, el.get(name)) for name in el.keys()[:MAX_ATTRIBUTES_PER_ELEMENT]]
+        el.attrib.clear()
+        for name, value in kept:
+            el.set(name, value)
+
+
 def extract_html(text: str, key: str) -> list[Article]:
     """One HTML page -> one Article; ``RejectedInput("no_article_text")`` when it has none."""
-    tree = _parse(text)
+    tree = _parse(_trim_crowded_tags(text))
     if tree is None:
         raise RejectedInput("no_article_text", f"{key}: not an HTML page with content")
+    _bound_tree(tree, key)
     meta = page_metadata(tree)
     # script/style/template never reach the body, whatever the extractor does; the other
     # elements trafilatura discards anyway go now, so its tree copies and passes are smaller

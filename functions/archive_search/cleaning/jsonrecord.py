@@ -29,7 +29,36 @@ _AUTHOR_KEYS = ("author", "authors", "byline", "creator")
 _LANG_KEYS = ("language", "lang", "inLanguage", "locale")
 _LIST_KEYS = ("articles", "items", "records", "data", "results")
 _MARKUP_RE = re.compile(r"<\s*(?:p|div|br|article|html|body|h[1-6]|span|section)\b", re.IGNORECASE)
-_MAX_RECORDS = 10_000
+# A news record nests a few levels (record, author, image); json.loads recurses once per level
+# and raises RecursionError near Python's recursion limit.
+MAX_JSON_DEPTH = 64
+# A JSON string (escapes included) and the brackets: what nesting is counted over.
+_JSON_STRING_RE = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_NOT_BRACKETS = bytes(b for b in range(128) if chr(b) not in "[]{}")
+
+
+def nesting_exceeds(text: str, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether the JSON ``text`` nests arrays/objects deeper than ``limit``, checked before
+    ``json.loads``: strings are removed, then each pass removes the innermost empty pairs (in
+    C, linear), so ``limit`` passes leave brackets only where the nesting is deeper."""
+    if text.count("[") + text.count("{") <= limit:
+        return False
+    brackets = _JSON_STRING_RE.sub("", text)
+    brackets = brackets.encode("ascii", "ignore").translate(None, _NOT_BRACKETS)
+    for _ in range(limit):
+        shorter = brackets.replace(b"[]", b"").replace(b"{}", b"")
+        if shorter == brackets:
+            return False  # balanced within the limit, or unbalanced (json.loads says so)
+        brackets = shorter
+    return brackets != brackets.replace(b"[]", b"").replace(b"{}", b"")
+
+
+def loads_bounded(text: str) -> Any:
+    """``json.loads`` for untrusted text: ``ValueError`` for nesting deeper than ``MAX_JSON_DEPTH``
+    (which ``json.loads`` meets as a RecursionError) as for any other invalid JSON."""
+    if nesting_exceeds(text):
+        raise ValueError(f"nested deeper than {MAX_JSON_DEPTH} levels")
+    return json.loads(text)
 
 
 def _get(record: dict[str, Any], keys: tuple[str, ...]) -> Any:
@@ -120,8 +149,35 @@ def _records(data: Any) -> list[Any]:
     return []
 
 
+def _check_record_sizes(records: list[Any], key: str) -> None:
+    """Bounds each record's text before any is cleaned: a body field over ``MAX_BODY_CHARS``,
+    an HTML field over the bound of an HTML upload."""
+    from archive_search.cleaning import MAX_BODY_CHARS, MAX_INPUT_BYTES
+
+    for i, record in enumerate(records):
+        if not isinstance(record, dict):
+            continue
+        text, html = _get(record, _TEXT_KEYS), _get(record, _HTML_KEYS)
+        if isinstance(text, str) and len(text) > MAX_BODY_CHARS and not _MARKUP_RE.search(text):
+            raise RejectedInput(
+                "body_too_long",
+                f"{key}: record {i} has {len(text)} characters of text, over the limit of {MAX_BODY_CHARS}",
+            )
+        for value in (html, text):
+            if isinstance(value, str) and len(value) > MAX_INPUT_BYTES["html"]:
+                raise RejectedInput(
+                    "too_large",
+                    f"{key}: record {i} holds {len(value)} characters of HTML, over the limit of "
+                    f"{MAX_INPUT_BYTES['html']}",
+                )
+
+
 def extract_json(text: str, key: str) -> list[Article]:
     """A JSON upload -> its Articles in order; ``RejectedInput`` when none is usable."""
+    from archive_search.cleaning import MAX_ARTICLES_PER_FILE
+
+    if nesting_exceeds(text):
+        raise RejectedInput("too_deeply_nested", f"{key}: JSON nested deeper than {MAX_JSON_DEPTH} levels")
     try:
         data = json.loads(text)
     except ValueError as err:
@@ -129,8 +185,12 @@ def extract_json(text: str, key: str) -> list[Article]:
     records = _records(data)
     if not records:
         raise RejectedInput("no_article_text", f"{key}: the JSON holds no article record")
-    if len(records) > _MAX_RECORDS:
-        raise RejectedInput("too_many_records", f"{key}: more than {_MAX_RECORDS} records")
+    if len(records) > MAX_ARTICLES_PER_FILE:
+        raise RejectedInput(
+            "too_many_records",
+            f"{key}: {len(records)} records, over the limit of {MAX_ARTICLES_PER_FILE} articles per file",
+        )
+    _check_record_sizes(records, key)
     articles: list[Article] = []
     problems: list[str] = []
     for i, record in enumerate(records):

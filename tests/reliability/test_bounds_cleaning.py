@@ -1,0 +1,149 @@
+"""Hostile uploads meet cleaning's bounds (docs/limits.md) before the expensive work, and any
+failure of the cleaner is a rejection naming its class, never an exception out of ``clean``."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import lxml.html
+import pytest
+
+import archive_search.cleaning as cleaning
+from archive_search.cleaning import (
+    MAX_ARTICLES_PER_FILE,
+    MAX_BODY_CHARS,
+    MAX_INPUT_BYTES,
+    clean,
+)
+from archive_search.cleaning import html as html_cleaning
+from archive_search.cleaning.decode import decode_bytes
+from archive_search.cleaning.jsonrecord import MAX_JSON_DEPTH, nesting_exceeds
+from archive_search.errors import RejectedInput
+
+pytestmark = pytest.mark.reliability
+
+PARAGRAPH = (
+    "The harbour reopened on Tuesday after the storm, officials said, and the first ships "
+    "moved out before noon while crews cleared the last of the debris from the quay."
+)
+PAGE = (
+    "<html><head><title>Harbour reopens</title>{head}</head><body><article><h1>Harbour reopens</h1>"
+    "<p{attributes}>{paragraph}</p><p>{paragraph}</p><p>{paragraph}</p></article></body></html>"
+)
+DEEP = "[" * 10_000 + "]" * 10_000
+
+
+def rejection(data: bytes, key: str) -> RejectedInput:
+    with pytest.raises(RejectedInput) as caught:
+        clean(data, key)
+    return caught.value
+
+
+def page(head: str = "", attributes: str = "") -> bytes:
+    return PAGE.format(head=head, attributes=attributes, paragraph=PARAGRAPH).encode()
+
+
+def test_deeply_nested_json_is_rejected_by_its_depth_not_a_recursion_error():
+    error = rejection(DEEP.encode(), "x.json")
+    assert error.reason == "too_deeply_nested"
+    assert str(MAX_JSON_DEPTH) in error.message
+
+
+def test_a_deeply_nested_json_ld_block_is_skipped_and_the_page_still_cleaned():
+    articles = clean(page(head=f'<script type="application/ld+json">{DEEP}</script>'), "x.html")
+    assert len(articles) == 1 and PARAGRAPH in articles[0].body
+
+
+def test_nesting_is_counted_outside_strings_and_up_to_the_limit_exactly():
+    at_limit = "[" * MAX_JSON_DEPTH + "]" * MAX_JSON_DEPTH
+    assert not nesting_exceeds(at_limit)
+    assert nesting_exceeds("[" + at_limit + "]")
+    assert not nesting_exceeds(json.dumps({"body": "[" * 5_000, "tags": [["a"], {"b": [1]}]}))
+
+
+def test_any_exception_inside_the_cleaner_is_a_rejection_naming_its_class(monkeypatch):
+    def broken(tree: object) -> object:
+        raise KeyError("a bug")
+
+    monkeypatch.setattr(html_cleaning, "page_metadata", broken)
+    error = rejection(page(), "x.html")
+    assert error.reason == "cleaner_failed" and "KeyError" in error.message
+
+
+def test_a_text_dump_over_its_byte_bound_is_rejected_before_it_is_decoded(monkeypatch):
+    decoded: list[int] = []
+    monkeypatch.setattr(
+        cleaning, "decode_bytes", lambda data: decoded.append(len(data)) or decode_bytes(data)
+    )
+    size = MAX_INPUT_BYTES["text"] + 1
+    error = rejection((PARAGRAPH + "\n\n").encode() * (size // len(PARAGRAPH) + 1), "big.txt")
+    assert error.reason == "too_large" and str(MAX_INPUT_BYTES["text"]) in error.message
+    assert decoded == []
+
+
+def test_a_gzip_expanding_past_its_format_bound_is_rejected_without_inflating_it_all():
+    data = gzip.compress(b"A harbour story.\n" * (MAX_INPUT_BYTES["text"] // 8))
+    error = rejection(data, "big.txt.gz")
+    assert error.reason == "too_large" and str(MAX_INPUT_BYTES["text"]) in error.message
+
+
+def test_an_upload_whose_format_is_sniffed_gets_that_format_s_byte_bound():
+    text = (PARAGRAPH + "\n\n").encode() * (MAX_INPUT_BYTES["text"] // len(PARAGRAPH) + 1)
+    error = rejection(text, "no-extension")
+    assert error.reason == "too_large" and "text" in error.message
+
+
+def test_a_json_file_with_more_records_than_the_bound_is_rejected():
+    records = [{"title": "T", "body": PARAGRAPH}] * (MAX_ARTICLES_PER_FILE + 1)
+    error = rejection(json.dumps(records).encode(), "many.json")
+    assert error.reason == "too_many_records" and str(MAX_ARTICLES_PER_FILE) in error.message
+
+
+def test_a_json_record_whose_body_is_over_the_bound_is_rejected_before_cleaning():
+    body = (PARAGRAPH + "\n\n") * (MAX_BODY_CHARS // len(PARAGRAPH) + 1)
+    error = rejection(
+        json.dumps([{"title": "T", "body": PARAGRAPH}, {"title": "T", "body": body}]).encode(), "x.json"
+    )
+    assert error.reason == "body_too_long" and "record 1" in error.message
+
+
+def test_an_article_body_over_the_bound_is_rejected_naming_it():
+    paragraphs = "".join(f"<p>{i} {PARAGRAPH}</p>" for i in range(MAX_BODY_CHARS // len(PARAGRAPH) + 10))
+    data = f"<html><body><article><h1>Long</h1>{paragraphs}</article></body></html>".encode()
+    error = rejection(data, "long.html")
+    assert error.reason == "body_too_long" and str(MAX_BODY_CHARS) in error.message
+
+
+def test_attributes_past_the_bound_are_dropped_before_the_page_is_parsed():
+    crowded = " " + " ".join(f'data-a{i}="v{i}"' for i in range(50_000))
+    trimmed = html_cleaning._trim_crowded_tags(page(attributes=crowded).decode())
+    tree = lxml.html.document_fromstring(trimmed)
+    counts = [len(el.attrib) for el in tree.iter()]
+    assert max(counts) == html_cleaning.MAX_ATTRIBUTES_PER_ELEMENT
+    assert tree.find(".//p").get("data-a0") == "v0"
+
+
+def test_a_page_with_fifty_thousand_attributes_on_one_element_is_cleaned():
+    crowded = " " + " ".join(f'data-a{i}="v{i}"' for i in range(50_000))
+    articles = clean(page(attributes=crowded), "x.html")
+    assert PARAGRAPH in articles[0].body
+
+
+def test_a_page_with_more_elements_than_the_bound_is_rejected_naming_it():
+    spans = "<span>a</span>" * (html_cleaning.MAX_ELEMENTS_PER_PAGE + 1)
+    error = rejection(f"<html><body><p>{PARAGRAPH}</p>{spans}</body></html>".encode(), "x.html")
+    assert error.reason == "too_many_elements" and str(html_cleaning.MAX_ELEMENTS_PER_PAGE) in error.message
+
+
+def test_one_stray_invalid_byte_in_utf8_french_text_does_not_make_mojibake():
+    text = "Le café de la gare a rouvert à Montréal, où les élèves étaient nombreux."
+    data = text.encode()
+    data = data[:20] + b"\xff" + data[20:]
+    decoded = decode_bytes(data)
+    assert "café" in decoded and "élèves" in decoded and "Ã" not in decoded
+
+
+def test_text_in_a_single_byte_charset_is_still_read_as_that_charset():
+    text = "Le café de la gare a rouvert à Montréal, où les élèves étaient nombreux."
+    assert decode_bytes(text.encode("cp1252")) == text
