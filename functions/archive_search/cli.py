@@ -31,6 +31,7 @@ from archive_search.errors import ArchiveSearchError
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    _log_to_stderr()
     args = _parser().parse_args(argv)
     try:
         result = args.run(args)
@@ -39,6 +40,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     print(json.dumps(result, indent=2, sort_keys=True, default=str))
     return 1 if isinstance(result, dict) and result.get("failed") else 0
+
+
+def _log_to_stderr() -> None:
+    """stdout carries the JSON result alone (``archive-search reindex | jq``): logs go to stderr."""
+    import logging
+
+    from archive_search.observability import logger
+
+    for handler in logger.handlers:
+        if isinstance(handler, logging.StreamHandler):
+            handler.setStream(_Stderr())
+
+
+class _Stderr:
+    """Whatever ``sys.stderr`` is when a line is written (tests and shells may replace it)."""
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
 
 
 def _parser() -> argparse.ArgumentParser:

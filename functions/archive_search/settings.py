@@ -42,8 +42,12 @@ class Settings:
     index_alias: str = "articles"
     receipts_alias: str = "ingest-receipts"
     archive_bucket: str | None = None
-    max_object_bytes: int = 20 * 1024 * 1024
-    max_decompressed_bytes: int = 50 * 1024 * 1024
+    # Ceilings over cleaning's own bounds by format (cleaning.MAX_INPUT_BYTES, the largest
+    # of which they default to): an operator can lower them, not raise them. docs/limits.md.
+    max_object_bytes: int = 5 * 1024 * 1024
+    max_decompressed_bytes: int = 5 * 1024 * 1024
+    # Bytes of one bulk request: half the 10 MiB HTTP request cap of small managed domains.
+    max_bulk_bytes: int = 5 * 1024 * 1024
     search_timeout_ms: int = 10_000
     service_name: str = "archive-search"
     # Key of the archive's line statistics in its bucket; None: cleaning never uses them.
@@ -83,6 +87,7 @@ class Settings:
             archive_bucket=env.get("ARCHIVE_BUCKET") or None,
             max_object_bytes=_int(env, "MAX_OBJECT_BYTES", cls.max_object_bytes),
             max_decompressed_bytes=_int(env, "MAX_DECOMPRESSED_BYTES", cls.max_decompressed_bytes),
+            max_bulk_bytes=_int(env, "MAX_BULK_BYTES", cls.max_bulk_bytes, minimum=64 * 1024),
             search_timeout_ms=_int(env, "SEARCH_TIMEOUT_MS", cls.search_timeout_ms, minimum=100),
             service_name=env.get("POWERTOOLS_SERVICE_NAME", "archive-search"),
             line_stats_key=_line_stats_key(env),

@@ -52,6 +52,12 @@ def cached_engine(settings: Settings) -> SearchEngine:
     return SearchEngine(build_client(settings), settings)
 
 
+def _too_large(size: int, limit: int) -> dict[str, Any]:
+    """The per-item result of a document too large to send in any request."""
+    reason = f"the document is {size} bytes, over the {limit} bytes of one bulk request"
+    return {"status": 413, "error": {"type": "document_too_large", "reason": reason}}
+
+
 def _unavailable(exc: Exception) -> EngineUnavailable:
     status = getattr(exc, "status_code", None)
     return EngineUnavailable(f"search engine unavailable ({status or type(exc).__name__})")
@@ -141,27 +147,70 @@ class SearchEngine:
         return {d["_id"]: d for d in docs if d.get("found")}
 
     # -- writes ------------------------------------------------------------
-    def bulk(self, operations: list[dict[str, Any]], *, require_alias: bool = True) -> list[dict[str, Any]]:
-        """Send one bulk request; return the per-item results in request order.
+    def bulk(
+        self, operations: list[dict[str, Any]], *, index: str | None = None, require_alias: bool = True
+    ) -> list[dict[str, Any]]:
+        """Send the items to ``/<index>/_bulk`` (the article alias by default; never the domain
+        root: the IAM grants name the alias' indices) in requests of at most ``settings.max_bulk_bytes``; return the per-item
+        results in request order.
 
-        ``operations`` is the flat NDJSON list (action line, then source line for
-        index/create). Raises EngineUnavailable when the request as a whole fails;
-        per-item failures (429, 409, mapping errors) are left for the caller to map.
+        ``operations`` is the flat list of (action, source) pairs, the actions without
+        ``_index``. An item larger than a request may be gets a 413 result of its own without
+        being sent (a 413 is never retryable); a request the engine refuses with 413 is split
+        in two and each half sent again. Raises EngineUnavailable when a request as a whole
+        fails; per-item failures (429, 409, mapping errors) are left for the caller to map.
         """
-        if not operations:
-            return []
+        index = index or self.alias
+        dumps = self.client.transport.serializer.dumps
+        items = [
+            f"{dumps(operations[i])}\n{dumps(operations[i + 1])}\n".encode()
+            for i in range(0, len(operations), 2)
+        ]
+        results: list[dict[str, Any]] = [{}] * len(items)
+        chunk: list[int] = []
+        size = 0
+        for i, item in enumerate(items):
+            if len(item) > self.settings.max_bulk_bytes:
+                results[i] = _too_large(len(item), self.settings.max_bulk_bytes)
+                continue
+            if chunk and size + len(item) > self.settings.max_bulk_bytes:
+                self._send_bulk(chunk, items, results, index, require_alias)
+                chunk, size = [], 0
+            chunk.append(i)
+            size += len(item)
+        if chunk:
+            self._send_bulk(chunk, items, results, index, require_alias)
+        return results
+
+    def _send_bulk(
+        self,
+        chunk: list[int],
+        items: list[bytes],
+        results: list[dict[str, Any]],
+        index: str,
+        require_alias: bool,
+    ) -> None:
         try:
             # require_alias: a vanished alias fails the items (404) instead of auto-creating
             # an index without the mapping; the caller re-creates the alias and retries.
             params = {"require_alias": "true"} if require_alias else {}
-            response = self.client.bulk(body=operations, params=params)
+            response = self.client.bulk(body=b"".join(items[i] for i in chunk), index=index, params=params)
         except (ConnectionError, ConnectionTimeout) as exc:
             raise _unavailable(exc) from exc
         except TransportError as exc:
+            if exc.status_code == 413:
+                if len(chunk) == 1:
+                    results[chunk[0]] = _too_large(len(items[chunk[0]]), self.settings.max_bulk_bytes)
+                    return
+                half = len(chunk) // 2
+                self._send_bulk(chunk[:half], items, results, index, require_alias)
+                self._send_bulk(chunk[half:], items, results, index, require_alias)
+                return
             if exc.status_code in _TRANSIENT_STATUS or not isinstance(exc.status_code, int):
                 raise _unavailable(exc) from exc
             raise
-        return [next(iter(item.values())) for item in response["items"]]
+        for i, item in zip(chunk, response["items"], strict=True):
+            results[i] = next(iter(item.values()))
 
     # -- alias swaps (reindex) ---------------------------------------------
     def alias_targets(self, alias: str | None = None) -> list[str]:

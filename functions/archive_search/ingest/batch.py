@@ -19,6 +19,7 @@ from archive_search.adapters.opensearch import cached_engine
 from archive_search.adapters.s3 import ObjectStore
 from archive_search.ingest.outcomes import OutcomeAnnouncer
 from archive_search.ingest.service import IngestService, Message
+from archive_search.observability import logger
 from archive_search.settings import get_settings
 
 
@@ -46,6 +47,7 @@ def handle_sqs_batch(
     def settle(record: SQSRecord) -> None:
         why = result.failed.get(record.message_id)
         if why is not None:
+            logger.warning("record left for a retry", extra={"message_id": record.message_id, "reason": why})
             raise RecordNotSettled(why)
 
     # An all-failed batch is still a partial response: SQS retries exactly those records

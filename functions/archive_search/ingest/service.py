@@ -30,6 +30,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import random
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -154,6 +155,7 @@ class IngestService:
         self._line_stats: dict[str, _CachedStats] = {}  # per bucket, for the warm environment
         self._versions: dict[LineStats, str] = {}  # the digest hashes all the statistics: once each
         self.time_reserve_ms = time_reserve_ms
+        self._slowest_clean_ms = 0.0  # of the current batch
         self.max_attempts = max_attempts
         self.base_delay = base_delay
         self.max_delay = max_delay
@@ -163,6 +165,7 @@ class IngestService:
     # -- the batch -----------------------------------------------------------
     def process(self, messages: Sequence[Message], remaining_ms: Callable[[], int]) -> BatchResult:
         result = BatchResult()
+        self._slowest_clean_ms = 0.0
         works = self._collect(messages, result)
         if not works:
             return result
@@ -181,15 +184,15 @@ class IngestService:
                 metrics.add_metric(name="StaleEvents", unit=MetricUnit.Count, value=1)
                 continue
             work.previous = previous
-            self._plan(work)
+            self._plan(work, remaining_ms)
         self._skip_unchanged([w for w in works.values() if w.outcome is None and w.failure is None])
         self._find_copies([w for w in works.values() if w.articles])
         for work in works.values():
             ops.extend(self._operations(work))
-        self._write(ops, remaining_ms)
+        self._write(ops, remaining_ms, index=self.settings.index_alias)
         settled = [w for w in works.values() if w.outcome and w.failure is None]
         receipt_ops = [self._receipt_op(w) for w in settled]
-        self._write(receipt_ops, remaining_ms)
+        self._write(receipt_ops, remaining_ms, index=self.settings.receipts_alias)
         for work in works.values():
             if work.failure:
                 for message_id in work.message_ids:
@@ -217,12 +220,13 @@ class IngestService:
         receipts, since the receipts already record these events; ``previous`` only tells
         how many ordinals a removed object had."""
         result = BatchResult()
+        self._slowest_clean_ms = 0.0
         works = [_Work(event=e, message_ids={str(e.ref)}, previous=previous.get(e.ref)) for e in events]
         ops: list[_Op] = []
         for work in works:
-            self._plan(work)
-            ops.extend(self._operations(work, index))
-        self._write(ops, remaining_ms, require_alias=index == self.settings.index_alias)
+            self._plan(work, remaining_ms)
+            ops.extend(self._operations(work))
+        self._write(ops, remaining_ms, index=index, require_alias=index == self.settings.index_alias)
         for work in works:
             if work.failure:
                 result.failed[str(work.event.ref)] = work.failure
@@ -324,7 +328,10 @@ class IngestService:
             try:
                 events = parse_message_body(message.body)
             except MalformedMessage as exc:
-                logger.error("message is not an S3 notification", extra={"message_id": message.message_id})
+                logger.error(
+                    "message is not an S3 notification: left for a retry (then the DLQ)",
+                    extra={"message_id": message.message_id, "reason": str(exc)},
+                )
                 metrics.add_metric(name="MalformedMessages", unit=MetricUnit.Count, value=1)
                 result.failed[message.message_id] = str(exc)
                 continue
@@ -347,13 +354,20 @@ class IngestService:
         return works
 
     # -- planning -------------------------------------------------------------
-    def _plan(self, work: _Work) -> None:
+    def _plan(self, work: _Work, remaining_ms: Callable[[], int]) -> None:
         event = work.event
         if event.action != CREATED:
             work.outcome = receipts.DELETED
             return
+        if remaining_ms() < 2 * self._slowest_clean_ms + self.time_reserve_ms:
+            # Cleaning it could outlast the invocation and lose the whole batch: retry it later.
+            work.failure = "not enough time left in this invocation to clean the object"
+            logger.warning("object left for a retry", extra=_log(work, reason=work.failure))
+            return
+        # The format the key names bounds the read (the content type is known after it).
+        max_bytes = min(self.settings.max_object_bytes, cleaning.max_input_bytes(event.ref.key))
         try:
-            stored = self.store.read(event.ref, max_bytes=self.settings.max_object_bytes)
+            stored = self.store.read(event.ref, max_bytes=max_bytes)
         except NotFound:
             # Gone since the event: the bucket no longer has it, so neither does the index.
             work.outcome = receipts.DELETED
@@ -370,6 +384,7 @@ class IngestService:
         uses_stats = cleaning.reads_line_stats(event.ref.key, stored.content_type)
         stats = self.line_stats(event.ref.bucket) if uses_stats else None
         work.cleaner_version = self.version_with(stats)
+        started = self.clock()
         try:
             articles = self.clean(
                 stored.data,
@@ -378,13 +393,12 @@ class IngestService:
                 max_decompressed_bytes=self.settings.max_decompressed_bytes,
                 line_stats=stats,
             )
-        except RejectedInput as exc:
-            self._reject(work, exc)
+        except Exception as exc:  # whatever cleaning one object raises rejects that object alone
+            self._reject(work, cleaning.rejection_for_failure(exc, event.ref.key))
             return
-        except Exception:
-            logger.exception("the cleaner failed", extra=_log(work))
-            work.failure = "the cleaner failed on this object"
-            return
+        finally:
+            took = (self.clock() - started) * 1000
+            self._slowest_clean_ms = max(self._slowest_clean_ms, took)
         if not articles:
             self._reject(work, RejectedInput("no_article_text", "no article text found"))
             return
@@ -458,7 +472,7 @@ class IngestService:
                 work.receipt["articles"] = len(own)
 
     # -- writes ---------------------------------------------------------------
-    def _operations(self, work: _Work, index: str | None = None) -> list[_Op]:
+    def _operations(self, work: _Work) -> list[_Op]:
         if work.failure or (work.outcome is None and not work.articles):
             return []
         ref, version = work.event.ref, work.event.version
@@ -475,9 +489,7 @@ class IngestService:
                     cleaner_version=self._version_of(work),
                     ingested_at=now,
                 )
-                ops.append(
-                    _Op(self._action(document_id(ref, ordinal), version, index), source, work, ordinal)
-                )
+                ops.append(_Op(self._action(document_id(ref, ordinal), version), source, work, ordinal))
             work.receipt["articles"] = len(work.articles)
         keep = (
             len(work.articles)
@@ -497,18 +509,13 @@ class IngestService:
                 "deleted": True,
                 "ingested_at": now,
             }
-            ops.append(_Op(self._action(document_id(ref, ordinal), version, index), tombstone, work))
+            ops.append(_Op(self._action(document_id(ref, ordinal), version), tombstone, work))
         return ops
 
-    def _action(self, doc_id: str, version: int, index: str | None = None) -> dict[str, Any]:
-        return {
-            "index": {
-                "_index": index or self.settings.index_alias,
-                "_id": doc_id,
-                "version": version,
-                "version_type": VERSION_TYPE,
-            }
-        }
+    @staticmethod
+    def _action(doc_id: str, version: int) -> dict[str, Any]:
+        # No "_index": the request names it (/<alias>/_bulk), as the IAM grants require.
+        return {"index": {"_id": doc_id, "version": version, "version_type": VERSION_TYPE}}
 
     def _receipt_op(self, work: _Work) -> _Op:
         event = work.event
@@ -533,12 +540,15 @@ class IngestService:
             "updated_at": _now(),
         }
         source.update(work.receipt)
-        action = self._action(receipt_id(event.ref), event.version, self.settings.receipts_alias)
+        action = self._action(receipt_id(event.ref), event.version)
         return _Op(action, source, work)
 
-    def _write(self, ops: list[_Op], remaining_ms: Callable[[], int], *, require_alias: bool = True) -> None:
-        """Send the items in one bulk request; retry the transient ones with backoff while
-        the Lambda has time; then settle every item on its work."""
+    def _write(
+        self, ops: list[_Op], remaining_ms: Callable[[], int], *, index: str, require_alias: bool = True
+    ) -> None:
+        """Send the items to ``index`` (bulk requests bounded in bytes by the engine adapter);
+        retry the transient ones with backoff while the Lambda has time; then settle every item
+        on its work. A document too large for any request (413) is refused, never retried."""
         pending = [op for op in ops if op.work.failure is None]
         attempt = 0
         while pending:
@@ -547,12 +557,12 @@ class IngestService:
             for op in pending:
                 body += [op.action, op.source]
             try:
-                results = self.engine.bulk(body, require_alias=require_alias)
+                results = self.engine.bulk(body, index=index, require_alias=require_alias)
             except Exception as exc:  # the engine is down or refused the whole request
-                logger.warning("bulk request failed", extra={"error": str(exc), "items": len(pending)})
-                results = [{"status": 503, "error": {"type": "unavailable", "reason": str(exc)}}] * len(
-                    pending
-                )
+                # The class and status only: an engine's error text can quote the documents.
+                error = _error_class(exc)
+                logger.warning("bulk request failed", extra={"error": error, "items": len(pending)})
+                results = [{"status": 503, "error": {"type": error}}] * len(pending)
             retry: list[tuple[_Op, str]] = []
             missing_alias = False
             for op, item in zip(pending, results, strict=True):
@@ -622,11 +632,23 @@ def _log(work: _Work, **extra: Any) -> dict[str, Any]:
     }
 
 
+_FIELD_RE = re.compile(r"field \[([^\]]{1,200})\]")
+
+
 def _reason(item: dict[str, Any]) -> str:
+    """An item's error as its type and the field it names, never the engine's text, which can
+    quote the value (article text) of the field it failed on."""
     error = item.get("error") or {}
-    if isinstance(error, dict):
-        return f"{error.get('type', 'error')}: {error.get('reason', '')}".strip()
-    return str(error)
+    if not isinstance(error, dict):
+        return "error"
+    kind = str(error.get("type") or "error")
+    field_named = _FIELD_RE.search(str(error.get("reason") or ""))
+    return f"{kind} (field {field_named.group(1)})" if field_named else kind
+
+
+def _error_class(exc: Exception) -> str:
+    status = getattr(exc, "status_code", None)
+    return f"{type(exc).__name__} {status}" if isinstance(status, int) else type(exc).__name__
 
 
 def _now() -> str:

@@ -61,20 +61,22 @@ class MemoryEngine:
                 found[doc_id] = {"_id": doc_id, "_version": version, "_source": source}
         return found
 
-    def bulk(self, operations: list[dict[str, Any]], *, require_alias: bool = True) -> list[dict[str, Any]]:
+    def bulk(
+        self, operations: list[dict[str, Any]], *, index: str, require_alias: bool = True
+    ) -> list[dict[str, Any]]:
         self.bulk_calls += 1
         if self.down:
             raise EngineUnavailable("down")
         results = []
         for action, source in zip(operations[::2], operations[1::2], strict=True):
             meta = action["index"]
-            scripted = self.item_statuses and meta["_index"] == "articles"
+            scripted = self.item_statuses and index == "articles"
             status = self.item_statuses.pop(0) if scripted else 201
-            current = self.docs.get((meta["_index"], meta["_id"]))
+            current = self.docs.get((index, meta["_id"]))
             if status == 201 and current and current[0] > meta["version"]:
                 status = 409
             if status == 201:
-                self.docs[(meta["_index"], meta["_id"])] = (meta["version"], source)
+                self.docs[(index, meta["_id"])] = (meta["version"], source)
             results.append(
                 {"status": status, "error": {"type": "x", "reason": "y"}}
                 if status >= 300

@@ -1,0 +1,147 @@
+"""Ingest under hostile uploads: a cleaner failure is one object's rejection, never the
+batch's, the DLQ's or a reindex's; bulk requests go to the alias, bounded in bytes; logs keep
+reasons but never article text, and the CLI keeps stdout for its JSON result."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from archive_search.cli import main as cli
+from archive_search.ingest.batch import default_service
+from tests.ingest_support import s3_notification, use_settings
+
+pytestmark = pytest.mark.reliability
+
+STORY = "Harbour reopens\n\nKARACHI: The harbour reopened after the storm, officials said.\n\nMore detail.\n"
+DEEP = "[" * 10_000 + "]" * 10_000
+SECRET = "Confidential words of the article"
+
+
+def record_requests(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str, int]]:
+    """(method, url, body bytes) of every request the ingest service's engine client sends."""
+    transport = default_service().engine.client.transport
+    sent: list[tuple[str, str, int]] = []
+    perform = transport.perform_request
+
+    def recording(method: str, url: str, *args: Any, **kwargs: Any) -> Any:
+        body = kwargs.get("body")
+        sent.append((method, url, len(body) if isinstance(body, (bytes, str)) else 0))
+        return perform(method, url, *args, **kwargs)
+
+    monkeypatch.setattr(transport, "perform_request", recording)
+    return sent
+
+
+def notify(ingest: Any, *keys: str) -> dict[str, Any]:
+    return ingest.invoke([s3_notification(k, bucket=ingest.archive.bucket, sequencer="01") for k in keys])
+
+
+def test_deeply_nested_json_gets_a_rejected_receipt_and_reindex_still_swaps(ingest, capsys):
+    ingest.put("x.json", DEEP)
+    ingest.put(
+        "page.html",
+        f'<html><head><script type="application/ld+json">{DEEP}</script></head>'
+        f"<body><article><h1>Harbour</h1><p>{STORY * 3}</p></article></body></html>",
+    )
+    ingest.put("a.txt", STORY)
+    ingest.drain()
+    receipt = ingest.receipt("x.json")
+    assert receipt["outcome"] == "rejected" and receipt["reason"] == "too_deeply_nested"
+    assert ingest.receipt("page.html")["outcome"] == "indexed"
+    old = ingest.engine.alias_targets()
+    capsys.readouterr()
+
+    code = cli(["reindex"])
+
+    captured = capsys.readouterr()
+    report = json.loads(captured.out)  # stdout is the JSON result alone: logs go to stderr
+    assert code == 0 and report["swapped"] is True and report["failed"] == {}
+    assert report["outcomes"] == {"indexed": 2, "rejected": 1}
+    assert ingest.engine.alias_targets() != old
+    assert '"level"' in captured.err
+
+
+def test_any_exception_from_cleaning_is_a_rejected_receipt_not_a_retried_batch(ingest, monkeypatch):
+    def broken(data: bytes, key: str, **_: object) -> list[Any]:
+        raise MemoryError
+
+    monkeypatch.setattr(default_service(), "clean", broken)
+    ingest.put("a.txt", STORY)
+    response = notify(ingest, "a.txt")
+    assert response == {"batchItemFailures": []}
+    receipt = ingest.receipt("a.txt")
+    assert receipt["outcome"] == "rejected" and receipt["reason"] == "cleaner_failed"
+    assert "MemoryError" in receipt["message"]
+
+
+def test_an_object_over_its_format_bound_is_rejected_before_it_is_downloaded(ingest, monkeypatch):
+    from archive_search.cleaning import MAX_INPUT_BYTES
+
+    downloads: list[str] = []
+    client = default_service().store.client
+    get_object = client.get_object
+    monkeypatch.setattr(client, "get_object", lambda **kw: downloads.append(kw["Key"]) or get_object(**kw))
+    ingest.put("big.txt", b"A line of a long text dump.\n" * (MAX_INPUT_BYTES["text"] // 28 + 1))
+    ingest.put("a.txt", STORY)
+    assert notify(ingest, "big.txt", "a.txt") == {"batchItemFailures": []}
+    receipt = ingest.receipt("big.txt")
+    assert receipt["outcome"] == "rejected" and receipt["reason"] == "too_large"
+    assert str(MAX_INPUT_BYTES["text"]) in receipt["message"]
+    assert downloads == ["a.txt"]
+
+
+def test_bulk_requests_go_to_the_alias_and_never_the_domain_root(ingest, monkeypatch):
+    sent = record_requests(monkeypatch)
+    ingest.put("a.txt", STORY)
+    assert notify(ingest, "a.txt") == {"batchItemFailures": []}
+    bulk_urls = [url for _, url, _ in sent if url.endswith("/_bulk")]
+    assert f"/{ingest.settings.index_alias}/_bulk" in bulk_urls
+    assert f"/{ingest.settings.receipts_alias}/_bulk" in bulk_urls
+    assert "/_bulk" not in bulk_urls
+
+
+def test_bulk_bodies_are_split_by_bytes_and_an_oversized_document_is_refused_not_retried(ingest, monkeypatch):
+    use_settings(monkeypatch, ingest.settings, MAX_BULK_BYTES=str(64 * 1024))
+    sent = record_requests(monkeypatch)
+    paragraph = "The harbour reopened after the storm and the ships moved again, officials said. "
+    records = [{"title": f"Story {i}", "body": paragraph * 60} for i in range(20)]  # ~5 kB each
+    records.append({"title": "Huge", "body": (paragraph + "\n\n") * 1_000})  # ~80 kB
+    ingest.put("many.json", json.dumps(records))
+
+    response = notify(ingest, "many.json")
+
+    assert response == {"batchItemFailures": []}
+    article_bulks = [size for _, url, size in sent if url == f"/{ingest.settings.index_alias}/_bulk"]
+    assert len(article_bulks) >= 2 and max(article_bulks) <= 64 * 1024
+    receipt = ingest.receipt("many.json")
+    assert receipt["outcome"] == "indexed" and len(receipt["document_ids"]) == 20
+    assert [(f["ordinal"], f["reason"]) for f in receipt["failed_documents"]] == [(20, "document_too_large")]
+
+
+def test_a_refused_document_s_reason_names_the_field_never_its_value(ingest, monkeypatch, caplog):
+    from archive_search.model import Article
+
+    def unmappable_tags(data: bytes, key: str, **_: object) -> list[Article]:
+        return [Article(title="Good", body="A body.", tags=({"quote": SECRET},))]  # type: ignore[arg-type]
+
+    monkeypatch.setattr(default_service(), "clean", unmappable_tags)
+    ingest.put("a.txt", STORY)
+    assert notify(ingest, "a.txt") == {"batchItemFailures": []}
+
+    failed = ingest.receipt("a.txt")["failed_documents"]
+    assert len(failed) == 1 and "tags" in failed[0]["reason"]
+    assert SECRET not in json.dumps(failed)
+    assert not [r for r in caplog.records if SECRET in json.dumps(r.__dict__, default=str)]
+
+
+def test_a_record_left_for_a_retry_is_logged_with_its_reason(ingest, monkeypatch, caplog):
+    use_settings(monkeypatch, ingest.settings, OPENSEARCH_URL="http://127.0.0.1:9")  # nothing listens
+    ingest.put("a.txt", STORY)
+    response = notify(ingest, "a.txt")
+    assert len(response["batchItemFailures"]) == 1
+    retried = [r for r in caplog.records if r.getMessage() == "record left for a retry"]
+    assert [r.message_id for r in retried] == [response["batchItemFailures"][0]["itemIdentifier"]]
+    assert "search engine unavailable" in retried[0].reason
