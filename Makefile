@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 CHECKOV_VENV ?= .venv-checkov
 BENCH_DATA ?= bench/data/extraction-bench
 
-.PHONY: run test test-browser install lint bench-cleaning bench-search bench-line-stats checkov-venv clean
+.PHONY: run test test-browser install lint bench-cleaning bench-search bench-line-stats bench-memory checkov-venv clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,9 @@ bench-search: install
 
 bench-line-stats: install
 	$(BIN)/python bench/line_stats.py $(BENCH_ARGS)
+
+bench-memory: install
+	$(BIN)/python bench/memory.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(CHECKOV_VENV) .pytest_cache .local
