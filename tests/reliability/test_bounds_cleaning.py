@@ -18,7 +18,7 @@ from archive_search.cleaning import (
 )
 from archive_search.cleaning import html as html_cleaning
 from archive_search.cleaning.decode import decode_bytes
-from archive_search.cleaning.jsonrecord import MAX_JSON_DEPTH, nesting_exceeds
+from archive_search.cleaning.limits import MAX_JSON_DEPTH, nesting_exceeds
 from archive_search.errors import RejectedInput
 
 pytestmark = pytest.mark.reliability
@@ -115,13 +115,20 @@ def test_an_article_body_over_the_bound_is_rejected_naming_it():
     assert error.reason == "body_too_long" and str(MAX_BODY_CHARS) in error.message
 
 
-def test_attributes_past_the_bound_are_dropped_before_the_page_is_parsed():
-    crowded = " " + " ".join(f'data-a{i}="v{i}"' for i in range(50_000))
+@pytest.mark.parametrize("separator", [" ", "", "/", "\n"])
+def test_attributes_past_the_bound_are_dropped_before_the_page_is_parsed(separator):
+    crowded = " " + separator.join(f'data-a{i}="v{i}"' for i in range(50_000))
     trimmed = html_cleaning._trim_crowded_tags(page(attributes=crowded).decode())
     tree = lxml.html.document_fromstring(trimmed)
     counts = [len(el.attrib) for el in tree.iter()]
     assert max(counts) == html_cleaning.MAX_ATTRIBUTES_PER_ELEMENT
     assert tree.find(".//p").get("data-a0") == "v0"
+
+
+def test_a_page_without_crowded_tags_is_parsed_as_it_came():
+    long_tag = '<img src="/a.jpg" alt="' + "words " * 100 + '" srcset="' + "/a/b/c.jpg?w=1 1x, " * 40 + '">'
+    text = page(head=long_tag).decode()
+    assert html_cleaning._trim_crowded_tags(text) is text
 
 
 def test_a_page_with_fifty_thousand_attributes_on_one_element_is_cleaned():

@@ -28,6 +28,13 @@ from collections.abc import Callable
 
 from archive_search.cleaning import metadata as md
 from archive_search.cleaning.decode import decode_bytes
+from archive_search.cleaning.limits import (
+    DEFAULT_MAX_DECOMPRESSED_BYTES,
+    MAX_ARTICLES_PER_FILE,
+    MAX_BODY_CHARS,
+    MAX_INPUT_BYTES,
+    check_body,
+)
 from archive_search.cleaning.lines import LineStats
 from archive_search.errors import RejectedInput
 from archive_search.model import Article
@@ -35,18 +42,6 @@ from archive_search.model import Article
 # Bump when the output of cleaning changes: indexed documents record it, so a reindex can find
 # the documents cleaned by an older version.
 CLEANER_VERSION = "1.4.0"
-_MIB = 1024 * 1024
-# The bytes (decompressed) one upload may hold, by format: a text dump holds one article and
-# its page furniture, an HTML page one article and its markup, a JSON file up to
-# MAX_ARTICLES_PER_FILE records. They keep one object's cleaning within its share of a batch
-# (10 messages in a 1,024 MB, 120 s Lambda); docs/limits.md has the measured cost per MB.
-MAX_INPUT_BYTES = {"text": 1 * _MIB, "html": 5 * _MIB, "json": 5 * _MIB}
-# An upload whose format only its text tells is read up to the largest of them.
-DEFAULT_MAX_DECOMPRESSED_BYTES = max(MAX_INPUT_BYTES.values())
-# An article body longer than this is not a news article (the longest features run to ~60k).
-MAX_BODY_CHARS = 200_000
-# Records of one JSON upload (each becomes one article).
-MAX_ARTICLES_PER_FILE = 1_000
 
 __all__ = [
     "CLEANER_VERSION",
@@ -60,6 +55,7 @@ __all__ = [
     "detect_format",
     "max_input_bytes",
     "reads_line_stats",
+    "rejection_for_failure",
     "text_dump_lines",
 ]
 
@@ -259,15 +255,6 @@ def clean(
         raise
     except Exception as exc:
         raise rejection_for_failure(exc, key) from None
-
-
-def check_body(body: str, where: str) -> None:
-    """``RejectedInput("body_too_long")`` for a body over ``MAX_BODY_CHARS``."""
-    if len(body) > MAX_BODY_CHARS:
-        raise RejectedInput(
-            "body_too_long",
-            f"{where}: the article body has {len(body)} characters, over the limit of {MAX_BODY_CHARS}",
-        )
 
 
 def rejection_for_failure(exc: BaseException, key: str) -> RejectedInput:

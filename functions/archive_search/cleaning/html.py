@@ -31,7 +31,7 @@ from lxml.html import HtmlElement
 
 from archive_search.cleaning import metadata as md
 from archive_search.cleaning.decode import CharTable, code_points
-from archive_search.cleaning.jsonrecord import loads_bounded
+from archive_search.cleaning.limits import loads_bounded
 from archive_search.cleaning.trafilatura_steps import main_content
 from archive_search.errors import RejectedInput
 from archive_search.model import Article
@@ -876,53 +876,62 @@ _DROP_TAGS = (
 # before it) and the trafilatura steps (reading each element's attributes whole) work in the
 # square of one element's attribute count.
 MAX_ATTRIBUTES_PER_ELEMENT = 64
-# A tag long enough to hold more attributes than that (an attribute takes two characters at
-# least); shorter tags are left to the tree's own trim.
+# A tag that can hold more attributes than that: an attribute takes two characters at least
+# (a name and a separator), so shorter tags need no look.
 _LONG_TAG_RE = re.compile(rf"<[A-Za-z][^<>]{{{2 * MAX_ATTRIBUTES_PER_ELEMENT},}}>")
 _TAG_NAME_RE = re.compile(r"<[^\s/>]+")
 _ATTRIBUTE_RE = re.compile(r"""[^\s=/>"']+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+))?""")
 
 
-def _trim_tag(match: re.Match[str]) -> str:
-    tag = match.group()
-    if len(tag.split(None, MAX_ATTRIBUTES_PER_ELEMENT + 1)) <= MAX_ATTRIBUTES_PER_ELEMENT:
-        return tag  # fewer words than the bound: fewer attributes too
+def _crowded_tag_trimmed(tag: str) -> str | None:
+    """``tag`` with its first ``MAX_ATTRIBUTES_PER_ELEMENT`` attributes, or ``None`` when it has
+    no more than that. Cheap bound first: each attribute after the first follows whitespace,
+    a ``/`` or a value (which has an ``=``)."""
+    if len(tag.split()) + tag.count("/") + tag.count("=") <= MAX_ATTRIBUTES_PER_ELEMENT:
+        return None
     name = _TAG_NAME_RE.match(tag)
     assert name is not None  # the tag starts with "<" and a letter
     attributes = _ATTRIBUTE_RE.finditer(tag, name.end(), len(tag) - 1)
-    kept = [a.group() for _, a in zip(range(MAX_ATTRIBUTES_PER_ELEMENT), attributes, strict=False)]
-    return f"{name.group()} {' '.join(kept)}>"
+    kept = [a.group() for _, a in zip(range(MAX_ATTRIBUTES_PER_ELEMENT + 1), attributes, strict=False)]
+    if len(kept) <= MAX_ATTRIBUTES_PER_ELEMENT:
+        return None
+    return f"{name.group()} {' '.join(kept[:-1])}>"
 
 
 def _trim_crowded_tags(text: str) -> str:
     """The page with each tag's attributes past ``MAX_ATTRIBUTES_PER_ELEMENT`` left out, before
-    it is parsed (only tags long enough to hold that many are looked at)."""
-    return _LONG_TAG_RE.sub(_trim_tag, text)
+    lxml parses it; the same string when no tag has that many."""
+    parts: list[str] = []
+    done = 0
+    for match in _LONG_TAG_RE.finditer(text):
+        trimmed = _crowded_tag_trimmed(match.group())
+        if trimmed is not None:
+            parts += [text[done : match.start()], trimmed]
+            done = match.end()
+    if not parts:
+        return text
+    parts.append(text[done:])
+    return "".join(parts)
 
 
-_CROWDED_XPATH = etree.XPath(f"//*[count(@*) > {MAX_ATTRIBUTES_PER_ELEMENT}]")
-# Elements of one page (the benchmark's largest pages have 1,600): trafilatura's main pass works
-# in more than linear time in their number, so past this the
-# page is rejected before the extraction's tree walks.
+# Elements of one page (the benchmark's largest pages have 1,600): trafilatura's main pass
+# works in more than linear time in their number, so past this the page is rejected.
 MAX_ELEMENTS_PER_PAGE = 20_000
 _COUNT_ELEMENTS = etree.XPath("count(//*)")
 
 
-def _bound_tree(tree: HtmlElement, key: str) -> None:
-    """Enforce the per-page bounds before any walk over the tree: ``RejectedInput`` for too many
-    elements; attributes past ``MAX_ATTRIBUTES_PER_ELEMENT`` dropped (in C, found by XPath)."""
+def _check_elements(tree: HtmlElement, text: str, key: str) -> None:
+    """``RejectedInput("too_many_elements")`` past ``MAX_ELEMENTS_PER_PAGE`` (counted in C),
+    before any walk over the tree. Every element but the three the parser may add
+    (html, head, body) starts at a ``<``: a page with fewer needs no count."""
+    if text.count("<") + 3 <= MAX_ELEMENTS_PER_PAGE:
+        return
     elements = int(_COUNT_ELEMENTS(tree))
     if elements > MAX_ELEMENTS_PER_PAGE:
         raise RejectedInput(
             "too_many_elements",
             f"{key}: the page has {elements} elements, over the limit of {MAX_ELEMENTS_PER_PAGE}",
         )
-    for el in _CROWDED_XPATH(tree):
-        # keys() walks the attributes once; items() would look each value up from the start.
-        kept = [(name, el.get(name)) for name in el.keys()[:MAX_ATTRIBUTES_PER_ELEMENT]]
-        el.attrib.clear()
-        for name, value in kept:
-            el.set(name, value)
 
 
 def extract_html(text: str, key: str) -> list[Article]:
@@ -930,7 +939,7 @@ def extract_html(text: str, key: str) -> list[Article]:
     tree = _parse(_trim_crowded_tags(text))
     if tree is None:
         raise RejectedInput("no_article_text", f"{key}: not an HTML page with content")
-    _bound_tree(tree, key)
+    _check_elements(tree, text, key)
     meta = page_metadata(tree)
     # script/style/template never reach the body, whatever the extractor does; the other
     # elements trafilatura discards anyway go now, so its tree copies and passes are smaller

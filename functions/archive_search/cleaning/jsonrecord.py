@@ -15,6 +15,13 @@ import re
 from typing import Any
 
 from archive_search.cleaning import metadata as md
+from archive_search.cleaning.limits import (
+    MAX_ARTICLES_PER_FILE,
+    MAX_BODY_CHARS,
+    MAX_INPUT_BYTES,
+    MAX_JSON_DEPTH,
+    nesting_exceeds,
+)
 from archive_search.errors import RejectedInput
 from archive_search.model import Article
 
@@ -29,36 +36,6 @@ _AUTHOR_KEYS = ("author", "authors", "byline", "creator")
 _LANG_KEYS = ("language", "lang", "inLanguage", "locale")
 _LIST_KEYS = ("articles", "items", "records", "data", "results")
 _MARKUP_RE = re.compile(r"<\s*(?:p|div|br|article|html|body|h[1-6]|span|section)\b", re.IGNORECASE)
-# A news record nests a few levels (record, author, image); json.loads recurses once per level
-# and raises RecursionError near Python's recursion limit.
-MAX_JSON_DEPTH = 64
-# A JSON string (escapes included) and the brackets: what nesting is counted over.
-_JSON_STRING_RE = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
-_NOT_BRACKETS = bytes(b for b in range(128) if chr(b) not in "[]{}")
-
-
-def nesting_exceeds(text: str, limit: int = MAX_JSON_DEPTH) -> bool:
-    """Whether the JSON ``text`` nests arrays/objects deeper than ``limit``, checked before
-    ``json.loads``: strings are removed, then each pass removes the innermost empty pairs (in
-    C, linear), so ``limit`` passes leave brackets only where the nesting is deeper."""
-    if text.count("[") + text.count("{") <= limit:
-        return False
-    brackets = _JSON_STRING_RE.sub("", text)
-    brackets = brackets.encode("ascii", "ignore").translate(None, _NOT_BRACKETS)
-    for _ in range(limit):
-        shorter = brackets.replace(b"[]", b"").replace(b"{}", b"")
-        if shorter == brackets:
-            return False  # balanced within the limit, or unbalanced (json.loads says so)
-        brackets = shorter
-    return brackets != brackets.replace(b"[]", b"").replace(b"{}", b"")
-
-
-def loads_bounded(text: str) -> Any:
-    """``json.loads`` for untrusted text: ``ValueError`` for nesting deeper than ``MAX_JSON_DEPTH``
-    (which ``json.loads`` meets as a RecursionError) as for any other invalid JSON."""
-    if nesting_exceeds(text):
-        raise ValueError(f"nested deeper than {MAX_JSON_DEPTH} levels")
-    return json.loads(text)
 
 
 def _get(record: dict[str, Any], keys: tuple[str, ...]) -> Any:
@@ -152,8 +129,6 @@ def _records(data: Any) -> list[Any]:
 def _check_record_sizes(records: list[Any], key: str) -> None:
     """Bounds each record's text before any is cleaned: a body field over ``MAX_BODY_CHARS``,
     an HTML field over the bound of an HTML upload."""
-    from archive_search.cleaning import MAX_BODY_CHARS, MAX_INPUT_BYTES
-
     for i, record in enumerate(records):
         if not isinstance(record, dict):
             continue
@@ -174,8 +149,6 @@ def _check_record_sizes(records: list[Any], key: str) -> None:
 
 def extract_json(text: str, key: str) -> list[Article]:
     """A JSON upload -> its Articles in order; ``RejectedInput`` when none is usable."""
-    from archive_search.cleaning import MAX_ARTICLES_PER_FILE
-
     if nesting_exceeds(text):
         raise RejectedInput("too_deeply_nested", f"{key}: JSON nested deeper than {MAX_JSON_DEPTH} levels")
     try:

@@ -1,0 +1,63 @@
+"""The bounds cleaning puts on one upload, in one place (docs/limits.md gives the reasons and
+the measured cost): the package's entry point, the JSON and the HTML extractors read them."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from archive_search.errors import RejectedInput
+
+_MIB = 1024 * 1024
+# The bytes (decompressed) one upload may hold, by format: a text dump holds one article and
+# its page furniture, an HTML page one article and its markup, a JSON file up to
+# MAX_ARTICLES_PER_FILE records. They keep one object's cleaning within its share of a batch
+# (10 messages in a 1,024 MB, 120 s Lambda); docs/limits.md has the measured cost per MB.
+MAX_INPUT_BYTES = {"text": 1 * _MIB, "html": 5 * _MIB, "json": 5 * _MIB}
+# An upload whose format only its text tells is read up to the largest of them.
+DEFAULT_MAX_DECOMPRESSED_BYTES = max(MAX_INPUT_BYTES.values())
+# An article body longer than this is not a news article (the longest features run to ~60k).
+MAX_BODY_CHARS = 200_000
+# Records of one JSON upload (each becomes one article).
+MAX_ARTICLES_PER_FILE = 1_000
+
+# A news record nests a few levels (record, author, image); json.loads recurses once per level
+# and raises RecursionError near Python's recursion limit.
+MAX_JSON_DEPTH = 64
+# A JSON string (escapes included) and the brackets: what nesting is counted over.
+_JSON_STRING_RE = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_NOT_BRACKETS = bytes(b for b in range(128) if chr(b) not in "[]{}")
+
+
+def nesting_exceeds(text: str, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether the JSON ``text`` nests arrays/objects deeper than ``limit``, checked before
+    ``json.loads``: strings are removed, then each pass removes the innermost empty pairs (in
+    C, linear), so ``limit`` passes leave brackets only where the nesting is deeper."""
+    if text.count("[") + text.count("{") <= limit:
+        return False
+    brackets = _JSON_STRING_RE.sub("", text)
+    brackets = brackets.encode("ascii", "ignore").translate(None, _NOT_BRACKETS)
+    for _ in range(limit):
+        shorter = brackets.replace(b"[]", b"").replace(b"{}", b"")
+        if shorter == brackets:
+            return False  # balanced within the limit, or unbalanced (json.loads says so)
+        brackets = shorter
+    return brackets != brackets.replace(b"[]", b"").replace(b"{}", b"")
+
+
+def loads_bounded(text: str) -> Any:
+    """``json.loads`` for untrusted text: ``ValueError`` for nesting deeper than ``MAX_JSON_DEPTH``
+    (which ``json.loads`` meets as a RecursionError) as for any other invalid JSON."""
+    if nesting_exceeds(text):
+        raise ValueError(f"nested deeper than {MAX_JSON_DEPTH} levels")
+    return json.loads(text)
+
+
+def check_body(body: str, where: str) -> None:
+    """``RejectedInput("body_too_long")`` for a body over ``MAX_BODY_CHARS``."""
+    if len(body) > MAX_BODY_CHARS:
+        raise RejectedInput(
+            "body_too_long",
+            f"{where}: the article body has {len(body)} characters, over the limit of {MAX_BODY_CHARS}",
+        )
