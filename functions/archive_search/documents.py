@@ -19,8 +19,10 @@ def article_document(
     content_sha256: str,
     cleaner_version: str,
     ingested_at: str,
+    article_fingerprint: str | None = None,
 ) -> dict[str, Any]:
-    """The article index's document for one article: the one place its shape is built."""
+    """The article index's document for one article: the one place its shape is built.
+    ``article_fingerprint``: ``fingerprint(article)`` when the caller has worked it out."""
     return {
         "title": article.title,
         "body": article.body,
@@ -37,7 +39,7 @@ def article_document(
         "key": ref.key,
         "ordinal": ordinal,
         "content_sha256": content_sha256,
-        "fingerprint": fingerprint(article),
+        "fingerprint": article_fingerprint or fingerprint(article),
         "cleaner_version": cleaner_version,
         "deleted": False,
     }

@@ -36,16 +36,18 @@ class ObjectStore:
         self.client = client or cached_s3_client()
 
     def read(self, ref: ObjectRef, *, max_bytes: int) -> StoredObject:
-        """Read an object whole, refusing (without downloading) one over ``max_bytes``."""
+        """Read an object whole with one GET, refusing one over ``max_bytes`` by the response's
+        length, before its body is read."""
         try:
-            head = self.client.head_object(Bucket=ref.bucket, Key=ref.key)
-            size = head["ContentLength"]
-            if size > max_bytes:
+            response = self.client.get_object(Bucket=ref.bucket, Key=ref.key)
+            body = response["Body"]
+            size = response.get("ContentLength")
+            if size is not None and size > max_bytes:
+                body.close()
                 raise RejectedInput(
                     "too_large", f"object is {size} bytes, over the limit of {max_bytes} bytes"
                 )
-            response = self.client.get_object(Bucket=ref.bucket, Key=ref.key, IfMatch=head["ETag"])
-            data = response["Body"].read(max_bytes + 1)
+            data = body.read(max_bytes + 1)
         except (ClientError, BotoCoreError) as exc:
             raise _error(exc, ref, "reading") from exc
         if len(data) > max_bytes:
@@ -53,9 +55,9 @@ class ObjectStore:
         return StoredObject(
             ref=ref,
             data=data,
-            etag=head["ETag"].strip('"'),
-            content_type=head.get("ContentType"),
-            last_modified_iso=head["LastModified"].isoformat(),
+            etag=response["ETag"].strip('"'),
+            content_type=response.get("ContentType"),
+            last_modified_iso=response["LastModified"].isoformat(),
         )
 
     def read_if_changed(self, ref: ObjectRef, *, etag: str, max_bytes: int) -> StoredObject | None:

@@ -33,6 +33,7 @@ import random
 import re
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -67,6 +68,8 @@ LINE_STATS_REFRESH_SECONDS = 600.0
 LINE_STATS_RETRY_SECONDS = 30.0
 # The statistics object is read whole: bound it (2 million lines take about 24 MB).
 LINE_STATS_MAX_BYTES = 64 * 1024 * 1024
+# GETs in flight at once while a batch's objects are read (a batch holds 10 messages).
+MAX_CONCURRENT_READS = 10
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,7 @@ class _Work:
     failed_documents: list[dict[str, Any]] = field(default_factory=list)
     failure: str | None = None
     articles: list[Article] = field(default_factory=list)
+    fingerprints: list[str] = field(default_factory=list)  # of the articles, worked out once
     sha256: str | None = None
     etag: str | None = None
     cleaner_version: str | None = None  # set when the object was cleaned
@@ -177,6 +181,7 @@ class IngestService:
             self._fail_all(works.values(), f"search engine unavailable: {exc}", result)
             return result
         ops: list[_Op] = []
+        current: list[_Work] = []
         for ref, work in works.items():
             version, previous = known.get(ref, (None, None))
             if version is not None and not is_not_older(work.event, version, previous.get("sequencer")):
@@ -184,7 +189,8 @@ class IngestService:
                 metrics.add_metric(name="StaleEvents", unit=MetricUnit.Count, value=1)
                 continue
             work.previous = previous
-            self._plan(work, remaining_ms)
+            current.append(work)
+        self._plan(current, remaining_ms)
         self._skip_unchanged([w for w in works.values() if w.outcome is None and w.failure is None])
         self._find_copies([w for w in works.values() if w.articles])
         for work in works.values():
@@ -222,9 +228,9 @@ class IngestService:
         result = BatchResult()
         self._slowest_clean_ms = 0.0
         works = [_Work(event=e, message_ids={str(e.ref)}, previous=previous.get(e.ref)) for e in events]
+        self._plan(works, remaining_ms)
         ops: list[_Op] = []
         for work in works:
-            self._plan(work, remaining_ms)
             ops.extend(self._operations(work))
         self._write(ops, remaining_ms, index=index, require_alias=index == self.settings.index_alias)
         for work in works:
@@ -354,29 +360,49 @@ class IngestService:
         return works
 
     # -- planning -------------------------------------------------------------
-    def _plan(self, work: _Work, remaining_ms: Callable[[], int]) -> None:
-        event = work.event
-        if event.action != CREATED:
+    def _plan(self, works: list[_Work], remaining_ms: Callable[[], int]) -> None:
+        """Read the works' objects, concurrently (one GET each), then clean them one after
+        another (cleaning is CPU-bound: threads would only share one core's time)."""
+        created = [w for w in works if w.event.action == CREATED]
+        for work in works:
+            if work.event.action != CREATED:
+                work.outcome = receipts.DELETED
+        if len(created) > 1:
+            with ThreadPoolExecutor(max_workers=min(len(created), MAX_CONCURRENT_READS)) as pool:
+                objects = list(pool.map(self._read, created))
+        else:
+            objects = [self._read(w) for w in created]
+        for work, stored in zip(created, objects, strict=True):
+            if stored is not None:
+                self._clean(work, stored, remaining_ms)
+
+    def _read(self, work: _Work) -> Any:
+        """The object of ``work``, or ``None`` with the work settled (gone, over its bound,
+        unreadable). The event's size refuses an object over its bound without a request."""
+        ref = work.event.ref
+        # The format the key names bounds the read (the content type is known after it).
+        max_bytes = min(self.settings.max_object_bytes, cleaning.max_input_bytes(ref.key))
+        try:
+            if work.event.size is not None and work.event.size > max_bytes:
+                raise RejectedInput(
+                    "too_large", f"object is {work.event.size} bytes, over the limit of {max_bytes} bytes"
+                )
+            return self.store.read(ref, max_bytes=max_bytes)
+        except NotFound:
+            # Gone since the event: the bucket no longer has it, so neither does the index.
             work.outcome = receipts.DELETED
-            return
+        except RejectedInput as exc:
+            self._reject(work, exc)
+        except EngineUnavailable as exc:
+            work.failure = f"reading the object failed: {exc}"
+        return None
+
+    def _clean(self, work: _Work, stored: Any, remaining_ms: Callable[[], int]) -> None:
+        event = work.event
         if remaining_ms() < 2 * self._slowest_clean_ms + self.time_reserve_ms:
             # Cleaning it could outlast the invocation and lose the whole batch: retry it later.
             work.failure = "not enough time left in this invocation to clean the object"
             logger.warning("object left for a retry", extra=_log(work, reason=work.failure))
-            return
-        # The format the key names bounds the read (the content type is known after it).
-        max_bytes = min(self.settings.max_object_bytes, cleaning.max_input_bytes(event.ref.key))
-        try:
-            stored = self.store.read(event.ref, max_bytes=max_bytes)
-        except NotFound:
-            # Gone since the event: the bucket no longer has it, so neither does the index.
-            work.outcome = receipts.DELETED
-            return
-        except RejectedInput as exc:
-            self._reject(work, exc)
-            return
-        except EngineUnavailable as exc:
-            work.failure = f"reading the object failed: {exc}"
             return
         work.etag = stored.etag
         work.sha256 = hashlib.sha256(stored.data).hexdigest()
@@ -403,6 +429,7 @@ class IngestService:
             self._reject(work, RejectedInput("no_article_text", "no article text found"))
             return
         work.articles = articles
+        work.fingerprints = [fingerprint(a) for a in articles]
 
     def _reject(self, work: _Work, exc: RejectedInput) -> None:
         logger.warning("upload rejected", extra=_log(work, reason=exc.reason, detail=exc.message))
@@ -413,7 +440,7 @@ class IngestService:
         """Record in ``duplicate_of`` the live documents of OTHER keys with the same near-duplicate
         fingerprint (one search per batch; informational, so a failure is only logged). The
         copies are still indexed: search collapses them on ``fingerprint``."""
-        prints = {fingerprint(a): w for w in works for a in w.articles}
+        prints = {p: w for w in works for p in w.fingerprints}
         if not prints:
             return
         query = {
@@ -488,6 +515,7 @@ class IngestService:
                     content_sha256=work.sha256,
                     cleaner_version=self._version_of(work),
                     ingested_at=now,
+                    article_fingerprint=work.fingerprints[ordinal] if work.fingerprints else None,
                 )
                 ops.append(_Op(self._action(document_id(ref, ordinal), version), source, work, ordinal))
             work.receipt["articles"] = len(work.articles)
