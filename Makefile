@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 CHECKOV_VENV ?= .venv-checkov
 BENCH_DATA ?= bench/data/extraction-bench
 
-.PHONY: run test test-browser install lint bench-cleaning bench-search bench-line-stats bench-memory checkov-venv clean
+.PHONY: run test test-browser install lint bench-cleaning bench-search bench-line-stats bench-memory bench-ingest checkov-venv clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,9 @@ bench-line-stats: install
 
 bench-memory: install
 	$(BIN)/python bench/memory.py $(BENCH_ARGS)
+
+bench-ingest: install
+	BENCH_DATA=$(BENCH_DATA) $(BIN)/python bench/ingest.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(CHECKOV_VENV) .pytest_cache .local

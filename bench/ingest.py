@@ -1,0 +1,230 @@
+"""Ingest overhead: the ingest handler's throughput against ``clean()`` plus a plain bulk.
+
+    make bench-ingest
+    .venv/bin/python bench/ingest.py --rounds 5 --batch 10
+
+The extraction benchmark's pages (HTML and text dumps, ``BENCH_DATA``) are uploaded to a
+bucket on a moto server; the engine is an osmem-server (or ``OPENSEARCH_URL``). Two ways of
+indexing the same documents are alternated, round after round, in one process, each into a
+fresh index alias:
+
+- ``handler``: SQS batches of ``--batch`` S3 notifications handed to the ingest handler's
+  batch function (``handle_sqs_batch``: the S3 reads, receipts, find-copies, bulk writes);
+- ``baseline``: the same bytes, already in memory, through ``clean()`` and
+  ``article_document``, written with one ``opensearchpy.helpers.bulk`` call per batch.
+
+Prints files/s of each per round and the ratio handler/baseline of their median times; the
+last line is always:
+    ingest handler N files/s, baseline N files/s, ratio R (handler time / baseline time)
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import logging
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import quote_plus
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATA = ROOT / "bench" / "data" / "extraction-bench"
+
+
+def notification(bucket: str, key: str, size: int, sequencer: int) -> str:
+    """An S3 ObjectCreated notification as S3 sends it to SQS."""
+    record = {
+        "eventVersion": "2.1",
+        "eventSource": "aws:s3",
+        "awsRegion": "us-east-1",
+        "eventTime": "2024-05-29T10:15:30.123Z",
+        "eventName": "ObjectCreated:Put",
+        "s3": {
+            "s3SchemaVersion": "1.0",
+            "bucket": {"name": bucket, "arn": f"arn:aws:s3:::{bucket}"},
+            "object": {"key": quote_plus(key), "size": size, "sequencer": f"{sequencer:016X}"},
+        },
+    }
+    return json.dumps({"Records": [record]})
+
+
+def start_moto() -> tuple[subprocess.Popen[bytes], str]:
+    """A moto server on a free loopback port, once it accepts connections."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return proc, f"http://127.0.0.1:{port}"
+        except OSError:
+            if time.monotonic() > deadline:
+                proc.terminate()
+                raise SystemExit("the moto server did not start") from None
+            time.sleep(0.1)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--batch", type=int, default=10, help="messages per SQS batch")
+    args = parser.parse_args(argv)
+    data_dir = Path(os.environ.get("BENCH_DATA") or DEFAULT_DATA)
+    files = sorted((data_dir / "html").glob("*.html")) + sorted((data_dir / "textdump").glob("*.txt"))
+    if not files:
+        raise SystemExit(f"no pages under {data_dir}: BENCH_DATA must name the benchmark folder")
+
+    moto, endpoint = start_moto()
+    server = None
+    url = os.environ.get("OPENSEARCH_URL")
+    if not url:
+        from osmem_server import OsmemServer
+
+        server = OsmemServer.start(japanese=False)
+        url = server.url
+    os.environ.update(
+        AWS_ENDPOINT_URL=endpoint,
+        AWS_ACCESS_KEY_ID="testing",
+        AWS_SECRET_ACCESS_KEY="testing",
+        AWS_DEFAULT_REGION="us-east-1",
+        OPENSEARCH_URL=url,
+        POWERTOOLS_TRACE_DISABLED="true",
+        POWERTOOLS_METRICS_DISABLED="true",
+        POWERTOOLS_LOG_LEVEL="ERROR",
+        LINE_STATS_KEY="",
+    )
+    logging.getLogger("opensearch").setLevel(logging.ERROR)
+
+    import boto3
+    from opensearchpy import helpers
+
+    from archive_local.lambda_events import LambdaContext, sqs_event
+    from archive_search.adapters.opensearch import SearchEngine, build_client
+    from archive_search.adapters.s3 import ObjectStore
+    from archive_search.cleaning import clean, cleaner_version
+    from archive_search.documents import article_document
+    from archive_search.errors import RejectedInput
+    from archive_search.index_schema import receipts_index_body
+    from archive_search.ingest.batch import handle_sqs_batch
+    from archive_search.ingest.service import IngestService
+    from archive_search.model import ObjectRef, document_id
+    from archive_search.settings import Settings
+
+    try:
+        s3 = boto3.client("s3")
+        bucket = f"bench-{uuid.uuid4().hex[:8]}"
+        s3.create_bucket(Bucket=bucket)
+        pages = {f"{f.parent.name}/{f.name}": f.read_bytes() for f in files}
+        for key, body in pages.items():
+            s3.put_object(Bucket=bucket, Key=key, Body=body)
+        keys = sorted(pages)
+        batches = [keys[i : i + args.batch] for i in range(0, len(keys), args.batch)]
+
+        def fresh_settings() -> Settings:
+            alias = f"bench-{uuid.uuid4().hex[:8]}"
+            env = {"OPENSEARCH_URL": url, "INDEX_ALIAS": alias, "LINE_STATS_KEY": ""}
+            return Settings.from_env(env)
+
+        def run_handler() -> tuple[float, int]:
+            settings = fresh_settings()
+            engine = SearchEngine(build_client(settings), settings)
+            service = IngestService(ObjectStore(), engine, settings)
+            service.ensure_indices()
+            started = time.perf_counter()
+            for n, batch in enumerate(batches):
+                messages = [
+                    {
+                        "MessageId": f"{n}-{i}",
+                        "ReceiptHandle": "r",
+                        "Body": notification(bucket, k, len(pages[k]), 1),
+                    }
+                    for i, k in enumerate(batch)
+                ]
+                event = sqs_event(messages, "arn:aws:sqs:us-east-1:123456789012:q")
+                response = handle_sqs_batch(event, LambdaContext("ingest", 120), service)
+                if response["batchItemFailures"]:
+                    raise SystemExit(f"the handler failed records: {response['batchItemFailures']}")
+            elapsed = time.perf_counter() - started
+            engine.refresh()
+            return elapsed, engine.client.count(index=settings.index_alias)["count"]
+
+        def run_baseline() -> tuple[float, int]:
+            settings = fresh_settings()
+            engine = SearchEngine(build_client(settings), settings)
+            engine.ensure_index()
+            engine.ensure_index(settings.receipts_alias, receipts_index_body())
+            version = cleaner_version(None)
+            started = time.perf_counter()
+            for batch in batches:
+                actions = []
+                for key in batch:
+                    try:
+                        articles = clean(pages[key], key)
+                    except RejectedInput:
+                        continue
+                    ref = ObjectRef(bucket, key)
+                    for ordinal, article in enumerate(articles):
+                        source = article_document(
+                            article,
+                            ref,
+                            ordinal,
+                            content_sha256="",
+                            cleaner_version=version,
+                            ingested_at="2024-05-29T10:15:30Z",
+                        )
+                        actions.append(
+                            {
+                                "_index": settings.index_alias,
+                                "_id": document_id(ref, ordinal),
+                                "_source": source,
+                            }
+                        )
+                helpers.bulk(engine.client, actions)
+            elapsed = time.perf_counter() - started
+            engine.refresh()
+            return elapsed, engine.client.count(index=settings.index_alias)["count"]
+
+        # Warm-up: imports, tables, the language model, connection pools.
+        for key in keys[:5]:
+            with contextlib.suppress(RejectedInput):
+                clean(pages[key], key)
+        times: dict[str, list[float]] = {"handler": [], "baseline": []}
+        for round_ in range(args.rounds):
+            order = (("handler", run_handler), ("baseline", run_baseline))
+            for name, run in order if round_ % 2 == 0 else order[::-1]:
+                elapsed, docs = run()
+                times[name].append(elapsed)
+                print(
+                    f"round {round_ + 1} {name:8} {docs} articles in {elapsed:.2f} s: {len(keys) / elapsed:.0f} files/s"
+                )
+        handler_s, baseline_s = statistics.median(times["handler"]), statistics.median(times["baseline"])
+        files = len(keys)
+        print(
+            f"ingest handler {files / handler_s:.0f} files/s, baseline {files / baseline_s:.0f} files/s, "
+            f"ratio {handler_s / baseline_s:.2f} (handler time / baseline time)"
+        )
+    finally:
+        if server is not None:
+            server.close()
+        moto.terminate()
+        moto.wait(10)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
