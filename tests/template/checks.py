@@ -47,6 +47,11 @@ READ_ONLY_POST_ENDPOINTS = ("/_search", "/_msearch", "/_count", "/_mget")
 STRONG_TLS_POLICIES = {"Policy-Min-TLS-1-2-2019-07", "Policy-Min-TLS-1-2-PFS-2023-10"}
 
 
+# The search page and its static files (no archive data) are the only routes without an
+# authorizer: a browser's navigation sends no token (docs/web.md).
+PUBLIC_PAGE_ROUTES = frozenset({("/", "get"), ("/web/{file}", "get")})
+
+
 def _one(template: dict[str, Any], resource_type: str) -> tuple[str, dict[str, Any]]:
     found = resources_of_type(template, resource_type)
     assert len(found) == 1, f"expected one {resource_type}, found {sorted(found)}"
@@ -249,6 +254,10 @@ def api_problems(template: dict[str, Any], conditions: dict[str, bool]) -> list[
             problems.append(f"{name}: no routes")
         for path, method, operation in routes:
             security = operation.get("security")
+            if (path, method) in PUBLIC_PAGE_ROUTES and security == []:
+                if "${SearchFunction.Arn}" not in str(operation.get("x-amazon-apigateway-integration")):
+                    problems.append(f"{name}: public {method.upper()} {path} must go to the search function")
+                continue
             if not security:
                 problems.append(f"{name}: {method.upper()} {path} has no security requirement")
                 continue

@@ -167,6 +167,21 @@ def test_api_check_catches_a_route_without_security_and_a_function_event_route(m
     assert "SearchFunction: HttpApi event adds a route that bypasses the API's authorizer" in problems
 
 
+def test_api_check_allows_only_the_page_routes_public_and_only_to_the_search_function(mutable: dict) -> None:
+    paths = mutable["Resources"]["SearchApi"]["Properties"]["DefinitionBody"]["paths"]
+    assert paths["/"]["get"]["security"] == [] and paths["/web/{file}"]["get"]["security"] == []
+    assert checks.api_problems(mutable, condition_values(mutable)) == []
+    paths["/uploads"]["post"]["security"] = []
+    paths["/web/{file}"]["get"]["x-amazon-apigateway-integration"] = paths["/uploads"]["post"][
+        "x-amazon-apigateway-integration"
+    ]
+
+    problems = checks.api_problems(mutable, condition_values(mutable))
+
+    assert "SearchApi: POST /uploads has no security requirement" in problems
+    assert "SearchApi: public GET /web/{file} must go to the search function" in problems
+
+
 def test_api_check_catches_missing_throttling(mutable: dict) -> None:
     del mutable["Resources"]["SearchApi"]["Properties"]["DefaultRouteSettings"]["ThrottlingRateLimit"]
     assert checks.api_problems(mutable, condition_values(mutable)) == [
