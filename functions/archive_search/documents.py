@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from archive_search.fingerprint import fingerprint
+from archive_search.index_schema import language_fields
 from archive_search.model import Article, ObjectRef
 
 
@@ -42,4 +43,5 @@ def article_document(
         "fingerprint": article_fingerprint or fingerprint(article),
         "cleaner_version": cleaner_version,
         "deleted": False,
+        **language_fields(article.title, article.body, article.language),
     }

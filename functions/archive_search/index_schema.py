@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-MAPPING_VERSION = 1
+MAPPING_VERSION = 2
 
 # British/American spellings share a token. Whole words, for the index's synonym filter;
 # the search also matches their inflections (search.query.spelling_variants).
@@ -95,90 +95,247 @@ SPELLING_VARIANTS: list[str] = [
     "pyjamas, pajamas",
 ]
 
-ARTICLE_SETTINGS: dict[str, Any] = {
-    "index": {"number_of_shards": 1, "max_result_window": 10_000},
-    "analysis": {
-        "filter": {
-            "english_stop": {"type": "stop", "stopwords": "_english_"},
-            "english_stemmer": {"type": "stemmer", "language": "english"},
-            "spelling_variants": {"type": "synonym", "synonyms": SPELLING_VARIANTS},
-        },
-        # Possessives ("Pakistan's", "Pakistan’s") become blanks before tokenising. A char
-        # filter rather than the possessive_english stemmer: osmem-server mis-handles that
-        # stemmer (every query then matches every document). The blanks keep the UTF-8 length
-        # (’ is three bytes), because osmem places highlights by byte offsets in the filtered
-        # text; OpenSearch corrects char-filter offsets itself, so both highlight correctly.
-        "char_filter": {
-            "english_possessive": {"type": "pattern_replace", "pattern": "'[sS]\\b", "replacement": "  "},
-            "english_possessive_curly": {
-                "type": "pattern_replace",
-                "pattern": "’[sS]\\b",
-                "replacement": "    ",
-            },
-        },
-        "normalizer": {
-            "folded_keyword": {"type": "custom", "filter": ["lowercase", "asciifolding"]},
-        },
-        "analyzer": {
-            # Full text: accents and case folded, English stemming.
-            "folded_english": {
-                "type": "custom",
-                "char_filter": ["english_possessive", "english_possessive_curly"],
-                "tokenizer": "standard",
-                "filter": [
-                    "lowercase",
-                    "asciifolding",
-                    "spelling_variants",
-                    "english_stop",
-                    "english_stemmer",
-                ],
-            },
-        },
-    },
+# Engine profiles: "opensearch" (OpenSearch and Amazon OpenSearch Service, the default) and
+# "osmem" (the local in-memory engine). Only the gaps of the local engine differ between them,
+# each named where it is used.
+PROFILES = ("opensearch", "osmem")
+
+# Highlighting reads at most this many characters of a body (the stored ``lead``), whatever the
+# body's length: snippets cost bounded time however long an article is.
+HIGHLIGHT_CHARS = 100_000
+# index.highlight.max_analyzed_offset: what OpenSearch refuses to highlight past; the query's
+# max_analyzer_offset stays at or below it.
+MAX_ANALYZED_OFFSET = 1_000_000
+
+# Language (ISO 639-1, as cleaning detects or the upload declares it) -> the OpenSearch built-in
+# analyzer that analyses it. Each analyzer gets its own fields, lang.<analyzer>.title/body,
+# written only for the articles in its languages.
+LANGUAGE_ANALYZERS: dict[str, str] = {
+    "ar": "arabic",
+    "hy": "armenian",
+    "eu": "basque",
+    "bn": "bengali",
+    "bg": "bulgarian",
+    "ca": "catalan",
+    "cs": "czech",
+    "da": "danish",
+    "nl": "dutch",
+    "en": "english",
+    "et": "estonian",
+    "fi": "finnish",
+    "fr": "french",
+    "gl": "galician",
+    "de": "german",
+    "el": "greek",
+    "hi": "hindi",
+    "hu": "hungarian",
+    "id": "indonesian",
+    "ms": "indonesian",
+    "ga": "irish",
+    "it": "italian",
+    "lv": "latvian",
+    "lt": "lithuanian",
+    "no": "norwegian",
+    "nb": "norwegian",
+    "nn": "norwegian",
+    "fa": "persian",
+    "pt": "portuguese",
+    "ro": "romanian",
+    "ru": "russian",
+    "ckb": "sorani",
+    "es": "spanish",
+    "sv": "swedish",
+    "tr": "turkish",
+    "th": "thai",
+    "zh": "cjk",
+    "ja": "cjk",
+    "ko": "cjk",
 }
+ANALYSES: tuple[str, ...] = tuple(sorted(set(LANGUAGE_ANALYZERS.values())))
+# Built-in analyzers the local engine lacks (it refuses them): there these languages get the
+# fallback analysis in their lang.* fields, so documents keep one shape on every engine.
+OSMEM_MISSING = frozenset({"bengali", "catalan", "estonian", "latvian", "lithuanian", "thai"})
+
+FALLBACK = "folded"  # the analyzer of title/body: every article, any language or none
+
+
+def analysis_for(language: str | None) -> str | None:
+    """The analysis (lang.<name> fields) of an article in ``language``, or None: fallback only."""
+    return LANGUAGE_ANALYZERS.get((language or "").strip().lower())
+
+
+def language_fields(title: str | None, body: str | None, language: str | None) -> dict[str, Any]:
+    """The fields of an article's document derived from its text (documents.py adds them):
+    its title and body again under its language's analysis, and the lead that highlighting reads."""
+    fields: dict[str, Any] = {"lead": (body or "")[:HIGHLIGHT_CHARS]}
+    analysis = analysis_for(language)
+    if analysis:
+        fields["lang"] = {analysis: {"title": title, "body": body}}
+    return fields
+
+
+def _apostrophe_filters(profile: str) -> dict[str, Any]:
+    """Char filters of the folded analyses: English possessives go ("Pakistan's" ->
+    "Pakistan"), then other apostrophes split words ("l'état" -> "l état")."""
+    # osmem places highlights by byte offsets in the filtered text, so there a replacement keeps
+    # the UTF-8 length of what it replaces (’ is three bytes); OpenSearch corrects char-filter
+    # offsets itself.
+    local = profile == "osmem"
+    return {
+        "english_possessive": {
+            "type": "pattern_replace",
+            "pattern": "'[sS]\\b",
+            "replacement": "  " if local else "",
+        },
+        "english_possessive_curly": {
+            "type": "pattern_replace",
+            "pattern": "’[sS]\\b",
+            "replacement": "    " if local else "",
+        },
+        "apostrophe": {"type": "pattern_replace", "pattern": "'", "replacement": " "},
+        "apostrophe_curly": {
+            "type": "pattern_replace",
+            "pattern": "’",
+            "replacement": "   " if local else " ",
+        },
+    }
+
+
+_CHAR_FILTERS = ["english_possessive", "english_possessive_curly", "apostrophe", "apostrophe_curly"]
+
+
+def article_settings(profile: str = "opensearch") -> dict[str, Any]:
+    """Index settings and analysis. Text is indexed with every word (stop words included) so
+    that phrases keep their words and positions; queries drop each language's stop words
+    (search_analyzer) except inside phrases (search_quote_analyzer)."""
+    analyzers: dict[str, Any] = {
+        # The fallback: case and accents folded, no stemming, no stop words.
+        FALLBACK: {
+            "type": "custom",
+            "char_filter": _CHAR_FILTERS,
+            "tokenizer": "standard",
+            "filter": ["lowercase", "asciifolding"],
+        },
+        # English: folded as the fallback, British/American spellings as one, stemmed.
+        "english_index": {
+            "type": "custom",
+            "char_filter": _CHAR_FILTERS,
+            "tokenizer": "standard",
+            "filter": ["lowercase", "asciifolding", "spelling_variants", "english_stemmer"],
+        },
+        "english_search": {
+            "type": "custom",
+            "char_filter": _CHAR_FILTERS,
+            "tokenizer": "standard",
+            "filter": ["lowercase", "asciifolding", "spelling_variants", "english_stop", "english_stemmer"],
+        },
+    }
+    for name in ANALYSES:
+        if name == "english" or (profile == "osmem" and name in OSMEM_MISSING):
+            continue
+        # The built-in analyzer without its stop words for indexing and phrases, with them for
+        # the words of a query.
+        analyzers[f"{name}_index"] = {"type": name, "stopwords": "_none_"}
+        analyzers[f"{name}_search"] = {"type": name}
+    return {
+        "index": {
+            "number_of_shards": 1,
+            "max_result_window": 10_000,
+            "highlight": {"max_analyzed_offset": MAX_ANALYZED_OFFSET},
+        },
+        "analysis": {
+            "filter": {
+                "english_stop": {"type": "stop", "stopwords": "_english_"},
+                "english_stemmer": {"type": "stemmer", "language": "english"},
+                "spelling_variants": {"type": "synonym", "synonyms": SPELLING_VARIANTS},
+            },
+            "char_filter": _apostrophe_filters(profile),
+            "normalizer": {
+                "folded_keyword": {"type": "custom", "filter": ["lowercase", "asciifolding"]},
+            },
+            "analyzer": analyzers,
+        },
+    }
+
+
+def analyzers_of(analysis: str, profile: str = "opensearch") -> dict[str, str]:
+    """The analyzers of one analysis' fields (index, query words, query phrases)."""
+    if profile == "osmem" and analysis in OSMEM_MISSING:
+        return {"analyzer": FALLBACK, "search_analyzer": FALLBACK, "search_quote_analyzer": FALLBACK}
+    return {
+        "analyzer": f"{analysis}_index",
+        "search_analyzer": f"{analysis}_search",
+        "search_quote_analyzer": f"{analysis}_index",
+    }
+
+
+# The settings every caller reads (result window, highlight bound): the same in every profile.
+ARTICLE_SETTINGS: dict[str, Any] = article_settings()
 
 _KEYWORD_FACET = {
     "type": "keyword",
     "fields": {"folded": {"type": "keyword", "normalizer": "folded_keyword"}},
 }
 
-ARTICLE_MAPPINGS: dict[str, Any] = {
-    "dynamic": "strict",
-    "properties": {
-        "title": {
-            "type": "text",
-            "analyzer": "folded_english",
-            "fields": {"raw": {"type": "keyword", "ignore_above": 512}},
+
+def article_mappings(profile: str = "opensearch") -> dict[str, Any]:
+    """The article index's mapping: one declaration, the analyses filled in from ANALYSES."""
+    text = {
+        "type": "text",
+        **dict.fromkeys(("analyzer", "search_analyzer", "search_quote_analyzer"), FALLBACK),
+    }
+    return {
+        "dynamic": "strict",
+        # The per-language copies and the lead are indexed, never returned: the bucket holds the
+        # source of truth and reindex rebuilds them from it.
+        "_source": {"excludes": ["lang", "lead"]},
+        "properties": {
+            "title": {**text, "fields": {"raw": {"type": "keyword", "ignore_above": 512}}},
+            "body": text,
+            # Highlighting reads this bounded copy of the body's start (stored: not in _source).
+            "lead": {**text, "store": True},
+            "lang": {
+                "properties": {
+                    name: {
+                        "properties": {
+                            "title": {"type": "text", **analyzers_of(name, profile)},
+                            "body": {"type": "text", **analyzers_of(name, profile)},
+                        }
+                    }
+                    for name in ANALYSES
+                }
+            },
+            "source": _KEYWORD_FACET,
+            "language": {"type": "keyword"},
+            "place": _KEYWORD_FACET,
+            "author": _KEYWORD_FACET,
+            "tags": _KEYWORD_FACET,
+            "url": {"type": "keyword", "index": False},
+            "published": {"type": "date", "format": "strict_date_optional_time||yyyy-MM-dd"},
+            "has_date": {"type": "boolean"},
+            "ingested_at": {"type": "date"},
+            "bucket": {"type": "keyword"},
+            "key": {"type": "keyword"},
+            "ordinal": {"type": "integer"},
+            "content_sha256": {"type": "keyword"},
+            "fingerprint": {"type": "keyword"},
+            "cleaner_version": {"type": "keyword"},
+            "deleted": {"type": "boolean"},
         },
-        "body": {"type": "text", "analyzer": "folded_english"},
-        "source": _KEYWORD_FACET,
-        "language": {"type": "keyword"},
-        "place": _KEYWORD_FACET,
-        "author": _KEYWORD_FACET,
-        "tags": _KEYWORD_FACET,
-        "url": {"type": "keyword", "index": False},
-        "published": {"type": "date", "format": "strict_date_optional_time||yyyy-MM-dd"},
-        "has_date": {"type": "boolean"},
-        "ingested_at": {"type": "date"},
-        "bucket": {"type": "keyword"},
-        "key": {"type": "keyword"},
-        "ordinal": {"type": "integer"},
-        "content_sha256": {"type": "keyword"},
-        "fingerprint": {"type": "keyword"},
-        "cleaner_version": {"type": "keyword"},
-        "deleted": {"type": "boolean"},
-    },
-}
+    }
 
 
-def article_index_body() -> dict[str, Any]:
-    return {"settings": ARTICLE_SETTINGS, "mappings": ARTICLE_MAPPINGS}
+ARTICLE_MAPPINGS: dict[str, Any] = article_mappings()
+
+
+def article_index_body(profile: str = "opensearch") -> dict[str, Any]:
+    return {"settings": article_settings(profile), "mappings": article_mappings(profile)}
 
 
 # Ingest receipts: one document per bucket + key (``model.receipt_id``), written with the
 # external version of the event it records, so the latest outcome of every upload is
 # queryable (GET /ingest/status, ``archive-search status``).
-RECEIPTS_MAPPING_VERSION = 1
+RECEIPTS_MAPPING_VERSION = 2
 
 RECEIPT_MAPPINGS: dict[str, Any] = {
     "dynamic": "strict",

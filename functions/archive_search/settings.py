@@ -58,6 +58,9 @@ class Settings:
     ingest_queue_url: str | None = None
     # EventBridge bus that hears every final ingest outcome (docs/events.md); None: no events.
     event_bus_name: str | None = None
+    # ENGINE_PROFILE: "opensearch" | "osmem" (the local engine's gaps, fenced in index_schema and
+    # search), or "auto": asked from the engine once per execution environment.
+    engine_profile: str = "auto"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -78,6 +81,11 @@ class Settings:
         alias = env.get("INDEX_ALIAS", "articles").strip()
         if not alias or alias != alias.lower() or any(c in alias for c in ' "*\\<|,>/?'):
             raise ConfigurationError(f"INDEX_ALIAS must be a lower-case OpenSearch name, got {alias!r}")
+        profile = env.get("ENGINE_PROFILE", "auto").strip().lower() or "auto"
+        if profile not in ("auto", "opensearch", "osmem"):
+            raise ConfigurationError(
+                f"ENGINE_PROFILE must be 'auto', 'opensearch' or 'osmem', got {profile!r}"
+            )
         return cls(
             opensearch_url=url,
             opensearch_auth=auth,
@@ -94,6 +102,7 @@ class Settings:
             cursor_secret=_cursor_secret(env),
             ingest_queue_url=env.get("INGEST_QUEUE_URL", "").strip() or None,
             event_bus_name=_event_bus_name(env),
+            engine_profile=profile,
         )
 
 

@@ -70,6 +70,19 @@ class SearchEngine:
         self.client = client
         self.settings = settings
         self.alias = settings.index_alias
+        self._profile = None if settings.engine_profile == "auto" else settings.engine_profile
+
+    @property
+    def profile(self) -> str:
+        """The engine profile (index_schema.PROFILES): the setting, or on "auto" what the engine
+        says it is (osmem-server names itself in its root answer), asked once."""
+        if self._profile is None:
+            try:
+                info = self.client.info()
+            except (ConnectionError, ConnectionTimeout, TransportError) as exc:
+                raise _unavailable(exc) from exc
+            self._profile = "osmem" if info.get("cluster_name") == "osmem" else "opensearch"
+        return self._profile
 
     # -- index lifecycle -------------------------------------------------
     def ensure_index(self, alias: str | None = None, body: Mapping[str, Any] | None = None) -> str:
@@ -101,7 +114,9 @@ class SearchEngine:
 
     def create_index(self, name: str, body: Mapping[str, Any] | None = None) -> None:
         try:
-            self.client.indices.create(index=name, body=dict(body) if body else article_index_body())
+            self.client.indices.create(
+                index=name, body=dict(body) if body else article_index_body(self.profile)
+            )
         except RequestError as exc:
             if exc.error != "resource_already_exists_exception":
                 raise
@@ -124,6 +139,31 @@ class SearchEngine:
             raise _unavailable(exc) from exc
         except TransportError as exc:
             raise _unavailable(exc) from exc
+
+    def msearch(self, bodies: list[Mapping[str, Any]], *, index: str | None = None) -> list[dict[str, Any]]:
+        """Several searches in one round trip; an error in any of them fails all, as search does."""
+        lines: list[Mapping[str, Any]] = []
+        for body in bodies:
+            lines += [{}, dict(body)]
+        try:
+            responses = self.client.msearch(
+                index=index or self.alias,
+                body=lines,
+                request_timeout=self.settings.search_timeout_ms / 1000,
+            )["responses"]
+        except NotFoundError as exc:
+            raise EngineUnavailable(f"index {index or self.alias!r} does not exist yet") from exc
+        except (ConnectionError, ConnectionTimeout, TransportError) as exc:
+            raise _unavailable(exc) from exc
+        for response in responses:
+            error = response.get("error")
+            if error:
+                status = response.get("status", 500)
+                reason = error.get("type", error) if isinstance(error, dict) else error
+                if status == 400:
+                    raise InvalidRequest(f"the search engine rejected the query: {reason}")
+                raise EngineUnavailable(f"search engine unavailable ({status})")
+        return responses
 
     def get(self, doc_id: str, *, index: str | None = None) -> dict[str, Any]:
         try:

@@ -27,7 +27,7 @@ from datetime import date
 from typing import Any
 
 from archive_search.errors import InvalidRequest
-from archive_search.index_schema import SPELLING_VARIANTS
+from archive_search.index_schema import ANALYSES, SPELLING_VARIANTS, analysis_for
 
 MAX_QUERY_CHARS = 500
 MAX_QUERY_TERMS = 32
@@ -38,8 +38,9 @@ FUZZY_EXPANSIONS = 25
 MAX_FUZZY_CHARS = 40
 
 TITLE_BOOST = 3
-FIELDS = {"title": [f"title^{TITLE_BOOST}"], "body": ["body"]}
-ALL_FIELDS = [*FIELDS["title"], *FIELDS["body"]]
+# A match under the article's own language's analysis (lang.<analysis>.*) outranks the same
+# words matched only by the fallback folding (title, body).
+OWN_LANGUAGE_BOOST = 1.5
 
 # Every query the API sends is filtered by this, in one place: tombstones (deleted
 # articles kept so a late write cannot resurrect them) are never visible.
@@ -145,10 +146,12 @@ def _tokens(q: str) -> Iterator[str]:
 
 
 class _Parser:
-    def __init__(self, q: str) -> None:
+    def __init__(self, q: str, *, stop_words_as_phrases: bool = False) -> None:
         self.tokens = list(_tokens(_clean(q)))
         self.pos = 0
         self.terms = 0
+        self.stop_words_as_phrases = stop_words_as_phrases
+        self.dropped = 0
 
     def peek(self) -> str | None:
         return self.tokens[self.pos] if self.pos < len(self.tokens) else None
@@ -217,8 +220,15 @@ class _Parser:
     def word(self, token: str) -> Node | None:
         prefix = token.endswith("*")
         text = " ".join(_WORD_CHARS.sub(" ", token).replace("*", " ").split()).strip("-'’ ")
-        if not text or (not prefix and set(re.findall(r"\w+", text.casefold())) <= STOPWORDS):
-            return None  # "the", "not": the analyzer drops them, so they cannot be required
+        if not text:
+            return None
+        if not prefix and set(re.findall(r"\w+", text.casefold())) <= STOPWORDS:
+            # "the", "not": not required beside other words (the query analysis drops them);
+            # a query of nothing else searches them as written, as a phrase does.
+            if self.stop_words_as_phrases:
+                return self.count(Phrase(text))
+            self.dropped += 1
+            return None
         if prefix and len(text) < MIN_PREFIX_CHARS:
             prefix = False  # "a*" would expand to half the vocabulary: search the word itself
         return self.count(Word(text, prefix))
@@ -242,7 +252,11 @@ def parse_query(q: str | None) -> Node | None:
         return None
     if len(q) > MAX_QUERY_CHARS:
         raise InvalidRequest(f"q is longer than {MAX_QUERY_CHARS} characters", "q")
-    return _Parser(q).parse()
+    parser = _Parser(q)
+    node = parser.parse()
+    if node is None and parser.dropped:
+        return _Parser(q, stop_words_as_phrases=True).parse()
+    return node
 
 
 def positive_words(node: Node | None) -> list[str]:
@@ -273,8 +287,8 @@ _VARIANT_PAIRS = _variant_pairs()
 def spelling_variants(word: str) -> list[str]:
     """Other spellings of ``word``, inflections included ("colours" -> "colors").
 
-    The index's synonym filter does the same on a real cluster; doing it in the query too
-    keeps the behaviour on engines without synonym support (osmem-server).
+    The English analysis' synonym filter does this on OpenSearch; the query does it only on
+    engines that ignore synonym filters (the osmem profile), on the English fields.
     """
     lowered = word.casefold()
     out: list[str] = []
@@ -288,15 +302,54 @@ def spelling_variants(word: str) -> list[str]:
 
 
 # -- the engine query -------------------------------------------------------------
-def text_query(node: Node | None, fields: list[str]) -> dict[str, Any]:
-    """The engine query for a parsed ``q`` over ``fields`` (with their boosts)."""
+@dataclass(frozen=True)
+class Fields:
+    """The fields a query searches: every one analyses the query its own way (multi_match)."""
+
+    text: tuple[str, ...]  # with boosts
+    english: tuple[str, ...] = ()  # where query-time spelling variants apply (empty: none)
+
+
+def search_fields(
+    in_field: str | None, languages: list[str] | None = None, *, query_variants: bool = False
+) -> Fields:
+    """The fields for ``in`` (title, body or both) in the analyses of ``languages`` (a language=
+    filter's values; None: every analysis), always with the fallback fields.
+
+    ``query_variants``: expand British/American spellings in the query (engines whose synonym
+    filter does not work, see spelling_variants), on the English fields only.
+    """
+    parts = ["title", "body"] if in_field is None else [in_field]
+    chosen = ANALYSES if languages is None else {a for a in map(analysis_for, languages) if a}
+    analyses = sorted(chosen)
+    boost = {"title": TITLE_BOOST, "body": 1}
+    fields = [f"{part}^{boost[part]}" if boost[part] != 1 else part for part in parts]
+    english: list[str] = []
+    for analysis in analyses:
+        for part in parts:
+            field = f"lang.{analysis}.{part}^{boost[part] * OWN_LANGUAGE_BOOST:g}"
+            fields.append(field)
+            if analysis == "english":
+                english.append(field)
+    return Fields(tuple(fields), tuple(english) if query_variants else ())
+
+
+def text_query(node: Node | None, fields: Fields) -> dict[str, Any]:
+    """The engine query for a parsed ``q`` over ``fields``."""
     if node is None:
         return {"match_all": {}}
     if isinstance(node, Word):
         return _word_query(node, fields)
     if isinstance(node, Phrase):
+        # Phrases are analysed with each field's search_quote_analyzer: stop words and word
+        # order kept.
         return {
-            "multi_match": {"query": node.text, "type": "phrase", "fields": fields, "zero_terms_query": "all"}
+            "multi_match": {
+                "query": node.text,
+                "type": "phrase",
+                "fields": list(fields.text),
+                "zero_terms_query": "none",
+            }
         }
     if isinstance(node, Not):
         return {"bool": {"must": [{"match_all": {}}], "must_not": [text_query(node.node, fields)]}}
@@ -307,6 +360,15 @@ def text_query(node: Node | None, fields: list[str]) -> dict[str, Any]:
     must = [text_query(child, fields) for child in node.nodes if not isinstance(child, Not)]
     must_not = [text_query(child.node, fields) for child in node.nodes if isinstance(child, Not)]
     return {"bool": {"must": must or [{"match_all": {}}], "must_not": must_not}}
+
+
+def highlight_query(node: Node | None, field: str) -> dict[str, Any] | None:
+    """What highlighting marks in ``field`` (a fallback-analysed field): the query's words,
+    phrases and prefixes, with typo tolerance, so that a word's inflections in any language
+    (Brücken/Brücke, Москвы/Москва) are marked too; None when there is nothing to mark."""
+    if node is None or isinstance(node, Not):
+        return None
+    return text_query(node, Fields((field,)))
 
 
 def _typos_allowed(text: str) -> int:
@@ -321,45 +383,38 @@ def _typos_allowed(text: str) -> int:
     return 2 if shortest >= 9 else 1 if shortest >= 5 else 0
 
 
-def _word_query(word: Word, fields: list[str]) -> dict[str, Any]:
+def _word_query(word: Word, fields: Fields) -> dict[str, Any]:
     if word.prefix:
         return {
             "multi_match": {
                 "query": word.text,
                 "type": "phrase_prefix",
-                "fields": fields,
+                "fields": list(fields.text),
                 "max_expansions": PREFIX_EXPANSIONS,
-                "zero_terms_query": "all",
+                "zero_terms_query": "none",
             }
         }
-    # An exact (or variant-spelled) match scores on top of the typo-tolerant one, so exact
-    # matches rank first and a misspelt word still finds its articles.
-    exact = [
-        {
+
+    def match(text: str, on: tuple[str, ...], **options: Any) -> dict[str, Any]:
+        return {
             "multi_match": {
                 "query": text,
-                "fields": fields,
+                "fields": list(on),
                 "operator": "and",
-                "boost": 2,
-                "zero_terms_query": "all",
+                "zero_terms_query": "none",
+                **options,
             }
         }
-        for text in [word.text, *spelling_variants(word.text)]
-    ]
+
+    # An exact (or variant-spelled) match scores on top of the typo-tolerant one, so exact
+    # matches rank first and a misspelt word still finds its articles.
+    exact = [match(word.text, fields.text, boost=2)]
+    if fields.english:
+        exact += [match(variant, fields.english, boost=2) for variant in spelling_variants(word.text)]
     edits = _typos_allowed(word.text)
     if not edits:
         return {"bool": {"should": exact, "minimum_should_match": 1}}
-    fuzzy = {
-        "multi_match": {
-            "query": word.text,
-            "fields": fields,
-            "operator": "and",
-            "fuzziness": edits,
-            "prefix_length": 1,
-            "max_expansions": FUZZY_EXPANSIONS,
-            "zero_terms_query": "all",
-        }
-    }
+    fuzzy = match(word.text, fields.text, fuzziness=edits, prefix_length=1, max_expansions=FUZZY_EXPANSIONS)
     return {"bool": {"should": [*exact, fuzzy], "minimum_should_match": 1}}
 
 

@@ -14,17 +14,18 @@ from datetime import date
 from typing import Any, Protocol
 
 from archive_search.errors import ConfigurationError, InvalidRequest, NotFound
-from archive_search.index_schema import ARTICLE_SETTINGS
+from archive_search.index_schema import ARTICLE_SETTINGS, HIGHLIGHT_CHARS
 from archive_search.search import cursor as cursors
 from archive_search.search.query import (
-    ALL_FIELDS,
     FACET_FIELDS,
-    FIELDS,
     LIVE,
+    Node,
     facet_filter,
+    highlight_query,
     parse_query,
     positive_words,
     published_filter,
+    search_fields,
     text_query,
 )
 from archive_search.search.safe_text import MARK_CLOSE, MARK_OPEN, escape, plain, safe_url, snippet
@@ -65,7 +66,14 @@ ID_PATTERN = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")
 
 
 class Engine(Protocol):
+    @property
+    def profile(self) -> str: ...
+
     def search(self, body: Mapping[str, Any], *, index: str | None = None) -> dict[str, Any]: ...
+
+    def msearch(
+        self, bodies: list[Mapping[str, Any]], *, index: str | None = None
+    ) -> list[dict[str, Any]]: ...
 
     def get(self, doc_id: str, *, index: str | None = None) -> dict[str, Any]: ...
 
@@ -120,9 +128,56 @@ class SearchService:
 
     # -- GET /search ------------------------------------------------------------
     def search(self, request: SearchRequest) -> dict[str, Any]:
+        """One engine round trip per page: page 2+ of a collapsed search asks for the groups
+        before it in the same _msearch; a cursor page may read further batches (rarely)."""
+        body, sort = self.search_body(request)
+        seen: list[str] = []
+        if request.cursor:
+            cursor = cursors.decode(request.cursor, request.digest(), key=self.cursor_key)
+            _check_after(cursor.after, sort)
+            hits, response = self._page_after(body, request, cursor)
+            seen = list(cursor.seen)
+            duplicates = self._duplicate_counts(body, hits) if request.collapse else {}
+        else:
+            start = body["from"]
+            if request.collapse and start:
+                response, before = self.engine.msearch([body, _groups_before(body, start)])
+                hits = response["hits"]["hits"]
+                if len(hits) == request.size:
+                    seen = [_fp(hit) for hit in before["hits"]["hits"]]
+            else:
+                response = self.engine.search(body)
+                hits = response["hits"]["hits"]
+            duplicates = {_fp(h): _copies(h) for h in hits} if request.collapse else {}
+
+        shaped = [_hit(h, request.fields, duplicates) for h in hits]
+        total = response["hits"]["total"]["value"]
+        result: dict[str, Any] = {"total": total, "hits": shaped}
+        if request.collapse:
+            result["total_groups"] = response["aggregations"]["groups"]["count"]["value"]
+        result["facets"] = _facets(response.get("aggregations", {}), request)
+        more = len(hits) == request.size and hits and "sort" in hits[-1]
+        result["next_cursor"] = (
+            cursors.encode(
+                hits[-1]["sort"], request.digest(), seen + [_fp(h) for h in hits], key=self.cursor_key
+            )
+            if more
+            else None
+        )
+        return result
+
+    def search_body(self, request: SearchRequest) -> tuple[dict[str, Any], list[Any]]:
+        """The engine request of a /search page (``from``/``size`` set for page requests), and
+        its sort. The benchmark sends it directly to compare the handler against it."""
         _validate(request)
         node = parse_query(request.q)
-        fields = FIELDS[request.in_field] if request.in_field else ALL_FIELDS
+        fields = search_fields(
+            request.in_field,
+            request.filters.get("language") or None,
+            # Spelling variants come from the English analysis' synonym filter on OpenSearch;
+            # osmem ignores synonym filters, so there the query expands them.
+            query_variants=self.engine.profile == "osmem",
+        )
         scored = bool(positive_words(node))
         text = text_query(node, fields)
         if request.sort == "recent" and scored:
@@ -151,40 +206,16 @@ class SearchService:
         if selected:
             body["post_filter"] = {"bool": {"filter": list(selected.values())}}
         if scored and {"snippet", "title_html"} & set(request.fields):
-            body["highlight"] = _highlight(request.in_field)
-
-        seen: list[str] = []
-        if request.cursor:
-            cursor = cursors.decode(request.cursor, request.digest(), key=self.cursor_key)
-            _check_after(cursor.after, sort)
-            hits, response = self._page_after(body, request, cursor)
-            seen = list(cursor.seen)
-        else:
-            start = ((request.page or 1) - 1) * request.size
-            body.update({"from": start, "size": request.size})
+            body["highlight"] = _highlight(request.in_field, node)
+        if not request.cursor:
+            body.update({"from": ((request.page or 1) - 1) * request.size, "size": request.size})
             if request.collapse:
-                body["collapse"] = {"field": "fingerprint"}
-            response = self.engine.search(body)
-            hits = response["hits"]["hits"]
-            if request.collapse and start and len(hits) == request.size:
-                seen = self._groups_before(body, start)
-
-        duplicates = self._duplicate_counts(body, hits) if request.collapse else {}
-        shaped = [_hit(h, request.fields, duplicates) for h in hits]
-        total = response["hits"]["total"]["value"]
-        result: dict[str, Any] = {"total": total, "hits": shaped}
-        if request.collapse:
-            result["total_groups"] = response["aggregations"]["groups"]["count"]["value"]
-        result["facets"] = _facets(response.get("aggregations", {}), request)
-        more = len(hits) == request.size and hits and "sort" in hits[-1]
-        result["next_cursor"] = (
-            cursors.encode(
-                hits[-1]["sort"], request.digest(), seen + [_fp(h) for h in hits], key=self.cursor_key
-            )
-            if more
-            else None
-        )
-        return result
+                # inner_hits' total is the number of matching copies in each hit's group.
+                body["collapse"] = {
+                    "field": "fingerprint",
+                    "inner_hits": {"name": "copies", "size": 0, "_source": False},
+                }
+        return body, sort
 
     def _page_after(
         self, body: dict[str, Any], request: SearchRequest, cursor: cursors.Cursor
@@ -194,21 +225,20 @@ class SearchService:
         - Collapsing: the engine cannot collapse together with search_after, so groups are
           formed here: a document of a group already shown (on this page or an earlier one)
           is skipped, and the next page starts after the last group leader.
-        - Relevance: a score does not survive the round trip through JSON exactly on every
-          engine (osmem-server keeps more precision than it prints), so the batch starts a
-          hair above the cursor's score and documents at or before the cursor are dropped
-          here by comparing the engine's own printed values.
+        - Relevance: OpenSearch prints scores that read back exactly, so search_after starts
+          at the cursor. The osmem profile fences a gap of the local engine (it keeps more
+          precision than it prints): there the batch starts a hair above the cursor's score
+          and documents at or before the cursor are dropped here by the printed values.
         """
         by_score = "_score" in body["sort"][0]
+        nudge = by_score and self.engine.profile == "osmem"
         batch = min(request.size * 4, 200) if request.collapse or by_score else request.size
         seen = set(cursor.seen) if request.collapse else set()
         after = cursor.after
         page: list[dict[str, Any]] = []
         first: dict[str, Any] | None = None  # facets and totals come with the first batch
         for _ in range(5):
-            search_after = (
-                [after[0] + abs(after[0]) * 1e-6 + 1e-9, *_BEFORE_ANY_DOCUMENT] if by_score else after
-            )
+            search_after = [after[0] + abs(after[0]) * 1e-6 + 1e-9, *_BEFORE_ANY_DOCUMENT] if nudge else after
             response = self.engine.search({**body, "size": batch, "search_after": search_after})
             first = first or response
             batch_hits = response["hits"]["hits"]
@@ -228,24 +258,6 @@ class SearchService:
             body = {key: value for key, value in body.items() if key != "aggs"}
             after = batch_hits[-1]["sort"]
         return page, first or {}
-
-    def _groups_before(self, body: dict[str, Any], start: int) -> list[str]:
-        """Fingerprints of the groups on the pages before ``start``, so a cursor taken from a
-        later page does not show them again (as many as a cursor remembers)."""
-        skip = max(0, start - cursors.MAX_SEEN_GROUPS)
-        response = self.engine.search(
-            {
-                "query": body["query"],
-                **({"post_filter": body["post_filter"]} if "post_filter" in body else {}),
-                "sort": body["sort"],
-                "collapse": body["collapse"],
-                "from": skip,
-                "size": start - skip,
-                "_source": ["fingerprint"],
-                "timeout": self.timeout,
-            }
-        )
-        return [_fp(hit) for hit in response["hits"]["hits"]]
 
     def _duplicate_counts(self, body: dict[str, Any], hits: list[dict[str, Any]]) -> dict[str, int]:
         """Matching documents per fingerprint of the page's hits (one small aggregation)."""
@@ -360,6 +372,28 @@ class SearchService:
         return self.engine.ping()
 
 
+def _groups_before(body: dict[str, Any], start: int) -> dict[str, Any]:
+    """The search for the groups on the pages before ``start`` (their fingerprints), so a cursor
+    taken from a later page does not show them again (as many as a cursor remembers)."""
+    skip = max(0, start - cursors.MAX_SEEN_GROUPS)
+    return {
+        "query": body["query"],
+        **({"post_filter": body["post_filter"]} if "post_filter" in body else {}),
+        "sort": body["sort"],
+        "collapse": {"field": "fingerprint"},
+        "from": skip,
+        "size": start - skip,
+        "_source": ["fingerprint"],
+        "timeout": body["timeout"],
+    }
+
+
+def _copies(hit: dict[str, Any]) -> int:
+    """Documents in a collapsed hit's group (itself included)."""
+    total = hit.get("inner_hits", {}).get("copies", {}).get("hits", {}).get("total", {})
+    return int(total.get("value", 1)) if isinstance(total, dict) else int(total or 1)
+
+
 def _validate(request: SearchRequest) -> None:
     if request.page is not None and request.cursor:
         raise InvalidRequest("use either page or cursor, not both", "page")
@@ -427,23 +461,48 @@ def _check_after(after: list[Any], sort: list[Any]) -> None:
         raise invalid
 
 
-def _highlight(in_field: str | None) -> dict[str, Any]:
+def _highlight(in_field: str | None, node: Node | None) -> dict[str, Any]:
+    """Snippets from the stored lead (the body's first HIGHLIGHT_CHARS characters) and the
+    title, both fallback-analysed, marking the query's words in any language's inflection.
+
+    Bounded twice: the lead is bounded by the mapping, and max_analyzer_offset keeps OpenSearch
+    from analysing past it (at most index.highlight.max_analyzed_offset, which it enforces).
+    """
     fields: dict[str, Any] = {}
     if in_field in (None, "title"):
-        fields["title"] = {"number_of_fragments": 0}
-    fields["body"] = {
+        fields["title"] = {"number_of_fragments": 0, "highlight_query": highlight_query(node, "title")}
+    fields["lead"] = {
         "fragment_size": SNIPPET_CHARS,
         "number_of_fragments": 1,
         "no_match_size": SNIPPET_CHARS,
+        "highlight_query": highlight_query(node, "lead"),
     }
-    return {"pre_tags": [MARK_OPEN], "post_tags": [MARK_CLOSE], "fields": fields}
+    for options in fields.values():
+        if options["highlight_query"] is None:
+            del options["highlight_query"]
+    return {
+        "pre_tags": [MARK_OPEN],
+        "post_tags": [MARK_CLOSE],
+        "require_field_match": False,
+        "max_analyzer_offset": HIGHLIGHT_CHARS,
+        "fields": fields,
+    }
+
+
+# Groups of near-duplicates (one fingerprint each): what a collapsed search lists as hits.
+_GROUPS = {"cardinality": {"field": "fingerprint", "precision_threshold": 40000}}
 
 
 def _facet_aggs(request: SearchRequest, selected: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """Multi-select facets: each facet's counts ignore its own filter and respect the others."""
+    """Multi-select facets: each facet's counts ignore its own filter and respect the others.
+
+    With collapse on, a facet value counts groups, as the hits do: selecting a value lists as
+    many hits as its count said (a group whose copies differ in that value counts under each).
+    """
     aggs: dict[str, Any] = {}
     for name in request.facets:
         others = [flt for other, flt in selected.items() if other != name]
+        inner: dict[str, Any]
         if name == "published":
             inner = {
                 "date_histogram": {
@@ -455,14 +514,21 @@ def _facet_aggs(request: SearchRequest, selected: dict[str, dict[str, Any]]) -> 
             }
         else:
             inner = {"terms": {"field": FACET_FIELDS[name][1], "size": request.facet_size}}
+            if request.collapse:
+                inner["terms"]["order"] = [{"groups": "desc"}, {"_key": "asc"}]
+        if request.collapse:
+            inner["aggs"] = {"groups": _GROUPS}
         aggs[f"facet_{name}"] = {"filter": {"bool": {"filter": others}}, "aggs": {"values": inner}}
     if request.collapse:
-        # Groups of near-duplicates among all matches (after every filter).
-        aggs["groups"] = {
-            "filter": {"bool": {"filter": list(selected.values())}},
-            "aggs": {"count": {"cardinality": {"field": "fingerprint", "precision_threshold": 40000}}},
-        }
+        # Groups among all matches (after every filter): total_groups.
+        aggs["groups"] = {"filter": {"bool": {"filter": list(selected.values())}}, "aggs": {"count": _GROUPS}}
     return aggs
+
+
+def _count(bucket: dict[str, Any]) -> int:
+    """A facet bucket's count: its groups when collapsing, else its documents."""
+    groups = bucket.get("groups")
+    return int(groups["value"]) if groups else int(bucket["doc_count"])
 
 
 def _facets(aggregations: dict[str, Any], request: SearchRequest) -> dict[str, list[dict[str, Any]]]:
@@ -471,10 +537,10 @@ def _facets(aggregations: dict[str, Any], request: SearchRequest) -> dict[str, l
         buckets = aggregations.get(f"facet_{name}", {}).get("values", {}).get("buckets", [])
         if name == "published":
             facets[name] = [
-                {"value": b["key_as_string"], "count": b["doc_count"]} for b in buckets if b["doc_count"]
+                {"value": b["key_as_string"], "count": _count(b)} for b in buckets if b["doc_count"]
             ]
         else:
-            facets[name] = [{"value": plain(str(b["key"])), "count": b["doc_count"]} for b in buckets]
+            facets[name] = [{"value": plain(str(b["key"])), "count": _count(b)} for b in buckets]
     return facets
 
 
@@ -513,7 +579,7 @@ def _hit(hit: dict[str, Any], fields: tuple[str, ...], duplicates: dict[str, int
         if name == "score":
             out["score"] = hit.get("_score")
         elif name == "snippet":
-            fragment = (highlight.get("body") or [(source.get("body") or "")[:SNIPPET_CHARS]])[0]
+            fragment = (highlight.get("lead") or [(source.get("body") or "")[:SNIPPET_CHARS]])[0]
             piece = snippet(fragment)
             out["snippet"] = {"html": piece.html, "text": piece.text, "matches": piece.matches}
         elif name == "title_html":
