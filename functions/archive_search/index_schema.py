@@ -152,9 +152,40 @@ LANGUAGE_ANALYZERS: dict[str, str] = {
     "ko": "cjk",
 }
 ANALYSES: tuple[str, ...] = tuple(sorted(set(LANGUAGE_ANALYZERS.values())))
-# Built-in analyzers the local engine lacks (it refuses them): there these languages get the
-# fallback analysis in their lang.* fields, so documents keep one shape on every engine.
-OSMEM_MISSING = frozenset({"bengali", "catalan", "estonian", "latvian", "lithuanian", "thai"})
+# Gaps of the local engine (osmem profile only), found by comparing its _termvectors with its
+# _analyze: built-in analyzers it refuses, or runs at _analyze but not when indexing (no
+# stemming): these languages get the fallback analysis in their lang.* fields there, so
+# documents keep one shape on every engine.
+OSMEM_MISSING = frozenset(
+    {
+        "armenian",
+        "basque",
+        "bengali",
+        "bulgarian",
+        "catalan",
+        "czech",
+        "danish",
+        "dutch",
+        "estonian",
+        "finnish",
+        "galician",
+        "greek",
+        "hungarian",
+        "indonesian",
+        "irish",
+        "latvian",
+        "lithuanian",
+        "norwegian",
+        "persian",
+        "romanian",
+        "swedish",
+        "thai",
+        "turkish",
+    }
+)
+# ...and analyzers it indexes without their stop words only when they keep them (with
+# "stopwords": "_none_" it still drops some at index time): there they keep them.
+OSMEM_KEEPS_STOPWORDS = frozenset({"french", "german", "italian", "portuguese", "spanish"})
 
 FALLBACK = "folded"  # the analyzer of title/body: every article, any language or none
 
@@ -231,11 +262,14 @@ def article_settings(profile: str = "opensearch") -> dict[str, Any]:
         },
     }
     for name in ANALYSES:
-        if name == "english" or (profile == "osmem" and name in OSMEM_MISSING):
+        if name == "english" or not fully_analysed(name, profile):
             continue
         # The built-in analyzer without its stop words for indexing and phrases, with them for
         # the words of a query.
-        analyzers[f"{name}_index"] = {"type": name, "stopwords": "_none_"}
+        local_stopwords = profile == "osmem" and name in OSMEM_KEEPS_STOPWORDS
+        analyzers[f"{name}_index"] = (
+            {"type": name} if local_stopwords else {"type": name, "stopwords": "_none_"}
+        )
         analyzers[f"{name}_search"] = {"type": name}
     return {
         "index": {
@@ -258,9 +292,14 @@ def article_settings(profile: str = "opensearch") -> dict[str, Any]:
     }
 
 
+def fully_analysed(analysis: str, profile: str = "opensearch") -> bool:
+    """Whether the engine runs ``analysis`` itself (else its fields have the fallback's)."""
+    return not (profile == "osmem" and analysis in OSMEM_MISSING)
+
+
 def analyzers_of(analysis: str, profile: str = "opensearch") -> dict[str, str]:
     """The analyzers of one analysis' fields (index, query words, query phrases)."""
-    if profile == "osmem" and analysis in OSMEM_MISSING:
+    if not fully_analysed(analysis, profile):
         return {"analyzer": FALLBACK, "search_analyzer": FALLBACK, "search_quote_analyzer": FALLBACK}
     return {
         "analyzer": f"{analysis}_index",
