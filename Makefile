@@ -45,7 +45,7 @@ bench-cleaning: install
 	BENCH_DATA=$(BENCH_DATA) $(BIN)/python bench/cleaning.py $(BENCH_ARGS)
 
 bench-search: install
-	$(BIN)/python bench/search.py $(BENCH_ARGS)
+	$(BIN)/python -m bench.search $(BENCH_ARGS)
 
 bench-line-stats: install
 	$(BIN)/python bench/line_stats.py $(BENCH_ARGS)

@@ -153,11 +153,12 @@ LANGUAGE_ANALYZERS: dict[str, str] = {
 }
 ANALYSES: tuple[str, ...] = tuple(sorted(set(LANGUAGE_ANALYZERS.values())))
 # Gaps of the local engine (osmem profile only), found by comparing its _termvectors with its
-# _analyze: built-in analyzers it refuses, or runs at _analyze but not when indexing (no
-# stemming): these languages get the fallback analysis in their lang.* fields there, so
-# documents keep one shape on every engine.
+# _analyze and reading its warnings: built-in analyzers it refuses, replaces by "standard", or
+# runs at _analyze but not when indexing (no stemming): these languages get the fallback
+# analysis in their lang.* fields there, so documents keep one shape on every engine.
 OSMEM_MISSING = frozenset(
     {
+        "arabic",
         "armenian",
         "basque",
         "bengali",
@@ -170,6 +171,7 @@ OSMEM_MISSING = frozenset(
         "finnish",
         "galician",
         "greek",
+        "hindi",
         "hungarian",
         "indonesian",
         "irish",
@@ -178,6 +180,7 @@ OSMEM_MISSING = frozenset(
         "norwegian",
         "persian",
         "romanian",
+        "sorani",
         "swedish",
         "thai",
         "turkish",
@@ -362,9 +365,6 @@ def article_mappings(profile: str = "opensearch") -> dict[str, Any]:
             "deleted": {"type": "boolean"},
         },
     }
-
-
-ARTICLE_MAPPINGS: dict[str, Any] = article_mappings()
 
 
 def article_index_body(profile: str = "opensearch") -> dict[str, Any]:
