@@ -52,7 +52,7 @@ HIT_FIELDS = (
 _SOURCE_FOR = {
     "title": ["title"],
     "title_html": ["title"],
-    "snippet": ["body"],
+    "snippet": [],  # from the highlighted lead: a long body is never fetched for a snippet
     "source": ["source"],
     "published": ["published"],
     "place": ["place"],
@@ -205,8 +205,8 @@ class SearchService:
         }
         if selected:
             body["post_filter"] = {"bool": {"filter": list(selected.values())}}
-        if scored and {"snippet", "title_html"} & set(request.fields):
-            body["highlight"] = _highlight(request.in_field, node)
+        if {"snippet", "title_html"} & set(request.fields):
+            body["highlight"] = _highlight(request.in_field, node if scored else None)
         if not request.cursor:
             body.update({"from": ((request.page or 1) - 1) * request.size, "size": request.size})
             if request.collapse:
@@ -579,7 +579,7 @@ def _hit(hit: dict[str, Any], fields: tuple[str, ...], duplicates: dict[str, int
         if name == "score":
             out["score"] = hit.get("_score")
         elif name == "snippet":
-            fragment = (highlight.get("lead") or [(source.get("body") or "")[:SNIPPET_CHARS]])[0]
+            fragment = (highlight.get("lead") or [""])[0]
             piece = snippet(fragment)
             out["snippet"] = {"html": piece.html, "text": piece.text, "matches": piece.matches}
         elif name == "title_html":

@@ -55,6 +55,14 @@ def test_the_highlight_bound_stays_within_the_index_max_analyzed_offset(api: Sea
     body, _ = SearchService(engine).search_body(SearchRequest(q="harbour"))
     assert body["highlight"]["max_analyzer_offset"] <= int(settings["highlight"]["max_analyzed_offset"])
     assert set(body["highlight"]["fields"]) == {"title", "lead"}
+    # Snippets come from the highlighted lead: the body itself is never fetched for them
+    assert "body" not in body["_source"]
+
+
+def test_browsing_without_words_gives_snippets_from_the_lead(api: SearchApi) -> None:
+    api.index(article_doc("Port records", "Harbour dredging report for the year."))
+    [hit] = api.get("/search", {"fields": "id,snippet"}).json["hits"]
+    assert hit["snippet"]["text"] == "Harbour dredging report for the year."
 
 
 # -- 2. phrases and stop words ------------------------------------------------------------
