@@ -237,6 +237,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--articles", type=int, default=3000)
     parser.add_argument("--repeat", type=int, default=30, help="requests per kind (after 3 warm-ups)")
+    parser.add_argument(
+        "--reindex-articles",
+        type=int,
+        default=1000,
+        help="text uploads in a moto bucket that `reindex` moves to a new index (0: skip)",
+    )
     args = parser.parse_args(argv)
 
     server = None
@@ -323,6 +329,8 @@ def main(argv: list[str] | None = None) -> int:
             )
         calls.uninstall()
         print_recall(engine, alias)
+        if args.reindex_articles:
+            measure_reindex(engine, alias, docs[: args.reindex_articles])
         print(
             f"search p50 {statistics.median(everything):.1f} ms p95 {percentile(everything, 95):.1f} ms "
             f"({len(everything)} requests, {args.articles} articles)"
@@ -393,6 +401,63 @@ def index_both(
     engine.refresh(alias)
     engine.refresh(old_alias)
     return {target: seconds * 10_000 / len(docs) for target, seconds in spent.items()}
+
+
+def measure_reindex(engine: Any, alias: str, docs: list[tuple[str, dict[str, Any]]]) -> None:
+    """`archive-search reindex` of ``docs`` uploaded as text files to a moto bucket: cleaning,
+    indexing into a new index with the current mapping, the alias swap; seconds per 10,000."""
+    import socket
+    import subprocess
+    from dataclasses import replace
+
+    from archive_local.aws import clients, provision
+    from archive_search.adapters.opensearch import SearchEngine
+    from archive_search.adapters.s3 import ObjectStore
+    from archive_search.ingest.reindex import reindex
+    from archive_search.ingest.service import IngestService
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    moto = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    endpoint = f"http://127.0.0.1:{port}"
+    target_alias = f"{alias}-reindex"
+    settings = replace(engine.settings, index_alias=target_alias, receipts_alias=f"{target_alias}-receipts")
+    target = SearchEngine(engine.client, settings)
+    try:
+        for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+            os.environ.setdefault(key, "testing")
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                s3, sqs = clients(endpoint)
+                archive = provision(s3, sqs, bucket="bench-reindex", queue="bench-reindex-ingest")
+                break
+            except Exception:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        for _, doc in docs:
+            text = f"{doc['title']}\n\n{doc['body']}\n"
+            s3.put_object(Bucket=archive.bucket, Key=doc["key"], Body=text.encode())
+        service = IngestService(ObjectStore(s3), target, replace(settings, archive_bucket=archive.bucket))
+        began = time.perf_counter()
+        report = reindex(service, archive.bucket)
+        elapsed = time.perf_counter() - began
+        print(
+            f"reindex of {len(docs)} text uploads to the current mapping: {elapsed:.1f} s "
+            f"({elapsed * 10_000 / len(docs):.0f} s per 10,000 articles; swapped: {report.swapped}, "
+            f"outcomes {report.outcomes})"
+        )
+    finally:
+        for name in {*target.alias_targets(), *target.alias_targets(settings.receipts_alias)}:
+            engine.client.indices.delete(index=name)
+        moto.terminate()
+        moto.wait(10)
 
 
 def relevance_documents() -> dict[str, tuple[str, dict[str, Any]]]:
