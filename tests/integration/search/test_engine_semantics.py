@@ -18,7 +18,7 @@ from archive_search.index_schema import (
     fully_analysed,
 )
 from archive_search.search.service import SearchRequest, SearchService
-from tests.integration.search.support import SearchApi, article_doc
+from tests.integration.search.support import TEST_CURSOR_SECRET, SearchApi, article_doc
 
 pytestmark = pytest.mark.integration
 
@@ -167,7 +167,7 @@ def test_every_collapsed_page_with_facets_takes_one_engine_round_trip(api: Searc
     api.index(*docs)
     counting = CountingEngine(cached_engine(api.settings))
     counting.engine.profile  # noqa: B018 -- the profile is read once, before counting
-    service = SearchService(counting)
+    service = SearchService(counting, cursor_key=TEST_CURSOR_SECRET.encode())
     pages = [
         service.search(SearchRequest(q="flood", size=2, page=page, facets=("source", "published")))
         for page in (1, 2)
