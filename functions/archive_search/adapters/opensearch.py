@@ -70,12 +70,16 @@ class SearchEngine:
         self.client = client
         self.settings = settings
         self.alias = settings.index_alias
-        self._profile = None if settings.engine_profile == "auto" else settings.engine_profile
+        self._profile: str | None = settings.engine_profile
+        if self._profile == "auto":
+            # SigV4 means Amazon OpenSearch Service, whose IAM grants may not cover GET /.
+            self._profile = "opensearch" if settings.opensearch_auth == "sigv4" else None
 
     @property
     def profile(self) -> str:
         """The engine profile (index_schema.PROFILES): the setting, or on "auto" what the engine
-        says it is (osmem-server names itself in its root answer), asked once."""
+        says it is (osmem-server names itself in its root answer), asked once; "opensearch"
+        without asking when requests are SigV4-signed."""
         if self._profile is None:
             try:
                 info = self.client.info()

@@ -1,0 +1,67 @@
+"""The engine profile fences the local engine's gaps: one setting, and nothing else differs."""
+
+from __future__ import annotations
+
+import pytest
+
+from archive_search.adapters.opensearch import SearchEngine
+from archive_search.errors import ConfigurationError
+from archive_search.index_schema import OSMEM_MISSING, article_index_body, language_fields
+from archive_search.search.query import parse_query, search_fields, text_query
+from archive_search.settings import Settings
+
+pytestmark = pytest.mark.unit
+
+
+class NoNetwork:
+    def info(self) -> dict[str, str]:
+        raise AssertionError("the profile was asked from the engine")
+
+
+def test_engine_profile_is_validated_and_sigv4_means_opensearch_without_asking() -> None:
+    with pytest.raises(ConfigurationError, match="ENGINE_PROFILE"):
+        Settings.from_env({"OPENSEARCH_URL": "http://127.0.0.1:9200", "ENGINE_PROFILE": "elastic"})
+    aws = Settings.from_env({"OPENSEARCH_URL": "https://search-x.us-east-1.es.amazonaws.com"})
+    assert aws.engine_profile == "auto" and aws.opensearch_auth == "sigv4"
+    assert SearchEngine(NoNetwork(), aws).profile == "opensearch"  # type: ignore[arg-type]
+    local = Settings.from_env({"OPENSEARCH_URL": "http://127.0.0.1:9200", "ENGINE_PROFILE": "osmem"})
+    assert SearchEngine(NoNetwork(), local).profile == "osmem"  # type: ignore[arg-type]
+
+
+def test_only_the_osmem_profile_carries_the_workarounds() -> None:
+    real, local = article_index_body("opensearch"), article_index_body("osmem")
+    # Same document shape everywhere: every analysis has its fields in both mappings.
+    assert real["mappings"]["properties"]["lang"].keys() == local["mappings"]["properties"]["lang"].keys()
+    dutch = {
+        p: m["mappings"]["properties"]["lang"]["properties"]["dutch"]["properties"]["body"]
+        for p, m in (("real", real), ("local", local))
+    }
+    assert dutch["real"]["analyzer"] == "dutch_index" and dutch["local"]["analyzer"] == "folded"
+    assert "dutch" in OSMEM_MISSING
+    assert real["settings"]["analysis"]["analyzer"]["german_index"] == {
+        "type": "german",
+        "stopwords": "_none_",
+    }
+    curly = {
+        p: m["settings"]["analysis"]["char_filter"]["english_possessive_curly"]["replacement"]
+        for p, m in (("real", real), ("local", local))
+    }
+    assert curly == {"real": "", "local": "    "}  # ’s is four UTF-8 bytes
+
+
+def test_query_time_spelling_variants_only_where_asked_and_only_on_english_fields() -> None:
+    node = parse_query("colours")
+    plain = str(text_query(node, search_fields(None)))
+    assert "colors" not in plain
+    expanded = search_fields(None, query_variants=True)
+    assert expanded.english and all(".english." in field for field in expanded.english)
+    assert "colors" in str(text_query(node, expanded))
+
+
+def test_a_document_carries_its_language_copy_and_a_bounded_lead() -> None:
+    fields = language_fields("Titel", "Die Brücke " * 50_000, "de")
+    assert set(fields["lang"]) == {"german"} and fields["lang"]["german"]["title"] == "Titel"
+    assert len(fields["lead"]) == 100_000
+    assert "lang" not in language_fields("Title", "Text", "xx") and "lang" not in language_fields(
+        "T", "B", None
+    )
