@@ -257,6 +257,7 @@ def main(argv: list[str] | None = None) -> int:
         OPENSEARCH_URL=url,
         INDEX_ALIAS=alias,
         POWERTOOLS_TRACE_DISABLED="true",
+        CURSOR_SECRET=os.environ.get("CURSOR_SECRET") or uuid.uuid4().hex * 2,
         POWERTOOLS_LOG_LEVEL="WARNING",
     )
     logging.getLogger("opensearch").setLevel(logging.ERROR)
