@@ -308,6 +308,14 @@ class Fields:
 
     text: tuple[str, ...]  # with boosts
     english: tuple[str, ...] = ()  # where query-time spelling variants apply (empty: none)
+    # Where expanding queries (typos, prefixes) run: the fallback fields only, which hold every
+    # article's words as written, so a query's expansions do not grow with the languages
+    # searched (OpenSearch caps a query's clauses in total, indices.query.bool.max_clause_count).
+    expanded: tuple[str, ...] = ()
+
+    @property
+    def expanding(self) -> tuple[str, ...]:
+        return self.expanded or self.text
 
 
 def search_fields(
@@ -331,7 +339,8 @@ def search_fields(
             fields.append(field)
             if analysis == "english":
                 english.append(field)
-    return Fields(tuple(fields), tuple(english) if query_variants else ())
+    fallback = tuple(fields[: len(parts)])
+    return Fields(tuple(fields), tuple(english) if query_variants else (), fallback)
 
 
 def text_query(node: Node | None, fields: Fields) -> dict[str, Any]:
@@ -389,7 +398,7 @@ def _word_query(word: Word, fields: Fields) -> dict[str, Any]:
             "multi_match": {
                 "query": word.text,
                 "type": "phrase_prefix",
-                "fields": list(fields.text),
+                "fields": list(fields.expanding),
                 "max_expansions": PREFIX_EXPANSIONS,
                 "zero_terms_query": "none",
             }
@@ -414,7 +423,9 @@ def _word_query(word: Word, fields: Fields) -> dict[str, Any]:
     edits = _typos_allowed(word.text)
     if not edits:
         return {"bool": {"should": exact, "minimum_should_match": 1}}
-    fuzzy = match(word.text, fields.text, fuzziness=edits, prefix_length=1, max_expansions=FUZZY_EXPANSIONS)
+    fuzzy = match(
+        word.text, fields.expanding, fuzziness=edits, prefix_length=1, max_expansions=FUZZY_EXPANSIONS
+    )
     return {"bool": {"should": [*exact, fuzzy], "minimum_should_match": 1}}
 
 

@@ -65,3 +65,27 @@ def test_a_document_carries_its_language_copy_and_a_bounded_lead() -> None:
     assert "lang" not in language_fields("Title", "Text", "xx") and "lang" not in language_fields(
         "T", "B", None
     )
+
+
+def _expanding_clauses(query: object) -> list[dict]:
+    """Every multi_match that expands (fuzziness or phrase_prefix) in a query body."""
+    found: list[dict] = []
+    if isinstance(query, dict):
+        match = query.get("multi_match")
+        if isinstance(match, dict) and ("fuzziness" in match or match.get("type") == "phrase_prefix"):
+            found.append(match)
+        for value in query.values():
+            found += _expanding_clauses(value)
+    elif isinstance(query, list):
+        for value in query:
+            found += _expanding_clauses(value)
+    return found
+
+
+def test_typo_and_prefix_expansions_run_on_the_fallback_fields_only() -> None:
+    # Their clauses would otherwise grow with every language searched, past OpenSearch's cap.
+    fields = search_fields(None)
+    assert len(fields.text) > 60
+    clauses = _expanding_clauses(text_query(parse_query("parlament harb* infrastructure"), fields))
+    assert len(clauses) == 3
+    assert all(clause["fields"] == ["title^3", "body"] for clause in clauses)
