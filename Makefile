@@ -5,18 +5,24 @@ BIN := $(VENV)/bin
 CHECKOV_VENV ?= .venv-checkov
 BENCH_DATA ?= bench/data/extraction-bench
 
-.PHONY: run test test-browser install lint bench-cleaning bench-search bench-line-stats bench-memory bench-ingest checkov-venv clean
+.PHONY: run test test-browser install lint package char-tables bench-cleaning bench-search bench-line-stats bench-memory bench-ingest bench-coldstart checkov-venv clean
 
+# One line per step, and pip's own output: the first install downloads for a few minutes.
 $(BIN)/.installed: pyproject.toml
+	@echo "==> [1/3] virtualenv $(VENV) ($(PYTHON))"
 	$(PYTHON) -m venv $(VENV)
+	@echo "==> [2/3] pip up to date"
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
-	touch $@
+	@echo "==> [3/3] archive-search and its test/local extras into $(VENV) (about 3 minutes the first time)"
+	$(BIN)/pip install --progress-bar on -e '.[test]'
+	@touch $@
+	@echo "==> installed: $(BIN)/archive-search, $(BIN)/archive-search-local, $(BIN)/pytest"
 
 install: $(BIN)/.installed
 
 # checkov pins old versions of common packages, so it lives in a virtualenv of its own.
 $(CHECKOV_VENV)/bin/checkov:
+	@echo "==> checkov into $(CHECKOV_VENV) (the template tests run it; a minute or two the first time)"
 	$(PYTHON) -m venv $(CHECKOV_VENV)
 	$(CHECKOV_VENV)/bin/pip install --quiet 'checkov>=3.2,<4'
 
@@ -38,8 +44,21 @@ test-browser: install $(CHROMIUM)
 	$(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
 
 lint: install
-	$(BIN)/ruff check functions infra tests bench
-	$(BIN)/ruff format --check functions infra tests bench
+	$(BIN)/ruff check functions infra tests bench tools
+	$(BIN)/ruff format --check functions infra tests bench tools
+
+# Each function's bundle for the Lambda runtime (build/bundles/<name>/ and .zip), with its sizes.
+package: install
+	$(BIN)/python tools/package.py
+
+# `sam build` (BuildMethod: makefile, CodeUri: .) runs build-<LogicalId> with ARTIFACTS_DIR set:
+# SearchFunction -> the `search` bundle of tools/package.py, IngestFunction -> `ingest`.
+build-%Function:
+	$(PYTHON) tools/package.py --bundle $(shell echo '$*' | tr '[:upper:]' '[:lower:]') --out "$(ARTIFACTS_DIR)" --no-zip
+
+# The cleaner's lookup tables (a data file) for this Python and the Lambda runtime's.
+char-tables: install
+	$(BIN)/python -m tools.char_tables
 
 bench-cleaning: install
 	BENCH_DATA=$(BENCH_DATA) $(BIN)/python bench/cleaning.py $(BENCH_ARGS)
@@ -56,5 +75,8 @@ bench-memory: install
 bench-ingest: install
 	BENCH_DATA=$(BENCH_DATA) $(BIN)/python bench/ingest.py $(BENCH_ARGS)
 
+bench-coldstart: install
+	$(BIN)/python bench/coldstart.py $(BENCH_ARGS)
+
 clean:
-	rm -rf $(VENV) $(CHECKOV_VENV) .pytest_cache .local
+	rm -rf $(VENV) $(CHECKOV_VENV) .pytest_cache .local build

@@ -75,8 +75,10 @@ class _NoManagedPolicies:
 @pytest.fixture(scope="module")
 def transformed() -> dict[str, Any]:
     template = load_template()
-    # What `sam package` does before deploying: the code becomes an S3 object.
-    template["Globals"]["Function"]["CodeUri"] = "s3://packaged-code/archive-search.zip"
+    # What `sam package` does before deploying: each function's bundle becomes an S3 object.
+    for name, resource in template["Resources"].items():
+        if resource["Type"] == "AWS::Serverless::Function":
+            resource["Properties"]["CodeUri"] = f"s3://packaged-code/{name}.zip"
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
         return transform(template, {}, _NoManagedPolicies())

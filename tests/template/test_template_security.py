@@ -4,9 +4,7 @@ that breaks it."""
 
 from __future__ import annotations
 
-import ast
 import copy
-from pathlib import Path
 
 import pytest
 
@@ -517,30 +515,6 @@ def test_the_function_environment_is_accepted_by_the_settings_contract(template:
     assert settings.opensearch_auth == "sigv4"
     assert settings.index_alias == "articles"
     assert settings.service_name == "archive-search"
-
-
-@pytest.mark.parametrize("function", ["IngestFunction", "SearchFunction", "WriteFunction"])
-def test_each_function_ships_the_one_package_and_its_handler_exists(template: dict, function: str) -> None:
-    props = template["Resources"][function]["Properties"]
-    globals_ = template["Globals"]["Function"]
-    code_uri = props.get("CodeUri", globals_["CodeUri"])
-    assert code_uri == "functions/"
-    assert (REPO / code_uri / "requirements.txt").is_file()
-    assert props.get("Runtime", globals_["Runtime"]) in {"python3.11", "python3.12"}
-    module, _, attribute = props["Handler"].rpartition(".")
-    source = Path(REPO / code_uri / (module.replace(".", "/") + ".py"))
-    assert source.is_file(), f"{props['Handler']}: {source} does not exist"
-    tree = ast.parse(source.read_text(encoding="utf-8"))
-    defined = {
-        node.name for node in tree.body if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
-    } | {
-        target.id
-        for node in tree.body
-        if isinstance(node, ast.Assign)
-        for target in node.targets
-        if isinstance(target, ast.Name)
-    }
-    assert attribute in defined
 
 
 def test_outputs_give_operators_everything_the_cli_and_clients_need(template: dict) -> None:

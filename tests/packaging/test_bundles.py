@@ -1,0 +1,144 @@
+"""Each Lambda bundle, built as `make package` and `sam build` build it (manylinux wheels for the
+template's Python), runs its handler's cold start in a clean interpreter of that Python with
+nothing but the bundle on the path: a missing runtime dependency fails here, not in a deploy.
+
+The installed dependencies are cached under build/bundle-cache/ keyed by the requirement file,
+so only the first run after a requirement change downloads.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tools.package import BUNDLES, build, code_closure, lambda_python
+
+pytestmark = pytest.mark.packaging
+
+# What a cold start does: import the handler, read the settings, build the engine client (SigV4,
+# as in AWS; no request is sent). Prints the files of every module it loaded.
+COLD_START = """
+import json, sys
+sys.path[:0] = [sys.argv[1]]
+import importlib
+importlib.import_module(sys.argv[2])
+from archive_search.settings import get_settings
+from archive_search.adapters.opensearch import build_client
+build_client(get_settings())
+print(json.dumps({name: getattr(module, "__file__", None) for name, module in list(sys.modules.items())}))
+"""
+LAMBDA_ENV = {
+    "OPENSEARCH_URL": "https://search-archive-abc.eu-west-1.es.amazonaws.com",
+    "OPENSEARCH_AUTH": "sigv4",
+    "INDEX_ALIAS": "articles",
+    "ARCHIVE_BUCKET": "archive-search-0f1e2d3c",
+    "AWS_REGION": "eu-west-1",
+    "AWS_DEFAULT_REGION": "eu-west-1",
+    "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE",
+    "AWS_SECRET_ACCESS_KEY": "example",
+    "POWERTOOLS_SERVICE_NAME": "archive-search",
+    "LOG_LEVEL": "INFO",
+}
+# Transports nothing here uses; opensearch-py 3.1+ would bring them (pyproject pins 3.0).
+UNUSED_TRANSPORTS = ("grpc", "grpcio", "google", "opensearch_protobufs")
+CLEANER_ONLY = ("trafilatura", "lxml", "lxml_html_clean", "numpy", "numpy.libs", "py3langid", "ftfy", "babel",
+                "dateparser", "htmldate", "justext", "courlan", "regex")  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def bundles(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("bundles")
+    return {name: build(bundle, root / name, quiet=True) for name, bundle in BUNDLES.items()}
+
+
+def cold_start(bundle: Path, module: str, *, tracing: bool) -> dict[str, str | None]:
+    env = {**LAMBDA_ENV, "PATH": os.environ.get("PATH", "")}
+    if tracing:
+        env["LAMBDA_TASK_ROOT"] = str(bundle)  # in Lambda with Tracing: Active
+    result = subprocess.run(
+        [lambda_python(), "-I", "-S", "-c", COLD_START, str(bundle), module],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=bundle,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def outside(bundle: Path, files: dict[str, str | None]) -> list[str]:
+    """Modules loaded from anywhere but the bundle or the interpreter's own standard library."""
+    stdlib = Path(lambda_python()).resolve().parents[1] / "lib"
+    return sorted(
+        name
+        for name, file in files.items()
+        if file
+        and not Path(file).resolve().is_relative_to(bundle.resolve())
+        and not Path(file).resolve().is_relative_to(stdlib)
+    )
+
+
+@pytest.mark.parametrize("tracing", [False, True], ids=["tracing-off", "tracing-on"])
+@pytest.mark.parametrize("name", sorted(BUNDLES))
+def test_each_handler_cold_starts_from_its_bundle_alone_in_a_clean_interpreter(
+    bundles: dict[str, Path], name: str, tracing: bool
+) -> None:
+    files = cold_start(bundles[name], BUNDLES[name].handler_module, tracing=tracing)
+    assert BUNDLES[name].handler_module in files
+    assert outside(bundles[name], files) == []
+    assert ("aws_xray_sdk.core" in files) == tracing, "the X-Ray SDK is imported exactly when tracing is on"
+
+
+def test_the_search_bundle_carries_no_cleaner_code_or_dependencies(bundles: dict[str, Path]) -> None:
+    search = bundles["search"]
+    assert not (search / "archive_search" / "cleaning").exists()
+    assert sorted(n for n in CLEANER_ONLY if (search / n).exists()) == []
+    files = cold_start(search, BUNDLES["search"].handler_module, tracing=False)
+    assert (
+        sorted(
+            m
+            for m in files
+            if m.startswith("archive_search.cleaning") or m == "archive_search.ingest.service"
+        )
+        == []
+    )
+
+
+@pytest.mark.parametrize("name", sorted(BUNDLES))
+def test_no_bundle_carries_an_unused_transport(bundles: dict[str, Path], name: str) -> None:
+    assert sorted(n for n in UNUSED_TRANSPORTS if (bundles[name] / n).exists()) == []
+
+
+@pytest.mark.parametrize("name", sorted(BUNDLES))
+def test_a_bundle_holds_exactly_the_code_its_handler_imports(bundles: dict[str, Path], name: str) -> None:
+    shipped = {
+        ".".join(p.relative_to(bundles[name]).with_suffix("").parts).removesuffix(".__init__")
+        for p in (bundles[name] / "archive_search").rglob("*.py")
+    }
+    assert shipped == code_closure(BUNDLES[name].handler_module)
+
+
+def test_the_char_tables_in_the_ingest_bundle_match_a_fresh_computation_on_the_lambda_python(
+    bundles: dict[str, Path],
+) -> None:
+    check = (
+        "import sys; sys.path[:0] = [sys.argv[1]]\n"
+        "import numpy as np\n"
+        "from archive_search.cleaning import decode\n"
+        "with np.load(decode.CHAR_TABLES_FILE) as stored: names = set(stored.files)\n"
+        "fresh = decode.compute_char_tables()\n"
+        "assert set(fresh) <= names, sorted(set(fresh) - names)\n"
+        "loaded = decode.load_char_tables()\n"
+        "assert all(np.array_equal(loaded[n], fresh[n]) for n in fresh)\n"
+    )
+    result = subprocess.run(
+        [lambda_python(), "-I", "-S", "-c", check, str(bundles["ingest"])],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
