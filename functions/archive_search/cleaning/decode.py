@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
+from pathlib import Path
 
 import ftfy
 import numpy as np
@@ -18,7 +19,16 @@ from charset_normalizer import from_bytes
 
 from archive_search.errors import RejectedInput
 
-__all__ = ["CharTable", "code_points", "decode_bytes", "looks_binary", "normalise_text"]
+__all__ = [
+    "CHAR_TABLES_FILE",
+    "CharTable",
+    "code_points",
+    "compute_char_tables",
+    "decode_bytes",
+    "load_char_tables",
+    "looks_binary",
+    "normalise_text",
+]
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -165,10 +175,6 @@ class CharTable:
         return bool(self.table[candidates].any())
 
 
-_INVISIBLE = CharTable(_INVISIBLE_RE.pattern)
-_STRANGE = CharTable(_STRANGE_RE.pattern)
-
-
 def _nfc_unstable_table() -> np.ndarray:
     """Which BMP characters can make a text change under NFC: a combining mark (non-zero
     canonical class), a character NFC replaces, or one that can compose with the character
@@ -198,10 +204,44 @@ def _nfc_unstable_table() -> np.ndarray:
     return table
 
 
-_NFC_UNSTABLE = CharTable("", _nfc_unstable_table())
+# The lookup tables are data, written by tools/char_tables.py: building them scans every code
+# point, which each cold start would otherwise pay for. The NFC table depends on the Unicode
+# version of the interpreter, so the file holds one per version it was written with.
+CHAR_TABLES_FILE = Path(__file__).with_name("char_tables.npz")
 
 
-_MOJIBAKE_FOLLOW_TABLE = CharTable(_MOJIBAKE_FOLLOW).table
+def _nfc_table_name() -> str:
+    return "nfc_unstable_" + unicodedata.unidata_version.replace(".", "_")
+
+
+def compute_char_tables() -> dict[str, np.ndarray]:
+    """The tables this module uses, computed from the patterns and ``unicodedata``."""
+    return {
+        "invisible": CharTable(_INVISIBLE_RE.pattern).table,
+        "strange": CharTable(_STRANGE_RE.pattern).table,
+        "mojibake_follow": CharTable(_MOJIBAKE_FOLLOW).table,
+        _nfc_table_name(): _nfc_unstable_table(),
+    }
+
+
+def load_char_tables(path: Path = CHAR_TABLES_FILE) -> dict[str, np.ndarray]:
+    """The tables from the data file; any it lacks (another Unicode version) are computed."""
+    tables: dict[str, np.ndarray] = {}
+    if path.is_file():
+        with np.load(path) as stored:
+            tables = {name: stored[name] for name in stored.files}
+    names = ("invisible", "strange", "mojibake_follow", _nfc_table_name())
+    if missing := [name for name in names if name not in tables]:
+        computed = compute_char_tables()
+        tables.update({name: computed[name] for name in missing})
+    return {name: tables[name] for name in names}
+
+
+_TABLES = load_char_tables()
+_INVISIBLE = CharTable("", _TABLES["invisible"])
+_STRANGE = CharTable("", _TABLES["strange"])
+_NFC_UNSTABLE = CharTable("", _TABLES[_nfc_table_name()])
+_MOJIBAKE_FOLLOW_TABLE = _TABLES["mojibake_follow"]
 
 
 def _has_mojibake_hint(cp: np.ndarray) -> bool:
