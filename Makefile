@@ -76,7 +76,7 @@ bench-ingest: install
 	BENCH_DATA=$(BENCH_DATA) $(BIN)/python bench/ingest.py $(BENCH_ARGS)
 
 bench-coldstart: install
-	$(BIN)/python bench/coldstart.py $(BENCH_ARGS)
+	$(BIN)/python -m bench.coldstart $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(CHECKOV_VENV) .pytest_cache .local build
