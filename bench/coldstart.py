@@ -24,7 +24,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tools.package import BUILD, BUNDLES, build, lambda_python
+from tools.package import BUILD, BUNDLES, LAMBDA_ENV, build, lambda_python
 
 TARGETS = {"search": 2.0, "ingest": 3.0}
 BASELINE = "import boto3"
@@ -45,18 +45,6 @@ else:
     build_client(get_settings())
 print((time.process_time() - start_cpu) * 1000, (time.perf_counter() - start) * 1000)
 """
-LAMBDA_ENV = {
-    "OPENSEARCH_URL": "https://search-archive-abc.eu-west-1.es.amazonaws.com",
-    "OPENSEARCH_AUTH": "sigv4",
-    "INDEX_ALIAS": "articles",
-    "ARCHIVE_BUCKET": "archive-search-0f1e2d3c",
-    "AWS_REGION": "eu-west-1",
-    "AWS_DEFAULT_REGION": "eu-west-1",
-    "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE",
-    "AWS_SECRET_ACCESS_KEY": "example",
-    "POWERTOOLS_SERVICE_NAME": "archive-search",
-    "LOG_LEVEL": "INFO",
-}
 
 
 def run_once(python: str, bundle: Path, target: str, *, tracing: bool) -> tuple[float, float]:

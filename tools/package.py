@@ -31,6 +31,20 @@ BUILD = REPO / "build"
 # and manylinux_2_28 wheels.
 PYTHON_VERSION = "3.12"
 PLATFORMS = ("manylinux2014_x86_64", "manylinux_2_28_x86_64")
+# What a function's environment holds in AWS (the template's variables, with example values and
+# SigV4 credentials), for cold-starting a bundle in the bundle test and the cold-start benchmark.
+LAMBDA_ENV = {
+    "OPENSEARCH_URL": "https://search-archive-abc.eu-west-1.es.amazonaws.com",
+    "OPENSEARCH_AUTH": "sigv4",
+    "INDEX_ALIAS": "articles",
+    "ARCHIVE_BUCKET": "archive-search-0f1e2d3c",
+    "AWS_REGION": "eu-west-1",
+    "AWS_DEFAULT_REGION": "eu-west-1",
+    "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE",
+    "AWS_SECRET_ACCESS_KEY": "example",
+    "POWERTOOLS_SERVICE_NAME": "archive-search",
+    "LOG_LEVEL": "INFO",
+}
 
 
 @dataclass(frozen=True)

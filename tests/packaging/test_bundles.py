@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tools.package import BUNDLES, build, code_closure, lambda_python
+from tools.package import BUNDLES, LAMBDA_ENV, build, code_closure, lambda_python
 
 pytestmark = pytest.mark.packaging
 
@@ -31,18 +31,6 @@ from archive_search.adapters.opensearch import build_client
 build_client(get_settings())
 print(json.dumps({name: getattr(module, "__file__", None) for name, module in list(sys.modules.items())}))
 """
-LAMBDA_ENV = {
-    "OPENSEARCH_URL": "https://search-archive-abc.eu-west-1.es.amazonaws.com",
-    "OPENSEARCH_AUTH": "sigv4",
-    "INDEX_ALIAS": "articles",
-    "ARCHIVE_BUCKET": "archive-search-0f1e2d3c",
-    "AWS_REGION": "eu-west-1",
-    "AWS_DEFAULT_REGION": "eu-west-1",
-    "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE",
-    "AWS_SECRET_ACCESS_KEY": "example",
-    "POWERTOOLS_SERVICE_NAME": "archive-search",
-    "LOG_LEVEL": "INFO",
-}
 # Transports nothing here uses; opensearch-py 3.1+ would bring them (pyproject pins 3.0).
 UNUSED_TRANSPORTS = ("grpc", "grpcio", "google", "opensearch_protobufs")
 CLEANER_ONLY = ("trafilatura", "lxml", "lxml_html_clean", "numpy", "numpy.libs", "py3langid", "ftfy", "babel",
