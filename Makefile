@@ -52,7 +52,7 @@ package: install
 	$(BIN)/python tools/package.py
 
 # `sam build` (BuildMethod: makefile, CodeUri: .) runs build-<LogicalId> with ARTIFACTS_DIR set:
-# SearchFunction -> the `search` bundle of tools/package.py, IngestFunction -> `ingest`.
+# SearchFunction -> the `search` bundle of tools/package.py, IngestFunction -> `ingest`, and so on.
 build-%Function:
 	$(PYTHON) tools/package.py --bundle $(shell echo '$*' | tr '[:upper:]' '[:lower:]') --out "$(ARTIFACTS_DIR)" --no-zip
 

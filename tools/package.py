@@ -49,21 +49,28 @@ LAMBDA_ENV = {
 
 @dataclass(frozen=True)
 class Bundle:
+    """One function's bundle: ``name`` is its logical id without ``Function``, lower-cased;
+    ``requirement_set`` names its requirement file and pyproject extra."""
+
     name: str
     handler_module: str
+    requirement_set: str
 
     @property
     def requirements(self) -> Path:
-        return FUNCTIONS / f"requirements-{self.name}.txt"
+        return FUNCTIONS / f"requirements-{self.requirement_set}.txt"
 
 
 BUNDLES = {
     bundle.name: bundle
     for bundle in (
-        Bundle("search", "archive_search.handlers.search"),
-        Bundle("ingest", "archive_search.handlers.ingest"),
+        Bundle("search", "archive_search.handlers.search", "search"),
+        Bundle("ingest", "archive_search.handlers.ingest", "ingest"),
+        # The write routes run on the search API's resolver: the same code and packages.
+        Bundle("write", "archive_search.handlers.write", "search"),
     )
 }
+REQUIREMENT_SETS = sorted({bundle.requirement_set for bundle in BUNDLES.values()})
 
 
 def lambda_python() -> str:
@@ -170,10 +177,12 @@ def install_dependencies(bundle: Bundle, *, quiet: bool) -> Path:
     key = hashlib.sha256(
         "\n".join([bundle.requirements.read_text(encoding="utf-8"), PYTHON_VERSION, *PLATFORMS]).encode()
     ).hexdigest()[:16]
-    cached = BUILD / "bundle-cache" / f"{bundle.name}-{key}"
+    cached = BUILD / "bundle-cache" / f"{bundle.requirement_set}-{key}"
     if cached.is_dir():
         return cached
-    for stale in cached.parent.glob(f"{bundle.name}-*"):  # other requirements, or an interrupted install
+    for stale in cached.parent.glob(
+        f"{bundle.requirement_set}-*"
+    ):  # other requirements, or an interrupted install
         shutil.rmtree(stale, ignore_errors=True)
     partial = cached.with_name(cached.name + ".partial")
     command = _pip_args(bundle.requirements, partial)

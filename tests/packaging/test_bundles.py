@@ -83,11 +83,12 @@ def test_each_handler_cold_starts_from_its_bundle_alone_in_a_clean_interpreter(
     assert ("aws_xray_sdk.core" in files) == tracing, "the X-Ray SDK is imported exactly when tracing is on"
 
 
-def test_the_search_bundle_carries_no_cleaner_code_or_dependencies(bundles: dict[str, Path]) -> None:
-    search = bundles["search"]
-    assert not (search / "archive_search" / "cleaning").exists()
-    assert sorted(n for n in CLEANER_ONLY if (search / n).exists()) == []
-    files = cold_start(search, BUNDLES["search"].handler_module, tracing=False)
+@pytest.mark.parametrize("name", sorted(n for n, b in BUNDLES.items() if b.requirement_set == "search"))
+def test_the_api_bundles_carry_no_cleaner_code_or_dependencies(bundles: dict[str, Path], name: str) -> None:
+    bundle = bundles[name]
+    assert not (bundle / "archive_search" / "cleaning").exists()
+    assert sorted(n for n in CLEANER_ONLY if (bundle / n).exists()) == []
+    files = cold_start(bundle, BUNDLES[name].handler_module, tracing=False)
     assert (
         sorted(
             m

@@ -10,7 +10,7 @@ import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from tools.package import BUNDLES, REPO
+from tools.package import REPO, REQUIREMENT_SETS
 
 pytestmark = pytest.mark.unit
 
@@ -52,19 +52,19 @@ def extra_requirements(extra: str) -> list[Requirement]:
 
 
 def bundle_requirements(name: str) -> list[Requirement]:
-    lines = BUNDLES[name].requirements.read_text(encoding="utf-8").splitlines()
+    lines = (REPO / "functions" / f"requirements-{name}.txt").read_text(encoding="utf-8").splitlines()
     return [Requirement(line.split("#", 1)[0].strip()) for line in lines if line.split("#", 1)[0].strip()]
 
 
-def test_every_function_bundle_has_its_extra_and_requirement_file() -> None:
+def test_every_requirement_set_of_a_bundle_has_its_extra_and_requirement_file() -> None:
     extras = _pyproject()["project"]["optional-dependencies"]
-    assert set(BUNDLES) <= set(extras)
+    assert set(REQUIREMENT_SETS) <= set(extras)
     assert sorted(p.name for p in (REPO / "functions").glob("requirements*.txt")) == sorted(
-        f"requirements-{name}.txt" for name in BUNDLES
+        f"requirements-{name}.txt" for name in REQUIREMENT_SETS
     )
 
 
-@pytest.mark.parametrize("name", sorted(BUNDLES))
+@pytest.mark.parametrize("name", REQUIREMENT_SETS)
 def test_bundle_requirements_are_the_runtime_dependencies_plus_the_function_extra(name: str) -> None:
     declared = {_key(r) for r in runtime_requirements() + extra_requirements(name)}
     bundle = {_key(r) for r in bundle_requirements(name)}
@@ -80,11 +80,11 @@ def test_the_search_function_requires_nothing_only_the_cleaner_needs() -> None:
 def test_the_local_stack_installs_every_function_extra() -> None:
     local = [Requirement(line) for line in _pyproject()["project"]["optional-dependencies"]["local"]]
     own = [r for r in local if canonicalize_name(r.name) == "archive-search"]
-    assert own and set(BUNDLES) <= set().union(*(r.extras for r in own))
+    assert own and set(REQUIREMENT_SETS) <= set().union(*(r.extras for r in own))
 
 
 def test_every_runtime_dependency_is_bounded_above_and_below() -> None:
-    shipped = runtime_requirements() + [r for name in BUNDLES for r in extra_requirements(name)]
+    shipped = runtime_requirements() + [r for name in REQUIREMENT_SETS for r in extra_requirements(name)]
     unbounded = [
         str(r)
         for r in shipped
@@ -99,5 +99,5 @@ def test_no_local_or_test_only_package_is_shipped() -> None:
     local_and_test = {
         canonicalize_name(Requirement(line).name) for name in ("local", "test") for line in extras[name]
     } - {"archive-search"}
-    shipped = {canonicalize_name(r.name) for name in BUNDLES for r in bundle_requirements(name)}
+    shipped = {canonicalize_name(r.name) for name in REQUIREMENT_SETS for r in bundle_requirements(name)}
     assert shipped & (local_and_test | {canonicalize_name(n) for n in LOCAL_OR_TEST_ONLY}) == set()
