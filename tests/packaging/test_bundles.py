@@ -11,11 +11,12 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import tomllib
 from pathlib import Path
 
 import pytest
 
-from tools.package import BUNDLES, LAMBDA_ENV, build, code_closure, lambda_python
+from tools.package import BUNDLES, FUNCTIONS, LAMBDA_ENV, build, code_closure, lambda_python
 
 pytestmark = pytest.mark.packaging
 
@@ -131,3 +132,23 @@ def test_the_char_tables_in_the_ingest_bundle_match_a_fresh_computation_on_the_l
         capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-3000:]
+
+
+@pytest.mark.parametrize("name", sorted(BUNDLES))
+def test_a_bundle_holds_the_declared_data_files_of_the_packages_it_ships(
+    bundles: dict[str, Path], name: str
+) -> None:
+    package_data = tomllib.loads((FUNCTIONS.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = package_data["tool"]["setuptools"]["package-data"]["archive_search"]
+    shipped = code_closure(BUNDLES[name].handler_module)
+    root = FUNCTIONS / "archive_search"
+    declared = {path for pattern in patterns for path in root.glob(pattern)}
+    expected = set()
+    for path in declared:
+        package = path.parent
+        while not (package / "__init__.py").is_file():
+            package = package.parent
+        if ".".join(package.relative_to(FUNCTIONS).parts) in shipped:
+            expected.add(path.relative_to(FUNCTIONS))
+    assert expected, "no declared data file in a shipped package: the check would prove nothing"
+    assert sorted(str(p) for p in expected if not (bundles[name] / p).is_file()) == []
