@@ -143,6 +143,12 @@ def _port_free(host: str, port: int) -> bool:
     return True
 
 
+def _free_port(host: str) -> int:
+    with socket.socket() as s:
+        s.bind((host, 0))
+        return int(s.getsockname()[1])
+
+
 def _wait_for_port(host: str, port: int, process: subprocess.Popen[Any], timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -314,6 +320,7 @@ def run(
     from archive_local.http_front import HttpFront, Route
     from archive_local.inbox import InboxWatcher, upload
     from archive_local.mirror import BucketMirror
+    from archive_local.s3_front import S3Front
     from archive_local.worker import IngestWorker
 
     config.data_dir.mkdir(parents=True, exist_ok=True)
@@ -329,8 +336,11 @@ def run(
     with contextlib.ExitStack() as cleanup:
         moto_log = config.data_dir / "moto.log"
         log_file = cleanup.enter_context(open(moto_log, "ab"))
+        # moto listens on a private port; the public one (MOTO_PORT) is the S3 front,
+        # which makes every accepted write durable before answering it.
+        moto_port = _free_port(config.host)
         moto = subprocess.Popen(
-            [sys.executable, "-m", "moto.server", "-H", config.host, "-p", str(config.moto_port)],
+            [sys.executable, "-m", "moto.server", "-H", config.host, "-p", str(moto_port)],
             stdout=log_file,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
@@ -340,8 +350,7 @@ def run(
             preexec_fn=_die_with_parent if sys.platform == "linux" else None,
         )
         cleanup.callback(_terminate, moto, "moto server")
-        _wait_for_port(config.host, config.moto_port, moto, 60)
-        log.info("moto server (S3 + SQS) on %s (log: %s)", config.aws_endpoint, moto_log)
+        _wait_for_port(config.host, moto_port, moto, 60)
 
         children: dict[str, subprocess.Popen[Any]] = {"moto server": moto}
         if config.opensearch_url:
@@ -357,9 +366,23 @@ def run(
             opensearch_url = server.url
             log.info("search engine: osmem-server %s on %s (in memory)", server.version, opensearch_url)
 
+        # Registered after the engine and moto, so it runs before they stop.
+        parts: dict[str, Any] = {}
+        cleanup.callback(_stop_in_order, parts)
+
         _configure_environment(config, opensearch_url)
         if config.log_format != "json":
             logs.readable_lambda_logs()
+        private_s3, _ = clients(f"http://{config.host}:{moto_port}")
+        mirror = BucketMirror(private_s3, config.bucket, config.data_dir / "bucket" / config.bucket)
+        parts["mirror"] = mirror
+        s3_front = S3Front(
+            config.host, config.moto_port, f"http://{config.host}:{moto_port}", config.bucket, mirror
+        )
+        s3_front.start()
+        parts["s3 front"] = s3_front
+        log.info("moto server (S3 + SQS) on %s (log: %s)", config.aws_endpoint, moto_log)
+
         s3, sqs = clients(config.aws_endpoint)
         archive = provision(
             s3, sqs, config.bucket, config.queue, visibility_timeout=config.visibility_timeout
@@ -380,9 +403,8 @@ def run(
 
         worker = IngestWorker(sqs, archive.queue_url, archive.queue_arn, ingest)
         worker.start()
-        cleanup.callback(worker.stop)
+        parts["worker"] = worker
 
-        mirror = BucketMirror(s3, config.bucket, config.data_dir / "bucket" / config.bucket)
         if mirror.entries:
             log.info("restoring %d object(s) from %s", mirror.restore(), mirror.root)
         marker = config.data_dir / "samples-loaded"
@@ -397,16 +419,13 @@ def run(
         mirror.sync()
         syncer = Periodic("mirror", config.mirror_interval, mirror.sync)
         syncer.start()
-        # Registered after the moto callback, so it runs first: the last copy is taken
-        # while the bucket still exists.
-        cleanup.callback(_final_sync, mirror, children["moto server"])
-        cleanup.callback(syncer.stop)
+        parts["mirror sync"] = syncer
 
         deletes = Periodic(
             "s3", config.inbox_interval, DeleteMarkerWatcher(s3, sqs, config.bucket, archive.queue_url).poll
         )
         deletes.start()
-        cleanup.callback(deletes.stop)
+        parts["delete markers"] = deletes
 
         inbox = InboxWatcher(
             s3,
@@ -416,7 +435,7 @@ def run(
             interval=config.inbox_interval,
         )
         inbox.start()
-        cleanup.callback(inbox.stop)
+        parts["inbox"] = inbox
 
         # The routes API Gateway sends to the write function (template.yaml); the rest go to search.
         write_routes = [
@@ -431,7 +450,7 @@ def run(
         ]
         front = HttpFront(config.host, config.http_port, search, routes=write_routes)
         front.start()
-        cleanup.callback(front.stop)
+        parts["http front"] = front
 
         _wait_for_queue_to_drain(sqs, archive.queue_url, stop)
         log.info("inbox: drop files into %s/ to add them to the archive", config.inbox_dir.resolve())
@@ -449,6 +468,25 @@ def run(
         log.info("stopping")
 
 
+# The order the parts stop in: first nothing new comes in (HTTP, inbox, S3 writes), then
+# the worker finishes its batch, then the last copy of the bucket is taken.
+_STOP_ORDER = ("http front", "inbox", "delete markers", "s3 front", "worker", "mirror sync")
+
+
+def _stop_in_order(parts: Mapping[str, Any]) -> None:
+    for name in _STOP_ORDER:
+        if name in parts:
+            try:
+                parts[name].stop()
+            except Exception:
+                log.exception("stopping the %s failed", name)
+    if "mirror" in parts:
+        try:
+            parts["mirror"].sync()
+        except Exception:  # moto is gone: every acknowledged write is already on disk
+            log.warning("last reconciliation of the bucket copy skipped (moto server not answering)")
+
+
 def _wait_for_queue_to_drain(sqs: Any, queue_url: str, stop: threading.Event, timeout: float = 120.0) -> None:
     """Wait (bounded) until the ingest queue is empty, so that ``ready`` means the
     samples or the restored archive are searchable."""
@@ -462,14 +500,6 @@ def _wait_for_queue_to_drain(sqs: Any, queue_url: str, stop: threading.Event, ti
         stop.wait(0.5)
     if not stop.is_set():
         log.warning("the ingest queue is still not empty after %.0f s; serving anyway", timeout)
-
-
-def _final_sync(mirror: Any, moto: subprocess.Popen[Any]) -> None:
-    if moto.poll() is None:
-        try:
-            mirror.sync()
-        except Exception:
-            log.exception("last copy of the bucket failed")
 
 
 def _terminate(process: subprocess.Popen[Any], name: str) -> None:
