@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 CHECKOV_VENV ?= .venv-checkov
 BENCH_DATA ?= bench/data/extraction-bench
 
-.PHONY: run test test-browser install lint bench-cleaning bench-search bench-line-stats bench-memory bench-ingest checkov-venv clean
+.PHONY: run test test-browser install lint bench-cleaning bench-search bench-line-stats bench-memory bench-ingest bench-faults bench-load bench-restart checkov-venv clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -58,3 +58,6 @@ bench-ingest: install
 
 clean:
 	rm -rf $(VENV) $(CHECKOV_VENV) .pytest_cache .local
+
+bench-faults: install
+	$(BIN)/python bench/faults.py $(BENCH_ARGS)
