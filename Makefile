@@ -61,3 +61,6 @@ clean:
 
 bench-faults: install
 	$(BIN)/python bench/faults.py $(BENCH_ARGS)
+
+bench-load: install
+	$(BIN)/python bench/load.py $(BENCH_ARGS)

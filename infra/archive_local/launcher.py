@@ -32,7 +32,7 @@ class StackProcess:
     def __init__(self, root: Path, env: Mapping[str, str] | None = None) -> None:
         self.data_dir = Path(root) / "data"
         self.inbox = Path(root) / "inbox"
-        self.extra_env = dict(env or {})
+        self.env = dict(env or {})  # over the inherited environment and the ports
         self.lines: list[str] = []
         self.process: subprocess.Popen[str] | None = None
         self.ready_at: float | None = None
@@ -43,7 +43,7 @@ class StackProcess:
         self.url = f"http://127.0.0.1:{self.http_port}"
         self.endpoint = f"http://127.0.0.1:{self.moto_port}"
 
-    def env(self) -> dict[str, str]:
+    def environment(self) -> dict[str, str]:
         return {
             **os.environ,
             "MOTO_PORT": str(self.moto_port),
@@ -51,7 +51,7 @@ class StackProcess:
             "SEARCH_PORT": str(self.search_port),
             "DATA_DIR": str(self.data_dir),
             "INBOX_DIR": str(self.inbox),
-            **self.extra_env,
+            **self.env,
         }
 
     def command(self) -> list[str]:
@@ -67,7 +67,7 @@ class StackProcess:
         started = time.monotonic()
         self.process = subprocess.Popen(
             self.command(),
-            env=self.env(),
+            env=self.environment(),
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import importlib.util
 import logging
 import os
 import secrets
@@ -41,6 +42,10 @@ from archive_local import logs
 log = logging.getLogger("stack")
 
 SAMPLES_PREFIX = "samples/"
+SEARCH_HANDLER = "archive_search.handlers.search"
+WRITE_HANDLER = "archive_search.handlers.write"
+# Warm environments of the write function: writes are rarer than searches.
+WRITE_SLOTS = 2
 
 Handler = Callable[[dict[str, Any], Any], Any]
 
@@ -57,6 +62,32 @@ def _flag(value: str) -> bool:
     return value.strip().lower() not in ("0", "false", "no", "off", "")
 
 
+def _bounded_int(low: int, high: int) -> Callable[[str], int]:
+    def cast(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            raise ValueError("not a whole number") from None
+        if not low <= number <= high:
+            raise ValueError(f"not between {low} and {high}")
+        return number
+
+    return cast
+
+
+_port = _bounded_int(1, 65535)
+
+
+def _seconds(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise ValueError("not a number of seconds") from None
+    if not 0.05 <= number <= 3600:
+        raise ValueError("not between 0.05 and 3600")
+    return number
+
+
 @dataclass(frozen=True)
 class LocalConfig:
     host: str = "127.0.0.1"
@@ -64,6 +95,8 @@ class LocalConfig:
     search_port: int = 9200
     opensearch_url: str | None = None
     http_port: int = 8000
+    http_concurrency: int = 4
+    cors_allow_origins: str = ""
     inbox_dir: Path = Path("inbox")
     data_dir: Path = Path(".local")
     bucket: str = "archive"
@@ -86,24 +119,26 @@ class LocalConfig:
                 return default
             try:
                 return cast(raw)
-            except ValueError:
-                raise StartupError(f"{name}={raw!r} is not valid (default: {default})") from None
+            except ValueError as exc:
+                raise StartupError(f"{name}={raw!r} is not valid: {exc} (default: {default})") from None
 
         return cls(
             host=get("LOCAL_HOST", cls.host),
-            moto_port=get("MOTO_PORT", cls.moto_port, int),
-            search_port=get("SEARCH_PORT", cls.search_port, int),
+            moto_port=get("MOTO_PORT", cls.moto_port, _port),
+            search_port=get("SEARCH_PORT", cls.search_port, _port),
             opensearch_url=get("OPENSEARCH_URL", None, lambda v: v.rstrip("/")),
-            http_port=get("HTTP_PORT", cls.http_port, int),
+            http_port=get("HTTP_PORT", cls.http_port, _port),
+            http_concurrency=get("HTTP_CONCURRENCY", cls.http_concurrency, _bounded_int(1, 64)),
+            cors_allow_origins=get("CORS_ALLOW_ORIGINS", cls.cors_allow_origins),
             inbox_dir=get("INBOX_DIR", cls.inbox_dir, Path),
             data_dir=get("DATA_DIR", cls.data_dir, Path),
             bucket=get("BUCKET", cls.bucket),
             queue=get("QUEUE", cls.queue),
             index_alias=get("INDEX_ALIAS", cls.index_alias),
             load_samples=get("LOAD_SAMPLES", cls.load_samples, _flag),
-            inbox_interval=get("INBOX_INTERVAL", cls.inbox_interval, float),
-            mirror_interval=get("MIRROR_INTERVAL", cls.mirror_interval, float),
-            visibility_timeout=get("VISIBILITY_TIMEOUT", cls.visibility_timeout, int),
+            inbox_interval=get("INBOX_INTERVAL", cls.inbox_interval, _seconds),
+            mirror_interval=get("MIRROR_INTERVAL", cls.mirror_interval, _seconds),
+            visibility_timeout=get("VISIBILITY_TIMEOUT", cls.visibility_timeout, _bounded_int(0, 43200)),
             log_level=get("LOG_LEVEL", cls.log_level, str.upper),
             log_format=get("LOG_FORMAT", cls.log_format, str.lower),
         )
@@ -317,11 +352,12 @@ def run(
     from archive_local.aws import REDRIVE_MAX_RECEIVES, clients, provision
     from archive_local.deletes import DeleteMarkerWatcher
     from archive_local.events import start_events
-    from archive_local.http_front import HttpFront, Route
+    from archive_local.http_front import CorsPolicy, HttpFront, Route
     from archive_local.inbox import InboxWatcher, upload
     from archive_local.mirror import BucketMirror
     from archive_local.s3_front import S3Front
     from archive_local.worker import IngestWorker
+    from archive_search.settings import RESERVED_PREFIX
 
     config.data_dir.mkdir(parents=True, exist_ok=True)
     wanted = [("MOTO_PORT", config.moto_port), ("HTTP_PORT", config.http_port)]
@@ -398,20 +434,27 @@ def run(
         cleanup.callback(start_events(config.aws_endpoint, sqs)[1].stop)  # the bus ingest publishes to
         _bootstrap_index()
         ingest = ingest or _load_handler("archive_search.handlers.ingest")
-        search = search or _load_handler("archive_search.handlers.search")
-        write = write or _load_handler("archive_search.handlers.write")
+        for module in (SEARCH_HANDLER, WRITE_HANDLER):
+            if importlib.util.find_spec(module) is None:
+                raise StartupError(f"cannot find {module}")
 
         worker = IngestWorker(sqs, archive.queue_url, archive.queue_arn, ingest)
         worker.start()
         parts["worker"] = worker
 
+        # The objects that must have a receipt before the stack says it is ready.
+        expected: set[str] = set()
+        readiness = Readiness()
         if mirror.entries:
+            # The service's own objects (line statistics) are never ingested.
+            expected.update(key for key in mirror.entries if not key.startswith(RESERVED_PREFIX))
             log.info("restoring %d object(s) from %s", mirror.restore(), mirror.root)
         marker = config.data_dir / "samples-loaded"
         if config.load_samples and not marker.exists():
             count = 0
             for name, data in sample_files():
                 upload(s3, config.bucket, SAMPLES_PREFIX + name, data)
+                expected.add(SAMPLES_PREFIX + name)
                 count += 1
             marker.write_text(time.strftime("%Y-%m-%dT%H:%M:%SZ\n", time.gmtime()))
             log.info("first start: uploaded %d sample article file(s) under %s", count, SAMPLES_PREFIX)
@@ -439,7 +482,7 @@ def run(
 
         # The routes API Gateway sends to the write function (template.yaml); the rest go to search.
         write_routes = [
-            Route(method, path, write, "archive-search-write")
+            Route(method, path, write or WRITE_HANDLER, "archive-search-write")
             for method, path in (
                 ("POST", "/articles"),
                 ("PUT", "/articles/by-external-id/[^/]+"),
@@ -448,11 +491,23 @@ def run(
                 ("POST", "/uploads"),
             )
         ]
-        front = HttpFront(config.host, config.http_port, search, routes=write_routes)
+        front = HttpFront(
+            config.host,
+            config.http_port,
+            search or SEARCH_HANDLER,
+            slots=config.http_concurrency,
+            routes=write_routes,
+            route_slots=WRITE_SLOTS,
+            cors=CorsPolicy.from_setting(config.cors_allow_origins),
+            pending=readiness.pending,
+            log_level=config.log_level,
+            readable_logs=config.log_format != "json",
+        )
         front.start()
         parts["http front"] = front
 
-        _wait_for_queue_to_drain(sqs, archive.queue_url, stop)
+        front.wait_warm()
+        _wait_for_receipts(config.bucket, expected, readiness, stop)
         log.info("inbox: drop files into %s/ to add them to the archive", config.inbox_dir.resolve())
         log.info(
             "ready: %s/search?q=night+vision+goggles (Ctrl-C to stop; data kept in %s)",
@@ -487,19 +542,58 @@ def _stop_in_order(parts: Mapping[str, Any]) -> None:
             log.warning("last reconciliation of the bucket copy skipped (moto server not answering)")
 
 
-def _wait_for_queue_to_drain(sqs: Any, queue_url: str, stop: threading.Event, timeout: float = 120.0) -> None:
-    """Wait (bounded) until the ingest queue is empty, so that ``ready`` means the
-    samples or the restored archive are searchable."""
-    from archive_local.aws import queue_depth
+class Readiness:
+    """How many expected objects still lack a receipt while the stack starts (None once ready)."""
 
+    def __init__(self) -> None:
+        self.waiting: int | None = 0
+
+    def pending(self) -> int | None:
+        return self.waiting
+
+
+def _wait_for_receipts(
+    bucket: str, keys: set[str], readiness: Readiness, stop: threading.Event, timeout: float = 1800.0
+) -> None:
+    """Wait (bounded) until every key has an ingest receipt (indexed, duplicate or
+    rejected), so that ``ready`` means the samples or the restored archive are
+    searchable; then make the writes visible to searches (a refresh)."""
+    from archive_search.adapters.opensearch import cached_engine
+    from archive_search.errors import ArchiveSearchError
+    from archive_search.ingest.receipts import read_receipts
+    from archive_search.model import ObjectRef
+    from archive_search.settings import get_settings
+
+    settings = get_settings()
+    engine = cached_engine(settings)
     started = time.monotonic()
-    while not stop.is_set() and time.monotonic() - started < timeout:
-        if queue_depth(sqs, queue_url) == 0:
-            log.info("archive indexed in %.1f s", time.monotonic() - started)
-            return
-        stop.wait(0.5)
-    if not stop.is_set():
-        log.warning("the ingest queue is still not empty after %.0f s; serving anyway", timeout)
+    left = set(keys)
+    readiness.waiting = len(left)
+    while left and not stop.is_set() and time.monotonic() - started < timeout:
+        for chunk in _chunks(sorted(left), 500):
+            try:
+                found = read_receipts(engine, settings.receipts_alias, [ObjectRef(bucket, k) for k in chunk])
+            except ArchiveSearchError:
+                break  # the receipts index does not exist yet
+            left.difference_update(ref.key for ref in found)
+        readiness.waiting = len(left)
+        if left:
+            stop.wait(0.5)
+    if left and not stop.is_set():
+        log.warning("%d object(s) still have no receipt after %.0f s; serving anyway", len(left), timeout)
+    elif keys:
+        log.info("archive indexed in %.1f s (%d object(s))", time.monotonic() - started, len(keys))
+    for alias in (settings.index_alias, settings.receipts_alias):
+        try:
+            engine.refresh(alias)
+        except ArchiveSearchError as exc:
+            log.warning("could not refresh %s (%s)", alias, exc)
+    readiness.waiting = None
+
+
+def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def _terminate(process: subprocess.Popen[Any], name: str) -> None:
@@ -535,6 +629,9 @@ def main() -> int:
         run(config, stop, serving)
     except StartupError as exc:
         log.error("%s", exc)
+        return 1
+    except OSError as exc:  # a port, a folder or a file the stack cannot use
+        log.error("cannot start: %s", exc)
         return 1
     except _Stop:
         log.info("stopped while starting")

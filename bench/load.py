@@ -1,0 +1,175 @@
+"""Load benchmark: mixed search requests through the local stack's HTTP front.
+
+    make bench-load
+    .venv/bin/python bench/load.py --articles 300 --requests 240 --rounds 2
+
+Starts the local stack as ``make run`` does (a subprocess on free loopback ports, a
+temporary data directory, the samples), uploads ``--articles`` synthetic articles to its
+bucket and waits until they are searchable. Then it sends a fixed mix of search requests
+(one word, two words, a phrase, a prefix, filters with facets, newest first without
+collapse, browsing) at concurrency 1 and at concurrency 8, alternating the two in
+``--rounds`` rounds so drift on the shared machine falls on both. Prints, per concurrency,
+requests per second and p50/p99 latency (client wall time per request, loopback HTTP
+included), and the throughput ratio of 8 to 1. Bounded: loopback only, ``--timeout``
+seconds for the archive to be searchable. The last line is always:
+    concurrency 8 / 1 throughput: X.XX
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from archive_local.launcher import StackProcess
+
+WORDS = [
+    "harbour",
+    "council",
+    "budget",
+    "election",
+    "flood",
+    "river",
+    "storm",
+    "minister",
+    "court",
+    "police",
+    "school",
+    "hospital",
+    "tram",
+    "railway",
+    "bridge",
+    "festival",
+    "market",
+    "price",
+    "inflation",
+    "tariff",
+    "water",
+    "energy",
+    "solar",
+    "wind",
+    "farm",
+    "fishing",
+    "fleet",
+    "parliament",
+    "strike",
+    "teachers",
+    "nurses",
+    "museum",
+    "library",
+]
+MIX: list[dict[str, Any]] = [
+    {"q": "harbour"},
+    {"q": "flood river"},
+    {"q": '"storm minister"'},
+    {"q": "parliam*"},
+    {"q": "budget", "facets": "source,language,published"},
+    {"q": "market", "sort": "newest", "collapse": "false"},
+    {"sort": "newest", "size": 50},
+    {"q": "festival museum library"},
+]
+
+
+def article(i: int, rng: random.Random) -> bytes:
+    title = " ".join(rng.choice(WORDS) for _ in range(6)).capitalize()
+    sentences = [
+        " ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 16))).capitalize() + "." for _ in range(8)
+    ]
+    return f"{title} {i}\n\n{' '.join(sentences)}\n".encode()
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def run_load(url: str, concurrency: int, count: int) -> tuple[float, list[float]]:
+    """(wall seconds, per-request seconds) for ``count`` requests of the mix."""
+    local = threading.local()
+
+    def one(i: int) -> float:
+        session = getattr(local, "session", None)
+        if session is None:
+            session = local.session = requests.Session()
+        started = time.perf_counter()
+        response = session.get(f"{url}/search", params=MIX[i % len(MIX)], timeout=60)
+        elapsed = time.perf_counter() - started
+        if response.status_code != 200:
+            raise RuntimeError(f"{response.status_code} for {MIX[i % len(MIX)]}: {response.text[:200]}")
+        return elapsed
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(concurrency) as pool:
+        latencies = list(pool.map(one, range(count)))
+    return time.perf_counter() - started, latencies
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--articles", type=int, default=300)
+    parser.add_argument("--requests", type=int, default=240, help="requests per concurrency per round")
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--timeout", type=float, default=300.0)
+    args = parser.parse_args()
+    if not 1 <= args.articles <= 5000 or not 8 <= args.requests <= 10000 or not 1 <= args.rounds <= 20:
+        parser.error("bounds: --articles 1..5000, --requests 8..10000, --rounds 1..20")
+    root = Path(tempfile.mkdtemp(prefix="bench-load-"))
+    stack = StackProcess(root, {"LOG_LEVEL": "WARNING"})
+    try:
+        stack.start()
+        s3 = stack.s3()
+        rng = random.Random(11)
+        for i in range(args.articles):
+            s3.put_object(Bucket="archive", Key=f"load/{i:05d}.txt", Body=article(i, rng))
+        deadline = time.monotonic() + args.timeout
+        while time.monotonic() < deadline:
+            total = requests.get(
+                f"{stack.url}/search", params={"q": "harbour", "collapse": "false"}, timeout=30
+            )
+            status = requests.get(
+                f"{stack.url}/ingest/status", params={"key": f"load/{args.articles - 1:05d}.txt"}, timeout=30
+            )
+            if total.status_code == 200 and status.status_code == 200:
+                break
+            time.sleep(1.0)
+        time.sleep(3.0)  # the last batches
+        run_load(stack.url, 8, len(MIX) * 2)  # warm every environment
+        results: dict[int, tuple[float, list[float]]] = {1: (0.0, []), 8: (0.0, [])}
+        for _ in range(args.rounds):
+            for concurrency in (1, 8):
+                wall, latencies = run_load(stack.url, concurrency, args.requests)
+                results[concurrency] = (results[concurrency][0] + wall, results[concurrency][1] + latencies)
+        stack.stop()
+    except BaseException:
+        if stack.process and stack.process.poll() is None:
+            stack.kill()
+        print(stack.log(40), file=sys.stderr)
+        raise
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    throughput = {}
+    for concurrency, (wall, latencies) in results.items():
+        throughput[concurrency] = len(latencies) / wall
+        print(
+            f"concurrency {concurrency}: {throughput[concurrency]:.1f} requests/s, "
+            f"p50 {statistics.median(latencies) * 1000:.0f} ms, p99 {percentile(latencies, 99) * 1000:.0f} ms "
+            f"({len(latencies)} requests)"
+        )
+    print(f"concurrency 8 / 1 throughput: {throughput[8] / throughput[1]:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
