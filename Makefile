@@ -64,3 +64,6 @@ bench-faults: install
 
 bench-load: install
 	$(BIN)/python bench/load.py $(BENCH_ARGS)
+
+bench-restart: install
+	$(BIN)/python bench/restart.py $(BENCH_ARGS)

@@ -134,26 +134,34 @@ class BucketMirror:
     def _blob(self, sha256: str) -> Path:
         return self.root / "objects" / sha256[:2] / sha256
 
-    def restore(self) -> int:
-        """Put every mirrored object into the bucket (whose notifications re-ingest it).
-        Returns the number of objects restored."""
-        restored = 0
+    def restore(self, keys: list[str] | None = None, threads: int = 8) -> dict[str, str]:
+        """Put mirrored objects (all, or ``keys``) into the bucket, whose notifications
+        send them to ingest. Returns key -> ETag of each object restored."""
+        from concurrent.futures import ThreadPoolExecutor
+
         with self._lock:
-            for key, entry in sorted(self.entries.items()):
+            wanted = sorted(self.entries) if keys is None else [k for k in keys if k in self.entries]
+
+            def put(key: str) -> tuple[str, str] | None:
+                entry = self.entries[key]
                 try:
                     data = self._blob(entry["sha256"]).read_bytes()
                 except OSError as exc:  # one damaged copy must not keep the archive down
                     log.error("cannot restore %s: %s", key, exc)
-                    continue
-                put = self.s3.put_object(
+                    return None
+                answer = self.s3.put_object(
                     Bucket=self.bucket,
                     Key=key,
                     Body=data,
                     ContentType=entry.get("content_type") or "binary/octet-stream",
                     Metadata=entry.get("metadata") or {},
                 )
-                entry["etag"] = put["ETag"].strip('"')
-                restored += 1
+                return key, answer["ETag"].strip('"')
+
+            with ThreadPoolExecutor(threads) as pool:
+                restored = dict(r for r in pool.map(put, wanted) if r)
+            for key, etag in restored.items():
+                self.entries[key]["etag"] = etag
             self._save()
             return restored
 

@@ -19,6 +19,7 @@ Configuration).
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import importlib
 import importlib.util
 import logging
@@ -33,11 +34,13 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from archive_local import logs
+from archive_local.snapshot import IndexSnapshot
 
 log = logging.getLogger("stack")
 
@@ -105,6 +108,7 @@ class LocalConfig:
     load_samples: bool = True
     inbox_interval: float = 1.0
     mirror_interval: float = 2.0
+    snapshot_interval: float = 60.0
     visibility_timeout: int = 30
     log_level: str = "INFO"
     log_format: str = "text"
@@ -138,6 +142,7 @@ class LocalConfig:
             load_samples=get("LOAD_SAMPLES", cls.load_samples, _flag),
             inbox_interval=get("INBOX_INTERVAL", cls.inbox_interval, _seconds),
             mirror_interval=get("MIRROR_INTERVAL", cls.mirror_interval, _seconds),
+            snapshot_interval=get("SNAPSHOT_INTERVAL", cls.snapshot_interval, _seconds),
             visibility_timeout=get("VISIBILITY_TIMEOUT", cls.visibility_timeout, _bounded_int(0, 43200)),
             log_level=get("LOG_LEVEL", cls.log_level, str.upper),
             log_format=get("LOG_FORMAT", cls.log_format, str.lower),
@@ -356,8 +361,7 @@ def run(
     from archive_local.inbox import InboxWatcher, upload
     from archive_local.mirror import BucketMirror
     from archive_local.s3_front import S3Front
-    from archive_local.worker import IngestWorker
-    from archive_search.settings import RESERVED_PREFIX
+    from archive_local.worker import IngestWorker, QuietRestores
 
     config.data_dir.mkdir(parents=True, exist_ok=True)
     wanted = [("MOTO_PORT", config.moto_port), ("HTTP_PORT", config.http_port)]
@@ -389,18 +393,16 @@ def run(
         _wait_for_port(config.host, moto_port, moto, 60)
 
         children: dict[str, subprocess.Popen[Any]] = {"moto server": moto}
+        snapshot: IndexSnapshot | None = None
         if config.opensearch_url:
             opensearch_url = config.opensearch_url
             log.info("search engine: %s (OPENSEARCH_URL)", opensearch_url)
         else:
-            from osmem_server import OsmemServer
-
-            with _sigint_ignored_by_children():
-                server = OsmemServer.start(addr=f"{config.host}:{config.search_port}", japanese=False)
+            snapshot = IndexSnapshot(config.data_dir / "engine-snapshot", [])
+            server = _start_osmem(config, snapshot)
             cleanup.callback(server.close)
             children["osmem-server"] = server.process
             opensearch_url = server.url
-            log.info("search engine: osmem-server %s on %s (in memory)", server.version, opensearch_url)
 
         # Registered after the engine and moto, so it runs before they stop.
         parts: dict[str, Any] = {}
@@ -409,77 +411,11 @@ def run(
         _configure_environment(config, opensearch_url)
         if config.log_format != "json":
             logs.readable_lambda_logs()
-        private_s3, _ = clients(f"http://{config.host}:{moto_port}")
-        mirror = BucketMirror(private_s3, config.bucket, config.data_dir / "bucket" / config.bucket)
-        parts["mirror"] = mirror
-        s3_front = S3Front(
-            config.host, config.moto_port, f"http://{config.host}:{moto_port}", config.bucket, mirror
-        )
-        s3_front.start()
-        parts["s3 front"] = s3_front
-        log.info("moto server (S3 + SQS) on %s (log: %s)", config.aws_endpoint, moto_log)
-
-        s3, sqs = clients(config.aws_endpoint)
-        archive = provision(
-            s3, sqs, config.bucket, config.queue, visibility_timeout=config.visibility_timeout
-        )
-        log.info(
-            "bucket s3://%s -> notifications -> queue %s (DLQ %s after %s receives)",
-            archive.bucket,
-            archive.queue_url,
-            archive.dlq_url,
-            REDRIVE_MAX_RECEIVES,
-        )
-        _write_cli_env(config, opensearch_url, archive.queue_url, archive.dlq_url)
-        cleanup.callback(start_events(config.aws_endpoint, sqs)[1].stop)  # the bus ingest publishes to
-        _bootstrap_index()
-        ingest = ingest or _load_handler("archive_search.handlers.ingest")
         for module in (SEARCH_HANDLER, WRITE_HANDLER):
             if importlib.util.find_spec(module) is None:
                 raise StartupError(f"cannot find {module}")
-
-        worker = IngestWorker(sqs, archive.queue_url, archive.queue_arn, ingest)
-        worker.start()
-        parts["worker"] = worker
-
-        # The objects that must have a receipt before the stack says it is ready.
-        expected: set[str] = set()
+        # Started early: its environments import the handler while the archive is restored.
         readiness = Readiness()
-        if mirror.entries:
-            # The service's own objects (line statistics) are never ingested.
-            expected.update(key for key in mirror.entries if not key.startswith(RESERVED_PREFIX))
-            log.info("restoring %d object(s) from %s", mirror.restore(), mirror.root)
-        marker = config.data_dir / "samples-loaded"
-        if config.load_samples and not marker.exists():
-            count = 0
-            for name, data in sample_files():
-                upload(s3, config.bucket, SAMPLES_PREFIX + name, data)
-                expected.add(SAMPLES_PREFIX + name)
-                count += 1
-            marker.write_text(time.strftime("%Y-%m-%dT%H:%M:%SZ\n", time.gmtime()))
-            log.info("first start: uploaded %d sample article file(s) under %s", count, SAMPLES_PREFIX)
-            _build_line_stats(s3, config.bucket)
-        mirror.sync()
-        syncer = Periodic("mirror", config.mirror_interval, mirror.sync)
-        syncer.start()
-        parts["mirror sync"] = syncer
-
-        deletes = Periodic(
-            "s3", config.inbox_interval, DeleteMarkerWatcher(s3, sqs, config.bucket, archive.queue_url).poll
-        )
-        deletes.start()
-        parts["delete markers"] = deletes
-
-        inbox = InboxWatcher(
-            s3,
-            config.bucket,
-            config.inbox_dir,
-            config.data_dir / "inbox-state.json",
-            interval=config.inbox_interval,
-        )
-        inbox.start()
-        parts["inbox"] = inbox
-
         # The routes API Gateway sends to the write function (template.yaml); the rest go to search.
         write_routes = [
             Route(method, path, write or WRITE_HANDLER, "archive-search-write")
@@ -505,6 +441,81 @@ def run(
         )
         front.start()
         parts["http front"] = front
+        # The stack's own plumbing talks to moto directly: it keeps working while the S3
+        # front is stopping.
+        private_s3, private_sqs = clients(f"http://{config.host}:{moto_port}")
+        mirror = BucketMirror(private_s3, config.bucket, config.data_dir / "bucket" / config.bucket)
+        parts["mirror"] = mirror
+        s3_front = S3Front(
+            config.host, config.moto_port, f"http://{config.host}:{moto_port}", config.bucket, mirror
+        )
+        s3_front.start()
+        parts["s3 front"] = s3_front
+        log.info("moto server (S3 + SQS) on %s (log: %s)", config.aws_endpoint, moto_log)
+
+        s3, sqs = clients(config.aws_endpoint)
+        archive = provision(
+            s3, sqs, config.bucket, config.queue, visibility_timeout=config.visibility_timeout
+        )
+        log.info(
+            "bucket s3://%s -> notifications -> queue %s (DLQ %s after %s receives)",
+            archive.bucket,
+            archive.queue_url,
+            archive.dlq_url,
+            REDRIVE_MAX_RECEIVES,
+        )
+        _write_cli_env(config, opensearch_url, archive.queue_url, archive.dlq_url)
+        cleanup.callback(start_events(config.aws_endpoint, sqs)[1].stop)  # the bus ingest publishes to
+        _bootstrap_index()
+        ingest = ingest or _load_handler("archive_search.handlers.ingest")
+
+        quiet = QuietRestores()
+        worker = IngestWorker(private_sqs, archive.queue_url, archive.queue_arn, ingest, skip=quiet)
+        worker.start()
+        parts["worker"] = worker
+
+        # The objects that must have a receipt before the stack says it is ready.
+        expected: dict[str, str | None] = {}
+        if mirror.entries:
+            expected.update(_restore(config, mirror, quiet, sqs, archive.queue_url, opensearch_url))
+        if snapshot is not None:
+            settings = _settings()
+            snapshot.aliases = [settings.receipts_alias, settings.index_alias]
+            parts["snapshot"] = (snapshot, opensearch_url)
+        marker = config.data_dir / "samples-loaded"
+        if config.load_samples and not marker.exists():
+            count = 0
+            for name, data in sample_files():
+                upload(s3, config.bucket, SAMPLES_PREFIX + name, data)
+                expected[SAMPLES_PREFIX + name] = hashlib.sha256(data).hexdigest()
+                count += 1
+            marker.write_text(time.strftime("%Y-%m-%dT%H:%M:%SZ\n", time.gmtime()))
+            log.info("first start: uploaded %d sample article file(s) under %s", count, SAMPLES_PREFIX)
+            _build_line_stats(s3, config.bucket)
+        mirror.sync()
+        syncer = Periodic("mirror", config.mirror_interval, mirror.sync)
+        syncer.start()
+        parts["mirror sync"] = syncer
+        if snapshot is not None:
+            snapshots = Periodic("snapshot", config.snapshot_interval, lambda: snapshot.write(opensearch_url))
+            snapshots.start()
+            parts["snapshots"] = snapshots
+
+        deletes = Periodic(
+            "s3", config.inbox_interval, DeleteMarkerWatcher(s3, sqs, config.bucket, archive.queue_url).poll
+        )
+        deletes.start()
+        parts["delete markers"] = deletes
+
+        inbox = InboxWatcher(
+            s3,
+            config.bucket,
+            config.inbox_dir,
+            config.data_dir / "inbox-state.json",
+            interval=config.inbox_interval,
+        )
+        inbox.start()
+        parts["inbox"] = inbox
 
         front.wait_warm()
         _wait_for_receipts(config.bucket, expected, readiness, stop)
@@ -525,7 +536,7 @@ def run(
 
 # The order the parts stop in: first nothing new comes in (HTTP, inbox, S3 writes), then
 # the worker finishes its batch, then the last copy of the bucket is taken.
-_STOP_ORDER = ("http front", "inbox", "delete markers", "s3 front", "worker", "mirror sync")
+_STOP_ORDER = ("http front", "inbox", "delete markers", "s3 front", "worker", "mirror sync", "snapshots")
 
 
 def _stop_in_order(parts: Mapping[str, Any]) -> None:
@@ -540,6 +551,83 @@ def _stop_in_order(parts: Mapping[str, Any]) -> None:
             parts["mirror"].sync()
         except Exception:  # moto is gone: every acknowledged write is already on disk
             log.warning("last reconciliation of the bucket copy skipped (moto server not answering)")
+    if "snapshot" in parts:
+        snapshot, engine_url = parts["snapshot"]
+        try:
+            log.info("engine snapshot: %d document(s) in %s", snapshot.write(engine_url), snapshot.root)
+        except Exception as exc:  # the engine is gone: the previous snapshot stays
+            log.warning("engine snapshot not written (%s); the next start re-ingests what it lacks", exc)
+
+
+def _settings() -> Any:
+    from archive_search.settings import get_settings
+
+    return get_settings()
+
+
+def _start_osmem(config: LocalConfig, snapshot: IndexSnapshot) -> Any:
+    """osmem-server on SEARCH_PORT, seeded from the last snapshot when there is one (and
+    without it when the snapshot cannot be loaded: everything is then ingested again)."""
+    from osmem_server import OsmemServer
+
+    addr = f"{config.host}:{config.search_port}"
+    if snapshot.exists():
+        started = time.monotonic()
+        try:
+            with _sigint_ignored_by_children():
+                server = OsmemServer.start(addr=addr, japanese=False, seed=[str(snapshot.root)])
+            log.info(
+                "search engine: osmem-server %s on %s, loaded from %s in %.1f s",
+                server.version,
+                server.url,
+                snapshot.root,
+                time.monotonic() - started,
+            )
+            return server
+        except Exception as exc:
+            log.warning(
+                "the engine snapshot in %s could not be loaded (%s); starting empty", snapshot.root, exc
+            )
+    with _sigint_ignored_by_children():
+        server = OsmemServer.start(addr=addr, japanese=False)
+    log.info("search engine: osmem-server %s on %s (in memory)", server.version, server.url)
+    return server
+
+
+def _restore(
+    config: LocalConfig, mirror: Any, quiet: Any, sqs: Any, queue_url: str, engine_url: str
+) -> dict[str, str]:
+    """Put the mirrored bucket back. Objects whose receipt in the engine (from the
+    snapshot, or a cluster's own) settled the same bytes are put back quietly (the worker
+    drops their notifications); the others go through ingest; objects the engine holds but
+    the bucket no longer does get the removal notification. Returns the keys ingest must
+    settle before the stack is ready, with their sha256."""
+    from archive_local.deletes import delete_marker_notification
+    from archive_local.snapshot import engine_receipts, plan_restore
+    from archive_search.settings import RESERVED_PREFIX
+
+    started = time.monotonic()
+    mirrored = {k: e["sha256"] for k, e in mirror.entries.items() if not k.startswith(RESERVED_PREFIX)}
+    receipts = engine_receipts(engine_url, _settings().receipts_alias, config.bucket)
+    plan = plan_restore(mirrored, receipts)
+    reserved = [k for k in mirror.entries if k.startswith(RESERVED_PREFIX)]
+    quiet.add(mirror.restore(plan.unchanged + reserved))
+    mirror.restore(plan.changed)
+    now = datetime.now(UTC)
+    for key in plan.vanished:
+        sqs.send_message(
+            QueueUrl=queue_url, MessageBody=delete_marker_notification(config.bucket, key, now, None)
+        )
+    log.info(
+        "restored %d object(s) from %s in %.1f s: %d already indexed, %d to ingest, %d removed",
+        len(mirrored) + len(reserved),
+        mirror.root,
+        time.monotonic() - started,
+        len(plan.unchanged),
+        len(plan.changed),
+        len(plan.vanished),
+    )
+    return {key: mirrored[key] for key in plan.changed}
 
 
 class Readiness:
@@ -553,10 +641,14 @@ class Readiness:
 
 
 def _wait_for_receipts(
-    bucket: str, keys: set[str], readiness: Readiness, stop: threading.Event, timeout: float = 1800.0
+    bucket: str,
+    keys: Mapping[str, str | None],
+    readiness: Readiness,
+    stop: threading.Event,
+    timeout: float = 1800.0,
 ) -> None:
     """Wait (bounded) until every key has an ingest receipt (indexed, duplicate or
-    rejected), so that ``ready`` means the samples or the restored archive are
+    rejected) of its content (sha256; a receipt without one counts), so that ``ready`` means the samples or the restored archive are
     searchable; then make the writes visible to searches (a refresh)."""
     from archive_search.adapters.opensearch import cached_engine
     from archive_search.errors import ArchiveSearchError
@@ -575,7 +667,11 @@ def _wait_for_receipts(
                 found = read_receipts(engine, settings.receipts_alias, [ObjectRef(bucket, k) for k in chunk])
             except ArchiveSearchError:
                 break  # the receipts index does not exist yet
-            left.difference_update(ref.key for ref in found)
+            left.difference_update(
+                ref.key
+                for ref, (_, receipt) in found.items()
+                if receipt.get("content_sha256") in (None, keys[ref.key])
+            )
         readiness.waiting = len(left)
         if left:
             stop.wait(0.5)

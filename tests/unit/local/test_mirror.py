@@ -19,7 +19,7 @@ def test_a_restarted_bucket_gets_every_object_back_with_its_content_type(tmp_pat
     assert BucketMirror(before, "archive", tmp_path).sync() == (2, 0)
 
     after = FakeS3()  # a fresh moto server: empty
-    restored = BucketMirror(after, "archive", tmp_path).restore()
+    restored = len(BucketMirror(after, "archive", tmp_path).restore())
 
     assert restored == 2
     assert after.objects[("archive", "inbox/a b.txt")]["data"] == b"alpha"
@@ -54,7 +54,7 @@ def test_a_damaged_copy_is_skipped_and_the_rest_restored(tmp_path: Path) -> None
     mirror._blob(mirror.entries["a.txt"]["sha256"]).unlink()
 
     after = FakeS3()
-    assert BucketMirror(after, "archive", tmp_path).restore() == 1
+    assert len(BucketMirror(after, "archive", tmp_path).restore()) == 1
     assert {key for _, key in after.objects} == {"b.txt"}
 
 
@@ -69,7 +69,7 @@ def test_a_recorded_write_is_on_disk_before_any_sync_and_survives_a_crash(tmp_pa
     # No sync, no manifest: the process dies here.
 
     fresh = FakeS3()
-    assert BucketMirror(fresh, "archive", tmp_path).restore() == 1
+    assert len(BucketMirror(fresh, "archive", tmp_path).restore()) == 1
     assert {key for _, key in fresh.objects} == {"a.txt"}
     assert fresh.objects[("archive", "a.txt")]["ContentType"] == "text/plain"
 
