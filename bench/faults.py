@@ -21,18 +21,15 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import signal
 import sys
-import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import requests
 
-from archive_local.launcher import StackProcess
+from archive_local.launcher import StackProcess, temporary_stack
 
 BUCKET = "archive"
 THREADS = 4
@@ -107,6 +104,45 @@ def searchable(stack: StackProcess, wanted: set[int], deadline: float) -> set[in
     return found
 
 
+def run_faults(stack: StackProcess, uploads: Uploads, args: argparse.Namespace) -> set[int]:
+    """The three phases; returns the acknowledged articles found by search at the end."""
+    deadline = time.monotonic() + args.timeout
+    third = args.files // 3
+    print(f"phase 1: {third} acknowledged uploads, then SIGKILL of the search engine", flush=True)
+    stack.start()
+    engine_died = threading.Event()
+
+    def kill_engine() -> None:
+        if engine_died.wait(args.timeout):
+            pid = stack.engine_pid()
+            if pid:
+                os.kill(pid, signal.SIGKILL)
+
+    killer = threading.Thread(target=kill_engine, daemon=True)
+    killer.start()
+    uploads.run(stack, third, engine_died)
+    assert stack.process is not None
+    stack.process.wait(max(1.0, deadline - time.monotonic()))
+    print(f"  acknowledged {len(uploads.acknowledged)}; the stack stopped by itself", flush=True)
+
+    print(f"phase 2: {third} more, then SIGKILL of the whole stack", flush=True)
+    stack.start()
+    stack_killed = threading.Event()
+    threading.Thread(target=lambda: stack_killed.wait(args.timeout) and stack.kill(), daemon=True).start()
+    uploads.run(stack, third, stack_killed)
+    stack.process.wait(max(1.0, deadline - time.monotonic()))
+    print(f"  acknowledged {len(uploads.acknowledged)}; the stack was killed", flush=True)
+
+    print("phase 3: restart, the rest, then every acknowledged article searched for", flush=True)
+    restart = stack.start()
+    print(f"  ready after {restart:.1f} s", flush=True)
+    while uploads.pending and time.monotonic() < deadline:
+        uploads.run(stack, None, threading.Event())
+    found = searchable(stack, set(uploads.acknowledged), deadline)
+    stack.stop()
+    return found
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -116,51 +152,9 @@ def main() -> int:
     args = parser.parse_args()
     if not 3 <= args.files <= 5000:
         parser.error("--files must be between 3 and 5000")
-    deadline = time.monotonic() + args.timeout
-    root = Path(tempfile.mkdtemp(prefix="bench-faults-"))
-    stack = StackProcess(root, {"LOAD_SAMPLES": "0"})
     uploads = Uploads(args.files)
-    third = args.files // 3
-    try:
-        print(f"phase 1: {third} acknowledged uploads, then SIGKILL of the search engine", flush=True)
-        stack.start()
-        engine_died = threading.Event()
-
-        def kill_engine() -> None:
-            if engine_died.wait(args.timeout):
-                pid = stack.engine_pid()
-                if pid:
-                    os.kill(pid, signal.SIGKILL)
-
-        killer = threading.Thread(target=kill_engine, daemon=True)
-        killer.start()
-        uploads.run(stack, third, engine_died)
-        assert stack.process is not None
-        stack.process.wait(max(1.0, deadline - time.monotonic()))
-        print(f"  acknowledged {len(uploads.acknowledged)}; the stack stopped by itself", flush=True)
-
-        print(f"phase 2: {third} more, then SIGKILL of the whole stack", flush=True)
-        stack.start()
-        stack_killed = threading.Event()
-        threading.Thread(target=lambda: stack_killed.wait(args.timeout) and stack.kill(), daemon=True).start()
-        uploads.run(stack, third, stack_killed)
-        stack.process.wait(max(1.0, deadline - time.monotonic()))
-        print(f"  acknowledged {len(uploads.acknowledged)}; the stack was killed", flush=True)
-
-        print("phase 3: restart, the rest, then every acknowledged article searched for", flush=True)
-        restart = stack.start()
-        print(f"  ready after {restart:.1f} s", flush=True)
-        while uploads.pending and time.monotonic() < deadline:
-            uploads.run(stack, None, threading.Event())
-        found = searchable(stack, set(uploads.acknowledged), deadline)
-        stack.stop()
-    except BaseException:
-        if stack.process and stack.process.poll() is None:
-            stack.kill()
-        print(stack.log(40), file=sys.stderr)
-        raise
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
+    with temporary_stack("bench-faults-", {"LOAD_SAMPLES": "0"}) as stack:
+        found = run_faults(stack, uploads, args)
     acknowledged = len(uploads.acknowledged)
     print(
         f"acknowledged {acknowledged}, searchable after restart {len(found)}, lost {acknowledged - len(found)}"

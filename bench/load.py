@@ -19,55 +19,17 @@ from __future__ import annotations
 
 import argparse
 import random
-import shutil
 import statistics
 import sys
-import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
 import requests
 
-from archive_local.launcher import StackProcess
+from archive_local.launcher import WORDS, StackProcess, synthetic_paragraph, temporary_stack
 
-WORDS = [
-    "harbour",
-    "council",
-    "budget",
-    "election",
-    "flood",
-    "river",
-    "storm",
-    "minister",
-    "court",
-    "police",
-    "school",
-    "hospital",
-    "tram",
-    "railway",
-    "bridge",
-    "festival",
-    "market",
-    "price",
-    "inflation",
-    "tariff",
-    "water",
-    "energy",
-    "solar",
-    "wind",
-    "farm",
-    "fishing",
-    "fleet",
-    "parliament",
-    "strike",
-    "teachers",
-    "nurses",
-    "museum",
-    "library",
-]
 MIX: list[dict[str, Any]] = [
     {"q": "harbour"},
     {"q": "flood river"},
@@ -82,10 +44,7 @@ MIX: list[dict[str, Any]] = [
 
 def article(i: int, rng: random.Random) -> bytes:
     title = " ".join(rng.choice(WORDS) for _ in range(6)).capitalize()
-    sentences = [
-        " ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 16))).capitalize() + "." for _ in range(8)
-    ]
-    return f"{title} {i}\n\n{' '.join(sentences)}\n".encode()
+    return f"{title} {i}\n\nLoadbench report. {synthetic_paragraph(rng, 8)}\n".encode()
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -114,6 +73,31 @@ def run_load(url: str, concurrency: int, count: int) -> tuple[float, list[float]
     return time.perf_counter() - started, latencies
 
 
+def measure(stack: StackProcess, args: argparse.Namespace) -> dict[int, tuple[float, list[float]]]:
+    """Start the stack, build the archive, run the rounds; (wall s, latencies) per concurrency."""
+    stack.start()
+    s3 = stack.s3()
+    rng = random.Random(11)
+    for i in range(args.articles):
+        s3.put_object(Bucket="archive", Key=f"load/{i:05d}.txt", Body=article(i, rng))
+    deadline = time.monotonic() + args.timeout
+    while time.monotonic() < deadline:
+        found = requests.get(
+            f"{stack.url}/search", params={"q": "loadbench", "collapse": "false"}, timeout=30
+        )
+        if found.status_code == 200 and found.json()["total"] >= args.articles:
+            break
+        time.sleep(1.0)
+    run_load(stack.url, 8, len(MIX) * 2)  # warm every environment
+    results: dict[int, tuple[float, list[float]]] = {1: (0.0, []), 8: (0.0, [])}
+    for _ in range(args.rounds):
+        for concurrency in (1, 8):
+            wall, latencies = run_load(stack.url, concurrency, args.requests)
+            results[concurrency] = (results[concurrency][0] + wall, results[concurrency][1] + latencies)
+    stack.stop()
+    return results
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -125,40 +109,8 @@ def main() -> int:
     args = parser.parse_args()
     if not 1 <= args.articles <= 5000 or not 8 <= args.requests <= 10000 or not 1 <= args.rounds <= 20:
         parser.error("bounds: --articles 1..5000, --requests 8..10000, --rounds 1..20")
-    root = Path(tempfile.mkdtemp(prefix="bench-load-"))
-    stack = StackProcess(root, {"LOG_LEVEL": "WARNING"})
-    try:
-        stack.start()
-        s3 = stack.s3()
-        rng = random.Random(11)
-        for i in range(args.articles):
-            s3.put_object(Bucket="archive", Key=f"load/{i:05d}.txt", Body=article(i, rng))
-        deadline = time.monotonic() + args.timeout
-        while time.monotonic() < deadline:
-            total = requests.get(
-                f"{stack.url}/search", params={"q": "harbour", "collapse": "false"}, timeout=30
-            )
-            status = requests.get(
-                f"{stack.url}/ingest/status", params={"key": f"load/{args.articles - 1:05d}.txt"}, timeout=30
-            )
-            if total.status_code == 200 and status.status_code == 200:
-                break
-            time.sleep(1.0)
-        time.sleep(3.0)  # the last batches
-        run_load(stack.url, 8, len(MIX) * 2)  # warm every environment
-        results: dict[int, tuple[float, list[float]]] = {1: (0.0, []), 8: (0.0, [])}
-        for _ in range(args.rounds):
-            for concurrency in (1, 8):
-                wall, latencies = run_load(stack.url, concurrency, args.requests)
-                results[concurrency] = (results[concurrency][0] + wall, results[concurrency][1] + latencies)
-        stack.stop()
-    except BaseException:
-        if stack.process and stack.process.poll() is None:
-            stack.kill()
-        print(stack.log(40), file=sys.stderr)
-        raise
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
+    with temporary_stack("bench-load-", {"POWERTOOLS_LOG_LEVEL": "WARNING"}) as stack:
+        results = measure(stack, args)
     throughput = {}
     for concurrency, (wall, latencies) in results.items():
         throughput[concurrency] = len(latencies) / wall

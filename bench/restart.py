@@ -24,34 +24,22 @@ import random
 import shutil
 import statistics
 import sys
-import tempfile
 import time
-from pathlib import Path
 
 import requests
 
-from archive_local.launcher import StackProcess
+from archive_local.launcher import WORDS, StackProcess, synthetic_paragraph, temporary_stack
 
-WORDS = [
-    "harbour", "council", "budget", "election", "flood", "river", "storm", "minister", "court",
-    "police", "school", "hospital", "tram", "railway", "bridge", "festival", "market", "price",
-    "inflation", "tariff", "water", "energy", "solar", "wind", "farm", "fishing", "fleet",
-    "parliament", "strike", "teachers", "nurses", "museum", "library", "ferry", "quay", "dunes",
-]  # fmt: skip
 SOURCES = ["Harbour Gazette", "Valmont Post", "Northfield Courier", "Lakeside Ledger"]
 
 
 def article_file(first: int, count: int, rng: random.Random) -> bytes:
     articles = []
     for i in range(first, first + count):
-        sentences = [
-            " ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 16))).capitalize() + "."
-            for _ in range(rng.randint(6, 12))
-        ]
         articles.append(
             {
                 "title": f"{' '.join(rng.choice(WORDS) for _ in range(5)).capitalize()} (item {i})",
-                "body": f"Report number {i}. " + " ".join(sentences),
+                "body": f"Report number {i}. {synthetic_paragraph(rng, rng.randint(6, 12))}",
                 "url": f"https://news.example/{i}",
                 "published": f"20{rng.randint(10, 24)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
                 "source": rng.choice(SOURCES),
@@ -68,6 +56,33 @@ def total(stack: StackProcess) -> int:
     return int(response.json()["total"]) if response.status_code == 200 else -1
 
 
+def run_restarts(stack: StackProcess, args: argparse.Namespace) -> dict[str, list[float]]:
+    """Build the archive, then restart alternately from the snapshot and without it."""
+    times: dict[str, list[float]] = {"snapshot": [], "full re-ingest": []}
+    stack.start()
+    s3, rng = stack.s3(), random.Random(5)
+    started = time.monotonic()
+    for first in range(0, args.articles, args.per_file):
+        count = min(args.per_file, args.articles - first)
+        s3.put_object(Bucket="archive", Key=f"restart/{first:06d}.json", Body=article_file(first, count, rng))
+    while total(stack) < args.articles and time.monotonic() - started < args.timeout:
+        time.sleep(2.0)
+    print(f"archive built: {total(stack)} articles in {time.monotonic() - started:.0f} s", flush=True)
+    stack.stop()
+    for _ in range(args.rounds):
+        for kind in ("snapshot", "full re-ingest"):
+            if kind == "full re-ingest":
+                shutil.rmtree(stack.data_dir / "engine-snapshot", ignore_errors=True)
+            took = stack.start(timeout=args.timeout)
+            found = total(stack)
+            print(f"{kind}: ready after {took:.1f} s, first search counts {found} articles", flush=True)
+            if found != args.articles:
+                print(f"  {args.articles - found} article(s) missing right after ready:", file=sys.stderr)
+            times[kind].append(took)
+            stack.stop()
+    return times
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -79,40 +94,8 @@ def main() -> int:
     args = parser.parse_args()
     if not 1 <= args.articles <= 50_000 or not 1 <= args.per_file <= 100 or not 1 <= args.rounds <= 5:
         parser.error("bounds: --articles 1..50000, --per-file 1..100, --rounds 1..5")
-    root = Path(tempfile.mkdtemp(prefix="bench-restart-"))
-    stack = StackProcess(root, {"LOAD_SAMPLES": "0", "LOG_LEVEL": "WARNING"})
-    times: dict[str, list[float]] = {"snapshot": [], "full re-ingest": []}
-    try:
-        stack.start()
-        s3, rng = stack.s3(), random.Random(5)
-        started = time.monotonic()
-        for first in range(0, args.articles, args.per_file):
-            count = min(args.per_file, args.articles - first)
-            s3.put_object(
-                Bucket="archive", Key=f"restart/{first:06d}.json", Body=article_file(first, count, rng)
-            )
-        while total(stack) < args.articles and time.monotonic() - started < args.timeout:
-            time.sleep(2.0)
-        print(f"archive built: {total(stack)} articles in {time.monotonic() - started:.0f} s", flush=True)
-        stack.stop()
-        for _ in range(args.rounds):
-            for kind in ("snapshot", "full re-ingest"):
-                if kind == "full re-ingest":
-                    shutil.rmtree(stack.data_dir / "engine-snapshot", ignore_errors=True)
-                took = stack.start(timeout=args.timeout)
-                found = total(stack)
-                print(f"{kind}: ready after {took:.1f} s, first search counts {found} articles", flush=True)
-                if found != args.articles:
-                    print(f"  {args.articles - found} article(s) missing right after ready:", file=sys.stderr)
-                times[kind].append(took)
-                stack.stop()
-    except BaseException:
-        if stack.process and stack.process.poll() is None:
-            stack.kill()
-        print(stack.log(40), file=sys.stderr)
-        raise
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
+    with temporary_stack("bench-restart-", {"LOAD_SAMPLES": "0", "POWERTOOLS_LOG_LEVEL": "WARNING"}) as stack:
+        times = run_restarts(stack, args)
     snapshot, full = statistics.median(times["snapshot"]), statistics.median(times["full re-ingest"])
     print(
         f"restart to ready: snapshot {snapshot:.1f} s, full re-ingest {full:.1f} s "

@@ -3,15 +3,19 @@ free loopback ports: what the end-to-end tests and the benchmarks start, stop an
 
 from __future__ import annotations
 
+import contextlib
 import os
+import random
 import re
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -140,3 +144,36 @@ class StackProcess:
             aws_secret_access_key="local",
             config=Config(retries={"max_attempts": 1}, connect_timeout=5, read_timeout=60),
         )
+
+
+@contextlib.contextmanager
+def temporary_stack(prefix: str, env: Mapping[str, str] | None = None) -> Iterator[StackProcess]:
+    """A StackProcess on a temporary folder (not started), killed if still running and
+    removed with its folder on the way out; on an error its last log lines go to stderr."""
+    root = Path(tempfile.mkdtemp(prefix=prefix))
+    stack = StackProcess(root, env)
+    try:
+        yield stack
+    except BaseException:
+        print(stack.log(40), file=sys.stderr)
+        raise
+    finally:
+        if stack.process and stack.process.poll() is None:
+            stack.kill()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+# A small vocabulary for synthetic articles (benchmarks).
+WORDS = [
+    "harbour", "council", "budget", "election", "flood", "river", "storm", "minister", "court",
+    "police", "school", "hospital", "tram", "railway", "bridge", "festival", "market", "price",
+    "inflation", "tariff", "water", "energy", "solar", "wind", "farm", "fishing", "fleet",
+    "parliament", "strike", "teachers", "nurses", "museum", "library", "ferry", "quay", "dunes",
+]  # fmt: skip
+
+
+def synthetic_paragraph(rng: random.Random, sentences: int) -> str:
+    return " ".join(
+        " ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 16))).capitalize() + "."
+        for _ in range(sentences)
+    )

@@ -114,7 +114,8 @@ class S3Front:
 
     def stop(self) -> None:
         """Stop accepting; return once every accepted request has been answered."""
-        self.server.shutdown()
+        if self._thread is not None:  # shutdown() waits for a loop that never ran otherwise
+            self.server.shutdown()
         # Idle kept-alive connections would hold their threads forever: end their reading
         # side (a request being answered still gets its answer).
         with self._connections_lock:

@@ -679,7 +679,7 @@ def _wait_for_receipts(
         log.warning("%d object(s) still have no receipt after %.0f s; serving anyway", len(left), timeout)
     elif keys:
         log.info("archive indexed in %.1f s (%d object(s))", time.monotonic() - started, len(keys))
-    for alias in (settings.index_alias, settings.receipts_alias):
+    for alias in (settings.index_alias, settings.receipts_alias) if keys else ():
         try:
             engine.refresh(alias)
         except ArchiveSearchError as exc:
