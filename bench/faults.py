@@ -125,11 +125,13 @@ def run_faults(stack: StackProcess, uploads: Uploads, args: argparse.Namespace) 
     stack.process.wait(max(1.0, deadline - time.monotonic()))
     print(f"  acknowledged {len(uploads.acknowledged)}; the stack stopped by itself", flush=True)
 
-    print(f"phase 2: {third} more, then SIGKILL of the whole stack", flush=True)
+    # Half of what is left, however many the first phase took while the stack stopped.
+    second = max(1, len(uploads.pending) // 2)
+    print(f"phase 2: {second} more, then SIGKILL of the whole stack", flush=True)
     stack.start()
     stack_killed = threading.Event()
     threading.Thread(target=lambda: stack_killed.wait(args.timeout) and stack.kill(), daemon=True).start()
-    uploads.run(stack, third, stack_killed)
+    uploads.run(stack, second, stack_killed)
     stack.process.wait(max(1.0, deadline - time.monotonic()))
     print(f"  acknowledged {len(uploads.acknowledged)}; the stack was killed", flush=True)
 

@@ -96,6 +96,7 @@ class S3Front:
         self._local = threading.local()
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
+        self._closing = False
         self.server = ThreadingHTTPServer((host, port), self._request_class())
         # server_close() waits for the requests in progress (they are answered, and
         # their writes recorded, before stop() returns).
@@ -119,6 +120,7 @@ class S3Front:
         # Idle kept-alive connections would hold their threads forever: end their reading
         # side (a request being answered still gets its answer).
         with self._connections_lock:
+            self._closing = True
             for conn in self._connections:
                 with contextlib.suppress(OSError):
                     conn.shutdown(socket.SHUT_RD)
@@ -180,10 +182,16 @@ class S3Front:
             server_version = "archive-search-local-s3"
             disable_nagle_algorithm = True
 
+            # An idle kept-alive connection is closed after this many seconds.
+            timeout = 30
+
             def setup(self) -> None:
                 super().setup()
                 with front._connections_lock:
                     front._connections.add(self.connection)
+                    if front._closing:  # accepted while stopping: answer what was sent, no more
+                        with contextlib.suppress(OSError):
+                            self.connection.shutdown(socket.SHUT_RD)
 
             def finish(self) -> None:
                 with front._connections_lock:
