@@ -534,9 +534,9 @@ def run(
         log.info("stopping")
 
 
-# The order the parts stop in: first nothing new comes in (HTTP, inbox, S3 writes), then
+# The order the parts stop in: first nothing new comes in (S3 writes, HTTP, inbox), then
 # the worker finishes its batch, then the last copy of the bucket is taken.
-_STOP_ORDER = ("http front", "inbox", "delete markers", "s3 front", "worker", "mirror sync", "snapshots")
+_STOP_ORDER = ("s3 front", "http front", "inbox", "delete markers", "worker", "mirror sync", "snapshots")
 
 
 def _stop_in_order(parts: Mapping[str, Any]) -> None:
