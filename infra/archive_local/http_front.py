@@ -6,10 +6,11 @@ handler's response (``statusCode``, ``headers``, ``multiValueHeaders``, ``cookie
 ``isBase64Encoded``) becomes the HTTP response.
 
 Concurrency is that of several warm Lambda execution environments: each function's
-handler, named by its module, runs in worker processes of its own, each of which imports it once and runs one
-request at a time (the Powertools resolver keeps the current event on a class attribute,
-so two requests in one process would see each other's event). A request waits for a free
-environment. A handler passed as a callable runs in this process, ``slots`` at a time.
+handler, named by its module, runs in worker processes of its own, each of which imports
+it once and runs one request at a time (the Powertools resolver keeps the current event
+on a class attribute, so two requests in one process would see each other's event). A
+request waits for a free environment. A handler passed as a callable runs in this
+process, ``slots`` at a time.
 
 As API Gateway does before the function: a ``Content-Length`` that is not a non-negative
 number is a 400, a body over the Lambda payload limit a 413, and CORS is answered here
