@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 CHECKOV_VENV ?= .venv-checkov
 BENCH_DATA ?= bench/data/extraction-bench
 
-.PHONY: run test test-browser install lint package char-tables bench-cleaning bench-search bench-line-stats bench-memory bench-ingest bench-coldstart checkov-venv clean
+.PHONY: run test test-browser install lint package char-tables bench-cleaning bench-search bench-line-stats bench-memory bench-ingest bench-coldstart bench-faults bench-load bench-restart checkov-venv clean
 
 # One line per step, and pip's own output: the first install downloads for a few minutes.
 $(BIN)/.installed: pyproject.toml
@@ -77,6 +77,15 @@ bench-ingest: install
 
 bench-coldstart: install
 	$(BIN)/python -m bench.coldstart $(BENCH_ARGS)
+
+bench-faults: install
+	$(BIN)/python bench/faults.py $(BENCH_ARGS)
+
+bench-load: install
+	$(BIN)/python bench/load.py $(BENCH_ARGS)
+
+bench-restart: install
+	$(BIN)/python bench/restart.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(CHECKOV_VENV) .pytest_cache .local build

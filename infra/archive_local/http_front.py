@@ -1,18 +1,33 @@
 """The HTTP front: the local stand-in for API Gateway (HTTP API, payload format 2.0).
 
 Each request becomes an HTTP API v2 event for the real handler its route goes to (the
-write routes to the write function, as in template.yaml; everything else to search); the handler's
-response (``statusCode``, ``headers``, ``multiValueHeaders``, ``cookies``, ``body``,
-``isBase64Encoded``) becomes the HTTP response. Invocations are serialised, as one
-Lambda execution environment runs one request at a time (the Powertools resolver
-keeps the current event on the app object).
+write routes to the write function, as in template.yaml; everything else to search); the
+handler's response (``statusCode``, ``headers``, ``multiValueHeaders``, ``cookies``, ``body``,
+``isBase64Encoded``) becomes the HTTP response.
+
+Concurrency is that of several warm Lambda execution environments: each function's
+handler, named by its module, runs in worker processes of its own, each of which imports
+it once and runs one request at a time (the Powertools resolver keeps the current event
+on a class attribute, so two requests in one process would see each other's event). A
+request waits for a free environment. A handler passed as a callable runs in this
+process, ``slots`` at a time.
+
+As API Gateway does before the function: a ``Content-Length`` that is not a non-negative
+number is a 400, a body over the Lambda payload limit a 413, and CORS is answered here
+(allowed origins from ``CORS_ALLOW_ORIGINS``). While the stack is starting, ``/health``
+answers 503 ``{"status": "starting", "pending": N}``.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
+import fnmatch
+import importlib
 import json
 import logging
+import multiprocessing
+import queue
 import re
 import threading
 import time
@@ -28,22 +43,16 @@ log = logging.getLogger("http")
 
 Handler = Callable[[dict[str, Any], Any], Any]
 
-
-@dataclass(frozen=True)
-class Route:
-    """Requests with ``method`` whose whole path matches ``path`` go to ``handler``."""
-
-    method: str
-    path: str
-    handler: Handler
-    function_name: str
-
-    def matches(self, method: str, path: str) -> bool:
-        return method == self.method and re.fullmatch(self.path, path) is not None
-
-
 # Hop-by-hop and framing headers are the server's business, not the handler's.
 _FRAMING = {"content-length", "transfer-encoding", "connection", "keep-alive"}
+# Lambda's synchronous invocation payload limit: a larger request never reaches the function.
+MAX_REQUEST_BYTES = 6 * 1024 * 1024
+# The search function's timeout in template.yaml.
+TIMEOUT_SECONDS = 30.0
+DEFAULT_CORS_ORIGINS = ("http://127.0.0.1:*", "http://localhost:*")
+CORS_METHODS = "GET, HEAD, POST, PUT, DELETE, OPTIONS"
+CORS_HEADERS = "Content-Type, Authorization"
+CORS_MAX_AGE = "600"
 
 
 @dataclass
@@ -102,27 +111,248 @@ def response_from_result(result: Any) -> HttpResponse:
     return HttpResponse(int(result["statusCode"]), headers, body)
 
 
-INTERNAL_ERROR = HttpResponse(
-    500, [("Content-Type", "application/json")], b'{"message":"Internal Server Error"}'
-)
+def json_response(status: int, payload: Mapping[str, Any]) -> HttpResponse:
+    return HttpResponse(status, [("Content-Type", "application/json")], json.dumps(payload).encode())
+
+
+INTERNAL_ERROR = json_response(500, {"message": "Internal Server Error"})
+TIMED_OUT = json_response(503, {"message": "Service Unavailable"})
+
+
+@dataclass(frozen=True)
+class CorsPolicy:
+    """Origins allowed to call the API from a browser: shell-style patterns (``*`` matches
+    a port), compared with the whole ``Origin`` header."""
+
+    origins: tuple[str, ...] = DEFAULT_CORS_ORIGINS
+
+    @classmethod
+    def from_setting(cls, value: str | None) -> CorsPolicy:
+        if value is None or not value.strip():
+            return cls()
+        return cls(tuple(o.strip() for o in value.split(",") if o.strip()))
+
+    def allows(self, origin: str | None) -> bool:
+        return bool(origin) and any(fnmatch.fnmatchcase(origin or "", p) for p in self.origins)
+
+    def headers(self, origin: str | None) -> list[tuple[str, str]]:
+        """What an answer to a request from ``origin`` carries (nothing for other origins)."""
+        if not self.allows(origin):
+            return []
+        return [("Access-Control-Allow-Origin", origin or ""), ("Vary", "Origin")]
+
+    def preflight(self, origin: str | None) -> HttpResponse:
+        headers = self.headers(origin)
+        if headers:
+            headers += [
+                ("Access-Control-Allow-Methods", CORS_METHODS),
+                ("Access-Control-Allow-Headers", CORS_HEADERS),
+                ("Access-Control-Max-Age", CORS_MAX_AGE),
+            ]
+        return HttpResponse(204, headers)
+
+
+def content_length(raw: str | None) -> int | HttpResponse:
+    """The request's body length, or the error answer to a bad ``Content-Length``."""
+    if raw is None or not raw.strip():
+        return 0
+    if not raw.strip().isdigit():
+        return json_response(
+            400, {"message": f"Content-Length must be a non-negative integer, not {raw[:40]!r}"}
+        )
+    length = int(raw.strip())
+    if length > MAX_REQUEST_BYTES:
+        return json_response(413, {"message": f"request body over {MAX_REQUEST_BYTES} bytes"})
+    return length
+
+
+def _environment_main(conn: Any, module: str, function_name: str, log_level: str, readable: bool) -> None:
+    """One warm execution environment: import the handler once, then run one event at a
+    time from ``conn`` until the front closes it."""
+    from archive_local import logs
+
+    logs.configure(log_level)
+    if readable:
+        logs.readable_lambda_logs()
+    handler = importlib.import_module(module).handler
+    conn.send(("ready", None))
+    while True:
+        try:
+            event = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            result = handler(event, LambdaContext(function_name, TIMEOUT_SECONDS))
+            conn.send(("ok", result))
+        except Exception:
+            log.exception("search handler raised")
+            conn.send(("error", None))
+
+
+class _Environment:
+    """A worker process running the handler module (see ``_environment_main``)."""
+
+    def __init__(self, module: str, function_name: str, log_level: str, readable: bool) -> None:
+        context = multiprocessing.get_context("spawn")
+        self.conn, child = context.Pipe()
+        self.process = context.Process(
+            target=_environment_main,
+            args=(child, module, function_name, log_level, readable),
+            name="search-environment",
+            daemon=True,
+        )
+        self.process.start()
+        child.close()
+        self.warm = False
+
+    def wait_warm(self, timeout: float = 120.0) -> None:
+        """Return once the handler is imported; raises TimeoutError or EOFError."""
+        if not self.warm:
+            if not self.conn.poll(timeout):
+                raise TimeoutError("the environment did not start")
+            self.conn.recv()
+            self.warm = True
+
+    def invoke(self, event: dict[str, Any], timeout: float) -> Any:
+        """The handler's result; raises TimeoutError or EOFError (the process died)."""
+        self.wait_warm()
+        self.conn.send(event)
+        if not self.conn.poll(timeout):
+            raise TimeoutError
+        kind, result = self.conn.recv()
+        if kind == "error":
+            raise RuntimeError("handler raised")
+        return result
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self.conn.close()
+        self.process.join(2)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join(2)
+
+
+@dataclass(frozen=True)
+class Route:
+    """Requests with ``method`` whose whole path matches ``path`` go to ``handler`` (a
+    callable, or a module whose ``handler`` runs in environments of its own)."""
+
+    method: str
+    path: str
+    handler: Handler | str
+    function_name: str
+
+    def matches(self, method: str, path: str) -> bool:
+        return method == self.method and re.fullmatch(self.path, path) is not None
+
+
+class Function:
+    """One Lambda function's warm environments: a module name runs in ``slots`` worker
+    processes, a callable in this process ``slots`` at a time."""
+
+    def __init__(
+        self, handler: Handler | str, name: str, slots: int, log_level: str = "INFO", readable: bool = False
+    ) -> None:
+        if slots < 1:
+            raise ValueError("slots must be at least 1")
+        self.name = name
+        self.slots = slots
+        self._free: queue.Queue[Any] = queue.Queue()
+        self._module = handler if isinstance(handler, str) else None
+        self.handler = None if isinstance(handler, str) else handler
+        self._environment_args = (name, log_level, readable)
+        if self.handler is not None:
+            for _ in range(slots):
+                self._free.put(None)
+
+    def start(self) -> None:
+        if self._module is not None:
+            for _ in range(self.slots):
+                self._free.put(self._new_environment())
+
+    def _new_environment(self) -> _Environment:
+        assert self._module is not None
+        return _Environment(self._module, *self._environment_args)
+
+    def invoke(self, event: dict[str, Any]) -> HttpResponse:
+        slot = self._free.get()
+        try:
+            if self.handler is not None:
+                result = self.handler(event, LambdaContext(self.name, TIMEOUT_SECONDS))
+            else:
+                result = slot.invoke(event, TIMEOUT_SECONDS)
+        except (TimeoutError, EOFError, OSError) as exc:
+            if self.handler is not None:
+                log.exception("%s handler raised", self.name)
+                return INTERNAL_ERROR
+            # As Lambda: the environment is gone; the next request gets a fresh one.
+            timed_out = isinstance(exc, TimeoutError)
+            log.error("%s environment %s; replacing it", self.name, "timed out" if timed_out else "died")
+            slot.close()
+            slot = self._new_environment()
+            return TIMED_OUT if timed_out else INTERNAL_ERROR
+        except Exception:
+            if self.handler is not None:
+                log.exception("%s handler raised", self.name)
+            return INTERNAL_ERROR
+        finally:
+            self._free.put(slot)
+        try:
+            return response_from_result(result)
+        except (TypeError, ValueError):
+            log.exception("%s handler returned a malformed response", self.name)
+            return INTERNAL_ERROR
+
+    def wait_warm(self, timeout: float = 120.0) -> None:
+        slots = [self._free.get() for _ in range(self.slots)]
+        try:
+            for slot in slots:
+                if slot is not None:
+                    slot.wait_warm(timeout)
+        finally:
+            for slot in slots:
+                self._free.put(slot)
+
+    def close(self) -> None:
+        while not self._free.empty():
+            slot = self._free.get_nowait()
+            if slot is not None:
+                slot.close()
 
 
 class HttpFront:
-    """A threading HTTP server on ``host:port`` invoking ``handler`` per request."""
+    """A threading HTTP server on ``host:port``: requests matching one of ``routes`` go to
+    that route's function, the rest to ``handler`` (see ``Function``). ``pending`` tells
+    how many objects the starting stack still waits for (None: ready)."""
 
     def __init__(
         self,
         host: str,
         port: int,
-        handler: Handler,
+        handler: Handler | str,
         *,
+        slots: int = 1,
         function_name: str = "archive-search-search",
         routes: Sequence[Route] = (),
+        route_slots: int | None = None,
+        cors: CorsPolicy | None = None,
+        pending: Callable[[], int | None] | None = None,
+        log_level: str = "INFO",
+        readable_logs: bool = False,
     ) -> None:
-        self.handler = handler
-        self.function_name = function_name
-        self.routes = tuple(routes)
-        self._lock = threading.Lock()
+        self.cors = cors or CorsPolicy()
+        self.pending = pending
+        self.default = Function(handler, function_name, slots, log_level, readable_logs)
+        functions: dict[str, Function] = {function_name: self.default}
+        self.routes: list[tuple[Route, Function]] = []
+        for route in routes:
+            if route.function_name not in functions:
+                functions[route.function_name] = Function(
+                    route.handler, route.function_name, route_slots or slots, log_level, readable_logs
+                )
+            self.routes.append((route, functions[route.function_name]))
+        self.functions = list(functions.values())
         self.server = ThreadingHTTPServer((host, port), self._request_class())
         self.server.daemon_threads = True
         self._thread: threading.Thread | None = None
@@ -134,31 +364,48 @@ class HttpFront:
 
     def invoke(self, event: dict[str, Any]) -> HttpResponse:
         http = event["requestContext"]["http"]
-        route = next((r for r in self.routes if r.matches(http["method"], http["path"])), None)
-        handler, function_name = (
-            (route.handler, route.function_name) if route else (self.handler, self.function_name)
+        function = next(
+            (f for route, f in self.routes if route.matches(http["method"], http["path"])), self.default
         )
-        with self._lock:
-            try:
-                result = handler(event, LambdaContext(function_name, 30.0))
-            except Exception:
-                log.exception("%s handler raised", function_name)
-                return INTERNAL_ERROR
-        try:
-            return response_from_result(result)
-        except (TypeError, ValueError):
-            log.exception("search handler returned a malformed response")
-            return INTERNAL_ERROR
+        return function.invoke(event)
 
     def start(self) -> None:
+        for function in self.functions:
+            function.start()
         self._thread = threading.Thread(target=self.server.serve_forever, name="http-front", daemon=True)
         self._thread.start()
 
+    def wait_warm(self, timeout: float = 120.0) -> None:
+        """Return once every environment has imported its handler (a cold start is not
+        part of a request the stack calls ready for)."""
+        for function in self.functions:
+            function.wait_warm(timeout)
+
     def stop(self) -> None:
-        self.server.shutdown()
+        if self._thread is not None:  # shutdown() waits for a loop that never ran otherwise
+            self.server.shutdown()
         self.server.server_close()
         if self._thread:
             self._thread.join(5)
+        for function in self.functions:
+            function.close()
+
+    def answer(
+        self, method: str, target: str, header_items: list[tuple[str, str]], body: bytes | None
+    ) -> HttpResponse:
+        """The response to one request whose body was read."""
+        headers = {name.lower(): value for name, value in header_items}
+        origin = headers.get("origin")
+        if method == "OPTIONS" and origin and "access-control-request-method" in headers:
+            return self.cors.preflight(origin)
+        path = urlsplit(target).path
+        waiting = self.pending() if self.pending else None
+        if waiting is not None and path == "/health":
+            response = json_response(503, {"status": "starting", "pending": waiting})
+        else:
+            response = self.invoke(request_event(method, target, header_items, body))
+        response.headers.extend(self.cors.headers(origin))
+        return response
 
     def _request_class(self) -> type[BaseHTTPRequestHandler]:
         front = self
@@ -166,17 +413,24 @@ class HttpFront:
         class Request(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
             server_version = "archive-search-local"
+            # Small responses go out at once, not after the client's delayed ACK.
+            disable_nagle_algorithm = True
 
             def _serve(self) -> None:
                 started = time.monotonic()
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length) if length else None
-                event = request_event(self.command, self.path, self.headers.items(), body)
-                response = front.invoke(event)
+                length = content_length(self.headers.get("Content-Length"))
+                if isinstance(length, HttpResponse):
+                    response = length
+                    self.close_connection = True  # the body's end is unknown
+                else:
+                    body = self.rfile.read(length) if length else None
+                    response = front.answer(self.command, self.path, list(self.headers.items()), body)
                 self.send_response(response.status)
                 for name, value in response.headers:
                     self.send_header(name, value)
                 self.send_header("Content-Length", str(len(response.body)))
+                if self.close_connection:
+                    self.send_header("Connection", "close")
                 self.end_headers()
                 if self.command != "HEAD":
                     self.wfile.write(response.body)

@@ -71,6 +71,7 @@ class IngestWorker:
         function_name: str = "archive-search-ingest",
         timeout_seconds: float = 60.0,
         max_receives: int = REDRIVE_MAX_RECEIVES,
+        skip: Callable[[Mapping[str, Any]], bool] | None = None,
     ) -> None:
         self.sqs = sqs
         self.queue_url = queue_url
@@ -81,6 +82,9 @@ class IngestWorker:
         self.function_name = function_name
         self.timeout_seconds = timeout_seconds
         self.max_receives = max_receives
+        # Messages the handler must not see (deleted unprocessed): the stack's own restores
+        # of objects the index already holds.
+        self.skip = skip
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -112,9 +116,20 @@ class IngestWorker:
             MessageAttributeNames=["All"],
         )
         messages = response.get("Messages", [])
+        if self.skip and messages:
+            skipped = [m for m in messages if self.skip(m)]
+            if skipped:
+                self._delete(skipped)
+                messages = [m for m in messages if m not in skipped]
         if messages:
             self.process(messages)
-        return len(messages)
+        return len(response.get("Messages", []))
+
+    def _delete(self, messages: Sequence[Mapping[str, Any]]) -> None:
+        self.sqs.delete_message_batch(
+            QueueUrl=self.queue_url,
+            Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(messages)],
+        )
 
     def process(self, messages: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
         event = sqs_event(messages, self.queue_arn)
@@ -127,12 +142,7 @@ class IngestWorker:
             result = exc
         succeeded = messages_to_delete(messages, result)
         if succeeded:
-            self.sqs.delete_message_batch(
-                QueueUrl=self.queue_url,
-                Entries=[
-                    {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(succeeded)
-                ],
-            )
+            self._delete(succeeded)
         log.info("ingest batch: %d message(s), %d done", len(messages), len(succeeded))
         done = {m["MessageId"] for m in succeeded}
         for message in messages:
@@ -148,6 +158,41 @@ class IngestWorker:
             else f"retried after the visibility timeout ({receives} of {self.max_receives} receives)"
         )
         log.warning("ingest failed for %s: %s", ", ".join(object_keys(message)) or message["MessageId"], fate)
+
+
+class QuietRestores:
+    """The restored objects whose notifications the worker drops: key -> ETag of the
+    restore. A notification is dropped only when every record in it is an ObjectCreated
+    of such a key with that ETag (a later upload of the key has another ETag or comes
+    after the one notification is used up)."""
+
+    def __init__(self) -> None:
+        self._etags: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    def add(self, restored: Mapping[str, str]) -> None:
+        with self._lock:
+            self._etags.update(restored)
+
+    def __len__(self) -> int:
+        return len(self._etags)
+
+    def __call__(self, message: Mapping[str, Any]) -> bool:
+        try:
+            records = json.loads(message["Body"]).get("Records") or []
+            pairs = [
+                (unquote_plus(r["s3"]["object"]["key"]), str(r["s3"]["object"].get("eTag", "")).strip('"'))
+                for r in records
+                if str(r.get("eventName", "")).startswith("ObjectCreated")
+            ]
+        except (ValueError, TypeError, KeyError, AttributeError):
+            return False
+        with self._lock:
+            if not pairs or len(pairs) != len(records) or any(self._etags.get(k) != e for k, e in pairs):
+                return False
+            for key, _ in pairs:
+                del self._etags[key]
+        return True
 
 
 def object_keys(message: Mapping[str, Any]) -> list[str]:

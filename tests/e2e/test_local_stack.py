@@ -10,22 +10,18 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import subprocess
-import sys
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 import requests
 
+from archive_local.launcher import StackProcess
 from archive_search.model import ObjectRef, document_id
-from tests.conftest import SAMPLES, free_port
+from tests.conftest import SAMPLES
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(240)]
 
@@ -58,78 +54,35 @@ def eventually(check: Callable[[], Any], timeout: float = 60.0, every: float = 0
     raise AssertionError(f"not true after {timeout} s (last result: {last!r})")
 
 
-class LocalStack:
+class LocalStack(StackProcess):
     """``archive-search-local`` run as a person runs it, in a subprocess."""
 
     def __init__(self, root: Path) -> None:
-        self.data_dir = root / "data"
-        self.inbox = root / "inbox"
-        self.moto_port, self.http_port, self.search_port = free_port(), free_port(), free_port()
-        self.url = f"http://127.0.0.1:{self.http_port}"
-        self.endpoint = f"http://127.0.0.1:{self.moto_port}"
-        inherited = {k: v for k, v in os.environ.items() if k != "OPENSEARCH_URL"}
-        self.env = {
-            **inherited,
-            **({"OPENSEARCH_URL": EXTERNAL_OPENSEARCH} if EXTERNAL_OPENSEARCH else {}),
-            "MOTO_PORT": str(self.moto_port),
-            "HTTP_PORT": str(self.http_port),
-            "SEARCH_PORT": str(self.search_port),
-            "DATA_DIR": str(self.data_dir),
-            "INBOX_DIR": str(self.inbox),
-            # Distinct names, in case OPENSEARCH_URL names a shared cluster.
-            "INDEX_ALIAS": f"e2e-{uuid.uuid4().hex[:10]}",
-        }
-        self.lines: list[str] = []
-        self.process: subprocess.Popen[str] | None = None
-
-    def command(self) -> list[str]:
-        script = Path(sys.executable).with_name("archive-search-local")
-        return [str(script)] if script.exists() else [sys.executable, "-m", "archive_local.stack"]
-
-    def start(self, timeout: float = 90.0) -> None:
-        self.lines = []
-        self.process = subprocess.Popen(
-            self.command(),
-            env=self.env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
+        super().__init__(
+            root,
+            {
+                # Distinct names, in case OPENSEARCH_URL names a shared cluster.
+                "INDEX_ALIAS": f"e2e-{uuid.uuid4().hex[:10]}",
+                **({"OPENSEARCH_URL": EXTERNAL_OPENSEARCH} if EXTERNAL_OPENSEARCH else {}),
+            },
         )
-        threading.Thread(target=self._read, args=(self.process,), daemon=True).start()
-        eventually(self._ready, timeout, 0.2)
 
-    def _read(self, process: subprocess.Popen[str]) -> None:
-        assert process.stdout is not None
-        for line in process.stdout:
-            self.lines.append(line.rstrip("\n"))
+    def environment(self) -> dict[str, str]:
+        env = super().environment()
+        if not EXTERNAL_OPENSEARCH:
+            env.pop("OPENSEARCH_URL", None)
+        return env
 
-    def _ready(self) -> bool:
-        assert self.process is not None
-        if self.process.poll() is not None:
-            raise AssertionError("the stack exited while starting:\n" + self.log())
-        if not any(" ready: " in line for line in self.lines):
-            return False
-        try:
-            return requests.get(f"{self.url}/health", timeout=5).status_code == 200
-        except requests.ConnectionError:
-            return False
-
-    def stop(self) -> int:
-        assert self.process is not None
-        self.process.send_signal(signal.SIGTERM)
-        return self.process.wait(60)
-
-    def log(self) -> str:
-        return "\n".join(self.lines[-200:])
+    def start(self, *, wait: bool = True, timeout: float = 120.0) -> float:
+        took = super().start(wait=wait, timeout=timeout)
+        self.first_health = requests.get(f"{self.url}/health", timeout=30) if wait else None
+        return took
 
     def shut_down(self) -> None:
         """Stop the stack if it still runs and print its log (shown by pytest when a test fails)."""
         if self.process and self.process.poll() is None:
             self.stop()
         print(self.log())
-
-    def s3(self) -> Any:
-        return boto3.client("s3", endpoint_url=self.endpoint, region_name="us-east-1")
 
     def search(self, **params: Any) -> dict[str, Any]:
         response = requests.get(f"{self.url}/search", params=params, timeout=30)
@@ -254,6 +207,21 @@ def test_after_a_restart_on_the_same_data_dir_the_archive_is_still_searchable(st
     assert eventually(lambda: stack.article(doc_id(SEED_003)), 60)["source"] == "Dawn"
     assert eventually(lambda: stack.article(doc_id(SEED_000)), 60)
     assert eventually(lambda: stack.search(q=UNIQUE)["hits"], 60)
-    assert "restoring" in stack.log()
+    assert "loaded from" in stack.log()  # the engine started from its snapshot
+    assert " 0 to ingest" in stack.log()  # nothing changed: nothing is cleaned again
     assert "first start" not in stack.log()
     assert stack.article(doc_id(DOOMED)) is None  # what was deleted stays deleted
+
+
+def test_the_first_requests_after_ready_see_the_whole_archive(tmp_path: Path) -> None:
+    local = LocalStack(tmp_path)
+    try:
+        local.start()
+        assert local.first_health is not None and local.first_health.status_code == 200
+        first = local.search(sort="newest", collapse="false", size=1)["total"]
+        time.sleep(3)  # the ingest worker polls every 2 s: anything still queued would land now
+        later = local.search(sort="newest", collapse="false", size=1)["total"]
+        assert first == later
+        assert first >= 12  # every sample file has at least one article
+    finally:
+        local.shut_down()

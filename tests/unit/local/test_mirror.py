@@ -19,7 +19,7 @@ def test_a_restarted_bucket_gets_every_object_back_with_its_content_type(tmp_pat
     assert BucketMirror(before, "archive", tmp_path).sync() == (2, 0)
 
     after = FakeS3()  # a fresh moto server: empty
-    restored = BucketMirror(after, "archive", tmp_path).restore()
+    restored = len(BucketMirror(after, "archive", tmp_path).restore())
 
     assert restored == 2
     assert after.objects[("archive", "inbox/a b.txt")]["data"] == b"alpha"
@@ -54,5 +54,45 @@ def test_a_damaged_copy_is_skipped_and_the_rest_restored(tmp_path: Path) -> None
     mirror._blob(mirror.entries["a.txt"]["sha256"]).unlink()
 
     after = FakeS3()
-    assert BucketMirror(after, "archive", tmp_path).restore() == 1
+    assert len(BucketMirror(after, "archive", tmp_path).restore()) == 1
     assert {key for _, key in after.objects} == {"b.txt"}
+
+
+def test_a_recorded_write_is_on_disk_before_any_sync_and_survives_a_crash(tmp_path: Path) -> None:
+    s3 = FakeS3()
+    mirror = BucketMirror(s3, "archive", tmp_path)
+    s3.put_object(Bucket="archive", Key="a.txt", Body=b"alpha", ContentType="text/plain")
+    s3.put_object(Bucket="archive", Key="b.txt", Body=b"beta")
+    assert mirror.record("a.txt") and mirror.record("b.txt")
+    s3.delete_object(Bucket="archive", Key="b.txt")
+    assert mirror.record("b.txt") is False
+    # No sync, no manifest: the process dies here.
+
+    fresh = FakeS3()
+    assert len(BucketMirror(fresh, "archive", tmp_path).restore()) == 1
+    assert {key for _, key in fresh.objects} == {"a.txt"}
+    assert fresh.objects[("archive", "a.txt")]["ContentType"] == "text/plain"
+
+
+def test_a_journal_line_cut_short_by_a_crash_is_ignored_and_the_rest_replayed(tmp_path: Path) -> None:
+    s3 = FakeS3()
+    mirror = BucketMirror(s3, "archive", tmp_path)
+    s3.put_object(Bucket="archive", Key="a.txt", Body=b"alpha")
+    mirror.record("a.txt")
+    with open(mirror.journal_path, "ab") as fh:
+        fh.write(b'{"entry": {"sha256": "ab')
+
+    assert set(BucketMirror(FakeS3(), "archive", tmp_path).entries) == {"a.txt"}
+
+
+def test_a_sync_folds_the_journal_into_the_manifest(tmp_path: Path) -> None:
+    s3 = FakeS3()
+    mirror = BucketMirror(s3, "archive", tmp_path)
+    s3.put_object(Bucket="archive", Key="a.txt", Body=b"alpha")
+    mirror.record("a.txt")
+    assert mirror.journal_path.exists()
+
+    mirror.sync()
+
+    assert not mirror.journal_path.exists()
+    assert set(BucketMirror(FakeS3(), "archive", tmp_path).entries) == {"a.txt"}

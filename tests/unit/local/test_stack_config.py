@@ -50,3 +50,37 @@ def test_every_setting_can_be_overridden() -> None:
 def test_a_malformed_port_is_refused_with_the_variable_named() -> None:
     with pytest.raises(StartupError, match="HTTP_PORT"):
         LocalConfig.from_env({"HTTP_PORT": "eighty"})
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("HTTP_PORT", "70000"),
+        ("MOTO_PORT", "0"),
+        ("SEARCH_PORT", "-1"),
+        ("HTTP_CONCURRENCY", "0"),
+        ("HTTP_CONCURRENCY", "many"),
+        ("MIRROR_INTERVAL", "-2"),
+        ("VISIBILITY_TIMEOUT", "1e9"),
+    ],
+)
+def test_an_out_of_range_setting_is_refused_with_the_variable_named(name: str, value: str) -> None:
+    with pytest.raises(StartupError, match=name):
+        LocalConfig.from_env({name: value})
+
+
+def test_an_invalid_port_ends_the_command_with_one_line_and_no_traceback() -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "archive_local.stack"],
+        env={"HTTP_PORT": "70000", "PATH": ""},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "archive-search-local: HTTP_PORT='70000' is not valid: not between 1 and 65535 (default: 8000)"
+    ]

@@ -1,0 +1,253 @@
+"""The public AWS endpoint of the local stack: a loopback proxy in front of moto server.
+
+moto keeps the bucket in memory and answers a PUT as soon as it holds it, so a crash
+after the answer would lose an upload the client was told had succeeded. Every request
+passes through this front unchanged, except that an S3 write to the archive's bucket
+that moto accepted (PUT object or copy, multipart completion, DELETE, batch delete) is
+first written through to the bucket mirror (``BucketMirror.record``: the key's current
+object, fsynced) and only then answered. A write the mirror cannot record is answered
+503 (S3's ``ServiceUnavailable``, which SDKs retry), never 200.
+
+Requests of other services (SQS, EventBridge) and reads pass straight through. Once
+``stop`` returns, nothing is accepted any more and every request that was accepted
+has been answered.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import logging
+import re
+import socket
+import threading
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+log = logging.getLogger("s3")
+
+# Hop-by-hop headers are each connection's own business.
+_HOP = {"connection", "keep-alive", "transfer-encoding", "expect", "proxy-connection", "upgrade", "te"}
+# Sub-resources whose PUT changes something other than the object's bytes and metadata.
+_NOT_CONTENT = {"tagging", "acl", "retention", "legal-hold", "partNumber", "uploadId"}
+_SERVICE = re.compile(r"Credential=[^/]+/\d{8}/[^/]+/([^/]+)/aws4_request")
+_UNAVAILABLE = (
+    b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>ServiceUnavailable</Code>'
+    b"<Message>the write could not be made durable; retry</Message></Error>"
+)
+
+
+def service_of(headers: Any) -> str | None:
+    """The AWS service a request is signed for (``s3``, ``sqs``, ...), or None if unsigned."""
+    if (headers.get("X-Amz-Target") or "").startswith("AmazonSQS"):
+        return "sqs"
+    match = _SERVICE.search(headers.get("Authorization") or "")
+    if match:
+        return match.group(1)
+    match = _SERVICE.search(unquote(headers.get("X-Amz-Credential") or ""))
+    return match.group(1) if match else None
+
+
+def written_keys(method: str, target: str, host: str, bucket: str, body: bytes) -> list[str] | None:
+    """The keys of ``bucket`` an S3 request changes: [] when it changes none of them,
+    None when it changes the bucket in a way not named here (the caller reconciles the
+    whole bucket)."""
+    parts = urlsplit(target)
+    path = unquote(parts.path)
+    query = parse_qs(parts.query, keep_blank_values=True)
+    if host.split(":")[0].startswith(f"{bucket}."):  # virtual-hosted style
+        name, key = bucket, path.lstrip("/")
+    else:
+        name, _, key = path.lstrip("/").partition("/")
+    if name != bucket or method not in ("PUT", "POST", "DELETE"):
+        return []
+    if not key:
+        if method == "POST" and "delete" in query:
+            return _batch_delete_keys(body)
+        if method == "POST":
+            return None  # a browser-form upload: the key is in the form
+        return []  # bucket configuration
+    if method == "PUT":
+        return [] if _NOT_CONTENT & query.keys() else [key]
+    if method == "POST":
+        return [key] if "uploadId" in query else []  # completion writes; initiation does not
+    return [] if "uploadId" in query else [key]  # DELETE; aborting an upload writes nothing
+
+
+def _batch_delete_keys(body: bytes) -> list[str] | None:
+    try:
+        root = ET.fromstring(body)
+    except ET.ParseError:
+        return None
+    return [el.text or "" for el in root.iter() if el.tag.rsplit("}", 1)[-1] == "Key"]
+
+
+class S3Front:
+    """A threading HTTP proxy on ``host:port`` to ``upstream`` (moto), recording the
+    archive bucket's writes in ``mirror`` before answering them."""
+
+    def __init__(self, host: str, port: int, upstream: str, bucket: str, mirror: Any) -> None:
+        self.upstream = urlsplit(upstream)
+        self.bucket = bucket
+        self.mirror = mirror
+        self._local = threading.local()
+        self._connections: set[socket.socket] = set()
+        self._connections_lock = threading.Lock()
+        self._closing = False
+        self.server = ThreadingHTTPServer((host, port), self._request_class())
+        # server_close() waits for the requests in progress (they are answered, and
+        # their writes recorded, before stop() returns).
+        self.server.daemon_threads = False
+        self.server.block_on_close = True
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self.server.serve_forever, name="s3-front", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop accepting; return once every accepted request has been answered."""
+        if self._thread is not None:  # shutdown() waits for a loop that never ran otherwise
+            self.server.shutdown()
+        # Idle kept-alive connections would hold their threads forever: end their reading
+        # side (a request being answered still gets its answer).
+        with self._connections_lock:
+            self._closing = True
+            for conn in self._connections:
+                with contextlib.suppress(OSError):
+                    conn.shutdown(socket.SHUT_RD)
+        self.server.server_close()
+        if self._thread:
+            self._thread.join(5)
+
+    def _connection(self) -> http.client.HTTPConnection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = http.client.HTTPConnection(self.upstream.hostname, self.upstream.port, timeout=120)
+            self._local.conn = conn
+        return conn
+
+    def forward(
+        self, method: str, target: str, headers: Iterable[tuple[str, str]], body: bytes | None
+    ) -> tuple[int, list[tuple[str, str]], bytes]:
+        """The upstream's answer to one request (retried once on a stale kept-alive
+        connection)."""
+        out = [(name, value) for name, value in headers if name.lower() not in _HOP]
+        for attempt in (1, 2):
+            conn = self._connection()
+            try:
+                conn.putrequest(method, target, skip_host=True, skip_accept_encoding=True)
+                for name, value in out:
+                    conn.putheader(name, value)
+                conn.endheaders(body)
+                response = conn.getresponse()
+                data = response.read()
+            except (http.client.HTTPException, ConnectionError):
+                conn.close()
+                self._local.conn = None
+                if attempt == 2:
+                    raise
+                continue
+            if response.will_close:
+                conn.close()
+                self._local.conn = None
+            kept = [(n, v) for n, v in response.getheaders() if n.lower() not in _HOP]
+            return response.status, kept, data
+        raise AssertionError("unreachable")
+
+    def make_durable(self, method: str, target: str, headers: Any, body: bytes) -> None:
+        """Record in the mirror every key of the bucket this accepted write changed."""
+        if service_of(headers) not in ("s3", None):
+            return
+        keys = written_keys(method, target, headers.get("Host") or "", self.bucket, body)
+        if keys is None:
+            self.mirror.sync()
+            return
+        for key in keys:
+            self.mirror.record(key)
+
+    def _request_class(self) -> type[BaseHTTPRequestHandler]:
+        front = self
+
+        class Request(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+            server_version = "archive-search-local-s3"
+            disable_nagle_algorithm = True
+
+            # An idle kept-alive connection is closed after this many seconds.
+            timeout = 30
+
+            def setup(self) -> None:
+                super().setup()
+                with front._connections_lock:
+                    front._connections.add(self.connection)
+                    if front._closing:  # accepted while stopping: answer what was sent, no more
+                        with contextlib.suppress(OSError):
+                            self.connection.shutdown(socket.SHUT_RD)
+
+            def finish(self) -> None:
+                with front._connections_lock:
+                    front._connections.discard(self.connection)
+                super().finish()
+
+            def _serve(self) -> None:
+                body = self._body()
+                try:
+                    status, headers, data = front.forward(self.command, self.path, self.headers.items(), body)
+                except (OSError, http.client.HTTPException) as exc:
+                    log.error("moto server did not answer %s %s: %s", self.command, self.path, exc)
+                    self._answer(503, [("Content-Type", "application/xml")], _UNAVAILABLE)
+                    return
+                if 200 <= status < 300 and self.command in ("PUT", "POST", "DELETE"):
+                    try:
+                        front.make_durable(self.command, self.path, self.headers, body or b"")
+                    except Exception:
+                        log.exception("could not record %s %s in the mirror", self.command, self.path)
+                        self._answer(503, [("Content-Type", "application/xml")], _UNAVAILABLE)
+                        return
+                self._answer(status, headers, data)
+
+            def _body(self) -> bytes | None:
+                if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+                    chunks = []
+                    while True:
+                        size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+                        if size == 0:
+                            while self.rfile.readline().strip():
+                                pass  # trailers
+                            break
+                        chunks.append(self.rfile.read(size))
+                        self.rfile.readline()
+                    del self.headers["Transfer-Encoding"]
+                    data = b"".join(chunks)
+                    self.headers["Content-Length"] = str(len(data))
+                    return data
+                length = int(self.headers.get("Content-Length") or 0)
+                return self.rfile.read(length) if length > 0 else None
+
+            def _answer(self, status: int, headers: list[tuple[str, str]], data: bytes) -> None:
+                self.send_response_only(status)
+                has_length = False
+                for name, value in headers:
+                    has_length = has_length or name.lower() == "content-length"
+                    self.send_header(name, value)
+                if not has_length:
+                    self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(data)
+
+            do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _serve
+
+            def log_message(self, format: str, *args: Any) -> None:
+                return
+
+        return Request

@@ -1,0 +1,133 @@
+"""The HTTP front runs like several warm Lambda environments, answers framing errors and
+CORS as API Gateway does, and tells a starting stack from a ready one."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import requests
+
+from archive_local.http_front import CorsPolicy, HttpFront
+
+pytestmark = pytest.mark.integration
+
+MODULE = "tests.integration.local.slow_handler"
+
+
+@pytest.fixture(scope="module")
+def front() -> Iterator[HttpFront]:
+    server = HttpFront("127.0.0.1", 0, MODULE, slots=3)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def test_concurrent_requests_are_served_by_several_environments(front: HttpFront) -> None:
+    with ThreadPoolExecutor(3) as pool:
+        answers = list(pool.map(lambda _: requests.get(f"{front.url}/x?sleep=1", timeout=60), range(3)))
+    assert [a.status_code for a in answers] == [200, 200, 200]
+    assert len({a.json()["pid"] for a in answers}) == 3
+
+
+def test_an_environment_keeps_its_process_between_requests(front: HttpFront) -> None:
+    pids = {requests.get(f"{front.url}/x", timeout=30).json()["pid"] for _ in range(9)}
+    assert len(pids) <= 3
+
+
+def raw_request(front: HttpFront, head: bytes) -> bytes:
+    host, port = front.server.server_address[:2]
+    with socket.create_connection((host, port), timeout=10) as conn:
+        conn.sendall(head)
+        chunks = []
+        while chunk := conn.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+@pytest.mark.parametrize("value", [b"abc", b"-5", b"1e3"])
+def test_a_malformed_content_length_is_a_400_json_error(front: HttpFront, value: bytes) -> None:
+    answer = raw_request(front, b"POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: " + value + b"\r\n\r\n")
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400")
+    assert b"Content-Length" in body
+
+
+def test_a_body_over_the_lambda_payload_limit_is_a_413(front: HttpFront) -> None:
+    answer = raw_request(front, b"POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 7000000\r\n\r\n")
+    assert answer.startswith(b"HTTP/1.1 413")
+
+
+def test_small_responses_are_sent_without_waiting_for_nagle(front: HttpFront) -> None:
+    # StreamRequestHandler sets TCP_NODELAY on each accepted socket when this is true.
+    assert front.server.RequestHandlerClass.disable_nagle_algorithm is True
+
+
+@pytest.fixture
+def cors_front() -> Iterator[HttpFront]:
+    server = HttpFront(
+        "127.0.0.1",
+        0,
+        lambda event, context: {"statusCode": 200, "body": "{}"},
+        cors=CorsPolicy.from_setting("http://127.0.0.1:*,https://app.example"),
+    )
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def test_a_preflight_from_an_allowed_origin_is_answered(cors_front: HttpFront) -> None:
+    answer = requests.options(
+        f"{cors_front.url}/search",
+        headers={"Origin": "http://127.0.0.1:5173", "Access-Control-Request-Method": "GET"},
+        timeout=10,
+    )
+    assert answer.status_code == 204
+    assert answer.headers["Access-Control-Allow-Origin"] == "http://127.0.0.1:5173"
+    assert "GET" in answer.headers["Access-Control-Allow-Methods"]
+    assert "Content-Type" in answer.headers["Access-Control-Allow-Headers"]
+    get = requests.get(f"{cors_front.url}/search", headers={"Origin": "https://app.example"}, timeout=10)
+    assert get.headers["Access-Control-Allow-Origin"] == "https://app.example"
+
+
+@pytest.mark.parametrize("origin", ["http://evil.example", "https://127.0.0.1:8000", "http://localhost:3000"])
+def test_other_origins_get_no_cors_headers(cors_front: HttpFront, origin: str) -> None:
+    preflight = requests.options(
+        f"{cors_front.url}/search",
+        headers={"Origin": origin, "Access-Control-Request-Method": "GET"},
+        timeout=10,
+    )
+    get = requests.get(f"{cors_front.url}/search", headers={"Origin": origin}, timeout=10)
+    for answer in (preflight, get):
+        assert not [h for h in answer.headers if h.lower().startswith("access-control-")]
+
+
+def test_the_default_origins_are_loopback_on_any_port() -> None:
+    policy = CorsPolicy.from_setting("")
+    assert policy.allows("http://127.0.0.1:8080") and policy.allows("http://localhost:3000")
+    assert not policy.allows("http://example.com") and not policy.allows(None)
+
+
+def test_health_is_503_starting_until_nothing_is_pending() -> None:
+    pending = [3]
+    server = HttpFront(
+        "127.0.0.1",
+        0,
+        lambda event, context: {"statusCode": 200, "body": '{"status": "ok"}'},
+        pending=lambda: pending[0] or None,
+    )
+    server.start()
+    try:
+        starting = requests.get(f"{server.url}/health", timeout=10)
+        assert starting.status_code == 503
+        assert starting.json() == {"status": "starting", "pending": 3}
+        pending[0] = 0
+        assert requests.get(f"{server.url}/health", timeout=10).status_code == 200
+    finally:
+        server.stop()
