@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-MAPPING_VERSION = 2
+MAPPING_VERSION = 3
 
 # British/American spellings share a token. Whole words, for the index's synonym filter;
 # the search also matches their inflections (search.query.spelling_variants).
@@ -350,7 +350,9 @@ def article_mappings(profile: str = "opensearch") -> dict[str, Any]:
             "source": _KEYWORD_FACET,
             "language": {"type": "keyword"},
             "place": _KEYWORD_FACET,
-            "author": _KEYWORD_FACET,
+            # One value per person; "text" lets /facets/author?prefix=mccoy find "Kevin McCoy".
+            "authors": {**_KEYWORD_FACET, "fields": {**_KEYWORD_FACET["fields"], "text": {"type": "text"}}},
+            "author_org": _KEYWORD_FACET,
             "tags": _KEYWORD_FACET,
             "url": {"type": "keyword", "index": False},
             "published": {"type": "date", "format": "strict_date_optional_time||yyyy-MM-dd"},

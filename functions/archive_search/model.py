@@ -19,7 +19,8 @@ class Article:
     source: str | None = None
     published: date | None = None
     place: str | None = None
-    author: str | None = None
+    authors: tuple[str, ...] = field(default_factory=tuple)  # persons, each name alone
+    author_org: str | None = None  # an agency or organisation credited as author (AP, "Staff")
     language: str | None = None
     url: str | None = None
     tags: tuple[str, ...] = field(default_factory=tuple)

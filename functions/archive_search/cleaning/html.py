@@ -19,9 +19,7 @@ Pipeline (one parse of the page):
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Any
 
@@ -31,323 +29,19 @@ from lxml.html import HtmlElement
 
 from archive_search.cleaning import metadata as md
 from archive_search.cleaning.decode import CharTable, code_points
-from archive_search.cleaning.limits import loads_bounded
+from archive_search.cleaning.metadata import html_text as _html_text
+from archive_search.cleaning.metadata import word_count as _words
+from archive_search.cleaning.metadata import word_key as _norm
+from archive_search.cleaning.page_metadata import PageMetadata, edition_for_language, page_metadata
 from archive_search.cleaning.trafilatura_steps import main_content
 from archive_search.errors import RejectedInput
 from archive_search.model import Article
 from archive_search.observability import logger
 
-__all__ = ["PageMetadata", "extract_html", "page_metadata"]
+__all__ = ["extract_html"]
 
 _MIN_ARTICLE_WORDS = 8  # less than a sentence (a lone "Home" link) is not an article
 _MIN_BODY_CHARS = 200  # below this the first pass "returned too little": try the fallbacks
-_ARTICLE_TYPES = re.compile(r"(?:Article|BlogPosting|Report|NewsArticle|LiveBlogPosting|Posting)$")
-
-
-# ---------------------------------------------------------------------------
-# Page metadata
-# ---------------------------------------------------------------------------
-
-
-@dataclass
-class PageMetadata:
-    """What the page states about itself (all optional)."""
-
-    title: str | None = None
-    titles: list[str] = field(default_factory=list)  # every title-like string seen
-    description: str | None = None
-    source: str | None = None
-    published: Any = None
-    author: str | None = None
-    language: str | None = None
-    url: str | None = None
-    tags: tuple[str, ...] = ()
-    place: str | None = None
-    article_body: str | None = None
-
-
-def _iter_jsonld(node: Any) -> Iterator[dict[str, Any]]:
-    if isinstance(node, list):
-        for item in node:
-            yield from _iter_jsonld(item)
-    elif isinstance(node, dict):
-        yield node
-        for key in ("@graph", "mainEntity"):  # WebPage {mainEntity: NewsArticle} too
-            if isinstance(node.get(key), (dict, list)):
-                yield from _iter_jsonld(node[key])
-
-
-def _types(obj: dict[str, Any]) -> list[str]:
-    t = obj.get("@type")
-    if isinstance(t, str):
-        return [t]
-    if isinstance(t, list):
-        return [x for x in t if isinstance(x, str)]
-    return []
-
-
-def _first_str(value: Any) -> str | None:
-    if isinstance(value, str):
-        return value.strip() or None
-    if isinstance(value, list):
-        for v in value:
-            s = _first_str(v)
-            if s:
-                return s
-    if isinstance(value, dict):
-        for k in ("name", "@id", "url"):
-            s = _first_str(value.get(k))
-            if s:
-                return s
-    return None
-
-
-def _jsonld_articles(scripts: list[HtmlElement]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(article objects, every object) of the page's JSON-LD blocks; bad JSON is skipped."""
-    articles: list[dict[str, Any]] = []
-    objects: list[dict[str, Any]] = []
-    for script in scripts:
-        if (script.get("type") or "").strip().lower() != "application/ld+json":
-            continue
-        raw = (script.text or "").strip()
-        if not raw:
-            continue
-        try:
-            data = loads_bounded(raw)
-        except ValueError:
-            try:  # a common mistake: trailing commas / several objects; keep it cheap
-                data = loads_bounded(re.sub(r",\s*([}\]])", r"\1", raw))
-            except ValueError:  # too deeply nested is skipped as bad JSON is
-                continue
-        for obj in _iter_jsonld(data):
-            objects.append(obj)
-            if any(_ARTICLE_TYPES.search(t) for t in _types(obj)):
-                articles.append(obj)
-    return articles, objects
-
-
-def _meta_map(meta_elements: list[HtmlElement]) -> dict[str, list[str]]:
-    found: dict[str, list[str]] = {}
-    for meta in meta_elements:
-        content = meta.get("content")
-        if content is None or not content.strip():
-            continue
-        for attr in ("property", "name", "itemprop", "http-equiv"):
-            name = meta.get(attr)
-            if name:
-                found.setdefault(name.strip().lower(), []).append(content.strip())
-    return found
-
-
-def _meta(metas: dict[str, list[str]], *names: str) -> str | None:
-    for name in names:
-        values = metas.get(name)
-        if values:
-            return values[0]
-    return None
-
-
-_DATE_META = (
-    "article:published_time", "og:article:published_time", "datepublished", "article.published",
-    "publishdate", "publish-date", "publish_date", "pubdate", "date", "dc.date.issued", "dc.date",
-    "dcterms.issued", "dcterms.created", "sailthru.date", "parsely-pub-date", "cxenseparse:recs:publishtime",
-    "originalpublicationdate", "article:published", "og:published_time", "datecreated",
-)  # fmt: skip
-_AUTHOR_META = (
-    "author", "article:author", "byl", "dc.creator", "dcterms.creator", "sailthru.author",
-    "parsely-author", "citation_author", "twitter:creator",
-)  # fmt: skip
-
-
-def _html_text(el: Any) -> str:
-    return " ".join("".join(el.itertext()).split()) if el is not None else ""
-
-
-_TITLE_SEP_RE = re.compile(r"(\s+(?:\||-|–|—|::|·|»)\s+)")
-
-
-def _strip_site_name(title: str, source: str | None) -> str:
-    """``Headline | Site`` -> ``Headline`` when the last part names the site (or the title is a
-    breadcrumb of three parts or more, ``Headline | Section | Site``)."""
-    pieces = _TITLE_SEP_RE.split(title)  # text, separator, text, ...
-    if len(pieces) < 3:
-        return title
-    src = _norm(source or "")
-    while (
-        len(pieces) >= 3
-        and src
-        and _norm(pieces[-1])
-        and (_norm(pieces[-1]) in src or src in _norm(pieces[-1]))
-    ):
-        del pieces[-2:]
-    if len(pieces) >= 5 and title.count(" | ") >= 2 and _words(pieces[0]) >= 2:
-        pieces = pieces[:1]
-    return "".join(pieces)
-
-
-_BYLINE_CLASS_RE = re.compile(r"(?:^|[\s_-])(?:byline|author|autor|auteur|autore)(?:$|[\s_-])", re.IGNORECASE)
-
-
-def _byline_by_class(tree: HtmlElement) -> str | None:
-    """The first short element marked as a byline by its class or id (``<p class="byline">``)."""
-    for el in tree.iter("p", "div", "span", "a", "address"):
-        marker = f"{el.get('class') or ''} {el.get('id') or ''}"
-        if not _BYLINE_CLASS_RE.search(marker):
-            continue
-        text = _html_text(el)
-        if text and _words(text) <= 12:
-            author = md.clean_author(text)
-            if author and _looks_like_names(author):
-                return author
-    return None
-
-
-_NAME_WORD_RE = re.compile(r"^[^\W\d_][\w.'’-]*$")
-
-
-def _looks_like_names(text: str) -> bool:
-    """Markup guesses need a stricter check than metadata: capitalised words, no digits."""
-    for name in re.split(r",\s*|\s+and\s+|\s*&\s*", text):
-        words = name.split()
-        if not 2 <= len(words) <= 5 or not all(_NAME_WORD_RE.match(w) and len(w) <= 20 for w in words):
-            return False
-        if sum(w[0].isupper() for w in words) < 2:
-            return False
-    return True
-
-
-_METADATA_TAGS = ("script", "meta", "h1", "title", "time", "link")
-
-
-def page_metadata(tree: HtmlElement) -> PageMetadata:
-    """The metadata a page states about itself: JSON-LD first, then meta tags, then markup."""
-    meta = PageMetadata()
-    # One walk over the page for the elements read below (each in document order).
-    found: dict[str, list[HtmlElement]] = {tag: [] for tag in _METADATA_TAGS}
-    for el in tree.iterdescendants(*_METADATA_TAGS):
-        found[el.tag].append(el)
-    articles, objects = _jsonld_articles(found["script"])
-    metas = _meta_map(found["meta"])
-    art = articles[0] if articles else {}
-
-    # title
-    titles = [
-        _first_str(art.get("headline")),
-        _meta(metas, "og:title"),
-        _meta(metas, "twitter:title"),
-        _first_str(art.get("name")),
-        _meta(metas, "headline", "dc.title"),
-    ]
-    h1 = found["h1"][0] if found["h1"] else None
-    titles.append(_html_text(h1) or None)
-    doc_title = found["title"][0] if found["title"] else None
-    titles.append(_html_text(doc_title) or None)
-    meta.titles = [md.clean_title(t) for t in titles if t and md.clean_title(t)]  # type: ignore[misc]
-    meta.description = _first_str(art.get("description")) or _meta(
-        metas, "og:description", "description", "twitter:description"
-    )
-
-    # publisher
-    publisher = art.get("publisher")
-    source = md.clean_source(publisher) if publisher else None
-    if not source:
-        for obj in objects:
-            if "Organization" in _types(obj) or "NewsMediaOrganization" in _types(obj):
-                source = md.clean_source(obj.get("name"))
-                if source:
-                    break
-    meta.source = source or md.clean_source(_meta(metas, "og:site_name", "application-name", "publisher"))
-    meta.title = _strip_site_name(meta.titles[0], meta.source) if meta.titles else None
-
-    # date
-    published = None
-    for key in ("datePublished", "dateCreated", "uploadDate"):
-        published = md.parse_date(_first_str(art.get(key)))
-        if published:
-            break
-    if not published:
-        published = md.parse_date(_meta(metas, *_DATE_META))
-    if not published:
-        for t in found["time"]:
-            if (t.get("itemprop") or "").lower() in ("datepublished", "datecreated") or t.get(
-                "pubdate"
-            ) is not None:
-                published = md.parse_date(t.get("datetime") or _html_text(t))
-                if published:
-                    break
-    if not published:
-        t = tree.find(".//article//time[@datetime]")
-        if t is None:
-            t = next((t for t in found["time"] if t.get("datetime") is not None), None)
-        if t is not None:
-            published = md.parse_date(t.get("datetime"))
-    meta.published = published
-
-    # author
-    author = md.clean_author(art.get("author")) if art.get("author") else None
-    if not author:
-        value = _meta(metas, *_AUTHOR_META)
-        if value and not value.startswith("@"):
-            author = md.clean_author(value)
-    if not author:
-        el = tree.find('.//*[@rel="author"]')
-        if el is None:
-            el = tree.find('.//*[@itemprop="author"]')
-        if el is not None:
-            author = md.clean_author(_html_text(el))
-    if not author:
-        author = _byline_by_class(tree)
-    meta.author = author
-
-    # language
-    html_el = tree if tree.tag == "html" else tree.getroottree().getroot()
-    meta.language = (
-        md.normalise_language(_first_str(art.get("inLanguage")))
-        or md.normalise_language(
-            html_el.get("lang") or html_el.get("{http://www.w3.org/XML/1998/namespace}lang")
-        )
-        or md.normalise_language(_meta(metas, "content-language", "og:locale", "language", "dc.language"))
-    )
-
-    # url
-    canonical = None
-    for link in found["link"]:
-        if (link.get("rel") or "").lower() == "canonical" and link.get("href", "").startswith("http"):
-            canonical = link.get("href").strip()
-            break
-    url = _first_str(art.get("url")) if isinstance(art.get("url"), str) else None
-    og_url = _meta(metas, "og:url")
-    meta.url = next((u for u in (canonical, og_url, url) if u and u.startswith("http")), None)
-
-    # tags
-    tags: list[str] = []
-    keywords = art.get("keywords")
-    if isinstance(keywords, str):
-        tags.extend(keywords.split(","))
-    elif isinstance(keywords, list):
-        tags.extend(k for k in keywords if isinstance(k, str))
-    tags.extend(metas.get("article:tag", []))
-    if not tags:
-        kw = _meta(metas, "news_keywords", "keywords")
-        if kw:
-            tags.extend(kw.split(","))
-    seen: dict[str, str] = {}
-    for t in tags:
-        t = " ".join(t.split())
-        if t and len(t) <= 60 and t.lower() not in seen:
-            seen[t.lower()] = t
-    meta.tags = tuple(list(seen.values())[:30])
-
-    # place
-    for key in ("contentLocation", "locationCreated", "spatialCoverage"):
-        place = md.clean_place(_first_str(art.get(key)))
-        if place:
-            meta.place = place
-            break
-
-    body = art.get("articleBody")
-    meta.article_body = body if isinstance(body, str) and body.strip() else None
-    return meta
 
 
 # ---------------------------------------------------------------------------
@@ -449,7 +143,6 @@ def _trafilatura_lines(tree: HtmlElement, *, recall: bool = False) -> list[_Line
 # Boundaries and residual boilerplate
 # ---------------------------------------------------------------------------
 
-_WORD_RE = re.compile(r"\w+", re.UNICODE)
 _URL_LINE_RE = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
 _COPYRIGHT_RE = re.compile(r"(?:©|\(c\)\s*\d{4}|\bcopyright\b|all rights reserved)", re.IGNORECASE)
 # "By Jane Doe", "Written by ...", "Von ...", "Par ...", "Por ...", "di ...", "door ...": a
@@ -461,20 +154,7 @@ _BYLINE_RE = re.compile(
 _TIME_RE = re.compile(r"\b\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?\b|\b\d{1,2}\s*[ap]\.?m\.?\b", re.IGNORECASE)
 
 
-def _norm(text: str) -> str:
-    return " ".join(_WORD_RE.findall(unicodedata.normalize("NFKC", text).lower()))
-
-
 _TERMINAL = (".", "!", "?", ":", '"', "”", "»", "。", "！", "？")
-_CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
-
-
-def _words(text: str) -> int:
-    """Word count; scripts written without spaces count two characters as a word."""
-    words = len(_WORD_RE.findall(text))
-    if text.isascii() or max(text) < "\u3040":  # no character _CJK_RE can match
-        return words
-    return max(words, len(_CJK_RE.findall(text)) // 2)
 
 
 def _at_least_words(paragraphs: list[str], minimum: int) -> bool:
@@ -613,7 +293,7 @@ def _refine(lines: list[_Line], meta: PageMetadata) -> tuple[list[str], dict[str
             start = i + 1
             continue
         if _is_byline(text, meta.author):
-            found.setdefault("author", md.clean_author(text))
+            found.setdefault("byline", md.parse_byline(text, meta.source))
             dated = md.parse_date(text)  # "Von Anna Keller, publiziert am 11. Juli 2023"
             if dated:
                 found.setdefault("published", dated)
@@ -941,6 +621,9 @@ def extract_html(text: str, key: str) -> list[Article]:
         raise RejectedInput("no_article_text", f"{key}: not an HTML page with content")
     _check_elements(tree, text, key)
     meta = page_metadata(tree)
+    # Read now, while the page still has its <head>: used only when the page's metadata, its
+    # byline and its dateline give no date.
+    fallback_date = None if meta.published else _htmldate(tree, meta.url)
     # script/style/template never reach the body, whatever the extractor does; the other
     # elements trafilatura discards anyway go now, so its tree copies and passes are smaller
     etree.strip_elements(tree, *_DROP_TAGS, with_tail=False)  # = drop_tree() on each, in C
@@ -973,20 +656,35 @@ def extract_html(text: str, key: str) -> list[Article]:
         if dated_dateline:
             place = place or dated_dateline[0]
             published = published or dated_dateline[1]
+    published = published or fallback_date
     language = _choose_language(meta.language, body)
+    byline = meta.byline or found.get("byline") or md.Byline()
     return [
         Article(
             title=title,
             body=body,
-            source=meta.source,
+            source=edition_for_language(meta.source, language),
             published=published,
             place=place,
-            author=meta.author or found.get("author"),
+            authors=byline.authors,
+            author_org=byline.org,
             language=language,
             url=meta.url,
             tags=meta.tags,
         )
     ]
+
+
+def _htmldate(tree: HtmlElement, url: str | None) -> Any:
+    """The article's original date as htmldate finds it in the markup and text (it skips
+    update and comment dates); ``None`` when it finds none."""
+    from htmldate import find_date
+
+    try:
+        found = find_date(tree, url=url, original_date=True, extensive_search=False, outputformat="%Y-%m-%d")
+    except (ValueError, TypeError, etree.LxmlError):
+        return None
+    return md.parse_date(found) if found else None
 
 
 def _choose_language(declared: str | None, body: str) -> str | None:

@@ -101,14 +101,20 @@ def _record_to_article(record: dict[str, Any], key: str) -> Article:
 
     language = md.normalise_language(_get(record, _LANG_KEYS)) or (page.language if page else None)
     url = _get(record, ("url", "link", "canonical_url"))
+    source = md.clean_source(_get(record, _SOURCE_KEYS)) or (page.source if page else None)
+    byline = md.parse_byline(_get(record, _AUTHOR_KEYS), source) or (
+        md.Byline(page.authors, page.author_org) if page else md.Byline()
+    )
+    org = _get(record, ("author_org",))
     return Article(
         title=title,
         body=body,
-        source=md.clean_source(_get(record, _SOURCE_KEYS)) or (page.source if page else None),
+        source=source,
         published=md.parse_date(_get(record, _DATE_KEYS)) or (page.published if page else None),
         place=md.clean_place(_get(record, ("place", "dateline", "location")))
         or (page.place if page else md.find_dateline(body.split("\n\n", 1)[0])),
-        author=md.clean_author(_get(record, _AUTHOR_KEYS)) or (page.author if page else None),
+        authors=byline.authors,
+        author_org=md.clean_source(org) or byline.org,
         language=language or md.detect_language(body),
         url=url.strip() if isinstance(url, str) and url.strip() else (page.url if page else None),
         tags=_tags(_get(record, ("tags", "keywords", "categories"))) or (page.tags if page else ()),

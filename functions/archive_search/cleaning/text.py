@@ -343,7 +343,7 @@ def _article_blocks(
     if not current and blocks:
         # The only text is the headline's own sentence (an article of one sentence): keep it.
         current = _once(blocks, memo)
-    author: str | None = None
+    author: md.Byline | None = None
     published: date | None = None
     for _ in range(_MAX_PASSES):
         keep = _select(current, memo)
@@ -354,7 +354,7 @@ def _article_blocks(
                     if len(current) > 1 and md.is_role_line(current[1]):
                         byline = f"{byline} {current[1]}"  # a byline wrapped onto a second line
                         current = current[1:]
-                    author = author or md.clean_author(byline)
+                    author = author or md.parse_byline(byline) or None
                     published = published or md.parse_date(byline)
                 else:
                     published = published or md.parse_date(current[0])
@@ -380,7 +380,7 @@ def extract_text(text: str, key: str, line_stats: LineStats | None = None) -> li
 
     title: str | None = None
     header_published = None
-    header_author: str | None = None
+    header_author: md.Byline | None = None
     header_source: str | None = None
     start = 0
     memo = LineMemo(line_stats)  # what the classifier learnt about each line, kept between passes
@@ -398,7 +398,7 @@ def extract_text(text: str, key: str, line_stats: LineStats | None = None) -> li
                 if start + 1 < len(blocks) and md.is_role_line(blocks[start + 1]):
                     start += 1  # "By Helen Marsh, Arts" / "Correspondent": one byline, wrapped
                     byline = f"{byline} {blocks[start]}"
-                header_author = header_author or md.clean_author(byline)
+                header_author = header_author or md.parse_byline(byline) or None
                 # "Von Anna Keller, publiziert am 11. Juli 2023": a byline with the date
                 header_published = header_published or md.parse_date(byline)
             else:
@@ -428,6 +428,7 @@ def extract_text(text: str, key: str, line_stats: LineStats | None = None) -> li
         if dated_dateline:
             place = place or dated_dateline[0]
             dateline_date = dated_dateline[1]
+    byline = header_author or author or md.Byline()
     return [
         Article(
             title=title,
@@ -435,7 +436,8 @@ def extract_text(text: str, key: str, line_stats: LineStats | None = None) -> li
             source=source or header_source,
             published=published or header_published or dated or dateline_date,
             place=place,
-            author=header_author or author,
+            authors=byline.authors,
+            author_org=byline.org,
             # The start of the text names the language as well as the whole of it, many times faster.
             language=md.detect_language(f"{title}\n{body}"),
         )

@@ -31,7 +31,8 @@ MAX_HIT_TEXT_CHARS = 1_000
 # A body in a hit (fields=body) is a preview: 50 hits x 5,000 characters x 12 bytes = 3 MB.
 MAX_HIT_BODY_CHARS = 5_000
 MAX_HIT_TAGS = 30
-_HIT_TEXT_FIELDS = ("title", "source", "place", "author", "language", "url")
+_HIT_TEXT_FIELDS = ("title", "source", "place", "author_org", "language", "url")
+_HIT_LIST_FIELDS = ("tags", "authors")
 
 
 def body_page(body: str, offset: int, chars: int) -> dict[str, Any]:
@@ -61,12 +62,13 @@ def bounded_hit(hit: dict[str, Any]) -> dict[str, Any]:
     if isinstance(body, str) and len(body) > MAX_HIT_BODY_CHARS:
         hit["body"] = body[:MAX_HIT_BODY_CHARS]
         cut = True
-    tags = hit.get("tags")
-    if isinstance(tags, list) and (
-        len(tags) > MAX_HIT_TAGS or any(len(tag) > MAX_HIT_TEXT_CHARS for tag in tags)
-    ):
-        hit["tags"] = [tag[:MAX_HIT_TEXT_CHARS] for tag in tags[:MAX_HIT_TAGS]]
-        cut = True
+    for name in _HIT_LIST_FIELDS:
+        values = hit.get(name)
+        if isinstance(values, list) and (
+            len(values) > MAX_HIT_TAGS or any(len(value) > MAX_HIT_TEXT_CHARS for value in values)
+        ):
+            hit[name] = [value[:MAX_HIT_TEXT_CHARS] for value in values[:MAX_HIT_TAGS]]
+            cut = True
     title_html = hit.get("title_html")
     # Escaping at most multiplies the length by 6 (&quot;); marks add a few characters each.
     if isinstance(title_html, str) and len(title_html) > 8 * MAX_HIT_TEXT_CHARS:

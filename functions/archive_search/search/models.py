@@ -42,7 +42,10 @@ class Hit(BaseModel):
     source: str | None = None
     published: str | None = Field(default=None, description="YYYY-MM-DD")
     place: str | None = None
-    author: str | None = None
+    authors: list[str] | None = Field(default=None, description="Persons credited, each name alone")
+    author_org: str | None = Field(
+        default=None, description="An agency or organisation credited as author (AP, Reuters, Staff)"
+    )
     language: str | None = None
     tags: list[str] | None = None
     url: str | None = Field(default=None, description="http(s) links only")
@@ -93,7 +96,10 @@ class ArticleResponse(BaseModel):
     source: str | None = None
     published: str | None = None
     place: str | None = None
-    author: str | None = None
+    authors: list[str] = Field(description="Persons credited, each name alone")
+    author_org: str | None = Field(
+        default=None, description="An agency or organisation credited as author (AP, Reuters, Staff)"
+    )
     language: str | None = None
     tags: list[str]
     url: str | None = None

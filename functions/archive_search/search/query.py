@@ -436,7 +436,7 @@ FACET_FIELDS = {
     "source": ("source.folded", "source"),
     "language": ("language", "language"),
     "place": ("place.folded", "place"),
-    "author": ("author.folded", "author"),
+    "author": ("authors.folded", "authors"),
     "tag": ("tags.folded", "tags"),
 }
 

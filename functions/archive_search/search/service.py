@@ -43,7 +43,8 @@ HIT_FIELDS = (
     "source",
     "published",
     "place",
-    "author",
+    "authors",
+    "author_org",
     "language",
     "tags",
     "url",
@@ -56,7 +57,8 @@ _SOURCE_FOR = {
     "source": ["source"],
     "published": ["published"],
     "place": ["place"],
-    "author": ["author"],
+    "authors": ["authors"],
+    "author_org": ["author_org"],
     "language": ["language"],
     "tags": ["tags"],
     "url": ["url"],
@@ -350,7 +352,15 @@ class SearchService:
         query: dict[str, Any] = {"bool": {"filter": [LIVE]}}
         if folded_prefix:
             prefix_field = match_field if match_field.endswith(".folded") else count_field
-            query["bool"]["filter"].append({"prefix": {prefix_field: folded_prefix}})
+            prefix_query: dict[str, Any] = {"prefix": {prefix_field: folded_prefix}}
+            if name == "author":  # a person is found by any of their names ("mccoy")
+                prefix_query = {
+                    "bool": {
+                        "should": [prefix_query, {"match_phrase_prefix": {"authors.text": folded_prefix}}],
+                        "minimum_should_match": 1,
+                    }
+                }
+            query["bool"]["filter"].append(prefix_query)
         response = self.engine.search(
             {
                 "size": 0,
@@ -363,7 +373,7 @@ class SearchService:
         values = [
             {"value": plain(str(b["key"])), "count": b["doc_count"]}
             for b in buckets
-            if _fold(str(b["key"])).startswith(folded_prefix)
+            if _matches_prefix(_fold(str(b["key"])), folded_prefix, by_word=name == "author")
         ]
         return {"field": name, "prefix": plain(prefix), "values": values[:size]}
 
@@ -553,17 +563,32 @@ def _fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).strip()
 
 
+def _matches_prefix(folded: str, prefix: str, *, by_word: bool) -> bool:
+    """Whether a facet value starts with the prefix (or, by word, has a word that does)."""
+    if folded.startswith(prefix):
+        return True
+    return by_word and any(folded[i + 1 :].startswith(prefix) for i, ch in enumerate(folded) if ch in " -")
+
+
+def _as_list(value: Any) -> list[Any]:
+    """A keyword field's values: the engine returns one value or a list as it was stored."""
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
 def _article_fields(source: dict[str, Any]) -> dict[str, Any]:
     published = source.get("published")
-    tags = source.get("tags") or []
+    tags = _as_list(source.get("tags"))
     return {
         "title": plain(source.get("title") or ""),
         "source": plain(source.get("source")),
         "published": plain(str(published)[:10]) if published else None,
         "place": plain(source.get("place")),
-        "author": plain(source.get("author")),
+        "authors": [plain(str(a)) for a in _as_list(source.get("authors"))],
+        "author_org": plain(source.get("author_org")),
         "language": plain(source.get("language")),
-        "tags": [plain(str(t)) for t in (tags if isinstance(tags, list) else [tags])],
+        "tags": [plain(str(t)) for t in tags],
         "url": safe_url(source.get("url")),
     }
 

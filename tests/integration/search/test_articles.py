@@ -18,7 +18,7 @@ def test_article_has_its_text_metadata_and_origin(corpus: SearchApi) -> None:
     assert article["body"].startswith("Police seized night vision goggles")
     assert "\n\n" in article["body"]
     assert article["source"] == "Dawn" and article["published"] == "2023-04-12"
-    assert article["place"] == "KARACHI" and article["author"] == "Imtiaz Ali"
+    assert article["place"] == "KARACHI" and article["authors"] == ["Imtiaz Ali"]
     assert article["tags"] == ["crime", "security"]
     assert article["url"] == "https://www.dawn.com/news/1"
     assert article["origin"]["bucket"] == "archive"

@@ -129,8 +129,8 @@ def test_tombstones_are_counted_nowhere(corpus: SearchApi) -> None:
 
 def test_a_value_containing_a_comma_still_matches_as_a_whole(api: SearchApi) -> None:
     # API Gateway joins repeated parameters with commas; the raw query string keeps them apart.
-    arts = article_doc("Opera review", "A night at the opera.", author="Helen Marsh, Arts")
-    other = article_doc("Match report", "A night at the match.", author="Tom Brennan")
+    arts = article_doc("Opera review", "A night at the opera.", authors=["Helen Marsh, Arts"])
+    other = article_doc("Match report", "A night at the match.", authors=["Tom Brennan"])
     api.index(arts, other)
     assert ids(api, {"author": "Helen Marsh, Arts"}) == {arts[0]}
     assert ids(api, [("author", "Helen Marsh, Arts"), ("author", "Tom Brennan")]) == {arts[0], other[0]}
@@ -145,3 +145,23 @@ def test_published_facet_ignores_the_date_range_that_the_other_facets_respect(co
     assert result["total"] == 2
     assert facet(result, "published") == {"2022-05": 1, "2023-04": 2, "2023-07": 1, "2024-01": 1}
     assert facet(result, "source") == {"Dawn": 1, "Tribune": 1}
+
+
+def test_the_author_facet_and_filter_work_per_person(api: SearchApi) -> None:
+    # Given a story by two people and one by one of them, credited with an agency
+    pair = article_doc(
+        "Prison officers charged", "Two officers were charged.", authors=["Kevin Johnson", "Kevin McCoy"]
+    )
+    solo = article_doc(
+        "Markets slip", "Stocks slipped on Tuesday.", authors=["Kevin McCoy"], author_org="Associated Press"
+    )
+    api.index(pair, solo)
+    # the facet counts each person, and a prefix finds a person by any of their names
+    result = search(api, {"q": "charged OR slipped", "facets": "author", "collapse": "false"})
+    assert facet(result, "author") == {"Kevin McCoy": 2, "Kevin Johnson": 1}
+    values = api.get("/facets/author", {"prefix": "mccoy"}).json["values"]
+    assert values == [{"value": "Kevin McCoy", "count": 2}]
+    # the filter matches one person among several; hits carry the persons and the organisation apart
+    assert ids(api, {"author": "kevin johnson"}) == {pair[0]}
+    hit = next(h for h in search(api, {"author": "Kevin McCoy"})["hits"] if h["id"] == solo[0])
+    assert (hit["authors"], hit["author_org"]) == (["Kevin McCoy"], "Associated Press")

@@ -131,7 +131,7 @@ def test_strings_are_plain_text_and_only_html_fields_carry_markup(corpus: Search
         article["body"]
         == "Body with <img src=x onerror=alert(1)> markup and a goggles mention & an ampersand."
     )
-    assert article["author"] == '"><script>alert(2)</script>'
+    assert article["authors"] == ['"><script>alert(2)</script>']
     assert article["source"] == "<i>Evil</i> Source"
     assert article["tags"] == ["<svg onload=alert(3)>"]
     assert article["url"] is None  # javascript: links are dropped
@@ -139,7 +139,7 @@ def test_strings_are_plain_text_and_only_html_fields_carry_markup(corpus: Search
     result = corpus.get("/search", {"q": "markup", "facets": "source,author,tag"}).json
     hit = next(h for h in result["hits"] if h["id"] == corpus_id("hostile"))
     assert hit["title"] == title
-    assert hit["author"] == '"><script>alert(2)</script>'
+    assert hit["authors"] == ['"><script>alert(2)</script>']
     assert "<i>Evil</i> Source" in {v["value"] for v in result["facets"]["source"]}
     assert "<svg onload=alert(3)>" in {v["value"] for v in result["facets"]["tag"]}
     assert hit["title_html"] == (

@@ -142,7 +142,7 @@ def test_title_comes_after_site_name_and_menu_and_byline_gives_the_author() -> N
     [article] = extract_text(text, "a.txt")
 
     assert article.title == "Night buses to reach the eastern suburbs"
-    assert article.author == "Jane Doe"
+    assert article.authors == ("Jane Doe",)
     assert article.published == date(2024, 3, 12)
     assert article.body.split("\n\n") == [P1, P2, P3]
 
@@ -169,7 +169,7 @@ def test_publisher_and_date_line_under_the_headline_give_source_and_date() -> No
 
     assert article.source == "Valley Herald"
     assert article.published == date(2023, 6, 2)
-    assert article.author == "Jane Doe"
+    assert article.authors == ("Jane Doe",)
     assert "Valley Herald" not in article.body
 
 
@@ -319,7 +319,7 @@ def test_a_byline_wrapped_before_its_role_gives_the_name_only() -> None:
 
     article = extract_text(text, "k.txt")[0]
 
-    assert article.author == "Helen Marsh"
+    assert article.authors == ("Helen Marsh",)
     assert article.body.startswith("LONDON:")
 
 
@@ -334,7 +334,7 @@ def test_a_german_byline_with_its_publication_date_gives_author_and_date() -> No
 
     article = extract_text(text, "k.txt")[0]
 
-    assert (article.author, article.published) == ("Anna Keller", date(2023, 7, 11))
+    assert (article.authors, article.published) == (("Anna Keller",), date(2023, 7, 11))
     assert "Anna Keller" not in article.body
 
 

@@ -62,7 +62,7 @@ def test_metadata_comes_from_json_ld_inside_a_graph() -> None:
     assert article.title == "Port authority approves dredging"
     assert article.source == "Eastbay Tribune"
     assert article.published == date(2024, 3, 14)
-    assert article.author == "Maria Olsen"
+    assert article.authors == ("Maria Olsen",)
     assert article.language == "en"
     assert article.url == "https://tribune.example/dredging"
     assert article.tags == ("harbour", "shipping")
@@ -82,14 +82,14 @@ def test_metadata_comes_from_meta_tags_and_markup_without_json_ld() -> None:
         article.title,
         article.source,
         article.published,
-        article.author,
+        article.authors,
         article.language,
         article.url,
     ) == (
         "Port authority approves dredging",
         "Eastbay Tribune",
         date(2024, 3, 14),
-        "Maria Olsen",
+        ("Maria Olsen",),
         "en",
         "https://tribune.example/dredging",
     )
@@ -106,7 +106,7 @@ def test_page_without_metadata_leaves_it_empty_rather_than_inventing_it() -> Non
     [article] = extract_html(page(head="<title>Port authority approves dredging</title>"), "a.html")
     assert article.source is None
     assert article.published is None
-    assert article.author is None
+    assert article.authors == ()
     assert article.title == "Port authority approves dredging"
 
 
@@ -120,7 +120,7 @@ def test_body_keeps_paragraphs_in_order_without_title_byline_or_page_furniture()
     )
     [article] = extract_html(page(head=head, body_top=top, tail=tail), "a.html")
     assert article.body.split("\n\n") == PARAS
-    assert article.author == "Maria Olsen"
+    assert article.authors == ("Maria Olsen",)
 
 
 def test_script_and_style_never_reach_the_body() -> None:

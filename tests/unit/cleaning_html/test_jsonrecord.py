@@ -40,7 +40,7 @@ def test_single_record_maps_every_field() -> None:
     assert article.url == "https://news.example/budget"
     assert article.published == date(2023, 4, 12)
     assert article.source == "Dawn"
-    assert article.author == "Jane Doe"
+    assert article.authors == ("Jane Doe",)
     assert article.language == "en"
     assert article.tags == ("budget", "council")
     assert article.place == "Karachi"
@@ -67,7 +67,7 @@ def test_html_field_goes_through_the_html_path_and_record_fields_win() -> None:
     rec = {"title": "Council approves budget", "html": html, "source": "Dawn", "published": "12 April 2023"}
     [article] = extract_json(json.dumps(rec), "h.json")
     assert article.source == "Dawn"
-    assert article.author == "Page Author"
+    assert article.authors == ("Page Author",)
     assert article.published == date(2023, 4, 12)
     assert "opposition members" in article.body.lower()
     assert "leaked" not in article.body

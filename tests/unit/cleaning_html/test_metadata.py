@@ -156,23 +156,58 @@ def test_normalise_language_keeps_the_primary_subtag(tag: str, code: str | None)
 
 
 @pytest.mark.parametrize(
-    ("byline", "name"),
+    ("byline", "authors", "org"),
     [
-        ("By Jane Doe", "Jane Doe"),
-        ("By Jane Doe | Staff Reporter", "Jane Doe"),
-        ("Written by Jane Doe, Senior Correspondent", "Jane Doe"),
-        ("By Helen Marsh, Arts Correspondent", "Helen Marsh"),
-        ("By Helen Marsh, Arts and Culture Correspondent", "Helen Marsh"),
-        ("By Helen Marsh and Tom Reed, Arts Correspondents", "Helen Marsh and Tom Reed"),
-        ("Von Anna Keller, publiziert am 11. Juli 2023", "Anna Keller"),
-        ("Jane Doe jane.doe@example.com", "Jane Doe"),
-        ([{"@type": "Person", "name": "Jane Doe"}, {"name": "John Roe"}], "Jane Doe, John Roe"),
-        ("https://example.com/authors/jane", None),
-        ("", None),
+        ("By Jane Doe", ("Jane Doe",), None),
+        ("By Jane Doe | Staff Reporter", ("Jane Doe",), None),
+        ("Written by Jane Doe, Senior Correspondent", ("Jane Doe",), None),
+        ("By Helen Marsh, Arts and Culture Correspondent", ("Helen Marsh",), None),
+        ("By Helen Marsh and Tom Reed, Arts Correspondents", ("Helen Marsh", "Tom Reed"), None),
+        ("Von Anna Keller, publiziert am 11. Juli 2023", ("Anna Keller",), None),
+        ("Jane Doe jane.doe@example.com", ("Jane Doe",), None),
+        ([{"@type": "Person", "name": "Jane Doe"}, {"name": "John Roe"}], ("Jane Doe", "John Roe"), None),
+        ("https://example.com/authors/jane", (), None),
+        ("", (), None),
+        # several people in one value: one name each
+        ("Kevin Johnson and Kevin McCoy", ("Kevin Johnson", "Kevin McCoy"), None),
+        ("Tariq Malik, Mike Wall & Ann Lee", ("Tariq Malik", "Mike Wall", "Ann Lee"), None),
+        # glued trailers, handles, dates and credentials
+        ("Jose AltoverosView More Articles", ("Jose Altoveros",), None),
+        ("Chaim Gartenberg@cgartenberg Nov 19, 2019, 7:53pm EST", ("Chaim Gartenberg",), None),
+        ("By Carrie ArnoldNovember 15, 2019", ("Carrie Arnold",), None),
+        ("Rachael Link, MS, RD", ("Rachael Link",), None),
+        ("Roger Gonzalez CBS Sports Writer", ("Roger Gonzalez",), None),
+        # affiliations and agencies go to the organisation
+        (
+            "Danica Kirka and JILL LAWLESSAssociated Press",
+            ("Danica Kirka", "Jill Lawless"),
+            "Associated Press",
+        ),
+        ("Amy Kuperinsky | NJ Advance Media for NJ.com", ("Amy Kuperinsky",), "NJ Advance Media for NJ.com"),
+        ("By STEVE PEOPLES, AP National Political Writer", ("Steve Peoples",), "AP"),
+        (
+            "Tom Davies Associated Press Published 11:34 PM EST Nov 19, 2019",
+            ("Tom Davies",),
+            "Associated Press",
+        ),
+        ("Reuters", (), "Reuters"),
+        ("Jerusalem Post Staff November 20", (), "Jerusalem Post Staff"),
+        ("Staff", (), "Staff"),
+        ({"@type": "Organization", "name": "Al Jazeera"}, (), "Al Jazeera"),
+        # CMS accounts are nobody
+        ("jdadmin", (), None),
+        ("admin", (), None),
+        ("Гость", (), None),
     ],
 )
-def test_clean_author_reduces_a_byline_to_names(byline: object, name: str | None) -> None:
-    assert md.clean_author(byline) == name
+def test_parse_byline_gives_each_person_alone_and_the_organisation_apart(
+    byline: object, authors: tuple[str, ...], org: str | None
+) -> None:
+    assert md.parse_byline(byline) == md.Byline(authors, org)
+
+
+def test_a_byline_naming_the_publisher_credits_the_organisation() -> None:
+    assert md.parse_byline("By Beachbody", publisher="Beachbody") == md.Byline((), "Beachbody")
 
 
 def test_clean_source_is_conservative() -> None:

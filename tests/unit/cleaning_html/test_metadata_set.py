@@ -29,7 +29,8 @@ def test_html_and_json_documents_match_their_labels(name: str) -> None:
         "title": article.title,
         "source": article.source,
         "published": article.published.isoformat() if article.published else None,
-        "author": article.author,
+        "authors": list(article.authors),
+        "author_org": article.author_org,
         "place": article.place,
         "language": article.language,
     }
