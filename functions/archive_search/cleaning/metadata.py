@@ -588,14 +588,34 @@ _DATELINE_RE = re.compile(
 )
 
 
+# A dateline in mixed case, ended by a spaced dash or an agency tag: "Indianapolis –",
+# "Dekalb, Ill. —", "New York, NY –", "Hong Kong (CNN Business)". Capitalised words only.
+_MIXED_DATELINE_RE = re.compile(
+    r"^\s*(?P<place>[A-ZÀ-Þ][a-zà-ÿ'’.]+(?:[ -][A-ZÀ-Þ][a-zà-ÿ'’.]+){0,2}"
+    r"(?:,\s*[A-ZÀ-Þ][A-Za-z.]{1,14}(?:\s[A-ZÀ-Þ][A-Za-z.]{1,14})?)?)"
+    r"(?:\s+[–—]{1,2}\s|\s+--\s|\s*\((?P<agency>[^)]{1,30})\)\s+(?=[A-ZÀ-Þ]))"
+)
+
+
+def _not_a_place(place: str) -> bool:
+    """A column's salutation or a label ("DEAR ABBY:", "UPDATE:"), not where the story was filed."""
+    first = place.split()[0].casefold().strip(".,:")
+    return first in {w.casefold() for w in metadata_words()["not_place_openers"]}
+
+
 def find_dateline(paragraph: str | None) -> str | None:
     """The place of a dateline opening ``paragraph`` (``KARACHI: ...`` -> ``Karachi``), or ``None``."""
     if not paragraph:
         return None
     m = _DATELINE_RE.match(paragraph[:120])
     if not m:
-        return None
+        mixed = _MIXED_DATELINE_RE.match(paragraph[:80])
+        if not mixed or _not_a_place(mixed["place"]):
+            return None
+        return clean_place(mixed["place"])
     place = m["place"].strip()
+    if _not_a_place(place):
+        return None
     head = place.split(",")[0]
     # the main name must be written in capitals (that is what marks a dateline)
     if not head.replace(" ", "").replace(".", "").replace("-", "").replace("'", "").isupper():

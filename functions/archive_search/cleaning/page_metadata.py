@@ -256,9 +256,10 @@ def _names_host(name: str, host: str) -> bool:
     return len(words) >= 2 and (initials in host or "".join(w[0] for w in words) == host)
 
 
-def _publisher_name(value: Any, host: str) -> str | None:
+def _publisher_name(value: Any, host: str, *, as_titled: bool = False) -> str | None:
     """A publisher name as readers cite it, or ``None`` for a tagline, a section, a platform
-    or a bare host fragment. ``Autoracing | F1 | Indy`` -> ``Autoracing``."""
+    or (unless ``as_titled``: the site's own ``<title>`` writes it so) a bare host fragment.
+    ``Autoracing | F1 | Indy`` -> ``Autoracing``."""
     name = md.clean_source(value)
     if not name:
         return None
@@ -268,8 +269,8 @@ def _publisher_name(value: Any, host: str) -> str | None:
     folded = name.casefold()
     if folded in {n.casefold() for n in md.metadata_words()["not_publishers"]}:
         return None  # a section ("U.S.") or a platform ("Blogger", "Hosted")
-    if " " not in name and "." not in name and name.islower() and host and _squashed(name) in host:
-        return None  # a bare host fragment ("nj", "cleveland", "oregonlive")
+    if not as_titled and " " not in name and "." not in name and name.islower() and _squashed(name) in host:
+        return None  # a bare host fragment in metadata ("nj", "cleveland", "oregonlive")
     if not _names_host(name, host) and re.search(r"(?<![\w'’])[a-zà-ÿ][\w-]{3,}", name):
         return None  # a tagline ("Kabar tentang Dunia Islam", "Expert how-to for English Riders")
     return name
@@ -290,18 +291,16 @@ def extract_publisher(page: _Page, url: str | None) -> str | None:
     then the domain; variants of one name (``Inexhibit`` / ``Inexhibit magazine``) become the
     shortest."""
     host = _host_label(url)
-    candidates: list[Any] = [page.article.get("publisher")]
+    candidates: list[Any] = [page.article.get("publisher"), page.meta("og:site_name")]
     candidates += [obj.get("name") for obj in page.objects if _ORGANISATION_TYPES & set(_types(obj))]
-    candidates += [
-        page.meta("og:site_name"),
-        page.meta("application-name"),
-        page.meta("dc.publisher", "publisher"),
-    ]
+    candidates += [page.meta("application-name"), page.meta("dc.publisher", "publisher")]
     names = [n for n in (_publisher_name(c, host) for c in candidates if c) if n]
+    # the <title>'s site part is the name as the site writes it for readers ("my6sense")
+    titled = _publisher_name(_title_site(page, host), host, as_titled=True)
+    names += [titled] if titled else []
+    # A syndicated story's agency ("Associated Press") is not the site readers cite.
+    names = [n for n in names if not md.is_agency(n)] or names
     if not names:
-        site = _title_site(page, host)
-        if site:
-            return site
         hostname = (urlsplit(url).hostname or "") if url else ""
         return hostname.removeprefix("www.") or None
     first = names[0]

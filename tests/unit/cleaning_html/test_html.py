@@ -9,7 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from archive_search.cleaning.html import extract_html, page_metadata
+from archive_search.cleaning.html import extract_html
+from archive_search.cleaning.page_metadata import page_metadata
 from archive_search.errors import RejectedInput
 
 pytestmark = pytest.mark.unit

@@ -255,3 +255,18 @@ def test_a_dated_dateline_gives_place_and_date(paragraph: str, expected: tuple[s
 )
 def test_publication_phrases_in_other_languages_give_their_date(published: str) -> None:
     assert md.parse_date(published) is not None
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "place"),
+    [
+        ("Indianapolis – Several thousand teachers wearing red surrounded the Statehouse.", "Indianapolis"),
+        ("Dekalb, Ill. — Mike Glass threw for three touchdowns.", "Dekalb, Ill."),
+        ("Hong Kong (CNN Business) A muddled view of trade talks weighed on markets.", "Hong Kong"),
+        ("DEAR ABBY: My husband of more than 20 years just bought plane tickets.", None),
+        ("President Trump — who spoke on Tuesday — said nothing new.", None),
+        ("Two hostages — an American and an Australian — were freed.", None),
+    ],
+)
+def test_a_dateline_is_a_place_not_a_salutation_or_a_person(paragraph: str, place: str | None) -> None:
+    assert md.find_dateline(paragraph) == place

@@ -1,0 +1,107 @@
+"""Page metadata as readers cite it: the publisher's name, an edition, topic tags."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from trafilatura.utils import load_html
+
+from archive_search.cleaning.html import extract_html
+from archive_search.cleaning.page_metadata import edition_for_language, page_metadata
+
+BODY = (
+    "<article>" + "<p>The council approved the budget on Tuesday after a long debate about schools.</p>" * 6
+)
+BODY += "</article>"
+
+
+def metadata_of(head: str, url: str = "https://www.example.com/story"):
+    canonical = f'<link rel="canonical" href="{url}">'
+    return page_metadata(load_html(f"<html><head>{canonical}{head}</head><body>{BODY}</body></html>"))
+
+
+def site_name(name: str) -> str:
+    return f'<meta property="og:site_name" content="{name}">'
+
+
+@pytest.mark.parametrize(
+    ("head", "url", "publisher"),
+    [
+        # a tagline after the name
+        (
+            site_name("Autoracing | F1 | Indy | MotoGP | StockCar"),
+            "http://www.autoracing.com.br/x",
+            "Autoracing",
+        ),
+        # a section or a platform is not the publisher: the <title>'s site part is
+        (
+            site_name("U.S.") + "<title>Oil slips - Reuters</title>",
+            "https://www.reuters.com/article/x",
+            "Reuters",
+        ),
+        (
+            site_name("Blogger") + "<title>Garden notes</title>",
+            "https://gardens.example.org/x",
+            "gardens.example.org",
+        ),
+        # a bare host fragment in metadata: the name the site's title gives, else the domain
+        (site_name("nj") + "<title>Storm damage | nj.com</title>", "https://www.nj.com/news/x", "nj.com"),
+        (site_name("cleveland"), "https://www.cleveland.com/news/x", "cleveland.com"),
+        # a tagline without the site's name
+        (site_name("Kabar tentang Dunia Islam"), "https://kabarislamia.com/2015/x", "kabarislamia.com"),
+        # variants of one name become one
+        (
+            site_name("Inexhibit")
+            + '<script type="application/ld+json">'
+            + json.dumps(
+                {"@type": "NewsArticle", "publisher": {"@type": "Organization", "name": "Inexhibit magazine"}}
+            )
+            + "</script>",
+            "https://www.inexhibit.com/x",
+            "Inexhibit",
+        ),
+        # a syndicated story's agency is not the site
+        (
+            site_name("SFGate")
+            + '<script type="application/ld+json">'
+            + json.dumps(
+                {"@type": "NewsArticle", "publisher": {"@type": "Organization", "name": "Associated Press"}}
+            )
+            + "</script>",
+            "https://www.sfgate.com/news/x",
+            "SFGate",
+        ),
+    ],
+)
+def test_publisher_is_the_name_readers_cite(head: str, url: str, publisher: str) -> None:
+    assert metadata_of(head, url).source == publisher
+
+
+def test_an_edition_name_stays_only_on_a_page_in_its_language() -> None:
+    assert edition_for_language("Business Insider Deutschland", "en") == "Business Insider"
+    assert edition_for_language("Business Insider Deutschland", "de") == "Business Insider Deutschland"
+    assert edition_for_language("The New York Times", "en") == "The New York Times"
+
+
+def test_an_english_page_of_a_german_edition_is_cited_without_the_edition() -> None:
+    html = (
+        '<html lang="de"><head><meta property="og:site_name" content="Business Insider Deutschland">'
+        f"</head><body>{BODY}</body></html>"
+    )
+    [article] = extract_html(html, "a.html")
+    assert (article.language, article.source) == ("en", "Business Insider")
+
+
+def test_tags_are_topic_keywords_only() -> None:
+    keywords = (
+        "&amp;quot, /article, @post-id:1913719, channel_other, No Autolink, 12345, Climate change, Energy"
+    )
+    meta = metadata_of(f'<meta name="keywords" content="{keywords}">')
+    assert meta.tags == ("Climate change", "Energy")
+
+
+def test_a_comment_authors_name_is_not_the_byline() -> None:
+    comments = '<div class="comments"><span class="comment-author-link">Milan Griffes</span></div>'
+    html = f"<html><head></head><body>{BODY}{comments}</body></html>"
+    assert page_metadata(load_html(html)).byline.authors == ()
