@@ -54,7 +54,7 @@ class Hit(BaseModel):
     )
     truncated: bool | None = Field(
         default=None,
-        description="Present (true) when a string was cut to 1,000 characters or tags to 30: /articles/{id} has all",
+        description="Present (true) when a string was cut to 1,000 characters or tags or authors to 30: /articles/{id} has all",
     )
 
 

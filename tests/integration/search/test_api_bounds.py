@@ -11,6 +11,7 @@ from archive_search.errors import InvalidRequest
 from archive_search.search.bounds import (
     MAX_BODY_CHARS,
     MAX_HIT_BODY_CHARS,
+    MAX_HIT_TAGS,
     MAX_HIT_TEXT_CHARS,
     bounded_hit,
     check_response_size,
@@ -98,3 +99,10 @@ def test_a_body_carried_by_hits_is_a_bounded_preview() -> None:
     assert hit["body"] == "😀" * MAX_HIT_BODY_CHARS and hit["truncated"] is True
     check_response_size(json.dumps({"hits": [hit] * 50}, ensure_ascii=False))
     assert "truncated" not in bounded_hit({"id": "b", "body": "short"})
+
+
+def test_authors_in_a_hit_are_bounded_like_tags() -> None:
+    hit = bounded_hit({"id": "a", "authors": ["x" * 2_000] + ["Jane Doe"] * (MAX_HIT_TAGS + 5)})
+    assert len(hit["authors"]) == MAX_HIT_TAGS and hit["authors"][0] == "x" * MAX_HIT_TEXT_CHARS
+    assert hit["truncated"] is True
+    assert "truncated" not in bounded_hit({"id": "b", "authors": ["Jane Doe"], "author_org": "AP"})
