@@ -441,6 +441,19 @@ def is_agency(name: str) -> bool:
     return name.casefold() in _byline_words()["agencies"]
 
 
+def _publisher_suffix(part: str, publisher: str | None) -> str | None:
+    """The publisher's name closing a byline part (``Elliot Brownstein Florida Today`` on
+    floridatoday.com), as the part writes it."""
+    if not publisher:
+        return None
+    site = re.sub(r"[\W_]", "", re.sub(r"\.[a-z]{2,3}(?:\.[a-z]{2})?$", "", publisher.casefold()))
+    words = part.split()
+    for k in (1, 2, 3):
+        if len(words) > k and re.sub(r"[\W_]", "", " ".join(words[-k:]).casefold()) == site:
+            return " ".join(words[-k:])
+    return None
+
+
 def _agency_suffix(part: str) -> str | None:
     """The agency a byline part ends with after a name (``Tom Davies Associated Press``)."""
     folded = part.casefold()
@@ -506,7 +519,12 @@ def parse_byline(value: object, publisher: str | None = None) -> Byline:
         text = text[: role.start()]
     for part in _SPLIT_RE.split(text):
         part = part.strip(" .|·•,;:-–—()")
-        if not part or _CREDENTIAL_RE.match(part):
+        if not part:
+            continue
+        if is_agency(part):  # before credentials: "PTI", "AP" are agencies, not degrees
+            org = org or _agency_names()[part.casefold()]
+            continue
+        if _CREDENTIAL_RE.match(part):
             continue
         role_free = _AUTHOR_TAIL_RE.sub("", part).strip()
         if is_role_line(part) and (part.casefold() == "staff" or part.casefold().endswith(" staff")):
@@ -523,7 +541,7 @@ def parse_byline(value: object, publisher: str | None = None) -> Byline:
             if not role_free or is_role_line(part):
                 continue
             part = role_free
-        agency = _agency_suffix(part)
+        agency = _agency_suffix(part) or _publisher_suffix(part, publisher)
         if agency:  # "Tom Davies Associated Press"
             org = org or agency
             part = part[: -len(agency)].strip(" ,|")

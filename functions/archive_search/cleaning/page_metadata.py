@@ -358,6 +358,7 @@ _AUTHOR_META = (
 )  # fmt: skip
 _BYLINE_CLASS_RE = re.compile(r"(?:^|[\s_-])(?:byline|author|autor|auteur|autore)(?:$|[\s_-])", re.IGNORECASE)
 _NAME_WORD_RE = re.compile(r"^[^\W\d_][\w.'’-]*$")
+_SIGNED_RE = re.compile(r"^\s*(?:by|von|par|por|di|door)\s+\S", re.IGNORECASE)
 
 
 def _looks_like_names(names: tuple[str, ...]) -> bool:
@@ -390,7 +391,13 @@ def _byline_by_class(tree: HtmlElement, publisher: str | None) -> Byline:
         text = html_text(el)
         if text and word_count(text) <= 16:
             byline = md.parse_byline(text, publisher)
-            if _looks_like_names(byline.authors) or (byline.org and not byline.authors):
+            # "by Anmol": one capitalised name is enough after an explicit "by"
+            signed = _SIGNED_RE.match(text) is not None and all(a[0].isupper() for a in byline.authors)
+            if (
+                _looks_like_names(byline.authors)
+                or (byline.authors and signed)
+                or (byline.org and not byline.authors)
+            ):
                 return byline
     return Byline()
 

@@ -191,6 +191,7 @@ def test_normalise_language_keeps_the_primary_subtag(tag: str, code: str | None)
             "Associated Press",
         ),
         ("Reuters", (), "Reuters"),
+        ("PTI", (), "PTI"),
         ("Jerusalem Post Staff November 20", (), "Jerusalem Post Staff"),
         ("Staff", (), "Staff"),
         ({"@type": "Organization", "name": "Al Jazeera"}, (), "Al Jazeera"),
@@ -208,6 +209,9 @@ def test_parse_byline_gives_each_person_alone_and_the_organisation_apart(
 
 def test_a_byline_naming_the_publisher_credits_the_organisation() -> None:
     assert md.parse_byline("By Beachbody", publisher="Beachbody") == md.Byline((), "Beachbody")
+    assert md.parse_byline("Elliot Brownstein Florida Today", publisher="floridatoday.com") == md.Byline(
+        ("Elliot Brownstein",), "Florida Today"
+    )
 
 
 def test_clean_source_is_conservative() -> None:

@@ -105,3 +105,10 @@ def test_a_comment_authors_name_is_not_the_byline() -> None:
     comments = '<div class="comments"><span class="comment-author-link">Milan Griffes</span></div>'
     html = f"<html><head></head><body>{BODY}{comments}</body></html>"
     assert page_metadata(load_html(html)).byline.authors == ()
+
+
+def test_a_signed_byline_element_may_hold_a_single_name() -> None:
+    html = f'<html><head></head><body><span class="byline">by Anmol</span>{BODY}</body></html>'
+    assert page_metadata(load_html(html)).byline.authors == ("Anmol",)
+    unsigned = f'<html><head></head><body><span class="byline">Anmol</span>{BODY}</body></html>'
+    assert page_metadata(load_html(unsigned)).byline.authors == ()
