@@ -286,6 +286,29 @@ def _title_site(page: _Page, host: str) -> str | None:
     return last if _names_host(last, host) and word_count(last) <= 6 else None
 
 
+_MASTHEAD_LINKS = 40  # the masthead links home near the top of the page
+
+
+def _masthead(page: _Page, url: str | None) -> str | None:
+    """The site's name as its masthead shows it: the ``alt`` of the logo linking to the home
+    page near the top of the page."""
+    home = {"/", "./", "index.html", "/index.html"}
+    if url:
+        parts = urlsplit(url)
+        root = f"{parts.scheme}://{parts.netloc}"
+        home |= {root, root + "/"}
+    for i, a in enumerate(page.tree.iter("a")):
+        if i >= _MASTHEAD_LINKS:
+            break
+        if (a.get("href") or "").strip() not in home:
+            continue
+        # the logo's alt text: a home link's own words are often "Home" or "Back"
+        text = " ".join(next((img.get("alt") or "" for img in a.iter("img") if img.get("alt")), "").split())
+        if text and 1 <= word_count(text) <= 5:
+            return text
+    return None
+
+
 def extract_publisher(page: _Page, url: str | None) -> str | None:
     """JSON-LD ``publisher.name``, ``og:site_name`` (and its kin), the ``<title>``'s site part,
     then the domain; variants of one name (``Inexhibit`` / ``Inexhibit magazine``) become the
@@ -301,9 +324,13 @@ def extract_publisher(page: _Page, url: str | None) -> str | None:
     # A syndicated story's agency ("Associated Press") is not the site readers cite.
     names = [n for n in names if not md.is_agency(n)] or names
     if not names:
+        masthead = _publisher_name(_masthead(page, url), host, as_titled=True)
+        names = [masthead] if masthead else []
+    if not names:
         hostname = (urlsplit(url).hostname or "") if url else ""
         return hostname.removeprefix("www.") or None
-    first = names[0]
+    # the name that is the site's own (found in its host name) before another organisation's
+    first = next((n for n in names if _names_host(n, host)), names[0])
     variants = [
         n for n in names if word_key(n).startswith(word_key(first)) or word_key(first).startswith(word_key(n))
     ]

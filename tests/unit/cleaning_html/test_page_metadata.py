@@ -78,6 +78,20 @@ def test_publisher_is_the_name_readers_cite(head: str, url: str, publisher: str)
     assert metadata_of(head, url).source == publisher
 
 
+def test_the_masthead_logo_names_a_site_whose_metadata_does_not() -> None:
+    logo = '<header><a href="/"><img src="/logo.png" alt="The Space Review"></a></header>'
+    html = f'<html><head><link rel="canonical" href="https://www.thespacereview.com/a/1"></head><body>{logo}{BODY}</body></html>'
+    assert page_metadata(load_html(html)).source == "The Space Review"
+
+
+def test_the_sites_own_name_wins_over_another_organisation_in_json_ld() -> None:
+    ld = json.dumps(
+        {"@type": "NewsArticle", "publisher": {"@type": "Organization", "name": "DH News Service"}}
+    )
+    head = site_name("Deccan Herald") + f'<script type="application/ld+json">{ld}</script>'
+    assert metadata_of(head, "https://www.deccanherald.com/x").source == "Deccan Herald"
+
+
 def test_an_edition_name_stays_only_on_a_page_in_its_language() -> None:
     assert edition_for_language("Business Insider Deutschland", "en") == "Business Insider"
     assert edition_for_language("Business Insider Deutschland", "de") == "Business Insider Deutschland"
