@@ -20,7 +20,9 @@ ATOM_TYPE = "application/atom+xml; charset=utf-8"
 JSON_FEED_TYPE = "application/feed+json; charset=utf-8"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 # The hit fields an entry is made of (the feed asks /search for these only).
-FEED_FIELDS = ("title", "snippet", "source", "published", "place", "author", "tags", "url", "duplicates")
+FEED_FIELDS = (
+    "title", "snippet", "source", "published", "place", "authors", "author_org", "tags", "url", "duplicates",
+)  # fmt: skip
 # Outside the XML 1.0 Char production even after the API's own cleaning.
 _NOT_XML = re.compile("[\ufffe\uffff]")
 
@@ -110,8 +112,8 @@ def atom(result: Mapping[str, Any], title: str, links: FeedLinks, now: datetime)
         if published:
             element(entry, "published", _rfc3339(published))
         element(entry, "updated", _rfc3339(published or feed_updated))
-        if hit.get("author"):
-            element(element(entry, "author"), "name", hit["author"])
+        for name in _credits(hit):
+            element(element(entry, "author"), "name", name)
         for tag in hit.get("tags") or []:
             element(entry, "category", term=tag)
         element(entry, "summary", _summary(hit), type="text")
@@ -119,6 +121,11 @@ def atom(result: Mapping[str, Any], title: str, links: FeedLinks, now: datetime)
             source = element(entry, "source")
             element(source, "title", hit["source"])
     return ET.tostring(root, encoding="unicode", xml_declaration=True)
+
+
+def _credits(hit: Mapping[str, Any]) -> list[str]:
+    """Who an entry credits: its persons, else the agency or organisation."""
+    return list(hit.get("authors") or []) or ([hit["author_org"]] if hit.get("author_org") else [])
 
 
 def json_feed(result: Mapping[str, Any], title: str, links: FeedLinks) -> dict[str, Any]:
@@ -137,8 +144,8 @@ def json_feed(result: Mapping[str, Any], title: str, links: FeedLinks) -> dict[s
         published = _published(hit)
         if published:
             item["date_published"] = _rfc3339(published)
-        if hit.get("author"):
-            item["authors"] = [{"name": hit["author"]}]
+        if _credits(hit):
+            item["authors"] = [{"name": name} for name in _credits(hit)]
         if hit.get("tags"):
             item["tags"] = list(hit["tags"])
         # JSON Feed has no source field: extensions start with an underscore.

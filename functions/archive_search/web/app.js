@@ -225,12 +225,19 @@
     };
   }
 
+  // Who an article credits: its persons, else the agency or organisation (AP, Reuters, Staff).
+  function credits(article) {
+    if (article.authors && article.authors.length) return article.authors.join(", ");
+    return article.author_org || null;
+  }
+
   function metaLine(hit) {
     const parts = [];
     if (hit.source) parts.push(el("span", { class: "source", text: hit.source }));
     if (hit.published) parts.push(el("time", { dateTime: hit.published, text: formatDate(hit.published) }));
     if (hit.place) parts.push(el("span", { class: "place", text: hit.place }));
-    if (hit.author) parts.push(el("span", { class: "author", text: `By ${hit.author}` }));
+    const byline = credits(hit);
+    if (byline) parts.push(el("span", { class: "author", text: `By ${byline}` }));
     const line = el("p", { class: "meta" });
     parts.forEach((part, index) => {
       if (index) line.append(" · ");
@@ -478,7 +485,7 @@
     showError(null);
     document.title = `${article.title} · archive-search`;
     $("article-title").textContent = article.title;
-    const authors = article.author ? article.author : null;
+    const authors = credits(article);
     fillList($("article-meta"), [
       ["Publisher", article.source],
       ["Published", article.published && el("time", { dateTime: article.published, text: formatDate(article.published) })],
