@@ -206,7 +206,10 @@ def _strip_site_name(title: str, source: str | None) -> str:
         len(pieces) >= 3
         and src
         and word_key(pieces[-1])
-        and (word_key(pieces[-1]) in src or src in word_key(pieces[-1]))
+        and (
+            word_key(pieces[-1]) in src
+            or (src in word_key(pieces[-1]) and word_count(pieces[-1]) <= word_count(src) + 2)
+        )
     ):
         del pieces[-2:]
     if len(pieces) >= 5 and title.count(" | ") >= 2 and word_count(pieces[0]) >= 2:
@@ -309,6 +312,18 @@ def _masthead(page: _Page, url: str | None) -> str | None:
     return None
 
 
+_HANDLE_RE = re.compile(r"^@?([A-Za-z][A-Za-z0-9]{1,30})_?$")
+
+
+def _handle(page: _Page) -> str | None:
+    """The site's social-media handle (``twitter:site`` ``@ap`` -> ``AP``, ``@comwrap`` ->
+    ``comwrap``): how a site that states no name signs its posts."""
+    m = _HANDLE_RE.match(page.meta("twitter:site") or "")
+    if not m:
+        return None
+    return m[1].upper() if len(m[1]) <= 3 else m[1]
+
+
 def extract_publisher(page: _Page, url: str | None) -> str | None:
     """JSON-LD ``publisher.name``, ``og:site_name`` (and its kin), the ``<title>``'s site part,
     then the domain; variants of one name (``Inexhibit`` / ``Inexhibit magazine``) become the
@@ -325,7 +340,8 @@ def extract_publisher(page: _Page, url: str | None) -> str | None:
     names = [n for n in names if not md.is_agency(n)] or names
     if not names:
         masthead = _publisher_name(_masthead(page, url), host, as_titled=True)
-        names = [masthead] if masthead else []
+        handle = _publisher_name(_handle(page), host, as_titled=True)
+        names = [n for n in (masthead, handle) if n]
     if not names:
         hostname = (urlsplit(url).hostname or "") if url else ""
         return hostname.removeprefix("www.") or None

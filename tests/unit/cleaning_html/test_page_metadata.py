@@ -92,6 +92,20 @@ def test_the_sites_own_name_wins_over_another_organisation_in_json_ld() -> None:
     assert metadata_of(head, "https://www.deccanherald.com/x").source == "Deccan Herald"
 
 
+def test_a_site_stating_no_name_is_named_by_its_handle_before_its_domain() -> None:
+    head = '<meta name="twitter:site" content="@ap">' + site_name("Hosted")
+    assert metadata_of(head, "https://hosted.ap.org/berkshireeagle/article/x").source == "AP"
+    assert metadata_of(
+        '<meta name="twitter:site" content="@comwrap">', "https://blog.comwrap.com/x"
+    ).source == ("comwrap")
+
+
+def test_a_title_part_that_only_mentions_the_site_is_not_cut() -> None:
+    head = "<title>Take C.A.R.E. - comwrap auf der DMEXCO 2018</title>"
+    meta = metadata_of(head + '<meta name="twitter:site" content="@comwrap">', "https://blog.comwrap.com/x")
+    assert meta.title == "Take C.A.R.E. - comwrap auf der DMEXCO 2018"
+
+
 def test_an_edition_name_stays_only_on_a_page_in_its_language() -> None:
     assert edition_for_language("Business Insider Deutschland", "en") == "Business Insider"
     assert edition_for_language("Business Insider Deutschland", "de") == "Business Insider Deutschland"
