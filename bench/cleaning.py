@@ -23,7 +23,9 @@ summary. The ``textdump0`` rows clean them without statistics, as in a new archi
 
 Because the line classifier's weights were fitted on the even-numbered half of the split
 (sorted ids), F1 is also printed for each half: ``fit`` and ``check`` (never seen in fitting).
-The metadata-accuracy section of ``bench/metadata.py`` (its labelled set) is printed too, and
+The metadata section of ``bench/metadata.py`` is printed too (per-field accuracy on the 131
+hand-labelled pages, the project beside trafilatura by site fold, and the regression check of
+the 45 own documents), and
 ``bench/generalisation.py``: the HTML of both benchmarks by site fold, beside trafilatura.
 The last line is always (docs/s: ``page/s``, CPU time):
     html F1 0.XXX docs/s N | textdump F1 0.XXX docs/s N
