@@ -122,12 +122,13 @@ def _bucket(args: argparse.Namespace) -> str:
 
 
 def _bootstrap(args: argparse.Namespace) -> dict[str, Any]:
-    from archive_search.index_schema import receipts_index_body
+    from archive_search.index_schema import alerts_index_body, receipts_index_body
 
     service = _service()
     articles = service.engine.ensure_index()
     receipts = service.engine.ensure_index(service.settings.receipts_alias, receipts_index_body())
-    return {"articles": articles, "receipts": receipts}
+    alerts = service.engine.ensure_index(service.settings.alerts_alias, alerts_index_body())
+    return {"articles": articles, "receipts": receipts, "alerts": alerts}
 
 
 def _status(args: argparse.Namespace) -> dict[str, Any]:

@@ -412,3 +412,24 @@ RECEIPT_MAPPINGS: dict[str, Any] = {
 
 def receipts_index_body() -> dict[str, Any]:
     return {"settings": {"index": {"number_of_shards": 1}}, "mappings": RECEIPT_MAPPINGS}
+
+
+# Saved searches (alerts/): one document per alert, under <alias>-alerts. The search is
+# stored as given, not indexed: ingest reads every alert and runs them as queries
+# (alerts/matcher.py), so the stored parameters are never searched themselves.
+ALERTS_MAPPING_VERSION = 1
+
+ALERT_MAPPINGS: dict[str, Any] = {
+    "dynamic": "strict",
+    "properties": {
+        "name": {"type": "keyword", "ignore_above": 256},
+        "target": {"type": "keyword"},  # event | webhook | feed
+        "webhook_url": {"type": "keyword", "index": False},
+        "search": {"type": "object", "enabled": False},
+        "created_at": {"type": "date"},
+    },
+}
+
+
+def alerts_index_body() -> dict[str, Any]:
+    return {"settings": {"index": {"number_of_shards": 1}}, "mappings": ALERT_MAPPINGS}

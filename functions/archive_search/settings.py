@@ -41,6 +41,8 @@ class Settings:
     aws_region: str
     index_alias: str = "articles"
     receipts_alias: str = "ingest-receipts"
+    # Saved searches (docs/alerts.md): always <INDEX_ALIAS>-alerts, the name the template grants.
+    alerts_alias: str = "ingest-alerts"
     archive_bucket: str | None = None
     # Ceilings over cleaning's own bounds by format (cleaning.MAX_INPUT_BYTES, the largest
     # of which they default to): an operator can lower them, not raise them. docs/limits.md.
@@ -92,6 +94,7 @@ class Settings:
             aws_region=region,
             index_alias=alias,
             receipts_alias=env.get("RECEIPTS_ALIAS", f"{alias}-receipts").strip(),
+            alerts_alias=f"{alias}-alerts",
             archive_bucket=env.get("ARCHIVE_BUCKET") or None,
             max_object_bytes=_int(env, "MAX_OBJECT_BYTES", cls.max_object_bytes),
             max_decompressed_bytes=_int(env, "MAX_DECOMPRESSED_BYTES", cls.max_decompressed_bytes),

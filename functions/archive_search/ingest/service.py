@@ -45,7 +45,7 @@ from archive_search.cleaning.lines import LineStats
 from archive_search.documents import article_document
 from archive_search.errors import ArchiveSearchError, EngineUnavailable, NotFound, RejectedInput
 from archive_search.fingerprint import fingerprint
-from archive_search.index_schema import receipts_index_body
+from archive_search.index_schema import alerts_index_body, receipts_index_body
 from archive_search.ingest import receipts
 from archive_search.ingest.events import (
     CREATED,
@@ -245,6 +245,7 @@ class IngestService:
         if not self._indices_ready:
             self.engine.ensure_index()
             self.engine.ensure_index(self.settings.receipts_alias, receipts_index_body())
+            self.engine.ensure_index(self.settings.alerts_alias, alerts_index_body())
             self._indices_ready = True
 
     # -- line statistics ------------------------------------------------------

@@ -22,6 +22,7 @@ from pydantic import StringConstraints
 
 from archive_search.adapters.opensearch import cached_engine
 from archive_search.adapters.sqs import queue_backlog
+from archive_search.alerts.routes import router as alerts_router
 from archive_search.errors import ArchiveSearchError, Conflict, EngineUnavailable, InvalidRequest, NotFound
 from archive_search.ingest.status_api import router as ingest_status_router
 from archive_search.observability import logger
@@ -178,6 +179,7 @@ app.use(middlewares=[with_safe_headers])
 app.enable_swagger(path="/docs")
 app.include_router(ingest_status_router)
 app.include_router(write_router)
+app.include_router(alerts_router)
 
 
 def _service() -> SearchService:
@@ -430,7 +432,7 @@ def _error(status: int, code: str, message: str, parameter: str | None = None, *
 @app.exception_handler(RequestValidationError)
 def _invalid_parameters(exc: RequestValidationError) -> Response:
     first = exc.errors()[0] if exc.errors() else {}
-    location = [str(part) for part in first.get("loc", ()) if part not in ("query", "path")]
+    location = [str(part) for part in first.get("loc", ()) if part not in ("query", "path", "body")]
     parameter = location[0] if location else None
     reason = str(first.get("msg", "invalid value"))
     if parameter in ("from", "to") and first.get("type") == "string_pattern_mismatch":

@@ -1,0 +1,146 @@
+"""What ``POST /alerts`` accepts and what an alert document holds.
+
+An alert is a saved search: the parameters ``/search`` filters by (``q``, ``in``, the facet
+filters, the date range, ``has_date``), a name, and where a match goes (``target``). Ranking
+and paging parameters mean nothing for an alert and are refused like any unknown field.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+from urllib.parse import urlencode, urlparse
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from archive_search.errors import InvalidRequest
+from archive_search.search.query import FACET_FIELDS, MAX_QUERY_CHARS, parse_query
+
+# Bounds (docs/alerts.md): checked before anything is stored or run.
+MAX_ALERTS = 5_000  # per deployment: ingest reads them all for every batch with new articles
+MAX_NAME_CHARS = 200
+MAX_FILTER_VALUES = 50
+MAX_FILTER_VALUE_CHARS = 256
+MAX_WEBHOOK_URL_CHARS = 2048
+TARGETS = ("event", "webhook", "feed")
+FILTER_NAMES = tuple(FACET_FIELDS)  # source, language, place, author, tag
+# Plain http only to this machine (make run); anything else must be https.
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+DATE_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+FilterValue = Annotated[str, StringConstraints(min_length=1, max_length=MAX_FILTER_VALUE_CHARS)]
+FilterValues = Annotated[list[FilterValue] | None, Field(max_length=MAX_FILTER_VALUES)]
+
+
+class AlertRequest(BaseModel):
+    """The body of ``POST /alerts``."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_NAME_CHARS)]
+    q: Annotated[str | None, Field(max_length=MAX_QUERY_CHARS, description="As /search takes it")] = None
+    in_field: Annotated[Literal["title", "body"] | None, Field(alias="in")] = None
+    source: FilterValues = None
+    language: FilterValues = None
+    place: FilterValues = None
+    author: FilterValues = None
+    tag: FilterValues = None
+    date_from: Annotated[str | None, Field(alias="from", pattern=DATE_PATTERN)] = None
+    date_to: Annotated[str | None, Field(alias="to", pattern=DATE_PATTERN)] = None
+    has_date: bool | None = None
+    target: Literal["event", "webhook", "feed"] = "event"
+    webhook_url: Annotated[str | None, Field(max_length=MAX_WEBHOOK_URL_CHARS)] = None
+
+
+class AlertResponse(BaseModel):
+    """An alert as the API shows it (``public``)."""
+
+    id: str = Field(description="32 hex characters")
+    name: str
+    target: Literal["event", "webhook", "feed"]
+    webhook_url: str | None
+    search: dict[str, Any] = Field(description="The saved search, in the names /search takes")
+    feed_url: str = Field(description="The search as a feed: GET it on the API")
+    created_at: str
+
+
+class AlertListResponse(BaseModel):
+    total: int
+    alerts: list[AlertResponse]
+
+
+def check_target(request: AlertRequest) -> None:
+    """A webhook target names its URL (https; plain http only to this machine); no other does."""
+    if request.target == "webhook" and not request.webhook_url:
+        raise InvalidRequest("webhook_url is required when target is webhook", "webhook_url")
+    if request.target != "webhook" and request.webhook_url:
+        raise InvalidRequest("webhook_url is only for target webhook", "webhook_url")
+    if request.webhook_url:
+        _check_webhook_url(request.webhook_url)
+
+
+def _check_webhook_url(url: str) -> None:
+    parsed = urlparse(url)
+    local = parsed.scheme == "http" and parsed.hostname in LOCAL_HOSTS
+    if not (parsed.scheme == "https" or local) or not parsed.hostname:
+        raise InvalidRequest(
+            "webhook_url must be an https URL (http only to 127.0.0.1 or localhost)", "webhook_url"
+        )
+
+
+def _calendar_date(value: str | None, parameter: str) -> date | None:
+    if value is None:
+        return None
+    year, month, day = (int(part) for part in value.split("-"))
+    try:
+        return date(max(year, 1), month, day)
+    except ValueError:
+        raise InvalidRequest(f"{parameter}: {value} is not a date in the calendar", parameter) from None
+
+
+def stored_search(request: AlertRequest) -> dict[str, Any]:
+    """The alert's search as stored (the names /search takes), after the checks a search gets:
+    the query parses within its bounds, the dates exist and are in order, the alert is not
+    empty (an alert without words or filters would fire for every article)."""
+    q = (request.q or "").strip() or None
+    if q is not None:
+        parse_query(q)  # InvalidRequest naming q when it is too long or too deep
+    date_from = _calendar_date(request.date_from, "from")
+    date_to = _calendar_date(request.date_to, "to")
+    if date_from and date_to and date_from > date_to:
+        raise InvalidRequest("from must not be after to", "from")
+    filters = {
+        name: list(dict.fromkeys(v.strip() for v in getattr(request, name) or [] if v.strip()))
+        for name in FILTER_NAMES
+    }
+    search: dict[str, Any] = {"q": q, "in": request.in_field}
+    search.update({name: values for name, values in filters.items() if values})
+    search.update({"from": request.date_from, "to": request.date_to, "has_date": request.has_date})
+    search = {name: value for name, value in search.items() if value is not None}
+    if not (q or any(filters.values()) or date_from or date_to or request.has_date is not None):
+        raise InvalidRequest("an alert needs q or at least one filter: it would match every article", "q")
+    return search
+
+
+def feed_url(search: dict[str, Any]) -> str:
+    """The alert's search as a feed (``GET /feed`` takes the parameters ``/search`` takes)."""
+    pairs: list[tuple[str, str]] = []
+    for name, value in search.items():
+        if isinstance(value, list):
+            pairs += [(name, v) for v in value]
+        else:
+            pairs.append((name, str(value).lower() if isinstance(value, bool) else str(value)))
+    return "/feed?" + urlencode([*pairs, ("format", "atom")])
+
+
+def public(alert_id: str, document: dict[str, Any]) -> dict[str, Any]:
+    """An alert as the API shows it."""
+    return {
+        "id": alert_id,
+        "name": document["name"],
+        "target": document["target"],
+        "webhook_url": document.get("webhook_url"),
+        "search": document["search"],
+        "feed_url": feed_url(document["search"]),
+        "created_at": document["created_at"],
+    }

@@ -1,0 +1,87 @@
+"""``/alerts``: save a search, list, read and delete saved searches (a Router the API includes).
+
+In AWS these are write routes: the HTTP API requires the ``archive/write`` scope for POST and
+DELETE in JWT mode, and IAM (SigV4) in IAM mode (template.yaml).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path
+
+from archive_search.adapters.alert_index import AlertIndex
+from archive_search.adapters.opensearch import cached_engine
+from archive_search.alerts.model import AlertListResponse, AlertRequest, AlertResponse
+from archive_search.alerts.store import AlertStore
+from archive_search.settings import Settings, get_settings
+
+router = Router()
+
+
+def _documented(status: int, model: type, description: str) -> dict[int, Any]:
+    return {
+        status: {"description": description, "content": {content_types.APPLICATION_JSON: {"model": model}}}
+    }
+
+
+# Route functions carry no return annotation (Powertools would read it as the response model).
+ALERT_ID_DOC = "Alert id (as POST /alerts returned it)"
+
+
+@lru_cache(maxsize=4)
+def _store(settings: Settings) -> AlertStore:
+    # One per execution environment: AlertIndex remembers that the alerts index exists.
+    return AlertStore(AlertIndex(cached_engine(settings)))
+
+
+def store() -> AlertStore:
+    return _store(get_settings())
+
+
+@router.post(
+    "/alerts",
+    summary="Save a search as an alert",
+    description=(
+        "The search parameters as /search takes them, a name and a target: event (an Alert Matched "
+        "event on the bus, the default), webhook (the event carries webhook_url) or feed (nothing is "
+        "pushed; read feed_url). 201 with the alert and its id."
+    ),
+    responses=_documented(201, AlertResponse, "The saved alert"),
+)
+def create_alert(alert: Annotated[AlertRequest, Body(embed=False)]):
+    created = store().create(alert)
+    return Response(
+        status_code=201,
+        content_type=content_types.APPLICATION_JSON,
+        body=created,
+        headers={"Location": f"/alerts/{created['id']}"},
+    )
+
+
+@router.get(
+    "/alerts",
+    summary="Every saved alert, oldest first",
+    responses=_documented(200, AlertListResponse, "The alerts"),
+)
+def list_alerts():
+    alerts = store().list()
+    return {"total": len(alerts), "alerts": alerts}
+
+
+@router.get("/alerts/<alert_id>", summary="One alert", responses=_documented(200, AlertResponse, "The alert"))
+def get_alert(alert_id: Annotated[str, Path(description=ALERT_ID_DOC)]):
+    return store().get(alert_id)
+
+
+@router.delete(
+    "/alerts/<alert_id>",
+    summary="Delete an alert (it stops firing at once)",
+    responses={204: {"description": "Deleted"}},
+)
+def delete_alert(alert_id: Annotated[str, Path(description=ALERT_ID_DOC)]):
+    store().delete(alert_id)
+    return Response(status_code=204, content_type=content_types.APPLICATION_JSON, body="")

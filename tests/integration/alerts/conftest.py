@@ -1,0 +1,37 @@
+"""The alert routes driven through the real search handler with API Gateway (v2) events."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from archive_local.lambda_events import http_api_event
+from archive_search.alerts.routes import _store
+from archive_search.settings import Settings
+from tests.integration.search.support import ApiResponse, SearchApi, invoke
+
+
+class AlertsApi(SearchApi):
+    def call(self, method: str, path: str, body: Any = None, raw: bytes | None = None) -> ApiResponse:
+        data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+        headers = {"content-type": "application/json"} if data is not None else {}
+        result = invoke(self.env, http_api_event(method, path, headers=headers, body=data))
+        return ApiResponse(result["statusCode"], dict(result.get("headers") or {}), result.get("body") or "")
+
+    def drop(self) -> None:
+        super().drop()
+        for name in self.engine.alias_targets(self.settings.alerts_alias):
+            self.engine.client.indices.delete(index=name)
+
+
+@pytest.fixture
+def alerts_api(settings: Settings) -> Iterator[AlertsApi]:
+    api = AlertsApi(settings)
+    api.create_index()
+    _store.cache_clear()
+    yield api
+    api.drop()
+    _store.cache_clear()

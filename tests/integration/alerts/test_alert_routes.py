@@ -1,0 +1,93 @@
+"""POST/GET/DELETE /alerts through the real handler: stored in the engine, validated, bounded."""
+
+from __future__ import annotations
+
+import pytest
+
+from archive_search.alerts.model import MAX_NAME_CHARS
+from archive_search.alerts.routes import _store
+from archive_search.search.query import MAX_QUERY_CHARS
+from tests.integration.alerts.conftest import AlertsApi
+
+pytestmark = pytest.mark.integration
+
+FERRY = {"name": "Ferry strikes", "q": "ferry strike", "source": ["Harbour Gazette"], "from": "2024-01-01"}
+
+
+def test_a_saved_alert_is_returned_listed_read_and_deleted(alerts_api: AlertsApi) -> None:
+    created = alerts_api.call("POST", "/alerts", FERRY)
+    assert created.status == 201, created.text
+    alert = created.json
+    assert len(alert["id"]) == 32 and created.headers["Location"] == f"/alerts/{alert['id']}"
+    assert (alert["name"], alert["target"], alert["webhook_url"]) == ("Ferry strikes", "event", None)
+    assert alert["search"] == {"q": "ferry strike", "source": ["Harbour Gazette"], "from": "2024-01-01"}
+    assert alert["feed_url"] == "/feed?q=ferry+strike&source=Harbour+Gazette&from=2024-01-01&format=atom"
+
+    listed = alerts_api.call("GET", "/alerts")
+    assert listed.status == 200 and listed.json == {"total": 1, "alerts": [alert]}
+    one = alerts_api.call("GET", f"/alerts/{alert['id']}")
+    assert one.status == 200 and one.json == alert
+
+    assert alerts_api.call("DELETE", f"/alerts/{alert['id']}").status == 204
+    assert alerts_api.call("GET", f"/alerts/{alert['id']}").status == 404
+    assert alerts_api.call("DELETE", f"/alerts/{alert['id']}").status == 404
+    assert alerts_api.call("GET", "/alerts").json == {"total": 0, "alerts": []}
+
+
+def test_alerts_survive_a_cold_start_because_the_engine_stores_them(alerts_api: AlertsApi) -> None:
+    alert = alerts_api.call("POST", "/alerts", {**FERRY, "target": "feed"}).json
+    _store.cache_clear()  # a new execution environment
+    assert alerts_api.call("GET", f"/alerts/{alert['id']}").json["target"] == "feed"
+
+
+def test_a_webhook_alert_keeps_its_url(alerts_api: AlertsApi) -> None:
+    body = {**FERRY, "target": "webhook", "webhook_url": "https://hooks.example/archive"}
+    created = alerts_api.call("POST", "/alerts", body)
+    assert created.status == 201 and created.json["webhook_url"] == "https://hooks.example/archive"
+
+
+@pytest.mark.parametrize(
+    ("body", "parameter"),
+    [
+        ({"q": "ferry"}, "name"),
+        ({**FERRY, "name": " "}, "name"),
+        ({**FERRY, "name": "n" * (MAX_NAME_CHARS + 1)}, "name"),
+        ({**FERRY, "q": "ferry " * MAX_QUERY_CHARS}, "q"),
+        ({"name": "everything"}, "q"),
+        ({**FERRY, "target": "sms"}, "target"),
+        ({**FERRY, "target": "webhook"}, "webhook_url"),
+        ({**FERRY, "target": "webhook", "webhook_url": "http://hooks.example/x"}, "webhook_url"),
+        ({**FERRY, "webhook_url": "https://hooks.example/x"}, "webhook_url"),
+        ({**FERRY, "from": "2024-02-30"}, "from"),
+        ({**FERRY, "from": "yesterday"}, "from"),
+        ({**FERRY, "from": "2024-03-01", "to": "2024-02-01"}, "from"),
+        ({**FERRY, "source": ["x"] * 51}, "source"),
+        ({**FERRY, "in": "headline"}, "in"),
+        ({**FERRY, "sort": "newest"}, "sort"),
+    ],
+)
+def test_a_bad_alert_is_refused_with_a_400_naming_the_field(
+    alerts_api: AlertsApi, body: dict, parameter: str
+) -> None:
+    answer = alerts_api.call("POST", "/alerts", body)
+    assert answer.status == 400, answer.text
+    assert answer.error["parameter"] == parameter, answer.error
+    assert alerts_api.call("GET", "/alerts").json["total"] == 0
+
+
+def test_a_body_that_is_not_json_is_a_400(alerts_api: AlertsApi) -> None:
+    answer = alerts_api.call("POST", "/alerts", raw=b'{"name": ')
+    assert answer.status == 400 and answer.error["code"] == "invalid_parameter"
+
+
+def test_an_unknown_alert_id_is_a_404_without_asking_the_engine(alerts_api: AlertsApi) -> None:
+    answer = alerts_api.call("GET", "/alerts/not-an-id")
+    assert answer.status == 404 and answer.error["code"] == "not_found"
+
+
+def test_the_number_of_alerts_is_bounded(alerts_api: AlertsApi, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = _store(alerts_api.settings)
+    monkeypatch.setattr(store, "max_alerts", 2)
+    monkeypatch.setattr("archive_search.alerts.routes.store", lambda: store)
+    assert [alerts_api.call("POST", "/alerts", FERRY).status for _ in range(3)] == [201, 201, 400]
+    assert alerts_api.call("GET", "/alerts").json["total"] == 2
