@@ -14,10 +14,12 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
+from archive_search.adapters.alert_index import AlertIndex
 from archive_search.adapters.events import EventPublisher
 from archive_search.adapters.opensearch import cached_engine
 from archive_search.adapters.s3 import ObjectStore
-from archive_search.ingest.outcomes import OutcomeAnnouncer
+from archive_search.alerts.matcher import AlertMatcher
+from archive_search.ingest.outcomes import Announcers, OutcomeAnnouncer
 from archive_search.ingest.service import IngestService, Message
 from archive_search.observability import logger
 from archive_search.settings import get_settings
@@ -32,8 +34,13 @@ def default_service() -> IngestService:
     """The service of this execution environment (clients created once, at cold start)."""
     settings = get_settings()
     bus = settings.event_bus_name
-    announce = OutcomeAnnouncer(EventPublisher(bus)) if bus else None
-    return IngestService(ObjectStore(), cached_engine(settings), settings, announce=announce)
+    engine = cached_engine(settings)
+    announce = None
+    if bus:
+        publisher = EventPublisher(bus)
+        matcher = AlertMatcher(AlertIndex(engine), engine, publisher)
+        announce = Announcers(OutcomeAnnouncer(publisher), matcher)
+    return IngestService(ObjectStore(), engine, settings, announce=announce)
 
 
 def handle_sqs_batch(

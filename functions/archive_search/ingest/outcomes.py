@@ -120,7 +120,7 @@ def build_event(outcome: Outcome) -> BusEvent:
     )
     retracted = [i for i in before if i not in written]
     articles = [
-        _article(document_id(ref, ordinal), ordinal, article)
+        article_summary(document_id(ref, ordinal), ordinal, article)
         for ordinal, article in enumerate(outcome.articles)
         if document_id(ref, ordinal) in written
     ]
@@ -130,15 +130,15 @@ def build_event(outcome: Outcome) -> BusEvent:
         "event_id": event_id(ref, receipt.get("event_version"), kind),
         "outcome": kind,
         "bucket": ref.bucket,
-        "key": _cut(ref.key, MAX_KEY_CHARS),
+        "key": cut(ref.key, MAX_KEY_CHARS),
         "version": receipt.get("event_version"),
-        "object_version_id": _cut(receipt.get("object_version_id"), MAX_SHORT_CHARS),
-        "etag": _cut(receipt.get("etag"), MAX_SHORT_CHARS),
+        "object_version_id": cut(receipt.get("object_version_id"), MAX_SHORT_CHARS),
+        "etag": cut(receipt.get("etag"), MAX_SHORT_CHARS),
         "content_sha256": receipt.get("content_sha256"),
-        "cleaner_version": _cut(receipt.get("cleaner_version"), MAX_SHORT_CHARS),
+        "cleaner_version": cut(receipt.get("cleaner_version"), MAX_SHORT_CHARS),
         "s3_event_time": receipt.get("event_time"),
-        "reason": _cut(receipt.get("reason"), MAX_SHORT_CHARS),
-        "message": _cut(receipt.get("message"), MAX_MESSAGE_CHARS),
+        "reason": cut(receipt.get("reason"), MAX_SHORT_CHARS),
+        "message": cut(receipt.get("message"), MAX_MESSAGE_CHARS),
         "article_count": len(ids),
         "article_ids": ids[:MAX_LISTED_IDS],
         "articles": listed,
@@ -170,35 +170,58 @@ class OutcomeAnnouncer:
         self.publisher = publisher
 
     def __call__(self, outcomes: Sequence[Outcome], remaining_ms: Callable[[], int] | None = None) -> None:
-        events: list[BusEvent] = []
         try:
             events = [build_event(o) for o in outcomes if is_news(o.receipt, o.previous)]
-            if not events:
-                return
-            report = self.publisher.publish(events, remaining_ms)
-        except Exception as exc:  # a bug or an unexpected client error: never fail the batch
-            logger.exception("publishing events failed", extra={"events": len(events)})
-            report = PublishReport(failed=[(e, str(exc)) for e in events])
-        if report.published:
-            metrics.add_metric(name="EventsPublished", unit=MetricUnit.Count, value=report.published)
-        if report.failed:
-            metrics.add_metric(name="EventsNotPublished", unit=MetricUnit.Count, value=len(report.failed))
-            for event, why in report.failed:
-                logger.error(
-                    "event not published",
-                    extra={"detail_type": event.detail_type, "error": why, "detail": event.detail},
-                )
+        except Exception:  # a bug: never fail the batch
+            logger.exception("building events failed", extra={"outcomes": len(outcomes)})
+            metrics.add_metric(name="EventsNotPublished", unit=MetricUnit.Count, value=len(outcomes))
+            return
+        publish_events(self.publisher, events, remaining_ms)
 
 
-def _article(doc_id: str, ordinal: int, article: Article) -> dict[str, Any]:
+class Announcers:
+    """Several announcers that hear the same outcomes, in order (each never raises)."""
+
+    def __init__(self, *announcers: Callable[[Sequence[Outcome], Callable[[], int] | None], Any]) -> None:
+        self.announcers = announcers
+
+    def __call__(self, outcomes: Sequence[Outcome], remaining_ms: Callable[[], int] | None = None) -> None:
+        for announce in self.announcers:
+            announce(outcomes, remaining_ms)
+
+
+def publish_events(
+    publisher: Publisher, events: Sequence[BusEvent], remaining_ms: Callable[[], int] | None = None
+) -> None:
+    """Publish ``events``; never raises. What could not be published is logged with its
+    detail and counted (``EventsNotPublished``), what was is counted (``EventsPublished``)."""
+    if not events:
+        return
+    try:
+        report = publisher.publish(events, remaining_ms)
+    except Exception as exc:  # a bug or an unexpected client error: never fail the batch
+        logger.exception("publishing events failed", extra={"events": len(events)})
+        report = PublishReport(failed=[(e, str(exc)) for e in events])
+    if report.published:
+        metrics.add_metric(name="EventsPublished", unit=MetricUnit.Count, value=report.published)
+    if report.failed:
+        metrics.add_metric(name="EventsNotPublished", unit=MetricUnit.Count, value=len(report.failed))
+        for event, why in report.failed:
+            logger.error(
+                "event not published",
+                extra={"detail_type": event.detail_type, "error": why, "detail": event.detail},
+            )
+
+
+def article_summary(doc_id: str, ordinal: int, article: Article) -> dict[str, Any]:
     return {
         "id": doc_id,
         "ordinal": ordinal,
-        "title": _cut(article.title, MAX_TITLE_CHARS),
-        "source": _cut(article.source, MAX_SOURCE_CHARS),
+        "title": cut(article.title, MAX_TITLE_CHARS),
+        "source": cut(article.source, MAX_SOURCE_CHARS),
         "published": article.published.isoformat() if article.published else None,
-        "language": _cut(article.language, MAX_SHORT_CHARS),
-        "url": _cut(article.url, MAX_URL_CHARS),
+        "language": cut(article.language, MAX_SHORT_CHARS),
+        "url": cut(article.url, MAX_URL_CHARS),
     }
 
 
@@ -210,7 +233,7 @@ def _same_bytes(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     return bool(a.get("etag")) and a.get("etag") == b.get("etag")
 
 
-def _cut(value: Any, limit: int) -> str | None:
+def cut(value: Any, limit: int) -> str | None:
     if value is None:
         return None
     text = str(value)

@@ -11,6 +11,7 @@ import pytest
 from archive_local.lambda_events import http_api_event
 from archive_search.alerts.routes import _store
 from archive_search.settings import Settings
+from tests.integration.events.conftest import events_rig as events_rig  # the ingest rig with a bus
 from tests.integration.search.support import ApiResponse, SearchApi, invoke
 
 

@@ -1,0 +1,116 @@
+"""The real ingest handler on moto: a new article fires each alert it matches exactly once, as
+an ``Alert Matched`` event on the bus; re-uploads, copies and non-matching alerts fire nothing."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from archive_search.adapters.alert_index import AlertIndex
+from archive_search.alerts.model import AlertRequest
+from archive_search.alerts.store import AlertStore
+from archive_search.ingest.outcomes import SCHEMA_VERSION
+from archive_search.model import ObjectRef, document_id
+
+pytestmark = pytest.mark.integration
+
+BODY = "Ferry crews walked out on Monday over new rotas, stranding travellers at the harbour."
+STORY = f"Ferry crews walk out over rotas\n\n{BODY}\n\nThe union said talks would resume.\n"
+OTHER = "Council approves library budget\n\nThe council approved the library budget on Tuesday.\n"
+
+
+def save(events_rig, **fields) -> str:  # type: ignore[no-untyped-def]
+    store = AlertStore(AlertIndex(events_rig.ingest.engine))
+    return str(store.create(AlertRequest.model_validate(fields))["id"])
+
+
+def alert_events(events_rig) -> list[dict]:  # type: ignore[no-untyped-def]
+    return [e for e in events_rig.received() if e["detail-type"] == "Alert Matched"]
+
+
+def test_a_matching_alert_fires_once_with_the_article_and_the_alert(events_rig):
+    rig = events_rig.ingest
+    alert_id = save(events_rig, name="Ferry news", q="ferry strike OR rotas")
+    rig.put("inbox/ferry.txt", STORY)
+    rig.drain()
+
+    (event,) = alert_events(events_rig)
+    assert event["source"] == "archive-search"
+    detail = event["detail"]
+    assert detail["schema_version"] == SCHEMA_VERSION
+    assert (detail["alert_id"], detail["alert_name"], detail["target"]) == (alert_id, "Ferry news", "event")
+    assert detail["article_id"] == document_id(ObjectRef(rig.archive.bucket, "inbox/ferry.txt"), 0)
+    assert detail["title"] == "Ferry crews walk out over rotas"
+    assert (detail["bucket"], detail["key"]) == (rig.archive.bucket, "inbox/ferry.txt")
+    assert detail["content_sha256"] == rig.receipt("inbox/ferry.txt")["content_sha256"]
+    assert set(detail) >= {"source", "published", "language", "url", "event_id", "webhook_url"}
+    assert BODY not in json.dumps(event)  # never the article's text
+
+
+def test_a_reupload_of_the_same_content_does_not_fire_again(events_rig):
+    rig = events_rig.ingest
+    save(events_rig, name="Ferry news", q="ferry")
+    rig.put("inbox/ferry.txt", STORY)
+    rig.drain()
+    assert len(alert_events(events_rig)) == 1
+
+    rig.put("inbox/ferry.txt", STORY)
+    rig.drain()
+    assert rig.receipt("inbox/ferry.txt")["outcome"] == "duplicate"
+    assert alert_events(events_rig) == []
+
+
+def test_a_copy_under_another_key_does_not_fire_again(events_rig):
+    rig = events_rig.ingest
+    save(events_rig, name="Ferry news", q="ferry")
+    rig.put("inbox/ferry.txt", STORY)
+    rig.drain()
+    assert len(alert_events(events_rig)) == 1
+
+    rig.put("wire/ferry-copy.txt", STORY)
+    rig.drain()
+    received = events_rig.received()
+    (indexed,) = [e for e in received if e["detail-type"] == "Article Indexed"]
+    assert indexed["detail"]["duplicate_of"]  # indexed, and known to be a copy
+    assert [e for e in received if e["detail-type"] == "Alert Matched"] == []
+
+
+def test_only_matching_alerts_fire_and_a_feed_alert_pushes_nothing(events_rig):
+    rig = events_rig.ingest
+    ferry = save(events_rig, name="Ferry news", q="ferry", language=["en"])
+    save(events_rig, name="Libraries", q="library")
+    save(events_rig, name="Ferry, other paper", q="ferry", source=["Another Paper"])
+    save(events_rig, name="Ferry feed", q="ferry", target="feed")
+    rig.put("inbox/ferry.txt", STORY)
+    rig.drain()
+
+    assert [e["detail"]["alert_id"] for e in alert_events(events_rig)] == [ferry]
+
+
+def test_every_matching_alert_fires_for_every_new_article_of_a_batch(events_rig):
+    rig = events_rig.ingest
+    ferry = save(events_rig, name="ferry", q="ferry")
+    council = save(events_rig, name="council", q="council")
+    both = save(events_rig, name="both", q="rotas OR budget")
+    rig.put("inbox/ferry.txt", STORY)
+    rig.put("inbox/library.txt", OTHER)
+    rig.drain()
+
+    pairs = sorted((e["detail"]["alert_id"], e["detail"]["key"]) for e in alert_events(events_rig))
+    expected = [
+        (ferry, "inbox/ferry.txt"),
+        (council, "inbox/library.txt"),
+        (both, "inbox/ferry.txt"),
+        (both, "inbox/library.txt"),
+    ]
+    assert pairs == sorted(expected)
+
+
+def test_a_webhook_alert_event_carries_its_url(events_rig):
+    rig = events_rig.ingest
+    save(events_rig, name="Hook", q="ferry", target="webhook", webhook_url="https://hooks.example/in")
+    rig.put("inbox/ferry.txt", STORY)
+    rig.drain()
+    (event,) = alert_events(events_rig)
+    assert (event["detail"]["target"], event["detail"]["webhook_url"]) == ("webhook", "https://hooks.example/in")
