@@ -419,19 +419,29 @@ def ingest_role_problems(template: dict[str, Any]) -> list[str]:
     return problems
 
 
+# The one index write of the write role: the alerts documents by id (POST/DELETE /alerts),
+# and creating the alerts index behind its alias when no bootstrap has yet.
+ALERTS = "${IndexAlias}-alerts"
+ALERT_WRITES = {
+    "es:ESHttpPut": (f"{ALERTS}/_doc/*", f"{ALERTS}{VERSIONED}", f"{ALERTS}{VERSIONED}/_alias/{ALERTS}"),
+    "es:ESHttpDelete": (f"{ALERTS}/_doc/*",),
+}
+
 # What ingest may do to the engine, by method and exact path: find its aliases, create index
 # versions and point the aliases at them, write through each alias' _bulk, read for idempotency.
 # Nothing else: no DELETE, no _delete_by_query, no _settings/_mapping, no other index.
 _HEALTH = ("", "_cluster/health")
 _READS = tuple(f"{alias}/{endpoint}" for alias in ALIASES for endpoint in ("_search", "_mget"))
+# Alert matching (docs/alerts.md): read the alerts, refresh the articles, one _msearch per chunk.
+_MATCH_ALERTS = (f"{ALERTS}/_search", "${IndexAlias}/_msearch", "${IndexAlias}/_refresh")
 INGEST_ES_PATHS = {
-    "es:ESHttpGet": (*(f"_alias/{alias}" for alias in ALIASES), *_READS, *_HEALTH),
-    "es:ESHttpHead": (*(f"_alias/{alias}" for alias in ALIASES), *_HEALTH),
+    "es:ESHttpGet": (*(f"_alias/{alias}" for alias in (*ALIASES, ALERTS)), *_READS, *_MATCH_ALERTS, *_HEALTH),
+    "es:ESHttpHead": (*(f"_alias/{alias}" for alias in (*ALIASES, ALERTS)), *_HEALTH),
     "es:ESHttpPut": (
-        *(f"{alias}{VERSIONED}" for alias in ALIASES),
-        *(f"{alias}{VERSIONED}/_alias/{alias}" for alias in ALIASES),
+        *(f"{alias}{VERSIONED}" for alias in (*ALIASES, ALERTS)),
+        *(f"{alias}{VERSIONED}/_alias/{alias}" for alias in (*ALIASES, ALERTS)),
     ),
-    "es:ESHttpPost": (*(f"{alias}/_bulk" for alias in ALIASES), *_READS),
+    "es:ESHttpPost": (*(f"{alias}/_bulk" for alias in ALIASES), *_READS, *_MATCH_ALERTS),
 }
 
 
@@ -477,6 +487,8 @@ def write_role_problems(template: dict[str, Any]) -> list[str]:
         elif action == "s3:GetObject":
             if resource != WRITE_PREFIX_RESOURCES[0]:
                 problems.append(f"{role_name}: {action} on {resource}: it reads back its own articles only")
+        elif _es_resource_ok(resource, ALERT_WRITES.get(action, ())):
+            continue  # the saved alerts (docs/alerts.md), and nothing else of the index
         elif not (action == "s3:ListBucket" and resource == BUCKET_ARN) and not _reads_index(
             action, resource
         ):
