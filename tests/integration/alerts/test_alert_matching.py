@@ -113,4 +113,7 @@ def test_a_webhook_alert_event_carries_its_url(events_rig):
     rig.put("inbox/ferry.txt", STORY)
     rig.drain()
     (event,) = alert_events(events_rig)
-    assert (event["detail"]["target"], event["detail"]["webhook_url"]) == ("webhook", "https://hooks.example/in")
+    assert (event["detail"]["target"], event["detail"]["webhook_url"]) == (
+        "webhook",
+        "https://hooks.example/in",
+    )
