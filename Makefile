@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 CHECKOV_VENV ?= .venv-checkov
 BENCH_DATA ?= bench/data/extraction-bench
 
-.PHONY: run test test-browser install lint package char-tables bench-cleaning bench-search bench-line-stats bench-memory bench-ingest bench-coldstart bench-faults bench-load bench-restart checkov-venv clean
+.PHONY: run test test-browser install lint package char-tables bench-cleaning bench-search bench-line-stats bench-memory bench-ingest bench-coldstart bench-faults bench-load bench-restart bench-alerts checkov-venv clean
 
 # One line per step, and pip's own output: the first install downloads for a few minutes.
 $(BIN)/.installed: pyproject.toml
@@ -86,6 +86,9 @@ bench-load: install
 
 bench-restart: install
 	$(BIN)/python bench/restart.py $(BENCH_ARGS)
+
+bench-alerts: install
+	$(BIN)/python bench/alerts.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(CHECKOV_VENV) .pytest_cache .local build
