@@ -425,6 +425,8 @@ def run(
                 ("DELETE", "/articles/by-external-id/[^/]+"),
                 ("DELETE", "/articles/[^/]+"),
                 ("POST", "/uploads"),
+                ("POST", "/alerts"),
+                ("DELETE", "/alerts/[^/]+"),
             )
         ]
         front = HttpFront(

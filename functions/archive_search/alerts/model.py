@@ -7,16 +7,19 @@ and paging parameters mean nothing for an alert and are refused like any unknown
 
 from __future__ import annotations
 
+import base64
+import json
 from datetime import date
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode, urlparse
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from archive_search.errors import InvalidRequest
+from archive_search.errors import InvalidRequest, UnsupportedMediaType
 from archive_search.search.query import FACET_FIELDS, MAX_QUERY_CHARS, parse_query
 
 # Bounds (docs/alerts.md): checked before anything is stored or run.
+MAX_BODY_BYTES = 64 * 1024  # a POST /alerts body, checked before it is parsed
 MAX_ALERTS = 5_000  # per deployment: ingest reads them all for every batch with new articles
 MAX_NAME_CHARS = 200
 MAX_FILTER_VALUES = 50
@@ -35,9 +38,12 @@ FilterValues = Annotated[list[FilterValue] | None, Field(max_length=MAX_FILTER_V
 class AlertRequest(BaseModel):
     """The body of ``POST /alerts``."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    # strict: JSON types as the document states them (no 0 for false, no "1" for a list).
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, strict=True)
 
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_NAME_CHARS)]
+    name: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_NAME_CHARS, pattern=r"\S")
+    ]
     q: Annotated[str | None, Field(max_length=MAX_QUERY_CHARS, description="As /search takes it")] = None
     in_field: Annotated[Literal["title", "body"] | None, Field(alias="in")] = None
     source: FilterValues = None
@@ -69,13 +75,37 @@ class AlertListResponse(BaseModel):
     alerts: list[AlertResponse]
 
 
+def alert_request(event: Any) -> AlertRequest:
+    """The body of ``POST /alerts``: JSON, at most ``MAX_BODY_BYTES``, an ``AlertRequest``;
+    otherwise a 400 (415 for another content type) naming the field."""
+    content_type = (event.headers.get("content-type") or "application/json").split(";")[0].strip().lower()
+    if content_type != "application/json":
+        raise UnsupportedMediaType(f"send the body as application/json, not {content_type}", "Content-Type")
+    raw = event.body or ""
+    data = base64.b64decode(raw) if event.is_base64_encoded else raw.encode()
+    if len(data) > MAX_BODY_BYTES:
+        raise InvalidRequest(f"the body is larger than {MAX_BODY_BYTES:,} bytes", "body")
+    try:
+        payload = json.loads(data)
+    except (ValueError, RecursionError):  # RecursionError: nesting deeper than the parser allows
+        raise InvalidRequest("the body is not JSON", "body") from None
+    if not isinstance(payload, dict):
+        raise InvalidRequest("the body must be a JSON object", "body")
+    try:
+        return AlertRequest.model_validate(payload)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(part) for part in first["loc"][:1]) or "body"
+        raise InvalidRequest(f"{field}: {first['msg']}", field) from None
+
+
 def check_target(request: AlertRequest) -> None:
     """A webhook target names its URL (https; plain http only to this machine); no other does."""
     if request.target == "webhook" and not request.webhook_url:
         raise InvalidRequest("webhook_url is required when target is webhook", "webhook_url")
-    if request.target != "webhook" and request.webhook_url:
+    if request.target != "webhook" and request.webhook_url is not None:
         raise InvalidRequest("webhook_url is only for target webhook", "webhook_url")
-    if request.webhook_url:
+    if request.webhook_url is not None:
         _check_webhook_url(request.webhook_url)
 
 

@@ -11,11 +11,17 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Body, Path
+from aws_lambda_powertools.event_handler.openapi.params import Path
 
 from archive_search.adapters.alert_index import AlertIndex
 from archive_search.adapters.opensearch import cached_engine
-from archive_search.alerts.model import AlertListResponse, AlertRequest, AlertResponse
+from archive_search.alerts.model import (
+    MAX_BODY_BYTES,
+    AlertListResponse,
+    AlertRequest,
+    AlertResponse,
+    alert_request,
+)
 from archive_search.alerts.store import AlertStore
 from archive_search.settings import Settings, get_settings
 
@@ -48,12 +54,25 @@ def store() -> AlertStore:
     description=(
         "The search parameters as /search takes them, a name and a target: event (an Alert Matched "
         "event on the bus, the default), webhook (the event carries webhook_url) or feed (nothing is "
-        "pushed; read feed_url). 201 with the alert and its id."
+        f"pushed; read feed_url). A JSON body of at most {MAX_BODY_BYTES:,} bytes. 201 with the alert."
     ),
-    responses=_documented(201, AlertResponse, "The saved alert"),
+    responses={
+        **_documented(201, AlertResponse, "The saved alert"),
+        415: {"description": "The body is not application/json"},
+    },
+    # The body is read by alert_request (bounded, JSON only), not by Powertools' validation,
+    # which would also parse form and multipart bodies; the document still states its schema.
+    openapi_extensions={
+        "requestBody": {
+            "required": True,
+            "content": {
+                content_types.APPLICATION_JSON: {"schema": AlertRequest.model_json_schema(by_alias=True)}
+            },
+        }
+    },
 )
-def create_alert(alert: Annotated[AlertRequest, Body(embed=False)]):
-    created = store().create(alert)
+def create_alert():
+    created = store().create(alert_request(router.current_event))
     return Response(
         status_code=201,
         content_type=content_types.APPLICATION_JSON,

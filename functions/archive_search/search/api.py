@@ -23,7 +23,14 @@ from pydantic import StringConstraints
 from archive_search.adapters.opensearch import cached_engine
 from archive_search.adapters.sqs import queue_backlog
 from archive_search.alerts.routes import router as alerts_router
-from archive_search.errors import ArchiveSearchError, Conflict, EngineUnavailable, InvalidRequest, NotFound
+from archive_search.errors import (
+    ArchiveSearchError,
+    Conflict,
+    EngineUnavailable,
+    InvalidRequest,
+    NotFound,
+    UnsupportedMediaType,
+)
 from archive_search.ingest.status_api import router as ingest_status_router
 from archive_search.observability import logger
 from archive_search.search.bounds import MAX_BODY_CHARS, body_page, bounded_hit
@@ -432,7 +439,7 @@ def _error(status: int, code: str, message: str, parameter: str | None = None, *
 @app.exception_handler(RequestValidationError)
 def _invalid_parameters(exc: RequestValidationError) -> Response:
     first = exc.errors()[0] if exc.errors() else {}
-    location = [str(part) for part in first.get("loc", ()) if part not in ("query", "path", "body")]
+    location = [str(part) for part in first.get("loc", ()) if part not in ("query", "path")]
     parameter = location[0] if location else None
     reason = str(first.get("msg", "invalid value"))
     if parameter in ("from", "to") and first.get("type") == "string_pattern_mismatch":
@@ -442,7 +449,7 @@ def _invalid_parameters(exc: RequestValidationError) -> Response:
 
 @app.exception_handler(InvalidRequest)
 def _invalid_request(exc: InvalidRequest) -> Response:
-    return _error(400, exc.code, exc.message, exc.parameter)
+    return _error(415 if isinstance(exc, UnsupportedMediaType) else 400, exc.code, exc.message, exc.parameter)
 
 
 @app.exception_handler(NotFound)

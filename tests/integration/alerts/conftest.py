@@ -16,9 +16,16 @@ from tests.integration.search.support import ApiResponse, SearchApi, invoke
 
 
 class AlertsApi(SearchApi):
-    def call(self, method: str, path: str, body: Any = None, raw: bytes | None = None) -> ApiResponse:
+    def call(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        raw: bytes | None = None,
+        content_type: str = "application/json",
+    ) -> ApiResponse:
         data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
-        headers = {"content-type": "application/json"} if data is not None else {}
+        headers = {"content-type": content_type} if data is not None else {}
         result = invoke(self.env, http_api_event(method, path, headers=headers, body=data))
         return ApiResponse(result["statusCode"], dict(result.get("headers") or {}), result.get("body") or "")
 

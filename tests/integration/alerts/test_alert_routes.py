@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from archive_search.alerts.model import MAX_NAME_CHARS
+from archive_search.alerts.model import MAX_BODY_BYTES, MAX_NAME_CHARS
 from archive_search.alerts.routes import _store
 from archive_search.search.query import MAX_QUERY_CHARS
 from tests.integration.alerts.conftest import AlertsApi
@@ -91,3 +91,26 @@ def test_the_number_of_alerts_is_bounded(alerts_api: AlertsApi, monkeypatch: pyt
     monkeypatch.setattr("archive_search.alerts.routes.store", lambda: store)
     assert [alerts_api.call("POST", "/alerts", FERRY).status for _ in range(3)] == [201, 201, 400]
     assert alerts_api.call("GET", "/alerts").json["total"] == 2
+
+
+@pytest.mark.parametrize(
+    ("raw", "parameter"),
+    [
+        (b"[" * 100_000 + b"]" * 100_000, "body"),  # nesting past the JSON parser's recursion limit
+        (b'{"name": "x", "q": "' + b"a" * (MAX_BODY_BYTES) + b'"}', "body"),  # over the bound
+        (b'["not", "an", "object"]', "body"),
+    ],
+)
+def test_a_hostile_body_is_a_400_before_anything_is_stored(
+    alerts_api: AlertsApi, raw: bytes, parameter: str
+) -> None:
+    answer = alerts_api.call("POST", "/alerts", raw=raw)
+    assert answer.status == 400 and answer.error["parameter"] == parameter, answer.text
+    assert alerts_api.call("GET", "/alerts").json["total"] == 0
+
+
+def test_a_body_that_is_not_json_by_its_content_type_is_a_415(alerts_api: AlertsApi) -> None:
+    answer = alerts_api.call(
+        "POST", "/alerts", raw=b"name=x&q=ferry", content_type="application/x-www-form-urlencoded"
+    )
+    assert answer.status == 415 and answer.error["code"] == "unsupported_media_type"
