@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import base64
 import json
-from datetime import date
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode, urlparse
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from archive_search.errors import InvalidRequest, UnsupportedMediaType
+from archive_search.search.http import DATE_PATTERN, calendar_date
 from archive_search.search.query import FACET_FIELDS, MAX_QUERY_CHARS, parse_query
 
 # Bounds (docs/alerts.md): checked before anything is stored or run.
@@ -30,7 +30,6 @@ FILTER_NAMES = tuple(FACET_FIELDS)  # source, language, place, author, tag
 # Plain http only to this machine (make run); anything else must be https.
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
-DATE_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
 FilterValue = Annotated[str, StringConstraints(min_length=1, max_length=MAX_FILTER_VALUE_CHARS)]
 FilterValues = Annotated[list[FilterValue] | None, Field(max_length=MAX_FILTER_VALUES)]
 
@@ -118,16 +117,6 @@ def _check_webhook_url(url: str) -> None:
         )
 
 
-def _calendar_date(value: str | None, parameter: str) -> date | None:
-    if value is None:
-        return None
-    year, month, day = (int(part) for part in value.split("-"))
-    try:
-        return date(max(year, 1), month, day)
-    except ValueError:
-        raise InvalidRequest(f"{parameter}: {value} is not a date in the calendar", parameter) from None
-
-
 def stored_search(request: AlertRequest) -> dict[str, Any]:
     """The alert's search as stored (the names /search takes), after the checks a search gets:
     the query parses within its bounds, the dates exist and are in order, the alert is not
@@ -135,8 +124,8 @@ def stored_search(request: AlertRequest) -> dict[str, Any]:
     q = (request.q or "").strip() or None
     if q is not None:
         parse_query(q)  # InvalidRequest naming q when it is too long or too deep
-    date_from = _calendar_date(request.date_from, "from")
-    date_to = _calendar_date(request.date_to, "to")
+    date_from = calendar_date(request.date_from, "from")
+    date_to = calendar_date(request.date_to, "to")
     if date_from and date_to and date_from > date_to:
         raise InvalidRequest("from must not be after to", "from")
     filters = {

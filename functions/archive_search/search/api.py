@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import date
 from typing import Annotated, Any, Literal
 from urllib.parse import parse_qs
 
@@ -35,7 +34,8 @@ from archive_search.ingest.status_api import router as ingest_status_router
 from archive_search.observability import logger
 from archive_search.search.bounds import MAX_BODY_CHARS, body_page, bounded_hit
 from archive_search.search.health import health as check_health
-from archive_search.search.http import SAFE_HEADERS, reject_unknown_parameters
+from archive_search.search.http import DATE_PATTERN, SAFE_HEADERS, reject_unknown_parameters
+from archive_search.search.http import calendar_date as _date
 from archive_search.search.http import json_response as _json
 from archive_search.search.models import (
     ArticleResponse,
@@ -72,22 +72,6 @@ HitField = Literal[HIT_FIELDS]  # type: ignore[valid-type]
 ID_DOC = "Article id (as returned in hits)"
 MAX_FILTER_VALUES = 50
 FilterValue = Annotated[str, StringConstraints(max_length=256)]
-
-
-# Dates are plain strings in the document (pydantic's own date type would also take "0" or
-# "1700000000", as a Unix time, which the document does not allow).
-DATE_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
-
-
-def _date(value: str | None, parameter: str) -> date | None:
-    if value is None:
-        return None
-    year, month, day = (int(part) for part in value.split("-"))
-    try:
-        # There is no year 0000 in Python's calendar; nothing was published before 0001 either.
-        return date(max(year, 1), month, day)
-    except ValueError:
-        raise InvalidRequest(f"{parameter}: {value} is not a date in the calendar", parameter) from None
 
 
 LIST_DOC = " Repeat the parameter or separate values with commas; values are OR-ed."
