@@ -75,12 +75,13 @@ class AlertIndex:
         except NotFoundError:
             return 0
 
-    def all(self, limit: int) -> list[tuple[str, dict[str, Any]]]:
-        """Up to ``limit`` alerts, oldest first, as (id, document)."""
+    def all(self, limit: int, offset: int = 0) -> list[tuple[str, dict[str, Any]]]:
+        """Up to ``limit`` alerts after the first ``offset``, oldest first, as (id, document)."""
         body = {
+            "from": offset,
             "size": limit,
             "query": {"match_all": {}},
-            "sort": [{"created_at": "asc"}],
+            "sort": [{"created_at": "asc"}, {"_id": "asc"}],
             "track_total_hits": False,
         }
         try:

@@ -21,6 +21,9 @@ from archive_search.search.query import FACET_FIELDS, MAX_QUERY_CHARS, parse_que
 # Bounds (docs/alerts.md): checked before anything is stored or run.
 MAX_BODY_BYTES = 64 * 1024  # a POST /alerts body, checked before it is parsed
 MAX_ALERTS = 5_000  # per deployment: ingest reads them all for every batch with new articles
+# The stored search as JSON: with MAX_ALERTS, what ingest reads per batch stays under 40 MB.
+MAX_SEARCH_BYTES = 8 * 1024
+MAX_PAGE_SIZE = 50  # alerts per GET /alerts page
 MAX_NAME_CHARS = 200
 MAX_FILTER_VALUES = 50
 MAX_FILTER_VALUE_CHARS = 256
@@ -138,6 +141,13 @@ def stored_search(request: AlertRequest) -> dict[str, Any]:
     search = {name: value for name, value in search.items() if value is not None}
     if not (q or any(filters.values()) or date_from or date_to or request.has_date is not None):
         raise InvalidRequest("an alert needs q or at least one filter: it would match every article", "q")
+    size = len(json.dumps(search, ensure_ascii=False).encode())
+    if size > MAX_SEARCH_BYTES:
+        largest = max(FILTER_NAMES, key=lambda name: len(json.dumps(search.get(name, []))))
+        raise InvalidRequest(
+            f"the alert's search is {size:,} bytes as JSON, more than {MAX_SEARCH_BYTES:,}: use fewer filter values",
+            largest,
+        )
     return search
 
 

@@ -11,18 +11,21 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from archive_search.adapters.alert_index import AlertIndex
 from archive_search.adapters.opensearch import cached_engine
 from archive_search.alerts.model import (
+    MAX_ALERTS,
     MAX_BODY_BYTES,
+    MAX_PAGE_SIZE,
     AlertListResponse,
     AlertRequest,
     AlertResponse,
     alert_request,
 )
 from archive_search.alerts.store import AlertStore
+from archive_search.search.http import json_response, reject_unknown_parameters
 from archive_search.settings import Settings, get_settings
 
 router = Router()
@@ -83,15 +86,23 @@ def create_alert():
 
 @router.get(
     "/alerts",
-    summary="Every saved alert, oldest first",
+    summary="The saved alerts, oldest first, a page at a time",
     responses=_documented(200, AlertListResponse, "The alerts"),
+    middlewares=[reject_unknown_parameters],
 )
-def list_alerts():
-    alerts = store().list()
-    return {"total": len(alerts), "alerts": alerts}
+def list_alerts(
+    page: Annotated[int, Query(ge=1, le=MAX_ALERTS, description="Page number")] = 1,
+    size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Alerts per page")] = MAX_PAGE_SIZE,
+):
+    return json_response(200, store().page(page, size))
 
 
-@router.get("/alerts/<alert_id>", summary="One alert", responses=_documented(200, AlertResponse, "The alert"))
+@router.get(
+    "/alerts/<alert_id>",
+    summary="One alert",
+    responses=_documented(200, AlertResponse, "The alert"),
+    middlewares=[reject_unknown_parameters],
+)
 def get_alert(alert_id: Annotated[str, Path(description=ALERT_ID_DOC)]):
     return store().get(alert_id)
 

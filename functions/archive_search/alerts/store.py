@@ -21,7 +21,7 @@ class AlertDocuments(Protocol):
     def get(self, alert_id: str) -> dict[str, Any]: ...
     def delete(self, alert_id: str) -> None: ...
     def count(self) -> int: ...
-    def all(self, limit: int) -> list[tuple[str, dict[str, Any]]]: ...
+    def all(self, limit: int, offset: int = 0) -> list[tuple[str, dict[str, Any]]]: ...
 
 
 class AlertStore:
@@ -52,8 +52,10 @@ class AlertStore:
     def get(self, alert_id: str) -> dict[str, Any]:
         return public(_checked(alert_id), self.documents.get(alert_id))
 
-    def list(self) -> list[dict[str, Any]]:
-        return [public(alert_id, doc) for alert_id, doc in self.documents.all(self.max_alerts)]
+    def page(self, page: int, size: int) -> dict[str, Any]:
+        """One page of the alerts, oldest first, and how many there are."""
+        found = self.documents.all(size, offset=(page - 1) * size)
+        return {"total": self.documents.count(), "alerts": [public(alert_id, doc) for alert_id, doc in found]}
 
     def delete(self, alert_id: str) -> None:
         self.documents.delete(_checked(alert_id))

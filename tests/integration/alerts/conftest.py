@@ -26,7 +26,8 @@ class AlertsApi(SearchApi):
     ) -> ApiResponse:
         data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
         headers = {"content-type": content_type} if data is not None else {}
-        result = invoke(self.env, http_api_event(method, path, headers=headers, body=data))
+        path, _, query = path.partition("?")
+        result = invoke(self.env, http_api_event(method, path, query, headers=headers, body=data))
         return ApiResponse(result["statusCode"], dict(result.get("headers") or {}), result.get("body") or "")
 
     def drop(self) -> None:

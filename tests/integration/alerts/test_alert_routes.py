@@ -114,3 +114,21 @@ def test_a_body_that_is_not_json_by_its_content_type_is_a_415(alerts_api: Alerts
         "POST", "/alerts", raw=b"name=x&q=ferry", content_type="application/x-www-form-urlencoded"
     )
     assert answer.status == 415 and answer.error["code"] == "unsupported_media_type"
+
+
+def test_alerts_are_listed_a_page_at_a_time_oldest_first(alerts_api: AlertsApi) -> None:
+    ids = [alerts_api.call("POST", "/alerts", {**FERRY, "name": f"alert {n}"}).json["id"] for n in range(5)]
+    pages = [alerts_api.call("GET", f"/alerts?size=2&page={page}").json for page in (1, 2, 3)]
+    listed = [alert for page in pages for alert in page["alerts"]]
+    assert [page["total"] for page in pages] == [5, 5, 5] and [len(p["alerts"]) for p in pages] == [2, 2, 1]
+    assert sorted(a["id"] for a in listed) == sorted(ids)
+    created = [a["created_at"] for a in listed]
+    assert created == sorted(created)  # oldest first (ties in a millisecond by id)
+    assert alerts_api.call("GET", "/alerts?size=51").error["parameter"] == "size"
+    assert alerts_api.call("GET", "/alerts?sise=2").error["parameter"] == "sise"
+
+
+def test_an_alert_whose_search_is_too_large_to_keep_is_refused(alerts_api: AlertsApi) -> None:
+    body = {**FERRY, "author": ["a" * 200 + str(n) for n in range(50)]}  # 50 values under each bound
+    answer = alerts_api.call("POST", "/alerts", body)
+    assert answer.status == 400 and answer.error["parameter"] == "author", answer.text
