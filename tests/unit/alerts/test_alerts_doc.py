@@ -1,0 +1,50 @@
+"""docs/alerts.md stays true to the code: the example event has exactly the detail fields
+``build_alert_event`` produces, the example alert the fields the API answers, and the bounds
+are the ones the code enforces."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from archive_search.alerts import model
+from archive_search.alerts.events import DETAIL_TYPE, NewArticle, build_alert_event
+from archive_search.alerts.model import AlertResponse
+from archive_search.ingest.outcomes import SCHEMA_VERSION
+from archive_search.model import Article, ObjectRef
+from archive_search.search.query import MAX_QUERY_CHARS
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.unit
+
+DOC = (ROOT / "docs" / "alerts.md").read_text(encoding="utf-8")
+EXAMPLES = [json.loads(block) for block in re.findall(r"```json\n(.*?)```", DOC, flags=re.S)]
+
+
+def test_the_example_alert_has_the_fields_the_api_answers() -> None:
+    (alert,) = [e for e in EXAMPLES if "feed_url" in e]
+    assert set(alert) == set(AlertResponse.model_fields)
+    assert alert["feed_url"] == model.feed_url(alert["search"])
+
+
+def test_the_example_event_has_the_fields_the_code_produces() -> None:
+    (event,) = [e for e in EXAMPLES if e.get("detail-type") == DETAIL_TYPE]
+    article = NewArticle("d", 0, Article("t", "b"), ObjectRef("b", "k"), None)
+    built = build_alert_event("a", {"name": "n"}, article)
+    assert (event["source"], event["detail-type"]) == (built.source, built.detail_type)
+    assert set(event["detail"]) == set(built.detail)
+    assert event["detail"]["schema_version"] == SCHEMA_VERSION
+
+
+def test_the_doc_states_the_bounds_the_code_enforces() -> None:
+    assert f"| alerts per deployment | {model.MAX_ALERTS:,} |" in DOC
+    assert f"| `name` | {model.MAX_NAME_CHARS} characters |" in DOC
+    assert f"`q` | {MAX_QUERY_CHARS} characters" in DOC
+    assert (
+        f"{model.MAX_SEARCH_BYTES // 1024} KiB" in DOC
+        and f"{model.MAX_BODY_BYTES // 1024} KiB of JSON" in DOC
+    )
+    assert f"{model.MAX_FILTER_VALUES} per filter, {model.MAX_FILTER_VALUE_CHARS} characters" in DOC
+    assert f"| `GET /alerts` page | {model.MAX_PAGE_SIZE} alerts |" in DOC
