@@ -83,7 +83,7 @@
   function readState() {
     const params = new URLSearchParams(location.search);
     const state = {
-      view: params.get("article") ? "article" : params.get("view") === "upload" ? "upload" : "search",
+      view: params.get("article") ? "article" : ["upload", "alerts"].includes(params.get("view")) ? params.get("view") : "search",
       article: params.get("article") || "",
       q: params.get("q") || "",
       in: params.get("in") || "",
@@ -659,6 +659,88 @@
     if (!response.ok) throw new ApiError(response.status, `the bucket refused the file (${response.status})`);
   }
 
+  // -- alerts: save the current search, list and delete saved ones ------------------------
+  // The alert body: the search's own parameters (/search's names), lists for the filters.
+  function alertBody(state, name, target) {
+    const body = { name, target };
+    if (state.q) body.q = state.q;
+    if (state.in) body.in = state.in;
+    for (const filter of FILTERS) if (state.filters[filter].length) body[filter] = state.filters[filter];
+    if (state.from) body.from = state.from;
+    if (state.to) body.to = state.to;
+    return body;
+  }
+
+  function setupAlerts() {
+    $("alert-form").addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const saved = $("alert-saved");
+      saved.textContent = "saving…";
+      try {
+        const body = alertBody(readState(), $("alert-name").value.trim(), $("alert-target").value);
+        const alert = await api("alerts", {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify(body),
+        });
+        saved.textContent = `Saved “${alert.name}”: it fires for every new matching article.`;
+        saved.dataset.alertId = alert.id;
+        $("alert-name").value = "";
+      } catch (error) {
+        saved.textContent = `Not saved: ${error.message}.`;
+      }
+    });
+  }
+
+  // A saved search as a page URL (the alert's search uses /search's names).
+  function alertSearchUrl(search) {
+    const params = new URLSearchParams();
+    for (const [name, value] of Object.entries(search)) {
+      for (const one of Array.isArray(value) ? value : [value]) params.append(name, String(one));
+    }
+    return `./?${params}`;
+  }
+
+  async function renderAlerts() {
+    const list = $("alerts");
+    const status = $("alerts-status");
+    status.textContent = "loading…";
+    try {
+      const result = await api("alerts?size=50");
+      list.replaceChildren(
+        ...result.alerts.map((alert) => {
+          const remove = el("button", { type: "button", text: "Delete", "aria-label": `Delete the alert ${alert.name}` });
+          remove.addEventListener("click", async () => {
+            try {
+              await api(`alerts/${encodeURIComponent(alert.id)}`, { method: "DELETE" });
+              renderAlerts();
+            } catch (error) {
+              showError(error);
+            }
+          });
+          const how = alert.target === "feed" ? "feed only" : alert.target === "webhook" ? "webhook" : "event";
+          return el(
+            "li",
+            { "data-id": alert.id },
+            el("a", { href: alertSearchUrl(alert.search), text: alert.name }),
+            " ",
+            el("span", { class: "alert-target", text: `(${how})` }),
+            " ",
+            el("a", { href: alert.feed_url.replace(/^\//, ""), text: "feed", "aria-label": `Feed of ${alert.name}` }),
+            " ",
+            remove,
+          );
+        }),
+      );
+      status.textContent = result.total
+        ? `${result.total} alert${result.total === 1 ? "" : "s"}${result.total > result.alerts.length ? `, the first ${result.alerts.length} shown` : ""}`
+        : "No alerts yet: search, then save the search as an alert.";
+    } catch (error) {
+      status.textContent = "";
+      showError(error);
+    }
+  }
+
   // -- views ------------------------------------------------------------------------------
   function render() {
     const state = readState();
@@ -666,12 +748,16 @@
     $("search-view").hidden = view !== "search";
     $("article-view").hidden = view !== "article";
     $("upload-view").hidden = view !== "upload";
-    document.title = view === "upload" ? "Upload · archive-search" : "archive-search";
+    $("alerts-view").hidden = view !== "alerts";
+    document.title =
+      view === "upload" ? "Upload · archive-search" : view === "alerts" ? "Alerts · archive-search" : "archive-search";
     if (view === "search") {
       if (state.q) document.title = `${state.q} · archive-search`;
       renderSearch(state);
     } else if (view === "article") {
       renderArticle(state);
+    } else if (view === "alerts") {
+      renderAlerts();
     }
   }
 
@@ -716,6 +802,7 @@
   setupSearchForm();
   setupHistogramDrag();
   setupUploads();
+  setupAlerts();
   render();
   detectUploads();
 })();

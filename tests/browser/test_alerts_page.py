@@ -1,0 +1,61 @@
+"""The page's alerts in headless Chromium against the local stack as ``make run`` starts it: save
+the current search as an alert, see it fire on a new upload, list it and delete it."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from tests.browser.conftest import axe_violations
+from tests.e2e.test_local_events import Subscriber
+from tests.e2e.test_local_stack import BUCKET, LocalStack, doc_id, eventually
+from tests.e2e.test_local_stack import stack as stack  # the e2e suite's fixture
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
+
+WORD = f"gullwing{uuid.uuid4().hex[:8]}"
+
+
+def _until(page: Any, expression: str, timeout: float = 30.0) -> Any:
+    # Polled from here: the page's CSP forbids the string evaluation wait_for_function uses.
+    return eventually(lambda: page.evaluate(expression), timeout, 0.1)
+
+
+def test_a_search_saved_as_an_alert_fires_on_a_new_upload_and_can_be_deleted(
+    page: Any, stack: LocalStack, artifacts: Path
+) -> None:
+    page.goto(f"{stack.url}/?q={WORD}&source=Harbour+Gazette")
+    page.get_by_text("Save this search as an alert").click()
+    page.get_by_label("Alert name").fill("Gull wings")
+    page.get_by_role("button", name="Save alert").click()
+    alert_id = _until(page, "document.querySelector('#alert-saved').dataset.alertId")
+    saved = requests.get(f"{stack.url}/alerts/{alert_id}", timeout=30).json()
+    assert saved["search"] == {"q": WORD, "source": ["Harbour Gazette"]} and saved["target"] == "event"
+
+    subscriber = Subscriber(stack)
+    key = f"browser/{WORD}.html"
+    body = (
+        f"<html><head><title>Gull wings</title><meta property='og:site_name' content='Harbour Gazette'>"
+        f"</head><body><article><h1>Gull wings at the quay</h1><p>The {WORD} gulls nested on the quay "
+        "this spring, the harbour master said on Monday, and the wardens counted forty nests.</p>"
+        "</article></body></html>"
+    )
+    stack.s3().put_object(Bucket=BUCKET, Key=key, Body=body.encode(), ContentType="text/html")
+    matched = eventually(lambda: [e for e in subscriber.of(key) if e["detail-type"] == "Alert Matched"], 60)
+    assert [(e["detail"]["alert_id"], e["detail"]["article_id"]) for e in matched] == [
+        (alert_id, doc_id(key))
+    ]
+
+    page.get_by_role("link", name="Alerts").click()
+    page.wait_for_selector(f'#alerts li[data-id="{alert_id}"]')
+    assert page.locator(f'#alerts li[data-id="{alert_id}"] a').first.inner_text() == "Gull wings"
+    assert axe_violations(page) == []
+    page.screenshot(path=str(artifacts / "alerts-1280.png"), full_page=True)
+    page.get_by_role("button", name="Delete the alert Gull wings").click()
+    _until(page, f"!document.querySelector('#alerts li[data-id=\"{alert_id}\"]')")
+    assert requests.get(f"{stack.url}/alerts/{alert_id}", timeout=30).status_code == 404
+    assert page.problems.errors == []
