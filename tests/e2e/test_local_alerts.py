@@ -4,33 +4,16 @@ the same bytes re-uploaded or copied under another key."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
-
 import pytest
 import requests
 
 from tests.e2e.test_local_events import Subscriber
 from tests.e2e.test_local_stack import BUCKET, LocalStack, doc_id, eventually
+from tests.e2e.test_local_stack import stack as stack  # the e2e suite's fixture
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(240)]
 
 STORY = "Ferry crews walk out over rotas\n\nFerry crews at Port Ellery walked out on Monday over new rotas.\n"
-
-
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
-    root = tmp_path_factory.mktemp("alerts-stack")
-    local = LocalStack(root)
-    local.env.update(LOAD_SAMPLES="false")
-    local.start()
-    try:
-        yield local
-    finally:
-        if local.process and local.process.poll() is None:
-            local.stop()
-        print(local.log())
-        shutil.rmtree(root, ignore_errors=True)
 
 
 def _outcome(stack: LocalStack, key: str) -> str | None:
@@ -59,8 +42,12 @@ def test_a_saved_alert_fires_once_for_a_new_upload_and_never_for_its_copies(stac
     s3.put_object(Bucket=BUCKET, Key="e2e/ferry-copy.txt", Body=STORY.encode())  # a copy
     eventually(lambda: subscriber.of("e2e/ferry-copy.txt"), 60)  # its Article Indexed
     eventually(lambda: _outcome(stack, "e2e/ferry.txt") == "duplicate", 60)  # the re-upload settled
-    alerts = [e for e in subscriber.events if e["detail-type"] == "Alert Matched"]
-    assert len(alerts) == 1
+    fired = [
+        e["detail"]["key"]
+        for e in subscriber.events
+        if e["detail-type"] == "Alert Matched" and e["detail"]["alert_id"] == alert_id
+    ]
+    assert fired == ["e2e/ferry.txt"]
 
     assert requests.delete(f"{stack.url}/alerts/{alert_id}", timeout=30).status_code == 204
     assert requests.get(f"{stack.url}/alerts", timeout=30).json()["total"] == 0
