@@ -88,7 +88,7 @@ bench-restart: install
 	$(BIN)/python bench/restart.py $(BENCH_ARGS)
 
 bench-alerts: install
-	$(BIN)/python bench/alerts.py $(BENCH_ARGS)
+	$(BIN)/python -m bench.alerts $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(CHECKOV_VENV) .pytest_cache .local build

@@ -1,8 +1,8 @@
 """Alert matching throughput: 1,000 saved alerts against a batch of new articles.
 
     make bench-alerts                                    # osmem-server, 1,000 alerts x 50 articles
-    .venv/bin/python bench/alerts.py --alerts 5000 --articles 10 --repeat 5
-    OPENSEARCH_URL=http://127.0.0.1:9200 .venv/bin/python bench/alerts.py
+    .venv/bin/python -m bench.alerts --alerts 5000 --articles 10 --repeat 5
+    OPENSEARCH_URL=http://127.0.0.1:9200 .venv/bin/python -m bench.alerts
 
 Starts the local engine (unless OPENSEARCH_URL names one), indexes a background archive of
 synthetic articles (bench/search.py's generator) and a batch of new ones, saves the alerts
@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from search import WORDS, synthetic_articles  # type: ignore[import-not-found]
+from bench.search import WORDS, synthetic_articles
 
 LANGUAGES = ["en", "fr", "de"]
 SOURCES = ["Dawn", "Tribune", "Valmont Post", "Harbour Gazette"]

@@ -36,8 +36,7 @@ from archive_search.ingest.outcomes import BusEvent, Outcome, Publisher, is_news
 from archive_search.ingest.receipts import INDEXED, LIVE_OUTCOMES
 from archive_search.model import ObjectRef, document_id
 from archive_search.observability import logger, metrics
-from archive_search.search.query import ALL_FIELDS, FIELDS, LIVE, facet_filter, parse_query, published_filter
-from archive_search.search.query import text_query as build_text_query
+from archive_search.search.service import SearchRequest, SearchService
 
 MATCH_CHUNK = 200  # alert searches per _msearch request
 MATCH_TIMEOUT_S = 10.0  # per _msearch request
@@ -54,6 +53,11 @@ class AlertSource(Protocol):
 
 
 class Documents(Protocol):
+    """The article engine (``adapters.opensearch.SearchEngine``): copies are read by id, and
+    alert queries are built for its profile as /search builds them."""
+
+    @property
+    def profile(self) -> str: ...
     def mget(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]: ...
 
 
@@ -84,19 +88,29 @@ def new_articles(outcomes: Sequence[Outcome]) -> list[NewArticle]:
     return found
 
 
-def alert_query(search: Mapping[str, Any], ids: Sequence[str]) -> dict[str, Any]:
-    """The search ``/search`` runs for ``search``, restricted to the documents ``ids``."""
-    node = parse_query(search.get("q"))
-    fields = FIELDS[search["in"]] if search.get("in") else ALL_FIELDS
-    filters: list[dict[str, Any]] = [LIVE, {"ids": {"values": list(ids)}}]
-    filters += [facet_filter(name, search[name]) for name in FILTER_NAMES if search.get(name)]
-    dates = published_filter(_date(search.get("from")), _date(search.get("to")))
-    if dates:
-        filters.append(dates)
-    if search.get("has_date") is not None:
-        filters.append({"term": {"has_date": search["has_date"]}})
+def search_request(search: Mapping[str, Any]) -> SearchRequest:
+    """The /search request of a saved search (only what filters: no facets, paging or sort)."""
+    return SearchRequest(
+        q=search.get("q"),
+        in_field=search.get("in"),
+        filters={name: list(search[name]) for name in FILTER_NAMES if search.get(name)},
+        date_from=_date(search.get("from")),
+        date_to=_date(search.get("to")),
+        has_date=search.get("has_date"),
+        fields=("id",),
+        collapse=False,
+    )
+
+
+def alert_query(service: SearchService, search: Mapping[str, Any], ids: Sequence[str]) -> dict[str, Any]:
+    """The search ``/search`` runs for ``search`` (its query and filters, built by the same
+    ``SearchService.search_body``), restricted to the documents ``ids``."""
+    body, _ = service.search_body(search_request(search))
+    filters: list[dict[str, Any]] = [{"ids": {"values": list(ids)}}]
+    if "post_filter" in body:
+        filters.append(body["post_filter"])
     return {
-        "query": {"bool": {"must": [build_text_query(node, fields)], "filter": filters}},
+        "query": {"bool": {"must": [body["query"]], "filter": filters}},
         "size": len(ids),
         "_source": False,
         "track_total_hits": False,
@@ -124,6 +138,7 @@ class AlertMatcher:
     ) -> None:
         self.alerts = alerts
         self.documents = documents
+        self.queries = SearchService(documents)  # type: ignore[arg-type]  # only search_body is used
         self.publisher = publisher
         self.max_alerts = max_alerts
         self.chunk = chunk
@@ -182,7 +197,7 @@ class AlertMatcher:
         bodies, runnable = [], []
         for alert_id, alert in chunk:
             try:
-                bodies.append(alert_query(alert["search"], ids))
+                bodies.append(alert_query(self.queries, alert["search"], ids))
                 runnable.append(alert_id)
             except Exception as exc:  # a stored search this version no longer accepts
                 logger.warning("alert skipped", extra={"alert_id": alert_id, "error": str(exc)})

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from archive_search.alerts.matcher import AlertMatcher, alert_query, new_article
 from archive_search.fingerprint import fingerprint
 from archive_search.ingest.outcomes import MAX_DETAIL_BYTES, BusEvent, Outcome, PublishReport
 from archive_search.model import Article, ObjectRef, document_id
+from archive_search.search.service import SearchRequest, SearchService
 from tests.unit.ingest.test_outcome_events import BODY, REF, article, indexed, receipt
 
 pytestmark = pytest.mark.unit
@@ -39,7 +41,9 @@ class Alerts:
             raise self.fail
         self.requests.append([dict(b) for b in bodies])
         ids = _ids(bodies[0])  # every search of a batch names the same documents
-        by_query = {json.dumps(alert_query(a["search"], ids)): i for i, a in self.alerts if "search" in a}
+        by_query = {
+            json.dumps(alert_query(QUERIES, a["search"], ids)): i for i, a in self.alerts if "search" in a
+        }
         out = []
         for body in bodies:
             alert_id = by_query.get(json.dumps(dict(body)))
@@ -56,6 +60,8 @@ def _ids(body: Mapping[str, Any]) -> list[str]:
 
 
 class Documents:
+    profile = "opensearch"
+
     def __init__(self, docs: dict[str, dict[str, Any]] | None = None) -> None:
         self.docs = docs or {}
 
@@ -77,6 +83,7 @@ def alert(q: str, target: str = "event", **search: Any) -> dict[str, Any]:
 
 
 DOC = document_id(REF)
+QUERIES = SearchService(Documents())  # type: ignore[arg-type]
 NEW = Outcome(indexed(), None, [article()])
 
 
@@ -143,14 +150,18 @@ def test_a_copy_of_a_live_article_or_of_one_earlier_in_the_batch_fires_nothing()
 
 
 def test_the_alert_query_is_the_search_restricted_to_the_new_documents() -> None:
-    query = alert_query(
-        {"q": "harbour", "in": "title", "source": ["Gazette"], "from": "2024-01-01", "has_date": True}, [DOC]
+    search = {"q": "harbour", "in": "title", "source": ["Gazette"], "from": "2024-01-01", "has_date": True}
+    query = alert_query(QUERIES, search, [DOC])
+    request = SearchRequest(
+        q="harbour",
+        in_field="title",
+        filters={"source": ["Gazette"]},
+        date_from=date(2024, 1, 1),
+        has_date=True,
     )
-    filters = query["query"]["bool"]["filter"]
-    assert {"ids": {"values": [DOC]}} in filters
-    assert {"term": {"has_date": True}} in filters
-    assert any("range" in f for f in filters) and any("terms" in f for f in filters)
-    assert {"bool": {"must_not": [{"term": {"deleted": True}}]}} in filters  # never a tombstone
+    searched, _ = QUERIES.search_body(request)  # what GET /search sends for the same search
+    assert query["query"]["bool"]["must"] == [searched["query"]]
+    assert query["query"]["bool"]["filter"] == [{"ids": {"values": [DOC]}}, searched["post_filter"]]
     assert query["size"] == 1 and query["_source"] is False
 
 
