@@ -29,8 +29,8 @@ from typing import Any, Protocol
 
 from aws_lambda_powertools.metrics import MetricUnit
 
+from archive_search.alerts.bounds import FILTER_NAMES, MAX_ALERTS
 from archive_search.alerts.events import NewArticle, build_alert_event
-from archive_search.alerts.model import FILTER_NAMES, MAX_ALERTS
 from archive_search.fingerprint import fingerprint
 from archive_search.ingest.outcomes import BusEvent, Outcome, Publisher, is_news, publish_events
 from archive_search.ingest.receipts import INDEXED, LIVE_OUTCOMES

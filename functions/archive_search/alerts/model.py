@@ -14,24 +14,19 @@ from urllib.parse import urlencode, urlparse
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+from archive_search.alerts.bounds import (
+    FILTER_NAMES,
+    LOCAL_HOSTS,
+    MAX_BODY_BYTES,
+    MAX_FILTER_VALUE_CHARS,
+    MAX_FILTER_VALUES,
+    MAX_NAME_CHARS,
+    MAX_SEARCH_BYTES,
+    MAX_WEBHOOK_URL_CHARS,
+)
 from archive_search.errors import InvalidRequest, UnsupportedMediaType
 from archive_search.search.http import DATE_PATTERN, calendar_date
-from archive_search.search.query import FACET_FIELDS, MAX_QUERY_CHARS, parse_query
-
-# Bounds (docs/alerts.md): checked before anything is stored or run.
-MAX_BODY_BYTES = 64 * 1024  # a POST /alerts body, checked before it is parsed
-MAX_ALERTS = 5_000  # per deployment: ingest reads them all for every batch with new articles
-# The stored search as JSON: with MAX_ALERTS, what ingest reads per batch stays under 40 MB.
-MAX_SEARCH_BYTES = 8 * 1024
-MAX_PAGE_SIZE = 50  # alerts per GET /alerts page
-MAX_NAME_CHARS = 200
-MAX_FILTER_VALUES = 50
-MAX_FILTER_VALUE_CHARS = 256
-MAX_WEBHOOK_URL_CHARS = 2048
-TARGETS = ("event", "webhook", "feed")
-FILTER_NAMES = tuple(FACET_FIELDS)  # source, language, place, author, tag
-# Plain http only to this machine (make run); anything else must be https.
-LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+from archive_search.search.query import MAX_QUERY_CHARS, parse_query
 
 FilterValue = Annotated[str, StringConstraints(min_length=1, max_length=MAX_FILTER_VALUE_CHARS)]
 FilterValues = Annotated[list[FilterValue] | None, Field(max_length=MAX_FILTER_VALUES)]

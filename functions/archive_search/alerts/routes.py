@@ -15,10 +15,8 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from archive_search.adapters.alert_index import AlertIndex
 from archive_search.adapters.opensearch import cached_engine
+from archive_search.alerts.bounds import MAX_ALERTS, MAX_BODY_BYTES, MAX_PAGE_SIZE
 from archive_search.alerts.model import (
-    MAX_ALERTS,
-    MAX_BODY_BYTES,
-    MAX_PAGE_SIZE,
     AlertListResponse,
     AlertRequest,
     AlertResponse,

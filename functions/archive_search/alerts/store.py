@@ -7,7 +7,8 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from archive_search.alerts.model import MAX_ALERTS, AlertRequest, check_target, public, stored_search
+from archive_search.alerts.bounds import MAX_ALERTS
+from archive_search.alerts.model import AlertRequest, check_target, public, stored_search
 from archive_search.errors import InvalidRequest, NotFound
 
 ALERT_ID = re.compile(r"^[0-9a-f]{32}$")

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from archive_search.alerts import model
+from archive_search.alerts import bounds, model
 from archive_search.alerts.events import DETAIL_TYPE, NewArticle, build_alert_event
 from archive_search.alerts.model import AlertResponse
 from archive_search.ingest.outcomes import SCHEMA_VERSION
@@ -39,12 +39,12 @@ def test_the_example_event_has_the_fields_the_code_produces() -> None:
 
 
 def test_the_doc_states_the_bounds_the_code_enforces() -> None:
-    assert f"| alerts per deployment | {model.MAX_ALERTS:,} |" in DOC
-    assert f"| `name` | {model.MAX_NAME_CHARS} characters |" in DOC
+    assert f"| alerts per deployment | {bounds.MAX_ALERTS:,} |" in DOC
+    assert f"| `name` | {bounds.MAX_NAME_CHARS} characters |" in DOC
     assert f"`q` | {MAX_QUERY_CHARS} characters" in DOC
     assert (
-        f"{model.MAX_SEARCH_BYTES // 1024} KiB" in DOC
-        and f"{model.MAX_BODY_BYTES // 1024} KiB of JSON" in DOC
+        f"{bounds.MAX_SEARCH_BYTES // 1024} KiB" in DOC
+        and f"{bounds.MAX_BODY_BYTES // 1024} KiB of JSON" in DOC
     )
-    assert f"{model.MAX_FILTER_VALUES} per filter, {model.MAX_FILTER_VALUE_CHARS} characters" in DOC
-    assert f"| `GET /alerts` page | {model.MAX_PAGE_SIZE} alerts |" in DOC
+    assert f"{bounds.MAX_FILTER_VALUES} per filter, {bounds.MAX_FILTER_VALUE_CHARS} characters" in DOC
+    assert f"| `GET /alerts` page | {bounds.MAX_PAGE_SIZE} alerts |" in DOC
