@@ -488,7 +488,8 @@ def print_recall(engine: Any, alias: str) -> None:
     from dataclasses import replace
 
     from archive_search.adapters.opensearch import SearchEngine
-    from archive_search.search.service import SearchRequest, SearchService
+    from archive_search.search.request import SearchRequest
+    from archive_search.search.service import SearchService
 
     docs = relevance_documents()
     names = {doc_id: name for name, (doc_id, _) in docs.items()}

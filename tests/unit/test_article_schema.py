@@ -12,7 +12,7 @@ import pytest
 from archive_search.documents import article_document
 from archive_search.index_schema import article_mappings
 from archive_search.model import Article, ObjectRef
-from archive_search.search import service
+from archive_search.search import body, request
 from archive_search.search.models import ArticleResponse, Hit
 
 pytestmark = pytest.mark.unit
@@ -55,6 +55,6 @@ def test_a_hit_shows_every_article_field_but_the_body_and_reads_each_from_the_in
     properties = article_mappings()["properties"]
 
     assert set(Hit.model_fields) == (ARTICLE_FIELDS - NOT_IN_HITS) | HIT_ONLY
-    assert set(service.HIT_FIELDS) == set(Hit.model_fields) - {"truncated"}
-    assert set(service._SOURCE_FOR) == set(service.HIT_FIELDS) - {"id", "score", "duplicates"}
-    assert {field for fields in service._SOURCE_FOR.values() for field in fields} <= set(properties)
+    assert set(request.HIT_FIELDS) == set(Hit.model_fields) - {"truncated"}
+    assert set(body.SOURCE_FOR) == set(request.HIT_FIELDS) - {"id", "score", "duplicates"}
+    assert {field for fields in body.SOURCE_FOR.values() for field in fields} <= set(properties)

@@ -46,8 +46,9 @@ from archive_search.search.models import (
     SimilarResponse,
 )
 from archive_search.search.query import FACET_FIELDS, MAX_QUERY_CHARS
+from archive_search.search.request import FACET_NAMES, HIT_FIELDS, SearchRequest
 from archive_search.search.safe_text import plain
-from archive_search.search.service import FACET_NAMES, HIT_FIELDS, SearchRequest, SearchService
+from archive_search.search.service import SearchService
 from archive_search.search.web_routes import feed_router
 from archive_search.search.web_routes import router as web_router
 from archive_search.settings import get_settings

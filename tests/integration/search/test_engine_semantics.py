@@ -17,7 +17,8 @@ from archive_search.index_schema import (
     analyzers_of,
     fully_analysed,
 )
-from archive_search.search.service import SearchRequest, SearchService
+from archive_search.search.request import SearchRequest
+from archive_search.search.service import SearchService
 from tests.integration.search.support import TEST_CURSOR_SECRET, SearchApi, article_doc
 
 pytestmark = pytest.mark.integration

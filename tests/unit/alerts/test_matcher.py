@@ -15,7 +15,8 @@ from archive_search.alerts.matcher import AlertMatcher, alert_query, new_article
 from archive_search.fingerprint import fingerprint
 from archive_search.ingest.outcomes import MAX_DETAIL_BYTES, BusEvent, Outcome, PublishReport
 from archive_search.model import Article, ObjectRef, document_id
-from archive_search.search.service import SearchRequest, SearchService
+from archive_search.search.request import SearchRequest
+from archive_search.search.service import SearchService
 from tests.unit.ingest.test_outcome_events import BODY, REF, article, indexed, receipt
 
 pytestmark = pytest.mark.unit

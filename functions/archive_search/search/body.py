@@ -1,0 +1,194 @@
+"""The engine request of a /search page, built in one place: the text query (``query``), the
+filters, the sort, highlighting, facets and collapse."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from archive_search.index_schema import HIGHLIGHT_CHARS
+from archive_search.search import cursor as cursors
+from archive_search.search.query import (
+    FACET_FIELDS,
+    LIVE,
+    Node,
+    facet_filter,
+    highlight_query,
+    parse_query,
+    positive_words,
+    published_filter,
+    search_fields,
+    text_query,
+)
+from archive_search.search.request import INTERVALS, SearchRequest, validate
+from archive_search.search.safe_text import MARK_CLOSE, MARK_OPEN
+
+SNIPPET_CHARS = 180
+SOURCE_FOR = {
+    "title": ["title"],
+    "title_html": ["title"],
+    "snippet": [],  # from the highlighted lead: a long body is never fetched for a snippet
+    "source": ["source"],
+    "published": ["published"],
+    "place": ["place"],
+    "authors": ["authors"],
+    "author_org": ["author_org"],
+    "language": ["language"],
+    "tags": ["tags"],
+    "url": ["url"],
+}
+
+
+def search_body(request: SearchRequest, *, profile: str, timeout: str) -> tuple[dict[str, Any], list[Any]]:
+    """The engine request of a /search page (``from``/``size`` set for page requests), and
+    its sort. The benchmark sends it directly to compare the handler against it."""
+    validate(request)
+    node = parse_query(request.q)
+    fields = search_fields(
+        request.in_field,
+        request.filters.get("language") or None,
+        # Spelling variants come from the English analysis' synonym filter on OpenSearch;
+        # osmem ignores synonym filters, so there the query expands them.
+        query_variants=profile == "osmem",
+    )
+    scored = bool(positive_words(node))
+    text = text_query(node, fields)
+    if request.sort == "recent" and scored:
+        text = _recency_boosted(text)
+    always = [LIVE] if request.has_date is None else [LIVE, {"term": {"has_date": request.has_date}}]
+    main = {"bool": {"must": [text], "filter": always}}
+    # Filters with a facet of their own (the date range is the published facet's) apply
+    # as a post_filter, so that facet's counts can ignore them (multi-select facets).
+    selected = {name: facet_filter(name, values) for name, values in request.filters.items() if values}
+    date_range = published_filter(request.date_from, request.date_to)
+    if date_range:
+        selected["published"] = date_range
+    # Without words to rank by (no q, or only exclusions) every score is equal:
+    # relevance then means newest first.
+    sort = _sort(request.sort if scored or request.sort in ("newest", "oldest") else "newest")
+    body: dict[str, Any] = {
+        "query": main,
+        "sort": sort,
+        "track_total_hits": True,
+        "timeout": timeout,
+        "_source": sorted({f for name in request.fields for f in SOURCE_FOR.get(name, [])} | {"fingerprint"}),
+        "aggs": _facet_aggs(request, selected),
+    }
+    if selected:
+        body["post_filter"] = {"bool": {"filter": list(selected.values())}}
+    if {"snippet", "title_html"} & set(request.fields):
+        body["highlight"] = _highlight(request.in_field, node if scored else None)
+    if not request.cursor:
+        body.update({"from": ((request.page or 1) - 1) * request.size, "size": request.size})
+        if request.collapse:
+            # inner_hits' total is the number of matching copies in each hit's group.
+            body["collapse"] = {
+                "field": "fingerprint",
+                "inner_hits": {"name": "copies", "size": 0, "_source": False},
+            }
+    return body, sort
+
+
+# Where a document came from is unique (bucket, key, ordinal in a multi-article file) and,
+# unlike _id, sortable from doc values: it ends every sort so the order is total and
+# search_after never skips or repeats a document when others have equal scores or dates.
+TIEBREAK = [{"bucket": "asc"}, {"key": "asc"}, {"ordinal": "asc"}]
+
+
+def _sort(sort: str) -> list[Any]:
+    if sort == "newest":
+        return [{"published": {"order": "desc", "missing": "_last"}}, *TIEBREAK]
+    if sort == "oldest":
+        return [{"published": {"order": "asc", "missing": "_last"}}, *TIEBREAK]
+    return [{"_score": "desc"}, *TIEBREAK]
+
+
+def _recency_boosted(query: dict[str, Any]) -> dict[str, Any]:
+    """Relevance with a recency boost: the score halves for every year of age (undated
+    articles are not boosted or penalised)."""
+    return {
+        "function_score": {
+            "query": query,
+            "functions": [{"gauss": {"published": {"origin": "now", "scale": "365d", "decay": 0.5}}}],
+            "boost_mode": "multiply",
+        }
+    }
+
+
+def _highlight(in_field: str | None, node: Node | None) -> dict[str, Any]:
+    """Snippets from the stored lead (the body's first HIGHLIGHT_CHARS characters) and the
+    title, both fallback-analysed, marking the query's words in any language's inflection.
+
+    Bounded twice: the lead is bounded by the mapping, and max_analyzer_offset keeps OpenSearch
+    from analysing past it (at most index.highlight.max_analyzed_offset, which it enforces).
+    """
+    fields: dict[str, Any] = {}
+    if in_field in (None, "title"):
+        fields["title"] = {"number_of_fragments": 0, "highlight_query": highlight_query(node, "title")}
+    fields["lead"] = {
+        "fragment_size": SNIPPET_CHARS,
+        "number_of_fragments": 1,
+        "no_match_size": SNIPPET_CHARS,
+        "highlight_query": highlight_query(node, "lead"),
+    }
+    for options in fields.values():
+        if options["highlight_query"] is None:
+            del options["highlight_query"]
+    return {
+        "pre_tags": [MARK_OPEN],
+        "post_tags": [MARK_CLOSE],
+        "require_field_match": False,
+        "max_analyzer_offset": HIGHLIGHT_CHARS,
+        "fields": fields,
+    }
+
+
+# Groups of near-duplicates (one fingerprint each): what a collapsed search lists as hits.
+_GROUPS = {"cardinality": {"field": "fingerprint", "precision_threshold": 40000}}
+
+
+def _facet_aggs(request: SearchRequest, selected: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Multi-select facets: each facet's counts ignore its own filter and respect the others.
+
+    With collapse on, a facet value counts groups, as the hits do: selecting a value lists as
+    many hits as its count said (a group whose copies differ in that value counts under each).
+    """
+    aggs: dict[str, Any] = {}
+    for name in request.facets:
+        others = [flt for other, flt in selected.items() if other != name]
+        inner: dict[str, Any]
+        if name == "published":
+            inner = {
+                "date_histogram": {
+                    "field": "published",
+                    "calendar_interval": request.interval,
+                    "format": INTERVALS[request.interval],
+                    "min_doc_count": 1,
+                }
+            }
+        else:
+            inner = {"terms": {"field": FACET_FIELDS[name][1], "size": request.facet_size}}
+            if request.collapse:
+                inner["terms"]["order"] = [{"groups": "desc"}, {"_key": "asc"}]
+        if request.collapse:
+            inner["aggs"] = {"groups": _GROUPS}
+        aggs[f"facet_{name}"] = {"filter": {"bool": {"filter": others}}, "aggs": {"values": inner}}
+    if request.collapse:
+        # Groups among all matches (after every filter): total_groups.
+        aggs["groups"] = {"filter": {"bool": {"filter": list(selected.values())}}, "aggs": {"count": _GROUPS}}
+    return aggs
+
+
+def groups_before(body: dict[str, Any], start: int) -> dict[str, Any]:
+    """The search for the groups on the pages before ``start`` (their fingerprints), so a cursor
+    taken from a later page does not show them again (as many as a cursor remembers)."""
+    skip = max(0, start - cursors.MAX_SEEN_GROUPS)
+    return {
+        "query": body["query"],
+        **({"post_filter": body["post_filter"]} if "post_filter" in body else {}),
+        "sort": body["sort"],
+        "collapse": {"field": "fingerprint"},
+        "from": skip,
+        "size": start - skip,
+        "_source": ["fingerprint"],
+        "timeout": body["timeout"],
+    }

@@ -1,0 +1,84 @@
+"""What a /search request asks for, validated before any engine work."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from archive_search.errors import InvalidRequest
+from archive_search.index_schema import ARTICLE_SETTINGS
+from archive_search.search import cursor as cursors
+
+MAX_RESULT_WINDOW: int = ARTICLE_SETTINGS["index"]["max_result_window"]
+
+FACET_NAMES = ("source", "language", "place", "author", "tag", "published")
+INTERVALS = {"day": "yyyy-MM-dd", "week": "yyyy-MM-dd", "month": "yyyy-MM", "year": "yyyy"}
+HIT_FIELDS = (
+    "id",
+    "score",
+    "title",
+    "title_html",
+    "snippet",
+    "source",
+    "published",
+    "place",
+    "authors",
+    "author_org",
+    "language",
+    "tags",
+    "url",
+    "duplicates",
+)
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    q: str | None = None
+    in_field: str | None = None  # "title" | "body" | None (both)
+    sort: str = "relevance"  # relevance | recent | newest | oldest
+    filters: dict[str, list[str]] = field(default_factory=dict)  # source/language/place/author/tag
+    date_from: date | None = None
+    date_to: date | None = None
+    has_date: bool | None = None
+    facets: tuple[str, ...] = ()
+    interval: str = "month"
+    facet_size: int = 10
+    size: int = 10
+    page: int | None = None
+    cursor: str | None = None
+    fields: tuple[str, ...] = HIT_FIELDS
+    collapse: bool = True
+
+    def digest(self) -> str:
+        """What a cursor must be replayed with: everything that decides the result order."""
+        return cursors.request_digest(
+            {
+                "q": self.q,
+                "in": self.in_field,
+                "sort": self.sort,
+                "filters": {k: sorted(v) for k, v in self.filters.items() if v},
+                "from": self.date_from,
+                "to": self.date_to,
+                "has_date": self.has_date,
+                "collapse": self.collapse,
+            }
+        )
+
+
+def validate(request: SearchRequest) -> None:
+    if request.page is not None and request.cursor:
+        raise InvalidRequest("use either page or cursor, not both", "page")
+    if request.date_from and request.date_to and request.date_from > request.date_to:
+        raise InvalidRequest("from must not be after to", "from")
+    if request.page is not None and request.page * request.size > MAX_RESULT_WINDOW:
+        raise InvalidRequest(
+            f"page {request.page} with size {request.size} reaches past the first {MAX_RESULT_WINDOW} "
+            "results: page through deeper results with cursor (pass next_cursor from the previous response)",
+            "page",
+        )
+    unknown = [name for name in request.facets if name not in FACET_NAMES]
+    if unknown:
+        raise InvalidRequest(f"unknown facet {unknown[0]}: choose from {', '.join(FACET_NAMES)}", "facets")
+    bad_fields = [name for name in request.fields if name not in HIT_FIELDS]
+    if bad_fields:
+        raise InvalidRequest(f"unknown field {bad_fields[0]}: choose from {', '.join(HIT_FIELDS)}", "fields")

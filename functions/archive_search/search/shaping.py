@@ -1,0 +1,98 @@
+"""Engine hits and aggregations -> the API's response: plain text, ``*_html`` fields escaped."""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+from archive_search.search.request import SearchRequest
+from archive_search.search.safe_text import escape, plain, safe_url, snippet
+
+
+def copies(hit: dict[str, Any]) -> int:
+    """Documents in a collapsed hit's group (itself included)."""
+    total = hit.get("inner_hits", {}).get("copies", {}).get("hits", {}).get("total", {})
+    return int(total.get("value", 1)) if isinstance(total, dict) else int(total or 1)
+
+
+def _count(bucket: dict[str, Any]) -> int:
+    """A facet bucket's count: its groups when collapsing, else its documents."""
+    groups = bucket.get("groups")
+    return int(groups["value"]) if groups else int(bucket["doc_count"])
+
+
+def facet_lists(aggregations: dict[str, Any], request: SearchRequest) -> dict[str, list[dict[str, Any]]]:
+    facets: dict[str, list[dict[str, Any]]] = {}
+    for name in request.facets:
+        buckets = aggregations.get(f"facet_{name}", {}).get("values", {}).get("buckets", [])
+        if name == "published":
+            facets[name] = [
+                {"value": b["key_as_string"], "count": _count(b)} for b in buckets if b["doc_count"]
+            ]
+        else:
+            facets[name] = [{"value": plain(str(b["key"])), "count": _count(b)} for b in buckets]
+    return facets
+
+
+def fingerprint_of(hit: dict[str, Any]) -> str:
+    return str(hit.get("_source", {}).get("fingerprint") or hit["_id"])
+
+
+def fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).strip()
+
+
+def matches_prefix(folded: str, prefix: str, *, by_word: bool) -> bool:
+    """Whether a facet value starts with the prefix (or, by word, has a word that does)."""
+    if folded.startswith(prefix):
+        return True
+    return by_word and any(folded[i + 1 :].startswith(prefix) for i, ch in enumerate(folded) if ch in " -")
+
+
+def _as_list(value: Any) -> list[Any]:
+    """A keyword field's values: the engine returns one value or a list as it was stored."""
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def article_fields(source: dict[str, Any]) -> dict[str, Any]:
+    published = source.get("published")
+    tags = _as_list(source.get("tags"))
+    return {
+        "title": plain(source.get("title") or ""),
+        "source": plain(source.get("source")),
+        "published": plain(str(published)[:10]) if published else None,
+        "place": plain(source.get("place")),
+        "authors": [plain(str(a)) for a in _as_list(source.get("authors"))],
+        "author_org": plain(source.get("author_org")),
+        "language": plain(source.get("language")),
+        "tags": [plain(str(t)) for t in tags],
+        "url": safe_url(source.get("url")),
+    }
+
+
+def shaped_hit(hit: dict[str, Any], fields: tuple[str, ...], duplicates: dict[str, int]) -> dict[str, Any]:
+    source = hit.get("_source", {})
+    base = article_fields(source)
+    highlight = hit.get("highlight", {})
+    out: dict[str, Any] = {"id": hit["_id"]}
+    for name in fields:
+        if name == "id":
+            continue
+        if name == "score":
+            out["score"] = hit.get("_score")
+        elif name == "snippet":
+            fragment = (highlight.get("lead") or [""])[0]
+            piece = snippet(fragment)
+            out["snippet"] = {"html": piece.html, "text": piece.text, "matches": piece.matches}
+        elif name == "title_html":
+            fragments = highlight.get("title")
+            out["title_html"] = snippet(fragments[0]).html if fragments else escape(base["title"])
+        elif name == "duplicates":
+            fp = fingerprint_of(hit)
+            out["duplicates"] = max(0, duplicates.get(fp, 1) - 1)
+        else:
+            out[name] = base[name]
+    return out
