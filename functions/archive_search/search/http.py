@@ -11,6 +11,7 @@ from aws_lambda_powertools.event_handler import Response, content_types
 
 from archive_search.errors import InvalidRequest
 from archive_search.search.bounds import check_response_size
+from archive_search.search.models import ErrorResponse
 
 # Every response, documents included: never sniffed as another type, never cached by a proxy.
 SAFE_HEADERS = {"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"}
@@ -53,3 +54,23 @@ def reject_unknown_parameters(app: Any, next_middleware: Any) -> Response:
             known = ", ".join(sorted(allowed)) or "none"
             raise InvalidRequest(f"unknown parameter {name} (this endpoint takes: {known})", name)
     return next_middleware(app)
+
+
+def error_responses(*codes: int) -> dict[int, Any]:
+    descriptions = {
+        400: "A parameter is invalid (the error names it)",
+        404: "No such article or route",
+        409: "The archive's state refuses the write (the error says why)",
+        503: "The search engine is unreachable or timed out; retry later",
+    }
+    return {
+        code: {
+            "description": descriptions[code],
+            "content": {content_types.APPLICATION_JSON: {"model": ErrorResponse}},
+        }
+        for code in codes
+    }
+
+
+def ok_response(model: Any, description: str) -> dict[int, Any]:
+    return {200: {"description": description, "content": {content_types.APPLICATION_JSON: {"model": model}}}}

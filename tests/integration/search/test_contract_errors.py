@@ -98,7 +98,7 @@ def test_unreachable_engine_is_a_503_on_every_route(search_url: str) -> None:
 
 
 def test_engine_requests_time_out_before_api_gateway_does(search_url: str) -> None:
-    from archive_search.search.api import MAX_ENGINE_TIMEOUT_MS
+    from archive_search.search.routes import MAX_ENGINE_TIMEOUT_MS
 
     assert MAX_ENGINE_TIMEOUT_MS < 30_000
     assert Settings.from_env({"OPENSEARCH_URL": search_url}).search_timeout_ms < 30_000

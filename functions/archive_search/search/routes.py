@@ -1,0 +1,278 @@
+"""The search API's read routes: /search, /articles/{id}, its similar articles, facet values
+and /health, on a Powertools ``Router`` the resolver in ``api.py`` includes."""
+
+from __future__ import annotations
+
+import time
+from typing import Annotated, Literal
+from urllib.parse import parse_qs
+
+from aws_lambda_powertools.event_handler import content_types
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from pydantic import StringConstraints
+
+from archive_search.adapters.opensearch import cached_engine
+from archive_search.adapters.sqs import queue_backlog
+from archive_search.observability import logger
+from archive_search.search.bounds import MAX_BODY_CHARS, body_page, bounded_hit
+from archive_search.search.health import health as check_health
+from archive_search.search.http import DATE_PATTERN, error_responses, ok_response, reject_unknown_parameters
+from archive_search.search.http import calendar_date as _date
+from archive_search.search.http import json_response as _json
+from archive_search.search.models import (
+    ArticleResponse,
+    FacetValuesResponse,
+    HealthResponse,
+    SearchResponse,
+    SimilarResponse,
+)
+from archive_search.search.query import FACET_FIELDS, MAX_QUERY_CHARS
+from archive_search.search.request import FACET_NAMES, HIT_FIELDS, SearchRequest
+from archive_search.search.service import SearchService
+from archive_search.settings import get_settings
+
+# Below API Gateway's 30 s integration timeout, whatever the configuration says.
+MAX_ENGINE_TIMEOUT_MS = 25_000
+
+# The enumerations the service defines, as types the OpenAPI document is generated from.
+FacetName = Literal[FACET_NAMES]  # type: ignore[valid-type]
+FacetField = Literal[tuple(FACET_FIELDS)]  # type: ignore[valid-type]
+HitField = Literal[HIT_FIELDS]  # type: ignore[valid-type]
+ID_DOC = "Article id (as returned in hits)"
+MAX_FILTER_VALUES = 50
+FilterValue = Annotated[str, StringConstraints(max_length=256)]
+
+
+LIST_DOC = " Repeat the parameter or separate values with commas; values are OR-ed."
+
+
+router = Router()
+
+
+def _service() -> SearchService:
+    settings = get_settings()
+    return SearchService(
+        cached_engine(settings),
+        timeout_ms=min(settings.search_timeout_ms, MAX_ENGINE_TIMEOUT_MS),
+        cursor_key=settings.cursor_secret,
+    )
+
+
+def _filter_values(name: str, validated: list[str] | None) -> list[str]:
+    """The values of a repeatable filter. API Gateway joins repeats with commas and
+    Powertools splits on commas, which would break "Helen Marsh, Arts" in two; the raw
+    query string keeps each occurrence, so a value containing commas matches both as a
+    whole and as its comma-separated parts (source=Dawn,Tribune still means either)."""
+    raw = parse_qs(router.current_event.raw_query_string or "", keep_blank_values=True).get(name)
+    values: list[str] = []
+    for value in raw if raw is not None else validated or []:
+        values.append(value)
+        if "," in value:
+            values.extend(value.split(","))
+    return list(dict.fromkeys(v.strip() for v in values if v.strip()))
+
+
+# -- routes --------------------------------------------------------------------------
+# Route functions carry no return annotation: Powertools would read one as the response
+# model; the documented responses are declared in ``responses=`` instead.
+@router.get(
+    "/search",
+    summary="Search articles",
+    description=(
+        "Full-text search with filters, multi-select facet counts, cursor pagination and "
+        "near-duplicate collapsing. Strings are plain text; only title_html and snippet.html "
+        "are HTML."
+    ),
+    responses={**ok_response(SearchResponse, "Matching articles"), **error_responses(400, 503)},
+    middlewares=[reject_unknown_parameters],
+)
+def search(
+    q: Annotated[
+        str | None,
+        Query(
+            max_length=MAX_QUERY_CHARS,
+            description='Words (all must match), "phrases", -excluded, OR, prefix*, (groups)',
+        ),
+    ] = None,
+    in_field: Annotated[
+        Literal["title", "body"] | None, Query(alias="in", description="Search only the title or the body")
+    ] = None,
+    sort: Annotated[
+        Literal["relevance", "recent", "newest", "oldest"],
+        Query(description="relevance; recent = relevance boosted by recency; newest or oldest by date"),
+    ] = "relevance",
+    source: Annotated[
+        list[FilterValue] | None, Query(max_length=MAX_FILTER_VALUES, description="Publisher." + LIST_DOC)
+    ] = None,
+    language: Annotated[
+        list[FilterValue] | None, Query(max_length=MAX_FILTER_VALUES, description="Language code." + LIST_DOC)
+    ] = None,
+    place: Annotated[
+        list[FilterValue] | None,
+        Query(max_length=MAX_FILTER_VALUES, description="Dateline place." + LIST_DOC),
+    ] = None,
+    author: Annotated[
+        list[FilterValue] | None, Query(max_length=MAX_FILTER_VALUES, description="Author." + LIST_DOC)
+    ] = None,
+    tag: Annotated[
+        list[FilterValue] | None, Query(max_length=MAX_FILTER_VALUES, description="Tag." + LIST_DOC)
+    ] = None,
+    date_from: Annotated[
+        str | None,
+        Query(
+            alias="from",
+            pattern=DATE_PATTERN,
+            description="Published on or after (YYYY-MM-DD)",
+            json_schema_extra={"format": "date"},
+        ),
+    ] = None,
+    date_to: Annotated[
+        str | None,
+        Query(
+            alias="to",
+            pattern=DATE_PATTERN,
+            description="Published on or before (YYYY-MM-DD)",
+            json_schema_extra={"format": "date"},
+        ),
+    ] = None,
+    has_date: Annotated[
+        bool | None, Query(description="Only articles with (true) or without (false) a date")
+    ] = None,
+    facets: Annotated[
+        list[FacetName] | None, Query(description="Facet counts to return (comma-separated or repeated)")
+    ] = None,
+    interval: Annotated[
+        Literal["day", "week", "month", "year"], Query(description="Bucket size of the published facet")
+    ] = "month",
+    facet_size: Annotated[int, Query(ge=1, le=100, description="Values per facet")] = 10,
+    size: Annotated[int, Query(ge=1, le=50, description="Hits per page")] = 10,
+    page: Annotated[
+        int | None, Query(ge=1, le=10_000, description="Page number (first 10,000 results; then use cursor)")
+    ] = None,
+    cursor: Annotated[
+        str | None, Query(max_length=4096, description="next_cursor of the previous page")
+    ] = None,
+    fields: Annotated[list[HitField] | None, Query(description="Fields each hit carries (id always)")] = None,
+    collapse: Annotated[bool, Query(description="Collapse near-identical copies into one hit")] = True,
+):
+    request = SearchRequest(
+        q=q,
+        in_field=in_field,
+        sort=sort,
+        filters={
+            name: _filter_values(name, values)
+            for name, values in (
+                ("source", source),
+                ("language", language),
+                ("place", place),
+                ("author", author),
+                ("tag", tag),
+            )
+        },
+        date_from=_date(date_from, "from"),
+        date_to=_date(date_to, "to"),
+        has_date=has_date,
+        facets=tuple(dict.fromkeys(facets or [])),
+        interval=interval,
+        facet_size=facet_size,
+        size=size,
+        page=page,
+        cursor=cursor,
+        fields=tuple(dict.fromkeys(fields)) if fields else SearchRequest.fields,
+        collapse=collapse,
+    )
+    began = time.perf_counter()
+    result = _service().search(request)
+    result["hits"] = [bounded_hit(hit) for hit in result["hits"]]
+    logger.info(
+        "search",
+        extra={
+            "took_ms": round((time.perf_counter() - began) * 1000, 1),
+            "total": result["total"],
+            "hits": len(result["hits"]),
+            "q_chars": len(q or ""),
+            "filters": sorted(name for name, values in request.filters.items() if values),
+            "cursor": bool(cursor),
+        },
+    )
+    return _json(200, result)
+
+
+@router.get(
+    "/articles/<article_id>",
+    summary="One article with its metadata and origin",
+    responses={**ok_response(ArticleResponse, "The article"), **error_responses(400, 404, 503)},
+    middlewares=[reject_unknown_parameters],
+)
+def article(
+    article_id: Annotated[str, Path(description=ID_DOC)],
+    body_offset: Annotated[
+        int, Query(ge=0, le=2**31, description="First character of the body to return (see next_body_offset)")
+    ] = 0,
+    body_chars: Annotated[
+        int,
+        Query(
+            ge=1,
+            le=MAX_BODY_CHARS,
+            description=f"Body characters to return, at most {MAX_BODY_CHARS:,} (a page of a longer body)",
+        ),
+    ] = MAX_BODY_CHARS,
+):
+    found = _service().article(article_id)
+    return _json(200, {**found, **body_page(found["body"], body_offset, body_chars)})
+
+
+@router.get(
+    "/articles/<article_id>/similar",
+    summary="Articles like this one (its own near-duplicates excluded)",
+    responses={**ok_response(SimilarResponse, "Similar articles"), **error_responses(400, 404, 503)},
+    middlewares=[reject_unknown_parameters],
+)
+def similar(
+    article_id: Annotated[str, Path(description=ID_DOC)],
+    size: Annotated[int, Query(ge=1, le=50, description="Number of similar articles")] = 10,
+):
+    return _json(200, _service().similar(article_id, size))
+
+
+@router.get(
+    "/facets/<field>",
+    summary="Facet values starting with a prefix (case- and accent-insensitive)",
+    responses={
+        **ok_response(FacetValuesResponse, "Matching values with counts"),
+        **error_responses(400, 404, 503),
+    },
+    middlewares=[reject_unknown_parameters],
+)
+def facet_values(
+    field: Annotated[FacetField, Path(description="Facet to search")],
+    prefix: Annotated[str | None, Query(max_length=100, description="Start of the value, e.g. Da")] = None,
+    size: Annotated[int, Query(ge=1, le=100, description="Number of values")] = 10,
+):
+    return _json(200, _service().facet_values(field, prefix, size))
+
+
+@router.get(
+    "/health",
+    summary="Whether search works (a real read with a 1 s limit) and the ingest backlog",
+    responses={
+        **ok_response(HealthResponse, "Search works"),
+        503: {
+            "description": "The engine did not answer a size-0 search within 1 s (or failed)",
+            "content": {content_types.APPLICATION_JSON: {"model": HealthResponse}},
+        },
+        **error_responses(400),
+    },
+    middlewares=[reject_unknown_parameters],
+)
+def health():
+    settings = get_settings()
+    queue_url = settings.ingest_queue_url
+    healthy, report = check_health(
+        cached_engine(settings), (lambda: queue_backlog(queue_url)) if queue_url else None
+    )
+    if healthy:
+        return _json(200, report)
+    logger.warning("health: search engine degraded", extra={"engine": report["engine"]})
+    return _json(503, report, {"Retry-After": "5"})
