@@ -16,8 +16,9 @@ from archive_search.cleaning import (
     MAX_INPUT_BYTES,
     clean,
 )
-from archive_search.cleaning import html as html_cleaning
 from archive_search.cleaning.decode import decode_bytes
+from archive_search.cleaning.html import extract as html_extract
+from archive_search.cleaning.html import parse as html_cleaning
 from archive_search.cleaning.limits import MAX_JSON_DEPTH, nesting_exceeds
 from archive_search.errors import RejectedInput
 
@@ -66,7 +67,7 @@ def test_any_exception_inside_the_cleaner_is_a_rejection_naming_its_class(monkey
     def broken(tree: object) -> object:
         raise KeyError("a bug")
 
-    monkeypatch.setattr(html_cleaning, "page_metadata", broken)
+    monkeypatch.setattr(html_extract, "page_metadata", broken)
     error = rejection(page(), "x.html")
     assert error.reason == "cleaner_failed" and "KeyError" in error.message
 
@@ -118,7 +119,7 @@ def test_an_article_body_over_the_bound_is_rejected_naming_it():
 @pytest.mark.parametrize("separator", [" ", "", "/", "\n"])
 def test_attributes_past_the_bound_are_dropped_before_the_page_is_parsed(separator):
     crowded = " " + separator.join(f'data-a{i}="v{i}"' for i in range(50_000))
-    trimmed = html_cleaning._trim_crowded_tags(page(attributes=crowded).decode())
+    trimmed = html_cleaning.trim_crowded_tags(page(attributes=crowded).decode())
     tree = lxml.html.document_fromstring(trimmed)
     counts = [len(el.attrib) for el in tree.iter()]
     assert max(counts) == html_cleaning.MAX_ATTRIBUTES_PER_ELEMENT
@@ -128,7 +129,7 @@ def test_attributes_past_the_bound_are_dropped_before_the_page_is_parsed(separat
 def test_a_page_without_crowded_tags_is_parsed_as_it_came():
     long_tag = '<img src="/a.jpg" alt="' + "words " * 100 + '" srcset="' + "/a/b/c.jpg?w=1 1x, " * 40 + '">'
     text = page(head=long_tag).decode()
-    assert html_cleaning._trim_crowded_tags(text) is text
+    assert html_cleaning.trim_crowded_tags(text) is text
 
 
 def test_a_page_with_fifty_thousand_attributes_on_one_element_is_cleaned():

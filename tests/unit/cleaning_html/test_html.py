@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from archive_search.cleaning.html import extract_html
-from archive_search.cleaning.page_metadata import page_metadata
+from archive_search.cleaning.html.metadata import page_metadata
 from archive_search.errors import RejectedInput
 
 pytestmark = pytest.mark.unit
@@ -255,7 +255,7 @@ def test_tag_soup_and_odd_json_ld_give_an_article_or_a_rejection(html: str) -> N
 def test_article_split_into_sibling_chunks_is_continued_but_far_blocks_are_not() -> None:
     import lxml.html
 
-    from archive_search.cleaning.html import _continue_article
+    from archive_search.cleaning.html.fallbacks import continue_article as _continue_article
 
     chunk = '<div class="body">{}</div>'
     first = [
@@ -361,7 +361,7 @@ _ATTRIBUTED_PAGE = st.lists(_attributed_tree(), min_size=1, max_size=5).map(
 def test_the_installed_trafilatura_is_the_version_its_steps_were_checked_against() -> None:
     # pyproject.toml pins it: after an upgrade, check the steps again (the tests below) and
     # move the pin and trafilatura_steps._TRAFILATURA_STEPS_VERSION together.
-    from archive_search.cleaning import trafilatura_steps
+    from archive_search.cleaning.html import trafilatura_steps
 
     assert trafilatura_steps._own_steps()
 
@@ -376,11 +376,11 @@ def test_own_trafilatura_prunes_match_its_xpaths(html: str) -> None:
     from trafilatura.baseline import html2txt
     from trafilatura.htmlprocessing import prune_unwanted_nodes
 
-    from archive_search.cleaning import html as html_module
-    from archive_search.cleaning import trafilatura_steps as mod
+    from archive_search.cleaning.html import parse
+    from archive_search.cleaning.html import trafilatura_steps as mod
 
     core = sys.modules["trafilatura.core"]
-    tree = html_module._parse(html)
+    tree = parse.parse(html)
     assert tree is not None
     theirs, ours = copy.copy(tree), copy.copy(tree)
     prune_unwanted_nodes(theirs, core.RAW_TREE_PRUNE_XPATH)
@@ -400,10 +400,10 @@ def test_own_trafilatura_steps_give_bare_extractions_body(html: str) -> None:
     from lxml import etree
     from trafilatura import bare_extraction
 
-    from archive_search.cleaning import html as html_module
-    from archive_search.cleaning import trafilatura_steps as mod
+    from archive_search.cleaning.html import parse
+    from archive_search.cleaning.html import trafilatura_steps as mod
 
-    tree = html_module._parse(html)
+    tree = parse.parse(html)
     assert tree is not None
     for recall in (False, True):
         options = mod._extractor_options(recall)
@@ -449,10 +449,10 @@ def _matchers_agree(html: str) -> None:
     from trafilatura import xpaths
     from trafilatura.htmlprocessing import convert_tags, tree_cleaning
 
-    from archive_search.cleaning import html as html_module
-    from archive_search.cleaning import trafilatura_steps as mod
+    from archive_search.cleaning.html import parse
+    from archive_search.cleaning.html import trafilatura_steps as mod
 
-    tree = html_module._parse(html)
+    tree = parse.parse(html)
     assert tree is not None
     options = mod._extractor_options(False)
     converted = convert_tags(tree_cleaning(copy.copy(tree), options), options, None)  # lists are <list>
@@ -508,11 +508,11 @@ def test_a_lost_article_is_taken_from_trafilaturas_full_extraction_only_when_it_
 ) -> None:
     import trafilatura
 
-    from archive_search.cleaning import html as html_module
+    from archive_search.cleaning.html import fallbacks, parse
 
     monkeypatch.setattr(trafilatura, "bare_extraction", lambda *a, **k: {"text": theirs})
-    tree = html_module._parse(_lost_article_page())
+    tree = parse.parse(_lost_article_page())
 
-    kept = html_module._rescued(_lost_article_page(), tree, [PARAS[0]])
+    kept = fallbacks.rescued(_lost_article_page(), tree, [PARAS[0]])
 
-    assert kept == (html_module._split_body(theirs) if taken else [PARAS[0]])
+    assert kept == (fallbacks.split_body(theirs) if taken else [PARAS[0]])

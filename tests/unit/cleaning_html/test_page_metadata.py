@@ -8,7 +8,7 @@ import pytest
 from trafilatura.utils import load_html
 
 from archive_search.cleaning.html import extract_html
-from archive_search.cleaning.page_metadata import edition_for_language, page_metadata
+from archive_search.cleaning.html.metadata import edition_for_language, page_metadata
 
 BODY = (
     "<article>" + "<p>The council approved the budget on Tuesday after a long debate about schools.</p>" * 6

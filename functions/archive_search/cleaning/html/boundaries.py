@@ -1,0 +1,206 @@
+"""Boundaries and residual boilerplate: the headline, standfirst, byline and date lines around
+the article, URL and copyright lines, link lines, teaser lists and menu runs."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from archive_search.cleaning import metadata as md
+from archive_search.cleaning.html.lines import Line
+from archive_search.cleaning.html.metadata import PageMetadata
+from archive_search.cleaning.metadata import word_count as _words
+from archive_search.cleaning.metadata import word_key as _norm
+
+_URL_LINE_RE = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
+
+
+_COPYRIGHT_RE = re.compile(r"(?:©|\(c\)\s*\d{4}|\bcopyright\b|all rights reserved)", re.IGNORECASE)
+
+
+# "By Jane Doe", "Written by ...", "Von ...", "Par ...", "Por ...", "di ...", "door ...": a
+# byline prefix followed by a capitalised name
+_BYLINE_RE = re.compile(
+    r"^(?:(?:written|posted|reported|published|text)\s+)?(?:by|von|par|por|di|door)\s*:?\s+[^\W\d_]",
+    re.IGNORECASE,
+)
+
+
+_TIME_RE = re.compile(r"\b\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?\b|\b\d{1,2}\s*[ap]\.?m\.?\b", re.IGNORECASE)
+
+
+_TERMINAL = (".", "!", "?", ":", '"', "”", "»", "。", "！", "？")
+
+
+def at_least_words(paragraphs: list[str], minimum: int) -> bool:
+    """``sum(_words(p) for p in paragraphs) >= minimum``, stopping as soon as it is reached."""
+    total = 0
+    for p in paragraphs:
+        total += _words(p)
+        if total >= minimum:
+            return True
+    return total >= minimum
+
+
+def _is_title_line(line: str, titles: list[str]) -> bool:
+    n = _norm(line)
+    if not n:
+        return False
+    for t in titles:
+        nt = _norm(t)
+        if not nt:
+            continue
+        if n == nt:
+            return True
+        # "<title>" is often "Headline | Site": the line is the headline part of it
+        if (len(n) >= 15 and nt.startswith(n)) or (
+            len(nt) >= 15 and n.startswith(nt) and len(n) - len(nt) < 40
+        ):
+            return True
+    return False
+
+
+def _is_dateish_line(line: str) -> bool:
+    """A short line that is mostly a date/time stamp ("Updated at 1:23 p.m.", "22 Jan 2018 00:13")."""
+    if _words(line) > 12:
+        return False
+    if md.parse_date(line) is None and not _TIME_RE.search(line):
+        return False
+    letters = re.sub(r"[\W\d_]", "", line)
+    return len(letters) < 60
+
+
+def _is_byline(line: str, author: str | None) -> bool:
+    if _words(line) > 14:
+        return False
+    m = _BYLINE_RE.match(line)
+    if m and line[m.end() - 1].isupper():
+        return True
+    return bool(author) and _norm(line) == _norm(author or "")
+
+
+_LINK_LINE_SHARE = 0.6
+
+
+_LINK_LINE_WORDS = 30
+
+
+def is_boilerplate(line: Line) -> bool:
+    text = line.text
+    words = line.words
+    if _URL_LINE_RE.match(text):
+        return True
+    if words <= 25 and _COPYRIGHT_RE.search(text):
+        return True
+    # a line that is (almost) all link text: navigation, teasers, "related" lists
+    return bool(line.link_share >= _LINK_LINE_SHARE and words <= _LINK_LINE_WORDS)
+
+
+_TEASER_ITEM_LINK_SHARE = 0.5
+
+
+_TEASER_LIST_SHARE = 0.5
+
+
+def _teaser_lists(lines: list[Line]) -> set[int]:
+    """Lists most of whose items start as or are links: related stories, navigation."""
+    items: dict[int, list[Line]] = {}
+    for ln in lines:
+        if ln.group >= 0:
+            items.setdefault(ln.group, []).append(ln)
+    out = set()
+    for group, members in items.items():
+        if len(members) < 2:
+            continue
+        linked = sum(1 for m in members if m.link_share >= _TEASER_ITEM_LINK_SHARE)
+        if linked >= _TEASER_LIST_SHARE * len(members):
+            out.add(group)
+    return out
+
+
+_MENU_RUN = 8  # lines
+
+
+_MENU_LINE_WORDS = 6  # longest line a run may hold
+
+
+_MENU_MEAN_WORDS = 3.5  # a menu's lines are mostly one to three words
+
+
+# A page never writes its menus as list items or paragraphs it marks up as such; ranked lists,
+# poems and ingredient lists are written so.
+_NEVER_MENU_TAGS = ("item", "p")
+
+
+def _drop_menu_runs(lines: list[Line]) -> list[Line]:
+    """Drop long runs of short lines without sentence punctuation: menus, tag clouds."""
+    out: list[Line] = []
+    run: list[Line] = []
+
+    def close() -> None:
+        mean = sum(ln.words for ln in run) / len(run) if run else 0.0
+        if len(run) < _MENU_RUN or mean > _MENU_MEAN_WORDS:
+            out.extend(run)
+        run.clear()
+
+    for ln in lines:
+        if (
+            ln.tag not in _NEVER_MENU_TAGS
+            and ln.words <= _MENU_LINE_WORDS
+            and not ln.text.rstrip().endswith(_TERMINAL)
+        ):
+            run.append(ln)
+        else:
+            close()
+            out.append(ln)
+    close()
+    return out
+
+
+def refine(lines: list[Line], meta: PageMetadata) -> tuple[list[str], dict[str, Any]]:
+    """Drop boundary and boilerplate lines; returns (paragraphs, facts found on the way)."""
+    found: dict[str, Any] = {}
+    lines = _drop_menu_runs(lines)
+    teaser_lists = _teaser_lists(lines)
+    kept = [ln for ln in lines if ln.group not in teaser_lists and not is_boilerplate(ln)]
+
+    # head: title, standfirst matching the description, bylines, date lines
+    titles = meta.titles
+    start = 0
+    for i, ln in enumerate(kept[:6]):
+        text = ln.text
+        if _is_title_line(text, titles):
+            start = i + 1
+            continue
+        if meta.description and _norm(text) == _norm(meta.description) and ln.tag == "head":
+            start = i + 1
+            continue
+        if _is_byline(text, meta.author):
+            found.setdefault("byline", md.parse_byline(text, meta.source))
+            dated = md.parse_date(text)  # "Von Anna Keller, publiziert am 11. Juli 2023"
+            if dated:
+                found.setdefault("published", dated)
+            start = i + 1
+            continue
+        if _is_dateish_line(text):
+            found.setdefault("published", md.parse_date(text))
+            start = i + 1
+            continue
+        if i >= start and _words(text) > 12:
+            break
+    kept = kept[start:]
+
+    # tail: bylines, date stamps, short headings left dangling at the end
+    while kept and (
+        _is_dateish_line(kept[-1].text)
+        or _is_byline(kept[-1].text, meta.author)
+        or (kept[-1].tag == "head" and _words(kept[-1].text) <= 12)
+    ):
+        kept.pop()
+
+    paragraphs: list[str] = []
+    for ln in kept:
+        if paragraphs and paragraphs[-1] == ln.text:
+            continue
+        paragraphs.append(ln.text)
+    return paragraphs, found
