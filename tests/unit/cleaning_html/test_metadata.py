@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from archive_search.cleaning import metadata as md
+from archive_search.cleaning.metadata import language
 
 pytestmark = pytest.mark.unit
 
@@ -96,7 +97,7 @@ def test_plain_english_prose_is_named_without_the_statistical_model(monkeypatch:
     def no_model() -> None:
         raise AssertionError("py3langid was asked")
 
-    monkeypatch.setattr(md, "_identifier", no_model)
+    monkeypatch.setattr(language, "_identifier", no_model)
 
     assert md.detect_language(ENGLISH_PROSE) == "en"
 
@@ -120,27 +121,27 @@ def test_english_dense_with_names_and_figures_is_named_without_the_model(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     words = ENGLISH_REPORT.lower().split()
-    share = sum(w in md._ENGLISH_MARKERS for w in words) / len(words)
+    share = sum(w in language._ENGLISH_MARKERS for w in words) / len(words)
     assert 1 / 8 <= share < 1 / 6
-    assert md._identifier().classify(ENGLISH_REPORT[: md.LANG_SAMPLE_CHARS])[0] == "en"
+    assert language._identifier().classify(ENGLISH_REPORT[: language.LANG_SAMPLE_CHARS])[0] == "en"
 
     def no_model() -> None:
         raise AssertionError("py3langid was asked")
 
-    monkeypatch.setattr(md, "_identifier", no_model)
+    monkeypatch.setattr(language, "_identifier", no_model)
 
     assert md.detect_language(ENGLISH_REPORT) == "en"
 
 
 @pytest.mark.parametrize("code", sorted(OTHER_PROSE))
 def test_other_languages_are_left_to_the_statistical_model(code: str) -> None:
-    assert not md._plainly_english(OTHER_PROSE[code])
+    assert not language._plainly_english(OTHER_PROSE[code])
     assert md.detect_language(OTHER_PROSE[code]) == code
 
 
 def test_the_quick_english_answer_agrees_with_the_model() -> None:
-    assert md._plainly_english(ENGLISH_PROSE)
-    assert md._identifier().classify(ENGLISH_PROSE[: md.LANG_SAMPLE_CHARS])[0] == "en"
+    assert language._plainly_english(ENGLISH_PROSE)
+    assert language._identifier().classify(ENGLISH_PROSE[: language.LANG_SAMPLE_CHARS])[0] == "en"
 
 
 @pytest.mark.parametrize("text", ["", "Hello", "12 34 56 78 90 !!", None])

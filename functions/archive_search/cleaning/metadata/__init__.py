@@ -1,0 +1,44 @@
+"""Metadata helpers shared by every cleaning path: dates, language, publisher, byline.
+
+Each helper returns ``None`` when the input does not state the value clearly:
+metadata is never invented (the ingest time is kept separately).
+
+- ``words``, ``dates``, ``language``, ``names`` (publisher, bylines), ``places`` (datelines, titles).
+"""
+
+from archive_search.cleaning.metadata.dates import parse_date
+from archive_search.cleaning.metadata.language import detect_language, normalise_language
+from archive_search.cleaning.metadata.names import (
+    Byline,
+    clean_source,
+    is_agency,
+    is_role_line,
+    metadata_words,
+    parse_byline,
+)
+from archive_search.cleaning.metadata.places import (
+    clean_place,
+    clean_title,
+    find_dated_dateline,
+    find_dateline,
+)
+from archive_search.cleaning.metadata.words import html_text, word_count, word_key
+
+__all__ = [
+    "Byline",
+    "clean_place",
+    "clean_source",
+    "clean_title",
+    "detect_language",
+    "find_dated_dateline",
+    "find_dateline",
+    "html_text",
+    "is_agency",
+    "is_role_line",
+    "metadata_words",
+    "normalise_language",
+    "parse_byline",
+    "parse_date",
+    "word_count",
+    "word_key",
+]

@@ -1,0 +1,113 @@
+"""Dates as pages and records write them: ISO, compact, slashed, month names in several
+languages, RFC 2822, epoch seconds; ``None`` when the value is not clearly a date."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import UTC, date, datetime
+from email.utils import parsedate_tz
+
+_MONTHS = {
+    # English
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
+    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
+    "september": 9, "sep": 9, "sept": 9, "october": 10, "oct": 10, "november": 11, "nov": 11,
+    "december": 12, "dec": 12,
+    # French
+    "janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6,
+    "juillet": 7, "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11, "décembre": 12,
+    "decembre": 12,
+    # German
+    "januar": 1, "jänner": 1, "februar": 2, "märz": 3, "maerz": 3, "juni": 6, "juli": 7,
+    "oktober": 10, "dezember": 12,
+    # Spanish / Portuguese / Italian
+    "enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7, "agosto": 8,
+    "septiembre": 9, "setiembre": 9, "octubre": 10, "noviembre": 11, "diciembre": 12,
+    "janeiro": 1, "fevereiro": 2, "março": 3, "maio": 5, "junho": 6, "julho": 7, "setembro": 9,
+    "outubro": 10, "novembro": 11, "dezembro": 12,
+    "gennaio": 1, "febbraio": 2, "aprile": 4, "maggio": 5, "giugno": 6, "luglio": 7, "settembre": 9,
+    "ottobre": 10, "dicembre": 12,
+}  # fmt: skip
+MONTH_RE = "|".join(sorted((re.escape(m) for m in _MONTHS), key=len, reverse=True))
+ORD = r"(?:st|nd|rd|th|er|e|º|°)?"
+_ISO_RE = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
+_ISO_COMPACT_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:T[\d:]+)?Z?$")
+_SLASH_YMD_RE = re.compile(r"(?<!\d)(\d{4})[/.](\d{1,2})[/.](\d{1,2})(?!\d)")
+_SLASH_DMY_RE = re.compile(r"(?<!\d)(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?!\d)")
+# "April 12th, 2023", "Apr. 12 2023", "April 12, 2023 10:00"
+_MDY_RE = re.compile(rf"\b({MONTH_RE})\.?\s+(\d{{1,2}}){ORD},?\s+(\d{{4}})\b", re.IGNORECASE)
+# "12 April 2023", "12th of April, 2023", "12. April 2023", "12 de abril de 2023"
+_DMY_RE = re.compile(
+    rf"\b(\d{{1,2}}){ORD}\.?\s+(?:of\s+|de\s+)?({MONTH_RE})\.?,?\s+(?:de\s+|del\s+)?(\d{{4}})\b",
+    re.IGNORECASE,
+)
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    if not 1800 <= year <= 2200:
+        return None
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _epoch_date(seconds: float) -> date | None:
+    """Unix time in seconds or milliseconds (JSON records from other services), UTC."""
+    if 1e12 <= seconds < 1e13:
+        seconds /= 1000
+    if not 1e8 <= seconds < 1e10:
+        return None
+    return datetime.fromtimestamp(seconds, tz=UTC).date()
+
+
+_DIGIT_RE = re.compile(r"\d")
+
+
+def parse_date(value: object) -> date | None:
+    """The calendar date a string states, or ``None``.
+
+    Accepts ISO 8601 (``2023-04-12``, ``2023-04-12T10:00:00+05:00``: the date as written, not
+    shifted to UTC), RFC 2822 (``Wed, 12 Apr 2023 10:00:00 +0000``), ``April 12th, 2023``,
+    ``12 April 2023``, ``12. April 2023``, ``12 de abril de 2023``, ``2023/04/12``, when
+    unambiguous (day > 12) ``12/04/2023``, and Unix time (seconds or milliseconds, UTC) given as
+    a number. Ambiguous numeric dates give ``None``.
+    """
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _epoch_date(float(value))
+    if not isinstance(value, str):
+        return None
+    text = unicodedata.normalize("NFKC", value).strip()
+    if not text or len(text) > 200 or not _DIGIT_RE.search(text):
+        return None  # every form below holds a digit; most lines asked about hold none
+    m = _ISO_RE.search(text)
+    if m:
+        return _safe_date(int(m[1]), int(m[2]), int(m[3]))
+    m = _ISO_COMPACT_RE.match(text)
+    if m:
+        return _safe_date(int(m[1]), int(m[2]), int(m[3]))
+    parsed = parsedate_tz(text) if re.search(r"\d{1,2}\s+[A-Za-z]{3}\s+\d{4}", text) else None
+    if parsed:
+        return _safe_date(parsed[0], parsed[1], parsed[2])
+    m = _MDY_RE.search(text)
+    if m:
+        return _safe_date(int(m[3]), _MONTHS[m[1].lower()], int(m[2]))
+    m = _DMY_RE.search(text)
+    if m:
+        return _safe_date(int(m[3]), _MONTHS[m[2].lower()], int(m[1]))
+    m = _SLASH_YMD_RE.search(text)
+    if m:
+        return _safe_date(int(m[1]), int(m[2]), int(m[3]))
+    m = _SLASH_DMY_RE.search(text)
+    if m:
+        first, second = int(m[1]), int(m[2])
+        if first > 12 >= second:
+            return _safe_date(int(m[3]), second, first)
+        if second > 12 >= first:
+            return _safe_date(int(m[3]), first, second)
+    return None

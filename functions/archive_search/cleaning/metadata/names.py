@@ -1,0 +1,303 @@
+"""Who published and who wrote: the publisher as readers cite it and bylines split into persons
+and an organisation (agency, staff), with the word lists of ``metadata_words.json``."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from archive_search.cleaning.metadata.dates import MONTH_RE
+
+_WS_RE = re.compile(r"\s+")
+# "dawn.com" -> "Dawn"? No: only a bare host name is reduced, and only by its TLD, so
+# "Dawn.com" and "Dawn" stay distinct names when a publisher calls itself "Dawn.com".
+_HOST_RE = re.compile(r"^(?:https?://)?(?:www\.)?([a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,})/?$", re.IGNORECASE)
+
+
+def _squash(value: str) -> str:
+    """Whitespace tidied, NFC, and HTML entities some pages double-escape in meta tags decoded."""
+    if "&" in value:
+        value = html.unescape(value)
+    return _WS_RE.sub(" ", unicodedata.normalize("NFC", value)).strip()
+
+
+def clean_source(value: object) -> str | None:
+    """A publisher name as the page or credit line states it, whitespace tidied.
+
+    Conservative: a name is kept as written (``Dawn.com`` stays ``Dawn.com``); only a bare
+    URL (``https://www.dawn.com/``) becomes its host name (``dawn.com``). Empty, very long or
+    purely numeric values give ``None``.
+    """
+    if isinstance(value, dict):
+        value = value.get("name")
+    if isinstance(value, list):
+        value = next((v for v in value if isinstance(v, (str, dict))), None)
+        return clean_source(value)
+    if not isinstance(value, str):
+        return None
+    text = _squash(value).strip(" |·-–—:,")
+    m = _HOST_RE.match(text)
+    if m and (text.lower().startswith(("http://", "https://", "www.")) or text.endswith("/")):
+        text = m[1].lower()
+    if not text or len(text) > 80 or not any(ch.isalpha() for ch in text):
+        return None
+    if text.startswith("@"):
+        return None  # a social-media handle, not the publisher's name
+    return text
+
+
+# "By", "Written by", "Analysis by", "Text und Fotos von", "Текст:": up to two words before the "by"
+_BYLINE_PREFIX_RE = re.compile(
+    r"^(?:[^\W\d_]+\s+){0,2}?(?:by|von|par|por|di|door)\s*[:\-]?\s+|^(?:by|текст|автор)\s*:\s*",
+    re.IGNORECASE,
+)
+# ", Transport Correspondent", "| Staff Reporter", " Senior Editor": a role after the name
+_ROLES = (
+    r"(?:reporter|correspondent|writer|editor|editor-at-large|contributor|journalist|columnist"
+    r"|photographer|analyst|producer|critic|anchor)"
+)
+_AUTHOR_TAIL_RE = re.compile(
+    rf"(?:\s*[|,;•·–—-]\s*(?:[\w.'’&-]+\s+){{0,3}}{_ROLES}s?\b.*$"
+    rf"|\s+(?-i:[A-Z]{{2,5}}\s+)?(?:staff|senior|chief|special|national|sports|political|business)\s+{_ROLES}s?\b.*$)",
+    re.IGNORECASE,
+)
+# A line that is only a role ("Arts Correspondent"): the rest of a byline wrapped onto the next line.
+_ROLE_LINE_RE = re.compile(rf"^(?:[\w.'’&-]+\s+){{0,3}}(?:{_ROLES}|staff)s?\.?$", re.IGNORECASE)
+
+
+def is_role_line(text: str) -> bool:
+    """``Arts Correspondent``, ``Staff Reporter``: a byline's role on a line of its own."""
+    return len(text) <= 60 and _ROLE_LINE_RE.match(text.strip()) is not None
+
+
+_EMAIL_RE = re.compile(r"\S+@\S+\.\S+")
+_HANDLE_RE = re.compile(r"@\w+")
+_DATE_TAIL_RE = re.compile(
+    r"\s*(?:[|,•·–—-]|\bon\b)?\s*"
+    r"(?:\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?"
+    rf"(?:\b(?:{MONTH_RE})\b\.?\s+\d|\d{{1,2}}\s+(?:{MONTH_RE})\b|\d{{1,4}}[./-]\d{{1,2}}[./-]\d{{1,4}}"
+    r"|\d+\s+(?:min|minute|hour|day)s?\b"
+    r"|\b(?:updated|published|posted|publiziert|veröffentlicht|aktualisiert|publié|mis à jour"
+    r"|publicado|actualizado|pubblicato|aggiornato)\b).*$",
+    re.IGNORECASE,
+)
+# Text some sites glue to the name ("Jose AltoverosView More Articles", "ERIC TUCKERAssociated Press")
+_GLUED_TAIL_RE = re.compile(
+    r"(?<=[a-zà-ÿ])(?=(?:View|Read|More|See|Follow|Associated Press|Reuters|Business|CNN|FOX|Fox"
+    r"|January|February|March|April|May|June|July|August|September|October|November|December)\b)"
+    r"|(?<=[A-ZÀ-Þ]{2})(?=[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*$)"
+)
+_TRAILER_RE = re.compile(
+    r"\b(?:view|read|see|more)\s+(?:more\s+|all\s+)?(?:articles|stories|posts|by)\b.*$"
+    r"|\b(?:follow|about)\b.*$|\bget author rss\b.*$",
+    re.IGNORECASE,
+)
+# Credentials after a name: "Rachael Link, MS, RD"
+_CREDENTIAL_RE = re.compile(r"^(?:[A-Z]{2,5}|Ph\.?D\.?|M\.?D\.?|Jr\.?|Sr\.?|I{2,3})$")
+_SPLIT_RE = re.compile(r"\s*(?:,|;|&|\||\s\band\b|\s\bund\b|\s\bet\b|\s\by\b|\s\be\b)\s*")
+_DIGITS_TAIL_RE = re.compile(r"(?:^|[\s(]+)\d.*$")
+
+
+def _word_set(name: str) -> set[str]:
+    return set(re.findall(r"\w+", name.casefold()))
+
+
+@lru_cache(maxsize=1)
+def metadata_words() -> dict[str, Any]:
+    """The word lists of ``metadata_words.json`` (agencies, CMS accounts, non-publishers, ...)."""
+    return json.loads(Path(__file__).with_name("metadata_words.json").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _byline_words() -> dict[str, frozenset[str]]:
+    words = metadata_words()
+    return {key: frozenset(v.casefold() for v in words[key]) for key in ("agencies", "org_words", "accounts")}
+
+
+@lru_cache(maxsize=1)
+def _agency_names() -> dict[str, str]:
+    """Each agency's usual spelling by its case-folded form (``ap`` -> ``AP``)."""
+    return {name.casefold(): name for name in metadata_words()["agencies"]}
+
+
+@dataclass(frozen=True)
+class Byline:
+    """Who a byline credits: persons, each name alone, and an agency or organisation."""
+
+    authors: tuple[str, ...] = ()
+    org: str | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.authors or self.org)
+
+
+def _is_org(part: str, publisher: str | None) -> bool:
+    words = _byline_words()
+    folded = part.casefold()
+    if folded in words["agencies"]:
+        return True
+    tokens = _word_set(part)
+    if tokens & words["org_words"]:
+        return True
+    if publisher:
+        pub = re.sub(r"[^\w]", "", publisher.casefold())
+        squashed = re.sub(r"[^\w]", "", folded)
+        if squashed and (squashed == pub or (len(squashed) >= 4 and (squashed in pub or pub in squashed))):
+            return True
+    return False
+
+
+def _is_account(part: str) -> bool:
+    """A CMS user name, not a person's name: ``admin``, ``jdadmin``, ``rmb8090``, ``Гость``."""
+    folded = part.casefold()
+    if folded in _byline_words()["accounts"] or any(ch.isdigit() for ch in part):
+        return True
+    return " " not in part and (part.islower() or folded.endswith("admin"))
+
+
+def _org_name(part: str) -> str | None:
+    """An organisation credit as written; an all-capitals one (``JERUSALEM POST STAFF``) in title case."""
+    known = _agency_names().get(part.casefold())
+    if known:
+        return known
+    if part.isupper() and len(part) > 5:
+        part = " ".join(w.capitalize() for w in part.split())
+    return clean_source(part)
+
+
+def is_agency(name: str) -> bool:
+    """Whether a name is a news agency's or a wire service's (``Associated Press``, ``Reuters``)."""
+    return name.casefold() in _byline_words()["agencies"]
+
+
+def _publisher_suffix(part: str, publisher: str | None) -> str | None:
+    """The publisher's name closing a byline part (``Elliot Brownstein Florida Today`` on
+    floridatoday.com), as the part writes it."""
+    if not publisher:
+        return None
+    site = re.sub(r"[\W_]", "", re.sub(r"\.[a-z]{2,3}(?:\.[a-z]{2})?$", "", publisher.casefold()))
+    words = part.split()
+    for k in (1, 2, 3):
+        if len(words) > k and re.sub(r"[\W_]", "", " ".join(words[-k:]).casefold()) == site:
+            return " ".join(words[-k:])
+    return None
+
+
+def _agency_suffix(part: str) -> str | None:
+    """The agency a byline part ends with after a name (``Tom Davies Associated Press``)."""
+    folded = part.casefold()
+    for agency in _byline_words()["agencies"]:
+        if " " in agency and folded.endswith(" " + agency):
+            return part[-len(agency) :]
+    return None
+
+
+_NAME_RE = re.compile(r"^[^\W\d_][\w.'’-]*$")
+
+
+def _person(part: str) -> str | None:
+    words = part.split()
+    if not 1 <= len(words) <= 5 or not all(_NAME_RE.match(w) for w in words):
+        return None
+    return _uncap_names(part)
+
+
+def parse_byline(value: object, publisher: str | None = None) -> Byline:
+    """A byline as persons and an organisation: ``By Jane Doe and JOHN ROE, Associated Press``
+    -> ``Byline(("Jane Doe", "John Roe"), "Associated Press")``.
+
+    Takes a string, a JSON-LD ``author`` (a Person, an Organization, a list of either) or a list
+    of strings. Drops "By", roles, affiliations after ``|`` or ``,``, dates, e-mail addresses,
+    handles, glued trailers ("View More Articles") and CMS account names; an agency, a staff
+    credit or the publisher's own name becomes ``org``. ``Byline()`` when nothing is left.
+    """
+    if isinstance(value, dict):
+        kind = value.get("@type") or value.get("type")
+        name = value.get("name")
+        if isinstance(kind, str) and kind.casefold() in ("organization", "newsmediaorganization"):
+            org = clean_source(name)
+            return Byline((), org) if org else Byline()
+        return parse_byline(name, publisher) if isinstance(name, str) else Byline()
+    if isinstance(value, (list, tuple)):
+        authors: list[str] = []
+        org = None
+        for item in value[:20]:
+            found = parse_byline(item, publisher)
+            authors.extend(a for a in found.authors if a not in authors)
+            org = org or found.org
+        return Byline(tuple(authors), org)
+    if not isinstance(value, str):
+        return Byline()
+    text = _squash(value)
+    if len(text) > 300 or text.lower().startswith(("http://", "https://", "www.")):
+        return Byline()
+    text = _EMAIL_RE.sub(" ", text)
+    text = _GLUED_TAIL_RE.sub(" | ", text)
+    text = _HANDLE_RE.sub(" ", text)
+    text = _TRAILER_RE.sub("", text)
+    text = _BYLINE_PREFIX_RE.sub("", text.strip(" |·•,;:-–—"))
+    text = _DATE_TAIL_RE.sub("", text)
+    text = _DIGITS_TAIL_RE.sub("", text)
+    authors: list[str] = []
+    org = None
+    role = _AUTHOR_TAIL_RE.search(text)
+    if role:  # ", AP National Political Writer", ", Arts and Culture Correspondent"
+        head = role.group().strip(" |,;•·–—-").split(" ", 1)[0]
+        if is_agency(head) and head.casefold() not in _byline_words()["org_words"]:
+            org = _agency_names()[head.casefold()]
+        text = text[: role.start()]
+    for part in _SPLIT_RE.split(text):
+        part = part.strip(" .|·•,;:-–—()")
+        if not part:
+            continue
+        if is_agency(part):  # before credentials: "PTI", "AP" are agencies, not degrees
+            org = org or _agency_names()[part.casefold()]
+            continue
+        if _CREDENTIAL_RE.match(part):
+            continue
+        role_free = _AUTHOR_TAIL_RE.sub("", part).strip()
+        if is_role_line(part) and (part.casefold() == "staff" or part.casefold().endswith(" staff")):
+            org = org or _org_name(part)  # "Jerusalem Post Staff", "HNN Staff"
+            continue
+        if role_free != part or is_role_line(part):
+            # "AP Sports Writer", "CNN Editor-at-large": the agency in a role is the credit
+            head = part.split()[0]
+            if (
+                head.casefold() in _byline_words()["agencies"]
+                and head.casefold() not in _byline_words()["org_words"]
+            ):
+                org = org or _agency_names()[head.casefold()]
+            if not role_free or is_role_line(part):
+                continue
+            part = role_free
+        agency = _agency_suffix(part) or _publisher_suffix(part, publisher)
+        if agency:  # "Tom Davies Associated Press"
+            org = org or agency
+            part = part[: -len(agency)].strip(" ,|")
+            if not part:
+                continue
+        if _is_org(part, publisher) or part.casefold().startswith("the "):
+            org = org or _org_name(part)
+        elif _is_account(part):
+            continue
+        else:
+            name = _person(part)
+            if name and name not in authors:
+                authors.append(name)
+    return Byline(tuple(authors[:10]), org)
+
+
+def _uncap_names(text: str) -> str:
+    """``JANIE HAR`` -> ``Janie Har``; mixed-case names and short acronyms stay."""
+    if text.isupper() and len(text.replace(" ", "")) > 3:
+        return " ".join(
+            w if len(w) <= 2 and w.isalpha() else "-".join(p.capitalize() for p in w.split("-"))
+            for w in text.split(" ")
+        )
+    return text

@@ -1,0 +1,107 @@
+"""Where and what: the dateline place (and date) opening a first paragraph, a tidy title."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from archive_search.cleaning.metadata.dates import MONTH_RE, ORD, parse_date
+from archive_search.cleaning.metadata.names import _squash, metadata_words
+
+
+def clean_place(value: object) -> str | None:
+    """A dateline place as a name: ``KARACHI`` -> ``Karachi``, ``SANTA FE, N.M.`` kept readable."""
+    if not isinstance(value, str):
+        return None
+    text = _squash(value).strip(" :,-–—")
+    if not text or len(text) > 60 or not any(ch.isalpha() for ch in text):
+        return None
+    segments = text.split(",")
+    out = []
+    for i, segment in enumerate(segments):
+        if segment.isupper():
+            words = []
+            for word in segment.split(" "):
+                if i > 0 and ("." in word or len(word) <= 2):
+                    words.append(word)  # state abbreviations after the city: N.M., U.S.
+                else:
+                    words.append("-".join(p.capitalize() for p in word.split("-")))
+            segment = " ".join(words)
+        out.append(segment)
+    return ",".join(out)
+
+
+def clean_title(value: object) -> str | None:
+    """A title with whitespace tidied; ``None`` when empty."""
+    if not isinstance(value, str):
+        return None
+    text = _squash(value)
+    return text or None
+
+
+# An upper-case place name opening the first paragraph, ended by ":" or by an agency tag
+# and/or a dash: "KARACHI:", "SANTA FE, N.M. (AP) —", "LONDON (Reuters) -", "BAAR, SWITZERLAND –".
+_DATELINE_RE = re.compile(
+    r"^\s*(?P<place>[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’.\- ]{1,40}?(?:,\s*[A-ZÀ-ÖØ-Þa-z][A-Za-zÀ-ÿ'’.\- ]{0,25}?)?)"
+    r"\s*(?:(?:\((?P<agency>[^)]{1,30})\))\s*)?(?P<sep>:|[-–—]{1,2}\s)"
+)
+
+
+# A dateline in mixed case, ended by a spaced dash or an agency tag: "Indianapolis –",
+# "Dekalb, Ill. —", "New York, NY –", "Hong Kong (CNN Business)". Capitalised words only.
+_MIXED_DATELINE_RE = re.compile(
+    r"^\s*(?P<place>[A-ZÀ-Þ][a-zà-ÿ'’.]+(?:[ -][A-ZÀ-Þ][a-zà-ÿ'’.]+){0,2}"
+    r"(?:,\s*[A-ZÀ-Þ][A-Za-z.]{1,14}(?:\s[A-ZÀ-Þ][A-Za-z.]{1,14})?)?)"
+    r"(?:\s+[–—]{1,2}\s|\s+--\s|\s*\((?P<agency>[^)]{1,30})\)\s+(?=[A-ZÀ-Þ]))"
+)
+
+
+def _not_a_place(place: str) -> bool:
+    """A column's salutation or a label ("DEAR ABBY:", "UPDATE:"), not where the story was filed."""
+    first = place.split()[0].casefold().strip(".,:")
+    return first in {w.casefold() for w in metadata_words()["not_place_openers"]}
+
+
+def find_dateline(paragraph: str | None) -> str | None:
+    """The place of a dateline opening ``paragraph`` (``KARACHI: ...`` -> ``Karachi``), or ``None``."""
+    if not paragraph:
+        return None
+    m = _DATELINE_RE.match(paragraph[:120])
+    if not m:
+        mixed = _MIXED_DATELINE_RE.match(paragraph[:80])
+        if not mixed or _not_a_place(mixed["place"]):
+            return None
+        return clean_place(mixed["place"])
+    place = m["place"].strip()
+    if _not_a_place(place):
+        return None
+    head = place.split(",")[0]
+    # the main name must be written in capitals (that is what marks a dateline)
+    if not head.replace(" ", "").replace(".", "").replace("-", "").replace("'", "").isupper():
+        return None
+    if len(head.replace(" ", "")) < 3:
+        return None
+    return clean_place(place)
+
+
+# A dateline in mixed case with the date after the place: "Lakeside, October 8, 2023 —",
+# "Springfield, Ill., 8 October 2023 (AP) —".
+_DATED_DATELINE_RE = re.compile(
+    r"^\s*(?P<place>[A-ZÀ-ÖØ-Þ](?:[^\W\d_]|['’.\- ]){1,39}?(?:,\s*[A-ZÀ-ÖØ-Þ](?:[^\W\d_]|[.\- ]){1,24}?)?),\s+"
+    rf"(?P<date>(?:{MONTH_RE})\.?\s+\d{{1,2}}{ORD},?\s+\d{{4}}"
+    rf"|\d{{1,2}}{ORD}\.?\s+(?:of\s+|de\s+)?(?:{MONTH_RE})\.?,?\s+(?:de\s+|del\s+)?\d{{4}})"
+    r"\s*(?:\([^)]{1,30}\)\s*)?[-–—]{1,2}\s",
+    re.IGNORECASE,
+)
+
+
+def find_dated_dateline(paragraph: str | None) -> tuple[str, date] | None:
+    """The place and date of a ``Place, Month D, YYYY —`` dateline opening ``paragraph``."""
+    if not paragraph:
+        return None
+    m = _DATED_DATELINE_RE.match(paragraph[:160])
+    if not m or not m["place"][0].isupper():
+        return None
+    published = parse_date(m["date"])
+    place = clean_place(m["place"])
+    return (place, published) if place and published else None

@@ -1,0 +1,27 @@
+"""Words as the metadata rules count and compare them."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_WORD_RE = re.compile(r"\w+", re.UNICODE)
+_CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
+def word_key(text: str) -> str:
+    """The words of ``text``, lower case, one space apart: for comparing lines and titles."""
+    return " ".join(_WORD_RE.findall(unicodedata.normalize("NFKC", text).lower()))
+
+
+def word_count(text: str) -> int:
+    """Word count; scripts written without spaces count two characters as a word."""
+    words = len(_WORD_RE.findall(text))
+    if text.isascii() or max(text) < "\u3040":  # no character _CJK_RE can match
+        return words
+    return max(words, len(_CJK_RE.findall(text)) // 2)
+
+
+def html_text(el: object) -> str:
+    """An lxml element's text, whitespace squashed; ``""`` for ``None``."""
+    return " ".join("".join(el.itertext()).split()) if el is not None else ""  # type: ignore[attr-defined]
