@@ -54,6 +54,7 @@ from archive_search.ingest.events import (
     is_not_older,
     parse_message_body,
 )
+from archive_search.ingest.line_stats_cache import LINE_STATS_REFRESH_SECONDS, LineStatsCache
 from archive_search.ingest.outcomes import Outcome
 from archive_search.model import Article, ObjectRef, document_id, receipt_id
 from archive_search.observability import logger, metrics
@@ -62,12 +63,6 @@ from archive_search.settings import RESERVED_PREFIX, Settings, is_reserved_key
 VERSION_TYPE = "external_gte"
 _OK_STATUS = range(200, 300)
 _CONFLICT = 409
-# How long a warm execution environment trusts the line statistics it read (then one HEAD
-# tells whether they changed), and how soon it tries again after S3 failed to answer.
-LINE_STATS_REFRESH_SECONDS = 600.0
-LINE_STATS_RETRY_SECONDS = 30.0
-# The statistics object is read whole: bound it (2 million lines take about 24 MB).
-LINE_STATS_MAX_BYTES = 64 * 1024 * 1024
 # GETs in flight at once while a batch's objects are read (a batch holds 10 messages).
 MAX_CONCURRENT_READS = 10
 
@@ -119,15 +114,6 @@ class _Work:
     cleaner_version: str | None = None  # set when the object was cleaned
 
 
-@dataclass
-class _CachedStats:
-    """The line statistics of one bucket as last read (``None``: none, or unreadable)."""
-
-    stats: LineStats | None
-    etag: str | None  # of the object they were read from; None when there was none
-    checked: float  # clock time of the read or of the last check that they had not changed
-
-
 class IngestService:
     """Everything ingest does, with its collaborators passed in (store, engine, cleaner)."""
 
@@ -154,10 +140,14 @@ class IngestService:
         self.settings = settings
         self.clean = clean
         self.cleaner_version = cleaner_version
-        self.line_stats_refresh = line_stats_refresh
         self.clock = clock
-        self._line_stats: dict[str, _CachedStats] = {}  # per bucket, for the warm environment
-        self._versions: dict[LineStats, str] = {}  # the digest hashes all the statistics: once each
+        self._line_stats = LineStatsCache(
+            store,
+            settings.line_stats_key,
+            cleaner_version=cleaner_version,
+            refresh=line_stats_refresh,
+            clock=clock,
+        )
         self.time_reserve_ms = time_reserve_ms
         self._slowest_clean_ms = 0.0  # of the current batch
         self.max_attempts = max_attempts
@@ -249,78 +239,22 @@ class IngestService:
             self._indices_ready = True
 
     # -- line statistics ------------------------------------------------------
-    def line_stats(self, bucket: str, *, refresh: bool = False) -> LineStats | None:
-        """The line statistics of ``bucket`` (``settings.line_stats_key``), kept for the warm
-        execution environment and checked again every ``line_stats_refresh`` seconds (one
-        HEAD while they have not changed; ``refresh`` checks now).
+    @property
+    def line_stats_refresh(self) -> float:
+        """Seconds the line statistics read are trusted before one check for a change."""
+        return self._line_stats.refresh
 
-        Never raises: without statistics (none written yet, ``LINE_STATS_KEY`` empty) the
-        cleaner works without them; a corrupt or oversized object is logged once and
-        ignored; when S3 does not answer, the statistics read before are kept (none at a
-        cold start) and the read is tried again ``LINE_STATS_RETRY_SECONDS`` later."""
-        key = self.settings.line_stats_key
-        if not key:
-            return None
-        cached = self._line_stats.get(bucket)
-        now = self.clock()
-        if cached is not None and not refresh and now - cached.checked < self.line_stats_refresh:
-            return cached.stats
-        ref = ObjectRef(bucket, key)
-        where = {"bucket": bucket, "key": key}
-        try:
-            if cached is not None and cached.etag is not None:
-                stored = self.store.read_if_changed(ref, etag=cached.etag, max_bytes=LINE_STATS_MAX_BYTES)
-                if stored is None:
-                    cached.checked = now
-                    return cached.stats
-            else:
-                stored = self.store.read(ref, max_bytes=LINE_STATS_MAX_BYTES)
-        except NotFound:
-            if cached is not None and cached.etag is not None:
-                logger.info("line statistics removed: cleaning without them", extra=where)
-            self._line_stats[bucket] = _CachedStats(None, None, now)
-            return None
-        except RejectedInput as exc:  # over LINE_STATS_MAX_BYTES
-            logger.warning("line statistics ignored", extra={**where, "error": exc.message})
-            self._line_stats[bucket] = _CachedStats(None, None, now)
-            return None
-        except Exception as exc:  # S3 throttled, denied or unreachable: keep what we had
-            logger.warning("line statistics could not be read", extra={**where, "error": str(exc)})
-            kept = cached.stats if cached is not None else None
-            etag = cached.etag if cached is not None else None
-            retry_at = now - self.line_stats_refresh + LINE_STATS_RETRY_SECONDS
-            self._line_stats[bucket] = _CachedStats(kept, etag, retry_at)
-            return kept
-        try:
-            stats: LineStats | None = LineStats.from_bytes(stored.data)
-        except ValueError as exc:
-            logger.warning(
-                "line statistics are corrupt: cleaning without them", extra={**where, "error": str(exc)}
-            )
-            stats = None
-        else:
-            logger.info(
-                "line statistics loaded",
-                extra={
-                    **where,
-                    "documents": stats.documents,
-                    "lines": len(stats.keys),
-                    "digest": stats.digest,
-                    "usable": stats.usable,
-                },
-            )
-        self._line_stats[bucket] = _CachedStats(stats, stored.etag, now)
-        return stats
+    @line_stats_refresh.setter
+    def line_stats_refresh(self, seconds: float) -> None:
+        self._line_stats.refresh = seconds
+
+    def line_stats(self, bucket: str, *, refresh: bool = False) -> LineStats | None:
+        """The line statistics of ``bucket`` (see ``line_stats_cache``); ``refresh`` checks now."""
+        return self._line_stats.get(bucket, refresh=refresh)
 
     def version_with(self, stats: LineStats | None) -> str:
         """``cleaner_version(stats)``, worked out once per statistics object."""
-        if stats is None:
-            return self.cleaner_version(None)
-        if stats not in self._versions:
-            if len(self._versions) >= 16:  # statistics replaced over a long warm life
-                self._versions.clear()
-            self._versions[stats] = self.cleaner_version(stats)
-        return self._versions[stats]
+        return self._line_stats.version_with(stats)
 
     def _version_of(self, work: _Work) -> str:
         """The cleaner version a work's documents and receipt record (objects that were
