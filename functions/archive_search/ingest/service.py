@@ -29,8 +29,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import random
-import re
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -56,13 +54,11 @@ from archive_search.ingest.events import (
 )
 from archive_search.ingest.line_stats_cache import LINE_STATS_REFRESH_SECONDS, LineStatsCache
 from archive_search.ingest.outcomes import Outcome
+from archive_search.ingest.writer import REFUSED, WRITTEN, BulkItem, BulkWriter
 from archive_search.model import Article, ObjectRef, document_id, receipt_id
 from archive_search.observability import logger, metrics
 from archive_search.settings import RESERVED_PREFIX, Settings, is_reserved_key
 
-VERSION_TYPE = "external_gte"
-_OK_STATUS = range(200, 300)
-_CONFLICT = 409
 # GETs in flight at once while a batch's objects are read (a batch holds 10 messages).
 MAX_CONCURRENT_READS = 10
 
@@ -150,10 +146,15 @@ class IngestService:
         )
         self.time_reserve_ms = time_reserve_ms
         self._slowest_clean_ms = 0.0  # of the current batch
-        self.max_attempts = max_attempts
-        self.base_delay = base_delay
-        self.max_delay = max_delay
-        self.sleep = sleep
+        self.writer = BulkWriter(
+            engine,
+            time_reserve_ms=time_reserve_ms,
+            max_attempts=max_attempts,
+            base_delay=base_delay,
+            max_delay=max_delay,
+            sleep=sleep,
+            on_missing_index=self._recreate_indices,
+        )
         self._indices_ready = False
 
     # -- the batch -----------------------------------------------------------
@@ -237,6 +238,12 @@ class IngestService:
             self.engine.ensure_index(self.settings.receipts_alias, receipts_index_body())
             self.engine.ensure_index(self.settings.alerts_alias, alerts_index_body())
             self._indices_ready = True
+
+    def _recreate_indices(self) -> None:
+        """A write found the alias gone (404): create it again before the retry."""
+        self._indices_ready = False
+        with contextlib.suppress(ArchiveSearchError):
+            self.ensure_indices()
 
     # -- line statistics ------------------------------------------------------
     @property
@@ -477,8 +484,7 @@ class IngestService:
 
     @staticmethod
     def _action(doc_id: str, version: int) -> dict[str, Any]:
-        # No "_index": the request names it (/<alias>/_bulk), as the IAM grants require.
-        return {"index": {"_id": doc_id, "version": version, "version_type": VERSION_TYPE}}
+        return BulkItem(doc_id, version, {}, None).action()
 
     def _receipt_op(self, work: _Work) -> _Op:
         event = work.event
@@ -509,59 +515,33 @@ class IngestService:
     def _write(
         self, ops: list[_Op], remaining_ms: Callable[[], int], *, index: str, require_alias: bool = True
     ) -> None:
-        """Send the items to ``index`` (bulk requests bounded in bytes by the engine adapter);
-        retry the transient ones with backoff while the Lambda has time; then settle every item
-        on its work. A document too large for any request (413) is refused, never retried."""
-        pending = [op for op in ops if op.work.failure is None]
-        attempt = 0
-        while pending:
-            attempt += 1
-            body: list[dict[str, Any]] = []
-            for op in pending:
-                body += [op.action, op.source]
-            try:
-                results = self.engine.bulk(body, index=index, require_alias=require_alias)
-            except Exception as exc:  # the engine is down or refused the whole request
-                # The class and status only: an engine's error text can quote the documents.
-                error = _error_class(exc)
-                logger.warning("bulk request failed", extra={"error": error, "items": len(pending)})
-                results = [{"status": 503, "error": {"type": error}}] * len(pending)
-            retry: list[tuple[_Op, str]] = []
-            missing_alias = False
-            for op, item in zip(pending, results, strict=True):
-                status = int(item.get("status", 500))
-                if status in _OK_STATUS or status == _CONFLICT:
-                    if op.ordinal is not None:
-                        op.work.document_ids.append(op.action["index"]["_id"])
-                elif status == 429 or status >= 500 or status == 404:
-                    missing_alias = missing_alias or status == 404
-                    retry.append((op, _reason(item)))
-                elif op.ordinal is not None:
-                    reason = _reason(item)
-                    logger.warning(
-                        "document refused by the index", extra=_log(op.work, ordinal=op.ordinal, error=reason)
-                    )
-                    metrics.add_metric(name="DocumentsRefused", unit=MetricUnit.Count, value=1)
-                    op.work.failed_documents.append(
-                        {"id": op.action["index"]["_id"], "ordinal": op.ordinal, "reason": reason}
-                    )
-                else:
-                    op.work.failure = f"the index refused a write: {_reason(item)}"
-            if not retry:
-                return
-            delay = min(self.max_delay, self.base_delay * 2 ** (attempt - 1)) * random.uniform(0.5, 1.0)
-            if attempt >= self.max_attempts or remaining_ms() - self.time_reserve_ms < delay * 1000:
-                for op, reason in retry:
-                    op.work.failure = f"search engine did not accept the write: {reason}"
-                metrics.add_metric(name="WritesGivenUp", unit=MetricUnit.Count, value=len(retry))
-                return
-            metrics.add_metric(name="WritesRetried", unit=MetricUnit.Count, value=len(retry))
-            self.sleep(delay)
-            if missing_alias:
-                self._indices_ready = False
-                with contextlib.suppress(ArchiveSearchError):
-                    self.ensure_indices()
-            pending = [op for op, _ in retry if op.work.failure is None]
+        """Send the items to ``index`` through the bulk writer, then settle every item on its work."""
+        works = {op.work.event.ref: op.work for op in ops}
+        items = [
+            BulkItem(
+                op.action["index"]["_id"], op.work.event.version, op.source, op.work.event.ref, op.ordinal
+            )
+            for op in ops
+            if op.work.failure is None
+        ]
+        report = self.writer.write(items, remaining_ms, index=index, require_alias=require_alias)
+        for settled in report.results:
+            item, work = settled.item, works[settled.item.owner]
+            if item.ordinal is None:
+                continue
+            if settled.status == WRITTEN:
+                work.document_ids.append(item.doc_id)
+            elif settled.status == REFUSED:
+                logger.warning(
+                    "document refused by the index",
+                    extra=_log(work, ordinal=item.ordinal, error=settled.reason),
+                )
+                metrics.add_metric(name="DocumentsRefused", unit=MetricUnit.Count, value=1)
+                work.failed_documents.append(
+                    {"id": item.doc_id, "ordinal": item.ordinal, "reason": settled.reason}
+                )
+        for ref, why in report.failures.items():
+            works[ref].failure = why
 
     # -- bookkeeping ------------------------------------------------------------
     def _fail_all(self, works: Any, why: str, result: BatchResult) -> None:
@@ -593,25 +573,6 @@ def _log(work: _Work, **extra: Any) -> dict[str, Any]:
         "version": event.version,
         **extra,
     }
-
-
-_FIELD_RE = re.compile(r"field \[([^\]]{1,200})\]")
-
-
-def _reason(item: dict[str, Any]) -> str:
-    """An item's error as its type and the field it names, never the engine's text, which can
-    quote the value (article text) of the field it failed on."""
-    error = item.get("error") or {}
-    if not isinstance(error, dict):
-        return "error"
-    kind = str(error.get("type") or "error")
-    field_named = _FIELD_RE.search(str(error.get("reason") or ""))
-    return f"{kind} (field {field_named.group(1)})" if field_named else kind
-
-
-def _error_class(exc: Exception) -> str:
-    status = getattr(exc, "status_code", None)
-    return f"{type(exc).__name__} {status}" if isinstance(status, int) else type(exc).__name__
 
 
 def _now() -> str:
