@@ -15,7 +15,7 @@ tried again ``LINE_STATS_RETRY_SECONDS`` later.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from archive_search.cleaning.lines import LineStats
@@ -42,25 +42,17 @@ class _CachedStats:
     checked: float  # clock time of the read or of the last check that they had not changed
 
 
+@dataclass
 class LineStatsCache:
     """Per-bucket line statistics read from ``store`` at ``key`` (``None``: turned off)."""
 
-    def __init__(
-        self,
-        store: Any,
-        key: str | None,
-        *,
-        cleaner_version: Callable[[LineStats | None], str],
-        refresh: float,
-        clock: Callable[[], float],
-    ) -> None:
-        self.store = store
-        self.key = key
-        self.cleaner_version = cleaner_version
-        self.refresh = refresh
-        self.clock = clock
-        self._cached: dict[str, _CachedStats] = {}
-        self._versions: dict[LineStats, str] = {}
+    store: Any
+    key: str | None
+    cleaner_version: Callable[[LineStats | None], str]
+    refresh: float  # seconds the statistics read are trusted before one check for a change
+    clock: Callable[[], float]
+    _cached: dict[str, _CachedStats] = field(default_factory=dict, init=False, repr=False)
+    _versions: dict[LineStats, str] = field(default_factory=dict, init=False, repr=False)
 
     def get(self, bucket: str, *, refresh: bool = False) -> LineStats | None:
         """The statistics of ``bucket``; ``refresh`` checks now whether they changed."""

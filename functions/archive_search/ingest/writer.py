@@ -68,27 +68,17 @@ class WriteReport:
     failures: Mapping[Hashable, str]
 
 
+@dataclass(frozen=True)
 class BulkWriter:
     """Executes bulk writes against ``engine`` (the OpenSearch adapter or a fake)."""
 
-    def __init__(
-        self,
-        engine: Any,
-        *,
-        time_reserve_ms: int,
-        max_attempts: int,
-        base_delay: float,
-        max_delay: float,
-        sleep: Callable[[float], None] = time.sleep,
-        on_missing_index: Callable[[], None] = lambda: None,
-    ) -> None:
-        self.engine = engine
-        self.time_reserve_ms = time_reserve_ms
-        self.max_attempts = max_attempts
-        self.base_delay = base_delay
-        self.max_delay = max_delay
-        self.sleep = sleep
-        self.on_missing_index = on_missing_index
+    engine: Any
+    time_reserve_ms: int
+    max_attempts: int
+    base_delay: float  # seconds before the first retry; doubled each round up to max_delay
+    max_delay: float
+    sleep: Callable[[float], None] = time.sleep
+    on_missing_index: Callable[[], None] = lambda: None
 
     def write(
         self,
