@@ -142,15 +142,34 @@ def plan_object(
     read: ObjectRead | None,
 ) -> Plan:
     """The plan of one object from its event and, for a created object, what was read."""
-    plan = Plan(DELETED, event, message_ids, previous)
     if event.action != CREATED or read is None or read.gone:
-        return plan
+        return Plan(DELETED, event, message_ids, previous)
     if read.failure is not None:
-        return replace(plan, kind=RETRY, reason=read.failure)
-    content = replace(plan, sha256=read.sha256, etag=read.etag, cleaner_version=read.cleaner_version)
+        return Plan(RETRY, event, message_ids, previous, reason=read.failure)
     if read.rejection is not None:
-        return replace(content, kind=REJECTED, reason=read.rejection[0], message=read.rejection[1])
-    return replace(content, kind=INDEX, articles=read.articles, fingerprints=read.fingerprints)
+        reason, message = read.rejection
+        return Plan(
+            REJECTED,
+            event,
+            message_ids,
+            previous,
+            sha256=read.sha256,
+            etag=read.etag,
+            cleaner_version=read.cleaner_version,
+            reason=reason,
+            message=message,
+        )
+    return Plan(
+        INDEX,
+        event,
+        message_ids,
+        previous,
+        articles=read.articles,
+        fingerprints=read.fingerprints,
+        sha256=read.sha256,
+        etag=read.etag,
+        cleaner_version=read.cleaner_version,
+    )
 
 
 def retry(plan: Plan, why: str) -> Plan:

@@ -297,14 +297,14 @@ class IngestService:
 
     def _skip_unchanged(self, batch: list[Plan]) -> list[Plan]:
         """Identical bytes already indexed by the same cleaner: write nothing but the receipt."""
-        candidates = [p for p in batch if plans.may_be_unchanged(p)]
+        candidates = {p.ref for p in batch if plans.may_be_unchanged(p)}
         if not candidates:
             return batch
         try:
-            found = self.engine.mget([i for p in candidates for i in plans.own_ids(p)])
+            found = self.engine.mget([i for p in batch if p.ref in candidates for i in plans.own_ids(p)])
         except ArchiveSearchError:
             found = {}
-        return [plans.mark_unchanged(p, found) if plans.may_be_unchanged(p) else p for p in batch]
+        return [plans.mark_unchanged(p, found) if p.ref in candidates else p for p in batch]
 
     def _find_copies(self, batch: list[Plan]) -> list[Plan]:
         """Near-duplicates under other keys (one search per batch; informational, so a failure
