@@ -146,29 +146,12 @@ def plan_object(
         return Plan(DELETED, event, message_ids, previous)
     if read.failure is not None:
         return Plan(RETRY, event, message_ids, previous, reason=read.failure)
+    content = {"sha256": read.sha256, "etag": read.etag, "cleaner_version": read.cleaner_version}
     if read.rejection is not None:
         reason, message = read.rejection
-        return Plan(
-            REJECTED,
-            event,
-            message_ids,
-            previous,
-            sha256=read.sha256,
-            etag=read.etag,
-            cleaner_version=read.cleaner_version,
-            reason=reason,
-            message=message,
-        )
+        return Plan(REJECTED, event, message_ids, previous, reason=reason, message=message, **content)
     return Plan(
-        INDEX,
-        event,
-        message_ids,
-        previous,
-        articles=read.articles,
-        fingerprints=read.fingerprints,
-        sha256=read.sha256,
-        etag=read.etag,
-        cleaner_version=read.cleaner_version,
+        INDEX, event, message_ids, previous, articles=read.articles, fingerprints=read.fingerprints, **content
     )
 
 
