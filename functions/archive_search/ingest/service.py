@@ -1,27 +1,23 @@
 """Ingest: a batch of SQS messages (S3 notifications) -> versioned writes, receipts.
 
-One call processes a whole batch:
+``IngestService.process`` is the orchestration, one step per line:
 
-1. parse every message (``s3:TestEvent`` is acknowledged; a body that is not an S3
-   notification fails so it ends in the DLQ for a person to look at); events on keys under
-   the reserved prefix ``_archive-search/`` (the service's own objects, such as the line
-   statistics) are acknowledged and logged, never ingested;
-2. keep, per object, the event with the highest version (the rest are superseded);
-3. read all the objects' receipts in one request; an event older than its receipt
-   is stale and acknowledged;
-4. read each object (HEAD first: too large is rejected unread), clean it (a text dump with the
-   line statistics of its bucket: see ``line_stats``; the documents record
-   ``cleaning.cleaner_version(stats)``, ``stats`` being ``None`` for HTML and JSON), and plan
-   its writes: article documents, tombstones (``deleted: true``) for ordinals the
-   object no longer has, or nothing when the same bytes are already indexed;
-5. send every document of the batch in ONE bulk request, all with the event's
-   external version (``external_gte``): a stale write gets a version conflict,
-   which counts as success; per-item 429/5xx are retried with bounded exponential
-   backoff inside the Lambda's remaining time; a document the mapping refuses is
-   rejected alone;
-6. write the receipts of the settled objects (a second bulk request, so a receipt
-   never records documents that were not written);
-7. return the message ids that must be retried (Powertools reports them as
+1. collect: parse every message (``s3:TestEvent`` is acknowledged; a body that is not an S3
+   notification fails so it ends in the DLQ for a person to look at), keep the newest event
+   per object; events on keys under ``_archive-search/`` (the service's own objects, such as
+   the line statistics) are acknowledged and logged, never ingested;
+2. read all the objects' receipts in one request; an event older than its receipt is stale
+   and acknowledged;
+3. read the objects (one GET each, concurrently; the event's size refuses an object over its
+   bound unread), clean them (text dumps with their bucket's line statistics:
+   ``line_stats_cache``) and plan each one (``plans``: index, unchanged, rejected, deleted,
+   retry), checking unchanged candidates' documents and looking for copies;
+4. write every document of the batch with the event's external version (``writer``: a
+   stale write gets a version conflict, which counts as success; 429/5xx are retried inside
+   the Lambda's remaining time; a document the mapping refuses is refused alone);
+5. write the receipts of the settled objects (after their documents, so a receipt never
+   records documents that were not written), then announce them;
+6. return the message ids that must be retried (Powertools reports them as
    ``batchItemFailures``). Nothing is ever written to the bucket.
 """
 
@@ -29,10 +25,8 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import random
-import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -42,34 +36,27 @@ from aws_lambda_powertools.metrics import MetricUnit
 
 from archive_search import cleaning
 from archive_search.cleaning.lines import LineStats
-from archive_search.documents import article_document
 from archive_search.errors import ArchiveSearchError, EngineUnavailable, NotFound, RejectedInput
 from archive_search.fingerprint import fingerprint
 from archive_search.index_schema import alerts_index_body, receipts_index_body
-from archive_search.ingest import receipts
-from archive_search.ingest.events import (
-    CREATED,
-    MalformedMessage,
-    ObjectEvent,
-    is_not_older,
-    parse_message_body,
-)
+from archive_search.ingest import plans, receipts
+from archive_search.ingest.events import CREATED, ObjectEvent
+from archive_search.ingest.line_stats_cache import LINE_STATS_REFRESH_SECONDS, LineStatsCache
 from archive_search.ingest.outcomes import Outcome
-from archive_search.model import Article, ObjectRef, document_id, receipt_id
+from archive_search.ingest.plans import RETRY, Latest, ObjectRead, Plan, Written
+from archive_search.ingest.writer import BulkWriter
+from archive_search.model import Article, ObjectRef
 from archive_search.observability import logger, metrics
-from archive_search.settings import RESERVED_PREFIX, Settings, is_reserved_key
+from archive_search.settings import RESERVED_PREFIX, Settings
 
-VERSION_TYPE = "external_gte"
-_OK_STATUS = range(200, 300)
-_CONFLICT = 409
-# How long a warm execution environment trusts the line statistics it read (then one HEAD
-# tells whether they changed), and how soon it tries again after S3 failed to answer.
-LINE_STATS_REFRESH_SECONDS = 600.0
-LINE_STATS_RETRY_SECONDS = 30.0
-# The statistics object is read whole: bound it (2 million lines take about 24 MB).
-LINE_STATS_MAX_BYTES = 64 * 1024 * 1024
 # GETs in flight at once while a batch's objects are read (a batch holds 10 messages).
 MAX_CONCURRENT_READS = 10
+_COUNTED = {
+    receipts.INDEXED: "UploadsIndexed",
+    receipts.DUPLICATE: "UploadsUnchanged",
+    receipts.REJECTED: "UploadsRejected",
+    receipts.DELETED: "UploadsDeleted",
+}
 
 
 @dataclass(frozen=True)
@@ -90,46 +77,8 @@ class BatchResult:
         return list(self.failed)
 
 
-@dataclass
-class _Op:
-    """One bulk item and whom it belongs to."""
-
-    action: dict[str, Any]
-    source: dict[str, Any]
-    work: _Work
-    ordinal: int | None = None  # article document ordinal; None for tombstones and receipts
-
-
-@dataclass
-class _Work:
-    """The winning event of one object in this batch and what it will write."""
-
-    event: ObjectEvent
-    message_ids: set[str]
-    previous: dict[str, Any] | None = None
-    outcome: str | None = None
-    receipt: dict[str, Any] = field(default_factory=dict)
-    document_ids: list[str] = field(default_factory=list)
-    failed_documents: list[dict[str, Any]] = field(default_factory=list)
-    failure: str | None = None
-    articles: list[Article] = field(default_factory=list)
-    fingerprints: list[str] = field(default_factory=list)  # of the articles, worked out once
-    sha256: str | None = None
-    etag: str | None = None
-    cleaner_version: str | None = None  # set when the object was cleaned
-
-
-@dataclass
-class _CachedStats:
-    """The line statistics of one bucket as last read (``None``: none, or unreadable)."""
-
-    stats: LineStats | None
-    etag: str | None  # of the object they were read from; None when there was none
-    checked: float  # clock time of the read or of the last check that they had not changed
-
-
 class IngestService:
-    """Everything ingest does, with its collaborators passed in (store, engine, cleaner)."""
+    """Ingest orchestration, with its collaborators passed in (store, engine, cleaner)."""
 
     def __init__(
         self,
@@ -154,62 +103,55 @@ class IngestService:
         self.settings = settings
         self.clean = clean
         self.cleaner_version = cleaner_version
-        self.line_stats_refresh = line_stats_refresh
         self.clock = clock
-        self._line_stats: dict[str, _CachedStats] = {}  # per bucket, for the warm environment
-        self._versions: dict[LineStats, str] = {}  # the digest hashes all the statistics: once each
         self.time_reserve_ms = time_reserve_ms
-        self._slowest_clean_ms = 0.0  # of the current batch
-        self.max_attempts = max_attempts
-        self.base_delay = base_delay
-        self.max_delay = max_delay
-        self.sleep = sleep
+        self._line_stats = LineStatsCache(
+            store,
+            settings.line_stats_key,
+            cleaner_version=cleaner_version,
+            refresh=line_stats_refresh,
+            clock=clock,
+        )
+        self.writer = BulkWriter(
+            engine,
+            time_reserve_ms=time_reserve_ms,
+            max_attempts=max_attempts,
+            base_delay=base_delay,
+            max_delay=max_delay,
+            sleep=sleep,
+            on_missing_index=self._recreate_indices,
+        )
         self._indices_ready = False
 
     # -- the batch -----------------------------------------------------------
     def process(self, messages: Sequence[Message], remaining_ms: Callable[[], int]) -> BatchResult:
         result = BatchResult()
-        self._slowest_clean_ms = 0.0
-        works = self._collect(messages, result)
-        if not works:
+        collected = plans.collect((m.message_id, m.body) for m in messages)
+        _log_collected(collected, result)
+        if not collected.latest:
             return result
         try:
             self.ensure_indices()
-            known = receipts.read_receipts(self.engine, self.settings.receipts_alias, list(works))
+            known = receipts.read_receipts(self.engine, self.settings.receipts_alias, list(collected.latest))
         except Exception as exc:  # down, or refusing to create the indices: retry later
             logger.warning("search engine unavailable", extra={"error": str(exc)})
-            self._fail_all(works.values(), f"search engine unavailable: {exc}", result)
+            _fail(collected.latest.values(), f"search engine unavailable: {exc}", result)
+            metrics.add_metric(name="FailedRecords", unit=MetricUnit.Count, value=len(result.failed))
             return result
-        ops: list[_Op] = []
-        current: list[_Work] = []
-        for ref, work in works.items():
-            version, previous = known.get(ref, (None, None))
-            if version is not None and not is_not_older(work.event, version, previous.get("sequencer")):
-                logger.info("stale event acknowledged", extra=_log(work, receipt_version=version))
-                metrics.add_metric(name="StaleEvents", unit=MetricUnit.Count, value=1)
-                continue
-            work.previous = previous
-            current.append(work)
-        self._plan(current, remaining_ms)
-        self._skip_unchanged([w for w in works.values() if w.outcome is None and w.failure is None])
-        self._find_copies([w for w in works.values() if w.articles])
-        for work in works.values():
-            ops.extend(self._operations(work))
-        self._write(ops, remaining_ms, index=self.settings.index_alias)
-        settled = [w for w in works.values() if w.outcome and w.failure is None]
-        receipt_ops = [self._receipt_op(w) for w in settled]
-        self._write(receipt_ops, remaining_ms, index=self.settings.receipts_alias)
-        for work in works.values():
-            if work.failure:
-                for message_id in work.message_ids:
-                    result.failed.setdefault(message_id, work.failure)
-            elif work.outcome:
-                result.outcomes[work.event.ref] = work.outcome
-                self._count(work)
+        current = [latest for ref, latest in collected.latest.items() if not _stale(latest, known.get(ref))]
+        batch = self._plan(current, {ref: source for ref, (_, source) in known.items()}, remaining_ms)
+        batch = self._find_copies(self._skip_unchanged(batch))
+        batch, written = self._write_documents(batch, remaining_ms, index=self.settings.index_alias)
+        batch, receipt_sources = self._write_receipts(batch, written, remaining_ms)
+        _settle(batch, written, result)
         if self.announce is not None:  # after the receipts: events never run ahead of the index
-            written = [op for op in receipt_ops if op.work.failure is None]
             self.announce(
-                [Outcome(op.source, op.work.previous, op.work.articles) for op in written], remaining_ms
+                [
+                    Outcome(receipt_sources[p.ref], p.previous, p.articles)
+                    for p in batch
+                    if p.ref in receipt_sources
+                ],
+                remaining_ms,
             )
         if result.failed:
             metrics.add_metric(name="FailedRecords", unit=MetricUnit.Count, value=len(result.failed))
@@ -226,18 +168,14 @@ class IngestService:
         receipts, since the receipts already record these events; ``previous`` only tells
         how many ordinals a removed object had."""
         result = BatchResult()
-        self._slowest_clean_ms = 0.0
-        works = [_Work(event=e, message_ids={str(e.ref)}, previous=previous.get(e.ref)) for e in events]
-        self._plan(works, remaining_ms)
-        ops: list[_Op] = []
-        for work in works:
-            ops.extend(self._operations(work))
-        self._write(ops, remaining_ms, index=index, require_alias=index == self.settings.index_alias)
-        for work in works:
-            if work.failure:
-                result.failed[str(work.event.ref)] = work.failure
-            elif work.outcome:
-                result.outcomes[work.event.ref] = work.outcome
+        batch = self._plan([Latest(e, frozenset((str(e.ref),))) for e in events], previous, remaining_ms)
+        require_alias = index == self.settings.index_alias
+        batch, _ = self._write_documents(batch, remaining_ms, index=index, require_alias=require_alias)
+        for plan in batch:
+            if plan.kind == RETRY:
+                result.failed[str(plan.ref)] = plan.reason or ""
+            else:
+                result.outcomes[plan.ref] = plan.outcome or ""
         return result
 
     def ensure_indices(self) -> None:
@@ -248,169 +186,91 @@ class IngestService:
             self.engine.ensure_index(self.settings.alerts_alias, alerts_index_body())
             self._indices_ready = True
 
-    # -- line statistics ------------------------------------------------------
-    def line_stats(self, bucket: str, *, refresh: bool = False) -> LineStats | None:
-        """The line statistics of ``bucket`` (``settings.line_stats_key``), kept for the warm
-        execution environment and checked again every ``line_stats_refresh`` seconds (one
-        HEAD while they have not changed; ``refresh`` checks now).
+    def _recreate_indices(self) -> None:
+        """A write found the alias gone (404): create it again before the retry."""
+        self._indices_ready = False
+        with contextlib.suppress(ArchiveSearchError):
+            self.ensure_indices()
 
-        Never raises: without statistics (none written yet, ``LINE_STATS_KEY`` empty) the
-        cleaner works without them; a corrupt or oversized object is logged once and
-        ignored; when S3 does not answer, the statistics read before are kept (none at a
-        cold start) and the read is tried again ``LINE_STATS_RETRY_SECONDS`` later."""
-        key = self.settings.line_stats_key
-        if not key:
-            return None
-        cached = self._line_stats.get(bucket)
-        now = self.clock()
-        if cached is not None and not refresh and now - cached.checked < self.line_stats_refresh:
-            return cached.stats
-        ref = ObjectRef(bucket, key)
-        where = {"bucket": bucket, "key": key}
-        try:
-            if cached is not None and cached.etag is not None:
-                stored = self.store.read_if_changed(ref, etag=cached.etag, max_bytes=LINE_STATS_MAX_BYTES)
-                if stored is None:
-                    cached.checked = now
-                    return cached.stats
-            else:
-                stored = self.store.read(ref, max_bytes=LINE_STATS_MAX_BYTES)
-        except NotFound:
-            if cached is not None and cached.etag is not None:
-                logger.info("line statistics removed: cleaning without them", extra=where)
-            self._line_stats[bucket] = _CachedStats(None, None, now)
-            return None
-        except RejectedInput as exc:  # over LINE_STATS_MAX_BYTES
-            logger.warning("line statistics ignored", extra={**where, "error": exc.message})
-            self._line_stats[bucket] = _CachedStats(None, None, now)
-            return None
-        except Exception as exc:  # S3 throttled, denied or unreachable: keep what we had
-            logger.warning("line statistics could not be read", extra={**where, "error": str(exc)})
-            kept = cached.stats if cached is not None else None
-            etag = cached.etag if cached is not None else None
-            retry_at = now - self.line_stats_refresh + LINE_STATS_RETRY_SECONDS
-            self._line_stats[bucket] = _CachedStats(kept, etag, retry_at)
-            return kept
-        try:
-            stats: LineStats | None = LineStats.from_bytes(stored.data)
-        except ValueError as exc:
-            logger.warning(
-                "line statistics are corrupt: cleaning without them", extra={**where, "error": str(exc)}
-            )
-            stats = None
-        else:
-            logger.info(
-                "line statistics loaded",
-                extra={
-                    **where,
-                    "documents": stats.documents,
-                    "lines": len(stats.keys),
-                    "digest": stats.digest,
-                    "usable": stats.usable,
-                },
-            )
-        self._line_stats[bucket] = _CachedStats(stats, stored.etag, now)
-        return stats
+    # -- line statistics ------------------------------------------------------
+    @property
+    def line_stats_refresh(self) -> float:
+        """Seconds the line statistics read are trusted before one check for a change."""
+        return self._line_stats.refresh
+
+    @line_stats_refresh.setter
+    def line_stats_refresh(self, seconds: float) -> None:
+        self._line_stats.refresh = seconds
+
+    def line_stats(self, bucket: str, *, refresh: bool = False) -> LineStats | None:
+        """The line statistics of ``bucket`` (see ``line_stats_cache``); ``refresh`` checks now."""
+        return self._line_stats.get(bucket, refresh=refresh)
 
     def version_with(self, stats: LineStats | None) -> str:
         """``cleaner_version(stats)``, worked out once per statistics object."""
-        if stats is None:
-            return self.cleaner_version(None)
-        if stats not in self._versions:
-            if len(self._versions) >= 16:  # statistics replaced over a long warm life
-                self._versions.clear()
-            self._versions[stats] = self.cleaner_version(stats)
-        return self._versions[stats]
+        return self._line_stats.version_with(stats)
 
-    def _version_of(self, work: _Work) -> str:
-        """The cleaner version a work's documents and receipt record (objects that were
-        not cleaned, such as deletes, record the version without statistics)."""
-        return work.cleaner_version or self.cleaner_version(None)
-
-    # -- parsing --------------------------------------------------------------
-    def _collect(self, messages: Sequence[Message], result: BatchResult) -> dict[ObjectRef, _Work]:
-        """The newest event per object; older ones in the same batch are superseded."""
-        works: dict[ObjectRef, _Work] = {}
-        for message in messages:
-            try:
-                events = parse_message_body(message.body)
-            except MalformedMessage as exc:
-                logger.error(
-                    "message is not an S3 notification: left for a retry (then the DLQ)",
-                    extra={"message_id": message.message_id, "reason": str(exc)},
-                )
-                metrics.add_metric(name="MalformedMessages", unit=MetricUnit.Count, value=1)
-                result.failed[message.message_id] = str(exc)
-                continue
-            for event in events:
-                if is_reserved_key(event.ref.key):
-                    logger.info(
-                        "reserved key ignored",
-                        extra={
-                            "bucket": event.ref.bucket,
-                            "key": event.ref.key,
-                            "event": event.event_name,
-                            "reason": f"keys under {RESERVED_PREFIX} are the service's own objects, not uploads",
-                        },
-                    )
-                    metrics.add_metric(name="ReservedKeysIgnored", unit=MetricUnit.Count, value=1)
-                    continue
-                current = works.get(event.ref)
-                if current is None or event.version >= current.event.version:
-                    works[event.ref] = _Work(event=event, message_ids={message.message_id})
-        return works
-
-    # -- planning -------------------------------------------------------------
-    def _plan(self, works: list[_Work], remaining_ms: Callable[[], int]) -> None:
-        """Read the works' objects, concurrently (one GET each), then clean them one after
+    # -- read and clean -> plans ------------------------------------------------
+    def _plan(
+        self, current: list[Latest], previous: Mapping[ObjectRef, Any], remaining_ms: Callable[[], int]
+    ) -> list[Plan]:
+        """Read the created objects concurrently (one GET each), then clean them one after
         another (cleaning is CPU-bound: threads would only share one core's time)."""
-        created = [w for w in works if w.event.action == CREATED]
-        for work in works:
-            if work.event.action != CREATED:
-                work.outcome = receipts.DELETED
+        created = [latest.event for latest in current if latest.event.action == CREATED]
         if len(created) > 1:
             with ThreadPoolExecutor(max_workers=min(len(created), MAX_CONCURRENT_READS)) as pool:
                 objects = list(pool.map(self._read, created))
         else:
-            objects = [self._read(w) for w in created]
-        for work, stored in zip(created, objects, strict=True):
-            if stored is not None:
-                self._clean(work, stored, remaining_ms)
+            objects = [self._read(event) for event in created]
+        reads: dict[ObjectRef, ObjectRead] = {}
+        slowest_ms = 0.0
+        for event, stored in zip(created, objects, strict=True):
+            if isinstance(stored, ObjectRead):
+                reads[event.ref] = stored
+                continue
+            if remaining_ms() < 2 * slowest_ms + self.time_reserve_ms:
+                # Cleaning it could outlast the invocation and lose the whole batch: retry it later.
+                why = "not enough time left in this invocation to clean the object"
+                logger.warning("object left for a retry", extra=_log(event, reason=why))
+                reads[event.ref] = ObjectRead(failure=why)
+                continue
+            reads[event.ref], took_ms = self._clean(event, stored)
+            slowest_ms = max(slowest_ms, took_ms)
+        return [
+            plans.plan_object(lt.event, lt.message_ids, previous.get(lt.event.ref), reads.get(lt.event.ref))
+            for lt in current
+        ]
 
-    def _read(self, work: _Work) -> Any:
-        """The object of ``work``, or ``None`` with the work settled (gone, over its bound,
+    def _read(self, event: ObjectEvent) -> Any:
+        """The object of ``event``, or an ``ObjectRead`` saying why not (gone, over its bound,
         unreadable). The event's size refuses an object over its bound without a request."""
-        ref = work.event.ref
+        ref = event.ref
         # The format the key names bounds the read (the content type is known after it).
         max_bytes = min(self.settings.max_object_bytes, cleaning.max_input_bytes(ref.key))
         try:
-            if work.event.size is not None and work.event.size > max_bytes:
+            if event.size is not None and event.size > max_bytes:
                 raise RejectedInput(
-                    "too_large", f"object is {work.event.size} bytes, over the limit of {max_bytes} bytes"
+                    "too_large", f"object is {event.size} bytes, over the limit of {max_bytes} bytes"
                 )
             return self.store.read(ref, max_bytes=max_bytes)
         except NotFound:
             # Gone since the event: the bucket no longer has it, so neither does the index.
-            work.outcome = receipts.DELETED
+            return ObjectRead(gone=True)
         except RejectedInput as exc:
-            self._reject(work, exc)
+            return _rejected(event, exc, ObjectRead())
         except EngineUnavailable as exc:
-            work.failure = f"reading the object failed: {exc}"
-        return None
+            return ObjectRead(failure=f"reading the object failed: {exc}")
 
-    def _clean(self, work: _Work, stored: Any, remaining_ms: Callable[[], int]) -> None:
-        event = work.event
-        if remaining_ms() < 2 * self._slowest_clean_ms + self.time_reserve_ms:
-            # Cleaning it could outlast the invocation and lose the whole batch: retry it later.
-            work.failure = "not enough time left in this invocation to clean the object"
-            logger.warning("object left for a retry", extra=_log(work, reason=work.failure))
-            return
-        work.etag = stored.etag
-        work.sha256 = hashlib.sha256(stored.data).hexdigest()
+    def _clean(self, event: ObjectEvent, stored: Any) -> tuple[ObjectRead, float]:
+        """What cleaning ``stored`` gave, and how long the cleaner took (milliseconds)."""
         # HTML and JSON never read the statistics: they need not be fetched, nor named in the version.
         uses_stats = cleaning.reads_line_stats(event.ref.key, stored.content_type)
         stats = self.line_stats(event.ref.bucket) if uses_stats else None
-        work.cleaner_version = self.version_with(stats)
+        read = ObjectRead(
+            sha256=hashlib.sha256(stored.data).hexdigest(),
+            etag=stored.etag,
+            cleaner_version=self.version_with(stats),
+        )
         started = self.clock()
         try:
             articles = self.clean(
@@ -421,237 +281,153 @@ class IngestService:
                 line_stats=stats,
             )
         except Exception as exc:  # whatever cleaning one object raises rejects that object alone
-            self._reject(work, cleaning.rejection_for_failure(exc, event.ref.key))
-            return
-        finally:
-            took = (self.clock() - started) * 1000
-            self._slowest_clean_ms = max(self._slowest_clean_ms, took)
+            rejection = cleaning.rejection_for_failure(exc, event.ref.key)
+            return _rejected(event, rejection, read), (self.clock() - started) * 1000
+        took_ms = (self.clock() - started) * 1000
         if not articles:
-            self._reject(work, RejectedInput("no_article_text", "no article text found"))
-            return
-        work.articles = articles
-        work.fingerprints = [fingerprint(a) for a in articles]
+            return _rejected(event, RejectedInput("no_article_text", "no article text found"), read), took_ms
+        cleaned = ObjectRead(
+            sha256=read.sha256,
+            etag=read.etag,
+            cleaner_version=read.cleaner_version,
+            articles=tuple(articles),
+            fingerprints=tuple(fingerprint(a) for a in articles),
+        )
+        return cleaned, took_ms
 
-    def _reject(self, work: _Work, exc: RejectedInput) -> None:
-        logger.warning("upload rejected", extra=_log(work, reason=exc.reason, detail=exc.message))
-        work.outcome = receipts.REJECTED
-        work.receipt.update(reason=exc.reason, message=exc.message)
+    def _skip_unchanged(self, batch: list[Plan]) -> list[Plan]:
+        """Identical bytes already indexed by the same cleaner: write nothing but the receipt."""
+        candidates = {p.ref for p in batch if plans.may_be_unchanged(p)}
+        if not candidates:
+            return batch
+        try:
+            found = self.engine.mget([i for p in batch if p.ref in candidates for i in plans.own_ids(p)])
+        except ArchiveSearchError:
+            found = {}
+        return [plans.mark_unchanged(p, found) if p.ref in candidates else p for p in batch]
 
-    def _find_copies(self, works: list[_Work]) -> None:
-        """Record in ``duplicate_of`` the live documents of OTHER keys with the same near-duplicate
-        fingerprint (one search per batch; informational, so a failure is only logged). The
-        copies are still indexed: search collapses them on ``fingerprint``."""
-        prints = {p: w for w in works for p in w.fingerprints}
-        if not prints:
-            return
-        query = {
-            "size": 100,
-            "_source": ["fingerprint", "bucket", "key"],
-            "query": {
-                "bool": {
-                    "filter": [{"terms": {"fingerprint": sorted(prints)}}],
-                    "must_not": [{"term": {"deleted": True}}],
-                }
-            },
-        }
+    def _find_copies(self, batch: list[Plan]) -> list[Plan]:
+        """Near-duplicates under other keys (one search per batch; informational, so a failure
+        is only logged)."""
+        query = plans.copies_query([p for p in batch if p.kind == plans.INDEX])
+        if query is None:
+            return batch
         try:
             hits = self.engine.search(query)["hits"]["hits"]
         except Exception as exc:
             logger.info("looking for copies failed", extra={"error": str(exc)})
-            return
-        for hit in hits:
-            work = prints.get(hit["_source"].get("fingerprint"))
-            if work and (hit["_source"].get("bucket"), hit["_source"].get("key")) != (
-                work.event.ref.bucket,
-                work.event.ref.key,
-            ):
-                copies = work.receipt.setdefault("duplicate_of", [])
-                if hit["_id"] not in copies:
-                    copies.append(hit["_id"])
-
-    def _skip_unchanged(self, candidates: list[_Work]) -> None:
-        """Identical bytes already indexed by the same cleaner: write nothing but the receipt.
-
-        The receipt alone is not trusted: the documents must exist, live, with that hash."""
-        candidates = [
-            w
-            for w in candidates
-            if w.previous
-            and w.previous.get("outcome") in receipts.LIVE_OUTCOMES
-            and w.previous.get("content_sha256") == w.sha256
-            and w.previous.get("cleaner_version") == w.cleaner_version
-            and receipts.live_articles(w.previous) == len(w.articles)
-        ]
-        if not candidates:
-            return
-        ids = [document_id(w.event.ref, i) for w in candidates for i in range(len(w.articles))]
-        try:
-            found = self.engine.mget(ids)
-        except ArchiveSearchError:
-            found = {}
-        for work in candidates:
-            own = [document_id(work.event.ref, i) for i in range(len(work.articles))]
-            docs = [found.get(i, {}).get("_source") for i in own]
-            if all(d and not d.get("deleted") and d.get("content_sha256") == work.sha256 for d in docs):
-                work.outcome = receipts.DUPLICATE
-                work.articles = []
-                work.receipt["duplicate_of"] = own
-                work.document_ids = own
-                work.receipt["articles"] = len(own)
+            return batch
+        return plans.with_copies(batch, hits)
 
     # -- writes ---------------------------------------------------------------
-    def _operations(self, work: _Work) -> list[_Op]:
-        if work.failure or (work.outcome is None and not work.articles):
-            return []
-        ref, version = work.event.ref, work.event.version
-        now = _now()
-        ops: list[_Op] = []
-        if work.articles:
-            work.outcome = receipts.INDEXED
-            for ordinal, article in enumerate(work.articles):
-                source = article_document(
-                    article,
-                    ref,
-                    ordinal,
-                    content_sha256=work.sha256,
-                    cleaner_version=self._version_of(work),
-                    ingested_at=now,
-                    article_fingerprint=work.fingerprints[ordinal] if work.fingerprints else None,
+    def _write_documents(
+        self, batch: list[Plan], remaining_ms: Callable[[], int], *, index: str, require_alias: bool = True
+    ) -> tuple[list[Plan], dict[ObjectRef, Written]]:
+        """Write every plan's documents in one bulk write; a plan whose writes failed becomes
+        a retry."""
+        default_version = self.cleaner_version(None)
+        items = [
+            i for p in batch for i in plans.document_items(p, now=_now(), default_version=default_version)
+        ]
+        report = self.writer.write(items, remaining_ms, index=index, require_alias=require_alias)
+        written = plans.written_documents(batch, report.results)
+        for plan in batch:
+            for refused in written[plan.ref].failed_documents:
+                logger.warning(
+                    "document refused by the index",
+                    extra=_log(plan.event, ordinal=refused["ordinal"], error=refused["reason"]),
                 )
-                ops.append(_Op(self._action(document_id(ref, ordinal), version), source, work, ordinal))
-            work.receipt["articles"] = len(work.articles)
-        keep = (
-            len(work.articles)
-            if work.outcome != receipts.DUPLICATE
-            else receipts.live_articles(work.previous)
+                metrics.add_metric(name="DocumentsRefused", unit=MetricUnit.Count, value=1)
+        return plans.with_failures(batch, report.failures), written
+
+    def _write_receipts(
+        self, batch: list[Plan], written: Mapping[ObjectRef, Written], remaining_ms: Callable[[], int]
+    ) -> tuple[list[Plan], dict[ObjectRef, Mapping[str, Any]]]:
+        """Write the receipts of the settled plans (after their documents, so a receipt never
+        records documents that were not written); returns the receipts written."""
+        default_version = self.cleaner_version(None)
+        items = [
+            plans.receipt_item(
+                p,
+                document_ids=written[p.ref].document_ids,
+                failed_documents=written[p.ref].failed_documents,
+                now=_now(),
+                default_version=default_version,
+            )
+            for p in batch
+            if p.kind != RETRY
+        ]
+        report = self.writer.write(items, remaining_ms, index=self.settings.receipts_alias)
+        sources = {i.owner: i.source for i in items if i.owner not in report.failures}
+        return plans.with_failures(batch, report.failures), sources
+
+
+# -- bookkeeping ----------------------------------------------------------------
+def _log_collected(collected: plans.Collected, result: BatchResult) -> None:
+    for message_id, why in collected.malformed.items():
+        logger.error(
+            "message is not an S3 notification: left for a retry (then the DLQ)",
+            extra={"message_id": message_id, "reason": why},
         )
-        stale_until = receipts.live_articles(work.previous)
-        if work.outcome == receipts.DELETED:
-            # Without a receipt the count is unknown: tombstone ordinal 0 at least, so a
-            # late PUT racing this delete cannot bring it back.
-            stale_until = max(stale_until, 1)
-        for ordinal in range(keep, stale_until):
-            tombstone = {
-                "bucket": ref.bucket,
-                "key": ref.key,
-                "ordinal": ordinal,
-                "deleted": True,
-                "ingested_at": now,
-            }
-            ops.append(_Op(self._action(document_id(ref, ordinal), version), tombstone, work))
-        return ops
-
-    @staticmethod
-    def _action(doc_id: str, version: int) -> dict[str, Any]:
-        # No "_index": the request names it (/<alias>/_bulk), as the IAM grants require.
-        return {"index": {"_id": doc_id, "version": version, "version_type": VERSION_TYPE}}
-
-    def _receipt_op(self, work: _Work) -> _Op:
-        event = work.event
-        source = {
-            "bucket": event.ref.bucket,
-            "key": event.ref.key,
-            "outcome": work.outcome,
-            "reason": None,
-            "message": None,
-            "document_ids": work.document_ids,
-            "articles": 0,
-            "duplicate_of": [],
-            "failed_documents": work.failed_documents,
-            "content_sha256": work.sha256,
-            "cleaner_version": self._version_of(work),
-            "etag": work.etag or event.etag,
-            "object_version_id": event.version_id,
-            "sequencer": event.sequencer,
-            "event_name": event.event_name,
-            "event_time": event.event_time,
-            "event_version": event.version,
-            "updated_at": _now(),
-        }
-        source.update(work.receipt)
-        action = self._action(receipt_id(event.ref), event.version)
-        return _Op(action, source, work)
-
-    def _write(
-        self, ops: list[_Op], remaining_ms: Callable[[], int], *, index: str, require_alias: bool = True
-    ) -> None:
-        """Send the items to ``index`` (bulk requests bounded in bytes by the engine adapter);
-        retry the transient ones with backoff while the Lambda has time; then settle every item
-        on its work. A document too large for any request (413) is refused, never retried."""
-        pending = [op for op in ops if op.work.failure is None]
-        attempt = 0
-        while pending:
-            attempt += 1
-            body: list[dict[str, Any]] = []
-            for op in pending:
-                body += [op.action, op.source]
-            try:
-                results = self.engine.bulk(body, index=index, require_alias=require_alias)
-            except Exception as exc:  # the engine is down or refused the whole request
-                # The class and status only: an engine's error text can quote the documents.
-                error = _error_class(exc)
-                logger.warning("bulk request failed", extra={"error": error, "items": len(pending)})
-                results = [{"status": 503, "error": {"type": error}}] * len(pending)
-            retry: list[tuple[_Op, str]] = []
-            missing_alias = False
-            for op, item in zip(pending, results, strict=True):
-                status = int(item.get("status", 500))
-                if status in _OK_STATUS or status == _CONFLICT:
-                    if op.ordinal is not None:
-                        op.work.document_ids.append(op.action["index"]["_id"])
-                elif status == 429 or status >= 500 or status == 404:
-                    missing_alias = missing_alias or status == 404
-                    retry.append((op, _reason(item)))
-                elif op.ordinal is not None:
-                    reason = _reason(item)
-                    logger.warning(
-                        "document refused by the index", extra=_log(op.work, ordinal=op.ordinal, error=reason)
-                    )
-                    metrics.add_metric(name="DocumentsRefused", unit=MetricUnit.Count, value=1)
-                    op.work.failed_documents.append(
-                        {"id": op.action["index"]["_id"], "ordinal": op.ordinal, "reason": reason}
-                    )
-                else:
-                    op.work.failure = f"the index refused a write: {_reason(item)}"
-            if not retry:
-                return
-            delay = min(self.max_delay, self.base_delay * 2 ** (attempt - 1)) * random.uniform(0.5, 1.0)
-            if attempt >= self.max_attempts or remaining_ms() - self.time_reserve_ms < delay * 1000:
-                for op, reason in retry:
-                    op.work.failure = f"search engine did not accept the write: {reason}"
-                metrics.add_metric(name="WritesGivenUp", unit=MetricUnit.Count, value=len(retry))
-                return
-            metrics.add_metric(name="WritesRetried", unit=MetricUnit.Count, value=len(retry))
-            self.sleep(delay)
-            if missing_alias:
-                self._indices_ready = False
-                with contextlib.suppress(ArchiveSearchError):
-                    self.ensure_indices()
-            pending = [op for op, _ in retry if op.work.failure is None]
-
-    # -- bookkeeping ------------------------------------------------------------
-    def _fail_all(self, works: Any, why: str, result: BatchResult) -> None:
-        for work in works:
-            for message_id in work.message_ids:
-                result.failed.setdefault(message_id, why)
-        metrics.add_metric(name="FailedRecords", unit=MetricUnit.Count, value=len(result.failed))
-
-    def _count(self, work: _Work) -> None:
-        names = {
-            receipts.INDEXED: "UploadsIndexed",
-            receipts.DUPLICATE: "UploadsUnchanged",
-            receipts.REJECTED: "UploadsRejected",
-            receipts.DELETED: "UploadsDeleted",
-        }
-        metrics.add_metric(name=names[work.outcome], unit=MetricUnit.Count, value=1)
-        if work.outcome == receipts.INDEXED:
-            logger.info("upload indexed", extra=_log(work, documents=len(work.document_ids)))
-        elif work.outcome == receipts.DELETED:
-            logger.info("upload deleted", extra=_log(work))
+        metrics.add_metric(name="MalformedMessages", unit=MetricUnit.Count, value=1)
+        result.failed[message_id] = why
+    for event in collected.reserved:
+        logger.info(
+            "reserved key ignored",
+            extra={
+                "bucket": event.ref.bucket,
+                "key": event.ref.key,
+                "event": event.event_name,
+                "reason": f"keys under {RESERVED_PREFIX} are the service's own objects, not uploads",
+            },
+        )
+        metrics.add_metric(name="ReservedKeysIgnored", unit=MetricUnit.Count, value=1)
 
 
-def _log(work: _Work, **extra: Any) -> dict[str, Any]:
-    event = work.event
+def _stale(latest: Latest, known: tuple[int, Mapping[str, Any]] | None) -> bool:
+    if not plans.is_stale(latest.event, known):
+        return False
+    logger.info(
+        "stale event acknowledged", extra=_log(latest.event, receipt_version=known[0] if known else None)
+    )
+    metrics.add_metric(name="StaleEvents", unit=MetricUnit.Count, value=1)
+    return True
+
+
+def _rejected(event: ObjectEvent, exc: RejectedInput, read: ObjectRead) -> ObjectRead:
+    logger.warning("upload rejected", extra=_log(event, reason=exc.reason, detail=exc.message))
+    return ObjectRead(
+        rejection=(exc.reason, exc.message),
+        sha256=read.sha256,
+        etag=read.etag,
+        cleaner_version=read.cleaner_version,
+    )
+
+
+def _fail(pending: Iterable[Latest | Plan], why: str, result: BatchResult) -> None:
+    for each in pending:
+        for message_id in each.message_ids:
+            result.failed.setdefault(message_id, why)
+
+
+def _settle(batch: list[Plan], written: Mapping[ObjectRef, Written], result: BatchResult) -> None:
+    for plan in batch:
+        if plan.kind == RETRY:
+            _fail([plan], plan.reason or "", result)
+        else:
+            result.outcomes[plan.ref] = plan.outcome or ""
+            _count(plan, written[plan.ref])
+
+
+def _count(plan: Plan, written: Written) -> None:
+    metrics.add_metric(name=_COUNTED[plan.outcome or ""], unit=MetricUnit.Count, value=1)
+    if plan.outcome == receipts.INDEXED:
+        logger.info("upload indexed", extra=_log(plan.event, documents=len(written.document_ids)))
+    elif plan.outcome == receipts.DELETED:
+        logger.info("upload deleted", extra=_log(plan.event))
+
+
+def _log(event: ObjectEvent, **extra: Any) -> dict[str, Any]:
     return {
         "bucket": event.ref.bucket,
         "key": event.ref.key,
@@ -659,25 +435,6 @@ def _log(work: _Work, **extra: Any) -> dict[str, Any]:
         "version": event.version,
         **extra,
     }
-
-
-_FIELD_RE = re.compile(r"field \[([^\]]{1,200})\]")
-
-
-def _reason(item: dict[str, Any]) -> str:
-    """An item's error as its type and the field it names, never the engine's text, which can
-    quote the value (article text) of the field it failed on."""
-    error = item.get("error") or {}
-    if not isinstance(error, dict):
-        return "error"
-    kind = str(error.get("type") or "error")
-    field_named = _FIELD_RE.search(str(error.get("reason") or ""))
-    return f"{kind} (field {field_named.group(1)})" if field_named else kind
-
-
-def _error_class(exc: Exception) -> str:
-    status = getattr(exc, "status_code", None)
-    return f"{type(exc).__name__} {status}" if isinstance(status, int) else type(exc).__name__
 
 
 def _now() -> str:

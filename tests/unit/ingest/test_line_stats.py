@@ -12,8 +12,10 @@ import pytest
 from archive_search.cleaning import CLEANER_VERSION
 from archive_search.cleaning.lines import MIN_DOCUMENTS, LineStats
 from archive_search.errors import ConfigurationError, EngineUnavailable, NotFound, RejectedInput
+from archive_search.ingest import line_stats_cache
 from archive_search.ingest import service as service_module
-from archive_search.ingest.service import LINE_STATS_RETRY_SECONDS, IngestService
+from archive_search.ingest.line_stats_cache import LINE_STATS_RETRY_SECONDS
+from archive_search.ingest.service import IngestService
 from archive_search.model import Article, ObjectRef, document_id
 from archive_search.settings import LINE_STATS_KEY, RESERVED_PREFIX, Settings
 from tests.unit.ingest.test_service import SETTINGS, MemoryEngine, message
@@ -298,7 +300,7 @@ def test_a_corrupt_object_replaced_by_good_statistics_is_picked_up():
 def test_an_oversized_statistics_object_is_ignored_with_a_warning(monkeypatch):
     warnings = Warnings()
     monkeypatch.setattr(service_module.logger, "warning", warnings)
-    monkeypatch.setattr(service_module, "LINE_STATS_MAX_BYTES", 10)
+    monkeypatch.setattr(line_stats_cache, "LINE_STATS_MAX_BYTES", 10)
     svc, _, cleaner = make(Store({"a.txt": b"A", LINE_STATS_KEY: USABLE.to_bytes()}))
     assert ingest(svc, "a.txt", "01").failed == {}
     assert cleaner.given == [None]

@@ -1,0 +1,326 @@
+"""Pure planning: a batch's events, the objects read and the existing receipts -> one frozen
+``Plan`` per object, and from each plan its bulk items and its receipt. No I/O here: the
+service reads, cleans and writes; these functions decide.
+
+A plan is one of:
+
+- ``INDEX``: the object's articles are (re)written, tombstones cover ordinals it lost;
+- ``UNCHANGED``: the same bytes are indexed by the same cleaner (the documents were checked);
+  only the receipt is written (outcome ``duplicate``);
+- ``REJECTED``: the object cannot become an article (``reason``, ``message``); documents of
+  earlier content are tombstoned;
+- ``DELETED``: the object was removed (or is gone since the event); its documents become
+  tombstones;
+- ``RETRY``: a transient failure (``reason``): nothing is written, the messages are retried.
+
+Every write carries the event's external version, so a stale write loses to a newer one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from archive_search.documents import article_document
+from archive_search.ingest import receipts
+from archive_search.ingest.events import (
+    CREATED,
+    MalformedMessage,
+    ObjectEvent,
+    is_not_older,
+    parse_message_body,
+)
+from archive_search.ingest.writer import REFUSED, WRITTEN, BulkItem, ItemResult
+from archive_search.model import Article, ObjectRef, document_id, receipt_id
+from archive_search.settings import is_reserved_key
+
+INDEX = "index"
+UNCHANGED = "unchanged"
+REJECTED = "rejected"
+DELETED = "deleted"
+RETRY = "retry"
+OUTCOME_OF = {
+    INDEX: receipts.INDEXED,
+    UNCHANGED: receipts.DUPLICATE,
+    REJECTED: receipts.REJECTED,
+    DELETED: receipts.DELETED,
+}
+# Live documents of other keys looked up per batch to record as ``duplicate_of``.
+MAX_COPIES_LISTED = 100
+
+
+# -- collecting ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Latest:
+    """The newest event of one object in a batch and the message that brought it."""
+
+    event: ObjectEvent
+    message_ids: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Collected:
+    latest: Mapping[ObjectRef, Latest]
+    malformed: Mapping[str, str]  # message id -> why it is not an S3 notification
+    reserved: tuple[ObjectEvent, ...]  # events on the service's own keys: never ingested
+
+
+def collect(messages: Iterable[tuple[str, str]]) -> Collected:
+    """(message id, body) pairs -> the newest event per object (older ones in the same batch
+    are superseded; the later message wins a tie)."""
+    latest: dict[ObjectRef, Latest] = {}
+    malformed: dict[str, str] = {}
+    reserved: list[ObjectEvent] = []
+    for message_id, body in messages:
+        try:
+            events = parse_message_body(body)
+        except MalformedMessage as exc:
+            malformed[message_id] = str(exc)
+            continue
+        for event in events:
+            if is_reserved_key(event.ref.key):
+                reserved.append(event)
+                continue
+            current = latest.get(event.ref)
+            if current is None or event.version >= current.event.version:
+                latest[event.ref] = Latest(event, frozenset((message_id,)))
+    return Collected(latest, malformed, tuple(reserved))
+
+
+def is_stale(event: ObjectEvent, known: tuple[int, Mapping[str, Any]] | None) -> bool:
+    """Whether ``known`` (the receipt's version and source) records a newer event."""
+    if known is None:
+        return False
+    version, receipt = known
+    return not is_not_older(event, version, receipt.get("sequencer"))
+
+
+# -- planning --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ObjectRead:
+    """What reading and cleaning one created object gave."""
+
+    gone: bool = False  # no longer in the bucket
+    failure: str | None = None  # transient: retry later
+    rejection: tuple[str, str] | None = None  # (reason, message)
+    sha256: str | None = None
+    etag: str | None = None
+    cleaner_version: str | None = None
+    articles: tuple[Article, ...] = ()
+    fingerprints: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Plan:
+    kind: str
+    event: ObjectEvent
+    message_ids: frozenset[str]
+    previous: Mapping[str, Any] | None = None  # the receipt this one replaces
+    articles: tuple[Article, ...] = ()
+    fingerprints: tuple[str, ...] = ()  # of the articles, by ordinal
+    sha256: str | None = None
+    etag: str | None = None
+    cleaner_version: str | None = None  # set when the object was cleaned
+    reason: str | None = None  # REJECTED: the reason code; RETRY: why
+    message: str | None = None  # REJECTED: for a person
+    duplicate_of: tuple[str, ...] = ()
+
+    @property
+    def ref(self) -> ObjectRef:
+        return self.event.ref
+
+    @property
+    def outcome(self) -> str | None:
+        return OUTCOME_OF.get(self.kind)
+
+
+def plan_object(
+    event: ObjectEvent,
+    message_ids: frozenset[str],
+    previous: Mapping[str, Any] | None,
+    read: ObjectRead | None,
+) -> Plan:
+    """The plan of one object from its event and, for a created object, what was read."""
+    if event.action != CREATED or read is None or read.gone:
+        return Plan(DELETED, event, message_ids, previous)
+    if read.failure is not None:
+        return Plan(RETRY, event, message_ids, previous, reason=read.failure)
+    content = {"sha256": read.sha256, "etag": read.etag, "cleaner_version": read.cleaner_version}
+    if read.rejection is not None:
+        reason, message = read.rejection
+        return Plan(REJECTED, event, message_ids, previous, reason=reason, message=message, **content)
+    return Plan(
+        INDEX, event, message_ids, previous, articles=read.articles, fingerprints=read.fingerprints, **content
+    )
+
+
+def retry(plan: Plan, why: str) -> Plan:
+    return replace(plan, kind=RETRY, reason=why)
+
+
+def own_ids(plan: Plan) -> list[str]:
+    """The document ids of the plan's articles."""
+    return [document_id(plan.ref, i) for i in range(len(plan.articles))]
+
+
+def may_be_unchanged(plan: Plan) -> bool:
+    """Same bytes, same cleaner, as many live articles as its receipt records: then whether
+    the object is unchanged depends on its documents (``mark_unchanged``)."""
+    previous = plan.previous
+    return bool(
+        plan.kind == INDEX
+        and previous
+        and previous.get("outcome") in receipts.LIVE_OUTCOMES
+        and previous.get("content_sha256") == plan.sha256
+        and previous.get("cleaner_version") == plan.cleaner_version
+        and receipts.live_articles(previous) == len(plan.articles)
+    )
+
+
+def mark_unchanged(plan: Plan, found: Mapping[str, Mapping[str, Any]]) -> Plan:
+    """``UNCHANGED`` when every document of the plan exists, live, with its hash (the receipt
+    alone is not trusted); ``found``: documents by id, as read."""
+    own = own_ids(plan)
+    docs = [found.get(i, {}).get("_source") for i in own]
+    if all(d and not d.get("deleted") and d.get("content_sha256") == plan.sha256 for d in docs):
+        return replace(plan, kind=UNCHANGED, articles=(), fingerprints=(), duplicate_of=tuple(own))
+    return plan
+
+
+def copies_query(plans: Sequence[Plan]) -> dict[str, Any] | None:
+    """The search for live documents sharing a fingerprint with the plans' articles."""
+    prints = sorted({p for plan in plans for p in plan.fingerprints})
+    if not prints:
+        return None
+    return {
+        "size": MAX_COPIES_LISTED,
+        "_source": ["fingerprint", "bucket", "key"],
+        "query": {
+            "bool": {
+                "filter": [{"terms": {"fingerprint": prints}}],
+                "must_not": [{"term": {"deleted": True}}],
+            }
+        },
+    }
+
+
+def with_copies(plans: Sequence[Plan], hits: Sequence[Mapping[str, Any]]) -> list[Plan]:
+    """Record in ``duplicate_of`` the hits under OTHER keys with a fingerprint of the plan's
+    articles (informational: the copies are still indexed; search collapses them)."""
+    owner_of = {p: plan.ref for plan in plans for p in plan.fingerprints}
+    copies: dict[ObjectRef, list[str]] = {}
+    for hit in hits:
+        source = hit["_source"]
+        ref = owner_of.get(source.get("fingerprint"))
+        if ref is not None and (source.get("bucket"), source.get("key")) != (ref.bucket, ref.key):
+            found = copies.setdefault(ref, [])
+            if hit["_id"] not in found:
+                found.append(hit["_id"])
+    return [
+        replace(p, duplicate_of=p.duplicate_of + tuple(copies[p.ref])) if p.ref in copies else p
+        for p in plans
+    ]
+
+
+# -- writes ----------------------------------------------------------------------------
+def document_items(plan: Plan, *, now: str, default_version: str) -> list[BulkItem]:
+    """The article documents and tombstones of ``plan`` (none for ``UNCHANGED``/``RETRY``)."""
+    if plan.kind in (UNCHANGED, RETRY):
+        return []
+    ref, version = plan.ref, plan.event.version
+    items = [
+        BulkItem(
+            document_id(ref, ordinal),
+            version,
+            article_document(
+                article,
+                ref,
+                ordinal,
+                content_sha256=plan.sha256 or "",
+                cleaner_version=plan.cleaner_version or default_version,
+                ingested_at=now,
+                article_fingerprint=plan.fingerprints[ordinal] if plan.fingerprints else None,
+            ),
+            ref,
+            ordinal,
+        )
+        for ordinal, article in enumerate(plan.articles)
+    ]
+    stale_until = receipts.live_articles(plan.previous)
+    if plan.kind == DELETED:
+        # Without a receipt the count is unknown: tombstone ordinal 0 at least, so a
+        # late PUT racing this delete cannot bring it back.
+        stale_until = max(stale_until, 1)
+    for ordinal in range(len(plan.articles), stale_until):
+        tombstone = {
+            "bucket": ref.bucket,
+            "key": ref.key,
+            "ordinal": ordinal,
+            "deleted": True,
+            "ingested_at": now,
+        }
+        items.append(BulkItem(document_id(ref, ordinal), version, tombstone, ref))
+    return items
+
+
+@dataclass(frozen=True)
+class Written:
+    """How one plan's documents were written: ids written and documents refused, in the
+    order they settled."""
+
+    document_ids: tuple[str, ...] = ()
+    failed_documents: tuple[Mapping[str, Any], ...] = ()
+
+
+def written_documents(batch: Sequence[Plan], results: Iterable[ItemResult]) -> dict[ObjectRef, Written]:
+    """The article documents of each plan, grouped from the writer's per-item results."""
+    ids: dict[ObjectRef, list[str]] = {p.ref: [] for p in batch}
+    refused: dict[ObjectRef, list[Mapping[str, Any]]] = {p.ref: [] for p in batch}
+    for settled in results:
+        item = settled.item
+        if item.ordinal is None:
+            continue
+        if settled.status == WRITTEN:
+            ids[item.owner].append(item.doc_id)
+        elif settled.status == REFUSED:
+            refused[item.owner].append({"id": item.doc_id, "ordinal": item.ordinal, "reason": settled.reason})
+    return {ref: Written(tuple(ids[ref]), tuple(refused[ref])) for ref in ids}
+
+
+def with_failures(batch: Sequence[Plan], failures: Mapping[Any, str]) -> list[Plan]:
+    """The plans whose writes failed become retries (``failures``: owner -> why)."""
+    return [retry(p, failures[p.ref]) if p.ref in failures else p for p in batch]
+
+
+def receipt_item(
+    plan: Plan,
+    *,
+    document_ids: Sequence[str],
+    failed_documents: Sequence[Mapping[str, Any]],
+    now: str,
+    default_version: str,
+) -> BulkItem:
+    """The receipt of a settled plan, given how its documents were written."""
+    event = plan.event
+    source = {
+        "bucket": event.ref.bucket,
+        "key": event.ref.key,
+        "outcome": plan.outcome,
+        "reason": plan.reason if plan.kind == REJECTED else None,
+        "message": plan.message if plan.kind == REJECTED else None,
+        "document_ids": list(plan.duplicate_of if plan.kind == UNCHANGED else document_ids),
+        "articles": len(plan.duplicate_of) if plan.kind == UNCHANGED else len(plan.articles),
+        "duplicate_of": list(plan.duplicate_of),
+        "failed_documents": list(failed_documents),
+        "content_sha256": plan.sha256,
+        "cleaner_version": plan.cleaner_version or default_version,
+        "etag": plan.etag or event.etag,
+        "object_version_id": event.version_id,
+        "sequencer": event.sequencer,
+        "event_name": event.event_name,
+        "event_time": event.event_time,
+        "event_version": event.version,
+        "updated_at": now,
+    }
+    return BulkItem(receipt_id(event.ref), event.version, source, event.ref)
