@@ -36,6 +36,7 @@ from archive_search.ingest.outcomes import BusEvent, Outcome, Publisher, is_news
 from archive_search.ingest.receipts import INDEXED, LIVE_OUTCOMES
 from archive_search.model import ObjectRef, document_id
 from archive_search.observability import logger, metrics
+from archive_search.search.http import calendar_date
 from archive_search.search.request import SearchRequest
 from archive_search.search.service import SearchService
 
@@ -95,8 +96,8 @@ def search_request(search: Mapping[str, Any]) -> SearchRequest:
         q=search.get("q"),
         in_field=search.get("in"),
         filters={name: list(search[name]) for name in FILTER_NAMES if search.get(name)},
-        date_from=_date(search.get("from")),
-        date_to=_date(search.get("to")),
+        date_from=_date(search.get("from"), "from"),
+        date_to=_date(search.get("to"), "to"),
         has_date=search.get("has_date"),
         fields=("id",),
         collapse=False,
@@ -118,8 +119,9 @@ def alert_query(service: SearchService, search: Mapping[str, Any], ids: Sequence
     }
 
 
-def _date(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None
+def _date(value: str | None, name: str) -> date | None:
+    # Read as the alert was validated (year 0000 is 0001): never a ValueError for a stored alert.
+    return calendar_date(value, name)
 
 
 class AlertMatcher:

@@ -199,3 +199,32 @@ def test_the_alert_matched_detail_names_the_alert_and_the_article_and_is_bounded
     again = build_alert_event("a1", {"name": "other"}, new)
     assert again.detail["event_id"] == detail["event_id"]  # copies of one match share the id
     assert build_alert_event("a2", {}, new).detail["event_id"] != detail["event_id"]
+
+
+def test_a_stored_alert_dated_year_zero_is_read_as_it_was_validated() -> None:
+    from archive_search.alerts.matcher import search_request
+
+    request = search_request({"q": "harbour", "from": "0000-01-01", "to": "2024-02-29"})
+
+    assert (request.date_from, request.date_to) == (date(1, 1, 1), date(2024, 2, 29))
+
+
+def test_a_page_of_alerts_past_the_most_there_can_be_is_empty_without_asking_the_engine() -> None:
+    from archive_search.alerts.store import AlertStore
+
+    class Documents:
+        def __init__(self) -> None:
+            self.offsets: list[int] = []
+
+        def all(self, limit: int, offset: int = 0) -> list[tuple[str, dict[str, Any]]]:
+            self.offsets.append(offset)
+            return []
+
+        def count(self) -> int:
+            return 3
+
+    documents = Documents()
+    store = AlertStore(documents, max_alerts=100)  # type: ignore[arg-type]
+
+    assert store.page(3, 50)["alerts"] == [] and documents.offsets == []
+    assert store.page(2, 50) == {"total": 3, "alerts": []} and documents.offsets == [50]
