@@ -54,8 +54,10 @@ class AlertStore:
         return public(_checked(alert_id), self.documents.get(alert_id))
 
     def page(self, page: int, size: int) -> dict[str, Any]:
-        """One page of the alerts, oldest first, and how many there are."""
-        found = self.documents.all(size, offset=(page - 1) * size)
+        """One page of the alerts, oldest first, and how many there are (a page past the most
+        alerts there can be is empty: never a request past the engine's result window)."""
+        offset = (page - 1) * size
+        found = self.documents.all(size, offset=offset) if offset < self.max_alerts else []
         return {"total": self.documents.count(), "alerts": [public(alert_id, doc) for alert_id, doc in found]}
 
     def delete(self, alert_id: str) -> None:
