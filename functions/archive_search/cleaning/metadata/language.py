@@ -8,8 +8,8 @@ from functools import lru_cache
 
 _LANG_MIN_CHARS = 40
 _LANG_MIN_PROB = 0.8
-# Plenty for a confident guess: 400 gives the same language as 1000 on all 308 bodies of the
-# benchmark and the metadata set (300 loses one); langid's cost grows with the sample.
+# Plenty for a confident guess (a longer sample gives the same languages on the benchmarks);
+# langid's cost grows with the sample.
 LANG_SAMPLE_CHARS = 400
 # Matches when the sample holds at least _LANG_MIN_CHARS letters: stops at the 40th (counting
 # every letter of the sample took a quarter of the detection's time).
@@ -22,23 +22,16 @@ def _identifier():
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    # The model ships its feature table as float16; numpy converts the rows each call gathers
-    # to float32 before scoring, which took a third of a call. Converted once here (+28 MB,
-    # 0.1 s at cold start), a call is 1.45x faster with the same results.
+    # The model ships its feature table as float16, which numpy converts to float32 on every
+    # call: converted once here, each call is faster with the same results.
     identifier.nb_ptc = identifier.nb_ptc.astype(np.float32)
     return identifier
 
 
 # English function words that no other language uses as common words. A text whose first
-# _ENGLISH_SAMPLE_CHARS hold many of them is English prose: py3langid (a byte-by-byte Python
-# loop, the largest single cost of cleaning a text dump) is not asked. On the benchmark bodies,
-# the labelled documents and 13,000 page slices, the quick answer (12 markers and a sixth of the
-# words) fired 1,849 times; py3langid, given the same 1,000 characters, agreed every time (on
-# its own 400-character sample it was unsure twice, on menus above English text). English prose
-# holds 13-16 % of them (a sixth missed 21 of the benchmark's text dumps), other languages 0-2 %:
-# an eighth fired on 12,042 of 18,480 1,000-character slices of the benchmark's pages and gold
-# and of the labelled documents, py3langid agreeing every time, and changed no language of the
-# 307 benchmark and labelled documents.
+# _ENGLISH_SAMPLE_CHARS hold many of them is English prose, and py3langid (a byte-by-byte Python
+# loop, the largest single cost of cleaning a text dump) is not asked: English prose holds far
+# more of them than the threshold, other languages far fewer (figures: bench/README.md).
 _ENGLISH_MARKERS = frozenset(
     [
         "the",
