@@ -36,8 +36,7 @@ from archive_search.ingest.outcomes import BusEvent, Outcome, Publisher, is_news
 from archive_search.ingest.receipts import INDEXED, LIVE_OUTCOMES
 from archive_search.model import ObjectRef, document_id
 from archive_search.observability import logger, metrics
-from archive_search.search.http import calendar_date
-from archive_search.search.request import SearchRequest
+from archive_search.search.request import SearchRequest, calendar_date
 from archive_search.search.service import SearchService
 
 MATCH_CHUNK = 200  # alert searches per _msearch request

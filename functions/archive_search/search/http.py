@@ -1,10 +1,9 @@
 """What every route shares: the JSON body, the headers, the refusal of parameters the route
-does not take, and how a date parameter is read."""
+does not take, and the documented error responses."""
 
 from __future__ import annotations
 
 import json
-from datetime import date
 from typing import Any
 
 from aws_lambda_powertools.event_handler import Response, content_types
@@ -15,23 +14,6 @@ from archive_search.search.models import ErrorResponse
 
 # Every response, documents included: never sniffed as another type, never cached by a proxy.
 SAFE_HEADERS = {"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"}
-
-
-# Dates are plain strings in the document (pydantic's own date type would also take "0" or
-# "1700000000", as a Unix time, which the document does not allow).
-DATE_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
-
-
-def calendar_date(value: str | None, parameter: str) -> date | None:
-    """A ``DATE_PATTERN`` string as a date; a 400 naming ``parameter`` when the calendar lacks it."""
-    if value is None:
-        return None
-    year, month, day = (int(part) for part in value.split("-"))
-    try:
-        # There is no year 0000 in Python's calendar; nothing was published before 0001 either.
-        return date(max(year, 1), month, day)
-    except ValueError:
-        raise InvalidRequest(f"{parameter}: {value} is not a date in the calendar", parameter) from None
 
 
 def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:

@@ -1,4 +1,5 @@
-"""What a /search request asks for, validated before any engine work."""
+"""What a /search request asks for, validated before any engine work, and how its dates are
+read (also by saved alerts, which ingest matches: nothing here needs pydantic)."""
 
 from __future__ import annotations
 
@@ -82,3 +83,20 @@ def validate(request: SearchRequest) -> None:
     bad_fields = [name for name in request.fields if name not in HIT_FIELDS]
     if bad_fields:
         raise InvalidRequest(f"unknown field {bad_fields[0]}: choose from {', '.join(HIT_FIELDS)}", "fields")
+
+
+# Dates are plain strings in the document (pydantic's own date type would also take "0" or
+# "1700000000", as a Unix time, which the document does not allow).
+DATE_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+
+
+def calendar_date(value: str | None, parameter: str) -> date | None:
+    """A ``DATE_PATTERN`` string as a date; a 400 naming ``parameter`` when the calendar lacks it."""
+    if value is None:
+        return None
+    year, month, day = (int(part) for part in value.split("-"))
+    try:
+        # There is no year 0000 in Python's calendar; nothing was published before 0001 either.
+        return date(max(year, 1), month, day)
+    except ValueError:
+        raise InvalidRequest(f"{parameter}: {value} is not a date in the calendar", parameter) from None

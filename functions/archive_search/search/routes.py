@@ -17,8 +17,7 @@ from archive_search.adapters.sqs import queue_backlog
 from archive_search.observability import logger
 from archive_search.search.bounds import MAX_BODY_CHARS, body_page, bounded_hit
 from archive_search.search.health import health as check_health
-from archive_search.search.http import DATE_PATTERN, error_responses, ok_response, reject_unknown_parameters
-from archive_search.search.http import calendar_date as _date
+from archive_search.search.http import error_responses, ok_response, reject_unknown_parameters
 from archive_search.search.http import json_response as _json
 from archive_search.search.models import (
     ArticleResponse,
@@ -28,7 +27,8 @@ from archive_search.search.models import (
     SimilarResponse,
 )
 from archive_search.search.query import FACET_FIELDS, MAX_QUERY_CHARS
-from archive_search.search.request import FACET_NAMES, HIT_FIELDS, SearchRequest
+from archive_search.search.request import DATE_PATTERN, FACET_NAMES, HIT_FIELDS, SearchRequest
+from archive_search.search.request import calendar_date as _date
 from archive_search.search.service import SearchService
 from archive_search.settings import get_settings
 
