@@ -24,3 +24,11 @@ def test_importing_the_search_handler_imports_nothing_only_ingest_needs() -> Non
     loaded = [name for name in modules if any(name == p or name.startswith(p + ".") for p in INGEST_ONLY)]
     assert "archive_search.ingest.status_api" in modules
     assert loaded == []
+
+
+def test_the_search_handler_loads_boto3_only_when_a_route_needs_it() -> None:
+    # /health's queue backlog and the write routes import their AWS clients when served.
+    code = "import sys, archive_search.handlers.search; print('boto3' in sys.modules)"
+    loaded = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+
+    assert loaded.strip() == "False"

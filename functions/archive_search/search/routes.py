@@ -13,7 +13,6 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from pydantic import StringConstraints
 
 from archive_search.adapters.opensearch import cached_engine
-from archive_search.adapters.sqs import queue_backlog
 from archive_search.observability import logger
 from archive_search.search.bounds import MAX_BODY_CHARS, body_page, bounded_hit
 from archive_search.search.health import health as check_health
@@ -267,6 +266,8 @@ def facet_values(
     middlewares=[reject_unknown_parameters],
 )
 def health():
+    from archive_search.adapters.sqs import queue_backlog  # boto3: only when /health is served
+
     settings = get_settings()
     queue_url = settings.ingest_queue_url
     healthy, report = check_health(
