@@ -376,8 +376,6 @@ def article_index_body(profile: str = "opensearch") -> dict[str, Any]:
 # Ingest receipts: one document per bucket + key (``model.receipt_id``), written with the
 # external version of the event it records, so the latest outcome of every upload is
 # queryable (GET /ingest/status, ``archive-search status``).
-RECEIPTS_MAPPING_VERSION = 2
-
 RECEIPT_MAPPINGS: dict[str, Any] = {
     "dynamic": "strict",
     "properties": {
@@ -417,8 +415,6 @@ def receipts_index_body() -> dict[str, Any]:
 # Saved searches (alerts/): one document per alert, under <alias>-alerts. The search is
 # stored as given, not indexed: ingest reads every alert and runs them as queries
 # (alerts/matcher.py), so the stored parameters are never searched themselves.
-ALERTS_MAPPING_VERSION = 1
-
 ALERT_MAPPINGS: dict[str, Any] = {
     "dynamic": "strict",
     "properties": {
