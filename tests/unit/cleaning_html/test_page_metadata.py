@@ -140,3 +140,65 @@ def test_a_signed_byline_element_may_hold_a_single_name() -> None:
     assert page_metadata(load_html(html)).byline.authors == ("Anmol",)
     unsigned = f'<html><head></head><body><span class="byline">Anmol</span>{BODY}</body></html>'
     assert page_metadata(load_html(unsigned)).byline.authors == ()
+
+
+def page_of(head: str, body: str = "") -> str:
+    return f"<html><head>{head}</head><body>{body}{BODY}</body></html>"
+
+
+def test_a_page_stating_no_url_is_named_from_the_site_its_links_go_to() -> None:
+    links = "".join(f'<a href="http://www.entermedia.co.kr/news/{i}">story</a>' for i in range(4))
+    links += '<a href="http://www.entermedia.co.kr/">home</a><a href="https://twitter.com/x">t</a>'
+    html = page_of("<title>Headline of the day - Entermedia</title>", links)
+    meta = page_metadata(load_html(html))
+    assert (meta.source, meta.title, meta.url) == ("Entermedia", "Headline of the day", None)
+    # links spread over other sites name no site of the page's own
+    spread = "".join(f'<a href="https://site{i}.example/">x</a>' for i in range(4))
+    assert page_metadata(load_html(page_of("<title>Headline - Entermedia</title>", spread))).source is None
+
+
+def test_the_domain_of_last_resort_is_cased_as_the_page_writes_it() -> None:
+    footer = "<footer>Copyright (C) EnterMedia.co.kr. All rights reserved.</footer>"
+    html = page_of('<link rel="canonical" href="http://www.entermedia.co.kr/news/1">', footer)
+    assert page_metadata(load_html(html)).source == "EnterMedia.co.kr"
+    assert metadata_of("", "http://vse-diety.com/x").source == "vse-diety.com"
+
+
+def test_a_title_ending_with_the_sites_domain_names_the_publisher() -> None:
+    head = (
+        "<title>Model speaks about ageing — www.wday.ru</title>"
+        + '<meta name="twitter:site" content="@Wday_">'
+    )
+    assert metadata_of(head, "https://www.wday.ru/x/").source == "wday.ru"
+
+
+@pytest.mark.parametrize(
+    ("url", "publisher"),
+    [
+        # the words after the site's name are the section the URL is in: a regional edition
+        ("https://www.politifact.com/west-virginia/statements/2019/x/", "PolitiFact"),
+        ("https://www.swr.de/sport/volleyball/x.html", "SWR"),
+        # words that are no section of the URL are part of the name
+        ("https://www.politifact.com/truth-o-meter/article/x/", "PolitiFact West Virginia"),
+    ],
+)
+def test_a_section_after_the_sites_name_is_not_the_publisher(url: str, publisher: str) -> None:
+    if "swr" in url:  # the name in og:site_name, or in the <title> as the site ends it
+        head = site_name("SWR Sport")
+    else:
+        head = "<title>What drugs cost at the border | PolitiFact West Virginia</title>"
+    assert metadata_of(head, url).source == publisher
+
+
+@pytest.mark.parametrize(
+    ("alt", "publisher"),
+    [
+        ("Schweizer Jäger Logo", "Schweizer Jäger"),
+        ("express_logo", "express.co.uk"),
+        ("Logo", "express.co.uk"),
+    ],
+)
+def test_a_masthead_logos_alt_names_the_site_without_the_word_logo(alt: str, publisher: str) -> None:
+    logo = f'<header><a href="/"><img src="/logo.png" alt="{alt}"></a></header>'
+    html = page_of('<link rel="canonical" href="https://www.express.co.uk/news/1">', logo)
+    assert page_metadata(load_html(html)).source == publisher

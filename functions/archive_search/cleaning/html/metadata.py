@@ -282,6 +282,33 @@ def _publisher_name(value: Any, host: str, *, as_titled: bool = False) -> str | 
     return name
 
 
+def _without_section(name: str, host: str, sections: frozenset[str]) -> str:
+    """``PolitiFact West Virginia`` on politifact.com/west-virginia/... -> ``PolitiFact``: when
+    the name's first words spell the whole host name and the words after them are a section of
+    the page's URL path, those words name the section (or a regional edition), not the site."""
+    words = name.split()
+    if len(words) < 2 or not host or not sections:
+        return name
+    spelled = ""
+    for i, word in enumerate(words[:-1]):
+        spelled += _squashed(word)
+        if spelled == "the" and i == 0:
+            spelled = ""  # "The Detroit News" spells "detroitnews"
+        elif spelled == host:
+            rest = _squashed("".join(words[i + 1 :]))
+            return " ".join(words[: i + 1]) if rest in sections else name
+        elif not host.startswith(spelled):
+            break
+    return name
+
+
+def _url_sections(url: str | None) -> frozenset[str]:
+    """The URL path's segments, letters only (``/west-virginia/statements/`` -> ``westvirginia``,
+    ``statements``)."""
+    path = urlsplit(url).path if url else ""
+    return frozenset(_squashed(seg) for seg in path.split("/") if seg and _squashed(seg))
+
+
 def _title_site(page: _Page, host: str) -> str | None:
     """The site's name as the ``<title>`` ends with it (``... - Houston Chronicle``)."""
     doc_title = html_text(page.elements["title"][0]) if page.elements["title"] else ""
@@ -289,7 +316,11 @@ def _title_site(page: _Page, host: str) -> str | None:
     if len(pieces) < 3:
         return None
     last = pieces[-1].strip()
-    return last if _names_host(last, host) and word_count(last) <= 6 else None
+    if _names_host(last, host) and word_count(last) <= 6:
+        return last
+    # "... — www.wday.ru": the site's domain as the site writes it, without "www."
+    domain = last.removeprefix("www.").removeprefix("WWW.")
+    return domain if "." in domain and _host_label("http://" + domain) == host else None
 
 
 _MASTHEAD_LINKS = 40  # the masthead links home near the top of the page
@@ -309,8 +340,10 @@ def _masthead(page: _Page, url: str | None) -> str | None:
         if (a.get("href") or "").strip() not in home:
             continue
         # the logo's alt text: a home link's own words are often "Home" or "Back"
-        text = " ".join(next((img.get("alt") or "" for img in a.iter("img") if img.get("alt")), "").split())
-        if text and 1 <= word_count(text) <= 5:
+        alt = next((img.get("alt") or "" for img in a.iter("img") if img.get("alt")), "")
+        # "Schweizer Jäger Logo" names the site; "Logo", "express_logo" describe the image
+        text = " ".join(w for w in alt.split() if w.casefold() != "logo")
+        if text and 1 <= word_count(text) <= 5 and "logo" not in text.casefold():
             return text
     return None
 
@@ -327,6 +360,43 @@ def _handle(page: _Page) -> str | None:
     return m[1].upper() if len(m[1]) <= 3 else m[1]
 
 
+_MIN_SITE_LINKS = 3  # a host the page links to this often (and home) is the page's own
+
+
+def _linked_site(page: _Page) -> str | None:
+    """For a page that states no URL of its own: the host most of its absolute links go to,
+    when that is at least half of them and the page links to its home page."""
+    counts: dict[str, int] = {}
+    homes: set[str] = set()
+    for a in page.tree.iter("a"):
+        href = (a.get("href") or "").strip()
+        if not href.startswith(("http://", "https://")):
+            continue
+        try:
+            parts = urlsplit(href)
+            host = (parts.hostname or "").removeprefix("www.")
+        except ValueError:  # a malformed link ("http://[x") names no host
+            continue
+        if host:
+            counts[host] = counts.get(host, 0) + 1
+            if parts.path in ("", "/") and not parts.query:
+                homes.add(host)
+    if not counts:
+        return None
+    host, n = max(counts.items(), key=lambda item: item[1])
+    if n >= _MIN_SITE_LINKS and 2 * n >= sum(counts.values()) and host in homes:
+        return f"http://{host}/"
+    return None
+
+
+def _domain_as_written(page: _Page, hostname: str) -> str:
+    """The domain as the page's own text writes it (``Copyright EnterMedia.co.kr``), else as
+    the URL has it: the publisher of last resort, cased as the site cases itself."""
+    text = page.tree.text_content()
+    m = re.search(rf"(?<![\w.-]){re.escape(hostname)}(?![\w-])", text, re.IGNORECASE)
+    return m[0] if m else hostname
+
+
 def extract_publisher(page: _Page, url: str | None) -> str | None:
     """JSON-LD ``publisher.name``, ``og:site_name`` (and its kin), the ``<title>``'s site part,
     then the domain; variants of one name (``Inexhibit`` / ``Inexhibit magazine``) become the
@@ -339,6 +409,8 @@ def extract_publisher(page: _Page, url: str | None) -> str | None:
     # the <title>'s site part is the name as the site writes it for readers ("my6sense")
     titled = _publisher_name(_title_site(page, host), host, as_titled=True)
     names += [titled] if titled else []
+    sections = _url_sections(url)
+    names = [_without_section(n, host, sections) for n in names]
     # A syndicated story's agency ("Associated Press") is not the site readers cite.
     names = [n for n in names if not md.is_agency(n)] or names
     if not names:
@@ -346,8 +418,8 @@ def extract_publisher(page: _Page, url: str | None) -> str | None:
         handle = _publisher_name(_handle(page), host, as_titled=True)
         names = [n for n in (masthead, handle) if n]
     if not names:
-        hostname = (urlsplit(url).hostname or "") if url else ""
-        return hostname.removeprefix("www.") or None
+        hostname = ((urlsplit(url).hostname or "") if url else "").removeprefix("www.")
+        return _domain_as_written(page, hostname) if hostname else None
     # the name that is the site's own (found in its host name) before another organisation's
     first = next((n for n in names if _names_host(n, host)), names[0])
     variants = [
@@ -546,7 +618,7 @@ def page_metadata(tree: HtmlElement, url: str | None = None) -> PageMetadata:
     page = _read(tree)
     own_url = extract_url(page)
     site_url = own_url or url
-    source = extract_publisher(page, site_url)
+    source = extract_publisher(page, site_url or _linked_site(page))
     titles = extract_titles(page)
     body = page.article.get("articleBody")
     return PageMetadata(
