@@ -202,3 +202,18 @@ def test_a_masthead_logos_alt_names_the_site_without_the_word_logo(alt: str, pub
     logo = f'<header><a href="/"><img src="/logo.png" alt="{alt}"></a></header>'
     html = page_of('<link rel="canonical" href="https://www.express.co.uk/news/1">', logo)
     assert page_metadata(load_html(html)).source == publisher
+
+
+@pytest.mark.parametrize(
+    ("title", "url", "publisher"),
+    [
+        # the host leaves out the article and the accents the name has
+        ("Justice sworn in | The Times of Israel", "https://www.timesofisrael.com/x/", "The Times of Israel"),
+        ("L’évaluation des revues - La Vie des idées", "https://laviedesidees.fr/x.html", "La Vie des idées"),
+    ],
+)
+def test_a_title_names_its_site_without_the_article_or_accents(title: str, url: str, publisher: str) -> None:
+    handle = (
+        '<meta name="twitter:site" content="@' + url.split("/")[2].removeprefix("www.").split(".")[0] + '">'
+    )
+    assert metadata_of(f"<title>{title}</title>{handle}", url).source == publisher

@@ -14,6 +14,7 @@ the JSON-LD and meta-tag readers above them, and one field's rules read best bes
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -247,7 +248,14 @@ def _host_label(url: str | None) -> str:
 
 
 def _squashed(text: str) -> str:
-    return re.sub(r"[\W_]", "", text.casefold())
+    """Letters and digits only, casefolded and without accents (``La Vie des idées`` ->
+    ``laviedesidees``), as a host name writes them."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return re.sub(r"[\W_]", "", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
+
+
+# "The Times of Israel" on timesofisrael.com: hosts often leave the article out
+_ARTICLE_RE = re.compile(r"^(?:the|die|der|das|la|le|les|el|il|lo)\s+", re.IGNORECASE)
 
 
 def _names_host(name: str, host: str) -> bool:
@@ -255,7 +263,11 @@ def _names_host(name: str, host: str) -> bool:
     squashed = _squashed(name)
     if not host or not squashed:
         return False
-    if squashed in host or any(len(label) >= 4 and squashed.startswith(label) for label in (host,)):
+    if (
+        _squashed(_ARTICLE_RE.sub("", name)) in host
+        or squashed in host
+        or any(len(label) >= 4 and squashed.startswith(label) for label in (host,))
+    ):
         return True
     words = [w for w in re.findall(r"\w+", name.casefold()) if w != "the"]
     initials = "".join(w[0] for w in words[:-1]) + (words[-1] if words else "")
