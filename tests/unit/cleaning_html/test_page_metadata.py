@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 from trafilatura.utils import load_html
 
 from archive_search.cleaning.html import extract_html
-from archive_search.cleaning.html.metadata import edition_for_language, page_metadata
+from archive_search.cleaning.html.metadata import edition_for_language, guessed_published, page_metadata
 
 BODY = (
     "<article>" + "<p>The council approved the budget on Tuesday after a long debate about schools.</p>" * 6
@@ -217,3 +218,25 @@ def test_a_title_names_its_site_without_the_article_or_accents(title: str, url: 
         '<meta name="twitter:site" content="@' + url.split("/")[2].removeprefix("www.").split(".")[0] + '">'
     )
     assert metadata_of(f"<title>{title}</title>{handle}", url).source == publisher
+
+
+@pytest.mark.parametrize(
+    ("head", "published"),
+    [
+        # a UTC timestamp one day after the URL's date is the same day, written in UTC
+        ('<meta property="article:published" content="2019-11-19">', date(2019, 11, 18)),
+        # a page stating no date is dated by its URL
+        ("", date(2019, 11, 18)),
+        # a stated date further from the URL's is the page's own
+        ('<meta property="article:published" content="2019-12-02">', date(2019, 12, 2)),
+    ],
+)
+def test_a_date_in_the_url_path_is_the_sites_local_date(head: str, published: date) -> None:
+    assert metadata_of(head, "https://www.forbes.com/sites/x/2019/11/18/story/").published == published
+
+
+def test_a_page_without_stated_dates_is_dated_from_its_text_but_not_by_a_bare_year() -> None:
+    dated = page_of("", '<span class="about__block">publiziert am 25. September 2018</span>')
+    assert guessed_published(load_html(dated), None) == date(2018, 9, 25)
+    copyright_only = page_of("", "<footer>© 2018 comwrap GmbH</footer>")
+    assert guessed_published(load_html(copyright_only), None) is None

@@ -20,13 +20,14 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from archive_search.cleaning import metadata as md
 from archive_search.cleaning.limits import loads_bounded
 from archive_search.cleaning.metadata import Byline, html_text, word_count, word_key
 
-__all__ = ["PageMetadata", "edition_for_language", "page_metadata"]
+__all__ = ["PageMetadata", "edition_for_language", "guessed_published", "page_metadata"]
 
 _ARTICLE_TYPES = re.compile(r"(?:Article|BlogPosting|Report|NewsArticle|LiveBlogPosting|Posting)$")
 _ORGANISATION_TYPES = frozenset({"Organization", "NewsMediaOrganization", "Corporation"})
@@ -460,8 +461,8 @@ _DATE_META = (
 )  # fmt: skip
 
 
-def extract_published(page: _Page) -> Any:
-    """The article's own publication date: JSON-LD, meta tags, then ``<time>`` elements."""
+def _stated_published(page: _Page) -> Any:
+    """The publication date the page's metadata states: JSON-LD, meta tags, marked ``<time>``."""
     art = page.article
     for key in ("datePublished", "dateCreated", "uploadDate"):
         published = md.parse_date(_first_str(art.get(key)))
@@ -476,10 +477,43 @@ def extract_published(page: _Page) -> Any:
             published = md.parse_date(t.get("datetime") or html_text(t))
             if published:
                 return published
+    return None
+
+
+def extract_published(page: _Page, url: str | None) -> Any:
+    """The article's own publication date: the metadata's, the URL path's, then ``<time>``.
+
+    A date in the URL path (``/2019/11/18/``) is the site's local date of first publication:
+    it wins over a metadata timestamp one day off (written in UTC), not over another date."""
+    stated = _stated_published(page)
+    in_url = md.url_date(url)
+    if in_url and (stated is None or abs((stated - in_url).days) <= 1):
+        return in_url
+    if stated:
+        return stated
     t = page.tree.find(".//article//time[@datetime]")
     if t is None:
         t = next((t for t in page.elements["time"] if t.get("datetime") is not None), None)
     return md.parse_date(t.get("datetime")) if t is not None else None
+
+
+def guessed_published(tree: HtmlElement, url: str | None) -> Any:
+    """For a page whose metadata, byline and dateline state no date: the article's original
+    date as htmldate finds it in the markup (it skips update and comment dates), then in the
+    text; a 1 January from the text search is a bare year (a copyright line), not a date."""
+    from htmldate import find_date
+
+    for extensive in (False, True):
+        try:
+            found = find_date(
+                tree, url=url, original_date=True, extensive_search=extensive, outputformat="%Y-%m-%d"
+            )
+        except (ValueError, TypeError, etree.LxmlError):
+            return None
+        guessed = md.parse_date(found) if found else None
+        if guessed and not (extensive and (guessed.month, guessed.day) == (1, 1)):
+            return guessed
+    return None
 
 
 _AUTHOR_META = (
@@ -638,7 +672,7 @@ def page_metadata(tree: HtmlElement, url: str | None = None) -> PageMetadata:
         titles=titles,
         description=extract_description(page),
         source=source,
-        published=extract_published(page),
+        published=extract_published(page, own_url),
         byline=extract_byline(page, source),
         language=extract_language(page),
         url=own_url,
