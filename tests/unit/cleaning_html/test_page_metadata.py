@@ -240,3 +240,19 @@ def test_a_page_without_stated_dates_is_dated_from_its_text_but_not_by_a_bare_ye
     assert guessed_published(load_html(dated), None) == date(2018, 9, 25)
     copyright_only = page_of("", "<footer>© 2018 comwrap GmbH</footer>")
     assert guessed_published(load_html(copyright_only), None) is None
+
+
+def test_a_site_linked_to_without_a_home_link_is_confirmed_by_its_feeds() -> None:
+    links = "".join(
+        f'<a href="http://bayrische-bembel.de/bbr/article.php?id={i}">story</a>' for i in range(5)
+    )
+    feed = '<link rel="alternate" type="application/rss+xml" href="http://bayrische-bembel.de/rss.php">'
+    html = page_of("<title>Weichen gestellt</title>" + feed, links)
+    assert page_metadata(load_html(html)).source == "bayrische-bembel.de"
+    assert page_metadata(load_html(page_of("<title>Weichen gestellt</title>", links))).source is None
+
+
+def test_an_archived_copy_is_published_by_the_site_it_archives() -> None:
+    url = "https://web.archive.org/web/20140226054445/http://www.time4talks.com/2013/08/07/story/"
+    meta = metadata_of("<title>Story</title>", url)
+    assert (meta.source, meta.published) == ("time4talks.com", date(2013, 8, 7))

@@ -376,28 +376,49 @@ def _handle(page: _Page) -> str | None:
 _MIN_SITE_LINKS = 3  # a host the page links to this often (and home) is the page's own
 
 
+_ARCHIVED_RE = re.compile(r"^https?://web\.archive\.org/web/\d+[a-z_]*/(https?://.+)$", re.IGNORECASE)
+
+
+def _original_url(url: str) -> str:
+    """An archived copy's URL (``web.archive.org/web/2008.../http://site/...``) -> the URL it
+    archives, whose site published the page."""
+    m = _ARCHIVED_RE.match(url)
+    return m[1] if m else url
+
+
+def _link_host(href: str | None) -> tuple[str, bool] | None:
+    """(host without ``www.``, whether the link goes to that host's home page) of an absolute
+    link; ``None`` for a relative or malformed one."""
+    href = _original_url((href or "").strip())
+    if not href.startswith(("http://", "https://")):
+        return None
+    try:
+        parts = urlsplit(href)
+        host = (parts.hostname or "").removeprefix("www.")
+    except ValueError:  # a malformed link ("http://[x") names no host
+        return None
+    return (host, parts.path in ("", "/") and not parts.query) if host else None
+
+
 def _linked_site(page: _Page) -> str | None:
     """For a page that states no URL of its own: the host most of its absolute links go to,
-    when that is at least half of them and the page links to its home page."""
+    when that is at least half of them and the page also links to its home page or loads its
+    feeds, styles or icons from it."""
     counts: dict[str, int] = {}
-    homes: set[str] = set()
+    confirmed: set[str] = set()  # hosts linked home to, or named by a <link>
     for a in page.tree.iter("a"):
-        href = (a.get("href") or "").strip()
-        if not href.startswith(("http://", "https://")):
-            continue
-        try:
-            parts = urlsplit(href)
-            host = (parts.hostname or "").removeprefix("www.")
-        except ValueError:  # a malformed link ("http://[x") names no host
-            continue
-        if host:
-            counts[host] = counts.get(host, 0) + 1
-            if parts.path in ("", "/") and not parts.query:
-                homes.add(host)
+        found = _link_host(a.get("href"))
+        if found:
+            counts[found[0]] = counts.get(found[0], 0) + 1
+            if found[1]:
+                confirmed.add(found[0])
+    confirmed |= {
+        found[0] for found in map(_link_host, (ln.get("href") for ln in page.elements["link"])) if found
+    }
     if not counts:
         return None
     host, n = max(counts.items(), key=lambda item: item[1])
-    if n >= _MIN_SITE_LINKS and 2 * n >= sum(counts.values()) and host in homes:
+    if n >= _MIN_SITE_LINKS and 2 * n >= sum(counts.values()) and host in confirmed:
         return f"http://{host}/"
     return None
 
@@ -414,6 +435,7 @@ def extract_publisher(page: _Page, url: str | None) -> str | None:
     """JSON-LD ``publisher.name``, ``og:site_name`` (and its kin), the ``<title>``'s site part,
     then the domain; variants of one name (``Inexhibit`` / ``Inexhibit magazine``) become the
     shortest."""
+    url = _original_url(url) if url else None
     host = _host_label(url)
     candidates: list[Any] = [page.article.get("publisher"), page.meta("og:site_name")]
     candidates += [obj.get("name") for obj in page.objects if _ORGANISATION_TYPES & set(_types(obj))]
