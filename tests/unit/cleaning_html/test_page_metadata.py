@@ -256,3 +256,26 @@ def test_an_archived_copy_is_published_by_the_site_it_archives() -> None:
     url = "https://web.archive.org/web/20140226054445/http://www.time4talks.com/2013/08/07/story/"
     meta = metadata_of("<title>Story</title>", url)
     assert (meta.source, meta.published) == ("time4talks.com", date(2013, 8, 7))
+
+
+@pytest.mark.parametrize(
+    ("names", "url", "publisher"),
+    [
+        # a domain-style name is the site's when its host is the site's ("DW.COM" on dw.com)
+        (("DW.COM", "Deutsche Welle GmbH"), "https://www.dw.com/fr/x", "DW.COM"),
+        # umlauts as host names spell them
+        (("Süddeutsche.de", "SZ.de"), "https://www.sueddeutsche.de/x", "Süddeutsche.de"),
+        (
+            ("www.leichtathletik.de | Das Leichtathletik-Portal", "DLV"),
+            "https://www.leichtathletik.de/x",
+            "leichtathletik.de",
+        ),
+    ],
+)
+def test_the_name_matching_the_host_is_the_sites_own(
+    names: tuple[str, str], url: str, publisher: str
+) -> None:
+    # another organisation's name comes first, as the article's JSON-LD publisher
+    ld = json.dumps({"@type": "NewsArticle", "publisher": {"@type": "Organization", "name": names[1]}})
+    head = site_name(names[0]) + f'<script type="application/ld+json">{ld}</script>'
+    assert metadata_of(head, url).source == publisher

@@ -259,16 +259,21 @@ def _squashed(text: str) -> str:
 _ARTICLE_RE = re.compile(r"^(?:the|die|der|das|la|le|les|el|il|lo)\s+", re.IGNORECASE)
 
 
+# "Süddeutsche" is "sueddeutsche" in a host name
+_HOST_SPELLING = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae", "ø": "oe", "å": "aa"})
+
+
 def _names_host(name: str, host: str) -> bool:
-    """Whether a name is the site's (its letters or its initials found in the host name)."""
+    """Whether a name is the site's: its letters (without a leading article, accents spelled
+    as hosts spell them), its initials, or as a domain (``DW.COM``) its host name."""
     squashed = _squashed(name)
     if not host or not squashed:
         return False
-    if (
-        _squashed(_ARTICLE_RE.sub("", name)) in host
-        or squashed in host
-        or any(len(label) >= 4 and squashed.startswith(label) for label in (host,))
-    ):
+    spelled = name.strip().casefold().translate(_HOST_SPELLING)
+    if " " not in spelled and "." in spelled and _host_label("http://" + spelled) == host:
+        return True
+    spellings = {squashed, _squashed(_ARTICLE_RE.sub("", name)), _squashed(spelled)}
+    if any(s and s in host for s in spellings) or (len(host) >= 4 and squashed.startswith(host)):
         return True
     words = [w for w in re.findall(r"\w+", name.casefold()) if w != "the"]
     initials = "".join(w[0] for w in words[:-1]) + (words[-1] if words else "")
@@ -285,6 +290,7 @@ def _publisher_name(value: Any, host: str, *, as_titled: bool = False) -> str | 
     pieces = [p.strip() for p in re.split(r"\s+[|–—-]\s+|\s+::\s+", name) if p.strip()]
     if len(pieces) > 1:  # "The Jerusalem Post | JPost.com", "Remember 80/90 - Memorabilia anni 80/90"
         name = next((p for p in pieces if _names_host(p, host)), pieces[0])
+        name = re.sub(r"^www\.(?=\S+\.\w{2,}$)", "", name, flags=re.IGNORECASE)  # "www.x.de | Portal"
     folded = name.casefold()
     if folded in {n.casefold() for n in md.metadata_words()["not_publishers"]}:
         return None  # a section ("U.S.") or a platform ("Blogger", "Hosted")
