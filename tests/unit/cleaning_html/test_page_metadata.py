@@ -279,3 +279,20 @@ def test_the_name_matching_the_host_is_the_sites_own(
     ld = json.dumps({"@type": "NewsArticle", "publisher": {"@type": "Organization", "name": names[1]}})
     head = site_name(names[0]) + f'<script type="application/ld+json">{ld}</script>'
     assert metadata_of(head, url).source == publisher
+
+
+@pytest.mark.parametrize(
+    "masthead",
+    [
+        '<p class="site-title"><a href="https://www.limespace.de/" rel="home">LimeSpace</a></p>',
+        '<a href="http://limespace.de"><img src="/l.png" alt="LimeSpace"></a>',  # www and scheme differ
+    ],
+)
+def test_a_home_link_marked_as_the_site_title_is_the_masthead(masthead: str) -> None:
+    html = page_of('<link rel="canonical" href="https://www.limespace.de/2019/x/">', masthead)
+    assert page_metadata(load_html(html)).source == "LimeSpace"
+
+
+def test_a_plain_home_link_names_no_site() -> None:
+    html = page_of('<link rel="canonical" href="https://www.limespace.de/x/">', '<a href="/">Startseite</a>')
+    assert page_metadata(load_html(html)).source == "limespace.de"

@@ -345,21 +345,32 @@ def _title_site(page: _Page, host: str) -> str | None:
 _MASTHEAD_LINKS = 40  # the masthead links home near the top of the page
 
 
+_SITE_TITLE_RE = re.compile(r"site[-_]?(?:title|name|branding)|\blogo|brand", re.IGNORECASE)
+
+
 def _masthead(page: _Page, url: str | None) -> str | None:
-    """The site's name as its masthead shows it: the ``alt`` of the logo linking to the home
-    page near the top of the page."""
-    home = {"/", "./", "index.html", "/index.html"}
-    if url:
-        parts = urlsplit(url)
-        root = f"{parts.scheme}://{parts.netloc}"
-        home |= {root, root + "/"}
+    """The site's name as its masthead shows it, near the top of the page: the ``alt`` of the
+    logo linking to the home page, or the words of a home link marked as the site's title
+    (``<p class="site-title"><a href="/" rel="home">Name</a>``)."""
+    site = (urlsplit(url).hostname or "").removeprefix("www.") if url else ""
     for i, a in enumerate(page.tree.iter("a")):
         if i >= _MASTHEAD_LINKS:
             break
-        if (a.get("href") or "").strip() not in home:
+        href = (a.get("href") or "").strip()
+        linked = _link_host(href)
+        is_home = href in ("/", "./", "index.html", "/index.html") or (
+            linked is not None and linked == (site, True)
+        )
+        if not is_home and "home" not in (a.get("rel") or "").lower().split():
             continue
         # the logo's alt text: a home link's own words are often "Home" or "Back"
         alt = next((img.get("alt") or "" for img in a.iter("img") if img.get("alt")), "")
+        parent = a.getparent()
+        marks = f"{a.get('class') or ''} {a.get('id') or ''}"
+        if parent is not None:
+            marks += f" {parent.get('class') or ''} {parent.get('id') or ''}"
+        if not alt and _SITE_TITLE_RE.search(marks):
+            alt = html_text(a)
         # "Schweizer Jäger Logo" names the site; "Logo", "express_logo" describe the image
         text = " ".join(w for w in alt.split() if w.casefold() != "logo")
         if text and 1 <= word_count(text) <= 5 and "logo" not in text.casefold():
