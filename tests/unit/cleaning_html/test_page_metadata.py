@@ -296,3 +296,15 @@ def test_a_home_link_marked_as_the_site_title_is_the_masthead(masthead: str) -> 
 def test_a_plain_home_link_names_no_site() -> None:
     html = page_of('<link rel="canonical" href="https://www.limespace.de/x/">', '<a href="/">Startseite</a>')
     assert page_metadata(load_html(html)).source == "limespace.de"
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "The Space Review: Seeking a bigger role for a big rocket",
+        "BMAS - Änderung der Anforderungen - Meldung",
+    ],
+)
+def test_a_title_opening_with_the_sites_name_names_the_publisher(title: str) -> None:
+    url = "https://www.bmas.de/x" if title.startswith("BMAS") else "https://www.thespacereview.com/article/1"
+    assert metadata_of(f"<title>{title}</title>", url).source == title.split(":")[0].split(" - ")[0]

@@ -329,17 +329,18 @@ def _url_sections(url: str | None) -> frozenset[str]:
 
 
 def _title_site(page: _Page, host: str) -> str | None:
-    """The site's name as the ``<title>`` ends with it (``... - Houston Chronicle``)."""
+    """The site's name as the ``<title>`` ends (``... - Houston Chronicle``, ``... — www.wday.ru``)
+    or, failing that, opens with it (``The Space Review: Seeking a bigger role``)."""
     doc_title = html_text(page.elements["title"][0]) if page.elements["title"] else ""
     pieces = _TITLE_SEP_RE.split(doc_title)
-    if len(pieces) < 3:
-        return None
-    last = pieces[-1].strip()
-    if _names_host(last, host) and word_count(last) <= 6:
-        return last
-    # "... — www.wday.ru": the site's domain as the site writes it, without "www."
-    domain = last.removeprefix("www.").removeprefix("WWW.")
-    return domain if "." in domain and _host_label("http://" + domain) == host else None
+    ends = [pieces[-1], pieces[0]] if len(pieces) >= 3 else []
+    if ": " in doc_title:
+        ends.append(doc_title.partition(": ")[0])
+    for end in ends:
+        end = end.strip()
+        if word_count(end) <= 6 and _names_host(end, host):
+            return re.sub(r"^www\.", "", end, flags=re.IGNORECASE)
+    return None
 
 
 _MASTHEAD_LINKS = 40  # the masthead links home near the top of the page
