@@ -308,3 +308,34 @@ def test_a_plain_home_link_names_no_site() -> None:
 def test_a_title_opening_with_the_sites_name_names_the_publisher(title: str) -> None:
     url = "https://www.bmas.de/x" if title.startswith("BMAS") else "https://www.thespacereview.com/article/1"
     assert metadata_of(f"<title>{title}</title>", url).source == title.split(":")[0].split(" - ")[0]
+
+
+JUNK_TAGS = [
+    "&amp;quot",
+    "&quot;",
+    "/article",
+    "@post-id:1913719",
+    "channel_other",
+    "No Autolink",
+    "12345",
+    "uncategorized",
+]
+
+
+@pytest.mark.parametrize("junk", JUNK_TAGS)
+@pytest.mark.parametrize("source", ["keywords", "article:tag", "json-ld string", "json-ld list"])
+def test_each_junk_tag_shape_is_dropped_from_every_source(junk: str, source: str) -> None:
+    topics = [junk, "Climate change"]
+    if source == "keywords":
+        head = f'<meta name="keywords" content="{", ".join(topics)}">'
+    elif source == "article:tag":
+        head = "".join(f'<meta property="article:tag" content="{t}">' for t in topics)
+    else:
+        keywords: str | list[str] = ", ".join(topics) if source == "json-ld string" else topics
+        head = f'<script type="application/ld+json">{json.dumps({"@type": "NewsArticle", "keywords": keywords})}</script>'
+    assert metadata_of(head).tags == ("Climate change",)
+
+
+def test_a_quoted_topic_keeps_its_words() -> None:
+    meta = metadata_of('<meta name="keywords" content="&quot;Brexit&quot;, «Energie», Climate change">')
+    assert meta.tags == ("Brexit", "Energie", "Climate change")

@@ -658,7 +658,7 @@ _MAX_TAGS = 30
 
 
 def _topic(tag: str) -> str | None:
-    text = " ".join(tag.split()).strip(" ,;.")
+    text = " ".join(tag.split()).strip(" ,;.\"'«»“”„‘’")  # '"Brexit"' is the topic Brexit
     if not text or len(text) > 60 or not any(ch.isalpha() for ch in text):
         return None
     if _NOT_TOPIC_RE.search(text) or text.casefold() in {
