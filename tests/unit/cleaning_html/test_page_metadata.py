@@ -240,6 +240,8 @@ def test_a_page_without_stated_dates_is_dated_from_its_text_but_not_by_a_bare_ye
     assert guessed_published(load_html(dated), None) == date(2018, 9, 25)
     copyright_only = page_of("", "<footer>© 2018 comwrap GmbH</footer>")
     assert guessed_published(load_html(copyright_only), None) is None
+    updated_only = page_of("", "<span>Aktualisiert am 2. Oktober 2018</span>")
+    assert guessed_published(load_html(updated_only), None) is None
 
 
 def test_a_site_linked_to_without_a_home_link_is_confirmed_by_its_feeds() -> None:
