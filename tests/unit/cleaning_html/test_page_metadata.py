@@ -341,3 +341,21 @@ def test_each_junk_tag_shape_is_dropped_from_every_source(junk: str, source: str
 def test_a_quoted_topic_keeps_its_words() -> None:
     meta = metadata_of('<meta name="keywords" content="&quot;Brexit&quot;, «Energie», Climate change">')
     assert meta.tags == ("Brexit", "Energie", "Climate change")
+
+
+@pytest.mark.parametrize(
+    ("footer", "publisher"),
+    [
+        ("© 2019 The Detroit News, a part of the USA TODAY Network", "The Detroit News"),
+        ("Copyright (c) 2008-2019 Detroit News. All rights reserved.", "Detroit News"),
+        # a picture credit, a bare "(c)" or another organisation's name is not the site's
+        ("Foto: © DetroitNews/AdobeStock", "detroitnews.com"),
+        ("© (c)", "detroitnews.com"),
+        ("© 2019 Gannett Co., Inc.", "detroitnews.com"),
+    ],
+)
+def test_a_copyright_line_naming_the_site_names_the_publisher(footer: str, publisher: str) -> None:
+    html = page_of(
+        '<link rel="canonical" href="https://www.detroitnews.com/story/x/">', f"<footer>{footer}</footer>"
+    )
+    assert page_metadata(load_html(html)).source == publisher

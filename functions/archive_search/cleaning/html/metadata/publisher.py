@@ -229,6 +229,30 @@ def _domain_as_written(page: Page, hostname: str) -> str:
     return m[0] if m else hostname
 
 
+_COPYRIGHT_RE = re.compile(
+    r"(?:(?:©|\(c\)|copyright)\s*)+(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*)?,?\s*([^\n|©]{2,80})", re.IGNORECASE
+)
+# where a copyright holder's name ends: "The Detroit News, a part of ...", "X. All rights reserved"
+_HOLDER_END_RE = re.compile(r"[.,;:]\s|\s+(?:all|alle|tous|todos|tutti)\s|\s\d{4}\b|\s[-–—]\s", re.IGNORECASE)
+
+
+def _copyright_holder(page: Page, host: str) -> str | None:
+    """The site's name as its copyright line writes it (``© 2019 The Detroit News, a part of
+    the USA TODAY Network`` -> ``The Detroit News``), when that name is the host's."""
+    text = "\n".join(page.tree.itertext())
+    for m in _COPYRIGHT_RE.finditer(text):
+        holder = _HOLDER_END_RE.split(m[1], maxsplit=1)[0].strip(" .,-–—")
+        # "© DVFG/AdobeStock" credits a picture; "(c)" alone names nobody
+        if (
+            len(_squashed(holder)) >= 3
+            and "/" not in holder
+            and word_count(holder) <= 6
+            and _names_host(holder, host)
+        ):
+            return holder
+    return None
+
+
 def extract_publisher(page: Page, url: str | None) -> str | None:
     """JSON-LD ``publisher.name``, ``og:site_name`` (and its kin), the ``<title>``'s site part,
     then the domain; variants of one name (``Inexhibit`` / ``Inexhibit magazine``) become the
@@ -248,8 +272,9 @@ def extract_publisher(page: Page, url: str | None) -> str | None:
     names = [n for n in names if not md.is_agency(n)] or names
     if not names:
         masthead = _publisher_name(_masthead(page, url), host, as_titled=True)
+        holder = _publisher_name(_copyright_holder(page, host), host, as_titled=True)
         handle = _publisher_name(_handle(page), host, as_titled=True)
-        names = [n for n in (masthead, handle) if n]
+        names = [n for n in (masthead, holder, handle) if n]
     if not names:
         hostname = ((urlsplit(url).hostname or "") if url else "").removeprefix("www.")
         return _domain_as_written(page, hostname) if hostname else None
