@@ -359,3 +359,11 @@ def test_a_copyright_line_naming_the_site_names_the_publisher(footer: str, publi
         '<link rel="canonical" href="https://www.detroitnews.com/story/x/">', f"<footer>{footer}</footer>"
     )
     assert page_metadata(load_html(html)).source == publisher
+
+
+def test_an_agencys_own_site_is_published_by_it() -> None:
+    ld = json.dumps({"@type": "Organization", "name": "NBCUniversal Media"})
+    head = site_name("NBC News") + f'<script type="application/ld+json">{ld}</script>'
+    assert metadata_of(head, "https://www.nbcnews.com/politics/x").source == "NBC News"
+    # the same agency on another site's syndicated story is not that site's name
+    assert metadata_of(head, "https://www.ctpost.com/news/x").source == "NBCUniversal Media"

@@ -268,8 +268,9 @@ def extract_publisher(page: Page, url: str | None) -> str | None:
     names += [titled] if titled else []
     sections = _url_sections(url)
     names = [_without_section(n, host, sections) for n in names]
-    # A syndicated story's agency ("Associated Press") is not the site readers cite.
-    names = [n for n in names if not md.is_agency(n)] or names
+    # A syndicated story's agency ("Associated Press") is not the site readers cite, unless it is
+    # the site itself (CNN on cnn.com).
+    names = [n for n in names if not md.is_agency(n) or _names_host(n, host)] or names
     if not names:
         masthead = _publisher_name(_masthead(page, url), host, as_titled=True)
         holder = _publisher_name(_copyright_holder(page, host), host, as_titled=True)
