@@ -367,3 +367,16 @@ def test_an_agencys_own_site_is_published_by_it() -> None:
     assert metadata_of(head, "https://www.nbcnews.com/politics/x").source == "NBC News"
     # the same agency on another site's syndicated story is not that site's name
     assert metadata_of(head, "https://www.ctpost.com/news/x").source == "NBCUniversal Media"
+
+
+@pytest.mark.parametrize(
+    ("title", "url", "publisher"),
+    [
+        ("Stocks rally - Yahoo News", "https://news.yahoo.com/x.html", "Yahoo News"),
+        ("Officials report a 6th case – CBS Detroit", "https://detroit.cbslocal.com/2019/x/", "CBS Detroit"),
+        # words the host does not hold are a headline's, not the site's name
+        ("Stocks rally - Yahoo Answers Today", "https://news.yahoo.com/x.html", "news.yahoo.com"),
+    ],
+)
+def test_a_name_whose_every_word_is_in_the_host_is_the_sites(title: str, url: str, publisher: str) -> None:
+    assert metadata_of(f"<title>{title}</title>", url).source == publisher

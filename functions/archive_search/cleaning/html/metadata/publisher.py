@@ -45,7 +45,8 @@ _HOST_SPELLING = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", 
 
 def _names_host(name: str, host: str) -> bool:
     """Whether a name is the site's: its letters (without a leading article, accents spelled
-    as hosts spell them), its initials, or as a domain (``DW.COM``) its host name."""
+    as hosts spell them), each of its words, its initials, or as a domain (``DW.COM``) its host
+    name."""
     squashed = _squashed(name)
     if not host or not squashed:
         return False
@@ -57,7 +58,9 @@ def _names_host(name: str, host: str) -> bool:
         return True
     words = [w for w in re.findall(r"\w+", name.casefold()) if w != "the"]
     initials = "".join(w[0] for w in words[:-1]) + (words[-1] if words else "")
-    return len(words) >= 2 and (initials in host or "".join(w[0] for w in words) == host)
+    # "Yahoo News" on news.yahoo.com, "CBS Detroit" on detroit.cbslocal.com: every word in the host
+    every_word = len(words) >= 2 and all(len(_squashed(w)) >= 3 and _squashed(w) in host for w in words)
+    return every_word or (len(words) >= 2 and (initials in host or "".join(w[0] for w in words) == host))
 
 
 def _publisher_name(value: Any, host: str, *, as_titled: bool = False) -> str | None:
