@@ -41,6 +41,23 @@ def test_parse_date_reads_the_stated_calendar_date(text: str, expected: date | N
     assert md.parse_date(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://www.forbes.com/sites/brucelee/2019/11/18/how-this-mans-bedding/", date(2019, 11, 18)),
+        ("https://www.politifact.com/west-virginia/statements/2019/nov/18/mckinley/x/", date(2019, 11, 18)),
+        ("https://example.com/news/2023-04-12/council-budget", date(2023, 4, 12)),
+        ("https://example.com/2019/11/", None),  # a month's archive, not a day
+        ("https://example.com/2019/13/40/x", None),  # no such date
+        ("https://example.com/story?date=2019/11/18", None),  # a query is not the path
+        ("https://example.com/12019/11/18/x", None),
+        (None, None),
+    ],
+)
+def test_url_date_reads_a_full_date_in_the_path(url: str | None, expected: date | None) -> None:
+    assert md.url_date(url) == expected
+
+
 def test_parse_date_takes_dates_and_unix_time_but_not_other_values() -> None:
     assert md.parse_date(None) is None
     assert md.parse_date(20230412) is None  # not a plausible Unix time

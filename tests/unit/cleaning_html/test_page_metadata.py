@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 from trafilatura.utils import load_html
 
 from archive_search.cleaning.html import extract_html
-from archive_search.cleaning.html.metadata import edition_for_language, page_metadata
+from archive_search.cleaning.html.metadata import edition_for_language, guessed_published, page_metadata
 
 BODY = (
     "<article>" + "<p>The council approved the budget on Tuesday after a long debate about schools.</p>" * 6
@@ -140,3 +141,242 @@ def test_a_signed_byline_element_may_hold_a_single_name() -> None:
     assert page_metadata(load_html(html)).byline.authors == ("Anmol",)
     unsigned = f'<html><head></head><body><span class="byline">Anmol</span>{BODY}</body></html>'
     assert page_metadata(load_html(unsigned)).byline.authors == ()
+
+
+def page_of(head: str, body: str = "") -> str:
+    return f"<html><head>{head}</head><body>{body}{BODY}</body></html>"
+
+
+def test_a_page_stating_no_url_is_named_from_the_site_its_links_go_to() -> None:
+    links = "".join(f'<a href="http://www.entermedia.co.kr/news/{i}">story</a>' for i in range(4))
+    links += '<a href="http://www.entermedia.co.kr/">home</a><a href="https://twitter.com/x">t</a>'
+    html = page_of("<title>Headline of the day - Entermedia</title>", links)
+    meta = page_metadata(load_html(html))
+    assert (meta.source, meta.title, meta.url) == ("Entermedia", "Headline of the day", None)
+    # links spread over other sites name no site of the page's own
+    spread = "".join(f'<a href="https://site{i}.example/">x</a>' for i in range(4))
+    assert page_metadata(load_html(page_of("<title>Headline - Entermedia</title>", spread))).source is None
+
+
+def test_the_domain_of_last_resort_is_cased_as_the_page_writes_it() -> None:
+    footer = "<footer>Copyright (C) EnterMedia.co.kr. All rights reserved.</footer>"
+    html = page_of('<link rel="canonical" href="http://www.entermedia.co.kr/news/1">', footer)
+    assert page_metadata(load_html(html)).source == "EnterMedia.co.kr"
+    assert metadata_of("", "http://vse-diety.com/x").source == "vse-diety.com"
+
+
+def test_a_title_ending_with_the_sites_domain_names_the_publisher() -> None:
+    head = (
+        "<title>Model speaks about ageing — www.wday.ru</title>"
+        + '<meta name="twitter:site" content="@Wday_">'
+    )
+    assert metadata_of(head, "https://www.wday.ru/x/").source == "wday.ru"
+
+
+@pytest.mark.parametrize(
+    ("url", "publisher"),
+    [
+        # the words after the site's name are the section the URL is in: a regional edition
+        ("https://www.politifact.com/west-virginia/statements/2019/x/", "PolitiFact"),
+        ("https://www.swr.de/sport/volleyball/x.html", "SWR"),
+        # words that are no section of the URL are part of the name
+        ("https://www.politifact.com/truth-o-meter/article/x/", "PolitiFact West Virginia"),
+    ],
+)
+def test_a_section_after_the_sites_name_is_not_the_publisher(url: str, publisher: str) -> None:
+    if "swr" in url:  # the name in og:site_name, or in the <title> as the site ends it
+        head = site_name("SWR Sport")
+    else:
+        head = "<title>What drugs cost at the border | PolitiFact West Virginia</title>"
+    assert metadata_of(head, url).source == publisher
+
+
+@pytest.mark.parametrize(
+    ("alt", "publisher"),
+    [
+        ("Schweizer Jäger Logo", "Schweizer Jäger"),
+        ("express_logo", "express.co.uk"),
+        ("Logo", "express.co.uk"),
+    ],
+)
+def test_a_masthead_logos_alt_names_the_site_without_the_word_logo(alt: str, publisher: str) -> None:
+    logo = f'<header><a href="/"><img src="/logo.png" alt="{alt}"></a></header>'
+    html = page_of('<link rel="canonical" href="https://www.express.co.uk/news/1">', logo)
+    assert page_metadata(load_html(html)).source == publisher
+
+
+@pytest.mark.parametrize(
+    ("title", "url", "publisher"),
+    [
+        # the host leaves out the article and the accents the name has
+        ("Justice sworn in | The Times of Israel", "https://www.timesofisrael.com/x/", "The Times of Israel"),
+        ("L’évaluation des revues - La Vie des idées", "https://laviedesidees.fr/x.html", "La Vie des idées"),
+    ],
+)
+def test_a_title_names_its_site_without_the_article_or_accents(title: str, url: str, publisher: str) -> None:
+    handle = (
+        '<meta name="twitter:site" content="@' + url.split("/")[2].removeprefix("www.").split(".")[0] + '">'
+    )
+    assert metadata_of(f"<title>{title}</title>{handle}", url).source == publisher
+
+
+@pytest.mark.parametrize(
+    ("head", "published"),
+    [
+        # a UTC timestamp one day after the URL's date is the same day, written in UTC
+        ('<meta property="article:published" content="2019-11-19">', date(2019, 11, 18)),
+        # a page stating no date is dated by its URL
+        ("", date(2019, 11, 18)),
+        # a stated date further from the URL's is the page's own
+        ('<meta property="article:published" content="2019-12-02">', date(2019, 12, 2)),
+    ],
+)
+def test_a_date_in_the_url_path_is_the_sites_local_date(head: str, published: date) -> None:
+    assert metadata_of(head, "https://www.forbes.com/sites/x/2019/11/18/story/").published == published
+
+
+def test_a_page_without_stated_dates_is_dated_from_its_text_but_not_by_a_bare_year() -> None:
+    dated = page_of("", '<span class="about__block">publiziert am 25. September 2018</span>')
+    assert guessed_published(load_html(dated), None) == date(2018, 9, 25)
+    copyright_only = page_of("", "<footer>© 2018 comwrap GmbH</footer>")
+    assert guessed_published(load_html(copyright_only), None) is None
+    updated_only = page_of("", "<span>Aktualisiert am 2. Oktober 2018</span>")
+    assert guessed_published(load_html(updated_only), None) is None
+
+
+def test_a_site_linked_to_without_a_home_link_is_confirmed_by_its_feeds() -> None:
+    links = "".join(
+        f'<a href="http://bayrische-bembel.de/bbr/article.php?id={i}">story</a>' for i in range(5)
+    )
+    feed = '<link rel="alternate" type="application/rss+xml" href="http://bayrische-bembel.de/rss.php">'
+    html = page_of("<title>Weichen gestellt</title>" + feed, links)
+    assert page_metadata(load_html(html)).source == "bayrische-bembel.de"
+    assert page_metadata(load_html(page_of("<title>Weichen gestellt</title>", links))).source is None
+
+
+def test_an_archived_copy_is_published_by_the_site_it_archives() -> None:
+    url = "https://web.archive.org/web/20140226054445/http://www.time4talks.com/2013/08/07/story/"
+    meta = metadata_of("<title>Story</title>", url)
+    assert (meta.source, meta.published) == ("time4talks.com", date(2013, 8, 7))
+
+
+@pytest.mark.parametrize(
+    ("names", "url", "publisher"),
+    [
+        # a domain-style name is the site's when its host is the site's ("DW.COM" on dw.com)
+        (("DW.COM", "Deutsche Welle GmbH"), "https://www.dw.com/fr/x", "DW.COM"),
+        # umlauts as host names spell them
+        (("Süddeutsche.de", "SZ.de"), "https://www.sueddeutsche.de/x", "Süddeutsche.de"),
+        (
+            ("www.leichtathletik.de | Das Leichtathletik-Portal", "DLV"),
+            "https://www.leichtathletik.de/x",
+            "leichtathletik.de",
+        ),
+    ],
+)
+def test_the_name_matching_the_host_is_the_sites_own(
+    names: tuple[str, str], url: str, publisher: str
+) -> None:
+    # another organisation's name comes first, as the article's JSON-LD publisher
+    ld = json.dumps({"@type": "NewsArticle", "publisher": {"@type": "Organization", "name": names[1]}})
+    head = site_name(names[0]) + f'<script type="application/ld+json">{ld}</script>'
+    assert metadata_of(head, url).source == publisher
+
+
+@pytest.mark.parametrize(
+    "masthead",
+    [
+        '<p class="site-title"><a href="https://www.limespace.de/" rel="home">LimeSpace</a></p>',
+        '<a href="http://limespace.de"><img src="/l.png" alt="LimeSpace"></a>',  # www and scheme differ
+    ],
+)
+def test_a_home_link_marked_as_the_site_title_is_the_masthead(masthead: str) -> None:
+    html = page_of('<link rel="canonical" href="https://www.limespace.de/2019/x/">', masthead)
+    assert page_metadata(load_html(html)).source == "LimeSpace"
+
+
+def test_a_plain_home_link_names_no_site() -> None:
+    html = page_of('<link rel="canonical" href="https://www.limespace.de/x/">', '<a href="/">Startseite</a>')
+    assert page_metadata(load_html(html)).source == "limespace.de"
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "The Space Review: Seeking a bigger role for a big rocket",
+        "BMAS - Änderung der Anforderungen - Meldung",
+    ],
+)
+def test_a_title_opening_with_the_sites_name_names_the_publisher(title: str) -> None:
+    url = "https://www.bmas.de/x" if title.startswith("BMAS") else "https://www.thespacereview.com/article/1"
+    assert metadata_of(f"<title>{title}</title>", url).source == title.split(":")[0].split(" - ")[0]
+
+
+JUNK_TAGS = [
+    "&amp;quot",
+    "&quot;",
+    "/article",
+    "@post-id:1913719",
+    "channel_other",
+    "No Autolink",
+    "12345",
+    "uncategorized",
+]
+
+
+@pytest.mark.parametrize("junk", JUNK_TAGS)
+@pytest.mark.parametrize("source", ["keywords", "article:tag", "json-ld string", "json-ld list"])
+def test_each_junk_tag_shape_is_dropped_from_every_source(junk: str, source: str) -> None:
+    topics = [junk, "Climate change"]
+    if source == "keywords":
+        head = f'<meta name="keywords" content="{", ".join(topics)}">'
+    elif source == "article:tag":
+        head = "".join(f'<meta property="article:tag" content="{t}">' for t in topics)
+    else:
+        keywords: str | list[str] = ", ".join(topics) if source == "json-ld string" else topics
+        head = f'<script type="application/ld+json">{json.dumps({"@type": "NewsArticle", "keywords": keywords})}</script>'
+    assert metadata_of(head).tags == ("Climate change",)
+
+
+def test_a_quoted_topic_keeps_its_words() -> None:
+    meta = metadata_of('<meta name="keywords" content="&quot;Brexit&quot;, «Energie», Climate change">')
+    assert meta.tags == ("Brexit", "Energie", "Climate change")
+
+
+@pytest.mark.parametrize(
+    ("footer", "publisher"),
+    [
+        ("© 2019 The Detroit News, a part of the USA TODAY Network", "The Detroit News"),
+        ("Copyright (c) 2008-2019 Detroit News. All rights reserved.", "Detroit News"),
+        # a picture credit, a bare "(c)" or another organisation's name is not the site's
+        ("Foto: © DetroitNews/AdobeStock", "detroitnews.com"),
+        ("© (c)", "detroitnews.com"),
+        ("© 2019 Gannett Co., Inc.", "detroitnews.com"),
+    ],
+)
+def test_a_copyright_line_naming_the_site_names_the_publisher(footer: str, publisher: str) -> None:
+    html = page_of(
+        '<link rel="canonical" href="https://www.detroitnews.com/story/x/">', f"<footer>{footer}</footer>"
+    )
+    assert page_metadata(load_html(html)).source == publisher
+
+
+def test_an_agencys_own_site_is_published_by_it() -> None:
+    ld = json.dumps({"@type": "Organization", "name": "NBCUniversal Media"})
+    head = site_name("NBC News") + f'<script type="application/ld+json">{ld}</script>'
+    assert metadata_of(head, "https://www.nbcnews.com/politics/x").source == "NBC News"
+    # the same agency on another site's syndicated story is not that site's name
+    assert metadata_of(head, "https://www.ctpost.com/news/x").source == "NBCUniversal Media"
+
+
+@pytest.mark.parametrize(
+    ("title", "url", "publisher"),
+    [
+        ("Stocks rally - Yahoo News", "https://news.yahoo.com/x.html", "Yahoo News"),
+        ("Officials report a 6th case – CBS Detroit", "https://detroit.cbslocal.com/2019/x/", "CBS Detroit"),
+        # words the host does not hold are a headline's, not the site's name
+        ("Stocks rally - Yahoo Answers Today", "https://news.yahoo.com/x.html", "news.yahoo.com"),
+    ],
+)
+def test_a_name_whose_every_word_is_in_the_host_is_the_sites(title: str, url: str, publisher: str) -> None:
+    assert metadata_of(f"<title>{title}</title>", url).source == publisher

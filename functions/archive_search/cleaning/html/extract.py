@@ -18,16 +18,13 @@ Pipeline (one parse of the page):
 
 from __future__ import annotations
 
-from typing import Any
-
 from lxml import etree
-from lxml.html import HtmlElement
 
 from archive_search.cleaning import metadata as md
 from archive_search.cleaning.html.boundaries import at_least_words, refine
 from archive_search.cleaning.html.fallbacks import chars, continue_article, densest_block, rescued, split_body
 from archive_search.cleaning.html.lines import trafilatura_lines
-from archive_search.cleaning.html.metadata import edition_for_language, page_metadata
+from archive_search.cleaning.html.metadata import edition_for_language, guessed_published, page_metadata
 from archive_search.cleaning.html.parse import DROP_TAGS, check_elements, parse, trim_crowded_tags
 from archive_search.errors import RejectedInput
 from archive_search.model import Article
@@ -47,7 +44,7 @@ def extract_html(text: str, key: str) -> list[Article]:
     meta = page_metadata(tree)
     # Read now, while the page still has its <head>: used only when the page's metadata, its
     # byline and its dateline give no date.
-    fallback_date = None if meta.published else _htmldate(tree, meta.url)
+    fallback_date = None if meta.published else guessed_published(tree, meta.url)
     # script/style/template never reach the body, whatever the extractor does; the other
     # elements trafilatura discards anyway go now, so its tree copies and passes are smaller
     etree.strip_elements(tree, *DROP_TAGS, with_tail=False)  # = drop_tree() on each, in C
@@ -97,18 +94,6 @@ def extract_html(text: str, key: str) -> list[Article]:
             tags=meta.tags,
         )
     ]
-
-
-def _htmldate(tree: HtmlElement, url: str | None) -> Any:
-    """The article's original date as htmldate finds it in the markup and text (it skips
-    update and comment dates); ``None`` when it finds none."""
-    from htmldate import find_date
-
-    try:
-        found = find_date(tree, url=url, original_date=True, extensive_search=False, outputformat="%Y-%m-%d")
-    except (ValueError, TypeError, etree.LxmlError):
-        return None
-    return md.parse_date(found) if found else None
 
 
 def _choose_language(declared: str | None, body: str) -> str | None:

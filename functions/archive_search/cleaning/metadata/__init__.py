@@ -6,7 +6,7 @@ metadata is never invented (the ingest time is kept separately).
 - ``words``, ``dates``, ``language``, ``names`` (publisher, bylines), ``places`` (datelines, titles).
 """
 
-from archive_search.cleaning.metadata.dates import parse_date
+from archive_search.cleaning.metadata.dates import parse_date, url_date
 from archive_search.cleaning.metadata.language import detect_language, normalise_language
 from archive_search.cleaning.metadata.names import (
     Byline,
@@ -39,6 +39,7 @@ __all__ = [
     "normalise_language",
     "parse_byline",
     "parse_date",
+    "url_date",
     "word_count",
     "word_key",
 ]

@@ -111,3 +111,22 @@ def parse_date(value: object) -> date | None:
         if second > 12 >= first:
             return _safe_date(int(m[3]), first, second)
     return None
+
+
+# "/2019/11/18/", "/2019/nov/18/", "/2019-11-18/": a full date as a path's own segments
+_URL_DATE_RE = re.compile(
+    rf"/((?:19|20)\d\d)[/-](\d{{1,2}}|{MONTH_RE})[/-](\d{{1,2}})(?=[/-]|$)", re.IGNORECASE
+)
+
+
+def url_date(url: str | None) -> date | None:
+    """The date a URL's path states in full (year, month, day; ``/2019/nov/18/`` too), as the
+    site dated the article when it published it; ``None`` for a year or month alone."""
+    if not url:
+        return None
+    path = url.split("://", 1)[-1].partition("/")[2].partition("?")[0]
+    m = _URL_DATE_RE.search("/" + path)
+    if not m:
+        return None
+    month = int(m[2]) if m[2].isdigit() else _MONTHS[m[2].lower()]
+    return _safe_date(int(m[1]), month, int(m[3]))

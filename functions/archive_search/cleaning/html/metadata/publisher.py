@@ -1,0 +1,302 @@
+"""The publisher as readers cite it: JSON-LD ``publisher.name``, ``og:site_name`` and their kin,
+the ``<title>``'s site part, the masthead, the site's handle, then the domain. Taglines,
+sections, platforms and bare host fragments are rejected; variants of one name become one."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+from urllib.parse import urlsplit
+
+from archive_search.cleaning import metadata as md
+from archive_search.cleaning.html.metadata.page import ORGANISATION_TYPES, TITLE_SEP_RE, Page, jsonld_types
+from archive_search.cleaning.metadata import html_text, word_count, word_key
+
+__all__ = ["edition_for_language", "extract_publisher"]
+
+
+def _host_label(url: str | None) -> str:
+    """``https://www.nbc-dfw.com/x`` -> ``nbcdfw``: the host's letters without ``www`` and the
+    top-level domain, which a publisher's own name is found in."""
+    host = (urlsplit(url).hostname or "") if url else ""
+    parts = host.removeprefix("www.").split(".")
+    if len(parts) >= 3 and len(parts[-1]) == 2 and parts[-2] in ("co", "com", "org", "net", "ac", "gov"):
+        parts = parts[:-2]
+    elif len(parts) >= 2:
+        parts = parts[:-1]
+    return _squashed("".join(parts))
+
+
+def _squashed(text: str) -> str:
+    """Letters and digits only, casefolded and without accents (``La Vie des idées`` ->
+    ``laviedesidees``), as a host name writes them."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return re.sub(r"[\W_]", "", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
+
+
+# "The Times of Israel" on timesofisrael.com: hosts often leave the article out
+_ARTICLE_RE = re.compile(r"^(?:the|die|der|das|la|le|les|el|il|lo)\s+", re.IGNORECASE)
+
+
+# "Süddeutsche" is "sueddeutsche" in a host name
+_HOST_SPELLING = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae", "ø": "oe", "å": "aa"})
+
+
+def _names_host(name: str, host: str) -> bool:
+    """Whether a name is the site's: its letters (without a leading article, accents spelled
+    as hosts spell them), each of its words, its initials, or as a domain (``DW.COM``) its host
+    name."""
+    squashed = _squashed(name)
+    if not host or not squashed:
+        return False
+    spelled = name.strip().casefold().translate(_HOST_SPELLING)
+    if " " not in spelled and "." in spelled and _host_label("http://" + spelled) == host:
+        return True
+    spellings = {squashed, _squashed(_ARTICLE_RE.sub("", name)), _squashed(spelled)}
+    if any(s and s in host for s in spellings) or (len(host) >= 4 and squashed.startswith(host)):
+        return True
+    words = [w for w in re.findall(r"\w+", name.casefold()) if w != "the"]
+    initials = "".join(w[0] for w in words[:-1]) + (words[-1] if words else "")
+    # "Yahoo News" on news.yahoo.com, "CBS Detroit" on detroit.cbslocal.com: every word in the host
+    every_word = len(words) >= 2 and all(len(_squashed(w)) >= 3 and _squashed(w) in host for w in words)
+    return every_word or (len(words) >= 2 and (initials in host or "".join(w[0] for w in words) == host))
+
+
+def _publisher_name(value: Any, host: str, *, as_titled: bool = False) -> str | None:
+    """A publisher name as readers cite it, or ``None`` for a tagline, a section, a platform
+    or (unless ``as_titled``: the site's own ``<title>`` writes it so) a bare host fragment.
+    ``Autoracing | F1 | Indy`` -> ``Autoracing``."""
+    name = md.clean_source(value)
+    if not name:
+        return None
+    pieces = [p.strip() for p in re.split(r"\s+[|–—-]\s+|\s+::\s+", name) if p.strip()]
+    if len(pieces) > 1:  # "The Jerusalem Post | JPost.com", "Remember 80/90 - Memorabilia anni 80/90"
+        name = next((p for p in pieces if _names_host(p, host)), pieces[0])
+        name = re.sub(r"^www\.(?=\S+\.\w{2,}$)", "", name, flags=re.IGNORECASE)  # "www.x.de | Portal"
+    folded = name.casefold()
+    if folded in {n.casefold() for n in md.metadata_words()["not_publishers"]}:
+        return None  # a section ("U.S.") or a platform ("Blogger", "Hosted")
+    if not as_titled and " " not in name and "." not in name and name.islower() and _squashed(name) in host:
+        return None  # a bare host fragment in metadata ("nj", "cleveland", "oregonlive")
+    if not _names_host(name, host) and re.search(r"(?<![\w'’])[a-zà-ÿ][\w-]{3,}", name):
+        return None  # a tagline ("Kabar tentang Dunia Islam", "Expert how-to for English Riders")
+    return name
+
+
+def _without_section(name: str, host: str, sections: frozenset[str]) -> str:
+    """``PolitiFact West Virginia`` on politifact.com/west-virginia/... -> ``PolitiFact``: when
+    the name's first words spell the whole host name and the words after them are a section of
+    the page's URL path, those words name the section (or a regional edition), not the site."""
+    words = name.split()
+    if len(words) < 2 or not host or not sections:
+        return name
+    spelled = ""
+    for i, word in enumerate(words[:-1]):
+        spelled += _squashed(word)
+        if spelled == "the" and i == 0:
+            spelled = ""  # "The Detroit News" spells "detroitnews"
+        elif spelled == host:
+            rest = _squashed("".join(words[i + 1 :]))
+            return " ".join(words[: i + 1]) if rest in sections else name
+        elif not host.startswith(spelled):
+            break
+    return name
+
+
+def _url_sections(url: str | None) -> frozenset[str]:
+    """The URL path's segments, letters only (``/west-virginia/statements/`` -> ``westvirginia``,
+    ``statements``)."""
+    path = urlsplit(url).path if url else ""
+    return frozenset(_squashed(seg) for seg in path.split("/") if seg and _squashed(seg))
+
+
+def _title_site(page: Page, host: str) -> str | None:
+    """The site's name as the ``<title>`` ends (``... - Houston Chronicle``, ``... — www.wday.ru``)
+    or, failing that, opens with it (``The Space Review: Seeking a bigger role``)."""
+    doc_title = html_text(page.elements["title"][0]) if page.elements["title"] else ""
+    pieces = TITLE_SEP_RE.split(doc_title)
+    ends = [pieces[-1], pieces[0]] if len(pieces) >= 3 else []
+    if ": " in doc_title:
+        ends.append(doc_title.partition(": ")[0])
+    for end in ends:
+        end = end.strip()
+        if word_count(end) <= 6 and _names_host(end, host):
+            return re.sub(r"^www\.", "", end, flags=re.IGNORECASE)
+    return None
+
+
+_MASTHEAD_LINKS = 40  # the masthead links home near the top of the page
+
+
+_SITE_TITLE_RE = re.compile(r"site[-_]?(?:title|name|branding)|\blogo|brand", re.IGNORECASE)
+
+
+def _masthead(page: Page, url: str | None) -> str | None:
+    """The site's name as its masthead shows it, near the top of the page: the ``alt`` of the
+    logo linking to the home page, or the words of a home link marked as the site's title
+    (``<p class="site-title"><a href="/" rel="home">Name</a>``)."""
+    site = (urlsplit(url).hostname or "").removeprefix("www.") if url else ""
+    for i, a in enumerate(page.tree.iter("a")):
+        if i >= _MASTHEAD_LINKS:
+            break
+        href = (a.get("href") or "").strip()
+        linked = _link_host(href)
+        is_home = href in ("/", "./", "index.html", "/index.html") or (
+            linked is not None and linked == (site, True)
+        )
+        if not is_home and "home" not in (a.get("rel") or "").lower().split():
+            continue
+        # the logo's alt text: a home link's own words are often "Home" or "Back"
+        alt = next((img.get("alt") or "" for img in a.iter("img") if img.get("alt")), "")
+        parent = a.getparent()
+        marks = f"{a.get('class') or ''} {a.get('id') or ''}"
+        if parent is not None:
+            marks += f" {parent.get('class') or ''} {parent.get('id') or ''}"
+        if not alt and _SITE_TITLE_RE.search(marks):
+            alt = html_text(a)
+        # "Schweizer Jäger Logo" names the site; "Logo", "express_logo" describe the image
+        text = " ".join(w for w in alt.split() if w.casefold() != "logo")
+        if text and 1 <= word_count(text) <= 5 and "logo" not in text.casefold():
+            return text
+    return None
+
+
+_HANDLE_RE = re.compile(r"^@?([A-Za-z][A-Za-z0-9]{1,30})_?$")
+
+
+def _handle(page: Page) -> str | None:
+    """The site's social-media handle (``twitter:site`` ``@ap`` -> ``AP``, ``@comwrap`` ->
+    ``comwrap``): how a site that states no name signs its posts."""
+    m = _HANDLE_RE.match(page.meta("twitter:site") or "")
+    if not m:
+        return None
+    return m[1].upper() if len(m[1]) <= 3 else m[1]
+
+
+_MIN_SITE_LINKS = 3  # a host the page links to this often (and home) is the page's own
+
+
+_ARCHIVED_RE = re.compile(r"^https?://web\.archive\.org/web/\d+[a-z_]*/(https?://.+)$", re.IGNORECASE)
+
+
+def _original_url(url: str) -> str:
+    """An archived copy's URL (``web.archive.org/web/2008.../http://site/...``) -> the URL it
+    archives, whose site published the page."""
+    m = _ARCHIVED_RE.match(url)
+    return m[1] if m else url
+
+
+def _link_host(href: str | None) -> tuple[str, bool] | None:
+    """(host without ``www.``, whether the link goes to that host's home page) of an absolute
+    link; ``None`` for a relative or malformed one."""
+    href = _original_url((href or "").strip())
+    if not href.startswith(("http://", "https://")):
+        return None
+    try:
+        parts = urlsplit(href)
+        host = (parts.hostname or "").removeprefix("www.")
+    except ValueError:  # a malformed link ("http://[x") names no host
+        return None
+    return (host, parts.path in ("", "/") and not parts.query) if host else None
+
+
+def _linked_site(page: Page) -> str | None:
+    """For a page that states no URL of its own: the host most of its absolute links go to,
+    when that is at least half of them and the page also links to its home page or loads its
+    feeds, styles or icons from it."""
+    counts: dict[str, int] = {}
+    confirmed: set[str] = set()  # hosts linked home to, or named by a <link>
+    for a in page.tree.iter("a"):
+        found = _link_host(a.get("href"))
+        if found:
+            counts[found[0]] = counts.get(found[0], 0) + 1
+            if found[1]:
+                confirmed.add(found[0])
+    confirmed |= {
+        found[0] for found in map(_link_host, (ln.get("href") for ln in page.elements["link"])) if found
+    }
+    if not counts:
+        return None
+    host, n = max(counts.items(), key=lambda item: item[1])
+    if n >= _MIN_SITE_LINKS and 2 * n >= sum(counts.values()) and host in confirmed:
+        return f"http://{host}/"
+    return None
+
+
+def _domain_as_written(page: Page, hostname: str) -> str:
+    """The domain as the page's own text writes it (``Copyright EnterMedia.co.kr``), else as
+    the URL has it: the publisher of last resort, cased as the site cases itself."""
+    text = page.tree.text_content()
+    m = re.search(rf"(?<![\w.-]){re.escape(hostname)}(?![\w-])", text, re.IGNORECASE)
+    return m[0] if m else hostname
+
+
+_COPYRIGHT_RE = re.compile(
+    r"(?:(?:©|\(c\)|copyright)\s*)+(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*)?,?\s*([^\n|©]{2,80})", re.IGNORECASE
+)
+# where a copyright holder's name ends: "The Detroit News, a part of ...", "X. All rights reserved"
+_HOLDER_END_RE = re.compile(r"[.,;:]\s|\s+(?:all|alle|tous|todos|tutti)\s|\s\d{4}\b|\s[-–—]\s", re.IGNORECASE)
+
+
+def _copyright_holder(page: Page, host: str) -> str | None:
+    """The site's name as its copyright line writes it (``© 2019 The Detroit News, a part of
+    the USA TODAY Network`` -> ``The Detroit News``), when that name is the host's."""
+    text = "\n".join(page.tree.itertext())
+    for m in _COPYRIGHT_RE.finditer(text):
+        holder = _HOLDER_END_RE.split(m[1], maxsplit=1)[0].strip(" .,-–—")
+        # "© DVFG/AdobeStock" credits a picture; "(c)" alone names nobody
+        if (
+            len(_squashed(holder)) >= 3
+            and "/" not in holder
+            and word_count(holder) <= 6
+            and _names_host(holder, host)
+        ):
+            return holder
+    return None
+
+
+def extract_publisher(page: Page, url: str | None) -> str | None:
+    """JSON-LD ``publisher.name``, ``og:site_name`` (and its kin), the ``<title>``'s site part,
+    then the domain; variants of one name (``Inexhibit`` / ``Inexhibit magazine``) become the
+    shortest."""
+    url = _original_url(url) if url else _linked_site(page)
+    host = _host_label(url)
+    candidates: list[Any] = [page.article.get("publisher"), page.meta("og:site_name")]
+    candidates += [obj.get("name") for obj in page.objects if ORGANISATION_TYPES & set(jsonld_types(obj))]
+    candidates += [page.meta("application-name"), page.meta("dc.publisher", "publisher")]
+    names = [n for n in (_publisher_name(c, host) for c in candidates if c) if n]
+    # the <title>'s site part is the name as the site writes it for readers ("my6sense")
+    titled = _publisher_name(_title_site(page, host), host, as_titled=True)
+    names += [titled] if titled else []
+    sections = _url_sections(url)
+    names = [_without_section(n, host, sections) for n in names]
+    # A syndicated story's agency ("Associated Press") is not the site readers cite, unless it is
+    # the site itself (CNN on cnn.com).
+    names = [n for n in names if not md.is_agency(n) or _names_host(n, host)] or names
+    if not names:
+        masthead = _publisher_name(_masthead(page, url), host, as_titled=True)
+        holder = _publisher_name(_copyright_holder(page, host), host, as_titled=True)
+        handle = _publisher_name(_handle(page), host, as_titled=True)
+        names = [n for n in (masthead, holder, handle) if n]
+    if not names:
+        hostname = ((urlsplit(url).hostname or "") if url else "").removeprefix("www.")
+        return _domain_as_written(page, hostname) if hostname else None
+    # the name that is the site's own (found in its host name) before another organisation's
+    first = next((n for n in names if _names_host(n, host)), names[0])
+    variants = [
+        n for n in names if word_key(n).startswith(word_key(first)) or word_key(first).startswith(word_key(n))
+    ]
+    return min(variants, key=len)
+
+
+def edition_for_language(publisher: str | None, language: str | None) -> str | None:
+    """``Business Insider Deutschland`` on an English page -> ``Business Insider``: an edition's
+    name only when the page is in that edition's language."""
+    if not publisher or " " not in publisher:
+        return publisher
+    head, _, last = publisher.rpartition(" ")
+    edition_language = md.metadata_words()["editions"].get(last.casefold())
+    if edition_language and language and language != edition_language:
+        return head
+    return publisher
