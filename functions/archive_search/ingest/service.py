@@ -9,7 +9,7 @@
 2. read all the objects' receipts in one request; an event older than its receipt is stale
    and acknowledged;
 3. read the objects (one GET each, concurrently; the event's size refuses an object over its
-   bound unread), clean them (text dumps with their bucket's line statistics:
+   bound unread), clean them as they arrive (text dumps with their bucket's line statistics:
    ``line_stats_cache``) and plan each one (``plans``: index, unchanged, rejected, deleted,
    retry), checking unchanged candidates' documents and looking for copies;
 4. write every document of the batch with the event's external version (``writer``: a
@@ -214,28 +214,29 @@ class IngestService:
     def _plan(
         self, current: list[Latest], previous: Mapping[ObjectRef, Any], remaining_ms: Callable[[], int]
     ) -> list[Plan]:
-        """Read the created objects concurrently (one GET each), then clean them one after
-        another (cleaning is CPU-bound: threads would only share one core's time)."""
+        """Read the created objects concurrently (one GET each) and clean them one after
+        another as they arrive (cleaning is CPU-bound: threads would only share one core's
+        time), so the reads still in flight overlap the cleaning of those already read."""
         created = [latest.event for latest in current if latest.event.action == CREATED]
-        if len(created) > 1:
-            with ThreadPoolExecutor(max_workers=min(len(created), MAX_CONCURRENT_READS)) as pool:
-                objects = list(pool.map(self._read, created))
-        else:
-            objects = [self._read(event) for event in created]
         reads: dict[ObjectRef, ObjectRead] = {}
         slowest_ms = 0.0
-        for event, stored in zip(created, objects, strict=True):
-            if isinstance(stored, ObjectRead):
-                reads[event.ref] = stored
-                continue
-            if remaining_ms() < 2 * slowest_ms + self.time_reserve_ms:
-                # Cleaning it could outlast the invocation and lose the whole batch: retry it later.
-                why = "not enough time left in this invocation to clean the object"
-                logger.warning("object left for a retry", extra=_log(event, reason=why))
-                reads[event.ref] = ObjectRead(failure=why)
-                continue
-            reads[event.ref], took_ms = self._clean(event, stored)
-            slowest_ms = max(slowest_ms, took_ms)
+        with contextlib.ExitStack() as stack:
+            objects: Iterable[Any] = map(self._read, created)
+            if len(created) > 1:
+                pool = stack.enter_context(ThreadPoolExecutor(min(len(created), MAX_CONCURRENT_READS)))
+                objects = pool.map(self._read, created)  # every GET starts now; results in order
+            for event, stored in zip(created, objects, strict=True):
+                if isinstance(stored, ObjectRead):
+                    reads[event.ref] = stored
+                    continue
+                if remaining_ms() < 2 * slowest_ms + self.time_reserve_ms:
+                    # Cleaning it could outlast the invocation and lose the whole batch: retry it later.
+                    why = "not enough time left in this invocation to clean the object"
+                    logger.warning("object left for a retry", extra=_log(event, reason=why))
+                    reads[event.ref] = ObjectRead(failure=why)
+                    continue
+                reads[event.ref], took_ms = self._clean(event, stored)
+                slowest_ms = max(slowest_ms, took_ms)
         return [
             plans.plan_object(lt.event, lt.message_ids, previous.get(lt.event.ref), reads.get(lt.event.ref))
             for lt in current
