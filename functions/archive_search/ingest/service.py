@@ -51,6 +51,9 @@ from archive_search.settings import RESERVED_PREFIX, Settings
 
 # GETs in flight at once while a batch's objects are read (a batch holds 10 messages).
 MAX_CONCURRENT_READS = 10
+# The threads that read them: one pool per execution environment, like the clients, so a batch
+# does not start (and wait for) threads of its own. Idle threads cost no CPU.
+_READERS = ThreadPoolExecutor(MAX_CONCURRENT_READS, thread_name_prefix="ingest-read")
 _COUNTED = {
     receipts.INDEXED: "UploadsIndexed",
     receipts.DUPLICATE: "UploadsUnchanged",
@@ -220,23 +223,20 @@ class IngestService:
         created = [latest.event for latest in current if latest.event.action == CREATED]
         reads: dict[ObjectRef, ObjectRead] = {}
         slowest_ms = 0.0
-        with contextlib.ExitStack() as stack:
-            objects: Iterable[Any] = map(self._read, created)
-            if len(created) > 1:
-                pool = stack.enter_context(ThreadPoolExecutor(min(len(created), MAX_CONCURRENT_READS)))
-                objects = pool.map(self._read, created)  # every GET starts now; results in order
-            for event, stored in zip(created, objects, strict=True):
-                if isinstance(stored, ObjectRead):
-                    reads[event.ref] = stored
-                    continue
-                if remaining_ms() < 2 * slowest_ms + self.time_reserve_ms:
-                    # Cleaning it could outlast the invocation and lose the whole batch: retry it later.
-                    why = "not enough time left in this invocation to clean the object"
-                    logger.warning("object left for a retry", extra=_log(event, reason=why))
-                    reads[event.ref] = ObjectRead(failure=why)
-                    continue
-                reads[event.ref], took_ms = self._clean(event, stored)
-                slowest_ms = max(slowest_ms, took_ms)
+        # Every GET starts now (one alone needs no thread); the results come in order.
+        objects = _READERS.map(self._read, created) if len(created) > 1 else map(self._read, created)
+        for event, stored in zip(created, objects, strict=True):
+            if isinstance(stored, ObjectRead):
+                reads[event.ref] = stored
+                continue
+            if remaining_ms() < 2 * slowest_ms + self.time_reserve_ms:
+                # Cleaning it could outlast the invocation and lose the whole batch: retry it later.
+                why = "not enough time left in this invocation to clean the object"
+                logger.warning("object left for a retry", extra=_log(event, reason=why))
+                reads[event.ref] = ObjectRead(failure=why)
+                continue
+            reads[event.ref], took_ms = self._clean(event, stored)
+            slowest_ms = max(slowest_ms, took_ms)
         return [
             plans.plan_object(lt.event, lt.message_ids, previous.get(lt.event.ref), reads.get(lt.event.ref))
             for lt in current
