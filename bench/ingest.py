@@ -13,8 +13,12 @@ fresh index alias:
 - ``baseline``: the same bytes, already in memory, through ``clean()`` and
   ``article_document``, written with one ``opensearchpy.helpers.bulk`` call per batch.
 
-Prints files/s of each per round and the ratio handler/baseline of their median times; the
-last line is always:
+Prints files/s and CPU seconds of each per round, then the ratios handler/baseline of their
+median wall times and of their median CPU times, which a loaded machine disturbs far less than
+wall time: this process's (cleaning, the clients) and the engine's, then with the moto
+server's too (S3's work, which in AWS is not on the function's CPU). Server CPU is read from
+/proc (Linux); a remote engine (``OPENSEARCH_URL``) is not counted. The load average is
+printed at the start and the end. The last line is always:
     ingest handler N files/s, baseline N files/s, ratio R (handler time / baseline time)
 """
 
@@ -75,6 +79,29 @@ def start_moto() -> tuple[subprocess.Popen[bytes], str]:
                 proc.terminate()
                 raise SystemExit("the moto server did not start") from None
             time.sleep(0.1)
+
+
+def cpu_seconds(servers: dict[str, int]) -> dict[str, float]:
+    """CPU time (user + system) so far of this process ("self") and of each server process
+    (name -> pid); a server whose /proc entry cannot be read (not Linux, gone) counts 0."""
+    times = os.times()
+    spent = {"self": times.user + times.system}
+    ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    for name, pid in servers.items():
+        try:
+            # Fields 14 and 15 (utime, stime), counted after the ")" that ends the command name.
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            spent[name] = (int(fields[11]) + int(fields[12])) / ticks
+        except (OSError, IndexError):
+            spent[name] = 0.0
+    return spent
+
+
+def load_average() -> str:
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "unknown"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -203,17 +230,38 @@ def main(argv: list[str] | None = None) -> int:
         for key in keys[:5]:
             with contextlib.suppress(RejectedInput):
                 clean(pages[key], key)
+        servers = {"moto": moto.pid, **({"engine": server.pid} if server is not None else {})}
         times: dict[str, list[float]] = {"handler": [], "baseline": []}
+        cpu: dict[str, list[dict[str, float]]] = {"handler": [], "baseline": []}
+        print(f"load average at start: {load_average()}")
         for round_ in range(args.rounds):
             order = (("handler", run_handler), ("baseline", run_baseline))
             for name, run in order if round_ % 2 == 0 else order[::-1]:
+                before = cpu_seconds(servers)
                 elapsed, docs = run()
+                spent = {part: used - before[part] for part, used in cpu_seconds(servers).items()}
+                cpu[name].append(spent)
                 times[name].append(elapsed)
                 print(
-                    f"round {round_ + 1} {name:8} {docs} articles in {elapsed:.2f} s: {len(keys) / elapsed:.0f} files/s"
+                    f"round {round_ + 1} {name:8} {docs} articles in {elapsed:.2f} s: "
+                    f"{len(keys) / elapsed:.0f} files/s; CPU s: "
+                    + ", ".join(f"{part} {used:.2f}" for part, used in spent.items())
                 )
         handler_s, baseline_s = statistics.median(times["handler"]), statistics.median(times["baseline"])
         files = len(keys)
+        print(f"load average at end: {load_average()}")
+        for label, parts in (
+            ("self + engine", ("self", "engine")),
+            ("self + engine + moto", ("self", "engine", "moto")),
+        ):
+            handler_cpu, baseline_cpu = (
+                statistics.median(sum(spent.get(part, 0.0) for part in parts) for spent in cpu[side])
+                for side in ("handler", "baseline")
+            )
+            print(
+                f"CPU ({label}) handler {handler_cpu:.2f} s, baseline {baseline_cpu:.2f} s, "
+                f"ratio {handler_cpu / baseline_cpu:.2f}"
+            )
         print(
             f"ingest handler {files / handler_s:.0f} files/s, baseline {files / baseline_s:.0f} files/s, "
             f"ratio {handler_s / baseline_s:.2f} (handler time / baseline time)"

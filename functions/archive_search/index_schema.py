@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-MAPPING_VERSION = 3
+MAPPING_VERSION = 4
 
 # British/American spellings share a token. Whole words, for the index's synonym filter;
 # the search also matches their inflections (search.query.spelling_variants).
@@ -155,7 +155,10 @@ ANALYSES: tuple[str, ...] = tuple(sorted(set(LANGUAGE_ANALYZERS.values())))
 # Gaps of the local engine (osmem profile only), found by comparing its _termvectors with its
 # _analyze and reading its warnings: built-in analyzers it refuses, replaces by "standard", or
 # runs at _analyze but not when indexing (no stemming): these languages get the fallback
-# analysis in their lang.* fields there, so documents keep one shape on every engine.
+# analysis in their lang.* fields there, so documents keep one shape on every engine. Dutch
+# is among them: osmem indexes the built-in "dutch" unstemmed, and a custom chain with a Dutch
+# stemmer (stemmer or snowball) as the empty term "", at index and query time alike, so every
+# query would match every Dutch article.
 OSMEM_MISSING = frozenset(
     {
         "arabic",
@@ -191,6 +194,51 @@ OSMEM_MISSING = frozenset(
 OSMEM_KEEPS_STOPWORDS = frozenset({"french", "german", "italian", "portuguese", "spanish"})
 
 FALLBACK = "folded"  # the analyzer of title/body: every article, any language or none
+
+# Dutch: the built-in analyzer's chain (lowercase, Dutch stop words, Snowball Dutch stemmer)
+# plus what that stemmer leaves apart: irregular plurals (stemmer_override, before it), and
+# after it the doubled final consonant of a plural ("bruggen" -> "brugg") and the voicing of
+# a final s/f ("huizen" -> "huiz", "brieven" -> "briev"), so a word and its plural meet.
+DUTCH_IRREGULAR_PLURALS: list[str] = [
+    "schepen => schip",
+    "steden => stad",
+    "leden => lid",
+    "smeden => smid",
+    "goden => god",
+    "gebeden => gebed",
+    "gebreken => gebrek",
+    "verboden => verbod",
+    "geboden => gebod",
+    "kinderen => kind",
+    "eieren => ei",
+    "kalveren => kalf",
+    "lammeren => lam",
+    "runderen => rund",
+    "liederen => lied",
+    "bladeren => blad",
+    "volkeren => volk",
+    "beenderen => been",
+]
+_DUTCH_DOUBLED_FINALS = "bfglmnprs"  # undoubled by a filter each (snowball itself does k, d, t)
+
+
+def _dutch_analysis() -> tuple[dict[str, Any], list[str]]:
+    """The Dutch token filters, and the chain after lowercasing (without stop words)."""
+    filters: dict[str, Any] = {
+        "dutch_stop": {"type": "stop", "stopwords": "_dutch_"},
+        "dutch_irregular": {"type": "stemmer_override", "rules": DUTCH_IRREGULAR_PLURALS},
+        "dutch_stemmer": {"type": "snowball", "language": "Dutch"},
+        # One literal pattern per letter: the engines' regular expressions differ on backreferences.
+        **{
+            f"dutch_undouble_{c}": {"type": "pattern_replace", "pattern": f"{c}{c}$", "replacement": c}
+            for c in _DUTCH_DOUBLED_FINALS
+        },
+        "dutch_final_z": {"type": "pattern_replace", "pattern": "z$", "replacement": "s"},
+        "dutch_final_v": {"type": "pattern_replace", "pattern": "v$", "replacement": "f"},
+    }
+    chain = ["dutch_irregular", "dutch_stemmer"]
+    chain += [f"dutch_undouble_{c}" for c in _DUTCH_DOUBLED_FINALS] + ["dutch_final_z", "dutch_final_v"]
+    return filters, chain
 
 
 def analysis_for(language: str | None) -> str | None:
@@ -264,8 +312,26 @@ def article_settings(profile: str = "opensearch") -> dict[str, Any]:
             "filter": ["lowercase", "asciifolding", "spelling_variants", "english_stop", "english_stemmer"],
         },
     }
+    filters: dict[str, Any] = {
+        "english_stop": {"type": "stop", "stopwords": "_english_"},
+        "english_stemmer": {"type": "stemmer", "language": "english"},
+        "spelling_variants": {"type": "synonym", "synonyms": SPELLING_VARIANTS},
+    }
+    if fully_analysed("dutch", profile):
+        dutch_filters, dutch_chain = _dutch_analysis()
+        filters |= dutch_filters
+        analyzers["dutch_index"] = {
+            "type": "custom",
+            "tokenizer": "standard",
+            "filter": ["lowercase", *dutch_chain],
+        }
+        analyzers["dutch_search"] = {
+            "type": "custom",
+            "tokenizer": "standard",
+            "filter": ["lowercase", "dutch_stop", *dutch_chain],
+        }
     for name in ANALYSES:
-        if name == "english" or not fully_analysed(name, profile):
+        if name in ("english", "dutch") or not fully_analysed(name, profile):
             continue
         # The built-in analyzer without its stop words for indexing and phrases, with them for
         # the words of a query.
@@ -281,11 +347,7 @@ def article_settings(profile: str = "opensearch") -> dict[str, Any]:
             "highlight": {"max_analyzed_offset": MAX_ANALYZED_OFFSET},
         },
         "analysis": {
-            "filter": {
-                "english_stop": {"type": "stop", "stopwords": "_english_"},
-                "english_stemmer": {"type": "stemmer", "language": "english"},
-                "spelling_variants": {"type": "synonym", "synonyms": SPELLING_VARIANTS},
-            },
+            "filter": filters,
             "char_filter": _apostrophe_filters(profile),
             "normalizer": {
                 "folded_keyword": {"type": "custom", "filter": ["lowercase", "asciifolding"]},

@@ -163,8 +163,8 @@ def event_id(ref: ObjectRef, version: Any, outcome: str) -> str:
 
 class OutcomeAnnouncer:
     """Publishes the news among a batch's outcomes. Never raises: indexing is done and
-    acknowledged whatever happens here; an event that could not be published is logged
-    with its detail and counted (``EventsNotPublished``)."""
+    acknowledged whatever happens here; an event that could not be published is logged by
+    its ids and counts (never its titles or URLs) and counted (``EventsNotPublished``)."""
 
     def __init__(self, publisher: Publisher) -> None:
         self.publisher = publisher
@@ -193,24 +193,35 @@ class Announcers:
 def publish_events(
     publisher: Publisher, events: Sequence[BusEvent], remaining_ms: Callable[[], int] | None = None
 ) -> None:
-    """Publish ``events``; never raises. What could not be published is logged with its
-    detail and counted (``EventsNotPublished``), what was is counted (``EventsPublished``)."""
+    """Publish ``events``; never raises. What could not be published is logged by its ids and
+    counts, never its content (titles, URLs: a log is not the place for the archive's text),
+    and counted (``EventsNotPublished``); what was is counted (``EventsPublished``)."""
     if not events:
         return
     try:
         report = publisher.publish(events, remaining_ms)
     except Exception as exc:  # a bug or an unexpected client error: never fail the batch
         logger.exception("publishing events failed", extra={"events": len(events)})
-        report = PublishReport(failed=[(e, str(exc)) for e in events])
+        report = PublishReport(failed=[(e, type(exc).__name__) for e in events])
     if report.published:
         metrics.add_metric(name="EventsPublished", unit=MetricUnit.Count, value=report.published)
     if report.failed:
         metrics.add_metric(name="EventsNotPublished", unit=MetricUnit.Count, value=len(report.failed))
         for event, why in report.failed:
             logger.error(
-                "event not published",
-                extra={"detail_type": event.detail_type, "error": why, "detail": event.detail},
+                "event not published", extra={"detail_type": event.detail_type, "error": why, **_ids(event)}
             )
+
+
+# The fields of an event's detail a log may carry: ids, key and counts, no titles or URLs.
+_LOGGED_FIELDS = (
+    *("event_id", "outcome", "bucket", "key", "version", "article_count", "article_ids"),
+    *("alert_id", "article_id"),  # Alert Matched
+)
+
+
+def _ids(event: BusEvent) -> dict[str, Any]:
+    return {name: event.detail[name] for name in _LOGGED_FIELDS if name in event.detail}
 
 
 def article_summary(doc_id: str, ordinal: int, article: Article) -> dict[str, Any]:

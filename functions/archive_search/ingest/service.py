@@ -9,7 +9,7 @@
 2. read all the objects' receipts in one request; an event older than its receipt is stale
    and acknowledged;
 3. read the objects (one GET each, concurrently; the event's size refuses an object over its
-   bound unread), clean them (text dumps with their bucket's line statistics:
+   bound unread), clean them as they arrive (text dumps with their bucket's line statistics:
    ``line_stats_cache``) and plan each one (``plans``: index, unchanged, rejected, deleted,
    retry), checking unchanged candidates' documents and looking for copies;
 4. write every document of the batch with the event's external version (``writer``: a
@@ -51,6 +51,9 @@ from archive_search.settings import RESERVED_PREFIX, Settings
 
 # GETs in flight at once while a batch's objects are read (a batch holds 10 messages).
 MAX_CONCURRENT_READS = 10
+# The threads that read them: one pool per execution environment, like the clients, so a batch
+# does not start (and wait for) threads of its own. Idle threads cost no CPU.
+_READERS = ThreadPoolExecutor(MAX_CONCURRENT_READS, thread_name_prefix="ingest-read")
 _COUNTED = {
     receipts.INDEXED: "UploadsIndexed",
     receipts.DUPLICATE: "UploadsUnchanged",
@@ -214,16 +217,14 @@ class IngestService:
     def _plan(
         self, current: list[Latest], previous: Mapping[ObjectRef, Any], remaining_ms: Callable[[], int]
     ) -> list[Plan]:
-        """Read the created objects concurrently (one GET each), then clean them one after
-        another (cleaning is CPU-bound: threads would only share one core's time)."""
+        """Read the created objects concurrently (one GET each) and clean them one after
+        another as they arrive (cleaning is CPU-bound: threads would only share one core's
+        time), so the reads still in flight overlap the cleaning of those already read."""
         created = [latest.event for latest in current if latest.event.action == CREATED]
-        if len(created) > 1:
-            with ThreadPoolExecutor(max_workers=min(len(created), MAX_CONCURRENT_READS)) as pool:
-                objects = list(pool.map(self._read, created))
-        else:
-            objects = [self._read(event) for event in created]
         reads: dict[ObjectRef, ObjectRead] = {}
         slowest_ms = 0.0
+        # Every GET starts now (one alone needs no thread); the results come in order.
+        objects = _READERS.map(self._read, created) if len(created) > 1 else map(self._read, created)
         for event, stored in zip(created, objects, strict=True):
             if isinstance(stored, ObjectRead):
                 reads[event.ref] = stored

@@ -6,7 +6,9 @@ requests by bytes and answers 413 for an item no request may hold), then settles
 - 2xx, and 409 (a version conflict: a newer write already won) -> ``WRITTEN``;
 - 429, 5xx and 404 (the alias vanished: ``on_missing_index`` re-creates it) are retried with
   bounded exponential backoff and jitter while the Lambda has time left (``remaining_ms``
-  minus ``time_reserve_ms``), at most ``max_attempts`` rounds; then the item's owner fails;
+  minus ``time_reserve_ms``), at most ``max_attempts`` rounds; then the item's owner fails.
+  A request that fails as a whole with ``EngineUnavailable`` counts as a 503 for each of its
+  items; any other exception is a bug and propagates, never retried;
 - any other status refuses the item: an article document (it has an ``ordinal``) is
   ``REFUSED`` alone, anything else fails its owner.
 
@@ -26,6 +28,7 @@ from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 
+from archive_search.errors import EngineUnavailable
 from archive_search.observability import logger, metrics
 
 VERSION_TYPE = "external_gte"
@@ -128,7 +131,7 @@ class BulkWriter:
             body += [item.action(), item.source]
         try:
             return self.engine.bulk(body, index=index, require_alias=require_alias)
-        except Exception as exc:  # the engine is down or refused the whole request
+        except EngineUnavailable as exc:  # the engine is down, overloaded or timed out
             # The class and status only: an engine's error text can quote the documents.
             error = error_class(exc)
             logger.warning("bulk request failed", extra={"error": error, "items": len(items)})

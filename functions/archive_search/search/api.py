@@ -30,7 +30,7 @@ from archive_search.observability import logger
 from archive_search.search.http import SAFE_HEADERS, error_responses, reject_unknown_parameters
 from archive_search.search.http import json_response as _json
 from archive_search.search.routes import router as search_router
-from archive_search.search.routes import search
+from archive_search.search.routes import search_answer
 from archive_search.search.safe_text import plain
 from archive_search.search.web_routes import feed_router
 from archive_search.search.web_routes import router as web_router
@@ -127,7 +127,7 @@ app.include_router(alerts_router)
 # (search/web_routes.py).
 app.include_router(search_router)
 app.include_router(web_router)
-app.include_router(feed_router(search, [reject_unknown_parameters]))
+app.include_router(feed_router(search_answer, [reject_unknown_parameters]))
 
 
 @app.get("/openapi.json", include_in_schema=False)

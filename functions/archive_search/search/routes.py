@@ -3,11 +3,12 @@ and /health, on a Powertools ``Router`` the resolver in ``api.py`` includes."""
 
 from __future__ import annotations
 
+import inspect
 import time
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import parse_qs
 
-from aws_lambda_powertools.event_handler import content_types
+from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from pydantic import StringConstraints
@@ -75,18 +76,7 @@ def _filter_values(name: str, validated: list[str] | None) -> list[str]:
 # -- routes --------------------------------------------------------------------------
 # Route functions carry no return annotation: Powertools would read one as the response
 # model; the documented responses are declared in ``responses=`` instead.
-@router.get(
-    "/search",
-    summary="Search articles",
-    description=(
-        "Full-text search with filters, multi-select facet counts, cursor pagination and "
-        "near-duplicate collapsing. Strings are plain text; only title_html and snippet.html "
-        "are HTML."
-    ),
-    responses={**ok_response(SearchResponse, "Matching articles"), **error_responses(400, 503)},
-    middlewares=[reject_unknown_parameters],
-)
-def search(
+def search_answer(
     q: Annotated[
         str | None,
         Query(
@@ -195,7 +185,27 @@ def search(
             "cursor": bool(cursor),
         },
     )
-    return _json(200, result)
+    return result
+
+
+def search(**arguments: Any) -> Response:
+    """The /search route: ``search_answer``'s parameters, its answer as JSON (/feed renders the
+    same answer as a feed, without a JSON round trip)."""
+    return _json(200, search_answer(**arguments))
+
+
+search.__signature__ = inspect.signature(search_answer, eval_str=True)  # type: ignore[attr-defined]
+router.get(
+    "/search",
+    summary="Search articles",
+    description=(
+        "Full-text search with filters, multi-select facet counts, cursor pagination and "
+        "near-duplicate collapsing. Strings are plain text; only title_html and snippet.html "
+        "are HTML."
+    ),
+    responses={**ok_response(SearchResponse, "Matching articles"), **error_responses(400, 503)},
+    middlewares=[reject_unknown_parameters],
+)(search)
 
 
 @router.get(

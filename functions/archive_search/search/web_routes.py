@@ -122,9 +122,9 @@ def asset(name: Annotated[str, Path()]):
     return _static(_web_file(name), ASSET_TYPES[name])
 
 
-def feed_router(search: Callable[..., Response], middlewares: Sequence[Any]) -> Router:
-    """A router with ``GET /feed``: ``search`` (the /search route function) with its own
-    parameters plus ``format``, its answer rendered as a feed."""
+def feed_router(search: Callable[..., dict[str, Any]], middlewares: Sequence[Any]) -> Router:
+    """A router with ``GET /feed``: ``search`` (the /search answer as data, with the route's
+    parameters) plus ``format``, its answer rendered as a feed."""
     feeds = Router()
     search_parameters = inspect.signature(search, eval_str=True).parameters.values()
     format_parameter = inspect.Parameter(
@@ -138,11 +138,7 @@ def feed_router(search: Callable[..., Response], middlewares: Sequence[Any]) -> 
 
     def feed(**arguments: Any) -> Response:
         feed_format = arguments.pop("format")
-        answer = search(**{**arguments, **FEED_IGNORES})
-        if answer.status_code != 200:
-            return answer
-        result = json.loads(answer.body)
-        return _feed_response(result, feed_format)
+        return _feed_response(search(**{**arguments, **FEED_IGNORES}), feed_format)
 
     feed.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
         [parameter.replace(kind=inspect.Parameter.KEYWORD_ONLY) for parameter in search_parameters]

@@ -231,7 +231,16 @@ def test_the_announcer_calls_nothing_when_there_is_no_news() -> None:
 def test_the_announcer_never_raises_and_logs_what_was_not_published(publisher, caplog) -> None:
     OutcomeAnnouncer(publisher)([Outcome(indexed(), None, [article()])])
     lost = [r for r in caplog.records if r.getMessage() == "event not published"]
-    assert len(lost) == 1 and lost[0].detail["key"] == REF.key  # type: ignore[attr-defined]
+    assert len(lost) == 1 and lost[0].key == REF.key  # type: ignore[attr-defined]
+    assert lost[0].article_ids == [document_id(REF)] and lost[0].article_count == 1  # type: ignore[attr-defined]
+
+
+def test_an_event_not_published_is_logged_by_ids_and_counts_never_titles_or_urls(caplog) -> None:
+    secret = article(title="Secret headline", url="https://news.example/secret-story")
+    OutcomeAnnouncer(RecordingPublisher(fail=RuntimeError("bug")))([Outcome(indexed(), None, [secret])])
+    logged = " ".join(repr(vars(r)) for r in caplog.records)
+    assert "event not published" in logged and document_id(REF) in logged
+    assert "Secret headline" not in logged and "news.example" not in logged
 
 
 # -- the publisher --------------------------------------------------------------------------

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from archive_search.errors import EngineUnavailable
 from archive_search.ingest.writer import REFUSED, WRITTEN, BulkItem, BulkWriter, error_class, item_reason
 
@@ -96,3 +98,11 @@ def test_a_failed_request_counts_as_503_for_every_item_and_names_only_the_error_
     assert len(slept) == 1 and report.results[0].status == WRITTEN
     assert error_class(EngineUnavailable("x")) == "EngineUnavailable"
     assert item_reason({"error": "text"}) == "error"
+
+
+def test_a_programming_error_from_the_engine_propagates_and_is_never_retried():
+    engine = Engine(TypeError("bulk() got an unexpected keyword argument"), [201])
+    w, slept = writer(engine)
+    with pytest.raises(TypeError):
+        w.write([doc("1")], lambda: 60_000, index="articles")
+    assert len(engine.requests) == 1 and slept == []

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
 import feedparser
 import pytest
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
+from aws_lambda_powertools.event_handler.openapi.params import Query
 
-from archive_search.search.feed import FeedLinks, atom, feed_title
-from archive_search.search.web_routes import content_security_policy
+from archive_local.lambda_events import LambdaContext, http_api_event
+from archive_search.search.feed import FEED_FIELDS, FeedLinks, atom, feed_title
+from archive_search.search.web_routes import content_security_policy, feed_router
+from archive_search.search.web_routes import router as web_router
 
 pytestmark = pytest.mark.unit
 
@@ -65,7 +70,6 @@ def test_the_policy_allows_own_scripts_only_and_loopback_uploads_only_from_loopb
 
 
 def _get(path: str, headers: dict[str, str]) -> dict[str, Any]:
-    from archive_local.lambda_events import LambdaContext, http_api_event
     from archive_search.search.api import app
 
     return app.resolve(http_api_event("GET", path, "", headers, None), LambdaContext("search", 30.0))
@@ -88,3 +92,32 @@ def test_a_page_file_is_revalidated_by_etag_and_a_304_has_no_body_even_gzipped(p
 def test_only_the_page_files_are_served_from_the_web_folder() -> None:
     assert _get("/web/index.html", {})["statusCode"] == 404
     assert _get("/web/..%2Fsettings.py", {})["statusCode"] == 404
+
+
+def test_the_feed_renders_the_search_answer_object_it_is_given() -> None:
+    # /feed takes the /search answer as data (no JSON written and read back in between).
+    asked: list[dict[str, Any]] = []
+
+    def search_answer(
+        q: Annotated[str | None, Query()] = None,
+        sort: Annotated[str, Query()] = "relevance",
+        facets: Annotated[list[str] | None, Query()] = None,
+        fields: Annotated[list[str] | None, Query()] = None,
+    ) -> Any:
+        asked.append({"q": q, "sort": sort, "facets": facets, "fields": fields})
+        hit = {"id": "a1", "title": "Harbour", "published": "2024-03-02", "tags": ("port",)}
+        return {"hits": [hit], "next_cursor": "c2"}
+
+    app = APIGatewayHttpResolver(enable_validation=True)
+    app.include_router(web_router)
+    app.include_router(feed_router(search_answer, []))
+    event = http_api_event("GET", "/feed", "q=harbour&format=json", headers={"host": "api.example"})
+    response = app.resolve(event, LambdaContext("search"))
+
+    assert response["statusCode"] == 200, response["body"]
+    assert asked == [{"q": "harbour", "sort": "newest", "facets": None, "fields": list(FEED_FIELDS)}]
+    feed = json.loads(response["body"])
+    assert [(i["title"], i["tags"], i["date_published"]) for i in feed["items"]] == [
+        ("Harbour", ["port"], "2024-03-02T00:00:00Z")
+    ]
+    assert feed["next_url"] == "http://api.example/feed?q=harbour&format=json&cursor=c2"
