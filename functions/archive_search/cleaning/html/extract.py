@@ -19,6 +19,7 @@ Pipeline (one parse of the page):
 from __future__ import annotations
 
 from lxml import etree
+from lxml.html import HtmlElement
 
 from archive_search.cleaning import metadata as md
 from archive_search.cleaning.html.boundaries import at_least_words, refine
@@ -45,6 +46,7 @@ def extract_html(text: str, key: str) -> list[Article]:
     # Read now, while the page still has its <head>: used only when the page's metadata, its
     # byline and its dateline give no date.
     fallback_date = None if meta.published else guessed_published(tree, meta.url)
+    _unwrap_content_noscripts(tree)
     # script/style/template never reach the body, whatever the extractor does; the other
     # elements trafilatura discards anyway go now, so its tree copies and passes are smaller
     etree.strip_elements(tree, *DROP_TAGS, with_tail=False)  # = drop_tree() on each, in C
@@ -94,6 +96,19 @@ def extract_html(text: str, key: str) -> list[Article]:
             tags=meta.tags,
         )
     ]
+
+
+# A <noscript> holding more text than a "turn JavaScript on" note or an embed's fallback is the
+# page itself, misnested into it by broken markup (a stray ``<noscript></div></noscript>``).
+_NOSCRIPT_CONTENT_CHARS = 2000
+
+
+def _unwrap_content_noscripts(tree: HtmlElement) -> None:
+    """Each <noscript> over ``_NOSCRIPT_CONTENT_CHARS`` of text becomes a <div>, so its text is
+    read as the page's (every other one is dropped with the tags that are never article text)."""
+    for el in list(tree.iter("noscript")):
+        if len(el.text_content()) > _NOSCRIPT_CONTENT_CHARS:
+            el.tag = "div"
 
 
 def _choose_language(declared: str | None, body: str) -> str | None:
