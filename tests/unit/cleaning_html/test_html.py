@@ -585,3 +585,27 @@ def test_a_noscript_holding_the_page_is_read_and_a_javascript_note_is_not() -> N
     [found] = extract_html(html, "k.html")
     assert PARAS[0] in found.body and PARAS[2] in found.body
     assert "JavaScript" not in found.body
+
+
+def test_an_aside_holding_the_pages_only_headline_is_the_article_and_a_sidebar_is_not() -> None:
+    sidebar = "Subscribe to our newsletter and read the best stories of the week in your inbox every Friday."
+    html = (
+        '<html><body><main><aside class="direct-content"><article><h1>Harbour to be deepened</h1>'
+        + "".join(f"<p>{p}</p>" for p in PARAS)
+        + f'</article></aside></main><aside class="widget"><h2>Newsletter</h2><p>{sidebar}</p></aside>'
+        "</body></html>"
+    )
+    [found] = extract_html(html, "k.html")
+    assert all(p in found.body for p in PARAS)
+    assert sidebar not in found.body
+    # widgets that title themselves with <h1>s: no single headline, every <aside> stays one
+    from archive_search.cleaning.html import extract, parse
+
+    tree = parse.parse(html.replace("<h2>Newsletter</h2>", "<h1>Newsletter</h1>"))
+    assert tree is not None
+    extract._unwrap_misused_containers(tree)
+    assert [el.get("class") for el in tree.iter("aside")] == ["direct-content", "widget"]
+    tree = parse.parse(html)
+    assert tree is not None
+    extract._unwrap_misused_containers(tree)
+    assert [el.get("class") for el in tree.iter("aside")] == ["widget"]

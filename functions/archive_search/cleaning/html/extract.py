@@ -46,7 +46,7 @@ def extract_html(text: str, key: str) -> list[Article]:
     # Read now, while the page still has its <head>: used only when the page's metadata, its
     # byline and its dateline give no date.
     fallback_date = None if meta.published else guessed_published(tree, meta.url)
-    _unwrap_content_noscripts(tree)
+    _unwrap_misused_containers(tree)
     # script/style/template never reach the body, whatever the extractor does; the other
     # elements trafilatura discards anyway go now, so its tree copies and passes are smaller
     etree.strip_elements(tree, *DROP_TAGS, with_tail=False)  # = drop_tree() on each, in C
@@ -99,16 +99,20 @@ def extract_html(text: str, key: str) -> list[Article]:
 
 
 # A <noscript> holding more text than a "turn JavaScript on" note or an embed's fallback is the
-# page itself, misnested into it by broken markup (a stray ``<noscript></div></noscript>``).
+# page itself, misnested into it by broken markup (a <div> opened inside one).
 _NOSCRIPT_CONTENT_CHARS = 2000
 
 
-def _unwrap_content_noscripts(tree: HtmlElement) -> None:
-    """Each <noscript> over ``_NOSCRIPT_CONTENT_CHARS`` of text becomes a <div>, so its text is
-    read as the page's (every other one is dropped with the tags that are never article text)."""
-    for el in list(tree.iter("noscript")):
-        if len(el.text_content()) > _NOSCRIPT_CONTENT_CHARS:
-            el.tag = "div"
+def _unwrap_misused_containers(tree: HtmlElement) -> None:
+    """Containers that are dropped as never article text but hold the page: each <noscript> over
+    ``_NOSCRIPT_CONTENT_CHARS`` of text, and an <aside> holding the page's only <h1> (its
+    headline: widgets that title themselves with <h1>s leave a page several), become <div>s,
+    so their text is read as the page's."""
+    headlines = list(tree.iter("h1"))
+    page_asides = list(headlines[0].iterancestors("aside")) if len(headlines) == 1 else []
+    noscripts = [el for el in tree.iter("noscript") if len(el.text_content()) > _NOSCRIPT_CONTENT_CHARS]
+    for el in (*noscripts, *page_asides):
+        el.tag = "div"
 
 
 def _choose_language(declared: str | None, body: str) -> str | None:
