@@ -1,7 +1,7 @@
 """HTML cleaning on both benchmarks, by site: the project beside trafilatura, tuning folds
 against held-out folds.
 
-    .venv/bin/python bench/generalisation.py [--data DIR]
+    .venv/bin/python bench/generalisation.py [--data DIR] [--per-doc]
 
 Pages are grouped by site (the URL's host without ``www.``) and each site falls in one of five
 folds by a hash of its name, so a site's pages are never split between folds. Folds 0-2 are the
@@ -100,6 +100,10 @@ class ExtractionBench:
         m = self.ev.score({p.id: self.gold[p.id] for p in pages}, {p.id: texts[p.id] for p in pages}, 4, 0)
         return m["f1"], m["precision"], m["recall"]
 
+    def page_figures(self, page: Page, text: str) -> str:
+        f1, precision, recall = self.score([page], {page.id: text})
+        return f"F1 {f1:.3f} (P {precision:.3f} R {recall:.3f})"
+
 
 class TrafilaturaEval:
     """trafilatura's evaluation pages: snippets with and without, micro-averaged."""
@@ -124,12 +128,20 @@ class TrafilaturaEval:
         precision, recall = tp / max(tp + fp, 1), tp / max(tp + fn, 1)
         return 2 * precision * recall / max(precision + recall, 1e-9), precision, recall
 
+    def page_figures(self, page: Page, text: str) -> str:
+        text, item = _norm(text), self.items[page.id]
+        found = sum(_norm(s) in text for s in item["with"])
+        wrong = sum(_norm(s) in text for s in item["without"])
+        return f"with {found}/{len(item['with'])} without {wrong}/{len(item['without'])}"
 
-def run(bench: ExtractionBench | TrafilaturaEval) -> dict[str, dict[str, float]]:
-    """Each extractor's F1 on the tuning and held-out folds (and all pages), and its docs/s."""
+
+def run(bench: ExtractionBench | TrafilaturaEval, per_doc: bool = False) -> dict[str, dict[str, float]]:
+    """Each extractor's F1 on the tuning and held-out folds (and all pages), and its docs/s;
+    ``per_doc`` prints the tuning-fold pages on which the two extractors score differently."""
     tuning = [p for p in bench.pages if fold(p.url) in TUNING_FOLDS]
     held_out = [p for p in bench.pages if fold(p.url) not in TUNING_FOLDS]
     out = {}
+    all_texts: dict[str, dict[str, str]] = {}
     for name, extract in EXTRACTORS.items():
         extract(bench.pages[0].data)  # warm-up: imports, lookup tables, models
         texts, cpu = {}, 0.0
@@ -137,21 +149,27 @@ def run(bench: ExtractionBench | TrafilaturaEval) -> dict[str, dict[str, float]]
             t0 = time.process_time()
             texts[page.id] = extract(page.data)
             cpu += time.process_time() - t0
+        all_texts[name] = texts
         figures = {part: bench.score(pages, texts) for part, pages in
                    (("all", bench.pages), ("tuning", tuning), ("held-out", held_out))}  # fmt: skip
         out[name] = {"docs": len(bench.pages), "docs/s": len(bench.pages) / cpu, **figures}
         sites = {site(p.url) for p in held_out}
         out[name]["held-out pages"], out[name]["held-out sites"] = len(held_out), len(sites)
+    if per_doc:
+        for page in tuning:  # held-out pages are never listed
+            figures = {name: bench.page_figures(page, texts[page.id]) for name, texts in all_texts.items()}
+            if len(set(figures.values())) > 1:
+                print(f"{bench.name} {page.id}: " + " | ".join(f"{n} {f}" for n, f in figures.items()))
     return out
 
 
-def report(data: Path = DEFAULT_DATA) -> None:
+def report(data: Path = DEFAULT_DATA, per_doc: bool = False) -> None:
     print("# HTML by site folds (tuning folds 0-2, held-out folds 3-4): F1 (precision recall)")
     print(
         f"{'benchmark':<17} {'extractor':<12} {'all':<21} {'tuning':<21} {'held-out':<21} {'gap':>6} {'docs/s':>7}"
     )
     for bench in (ExtractionBench(data / "extraction-bench"), TrafilaturaEval(data / "trafilatura-eval")):
-        results = run(bench)
+        results = run(bench, per_doc)
         for name, r in results.items():
             cells = [
                 f"{r[part][0]:.3f} ({r[part][1]:.3f} {r[part][2]:.3f})"
@@ -168,7 +186,11 @@ def report(data: Path = DEFAULT_DATA) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder holding both benchmarks")
-    report(ap.parse_args().data)
+    ap.add_argument(
+        "--per-doc", action="store_true", help="tuning-fold pages the two extractors score differently"
+    )
+    args = ap.parse_args()
+    report(args.data, args.per_doc)
 
 
 if __name__ == "__main__":

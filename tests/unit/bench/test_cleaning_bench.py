@@ -126,3 +126,24 @@ def test_a_sites_pages_fall_in_one_fold_whatever_the_path_or_www() -> None:
     assert {bench.site(u) for u in urls} == {"example.org"}
     assert len({bench.fold(u) for u in urls}) == 1
     assert len({bench.fold(f"https://site{n}.example/") for n in range(50)}) == bench.FOLDS
+
+
+def test_per_doc_lists_only_tuning_pages_the_extractors_score_differently(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bench = _generalisation_module()
+    urls = [f"https://site{n}.example/" for n in range(40)]
+    pages = [bench.Page(url, url, b"<p>x</p>") for url in urls]
+    evaluation = object.__new__(bench.TrafilaturaEval)
+    evaluation.pages = pages
+    evaluation.items = {url: {"with": ["found by one"], "without": []} for url in urls}
+    monkeypatch.setattr(
+        bench, "EXTRACTORS", {"project": lambda data: "found by one", "trafilatura": lambda data: ""}
+    )
+
+    results = bench.run(evaluation, per_doc=True)
+
+    listed = [line.split()[1].rstrip(":") for line in capsys.readouterr().out.splitlines()]
+    assert sorted(listed) == sorted(u for u in urls if bench.fold(u) in bench.TUNING_FOLDS)
+    assert 0 < len(listed) < len(urls)
+    assert results["project"]["tuning"][2] == 1.0 and results["trafilatura"]["tuning"][2] == 0.0

@@ -516,3 +516,96 @@ def test_a_lost_article_is_taken_from_trafilaturas_full_extraction_only_when_it_
     kept = fallbacks.rescued(_lost_article_page(), tree, [PARAS[0]])
 
     assert kept == (fallbacks.split_body(theirs) if taken else [PARAS[0]])
+
+
+_TEASER = (
+    "Night mode arrives on the new phones, with a longer exposure for dark scenes and a steadier hand. "
+    "The camera app now waits for the phone to settle before it opens the shutter, and a slider sets "
+    "how long the exposure lasts, from one second to thirty when the phone rests on a tripod."
+)
+
+
+def _teaser_in_the_content_box_page(article: list[str]) -> str:
+    """A sidebar blurb in the box marked as content; the article in unmarked divs."""
+    paras = "".join(f"<p>{p}</p>" for p in article)
+    return (
+        f'<html><body><div class="content"><p>{_TEASER}</p></div>'
+        f'<div class="x"><div class="y">{paras}</div></div></body></html>'
+    )
+
+
+def test_a_short_main_pass_is_compared_with_readability_and_the_article_is_found() -> None:
+    import copy
+
+    from archive_search.cleaning.html import parse
+    from archive_search.cleaning.html import trafilatura_steps as mod
+
+    tree = parse.parse(_teaser_in_the_content_box_page(PARAS))
+    assert tree is not None
+    options = mod._extractor_options(False)
+
+    def text(compare: bool) -> str:
+        body = mod._extract_body(copy.copy(tree), options, compare=compare)
+        return " ".join(" ".join(body.itertext()).split()) if body is not None else ""
+
+    assert not any(p in text(False) for p in PARAS)  # the fast steps alone keep the blurb
+    assert all(p in text(True) for p in PARAS)
+    [article] = extract_html(_teaser_in_the_content_box_page(PARAS), "k.html")
+    assert all(p in article.body for p in PARAS)
+
+
+def test_a_main_pass_as_long_as_a_news_item_is_not_compared(monkeypatch: pytest.MonkeyPatch) -> None:
+    from trafilatura import external
+
+    from archive_search.cleaning.html import trafilatura_steps as mod
+
+    calls: list[int] = []
+    real = external.compare_extraction
+
+    def counted(*args: object) -> object:
+        calls.append(len(str(args[3])))
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(external, "compare_extraction", counted)
+    [article] = extract_html(page(paras=PARAS * 3), "k.html")
+    assert calls == [] and len(article.body) >= mod._COMPARE_BELOW_CHARS
+    extract_html(_teaser_in_the_content_box_page(PARAS), "k.html")
+    assert calls and all(n < mod._COMPARE_BELOW_CHARS for n in calls)
+
+
+def test_a_noscript_holding_the_page_is_read_and_a_javascript_note_is_not() -> None:
+    article = PARAS * 6
+    html = (
+        # a <div> opened inside a <noscript> and closed in another: the page nests in the first
+        "<html><body><noscript>Please turn JavaScript on to read the comments.</noscript>"
+        '<noscript><div class="no-js"></noscript>'
+        + "".join(f"<p>{p}</p>" for p in article)
+        + "<noscript></div></noscript></body></html>"
+    )
+    [found] = extract_html(html, "k.html")
+    assert PARAS[0] in found.body and PARAS[2] in found.body
+    assert "JavaScript" not in found.body
+
+
+def test_an_aside_holding_the_pages_only_headline_is_the_article_and_a_sidebar_is_not() -> None:
+    sidebar = "Subscribe to our newsletter and read the best stories of the week in your inbox every Friday."
+    html = (
+        '<html><body><main><aside class="direct-content"><article><h1>Harbour to be deepened</h1>'
+        + "".join(f"<p>{p}</p>" for p in PARAS)
+        + f'</article></aside></main><aside class="widget"><h2>Newsletter</h2><p>{sidebar}</p></aside>'
+        "</body></html>"
+    )
+    [found] = extract_html(html, "k.html")
+    assert all(p in found.body for p in PARAS)
+    assert sidebar not in found.body
+    # widgets that title themselves with <h1>s: no single headline, every <aside> stays one
+    from archive_search.cleaning.html import extract, parse
+
+    tree = parse.parse(html.replace("<h2>Newsletter</h2>", "<h1>Newsletter</h1>"))
+    assert tree is not None
+    extract._unwrap_misused_containers(tree)
+    assert [el.get("class") for el in tree.iter("aside")] == ["direct-content", "widget"]
+    tree = parse.parse(html)
+    assert tree is not None
+    extract._unwrap_misused_containers(tree)
+    assert [el.get("class") for el in tree.iter("aside")] == ["widget"]

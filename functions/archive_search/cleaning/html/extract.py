@@ -7,8 +7,9 @@ Pipeline (one parse of the page):
    ``<html lang>``, canonical URL.
 2. trafilatura (fast mode, comments off) gives the main-content tree
    (``trafilatura_steps.main_content``: its steps with plain-regex matchers in place of its EXSLT
-   XPaths, the same tree in half the time); it is walked into lines that remember how much of
-   their text is link text.
+   XPaths, the same tree in half the time; its readability/jusText comparison only for a short
+   result); it is walked into lines that remember how much of their text is link text.
+   ``<noscript>``/``<aside>`` containers that hold the page itself are read first as ``<div>``s.
 3. Boundaries: the title (and its standfirst) repeated at the top, byline/date lines, URL
    lines, copyright lines and runs of link lines (teasers, "related" lists) are dropped.
 4. Fallbacks, when that leaves little: a recall-oriented second pass, the JSON-LD
@@ -19,6 +20,7 @@ Pipeline (one parse of the page):
 from __future__ import annotations
 
 from lxml import etree
+from lxml.html import HtmlElement
 
 from archive_search.cleaning import metadata as md
 from archive_search.cleaning.html.boundaries import at_least_words, refine
@@ -45,6 +47,7 @@ def extract_html(text: str, key: str) -> list[Article]:
     # Read now, while the page still has its <head>: used only when the page's metadata, its
     # byline and its dateline give no date.
     fallback_date = None if meta.published else guessed_published(tree, meta.url)
+    _unwrap_misused_containers(tree)
     # script/style/template never reach the body, whatever the extractor does; the other
     # elements trafilatura discards anyway go now, so its tree copies and passes are smaller
     etree.strip_elements(tree, *DROP_TAGS, with_tail=False)  # = drop_tree() on each, in C
@@ -94,6 +97,23 @@ def extract_html(text: str, key: str) -> list[Article]:
             tags=meta.tags,
         )
     ]
+
+
+# A <noscript> holding more text than a "turn JavaScript on" note or an embed's fallback is the
+# page itself, misnested into it by broken markup (a <div> opened inside one).
+_NOSCRIPT_CONTENT_CHARS = 2000
+
+
+def _unwrap_misused_containers(tree: HtmlElement) -> None:
+    """Containers that are dropped as never article text but hold the page: each <noscript> over
+    ``_NOSCRIPT_CONTENT_CHARS`` of text, and an <aside> holding the page's only <h1> (its
+    headline: widgets that title themselves with <h1>s leave a page several), become <div>s,
+    so their text is read as the page's."""
+    headlines = list(tree.iter("h1"))
+    page_asides = list(headlines[0].iterancestors("aside")) if len(headlines) == 1 else []
+    noscripts = [el for el in tree.iter("noscript") if len(el.text_content()) > _NOSCRIPT_CONTENT_CHARS]
+    for el in (*noscripts, *page_asides):
+        el.tag = "div"
 
 
 def _choose_language(declared: str | None, body: str) -> str | None:

@@ -1,11 +1,13 @@
 """trafilatura's main-content extraction for archive-search's settings (fast mode, comments
-off, links and tables kept), as ``main_content(tree)``.
+off, links and tables kept), as ``main_content(tree)``, with its default mode's readability and
+jusText comparison for a short result only (``_compared``).
 
 For the trafilatura version it was checked against (``_TRAFILATURA_STEPS_VERSION``, pinned in
 pyproject.toml), its steps run from here with plain-regex matchers in place of its EXSLT
 XPaths, which call back into Python's ``re`` for every element: the same tree in half the time
-(tests/unit/cleaning_html compare each matcher with the XPath it replaces, and the result with
-``bare_extraction``). Any other version goes through ``bare_extraction``.
+(tests/unit/cleaning_html compare each matcher with the XPath it replaces, and the result
+without the comparison with ``bare_extraction``). Any other version goes through
+``bare_extraction``.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ def main_content(tree: HtmlElement, *, recall: bool = False) -> etree._Element |
     """The article region trafilatura finds in ``tree`` (which it prunes), or ``None``."""
     options = _extractor_options(recall)
     if _own_steps() and not options.max_tree_size:
-        return _extract_body(tree, options)
+        return _extract_body(tree, options, compare=True)
     from trafilatura import bare_extraction
 
     doc = bare_extraction(tree, options=options)
@@ -363,22 +365,32 @@ def _covers_little_of_page(chars: int, tree: HtmlElement, share: float) -> bool:
     return chars < share * _page_text_length(tree)
 
 
-def _extract_body(tree: HtmlElement, options: Any) -> etree._Element | None:
+def _extract_body(tree: HtmlElement, options: Any, *, compare: bool = False) -> etree._Element | None:
     """``bare_extraction(tree, options=options).body`` for the settings of ``_extractor_options``
     (fast mode, comments off, no URL, metadata, language or size limits), without the work
     those settings make useless: the pre-conversion backup only the non-fast comparison reads,
     the forum-page check (the JSON-LD scripts it looks for are gone: ``extract_html`` strips
     scripts) and the copy of the input: ``tree`` keeps trafilatura's raw-tree prunes (comment
     sections, infinite-scroll containers), so the fallbacks read the page without them too. The
-    raw-tree prunes and the page-length measure are ``_raw_prune`` and ``_covers_little_of_page``."""
+    raw-tree prunes and the page-length measure are ``_raw_prune`` and ``_covers_little_of_page``.
+
+    ``compare``: a short main-pass result also goes through ``_compared``, and the recall
+    escalation also weighs jusText over the page, as trafilatura's default mode does."""
     from trafilatura.baseline import baseline
-    from trafilatura.core import ESCALATION_ACCEPT_RATIO, ESCALATION_MAX_LENGTH, ESCALATION_PAGE_SHARE
+    from trafilatura.core import (
+        ESCALATION_ACCEPT_RATIO,
+        ESCALATION_JUSTEXT_RATIO,
+        ESCALATION_MAX_LENGTH,
+        ESCALATION_PAGE_SHARE,
+    )
+    from trafilatura.external import justext_rescue
     from trafilatura.htmlprocessing import convert_tags, tree_cleaning
 
     extract_content = _fast_extract_content()
 
     def main_pass(opts: Any) -> tuple[etree._Element, str]:
-        return extract_content(convert_tags(tree_cleaning(copy.copy(tree), opts), opts, None), opts)
+        body, text = extract_content(convert_tags(tree_cleaning(copy.copy(tree), opts), opts, None), opts)
+        return _compared(tree, body, text, opts) if compare else (body, text)
 
     _raw_prune(tree)
     postbody, temp_text = main_pass(options)
@@ -400,10 +412,55 @@ def _extract_body(tree: HtmlElement, options: Any) -> etree._Element | None:
             r_body, r_text = main_pass(r_options)
         except Exception:
             logger.warning("trafilatura's recall retry failed on a page", exc_info=True)
-        if len(r_text) >= options.min_extracted_size and len(r_text) > ESCALATION_ACCEPT_RATIO * len(
+        # trafilatura's default mode also asks jusText over the whole page here
+        j_text = ""
+        try:
+            if compare:
+                j_body, j_text = justext_rescue(copy.copy(tree), options)
+        except Exception:
+            logger.warning("trafilatura's jusText candidate failed on a page", exc_info=True)
+        if len(j_text) > len(r_text) and len(j_text) > ESCALATION_JUSTEXT_RATIO * len(temp_text):
+            postbody, temp_text = j_body, j_text
+        elif len(r_text) >= options.min_extracted_size and len(r_text) > ESCALATION_ACCEPT_RATIO * len(
             temp_text
         ):
             postbody, temp_text = r_body, r_text
     if len(temp_text) < options.min_output_size:
         return None
     return postbody
+
+
+# The main pass's result is short: less than a short news item. Only then do readability and
+# jusText get a say: on longer results they mostly add the page's related-story teasers.
+_COMPARE_BELOW_CHARS = 500
+
+
+def _compared(tree: HtmlElement, body: etree._Element, text: str, options: Any) -> tuple[etree._Element, str]:
+    """trafilatura's comparison with readability and jusText (``compare_extraction``: what its
+    default mode adds to the fast mode) for a short result, and only when it can change it:
+    readability's text is at most the page's text and wins on length only when more than twice
+    as long (1.5 times in recall mode); jusText is asked for a short or unclean result."""
+    from trafilatura.external import SANITIZED_XPATH, compare_extraction
+    from trafilatura.htmlprocessing import tree_cleaning
+
+    if len(text) >= _COMPARE_BELOW_CHARS:
+        return body, text
+    body_el = tree.find(".//body")
+    page = len((body_el if body_el is not None else tree).text_content())
+    min_size = options.min_extracted_size
+    may_change = (
+        (len(text) if options.focus == "recall" else 2 * len(text)) < page
+        or len(text) < min_size
+        or (page > 2 * min_size and next(body.iter("p"), None) is None)
+        or len(body.findall(".//table")) > len(body.findall(".//p"))
+        or bool(body.xpath(SANITIZED_XPATH))
+    )
+    if not may_change:
+        return body, text
+    try:
+        return compare_extraction(
+            tree_cleaning(copy.copy(tree), options), copy.copy(tree), body, text, options
+        )
+    except Exception:  # a library failure on a hostile page: keep the main pass's result
+        logger.warning("trafilatura's readability/jusText comparison failed on a page", exc_info=True)
+        return body, text
