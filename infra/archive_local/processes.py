@@ -9,18 +9,20 @@ taking the last copies of the bucket and the engine; and each is told to die wit
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
+import os
 import signal
 import socket
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from pathlib import Path
 from typing import IO, Any
 
-from archive_local.config import LocalConfig, StartupError
-from archive_local.snapshot import IndexSnapshot
+from archive_local.config import StartupError
 
 log = logging.getLogger("stack")
 
@@ -55,25 +57,11 @@ def wait_for_port(host: str, port: int, process: subprocess.Popen[Any], timeout:
 
 def _die_with_parent() -> None:
     """In the child, before exec: be sent SIGTERM when the stack dies, even by SIGKILL,
-    so a killed stack never leaves a moto server holding its port (Linux only)."""
+    so a killed stack never leaves a child holding its port (Linux only)."""
     with contextlib.suppress(Exception):
         import ctypes
 
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-
-
-@contextlib.contextmanager
-def _sigint_ignored_by_children() -> Iterator[None]:
-    """Processes started inside inherit an ignored SIGINT, so Ctrl-C in the terminal
-    (sent to the whole process group) reaches the stack only, which stops them in order."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
 
 
 def start_moto(host: str, log_file: IO[bytes]) -> tuple[subprocess.Popen[Any], int]:
@@ -128,30 +116,101 @@ class Periodic:
                 logging.getLogger(self.name).exception("%s failed; retrying", self.name)
 
 
-def start_osmem(config: LocalConfig, snapshot: IndexSnapshot) -> Any:
-    """osmem-server on SEARCH_PORT, seeded from the last snapshot when there is one (and
-    without it when the snapshot cannot be loaded: everything is then ingested again)."""
-    from osmem_server import OsmemServer
+class EngineProcess:
+    """osmem-server on ``host:port``, launched without waiting for it, so that it loads its
+    seed (the engine snapshot) while moto, the search environments and the bucket start.
 
-    addr = f"{config.host}:{config.search_port}"
-    if snapshot.exists():
-        started = time.monotonic()
+    Besides the session of its own and ``PR_SET_PDEATHSIG``, osmem-server exits when the
+    stack's pid disappears or its stdin (a pipe from the stack) closes, so it never
+    outlives the stack.
+    """
+
+    def __init__(self, host: str, port: int, seed: Path | None = None) -> None:
+        from osmem_server import resolve_binary
+
+        self.url = f"http://{host}:{port}"
+        self.seed = seed
+        self.version = ""
+        self.started = time.monotonic()
+        args = [resolve_binary(), "-parent-pid", str(os.getpid()), "-no-ja", "-addr", f"{host}:{port}"]
+        if seed is not None:
+            args += ["-seed", str(seed)]
+        self.process = subprocess.Popen(
+            args,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            start_new_session=True,
+            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+        )
+        self._ready = threading.Event()
+        threading.Thread(target=self._read, name="osmem-server", daemon=True).start()
+
+    def _read(self) -> None:
+        """Wait for the line osmem-server prints once it serves (JSON with its url), then
+        keep draining its stdout so it never blocks on a full pipe."""
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            if self._ready.is_set():
+                continue
+            try:
+                message = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(message, dict) and "url" in message:
+                self.version = str(message.get("version", ""))
+                self._ready.set()
+
+    def wait_ready(self, timeout: float) -> float:
+        """Block until the engine serves; returns the seconds since launch. Raises
+        StartupError when it exits first or takes longer than ``timeout``."""
+        deadline = self.started + timeout
+        while not self._ready.wait(0.05):
+            if self.process.poll() is not None:
+                raise StartupError(f"osmem-server exited with code {self.process.returncode} while starting")
+            if time.monotonic() > deadline:
+                self.close()
+                raise StartupError(f"osmem-server did not start within {timeout:.0f} s")
+        return time.monotonic() - self.started
+
+    def close(self, grace: float = 5.0) -> None:
+        """Close its stdin (osmem-server exits), then kill it after ``grace`` seconds."""
+        if self.process.poll() is None:
+            with contextlib.suppress(OSError):
+                assert self.process.stdin is not None
+                self.process.stdin.close()
+            try:
+                self.process.wait(grace)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+# Bounds on osmem-server's start: empty, and loading a snapshot (about a millisecond of CPU
+# a document, more on a busy machine).
+ENGINE_START_SECONDS = 30.0
+SEEDED_ENGINE_START_SECONDS = 600.0
+
+
+def serving_engine(engine: EngineProcess, host: str, port: int) -> EngineProcess:
+    """Wait until ``engine`` serves. A seeded engine that cannot load its seed (or not in
+    time) is replaced by an empty one: everything is then ingested again."""
+    if engine.seed is not None:
         try:
-            with _sigint_ignored_by_children():
-                server = OsmemServer.start(addr=addr, japanese=False, seed=[str(snapshot.root)])
+            took = engine.wait_ready(SEEDED_ENGINE_START_SECONDS)
             log.info(
                 "search engine: osmem-server %s on %s, loaded from %s in %.1f s",
-                server.version,
-                server.url,
-                snapshot.root,
-                time.monotonic() - started,
+                engine.version,
+                engine.url,
+                engine.seed,
+                took,
             )
-            return server
-        except Exception as exc:
+            return engine
+        except StartupError as exc:
+            engine.close()
             log.warning(
-                "the engine snapshot in %s could not be loaded (%s); starting empty", snapshot.root, exc
+                "the engine snapshot in %s could not be loaded (%s); starting empty", engine.seed, exc
             )
-    with _sigint_ignored_by_children():
-        server = OsmemServer.start(addr=addr, japanese=False)
-    log.info("search engine: osmem-server %s on %s (in memory)", server.version, server.url)
-    return server
+            engine = EngineProcess(host, port)
+    engine.wait_ready(ENGINE_START_SECONDS)
+    log.info("search engine: osmem-server %s on %s (in memory)", engine.version, engine.url)
+    return engine

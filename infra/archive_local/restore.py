@@ -17,40 +17,61 @@ from archive_local.provisioning import archive_settings
 log = logging.getLogger("stack")
 
 
-def restore(
-    config: LocalConfig, mirror: Any, quiet: Any, sqs: Any, queue_url: str, engine_url: str
+def put_back(mirror: Any) -> tuple[dict[str, str], set[str]]:
+    """Put every mirrored object back into the bucket; returns key -> ETag of each one put
+    back, and the keys whose copy could not be read. Done while the engine loads its
+    snapshot: the notifications wait in the queue, because the worker starts only once
+    ``settle_restored`` has said which to drop."""
+    started = time.monotonic()
+    wanted = set(mirror.entries)
+    restored: dict[str, str] = mirror.restore()
+    log.info(
+        "put back %d object(s) from %s in %.1f s", len(restored), mirror.root, time.monotonic() - started
+    )
+    return restored, wanted - set(restored)
+
+
+def settle_restored(
+    config: LocalConfig,
+    mirror: Any,
+    restored: Mapping[str, str],
+    unreadable: set[str],
+    quiet: Any,
+    sqs: Any,
+    queue_url: str,
+    engine_url: str,
 ) -> dict[str, str]:
-    """Put the mirrored bucket back. Objects whose receipt in the engine (from the
-    snapshot, or a cluster's own) settled the same bytes are put back quietly (the worker
-    drops their notifications); the others go through ingest; objects the engine holds but
-    the bucket no longer does get the removal notification. Returns the keys ingest must
-    settle before the stack is ready, with their sha256."""
+    """Once the engine serves, compare the objects put back with its receipts (from the
+    snapshot, or a cluster's own). Those whose receipt settled the same bytes are made
+    quiet (the worker drops their notifications); the others go through ingest; objects
+    the engine holds but the bucket no longer does get the removal notification. Returns
+    the keys ingest must settle before the stack is ready, with their sha256."""
     from archive_local.deletes import delete_marker_notification
     from archive_local.snapshot import engine_receipts, plan_restore
     from archive_search.settings import RESERVED_PREFIX
 
     started = time.monotonic()
-    mirrored = {k: e["sha256"] for k, e in mirror.entries.items() if not k.startswith(RESERVED_PREFIX)}
+    entries = dict(mirror.entries)  # with what was uploaded since the objects were put back
+    mirrored = {k: e["sha256"] for k, e in entries.items() if not k.startswith(RESERVED_PREFIX)}
     receipts = engine_receipts(engine_url, archive_settings().receipts_alias, config.bucket)
     plan = plan_restore(mirrored, receipts)
-    reserved = [k for k in mirror.entries if k.startswith(RESERVED_PREFIX)]
-    quiet.add(mirror.restore(plan.unchanged + reserved))
-    mirror.restore(plan.changed)
+    reserved = [k for k in entries if k.startswith(RESERVED_PREFIX)]
+    quiet.add({key: restored[key] for key in plan.unchanged + reserved if key in restored})
     now = datetime.now(UTC)
     for key in plan.vanished:
         sqs.send_message(
             QueueUrl=queue_url, MessageBody=delete_marker_notification(config.bucket, key, now, None)
         )
     log.info(
-        "restored %d object(s) from %s in %.1f s: %d already indexed, %d to ingest, %d removed",
-        len(mirrored) + len(reserved),
-        mirror.root,
+        "restored %d object(s), compared in %.1f s: %d already indexed, %d to ingest, %d removed",
+        len(restored),
         time.monotonic() - started,
         len(plan.unchanged),
         len(plan.changed),
         len(plan.vanished),
     )
-    return {key: mirrored[key] for key in plan.changed}
+    # A copy that could not be put back (damaged on disk) sends no notification to wait for.
+    return {key: mirrored[key] for key in plan.changed if key not in unreadable}
 
 
 class Readiness:

@@ -34,7 +34,15 @@ from typing import Any
 
 from archive_local import logs
 from archive_local.config import LocalConfig, StartupError
-from archive_local.processes import Periodic, port_free, start_moto, start_osmem, terminate, wait_for_port
+from archive_local.processes import (
+    EngineProcess,
+    Periodic,
+    port_free,
+    serving_engine,
+    start_moto,
+    terminate,
+    wait_for_port,
+)
 from archive_local.provisioning import (
     SAMPLES_PREFIX,
     Handler,
@@ -46,7 +54,7 @@ from archive_local.provisioning import (
     sample_files,
     write_cli_env,
 )
-from archive_local.restore import Readiness, restore, wait_for_receipts
+from archive_local.restore import Readiness, put_back, settle_restored, wait_for_receipts
 from archive_local.snapshot import IndexSnapshot
 
 log = logging.getLogger("stack")
@@ -95,6 +103,26 @@ def run(
             )
 
     with contextlib.ExitStack() as cleanup:
+        # The engine first: it loads its snapshot while moto, the search environments and
+        # the bucket start, and is waited for only where the engine is needed.
+        engine: EngineProcess | None = None
+        snapshot: IndexSnapshot | None = None
+        if config.opensearch_url:
+            opensearch_url = config.opensearch_url
+            log.info("search engine: %s (OPENSEARCH_URL)", opensearch_url)
+        else:
+            snapshot = IndexSnapshot(config.data_dir / "engine-snapshot", [])
+            engine = EngineProcess(
+                config.host, config.search_port, snapshot.root if snapshot.exists() else None
+            )
+            opensearch_url = engine.url
+
+            @cleanup.callback
+            def _stop_engine() -> None:  # the engine in use, also when it was replaced
+                assert engine is not None
+                engine.close()
+                log.info("osmem-server stopped")
+
         moto_log = config.data_dir / "moto.log"
         log_file = cleanup.enter_context(open(moto_log, "ab"))
         # moto listens on a private port; the public one (MOTO_PORT) is the S3 front,
@@ -104,16 +132,6 @@ def run(
         wait_for_port(config.host, moto_port, moto, 60)
 
         children: dict[str, subprocess.Popen[Any]] = {"moto server": moto}
-        snapshot: IndexSnapshot | None = None
-        if config.opensearch_url:
-            opensearch_url = config.opensearch_url
-            log.info("search engine: %s (OPENSEARCH_URL)", opensearch_url)
-        else:
-            snapshot = IndexSnapshot(config.data_dir / "engine-snapshot", [])
-            server = start_osmem(config, snapshot)
-            cleanup.callback(server.close)
-            children["osmem-server"] = server.process
-            opensearch_url = server.url
 
         # Registered after the engine and moto, so it runs before they stop.
         parts: dict[str, Any] = {}
@@ -179,18 +197,26 @@ def run(
         )
         write_cli_env(config, opensearch_url, archive.queue_url, archive.dlq_url)
         cleanup.callback(start_events(config.aws_endpoint, sqs)[1].stop)  # the bus ingest publishes to
-        bootstrap_index()
         ingest = ingest or load_handler("archive_search.handlers.ingest")
+        restored, unreadable = put_back(mirror) if mirror.entries else ({}, set())
 
+        if engine is not None:
+            engine = serving_engine(engine, config.host, config.search_port)
+            children["osmem-server"] = engine.process
+        bootstrap_index()
+        # The objects that must have a receipt before the stack says it is ready.
+        expected: dict[str, str | None] = {}
         quiet = QuietRestores()
+        if restored:
+            expected.update(
+                settle_restored(
+                    config, mirror, restored, unreadable, quiet, sqs, archive.queue_url, opensearch_url
+                )
+            )
+        # Started once the quiet restores are known, so it never ingests one of them.
         worker = IngestWorker(private_sqs, archive.queue_url, archive.queue_arn, ingest, skip=quiet)
         worker.start()
         parts["worker"] = worker
-
-        # The objects that must have a receipt before the stack says it is ready.
-        expected: dict[str, str | None] = {}
-        if mirror.entries:
-            expected.update(restore(config, mirror, quiet, sqs, archive.queue_url, opensearch_url))
         if snapshot is not None:
             settings = archive_settings()
             snapshot.aliases = [settings.receipts_alias, settings.index_alias]
@@ -215,7 +241,9 @@ def run(
             parts["snapshots"] = snapshots
 
         deletes = Periodic(
-            "s3", config.inbox_interval, DeleteMarkerWatcher(s3, sqs, config.bucket, archive.queue_url).poll
+            "s3",
+            config.inbox_interval,
+            DeleteMarkerWatcher(s3, sqs, config.bucket, archive.queue_url).poll,
         )
         deletes.start()
         parts["delete markers"] = deletes
