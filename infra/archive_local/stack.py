@@ -243,7 +243,7 @@ def run(
         deletes = Periodic(
             "s3",
             config.inbox_interval,
-            DeleteMarkerWatcher(s3, sqs, config.bucket, archive.queue_url).poll,
+            DeleteMarkerWatcher(private_s3, sqs, config.bucket, archive.queue_url).poll,
         )
         deletes.start()
         parts["delete markers"] = deletes
