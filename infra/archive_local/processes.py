@@ -139,6 +139,9 @@ class EngineProcess:
             args,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
+            # Loading a snapshot spends much of its CPU in Go's garbage collector at its default
+            # (GOGC=100); 200 trades a little memory for a faster restart. A GOGC set wins.
+            env={"GOGC": "200", **os.environ},
             start_new_session=True,
             preexec_fn=_die_with_parent if sys.platform == "linux" else None,
         )
