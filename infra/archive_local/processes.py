@@ -214,6 +214,10 @@ def serving_engine(engine: EngineProcess, host: str, port: int) -> EngineProcess
                 "the engine snapshot in %s could not be loaded (%s); starting empty", engine.seed, exc
             )
             engine = EngineProcess(host, port)
-    engine.wait_ready(ENGINE_START_SECONDS)
+    try:
+        engine.wait_ready(ENGINE_START_SECONDS)
+    except BaseException:  # a replacement is not the engine the caller closes
+        engine.close()
+        raise
     log.info("search engine: osmem-server %s on %s (in memory)", engine.version, engine.url)
     return engine
