@@ -10,17 +10,21 @@ files of ``--per-file`` articles each and waits until all are searchable; stops 
 (SIGTERM: the stack writes its engine snapshot). Then it restarts the stack on the same
 data directory, alternately from the snapshot and without it (the snapshot folder removed:
 every object is cleaned and indexed again, as every restart did before snapshots), and
-measures seconds from launch to the ``ready:`` line. After each restart the first search
+measures seconds from launch to the ``ready:`` line, the CPU seconds the stack and its
+children used by then (what a busy machine does not change much), the load average, and
+when each phase ended, read from the stack's log. After each restart the first search
 must count every article. Bounded: loopback only, ``--timeout`` seconds per phase.
 The last line is always:
-    restart to ready: snapshot N s, full re-ingest N s (ratio R), N articles
+    restart to ready: snapshot N s (CPU N s), full re-ingest N s (CPU N s) (ratio R), N articles
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
+import re
 import shutil
 import statistics
 import sys
@@ -31,6 +35,15 @@ import requests
 from archive_local.launcher import WORDS, StackProcess, synthetic_paragraph, temporary_stack
 
 SOURCES = ["Harbour Gazette", "Valmont Post", "Northfield Courier", "Lakeside Ledger"]
+# The log lines that end each phase of a start, in the order they usually come.
+PHASES = [
+    ("moto", r"moto server \(S3 \+ SQS\) on"),
+    ("put back", r"put back \d+ object"),
+    ("engine", r"search engine: osmem-server"),
+    ("compared", r"restored \d+ object"),
+    ("ingested", r"archive indexed in"),
+    ("ready", r"\sready: http"),
+]
 
 
 def article_file(first: int, count: int, rng: random.Random) -> bytes:
@@ -56,9 +69,20 @@ def total(stack: StackProcess) -> int:
     return int(response.json()["total"]) if response.status_code == 200 else -1
 
 
-def run_restarts(stack: StackProcess, args: argparse.Namespace) -> dict[str, list[float]]:
+def phases(stack: StackProcess) -> str:
+    """When each phase ended (seconds after launch), with the durations the log states."""
+    parts = []
+    for name, pattern in PHASES:
+        found = stack.first_line(pattern)
+        if found:
+            took = re.search(r" in ([\d.]+) s", found[1])
+            parts.append(f"{name} {found[0]:.1f}" + (f" (took {took[1]})" if took else ""))
+    return ", ".join(parts)
+
+
+def run_restarts(stack: StackProcess, args: argparse.Namespace) -> dict[str, list[tuple[float, float]]]:
     """Build the archive, then restart alternately from the snapshot and without it."""
-    times: dict[str, list[float]] = {"snapshot": [], "full re-ingest": []}
+    times: dict[str, list[tuple[float, float]]] = {"snapshot": [], "full re-ingest": []}
     stack.start()
     s3, rng = stack.s3(), random.Random(5)
     started = time.monotonic()
@@ -75,10 +99,16 @@ def run_restarts(stack: StackProcess, args: argparse.Namespace) -> dict[str, lis
                 shutil.rmtree(stack.data_dir / "engine-snapshot", ignore_errors=True)
             took = stack.start(timeout=args.timeout)
             found = total(stack)
-            print(f"{kind}: ready after {took:.1f} s, first search counts {found} articles", flush=True)
+            cpu = stack.ready_cpu or 0.0
+            print(
+                f"{kind}: ready after {took:.1f} s, CPU {cpu:.1f} s, load average {os.getloadavg()[0]:.1f}, "
+                f"first search counts {found} articles",
+                flush=True,
+            )
+            print(f"  phases (s after launch): {phases(stack)}", flush=True)
             if found != args.articles:
                 print(f"  {args.articles - found} article(s) missing right after ready:", file=sys.stderr)
-            times[kind].append(took)
+            times[kind].append((took, cpu))
             stack.stop()
     return times
 
@@ -96,10 +126,13 @@ def main() -> int:
         parser.error("bounds: --articles 1..50000, --per-file 1..100, --rounds 1..5")
     with temporary_stack("bench-restart-", {"LOAD_SAMPLES": "0", "POWERTOOLS_LOG_LEVEL": "WARNING"}) as stack:
         times = run_restarts(stack, args)
-    snapshot, full = statistics.median(times["snapshot"]), statistics.median(times["full re-ingest"])
+    (snapshot, snapshot_cpu), (full, full_cpu) = (
+        (statistics.median(t for t, _ in runs), statistics.median(c for _, c in runs))
+        for runs in (times["snapshot"], times["full re-ingest"])
+    )
     print(
-        f"restart to ready: snapshot {snapshot:.1f} s, full re-ingest {full:.1f} s "
-        f"(ratio {snapshot / full:.2f}), {args.articles} articles"
+        f"restart to ready: snapshot {snapshot:.1f} s (CPU {snapshot_cpu:.1f} s), full re-ingest {full:.1f} s "
+        f"(CPU {full_cpu:.1f} s) (ratio {snapshot / full:.2f}), {args.articles} articles"
     )
     return 0
 

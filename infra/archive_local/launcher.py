@@ -9,7 +9,6 @@ import random
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -19,14 +18,10 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from archive_local.processes import free_port
+
 # The line the stack prints once it serves (not "index ready: ...").
 READY = re.compile(r"\sready: http")
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    with socket.socket() as s:
-        s.bind((host, 0))
-        return int(s.getsockname()[1])
 
 
 class StackProcess:
@@ -38,8 +33,10 @@ class StackProcess:
         self.inbox = Path(root) / "inbox"
         self.env = dict(env or {})  # over the inherited environment and the ports
         self.lines: list[str] = []
+        self.line_times: list[float] = []  # seconds after launch each line arrived
         self.process: subprocess.Popen[str] | None = None
         self.ready_at: float | None = None
+        self.ready_cpu: float | None = None  # CPU seconds of the stack and its children at ready:
         self._pick_ports()
 
     def _pick_ports(self) -> None:
@@ -66,9 +63,9 @@ class StackProcess:
         """Start the stack; with ``wait``, return the seconds it took to print ``ready:``."""
         if self.process is not None:
             self._pick_ports()
-        self.lines = []
-        self.ready_at = None
-        started = time.monotonic()
+        self.lines, self.line_times = [], []
+        self.ready_at = self.ready_cpu = None
+        started = self.started_at = time.monotonic()
         self.process = subprocess.Popen(
             self.command(),
             env=self.environment(),
@@ -76,17 +73,28 @@ class StackProcess:
             stderr=subprocess.STDOUT,
             text=True,
         )
-        threading.Thread(target=self._read, args=(self.process,), daemon=True).start()
+        threading.Thread(target=self._read, args=(self.process, started), daemon=True).start()
         if wait:
             self.wait_ready(timeout)
         return (self.ready_at or time.monotonic()) - started
 
-    def _read(self, process: subprocess.Popen[str]) -> None:
+    def _read(self, process: subprocess.Popen[str], started: float) -> None:
         assert process.stdout is not None
         for line in process.stdout:
+            now = time.monotonic()
             if self.ready_at is None and READY.search(line):
-                self.ready_at = time.monotonic()
+                self.ready_at = now
+                self.ready_cpu = tree_cpu_seconds(process.pid)
             self.lines.append(line.rstrip("\n"))
+            self.line_times.append(now - started)
+
+    def first_line(self, pattern: str) -> tuple[float, str] | None:
+        """(seconds after launch, line) of the first log line matching ``pattern``."""
+        compiled = re.compile(pattern)
+        for at, line in zip(self.line_times, self.lines, strict=False):
+            if compiled.search(line):
+                return at, line
+        return None
 
     def wait_ready(self, timeout: float = 120.0) -> None:
         deadline = time.monotonic() + timeout
@@ -144,6 +152,29 @@ class StackProcess:
             aws_secret_access_key="local",
             config=Config(retries={"max_attempts": 1}, connect_timeout=5, read_timeout=60),
         )
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU seconds (user + system) used so far by ``pid`` and every live descendant, plus
+    the children they have reaped (Linux ``/proc``; 0 elsewhere)."""
+    ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    stats: dict[int, tuple[int, float]] = {}  # pid -> (parent, CPU seconds)
+    for entry in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = entry.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        # After "(comm)": state, ppid, ..., utime (12th), stime, cutime, cstime.
+        stats[int(entry.parent.name)] = (int(fields[1]), sum(int(f) for f in fields[11:15]) / ticks)
+    wanted, total = {pid}, 0.0
+    while True:
+        more = {child for child, (parent, _) in stats.items() if parent in wanted} - wanted
+        if not more:
+            break
+        wanted |= more
+    for member in wanted:
+        total += stats.get(member, (0, 0.0))[1]
+    return total
 
 
 @contextlib.contextmanager

@@ -56,3 +56,59 @@ def test_a_quiet_restore_drops_exactly_its_own_notification_once() -> None:
     assert quiet(notification("c.txt", "e2", "ObjectRemoved:Delete")) is False
     assert quiet({"Body": "not json"}) is False
     assert len(quiet) == 1
+
+
+class _Mirror:
+    """The parts of BucketMirror the restore uses: entries, and restore() that puts back
+    what it can read."""
+
+    root = "mirror"
+
+    def __init__(self, entries: dict[str, str], unreadable: set[str]) -> None:
+        self.entries = {key: {"sha256": sha256} for key, sha256 in entries.items()}
+        self.unreadable = unreadable
+
+    def restore(self) -> dict[str, str]:
+        return {key: f"etag-{key}" for key in self.entries if key not in self.unreadable}
+
+
+class _Sqs:
+    def __init__(self) -> None:
+        self.bodies: list[str] = []
+
+    def send_message(self, QueueUrl: str, MessageBody: str) -> None:
+        self.bodies.append(MessageBody)
+
+
+def test_settling_a_restore_quiets_the_settled_waits_for_the_rest_and_removes_the_vanished(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from types import SimpleNamespace
+
+    from archive_local import restore, snapshot
+    from archive_local.config import LocalConfig
+
+    mirror = _Mirror(
+        {"same.txt": "aa", "changed.txt": "bb", "damaged.txt": "cc", "_archive-search/stats.json": "dd"},
+        unreadable={"damaged.txt"},
+    )
+    receipts = {
+        "same.txt": receipt("indexed", "aa"),
+        "changed.txt": receipt("indexed", "old"),
+        "gone.txt": receipt("indexed", "ff"),
+    }
+    monkeypatch.setattr(snapshot, "engine_receipts", lambda url, alias, bucket: receipts)
+    monkeypatch.setattr(restore, "archive_settings", lambda: SimpleNamespace(receipts_alias="receipts"))
+    restored, unreadable = restore.put_back(mirror)
+    quiet, sqs = QuietRestores(), _Sqs()
+
+    expected = restore.settle_restored(
+        LocalConfig(), mirror, restored, unreadable, quiet, sqs, "queue-url", "http://engine"
+    )
+
+    assert unreadable == {"damaged.txt"}
+    assert expected == {"changed.txt": "bb"}  # the damaged copy sent no notification to wait for
+    assert len(quiet) == 2  # same.txt and the service's own object, with the ETags they were put back with
+    assert quiet(notification("same.txt", "etag-same.txt"))
+    assert not quiet(notification("changed.txt", "etag-changed.txt"))
+    assert [json.loads(body)["Records"][0]["s3"]["object"]["key"] for body in sqs.bodies] == ["gone.txt"]
