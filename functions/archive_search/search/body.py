@@ -80,12 +80,13 @@ def search_body(request: SearchRequest, *, profile: str, timeout: str) -> tuple[
     if not request.cursor:
         body.update({"from": ((request.page or 1) - 1) * request.size, "size": request.size})
         if request.collapse:
-            # inner_hits' total is the number of matching copies in each hit's group.
-            body["collapse"] = {
-                "field": "fingerprint",
-                "inner_hits": {"name": "copies", "size": 0, "_source": False},
-            }
+            body["collapse"] = COLLAPSE
     return body, sort
+
+
+# One hit per group of near-duplicates; inner_hits' total is the number of matching copies in
+# each hit's group (the API's ``duplicates``).
+COLLAPSE = {"field": "fingerprint", "inner_hits": {"name": "copies", "size": 0, "_source": False}}
 
 
 # Where a document came from is unique (bucket, key, ordinal in a multi-article file) and,
