@@ -25,8 +25,8 @@ from archive_search.alerts.bounds import (
     MAX_WEBHOOK_URL_CHARS,
 )
 from archive_search.errors import InvalidRequest, UnsupportedMediaType
-from archive_search.search.query import MAX_QUERY_CHARS, parse_query
 from archive_search.search.request import DATE_PATTERN, calendar_date
+from archive_search.search.syntax import MAX_QUERY_CHARS, parse_query
 
 FilterValue = Annotated[str, StringConstraints(min_length=1, max_length=MAX_FILTER_VALUE_CHARS)]
 FilterValues = Annotated[list[FilterValue] | None, Field(max_length=MAX_FILTER_VALUES)]

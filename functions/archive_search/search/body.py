@@ -10,17 +10,15 @@ from archive_search.search import cursor as cursors
 from archive_search.search.query import (
     FACET_FIELDS,
     LIVE,
-    Node,
     facet_filter,
     highlight_query,
-    parse_query,
-    positive_words,
     published_filter,
     search_fields,
     text_query,
 )
 from archive_search.search.request import INTERVALS, SearchRequest, validate
 from archive_search.search.safe_text import MARK_CLOSE, MARK_OPEN
+from archive_search.search.syntax import Node, parse_query, positive_words
 
 SNIPPET_CHARS = 180
 SOURCE_FOR = {

@@ -26,10 +26,11 @@ from archive_search.search.models import (
     SearchResponse,
     SimilarResponse,
 )
-from archive_search.search.query import FACET_FIELDS, MAX_QUERY_CHARS
+from archive_search.search.query import FACET_FIELDS
 from archive_search.search.request import DATE_PATTERN, FACET_NAMES, HIT_FIELDS, SearchRequest
 from archive_search.search.request import calendar_date as _date
 from archive_search.search.service import SearchService
+from archive_search.search.syntax import MAX_QUERY_CHARS
 from archive_search.settings import get_settings
 
 # Below API Gateway's 30 s integration timeout, whatever the configuration says.
