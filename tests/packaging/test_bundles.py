@@ -88,10 +88,12 @@ def test_each_handler_cold_starts_from_its_bundle_alone_in_a_clean_interpreter(
 def test_an_api_cold_start_loads_neither_the_openapi_models_nor_a_botocore_session(
     bundles: dict[str, Path], name: str
 ) -> None:
-    # Only /docs and /openapi.json need the models; credentials come from the environment.
+    # Only /docs and /openapi.json need the models (OpenAPI's and the responses'); SigV4
+    # credentials come from the environment.
     files = cold_start(bundles[name], BUNDLES[name].handler_module, tracing=False)
     assert "archive_search.search.api" in files
-    unneeded = {"aws_lambda_powertools.event_handler.openapi.models", "botocore.session", "boto3"}
+    unneeded = {"aws_lambda_powertools.event_handler.openapi.models", "archive_search.search.models"}
+    unneeded |= {"botocore.session", "boto3"}
     assert unneeded.isdisjoint(files)
 
 

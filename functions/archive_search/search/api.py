@@ -26,7 +26,12 @@ from archive_search.errors import (
 )
 from archive_search.ingest.status_api import router as ingest_status_router
 from archive_search.observability import logger
-from archive_search.search.http import SAFE_HEADERS, error_responses, reject_unknown_parameters
+from archive_search.search.http import (
+    SAFE_HEADERS,
+    document_routes,
+    error_responses,
+    reject_unknown_parameters,
+)
 from archive_search.search.http import json_response as _json
 from archive_search.search.routes import router as search_router
 from archive_search.search.routes import search_answer
@@ -67,6 +72,7 @@ class ArchiveApi(APIGatewayHttpResolver):
         # Deferred: the OpenAPI models are only needed for /openapi.json and /docs.
         from aws_lambda_powertools.event_handler.openapi.models import OpenAPI
 
+        document_routes(self._static_routes + self._dynamic_routes)
         # One title, version and description whoever asks (/openapi.json, /docs).
         kwargs.update(title=API_TITLE, version=API_VERSION, description=API_DESCRIPTION)
         document = (
