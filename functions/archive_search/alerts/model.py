@@ -36,7 +36,8 @@ class AlertRequest(BaseModel):
     """The body of ``POST /alerts``."""
 
     # strict: JSON types as the document states them (no 0 for false, no "1" for a list).
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, strict=True)
+    # defer_build: the validator is built on the first POST /alerts, not at every cold start.
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, strict=True, defer_build=True)
 
     name: Annotated[
         str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_NAME_CHARS, pattern=r"\S")
@@ -58,6 +59,8 @@ class AlertRequest(BaseModel):
 class AlertResponse(BaseModel):
     """An alert as the API shows it (``public``)."""
 
+    model_config = ConfigDict(defer_build=True)  # documentation only: built with the document
+
     id: str = Field(description="32 hex characters")
     name: str
     target: Literal["event", "webhook", "feed"]
@@ -68,6 +71,8 @@ class AlertResponse(BaseModel):
 
 
 class AlertListResponse(BaseModel):
+    model_config = ConfigDict(defer_build=True)  # documentation only: built with the document
+
     total: int
     alerts: list[AlertResponse]
 
