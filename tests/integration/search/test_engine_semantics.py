@@ -160,15 +160,27 @@ class CountingEngine:
         return list(self.engine.msearch(bodies, **kwargs))
 
 
-def test_every_collapsed_page_with_facets_takes_one_engine_round_trip(api: SearchApi) -> None:
-    docs = [
-        article_doc(f"Flood {i}", f"Flood report {i % 4}: the river rose.", key=f"f/{i}.txt", source="Dawn")
-        for i in range(12)
-    ]
-    api.index(*docs)
+def counting_service(api: SearchApi) -> tuple[SearchService, CountingEngine]:
+    """A search service on the test's index whose engine counts its round trips."""
     counting = CountingEngine(cached_engine(api.settings))
     counting.engine.profile  # noqa: B018 -- the profile is read once, before counting
-    service = SearchService(counting, cursor_key=TEST_CURSOR_SECRET.encode())
+    return SearchService(counting, cursor_key=TEST_CURSOR_SECRET.encode()), counting
+
+
+def flood_stories(stories: int, copies: int, **fields: Any) -> list[tuple[str, dict[str, Any]]]:
+    """``stories`` reports of ``copies`` near-identical copies each (Flood 0, Flood 1, ...)."""
+    return [
+        article_doc(
+            f"Flood {i}", f"Flood report {i % stories}: the river rose.", key=f"f/{i}.txt",
+            **{name: value(i) if callable(value) else value for name, value in fields.items()},
+        )
+        for i in range(stories * copies)
+    ]  # fmt: skip
+
+
+def test_every_collapsed_page_with_facets_takes_one_engine_round_trip(api: SearchApi) -> None:
+    api.index(*flood_stories(4, 3, source="Dawn"))
+    service, counting = counting_service(api)
     pages = [
         service.search(SearchRequest(q="flood", size=2, page=page, facets=("source", "published")))
         for page in (1, 2)
@@ -196,14 +208,8 @@ def _cursor_pages(service: SearchService, counting: CountingEngine, query: dict[
 
 def test_every_collapsed_cursor_page_with_facets_takes_one_engine_round_trip(api: SearchApi) -> None:
     # Given six stories with three copies each
-    docs = [
-        article_doc(f"Flood {i}", f"Flood report {i % 6}: the river rose.", key=f"f/{i}.txt", source="Dawn")
-        for i in range(18)
-    ]
-    api.index(*docs)
-    counting = CountingEngine(cached_engine(api.settings))
-    counting.engine.profile  # noqa: B018 -- the profile is read once, before counting
-    service = SearchService(counting, cursor_key=TEST_CURSOR_SECRET.encode())
+    api.index(*flood_stories(6, 3, source="Dawn"))
+    service, counting = counting_service(api)
     query = {"q": "flood", "size": 2, "facets": ("source", "published")}
     # When walking them with cursors
     pages, trips = _cursor_pages(service, counting, query)
@@ -219,17 +225,8 @@ def test_every_collapsed_cursor_page_with_facets_takes_one_engine_round_trip(api
 
 def test_a_collapsed_cursor_still_lists_every_group_once_after_the_index_changed(api: SearchApi) -> None:
     # Given six stories with two copies each, walked newest first
-    docs = [
-        article_doc(
-            f"Flood {i}", f"Flood report {i % 6}: the river rose.", key=f"f/{i}.txt",
-            published=f"2023-05-{i % 6 + 1:02d}",
-        )
-        for i in range(12)
-    ]  # fmt: skip
-    api.index(*docs)
-    counting = CountingEngine(cached_engine(api.settings))
-    counting.engine.profile  # noqa: B018 -- the profile is read once, before counting
-    service = SearchService(counting, cursor_key=TEST_CURSOR_SECRET.encode())
+    api.index(*flood_stories(6, 2, published=lambda i: f"2023-05-{i % 6 + 1:02d}"))
+    service, counting = counting_service(api)
     late = article_doc(
         "Flood late", "Flood report late: the dam held.", key="f/late.txt", published="2023-06-01"
     )
