@@ -10,6 +10,9 @@ module, read the settings, build the engine client (SigV4 credentials from the e
 request is sent). The baseline is `import boto3` from the same bundle. Every round runs every
 case once, in a rotated order (interleaved, so drift on the shared machine hits all alike); the
 ratio (of CPU time, wall time beside it) is taken per round and its median printed.
+`--before DIR` adds the search handler of another revision's search bundle to every round
+(built with that revision's `tools/package.py --bundle search --out DIR --no-zip`), so a change
+is compared with what it changes in the same interleaved run.
 "Tracing on" sets LAMBDA_TASK_ROOT as Lambda does with Tracing: Active, so Powertools' Tracer
 and the X-Ray SDK load; the targets are for tracing off. The last lines are always:
     coldstart search N.NNx boto3 (target <= 2x)
@@ -67,6 +70,9 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--rounds", type=int, default=7, help="runs of each case (median taken; at least 5)")
+    parser.add_argument(
+        "--before", type=Path, help="another revision's search bundle, timed in the same rounds"
+    )
     args = parser.parse_args(argv)
     if args.rounds < 5:
         parser.error("--rounds must be at least 5")
@@ -78,6 +84,9 @@ def main(argv: list[str] | None = None) -> int:
         for name in sorted(BUNDLES)
         for tracing in (False, True)
     ]
+    if args.before:
+        bundles["before"] = args.before.resolve()
+        cases.append(("search (before)", "before", BUNDLES["search"].handler_module, False))
     for _label, bundle, target, tracing in cases:  # warm the file cache and write nothing timed
         run_once(python, bundles[bundle], target, tracing=tracing)
     times: dict[str, list[float]] = {label: [] for label, *_ in cases}

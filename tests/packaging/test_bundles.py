@@ -85,6 +85,19 @@ def test_each_handler_cold_starts_from_its_bundle_alone_in_a_clean_interpreter(
 
 
 @pytest.mark.parametrize("name", sorted(n for n, b in BUNDLES.items() if b.requirement_set == "search"))
+def test_an_api_cold_start_loads_neither_the_openapi_models_nor_a_botocore_session(
+    bundles: dict[str, Path], name: str
+) -> None:
+    # Only /docs and /openapi.json need the models (OpenAPI's and the responses'); SigV4
+    # credentials come from the environment.
+    files = cold_start(bundles[name], BUNDLES[name].handler_module, tracing=False)
+    assert "archive_search.search.api" in files
+    unneeded = {"aws_lambda_powertools.event_handler.openapi.models", "archive_search.search.models"}
+    unneeded |= {"botocore.session", "boto3"}
+    assert unneeded.isdisjoint(files)
+
+
+@pytest.mark.parametrize("name", sorted(n for n, b in BUNDLES.items() if b.requirement_set == "search"))
 def test_the_api_bundles_carry_no_cleaner_code_or_dependencies(bundles: dict[str, Path], name: str) -> None:
     bundle = bundles[name]
     assert not (bundle / "archive_search" / "cleaning").exists()

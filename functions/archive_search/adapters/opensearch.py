@@ -34,9 +34,7 @@ def build_client(settings: Settings, *, timeout: float = 30.0) -> OpenSearch:
         "http_compress": True,
     }
     if settings.opensearch_auth == "sigv4":
-        import boto3
-
-        credentials = boto3.Session().get_credentials()
+        credentials = _aws_credentials()
         kwargs.update(
             http_auth=AWSV4SignerAuth(credentials, settings.aws_region, "es"),
             use_ssl=True,
@@ -44,6 +42,20 @@ def build_client(settings: Settings, *, timeout: float = 30.0) -> OpenSearch:
             connection_class=RequestsHttpConnection,
         )
     return OpenSearch(**kwargs)
+
+
+def _aws_credentials() -> Any:
+    """The credentials botocore's default chain finds. Its first source is the environment,
+    where Lambda puts the function's role: read there without building a botocore session,
+    whose client machinery a cold start would otherwise load for nothing."""
+    from botocore.credentials import EnvProvider
+
+    credentials = EnvProvider().load()
+    if credentials is None:
+        import botocore.session
+
+        credentials = botocore.session.get_session().get_credentials()
+    return credentials
 
 
 @lru_cache(maxsize=4)

@@ -25,8 +25,8 @@ from archive_search.alerts.bounds import (
     MAX_WEBHOOK_URL_CHARS,
 )
 from archive_search.errors import InvalidRequest, UnsupportedMediaType
-from archive_search.search.query import MAX_QUERY_CHARS, parse_query
 from archive_search.search.request import DATE_PATTERN, calendar_date
+from archive_search.search.syntax import MAX_QUERY_CHARS, parse_query
 
 FilterValue = Annotated[str, StringConstraints(min_length=1, max_length=MAX_FILTER_VALUE_CHARS)]
 FilterValues = Annotated[list[FilterValue] | None, Field(max_length=MAX_FILTER_VALUES)]
@@ -36,7 +36,8 @@ class AlertRequest(BaseModel):
     """The body of ``POST /alerts``."""
 
     # strict: JSON types as the document states them (no 0 for false, no "1" for a list).
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, strict=True)
+    # defer_build: the validator is built on the first POST /alerts, not at every cold start.
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, strict=True, defer_build=True)
 
     name: Annotated[
         str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_NAME_CHARS, pattern=r"\S")
@@ -58,6 +59,8 @@ class AlertRequest(BaseModel):
 class AlertResponse(BaseModel):
     """An alert as the API shows it (``public``)."""
 
+    model_config = ConfigDict(defer_build=True)  # documentation only: built with the document
+
     id: str = Field(description="32 hex characters")
     name: str
     target: Literal["event", "webhook", "feed"]
@@ -68,6 +71,8 @@ class AlertResponse(BaseModel):
 
 
 class AlertListResponse(BaseModel):
+    model_config = ConfigDict(defer_build=True)  # documentation only: built with the document
+
     total: int
     alerts: list[AlertResponse]
 

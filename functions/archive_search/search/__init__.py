@@ -1,7 +1,7 @@
 """Search: the q language, query building, the service and the HTTP API."""
 
-from archive_search.search.query import parse_query
 from archive_search.search.request import SearchRequest
 from archive_search.search.service import SearchService
+from archive_search.search.syntax import parse_query
 
 __all__ = ["SearchRequest", "SearchService", "parse_query"]

@@ -9,12 +9,11 @@ the bottom of this module; parameter validation failures are 400 (not Powertools
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
-from aws_lambda_powertools.event_handler.openapi.models import OpenAPI
 
 from archive_search.alerts.routes import router as alerts_router
 from archive_search.errors import (
@@ -27,7 +26,12 @@ from archive_search.errors import (
 )
 from archive_search.ingest.status_api import router as ingest_status_router
 from archive_search.observability import logger
-from archive_search.search.http import SAFE_HEADERS, error_responses, reject_unknown_parameters
+from archive_search.search.http import (
+    SAFE_HEADERS,
+    document_routes,
+    error_responses,
+    reject_unknown_parameters,
+)
 from archive_search.search.http import json_response as _json
 from archive_search.search.routes import router as search_router
 from archive_search.search.routes import search_answer
@@ -35,6 +39,9 @@ from archive_search.search.safe_text import plain
 from archive_search.search.web_routes import feed_router
 from archive_search.search.web_routes import router as web_router
 from archive_search.writes.api import router as write_router
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.event_handler.openapi.models import OpenAPI
 
 API_TITLE = "archive-search"
 API_VERSION = "1.0.0"
@@ -62,6 +69,10 @@ class ArchiveApi(APIGatewayHttpResolver):
     validation errors are 400 in the common error shape, never Powertools' 422."""
 
     def get_openapi_schema(self, **kwargs: Any) -> OpenAPI:
+        # Deferred: the OpenAPI models are only needed for /openapi.json and /docs.
+        from aws_lambda_powertools.event_handler.openapi.models import OpenAPI
+
+        document_routes(self._static_routes + self._dynamic_routes)
         # One title, version and description whoever asks (/openapi.json, /docs).
         kwargs.update(title=API_TITLE, version=API_VERSION, description=API_DESCRIPTION)
         document = (
@@ -93,6 +104,24 @@ class ArchiveApi(APIGatewayHttpResolver):
             schemas.pop("ResponseValidationError", None)
         return OpenAPI.model_validate(document)
 
+    def enable_swagger_on_first_request(self, path: str) -> None:
+        """Powertools' Swagger UI page at ``path``, set up when it is first asked for:
+        ``enable_swagger`` imports the OpenAPI models, a large share of a cold start that no
+        other route needs. The page is Powertools' own handler, unchanged."""
+        handlers: list[Any] = []
+
+        @self.get(path, include_in_schema=False)
+        def swagger():  # no return annotation: Powertools would read it as a response model
+            if not handlers:
+                # enable_swagger registers its handler with self.get(path, ...): take the
+                # handler instead of registering a second route for the same path.
+                self.get = lambda *args, **kwargs: handlers.append  # type: ignore[method-assign]
+                try:
+                    super(ArchiveApi, self).enable_swagger(path=path)
+                finally:
+                    del self.get
+            return handlers[0]()
+
     def allowed_methods(self, path: str) -> list[str]:
         """Methods routed for ``path`` (Powertools answers an unrouted method with 404; HTTP
         says 405 with Allow). Reads the resolver's route table, which has no public accessor."""
@@ -117,7 +146,7 @@ def with_safe_headers(app: ArchiveApi, next_middleware: Any) -> Response:
 
 app = ArchiveApi(enable_validation=True, serializer=_compact_json)
 app.use(middlewares=[with_safe_headers])
-app.enable_swagger(path="/docs")
+app.enable_swagger_on_first_request("/docs")
 app.include_router(ingest_status_router)
 app.include_router(write_router)
 app.include_router(alerts_router)

@@ -10,17 +10,15 @@ from archive_search.search import cursor as cursors
 from archive_search.search.query import (
     FACET_FIELDS,
     LIVE,
-    Node,
     facet_filter,
     highlight_query,
-    parse_query,
-    positive_words,
     published_filter,
     search_fields,
     text_query,
 )
 from archive_search.search.request import INTERVALS, SearchRequest, validate
 from archive_search.search.safe_text import MARK_CLOSE, MARK_OPEN
+from archive_search.search.syntax import Node, parse_query, positive_words
 
 SNIPPET_CHARS = 180
 SOURCE_FOR = {
@@ -80,12 +78,13 @@ def search_body(request: SearchRequest, *, profile: str, timeout: str) -> tuple[
     if not request.cursor:
         body.update({"from": ((request.page or 1) - 1) * request.size, "size": request.size})
         if request.collapse:
-            # inner_hits' total is the number of matching copies in each hit's group.
-            body["collapse"] = {
-                "field": "fingerprint",
-                "inner_hits": {"name": "copies", "size": 0, "_source": False},
-            }
+            body["collapse"] = COLLAPSE
     return body, sort
+
+
+# One hit per group of near-duplicates; inner_hits' total is the number of matching copies in
+# each hit's group (the API's ``duplicates``).
+COLLAPSE = {"field": "fingerprint", "inner_hits": {"name": "copies", "size": 0, "_source": False}}
 
 
 # Where a document came from is unique (bucket, key, ordinal in a multi-article file) and,

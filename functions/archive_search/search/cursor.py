@@ -3,8 +3,9 @@
 A cursor holds where the previous page ended (the engine's ``search_after`` sort values,
 always ending in where the document came from: bucket, key, ordinal; so the order is total
 and stable while documents are added or removed), the fingerprints of the near-duplicate
-groups already shown (so a collapsed group never comes back on a later page), and a digest
-of the request it belongs to: a cursor replayed with another query, filter or sort is
+groups already shown (so a collapsed group never comes back on a later page), how many
+groups came before where it ends (so a collapsed page can be read by position in one request,
+see ``paging.page_at``), and a digest of the request it belongs to: a cursor replayed with another query, filter or sort is
 refused rather than silently returning the wrong page.
 
 The token is ``<payload>.<tag>``: URL-safe base64 of compressed JSON, and an HMAC-SHA256 of
@@ -29,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from archive_search.errors import InvalidRequest
+from archive_search.index_schema import ARTICLE_SETTINGS
 
 VERSION = 2
 MAX_CURSOR_CHARS = 4096
@@ -41,6 +43,9 @@ SEEN_PREFIX_CHARS = 10
 MAX_SORT_VALUES = 8
 MAX_SORT_STRING_CHARS = 1024
 _INT64 = 2**63
+# A position read with from/size stays inside the engine's result window; a cursor that has
+# listed more groups than this never carries a position.
+MAX_SHOWN: int = ARTICLE_SETTINGS["index"]["max_result_window"]
 # 128 bits of the HMAC-SHA256 tag: unforgeable, and 22 characters instead of 43 in the URL.
 TAG_BYTES = 16
 _DOMAIN = b"archive-search cursor v2\n"
@@ -58,6 +63,9 @@ class Cursor:
     after: list[Any]
     request_digest: str
     seen: tuple[str, ...] = field(default_factory=tuple)
+    # Collapsed groups listed up to and including the cursor's hit; None when not collapsing
+    # or when the positions stopped lining up with the cursor (see paging.page_at).
+    shown: int | None = None
 
     def has_seen(self, fingerprint: str) -> bool:
         return fingerprint[:SEEN_PREFIX_CHARS] in self.seen
@@ -80,9 +88,12 @@ def _tag(key: bytes, payload: bytes) -> bytes:
     return hmac.new(key, _DOMAIN + payload, hashlib.sha256).digest()[:TAG_BYTES]
 
 
-def encode(after: list[Any], digest: str, seen: list[str], *, key: bytes) -> str:
+def encode(after: list[Any], digest: str, seen: list[str], *, key: bytes, shown: int | None = None) -> str:
     short = list(dict.fromkeys(fp[:SEEN_PREFIX_CHARS] for fp in seen))[-MAX_SEEN_GROUPS:]
-    data = json.dumps({"v": VERSION, "a": after, "d": digest, "s": short}, separators=(",", ":"))
+    fields: dict[str, Any] = {"v": VERSION, "a": after, "d": digest, "s": short}
+    if shown is not None and 0 < shown <= MAX_SHOWN:
+        fields["g"] = shown
+    data = json.dumps(fields, separators=(",", ":"))
     payload = zlib.compress(data.encode(), 9)
     return f"{_b64(payload)}.{_b64(_tag(key, payload))}"
 
@@ -107,8 +118,10 @@ def decode(token: str, digest: str, *, key: bytes) -> Cursor:
         raise invalid_cursor() from None
     if not isinstance(data, dict) or data.get("v") != VERSION:
         raise invalid_cursor()
-    after, seen, cursor_digest = data.get("a"), data.get("s"), data.get("d")
+    after, seen, cursor_digest, shown = data.get("a"), data.get("s"), data.get("d"), data.get("g")
     if not _valid_after(after) or not _valid_seen(seen) or not isinstance(cursor_digest, str):
+        raise invalid_cursor()
+    if shown is not None and not _valid_shown(shown):
         raise invalid_cursor()
     if not hmac.compare_digest(cursor_digest, digest):
         raise InvalidRequest(
@@ -116,7 +129,7 @@ def decode(token: str, digest: str, *, key: bytes) -> Cursor:
             "repeat the request the cursor came from with only cursor added",
             "cursor",
         )
-    return Cursor(after=after, request_digest=cursor_digest, seen=tuple(seen))
+    return Cursor(after=after, request_digest=cursor_digest, seen=tuple(seen), shown=shown)
 
 
 def _valid_sort_value(value: Any) -> bool:
@@ -135,6 +148,10 @@ def _valid_after(after: Any) -> bool:
         and 0 < len(after) <= MAX_SORT_VALUES
         and all(_valid_sort_value(value) for value in after)
     )
+
+
+def _valid_shown(shown: Any) -> bool:
+    return isinstance(shown, int) and not isinstance(shown, bool) and 0 < shown <= MAX_SHOWN
 
 
 def _valid_seen(seen: Any) -> bool:

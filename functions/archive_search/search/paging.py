@@ -1,5 +1,7 @@
-"""Pages after a cursor: read with ``search_after`` in batches, grouped here when collapsing
-(the engine cannot collapse together with search_after), and the cursor's values checked."""
+"""Pages after a cursor: a collapsed page by its groups' position when they still line up with
+the cursor (one request), otherwise read with ``search_after`` in batches and grouped here
+(OpenSearch collapses together with search_after only when sorting by the collapse field);
+and the cursor's values checked."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from typing import Any
 
 from archive_search.errors import InvalidRequest
 from archive_search.search import cursor as cursors
+from archive_search.search.body import COLLAPSE
 from archive_search.search.engine import Engine
 from archive_search.search.request import SearchRequest
 from archive_search.search.shaping import fingerprint_of
@@ -14,6 +17,32 @@ from archive_search.search.shaping import fingerprint_of
 _INT64 = 2**63
 
 BEFORE_ANY_DOCUMENT = ["", "", -1]  # sorts before every (bucket, key, ordinal) of the tiebreak
+
+
+def page_at(
+    engine: Engine, body: dict[str, Any], request: SearchRequest, cursor: cursors.Cursor
+) -> tuple[list[dict[str, Any]], dict[str, Any]] | None:
+    """The collapsed page after a cursor, read by position in one request, or None when the
+    positions no longer line up with the cursor (then ``page_after`` reads it).
+
+    The engine collapses as on a numbered page, from the cursor's own group on: when that
+    group still leads at the position the cursor recorded and none of the groups after it was
+    already shown, the groups after it are exactly the ones ``page_after`` would list, and
+    each brings its number of copies (inner_hits) and the facets in the same response.
+    Documents added, deleted or rescored before the cursor shift the positions: the check
+    fails and the page is read with search_after, as without a position.
+    """
+    if cursor.shown is None or cursor.shown + request.size > cursors.MAX_SHOWN:
+        return None
+    start = cursor.shown - 1  # the cursor's own group, checked below
+    response = engine.search({**body, "collapse": COLLAPSE, "from": start, "size": request.size + 1})
+    hits = response["hits"]["hits"]
+    if not hits or hits[0].get("sort") != cursor.after:
+        return None
+    page = hits[1:]
+    if any(cursor.has_seen(fingerprint_of(hit)) for hit in page):
+        return None
+    return page, response
 
 
 def page_after(

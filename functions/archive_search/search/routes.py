@@ -17,19 +17,13 @@ from archive_search.adapters.opensearch import cached_engine
 from archive_search.observability import logger
 from archive_search.search.bounds import MAX_BODY_CHARS, body_page, bounded_hit
 from archive_search.search.health import health as check_health
-from archive_search.search.http import error_responses, ok_response, reject_unknown_parameters
+from archive_search.search.http import documented, error_responses, ok_response, reject_unknown_parameters
 from archive_search.search.http import json_response as _json
-from archive_search.search.models import (
-    ArticleResponse,
-    FacetValuesResponse,
-    HealthResponse,
-    SearchResponse,
-    SimilarResponse,
-)
-from archive_search.search.query import FACET_FIELDS, MAX_QUERY_CHARS
+from archive_search.search.query import FACET_FIELDS
 from archive_search.search.request import DATE_PATTERN, FACET_NAMES, HIT_FIELDS, SearchRequest
 from archive_search.search.request import calendar_date as _date
 from archive_search.search.service import SearchService
+from archive_search.search.syntax import MAX_QUERY_CHARS
 from archive_search.settings import get_settings
 
 # Below API Gateway's 30 s integration timeout, whatever the configuration says.
@@ -73,9 +67,16 @@ def _filter_values(name: str, validated: list[str] | None) -> list[str]:
     return list(dict.fromkeys(v.strip() for v in values if v.strip()))
 
 
+def _models() -> Any:
+    """The response models (search/models.py), imported when the OpenAPI document is built."""
+    from archive_search.search import models
+
+    return models
+
+
 # -- routes --------------------------------------------------------------------------
 # Route functions carry no return annotation: Powertools would read one as the response
-# model; the documented responses are declared in ``responses=`` instead.
+# model; the documented responses are declared with ``documented`` instead.
 def search_answer(
     q: Annotated[
         str | None,
@@ -203,16 +204,31 @@ router.get(
         "near-duplicate collapsing. Strings are plain text; only title_html and snippet.html "
         "are HTML."
     ),
-    responses={**ok_response(SearchResponse, "Matching articles"), **error_responses(400, 503)},
     middlewares=[reject_unknown_parameters],
-)(search)
+)(
+    documented(
+        lambda: {
+            "responses": {
+                **ok_response(_models().SearchResponse, "Matching articles"),
+                **error_responses(400, 503),
+            }
+        }
+    )(search)
+)
 
 
 @router.get(
     "/articles/<article_id>",
     summary="One article with its metadata and origin",
-    responses={**ok_response(ArticleResponse, "The article"), **error_responses(400, 404, 503)},
     middlewares=[reject_unknown_parameters],
+)
+@documented(
+    lambda: {
+        "responses": {
+            **ok_response(_models().ArticleResponse, "The article"),
+            **error_responses(400, 404, 503),
+        }
+    }
 )
 def article(
     article_id: Annotated[str, Path(description=ID_DOC)],
@@ -235,8 +251,15 @@ def article(
 @router.get(
     "/articles/<article_id>/similar",
     summary="Articles like this one (its own near-duplicates excluded)",
-    responses={**ok_response(SimilarResponse, "Similar articles"), **error_responses(400, 404, 503)},
     middlewares=[reject_unknown_parameters],
+)
+@documented(
+    lambda: {
+        "responses": {
+            **ok_response(_models().SimilarResponse, "Similar articles"),
+            **error_responses(400, 404, 503),
+        }
+    }
 )
 def similar(
     article_id: Annotated[str, Path(description=ID_DOC)],
@@ -248,11 +271,15 @@ def similar(
 @router.get(
     "/facets/<field>",
     summary="Facet values starting with a prefix (case- and accent-insensitive)",
-    responses={
-        **ok_response(FacetValuesResponse, "Matching values with counts"),
-        **error_responses(400, 404, 503),
-    },
     middlewares=[reject_unknown_parameters],
+)
+@documented(
+    lambda: {
+        "responses": {
+            **ok_response(_models().FacetValuesResponse, "Matching values with counts"),
+            **error_responses(400, 404, 503),
+        }
+    }
 )
 def facet_values(
     field: Annotated[FacetField, Path(description="Facet to search")],
@@ -265,15 +292,19 @@ def facet_values(
 @router.get(
     "/health",
     summary="Whether search works (a real read with a 1 s limit) and the ingest backlog",
-    responses={
-        **ok_response(HealthResponse, "Search works"),
-        503: {
-            "description": "The engine did not answer a size-0 search within 1 s (or failed)",
-            "content": {content_types.APPLICATION_JSON: {"model": HealthResponse}},
-        },
-        **error_responses(400),
-    },
     middlewares=[reject_unknown_parameters],
+)
+@documented(
+    lambda: {
+        "responses": {
+            **ok_response(_models().HealthResponse, "Search works"),
+            503: {
+                "description": "The engine did not answer a size-0 search within 1 s (or failed)",
+                "content": {content_types.APPLICATION_JSON: {"model": _models().HealthResponse}},
+            },
+            **error_responses(400),
+        }
+    }
 )
 def health():
     from archive_search.adapters.sqs import queue_backlog  # boto3: only when /health is served

@@ -14,7 +14,7 @@ from archive_search.errors import ConfigurationError, NotFound
 from archive_search.search import cursor as cursors
 from archive_search.search.body import SOURCE_FOR, groups_before, search_body
 from archive_search.search.engine import Engine
-from archive_search.search.paging import check_after, duplicate_counts, page_after
+from archive_search.search.paging import check_after, duplicate_counts, page_after, page_at
 from archive_search.search.query import FACET_FIELDS, LIVE
 from archive_search.search.request import HIT_FIELDS, SearchRequest
 from archive_search.search.safe_text import plain
@@ -46,15 +46,24 @@ class SearchService:
     # -- GET /search ------------------------------------------------------------
     def search(self, request: SearchRequest) -> dict[str, Any]:
         """One engine round trip per page: page 2+ of a collapsed search asks for the groups
-        before it in the same _msearch; a cursor page may read further batches (rarely)."""
+        before it in the same _msearch, and a collapsed cursor page is read by its groups'
+        position. Only a cursor whose positions no longer line up (documents changed before
+        it) takes more: its page is read with search_after and its copies counted apart."""
         body, sort = self.search_body(request)
         seen: list[str] = []
+        shown: int | None = None  # groups listed up to the end of this page (collapse only)
         if request.cursor:
             cursor = cursors.decode(request.cursor, request.digest(), key=self.cursor_key)
             check_after(cursor.after, sort)
-            hits, response = page_after(self.engine, body, request, cursor)
             seen = list(cursor.seen)
-            duplicates = duplicate_counts(self.engine, body, hits) if request.collapse else {}
+            positioned = page_at(self.engine, body, request, cursor) if request.collapse else None
+            if positioned:
+                hits, response = positioned
+                shown = (cursor.shown or 0) + len(hits)
+                duplicates = {fingerprint_of(h): copies(h) for h in hits}
+            else:
+                hits, response = page_after(self.engine, body, request, cursor)
+                duplicates = duplicate_counts(self.engine, body, hits) if request.collapse else {}
         else:
             start = body["from"]
             if request.collapse and start:
@@ -66,6 +75,7 @@ class SearchService:
                 response = self.engine.search(body)
                 hits = response["hits"]["hits"]
             duplicates = {fingerprint_of(h): copies(h) for h in hits} if request.collapse else {}
+            shown = start + len(hits) if request.collapse else None
 
         shaped = [shaped_hit(h, request.fields, duplicates) for h in hits]
         total = response["hits"]["total"]["value"]
@@ -80,6 +90,7 @@ class SearchService:
                 request.digest(),
                 seen + [fingerprint_of(h) for h in hits],
                 key=self.cursor_key,
+                shown=shown,
             )
             if more
             else None

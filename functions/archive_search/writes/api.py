@@ -20,8 +20,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 
 from archive_search.adapters.opensearch import cached_engine
 from archive_search.errors import InvalidRequest, NotFound
-from archive_search.search.http import json_response, reject_unknown_parameters
-from archive_search.search.models import ErrorResponse
+from archive_search.search.http import documented, json_response, reject_unknown_parameters
 from archive_search.search.service import SearchService
 from archive_search.settings import get_settings
 from archive_search.writes.records import (
@@ -36,8 +35,17 @@ from archive_search.writes.service import ArchiveWriter, missing_article
 
 router = Router()
 
-_RECORD_SCHEMA = ArticleRecord.model_json_schema()
-_ERROR = {"application/json": {"schema": ErrorResponse.model_json_schema()}}
+
+# The routes' documentation (search/http.py ``documented``): JSON schemas built when the
+# OpenAPI document is, not at every cold start.
+def _record_schema() -> dict[str, Any]:
+    return ArticleRecord.model_json_schema()
+
+
+def _error() -> dict[str, Any]:
+    from archive_search.search.models import ErrorResponse
+
+    return {"application/json": {"schema": ErrorResponse.model_json_schema()}}
 
 
 def _body(schema: dict[str, Any], description: str) -> dict[str, Any]:
@@ -54,7 +62,7 @@ def _body(schema: dict[str, Any], description: str) -> dict[str, Any]:
 def _answers(status: int, description: str, *, conflict: str | None = None) -> dict[int, Any]:
     answers: dict[int, Any] = {status: {"description": description}}
     if conflict:
-        answers[409] = {"description": conflict, "content": _ERROR}
+        answers[409] = {"description": conflict, "content": _error()}
     return answers
 
 
@@ -98,26 +106,30 @@ def _idempotency_key() -> str | None:
         f"{MAX_ARTICLES_PER_REQUEST} articles. An Idempotency-Key header or an external_id makes a "
         "retry land on the same key and id." + WRITE_DOC
     ),
-    responses=_answers(
-        202,
-        "Stored; per article its key, id and status_url",
-        conflict="Idempotency-Key reused for other content",
-    ),
-    openapi_extensions=_body(
-        {
-            "oneOf": [
-                _RECORD_SCHEMA,
-                {
-                    "type": "array",
-                    "items": _RECORD_SCHEMA,
-                    "minItems": 1,
-                    "maxItems": MAX_ARTICLES_PER_REQUEST,
-                },
-            ]
-        },
-        "One article or a list of articles",
-    ),
     middlewares=[reject_unknown_parameters],
+)
+@documented(
+    lambda: {
+        "responses": _answers(
+            202,
+            "Stored; per article its key, id and status_url",
+            conflict="Idempotency-Key reused for other content",
+        ),
+        "openapi_extensions": _body(
+            {
+                "oneOf": [
+                    _record_schema(),
+                    {
+                        "type": "array",
+                        "items": _record_schema(),
+                        "minItems": 1,
+                        "maxItems": MAX_ARTICLES_PER_REQUEST,
+                    },
+                ]
+            },
+            "One article or a list of articles",
+        ),
+    }
 )
 def add_articles():
     records = parse_body(router.current_event.decoded_body, many=True)
@@ -130,9 +142,13 @@ def add_articles():
     summary="Add or replace the article with this external id",
     description="202 with its object key, id and status_url; the body's external_id, if any, must match."
     + WRITE_DOC,
-    responses=_answers(202, "Stored; its key, id and status_url"),
-    openapi_extensions=_body(_RECORD_SCHEMA, "One article"),
     middlewares=[reject_unknown_parameters],
+)
+@documented(
+    lambda: {
+        "responses": _answers(202, "Stored; its key, id and status_url"),
+        "openapi_extensions": _body(_record_schema(), "One article"),
+    }
 )
 def upsert_article(external_id: Annotated[str, Path(pattern=EXTERNAL_ID_PATTERN, description="Your id")]):
     (record,) = parse_body(router.current_event.decoded_body, many=False)
@@ -150,8 +166,10 @@ def upsert_article(external_id: Annotated[str, Path(pattern=EXTERNAL_ID_PATTERN,
     "/articles/by-external-id/<external_id>",
     summary="Delete the article with this external id",
     description="202 with the deleted object's key, the article's id and status_url; 404 when there is none.",
-    responses=_answers(202, "The article's object is deleted; its key, id and status_url"),
     middlewares=[reject_unknown_parameters],
+)
+@documented(
+    lambda: {"responses": _answers(202, "The article's object is deleted; its key, id and status_url")}
 )
 def delete_by_external_id(
     external_id: Annotated[str, Path(pattern=EXTERNAL_ID_PATTERN, description="Your id")],
@@ -166,12 +184,16 @@ def delete_by_external_id(
         "202 with the deleted object's key and status_url (deleted once ingest has seen it). 409 when "
         "the object holds several articles or was not written through this API; 404 for an unknown id."
     ),
-    responses=_answers(
-        202,
-        "The source object is deleted; its key and status_url",
-        conflict="The source holds several articles or was not written through this API",
-    ),
     middlewares=[reject_unknown_parameters],
+)
+@documented(
+    lambda: {
+        "responses": _answers(
+            202,
+            "The source object is deleted; its key and status_url",
+            conflict="The source holds several articles or was not written through this API",
+        )
+    }
 )
 def delete_article(article_id: Annotated[str, Path(description="Article id (as returned in hits)")]):
     settings = get_settings()
@@ -191,25 +213,29 @@ def delete_article(article_id: Annotated[str, Path(description="Article id (as r
         "and 1 byte up to the ingest size limit, valid for 15 minutes, and the file's status_url. "
         "An Idempotency-Key header gives the same key again."
     ),
-    responses=_answers(200, "The upload form (url, fields), its key and status_url"),
-    openapi_extensions=_body(
-        {
-            "type": "object",
-            "properties": {
-                "filename": {
-                    "type": "string",
-                    "minLength": 1,
-                    "maxLength": 200,
-                    "pattern": _FILENAME_RE.pattern,
-                },
-                "content_type": {"type": "string", "pattern": _CONTENT_TYPE_RE.pattern},
-            },
-            "required": ["filename"],
-            "additionalProperties": False,
-        },
-        "The file's name (its extension picks the cleaner) and media type",
-    ),
     middlewares=[reject_unknown_parameters],
+)
+@documented(
+    lambda: {
+        "responses": _answers(200, "The upload form (url, fields), its key and status_url"),
+        "openapi_extensions": _body(
+            {
+                "type": "object",
+                "properties": {
+                    "filename": {
+                        "type": "string",
+                        "minLength": 1,
+                        "maxLength": 200,
+                        "pattern": _FILENAME_RE.pattern,
+                    },
+                    "content_type": {"type": "string", "pattern": _CONTENT_TYPE_RE.pattern},
+                },
+                "required": ["filename"],
+                "additionalProperties": False,
+            },
+            "The file's name (its extension picks the cleaner) and media type",
+        ),
+    }
 )
 def presign_upload():
     request = _upload_request(router.current_event.decoded_body)

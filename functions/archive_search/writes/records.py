@@ -45,7 +45,9 @@ class ArticleRecord(BaseModel):
     """One article as another service sends it. ``body`` (plain text, paragraphs separated
     by a blank line) or ``html`` (a page or a fragment) must hold text."""
 
-    model_config = ConfigDict(extra="forbid", strict=True)
+    # defer_build: the validator is built on the first write, not at every cold start of the
+    # search function, which shares the resolver but is never sent a write.
+    model_config = ConfigDict(extra="forbid", strict=True, defer_build=True)
 
     title: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] | None = None
     body: Body | None = None

@@ -6,7 +6,7 @@ import pytest
 
 from archive_search.alerts.bounds import MAX_BODY_BYTES, MAX_NAME_CHARS
 from archive_search.alerts.routes import _store
-from archive_search.search.query import MAX_QUERY_CHARS
+from archive_search.search.syntax import MAX_QUERY_CHARS
 from tests.integration.alerts.conftest import AlertsApi
 
 pytestmark = pytest.mark.integration

@@ -94,6 +94,9 @@ def test_contents_beyond_what_the_api_makes_are_refused_even_when_signed(corpus:
         {**data, "a": [True, "archive", "k", 0]},
         {**data, "a": [[1], "archive", "k", 0]},
         {**data, "v": 99},
+        {**data, "g": 0},
+        {**data, "g": True},
+        {**data, "g": cursors.MAX_SHOWN + 1},
     ):
         _assert_invalid_cursor(corpus, _signed(json.dumps(bad).encode()))
 

@@ -160,15 +160,27 @@ class CountingEngine:
         return list(self.engine.msearch(bodies, **kwargs))
 
 
-def test_every_collapsed_page_with_facets_takes_one_engine_round_trip(api: SearchApi) -> None:
-    docs = [
-        article_doc(f"Flood {i}", f"Flood report {i % 4}: the river rose.", key=f"f/{i}.txt", source="Dawn")
-        for i in range(12)
-    ]
-    api.index(*docs)
+def counting_service(api: SearchApi) -> tuple[SearchService, CountingEngine]:
+    """A search service on the test's index whose engine counts its round trips."""
     counting = CountingEngine(cached_engine(api.settings))
     counting.engine.profile  # noqa: B018 -- the profile is read once, before counting
-    service = SearchService(counting, cursor_key=TEST_CURSOR_SECRET.encode())
+    return SearchService(counting, cursor_key=TEST_CURSOR_SECRET.encode()), counting
+
+
+def flood_stories(stories: int, copies: int, **fields: Any) -> list[tuple[str, dict[str, Any]]]:
+    """``stories`` reports of ``copies`` near-identical copies each (Flood 0, Flood 1, ...)."""
+    return [
+        article_doc(
+            f"Flood {i}", f"Flood report {i % stories}: the river rose.", key=f"f/{i}.txt",
+            **{name: value(i) if callable(value) else value for name, value in fields.items()},
+        )
+        for i in range(stories * copies)
+    ]  # fmt: skip
+
+
+def test_every_collapsed_page_with_facets_takes_one_engine_round_trip(api: SearchApi) -> None:
+    api.index(*flood_stories(4, 3, source="Dawn"))
+    service, counting = counting_service(api)
     pages = [
         service.search(SearchRequest(q="flood", size=2, page=page, facets=("source", "published")))
         for page in (1, 2)
@@ -178,6 +190,62 @@ def test_every_collapsed_page_with_facets_takes_one_engine_round_trip(api: Searc
     assert [hit["duplicates"] for page in pages for hit in page["hits"]] == [2, 2, 2, 2]
     assert pages[0]["total_groups"] == 4
     assert not {h["id"] for h in pages[0]["hits"]} & {h["id"] for h in pages[1]["hits"]}
+
+
+def _cursor_pages(service: SearchService, counting: CountingEngine, query: dict[str, Any], *, between=None):
+    """Every page of a cursor walk, with the engine round trips each cursor page took."""
+    pages = [service.search(SearchRequest(**query))]
+    trips = []
+    while pages[-1]["next_cursor"]:
+        if between:
+            between(len(pages))
+        before = counting.round_trips
+        pages.append(service.search(SearchRequest(**query, cursor=pages[-1]["next_cursor"])))
+        trips.append(counting.round_trips - before)
+        assert len(pages) < 20
+    return pages, trips
+
+
+def test_every_collapsed_cursor_page_with_facets_takes_one_engine_round_trip(api: SearchApi) -> None:
+    # Given six stories with three copies each
+    api.index(*flood_stories(6, 3, source="Dawn"))
+    service, counting = counting_service(api)
+    query = {"q": "flood", "size": 2, "facets": ("source", "published")}
+    # When walking them with cursors
+    pages, trips = _cursor_pages(service, counting, query)
+    # Then every page after the first took one round trip, collapse and facets included
+    assert trips == [1, 1, 1]
+    # and lists what the numbered pages list, with the same copies, counts and facets
+    numbered = [service.search(SearchRequest(**query, page=page)) for page in (1, 2, 3)]
+    assert [h["id"] for p in pages for h in p["hits"]] == [h["id"] for p in numbered for h in p["hits"]]
+    assert [hit["duplicates"] for page in pages for hit in page["hits"]] == [2] * 6
+    assert all(page["facets"] == numbered[0]["facets"] and page["total_groups"] == 6 for page in pages)
+    assert pages[-1]["hits"] == [] and all(page["total"] == 18 for page in pages)
+
+
+def test_a_collapsed_cursor_still_lists_every_group_once_after_the_index_changed(api: SearchApi) -> None:
+    # Given six stories with two copies each, walked newest first
+    api.index(*flood_stories(6, 2, published=lambda i: f"2023-05-{i % 6 + 1:02d}"))
+    service, counting = counting_service(api)
+    late = article_doc(
+        "Flood late", "Flood report late: the dam held.", key="f/late.txt", published="2023-06-01"
+    )
+
+    def change(page_number: int) -> None:
+        if page_number == 1:  # a new story sorts before the cursor: the positions shift
+            api.index(late)
+
+    # When the index changes between the first and second page
+    query = {"q": "flood", "size": 2, "sort": "newest"}
+    pages, trips = _cursor_pages(service, counting, query, between=change)
+    # Then the page after the change is read with search_after (more than one request) and
+    # the walk lists each old story once with its copies, never the new one before the cursor
+    assert trips[0] > 1
+    hits = [hit for page in pages for hit in page["hits"]]
+    titles = [hit["title"] for hit in hits]
+    assert "Flood late" not in titles
+    assert sorted(int(title.split()[1]) % 6 for title in titles) == list(range(6))
+    assert [hit["duplicates"] for hit in hits] == [1] * 6
 
 
 # -- languages ----------------------------------------------------------------------------------

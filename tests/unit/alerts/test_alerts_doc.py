@@ -14,7 +14,7 @@ from archive_search.alerts.events import DETAIL_TYPE, NewArticle, build_alert_ev
 from archive_search.alerts.model import AlertResponse
 from archive_search.ingest.outcomes import SCHEMA_VERSION
 from archive_search.model import Article, ObjectRef
-from archive_search.search.query import MAX_QUERY_CHARS
+from archive_search.search.syntax import MAX_QUERY_CHARS
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.unit

@@ -7,7 +7,8 @@ import pytest
 from archive_search.adapters.opensearch import SearchEngine
 from archive_search.errors import ConfigurationError
 from archive_search.index_schema import OSMEM_MISSING, article_index_body, language_fields
-from archive_search.search.query import parse_query, search_fields, text_query
+from archive_search.search.query import search_fields, text_query
+from archive_search.search.syntax import parse_query
 from archive_search.settings import Settings
 
 pytestmark = pytest.mark.unit

@@ -8,8 +8,9 @@ import pytest
 
 from archive_search.errors import InvalidRequest
 from archive_search.search import cursor as cursors
-from archive_search.search.query import And, Not, Or, Phrase, Word, parse_query, spelling_variants
+from archive_search.search.query import spelling_variants
 from archive_search.search.safe_text import MARK_CLOSE, MARK_OPEN, escape, plain, safe_url, snippet
+from archive_search.search.syntax import And, Not, Or, Phrase, Word, parse_query
 
 KEY = b"k" * 32
 

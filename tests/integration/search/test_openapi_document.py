@@ -1,0 +1,55 @@
+"""The OpenAPI document's response models and schemas are attached when the document is built
+(search/http.py ``documented``): the document is the same whether it is the first thing a
+fresh function serves or comes after requests to every documented route."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+pytestmark = pytest.mark.integration
+
+# Serves the given GET requests (the engine refuses connections: they answer 503), then the
+# document, in a fresh interpreter, as a new execution environment would.
+SERVE = """
+import json, sys
+from archive_local.lambda_events import LambdaContext, http_api_event
+from archive_search.handlers.search import handler
+
+context = LambdaContext("archive-search-search", timeout_seconds=29)
+for path in json.loads(sys.argv[1]):
+    handler(http_api_event("GET", path, ""), context)
+response = handler(http_api_event("GET", "/openapi.json", ""), context)
+print(json.dumps({"status": response["statusCode"], "body": response["body"]}))
+"""
+ROUTES = ["/search", "/health", "/articles/abc", "/articles/abc/similar", "/facets/source"]
+
+
+def _document(after: list[str]) -> dict:
+    env = {
+        **os.environ,
+        "OPENSEARCH_URL": "http://127.0.0.1:9",
+        "INDEX_ALIAS": "articles",
+        "CURSOR_SECRET": "s" * 32,
+        "AWS_REGION": "eu-west-1",
+        "POWERTOOLS_LOG_LEVEL": "CRITICAL",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", SERVE, json.dumps(after)], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_the_document_is_the_same_before_and_after_requests_to_every_route() -> None:
+    first, later = _document([]), _document(ROUTES)
+    assert first["status"] == later["status"] == 200
+    assert first["body"] == later["body"]
+    document = json.loads(first["body"])
+    search_ok = document["paths"]["/search"]["get"]["responses"]["200"]["content"]["application/json"]
+    assert search_ok["schema"] == {"$ref": "#/components/schemas/SearchResponse"}
+    assert "ArticleRecord" in json.dumps(document["paths"]["/articles"]["post"])
