@@ -17,9 +17,10 @@ Layout under ``root``::
     objects/ab/ab12...       object bytes, content-addressed (sha256)
 
 The manifest is replaced atomically (temporary file + rename) and then the journal is
-emptied; the journal is appended one fsynced line per change. Loading applies the
-journal over the manifest (replaying a change twice gives the same state), ignoring a
-last line cut short by a crash.
+emptied; the journal is appended one fsynced line per change. Every rename, new file and
+removal is followed by an fsync of its directory: a rename is durable only once its
+directory entry is. Loading applies the journal over the manifest (replaying a change
+twice gives the same state), ignoring a last line cut short by a crash.
 """
 
 from __future__ import annotations
@@ -33,21 +34,13 @@ import zlib
 from pathlib import Path
 from typing import Any
 
+from archive_local.durable import fsync_directory, make_directories, write_atomically
+
 # Writes to one key are recorded one at a time, so the last record reads the last write;
 # keys hash onto this many locks.
 _KEY_LOCKS = 64
 
 log = logging.getLogger("mirror")
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
 
 
 class BucketMirror:
@@ -85,15 +78,19 @@ class BucketMirror:
         )
         if self.journal_path.exists():
             self.journal_path.unlink()
+            fsync_directory(self.root)
 
     def _append(self, key: str, entry: dict[str, Any] | None) -> None:
         """One change, durable before this returns (under ``_lock``)."""
-        self.root.mkdir(parents=True, exist_ok=True)
+        make_directories(self.root)
         line = json.dumps({"key": key, "entry": entry}, sort_keys=True).encode("utf-8") + b"\n"
+        created = not self.journal_path.exists()
         with open(self.journal_path, "ab") as fh:
             fh.write(line)
             fh.flush()
             os.fsync(fh.fileno())
+        if created:
+            fsync_directory(self.root)
         if entry is None:
             self.entries.pop(key, None)
         else:
