@@ -10,7 +10,12 @@ object, fsynced) and only then answered. A write the mirror cannot record is ans
 
 Requests of other services (SQS, EventBridge) and reads pass straight through. Once
 ``stop`` returns, nothing is accepted any more and every request that was accepted
-has been answered.
+has been answered (a body still arriving when ``stop`` begins is cut off: that request
+is answered 400 and never forwarded).
+
+A request body over ``MAX_REQUEST_BYTES`` is answered 413 ``EntityTooLarge`` before it
+is read (with ``Transfer-Encoding: chunked``, as soon as it is known to be over), and
+the connection is closed.
 """
 
 from __future__ import annotations
@@ -27,6 +32,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from archive_local.bodies import BodyError, content_length, is_chunked, read_chunked, read_exactly
+
 log = logging.getLogger("s3")
 
 # Hop-by-hop headers are each connection's own business.
@@ -34,10 +41,29 @@ _HOP = {"connection", "keep-alive", "transfer-encoding", "expect", "proxy-connec
 # Sub-resources whose PUT changes something other than the object's bytes and metadata.
 _NOT_CONTENT = {"tagging", "acl", "retention", "legal-hold", "partNumber", "uploadId"}
 _SERVICE = re.compile(r"Credential=[^/]+/\d{8}/[^/]+/([^/]+)/aws4_request")
-_UNAVAILABLE = (
-    b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>ServiceUnavailable</Code>'
-    b"<Message>the write could not be made durable; retry</Message></Error>"
-)
+# The largest request body the front reads into memory: above the 5 MiB ingest accepts
+# (a larger upload is stored and rejected with a reason) and above any part size an SDK
+# uses by default, while bounding what one request can hold in memory.
+MAX_REQUEST_BYTES = 64 * 1024 * 1024
+
+
+def _error(code: str, message: str) -> bytes:
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>{code}</Code>'
+        f"<Message>{message}</Message></Error>"
+    ).encode()
+
+
+_UNAVAILABLE = _error("ServiceUnavailable", "the write could not be made durable; retry")
+
+
+class Refused(Exception):
+    """A request answered here without reaching moto; the connection is then closed."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.body = _error(code, message)
 
 
 def service_of(headers: Any) -> str | None:
@@ -193,13 +219,32 @@ class S3Front:
                         with contextlib.suppress(OSError):
                             self.connection.shutdown(socket.SHUT_RD)
 
+            def handle_expect_100(self) -> bool:
+                # Refuse an oversized body before the client sends it.
+                try:
+                    content_length(self.headers.get("Content-Length"), MAX_REQUEST_BYTES)
+                except BodyError as exc:
+                    if exc.too_large:
+                        self.close_connection = True
+                        self._answer(
+                            413, [("Content-Type", "application/xml")], _error("EntityTooLarge", str(exc))
+                        )
+                        return False
+                return super().handle_expect_100()
+
             def finish(self) -> None:
                 with front._connections_lock:
                     front._connections.discard(self.connection)
                 super().finish()
 
             def _serve(self) -> None:
-                body = self._body()
+                try:
+                    body = self._body()
+                except Refused as refused:
+                    log.warning("%s %s refused: %s", self.command, self.path, refused)
+                    self.close_connection = True  # the rest of the body is never read
+                    self._answer(refused.status, [("Content-Type", "application/xml")], refused.body)
+                    return
                 try:
                     status, headers, data = front.forward(self.command, self.path, self.headers.items(), body)
                 except (OSError, http.client.HTTPException) as exc:
@@ -216,22 +261,18 @@ class S3Front:
                 self._answer(status, headers, data)
 
             def _body(self) -> bytes | None:
-                if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
-                    chunks = []
-                    while True:
-                        size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
-                        if size == 0:
-                            while self.rfile.readline().strip():
-                                pass  # trailers
-                            break
-                        chunks.append(self.rfile.read(size))
-                        self.rfile.readline()
-                    del self.headers["Transfer-Encoding"]
-                    data = b"".join(chunks)
-                    self.headers["Content-Length"] = str(len(data))
-                    return data
-                length = int(self.headers.get("Content-Length") or 0)
-                return self.rfile.read(length) if length > 0 else None
+                try:
+                    if is_chunked(self.headers.get("Transfer-Encoding")):
+                        data = read_chunked(self.rfile, MAX_REQUEST_BYTES)
+                        del self.headers["Transfer-Encoding"]
+                        self.headers["Content-Length"] = str(len(data))
+                        return data
+                    length = content_length(self.headers.get("Content-Length"), MAX_REQUEST_BYTES)
+                    return read_exactly(self.rfile, length) if length else None
+                except BodyError as exc:
+                    if exc.too_large:
+                        raise Refused(413, "EntityTooLarge", str(exc)) from None
+                    raise Refused(400, "IncompleteBody", str(exc)) from None
 
             def _answer(self, status: int, headers: list[tuple[str, str]], data: bytes) -> None:
                 self.send_response_only(status)
@@ -241,6 +282,8 @@ class S3Front:
                     self.send_header(name, value)
                 if not has_length:
                     self.send_header("Content-Length", str(len(data)))
+                if self.close_connection:
+                    self.send_header("Connection", "close")
                 self.end_headers()
                 if self.command != "HEAD":
                     self.wfile.write(data)
