@@ -472,7 +472,14 @@ def run(
         ingest = ingest or _load_handler("archive_search.handlers.ingest")
 
         quiet = QuietRestores()
-        worker = IngestWorker(private_sqs, archive.queue_url, archive.queue_arn, ingest, skip=quiet)
+        worker = IngestWorker(
+            private_sqs,
+            archive.queue_url,
+            archive.queue_arn,
+            ingest,
+            skip=quiet,
+            stamp=mirror.sequencers.stamp,
+        )
         worker.start()
         parts["worker"] = worker
 
@@ -620,7 +627,10 @@ def _restore(
     now = datetime.now(UTC)
     for key in plan.vanished:
         sqs.send_message(
-            QueueUrl=queue_url, MessageBody=delete_marker_notification(config.bucket, key, now, None)
+            QueueUrl=queue_url,
+            MessageBody=delete_marker_notification(
+                config.bucket, key, now, None, sequencer=mirror.sequencers.removed(key)
+            ),
         )
     log.info(
         "restored %d object(s) from %s in %.1f s: %d already indexed, %d to ingest, %d removed",

@@ -1,5 +1,6 @@
-"""The S3 front in front of a real moto server: bodies are bounded, a stop never hangs on
-a half-sent one, and the worker's last batch still reads through it."""
+"""The S3 front in front of a real moto server: every write gets the key's next sequencer,
+which the worker puts into moto's notifications, so ingest orders them as S3's; bodies
+are bounded and a stop never hangs on a half-sent one."""
 
 from __future__ import annotations
 
@@ -16,9 +17,12 @@ import boto3
 import pytest
 
 from archive_local.aws import Archive, clients, provision
+from archive_local.deletes import DeleteMarkerWatcher
 from archive_local.mirror import BucketMirror
 from archive_local.s3_front import MAX_REQUEST_BYTES, S3Front
 from archive_local.stack import _stop_in_order
+from archive_search.ingest.events import ObjectEvent, parse_message_body, sequencer_value
+from tests.ingest_support import reset_caches, use_settings
 
 pytestmark = pytest.mark.integration
 
@@ -28,11 +32,33 @@ class Rig:
     archive: Archive
     mirror: BucketMirror
     front: S3Front
+    sqs: Any
     private_s3: Any
 
     def s3(self) -> Any:
         """A client of the public endpoint, as a person's or the write function's."""
         return boto3.client("s3", endpoint_url=self.front.url, region_name="us-east-1")
+
+    def notifications(self, expected: int, seconds: float = 10.0) -> list[dict[str, Any]]:
+        """The queue's object notifications (not ``s3:TestEvent``), each body stamped as the
+        worker stamps it."""
+        messages: list[dict[str, Any]] = []
+        deadline = time.monotonic() + seconds
+        while len(messages) < expected and time.monotonic() < deadline:
+            answer = self.sqs.receive_message(
+                QueueUrl=self.archive.queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=1
+            )
+            for message in answer.get("Messages", []):
+                self.sqs.delete_message(
+                    QueueUrl=self.archive.queue_url, ReceiptHandle=message["ReceiptHandle"]
+                )
+                if "s3:TestEvent" not in message["Body"]:
+                    messages.append({**message, "Body": self.mirror.sequencers.stamp(message["Body"])})
+        return messages
+
+
+def events_of(messages: list[dict[str, Any]]) -> list[ObjectEvent]:
+    return [event for m in messages for event in parse_message_body(m["Body"])]
 
 
 def start_rig(moto_endpoint: str, root: Path) -> Rig:
@@ -42,7 +68,7 @@ def start_rig(moto_endpoint: str, root: Path) -> Rig:
     mirror = BucketMirror(private_s3, name, root)
     front = S3Front("127.0.0.1", 0, moto_endpoint, name, mirror)
     front.start()
-    return Rig(archive, mirror, front, private_s3)
+    return Rig(archive, mirror, front, sqs, private_s3)
 
 
 @pytest.fixture
@@ -52,6 +78,102 @@ def rig(moto_endpoint: str, tmp_path: Path) -> Iterator[Rig]:
         yield started
     finally:
         started.front.stop()
+
+
+def test_every_event_of_writes_through_the_front_carries_a_sequencer_in_write_order(rig: Rig) -> None:
+    s3, bucket = rig.s3(), rig.archive.bucket
+    first = s3.put_object(Bucket=bucket, Key="inbox/a b.txt", Body=b"first version")["ETag"].strip('"')
+    second = s3.put_object(Bucket=bucket, Key="inbox/a b.txt", Body=b"second version")["ETag"].strip('"')
+    s3.copy_object(Bucket=bucket, Key="copy.txt", CopySource={"Bucket": bucket, "Key": "inbox/a b.txt"})
+    s3.delete_object(Bucket=bucket, Key="inbox/a b.txt")
+    DeleteMarkerWatcher(rig.private_s3, rig.sqs, bucket, rig.archive.queue_url).poll()
+
+    events = events_of(rig.notifications(expected=4))
+
+    by_etag = {e.etag: e for e in events if e.ref.key == "inbox/a b.txt" and e.etag}
+    removal = next(e for e in events if e.ref.key == "inbox/a b.txt" and e.action == "removed")
+    assert {e.ref.key for e in events} == {"inbox/a b.txt", "copy.txt"}
+    assert all(e.sequencer for e in events)
+    assert (
+        sequencer_value(by_etag[first].sequencer or "")
+        < sequencer_value(by_etag[second].sequencer or "")
+        < sequencer_value(removal.sequencer or "")
+    )
+
+
+def test_a_presigned_form_upload_gets_a_sequencer(rig: Rig) -> None:
+    import requests
+
+    post = rig.s3().generate_presigned_post(rig.archive.bucket, "uploads/${filename}")
+    answer = requests.post(
+        post["url"], data=post["fields"], files={"file": ("note.txt", b"a form upload")}, timeout=30
+    )
+    assert answer.status_code in (200, 201, 204)
+
+    [event] = events_of(rig.notifications(expected=1))
+
+    assert event.ref.key == "uploads/note.txt"
+    assert event.sequencer
+
+
+def test_two_writes_to_one_key_processed_in_reverse_order_keep_the_newer(
+    rig: Rig, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dataclasses import replace
+
+    from archive_local.lambda_events import LambdaContext, sqs_event
+    from archive_search.handlers.ingest import handler
+
+    s3, bucket, key = rig.s3(), rig.archive.bucket, "news/harbour.txt"
+    monkeypatch.setenv("AWS_ENDPOINT_URL", rig.front.url)
+    use_settings(monkeypatch, replace(settings, archive_bucket=bucket))
+    s3.put_object(Bucket=bucket, Key=key, Body=b"Harbour reopens\n\nThe old harbour reopened on Monday.\n")
+    newer_etag = s3.put_object(
+        Bucket=bucket, Key=key, Body=b"Harbour closes again\n\nStorms closed the harbour on Friday.\n"
+    )["ETag"].strip('"')
+    older, newer = sorted(rig.notifications(expected=2), key=lambda m: events_of([m])[0].etag == newer_etag)
+
+    try:
+        for message in (newer, older):  # delivered out of order
+            result = handler(sqs_event([message], rig.archive.queue_arn), LambdaContext("ingest", 30))
+            assert result == {"batchItemFailures": []}
+        receipt = _receipt(bucket, key)
+    finally:
+        reset_caches()
+
+    assert receipt["sequencer"] == events_of([newer])[0].sequencer
+    assert receipt["etag"] == newer_etag
+
+
+def _receipt(bucket: str, key: str) -> dict[str, Any]:
+    from archive_search.adapters.opensearch import cached_engine
+    from archive_search.ingest.receipts import read_receipts
+    from archive_search.model import ObjectRef
+    from archive_search.settings import get_settings
+
+    settings = get_settings()
+    found = read_receipts(cached_engine(settings), settings.receipts_alias, [ObjectRef(bucket, key)])
+    return next(iter(found.values()))[1]
+
+
+def test_a_restored_object_gets_a_sequencer_above_the_one_before_the_restart(
+    moto_endpoint: str, tmp_path: Path
+) -> None:
+    before = start_rig(moto_endpoint, tmp_path / "bucket")
+    try:
+        before.s3().put_object(Bucket=before.archive.bucket, Key="a.txt", Body=b"kept")
+        [stored] = events_of(before.notifications(expected=1))
+    finally:
+        before.front.stop()
+
+    after = start_rig(moto_endpoint, tmp_path / "bucket")  # a fresh moto bucket, the same data
+    try:
+        assert after.mirror.restore() == {"a.txt": stored.etag}
+        [restored] = events_of(after.notifications(expected=1))
+    finally:
+        after.front.stop()
+
+    assert sequencer_value(restored.sequencer or "") > sequencer_value(stored.sequencer or "")
 
 
 def raw(front: S3Front, data: bytes, timeout: float = 10.0) -> bytes:
