@@ -22,6 +22,7 @@ from archive_local.mirror import BucketMirror
 from archive_local.s3_front import MAX_REQUEST_BYTES, S3Front
 from archive_local.stack import _stop_in_order
 from archive_search.ingest.events import ObjectEvent, parse_message_body, sequencer_value
+from archive_search.settings import SEQUENCER
 from tests.ingest_support import reset_caches, use_settings
 
 pytestmark = pytest.mark.integration
@@ -58,6 +59,7 @@ class Rig:
 
 
 def events_of(messages: list[dict[str, Any]]) -> list[ObjectEvent]:
+    # Strict: an event without a sequencer would raise here.
     return [event for m in messages for event in parse_message_body(m["Body"])]
 
 
@@ -126,7 +128,7 @@ def test_two_writes_to_one_key_processed_in_reverse_order_keep_the_newer(
 
     s3, bucket, key = rig.s3(), rig.archive.bucket, "news/harbour.txt"
     monkeypatch.setenv("AWS_ENDPOINT_URL", rig.front.url)
-    use_settings(monkeypatch, replace(settings, archive_bucket=bucket))
+    use_settings(monkeypatch, replace(settings, archive_bucket=bucket, event_order=SEQUENCER))
     s3.put_object(Bucket=bucket, Key=key, Body=b"Harbour reopens\n\nThe old harbour reopened on Monday.\n")
     newer_etag = s3.put_object(
         Bucket=bucket, Key=key, Body=b"Harbour closes again\n\nStorms closed the harbour on Friday.\n"
