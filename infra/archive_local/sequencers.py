@@ -160,8 +160,12 @@ class Sequencers:
                 version_id=obj.get("versionId"),
             )
             if sequencer is None:
+                bucket = ((record.get("s3") or {}).get("bucket") or {}).get("name")
                 log.warning(
-                    "no write of s3://.../%s went through the S3 front: its event has no sequencer", key
+                    "s3://%s/%s: no write of it went through the S3 front, so its event has no "
+                    "sequencer and ingest refuses it",
+                    bucket,
+                    key,
                 )
                 continue
             obj["sequencer"] = sequencer
