@@ -3,10 +3,11 @@
 moto keeps the bucket in memory and answers a PUT as soon as it holds it, so a crash
 after the answer would lose an upload the client was told had succeeded. Every request
 passes through this front unchanged, except that an S3 write to the archive's bucket
-that moto accepted (PUT object or copy, multipart completion, DELETE, batch delete) is
-first written through to the bucket mirror (``BucketMirror.record``: the key's current
-object, fsynced) and only then answered. A write the mirror cannot record is answered
-503 (S3's ``ServiceUnavailable``, which SDKs retry), never 200.
+that moto accepted (PUT object or copy, multipart completion, presigned form POST,
+DELETE, batch delete) is first written through to the bucket mirror
+(``BucketMirror.record``: the key's current object, fsynced) and only then answered. A
+write the mirror cannot record is answered 503 (S3's ``ServiceUnavailable``, which SDKs
+retry), never 200.
 
 Each such write also gets the key's next ``sequencer`` (``sequencers.py``): the key's
 lock is held from before the request is forwarded until its sequencer is drawn, so
