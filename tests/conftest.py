@@ -107,7 +107,16 @@ def settings(search_url: str):  # type: ignore[no-untyped-def]
     from archive_search.settings import Settings
 
     alias = f"t-{uuid.uuid4().hex[:12]}"
-    return Settings.from_env({"OPENSEARCH_URL": search_url, "INDEX_ALIAS": alias, "AWS_REGION": "us-east-1"})
+    # The tests' archives are moto's buckets themselves, whose events carry no sequencer (the
+    # local stack's S3 front gives them one): the explicit event-time order.
+    return Settings.from_env(
+        {
+            "OPENSEARCH_URL": search_url,
+            "INDEX_ALIAS": alias,
+            "AWS_REGION": "us-east-1",
+            "EVENT_ORDER": "event-time",
+        }
+    )
 
 
 @pytest.fixture

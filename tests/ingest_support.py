@@ -45,6 +45,7 @@ def use_settings(monkeypatch: pytest.MonkeyPatch, settings: Settings, **env: str
         "OPENSEARCH_AUTH": settings.opensearch_auth,
         "INDEX_ALIAS": settings.index_alias,
         "RECEIPTS_ALIAS": settings.receipts_alias,
+        "EVENT_ORDER": settings.event_order,
         **({"ARCHIVE_BUCKET": settings.archive_bucket} if settings.archive_bucket else {}),
         **env,
     }

@@ -19,6 +19,10 @@ from archive_search.errors import ConfigurationError
 RESERVED_PREFIX = "_archive-search/"
 # Where the archive's line statistics (cleaning/lines/stats.py) are kept in its bucket.
 LINE_STATS_KEY = f"{RESERVED_PREFIX}line-stats.npz"
+# EVENT_ORDER: what orders the events on one key. S3 sends a sequencer with each; a store
+# that sends none needs the explicit event-time mode (ingest/events.py).
+SEQUENCER = "sequencer"
+EVENT_TIME = "event-time"
 
 
 def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 1) -> int:
@@ -63,6 +67,8 @@ class Settings:
     # ENGINE_PROFILE: "opensearch" | "osmem" (the local engine's gaps, fenced in index_schema and
     # search), or "auto": asked from the engine once per execution environment.
     engine_profile: str = "auto"
+    # EVENT_ORDER: SEQUENCER (an event without one is malformed) or EVENT_TIME.
+    event_order: str = SEQUENCER
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -88,6 +94,11 @@ class Settings:
             raise ConfigurationError(
                 f"ENGINE_PROFILE must be 'auto', 'opensearch' or 'osmem', got {profile!r}"
             )
+        event_order = env.get("EVENT_ORDER", SEQUENCER).strip().lower() or SEQUENCER
+        if event_order not in (SEQUENCER, EVENT_TIME):
+            raise ConfigurationError(
+                f"EVENT_ORDER must be '{SEQUENCER}' or '{EVENT_TIME}', got {event_order!r}"
+            )
         return cls(
             opensearch_url=url,
             opensearch_auth=auth,
@@ -106,6 +117,7 @@ class Settings:
             ingest_queue_url=env.get("INGEST_QUEUE_URL", "").strip() or None,
             event_bus_name=_event_bus_name(env),
             engine_profile=profile,
+            event_order=event_order,
         )
 
 

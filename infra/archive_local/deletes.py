@@ -18,14 +18,18 @@ from urllib.parse import quote_plus
 log = logging.getLogger("s3")
 
 
-def delete_marker_notification(bucket: str, key: str, event_time: datetime, version_id: str | None) -> str:
+def delete_marker_notification(
+    bucket: str, key: str, event_time: datetime, version_id: str | None, *, sequencer: str | None = None
+) -> str:
     """The SQS message body S3 sends for ``s3:ObjectRemoved:DeleteMarkerCreated``.
 
-    ``event_time`` must not be earlier than the delete (ingest orders events on one
-    key by it, moto events having no sequencer)."""
+    Without ``sequencer`` the worker stamps it with the one the S3 front gave the delete
+    (matched by ``version_id``)."""
     obj: dict[str, Any] = {"key": quote_plus(key), "size": 0}
     if version_id:
         obj["versionId"] = version_id
+    if sequencer:
+        obj["sequencer"] = sequencer
     record = {
         "eventVersion": "2.1",
         "eventSource": "aws:s3",
@@ -61,8 +65,8 @@ class DeleteMarkerWatcher:
 
     def poll(self) -> list[str]:
         """Notify the keys newly hidden by a delete marker; returns them."""
-        # The listing starts after every delete it shows, and a PUT that follows it
-        # is stamped later: this time orders the notification correctly either way.
+        # The event's time: the listing starts after every delete it shows (the order
+        # comes from the sequencer the worker stamps by the marker's version id).
         listed_at = datetime.now(UTC)
         markers: list[tuple[str, str]] = []
         for page in self.s3.get_paginator("list_object_versions").paginate(Bucket=self.bucket):

@@ -13,7 +13,8 @@ request waits for a free environment. A handler passed as a callable runs in thi
 process, ``slots`` at a time.
 
 As API Gateway does before the function: a ``Content-Length`` that is not a non-negative
-number is a 400, a body over the Lambda payload limit a 413, and CORS is answered here
+number is a 400, a body over the Lambda payload limit a 413 (a ``Transfer-Encoding:
+chunked`` body is read within the same limit), and CORS is answered here
 (allowed origins from ``CORS_ALLOW_ORIGINS``). While the stack is starting, ``/health``
 answers 503 ``{"status": "starting", "pending": N}``.
 """
@@ -37,6 +38,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
+from archive_local.bodies import BodyError, content_length, is_chunked, read_chunked, read_exactly
 from archive_local.lambda_events import LambdaContext, http_api_event
 
 log = logging.getLogger("http")
@@ -152,18 +154,17 @@ class CorsPolicy:
         return HttpResponse(204, headers)
 
 
-def content_length(raw: str | None) -> int | HttpResponse:
-    """The request's body length, or the error answer to a bad ``Content-Length``."""
-    if raw is None or not raw.strip():
-        return 0
-    if not raw.strip().isdigit():
-        return json_response(
-            400, {"message": f"Content-Length must be a non-negative integer, not {raw[:40]!r}"}
-        )
-    length = int(raw.strip())
-    if length > MAX_REQUEST_BYTES:
-        return json_response(413, {"message": f"request body over {MAX_REQUEST_BYTES} bytes"})
-    return length
+def read_body(headers: Any, rfile: Any) -> bytes | HttpResponse | None:
+    """The request's body, or the error answer API Gateway gives: 400 for a malformed
+    ``Content-Length`` or chunked body (or one cut short), 413 over the payload limit
+    (refused before it is read; a chunked body as soon as it is known to be over)."""
+    try:
+        if is_chunked(headers.get("Transfer-Encoding")):
+            return read_chunked(rfile, MAX_REQUEST_BYTES) or None
+        length = content_length(headers.get("Content-Length"), MAX_REQUEST_BYTES)
+        return read_exactly(rfile, length) if length else None
+    except BodyError as exc:
+        return json_response(413 if exc.too_large else 400, {"message": str(exc)})
 
 
 def _environment_main(conn: Any, module: str, function_name: str, log_level: str, readable: bool) -> None:
@@ -418,13 +419,13 @@ class HttpFront:
 
             def _serve(self) -> None:
                 started = time.monotonic()
-                length = content_length(self.headers.get("Content-Length"))
-                if isinstance(length, HttpResponse):
-                    response = length
+                body = read_body(self.headers, self.rfile)
+                if isinstance(body, HttpResponse):
+                    response = body
                     self.close_connection = True  # the body's end is unknown
                 else:
-                    body = self.rfile.read(length) if length else None
-                    response = front.answer(self.command, self.path, list(self.headers.items()), body)
+                    headers = [(n, v) for n, v in self.headers.items() if n.lower() != "transfer-encoding"]
+                    response = front.answer(self.command, self.path, headers, body)
                 self.send_response(response.status)
                 for name, value in response.headers:
                     self.send_header(name, value)

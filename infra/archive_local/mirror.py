@@ -17,9 +17,14 @@ Layout under ``root``::
     objects/ab/ab12...       object bytes, content-addressed (sha256)
 
 The manifest is replaced atomically (temporary file + rename) and then the journal is
-emptied; the journal is appended one fsynced line per change. Loading applies the
-journal over the manifest (replaying a change twice gives the same state), ignoring a
-last line cut short by a crash.
+emptied; the journal is appended one fsynced line per change. Every rename, new file and
+removal is followed by an fsync of its directory: a rename is durable only once its
+directory entry is. Loading applies the journal over the manifest (replaying a change
+twice gives the same state), ignoring a last line cut short by a crash.
+
+The mirror also keeps the bucket's sequencer counter (``sequencers.py``, in
+``sequencer.json``): every write ``restore`` makes is given a sequencer, as the S3 front
+gives every write it forwards.
 """
 
 from __future__ import annotations
@@ -29,25 +34,13 @@ import json
 import logging
 import os
 import threading
-import zlib
 from pathlib import Path
 from typing import Any
 
-# Writes to one key are recorded one at a time, so the last record reads the last write;
-# keys hash onto this many locks.
-_KEY_LOCKS = 64
+from archive_local.durable import fsync_directory, make_directories, write_atomically
+from archive_local.sequencers import Sequencers
 
 log = logging.getLogger("mirror")
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
 
 
 class BucketMirror:
@@ -58,7 +51,7 @@ class BucketMirror:
         self.manifest_path = self.root / "manifest.json"
         self.journal_path = self.root / "journal.ndjson"
         self._lock = threading.RLock()
-        self._key_locks = [threading.Lock() for _ in range(_KEY_LOCKS)]
+        self.sequencers = Sequencers(self.root / "sequencer.json")
         self.entries: dict[str, dict[str, Any]] = self._load()
 
     def _load(self) -> dict[str, dict[str, Any]]:
@@ -85,37 +78,41 @@ class BucketMirror:
         )
         if self.journal_path.exists():
             self.journal_path.unlink()
+            fsync_directory(self.root)
 
     def _append(self, key: str, entry: dict[str, Any] | None) -> None:
         """One change, durable before this returns (under ``_lock``)."""
-        self.root.mkdir(parents=True, exist_ok=True)
+        make_directories(self.root)
         line = json.dumps({"key": key, "entry": entry}, sort_keys=True).encode("utf-8") + b"\n"
+        created = not self.journal_path.exists()
         with open(self.journal_path, "ab") as fh:
             fh.write(line)
             fh.flush()
             os.fsync(fh.fileno())
+        if created:
+            fsync_directory(self.root)
         if entry is None:
             self.entries.pop(key, None)
         else:
             self.entries[key] = entry
 
-    def record(self, key: str) -> bool:
+    def record(self, key: str) -> tuple[str, str | None] | None:
         """Write the key's current object (or its absence) through to disk, durably.
-        Called after a write to ``key`` succeeded and before it is acknowledged.
-        Returns whether the key exists."""
-        with self._key_locks[zlib.crc32(key.encode("utf-8")) % _KEY_LOCKS]:
-            try:
-                obj = self.s3.get_object(Bucket=self.bucket, Key=key)
-            except self.s3.exceptions.NoSuchKey:
-                with self._lock:
-                    if key in self.entries:
-                        self._append(key, None)
-                return False
-            with self._lock:  # not while garbage is collected
-                entry = self._store(obj)
-                if self.entries.get(key) != entry:
-                    self._append(key, entry)
-            return True
+        Called after a write to ``key`` succeeded and before it is acknowledged, holding
+        the key's lock (``sequencers.locked``), so the last record reads the last write.
+        Returns the object's (ETag, version id), or None when the key is absent."""
+        try:
+            obj = self.s3.get_object(Bucket=self.bucket, Key=key)
+        except self.s3.exceptions.NoSuchKey:
+            with self._lock:
+                if key in self.entries:
+                    self._append(key, None)
+            return None
+        with self._lock:  # not while garbage is collected
+            entry = self._store(obj)
+            if self.entries.get(key) != entry:
+                self._append(key, entry)
+        return entry["etag"], obj.get("VersionId")
 
     def _store(self, obj: dict[str, Any]) -> dict[str, Any]:
         """The object's bytes on disk; returns its manifest entry."""
@@ -136,14 +133,24 @@ class BucketMirror:
 
     def restore(self, keys: list[str] | None = None, threads: int = 8) -> dict[str, str]:
         """Put mirrored objects (all, or ``keys``) into the bucket, whose notifications
-        send them to ingest. Returns key -> ETag of each object restored."""
+        send them to ingest. Returns key -> ETag of each object restored.
+
+        Each object is put back holding its key's lock, as the S3 front writes, and only
+        if no write through the front changed the key since this began (a restore never
+        overwrites a newer upload). The mirror's own lock is not held meanwhile: a write
+        holding a key's lock waits for it in ``record``."""
         from concurrent.futures import ThreadPoolExecutor
 
         with self._lock:
             wanted = sorted(self.entries) if keys is None else [k for k in keys if k in self.entries]
+            planned = {key: dict(self.entries[key]) for key in wanted}
 
-            def put(key: str) -> tuple[str, str] | None:
-                entry = self.entries[key]
+        def put(key: str) -> tuple[str, str] | None:
+            entry = planned[key]
+            with self.sequencers.locked([key]):
+                with self._lock:
+                    if self.entries.get(key, {}).get("sha256") != entry["sha256"]:
+                        return None  # written or removed through the front since
                 try:
                     data = self._blob(entry["sha256"]).read_bytes()
                 except OSError as exc:  # one damaged copy must not keep the archive down
@@ -156,14 +163,17 @@ class BucketMirror:
                     ContentType=entry.get("content_type") or "binary/octet-stream",
                     Metadata=entry.get("metadata") or {},
                 )
-                return key, answer["ETag"].strip('"')
+                self.sequencers.assign(key, answer["ETag"], answer.get("VersionId"))
+                with self._lock:
+                    if key in self.entries:
+                        self.entries[key]["etag"] = answer["ETag"].strip('"')
+            return key, answer["ETag"].strip('"')
 
-            with ThreadPoolExecutor(threads) as pool:
-                restored = dict(r for r in pool.map(put, wanted) if r)
-            for key, etag in restored.items():
-                self.entries[key]["etag"] = etag
+        with ThreadPoolExecutor(threads) as pool:
+            restored = dict(r for r in pool.map(put, wanted) if r)
+        with self._lock:
             self._save()
-            return restored
+        return restored
 
     def sync(self) -> tuple[int, int]:
         """Copy new or changed objects to disk and forget the removed ones.

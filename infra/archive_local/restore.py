@@ -60,7 +60,10 @@ def settle_restored(
     now = datetime.now(UTC)
     for key in plan.vanished:
         sqs.send_message(
-            QueueUrl=queue_url, MessageBody=delete_marker_notification(config.bucket, key, now, None)
+            QueueUrl=queue_url,
+            MessageBody=delete_marker_notification(
+                config.bucket, key, now, None, sequencer=mirror.sequencers.removed(key)
+            ),
         )
     log.info(
         "restored %d object(s), compared in %.1f s: %d already indexed, %d to ingest, %d removed",

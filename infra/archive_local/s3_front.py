@@ -3,19 +3,32 @@
 moto keeps the bucket in memory and answers a PUT as soon as it holds it, so a crash
 after the answer would lose an upload the client was told had succeeded. Every request
 passes through this front unchanged, except that an S3 write to the archive's bucket
-that moto accepted (PUT object or copy, multipart completion, DELETE, batch delete) is
-first written through to the bucket mirror (``BucketMirror.record``: the key's current
-object, fsynced) and only then answered. A write the mirror cannot record is answered
-503 (S3's ``ServiceUnavailable``, which SDKs retry), never 200.
+that moto accepted (PUT object or copy, multipart completion, presigned form POST,
+DELETE, batch delete) is first written through to the bucket mirror
+(``BucketMirror.record``: the key's current object, fsynced) and only then answered. A
+write the mirror cannot record is answered 503 (S3's ``ServiceUnavailable``, which SDKs
+retry), never 200.
+
+Each such write also gets the key's next ``sequencer`` (``sequencers.py``): the key's
+lock is held from before the request is forwarded until its sequencer is drawn, so
+writes to one key are numbered in the order moto applied them, and the worker, which
+takes the same lock to stamp a notification, never sees an event before its number.
 
 Requests of other services (SQS, EventBridge) and reads pass straight through. Once
 ``stop`` returns, nothing is accepted any more and every request that was accepted
-has been answered.
+has been answered (a body still arriving when ``stop`` begins is cut off: that request
+is answered 400 and never forwarded).
+
+A request body over ``MAX_REQUEST_BYTES`` is answered 413 ``EntityTooLarge`` before it
+is read (with ``Transfer-Encoding: chunked``, as soon as it is known to be over), and
+the connection is closed.
 """
 
 from __future__ import annotations
 
 import contextlib
+import email.parser
+import email.policy
 import http.client
 import logging
 import re
@@ -27,6 +40,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from archive_local.bodies import BodyError, content_length, is_chunked, read_chunked, read_exactly
+
 log = logging.getLogger("s3")
 
 # Hop-by-hop headers are each connection's own business.
@@ -34,10 +49,29 @@ _HOP = {"connection", "keep-alive", "transfer-encoding", "expect", "proxy-connec
 # Sub-resources whose PUT changes something other than the object's bytes and metadata.
 _NOT_CONTENT = {"tagging", "acl", "retention", "legal-hold", "partNumber", "uploadId"}
 _SERVICE = re.compile(r"Credential=[^/]+/\d{8}/[^/]+/([^/]+)/aws4_request")
-_UNAVAILABLE = (
-    b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>ServiceUnavailable</Code>'
-    b"<Message>the write could not be made durable; retry</Message></Error>"
-)
+# The largest request body the front reads into memory: above the 5 MiB ingest accepts
+# (a larger upload is stored and rejected with a reason) and above any part size an SDK
+# uses by default, while bounding what one request can hold in memory.
+MAX_REQUEST_BYTES = 64 * 1024 * 1024
+
+
+def _error(code: str, message: str) -> bytes:
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>{code}</Code>'
+        f"<Message>{message}</Message></Error>"
+    ).encode()
+
+
+_UNAVAILABLE = _error("ServiceUnavailable", "the write could not be made durable; retry")
+
+
+class Refused(Exception):
+    """A request answered here without reaching moto; the connection is then closed."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.body = _error(code, message)
 
 
 def service_of(headers: Any) -> str | None:
@@ -77,12 +111,49 @@ def written_keys(method: str, target: str, host: str, bucket: str, body: bytes) 
     return [] if "uploadId" in query else [key]  # DELETE; aborting an upload writes nothing
 
 
+def form_key(content_type: str | None, body: bytes) -> str | None:
+    """The key of a browser-form (presigned POST) upload: its ``key`` field, with
+    ``${filename}`` replaced by the file's name as S3 does; None if the form has none."""
+    if not content_type or not content_type.lower().startswith("multipart/form-data"):
+        return None
+    head = f"Content-Type: {content_type}\r\n\r\n".encode("latin-1", "replace")
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + body)
+    key, filename = None, ""
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        if name == "key":
+            key = part.get_payload(decode=True).decode("utf-8", "replace")
+        elif name == "file":
+            filename = part.get_filename() or ""
+    return key.replace("${filename}", filename) if key else None
+
+
 def _batch_delete_keys(body: bytes) -> list[str] | None:
     try:
         root = ET.fromstring(body)
     except ET.ParseError:
         return None
     return [el.text or "" for el in root.iter() if el.tag.rsplit("}", 1)[-1] == "Key"]
+
+
+def _delete_markers(answer: list[tuple[str, str]], data: bytes, keys: list[str]) -> dict[str, str]:
+    """key -> version id of the delete marker a DELETE (its headers) or a batch delete
+    (its XML answer) created."""
+    headers = {name.lower(): value for name, value in answer}
+    if headers.get("x-amz-delete-marker") == "true" and headers.get("x-amz-version-id") and len(keys) == 1:
+        return {keys[0]: headers["x-amz-version-id"]}
+    if not data.lstrip().startswith(b"<"):
+        return {}
+    try:
+        root = ET.fromstring(data)
+    except ET.ParseError:
+        return {}
+    markers = {}
+    for deleted in root:
+        fields = {child.tag.rsplit("}", 1)[-1]: child.text or "" for child in deleted}
+        if fields.get("Key") and fields.get("DeleteMarkerVersionId"):
+            markers[fields["Key"]] = fields["DeleteMarkerVersionId"]
+    return markers
 
 
 class S3Front:
@@ -163,16 +234,35 @@ class S3Front:
             return response.status, kept, data
         raise AssertionError("unreachable")
 
-    def make_durable(self, method: str, target: str, headers: Any, body: bytes) -> None:
-        """Record in the mirror every key of the bucket this accepted write changed."""
-        if service_of(headers) not in ("s3", None):
-            return
+    def keys_written(self, method: str, target: str, headers: Any, body: bytes) -> list[str] | None:
+        """The keys of the archive's bucket this request changes if moto accepts it
+        ([] for reads and other services; None when they cannot be told)."""
+        if method not in ("PUT", "POST", "DELETE") or service_of(headers) not in ("s3", None):
+            return []
         keys = written_keys(method, target, headers.get("Host") or "", self.bucket, body)
         if keys is None:
+            key = form_key(headers.get("Content-Type"), body)
+            return [key] if key else None
+        return keys
+
+    def make_durable(self, keys: list[str] | None, answer: list[tuple[str, str]], data: bytes) -> None:
+        """Record in the mirror every key this accepted write changed and give each its
+        sequencer (the caller holds the keys' locks). ``answer`` and ``data``: moto's
+        headers and body, which name the delete markers a delete made."""
+        if keys is None:
+            log.warning(
+                "a write to s3://%s changed keys the front cannot name: its events get no sequencer",
+                self.bucket,
+            )
             self.mirror.sync()
             return
+        markers = _delete_markers(answer, data, keys)
         for key in keys:
-            self.mirror.record(key)
+            state = self.mirror.record(key)
+            if state is None:
+                self.mirror.sequencers.assign(key, None, markers.get(key))
+            else:
+                self.mirror.sequencers.assign(key, *state)
 
     def _request_class(self) -> type[BaseHTTPRequestHandler]:
         front = self
@@ -193,45 +283,64 @@ class S3Front:
                         with contextlib.suppress(OSError):
                             self.connection.shutdown(socket.SHUT_RD)
 
+            def handle_expect_100(self) -> bool:
+                # Refuse an oversized body before the client sends it.
+                try:
+                    content_length(self.headers.get("Content-Length"), MAX_REQUEST_BYTES)
+                except BodyError as exc:
+                    if exc.too_large:
+                        self.close_connection = True
+                        self._answer(
+                            413, [("Content-Type", "application/xml")], _error("EntityTooLarge", str(exc))
+                        )
+                        return False
+                return super().handle_expect_100()
+
             def finish(self) -> None:
                 with front._connections_lock:
                     front._connections.discard(self.connection)
                 super().finish()
 
             def _serve(self) -> None:
-                body = self._body()
                 try:
-                    status, headers, data = front.forward(self.command, self.path, self.headers.items(), body)
-                except (OSError, http.client.HTTPException) as exc:
-                    log.error("moto server did not answer %s %s: %s", self.command, self.path, exc)
-                    self._answer(503, [("Content-Type", "application/xml")], _UNAVAILABLE)
+                    body = self._body()
+                except Refused as refused:
+                    log.warning("%s %s refused: %s", self.command, self.path, refused)
+                    self.close_connection = True  # the rest of the body is never read
+                    self._answer(refused.status, [("Content-Type", "application/xml")], refused.body)
                     return
-                if 200 <= status < 300 and self.command in ("PUT", "POST", "DELETE"):
+                keys = front.keys_written(self.command, self.path, self.headers, body or b"")
+                with front.mirror.sequencers.locked(keys or ()):
                     try:
-                        front.make_durable(self.command, self.path, self.headers, body or b"")
-                    except Exception:
-                        log.exception("could not record %s %s in the mirror", self.command, self.path)
+                        status, headers, data = front.forward(
+                            self.command, self.path, self.headers.items(), body
+                        )
+                    except (OSError, http.client.HTTPException) as exc:
+                        log.error("moto server did not answer %s %s: %s", self.command, self.path, exc)
                         self._answer(503, [("Content-Type", "application/xml")], _UNAVAILABLE)
                         return
+                    if 200 <= status < 300 and keys != []:
+                        try:
+                            front.make_durable(keys, headers, data)
+                        except Exception:
+                            log.exception("could not record %s %s in the mirror", self.command, self.path)
+                            self._answer(503, [("Content-Type", "application/xml")], _UNAVAILABLE)
+                            return
                 self._answer(status, headers, data)
 
             def _body(self) -> bytes | None:
-                if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
-                    chunks = []
-                    while True:
-                        size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
-                        if size == 0:
-                            while self.rfile.readline().strip():
-                                pass  # trailers
-                            break
-                        chunks.append(self.rfile.read(size))
-                        self.rfile.readline()
-                    del self.headers["Transfer-Encoding"]
-                    data = b"".join(chunks)
-                    self.headers["Content-Length"] = str(len(data))
-                    return data
-                length = int(self.headers.get("Content-Length") or 0)
-                return self.rfile.read(length) if length > 0 else None
+                try:
+                    if is_chunked(self.headers.get("Transfer-Encoding")):
+                        data = read_chunked(self.rfile, MAX_REQUEST_BYTES)
+                        del self.headers["Transfer-Encoding"]
+                        self.headers["Content-Length"] = str(len(data))
+                        return data
+                    length = content_length(self.headers.get("Content-Length"), MAX_REQUEST_BYTES)
+                    return read_exactly(self.rfile, length) if length else None
+                except BodyError as exc:
+                    if exc.too_large:
+                        raise Refused(413, "EntityTooLarge", str(exc)) from None
+                    raise Refused(400, "IncompleteBody", str(exc)) from None
 
             def _answer(self, status: int, headers: list[tuple[str, str]], data: bytes) -> None:
                 self.send_response_only(status)
@@ -241,6 +350,8 @@ class S3Front:
                     self.send_header(name, value)
                 if not has_length:
                     self.send_header("Content-Length", str(len(data)))
+                if self.close_connection:
+                    self.send_header("Connection", "close")
                 self.end_headers()
                 if self.command != "HEAD":
                     self.wfile.write(data)

@@ -214,7 +214,14 @@ def run(
                 )
             )
         # Started once the quiet restores are known, so it never ingests one of them.
-        worker = IngestWorker(private_sqs, archive.queue_url, archive.queue_arn, ingest, skip=quiet)
+        worker = IngestWorker(
+            private_sqs,
+            archive.queue_url,
+            archive.queue_arn,
+            ingest,
+            skip=quiet,
+            stamp=mirror.sequencers.stamp,
+        )
         worker.start()
         parts["worker"] = worker
         if snapshot is not None:
@@ -275,9 +282,11 @@ def run(
         log.info("stopping")
 
 
-# The order the parts stop in: first nothing new comes in (S3 writes, HTTP, inbox), then
-# the worker finishes its batch, then the last copy of the bucket is taken.
-_STOP_ORDER = ("s3 front", "http front", "inbox", "delete markers", "worker", "mirror sync", "snapshots")
+# The order the parts stop in: first nothing new comes in (HTTP, inbox), then the worker
+# finishes its batch (reading objects through the S3 front), then the S3 front (a write it
+# accepts meanwhile is mirrored, and ingested after the restart), then the last copy of
+# the bucket is taken.
+_STOP_ORDER = ("http front", "inbox", "delete markers", "worker", "s3 front", "mirror sync", "snapshots")
 
 
 def _stop_in_order(parts: Mapping[str, Any]) -> None:

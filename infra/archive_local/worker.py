@@ -5,6 +5,9 @@ Lambda SQS event and, like the event source with ``ReportBatchItemFailures``, de
 only the messages the handler did not report as failed. Failed messages become
 visible again after the queue's visibility timeout and, after the redrive limit, the
 queue moves them to the DLQ, as in AWS.
+
+moto's S3 notifications carry no ``sequencer``; ``stamp`` (``Sequencers.stamp`` in the
+stack) puts in the one the S3 front gave the write before the handler sees the body.
 """
 
 from __future__ import annotations
@@ -72,6 +75,7 @@ class IngestWorker:
         timeout_seconds: float = 60.0,
         max_receives: int = REDRIVE_MAX_RECEIVES,
         skip: Callable[[Mapping[str, Any]], bool] | None = None,
+        stamp: Callable[[str], str] | None = None,
     ) -> None:
         self.sqs = sqs
         self.queue_url = queue_url
@@ -85,6 +89,8 @@ class IngestWorker:
         # Messages the handler must not see (deleted unprocessed): the stack's own restores
         # of objects the index already holds.
         self.skip = skip
+        # Gives each S3 record of a message body its sequencer (None: bodies go as received).
+        self.stamp = stamp
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -131,7 +137,16 @@ class IngestWorker:
             Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(messages)],
         )
 
+    def _stamped(self, message: Mapping[str, Any]) -> Mapping[str, Any]:
+        if self.stamp is None:
+            return message
+        body = self.stamp(message["Body"])
+        if body == message["Body"]:
+            return message
+        return {**{k: v for k, v in message.items() if k != "MD5OfBody"}, "Body": body}
+
     def process(self, messages: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+        messages = [self._stamped(m) for m in messages]
         event = sqs_event(messages, self.queue_arn)
         context = LambdaContext(self.function_name, self.timeout_seconds)
         result: Any

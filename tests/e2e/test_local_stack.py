@@ -9,6 +9,7 @@ data directory to prove the archive survives.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import time
 import uuid
@@ -195,6 +196,19 @@ def test_an_object_deleted_from_the_bucket_leaves_the_index(stack: LocalStack) -
     s3.delete_object(Bucket=BUCKET, Key=DOOMED)  # versioned bucket: a delete marker
 
     eventually(lambda: stack.article(doc_id(DOOMED)) is None, 30)
+
+
+def test_every_receipt_of_the_local_stack_carries_an_s3_style_sequencer(stack: LocalStack) -> None:
+    engine = EXTERNAL_OPENSEARCH or f"http://127.0.0.1:{stack.search_port}"
+    alias = f"{stack.env['INDEX_ALIAS']}-receipts"
+    eventually(lambda: stack.article(doc_id(DOOMED)) is None, 30)  # the delete is settled too
+    requests.post(f"{engine}/{alias}/_refresh", timeout=30)
+    answer = requests.post(f"{engine}/{alias}/_search", json={"size": 1000}, timeout=30)
+    receipts = {hit["_source"]["key"]: hit["_source"] for hit in answer.json()["hits"]["hits"]}
+
+    assert {SEED_000, SEED_003, DOOMED, "inbox/dropped.txt"} <= set(receipts)
+    assert all(re.fullmatch(r"[0-9A-F]{16}", r.get("sequencer") or "") for r in receipts.values())
+    assert receipts[DOOMED]["outcome"] == "deleted"
 
 
 def test_after_a_restart_on_the_same_data_dir_the_archive_is_still_searchable(stack: LocalStack) -> None:

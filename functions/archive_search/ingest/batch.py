@@ -22,7 +22,7 @@ from archive_search.alerts.matcher import AlertMatcher
 from archive_search.ingest.outcomes import Announcers, OutcomeAnnouncer
 from archive_search.ingest.service import IngestService, Message
 from archive_search.observability import logger
-from archive_search.settings import get_settings
+from archive_search.settings import EVENT_TIME, get_settings
 
 
 class RecordNotSettled(Exception):
@@ -33,6 +33,11 @@ class RecordNotSettled(Exception):
 def default_service() -> IngestService:
     """The service of this execution environment (clients created once, at cold start)."""
     settings = get_settings()
+    if settings.event_order == EVENT_TIME:
+        logger.warning(
+            "EVENT_ORDER=event-time: events without an S3 sequencer are ordered by their event time",
+            extra={"event_order": settings.event_order},
+        )
     bus = settings.event_bus_name
     engine = cached_engine(settings)
     announce = None

@@ -20,10 +20,14 @@ and (b) writes use ``external_gte`` and the content is always read from the buck
 at processing time, so an engine-level tie resolves to the object's current
 content, never to an older one.
 
-Events without a sequencer (moto does not send one) fall back to the event time in
-milliseconds. Its limits: two events on the same key within one millisecond tie
-(resolved as above), and clocks, not S3, order them. Never mix the two sources in
-one index (a bucket either sends sequencers or it does not).
+S3 sends a sequencer with every object event, and so does the local stack (its S3
+front numbers each write, ``infra/archive_local/sequencers.py``). A record without one
+is malformed (retried, then the DLQ) unless the ``EVENT_ORDER`` setting is
+``event-time``, the explicit mode for S3-compatible stores that send none: such a
+record's version is then its event time in milliseconds. Its limits: two events on the
+same key within one millisecond tie (resolved as above), and clocks, not the store,
+order them. Never mix the two sources in one index (a bucket either sends sequencers
+or it does not).
 """
 
 from __future__ import annotations
@@ -99,8 +103,10 @@ def time_version(event_time: str) -> int:
     return int(moment.timestamp() * 1000)
 
 
-def parse_s3_record(record: dict[str, Any]) -> ObjectEvent | None:
-    """One entry of an S3 notification's ``Records``; ``None`` for events ingest ignores."""
+def parse_s3_record(record: dict[str, Any], *, event_time_order: bool = False) -> ObjectEvent | None:
+    """One entry of an S3 notification's ``Records``; ``None`` for events ingest ignores.
+    ``event_time_order``: a record without a sequencer is ordered by its event time
+    (``EVENT_ORDER=event-time``) instead of being malformed."""
     name = str(record.get("eventName", ""))
     if name.startswith("ObjectCreated:"):
         action = CREATED
@@ -117,6 +123,11 @@ def parse_s3_record(record: dict[str, Any]) -> ObjectEvent | None:
     except (KeyError, TypeError) as exc:
         raise MalformedMessage(f"S3 record without {exc}") from None
     sequencer = obj.get("sequencer") or None
+    if sequencer is None and not event_time_order:
+        raise MalformedMessage(
+            f"S3 record for {key!r} has no sequencer (S3 always sends one; "
+            "EVENT_ORDER=event-time orders the events of a store that sends none by their time)"
+        )
     version = sequencer_version(sequencer) if sequencer else time_version(event_time)
     size = obj.get("size")
     return ObjectEvent(
@@ -132,8 +143,9 @@ def parse_s3_record(record: dict[str, Any]) -> ObjectEvent | None:
     )
 
 
-def parse_message_body(body: str) -> list[ObjectEvent]:
-    """The object events of one SQS message body (empty for ``s3:TestEvent``)."""
+def parse_message_body(body: str, *, event_time_order: bool = False) -> list[ObjectEvent]:
+    """The object events of one SQS message body (empty for ``s3:TestEvent``); see
+    ``parse_s3_record`` for ``event_time_order``."""
     try:
         payload = json.loads(body)
     except (TypeError, ValueError):
@@ -149,7 +161,7 @@ def parse_message_body(body: str) -> list[ObjectEvent]:
     for record in records:
         if not isinstance(record, dict):
             raise MalformedMessage("an S3 record is not an object")
-        event = parse_s3_record(record)
+        event = parse_s3_record(record, event_time_order=event_time_order)
         if event is not None:
             events.append(event)
     return events

@@ -66,15 +66,16 @@ class Collected:
     reserved: tuple[ObjectEvent, ...]  # events on the service's own keys: never ingested
 
 
-def collect(messages: Iterable[tuple[str, str]]) -> Collected:
+def collect(messages: Iterable[tuple[str, str]], *, event_time_order: bool = False) -> Collected:
     """(message id, body) pairs -> the newest event per object (older ones in the same batch
-    are superseded; the later message wins a tie)."""
+    are superseded; the later message wins a tie). ``event_time_order``: ``EVENT_ORDER``
+    is ``event-time`` (``events.parse_s3_record``)."""
     latest: dict[ObjectRef, Latest] = {}
     malformed: dict[str, str] = {}
     reserved: list[ObjectEvent] = []
     for message_id, body in messages:
         try:
-            events = parse_message_body(body)
+            events = parse_message_body(body, event_time_order=event_time_order)
         except MalformedMessage as exc:
             malformed[message_id] = str(exc)
             continue

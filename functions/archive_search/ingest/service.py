@@ -47,7 +47,7 @@ from archive_search.ingest.plans import RETRY, Latest, ObjectRead, Plan, Written
 from archive_search.ingest.writer import BulkWriter
 from archive_search.model import Article, ObjectRef
 from archive_search.observability import logger, metrics
-from archive_search.settings import RESERVED_PREFIX, Settings
+from archive_search.settings import EVENT_TIME, RESERVED_PREFIX, Settings
 
 # GETs in flight at once while a batch's objects are read (a batch holds 10 messages).
 MAX_CONCURRENT_READS = 10
@@ -129,7 +129,10 @@ class IngestService:
     # -- the batch -----------------------------------------------------------
     def process(self, messages: Sequence[Message], remaining_ms: Callable[[], int]) -> BatchResult:
         result = BatchResult()
-        collected = plans.collect((m.message_id, m.body) for m in messages)
+        collected = plans.collect(
+            ((m.message_id, m.body) for m in messages),
+            event_time_order=self.settings.event_order == EVENT_TIME,
+        )
         _log_collected(collected, result)
         if not collected.latest:
             return result

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import base64
 import json
+import socket
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import requests
 
-from archive_local.http_front import HttpFront
+from archive_local.http_front import MAX_REQUEST_BYTES, HttpFront
 
 pytestmark = pytest.mark.integration
 
@@ -74,6 +75,34 @@ def test_a_request_body_reaches_the_handler(front: HttpFront) -> None:
     response = requests.post(f"{front.url}/echo", json={"q": "ferry"}, timeout=10)
     assert response.status_code == 201
     assert json.loads(response.json()["body"]) == {"q": "ferry"}
+
+
+def test_a_chunked_request_body_reaches_the_handler_and_the_connection_stays_usable(
+    front: HttpFront,
+) -> None:
+    def chunks() -> Iterator[bytes]:  # a generator body: requests sends it chunked
+        yield b'{"q": '
+        yield b'"ferry"}'
+
+    with requests.Session() as session:
+        first = session.post(f"{front.url}/echo", data=chunks(), timeout=10)
+        second = session.get(f"{front.url}/after", timeout=10)  # same kept-alive connection
+
+    assert first.status_code == 201
+    assert json.loads(first.json()["body"]) == {"q": "ferry"}
+    assert second.json()["path"] == "/after"
+
+
+def test_a_chunked_body_over_the_payload_limit_is_a_413_before_it_is_read(front: HttpFront) -> None:
+    host, port = front.server.server_address[:2]
+    with socket.create_connection((host, port), timeout=10) as conn:
+        conn.sendall(
+            b"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+            + f"{MAX_REQUEST_BYTES + 1:x}\r\n".encode()
+        )
+        answer = conn.recv(65536)
+
+    assert answer.startswith(b"HTTP/1.1 413")
 
 
 def test_a_base64_response_is_sent_as_bytes(front: HttpFront) -> None:

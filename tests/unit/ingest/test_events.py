@@ -44,12 +44,25 @@ def test_delete_marker_created_is_a_removal_ordered_after_the_put():
     assert removed.version > put.version
 
 
-def test_event_without_sequencer_falls_back_to_event_time_in_milliseconds():
+def test_an_event_without_sequencer_is_malformed_by_default():
     body = load_event("s3_object_created_put")
     del body["Records"][0]["s3"]["object"]["sequencer"]
-    (event,) = parse_message_body(json.dumps(body))
+    with pytest.raises(MalformedMessage, match="EVENT_ORDER=event-time"):
+        parse_message_body(json.dumps(body))
+
+
+def test_in_event_time_order_an_event_without_sequencer_gets_its_time_in_milliseconds():
+    body = load_event("s3_object_created_put")
+    del body["Records"][0]["s3"]["object"]["sequencer"]
+    (event,) = parse_message_body(json.dumps(body), event_time_order=True)
     assert event.sequencer is None
     assert event.version == time_version("2024-05-29T10:15:30.123Z") == 1716977730123
+
+
+def test_in_event_time_order_a_sequencer_still_orders_the_event():
+    body = load_event("s3_object_created_put")
+    (event,) = parse_message_body(json.dumps(body), event_time_order=True)
+    assert event.version == sequencer_version(body["Records"][0]["s3"]["object"]["sequencer"])
 
 
 def test_events_ingest_does_not_handle_are_skipped():

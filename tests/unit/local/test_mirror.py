@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -65,7 +67,7 @@ def test_a_recorded_write_is_on_disk_before_any_sync_and_survives_a_crash(tmp_pa
     s3.put_object(Bucket="archive", Key="b.txt", Body=b"beta")
     assert mirror.record("a.txt") and mirror.record("b.txt")
     s3.delete_object(Bucket="archive", Key="b.txt")
-    assert mirror.record("b.txt") is False
+    assert mirror.record("b.txt") is None
     # No sync, no manifest: the process dies here.
 
     fresh = FakeS3()
@@ -96,3 +98,56 @@ def test_a_sync_folds_the_journal_into_the_manifest(tmp_path: Path) -> None:
 
     assert not mirror.journal_path.exists()
     assert set(BucketMirror(FakeS3(), "archive", tmp_path).entries) == {"a.txt"}
+
+
+def test_renames_and_new_entries_are_followed_by_an_fsync_of_their_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    steps: list[tuple[str, Path]] = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd: int) -> None:
+        steps.append(("fsync", Path(os.readlink(f"/proc/self/fd/{fd}"))))
+        real_fsync(fd)
+
+    def replace(src: Any, dst: Any) -> None:
+        real_replace(src, dst)
+        steps.append(("rename", Path(dst)))
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    s3, root = FakeS3(), tmp_path / "mirror"
+    mirror = BucketMirror(s3, "archive", root)
+    s3.put_object(Bucket="archive", Key="a.txt", Body=b"alpha")
+    mirror.record("a.txt")  # a new blob (in a new folder) and a new journal
+    mirror.sync()  # a new manifest, the journal removed
+
+    renames = [i for i, (kind, _) in enumerate(steps) if kind == "rename"]
+    assert len(renames) == 2  # the blob and the manifest
+    for i in renames:
+        assert ("fsync", steps[i][1].parent) in steps[i + 1 :]
+    blob = mirror._blob(mirror.entries["a.txt"]["sha256"])
+    synced = {path for kind, path in steps if kind == "fsync"}
+    assert {root, root / "objects", blob.parent} <= synced  # new folders and the journal's entry
+
+
+def test_a_restore_never_overwrites_a_key_written_through_the_front_meanwhile(tmp_path: Path) -> None:
+    before = FakeS3()
+    before.put_object(Bucket="archive", Key="a.txt", Body=b"old a")
+    before.put_object(Bucket="archive", Key="b.txt", Body=b"old b")
+    BucketMirror(before, "archive", tmp_path).sync()
+    after = FakeS3()
+    mirror = BucketMirror(after, "archive", tmp_path)
+    put = after.put_object
+
+    def put_while_a_client_writes_b(**kwargs: Any) -> dict[str, Any]:
+        if kwargs["Key"] == "a.txt":  # an upload of b.txt through the S3 front, mid-restore
+            put(Bucket="archive", Key="b.txt", Body=b"new b")
+            mirror.record("b.txt")
+        return put(**kwargs)
+
+    after.put_object = put_while_a_client_writes_b  # type: ignore[method-assign]
+    restored = mirror.restore(threads=1)
+
+    assert set(restored) == {"a.txt"}
+    assert after.objects[("archive", "b.txt")]["data"] == b"new b"

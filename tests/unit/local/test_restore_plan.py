@@ -4,9 +4,11 @@ ingest again, and the worker drops the notifications of the quiet restores only.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
+from archive_local.sequencers import Sequencers
 from archive_local.snapshot import plan_restore
 from archive_local.worker import QuietRestores
 
@@ -64,9 +66,10 @@ class _Mirror:
 
     root = "mirror"
 
-    def __init__(self, entries: dict[str, str], unreadable: set[str]) -> None:
+    def __init__(self, entries: dict[str, str], unreadable: set[str], sequencers: Sequencers) -> None:
         self.entries = {key: {"sha256": sha256} for key, sha256 in entries.items()}
         self.unreadable = unreadable
+        self.sequencers = sequencers
 
     def restore(self) -> dict[str, str]:
         return {key: f"etag-{key}" for key in self.entries if key not in self.unreadable}
@@ -81,7 +84,7 @@ class _Sqs:
 
 
 def test_settling_a_restore_quiets_the_settled_waits_for_the_rest_and_removes_the_vanished(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     from types import SimpleNamespace
 
@@ -91,6 +94,7 @@ def test_settling_a_restore_quiets_the_settled_waits_for_the_rest_and_removes_th
     mirror = _Mirror(
         {"same.txt": "aa", "changed.txt": "bb", "damaged.txt": "cc", "_archive-search/stats.json": "dd"},
         unreadable={"damaged.txt"},
+        sequencers=Sequencers(tmp_path / "sequencer.json"),
     )
     receipts = {
         "same.txt": receipt("indexed", "aa"),
@@ -111,4 +115,6 @@ def test_settling_a_restore_quiets_the_settled_waits_for_the_rest_and_removes_th
     assert len(quiet) == 2  # same.txt and the service's own object, with the ETags they were put back with
     assert quiet(notification("same.txt", "etag-same.txt"))
     assert not quiet(notification("changed.txt", "etag-changed.txt"))
-    assert [json.loads(body)["Records"][0]["s3"]["object"]["key"] for body in sqs.bodies] == ["gone.txt"]
+    removals = [json.loads(body)["Records"][0]["s3"] for body in sqs.bodies]
+    assert [s3["object"]["key"] for s3 in removals] == ["gone.txt"]
+    assert removals[0]["object"]["sequencer"]  # ordered like any event on the key

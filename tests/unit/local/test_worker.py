@@ -94,6 +94,26 @@ def test_process_hands_the_handler_a_lambda_sqs_event_and_deletes_the_successes(
     assert sqs.deleted == ["handle-b"]
 
 
+def test_the_handler_sees_each_body_as_stamped_and_the_stamped_message_is_deleted() -> None:
+    import hashlib
+
+    sqs = FakeSqs()
+    seen: list[dict[str, Any]] = []
+    worker = IngestWorker(
+        sqs,
+        "http://queue",
+        QUEUE_ARN,
+        lambda event, context: seen.append(event),
+        stamp=lambda body: body.replace("[]", '[{"stamped": true}]'),
+    )
+    worker.process(received("a"))
+
+    record = seen[0]["Records"][0]
+    assert record["body"] == '{"Records": [{"stamped": true}]}'
+    assert record["md5OfBody"] == hashlib.md5(record["body"].encode()).hexdigest()  # of what is handed over
+    assert sqs.deleted == ["handle-a"]
+
+
 def test_process_deletes_nothing_when_the_handler_raises() -> None:
     sqs = FakeSqs()
 
