@@ -1,17 +1,21 @@
-"""Fit the line classifier's weights on one half of the benchmark split; score both halves.
+"""Fit the line classifier's weights on the tuning folds of the benchmark; score every fold.
 
-    .venv/bin/python bench/fit_classifier.py [--bench-dir DIR] [--write] [--swap]
+    .venv/bin/python bench/fit_classifier.py [--bench-dir DIR] [--write] [--cv]
 
 Lines are labelled from the gold article body: a line is article text when most of its
 4-token shingles (or, for lines under 4 tokens, its whole token sequence) occur in the gold.
-The split is by document id (sorted, alternating), so no page is in both halves. The F1 of
-both halves is printed: a large gap between them means the weights memorise the fit half.
+Pages are grouped by site into the folds of ``bench/generalisation.py``: the weights are fitted
+on the tuning folds (0-2) only, and the F1 of the line model alone on the tuning and on the
+held-out folds (3-4) is printed with the gap between them (a large gap: the weights memorise
+the pages they were fitted on). ``--cv`` also fits on every four folds and scores the fifth
+(grouped cross-validation; figures only, nothing written).
 ``--write`` stores the fitted weights in functions/archive_search/cleaning/lines/weights.json.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from pathlib import Path
@@ -20,7 +24,8 @@ import numpy as np
 
 # The benchmark's scorer and its split, as the cleaning benchmark defines them (this script
 # runs from bench/, so its sibling imports as ``cleaning``).
-from cleaning import DEFAULT_DATA, halves, load_evaluate  # type: ignore[import-not-found]
+from cleaning import DEFAULT_DATA, load_evaluate, site_folds  # type: ignore[import-not-found]
+from generalisation import FOLDS, fold  # type: ignore[import-not-found]
 
 from archive_search.cleaning import lines as classifier
 from archive_search.cleaning.lines import LineStats, Weights
@@ -73,18 +78,16 @@ def main() -> None:
     )
     ap.add_argument("--write", action="store_true", help="store the weights in cleaning/lines/weights.json")
     ap.add_argument(
-        "--swap", action="store_true", help="fit on the odd half, check on the even one (never --write this)"
+        "--cv",
+        action="store_true",
+        help="also fit on every four site folds and score the fifth (figures only)",
     )
     ap.add_argument("--weight-power", type=float, default=0.5, help="a line weighs 1 + words**power")
     args = ap.parse_args()
-    if args.swap and args.write:
-        ap.error("--swap is for checking only: the shipped weights are fitted on the even half")
     ev = load_evaluate(args.bench_dir)
     gold = ev.load_gold(args.bench_dir)
     ids = sorted(gold)
-    split = halves(ids)
-    if args.swap:
-        split = {"fit": split["check"], "check": split["fit"]}
+    split = site_folds(args.bench_dir, ids)
     docs = {}
     for k in ids:
         lines = split_blocks((args.bench_dir / "textdump" / f"{k}.txt").read_text(encoding="utf-8"))
@@ -93,55 +96,92 @@ def main() -> None:
     # The archive the second model is fitted with: every page of the benchmark (a page's own
     # lines are not counted for it: LineStats.others leaves the document itself out).
     archive = LineStats.build(lines for lines, _ in docs.values())
-    found = {name: fit_model(docs, split, stats, args.weight_power, ev, gold) for name, stats in
-             (("plain", None), ("archive", archive))}  # fmt: skip
+    models = (("plain", None), ("archive", archive))
+    found = {name: fit_model(docs, split, stats, args.weight_power, ev, gold) for name, stats in models}
+    if args.cv:
+        cross_validate(
+            docs,
+            stats_by_name=dict(models),
+            bench_dir=args.bench_dir,
+            weight_power=args.weight_power,
+            ev=ev,
+            gold=gold,
+        )
     if args.write:
         classifier.write_weights(found)
         print("wrote the weights to cleaning/lines/weights.json", file=sys.stderr)
 
 
-def fit_model(docs, split, stats, weight_power, ev, gold):
-    """Fit both stages on the fit half (with ``stats``: the archive model), print F1 by half."""
-    archive = stats is not None
+def fit_weights(docs, keys, stats, weight_power) -> Weights:
+    """Both stages fitted on the pages ``keys`` (with ``stats``: the archive model)."""
 
     def weights_of(lines):
         # Longer lines carry more of the scored shingles.
         return np.array([1.0 + n**weight_power for n in classifier.line_lengths(lines)])
 
-    fit = split["fit"]
-    y = np.concatenate([docs[k][1] for k in fit])
-    sw = np.concatenate([weights_of(docs[k][0]) for k in fit])
-    x1 = np.vstack([classifier.line_features(docs[k][0], classifier.LineMemo(stats)) for k in fit])
+    y = np.concatenate([docs[k][1] for k in keys])
+    sw = np.concatenate([weights_of(docs[k][0]) for k in keys])
+    x1 = np.vstack([classifier.line_features(docs[k][0], classifier.LineMemo(stats)) for k in keys])
     b1 = tuple(float(v) for v in fit_logistic(x1, y, sw))
     # Stage 2 is fitted on the scores of the stage 1 just fitted (stage 2's weights unused).
-    shipped = classifier.shipped_weights()["archive" if archive else "plain"]
-    memos = {k: classifier.LineMemo(stats, Weights(b1, shipped.stage2)) for k in docs}
+    shipped = classifier.shipped_weights()["archive" if stats is not None else "plain"]
+    memos = {k: classifier.LineMemo(stats, Weights(b1, shipped.stage2)) for k in keys}
     x2 = np.vstack(
         [
             classifier.stage2_features(
                 classifier.stage1_scores(docs[k][0], memos[k]), classifier.line_lengths(docs[k][0])
             )
-            for k in fit
+            for k in keys
         ]
     )
-    b2 = tuple(float(v) for v in fit_logistic(x2, y, sw))
-    fitted = Weights(b1, b2)
-    memos = {k: classifier.LineMemo(stats, fitted) for k in docs}
+    return Weights(b1, tuple(float(v) for v in fit_logistic(x2, y, sw)))
+
+
+def line_model_texts(docs, keys, stats, fitted: Weights) -> dict[str, str]:
+    """What the line model alone keeps of each page (no title, metadata or furniture rules)."""
+    preds = {}
+    for k in keys:
+        lines = docs[k][0]
+        mask = classifier.keep_mask(lines, memo=classifier.LineMemo(stats, fitted))
+        preds[k] = "\n".join(ln for ln, m in zip(lines, mask, strict=True) if m)
+    return preds
+
+
+def fit_model(docs, split, stats, weight_power, ev, gold):
+    """Fit both stages on the tuning folds (with ``stats``: the archive model); print F1 by part."""
+    fitted = fit_weights(docs, split["tuning"], stats, weight_power)
     label = (
         "without archive statistics"
-        if not archive
+        if stats is None
         else f"with the archive's line statistics ({stats.documents} pages)"
     )
-    print(label)
-    for half, keys in split.items():
-        preds = {}
-        for k in keys:
-            lines = docs[k][0]
-            mask = classifier.keep_mask(lines, memo=memos[k])
-            preds[k] = "\n".join(ln for ln, m in zip(lines, mask, strict=True) if m)
+    print(f"line model alone, {label}")
+    f1 = {}
+    for part, keys in split.items():
+        preds = line_model_texts(docs, keys, stats, fitted)
         m = ev.score({k: gold[k] for k in keys}, preds, 4, 0)
-        print(f"  {half:6} docs {len(keys):3}  F1 {m['f1']:.3f}  P {m['precision']:.3f}  R {m['recall']:.3f}")
+        f1[part] = m["f1"]
+        print(f"  {part:8} docs {len(keys):3}  F1 {m['f1']:.3f}  P {m['precision']:.3f}  R {m['recall']:.3f}")
+    print(f"  gap (tuning - held-out) {f1['tuning'] - f1['held-out']:+.3f}")
     return fitted
+
+
+def cross_validate(docs, stats_by_name, bench_dir, weight_power, ev, gold) -> None:
+    """Grouped cross-validation: each site fold scored by weights fitted on the other four."""
+    truth = json.loads((bench_dir / "ground-truth.json").read_text(encoding="utf-8"))
+    by_fold = {f: [k for k in docs if fold(truth[k]["url"]) == f] for f in range(FOLDS)}
+    for name, stats in stats_by_name.items():
+        preds: dict[str, str] = {}
+        cells = []
+        for f, keys in by_fold.items():
+            others = [k for g, ks in by_fold.items() if g != f for k in ks]
+            fold_preds = line_model_texts(docs, keys, stats, fit_weights(docs, others, stats, weight_power))
+            preds.update(fold_preds)
+            cells.append(f"{ev.score({k: gold[k] for k in keys}, fold_preds, 4, 0)['f1']:.3f}")
+        m = ev.score({k: gold[k] for k in preds}, preds, 4, 0)
+        print(
+            f"grouped {FOLDS}-fold CV, line model alone, {name}: F1 {m['f1']:.3f} (folds {' '.join(cells)})"
+        )
 
 
 if __name__ == "__main__":
