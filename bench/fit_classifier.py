@@ -116,11 +116,15 @@ def fit_weights(docs, keys, stats, weight_power) -> Weights:
     """Both stages fitted on the pages ``keys`` (with ``stats``: the archive model)."""
 
     def weights_of(lines):
-        # Longer lines carry more of the scored shingles.
-        return np.array([1.0 + n**weight_power for n in classifier.line_lengths(lines)])
+        # Longer lines carry more of the scored shingles; a page weighs the square root of its
+        # lines' total, since the benchmark averages over pages: a page of 300 lines counts
+        # once in the score, so it must not outweigh ten pages of 30 in the fit.
+        weights = np.array([1.0 + n**weight_power for n in classifier.line_lengths(lines)])
+        return weights / np.sqrt(weights.sum())
 
     y = np.concatenate([docs[k][1] for k in keys])
     sw = np.concatenate([weights_of(docs[k][0]) for k in keys])
+    sw /= sw.mean()  # the L2 penalty keeps its strength against a mean line weight of 1
     x1 = np.vstack([classifier.line_features(docs[k][0], classifier.LineMemo(stats)) for k in keys])
     b1 = tuple(float(v) for v in fit_logistic(x1, y, sw))
     # Stage 2 is fitted on the scores of the stage 1 just fitted (stage 2's weights unused).
