@@ -28,7 +28,8 @@ between them is printed. HTML rows are printed for each half of the sorted ids (
 The metadata section of ``bench/metadata.py`` is printed too (per-field accuracy on the 131
 hand-labelled pages, the project beside trafilatura by site fold, and the regression check of
 the 45 own documents), and
-``bench/generalisation.py``: the HTML of both benchmarks by site fold, beside trafilatura.
+``bench/generalisation.py``: the HTML of both benchmarks by site fold, beside trafilatura, and
+trafilatura-eval's pages as text dumps by site fold.
 The last line is always (docs/s: ``page/s``, CPU time):
     html F1 0.XXX docs/s N | textdump F1 0.XXX docs/s N
 """
@@ -262,9 +263,10 @@ def main(argv: list[str] | None = None) -> None:
     if not args.no_metadata:
         _metadata_report()
     if not args.no_generalisation:
-        from generalisation import report  # type: ignore[import-not-found]
+        from generalisation import report, textdump_report  # type: ignore[import-not-found]
 
         report()
+        textdump_report()
     sys.stdout.flush()
     print(" | ".join(_summary(kind, summary[kind]) for kind in ("html", "textdump")))
 
