@@ -16,8 +16,8 @@ held-out F1: a rule that memorises the pages it was tuned on widens it.
   it must not, micro-averaged as its ``score.py`` counts them.
 
 ``textdump_report`` (printed after the HTML table): trafilatura-eval's pages as text dumps, the
-text-dump cleaner's second held-out set (its line weights are fitted on the extraction
-benchmark's tuning folds only).
+text-dump cleaner's second held-out set (its line weights are fitted on the tuning folds of
+both benchmarks only).
 
 Both extractors get the page's bytes, as ingest does; trafilatura runs with its defaults
 (readability and jusText fallbacks included), as its own benchmark runs it.
@@ -115,6 +115,7 @@ class TrafilaturaEval:
     name = "trafilatura-eval"
 
     def __init__(self, folder: Path) -> None:
+        self.folder = folder
         self.items = json.loads((folder / "evaldata.json").read_text(encoding="utf-8"))
         self.pages = [
             Page(url, url, gzip.decompress((folder / "pages" / f"{item['file']}.gz").read_bytes()))
@@ -187,19 +188,26 @@ def report(data: Path = DEFAULT_DATA, per_doc: bool = False) -> None:
         print(f"# {bench.name}: held-out folds hold {held[0]} pages of {held[1]} sites")
 
 
-def textdump_report(data: Path = DEFAULT_DATA) -> None:
-    """trafilatura-eval's pages as text dumps (made by the extraction benchmark's
-    ``textdump.py``, as its own dumps were made), cleaned with and without the line statistics
-    of all of them, snippet-scored by site fold: a second held-out set for the text-dump cleaner,
-    whose weights are fitted on the tuning folds of the extraction benchmark only."""
-    spec = importlib.util.spec_from_file_location("textdump_maker", data / "extraction-bench" / "textdump.py")
+def trafilatura_dumps(bench: TrafilaturaEval) -> dict[str, bytes]:
+    """Each trafilatura-eval page as a text dump, made by the extraction benchmark's
+    ``textdump.py`` as that benchmark's own dumps were made."""
+    folder = bench.folder.parent / "extraction-bench"
+    spec = importlib.util.spec_from_file_location("textdump_maker", folder / "textdump.py")
     assert spec is not None and spec.loader is not None
     maker = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(maker)
-    bench = TrafilaturaEval(data / "trafilatura-eval")
-    dumps = {
+    return {
         p.id: maker.html_to_textdump(p.data.decode("utf-8", errors="replace")).encode() for p in bench.pages
     }
+
+
+def textdump_report(data: Path = DEFAULT_DATA) -> None:
+    """trafilatura-eval's pages as text dumps (made by the extraction benchmark's
+    ``textdump.py``, as its own dumps were made), cleaned with and without the line statistics
+    of all of them, snippet-scored by site fold: the text-dump cleaner's second held-out set (its
+    weights are fitted on the tuning folds of both benchmarks: ``bench/fit_classifier.py``)."""
+    bench = TrafilaturaEval(data / "trafilatura-eval")
+    dumps = trafilatura_dumps(bench)
     stats = LineStats.build(text_dump_lines(d, "page.txt") for d in dumps.values())
     tuning = [p for p in bench.pages if fold(p.url) in TUNING_FOLDS]
     held_out = [p for p in bench.pages if fold(p.url) not in TUNING_FOLDS]
