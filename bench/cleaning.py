@@ -21,12 +21,15 @@ archive (built as ``archive-search line-stats`` builds them from a bucket; a pag
 not count for it), as ingest cleans an archive that has statistics: the ``textdump`` rows and the
 summary. The ``textdump0`` rows clean them without statistics, as in a new archive.
 
-Because the line classifier's weights were fitted on the even-numbered half of the split
-(sorted ids), F1 is also printed for each half: ``fit`` and ``check`` (never seen in fitting).
+Text dumps are also scored by site fold, as ``bench/generalisation.py`` folds the HTML pages:
+the line classifier's weights are fitted on the tuning folds (0-2) only, so ``tuning`` is the
+fit and ``held-out`` (folds 3-4, never fitted on, never read) the figure that counts; the gap
+between them is printed. HTML rows are printed for each half of the sorted ids (``fit``, ``check``).
 The metadata section of ``bench/metadata.py`` is printed too (per-field accuracy on the 131
 hand-labelled pages, the project beside trafilatura by site fold, and the regression check of
 the 45 own documents), and
-``bench/generalisation.py``: the HTML of both benchmarks by site fold, beside trafilatura.
+``bench/generalisation.py``: the HTML of both benchmarks by site fold, beside trafilatura, and
+trafilatura-eval's pages as text dumps by site fold.
 The last line is always (docs/s: ``page/s``, CPU time):
     html F1 0.XXX docs/s N | textdump F1 0.XXX docs/s N
 """
@@ -35,6 +38,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import json
 import os
 import sys
 import time
@@ -66,6 +70,16 @@ def halves(ids: list[str]) -> dict[str, list[str]]:
     """The split bench/fit_classifier.py fits on (``fit``) and the half it never sees (``check``)."""
     ordered = sorted(ids)
     return {"fit": ordered[0::2], "check": ordered[1::2]}
+
+
+def site_folds(bench_dir: Path, ids: list[str]) -> dict[str, list[str]]:
+    """The pages of the tuning folds and of the held-out folds, grouped by the site of their
+    URL (``ground-truth.json``) as ``bench/generalisation.py`` groups them."""
+    from generalisation import TUNING_FOLDS, fold  # type: ignore[import-not-found]
+
+    truth = json.loads((bench_dir / "ground-truth.json").read_text(encoding="utf-8"))
+    tuning = sorted(k for k in ids if fold(truth[k]["url"]) in TUNING_FOLDS)
+    return {"tuning": tuning, "held-out": sorted(set(ids) - set(tuning))}
 
 
 @dataclass
@@ -186,7 +200,7 @@ def main(argv: list[str] | None = None) -> None:
     kinds = ["html", "textdump"] if args.input == "both" else [args.input]
     print(f"# cleaning benchmark: data={bench_dir} docs={len(gold)} cleaner={CLEANER_VERSION}")
     print(
-        f"{'input':<9} {'part':<6} {'docs':>4}  {'F1':<13}  {'precision':<13}  {'recall':<13}  {'wall/s':>7}  {'cpu/s':>7}  {'page/s':>7}  rejected"
+        f"{'input':<9} {'part':<8} {'docs':>4}  {'F1':<13}  {'precision':<13}  {'recall':<13}  {'wall/s':>7}  {'cpu/s':>7}  {'page/s':>7}  rejected"
     )
     summary: dict[str, tuple[float, float] | None] = {"html": None, "textdump": None}
     runs = [Run.load(bench_dir, kind) for kind in kinds]
@@ -209,7 +223,9 @@ def main(argv: list[str] | None = None) -> None:
         for doc_id in missing:  # a page without its input file scores as an empty prediction
             preds[doc_id] = ""
         preds = {k: v for k, v in preds.items() if k in gold}
-        parts = {"all": sorted(gold), **halves(list(gold))}
+        split = site_folds(bench_dir, list(gold)) if kind == "textdump" else halves(list(gold))
+        f1: dict[str, float] = {}
+        parts = {"all": sorted(gold), **{part: ids for part, ids in split.items() if ids}}
         for part, ids in parts.items():
             m = ev.score({k: gold[k] for k in ids}, {k: preds[k] for k in ids}, 4, args.n_bootstrap)
             speed = (
@@ -218,18 +234,27 @@ def main(argv: list[str] | None = None) -> None:
                 else f"{'':>25}"
             )
             rej = sum(1 for k in ids if k in rejected)
+            f1[part] = m["f1"]
             print(
-                f"{label:<9} {part:<6} {len(ids):>4}  {m['f1']:.3f} ± {m['f1_std']:.3f}  "
+                f"{label:<9} {part:<8} {len(ids):>4}  {m['f1']:.3f} ± {m['f1_std']:.3f}  "
                 f"{m['precision']:.3f} ± {m['precision_std']:.3f}  {m['recall']:.3f} ± {m['recall_std']:.3f}  "
                 f"{speed}  {rej}"
             )
-            if part == "all" and label == kind:
-                summary[kind] = (m["f1"], page_docs_per_s)
+            if part == "all":
                 per_doc = m["per_doc"]
+                if label == kind:
+                    summary[kind] = (m["f1"], page_docs_per_s)
+        if {"tuning", "held-out"} <= set(f1):
+            print(
+                f"# {label}: tuning {f1['tuning']:.3f} - held-out {f1['held-out']:.3f} = gap {f1['tuning'] - f1['held-out']:+.3f}"
+            )
         if args.per_doc:
+            # Text dumps: the tuning folds' pages only (the held-out pages are never read).
+            listed = split.get("tuning", per_doc) if kind == "textdump" else per_doc
             print(f"# per document ({label}): precision recall [rejected reason] id")
             for doc_id in sorted(
-                per_doc, key=lambda k: (per_doc[k]["recall"] or 0) + (per_doc[k]["precision"] or 0)
+                (k for k in per_doc if k in listed),
+                key=lambda k: (per_doc[k]["recall"] or 0) + (per_doc[k]["precision"] or 0),
             ):
                 row = per_doc[doc_id]
                 p = "  -  " if row["precision"] is None else f"{row['precision']:.3f}"
@@ -238,9 +263,10 @@ def main(argv: list[str] | None = None) -> None:
     if not args.no_metadata:
         _metadata_report()
     if not args.no_generalisation:
-        from generalisation import report  # type: ignore[import-not-found]
+        from generalisation import report, textdump_report  # type: ignore[import-not-found]
 
         report()
+        textdump_report()
     sys.stdout.flush()
     print(" | ".join(_summary(kind, summary[kind]) for kind in ("html", "textdump")))
 

@@ -15,6 +15,10 @@ held-out F1: a rule that memorises the pages it was tuned on widens it.
 - trafilatura-eval (``bench/data/trafilatura-eval``): snippets the text must hold and snippets
   it must not, micro-averaged as its ``score.py`` counts them.
 
+``textdump_report`` (printed after the HTML table): trafilatura-eval's pages as text dumps, the
+text-dump cleaner's second held-out set (its line weights are fitted on the tuning folds of
+both benchmarks only).
+
 Both extractors get the page's bytes, as ingest does; trafilatura runs with its defaults
 (readability and jusText fallbacks included), as its own benchmark runs it.
 """
@@ -34,7 +38,7 @@ from pathlib import Path
 from types import ModuleType
 from urllib.parse import urlsplit
 
-from archive_search.cleaning import clean
+from archive_search.cleaning import LineStats, clean, text_dump_lines
 from archive_search.errors import RejectedInput
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -111,6 +115,7 @@ class TrafilaturaEval:
     name = "trafilatura-eval"
 
     def __init__(self, folder: Path) -> None:
+        self.folder = folder
         self.items = json.loads((folder / "evaldata.json").read_text(encoding="utf-8"))
         self.pages = [
             Page(url, url, gzip.decompress((folder / "pages" / f"{item['file']}.gz").read_bytes()))
@@ -183,6 +188,48 @@ def report(data: Path = DEFAULT_DATA, per_doc: bool = False) -> None:
         print(f"# {bench.name}: held-out folds hold {held[0]} pages of {held[1]} sites")
 
 
+def trafilatura_dumps(bench: TrafilaturaEval) -> dict[str, bytes]:
+    """Each trafilatura-eval page as a text dump, made by the extraction benchmark's
+    ``textdump.py`` as that benchmark's own dumps were made."""
+    folder = bench.folder.parent / "extraction-bench"
+    spec = importlib.util.spec_from_file_location("textdump_maker", folder / "textdump.py")
+    assert spec is not None and spec.loader is not None
+    maker = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(maker)
+    return {
+        p.id: maker.html_to_textdump(p.data.decode("utf-8", errors="replace")).encode() for p in bench.pages
+    }
+
+
+def textdump_report(data: Path = DEFAULT_DATA) -> None:
+    """trafilatura-eval's pages as text dumps (made by the extraction benchmark's
+    ``textdump.py``, as its own dumps were made), cleaned with and without the line statistics
+    of all of them, snippet-scored by site fold: the text-dump cleaner's second held-out set (its
+    weights are fitted on the tuning folds of both benchmarks: ``bench/fit_classifier.py``)."""
+    bench = TrafilaturaEval(data / "trafilatura-eval")
+    dumps = trafilatura_dumps(bench)
+    stats = LineStats.build(text_dump_lines(d, "page.txt") for d in dumps.values())
+    tuning = [p for p in bench.pages if fold(p.url) in TUNING_FOLDS]
+    held_out = [p for p in bench.pages if fold(p.url) not in TUNING_FOLDS]
+    print("# trafilatura-eval pages as text dumps, by site fold: F1 (precision recall)")
+    for label, line_stats in (("textdump", stats), ("textdump0", None)):
+        texts, cpu = {}, 0.0
+        for page_id, data_bytes in dumps.items():
+            t0 = time.process_time()
+            try:
+                texts[page_id] = "\n\n".join(
+                    a.body for a in clean(data_bytes, "page.txt", line_stats=line_stats)
+                )
+            except RejectedInput:
+                texts[page_id] = ""
+            cpu += time.process_time() - t0
+        parts = {part: bench.score(pages, texts) for part, pages in
+                 (("all", bench.pages), ("tuning", tuning), ("held-out", held_out))}  # fmt: skip
+        cells = " ".join(f"{part} {f:.3f} ({p:.3f} {r:.3f})" for part, (f, p, r) in parts.items())
+        gap = parts["tuning"][0] - parts["held-out"][0]
+        print(f"{label:<9} {cells} gap {gap:+.3f} docs/s {len(dumps) / cpu:.0f}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder holding both benchmarks")
@@ -191,6 +238,7 @@ def main() -> None:
     )
     args = ap.parse_args()
     report(args.data, args.per_doc)
+    textdump_report(args.data)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,8 @@ Steps, in order:
 1. split into blocks (each non-empty line is a block, whitespace collapsed);
 2. a credit line ("Published in Dawn, April 12th, 2023") gives publisher and date and ends
    the article: what follows it is the page's teaser lists, never part of the article and
-   never a source of metadata;
+   never a source of metadata; a reader's dated comment below some paragraph text ends the
+   page too, before the classifier reads it;
 3. the line classifier (``lines.keep_mask``) judges every block; the headline is the
    (repeated, else longest) headline-like block just above the first body paragraph, and
    everything above it is dropped; byline, date and "Publisher | date" lines under it are
@@ -207,6 +208,21 @@ def _comment_headers(blocks: list[str]) -> set[int]:
     return dated | named if len(named) >= 2 else dated
 
 
+def _thread_start(blocks: list[str]) -> int:
+    """Where a dated reader's comment opens a thread below some paragraph text: the page is
+    judged without the thread, which can be longer and read more like prose than a short
+    article above it, and so draw the classifier's densest stretch away from the article."""
+    dated = sorted(i for i in _comment_headers(blocks) if _DATED_COMMENT_RE.match(blocks[i]))
+    if dated and _paragraph_words(blocks[: dated[0]]) >= _MIN_WORDS_BEFORE_COMMENTS:
+        return dated[0]
+    return len(blocks)
+
+
+def _paragraph_words(blocks: list[str]) -> int:
+    """Words in the blocks of 10 words or more (paragraphs, not menus)."""
+    return sum(n for n in (len(_WORD_RE.findall(b)) for b in blocks) if n >= 10)
+
+
 def _article_end(blocks: list[str], keep: list[bool], start: int, memo: LineMemo) -> int:
     """Where the article ends: the first "related stories" / "comments" heading after most of
     the kept text, or the first reader's comment after some of it (comment threads and teaser
@@ -377,6 +393,7 @@ def extract_text(text: str, key: str, line_stats: LineStats | None = None) -> li
     credit_at, source, published = _credit(blocks)
     if credit_at is not None:
         blocks = blocks[:credit_at]
+    blocks = blocks[: _thread_start(blocks)]
 
     title: str | None = None
     header_published = None

@@ -42,14 +42,15 @@ def bench_dir(tmp_path: Path) -> Path:
     for sub in ("html", "textdump", "gold"):
         (tmp_path / sub).mkdir()
     gold = {}
-    for doc_id in ("a", "b"):
+    # Two sites: example.com falls in a tuning fold, example.org in a held-out one.
+    for doc_id, host in (("a", "example.com"), ("b", "example.org")):
         (tmp_path / "html" / f"{doc_id}.html").write_text(
             f"<html><head><title>Dredging</title></head><body><nav>Home News</nav><article>"
             f"<h1>Dredging plan</h1><p>{BODY}</p><p>{BODY}</p></article></body></html>"
         )
         (tmp_path / "textdump" / f"{doc_id}.txt").write_text(f"Home\nNews\nDredging plan\n{BODY}\n{BODY}\n")
         (tmp_path / "gold" / f"{doc_id}.txt").write_text(BODY)
-        gold[doc_id] = {"articleBody": f"{BODY}\n{BODY}", "url": f"https://example.org/{doc_id}"}
+        gold[doc_id] = {"articleBody": f"{BODY}\n{BODY}", "url": f"https://{host}/{doc_id}"}
     (tmp_path / "ground-truth.json").write_text(json.dumps(gold))
     (tmp_path / "evaluate.py").write_text(EVALUATE)
     return tmp_path
@@ -76,8 +77,13 @@ def test_bench_prints_both_inputs_and_ends_with_the_summary_line(bench_dir: Path
     assert float(lines[-1].split()[2]) > 0.9
     assert float(lines[-1].split()[8]) > 0.9
     assert any(line.startswith("textdump  all") for line in lines)
-    assert any(line.startswith("textdump  check") for line in lines)
+    assert any(line.startswith("textdump  held-out    1") for line in lines)
+    assert any(line.startswith("# textdump: tuning") and " gap " in line for line in lines)
     assert sum(1 for line in lines if line.startswith("html ") and line.endswith((" a", " b"))) == 2
+    # The per-document list of text dumps names the tuning folds' pages only.
+    assert [
+        line.split()[-1] for line in lines if line.startswith("textdump ") and line.endswith((" a", " b"))
+    ] == ["a"]
 
 
 def _bench_module():

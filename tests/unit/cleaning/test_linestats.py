@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from archive_search.cleaning import CLEANER_VERSION, clean, cleaner_version, text_dump_lines
-from archive_search.cleaning.lines import MIN_DOCUMENTS, LineMemo, LineStats, line_keys, scores
+from archive_search.cleaning.lines import MIN_DOCUMENTS, LineMemo, LineStats, line_keys, scores, stage1_scores
 from archive_search.cleaning.lines import stats as stats_module
 from archive_search.errors import ConfigurationError
 
@@ -90,9 +90,15 @@ def test_lines_the_archive_repeats_score_lower_than_when_the_archive_has_never_s
 
     with_site = scores(page, LineMemo(site))
     without = scores(page, LineMemo(unrelated))
+    with_site_1 = stage1_scores(page, LineMemo(site))
+    without_1 = stage1_scores(page, LineMemo(unrelated))
 
     boilerplate = [i for i, line in enumerate(page) if line in MENU + FOOTER]
-    assert all(with_site[i] < without[i] for i in boilerplate)
+    # The statistics enter stage 1; stage 2 rescales by the page's best line, so a line far
+    # below the threshold either way may come out level there.
+    assert all(with_site_1[i] < without_1[i] for i in boilerplate)
+    assert all(with_site[i] < without[i] or with_site[i] < 0.05 for i in boilerplate)
+    assert sum(with_site[i] for i in boilerplate) < sum(without[i] for i in boilerplate)
 
 
 def test_clean_uses_the_statistics_it_is_given_on_text_dumps() -> None:

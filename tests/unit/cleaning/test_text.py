@@ -392,3 +392,27 @@ def test_the_credit_prefilter_skips_ordinary_lines() -> None:
 )
 def test_blocks_are_the_non_empty_lines_with_their_whitespace_collapsed(text_: str) -> None:
     assert split_blocks(text_) == [" ".join(words) for words in map(str.split, text_.split("\n")) if words]
+
+
+def test_a_short_article_above_a_longer_dated_comment_thread_is_the_body() -> None:
+    menu = ["Home", "News", "Local", "Transport", "Opinion", "Sport", "Weather", "Search"]
+    thread = []
+    for n in range(3):
+        for comment in COMMENTS:
+            header = f"Reader {n} on March 1{n}, 2024 at 10:1{n} pm said:"
+            thread += [header, comment.replace("the", f"the {n}"), comment.replace("the", "a"), comment]
+    text = page(
+        *menu,
+        "Night buses to reach the eastern suburbs",
+        "March 10, 2024 | by Sam",
+        P1,
+        P2,
+        "Posted in Transport | 12 Comments",
+        *thread,
+        "About us",
+    )
+
+    [article] = extract_text(text, "a.txt")
+
+    assert article.body.split("\n\n")[:2] == [P1, P2]
+    assert not any(comment[:40] in article.body for comment in COMMENTS)
