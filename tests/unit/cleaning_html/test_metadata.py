@@ -213,7 +213,28 @@ def test_normalise_language_keeps_the_primary_subtag(tag: str, code: str | None)
         ("Jerusalem Post Staff November 20", (), "Jerusalem Post Staff"),
         ("Staff", (), "Staff"),
         ({"@type": "Organization", "name": "Al Jazeera"}, (), "Al Jazeera"),
-        # CMS accounts are nobody
+        # a name's particle is no "by"; a byline's lead words before it are
+        ("Christoph von Eichhorn", ("Christoph von Eichhorn",), None),
+        ("Von Alexa von Heyden", ("Alexa von Heyden",), None),
+        ("Text und Fotos von Anna Keller", ("Anna Keller",), None),
+        ("Erstellt von Andri Bryner", ("Andri Bryner",), None),
+        ("Lorenzo di Bonaventura", ("Lorenzo di Bonaventura",), None),
+        # glued labels, trailing roles and German date words
+        ("AuthorAndreas Kalt", ("Andreas Kalt",), None),
+        ("Christoph Hein Chefredakteur", ("Christoph Hein",), None),
+        ("Sara Zinnecker Stand: 12.03.2020", ("Sara Zinnecker",), None),
+        ("Jörn Mecher am 12.03.2020", ("Jörn Mecher",), None),
+        # an institution is one credit, its legal form and "und" included; its address is no one
+        ("Hanns-Seidel-Stiftung e.V.", (), "Hanns-Seidel-Stiftung e.V"),
+        (
+            "Bundesministerium für Wirtschaft und Klimaschutz",
+            (),
+            "Bundesministerium für Wirtschaft und Klimaschutz",
+        ),
+        ("Süddeutsche.de GmbH, Munich, Germany", (), "Süddeutsche.de GmbH"),
+        ("Ana e João Silva", ("Ana", "João Silva"), None),
+        # CMS accounts and placeholders are nobody
+        ("No Author", (), None),
         ("jdadmin", (), None),
         ("admin", (), None),
         ("Гость", (), None),
