@@ -208,6 +208,8 @@ def test_normalise_language_keeps_the_primary_subtag(tag: str, code: str | None)
             ("Tom Davies",),
             "Associated Press",
         ),
+        # a newspaper's name after the person ("Correio", "Courier", "Zeitung")
+        ("Por Helena Nunes, Correio do Planalto - 23/01/2024", ("Helena Nunes",), "Correio do Planalto"),
         ("Reuters", (), "Reuters"),
         ("PTI", (), "PTI"),
         ("Jerusalem Post Staff November 20", (), "Jerusalem Post Staff"),
