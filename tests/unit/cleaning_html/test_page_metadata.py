@@ -471,3 +471,21 @@ def test_a_place_named_new_keeps_its_edition_word() -> None:
     assert edition_for_language("Searchlight New Mexico", "en") == "Searchlight New Mexico"
     assert edition_for_language("El Diario Nuevo México", "en") == "El Diario Nuevo México"
     assert edition_for_language("Business Insider México", "en") == "Business Insider"
+
+
+def test_an_author_itemprop_among_other_tokens_is_the_byline() -> None:
+    span = '<p><span itemprop="author creator" class="info">Текст: Лида Буслаева</span></p>'
+    assert page_metadata(load_html(page_of("", span))).byline.authors == ("Лида Буслаева",)
+
+
+def test_the_visible_byline_adds_the_coauthors_json_ld_leaves_out() -> None:
+    ld = json.dumps({"@type": "NewsArticle", "author": {"@type": "Person", "name": "Tariq Malik"}})
+    head = f'<script type="application/ld+json">{ld}</script>'
+    both = (
+        '<p class="byline">By <a href="/author/tm" rel="author">Tariq Malik</a>, '
+        '<a href="/author/mw" rel="author">Mike Wall</a></p>'
+    )
+    assert page_metadata(load_html(page_of(head, both))).byline.authors == ("Tariq Malik", "Mike Wall")
+    # a visible byline naming someone else does not replace the stated author
+    other = '<p class="byline">By Mike Wall</p>'
+    assert page_metadata(load_html(page_of(head, other))).byline.authors == ("Tariq Malik",)

@@ -166,6 +166,18 @@ def _byline_by_class(tree: HtmlElement, publisher: str | None) -> Byline:
     return Byline()
 
 
+def _with_visible_coauthors(byline: Byline, page: Page, publisher: str | None) -> Byline:
+    """The visible byline when it names everyone the metadata names and more ("By Tariq Malik,
+    Mike Wall" where JSON-LD has only the first): metadata often keeps the first author only."""
+    if not byline.authors:
+        return byline
+    visible = _byline_by_class(page.tree, publisher)
+    stated = {a.casefold() for a in byline.authors}
+    if stated < {a.casefold() for a in visible.authors}:
+        return Byline(visible.authors, byline.org or visible.org)
+    return byline
+
+
 def extract_byline(page: Page, publisher: str | None) -> Byline:
     """Who wrote it: JSON-LD ``author``, author meta tags, ``rel``/``itemprop="author"``, then
     an element marked as a byline. The first source naming a person or an organisation wins."""
@@ -173,15 +185,19 @@ def extract_byline(page: Page, publisher: str | None) -> Byline:
     if art_author:
         byline = md.parse_byline(art_author, publisher)
         if byline:
-            return byline
+            return _with_visible_coauthors(byline, page, publisher)
     for name in _AUTHOR_META:
         for value in page.metas.get(name, ()):
             if not value.startswith(("@", "http")):
                 byline = md.parse_byline(value, publisher)
                 if byline:
                     return byline
-    for xpath in ('.//*[@rel="author"]', './/*[@itemprop="author"]'):
-        el = next((el for el in page.tree.iterfind(xpath) if not _in_comments(el)), None)
+    # rel and itemprop hold space-separated tokens ("author creator")
+    for xpath in (
+        './/*[contains(concat(" ", normalize-space(@rel), " "), " author ")]',
+        './/*[contains(concat(" ", normalize-space(@itemprop), " "), " author ")]',
+    ):
+        el = next((el for el in page.tree.xpath(xpath) if not _in_comments(el)), None)
         if el is not None:
             byline = md.parse_byline(html_text(el), publisher)
             if byline:
