@@ -308,6 +308,8 @@ def test_publication_phrases_in_other_languages_give_their_date(published: str) 
         ("Indianapolis – Several thousand teachers wearing red surrounded the Statehouse.", "Indianapolis"),
         ("Dekalb, Ill. — Mike Glass threw for three touchdowns.", "Dekalb, Ill."),
         ("Hong Kong (CNN Business) A muddled view of trade talks weighed on markets.", "Hong Kong"),
+        # the tag touching the text after it (a <cite> with no space after it)
+        ("Hong Kong (CNN Business)A muddled view of trade talks weighed on markets.", "Hong Kong"),
         ("DEAR ABBY: My husband of more than 20 years just bought plane tickets.", None),
         ("President Trump — who spoke on Tuesday — said nothing new.", None),
         ("Two hostages — an American and an Australian — were freed.", None),
