@@ -489,3 +489,19 @@ def test_the_visible_byline_adds_the_coauthors_json_ld_leaves_out() -> None:
     # a visible byline naming someone else does not replace the stated author
     other = '<p class="byline">By Mike Wall</p>'
     assert page_metadata(load_html(page_of(head, other))).byline.authors == ("Tariq Malik",)
+
+
+@pytest.mark.parametrize(
+    ("title", "url", "publisher"),
+    [
+        (
+            "Perfekte Schnitte an der Kreissäge // HolzWerken",
+            "https://www.holzwerken.net/blog/x",
+            "HolzWerken",
+        ),
+        ("Beauty-Tipps für jede Braut • Crazy Julia", "https://crazy-julia.de/x/", "Crazy Julia"),
+    ],
+)
+def test_a_title_split_by_slashes_or_a_bullet_names_its_site(title: str, url: str, publisher: str) -> None:
+    meta = metadata_of(f"<title>{title}</title>", url)
+    assert (meta.source, meta.title) == (publisher, title.split(" // ")[0].split(" • ")[0])
