@@ -505,3 +505,23 @@ def test_the_visible_byline_adds_the_coauthors_json_ld_leaves_out() -> None:
 def test_a_title_split_by_slashes_or_a_bullet_names_its_site(title: str, url: str, publisher: str) -> None:
     meta = metadata_of(f"<title>{title}</title>", url)
     assert (meta.source, meta.title) == (publisher, title.split(" // ")[0].split(" • ")[0])
+
+
+@pytest.mark.parametrize(
+    ("head", "url", "publisher"),
+    [
+        # some of the name's words, in order, spell the host
+        (
+            "<title>Der Lange und die alte Dame | Hertha BSC Blog</title>",
+            "http://www.hertha-blog.de/x",
+            "Hertha BSC Blog",
+        ),
+        # a tagline after the name spelling the host (a domain spells it without its ending)
+        (site_name("kath.net katholische Nachrichten"), "https://www.kath.net/news/1", "kath.net"),
+        (site_name("Gartenwelt praktische Tipps"), "https://www.gartenwelt.de/x", "Gartenwelt"),
+    ],
+)
+def test_a_name_spelling_the_host_is_the_sites_without_its_tagline(
+    head: str, url: str, publisher: str
+) -> None:
+    assert metadata_of(head, url).source == publisher

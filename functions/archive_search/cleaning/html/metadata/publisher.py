@@ -77,12 +77,30 @@ def _names_host(name: str, host: str) -> bool:
         and all(w[:1].isupper() or not w[:1].isalpha() for w in name.split())
         and any(_squashed(w).startswith(host) and len(_squashed(w)) > len(host) for w in words)
     )
+    # "Hertha BSC Blog" on hertha-blog.de: some of the name's words, in order, spell the host
+    if len(words) <= _MAX_SPELLING_WORDS and _spelled_by_some(host, [_squashed(w) for w in words], 0):
+        return True
     # "NY Times" in "nytimes"; a short one ("Tamedia AG" -> "tag") is found in too many hosts
     by_initials = len(initials) >= _MIN_INITIALS and initials in host
     return (
         every_word
         or opens_word
         or (len(words) >= 2 and (by_initials or initials == host or "".join(w[0] for w in words) == host))
+    )
+
+
+_MAX_SPELLING_WORDS = 8
+# a word in lower case: names capitalise theirs, taglines and phrases do not
+_TAGLINE_WORD_RE = re.compile(r"(?<![\w'’])[a-zà-ÿ][\w-]{3,}")
+
+
+def _spelled_by_some(host: str, words: list[str], used: int) -> bool:
+    """Whether ``host`` is the concatenation of two or more of ``words``, in their order."""
+    if not host:
+        return used >= 2
+    return any(
+        w and host.startswith(w) and _spelled_by_some(host[len(w) :], words[i + 1 :], used + 1)
+        for i, w in enumerate(words)
     )
 
 
@@ -104,30 +122,33 @@ def _publisher_name(value: Any, host: str, *, as_titled: bool = False) -> str | 
         return None  # a bare host fragment in metadata ("nj", "cleveland", "oregonlive")
     # a tagline ("Kabar tentang Dunia Islam", "Expert how-to for English Riders"); on a page
     # with no URL to check against, one word in lower case ("anarcat") is a brand, not a phrase
-    if (
-        (" " in name or host)
-        and not _names_host(name, host)
-        and re.search(r"(?<![\w'’])[a-zà-ÿ][\w-]{3,}", name)
-    ):
+    if (" " in name or host) and not _names_host(name, host) and _TAGLINE_WORD_RE.search(name):
         return None
     return name
+
+
+_DOMAIN_WORD_RE = re.compile(r"^(?:www\.)?[\w-]+\.(?-i:[a-z]{2,6})$")
 
 
 def _without_section(name: str, host: str, sections: frozenset[str]) -> str:
     """``PolitiFact West Virginia`` on politifact.com/west-virginia/... -> ``PolitiFact``: when
     the name's first words spell the whole host name and the words after them are a section of
-    the page's URL path, those words name the section (or a regional edition), not the site."""
+    the page's URL path (or a phrase in lower case), those words name the section (or a regional
+    edition, or a tagline), not the site."""
     words = name.split()
-    if len(words) < 2 or not host or not sections:
+    if len(words) < 2 or not host:
         return name
     spelled = ""
     for i, word in enumerate(words[:-1]):
-        spelled += _squashed(word)
+        # a domain ("kath.net") spells its host name without the top-level domain
+        spelled += _host_label("http://" + word) if _DOMAIN_WORD_RE.match(word) else _squashed(word)
         if spelled == "the" and i == 0:
             spelled = ""  # "The Detroit News" spells "detroitnews"
         elif spelled == host:
             rest = _squashed("".join(words[i + 1 :]))
-            return " ".join(words[: i + 1]) if rest in sections else name
+            # or a tagline after the name: "kath.net katholische Nachrichten"
+            tagline = _TAGLINE_WORD_RE.search(" ".join(words[i + 1 :])) is not None
+            return " ".join(words[: i + 1]) if rest in sections or tagline else name
         elif not host.startswith(spelled):
             break
     return name
