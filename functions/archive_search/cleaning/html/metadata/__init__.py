@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from archive_search.cleaning import metadata as md
@@ -166,6 +167,13 @@ def _byline_by_class(tree: HtmlElement, publisher: str | None) -> Byline:
     return Byline()
 
 
+# (the attribute test first: the token test is dear on every element of a large page)
+_REL_AUTHOR = etree.XPath('.//*[@rel][contains(concat(" ", normalize-space(@rel), " "), " author ")]')
+_ITEMPROP_AUTHOR = etree.XPath(
+    './/*[@itemprop][contains(concat(" ", normalize-space(@itemprop), " "), " author ")]'
+)
+
+
 def _with_visible_coauthors(byline: Byline, page: Page, publisher: str | None) -> Byline:
     """The visible byline when it names everyone the metadata names and more ("By Tariq Malik,
     Mike Wall" where JSON-LD has only the first): metadata often keeps the first author only."""
@@ -193,11 +201,8 @@ def extract_byline(page: Page, publisher: str | None) -> Byline:
                 if byline:
                     return byline
     # rel and itemprop hold space-separated tokens ("author creator")
-    for xpath in (
-        './/*[contains(concat(" ", normalize-space(@rel), " "), " author ")]',
-        './/*[contains(concat(" ", normalize-space(@itemprop), " "), " author ")]',
-    ):
-        el = next((el for el in page.tree.xpath(xpath) if not _in_comments(el)), None)
+    for xpath in (_REL_AUTHOR, _ITEMPROP_AUTHOR):
+        el = next((el for el in xpath(page.tree) if not _in_comments(el)), None)
         if el is not None:
             byline = md.parse_byline(html_text(el), publisher)
             if byline:
