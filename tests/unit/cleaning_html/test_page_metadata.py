@@ -525,3 +525,28 @@ def test_a_name_spelling_the_host_is_the_sites_without_its_tagline(
     head: str, url: str, publisher: str
 ) -> None:
     assert metadata_of(head, url).source == publisher
+
+
+@pytest.mark.parametrize(
+    ("og_title", "h1", "title"),
+    [
+        # the metadata left a word out of the visible headline
+        (
+            "Milan Design Week 2018 | Anastassiades' light installation for FLOS",
+            "Milan Design Week 2018 | Michael Anastassiades’ light installation for FLOS",
+            "Milan Design Week 2018 | Michael Anastassiades’ light installation for FLOS",
+        ),
+        # a kicker glued before the headline, or an <h1> saying something else, is not the title
+        ("Wurmkiste selber bauen", "Wurmkiste Wurmkiste selber bauen", "Wurmkiste selber bauen"),
+        (
+            "Council approves budget",
+            "Council approves the budget after long debate",
+            "Council approves budget",
+        ),
+    ],
+)
+def test_the_h1_is_the_title_when_the_metadata_left_words_out_of_it(
+    og_title: str, h1: str, title: str
+) -> None:
+    html = page_of(f'<meta property="og:title" content="{og_title}">', f"<h1>{h1}</h1>")
+    assert page_metadata(load_html(html)).title == title

@@ -103,12 +103,30 @@ def _strip_site_name(title: str, source: str | None) -> str:
     return "".join(pieces)
 
 
-def _headline(titles: list[str], source: str | None) -> str | None:
+_MAX_WORDS_LEFT_OUT = 3
+
+
+def _fuller_h1(title: str, h1: str | None) -> str:
+    """The ``<h1>`` when the metadata's title is it with a few words left out inside
+    (``... | Anastassiades' light ...`` for the page's ``... | Michael Anastassiades’ light ...``)."""
+    if not h1:
+        return title
+    short, full = word_key(title).split(), word_key(h1).split()
+    extra = len(full) - len(short)
+    # the words left out are inside: a kicker glued before the headline is not one of them
+    if not 0 < extra <= _MAX_WORDS_LEFT_OUT or full[:2] != short[:2] or full[-2:] != short[-2:]:
+        return title
+    rest = iter(full)
+    return h1 if all(word in rest for word in short) else title  # short is a subsequence of full
+
+
+def _headline(titles: list[str], source: str | None, h1: str | None = None) -> str | None:
     """The first title without the site's name, or without a section crumb when another of the
-    page's titles is the bare headline (``Headline | Editorial`` beside ``Headline``)."""
+    page's titles is the bare headline (``Headline | Editorial`` beside ``Headline``); the page's
+    ``<h1>`` when the metadata left words out of it."""
     if not titles:
         return None
-    title = _strip_site_name(titles[0], source)
+    title = _fuller_h1(_strip_site_name(titles[0], source), h1)
     pieces = TITLE_SEP_RE.split(title)
     if len(pieces) >= 3:
         head = word_key("".join(pieces[:-2]))
@@ -289,7 +307,9 @@ def page_metadata(tree: HtmlElement, url: str | None = None) -> PageMetadata:
     titles = extract_titles(page)
     body = page.article.get("articleBody")
     return PageMetadata(
-        title=_headline(titles, source),
+        title=_headline(
+            titles, source, md.clean_title(html_text(page.elements["h1"][0])) if page.elements["h1"] else None
+        ),
         titles=titles,
         description=extract_description(page),
         source=source,
