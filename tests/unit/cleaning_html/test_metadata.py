@@ -194,6 +194,9 @@ def test_normalise_language_keeps_the_primary_subtag(tag: str, code: str | None)
         ("Chaim Gartenberg@cgartenberg Nov 19, 2019, 7:53pm EST", ("Chaim Gartenberg",), None),
         ("By Carrie ArnoldNovember 15, 2019", ("Carrie Arnold",), None),
         ("Rachael Link, MS, RD", ("Rachael Link",), None),
+        # a closing initial keeps its full stop, a sentence's full stop goes
+        ("By Joe S., Staff Writer", ("Joe S.",), None),
+        ("Jane Doe.", ("Jane Doe",), None),
         ("Roger Gonzalez CBS Sports Writer", ("Roger Gonzalez",), None),
         # affiliations and agencies go to the organisation
         (

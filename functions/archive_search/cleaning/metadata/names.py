@@ -275,7 +275,9 @@ def parse_byline(value: object, publisher: str | None = None) -> Byline:
             org = _agency_names()[head.casefold()]
         text = text[: role.start()]
     for part in _byline_parts(text):
-        part = part.strip(" .|·•,;:-–—()")
+        # a closing initial keeps its full stop ("Joe S.")
+        initial = re.search(r"\s[A-ZÀ-Þ]\.\s*$", part) is not None
+        part = part.strip(" .|·•,;:-–—()") + ("." if initial else "")
         if not part:
             continue
         if is_agency(part):  # before credentials: "PTI", "AP" are agencies, not degrees
