@@ -194,6 +194,9 @@ def test_normalise_language_keeps_the_primary_subtag(tag: str, code: str | None)
         ("Chaim Gartenberg@cgartenberg Nov 19, 2019, 7:53pm EST", ("Chaim Gartenberg",), None),
         ("By Carrie ArnoldNovember 15, 2019", ("Carrie Arnold",), None),
         ("Rachael Link, MS, RD", ("Rachael Link",), None),
+        # a closing initial keeps its full stop, a sentence's full stop goes
+        ("By Joe S., Staff Writer", ("Joe S.",), None),
+        ("Jane Doe.", ("Jane Doe",), None),
         ("Roger Gonzalez CBS Sports Writer", ("Roger Gonzalez",), None),
         # affiliations and agencies go to the organisation
         (
@@ -208,12 +211,35 @@ def test_normalise_language_keeps_the_primary_subtag(tag: str, code: str | None)
             ("Tom Davies",),
             "Associated Press",
         ),
+        # a newspaper's name after the person ("Correio", "Courier", "Zeitung")
+        ("Por Helena Nunes, Correio do Planalto - 23/01/2024", ("Helena Nunes",), "Correio do Planalto"),
         ("Reuters", (), "Reuters"),
         ("PTI", (), "PTI"),
         ("Jerusalem Post Staff November 20", (), "Jerusalem Post Staff"),
         ("Staff", (), "Staff"),
         ({"@type": "Organization", "name": "Al Jazeera"}, (), "Al Jazeera"),
-        # CMS accounts are nobody
+        # a name's particle is no "by"; a byline's lead words before it are
+        ("Christoph von Eichhorn", ("Christoph von Eichhorn",), None),
+        ("Von Alexa von Heyden", ("Alexa von Heyden",), None),
+        ("Text und Fotos von Anna Keller", ("Anna Keller",), None),
+        ("Erstellt von Andri Bryner", ("Andri Bryner",), None),
+        ("Lorenzo di Bonaventura", ("Lorenzo di Bonaventura",), None),
+        # glued labels, trailing roles and German date words
+        ("AuthorAndreas Kalt", ("Andreas Kalt",), None),
+        ("Christoph Hein Chefredakteur", ("Christoph Hein",), None),
+        ("Sara Zinnecker Stand: 12.03.2020", ("Sara Zinnecker",), None),
+        ("Jörn Mecher am 12.03.2020", ("Jörn Mecher",), None),
+        # an institution is one credit, its legal form and "und" included; its address is no one
+        ("Hanns-Seidel-Stiftung e.V.", (), "Hanns-Seidel-Stiftung e.V"),
+        (
+            "Bundesministerium für Wirtschaft und Klimaschutz",
+            (),
+            "Bundesministerium für Wirtschaft und Klimaschutz",
+        ),
+        ("Süddeutsche.de GmbH, Munich, Germany", (), "Süddeutsche.de GmbH"),
+        ("Ana e João Silva", ("Ana", "João Silva"), None),
+        # CMS accounts and placeholders are nobody
+        ("No Author", (), None),
         ("jdadmin", (), None),
         ("admin", (), None),
         ("Гость", (), None),
@@ -285,6 +311,8 @@ def test_publication_phrases_in_other_languages_give_their_date(published: str) 
         ("Indianapolis – Several thousand teachers wearing red surrounded the Statehouse.", "Indianapolis"),
         ("Dekalb, Ill. — Mike Glass threw for three touchdowns.", "Dekalb, Ill."),
         ("Hong Kong (CNN Business) A muddled view of trade talks weighed on markets.", "Hong Kong"),
+        # the tag touching the text after it (a <cite> with no space after it)
+        ("Hong Kong (CNN Business)A muddled view of trade talks weighed on markets.", "Hong Kong"),
         ("DEAR ABBY: My husband of more than 20 years just bought plane tickets.", None),
         ("President Trump — who spoke on Tuesday — said nothing new.", None),
         ("Two hostages — an American and an Australian — were freed.", None),

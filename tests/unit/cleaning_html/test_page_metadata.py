@@ -380,3 +380,173 @@ def test_an_agencys_own_site_is_published_by_it() -> None:
 )
 def test_a_name_whose_every_word_is_in_the_host_is_the_sites(title: str, url: str, publisher: str) -> None:
     assert metadata_of(f"<title>{title}</title>", url).source == publisher
+
+
+def test_a_home_link_worded_as_home_in_any_language_names_no_site() -> None:
+    for word in ("Startseite", "Accueil", "Inicio"):
+        masthead = f'<p class="site-title"><a href="/" rel="home">{word}</a></p>'
+        html = page_of('<link rel="canonical" href="https://www.travanto.de/x/">', masthead)
+        assert page_metadata(load_html(html)).source == "travanto.de"
+
+
+def test_a_corporate_owners_short_initials_do_not_name_the_site() -> None:
+    ld = json.dumps({"@type": "NewsArticle", "publisher": {"@type": "Organization", "name": "Tamedia AG"}})
+    head = site_name("Tages-Anzeiger") + f'<script type="application/ld+json">{ld}</script>'
+    assert metadata_of(head, "https://www.tagesanzeiger.ch/x").source == "Tages-Anzeiger"
+
+
+@pytest.mark.parametrize(
+    ("title", "url", "publisher"),
+    [
+        ("Car sales plunge - Houston Chronicle", "https://www.chron.com/business/x.php", "Houston Chronicle"),
+        # the host as a whole word of a phrase, or a phrase in lower case, is not the name
+        ("Maulwurfkuchen - Rezept von Backen.de", "https://backen.de/rezept/x", "backen.de"),
+        ("Pierogi przepis - Zobacz na przepisy.pl", "https://www.przepisy.pl/przepis/x", "przepisy.pl"),
+    ],
+)
+def test_a_host_opening_a_word_of_the_name_is_the_sites(title: str, url: str, publisher: str) -> None:
+    assert metadata_of(f"<title>{title}</title>", url).source == publisher
+
+
+def test_a_publisher_meta_not_naming_the_host_is_not_the_site() -> None:
+    head = '<meta name="publisher" content="Bussaba Rueegsegger-Panthumhinda">'
+    assert metadata_of(head, "https://der-farang.com/de/pages/x").source == "der-farang.com"
+    # a template's default gives way to the copyright line naming the site
+    html = page_of(
+        '<link rel="canonical" href="https://www.petri-heil.ch/de/x"><meta name="publisher" content="Auto Illustrierte">',
+        "<footer>© 2020 Petri Heil. Alle Rechte vorbehalten.</footer>",
+    )
+    assert page_metadata(load_html(html)).source == "Petri Heil"
+
+
+@pytest.mark.parametrize(
+    ("head", "h1", "publisher"),
+    [
+        (
+            "<title>Libre cours : Raoult - Avocat | Dalloz Actualité</title>",
+            "Libre cours : Raoult",
+            "Dalloz Actualité",
+        ),
+        (
+            "<title>Die Freiheit der Planung | Urania Berlin</title>",
+            "Die Freiheit der Planung",
+            "Urania Berlin",
+        ),
+        # a site name repeating the whole title is the title
+        (
+            site_name("Achtsam durch die Krise | Die FURCHE")
+            + "<title>Achtsam durch die Krise | Die FURCHE</title>",
+            "Achtsam durch die Krise",
+            "Die FURCHE",
+        ),
+        # the last part is the headline's (a section page), or no <h1> shows the headline
+        ("<title>Feuerwehr Oldenburg - Ausbildung</title>", "Ausbildung", None),
+        ("<title>Die Freiheit der Planung | Urania Berlin</title>", "", None),
+        # a handle in lower case is an account's, not the site's name
+        ('<title>Dateien austauschen</title><meta name="twitter:site" content="@zilpz">', "Dateien", None),
+    ],
+)
+def test_a_page_stating_no_url_is_named_by_its_titles_site_part(
+    head: str, h1: str, publisher: str | None
+) -> None:
+    body = f"<h1>{h1}</h1>" if h1 else ""
+    assert page_metadata(load_html(page_of(head, body))).source == publisher
+
+
+def test_a_masthead_in_lower_case_names_a_page_stating_no_url() -> None:
+    html = page_of(
+        "<title>CDPATH replacements - anarcat</title>", '<a href="/"><img alt="anarcat" src="/a.png"></a>'
+    )
+    assert page_metadata(load_html(html)).source == "anarcat"
+
+
+def test_a_malformed_address_in_a_copyright_line_is_no_failure() -> None:
+    html = page_of(
+        '<link rel="canonical" href="https://www.acpjournals.org/x">', "<footer>© [m].org</footer>"
+    )
+    assert page_metadata(load_html(html)).source == "acpjournals.org"
+
+
+def test_a_place_named_new_keeps_its_edition_word() -> None:
+    assert edition_for_language("Searchlight New Mexico", "en") == "Searchlight New Mexico"
+    assert edition_for_language("El Diario Nuevo México", "en") == "El Diario Nuevo México"
+    assert edition_for_language("Business Insider México", "en") == "Business Insider"
+
+
+def test_an_author_itemprop_among_other_tokens_is_the_byline() -> None:
+    span = '<p><span itemprop="author creator" class="info">Текст: Лида Буслаева</span></p>'
+    assert page_metadata(load_html(page_of("", span))).byline.authors == ("Лида Буслаева",)
+
+
+def test_the_visible_byline_adds_the_coauthors_json_ld_leaves_out() -> None:
+    ld = json.dumps({"@type": "NewsArticle", "author": {"@type": "Person", "name": "Tariq Malik"}})
+    head = f'<script type="application/ld+json">{ld}</script>'
+    both = (
+        '<p class="byline">By <a href="/author/tm" rel="author">Tariq Malik</a>, '
+        '<a href="/author/mw" rel="author">Mike Wall</a></p>'
+    )
+    assert page_metadata(load_html(page_of(head, both))).byline.authors == ("Tariq Malik", "Mike Wall")
+    # a visible byline naming someone else does not replace the stated author
+    other = '<p class="byline">By Mike Wall</p>'
+    assert page_metadata(load_html(page_of(head, other))).byline.authors == ("Tariq Malik",)
+
+
+@pytest.mark.parametrize(
+    ("title", "url", "publisher"),
+    [
+        (
+            "Perfekte Schnitte an der Kreissäge // HolzWerken",
+            "https://www.holzwerken.net/blog/x",
+            "HolzWerken",
+        ),
+        ("Beauty-Tipps für jede Braut • Crazy Julia", "https://crazy-julia.de/x/", "Crazy Julia"),
+    ],
+)
+def test_a_title_split_by_slashes_or_a_bullet_names_its_site(title: str, url: str, publisher: str) -> None:
+    meta = metadata_of(f"<title>{title}</title>", url)
+    assert (meta.source, meta.title) == (publisher, title.split(" // ")[0].split(" • ")[0])
+
+
+@pytest.mark.parametrize(
+    ("head", "url", "publisher"),
+    [
+        # some of the name's words, in order, spell the host
+        (
+            "<title>Der Lange und die alte Dame | Hertha BSC Blog</title>",
+            "http://www.hertha-blog.de/x",
+            "Hertha BSC Blog",
+        ),
+        # a tagline after the name spelling the host (a domain spells it without its ending)
+        (site_name("kath.net katholische Nachrichten"), "https://www.kath.net/news/1", "kath.net"),
+        (site_name("Gartenwelt praktische Tipps"), "https://www.gartenwelt.de/x", "Gartenwelt"),
+    ],
+)
+def test_a_name_spelling_the_host_is_the_sites_without_its_tagline(
+    head: str, url: str, publisher: str
+) -> None:
+    assert metadata_of(head, url).source == publisher
+
+
+@pytest.mark.parametrize(
+    ("og_title", "h1", "title"),
+    [
+        # the metadata left a word out of the visible headline
+        (
+            "Milan Design Week 2018 | Anastassiades' light installation for FLOS",
+            "Milan Design Week 2018 | Michael Anastassiades’ light installation for FLOS",
+            "Milan Design Week 2018 | Michael Anastassiades’ light installation for FLOS",
+        ),
+        # a kicker glued before the headline, or an <h1> saying something else, is not the title
+        ("Wurmkiste selber bauen", "Wurmkiste Wurmkiste selber bauen", "Wurmkiste selber bauen"),
+        (
+            "Council approves budget",
+            "Council approves the budget after long debate",
+            "Council approves budget",
+        ),
+    ],
+)
+def test_the_h1_is_the_title_when_the_metadata_left_words_out_of_it(
+    og_title: str, h1: str, title: str
+) -> None:
+    html = page_of(f'<meta property="og:title" content="{og_title}">', f"<h1>{h1}</h1>")
+    assert page_metadata(load_html(html)).title == title

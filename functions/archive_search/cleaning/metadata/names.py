@@ -52,11 +52,22 @@ def clean_source(value: object) -> str | None:
     return text
 
 
-# "By", "Written by", "Analysis by", "Text und Fotos von", "Текст:": up to two words before the "by"
+# "By", "Written by", "Analysis by", "Текст:": up to two words before the "by". Before "von",
+# "di", "door" (also a name's particle: "Christoph von Eichhorn") up to three words in lower case
+# or a byline's lead words ("Text und Fotos von", "Erstellt von")
+_BYLINE_LEAD = (
+    r"(?:(?-i:[^\W\d_A-ZÀ-Þ][^\W\d_]*)|text|fotos?|bilder|ein|eine|beitrag|gastbeitrag|kommentar"
+    r"|interview|artikel|geschrieben|verfasst|erstellt|eingestellt|gepostet|veröffentlicht|publiziert"
+    r"|tekst|geschreven|articolo|testo)"
+)
 _BYLINE_PREFIX_RE = re.compile(
-    r"^(?:[^\W\d_]+\s+){0,2}?(?:by|von|par|por|di|door)\s*[:\-]?\s+|^(?:by|текст|автор)\s*:\s*",
+    r"^(?:[^\W\d_]+\s+){0,2}?(?:by|par|por)\s*[:\-]?\s+"
+    rf"|^(?:{_BYLINE_LEAD}\s+){{0,3}}?(?:von|di|door)\s*[:\-]?\s+"
+    r"|^(?:by|текст|автор)\s*:\s*",
     re.IGNORECASE,
 )
+# a label glued to the name: "AuthorAndreas Kalt"
+_GLUED_LABEL_RE = re.compile(r"^(?:Author|Autor|Autorin|Auteur|Autore|Written by|By)(?=[A-ZÀ-Þ][a-zà-ÿ])")
 # ", Transport Correspondent", "| Staff Reporter", " Senior Editor": a role after the name
 _ROLES = (
     r"(?:reporter|correspondent|writer|editor|editor-at-large|contributor|journalist|columnist"
@@ -64,7 +75,9 @@ _ROLES = (
 )
 _AUTHOR_TAIL_RE = re.compile(
     rf"(?:\s*[|,;•·–—-]\s*(?:[\w.'’&-]+\s+){{0,3}}{_ROLES}s?\b.*$"
-    rf"|\s+(?-i:[A-Z]{{2,5}}\s+)?(?:staff|senior|chief|special|national|sports|political|business)\s+{_ROLES}s?\b.*$)",
+    rf"|\s+(?-i:[A-Z]{{2,5}}\s+)?(?:staff|senior|chief|special|national|sports|political|business)\s+{_ROLES}s?\b.*$"
+    # a role word no name is spelled with: "Christoph Hein Chefredakteur"
+    r"|\s+(?:chef|fach|lokal|sport|online)?redakteur(?:in)?\b.*$)",
     re.IGNORECASE,
 )
 # A line that is only a role ("Arts Correspondent"): the rest of a byline wrapped onto the next line.
@@ -79,11 +92,11 @@ def is_role_line(text: str) -> bool:
 _EMAIL_RE = re.compile(r"\S+@\S+\.\S+")
 _HANDLE_RE = re.compile(r"@\w+")
 _DATE_TAIL_RE = re.compile(
-    r"\s*(?:[|,•·–—-]|\bon\b)?\s*"
+    r"\s*(?:[|,•·–—-]|\b(?:on|am|vom|le|du|el|del|il)\b)?\s*"
     r"(?:\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?"
     rf"(?:\b(?:{MONTH_RE})\b\.?\s+\d|\d{{1,2}}\s+(?:{MONTH_RE})\b|\d{{1,4}}[./-]\d{{1,2}}[./-]\d{{1,4}}"
     r"|\d+\s+(?:min|minute|hour|day)s?\b"
-    r"|\b(?:updated|published|posted|publiziert|veröffentlicht|aktualisiert|publié|mis à jour"
+    r"|\b(?:updated|published|posted|publiziert|veröffentlicht|aktualisiert|stand|publié|mis à jour"
     r"|publicado|actualizado|pubblicato|aggiornato)\b).*$",
     re.IGNORECASE,
 )
@@ -100,7 +113,15 @@ _TRAILER_RE = re.compile(
 )
 # Credentials after a name: "Rachael Link, MS, RD"
 _CREDENTIAL_RE = re.compile(r"^(?:[A-Z]{2,5}|Ph\.?D\.?|M\.?D\.?|Jr\.?|Sr\.?|I{2,3})$")
-_SPLIT_RE = re.compile(r"\s*(?:,|;|&|\||\s\band\b|\s\bund\b|\s\bet\b|\s\by\b|\s\be\b)\s*")
+_SEPARATOR_RE = re.compile(r"\s*[,;|]\s*")
+# "and" in a byline's languages; "e", "y", "et" only as words ("Hanns-Seidel-Stiftung e.V.")
+_CONJUNCTION_RE = re.compile(r"\s*(?:&|\s\band\b|\s\bund\b|\s\bet(?=\s)|\s\by(?=\s)|\s\be(?=\s))\s*")
+# an institution's name ("Bundesministerium für Wirtschaft und Klimaschutz") is one credit
+_INSTITUTION_RE = re.compile(
+    r"(?:stiftung|ministerium|ministry|verband|verein|institut|institute|university|universität"
+    r"|foundation|association|gesellschaft|agentur|department)\b|\be\.\s?v\b",
+    re.IGNORECASE,
+)
 _DIGITS_TAIL_RE = re.compile(r"(?:^|[\s(]+)\d.*$")
 
 
@@ -140,7 +161,7 @@ class Byline:
 def _is_org(part: str, publisher: str | None) -> bool:
     words = _byline_words()
     folded = part.casefold()
-    if folded in words["agencies"]:
+    if folded in words["agencies"] or _INSTITUTION_RE.search(part):
         return True
     tokens = _word_set(part)
     if tokens & words["org_words"]:
@@ -238,6 +259,7 @@ def parse_byline(value: object, publisher: str | None = None) -> Byline:
     if len(text) > 300 or text.lower().startswith(("http://", "https://", "www.")):
         return Byline()
     text = _EMAIL_RE.sub(" ", text)
+    text = _GLUED_LABEL_RE.sub("", text)
     text = _GLUED_TAIL_RE.sub(" | ", text)
     text = _HANDLE_RE.sub(" ", text)
     text = _TRAILER_RE.sub("", text)
@@ -252,8 +274,10 @@ def parse_byline(value: object, publisher: str | None = None) -> Byline:
         if is_agency(head) and head.casefold() not in _byline_words()["org_words"]:
             org = _agency_names()[head.casefold()]
         text = text[: role.start()]
-    for part in _SPLIT_RE.split(text):
-        part = part.strip(" .|·•,;:-–—()")
+    for part in _byline_parts(text):
+        # a closing initial keeps its full stop ("Joe S.")
+        initial = re.search(r"\s[A-ZÀ-Þ]\.\s*$", part) is not None
+        part = part.strip(" .|·•,;:-–—()") + ("." if initial else "")
         if not part:
             continue
         if is_agency(part):  # before credentials: "PTI", "AP" are agencies, not degrees
@@ -291,6 +315,25 @@ def parse_byline(value: object, publisher: str | None = None) -> Byline:
             if name and name not in authors:
                 authors.append(name)
     return Byline(tuple(authors[:10]), org)
+
+
+def _byline_parts(text: str) -> list[str]:
+    """A byline's credits: parts between commas, each split at "and" unless it names an
+    institution; an organisation's address after its name (``hessenschau.de, Frankfurt,
+    Germany``) is dropped."""
+    chunks = _SEPARATOR_RE.split(text)
+    countries = _countries()
+    if len(chunks) >= 2 and chunks[-1].strip(" .").casefold() in countries:
+        chunks = chunks[:1]
+    parts: list[str] = []
+    for chunk in chunks:
+        parts += [chunk] if _INSTITUTION_RE.search(chunk) else _CONJUNCTION_RE.split(chunk)
+    return parts
+
+
+@lru_cache(maxsize=1)
+def _countries() -> frozenset[str]:
+    return frozenset(c.casefold() for c in metadata_words()["countries"])
 
 
 def _uncap_names(text: str) -> str:

@@ -48,11 +48,12 @@ _DATELINE_RE = re.compile(
 
 
 # A dateline in mixed case, ended by a spaced dash or an agency tag: "Indianapolis –",
-# "Dekalb, Ill. —", "New York, NY –", "Hong Kong (CNN Business)". Capitalised words only.
+# "Dekalb, Ill. —", "New York, NY –", "Hong Kong (CNN Business)". Capitalised words only. The
+# tag may touch the text after it: a page's <cite>Hong Kong (CNN Business)</cite>A ... has no space.
 _MIXED_DATELINE_RE = re.compile(
     r"^\s*(?P<place>[A-ZÀ-Þ][a-zà-ÿ'’.]+(?:[ -][A-ZÀ-Þ][a-zà-ÿ'’.]+){0,2}"
     r"(?:,\s*[A-ZÀ-Þ][A-Za-z.]{1,14}(?:\s[A-ZÀ-Þ][A-Za-z.]{1,14})?)?)"
-    r"(?:\s+[–—]{1,2}\s|\s+--\s|\s*\((?P<agency>[^)]{1,30})\)\s+(?=[A-ZÀ-Þ]))"
+    r"(?:\s+[–—]{1,2}\s|\s+--\s|\s*\((?P<agency>[^)]{1,30})\)\s*(?=[A-ZÀ-Þ]))"
 )
 
 

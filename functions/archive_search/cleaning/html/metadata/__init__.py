@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from archive_search.cleaning import metadata as md
@@ -102,12 +103,30 @@ def _strip_site_name(title: str, source: str | None) -> str:
     return "".join(pieces)
 
 
-def _headline(titles: list[str], source: str | None) -> str | None:
+_MAX_WORDS_LEFT_OUT = 3
+
+
+def _fuller_h1(title: str, h1: str | None) -> str:
+    """The ``<h1>`` when the metadata's title is it with a few words left out inside
+    (``... | Anastassiades' light ...`` for the page's ``... | Michael Anastassiades’ light ...``)."""
+    if not h1:
+        return title
+    short, full = word_key(title).split(), word_key(h1).split()
+    extra = len(full) - len(short)
+    # the words left out are inside: a kicker glued before the headline is not one of them
+    if not 0 < extra <= _MAX_WORDS_LEFT_OUT or full[:2] != short[:2] or full[-2:] != short[-2:]:
+        return title
+    rest = iter(full)
+    return h1 if all(word in rest for word in short) else title  # short is a subsequence of full
+
+
+def _headline(titles: list[str], source: str | None, h1: str | None = None) -> str | None:
     """The first title without the site's name, or without a section crumb when another of the
-    page's titles is the bare headline (``Headline | Editorial`` beside ``Headline``)."""
+    page's titles is the bare headline (``Headline | Editorial`` beside ``Headline``); the page's
+    ``<h1>`` when the metadata left words out of it."""
     if not titles:
         return None
-    title = _strip_site_name(titles[0], source)
+    title = _fuller_h1(_strip_site_name(titles[0], source), h1)
     pieces = TITLE_SEP_RE.split(title)
     if len(pieces) >= 3:
         head = word_key("".join(pieces[:-2]))
@@ -166,6 +185,25 @@ def _byline_by_class(tree: HtmlElement, publisher: str | None) -> Byline:
     return Byline()
 
 
+# (the attribute test first: the token test is dear on every element of a large page)
+_REL_AUTHOR = etree.XPath('.//*[@rel][contains(concat(" ", normalize-space(@rel), " "), " author ")]')
+_ITEMPROP_AUTHOR = etree.XPath(
+    './/*[@itemprop][contains(concat(" ", normalize-space(@itemprop), " "), " author ")]'
+)
+
+
+def _with_visible_coauthors(byline: Byline, page: Page, publisher: str | None) -> Byline:
+    """The visible byline when it names everyone the metadata names and more ("By Tariq Malik,
+    Mike Wall" where JSON-LD has only the first): metadata often keeps the first author only."""
+    if not byline.authors:
+        return byline
+    visible = _byline_by_class(page.tree, publisher)
+    stated = {a.casefold() for a in byline.authors}
+    if stated < {a.casefold() for a in visible.authors}:
+        return Byline(visible.authors, byline.org or visible.org)
+    return byline
+
+
 def extract_byline(page: Page, publisher: str | None) -> Byline:
     """Who wrote it: JSON-LD ``author``, author meta tags, ``rel``/``itemprop="author"``, then
     an element marked as a byline. The first source naming a person or an organisation wins."""
@@ -173,15 +211,16 @@ def extract_byline(page: Page, publisher: str | None) -> Byline:
     if art_author:
         byline = md.parse_byline(art_author, publisher)
         if byline:
-            return byline
+            return _with_visible_coauthors(byline, page, publisher)
     for name in _AUTHOR_META:
         for value in page.metas.get(name, ()):
             if not value.startswith(("@", "http")):
                 byline = md.parse_byline(value, publisher)
                 if byline:
                     return byline
-    for xpath in ('.//*[@rel="author"]', './/*[@itemprop="author"]'):
-        el = next((el for el in page.tree.iterfind(xpath) if not _in_comments(el)), None)
+    # rel and itemprop hold space-separated tokens ("author creator")
+    for xpath in (_REL_AUTHOR, _ITEMPROP_AUTHOR):
+        el = next((el for el in xpath(page.tree) if not _in_comments(el)), None)
         if el is not None:
             byline = md.parse_byline(html_text(el), publisher)
             if byline:
@@ -268,7 +307,9 @@ def page_metadata(tree: HtmlElement, url: str | None = None) -> PageMetadata:
     titles = extract_titles(page)
     body = page.article.get("articleBody")
     return PageMetadata(
-        title=_headline(titles, source),
+        title=_headline(
+            titles, source, md.clean_title(html_text(page.elements["h1"][0])) if page.elements["h1"] else None
+        ),
         titles=titles,
         description=extract_description(page),
         source=source,

@@ -15,7 +15,7 @@ from archive_search.cleaning.limits import loads_bounded
 _ARTICLE_TYPES = re.compile(r"(?:Article|BlogPosting|Report|NewsArticle|LiveBlogPosting|Posting)$")
 ORGANISATION_TYPES = frozenset({"Organization", "NewsMediaOrganization", "Corporation"})
 # the separators of a <title>'s parts ("Headline | Section - Site")
-TITLE_SEP_RE = re.compile(r"(\s+(?:\||-|–|—|::|·|»)\s+)")
+TITLE_SEP_RE = re.compile(r"(\s+(?:\||-|–|—|::|·|•|»|//)\s+)")
 
 
 @dataclass

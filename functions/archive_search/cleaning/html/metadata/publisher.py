@@ -16,11 +16,18 @@ from archive_search.cleaning.metadata import html_text, word_count, word_key
 __all__ = ["edition_for_language", "extract_publisher"]
 
 
+def _hostname(url: str | None) -> str:
+    """The URL's host without ``www.``; ``""`` for none or a malformed one (``http://[m]``)."""
+    try:
+        return ((urlsplit(url).hostname or "") if url else "").removeprefix("www.")
+    except ValueError:
+        return ""
+
+
 def _host_label(url: str | None) -> str:
     """``https://www.nbc-dfw.com/x`` -> ``nbcdfw``: the host's letters without ``www`` and the
     top-level domain, which a publisher's own name is found in."""
-    host = (urlsplit(url).hostname or "") if url else ""
-    parts = host.removeprefix("www.").split(".")
+    parts = _hostname(url).split(".")
     if len(parts) >= 3 and len(parts[-1]) == 2 and parts[-2] in ("co", "com", "org", "net", "ac", "gov"):
         parts = parts[:-2]
     elif len(parts) >= 2:
@@ -38,6 +45,9 @@ def _squashed(text: str) -> str:
 # "The Times of Israel" on timesofisrael.com: hosts often leave the article out
 _ARTICLE_RE = re.compile(r"^(?:the|die|der|das|la|le|les|el|il|lo)\s+", re.IGNORECASE)
 
+
+_MIN_HOST_PREFIX = 5  # a shorter host ("ap", "bbc") opens too many unrelated words
+_MIN_INITIALS = 4
 
 # "Süddeutsche" is "sueddeutsche" in a host name
 _HOST_SPELLING = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae", "ø": "oe", "å": "aa"})
@@ -60,7 +70,38 @@ def _names_host(name: str, host: str) -> bool:
     initials = "".join(w[0] for w in words[:-1]) + (words[-1] if words else "")
     # "Yahoo News" on news.yahoo.com, "CBS Detroit" on detroit.cbslocal.com: every word in the host
     every_word = len(words) >= 2 and all(len(_squashed(w)) >= 3 and _squashed(w) in host for w in words)
-    return every_word or (len(words) >= 2 and (initials in host or "".join(w[0] for w in words) == host))
+    # "Houston Chronicle" on chron.com: the host opens (and is shorter than) one of the words
+    # of a name whose every word is capitalised
+    opens_word = (
+        len(host) >= _MIN_HOST_PREFIX
+        and all(w[:1].isupper() or not w[:1].isalpha() for w in name.split())
+        and any(_squashed(w).startswith(host) and len(_squashed(w)) > len(host) for w in words)
+    )
+    # "Hertha BSC Blog" on hertha-blog.de: some of the name's words, in order, spell the host
+    if len(words) <= _MAX_SPELLING_WORDS and _spelled_by_some(host, [_squashed(w) for w in words], 0):
+        return True
+    # "NY Times" in "nytimes"; a short one ("Tamedia AG" -> "tag") is found in too many hosts
+    by_initials = len(initials) >= _MIN_INITIALS and initials in host
+    return (
+        every_word
+        or opens_word
+        or (len(words) >= 2 and (by_initials or initials == host or "".join(w[0] for w in words) == host))
+    )
+
+
+_MAX_SPELLING_WORDS = 8
+# a word in lower case: names capitalise theirs, taglines and phrases do not
+_TAGLINE_WORD_RE = re.compile(r"(?<![\w'’])[a-zà-ÿ][\w-]{3,}")
+
+
+def _spelled_by_some(host: str, words: list[str], used: int) -> bool:
+    """Whether ``host`` is the concatenation of two or more of ``words``, in their order."""
+    if not host:
+        return used >= 2
+    return any(
+        w and host.startswith(w) and _spelled_by_some(host[len(w) :], words[i + 1 :], used + 1)
+        for i, w in enumerate(words)
+    )
 
 
 def _publisher_name(value: Any, host: str, *, as_titled: bool = False) -> str | None:
@@ -79,26 +120,35 @@ def _publisher_name(value: Any, host: str, *, as_titled: bool = False) -> str | 
         return None  # a section ("U.S.") or a platform ("Blogger", "Hosted")
     if not as_titled and " " not in name and "." not in name and name.islower() and _squashed(name) in host:
         return None  # a bare host fragment in metadata ("nj", "cleveland", "oregonlive")
-    if not _names_host(name, host) and re.search(r"(?<![\w'’])[a-zà-ÿ][\w-]{3,}", name):
-        return None  # a tagline ("Kabar tentang Dunia Islam", "Expert how-to for English Riders")
+    # a tagline ("Kabar tentang Dunia Islam", "Expert how-to for English Riders"); on a page
+    # with no URL to check against, one word in lower case ("anarcat") is a brand, not a phrase
+    if (" " in name or host) and not _names_host(name, host) and _TAGLINE_WORD_RE.search(name):
+        return None
     return name
+
+
+_DOMAIN_WORD_RE = re.compile(r"^(?:www\.)?[\w-]+\.(?-i:[a-z]{2,6})$")
 
 
 def _without_section(name: str, host: str, sections: frozenset[str]) -> str:
     """``PolitiFact West Virginia`` on politifact.com/west-virginia/... -> ``PolitiFact``: when
     the name's first words spell the whole host name and the words after them are a section of
-    the page's URL path, those words name the section (or a regional edition), not the site."""
+    the page's URL path (or a phrase in lower case), those words name the section (or a regional
+    edition, or a tagline), not the site."""
     words = name.split()
-    if len(words) < 2 or not host or not sections:
+    if len(words) < 2 or not host:
         return name
     spelled = ""
     for i, word in enumerate(words[:-1]):
-        spelled += _squashed(word)
+        # a domain ("kath.net") spells its host name without the top-level domain
+        spelled += _host_label("http://" + word) if _DOMAIN_WORD_RE.match(word) else _squashed(word)
         if spelled == "the" and i == 0:
             spelled = ""  # "The Detroit News" spells "detroitnews"
         elif spelled == host:
             rest = _squashed("".join(words[i + 1 :]))
-            return " ".join(words[: i + 1]) if rest in sections else name
+            # or a tagline after the name: "kath.net katholische Nachrichten"
+            tagline = _TAGLINE_WORD_RE.search(" ".join(words[i + 1 :])) is not None
+            return " ".join(words[: i + 1]) if rest in sections or tagline else name
         elif not host.startswith(spelled):
             break
     return name
@@ -126,6 +176,26 @@ def _title_site(page: Page, host: str) -> str | None:
     return None
 
 
+_MAX_SITE_WORDS = 6
+
+
+def _hostless_title_site(page: Page) -> str | None:
+    """For a page with no URL to check a name against: the ``<title>``'s last part when the
+    title has several (``Libre cours : Raoult - Avocat | Dalloz Actualité``) and that part is a
+    short name the headline does not contain."""
+    doc_title = html_text(page.elements["title"][0]) if page.elements["title"] else ""
+    pieces = TITLE_SEP_RE.split(doc_title)
+    if len(pieces) < 3:
+        return None
+    last = pieces[-1].strip()
+    rest = word_key("".join(pieces[:-2]))
+    # the parts before it are the headline the page's <h1> shows
+    headline = next((word_key(html_text(h)) for h in page.tree.iter("h1") if html_text(h)), "")
+    if not last or word_count(last) > _MAX_SITE_WORDS or not headline or word_key(last) in headline:
+        return None
+    return last if headline in rest or rest in headline else None
+
+
 _MASTHEAD_LINKS = 40  # the masthead links home near the top of the page
 
 
@@ -136,7 +206,7 @@ def _masthead(page: Page, url: str | None) -> str | None:
     """The site's name as its masthead shows it, near the top of the page: the ``alt`` of the
     logo linking to the home page, or the words of a home link marked as the site's title
     (``<p class="site-title"><a href="/" rel="home">Name</a>``)."""
-    site = (urlsplit(url).hostname or "").removeprefix("www.") if url else ""
+    site = _hostname(url)
     for i, a in enumerate(page.tree.iter("a")):
         if i >= _MASTHEAD_LINKS:
             break
@@ -262,10 +332,23 @@ def extract_publisher(page: Page, url: str | None) -> str | None:
     shortest."""
     url = _original_url(url) if url else _linked_site(page)
     host = _host_label(url)
+    title_text = html_text(page.elements["title"][0]) if page.elements["title"] else ""
+    # (a title of one part, "Quanta Magazine", is the name itself)
+    doc_title = word_key(title_text) if len(TITLE_SEP_RE.split(title_text)) >= 3 else ""
     candidates: list[Any] = [page.article.get("publisher"), page.meta("og:site_name")]
     candidates += [obj.get("name") for obj in page.objects if ORGANISATION_TYPES & set(jsonld_types(obj))]
-    candidates += [page.meta("application-name"), page.meta("dc.publisher", "publisher")]
+    # a site name that repeats the whole <title> ("Headline | Site") is the title, not a name
+    candidates = [
+        c for c in candidates if not (isinstance(c, str) and doc_title and word_key(c) == doc_title)
+    ]
     names = [n for n in (_publisher_name(c, host) for c in candidates if c) if n]
+    # application-name and dc.publisher are often a template's or an author's: the site's name
+    # only when the host says so (on a page with no URL: a fallback after the masthead)
+    weak = [
+        _publisher_name(c, host)
+        for c in (page.meta("application-name"), page.meta("dc.publisher", "publisher"))
+    ]
+    names += [n for n in weak if n and _names_host(n, host)]
     # the <title>'s site part is the name as the site writes it for readers ("my6sense")
     titled = _publisher_name(_title_site(page, host), host, as_titled=True)
     names += [titled] if titled else []
@@ -277,10 +360,18 @@ def extract_publisher(page: Page, url: str | None) -> str | None:
     if not names:
         masthead = _publisher_name(_masthead(page, url), host, as_titled=True)
         holder = _publisher_name(_copyright_holder(page, host), host, as_titled=True)
-        handle = _publisher_name(_handle(page), host, as_titled=True)
-        names = [n for n in (masthead, holder, handle) if n]
+        handle = _handle(page)
+        # a handle in lower case that is not the host's is a person's or an agency's account
+        handle = (
+            _publisher_name(handle, host, as_titled=True)
+            if handle and (not handle.islower() or _names_host(handle, host))
+            else None
+        )
+        names = [n for n in (masthead, holder, handle, *(weak if not host else [])) if n]
+    if not names and not host:
+        names = [n for n in [_publisher_name(_hostless_title_site(page), host)] if n]
     if not names:
-        hostname = ((urlsplit(url).hostname or "") if url else "").removeprefix("www.")
+        hostname = _hostname(url)
         return _domain_as_written(page, hostname) if hostname else None
     # the name that is the site's own (found in its host name) before another organisation's
     first = next((n for n in names if _names_host(n, host)), names[0])
@@ -297,6 +388,12 @@ def edition_for_language(publisher: str | None, language: str | None) -> str | N
         return publisher
     head, _, last = publisher.rpartition(" ")
     edition_language = md.metadata_words()["editions"].get(last.casefold())
-    if edition_language and language and language != edition_language:
+    # "Searchlight New Mexico": the word is part of a place's name, not an edition
+    place_part = head.rpartition(" ")[2].casefold() in _PLACE_NAME_OPENERS
+    if edition_language and language and language != edition_language and not place_part:
         return head
     return publisher
+
+
+# words that open a place's name ("New Mexico", "Nueva España"), never end a publisher's
+_PLACE_NAME_OPENERS = frozenset({"new", "nuevo", "nueva", "neu", "nouveau", "nouvelle", "nova", "novo"})
