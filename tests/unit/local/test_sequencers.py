@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from archive_local.config import StartupError
 from archive_local.sequencers import BLOCK, STATES_PER_KEY, Sequencers
 from archive_search.ingest.events import parse_message_body, sequencer_value
 from tests.events import load_event
@@ -47,6 +48,22 @@ def test_values_only_grow_across_a_restart_even_when_the_clock_went_back(tmp_pat
 
     assert before == sorted(before) and len(set(before)) == 3
     assert after > max(before)
+
+
+@pytest.mark.parametrize(
+    "content", [b"", b"{not json", b"[]", b'{"ceil": 5}', b'{"ceiling": "5"}', b'{"ceiling": -1}', b"\xff"]
+)
+def test_a_corrupt_ceiling_file_stops_the_start_with_an_error_naming_it(
+    tmp_path: Path, content: bytes
+) -> None:
+    path = tmp_path / "sequencer.json"
+    path.write_bytes(content)
+
+    with pytest.raises(StartupError, match=r"sequencer\.json is corrupt") as raised:
+        Sequencers(path)
+
+    assert "\n" not in str(raised.value)
+    assert path.read_bytes() == content  # left for the operator to inspect
 
 
 def test_a_block_is_on_disk_before_any_of_its_values_is_handed_out(tmp_path: Path) -> None:
