@@ -128,7 +128,8 @@ def form_key(content_type: str | None, body: bytes) -> str | None:
     for part in message.iter_parts():
         name = part.get_param("name", header="content-disposition")
         if name == "key":
-            key = part.get_payload(decode=True).decode("utf-8", "replace")
+            payload = part.get_payload(decode=True)  # None for a nested multipart: no key
+            key = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else None
         elif name == "file":
             filename = part.get_filename() or ""
     return key.replace("${filename}", filename) if key else None

@@ -61,6 +61,11 @@ def test_a_form_upload_names_the_key_of_its_key_field() -> None:
             b'--b\r\nContent-Disposition: form-data; name="x"\r\n\r\n1\r\n--b--',
         ),
         (None, b""),
+        (  # a "key" part that is itself multipart holds no text
+            "multipart/form-data; boundary=b",
+            b'--b\r\nContent-Disposition: form-data; name="key"\r\n'
+            b"Content-Type: multipart/mixed; boundary=c\r\n\r\n--c\r\n\r\nx\r\n--c--\r\n--b--\r\n",
+        ),
     ],
 )
 def test_a_form_upload_without_a_key_field_is_refused_as_s3_refuses_it(
