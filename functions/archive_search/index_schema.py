@@ -6,94 +6,21 @@ versioned concrete index, so a reindex can build a new one and swap the alias.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 MAPPING_VERSION = 4
 
+# The analysis' word lists are data (analysis_words.json); a change to them changes the
+# mapping, so MAPPING_VERSION goes up with it.
+_WORDS: dict[str, list[str]] = json.loads(
+    Path(__file__).with_name("analysis_words.json").read_text(encoding="utf-8")
+)
+
 # British/American spellings share a token. Whole words, for the index's synonym filter;
 # the search also matches their inflections (search.query.spelling_variants).
-SPELLING_VARIANTS: list[str] = [
-    "colour, color",
-    "defence, defense",
-    "centre, center",
-    "organisation, organization",
-    "analyse, analyze",
-    "programme, program",
-    "labour, labor",
-    "favour, favor",
-    "honour, honor",
-    "theatre, theater",
-    "licence, license",
-    "travelled, traveled",
-    "neighbour, neighbor",
-    "behaviour, behavior",
-    "harbour, harbor",
-    "humour, humor",
-    "rumour, rumor",
-    "vapour, vapor",
-    "armour, armor",
-    "endeavour, endeavor",
-    "metre, meter",
-    "litre, liter",
-    "fibre, fiber",
-    "calibre, caliber",
-    "offence, offense",
-    "pretence, pretense",
-    "practise, practice",
-    "organise, organize",
-    "recognise, recognize",
-    "realise, realize",
-    "apologise, apologize",
-    "criticise, criticize",
-    "emphasise, emphasize",
-    "prioritise, prioritize",
-    "summarise, summarize",
-    "authorise, authorize",
-    "minimise, minimize",
-    "maximise, maximize",
-    "mobilise, mobilize",
-    "privatise, privatize",
-    "modernise, modernize",
-    "legalise, legalize",
-    "finalise, finalize",
-    "characterise, characterize",
-    "specialise, specialize",
-    "stabilise, stabilize",
-    "utilise, utilize",
-    "subsidise, subsidize",
-    "categorise, categorize",
-    "hospitalise, hospitalize",
-    "civilisation, civilization",
-    "globalisation, globalization",
-    "paralyse, paralyze",
-    "catalogue, catalog",
-    "dialogue, dialog",
-    "analogue, analog",
-    "aluminium, aluminum",
-    "grey, gray",
-    "mould, mold",
-    "plough, plow",
-    "judgement, judgment",
-    "ageing, aging",
-    "jewellery, jewelry",
-    "manoeuvre, maneuver",
-    "paediatric, pediatric",
-    "anaemia, anemia",
-    "oestrogen, estrogen",
-    "encyclopaedia, encyclopedia",
-    "sceptical, skeptical",
-    "cancelled, canceled",
-    "cancelling, canceling",
-    "travelling, traveling",
-    "traveller, traveler",
-    "modelling, modeling",
-    "labelled, labeled",
-    "fuelled, fueled",
-    "enrol, enroll",
-    "fulfil, fulfill",
-    "skilful, skillful",
-    "pyjamas, pajamas",
-]
+SPELLING_VARIANTS: list[str] = _WORDS["spelling_variants"]
 
 # Engine profiles: "opensearch" (OpenSearch and Amazon OpenSearch Service, the default) and
 # "osmem" (the local in-memory engine). Only the gaps of the local engine differ between them,
@@ -199,26 +126,7 @@ FALLBACK = "folded"  # the analyzer of title/body: every article, any language o
 # plus what that stemmer leaves apart: irregular plurals (stemmer_override, before it), and
 # after it the doubled final consonant of a plural ("bruggen" -> "brugg") and the voicing of
 # a final s/f ("huizen" -> "huiz", "brieven" -> "briev"), so a word and its plural meet.
-DUTCH_IRREGULAR_PLURALS: list[str] = [
-    "schepen => schip",
-    "steden => stad",
-    "leden => lid",
-    "smeden => smid",
-    "goden => god",
-    "gebeden => gebed",
-    "gebreken => gebrek",
-    "verboden => verbod",
-    "geboden => gebod",
-    "kinderen => kind",
-    "eieren => ei",
-    "kalveren => kalf",
-    "lammeren => lam",
-    "runderen => rund",
-    "liederen => lied",
-    "bladeren => blad",
-    "volkeren => volk",
-    "beenderen => been",
-]
+DUTCH_IRREGULAR_PLURALS: list[str] = _WORDS["dutch_irregular_plurals"]
 _DUTCH_DOUBLED_FINALS = "bfglmnprs"  # undoubled by a filter each (snowball itself does k, d, t)
 
 

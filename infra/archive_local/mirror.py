@@ -37,6 +37,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from archive_local.config import StartupError
 from archive_local.durable import fsync_directory, make_directories, write_atomically
 from archive_local.sequencers import Sequencers
 
@@ -57,7 +58,16 @@ class BucketMirror:
     def _load(self) -> dict[str, dict[str, Any]]:
         entries: dict[str, dict[str, Any]] = {}
         if self.manifest_path.exists():
-            entries = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+            try:
+                entries = json.loads(self.manifest_path.read_bytes())
+                if not isinstance(entries, dict):
+                    raise ValueError("not a JSON object")
+            except (ValueError, RecursionError) as exc:
+                # Written atomically, so damage is outside the stack: never guess the bucket.
+                raise StartupError(
+                    f"{self.manifest_path} is corrupt ({type(exc).__name__}: {exc}); restore it "
+                    f"or delete the folder {self.root} to start with an empty bucket copy"
+                ) from None
         if self.journal_path.exists():
             for line in self.journal_path.read_bytes().splitlines():
                 try:

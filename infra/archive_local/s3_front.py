@@ -85,10 +85,13 @@ def service_of(headers: Any) -> str | None:
     return match.group(1) if match else None
 
 
-def written_keys(method: str, target: str, host: str, bucket: str, body: bytes) -> list[str] | None:
+def written_keys(
+    method: str, target: str, host: str, bucket: str, body: bytes, content_type: str | None = None
+) -> list[str] | None:
     """The keys of ``bucket`` an S3 request changes: [] when it changes none of them,
-    None when it changes the bucket in a way not named here (the caller reconciles the
-    whole bucket)."""
+    None for a batch delete whose body names none (the caller reconciles the whole
+    bucket). A browser-form upload without a ``key`` field is ``Refused`` as S3 refuses
+    it: it would write a key that no sequencer could be given to."""
     parts = urlsplit(target)
     path = unquote(parts.path)
     query = parse_qs(parts.query, keep_blank_values=True)
@@ -101,8 +104,11 @@ def written_keys(method: str, target: str, host: str, bucket: str, body: bytes) 
     if not key:
         if method == "POST" and "delete" in query:
             return _batch_delete_keys(body)
-        if method == "POST":
-            return None  # a browser-form upload: the key is in the form
+        if method == "POST":  # a browser-form upload: the key is in the form
+            form = form_key(content_type, body)
+            if form is None:
+                raise Refused(400, "InvalidArgument", "Bucket POST must contain a field named 'key'")
+            return [form]
         return []  # bucket configuration
     if method == "PUT":
         return [] if _NOT_CONTENT & query.keys() else [key]
@@ -122,7 +128,8 @@ def form_key(content_type: str | None, body: bytes) -> str | None:
     for part in message.iter_parts():
         name = part.get_param("name", header="content-disposition")
         if name == "key":
-            key = part.get_payload(decode=True).decode("utf-8", "replace")
+            payload = part.get_payload(decode=True)  # None for a nested multipart: no key
+            key = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else None
         elif name == "file":
             filename = part.get_filename() or ""
     return key.replace("${filename}", filename) if key else None
@@ -239,11 +246,9 @@ class S3Front:
         ([] for reads and other services; None when they cannot be told)."""
         if method not in ("PUT", "POST", "DELETE") or service_of(headers) not in ("s3", None):
             return []
-        keys = written_keys(method, target, headers.get("Host") or "", self.bucket, body)
-        if keys is None:
-            key = form_key(headers.get("Content-Type"), body)
-            return [key] if key else None
-        return keys
+        return written_keys(
+            method, target, headers.get("Host") or "", self.bucket, body, headers.get("Content-Type")
+        )
 
     def make_durable(self, keys: list[str] | None, answer: list[tuple[str, str]], data: bytes) -> None:
         """Record in the mirror every key this accepted write changed and give each its
@@ -304,12 +309,12 @@ class S3Front:
             def _serve(self) -> None:
                 try:
                     body = self._body()
+                    keys = front.keys_written(self.command, self.path, self.headers, body or b"")
                 except Refused as refused:
                     log.warning("%s %s refused: %s", self.command, self.path, refused)
                     self.close_connection = True  # the rest of the body is never read
                     self._answer(refused.status, [("Content-Type", "application/xml")], refused.body)
                     return
-                keys = front.keys_written(self.command, self.path, self.headers, body or b"")
                 with front.mirror.sequencers.locked(keys or ()):
                     try:
                         status, headers, data = front.forward(

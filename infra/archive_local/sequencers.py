@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote_plus
 
+from archive_local.config import StartupError
 from archive_local.durable import write_atomically
 
 log = logging.getLogger("s3")
@@ -72,9 +73,21 @@ class Sequencers:
 
     def _stored_ceiling(self) -> int:
         try:
-            return int(json.loads(self.path.read_text(encoding="utf-8"))["ceiling"])
+            data = self.path.read_bytes()
         except FileNotFoundError:
             return 0
+        try:
+            ceiling = json.loads(data)["ceiling"]
+            if isinstance(ceiling, bool) or not isinstance(ceiling, int) or ceiling < 0:
+                raise ValueError("not a whole number")
+        except (ValueError, KeyError, TypeError, RecursionError) as exc:
+            # Guessing a ceiling could hand out a sequencer lower than one already sent.
+            raise StartupError(
+                f"{self.path} is corrupt ({type(exc).__name__}: {exc}); it must hold "
+                '{"ceiling": <whole number>}. Delete it to restart the sequencers from the '
+                "clock (safe unless the clock went back since the last run)"
+            ) from None
+        return ceiling
 
     def _reserve(self) -> None:
         """Write the next block's ceiling to disk before any value of it is used (under ``_lock``)."""

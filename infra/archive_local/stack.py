@@ -63,6 +63,17 @@ SEARCH_HANDLER = "archive_search.handlers.search"
 WRITE_HANDLER = "archive_search.handlers.write"
 # Warm environments of the write function: writes are rarer than searches.
 WRITE_SLOTS = 2
+# The routes API Gateway sends to the write function (template.yaml, a template test holds
+# the two together); the rest go to search.
+WRITE_ROUTES: tuple[tuple[str, str], ...] = (
+    ("POST", "/articles"),
+    ("PUT", "/articles/by-external-id/[^/]+"),
+    ("DELETE", "/articles/by-external-id/[^/]+"),
+    ("DELETE", "/articles/[^/]+"),
+    ("POST", "/uploads"),
+    ("POST", "/alerts"),
+    ("DELETE", "/alerts/[^/]+"),
+)
 
 __all__ = ["LocalConfig", "Periodic", "StartupError", "main", "run", "sample_files"]
 
@@ -145,18 +156,9 @@ def run(
                 raise StartupError(f"cannot find {module}")
         # Started early: its environments import the handler while the archive is restored.
         readiness = Readiness()
-        # The routes API Gateway sends to the write function (template.yaml); the rest go to search.
         write_routes = [
             Route(method, path, write or WRITE_HANDLER, "archive-search-write")
-            for method, path in (
-                ("POST", "/articles"),
-                ("PUT", "/articles/by-external-id/[^/]+"),
-                ("DELETE", "/articles/by-external-id/[^/]+"),
-                ("DELETE", "/articles/[^/]+"),
-                ("POST", "/uploads"),
-                ("POST", "/alerts"),
-                ("DELETE", "/alerts/[^/]+"),
-            )
+            for method, path in WRITE_ROUTES
         ]
         front = HttpFront(
             config.host,

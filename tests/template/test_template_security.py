@@ -396,6 +396,21 @@ def test_write_routes_have_their_own_function_and_the_write_scope(template: dict
     assert checks.write_route_problems(template, conditions) == []
 
 
+def test_the_local_stack_sends_the_templates_write_routes_to_the_write_function(template: dict) -> None:
+    import re
+
+    from archive_local.stack import WRITE_ROUTES
+
+    paths = template["Resources"]["SearchApi"]["Properties"]["DefinitionBody"]["paths"]
+    to_write = {
+        (method.upper(), re.sub(r"\{[^}/]+\}", "[^/]+", path))
+        for path, operations in paths.items()
+        for method, operation in operations.items()
+        if "${WriteFunction.Arn}" in text(operation["x-amazon-apigateway-integration"]["uri"])
+    }
+    assert to_write and set(WRITE_ROUTES) == to_write
+
+
 def test_write_route_check_catches_a_route_without_the_scope(mutable: dict) -> None:
     operation = mutable["Resources"]["SearchApi"]["Properties"]["DefinitionBody"]["paths"]["/uploads"]["post"]
     operation["security"] = {"Fn::If": ["UseJwtAuth", [{"jwt": []}], [{"sigv4": []}]]}

@@ -118,6 +118,19 @@ def test_a_presigned_form_upload_gets_a_sequencer(rig: Rig) -> None:
     assert event.sequencer
 
 
+def test_a_form_upload_without_a_key_field_is_refused_before_moto_sees_it(rig: Rig) -> None:
+    import requests
+
+    post = rig.s3().generate_presigned_post(rig.archive.bucket, "uploads/${filename}")
+    fields = {name: value for name, value in post["fields"].items() if name != "key"}
+    answer = requests.post(post["url"], data=fields, files={"file": ("n.txt", b"x")}, timeout=30)
+
+    assert answer.status_code == 400
+    assert "<Code>InvalidArgument</Code>" in answer.text
+    assert rig.private_s3.list_objects_v2(Bucket=rig.archive.bucket).get("KeyCount") == 0
+    assert rig.notifications(expected=1, seconds=2) == []
+
+
 def test_two_writes_to_one_key_processed_in_reverse_order_keep_the_newer(
     rig: Rig, settings: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from archive_local.config import StartupError
 from archive_local.mirror import BucketMirror
 from tests.unit.local.fake_s3 import FakeS3
 
@@ -85,6 +86,17 @@ def test_a_journal_line_cut_short_by_a_crash_is_ignored_and_the_rest_replayed(tm
         fh.write(b'{"entry": {"sha256": "ab')
 
     assert set(BucketMirror(FakeS3(), "archive", tmp_path).entries) == {"a.txt"}
+
+
+@pytest.mark.parametrize("content", [b"{cut", b"[]", b"\xff"])
+def test_a_corrupt_manifest_stops_the_start_with_an_error_naming_it(tmp_path: Path, content: bytes) -> None:
+    (tmp_path / "manifest.json").write_bytes(content)
+
+    with pytest.raises(StartupError, match=r"manifest\.json is corrupt") as raised:
+        BucketMirror(FakeS3(), "archive", tmp_path)
+
+    assert "\n" not in str(raised.value)
+    assert (tmp_path / "manifest.json").read_bytes() == content
 
 
 def test_a_sync_folds_the_journal_into_the_manifest(tmp_path: Path) -> None:

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from archive_local.sequencers import BLOCK, STATES_PER_KEY, Sequencers
-from archive_search.ingest.events import parse_message_body, sequencer_value
+from archive_local.config import StartupError
+from archive_local.sequencers import BLOCK, STATES_PER_KEY, Sequencers, format_sequencer
+from archive_search.ingest.events import parse_message_body, sequencer_value, sequencer_version
 from tests.events import load_event
 
 pytestmark = pytest.mark.unit
@@ -49,6 +50,22 @@ def test_values_only_grow_across_a_restart_even_when_the_clock_went_back(tmp_pat
     assert after > max(before)
 
 
+@pytest.mark.parametrize(
+    "content", [b"", b"{not json", b"[]", b'{"ceil": 5}', b'{"ceiling": "5"}', b'{"ceiling": -1}', b"\xff"]
+)
+def test_a_corrupt_ceiling_file_stops_the_start_with_an_error_naming_it(
+    tmp_path: Path, content: bytes
+) -> None:
+    path = tmp_path / "sequencer.json"
+    path.write_bytes(content)
+
+    with pytest.raises(StartupError, match=r"sequencer\.json is corrupt") as raised:
+        Sequencers(path)
+
+    assert "\n" not in str(raised.value)
+    assert path.read_bytes() == content  # left for the operator to inspect
+
+
 def test_a_block_is_on_disk_before_any_of_its_values_is_handed_out(tmp_path: Path) -> None:
     path = tmp_path / "sequencer.json"
     sequencers = Sequencers(path, clock=lambda: 1.0)
@@ -62,6 +79,13 @@ def test_values_start_above_the_event_time_versions_of_older_receipts(tmp_path: 
     now = 1_765_000_000.0  # receipts written before had version = event time in ms
     value = Sequencers(tmp_path / "s.json", clock=lambda: now).draw()
     assert value > int(now * 1000)
+
+
+def test_a_local_sequencer_is_its_own_external_version_for_millennia(tmp_path: Path) -> None:
+    in_the_year_3000 = 32_503_680_000.0
+    value = Sequencers(tmp_path / "s.json", clock=lambda: in_the_year_3000).draw()
+
+    assert sequencer_version(format_sequencer(value)) == value
 
 
 def test_created_events_get_the_sequencer_of_the_write_that_left_their_etag(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ Pipeline (one parse of the page):
    ``<html lang>``, canonical URL.
 2. trafilatura (fast mode, comments off) gives the main-content tree
    (``trafilatura_steps.main_content``: its steps with plain-regex matchers in place of its EXSLT
-   XPaths, the same tree in half the time; its readability/jusText comparison only for a short
+   XPaths, the same tree for less CPU; its readability/jusText comparison only for a short
    result); it is walked into lines that remember how much of their text is link text.
    ``<noscript>``/``<aside>`` containers that hold the page itself are read first as ``<div>``s.
 3. Boundaries: the title (and its standfirst) repeated at the top, byline/date lines, URL
