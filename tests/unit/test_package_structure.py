@@ -126,3 +126,20 @@ def test_exported_members_are_the_public_surface(module: str, exported: set[str]
     for name in imported.__all__:
         member = getattr(imported, name)
         assert not getattr(member, "__name__", name).startswith("_"), name
+
+
+def test_every_data_file_of_the_package_is_declared_as_package_data() -> None:
+    """A data file the code reads but pyproject.toml does not declare is missing from an
+    installed wheel (the editable install and the tests would never notice)."""
+    import tomllib
+
+    pyproject = tomllib.loads((PACKAGE.parent.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = pyproject["tool"]["setuptools"]["package-data"]["archive_search"]
+    declared = {path for pattern in patterns for path in PACKAGE.glob(pattern)}
+    data = {
+        path
+        for path in PACKAGE.rglob("*")
+        if path.is_file() and path.suffix not in (".py", ".pyc") and "__pycache__" not in path.parts
+    }
+    assert data, "no data file found: the check would prove nothing"
+    assert sorted(str(p.relative_to(PACKAGE)) for p in data - declared) == []
