@@ -1,0 +1,104 @@
+"""Who wrote the article: persons and an organisation credit, from metadata or a byline element."""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+from archive_search.cleaning import metadata as md
+from archive_search.cleaning.html.metadata.page import Page
+from archive_search.cleaning.metadata import Byline, html_text, word_count
+
+_AUTHOR_META = (
+    "author", "article:author", "byl", "dc.creator", "dcterms.creator", "sailthru.author",
+    "parsely-author", "citation_author",
+)  # fmt: skip
+_BYLINE_CLASS_RE = re.compile(r"(?:^|[\s_-])(?:byline|author|autor|auteur|autore)(?:$|[\s_-])", re.IGNORECASE)
+_NAME_WORD_RE = re.compile(r"^[^\W\d_][\w.'’-]*$")
+_SIGNED_RE = re.compile(r"^\s*(?:by|von|par|por|di|door)\s+\S", re.IGNORECASE)
+
+
+def _looks_like_names(names: tuple[str, ...]) -> bool:
+    """Markup guesses need a stricter check than metadata: capitalised words, no digits."""
+    for name in names:
+        words = name.split()
+        if not 2 <= len(words) <= 5 or not all(_NAME_WORD_RE.match(w) and len(w) <= 20 for w in words):
+            return False
+        if sum(w[0].isupper() for w in words) < 2:
+            return False
+    return bool(names)
+
+
+_COMMENT_RE = re.compile(r"comment|reply|respond", re.IGNORECASE)
+
+
+def _in_comments(el: HtmlElement) -> bool:
+    """Whether an element belongs to the readers' comments (their authors are not the byline)."""
+    return any(
+        _COMMENT_RE.search(f"{a.get('class') or ''} {a.get('id') or ''}") for a in (el, *el.iterancestors())
+    )
+
+
+def _byline_by_class(tree: HtmlElement, publisher: str | None) -> Byline:
+    """The first short element marked as a byline by its class or id (``<p class="byline">``)."""
+    for el in tree.iter("p", "div", "span", "a", "address"):
+        marker = f"{el.get('class') or ''} {el.get('id') or ''}"
+        if not _BYLINE_CLASS_RE.search(marker) or _in_comments(el):
+            continue
+        text = html_text(el)
+        if text and word_count(text) <= 16:
+            byline = md.parse_byline(text, publisher)
+            # "by Anmol": one capitalised name is enough after an explicit "by"
+            signed = _SIGNED_RE.match(text) is not None and all(a[0].isupper() for a in byline.authors)
+            if (
+                _looks_like_names(byline.authors)
+                or (byline.authors and signed)
+                or (byline.org and not byline.authors)
+            ):
+                return byline
+    return Byline()
+
+
+# (the attribute test first: the token test is dear on every element of a large page)
+_REL_AUTHOR = etree.XPath('.//*[@rel][contains(concat(" ", normalize-space(@rel), " "), " author ")]')
+_ITEMPROP_AUTHOR = etree.XPath(
+    './/*[@itemprop][contains(concat(" ", normalize-space(@itemprop), " "), " author ")]'
+)
+
+
+def _with_visible_coauthors(byline: Byline, page: Page, publisher: str | None) -> Byline:
+    """The visible byline when it names everyone the metadata names and more ("By Tariq Malik,
+    Mike Wall" where JSON-LD has only the first): metadata often keeps the first author only."""
+    if not byline.authors:
+        return byline
+    visible = _byline_by_class(page.tree, publisher)
+    stated = {a.casefold() for a in byline.authors}
+    if stated < {a.casefold() for a in visible.authors}:
+        return Byline(visible.authors, byline.org or visible.org)
+    return byline
+
+
+def extract_byline(page: Page, publisher: str | None) -> Byline:
+    """Who wrote it: JSON-LD ``author``, author meta tags, ``rel``/``itemprop="author"``, then
+    an element marked as a byline. The first source naming a person or an organisation wins."""
+    art_author = page.article.get("author")
+    if art_author:
+        byline = md.parse_byline(art_author, publisher)
+        if byline:
+            return _with_visible_coauthors(byline, page, publisher)
+    for name in _AUTHOR_META:
+        for value in page.metas.get(name, ()):
+            if not value.startswith(("@", "http")):
+                byline = md.parse_byline(value, publisher)
+                if byline:
+                    return byline
+    # rel and itemprop hold space-separated tokens ("author creator")
+    for xpath in (_REL_AUTHOR, _ITEMPROP_AUTHOR):
+        el = next((el for el in xpath(page.tree) if not _in_comments(el)), None)
+        if el is not None:
+            byline = md.parse_byline(html_text(el), publisher)
+            if byline:
+                return byline
+    return _byline_by_class(page.tree, publisher)
