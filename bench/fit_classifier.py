@@ -12,7 +12,9 @@ are left out of the fit. Pages of both benchmarks are grouped by site into the f
 the F1 of the line model alone on the extraction benchmark's tuning and held-out folds (3-4)
 is printed with the gap between them (a large gap: the weights memorise the pages they were
 fitted on). ``--cv`` also fits on every four folds and scores the fifth
-(grouped cross-validation; figures only, nothing written).
+(grouped cross-validation; figures only, nothing written). ``--sequence`` compares, inside the
+tuning folds only (fit on two, score the third), the shipped per-line decision with a two-state
+Viterbi decoding of the stage-2 scores (figures only: it was measured and not adopted).
 ``--write`` stores the fitted weights in functions/archive_search/cleaning/lines/weights.json.
 """
 
@@ -117,6 +119,11 @@ def main() -> None:
         action="store_true",
         help="also fit on every four site folds and score the fifth (figures only)",
     )
+    ap.add_argument(
+        "--sequence",
+        action="store_true",
+        help="per-line decision against a Viterbi decoding, inside the tuning folds (figures only)",
+    )
     ap.add_argument("--weight-power", type=float, default=0.5, help="a line weighs 1 + words**power")
     args = ap.parse_args()
     ev = load_evaluate(args.bench_dir)
@@ -142,6 +149,8 @@ def main() -> None:
         cross_validate(
             docs, sorted(extra), bench_dir=args.bench_dir, weight_power=args.weight_power, ev=ev, gold=gold
         )
+    if args.sequence:
+        sequence_check(docs, args.trafilatura_eval, bench_dir=args.bench_dir, ev=ev, gold=gold)
     if args.write:
         classifier.write_weights(found)
         print("wrote the weights to cleaning/lines/weights.json", file=sys.stderr)
@@ -244,6 +253,92 @@ def cross_validate(docs, extra_keys, bench_dir, weight_power, ev, gold) -> None:
         print(
             f"grouped {FOLDS}-fold CV, line model alone, {name}: F1 {m['f1']:.3f} (folds {' '.join(cells)})"
         )
+
+
+def switch_cost(docs, keys) -> float:
+    """The cost of a change of state in the two-state decoding: the log-odds against a change
+    between adjacent labelled lines of the pages ``keys`` (the transition of a two-state HMM)."""
+    changes = pairs = 0
+    for k in keys:
+        labels = docs[k][1]
+        a, b = labels[:-1], labels[1:]
+        both = (a != UNLABELLED) & (b != UNLABELLED)
+        changes += int((a[both] != b[both]).sum())
+        pairs += int(both.sum())
+    rate = min(max(changes / max(pairs, 1), 1e-6), 0.5)
+    return float(np.log((1 - rate) / rate))
+
+
+def viterbi(gain: np.ndarray, cost: float) -> np.ndarray:
+    """The two-state path (1: article) with the highest sum of ``gain`` over its article lines
+    less ``cost`` per change of state; the page may start and end in either state."""
+    n = len(gain)
+    from_article = np.zeros(n, dtype=bool)  # best way into "not article" at i came from article
+    from_other = np.zeros(n, dtype=bool)  # best way into "article" at i came from "not article"
+    other = article = 0.0
+    for i, g in enumerate(gain.tolist()):
+        switch_out, switch_in = article - cost, other - cost
+        from_article[i], from_other[i] = switch_out > other, switch_in > article
+        other, article = max(other, switch_out), max(article, switch_in) + g
+    state = article > other
+    path = np.zeros(n, dtype=bool)
+    for i in range(n - 1, -1, -1):
+        path[i] = state
+        state = not from_other[i] if state else bool(from_article[i])
+    return path
+
+
+def sequence_check(docs, traf_folder: Path, bench_dir: Path, ev, gold) -> None:
+    """Inside the tuning folds (fit on two, score the third; the held-out folds stay unread):
+    the per-line decision (probability >= 0.5) against a Viterbi decoding of the stage-2
+    log-odds with the switch cost of the fitted pages' labels, over all lines and over short
+    lines only (lines of 5+ words keep their own decision)."""
+    truth = json.loads((bench_dir / "ground-truth.json").read_text(encoding="utf-8"))
+    bench = TrafilaturaEval(traf_folder)
+    fold_of = {k: fold(truth[k]["url"]) for k in gold}
+    fold_of.update({k: fold(k) for k in docs if k not in gold})
+    # trafilatura-eval's pages without a labelled line are scored too (they weigh 0 in a fit).
+    dumps = trafilatura_dumps(bench)
+    traf_archive = LineStats.build(text_dump_lines(data, "page.txt") for data in dumps.values())
+    traf_pages = [p for p in bench.pages if fold(p.url) in TUNING_FOLDS]
+    for page in traf_pages:
+        if page.id not in docs:
+            lines = split_blocks(dumps[page.id].decode("utf-8"))
+            docs[page.id] = (lines, np.full(len(lines), UNLABELLED), traf_archive)
+            fold_of[page.id] = fold(page.url)
+
+    def decide(name: str, p2: np.ndarray, words: np.ndarray, cost: float) -> np.ndarray:
+        if name == "per line":
+            return p2 >= classifier.THRESHOLD
+        log_odds = np.log(np.clip(p2, 1e-6, 1 - 1e-6) / np.clip(1 - p2, 1e-6, 1))
+        path = viterbi(log_odds, cost)
+        return path if name == "viterbi" else np.where(words <= 4, path, p2 >= classifier.THRESHOLD)
+
+    deciders = ("per line", "viterbi", "viterbi, short lines")
+    for archive in (False, True):
+        texts: dict[str, dict[str, str]] = {name: {} for name in deciders}
+        for test in sorted(TUNING_FOLDS):
+            fit_keys = [k for k in docs if fold_of[k] in TUNING_FOLDS - {test}]
+            fitted = fit_weights(docs, fit_keys, archive, 0.5)
+            cost = switch_cost(docs, fit_keys)
+            for k in (k for k in docs if fold_of[k] == test):
+                lines = docs[k][0]
+                memo = classifier.LineMemo(docs[k][2] if archive else None, fitted)
+                words = np.asarray(classifier.line_lengths(lines))
+                x2 = classifier.stage2_features(classifier.stage1_scores(lines, memo), words)
+                p2 = 1 / (1 + np.exp(-(x2 @ np.asarray(fitted.stage2))))
+                for name in deciders:
+                    keep = decide(name, p2, words, cost)
+                    texts[name][k] = "\n".join(ln for ln, m in zip(lines, keep, strict=True) if m)
+        tuned = [k for k in sorted(gold) if fold_of[k] in TUNING_FOLDS]
+        for name in deciders:
+            m = ev.score({k: gold[k] for k in tuned}, {k: texts[name][k] for k in tuned}, 4, 0)
+            f1, precision, recall = bench.score(traf_pages, texts[name])
+            print(
+                f"tuning-fold CV, {'archive' if archive else 'plain':7} {name:21} "
+                f"extraction F1 {m['f1']:.3f} (P {m['precision']:.3f} R {m['recall']:.3f})  "
+                f"trafilatura-eval F1 {f1:.3f} (P {precision:.3f} R {recall:.3f})"
+            )
 
 
 if __name__ == "__main__":
