@@ -17,6 +17,9 @@ Steps, in order:
 6. without a headline the title is the body's first sentence; a dateline ("KARACHI: ...")
    gives the place.
 Metadata the text does not state stays ``None``.
+
+One module on purpose: the steps share the block list and its indices, and each is short;
+split, they would pass that state between modules for no reader's benefit.
 """
 
 from __future__ import annotations

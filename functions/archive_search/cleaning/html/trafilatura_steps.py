@@ -8,6 +8,9 @@ XPaths, which call back into Python's ``re`` for every element: the same tree fo
 (tests/unit/cleaning_html compare each matcher with the XPath it replaces, and the result
 without the comparison with ``bare_extraction``). Any other version goes through
 ``bare_extraction``.
+
+One module on purpose: it mirrors trafilatura's own main-content steps one for one, so a
+new trafilatura version can be compared with it side by side.
 """
 
 from __future__ import annotations
