@@ -16,16 +16,22 @@ fresh index alias:
 Prints files/s and CPU seconds of each per round, then the ratios handler/baseline of their
 median wall times and of their median CPU times, which a loaded machine disturbs far less than
 wall time: this process's (cleaning, the clients) and the engine's, then with the moto
-server's too (S3's work, which in AWS is not on the function's CPU). Server CPU is read from
-/proc (Linux); a remote engine (``OPENSEARCH_URL``) is not counted. The load average is
-printed at the start and the end. The last line is always:
+server's too (S3's work, which in AWS is not on the function's CPU), and the first with each
+GET's client CPU as on a kept-alive connection (see below): the figure closest to production.
+Server CPU is read from /proc (Linux); a remote engine (``OPENSEARCH_URL``) is not counted. The
+load average is printed at the start and the end.
+
+Then the client CPU of one S3 GET (``thread_time``, the function's side only), measured against
+a loopback server answering the same objects as S3 does, alternately closing every connection
+(as the moto server does: Werkzeug's development server always answers ``Connection: close``)
+and keeping it alive (as S3 does); the difference is what the handler's CPU above pays per GET
+for a new TCP connection that a Lambda would reuse. The last line is always:
     ingest handler N files/s, baseline N files/s, ratio R (handler time / baseline time)
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import logging
 import os
@@ -33,10 +39,14 @@ import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import uuid
+from collections.abc import Callable, Mapping
+from email.utils import formatdate
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import quote_plus
+from urllib.parse import quote_plus, unquote
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT / "bench" / "data" / "extraction-bench"
@@ -95,6 +105,53 @@ def cpu_seconds(servers: dict[str, int]) -> dict[str, float]:
         except (OSError, IndexError):
             spent[name] = 0.0
     return spent
+
+
+def object_server(bucket: str, pages: Mapping[str, bytes]) -> tuple[ThreadingHTTPServer, list[bool]]:
+    """A loopback HTTP/1.1 server answering ``GET /<bucket>/<key>`` with the page and the
+    headers a GetObject response carries; it closes each connection while ``close[0]`` is
+    true and keeps it alive otherwise."""
+    close = [True]
+    modified = formatdate(usegmt=True)
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        # Headers and body go out in two writes: without this, Nagle's algorithm holds the
+        # body until the client's delayed ACK of the headers on a kept-alive connection.
+        disable_nagle_algorithm = True
+
+        def do_GET(self) -> None:
+            key = unquote(self.path.partition("?")[0].removeprefix(f"/{bucket}/"))
+            body = pages.get(key)
+            if body is None:
+                self.send_error(404)
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", "binary/octet-stream")
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("ETag", '"0123456789abcdef0123456789abcdef"')
+            self.send_header("Last-Modified", modified)
+            if close[0]:
+                self.send_header("Connection", "close")
+                self.close_connection = True
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, close
+
+
+def get_cpu_ms(read: Callable[[str], object], keys: list[str]) -> float:
+    """Client CPU (user + system of this thread) per ``read`` of each key, in milliseconds."""
+    started = time.thread_time()
+    for key in keys:
+        read(key)
+    return (time.thread_time() - started) / len(keys) * 1000
 
 
 def load_average() -> str:
@@ -167,13 +224,13 @@ def main(argv: list[str] | None = None) -> int:
             env = {"OPENSEARCH_URL": url, "INDEX_ALIAS": alias, "LINE_STATS_KEY": ""}
             return Settings.from_env(env)
 
-        def run_handler() -> tuple[float, int]:
+        def run_handler(todo: list[list[str]] = batches) -> tuple[float, int]:
             settings = fresh_settings()
             engine = SearchEngine(build_client(settings), settings)
             service = IngestService(ObjectStore(), engine, settings)
             service.ensure_indices()
             started = time.perf_counter()
-            for n, batch in enumerate(batches):
+            for n, batch in enumerate(todo):
                 messages = [
                     {
                         "MessageId": f"{n}-{i}",
@@ -190,14 +247,14 @@ def main(argv: list[str] | None = None) -> int:
             engine.refresh()
             return elapsed, engine.client.count(index=settings.index_alias)["count"]
 
-        def run_baseline() -> tuple[float, int]:
+        def run_baseline(todo: list[list[str]] = batches) -> tuple[float, int]:
             settings = fresh_settings()
             engine = SearchEngine(build_client(settings), settings)
             engine.ensure_index()
             engine.ensure_index(settings.receipts_alias, receipts_index_body())
             version = cleaner_version(None)
             started = time.perf_counter()
-            for batch in batches:
+            for batch in todo:
                 actions = []
                 for key in batch:
                     try:
@@ -226,10 +283,10 @@ def main(argv: list[str] | None = None) -> int:
             engine.refresh()
             return elapsed, engine.client.count(index=settings.index_alias)["count"]
 
-        # Warm-up: imports, tables, the language model, connection pools.
-        for key in keys[:5]:
-            with contextlib.suppress(RejectedInput):
-                clean(pages[key], key)
+        # Warm-up, an HTML and a text-dump batch each way: imports, tables, the language model,
+        # the clients and their connection pools (a warm Lambda has them all).
+        run_handler([batches[0], batches[-1]])
+        run_baseline([batches[0], batches[-1]])
         servers = {"moto": moto.pid, **({"engine": server.pid} if server is not None else {})}
         times: dict[str, list[float]] = {"handler": [], "baseline": []}
         cpu: dict[str, list[dict[str, float]]] = {"handler": [], "baseline": []}
@@ -250,6 +307,27 @@ def main(argv: list[str] | None = None) -> int:
         handler_s, baseline_s = statistics.median(times["handler"]), statistics.median(times["baseline"])
         files = len(keys)
         print(f"load average at end: {load_average()}")
+        get_server, close = object_server(bucket, pages)
+        try:
+            s3_get = ObjectStore(
+                boto3.client("s3", endpoint_url=f"http://127.0.0.1:{get_server.server_port}")
+            ).read
+            per_get: dict[bool, list[float]] = {True: [], False: []}
+            for round_ in range(2 * args.rounds):
+                close[0] = round_ % 2 == 0
+                per_get[close[0]].append(
+                    get_cpu_ms(lambda key: s3_get(ObjectRef(bucket, key), max_bytes=1 << 30), keys)
+                )
+        finally:
+            get_server.shutdown()
+            get_server.server_close()
+        closing, alive = statistics.median(per_get[True]), statistics.median(per_get[False])
+        print(
+            f"S3 GET client CPU per object: {closing:.2f} ms with Connection: close (moto), "
+            f"{alive:.2f} ms kept alive (S3); {(closing - alive) * files / 1000:.2f} s "
+            f"over the {files} objects"
+        )
+        medians: dict[str, tuple[float, float]] = {}
         for label, parts in (
             ("self + engine", ("self", "engine")),
             ("self + engine + moto", ("self", "engine", "moto")),
@@ -258,10 +336,18 @@ def main(argv: list[str] | None = None) -> int:
                 statistics.median(sum(spent.get(part, 0.0) for part in parts) for spent in cpu[side])
                 for side in ("handler", "baseline")
             )
+            medians[label] = handler_cpu, baseline_cpu
             print(
                 f"CPU ({label}) handler {handler_cpu:.2f} s, baseline {baseline_cpu:.2f} s, "
                 f"ratio {handler_cpu / baseline_cpu:.2f}"
             )
+        # What the handler's CPU would be with S3's kept-alive connections: the production figure.
+        handler_cpu, baseline_cpu = medians["self + engine"]
+        kept_alive = handler_cpu - (closing - alive) * files / 1000
+        print(
+            f"CPU (self + engine, GETs kept alive) handler {kept_alive:.2f} s, "
+            f"baseline {baseline_cpu:.2f} s, ratio {kept_alive / baseline_cpu:.2f}"
+        )
         print(
             f"ingest handler {files / handler_s:.0f} files/s, baseline {files / baseline_s:.0f} files/s, "
             f"ratio {handler_s / baseline_s:.2f} (handler time / baseline time)"

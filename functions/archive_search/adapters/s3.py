@@ -26,9 +26,19 @@ class StoredObject:
     last_modified_iso: str
 
 
+# Connections the client keeps alive: at least one per concurrent read (ingest's readers), so
+# every GET reuses a connection instead of opening (and, over TLS, negotiating) a new one.
+MAX_POOL_CONNECTIONS = 10
+
+
 @lru_cache(maxsize=1)
 def cached_s3_client():  # type: ignore[no-untyped-def]
-    return boto3.client("s3", config=Config(retries={"mode": "standard", "max_attempts": 4}))
+    return boto3.client(
+        "s3",
+        config=Config(
+            retries={"mode": "standard", "max_attempts": 4}, max_pool_connections=MAX_POOL_CONNECTIONS
+        ),
+    )
 
 
 class ObjectStore:

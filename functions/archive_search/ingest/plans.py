@@ -190,12 +190,14 @@ def mark_unchanged(plan: Plan, found: Mapping[str, Mapping[str, Any]]) -> Plan:
 
 
 def copies_query(plans: Sequence[Plan]) -> dict[str, Any] | None:
-    """The search for live documents sharing a fingerprint with the plans' articles."""
+    """The search for live documents sharing a fingerprint with the plans' articles: the hits
+    only, in filter context, uncounted (the engine stops after the first ``size`` matches)."""
     prints = sorted({p for plan in plans for p in plan.fingerprints})
     if not prints:
         return None
     return {
         "size": MAX_COPIES_LISTED,
+        "track_total_hits": False,
         "_source": ["fingerprint", "bucket", "key"],
         "query": {
             "bool": {

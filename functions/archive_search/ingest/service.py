@@ -49,7 +49,8 @@ from archive_search.model import Article, ObjectRef
 from archive_search.observability import logger, metrics
 from archive_search.settings import EVENT_TIME, RESERVED_PREFIX, Settings
 
-# GETs in flight at once while a batch's objects are read (a batch holds 10 messages).
+# GETs in flight at once while a batch's objects are read (a batch holds 10 messages); the S3
+# client keeps at least as many connections alive (adapters/s3.py), so each read reuses one.
 MAX_CONCURRENT_READS = 10
 # The threads that read them: one pool per execution environment, like the clients, so a batch
 # does not start (and wait for) threads of its own. Idle threads cost no CPU.

@@ -117,6 +117,7 @@ def test_copies_are_hits_of_other_keys_with_the_same_fingerprint_listed_once():
     mine = plan(cleaned())
     query = plans.copies_query([mine])
     assert query is not None and query["query"]["bool"]["filter"] == [{"terms": {"fingerprint": ["f0"]}}]
+    assert query["track_total_hits"] is False  # nothing reads the total: the engine need not count
     hits = [
         {"_id": "x", "_source": {"fingerprint": "f0", "bucket": "b", "key": "other.txt"}},
         {"_id": "x", "_source": {"fingerprint": "f0", "bucket": "b", "key": "other.txt"}},
