@@ -89,11 +89,11 @@ def test_an_api_cold_start_loads_neither_the_openapi_models_nor_a_botocore_sessi
     bundles: dict[str, Path], name: str
 ) -> None:
     # Only /docs and /openapi.json need the models (OpenAPI's and the responses'); SigV4
-    # credentials come from the environment.
+    # credentials come from the environment, read without botocore's credential providers.
     files = cold_start(bundles[name], BUNDLES[name].handler_module, tracing=False)
     assert "archive_search.search.api" in files
     unneeded = {"aws_lambda_powertools.event_handler.openapi.models", "archive_search.search.models"}
-    unneeded |= {"botocore.session", "boto3"}
+    unneeded |= {"botocore.session", "botocore.credentials", "boto3"}
     assert unneeded.isdisjoint(files)
 
 
