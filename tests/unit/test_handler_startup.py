@@ -1,4 +1,4 @@
-"""The API handlers load their modules with the garbage collector off, then freeze what the
+"""The handlers load their modules with the garbage collector off, then freeze what the
 imports made and switch the collector back on (handlers/startup.py)."""
 
 from __future__ import annotations
@@ -27,7 +27,10 @@ def collector():
         gc.disable()
 
 
-@pytest.mark.parametrize("module", ["archive_search.handlers.search", "archive_search.handlers.write"])
+@pytest.mark.parametrize(
+    "module",
+    ["archive_search.handlers.search", "archive_search.handlers.write", "archive_search.handlers.ingest"],
+)
 def test_a_cold_start_ends_with_the_collector_on_and_the_imports_frozen(module: str) -> None:
     code = f"import gc, {module}; print(gc.isenabled(), gc.get_freeze_count() > 10_000)"
     state = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
