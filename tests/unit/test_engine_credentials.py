@@ -1,5 +1,6 @@
 """SigV4 credentials for the engine client: botocore's default chain, read from the
-environment first (as Lambda provides them) without building a botocore session."""
+environment first (as Lambda provides them) without building a botocore session, and static
+keys without botocore's credential providers, with the values botocore would read."""
 
 from __future__ import annotations
 
@@ -40,3 +41,67 @@ def test_without_them_the_rest_of_the_chain_answers(monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     frozen = _aws_credentials().get_frozen_credentials()
     assert (frozen.access_key, frozen.secret_key) == ("AKIDFILE", "file-secret")
+
+
+_ENVIRONMENTS = {
+    "keys": {"AWS_ACCESS_KEY_ID": "AKIDENV", "AWS_SECRET_ACCESS_KEY": "env-secret"},
+    "keys and session token": {
+        "AWS_ACCESS_KEY_ID": "AKIDENV",
+        "AWS_SECRET_ACCESS_KEY": "env-secret",
+        "AWS_SESSION_TOKEN": "session",
+    },
+    "both token variables": {
+        "AWS_ACCESS_KEY_ID": "AKIDENV",
+        "AWS_SECRET_ACCESS_KEY": "env-secret",
+        "AWS_SESSION_TOKEN": "session",
+        "AWS_SECURITY_TOKEN": "security",
+    },
+    "an empty token": {
+        "AWS_ACCESS_KEY_ID": "AKIDENV",
+        "AWS_SECRET_ACCESS_KEY": "env-secret",
+        "AWS_SESSION_TOKEN": "",
+    },
+    "keys with an expiry": {
+        "AWS_ACCESS_KEY_ID": "AKIDENV",
+        "AWS_SECRET_ACCESS_KEY": "env-secret",
+        "AWS_SESSION_TOKEN": "session",
+        "AWS_CREDENTIAL_EXPIRATION": "2099-01-01T00:00:00Z",
+    },
+}
+
+
+@pytest.mark.parametrize("environment", _ENVIRONMENTS.values(), ids=_ENVIRONMENTS.keys())
+def test_environment_keys_are_read_as_botocore_reads_them(
+    monkeypatch: pytest.MonkeyPatch, environment: dict[str, str]
+) -> None:
+    from botocore.credentials import EnvProvider
+
+    for name in (*_CHAIN, "AWS_CREDENTIAL_EXPIRATION"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    ours = _aws_credentials().get_frozen_credentials()
+    botocores = EnvProvider(environ=dict(environment)).load().get_frozen_credentials()
+    assert (ours.access_key, ours.secret_key, ours.token) == (
+        botocores.access_key,
+        botocores.secret_key,
+        botocores.token,
+    )
+
+
+def test_keys_with_an_expiry_are_botocores_refreshable_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    from botocore.credentials import RefreshableCredentials
+
+    for name, value in _ENVIRONMENTS["keys with an expiry"].items():
+        monkeypatch.setenv(name, value)
+    assert isinstance(_aws_credentials(), RefreshableCredentials)
+
+
+def test_a_key_without_its_secret_is_refused_as_botocore_refuses_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    from botocore.exceptions import PartialCredentialsError
+
+    for name in _CHAIN:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDENV")
+    with pytest.raises(PartialCredentialsError):
+        _aws_credentials()

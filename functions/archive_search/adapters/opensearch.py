@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from opensearchpy import (
     AWSV4SignerAuth,
@@ -44,10 +45,29 @@ def build_client(settings: Settings, *, timeout: float = 30.0) -> OpenSearch:
     return OpenSearch(**kwargs)
 
 
+class _EnvCredentials(NamedTuple):
+    """Static keys from the environment, in the shape the SigV4 signer reads (the fields of
+    botocore's frozen credentials)."""
+
+    access_key: str
+    secret_key: str
+    token: str | None
+
+    def get_frozen_credentials(self) -> _EnvCredentials:
+        return self
+
+
 def _aws_credentials() -> Any:
     """The credentials botocore's default chain finds. Its first source is the environment,
-    where Lambda puts the function's role: read there without building a botocore session,
-    whose client machinery a cold start would otherwise load for nothing."""
+    where Lambda puts the function's role as static keys: those are read here as botocore's
+    EnvProvider reads them (tests/unit/test_engine_credentials.py compares the two). Keys with an
+    expiry, partial keys or none go to EnvProvider and then the rest of the chain."""
+    environ = os.environ
+    access_key, secret_key = environ.get("AWS_ACCESS_KEY_ID", ""), environ.get("AWS_SECRET_ACCESS_KEY", "")
+    if access_key and secret_key and not environ.get("AWS_CREDENTIAL_EXPIRATION"):
+        token = environ.get("AWS_SECURITY_TOKEN") or environ.get("AWS_SESSION_TOKEN") or None
+        return _EnvCredentials(access_key, secret_key, token)
+    # Deferred: botocore.credentials loads botocore's client configuration, which signing never uses.
     from botocore.credentials import EnvProvider
 
     credentials = EnvProvider().load()

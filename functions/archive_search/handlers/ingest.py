@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from archive_search.ingest.batch import handle_sqs_batch
-from archive_search.observability import logger, metrics, tracer
+from archive_search.handlers.startup import imports_frozen
+
+# Cold start: no garbage collection while the modules load (handlers/startup.py).
+with imports_frozen():
+    from archive_search.ingest.batch import handle_sqs_batch
+    from archive_search.observability import logger, metrics, tracer
 
 
 @logger.inject_lambda_context(clear_state=True)

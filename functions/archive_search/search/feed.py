@@ -9,7 +9,6 @@ all (U+FFFE, U+FFFF; the API already drops control characters) are removed first
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -81,6 +80,8 @@ def _entry_id(article_id: str) -> str:
 
 def atom(result: Mapping[str, Any], title: str, links: FeedLinks, now: datetime) -> str:
     """An Atom 1.0 document of the hits of one search response."""
+    import xml.etree.ElementTree as ET  # deferred: only Atom feeds use it, not the cold start
+
     hits = list(result.get("hits", []))
     ET.register_namespace("", ATOM_NS)
 
