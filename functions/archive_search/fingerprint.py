@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 
+from archive_search.folding import fold
 from archive_search.model import Article
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -33,9 +33,7 @@ MIN_CORE_WORDS = 20
 
 
 def _words(text: str) -> list[str]:
-    folded = unicodedata.normalize("NFKD", text.casefold())
-    folded = "".join(c for c in folded if not unicodedata.combining(c))
-    return _WORD.findall(folded)
+    return _WORD.findall(fold(text))
 
 
 def _cuts_before(previous: str, word: str) -> bool:

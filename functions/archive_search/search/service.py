@@ -23,7 +23,7 @@ from archive_search.search.shaping import (
     copies,
     facet_lists,
     fingerprint_of,
-    fold,
+    folded_value,
     matches_prefix,
     shaped_hit,
 )
@@ -166,7 +166,7 @@ class SearchService:
     # -- GET /facets/{field} -----------------------------------------------------
     def facet_values(self, name: str, prefix: str | None, size: int = 10) -> dict[str, Any]:
         match_field, count_field = FACET_FIELDS[name]
-        folded_prefix = fold(prefix or "")
+        folded_prefix = folded_value(prefix or "")
         query: dict[str, Any] = {"bool": {"filter": [LIVE]}}
         if folded_prefix:
             prefix_field = match_field if match_field.endswith(".folded") else count_field
@@ -191,6 +191,6 @@ class SearchService:
         values = [
             {"value": plain(str(b["key"])), "count": b["doc_count"]}
             for b in buckets
-            if matches_prefix(fold(str(b["key"])), folded_prefix, by_word=name == "author")
+            if matches_prefix(folded_value(str(b["key"])), folded_prefix, by_word=name == "author")
         ]
         return {"field": name, "prefix": plain(prefix), "values": values[:size]}

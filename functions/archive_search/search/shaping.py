@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 
+from archive_search.folding import fold
 from archive_search.search.request import SearchRequest
 from archive_search.search.safe_text import escape, plain, safe_url, snippet
 
@@ -38,9 +38,9 @@ def fingerprint_of(hit: dict[str, Any]) -> str:
     return str(hit.get("_source", {}).get("fingerprint") or hit["_id"])
 
 
-def fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).strip()
+def folded_value(text: str) -> str:
+    """A facet value as prefixes are matched against it."""
+    return fold(text).strip()
 
 
 def matches_prefix(folded: str, prefix: str, *, by_word: bool) -> bool:

@@ -5,13 +5,13 @@ sections, platforms and bare host fragments are rejected; variants of one name b
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Any
 from urllib.parse import urlsplit
 
 from archive_search.cleaning import metadata as md
 from archive_search.cleaning.html.metadata.page import ORGANISATION_TYPES, TITLE_SEP_RE, Page, jsonld_types
 from archive_search.cleaning.metadata import html_text, word_count, word_key
+from archive_search.folding import fold
 
 __all__ = ["edition_for_language", "extract_publisher"]
 
@@ -38,8 +38,7 @@ def _host_label(url: str | None) -> str:
 def _squashed(text: str) -> str:
     """Letters and digits only, casefolded and without accents (``La Vie des idées`` ->
     ``laviedesidees``), as a host name writes them."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return re.sub(r"[\W_]", "", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
+    return re.sub(r"[\W_]", "", fold(text))
 
 
 # "The Times of Israel" on timesofisrael.com: hosts often leave the article out
