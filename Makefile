@@ -73,7 +73,7 @@ bench-memory: install
 	$(BIN)/python bench/memory.py $(BENCH_ARGS)
 
 bench-ingest: install
-	BENCH_DATA=$(BENCH_DATA) $(BIN)/python bench/ingest.py $(BENCH_ARGS)
+	BENCH_DATA=$(BENCH_DATA) $(BIN)/python -m bench.ingest $(BENCH_ARGS)
 
 bench-coldstart: install
 	$(BIN)/python -m bench.coldstart $(BENCH_ARGS)

@@ -29,6 +29,7 @@ from datetime import date
 from typing import Any
 
 from bench.search import WORDS, synthetic_articles
+from bench.servers import start_engine
 
 LANGUAGES = ["en", "fr", "de"]
 SOURCES = ["Dawn", "Tribune", "Valmont Post", "Harbour Gazette"]
@@ -96,13 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="timed runs of each way (after a warm-up)")
     args = parser.parse_args(argv)
 
-    server = None
-    url = os.environ.get("OPENSEARCH_URL")
-    if not url:
-        from osmem_server import OsmemServer
-
-        server = OsmemServer.start(japanese=False)
-        url = server.url
+    server, url = start_engine()
     alias = f"bench-{uuid.uuid4().hex[:8]}"
     os.environ.update(
         OPENSEARCH_URL=url, INDEX_ALIAS=alias, POWERTOOLS_TRACE_DISABLED="true", POWERTOOLS_LOG_LEVEL="ERROR"

@@ -1,7 +1,7 @@
 """Ingest overhead: the ingest handler's throughput against ``clean()`` plus a plain bulk.
 
     make bench-ingest
-    .venv/bin/python bench/ingest.py --rounds 5 --batch 10
+    .venv/bin/python -m bench.ingest --rounds 5 --batch 10
 
 The extraction benchmark's pages (HTML and text dumps, ``BENCH_DATA``) are uploaded to a
 bucket on a moto server; the engine is an osmem-server (or ``OPENSEARCH_URL``). Two ways of
@@ -35,9 +35,7 @@ import argparse
 import json
 import logging
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -47,6 +45,8 @@ from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote_plus, unquote
+
+from bench.servers import start_engine, start_moto, stop_moto
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT / "bench" / "data" / "extraction-bench"
@@ -67,28 +67,6 @@ def notification(bucket: str, key: str, size: int, sequencer: int) -> str:
         },
     }
     return json.dumps({"Records": [record]})
-
-
-def start_moto() -> tuple[subprocess.Popen[bytes], str]:
-    """A moto server on a free loopback port, once it accepts connections."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return proc, f"http://127.0.0.1:{port}"
-        except OSError:
-            if time.monotonic() > deadline:
-                proc.terminate()
-                raise SystemExit("the moto server did not start") from None
-            time.sleep(0.1)
 
 
 def cpu_seconds(servers: dict[str, int]) -> dict[str, float]:
@@ -174,13 +152,7 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(f"no pages under {data_dir}: BENCH_DATA must name the benchmark folder")
 
     moto, endpoint = start_moto()
-    server = None
-    url = os.environ.get("OPENSEARCH_URL")
-    if not url:
-        from osmem_server import OsmemServer
-
-        server = OsmemServer.start(japanese=False)
-        url = server.url
+    server, url = start_engine()
     os.environ.update(
         AWS_ENDPOINT_URL=endpoint,
         AWS_ACCESS_KEY_ID="testing",
@@ -355,8 +327,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if server is not None:
             server.close()
-        moto.terminate()
-        moto.wait(10)
+        stop_moto(moto)
     return 0
 
 

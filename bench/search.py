@@ -41,6 +41,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from bench import relevance
+from bench.servers import start_engine, start_moto, stop_moto
 
 WORDS = [
     "harbour",
@@ -245,13 +246,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    server = None
-    url = os.environ.get("OPENSEARCH_URL")
-    if not url:
-        from osmem_server import OsmemServer
-
-        server = OsmemServer.start(japanese=False)
-        url = server.url
+    server, url = start_engine()
     alias = f"bench-{uuid.uuid4().hex[:8]}"
     os.environ.update(
         OPENSEARCH_URL=url,
@@ -407,8 +402,6 @@ def index_both(
 def measure_reindex(engine: Any, alias: str, docs: list[tuple[str, dict[str, Any]]]) -> None:
     """`archive-search reindex` of ``docs`` uploaded as text files to a moto bucket: cleaning,
     indexing into a new index with the current mapping, the alias swap; seconds per 10,000."""
-    import socket
-    import subprocess
     from dataclasses import replace
 
     from archive_local.aws import clients, provision
@@ -417,31 +410,15 @@ def measure_reindex(engine: Any, alias: str, docs: list[tuple[str, dict[str, Any
     from archive_search.ingest.reindex import reindex
     from archive_search.ingest.service import IngestService
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    moto = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    endpoint = f"http://127.0.0.1:{port}"
+    moto, endpoint = start_moto()
     target_alias = f"{alias}-reindex"
     settings = replace(engine.settings, index_alias=target_alias, receipts_alias=f"{target_alias}-receipts")
     target = SearchEngine(engine.client, settings)
     try:
         for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
             os.environ.setdefault(key, "testing")
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                s3, sqs = clients(endpoint)
-                archive = provision(s3, sqs, bucket="bench-reindex", queue="bench-reindex-ingest")
-                break
-            except Exception:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
+        s3, sqs = clients(endpoint)
+        archive = provision(s3, sqs, bucket="bench-reindex", queue="bench-reindex-ingest")
         for _, doc in docs:
             text = f"{doc['title']}\n\n{doc['body']}\n"
             s3.put_object(Bucket=archive.bucket, Key=doc["key"], Body=text.encode())
@@ -457,8 +434,7 @@ def measure_reindex(engine: Any, alias: str, docs: list[tuple[str, dict[str, Any
     finally:
         for name in {*target.alias_targets(), *target.alias_targets(settings.receipts_alias)}:
             engine.client.indices.delete(index=name)
-        moto.terminate()
-        moto.wait(10)
+        stop_moto(moto)
 
 
 def relevance_documents() -> dict[str, tuple[str, dict[str, Any]]]:

@@ -64,7 +64,7 @@ def _die_with_parent() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
-def start_moto(host: str, log_file: IO[bytes]) -> tuple[subprocess.Popen[Any], int]:
+def start_moto(host: str, log_file: IO[bytes] | int) -> tuple[subprocess.Popen[Any], int]:
     """A moto server on a free private port (the public one is the S3 front)."""
     port = free_port(host)
     moto = subprocess.Popen(
