@@ -1,6 +1,5 @@
-"""A tiny OpenSearch stand-in for overload: it answers bulk requests with per-item 429s
-(which osmem never produces) a given number of times, and forwards everything else,
-including later bulk requests, to a real engine."""
+"""Tiny OpenSearch stand-ins for what osmem never does: each forwards requests to a real
+engine and answers some itself (per-item 429s for overload; 413 for a request too large)."""
 
 from __future__ import annotations
 
@@ -10,35 +9,29 @@ import threading
 import urllib.error
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Self
 
 _ACTIONS = {"index", "create", "update", "delete"}
 
 
-class Overloaded:
-    """``with Overloaded(upstream, rejections=2) as stub:`` then use ``stub.url``.
-    ``rejections=None`` rejects every bulk request forever."""
+class ForwardingEngine:
+    """Forwards every request to the engine at ``upstream``, except those ``answer`` replies to.
+    ``with Stub(...) as stub:`` then use ``stub.url``."""
 
-    def __init__(self, upstream: str, rejections: int | None) -> None:
+    def __init__(self, upstream: str) -> None:
         self.upstream = upstream.rstrip("/")
-        self.rejections = rejections
-        self.bulk_requests = 0
-        self.rejected_requests = 0
         stub = self
 
         class Handler(BaseHTTPRequestHandler):
             def log_message(self, *args: object) -> None:
                 pass
 
-            def _body(self) -> bytes:
-                return self.rfile.read(int(self.headers.get("Content-Length") or 0))
-
             def _handle(self) -> None:
-                body = self._body()
-                if self.command == "POST" and self.path.split("?")[0].endswith("/_bulk"):
-                    stub.bulk_requests += 1
-                    if stub.rejections is None or stub.rejected_requests < stub.rejections:
-                        stub.rejected_requests += 1
-                        return self._reply(200, stub.rejection(body, self.headers.get("Content-Encoding")))
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                path = self.path.split("?")[0]
+                answer = stub.answer(self.command, path, body, self.headers.get("Content-Encoding"))
+                if answer is not None:
+                    return self._reply(*answer)
                 self._forward(body)
 
             do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _handle
@@ -68,6 +61,37 @@ class Overloaded:
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
+    def answer(self, command: str, path: str, body: bytes, encoding: str | None) -> tuple[int, bytes] | None:
+        """The stub's own (status, JSON body) for this request, or None to forward it."""
+        return None
+
+    def __enter__(self) -> Self:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class Overloaded(ForwardingEngine):
+    """Answers bulk requests with per-item 429s ``rejections`` times (None: forever), then
+    forwards them too."""
+
+    def __init__(self, upstream: str, rejections: int | None) -> None:
+        super().__init__(upstream)
+        self.rejections = rejections
+        self.bulk_requests = 0
+        self.rejected_requests = 0
+
+    def answer(self, command: str, path: str, body: bytes, encoding: str | None) -> tuple[int, bytes] | None:
+        if command == "POST" and path.endswith("/_bulk"):
+            self.bulk_requests += 1
+            if self.rejections is None or self.rejected_requests < self.rejections:
+                self.rejected_requests += 1
+                return 200, self.rejection(body, encoding)
+        return None
+
     @staticmethod
     def rejection(body: bytes, encoding: str | None) -> bytes:
         if encoding == "gzip":
@@ -89,11 +113,3 @@ class Overloaded:
                 }
             )
         return json.dumps({"took": 1, "errors": True, "items": items}).encode()
-
-    def __enter__(self) -> Overloaded:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()

@@ -5,72 +5,33 @@ once, never retried."""
 from __future__ import annotations
 
 import gzip
-import threading
-import urllib.error
-import urllib.request
 from dataclasses import replace
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from archive_search.adapters.opensearch import SearchEngine, build_client
+from tests.reliability.stubs import ForwardingEngine
 
 pytestmark = pytest.mark.reliability
 
 
-class CappedEngine:
+class CappedEngine(ForwardingEngine):
     """Forwards every request to ``upstream`` but answers 413 to a body over ``cap`` bytes."""
 
     def __init__(self, upstream: str, cap: int) -> None:
+        super().__init__(upstream)
+        self.cap = cap
         self.refused: list[int] = []
         self.forwarded_bulks: list[int] = []
-        stub = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: object) -> None:
-                pass
-
-            def _handle(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                plain = gzip.decompress(body) if self.headers.get("Content-Encoding") == "gzip" else body
-                if len(plain) > cap:
-                    stub.refused.append(len(plain))
-                    return self._reply(413, b'{"error":"request too large"}')
-                if self.path.split("?")[0].endswith("/_bulk"):
-                    stub.forwarded_bulks.append(len(plain))
-                headers = {
-                    k: v for k, v in self.headers.items() if k.lower() not in ("host", "content-length")
-                }
-                request = urllib.request.Request(
-                    upstream + self.path, data=body or None, method=self.command, headers=headers
-                )
-                try:
-                    with urllib.request.urlopen(request, timeout=30) as response:
-                        self._reply(response.status, response.read())
-                except urllib.error.HTTPError as error:
-                    self._reply(error.code, error.read())
-
-            do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _handle
-
-            def _reply(self, status: int, payload: bytes) -> None:
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                if self.command != "HEAD":
-                    self.wfile.write(payload)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> CappedEngine:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+    def answer(self, command: str, path: str, body: bytes, encoding: str | None) -> tuple[int, bytes] | None:
+        plain = gzip.decompress(body) if encoding == "gzip" else body
+        if len(plain) > self.cap:
+            self.refused.append(len(plain))
+            return 413, b'{"error":"request too large"}'
+        if path.endswith("/_bulk"):
+            self.forwarded_bulks.append(len(plain))
+        return None
 
 
 def operations(sizes: list[int]) -> list[dict[str, object]]:
