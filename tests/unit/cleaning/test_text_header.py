@@ -1,0 +1,80 @@
+"""A text dump's header: the headline above its byline or date line, and the byline and date
+read below a standfirst or share buttons."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from archive_search.cleaning.metadata import header_lines, read_header
+from archive_search.cleaning.text import extract_text
+
+pytestmark = pytest.mark.unit
+
+BODY = [
+    "The harbour authority approved a plan on Tuesday to dredge the northern channel so that larger "
+    "cargo ships can dock at the port for the first time since 1998.",
+    "Work is due to start in the spring and last two years, the authority said in a statement after "
+    "a meeting that ran late into the evening.",
+    "Fishermen said they welcomed the plan but asked for the work to pause during the herring season.",
+]
+TEASERS = [
+    "Council to review parking charges in the old town next month",
+    "Ferry timetable changes for the winter season announced today",
+    "Local school wins regional robotics contest for second year running",
+]
+
+
+def dump(*blocks: str) -> str:
+    return "\n".join(blocks) + "\n"
+
+
+def test_headline_above_byline_wins_over_a_longer_teaser_and_a_caption() -> None:
+    text = dump(
+        "Home", "News", "Harbour", *TEASERS,
+        "Harbour channel to be dredged for larger ships",
+        "The plan ends a decade of delays.",
+        "Facebook", "Twitter", "Email",
+        "By Jane Marlow and PETER QUILL",
+        "Share this with friends and family on every network",
+        "(Photo by Ann Lee / Harbour Gazette)",
+        *BODY,
+    )  # fmt: skip
+    article = extract_text(text, "a.txt")[0]
+    assert article.title == "Harbour channel to be dredged for larger ships"
+    assert article.authors == ("Jane Marlow", "Peter Quill")
+
+
+def test_byline_and_date_below_a_standfirst_are_read() -> None:
+    text = dump(
+        "Harbour channel to be dredged for larger ships",
+        "The plan ends a decade of delays.",
+        "Posted by Jane Marlow on March 3, 2021",
+        *BODY,
+    )
+    article = extract_text(text, "a.txt")[0]
+    assert article.authors == ("Jane Marlow",)
+    assert article.published == date(2021, 3, 3)
+
+
+def test_a_name_alone_above_the_date_line_is_the_byline() -> None:
+    byline, published = read_header(["Jane Marlow", "Published 18 November 2019", "Share"])
+    assert byline.authors == ("Jane Marlow",)
+    assert published == date(2019, 11, 18)
+
+
+def test_label_on_its_own_line_credits_the_next_line() -> None:
+    byline, published = read_header(["Author:", "The Harbour Desk", "Publish date:", "Nov 18, 2019"])
+    assert byline.org == "The Harbour Desk"
+    assert published == date(2019, 11, 18)
+
+
+def test_an_updated_line_is_a_header_line_but_not_the_publication_date() -> None:
+    lines = ["Updated 10:01 pm, November 19, 2019", "Published November 18, 2019"]
+    assert header_lines(lines) == [True, True]
+    assert read_header(lines)[1] == date(2019, 11, 18)
+
+
+def test_by_inside_a_headline_is_no_byline() -> None:
+    assert header_lines(["Bus hit by falling tree in storm", "Photo by Ann Lee"]) == [False, False]
