@@ -435,6 +435,8 @@ def extract_text(text: str, key: str, line_stats: LineStats | None = None) -> li
         raise RejectedInput("no_article_text", f"{key}: the text has no content")
 
     credit_at, source, published = _credit(blocks)
+    # the page's own name when no credit line or header states it: its footer's copyright line
+    holder = md.copyright_holder(blocks) if credit_at is None else None
     if credit_at is not None:
         blocks = blocks[:credit_at]
     blocks = blocks[: _thread_start(blocks)]
@@ -499,7 +501,7 @@ def extract_text(text: str, key: str, line_stats: LineStats | None = None) -> li
         Article(
             title=title,
             body=body,
-            source=source or header_source,
+            source=source or header_source or holder,
             published=published or header_published or dated or dateline_date,
             place=place,
             authors=byline.authors,

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from archive_search.cleaning.metadata import header_lines, read_header
+from archive_search.cleaning.metadata import copyright_holder, header_lines, read_header
 from archive_search.cleaning.text import extract_text
 
 pytestmark = pytest.mark.unit
@@ -78,3 +78,25 @@ def test_an_updated_line_is_a_header_line_but_not_the_publication_date() -> None
 
 def test_by_inside_a_headline_is_no_byline() -> None:
     assert header_lines(["Bus hit by falling tree in storm", "Photo by Ann Lee"]) == [False, False]
+
+
+def test_copyright_holder_named_elsewhere_on_the_page_is_the_publisher() -> None:
+    text = dump(
+        "Harbour Gazette",
+        "Harbour channel to be dredged for larger ships",
+        *BODY,
+        "© 2021 Harbour Gazette Media LLC. All rights reserved.",
+    )
+    assert extract_text(text, "a.txt")[0].source == "Harbour Gazette"
+
+
+def test_parent_company_or_agency_credit_in_the_copyright_line_is_no_publisher() -> None:
+    assert (
+        copyright_holder(["Gazette", "News", "© Copyright Seaside Holdings Inc.", "Seaside Holdings © 2021"])
+        is None
+    )
+    assert (
+        copyright_holder(["BERGEN (Nordic Wire) — Ferries", "© 2023 Nordic Wire. All rights reserved."])
+        is None
+    )
+    assert copyright_holder(["Harbour Gazette", "© Ann Lee/Harbour Gazette"]) is None

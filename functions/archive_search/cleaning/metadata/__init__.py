@@ -13,6 +13,7 @@ from archive_search.cleaning.metadata.language import detect_language, normalise
 from archive_search.cleaning.metadata.names import (
     Byline,
     clean_source,
+    copyright_holder,
     is_agency,
     is_role_line,
     metadata_words,
@@ -31,6 +32,7 @@ __all__ = [
     "clean_place",
     "clean_source",
     "clean_title",
+    "copyright_holder",
     "detect_language",
     "find_dated_dateline",
     "find_dateline",

@@ -52,6 +52,50 @@ def clean_source(value: object) -> str | None:
     return text
 
 
+# A copyright line: "© 2019 The Detroit News, a part of ...", "Copyright © 2016 Example Media.
+# All rights reserved." (the holder follows the sign and the years)
+_COPYRIGHT_RE = re.compile(
+    r"^(?:all contents\s+)?(?:(?:©|ⓒ|\(c\)|copyright)\s*)+(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*)?,?\s*(?P<holder>[^|©]{2,80})",
+    re.IGNORECASE,
+)
+_COPYRIGHT_SIGN_RE = re.compile(r"©|ⓒ|\(c\)|\bcopyright\b", re.IGNORECASE)
+# where a copyright holder's name ends: "The Detroit News, a part of ...", "X. All rights reserved"
+_HOLDER_END_RE = re.compile(
+    r"[.,;:]\s|\.$|\s+(?:all|alle|tous|todos|tutti)\s|\s\d{4}\b|\s[-–—]\s|\s\(", re.IGNORECASE
+)
+_HOLDER_MAX_WORDS = 6
+
+
+def copyright_holder(lines: list[str]) -> str | None:
+    """The holder a page's last copyright line names, as a publisher (``© 2019 Newsweek`` ->
+    ``Newsweek``), without a company's legal form (``Forbes Media LLC`` -> ``Forbes``): readers
+    cite the masthead, not the company. ``None`` for a picture credit (``© X/AdobeStock``)."""
+    for line in reversed(lines):
+        m = _COPYRIGHT_RE.match(line)
+        if not m:
+            continue
+        holder = _HOLDER_END_RE.split(m["holder"], maxsplit=1)[0].strip(" .,-–—")
+        words = holder.split()
+        forms = _legal_forms()
+        while len(words) > 1 and words[-1].casefold().strip(".,") in forms:
+            words.pop()
+        holder = " ".join(words)
+        if "/" not in holder and 1 <= len(words) <= _HOLDER_MAX_WORDS and sum(map(str.isalpha, holder)) >= 3:
+            # the site's own name is on the page elsewhere too (masthead, menus, "About X"); a
+            # parent company's only in the footer's copyright lines, an agency's in a credit in
+            # brackets ("BERGEN (Nordic Wire) —")
+            pattern = re.compile(rf"(?<![\w(]){re.escape(holder)}(?!\w)", re.IGNORECASE)
+            if any(pattern.search(other) for other in lines if not _COPYRIGHT_SIGN_RE.search(other)):
+                return clean_source(holder)
+            return None
+    return None
+
+
+@lru_cache(maxsize=1)
+def _legal_forms() -> frozenset[str]:
+    return frozenset(w.casefold() for w in metadata_words()["legal_forms"])
+
+
 # "By", "Written by", "Analysis by", "Текст:": up to two words before the "by". Before "von",
 # "di", "door" (also a name's particle: "Christoph von Eichhorn") up to three words in lower case
 # or a byline's lead words ("Text und Fotos von", "Erstellt von")
