@@ -126,7 +126,7 @@ _META_SEPARATOR_RE = re.compile(r"\s+[|•·–—-]\s+")
 _DIGIT_RE = re.compile(r"\d")
 _BYLINE_RE = re.compile(r"^(?:by|written by|von|par|por)\s+\S", re.IGNORECASE)
 # Not a headline: a URL, a sentence ending inside the block, a line wholly in brackets.
-_NOT_HEADLINE_RE = re.compile(r"^https?://|^www\.|[a-z]{3}[.!?]\s+[A-Z]|^\(.*\)$")
+_NOT_HEADLINE_RE = re.compile(r"^https?://|^www\.|[a-z]{3}[.!?]\s+[(\"“‘A-Z]|^\(.*\)$")
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+(?=[\"“‘'(A-ZÀ-Þ0-9])")
 
 _TITLE_MAX_WORDS = 30
@@ -139,7 +139,8 @@ _MIN_BLOCKS_FOR_CLASSIFIER = 12
 _TITLE_WINDOW = 8
 # How many blocks of three words or more under the headline its byline or date line may be
 # (a standfirst and a section label may come between), and how far above the article's first
-# paragraph a headline is looked for that way (a header with share panels is long).
+# paragraph a headline is looked for that way (a header with share panels is long); blocks of
+# one or two words are not counted.
 _HEADER_REACH = 3
 _HEADER_WINDOW = 30
 _MAX_PASSES = 8
@@ -268,13 +269,16 @@ def _dated_headline(blocks: list[str], first_long: int) -> int | None:
     """The headline-like block nearest the body that sits just above a byline or date line (a
     standfirst, a section label or share buttons may come between): a page's headline does,
     its menus, captions and teaser lists seldom do, and a header can be long."""
-    start = max(0, first_long - _HEADER_WINDOW)
+    # blocks of one or two words (share buttons, labels) count neither for the window nor the reach
+    start, counted = first_long, 0
+    while start > 0 and counted < _HEADER_WINDOW:
+        start -= 1
+        counted += len(blocks[start].split()) >= 3
     header = md.header_lines(blocks[start:first_long])
     dated = None
     for i in range(start, first_long):
         if header[i - start] or not _is_title_candidate(blocks[i]):
             continue
-        # blocks of one or two words (share buttons, labels) do not count towards the reach
         below = [j for j in range(i + 1, first_long) if header[j - start] or len(blocks[j].split()) >= 3]
         if any(header[j - start] for j in below[:_HEADER_REACH]):
             dated = i

@@ -100,3 +100,16 @@ def test_parent_company_or_agency_credit_in_the_copyright_line_is_no_publisher()
         is None
     )
     assert copyright_holder(["Harbour Gazette", "© Ann Lee/Harbour Gazette"]) is None
+
+
+def test_a_name_with_a_role_is_a_byline_and_a_caption_is_no_headline() -> None:
+    text = dump(
+        "Harbour channel to be dredged for larger ships",
+        "Jane Marlow Senior Contributor",
+        "Share to facebook", "Share to twitter", "Share to linkedin",
+        "Will the channel be deep enough? (Photo: Ann Lee)",
+        *BODY,
+    )  # fmt: skip
+    article = extract_text(text, "a.txt")[0]
+    assert article.title == "Harbour channel to be dredged for larger ships"
+    assert article.authors == ("Jane Marlow",)

@@ -14,7 +14,7 @@ from datetime import date
 from functools import lru_cache
 
 from archive_search.cleaning.metadata.dates import parse_date
-from archive_search.cleaning.metadata.names import Byline, metadata_words, parse_byline
+from archive_search.cleaning.metadata.names import _AUTHOR_TAIL_RE, Byline, metadata_words, parse_byline
 
 __all__ = ["header_lines", "read_header"]
 
@@ -83,6 +83,16 @@ def _is_name_over_date(lines: list[str], i: int) -> bool:
     )
 
 
+def _is_name_with_role(line: str) -> bool:
+    """A name and a role (``Jane Doe, Staff Writer``, ``Bruce Y. Lee Senior Contributor``)."""
+    role = _AUTHOR_TAIL_RE.search(line)
+    return (
+        role is not None
+        and role.start() > 0
+        and _NAME_LINE_RE.match(line[: role.start()].rstrip()) is not None
+    )
+
+
 def header_lines(lines: list[str]) -> list[bool]:
     """Which lines are a byline or a date line (``By Jane Doe``, ``Posted on May 3, 2021``,
     ``Updated 10:01 pm, November 19, 2019``, ``Author:``, a name above the date line)."""
@@ -93,6 +103,7 @@ def header_lines(lines: list[str]) -> list[bool]:
             or _credited(line) is not None
             or _date_line(line, updated=True)
             or _is_name_over_date(lines, i)
+            or _is_name_with_role(line)
         )
         for i, line in enumerate(lines)
     ]
@@ -107,7 +118,7 @@ def _byline_at(lines: list[str], i: int) -> Byline:
     credit = _credited(line)
     if credit is not None:
         return parse_byline(f"By {credit}")
-    if _is_name_over_date(lines, i):
+    if _is_name_over_date(lines, i) or _is_name_with_role(line):
         return parse_byline(line)
     return Byline()
 
