@@ -113,3 +113,23 @@ def test_a_name_with_a_role_is_a_byline_and_a_caption_is_no_headline() -> None:
     article = extract_text(text, "a.txt")[0]
     assert article.title == "Harbour channel to be dredged for larger ships"
     assert article.authors == ("Jane Marlow",)
+
+
+def test_credit_lines_next_to_a_date_are_bylines_and_picture_credits_are_not() -> None:
+    lines = [
+        "Harbour Gazette wire services",
+        "Published 11:11 PM EST Nov 19, 2019",
+        "The dredger Marlin at the northern quay",
+        "Ann Lee, Associated Press",
+    ]
+    assert header_lines(lines) == [True, True, False, False]
+    assert read_header(lines)[0].org == "Harbour Gazette wire services"
+    assert header_lines(["Jane Marlow and Peter Quill, Associated Press", "1 hour ago"]) == [True, True]
+    assert read_header(["Jane Marlow and Peter Quill, Associated Press", "Today 9:15 AM"])[0].authors == (
+        "Jane Marlow",
+        "Peter Quill",
+    )
+
+
+def test_labels_on_their_own_line_mark_the_next_line_as_header() -> None:
+    assert header_lines(["Author:", "The Harbour Desk", "Publish date:", "Nov 18, 2019"]) == [True] * 4

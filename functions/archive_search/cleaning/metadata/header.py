@@ -14,7 +14,13 @@ from datetime import date
 from functools import lru_cache
 
 from archive_search.cleaning.metadata.dates import parse_date
-from archive_search.cleaning.metadata.names import _AUTHOR_TAIL_RE, Byline, metadata_words, parse_byline
+from archive_search.cleaning.metadata.names import (
+    _AUTHOR_TAIL_RE,
+    Byline,
+    is_agency,
+    metadata_words,
+    parse_byline,
+)
 
 __all__ = ["header_lines", "read_header"]
 
@@ -31,12 +37,29 @@ _LEAD_MAX_WORDS = 2
 _LABEL_RE = re.compile(
     r"^(?:by|von|par|por|author|autor|autorin|auteur|autore|written by)\s*:?$", re.IGNORECASE
 )
+# "Publish date:" / "Nov 18, 2019": the date's label on a line of its own
+_DATE_LABEL_RE = re.compile(
+    r"^(?:(?:publish(?:ed)?|publication|posted|release)\s+)?(?:date|datum|fecha|data)\s*:?$", re.IGNORECASE
+)
 # A name line: two to five capitalised words (initials and particles allowed), nothing else.
 _NAME_LINE_RE = re.compile(
     r"^(?:[A-ZÀ-ÞА-Я][\w'’.-]*|van|von|de|der|den|da|di|du|la|le|bin|al)"
     r"(?:\s+(?:[A-ZÀ-ÞА-Я][\w'’.-]*|van|von|de|der|den|da|di|du|la|le|bin|al)){1,4}$"
 )
 # "Updated ..." is when the page changed, not when the article was published.
+# A line stating when without a full date: "Published 1 day ago", "Today 12:01 AM", "1 hour ago"
+_WHEN_RE = re.compile(
+    r"^\W*(?:(?:published|posted|updated|publicado|publié|veröffentlicht|aktualisiert)\b.*\d"
+    r"|(?:today|yesterday|heute|gestern|hoy|ayer|aujourd'hui|hier)\b"
+    r"|\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?)\s+ago\b"
+    r"|\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s+[a-z]{2,4})?$)",
+    re.IGNORECASE,
+)
+_WHEN_MAX_WORDS = 8
+# An organisation's credit on a line of its own: "Detroit News wire services", "HNN Staff"
+_ORG_CREDIT_RE = re.compile(r"\b(?:staff|wire services?|wires|newsroom|desk)$", re.IGNORECASE)
+# A picture's credit ("Image copyright Getty Images") is no byline.
+_PICTURE_CREDIT_RE = re.compile(r"\b(?:image|photo|picture|foto|bild)s?\b|©|\bcopyright\b", re.IGNORECASE)
 _UPDATED_RE = re.compile(
     r"^\W*(?:updated|last (?:updated|modified)|aktualisiert|mis à jour|actualizado)\b", re.I
 )
@@ -66,11 +89,40 @@ def _credited(line: str) -> str | None:
     for m in _BY_RE.finditer(line):
         lead = line[: m.start()]
         words = _WORD_RE.findall(lead)
-        if (len(words) <= _LEAD_MAX_WORDS and all(w.casefold() in _leads() for w in words)) or parse_date(
+        # lead words ("Posted by"), after the date's numbers ("05/10/2018 - Publicado por:")
+        named = [w for w in words if not w.isdigit()]
+        if (len(named) <= _LEAD_MAX_WORDS and all(w.casefold() in _leads() for w in named)) or parse_date(
             lead
         ):
             return line[m.end() :]
     return None
+
+
+def _is_when(line: str) -> bool:
+    return _words(line) <= _WHEN_MAX_WORDS and _WHEN_RE.match(line) is not None
+
+
+def _is_credit_line(line: str) -> bool:
+    """Persons credited with an agency (``Jane Doe and John Roe, Associated Press``) or an
+    organisation's staff credit (``Detroit News wire services``), without a "By"."""
+    if _words(line) > _MAX_HEADER_WORDS or _PICTURE_CREDIT_RE.search(line):
+        return False
+    byline = parse_byline(line)
+    if not byline.org:
+        return False
+    folded = line.casefold().rstrip(" .")
+    return _ORG_CREDIT_RE.search(folded) is not None or (
+        is_agency(byline.org) and bool(byline.authors) and folded.endswith(byline.org.casefold())
+    )
+
+
+def _next_to_date(lines: list[str], i: int) -> bool:
+    """Whether the line above or below states a date or a time: a byline's neighbour, where a
+    picture's credit ("Jane Doe, Associated Press" under a caption) has none."""
+    return any(
+        0 <= j < len(lines) and (_date_line(lines[j], updated=True) is not None or _is_when(lines[j]))
+        for j in (i - 1, i + 1)
+    )
 
 
 def _is_name_over_date(lines: list[str], i: int) -> bool:
@@ -100,10 +152,14 @@ def header_lines(lines: list[str]) -> list[bool]:
         _words(line) <= _MAX_HEADER_WORDS
         and bool(
             _LABEL_RE.match(line)
+            or _DATE_LABEL_RE.match(line)
             or _credited(line) is not None
             or _date_line(line, updated=True)
             or _is_name_over_date(lines, i)
             or _is_name_with_role(line)
+            or _is_when(line)
+            or (_is_credit_line(line) and _next_to_date(lines, i))
+            or (i > 0 and (_LABEL_RE.match(lines[i - 1]) or _DATE_LABEL_RE.match(lines[i - 1])) is not None)
         )
         for i, line in enumerate(lines)
     ]
@@ -118,7 +174,11 @@ def _byline_at(lines: list[str], i: int) -> Byline:
     credit = _credited(line)
     if credit is not None:
         return parse_byline(f"By {credit}")
-    if _is_name_over_date(lines, i) or _is_name_with_role(line):
+    if (
+        _is_name_over_date(lines, i)
+        or _is_name_with_role(line)
+        or (_is_credit_line(line) and _next_to_date(lines, i))
+    ):
         return parse_byline(line)
     return Byline()
 
