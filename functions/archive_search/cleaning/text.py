@@ -142,6 +142,8 @@ _TITLE_WINDOW = 8
 # paragraph a headline is looked for that way (a header with share panels is long); blocks of
 # one or two words are not counted.
 _HEADER_REACH = 3
+# How many blocks above the headline its date line may be (a page dated above its headline).
+_DATE_ABOVE_REACH = 2
 _HEADER_WINDOW = 30
 _MAX_PASSES = 8
 # Fewer words than this in the whole body is a page without an article (menus, a caption).
@@ -474,7 +476,13 @@ def extract_text(text: str, key: str, line_stats: LineStats | None = None) -> li
             start += 1
     if at is not None and not (header_author and header_published):
         # byline and date lines further down the header (below a standfirst or share buttons)
-        found_author, found_date = md.read_header(blocks[at + 1 : _body_start(blocks, keep, memo, at + 1)])
+        body_at = _body_start(blocks, keep, memo, at + 1)
+        # a standfirst is long too: byline and date lines under it are still the header's
+        under = md.header_lines(blocks[body_at + 1 : body_at + 1 + _HEADER_REACH])
+        if under[:1] == [True]:
+            body_at += 1 + next((k for k, is_header in enumerate(under) if not is_header), len(under))
+        above = blocks[max(0, at - _DATE_ABOVE_REACH) : at]
+        found_author, found_date = md.read_header(blocks[at + 1 : body_at], above)
         header_author = header_author or found_author or None
         header_published = header_published or found_date
     end = _article_end(blocks, keep, start, memo)

@@ -133,3 +133,27 @@ def test_credit_lines_next_to_a_date_are_bylines_and_picture_credits_are_not() -
 
 def test_labels_on_their_own_line_mark_the_next_line_as_header() -> None:
     assert header_lines(["Author:", "The Harbour Desk", "Publish date:", "Nov 18, 2019"]) == [True] * 4
+
+
+def test_a_marked_byline_wins_over_a_name_shaped_line_and_a_date_above_the_headline_counts() -> None:
+    byline, published = read_header(
+        ["Previous Post", "Next Post", "October 9, 2018 | by Jane Marlow"], above=["Home"]
+    )
+    assert byline.authors == ("Jane Marlow",)
+    assert published == date(2018, 10, 9)
+    assert read_header(["By Jane Marlow"], above=["Nov. 20, 2019 5:52 AM EST", "News"])[1] == date(
+        2019, 11, 20
+    )
+
+
+def test_byline_and_date_under_a_long_standfirst_are_read() -> None:
+    text = dump(
+        "Harbour channel to be dredged for larger ships",
+        "THE harbour authority has approved a plan to deepen the northern channel for the largest cargo ships.",
+        "By Jane Marlow",
+        "PUBLISHED: 10:48, Tue, Nov 19, 2019 | UPDATED: 11:05, Tue, Nov 19, 2019",
+        *BODY,
+    )
+    article = extract_text(text, "a.txt")[0]
+    assert article.authors == ("Jane Marlow",)
+    assert article.published == date(2019, 11, 19)

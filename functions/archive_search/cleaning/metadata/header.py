@@ -165,15 +165,17 @@ def header_lines(lines: list[str]) -> list[bool]:
     ]
 
 
-def _byline_at(lines: list[str], i: int) -> Byline:
+def _byline_at(lines: list[str], i: int, *, stated: bool) -> Byline:
+    """The byline line ``i`` states: with ``stated``, only one marked as such ("By", a label);
+    otherwise only one read from its shape (a name above the date, a name and a role, a credit)."""
     line = lines[i]
     if _words(line) > _MAX_HEADER_WORDS:
         return Byline()
-    if _LABEL_RE.match(line) and i + 1 < len(lines):
-        return parse_byline(f"By {lines[i + 1]}")
-    credit = _credited(line)
-    if credit is not None:
-        return parse_byline(f"By {credit}")
+    if stated:
+        if _LABEL_RE.match(line) and i + 1 < len(lines):
+            return parse_byline(f"By {lines[i + 1]}")
+        credit = _credited(line)
+        return parse_byline(f"By {credit}") if credit is not None else Byline()
     if (
         _is_name_over_date(lines, i)
         or _is_name_with_role(line)
@@ -183,15 +185,18 @@ def _byline_at(lines: list[str], i: int) -> Byline:
     return Byline()
 
 
-def read_header(lines: list[str]) -> tuple[Byline, date | None]:
-    """The byline and the publication date the header lines state (empty when they do not)."""
+def read_header(lines: list[str], above: list[str] | None = None) -> tuple[Byline, date | None]:
+    """The byline and the publication date the header lines state (empty when they do not).
+
+    A byline marked as one ("By", "Author:") wins over one read from its shape. ``above``: the
+    lines just above the headline, where some pages put the date (read only when the lines
+    under it state none)."""
     byline = Byline()
-    published = None
-    for i, line in enumerate(lines):
-        if not byline:
-            byline = _byline_at(lines, i)
-        if published is None:
-            published = _date_line(line)
-        if byline and published:
+    for stated in (True, False):
+        byline = next((b for i in range(len(lines)) if (b := _byline_at(lines, i, stated=stated))), Byline())
+        if byline:
             break
+    published = next((d for d in map(_date_line, lines) if d), None)
+    if published is None and above:
+        published = next((d for d in map(_date_line, reversed(above)) if d), None)
     return byline, published
