@@ -482,7 +482,7 @@ def extract_text(text: str, key: str, line_stats: LineStats | None = None) -> li
         if under[:1] == [True]:
             body_at += 1 + next((k for k, is_header in enumerate(under) if not is_header), len(under))
         above = blocks[max(0, at - _DATE_ABOVE_REACH) : at]
-        found_author, found_date = md.read_header(blocks[at + 1 : body_at], above)
+        found_author, found_date = md.read_header(blocks[at + 1 : body_at], above, source or holder)
         header_author = header_author or found_author or None
         header_published = header_published or found_date
     end = _article_end(blocks, keep, start, memo)

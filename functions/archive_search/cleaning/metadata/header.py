@@ -165,7 +165,7 @@ def header_lines(lines: list[str]) -> list[bool]:
     ]
 
 
-def _byline_at(lines: list[str], i: int, *, stated: bool) -> Byline:
+def _byline_at(lines: list[str], i: int, *, stated: bool, publisher: str | None) -> Byline:
     """The byline line ``i`` states: with ``stated``, only one marked as such ("By", a label);
     otherwise only one read from its shape (a name above the date, a name and a role, a credit)."""
     line = lines[i]
@@ -173,27 +173,32 @@ def _byline_at(lines: list[str], i: int, *, stated: bool) -> Byline:
         return Byline()
     if stated:
         if _LABEL_RE.match(line) and i + 1 < len(lines):
-            return parse_byline(f"By {lines[i + 1]}")
+            return parse_byline(f"By {lines[i + 1]}", publisher)
         credit = _credited(line)
-        return parse_byline(f"By {credit}") if credit is not None else Byline()
+        return parse_byline(f"By {credit}", publisher) if credit is not None else Byline()
     if (
         _is_name_over_date(lines, i)
         or _is_name_with_role(line)
         or (_is_credit_line(line) and _next_to_date(lines, i))
     ):
-        return parse_byline(line)
+        return parse_byline(line, publisher)
     return Byline()
 
 
-def read_header(lines: list[str], above: list[str] | None = None) -> tuple[Byline, date | None]:
+def read_header(
+    lines: list[str], above: list[str] | None = None, publisher: str | None = None
+) -> tuple[Byline, date | None]:
     """The byline and the publication date the header lines state (empty when they do not).
 
     A byline marked as one ("By", "Author:") wins over one read from its shape. ``above``: the
     lines just above the headline, where some pages put the date (read only when the lines
-    under it state none)."""
+    under it state none). ``publisher``: the page's own name, an organisation credit in a byline."""
     byline = Byline()
     for stated in (True, False):
-        byline = next((b for i in range(len(lines)) if (b := _byline_at(lines, i, stated=stated))), Byline())
+        byline = next(
+            (b for i in range(len(lines)) if (b := _byline_at(lines, i, stated=stated, publisher=publisher))),
+            Byline(),
+        )
         if byline:
             break
     published = next((d for d in map(_date_line, lines) if d), None)

@@ -149,6 +149,8 @@ _GLUED_TAIL_RE = re.compile(
     r"(?<=[a-zà-ÿ])(?=(?:View|Read|More|See|Follow|Associated Press|Reuters|Business|CNN|FOX|Fox"
     r"|January|February|March|April|May|June|July|August|September|October|November|December)\b)"
     r"|(?<=[A-ZÀ-Þ]{2})(?=[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*$)"
+    # a site's name in capitals glued to a name ("Jonathan GarberFOXBusiness")
+    r"|(?<=[a-zà-ÿ]{3})(?=[A-ZÀ-Þ]{2,}[a-zà-ÿ]*$)"
 )
 _TRAILER_RE = re.compile(
     r"\b(?:view|read|see|more)\s+(?:more\s+|all\s+)?(?:articles|stories|posts|by)\b.*$"
@@ -304,6 +306,9 @@ def parse_byline(value: object, publisher: str | None = None) -> Byline:
         return Byline()
     text = _EMAIL_RE.sub(" ", text)
     text = _GLUED_LABEL_RE.sub("", text)
+    glued = _GLUED_TAIL_RE.search(text)
+    if glued and " " not in text[glued.end() :] and not is_agency(text[glued.end() :]):
+        text = text[: glued.start()]  # one glued word that is no agency: a site's or a label
     text = _GLUED_TAIL_RE.sub(" | ", text)
     text = _HANDLE_RE.sub(" ", text)
     text = _TRAILER_RE.sub("", text)
