@@ -98,18 +98,18 @@ def _legal_forms() -> frozenset[str]:
 
 # "By", "Written by", "Analysis by", "Текст:": up to two words before the "by". Before "von",
 # "di", "door" (also a name's particle: "Christoph von Eichhorn") up to three words in lower case
-# or a byline's lead words ("Text und Fotos von", "Erstellt von")
-_BYLINE_LEAD = (
-    r"(?:(?-i:[^\W\d_A-ZÀ-Þ][^\W\d_]*)|text|fotos?|bilder|ein|eine|beitrag|gastbeitrag|kommentar"
-    r"|interview|artikel|geschrieben|verfasst|erstellt|eingestellt|gepostet|veröffentlicht|publiziert"
-    r"|tekst|geschreven|articolo|testo)"
-)
-_BYLINE_PREFIX_RE = re.compile(
-    r"^(?:[^\W\d_]+\s+){0,2}?(?:by|par|por)\s*[:\-]?\s+"
-    rf"|^(?:{_BYLINE_LEAD}\s+){{0,3}}?(?:von|di|door)\s*[:\-]?\s+"
-    r"|^(?:by|текст|автор)\s*:\s*",
-    re.IGNORECASE,
-)
+# or a byline's lead words ("Text und Fotos von", "Erstellt von": metadata_words.json byline_leads)
+@lru_cache(maxsize=1)
+def _byline_prefix_re() -> re.Pattern[str]:
+    leads = "|".join(re.escape(w) for w in sorted(metadata_words()["byline_leads"], key=len, reverse=True))
+    return re.compile(
+        r"^(?:[^\W\d_]+\s+){0,2}?(?:by|par|por)\s*[:\-]?\s+"
+        rf"|^(?:(?:(?-i:[^\W\d_A-ZÀ-Þ][^\W\d_]*)|{leads})\s+){{0,3}}?(?:von|di|door)\s*[:\-]?\s+"
+        r"|^(?:by|текст|автор)\s*:\s*",
+        re.IGNORECASE,
+    )
+
+
 # a label glued to the name: "AuthorAndreas Kalt"
 _GLUED_LABEL_RE = re.compile(r"^(?:Author|Autor|Autorin|Auteur|Autore|Written by|By)(?=[A-ZÀ-Þ][a-zà-ÿ])")
 # ", Transport Correspondent", "| Staff Reporter", " Senior Editor": a role after the name
@@ -312,7 +312,7 @@ def parse_byline(value: object, publisher: str | None = None) -> Byline:
     text = _GLUED_TAIL_RE.sub(" | ", text)
     text = _HANDLE_RE.sub(" ", text)
     text = _TRAILER_RE.sub("", text)
-    text = _BYLINE_PREFIX_RE.sub("", text.strip(" |·•,;:-–—"))
+    text = _byline_prefix_re().sub("", text.strip(" |·•,;:-–—"))
     text = _DATE_TAIL_RE.sub("", text)
     text = _DIGITS_TAIL_RE.sub("", text)
     authors: list[str] = []
