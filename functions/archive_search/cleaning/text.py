@@ -301,7 +301,8 @@ def _find_title(blocks: list[str], keep: list[bool], memo: LineMemo) -> int | No
     if first_long is None:
         return 0 if blocks and _is_title_candidate(blocks[0]) and len(blocks) >= 2 else None
     window = range(max(0, first_long - _TITLE_WINDOW), first_long)
-    candidates = [i for i in window if _is_title_candidate(blocks[i])]
+    header = md.header_lines(blocks[window.start : window.stop])
+    candidates = [i for i in window if _is_title_candidate(blocks[i]) and not header[i - window.start]]
     repeated = [i for i in candidates if i + 1 < len(blocks) and _same_text(blocks[i], blocks[i + 1])]
     if repeated:
         return repeated[-1]

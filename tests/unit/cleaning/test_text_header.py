@@ -157,3 +157,10 @@ def test_byline_and_date_under_a_long_standfirst_are_read() -> None:
     article = extract_text(text, "a.txt")[0]
     assert article.authors == ("Jane Marlow",)
     assert article.published == date(2019, 11, 19)
+
+
+def test_a_long_published_line_is_header_not_headline() -> None:
+    line = "Published Tue, Nov 19 20197:05 AM ESTUpdated Tue, Nov 19 20197:16 AM EST"
+    assert header_lines([line]) == [True]
+    text = dump("Harbour channel to be dredged for larger ships", line, *BODY)
+    assert extract_text(text, "a.txt")[0].title == "Harbour channel to be dredged for larger ships"

@@ -48,9 +48,11 @@ _NAME_LINE_RE = re.compile(
 )
 # "Updated ..." is when the page changed, not when the article was published.
 # A line stating when without a full date: "Published 1 day ago", "Today 12:01 AM", "1 hour ago"
+_PUBLISHED_WHEN_RE = re.compile(
+    r"^\W*(?:published|posted|updated|publicado|publié|veröffentlicht|aktualisiert)\b.*\d", re.IGNORECASE
+)
 _WHEN_RE = re.compile(
-    r"^\W*(?:(?:published|posted|updated|publicado|publié|veröffentlicht|aktualisiert)\b.*\d"
-    r"|(?:today|yesterday|heute|gestern|hoy|ayer|aujourd'hui|hier)\b"
+    r"^\W*(?:(?:today|yesterday|heute|gestern|hoy|ayer|aujourd'hui|hier)\b"
     r"|\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?)\s+ago\b"
     r"|\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s+[a-z]{2,4})?$)",
     re.IGNORECASE,
@@ -99,6 +101,8 @@ def _credited(line: str) -> str | None:
 
 
 def _is_when(line: str) -> bool:
+    if _PUBLISHED_WHEN_RE.match(line):
+        return _words(line) <= _MAX_HEADER_WORDS
     return _words(line) <= _WHEN_MAX_WORDS and _WHEN_RE.match(line) is not None
 
 
