@@ -7,9 +7,9 @@ Steps, in order:
    never a source of metadata; a reader's dated comment below some paragraph text ends the
    page too, before the classifier reads it;
 3. the line classifier (``lines.keep_mask``) judges every block; the headline is the
-   (repeated, else longest) headline-like block just above the first body paragraph, and
-   everything above it is dropped; byline, date and "Publisher | date" lines under it are
-   metadata;
+   (repeated, else above a byline or date line, else longest) headline-like block above the
+   first body paragraph, and everything above it is dropped; byline, date and "Publisher |
+   date" lines under it are metadata (``metadata.read_header``);
 4. a "Related stories" / "Comments" heading below most of the kept text ends the article;
 5. selection is repeated on what was kept until nothing more goes (idempotent output); a
    short list of page-furniture patterns (related-link lines, "Most Popular", "To Top",
