@@ -46,18 +46,6 @@ def test_headline_above_byline_wins_over_a_longer_teaser_and_a_caption() -> None
     assert article.authors == ("Jane Marlow", "Peter Quill")
 
 
-def test_byline_and_date_below_a_standfirst_are_read() -> None:
-    text = dump(
-        "Harbour channel to be dredged for larger ships",
-        "The plan ends a decade of delays.",
-        "Posted by Jane Marlow on March 3, 2021",
-        *BODY,
-    )
-    article = extract_text(text, "a.txt")[0]
-    assert article.authors == ("Jane Marlow",)
-    assert article.published == date(2021, 3, 3)
-
-
 def test_a_name_alone_above_the_date_line_is_the_byline() -> None:
     byline, published = read_header(["Jane Marlow", "Published 18 November 2019", "Share"])
     assert byline.authors == ("Jane Marlow",)
@@ -146,17 +134,23 @@ def test_a_marked_byline_wins_over_a_name_shaped_line_and_a_date_above_the_headl
     )
 
 
-def test_byline_and_date_under_a_long_standfirst_are_read() -> None:
-    text = dump(
-        "Harbour channel to be dredged for larger ships",
-        "THE harbour authority has approved a plan to deepen the northern channel for the largest cargo ships.",
-        "By Jane Marlow",
-        "PUBLISHED: 10:48, Tue, Nov 19, 2019 | UPDATED: 11:05, Tue, Nov 19, 2019",
-        *BODY,
-    )
+@pytest.mark.parametrize(
+    ("standfirst", "byline", "published"),
+    [
+        ("The plan ends a decade of delays.", "Posted by Jane Marlow on March 3, 2021", date(2021, 3, 3)),
+        # a standfirst long enough to read as the first paragraph, the date line under the byline
+        (
+            "THE harbour authority has approved a plan to deepen the northern channel for the largest cargo ships.",
+            "By Jane Marlow\nPUBLISHED: 10:48, Tue, Nov 19, 2019 | UPDATED: 11:05, Tue, Nov 19, 2019",
+            date(2019, 11, 19),
+        ),
+    ],
+)
+def test_byline_and_date_under_a_standfirst_are_read(standfirst: str, byline: str, published: date) -> None:
+    text = dump("Harbour channel to be dredged for larger ships", standfirst, byline, *BODY)
     article = extract_text(text, "a.txt")[0]
     assert article.authors == ("Jane Marlow",)
-    assert article.published == date(2019, 11, 19)
+    assert article.published == published
 
 
 def test_a_long_published_line_is_header_not_headline() -> None:
