@@ -11,6 +11,15 @@ by site fold, and the regression check on the project's own 45 documents.
   as sets of names). Pages fall in the site folds of ``bench/generalisation.py``: 0-2 tuning
   (pages a developer may read, ``-v`` lists their misses), 3-4 held out (figures only).
   trafilatura does not extract language, dateline place or an organisation byline: ``-``.
+- **Text dumps**: the same 131 pages as text dumps (``bench/data/extraction-bench/textdump``:
+  every visible line, no ``<head>``, no JSON-LD or meta tags) go to ``clean(bytes,
+  "textdump/<id>.txt")`` with the line statistics of the 131 dumps taken as the archive (as
+  ``bench/cleaning.py`` cleans them; a page's own lines do not count for it), scored against
+  the same labels by the same folds. ``publisher`` is scored only where it can be: on the pages
+  whose dump states one of the accepted names as a line of its own (a masthead, a logo's
+  text) or in a copyright line (``© 2019 Example Media``), where a missing publisher is a miss, and on every page where the cleaner names a publisher
+  (a name the labels do not accept is a miss wherever it comes from); the other pages are not
+  counted and the number scored is printed.
 - **Regression** (``bench/metadata-set/labels.json``): the 45 documents written alongside the
   code, which must stay right; a miss here is a regression, not an accuracy figure.
 """
@@ -19,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import unicodedata
 from collections.abc import Callable
 from datetime import date
@@ -34,8 +44,10 @@ from archive_search.model import Article
 ROOT = Path(__file__).resolve().parent.parent
 SET_DIR = ROOT / "bench" / "metadata-set"
 PAGES_DIR = ROOT / "bench" / "data" / "extraction-bench" / "html"
+DUMPS_DIR = ROOT / "bench" / "data" / "extraction-bench" / "textdump"
 FIELDS = ("title", "publisher", "authors", "author_org", "published", "language", "place")
 REGRESSION_FIELDS = ("title", "source", "published", "authors", "author_org", "place", "language")
+_WORD_RE = re.compile(r"\w+")
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "…": "..."})
 
 
@@ -61,9 +73,10 @@ def right(field: str, got: Any, accepted: list[Any]) -> bool:
     return any(_norm(got) == _norm(alt) for alt in accepted)
 
 
-def project_metadata(data: bytes) -> dict[str, Any]:
+def project_metadata(data: bytes, key: str = "page.html", line_stats: Any = None) -> dict[str, Any]:
+    """What ``clean()`` finds, by field (every field ``None`` when it rejects the input)."""
     try:
-        article = clean(data, "page.html")[0]
+        article = clean(data, key, line_stats=line_stats)[0]
     except RejectedInput:
         return dict.fromkeys(FIELDS)
     return {
@@ -84,6 +97,79 @@ def trafilatura_metadata(data: bytes, url: str) -> dict[str, Any]:
     found = extract_metadata(load_html(data), default_url=url)
     authors = [a.strip() for a in (found.author or "").split(";") if a.strip()]
     return {"title": found.title, "publisher": found.sitename, "authors": authors, "published": found.date}
+
+
+def _words(value: Any) -> str:
+    return " ".join(_WORD_RE.findall(_norm(value) or ""))
+
+
+_COPYRIGHT_RE = re.compile(r"©|ⓒ|\(c\)|\bcopyright\b", re.IGNORECASE)
+
+
+def _publisher_stated(dump: str, accepted: list[Any]) -> bool:
+    """Whether a dump states one of the accepted publisher names where a reader finds it: as a
+    line of its own (a masthead, a logo's text) or inside a copyright line."""
+    names = {w for w in map(_words, accepted) if w}
+    for line in dump.split("\n"):
+        words = _words(line)
+        if words in names or (_COPYRIGHT_RE.search(line) and any(f" {n} " in f" {words} " for n in names)):
+            return True
+    return False
+
+
+def evaluate_textdumps(set_dir: Path = SET_DIR, dumps_dir: Path = DUMPS_DIR) -> dict[str, Any]:
+    """``{part: {field: accuracy}}`` of ``clean()`` on the text dumps, the tuning-fold misses
+    and the pages counted per part and field."""
+    from cleaning import archive_stats  # type: ignore[import-not-found]  # bench/ is on the path
+
+    labels: dict[str, dict[str, Any]] = json.loads(
+        (set_dir / "benchmark-labels.json").read_text(encoding="utf-8")
+    )
+    stats = archive_stats(dumps_dir.parent)
+    rows = []
+    for page_id, expected in sorted(labels.items()):
+        data = (dumps_dir / f"{page_id}.txt").read_bytes()
+        got = project_metadata(data, f"textdump/{page_id}.txt", stats)
+        stated = _publisher_stated(data.decode("utf-8", errors="replace"), expected["publisher"])
+        if not stated and got["publisher"] is None:
+            del got["publisher"]  # the dump does not state it and the cleaner does not invent one
+        rows.append((expected["url"], expected, got))
+    parts = {
+        "all": rows,
+        "tuning": [r for r in rows if fold(r[0]) in TUNING_FOLDS],
+        "held-out": [r for r in rows if fold(r[0]) not in TUNING_FOLDS],
+    }
+    results: dict[str, Any] = {part: {f: _accuracy(sel, f) for f in FIELDS} for part, sel in parts.items()}
+    results["counted"] = {
+        part: {f: sum(f in got for *_, got in sel) for f in FIELDS} for part, sel in parts.items()
+    }
+    results["misses"] = [
+        (url, f, labels_[f], got[f])
+        for url, labels_, got in parts["tuning"]
+        for f in FIELDS
+        if f in got and not right(f, got[f], labels_[f])
+    ]
+    return results
+
+
+def textdump_report(set_dir: Path = SET_DIR, *, verbose: bool = False) -> dict[str, Any]:
+    """Print per-field accuracy of ``clean()`` on the text dumps, by fold."""
+    results = evaluate_textdumps(set_dir)
+    counted = results["counted"]
+    print(
+        f"# metadata accuracy on the same pages as text dumps (tuning: {counted['tuning']['title']}, "
+        f"held-out: {counted['held-out']['title']}); publisher scored on "
+        f"{counted['tuning']['publisher']} + {counted['held-out']['publisher']} pages (stated as a line "
+        "or in a copyright line, or named by the cleaner)"
+    )
+    print(f"{'extractor':<12} {'part':<9} " + " ".join(f"{f[:10]:>10}" for f in FIELDS))
+    for part in ("all", "tuning", "held-out"):
+        row = results[part]
+        print(f"{'project':<12} {part:<9} " + " ".join(f"{_cell(row[f]):>10}" for f in FIELDS))
+    if verbose:
+        for url, f, want, got in results["misses"]:
+            print(f"  miss (textdump, tuning) {url} {f}: expected {want!r}, got {got!r}")
+    return results
 
 
 def _accuracy(rows: list[tuple[str, dict[str, Any], dict[str, Any]]], field: str) -> float | None:
@@ -164,12 +250,13 @@ def report(set_dir: Path = SET_DIR, *, verbose: bool = False) -> dict[str, Any]:
         for name in ("project", "trafilatura"):
             for url, f, want, got in results[name]["misses"]:
                 print(f"  miss ({name}, tuning) {url} {f}: expected {want!r}, got {got!r}")
+    textdumps = textdump_report(set_dir, verbose=verbose)
     n, misses = regression(set_dir)
     status = "all right" if not misses else f"{len(misses)} REGRESSIONS"
     print(f"# metadata regression check on {n} own documents ({set_dir.name}/labels.json): {status}")
     for name, f, want, got in misses:
         print(f"  regression {name} {f}: expected {want!r}, got {got!r}")
-    return {**results, "regressions": misses}
+    return {**results, "textdump": textdumps, "regressions": misses}
 
 
 def main() -> None:

@@ -7,9 +7,9 @@ Steps, in order:
    never a source of metadata; a reader's dated comment below some paragraph text ends the
    page too, before the classifier reads it;
 3. the line classifier (``lines.keep_mask``) judges every block; the headline is the
-   (repeated, else longest) headline-like block just above the first body paragraph, and
-   everything above it is dropped; byline, date and "Publisher | date" lines under it are
-   metadata;
+   (repeated, else above a byline or date line, else longest) headline-like block above the
+   first body paragraph, and everything above it is dropped; byline, date and "Publisher |
+   date" lines under it are metadata (``metadata.read_header``);
 4. a "Related stories" / "Comments" heading below most of the kept text ends the article;
 5. selection is repeated on what was kept until nothing more goes (idempotent output); a
    short list of page-furniture patterns (related-link lines, "Most Popular", "To Top",
@@ -125,6 +125,8 @@ _MENU_RE = re.compile(r"\s[|•·›»/>]\s|\S\s{2,}\S")
 _META_SEPARATOR_RE = re.compile(r"\s+[|•·–—-]\s+")
 _DIGIT_RE = re.compile(r"\d")
 _BYLINE_RE = re.compile(r"^(?:by|written by|von|par|por)\s+\S", re.IGNORECASE)
+# Not a headline: a URL, a sentence ending inside the block, a line wholly in brackets.
+_NOT_HEADLINE_RE = re.compile(r"^https?://|^www\.|[a-z]{3}[.!?]\s+[(\"“‘A-Z]|^\(.*\)$")
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+(?=[\"“‘'(A-ZÀ-Þ0-9])")
 
 _TITLE_MAX_WORDS = 30
@@ -135,6 +137,14 @@ _DERIVED_TITLE_MAX_CHARS = 120
 _MIN_BLOCKS_FOR_CLASSIFIER = 12
 # How many blocks before the article's first long block the headline is looked for in.
 _TITLE_WINDOW = 8
+# How many blocks of three words or more under the headline its byline or date line may be
+# (a standfirst and a section label may come between), and how far above the article's first
+# paragraph a headline is looked for that way (a header with share panels is long); blocks of
+# one or two words are not counted.
+_HEADER_REACH = 3
+# How many blocks above the headline its date line may be (a page dated above its headline).
+_DATE_ABOVE_REACH = 2
+_HEADER_WINDOW = 30
 _MAX_PASSES = 8
 # Fewer words than this in the whole body is a page without an article (menus, a caption).
 _MIN_ARTICLE_WORDS = 8
@@ -187,8 +197,13 @@ def _is_meta_line(block: str) -> bool:
 
 
 def _is_title_candidate(block: str) -> bool:
-    """A headline: 3 to 30 words, no end punctuation, not a menu, byline or date line."""
-    return _is_headline(block, min_words=3) and not (_MENU_RE.search(block) or _is_meta_line(block))
+    """A headline: 3 to 30 words, no end punctuation, not a menu, byline or date line; one
+    sentence, not a URL, not a credit in brackets ("(Jane Doe / Associated Press)")."""
+    return (
+        _is_headline(block, min_words=3)
+        and not (_MENU_RE.search(block) or _is_meta_line(block))
+        and not _NOT_HEADLINE_RE.search(block)
+    )
 
 
 def _publisher_beside_date(block: str) -> str | None:
@@ -243,6 +258,35 @@ def _article_end(blocks: list[str], keep: list[bool], start: int, memo: LineMemo
     return len(blocks)
 
 
+def _body_start(blocks: list[str], keep: list[bool], memo: LineMemo, start: int) -> int:
+    """The first paragraph of the article from ``start`` (a kept block of 10+ words that is
+    not headline-like); the header lies above it."""
+    for i in range(start, len(blocks)):
+        if keep[i] and memo.word_count(blocks[i]) >= 10 and not _is_headline(blocks[i]):
+            return i
+    return len(blocks)
+
+
+def _dated_headline(blocks: list[str], first_long: int) -> int | None:
+    """The headline-like block nearest the body that sits just above a byline or date line (a
+    standfirst, a section label or share buttons may come between): a page's headline does,
+    its menus, captions and teaser lists seldom do, and a header can be long."""
+    # blocks of one or two words (share buttons, labels) count neither for the window nor the reach
+    start, counted = first_long, 0
+    while start > 0 and counted < _HEADER_WINDOW:
+        start -= 1
+        counted += len(blocks[start].split()) >= 3
+    header = md.header_lines(blocks[start:first_long])
+    dated = None
+    for i in range(start, first_long):
+        if header[i - start] or not _is_title_candidate(blocks[i]):
+            continue
+        below = [j for j in range(i + 1, first_long) if header[j - start] or len(blocks[j].split()) >= 3]
+        if any(header[j - start] for j in below[:_HEADER_REACH]):
+            dated = i
+    return dated
+
+
 def _find_title(blocks: list[str], keep: list[bool], memo: LineMemo) -> int | None:
     """Index of the headline: in the few blocks before the article's first long kept block,
     a headline repeated as the next block, else the longest headline-like block there."""
@@ -257,10 +301,14 @@ def _find_title(blocks: list[str], keep: list[bool], memo: LineMemo) -> int | No
     if first_long is None:
         return 0 if blocks and _is_title_candidate(blocks[0]) and len(blocks) >= 2 else None
     window = range(max(0, first_long - _TITLE_WINDOW), first_long)
-    candidates = [i for i in window if _is_title_candidate(blocks[i])]
+    header = md.header_lines(blocks[window.start : window.stop])
+    candidates = [i for i in window if _is_title_candidate(blocks[i]) and not header[i - window.start]]
     repeated = [i for i in candidates if i + 1 < len(blocks) and _same_text(blocks[i], blocks[i + 1])]
     if repeated:
         return repeated[-1]
+    dated = _dated_headline(blocks, first_long)
+    if dated is not None:
+        return dated
     if not candidates:
         return None
     # The headline is the longest headline-like block there: site names, section labels and the
@@ -394,6 +442,8 @@ def extract_text(text: str, key: str, line_stats: LineStats | None = None) -> li
         raise RejectedInput("no_article_text", f"{key}: the text has no content")
 
     credit_at, source, published = _credit(blocks)
+    # the page's own name when no credit line or header states it: its footer's copyright line
+    holder = md.copyright_holder(blocks) if credit_at is None else None
     if credit_at is not None:
         blocks = blocks[:credit_at]
     blocks = blocks[: _thread_start(blocks)]
@@ -425,6 +475,17 @@ def extract_text(text: str, key: str, line_stats: LineStats | None = None) -> li
                 header_published = header_published or md.parse_date(blocks[start])
                 header_source = header_source or _publisher_beside_date(blocks[start])
             start += 1
+    if at is not None and not (header_author and header_published):
+        # byline and date lines further down the header (below a standfirst or share buttons)
+        body_at = _body_start(blocks, keep, memo, at + 1)
+        # a standfirst is long too: byline and date lines under it are still the header's
+        under = md.header_lines(blocks[body_at + 1 : body_at + 1 + _HEADER_REACH])
+        if under[:1] == [True]:
+            body_at += 1 + next((k for k, is_header in enumerate(under) if not is_header), len(under))
+        above = blocks[max(0, at - _DATE_ABOVE_REACH) : at]
+        found_author, found_date = md.read_header(blocks[at + 1 : body_at], above, source or holder)
+        header_author = header_author or found_author or None
+        header_published = header_published or found_date
     end = _article_end(blocks, keep, start, memo)
     body_blocks, author, dated = _article_blocks(blocks[start:end], title, memo, keep[start:end])
 
@@ -453,7 +514,7 @@ def extract_text(text: str, key: str, line_stats: LineStats | None = None) -> li
         Article(
             title=title,
             body=body,
-            source=source or header_source,
+            source=source or header_source or holder,
             published=published or header_published or dated or dateline_date,
             place=place,
             authors=byline.authors,

@@ -191,6 +191,8 @@ def test_normalise_language_keeps_the_primary_subtag(tag: str, code: str | None)
         ("Tariq Malik, Mike Wall & Ann Lee", ("Tariq Malik", "Mike Wall", "Ann Lee"), None),
         # glued trailers, handles, dates and credentials
         ("Jose AltoverosView More Articles", ("Jose Altoveros",), None),
+        ("By Jane MarlowHARBOURGazette", ("Jane Marlow",), None),
+        ("Anna DeSantis and Peter MacKenzie", ("Anna DeSantis", "Peter MacKenzie"), None),
         ("Chaim Gartenberg@cgartenberg Nov 19, 2019, 7:53pm EST", ("Chaim Gartenberg",), None),
         ("By Carrie ArnoldNovember 15, 2019", ("Carrie Arnold",), None),
         ("Rachael Link, MS, RD", ("Rachael Link",), None),

@@ -3,14 +3,17 @@
 Each helper returns ``None`` when the input does not state the value clearly:
 metadata is never invented (the ingest time is kept separately).
 
-- ``words``, ``dates``, ``language``, ``names`` (publisher, bylines), ``places`` (datelines, titles).
+- ``words``, ``dates``, ``language``, ``names`` (publisher, bylines), ``places`` (datelines, titles),
+  ``header`` (a text dump's byline and date lines under the headline).
 """
 
 from archive_search.cleaning.metadata.dates import parse_date, url_date
+from archive_search.cleaning.metadata.header import header_lines, read_header
 from archive_search.cleaning.metadata.language import detect_language, normalise_language
 from archive_search.cleaning.metadata.names import (
     Byline,
     clean_source,
+    copyright_holder,
     is_agency,
     is_role_line,
     metadata_words,
@@ -29,9 +32,11 @@ __all__ = [
     "clean_place",
     "clean_source",
     "clean_title",
+    "copyright_holder",
     "detect_language",
     "find_dated_dateline",
     "find_dateline",
+    "header_lines",
     "html_text",
     "is_agency",
     "is_role_line",
@@ -39,6 +44,7 @@ __all__ = [
     "normalise_language",
     "parse_byline",
     "parse_date",
+    "read_header",
     "url_date",
     "word_count",
     "word_key",

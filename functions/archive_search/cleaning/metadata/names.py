@@ -52,20 +52,64 @@ def clean_source(value: object) -> str | None:
     return text
 
 
-# "By", "Written by", "Analysis by", "Текст:": up to two words before the "by". Before "von",
-# "di", "door" (also a name's particle: "Christoph von Eichhorn") up to three words in lower case
-# or a byline's lead words ("Text und Fotos von", "Erstellt von")
-_BYLINE_LEAD = (
-    r"(?:(?-i:[^\W\d_A-ZÀ-Þ][^\W\d_]*)|text|fotos?|bilder|ein|eine|beitrag|gastbeitrag|kommentar"
-    r"|interview|artikel|geschrieben|verfasst|erstellt|eingestellt|gepostet|veröffentlicht|publiziert"
-    r"|tekst|geschreven|articolo|testo)"
-)
-_BYLINE_PREFIX_RE = re.compile(
-    r"^(?:[^\W\d_]+\s+){0,2}?(?:by|par|por)\s*[:\-]?\s+"
-    rf"|^(?:{_BYLINE_LEAD}\s+){{0,3}}?(?:von|di|door)\s*[:\-]?\s+"
-    r"|^(?:by|текст|автор)\s*:\s*",
+# A copyright line: "© 2019 The Detroit News, a part of ...", "Copyright © 2016 Example Media.
+# All rights reserved." (the holder follows the sign and the years)
+_COPYRIGHT_RE = re.compile(
+    r"^(?:all contents\s+)?(?:(?:©|ⓒ|\(c\)|copyright)\s*)+(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*)?,?\s*(?P<holder>[^|©]{2,80})",
     re.IGNORECASE,
 )
+_COPYRIGHT_SIGN_RE = re.compile(r"©|ⓒ|\(c\)|\bcopyright\b", re.IGNORECASE)
+# where a copyright holder's name ends: "The Detroit News, a part of ...", "X. All rights reserved"
+_HOLDER_END_RE = re.compile(
+    r"[.,;:]\s|\.$|\s+(?:all|alle|tous|todos|tutti)\s|\s\d{4}\b|\s[-–—]\s|\s\(", re.IGNORECASE
+)
+_HOLDER_MAX_WORDS = 6
+
+
+def copyright_holder(lines: list[str]) -> str | None:
+    """The holder a page's last copyright line names, as a publisher (``© 2019 Newsweek`` ->
+    ``Newsweek``), without a company's legal form (``Forbes Media LLC`` -> ``Forbes``): readers
+    cite the masthead, not the company. ``None`` for a picture credit (``© X/AdobeStock``)."""
+    for line in reversed(lines):
+        m = _COPYRIGHT_RE.match(line)
+        if not m:
+            continue
+        holder = _HOLDER_END_RE.split(m["holder"], maxsplit=1)[0].strip(" .,-–—")
+        words = holder.split()
+        forms = _legal_forms()
+        while len(words) > 1 and words[-1].casefold().strip(".,") in forms:
+            words.pop()
+        holder = " ".join(words)
+        if "/" not in holder and 1 <= len(words) <= _HOLDER_MAX_WORDS and sum(map(str.isalpha, holder)) >= 3:
+            # the site's own name is on the page elsewhere too (masthead, menus, "About X"); a
+            # parent company's only in the footer's copyright lines, an agency's in a credit in
+            # brackets ("BERGEN (Nordic Wire) —")
+            pattern = re.compile(rf"(?<![\w(]){re.escape(holder)}(?!\w)", re.IGNORECASE)
+            if any(pattern.search(other) for other in lines if not _COPYRIGHT_SIGN_RE.search(other)):
+                return clean_source(holder)
+            return None
+    return None
+
+
+@lru_cache(maxsize=1)
+def _legal_forms() -> frozenset[str]:
+    return frozenset(w.casefold() for w in metadata_words()["legal_forms"])
+
+
+# "By", "Written by", "Analysis by", "Текст:": up to two words before the "by". Before "von",
+# "di", "door" (also a name's particle: "Christoph von Eichhorn") up to three words in lower case
+# or a byline's lead words ("Text und Fotos von", "Erstellt von": metadata_words.json byline_leads)
+@lru_cache(maxsize=1)
+def _byline_prefix_re() -> re.Pattern[str]:
+    leads = "|".join(re.escape(w) for w in sorted(metadata_words()["byline_leads"], key=len, reverse=True))
+    return re.compile(
+        r"^(?:[^\W\d_]+\s+){0,2}?(?:by|par|por)\s*[:\-]?\s+"
+        rf"|^(?:(?:(?-i:[^\W\d_A-ZÀ-Þ][^\W\d_]*)|{leads})\s+){{0,3}}?(?:von|di|door)\s*[:\-]?\s+"
+        r"|^(?:by|текст|автор)\s*:\s*",
+        re.IGNORECASE,
+    )
+
+
 # a label glued to the name: "AuthorAndreas Kalt"
 _GLUED_LABEL_RE = re.compile(r"^(?:Author|Autor|Autorin|Auteur|Autore|Written by|By)(?=[A-ZÀ-Þ][a-zà-ÿ])")
 # ", Transport Correspondent", "| Staff Reporter", " Senior Editor": a role after the name
@@ -105,6 +149,8 @@ _GLUED_TAIL_RE = re.compile(
     r"(?<=[a-zà-ÿ])(?=(?:View|Read|More|See|Follow|Associated Press|Reuters|Business|CNN|FOX|Fox"
     r"|January|February|March|April|May|June|July|August|September|October|November|December)\b)"
     r"|(?<=[A-ZÀ-Þ]{2})(?=[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*$)"
+    # a site's name in capitals glued to a name ("Jonathan GarberFOXBusiness")
+    r"|(?<=[a-zà-ÿ]{3})(?=[A-ZÀ-Þ]{2,}[a-zà-ÿ]*$)"
 )
 _TRAILER_RE = re.compile(
     r"\b(?:view|read|see|more)\s+(?:more\s+|all\s+)?(?:articles|stories|posts|by)\b.*$"
@@ -260,10 +306,13 @@ def parse_byline(value: object, publisher: str | None = None) -> Byline:
         return Byline()
     text = _EMAIL_RE.sub(" ", text)
     text = _GLUED_LABEL_RE.sub("", text)
+    glued = _GLUED_TAIL_RE.search(text)
+    if glued and " " not in text[glued.end() :] and not is_agency(text[glued.end() :]):
+        text = text[: glued.start()]  # one glued word that is no agency: a site's or a label
     text = _GLUED_TAIL_RE.sub(" | ", text)
     text = _HANDLE_RE.sub(" ", text)
     text = _TRAILER_RE.sub("", text)
-    text = _BYLINE_PREFIX_RE.sub("", text.strip(" |·•,;:-–—"))
+    text = _byline_prefix_re().sub("", text.strip(" |·•,;:-–—"))
     text = _DATE_TAIL_RE.sub("", text)
     text = _DIGITS_TAIL_RE.sub("", text)
     authors: list[str] = []

@@ -1,0 +1,211 @@
+"""An article's header in a text dump: the lines between the headline and the first paragraph
+(standfirst, byline, date, share buttons, a picture's caption), read for who wrote it and when.
+
+A copied page writes the byline and the date as lines of their own, in many shapes: ``By Jane
+Doe``, ``By`` / ``Jane Doe`` on two lines, ``Posted by Jane Doe on May 3, 2021``, ``5:45 AM
+11/19/2019 by Jane Doe``, ``Author:`` / ``Jane Doe``, or a name alone directly above the date
+line (``Jane Doe`` / ``Published 18 November 2019``).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from functools import lru_cache
+
+from archive_search.cleaning.metadata.dates import parse_date
+from archive_search.cleaning.metadata.names import (
+    _AUTHOR_TAIL_RE,
+    Byline,
+    is_agency,
+    metadata_words,
+    parse_byline,
+)
+
+__all__ = ["header_lines", "read_header"]
+
+# A header line is short: a byline or a date line ("Mon 18 Nov 2019 18.54 GMT Last modified on
+# Mon 18 Nov 2019 18.56 GMT" at most), never a paragraph.
+_MAX_HEADER_WORDS = 20
+_WORD_RE = re.compile(r"\w+")
+# "By Jane Doe", "Posted by Jane Doe on ...", "Von Anna Keller": "by" opening the line, after at
+# most two lead words; after a date it is a byline too ("11/19/2019 by Jane Doe").
+_BY_RE = re.compile(r"(?:^|[\s/|])(?:by|von|par|por|door)\s*:?\s+(?=\S)", re.IGNORECASE)
+_LABELLED_RE = re.compile(r"^(?:author|autor|autorin|auteur|autore|written by)\s*:\s*(?=\S)", re.IGNORECASE)
+_LEAD_MAX_WORDS = 2
+# A label on a line of its own, the name on the next: "By" / "Jane Doe", "Author:" / "Jane Doe"
+_LABEL_RE = re.compile(
+    r"^(?:by|von|par|por|author|autor|autorin|auteur|autore|written by)\s*:?$", re.IGNORECASE
+)
+# "Publish date:" / "Nov 18, 2019": the date's label on a line of its own
+_DATE_LABEL_RE = re.compile(
+    r"^(?:(?:publish(?:ed)?|publication|posted|release)\s+)?(?:date|datum|fecha|data)\s*:?$", re.IGNORECASE
+)
+# A name line: two to five capitalised words (initials and particles allowed), nothing else.
+_NAME_LINE_RE = re.compile(
+    r"^(?:[A-ZÀ-ÞА-Я][\w'’.-]*|van|von|de|der|den|da|di|du|la|le|bin|al)"
+    r"(?:\s+(?:[A-ZÀ-ÞА-Я][\w'’.-]*|van|von|de|der|den|da|di|du|la|le|bin|al)){1,4}$"
+)
+# "Updated ..." is when the page changed, not when the article was published.
+# A line stating when without a full date: "Published 1 day ago", "Today 12:01 AM", "1 hour ago"
+_PUBLISHED_WHEN_RE = re.compile(
+    r"^\W*(?:published|posted|updated|publicado|publié|veröffentlicht|aktualisiert)\b.*\d", re.IGNORECASE
+)
+_WHEN_RE = re.compile(
+    r"^\W*(?:(?:today|yesterday|heute|gestern|hoy|ayer|aujourd'hui|hier)\b"
+    r"|\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?)\s+ago\b"
+    r"|\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s+[a-z]{2,4})?$)",
+    re.IGNORECASE,
+)
+_WHEN_MAX_WORDS = 8
+# An organisation's credit on a line of its own: "Detroit News wire services", "HNN Staff"
+_ORG_CREDIT_RE = re.compile(r"\b(?:staff|wire services?|wires|newsroom|desk)$", re.IGNORECASE)
+# A picture's credit ("Image copyright Getty Images") is no byline.
+_PICTURE_CREDIT_RE = re.compile(r"\b(?:image|photo|picture|foto|bild)s?\b|©|\bcopyright\b", re.IGNORECASE)
+_UPDATED_RE = re.compile(
+    r"^\W*(?:updated|last (?:updated|modified)|aktualisiert|mis à jour|actualizado)\b", re.I
+)
+
+
+@lru_cache(maxsize=1)
+def _leads() -> frozenset[str]:
+    return frozenset(metadata_words()["byline_leads"])
+
+
+def _words(line: str) -> int:
+    return len(_WORD_RE.findall(line))
+
+
+def _date_line(line: str, *, updated: bool = False) -> date | None:
+    """The date a short line states; an "Updated ..." line's only when ``updated``."""
+    if _words(line) > _MAX_HEADER_WORDS or (not updated and _UPDATED_RE.match(line)):
+        return None
+    return parse_date(line)
+
+
+def _credited(line: str) -> str | None:
+    """The credit of a byline line (``Posted by Jane Doe on ...`` -> ``Jane Doe on ...``)."""
+    m = _LABELLED_RE.match(line)
+    if m:
+        return line[m.end() :]
+    for m in _BY_RE.finditer(line):
+        lead = line[: m.start()]
+        words = _WORD_RE.findall(lead)
+        # lead words ("Posted by"), after the date's numbers ("05/10/2018 - Publicado por:")
+        named = [w for w in words if not w.isdigit()]
+        if (len(named) <= _LEAD_MAX_WORDS and all(w.casefold() in _leads() for w in named)) or parse_date(
+            lead
+        ):
+            return line[m.end() :]
+    return None
+
+
+def _is_when(line: str) -> bool:
+    if _PUBLISHED_WHEN_RE.match(line):
+        return _words(line) <= _MAX_HEADER_WORDS
+    return _words(line) <= _WHEN_MAX_WORDS and _WHEN_RE.match(line) is not None
+
+
+def _is_credit_line(line: str) -> bool:
+    """Persons credited with an agency (``Jane Doe and John Roe, Associated Press``) or an
+    organisation's staff credit (``Detroit News wire services``), without a "By"."""
+    if _words(line) > _MAX_HEADER_WORDS or _PICTURE_CREDIT_RE.search(line):
+        return False
+    byline = parse_byline(line)
+    if not byline.org:
+        return False
+    folded = line.casefold().rstrip(" .")
+    return _ORG_CREDIT_RE.search(folded) is not None or (
+        is_agency(byline.org) and bool(byline.authors) and folded.endswith(byline.org.casefold())
+    )
+
+
+def _next_to_date(lines: list[str], i: int) -> bool:
+    """Whether the line above or below states a date or a time: a byline's neighbour, where a
+    picture's credit ("Jane Doe, Associated Press" under a caption) has none."""
+    return any(
+        0 <= j < len(lines) and (_date_line(lines[j], updated=True) is not None or _is_when(lines[j]))
+        for j in (i - 1, i + 1)
+    )
+
+
+def _is_name_over_date(lines: list[str], i: int) -> bool:
+    """A name alone directly above the date line (``Jane Doe`` / ``Published 18 November 2019``)."""
+    return (
+        i + 1 < len(lines)
+        and _NAME_LINE_RE.match(lines[i]) is not None
+        and _date_line(lines[i + 1], updated=True) is not None
+        and _date_line(lines[i]) is None
+    )
+
+
+def _is_name_with_role(line: str) -> bool:
+    """A name and a role (``Jane Doe, Staff Writer``, ``Bruce Y. Lee Senior Contributor``)."""
+    role = _AUTHOR_TAIL_RE.search(line)
+    return (
+        role is not None
+        and role.start() > 0
+        and _NAME_LINE_RE.match(line[: role.start()].rstrip()) is not None
+    )
+
+
+def header_lines(lines: list[str]) -> list[bool]:
+    """Which lines are a byline or a date line (``By Jane Doe``, ``Posted on May 3, 2021``,
+    ``Updated 10:01 pm, November 19, 2019``, ``Author:``, a name above the date line)."""
+    return [
+        _words(line) <= _MAX_HEADER_WORDS
+        and bool(
+            _LABEL_RE.match(line)
+            or _DATE_LABEL_RE.match(line)
+            or _credited(line) is not None
+            or _date_line(line, updated=True)
+            or _is_name_over_date(lines, i)
+            or _is_name_with_role(line)
+            or _is_when(line)
+            or (_is_credit_line(line) and _next_to_date(lines, i))
+            or (i > 0 and (_LABEL_RE.match(lines[i - 1]) or _DATE_LABEL_RE.match(lines[i - 1])) is not None)
+        )
+        for i, line in enumerate(lines)
+    ]
+
+
+def _byline_at(lines: list[str], i: int, *, stated: bool, publisher: str | None) -> Byline:
+    """The byline line ``i`` states: with ``stated``, only one marked as such ("By", a label);
+    otherwise only one read from its shape (a name above the date, a name and a role, a credit)."""
+    line = lines[i]
+    if _words(line) > _MAX_HEADER_WORDS:
+        return Byline()
+    if stated:
+        if _LABEL_RE.match(line) and i + 1 < len(lines):
+            return parse_byline(f"By {lines[i + 1]}", publisher)
+        credit = _credited(line)
+        return parse_byline(f"By {credit}", publisher) if credit is not None else Byline()
+    if (
+        _is_name_over_date(lines, i)
+        or _is_name_with_role(line)
+        or (_is_credit_line(line) and _next_to_date(lines, i))
+    ):
+        return parse_byline(line, publisher)
+    return Byline()
+
+
+def read_header(
+    lines: list[str], above: list[str] | None = None, publisher: str | None = None
+) -> tuple[Byline, date | None]:
+    """The byline and the publication date the header lines state (empty when they do not).
+
+    A byline marked as one ("By", "Author:") wins over one read from its shape. ``above``: the
+    lines just above the headline, where some pages put the date (read only when the lines
+    under it state none). ``publisher``: the page's own name, an organisation credit in a byline."""
+    byline = Byline()
+    for stated in (True, False):
+        byline = next(
+            (b for i in range(len(lines)) if (b := _byline_at(lines, i, stated=stated, publisher=publisher))),
+            Byline(),
+        )
+        if byline:
+            break
+    published = next((d for d in map(_date_line, lines) if d), None)
+    if published is None and above:
+        published = next((d for d in map(_date_line, reversed(above)) if d), None)
+    return byline, published

@@ -1,0 +1,160 @@
+"""A text dump's header: the headline above its byline or date line, and the byline and date
+read below a standfirst or share buttons."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from archive_search.cleaning.metadata import copyright_holder, header_lines, read_header
+from archive_search.cleaning.text import extract_text
+
+pytestmark = pytest.mark.unit
+
+BODY = [
+    "The harbour authority approved a plan on Tuesday to dredge the northern channel so that larger "
+    "cargo ships can dock at the port for the first time since 1998.",
+    "Work is due to start in the spring and last two years, the authority said in a statement after "
+    "a meeting that ran late into the evening.",
+    "Fishermen said they welcomed the plan but asked for the work to pause during the herring season.",
+]
+TEASERS = [
+    "Council to review parking charges in the old town next month",
+    "Ferry timetable changes for the winter season announced today",
+    "Local school wins regional robotics contest for second year running",
+]
+
+
+def dump(*blocks: str) -> str:
+    return "\n".join(blocks) + "\n"
+
+
+def test_headline_above_byline_wins_over_a_longer_teaser_and_a_caption() -> None:
+    text = dump(
+        "Home", "News", "Harbour", *TEASERS,
+        "Harbour channel to be dredged for larger ships",
+        "The plan ends a decade of delays.",
+        "Facebook", "Twitter", "Email",
+        "By Jane Marlow and PETER QUILL",
+        "Share this with friends and family on every network",
+        "(Photo by Ann Lee / Harbour Gazette)",
+        *BODY,
+    )  # fmt: skip
+    article = extract_text(text, "a.txt")[0]
+    assert article.title == "Harbour channel to be dredged for larger ships"
+    assert article.authors == ("Jane Marlow", "Peter Quill")
+
+
+def test_a_name_alone_above_the_date_line_is_the_byline() -> None:
+    byline, published = read_header(["Jane Marlow", "Published 18 November 2019", "Share"])
+    assert byline.authors == ("Jane Marlow",)
+    assert published == date(2019, 11, 18)
+
+
+def test_label_on_its_own_line_credits_the_next_line() -> None:
+    byline, published = read_header(["Author:", "The Harbour Desk", "Publish date:", "Nov 18, 2019"])
+    assert byline.org == "The Harbour Desk"
+    assert published == date(2019, 11, 18)
+
+
+def test_an_updated_line_is_a_header_line_but_not_the_publication_date() -> None:
+    lines = ["Updated 10:01 pm, November 19, 2019", "Published November 18, 2019"]
+    assert header_lines(lines) == [True, True]
+    assert read_header(lines)[1] == date(2019, 11, 18)
+
+
+def test_by_inside_a_headline_is_no_byline() -> None:
+    assert header_lines(["Bus hit by falling tree in storm", "Photo by Ann Lee"]) == [False, False]
+
+
+def test_copyright_holder_named_elsewhere_on_the_page_is_the_publisher() -> None:
+    text = dump(
+        "Harbour Gazette",
+        "Harbour channel to be dredged for larger ships",
+        *BODY,
+        "© 2021 Harbour Gazette Media LLC. All rights reserved.",
+    )
+    assert extract_text(text, "a.txt")[0].source == "Harbour Gazette"
+
+
+def test_parent_company_or_agency_credit_in_the_copyright_line_is_no_publisher() -> None:
+    assert (
+        copyright_holder(["Gazette", "News", "© Copyright Seaside Holdings Inc.", "Seaside Holdings © 2021"])
+        is None
+    )
+    assert (
+        copyright_holder(["BERGEN (Nordic Wire) — Ferries", "© 2023 Nordic Wire. All rights reserved."])
+        is None
+    )
+    assert copyright_holder(["Harbour Gazette", "© Ann Lee/Harbour Gazette"]) is None
+
+
+def test_a_name_with_a_role_is_a_byline_and_a_caption_is_no_headline() -> None:
+    text = dump(
+        "Harbour channel to be dredged for larger ships",
+        "Jane Marlow Senior Contributor",
+        "Share to facebook", "Share to twitter", "Share to linkedin",
+        "Will the channel be deep enough? (Photo: Ann Lee)",
+        *BODY,
+    )  # fmt: skip
+    article = extract_text(text, "a.txt")[0]
+    assert article.title == "Harbour channel to be dredged for larger ships"
+    assert article.authors == ("Jane Marlow",)
+
+
+def test_credit_lines_next_to_a_date_are_bylines_and_picture_credits_are_not() -> None:
+    lines = [
+        "Harbour Gazette wire services",
+        "Published 11:11 PM EST Nov 19, 2019",
+        "The dredger Marlin at the northern quay",
+        "Ann Lee, Associated Press",
+    ]
+    assert header_lines(lines) == [True, True, False, False]
+    assert read_header(lines)[0].org == "Harbour Gazette wire services"
+    assert header_lines(["Jane Marlow and Peter Quill, Associated Press", "1 hour ago"]) == [True, True]
+    assert read_header(["Jane Marlow and Peter Quill, Associated Press", "Today 9:15 AM"])[0].authors == (
+        "Jane Marlow",
+        "Peter Quill",
+    )
+
+
+def test_labels_on_their_own_line_mark_the_next_line_as_header() -> None:
+    assert header_lines(["Author:", "The Harbour Desk", "Publish date:", "Nov 18, 2019"]) == [True] * 4
+
+
+def test_a_marked_byline_wins_over_a_name_shaped_line_and_a_date_above_the_headline_counts() -> None:
+    byline, published = read_header(
+        ["Previous Post", "Next Post", "October 9, 2018 | by Jane Marlow"], above=["Home"]
+    )
+    assert byline.authors == ("Jane Marlow",)
+    assert published == date(2018, 10, 9)
+    assert read_header(["By Jane Marlow"], above=["Nov. 20, 2019 5:52 AM EST", "News"])[1] == date(
+        2019, 11, 20
+    )
+
+
+@pytest.mark.parametrize(
+    ("standfirst", "byline", "published"),
+    [
+        ("The plan ends a decade of delays.", "Posted by Jane Marlow on March 3, 2021", date(2021, 3, 3)),
+        # a standfirst long enough to read as the first paragraph, the date line under the byline
+        (
+            "THE harbour authority has approved a plan to deepen the northern channel for the largest cargo ships.",
+            "By Jane Marlow\nPUBLISHED: 10:48, Tue, Nov 19, 2019 | UPDATED: 11:05, Tue, Nov 19, 2019",
+            date(2019, 11, 19),
+        ),
+    ],
+)
+def test_byline_and_date_under_a_standfirst_are_read(standfirst: str, byline: str, published: date) -> None:
+    text = dump("Harbour channel to be dredged for larger ships", standfirst, byline, *BODY)
+    article = extract_text(text, "a.txt")[0]
+    assert article.authors == ("Jane Marlow",)
+    assert article.published == published
+
+
+def test_a_long_published_line_is_header_not_headline() -> None:
+    line = "Published Tue, Nov 19 20197:05 AM ESTUpdated Tue, Nov 19 20197:16 AM EST"
+    assert header_lines([line]) == [True]
+    text = dump("Harbour channel to be dredged for larger ships", line, *BODY)
+    assert extract_text(text, "a.txt")[0].title == "Harbour channel to be dredged for larger ships"
