@@ -119,9 +119,9 @@ def _publisher_name(value: Any, host: str, *, as_titled: bool = False) -> str | 
         return None  # a section ("U.S.") or a platform ("Blogger", "Hosted")
     if not as_titled and " " not in name and "." not in name and name.islower() and _squashed(name) in host:
         return None  # a bare host fragment in metadata ("nj", "cleveland", "oregonlive")
-    # a tagline ("Kabar tentang Dunia Islam", "Expert how-to for English Riders"); on a page
-    # with no URL to check against, one word in lower case ("anarcat") is a brand, not a phrase
-    if (" " in name or host) and not _names_host(name, host) and _TAGLINE_WORD_RE.search(name):
+    # a tagline is a phrase ("Kabar tentang Dunia Islam", "Expert how-to for English Riders");
+    # one word in lower case ("anarcat", "fboës") is a brand, whatever the host
+    if " " in name and not _names_host(name, host) and _TAGLINE_WORD_RE.search(name):
         return None
     return name
 
