@@ -24,13 +24,17 @@ def _hostname(url: str | None) -> str:
         return ""
 
 
+_MAX_PLAIN_TLD = 3  # .de, .com, .org; a longer one (.media, .world) is a word of the name
+
+
 def _host_label(url: str | None) -> str:
     """``https://www.nbc-dfw.com/x`` -> ``nbcdfw``: the host's letters without ``www`` and the
-    top-level domain, which a publisher's own name is found in."""
+    top-level domain, which a publisher's own name is found in. A top-level domain that is a
+    word (``aoc.media`` -> ``aocmedia``) is kept: the site's name reads it (``AOC media``)."""
     parts = _hostname(url).split(".")
     if len(parts) >= 3 and len(parts[-1]) == 2 and parts[-2] in ("co", "com", "org", "net", "ac", "gov"):
         parts = parts[:-2]
-    elif len(parts) >= 2:
+    elif len(parts) >= 2 and len(parts[-1]) <= _MAX_PLAIN_TLD:
         parts = parts[:-1]
     return _squashed("".join(parts))
 
