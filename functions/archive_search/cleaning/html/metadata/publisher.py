@@ -164,15 +164,21 @@ def _url_sections(url: str | None) -> frozenset[str]:
     return frozenset(_squashed(seg) for seg in path.split("/") if seg and _squashed(seg))
 
 
+_SPACED_COLON_RE = re.compile(r"\s+:\s+")
+
+
 def _title_site(page: Page, host: str) -> str | None:
     """The site's name as the ``<title>`` ends (``... - Houston Chronicle``, ``... — www.wday.ru``)
-    or, failing that, opens with it (``The Space Review: Seeking a bigger role``)."""
+    or, failing that, opens with it (``The Space Review: Seeking a bigger role``), or holds it
+    between the headline and a tagline (``Post : Krimiblog-Archiv | Ermittlungen zum ...``)."""
     doc_title = html_text(page.elements["title"][0]) if page.elements["title"] else ""
     pieces = TITLE_SEP_RE.split(doc_title)
     ends = [pieces[-1], pieces[0]] if len(pieces) >= 3 else []
     if ": " in doc_title:
         ends.append(doc_title.partition(": ")[0])
-    for end in ends:
+    # every part, " : " (a blog template's separator) splitting them too, after the ends
+    parts = [part for piece in pieces[::2] for part in _SPACED_COLON_RE.split(piece)]
+    for end in ends + (parts if len(parts) >= 3 else []):
         end = end.strip()
         if word_count(end) <= 6 and _names_host(end, host):
             return re.sub(r"^www\.", "", end, flags=re.IGNORECASE)
