@@ -247,6 +247,8 @@ def _masthead(page: Page, url: str | None) -> str | None:
             marks += f" {parent.get('class') or ''} {parent.get('id') or ''}"
         if not alt and _SITE_TITLE_RE.search(marks):
             alt = html_text(a)
+        # "Regiolanda | Regionale Produkte, ...": the name, then a tagline after a separator
+        alt = TITLE_SEP_RE.split(alt)[0]
         # "Schweizer Jäger Logo" names the site; "Logo", "express_logo" describe the image
         text = " ".join(w for w in alt.split() if w.casefold() != "logo")
         if text and 1 <= word_count(text) <= 5 and "logo" not in text.casefold():
