@@ -31,25 +31,12 @@ def _host_label(url: str | None) -> str:
     """``https://www.nbc-dfw.com/x`` -> ``nbcdfw``: the host's letters without ``www`` and the
     top-level domain, which a publisher's own name is found in. A top-level domain that is a
     word (``aoc.media`` -> ``aocmedia``) is kept: the site's name reads it (``AOC media``)."""
-    return _squashed("".join(_host_words(url)))
-
-
-def _domain_label(url: str | None) -> str:
-    """``https://foren.myoos.de/x`` -> ``myoos``: the registered domain's name alone, without
-    the subdomains (``de.``, ``blog.``, ``foren.``) of an edition or a part of the site."""
-    words = _host_words(url)
-    # a top-level domain kept as a word (aoc.media) stays with the name before it
-    kept_tld = len(words) >= 2 and words[-1] == _hostname(url).rpartition(".")[2]
-    return _squashed("".join(words[-2:] if kept_tld else words[-1:]))
-
-
-def _host_words(url: str | None) -> list[str]:
     parts = _hostname(url).split(".")
     if len(parts) >= 3 and len(parts[-1]) == 2 and parts[-2] in ("co", "com", "org", "net", "ac", "gov"):
-        return parts[:-2]
-    if len(parts) >= 2 and len(parts[-1]) <= _MAX_PLAIN_TLD:
-        return parts[:-1]
-    return parts
+        parts = parts[:-2]
+    elif len(parts) >= 2 and len(parts[-1]) <= _MAX_PLAIN_TLD:
+        parts = parts[:-1]
+    return _squashed("".join(parts))
 
 
 def _squashed(text: str) -> str:
@@ -374,10 +361,7 @@ def extract_publisher(page: Page, url: str | None) -> str | None:
     ]
     names += [n for n in weak if n and _names_host(n, host)]
     # the <title>'s site part is the name as the site writes it for readers ("my6sense")
-    # an edition's or a part's subdomain (de., foren.) is not in the name the <title> writes
-    domain = _domain_label(url)
-    title_site = _title_site(page, host) or (_title_site(page, domain) if domain != host else None)
-    titled = _publisher_name(title_site, host, as_titled=True)
+    titled = _publisher_name(_title_site(page, host), host, as_titled=True)
     names += [titled] if titled else []
     sections = _url_sections(url)
     names = [_without_section(n, host, sections) for n in names]
