@@ -584,3 +584,9 @@ def test_json_ld_with_a_javascript_comment_still_names_the_organisation() -> Non
     jsonld = '{ "@context": "https://schema.org",\n "@type": "Organization", //"Person",\n "name": "Gemeinde Lindental" }'
     head = f'<script type="application/ld+json">{jsonld}</script>'
     assert metadata_of(head, "https://www.lindental.de/news/1").source == "Gemeinde Lindental"
+
+
+def test_a_dotted_word_that_is_not_the_pages_host_names_no_site() -> None:
+    logo = '<header><a href="/" class="navbar-brand">navbar.site.backstube.de</a></header>'
+    html = page_of('<link rel="canonical" href="https://backstube.de/rezept/1">', logo)
+    assert page_metadata(load_html(html)).source == "backstube.de"

@@ -124,8 +124,13 @@ def _publisher_name(value: Any, host: str, *, as_titled: bool = False) -> str | 
     if not as_titled and " " not in name and "." not in name and name.islower() and _squashed(name) in host:
         return None  # a bare host fragment in metadata ("nj", "cleveland", "oregonlive")
     # a tagline is a phrase ("Kabar tentang Dunia Islam", "Expert how-to for English Riders");
-    # one word in lower case ("anarcat", "fboës") is a brand, whatever the host
-    if " " in name and not _names_host(name, host) and _TAGLINE_WORD_RE.search(name):
+    # one word in lower case ("anarcat", "fboës") is a brand, whatever the host; a dotted one
+    # ("navbar.site.example.de") on a page whose host is known is a markup name, unless that host
+    if (
+        (" " in name or ("." in name and host))
+        and not _names_host(name, host)
+        and _TAGLINE_WORD_RE.search(name)
+    ):
         return None
     return name
 
