@@ -22,6 +22,9 @@ by site fold, and the regression check on the project's own 45 documents.
   counted and the number scored is printed.
 - **Regression** (``bench/metadata-set/labels.json``): the 45 documents written alongside the
   code, which must stay right; a miss here is a regression, not an accuracy figure.
+- **Publisher, trafilatura-eval tuning folds** (``bench/metadata-set/publisher-labels.json``):
+  the publisher hand-labelled on tuning-fold pages of ``bench/data/trafilatura-eval``, the
+  project's ``source`` beside trafilatura's sitename (``-v`` lists the misses).
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SET_DIR = ROOT / "bench" / "metadata-set"
 PAGES_DIR = ROOT / "bench" / "data" / "extraction-bench" / "html"
 DUMPS_DIR = ROOT / "bench" / "data" / "extraction-bench" / "textdump"
+EVAL_PAGES_DIR = ROOT / "bench" / "data" / "trafilatura-eval" / "pages"
 FIELDS = ("title", "publisher", "authors", "author_org", "published", "language", "place")
 REGRESSION_FIELDS = ("title", "source", "published", "authors", "author_org", "place", "language")
 _WORD_RE = re.compile(r"\w+")
@@ -229,6 +233,27 @@ def regression(set_dir: Path = SET_DIR) -> tuple[int, list[tuple[str, str, Any, 
     return len(labels), misses
 
 
+def publisher_tuning(
+    set_dir: Path = SET_DIR, pages_dir: Path = EVAL_PAGES_DIR
+) -> dict[str, tuple[float, list[tuple[str, list[str], Any]]]]:
+    """``{extractor: (publisher accuracy, misses)}`` on the labelled trafilatura-eval pages."""
+    import gzip
+
+    labels: dict[str, dict[str, Any]] = json.loads(
+        (set_dir / "publisher-labels.json").read_text(encoding="utf-8")
+    )
+    results = {}
+    for name in ("project", "trafilatura"):
+        misses = []
+        for url, expected in labels.items():
+            data = gzip.decompress((pages_dir / f"{expected['file']}.gz").read_bytes())
+            got = project_metadata(data) if name == "project" else trafilatura_metadata(data, url)
+            if not right("publisher", got["publisher"], expected["publisher"]):
+                misses.append((url, expected["publisher"], got["publisher"]))
+        results[name] = (1 - len(misses) / len(labels), misses)
+    return results
+
+
 def _cell(value: float | None) -> str:
     return "    -" if value is None else f"{value:.3f}"
 
@@ -251,12 +276,22 @@ def report(set_dir: Path = SET_DIR, *, verbose: bool = False) -> dict[str, Any]:
             for url, f, want, got in results[name]["misses"]:
                 print(f"  miss ({name}, tuning) {url} {f}: expected {want!r}, got {got!r}")
     textdumps = textdump_report(set_dir, verbose=verbose)
+    publisher = publisher_tuning(set_dir)
+    print(
+        "# publisher on the hand-labelled trafilatura-eval tuning-fold pages "
+        f"({set_dir.name}/publisher-labels.json): "
+        + ", ".join(f"{name} {acc:.3f}" for name, (acc, _) in publisher.items())
+    )
+    if verbose:
+        for name, (_, missed) in publisher.items():
+            for url, want, got in missed:
+                print(f"  miss ({name}, trafilatura-eval) {url} publisher: expected {want!r}, got {got!r}")
     n, misses = regression(set_dir)
     status = "all right" if not misses else f"{len(misses)} REGRESSIONS"
     print(f"# metadata regression check on {n} own documents ({set_dir.name}/labels.json): {status}")
     for name, f, want, got in misses:
         print(f"  regression {name} {f}: expected {want!r}, got {got!r}")
-    return {**results, "textdump": textdumps, "regressions": misses}
+    return {**results, "textdump": textdumps, "publisher_tuning": publisher, "regressions": misses}
 
 
 def main() -> None:

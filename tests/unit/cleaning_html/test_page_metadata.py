@@ -550,3 +550,43 @@ def test_the_h1_is_the_title_when_the_metadata_left_words_out_of_it(
 ) -> None:
     html = page_of(f'<meta property="og:title" content="{og_title}">', f"<h1>{h1}</h1>")
     assert page_metadata(load_html(html)).title == title
+
+
+@pytest.mark.parametrize(
+    ("head", "url", "publisher"),
+    [
+        # one word in lower case is a brand, not a tagline, even when the host is another's
+        (site_name("nachtfalter - Der Blog"), "https://journal.example.org/x", "nachtfalter"),
+        # a top-level domain that is a word is part of the name; the tagline whose initials
+        # spell the rest of the host is not
+        (site_name("KAM media - Kultur Alltag Medien"), "https://kam.media/x", "KAM media"),
+        # the name between the headline and a tagline, " : " separating them
+        (
+            "<title>Ein Abend im Park : Stadtgarten-Archiv | Notizen aus dem Grünen | Seit 2009</title>",
+            "https://archiv.stadtgarten.de/?p=1",
+            "Stadtgarten-Archiv",
+        ),
+    ],
+)
+def test_the_sites_name_survives_lower_case_word_domains_and_middle_parts(
+    head: str, url: str, publisher: str
+) -> None:
+    assert metadata_of(head, url).source == publisher
+
+
+def test_a_masthead_logos_alt_is_the_name_before_its_tagline() -> None:
+    logo = '<header><a href="/"><img src="/logo.png" alt="Landkorb | Regionale Produkte, Gutscheine und ein Video-Blog aus dem Harz"></a></header>'
+    html = page_of('<link rel="canonical" href="https://www.landkorb.de/laden/1">', logo)
+    assert page_metadata(load_html(html)).source == "Landkorb"
+
+
+def test_json_ld_with_a_javascript_comment_still_names_the_organisation() -> None:
+    jsonld = '{ "@context": "https://schema.org",\n "@type": "Organization", //"Person",\n "name": "Gemeinde Lindental" }'
+    head = f'<script type="application/ld+json">{jsonld}</script>'
+    assert metadata_of(head, "https://www.lindental.de/news/1").source == "Gemeinde Lindental"
+
+
+def test_a_dotted_word_that_is_not_the_pages_host_names_no_site() -> None:
+    logo = '<header><a href="/" class="navbar-brand">navbar.site.backstube.de</a></header>'
+    html = page_of('<link rel="canonical" href="https://backstube.de/rezept/1">', logo)
+    assert page_metadata(load_html(html)).source == "backstube.de"

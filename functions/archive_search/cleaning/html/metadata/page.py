@@ -72,6 +72,11 @@ def first_str(value: Any) -> str | None:
     return None
 
 
+_TRAILING_COMMA_RE = re.compile(r",\s*([}\]])")
+# a "// ..." comment to the end of a line, after a value or a line's indent (never a URL's "://")
+_LINE_COMMENT_RE = re.compile(r"(?<=[\s,{\[])//[^\n]*")
+
+
 def _jsonld_articles(scripts: list[HtmlElement]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(article objects, every object) of the page's JSON-LD blocks; bad JSON is skipped."""
     articles: list[dict[str, Any]] = []
@@ -85,8 +90,8 @@ def _jsonld_articles(scripts: list[HtmlElement]) -> tuple[list[dict[str, Any]], 
         try:
             data = loads_bounded(raw)
         except ValueError:
-            try:  # a common mistake: trailing commas / several objects; keep it cheap
-                data = loads_bounded(re.sub(r",\s*([}\]])", r"\1", raw))
+            try:  # common mistakes: trailing commas, JavaScript comments; keep it cheap
+                data = loads_bounded(_TRAILING_COMMA_RE.sub(r"\1", _LINE_COMMENT_RE.sub("", raw)))
             except ValueError:  # too deeply nested is skipped as bad JSON is
                 continue
         for obj in _iter_jsonld(data):

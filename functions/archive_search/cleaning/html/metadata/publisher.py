@@ -24,13 +24,17 @@ def _hostname(url: str | None) -> str:
         return ""
 
 
+_MAX_PLAIN_TLD = 3  # .de, .com, .org; a longer one (.media, .world) is a word of the name
+
+
 def _host_label(url: str | None) -> str:
     """``https://www.nbc-dfw.com/x`` -> ``nbcdfw``: the host's letters without ``www`` and the
-    top-level domain, which a publisher's own name is found in."""
+    top-level domain, which a publisher's own name is found in. A top-level domain that is a
+    word (``aoc.media`` -> ``aocmedia``) is kept: the site's name reads it (``AOC media``)."""
     parts = _hostname(url).split(".")
     if len(parts) >= 3 and len(parts[-1]) == 2 and parts[-2] in ("co", "com", "org", "net", "ac", "gov"):
         parts = parts[:-2]
-    elif len(parts) >= 2:
+    elif len(parts) >= 2 and len(parts[-1]) <= _MAX_PLAIN_TLD:
         parts = parts[:-1]
     return _squashed("".join(parts))
 
@@ -119,9 +123,14 @@ def _publisher_name(value: Any, host: str, *, as_titled: bool = False) -> str | 
         return None  # a section ("U.S.") or a platform ("Blogger", "Hosted")
     if not as_titled and " " not in name and "." not in name and name.islower() and _squashed(name) in host:
         return None  # a bare host fragment in metadata ("nj", "cleveland", "oregonlive")
-    # a tagline ("Kabar tentang Dunia Islam", "Expert how-to for English Riders"); on a page
-    # with no URL to check against, one word in lower case ("anarcat") is a brand, not a phrase
-    if (" " in name or host) and not _names_host(name, host) and _TAGLINE_WORD_RE.search(name):
+    # a tagline is a phrase ("Kabar tentang Dunia Islam", "Expert how-to for English Riders");
+    # one word in lower case ("anarcat", "fboës") is a brand, whatever the host; a dotted one
+    # ("navbar.site.example.de") on a page whose host is known is a markup name, unless that host
+    if (
+        (" " in name or ("." in name and host))
+        and not _names_host(name, host)
+        and _TAGLINE_WORD_RE.search(name)
+    ):
         return None
     return name
 
@@ -160,15 +169,21 @@ def _url_sections(url: str | None) -> frozenset[str]:
     return frozenset(_squashed(seg) for seg in path.split("/") if seg and _squashed(seg))
 
 
+_SPACED_COLON_RE = re.compile(r"\s+:\s+")
+
+
 def _title_site(page: Page, host: str) -> str | None:
     """The site's name as the ``<title>`` ends (``... - Houston Chronicle``, ``... — www.wday.ru``)
-    or, failing that, opens with it (``The Space Review: Seeking a bigger role``)."""
+    or, failing that, opens with it (``The Space Review: Seeking a bigger role``), or holds it
+    between the headline and a tagline (``Post : Krimiblog-Archiv | Ermittlungen zum ...``)."""
     doc_title = html_text(page.elements["title"][0]) if page.elements["title"] else ""
     pieces = TITLE_SEP_RE.split(doc_title)
     ends = [pieces[-1], pieces[0]] if len(pieces) >= 3 else []
     if ": " in doc_title:
         ends.append(doc_title.partition(": ")[0])
-    for end in ends:
+    # every part, " : " (a blog template's separator) splitting them too, after the ends
+    parts = [part for piece in pieces[::2] for part in _SPACED_COLON_RE.split(piece)]
+    for end in ends + (parts if len(parts) >= 3 else []):
         end = end.strip()
         if word_count(end) <= 6 and _names_host(end, host):
             return re.sub(r"^www\.", "", end, flags=re.IGNORECASE)
@@ -224,6 +239,8 @@ def _masthead(page: Page, url: str | None) -> str | None:
             marks += f" {parent.get('class') or ''} {parent.get('id') or ''}"
         if not alt and _SITE_TITLE_RE.search(marks):
             alt = html_text(a)
+        # "Regiolanda | Regionale Produkte, ...": the name, then a tagline after a separator
+        alt = TITLE_SEP_RE.split(alt)[0]
         # "Schweizer Jäger Logo" names the site; "Logo", "express_logo" describe the image
         text = " ".join(w for w in alt.split() if w.casefold() != "logo")
         if text and 1 <= word_count(text) <= 5 and "logo" not in text.casefold():
