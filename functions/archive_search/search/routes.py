@@ -195,6 +195,8 @@ def search(**arguments: Any) -> Response:
     return _json(200, search_answer(**arguments))
 
 
+# Powertools reads a route's parameters with inspect.signature, which honours __signature__
+# (docs/api.md, "Powertools version"; tests/unit/search/test_powertools_internals.py).
 search.__signature__ = inspect.signature(search_answer, eval_str=True)  # type: ignore[attr-defined]
 router.get(
     "/search",
