@@ -66,10 +66,11 @@ def complete_document(document: dict[str, Any], common: dict[int, Any]) -> None:
         for operation in path_item.values()
         if isinstance(operation, dict) and "responses" in operation
     ]
-    details = {id(op): _DETAILS[op.pop(_DETAILS_KEY)]() for op in operations if _DETAILS_KEY in op}
+    # Each operation with what its route's details() returns ({} for an undocumented route).
+    described = [(op, _DETAILS[op.pop(_DETAILS_KEY)]() if _DETAILS_KEY in op else {}) for op in operations]
     models = {
         payload["model"]
-        for responses in [common, *(described.get("responses", {}) for described in details.values())]
+        for responses in [common, *(details.get("responses", {}) for _, details in described)]
         for response in responses.values()
         for payload in response.get("content", {}).values()
         if "model" in payload
@@ -91,12 +92,12 @@ def complete_document(document: dict[str, Any], common: dict[int, Any]) -> None:
         }
         return {**response, "content": content}
 
-    for operation in operations:
-        described = details.get(id(operation))
-        if described is not None:
-            responses = described.get("responses", {})
-            operation["responses"] = {str(code): with_schemas(spec) for code, spec in responses.items()}
-            operation.update(described.get("openapi_extensions") or {})
+    for operation, details in described:
+        if "responses" in details:
+            operation["responses"] = {
+                str(code): with_schemas(spec) for code, spec in details["responses"].items()
+            }
+        operation.update(details.get("openapi_extensions") or {})
         if "400" not in operation["responses"]:
             for code, spec in common.items():
                 operation["responses"].setdefault(str(code), with_schemas(spec))
