@@ -57,25 +57,27 @@ def store() -> AlertStore:
         "event on the bus, the default), webhook (the event carries webhook_url) or feed (nothing is "
         f"pushed; read feed_url). A JSON body of at most {MAX_BODY_BYTES:,} bytes. 201 with the alert."
     ),
-)
-# The body is read by alert_request (bounded, JSON only), not by Powertools' validation,
-# which would also parse form and multipart bodies; the document still states its schema
-# (built with the document, search/http.py ``documented``).
-@documented(
-    lambda: {
-        "responses": {
-            **_documented(201, AlertResponse, "The saved alert"),
-            415: {"description": "The body is not application/json"},
-        },
-        "openapi_extensions": {
-            "requestBody": {
-                "required": True,
-                "content": {
-                    content_types.APPLICATION_JSON: {"schema": AlertRequest.model_json_schema(by_alias=True)}
-                },
-            }
-        },
-    }
+    # The body is read by alert_request (bounded, JSON only), not by Powertools' validation,
+    # which would also parse form and multipart bodies; the document still states its schema
+    # (built with the document, search/http.py ``documented``).
+    openapi_extensions=documented(
+        lambda: {
+            "responses": {
+                **_documented(201, AlertResponse, "The saved alert"),
+                415: {"description": "The body is not application/json"},
+            },
+            "openapi_extensions": {
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        content_types.APPLICATION_JSON: {
+                            "schema": AlertRequest.model_json_schema(by_alias=True)
+                        }
+                    },
+                }
+            },
+        }
+    ),
 )
 def create_alert():
     created = store().create(alert_request(router.current_event))

@@ -9,6 +9,7 @@ the bottom of this module; parameter validation failures are 400 (not Powertools
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
@@ -28,7 +29,7 @@ from archive_search.ingest.status_api import router as ingest_status_router
 from archive_search.observability import logger
 from archive_search.search.http import (
     SAFE_HEADERS,
-    document_routes,
+    complete_document,
     error_responses,
     reject_unknown_parameters,
 )
@@ -42,6 +43,7 @@ from archive_search.writes.api import router as write_router
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.event_handler.openapi.models import OpenAPI
+    from aws_lambda_powertools.utilities.typing import LambdaContext
 
 API_TITLE = "archive-search"
 API_VERSION = "1.0.0"
@@ -68,35 +70,31 @@ class ArchiveApi(APIGatewayHttpResolver):
     """The resolver with the OpenAPI document corrected to match what the API returns:
     validation errors are 400 in the common error shape, never Powertools' 422."""
 
+    _swagger_path: str | None = None  # where the Swagger UI goes once first asked for
+
     def get_openapi_schema(self, **kwargs: Any) -> OpenAPI:
         # Deferred: the OpenAPI models are only needed for /openapi.json and /docs.
-        from aws_lambda_powertools.event_handler.openapi.models import OpenAPI
+        from aws_lambda_powertools.event_handler.openapi.models import OpenAPI, PathItem
 
-        document_routes(self._static_routes + self._dynamic_routes)
         # One title, version and description whoever asks (/openapi.json, /docs).
         kwargs.update(title=API_TITLE, version=API_VERSION, description=API_DESCRIPTION)
         document = (
             super().get_openapi_schema(**kwargs).model_dump(by_alias=True, exclude_none=True, mode="json")
         )
-        error_ref = {"$ref": "#/components/schemas/ErrorResponse"}
         for path_item in document.get("paths", {}).values():
             for operation in path_item.values():
                 if isinstance(operation, dict) and "responses" in operation:
                     for parameter in operation.get("parameters", []):
                         parameter["schema"] = _without_null(parameter["schema"])
-                    responses = operation["responses"]
-                    responses.pop("422", None)
-                    # Routes of included routers (ingest status) answer errors through the
-                    # same handlers below, so they document the same error responses.
-                    documented = error_responses(400, 404, 503) if "400" not in responses else {}
-                    for code, spec in documented.items():
-                        responses.setdefault(
-                            str(code),
-                            {
-                                "description": spec["description"],
-                                "content": {"application/json": {"schema": error_ref}},
-                            },
-                        )
+                    operation["responses"].pop("422", None)
+        # Routes of included routers (ingest status) answer errors through the same handlers
+        # below, so they document the same error responses.
+        complete_document(document, common=error_responses(400, 404, 503))
+        # Each path as Powertools gives it: read into its model, written without nulls.
+        document["paths"] = {
+            path: PathItem.model_validate(item).model_dump(by_alias=True, exclude_none=True, mode="json")
+            for path, item in document.get("paths", {}).items()
+        }
         schemas = document.get("components", {}).get("schemas", {})
         schemas.pop("HTTPValidationError", None)
         schemas.pop("ValidationError", None)
@@ -105,22 +103,17 @@ class ArchiveApi(APIGatewayHttpResolver):
         return OpenAPI.model_validate(document)
 
     def enable_swagger_on_first_request(self, path: str) -> None:
-        """Powertools' Swagger UI page at ``path``, set up when it is first asked for:
-        ``enable_swagger`` imports the OpenAPI models, a large share of a cold start that no
-        other route needs. The page is Powertools' own handler, unchanged."""
-        handlers: list[Any] = []
+        """Powertools' Swagger UI page at ``path``, set up when a request for ``path`` first
+        arrives: ``enable_swagger`` imports the OpenAPI models, a large share of a cold start
+        that no other route needs. The page is Powertools' own, unchanged."""
+        self._swagger_path = path
 
-        @self.get(path, include_in_schema=False)
-        def swagger():  # no return annotation: Powertools would read it as a response model
-            if not handlers:
-                # enable_swagger registers its handler with self.get(path, ...): take the
-                # handler instead of registering a second route for the same path.
-                self.get = lambda *args, **kwargs: handlers.append  # type: ignore[method-assign]
-                try:
-                    super(ArchiveApi, self).enable_swagger(path=path)
-                finally:
-                    del self.get
-            return handlers[0]()
+    def resolve(self, event: Mapping[str, Any], context: LambdaContext) -> dict[str, Any]:
+        # An HTTP API (v2) event names its path in rawPath.
+        if self._swagger_path is not None and event.get("rawPath") == self._swagger_path:
+            self.enable_swagger(path=self._swagger_path)
+            self._swagger_path = None
+        return super().resolve(event, context)
 
     def allowed_methods(self, path: str) -> list[str]:
         """Methods routed for ``path`` (Powertools answers an unrouted method with 404; HTTP

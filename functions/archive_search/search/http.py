@@ -4,7 +4,7 @@ does not take, and the documented error responses."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from aws_lambda_powertools.event_handler import Response, content_types
@@ -38,35 +38,71 @@ def reject_unknown_parameters(app: Any, next_middleware: Any) -> Response:
     return next_middleware(app)
 
 
-# Route function -> what the OpenAPI document says of it (responses, request body), built when
-# the document is: the response models and JSON schemas only document (every route returns a
-# Response), so a cold start builds none of them and requests never validate against them.
-_DOCUMENTED: dict[Callable[..., Any], Callable[[], dict[str, Any]]] = {}
+# What a route's OpenAPI operation says beyond its parameters (responses, request body) is built
+# with the document: the response models and JSON schemas only document (every route returns a
+# Response), so a cold start builds none of them and requests never validate against them. The
+# route carries a key to its details as an OpenAPI extension until the document is built.
+_DETAILS_KEY = "x-archive-search-details"
+_DETAILS: dict[str, Callable[[], dict[str, Any]]] = {}
+REF_TEMPLATE = "#/components/schemas/{model}"
 
 
-def documented(details: Callable[[], dict[str, Any]]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register a route's ``responses`` and ``openapi_extensions`` (the keys ``details()``
-    returns), for ``document_routes``. Put it under the route decorator."""
-
-    def register(func: Callable[..., Any]) -> Callable[..., Any]:
-        _DOCUMENTED[func] = details
-        return func
-
-    return register
+def documented(details: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """A route's ``openapi_extensions`` whose ``responses`` and other operation fields (the keys
+    ``details()`` returns: ``responses``, ``openapi_extensions``) are filled in by
+    ``complete_document``. Response content may name a pydantic ``model``, as in Powertools."""
+    key = str(len(_DETAILS))
+    _DETAILS[key] = details
+    return {_DETAILS_KEY: key}
 
 
-def document_routes(routes: Iterable[Any]) -> None:
-    """Give each route registered with ``documented`` its responses and extensions, before the
-    OpenAPI document is built from the routes (once: the resolver's routes live as long as it)."""
-    for route in routes:
-        details = _DOCUMENTED.get(route.func)
-        if details is None or route.responses:
-            continue
-        described = details()
-        route.responses = described.get("responses")
-        route.openapi_extensions = described.get("openapi_extensions")
-        # Powertools caches what it reads of a route, response models included: read again.
-        route._dependant = None
+def complete_document(document: dict[str, Any], common: dict[int, Any]) -> None:
+    """Fill in the OpenAPI ``document`` (a dict): each ``documented`` route's details, and
+    ``common`` responses for every operation that documents no 400 of its own; the models
+    they name become component schemas."""
+    operations = [
+        operation
+        for path_item in document.get("paths", {}).values()
+        for operation in path_item.values()
+        if isinstance(operation, dict) and "responses" in operation
+    ]
+    # Each operation with what its route's details() returns ({} for an undocumented route).
+    described = [(op, _DETAILS[op.pop(_DETAILS_KEY)]() if _DETAILS_KEY in op else {}) for op in operations]
+    models = {
+        payload["model"]
+        for responses in [common, *(details.get("responses", {}) for _, details in described)]
+        for response in responses.values()
+        for payload in response.get("content", {}).values()
+        if "model" in payload
+    }
+    from pydantic.json_schema import models_json_schema  # deferred: documentation only
+
+    refs, definitions = models_json_schema(
+        [(model, "serialization") for model in sorted(models, key=lambda model: model.__name__)],
+        ref_template=REF_TEMPLATE,
+    )
+
+    def with_schemas(response: dict[str, Any]) -> dict[str, Any]:
+        if "content" not in response:  # as Powertools documents one: a JSON body
+            return {**response, "content": {content_types.APPLICATION_JSON: {}}}
+        content = {
+            media: {key: value for key, value in payload.items() if key != "model"}
+            | ({"schema": refs[(payload["model"], "serialization")]} if "model" in payload else {})
+            for media, payload in response["content"].items()
+        }
+        return {**response, "content": content}
+
+    for operation, details in described:
+        if "responses" in details:
+            operation["responses"] = {
+                str(code): with_schemas(spec) for code, spec in details["responses"].items()
+            }
+        operation.update(details.get("openapi_extensions") or {})
+        if "400" not in operation["responses"]:
+            for code, spec in common.items():
+                operation["responses"].setdefault(str(code), with_schemas(spec))
+    schemas = {**document.setdefault("components", {}).get("schemas", {}), **definitions.get("$defs", {})}
+    document["components"]["schemas"] = dict(sorted(schemas.items()))
 
 
 def error_responses(*codes: int) -> dict[int, Any]:

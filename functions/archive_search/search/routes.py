@@ -195,6 +195,8 @@ def search(**arguments: Any) -> Response:
     return _json(200, search_answer(**arguments))
 
 
+# Powertools reads a route's parameters with inspect.signature, which honours __signature__
+# (docs/api.md, "Powertools version"; tests/unit/search/test_powertools_internals.py).
 search.__signature__ = inspect.signature(search_answer, eval_str=True)  # type: ignore[attr-defined]
 router.get(
     "/search",
@@ -205,30 +207,29 @@ router.get(
         "are HTML."
     ),
     middlewares=[reject_unknown_parameters],
-)(
-    documented(
+    openapi_extensions=documented(
         lambda: {
             "responses": {
                 **ok_response(_models().SearchResponse, "Matching articles"),
                 **error_responses(400, 503),
             }
         }
-    )(search)
-)
+    ),
+)(search)
 
 
 @router.get(
     "/articles/<article_id>",
     summary="One article with its metadata and origin",
     middlewares=[reject_unknown_parameters],
-)
-@documented(
-    lambda: {
-        "responses": {
-            **ok_response(_models().ArticleResponse, "The article"),
-            **error_responses(400, 404, 503),
+    openapi_extensions=documented(
+        lambda: {
+            "responses": {
+                **ok_response(_models().ArticleResponse, "The article"),
+                **error_responses(400, 404, 503),
+            }
         }
-    }
+    ),
 )
 def article(
     article_id: Annotated[str, Path(description=ID_DOC)],
@@ -252,14 +253,14 @@ def article(
     "/articles/<article_id>/similar",
     summary="Articles like this one (its own near-duplicates excluded)",
     middlewares=[reject_unknown_parameters],
-)
-@documented(
-    lambda: {
-        "responses": {
-            **ok_response(_models().SimilarResponse, "Similar articles"),
-            **error_responses(400, 404, 503),
+    openapi_extensions=documented(
+        lambda: {
+            "responses": {
+                **ok_response(_models().SimilarResponse, "Similar articles"),
+                **error_responses(400, 404, 503),
+            }
         }
-    }
+    ),
 )
 def similar(
     article_id: Annotated[str, Path(description=ID_DOC)],
@@ -272,14 +273,14 @@ def similar(
     "/facets/<field>",
     summary="Facet values starting with a prefix (case- and accent-insensitive)",
     middlewares=[reject_unknown_parameters],
-)
-@documented(
-    lambda: {
-        "responses": {
-            **ok_response(_models().FacetValuesResponse, "Matching values with counts"),
-            **error_responses(400, 404, 503),
+    openapi_extensions=documented(
+        lambda: {
+            "responses": {
+                **ok_response(_models().FacetValuesResponse, "Matching values with counts"),
+                **error_responses(400, 404, 503),
+            }
         }
-    }
+    ),
 )
 def facet_values(
     field: Annotated[FacetField, Path(description="Facet to search")],
@@ -293,18 +294,18 @@ def facet_values(
     "/health",
     summary="Whether search works (a real read with a 1 s limit) and the ingest backlog",
     middlewares=[reject_unknown_parameters],
-)
-@documented(
-    lambda: {
-        "responses": {
-            **ok_response(_models().HealthResponse, "Search works"),
-            503: {
-                "description": "The engine did not answer a size-0 search within 1 s (or failed)",
-                "content": {content_types.APPLICATION_JSON: {"model": _models().HealthResponse}},
-            },
-            **error_responses(400),
+    openapi_extensions=documented(
+        lambda: {
+            "responses": {
+                **ok_response(_models().HealthResponse, "Search works"),
+                503: {
+                    "description": "The engine did not answer a size-0 search within 1 s (or failed)",
+                    "content": {content_types.APPLICATION_JSON: {"model": _models().HealthResponse}},
+                },
+                **error_responses(400),
+            }
         }
-    }
+    ),
 )
 def health():
     from archive_search.adapters.sqs import queue_backlog  # boto3: only when /health is served

@@ -140,6 +140,8 @@ def feed_router(search: Callable[..., dict[str, Any]], middlewares: Sequence[Any
         feed_format = arguments.pop("format")
         return _feed_response(search(**{**arguments, **FEED_IGNORES}), feed_format)
 
+    # Powertools reads a route's parameters with inspect.signature, which honours __signature__
+    # (docs/api.md, "Powertools version"; tests/unit/search/test_powertools_internals.py).
     feed.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
         [parameter.replace(kind=inspect.Parameter.KEYWORD_ONLY) for parameter in search_parameters]
         + [format_parameter]

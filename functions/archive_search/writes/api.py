@@ -107,29 +107,29 @@ def _idempotency_key() -> str | None:
         "retry land on the same key and id." + WRITE_DOC
     ),
     middlewares=[reject_unknown_parameters],
-)
-@documented(
-    lambda: {
-        "responses": _answers(
-            202,
-            "Stored; per article its key, id and status_url",
-            conflict="Idempotency-Key reused for other content",
-        ),
-        "openapi_extensions": _body(
-            {
-                "oneOf": [
-                    _record_schema(),
-                    {
-                        "type": "array",
-                        "items": _record_schema(),
-                        "minItems": 1,
-                        "maxItems": MAX_ARTICLES_PER_REQUEST,
-                    },
-                ]
-            },
-            "One article or a list of articles",
-        ),
-    }
+    openapi_extensions=documented(
+        lambda: {
+            "responses": _answers(
+                202,
+                "Stored; per article its key, id and status_url",
+                conflict="Idempotency-Key reused for other content",
+            ),
+            "openapi_extensions": _body(
+                {
+                    "oneOf": [
+                        _record_schema(),
+                        {
+                            "type": "array",
+                            "items": _record_schema(),
+                            "minItems": 1,
+                            "maxItems": MAX_ARTICLES_PER_REQUEST,
+                        },
+                    ]
+                },
+                "One article or a list of articles",
+            ),
+        }
+    ),
 )
 def add_articles():
     records = parse_body(router.current_event.decoded_body, many=True)
@@ -143,12 +143,12 @@ def add_articles():
     description="202 with its object key, id and status_url; the body's external_id, if any, must match."
     + WRITE_DOC,
     middlewares=[reject_unknown_parameters],
-)
-@documented(
-    lambda: {
-        "responses": _answers(202, "Stored; its key, id and status_url"),
-        "openapi_extensions": _body(_record_schema(), "One article"),
-    }
+    openapi_extensions=documented(
+        lambda: {
+            "responses": _answers(202, "Stored; its key, id and status_url"),
+            "openapi_extensions": _body(_record_schema(), "One article"),
+        }
+    ),
 )
 def upsert_article(external_id: Annotated[str, Path(pattern=EXTERNAL_ID_PATTERN, description="Your id")]):
     (record,) = parse_body(router.current_event.decoded_body, many=False)
@@ -167,9 +167,9 @@ def upsert_article(external_id: Annotated[str, Path(pattern=EXTERNAL_ID_PATTERN,
     summary="Delete the article with this external id",
     description="202 with the deleted object's key, the article's id and status_url; 404 when there is none.",
     middlewares=[reject_unknown_parameters],
-)
-@documented(
-    lambda: {"responses": _answers(202, "The article's object is deleted; its key, id and status_url")}
+    openapi_extensions=documented(
+        lambda: {"responses": _answers(202, "The article's object is deleted; its key, id and status_url")}
+    ),
 )
 def delete_by_external_id(
     external_id: Annotated[str, Path(pattern=EXTERNAL_ID_PATTERN, description="Your id")],
@@ -185,15 +185,15 @@ def delete_by_external_id(
         "the object holds several articles or was not written through this API; 404 for an unknown id."
     ),
     middlewares=[reject_unknown_parameters],
-)
-@documented(
-    lambda: {
-        "responses": _answers(
-            202,
-            "The source object is deleted; its key and status_url",
-            conflict="The source holds several articles or was not written through this API",
-        )
-    }
+    openapi_extensions=documented(
+        lambda: {
+            "responses": _answers(
+                202,
+                "The source object is deleted; its key and status_url",
+                conflict="The source holds several articles or was not written through this API",
+            )
+        }
+    ),
 )
 def delete_article(article_id: Annotated[str, Path(description="Article id (as returned in hits)")]):
     settings = get_settings()
@@ -214,28 +214,28 @@ def delete_article(article_id: Annotated[str, Path(description="Article id (as r
         "An Idempotency-Key header gives the same key again."
     ),
     middlewares=[reject_unknown_parameters],
-)
-@documented(
-    lambda: {
-        "responses": _answers(200, "The upload form (url, fields), its key and status_url"),
-        "openapi_extensions": _body(
-            {
-                "type": "object",
-                "properties": {
-                    "filename": {
-                        "type": "string",
-                        "minLength": 1,
-                        "maxLength": 200,
-                        "pattern": _FILENAME_RE.pattern,
+    openapi_extensions=documented(
+        lambda: {
+            "responses": _answers(200, "The upload form (url, fields), its key and status_url"),
+            "openapi_extensions": _body(
+                {
+                    "type": "object",
+                    "properties": {
+                        "filename": {
+                            "type": "string",
+                            "minLength": 1,
+                            "maxLength": 200,
+                            "pattern": _FILENAME_RE.pattern,
+                        },
+                        "content_type": {"type": "string", "pattern": _CONTENT_TYPE_RE.pattern},
                     },
-                    "content_type": {"type": "string", "pattern": _CONTENT_TYPE_RE.pattern},
+                    "required": ["filename"],
+                    "additionalProperties": False,
                 },
-                "required": ["filename"],
-                "additionalProperties": False,
-            },
-            "The file's name (its extension picks the cleaner) and media type",
-        ),
-    }
+                "The file's name (its extension picks the cleaner) and media type",
+            ),
+        }
+    ),
 )
 def presign_upload():
     request = _upload_request(router.current_event.decoded_body)

@@ -1,6 +1,6 @@
-"""The OpenAPI document's response models and schemas are attached when the document is built
-(search/http.py ``documented``): the document is the same whether it is the first thing a
-fresh function serves or comes after requests to every documented route."""
+"""The OpenAPI document's response models and schemas are filled in when the document is built
+(search/http.py ``documented``, ``complete_document``): the document is the same whether it is
+the first thing a fresh function serves or comes after requests to every documented route."""
 
 from __future__ import annotations
 
@@ -53,3 +53,4 @@ def test_the_document_is_the_same_before_and_after_requests_to_every_route() -> 
     search_ok = document["paths"]["/search"]["get"]["responses"]["200"]["content"]["application/json"]
     assert search_ok["schema"] == {"$ref": "#/components/schemas/SearchResponse"}
     assert "ArticleRecord" in json.dumps(document["paths"]["/articles"]["post"])
+    assert "x-archive-search-details" not in first["body"], "a route's details key is replaced, never served"
