@@ -8,7 +8,8 @@ Steps, in order:
    page too, before the classifier reads it;
 3. the line classifier (``lines.scores``) judges every block: a block at probability 0.5 or
    more is kept, and so is a prose block next to a kept one that it gives some chance (an
-   article's lead and last paragraph, at the edge of its run); a news dateline in capitals
+   article's lead and last paragraph, at the edge of its run), and a short heading between
+   two kept paragraphs (a subheading); a news dateline in capitals
    ("NEW DELHI: ...") opens the article, so kept blocks well apart above it (teasers) go;
 4. the headline is the (repeated, else above a byline or date line, else longest)
    headline-like block (one sentence, no full stop) above the first body paragraph, and
@@ -177,6 +178,7 @@ _MIN_ARTICLE_WORDS = 8
 # fewest article neighbours to go by.
 _ADJACENT_PROSE_MIN_SCORE = 0.2
 _ADJACENT_PROSE_MIN_WORDS = 10
+_SUBHEADING_MAX_WORDS = 8
 # Kept blocks this many dropped blocks or more above a news dateline's paragraph are not the
 # article's header: teaser lists and sidebars above a wire story.
 _DATELINE_GAP = 3
@@ -416,7 +418,7 @@ def _select(blocks: list[str], memo: LineMemo) -> list[bool]:
         probs = scores(blocks, memo=memo)
         keep = [p >= THRESHOLD for p in probs]
         if any(keep):
-            keep = _with_adjacent_prose(blocks, keep, probs, memo)
+            keep = _with_subheadings(blocks, _with_adjacent_prose(blocks, keep, probs, memo), memo)
         else:
             # The classifier found no article: fall back to the long blocks.
             keep = [memo.word_count(b) >= 10 for b in blocks]
@@ -444,6 +446,25 @@ def _with_adjacent_prose(
         )
         for i, (b, k, p) in enumerate(zip(blocks, keep, probs, strict=True))
     ]
+
+
+def _with_subheadings(blocks: list[str], keep: list[bool], memo: LineMemo) -> list[bool]:
+    """``keep``, plus the short headline-like blocks between two kept prose paragraphs: the
+    article's subheadings, whatever the classifier gives them."""
+    out = list(keep)
+    for i in range(1, len(blocks) - 1):
+        if (
+            not keep[i]
+            and keep[i - 1]
+            and keep[i + 1]
+            and memo.word_count(blocks[i]) <= _SUBHEADING_MAX_WORDS
+            and _is_headline(blocks[i])
+            and not _MENU_RE.search(blocks[i])
+            and _is_prose(blocks[i - 1], memo, _ADJACENT_PROSE_MIN_WORDS)
+            and _is_prose(blocks[i + 1], memo, _ADJACENT_PROSE_MIN_WORDS)
+        ):
+            out[i] = True
+    return out
 
 
 def _is_news_dateline(block: str) -> bool:

@@ -528,3 +528,25 @@ def test_a_prose_paragraph_the_classifier_doubts_is_kept_next_to_the_article_onl
     [article] = extract_text(page(*blocks), "a.txt")
 
     assert article.body.split("\n\n") == [P1, P2, P3]
+
+
+def test_a_subheading_between_two_kept_paragraphs_is_kept_whatever_its_score(monkeypatch) -> None:
+    subheading = "What the new routes cost"
+    blocks = [
+        *MENU,
+        "Night buses to reach the eastern suburbs",
+        P1,
+        P2,
+        subheading,
+        P3,
+        "About us",
+        "Contact",
+    ]
+
+    def subheading_doubted(lines, memo=None):
+        return [0.9 if line in (P1, P2, P3) else 0.05 for line in lines]
+
+    monkeypatch.setattr(text, "scores", subheading_doubted)
+    [article] = extract_text(page(*blocks), "a.txt")
+
+    assert article.body.split("\n\n") == [P1, P2, subheading, P3]
