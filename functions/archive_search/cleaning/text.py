@@ -111,6 +111,8 @@ _CAPTION_RE = re.compile(
     re.IGNORECASE,
 )
 _CAPTION_MAX_CHARS = 400
+# The longest credit _CAPTION_RE matches, in characters.
+_CAPTION_TAIL = 120
 # Headings that open what follows an article: related stories, recommendations, comments.
 _END_MARKER_RE = re.compile(
     r"^(?:related(?: stories| articles| posts| news| content| coverage| reading)?|more (?:stories|news|articles) from\b.*"
@@ -151,8 +153,9 @@ _CLOSED_SENTENCE_RE = re.compile(r"[a-zà-ÿ]{2}[.!?…]+[\"”’»)]+$")
 # Two sentences of three words or more: the first ends on a word of two lower-case letters or
 # more (not an initial or "Dr."), the second opens with a capital.
 _TWO_SENTENCES_RE = re.compile(r"\w+\W+\w+\W+[a-zà-ÿ]{2,}[.!?]+[\"”’»)]*\s+[\"“„«(]?[A-ZÀ-Þ]\w*\W+\w+\W+\w+")
-# A block ending a sentence: prose, not a menu item or a label.
-_PROSE_END_RE = re.compile(r"[.!?…][\"”’»)]*$")
+# A block ending a sentence (before closing quotes and brackets): prose, not a menu item or a label.
+_SENTENCE_ENDS = frozenset(".!?…")
+_CLOSING_MARKS = '"”’»)'
 
 _TITLE_MAX_WORDS = 30
 _TITLE_MAX_CHARS = 250
@@ -214,7 +217,11 @@ def is_furniture(block: str) -> bool:
     """A related-link, widget, back-to-top or share/follow line, or a photo caption."""
     if len(block) <= 200 and _FURNITURE_RE.match(block) is not None:
         return True
-    return len(block) <= _CAPTION_MAX_CHARS and _CAPTION_RE.search(block) is not None
+    # A credit is at the end: only the block's tail is searched.
+    return (
+        len(block) <= _CAPTION_MAX_CHARS
+        and _CAPTION_RE.search(block, max(0, len(block) - _CAPTION_TAIL)) is not None
+    )
 
 
 def _is_headline(block: str, min_words: int = 1) -> bool:
@@ -429,7 +436,7 @@ def _select(blocks: list[str], memo: LineMemo) -> list[bool]:
 
 def _is_prose(block: str, memo: LineMemo, min_words: int) -> bool:
     """A block of ``min_words`` words or more ending a sentence."""
-    return memo.word_count(block) >= min_words and _PROSE_END_RE.search(block) is not None
+    return memo.word_count(block) >= min_words and block.rstrip(_CLOSING_MARKS)[-1:] in _SENTENCE_ENDS
 
 
 def _with_adjacent_prose(
