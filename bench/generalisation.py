@@ -1,7 +1,7 @@
 """HTML cleaning on both benchmarks, by site: the project beside trafilatura, tuning folds
 against held-out folds.
 
-    .venv/bin/python bench/generalisation.py [--data DIR] [--per-doc]
+    .venv/bin/python bench/generalisation.py [--data DIR] [--per-doc] [--textdump-cv]
 
 Pages are grouped by site (the URL's host without ``www.``) and each site falls in one of five
 folds by a hash of its name, so a site's pages are never split between folds. Folds 0-2 are the
@@ -17,7 +17,9 @@ held-out F1: a rule that memorises the pages it was tuned on widens it.
 
 ``textdump_report`` (printed after the HTML table): trafilatura-eval's pages as text dumps, the
 text-dump cleaner's second held-out set (its line weights are fitted on the tuning folds of
-both benchmarks only).
+both benchmarks only). ``--textdump-cv`` prints instead ``textdump_cv``: the text-dump cleaner
+judged inside the tuning folds (fit the line weights on two, clean the third), by which its
+page-level rules are chosen; with ``--per-doc``, trafilatura-eval's tuning pages it misses on.
 
 Both extractors get the page's bytes, as ingest does; trafilatura runs with its defaults
 (readability and jusText fallbacks included), as its own benchmark runs it.
@@ -216,12 +218,7 @@ def textdump_report(data: Path = DEFAULT_DATA) -> None:
         texts, cpu = {}, 0.0
         for page_id, data_bytes in dumps.items():
             t0 = time.process_time()
-            try:
-                texts[page_id] = "\n\n".join(
-                    a.body for a in clean(data_bytes, "page.txt", line_stats=line_stats)
-                )
-            except RejectedInput:
-                texts[page_id] = ""
+            texts[page_id] = _textdump_body(data_bytes, line_stats)
             cpu += time.process_time() - t0
         parts = {part: bench.score(pages, texts) for part, pages in
                  (("all", bench.pages), ("tuning", tuning), ("held-out", held_out))}  # fmt: skip
@@ -230,13 +227,103 @@ def textdump_report(data: Path = DEFAULT_DATA) -> None:
         print(f"{label:<9} {cells} gap {gap:+.3f} docs/s {len(dumps) / cpu:.0f}")
 
 
+def textdump_cv(data: Path = DEFAULT_DATA, per_doc: bool = False) -> None:
+    """Grouped cross-validation of the whole text-dump cleaner inside the tuning folds: for each
+    tuning fold, the line weights are fitted on the other two tuning folds of both benchmarks
+    (``bench/fit_classifier.py``'s fit) and ``clean()`` runs on the fold's pages of both, with
+    and without the line statistics; the held-out folds are neither fitted on nor scored. What
+    the page-level rules of ``cleaning/text.py`` are judged by. ``per_doc`` lists the tuning
+    pages of trafilatura-eval that miss a snippet or hold a wrong one."""
+    from unittest import mock
+
+    import fit_classifier  # type: ignore[import-not-found]
+    import numpy as np
+
+    from archive_search.cleaning.lines import model
+    from archive_search.cleaning.text import split_blocks
+
+    extraction = ExtractionBench(data / "extraction-bench")
+    traf = TrafilaturaEval(data / "trafilatura-eval")
+    folder = data / "extraction-bench" / "textdump"
+    eb_dumps = {p.id: (folder / f"{p.id}.txt").read_bytes() for p in extraction.pages}
+    te_dumps = trafilatura_dumps(traf)
+    eb_lines = {k: split_blocks(v.decode("utf-8")) for k, v in eb_dumps.items()}
+    eb_archive = LineStats.build(eb_lines.values())
+    docs = {
+        p.id: (
+            eb_lines[p.id],
+            np.array(fit_classifier.labels_for(eb_lines[p.id], extraction.gold[p.id], extraction.ev)),
+            eb_archive,
+        )
+        for p in extraction.pages
+        if fold(p.url) in TUNING_FOLDS
+    }
+    docs.update(fit_classifier.trafilatura_docs(traf.folder))
+    page_fold = {p.id: fold(p.url) for p in (*extraction.pages, *traf.pages)}
+    te_stats = LineStats.build(text_dump_lines(d, "page.txt") for d in te_dumps.values())
+    benches = ((extraction, eb_dumps, eb_archive), (traf, te_dumps, te_stats))
+    print(
+        "# text dumps, grouped CV inside the tuning folds (fit on two, clean the third): F1 (precision recall)"
+    )
+    for label, archive in (("textdump", True), ("textdump0", False)):
+        texts: dict[str, dict[str, str]] = {extraction.name: {}, traf.name: {}}
+        for f in sorted(TUNING_FOLDS):
+            keys = [k for k in docs if page_fold[k] in TUNING_FOLDS and page_fold[k] != f]
+            fitted = fit_classifier.fit_weights(docs, keys, archive, 0.5)
+            models = {"archive" if archive else "plain": fitted}
+            with mock.patch.object(model, "shipped_weights", lambda m=models: m):
+                for bench, dumps, stats in benches:
+                    for page in bench.pages:
+                        if page_fold[page.id] == f:
+                            texts[bench.name][page.id] = _textdump_body(
+                                dumps[page.id], stats if archive else None
+                            )
+        for bench, _, _ in benches:
+            cells = []
+            for f in (*sorted(TUNING_FOLDS), "all"):
+                pages = [
+                    p for p in bench.pages if p.id in texts[bench.name] and f in ("all", page_fold[p.id])
+                ]
+                f1, precision, recall = bench.score(pages, texts[bench.name])
+                cells.append(
+                    f"fold {f} {f1:.4f}" if f != "all" else f"tuning {f1:.4f} ({precision:.3f} {recall:.3f})"
+                )
+            print(f"{label:<9} {bench.name:<17} " + " | ".join(cells))
+        if per_doc and archive:
+            for page in traf.pages:
+                if page.id not in texts[traf.name]:
+                    continue
+                text, item = _norm(texts[traf.name][page.id]), traf.items[page.id]
+                if any(_norm(x) not in text for x in item["with"]) or any(
+                    _norm(x) in text for x in item["without"]
+                ):
+                    print(
+                        f"{traf.name} textdump {page.id}: {traf.page_figures(page, texts[traf.name][page.id])}"
+                    )
+
+
+def _textdump_body(data: bytes, line_stats: LineStats | None) -> str:
+    try:
+        return "\n\n".join(a.body for a in clean(data, "page.txt", line_stats=line_stats))
+    except RejectedInput:
+        return ""
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder holding both benchmarks")
     ap.add_argument(
         "--per-doc", action="store_true", help="tuning-fold pages the two extractors score differently"
     )
+    ap.add_argument(
+        "--textdump-cv",
+        action="store_true",
+        help="only the text-dump cleaner's grouped cross-validation inside the tuning folds",
+    )
     args = ap.parse_args()
+    if args.textdump_cv:
+        textdump_cv(args.data, args.per_doc)
+        return
     report(args.data, args.per_doc)
     textdump_report(args.data)
 

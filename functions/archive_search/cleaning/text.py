@@ -6,15 +6,23 @@ Steps, in order:
    the article: what follows it is the page's teaser lists, never part of the article and
    never a source of metadata; a reader's dated comment below some paragraph text ends the
    page too, before the classifier reads it;
-3. the line classifier (``lines.keep_mask``) judges every block; the headline is the
-   (repeated, else above a byline or date line, else longest) headline-like block above the
-   first body paragraph, and everything above it is dropped; byline, date and "Publisher |
-   date" lines under it are metadata (``metadata.read_header``);
-4. a "Related stories" / "Comments" heading below most of the kept text ends the article;
-5. selection is repeated on what was kept until nothing more goes (idempotent output); a
+3. the line classifier (``lines.scores``) judges every block: a block at probability 0.5 or
+   more is kept, and so is a prose block next to a kept one that it gives some chance (an
+   article's lead and last paragraph, at the edge of its run), and a short heading between
+   two kept paragraphs (a subheading); a news dateline in capitals
+   ("NEW DELHI: ...") opens the article, so kept blocks well apart above it (teasers) go;
+4. the headline is the (repeated, else above a byline or date line, else longest)
+   headline-like block (one sentence, no full stop) above the first body paragraph, and
+   everything above it is dropped; byline, date and "Publisher | date" lines under it are
+   metadata (``metadata.read_header``);
+5. a "Related stories" / "Comments" heading below most of the kept text ends the article;
+6. selection is repeated on what was kept until nothing more goes (idempotent output); a
    short list of page-furniture patterns (related-link lines, "Most Popular", "To Top",
-   share/follow prompts) is removed whatever the classifier says;
-6. without a headline the title is the body's first sentence; a dateline ("KARACHI: ...")
+   share/follow prompts, photo captions with their credit) is removed whatever the
+   classifier says;
+7. never lose the article: a body holding less than a third of the words of the page's
+   longest run of prose paragraphs is replaced by that run;
+8. without a headline the title is the body's first sentence; a dateline ("KARACHI: ...")
    gives the place.
 Metadata the text does not state stays ``None``.
 
@@ -29,7 +37,7 @@ import unicodedata
 from datetime import date
 
 from archive_search.cleaning import metadata as md
-from archive_search.cleaning.lines import LineMemo, LineStats, keep_mask
+from archive_search.cleaning.lines import THRESHOLD, LineMemo, LineStats, scores
 from archive_search.errors import RejectedInput
 from archive_search.model import Article
 
@@ -95,6 +103,16 @@ _FURNITURE_RE = re.compile(
     r")\s*$",
     re.IGNORECASE,
 )
+# A photo caption ends with its credit ("... Photograph: AFP", "(Photo: Getty Images)", "Foto: dpa"):
+# the picture's, never the article's text.
+_CAPTION_RE = re.compile(
+    r"(?:\b(?:photograph|photo|foto|picture|image|bild|illustration|credit)s?\s*(?:[:©]|by\b)\s*[^.!?]{2,80}\)?"
+    r"|\(photo[^)]{0,80}\))$",
+    re.IGNORECASE,
+)
+_CAPTION_MAX_CHARS = 400
+# The longest credit _CAPTION_RE matches, in characters.
+_CAPTION_TAIL = 120
 # Headings that open what follows an article: related stories, recommendations, comments.
 _END_MARKER_RE = re.compile(
     r"^(?:related(?: stories| articles| posts| news| content| coverage| reading)?|more (?:stories|news|articles) from\b.*"
@@ -120,6 +138,8 @@ _NAMED_COMMENT_RE = re.compile(r"^\S+(?: \S+){0,3} (?:says|writes)\s*:$", re.IGN
 _END_MARKER_SHARE = 0.5
 # A dateline prefix on the body's first sentence ("KARACHI: ", "LONDON (Reuters) - ").
 _DATELINE_PREFIX_RE = re.compile(r"^[A-ZÀ-Þ][A-ZÀ-Þ'’.,\- ]{1,40}(?:\([^)]{1,30}\))?\s*(?::|[-–—]{1,2})\s+")
+# The run of capitals opening a block (a news dateline's place: "ST. JOSEPH, M").
+_CAPITALS_RE = re.compile(r"[A-ZÀ-Þ][A-ZÀ-Þ'’.,\- ]*")
 # Menus and breadcrumbs: items separated by pipes, bullets or arrows.
 _MENU_RE = re.compile(r"\s[|•·›»/>]\s|\S\s{2,}\S")
 _META_SEPARATOR_RE = re.compile(r"\s+[|•·–—-]\s+")
@@ -128,6 +148,14 @@ _BYLINE_RE = re.compile(r"^(?:by|written by|von|par|por)\s+\S", re.IGNORECASE)
 # Not a headline: a URL, a sentence ending inside the block, a line wholly in brackets.
 _NOT_HEADLINE_RE = re.compile(r"^https?://|^www\.|[a-z]{3}[.!?]\s+[(\"“‘A-Z]|^\(.*\)$")
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+(?=[\"“‘'(A-ZÀ-Þ0-9])")
+# A sentence closed inside quotes or brackets at the end of a block.
+_CLOSED_SENTENCE_RE = re.compile(r"[a-zà-ÿ]{2}[.!?…]+[\"”’»)]+$")
+# Two sentences of three words or more: the first ends on a word of two lower-case letters or
+# more (not an initial or "Dr."), the second opens with a capital.
+_TWO_SENTENCES_RE = re.compile(r"\w+\W+\w+\W+[a-zà-ÿ]{2,}[.!?]+[\"”’»)]*\s+[\"“„«(]?[A-ZÀ-Þ]\w*\W+\w+\W+\w+")
+# A block ending a sentence (before closing quotes and brackets): prose, not a menu item or a label.
+_SENTENCE_ENDS = frozenset(".!?…")
+_CLOSING_MARKS = '"”’»)'
 
 _TITLE_MAX_WORDS = 30
 _TITLE_MAX_CHARS = 250
@@ -148,6 +176,19 @@ _HEADER_WINDOW = 30
 _MAX_PASSES = 8
 # Fewer words than this in the whole body is a page without an article (menus, a caption).
 _MIN_ARTICLE_WORDS = 8
+# A prose block next to kept text is kept when the classifier gives it at least this: the lead
+# and the last paragraph of an article sit at the edge of its run, where the line model has the
+# fewest article neighbours to go by.
+_ADJACENT_PROSE_MIN_SCORE = 0.2
+_ADJACENT_PROSE_MIN_WORDS = 10
+_SUBHEADING_MAX_WORDS = 8
+# Kept blocks this many dropped blocks or more above a news dateline's paragraph are not the
+# article's header: teaser lists and sidebars above a wire story.
+_DATELINE_GAP = 3
+# The body is replaced by the page's longest run of prose when it holds less than this share of
+# the run's words: the selection has lost the article (kept a sidebar or a list instead).
+_GUARD_SHARE = 1 / 3
+_PROSE_RUN_MIN_WORDS = 15
 
 
 def split_blocks(text: str) -> list[str]:
@@ -173,8 +214,14 @@ def _same_text(a: str, b: str) -> bool:
 
 
 def is_furniture(block: str) -> bool:
-    """A related-link, widget, back-to-top or share/follow line."""
-    return len(block) <= 200 and _FURNITURE_RE.match(block) is not None
+    """A related-link, widget, back-to-top or share/follow line, or a photo caption."""
+    if len(block) <= 200 and _FURNITURE_RE.match(block) is not None:
+        return True
+    # A credit is at the end: only the block's tail is searched.
+    return (
+        len(block) <= _CAPTION_MAX_CHARS
+        and _CAPTION_RE.search(block, max(0, len(block) - _CAPTION_TAIL)) is not None
+    )
 
 
 def _is_headline(block: str, min_words: int = 1) -> bool:
@@ -182,6 +229,10 @@ def _is_headline(block: str, min_words: int = 1) -> bool:
     if words < min_words or words > _TITLE_MAX_WORDS or len(block) > _TITLE_MAX_CHARS:
         return False
     if block.endswith((".", ",", ";", ":")) and not block.endswith("..."):
+        return False
+    # A headline is one sentence without its full stop: a block of two sentences, or one
+    # closed inside quotes or brackets ('... hinnehmen."'), is a paragraph.
+    if _CLOSED_SENTENCE_RE.search(block) or _TWO_SENTENCES_RE.search(block):
         return False
     if md.find_dateline(block) or is_furniture(block) or _CREDIT_RE.match(block):
         return False
@@ -371,13 +422,109 @@ def _select(blocks: list[str], memo: LineMemo) -> list[bool]:
     if len(blocks) < _MIN_BLOCKS_FOR_CLASSIFIER:
         keep = [True] * len(blocks)
     else:
-        keep = keep_mask(blocks, memo=memo)
-        if not any(keep):
+        probs = scores(blocks, memo=memo)
+        keep = [p >= THRESHOLD for p in probs]
+        if any(keep):
+            keep = _with_subheadings(blocks, _with_adjacent_prose(blocks, keep, probs, memo), memo)
+        else:
             # The classifier found no article: fall back to the long blocks.
             keep = [memo.word_count(b) >= 10 for b in blocks]
     # Furniture and end-of-article headings never stay: a kept "Comments" heading would end
     # the article at another place when the output is cleaned again.
     return [k and not (is_furniture(b) or _END_MARKER_RE.match(b)) for k, b in zip(keep, blocks, strict=True)]
+
+
+def _is_prose(block: str, memo: LineMemo, min_words: int) -> bool:
+    """A block of ``min_words`` words or more ending a sentence."""
+    return memo.word_count(block) >= min_words and block.rstrip(_CLOSING_MARKS)[-1:] in _SENTENCE_ENDS
+
+
+def _with_adjacent_prose(
+    blocks: list[str], keep: list[bool], probs: list[float], memo: LineMemo
+) -> list[bool]:
+    """``keep``, plus the prose blocks next to a kept block that the classifier gives some chance."""
+    last = len(blocks) - 1
+    return [
+        k
+        or (
+            p >= _ADJACENT_PROSE_MIN_SCORE
+            and ((i > 0 and keep[i - 1]) or (i < last and keep[i + 1]))
+            and _is_prose(b, memo, _ADJACENT_PROSE_MIN_WORDS)
+        )
+        for i, (b, k, p) in enumerate(zip(blocks, keep, probs, strict=True))
+    ]
+
+
+def _with_subheadings(blocks: list[str], keep: list[bool], memo: LineMemo) -> list[bool]:
+    """``keep``, plus the short headline-like blocks between two kept prose paragraphs: the
+    article's subheadings, whatever the classifier gives them."""
+    out = list(keep)
+    for i in range(1, len(blocks) - 1):
+        if (
+            not keep[i]
+            and keep[i - 1]
+            and keep[i + 1]
+            and memo.word_count(blocks[i]) <= _SUBHEADING_MAX_WORDS
+            and _is_headline(blocks[i])
+            and not _MENU_RE.search(blocks[i])
+            and _is_prose(blocks[i - 1], memo, _ADJACENT_PROSE_MIN_WORDS)
+            and _is_prose(blocks[i + 1], memo, _ADJACENT_PROSE_MIN_WORDS)
+        ):
+            out[i] = True
+    return out
+
+
+def _is_news_dateline(block: str) -> bool:
+    """A paragraph opening with a news dateline in capitals ("ST. JOSEPH, Mich. (AP) — ",
+    "NEW DELHI: "): four letters or more, so that "P.S.:" or "IDR - " are not one."""
+    caps = _CAPITALS_RE.match(block)
+    return (
+        caps is not None and sum(ch.isalpha() for ch in caps.group(0)) >= 4 and bool(md.find_dateline(block))
+    )
+
+
+def _from_dateline(blocks: list[str], keep: list[bool], memo: LineMemo) -> list[bool]:
+    """A news dateline opens the article's first paragraph: kept blocks above it and apart from it
+    (``_DATELINE_GAP`` dropped blocks or more between) are teasers or sidebars, and are dropped."""
+    at = next(
+        (
+            i
+            for i, (b, k) in enumerate(zip(blocks, keep, strict=True))
+            if k and memo.word_count(b) >= 10 and _is_news_dateline(b)
+        ),
+        None,
+    )
+    if at is None:
+        return keep
+    gap = 0
+    for i in range(at - 1, -1, -1):
+        if not keep[i]:
+            gap += 1
+        elif gap >= _DATELINE_GAP:
+            return [False] * (i + 1) + keep[i + 1 :]
+        else:
+            gap = 0
+    return keep
+
+
+def _longest_prose_run(blocks: list[str], memo: LineMemo) -> list[str]:
+    """The page's run of prose blocks (15+ words, ending a sentence; one other block may stand
+    between two) holding the most words."""
+    best, best_words = (0, 0), 0
+    start, words, gap = -1, 0, 0
+    for i, block in enumerate(blocks):
+        if _is_prose(block, memo, _PROSE_RUN_MIN_WORDS):
+            if start < 0:
+                start, words = i, 0
+            words += memo.word_count(block)
+            gap = 0
+            if words > best_words:
+                best, best_words = (start, i + 1), words
+        elif start >= 0:
+            gap += 1
+            if gap > 1:
+                start, gap = -1, 0
+    return blocks[best[0] : best[1]]
 
 
 def _once(blocks: list[str], memo: LineMemo) -> list[str]:
@@ -454,7 +601,7 @@ def extract_text(text: str, key: str, line_stats: LineStats | None = None) -> li
     header_source: str | None = None
     start = 0
     memo = LineMemo(line_stats)  # what the classifier learnt about each line, kept between passes
-    keep = _select(blocks, memo)
+    keep = _from_dateline(blocks, _select(blocks, memo), memo)
     at = _find_title(blocks, keep, memo)
     if at is not None:
         title = blocks[at]
@@ -488,12 +635,17 @@ def extract_text(text: str, key: str, line_stats: LineStats | None = None) -> li
         header_published = header_published or found_date
     end = _article_end(blocks, keep, start, memo)
     body_blocks, author, dated = _article_blocks(blocks[start:end], title, memo, keep[start:end])
+    # Never lose the article: a body far shorter than the page's longest prose run is a sidebar
+    # or a list chosen in its place.
+    run = _longest_prose_run(blocks, memo)
+    if sum(map(memo.word_count, body_blocks)) < _GUARD_SHARE * sum(map(memo.word_count, run)):
+        body_blocks = [b for b in run if not (title and _same_text(b, title))]
 
     if sum(map(memo.word_count, body_blocks)) < _MIN_ARTICLE_WORDS:
         raise RejectedInput("no_article_text", f"{key}: no article text found")
     if title is None:
         title = _derived_title(body_blocks)
-        if len(body_blocks) >= 2 and _same_text(title, body_blocks[0]):
+        if len(body_blocks) >= 2 and _same_text(title, body_blocks[0]) and _is_headline(body_blocks[0]):
             # The first block is a one-sentence headline: it is the title, not body text.
             body_blocks, second_author, second_date = _article_blocks(body_blocks[1:], title, memo)
             author = author or second_author

@@ -416,3 +416,137 @@ def test_a_short_article_above_a_longer_dated_comment_thread_is_the_body() -> No
 
     assert article.body.split("\n\n")[:2] == [P1, P2]
     assert not any(comment[:40] in article.body for comment in COMMENTS)
+
+
+MENU = ["Home", "News", "Local", "Transport", "Opinion", "Sport", "Weather", "Search"]
+
+
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "Campaigners outside the town hall before the vote. Photograph: Jane Doe/AFP",
+        "How will the night buses be paid for? (Photo: Getty Images)",
+        "Der Nachtbus am Hauptbahnhof. Foto: dpa",
+    ],
+)
+def test_a_photo_caption_with_its_credit_is_not_body_or_title(caption: str) -> None:
+    [article] = extract_text(page(*MENU, caption, P1, P2, P3, "About us", "Contact"), "a.txt")
+
+    assert caption[:30] not in article.body
+    assert article.title != caption
+    assert article.body.split("\n\n") == [P1, P2, P3]
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [
+        "The council has good news for you this week. Do you take the night bus?",
+        'The paper quoted my post "The buses are late. Again." (Here is the post.)',
+    ],
+)
+def test_a_short_lead_paragraph_of_two_sentences_is_body_not_the_title(lead: str) -> None:
+    [article] = extract_text(page(*MENU, "Night buses to reach the suburbs", lead, P1, P2, P3), "a.txt")
+
+    assert article.title == "Night buses to reach the suburbs"
+    assert article.body.split("\n\n")[0] == lead
+
+
+def test_without_a_headline_a_first_sentence_ending_with_a_full_stop_stays_in_the_body() -> None:
+    lead = "In this article I explain how the night bus network will change."
+
+    [article] = extract_text(page(lead, P2, P3), "a.txt")
+
+    assert article.title == lead.rstrip(".")
+    assert article.body.split("\n\n") == [lead, P2, P3]
+
+
+TEASERS = [
+    "Ferry strike enters second weekThe ferry operators' union said on Monday the strike would go on "
+    "until the company agreed to meet its members.",
+    "Council approves three new schoolsThe council approved funding for three primary schools in the "
+    "north of the county, to open in two years.",
+    "Storm closes the harbourHigh winds closed the harbour for a second day on Sunday, and the "
+    "coastguard asked boat owners to stay ashore.",
+    "Museum reopens after floodThe town museum reopened its doors on Saturday, six months after the "
+    "flood that damaged most of its ground floor.",
+]
+
+
+def test_a_teaser_list_above_a_dated_wire_story_is_not_body() -> None:
+    text = page(
+        *MENU,
+        *TEASERS,
+        "Weather",
+        "Sunny spells, 14C",
+        "Sport",
+        "Filed under: transport, council",
+        "Night buses to reach the eastern suburbs",
+        P1,
+        P2,
+        P3,
+        "About us",
+    )
+
+    [article] = extract_text(text, "a.txt")
+
+    assert article.body.split("\n\n") == [P1, P2, P3]
+    assert article.title == "Night buses to reach the eastern suburbs"
+
+
+def test_when_the_classifier_keeps_a_short_sidebar_the_longest_prose_run_is_the_body(monkeypatch) -> None:
+    sidebar = "Sign up to our morning briefing for the day's top local stories, sent before seven."
+    blocks = [*MENU, "Night buses to reach the eastern suburbs", P1, P2, P3, "About us", "Contact", sidebar]
+
+    def sidebar_only(lines, memo=None):
+        return [0.9 if line == sidebar else 0.05 for line in lines]
+
+    monkeypatch.setattr(text, "scores", sidebar_only)
+    [article] = extract_text(page(*blocks), "a.txt")
+
+    assert article.body.split("\n\n") == [P1, P2, P3]
+
+
+def test_a_prose_paragraph_the_classifier_doubts_is_kept_next_to_the_article_only(monkeypatch) -> None:
+    aside = "Readers can send their own night bus stories to the newsroom by email or by post."
+    blocks = [
+        *MENU,
+        "Night buses to reach the eastern suburbs",
+        P1,
+        P2,
+        P3,
+        "About us",
+        "Contact",
+        aside,
+        "Search",
+    ]
+    doubted = {P1: 0.3, aside: 0.3}
+
+    def lead_doubted(lines, memo=None):
+        return [doubted.get(line, 0.9 if line in (P2, P3) else 0.05) for line in lines]
+
+    monkeypatch.setattr(text, "scores", lead_doubted)
+    [article] = extract_text(page(*blocks), "a.txt")
+
+    assert article.body.split("\n\n") == [P1, P2, P3]
+
+
+def test_a_subheading_between_two_kept_paragraphs_is_kept_whatever_its_score(monkeypatch) -> None:
+    subheading = "What the new routes cost"
+    blocks = [
+        *MENU,
+        "Night buses to reach the eastern suburbs",
+        P1,
+        P2,
+        subheading,
+        P3,
+        "About us",
+        "Contact",
+    ]
+
+    def subheading_doubted(lines, memo=None):
+        return [0.9 if line in (P1, P2, P3) else 0.05 for line in lines]
+
+    monkeypatch.setattr(text, "scores", subheading_doubted)
+    [article] = extract_text(page(*blocks), "a.txt")
+
+    assert article.body.split("\n\n") == [P1, P2, subheading, P3]
