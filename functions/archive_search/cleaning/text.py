@@ -318,29 +318,40 @@ def _body_start(blocks: list[str], keep: list[bool], memo: LineMemo, start: int)
     return len(blocks)
 
 
-def _dated_headline(blocks: list[str], first_long: int) -> int | None:
-    """The headline-like block nearest the body that sits just above a byline or date line (a
-    standfirst, a section label or share buttons may come between): a page's headline does,
-    its menus, captions and teaser lists seldom do, and a header can be long."""
-    # blocks of one or two words (share buttons, labels) count neither for the window nor the reach
+def _header_window_start(blocks: list[str], first_long: int) -> int:
+    """Where the header may begin: ``_HEADER_WINDOW`` blocks of three words or more above the
+    body (share buttons and labels of one or two words count neither for the window nor the
+    reach)."""
     start, counted = first_long, 0
     while start > 0 and counted < _HEADER_WINDOW:
         start -= 1
         counted += len(blocks[start].split()) >= 3
-    header = md.header_lines(blocks[start:first_long])
-    dated = None
-    for i in range(start, first_long):
-        if header[i - start] or not _is_title_candidate(blocks[i]):
-            continue
-        below = [j for j in range(i + 1, first_long) if header[j - start] or len(blocks[j].split()) >= 3]
-        if any(header[j - start] for j in below[:_HEADER_REACH]):
-            dated = i
-    return dated
+    return start
+
+
+def _dated_headline(blocks: list[str], start: int, first_long: int, header: list[bool]) -> int | None:
+    """The headline-like block nearest the body that sits just above a byline or date line (a
+    standfirst, a section label or share buttons may come between): a page's headline does,
+    its menus, captions and teaser lists seldom do, and a header can be long. ``header``: which
+    blocks from ``start`` are byline or date lines."""
+    below: list[int] = []  # the next blocks that count for the reach, nearest first
+    for i in range(first_long - 1, start - 1, -1):
+        is_header = header[i - start]
+        if (
+            not is_header
+            and any(header[j - start] for j in below[:_HEADER_REACH])
+            and _is_title_candidate(blocks[i])
+        ):
+            return i
+        if is_header or len(blocks[i].split()) >= 3:
+            below.insert(0, i)
+    return None
 
 
 def _find_title(blocks: list[str], keep: list[bool], memo: LineMemo) -> int | None:
     """Index of the headline: in the few blocks before the article's first long kept block,
-    a headline repeated as the next block, else the longest headline-like block there."""
+    a headline repeated as the next block, else the headline-like block just above a byline
+    or date line, else the longest headline-like block there."""
     first_long = next(
         (
             i
@@ -351,13 +362,16 @@ def _find_title(blocks: list[str], keep: list[bool], memo: LineMemo) -> int | No
     )
     if first_long is None:
         return 0 if blocks and _is_title_candidate(blocks[0]) and len(blocks) >= 2 else None
+    # one reading of the header's byline and date lines serves both searches (the title's
+    # window lies inside the header's)
+    start = _header_window_start(blocks, first_long)
+    header = md.header_lines(blocks[start:first_long])
     window = range(max(0, first_long - _TITLE_WINDOW), first_long)
-    header = md.header_lines(blocks[window.start : window.stop])
-    candidates = [i for i in window if _is_title_candidate(blocks[i]) and not header[i - window.start]]
+    candidates = [i for i in window if _is_title_candidate(blocks[i]) and not header[i - start]]
     repeated = [i for i in candidates if i + 1 < len(blocks) and _same_text(blocks[i], blocks[i + 1])]
     if repeated:
         return repeated[-1]
-    dated = _dated_headline(blocks, first_long)
+    dated = _dated_headline(blocks, start, first_long, header)
     if dated is not None:
         return dated
     if not candidates:

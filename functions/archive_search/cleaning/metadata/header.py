@@ -120,11 +120,17 @@ def _is_credit_line(line: str) -> bool:
     )
 
 
-def _next_to_date(lines: list[str], i: int) -> bool:
-    """Whether the line above or below states a date or a time: a byline's neighbour, where a
-    picture's credit ("Jane Doe, Associated Press" under a caption) has none."""
+def _states_time(line: str) -> bool:
+    """Whether a short line states a date or a time (an "Updated ..." line's too)."""
+    return _date_line(line, updated=True) is not None or _is_when(line)
+
+
+def _next_to_date(lines: list[str], i: int, timed: list[bool] | None = None) -> bool:
+    """Whether the line above or below states a date or a time (``timed``: each line's
+    ``_states_time`` when known): a byline's neighbour, where a picture's credit ("Jane Doe,
+    Associated Press" under a caption) has none."""
     return any(
-        0 <= j < len(lines) and (_date_line(lines[j], updated=True) is not None or _is_when(lines[j]))
+        0 <= j < len(lines) and (timed[j] if timed is not None else _states_time(lines[j]))
         for j in (i - 1, i + 1)
     )
 
@@ -152,17 +158,19 @@ def _is_name_with_role(line: str) -> bool:
 def header_lines(lines: list[str]) -> list[bool]:
     """Which lines are a byline or a date line (``By Jane Doe``, ``Posted on May 3, 2021``,
     ``Updated 10:01 pm, November 19, 2019``, ``Author:``, a name above the date line)."""
+    # each line's date test runs once: it is its neighbours' test too (the credit line's, which
+    # comes before the costly byline parse)
+    timed = [_states_time(line) for line in lines]
     return [
         _words(line) <= _MAX_HEADER_WORDS
         and bool(
             _LABEL_RE.match(line)
             or _DATE_LABEL_RE.match(line)
             or _credited(line) is not None
-            or _date_line(line, updated=True)
+            or timed[i]
             or _is_name_over_date(lines, i)
             or _is_name_with_role(line)
-            or _is_when(line)
-            or (_is_credit_line(line) and _next_to_date(lines, i))
+            or (_next_to_date(lines, i, timed) and _is_credit_line(line))
             or (i > 0 and (_LABEL_RE.match(lines[i - 1]) or _DATE_LABEL_RE.match(lines[i - 1])) is not None)
         )
         for i, line in enumerate(lines)
@@ -183,7 +191,7 @@ def _byline_at(lines: list[str], i: int, *, stated: bool, publisher: str | None)
     if (
         _is_name_over_date(lines, i)
         or _is_name_with_role(line)
-        or (_is_credit_line(line) and _next_to_date(lines, i))
+        or (_next_to_date(lines, i) and _is_credit_line(line))
     ):
         return parse_byline(line, publisher)
     return Byline()
