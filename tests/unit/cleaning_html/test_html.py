@@ -613,13 +613,10 @@ def test_an_aside_holding_the_pages_only_headline_is_the_article_and_a_sidebar_i
 
 def test_text_written_right_after_a_heading_without_a_paragraph_is_kept() -> None:
     loose = "“We start more than rockets,” the agency wrote, announcing that the service costs nothing."
-    html = (
-        "<html><body><article>"
-        + "".join(f"<p>{p}</p>" for p in PARAS)
-        + f"<h2>A wider overhaul</h2>\n{loose}\n<br/><br/>\n<p>{PARAS[0].replace('harbour', 'port')}</p>"
-        "</article></body></html>"
-    )
-    [found] = extract_html(html, "k.html")
+    after = f"<h2>A wider overhaul</h2>\n{loose}\n<br/><br/>\n<p>{PARAS[0].replace('harbour', 'port')}</p>"
+
+    [found] = extract_html(page().replace("</article>", f"{after}</article>"), "k.html")
+
     assert loose in found.body
     assert found.body.index(loose) < found.body.index("inner port")
 
