@@ -609,3 +609,26 @@ def test_an_aside_holding_the_pages_only_headline_is_the_article_and_a_sidebar_i
     assert tree is not None
     extract._unwrap_misused_containers(tree)
     assert [el.get("class") for el in tree.iter("aside")] == ["widget"]
+
+
+def test_text_written_right_after_a_heading_without_a_paragraph_is_kept() -> None:
+    loose = "“We start more than rockets,” the agency wrote, announcing that the service costs nothing."
+    after = f"<h2>A wider overhaul</h2>\n{loose}\n<br/><br/>\n<p>{PARAS[0].replace('harbour', 'port')}</p>"
+
+    [found] = extract_html(page().replace("</article>", f"{after}</article>"), "k.html")
+
+    assert loose in found.body
+    assert found.body.index(loose) < found.body.index("inner port")
+
+
+def test_a_table_of_short_rows_is_article_text_not_a_menu() -> None:
+    specs = [("Grape", "Zinfandel"), ("Colour", "Rosé"), ("Taste", "Medium sweet"), ("Vintage", "2019"),
+             ("Region", "California"), ("Alcohol", "10 per cent"), ("Serve at", "8 degrees"),
+             ("Decanting", "Not needed"), ("Closure", "Screw cap")]  # fmt: skip
+    table = "<table>" + "".join(f"<tr><td>{k}</td><td>{v}</td></tr>" for k, v in specs) + "</table>"
+
+    body = extract_html(
+        page(paras=PARAS[:2]).replace("</article>", f"{table}<p>{PARAS[2]}</p></article>"), "k.html"
+    )[0].body
+
+    assert all(f"{k} {v}" in body for k, v in specs)

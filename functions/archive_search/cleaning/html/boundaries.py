@@ -127,9 +127,9 @@ _MENU_LINE_WORDS = 6  # longest line a run may hold
 _MENU_MEAN_WORDS = 3.5  # a menu's lines are mostly one to three words
 
 
-# A page never writes its menus as list items or paragraphs it marks up as such; ranked lists,
-# poems and ingredient lists are written so.
-_NEVER_MENU_TAGS = ("item", "p")
+# A page never writes its menus as list items, paragraphs or table rows it marks up as such;
+# ranked lists, poems, ingredient lists and data tables (specifications, results) are.
+_NEVER_MENU_TAGS = ("item", "p", "row")
 
 
 def _drop_menu_runs(lines: list[Line]) -> list[Line]:

@@ -88,6 +88,8 @@ def _tree_lines(body: etree._Element) -> list[Line]:
 
     for child in body:
         walk(child, False)
+        if child.tail:  # text after a top-level heading or list, outside any paragraph
+            add(child.tail, False)
     flush()
     return lines
 
