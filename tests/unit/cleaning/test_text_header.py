@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from archive_search.cleaning.metadata import copyright_holder, header_lines, read_header
+from archive_search.cleaning.metadata import copyright_holder, header_lines, parse_date, read_header
 from archive_search.cleaning.text import extract_text
 
 pytestmark = pytest.mark.unit
@@ -62,6 +62,37 @@ def test_an_updated_line_is_a_header_line_but_not_the_publication_date() -> None
     lines = ["Updated 10:01 pm, November 19, 2019", "Published November 18, 2019"]
     assert header_lines(lines) == [True, True]
     assert read_header(lines)[1] == date(2019, 11, 18)
+
+
+def test_an_updated_line_dates_the_article_when_no_other_date_is_stated() -> None:
+    lines = ["By Jane Marlow", "Updated 12:24 am EST, Wednesday, November 20, 2019"]
+    assert read_header(lines)[1] == date(2019, 11, 20)
+    assert read_header(lines, above=["Nov. 19, 2019"])[1] == date(2019, 11, 19)
+
+
+def test_the_marked_bylines_own_date_wins_over_a_dated_quote_above_it() -> None:
+    lines = [
+        "— Jane Roe on Sunday, October 13th, 2019 in an article in a local newspaper",
+        "By Jane Marlow , Ann Lee on Monday, November 18th, 2019 at 11:08 a.m.",
+    ]
+    byline, published = read_header(lines)
+    assert byline.authors == ("Jane Marlow", "Ann Lee")
+    assert published == date(2019, 11, 18)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("By Jane Marlow On 11/13/19 at 4:00 PM EST", date(2019, 11, 13)),
+        ("Horoscope for Wednesday, 20/11/19", date(2019, 11, 20)),
+        ("11/05/19", None),  # day and month ambiguous
+        ("Opening Bell 11.18.19", None),  # dots with a two-digit year name an issue, not a date
+        ("1/2/3/45", None),
+        ("Текст: Лида Буслаева·11 октября 2018", date(2018, 10, 11)),
+    ],
+)
+def test_header_dates_with_two_digit_years_and_russian_months(text: str, expected: date | None) -> None:
+    assert parse_date(text) == expected
 
 
 def test_by_inside_a_headline_is_no_byline() -> None:

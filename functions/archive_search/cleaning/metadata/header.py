@@ -204,16 +204,29 @@ def read_header(
 
     A byline marked as one ("By", "Author:") wins over one read from its shape. ``above``: the
     lines just above the headline, where some pages put the date (read only when the lines
-    under it state none). ``publisher``: the page's own name, an organisation credit in a byline."""
-    byline = Byline()
+    under it state none). ``publisher``: the page's own name, an organisation credit in a byline.
+
+    The date: the marked byline's own (``By Jane Doe on May 3, 2021``: the article's, where a
+    quote's attribution above it may be dated too), else the first date line that is not an
+    "Updated ..." one, else one above the headline, else an "Updated ..." line's: a page stating
+    only when it was updated was most often updated the day it appeared, and a date close to
+    the article's serves a reader's date filter better than none."""
+    byline, at = Byline(), None
     for stated in (True, False):
-        byline = next(
-            (b for i in range(len(lines)) if (b := _byline_at(lines, i, stated=stated, publisher=publisher))),
-            Byline(),
+        byline, at = next(
+            (
+                (b, i)
+                for i in range(len(lines))
+                if (b := _byline_at(lines, i, stated=stated, publisher=publisher))
+            ),
+            (Byline(), None),
         )
         if byline:
             break
-    published = next((d for d in map(_date_line, lines) if d), None)
+    published = _date_line(lines[at]) if at is not None else None
+    published = published or next((d for d in map(_date_line, lines) if d), None)
     if published is None and above:
         published = next((d for d in map(_date_line, reversed(above)) if d), None)
+    if published is None:
+        published = next((d for line in lines if (d := _date_line(line, updated=True))), None)
     return byline, published
