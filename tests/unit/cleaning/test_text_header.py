@@ -95,6 +95,23 @@ def test_header_dates_with_two_digit_years_and_russian_months(text: str, expecte
     assert parse_date(text) == expected
 
 
+def test_an_author_box_next_to_the_byline_is_header_and_never_the_headline() -> None:
+    box = ["About Jane Marlow", "Follow Jane Marlow on Twitter", "View author archive", "Get author RSS feed"]
+    assert header_lines(["By Jane Marlow", *box, "Nov 18, 2019"]) == [True] * 6
+    # away from a byline or date line, the same words may be a headline
+    assert header_lines(["About Time", "Follow Jane Marlow on Twitter"]) == [False, False]
+    text = dump(
+        "Harbour channel to be dredged for larger ships",
+        "By Jane Marlow",
+        *box,
+        "November 19, 2019 6:30 AM",
+        *BODY,
+    )
+    article = extract_text(text, "a.txt")[0]
+    assert article.title == "Harbour channel to be dredged for larger ships"
+    assert article.authors == ("Jane Marlow",)
+
+
 def test_by_inside_a_headline_is_no_byline() -> None:
     assert header_lines(["Bus hit by falling tree in storm", "Photo by Ann Lee"]) == [False, False]
 

@@ -62,6 +62,16 @@ _WHEN_MAX_WORDS = 8
 _ORG_CREDIT_RE = re.compile(r"\b(?:staff|wire services?|wires|newsroom|desk)$", re.IGNORECASE)
 # A picture's credit ("Image copyright Getty Images") is no byline.
 _PICTURE_CREDIT_RE = re.compile(r"\b(?:image|photo|picture|foto|bild)s?\b|©|\bcopyright\b", re.IGNORECASE)
+# An author box's links next to the byline: "View author archive", "Get author RSS feed",
+# "email the author", "About Jane Doe", "Follow Jane Doe on Twitter", "follow on twitter".
+_AUTHOR_BOX_RE = re.compile(
+    r"^(?:(?:view|see|get|email|e-mail|contact|follow|read|more from|more by|all posts by)\s+(?:the\s+|this\s+)?"
+    r"author\b.{0,30}"
+    r"|(?:about|follow|contact|email|e-mail|more from|more by|all posts by)\s+"
+    r"(?-i:[A-ZÀ-Þ][\w'’.-]*)(?:\s+(?-i:[A-ZÀ-Þ][\w'’.-]*)){0,3}(?:\s+on\s+\w+)?"
+    r"|follow(?:\s+(?:me|him|her))?\s+on\s+\w+)$",
+    re.IGNORECASE,
+)
 _UPDATED_RE = re.compile(
     r"^\W*(?:updated|last (?:updated|modified)|aktualisiert|mis à jour|actualizado)\b", re.I
 )
@@ -157,7 +167,24 @@ def _is_name_with_role(line: str) -> bool:
 
 def header_lines(lines: list[str]) -> list[bool]:
     """Which lines are a byline or a date line (``By Jane Doe``, ``Posted on May 3, 2021``,
-    ``Updated 10:01 pm, November 19, 2019``, ``Author:``, a name above the date line)."""
+    ``Updated 10:01 pm, November 19, 2019``, ``Author:``, a name above the date line), or an
+    author box's links in a run next to one (``About Jane Doe``, ``View author archive``)."""
+    header = _dated_or_credited(lines)
+    box = [_AUTHOR_BOX_RE.match(line) is not None for line in lines]
+    # a run of author-box lines belongs to the header when a header line borders it
+    i = 0
+    while i < len(lines):
+        if not box[i]:
+            i += 1
+            continue
+        end = next((j for j in range(i, len(lines)) if not box[j]), len(lines))
+        if (i > 0 and header[i - 1]) or (end < len(lines) and header[end]):
+            header[i:end] = [True] * (end - i)
+        i = end
+    return header
+
+
+def _dated_or_credited(lines: list[str]) -> list[bool]:
     # each line's date test runs once: it is its neighbours' test too (the credit line's, which
     # comes before the costly byline parse)
     timed = [_states_time(line) for line in lines]
