@@ -138,6 +138,38 @@ def test_parent_company_or_agency_credit_in_the_copyright_line_is_no_publisher()
     assert copyright_holder(["Harbour Gazette", "© Ann Lee/Harbour Gazette"]) is None
 
 
+@pytest.mark.parametrize(
+    ("lines", "holder"),
+    [
+        # named only in the footer notice, which names no company: the site's own name
+        (["Harbour", "© 2019 Harbour Gazette - All rights reserved"], "Harbour Gazette"),
+        (["Harbour", "Copyright 2019. Harbour Gazette. All Rights Reserved."], "Harbour Gazette"),
+        (["Harbour", "© 2005 - 2019 Harbour Gazette"], "Harbour Gazette"),
+        (["Harbour", "© harbour-gazette.com, 2008"], "harbour-gazette.com"),
+        # the sign opening a sentence of the line; the holder's corporate words dropped
+        (
+            ["Harbour Gazette", "This material may not be republished. ©2019 Harbour Gazette Network, LLC."],
+            "Harbour Gazette",
+        ),
+        (["Harbour Gazette", "© 1995 - 2019 by Harbour Gazette Media Group Inc."], "Harbour Gazette"),
+        # a parent company: the site named beside it is the publisher, a company named nowhere else none
+        (
+            [
+                "Harbour Gazette is part of Seaside Holdings Inc, a media group.",
+                "© Seaside Holdings, Inc. 1 Quay St.",
+            ],
+            "Harbour Gazette",
+        ),
+        (["Harbour", "© 2019 Seaside Holdings, Inc. All rights reserved."], None),
+        (["Harbour", "© 2019 Seaside Trust, a nonprofit organization. All rights reserved."], None),
+        (["Harbour", "© Jane Marlow"], None),  # a picture's credit, no footer notice
+        (["Harbour", "© All rights reserved | Terms"], None),
+    ],
+)
+def test_copyright_holder_forms(lines: list[str], holder: str | None) -> None:
+    assert copyright_holder(lines) == holder
+
+
 def test_a_name_with_a_role_is_a_byline_and_a_caption_is_no_headline() -> None:
     text = dump(
         "Harbour channel to be dredged for larger ships",

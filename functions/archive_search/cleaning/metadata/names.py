@@ -53,31 +53,47 @@ def clean_source(value: object) -> str | None:
 
 
 # A copyright line: "© 2019 The Detroit News, a part of ...", "Copyright © 2016 Example Media.
-# All rights reserved." (the holder follows the sign and the years)
+# All rights reserved.", "Copyright 2019. Example Post.", "© 1995 - 2019 by Example Media"; the
+# sign opens the line or a sentence ("This material may not be published. ©2019 Example LLC")
 _COPYRIGHT_RE = re.compile(
-    r"^(?:all contents\s+)?(?:(?:©|ⓒ|\(c\)|copyright)\s*)+(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*)?,?\s*(?P<holder>[^|©]{2,80})",
+    r"(?:^|(?<=[.!?]\s))(?:all contents\s+)?(?:(?:©|ⓒ|\(c\)|copyright)\s*)+"
+    r"(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*)?[.,]?\s*(?:(?:by|copyright|all rights reserved)\s+)?"
+    r"(?P<holder>[^|©]{2,80})",
     re.IGNORECASE,
 )
 _COPYRIGHT_SIGN_RE = re.compile(r"©|ⓒ|\(c\)|\bcopyright\b", re.IGNORECASE)
-# where a copyright holder's name ends: "The Detroit News, a part of ...", "X. All rights reserved"
+# where a copyright holder's name ends: "The Detroit News, a part of ...", "X. All rights reserved",
+# "Example Network.Example Broadcasting" (sentences glued together)
 _HOLDER_END_RE = re.compile(
-    r"[.,;:]\s|\.$|\s+(?:all|alle|tous|todos|tutti)\s|\s\d{4}\b|\s[-–—]\s|\s\(", re.IGNORECASE
+    r"[.,;:]\s|\.$|(?-i:\.(?=[A-Z][a-z]))|\s+(?:all|alle|tous|todos|tutti)\s|\s\d{4}\b|\s[-–—]\s|\s\(",
+    re.IGNORECASE,
 )
 _HOLDER_MAX_WORDS = 6
+# A site's own footer notice rather than a picture's credit: rights reserved, or the years the
+# site has run ("© 2005 - 2019 Example")
+_FOOTER_NOTICE_RE = re.compile(
+    r"all rights reserved|alle rechte vorbehalten|tous droits réservés|todos los derechos reservados"
+    r"|todos os direitos reservados|tutti i diritti riservati|все права защищены|\d{4}\s*[-–]\s*\d{4}",
+    re.IGNORECASE,
+)
+_LINE_WORD_RE = re.compile(r"[\w.]+")
+# "Example News is part of Example Holdings Inc, ...": the site named beside its parent company
+_PART_OF_RE = r"^(?P<site>\S.{0,60}?)\s+is\s+(?:a\s+)?(?:part|division|unit|subsidiary|member|brand)\s+of\s+"
 
 
 def copyright_holder(lines: list[str]) -> str | None:
     """The holder a page's last copyright line names, as a publisher (``© 2019 Newsweek`` ->
-    ``Newsweek``), without a company's legal form (``Forbes Media LLC`` -> ``Forbes``): readers
-    cite the masthead, not the company. ``None`` for a picture credit (``© X/AdobeStock``)."""
+    ``Newsweek``), without a company's legal form and corporate words (``Forbes Media LLC`` ->
+    ``Forbes``): readers cite the masthead, not the company. ``None`` for a picture credit
+    (``© X/AdobeStock``) and for a company the page names nowhere else (a parent company)."""
     for line in reversed(lines):
-        m = _COPYRIGHT_RE.match(line)
+        m = _COPYRIGHT_RE.search(line)
         if not m:
             continue
         holder = _HOLDER_END_RE.split(m["holder"], maxsplit=1)[0].strip(" .,-–—")
         words = holder.split()
-        forms = _legal_forms()
-        while len(words) > 1 and words[-1].casefold().strip(".,") in forms:
+        dropped = _legal_forms() | _corporate_words()
+        while len(words) > 1 and words[-1].casefold().strip(".,") in dropped:
             words.pop()
         holder = " ".join(words)
         if "/" not in holder and 1 <= len(words) <= _HOLDER_MAX_WORDS and sum(map(str.isalpha, holder)) >= 3:
@@ -85,10 +101,35 @@ def copyright_holder(lines: list[str]) -> str | None:
             # parent company's only in the footer's copyright lines, an agency's in a credit in
             # brackets ("BERGEN (Nordic Wire) —")
             pattern = re.compile(rf"(?<![\w(]){re.escape(holder)}(?!\w)", re.IGNORECASE)
-            if any(pattern.search(other) for other in lines if not _COPYRIGHT_SIGN_RE.search(other)):
+            others = [other for other in lines if not _COPYRIGHT_SIGN_RE.search(other)]
+            part_of = re.compile(_PART_OF_RE + re.escape(holder) + r"(?!\w)", re.IGNORECASE)
+            site = next((m["site"] for other in others if (m := part_of.match(other))), None)
+            if site is not None:
+                return clean_source(site) if len(site.split()) <= _HOLDER_MAX_WORDS else None
+            if any(pattern.search(other) for other in others):
+                return clean_source(holder)
+            # named only there: the site's own name when its footer notice names no company
+            # (no legal form: "© 2019 Example Post. All rights reserved"), or a host name; an
+            # owner described as an organisation ("a nonprofit organization") is no masthead
+            owner = _legal_forms() | _owner_words()
+            company = any(w.casefold().strip(".") in owner for w in _LINE_WORD_RE.findall(line))
+            credited = re.compile(rf"\(\s*{re.escape(holder)}\s*\)", re.IGNORECASE)
+            if _FOOTER_NOTICE_RE.fullmatch(holder) or any(credited.search(other) for other in others):
+                return None  # "© All rights reserved" names nobody; "(Nordic Wire)" credits an agency
+            if not company and (_FOOTER_NOTICE_RE.search(line) or _HOST_RE.match(holder)):
                 return clean_source(holder)
             return None
     return None
+
+
+@lru_cache(maxsize=1)
+def _owner_words() -> frozenset[str]:
+    return frozenset(w.casefold() for w in metadata_words()["owner_words"])
+
+
+@lru_cache(maxsize=1)
+def _corporate_words() -> frozenset[str]:
+    return frozenset(w.casefold() for w in metadata_words()["corporate_words"])
 
 
 @lru_cache(maxsize=1)
