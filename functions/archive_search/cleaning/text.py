@@ -311,9 +311,14 @@ def _article_end(blocks: list[str], keep: list[bool], start: int, memo: LineMemo
 
 def _body_start(blocks: list[str], keep: list[bool], memo: LineMemo, start: int) -> int:
     """The first paragraph of the article from ``start`` (a kept block of 10+ words that is
-    not headline-like); the header lies above it."""
+    not headline-like nor a dated byline); the header lies above it."""
     for i in range(start, len(blocks)):
-        if keep[i] and memo.word_count(blocks[i]) >= 10 and not _is_headline(blocks[i]):
+        if (
+            keep[i]
+            and memo.word_count(blocks[i]) >= 10
+            and not _is_headline(blocks[i])
+            and not md.is_header_line(blocks[i])
+        ):
             return i
     return len(blocks)
 
@@ -356,7 +361,7 @@ def _find_title(blocks: list[str], keep: list[bool], memo: LineMemo) -> int | No
         (
             i
             for i, (b, k) in enumerate(zip(blocks, keep, strict=True))
-            if k and memo.word_count(b) >= 10 and not _is_headline(b)
+            if k and memo.word_count(b) >= 10 and not _is_headline(b) and not md.is_header_line(b)
         ),
         None,
     )

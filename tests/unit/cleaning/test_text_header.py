@@ -7,7 +7,13 @@ from datetime import date
 
 import pytest
 
-from archive_search.cleaning.metadata import copyright_holder, header_lines, parse_date, read_header
+from archive_search.cleaning.metadata import (
+    copyright_holder,
+    header_lines,
+    is_header_line,
+    parse_date,
+    read_header,
+)
 from archive_search.cleaning.text import extract_text
 
 pytestmark = pytest.mark.unit
@@ -110,6 +116,22 @@ def test_an_author_box_next_to_the_byline_is_header_and_never_the_headline() -> 
     article = extract_text(text, "a.txt")[0]
     assert article.title == "Harbour channel to be dredged for larger ships"
     assert article.authors == ("Jane Marlow",)
+
+
+def test_a_long_byline_with_its_date_is_no_first_paragraph() -> None:
+    text = dump(
+        "Home", "News", "Ports", "Fact checks", "Elections", "Subjects", "People", "Articles", "About", "Donate",
+        "Harbour", "Ferries", "Weather",
+        '"The channel has not been dredged in forty years."',
+        "— Jane Roe on Sunday, October 13th, 2019 in an article in a local newspaper",
+        "Has the harbour channel really gone forty years without dredging?",
+        "By Jane Marlow and Ann Lee on Monday, November 18th, 2019 at 11:08 a.m.",
+        *BODY,
+    )  # fmt: skip
+    assert is_header_line(text.splitlines()[-4])
+    article = extract_text(text, "a.txt")[0]
+    assert article.title == "Has the harbour channel really gone forty years without dredging?"
+    assert article.published == date(2019, 11, 18)
 
 
 def test_by_inside_a_headline_is_no_byline() -> None:

@@ -22,7 +22,7 @@ from archive_search.cleaning.metadata.names import (
     parse_byline,
 )
 
-__all__ = ["header_lines", "read_header"]
+__all__ = ["header_lines", "is_header_line", "read_header"]
 
 # A header line is short: a byline or a date line ("Mon 18 Nov 2019 18.54 GMT Last modified on
 # Mon 18 Nov 2019 18.56 GMT" at most), never a paragraph.
@@ -163,6 +163,17 @@ def _is_name_with_role(line: str) -> bool:
         and role.start() > 0
         and _NAME_LINE_RE.match(line[: role.start()].rstrip()) is not None
     )
+
+
+def is_header_line(line: str) -> bool:
+    """A marked byline with its date, or a "Published ..." line, read without its neighbours
+    (``By Jane Doe and John Roe on Monday, November 18th, 2019 at 11:08 a.m.``): as long as a
+    paragraph, but no paragraph of the article."""
+    if _words(line) > _MAX_HEADER_WORDS:
+        return False
+    if _PUBLISHED_WHEN_RE.match(line):
+        return True
+    return _credited(line) is not None and parse_date(line) is not None
 
 
 def header_lines(lines: list[str]) -> list[bool]:
