@@ -252,7 +252,7 @@ def _is_title_candidate(block: str) -> bool:
     sentence, not a URL, not a credit in brackets ("(Jane Doe / Associated Press)")."""
     return (
         _is_headline(block, min_words=3)
-        and not (_MENU_RE.search(block) or _is_meta_line(block))
+        and not (md.is_menu_line(block) or _is_meta_line(block))
         and not _NOT_HEADLINE_RE.search(block)
     )
 

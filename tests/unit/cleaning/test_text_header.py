@@ -11,6 +11,7 @@ from archive_search.cleaning.metadata import (
     copyright_holder,
     header_lines,
     is_header_line,
+    is_menu_line,
     parse_date,
     read_header,
 )
@@ -132,6 +133,20 @@ def test_a_long_byline_with_its_date_is_no_first_paragraph() -> None:
     article = extract_text(text, "a.txt")[0]
     assert article.title == "Has the harbour channel really gone forty years without dredging?"
     assert article.published == date(2019, 11, 18)
+
+
+@pytest.mark.parametrize(
+    ("line", "menu"),
+    [
+        ("News | World | Europe", True),
+        ("Home › Sport", True),
+        ("Opinion | Why the harbour needs dredging", True),  # a one-word label: a breadcrumb too
+        ("Harbour Week 2023 | A light installation for the ferry terminal", False),
+        ("Harbour channel to be dredged for larger ships", False),
+    ],
+)
+def test_a_headline_with_its_kicker_is_no_menu(line: str, menu: bool) -> None:
+    assert is_menu_line(line) is menu
 
 
 def test_by_inside_a_headline_is_no_byline() -> None:

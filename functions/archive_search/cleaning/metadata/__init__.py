@@ -8,7 +8,7 @@ metadata is never invented (the ingest time is kept separately).
 """
 
 from archive_search.cleaning.metadata.dates import parse_date, url_date
-from archive_search.cleaning.metadata.header import header_lines, is_header_line, read_header
+from archive_search.cleaning.metadata.header import header_lines, is_header_line, is_menu_line, read_header
 from archive_search.cleaning.metadata.language import detect_language, normalise_language
 from archive_search.cleaning.metadata.names import (
     Byline,
@@ -40,6 +40,7 @@ __all__ = [
     "html_text",
     "is_agency",
     "is_header_line",
+    "is_menu_line",
     "is_role_line",
     "metadata_words",
     "normalise_language",

@@ -22,7 +22,7 @@ from archive_search.cleaning.metadata.names import (
     parse_byline,
 )
 
-__all__ = ["header_lines", "is_header_line", "read_header"]
+__all__ = ["header_lines", "is_header_line", "is_menu_line", "read_header"]
 
 # A header line is short: a byline or a date line ("Mon 18 Nov 2019 18.54 GMT Last modified on
 # Mon 18 Nov 2019 18.56 GMT" at most), never a paragraph.
@@ -163,6 +163,21 @@ def _is_name_with_role(line: str) -> bool:
         and role.start() > 0
         and _NAME_LINE_RE.match(line[: role.start()].rstrip()) is not None
     )
+
+
+# Menus and breadcrumbs: items separated by pipes, bullets or arrows
+_MENU_SEPARATOR_RE = re.compile(r"\s[|•·›»/>]\s")
+# A headline's kicker: "Milan Design Week 2018 | A light installation for a showroom"
+_KICKER_MIN_WORDS = 3
+
+
+def is_menu_line(line: str) -> bool:
+    """Menu items or a breadcrumb on one line (``News | World | Europe``, ``Home › Sport``);
+    not a headline with its kicker, two parts of three words or more around one separator."""
+    parts = _MENU_SEPARATOR_RE.split(line)
+    if len(parts) == 1:
+        return False
+    return len(parts) > 2 or min(_words(p) for p in parts) < _KICKER_MIN_WORDS
 
 
 def is_header_line(line: str) -> bool:
