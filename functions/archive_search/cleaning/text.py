@@ -609,7 +609,7 @@ def extract_text(text: str, key: str, line_stats: LineStats | None = None) -> li
 
     credit_at, source, published = _credit(blocks)
     # the page's own name when no credit line or header states it: its footer's copyright line
-    holder = md.copyright_holder(blocks) if credit_at is None else None
+    holder = md.copyright_holder(blocks) if source is None else None
     if credit_at is not None:
         blocks = blocks[:credit_at]
     blocks = blocks[: _thread_start(blocks)]

@@ -163,6 +163,19 @@ def test_copyright_holder_named_elsewhere_on_the_page_is_the_publisher() -> None
     assert extract_text(text, "a.txt")[0].source == "Harbour Gazette"
 
 
+def test_a_dated_credit_line_without_a_name_leaves_the_copyright_holder_as_publisher() -> None:
+    text = dump(
+        "Harbour Gazette",
+        "Harbour channel to be dredged for larger ships",
+        *BODY,
+        "Published on 11 July 2023",
+        *TEASERS,
+        "© 2023 Harbour Gazette, a part of the Seaside Network",
+    )
+    article = extract_text(text, "a.txt")[0]
+    assert (article.source, article.published) == ("Harbour Gazette", date(2023, 7, 11))
+
+
 def test_parent_company_or_agency_credit_in_the_copyright_line_is_no_publisher() -> None:
     assert (
         copyright_holder(["Gazette", "News", "© Copyright Seaside Holdings Inc.", "Seaside Holdings © 2021"])
