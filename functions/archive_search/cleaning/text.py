@@ -672,7 +672,7 @@ def extract_text(text: str, key: str, line_stats: LineStats | None = None) -> li
             if not body_blocks:
                 raise RejectedInput("no_article_text", f"{key}: no article text found")
     body = "\n\n".join(body_blocks)
-    place = md.find_dateline(body_blocks[0])
+    place = md.first_dateline(body_blocks)
     dateline_date = None
     if not place or not (published or header_published or dated):
         # "Lakeside, October 8, 2023 — ...": a dateline that names the place and the date

@@ -9,6 +9,7 @@ import pytest
 
 from archive_search.cleaning.metadata import (
     copyright_holder,
+    first_dateline,
     header_lines,
     is_header_line,
     is_menu_line,
@@ -147,6 +148,19 @@ def test_a_long_byline_with_its_date_is_no_first_paragraph() -> None:
 )
 def test_a_headline_with_its_kicker_is_no_menu(line: str, menu: bool) -> None:
     assert is_menu_line(line) is menu
+
+
+def test_the_dateline_under_a_caption_gives_the_place() -> None:
+    caption = "The harbour master, left, speaks with a ferry captain at the quay, Tuesday, Nov. 19, 2019."
+    text = dump(
+        "Harbour channel to be dredged for larger ships",
+        "PUBLISHED: 10:48, Tue, Nov 19, 2019 | UPDATED: 11:05, Tue, Nov 19, 2019",
+        caption,
+        "LAKESIDE, Maine (AP) — " + BODY[0],
+        *BODY[1:],
+    )
+    assert extract_text(text, "a.txt")[0].place == "Lakeside, Maine"
+    assert first_dateline(["PUBLISHED: 10:48, Tue, Nov 19, 2019 | UPDATED: 11:05", *BODY]) is None
 
 
 def test_by_inside_a_headline_is_no_byline() -> None:

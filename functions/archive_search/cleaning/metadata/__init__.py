@@ -24,6 +24,7 @@ from archive_search.cleaning.metadata.places import (
     clean_title,
     find_dated_dateline,
     find_dateline,
+    first_dateline,
 )
 from archive_search.cleaning.metadata.words import html_text, word_count, word_key
 
@@ -36,6 +37,7 @@ __all__ = [
     "detect_language",
     "find_dated_dateline",
     "find_dateline",
+    "first_dateline",
     "header_lines",
     "html_text",
     "is_agency",
