@@ -584,7 +584,7 @@ def _article_blocks(
             if current and _is_meta_line(current[0]):
                 if _BYLINE_RE.match(current[0]):
                     byline = current[0]
-                    if len(current) > 1 and md.is_role_line(current[1]):
+                    if len(current) > 1 and md.is_byline_tail(current[1]):
                         byline = f"{byline} {current[1]}"  # a byline wrapped onto a second line
                         current = current[1:]
                     author = author or md.parse_byline(byline) or None
@@ -631,7 +631,7 @@ def extract_text(text: str, key: str, line_stats: LineStats | None = None) -> li
         ):
             if _BYLINE_RE.match(blocks[start]):
                 byline = blocks[start]
-                if start + 1 < len(blocks) and md.is_role_line(blocks[start + 1]):
+                if start + 1 < len(blocks) and md.is_byline_tail(blocks[start + 1]):
                     start += 1  # "By Helen Marsh, Arts" / "Correspondent": one byline, wrapped
                     byline = f"{byline} {blocks[start]}"
                 header_author = header_author or md.parse_byline(byline) or None

@@ -163,6 +163,32 @@ def test_the_dateline_under_a_caption_gives_the_place() -> None:
     assert first_dateline(["PUBLISHED: 10:48, Tue, Nov 19, 2019 | UPDATED: 11:05", *BODY]) is None
 
 
+@pytest.mark.parametrize(
+    ("lines", "authors", "org"),
+    [
+        (["Текст: Лида Буслаева·11 октября 2018"], ("Лида Буслаева",), None),
+        (["Published Tue, Nov 19 2019 7:05 AM EST", "Jane Marlow@janemarlow"], ("Jane Marlow",), None),
+        (["Jane Marlow @JaneMarlowNews", "Nov 19, 2019"], ("Jane Marlow",), None),
+        (
+            ["By JANE MARLOW and ANN LEE", "Associated Press", "Nov 19, 2019"],
+            ("Jane Marlow", "Ann Lee"),
+            "Associated Press",
+        ),
+    ],
+)
+def test_labels_handles_and_an_agency_line_under_a_byline(
+    lines: list[str], authors: tuple[str, ...], org: str | None
+) -> None:
+    byline, _ = read_header(lines)
+    assert (byline.authors, byline.org) == (authors, org)
+
+
+def test_an_agency_on_the_line_under_the_byline_is_its_organisation() -> None:
+    text = dump("Harbour channel to be dredged for larger ships", "By JANE MARLOW", "Associated Press", *BODY)
+    article = extract_text(text, "a.txt")[0]
+    assert (article.authors, article.author_org) == (("Jane Marlow",), "Associated Press")
+
+
 def test_by_inside_a_headline_is_no_byline() -> None:
     assert header_lines(["Bus hit by falling tree in storm", "Photo by Ann Lee"]) == [False, False]
 

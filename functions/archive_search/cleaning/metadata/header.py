@@ -18,6 +18,7 @@ from archive_search.cleaning.metadata.names import (
     _AUTHOR_TAIL_RE,
     Byline,
     is_agency,
+    is_byline_tail,
     metadata_words,
     parse_byline,
 )
@@ -31,7 +32,9 @@ _WORD_RE = re.compile(r"\w+")
 # "By Jane Doe", "Posted by Jane Doe on ...", "Von Anna Keller": "by" opening the line, after at
 # most two lead words; after a date it is a byline too ("11/19/2019 by Jane Doe").
 _BY_RE = re.compile(r"(?:^|[\s/|])(?:by|von|par|por|door)\s*:?\s+(?=\S)", re.IGNORECASE)
-_LABELLED_RE = re.compile(r"^(?:author|autor|autorin|auteur|autore|written by)\s*:\s*(?=\S)", re.IGNORECASE)
+_LABELLED_RE = re.compile(
+    r"^(?:author|autor|autorin|auteur|autore|written by|текст|автор)\s*:\s*(?=\S)", re.IGNORECASE
+)
 _LEAD_MAX_WORDS = 2
 # A label on a line of its own, the name on the next: "By" / "Jane Doe", "Author:" / "Jane Doe"
 _LABEL_RE = re.compile(
@@ -46,6 +49,8 @@ _NAME_LINE_RE = re.compile(
     r"^(?:[A-ZÀ-ÞА-Я][\w'’.-]*|van|von|de|der|den|da|di|du|la|le|bin|al)"
     r"(?:\s+(?:[A-ZÀ-ÞА-Я][\w'’.-]*|van|von|de|der|den|da|di|du|la|le|bin|al)){1,4}$"
 )
+# A name with the person's social-media handle: "Jane Doe @janedoe", "Jane Doe@janedoe"
+_HANDLE_RE = re.compile(r"\s*@\w{2,30}$")
 # "Updated ..." is when the page changed, not when the article was published.
 # A line stating when without a full date: "Published 1 day ago", "Today 12:01 AM", "1 hour ago"
 _PUBLISHED_WHEN_RE = re.compile(
@@ -155,6 +160,12 @@ def _is_name_over_date(lines: list[str], i: int) -> bool:
     )
 
 
+def _is_name_with_handle(line: str) -> bool:
+    """A name and a social-media handle (``Jane Doe @janedoe``): a person's credit."""
+    m = _HANDLE_RE.search(line)
+    return m is not None and m.start() > 0 and _NAME_LINE_RE.match(line[: m.start()]) is not None
+
+
 def _is_name_with_role(line: str) -> bool:
     """A name and a role (``Jane Doe, Staff Writer``, ``Bruce Y. Lee Senior Contributor``)."""
     role = _AUTHOR_TAIL_RE.search(line)
@@ -223,6 +234,7 @@ def _dated_or_credited(lines: list[str]) -> list[bool]:
             or timed[i]
             or _is_name_over_date(lines, i)
             or _is_name_with_role(line)
+            or _is_name_with_handle(line)
             or (_next_to_date(lines, i, timed) and _is_credit_line(line))
             or (i > 0 and (_LABEL_RE.match(lines[i - 1]) or _DATE_LABEL_RE.match(lines[i - 1])) is not None)
         )
@@ -240,10 +252,15 @@ def _byline_at(lines: list[str], i: int, *, stated: bool, publisher: str | None)
         if _LABEL_RE.match(line) and i + 1 < len(lines):
             return parse_byline(f"By {lines[i + 1]}", publisher)
         credit = _credited(line)
-        return parse_byline(f"By {credit}", publisher) if credit is not None else Byline()
+        if credit is None:
+            return Byline()
+        if i + 1 < len(lines) and is_byline_tail(lines[i + 1]):
+            credit = f"{credit}, {lines[i + 1]}"  # "By Jane Doe" / "Associated Press": one byline, wrapped
+        return parse_byline(f"By {credit}", publisher)
     if (
         _is_name_over_date(lines, i)
         or _is_name_with_role(line)
+        or _is_name_with_handle(line)
         or (_next_to_date(lines, i) and _is_credit_line(line))
     ):
         return parse_byline(line, publisher)

@@ -174,6 +174,12 @@ def is_role_line(text: str) -> bool:
     return len(text) <= 60 and _ROLE_LINE_RE.match(text.strip()) is not None
 
 
+def is_byline_tail(text: str) -> bool:
+    """The rest of a byline wrapped onto a line of its own: a role (``Arts Correspondent``) or
+    an agency (``Associated Press`` under ``By Jane Doe``)."""
+    return is_role_line(text) or (len(text) <= 60 and is_agency(text.strip(" .")))
+
+
 _EMAIL_RE = re.compile(r"\S+@\S+\.\S+")
 _HANDLE_RE = re.compile(r"@\w+")
 _DATE_TAIL_RE = re.compile(
