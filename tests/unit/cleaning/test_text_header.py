@@ -97,9 +97,14 @@ def test_the_marked_bylines_own_date_wins_over_a_dated_quote_above_it() -> None:
         ("Opening Bell 11.18.19", None),  # dots with a two-digit year name an issue, not a date
         ("1/2/3/45", None),
         ("Текст: Лида Буслаева·11 октября 2018", date(2018, 10, 11)),
+        ("Published Tue, Nov 19 20197:05 AM ESTUpdated Tue, Nov 19 20197:16 AM EST", date(2019, 11, 19)),
+        ("19 Nov 201907:05", date(2019, 11, 19)),
+        ("Nov 19 20191", None),  # five digits: no year
     ],
 )
-def test_header_dates_with_two_digit_years_and_russian_months(text: str, expected: date | None) -> None:
+def test_header_dates_with_two_digit_years_russian_months_and_glued_times(
+    text: str, expected: date | None
+) -> None:
     assert parse_date(text) == expected
 
 

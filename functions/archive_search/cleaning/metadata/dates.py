@@ -42,11 +42,13 @@ _SLASH_DMY_RE = re.compile(r"(?<!\d)(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?!\d)")
 _SLASH_SHORT_YEAR_RE = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{2})(?![\d/])")
 # a two-digit year up to this one is 20xx, above it 19xx (POSIX strptime's %y)
 _SHORT_YEAR_PIVOT = 68
+# a year glued to the time after it, as copied text joins them: "Nov 19 20197:05 AM"
+_YEAR_END = r"(?:\b|(?=\d{1,2}:\d{2}))"
 # "April 12th, 2023", "Apr. 12 2023", "April 12, 2023 10:00"
-_MDY_RE = re.compile(rf"\b({MONTH_RE})\.?\s+(\d{{1,2}}){ORD},?\s+(\d{{4}})\b", re.IGNORECASE)
+_MDY_RE = re.compile(rf"\b({MONTH_RE})\.?\s+(\d{{1,2}}){ORD},?\s+(\d{{4}}){_YEAR_END}", re.IGNORECASE)
 # "12 April 2023", "12th of April, 2023", "12. April 2023", "12 de abril de 2023"
 _DMY_RE = re.compile(
-    rf"\b(\d{{1,2}}){ORD}\.?\s+(?:of\s+|de\s+)?({MONTH_RE})\.?,?\s+(?:de\s+|del\s+)?(\d{{4}})\b",
+    rf"\b(\d{{1,2}}){ORD}\.?\s+(?:of\s+|de\s+)?({MONTH_RE})\.?,?\s+(?:de\s+|del\s+)?(\d{{4}}){_YEAR_END}",
     re.IGNORECASE,
 )
 
