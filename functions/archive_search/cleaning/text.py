@@ -337,20 +337,25 @@ def _header_window_start(blocks: list[str], first_long: int) -> int:
 def _dated_headline(blocks: list[str], start: int, first_long: int, header: list[bool]) -> int | None:
     """The headline-like block nearest the body that sits just above a byline or date line (a
     standfirst, a section label or share buttons may come between): a page's headline does,
-    its menus, captions and teaser lists seldom do, and a header can be long. ``header``: which
-    blocks from ``start`` are byline or date lines."""
+    its menus, captions and teaser lists seldom do, and a header can be long. One directly above
+    a marked byline ("By Jane Doe") wins over one nearer the body above a byline read from its
+    shape. ``header``: which blocks from ``start`` are byline or date lines."""
     below: list[int] = []  # the next blocks that count for the reach, nearest first
+    dated = None
     for i in range(first_long - 1, start - 1, -1):
         is_header = header[i - start]
         if (
             not is_header
+            and (dated is None or md.is_marked_byline(blocks[i + 1]))
             and any(header[j - start] for j in below[:_HEADER_REACH])
             and _is_title_candidate(blocks[i])
         ):
-            return i
+            if md.is_marked_byline(blocks[i + 1]):
+                return i
+            dated = i
         if is_header or len(blocks[i].split()) >= 3:
             below.insert(0, i)
-    return None
+    return dated
 
 
 def _find_title(blocks: list[str], keep: list[bool], memo: LineMemo) -> int | None:

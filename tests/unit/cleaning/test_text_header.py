@@ -194,6 +194,23 @@ def test_an_agency_on_the_line_under_the_byline_is_its_organisation() -> None:
     assert (article.authors, article.author_org) == (("Jane Marlow",), "Associated Press")
 
 
+def test_a_headline_with_a_marked_byline_under_it_wins_over_a_credit_above_a_role() -> None:
+    text = dump(
+        "Harbour channel to be dredged for larger ships",
+        "By Jane Marlow",
+        "November 15, 2019",
+        "The plan ends a decade of delays.",
+        "Studio Nord for the Harbour Gazette",
+        "Jane Marlow",
+        "Contributing Writer",
+        "November 15, 2019",
+        *BODY,
+    )
+    article = extract_text(text, "a.txt")[0]
+    assert article.title == "Harbour channel to be dredged for larger ships"
+    assert article.authors == ("Jane Marlow",)
+
+
 def test_by_inside_a_headline_is_no_byline() -> None:
     assert header_lines(["Bus hit by falling tree in storm", "Photo by Ann Lee"]) == [False, False]
 

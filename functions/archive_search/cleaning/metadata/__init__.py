@@ -8,7 +8,13 @@ metadata is never invented (the ingest time is kept separately).
 """
 
 from archive_search.cleaning.metadata.dates import parse_date, url_date
-from archive_search.cleaning.metadata.header import header_lines, is_header_line, is_menu_line, read_header
+from archive_search.cleaning.metadata.header import (
+    header_lines,
+    is_header_line,
+    is_marked_byline,
+    is_menu_line,
+    read_header,
+)
 from archive_search.cleaning.metadata.language import detect_language, normalise_language
 from archive_search.cleaning.metadata.names import (
     Byline,
@@ -44,6 +50,7 @@ __all__ = [
     "is_agency",
     "is_byline_tail",
     "is_header_line",
+    "is_marked_byline",
     "is_menu_line",
     "is_role_line",
     "metadata_words",

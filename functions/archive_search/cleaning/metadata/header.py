@@ -23,7 +23,7 @@ from archive_search.cleaning.metadata.names import (
     parse_byline,
 )
 
-__all__ = ["header_lines", "is_header_line", "is_menu_line", "read_header"]
+__all__ = ["header_lines", "is_header_line", "is_marked_byline", "is_menu_line", "read_header"]
 
 # A header line is short: a byline or a date line ("Mon 18 Nov 2019 18.54 GMT Last modified on
 # Mon 18 Nov 2019 18.56 GMT" at most), never a paragraph.
@@ -189,6 +189,12 @@ def is_menu_line(line: str) -> bool:
     if len(parts) == 1:
         return False
     return len(parts) > 2 or min(_words(p) for p in parts) < _KICKER_MIN_WORDS
+
+
+def is_marked_byline(line: str) -> bool:
+    """A byline marked as one (``By Jane Doe``, ``Posted by Jane Doe on ...``, ``Author: Jane
+    Doe``), as a page writes it directly under its headline."""
+    return _words(line) <= _MAX_HEADER_WORDS and _credited(line) is not None
 
 
 def is_header_line(line: str) -> bool:
