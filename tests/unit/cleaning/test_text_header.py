@@ -276,6 +276,9 @@ def test_parent_company_or_agency_credit_in_the_copyright_line_is_no_publisher()
         (["Harbour", "© 2019 Seaside Trust, a nonprofit organization. All rights reserved."], None),
         (["Harbour", "© Jane Marlow"], None),  # a picture's credit, no footer notice
         (["Harbour", "© All rights reserved | Terms"], None),
+        # a page calling itself by the holder's initials; a masthead line keeps the full name
+        (["HGN", "© 2019 Harbour Gazette Network, Inc. All Rights Reserved."], "HGN"),
+        (["Harbour Gazette Network", "HGN", "© 2019 Harbour Gazette Network, Inc."], "Harbour Gazette"),
     ],
 )
 def test_copyright_holder_forms(lines: list[str], holder: str | None) -> None:

@@ -92,10 +92,20 @@ def copyright_holder(lines: list[str]) -> str | None:
             continue
         holder = _HOLDER_END_RE.split(m["holder"], maxsplit=1)[0].strip(" .,-–—")
         words = holder.split()
+        initials, written = _initials(words), holder.casefold()
         dropped = _legal_forms() | _corporate_words()
         while len(words) > 1 and words[-1].casefold().strip(".,") in dropped:
             words.pop()
         holder = " ".join(words)
+        masthead = any(other.casefold() in (written, holder.casefold()) for other in lines)
+        if (
+            initials
+            and not masthead
+            and any(re.search(rf"(?<!\w){initials}(?!\w)", other) for other in lines)
+        ):
+            # "Cable News Network" on a page that calls itself "CNN" (and has no masthead line
+            # "Cable News Network": "The Hollywood Reporter" stays itself on a page saying "THR")
+            return initials
         if "/" not in holder and 1 <= len(words) <= _HOLDER_MAX_WORDS and sum(map(str.isalpha, holder)) >= 3:
             # the site's own name is on the page elsewhere too (masthead, menus, "About X"); a
             # parent company's only in the footer's copyright lines, an agency's in a credit in
@@ -120,6 +130,15 @@ def copyright_holder(lines: list[str]) -> str | None:
                 return clean_source(holder)
             return None
     return None
+
+
+def _initials(words: list[str]) -> str | None:
+    """The initials of a name of three or more capitalised words (``Cable News Network`` ->
+    ``CNN``), legal forms left out; ``None`` otherwise."""
+    named = [w for w in words if w.casefold().strip(".,") not in _legal_forms()]
+    if len(named) < 3 or not all(w[:1].isupper() and w[:1].isalpha() for w in named):
+        return None
+    return "".join(w[0] for w in named)
 
 
 @lru_cache(maxsize=1)
