@@ -174,6 +174,9 @@ def test_the_dateline_under_a_caption_gives_the_place() -> None:
         (["Текст: Лида Буслаева·11 октября 2018"], ("Лида Буслаева",), None),
         (["Published Tue, Nov 19 2019 7:05 AM EST", "Jane Marlow@janemarlow"], ("Jane Marlow",), None),
         (["Jane Marlow @JaneMarlowNews", "Nov 19, 2019"], ("Jane Marlow",), None),
+        (["November 20, 2019 Jane Marlow"], ("Jane Marlow",), None),
+        (["Jane Marlow | 20/11/2019"], ("Jane Marlow",), None),
+        (["Updated Nov 20, 2019"], (), None),  # a label beside the date is no name
         (
             ["By JANE MARLOW and ANN LEE", "Associated Press", "Nov 19, 2019"],
             ("Jane Marlow", "Ann Lee"),

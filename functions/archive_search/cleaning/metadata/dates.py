@@ -131,6 +131,24 @@ def _day_month(first: int, second: int, year: int) -> date | None:
     return None
 
 
+_DATE_FORMS = (_ISO_RE, _MDY_RE, _DMY_RE, _SLASH_YMD_RE, _SLASH_DMY_RE)
+
+
+def without_date(text: str) -> str | None:
+    """``text`` without the date that opens or ends it (``November 20, 2019 Jane Doe`` ->
+    ``Jane Doe``), separators around it dropped; ``None`` when no date opens or ends it."""
+    text = text.strip()
+    for pattern in _DATE_FORMS:
+        for m in pattern.finditer(text):
+            if parse_date(m[0]) is None:
+                continue
+            if m.start() == 0:
+                return text[m.end() :].strip(" |·•,-–—")
+            if m.end() == len(text):
+                return text[: m.start()].strip(" |·•,-–—")
+    return None
+
+
 # "/2019/11/18/", "/2019/nov/18/", "/2019-11-18/": a full date as a path's own segments
 _URL_DATE_RE = re.compile(
     rf"/((?:19|20)\d\d)[/-](\d{{1,2}}|{MONTH_RE})[/-](\d{{1,2}})(?=[/-]|$)", re.IGNORECASE

@@ -13,7 +13,7 @@ import re
 from datetime import date
 from functools import lru_cache
 
-from archive_search.cleaning.metadata.dates import parse_date
+from archive_search.cleaning.metadata.dates import parse_date, without_date
 from archive_search.cleaning.metadata.names import (
     _AUTHOR_TAIL_RE,
     Byline,
@@ -166,6 +166,14 @@ def _is_name_with_handle(line: str) -> bool:
     return m is not None and m.start() > 0 and _NAME_LINE_RE.match(line[: m.start()]) is not None
 
 
+def _is_name_with_date(line: str) -> bool:
+    """A name and a date on one line (``November 20, 2019 Jane Doe``, ``Jane Doe | 20/11/2019``)."""
+    if _words(line) > _WHEN_MAX_WORDS:
+        return False
+    rest = without_date(line)
+    return bool(rest) and _NAME_LINE_RE.match(rest or "") is not None and parse_date(rest) is None
+
+
 def _is_name_with_role(line: str) -> bool:
     """A name and a role (``Jane Doe, Staff Writer``, ``Bruce Y. Lee Senior Contributor``)."""
     role = _AUTHOR_TAIL_RE.search(line)
@@ -270,6 +278,8 @@ def _byline_at(lines: list[str], i: int, *, stated: bool, publisher: str | None)
         or (_next_to_date(lines, i) and _is_credit_line(line))
     ):
         return parse_byline(line, publisher)
+    if _is_name_with_date(line):
+        return parse_byline(without_date(line) or "", publisher)
     return Byline()
 
 
