@@ -344,13 +344,20 @@ def _dated_headline(blocks: list[str], start: int, first_long: int, header: list
     dated = None
     for i in range(first_long - 1, start - 1, -1):
         is_header = header[i - start]
+        # a marked byline is a header line: only those are asked whether they are one
+        bylined = (
+            not is_header
+            and i + 1 < first_long
+            and header[i + 1 - start]
+            and md.is_marked_byline(blocks[i + 1])
+        )
         if (
             not is_header
-            and (dated is None or md.is_marked_byline(blocks[i + 1]))
+            and (dated is None or bylined)
             and any(header[j - start] for j in below[:_HEADER_REACH])
             and _is_title_candidate(blocks[i])
         ):
-            if md.is_marked_byline(blocks[i + 1]):
+            if bylined:
                 return i
             dated = i
         if is_header or len(blocks[i].split()) >= 3:

@@ -162,7 +162,7 @@ def _is_name_over_date(lines: list[str], i: int) -> bool:
 
 def _is_name_with_handle(line: str) -> bool:
     """A name and a social-media handle (``Jane Doe @janedoe``): a person's credit."""
-    m = _HANDLE_RE.search(line)
+    m = _HANDLE_RE.search(line) if "@" in line else None
     return m is not None and m.start() > 0 and _NAME_LINE_RE.match(line[: m.start()]) is not None
 
 
@@ -213,7 +213,7 @@ def is_header_line(line: str) -> bool:
         return False
     if _PUBLISHED_WHEN_RE.match(line):
         return True
-    return _credited(line) is not None and parse_date(line) is not None
+    return parse_date(line) is not None and _credited(line) is not None
 
 
 def header_lines(lines: list[str]) -> list[bool]:

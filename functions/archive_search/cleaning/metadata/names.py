@@ -88,47 +88,55 @@ def copyright_holder(lines: list[str]) -> str | None:
     (``© X/AdobeStock``) and for a company the page names nowhere else (a parent company)."""
     for line in reversed(lines):
         m = _COPYRIGHT_RE.search(line)
-        if not m:
-            continue
-        holder = _HOLDER_END_RE.split(m["holder"], maxsplit=1)[0].strip(" .,-–—")
-        words = holder.split()
-        initials, written = _initials(words), holder.casefold()
-        dropped = _legal_forms() | _corporate_words()
-        while len(words) > 1 and words[-1].casefold().strip(".,") in dropped:
-            words.pop()
-        holder = " ".join(words)
-        masthead = any(other.casefold() in (written, holder.casefold()) for other in lines)
-        if (
-            initials
-            and not masthead
-            and any(re.search(rf"(?<!\w){initials}(?!\w)", other) for other in lines)
-        ):
+        if m:
+            return _holder_as_publisher(line, m["holder"], lines)
+    return None
+
+
+def _holder_as_publisher(line: str, found: str, lines: list[str]) -> str | None:
+    holder = _HOLDER_END_RE.split(found, maxsplit=1)[0].strip(" .,-–—")
+    words = holder.split()
+    initials, written = _initials(words), holder.casefold()
+    dropped = _legal_forms() | _corporate_words()
+    while len(words) > 1 and words[-1].casefold().strip(".,") in dropped:
+        words.pop()
+    holder = " ".join(words)
+    key = holder.casefold()
+    # the lines naming the holder, found by a plain substring first (most lines do not)
+    folded = [other.casefold() for other in lines]
+    if initials and written not in folded and key not in folded:
+        page = "\n".join(lines)
+        if initials in page and re.search(rf"(?<!\w){initials}(?!\w)", page):
             # "Cable News Network" on a page that calls itself "CNN" (and has no masthead line
             # "Cable News Network": "The Hollywood Reporter" stays itself on a page saying "THR")
             return initials
-        if "/" not in holder and 1 <= len(words) <= _HOLDER_MAX_WORDS and sum(map(str.isalpha, holder)) >= 3:
-            # the site's own name is on the page elsewhere too (masthead, menus, "About X"); a
-            # parent company's only in the footer's copyright lines, an agency's in a credit in
-            # brackets ("BERGEN (Nordic Wire) —")
-            pattern = re.compile(rf"(?<![\w(]){re.escape(holder)}(?!\w)", re.IGNORECASE)
-            others = [other for other in lines if not _COPYRIGHT_SIGN_RE.search(other)]
-            part_of = re.compile(_PART_OF_RE + re.escape(holder) + r"(?!\w)", re.IGNORECASE)
-            site = next((m["site"] for other in others if (m := part_of.match(other))), None)
-            if site is not None:
-                return clean_source(site) if len(site.split()) <= _HOLDER_MAX_WORDS else None
-            if any(pattern.search(other) for other in others):
-                return clean_source(holder)
-            # named only there: the site's own name when its footer notice names no company
-            # (no legal form: "© 2019 Example Post. All rights reserved"), or a host name; an
-            # owner described as an organisation ("a nonprofit organization") is no masthead
-            owner = _legal_forms() | _owner_words()
-            company = any(w.casefold().strip(".") in owner for w in _LINE_WORD_RE.findall(line))
-            credited = re.compile(rf"\(\s*{re.escape(holder)}\s*\)", re.IGNORECASE)
-            if _FOOTER_NOTICE_RE.fullmatch(holder) or any(credited.search(other) for other in others):
-                return None  # "© All rights reserved" names nobody; "(Nordic Wire)" credits an agency
-            if not company and (_FOOTER_NOTICE_RE.search(line) or _HOST_RE.match(holder)):
-                return clean_source(holder)
-            return None
+    if "/" in holder or not 1 <= len(words) <= _HOLDER_MAX_WORDS or sum(map(str.isalpha, holder)) < 3:
+        return None
+    # the site's own name is on the page elsewhere too (masthead, menus, "About X"); a parent
+    # company's only in the footer's copyright lines, an agency's in a credit in brackets
+    # ("BERGEN (Nordic Wire) —")
+    mentions = [
+        other
+        for other, low in zip(lines, folded, strict=True)
+        if key in low and not _COPYRIGHT_SIGN_RE.search(other)
+    ]
+    part_of = re.compile(_PART_OF_RE + re.escape(holder) + r"(?!\w)", re.IGNORECASE)
+    site = next((m["site"] for other in mentions if (m := part_of.match(other))), None)
+    if site is not None:
+        return clean_source(site) if len(site.split()) <= _HOLDER_MAX_WORDS else None
+    pattern = re.compile(rf"(?<![\w(]){re.escape(holder)}(?!\w)", re.IGNORECASE)
+    if any(pattern.search(other) for other in mentions):
+        return clean_source(holder)
+    # named only there: the site's own name when its footer notice names no company (no legal
+    # form: "© 2019 Example Post. All rights reserved"), or a host name; an owner described as
+    # an organisation ("a nonprofit organization") is no masthead
+    owner = _legal_forms() | _owner_words()
+    company = any(w.casefold().strip(".") in owner for w in _LINE_WORD_RE.findall(line))
+    credited = re.compile(rf"\(\s*{re.escape(holder)}\s*\)", re.IGNORECASE)
+    if _FOOTER_NOTICE_RE.fullmatch(holder) or any(credited.search(other) for other in mentions):
+        return None  # "© All rights reserved" names nobody; "(Nordic Wire)" credits an agency
+    if not company and (_FOOTER_NOTICE_RE.search(line) or _HOST_RE.match(holder)):
+        return clean_source(holder)
     return None
 
 
