@@ -38,6 +38,13 @@ def dump(*blocks: str) -> str:
     return "\n".join(blocks) + "\n"
 
 
+def assert_headline_and_author(*header: str) -> None:
+    """The headline above ``header`` and the article's body is the title, Jane Marlow the author."""
+    article = extract_text(dump("Harbour channel to be dredged for larger ships", *header, *BODY), "a.txt")[0]
+    assert article.title == "Harbour channel to be dredged for larger ships"
+    assert article.authors == ("Jane Marlow",)
+
+
 def test_headline_above_byline_wins_over_a_longer_teaser_and_a_caption() -> None:
     text = dump(
         "Home", "News", "Harbour", *TEASERS,
@@ -113,16 +120,7 @@ def test_an_author_box_next_to_the_byline_is_header_and_never_the_headline() -> 
     assert header_lines(["By Jane Marlow", *box, "Nov 18, 2019"]) == [True] * 6
     # away from a byline or date line, the same words may be a headline
     assert header_lines(["About Time", "Follow Jane Marlow on Twitter"]) == [False, False]
-    text = dump(
-        "Harbour channel to be dredged for larger ships",
-        "By Jane Marlow",
-        *box,
-        "November 19, 2019 6:30 AM",
-        *BODY,
-    )
-    article = extract_text(text, "a.txt")[0]
-    assert article.title == "Harbour channel to be dredged for larger ships"
-    assert article.authors == ("Jane Marlow",)
+    assert_headline_and_author("By Jane Marlow", *box, "November 19, 2019 6:30 AM")
 
 
 def test_a_long_byline_with_its_date_is_no_first_paragraph() -> None:
@@ -198,8 +196,7 @@ def test_an_agency_on_the_line_under_the_byline_is_its_organisation() -> None:
 
 
 def test_a_headline_with_a_marked_byline_under_it_wins_over_a_credit_above_a_role() -> None:
-    text = dump(
-        "Harbour channel to be dredged for larger ships",
+    assert_headline_and_author(
         "By Jane Marlow",
         "November 15, 2019",
         "The plan ends a decade of delays.",
@@ -207,11 +204,7 @@ def test_a_headline_with_a_marked_byline_under_it_wins_over_a_credit_above_a_rol
         "Jane Marlow",
         "Contributing Writer",
         "November 15, 2019",
-        *BODY,
     )
-    article = extract_text(text, "a.txt")[0]
-    assert article.title == "Harbour channel to be dredged for larger ships"
-    assert article.authors == ("Jane Marlow",)
 
 
 def test_by_inside_a_headline_is_no_byline() -> None:
