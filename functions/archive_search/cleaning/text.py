@@ -252,7 +252,7 @@ def _is_title_candidate(block: str) -> bool:
     sentence, not a URL, not a credit in brackets ("(Jane Doe / Associated Press)")."""
     return (
         _is_headline(block, min_words=3)
-        and not (_MENU_RE.search(block) or _is_meta_line(block))
+        and not (md.is_menu_line(block) or _is_meta_line(block))
         and not _NOT_HEADLINE_RE.search(block)
     )
 
@@ -311,9 +311,14 @@ def _article_end(blocks: list[str], keep: list[bool], start: int, memo: LineMemo
 
 def _body_start(blocks: list[str], keep: list[bool], memo: LineMemo, start: int) -> int:
     """The first paragraph of the article from ``start`` (a kept block of 10+ words that is
-    not headline-like); the header lies above it."""
+    not headline-like nor a dated byline); the header lies above it."""
     for i in range(start, len(blocks)):
-        if keep[i] and memo.word_count(blocks[i]) >= 10 and not _is_headline(blocks[i]):
+        if (
+            keep[i]
+            and memo.word_count(blocks[i]) >= 10
+            and not _is_headline(blocks[i])
+            and not md.is_header_line(blocks[i])
+        ):
             return i
     return len(blocks)
 
@@ -332,20 +337,32 @@ def _header_window_start(blocks: list[str], first_long: int) -> int:
 def _dated_headline(blocks: list[str], start: int, first_long: int, header: list[bool]) -> int | None:
     """The headline-like block nearest the body that sits just above a byline or date line (a
     standfirst, a section label or share buttons may come between): a page's headline does,
-    its menus, captions and teaser lists seldom do, and a header can be long. ``header``: which
-    blocks from ``start`` are byline or date lines."""
+    its menus, captions and teaser lists seldom do, and a header can be long. One directly above
+    a marked byline ("By Jane Doe") wins over one nearer the body above a byline read from its
+    shape. ``header``: which blocks from ``start`` are byline or date lines."""
     below: list[int] = []  # the next blocks that count for the reach, nearest first
+    dated = None
     for i in range(first_long - 1, start - 1, -1):
         is_header = header[i - start]
+        # a marked byline is a header line: only those are asked whether they are one
+        bylined = (
+            not is_header
+            and i + 1 < first_long
+            and header[i + 1 - start]
+            and md.is_marked_byline(blocks[i + 1])
+        )
         if (
             not is_header
+            and (dated is None or bylined)
             and any(header[j - start] for j in below[:_HEADER_REACH])
             and _is_title_candidate(blocks[i])
         ):
-            return i
+            if bylined:
+                return i
+            dated = i
         if is_header or len(blocks[i].split()) >= 3:
             below.insert(0, i)
-    return None
+    return dated
 
 
 def _find_title(blocks: list[str], keep: list[bool], memo: LineMemo) -> int | None:
@@ -356,7 +373,7 @@ def _find_title(blocks: list[str], keep: list[bool], memo: LineMemo) -> int | No
         (
             i
             for i, (b, k) in enumerate(zip(blocks, keep, strict=True))
-            if k and memo.word_count(b) >= 10 and not _is_headline(b)
+            if k and memo.word_count(b) >= 10 and not _is_headline(b) and not md.is_header_line(b)
         ),
         None,
     )
@@ -579,7 +596,7 @@ def _article_blocks(
             if current and _is_meta_line(current[0]):
                 if _BYLINE_RE.match(current[0]):
                     byline = current[0]
-                    if len(current) > 1 and md.is_role_line(current[1]):
+                    if len(current) > 1 and md.is_byline_tail(current[1]):
                         byline = f"{byline} {current[1]}"  # a byline wrapped onto a second line
                         current = current[1:]
                     author = author or md.parse_byline(byline) or None
@@ -604,7 +621,7 @@ def extract_text(text: str, key: str, line_stats: LineStats | None = None) -> li
 
     credit_at, source, published = _credit(blocks)
     # the page's own name when no credit line or header states it: its footer's copyright line
-    holder = md.copyright_holder(blocks) if credit_at is None else None
+    holder = md.copyright_holder(blocks) if source is None else None
     if credit_at is not None:
         blocks = blocks[:credit_at]
     blocks = blocks[: _thread_start(blocks)]
@@ -626,7 +643,7 @@ def extract_text(text: str, key: str, line_stats: LineStats | None = None) -> li
         ):
             if _BYLINE_RE.match(blocks[start]):
                 byline = blocks[start]
-                if start + 1 < len(blocks) and md.is_role_line(blocks[start + 1]):
+                if start + 1 < len(blocks) and md.is_byline_tail(blocks[start + 1]):
                     start += 1  # "By Helen Marsh, Arts" / "Correspondent": one byline, wrapped
                     byline = f"{byline} {blocks[start]}"
                 header_author = header_author or md.parse_byline(byline) or None
@@ -667,7 +684,7 @@ def extract_text(text: str, key: str, line_stats: LineStats | None = None) -> li
             if not body_blocks:
                 raise RejectedInput("no_article_text", f"{key}: no article text found")
     body = "\n\n".join(body_blocks)
-    place = md.find_dateline(body_blocks[0])
+    place = md.first_dateline(body_blocks)
     dateline_date = None
     if not place or not (published or header_published or dated):
         # "Lakeside, October 8, 2023 — ...": a dateline that names the place and the date

@@ -7,7 +7,15 @@ from datetime import date
 
 import pytest
 
-from archive_search.cleaning.metadata import copyright_holder, header_lines, read_header
+from archive_search.cleaning.metadata import (
+    copyright_holder,
+    first_dateline,
+    header_lines,
+    is_header_line,
+    is_menu_line,
+    parse_date,
+    read_header,
+)
 from archive_search.cleaning.text import extract_text
 
 pytestmark = pytest.mark.unit
@@ -28,6 +36,13 @@ TEASERS = [
 
 def dump(*blocks: str) -> str:
     return "\n".join(blocks) + "\n"
+
+
+def assert_headline_and_author(*header: str) -> None:
+    """The headline above ``header`` and the article's body is the title, Jane Marlow the author."""
+    article = extract_text(dump("Harbour channel to be dredged for larger ships", *header, *BODY), "a.txt")[0]
+    assert article.title == "Harbour channel to be dredged for larger ships"
+    assert article.authors == ("Jane Marlow",)
 
 
 def test_headline_above_byline_wins_over_a_longer_teaser_and_a_caption() -> None:
@@ -64,6 +79,134 @@ def test_an_updated_line_is_a_header_line_but_not_the_publication_date() -> None
     assert read_header(lines)[1] == date(2019, 11, 18)
 
 
+def test_an_updated_line_dates_the_article_when_no_other_date_is_stated() -> None:
+    lines = ["By Jane Marlow", "Updated 12:24 am EST, Wednesday, November 20, 2019"]
+    assert read_header(lines)[1] == date(2019, 11, 20)
+    assert read_header(lines, above=["Nov. 19, 2019"])[1] == date(2019, 11, 19)
+
+
+def test_the_marked_bylines_own_date_wins_over_a_dated_quote_above_it() -> None:
+    lines = [
+        "— Jane Roe on Sunday, October 13th, 2019 in an article in a local newspaper",
+        "By Jane Marlow , Ann Lee on Monday, November 18th, 2019 at 11:08 a.m.",
+    ]
+    byline, published = read_header(lines)
+    assert byline.authors == ("Jane Marlow", "Ann Lee")
+    assert published == date(2019, 11, 18)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("By Jane Marlow On 11/13/19 at 4:00 PM EST", date(2019, 11, 13)),
+        ("Horoscope for Wednesday, 20/11/19", date(2019, 11, 20)),
+        ("11/05/19", None),  # day and month ambiguous
+        ("Opening Bell 11.18.19", None),  # dots with a two-digit year name an issue, not a date
+        ("1/2/3/45", None),
+        ("Текст: Лида Буслаева·11 октября 2018", date(2018, 10, 11)),
+        ("Published Tue, Nov 19 20197:05 AM ESTUpdated Tue, Nov 19 20197:16 AM EST", date(2019, 11, 19)),
+        ("19 Nov 201907:05", date(2019, 11, 19)),
+        ("Nov 19 20191", None),  # five digits: no year
+    ],
+)
+def test_header_dates_with_two_digit_years_russian_months_and_glued_times(
+    text: str, expected: date | None
+) -> None:
+    assert parse_date(text) == expected
+
+
+def test_an_author_box_next_to_the_byline_is_header_and_never_the_headline() -> None:
+    box = ["About Jane Marlow", "Follow Jane Marlow on Twitter", "View author archive", "Get author RSS feed"]
+    assert header_lines(["By Jane Marlow", *box, "Nov 18, 2019"]) == [True] * 6
+    # away from a byline or date line, the same words may be a headline
+    assert header_lines(["About Time", "Follow Jane Marlow on Twitter"]) == [False, False]
+    assert_headline_and_author("By Jane Marlow", *box, "November 19, 2019 6:30 AM")
+
+
+def test_a_long_byline_with_its_date_is_no_first_paragraph() -> None:
+    text = dump(
+        "Home", "News", "Ports", "Fact checks", "Elections", "Subjects", "People", "Articles", "About", "Donate",
+        "Harbour", "Ferries", "Weather",
+        '"The channel has not been dredged in forty years."',
+        "— Jane Roe on Sunday, October 13th, 2019 in an article in a local newspaper",
+        "Has the harbour channel really gone forty years without dredging?",
+        "By Jane Marlow and Ann Lee on Monday, November 18th, 2019 at 11:08 a.m.",
+        *BODY,
+    )  # fmt: skip
+    assert is_header_line(text.splitlines()[-4])
+    article = extract_text(text, "a.txt")[0]
+    assert article.title == "Has the harbour channel really gone forty years without dredging?"
+    assert article.published == date(2019, 11, 18)
+
+
+@pytest.mark.parametrize(
+    ("line", "menu"),
+    [
+        ("News | World | Europe", True),
+        ("Home › Sport", True),
+        ("Opinion | Why the harbour needs dredging", True),  # a one-word label: a breadcrumb too
+        ("Harbour Week 2023 | A light installation for the ferry terminal", False),
+        ("Harbour channel to be dredged for larger ships", False),
+    ],
+)
+def test_a_headline_with_its_kicker_is_no_menu(line: str, menu: bool) -> None:
+    assert is_menu_line(line) is menu
+
+
+def test_the_dateline_under_a_caption_gives_the_place() -> None:
+    caption = "The harbour master, left, speaks with a ferry captain at the quay, Tuesday, Nov. 19, 2019."
+    text = dump(
+        "Harbour channel to be dredged for larger ships",
+        "PUBLISHED: 10:48, Tue, Nov 19, 2019 | UPDATED: 11:05, Tue, Nov 19, 2019",
+        caption,
+        "LAKESIDE, Maine (AP) — " + BODY[0],
+        *BODY[1:],
+    )
+    assert extract_text(text, "a.txt")[0].place == "Lakeside, Maine"
+    assert first_dateline(["PUBLISHED: 10:48, Tue, Nov 19, 2019 | UPDATED: 11:05", *BODY]) is None
+
+
+@pytest.mark.parametrize(
+    ("lines", "authors", "org"),
+    [
+        (["Текст: Лида Буслаева·11 октября 2018"], ("Лида Буслаева",), None),
+        (["Published Tue, Nov 19 2019 7:05 AM EST", "Jane Marlow@janemarlow"], ("Jane Marlow",), None),
+        (["Jane Marlow @JaneMarlowNews", "Nov 19, 2019"], ("Jane Marlow",), None),
+        (["November 20, 2019 Jane Marlow"], ("Jane Marlow",), None),
+        (["Jane Marlow | 20/11/2019"], ("Jane Marlow",), None),
+        (["Updated Nov 20, 2019"], (), None),  # a label beside the date is no name
+        (
+            ["By JANE MARLOW and ANN LEE", "Associated Press", "Nov 19, 2019"],
+            ("Jane Marlow", "Ann Lee"),
+            "Associated Press",
+        ),
+    ],
+)
+def test_labels_handles_and_an_agency_line_under_a_byline(
+    lines: list[str], authors: tuple[str, ...], org: str | None
+) -> None:
+    byline, _ = read_header(lines)
+    assert (byline.authors, byline.org) == (authors, org)
+
+
+def test_an_agency_on_the_line_under_the_byline_is_its_organisation() -> None:
+    text = dump("Harbour channel to be dredged for larger ships", "By JANE MARLOW", "Associated Press", *BODY)
+    article = extract_text(text, "a.txt")[0]
+    assert (article.authors, article.author_org) == (("Jane Marlow",), "Associated Press")
+
+
+def test_a_headline_with_a_marked_byline_under_it_wins_over_a_credit_above_a_role() -> None:
+    assert_headline_and_author(
+        "By Jane Marlow",
+        "November 15, 2019",
+        "The plan ends a decade of delays.",
+        "Studio Nord for the Harbour Gazette",
+        "Jane Marlow",
+        "Contributing Writer",
+        "November 15, 2019",
+    )
+
+
 def test_by_inside_a_headline_is_no_byline() -> None:
     assert header_lines(["Bus hit by falling tree in storm", "Photo by Ann Lee"]) == [False, False]
 
@@ -78,6 +221,19 @@ def test_copyright_holder_named_elsewhere_on_the_page_is_the_publisher() -> None
     assert extract_text(text, "a.txt")[0].source == "Harbour Gazette"
 
 
+def test_a_dated_credit_line_without_a_name_leaves_the_copyright_holder_as_publisher() -> None:
+    text = dump(
+        "Harbour Gazette",
+        "Harbour channel to be dredged for larger ships",
+        *BODY,
+        "Published on 11 July 2023",
+        *TEASERS,
+        "© 2023 Harbour Gazette, a part of the Seaside Network",
+    )
+    article = extract_text(text, "a.txt")[0]
+    assert (article.source, article.published) == ("Harbour Gazette", date(2023, 7, 11))
+
+
 def test_parent_company_or_agency_credit_in_the_copyright_line_is_no_publisher() -> None:
     assert (
         copyright_holder(["Gazette", "News", "© Copyright Seaside Holdings Inc.", "Seaside Holdings © 2021"])
@@ -88,6 +244,41 @@ def test_parent_company_or_agency_credit_in_the_copyright_line_is_no_publisher()
         is None
     )
     assert copyright_holder(["Harbour Gazette", "© Ann Lee/Harbour Gazette"]) is None
+
+
+@pytest.mark.parametrize(
+    ("lines", "holder"),
+    [
+        # named only in the footer notice, which names no company: the site's own name
+        (["Harbour", "© 2019 Harbour Gazette - All rights reserved"], "Harbour Gazette"),
+        (["Harbour", "Copyright 2019. Harbour Gazette. All Rights Reserved."], "Harbour Gazette"),
+        (["Harbour", "© 2005 - 2019 Harbour Gazette"], "Harbour Gazette"),
+        (["Harbour", "© harbour-gazette.com, 2008"], "harbour-gazette.com"),
+        # the sign opening a sentence of the line; the holder's corporate words dropped
+        (
+            ["Harbour Gazette", "This material may not be republished. ©2019 Harbour Gazette Network, LLC."],
+            "Harbour Gazette",
+        ),
+        (["Harbour Gazette", "© 1995 - 2019 by Harbour Gazette Media Group Inc."], "Harbour Gazette"),
+        # a parent company: the site named beside it is the publisher, a company named nowhere else none
+        (
+            [
+                "Harbour Gazette is part of Seaside Holdings Inc, a media group.",
+                "© Seaside Holdings, Inc. 1 Quay St.",
+            ],
+            "Harbour Gazette",
+        ),
+        (["Harbour", "© 2019 Seaside Holdings, Inc. All rights reserved."], None),
+        (["Harbour", "© 2019 Seaside Trust, a nonprofit organization. All rights reserved."], None),
+        (["Harbour", "© Jane Marlow"], None),  # a picture's credit, no footer notice
+        (["Harbour", "© All rights reserved | Terms"], None),
+        # a page calling itself by the holder's initials; a masthead line keeps the full name
+        (["HGN", "© 2019 Harbour Gazette Network, Inc. All Rights Reserved."], "HGN"),
+        (["Harbour Gazette Network", "HGN", "© 2019 Harbour Gazette Network, Inc."], "Harbour Gazette"),
+    ],
+)
+def test_copyright_holder_forms(lines: list[str], holder: str | None) -> None:
+    assert copyright_holder(lines) == holder
 
 
 def test_a_name_with_a_role_is_a_byline_and_a_caption_is_no_headline() -> None:

@@ -8,13 +8,20 @@ metadata is never invented (the ingest time is kept separately).
 """
 
 from archive_search.cleaning.metadata.dates import parse_date, url_date
-from archive_search.cleaning.metadata.header import header_lines, read_header
+from archive_search.cleaning.metadata.header import (
+    header_lines,
+    is_header_line,
+    is_marked_byline,
+    is_menu_line,
+    read_header,
+)
 from archive_search.cleaning.metadata.language import detect_language, normalise_language
 from archive_search.cleaning.metadata.names import (
     Byline,
     clean_source,
     copyright_holder,
     is_agency,
+    is_byline_tail,
     is_role_line,
     metadata_words,
     parse_byline,
@@ -24,6 +31,7 @@ from archive_search.cleaning.metadata.places import (
     clean_title,
     find_dated_dateline,
     find_dateline,
+    first_dateline,
 )
 from archive_search.cleaning.metadata.words import html_text, word_count, word_key
 
@@ -36,9 +44,14 @@ __all__ = [
     "detect_language",
     "find_dated_dateline",
     "find_dateline",
+    "first_dateline",
     "header_lines",
     "html_text",
     "is_agency",
+    "is_byline_tail",
+    "is_header_line",
+    "is_marked_byline",
+    "is_menu_line",
     "is_role_line",
     "metadata_words",
     "normalise_language",

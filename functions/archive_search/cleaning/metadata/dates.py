@@ -28,6 +28,9 @@ _MONTHS = {
     "outubro": 10, "novembro": 11, "dezembro": 12,
     "gennaio": 1, "febbraio": 2, "aprile": 4, "maggio": 5, "giugno": 6, "luglio": 7, "settembre": 9,
     "ottobre": 10, "dicembre": 12,
+    # Russian, as dates write them (genitive: "11 октября 2018")
+    "января": 1, "февраля": 2, "марта": 3, "апреля": 4, "мая": 5, "июня": 6, "июля": 7,
+    "августа": 8, "сентября": 9, "октября": 10, "ноября": 11, "декабря": 12,
 }  # fmt: skip
 MONTH_RE = "|".join(sorted((re.escape(m) for m in _MONTHS), key=len, reverse=True))
 ORD = r"(?:st|nd|rd|th|er|e|º|°)?"
@@ -35,11 +38,17 @@ _ISO_RE = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
 _ISO_COMPACT_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:T[\d:]+)?Z?$")
 _SLASH_YMD_RE = re.compile(r"(?<!\d)(\d{4})[/.](\d{1,2})[/.](\d{1,2})(?!\d)")
 _SLASH_DMY_RE = re.compile(r"(?<!\d)(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?!\d)")
+# "11/13/19": a two-digit year, with slashes only ("11.18.19" names things: issues, versions)
+_SLASH_SHORT_YEAR_RE = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{2})(?![\d/])")
+# a two-digit year up to this one is 20xx, above it 19xx (POSIX strptime's %y)
+_SHORT_YEAR_PIVOT = 68
+# a year glued to the time after it, as copied text joins them: "Nov 19 20197:05 AM"
+_YEAR_END = r"(?:\b|(?=\d{1,2}:\d{2}))"
 # "April 12th, 2023", "Apr. 12 2023", "April 12, 2023 10:00"
-_MDY_RE = re.compile(rf"\b({MONTH_RE})\.?\s+(\d{{1,2}}){ORD},?\s+(\d{{4}})\b", re.IGNORECASE)
+_MDY_RE = re.compile(rf"\b({MONTH_RE})\.?\s+(\d{{1,2}}){ORD},?\s+(\d{{4}}){_YEAR_END}", re.IGNORECASE)
 # "12 April 2023", "12th of April, 2023", "12. April 2023", "12 de abril de 2023"
 _DMY_RE = re.compile(
-    rf"\b(\d{{1,2}}){ORD}\.?\s+(?:of\s+|de\s+)?({MONTH_RE})\.?,?\s+(?:de\s+|del\s+)?(\d{{4}})\b",
+    rf"\b(\d{{1,2}}){ORD}\.?\s+(?:of\s+|de\s+)?({MONTH_RE})\.?,?\s+(?:de\s+|del\s+)?(\d{{4}}){_YEAR_END}",
     re.IGNORECASE,
 )
 
@@ -70,8 +79,8 @@ def parse_date(value: object) -> date | None:
 
     Accepts ISO 8601 (``2023-04-12``, ``2023-04-12T10:00:00+05:00``: the date as written, not
     shifted to UTC), RFC 2822 (``Wed, 12 Apr 2023 10:00:00 +0000``), ``April 12th, 2023``,
-    ``12 April 2023``, ``12. April 2023``, ``12 de abril de 2023``, ``2023/04/12``, when
-    unambiguous (day > 12) ``12/04/2023``, and Unix time (seconds or milliseconds, UTC) given as
+    ``12 April 2023``, ``12. April 2023``, ``12 de abril de 2023``, ``11 октября 2018``,
+    ``2023/04/12``, when unambiguous (day > 12) ``12/04/2023`` and ``11/13/19``, and Unix time (seconds or milliseconds, UTC) given as
     a number. Ambiguous numeric dates give ``None``.
     """
     if isinstance(value, datetime):
@@ -105,11 +114,38 @@ def parse_date(value: object) -> date | None:
         return _safe_date(int(m[1]), int(m[2]), int(m[3]))
     m = _SLASH_DMY_RE.search(text)
     if m:
-        first, second = int(m[1]), int(m[2])
-        if first > 12 >= second:
-            return _safe_date(int(m[3]), second, first)
-        if second > 12 >= first:
-            return _safe_date(int(m[3]), first, second)
+        return _day_month(int(m[1]), int(m[2]), int(m[3]))
+    m = _SLASH_SHORT_YEAR_RE.search(text)
+    if m:
+        year = int(m[3])
+        return _day_month(int(m[1]), int(m[2]), year + (2000 if year <= _SHORT_YEAR_PIVOT else 1900))
+    return None
+
+
+def _day_month(first: int, second: int, year: int) -> date | None:
+    """A numeric date's day and month when only one reading is possible (one of them > 12)."""
+    if first > 12 >= second:
+        return _safe_date(year, second, first)
+    if second > 12 >= first:
+        return _safe_date(year, first, second)
+    return None
+
+
+_DATE_FORMS = (_ISO_RE, _MDY_RE, _DMY_RE, _SLASH_YMD_RE, _SLASH_DMY_RE)
+
+
+def without_date(text: str) -> str | None:
+    """``text`` without the date that opens or ends it (``November 20, 2019 Jane Doe`` ->
+    ``Jane Doe``), separators around it dropped; ``None`` when no date opens or ends it."""
+    text = text.strip()
+    for pattern in _DATE_FORMS:
+        for m in pattern.finditer(text):
+            if parse_date(m[0]) is None:
+                continue
+            if m.start() == 0:
+                return text[m.end() :].strip(" |·•,-–—")
+            if m.end() == len(text):
+                return text[: m.start()].strip(" |·•,-–—")
     return None
 
 

@@ -13,16 +13,17 @@ import re
 from datetime import date
 from functools import lru_cache
 
-from archive_search.cleaning.metadata.dates import parse_date
+from archive_search.cleaning.metadata.dates import parse_date, without_date
 from archive_search.cleaning.metadata.names import (
     _AUTHOR_TAIL_RE,
     Byline,
     is_agency,
+    is_byline_tail,
     metadata_words,
     parse_byline,
 )
 
-__all__ = ["header_lines", "read_header"]
+__all__ = ["header_lines", "is_header_line", "is_marked_byline", "is_menu_line", "read_header"]
 
 # A header line is short: a byline or a date line ("Mon 18 Nov 2019 18.54 GMT Last modified on
 # Mon 18 Nov 2019 18.56 GMT" at most), never a paragraph.
@@ -31,7 +32,9 @@ _WORD_RE = re.compile(r"\w+")
 # "By Jane Doe", "Posted by Jane Doe on ...", "Von Anna Keller": "by" opening the line, after at
 # most two lead words; after a date it is a byline too ("11/19/2019 by Jane Doe").
 _BY_RE = re.compile(r"(?:^|[\s/|])(?:by|von|par|por|door)\s*:?\s+(?=\S)", re.IGNORECASE)
-_LABELLED_RE = re.compile(r"^(?:author|autor|autorin|auteur|autore|written by)\s*:\s*(?=\S)", re.IGNORECASE)
+_LABELLED_RE = re.compile(
+    r"^(?:author|autor|autorin|auteur|autore|written by|текст|автор)\s*:\s*(?=\S)", re.IGNORECASE
+)
 _LEAD_MAX_WORDS = 2
 # A label on a line of its own, the name on the next: "By" / "Jane Doe", "Author:" / "Jane Doe"
 _LABEL_RE = re.compile(
@@ -46,6 +49,8 @@ _NAME_LINE_RE = re.compile(
     r"^(?:[A-ZÀ-ÞА-Я][\w'’.-]*|van|von|de|der|den|da|di|du|la|le|bin|al)"
     r"(?:\s+(?:[A-ZÀ-ÞА-Я][\w'’.-]*|van|von|de|der|den|da|di|du|la|le|bin|al)){1,4}$"
 )
+# A name with the person's social-media handle: "Jane Doe @janedoe", "Jane Doe@janedoe"
+_HANDLE_RE = re.compile(r"\s*@\w{2,30}$")
 # "Updated ..." is when the page changed, not when the article was published.
 # A line stating when without a full date: "Published 1 day ago", "Today 12:01 AM", "1 hour ago"
 _PUBLISHED_WHEN_RE = re.compile(
@@ -62,6 +67,16 @@ _WHEN_MAX_WORDS = 8
 _ORG_CREDIT_RE = re.compile(r"\b(?:staff|wire services?|wires|newsroom|desk)$", re.IGNORECASE)
 # A picture's credit ("Image copyright Getty Images") is no byline.
 _PICTURE_CREDIT_RE = re.compile(r"\b(?:image|photo|picture|foto|bild)s?\b|©|\bcopyright\b", re.IGNORECASE)
+# An author box's links next to the byline: "View author archive", "Get author RSS feed",
+# "email the author", "About Jane Doe", "Follow Jane Doe on Twitter", "follow on twitter".
+_AUTHOR_BOX_RE = re.compile(
+    r"^(?:(?:view|see|get|email|e-mail|contact|follow|read|more from|more by|all posts by)\s+(?:the\s+|this\s+)?"
+    r"author\b.{0,30}"
+    r"|(?:about|follow|contact|email|e-mail|more from|more by|all posts by)\s+"
+    r"(?-i:[A-ZÀ-Þ][\w'’.-]*)(?:\s+(?-i:[A-ZÀ-Þ][\w'’.-]*)){0,3}(?:\s+on\s+\w+)?"
+    r"|follow(?:\s+(?:me|him|her))?\s+on\s+\w+)$",
+    re.IGNORECASE,
+)
 _UPDATED_RE = re.compile(
     r"^\W*(?:updated|last (?:updated|modified)|aktualisiert|mis à jour|actualizado)\b", re.I
 )
@@ -145,6 +160,20 @@ def _is_name_over_date(lines: list[str], i: int) -> bool:
     )
 
 
+def _is_name_with_handle(line: str) -> bool:
+    """A name and a social-media handle (``Jane Doe @janedoe``): a person's credit."""
+    m = _HANDLE_RE.search(line) if "@" in line else None
+    return m is not None and m.start() > 0 and _NAME_LINE_RE.match(line[: m.start()]) is not None
+
+
+def _is_name_with_date(line: str) -> bool:
+    """A name and a date on one line (``November 20, 2019 Jane Doe``, ``Jane Doe | 20/11/2019``)."""
+    if _words(line) > _WHEN_MAX_WORDS:
+        return False
+    rest = without_date(line)
+    return bool(rest) and _NAME_LINE_RE.match(rest or "") is not None and parse_date(rest) is None
+
+
 def _is_name_with_role(line: str) -> bool:
     """A name and a role (``Jane Doe, Staff Writer``, ``Bruce Y. Lee Senior Contributor``)."""
     role = _AUTHOR_TAIL_RE.search(line)
@@ -155,9 +184,58 @@ def _is_name_with_role(line: str) -> bool:
     )
 
 
+# Menus and breadcrumbs: items separated by pipes, bullets or arrows
+_MENU_SEPARATOR_RE = re.compile(r"\s[|•·›»/>]\s")
+# A headline's kicker: "Milan Design Week 2018 | A light installation for a showroom"
+_KICKER_MIN_WORDS = 3
+
+
+def is_menu_line(line: str) -> bool:
+    """Menu items or a breadcrumb on one line (``News | World | Europe``, ``Home › Sport``);
+    not a headline with its kicker, two parts of three words or more around one separator."""
+    parts = _MENU_SEPARATOR_RE.split(line)
+    if len(parts) == 1:
+        return False
+    return len(parts) > 2 or min(_words(p) for p in parts) < _KICKER_MIN_WORDS
+
+
+def is_marked_byline(line: str) -> bool:
+    """A byline marked as one (``By Jane Doe``, ``Posted by Jane Doe on ...``, ``Author: Jane
+    Doe``), as a page writes it directly under its headline."""
+    return _words(line) <= _MAX_HEADER_WORDS and _credited(line) is not None
+
+
+def is_header_line(line: str) -> bool:
+    """A marked byline with its date, or a "Published ..." line, read without its neighbours
+    (``By Jane Doe and John Roe on Monday, November 18th, 2019 at 11:08 a.m.``): as long as a
+    paragraph, but no paragraph of the article."""
+    if _words(line) > _MAX_HEADER_WORDS:
+        return False
+    if _PUBLISHED_WHEN_RE.match(line):
+        return True
+    return parse_date(line) is not None and _credited(line) is not None
+
+
 def header_lines(lines: list[str]) -> list[bool]:
     """Which lines are a byline or a date line (``By Jane Doe``, ``Posted on May 3, 2021``,
-    ``Updated 10:01 pm, November 19, 2019``, ``Author:``, a name above the date line)."""
+    ``Updated 10:01 pm, November 19, 2019``, ``Author:``, a name above the date line), or an
+    author box's links in a run next to one (``About Jane Doe``, ``View author archive``)."""
+    header = _dated_or_credited(lines)
+    box = [_AUTHOR_BOX_RE.match(line) is not None for line in lines]
+    # a run of author-box lines belongs to the header when a header line borders it
+    i = 0
+    while i < len(lines):
+        if not box[i]:
+            i += 1
+            continue
+        end = next((j for j in range(i, len(lines)) if not box[j]), len(lines))
+        if (i > 0 and header[i - 1]) or (end < len(lines) and header[end]):
+            header[i:end] = [True] * (end - i)
+        i = end
+    return header
+
+
+def _dated_or_credited(lines: list[str]) -> list[bool]:
     # each line's date test runs once: it is its neighbours' test too (the credit line's, which
     # comes before the costly byline parse)
     timed = [_states_time(line) for line in lines]
@@ -170,6 +248,7 @@ def header_lines(lines: list[str]) -> list[bool]:
             or timed[i]
             or _is_name_over_date(lines, i)
             or _is_name_with_role(line)
+            or _is_name_with_handle(line)
             or (_next_to_date(lines, i, timed) and _is_credit_line(line))
             or (i > 0 and (_LABEL_RE.match(lines[i - 1]) or _DATE_LABEL_RE.match(lines[i - 1])) is not None)
         )
@@ -187,13 +266,20 @@ def _byline_at(lines: list[str], i: int, *, stated: bool, publisher: str | None)
         if _LABEL_RE.match(line) and i + 1 < len(lines):
             return parse_byline(f"By {lines[i + 1]}", publisher)
         credit = _credited(line)
-        return parse_byline(f"By {credit}", publisher) if credit is not None else Byline()
+        if credit is None:
+            return Byline()
+        if i + 1 < len(lines) and is_byline_tail(lines[i + 1]):
+            credit = f"{credit}, {lines[i + 1]}"  # "By Jane Doe" / "Associated Press": one byline, wrapped
+        return parse_byline(f"By {credit}", publisher)
     if (
         _is_name_over_date(lines, i)
         or _is_name_with_role(line)
+        or _is_name_with_handle(line)
         or (_next_to_date(lines, i) and _is_credit_line(line))
     ):
         return parse_byline(line, publisher)
+    if _is_name_with_date(line):
+        return parse_byline(without_date(line) or "", publisher)
     return Byline()
 
 
@@ -204,16 +290,29 @@ def read_header(
 
     A byline marked as one ("By", "Author:") wins over one read from its shape. ``above``: the
     lines just above the headline, where some pages put the date (read only when the lines
-    under it state none). ``publisher``: the page's own name, an organisation credit in a byline."""
-    byline = Byline()
+    under it state none). ``publisher``: the page's own name, an organisation credit in a byline.
+
+    The date: the marked byline's own (``By Jane Doe on May 3, 2021``: the article's, where a
+    quote's attribution above it may be dated too), else the first date line that is not an
+    "Updated ..." one, else one above the headline, else an "Updated ..." line's: a page stating
+    only when it was updated was most often updated the day it appeared, and a date close to
+    the article's serves a reader's date filter better than none."""
+    byline, at = Byline(), None
     for stated in (True, False):
-        byline = next(
-            (b for i in range(len(lines)) if (b := _byline_at(lines, i, stated=stated, publisher=publisher))),
-            Byline(),
+        byline, at = next(
+            (
+                (b, i)
+                for i in range(len(lines))
+                if (b := _byline_at(lines, i, stated=stated, publisher=publisher))
+            ),
+            (Byline(), None),
         )
         if byline:
             break
-    published = next((d for d in map(_date_line, lines) if d), None)
+    published = _date_line(lines[at]) if at is not None else None
+    published = published or next((d for d in map(_date_line, lines) if d), None)
     if published is None and above:
         published = next((d for d in map(_date_line, reversed(above)) if d), None)
+    if published is None:
+        published = next((d for line in lines if (d := _date_line(line, updated=True))), None)
     return byline, published

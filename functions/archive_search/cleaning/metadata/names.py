@@ -53,42 +53,110 @@ def clean_source(value: object) -> str | None:
 
 
 # A copyright line: "© 2019 The Detroit News, a part of ...", "Copyright © 2016 Example Media.
-# All rights reserved." (the holder follows the sign and the years)
+# All rights reserved.", "Copyright 2019. Example Post.", "© 1995 - 2019 by Example Media"; the
+# sign opens the line or a sentence ("This material may not be published. ©2019 Example LLC")
 _COPYRIGHT_RE = re.compile(
-    r"^(?:all contents\s+)?(?:(?:©|ⓒ|\(c\)|copyright)\s*)+(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*)?,?\s*(?P<holder>[^|©]{2,80})",
+    r"(?:^|(?<=[.!?]\s))(?:all contents\s+)?(?:(?:©|ⓒ|\(c\)|copyright)\s*)+"
+    r"(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*)?[.,]?\s*(?:(?:by|copyright|all rights reserved)\s+)?"
+    r"(?P<holder>[^|©]{2,80})",
     re.IGNORECASE,
 )
 _COPYRIGHT_SIGN_RE = re.compile(r"©|ⓒ|\(c\)|\bcopyright\b", re.IGNORECASE)
-# where a copyright holder's name ends: "The Detroit News, a part of ...", "X. All rights reserved"
+# where a copyright holder's name ends: "The Detroit News, a part of ...", "X. All rights reserved",
+# "Example Network.Example Broadcasting" (sentences glued together)
 _HOLDER_END_RE = re.compile(
-    r"[.,;:]\s|\.$|\s+(?:all|alle|tous|todos|tutti)\s|\s\d{4}\b|\s[-–—]\s|\s\(", re.IGNORECASE
+    r"[.,;:]\s|\.$|(?-i:\.(?=[A-Z][a-z]))|\s+(?:all|alle|tous|todos|tutti)\s|\s\d{4}\b|\s[-–—]\s|\s\(",
+    re.IGNORECASE,
 )
 _HOLDER_MAX_WORDS = 6
+# A site's own footer notice rather than a picture's credit: rights reserved, or the years the
+# site has run ("© 2005 - 2019 Example")
+_FOOTER_NOTICE_RE = re.compile(
+    r"all rights reserved|alle rechte vorbehalten|tous droits réservés|todos los derechos reservados"
+    r"|todos os direitos reservados|tutti i diritti riservati|все права защищены|\d{4}\s*[-–]\s*\d{4}",
+    re.IGNORECASE,
+)
+_LINE_WORD_RE = re.compile(r"[\w.]+")
+# "Example News is part of Example Holdings Inc, ...": the site named beside its parent company
+_PART_OF_RE = r"^(?P<site>\S.{0,60}?)\s+is\s+(?:a\s+)?(?:part|division|unit|subsidiary|member|brand)\s+of\s+"
 
 
 def copyright_holder(lines: list[str]) -> str | None:
     """The holder a page's last copyright line names, as a publisher (``© 2019 Newsweek`` ->
-    ``Newsweek``), without a company's legal form (``Forbes Media LLC`` -> ``Forbes``): readers
-    cite the masthead, not the company. ``None`` for a picture credit (``© X/AdobeStock``)."""
+    ``Newsweek``), without a company's legal form and corporate words (``Forbes Media LLC`` ->
+    ``Forbes``): readers cite the masthead, not the company. ``None`` for a picture credit
+    (``© X/AdobeStock``) and for a company the page names nowhere else (a parent company)."""
     for line in reversed(lines):
-        m = _COPYRIGHT_RE.match(line)
-        if not m:
-            continue
-        holder = _HOLDER_END_RE.split(m["holder"], maxsplit=1)[0].strip(" .,-–—")
-        words = holder.split()
-        forms = _legal_forms()
-        while len(words) > 1 and words[-1].casefold().strip(".,") in forms:
-            words.pop()
-        holder = " ".join(words)
-        if "/" not in holder and 1 <= len(words) <= _HOLDER_MAX_WORDS and sum(map(str.isalpha, holder)) >= 3:
-            # the site's own name is on the page elsewhere too (masthead, menus, "About X"); a
-            # parent company's only in the footer's copyright lines, an agency's in a credit in
-            # brackets ("BERGEN (Nordic Wire) —")
-            pattern = re.compile(rf"(?<![\w(]){re.escape(holder)}(?!\w)", re.IGNORECASE)
-            if any(pattern.search(other) for other in lines if not _COPYRIGHT_SIGN_RE.search(other)):
-                return clean_source(holder)
-            return None
+        m = _COPYRIGHT_RE.search(line)
+        if m:
+            return _holder_as_publisher(line, m["holder"], lines)
     return None
+
+
+def _holder_as_publisher(line: str, found: str, lines: list[str]) -> str | None:
+    holder = _HOLDER_END_RE.split(found, maxsplit=1)[0].strip(" .,-–—")
+    words = holder.split()
+    initials, written = _initials(words), holder.casefold()
+    dropped = _legal_forms() | _corporate_words()
+    while len(words) > 1 and words[-1].casefold().strip(".,") in dropped:
+        words.pop()
+    holder = " ".join(words)
+    key = holder.casefold()
+    # the lines naming the holder, found by a plain substring first (most lines do not)
+    folded = [other.casefold() for other in lines]
+    if initials and written not in folded and key not in folded:
+        page = "\n".join(lines)
+        if initials in page and re.search(rf"(?<!\w){initials}(?!\w)", page):
+            # "Cable News Network" on a page that calls itself "CNN" (and has no masthead line
+            # "Cable News Network": "The Hollywood Reporter" stays itself on a page saying "THR")
+            return initials
+    if "/" in holder or not 1 <= len(words) <= _HOLDER_MAX_WORDS or sum(map(str.isalpha, holder)) < 3:
+        return None
+    # the site's own name is on the page elsewhere too (masthead, menus, "About X"); a parent
+    # company's only in the footer's copyright lines, an agency's in a credit in brackets
+    # ("BERGEN (Nordic Wire) —")
+    mentions = [
+        other
+        for other, low in zip(lines, folded, strict=True)
+        if key in low and not _COPYRIGHT_SIGN_RE.search(other)
+    ]
+    part_of = re.compile(_PART_OF_RE + re.escape(holder) + r"(?!\w)", re.IGNORECASE)
+    site = next((m["site"] for other in mentions if (m := part_of.match(other))), None)
+    if site is not None:
+        return clean_source(site) if len(site.split()) <= _HOLDER_MAX_WORDS else None
+    pattern = re.compile(rf"(?<![\w(]){re.escape(holder)}(?!\w)", re.IGNORECASE)
+    if any(pattern.search(other) for other in mentions):
+        return clean_source(holder)
+    # named only there: the site's own name when its footer notice names no company (no legal
+    # form: "© 2019 Example Post. All rights reserved"), or a host name; an owner described as
+    # an organisation ("a nonprofit organization") is no masthead
+    owner = _legal_forms() | _owner_words()
+    company = any(w.casefold().strip(".") in owner for w in _LINE_WORD_RE.findall(line))
+    credited = re.compile(rf"\(\s*{re.escape(holder)}\s*\)", re.IGNORECASE)
+    if _FOOTER_NOTICE_RE.fullmatch(holder) or any(credited.search(other) for other in mentions):
+        return None  # "© All rights reserved" names nobody; "(Nordic Wire)" credits an agency
+    if not company and (_FOOTER_NOTICE_RE.search(line) or _HOST_RE.match(holder)):
+        return clean_source(holder)
+    return None
+
+
+def _initials(words: list[str]) -> str | None:
+    """The initials of a name of three or more capitalised words (``Cable News Network`` ->
+    ``CNN``), legal forms left out; ``None`` otherwise."""
+    named = [w for w in words if w.casefold().strip(".,") not in _legal_forms()]
+    if len(named) < 3 or not all(w[:1].isupper() and w[:1].isalpha() for w in named):
+        return None
+    return "".join(w[0] for w in named)
+
+
+@lru_cache(maxsize=1)
+def _owner_words() -> frozenset[str]:
+    return frozenset(w.casefold() for w in metadata_words()["owner_words"])
+
+
+@lru_cache(maxsize=1)
+def _corporate_words() -> frozenset[str]:
+    return frozenset(w.casefold() for w in metadata_words()["corporate_words"])
 
 
 @lru_cache(maxsize=1)
@@ -131,6 +199,12 @@ _ROLE_LINE_RE = re.compile(rf"^(?:[\w.'’&-]+\s+){{0,3}}(?:{_ROLES}|staff)s?\.?
 def is_role_line(text: str) -> bool:
     """``Arts Correspondent``, ``Staff Reporter``: a byline's role on a line of its own."""
     return len(text) <= 60 and _ROLE_LINE_RE.match(text.strip()) is not None
+
+
+def is_byline_tail(text: str) -> bool:
+    """The rest of a byline wrapped onto a line of its own: a role (``Arts Correspondent``) or
+    an agency (``Associated Press`` under ``By Jane Doe``)."""
+    return is_role_line(text) or (len(text) <= 60 and is_agency(text.strip(" .")))
 
 
 _EMAIL_RE = re.compile(r"\S+@\S+\.\S+")

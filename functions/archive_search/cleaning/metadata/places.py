@@ -85,6 +85,17 @@ def find_dateline(paragraph: str | None) -> str | None:
     return clean_place(place)
 
 
+# How many of an article's first blocks may come before its dateline paragraph: a picture's
+# caption or a related-story link copied above the first paragraph.
+_DATELINE_REACH = 3
+
+
+def first_dateline(paragraphs: list[str]) -> str | None:
+    """The place of the dateline opening one of an article's first blocks (a caption or a
+    link copied above the first paragraph does not hide it), or ``None``."""
+    return next((p for p in map(find_dateline, paragraphs[:_DATELINE_REACH]) if p), None)
+
+
 # A dateline in mixed case with the date after the place: "Lakeside, October 8, 2023 —",
 # "Springfield, Ill., 8 October 2023 (AP) —".
 _DATED_DATELINE_RE = re.compile(
