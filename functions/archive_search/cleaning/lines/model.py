@@ -94,9 +94,12 @@ class Trees:
     def margin(self, x: np.ndarray) -> np.ndarray:
         """The trees' log-odds for each row of ``x``, all trees and lines in one pass."""
         n_trees, depth = self.features.shape
-        answers = x[:, self.features.ravel()] > self.thresholds.ravel()
-        leaf = answers.reshape(len(x), n_trees, depth) @ (1 << np.arange(depth - 1, -1, -1))
-        leaf += np.arange(n_trees) << depth
+        answers = (x[:, self.features.ravel()] > self.thresholds.ravel()).reshape(len(x), n_trees, depth)
+        # Each tree's leaves follow the previous tree's in ``values.ravel()``; one product a
+        # level (a boolean matmul has no fast path).
+        leaf = np.arange(n_trees) << depth
+        for level in range(depth):
+            leaf = leaf + answers[:, :, level] * (1 << (depth - 1 - level))
         return self.base + self.values.ravel()[leaf].sum(axis=1)
 
 
