@@ -1,6 +1,6 @@
 """Fit the line classifier's weights on the tuning folds of the benchmark; score every fold.
 
-    .venv/bin/python bench/fit_classifier.py [--bench-dir DIR] [--write] [--cv]
+    .venv/bin/python bench/fit_classifier.py [--bench-dir DIR] [--write] [--cv] [--trees-cv]
 
 Lines of the extraction benchmark's text dumps are labelled from the gold article body: a
 line is article text when most of its 4-token shingles (or, for lines under 4 tokens, its whole
@@ -15,7 +15,13 @@ fitted on). ``--cv`` also fits on every four folds and scores the fifth
 (grouped cross-validation; figures only, nothing written). ``--sequence`` compares, inside the
 tuning folds only (fit on two, score the third), the shipped per-line decision with a two-state
 Viterbi decoding of the stage-2 scores (figures only: it was measured and not adopted).
-``--write`` stores the fitted weights in functions/archive_search/cleaning/lines/weights.json.
+The model with the archive's line statistics also gets boosted trees added to its stage-2
+score (``fit_trees``: oblivious trees of depth ``TREE_DEPTH``, Newton steps on histograms of
+quantile bins, fitted on what the logistic stages leave); ``--trees-cv`` compares, inside the
+tuning folds only, the logistic model with it plus trees of each ``--depths`` x ``--rates``,
+cut after each of ``--rounds`` (figures only: the shape and the models that take trees were
+chosen with it). ``--write`` stores the fitted weights in
+functions/archive_search/cleaning/lines/weights.json and the trees in trees.json beside it.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ import argparse
 import json
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -48,6 +55,10 @@ from archive_search.cleaning.lines import LineStats, Weights
 from archive_search.cleaning.text import split_blocks
 
 UNLABELLED = -1
+# The boosted trees' shape, chosen by cross-validation inside the tuning folds (--trees-cv),
+# and the models that take them: without the archive's statistics, trees lost on one benchmark.
+TREE_DEPTH, TREE_ROUNDS, TREE_RATE = 3, 100, 0.2
+TREE_MODELS = ("archive",)
 
 
 def labels_for(lines: list[str], gold: str, ev) -> list[int]:
@@ -100,6 +111,87 @@ def fit_logistic(
     return beta
 
 
+def quantile_edges(x: np.ndarray, w: np.ndarray, bins: int) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Each column's split candidates: the distinct values at its ``bins`` weighted quantiles
+    (the last left out: nothing lies above it), and the threshold each stands for, halfway to
+    the column's next value: the same split of the fitted lines, and one that stays the same when
+    written to 6 decimals."""
+    edges, thresholds = [], []
+    for column in x.T:
+        order = column.argsort(kind="stable")
+        cumulative = np.cumsum(w[order])
+        at = cumulative.searchsorted(cumulative[-1] * np.arange(1, bins) / bins)
+        values = np.unique(column[order[np.minimum(at, len(order) - 1)]])
+        values = values[values < column.max()]
+        distinct = np.unique(column)
+        above = distinct[distinct.searchsorted(values, side="right")]
+        edges.append(values)
+        thresholds.append((values + above) / 2)
+    return edges, thresholds
+
+
+def fit_trees(
+    x: np.ndarray,
+    y: np.ndarray,
+    w: np.ndarray,
+    *,
+    depth: int,
+    rounds: int,
+    rate: float,
+    base_margin: np.ndarray | None = None,
+    l2: float = 1.0,
+    bins: int = 32,
+) -> classifier.Trees:
+    """Gradient-boosted oblivious trees for the weighted log-loss (Newton steps on histograms of
+    quantile bins): each level of a tree takes the one question (column, edge) that lowers the
+    loss most over all its leaves. ``base_margin``: a margin the trees add to (the logistic
+    model's), otherwise they start from the weighted log-odds of ``y``."""
+    keep = w > 0
+    x, y, w = x[keep], y[keep], w[keep]
+    n, n_features = x.shape
+    edges, midpoints = quantile_edges(x, w, bins)
+    codes = np.column_stack([e.searchsorted(col, side="left") for e, col in zip(edges, x.T, strict=True)])
+    n_bins = bins + 1
+    cell = (np.arange(n_features) * n_bins + codes).ravel()  # (line, column) -> histogram cell
+    usable = np.arange(n_bins - 1)[None, :] < np.array([len(e) for e in edges])[:, None]
+    rate_y = float(np.average(y, weights=w))
+    base = 0.0 if base_margin is not None else float(np.log(rate_y / (1 - rate_y)))
+    margin = np.full(n, base) if base_margin is None else base_margin[keep].astype(float)
+    features = np.zeros((rounds, depth), dtype=np.intp)
+    thresholds = np.zeros((rounds, depth))
+    values = np.zeros((rounds, 2**depth))
+    for r in range(rounds):
+        p = 1 / (1 + np.exp(-np.clip(margin, -30, 30)))
+        g, h = w * (p - y), w * p * (1 - p)
+        leaf = np.zeros(n, dtype=np.intp)
+        for level in range(depth):
+            size = (2**level) * n_features * n_bins
+            at = (leaf * (n_features * n_bins))[:, None].repeat(n_features, axis=1).ravel() + cell
+            shape = (2**level, n_features, n_bins)
+            hist_g = np.bincount(at, np.repeat(g, n_features), size).reshape(shape)
+            hist_h = np.bincount(at, np.repeat(h, n_features), size).reshape(shape)
+            left_g, left_h = hist_g.cumsum(axis=2)[:, :, :-1], hist_h.cumsum(axis=2)[:, :, :-1]
+            total_g, total_h = hist_g.sum(axis=2, keepdims=True), hist_h.sum(axis=2, keepdims=True)
+            gain = (left_g**2 / (left_h + l2) + (total_g - left_g) ** 2 / (total_h - left_h + l2)).sum(axis=0)
+            gain[~usable] = -np.inf
+            f, s = np.unravel_index(int(gain.argmax()), gain.shape)
+            features[r, level], thresholds[r, level] = f, midpoints[f][s]
+            leaf = leaf * 2 + (codes[:, f] > s)
+        leaf_g = np.bincount(leaf, g, 2**depth)
+        leaf_h = np.bincount(leaf, h, 2**depth)
+        values[r] = -rate * leaf_g / (leaf_h + l2)
+        margin += values[r][leaf]
+    return classifier.Trees(base, features, thresholds, values)
+
+
+def _ints(text: str) -> list[int]:
+    return [int(v) for v in text.split(",")]
+
+
+def _floats(text: str) -> list[float]:
+    return [float(v) for v in text.split(",")]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument(
@@ -124,6 +216,15 @@ def main() -> None:
         action="store_true",
         help="per-line decision against a Viterbi decoding, inside the tuning folds (figures only)",
     )
+    ap.add_argument(
+        "--trees-cv",
+        action="store_true",
+        help="the logistic model against it with stage-2 trees of each shape, inside the tuning folds "
+        "(figures only)",
+    )
+    ap.add_argument("--depths", type=_ints, default=[2, 3, 4], help="tree depths for --trees-cv")
+    ap.add_argument("--rates", type=_floats, default=[0.05, 0.1, 0.2], help="learning rates for --trees-cv")
+    ap.add_argument("--rounds", type=_ints, default=[50, 100, 150, 200, 300], help="rounds for --trees-cv")
     ap.add_argument("--weight-power", type=float, default=0.5, help="a line weighs 1 + words**power")
     args = ap.parse_args()
     ev = load_evaluate(args.bench_dir)
@@ -141,6 +242,11 @@ def main() -> None:
     print(f"fitted on {len(split['tuning'])} + {len(extra)} pages of the two benchmarks' tuning folds")
     docs.update(extra)
     fit_keys = split["tuning"] + sorted(extra)
+    if args.trees_cv:
+        # Figures only, and no held-out figure: the shape is chosen inside the tuning folds.
+        shapes = [Shape(d, max(args.rounds), r) for d in args.depths for r in args.rates]
+        trees_check(docs, args.trafilatura_eval, args.bench_dir, ev, gold, shapes, args.rounds)
+        return
     found = {
         name: fit_model(docs, split, fit_keys, archive, args.weight_power, ev, gold)
         for name, archive in (("plain", False), ("archive", True))
@@ -152,8 +258,9 @@ def main() -> None:
     if args.sequence:
         sequence_check(docs, args.trafilatura_eval, bench_dir=args.bench_dir, ev=ev, gold=gold)
     if args.write:
-        classifier.write_weights(found)
-        print("wrote the weights to cleaning/lines/weights.json", file=sys.stderr)
+        classifier.write_weights({name: weights for name, (weights, _) in found.items()})
+        classifier.write_trees({name: trees for name, (_, trees) in found.items() if trees is not None})
+        print("wrote the weights and trees to cleaning/lines/weights.json and trees.json", file=sys.stderr)
 
 
 def trafilatura_docs(folder: Path) -> dict[str, tuple[list[str], np.ndarray, LineStats]]:
@@ -174,28 +281,31 @@ def trafilatura_docs(folder: Path) -> dict[str, tuple[list[str], np.ndarray, Lin
     return out
 
 
+def line_weights(lines: list[str], labels: np.ndarray, weight_power: float) -> np.ndarray:
+    """Each line's weight in the fit (0 for an unlabelled line)."""
+    # Longer lines carry more of the scored shingles; a page weighs the square root of its
+    # lines' total, since the benchmark averages over pages: a page of 300 lines counts
+    # once in the score, so it must not outweigh ten pages of 30 in the fit.
+    weights = np.array([1.0 + n**weight_power for n in classifier.line_lengths(lines)])
+    weights[labels == UNLABELLED] = 0.0
+    return weights / np.sqrt(max(weights.sum(), 1e-9))
+
+
 def fit_weights(docs, keys, archive: bool, weight_power) -> Weights:
     """Both stages fitted on the labelled lines of the pages ``keys`` (``archive``: the model
     with the archive's line statistics)."""
 
-    def weights_of(lines, labels):
-        # Longer lines carry more of the scored shingles; a page weighs the square root of its
-        # lines' total, since the benchmark averages over pages: a page of 300 lines counts
-        # once in the score, so it must not outweigh ten pages of 30 in the fit.
-        weights = np.array([1.0 + n**weight_power for n in classifier.line_lengths(lines)])
-        weights[labels == UNLABELLED] = 0.0
-        return weights / np.sqrt(max(weights.sum(), 1e-9))
+    shipped = classifier.shipped_weights()["archive" if archive else "plain"]
 
-    def memo(k, weights=None):
+    def memo(k, weights=shipped):
         return classifier.LineMemo(docs[k][2] if archive else None, weights)
 
     y = np.concatenate([np.maximum(docs[k][1], 0) for k in keys])
-    sw = np.concatenate([weights_of(docs[k][0], docs[k][1]) for k in keys])
+    sw = np.concatenate([line_weights(docs[k][0], docs[k][1], weight_power) for k in keys])
     sw /= sw[sw > 0].mean()  # the L2 penalty keeps its strength against a mean line weight of 1
     x1 = np.vstack([classifier.line_features(docs[k][0], memo(k)) for k in keys])
     b1 = tuple(float(v) for v in fit_logistic(x1, y, sw))
     # Stage 2 is fitted on the scores of the stage 1 just fitted (stage 2's weights unused).
-    shipped = classifier.shipped_weights()["archive" if archive else "plain"]
     x2 = np.vstack(
         [
             classifier.stage2_features(
@@ -208,29 +318,65 @@ def fit_weights(docs, keys, archive: bool, weight_power) -> Weights:
     return Weights(b1, tuple(float(v) for v in fit_logistic(x2, y, sw)))
 
 
-def line_model_texts(docs, keys, archive: bool, fitted: Weights) -> dict[str, str]:
+@dataclass(frozen=True)
+class Shape:
+    """The boosted trees' shape: depth, rounds (trees) and learning rate."""
+
+    depth: int = TREE_DEPTH
+    rounds: int = TREE_ROUNDS
+    rate: float = TREE_RATE
+
+
+def fit_stage2_trees(docs, keys, archive: bool, fitted: Weights, weight_power, shape: Shape):
+    """Boosted trees on stage 2's tree input (``classifier.stage2_inputs``), added to the
+    logistic stage-2 margin of ``fitted``: they fit what the weighted sums leave."""
+    inputs = [
+        classifier.stage2_inputs(docs[k][0], classifier.LineMemo(docs[k][2] if archive else None, fitted))
+        for k in keys
+    ]
+    y = np.concatenate([np.maximum(docs[k][1], 0) for k in keys])
+    sw = np.concatenate([line_weights(docs[k][0], docs[k][1], weight_power) for k in keys])
+    sw /= sw[sw > 0].mean()
+    base = np.concatenate([x2 @ np.asarray(fitted.stage2) for x2, _ in inputs])
+    x = np.vstack([tree_input for _, tree_input in inputs])
+    return fit_trees(x, y, sw, depth=shape.depth, rounds=shape.rounds, rate=shape.rate, base_margin=base)
+
+
+def line_model_texts(docs, keys, archive: bool, fitted: Weights, trees=None) -> dict[str, str]:
     """What the line model alone keeps of each page (no title, metadata or furniture rules)."""
     preds = {}
     for k in keys:
         lines = docs[k][0]
-        mask = classifier.keep_mask(lines, memo=classifier.LineMemo(docs[k][2] if archive else None, fitted))
+        memo = classifier.LineMemo(docs[k][2] if archive else None, fitted, trees)
+        mask = classifier.keep_mask(lines, memo=memo)
         preds[k] = "\n".join(ln for ln, m in zip(lines, mask, strict=True) if m)
     return preds
 
 
 def fit_model(docs, split, fit_keys, archive: bool, weight_power, ev, gold):
-    """Fit both stages on ``fit_keys`` (``archive``: the archive model); print the extraction
-    benchmark's F1 by part."""
+    """Fit both stages on ``fit_keys`` (``archive``: the archive model), and the stage-2 trees
+    if the model takes them; print the extraction benchmark's F1 by part, with and without
+    the trees."""
+    name = "archive" if archive else "plain"
     fitted = fit_weights(docs, fit_keys, archive, weight_power)
+    trees = (
+        fit_stage2_trees(docs, fit_keys, archive, fitted, weight_power, Shape())
+        if name in TREE_MODELS
+        else None
+    )
     print(f"line model alone, {'with' if archive else 'without'} the archive's line statistics")
-    f1 = {}
-    for part, keys in split.items():
-        preds = line_model_texts(docs, keys, archive, fitted)
-        m = ev.score({k: gold[k] for k in keys}, preds, 4, 0)
-        f1[part] = m["f1"]
-        print(f"  {part:8} docs {len(keys):3}  F1 {m['f1']:.3f}  P {m['precision']:.3f}  R {m['recall']:.3f}")
-    print(f"  gap (tuning - held-out) {f1['tuning'] - f1['held-out']:+.3f}")
-    return fitted
+    for label, model_trees in (("logistic", None), ("+ trees", trees))[: 2 if trees else 1]:
+        f1 = {}
+        for part, keys in split.items():
+            preds = line_model_texts(docs, keys, archive, fitted, model_trees)
+            m = ev.score({k: gold[k] for k in keys}, preds, 4, 0)
+            f1[part] = m["f1"]
+            print(
+                f"  {label:8} {part:8} docs {len(keys):3}  F1 {m['f1']:.3f}  P {m['precision']:.3f}  "
+                f"R {m['recall']:.3f}"
+            )
+        print(f"  {label:8} gap (tuning - held-out) {f1['tuning'] - f1['held-out']:+.3f}")
+    return fitted, trees
 
 
 def cross_validate(docs, extra_keys, bench_dir, weight_power, ev, gold) -> None:
@@ -239,17 +385,21 @@ def cross_validate(docs, extra_keys, bench_dir, weight_power, ev, gold) -> None:
     truth = json.loads((bench_dir / "ground-truth.json").read_text(encoding="utf-8"))
     by_fold = {f: [k for k in sorted(gold) if fold(truth[k]["url"]) == f] for f in range(FOLDS)}
     for archive in (False, True):
+        name = "archive" if archive else "plain"
         preds: dict[str, str] = {}
         cells = []
         for f, keys in by_fold.items():
             others = [k for g, ks in by_fold.items() if g != f for k in ks] + extra_keys
-            fold_preds = line_model_texts(
-                docs, keys, archive, fit_weights(docs, others, archive, weight_power)
+            fitted = fit_weights(docs, others, archive, weight_power)
+            trees = (
+                fit_stage2_trees(docs, others, archive, fitted, weight_power, Shape())
+                if name in TREE_MODELS
+                else None
             )
+            fold_preds = line_model_texts(docs, keys, archive, fitted, trees)
             preds.update(fold_preds)
             cells.append(f"{ev.score({k: gold[k] for k in keys}, fold_preds, 4, 0)['f1']:.3f}")
         m = ev.score({k: gold[k] for k in preds}, preds, 4, 0)
-        name = "archive" if archive else "plain"
         print(
             f"grouped {FOLDS}-fold CV, line model alone, {name}: F1 {m['f1']:.3f} (folds {' '.join(cells)})"
         )
@@ -293,19 +443,7 @@ def sequence_check(docs, traf_folder: Path, bench_dir: Path, ev, gold) -> None:
     the per-line decision (probability >= 0.5) against a Viterbi decoding of the stage-2
     log-odds with the switch cost of the fitted pages' labels, over all lines and over short
     lines only (lines of 5+ words keep their own decision)."""
-    truth = json.loads((bench_dir / "ground-truth.json").read_text(encoding="utf-8"))
-    bench = TrafilaturaEval(traf_folder)
-    fold_of = {k: fold(truth[k]["url"]) for k in gold}
-    fold_of.update({k: fold(k) for k in docs if k not in gold})
-    # trafilatura-eval's pages without a labelled line are scored too (they weigh 0 in a fit).
-    dumps = trafilatura_dumps(bench)
-    traf_archive = LineStats.build(text_dump_lines(data, "page.txt") for data in dumps.values())
-    traf_pages = [p for p in bench.pages if fold(p.url) in TUNING_FOLDS]
-    for page in traf_pages:
-        if page.id not in docs:
-            lines = split_blocks(dumps[page.id].decode("utf-8"))
-            docs[page.id] = (lines, np.full(len(lines), UNLABELLED), traf_archive)
-            fold_of[page.id] = fold(page.url)
+    fold_of, bench, traf_pages = tuning_fold_pages(docs, traf_folder, bench_dir, gold)
 
     def decide(name: str, p2: np.ndarray, words: np.ndarray, cost: float) -> np.ndarray:
         if name == "per line":
@@ -338,6 +476,57 @@ def sequence_check(docs, traf_folder: Path, bench_dir: Path, ev, gold) -> None:
                 f"tuning-fold CV, {'archive' if archive else 'plain':7} {name:21} "
                 f"extraction F1 {m['f1']:.3f} (P {m['precision']:.3f} R {m['recall']:.3f})  "
                 f"trafilatura-eval F1 {f1:.3f} (P {precision:.3f} R {recall:.3f})"
+            )
+
+
+def tuning_fold_pages(docs, traf_folder: Path, bench_dir: Path, gold):
+    """Every page of both benchmarks' tuning folds with its fold (trafilatura-eval's pages
+    without a labelled line are added to ``docs``: they weigh 0 in a fit but are scored), and
+    the trafilatura-eval benchmark with those of its pages."""
+    truth = json.loads((bench_dir / "ground-truth.json").read_text(encoding="utf-8"))
+    bench = TrafilaturaEval(traf_folder)
+    fold_of = {k: fold(truth[k]["url"]) for k in gold}
+    fold_of.update({k: fold(k) for k in docs if k not in gold})
+    dumps = trafilatura_dumps(bench)
+    traf_archive = LineStats.build(text_dump_lines(data, "page.txt") for data in dumps.values())
+    traf_pages = [p for p in bench.pages if fold(p.url) in TUNING_FOLDS]
+    for page in traf_pages:
+        if page.id not in docs:
+            lines = split_blocks(dumps[page.id].decode("utf-8"))
+            docs[page.id] = (lines, np.full(len(lines), UNLABELLED), traf_archive)
+            fold_of[page.id] = fold(page.url)
+    return fold_of, bench, traf_pages
+
+
+def trees_check(docs, traf_folder: Path, bench_dir: Path, ev, gold, shapes: list[Shape], stops) -> None:
+    """Inside the tuning folds only (fit on two, score the third; the held-out folds stay
+    unread): the logistic model alone against it with stage-2 trees of each shape, cut after
+    each of ``stops`` rounds."""
+    fold_of, bench, traf_pages = tuning_fold_pages(docs, traf_folder, bench_dir, gold)
+    tuned = [k for k in sorted(gold) if fold_of[k] in TUNING_FOLDS]
+    for archive in (True, False):
+        texts: dict[str, dict[str, str]] = {}
+        for test in sorted(TUNING_FOLDS):
+            fit_keys = [k for k in docs if fold_of[k] in TUNING_FOLDS - {test}]
+            test_keys = [k for k in docs if fold_of[k] == test]
+            fitted = fit_weights(docs, fit_keys, archive, 0.5)
+            texts.setdefault("logistic", {}).update(line_model_texts(docs, test_keys, archive, fitted))
+            for shape in shapes:
+                trees = fit_stage2_trees(docs, fit_keys, archive, fitted, 0.5, shape)
+                for stop in (n for n in stops if n <= shape.rounds):
+                    cut = classifier.Trees(
+                        trees.base, trees.features[:stop], trees.thresholds[:stop], trees.values[:stop]
+                    )
+                    name = f"trees depth {shape.depth} rate {shape.rate} rounds {stop}"
+                    texts.setdefault(name, {}).update(line_model_texts(docs, test_keys, archive, fitted, cut))
+        for name, got in texts.items():
+            m = ev.score({k: gold[k] for k in tuned}, {k: got[k] for k in tuned}, 4, 0)
+            f1, precision, recall = bench.score(traf_pages, got)
+            print(
+                f"tuning-fold CV, {'archive' if archive else 'plain':7} {name:34} "
+                f"extraction F1 {m['f1']:.3f} (P {m['precision']:.3f} R {m['recall']:.3f})  "
+                f"trafilatura-eval F1 {f1:.3f} (P {precision:.3f} R {recall:.3f})",
+                flush=True,
             )
 
 

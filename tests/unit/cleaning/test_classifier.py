@@ -10,7 +10,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from archive_search.cleaning import lines as classifier
-from archive_search.cleaning.lines import MIN_DOCUMENTS, LineStats, Weights, model, profile, shipped_weights
+from archive_search.cleaning.lines import (
+    MIN_DOCUMENTS,
+    LineStats,
+    Trees,
+    Weights,
+    model,
+    profile,
+    shipped_trees,
+    shipped_weights,
+)
 from archive_search.cleaning.lines.hashing import stop_words
 
 pytestmark = pytest.mark.unit
@@ -230,3 +239,90 @@ def test_written_weights_are_read_back_as_they_were_fitted(tmp_path) -> None:
         "plain": Weights((0.1235, -1.0), (2.5,)),
         "archive": Weights((1.0,), (-0.0, 3.0)),
     }
+
+
+def _walk(trees: Trees, row: np.ndarray) -> float:
+    """One line's margin, tree by tree and question by question."""
+    total = trees.base
+    for features, thresholds, values in zip(trees.features, trees.thresholds, trees.values, strict=True):
+        leaf = 0
+        for feature, threshold in zip(features, thresholds, strict=True):
+            leaf = 2 * leaf + int(row[feature] > threshold)
+        total += values[leaf]
+    return total
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(1, 4), st.integers(1, 12), st.integers(0, 30), st.integers(0, 2**32 - 1))
+def test_tree_margins_are_the_sum_of_each_trees_leaf(
+    depth: int, n_trees: int, n_lines: int, seed: int
+) -> None:
+    rng = np.random.default_rng(seed)
+    trees = Trees(
+        float(rng.normal()),
+        rng.integers(0, 5, (n_trees, depth)),
+        rng.normal(size=(n_trees, depth)).round(1),
+        rng.normal(size=(n_trees, 2**depth)),
+    )
+    x = rng.normal(size=(n_lines, 5)).round(1)  # rounded: values equal to a threshold occur
+
+    assert trees.margin(x).tolist() == pytest.approx([_walk(trees, row) for row in x])
+
+
+def test_written_trees_are_read_back_as_they_were_fitted(tmp_path) -> None:
+    fitted = Trees(
+        -0.25, np.array([[3, 0], [1, 1]]), np.array([[0.5, -1.0], [2.0, 0.125]]), np.arange(8.0).reshape(2, 4)
+    )
+    path = tmp_path / "trees.json"
+
+    classifier.write_trees({"plain": fitted}, path)
+    read = model.read_trees(path)["plain"]
+
+    assert read.base == fitted.base
+    for field in ("features", "thresholds", "values"):
+        assert np.array_equal(getattr(read, field), getattr(fitted, field))
+
+
+@pytest.mark.parametrize("archive", [False, True])
+def test_stage_two_adds_the_trees_it_is_given_to_its_logistic_score(archive: bool) -> None:
+    stats = LineStats.build([["Home", f"story {n}"] for n in range(MIN_DOCUMENTS)]) if archive else None
+    lines = NAVIGATION + ARTICLE + FOOTER
+    weights = shipped_weights()["archive" if archive else "plain"]
+    x2, tree_input = classifier.stage2_inputs(lines, classifier.LineMemo(stats, weights))
+    rng = np.random.default_rng(7)
+    trees = Trees(
+        -0.5,
+        rng.integers(0, tree_input.shape[1], (20, 3)),
+        rng.normal(size=(20, 3)),
+        rng.normal(size=(20, 8)),
+    )
+    keep_all = Trees(9.0, trees.features[:1], trees.thresholds[:1], np.zeros((1, 8)))
+
+    logistic = classifier.scores(lines, classifier.LineMemo(stats, weights))
+    with_trees = classifier.scores(lines, classifier.LineMemo(stats, weights, trees))
+
+    margin = x2 @ np.asarray(weights.stage2) + trees.margin(tree_input)
+    assert with_trees == pytest.approx((1 / (1 + np.exp(-margin))).tolist())
+    assert with_trees != pytest.approx(logistic)
+    assert classifier.keep_mask(lines, memo=classifier.LineMemo(stats, weights, keep_all)) == [True] * len(
+        lines
+    )
+
+
+def test_the_shipped_trees_belong_to_shipped_models_and_read_their_inputs() -> None:
+    lines = NAVIGATION + ARTICLE + FOOTER
+    stats = LineStats.build([["Home", f"story {n}"] for n in range(MIN_DOCUMENTS)])
+    for name, trees in shipped_trees().items():
+        memo = classifier.LineMemo(stats if name == "archive" else None, shipped_weights()[name])
+        assert memo.stats is not None or name == "plain"
+        _, tree_input = classifier.stage2_inputs(lines, memo)
+        assert trees.features.min() >= 0 and trees.features.max() < tree_input.shape[1]
+        assert trees.values.shape == (len(trees.features), 2 ** trees.features.shape[1])
+
+
+def test_an_empty_page_has_a_feature_row_for_each_of_its_no_lines() -> None:
+    stats = LineStats.build([["Home", f"story {n}"] for n in range(MIN_DOCUMENTS)])
+    for memo in (classifier.LineMemo(), classifier.LineMemo(stats)):
+        x2, tree_input = classifier.stage2_inputs([], memo)
+        assert len(x2) == len(tree_input) == 0
+        assert tree_input.shape[1] == classifier.stage2_inputs(ARTICLE, memo)[1].shape[1]

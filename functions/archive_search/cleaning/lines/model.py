@@ -5,9 +5,12 @@ stop-word and punctuation density, link- and menu-likeness, position, runs of sh
 repetition inside the document) and scored by a logistic model. A second stage looks at the
 neighbourhood, because boilerplate comes in runs and article text comes in one stretch:
 it smooths the first-stage scores over a window and finds the densest stretch of content
-(a maximum-sum segment, as in body-text extraction). The weights are fitted by
-``bench/fit_classifier.py`` on one half of the benchmark split and checked on the other, and
-kept in ``weights.json`` (two models: with and without the archive's line statistics).
+(a maximum-sum segment, as in body-text extraction). Boosted shallow trees (``Trees``) may add
+to stage 2's logistic score what a weighted sum cannot combine: a line's own features with how
+its neighbours were scored. The weights are fitted by
+``bench/fit_classifier.py`` on the tuning folds of both benchmarks and kept in ``weights.json``
+(two models: with and without the archive's line statistics), the trees in ``trees.json``
+(a model without trees there is the logistic model alone).
 
 ``keep_mask(lines)`` tells which lines of a whole-page dump are article text.
 """
@@ -48,6 +51,7 @@ from archive_search.cleaning.lines.profile import (
 from archive_search.cleaning.lines.stats import LineStats
 
 WEIGHTS_FILE = Path(__file__).with_name("weights.json")
+TREES_FILE = Path(__file__).with_name("trees.json")
 THRESHOLD = 0.5
 
 
@@ -57,6 +61,46 @@ class Weights:
 
     stage1: tuple[float, ...]
     stage2: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class Trees:
+    """Boosted oblivious trees: every tree asks the same question of all the lines at one depth
+    (``feature > threshold``), so a line's leaf is the bits of its answers; its margin (log-odds)
+    is ``base`` plus the sum over trees of the value of its leaf in each."""
+
+    base: float
+    features: np.ndarray  # (trees, depth) feature columns, the root's question first
+    thresholds: np.ndarray  # (trees, depth)
+    values: np.ndarray  # (trees, 2 ** depth) leaf values
+
+    @classmethod
+    def from_json(cls, data: Mapping) -> Trees:
+        return cls(
+            float(data["base"]),
+            np.asarray(data["features"], dtype=np.intp),
+            np.asarray(data["thresholds"], dtype=float),
+            np.asarray(data["values"], dtype=float),
+        )
+
+    def to_json(self) -> dict:
+        return {
+            "base": round(self.base, 6),
+            "features": self.features.tolist(),
+            "thresholds": [[round(float(t), 6) for t in row] for row in self.thresholds],
+            "values": [[round(float(v), 6) for v in row] for row in self.values],
+        }
+
+    def margin(self, x: np.ndarray) -> np.ndarray:
+        """The trees' log-odds for each row of ``x``, all trees and lines in one pass."""
+        n_trees, depth = self.features.shape
+        answers = (x[:, self.features.ravel()] > self.thresholds.ravel()).reshape(len(x), n_trees, depth)
+        # Each tree's leaves follow the previous tree's in ``values.ravel()``; one product a
+        # level (a boolean matmul has no fast path).
+        leaf = np.arange(n_trees) << depth
+        for level in range(depth):
+            leaf = leaf + answers[:, :, level] * (1 << (depth - 1 - level))
+        return self.base + self.values.ravel()[leaf].sum(axis=1)
 
 
 def read_weights(path: Path) -> dict[str, Weights]:
@@ -70,6 +114,29 @@ def shipped_weights() -> dict[str, Weights]:
     """The fitted models: ``"plain"``, and ``"archive"`` for pages judged with the archive's line
     statistics."""
     return read_weights(WEIGHTS_FILE)
+
+
+def read_trees(path: Path) -> dict[str, Trees]:
+    """The boosted trees a trees file holds, by model name."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {name: Trees.from_json(trees) for name, trees in data.items()}
+
+
+@lru_cache(maxsize=1)
+def shipped_trees() -> dict[str, Trees]:
+    """The boosted trees stage 2 adds to its logistic score, by model name (as ``shipped_weights``;
+    a model not named has none)."""
+    return read_trees(TREES_FILE)
+
+
+def write_trees(models: Mapping[str, Trees], path: Path = TREES_FILE) -> None:
+    """Store fitted trees where ``shipped_trees`` reads them (``bench/fit_classifier.py --write``),
+    one line per model and field."""
+    parts = []
+    for name, trees in models.items():
+        fields = ",\n".join(f'    "{key}": {json.dumps(value)}' for key, value in trees.to_json().items())
+        parts.append(f'  "{name}": {{\n{fields}\n  }}')
+    path.write_text("{\n" + ",\n".join(parts) + "\n}\n", encoding="utf-8")
 
 
 def write_weights(models: Mapping[str, Weights], path: Path = WEIGHTS_FILE) -> None:
@@ -118,13 +185,20 @@ class LineMemo:
     depend on the neighbours, already weighted (``LINE_SCORE``), so a pass computes only the
     neighbourhood features."""
 
-    def __init__(self, stats: LineStats | None = None, weights: Weights | None = None) -> None:
+    def __init__(
+        self, stats: LineStats | None = None, weights: Weights | None = None, trees: Trees | None = None
+    ) -> None:
         self.stats = stats if stats is not None and stats.usable else None
         archive = self.stats is not None
-        model = weights or shipped_weights()["archive" if archive else "plain"]
-        self.line_weights, self.context_weights, self.stage2 = _split(model, archive)
+        name = "archive" if archive else "plain"
+        # Given weights are judged with the trees given with them (none: the logistic model alone).
+        self.trees = trees if weights is not None else shipped_trees().get(name)
+        self.line_weights, self.context_weights, self.stage2 = _split(
+            weights or shipped_weights()[name], archive
+        )
         self._rows: dict[str, int] = {}
-        self._matrix = np.zeros((0, N_PROFILE))
+        own = len(_LINE_COLUMNS) + (len(_ARCHIVE_LINE_COLUMNS) if archive else 0)
+        self._matrix = np.zeros((0, N_PROFILE + own))
         self._words: dict[str, int] = {}
 
     def word_count(self, line: str) -> int:
@@ -147,6 +221,8 @@ class LineMemo:
                 new[:, OTHERS] = self.stats.others(new[:, KEY].astype(np.uint64))
                 line_features = np.concatenate((line_features, _archive_line_features(new)), axis=1)
             new[:, LINE_SCORE] = line_features @ self.line_weights
+            # The line's own features follow its profile: the trees read them on every pass.
+            new = np.concatenate((new, line_features), axis=1)
             self._matrix = np.concatenate((self._matrix, new)) if base else new
             self._words.update(zip(missing, new[:, WORDS].astype(int).tolist(), strict=True))
             at = list(map(rows.__getitem__, lines))
@@ -371,22 +447,44 @@ def _split(model: Weights, archive: bool) -> tuple[np.ndarray, np.ndarray, np.nd
     return weights[line_columns], weights[context_columns], np.asarray(model.stage2)
 
 
-def _stage1(prof: np.ndarray, memo: LineMemo) -> np.ndarray:
+def _stage1(prof: np.ndarray, memo: LineMemo) -> tuple[np.ndarray, np.ndarray]:
     """Stage-1 scores: each line's own share of the score (kept in its profile) plus its
-    neighbourhood's, which is all that changes from one pass to the next."""
+    neighbourhood's, which is all that changes from one pass to the next; and the
+    neighbourhood features."""
     context = _context_features(prof, memo.stats is not None)
-    return _sigmoid(prof[:, LINE_SCORE] + context @ memo.context_weights)
+    return _sigmoid(prof[:, LINE_SCORE] + context @ memo.context_weights), context
 
 
 def stage1_scores(lines: Sequence[str], memo: LineMemo | None = None) -> np.ndarray:
     memo = memo or LineMemo()
-    return _stage1(memo.profiles(lines), memo)
+    return _stage1(memo.profiles(lines), memo)[0]
+
+
+def _tree_input(x2: np.ndarray, prof: np.ndarray, context: np.ndarray) -> np.ndarray:
+    return np.concatenate((x2, prof[:, N_PROFILE:], context), axis=1)
+
+
+def stage2_inputs(lines: Sequence[str], memo: LineMemo | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Stage 2's logistic features (``stage2_features``) and its trees' input: those, then
+    every stage-1 feature of the line (its own, then its neighbourhood's). The trees see how a
+    line's neighbours were scored together with what the line is (short, link-like, near the
+    end), which a weighted sum cannot combine."""
+    memo = memo or LineMemo()
+    prof = memo.profiles(lines)
+    p1, context = _stage1(prof, memo)
+    x2 = stage2_features(p1, prof[:, LENGTH])
+    return x2, _tree_input(x2, prof, context)
 
 
 def _scores(lines: Sequence[str], memo: LineMemo | None) -> np.ndarray:
     memo = memo or LineMemo()
     prof = memo.profiles(lines)
-    return _sigmoid(stage2_features(_stage1(prof, memo), prof[:, LENGTH]) @ memo.stage2)
+    p1, context = _stage1(prof, memo)
+    x2 = stage2_features(p1, prof[:, LENGTH])
+    margin = x2 @ memo.stage2
+    if memo.trees is not None:
+        margin += memo.trees.margin(_tree_input(x2, prof, context))
+    return _sigmoid(margin)
 
 
 def scores(lines: Sequence[str], memo: LineMemo | None = None) -> list[float]:
