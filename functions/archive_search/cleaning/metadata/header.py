@@ -150,14 +150,13 @@ def _next_to_date(lines: list[str], i: int, timed: list[bool] | None = None) -> 
     )
 
 
-def _is_name_over_date(lines: list[str], i: int) -> bool:
-    """A name alone directly above the date line (``Jane Doe`` / ``Published 18 November 2019``)."""
-    return (
-        i + 1 < len(lines)
-        and _NAME_LINE_RE.match(lines[i]) is not None
-        and _date_line(lines[i + 1], updated=True) is not None
-        and _date_line(lines[i]) is None
-    )
+def _is_name_over_date(lines: list[str], i: int, dated: list[bool] | None = None) -> bool:
+    """A name alone directly above the date line (``Jane Doe`` / ``Published 18 November 2019``);
+    ``dated``: which lines state a date ("Updated ..." too), when known."""
+    if i + 1 >= len(lines):
+        return False
+    below = dated[i + 1] if dated is not None else _date_line(lines[i + 1], updated=True) is not None
+    return below and _NAME_LINE_RE.match(lines[i]) is not None and _date_line(lines[i]) is None
 
 
 def _is_name_with_handle(line: str) -> bool:
@@ -236,21 +235,27 @@ def header_lines(lines: list[str]) -> list[bool]:
 
 
 def _dated_or_credited(lines: list[str]) -> list[bool]:
-    # each line's date test runs once: it is its neighbours' test too (the credit line's, which
-    # comes before the costly byline parse)
-    timed = [_states_time(line) for line in lines]
+    # Each line's own tests run once and serve its neighbours' too (a label above, the date
+    # beside a credit line, which comes before the costly byline parse); a line too long for a
+    # header is tested for nothing.
+    short = [_words(line) <= _MAX_HEADER_WORDS for line in lines]
+    dated = [s and _date_line(line, updated=True) is not None for s, line in zip(short, lines, strict=True)]
+    timed = [d or (s and _is_when(line)) for s, d, line in zip(short, dated, lines, strict=True)]
+    labels = [
+        s and (_LABEL_RE.match(line) or _DATE_LABEL_RE.match(line)) is not None
+        for s, line in zip(short, lines, strict=True)
+    ]
     return [
-        _words(line) <= _MAX_HEADER_WORDS
-        and bool(
-            _LABEL_RE.match(line)
-            or _DATE_LABEL_RE.match(line)
-            or _credited(line) is not None
+        short[i]
+        and (
+            labels[i]
             or timed[i]
-            or _is_name_over_date(lines, i)
+            or (i > 0 and labels[i - 1])
+            or _credited(line) is not None
+            or _is_name_over_date(lines, i, dated)
             or _is_name_with_role(line)
             or _is_name_with_handle(line)
             or (_next_to_date(lines, i, timed) and _is_credit_line(line))
-            or (i > 0 and (_LABEL_RE.match(lines[i - 1]) or _DATE_LABEL_RE.match(lines[i - 1])) is not None)
         )
         for i, line in enumerate(lines)
     ]
