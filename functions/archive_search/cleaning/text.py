@@ -9,7 +9,8 @@ Steps, in order:
 3. the line classifier (``lines.scores``) judges every block: a block at probability 0.5 or
    more is kept, and so is a prose block next to a kept one that it gives some chance (an
    article's lead and last paragraph, at the edge of its run), and a short heading between
-   two kept paragraphs (a subheading); a news dateline in capitals
+   two kept paragraphs (a subheading), and the short lines of a list a kept paragraph
+   introduces with a colon; a news dateline in capitals
    ("NEW DELHI: ...") opens the article, so kept blocks well apart above it (teasers) go;
 4. the headline is the (repeated, else above a byline or date line, else longest)
    headline-like block (one sentence, no full stop) above the first body paragraph, and
@@ -182,6 +183,10 @@ _MIN_ARTICLE_WORDS = 8
 _ADJACENT_PROSE_MIN_SCORE = 0.2
 _ADJACENT_PROSE_MIN_WORDS = 10
 _SUBHEADING_MAX_WORDS = 8
+# A kept paragraph ending with a colon introduces a list: up to this many short lines (items of
+# this many words or fewer) after it are the list's items (ingredients, steps, event details).
+_LIST_MAX_ITEMS = 6
+_LIST_ITEM_MAX_WORDS = 15
 # Kept blocks this many dropped blocks or more above a news dateline's paragraph are not the
 # article's header: teaser lists and sidebars above a wire story.
 _DATELINE_GAP = 3
@@ -457,6 +462,7 @@ def _select(blocks: list[str], memo: LineMemo) -> list[bool]:
         keep = [p >= THRESHOLD for p in probs]
         if any(keep):
             keep = _with_subheadings(blocks, _with_adjacent_prose(blocks, keep, probs, memo), memo)
+            keep = _with_introduced_lists(blocks, keep, memo)
         else:
             # The classifier found no article: fall back to the long blocks.
             keep = [memo.word_count(b) >= 10 for b in blocks]
@@ -502,6 +508,33 @@ def _with_subheadings(blocks: list[str], keep: list[bool], memo: LineMemo) -> li
             and _is_prose(blocks[i + 1], memo, _ADJACENT_PROSE_MIN_WORDS)
         ):
             out[i] = True
+    return out
+
+
+def _with_introduced_lists(blocks: list[str], keep: list[bool], memo: LineMemo) -> list[bool]:
+    """``keep``, plus the items of a list a kept paragraph introduces ("... you need:"): the
+    short lines after it, when the list ends within ``_LIST_MAX_ITEMS`` lines at kept text, a
+    longer block or the page's end. The line model drops them: short lines in a run read as a
+    menu."""
+    out = list(keep)
+    n = len(blocks)
+    for i in range(1, n):
+        intro = blocks[i - 1]
+        if keep[i] or not keep[i - 1] or not intro.rstrip(_CLOSING_MARKS).endswith(":"):
+            continue
+        if memo.word_count(intro) < _ADJACENT_PROSE_MIN_WORDS:
+            continue
+        end = i
+        while (
+            end < n
+            and not keep[end]
+            and end - i < _LIST_MAX_ITEMS
+            and 1 <= memo.word_count(blocks[end]) <= _LIST_ITEM_MAX_WORDS
+            and not _MENU_RE.search(blocks[end])
+        ):
+            end += 1
+        if end > i and (end == n or keep[end] or memo.word_count(blocks[end]) > _LIST_ITEM_MAX_WORDS):
+            out[i:end] = [True] * (end - i)
     return out
 
 

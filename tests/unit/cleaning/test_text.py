@@ -550,3 +550,34 @@ def test_a_subheading_between_two_kept_paragraphs_is_kept_whatever_its_score(mon
     [article] = extract_text(page(*blocks), "a.txt")
 
     assert article.body.split("\n\n") == [P1, P2, subheading, P3]
+
+
+@pytest.mark.parametrize("closing", [":", "."])
+def test_the_items_of_a_list_a_kept_paragraph_introduces_are_kept(monkeypatch, closing) -> None:
+    intro = f"The council says the new routes need these before the first night bus runs{closing}"
+    items = ["Twelve new electric buses", "Forty more drivers", "Two depots open all night"]
+    blocks = [*MENU, "Night buses to reach the eastern suburbs", P1, intro, *items, P3, "About us", "Contact"]
+
+    def items_doubted(lines, memo=None):
+        return [0.9 if line in (P1, intro, P3) else 0.05 for line in lines]
+
+    monkeypatch.setattr(text, "scores", items_doubted)
+    [article] = extract_text(page(*blocks), "a.txt")
+
+    # without the colon the short lines are not a list the article introduces
+    expected = [P1, intro, *items, P3] if closing == ":" else [P1, intro, P3]
+    assert article.body.split("\n\n") == expected
+
+
+def test_a_run_of_short_lines_longer_than_a_list_after_a_colon_stays_dropped(monkeypatch) -> None:
+    intro = "Readers can find more on the council's transport plans in these sections of the site:"
+    menu = ["Transport", "Council", "Budget", "Roads", "Parking", "Cycling", "Trains", "Taxis"]
+    blocks = [*MENU, "Night buses to reach the eastern suburbs", P1, P2, P3, intro, *menu]
+
+    def menu_doubted(lines, memo=None):
+        return [0.9 if line in (P1, P2, P3, intro) else 0.05 for line in lines]
+
+    monkeypatch.setattr(text, "scores", menu_doubted)
+    [article] = extract_text(page(*blocks), "a.txt")
+
+    assert article.body.split("\n\n") == [P1, P2, P3, intro]
