@@ -11,7 +11,8 @@ Steps, in order:
    article's lead and last paragraph, at the edge of its run), and a short heading between
    two kept paragraphs (a subheading), and the short lines of a list a kept paragraph
    introduces with a colon; a news dateline in capitals
-   ("NEW DELHI: ...") opens the article, so kept blocks well apart above it (teasers) go;
+   ("NEW DELHI: ...") opens the article, so kept blocks well apart above it (teasers) go,
+   and short kept runs well apart below the article (author boxes, site blurbs) go too;
 4. the headline is the (repeated, else above a byline or date line, else longest)
    headline-like block (one sentence, no full stop) above the first body paragraph, and
    everything above it is dropped; byline, date and "Publisher | date" lines under it are
@@ -190,6 +191,10 @@ _LIST_ITEM_MAX_WORDS = 15
 # Kept blocks this many dropped blocks or more above a news dateline's paragraph are not the
 # article's header: teaser lists and sidebars above a wire story.
 _DATELINE_GAP = 3
+# Kept text this many dropped blocks or more below the article, holding at most this share of
+# its words, is a box below it (author, site blurb, newsletter), as teasers above a dateline are.
+_ISLAND_GAP = _DATELINE_GAP
+_ISLAND_SHARE = 0.25
 # The body is replaced by the page's longest run of prose when it holds less than this share of
 # the run's words: the selection has lost the article (kept a sidebar or a list instead).
 _GUARD_SHARE = 1 / 3
@@ -538,6 +543,30 @@ def _with_introduced_lists(blocks: list[str], keep: list[bool], memo: LineMemo) 
     return out
 
 
+def _without_trailing_islands(blocks: list[str], keep: list[bool], memo: LineMemo) -> list[bool]:
+    """``keep`` without the kept runs at the page's end that stand ``_ISLAND_GAP`` dropped blocks
+    or more below the kept text above them and hold at most ``_ISLAND_SHARE`` of its words: an
+    author box, a site blurb or a newsletter box below the article, not its last paragraphs."""
+    runs: list[list[int]] = []
+    gap = 0
+    for i, kept in enumerate(keep):
+        if not kept:
+            gap += 1
+            continue
+        if runs and gap < _ISLAND_GAP:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+        gap = 0
+    words = [sum(memo.word_count(blocks[i]) for i in run) for run in runs]
+    out = list(keep)
+    while len(runs) > 1 and words[-1] <= _ISLAND_SHARE * sum(words[:-1]):
+        for i in runs.pop():
+            out[i] = False
+        words.pop()
+    return out
+
+
 def _is_news_dateline(block: str) -> bool:
     """A paragraph opening with a news dateline in capitals ("ST. JOSEPH, Mich. (AP) — ",
     "NEW DELHI: "): four letters or more, so that "P.S.:" or "IDR - " are not one."""
@@ -666,6 +695,7 @@ def extract_text(text: str, key: str, line_stats: LineStats | None = None) -> li
     start = 0
     memo = LineMemo(line_stats)  # what the classifier learnt about each line, kept between passes
     keep = _from_dateline(blocks, _select(blocks, memo), memo)
+    keep = _without_trailing_islands(blocks, keep, memo)
     at = _find_title(blocks, keep, memo)
     if at is not None:
         title = blocks[at]

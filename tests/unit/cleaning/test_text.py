@@ -581,3 +581,20 @@ def test_a_run_of_short_lines_longer_than_a_list_after_a_colon_stays_dropped(mon
     [article] = extract_text(page(*blocks), "a.txt")
 
     assert article.body.split("\n\n") == [P1, P2, P3, intro]
+
+
+@pytest.mark.parametrize("between", [3, 2])
+def test_a_short_kept_box_well_below_the_article_goes(monkeypatch, between) -> None:
+    box = "Jane Doe covers transport and the council for the Herald and lives in the eastern suburbs."
+    dropped = ["Tags: transport", "Print edition", "Weather"][:between]
+    blocks = [*MENU, "Night buses to reach the eastern suburbs", P1, P2, P3, *dropped, box, "Follow Jane"]
+
+    def box_kept(lines, memo=None):
+        return [0.9 if line in (P1, P2, P3, box) else 0.05 for line in lines]
+
+    monkeypatch.setattr(text, "scores", box_kept)
+    [article] = extract_text(page(*blocks), "a.txt")
+
+    # two dropped blocks (a picture and its caption) may stand between an article's paragraphs
+    expected = [P1, P2, P3] if between == 3 else [P1, P2, P3, box]
+    assert article.body.split("\n\n") == expected
