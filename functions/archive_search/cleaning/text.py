@@ -9,10 +9,8 @@ Steps, in order:
 3. the line classifier (``lines.scores``) judges every block: a block at probability 0.5 or
    more is kept, and so is a prose block next to a kept one that it gives some chance (an
    article's lead and last paragraph, at the edge of its run), and a short heading between
-   two kept paragraphs (a subheading), and the short lines of a list a kept paragraph
-   introduces with a colon; a news dateline in capitals
-   ("NEW DELHI: ...") opens the article, so kept blocks well apart above it (teasers) go,
-   and short kept runs well apart below the article (author boxes, site blurbs) go too;
+   two kept paragraphs (a subheading); a news dateline in capitals
+   ("NEW DELHI: ...") opens the article, so kept blocks well apart above it (teasers) go;
 4. the headline is the (repeated, else above a byline or date line, else longest)
    headline-like block (one sentence, no full stop) above the first body paragraph, and
    everything above it is dropped; byline, date and "Publisher | date" lines under it are
@@ -184,17 +182,9 @@ _MIN_ARTICLE_WORDS = 8
 _ADJACENT_PROSE_MIN_SCORE = 0.2
 _ADJACENT_PROSE_MIN_WORDS = 10
 _SUBHEADING_MAX_WORDS = 8
-# A kept paragraph ending with a colon introduces a list: up to this many short lines (items of
-# this many words or fewer) after it are the list's items (ingredients, steps, event details).
-_LIST_MAX_ITEMS = 6
-_LIST_ITEM_MAX_WORDS = 15
 # Kept blocks this many dropped blocks or more above a news dateline's paragraph are not the
 # article's header: teaser lists and sidebars above a wire story.
 _DATELINE_GAP = 3
-# Kept text this many dropped blocks or more below the article, holding at most this share of
-# its words, is a box below it (author, site blurb, newsletter), as teasers above a dateline are.
-_ISLAND_GAP = _DATELINE_GAP
-_ISLAND_SHARE = 0.25
 # The body is replaced by the page's longest run of prose when it holds less than this share of
 # the run's words: the selection has lost the article (kept a sidebar or a list instead).
 _GUARD_SHARE = 1 / 3
@@ -467,7 +457,6 @@ def _select(blocks: list[str], memo: LineMemo) -> list[bool]:
         keep = [p >= THRESHOLD for p in probs]
         if any(keep):
             keep = _with_subheadings(blocks, _with_adjacent_prose(blocks, keep, probs, memo), memo)
-            keep = _with_introduced_lists(blocks, keep, memo)
         else:
             # The classifier found no article: fall back to the long blocks.
             keep = [memo.word_count(b) >= 10 for b in blocks]
@@ -513,57 +502,6 @@ def _with_subheadings(blocks: list[str], keep: list[bool], memo: LineMemo) -> li
             and _is_prose(blocks[i + 1], memo, _ADJACENT_PROSE_MIN_WORDS)
         ):
             out[i] = True
-    return out
-
-
-def _with_introduced_lists(blocks: list[str], keep: list[bool], memo: LineMemo) -> list[bool]:
-    """``keep``, plus the items of a list a kept paragraph introduces ("... you need:"): the
-    short lines after it, when the list ends within ``_LIST_MAX_ITEMS`` lines at kept text, a
-    longer block or the page's end. The line model drops them: short lines in a run read as a
-    menu."""
-    out = list(keep)
-    n = len(blocks)
-    for i in range(1, n):
-        intro = blocks[i - 1]
-        if keep[i] or not keep[i - 1] or not intro.rstrip(_CLOSING_MARKS).endswith(":"):
-            continue
-        if memo.word_count(intro) < _ADJACENT_PROSE_MIN_WORDS:
-            continue
-        end = i
-        while (
-            end < n
-            and not keep[end]
-            and end - i < _LIST_MAX_ITEMS
-            and 1 <= memo.word_count(blocks[end]) <= _LIST_ITEM_MAX_WORDS
-            and not _MENU_RE.search(blocks[end])
-        ):
-            end += 1
-        if end > i and (end == n or keep[end] or memo.word_count(blocks[end]) > _LIST_ITEM_MAX_WORDS):
-            out[i:end] = [True] * (end - i)
-    return out
-
-
-def _without_trailing_islands(blocks: list[str], keep: list[bool], memo: LineMemo) -> list[bool]:
-    """``keep`` without the kept runs at the page's end that stand ``_ISLAND_GAP`` dropped blocks
-    or more below the kept text above them and hold at most ``_ISLAND_SHARE`` of its words: an
-    author box, a site blurb or a newsletter box below the article, not its last paragraphs."""
-    runs: list[list[int]] = []
-    gap = 0
-    for i, kept in enumerate(keep):
-        if not kept:
-            gap += 1
-            continue
-        if runs and gap < _ISLAND_GAP:
-            runs[-1].append(i)
-        else:
-            runs.append([i])
-        gap = 0
-    words = [sum(memo.word_count(blocks[i]) for i in run) for run in runs]
-    out = list(keep)
-    while len(runs) > 1 and words[-1] <= _ISLAND_SHARE * sum(words[:-1]):
-        for i in runs.pop():
-            out[i] = False
-        words.pop()
     return out
 
 
@@ -695,7 +633,6 @@ def extract_text(text: str, key: str, line_stats: LineStats | None = None) -> li
     start = 0
     memo = LineMemo(line_stats)  # what the classifier learnt about each line, kept between passes
     keep = _from_dateline(blocks, _select(blocks, memo), memo)
-    keep = _without_trailing_islands(blocks, keep, memo)
     at = _find_title(blocks, keep, memo)
     if at is not None:
         title = blocks[at]
