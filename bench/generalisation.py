@@ -19,7 +19,8 @@ held-out F1: a rule that memorises the pages it was tuned on widens it.
 text-dump cleaner's second held-out set (its line weights are fitted on the tuning folds of
 both benchmarks only). ``--textdump-cv`` prints instead ``textdump_cv``: the text-dump cleaner
 judged inside the tuning folds (fit the line weights on two, clean the third), by which its
-page-level rules are chosen; with ``--per-doc``, trafilatura-eval's tuning pages it misses on.
+page-level rules are chosen; with ``--per-doc``, trafilatura-eval's tuning pages it misses on
+and a count of the missed and wrong snippets by where their line sits against the kept body.
 
 Both extractors get the page's bytes, as ingest does; trafilatura runs with its defaults
 (readability and jusText fallbacks included), as its own benchmark runs it.
@@ -34,6 +35,7 @@ import importlib.util
 import json
 import re
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -304,16 +306,38 @@ def textdump_cv(data: Path = DEFAULT_DATA, per_doc: bool = False) -> None:
                 )
             print(f"{label:<9} {bench.name:<17} " + " | ".join(cells))
         if per_doc and archive:
+            kinds: Counter[tuple[str, str]] = Counter()
             for page in traf.pages:
                 if page.id not in texts[traf.name]:
                     continue
                 text, item = _norm(texts[traf.name][page.id]), traf.items[page.id]
-                if any(_norm(x) not in text for x in item["with"]) or any(
-                    _norm(x) in text for x in item["without"]
-                ):
+                missed = [x for x in item["with"] if _norm(x) not in text]
+                wrong = [x for x in item["without"] if _norm(x) in text]
+                if missed or wrong:
                     print(
                         f"{traf.name} textdump {page.id}: {traf.page_figures(page, texts[traf.name][page.id])}"
                     )
+                    lines = split_blocks(te_dumps[page.id].decode("utf-8"))
+                    kinds.update(("missed", _snippet_place(x, lines, text)) for x in missed)
+                    kinds.update(("wrong", _snippet_place(x, lines, text)) for x in wrong)
+            print(
+                f"{traf.name} textdump snippets by where their line sits: "
+                + ", ".join(f"{kind} {place} {n}" for (kind, place), n in sorted(kinds.items()))
+            )
+
+
+def _snippet_place(snippet: str, lines: list[str], text: str) -> str:
+    """Where a snippet's line sits against the cleaned ``text`` (normalised): "above", "inside"
+    or "below" the dump's lines of 10+ words that the text holds, "across lines" when no one
+    line holds the snippet, "no body" when the text holds no such line."""
+    wanted = _norm(snippet)
+    at = next((i for i, line in enumerate(lines) if wanted in _norm(line)), None)
+    if at is None:
+        return "across lines"
+    body = [i for i, line in enumerate(lines) if len(line.split()) >= 10 and _norm(line) in text]
+    if not body:
+        return "no body"
+    return "above" if at < body[0] else "below" if at > body[-1] else "inside"
 
 
 def _textdump_body(data: bytes, line_stats: LineStats | None) -> str:
