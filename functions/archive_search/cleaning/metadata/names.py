@@ -69,13 +69,6 @@ _HOLDER_END_RE = re.compile(
     re.IGNORECASE,
 )
 _HOLDER_MAX_WORDS = 6
-# A site's own footer notice rather than a picture's credit: rights reserved, or the years the
-# site has run ("© 2005 - 2019 Example")
-_FOOTER_NOTICE_RE = re.compile(
-    r"all rights reserved|alle rechte vorbehalten|tous droits réservés|todos los derechos reservados"
-    r"|todos os direitos reservados|tutti i diritti riservati|все права защищены|\d{4}\s*[-–]\s*\d{4}",
-    re.IGNORECASE,
-)
 _LINE_WORD_RE = re.compile(r"[\w.]+")
 # "Example News is part of Example Holdings Inc, ...": the site named beside its parent company
 _PART_OF_RE = r"^(?P<site>\S.{0,60}?)\s+is\s+(?:a\s+)?(?:part|division|unit|subsidiary|member|brand)\s+of\s+"
@@ -133,9 +126,9 @@ def _holder_as_publisher(line: str, found: str, lines: list[str]) -> str | None:
     owner = _folded_words("legal_forms") | _folded_words("owner_words")
     company = any(w.casefold().strip(".") in owner for w in _LINE_WORD_RE.findall(line))
     credited = re.compile(rf"\(\s*{re.escape(holder)}\s*\)", re.IGNORECASE)
-    if _FOOTER_NOTICE_RE.fullmatch(holder) or any(credited.search(other) for other in mentions):
+    if _footer_notice_re().fullmatch(holder) or any(credited.search(other) for other in mentions):
         return None  # "© All rights reserved" names nobody; "(Nordic Wire)" credits an agency
-    if not company and (_FOOTER_NOTICE_RE.search(line) or _HOST_RE.match(holder)):
+    if not company and (_footer_notice_re().search(line) or _HOST_RE.match(holder)):
         return clean_source(holder)
     return None
 
@@ -153,6 +146,14 @@ def _initials(words: list[str]) -> str | None:
 def _folded_words(key: str) -> frozenset[str]:
     """One word list of ``metadata_words.json``, case-folded."""
     return frozenset(w.casefold() for w in metadata_words()[key])
+
+
+# A site's own footer notice rather than a picture's credit: rights reserved
+# (metadata_words.json rights_reserved), or the years the site has run ("© 2005 - 2019 Example")
+@lru_cache(maxsize=1)
+def _footer_notice_re() -> re.Pattern[str]:
+    reserved = "|".join(re.escape(p) for p in metadata_words()["rights_reserved"])
+    return re.compile(rf"{reserved}|\d{{4}}\s*[-–]\s*\d{{4}}", re.IGNORECASE)
 
 
 # "By", "Written by", "Analysis by", "Текст:": up to two words before the "by". Before "von",
