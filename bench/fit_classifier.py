@@ -1,6 +1,8 @@
-"""Fit the line classifier's weights on the tuning folds of the benchmark; score every fold.
+"""Fit the line classifier's weights and stage-2 trees on the tuning folds; score every fold.
 
-    .venv/bin/python bench/fit_classifier.py [--bench-dir DIR] [--write] [--cv] [--trees-cv]
+    .venv/bin/python bench/fit_classifier.py [--bench-dir DIR] [--trafilatura-eval DIR]
+        [--write] [--cv] [--sequence] [--trees-cv [--depths 2,3] [--rates 0.1] [--rounds 100]]
+        [--weight-power P]
 
 Lines of the extraction benchmark's text dumps are labelled from the gold article body: a
 line is article text when most of its 4-token shingles (or, for lines under 4 tokens, its whole
