@@ -1,6 +1,8 @@
-"""Fit the line classifier's weights on the tuning folds of the benchmark; score every fold.
+"""Fit the line classifier's weights and stage-2 trees on the tuning folds; score every fold.
 
-    .venv/bin/python bench/fit_classifier.py [--bench-dir DIR] [--write] [--cv] [--trees-cv]
+    .venv/bin/python bench/fit_classifier.py [--bench-dir DIR] [--trafilatura-eval DIR]
+        [--write] [--cv] [--sequence] [--trees-cv [--depths 2,3] [--rates 0.1] [--rounds 100]]
+        [--weight-power P]
 
 Lines of the extraction benchmark's text dumps are labelled from the gold article body: a
 line is article text when most of its 4-token shingles (or, for lines under 4 tokens, its whole
@@ -59,6 +61,8 @@ UNLABELLED = -1
 # and the models that take them: without the archive's statistics, trees lost on one benchmark.
 TREE_DEPTH, TREE_ROUNDS, TREE_RATE = 3, 100, 0.2
 TREE_MODELS = ("archive",)
+# A line weighs 1 + words**WEIGHT_POWER in the fit (--weight-power).
+WEIGHT_POWER = 0.5
 
 
 def labels_for(lines: list[str], gold: str, ev) -> list[int]:
@@ -225,7 +229,7 @@ def main() -> None:
     ap.add_argument("--depths", type=_ints, default=[2, 3, 4], help="tree depths for --trees-cv")
     ap.add_argument("--rates", type=_floats, default=[0.05, 0.1, 0.2], help="learning rates for --trees-cv")
     ap.add_argument("--rounds", type=_ints, default=[50, 100, 150, 200, 300], help="rounds for --trees-cv")
-    ap.add_argument("--weight-power", type=float, default=0.5, help="a line weighs 1 + words**power")
+    ap.add_argument("--weight-power", type=float, default=WEIGHT_POWER, help="a line weighs 1 + words**power")
     args = ap.parse_args()
     ev = load_evaluate(args.bench_dir)
     gold = ev.load_gold(args.bench_dir)
@@ -245,7 +249,9 @@ def main() -> None:
     if args.trees_cv:
         # Figures only, and no held-out figure: the shape is chosen inside the tuning folds.
         shapes = [Shape(d, max(args.rounds), r) for d in args.depths for r in args.rates]
-        trees_check(docs, args.trafilatura_eval, args.bench_dir, ev, gold, shapes, args.rounds)
+        trees_check(
+            docs, args.trafilatura_eval, args.bench_dir, ev, gold, shapes, args.rounds, args.weight_power
+        )
         return
     found = {
         name: fit_model(docs, split, fit_keys, archive, args.weight_power, ev, gold)
@@ -256,7 +262,7 @@ def main() -> None:
             docs, sorted(extra), bench_dir=args.bench_dir, weight_power=args.weight_power, ev=ev, gold=gold
         )
     if args.sequence:
-        sequence_check(docs, args.trafilatura_eval, bench_dir=args.bench_dir, ev=ev, gold=gold)
+        sequence_check(docs, args.trafilatura_eval, args.bench_dir, ev, gold, args.weight_power)
     if args.write:
         classifier.write_weights({name: weights for name, (weights, _) in found.items()})
         classifier.write_trees({name: trees for name, (_, trees) in found.items() if trees is not None})
@@ -291,6 +297,24 @@ def line_weights(lines: list[str], labels: np.ndarray, weight_power: float) -> n
     return weights / np.sqrt(max(weights.sum(), 1e-9))
 
 
+def fit_targets(docs, keys, weight_power) -> tuple[np.ndarray, np.ndarray]:
+    """The labels (unlabelled as 0) and line weights of the pages ``keys``, the weights scaled
+    to a mean of 1 over the labelled lines: the L2 penalty keeps its strength whatever the pages."""
+    y = np.concatenate([np.maximum(docs[k][1], 0) for k in keys])
+    sw = np.concatenate([line_weights(docs[k][0], docs[k][1], weight_power) for k in keys])
+    sw /= sw[sw > 0].mean()
+    return y, sw
+
+
+def fit_line_model(docs, keys, archive: bool, weight_power) -> tuple[Weights, classifier.Trees | None]:
+    """The weights of both stages and, for a model in ``TREE_MODELS``, its stage-2 trees of the
+    shipped ``Shape``, fitted on the pages ``keys``."""
+    fitted = fit_weights(docs, keys, archive, weight_power)
+    takes_trees = ("archive" if archive else "plain") in TREE_MODELS
+    trees = fit_stage2_trees(docs, keys, archive, fitted, weight_power, Shape()) if takes_trees else None
+    return fitted, trees
+
+
 def fit_weights(docs, keys, archive: bool, weight_power) -> Weights:
     """Both stages fitted on the labelled lines of the pages ``keys`` (``archive``: the model
     with the archive's line statistics)."""
@@ -300,9 +324,7 @@ def fit_weights(docs, keys, archive: bool, weight_power) -> Weights:
     def memo(k, weights=shipped):
         return classifier.LineMemo(docs[k][2] if archive else None, weights)
 
-    y = np.concatenate([np.maximum(docs[k][1], 0) for k in keys])
-    sw = np.concatenate([line_weights(docs[k][0], docs[k][1], weight_power) for k in keys])
-    sw /= sw[sw > 0].mean()  # the L2 penalty keeps its strength against a mean line weight of 1
+    y, sw = fit_targets(docs, keys, weight_power)
     x1 = np.vstack([classifier.line_features(docs[k][0], memo(k)) for k in keys])
     b1 = tuple(float(v) for v in fit_logistic(x1, y, sw))
     # Stage 2 is fitted on the scores of the stage 1 just fitted (stage 2's weights unused).
@@ -334,9 +356,7 @@ def fit_stage2_trees(docs, keys, archive: bool, fitted: Weights, weight_power, s
         classifier.stage2_inputs(docs[k][0], classifier.LineMemo(docs[k][2] if archive else None, fitted))
         for k in keys
     ]
-    y = np.concatenate([np.maximum(docs[k][1], 0) for k in keys])
-    sw = np.concatenate([line_weights(docs[k][0], docs[k][1], weight_power) for k in keys])
-    sw /= sw[sw > 0].mean()
+    y, sw = fit_targets(docs, keys, weight_power)
     base = np.concatenate([x2 @ np.asarray(fitted.stage2) for x2, _ in inputs])
     x = np.vstack([tree_input for _, tree_input in inputs])
     return fit_trees(x, y, sw, depth=shape.depth, rounds=shape.rounds, rate=shape.rate, base_margin=base)
@@ -357,13 +377,7 @@ def fit_model(docs, split, fit_keys, archive: bool, weight_power, ev, gold):
     """Fit both stages on ``fit_keys`` (``archive``: the archive model), and the stage-2 trees
     if the model takes them; print the extraction benchmark's F1 by part, with and without
     the trees."""
-    name = "archive" if archive else "plain"
-    fitted = fit_weights(docs, fit_keys, archive, weight_power)
-    trees = (
-        fit_stage2_trees(docs, fit_keys, archive, fitted, weight_power, Shape())
-        if name in TREE_MODELS
-        else None
-    )
+    fitted, trees = fit_line_model(docs, fit_keys, archive, weight_power)
     print(f"line model alone, {'with' if archive else 'without'} the archive's line statistics")
     for label, model_trees in (("logistic", None), ("+ trees", trees))[: 2 if trees else 1]:
         f1 = {}
@@ -390,12 +404,7 @@ def cross_validate(docs, extra_keys, bench_dir, weight_power, ev, gold) -> None:
         cells = []
         for f, keys in by_fold.items():
             others = [k for g, ks in by_fold.items() if g != f for k in ks] + extra_keys
-            fitted = fit_weights(docs, others, archive, weight_power)
-            trees = (
-                fit_stage2_trees(docs, others, archive, fitted, weight_power, Shape())
-                if name in TREE_MODELS
-                else None
-            )
+            fitted, trees = fit_line_model(docs, others, archive, weight_power)
             fold_preds = line_model_texts(docs, keys, archive, fitted, trees)
             preds.update(fold_preds)
             cells.append(f"{ev.score({k: gold[k] for k in keys}, fold_preds, 4, 0)['f1']:.3f}")
@@ -438,7 +447,7 @@ def viterbi(gain: np.ndarray, cost: float) -> np.ndarray:
     return path
 
 
-def sequence_check(docs, traf_folder: Path, bench_dir: Path, ev, gold) -> None:
+def sequence_check(docs, traf_folder: Path, bench_dir: Path, ev, gold, weight_power=WEIGHT_POWER) -> None:
     """Inside the tuning folds (fit on two, score the third; the held-out folds stay unread):
     the per-line decision (probability >= 0.5) against a Viterbi decoding of the stage-2
     log-odds with the switch cost of the fitted pages' labels, over all lines and over short
@@ -457,7 +466,7 @@ def sequence_check(docs, traf_folder: Path, bench_dir: Path, ev, gold) -> None:
         texts: dict[str, dict[str, str]] = {name: {} for name in deciders}
         for test in sorted(TUNING_FOLDS):
             fit_keys = [k for k in docs if fold_of[k] in TUNING_FOLDS - {test}]
-            fitted = fit_weights(docs, fit_keys, archive, 0.5)
+            fitted = fit_weights(docs, fit_keys, archive, weight_power)
             cost = switch_cost(docs, fit_keys)
             for k in (k for k in docs if fold_of[k] == test):
                 lines = docs[k][0]
@@ -498,7 +507,9 @@ def tuning_fold_pages(docs, traf_folder: Path, bench_dir: Path, gold):
     return fold_of, bench, traf_pages
 
 
-def trees_check(docs, traf_folder: Path, bench_dir: Path, ev, gold, shapes: list[Shape], stops) -> None:
+def trees_check(
+    docs, traf_folder: Path, bench_dir: Path, ev, gold, shapes: list[Shape], stops, weight_power=WEIGHT_POWER
+) -> None:
     """Inside the tuning folds only (fit on two, score the third; the held-out folds stay
     unread): the logistic model alone against it with stage-2 trees of each shape, cut after
     each of ``stops`` rounds."""
@@ -509,10 +520,10 @@ def trees_check(docs, traf_folder: Path, bench_dir: Path, ev, gold, shapes: list
         for test in sorted(TUNING_FOLDS):
             fit_keys = [k for k in docs if fold_of[k] in TUNING_FOLDS - {test}]
             test_keys = [k for k in docs if fold_of[k] == test]
-            fitted = fit_weights(docs, fit_keys, archive, 0.5)
+            fitted = fit_weights(docs, fit_keys, archive, weight_power)
             texts.setdefault("logistic", {}).update(line_model_texts(docs, test_keys, archive, fitted))
             for shape in shapes:
-                trees = fit_stage2_trees(docs, fit_keys, archive, fitted, 0.5, shape)
+                trees = fit_stage2_trees(docs, fit_keys, archive, fitted, weight_power, shape)
                 for stop in (n for n in stops if n <= shape.rounds):
                     cut = classifier.Trees(
                         trees.base, trees.features[:stop], trees.thresholds[:stop], trees.values[:stop]

@@ -271,19 +271,13 @@ def textdump_cv(data: Path = DEFAULT_DATA, per_doc: bool = False) -> None:
         texts: dict[str, dict[str, str]] = {extraction.name: {}, traf.name: {}}
         for f in sorted(TUNING_FOLDS):
             keys = [k for k in docs if page_fold[k] in TUNING_FOLDS and page_fold[k] != f]
-            fitted = fit_classifier.fit_weights(docs, keys, archive, 0.5)
+            # The stage-2 trees are fitted on the same two folds (the shipped ones saw all three).
+            fitted, fitted_trees = fit_classifier.fit_line_model(
+                docs, keys, archive, fit_classifier.WEIGHT_POWER
+            )
             name = "archive" if archive else "plain"
             models = {name: fitted}
-            # The stage-2 trees are fitted on the same two folds (the shipped ones saw all three).
-            trees = (
-                {
-                    name: fit_classifier.fit_stage2_trees(
-                        docs, keys, archive, fitted, 0.5, fit_classifier.Shape()
-                    )
-                }
-                if name in fit_classifier.TREE_MODELS
-                else {}
-            )
+            trees = {name: fitted_trees} if fitted_trees is not None else {}
             with (
                 mock.patch.object(model, "shipped_weights", lambda m=models: m),
                 mock.patch.object(model, "shipped_trees", lambda t=trees: t),

@@ -8,7 +8,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -69,13 +69,6 @@ _HOLDER_END_RE = re.compile(
     re.IGNORECASE,
 )
 _HOLDER_MAX_WORDS = 6
-# A site's own footer notice rather than a picture's credit: rights reserved, or the years the
-# site has run ("© 2005 - 2019 Example")
-_FOOTER_NOTICE_RE = re.compile(
-    r"all rights reserved|alle rechte vorbehalten|tous droits réservés|todos los derechos reservados"
-    r"|todos os direitos reservados|tutti i diritti riservati|все права защищены|\d{4}\s*[-–]\s*\d{4}",
-    re.IGNORECASE,
-)
 _LINE_WORD_RE = re.compile(r"[\w.]+")
 # "Example News is part of Example Holdings Inc, ...": the site named beside its parent company
 _PART_OF_RE = r"^(?P<site>\S.{0,60}?)\s+is\s+(?:a\s+)?(?:part|division|unit|subsidiary|member|brand)\s+of\s+"
@@ -97,7 +90,7 @@ def _holder_as_publisher(line: str, found: str, lines: list[str]) -> str | None:
     holder = _HOLDER_END_RE.split(found, maxsplit=1)[0].strip(" .,-–—")
     words = holder.split()
     initials, written = _initials(words), holder.casefold()
-    dropped = _legal_forms() | _corporate_words()
+    dropped = _folded_words("legal_forms") | _folded_words("corporate_words")
     while len(words) > 1 and words[-1].casefold().strip(".,") in dropped:
         words.pop()
     holder = " ".join(words)
@@ -130,12 +123,12 @@ def _holder_as_publisher(line: str, found: str, lines: list[str]) -> str | None:
     # named only there: the site's own name when its footer notice names no company (no legal
     # form: "© 2019 Example Post. All rights reserved"), or a host name; an owner described as
     # an organisation ("a nonprofit organization") is no masthead
-    owner = _legal_forms() | _owner_words()
+    owner = _folded_words("legal_forms") | _folded_words("owner_words")
     company = any(w.casefold().strip(".") in owner for w in _LINE_WORD_RE.findall(line))
     credited = re.compile(rf"\(\s*{re.escape(holder)}\s*\)", re.IGNORECASE)
-    if _FOOTER_NOTICE_RE.fullmatch(holder) or any(credited.search(other) for other in mentions):
+    if _footer_notice_re().fullmatch(holder) or any(credited.search(other) for other in mentions):
         return None  # "© All rights reserved" names nobody; "(Nordic Wire)" credits an agency
-    if not company and (_FOOTER_NOTICE_RE.search(line) or _HOST_RE.match(holder)):
+    if not company and (_footer_notice_re().search(line) or _HOST_RE.match(holder)):
         return clean_source(holder)
     return None
 
@@ -143,25 +136,24 @@ def _holder_as_publisher(line: str, found: str, lines: list[str]) -> str | None:
 def _initials(words: list[str]) -> str | None:
     """The initials of a name of three or more capitalised words (``Cable News Network`` ->
     ``CNN``), legal forms left out; ``None`` otherwise."""
-    named = [w for w in words if w.casefold().strip(".,") not in _legal_forms()]
+    named = [w for w in words if w.casefold().strip(".,") not in _folded_words("legal_forms")]
     if len(named) < 3 or not all(w[:1].isupper() and w[:1].isalpha() for w in named):
         return None
     return "".join(w[0] for w in named)
 
 
+@cache
+def _folded_words(key: str) -> frozenset[str]:
+    """One word list of ``metadata_words.json``, case-folded."""
+    return frozenset(w.casefold() for w in metadata_words()[key])
+
+
+# A site's own footer notice rather than a picture's credit: rights reserved
+# (metadata_words.json rights_reserved), or the years the site has run ("© 2005 - 2019 Example")
 @lru_cache(maxsize=1)
-def _owner_words() -> frozenset[str]:
-    return frozenset(w.casefold() for w in metadata_words()["owner_words"])
-
-
-@lru_cache(maxsize=1)
-def _corporate_words() -> frozenset[str]:
-    return frozenset(w.casefold() for w in metadata_words()["corporate_words"])
-
-
-@lru_cache(maxsize=1)
-def _legal_forms() -> frozenset[str]:
-    return frozenset(w.casefold() for w in metadata_words()["legal_forms"])
+def _footer_notice_re() -> re.Pattern[str]:
+    reserved = "|".join(re.escape(p) for p in metadata_words()["rights_reserved"])
+    return re.compile(rf"{reserved}|\d{{4}}\s*[-–]\s*\d{{4}}", re.IGNORECASE)
 
 
 # "By", "Written by", "Analysis by", "Текст:": up to two words before the "by". Before "von",
@@ -445,18 +437,13 @@ def _byline_parts(text: str) -> list[str]:
     institution; an organisation's address after its name (``hessenschau.de, Frankfurt,
     Germany``) is dropped."""
     chunks = _SEPARATOR_RE.split(text)
-    countries = _countries()
+    countries = _folded_words("countries")
     if len(chunks) >= 2 and chunks[-1].strip(" .").casefold() in countries:
         chunks = chunks[:1]
     parts: list[str] = []
     for chunk in chunks:
         parts += [chunk] if _INSTITUTION_RE.search(chunk) else _CONJUNCTION_RE.split(chunk)
     return parts
-
-
-@lru_cache(maxsize=1)
-def _countries() -> frozenset[str]:
-    return frozenset(c.casefold() for c in metadata_words()["countries"])
 
 
 def _uncap_names(text: str) -> str:
