@@ -309,6 +309,12 @@ def test_stage_two_adds_the_trees_it_is_given_to_its_logistic_score(archive: boo
     )
 
 
+def test_trees_without_the_weights_they_were_fitted_on_are_refused() -> None:
+    trees = Trees(0.0, np.zeros((1, 3), dtype=int), np.zeros((1, 3)), np.zeros((1, 8)))
+    with pytest.raises(ValueError, match="weights"):
+        classifier.LineMemo(None, None, trees)
+
+
 def test_the_shipped_trees_belong_to_shipped_models_and_read_their_inputs() -> None:
     lines = NAVIGATION + ARTICLE + FOOTER
     stats = LineStats.build([["Home", f"story {n}"] for n in range(MIN_DOCUMENTS)])

@@ -191,7 +191,10 @@ class LineMemo:
         self.stats = stats if stats is not None and stats.usable else None
         archive = self.stats is not None
         name = "archive" if archive else "plain"
-        # Given weights are judged with the trees given with them (none: the logistic model alone).
+        # Given weights are judged with the trees given with them (none: the logistic model alone);
+        # trees fit the weights they were fitted on top of, so trees without weights are an error.
+        if trees is not None and weights is None:
+            raise ValueError("trees are given with the weights they were fitted on top of")
         self.trees = trees if weights is not None else shipped_trees().get(name)
         self.line_weights, self.context_weights, self.stage2 = _split(
             weights or shipped_weights()[name], archive
