@@ -90,7 +90,9 @@ class ArchiveApi(APIGatewayHttpResolver):
         # Routes of included routers (ingest status) answer errors through the same handlers
         # below, so they document the same error responses.
         complete_document(document, common=error_responses(400, 404, 503))
-        # Each path as Powertools gives it: read into its model, written without nulls.
+        # Each path as Powertools gives it: read into its model, written without nulls (the
+        # details filled in above are plain dicts; served as they are they would add
+        # "default": null entries the model leaves out).
         document["paths"] = {
             path: PathItem.model_validate(item).model_dump(by_alias=True, exclude_none=True, mode="json")
             for path, item in document.get("paths", {}).items()
