@@ -111,6 +111,7 @@ _CAPTION_RE = re.compile(
     re.IGNORECASE,
 )
 _CAPTION_MAX_CHARS = 400
+_SENTENCE_STOPS = (".", "!", "?")
 # The longest credit _CAPTION_RE matches, in characters.
 _CAPTION_TAIL = 120
 # Headings that open what follows an article: related stories, recommendations, comments.
@@ -217,9 +218,11 @@ def is_furniture(block: str) -> bool:
     """A related-link, widget, back-to-top or share/follow line, or a photo caption."""
     if len(block) <= 200 and _FURNITURE_RE.match(block) is not None:
         return True
-    # A credit is at the end: only the block's tail is searched.
+    # A credit is at the end: only the block's tail is searched. _CAPTION_RE's last character is
+    # never a full stop, "!" or "?", and most blocks (prose) end on one: they are not searched.
     return (
         len(block) <= _CAPTION_MAX_CHARS
+        and block[-1:] not in _SENTENCE_STOPS
         and _CAPTION_RE.search(block, max(0, len(block) - _CAPTION_TAIL)) is not None
     )
 
