@@ -465,7 +465,15 @@ def _select(blocks: list[str], memo: LineMemo) -> list[bool]:
             keep = [memo.word_count(b) >= 10 for b in blocks]
     # Furniture and end-of-article headings never stay: a kept "Comments" heading would end
     # the article at another place when the output is cleaned again.
-    return [k and not (is_furniture(b) or _END_MARKER_RE.match(b)) for k, b in zip(keep, blocks, strict=True)]
+    return [k and not _always_dropped(b, memo) for k, b in zip(keep, blocks, strict=True)]
+
+
+def _always_dropped(block: str, memo: LineMemo) -> bool:
+    """Furniture or an end-of-article heading, asked once a page (``_select`` asks every pass)."""
+    dropped = memo.line_tests.get(block)
+    if dropped is None:
+        dropped = memo.line_tests[block] = is_furniture(block) or _END_MARKER_RE.match(block) is not None
+    return dropped
 
 
 def _is_prose(block: str, memo: LineMemo, min_words: int) -> bool:
