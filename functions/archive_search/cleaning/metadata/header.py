@@ -87,6 +87,12 @@ def _leads() -> frozenset[str]:
     return frozenset(metadata_words()["byline_leads"])
 
 
+@lru_cache(maxsize=1)
+def _agency_endings() -> tuple[str, ...]:
+    """Every agency's name, case-folded as ``is_agency`` compares them."""
+    return tuple(name.casefold() for name in metadata_words()["agencies"])
+
+
 def _words(line: str) -> int:
     return len(_WORD_RE.findall(line))
 
@@ -128,11 +134,16 @@ def _is_credit_line(line: str) -> bool:
     organisation's staff credit (``Detroit News wire services``), without a "By"."""
     if _words(line) > _MAX_HEADER_WORDS or _PICTURE_CREDIT_RE.search(line):
         return False
+    folded = line.casefold().rstrip(" .")
+    staff = _ORG_CREDIT_RE.search(folded) is not None
+    # Either credit ends the line (a staff credit, an agency's name): a line ending otherwise
+    # is none, and is not given to the costly byline parse.
+    if not staff and not folded.endswith(_agency_endings()):
+        return False
     byline = parse_byline(line)
     if not byline.org:
         return False
-    folded = line.casefold().rstrip(" .")
-    return _ORG_CREDIT_RE.search(folded) is not None or (
+    return staff or (
         is_agency(byline.org) and bool(byline.authors) and folded.endswith(byline.org.casefold())
     )
 
