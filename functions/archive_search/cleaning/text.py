@@ -153,7 +153,11 @@ _SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+(?=[\"“‘'(A-ZÀ-Þ0-9])")
 _CLOSED_SENTENCE_RE = re.compile(r"[a-zà-ÿ]{2}[.!?…]+[\"”’»)]+$")
 # Two sentences of three words or more: the first ends on a word of two lower-case letters or
 # more (not an initial or "Dr."), the second opens with a capital.
-_TWO_SENTENCES_RE = re.compile(r"\w+\W+\w+\W+[a-zà-ÿ]{2,}[.!?]+[\"”’»)]*\s+[\"“„«(]?[A-ZÀ-Þ]\w*\W+\w+\W+\w+")
+_NEXT_SENTENCE = r"[.!?]+[\"”’»)]*\s+[\"“„«(]?[A-ZÀ-Þ]"
+_TWO_SENTENCES_RE = re.compile(rf"\w+\W+\w+\W+[a-zà-ÿ]{{2,}}{_NEXT_SENTENCE}\w*\W+\w+\W+\w+")
+# Where two sentences meet, which _TWO_SENTENCES_RE needs: a block without it is not searched
+# with that pattern (slow on any block: its first words are tried at every word).
+_SENTENCE_SEAM_RE = re.compile(rf"[a-zà-ÿ]{{2}}{_NEXT_SENTENCE}")
 # A block ending a sentence (before closing quotes and brackets): prose, not a menu item or a label.
 _SENTENCE_ENDS = frozenset(".!?…")
 _CLOSING_MARKS = '"”’»)'
@@ -235,7 +239,9 @@ def _is_headline(block: str, min_words: int = 1) -> bool:
         return False
     # A headline is one sentence without its full stop: a block of two sentences, or one
     # closed inside quotes or brackets ('... hinnehmen."'), is a paragraph.
-    if _CLOSED_SENTENCE_RE.search(block) or _TWO_SENTENCES_RE.search(block):
+    if _CLOSED_SENTENCE_RE.search(block) or (
+        _SENTENCE_SEAM_RE.search(block) and _TWO_SENTENCES_RE.search(block)
+    ):
         return False
     if md.find_dateline(block) or is_furniture(block) or _CREDIT_RE.match(block):
         return False
