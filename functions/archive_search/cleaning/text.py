@@ -111,6 +111,7 @@ _CAPTION_RE = re.compile(
     re.IGNORECASE,
 )
 _CAPTION_MAX_CHARS = 400
+_SENTENCE_STOPS = (".", "!", "?")
 # The longest credit _CAPTION_RE matches, in characters.
 _CAPTION_TAIL = 120
 # Headings that open what follows an article: related stories, recommendations, comments.
@@ -152,7 +153,11 @@ _SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+(?=[\"“‘'(A-ZÀ-Þ0-9])")
 _CLOSED_SENTENCE_RE = re.compile(r"[a-zà-ÿ]{2}[.!?…]+[\"”’»)]+$")
 # Two sentences of three words or more: the first ends on a word of two lower-case letters or
 # more (not an initial or "Dr."), the second opens with a capital.
-_TWO_SENTENCES_RE = re.compile(r"\w+\W+\w+\W+[a-zà-ÿ]{2,}[.!?]+[\"”’»)]*\s+[\"“„«(]?[A-ZÀ-Þ]\w*\W+\w+\W+\w+")
+_NEXT_SENTENCE = r"[.!?]+[\"”’»)]*\s+[\"“„«(]?[A-ZÀ-Þ]"
+_TWO_SENTENCES_RE = re.compile(rf"\w+\W+\w+\W+[a-zà-ÿ]{{2,}}{_NEXT_SENTENCE}\w*\W+\w+\W+\w+")
+# Where two sentences meet, which _TWO_SENTENCES_RE needs: a block without it is not searched
+# with that pattern (slow on any block: its first words are tried at every word).
+_SENTENCE_SEAM_RE = re.compile(rf"[a-zà-ÿ]{{2}}{_NEXT_SENTENCE}")
 # A block ending a sentence (before closing quotes and brackets): prose, not a menu item or a label.
 _SENTENCE_ENDS = frozenset(".!?…")
 _CLOSING_MARKS = '"”’»)'
@@ -217,9 +222,11 @@ def is_furniture(block: str) -> bool:
     """A related-link, widget, back-to-top or share/follow line, or a photo caption."""
     if len(block) <= 200 and _FURNITURE_RE.match(block) is not None:
         return True
-    # A credit is at the end: only the block's tail is searched.
+    # A credit is at the end: only the block's tail is searched. _CAPTION_RE's last character is
+    # never a full stop, "!" or "?", and most blocks (prose) end on one: they are not searched.
     return (
         len(block) <= _CAPTION_MAX_CHARS
+        and block[-1:] not in _SENTENCE_STOPS
         and _CAPTION_RE.search(block, max(0, len(block) - _CAPTION_TAIL)) is not None
     )
 
@@ -232,7 +239,9 @@ def _is_headline(block: str, min_words: int = 1) -> bool:
         return False
     # A headline is one sentence without its full stop: a block of two sentences, or one
     # closed inside quotes or brackets ('... hinnehmen."'), is a paragraph.
-    if _CLOSED_SENTENCE_RE.search(block) or _TWO_SENTENCES_RE.search(block):
+    if _CLOSED_SENTENCE_RE.search(block) or (
+        _SENTENCE_SEAM_RE.search(block) and _TWO_SENTENCES_RE.search(block)
+    ):
         return False
     if md.find_dateline(block) or is_furniture(block) or _CREDIT_RE.match(block):
         return False
@@ -462,7 +471,15 @@ def _select(blocks: list[str], memo: LineMemo) -> list[bool]:
             keep = [memo.word_count(b) >= 10 for b in blocks]
     # Furniture and end-of-article headings never stay: a kept "Comments" heading would end
     # the article at another place when the output is cleaned again.
-    return [k and not (is_furniture(b) or _END_MARKER_RE.match(b)) for k, b in zip(keep, blocks, strict=True)]
+    return [k and not _always_dropped(b, memo) for k, b in zip(keep, blocks, strict=True)]
+
+
+def _always_dropped(block: str, memo: LineMemo) -> bool:
+    """Furniture or an end-of-article heading, asked once a page (``_select`` asks every pass)."""
+    dropped = memo.line_tests.get(block)
+    if dropped is None:
+        dropped = memo.line_tests[block] = is_furniture(block) or _END_MARKER_RE.match(block) is not None
+    return dropped
 
 
 def _is_prose(block: str, memo: LineMemo, min_words: int) -> bool:

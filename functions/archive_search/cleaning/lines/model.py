@@ -203,6 +203,9 @@ class LineMemo:
         own = len(_LINE_COLUMNS) + (len(_ARCHIVE_LINE_COLUMNS) if archive else 0)
         self._matrix = np.zeros((0, N_PROFILE + own))
         self._words: dict[str, int] = {}
+        # What the cleaner's own per-line tests found on this page (the selection asks them
+        # again of the lines it kept): a line -> its answer. One page's, never another's.
+        self.line_tests: dict[str, bool] = {}
 
     def word_count(self, line: str) -> int:
         """``len(re.findall(r"\\w+", line))``, from the profile when the line has one."""

@@ -72,6 +72,7 @@ def _epoch_date(seconds: float) -> date | None:
 
 
 _DIGIT_RE = re.compile(r"\d")
+_SPACED_YEAR_RE = re.compile(r"\s\d{4}")
 
 
 def parse_date(value: object) -> date | None:
@@ -100,13 +101,16 @@ def parse_date(value: object) -> date | None:
     m = _ISO_COMPACT_RE.match(text)
     if m:
         return _safe_date(int(m[1]), int(m[2]), int(m[3]))
-    parsed = parsedate_tz(text) if re.search(r"\d{1,2}\s+[A-Za-z]{3}\s+\d{4}", text) else None
+    # RFC 2822 and the forms with a month's name have a space before a four-digit year: a text
+    # without one is not searched for them (the month names make those searches slow).
+    spaced_year = _SPACED_YEAR_RE.search(text) is not None
+    parsed = parsedate_tz(text) if spaced_year and re.search(r"\d{1,2}\s+[A-Za-z]{3}\s+\d{4}", text) else None
     if parsed:
         return _safe_date(parsed[0], parsed[1], parsed[2])
-    m = _MDY_RE.search(text)
+    m = _MDY_RE.search(text) if spaced_year else None
     if m:
         return _safe_date(int(m[3]), _MONTHS[m[1].lower()], int(m[2]))
-    m = _DMY_RE.search(text)
+    m = _DMY_RE.search(text) if spaced_year else None
     if m:
         return _safe_date(int(m[3]), _MONTHS[m[2].lower()], int(m[1]))
     m = _SLASH_YMD_RE.search(text)

@@ -87,6 +87,12 @@ def _leads() -> frozenset[str]:
     return frozenset(metadata_words()["byline_leads"])
 
 
+@lru_cache(maxsize=1)
+def _agency_endings() -> tuple[str, ...]:
+    """Every agency's name, case-folded as ``is_agency`` compares them."""
+    return tuple(name.casefold() for name in metadata_words()["agencies"])
+
+
 def _words(line: str) -> int:
     return len(_WORD_RE.findall(line))
 
@@ -115,10 +121,12 @@ def _credited(line: str) -> str | None:
     return None
 
 
-def _is_when(line: str) -> bool:
+def _is_when(line: str, words: int | None = None) -> bool:
+    """``words``: the line's ``_words``, when known."""
+    words = _words(line) if words is None else words
     if _PUBLISHED_WHEN_RE.match(line):
-        return _words(line) <= _MAX_HEADER_WORDS
-    return _words(line) <= _WHEN_MAX_WORDS and _WHEN_RE.match(line) is not None
+        return words <= _MAX_HEADER_WORDS
+    return words <= _WHEN_MAX_WORDS and _WHEN_RE.match(line) is not None
 
 
 def _is_credit_line(line: str) -> bool:
@@ -126,11 +134,16 @@ def _is_credit_line(line: str) -> bool:
     organisation's staff credit (``Detroit News wire services``), without a "By"."""
     if _words(line) > _MAX_HEADER_WORDS or _PICTURE_CREDIT_RE.search(line):
         return False
+    folded = line.casefold().rstrip(" .")
+    staff = _ORG_CREDIT_RE.search(folded) is not None
+    # Either credit ends the line (a staff credit, an agency's name): a line ending otherwise
+    # is none, and is not given to the costly byline parse.
+    if not staff and not folded.endswith(_agency_endings()):
+        return False
     byline = parse_byline(line)
     if not byline.org:
         return False
-    folded = line.casefold().rstrip(" .")
-    return _ORG_CREDIT_RE.search(folded) is not None or (
+    return staff or (
         is_agency(byline.org) and bool(byline.authors) and folded.endswith(byline.org.casefold())
     )
 
@@ -237,10 +250,12 @@ def header_lines(lines: list[str]) -> list[bool]:
 def _dated_or_credited(lines: list[str]) -> list[bool]:
     # Each line's own tests run once and serve its neighbours' too (a label above, the date
     # beside a credit line, which comes before the costly byline parse); a line too long for a
-    # header is tested for nothing.
-    short = [_words(line) <= _MAX_HEADER_WORDS for line in lines]
-    dated = [s and _date_line(line, updated=True) is not None for s, line in zip(short, lines, strict=True)]
-    timed = [d or (s and _is_when(line)) for s, d, line in zip(short, dated, lines, strict=True)]
+    # header is tested for nothing; each line's words are counted once.
+    words = [_words(line) for line in lines]
+    short = [n <= _MAX_HEADER_WORDS for n in words]
+    # a short line's _date_line(line, updated=True)
+    dated = [s and parse_date(line) is not None for s, line in zip(short, lines, strict=True)]
+    timed = [d or (s and _is_when(line, n)) for s, d, line, n in zip(short, dated, lines, words, strict=True)]
     labels = [
         s and (_LABEL_RE.match(line) or _DATE_LABEL_RE.match(line)) is not None
         for s, line in zip(short, lines, strict=True)

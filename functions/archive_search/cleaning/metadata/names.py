@@ -113,20 +113,25 @@ def _holder_as_publisher(line: str, found: str, lines: list[str]) -> str | None:
         for other, low in zip(lines, folded, strict=True)
         if key in low and not _COPYRIGHT_SIGN_RE.search(other)
     ]
-    part_of = re.compile(_PART_OF_RE + re.escape(holder) + r"(?!\w)", re.IGNORECASE)
-    site = next((m["site"] for other in mentions if (m := part_of.match(other))), None)
-    if site is not None:
-        return clean_source(site) if len(site.split()) <= _HOLDER_MAX_WORDS else None
-    pattern = re.compile(rf"(?<![\w(]){re.escape(holder)}(?!\w)", re.IGNORECASE)
-    if any(pattern.search(other) for other in mentions):
-        return clean_source(holder)
+    # the holder's own patterns are compiled only when the page names it elsewhere: compiling
+    # one costs more than the rest of this function
+    if mentions:
+        part_of = re.compile(_PART_OF_RE + re.escape(holder) + r"(?!\w)", re.IGNORECASE)
+        site = next((m["site"] for other in mentions if (m := part_of.match(other))), None)
+        if site is not None:
+            return clean_source(site) if len(site.split()) <= _HOLDER_MAX_WORDS else None
+        pattern = re.compile(rf"(?<![\w(]){re.escape(holder)}(?!\w)", re.IGNORECASE)
+        if any(pattern.search(other) for other in mentions):
+            return clean_source(holder)
     # named only there: the site's own name when its footer notice names no company (no legal
     # form: "© 2019 Example Post. All rights reserved"), or a host name; an owner described as
     # an organisation ("a nonprofit organization") is no masthead
     owner = _folded_words("legal_forms") | _folded_words("owner_words")
     company = any(w.casefold().strip(".") in owner for w in _LINE_WORD_RE.findall(line))
-    credited = re.compile(rf"\(\s*{re.escape(holder)}\s*\)", re.IGNORECASE)
-    if _footer_notice_re().fullmatch(holder) or any(credited.search(other) for other in mentions):
+    credited = bool(mentions) and any(
+        map(re.compile(rf"\(\s*{re.escape(holder)}\s*\)", re.IGNORECASE).search, mentions)
+    )
+    if _footer_notice_re().fullmatch(holder) or credited:
         return None  # "© All rights reserved" names nobody; "(Nordic Wire)" credits an agency
     if not company and (_footer_notice_re().search(line) or _HOST_RE.match(holder)):
         return clean_source(holder)
