@@ -12,8 +12,9 @@ Steps, in order:
    two kept paragraphs (a subheading); a news dateline in capitals
    ("NEW DELHI: ...") opens the article, so kept blocks well apart above it (teasers) go;
 4. the headline is the (repeated, else above a byline or date line, else longest)
-   headline-like block (one sentence, no full stop) above the first body paragraph, and
-   everything above it is dropped; byline, date and "Publisher | date" lines under it are
+   headline-like block (one sentence, no full stop) above the first body paragraph, but a
+   lead-shaped one under a shorter headline-like block is the standfirst, opening the body;
+   everything above the headline is dropped; byline, date and "Publisher | date" lines under it are
    metadata (``metadata.read_header``);
 5. a "Related stories" / "Comments" heading below most of the kept text ends the article;
 6. selection is repeated on what was kept until nothing more goes (idempotent output); a
