@@ -13,7 +13,7 @@ Steps, in order:
    ("NEW DELHI: ...") opens the article, so kept blocks well apart above it (teasers) go;
 4. the headline is the (repeated, else above a byline or date line, else longest)
    headline-like block (one sentence, no full stop) above the first body paragraph, but a
-   lead-shaped one under a shorter headline-like block is the standfirst, opening the body;
+   lead-shaped one under a shorter headline-like block is the standfirst, not the headline;
    everything above the headline is dropped; byline, date and "Publisher | date" lines under it are
    metadata (``metadata.read_header``);
 5. a "Related stories" / "Comments" heading below most of the kept text ends the article;
@@ -675,9 +675,6 @@ def extract_text(text: str, key: str, line_stats: LineStats | None = None) -> li
     memo = LineMemo(line_stats)  # what the classifier learnt about each line, kept between passes
     keep = _from_dateline(blocks, _select(blocks, memo), memo)
     at = _find_title(blocks, keep, memo)
-    if at is not None and at + 1 < len(blocks) and not keep[at + 1] and _is_lead(blocks[at + 1], memo):
-        # the standfirst under the headline opens the article, whatever the classifier gave it
-        keep = [*keep[: at + 1], _is_title_candidate(blocks[at + 1]), *keep[at + 2 :]]
     if at is not None:
         title = blocks[at]
         start = at + 1
