@@ -14,8 +14,8 @@ Steps, in order:
 4. the headline is the (repeated, else above a byline or date line, else longest)
    headline-like block (one sentence, no full stop) above the first body paragraph, but a
    lead-shaped one under a shorter headline-like block is the standfirst, not the headline;
-   everything above the headline is dropped; byline, date and "Publisher | date" lines under it are
-   metadata (``metadata.read_header``);
+   everything above the headline is dropped; byline, date and "Publisher | date" lines under
+   it are metadata (``metadata.read_header``);
 5. a "Related stories" / "Comments" heading below most of the kept text ends the article;
 6. selection is repeated on what was kept until nothing more goes (idempotent output); a
    short list of page-furniture patterns (related-link lines, "Most Popular", "To Top",
