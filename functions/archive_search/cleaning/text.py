@@ -12,9 +12,10 @@ Steps, in order:
    two kept paragraphs (a subheading); a news dateline in capitals
    ("NEW DELHI: ...") opens the article, so kept blocks well apart above it (teasers) go;
 4. the headline is the (repeated, else above a byline or date line, else longest)
-   headline-like block (one sentence, no full stop) above the first body paragraph, and
-   everything above it is dropped; byline, date and "Publisher | date" lines under it are
-   metadata (``metadata.read_header``);
+   headline-like block (one sentence, no full stop) above the first body paragraph, but a
+   lead-shaped one under a shorter headline-like block is the standfirst, not the headline;
+   everything above the headline is dropped; byline, date and "Publisher | date" lines under
+   it are metadata (``metadata.read_header``);
 5. a "Related stories" / "Comments" heading below most of the kept text ends the article;
 6. selection is repeated on what was kept until nothing more goes (idempotent output); a
    short list of page-furniture patterns (related-link lines, "Most Popular", "To Top",
@@ -170,6 +171,8 @@ _DERIVED_TITLE_MAX_CHARS = 120
 _MIN_BLOCKS_FOR_CLASSIFIER = 12
 # How many blocks before the article's first long block the headline is looked for in.
 _TITLE_WINDOW = 8
+# A headline-like block this long under a shorter one is a lead (standfirst), not the headline.
+_LEAD_WORDS = 16
 # How many blocks of three words or more under the headline its byline or date line may be
 # (a standfirst and a section label may come between), and how far above the article's first
 # paragraph a headline is looked for that way (a header with share panels is long); blocks of
@@ -399,12 +402,33 @@ def _find_title(blocks: list[str], keep: list[bool], memo: LineMemo) -> int | No
         return repeated[-1]
     dated = _dated_headline(blocks, start, first_long, header)
     if dated is not None:
-        return dated
+        return _above_lead(blocks, dated, memo)
     if not candidates:
         return None
     # The headline is the longest headline-like block there: site names, section labels and the
     # article's own subheadings are shorter (the first wins a tie).
-    return max(candidates, key=lambda i: memo.word_count(blocks[i]))
+    return _above_lead(blocks, max(candidates, key=lambda i: memo.word_count(blocks[i])), memo)
+
+
+def _is_lead(block: str, memo: LineMemo) -> bool:
+    """A standfirst's shape: ``_LEAD_WORDS``+ words in sentence case (a third of the words after
+    the first capitalised at most; headlines in title case and section labels have more)."""
+    words = block.split()[1:]
+    return memo.word_count(block) >= _LEAD_WORDS and sum(w[:1].isupper() for w in words) * 3 <= len(words)
+
+
+def _above_lead(blocks: list[str], at: int, memo: LineMemo) -> int:
+    """A lead-length block (``_LEAD_WORDS``+ words) in sentence case right under a shorter
+    headline-like block is the article's standfirst, and the block above it the headline."""
+    if (
+        at > 0
+        and _is_lead(blocks[at], memo)
+        and memo.word_count(blocks[at - 1]) < memo.word_count(blocks[at])
+        and _is_title_candidate(blocks[at - 1])
+        and not md.is_header_line(blocks[at - 1])
+    ):
+        return at - 1
+    return at
 
 
 def _credit_candidates(blocks: list[str]) -> list[int]:

@@ -61,6 +61,37 @@ def test_headline_above_byline_wins_over_a_longer_teaser_and_a_caption() -> None
     assert article.authors == ("Jane Marlow", "Peter Quill")
 
 
+LEAD = (
+    "Officials say the new channel will be ready in two years, but fishermen worry about the "
+    "herring season and the noise of the dredgers"
+)
+
+
+def test_a_lead_under_its_headline_is_no_title_and_opens_the_body() -> None:
+    text = dump(
+        "Home", "News", "Harbour", *TEASERS,
+        "Harbour channel to be dredged for larger ships",
+        LEAD,
+        "By Jane Marlow",
+        "November 18, 2019",
+        *BODY,
+    )  # fmt: skip
+    article = extract_text(text, "a.txt")[0]
+    assert article.title == "Harbour channel to be dredged for larger ships"
+    assert article.body.startswith(LEAD)
+    assert article.authors == ("Jane Marlow",)
+
+
+def test_a_long_headline_in_title_case_under_a_label_stays_the_title() -> None:
+    headline = (
+        "Harbour Authority Approves Plan to Dredge the Northern Channel So That Larger Cargo Ships Can Dock"
+    )
+    article = extract_text(
+        dump("Home", "News", *TEASERS, "Harbour News", headline, "By Jane Marlow", *BODY), "a.txt"
+    )[0]
+    assert article.title == headline
+
+
 def test_a_name_alone_above_the_date_line_is_the_byline() -> None:
     byline, published = read_header(["Jane Marlow", "Published 18 November 2019", "Share"])
     assert byline.authors == ("Jane Marlow",)
