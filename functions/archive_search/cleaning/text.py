@@ -321,16 +321,11 @@ def _article_end(blocks: list[str], keep: list[bool], start: int, memo: LineMemo
     return len(blocks)
 
 
-def _body_start(blocks: list[str], keep: list[bool], memo: LineMemo, start: int) -> int:
-    """The first paragraph of the article from ``start`` (a kept block of 10+ words that is
-    not headline-like nor a dated byline); the header lies above it."""
-    for i in range(start, len(blocks)):
-        if (
-            keep[i]
-            and memo.word_count(blocks[i]) >= 10
-            and not _is_headline(blocks[i])
-            and not md.is_header_line(blocks[i])
-        ):
+def _body_start(blocks: list[str], keep: list[bool], memo: LineMemo) -> int:
+    """The article's first paragraph (a kept block of 10+ words that is not headline-like nor
+    a dated byline), ``len(blocks)`` when there is none: the header lies above it."""
+    for i, (block, kept) in enumerate(zip(blocks, keep, strict=True)):
+        if kept and memo.word_count(block) >= 10 and not _is_headline(block) and not md.is_header_line(block):
             return i
     return len(blocks)
 
@@ -377,19 +372,12 @@ def _dated_headline(blocks: list[str], start: int, first_long: int, header: list
     return dated
 
 
-def _find_title(blocks: list[str], keep: list[bool], memo: LineMemo) -> int | None:
-    """Index of the headline: in the few blocks before the article's first long kept block,
-    a headline repeated as the next block, else the headline-like block just above a byline
-    or date line, else the longest headline-like block there."""
-    first_long = next(
-        (
-            i
-            for i, (b, k) in enumerate(zip(blocks, keep, strict=True))
-            if k and memo.word_count(b) >= 10 and not _is_headline(b) and not md.is_header_line(b)
-        ),
-        None,
-    )
-    if first_long is None:
+def _find_title(blocks: list[str], first_long: int, memo: LineMemo) -> int | None:
+    """Index of the headline: in the few blocks before the article's first paragraph
+    (``first_long``: ``_body_start``), a headline repeated as the next block, else the
+    headline-like block just above a byline or date line, else the longest headline-like
+    block there."""
+    if first_long == len(blocks):
         return 0 if blocks and _is_title_candidate(blocks[0]) and len(blocks) >= 2 else None
     # one reading of the header's byline and date lines serves both searches (the title's
     # window lies inside the header's)
@@ -674,7 +662,8 @@ def extract_text(text: str, key: str, line_stats: LineStats | None = None) -> li
     start = 0
     memo = LineMemo(line_stats)  # what the classifier learnt about each line, kept between passes
     keep = _from_dateline(blocks, _select(blocks, memo), memo)
-    at = _find_title(blocks, keep, memo)
+    first_long = _body_start(blocks, keep, memo)
+    at = _find_title(blocks, first_long, memo)
     if at is not None:
         title = blocks[at]
         start = at + 1
@@ -695,8 +684,9 @@ def extract_text(text: str, key: str, line_stats: LineStats | None = None) -> li
                 header_source = header_source or _publisher_beside_date(blocks[start])
             start += 1
     if at is not None and not (header_author and header_published):
-        # byline and date lines further down the header (below a standfirst or share buttons)
-        body_at = _body_start(blocks, keep, memo, at + 1)
+        # byline and date lines further down the header (below a standfirst or share buttons);
+        # the headline lies above the first paragraph, so the body starts there
+        body_at = first_long
         # a standfirst is long too: byline and date lines under it are still the header's
         under = md.header_lines(blocks[body_at + 1 : body_at + 1 + _HEADER_REACH])
         if under[:1] == [True]:
