@@ -10,6 +10,7 @@ line (``Jane Doe`` / ``Published 18 November 2019``).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
@@ -121,9 +122,8 @@ def _credited(line: str) -> str | None:
     return None
 
 
-def _is_when(line: str, words: int | None = None) -> bool:
-    """``words``: the line's ``_words``, when known."""
-    words = _words(line) if words is None else words
+def _is_when(line: str, words: int) -> bool:
+    """A line stating when without a full date; ``words``: its ``_words``."""
     if _PUBLISHED_WHEN_RE.match(line):
         return words <= _MAX_HEADER_WORDS
     return words <= _WHEN_MAX_WORDS and _WHEN_RE.match(line) is not None
@@ -148,28 +148,67 @@ def _is_credit_line(line: str) -> bool:
     )
 
 
-def _states_time(line: str) -> bool:
-    """Whether a short line states a date or a time (an "Updated ..." line's too)."""
-    return _date_line(line, updated=True) is not None or _is_when(line)
+@dataclass(frozen=True)
+class _LineTests:
+    """Each line's own tests, run once per window and read by every question asked about it
+    (a line's neighbours ask them too). A line too long for a header is tested for nothing."""
+
+    lines: list[str]
+    words: list[int]
+    short: list[bool]  # few enough words for a header line
+    dates: list[date | None]  # the date a short line states ("Updated ..." lines' too)
+    timed: list[bool]  # a short line stating a date or a time
+    labels: list[bool]  # a label on a line of its own: "By", "Author:", "Publish date:"
+
+    @classmethod
+    def of(cls, lines: list[str]) -> _LineTests:
+        words = [_words(line) for line in lines]
+        short = [n <= _MAX_HEADER_WORDS for n in words]
+        dates = [parse_date(line) if s else None for s, line in zip(short, lines, strict=True)]
+        timed = [
+            d is not None or (s and _is_when(line, n))
+            for s, d, line, n in zip(short, dates, lines, words, strict=True)
+        ]
+        labels = [
+            s and (_LABEL_RE.match(line) or _DATE_LABEL_RE.match(line)) is not None
+            for s, line in zip(short, lines, strict=True)
+        ]
+        return cls(lines, words, short, dates, timed, labels)
+
+    def date(self, i: int, *, updated: bool = False) -> date | None:
+        """``_date_line`` of line ``i``."""
+        if not updated and self.dates[i] is not None and _UPDATED_RE.match(self.lines[i]):
+            return None
+        return self.dates[i]
 
 
-def _next_to_date(lines: list[str], i: int, timed: list[bool] | None = None) -> bool:
-    """Whether the line above or below states a date or a time (``timed``: each line's
-    ``_states_time`` when known): a byline's neighbour, where a picture's credit ("Jane Doe,
-    Associated Press" under a caption) has none."""
-    return any(
-        0 <= j < len(lines) and (timed[j] if timed is not None else _states_time(lines[j]))
-        for j in (i - 1, i + 1)
+def _next_to_date(tests: _LineTests, i: int) -> bool:
+    """Whether the line above or below states a date or a time: a byline's neighbour, where a
+    picture's credit ("Jane Doe, Associated Press" under a caption) has none."""
+    return any(0 <= j < len(tests.lines) and tests.timed[j] for j in (i - 1, i + 1))
+
+
+def _is_name_over_date(tests: _LineTests, i: int) -> bool:
+    """A name alone directly above the date line (``Jane Doe`` / ``Published 18 November 2019``)."""
+    if i + 1 >= len(tests.lines):
+        return False
+    return (
+        tests.dates[i + 1] is not None
+        and _NAME_LINE_RE.match(tests.lines[i]) is not None
+        and tests.date(i) is None
     )
 
 
-def _is_name_over_date(lines: list[str], i: int, dated: list[bool] | None = None) -> bool:
-    """A name alone directly above the date line (``Jane Doe`` / ``Published 18 November 2019``);
-    ``dated``: which lines state a date ("Updated ..." too), when known."""
-    if i + 1 >= len(lines):
-        return False
-    below = dated[i + 1] if dated is not None else _date_line(lines[i + 1], updated=True) is not None
-    return below and _NAME_LINE_RE.match(lines[i]) is not None and _date_line(lines[i]) is None
+def _is_shaped_byline(tests: _LineTests, i: int) -> bool:
+    """A byline read from its shape, not marked as one: a name above the date, a name and a
+    role or a handle, a credit line next to a date or a time."""
+    line = tests.lines[i]
+    return (
+        _is_name_over_date(tests, i)
+        or _is_name_with_role(line)
+        or _is_name_with_handle(line)
+        or (_next_to_date(tests, i) and _is_credit_line(line))
+    )
 
 
 def _is_name_with_handle(line: str) -> bool:
@@ -232,7 +271,7 @@ def header_lines(lines: list[str]) -> list[bool]:
     """Which lines are a byline or a date line (``By Jane Doe``, ``Posted on May 3, 2021``,
     ``Updated 10:01 pm, November 19, 2019``, ``Author:``, a name above the date line), or an
     author box's links in a run next to one (``About Jane Doe``, ``View author archive``)."""
-    header = _dated_or_credited(lines)
+    header = _dated_or_credited(_LineTests.of(lines))
     box = [_AUTHOR_BOX_RE.match(line) is not None for line in lines]
     # a run of author-box lines belongs to the header when a header line borders it
     i = 0
@@ -247,40 +286,26 @@ def header_lines(lines: list[str]) -> list[bool]:
     return header
 
 
-def _dated_or_credited(lines: list[str]) -> list[bool]:
-    # Each line's own tests run once and serve its neighbours' too (a label above, the date
-    # beside a credit line, which comes before the costly byline parse); a line too long for a
-    # header is tested for nothing; each line's words are counted once.
-    words = [_words(line) for line in lines]
-    short = [n <= _MAX_HEADER_WORDS for n in words]
-    # a short line's _date_line(line, updated=True)
-    dated = [s and parse_date(line) is not None for s, line in zip(short, lines, strict=True)]
-    timed = [d or (s and _is_when(line, n)) for s, d, line, n in zip(short, dated, lines, words, strict=True)]
-    labels = [
-        s and (_LABEL_RE.match(line) or _DATE_LABEL_RE.match(line)) is not None
-        for s, line in zip(short, lines, strict=True)
-    ]
+def _dated_or_credited(tests: _LineTests) -> list[bool]:
+    # the date beside a credit line is asked before its costly byline parse
     return [
-        short[i]
+        tests.short[i]
         and (
-            labels[i]
-            or timed[i]
-            or (i > 0 and labels[i - 1])
+            tests.labels[i]
+            or tests.timed[i]
+            or (i > 0 and tests.labels[i - 1])
             or _credited(line) is not None
-            or _is_name_over_date(lines, i, dated)
-            or _is_name_with_role(line)
-            or _is_name_with_handle(line)
-            or (_next_to_date(lines, i, timed) and _is_credit_line(line))
+            or _is_shaped_byline(tests, i)
         )
-        for i, line in enumerate(lines)
+        for i, line in enumerate(tests.lines)
     ]
 
 
-def _byline_at(lines: list[str], i: int, *, stated: bool, publisher: str | None) -> Byline:
+def _byline_at(tests: _LineTests, i: int, *, stated: bool, publisher: str | None) -> Byline:
     """The byline line ``i`` states: with ``stated``, only one marked as such ("By", a label);
     otherwise only one read from its shape (a name above the date, a name and a role, a credit)."""
-    line = lines[i]
-    if _words(line) > _MAX_HEADER_WORDS:
+    lines, line = tests.lines, tests.lines[i]
+    if not tests.short[i]:
         return Byline()
     if stated:
         if _LABEL_RE.match(line) and i + 1 < len(lines):
@@ -291,12 +316,7 @@ def _byline_at(lines: list[str], i: int, *, stated: bool, publisher: str | None)
         if i + 1 < len(lines) and is_byline_tail(lines[i + 1]):
             credit = f"{credit}, {lines[i + 1]}"  # "By Jane Doe" / "Associated Press": one byline, wrapped
         return parse_byline(f"By {credit}", publisher)
-    if (
-        _is_name_over_date(lines, i)
-        or _is_name_with_role(line)
-        or _is_name_with_handle(line)
-        or (_next_to_date(lines, i) and _is_credit_line(line))
-    ):
+    if _is_shaped_byline(tests, i):
         return parse_byline(line, publisher)
     if _is_name_with_date(line):
         return parse_byline(without_date(line) or "", publisher)
@@ -317,22 +337,23 @@ def read_header(
     "Updated ..." one, else one above the headline, else an "Updated ..." line's: a page stating
     only when it was updated was most often updated the day it appeared, and a date close to
     the article's serves a reader's date filter better than none."""
+    tests = _LineTests.of(lines)
     byline, at = Byline(), None
     for stated in (True, False):
         byline, at = next(
             (
                 (b, i)
                 for i in range(len(lines))
-                if (b := _byline_at(lines, i, stated=stated, publisher=publisher))
+                if (b := _byline_at(tests, i, stated=stated, publisher=publisher))
             ),
             (Byline(), None),
         )
         if byline:
             break
-    published = _date_line(lines[at]) if at is not None else None
-    published = published or next((d for d in map(_date_line, lines) if d), None)
+    published = tests.date(at) if at is not None else None
+    published = published or next((d for i in range(len(lines)) if (d := tests.date(i))), None)
     if published is None and above:
         published = next((d for d in map(_date_line, reversed(above)) if d), None)
     if published is None:
-        published = next((d for line in lines if (d := _date_line(line, updated=True))), None)
+        published = next((d for d in tests.dates if d), None)
     return byline, published
