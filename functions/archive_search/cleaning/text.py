@@ -372,17 +372,19 @@ def _dated_headline(blocks: list[str], start: int, first_long: int, header: list
     return dated
 
 
-def _find_title(blocks: list[str], first_long: int, memo: LineMemo) -> int | None:
+def _find_title(
+    blocks: list[str], first_long: int, header_lines: md.HeaderLines, memo: LineMemo
+) -> int | None:
     """Index of the headline: in the few blocks before the article's first paragraph
     (``first_long``: ``_body_start``), a headline repeated as the next block, else the
     headline-like block just above a byline or date line, else the longest headline-like
-    block there."""
+    block there. ``header_lines``: the blocks read as header lines."""
     if first_long == len(blocks):
         return 0 if blocks and _is_title_candidate(blocks[0]) and len(blocks) >= 2 else None
     # one reading of the header's byline and date lines serves both searches (the title's
     # window lies inside the header's)
     start = _header_window_start(blocks, first_long)
-    header = md.header_lines(blocks[start:first_long])
+    header = md.header_lines(header_lines.window(start, first_long))
     window = range(max(0, first_long - _TITLE_WINDOW), first_long)
     candidates = [i for i in window if _is_title_candidate(blocks[i]) and not header[i - start]]
     repeated = [i for i in candidates if i + 1 < len(blocks) and _same_text(blocks[i], blocks[i + 1])]
@@ -663,7 +665,9 @@ def extract_text(text: str, key: str, line_stats: LineStats | None = None) -> li
     memo = LineMemo(line_stats)  # what the classifier learnt about each line, kept between passes
     keep = _from_dateline(blocks, _select(blocks, memo), memo)
     first_long = _body_start(blocks, keep, memo)
-    at = _find_title(blocks, first_long, memo)
+    # each block's header-line tests run once for the headline's search and the header's read
+    header_lines = md.HeaderLines(blocks)
+    at = _find_title(blocks, first_long, header_lines, memo)
     if at is not None:
         title = blocks[at]
         start = at + 1
@@ -688,11 +692,13 @@ def extract_text(text: str, key: str, line_stats: LineStats | None = None) -> li
         # the headline lies above the first paragraph, so the body starts there
         body_at = first_long
         # a standfirst is long too: byline and date lines under it are still the header's
-        under = md.header_lines(blocks[body_at + 1 : body_at + 1 + _HEADER_REACH])
+        under = md.header_lines(header_lines.window(body_at + 1, body_at + 1 + _HEADER_REACH))
         if under[:1] == [True]:
             body_at += 1 + next((k for k, is_header in enumerate(under) if not is_header), len(under))
         above = blocks[max(0, at - _DATE_ABOVE_REACH) : at]
-        found_author, found_date = md.read_header(blocks[at + 1 : body_at], above, source or holder)
+        found_author, found_date = md.read_header(
+            header_lines.window(at + 1, body_at), above, source or holder
+        )
         header_author = header_author or found_author or None
         header_published = header_published or found_date
     end = _article_end(blocks, keep, start, memo)

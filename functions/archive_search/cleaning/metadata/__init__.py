@@ -9,6 +9,7 @@ metadata is never invented (the ingest time is kept separately).
 
 from archive_search.cleaning.metadata.dates import parse_date, url_date
 from archive_search.cleaning.metadata.header import (
+    HeaderLines,
     header_lines,
     is_header_line,
     is_marked_byline,
@@ -37,6 +38,7 @@ from archive_search.cleaning.metadata.words import html_text, word_count, word_k
 
 __all__ = [
     "Byline",
+    "HeaderLines",
     "clean_place",
     "clean_source",
     "clean_title",

@@ -24,7 +24,7 @@ from archive_search.cleaning.metadata.names import (
     parse_byline,
 )
 
-__all__ = ["header_lines", "is_header_line", "is_marked_byline", "is_menu_line", "read_header"]
+__all__ = ["HeaderLines", "header_lines", "is_header_line", "is_marked_byline", "is_menu_line", "read_header"]
 
 # A header line is short: a byline or a date line ("Mon 18 Nov 2019 18.54 GMT Last modified on
 # Mon 18 Nov 2019 18.56 GMT" at most), never a paragraph.
@@ -149,65 +149,93 @@ def _is_credit_line(line: str) -> bool:
 
 
 @dataclass(frozen=True)
-class _LineTests:
-    """Each line's own tests, run once per window and read by every question asked about it
-    (a line's neighbours ask them too). A line too long for a header is tested for nothing."""
+class _Line:
+    """One line's own tests (a line too long for a header is tested for nothing)."""
 
-    lines: list[str]
-    words: list[int]
-    short: list[bool]  # few enough words for a header line
-    dates: list[date | None]  # the date a short line states ("Updated ..." lines' too)
-    timed: list[bool]  # a short line stating a date or a time
-    labels: list[bool]  # a label on a line of its own: "By", "Author:", "Publish date:"
-
-    @classmethod
-    def of(cls, lines: list[str]) -> _LineTests:
-        words = [_words(line) for line in lines]
-        short = [n <= _MAX_HEADER_WORDS for n in words]
-        dates = [parse_date(line) if s else None for s, line in zip(short, lines, strict=True)]
-        timed = [
-            d is not None or (s and _is_when(line, n))
-            for s, d, line, n in zip(short, dates, lines, words, strict=True)
-        ]
-        labels = [
-            s and (_LABEL_RE.match(line) or _DATE_LABEL_RE.match(line)) is not None
-            for s, line in zip(short, lines, strict=True)
-        ]
-        return cls(lines, words, short, dates, timed, labels)
-
-    def date(self, i: int, *, updated: bool = False) -> date | None:
-        """``_date_line`` of line ``i``."""
-        if not updated and self.dates[i] is not None and _UPDATED_RE.match(self.lines[i]):
-            return None
-        return self.dates[i]
+    short: bool  # few enough words for a header line
+    stated: date | None  # the date the line states ("Updated ..." lines' too)
+    timed: bool  # it states a date or a time
+    label: bool  # a label on a line of its own: "By", "Author:", "Publish date:"
 
 
-def _next_to_date(tests: _LineTests, i: int) -> bool:
-    """Whether the line above or below states a date or a time: a byline's neighbour, where a
-    picture's credit ("Jane Doe, Associated Press" under a caption) has none."""
-    return any(0 <= j < len(tests.lines) and tests.timed[j] for j in (i - 1, i + 1))
-
-
-def _is_name_over_date(tests: _LineTests, i: int) -> bool:
-    """A name alone directly above the date line (``Jane Doe`` / ``Published 18 November 2019``)."""
-    if i + 1 >= len(tests.lines):
-        return False
-    return (
-        tests.dates[i + 1] is not None
-        and _NAME_LINE_RE.match(tests.lines[i]) is not None
-        and tests.date(i) is None
+def _line_tests(line: str) -> _Line:
+    words = _words(line)
+    if words > _MAX_HEADER_WORDS:
+        return _Line(False, None, False, False)
+    stated = parse_date(line)
+    return _Line(
+        True,
+        stated,
+        stated is not None or _is_when(line, words),
+        (_LABEL_RE.match(line) or _DATE_LABEL_RE.match(line)) is not None,
     )
 
 
-def _is_shaped_byline(tests: _LineTests, i: int) -> bool:
+class HeaderLines:
+    """A window of a text dump's lines (``lo`` to ``hi``), read as header lines. Each line's own
+    tests run once, when first asked, and serve every window of the same lines: the headline's
+    search, the lines under a standfirst and the byline read ask about overlapping windows,
+    and a line's neighbours ask its tests too. Indices are the window's."""
+
+    def __init__(self, lines: list[str], lo: int = 0, hi: int | None = None) -> None:
+        self._lines = lines
+        self._lo = lo
+        self._hi = len(lines) if hi is None else min(hi, len(lines))
+        self._tests: dict[int, _Line] = {}
+
+    def window(self, lo: int, hi: int) -> HeaderLines:
+        """Lines ``lo`` to ``hi`` of this window (clipped to it), sharing its tests."""
+        view = HeaderLines(self._lines, self._lo + lo, min(self._lo + hi, self._hi))
+        view._tests = self._tests
+        return view
+
+    def __len__(self) -> int:
+        return max(0, self._hi - self._lo)
+
+    def line(self, i: int) -> str:
+        return self._lines[self._lo + i]
+
+    def tests(self, i: int) -> _Line:
+        at = self._lo + i
+        tests = self._tests.get(at)
+        if tests is None:
+            tests = self._tests[at] = _line_tests(self._lines[at])
+        return tests
+
+    def date(self, i: int, *, updated: bool = False) -> date | None:
+        """``_date_line`` of line ``i``."""
+        stated = self.tests(i).stated
+        if not updated and stated is not None and _UPDATED_RE.match(self.line(i)):
+            return None
+        return stated
+
+
+def _next_to_date(header: HeaderLines, i: int) -> bool:
+    """Whether the line above or below states a date or a time: a byline's neighbour, where a
+    picture's credit ("Jane Doe, Associated Press" under a caption) has none."""
+    return any(0 <= j < len(header) and header.tests(j).timed for j in (i - 1, i + 1))
+
+
+def _is_name_over_date(header: HeaderLines, i: int) -> bool:
+    """A name alone directly above the date line (``Jane Doe`` / ``Published 18 November 2019``)."""
+    if i + 1 >= len(header):
+        return False
+    return (
+        header.tests(i + 1).stated is not None
+        and _NAME_LINE_RE.match(header.line(i)) is not None
+        and header.date(i) is None
+    )
+
+
+def _is_shaped_byline(header: HeaderLines, i: int) -> bool:
     """A byline read from its shape, not marked as one: a name above the date, a name and a
     role or a handle, a credit line next to a date or a time."""
-    line = tests.lines[i]
+    line = header.line(i)
     return (
-        _is_name_over_date(tests, i)
+        _is_name_over_date(header, i)
         or _is_name_with_role(line)
         or _is_name_with_handle(line)
-        or (_next_to_date(tests, i) and _is_credit_line(line))
+        or (_next_to_date(header, i) and _is_credit_line(line))
     )
 
 
@@ -267,56 +295,61 @@ def is_header_line(line: str) -> bool:
     return parse_date(line) is not None and _credited(line) is not None
 
 
-def header_lines(lines: list[str]) -> list[bool]:
+def header_lines(lines: list[str] | HeaderLines) -> list[bool]:
     """Which lines are a byline or a date line (``By Jane Doe``, ``Posted on May 3, 2021``,
     ``Updated 10:01 pm, November 19, 2019``, ``Author:``, a name above the date line), or an
     author box's links in a run next to one (``About Jane Doe``, ``View author archive``)."""
-    header = _dated_or_credited(_LineTests.of(lines))
-    box = [_AUTHOR_BOX_RE.match(line) is not None for line in lines]
+    header = lines if isinstance(lines, HeaderLines) else HeaderLines(lines)
+    n = len(header)
+    mask = _dated_or_credited(header)
+    box = [_AUTHOR_BOX_RE.match(header.line(i)) is not None for i in range(n)]
     # a run of author-box lines belongs to the header when a header line borders it
     i = 0
-    while i < len(lines):
+    while i < n:
         if not box[i]:
             i += 1
             continue
-        end = next((j for j in range(i, len(lines)) if not box[j]), len(lines))
-        if (i > 0 and header[i - 1]) or (end < len(lines) and header[end]):
-            header[i:end] = [True] * (end - i)
+        end = next((j for j in range(i, n) if not box[j]), n)
+        if (i > 0 and mask[i - 1]) or (end < n and mask[end]):
+            mask[i:end] = [True] * (end - i)
         i = end
-    return header
+    return mask
 
 
-def _dated_or_credited(tests: _LineTests) -> list[bool]:
+def _dated_or_credited(header: HeaderLines) -> list[bool]:
     # the date beside a credit line is asked before its costly byline parse
+    tests = [header.tests(i) for i in range(len(header))]
     return [
-        tests.short[i]
+        t.short
         and (
-            tests.labels[i]
-            or tests.timed[i]
-            or (i > 0 and tests.labels[i - 1])
-            or _credited(line) is not None
-            or _is_shaped_byline(tests, i)
+            t.label
+            or t.timed
+            or (i > 0 and tests[i - 1].label)
+            or _credited(header.line(i)) is not None
+            or _is_shaped_byline(header, i)
         )
-        for i, line in enumerate(tests.lines)
+        for i, t in enumerate(tests)
     ]
 
 
-def _byline_at(tests: _LineTests, i: int, *, stated: bool, publisher: str | None) -> Byline:
+def _byline_at(header: HeaderLines, i: int, *, stated: bool, publisher: str | None) -> Byline:
     """The byline line ``i`` states: with ``stated``, only one marked as such ("By", a label);
     otherwise only one read from its shape (a name above the date, a name and a role, a credit)."""
-    lines, line = tests.lines, tests.lines[i]
-    if not tests.short[i]:
+    line = header.line(i)
+    if not header.tests(i).short:
         return Byline()
     if stated:
-        if _LABEL_RE.match(line) and i + 1 < len(lines):
-            return parse_byline(f"By {lines[i + 1]}", publisher)
+        if _LABEL_RE.match(line) and i + 1 < len(header):
+            return parse_byline(f"By {header.line(i + 1)}", publisher)
         credit = _credited(line)
         if credit is None:
             return Byline()
-        if i + 1 < len(lines) and is_byline_tail(lines[i + 1]):
-            credit = f"{credit}, {lines[i + 1]}"  # "By Jane Doe" / "Associated Press": one byline, wrapped
+        if i + 1 < len(header) and is_byline_tail(header.line(i + 1)):
+            credit = (
+                f"{credit}, {header.line(i + 1)}"  # "By Jane Doe" / "Associated Press": one byline, wrapped
+            )
         return parse_byline(f"By {credit}", publisher)
-    if _is_shaped_byline(tests, i):
+    if _is_shaped_byline(header, i):
         return parse_byline(line, publisher)
     if _is_name_with_date(line):
         return parse_byline(without_date(line) or "", publisher)
@@ -324,7 +357,7 @@ def _byline_at(tests: _LineTests, i: int, *, stated: bool, publisher: str | None
 
 
 def read_header(
-    lines: list[str], above: list[str] | None = None, publisher: str | None = None
+    lines: list[str] | HeaderLines, above: list[str] | None = None, publisher: str | None = None
 ) -> tuple[Byline, date | None]:
     """The byline and the publication date the header lines state (empty when they do not).
 
@@ -337,23 +370,23 @@ def read_header(
     "Updated ..." one, else one above the headline, else an "Updated ..." line's: a page stating
     only when it was updated was most often updated the day it appeared, and a date close to
     the article's serves a reader's date filter better than none."""
-    tests = _LineTests.of(lines)
+    header = lines if isinstance(lines, HeaderLines) else HeaderLines(lines)
     byline, at = Byline(), None
     for stated in (True, False):
         byline, at = next(
             (
                 (b, i)
-                for i in range(len(lines))
-                if (b := _byline_at(tests, i, stated=stated, publisher=publisher))
+                for i in range(len(header))
+                if (b := _byline_at(header, i, stated=stated, publisher=publisher))
             ),
             (Byline(), None),
         )
         if byline:
             break
-    published = tests.date(at) if at is not None else None
-    published = published or next((d for i in range(len(lines)) if (d := tests.date(i))), None)
+    published = header.date(at) if at is not None else None
+    published = published or next((d for i in range(len(header)) if (d := header.date(i))), None)
     if published is None and above:
         published = next((d for d in map(_date_line, reversed(above)) if d), None)
     if published is None:
-        published = next((d for d in tests.dates if d), None)
+        published = next((d for i in range(len(header)) if (d := header.date(i, updated=True))), None)
     return byline, published
