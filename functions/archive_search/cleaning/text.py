@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import date
 
 from archive_search.cleaning import metadata as md
@@ -641,6 +642,62 @@ def _article_blocks(
     return current, author, published
 
 
+@dataclass(frozen=True)
+class _Header:
+    """The headline and what the header lines under it state; ``start``: the first block
+    after the lines directly under the headline."""
+
+    title: str | None = None
+    start: int = 0
+    author: md.Byline | None = None
+    published: date | None = None
+    source: str | None = None
+
+
+def _read_header(
+    blocks: list[str], at: int | None, first_long: int, header_lines: md.HeaderLines, publisher: str | None
+) -> _Header:
+    """The headline ``blocks[at]`` (none when ``at`` is ``None``) and the byline, date and
+    publisher its header states: the byline and date lines directly under it, then those further
+    down the header (below a standfirst or share buttons, above the first paragraph
+    ``first_long``) for what they did not state. ``publisher``: the page's own name."""
+    if at is None:
+        return _Header()
+    title = blocks[at]
+    start = at + 1
+    author: md.Byline | None = None
+    published: date | None = None
+    source: str | None = None
+    # Byline and date lines between the headline and the body: metadata, not body text.
+    while start < len(blocks) and (
+        (_same_text(blocks[start], title) and start + 1 < len(blocks)) or _is_meta_line(blocks[start])
+    ):
+        if _BYLINE_RE.match(blocks[start]):
+            byline = blocks[start]
+            if start + 1 < len(blocks) and md.is_byline_tail(blocks[start + 1]):
+                start += 1  # "By Helen Marsh, Arts" / "Correspondent": one byline, wrapped
+                byline = f"{byline} {blocks[start]}"
+            author = author or md.parse_byline(byline) or None
+            # "Von Anna Keller, publiziert am 11. Juli 2023": a byline with the date
+            published = published or md.parse_date(byline)
+        else:
+            published = published or md.parse_date(blocks[start])
+            source = source or _publisher_beside_date(blocks[start])
+        start += 1
+    if not (author and published):
+        # the headline lies above the first paragraph, so the body starts there
+        body_at = first_long
+        # a standfirst is long too: byline and date lines under it are still the header's
+        under = md.header_lines(header_lines.window(body_at + 1, body_at + 1 + _HEADER_REACH))
+        if under[:1] == [True]:
+            body_at += 1 + next((k for k, is_header in enumerate(under) if not is_header), len(under))
+        above = blocks[max(0, at - _DATE_ABOVE_REACH) : at]
+        found_author, found_date = md.read_header(header_lines.window(at + 1, body_at), above, publisher)
+        author = author or found_author or None
+        published = published or found_date
+    return _Header(title, start, author, published, source)
+
+
 def extract_text(text: str, key: str, line_stats: LineStats | None = None) -> list[Article]:
     """One plain-text dump -> one Article, or ``RejectedInput("no_article_text")``.
 
@@ -657,50 +714,19 @@ def extract_text(text: str, key: str, line_stats: LineStats | None = None) -> li
         blocks = blocks[:credit_at]
     blocks = blocks[: _thread_start(blocks)]
 
-    title: str | None = None
-    header_published = None
-    header_author: md.Byline | None = None
-    header_source: str | None = None
-    start = 0
     memo = LineMemo(line_stats)  # what the classifier learnt about each line, kept between passes
     keep = _from_dateline(blocks, _select(blocks, memo), memo)
     first_long = _body_start(blocks, keep, memo)
     # each block's header-line tests run once for the headline's search and the header's read
     header_lines = md.HeaderLines(blocks)
-    at = _find_title(blocks, first_long, header_lines, memo)
-    if at is not None:
-        title = blocks[at]
-        start = at + 1
-        # Byline and date lines between the headline and the body: metadata, not body text.
-        while start < len(blocks) and (
-            (_same_text(blocks[start], title) and start + 1 < len(blocks)) or _is_meta_line(blocks[start])
-        ):
-            if _BYLINE_RE.match(blocks[start]):
-                byline = blocks[start]
-                if start + 1 < len(blocks) and md.is_byline_tail(blocks[start + 1]):
-                    start += 1  # "By Helen Marsh, Arts" / "Correspondent": one byline, wrapped
-                    byline = f"{byline} {blocks[start]}"
-                header_author = header_author or md.parse_byline(byline) or None
-                # "Von Anna Keller, publiziert am 11. Juli 2023": a byline with the date
-                header_published = header_published or md.parse_date(byline)
-            else:
-                header_published = header_published or md.parse_date(blocks[start])
-                header_source = header_source or _publisher_beside_date(blocks[start])
-            start += 1
-    if at is not None and not (header_author and header_published):
-        # byline and date lines further down the header (below a standfirst or share buttons);
-        # the headline lies above the first paragraph, so the body starts there
-        body_at = first_long
-        # a standfirst is long too: byline and date lines under it are still the header's
-        under = md.header_lines(header_lines.window(body_at + 1, body_at + 1 + _HEADER_REACH))
-        if under[:1] == [True]:
-            body_at += 1 + next((k for k, is_header in enumerate(under) if not is_header), len(under))
-        above = blocks[max(0, at - _DATE_ABOVE_REACH) : at]
-        found_author, found_date = md.read_header(
-            header_lines.window(at + 1, body_at), above, source or holder
-        )
-        header_author = header_author or found_author or None
-        header_published = header_published or found_date
+    header = _read_header(
+        blocks,
+        _find_title(blocks, first_long, header_lines, memo),
+        first_long,
+        header_lines,
+        source or holder,
+    )
+    title, start = header.title, header.start
     end = _article_end(blocks, keep, start, memo)
     body_blocks, author, dated = _article_blocks(blocks[start:end], title, memo, keep[start:end])
     # Never lose the article: a body far shorter than the page's longest prose run is a sidebar
@@ -723,19 +749,19 @@ def extract_text(text: str, key: str, line_stats: LineStats | None = None) -> li
     body = "\n\n".join(body_blocks)
     place = md.first_dateline(body_blocks)
     dateline_date = None
-    if not place or not (published or header_published or dated):
+    if not place or not (published or header.published or dated):
         # "Lakeside, October 8, 2023 — ...": a dateline that names the place and the date
         dated_dateline = md.find_dated_dateline(body_blocks[0])
         if dated_dateline:
             place = place or dated_dateline[0]
             dateline_date = dated_dateline[1]
-    byline = header_author or author or md.Byline()
+    byline = header.author or author or md.Byline()
     return [
         Article(
             title=title,
             body=body,
-            source=source or header_source or holder,
-            published=published or header_published or dated or dateline_date,
+            source=source or header.source or holder,
+            published=published or header.published or dated or dateline_date,
             place=place,
             authors=byline.authors,
             author_org=byline.org,
