@@ -16,12 +16,12 @@ from functools import lru_cache
 
 from archive_search.cleaning.metadata.dates import parse_date, without_date
 from archive_search.cleaning.metadata.names import (
-    _AUTHOR_TAIL_RE,
     Byline,
     is_agency,
     is_byline_tail,
     metadata_words,
     parse_byline,
+    role_start,
 )
 
 __all__ = ["HeaderLines", "header_lines", "is_header_line", "is_marked_byline", "is_menu_line", "read_header"]
@@ -255,12 +255,8 @@ def _is_name_with_date(line: str) -> bool:
 
 def _is_name_with_role(line: str) -> bool:
     """A name and a role (``Jane Doe, Staff Writer``, ``Bruce Y. Lee Senior Contributor``)."""
-    role = _AUTHOR_TAIL_RE.search(line)
-    return (
-        role is not None
-        and role.start() > 0
-        and _NAME_LINE_RE.match(line[: role.start()].rstrip()) is not None
-    )
+    role = role_start(line)
+    return bool(role) and _NAME_LINE_RE.match(line[:role].rstrip()) is not None
 
 
 # Menus and breadcrumbs: items separated by pipes, bullets or arrows

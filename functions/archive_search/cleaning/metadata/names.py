@@ -193,6 +193,12 @@ _AUTHOR_TAIL_RE = re.compile(
 _ROLE_LINE_RE = re.compile(rf"^(?:[\w.'’&-]+\s+){{0,3}}(?:{_ROLES}|staff)s?\.?$", re.IGNORECASE)
 
 
+def role_start(text: str) -> int | None:
+    """Where a role after the name begins (``Jane Doe, Staff Writer`` -> 8), ``None`` without one."""
+    role = _AUTHOR_TAIL_RE.search(text)
+    return None if role is None else role.start()
+
+
 def is_role_line(text: str) -> bool:
     """``Arts Correspondent``, ``Staff Reporter``: a byline's role on a line of its own."""
     return len(text) <= 60 and _ROLE_LINE_RE.match(text.strip()) is not None
