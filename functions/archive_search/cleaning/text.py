@@ -165,6 +165,11 @@ _SENTENCE_ENDS = frozenset(".!?…")
 _CLOSING_MARKS = '"”’»)'
 
 _TITLE_MAX_WORDS = 30
+# A paragraph has this many words or more: menus, labels and headlines have fewer.
+_PARAGRAPH_WORDS = 10
+# A header's blocks of fewer space-separated words than this (share buttons, labels) count
+# neither for its window nor for its reach: a count of tokens, not of memo.word_count's words.
+_HEADER_COUNTED_WORDS = 3
 _TITLE_MAX_CHARS = 250
 _DERIVED_TITLE_MAX_CHARS = 120
 # Below this many blocks a text is judged block by block (furniture patterns only): there is
@@ -189,7 +194,7 @@ _MIN_ARTICLE_WORDS = 8
 # and the last paragraph of an article sit at the edge of its run, where the line model has the
 # fewest article neighbours to go by.
 _ADJACENT_PROSE_MIN_SCORE = 0.2
-_ADJACENT_PROSE_MIN_WORDS = 10
+_ADJACENT_PROSE_MIN_WORDS = _PARAGRAPH_WORDS
 _SUBHEADING_MAX_WORDS = 8
 # Kept blocks this many dropped blocks or more above a news dateline's paragraph are not the
 # article's header: teaser lists and sidebars above a wire story.
@@ -301,8 +306,8 @@ def _thread_start(blocks: list[str]) -> int:
 
 
 def _paragraph_words(blocks: list[str]) -> int:
-    """Words in the blocks of 10 words or more (paragraphs, not menus)."""
-    return sum(n for n in (len(_WORD_RE.findall(b)) for b in blocks) if n >= 10)
+    """Words in the blocks of ``_PARAGRAPH_WORDS`` words or more (paragraphs, not menus)."""
+    return sum(n for n in (len(_WORD_RE.findall(b)) for b in blocks) if n >= _PARAGRAPH_WORDS)
 
 
 def _article_end(blocks: list[str], keep: list[bool], start: int, memo: LineMemo) -> int:
@@ -323,12 +328,22 @@ def _article_end(blocks: list[str], keep: list[bool], start: int, memo: LineMemo
 
 
 def _body_start(blocks: list[str], keep: list[bool], memo: LineMemo) -> int:
-    """The article's first paragraph (a kept block of 10+ words that is not headline-like nor
+    """The article's first paragraph (a kept block of ``_PARAGRAPH_WORDS``+ words that is not headline-like nor
     a dated byline), ``len(blocks)`` when there is none: the header lies above it."""
     for i, (block, kept) in enumerate(zip(blocks, keep, strict=True)):
-        if kept and memo.word_count(block) >= 10 and not _is_headline(block) and not md.is_header_line(block):
+        if (
+            kept
+            and memo.word_count(block) >= _PARAGRAPH_WORDS
+            and not _is_headline(block)
+            and not md.is_header_line(block)
+        ):
             return i
     return len(blocks)
+
+
+def _counts_in_header(block: str) -> bool:
+    """Whether a block counts for the header's window and reach (``_HEADER_COUNTED_WORDS``)."""
+    return len(block.split()) >= _HEADER_COUNTED_WORDS
 
 
 def _header_window_start(blocks: list[str], first_long: int) -> int:
@@ -338,7 +353,7 @@ def _header_window_start(blocks: list[str], first_long: int) -> int:
     start, counted = first_long, 0
     while start > 0 and counted < _HEADER_WINDOW:
         start -= 1
-        counted += len(blocks[start].split()) >= 3
+        counted += _counts_in_header(blocks[start])
     return start
 
 
@@ -368,7 +383,7 @@ def _dated_headline(blocks: list[str], start: int, first_long: int, header: list
             if bylined:
                 return i
             dated = i
-        if is_header or len(blocks[i].split()) >= 3:
+        if is_header or _counts_in_header(blocks[i]):
             below.insert(0, i)
     return dated
 
@@ -455,9 +470,11 @@ def _credit(blocks: list[str]) -> tuple[int | None, str | None, date | None]:
 def _mostly_above(blocks: list[str], at: int) -> bool:
     """More paragraph text above ``at`` than below: a "Published on <date>" line there closes
     the article (at the top of a page it is the header's date line instead)."""
-    # Ten words take 19 characters at least: shorter blocks (menus) are not counted at all.
-    words = [len(_WORD_RE.findall(b)) if len(b) >= 19 else 0 for b in blocks]
-    paragraphs = [n if n >= 10 else 0 for n in words]
+    # A paragraph's words and the spaces between them take this many characters at least:
+    # shorter blocks (menus) are not counted at all.
+    min_chars = 2 * _PARAGRAPH_WORDS - 1
+    words = [len(_WORD_RE.findall(b)) if len(b) >= min_chars else 0 for b in blocks]
+    paragraphs = [n if n >= _PARAGRAPH_WORDS else 0 for n in words]
     return sum(paragraphs[:at]) > sum(paragraphs[at + 1 :])
 
 
@@ -483,7 +500,7 @@ def _select(blocks: list[str], memo: LineMemo) -> list[bool]:
             keep = _with_subheadings(blocks, _with_adjacent_prose(blocks, keep, probs, memo), memo)
         else:
             # The classifier found no article: fall back to the long blocks.
-            keep = [memo.word_count(b) >= 10 for b in blocks]
+            keep = [memo.word_count(b) >= _PARAGRAPH_WORDS for b in blocks]
     # Furniture and end-of-article headings never stay: a kept "Comments" heading would end
     # the article at another place when the output is cleaned again.
     return [k and not _always_dropped(b, memo) for k, b in zip(keep, blocks, strict=True)]
@@ -553,7 +570,7 @@ def _from_dateline(blocks: list[str], keep: list[bool], memo: LineMemo) -> list[
         (
             i
             for i, (b, k) in enumerate(zip(blocks, keep, strict=True))
-            if k and memo.word_count(b) >= 10 and _is_news_dateline(b)
+            if k and memo.word_count(b) >= _PARAGRAPH_WORDS and _is_news_dateline(b)
         ),
         None,
     )
@@ -591,7 +608,7 @@ def _longest_prose_run(blocks: list[str], memo: LineMemo) -> list[str]:
 
 
 def _once(blocks: list[str], memo: LineMemo) -> list[str]:
-    """Blocks of 10+ words appearing again later on the page (teasers shown in two widgets,
+    """Blocks of ``_PARAGRAPH_WORDS``+ words appearing again later on the page (teasers shown in two widgets,
     cookie notices) are kept once: an article does not repeat its own paragraphs. A block
     repeated as the next one (a headline shown twice) is kept once too."""
     seen: set[str] = set()
@@ -599,7 +616,7 @@ def _once(blocks: list[str], memo: LineMemo) -> list[str]:
     for block in blocks:
         if block in seen or (out and _same_text(block, out[-1])):
             continue
-        if memo.word_count(block) >= 10:
+        if memo.word_count(block) >= _PARAGRAPH_WORDS:
             seen.add(block)
         out.append(block)
     return out
