@@ -108,7 +108,7 @@ _FURNITURE_RE = re.compile(
 # A photo caption ends with its credit ("... Photograph: AFP", "(Photo: Getty Images)", "Foto: dpa"):
 # the picture's, never the article's text.
 _CAPTION_RE = re.compile(
-    r"(?:\b(?:photograph|photo|foto|picture|image|bild|illustration|credit)s?\s*(?:[:©]|by\b)\s*[^.!?]{2,80}\)?"
+    rf"(?:\b(?:photograph|{'|'.join(md.PICTURE_WORDS)}|illustration|credit)s?\s*(?:[:©]|by\b)\s*[^.!?]{{2,80}}\)?"
     r"|\(photo[^)]{0,80}\))$",
     re.IGNORECASE,
 )
@@ -143,8 +143,6 @@ _END_MARKER_SHARE = 0.5
 _DATELINE_PREFIX_RE = re.compile(r"^[A-ZÀ-Þ][A-ZÀ-Þ'’.,\- ]{1,40}(?:\([^)]{1,30}\))?\s*(?::|[-–—]{1,2})\s+")
 # The run of capitals opening a block (a news dateline's place: "ST. JOSEPH, M").
 _CAPITALS_RE = re.compile(r"[A-ZÀ-Þ][A-ZÀ-Þ'’.,\- ]*")
-# Menus and breadcrumbs: items separated by pipes, bullets or arrows.
-_MENU_RE = re.compile(r"\s[|•·›»/>]\s|\S\s{2,}\S")
 _META_SEPARATOR_RE = re.compile(r"\s+[|•·–—-]\s+")
 _DIGIT_RE = re.compile(r"\d")
 _BYLINE_RE = re.compile(r"^(?:by|written by|von|par|por)\s+\S", re.IGNORECASE)
@@ -546,7 +544,7 @@ def _with_subheadings(blocks: list[str], keep: list[bool], memo: LineMemo) -> li
             and keep[i + 1]
             and memo.word_count(blocks[i]) <= _SUBHEADING_MAX_WORDS
             and _is_headline(blocks[i])
-            and not _MENU_RE.search(blocks[i])
+            and not md.has_menu_separator(blocks[i])
             and _is_prose(blocks[i - 1], memo, _ADJACENT_PROSE_MIN_WORDS)
             and _is_prose(blocks[i + 1], memo, _ADJACENT_PROSE_MIN_WORDS)
         ):

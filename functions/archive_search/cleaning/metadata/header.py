@@ -24,7 +24,16 @@ from archive_search.cleaning.metadata.names import (
     role_start,
 )
 
-__all__ = ["HeaderLines", "header_lines", "is_header_line", "is_marked_byline", "is_menu_line", "read_header"]
+__all__ = [
+    "PICTURE_WORDS",
+    "HeaderLines",
+    "has_menu_separator",
+    "header_lines",
+    "is_header_line",
+    "is_marked_byline",
+    "is_menu_line",
+    "read_header",
+]
 
 # A header line is short: a byline or a date line ("Mon 18 Nov 2019 18.54 GMT Last modified on
 # Mon 18 Nov 2019 18.56 GMT" at most), never a paragraph.
@@ -66,8 +75,10 @@ _WHEN_RE = re.compile(
 _WHEN_MAX_WORDS = 8
 # An organisation's credit on a line of its own: "Detroit News wire services", "HNN Staff"
 _ORG_CREDIT_RE = re.compile(r"\b(?:staff|wire services?|wires|newsroom|desk)$", re.IGNORECASE)
+# Words naming a picture, in a caption's credit ("Photo: AFP") or a picture's ("Image copyright").
+PICTURE_WORDS = ("image", "photo", "picture", "foto", "bild")
 # A picture's credit ("Image copyright Getty Images") is no byline.
-_PICTURE_CREDIT_RE = re.compile(r"\b(?:image|photo|picture|foto|bild)s?\b|©|\bcopyright\b", re.IGNORECASE)
+_PICTURE_CREDIT_RE = re.compile(rf"\b(?:{'|'.join(PICTURE_WORDS)})s?\b|©|\bcopyright\b", re.IGNORECASE)
 # An author box's links next to the byline: "View author archive", "Get author RSS feed",
 # "email the author", "About Jane Doe", "Follow Jane Doe on Twitter", "follow on twitter".
 _AUTHOR_BOX_RE = re.compile(
@@ -263,6 +274,11 @@ def _is_name_with_role(line: str) -> bool:
 _MENU_SEPARATOR_RE = re.compile(r"\s[|•·›»/>]\s")
 # A headline's kicker: "Milan Design Week 2018 | A light installation for a showroom"
 _KICKER_MIN_WORDS = 3
+
+
+def has_menu_separator(line: str) -> bool:
+    """Items separated by a pipe, a bullet or an arrow (``News | World``, ``Home › Sport``)."""
+    return _MENU_SEPARATOR_RE.search(line) is not None
 
 
 def is_menu_line(line: str) -> bool:
