@@ -61,7 +61,6 @@ _NAME_LINE_RE = re.compile(
 )
 # A name with the person's social-media handle: "Jane Doe @janedoe", "Jane Doe@janedoe"
 _HANDLE_RE = re.compile(r"\s*@\w{2,30}$")
-# "Updated ..." is when the page changed, not when the article was published.
 # A line stating when without a full date: "Published 1 day ago", "Today 12:01 AM", "1 hour ago"
 _PUBLISHED_WHEN_RE = re.compile(
     r"^\W*(?:published|posted|updated|publicado|publié|veröffentlicht|aktualisiert)\b.*\d", re.IGNORECASE
@@ -89,6 +88,7 @@ _AUTHOR_BOX_RE = re.compile(
     r"|follow(?:\s+(?:me|him|her))?\s+on\s+\w+)$",
     re.IGNORECASE,
 )
+# "Updated ..." is when the page changed, not when the article was published.
 _UPDATED_RE = re.compile(
     r"^\W*(?:updated|last (?:updated|modified)|aktualisiert|mis à jour|actualizado)\b", re.I
 )
@@ -261,7 +261,9 @@ def _is_name_with_date(line: str) -> bool:
     if _words(line) > _WHEN_MAX_WORDS:
         return False
     rest = without_date(line)
-    return bool(rest) and _NAME_LINE_RE.match(rest or "") is not None and parse_date(rest) is None
+    if not rest:
+        return False
+    return _NAME_LINE_RE.match(rest) is not None and parse_date(rest) is None
 
 
 def _is_name_with_role(line: str) -> bool:
