@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import date
 
 from archive_search.cleaning import metadata as md
@@ -107,7 +108,7 @@ _FURNITURE_RE = re.compile(
 # A photo caption ends with its credit ("... Photograph: AFP", "(Photo: Getty Images)", "Foto: dpa"):
 # the picture's, never the article's text.
 _CAPTION_RE = re.compile(
-    r"(?:\b(?:photograph|photo|foto|picture|image|bild|illustration|credit)s?\s*(?:[:©]|by\b)\s*[^.!?]{2,80}\)?"
+    rf"(?:\b(?:photograph|{'|'.join(md.PICTURE_WORDS)}|illustration|credit)s?\s*(?:[:©]|by\b)\s*[^.!?]{{2,80}}\)?"
     r"|\(photo[^)]{0,80}\))$",
     re.IGNORECASE,
 )
@@ -142,8 +143,6 @@ _END_MARKER_SHARE = 0.5
 _DATELINE_PREFIX_RE = re.compile(r"^[A-ZÀ-Þ][A-ZÀ-Þ'’.,\- ]{1,40}(?:\([^)]{1,30}\))?\s*(?::|[-–—]{1,2})\s+")
 # The run of capitals opening a block (a news dateline's place: "ST. JOSEPH, M").
 _CAPITALS_RE = re.compile(r"[A-ZÀ-Þ][A-ZÀ-Þ'’.,\- ]*")
-# Menus and breadcrumbs: items separated by pipes, bullets or arrows.
-_MENU_RE = re.compile(r"\s[|•·›»/>]\s|\S\s{2,}\S")
 _META_SEPARATOR_RE = re.compile(r"\s+[|•·–—-]\s+")
 _DIGIT_RE = re.compile(r"\d")
 _BYLINE_RE = re.compile(r"^(?:by|written by|von|par|por)\s+\S", re.IGNORECASE)
@@ -164,6 +163,11 @@ _SENTENCE_ENDS = frozenset(".!?…")
 _CLOSING_MARKS = '"”’»)'
 
 _TITLE_MAX_WORDS = 30
+# A paragraph has this many words or more: menus, labels and headlines have fewer.
+_PARAGRAPH_WORDS = 10
+# A header's blocks of fewer space-separated words than this (share buttons, labels) count
+# neither for its window nor for its reach: a count of tokens, not of memo.word_count's words.
+_HEADER_COUNTED_WORDS = 3
 _TITLE_MAX_CHARS = 250
 _DERIVED_TITLE_MAX_CHARS = 120
 # Below this many blocks a text is judged block by block (furniture patterns only): there is
@@ -188,7 +192,7 @@ _MIN_ARTICLE_WORDS = 8
 # and the last paragraph of an article sit at the edge of its run, where the line model has the
 # fewest article neighbours to go by.
 _ADJACENT_PROSE_MIN_SCORE = 0.2
-_ADJACENT_PROSE_MIN_WORDS = 10
+_ADJACENT_PROSE_MIN_WORDS = _PARAGRAPH_WORDS
 _SUBHEADING_MAX_WORDS = 8
 # Kept blocks this many dropped blocks or more above a news dateline's paragraph are not the
 # article's header: teaser lists and sidebars above a wire story.
@@ -300,8 +304,8 @@ def _thread_start(blocks: list[str]) -> int:
 
 
 def _paragraph_words(blocks: list[str]) -> int:
-    """Words in the blocks of 10 words or more (paragraphs, not menus)."""
-    return sum(n for n in (len(_WORD_RE.findall(b)) for b in blocks) if n >= 10)
+    """Words in the blocks of ``_PARAGRAPH_WORDS`` words or more (paragraphs, not menus)."""
+    return sum(n for n in (len(_WORD_RE.findall(b)) for b in blocks) if n >= _PARAGRAPH_WORDS)
 
 
 def _article_end(blocks: list[str], keep: list[bool], start: int, memo: LineMemo) -> int:
@@ -321,18 +325,23 @@ def _article_end(blocks: list[str], keep: list[bool], start: int, memo: LineMemo
     return len(blocks)
 
 
-def _body_start(blocks: list[str], keep: list[bool], memo: LineMemo, start: int) -> int:
-    """The first paragraph of the article from ``start`` (a kept block of 10+ words that is
-    not headline-like nor a dated byline); the header lies above it."""
-    for i in range(start, len(blocks)):
+def _body_start(blocks: list[str], keep: list[bool], memo: LineMemo) -> int:
+    """The article's first paragraph (a kept block of ``_PARAGRAPH_WORDS``+ words that is not headline-like nor
+    a dated byline), ``len(blocks)`` when there is none: the header lies above it."""
+    for i, (block, kept) in enumerate(zip(blocks, keep, strict=True)):
         if (
-            keep[i]
-            and memo.word_count(blocks[i]) >= 10
-            and not _is_headline(blocks[i])
-            and not md.is_header_line(blocks[i])
+            kept
+            and memo.word_count(block) >= _PARAGRAPH_WORDS
+            and not _is_headline(block)
+            and not md.is_header_line(block)
         ):
             return i
     return len(blocks)
+
+
+def _counts_in_header(block: str) -> bool:
+    """Whether a block counts for the header's window and reach (``_HEADER_COUNTED_WORDS``)."""
+    return len(block.split()) >= _HEADER_COUNTED_WORDS
 
 
 def _header_window_start(blocks: list[str], first_long: int) -> int:
@@ -342,7 +351,7 @@ def _header_window_start(blocks: list[str], first_long: int) -> int:
     start, counted = first_long, 0
     while start > 0 and counted < _HEADER_WINDOW:
         start -= 1
-        counted += len(blocks[start].split()) >= 3
+        counted += _counts_in_header(blocks[start])
     return start
 
 
@@ -372,29 +381,24 @@ def _dated_headline(blocks: list[str], start: int, first_long: int, header: list
             if bylined:
                 return i
             dated = i
-        if is_header or len(blocks[i].split()) >= 3:
+        if is_header or _counts_in_header(blocks[i]):
             below.insert(0, i)
     return dated
 
 
-def _find_title(blocks: list[str], keep: list[bool], memo: LineMemo) -> int | None:
-    """Index of the headline: in the few blocks before the article's first long kept block,
-    a headline repeated as the next block, else the headline-like block just above a byline
-    or date line, else the longest headline-like block there."""
-    first_long = next(
-        (
-            i
-            for i, (b, k) in enumerate(zip(blocks, keep, strict=True))
-            if k and memo.word_count(b) >= 10 and not _is_headline(b) and not md.is_header_line(b)
-        ),
-        None,
-    )
-    if first_long is None:
+def _find_title(
+    blocks: list[str], first_long: int, header_lines: md.HeaderLines, memo: LineMemo
+) -> int | None:
+    """Index of the headline: in the few blocks before the article's first paragraph
+    (``first_long``: ``_body_start``), a headline repeated as the next block, else the
+    headline-like block just above a byline or date line, else the longest headline-like
+    block there. ``header_lines``: the blocks read as header lines."""
+    if first_long == len(blocks):
         return 0 if blocks and _is_title_candidate(blocks[0]) and len(blocks) >= 2 else None
     # one reading of the header's byline and date lines serves both searches (the title's
     # window lies inside the header's)
     start = _header_window_start(blocks, first_long)
-    header = md.header_lines(blocks[start:first_long])
+    header = md.header_lines(header_lines.window(start, first_long))
     window = range(max(0, first_long - _TITLE_WINDOW), first_long)
     candidates = [i for i in window if _is_title_candidate(blocks[i]) and not header[i - start]]
     repeated = [i for i in candidates if i + 1 < len(blocks) and _same_text(blocks[i], blocks[i + 1])]
@@ -464,9 +468,11 @@ def _credit(blocks: list[str]) -> tuple[int | None, str | None, date | None]:
 def _mostly_above(blocks: list[str], at: int) -> bool:
     """More paragraph text above ``at`` than below: a "Published on <date>" line there closes
     the article (at the top of a page it is the header's date line instead)."""
-    # Ten words take 19 characters at least: shorter blocks (menus) are not counted at all.
-    words = [len(_WORD_RE.findall(b)) if len(b) >= 19 else 0 for b in blocks]
-    paragraphs = [n if n >= 10 else 0 for n in words]
+    # A paragraph's words and the spaces between them take this many characters at least:
+    # shorter blocks (menus) are not counted at all.
+    min_chars = 2 * _PARAGRAPH_WORDS - 1
+    words = [len(_WORD_RE.findall(b)) if len(b) >= min_chars else 0 for b in blocks]
+    paragraphs = [n if n >= _PARAGRAPH_WORDS else 0 for n in words]
     return sum(paragraphs[:at]) > sum(paragraphs[at + 1 :])
 
 
@@ -492,7 +498,7 @@ def _select(blocks: list[str], memo: LineMemo) -> list[bool]:
             keep = _with_subheadings(blocks, _with_adjacent_prose(blocks, keep, probs, memo), memo)
         else:
             # The classifier found no article: fall back to the long blocks.
-            keep = [memo.word_count(b) >= 10 for b in blocks]
+            keep = [memo.word_count(b) >= _PARAGRAPH_WORDS for b in blocks]
     # Furniture and end-of-article headings never stay: a kept "Comments" heading would end
     # the article at another place when the output is cleaned again.
     return [k and not _always_dropped(b, memo) for k, b in zip(keep, blocks, strict=True)]
@@ -538,7 +544,7 @@ def _with_subheadings(blocks: list[str], keep: list[bool], memo: LineMemo) -> li
             and keep[i + 1]
             and memo.word_count(blocks[i]) <= _SUBHEADING_MAX_WORDS
             and _is_headline(blocks[i])
-            and not _MENU_RE.search(blocks[i])
+            and not md.has_menu_separator(blocks[i])
             and _is_prose(blocks[i - 1], memo, _ADJACENT_PROSE_MIN_WORDS)
             and _is_prose(blocks[i + 1], memo, _ADJACENT_PROSE_MIN_WORDS)
         ):
@@ -562,7 +568,7 @@ def _from_dateline(blocks: list[str], keep: list[bool], memo: LineMemo) -> list[
         (
             i
             for i, (b, k) in enumerate(zip(blocks, keep, strict=True))
-            if k and memo.word_count(b) >= 10 and _is_news_dateline(b)
+            if k and memo.word_count(b) >= _PARAGRAPH_WORDS and _is_news_dateline(b)
         ),
         None,
     )
@@ -600,7 +606,7 @@ def _longest_prose_run(blocks: list[str], memo: LineMemo) -> list[str]:
 
 
 def _once(blocks: list[str], memo: LineMemo) -> list[str]:
-    """Blocks of 10+ words appearing again later on the page (teasers shown in two widgets,
+    """Blocks of ``_PARAGRAPH_WORDS``+ words appearing again later on the page (teasers shown in two widgets,
     cookie notices) are kept once: an article does not repeat its own paragraphs. A block
     repeated as the next one (a headline shown twice) is kept once too."""
     seen: set[str] = set()
@@ -608,7 +614,7 @@ def _once(blocks: list[str], memo: LineMemo) -> list[str]:
     for block in blocks:
         if block in seen or (out and _same_text(block, out[-1])):
             continue
-        if memo.word_count(block) >= 10:
+        if memo.word_count(block) >= _PARAGRAPH_WORDS:
             seen.add(block)
         out.append(block)
     return out
@@ -651,6 +657,62 @@ def _article_blocks(
     return current, author, published
 
 
+@dataclass(frozen=True)
+class _Header:
+    """The headline and what the header lines under it state; ``start``: the first block
+    after the lines directly under the headline."""
+
+    title: str | None = None
+    start: int = 0
+    author: md.Byline | None = None
+    published: date | None = None
+    source: str | None = None
+
+
+def _read_header(
+    blocks: list[str], at: int | None, first_long: int, header_lines: md.HeaderLines, publisher: str | None
+) -> _Header:
+    """The headline ``blocks[at]`` (none when ``at`` is ``None``) and the byline, date and
+    publisher its header states: the byline and date lines directly under it, then those further
+    down the header (below a standfirst or share buttons, above the first paragraph
+    ``first_long``) for what they did not state. ``publisher``: the page's own name."""
+    if at is None:
+        return _Header()
+    title = blocks[at]
+    start = at + 1
+    author: md.Byline | None = None
+    published: date | None = None
+    source: str | None = None
+    # Byline and date lines between the headline and the body: metadata, not body text.
+    while start < len(blocks) and (
+        (_same_text(blocks[start], title) and start + 1 < len(blocks)) or _is_meta_line(blocks[start])
+    ):
+        if _BYLINE_RE.match(blocks[start]):
+            byline = blocks[start]
+            if start + 1 < len(blocks) and md.is_byline_tail(blocks[start + 1]):
+                start += 1  # "By Helen Marsh, Arts" / "Correspondent": one byline, wrapped
+                byline = f"{byline} {blocks[start]}"
+            author = author or md.parse_byline(byline) or None
+            # "Von Anna Keller, publiziert am 11. Juli 2023": a byline with the date
+            published = published or md.parse_date(byline)
+        else:
+            published = published or md.parse_date(blocks[start])
+            source = source or _publisher_beside_date(blocks[start])
+        start += 1
+    if not (author and published):
+        # the headline lies above the first paragraph, so the body starts there
+        body_at = first_long
+        # a standfirst is long too: byline and date lines under it are still the header's
+        under = md.header_lines(header_lines.window(body_at + 1, body_at + 1 + _HEADER_REACH))
+        if under[:1] == [True]:
+            body_at += 1 + next((k for k, is_header in enumerate(under) if not is_header), len(under))
+        above = blocks[max(0, at - _DATE_ABOVE_REACH) : at]
+        found_author, found_date = md.read_header(header_lines.window(at + 1, body_at), above, publisher)
+        author = author or found_author or None
+        published = published or found_date
+    return _Header(title, start, author, published, source)
+
+
 def extract_text(text: str, key: str, line_stats: LineStats | None = None) -> list[Article]:
     """One plain-text dump -> one Article, or ``RejectedInput("no_article_text")``.
 
@@ -667,44 +729,19 @@ def extract_text(text: str, key: str, line_stats: LineStats | None = None) -> li
         blocks = blocks[:credit_at]
     blocks = blocks[: _thread_start(blocks)]
 
-    title: str | None = None
-    header_published = None
-    header_author: md.Byline | None = None
-    header_source: str | None = None
-    start = 0
     memo = LineMemo(line_stats)  # what the classifier learnt about each line, kept between passes
     keep = _from_dateline(blocks, _select(blocks, memo), memo)
-    at = _find_title(blocks, keep, memo)
-    if at is not None:
-        title = blocks[at]
-        start = at + 1
-        # Byline and date lines between the headline and the body: metadata, not body text.
-        while start < len(blocks) and (
-            (_same_text(blocks[start], title) and start + 1 < len(blocks)) or _is_meta_line(blocks[start])
-        ):
-            if _BYLINE_RE.match(blocks[start]):
-                byline = blocks[start]
-                if start + 1 < len(blocks) and md.is_byline_tail(blocks[start + 1]):
-                    start += 1  # "By Helen Marsh, Arts" / "Correspondent": one byline, wrapped
-                    byline = f"{byline} {blocks[start]}"
-                header_author = header_author or md.parse_byline(byline) or None
-                # "Von Anna Keller, publiziert am 11. Juli 2023": a byline with the date
-                header_published = header_published or md.parse_date(byline)
-            else:
-                header_published = header_published or md.parse_date(blocks[start])
-                header_source = header_source or _publisher_beside_date(blocks[start])
-            start += 1
-    if at is not None and not (header_author and header_published):
-        # byline and date lines further down the header (below a standfirst or share buttons)
-        body_at = _body_start(blocks, keep, memo, at + 1)
-        # a standfirst is long too: byline and date lines under it are still the header's
-        under = md.header_lines(blocks[body_at + 1 : body_at + 1 + _HEADER_REACH])
-        if under[:1] == [True]:
-            body_at += 1 + next((k for k, is_header in enumerate(under) if not is_header), len(under))
-        above = blocks[max(0, at - _DATE_ABOVE_REACH) : at]
-        found_author, found_date = md.read_header(blocks[at + 1 : body_at], above, source or holder)
-        header_author = header_author or found_author or None
-        header_published = header_published or found_date
+    first_long = _body_start(blocks, keep, memo)
+    # each block's header-line tests run once for the headline's search and the header's read
+    header_lines = md.HeaderLines(blocks)
+    header = _read_header(
+        blocks,
+        _find_title(blocks, first_long, header_lines, memo),
+        first_long,
+        header_lines,
+        source or holder,
+    )
+    title, start = header.title, header.start
     end = _article_end(blocks, keep, start, memo)
     body_blocks, author, dated = _article_blocks(blocks[start:end], title, memo, keep[start:end])
     # Never lose the article: a body far shorter than the page's longest prose run is a sidebar
@@ -727,19 +764,19 @@ def extract_text(text: str, key: str, line_stats: LineStats | None = None) -> li
     body = "\n\n".join(body_blocks)
     place = md.first_dateline(body_blocks)
     dateline_date = None
-    if not place or not (published or header_published or dated):
+    if not place or not (published or header.published or dated):
         # "Lakeside, October 8, 2023 — ...": a dateline that names the place and the date
         dated_dateline = md.find_dated_dateline(body_blocks[0])
         if dated_dateline:
             place = place or dated_dateline[0]
             dateline_date = dated_dateline[1]
-    byline = header_author or author or md.Byline()
+    byline = header.author or author or md.Byline()
     return [
         Article(
             title=title,
             body=body,
-            source=source or header_source or holder,
-            published=published or header_published or dated or dateline_date,
+            source=source or header.source or holder,
+            published=published or header.published or dated or dateline_date,
             place=place,
             authors=byline.authors,
             author_org=byline.org,

@@ -9,6 +9,9 @@ metadata is never invented (the ingest time is kept separately).
 
 from archive_search.cleaning.metadata.dates import parse_date, url_date
 from archive_search.cleaning.metadata.header import (
+    PICTURE_WORDS,
+    HeaderLines,
+    has_menu_separator,
     header_lines,
     is_header_line,
     is_marked_byline,
@@ -36,7 +39,9 @@ from archive_search.cleaning.metadata.places import (
 from archive_search.cleaning.metadata.words import html_text, word_count, word_key
 
 __all__ = [
+    "PICTURE_WORDS",
     "Byline",
+    "HeaderLines",
     "clean_place",
     "clean_source",
     "clean_title",
@@ -45,6 +50,7 @@ __all__ = [
     "find_dated_dateline",
     "find_dateline",
     "first_dateline",
+    "has_menu_separator",
     "header_lines",
     "html_text",
     "is_agency",

@@ -10,20 +10,30 @@ line (``Jane Doe`` / ``Published 18 November 2019``).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
 from archive_search.cleaning.metadata.dates import parse_date, without_date
 from archive_search.cleaning.metadata.names import (
-    _AUTHOR_TAIL_RE,
     Byline,
     is_agency,
     is_byline_tail,
     metadata_words,
     parse_byline,
+    role_start,
 )
 
-__all__ = ["header_lines", "is_header_line", "is_marked_byline", "is_menu_line", "read_header"]
+__all__ = [
+    "PICTURE_WORDS",
+    "HeaderLines",
+    "has_menu_separator",
+    "header_lines",
+    "is_header_line",
+    "is_marked_byline",
+    "is_menu_line",
+    "read_header",
+]
 
 # A header line is short: a byline or a date line ("Mon 18 Nov 2019 18.54 GMT Last modified on
 # Mon 18 Nov 2019 18.56 GMT" at most), never a paragraph.
@@ -51,7 +61,6 @@ _NAME_LINE_RE = re.compile(
 )
 # A name with the person's social-media handle: "Jane Doe @janedoe", "Jane Doe@janedoe"
 _HANDLE_RE = re.compile(r"\s*@\w{2,30}$")
-# "Updated ..." is when the page changed, not when the article was published.
 # A line stating when without a full date: "Published 1 day ago", "Today 12:01 AM", "1 hour ago"
 _PUBLISHED_WHEN_RE = re.compile(
     r"^\W*(?:published|posted|updated|publicado|publié|veröffentlicht|aktualisiert)\b.*\d", re.IGNORECASE
@@ -65,8 +74,10 @@ _WHEN_RE = re.compile(
 _WHEN_MAX_WORDS = 8
 # An organisation's credit on a line of its own: "Detroit News wire services", "HNN Staff"
 _ORG_CREDIT_RE = re.compile(r"\b(?:staff|wire services?|wires|newsroom|desk)$", re.IGNORECASE)
+# Words naming a picture, in a caption's credit ("Photo: AFP") or a picture's ("Image copyright").
+PICTURE_WORDS = ("image", "photo", "picture", "foto", "bild")
 # A picture's credit ("Image copyright Getty Images") is no byline.
-_PICTURE_CREDIT_RE = re.compile(r"\b(?:image|photo|picture|foto|bild)s?\b|©|\bcopyright\b", re.IGNORECASE)
+_PICTURE_CREDIT_RE = re.compile(rf"\b(?:{'|'.join(PICTURE_WORDS)})s?\b|©|\bcopyright\b", re.IGNORECASE)
 # An author box's links next to the byline: "View author archive", "Get author RSS feed",
 # "email the author", "About Jane Doe", "Follow Jane Doe on Twitter", "follow on twitter".
 _AUTHOR_BOX_RE = re.compile(
@@ -77,6 +88,7 @@ _AUTHOR_BOX_RE = re.compile(
     r"|follow(?:\s+(?:me|him|her))?\s+on\s+\w+)$",
     re.IGNORECASE,
 )
+# "Updated ..." is when the page changed, not when the article was published.
 _UPDATED_RE = re.compile(
     r"^\W*(?:updated|last (?:updated|modified)|aktualisiert|mis à jour|actualizado)\b", re.I
 )
@@ -121,9 +133,8 @@ def _credited(line: str) -> str | None:
     return None
 
 
-def _is_when(line: str, words: int | None = None) -> bool:
-    """``words``: the line's ``_words``, when known."""
-    words = _words(line) if words is None else words
+def _is_when(line: str, words: int) -> bool:
+    """A line stating when without a full date; ``words``: its ``_words``."""
     if _PUBLISHED_WHEN_RE.match(line):
         return words <= _MAX_HEADER_WORDS
     return words <= _WHEN_MAX_WORDS and _WHEN_RE.match(line) is not None
@@ -148,28 +159,95 @@ def _is_credit_line(line: str) -> bool:
     )
 
 
-def _states_time(line: str) -> bool:
-    """Whether a short line states a date or a time (an "Updated ..." line's too)."""
-    return _date_line(line, updated=True) is not None or _is_when(line)
+@dataclass(frozen=True)
+class _Line:
+    """One line's own tests (a line too long for a header is tested for nothing)."""
+
+    short: bool  # few enough words for a header line
+    stated: date | None  # the date the line states ("Updated ..." lines' too)
+    timed: bool  # it states a date or a time
+    label: bool  # a label on a line of its own: "By", "Author:", "Publish date:"
 
 
-def _next_to_date(lines: list[str], i: int, timed: list[bool] | None = None) -> bool:
-    """Whether the line above or below states a date or a time (``timed``: each line's
-    ``_states_time`` when known): a byline's neighbour, where a picture's credit ("Jane Doe,
-    Associated Press" under a caption) has none."""
-    return any(
-        0 <= j < len(lines) and (timed[j] if timed is not None else _states_time(lines[j]))
-        for j in (i - 1, i + 1)
+def _line_tests(line: str) -> _Line:
+    words = _words(line)
+    if words > _MAX_HEADER_WORDS:
+        return _Line(False, None, False, False)
+    stated = parse_date(line)
+    return _Line(
+        True,
+        stated,
+        stated is not None or _is_when(line, words),
+        (_LABEL_RE.match(line) or _DATE_LABEL_RE.match(line)) is not None,
     )
 
 
-def _is_name_over_date(lines: list[str], i: int, dated: list[bool] | None = None) -> bool:
-    """A name alone directly above the date line (``Jane Doe`` / ``Published 18 November 2019``);
-    ``dated``: which lines state a date ("Updated ..." too), when known."""
-    if i + 1 >= len(lines):
+class HeaderLines:
+    """A window of a text dump's lines (``lo`` to ``hi``), read as header lines. Each line's own
+    tests run once, when first asked, and serve every window of the same lines: the headline's
+    search, the lines under a standfirst and the byline read ask about overlapping windows,
+    and a line's neighbours ask its tests too. Indices are the window's."""
+
+    def __init__(self, lines: list[str], lo: int = 0, hi: int | None = None) -> None:
+        self._lines = lines
+        self._lo = lo
+        self._hi = len(lines) if hi is None else min(hi, len(lines))
+        self._tests: dict[int, _Line] = {}
+
+    def window(self, lo: int, hi: int) -> HeaderLines:
+        """Lines ``lo`` to ``hi`` of this window (clipped to it), sharing its tests."""
+        view = HeaderLines(self._lines, self._lo + lo, min(self._lo + hi, self._hi))
+        view._tests = self._tests
+        return view
+
+    def __len__(self) -> int:
+        return max(0, self._hi - self._lo)
+
+    def line(self, i: int) -> str:
+        return self._lines[self._lo + i]
+
+    def tests(self, i: int) -> _Line:
+        at = self._lo + i
+        tests = self._tests.get(at)
+        if tests is None:
+            tests = self._tests[at] = _line_tests(self._lines[at])
+        return tests
+
+    def date(self, i: int, *, updated: bool = False) -> date | None:
+        """``_date_line`` of line ``i``."""
+        stated = self.tests(i).stated
+        if not updated and stated is not None and _UPDATED_RE.match(self.line(i)):
+            return None
+        return stated
+
+
+def _next_to_date(header: HeaderLines, i: int) -> bool:
+    """Whether the line above or below states a date or a time: a byline's neighbour, where a
+    picture's credit ("Jane Doe, Associated Press" under a caption) has none."""
+    return any(0 <= j < len(header) and header.tests(j).timed for j in (i - 1, i + 1))
+
+
+def _is_name_over_date(header: HeaderLines, i: int) -> bool:
+    """A name alone directly above the date line (``Jane Doe`` / ``Published 18 November 2019``)."""
+    if i + 1 >= len(header):
         return False
-    below = dated[i + 1] if dated is not None else _date_line(lines[i + 1], updated=True) is not None
-    return below and _NAME_LINE_RE.match(lines[i]) is not None and _date_line(lines[i]) is None
+    return (
+        header.tests(i + 1).stated is not None
+        and _NAME_LINE_RE.match(header.line(i)) is not None
+        and header.date(i) is None
+    )
+
+
+def _is_shaped_byline(header: HeaderLines, i: int) -> bool:
+    """A byline read from its shape, not marked as one: a name above the date, a name and a
+    role or a handle, a credit line next to a date or a time."""
+    line = header.line(i)
+    return (
+        _is_name_over_date(header, i)
+        or _is_name_with_role(line)
+        or _is_name_with_handle(line)
+        or (_next_to_date(header, i) and _is_credit_line(line))
+    )
 
 
 def _is_name_with_handle(line: str) -> bool:
@@ -183,23 +261,26 @@ def _is_name_with_date(line: str) -> bool:
     if _words(line) > _WHEN_MAX_WORDS:
         return False
     rest = without_date(line)
-    return bool(rest) and _NAME_LINE_RE.match(rest or "") is not None and parse_date(rest) is None
+    if not rest:
+        return False
+    return _NAME_LINE_RE.match(rest) is not None and parse_date(rest) is None
 
 
 def _is_name_with_role(line: str) -> bool:
     """A name and a role (``Jane Doe, Staff Writer``, ``Bruce Y. Lee Senior Contributor``)."""
-    role = _AUTHOR_TAIL_RE.search(line)
-    return (
-        role is not None
-        and role.start() > 0
-        and _NAME_LINE_RE.match(line[: role.start()].rstrip()) is not None
-    )
+    role = role_start(line)
+    return bool(role) and _NAME_LINE_RE.match(line[:role].rstrip()) is not None
 
 
 # Menus and breadcrumbs: items separated by pipes, bullets or arrows
 _MENU_SEPARATOR_RE = re.compile(r"\s[|•·›»/>]\s")
 # A headline's kicker: "Milan Design Week 2018 | A light installation for a showroom"
 _KICKER_MIN_WORDS = 3
+
+
+def has_menu_separator(line: str) -> bool:
+    """Items separated by a pipe, a bullet or an arrow (``News | World``, ``Home › Sport``)."""
+    return _MENU_SEPARATOR_RE.search(line) is not None
 
 
 def is_menu_line(line: str) -> bool:
@@ -228,75 +309,61 @@ def is_header_line(line: str) -> bool:
     return parse_date(line) is not None and _credited(line) is not None
 
 
-def header_lines(lines: list[str]) -> list[bool]:
+def header_lines(lines: list[str] | HeaderLines) -> list[bool]:
     """Which lines are a byline or a date line (``By Jane Doe``, ``Posted on May 3, 2021``,
     ``Updated 10:01 pm, November 19, 2019``, ``Author:``, a name above the date line), or an
     author box's links in a run next to one (``About Jane Doe``, ``View author archive``)."""
-    header = _dated_or_credited(lines)
-    box = [_AUTHOR_BOX_RE.match(line) is not None for line in lines]
+    header = lines if isinstance(lines, HeaderLines) else HeaderLines(lines)
+    n = len(header)
+    mask = _dated_or_credited(header)
+    box = [_AUTHOR_BOX_RE.match(header.line(i)) is not None for i in range(n)]
     # a run of author-box lines belongs to the header when a header line borders it
     i = 0
-    while i < len(lines):
+    while i < n:
         if not box[i]:
             i += 1
             continue
-        end = next((j for j in range(i, len(lines)) if not box[j]), len(lines))
-        if (i > 0 and header[i - 1]) or (end < len(lines) and header[end]):
-            header[i:end] = [True] * (end - i)
+        end = next((j for j in range(i, n) if not box[j]), n)
+        if (i > 0 and mask[i - 1]) or (end < n and mask[end]):
+            mask[i:end] = [True] * (end - i)
         i = end
-    return header
+    return mask
 
 
-def _dated_or_credited(lines: list[str]) -> list[bool]:
-    # Each line's own tests run once and serve its neighbours' too (a label above, the date
-    # beside a credit line, which comes before the costly byline parse); a line too long for a
-    # header is tested for nothing; each line's words are counted once.
-    words = [_words(line) for line in lines]
-    short = [n <= _MAX_HEADER_WORDS for n in words]
-    # a short line's _date_line(line, updated=True)
-    dated = [s and parse_date(line) is not None for s, line in zip(short, lines, strict=True)]
-    timed = [d or (s and _is_when(line, n)) for s, d, line, n in zip(short, dated, lines, words, strict=True)]
-    labels = [
-        s and (_LABEL_RE.match(line) or _DATE_LABEL_RE.match(line)) is not None
-        for s, line in zip(short, lines, strict=True)
-    ]
+def _dated_or_credited(header: HeaderLines) -> list[bool]:
+    # the date beside a credit line is asked before its costly byline parse
+    tests = [header.tests(i) for i in range(len(header))]
     return [
-        short[i]
+        t.short
         and (
-            labels[i]
-            or timed[i]
-            or (i > 0 and labels[i - 1])
-            or _credited(line) is not None
-            or _is_name_over_date(lines, i, dated)
-            or _is_name_with_role(line)
-            or _is_name_with_handle(line)
-            or (_next_to_date(lines, i, timed) and _is_credit_line(line))
+            t.label
+            or t.timed
+            or (i > 0 and tests[i - 1].label)
+            or _credited(header.line(i)) is not None
+            or _is_shaped_byline(header, i)
         )
-        for i, line in enumerate(lines)
+        for i, t in enumerate(tests)
     ]
 
 
-def _byline_at(lines: list[str], i: int, *, stated: bool, publisher: str | None) -> Byline:
+def _byline_at(header: HeaderLines, i: int, *, stated: bool, publisher: str | None) -> Byline:
     """The byline line ``i`` states: with ``stated``, only one marked as such ("By", a label);
     otherwise only one read from its shape (a name above the date, a name and a role, a credit)."""
-    line = lines[i]
-    if _words(line) > _MAX_HEADER_WORDS:
+    line = header.line(i)
+    if not header.tests(i).short:
         return Byline()
     if stated:
-        if _LABEL_RE.match(line) and i + 1 < len(lines):
-            return parse_byline(f"By {lines[i + 1]}", publisher)
+        if _LABEL_RE.match(line) and i + 1 < len(header):
+            return parse_byline(f"By {header.line(i + 1)}", publisher)
         credit = _credited(line)
         if credit is None:
             return Byline()
-        if i + 1 < len(lines) and is_byline_tail(lines[i + 1]):
-            credit = f"{credit}, {lines[i + 1]}"  # "By Jane Doe" / "Associated Press": one byline, wrapped
+        if i + 1 < len(header) and is_byline_tail(header.line(i + 1)):
+            credit = (
+                f"{credit}, {header.line(i + 1)}"  # "By Jane Doe" / "Associated Press": one byline, wrapped
+            )
         return parse_byline(f"By {credit}", publisher)
-    if (
-        _is_name_over_date(lines, i)
-        or _is_name_with_role(line)
-        or _is_name_with_handle(line)
-        or (_next_to_date(lines, i) and _is_credit_line(line))
-    ):
+    if _is_shaped_byline(header, i):
         return parse_byline(line, publisher)
     if _is_name_with_date(line):
         return parse_byline(without_date(line) or "", publisher)
@@ -304,7 +371,7 @@ def _byline_at(lines: list[str], i: int, *, stated: bool, publisher: str | None)
 
 
 def read_header(
-    lines: list[str], above: list[str] | None = None, publisher: str | None = None
+    lines: list[str] | HeaderLines, above: list[str] | None = None, publisher: str | None = None
 ) -> tuple[Byline, date | None]:
     """The byline and the publication date the header lines state (empty when they do not).
 
@@ -317,22 +384,23 @@ def read_header(
     "Updated ..." one, else one above the headline, else an "Updated ..." line's: a page stating
     only when it was updated was most often updated the day it appeared, and a date close to
     the article's serves a reader's date filter better than none."""
+    header = lines if isinstance(lines, HeaderLines) else HeaderLines(lines)
     byline, at = Byline(), None
     for stated in (True, False):
         byline, at = next(
             (
                 (b, i)
-                for i in range(len(lines))
-                if (b := _byline_at(lines, i, stated=stated, publisher=publisher))
+                for i in range(len(header))
+                if (b := _byline_at(header, i, stated=stated, publisher=publisher))
             ),
             (Byline(), None),
         )
         if byline:
             break
-    published = _date_line(lines[at]) if at is not None else None
-    published = published or next((d for d in map(_date_line, lines) if d), None)
+    published = header.date(at) if at is not None else None
+    published = published or next((d for i in range(len(header)) if (d := header.date(i))), None)
     if published is None and above:
         published = next((d for d in map(_date_line, reversed(above)) if d), None)
     if published is None:
-        published = next((d for line in lines if (d := _date_line(line, updated=True))), None)
+        published = next((d for i in range(len(header)) if (d := header.date(i, updated=True))), None)
     return byline, published

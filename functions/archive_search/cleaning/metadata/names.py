@@ -87,22 +87,18 @@ def copyright_holder(lines: list[str]) -> str | None:
 
 
 def _holder_as_publisher(line: str, found: str, lines: list[str]) -> str | None:
-    holder = _HOLDER_END_RE.split(found, maxsplit=1)[0].strip(" .,-–—")
-    words = holder.split()
-    initials, written = _initials(words), holder.casefold()
-    dropped = _folded_words("legal_forms") | _folded_words("corporate_words")
-    while len(words) > 1 and words[-1].casefold().strip(".,") in dropped:
-        words.pop()
-    holder = " ".join(words)
+    """The page's own name from the holder ``found`` in its copyright ``line``: the initials
+    the page calls itself by, the name it shows elsewhere too (or the site it says the holder
+    owns), else the name stated only in a footer notice or as a host name; ``None`` for a
+    parent company, an agency or nobody."""
+    written = _HOLDER_END_RE.split(found, maxsplit=1)[0].strip(" .,-–—")
+    holder = _without_company_words(written)
     key = holder.casefold()
-    # the lines naming the holder, found by a plain substring first (most lines do not)
     folded = [other.casefold() for other in lines]
-    if initials and written not in folded and key not in folded:
-        page = "\n".join(lines)
-        if initials in page and re.search(rf"(?<!\w){initials}(?!\w)", page):
-            # "Cable News Network" on a page that calls itself "CNN" (and has no masthead line
-            # "Cable News Network": "The Hollywood Reporter" stays itself on a page saying "THR")
-            return initials
+    initials = _initials_used(written, key, lines, folded)
+    if initials:
+        return initials
+    words = holder.split()
     if "/" in holder or not 1 <= len(words) <= _HOLDER_MAX_WORDS or sum(map(str.isalpha, holder)) < 3:
         return None
     # the site's own name is on the page elsewhere too (masthead, menus, "About X"); a parent
@@ -123,9 +119,37 @@ def _holder_as_publisher(line: str, found: str, lines: list[str]) -> str | None:
         pattern = re.compile(rf"(?<![\w(]){re.escape(holder)}(?!\w)", re.IGNORECASE)
         if any(pattern.search(other) for other in mentions):
             return clean_source(holder)
-    # named only there: the site's own name when its footer notice names no company (no legal
-    # form: "© 2019 Example Post. All rights reserved"), or a host name; an owner described as
-    # an organisation ("a nonprofit organization") is no masthead
+    return _named_in_footer_only(line, holder, mentions)
+
+
+def _without_company_words(name: str) -> str:
+    """``name`` without the legal forms and corporate words ending it (``Example Media Group
+    Ltd`` -> ``Example``), its first word kept."""
+    words = name.split()
+    dropped = _folded_words("legal_forms") | _folded_words("corporate_words")
+    while len(words) > 1 and words[-1].casefold().strip(".,") in dropped:
+        words.pop()
+    return " ".join(words)
+
+
+def _initials_used(name: str, key: str, lines: list[str], folded: list[str]) -> str | None:
+    """The initials of ``name`` when the page calls itself by them and no line of it is the
+    name written out (``name`` or ``key``: it without its company words, case-folded)."""
+    initials = _initials(name.split())
+    if not initials or name.casefold() in folded or key in folded:
+        return None
+    page = "\n".join(lines)
+    if initials in page and re.search(rf"(?<!\w){initials}(?!\w)", page):
+        # "Cable News Network" on a page that calls itself "CNN" (and has no masthead line
+        # "Cable News Network": "The Hollywood Reporter" stays itself on a page saying "THR")
+        return initials
+    return None
+
+
+def _named_in_footer_only(line: str, holder: str, mentions: list[str]) -> str | None:
+    """A holder named only in the footer: the site's own name when its notice names no company
+    (no legal form: "© 2019 Example Post. All rights reserved"), or a host name; an owner
+    described as an organisation ("a nonprofit organization") is no masthead."""
     owner = _folded_words("legal_forms") | _folded_words("owner_words")
     company = any(w.casefold().strip(".") in owner for w in _LINE_WORD_RE.findall(line))
     credited = bool(mentions) and any(
@@ -191,6 +215,12 @@ _AUTHOR_TAIL_RE = re.compile(
 )
 # A line that is only a role ("Arts Correspondent"): the rest of a byline wrapped onto the next line.
 _ROLE_LINE_RE = re.compile(rf"^(?:[\w.'’&-]+\s+){{0,3}}(?:{_ROLES}|staff)s?\.?$", re.IGNORECASE)
+
+
+def role_start(text: str) -> int | None:
+    """Where a role after the name begins (``Jane Doe, Staff Writer`` -> 8), ``None`` without one."""
+    role = _AUTHOR_TAIL_RE.search(text)
+    return None if role is None else role.start()
 
 
 def is_role_line(text: str) -> bool:
