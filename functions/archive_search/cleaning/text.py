@@ -146,7 +146,7 @@ _CAPITALS_RE = re.compile(r"[A-ZÀ-Þ][A-ZÀ-Þ'’.,\- ]*")
 _META_SEPARATOR_RE = re.compile(r"\s+[|•·–—-]\s+")
 _DIGIT_RE = re.compile(r"\d")
 _BYLINE_RE = re.compile(r"^(?:by|written by|von|par|por)\s+\S", re.IGNORECASE)
-# The page's own address saved above its text ("https://...", "URL: https://...", "Source: ..."):
+# The page's own address opening the dump ("https://...", "URL: https://...", "Source: ..."):
 # the date its path states is the site's own dating of the article.
 _ADDRESS_RE = re.compile(r"^(?:(?:source|url|link|address)(?: url)?\s*:\s*)?(https?://\S+)$", re.IGNORECASE)
 # Not a headline: a URL, a sentence ending inside the block, a line wholly in brackets.
@@ -796,11 +796,10 @@ def extract_text(text: str, key: str, line_stats: LineStats | None = None) -> li
 
 
 def _address_date(blocks: list[str], title_at: int | None) -> date | None:
-    """The date in the path of the page's own address, a line of its own above the headline
-    (the first such line: links further down name other pages)."""
-    above = blocks[:title_at] if title_at is not None else blocks[:1]
-    url = next((m[1] for b in above if (m := _ADDRESS_RE.match(b))), None)
-    return md.url_date(url)
+    """The date in the path of the page's own address when the dump opens with it, above the
+    headline (a browser's or a clipper's saved text; links further down name other pages)."""
+    m = _ADDRESS_RE.match(blocks[0]) if blocks and title_at != 0 else None
+    return md.url_date(m[1]) if m else None
 
 
 def _near_body_date(

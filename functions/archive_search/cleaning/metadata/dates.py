@@ -105,7 +105,7 @@ def parse_date(value: object, *, day_first: bool = False) -> date | None:
     m = _ISO_COMPACT_RE.match(text)
     if m:
         return _safe_date(int(m[1]), int(m[2]), int(m[3]))
-    m = _CJK_RE.search(text)
+    m = _CJK_RE.search(text) if "年" in text or "년" in text else None
     if m:
         return _safe_date(int(m[1]), int(m[2]), int(m[3]))
     # RFC 2822 and the forms with a month's name have a space before a four-digit year: a text
