@@ -146,6 +146,9 @@ _CAPITALS_RE = re.compile(r"[A-ZÀ-Þ][A-ZÀ-Þ'’.,\- ]*")
 _META_SEPARATOR_RE = re.compile(r"\s+[|•·–—-]\s+")
 _DIGIT_RE = re.compile(r"\d")
 _BYLINE_RE = re.compile(r"^(?:by|written by|von|par|por)\s+\S", re.IGNORECASE)
+# The page's own address opening the dump ("https://...", "URL: https://...", "Source: ..."):
+# the date its path states is the site's own dating of the article.
+_ADDRESS_RE = re.compile(r"^(?:(?:source|url|link|address)(?: url)?\s*:\s*)?(https?://\S+)$", re.IGNORECASE)
 # Not a headline: a URL, a sentence ending inside the block, a line wholly in brackets.
 _NOT_HEADLINE_RE = re.compile(r"^https?://|^www\.|[a-z]{3}[.!?]\s+[(\"“‘A-Z]|^\(.*\)$")
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+(?=[\"“‘'(A-ZÀ-Þ0-9])")
@@ -184,6 +187,8 @@ _LEAD_WORDS = 16
 _HEADER_REACH = 3
 # How many blocks above the headline its date line may be (a page dated above its headline).
 _DATE_ABOVE_REACH = 2
+# A date line is short: a body block longer than this that opens with a date is a paragraph.
+_DATED_LINE_CHARS = 200
 _HEADER_WINDOW = 30
 _MAX_PASSES = 8
 # Fewer words than this in the whole body is a page without an article (menus, a caption).
@@ -734,13 +739,8 @@ def extract_text(text: str, key: str, line_stats: LineStats | None = None) -> li
     first_long = _body_start(blocks, keep, memo)
     # each block's header-line tests run once for the headline's search and the header's read
     header_lines = md.HeaderLines(blocks)
-    header = _read_header(
-        blocks,
-        _find_title(blocks, first_long, header_lines, memo),
-        first_long,
-        header_lines,
-        source or holder,
-    )
+    title_at = _find_title(blocks, first_long, header_lines, memo)
+    header = _read_header(blocks, title_at, first_long, header_lines, source or holder)
     title, start = header.title, header.start
     end = _article_end(blocks, keep, start, memo)
     body_blocks, author, dated = _article_blocks(blocks[start:end], title, memo, keep[start:end])
@@ -771,16 +771,53 @@ def extract_text(text: str, key: str, line_stats: LineStats | None = None) -> li
             place = place or dated_dateline[0]
             dateline_date = dated_dateline[1]
     byline = header.author or author or md.Byline()
+    # The start of the text names the language as well as the whole of it, many times faster.
+    language = md.detect_language(f"{title}\n{body}")
+    published = (
+        _address_date(blocks, title_at)
+        or published
+        or header.published
+        or dated
+        or dateline_date
+        or _near_body_date(blocks, title_at, body_blocks, language)
+    )
     return [
         Article(
             title=title,
             body=body,
             source=source or header.source or holder,
-            published=published or header.published or dated or dateline_date,
+            published=published,
             place=place,
             authors=byline.authors,
             author_org=byline.org,
-            # The start of the text names the language as well as the whole of it, many times faster.
-            language=md.detect_language(f"{title}\n{body}"),
+            language=language,
         )
     ]
+
+
+def _address_date(blocks: list[str], title_at: int | None) -> date | None:
+    """The date in the path of the page's own address when the dump opens with it, above the
+    headline (a browser's or a clipper's saved text; links further down name other pages)."""
+    m = _ADDRESS_RE.match(blocks[0]) if blocks and title_at != 0 else None
+    return md.url_date(m[1]) if m else None
+
+
+def _near_body_date(
+    blocks: list[str], title_at: int | None, body: list[str], language: str | None
+) -> date | None:
+    """When the header states no date that reads one way: a date line between the headline and
+    the article's first paragraph, or just above that paragraph (a page whose headline was not
+    found), else the date opening the body's first block when that is a short line. A numeric date both ways readable (``05/10/2018``) reads day first when the page is
+    not in English: every other language writes the day first, English pages as often month
+    first as not."""
+    body_at = next((i for i, b in enumerate(blocks) if b == body[0]), None) if body else None
+    if body_at is None:
+        return None
+    lo = body_at - _DATE_ABOVE_REACH - 1
+    if title_at is not None and title_at < body_at:
+        lo = min(lo, title_at + 1)
+    day_first = language not in (None, "en")
+    return md.near_date(blocks[max(0, lo) : body_at], day_first=day_first) or (
+        # a date line the body opens with, kept as text ("05/10/2018 - Publicado por: ...")
+        md.opening_date(body[0], day_first=day_first) if len(body[0]) <= _DATED_LINE_CHARS else None
+    )

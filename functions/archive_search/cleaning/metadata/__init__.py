@@ -7,7 +7,7 @@ metadata is never invented (the ingest time is kept separately).
   ``header`` (a text dump's byline and date lines under the headline).
 """
 
-from archive_search.cleaning.metadata.dates import parse_date, url_date
+from archive_search.cleaning.metadata.dates import opening_date, parse_date, url_date
 from archive_search.cleaning.metadata.header import (
     PICTURE_WORDS,
     HeaderLines,
@@ -16,6 +16,7 @@ from archive_search.cleaning.metadata.header import (
     is_header_line,
     is_marked_byline,
     is_menu_line,
+    near_date,
     read_header,
 )
 from archive_search.cleaning.metadata.language import detect_language, normalise_language
@@ -60,7 +61,9 @@ __all__ = [
     "is_menu_line",
     "is_role_line",
     "metadata_words",
+    "near_date",
     "normalise_language",
+    "opening_date",
     "parse_byline",
     "parse_date",
     "read_header",

@@ -37,7 +37,10 @@ ORD = r"(?:st|nd|rd|th|er|e|º|°)?"
 _ISO_RE = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
 _ISO_COMPACT_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:T[\d:]+)?Z?$")
 _SLASH_YMD_RE = re.compile(r"(?<!\d)(\d{4})[/.](\d{1,2})[/.](\d{1,2})(?!\d)")
-_SLASH_DMY_RE = re.compile(r"(?<!\d)(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?!\d)")
+# "13/04/2023", "13.04.2023", "13-04-2023": one separator, a four-digit year last
+_SLASH_DMY_RE = re.compile(r"(?<!\d)(\d{1,2})([/.-])(\d{1,2})\2(\d{4})(?!\d)")
+# "2019年11月18日", "2019년 11월 18일": Chinese, Japanese and Korean dates, year first
+_CJK_RE = re.compile(r"(?<!\d)(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]")
 # "11/13/19": a two-digit year, with slashes only ("11.18.19" names things: issues, versions)
 _SLASH_SHORT_YEAR_RE = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{2})(?![\d/])")
 # a two-digit year up to this one is 20xx, above it 19xx (POSIX strptime's %y)
@@ -75,14 +78,15 @@ _DIGIT_RE = re.compile(r"\d")
 _SPACED_YEAR_RE = re.compile(r"\s\d{4}")
 
 
-def parse_date(value: object) -> date | None:
+def parse_date(value: object, *, day_first: bool = False) -> date | None:
     """The calendar date a string states, or ``None``.
 
     Accepts ISO 8601 (``2023-04-12``, ``2023-04-12T10:00:00+05:00``: the date as written, not
     shifted to UTC), RFC 2822 (``Wed, 12 Apr 2023 10:00:00 +0000``), ``April 12th, 2023``,
     ``12 April 2023``, ``12. April 2023``, ``12 de abril de 2023``, ``11 октября 2018``,
     ``2023/04/12``, when unambiguous (day > 12) ``12/04/2023`` and ``11/13/19``, and Unix time (seconds or milliseconds, UTC) given as
-    a number. Ambiguous numeric dates give ``None``.
+    a number, ``13-04-2023``, ``2019年11月18日``. Ambiguous numeric dates give ``None``, or
+    read day first when ``day_first`` (the convention of every language but US English).
     """
     if isinstance(value, datetime):
         return value.date()
@@ -99,6 +103,9 @@ def parse_date(value: object) -> date | None:
     if m:
         return _safe_date(int(m[1]), int(m[2]), int(m[3]))
     m = _ISO_COMPACT_RE.match(text)
+    if m:
+        return _safe_date(int(m[1]), int(m[2]), int(m[3]))
+    m = _CJK_RE.search(text) if "年" in text or "년" in text else None
     if m:
         return _safe_date(int(m[1]), int(m[2]), int(m[3]))
     # RFC 2822 and the forms with a month's name have a space before a four-digit year: a text
@@ -118,24 +125,27 @@ def parse_date(value: object) -> date | None:
         return _safe_date(int(m[1]), int(m[2]), int(m[3]))
     m = _SLASH_DMY_RE.search(text)
     if m:
-        return _day_month(int(m[1]), int(m[2]), int(m[3]))
+        return _day_month(int(m[1]), int(m[3]), int(m[4]), day_first)
     m = _SLASH_SHORT_YEAR_RE.search(text)
     if m:
         year = int(m[3])
-        return _day_month(int(m[1]), int(m[2]), year + (2000 if year <= _SHORT_YEAR_PIVOT else 1900))
+        return _day_month(
+            int(m[1]), int(m[2]), year + (2000 if year <= _SHORT_YEAR_PIVOT else 1900), day_first
+        )
     return None
 
 
-def _day_month(first: int, second: int, year: int) -> date | None:
-    """A numeric date's day and month when only one reading is possible (one of them > 12)."""
-    if first > 12 >= second:
+def _day_month(first: int, second: int, year: int, day_first: bool = False) -> date | None:
+    """A numeric date's day and month when only one reading is possible (one of them > 12), or
+    the day first when ``day_first``."""
+    if first > 12 >= second or (day_first and max(first, second) <= 12):
         return _safe_date(year, second, first)
     if second > 12 >= first:
         return _safe_date(year, first, second)
     return None
 
 
-_DATE_FORMS = (_ISO_RE, _MDY_RE, _DMY_RE, _SLASH_YMD_RE, _SLASH_DMY_RE)
+_DATE_FORMS = (_ISO_RE, _CJK_RE, _MDY_RE, _DMY_RE, _SLASH_YMD_RE, _SLASH_DMY_RE)
 
 
 def without_date(text: str) -> str | None:
@@ -150,6 +160,17 @@ def without_date(text: str) -> str | None:
                 return text[m.end() :].strip(" |·•,-–—")
             if m.end() == len(text):
                 return text[: m.start()].strip(" |·•,-–—")
+    return None
+
+
+def opening_date(text: str, *, day_first: bool = False) -> date | None:
+    """The date that opens ``text`` (``05/10/2018 - Posted by Jane Doe``), ``None`` when no date
+    opens it. ``day_first`` as in ``parse_date``."""
+    text = text.strip()
+    for pattern in _DATE_FORMS:
+        m = pattern.match(text)
+        if m and (found := parse_date(m[0], day_first=day_first)):
+            return found
     return None
 
 

@@ -105,15 +105,41 @@ def _agency_endings() -> tuple[str, ...]:
     return tuple(name.casefold() for name in metadata_words()["agencies"])
 
 
+# A date badge: up to this many lines of at most this many words each ("20" / "Nov" / "2019").
+_BADGE_PARTS = 3
+_BADGE_PART_WORDS = 3
+_TIME_RE = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?", re.IGNORECASE)
+
+
 def _words(line: str) -> int:
     return len(_WORD_RE.findall(line))
 
 
-def _date_line(line: str, *, updated: bool = False) -> date | None:
+def _date_line(line: str, *, updated: bool = False, day_first: bool = False) -> date | None:
     """The date a short line states; an "Updated ..." line's only when ``updated``."""
     if _words(line) > _MAX_HEADER_WORDS or (not updated and _UPDATED_RE.match(line)):
         return None
-    return parse_date(line)
+    return parse_date(line, day_first=day_first)
+
+
+def near_date(lines: list[str], *, day_first: bool = False) -> date | None:
+    """The date of the first short line among ``lines`` that states one, "Updated ..." lines
+    aside: the article's date line near its headline or its first paragraph. A date badge's
+    parts copy as lines of their own (``November 20`` / ``15:23 2019``, ``20`` / ``Nov`` /
+    ``2019``): up to three lines of a few words each are read joined, times left out.
+    ``day_first``: read a numeric date both ways readable (``05/10/2018``) day first."""
+    for i, line in enumerate(lines):
+        found = _date_line(line, day_first=day_first)
+        if found:
+            return found
+        parts: list[str] = []
+        for part in lines[i : i + _BADGE_PARTS]:
+            if _words(part) > _BADGE_PART_WORDS:
+                break
+            parts.append(_TIME_RE.sub(" ", part))
+            if len(parts) > 1 and (found := parse_date(" ".join(parts), day_first=day_first)):
+                return found
+    return None
 
 
 def _credited(line: str) -> str | None:

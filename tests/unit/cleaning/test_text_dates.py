@@ -1,0 +1,94 @@
+"""A text dump's published date: date forms, the page's own address, a date badge split over
+lines, and numeric dates both ways readable."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from archive_search.cleaning.metadata import near_date, parse_date
+from archive_search.cleaning.text import extract_text
+
+pytestmark = pytest.mark.unit
+
+HEADLINE = "Harbour channel to be dredged for larger ships"
+BODY = [
+    "The harbour authority approved a plan on Tuesday to dredge the northern channel so that larger "
+    "cargo ships can dock at the port for the first time since 1998.",
+    "Work is due to start in the spring and last two years, the authority said in a statement after "
+    "a meeting that ran late into the evening.",
+]
+FRENCH_HEADLINE = "Le chenal du port sera dragué pour les grands navires"
+FRENCH_BODY = [
+    "L'autorité portuaire a approuvé mardi un projet de dragage du chenal nord afin que les plus "
+    "grands cargos puissent accoster au port pour la première fois depuis 1998.",
+    "Les travaux doivent commencer au printemps et durer deux ans, a indiqué l'autorité dans un "
+    "communiqué publié après une réunion qui s'est terminée tard dans la soirée.",
+]
+
+
+def dump(*blocks: str) -> str:
+    return "\n".join(blocks) + "\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("18-11-2019", date(2019, 11, 18)),
+        ("Posted 18-11-2019 14:05", date(2019, 11, 18)),
+        ("05-10-2018", None),  # both ways readable
+        ("2019年11月18日 10:00", date(2019, 11, 18)),
+        ("2019년 11월 18일", date(2019, 11, 18)),
+        ("2019年13月18日", None),
+        ("12-3456-7890", None),  # a phone number
+    ],
+)
+def test_dashed_and_east_asian_dates_are_read(text: str, expected: date | None) -> None:
+    assert parse_date(text) == expected
+
+
+def test_a_numeric_date_both_ways_readable_reads_day_first_only_when_asked() -> None:
+    assert parse_date("05/10/2018") is None
+    assert parse_date("05/10/2018", day_first=True) == date(2018, 10, 5)
+    assert parse_date("05.10.18", day_first=True) is None  # dotted two-digit years name versions
+    assert parse_date("13/10/2018", day_first=True) == date(2018, 10, 13)
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        (["November 20", "15:23 2019", "Print this article"], date(2019, 11, 20)),
+        (["20", "Nov", "2019"], date(2019, 11, 20)),
+        (["Share", "Updated November 21, 2019", "November 20, 2019"], date(2019, 11, 20)),
+        (["Home", "News", "Sport"], None),
+        (["November 20", "A line of many more words than a date badge holds", "2019"], None),
+    ],
+)
+def test_near_date_reads_date_lines_and_a_badge_split_over_lines(
+    lines: list[str], expected: date | None
+) -> None:
+    assert near_date(lines) == expected
+
+
+def test_the_date_in_the_pages_own_address_above_the_headline_wins() -> None:
+    text = dump("https://example.com/news/2019/11/18/harbour-dredging/", HEADLINE, "20 November 2019", *BODY)
+    assert extract_text(text, "a.txt")[0].published == date(2019, 11, 18)
+    labelled = dump("URL: https://example.com/2019/11/18/harbour/", HEADLINE, *BODY)
+    assert extract_text(labelled, "a.txt")[0].published == date(2019, 11, 18)
+
+
+def test_a_link_in_the_body_does_not_date_the_article() -> None:
+    text = dump(HEADLINE, "20 November 2019", BODY[0], "https://example.com/2011/09/07/older-story/", BODY[1])
+    assert extract_text(text, "a.txt")[0].published == date(2019, 11, 20)
+
+
+def test_a_numeric_date_both_ways_readable_is_day_first_on_a_page_not_in_english() -> None:
+    french = extract_text(
+        dump(FRENCH_HEADLINE, "05/10/2018 - Publié par Claire Dubois", *FRENCH_BODY), "a.txt"
+    )[0]
+    assert french.language == "fr"
+    assert french.published == date(2018, 10, 5)
+    english = extract_text(dump(HEADLINE, "05/10/2018 - Posted by Jane Marlow", *BODY), "a.txt")[0]
+    assert english.language == "en"
+    assert english.published is None  # 5 October or May 10: an English page may be either
