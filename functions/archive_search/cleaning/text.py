@@ -40,6 +40,7 @@ from datetime import date
 
 from archive_search.cleaning import metadata as md
 from archive_search.cleaning.lines import THRESHOLD, LineMemo, LineStats, scores
+from archive_search.cleaning.lines.profile import OTHERS
 from archive_search.errors import RejectedInput
 from archive_search.model import Article
 
@@ -180,6 +181,9 @@ _MIN_BLOCKS_FOR_CLASSIFIER = 12
 _TITLE_WINDOW = 8
 # A headline-like block this long under a shorter one is a lead (standfirst), not the headline.
 _LEAD_WORDS = 16
+# A headline-like block of at most this many words that other documents of the archive hold is
+# a site's label (navigation, a section, a back link), not the headline: teasers are longer.
+_SITE_LABEL_MAX_WORDS = 5
 # How many blocks of three words or more under the headline its byline or date line may be
 # (a standfirst and a section label may come between), and how far above the article's first
 # paragraph a headline is looked for that way (a header with share panels is long); blocks of
@@ -278,6 +282,17 @@ def _is_title_candidate(block: str) -> bool:
     )
 
 
+def _is_site_label(block: str, memo: LineMemo) -> bool:
+    """A short block other documents of the archive hold too (never without line statistics):
+    a headline is its page's own, while menus, section labels and site furniture repeat on the
+    site's other pages. Only short ones: a headline may repeat as a teaser link elsewhere."""
+    return (
+        memo.stats is not None
+        and memo.word_count(block) <= _SITE_LABEL_MAX_WORDS
+        and memo.profiles([block])[0, OTHERS] >= 1
+    )
+
+
 def _publisher_beside_date(block: str) -> str | None:
     """The publisher in a "Northgate Herald | 2 June 2023" line: the part that is not the date."""
     parts = [p.strip() for p in _META_SEPARATOR_RE.split(block) if p.strip()]
@@ -360,7 +375,9 @@ def _header_window_start(blocks: list[str], first_long: int) -> int:
     return start
 
 
-def _dated_headline(blocks: list[str], start: int, first_long: int, header: list[bool]) -> int | None:
+def _dated_headline(
+    blocks: list[str], start: int, first_long: int, header: list[bool], memo: LineMemo
+) -> int | None:
     """The headline-like block nearest the body that sits just above a byline or date line (a
     standfirst, a section label or share buttons may come between): a page's headline does,
     its menus, captions and teaser lists seldom do, and a header can be long. One directly above
@@ -382,6 +399,7 @@ def _dated_headline(blocks: list[str], start: int, first_long: int, header: list
             and (dated is None or bylined)
             and any(header[j - start] for j in below[:_HEADER_REACH])
             and _is_title_candidate(blocks[i])
+            and not _is_site_label(blocks[i], memo)
         ):
             if bylined:
                 return i
@@ -405,11 +423,15 @@ def _find_title(
     start = _header_window_start(blocks, first_long)
     header = md.header_lines(header_lines.window(start, first_long))
     window = range(max(0, first_long - _TITLE_WINDOW), first_long)
-    candidates = [i for i in window if _is_title_candidate(blocks[i]) and not header[i - start]]
+    candidates = [
+        i
+        for i in window
+        if _is_title_candidate(blocks[i]) and not header[i - start] and not _is_site_label(blocks[i], memo)
+    ]
     repeated = [i for i in candidates if i + 1 < len(blocks) and _same_text(blocks[i], blocks[i + 1])]
     if repeated:
         return repeated[-1]
-    dated = _dated_headline(blocks, start, first_long, header)
+    dated = _dated_headline(blocks, start, first_long, header, memo)
     if dated is not None:
         return _above_lead(blocks, dated, memo)
     if not candidates:

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from archive_search.cleaning import text
+from archive_search.cleaning.lines import LineStats
 from archive_search.cleaning.text import extract_text, is_furniture, split_blocks
 from archive_search.errors import RejectedInput
 
@@ -550,3 +551,28 @@ def test_a_subheading_between_two_kept_paragraphs_is_kept_whatever_its_score(mon
     [article] = extract_text(page(*blocks), "a.txt")
 
     assert article.body.split("\n\n") == [P1, P2, subheading, P3]
+
+
+def _archive(*shared: str) -> LineStats:
+    """Line statistics of 25 other pages that each hold the ``shared`` lines and one of their own."""
+    return LineStats.build([[*shared, f"Story number {i} of the archive"] for i in range(25)])
+
+
+def test_a_short_line_other_pages_hold_is_a_site_label_not_the_headline() -> None:
+    headline = "Council extends the night bus network to the eastern suburbs"
+    text = page("Back to overview", "By Jane Doe, 25 September 2018", headline, P1, P2, P3)
+
+    [without] = extract_text(text, "a.txt")
+    [article] = extract_text(text, "a.txt", _archive("Back to overview"))
+
+    assert without.title == "Back to overview"  # the page alone cannot tell the label apart
+    assert article.title == headline
+
+
+def test_a_headline_other_pages_hold_as_a_teaser_stays_the_headline() -> None:
+    headline = "Council extends the night bus network to the eastern suburbs"
+    text = page("Back to overview", "By Jane Doe, 25 September 2018", headline, P1, P2, P3)
+
+    [article] = extract_text(text, "a.txt", _archive("Back to overview", headline))
+
+    assert article.title == headline
