@@ -12,14 +12,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 
 from archive_search.cleaning.metadata.dates import parse_date, without_date
 from archive_search.cleaning.metadata.names import (
     Byline,
+    folded_words,
     is_agency,
     is_byline_tail,
-    metadata_words,
     parse_byline,
     role_start,
 )
@@ -94,17 +93,6 @@ _UPDATED_RE = re.compile(
 )
 
 
-@lru_cache(maxsize=1)
-def _leads() -> frozenset[str]:
-    return frozenset(metadata_words()["byline_leads"])
-
-
-@lru_cache(maxsize=1)
-def _agency_endings() -> tuple[str, ...]:
-    """Every agency's name, case-folded as ``is_agency`` compares them."""
-    return tuple(name.casefold() for name in metadata_words()["agencies"])
-
-
 # A date badge: up to this many lines of at most this many words each ("20" / "Nov" / "2019").
 _BADGE_PARTS = 3
 _BADGE_PART_WORDS = 3
@@ -152,9 +140,9 @@ def _credited(line: str) -> str | None:
         words = _WORD_RE.findall(lead)
         # lead words ("Posted by"), after the date's numbers ("05/10/2018 - Publicado por:")
         named = [w for w in words if not w.isdigit()]
-        if (len(named) <= _LEAD_MAX_WORDS and all(w.casefold() in _leads() for w in named)) or parse_date(
-            lead
-        ):
+        if (
+            len(named) <= _LEAD_MAX_WORDS and all(w.casefold() in folded_words("byline_leads") for w in named)
+        ) or parse_date(lead):
             return line[m.end() :]
     return None
 
@@ -175,7 +163,7 @@ def _is_credit_line(line: str) -> bool:
     staff = _ORG_CREDIT_RE.search(folded) is not None
     # Either credit ends the line (a staff credit, an agency's name): a line ending otherwise
     # is none, and is not given to the costly byline parse.
-    if not staff and not folded.endswith(_agency_endings()):
+    if not staff and not folded.endswith(tuple(folded_words("agencies"))):
         return False
     byline = parse_byline(line)
     if not byline.org:

@@ -126,7 +126,7 @@ def _without_company_words(name: str) -> str:
     """``name`` without the legal forms and corporate words ending it (``Example Media Group
     Ltd`` -> ``Example``), its first word kept."""
     words = name.split()
-    dropped = _folded_words("legal_forms") | _folded_words("corporate_words")
+    dropped = folded_words("legal_forms") | folded_words("corporate_words")
     while len(words) > 1 and words[-1].casefold().strip(".,") in dropped:
         words.pop()
     return " ".join(words)
@@ -150,7 +150,7 @@ def _named_in_footer_only(line: str, holder: str, mentions: list[str]) -> str | 
     """A holder named only in the footer: the site's own name when its notice names no company
     (no legal form: "© 2019 Example Post. All rights reserved"), or a host name; an owner
     described as an organisation ("a nonprofit organization") is no masthead."""
-    owner = _folded_words("legal_forms") | _folded_words("owner_words")
+    owner = folded_words("legal_forms") | folded_words("owner_words")
     company = any(w.casefold().strip(".") in owner for w in _LINE_WORD_RE.findall(line))
     credited = bool(mentions) and any(
         map(re.compile(rf"\(\s*{re.escape(holder)}\s*\)", re.IGNORECASE).search, mentions)
@@ -165,15 +165,15 @@ def _named_in_footer_only(line: str, holder: str, mentions: list[str]) -> str | 
 def _initials(words: list[str]) -> str | None:
     """The initials of a name of three or more capitalised words (``Cable News Network`` ->
     ``CNN``), legal forms left out; ``None`` otherwise."""
-    named = [w for w in words if w.casefold().strip(".,") not in _folded_words("legal_forms")]
+    named = [w for w in words if w.casefold().strip(".,") not in folded_words("legal_forms")]
     if len(named) < 3 or not all(w[:1].isupper() and w[:1].isalpha() for w in named):
         return None
     return "".join(w[0] for w in named)
 
 
 @cache
-def _folded_words(key: str) -> frozenset[str]:
-    """One word list of ``metadata_words.json``, case-folded."""
+def folded_words(key: str) -> frozenset[str]:
+    """One word list of ``metadata_words.json``, case-folded (read once)."""
     return frozenset(w.casefold() for w in metadata_words()[key])
 
 
@@ -283,12 +283,6 @@ def metadata_words() -> dict[str, Any]:
 
 
 @lru_cache(maxsize=1)
-def _byline_words() -> dict[str, frozenset[str]]:
-    words = metadata_words()
-    return {key: frozenset(v.casefold() for v in words[key]) for key in ("agencies", "org_words", "accounts")}
-
-
-@lru_cache(maxsize=1)
 def _agency_names() -> dict[str, str]:
     """Each agency's usual spelling by its case-folded form (``ap`` -> ``AP``)."""
     return {name.casefold(): name for name in metadata_words()["agencies"]}
@@ -306,12 +300,11 @@ class Byline:
 
 
 def _is_org(part: str, publisher: str | None) -> bool:
-    words = _byline_words()
     folded = part.casefold()
-    if folded in words["agencies"] or _INSTITUTION_RE.search(part):
+    if folded in folded_words("agencies") or _INSTITUTION_RE.search(part):
         return True
     tokens = _word_set(part)
-    if tokens & words["org_words"]:
+    if tokens & folded_words("org_words"):
         return True
     if publisher:
         pub = re.sub(r"[^\w]", "", publisher.casefold())
@@ -324,7 +317,7 @@ def _is_org(part: str, publisher: str | None) -> bool:
 def _is_account(part: str) -> bool:
     """A CMS user name, not a person's name: ``admin``, ``jdadmin``, ``rmb8090``, ``Гость``."""
     folded = part.casefold()
-    if folded in _byline_words()["accounts"] or any(ch.isdigit() for ch in part):
+    if folded in folded_words("accounts") or any(ch.isdigit() for ch in part):
         return True
     return " " not in part and (part.islower() or folded.endswith("admin"))
 
@@ -341,7 +334,7 @@ def _org_name(part: str) -> str | None:
 
 def is_agency(name: str) -> bool:
     """Whether a name is a news agency's or a wire service's (``Associated Press``, ``Reuters``)."""
-    return name.casefold() in _byline_words()["agencies"]
+    return name.casefold() in folded_words("agencies")
 
 
 def _publisher_suffix(part: str, publisher: str | None) -> str | None:
@@ -360,7 +353,7 @@ def _publisher_suffix(part: str, publisher: str | None) -> str | None:
 def _agency_suffix(part: str) -> str | None:
     """The agency a byline part ends with after a name (``Tom Davies Associated Press``)."""
     folded = part.casefold()
-    for agency in _byline_words()["agencies"]:
+    for agency in folded_words("agencies"):
         if " " in agency and folded.endswith(" " + agency):
             return part[-len(agency) :]
     return None
@@ -421,7 +414,7 @@ def parse_byline(value: object, publisher: str | None = None) -> Byline:
     role = _AUTHOR_TAIL_RE.search(text)
     if role:  # ", AP National Political Writer", ", Arts and Culture Correspondent"
         head = role.group().strip(" |,;•·–—-").split(" ", 1)[0]
-        if is_agency(head) and head.casefold() not in _byline_words()["org_words"]:
+        if is_agency(head) and head.casefold() not in folded_words("org_words"):
             org = _agency_names()[head.casefold()]
         text = text[: role.start()]
     for part in _byline_parts(text):
@@ -442,9 +435,8 @@ def parse_byline(value: object, publisher: str | None = None) -> Byline:
         if role_free != part or is_role_line(part):
             # "AP Sports Writer", "CNN Editor-at-large": the agency in a role is the credit
             head = part.split()[0]
-            if (
-                head.casefold() in _byline_words()["agencies"]
-                and head.casefold() not in _byline_words()["org_words"]
+            if head.casefold() in folded_words("agencies") and head.casefold() not in folded_words(
+                "org_words"
             ):
                 org = org or _agency_names()[head.casefold()]
             if not role_free or is_role_line(part):
@@ -472,7 +464,7 @@ def _byline_parts(text: str) -> list[str]:
     institution; an organisation's address after its name (``hessenschau.de, Frankfurt,
     Germany``) is dropped."""
     chunks = _SEPARATOR_RE.split(text)
-    countries = _folded_words("countries")
+    countries = folded_words("countries")
     if len(chunks) >= 2 and chunks[-1].strip(" .").casefold() in countries:
         chunks = chunks[:1]
     parts: list[str] = []

@@ -6,7 +6,7 @@ import re
 from datetime import date
 
 from archive_search.cleaning.metadata.dates import MONTH_RE, ORD, parse_date
-from archive_search.cleaning.metadata.names import _squash, metadata_words
+from archive_search.cleaning.metadata.names import _squash, folded_words
 
 
 def clean_place(value: object) -> str | None:
@@ -60,7 +60,7 @@ _MIXED_DATELINE_RE = re.compile(
 def _not_a_place(place: str) -> bool:
     """A column's salutation or a label ("DEAR ABBY:", "UPDATE:"), not where the story was filed."""
     first = place.split()[0].casefold().strip(".,:")
-    return first in {w.casefold() for w in metadata_words()["not_place_openers"]}
+    return first in folded_words("not_place_openers")
 
 
 def find_dateline(paragraph: str | None) -> str | None:

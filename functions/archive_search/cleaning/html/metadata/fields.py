@@ -40,9 +40,7 @@ def _topic(tag: str) -> str | None:
     text = " ".join(tag.split()).strip(" ,;.\"'«»“”„‘’")  # '"Brexit"' is the topic Brexit
     if not text or len(text) > 60 or not any(ch.isalpha() for ch in text):
         return None
-    if _NOT_TOPIC_RE.search(text) or text.casefold() in {
-        t.casefold() for t in md.metadata_words()["not_tags"]
-    }:
+    if _NOT_TOPIC_RE.search(text) or text.casefold() in md.folded_words("not_tags"):
         return None
     return text
 

@@ -119,7 +119,7 @@ def _publisher_name(value: Any, host: str, *, as_titled: bool = False) -> str | 
         name = next((p for p in pieces if _names_host(p, host)), pieces[0])
         name = re.sub(r"^www\.(?=\S+\.\w{2,}$)", "", name, flags=re.IGNORECASE)  # "www.x.de | Portal"
     folded = name.casefold()
-    if folded in {n.casefold() for n in md.metadata_words()["not_publishers"]}:
+    if folded in md.folded_words("not_publishers"):
         return None  # a section ("U.S.") or a platform ("Blogger", "Hosted")
     if not as_titled and " " not in name and "." not in name and name.islower() and _squashed(name) in host:
         return None  # a bare host fragment in metadata ("nj", "cleveland", "oregonlive")
