@@ -647,6 +647,18 @@ def _once(blocks: list[str], memo: LineMemo) -> list[str]:
     return out
 
 
+def _meta_line(blocks: list[str], i: int) -> tuple[int, md.Byline | None, date | None]:
+    """The byline or date line ``blocks[i]`` (``_is_meta_line``): how many blocks it takes (a
+    byline wrapped onto a role line, "By Helen Marsh, Arts" / "Correspondent", takes two), whom
+    it credits and the date it states ("Von Anna Keller, publiziert am 11. Juli 2023")."""
+    if not _BYLINE_RE.match(blocks[i]):
+        return 1, None, md.parse_date(blocks[i])
+    byline, taken = blocks[i], 1
+    if i + 1 < len(blocks) and md.is_byline_tail(blocks[i + 1]):
+        byline, taken = f"{byline} {blocks[i + 1]}", 2
+    return taken, md.parse_byline(byline) or None, md.parse_date(byline)
+
+
 def _article_blocks(
     blocks: list[str], title: str | None, memo: LineMemo, keep: list[bool] | None = None
 ) -> tuple[list[str], str | None, date | None]:
@@ -668,16 +680,10 @@ def _article_blocks(
         keep = _select(current, memo)
         if all(keep):
             if current and _is_meta_line(current[0]):
-                if _BYLINE_RE.match(current[0]):
-                    byline = current[0]
-                    if len(current) > 1 and md.is_byline_tail(current[1]):
-                        byline = f"{byline} {current[1]}"  # a byline wrapped onto a second line
-                        current = current[1:]
-                    author = author or md.parse_byline(byline) or None
-                    published = published or md.parse_date(byline)
-                else:
-                    published = published or md.parse_date(current[0])
-                current = current[1:]
+                taken, line_author, line_date = _meta_line(current, 0)
+                author = author or line_author
+                published = published or line_date
+                current = current[taken:]
                 continue
             break
         current = _once([b for b, k in zip(current, keep, strict=True) if k], memo)
@@ -714,18 +720,12 @@ def _read_header(
     while start < len(blocks) and (
         (_same_text(blocks[start], title) and start + 1 < len(blocks)) or _is_meta_line(blocks[start])
     ):
-        if _BYLINE_RE.match(blocks[start]):
-            byline = blocks[start]
-            if start + 1 < len(blocks) and md.is_byline_tail(blocks[start + 1]):
-                start += 1  # "By Helen Marsh, Arts" / "Correspondent": one byline, wrapped
-                byline = f"{byline} {blocks[start]}"
-            author = author or md.parse_byline(byline) or None
-            # "Von Anna Keller, publiziert am 11. Juli 2023": a byline with the date
-            published = published or md.parse_date(byline)
-        else:
-            published = published or md.parse_date(blocks[start])
+        if not _BYLINE_RE.match(blocks[start]):
             source = source or _publisher_beside_date(blocks[start])
-        start += 1
+        taken, line_author, line_date = _meta_line(blocks, start)
+        author = author or line_author
+        published = published or line_date
+        start += taken
     if not (author and published):
         # the headline lies above the first paragraph, so the body starts there
         body_at = first_long
