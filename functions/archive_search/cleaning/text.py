@@ -103,6 +103,12 @@ _FURNITURE_RE = re.compile(
     r"|sign up for (?:our|the) .{0,40}newsletter.*"
     r"|advertisement|sponsored(?: content)?"
     r"|click here to .{0,80}"
+    # a bare "read more" link under a teaser or at the article's foot
+    r"|(?:read more|continue reading|read (?:the )?full (?:story|article)|full story|weiterlesen|mehr lesen"
+    r"|lire la suite|leggi (?:tutto|di più)|ler mais|lees meer|czytaj (?:więcej|dalej)|подробнее"
+    r"|читать (?:далее|дальше))\s*[.…»›>→]*"
+    # CJK share bars, editor credits and back-to-top links ("分享到：微信 微博", "责任编辑：王芳")
+    r"|分享到\s*[:：]?.{0,40}|(?:分享|シェア|공유)\s*[:：].{0,40}|(?:责任编辑|責任編輯|编辑|編集)\s*[:：].{0,20}|返回顶部|ページトップへ"
     r")\s*$",
     re.IGNORECASE,
 )
@@ -114,7 +120,7 @@ _CAPTION_RE = re.compile(
     re.IGNORECASE,
 )
 _CAPTION_MAX_CHARS = 400
-_SENTENCE_STOPS = (".", "!", "?")
+_SENTENCE_STOPS = (".", "!", "?", "。", "！", "？")
 # The longest credit _CAPTION_RE matches, in characters.
 _CAPTION_TAIL = 120
 # Headings that open what follows an article: related stories, recommendations, comments.
@@ -124,7 +130,8 @@ _END_MARKER_RE = re.compile(
     r"|read next|what to read next|(?:\d+ )?comments?(?: \(\d+\))?|leave a (?:comment|reply)|join the (?:conversation|discussion)"
     r"|(?:most )?popular(?: stories| posts| now)?|trending(?: now| stories)?|(?:the )?most (?:read|popular|viewed|shared)"
     r"|weitere artikel|mehr aus\b.*|ähnliche artikel|kommentare|plus d'articles|articles similaires|commentaires"
-    r"|más noticias|artículos relacionados|comentarios|notícias relacionadas|comentários|articoli correlati|commenti)"
+    r"|más noticias|artículos relacionados|comentarios|notícias relacionadas|comentários|articoli correlati|commenti"
+    r"|相关新闻|相关阅读|相关文章|相关推荐|推荐阅读|相關新聞|相關閱讀|関連記事|関連ニュース|관련기사|관련 기사)"
     r"\s*:?$",
     re.IGNORECASE,
 )
@@ -152,7 +159,9 @@ _BYLINE_RE = re.compile(r"^(?:by|written by|von|par|por)\s+\S", re.IGNORECASE)
 _ADDRESS_RE = re.compile(r"^(?:(?:source|url|link|address)(?: url)?\s*:\s*)?(https?://\S+)$", re.IGNORECASE)
 # Not a headline: a URL, a sentence ending inside the block, a line wholly in brackets.
 _NOT_HEADLINE_RE = re.compile(r"^https?://|^www\.|[a-z]{3}[.!?]\s+[(\"“‘A-Z]|^\(.*\)$")
-_SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+(?=[\"“‘'(A-ZÀ-Þ0-9])")
+_SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+(?=[\"“‘'(A-ZÀ-Þ0-9])|(?<=[。！？])\s*")
+# A CJK full stop with more text after it: two sentences (CJK puts no space between them).
+_CJK_SENTENCE_SEAM_RE = re.compile(r"[。！？][」』）”]*\s*\S")
 # A sentence closed inside quotes or brackets at the end of a block.
 _CLOSED_SENTENCE_RE = re.compile(r"[a-zà-ÿ]{2}[.!?…]+[\"”’»)]+$")
 # Two sentences of three words or more: the first ends on a word of two lower-case letters or
@@ -163,8 +172,8 @@ _TWO_SENTENCES_RE = re.compile(rf"\w+\W+\w+\W+[a-zà-ÿ]{{2,}}{_NEXT_SENTENCE}\w
 # with that pattern (slow on any block: its first words are tried at every word).
 _SENTENCE_SEAM_RE = re.compile(rf"[a-zà-ÿ]{{2}}{_NEXT_SENTENCE}")
 # A block ending a sentence (before closing quotes and brackets): prose, not a menu item or a label.
-_SENTENCE_ENDS = frozenset(".!?…")
-_CLOSING_MARKS = '"”’»)'
+_SENTENCE_ENDS = frozenset(".!?…。！？")
+_CLOSING_MARKS = '"”’»)」』）'
 
 _TITLE_MAX_WORDS = 30
 # A paragraph has this many words or more: menus, labels and headlines have fewer.
@@ -248,15 +257,17 @@ def is_furniture(block: str) -> bool:
 
 
 def _is_headline(block: str, min_words: int = 1) -> bool:
-    words = len(_WORD_RE.findall(block))
+    words = md.word_count(block)
     if words < min_words or words > _TITLE_MAX_WORDS or len(block) > _TITLE_MAX_CHARS:
         return False
-    if block.endswith((".", ",", ";", ":")) and not block.endswith("..."):
+    if block.endswith((".", ",", ";", ":", "。", "，", "；", "：")) and not block.endswith("..."):
         return False
     # A headline is one sentence without its full stop: a block of two sentences, or one
     # closed inside quotes or brackets ('... hinnehmen."'), is a paragraph.
-    if _CLOSED_SENTENCE_RE.search(block) or (
-        _SENTENCE_SEAM_RE.search(block) and _TWO_SENTENCES_RE.search(block)
+    if (
+        _CLOSED_SENTENCE_RE.search(block)
+        or (_SENTENCE_SEAM_RE.search(block) and _TWO_SENTENCES_RE.search(block))
+        or (not block.isascii() and _CJK_SENTENCE_SEAM_RE.search(block))
     ):
         return False
     if md.find_dateline(block) or is_furniture(block) or _CREDIT_RE.match(block):
@@ -266,7 +277,7 @@ def _is_headline(block: str, min_words: int = 1) -> bool:
 
 def _is_meta_line(block: str) -> bool:
     """A byline or a date line: part of the article's header, not of its body."""
-    n_words = len(_WORD_RE.findall(block))
+    n_words = md.word_count(block)
     if n_words > 12:
         return False
     return _BYLINE_RE.match(block) is not None or (n_words <= 10 and md.parse_date(block) is not None)
@@ -299,7 +310,7 @@ def _publisher_beside_date(block: str) -> str | None:
     if len(parts) < 2:
         return None
     names = [p for p in parts if md.parse_date(p) is None and not _DIGIT_RE.search(p)]
-    if len(names) != 1 or len(_WORD_RE.findall(names[0])) > 6 or _BYLINE_RE.match(names[0]):
+    if len(names) != 1 or md.word_count(names[0]) > 6 or _BYLINE_RE.match(names[0]):
         return None
     return md.clean_source(names[0])
 
@@ -325,7 +336,7 @@ def _thread_start(blocks: list[str]) -> int:
 
 def _paragraph_words(blocks: list[str]) -> int:
     """Words in the blocks of ``_PARAGRAPH_WORDS`` words or more (paragraphs, not menus)."""
-    return sum(n for n in (len(_WORD_RE.findall(b)) for b in blocks) if n >= _PARAGRAPH_WORDS)
+    return sum(n for n in map(md.word_count, blocks) if n >= _PARAGRAPH_WORDS)
 
 
 def _article_end(blocks: list[str], keep: list[bool], start: int, memo: LineMemo) -> int:
@@ -498,7 +509,7 @@ def _mostly_above(blocks: list[str], at: int) -> bool:
     # A paragraph's words and the spaces between them take this many characters at least:
     # shorter blocks (menus) are not counted at all.
     min_chars = 2 * _PARAGRAPH_WORDS - 1
-    words = [len(_WORD_RE.findall(b)) if len(b) >= min_chars else 0 for b in blocks]
+    words = [md.word_count(b) if len(b) >= min_chars else 0 for b in blocks]
     paragraphs = [n if n >= _PARAGRAPH_WORDS else 0 for n in words]
     return sum(paragraphs[:at]) > sum(paragraphs[at + 1 :])
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -21,6 +22,7 @@ from archive_search.cleaning.lines import (
     shipped_weights,
 )
 from archive_search.cleaning.lines.hashing import stop_words
+from archive_search.cleaning.metadata import word_count
 
 pytestmark = pytest.mark.unit
 
@@ -122,7 +124,7 @@ def _reference_profile(line: str) -> list[float]:
     """What each profile column means, written line by line with the regexes it stands for
     (the classifier computes the same for a whole page at once, with numpy)."""
     c = profile
-    words = len(c._WORD_RE.findall(line))
+    words = len(re.findall(r"\w+", line))
     nw = max(words, 1)
     nchars = max(len(line), 1)
     stop = sum(token in stop_words() for token in line.lower().split())
@@ -132,7 +134,7 @@ def _reference_profile(line: str) -> list[float]:
     row[c.STOP] = min(stop / nw, 1.0)
     row[c.PUNCT] = sum(not (ch.isspace() or c._WORD_CHAR_RE.match(ch)) for ch in line) / nchars
     row[c.ENDS_SENTENCE] = bool(line) and line[-1] in c._TERMINAL
-    row[c.CAPS] = sum(word[0].isupper() for word in c._WORD_RE.findall(line)) / nw
+    row[c.CAPS] = sum(word[0].isupper() for word in re.findall(r"\w+", line)) / nw
     row[c.DIGITS] = len(c._DIGIT_RE.findall(line)) / nchars
     row[c.LINK] = c._LINKY_RE.search(line) is not None
     row[c.DATED] = length <= 8 and c._DATE_RE.search(line) is not None
@@ -142,7 +144,6 @@ def _reference_profile(line: str) -> list[float]:
     row[c.GLUED] = c._GLUED_RE.search(line) is not None
     row[c.LABEL] = c._LABEL_RE.match(line) is not None
     row[c.NO_STOP] = words >= 2 and stop == 0
-    row[c.WORDS] = words
     return [float(x) for x in row]
 
 
@@ -170,6 +171,8 @@ def test_the_page_profile_is_what_each_line_says_on_its_own(lines: list[str]) ->
         expected = _reference_profile(line)
         keep = [k for k in range(len(row)) if k != profile.KEY]
         assert row[keep].tolist() == pytest.approx([expected[k] for k in keep]), line
+        # the rules' word count (LineMemo.word_count) is the model's length feature
+        assert row[profile.LENGTH] == word_count(line), line
 
 
 def _folded(line: str) -> str:

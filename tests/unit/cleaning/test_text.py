@@ -282,10 +282,69 @@ def test_the_longest_headline_before_the_body_is_the_title_not_the_site_name() -
         "Facebook | Twitter | LinkedIn",
         "Mehr zum Thema: Umleitung sorgt für Staus",
         "Lire aussi : le budget",
+        "Read more",
+        "Continue reading »",
+        "Weiterlesen",
+        "Lire la suite…",
+        "分享到：微信 微博",
+        "责任编辑：王芳",
     ],
 )
 def test_share_button_rows_and_read_more_lines_in_other_languages_are_furniture(line: str) -> None:
     assert is_furniture(line)
+
+
+@pytest.mark.parametrize("line", ["分享经济的未来", "Read more books, the council urges parents"])
+def test_lines_opening_like_a_share_bar_or_read_more_link_are_not_furniture(line: str) -> None:
+    assert not is_furniture(line)
+
+
+def test_a_bare_read_more_link_under_a_short_article_is_not_body() -> None:
+    [article] = extract_text(page("Night buses to reach the eastern suburbs", P1, P2, "Read more"), "a.txt")
+
+    assert article.body.split("\n\n") == [P1, P2]
+
+
+ZH = [
+    "首页",
+    "新闻",
+    "国内",
+    "国际",
+    "财经",
+    "体育",
+    "北京市发布新的空气质量管理规定",
+    "2024年3月5日 10:32",
+    "分享到：微信 微博",
+    "新华社北京3月5日电 北京市政府今天发布了新的空气质量管理规定，要求所有工厂在冬季减少排放。该规定将于下个月生效。",
+    "根据规定，重点行业企业必须安装在线监测设备，并实时向环保部门报送数据。对于超标排放的企业，将依法予以处罚。",
+    "专家表示，这些措施将显著改善城市的空气质量。市民对此表示欢迎，许多人认为政府应该更早采取行动。",
+    "责任编辑：王芳",
+    "相关新闻",
+    "上海地铁新线路开通",
+    "广州举办国际车展",
+]
+
+
+def test_a_chinese_page_gives_its_headline_date_and_paragraphs() -> None:
+    # CJK is written without spaces: words are counted as two characters each, and "。" ends a
+    # sentence, so the paragraphs are not read as short headline-like lines.
+    [article] = extract_text(page(*ZH), "zh.txt")
+
+    assert article.title == "北京市发布新的空气质量管理规定"
+    assert article.published == date(2024, 3, 5)
+    assert article.body.split("\n\n") == ZH[9:12]
+
+
+def test_a_japanese_headline_over_a_paragraph_of_two_sentences_is_the_title() -> None:
+    lead = "東京都は5日、首都直下地震に備えた新たな防災計画を発表した。計画では、避難所の数を増やす。"
+    rest = "小池知事は記者会見で「都民の命を守るため、あらゆる対策を講じる」と述べた。"
+
+    [article] = extract_text(
+        page("ホーム", "東京都、新たな防災計画を発表", "2024年3月5日 10時32分", lead, rest), "ja.txt"
+    )
+
+    assert article.title == "東京都、新たな防災計画を発表"
+    assert article.body.split("\n\n") == [lead, rest]
 
 
 def test_a_dated_publication_line_after_the_article_gives_the_date_and_ends_it() -> None:

@@ -44,11 +44,10 @@ from archive_search.cleaning.lines.profile import (
     OTHERS,
     PUNCT,
     STOP,
-    WORDS,
-    count_words,
     profile_matrix,
 )
 from archive_search.cleaning.lines.stats import LineStats
+from archive_search.cleaning.metadata.words import word_count
 
 WEIGHTS_FILE = Path(__file__).with_name("weights.json")
 TREES_FILE = Path(__file__).with_name("trees.json")
@@ -208,10 +207,10 @@ class LineMemo:
         self.line_tests: dict[str, bool] = {}
 
     def word_count(self, line: str) -> int:
-        """``len(re.findall(r"\\w+", line))``, from the profile when the line has one."""
+        """The line's ``metadata.word_count`` (CJK: two characters a word), asked once a line."""
         count = self._words.get(line)
         if count is None:
-            count = self._words[line] = count_words(line)
+            count = self._words[line] = word_count(line)
         return count
 
     def profiles(self, lines: Sequence[str]) -> np.ndarray:
@@ -230,7 +229,7 @@ class LineMemo:
             # The line's own features follow its profile: the trees read them on every pass.
             new = np.concatenate((new, line_features), axis=1)
             self._matrix = np.concatenate((self._matrix, new)) if base else new
-            self._words.update(zip(missing, new[:, WORDS].astype(int).tolist(), strict=True))
+            self._words.update(zip(missing, new[:, LENGTH].astype(int).tolist(), strict=True))
             at = list(map(rows.__getitem__, lines))
         return self._matrix[at]
 

@@ -16,7 +16,6 @@ import numpy as np
 from archive_search.cleaning.decode import code_points
 from archive_search.cleaning.lines.hashing import hash_codes, prefix_hashes, span_hashes, stop_table
 
-_WORD_RE = re.compile(r"\w+", re.UNICODE)
 _DIGIT_RE = re.compile(r"\d")
 _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 # Link- and menu-like: a URL or e-mail address, menu separators, breadcrumbs, copyright signs.
@@ -56,11 +55,10 @@ _TERMINAL = frozenset(".!?。！？:;\"'”’»)…")
     LABEL,  # "Label: value"
     NO_STOP,  # two words or more, none of them a stop word
     KEY,  # the line's comparison key (a hash of it stripped, in lower case): repetition inside a page
-    WORDS,  # \w+ words in the whole line
     OTHERS,  # other documents of the archive holding the line (with line statistics only)
     LINE_SCORE,  # the stage-1 score's context-free part (LineMemo's, with its weights)
     N_PROFILE,
-) = range(19)
+) = range(18)
 
 # Bit flags of a character, looked up per code point.
 _WORD, _SPACE, _DIGIT, _UPPER, _LOWER, _CJK, _ENDS, _LINK_CHAR = (1 << k for k in range(8))
@@ -246,13 +244,7 @@ def profile_matrix(lines: Sequence[str]) -> np.ndarray:
     out[:, NO_STOP] = (words >= 2) & (stop == 0)
     # The low 53 bits of the key's hash (the hash modulo 2**53): a float holds them exactly.
     out[:, KEY] = (span_hashes(prefix, key_begin, key_end) & np.uint64(2**53 - 1)).astype(float)
-    out[:, WORDS] = words
     return out
-
-
-def count_words(line: str) -> int:
-    """``len(re.findall(r"\\w+", line))``: the words a line holds."""
-    return len(_WORD_RE.findall(line))
 
 
 def line_lengths(lines: Sequence[str]) -> list[int]:
