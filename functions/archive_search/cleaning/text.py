@@ -106,7 +106,15 @@ _FURNITURE_RE = re.compile(
     # a bare "read more" link under a teaser or at the article's foot
     r"|(?:read more|continue reading|read (?:the )?full (?:story|article)|full story|weiterlesen|mehr lesen"
     r"|lire la suite|leggi (?:tutto|di più)|ler mais|lees meer|czytaj (?:więcej|dalej)|подробнее"
-    r"|читать (?:далее|дальше))\s*[.…»›>→]*"
+    r"|читать (?:далее|дальше)|baca selengkapnya|selengkapnya|devamını oku|xem tiếp)\s*[.…»›>→]*"
+    # "read also" links in more languages: bare, or a separator and the linked headline
+    r"|(?:baca juga|lees ook|läs också|læs også|les også|czytaj (?:też|także)|читайте также"
+    r"|xem thêm|ayrıca okuyun|ilgili haberler?|δείτε επίσης|artikel terkait|berita terkait)"
+    r"(?:\s*[:|>»›-]\s*.+)?"
+    # a share or advertising label alone, in more languages
+    r"|compartir|compartilhe|compartilhar|partager|teilen|condividi|delen|udostępnij|поделиться|paylaş"
+    r"|bagikan|chia sẻ|anzeige|werbung|publicidad|publicité|pubblicità|publicidade|advertentie|annons"
+    r"|reklama|реклама|iklan|quảng cáo"
     # CJK share bars, editor credits and back-to-top links ("分享到：微信 微博", "责任编辑：王芳")
     r"|分享到\s*[:：]?.{0,40}|(?:分享|シェア|공유)\s*[:：].{0,40}|(?:责任编辑|責任編輯|编辑|編集)\s*[:：].{0,20}|返回顶部|ページトップへ"
     r")\s*$",
@@ -131,6 +139,8 @@ _END_MARKER_RE = re.compile(
     r"|(?:most )?popular(?: stories| posts| now)?|trending(?: now| stories)?|(?:the )?most (?:read|popular|viewed|shared)"
     r"|weitere artikel|mehr aus\b.*|ähnliche artikel|kommentare|plus d'articles|articles similaires|commentaires"
     r"|más noticias|artículos relacionados|comentarios|notícias relacionadas|comentários|articoli correlati|commenti"
+    r"|berita terkait|artikel terkait|ilgili haberler|похожие (?:статьи|новости)|gerelateerde artikelen"
+    r"|relaterade artiklar|powiązane artykuły|tin liên quan|bài viết liên quan|σχετικά άρθρα"
     r"|相关新闻|相关阅读|相关文章|相关推荐|推荐阅读|相關新聞|相關閱讀|関連記事|関連ニュース|관련기사|관련 기사)"
     r"\s*:?$",
     re.IGNORECASE,

@@ -294,7 +294,33 @@ def test_share_button_rows_and_read_more_lines_in_other_languages_are_furniture(
     assert is_furniture(line)
 
 
-@pytest.mark.parametrize("line", ["分享经济的未来", "Read more books, the council urges parents"])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Baca juga: Harga beras naik lagi",
+        "Lees ook: Kabinet valt over stikstof",
+        "Читайте также: Цены на нефть выросли",
+        "Xem thêm: Giá vàng tăng mạnh",
+        "Czytaj też: Rząd podał się do dymisji",
+        "Berita Terkait",
+        "Teilen",
+        "Anzeige",
+        "Publicidad",
+    ],
+)
+def test_read_also_links_and_share_or_advert_labels_in_more_languages_are_furniture(line: str) -> None:
+    assert is_furniture(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "分享经济的未来",
+        "Read more books, the council urges parents",
+        "Teilen Sie Ihre Meinung mit uns.",
+        "Lees ook het rapport van de commissie.",
+    ],
+)
 def test_lines_opening_like_a_share_bar_or_read_more_link_are_not_furniture(line: str) -> None:
     assert not is_furniture(line)
 
