@@ -254,6 +254,20 @@ def test_a_site_linked_to_without_a_home_link_is_confirmed_by_its_feeds() -> Non
     assert page_metadata(load_html(page_of("<title>Weichen gestellt</title>", links))).source is None
 
 
+def test_a_site_the_page_loads_its_feed_from_and_links_to_is_its_own() -> None:
+    # under half of the page's links go to its own site, but it loads its feed from it
+    links = "".join(f'<a href="https://other{i}.example/x">x</a>' for i in range(4))
+    links += '<a href="https://www.l-mag.example/news">news</a>'
+    feed = '<link rel="alternate" type="application/rss+xml" href="https://www.l-mag.example/rss.xml">'
+    html = page_of("<title>Gedenktag in Berlin</title>" + feed, links)
+    assert page_metadata(load_html(html)).source == "l-mag.example"
+    # a host it only loads from (fonts, a CDN) and never links to is not the page's site
+    fonts = '<link rel="stylesheet" href="https://fonts.example-cdn.com/css">'
+    assert (
+        page_metadata(load_html(page_of("<title>Gedenktag in Berlin</title>" + fonts, links))).source is None
+    )
+
+
 def test_an_archived_copy_is_published_by_the_site_it_archives() -> None:
     url = "https://web.archive.org/web/20140226054445/http://www.time4talks.com/2013/08/07/story/"
     meta = metadata_of("<title>Story</title>", url)

@@ -299,15 +299,20 @@ def _linked_site(page: Page) -> str | None:
             counts[found[0]] = counts.get(found[0], 0) + 1
             if found[1]:
                 confirmed.add(found[0])
-    confirmed |= {
-        found[0] for found in map(_link_host, (ln.get("href") for ln in page.elements["link"])) if found
-    }
+    loaded: dict[str, int] = {}  # hosts the page loads its feeds, styles or icons from
+    for found in map(_link_host, (ln.get("href") for ln in page.elements["link"])):
+        if found:
+            loaded[found[0]] = loaded.get(found[0], 0) + 1
+    confirmed |= loaded.keys()
     if not counts:
         return None
     host, n = max(counts.items(), key=lambda item: item[1])
     if n >= _MIN_SITE_LINKS and 2 * n >= sum(counts.values()) and host in confirmed:
         return f"http://{host}/"
-    return None
+    # a host the page both loads its own resources from and links to is its own, however many
+    # other sites it links to (a CDN or a font host is loaded from but not linked to)
+    own = [h for h in sorted(loaded, key=loaded.__getitem__, reverse=True) if h in counts]
+    return f"http://{own[0]}/" if own else None
 
 
 def _domain_as_written(page: Page, hostname: str) -> str:
