@@ -169,6 +169,16 @@ def _url_sections(url: str | None) -> frozenset[str]:
     return frozenset(_squashed(seg) for seg in path.split("/") if seg and _squashed(seg))
 
 
+# WordPress's classic "Post « Site" and a box-drawing bar ("Post│Site") separate a title's
+# parts as "»" and "|" do
+_OTHER_TITLE_SEPS = str.maketrans({"«": "»", "│": " | "})
+
+
+def _doc_title(page: Page) -> str:
+    """The page's ``<title>``, its other separators written as the usual ones."""
+    return html_text(page.elements["title"][0]).translate(_OTHER_TITLE_SEPS) if page.elements["title"] else ""
+
+
 _SPACED_COLON_RE = re.compile(r"\s+:\s+")
 
 
@@ -176,7 +186,7 @@ def _title_site(page: Page, host: str) -> str | None:
     """The site's name as the ``<title>`` ends (``... - Houston Chronicle``, ``... — www.wday.ru``)
     or, failing that, opens with it (``The Space Review: Seeking a bigger role``), or holds it
     between the headline and a tagline (``Post : Krimiblog-Archiv | Ermittlungen zum ...``)."""
-    doc_title = html_text(page.elements["title"][0]) if page.elements["title"] else ""
+    doc_title = _doc_title(page)
     pieces = TITLE_SEP_RE.split(doc_title)
     ends = [pieces[-1], pieces[0]] if len(pieces) >= 3 else []
     if ": " in doc_title:
@@ -197,7 +207,7 @@ def _hostless_title_site(page: Page) -> str | None:
     """For a page with no URL to check a name against: the ``<title>``'s last part when the
     title has several (``Libre cours : Raoult - Avocat | Dalloz Actualité``) and that part is a
     short name the headline does not contain."""
-    doc_title = html_text(page.elements["title"][0]) if page.elements["title"] else ""
+    doc_title = _doc_title(page)
     pieces = TITLE_SEP_RE.split(doc_title)
     if len(pieces) < 3:
         return None
@@ -353,7 +363,7 @@ def extract_publisher(page: Page, url: str | None) -> str | None:
     shortest."""
     url = _original_url(url) if url else _linked_site(page)
     host = _host_label(url)
-    title_text = html_text(page.elements["title"][0]) if page.elements["title"] else ""
+    title_text = _doc_title(page)
     # (a title of one part, "Quanta Magazine", is the name itself)
     doc_title = word_key(title_text) if len(TITLE_SEP_RE.split(title_text)) >= 3 else ""
     candidates: list[Any] = [page.article.get("publisher"), page.meta("og:site_name")]
