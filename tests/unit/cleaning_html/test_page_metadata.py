@@ -470,8 +470,25 @@ def test_a_publisher_meta_not_naming_the_host_is_not_the_site() -> None:
             "Achtsam durch die Krise",
             "Die FURCHE",
         ),
+        # the last part is a tagline: the part right after the headline is the site
+        (
+            "<title>Hafenfest beginnt - Kieler Segelblatt - Segelmacher, Surf und Kite Shop an der Förde</title>",
+            "Hafenfest beginnt",
+            "Kieler Segelblatt",
+        ),
+        (
+            "<title>Hafenfest beginnt / Lokales / Home - segelblatt.de - Nachrichten aus Kiel mit Bildern und Videos</title>",
+            "Hafenfest beginnt",
+            "segelblatt.de",
+        ),
         # the last part is the headline's (a section page), or no <h1> shows the headline
         ("<title>Feuerwehr Oldenburg - Ausbildung</title>", "Ausbildung", None),
+        # no early parts hold the whole headline: no site part after it
+        (
+            "<title>News - Site Update - Leseprobe aus Band 14 und Kapitel 121 des Mangas</title>",
+            "Archiv News",
+            None,
+        ),
         ("<title>Die Freiheit der Planung | Urania Berlin</title>", "", None),
         # a handle in lower case is an account's, not the site's name
         ('<title>Dateien austauschen</title><meta name="twitter:site" content="@zilpz">', "Dateien", None),

@@ -206,18 +206,31 @@ _MAX_SITE_WORDS = 6
 def _hostless_title_site(page: Page) -> str | None:
     """For a page with no URL to check a name against: the ``<title>``'s last part when the
     title has several (``Libre cours : Raoult - Avocat | Dalloz Actualité``) and that part is a
-    short name the headline does not contain."""
+    short name the headline does not contain; or, when the last part is a tagline, the part
+    right after the headline (``Ben Wilson Surf - Point of Sail - Segelmacher in Kiel``)."""
     doc_title = _doc_title(page)
     pieces = TITLE_SEP_RE.split(doc_title)
     if len(pieces) < 3:
         return None
-    last = pieces[-1].strip()
-    rest = word_key("".join(pieces[:-2]))
     # the parts before it are the headline the page's <h1> shows
     headline = next((word_key(html_text(h)) for h in page.tree.iter("h1") if html_text(h)), "")
-    if not last or word_count(last) > _MAX_SITE_WORDS or not headline or word_key(last) in headline:
+    if not headline:
         return None
-    return last if headline in rest or rest in headline else None
+    parts = [p.strip() for p in pieces[::2]]
+    last = parts[-1]
+    rest = word_key("".join(pieces[:-2]))
+    if last and word_count(last) <= _MAX_SITE_WORDS and word_key(last) not in headline:
+        return last if headline in rest or rest in headline else None
+    # "Headline - Site - Tagline": the first part after the parts that hold the whole headline
+    for i in range(1, len(parts) - 1):
+        if headline in word_key("".join(parts[:i])):
+            site = parts[i]
+            return (
+                site
+                if site and word_count(site) <= _MAX_SITE_WORDS and word_key(site) not in headline
+                else None
+            )
+    return None
 
 
 _MASTHEAD_LINKS = 40  # the masthead links home near the top of the page
