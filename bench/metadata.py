@@ -22,9 +22,11 @@ by site fold, and the regression check on the project's own 45 documents.
   counted and the number scored is printed.
 - **Regression** (``bench/metadata-set/labels.json``): the 45 documents written alongside the
   code, which must stay right; a miss here is a regression, not an accuracy figure.
-- **Publisher, trafilatura-eval tuning folds** (``bench/metadata-set/publisher-labels.json``):
-  the publisher hand-labelled on tuning-fold pages of ``bench/data/trafilatura-eval``, the
-  project's ``source`` beside trafilatura's sitename (``-v`` lists the misses).
+- **Publisher, trafilatura-eval tuning folds** (``bench/metadata-set/publisher-labels.json``,
+  250 pages, and ``publisher-labels-next100.json``, the next 100 in the same order, labelled
+  blind): the publisher hand-labelled on tuning-fold pages of ``bench/data/trafilatura-eval``,
+  the project's ``source`` beside trafilatura's sitename, each file on its own line (``-v``
+  lists the misses).
 """
 
 from __future__ import annotations
@@ -233,15 +235,16 @@ def regression(set_dir: Path = SET_DIR) -> tuple[int, list[tuple[str, str, Any, 
     return len(labels), misses
 
 
+PUBLISHER_SETS = ("publisher-labels.json", "publisher-labels-next100.json")
+
+
 def publisher_tuning(
-    set_dir: Path = SET_DIR, pages_dir: Path = EVAL_PAGES_DIR
+    set_dir: Path = SET_DIR, pages_dir: Path = EVAL_PAGES_DIR, labels_file: str = PUBLISHER_SETS[0]
 ) -> dict[str, tuple[float, list[tuple[str, list[str], Any]]]]:
-    """``{extractor: (publisher accuracy, misses)}`` on the labelled trafilatura-eval pages."""
+    """``{extractor: (publisher accuracy, misses)}`` on one file of labelled trafilatura-eval pages."""
     import gzip
 
-    labels: dict[str, dict[str, Any]] = json.loads(
-        (set_dir / "publisher-labels.json").read_text(encoding="utf-8")
-    )
+    labels: dict[str, dict[str, Any]] = json.loads((set_dir / labels_file).read_text(encoding="utf-8"))
     results = {}
     for name in ("project", "trafilatura"):
         misses = []
@@ -276,16 +279,22 @@ def report(set_dir: Path = SET_DIR, *, verbose: bool = False) -> dict[str, Any]:
             for url, f, want, got in results[name]["misses"]:
                 print(f"  miss ({name}, tuning) {url} {f}: expected {want!r}, got {got!r}")
     textdumps = textdump_report(set_dir, verbose=verbose)
-    publisher = publisher_tuning(set_dir)
-    print(
-        "# publisher on the hand-labelled trafilatura-eval tuning-fold pages "
-        f"({set_dir.name}/publisher-labels.json): "
-        + ", ".join(f"{name} {acc:.3f}" for name, (acc, _) in publisher.items())
-    )
-    if verbose:
-        for name, (_, missed) in publisher.items():
-            for url, want, got in missed:
-                print(f"  miss ({name}, trafilatura-eval) {url} publisher: expected {want!r}, got {got!r}")
+    publisher = {}
+    for labels_file in PUBLISHER_SETS:
+        if not (set_dir / labels_file).exists():
+            continue
+        publisher[labels_file] = found = publisher_tuning(set_dir, labels_file=labels_file)
+        print(
+            "# publisher on the hand-labelled trafilatura-eval tuning-fold pages "
+            f"({set_dir.name}/{labels_file}): "
+            + ", ".join(f"{name} {acc:.3f}" for name, (acc, _) in found.items())
+        )
+        if verbose:
+            for name, (_, missed) in found.items():
+                for url, want, got in missed:
+                    print(
+                        f"  miss ({name}, trafilatura-eval) {url} publisher: expected {want!r}, got {got!r}"
+                    )
     n, misses = regression(set_dir)
     status = "all right" if not misses else f"{len(misses)} REGRESSIONS"
     print(f"# metadata regression check on {n} own documents ({set_dir.name}/labels.json): {status}")

@@ -254,6 +254,29 @@ def test_a_site_linked_to_without_a_home_link_is_confirmed_by_its_feeds() -> Non
     assert page_metadata(load_html(page_of("<title>Weichen gestellt</title>", links))).source is None
 
 
+def test_a_site_the_page_loads_its_feed_from_and_links_to_is_its_own() -> None:
+    # under half of the page's links go to its own site, but it loads its feed from it
+    links = "".join(f'<a href="https://other{i}.example/x">x</a>' for i in range(4))
+    links += '<a href="https://www.l-mag.example/news">news</a>'
+    feed = '<link rel="alternate" type="application/rss+xml" href="https://www.l-mag.example/rss.xml">'
+    html = page_of("<title>Gedenktag in Berlin</title>" + feed, links)
+    assert page_metadata(load_html(html)).source == "l-mag.example"
+    # a host it only loads from (fonts, a CDN) and never links to is not the page's site
+    fonts = '<link rel="stylesheet" href="https://fonts.example-cdn.com/css">'
+    assert (
+        page_metadata(load_html(page_of("<title>Gedenktag in Berlin</title>" + fonts, links))).source is None
+    )
+
+
+def test_a_title_split_by_a_left_guillemet_or_a_box_bar_names_its_site() -> None:
+    guillemet = metadata_of("<title>Lexikon « Nalas Tierseiten</title>", "http://www.nalas-tierseiten.info/x")
+    assert guillemet.source == "Nalas Tierseiten"
+    bar = metadata_of(
+        "<title>Produkttester werden│Kaffee Marktplatz</title>", "https://kaffee-marktplatz.de/x"
+    )
+    assert bar.source == "Kaffee Marktplatz"
+
+
 def test_an_archived_copy_is_published_by_the_site_it_archives() -> None:
     url = "https://web.archive.org/web/20140226054445/http://www.time4talks.com/2013/08/07/story/"
     meta = metadata_of("<title>Story</title>", url)
@@ -439,8 +462,25 @@ def test_a_publisher_meta_not_naming_the_host_is_not_the_site() -> None:
             "Achtsam durch die Krise",
             "Die FURCHE",
         ),
+        # the last part is a tagline: the part right after the headline is the site
+        (
+            "<title>Hafenfest beginnt - Kieler Segelblatt - Segelmacher, Surf und Kite Shop an der Förde</title>",
+            "Hafenfest beginnt",
+            "Kieler Segelblatt",
+        ),
+        (
+            "<title>Hafenfest beginnt / Lokales / Home - segelblatt.de - Nachrichten aus Kiel mit Bildern und Videos</title>",
+            "Hafenfest beginnt",
+            "segelblatt.de",
+        ),
         # the last part is the headline's (a section page), or no <h1> shows the headline
         ("<title>Feuerwehr Oldenburg - Ausbildung</title>", "Ausbildung", None),
+        # no early parts hold the whole headline: no site part after it
+        (
+            "<title>News - Site Update - Leseprobe aus Band 14 und Kapitel 121 des Mangas</title>",
+            "Archiv News",
+            None,
+        ),
         ("<title>Die Freiheit der Planung | Urania Berlin</title>", "", None),
         # a handle in lower case is an account's, not the site's name
         ('<title>Dateien austauschen</title><meta name="twitter:site" content="@zilpz">', "Dateien", None),

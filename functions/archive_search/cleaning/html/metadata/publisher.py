@@ -169,6 +169,16 @@ def _url_sections(url: str | None) -> frozenset[str]:
     return frozenset(_squashed(seg) for seg in path.split("/") if seg and _squashed(seg))
 
 
+# WordPress's classic "Post « Site" and a box-drawing bar ("Post│Site") separate a title's
+# parts as "»" and "|" do
+_OTHER_TITLE_SEPS = str.maketrans({"«": "»", "│": " | "})
+
+
+def _doc_title(page: Page) -> str:
+    """The page's ``<title>``, its other separators written as the usual ones."""
+    return html_text(page.elements["title"][0]).translate(_OTHER_TITLE_SEPS) if page.elements["title"] else ""
+
+
 _SPACED_COLON_RE = re.compile(r"\s+:\s+")
 
 
@@ -176,7 +186,7 @@ def _title_site(page: Page, host: str) -> str | None:
     """The site's name as the ``<title>`` ends (``... - Houston Chronicle``, ``... — www.wday.ru``)
     or, failing that, opens with it (``The Space Review: Seeking a bigger role``), or holds it
     between the headline and a tagline (``Post : Krimiblog-Archiv | Ermittlungen zum ...``)."""
-    doc_title = html_text(page.elements["title"][0]) if page.elements["title"] else ""
+    doc_title = _doc_title(page)
     pieces = TITLE_SEP_RE.split(doc_title)
     ends = [pieces[-1], pieces[0]] if len(pieces) >= 3 else []
     if ": " in doc_title:
@@ -196,18 +206,31 @@ _MAX_SITE_WORDS = 6
 def _hostless_title_site(page: Page) -> str | None:
     """For a page with no URL to check a name against: the ``<title>``'s last part when the
     title has several (``Libre cours : Raoult - Avocat | Dalloz Actualité``) and that part is a
-    short name the headline does not contain."""
-    doc_title = html_text(page.elements["title"][0]) if page.elements["title"] else ""
+    short name the headline does not contain; or, when the last part is a tagline, the part
+    right after the headline (``Ben Wilson Surf - Point of Sail - Segelmacher in Kiel``)."""
+    doc_title = _doc_title(page)
     pieces = TITLE_SEP_RE.split(doc_title)
     if len(pieces) < 3:
         return None
-    last = pieces[-1].strip()
-    rest = word_key("".join(pieces[:-2]))
     # the parts before it are the headline the page's <h1> shows
     headline = next((word_key(html_text(h)) for h in page.tree.iter("h1") if html_text(h)), "")
-    if not last or word_count(last) > _MAX_SITE_WORDS or not headline or word_key(last) in headline:
+    if not headline:
         return None
-    return last if headline in rest or rest in headline else None
+    parts = [p.strip() for p in pieces[::2]]
+    last = parts[-1]
+    rest = word_key("".join(pieces[:-2]))
+    if last and word_count(last) <= _MAX_SITE_WORDS and word_key(last) not in headline:
+        return last if headline in rest or rest in headline else None
+    # "Headline - Site - Tagline": the first part after the parts that hold the whole headline
+    for i in range(1, len(parts) - 1):
+        if headline in word_key("".join(parts[:i])):
+            site = parts[i]
+            return (
+                site
+                if site and word_count(site) <= _MAX_SITE_WORDS and word_key(site) not in headline
+                else None
+            )
+    return None
 
 
 _MASTHEAD_LINKS = 40  # the masthead links home near the top of the page
@@ -299,15 +322,20 @@ def _linked_site(page: Page) -> str | None:
             counts[found[0]] = counts.get(found[0], 0) + 1
             if found[1]:
                 confirmed.add(found[0])
-    confirmed |= {
-        found[0] for found in map(_link_host, (ln.get("href") for ln in page.elements["link"])) if found
-    }
+    loaded: dict[str, int] = {}  # hosts the page loads its feeds, styles or icons from
+    for found in map(_link_host, (ln.get("href") for ln in page.elements["link"])):
+        if found:
+            loaded[found[0]] = loaded.get(found[0], 0) + 1
+    confirmed |= loaded.keys()
     if not counts:
         return None
     host, n = max(counts.items(), key=lambda item: item[1])
     if n >= _MIN_SITE_LINKS and 2 * n >= sum(counts.values()) and host in confirmed:
         return f"http://{host}/"
-    return None
+    # a host the page both loads its own resources from and links to is its own, however many
+    # other sites it links to (a CDN or a font host is loaded from but not linked to)
+    own = [h for h in sorted(loaded, key=loaded.__getitem__, reverse=True) if h in counts]
+    return f"http://{own[0]}/" if own else None
 
 
 def _domain_as_written(page: Page, hostname: str) -> str:
@@ -348,7 +376,7 @@ def extract_publisher(page: Page, url: str | None) -> str | None:
     shortest."""
     url = _original_url(url) if url else _linked_site(page)
     host = _host_label(url)
-    title_text = html_text(page.elements["title"][0]) if page.elements["title"] else ""
+    title_text = _doc_title(page)
     # (a title of one part, "Quanta Magazine", is the name itself)
     doc_title = word_key(title_text) if len(TITLE_SEP_RE.split(title_text)) >= 3 else ""
     candidates: list[Any] = [page.article.get("publisher"), page.meta("og:site_name")]
