@@ -48,6 +48,27 @@ def test_dashed_and_east_asian_dates_are_read(text: str, expected: date | None) 
     assert parse_date(text) == expected
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "5 مارس 2024",
+        "٥ مارس ٢٠٢٤",
+        "5 Mart 2024",
+        "5 Maret 2024",
+        "5 marca 2024",
+        "5 maart 2024",
+        "5 Μαρτίου 2024",
+        "5 במרץ 2024",
+        "5. maaliskuuta 2024",
+        "5 martie 2024",
+        "5 березня 2024",
+        "5. března 2024",
+    ],
+)
+def test_month_names_in_more_languages_are_read(text: str) -> None:
+    assert parse_date(text) == date(2024, 3, 5)
+
+
 def test_a_numeric_date_both_ways_readable_reads_day_first_only_when_asked() -> None:
     assert parse_date("05/10/2018") is None
     assert parse_date("05/10/2018", day_first=True) == date(2018, 10, 5)
