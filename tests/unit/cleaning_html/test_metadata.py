@@ -240,6 +240,15 @@ def test_normalise_language_keeps_the_primary_subtag(tag: str, code: str | None)
         ),
         ("Süddeutsche.de GmbH, Munich, Germany", (), "Süddeutsche.de GmbH"),
         ("Ana e João Silva", ("Ana", "João Silva"), None),
+        # "by" words and author labels of other languages
+        ("Autor: Jan Kowalski", ("Jan Kowalski",), None),
+        ("Yazar: Ahmet Yılmaz", ("Ahmet Yılmaz",), None),
+        ("Av Anna Svensson", ("Anna Svensson",), None),
+        ("بقلم أحمد علي", ("أحمد علي",), None),
+        ("מאת יוסי כהן", ("יוסי כהן",), None),
+        ("作者：李明", ("李明",), None),
+        ("Oleh: Budi Santoso", ("Budi Santoso",), None),
+        ("Oleh Sentsov", ("Oleh Sentsov",), None),  # a first name, not Indonesian "by"
         # CMS accounts and placeholders are nobody
         ("No Author", (), None),
         ("jdadmin", (), None),

@@ -143,6 +143,17 @@ def test_a_signed_byline_element_may_hold_a_single_name() -> None:
     assert page_metadata(load_html(unsigned)).byline.authors == ()
 
 
+@pytest.mark.parametrize(
+    ("byline", "authors"),
+    [("بقلم أحمد علي", ("أحمد علي",)), ("מאת יוסי כהן", ("יוסי כהן",)), ("作者：李明", ("李明",))],
+)
+def test_a_byline_element_in_a_script_without_letter_case_gives_its_names(
+    byline: str, authors: tuple[str, ...]
+) -> None:
+    html = f'<html><head></head><body><div class="byline">{byline}</div>{BODY}</body></html>'
+    assert page_metadata(load_html(html)).byline.authors == authors
+
+
 def page_of(head: str, body: str = "") -> str:
     return f"<html><head>{head}</head><body>{body}{BODY}</body></html>"
 

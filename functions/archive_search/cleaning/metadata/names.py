@@ -194,7 +194,11 @@ def _byline_prefix_re() -> re.Pattern[str]:
     return re.compile(
         r"^(?:[^\W\d_]+\s+){0,2}?(?:by|par|por)\s*[:\-]?\s+"
         rf"|^(?:(?:(?-i:[^\W\d_A-ZÀ-Þ][^\W\d_]*)|{leads})\s+){{0,3}}?(?:von|di|door)\s*[:\-]?\s+"
-        r"|^(?:by|текст|автор)\s*:\s*",
+        # "by" words of other languages, opening the byline only ("Av Anna Svensson", "بقلم ...")
+        r"|^(?:av|af|bởi|بقلم|מאת|του|της)\s+(?=\S)"
+        # a label and a colon: "Autor: Jan Kowalski", "Yazar: ...", "作者：李明"
+        r"|^(?:by|текст|автор|author|autor|autorin|auteur|autore|yazar|penulis|oleh|författare|forfatter"
+        r"|kirjoittaja|tekst|text|texto|testo|συντάκτης|作者|记者|記者|筆者|文)\s*[:：]\s*",
         re.IGNORECASE,
     )
 

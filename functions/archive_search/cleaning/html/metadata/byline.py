@@ -17,16 +17,20 @@ _AUTHOR_META = (
 )  # fmt: skip
 _BYLINE_CLASS_RE = re.compile(r"(?:^|[\s_-])(?:byline|author|autor|auteur|autore)(?:$|[\s_-])", re.IGNORECASE)
 _NAME_WORD_RE = re.compile(r"^[^\W\d_][\w.'’-]*$")
+_CJK_NAME_RE = re.compile(r"^[\u3400-\u9fff\uac00-\ud7af]{2,4}$")
 _SIGNED_RE = re.compile(r"^\s*(?:by|von|par|por|di|door)\s+\S", re.IGNORECASE)
 
 
 def _looks_like_names(names: tuple[str, ...]) -> bool:
     """Markup guesses need a stricter check than metadata: capitalised words, no digits."""
     for name in names:
+        if _CJK_NAME_RE.match(name):  # CJK names are written without a space: "李明"
+            continue
         words = name.split()
         if not 2 <= len(words) <= 5 or not all(_NAME_WORD_RE.match(w) and len(w) <= 20 for w in words):
             return False
-        if sum(w[0].isupper() for w in words) < 2:
+        # capitalised, or in a script without letter case (Arabic, Hebrew, ...)
+        if sum(not w[0].islower() for w in words) < 2:
             return False
     return bool(names)
 
