@@ -395,6 +395,25 @@ def test_a_copyright_line_naming_the_site_names_the_publisher(footer: str, publi
     assert page_metadata(load_html(html)).source == publisher
 
 
+@pytest.mark.parametrize(
+    ("title", "url", "publisher"),
+    [
+        # scripts without spaces join a title's parts unspaced
+        ("<title>北京发布空气质量新规定_新华网</title>", "", "新华网"),
+        ("<title>北京发布空气质量新规定｜日本経済新聞</title>", "", "日本経済新聞"),
+        # a name the host cannot spell: the title's end that the copyright line credits
+        ("<title>北京发布空气质量新规定_新华网</title>", "http://www.news.cn/2024/c_1.htm", "新华网"),
+        ("<title>北京发布空气质量新规定_新闻中心</title>", "http://www.news.cn/2024/c_1.htm", "news.cn"),
+    ],
+)
+def test_a_cjk_title_names_the_site(title: str, url: str, publisher: str) -> None:
+    canonical = f'<link rel="canonical" href="{url}">' if url else ""
+    html = page_of(
+        canonical + title, "<h1>北京发布空气质量新规定</h1><footer>版权所有 © 2024 新华网</footer>"
+    )
+    assert page_metadata(load_html(html)).source == publisher
+
+
 def test_an_agencys_own_site_is_published_by_it() -> None:
     ld = json.dumps({"@type": "Organization", "name": "NBCUniversal Media"})
     head = site_name("NBC News") + f'<script type="application/ld+json">{ld}</script>'

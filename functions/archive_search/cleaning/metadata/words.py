@@ -6,7 +6,9 @@ import re
 import unicodedata
 
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
-_CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+# the scripts written without spaces between words: kana, CJK ideographs, hangul
+CJK_CHARS = "\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af"
+_CJK_RE = re.compile(f"[{CJK_CHARS}]")
 
 
 def word_key(text: str) -> str:

@@ -11,11 +11,15 @@ from typing import Any
 from lxml.html import HtmlElement
 
 from archive_search.cleaning.limits import loads_bounded
+from archive_search.cleaning.metadata.words import CJK_CHARS
 
 _ARTICLE_TYPES = re.compile(r"(?:Article|BlogPosting|Report|NewsArticle|LiveBlogPosting|Posting)$")
 ORGANISATION_TYPES = frozenset({"Organization", "NewsMediaOrganization", "Corporation"})
-# the separators of a <title>'s parts ("Headline | Section - Site")
-TITLE_SEP_RE = re.compile(r"(\s+(?:\||-|–|—|::|·|•|»|//)\s+)")
+# the separators of a <title>'s parts ("Headline | Section - Site"); scripts without spaces
+# join them unspaced: "标题_新华网", "見出し｜サイト名", "标题-新闻频道"
+TITLE_SEP_RE = re.compile(
+    rf"(\s+(?:\||-|–|—|::|·|•|»|//)\s+|\s*｜\s*|(?<=[{CJK_CHARS}])(?:_|\|)|(?<=[{CJK_CHARS}])[-－](?=[{CJK_CHARS}]))"
+)
 
 
 @dataclass

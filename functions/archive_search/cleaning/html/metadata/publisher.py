@@ -5,6 +5,7 @@ sections, platforms and bare host fragments are rejected; variants of one name b
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -353,21 +354,32 @@ _COPYRIGHT_RE = re.compile(
 _HOLDER_END_RE = re.compile(r"[.,;:]\s|\s+(?:all|alle|tous|todos|tutti)\s|\s\d{4}\b|\s[-–—]\s", re.IGNORECASE)
 
 
-def _copyright_holder(page: Page, host: str) -> str | None:
-    """The site's name as its copyright line writes it (``© 2019 The Detroit News, a part of
-    the USA TODAY Network`` -> ``The Detroit News``), when that name is the host's."""
+def _copyright_holders(page: Page) -> Iterator[str]:
+    """The names the page's copyright lines credit (``© 2019 The Detroit News, a part of the
+    USA TODAY Network`` -> ``The Detroit News``)."""
     text = "\n".join(page.tree.itertext())
     for m in _COPYRIGHT_RE.finditer(text):
         holder = _HOLDER_END_RE.split(m[1], maxsplit=1)[0].strip(" .,-–—")
         # "© DVFG/AdobeStock" credits a picture; "(c)" alone names nobody
-        if (
-            len(_squashed(holder)) >= 3
-            and "/" not in holder
-            and word_count(holder) <= 6
-            and _names_host(holder, host)
-        ):
-            return holder
-    return None
+        if len(_squashed(holder)) >= 3 and "/" not in holder and word_count(holder) <= 6:
+            yield holder
+
+
+def _copyright_holder(page: Page, host: str) -> str | None:
+    """The site's name as its copyright line writes it, when that name is the host's."""
+    return next((h for h in _copyright_holders(page) if _names_host(h, host)), None)
+
+
+def _credited_title_site(page: Page) -> str | None:
+    """The ``<title>``'s first or last part when a copyright line credits that same name: the
+    site's name where the host cannot spell it (``标题_新华网`` and ``© 2024 新华网`` on news.cn)."""
+    pieces = TITLE_SEP_RE.split(_doc_title(page))
+    if len(pieces) < 3:
+        return None
+    ends = {
+        word_key(end): end.strip() for end in (pieces[0], pieces[-1]) if word_count(end) <= _MAX_SITE_WORDS
+    }
+    return next((ends[key] for key in map(word_key, _copyright_holders(page)) if key in ends), None)
 
 
 def extract_publisher(page: Page, url: str | None) -> str | None:
@@ -411,7 +423,8 @@ def extract_publisher(page: Page, url: str | None) -> str | None:
             if handle and (not handle.islower() or _names_host(handle, host))
             else None
         )
-        names = [n for n in (masthead, holder, handle, *(weak if not host else [])) if n]
+        credited = _publisher_name(_credited_title_site(page), host, as_titled=True)
+        names = [n for n in (masthead, holder, handle, credited, *(weak if not host else [])) if n]
     if not names and not host:
         names = [n for n in [_publisher_name(_hostless_title_site(page), host)] if n]
     if not names:
