@@ -142,6 +142,20 @@ def test_dateline_in_the_first_paragraph_gives_the_place() -> None:
     assert article.place == "Karachi"
 
 
+ZH_PARAS = [
+    "新华社北京3月5日电 北京市政府今天发布了新的空气质量管理规定，要求所有工厂在冬季减少排放。该规定将于下个月生效。",
+    "根据规定，重点行业企业必须安装在线监测设备，并实时向环保部门报送数据。对于超标排放的企业，将依法予以处罚。",
+    "专家表示，这些措施将显著改善城市的空气质量。市民对此表示欢迎，许多人认为政府应该更早采取行动。",
+]
+
+
+@pytest.mark.parametrize("credit", ["责任编辑：王芳", "（責任編輯：王芳）", "【編集：山田太郎】"])
+def test_a_chinese_article_gives_its_dateline_place_and_drops_the_editors_credit(credit: str) -> None:
+    [article] = extract_html(page(paras=[*ZH_PARAS, credit], lang="zh"), "a.html")
+    assert article.place == "北京"
+    assert article.body.endswith("应该更早采取行动。")
+
+
 def test_language_is_detected_when_the_page_does_not_declare_it() -> None:
     french = [
         "Le conseil municipal a adopté mardi soir le nouveau budget de la ville après un long débat sur "

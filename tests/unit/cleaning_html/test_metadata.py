@@ -286,6 +286,13 @@ def test_clean_source_is_conservative() -> None:
         ("NEW YORK — Stocks fell", "New York"),
         ("CHINA has sent troops to Hong Kong", None),
         ("The US: a country", None),
+        # Chinese, Japanese and Korean papers' datelines: agency, place, date; place＝reporter
+        ("新华社北京3月5日电 北京市政府今天发布了新规定", "北京"),
+        ("新华社台北3月5日电 台湾地区", "台北"),
+        ("人民日报海外版上海3月5日电", "上海"),
+        ("中新网3月5日电 据报道", None),
+        ("【ワシントン＝山田太郎】米政府は5日", "ワシントン"),
+        ("(서울=연합뉴스) 홍길동 기자 = 정부는", "서울"),
     ],
 )
 def test_find_dateline_reads_the_place_of_a_dateline(paragraph: str, place: str | None) -> None:

@@ -57,6 +57,15 @@ _MIXED_DATELINE_RE = re.compile(
 )
 
 
+# A dateline of Chinese, Japanese or Korean papers: "新华社北京3月5日电" (agency, place, date,
+# "cabled"), "【ワシントン＝山田太郎】" (place＝reporter), "(서울=연합뉴스)" (place=agency).
+_CJK_DATELINE_RE = re.compile(
+    r"^\s*(?:(?:[\u4e00-\u9fff]{1,6}[社网網报報台版])(?P<zh>[\u4e00-\u9fff]{2,8}?)\d{1,2}月\d{1,2}日[电電讯訊]"
+    r"|【(?P<ja>[^＝=】\s]{2,10})[＝=][^】]{1,20}】"
+    r"|[(（](?P<ko>[가-힣]{2,6})=[^)）]{1,12}[)）])"
+)
+
+
 def _not_a_place(place: str) -> bool:
     """A column's salutation or a label ("DEAR ABBY:", "UPDATE:"), not where the story was filed."""
     first = place.split()[0].casefold().strip(".,:")
@@ -68,6 +77,10 @@ def find_dateline(paragraph: str | None) -> str | None:
     if not paragraph:
         return None
     m = _DATELINE_RE.match(paragraph[:120])
+    if not m and not paragraph.isascii():
+        cjk = _CJK_DATELINE_RE.match(paragraph[:40])
+        if cjk:
+            return cjk["zh"] or cjk["ja"] or cjk["ko"]
     if not m:
         mixed = _MIXED_DATELINE_RE.match(paragraph[:80])
         if not mixed or _not_a_place(mixed["place"]):
