@@ -247,6 +247,15 @@ def test_normalise_language_keeps_the_primary_subtag(tag: str, code: str | None)
         ("بقلم أحمد علي", ("أحمد علي",), None),
         ("מאת יוסי כהן", ("יוסי כהן",), None),
         ("作者：李明", ("李明",), None),
+        # Chinese, Japanese and Korean reporters' credits: label before or after, several names
+        ("新华社记者 李明 王芳", ("李明", "王芳"), None),
+        ("（记者 李明）", ("李明",), None),
+        ("文/张三", ("张三",), None),
+        ("李明、王芳", ("李明", "王芳"), None),
+        ("홍길동 기자 hong@yna.co.kr", ("홍길동",), None),
+        ("山田太郎記者", ("山田太郎",), None),
+        ("2024年3月5日 来源：新华社 作者：李明 编辑：王芳", ("李明",), None),
+        ("来源：人民网", (), None),
         ("Oleh: Budi Santoso", ("Budi Santoso",), None),
         ("Oleh Sentsov", ("Oleh Sentsov",), None),  # a first name, not Indonesian "by"
         # CMS accounts and placeholders are nobody

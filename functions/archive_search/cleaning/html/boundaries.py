@@ -190,6 +190,10 @@ def refine(lines: list[Line], meta: PageMetadata) -> tuple[list[str], dict[str, 
             continue
         if _is_dateish_line(text):
             found.setdefault("published", md.parse_date(text))
+            # a CJK date line often holds the author's label too: "2024年3月5日 来源：新华社 作者：李明"
+            byline = md.parse_byline(text, meta.source) if not text.isascii() else None
+            if byline and byline.authors:
+                found.setdefault("byline", byline)
             start = i + 1
             continue
         if i >= start and _words(text) > 12:

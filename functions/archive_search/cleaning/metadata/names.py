@@ -264,7 +264,7 @@ _TRAILER_RE = re.compile(
 )
 # Credentials after a name: "Rachael Link, MS, RD"
 _CREDENTIAL_RE = re.compile(r"^(?:[A-Z]{2,5}|Ph\.?D\.?|M\.?D\.?|Jr\.?|Sr\.?|I{2,3})$")
-_SEPARATOR_RE = re.compile(r"\s*[,;|]\s*")
+_SEPARATOR_RE = re.compile(r"\s*[,;|、]\s*")
 # "and" in a byline's languages; "e", "y", "et" only as words ("Hanns-Seidel-Stiftung e.V.")
 _CONJUNCTION_RE = re.compile(r"\s*(?:&|\s\band\b|\s\bund\b|\s\bet(?=\s)|\s\by(?=\s)|\s\be(?=\s))\s*")
 # an institution's name ("Bundesministerium für Wirtschaft und Klimaschutz") is one credit
@@ -373,6 +373,30 @@ def _person(part: str) -> str | None:
     return _uncap_names(part)
 
 
+# Chinese, Japanese and Korean credits: a reporter's label before the names ("新华社记者 李明 王芳",
+# "（记者 李明）", "文/张三") or after the name ("홍길동 기자", "山田太郎記者")
+_CJK_CREDIT_LEAD_RE = re.compile(
+    r"^[（(【\[]?\s*(?:[\u4e00-\u9fff]{0,8}?(?:记者|記者|通讯员|通訊員)\s*[:：]?|(?:撰文|文字|文)\s*[/／|｜:：])\s*(?=\S)"
+)
+_CJK_CREDIT_TAIL_RE = re.compile(r"\s*(?:기자|記者|特派員|특파원)(?:\s.*)?$|\s*[）)】\]]$")
+# names of two to four characters, several apart by spaces or "、": one credit each
+_CJK_NAMES_RE = re.compile(r"^[\u3400-\u9fff\uac00-\ud7af]{2,4}(?:[\s、]+[\u3400-\u9fff\uac00-\ud7af]{2,4})*$")
+
+
+# an author's label inside a line of labels: "2024年3月5日 来源：新华社 作者：李明 编辑：王芳"
+_CJK_AUTHOR_LABEL_RE = re.compile(r"(?:作者|记者|記者|撰文)\s*[:：]\s*(.+?)(?=\s+[^\s:：]{1,6}[:：]|$)")
+
+
+def _cjk_credit(text: str) -> str:
+    """A CJK credit's names alone, several joined by commas; other text as it is."""
+    if text.isascii():
+        return text
+    labelled = _CJK_AUTHOR_LABEL_RE.search(text)
+    names = labelled[1] if labelled else _CJK_CREDIT_LEAD_RE.sub("", text)
+    names = _CJK_CREDIT_TAIL_RE.sub("", names).strip()
+    return ", ".join(re.split(r"[\s、]+", names)) if _CJK_NAMES_RE.match(names) else text
+
+
 def parse_byline(value: object, publisher: str | None = None) -> Byline:
     """A byline as persons and an organisation: ``By Jane Doe and JOHN ROE, Associated Press``
     -> ``Byline(("Jane Doe", "John Roe"), "Associated Press")``.
@@ -402,7 +426,7 @@ def parse_byline(value: object, publisher: str | None = None) -> Byline:
     text = _squash(value)
     if len(text) > 300 or text.lower().startswith(("http://", "https://", "www.")):
         return Byline()
-    text = _EMAIL_RE.sub(" ", text)
+    text = _cjk_credit(_EMAIL_RE.sub(" ", text).strip())
     text = _GLUED_LABEL_RE.sub("", text)
     glued = _GLUED_TAIL_RE.search(text)
     if glued and " " not in text[glued.end() :] and not is_agency(text[glued.end() :]):
