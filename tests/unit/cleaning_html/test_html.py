@@ -145,6 +145,8 @@ def test_dateline_in_the_first_paragraph_gives_the_place() -> None:
 ZH_PARAS = [
     "新华社北京3月5日电 北京市政府今天发布了新的空气质量管理规定，要求所有工厂在冬季减少排放。该规定将于下个月生效。",
     "根据规定，重点行业企业必须安装在线监测设备，并实时向环保部门报送数据。对于超标排放的企业，将依法予以处罚。",
+    "北京市环保局负责人说，今年将继续加大执法力度，确保各项措施落到实处，并定期向社会公布企业排放情况。",
+    "据了解，北京市去年共查处违法排污企业三百余家，罚款总额超过一亿元，空气质量优良天数比例持续上升。",
     "专家表示，这些措施将显著改善城市的空气质量。市民对此表示欢迎，许多人认为政府应该更早采取行动。",
 ]
 
@@ -154,6 +156,21 @@ def test_a_chinese_article_gives_its_dateline_place_and_drops_the_editors_credit
     [article] = extract_html(page(paras=[*ZH_PARAS, credit], lang="zh"), "a.html")
     assert article.place == "北京"
     assert article.body.endswith("应该更早采取行动。")
+
+
+def test_a_cjk_date_line_under_the_headline_names_the_author() -> None:
+    top = "<h1>北京发布空气质量新规定</h1><div class='info'>2024年3月5日 10:32 来源：新华社 作者：李明</div>"
+    [article] = extract_html(page(body_top=top, paras=ZH_PARAS, lang="zh"), "a.html")
+    assert article.authors == ("李明",)
+    assert article.published == date(2024, 3, 5)
+    assert "作者" not in article.body
+
+
+def test_a_short_cjk_article_is_not_taken_for_a_lost_one() -> None:
+    # two paragraphs of Chinese say as much as a short news item, in fewer characters
+    top = "<h1>北京发布空气质量新规定</h1><div class='info'>2024年3月5日 10:32 作者：李明</div>"
+    [article] = extract_html(page(body_top=top, paras=ZH_PARAS[:2], lang="zh"), "a.html")
+    assert article.body.split("\n\n") == ZH_PARAS[:2]
 
 
 def test_language_is_detected_when_the_page_does_not_declare_it() -> None:

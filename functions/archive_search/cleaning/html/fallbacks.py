@@ -11,6 +11,7 @@ from lxml.html import HtmlElement
 from archive_search.cleaning.html.boundaries import is_boilerplate
 from archive_search.cleaning.html.lines import Line
 from archive_search.cleaning.metadata import html_text as _html_text
+from archive_search.cleaning.metadata import text_length
 from archive_search.cleaning.metadata import word_count as _words
 from archive_search.cleaning.metadata import word_key as _norm
 from archive_search.observability import logger
@@ -160,7 +161,7 @@ def rescued(text: str, tree: HtmlElement, paragraphs: list[str]) -> list[str]:
     ours = chars(paragraphs)
     if ours >= _LOST_BELOW_CHARS:
         return paragraphs
-    page = sum(len(_html_text(p)) for p in tree.iterfind(".//p"))
+    page = sum(text_length(_html_text(p)) for p in tree.iterfind(".//p"))
     if ours >= _LOST_PAGE_SHARE * page:
         return paragraphs
     import trafilatura
@@ -172,8 +173,8 @@ def rescued(text: str, tree: HtmlElement, paragraphs: list[str]) -> list[str]:
         return paragraphs
     theirs = (found.as_dict() if hasattr(found, "as_dict") else found or {}).get("text") or ""
     flat = " ".join(theirs.split())
-    held = sum(len(p) for p in paragraphs if " ".join(p.split()) in flat)
-    if len(theirs) <= _RESCUE_GROWTH * ours or held < _RESCUE_OVERLAP * ours:
+    held = chars([p for p in paragraphs if " ".join(p.split()) in flat])
+    if text_length(theirs) <= _RESCUE_GROWTH * ours or held < _RESCUE_OVERLAP * ours:
         return paragraphs
     # teaser excerpts of other stories end cut off
     return [p for p in split_body(theirs) if not p.endswith(("…", "..."))]
@@ -185,4 +186,5 @@ def split_body(text: str) -> list[str]:
 
 
 def chars(paragraphs: list[str]) -> int:
-    return sum(len(p) for p in paragraphs)
+    """Their length in characters, a CJK character counting as three (``text_length``)."""
+    return sum(map(text_length, paragraphs))

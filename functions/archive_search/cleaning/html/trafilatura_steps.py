@@ -24,6 +24,7 @@ from typing import Any
 from lxml import etree
 from lxml.html import HtmlElement
 
+from archive_search.cleaning.metadata import text_length
 from archive_search.observability import logger
 
 __all__ = ["main_content"]
@@ -446,7 +447,7 @@ def _compared(tree: HtmlElement, body: etree._Element, text: str, options: Any) 
     from trafilatura.external import SANITIZED_XPATH, compare_extraction
     from trafilatura.htmlprocessing import tree_cleaning
 
-    if len(text) >= _COMPARE_BELOW_CHARS:
+    if text_length(text) >= _COMPARE_BELOW_CHARS:
         return body, text
     body_el = tree.find(".//body")
     page = len((body_el if body_el is not None else tree).text_content())

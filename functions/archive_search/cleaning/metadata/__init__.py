@@ -38,7 +38,7 @@ from archive_search.cleaning.metadata.places import (
     find_dateline,
     first_dateline,
 )
-from archive_search.cleaning.metadata.words import html_text, word_count, word_key
+from archive_search.cleaning.metadata.words import html_text, text_length, word_count, word_key
 
 __all__ = [
     "PICTURE_WORDS",
@@ -69,6 +69,7 @@ __all__ = [
     "parse_byline",
     "parse_date",
     "read_header",
+    "text_length",
     "url_date",
     "word_count",
     "word_key",

@@ -24,6 +24,14 @@ def word_count(text: str) -> int:
     return max(words, len(_CJK_RE.findall(text)) // 2)
 
 
+def text_length(text: str) -> int:
+    """Length in characters, a CJK character counting as three: about the letters a word takes
+    in spaced scripts, so a bound in characters means as much text in every script."""
+    if text.isascii() or max(text) < "\u3040":
+        return len(text)
+    return len(text) + 2 * len(_CJK_RE.findall(text))
+
+
 def html_text(el: object) -> str:
     """An lxml element's text, whitespace squashed; ``""`` for ``None``."""
     return " ".join("".join(el.itertext()).split()) if el is not None else ""  # type: ignore[attr-defined]
