@@ -173,6 +173,30 @@ def test_a_short_cjk_article_is_not_taken_for_a_lost_one() -> None:
     assert article.body.split("\n\n") == ZH_PARAS[:2]
 
 
+JA_PARAS = [
+    "【東京＝山田太郎】東京都は5日、首都直下地震に備えた新たな防災計画を発表した。避難所の数を1.5倍に増やす。",
+    "小池知事は記者会見で「都民の命を守るため、あらゆる手段を尽くす」と述べた。計画は来年度から実施される。",
+    "専門家からは、高齢者や障害者への支援を強化すべきだとの声も上がっている。",
+]
+
+
+def test_a_short_japanese_article_keeps_its_paragraphs_apart() -> None:
+    # under trafilatura's 250 characters its baseline rescue would run them into one line
+    top = "<h1>東京都、新たな防災計画を発表</h1><p class='date'>2024/3/5 10:32</p>"
+    [article] = extract_html(page(body_top=top, paras=JA_PARAS, lang="ja"), "a.html")
+    assert article.body.split("\n\n") == JA_PARAS
+    assert article.place == "東京"
+
+
+def test_a_date_line_without_an_authors_label_names_nobody() -> None:
+    top = "<h1>정부, 새 주택 공급 대책 발표</h1><p>송고시간 2024-03-05 10:32</p>"
+    paras = [*PARAS, "reporter@example.com"]
+    [article] = extract_html(page(body_top=top, paras=paras, lang="ko"), "a.html")
+    assert article.authors == ()
+    assert article.published == date(2024, 3, 5)
+    assert article.body.split("\n\n") == PARAS  # a reporter's e-mail alone is no paragraph
+
+
 def test_language_is_detected_when_the_page_does_not_declare_it() -> None:
     french = [
         "Le conseil municipal a adopté mardi soir le nouveau budget de la ville après un long débat sur "

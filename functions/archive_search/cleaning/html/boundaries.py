@@ -12,7 +12,8 @@ from archive_search.cleaning.html.metadata import PageMetadata
 from archive_search.cleaning.metadata import word_count as _words
 from archive_search.cleaning.metadata import word_key as _norm
 
-_URL_LINE_RE = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
+# a URL or an e-mail address alone on a line: a link or the reporter's contact, not the story
+_URL_LINE_RE = re.compile(r"^(?:(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)$", re.IGNORECASE)
 
 
 _COPYRIGHT_RE = re.compile(r"(?:©|\(c\)\s*\d{4}|\bcopyright\b|all rights reserved)", re.IGNORECASE)
@@ -191,9 +192,8 @@ def refine(lines: list[Line], meta: PageMetadata) -> tuple[list[str], dict[str, 
         if _is_dateish_line(text):
             found.setdefault("published", md.parse_date(text))
             # a CJK date line often holds the author's label too: "2024年3月5日 来源：新华社 作者：李明"
-            byline = md.parse_byline(text, meta.source) if not text.isascii() else None
-            if byline and byline.authors:
-                found.setdefault("byline", byline)
+            if md.has_author_label(text):
+                found.setdefault("byline", md.parse_byline(text, meta.source))
             start = i + 1
             continue
         if i >= start and _words(text) > 12:

@@ -398,15 +398,16 @@ def _extract_body(tree: HtmlElement, options: Any, *, compare: bool = False) -> 
 
     _raw_prune(tree)
     postbody, temp_text = main_pass(options)
-    # baseline rescue on the pruned page, accepted only if it adds text
-    if len(temp_text) < options.min_extracted_size and options.focus != "precision":
+    # baseline rescue on the pruned page, accepted only if it adds text (the size bounds, here
+    # and below, count a CJK character as three: text_length)
+    if text_length(temp_text) < options.min_extracted_size and options.focus != "precision":
         b_body, b_text, b_len = baseline(tree)
         if b_len > len(temp_text):
             postbody, temp_text = b_body, b_text
     # recall escalation: a short extraction covering little of the page
     if (
         options.focus == "balanced"
-        and 0 < len(temp_text) < ESCALATION_MAX_LENGTH
+        and 0 < text_length(temp_text) < ESCALATION_MAX_LENGTH
         and _covers_little_of_page(len(temp_text), tree, ESCALATION_PAGE_SHARE)
     ):
         r_options = copy.copy(options)
@@ -425,9 +426,9 @@ def _extract_body(tree: HtmlElement, options: Any, *, compare: bool = False) -> 
             logger.warning("trafilatura's jusText candidate failed on a page", exc_info=True)
         if len(j_text) > len(r_text) and len(j_text) > ESCALATION_JUSTEXT_RATIO * len(temp_text):
             postbody, temp_text = j_body, j_text
-        elif len(r_text) >= options.min_extracted_size and len(r_text) > ESCALATION_ACCEPT_RATIO * len(
-            temp_text
-        ):
+        elif text_length(r_text) >= options.min_extracted_size and len(
+            r_text
+        ) > ESCALATION_ACCEPT_RATIO * len(temp_text):
             postbody, temp_text = r_body, r_text
     if len(temp_text) < options.min_output_size:
         return None

@@ -380,11 +380,18 @@ _CJK_CREDIT_LEAD_RE = re.compile(
 )
 _CJK_CREDIT_TAIL_RE = re.compile(r"\s*(?:기자|記者|特派員|특파원)(?:\s.*)?$|\s*[）)】\]]$")
 # names of two to four characters, several apart by spaces or "、": one credit each
-_CJK_NAMES_RE = re.compile(r"^[\u3400-\u9fff\uac00-\ud7af]{2,4}(?:[\s、]+[\u3400-\u9fff\uac00-\ud7af]{2,4})*$")
+_CJK_NAMES_RE = re.compile(
+    r"^[\u3400-\u9fff\uac00-\ud7af]{2,4}(?:[\s、]+[\u3400-\u9fff\uac00-\ud7af]{2,4})*$"
+)
 
 
 # an author's label inside a line of labels: "2024年3月5日 来源：新华社 作者：李明 编辑：王芳"
 _CJK_AUTHOR_LABEL_RE = re.compile(r"(?:作者|记者|記者|撰文)\s*[:：]\s*(.+?)(?=\s+[^\s:：]{1,6}[:：]|$)")
+
+
+def has_author_label(text: str) -> bool:
+    """Whether a line of CJK labels names its author (``来源：新华社 作者：李明``)."""
+    return not text.isascii() and _CJK_AUTHOR_LABEL_RE.search(text) is not None
 
 
 def _cjk_credit(text: str) -> str:
