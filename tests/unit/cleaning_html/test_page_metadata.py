@@ -414,6 +414,17 @@ def test_a_cjk_title_names_the_site(title: str, url: str, publisher: str) -> Non
     assert page_metadata(load_html(html)).source == publisher
 
 
+def test_a_title_end_the_home_link_repeats_names_the_site() -> None:
+    head = (
+        '<link rel="canonical" href="https://mainichi.jp/articles/1"><title>防災計画を発表｜毎日新聞</title>'
+    )
+    html = page_of(head, '<header><a href="/">毎日新聞</a><a href="/news">ニュース</a></header>')
+    assert page_metadata(load_html(html)).source == "毎日新聞"
+    # a home link saying "home" confirms no name
+    html = page_of(head, '<header><a href="/">ホーム</a></header>')
+    assert page_metadata(load_html(html)).source == "mainichi.jp"
+
+
 def test_an_agencys_own_site_is_published_by_it() -> None:
     ld = json.dumps({"@type": "Organization", "name": "NBCUniversal Media"})
     head = site_name("NBC News") + f'<script type="application/ld+json">{ld}</script>'

@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import chain
 from typing import Any
 from urllib.parse import urlsplit
+
+from lxml.html import HtmlElement
 
 from archive_search.cleaning import metadata as md
 from archive_search.cleaning.html.metadata.page import ORGANISATION_TYPES, TITLE_SEP_RE, Page, jsonld_types
@@ -240,10 +243,8 @@ _MASTHEAD_LINKS = 40  # the masthead links home near the top of the page
 _SITE_TITLE_RE = re.compile(r"site[-_]?(?:title|name|branding)|\blogo|brand", re.IGNORECASE)
 
 
-def _masthead(page: Page, url: str | None) -> str | None:
-    """The site's name as its masthead shows it, near the top of the page: the ``alt`` of the
-    logo linking to the home page, or the words of a home link marked as the site's title
-    (``<p class="site-title"><a href="/" rel="home">Name</a>``)."""
+def _home_links(page: Page, url: str | None) -> Iterator[HtmlElement]:
+    """The links to the site's home page near the top of the page, where the masthead is."""
     site = _hostname(url)
     for i, a in enumerate(page.tree.iter("a")):
         if i >= _MASTHEAD_LINKS:
@@ -253,8 +254,15 @@ def _masthead(page: Page, url: str | None) -> str | None:
         is_home = href in ("/", "./", "index.html", "/index.html") or (
             linked is not None and linked == (site, True)
         )
-        if not is_home and "home" not in (a.get("rel") or "").lower().split():
-            continue
+        if is_home or "home" in (a.get("rel") or "").lower().split():
+            yield a
+
+
+def _masthead(page: Page, url: str | None) -> str | None:
+    """The site's name as its masthead shows it, near the top of the page: the ``alt`` of the
+    logo linking to the home page, or the words of a home link marked as the site's title
+    (``<p class="site-title"><a href="/" rel="home">Name</a>``)."""
+    for a in _home_links(page, url):
         # the logo's alt text: a home link's own words are often "Home" or "Back"
         alt = next((img.get("alt") or "" for img in a.iter("img") if img.get("alt")), "")
         parent = a.getparent()
@@ -370,16 +378,24 @@ def _copyright_holder(page: Page, host: str) -> str | None:
     return next((h for h in _copyright_holders(page) if _names_host(h, host)), None)
 
 
-def _credited_title_site(page: Page) -> str | None:
-    """The ``<title>``'s first or last part when a copyright line credits that same name: the
-    site's name where the host cannot spell it (``标题_新华网`` and ``© 2024 新华网`` on news.cn)."""
+_LATIN_RE = re.compile(r"[A-Za-zÀ-ɏ]")
+
+
+def _credited_title_site(page: Page, url: str | None) -> str | None:
+    """The ``<title>``'s first or last part when a copyright line or a home link near the top
+    (in a script other than Latin) gives that same name: the site's name where the host cannot spell it (``标题_新华网`` and
+    ``© 2024 新华网`` on news.cn; ``見出し｜毎日新聞`` and a home link ``毎日新聞`` on mainichi.jp)."""
     pieces = TITLE_SEP_RE.split(_doc_title(page))
     if len(pieces) < 3:
         return None
     ends = {
         word_key(end): end.strip() for end in (pieces[0], pieces[-1]) if word_count(end) <= _MAX_SITE_WORDS
     }
-    return next((ends[key] for key in map(word_key, _copyright_holders(page)) if key in ends), None)
+    # a home link's words only in a script a host cannot spell: in Latin letters they are as
+    # often a menu's label the title ends with ("... | Übersicht")
+    home_words = (html_text(a) for a in _home_links(page, url))
+    named = chain(_copyright_holders(page), (w for w in home_words if not _LATIN_RE.search(w)))
+    return next((ends[key] for key in map(word_key, named) if key in ends), None)
 
 
 def extract_publisher(page: Page, url: str | None) -> str | None:
@@ -423,7 +439,7 @@ def extract_publisher(page: Page, url: str | None) -> str | None:
             if handle and (not handle.islower() or _names_host(handle, host))
             else None
         )
-        credited = _publisher_name(_credited_title_site(page), host, as_titled=True)
+        credited = _publisher_name(_credited_title_site(page, url), host, as_titled=True)
         names = [n for n in (masthead, holder, handle, credited, *(weak if not host else [])) if n]
     if not names and not host:
         names = [n for n in [_publisher_name(_hostless_title_site(page), host)] if n]
