@@ -36,6 +36,7 @@ def article_document(
         "language": article.language,
         "url": article.url,
         "tags": list(article.tags),
+        "description": article.description,
         "ingested_at": ingested_at,
         "bucket": ref.bucket,
         "key": ref.key,
@@ -44,5 +45,5 @@ def article_document(
         "fingerprint": article_fingerprint or fingerprint(article),
         "cleaner_version": cleaner_version,
         "deleted": False,
-        **language_fields(article.title, article.body, article.language),
+        **language_fields(article.title, article.body, article.language, article.description),
     }

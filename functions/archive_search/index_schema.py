@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-MAPPING_VERSION = 4
+MAPPING_VERSION = 5  # 5: the description field
 
 # The analysis' word lists are data (analysis_words.json); a change to them changes the
 # mapping, so MAPPING_VERSION goes up with it.
@@ -35,8 +35,8 @@ HIGHLIGHT_CHARS = 100_000
 MAX_ANALYZED_OFFSET = 1_000_000
 
 # Language (ISO 639-1, as cleaning detects or the upload declares it) -> the OpenSearch built-in
-# analyzer that analyses it. Each analyzer gets its own fields, lang.<analyzer>.title/body,
-# written only for the articles in its languages.
+# analyzer that analyses it. Each analyzer gets its own fields, lang.<analyzer>.title/body/
+# description, written only for the articles in its languages.
 LANGUAGE_ANALYZERS: dict[str, str] = {
     "ar": "arabic",
     "hy": "armenian",
@@ -154,13 +154,16 @@ def analysis_for(language: str | None) -> str | None:
     return LANGUAGE_ANALYZERS.get((language or "").strip().lower())
 
 
-def language_fields(title: str | None, body: str | None, language: str | None) -> dict[str, Any]:
+def language_fields(
+    title: str | None, body: str | None, language: str | None, description: str | None = None
+) -> dict[str, Any]:
     """The fields of an article's document derived from its text (documents.py adds them):
-    its title and body again under its language's analysis, and the lead that highlighting reads."""
+    its title, body and description again under its language's analysis, and the lead that
+    highlighting reads."""
     fields: dict[str, Any] = {"lead": (body or "")[:HIGHLIGHT_CHARS]}
     analysis = analysis_for(language)
     if analysis:
-        fields["lang"] = {analysis: {"title": title, "body": body}}
+        fields["lang"] = {analysis: {"title": title, "body": body, "description": description}}
     return fields
 
 
@@ -304,6 +307,9 @@ def article_mappings(profile: str = "opensearch") -> dict[str, Any]:
         "properties": {
             "title": {**text, "fields": {"raw": {"type": "keyword", "ignore_above": 512}}},
             "body": text,
+            # The standfirst kept beside the body (at most 1,000 characters): searched and
+            # highlighted from _source, as the title is.
+            "description": text,
             # Highlighting reads this bounded copy of the body's start (stored: not in _source).
             "lead": {**text, "store": True},
             "lang": {
@@ -312,6 +318,7 @@ def article_mappings(profile: str = "opensearch") -> dict[str, Any]:
                         "properties": {
                             "title": {"type": "text", **analyzers_of(name, profile)},
                             "body": {"type": "text", **analyzers_of(name, profile)},
+                            "description": {"type": "text", **analyzers_of(name, profile)},
                         }
                     }
                     for name in ANALYSES

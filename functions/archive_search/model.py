@@ -24,6 +24,9 @@ class Article:
     language: str | None = None
     url: str | None = None
     tags: tuple[str, ...] = field(default_factory=tuple)
+    # The standfirst / summary the input states beside the body, when it adds words the body
+    # lacks (cleaning.description); never a copy of the title or of the body's start.
+    description: str | None = None
 
 
 @dataclass(frozen=True)

@@ -89,6 +89,23 @@ def _search_for(page: Any, site: LocalStack, words: str) -> None:
     _settled(page)
 
 
+def test_a_result_shows_its_standfirst_under_its_title_with_the_match_marked(
+    page: Any, site: LocalStack
+) -> None:
+    # "decommissioned" is only in the lighthouse sample's meta description, not its body.
+    _search_for(page, site, "decommissioned")
+    _settled(page)
+
+    [hit] = _api(site, [("q", "decommissioned")])["hits"]
+    assert _hit_ids(page) == [hit["id"]]
+    shown = page.locator("#results > li.hit .description")
+    assert shown.inner_text() == hit["description"]
+    assert shown.locator("mark").inner_text().lower() == "decommissioned"
+    page.locator("#results > li.hit h3 a").click()
+    _until(page, "!document.getElementById('article-description').hidden")
+    assert page.inner_text("#article-description") == hit["description"]
+
+
 def _status_total(page: Any) -> int:
     text = page.inner_text("#status")
     if text.startswith("No articles match"):

@@ -19,14 +19,14 @@ pytestmark = pytest.mark.unit
 
 ARTICLE_FIELDS = {f.name for f in dataclasses.fields(Article)}
 # What a hit shows of an article besides its fields, and the article field a hit never carries.
-HIT_ONLY = {"id", "score", "title_html", "snippet", "duplicates", "truncated"}
+HIT_ONLY = {"id", "score", "title_html", "description_html", "snippet", "duplicates", "truncated"}
 NOT_IN_HITS = {"body"}
 
 
 def _document() -> dict:
     article = Article(
         title="t", body="b", source="s", published=date(2024, 1, 2), place="p", authors=("a",),
-        author_org="o", language="en", url="https://example.org/", tags=("x",),
+        author_org="o", language="en", url="https://example.org/", tags=("x",), description="d",
     )  # fmt: skip
     return article_document(
         article,

@@ -1,8 +1,8 @@
 """JSON uploads: article records from another service -> Articles.
 
 Accepted shapes: one record ``{"title": ..., "body" | "html": ..., "url", "published",
-"source", "author", "language", "tags"}``; a list of records; ``{"articles": [...]}``. A record
-whose text is HTML (``html``, or a ``body`` that is markup) goes through the HTML path, and
+"source", "author", "language", "tags", "description"}``; a list of records;
+``{"articles": [...]}``. A record whose text is HTML (``html``, or a ``body`` that is markup) goes through the HTML path, and
 the record's own fields win over what the page states. Several records give several
 Articles, in order; records without usable text are skipped, and a file with none is
 rejected with the reasons.
@@ -15,6 +15,7 @@ import re
 from typing import Any
 
 from archive_search.cleaning import metadata as md
+from archive_search.cleaning.description import article_description
 from archive_search.cleaning.limits import (
     MAX_ARTICLES_PER_FILE,
     MAX_BODY_CHARS,
@@ -33,6 +34,7 @@ _TITLE_KEYS = ("title", "headline", "name")
 _DATE_KEYS = ("published", "published_at", "publishedAt", "datePublished", "date", "pubDate")
 _SOURCE_KEYS = ("source", "publisher", "site_name", "outlet")
 _AUTHOR_KEYS = ("author", "authors", "byline", "creator")
+_DESCRIPTION_KEYS = ("description", "summary", "abstract", "standfirst", "dek")
 _LANG_KEYS = ("language", "lang", "inLanguage", "locale")
 _LIST_KEYS = ("articles", "items", "records", "data", "results")
 _MARKUP_RE = re.compile(r"<\s*(?:p|div|br|article|html|body|h[1-6]|span|section)\b", re.IGNORECASE)
@@ -106,6 +108,12 @@ def _record_to_article(record: dict[str, Any], key: str) -> Article:
         md.Byline(page.authors, page.author_org) if page else md.Byline()
     )
     org = _get(record, ("author_org",))
+    # The record's description, else the page's: either only when it adds words (description.py).
+    stated = (_get(record, _DESCRIPTION_KEYS), page.description if page else None)
+    description = next(
+        (d for d in (article_description(s, title=title, source=source, body=body) for s in stated) if d),
+        None,
+    )
     return Article(
         title=title,
         body=body,
@@ -118,6 +126,7 @@ def _record_to_article(record: dict[str, Any], key: str) -> Article:
         language=language or md.detect_language(body),
         url=url.strip() if isinstance(url, str) and url.strip() else (page.url if page else None),
         tags=_tags(_get(record, ("tags", "keywords", "categories"))) or (page.tags if page else ()),
+        description=description,
     )
 
 

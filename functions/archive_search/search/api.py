@@ -51,7 +51,7 @@ API_DESCRIPTION = (
     "Full-text and faceted search over a news archive. Every error is "
     '{"error": {"code", "message", "parameter"}}; parameter errors are 400. Every string is '
     "plain text, exactly as the article (or the request) had it: escape it for the page you "
-    "put it in. Only the fields named *_html (title_html, snippet.html) are HTML: the text "
+    "put it in. Only the fields named *_html (title_html, description_html, snippet.html) are HTML: the text "
     "escaped, with the API's own <mark> around matches."
 )
 

@@ -24,6 +24,8 @@ SNIPPET_CHARS = 180
 SOURCE_FOR = {
     "title": ["title"],
     "title_html": ["title"],
+    "description": ["description"],
+    "description_html": ["description"],
     "snippet": [],  # from the highlighted lead: a long body is never fetched for a snippet
     "source": ["source"],
     "published": ["published"],
@@ -73,7 +75,7 @@ def search_body(request: SearchRequest, *, profile: str, timeout: str) -> tuple[
     }
     if selected:
         body["post_filter"] = {"bool": {"filter": list(selected.values())}}
-    if {"snippet", "title_html"} & set(request.fields):
+    if {"snippet", "title_html", "description_html"} & set(request.fields):
         body["highlight"] = _highlight(request.in_field, node if scored else None)
     if not request.cursor:
         body.update({"from": ((request.page or 1) - 1) * request.size, "size": request.size})
@@ -114,8 +116,8 @@ def _recency_boosted(query: dict[str, Any]) -> dict[str, Any]:
 
 
 def _highlight(in_field: str | None, node: Node | None) -> dict[str, Any]:
-    """Snippets from the stored lead (the body's first HIGHLIGHT_CHARS characters) and the
-    title, both fallback-analysed, marking the query's words in any language's inflection.
+    """Snippets from the stored lead (the body's first HIGHLIGHT_CHARS characters), the
+    title and the description, all fallback-analysed, marking the query's words in any language's inflection.
 
     Bounded twice: the lead is bounded by the mapping, and max_analyzer_offset keeps OpenSearch
     from analysing past it (at most index.highlight.max_analyzed_offset, which it enforces).
@@ -123,6 +125,12 @@ def _highlight(in_field: str | None, node: Node | None) -> dict[str, Any]:
     fields: dict[str, Any] = {}
     if in_field in (None, "title"):
         fields["title"] = {"number_of_fragments": 0, "highlight_query": highlight_query(node, "title")}
+    if in_field is None:
+        # Whole (at most cleaning's 1,000 characters), as the title.
+        fields["description"] = {
+            "number_of_fragments": 0,
+            "highlight_query": highlight_query(node, "description"),
+        }
     fields["lead"] = {
         "fragment_size": SNIPPET_CHARS,
         "number_of_fragments": 1,

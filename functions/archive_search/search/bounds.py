@@ -31,7 +31,7 @@ MAX_HIT_TEXT_CHARS = 1_000
 # A body in a hit (fields=body) is a preview: 50 hits x 5,000 characters x 12 bytes = 3 MB.
 MAX_HIT_BODY_CHARS = 5_000
 MAX_HIT_TAGS = 30
-_HIT_TEXT_FIELDS = ("title", "source", "place", "author_org", "language", "url")
+_HIT_TEXT_FIELDS = ("title", "description", "source", "place", "author_org", "language", "url")
 _HIT_LIST_FIELDS = ("tags", "authors")
 
 
@@ -69,12 +69,13 @@ def bounded_hit(hit: dict[str, Any]) -> dict[str, Any]:
         ):
             hit[name] = [value[:MAX_HIT_TEXT_CHARS] for value in values[:MAX_HIT_TAGS]]
             cut = True
-    title_html = hit.get("title_html")
-    # Escaping at most multiplies the length by 6 (&quot;); marks add a few characters each.
-    if isinstance(title_html, str) and len(title_html) > 8 * MAX_HIT_TEXT_CHARS:
-        # The highlighted title cannot be cut without breaking its markup: the cut title, escaped.
-        hit["title_html"] = escape(hit.get("title", "")[:MAX_HIT_TEXT_CHARS])
-        cut = True
+    for name in ("title", "description"):
+        marked = hit.get(f"{name}_html")
+        # Escaping at most multiplies the length by 6 (&quot;); marks add a few characters each.
+        if isinstance(marked, str) and len(marked) > 8 * MAX_HIT_TEXT_CHARS:
+            # Highlighted text cannot be cut without breaking its markup: the cut text, escaped.
+            hit[f"{name}_html"] = escape((hit.get(name) or "")[:MAX_HIT_TEXT_CHARS])
+            cut = True
     snippet = hit.get("snippet")
     if isinstance(snippet, dict) and len(snippet.get("text", "")) > MAX_HIT_TEXT_CHARS:
         # The engine's fragments are short; one made of a single huge "word" is cut like a title.

@@ -38,6 +38,16 @@ class Hit(BaseModel):
         default=None,
         description="HTML: the title escaped, with <mark> around matches; safe to insert as HTML",
     )
+    description: str | None = Field(
+        default=None,
+        description="Plain text, not escaped: the article's standfirst or summary, when it states one "
+        "the title and body do not hold (at most 1,000 characters)",
+    )
+    description_html: str | None = Field(
+        default=None,
+        description="HTML: the description escaped, with <mark> around matches; safe to insert as HTML "
+        "(null when the article has no description)",
+    )
     snippet: SnippetModel | None = None
     source: str | None = None
     published: str | None = Field(default=None, description="YYYY-MM-DD")
@@ -92,6 +102,11 @@ class ArticleResponse(BaseModel):
     body_truncated: bool = Field(description="Whether more of the body follows this page")
     next_body_offset: int | None = Field(
         description="body_offset of the next page of the body; null on the last page"
+    )
+    description: str | None = Field(
+        default=None,
+        description="Plain text, not escaped: the standfirst or summary the body does not hold, when the "
+        "article states one (at most 1,000 characters)",
     )
     source: str | None = None
     published: str | None = None

@@ -21,6 +21,9 @@ FUZZY_EXPANSIONS = 25
 MAX_FUZZY_CHARS = 40
 
 TITLE_BOOST = 3
+# The description (standfirst) summarises the article in a sentence or two: its words weigh
+# more than the body's, less than the headline's.
+DESCRIPTION_BOOST = 2
 # A match under the article's own language's analysis (lang.<analysis>.*) outranks the same
 # words matched only by the fallback folding (title, body).
 OWN_LANGUAGE_BOOST = 1.5
@@ -83,16 +86,16 @@ class Fields:
 def search_fields(
     in_field: str | None, languages: list[str] | None = None, *, query_variants: bool = False
 ) -> Fields:
-    """The fields for ``in`` (title, body or both) in the analyses of ``languages`` (a language=
+    """The fields for ``in`` (title, body, or both with the description) in the analyses of ``languages`` (a language=
     filter's values; None: every analysis), always with the fallback fields.
 
     ``query_variants``: expand British/American spellings in the query (engines whose synonym
     filter does not work, see spelling_variants), on the English fields only.
     """
-    parts = ["title", "body"] if in_field is None else [in_field]
+    parts = ["title", "description", "body"] if in_field is None else [in_field]
     chosen = ANALYSES if languages is None else {a for a in map(analysis_for, languages) if a}
     analyses = sorted(chosen)
-    boost = {"title": TITLE_BOOST, "body": 1}
+    boost = {"title": TITLE_BOOST, "description": DESCRIPTION_BOOST, "body": 1}
     fields = [f"{part}^{boost[part]}" if boost[part] != 1 else part for part in parts]
     english: list[str] = []
     for analysis in analyses:

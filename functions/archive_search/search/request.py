@@ -19,6 +19,8 @@ HIT_FIELDS = (
     "score",
     "title",
     "title_html",
+    "description",
+    "description_html",
     "snippet",
     "source",
     "published",
@@ -35,7 +37,7 @@ HIT_FIELDS = (
 @dataclass(frozen=True)
 class SearchRequest:
     q: str | None = None
-    in_field: str | None = None  # "title" | "body" | None (both)
+    in_field: str | None = None  # "title" | "body" | None (both, and the description)
     sort: str = "relevance"  # relevance | recent | newest | oldest
     filters: dict[str, list[str]] = field(default_factory=dict)  # source/language/place/author/tag
     date_from: date | None = None

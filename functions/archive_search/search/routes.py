@@ -203,8 +203,8 @@ router.get(
     summary="Search articles",
     description=(
         "Full-text search with filters, multi-select facet counts, cursor pagination and "
-        "near-duplicate collapsing. Strings are plain text; only title_html and snippet.html "
-        "are HTML."
+        "near-duplicate collapsing. Strings are plain text; only title_html, description_html and "
+        "snippet.html are HTML."
     ),
     middlewares=[reject_unknown_parameters],
     openapi_extensions=documented(

@@ -5,10 +5,10 @@ comes back with the characters the article (or the request) had, ``<script>`` in
 the client escapes it for whatever it renders into. Control characters (other than newlines
 and tabs) and the private-use highlight sentinels are dropped from every string.
 
-Only ``title_html`` and ``snippet.html`` are HTML: highlights are requested from the engine
-with private-use sentinel characters instead of tags; the text between sentinels is escaped
-piece by piece and only then are the API's own ``<mark>`` tags put around the matches, so
-nothing the engine or the article says is ever taken for markup.
+Only ``title_html``, ``description_html`` and ``snippet.html`` are HTML: highlights are
+requested from the engine with private-use sentinel characters instead of tags; the text
+between sentinels is escaped piece by piece and only then are the API's own ``<mark>`` tags
+put around the matches, so nothing the engine or the article says is ever taken for markup.
 """
 
 from __future__ import annotations

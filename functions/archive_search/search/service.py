@@ -160,7 +160,9 @@ class SearchService:
                 "collapse": {"field": "fingerprint"},
             }
         )
-        fields = tuple(f for f in HIT_FIELDS if f not in ("snippet", "title_html", "duplicates"))
+        fields = tuple(
+            f for f in HIT_FIELDS if f not in ("snippet", "title_html", "description_html", "duplicates")
+        )
         return {"id": doc_id, "hits": [shaped_hit(h, fields, {}) for h in response["hits"]["hits"]]}
 
     # -- GET /facets/{field} -----------------------------------------------------

@@ -62,6 +62,7 @@ def article_fields(source: dict[str, Any]) -> dict[str, Any]:
     tags = _as_list(source.get("tags"))
     return {
         "title": plain(source.get("title") or ""),
+        "description": plain(source.get("description")),
         "source": plain(source.get("source")),
         "published": plain(str(published)[:10]) if published else None,
         "place": plain(source.get("place")),
@@ -90,6 +91,12 @@ def shaped_hit(hit: dict[str, Any], fields: tuple[str, ...], duplicates: dict[st
         elif name == "title_html":
             fragments = highlight.get("title")
             out["title_html"] = snippet(fragments[0]).html if fragments else escape(base["title"])
+        elif name == "description_html":
+            fragments = highlight.get("description")
+            description = base["description"]
+            out["description_html"] = (
+                snippet(fragments[0]).html if fragments else escape(description) if description else None
+            )
         elif name == "duplicates":
             fp = fingerprint_of(hit)
             out["duplicates"] = max(0, duplicates.get(fp, 1) - 1)

@@ -1,7 +1,7 @@
 // archive-search: the search page. Plain fetch against the public API, relative URLs
 // (the page is served by the API itself). Text from the API is inserted as text; only
-// the fields named *_html (title_html, snippet.html) are inserted as HTML: the API
-// escapes them and adds its own <mark> tags.
+// the fields named *_html (title_html, description_html, snippet.html) are inserted as
+// HTML: the API escapes them and adds its own <mark> tags.
 "use strict";
 
 (() => {
@@ -251,7 +251,15 @@
     if (hit.title_html) link.innerHTML = hit.title_html; // HTML by the API's contract
     else link.textContent = hit.title || "(untitled)";
     const heading = el("h3", {}, link);
-    const item = el("li", { class: "hit", "data-id": hit.id }, heading, metaLine(hit));
+    const item = el("li", { class: "hit", "data-id": hit.id }, heading);
+    // The standfirst, under the title: marked when the API highlighted it, else plain text.
+    if (hit.description_html || hit.description) {
+      const description = el("p", { class: "description" });
+      if (hit.description_html) description.innerHTML = hit.description_html; // HTML by the API's contract
+      else description.textContent = hit.description;
+      item.append(description);
+    }
+    item.append(metaLine(hit));
     if (hit.duplicates) {
       const copies = hit.duplicates + 1;
       item.append(el("span", { class: "badge", text: `${copies} copies`, title: "Near-identical copies shown as one" }));
@@ -485,6 +493,8 @@
     showError(null);
     document.title = `${article.title} · archive-search`;
     $("article-title").textContent = article.title;
+    $("article-description").textContent = article.description || "";
+    $("article-description").hidden = !article.description;
     const authors = credits(article);
     fillList($("article-meta"), [
       ["Publisher", article.source],

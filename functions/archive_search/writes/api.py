@@ -73,7 +73,8 @@ _CONTENT_TYPE_RE = re.compile(
 MAX_UPLOAD_REQUEST_CHARS = 4096
 WRITE_DOC = (
     f" The body is at most {MAX_BODY_BYTES} bytes; records use the JSON record format's canonical "
-    "fields (title, body or html, url, published, source, author, place, language, tags, external_id); "
+    "fields (title, body or html, url, published, source, author, place, language, tags, description, "
+    "external_id); "
     "see docs/integration.md."
 )
 

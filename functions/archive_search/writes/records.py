@@ -31,6 +31,9 @@ MAX_TEXT_CHARS = 2_000_000
 # Ingest rejects a longer body (cleaning.limits.MAX_BODY_CHARS; a test keeps the two equal): refused
 # here, before anything is stored, rather than answered 202 and rejected later.
 MAX_BODY_CHARS = 200_000
+# A description (standfirst) longer than this is refused; ingest keeps at most its first
+# 1,000 characters (cleaning.description.MAX_DESCRIPTION_CHARS).
+MAX_DESCRIPTION_INPUT_CHARS = 10_000
 MAX_IDEMPOTENCY_KEY_CHARS = 255
 EXTERNAL_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$"
 _IDEMPOTENCY_KEY_RE = re.compile(r"^[\x21-\x7e]{1,255}$")
@@ -61,6 +64,7 @@ class ArticleRecord(BaseModel):
         None
     )
     tags: Annotated[list[Tag], Field(max_length=50)] | None = None
+    description: Annotated[str, StringConstraints(max_length=MAX_DESCRIPTION_INPUT_CHARS)] | None = None
     external_id: Annotated[str, StringConstraints(pattern=EXTERNAL_ID_PATTERN)] | None = None
 
     @field_validator("published")

@@ -89,4 +89,4 @@ def test_typo_and_prefix_expansions_run_on_the_fallback_fields_only() -> None:
     assert len(fields.text) > 60
     clauses = _expanding_clauses(text_query(parse_query("parlament harb* infrastructure"), fields))
     assert len(clauses) == 3
-    assert all(clause["fields"] == ["title^3", "body"] for clause in clauses)
+    assert all(clause["fields"] == ["title^3", "description^2", "body"] for clause in clauses)

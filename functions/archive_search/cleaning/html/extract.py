@@ -23,6 +23,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from archive_search.cleaning import metadata as md
+from archive_search.cleaning.description import article_description
 from archive_search.cleaning.html.boundaries import at_least_words, refine
 from archive_search.cleaning.html.fallbacks import chars, continue_article, densest_block, rescued, split_body
 from archive_search.cleaning.html.lines import trafilatura_lines
@@ -83,11 +84,12 @@ def extract_html(text: str, key: str) -> list[Article]:
     published = published or fallback_date
     language = _choose_language(meta.language, body)
     byline = meta.byline or found.get("byline") or md.Byline()
+    source = edition_for_language(meta.source, language)
     return [
         Article(
             title=title,
             body=body,
-            source=edition_for_language(meta.source, language),
+            source=source,
             published=published,
             place=place,
             authors=byline.authors,
@@ -95,6 +97,7 @@ def extract_html(text: str, key: str) -> list[Article]:
             language=language,
             url=meta.url,
             tags=meta.tags,
+            description=article_description(meta.description, title=title, source=source, body=body),
         )
     ]
 
