@@ -76,6 +76,34 @@ def test_a_numeric_date_both_ways_readable_reads_day_first_only_when_asked() -> 
     assert parse_date("13/10/2018", day_first=True) == date(2018, 10, 13)
 
 
+def test_a_dotted_numeric_date_reads_day_first() -> None:
+    assert parse_date("06.10.2023") == date(2023, 10, 6)
+    assert parse_date("Veröffentlicht am 06.10.2023 (Letztes Update: 06.10.2023)") == date(2023, 10, 6)
+    assert parse_date("06/10/2023") is None  # slashes: a US page writes the month first
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Veröffentlicht am 10. Februar 20199. Februar 2019 von Heiko", date(2019, 2, 10)),
+        ("Dezember 29, 2021Dezember 29, 2021", date(2021, 12, 29)),
+        ("Freitag, 15. April 2016Samstag, 4. März 2017", date(2016, 4, 15)),
+        ("Datum: 13. April 2017Autor: Jane Marlow", date(2017, 4, 13)),
+        ("12 April 20234 comments", None),  # a digit glued on is no second date
+        ("12 April 2023s", None),
+    ],
+)
+def test_a_year_glued_to_a_second_date_or_a_label_ends_the_first_date(
+    text: str, expected: date | None
+) -> None:
+    assert parse_date(text) == expected
+
+
+def test_a_blogs_published_and_updated_dates_glued_together_date_the_article() -> None:
+    text = dump(HEADLINE, "20. November 201921. November 2019 von Jane Marlow", *BODY)
+    assert extract_text(text, "a.txt")[0].published == date(2019, 11, 20)
+
+
 @pytest.mark.parametrize(
     ("lines", "expected"),
     [

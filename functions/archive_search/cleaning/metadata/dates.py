@@ -74,8 +74,13 @@ _CJK_RE = re.compile(r"(?<!\d)(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,
 _SLASH_SHORT_YEAR_RE = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{2})(?![\d/])")
 # a two-digit year up to this one is 20xx, above it 19xx (POSIX strptime's %y)
 _SHORT_YEAR_PIVOT = 68
-# a year glued to the time after it, as copied text joins them: "Nov 19 20197:05 AM"
-_YEAR_END = r"(?:\b|(?=\d{1,2}:\d{2}))"
+# a year glued to what follows it, as copied text joins a page's elements: the time ("Nov 19
+# 20197:05 AM"), or a second date or a label after a blog's date ("19. Juni 201619. Juni 2016",
+# "Dezember 29, 2021Dezember 29, 2021", "13. April 2017Autor: ..."), its "updated" date
+_YEAR_END = (
+    r"(?:\b|(?=\d{1,2}:\d{2})"
+    rf"|(?=\d{{1,2}}{ORD}\.?\s+(?:{MONTH_RE})\b)|(?=(?-i:[A-ZÀ-ÖØ-ÞА-Я])))"
+)
 # "April 12th, 2023", "Apr. 12 2023", "April 12, 2023 10:00"
 _MDY_RE = re.compile(rf"\b({MONTH_RE})\.?\s+(\d{{1,2}}){ORD},?\s+(\d{{4}}){_YEAR_END}", re.IGNORECASE)
 # "12 April 2023", "12th of April, 2023", "12. April 2023", "12 de abril de 2023"
@@ -154,7 +159,8 @@ def parse_date(value: object, *, day_first: bool = False) -> date | None:
         return _safe_date(int(m[1]), int(m[2]), int(m[3]))
     m = _SLASH_DMY_RE.search(text)
     if m:
-        return _day_month(int(m[1]), int(m[3]), int(m[4]), day_first)
+        # a date with dots ("06.10.2023") is written day first in every language that uses them
+        return _day_month(int(m[1]), int(m[3]), int(m[4]), day_first or m[2] == ".")
     m = _SLASH_SHORT_YEAR_RE.search(text)
     if m:
         year = int(m[3])
