@@ -99,6 +99,22 @@ def test_a_year_glued_to_a_second_date_or_a_label_ends_the_first_date(
     assert parse_date(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Nicole Collignon22. Februar 2020", date(2020, 2, 22)),
+        ("Posted on28. Juli 2019", date(2019, 7, 28)),
+        ("COVID19 March 2020", None),  # a name's digits after capitals are no day
+        ("29 / Dezember / 2022", date(2022, 12, 29)),
+        ("07-Nov-2023", date(2023, 11, 7)),
+    ],
+)
+def test_a_day_glued_to_a_word_and_a_month_name_between_slashes_or_dashes_are_read(
+    text: str, expected: date | None
+) -> None:
+    assert parse_date(text) == expected
+
+
 def test_a_blogs_published_and_updated_dates_glued_together_date_the_article() -> None:
     text = dump(HEADLINE, "20. November 201921. November 2019 von Jane Marlow", *BODY)
     assert extract_text(text, "a.txt")[0].published == date(2019, 11, 20)
