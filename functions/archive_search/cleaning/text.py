@@ -168,7 +168,7 @@ _BYLINE_RE = re.compile(r"^(?:by|written by|von|par|por)\s+\S", re.IGNORECASE)
 # the date its path states is the site's own dating of the article.
 _ADDRESS_RE = re.compile(r"^(?:(?:source|url|link|address)(?: url)?\s*:\s*)?(https?://\S+)$", re.IGNORECASE)
 # Not a headline: a URL, a sentence ending inside the block, a line wholly in brackets.
-_NOT_HEADLINE_RE = re.compile(r"^https?://|^www\.|[a-z]{3}[.!?]\s+[(\"“‘A-Z]|^\(.*\)$")
+_NOT_HEADLINE_RE = re.compile(r"^https?://|^www\.|[a-z]{3}[.!?]\s+[(\"“‘A-Z]|^\(.*\)$|©")
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+(?=[\"“‘'(A-ZÀ-Þ0-9])|(?<=[。！？])\s*")
 # A CJK full stop with more text after it: two sentences (CJK puts no space between them).
 _CJK_SENTENCE_SEAM_RE = re.compile(r"[。！？][」』）”]*\s*\S")

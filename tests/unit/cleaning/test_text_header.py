@@ -380,3 +380,12 @@ def test_a_long_published_line_is_header_not_headline() -> None:
     assert header_lines([line]) == [True]
     text = dump("Harbour channel to be dredged for larger ships", line, *BODY)
     assert extract_text(text, "a.txt")[0].title == "Harbour channel to be dredged for larger ships"
+
+
+def test_a_photo_credit_with_a_copyright_sign_is_never_the_headline() -> None:
+    text = dump(
+        "Harbour channel to be dredged for larger ships", "© Ann Lee Photography", "12 May 2023", *BODY
+    )
+    article = extract_text(text, "a.txt")[0]
+    assert article.title == "Harbour channel to be dredged for larger ships"
+    assert article.published == date(2023, 5, 12)
