@@ -389,3 +389,7 @@ def test_a_photo_credit_with_a_copyright_sign_is_never_the_headline() -> None:
     article = extract_text(text, "a.txt")[0]
     assert article.title == "Harbour channel to be dredged for larger ships"
     assert article.published == date(2023, 5, 12)
+
+
+def test_a_blog_themes_post_author_label_is_a_byline_not_the_headline() -> None:
+    assert_headline_and_author("Post author By Jane Marlow", "Post date May 12, 2023", "1 Comment on it")
