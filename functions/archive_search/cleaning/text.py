@@ -823,6 +823,7 @@ def extract_text(text: str, key: str, line_stats: LineStats | None = None) -> li
         or dated
         or dateline_date
         or _near_body_date(blocks, title_at, body_blocks, language)
+        or md.labelled_date(blocks)
     )
     return [
         Article(

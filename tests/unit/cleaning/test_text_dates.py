@@ -157,3 +157,10 @@ def test_a_numeric_date_both_ways_readable_is_day_first_on_a_page_not_in_english
     english = extract_text(dump(HEADLINE, "05/10/2018 - Posted by Jane Marlow", *BODY), "a.txt")[0]
     assert english.language == "en"
     assert english.published is None  # 5 October or May 10: an English page may be either
+
+
+def test_a_labelled_date_under_the_article_dates_it_when_the_header_states_none() -> None:
+    labelled = dump(HEADLINE, *BODY, "Share", "Date 19.01.2020", "Related", "Ferry timetable changes")
+    assert extract_text(labelled, "a.txt")[0].published == date(2020, 1, 19)
+    teaser = dump(HEADLINE, *BODY, "Related", "Ferry timetable changes for winter", "19.01.2020")
+    assert extract_text(teaser, "a.txt")[0].published is None  # a teaser's date, unlabelled

@@ -16,6 +16,7 @@ from archive_search.cleaning.metadata.header import (
     is_header_line,
     is_marked_byline,
     is_menu_line,
+    labelled_date,
     near_date,
     read_header,
 )
@@ -64,6 +65,7 @@ __all__ = [
     "is_marked_byline",
     "is_menu_line",
     "is_role_line",
+    "labelled_date",
     "metadata_words",
     "near_date",
     "normalise_language",

@@ -31,6 +31,7 @@ __all__ = [
     "is_header_line",
     "is_marked_byline",
     "is_menu_line",
+    "labelled_date",
     "read_header",
 ]
 
@@ -108,6 +109,25 @@ def _date_line(line: str, *, updated: bool = False, day_first: bool = False) -> 
     if _words(line) > _MAX_HEADER_WORDS or (not updated and _UPDATED_RE.match(line)):
         return None
     return parse_date(line, day_first=day_first)
+
+
+# A date line with its label: "Date 19.01.2020", "Datum: 19.11.2021", "ePublished: 3 March 2020",
+# "Veröffentlicht am 06.10.2023", "Créé: 12.12.2019, 07h36"
+_LABELLED_DATE_RE = re.compile(
+    r"^\W*(?:(?:(?:publish(?:ed)?|publication|posted|release)\s+)?(?:date|datum|fecha|data)"
+    r"|e?published|posted|veröffentlicht|publiziert|publié(?:e)?|publicad[oa]|pubblicat[oa]|créé|erstellt)\b",
+    re.IGNORECASE,
+)
+
+
+def labelled_date(lines: list[str]) -> date | None:
+    """The date of the first short line that states it under a publication label, wherever it
+    is: a page whose header states no date may state it after the article ("Date 19.01.2020"),
+    where an unlabelled date is as likely a teaser's or a comment's."""
+    for line in lines:
+        if _LABELLED_DATE_RE.match(line) and (found := _date_line(line)):
+            return found
+    return None
 
 
 def near_date(lines: list[str], *, day_first: bool = False) -> date | None:
