@@ -164,3 +164,8 @@ def test_a_labelled_date_under_the_article_dates_it_when_the_header_states_none(
     assert extract_text(labelled, "a.txt")[0].published == date(2020, 1, 19)
     teaser = dump(HEADLINE, *BODY, "Related", "Ferry timetable changes for winter", "19.01.2020")
     assert extract_text(teaser, "a.txt")[0].published is None  # a teaser's date, unlabelled
+    changed = dump(HEADLINE, *BODY, "[Stand: 08.05.2019, 05:02 Uhr]", "Datum: 07.05.2019")
+    assert extract_text(changed, "a.txt")[0].published == date(2019, 5, 7)  # publication first
+    assert extract_text(dump(HEADLINE, *BODY, "Letzte Änderung 14.02.2019"), "a.txt")[0].published == date(
+        2019, 2, 14
+    )

@@ -120,14 +120,22 @@ _LABELLED_DATE_RE = re.compile(
 )
 
 
+# The label of the date a page was last changed: "Letzte Änderung 14.02.2019", "Stand: 08.05.2019"
+_CHANGED_LABEL_RE = re.compile(r"^\W*(?:letzte änderung|stand)\b", re.IGNORECASE)
+
+
 def labelled_date(lines: list[str]) -> date | None:
     """The date of the first short line that states it under a publication label, wherever it
     is: a page whose header states no date may state it after the article ("Date 19.01.2020"),
-    where an unlabelled date is as likely a teaser's or a comment's."""
+    where an unlabelled date is as likely a teaser's or a comment's. Else the date a label says
+    the page was changed ("Updated ...", "Stand: ..."), as the header's own "Updated" lines."""
+    changed = None
     for line in lines:
         if _LABELLED_DATE_RE.match(line) and (found := _date_line(line)):
             return found
-    return None
+        if changed is None and (_UPDATED_RE.match(line) or _CHANGED_LABEL_RE.match(line)):
+            changed = _date_line(line, updated=True)
+    return changed
 
 
 def near_date(lines: list[str], *, day_first: bool = False) -> date | None:
