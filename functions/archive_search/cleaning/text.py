@@ -198,6 +198,8 @@ _DERIVED_TITLE_MAX_CHARS = 120
 _MIN_BLOCKS_FOR_CLASSIFIER = 12
 # How many blocks before the article's first long block the headline is looked for in.
 _TITLE_WINDOW = 8
+# A headline of two words is taken only right above the body (see _short_headline)
+_SHORT_TITLE_WORDS = 2
 # A headline-like block this long under a shorter one is a lead (standfirst), not the headline.
 _LEAD_WORDS = 16
 # A headline-like block of at most this many words that other documents of the archive hold is
@@ -456,10 +458,27 @@ def _find_title(
     if dated is not None:
         return _above_lead(blocks, dated, memo)
     if not candidates:
-        return None
+        return _short_headline(blocks, start, first_long, header, memo)
     # The headline is the longest headline-like block there: site names, section labels and the
     # article's own subheadings are shorter (the first wins a tie).
     return _above_lead(blocks, max(candidates, key=lambda i: memo.word_count(blocks[i])), memo)
+
+
+def _short_headline(
+    blocks: list[str], start: int, first_long: int, header: list[bool], memo: LineMemo
+) -> int | None:
+    """A two-word headline ("Performant Python") right above the first paragraph, site labels
+    and header lines passed over: only when no longer headline-like block precedes the body,
+    since two-word blocks elsewhere in a header are labels, menus and buttons."""
+    i = first_long - 1
+    while i >= start and (header[i - start] or _is_site_label(blocks[i], memo)):
+        i -= 1
+    if i < max(start, 0):
+        return None
+    block = blocks[i]
+    if not _is_headline(block, min_words=_SHORT_TITLE_WORDS) or _is_meta_line(block):
+        return None
+    return None if md.is_menu_line(block) or _NOT_HEADLINE_RE.search(block) else i
 
 
 def _is_lead(block: str, memo: LineMemo) -> bool:

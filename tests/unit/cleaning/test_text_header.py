@@ -393,3 +393,12 @@ def test_a_photo_credit_with_a_copyright_sign_is_never_the_headline() -> None:
 
 def test_a_blog_themes_post_author_label_is_a_byline_not_the_headline() -> None:
     assert_headline_and_author("Post author By Jane Marlow", "Post date May 12, 2023", "1 Comment on it")
+
+
+def test_a_two_word_headline_right_above_the_body_is_the_title() -> None:
+    article = extract_text(dump("Home", "Blog", "Contact", "Harbour dredging", *BODY), "a.txt")[0]
+    assert article.title == "Harbour dredging"
+    assert article.body.startswith("The harbour authority")
+    # a longer headline-like block before the body is the headline, not the two-word one
+    longer = dump("Harbour channel to be dredged", "Harbour dredging", *BODY)
+    assert extract_text(longer, "a.txt")[0].title == "Harbour channel to be dredged"
