@@ -200,6 +200,8 @@ _MIN_BLOCKS_FOR_CLASSIFIER = 12
 _TITLE_WINDOW = 8
 # A headline of two words is taken only right above the body (see _short_headline)
 _SHORT_TITLE_WORDS = 2
+# A block above a date line with at most this many words may be a section label (_under_label)
+_LABEL_WORDS = 3
 # A headline-like block this long under a shorter one is a lead (standfirst), not the headline.
 _LEAD_WORDS = 16
 # A headline-like block of at most this many words that other documents of the archive hold is
@@ -434,13 +436,14 @@ def _dated_headline(
 
 def _find_title(
     blocks: list[str], first_long: int, header_lines: md.HeaderLines, memo: LineMemo
-) -> int | None:
+) -> tuple[int | None, int | None]:
     """Index of the headline: in the few blocks before the article's first paragraph
     (``first_long``: ``_body_start``), a headline repeated as the next block, else the
     headline-like block just above a byline or date line, else the longest headline-like
-    block there. ``header_lines``: the blocks read as header lines."""
+    block there. ``header_lines``: the blocks read as header lines. Second: the block above a
+    byline or date line the headline was preferred to (``_under_label``), else ``None``."""
     if first_long == len(blocks):
-        return 0 if blocks and _is_title_candidate(blocks[0]) and len(blocks) >= 2 else None
+        return (0 if blocks and _is_title_candidate(blocks[0]) and len(blocks) >= 2 else None), None
     # one reading of the header's byline and date lines serves both searches (the title's
     # window lies inside the header's)
     start = _header_window_start(blocks, first_long)
@@ -453,15 +456,44 @@ def _find_title(
     ]
     repeated = [i for i in candidates if i + 1 < len(blocks) and _same_text(blocks[i], blocks[i + 1])]
     if repeated:
-        return repeated[-1]
+        return repeated[-1], None
     dated = _dated_headline(blocks, start, first_long, header, memo)
     if dated is not None:
-        return _above_lead(blocks, dated, memo)
+        if _under_label(blocks, dated, start, first_long, header, candidates, memo):
+            return first_long - 1, dated
+        return _above_lead(blocks, dated, memo), None
     if not candidates:
-        return _short_headline(blocks, start, first_long, header, memo)
+        return _short_headline(blocks, start, first_long, header, memo), None
     # The headline is the longest headline-like block there: site names, section labels and the
     # article's own subheadings are shorter (the first wins a tie).
-    return _above_lead(blocks, max(candidates, key=lambda i: memo.word_count(blocks[i])), memo)
+    return _above_lead(blocks, max(candidates, key=lambda i: memo.word_count(blocks[i])), memo), None
+
+
+def _under_label(
+    blocks: list[str],
+    dated: int,
+    start: int,
+    first_long: int,
+    header: list[bool],
+    candidates: list[int],
+    memo: LineMemo,
+) -> bool:
+    """Whether the headline is the longer headline-like block right above the first paragraph,
+    right under a byline or date line within the reach of ``dated``, a block no longer than a
+    section label: a page's section and its date may head the article above its headline
+    ("Aktuelles" / "20.06.2019" / headline). ``header``: which blocks from ``start`` are byline
+    or date lines."""
+    near, line = first_long - 1, first_long - 2
+    if not (
+        dated < line
+        and header[line - start]
+        and near in candidates
+        and memo.word_count(blocks[dated]) <= _LABEL_WORDS < memo.word_count(blocks[near])
+    ):
+        return False
+    # as in _dated_headline's reach: the blocks that count for the header between them
+    counted = sum(header[i - start] or _counts_in_header(blocks[i]) for i in range(dated + 1, line))
+    return counted < _HEADER_REACH
 
 
 def _short_headline(
@@ -743,12 +775,19 @@ class _Header:
 
 
 def _read_header(
-    blocks: list[str], at: int | None, first_long: int, header_lines: md.HeaderLines, publisher: str | None
+    blocks: list[str],
+    at: int | None,
+    first_long: int,
+    header_lines: md.HeaderLines,
+    publisher: str | None,
+    label: int | None = None,
 ) -> _Header:
     """The headline ``blocks[at]`` (none when ``at`` is ``None``) and the byline, date and
     publisher its header states: the byline and date lines directly under it, then those further
     down the header (below a standfirst or share buttons, above the first paragraph
-    ``first_long``) for what they did not state. ``publisher``: the page's own name."""
+    ``first_long``) for what they did not state. ``publisher``: the page's own name. A date line
+    above the headline counts within ``_DATE_ABOVE_REACH`` blocks, or anywhere under ``label``,
+    the section label the headline sits under (``_under_label``)."""
     if at is None:
         return _Header()
     title = blocks[at]
@@ -773,7 +812,7 @@ def _read_header(
         under = md.header_lines(header_lines.window(body_at + 1, body_at + 1 + _HEADER_REACH))
         if under[:1] == [True]:
             body_at += 1 + next((k for k, is_header in enumerate(under) if not is_header), len(under))
-        above = blocks[max(0, at - _DATE_ABOVE_REACH) : at]
+        above = blocks[label + 1 if label is not None else max(0, at - _DATE_ABOVE_REACH) : at]
         found_author, found_date = md.read_header(header_lines.window(at + 1, body_at), above, publisher)
         author = author or found_author or None
         published = published or found_date
@@ -801,8 +840,8 @@ def extract_text(text: str, key: str, line_stats: LineStats | None = None) -> li
     first_long = _body_start(blocks, keep, memo)
     # each block's header-line tests run once for the headline's search and the header's read
     header_lines = md.HeaderLines(blocks)
-    title_at = _find_title(blocks, first_long, header_lines, memo)
-    header = _read_header(blocks, title_at, first_long, header_lines, source or holder)
+    title_at, label_at = _find_title(blocks, first_long, header_lines, memo)
+    header = _read_header(blocks, title_at, first_long, header_lines, source or holder, label_at)
     title, start = header.title, header.start
     end = _article_end(blocks, keep, start, memo)
     body_blocks, author, dated = _article_blocks(blocks[start:end], title, memo, keep[start:end])

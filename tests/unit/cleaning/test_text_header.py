@@ -402,3 +402,12 @@ def test_a_two_word_headline_right_above_the_body_is_the_title() -> None:
     # a longer headline-like block before the body is the headline, not the two-word one
     longer = dump("Harbour channel to be dredged", "Harbour dredging", *BODY)
     assert extract_text(longer, "a.txt")[0].title == "Harbour channel to be dredged"
+
+
+def test_a_headline_under_a_section_label_and_its_date_line_is_the_title() -> None:
+    text = dump(
+        "Home", "Harbour and Coast", "12 May 2023", "Harbour channel to be dredged for larger ships", *BODY
+    )
+    article = extract_text(text, "a.txt")[0]
+    assert article.title == "Harbour channel to be dredged for larger ships"
+    assert article.published == date(2023, 5, 12)
