@@ -290,7 +290,10 @@ def _is_headline(block: str, min_words: int = 1) -> bool:
 
 
 def _is_meta_line(block: str) -> bool:
-    """A byline or a date line: part of the article's header, not of its body."""
+    """A byline or a date line: part of the article's header, not of its body; a CJK line of
+    labels ("来源：新华社 作者：李明") too."""
+    if md.cjk_credit(block) is not None:
+        return True
     n_words = md.word_count(block)
     if n_words > 12:
         return False
@@ -724,7 +727,8 @@ def _meta_line(blocks: list[str], i: int) -> tuple[int, md.Byline | None, date |
     byline wrapped onto a role line, "By Helen Marsh, Arts" / "Correspondent", takes two), whom
     it credits and the date it states ("Von Anna Keller, publiziert am 11. Juli 2023")."""
     if not _BYLINE_RE.match(blocks[i]):
-        return 1, None, md.parse_date(blocks[i])
+        credit = md.cjk_credit(blocks[i])
+        return 1, (md.parse_byline(f"By {credit}") or None) if credit else None, md.parse_date(blocks[i])
     byline, taken = blocks[i], 1
     if i + 1 < len(blocks) and md.is_byline_tail(blocks[i + 1]):
         byline, taken = f"{byline} {blocks[i + 1]}", 2
