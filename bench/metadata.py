@@ -22,6 +22,8 @@ by site fold, and the regression check on the project's own 45 documents.
   counted and the number scored is printed.
 - **Regression** (``bench/metadata-set/labels.json``): the 45 documents written alongside the
   code, which must stay right; a miss here is a regression, not an accuracy figure.
+- **Text dumps, trafilatura-eval (silver)**: title and published date of trafilatura-eval's
+  760 pages as text dumps, against labels two extractors agree on (``bench/dump_silver.py``).
 - **Publisher, trafilatura-eval tuning folds** (``bench/metadata-set/publisher-labels.json``,
   250 pages, and ``publisher-labels-next100.json``, the next 100 in the same order, labelled
   blind): the publisher hand-labelled on tuning-fold pages of ``bench/data/trafilatura-eval``,
@@ -279,6 +281,9 @@ def report(set_dir: Path = SET_DIR, *, verbose: bool = False) -> dict[str, Any]:
             for url, f, want, got in results[name]["misses"]:
                 print(f"  miss ({name}, tuning) {url} {f}: expected {want!r}, got {got!r}")
     textdumps = textdump_report(set_dir, verbose=verbose)
+    from dump_silver import report as silver_report  # type: ignore[import-not-found]  # imports this module
+
+    silver = silver_report(verbose=verbose)
     publisher = {}
     for labels_file in PUBLISHER_SETS:
         if not (set_dir / labels_file).exists():
@@ -300,7 +305,13 @@ def report(set_dir: Path = SET_DIR, *, verbose: bool = False) -> dict[str, Any]:
     print(f"# metadata regression check on {n} own documents ({set_dir.name}/labels.json): {status}")
     for name, f, want, got in misses:
         print(f"  regression {name} {f}: expected {want!r}, got {got!r}")
-    return {**results, "textdump": textdumps, "publisher_tuning": publisher, "regressions": misses}
+    return {
+        **results,
+        "textdump": textdumps,
+        "silver": silver,
+        "publisher_tuning": publisher,
+        "regressions": misses,
+    }
 
 
 def main() -> None:

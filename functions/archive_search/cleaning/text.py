@@ -168,7 +168,7 @@ _BYLINE_RE = re.compile(r"^(?:by|written by|von|par|por)\s+\S", re.IGNORECASE)
 # the date its path states is the site's own dating of the article.
 _ADDRESS_RE = re.compile(r"^(?:(?:source|url|link|address)(?: url)?\s*:\s*)?(https?://\S+)$", re.IGNORECASE)
 # Not a headline: a URL, a sentence ending inside the block, a line wholly in brackets.
-_NOT_HEADLINE_RE = re.compile(r"^https?://|^www\.|[a-z]{3}[.!?]\s+[(\"“‘A-Z]|^\(.*\)$")
+_NOT_HEADLINE_RE = re.compile(r"^https?://|^www\.|[a-z]{3}[.!?]\s+[(\"“‘A-Z]|^\(.*\)$|©")
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+(?=[\"“‘'(A-ZÀ-Þ0-9])|(?<=[。！？])\s*")
 # A CJK full stop with more text after it: two sentences (CJK puts no space between them).
 _CJK_SENTENCE_SEAM_RE = re.compile(r"[。！？][」』）”]*\s*\S")
@@ -198,6 +198,10 @@ _DERIVED_TITLE_MAX_CHARS = 120
 _MIN_BLOCKS_FOR_CLASSIFIER = 12
 # How many blocks before the article's first long block the headline is looked for in.
 _TITLE_WINDOW = 8
+# A headline of two words is taken only right above the body (see _short_headline)
+_SHORT_TITLE_WORDS = 2
+# A block above a date line with at most this many words may be a section label (_under_label)
+_LABEL_WORDS = 3
 # A headline-like block this long under a shorter one is a lead (standfirst), not the headline.
 _LEAD_WORDS = 16
 # A headline-like block of at most this many words that other documents of the archive hold is
@@ -286,7 +290,10 @@ def _is_headline(block: str, min_words: int = 1) -> bool:
 
 
 def _is_meta_line(block: str) -> bool:
-    """A byline or a date line: part of the article's header, not of its body."""
+    """A byline or a date line: part of the article's header, not of its body; a CJK line of
+    labels ("来源：新华社 作者：李明") too."""
+    if md.cjk_credit(block) is not None:
+        return True
     n_words = md.word_count(block)
     if n_words > 12:
         return False
@@ -432,13 +439,14 @@ def _dated_headline(
 
 def _find_title(
     blocks: list[str], first_long: int, header_lines: md.HeaderLines, memo: LineMemo
-) -> int | None:
+) -> tuple[int | None, int | None]:
     """Index of the headline: in the few blocks before the article's first paragraph
     (``first_long``: ``_body_start``), a headline repeated as the next block, else the
     headline-like block just above a byline or date line, else the longest headline-like
-    block there. ``header_lines``: the blocks read as header lines."""
+    block there. ``header_lines``: the blocks read as header lines. Second: the block above a
+    byline or date line the headline was preferred to (``_under_label``), else ``None``."""
     if first_long == len(blocks):
-        return 0 if blocks and _is_title_candidate(blocks[0]) and len(blocks) >= 2 else None
+        return (0 if blocks and _is_title_candidate(blocks[0]) and len(blocks) >= 2 else None), None
     # one reading of the header's byline and date lines serves both searches (the title's
     # window lies inside the header's)
     start = _header_window_start(blocks, first_long)
@@ -451,15 +459,61 @@ def _find_title(
     ]
     repeated = [i for i in candidates if i + 1 < len(blocks) and _same_text(blocks[i], blocks[i + 1])]
     if repeated:
-        return repeated[-1]
+        return repeated[-1], None
     dated = _dated_headline(blocks, start, first_long, header, memo)
     if dated is not None:
-        return _above_lead(blocks, dated, memo)
+        if _under_label(blocks, dated, start, first_long, header, candidates, memo):
+            return first_long - 1, dated
+        return _above_lead(blocks, dated, memo), None
     if not candidates:
-        return None
+        return _short_headline(blocks, start, first_long, header, memo), None
     # The headline is the longest headline-like block there: site names, section labels and the
     # article's own subheadings are shorter (the first wins a tie).
-    return _above_lead(blocks, max(candidates, key=lambda i: memo.word_count(blocks[i])), memo)
+    return _above_lead(blocks, max(candidates, key=lambda i: memo.word_count(blocks[i])), memo), None
+
+
+def _under_label(
+    blocks: list[str],
+    dated: int,
+    start: int,
+    first_long: int,
+    header: list[bool],
+    candidates: list[int],
+    memo: LineMemo,
+) -> bool:
+    """Whether the headline is the longer headline-like block right above the first paragraph,
+    right under a byline or date line within the reach of ``dated``, a block no longer than a
+    section label: a page's section and its date may head the article above its headline
+    ("Aktuelles" / "20.06.2019" / headline). ``header``: which blocks from ``start`` are byline
+    or date lines."""
+    near, line = first_long - 1, first_long - 2
+    if not (
+        dated < line
+        and header[line - start]
+        and near in candidates
+        and memo.word_count(blocks[dated]) <= _LABEL_WORDS < memo.word_count(blocks[near])
+    ):
+        return False
+    # as in _dated_headline's reach: the blocks that count for the header between them
+    counted = sum(header[i - start] or _counts_in_header(blocks[i]) for i in range(dated + 1, line))
+    return counted < _HEADER_REACH
+
+
+def _short_headline(
+    blocks: list[str], start: int, first_long: int, header: list[bool], memo: LineMemo
+) -> int | None:
+    """A two-word headline ("Performant Python") right above the first paragraph, site labels
+    and header lines passed over: only when no longer headline-like block precedes the body,
+    since two-word blocks elsewhere in a header are labels, menus and buttons."""
+    i = first_long - 1
+    while i >= start and (header[i - start] or _is_site_label(blocks[i], memo)):
+        i -= 1
+    if i < max(start, 0):
+        return None
+    block = blocks[i]
+    if not _is_headline(block, min_words=_SHORT_TITLE_WORDS) or _is_meta_line(block):
+        return None
+    return None if md.is_menu_line(block) or _NOT_HEADLINE_RE.search(block) else i
 
 
 def _is_lead(block: str, memo: LineMemo) -> bool:
@@ -673,7 +727,8 @@ def _meta_line(blocks: list[str], i: int) -> tuple[int, md.Byline | None, date |
     byline wrapped onto a role line, "By Helen Marsh, Arts" / "Correspondent", takes two), whom
     it credits and the date it states ("Von Anna Keller, publiziert am 11. Juli 2023")."""
     if not _BYLINE_RE.match(blocks[i]):
-        return 1, None, md.parse_date(blocks[i])
+        credit = md.cjk_credit(blocks[i])
+        return 1, (md.parse_byline(f"By {credit}") or None) if credit else None, md.parse_date(blocks[i])
     byline, taken = blocks[i], 1
     if i + 1 < len(blocks) and md.is_byline_tail(blocks[i + 1]):
         byline, taken = f"{byline} {blocks[i + 1]}", 2
@@ -724,12 +779,19 @@ class _Header:
 
 
 def _read_header(
-    blocks: list[str], at: int | None, first_long: int, header_lines: md.HeaderLines, publisher: str | None
+    blocks: list[str],
+    at: int | None,
+    first_long: int,
+    header_lines: md.HeaderLines,
+    publisher: str | None,
+    label: int | None = None,
 ) -> _Header:
     """The headline ``blocks[at]`` (none when ``at`` is ``None``) and the byline, date and
     publisher its header states: the byline and date lines directly under it, then those further
     down the header (below a standfirst or share buttons, above the first paragraph
-    ``first_long``) for what they did not state. ``publisher``: the page's own name."""
+    ``first_long``) for what they did not state. ``publisher``: the page's own name. A date line
+    above the headline counts within ``_DATE_ABOVE_REACH`` blocks, or anywhere under ``label``,
+    the section label the headline sits under (``_under_label``)."""
     if at is None:
         return _Header()
     title = blocks[at]
@@ -754,7 +816,7 @@ def _read_header(
         under = md.header_lines(header_lines.window(body_at + 1, body_at + 1 + _HEADER_REACH))
         if under[:1] == [True]:
             body_at += 1 + next((k for k, is_header in enumerate(under) if not is_header), len(under))
-        above = blocks[max(0, at - _DATE_ABOVE_REACH) : at]
+        above = blocks[label + 1 if label is not None else max(0, at - _DATE_ABOVE_REACH) : at]
         found_author, found_date = md.read_header(header_lines.window(at + 1, body_at), above, publisher)
         author = author or found_author or None
         published = published or found_date
@@ -782,8 +844,8 @@ def extract_text(text: str, key: str, line_stats: LineStats | None = None) -> li
     first_long = _body_start(blocks, keep, memo)
     # each block's header-line tests run once for the headline's search and the header's read
     header_lines = md.HeaderLines(blocks)
-    title_at = _find_title(blocks, first_long, header_lines, memo)
-    header = _read_header(blocks, title_at, first_long, header_lines, source or holder)
+    title_at, label_at = _find_title(blocks, first_long, header_lines, memo)
+    header = _read_header(blocks, title_at, first_long, header_lines, source or holder, label_at)
     title, start = header.title, header.start
     end = _article_end(blocks, keep, start, memo)
     body_blocks, author, dated = _article_blocks(blocks[start:end], title, memo, keep[start:end])
@@ -823,6 +885,7 @@ def extract_text(text: str, key: str, line_stats: LineStats | None = None) -> li
         or dated
         or dateline_date
         or _near_body_date(blocks, title_at, body_blocks, language)
+        or md.labelled_date(blocks)
     )
     return [
         Article(

@@ -76,6 +76,50 @@ def test_a_numeric_date_both_ways_readable_reads_day_first_only_when_asked() -> 
     assert parse_date("13/10/2018", day_first=True) == date(2018, 10, 13)
 
 
+def test_a_dotted_numeric_date_reads_day_first() -> None:
+    assert parse_date("06.10.2023") == date(2023, 10, 6)
+    assert parse_date("Veröffentlicht am 06.10.2023 (Letztes Update: 06.10.2023)") == date(2023, 10, 6)
+    assert parse_date("06/10/2023") is None  # slashes: a US page writes the month first
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Veröffentlicht am 10. Februar 20199. Februar 2019 von Heiko", date(2019, 2, 10)),
+        ("Dezember 29, 2021Dezember 29, 2021", date(2021, 12, 29)),
+        ("Freitag, 15. April 2016Samstag, 4. März 2017", date(2016, 4, 15)),
+        ("Datum: 13. April 2017Autor: Jane Marlow", date(2017, 4, 13)),
+        ("12 April 20234 comments", None),  # a digit glued on is no second date
+        ("12 April 2023s", None),
+    ],
+)
+def test_a_year_glued_to_a_second_date_or_a_label_ends_the_first_date(
+    text: str, expected: date | None
+) -> None:
+    assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Nicole Collignon22. Februar 2020", date(2020, 2, 22)),
+        ("Posted on28. Juli 2019", date(2019, 7, 28)),
+        ("COVID19 March 2020", None),  # a name's digits after capitals are no day
+        ("29 / Dezember / 2022", date(2022, 12, 29)),
+        ("07-Nov-2023", date(2023, 11, 7)),
+    ],
+)
+def test_a_day_glued_to_a_word_and_a_month_name_between_slashes_or_dashes_are_read(
+    text: str, expected: date | None
+) -> None:
+    assert parse_date(text) == expected
+
+
+def test_a_blogs_published_and_updated_dates_glued_together_date_the_article() -> None:
+    text = dump(HEADLINE, "20. November 201921. November 2019 von Jane Marlow", *BODY)
+    assert extract_text(text, "a.txt")[0].published == date(2019, 11, 20)
+
+
 @pytest.mark.parametrize(
     ("lines", "expected"),
     [
@@ -113,3 +157,15 @@ def test_a_numeric_date_both_ways_readable_is_day_first_on_a_page_not_in_english
     english = extract_text(dump(HEADLINE, "05/10/2018 - Posted by Jane Marlow", *BODY), "a.txt")[0]
     assert english.language == "en"
     assert english.published is None  # 5 October or May 10: an English page may be either
+
+
+def test_a_labelled_date_under_the_article_dates_it_when_the_header_states_none() -> None:
+    labelled = dump(HEADLINE, *BODY, "Share", "Date 19.01.2020", "Related", "Ferry timetable changes")
+    assert extract_text(labelled, "a.txt")[0].published == date(2020, 1, 19)
+    teaser = dump(HEADLINE, *BODY, "Related", "Ferry timetable changes for winter", "19.01.2020")
+    assert extract_text(teaser, "a.txt")[0].published is None  # a teaser's date, unlabelled
+    changed = dump(HEADLINE, *BODY, "[Stand: 08.05.2019, 05:02 Uhr]", "Datum: 07.05.2019")
+    assert extract_text(changed, "a.txt")[0].published == date(2019, 5, 7)  # publication first
+    assert extract_text(dump(HEADLINE, *BODY, "Letzte Änderung 14.02.2019"), "a.txt")[0].published == date(
+        2019, 2, 14
+    )

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from archive_search.cleaning.metadata import (
+    cjk_credit,
     copyright_holder,
     first_dateline,
     header_lines,
@@ -380,3 +381,78 @@ def test_a_long_published_line_is_header_not_headline() -> None:
     assert header_lines([line]) == [True]
     text = dump("Harbour channel to be dredged for larger ships", line, *BODY)
     assert extract_text(text, "a.txt")[0].title == "Harbour channel to be dredged for larger ships"
+
+
+def test_a_photo_credit_with_a_copyright_sign_is_never_the_headline() -> None:
+    text = dump(
+        "Harbour channel to be dredged for larger ships", "© Ann Lee Photography", "12 May 2023", *BODY
+    )
+    article = extract_text(text, "a.txt")[0]
+    assert article.title == "Harbour channel to be dredged for larger ships"
+    assert article.published == date(2023, 5, 12)
+
+
+def test_a_blog_themes_post_author_label_is_a_byline_not_the_headline() -> None:
+    assert_headline_and_author("Post author By Jane Marlow", "Post date May 12, 2023", "1 Comment on it")
+
+
+def test_a_two_word_headline_right_above_the_body_is_the_title() -> None:
+    article = extract_text(dump("Home", "Blog", "Contact", "Harbour dredging", *BODY), "a.txt")[0]
+    assert article.title == "Harbour dredging"
+    assert article.body.startswith("The harbour authority")
+    # a longer headline-like block before the body is the headline, not the two-word one
+    longer = dump("Harbour channel to be dredged", "Harbour dredging", *BODY)
+    assert extract_text(longer, "a.txt")[0].title == "Harbour channel to be dredged"
+
+
+def test_a_headline_under_a_section_label_and_its_date_line_is_the_title() -> None:
+    text = dump(
+        "Home", "Harbour and Coast", "12 May 2023", "Harbour channel to be dredged for larger ships", *BODY
+    )
+    article = extract_text(text, "a.txt")[0]
+    assert article.title == "Harbour channel to be dredged for larger ships"
+    assert article.published == date(2023, 5, 12)
+
+
+ZH_HEADLINE = "北京市发布新的空气质量管理规定"
+ZH_BODY = [
+    "北京市政府今天发布了新的空气质量管理规定，要求所有工厂在冬季减少排放。该规定将于下个月生效，违反规定的企业将被处以罚款。",
+    "市环保局表示，新规定是根据过去五年的监测数据制定的，目的是在冬季供暖期间改善空气质量，保护市民健康。",
+    "专家认为，这项规定将对本市的工业企业产生较大影响，但从长远来看有利于城市的可持续发展。",
+]
+
+
+@pytest.mark.parametrize(
+    ("header", "authors"),
+    [
+        (["来源：新华社 作者：李明", "2019年06月20日 10:15"], ("李明",)),
+        (["2019年06月20日 10:15　来源：人民网　作者：李明、王芳"], ("李明", "王芳")),
+        (["发布时间：2019-06-20 10:15:00 来源：人民网 编辑：王五"], ()),
+        (["来源：人民网", "作者：李明", "发布时间：2019年06月20日"], ("李明",)),
+        (["半月谈记者 史卫燕", "2019-06-20"], ("史卫燕",)),
+        (["文/张三", "2019年06月20日"], ("张三",)),
+        (["2019年06月20日", "编辑部"], ()),
+    ],
+)
+def test_cjk_header_lines_of_labels_are_the_header(header: list[str], authors: tuple[str, ...]) -> None:
+    # labels with a full-width colon, several to a line: the byline and date, not the headline
+    # nor the body
+    article = extract_text(dump("首页", "新闻", ZH_HEADLINE, *header, *ZH_BODY), "zh.txt")[0]
+    assert article.title == ZH_HEADLINE
+    assert article.published == date(2019, 6, 20)
+    assert article.authors == authors
+    assert article.body.split("\n\n") == ZH_BODY
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "原文：北京市政府今天发布了新的规定",  # "文：" inside a word is no label
+        "北京市发布新的空气质量管理规定",
+        "新华社记者 近日走访了北京市的多家工厂",  # a sentence after "记者", no names
+        "专家认为，这项规定将对本市的工业企业产生较大影响 来源：人民网",  # text before the labels
+        "Source: Reuters",
+    ],
+)
+def test_other_lines_are_no_cjk_header_line(line: str) -> None:
+    assert cjk_credit(line) is None

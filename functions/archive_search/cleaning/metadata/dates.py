@@ -74,13 +74,23 @@ _CJK_RE = re.compile(r"(?<!\d)(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,
 _SLASH_SHORT_YEAR_RE = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{2})(?![\d/])")
 # a two-digit year up to this one is 20xx, above it 19xx (POSIX strptime's %y)
 _SHORT_YEAR_PIVOT = 68
-# a year glued to the time after it, as copied text joins them: "Nov 19 20197:05 AM"
-_YEAR_END = r"(?:\b|(?=\d{1,2}:\d{2}))"
+# a year glued to what follows it, as copied text joins a page's elements: the time ("Nov 19
+# 20197:05 AM"), or a second date or a label after a blog's date ("19. Juni 201619. Juni 2016",
+# "Dezember 29, 2021Dezember 29, 2021", "13. April 2017Autor: ..."), its "updated" date
+_YEAR_END = (
+    r"(?:\b|(?=\d{1,2}:\d{2})"
+    rf"|(?=\d{{1,2}}{ORD}\.?\s+(?:{MONTH_RE})\b)|(?=(?-i:[A-ZÀ-ÖØ-ÞА-Я])))"
+)
 # "April 12th, 2023", "Apr. 12 2023", "April 12, 2023 10:00"
 _MDY_RE = re.compile(rf"\b({MONTH_RE})\.?\s+(\d{{1,2}}){ORD},?\s+(\d{{4}}){_YEAR_END}", re.IGNORECASE)
-# "12 April 2023", "12th of April, 2023", "12. April 2023", "12 de abril de 2023"
+# a day glued to the lower-case word before it, as copied text joins a name or a label to the
+# date after it: "Nicole Collignon22. Februar 2020", "Posted on28. Juli 2019"
+_DAY_START = r"(?:\b|(?<=(?-i:[a-zß-ÿ])))"
+# "12 April 2023", "12th of April, 2023", "12. April 2023", "12 de abril de 2023", and with
+# slashes or dashes: "29 / Dezember / 2022", "07-Nov-2023"
 _DMY_RE = re.compile(
-    rf"\b(\d{{1,2}}){ORD}\.?\s+(?:of\s+|de\s+)?({MONTH_RE})\.?,?\s+(?:de\s+|del\s+)?(\d{{4}}){_YEAR_END}",
+    rf"{_DAY_START}(\d{{1,2}}){ORD}\.?(?:\s*[/-]\s*|\s+)(?:of\s+|de\s+)?({MONTH_RE})\.?,?(?:\s*[/-]\s*|\s+)"
+    rf"(?:de\s+|del\s+)?(\d{{4}}){_YEAR_END}",
     re.IGNORECASE,
 )
 
@@ -104,7 +114,7 @@ def _epoch_date(seconds: float) -> date | None:
 
 
 _DIGIT_RE = re.compile(r"\d")
-_SPACED_YEAR_RE = re.compile(r"\s\d{4}")
+_SPACED_YEAR_RE = re.compile(r"[\s/-]\d{4}")
 
 
 def parse_date(value: object, *, day_first: bool = False) -> date | None:
@@ -137,8 +147,9 @@ def parse_date(value: object, *, day_first: bool = False) -> date | None:
     m = _CJK_RE.search(text) if "年" in text or "년" in text else None
     if m:
         return _safe_date(int(m[1]), int(m[2]), int(m[3]))
-    # RFC 2822 and the forms with a month's name have a space before a four-digit year: a text
-    # without one is not searched for them (the month names make those searches slow).
+    # RFC 2822 and the forms with a month's name have a space, a slash or a dash before a
+    # four-digit year: a text without one is not searched for them (the month names make those
+    # searches slow).
     spaced_year = _SPACED_YEAR_RE.search(text) is not None
     parsed = parsedate_tz(text) if spaced_year and re.search(r"\d{1,2}\s+[A-Za-z]{3}\s+\d{4}", text) else None
     if parsed:
@@ -154,7 +165,8 @@ def parse_date(value: object, *, day_first: bool = False) -> date | None:
         return _safe_date(int(m[1]), int(m[2]), int(m[3]))
     m = _SLASH_DMY_RE.search(text)
     if m:
-        return _day_month(int(m[1]), int(m[3]), int(m[4]), day_first)
+        # a date with dots ("06.10.2023") is written day first in every language that uses them
+        return _day_month(int(m[1]), int(m[3]), int(m[4]), day_first or m[2] == ".")
     m = _SLASH_SHORT_YEAR_RE.search(text)
     if m:
         year = int(m[3])

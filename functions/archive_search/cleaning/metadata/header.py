@@ -26,17 +26,21 @@ from archive_search.cleaning.metadata.names import (
 __all__ = [
     "PICTURE_WORDS",
     "HeaderLines",
+    "cjk_credit",
     "has_menu_separator",
     "header_lines",
     "is_header_line",
     "is_marked_byline",
     "is_menu_line",
+    "labelled_date",
     "read_header",
 ]
 
 # A header line is short: a byline or a date line ("Mon 18 Nov 2019 18.54 GMT Last modified on
 # Mon 18 Nov 2019 18.56 GMT" at most), never a paragraph.
 _MAX_HEADER_WORDS = 20
+# A CJK header line is short too: CJK words are not spaced, so it is bounded in characters
+_CJK_HEADER_CHARS = 80
 _WORD_RE = re.compile(r"\w+")
 # "By Jane Doe", "Posted by Jane Doe on ...", "Von Anna Keller": "by" opening the line, after at
 # most two lead words; after a date it is a byline too ("11/19/2019 by Jane Doe").
@@ -93,6 +97,47 @@ _UPDATED_RE = re.compile(
 )
 
 
+# CJK header lines: labels with a colon, several to a line ("来源：新华社 作者：李明",
+# "2019年06月20日 10:15 来源：人民网"): the author, source, editor, time, views or font size.
+# ``parse_byline`` reads the author's among them.
+_CJK_LABELS = (
+    "作者|记者|記者|撰文|筆者|执笔|執筆|文|来源|來源|出处|出處|出典|稿源"
+    "|责任编辑|責任編輯|责编|責編|编辑|編輯|编者|編者"
+    "|发布时间|發布時間|發佈時間|发表时间|發表時間|发布日期|發布日期|更新时间|更新時間|时间|時間|日期"
+    "|公開日|配信日|投稿日|掲載日|更新日|浏览|瀏覽|阅读|閱讀|点击|點擊|字号|字號"
+)
+# a label opens the line or follows a space or a bar: "原文：" holds no "文：" label
+_CJK_LABEL_RE = re.compile(rf"(?:^|(?<=[\s|｜丨]))({_CJK_LABELS})\s*[:：]")
+# "文/张三", "新华社记者 李明": a writer's or an outlet's reporter's credit, the names after it
+_CJK_WRITER_RE = re.compile(r"^(?:文\s*/|[^\s\d]{0,12}?(?:记者|記者|通讯员|通訊員)\s)")
+# an editorial department's credit on a line of its own: "編集部", "半月谈编辑部"
+_CJK_DESK_RE = re.compile(r"^[^\s\d]{0,12}?(?:编辑部|編輯部|編集部)$")
+_CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+
+
+def cjk_credit(line: str) -> str | None:
+    """The persons a CJK header line credits, several joined by commas ("" when it credits
+    none: "来源：人民网", "編集部"); ``None`` for any other line. A line of labels holds nothing
+    else but a date or a time before the first; a writer's credit holds names alone after its
+    label (``parse_byline`` reads them: a sentence after "记者" is none)."""
+    if not _CJK_RE.search(line) or len(line) > _CJK_HEADER_CHARS:
+        return None
+    line = line.strip()
+    if _CJK_DESK_RE.match(line):
+        return ""
+    if _CJK_WRITER_RE.match(line):
+        authors = parse_byline(line).authors
+        named = bool(authors) and not any(_CJK_WRITER_RE.match(a) for a in authors)
+        return ", ".join(authors) if named else None
+    labels = list(_CJK_LABEL_RE.finditer(line))
+    if not labels:
+        return None
+    lead = line[: labels[0].start()].strip(" |｜丨")
+    if lead and (parse_date(lead) is None and not _TIME_RE.fullmatch(lead)):
+        return None
+    return ", ".join(parse_byline(line).authors)
+
+
 # A date badge: up to this many lines of at most this many words each ("20" / "Nov" / "2019").
 _BADGE_PARTS = 3
 _BADGE_PART_WORDS = 3
@@ -108,6 +153,33 @@ def _date_line(line: str, *, updated: bool = False, day_first: bool = False) -> 
     if _words(line) > _MAX_HEADER_WORDS or (not updated and _UPDATED_RE.match(line)):
         return None
     return parse_date(line, day_first=day_first)
+
+
+# A date line with its label: "Date 19.01.2020", "Datum: 19.11.2021", "ePublished: 3 March 2020",
+# "Veröffentlicht am 06.10.2023", "Créé: 12.12.2019, 07h36"
+_LABELLED_DATE_RE = re.compile(
+    r"^\W*(?:(?:(?:publish(?:ed)?|publication|posted|release)\s+)?(?:date|datum|fecha|data)"
+    r"|e?published|posted|veröffentlicht|publiziert|publié(?:e)?|publicad[oa]|pubblicat[oa]|créé|erstellt)\b",
+    re.IGNORECASE,
+)
+
+
+# The label of the date a page was last changed: "Letzte Änderung 14.02.2019", "Stand: 08.05.2019"
+_CHANGED_LABEL_RE = re.compile(r"^\W*(?:letzte änderung|stand)\b", re.IGNORECASE)
+
+
+def labelled_date(lines: list[str]) -> date | None:
+    """The date of the first short line that states it under a publication label, wherever it
+    is: a page whose header states no date may state it after the article ("Date 19.01.2020"),
+    where an unlabelled date is as likely a teaser's or a comment's. Else the date a label says
+    the page was changed ("Updated ...", "Stand: ..."), as the header's own "Updated" lines."""
+    changed = None
+    for line in lines:
+        if _LABELLED_DATE_RE.match(line) and (found := _date_line(line)):
+            return found
+        if changed is None and (_UPDATED_RE.match(line) or _CHANGED_LABEL_RE.match(line)):
+            changed = _date_line(line, updated=True)
+    return changed
 
 
 def near_date(lines: list[str], *, day_first: bool = False) -> date | None:
@@ -135,6 +207,8 @@ def _credited(line: str) -> str | None:
     m = _LABELLED_RE.match(line)
     if m:
         return line[m.end() :]
+    if credit := cjk_credit(line):
+        return credit
     for m in _BY_RE.finditer(line):
         lead = line[: m.start()]
         words = _WORD_RE.findall(lead)
@@ -354,6 +428,7 @@ def _dated_or_credited(header: HeaderLines) -> list[bool]:
             or t.timed
             or (i > 0 and tests[i - 1].label)
             or _credited(header.line(i)) is not None
+            or cjk_credit(header.line(i)) is not None
             or _is_shaped_byline(header, i)
         )
         for i, t in enumerate(tests)
