@@ -13,6 +13,7 @@ text are skipped, and a file with none is rejected with the reasons.
 
 from __future__ import annotations
 
+import html as html_lib
 import json
 import re
 from typing import Any
@@ -50,7 +51,7 @@ _DATE_KEYS = (
 )  # fmt: skip
 _SOURCE_KEYS = ("source", "publisher", "site_name", "outlet", "publication")
 _AUTHOR_KEYS = ("author", "authors", "byline", "creator")
-_DESCRIPTION_KEYS = ("description", "summary", "abstract", "standfirst", "dek", "trailText")
+_DESCRIPTION_KEYS = ("description", "summary", "abstract", "standfirst", "dek", "trailText", "excerpt")
 _LANG_KEYS = ("language", "lang", "inLanguage", "locale")
 _URL_KEYS = ("url", "link", "canonical_url", "web_url", "webUrl", "external_url", "mainEntityOfPage")
 _TAG_KEYS = ("tags", "keywords", "categories")
@@ -98,7 +99,9 @@ def _tags(value: Any) -> tuple[str, ...]:
 
 
 def _record_to_article(record: dict[str, Any], key: str) -> Article:
-    title = md.clean_title(_get(record, _TITLE_KEYS))
+    title = _get(record, _TITLE_KEYS)
+    # A CMS's rendered title carries HTML entities (WordPress: "Harbour &#8211; a plan").
+    title = md.clean_title(html_lib.unescape(title) if isinstance(title, str) else title)
     html = _get(record, HTML_KEYS, TEXT_VALUE_KEYS)
     text = _get(record, TEXT_KEYS, TEXT_VALUE_KEYS)
     if isinstance(text, str):

@@ -51,10 +51,13 @@ ENVELOPE_KEYS = (
 FIELD_GROUP_KEYS = ("_source", "fields", "attributes")
 # What an object-valued field gives: the first of these that is a string. ``value`` before
 # ``name``: a NYT keyword is ``{"name": "subject", "value": "Ports"}``.
-VALUE_KEYS = ("value", "@value", "name", "main", "original", "text", "webTitle", "title", "@id")
-# What an object-valued text field gives (a Drupal ``body`` is ``{"value": ..., "format": ...}``):
+VALUE_KEYS = (
+    "value", "@value", "rendered", "name", "main", "original", "text", "webTitle", "title", "@id",
+)  # fmt: skip
+# What an object-valued text field gives (a Drupal ``body`` is ``{"value": ..., "format": ...}``,
+# a WordPress ``content`` ``{"rendered": ...}``):
 # fewer keys, so that an envelope's ``content`` object is not read as text by its title.
-TEXT_VALUE_KEYS = ("value", "@value", "text")
+TEXT_VALUE_KEYS = ("value", "@value", "rendered", "text")
 # An OpenSearch/Elasticsearch ``_bulk`` body alternates these action objects with the documents.
 _BULK_ACTIONS = frozenset({"index", "create", "update", "delete"})
 # JSON Feed: what the feed states for every item that states nothing of its own.

@@ -190,6 +190,27 @@ def test_a_json_without_any_record_names_what_was_looked_for() -> None:
     assert "articleBody" in err.value.message and "content_html" in err.value.message
 
 
+def test_wordpress_rest_posts_give_their_rendered_fields() -> None:
+    posts = [
+        {
+            "id": 101,
+            "date": "2024-03-05T08:00:00",
+            "link": "https://gazette.example/2024/03/harbour",
+            "title": {"rendered": "Harbour &#8211; dredging approved"},
+            "content": {"rendered": HTML_BODY, "protected": False},
+            "excerpt": {"rendered": "<p>Larger cargo ships will reach the port after months of work.</p>"},
+            "author": 3,
+            "categories": [5],
+        }
+    ]
+    [article] = extract_json(json.dumps(posts), "wp-posts.json")
+    assert article.title == "Harbour – dredging approved"
+    assert article.url == "https://gazette.example/2024/03/harbour"
+    assert article.published == date(2024, 3, 5)
+    assert "inner basin" in article.body and "<p>" not in article.body
+    assert article.description == "Larger cargo ships will reach the port after months of work."
+
+
 # -- object-valued fields ---------------------------------------------------------------------
 def test_newsapi_articles_give_source_name_and_drop_the_cut_marker() -> None:
     data = {
