@@ -104,7 +104,7 @@ def _record_to_article(record: dict[str, Any], key: str) -> Article:
     title = md.clean_title(html_lib.unescape(title) if isinstance(title, str) else title)
     html = _get(record, HTML_KEYS, TEXT_VALUE_KEYS)
     text = _get(record, TEXT_KEYS, TEXT_VALUE_KEYS)
-    if isinstance(text, str):
+    if isinstance(text, str) and text.rstrip().endswith(" chars]"):
         text = _CUT_MARKER_RE.sub("", text)
     if not isinstance(html, str) and isinstance(text, str) and _MARKUP_RE.search(text):
         html, text = text, None
