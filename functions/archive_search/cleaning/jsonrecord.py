@@ -41,6 +41,7 @@ from archive_search.cleaning.limits import (
 )
 from archive_search.errors import RejectedInput
 from archive_search.model import Article
+from archive_search.observability import logger
 
 __all__ = ["extract_json", "extract_ndjson"]
 
@@ -209,6 +210,11 @@ def _articles(records: list[tuple[str, Any]], key: str, problems: list[str]) -> 
     if not articles:
         detail = "; ".join([*problems[:5], f"looked for {looked_for()}"])
         raise RejectedInput("no_article_text", f"{key}: no usable article text ({detail})")
+    if problems:
+        # The file is indexed without them: said in the log, never dropped silently.
+        logger.warning(
+            "JSON records skipped", extra={"key": key, "skipped": len(problems), "reasons": problems[:5]}
+        )
     return articles
 
 

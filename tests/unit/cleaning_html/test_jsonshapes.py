@@ -318,11 +318,16 @@ def test_json_lines_give_one_article_per_line() -> None:
     assert titles(extract_ndjson("\n".join(lines) + "\n", "a.jsonl")) == ["Line 0", "Line 1", "Line 2"]
 
 
-def test_a_bad_line_is_named_and_the_good_lines_are_kept() -> None:
+def test_a_bad_line_is_named_and_the_good_lines_are_kept(caplog: pytest.LogCaptureFixture) -> None:
     text = "\n".join(
         [json.dumps(story(title="Good")), '{"title": "cut off', "", json.dumps({"title": "no text"})]
     )
     assert titles(extract_ndjson(text, "mixed.ndjson")) == ["Good"]
+    [skipped] = [r for r in caplog.records if r.getMessage() == "JSON records skipped"]
+    assert skipped.key == "mixed.ndjson" and skipped.skipped == 2
+    assert skipped.reasons[0].startswith("line 2: not valid JSON") and skipped.reasons[1].startswith(
+        "line 4:"
+    )
 
     with pytest.raises(RejectedInput) as err:
         extract_ndjson('{"title": "cut off\n' + json.dumps({"title": "no text"}), "bad.ndjson")
