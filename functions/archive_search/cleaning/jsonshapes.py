@@ -21,6 +21,7 @@ One table-driven walk for every shape, not a parser per service:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from archive_search.cleaning.limits import MAX_ENVELOPE_DEPTH
@@ -54,15 +55,20 @@ FIELD_GROUP_KEYS = ("_source", "fields", "attributes")
 VALUE_KEYS = (
     "value", "@value", "rendered", "name", "main", "original", "text", "webTitle", "title", "@id",
 )  # fmt: skip
-# What an object-valued text field gives (a Drupal ``body`` is ``{"value": ..., "format": ...}``,
-# a WordPress ``content`` ``{"rendered": ...}``):
-# fewer keys, so that an envelope's ``content`` object is not read as text by its title.
+# What an object-valued text field gives (Drupal: ``body: {"value", "format"}``; WordPress:
+# ``content: {"rendered"}``): fewer keys, so an envelope's ``content`` object is not text.
 TEXT_VALUE_KEYS = ("value", "@value", "rendered", "text")
 # An OpenSearch/Elasticsearch ``_bulk`` body alternates these action objects with the documents.
 _BULK_ACTIONS = frozenset({"index", "create", "update", "delete"})
-# JSON Feed: what the feed states for every item that states nothing of its own.
+# JSON Feed: what the feed states for every item that states nothing of its own, as
+# (the feed's keys, the item's keys that state it, the record key given).
+_Inherited = tuple[tuple[str, ...], str, Any]
 _FEED_VERSION_PREFIX = "https://jsonfeed.org/version/"
-_FEED_INHERITED = {"title": "source", "language": "language", "authors": "authors", "author": "author"}
+_FEED_INHERITED = (
+    (("title",), ("source", "publisher"), "source"),
+    (("language",), ("language",), "language"),
+    (("authors", "author"), ("authors", "author"), "authors"),
+)
 
 
 def field_value(value: Any, keys: tuple[str, ...] = VALUE_KEYS) -> Any:
@@ -122,15 +128,17 @@ def _children(obj: dict[str, Any]) -> list[tuple[str, Any]]:
     return named + [(k, v) for k, v in obj.items() if k not in ENVELOPE_KEYS]
 
 
-def _inherited(envelope: dict[str, Any]) -> dict[str, Any]:
+def _inherited(envelope: dict[str, Any]) -> list[_Inherited]:
+    """What a JSON Feed's items inherit: (the item's keys that state it, key, value)."""
     version = envelope.get("version")
     if not (isinstance(version, str) and version.startswith(_FEED_VERSION_PREFIX)):
-        return {}
-    return {field: envelope[key] for key, field in _FEED_INHERITED.items() if envelope.get(key)}
+        return []
+    found = [(own, key, first_value(envelope, feed_keys)) for feed_keys, own, key in _FEED_INHERITED]
+    return [(own, key, value) for own, key, value in found if value is not None]
 
 
 def _listed(
-    items: list[Any], *, only_records: bool = False, defaults: dict[str, Any] | None = None
+    items: list[Any], *, only_records: bool = False, inherited: Sequence[_Inherited] = ()
 ) -> list[Any]:
     """A list's records, flattened, in order: every item (an item that is not a record is
     reported by the caller), or with ``only_records`` those that are; bulk actions skipped."""
@@ -140,8 +148,8 @@ def _listed(
             continue
         if isinstance(item, dict):
             item = _flat(item)
-            if defaults:
-                item = {**defaults, **item}
+            missing = {key: value for own, key, value in inherited if first_value(item, own) is None}
+            item = {**item, **missing} if missing else item
         out.append(item)
     return out
 
@@ -161,7 +169,7 @@ def find_records(data: Any) -> list[Any]:
                 continue
             for key, child in _children(node):
                 if isinstance(child, list) and any(_is_record(item) for item in child):
-                    return _listed(child, only_records=key == "@graph", defaults=_inherited(node))
+                    return _listed(child, only_records=key == "@graph", inherited=_inherited(node))
                 if isinstance(child, dict):
                     below.append(child)
         level = below

@@ -283,13 +283,13 @@ def test_json_ld_graph_gives_its_article_and_not_the_other_nodes() -> None:
 
 
 # -- JSON Feed --------------------------------------------------------------------------------
-def test_json_feed_items_inherit_the_feeds_title_language_and_authors() -> None:
+def test_json_feed_items_inherit_the_feeds_title_language_and_author() -> None:
     feed = {
         "version": "https://jsonfeed.org/version/1.1",
         "title": "Harbour Gazette",
         "home_page_url": "https://gazette.example/",
         "language": "en",
-        "authors": [{"name": "Gazette Newsroom"}],
+        "author": {"name": "Ann Lee"},
         "items": [
             {
                 "id": "1",
@@ -306,6 +306,7 @@ def test_json_feed_items_inherit_the_feeds_title_language_and_authors() -> None:
     first, second = extract_json(json.dumps(feed), "feed.json")
     assert first.source == "Harbour Gazette" and second.source == "Harbour Gazette"
     assert first.authors == ("Jane Doe",) and first.tags == ("ports",)
+    assert second.authors == ("Ann Lee",)
     assert first.published == date(2024, 3, 5) and second.published == date(2024, 3, 6)
     assert "inner basin" in first.body and "<p>" not in first.body
     assert second.body.split("\n\n") == PARAGRAPHS
