@@ -60,9 +60,9 @@ VALUE_KEYS = (
 TEXT_VALUE_KEYS = ("value", "@value", "rendered", "text")
 # An OpenSearch/Elasticsearch ``_bulk`` body alternates these action objects with the documents.
 _BULK_ACTIONS = frozenset({"index", "create", "update", "delete"})
+_Inherited = tuple[tuple[str, ...], str, Any]
 # JSON Feed: what the feed states for every item that states nothing of its own, as
 # (the feed's keys, the item's keys that state it, the record key given).
-_Inherited = tuple[tuple[str, ...], str, Any]
 _FEED_VERSION_PREFIX = "https://jsonfeed.org/version/"
 _FEED_INHERITED = (
     (("title",), ("source", "publisher"), "source"),
