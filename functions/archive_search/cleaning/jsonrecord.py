@@ -226,8 +226,9 @@ def extract_json(text: str, key: str) -> list[Article]:
     except RejectedInput as err:
         raise RejectedInput(err.reason, f"{key}: {err.message}") from None
     except json.JSONDecodeError as err:
-        if err.msg == "Extra data" and "\n" in text[: err.pos + 1].rstrip():
-            return extract_ndjson(text, key)
+        first = text[: err.pos]  # the first value, and the white space after it
+        if err.msg == "Extra data" and "\n" in first and "\n" not in first.strip():
+            return extract_ndjson(text, key)  # one value a line, the first whole on its line
         raise RejectedInput("invalid_json", f"{key}: not valid JSON ({err})") from None
     except ValueError as err:
         raise RejectedInput("invalid_json", f"{key}: not valid JSON ({err})") from None

@@ -355,6 +355,15 @@ def test_elasticdump_lines_in_a_json_file_are_read_as_json_lines() -> None:
 
 
 @pytest.mark.parametrize(
+    "text", [json.dumps(story()) + " " + json.dumps(story()), json.dumps(story(), indent=2) * 2]
+)
+def test_values_that_are_not_one_a_line_stay_invalid_json(text: str) -> None:
+    with pytest.raises(RejectedInput) as err:
+        extract_json(text, "two.json")
+    assert err.value.reason == "invalid_json"
+
+
+@pytest.mark.parametrize(
     ("key", "content_type"),
     [("in/a.jsonl", None), ("in/a.ndjson", None), ("in/a.ndjson.gz", None), ("in/a", "application/x-ndjson")],
 )
