@@ -9,7 +9,8 @@ This is the entry point both the ingest Lambda and the cleaning benchmark call:
 3. the format is chosen by the key's extension, else by sniffing the text (JSON object, HTML
    markup, plain text); unsupported binary formats are rejected;
 4. the text goes to the format's extractor: ``text.extract_text`` (plain-text dumps),
-   ``html.extract_html``, ``jsonrecord.extract_json``; each returns ``list[Article]``;
+   ``html.extract_html``, ``jsonrecord.extract_json``, ``jsonrecord.extract_ndjson`` (JSON
+   Lines); each returns ``list[Article]``;
 5. every article gets a language (detected when the input does not declare one).
 
 Every bound is checked before the work it protects (docs/limits.md): bytes per format before
@@ -41,7 +42,7 @@ from archive_search.model import Article
 
 # Bump when the output of cleaning changes: indexed documents record it, so a reindex can find
 # the documents cleaned by an older version.
-CLEANER_VERSION = "1.21.0"
+CLEANER_VERSION = "1.22.0"
 
 __all__ = [
     "CLEANER_VERSION",
@@ -63,6 +64,7 @@ _GZIP_MAGIC = b"\x1f\x8b"
 _TEXT_EXTENSIONS = frozenset({".txt", ".text", ".md", ".markdown"})
 _HTML_EXTENSIONS = frozenset({".html", ".htm", ".xhtml", ".shtml"})
 _JSON_EXTENSIONS = frozenset({".json"})
+_NDJSON_EXTENSIONS = frozenset({".jsonl", ".ndjson"})
 # Formats this cleaner does not read: rejected by name instead of being read as garbage text.
 _UNSUPPORTED_EXTENSIONS = frozenset(
     {
@@ -74,7 +76,15 @@ _UNSUPPORTED_EXTENSIONS = frozenset(
 _HTML_SNIFF_RE = re.compile(
     r"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<(?:p|div|article|h1|title)[\s>]", re.IGNORECASE
 )
-_CONTENT_TYPES = {"text/html": "html", "application/xhtml+xml": "html", "application/json": "json"}
+_CONTENT_TYPES = {
+    "text/html": "html",
+    "application/xhtml+xml": "html",
+    "application/json": "json",
+    "application/x-ndjson": "ndjson",
+    "application/jsonl": "ndjson",
+}
+# The formats that carry their own metadata, so never read the archive's line statistics.
+_RECORD_FORMATS = ("html", "json", "ndjson")
 
 
 def _extension(key: str) -> str:
@@ -115,6 +125,8 @@ def _named_format(key: str, content_type: str | None) -> str | None:
         return "html"
     if ext in _JSON_EXTENSIONS:
         return "json"
+    if ext in _NDJSON_EXTENSIONS:
+        return "ndjson"
     if ext in _TEXT_EXTENSIONS:
         return "text"
     if content_type:
@@ -142,11 +154,11 @@ def reads_line_stats(key: str, content_type: str | None = None) -> bool:
     HTML and JSON (named so by the extension or the content type) do not. What the documents
     of an upload record as their cleaner: ``cleaner_version(stats)`` when this is true, else
     ``cleaner_version(None)``, so new statistics do not make HTML and JSON look re-cleanable."""
-    return _named_format(key, content_type) not in ("html", "json")
+    return _named_format(key, content_type) not in _RECORD_FORMATS
 
 
 def detect_format(key: str, text: str, content_type: str | None = None) -> str:
-    """``text``, ``html`` or ``json``: by the key's extension, then the content type, then the text."""
+    """``text``, ``html``, ``json`` or ``ndjson``: by the key's extension, then the content type, then the text."""
     named = _named_format(key, content_type)
     if named:
         return named
@@ -168,6 +180,10 @@ def _extractor(fmt: str, line_stats: LineStats | None) -> Callable[[str, str], l
         from archive_search.cleaning.jsonrecord import extract_json
 
         return extract_json
+    if fmt == "ndjson":
+        from archive_search.cleaning.jsonrecord import extract_ndjson
+
+        return extract_ndjson
     from archive_search.cleaning.text import extract_text
 
     return functools.partial(extract_text, line_stats=line_stats)
@@ -233,7 +249,8 @@ def clean(
 ) -> list[Article]:
     """Clean one upload into its articles (usually one).
 
-    ``key`` gives the format by its extension (``.txt``, ``.html``/``.htm``, ``.json``, any of
+    ``key`` gives the format by its extension (``.txt``, ``.html``/``.htm``, ``.json``,
+    ``.jsonl``/``.ndjson``, any of
     them ``.gz``-compressed); ``content_type`` is a hint only. ``line_stats``: the archive's
     line statistics, used on text dumps (``cleaner_version(line_stats)`` names the result).
     Raises ``RejectedInput`` (with a stable ``reason``) for anything that cannot become an

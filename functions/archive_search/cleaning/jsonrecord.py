@@ -1,51 +1,79 @@
 """JSON uploads: article records from another service -> Articles.
 
-Accepted shapes: one record ``{"title": ..., "body" | "html": ..., "url", "published",
-"source", "author", "language", "tags", "description"}``; a list of records;
-``{"articles": [...]}``. A record whose text is HTML (``html``, or a ``body`` that is markup) goes through the HTML path, and
-the record's own fields win over what the page states. Several records give several
-Articles, in order; records without usable text are skipped, and a file with none is
-rejected with the reasons.
+Accepted shapes (``jsonshapes.find_records``): one record ``{"title": ..., "body" | "html":
+..., "url", "published", "source", "author", "language", "tags", "description"}``; a list of
+records; records inside envelopes (``{"articles": [...]}``, ``{"response": {"results": [...]}}``,
+Elasticsearch hits, JSON-LD ``@graph``, JSON Feed ``items``); JSON Lines (``extract_ndjson``,
+one record a line). The keys each field is read from are the tables below; a field whose value
+is an object gives its name (``jsonshapes.field_value``). A record whose text is HTML (``html``,
+or a ``body`` that is markup) goes through the HTML path, and the record's own fields win over
+what the page states. Several records give several Articles, in order; records without usable
+text are skipped, and a file with none is rejected with the reasons.
 """
 
 from __future__ import annotations
 
+import html as html_lib
 import json
 import re
 from typing import Any
 
 from archive_search.cleaning import metadata as md
 from archive_search.cleaning.description import article_description
+from archive_search.cleaning.jsonshapes import (
+    HTML_KEYS,
+    TEXT_KEYS,
+    TEXT_VALUE_KEYS,
+    VALUE_KEYS,
+    field_value,
+    find_records,
+    first_value,
+    is_bulk_action,
+    looked_for,
+)
 from archive_search.cleaning.limits import (
     MAX_ARTICLES_PER_FILE,
     MAX_BODY_CHARS,
     MAX_INPUT_BYTES,
     MAX_JSON_DEPTH,
+    MAX_JSON_LINES,
     nesting_exceeds,
 )
 from archive_search.errors import RejectedInput
 from archive_search.model import Article
+from archive_search.observability import logger
 
-__all__ = ["extract_json"]
+__all__ = ["extract_json", "extract_ndjson"]
 
-_TEXT_KEYS = ("body", "text", "content", "articleBody", "article_body")
-_HTML_KEYS = ("html", "body_html", "content_html")
-_TITLE_KEYS = ("title", "headline", "name")
-_DATE_KEYS = ("published", "published_at", "publishedAt", "datePublished", "date", "pubDate")
-_SOURCE_KEYS = ("source", "publisher", "site_name", "outlet")
+_TITLE_KEYS = ("title", "headline", "name", "webTitle")
+_DATE_KEYS = (
+    "published", "published_at", "publishedAt", "datePublished", "date_published", "pub_date",
+    "webPublicationDate", "date", "pubDate",
+)  # fmt: skip
+_SOURCE_KEYS = ("source", "publisher", "site_name", "outlet", "publication")
 _AUTHOR_KEYS = ("author", "authors", "byline", "creator")
-_DESCRIPTION_KEYS = ("description", "summary", "abstract", "standfirst", "dek")
+_DESCRIPTION_KEYS = ("description", "summary", "abstract", "standfirst", "dek", "trailText", "excerpt")
 _LANG_KEYS = ("language", "lang", "inLanguage", "locale")
-_LIST_KEYS = ("articles", "items", "records", "data", "results")
+_URL_KEYS = ("url", "link", "canonical_url", "web_url", "webUrl", "external_url", "mainEntityOfPage")
+_TAG_KEYS = ("tags", "keywords", "categories")
 _MARKUP_RE = re.compile(r"<\s*(?:p|div|br|article|html|body|h[1-6]|span|section)\b", re.IGNORECASE)
+# NewsAPI cuts ``content`` and says so: "... [+1234 chars]".
+_CUT_MARKER_RE = re.compile(r"\s*(?:…|\.\.\.)?\s*\[\+\d+ chars\]\s*$")
 
 
-def _get(record: dict[str, Any], keys: tuple[str, ...]) -> Any:
-    for key in keys:
-        value = record.get(key)
-        if value not in (None, "", [], {}):
-            return value
-    return None
+def _get(record: dict[str, Any], keys: tuple[str, ...], value_keys: tuple[str, ...] = VALUE_KEYS) -> Any:
+    """The first of ``keys`` the record states, an object-valued field as its string."""
+    return field_value(first_value(record, keys), value_keys)
+
+
+def _author(value: Any) -> Any:
+    """An author field as ``parse_byline`` reads it: a Person/Organization object (``name``
+    and ``@type``) or a list as it is, another object (``{"original": "By ..."}``) as its string."""
+    if isinstance(value, list):
+        return [_author(v) for v in value]
+    if isinstance(value, dict) and not isinstance(value.get("name"), str):
+        return field_value(value)
+    return value
 
 
 def _text_paragraphs(text: str) -> list[str]:
@@ -63,8 +91,7 @@ def _tags(value: Any) -> tuple[str, ...]:
         return ()
     seen: dict[str, str] = {}
     for tag in value:
-        if isinstance(tag, dict):
-            tag = tag.get("name")
+        tag = field_value(tag)
         if isinstance(tag, str):
             tag = " ".join(tag.split())
             if tag and len(tag) <= 60 and tag.lower() not in seen:
@@ -73,9 +100,13 @@ def _tags(value: Any) -> tuple[str, ...]:
 
 
 def _record_to_article(record: dict[str, Any], key: str) -> Article:
-    title = md.clean_title(_get(record, _TITLE_KEYS))
-    html = _get(record, _HTML_KEYS)
-    text = _get(record, _TEXT_KEYS)
+    title = _get(record, _TITLE_KEYS)
+    # A CMS's rendered title carries HTML entities (WordPress: "Harbour &#8211; a plan").
+    title = md.clean_title(html_lib.unescape(title) if isinstance(title, str) else title)
+    html = _get(record, HTML_KEYS, TEXT_VALUE_KEYS)
+    text = _get(record, TEXT_KEYS, TEXT_VALUE_KEYS)
+    if isinstance(text, str) and text.rstrip().endswith(" chars]"):
+        text = _CUT_MARKER_RE.sub("", text)
     if not isinstance(html, str) and isinstance(text, str) and _MARKUP_RE.search(text):
         html, text = text, None
 
@@ -102,9 +133,9 @@ def _record_to_article(record: dict[str, Any], key: str) -> Article:
         title = page.title if page else body.split("\n\n", 1)[0][:200]
 
     language = md.normalise_language(_get(record, _LANG_KEYS)) or (page.language if page else None)
-    url = _get(record, ("url", "link", "canonical_url"))
+    url = _get(record, _URL_KEYS)
     source = md.clean_source(_get(record, _SOURCE_KEYS)) or (page.source if page else None)
-    byline = md.parse_byline(_get(record, _AUTHOR_KEYS), source) or (
+    byline = md.parse_byline(_author(first_value(record, _AUTHOR_KEYS)), source) or (
         md.Byline(page.authors, page.author_org) if page else md.Byline()
     )
     org = _get(record, ("author_org",))
@@ -125,54 +156,42 @@ def _record_to_article(record: dict[str, Any], key: str) -> Article:
         author_org=md.clean_source(org) or byline.org,
         language=language or md.detect_language(body),
         url=url.strip() if isinstance(url, str) and url.strip() else (page.url if page else None),
-        tags=_tags(_get(record, ("tags", "keywords", "categories"))) or (page.tags if page else ()),
+        tags=_tags(first_value(record, _TAG_KEYS)) or (page.tags if page else ()),
         description=description,
     )
 
 
-def _records(data: Any) -> list[Any]:
-    if isinstance(data, list):
-        return data
-    if isinstance(data, dict):
-        for key in _LIST_KEYS:
-            if isinstance(data.get(key), list):
-                return data[key]
-        return [data]
-    return []
-
-
-def _check_record_sizes(records: list[Any], key: str) -> None:
+def _check_record_sizes(records: list[tuple[str, Any]], key: str) -> None:
     """Bounds each record's text before any is cleaned: a body field over ``MAX_BODY_CHARS``,
     an HTML field over the bound of an HTML upload."""
-    for i, record in enumerate(records):
+    for where, record in records:
         if not isinstance(record, dict):
             continue
-        text, html = _get(record, _TEXT_KEYS), _get(record, _HTML_KEYS)
+        text, html = _get(record, TEXT_KEYS, TEXT_VALUE_KEYS), _get(record, HTML_KEYS, TEXT_VALUE_KEYS)
         if isinstance(text, str) and len(text) > MAX_BODY_CHARS and not _MARKUP_RE.search(text):
             raise RejectedInput(
                 "body_too_long",
-                f"{key}: record {i} has {len(text)} characters of text, over the limit of {MAX_BODY_CHARS}",
+                f"{key}: {where} has {len(text)} characters of text, over the limit of {MAX_BODY_CHARS}",
             )
         for value in (html, text):
             if isinstance(value, str) and len(value) > MAX_INPUT_BYTES["html"]:
                 raise RejectedInput(
                     "too_large",
-                    f"{key}: record {i} holds {len(value)} characters of HTML, over the limit of "
+                    f"{key}: {where} holds {len(value)} characters of HTML, over the limit of "
                     f"{MAX_INPUT_BYTES['html']}",
                 )
 
 
-def extract_json(text: str, key: str) -> list[Article]:
-    """A JSON upload -> its Articles in order; ``RejectedInput`` when none is usable."""
+def _load(text: str) -> Any:
+    """``json.loads`` after the nesting check (``json.loads`` recurses once per level)."""
     if nesting_exceeds(text):
-        raise RejectedInput("too_deeply_nested", f"{key}: JSON nested deeper than {MAX_JSON_DEPTH} levels")
-    try:
-        data = json.loads(text)
-    except ValueError as err:
-        raise RejectedInput("invalid_json", f"{key}: not valid JSON ({err})") from None
-    records = _records(data)
-    if not records:
-        raise RejectedInput("no_article_text", f"{key}: the JSON holds no article record")
+        raise RejectedInput("too_deeply_nested", f"JSON nested deeper than {MAX_JSON_DEPTH} levels")
+    return json.loads(text)
+
+
+def _articles(records: list[tuple[str, Any]], key: str, problems: list[str]) -> list[Article]:
+    """The articles of ``records`` (each named for the reasons), in order; the bounds on records
+    are checked before any is cleaned. ``problems``: what was already found unusable."""
     if len(records) > MAX_ARTICLES_PER_FILE:
         raise RejectedInput(
             "too_many_records",
@@ -180,16 +199,74 @@ def extract_json(text: str, key: str) -> list[Article]:
         )
     _check_record_sizes(records, key)
     articles: list[Article] = []
-    problems: list[str] = []
-    for i, record in enumerate(records):
+    for where, record in records:
         if not isinstance(record, dict):
-            problems.append(f"record {i} is not an object")
+            problems.append(f"{where} is not an object")
             continue
         try:
             articles.append(_record_to_article(record, key))
         except RejectedInput as err:
-            problems.append(f"record {i}: {err.message}")
+            problems.append(f"{where}: {err.message}")
     if not articles:
-        detail = "; ".join(problems[:5])
+        detail = "; ".join([*problems[:5], f"looked for {looked_for()}"])
         raise RejectedInput("no_article_text", f"{key}: no usable article text ({detail})")
+    if problems:
+        # The file is indexed without them: said in the log, never dropped silently.
+        logger.warning(
+            "JSON records skipped", extra={"key": key, "skipped": len(problems), "reasons": problems[:5]}
+        )
     return articles
+
+
+def extract_json(text: str, key: str) -> list[Article]:
+    """A JSON upload -> its Articles in order; ``RejectedInput`` when none is usable. A file of
+    one JSON value a line (an ``elasticdump`` export named ``.json``) is read as JSON Lines."""
+    try:
+        data = _load(text)
+    except RejectedInput as err:
+        raise RejectedInput(err.reason, f"{key}: {err.message}") from None
+    except json.JSONDecodeError as err:
+        first = text[: err.pos]  # the first value, and the white space after it
+        if err.msg == "Extra data" and "\n" in first and "\n" not in first.strip():
+            return extract_ndjson(text, key)  # one value a line, the first whole on its line
+        raise RejectedInput("invalid_json", f"{key}: not valid JSON ({err})") from None
+    except ValueError as err:
+        raise RejectedInput("invalid_json", f"{key}: not valid JSON ({err})") from None
+    records = find_records(data)
+    return _articles([(f"record {i}", r) for i, r in enumerate(records)], key, [])
+
+
+def extract_ndjson(text: str, key: str) -> list[Article]:
+    """A JSON Lines upload (``.jsonl``, ``.ndjson``) -> the Articles of its lines in order. A
+    line holds a record or any shape ``extract_json`` reads; a line that is not valid JSON, is
+    nested too deeply or holds no record is named in the reasons and the other lines are kept.
+    ``_bulk`` action lines are skipped."""
+    lines = text.split("\n")
+    if len(lines) > MAX_JSON_LINES and sum(1 for line in lines if line.strip()) > MAX_JSON_LINES:
+        raise RejectedInput(
+            "too_many_records",
+            f"{key}: more than {MAX_JSON_LINES} lines of JSON, over the limit of {MAX_ARTICLES_PER_FILE} "
+            "records per file (each perhaps after its _bulk action line)",
+        )
+    records: list[tuple[str, Any]] = []
+    problems: list[str] = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            value = _load(line)
+        except RejectedInput as err:
+            problems.append(f"line {number}: {err.message}")
+            continue
+        except ValueError as err:
+            problems.append(f"line {number}: not valid JSON ({err})")
+            continue
+        if is_bulk_action(value):
+            continue
+        found = find_records(value) if isinstance(value, (dict, list)) else [value]
+        if not found:
+            problems.append(f"line {number}: no record with text")
+        records.extend((f"line {number}", r) for r in found)
+        if len(records) > MAX_ARTICLES_PER_FILE:
+            break  # _articles rejects the file: reading on would only cost time
+    return _articles(records, key, problems)

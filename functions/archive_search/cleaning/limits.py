@@ -12,15 +12,21 @@ from archive_search.errors import RejectedInput
 _MIB = 1024 * 1024
 # The bytes (decompressed) one upload may hold, by format: a text dump holds one article and
 # its page furniture, an HTML page one article and its markup, a JSON file up to
-# MAX_ARTICLES_PER_FILE records. They keep one object's cleaning within its share of a batch
+# MAX_ARTICLES_PER_FILE records (JSON Lines: one a line). They keep one object's cleaning within its share of a batch
 # (10 messages in a 1,024 MB, 120 s Lambda); docs/limits.md has the measured cost per MB.
-MAX_INPUT_BYTES = {"text": 1 * _MIB, "html": 5 * _MIB, "json": 5 * _MIB}
+MAX_INPUT_BYTES = {"text": 1 * _MIB, "html": 5 * _MIB, "json": 5 * _MIB, "ndjson": 5 * _MIB}
 # An upload whose format only its text tells is read up to the largest of them.
 DEFAULT_MAX_DECOMPRESSED_BYTES = max(MAX_INPUT_BYTES.values())
 # An article body longer than this is not a news article (the longest features run to ~60k).
 MAX_BODY_CHARS = 200_000
 # Records of one JSON upload (each becomes one article).
 MAX_ARTICLES_PER_FILE = 1_000
+# Levels of envelope objects searched for a JSON upload's records ({"response": {"results":
+# [...]}} is two): exports wrap their records in one to three.
+MAX_ENVELOPE_DEPTH = 4
+# Non-blank lines of one JSON Lines upload: a record each, or a record after its _bulk action
+# line; checked before any line is parsed.
+MAX_JSON_LINES = 2 * MAX_ARTICLES_PER_FILE
 
 # A news record nests a few levels (record, author, image); json.loads recurses once per level
 # and raises RecursionError near Python's recursion limit.
