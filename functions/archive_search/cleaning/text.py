@@ -183,7 +183,8 @@ _TWO_SENTENCES_RE = re.compile(rf"\w+\W+\w+\W+[a-zà-ÿ]{{2,}}{_NEXT_SENTENCE}\w
 _SENTENCE_SEAM_RE = re.compile(rf"[a-zà-ÿ]{{2}}{_NEXT_SENTENCE}")
 # A block ending a sentence (before closing quotes and brackets): prose, not a menu item or a label.
 _SENTENCE_ENDS = frozenset(".!?…。！？")
-_CLOSING_MARKS = '"”’»)」』）'
+# Closing quotes of every convention: German closes „…“ and ‚…‘, some write »…« (Danish, German).
+_CLOSING_MARKS = '"”’»)」』）“‘«'
 
 _TITLE_MAX_WORDS = 30
 # A paragraph has this many words or more: menus, labels and headlines have fewer.

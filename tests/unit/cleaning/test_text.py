@@ -638,6 +638,29 @@ def test_a_subheading_between_two_kept_paragraphs_is_kept_whatever_its_score(mon
     assert article.body.split("\n\n") == [P1, P2, subheading, P3]
 
 
+def test_a_subheading_under_a_paragraph_closing_a_german_quote_is_kept(monkeypatch) -> None:
+    quoted = "„Die neuen Linien fahren alle zwanzig Minuten bis fünf Uhr früh“, sagte die Sprecherin dann. „Das ist ein Anfang.“"
+    subheading = "Was die neuen Linien kosten"
+    blocks = [
+        *MENU,
+        "Nachtbusse fahren bald in die östlichen Vororte",
+        P1,
+        quoted,
+        subheading,
+        P3,
+        "About us",
+        "Contact",
+    ]
+
+    def subheading_doubted(lines, memo=None):
+        return [0.9 if line in (P1, quoted, P3) else 0.05 for line in lines]
+
+    monkeypatch.setattr(text, "scores", subheading_doubted)
+    [article] = extract_text(page(*blocks), "a.txt")
+
+    assert article.body.split("\n\n") == [P1, quoted, subheading, P3]
+
+
 def _archive(*shared: str) -> LineStats:
     """Line statistics of 25 other pages that each hold the ``shared`` lines and one of their own."""
     return LineStats.build([[*shared, f"Story number {i} of the archive"] for i in range(25)])
