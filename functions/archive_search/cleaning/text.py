@@ -623,12 +623,15 @@ def _is_prose(block: str, memo: LineMemo, min_words: int) -> bool:
 def _with_adjacent_prose(
     blocks: list[str], keep: list[bool], probs: list[float], memo: LineMemo
 ) -> list[bool]:
-    """``keep``, plus the prose blocks next to a kept block that the classifier gives some chance."""
+    """``keep``, plus the prose blocks next to a kept block that the classifier gives some chance,
+    and a prose block ending the page under a kept block whatever its score: the line model
+    reads a page's last lines as its footer, but on a page already cut down to its article
+    (the next selection pass) the last block is the article's last paragraph."""
     last = len(blocks) - 1
     return [
         k
         or (
-            p >= _ADJACENT_PROSE_MIN_SCORE
+            (p >= _ADJACENT_PROSE_MIN_SCORE or (i == last > 0 and keep[i - 1]))
             and ((i > 0 and keep[i - 1]) or (i < last and keep[i + 1]))
             and _is_prose(b, memo, _ADJACENT_PROSE_MIN_WORDS)
         )
