@@ -183,8 +183,7 @@ _TWO_SENTENCES_RE = re.compile(rf"\w+\W+\w+\W+[a-zà-ÿ]{{2,}}{_NEXT_SENTENCE}\w
 _SENTENCE_SEAM_RE = re.compile(rf"[a-zà-ÿ]{{2}}{_NEXT_SENTENCE}")
 # A block ending a sentence (before closing quotes and brackets): prose, not a menu item or a label.
 _SENTENCE_ENDS = frozenset(".!?…。！？")
-# Closing quotes of every convention: German closes „…“ and ‚…‘, some write »…« (Danish, German).
-_CLOSING_MARKS = '"”’»)」』）“‘«'
+_CLOSING_MARKS = '"”’»)」』）'
 
 _TITLE_MAX_WORDS = 30
 # A paragraph has this many words or more: menus, labels and headlines have fewer.
@@ -623,15 +622,12 @@ def _is_prose(block: str, memo: LineMemo, min_words: int) -> bool:
 def _with_adjacent_prose(
     blocks: list[str], keep: list[bool], probs: list[float], memo: LineMemo
 ) -> list[bool]:
-    """``keep``, plus the prose blocks next to a kept block that the classifier gives some chance,
-    and a prose block ending the page under a kept block whatever its score: the line model
-    reads a page's last lines as its footer, but on a page already cut down to its article
-    (the next selection pass) the last block is the article's last paragraph."""
+    """``keep``, plus the prose blocks next to a kept block that the classifier gives some chance."""
     last = len(blocks) - 1
     return [
         k
         or (
-            (p >= _ADJACENT_PROSE_MIN_SCORE or (i == last > 0 and keep[i - 1]))
+            p >= _ADJACENT_PROSE_MIN_SCORE
             and ((i > 0 and keep[i - 1]) or (i < last and keep[i + 1]))
             and _is_prose(b, memo, _ADJACENT_PROSE_MIN_WORDS)
         )

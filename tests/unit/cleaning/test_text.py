@@ -616,22 +616,6 @@ def test_a_prose_paragraph_the_classifier_doubts_is_kept_next_to_the_article_onl
     assert article.body.split("\n\n") == [P1, P2, P3]
 
 
-def test_a_paragraph_ending_the_page_under_the_article_is_kept_whatever_its_score(monkeypatch) -> None:
-    footer_note = "Readers can send their own night bus stories to the newsroom by email or by post."
-    blocks = [*MENU, "Night buses to reach the eastern suburbs", P1, P2, P3]
-
-    def last_doubted(lines, memo=None):
-        return [0.9 if line in (P1, P2) else 0.05 for line in lines]
-
-    monkeypatch.setattr(text, "scores", last_doubted)
-    [article] = extract_text(page(*blocks), "a.txt")
-    # under a dropped block, the page's last paragraph is not the article's
-    [apart] = extract_text(page(*blocks[:-1], "Contact", footer_note), "a.txt")
-
-    assert article.body.split("\n\n") == [P1, P2, P3]
-    assert apart.body.split("\n\n") == [P1, P2]
-
-
 def test_a_subheading_between_two_kept_paragraphs_is_kept_whatever_its_score(monkeypatch) -> None:
     subheading = "What the new routes cost"
     blocks = [
@@ -652,29 +636,6 @@ def test_a_subheading_between_two_kept_paragraphs_is_kept_whatever_its_score(mon
     [article] = extract_text(page(*blocks), "a.txt")
 
     assert article.body.split("\n\n") == [P1, P2, subheading, P3]
-
-
-def test_a_subheading_under_a_paragraph_closing_a_german_quote_is_kept(monkeypatch) -> None:
-    quoted = "„Die neuen Linien fahren alle zwanzig Minuten bis fünf Uhr früh“, sagte die Sprecherin dann. „Das ist ein Anfang.“"
-    subheading = "Was die neuen Linien kosten"
-    blocks = [
-        *MENU,
-        "Nachtbusse fahren bald in die östlichen Vororte",
-        P1,
-        quoted,
-        subheading,
-        P3,
-        "About us",
-        "Contact",
-    ]
-
-    def subheading_doubted(lines, memo=None):
-        return [0.9 if line in (P1, quoted, P3) else 0.05 for line in lines]
-
-    monkeypatch.setattr(text, "scores", subheading_doubted)
-    [article] = extract_text(page(*blocks), "a.txt")
-
-    assert article.body.split("\n\n") == [P1, quoted, subheading, P3]
 
 
 def _archive(*shared: str) -> LineStats:
