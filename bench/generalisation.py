@@ -329,13 +329,15 @@ def _print_misses(
             continue
         print(f"{traf.name} textdump {page.id}: {traf.page_figures(page, texts[page.id])}")
         lines = split_blocks(dumps[page.id].decode("utf-8"))
-        kept_share = 1 - len(missed) / max(len(item["with"]), 1)
+        # The article is lost when the text holds none of the snippets and they sit on two lines
+        # or more (all on one line: that one paragraph is lost).
+        lost = len(missed) == len(item["with"]) and len({_snippet_line(x, lines) for x in missed}) >= 2
         for outcome, snippets in (("missed", missed), ("wrong", wrong)):
             for snippet in snippets:
                 place = _snippet_place(snippet, lines, text)
                 at = _snippet_line(snippet, lines)
                 score = line_scores[page.id][at] if at is not None else float("nan")
-                kind = _miss_kind(outcome, place, lines, at, score, kept_share, snippet)
+                kind = _miss_kind(outcome, place, lines, at, score, lost, snippet)
                 places[outcome, place] += 1
                 kinds[outcome, kind] += 1
                 line = lines[at][:100] if at is not None else snippet[:100]
@@ -352,21 +354,22 @@ def _print_misses(
 
 _SHORT_WORDS = 10  # a paragraph has as many words (``text._PARAGRAPH_WORDS``)
 _QUOTE_OPENERS = "\"“„«‘'‹"
+_CLOSING_QUOTES = '"”’»)“‘«'
 
 
 def _miss_kind(
-    outcome: str, place: str, lines: list[str], at: int | None, score: float, kept: float, snippet: str
+    outcome: str, place: str, lines: list[str], at: int | None, score: float, lost: bool, snippet: str
 ) -> str:
     """A snippet's kind, read from its line's shape and score: a snippet no cleaned text can
     hold (soft hyphens, which decoding drops; a dump mis-decoded into U+FFFD), the page losing
-    its article (the text holds none of what it must), a line the line model keeps (score ≥
-    0.5) that a page rule dropped, a heading or short line, a quote, or a paragraph, by its
-    place."""
+    its article (``lost``), a line the line model keeps (score ≥ 0.5 on the whole dump) that a
+    later step drops (a page rule, or a selection pass on the page cut down), a heading, a list
+    item or other short line, a quote, or a paragraph, by its place."""
     if "\u00ad" in snippet:
         return "soft hyphen in snippet"
     if at is None and any("\ufffd" in line for line in lines):
         return "dump mis-decoded"
-    if outcome == "missed" and kept == 0:
+    if outcome == "missed" and lost:
         return "article lost"
     if at is None:
         return "across lines"
@@ -380,15 +383,12 @@ def _miss_kind(
         else "short line"
     )  # fmt: skip
     if outcome == "missed" and score >= 0.5:
-        return f"{place}: model keeps, rule drops"
+        return f"{place}: model keeps, later step drops"
     if place == "inside" and shape == "short line":
         neighbours = [lines[j] for j in (at - 1, at + 1) if 0 <= j < len(lines)]
         if any(len(n.split()) < _SHORT_WORDS for n in neighbours):
             return "inside: list item"
     return f"{place}: {shape}"
-
-
-_CLOSING_QUOTES = '"”’»)'
 
 
 def _snippet_line(snippet: str, lines: list[str]) -> int | None:
