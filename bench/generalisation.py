@@ -383,7 +383,7 @@ def _miss_kind(
         else "short line"
     )  # fmt: skip
     if outcome == "missed" and score >= 0.5:
-        return f"{place}: model keeps, later step drops"
+        return f"{place}: dropped after the model"
     if place == "inside" and shape == "short line":
         neighbours = [lines[j] for j in (at - 1, at + 1) if 0 <= j < len(lines)]
         if any(len(n.split()) < _SHORT_WORDS for n in neighbours):
