@@ -128,6 +128,12 @@ _CAPTION_RE = re.compile(
     re.IGNORECASE,
 )
 _CAPTION_MAX_CHARS = 400
+# A figure caption opens with the figure's label ("Figure 3: ...", "Abb. 2.", "Foto: dpa").
+_FIGURE_LABEL_RE = re.compile(
+    rf"(?:fig(?:ure|ura|ur)?|abb(?:ildung)?|grafik|illustration|{'|'.join(md.PICTURE_WORDS)})s?\.?"
+    r"\s*(?:\d+[a-z]?\s*[.:]|:)",
+    re.IGNORECASE,
+)
 _SENTENCE_STOPS = (".", "!", "?", "。", "！", "？")
 # The longest credit _CAPTION_RE matches, in characters.
 _CAPTION_TAIL = 120
@@ -260,6 +266,8 @@ def _same_text(a: str, b: str) -> bool:
 def is_furniture(block: str) -> bool:
     """A related-link, widget, back-to-top or share/follow line, or a photo caption."""
     if len(block) <= 200 and _FURNITURE_RE.match(block) is not None:
+        return True
+    if len(block) <= _CAPTION_MAX_CHARS and _FIGURE_LABEL_RE.match(block) is not None:
         return True
     # A credit is at the end: only the block's tail is searched. _CAPTION_RE's last character is
     # never a full stop, "!" or "?", and most blocks (prose) end on one: they are not searched.

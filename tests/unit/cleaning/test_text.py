@@ -524,6 +524,28 @@ def test_a_photo_caption_with_its_credit_is_not_body_or_title(caption: str) -> N
 
 
 @pytest.mark.parametrize(
+    "caption",
+    [
+        "Figure 2: The night bus routes planned for the eastern suburbs, by year of opening.",
+        "Abb. 3. Der Nachtbus am Hauptbahnhof kurz nach Mitternacht.",
+        "Bild 4: Die neue Haltestelle am Markt",
+    ],
+)
+def test_a_figure_caption_opening_with_its_label_is_not_body(caption: str) -> None:
+    [article] = extract_text(page(*MENU, P1, caption, P2, P3, "About us", "Contact"), "a.txt")
+
+    assert caption[:20] not in article.body
+    assert article.body.split("\n\n") == [P1, P2, P3]
+
+
+@pytest.mark.parametrize(
+    "line", ["Fig. 3 shows the routes the council approved.", "Images of the new buses were shown."]
+)
+def test_a_sentence_opening_with_a_figure_word_is_not_a_caption(line: str) -> None:
+    assert not is_furniture(line)
+
+
+@pytest.mark.parametrize(
     "lead",
     [
         "The council has good news for you this week. Do you take the night bus?",
