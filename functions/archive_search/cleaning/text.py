@@ -606,6 +606,7 @@ def _select(blocks: list[str], memo: LineMemo) -> list[bool]:
         keep = [p >= THRESHOLD for p in probs]
         if any(keep):
             keep = _with_subheadings(blocks, _with_adjacent_prose(blocks, keep, probs, memo), memo)
+            keep = _with_wrapped_sentences(blocks, keep)
         else:
             # The classifier found no article: fall back to the long blocks.
             keep = [memo.word_count(b) >= _PARAGRAPH_WORDS for b in blocks]
@@ -659,6 +660,28 @@ def _with_subheadings(blocks: list[str], keep: list[bool], memo: LineMemo) -> li
             and _is_prose(blocks[i + 1], memo, _ADJACENT_PROSE_MIN_WORDS)
         ):
             out[i] = True
+    return out
+
+
+def _wraps_on(block: str, following: str) -> bool:
+    """``block`` breaks off inside a sentence that ``following`` goes on with: it ends with a
+    word or a comma and ``following`` opens with a small letter (a line break inside a paragraph,
+    as in verse or a hard-wrapped text)."""
+    last = block[-1:]
+    return (last.isalnum() or last == ",") and following[:1].islower()
+
+
+def _with_wrapped_sentences(blocks: list[str], keep: list[bool]) -> list[bool]:
+    """``keep``, plus the lines of a sentence wrapped across lines (``_wraps_on``) that a kept
+    line of the same sentence belongs to: the parts of one sentence stay or go together."""
+    out = list(keep)
+    start = 0
+    for i in range(1, len(blocks) + 1):
+        if i < len(blocks) and _wraps_on(blocks[i - 1], blocks[i]):
+            continue
+        if i - start > 1 and any(keep[start:i]):
+            out[start:i] = [True] * (i - start)
+        start = i
     return out
 
 

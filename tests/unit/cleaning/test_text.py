@@ -660,6 +660,19 @@ def test_a_subheading_between_two_kept_paragraphs_is_kept_whatever_its_score(mon
     assert article.body.split("\n\n") == [P1, P2, subheading, P3]
 
 
+def test_a_sentence_wrapped_across_lines_stays_whole_when_one_line_is_kept(monkeypatch) -> None:
+    wrapped = ["The night buses will stop at the hospital,", "the station and the university campus."]
+    blocks = [*MENU, "Night buses to reach the eastern suburbs", P1, P2, *wrapped, P3, "About us", "Contact"]
+
+    def first_line_doubted(lines, memo=None):
+        return [0.9 if line in (P1, P2, P3, wrapped[1]) else 0.05 for line in lines]
+
+    monkeypatch.setattr(text, "scores", first_line_doubted)
+    [article] = extract_text(page(*blocks), "a.txt")
+
+    assert article.body.split("\n\n") == [P1, P2, *wrapped, P3]
+
+
 def _archive(*shared: str) -> LineStats:
     """Line statistics of 25 other pages that each hold the ``shared`` lines and one of their own."""
     return LineStats.build([[*shared, f"Story number {i} of the archive"] for i in range(25)])
