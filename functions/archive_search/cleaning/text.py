@@ -134,6 +134,13 @@ _FIGURE_LABEL_RE = re.compile(
     r"\s*(?:\d+[a-z]?\s*[.:]|:)",
     re.IGNORECASE,
 )
+# A photo caption places the people in the picture ("Jane Doe (left) and ...", "(v. l.)") or
+# marks it as a stock or archive picture ("(Symbolbild)").
+_PICTURE_PLACE_RE = re.compile(
+    r"\s\((?:[lrm]\.|li\.|re\.|v\.\s?[lr]\.|links|rechts|mitte|left|right|cent(?:er|re)|from (?:left|right)"
+    r"|izq(?:uierda)?\.?|dcha\.?|derecha|à gauche|à droite|de g\. à d\.|symbolbild|archivbild|symbolfoto|archivfoto)\)",
+    re.IGNORECASE,
+)
 _SENTENCE_STOPS = (".", "!", "?", "。", "！", "？")
 # The longest credit _CAPTION_RE matches, in characters.
 _CAPTION_TAIL = 120
@@ -267,7 +274,9 @@ def is_furniture(block: str) -> bool:
     """A related-link, widget, back-to-top or share/follow line, or a photo caption."""
     if len(block) <= 200 and _FURNITURE_RE.match(block) is not None:
         return True
-    if len(block) <= _CAPTION_MAX_CHARS and _FIGURE_LABEL_RE.match(block) is not None:
+    if len(block) <= _CAPTION_MAX_CHARS and (
+        _FIGURE_LABEL_RE.match(block) is not None or _PICTURE_PLACE_RE.search(block) is not None
+    ):
         return True
     # A credit is at the end: only the block's tail is searched. _CAPTION_RE's last character is
     # never a full stop, "!" or "?", and most blocks (prose) end on one: they are not searched.

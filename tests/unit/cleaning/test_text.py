@@ -539,6 +539,28 @@ def test_a_figure_caption_opening_with_its_label_is_not_body(caption: str) -> No
 
 
 @pytest.mark.parametrize(
+    "caption",
+    [
+        "Mayor Jane Doe (left) and the transport director at the new depot on Monday.",
+        "Anna Keller (l.) und Tom Berg vor dem neuen Nachtbus.",
+        "Ein Nachtbus am Hauptbahnhof (Symbolbild).",
+    ],
+)
+def test_a_photo_caption_placing_the_people_in_the_picture_is_not_body(caption: str) -> None:
+    [article] = extract_text(page(*MENU, P1, caption, P2, P3, "About us", "Contact"), "a.txt")
+
+    assert caption[:20] not in article.body
+    assert article.body.split("\n\n") == [P1, P2, P3]
+
+
+@pytest.mark.parametrize(
+    "line", ["Technische(r) Mitarbeiter(in) gesucht", "Kulinar(r)isch essen in der Stadt"]
+)
+def test_a_bracketed_word_ending_is_not_a_picture_place(line: str) -> None:
+    assert not is_furniture(line)
+
+
+@pytest.mark.parametrize(
     "line", ["Fig. 3 shows the routes the council approved.", "Images of the new buses were shown."]
 )
 def test_a_sentence_opening_with_a_figure_word_is_not_a_caption(line: str) -> None:
