@@ -279,11 +279,13 @@ def is_furniture(block: str) -> bool:
     ):
         return True
     # A credit is at the end: only the block's tail is searched. _CAPTION_RE's last character is
-    # never a full stop, "!" or "?", and most blocks (prose) end on one: they are not searched.
+    # never a full stop, "!" or "?", and most blocks (prose) end on one: they are not searched,
+    # but for a bracketed credit closed by a full stop ("... (Photo: AFP).").
+    end = len(block) - 1 if block.endswith(").") else len(block)
     return (
         len(block) <= _CAPTION_MAX_CHARS
-        and block[-1:] not in _SENTENCE_STOPS
-        and _CAPTION_RE.search(block, max(0, len(block) - _CAPTION_TAIL)) is not None
+        and block[end - 1 : end] not in _SENTENCE_STOPS
+        and _CAPTION_RE.search(block, max(0, end - _CAPTION_TAIL), end) is not None
     )
 
 

@@ -513,6 +513,7 @@ MENU = ["Home", "News", "Local", "Transport", "Opinion", "Sport", "Weather", "Se
         "Campaigners outside the town hall before the vote. Photograph: Jane Doe/AFP",
         "How will the night buses be paid for? (Photo: Getty Images)",
         "Der Nachtbus am Hauptbahnhof. Foto: dpa",
+        "El autobús nocturno en la estación central (Foto: Ana Pérez/EFE).",
     ],
 )
 def test_a_photo_caption_with_its_credit_is_not_body_or_title(caption: str) -> None:
