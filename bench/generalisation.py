@@ -241,7 +241,7 @@ def textdump_cv(data: Path = DEFAULT_DATA, per_doc: bool = False) -> None:
     import fit_classifier  # type: ignore[import-not-found]
     import numpy as np
 
-    from archive_search.cleaning.lines import model
+    from archive_search.cleaning.lines import LineMemo, model, scores
     from archive_search.cleaning.text import split_blocks
 
     extraction = ExtractionBench(data / "extraction-bench")
@@ -267,6 +267,7 @@ def textdump_cv(data: Path = DEFAULT_DATA, per_doc: bool = False) -> None:
     print(
         "# text dumps, grouped CV inside the tuning folds (fit on two, clean the third): F1 (precision recall)"
     )
+    line_scores: dict[str, list[float]] = {}
     for label, archive in (("textdump", True), ("textdump0", False)):
         texts: dict[str, dict[str, str]] = {extraction.name: {}, traf.name: {}}
         for f in sorted(TUNING_FOLDS):
@@ -288,6 +289,11 @@ def textdump_cv(data: Path = DEFAULT_DATA, per_doc: bool = False) -> None:
                             texts[bench.name][page.id] = _textdump_body(
                                 dumps[page.id], stats if archive else None
                             )
+                if per_doc and archive:
+                    for page in traf.pages:
+                        if page_fold[page.id] == f:
+                            lines = split_blocks(te_dumps[page.id].decode("utf-8"))
+                            line_scores[page.id] = scores(lines, memo=LineMemo(te_stats))
         for bench, _, _ in benches:
             cells = []
             for f in (*sorted(TUNING_FOLDS), "all"):
@@ -300,32 +306,101 @@ def textdump_cv(data: Path = DEFAULT_DATA, per_doc: bool = False) -> None:
                 )
             print(f"{label:<9} {bench.name:<17} " + " | ".join(cells))
         if per_doc and archive:
-            kinds: Counter[tuple[str, str]] = Counter()
-            for page in traf.pages:
-                if page.id not in texts[traf.name]:
-                    continue
-                text, item = _norm(texts[traf.name][page.id]), traf.items[page.id]
-                missed = [x for x in item["with"] if _norm(x) not in text]
-                wrong = [x for x in item["without"] if _norm(x) in text]
-                if missed or wrong:
-                    print(
-                        f"{traf.name} textdump {page.id}: {traf.page_figures(page, texts[traf.name][page.id])}"
-                    )
-                    lines = split_blocks(te_dumps[page.id].decode("utf-8"))
-                    kinds.update(("missed", _snippet_place(x, lines, text)) for x in missed)
-                    kinds.update(("wrong", _snippet_place(x, lines, text)) for x in wrong)
-            print(
-                f"{traf.name} textdump snippets by where their line sits: "
-                + ", ".join(f"{kind} {place} {n}" for (kind, place), n in sorted(kinds.items()))
-            )
+            _print_misses(traf, texts[traf.name], te_dumps, line_scores)
+
+
+def _print_misses(
+    traf: TrafilaturaEval, texts: dict[str, str], dumps: dict[str, bytes], line_scores: dict[str, list[float]]
+) -> None:
+    """trafilatura-eval's tuning pages that miss a snippet or hold a wrong one: each such snippet
+    with where its line sits, its kind (``_miss_kind``), the line model's score of the line
+    (stage 2 on the whole dump) and the line; then the counts by place and by kind."""
+    from archive_search.cleaning.text import split_blocks
+
+    places: Counter[tuple[str, str]] = Counter()
+    kinds: Counter[tuple[str, str]] = Counter()
+    for page in traf.pages:
+        if page.id not in texts:
+            continue
+        text, item = _norm(texts[page.id]), traf.items[page.id]
+        missed = [x for x in item["with"] if _norm(x) not in text]
+        wrong = [x for x in item["without"] if _norm(x) in text]
+        if not (missed or wrong):
+            continue
+        print(f"{traf.name} textdump {page.id}: {traf.page_figures(page, texts[page.id])}")
+        lines = split_blocks(dumps[page.id].decode("utf-8"))
+        # The article is lost when the text holds none of the snippets and they sit on two lines
+        # or more (all on one line: that one paragraph is lost).
+        lost = len(missed) == len(item["with"]) and len({_snippet_line(x, lines) for x in missed}) >= 2
+        for outcome, snippets in (("missed", missed), ("wrong", wrong)):
+            for snippet in snippets:
+                place = _snippet_place(snippet, lines, text)
+                at = _snippet_line(snippet, lines)
+                score = line_scores[page.id][at] if at is not None else float("nan")
+                kind = _miss_kind(outcome, place, lines, at, score, lost, snippet)
+                places[outcome, place] += 1
+                kinds[outcome, kind] += 1
+                line = lines[at][:100] if at is not None else snippet[:100]
+                print(f"  {outcome} {place:<12} {kind:<26} {score:.2f} | {line}")
+    print(
+        f"{traf.name} textdump snippets by where their line sits: "
+        + ", ".join(f"{kind} {place} {n}" for (kind, place), n in sorted(places.items()))
+    )
+    print(
+        f"{traf.name} textdump snippets by kind: "
+        + ", ".join(f"{outcome} {kind} {n}" for (outcome, kind), n in sorted(kinds.items()))
+    )
+
+
+_SHORT_WORDS = 10  # a paragraph has as many words (``text._PARAGRAPH_WORDS``)
+_QUOTE_OPENERS = "\"“„«‘'‹"
+_CLOSING_QUOTES = '"”’»)“‘«'
+
+
+def _miss_kind(
+    outcome: str, place: str, lines: list[str], at: int | None, score: float, lost: bool, snippet: str
+) -> str:
+    """A snippet's kind, read from its line's shape and score: a snippet no cleaned text can
+    hold (soft hyphens, which decoding drops; a dump mis-decoded into U+FFFD), the page losing
+    its article (``lost``), a line the line model keeps (score ≥ 0.5 on the whole dump) that a
+    later step drops (a page rule, or a selection pass on the page cut down), a heading, a list
+    item or other short line, a quote, or a paragraph, by its place."""
+    if "\u00ad" in snippet:
+        return "soft hyphen in snippet"
+    if at is None and any("\ufffd" in line for line in lines):
+        return "dump mis-decoded"
+    if outcome == "missed" and lost:
+        return "article lost"
+    if at is None:
+        return "across lines"
+    line = lines[at]
+    words = len(line.split())
+    ends = line.rstrip(_CLOSING_QUOTES)[-1:] in ".!?…"
+    shape = (
+        "quote" if line[:1] in _QUOTE_OPENERS
+        else "paragraph" if words >= _SHORT_WORDS and ends
+        else "heading" if words <= 8 and not ends and not line.endswith(":")
+        else "short line"
+    )  # fmt: skip
+    if outcome == "missed" and score >= 0.5:
+        return f"{place}: dropped after the model"
+    if place == "inside" and shape == "short line":
+        neighbours = [lines[j] for j in (at - 1, at + 1) if 0 <= j < len(lines)]
+        if any(len(n.split()) < _SHORT_WORDS for n in neighbours):
+            return "inside: list item"
+    return f"{place}: {shape}"
+
+
+def _snippet_line(snippet: str, lines: list[str]) -> int | None:
+    wanted = _norm(snippet)
+    return next((i for i, line in enumerate(lines) if wanted in _norm(line)), None)
 
 
 def _snippet_place(snippet: str, lines: list[str], text: str) -> str:
     """Where a snippet's line sits against the cleaned ``text`` (normalised): "above", "inside"
     or "below" the dump's lines of 10+ words that the text holds, "across lines" when no one
     line holds the snippet, "no body" when the text holds no such line."""
-    wanted = _norm(snippet)
-    at = next((i for i, line in enumerate(lines) if wanted in _norm(line)), None)
+    at = _snippet_line(snippet, lines)
     if at is None:
         return "across lines"
     body = [i for i, line in enumerate(lines) if len(line.split()) >= 10 and _norm(line) in text]

@@ -128,6 +128,19 @@ _CAPTION_RE = re.compile(
     re.IGNORECASE,
 )
 _CAPTION_MAX_CHARS = 400
+# A figure caption opens with the figure's label ("Figure 3: ...", "Abb. 2.", "Foto: dpa").
+_FIGURE_LABEL_RE = re.compile(
+    rf"(?:fig(?:ure|ura|ur)?|abb(?:ildung)?|grafik|illustration|{'|'.join(md.PICTURE_WORDS)})s?\.?"
+    r"\s*(?:\d+[a-z]?\s*[.:]|:)",
+    re.IGNORECASE,
+)
+# A photo caption places the people in the picture ("Jane Doe (left) and ...", "(v. l.)") or
+# marks it as a stock or archive picture ("(Symbolbild)").
+_PICTURE_PLACE_RE = re.compile(
+    r"\s\((?:[lrm]\.|li\.|re\.|v\.\s?[lr]\.|links|rechts|mitte|left|right|cent(?:er|re)|from (?:left|right)"
+    r"|izq(?:uierda)?\.?|dcha\.?|derecha|à gauche|à droite|de g\. à d\.|symbolbild|archivbild|symbolfoto|archivfoto)\)",
+    re.IGNORECASE,
+)
 _SENTENCE_STOPS = (".", "!", "?", "。", "！", "？")
 # The longest credit _CAPTION_RE matches, in characters.
 _CAPTION_TAIL = 120
@@ -261,12 +274,18 @@ def is_furniture(block: str) -> bool:
     """A related-link, widget, back-to-top or share/follow line, or a photo caption."""
     if len(block) <= 200 and _FURNITURE_RE.match(block) is not None:
         return True
+    if len(block) <= _CAPTION_MAX_CHARS and (
+        _FIGURE_LABEL_RE.match(block) is not None or _PICTURE_PLACE_RE.search(block) is not None
+    ):
+        return True
     # A credit is at the end: only the block's tail is searched. _CAPTION_RE's last character is
-    # never a full stop, "!" or "?", and most blocks (prose) end on one: they are not searched.
+    # never a full stop, "!" or "?", and most blocks (prose) end on one: they are not searched,
+    # but for a bracketed credit closed by a full stop ("... (Photo: AFP).").
+    end = len(block) - 1 if block.endswith(").") else len(block)
     return (
         len(block) <= _CAPTION_MAX_CHARS
-        and block[-1:] not in _SENTENCE_STOPS
-        and _CAPTION_RE.search(block, max(0, len(block) - _CAPTION_TAIL)) is not None
+        and block[end - 1 : end] not in _SENTENCE_STOPS
+        and _CAPTION_RE.search(block, max(0, end - _CAPTION_TAIL), end) is not None
     )
 
 
@@ -598,6 +617,7 @@ def _select(blocks: list[str], memo: LineMemo) -> list[bool]:
         keep = [p >= THRESHOLD for p in probs]
         if any(keep):
             keep = _with_subheadings(blocks, _with_adjacent_prose(blocks, keep, probs, memo), memo)
+            keep = _with_wrapped_sentences(blocks, keep)
         else:
             # The classifier found no article: fall back to the long blocks.
             keep = [memo.word_count(b) >= _PARAGRAPH_WORDS for b in blocks]
@@ -651,6 +671,28 @@ def _with_subheadings(blocks: list[str], keep: list[bool], memo: LineMemo) -> li
             and _is_prose(blocks[i + 1], memo, _ADJACENT_PROSE_MIN_WORDS)
         ):
             out[i] = True
+    return out
+
+
+def _wraps_on(block: str, following: str) -> bool:
+    """``block`` breaks off inside a sentence that ``following`` goes on with: it ends with a
+    word or a comma and ``following`` opens with a small letter (a line break inside a paragraph,
+    as in verse or a hard-wrapped text)."""
+    last = block[-1:]
+    return (last.isalnum() or last == ",") and following[:1].islower()
+
+
+def _with_wrapped_sentences(blocks: list[str], keep: list[bool]) -> list[bool]:
+    """``keep``, plus the lines of a sentence wrapped across lines (``_wraps_on``) that a kept
+    line of the same sentence belongs to: the parts of one sentence stay or go together."""
+    out = list(keep)
+    start = 0
+    for i in range(1, len(blocks) + 1):
+        if i < len(blocks) and _wraps_on(blocks[i - 1], blocks[i]):
+            continue
+        if i - start > 1 and any(keep[start:i]):
+            out[start:i] = [True] * (i - start)
+        start = i
     return out
 
 

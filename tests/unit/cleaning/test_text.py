@@ -513,6 +513,15 @@ MENU = ["Home", "News", "Local", "Transport", "Opinion", "Sport", "Weather", "Se
         "Campaigners outside the town hall before the vote. Photograph: Jane Doe/AFP",
         "How will the night buses be paid for? (Photo: Getty Images)",
         "Der Nachtbus am Hauptbahnhof. Foto: dpa",
+        "El autobús nocturno en la estación central (Foto: Ana Pérez/EFE).",
+        # opening with the figure's label
+        "Figure 2: The night bus routes planned for the eastern suburbs, by year of opening.",
+        "Abb. 3. Der Nachtbus am Hauptbahnhof kurz nach Mitternacht.",
+        "Bild 4: Die neue Haltestelle am Markt",
+        # the people placed in the picture, or a stock picture marked
+        "Mayor Jane Doe (left) and the transport director at the new depot on Monday.",
+        "Anna Keller (l.) und Tom Berg vor dem neuen Nachtbus.",
+        "Ein Nachtbus am Hauptbahnhof (Symbolbild).",
     ],
 )
 def test_a_photo_caption_with_its_credit_is_not_body_or_title(caption: str) -> None:
@@ -521,6 +530,20 @@ def test_a_photo_caption_with_its_credit_is_not_body_or_title(caption: str) -> N
     assert caption[:30] not in article.body
     assert article.title != caption
     assert article.body.split("\n\n") == [P1, P2, P3]
+
+
+@pytest.mark.parametrize(
+    "line", ["Technische(r) Mitarbeiter(in) gesucht", "Kulinar(r)isch essen in der Stadt"]
+)
+def test_a_bracketed_word_ending_is_not_a_picture_place(line: str) -> None:
+    assert not is_furniture(line)
+
+
+@pytest.mark.parametrize(
+    "line", ["Fig. 3 shows the routes the council approved.", "Images of the new buses were shown."]
+)
+def test_a_sentence_opening_with_a_figure_word_is_not_a_caption(line: str) -> None:
+    assert not is_furniture(line)
 
 
 @pytest.mark.parametrize(
@@ -636,6 +659,19 @@ def test_a_subheading_between_two_kept_paragraphs_is_kept_whatever_its_score(mon
     [article] = extract_text(page(*blocks), "a.txt")
 
     assert article.body.split("\n\n") == [P1, P2, subheading, P3]
+
+
+def test_a_sentence_wrapped_across_lines_stays_whole_when_one_line_is_kept(monkeypatch) -> None:
+    wrapped = ["The night buses will stop at the hospital,", "the station and the university campus."]
+    blocks = [*MENU, "Night buses to reach the eastern suburbs", P1, P2, *wrapped, P3, "About us", "Contact"]
+
+    def first_line_doubted(lines, memo=None):
+        return [0.9 if line in (P1, P2, P3, wrapped[1]) else 0.05 for line in lines]
+
+    monkeypatch.setattr(text, "scores", first_line_doubted)
+    [article] = extract_text(page(*blocks), "a.txt")
+
+    assert article.body.split("\n\n") == [P1, P2, *wrapped, P3]
 
 
 def _archive(*shared: str) -> LineStats:
