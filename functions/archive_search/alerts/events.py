@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from archive_search.cleaning.description import MAX_DESCRIPTION_CHARS
 from archive_search.ingest.outcomes import (
     MAX_KEY_CHARS,
     MAX_SHORT_CHARS,
@@ -52,6 +53,8 @@ def build_alert_event(alert_id: str, alert: Mapping[str, Any], article: NewArtic
         "webhook_url": cut(alert.get("webhook_url"), MAX_URL_CHARS),
         "article_id": article.id,
         "title": summary["title"],
+        # the standfirst lets a subscriber tell what the story says without fetching it
+        "description": cut(article.article.description, MAX_DESCRIPTION_CHARS),
         "source": summary["source"],
         "published": summary["published"],
         "language": summary["language"],

@@ -130,7 +130,9 @@ class SearchService:
     # -- GET /articles/{id}/similar ----------------------------------------------
     def similar(self, doc_id: str, size: int = 10) -> dict[str, Any]:
         source = self.live_document(doc_id)
-        like = f"{source.get('title') or ''}\n\n{(source.get('body') or '')[:5000]}"
+        like = "\n\n".join(
+            [source.get("title") or "", source.get("description") or "", (source.get("body") or "")[:5000]]
+        )
         must_not: list[dict[str, Any]] = [{"ids": {"values": [doc_id]}}]
         if source.get("fingerprint"):
             must_not.append({"term": {"fingerprint": source["fingerprint"]}})
@@ -144,7 +146,7 @@ class SearchService:
                         "must": [
                             {
                                 "more_like_this": {
-                                    "fields": ["title", "body"],
+                                    "fields": ["title", "description", "body"],
                                     "like": [like],
                                     "min_term_freq": 1,
                                     "min_doc_freq": 1,

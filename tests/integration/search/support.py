@@ -42,6 +42,7 @@ def article_doc(
     language: str | None = "en",
     tags: Sequence[str] = (),
     url: str | None = None,
+    description: str | None = None,
     deleted: bool = False,
 ) -> tuple[str, dict[str, Any]]:
     """(id, document) for one article, shaped like the documents ingest writes."""
@@ -57,6 +58,7 @@ def article_doc(
         language=language,
         url=url,
         tags=tuple(tags),
+        description=description,
     )
     ref = ObjectRef(BUCKET, key)
     doc = article_document(

@@ -58,6 +58,26 @@ def test_similar_finds_related_articles_but_not_copies_of_itself(api: SearchApi)
     assert found[0] == related[0]
     assert story[0] not in found and copy[0] not in found and gone[0] not in found
     assert unrelated[0] not in found
+
+
+def test_similar_reads_the_description_too(api: SearchApi) -> None:
+    story = article_doc(
+        "Council meets on Tuesday",
+        "The council met and voted on several items of business.",
+        description="Ferry crews strike over rotas as island sailings are cancelled",
+        key="s.txt",
+    )
+    related = article_doc(
+        "Island sailings cancelled",
+        "Ferry crews went on strike over rotas; island sailings stopped.",
+        key="r.txt",
+    )
+    other = article_doc(
+        "Library hours change", "The library opens later on Sundays from next month.", key="o.txt"
+    )
+    api.index(story, related, other)
+    found = [hit["id"] for hit in api.get(f"/articles/{story[0]}/similar").json["hits"]]
+    assert found and found[0] == related[0]
     assert api.get(f"/articles/{story[0]}/similar", {"size": "0"}).status == 400
 
 

@@ -201,6 +201,14 @@ def test_the_alert_matched_detail_names_the_alert_and_the_article_and_is_bounded
     assert build_alert_event("a2", {}, new).detail["event_id"] != detail["event_id"]
 
 
+def test_the_alert_matched_detail_carries_the_articles_description_bounded() -> None:
+    (new,) = new_articles([Outcome(indexed(), None, [article(description="Ferries stop. " * 200)])])
+    detail = build_alert_event("a1", {}, new).detail
+    assert detail["description"].startswith("Ferries stop.") and len(detail["description"]) == 1_000
+    (plain,) = new_articles([NEW])
+    assert build_alert_event("a1", {}, plain).detail["description"] is None
+
+
 def test_a_stored_alert_dated_year_zero_is_read_as_it_was_validated() -> None:
     from archive_search.alerts.matcher import search_request
 
