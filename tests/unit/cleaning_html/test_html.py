@@ -166,6 +166,14 @@ def test_a_cjk_date_line_under_the_headline_names_the_author() -> None:
     assert "作者" not in article.body
 
 
+def test_a_cjk_credit_line_outside_the_article_names_the_author() -> None:
+    # the label marks the credit: no byline class, and the extractor leaves the line out
+    top = "<div class='info'><span>2024年3月5日</span> <span>作者：李明 王芳</span></div>"
+    html = page(paras=ZH_PARAS, lang="zh").replace("<article>", f"{top}<article>")
+    [article] = extract_html(html, "a.html")
+    assert article.authors == ("李明", "王芳")
+
+
 def test_a_short_cjk_article_is_not_taken_for_a_lost_one() -> None:
     # two paragraphs of Chinese say as much as a short news item, in fewer characters
     top = "<h1>北京发布空气质量新规定</h1><div class='info'>2024年3月5日 10:32 作者：李明</div>"

@@ -84,9 +84,28 @@ def _with_visible_coauthors(byline: Byline, page: Page, publisher: str | None) -
     return byline
 
 
+# how many elements of a page are read for a labelled credit: the header is near the top
+_LABEL_SCAN_ELEMENTS = 3_000
+
+
+def _labelled_byline(tree: HtmlElement, publisher: str | None) -> Byline:
+    """A CJK page's credit line, marked by its label rather than by markup: the first text of
+    the page holding an author's label (``2024年3月5日 来源：湖滨日报 作者：李明``)."""
+    for i, el in enumerate(tree.iter()):
+        if i >= _LABEL_SCAN_ELEMENTS:
+            break
+        for text in (el.text, el.tail):
+            if text and md.has_author_label(text) and word_count(text) <= 30 and not _in_comments(el):
+                byline = md.parse_byline(" ".join(text.split()), publisher)
+                if byline.authors:
+                    return byline
+    return Byline()
+
+
 def extract_byline(page: Page, publisher: str | None) -> Byline:
     """Who wrote it: JSON-LD ``author``, author meta tags, ``rel``/``itemprop="author"``, then
-    an element marked as a byline. The first source naming a person or an organisation wins."""
+    an element marked as a byline, then a CJK credit line's author label. The first source
+    naming a person or an organisation wins."""
     art_author = page.article.get("author")
     if art_author:
         byline = md.parse_byline(art_author, publisher)
@@ -105,4 +124,4 @@ def extract_byline(page: Page, publisher: str | None) -> Byline:
             byline = md.parse_byline(html_text(el), publisher)
             if byline:
                 return byline
-    return _byline_by_class(page.tree, publisher)
+    return _byline_by_class(page.tree, publisher) or _labelled_byline(page.tree, publisher)
