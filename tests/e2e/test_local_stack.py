@@ -163,6 +163,8 @@ def test_the_sample_archive_in_every_format_is_searchable(stack: LocalStack) -> 
         "samples/baltic-wire-port-cranes.json": 0,
         "samples/valmont-post-budget-html-field.json": 0,
         "samples/newsroom-digest-multi-article.json": 3,
+        "samples/valmont-post-wire.ndjson": 1,
+        "samples/hubin-daily-air-quality.html": 0,
         "samples/harbour-gazette-cod-quota.txt.gz": 0,
         "samples/northfield-courier-floods-anniversary.html.gz": 0,
     }
@@ -171,6 +173,7 @@ def test_the_sample_archive_in_every_format_is_searchable(stack: LocalStack) -> 
         assert article["origin"]["key"] == key
     assert stack.search(q="Calloway lighthouse museum")["total"] >= 1
     assert stack.search(q="Kestrel Bay cranes")["total"] >= 1
+    assert stack.search(q="空气质量")["total"] >= 1  # bigrams find a Chinese word
 
 
 def test_a_file_dropped_in_the_inbox_becomes_searchable(stack: LocalStack) -> None:

@@ -25,6 +25,8 @@ def article_count(name: str, data: bytes) -> int:
     if name.endswith(".json"):
         parsed = json.loads(data)
         return len(parsed) if isinstance(parsed, list) else 1
+    if name.endswith(".ndjson"):
+        return len(data.splitlines())
     return 1
 
 
@@ -38,7 +40,7 @@ def test_at_least_twenty_articles_of_our_own() -> None:
 
 def test_every_supported_format_is_represented() -> None:
     names = own_samples()
-    for suffix in (".txt", ".html", ".htm", ".json", ".txt.gz", ".html.gz"):
+    for suffix in (".txt", ".html", ".htm", ".json", ".ndjson", ".txt.gz", ".html.gz"):
         assert any(name.endswith(suffix) for name in names), suffix
     assert any(isinstance(json.loads(data), list) for name, data in names.items() if name.endswith(".json"))
 
