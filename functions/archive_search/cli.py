@@ -69,7 +69,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True)
 
-    bootstrap = commands.add_parser("bootstrap", help="create the article and receipt indices (idempotent)")
+    bootstrap = commands.add_parser(
+        "bootstrap", help="create the article and receipt indices, add new receipt fields (idempotent)"
+    )
     bootstrap.set_defaults(run=_bootstrap)
 
     status = commands.add_parser(
@@ -122,11 +124,13 @@ def _bucket(args: argparse.Namespace) -> str:
 
 
 def _bootstrap(args: argparse.Namespace) -> dict[str, Any]:
-    from archive_search.index_schema import alerts_index_body, receipts_index_body
+    from archive_search.index_schema import RECEIPT_MAPPINGS, alerts_index_body, receipts_index_body
 
     service = _service()
     articles = service.engine.ensure_index()
     receipts = service.engine.ensure_index(service.settings.receipts_alias, receipts_index_body())
+    # Receipts are never rebuilt: fields a new version records are added to the live index.
+    service.engine.add_fields(service.settings.receipts_alias, RECEIPT_MAPPINGS)
     alerts = service.engine.ensure_index(service.settings.alerts_alias, alerts_index_body())
     return {"articles": articles, "receipts": receipts, "alerts": alerts}
 

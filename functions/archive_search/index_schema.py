@@ -372,6 +372,17 @@ RECEIPT_MAPPINGS: dict[str, Any] = {
                 "reason": {"type": "keyword", "ignore_above": 1024},
             },
         },
+        # Records of an indexed file that became no article: how many, and the first reasons.
+        "skipped": {"type": "integer"},
+        "skipped_records": {
+            "type": "object",
+            "properties": {
+                "record": {"type": "integer"},
+                "line": {"type": "integer"},
+                "reason": {"type": "keyword"},
+                "message": {"type": "text", "index": False},
+            },
+        },
         "content_sha256": {"type": "keyword"},
         "cleaner_version": {"type": "keyword"},
         "etag": {"type": "keyword"},

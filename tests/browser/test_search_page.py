@@ -8,6 +8,7 @@ API answers for the same request, so the tests hold whatever the sample archive 
 from __future__ import annotations
 
 import calendar
+import json
 import re
 import uuid
 from pathlib import Path
@@ -361,6 +362,30 @@ def test_uploaded_files_show_their_receipts_live(page: Any, site: LocalStack, tm
     assert rejected.startswith("scan.pdf rejected: ") and len(rejected) > len("scan.pdf rejected: ")
     assert page.get_attribute("#upload-progress", "value") == "2"
     assert _api(site, [("q", UNIQUE_WORD)])["total"] == 1  # searchable, as the receipt said
+
+
+def test_an_uploaded_file_of_records_shows_the_records_it_skipped(
+    page: Any, site: LocalStack, tmp_path: Path
+) -> None:
+    text = "The harbour pilots agreed a new rota on Friday after a week of talks with the port authority."
+    records = [
+        {"title": "Pilots agree rota", "body": text},
+        {"title": "no body"},
+        {"title": "Rota", "body": text},
+    ]
+    export = tmp_path / "pilots.json"
+    export.write_text(json.dumps(records), encoding="utf-8")
+
+    page.goto(f"{site.url}/?view=upload")
+    _until(page, "document.body.dataset.uploads === 'available'")
+    page.wait_for_selector("#upload-view:not([hidden])")
+    page.set_input_files("#files", [str(export)])
+    _until(page, "document.querySelector('#upload-summary').textContent === '1 of 1 files settled'", 60)
+
+    row = page.locator('#uploads li[data-outcome="indexed"]')
+    assert row.inner_text() == (
+        "pilots.json indexed; 1 of 3 records skipped: record 1: the record has no body or html text"
+    )
 
 
 @pytest.mark.parametrize("viewport", [SCREEN, PHONE], ids=["1280px", "390px"])

@@ -143,6 +143,14 @@ class SearchEngine:
             raise _unavailable(exc) from exc
         return name
 
+    def add_fields(self, alias: str, mappings: Mapping[str, Any]) -> None:
+        """Put ``mappings`` on the indices behind ``alias``: fields it adds are added, fields it
+        states as they are change nothing; a changed field is refused (it needs a new index)."""
+        try:
+            self.client.indices.put_mapping(index=alias, body=dict(mappings))
+        except (ConnectionError, ConnectionTimeout) as exc:
+            raise _unavailable(exc) from exc
+
     def new_index_name(self, alias: str | None = None) -> str:
         # Microseconds: a reindex right after bootstrap still gets a new name.
         stamp = time.strftime("%Y%m%d%H%M%S", time.gmtime()) + f"{time.time_ns() // 1000 % 1_000_000:06d}"

@@ -13,6 +13,10 @@ This is the entry point both the ingest Lambda and the cleaning benchmark call:
    Lines); each returns ``list[Article]``;
 5. every article gets a language (detected when the input does not declare one).
 
+``clean()`` returns ``Cleaned``: the list of articles, which also says what a file of several
+records left out (``skipped``: the count and the first reasons, ``skipped.py``) while the others
+became articles. Callers that want only the articles use it as the list it is.
+
 Every bound is checked before the work it protects (docs/limits.md): bytes per format before
 decoding and extracting, records and JSON nesting before building articles, attributes and
 elements per HTML page before trafilatura's tree walks, body characters per article. An input
@@ -37,6 +41,7 @@ from archive_search.cleaning.limits import (
     check_body,
 )
 from archive_search.cleaning.lines import LineStats
+from archive_search.cleaning.skipped import Cleaned, skipped_in
 from archive_search.errors import RejectedInput
 from archive_search.model import Article
 
@@ -50,6 +55,7 @@ __all__ = [
     "MAX_ARTICLES_PER_FILE",
     "MAX_BODY_CHARS",
     "MAX_INPUT_BYTES",
+    "Cleaned",
     "LineStats",
     "clean",
     "cleaner_version",
@@ -57,6 +63,7 @@ __all__ = [
     "max_input_bytes",
     "reads_line_stats",
     "rejection_for_failure",
+    "skipped_in",
     "text_dump_lines",
 ]
 
@@ -246,8 +253,9 @@ def clean(
     content_type: str | None = None,
     max_decompressed_bytes: int = DEFAULT_MAX_DECOMPRESSED_BYTES,
     line_stats: LineStats | None = None,
-) -> list[Article]:
-    """Clean one upload into its articles (usually one).
+) -> Cleaned:
+    """Clean one upload into its articles (usually one), in order, with what it left out
+    (``Cleaned.skipped``: records of a JSON or JSON Lines file that could not become articles).
 
     ``key`` gives the format by its extension (``.txt``, ``.html``/``.htm``, ``.json``,
     ``.jsonl``/``.ndjson``, any of
@@ -264,10 +272,15 @@ def clean(
         articles = _extractor(fmt, line_stats)(text, key)
         for ordinal, article in enumerate(articles):
             check_body(article.body, key if len(articles) == 1 else f"{key} (article {ordinal})")
-        return [
-            a if a.language else dataclasses.replace(a, language=md.detect_language(f"{a.title}\n{a.body}"))
-            for a in articles
-        ]
+        return Cleaned(
+            (
+                a
+                if a.language
+                else dataclasses.replace(a, language=md.detect_language(f"{a.title}\n{a.body}"))
+                for a in articles
+            ),
+            skipped_in(articles),
+        )
     except RejectedInput:
         raise
     except Exception as exc:

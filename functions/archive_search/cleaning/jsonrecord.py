@@ -8,7 +8,8 @@ one record a line). The keys each field is read from are the tables below; a fie
 is an object gives its name (``jsonshapes.field_value``). A record whose text is HTML (``html``,
 or a ``body`` that is markup) goes through the HTML path, and the record's own fields win over
 what the page states. Several records give several Articles, in order; records without usable
-text are skipped, and a file with none is rejected with the reasons.
+text are left out and returned beside them (``Cleaned.skipped``: ingest records them in the
+upload's receipt), and a file with none is rejected with the reasons.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from archive_search.cleaning.limits import (
     MAX_JSON_LINES,
     nesting_exceeds,
 )
+from archive_search.cleaning.skipped import Cleaned, Skipped, SkippedRecord
 from archive_search.errors import RejectedInput
 from archive_search.model import Article
 from archive_search.observability import logger
@@ -59,6 +61,8 @@ _TAG_KEYS = ("tags", "keywords", "categories")
 _MARKUP_RE = re.compile(r"<\s*(?:p|div|br|article|html|body|h[1-6]|span|section)\b", re.IGNORECASE)
 # NewsAPI cuts ``content`` and says so: "... [+1234 chars]".
 _CUT_MARKER_RE = re.compile(r"\s*(?:…|\.\.\.)?\s*\[\+\d+ chars\]\s*$")
+# Where a record is: ("record", its position from 0) in a JSON file, ("line", from 1) in JSON Lines.
+_Where = tuple[str, int]
 
 
 def _get(record: dict[str, Any], keys: tuple[str, ...], value_keys: tuple[str, ...] = VALUE_KEYS) -> Any:
@@ -161,7 +165,16 @@ def _record_to_article(record: dict[str, Any], key: str) -> Article:
     )
 
 
-def _check_record_sizes(records: list[tuple[str, Any]], key: str) -> None:
+def _said(where: _Where) -> str:
+    return f"{where[0]} {where[1]}"
+
+
+def _skip(where: _Where, reason: str, message: str) -> SkippedRecord:
+    kind, number = where
+    return SkippedRecord(reason, message, **{kind: number})
+
+
+def _check_record_sizes(records: list[tuple[_Where, Any]], key: str) -> None:
     """Bounds each record's text before any is cleaned: a body field over ``MAX_BODY_CHARS``,
     an HTML field over the bound of an HTML upload."""
     for where, record in records:
@@ -171,13 +184,13 @@ def _check_record_sizes(records: list[tuple[str, Any]], key: str) -> None:
         if isinstance(text, str) and len(text) > MAX_BODY_CHARS and not _MARKUP_RE.search(text):
             raise RejectedInput(
                 "body_too_long",
-                f"{key}: {where} has {len(text)} characters of text, over the limit of {MAX_BODY_CHARS}",
+                f"{key}: {_said(where)} has {len(text)} characters of text, over the limit of {MAX_BODY_CHARS}",
             )
         for value in (html, text):
             if isinstance(value, str) and len(value) > MAX_INPUT_BYTES["html"]:
                 raise RejectedInput(
                     "too_large",
-                    f"{key}: {where} holds {len(value)} characters of HTML, over the limit of "
+                    f"{key}: {_said(where)} holds {len(value)} characters of HTML, over the limit of "
                     f"{MAX_INPUT_BYTES['html']}",
                 )
 
@@ -189,8 +202,8 @@ def _load(text: str) -> Any:
     return json.loads(text)
 
 
-def _articles(records: list[tuple[str, Any]], key: str, problems: list[str]) -> list[Article]:
-    """The articles of ``records`` (each named for the reasons), in order; the bounds on records
+def _articles(records: list[tuple[_Where, Any]], key: str, problems: list[SkippedRecord]) -> Cleaned:
+    """The articles of ``records`` in order, with the records left out; the bounds on records
     are checked before any is cleaned. ``problems``: what was already found unusable."""
     if len(records) > MAX_ARTICLES_PER_FILE:
         raise RejectedInput(
@@ -201,26 +214,30 @@ def _articles(records: list[tuple[str, Any]], key: str, problems: list[str]) -> 
     articles: list[Article] = []
     for where, record in records:
         if not isinstance(record, dict):
-            problems.append(f"{where} is not an object")
+            problems.append(_skip(where, "not_an_object", "not an object"))
             continue
         try:
             articles.append(_record_to_article(record, key))
         except RejectedInput as err:
-            problems.append(f"{where}: {err.message}")
+            problems.append(_skip(where, err.reason, err.message))
+    problems.sort(key=lambda p: (p.line or 0, p.record or 0))  # in the file's order
     if not articles:
-        detail = "; ".join([*problems[:5], f"looked for {looked_for()}"])
+        detail = "; ".join([*map(str, problems[:5]), f"looked for {looked_for()}"])
         raise RejectedInput("no_article_text", f"{key}: no usable article text ({detail})")
-    if problems:
-        # The file is indexed without them: said in the log, never dropped silently.
+    skipped = Skipped.of(problems)
+    if skipped.count:
+        # The file is indexed without them: its receipt lists them (ingest), the log counts them.
         logger.warning(
-            "JSON records skipped", extra={"key": key, "skipped": len(problems), "reasons": problems[:5]}
+            "JSON records skipped",
+            extra={"key": key, "skipped": skipped.count, "reasons": [str(p) for p in skipped.first[:5]]},
         )
-    return articles
+    return Cleaned(articles, skipped)
 
 
-def extract_json(text: str, key: str) -> list[Article]:
-    """A JSON upload -> its Articles in order; ``RejectedInput`` when none is usable. A file of
-    one JSON value a line (an ``elasticdump`` export named ``.json``) is read as JSON Lines."""
+def extract_json(text: str, key: str) -> Cleaned:
+    """A JSON upload -> its Articles in order, with the records left out; ``RejectedInput`` when
+    none is usable. A file of one JSON value a line (an ``elasticdump`` export named ``.json``)
+    is read as JSON Lines."""
     try:
         data = _load(text)
     except RejectedInput as err:
@@ -233,14 +250,14 @@ def extract_json(text: str, key: str) -> list[Article]:
     except ValueError as err:
         raise RejectedInput("invalid_json", f"{key}: not valid JSON ({err})") from None
     records = find_records(data)
-    return _articles([(f"record {i}", r) for i, r in enumerate(records)], key, [])
+    return _articles([(("record", i), r) for i, r in enumerate(records)], key, [])
 
 
-def extract_ndjson(text: str, key: str) -> list[Article]:
+def extract_ndjson(text: str, key: str) -> Cleaned:
     """A JSON Lines upload (``.jsonl``, ``.ndjson``) -> the Articles of its lines in order. A
     line holds a record or any shape ``extract_json`` reads; a line that is not valid JSON, is
-    nested too deeply or holds no record is named in the reasons and the other lines are kept.
-    ``_bulk`` action lines are skipped."""
+    nested too deeply or holds no record is left out (``Cleaned.skipped``, by line number) and
+    the other lines are kept. ``_bulk`` action lines are skipped without a reason."""
     lines = text.split("\n")
     if len(lines) > MAX_JSON_LINES and sum(1 for line in lines if line.strip()) > MAX_JSON_LINES:
         raise RejectedInput(
@@ -248,25 +265,26 @@ def extract_ndjson(text: str, key: str) -> list[Article]:
             f"{key}: more than {MAX_JSON_LINES} lines of JSON, over the limit of {MAX_ARTICLES_PER_FILE} "
             "records per file (each perhaps after its _bulk action line)",
         )
-    records: list[tuple[str, Any]] = []
-    problems: list[str] = []
+    records: list[tuple[_Where, Any]] = []
+    problems: list[SkippedRecord] = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
+        where = ("line", number)
         try:
             value = _load(line)
         except RejectedInput as err:
-            problems.append(f"line {number}: {err.message}")
+            problems.append(_skip(where, err.reason, err.message))
             continue
         except ValueError as err:
-            problems.append(f"line {number}: not valid JSON ({err})")
+            problems.append(_skip(where, "invalid_json", f"not valid JSON ({err})"))
             continue
         if is_bulk_action(value):
             continue
         found = find_records(value) if isinstance(value, (dict, list)) else [value]
         if not found:
-            problems.append(f"line {number}: no record with text")
-        records.extend((f"line {number}", r) for r in found)
+            problems.append(_skip(where, "no_article_text", "no record with text"))
+        records.extend((where, r) for r in found)
         if len(records) > MAX_ARTICLES_PER_FILE:
             break  # _articles rejects the file: reading on would only cost time
     return _articles(records, key, problems)

@@ -53,6 +53,8 @@ MAX_URL_CHARS = 2048
 MAX_SHORT_CHARS = 64  # language, reason, cleaner version, etag, version ids
 MAX_LISTED_ARTICLES = 10
 MAX_LISTED_IDS = 100
+MAX_LISTED_SKIPPED = 10  # records an indexed file left out (``skipped`` counts them all)
+MAX_SKIPPED_MESSAGE_CHARS = 300
 # The whole detail, UTF-8 JSON: articles are dropped from the end of the list until it fits,
 # leaving room under EventBridge's 256 KB entry limit (a typical detail is under 1 KB).
 MAX_DETAIL_BYTES = 192 * 1024
@@ -147,6 +149,10 @@ def build_event(outcome: Outcome) -> BusEvent:
         "languages": sorted({a["language"] for a in articles if a["language"]})[:MAX_LISTED_ARTICLES],
         "retracted_ids": retracted[:MAX_LISTED_IDS],
         "duplicate_of": [str(i) for i in receipt.get("duplicate_of") or []][:MAX_LISTED_IDS],
+        "skipped": int(receipt.get("skipped") or 0),
+        "skipped_records": [
+            skipped_summary(record) for record in (receipt.get("skipped_records") or [])[:MAX_LISTED_SKIPPED]
+        ],
     }
     while listed and len(_dumps(detail).encode()) > MAX_DETAIL_BYTES:
         listed.pop()
@@ -233,6 +239,15 @@ def article_summary(doc_id: str, ordinal: int, article: Article) -> dict[str, An
         "published": article.published.isoformat() if article.published else None,
         "language": cut(article.language, MAX_SHORT_CHARS),
         "url": cut(article.url, MAX_URL_CHARS),
+    }
+
+
+def skipped_summary(record: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "record": record.get("record"),
+        "line": record.get("line"),
+        "reason": cut(record.get("reason"), MAX_SHORT_CHARS),
+        "message": cut(record.get("message"), MAX_SKIPPED_MESSAGE_CHARS),
     }
 
 

@@ -4,7 +4,8 @@ service reads, cleans and writes; these functions decide.
 
 A plan is one of:
 
-- ``INDEX``: the object's articles are (re)written, tombstones cover ordinals it lost;
+- ``INDEX``: the object's articles are (re)written, tombstones cover ordinals it lost; the
+  records of the file that became no article are recorded in the receipt (``skipped``);
 - ``UNCHANGED``: the same bytes are indexed by the same cleaner (the documents were checked);
   only the receipt is written (outcome ``duplicate``);
 - ``REJECTED``: the object cannot become an article (``reason``, ``message``); documents of
@@ -22,6 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from archive_search.cleaning.skipped import NOTHING_SKIPPED, Skipped
 from archive_search.documents import article_document
 from archive_search.ingest import receipts
 from archive_search.ingest.events import (
@@ -110,6 +112,7 @@ class ObjectRead:
     cleaner_version: str | None = None
     articles: tuple[Article, ...] = ()
     fingerprints: tuple[str, ...] = ()
+    skipped: Skipped = NOTHING_SKIPPED  # records of the file left out of ``articles``
 
 
 @dataclass(frozen=True)
@@ -126,6 +129,7 @@ class Plan:
     reason: str | None = None  # REJECTED: the reason code; RETRY: why
     message: str | None = None  # REJECTED: for a person
     duplicate_of: tuple[str, ...] = ()
+    skipped: Skipped = NOTHING_SKIPPED  # INDEX/UNCHANGED: records the cleaner left out
 
     @property
     def ref(self) -> ObjectRef:
@@ -152,7 +156,14 @@ def plan_object(
         reason, message = read.rejection
         return Plan(REJECTED, event, message_ids, previous, reason=reason, message=message, **content)
     return Plan(
-        INDEX, event, message_ids, previous, articles=read.articles, fingerprints=read.fingerprints, **content
+        INDEX,
+        event,
+        message_ids,
+        previous,
+        articles=read.articles,
+        fingerprints=read.fingerprints,
+        skipped=read.skipped,
+        **content,
     )
 
 
@@ -181,7 +192,8 @@ def may_be_unchanged(plan: Plan) -> bool:
 
 def mark_unchanged(plan: Plan, found: Mapping[str, Mapping[str, Any]]) -> Plan:
     """``UNCHANGED`` when every document of the plan exists, live, with its hash (the receipt
-    alone is not trusted); ``found``: documents by id, as read."""
+    alone is not trusted); ``found``: documents by id, as read. The records the cleaner left
+    out stay on the plan: the same bytes cleaned by the same cleaner leave out the same ones."""
     own = own_ids(plan)
     docs = [found.get(i, {}).get("_source") for i in own]
     if all(d and not d.get("deleted") and d.get("content_sha256") == plan.sha256 for d in docs):
@@ -325,5 +337,14 @@ def receipt_item(
         "event_time": event.event_time,
         "event_version": event.version,
         "updated_at": now,
+        **skipped_fields(plan.skipped),
     }
     return BulkItem(receipt_id(event.ref), event.version, source, event.ref)
+
+
+def skipped_fields(skipped: Skipped) -> dict[str, Any]:
+    """The receipt fields for the records a file left out: only when it left some out, so a
+    receipt index whose mapping predates them still takes every other receipt (docs/api.md)."""
+    if not skipped.count:
+        return {}
+    return {"skipped": skipped.count, "skipped_records": [r.as_dict() for r in skipped.first]}

@@ -6,7 +6,8 @@ older event can never overwrite the receipt of a newer one. Outcomes:
 
 - ``indexed``: the object's articles are searchable (``document_ids``; documents the
   index refused are listed in ``failed_documents``; near-identical documents under
-  other keys, found by fingerprint, in ``duplicate_of``).
+  other keys, found by fingerprint, in ``duplicate_of``; records of the file that became
+  no article are counted in ``skipped`` and the first ones named in ``skipped_records``).
 - ``duplicate``: the same bytes were already indexed under this key by the same
   cleaner; nothing was rewritten (``duplicate_of``: the documents that hold them).
 - ``rejected``: the object cannot become an article (``reason``, ``message``); it
@@ -44,12 +45,20 @@ def read_receipts(engine: Any, alias: str, refs: list[ObjectRef]) -> dict[Object
     return {by_id[doc_id]: (int(doc["_version"]), doc["_source"]) for doc_id, doc in found.items()}
 
 
+def as_read(receipt: dict[str, Any]) -> dict[str, Any]:
+    """A receipt as the status route and the CLI answer it: an ``indexed`` or ``duplicate``
+    one always says what was skipped (ingest writes the fields only when records were)."""
+    if receipt.get("outcome") not in LIVE_OUTCOMES:
+        return receipt
+    return {"skipped": 0, "skipped_records": [], **receipt}
+
+
 def get_receipt(engine: Any, alias: str, ref: ObjectRef) -> dict[str, Any]:
     """The receipt of one object, with its ``event_version``; NotFound when there is none."""
     found = read_receipts(engine, alias, [ref])
     if ref not in found:
         raise NotFound(f"no ingest receipt for s3://{ref.bucket}/{ref.key}")
-    return found[ref][1]
+    return as_read(found[ref][1])
 
 
 # -- progress: counts, listings and what is still queued --------------------------------
@@ -109,7 +118,7 @@ def latest_receipts(
     hits = engine.search(body, index=alias)["hits"]["hits"]
     page = hits[:size]
     more = len(hits) > size and page
-    return [hit["_source"] for hit in page], (list(page[-1]["sort"]) if more else None)
+    return [as_read(hit["_source"]) for hit in page], (list(page[-1]["sort"]) if more else None)
 
 
 def keys_ending_with(engine: Any, alias: str, bucket: str, key: str, *, limit: int = 3) -> list[str]:

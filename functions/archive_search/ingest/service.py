@@ -10,7 +10,8 @@
    and acknowledged;
 3. read the objects (one GET each, concurrently; the event's size refuses an object over its
    bound unread), clean them as they arrive (text dumps with their bucket's line statistics:
-   ``line_stats_cache``) and plan each one (``plans``: index, unchanged, rejected, deleted,
+   ``line_stats_cache``; what a file of records left out goes with its articles to the
+   receipt) and plan each one (``plans``: index, unchanged, rejected, deleted,
    retry), checking unchanged candidates' documents and looking for copies;
 4. write every document of the batch with the event's external version (``writer``: a
    stale write gets a version conflict, which counts as success; 429/5xx are retried inside
@@ -297,6 +298,7 @@ class IngestService:
             cleaner_version=read.cleaner_version,
             articles=tuple(articles),
             fingerprints=tuple(fingerprint(a) for a in articles),
+            skipped=cleaning.skipped_in(articles),
         )
         return cleaned, took_ms
 
@@ -427,7 +429,10 @@ def _settle(batch: list[Plan], written: Mapping[ObjectRef, Written], result: Bat
 def _count(plan: Plan, written: Written) -> None:
     metrics.add_metric(name=_COUNTED[plan.outcome or ""], unit=MetricUnit.Count, value=1)
     if plan.outcome == receipts.INDEXED:
-        logger.info("upload indexed", extra=_log(plan.event, documents=len(written.document_ids)))
+        logger.info(
+            "upload indexed",
+            extra=_log(plan.event, documents=len(written.document_ids), skipped=plan.skipped.count),
+        )
     elif plan.outcome == receipts.DELETED:
         logger.info("upload deleted", extra=_log(plan.event))
 

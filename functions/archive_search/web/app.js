@@ -645,13 +645,24 @@
           throw error;
         }
         if (receipt.outcome === "rejected") return settle(`rejected: ${receipt.reason || "no reason given"}`, "rejected");
-        if (receipt.outcome === "duplicate") return settle("duplicate of an article already in the archive", "duplicate");
-        if (receipt.outcome === "indexed") return settle("indexed", "indexed");
+        if (receipt.outcome === "duplicate") return settle(`duplicate of an article already in the archive${skippedNote(receipt)}`, "duplicate");
+        if (receipt.outcome === "indexed") return settle(`indexed${skippedNote(receipt)}`, "indexed");
       }
       settle("still queued: check again later", "queued");
     } catch (error) {
       settle(`failed: ${error.message}`, "failed");
     }
+  }
+
+  // What a file of records left out, as its receipt records it: "; 2 of 5 records skipped:
+  // record 1: ...; line 4: ...". The first three reasons: the status page has the rest.
+  function skippedNote(receipt) {
+    const skipped = receipt.skipped || 0;
+    if (!skipped) return "";
+    const listed = (receipt.skipped_records || []).slice(0, 3);
+    const reasons = listed.map((r) => `${r.line != null ? `line ${r.line}` : `record ${r.record}`}: ${r.message}`);
+    const more = skipped > listed.length ? "; …" : "";
+    return `; ${skipped} of ${(receipt.articles || 0) + skipped} records skipped: ${reasons.join("; ")}${more}`;
   }
 
   // A presigned S3 upload: a POST policy (url + fields) or a PUT URL (url + headers).

@@ -7,7 +7,9 @@ from datetime import date
 
 import pytest
 
+from archive_search.cleaning import clean
 from archive_search.cleaning.jsonrecord import extract_json
+from archive_search.cleaning.skipped import MAX_SKIPPED_LISTED, MAX_SKIPPED_MESSAGE_CHARS
 from archive_search.errors import RejectedInput
 
 pytestmark = pytest.mark.unit
@@ -111,3 +113,43 @@ def test_records_without_usable_text_are_rejected(payload: object) -> None:
 def test_unusable_records_in_a_list_are_skipped_and_the_rest_kept() -> None:
     articles = extract_json(json.dumps([record(title="Good"), {"title": "no body"}]), "mixed.json")
     assert [a.title for a in articles] == ["Good"]
+
+
+def test_clean_returns_the_records_left_out_beside_the_articles() -> None:
+    payload = [record(title="A"), {"title": "no body"}, record(title="B"), "a string", record(title="C")]
+    articles = clean(json.dumps(payload).encode(), "inbox/mixed.json")
+
+    assert [a.title for a in articles] == ["A", "B", "C"]  # still the list of articles
+    assert articles.skipped.count == 2
+    assert [(r.record, r.line, r.reason) for r in articles.skipped.first] == [
+        (1, None, "no_article_text"),
+        (3, None, "not_an_object"),
+    ]
+    assert str(articles.skipped.first[0]) == "record 1: the record has no body or html text"
+
+
+def test_clean_names_the_lines_a_json_lines_upload_left_out_in_file_order() -> None:
+    lines = [json.dumps({"title": "no text"}), json.dumps(record(title="A")), '{"title": "cut', ""]
+    articles = clean("\n".join(lines).encode(), "inbox/wire.ndjson")
+
+    assert [a.title for a in articles] == ["A"]
+    assert [(r.line, r.record, r.reason) for r in articles.skipped.first] == [
+        (1, None, "no_article_text"),
+        (3, None, "invalid_json"),
+    ]
+
+
+def test_the_reasons_kept_are_bounded_and_the_count_is_exact() -> None:
+    payload = [record(title="Kept"), *([{"title": "x" * 50}] * (MAX_SKIPPED_LISTED + 30))]
+    articles = clean(json.dumps(payload).encode(), "inbox/many.json")
+
+    assert len(articles) == 1 and articles.skipped.count == MAX_SKIPPED_LISTED + 30
+    assert [r.record for r in articles.skipped.first] == list(range(1, MAX_SKIPPED_LISTED + 1))
+    long_line = '{"title": "' + "y" * 5_000
+    lines = clean(f"{json.dumps(record())}\n{long_line}\n".encode(), "inbox/long.jsonl").skipped.first
+    assert all(len(r.message) <= MAX_SKIPPED_MESSAGE_CHARS for r in lines)
+
+
+def test_an_upload_of_one_format_without_records_leaves_nothing_out() -> None:
+    text = "Harbour reopens\n\nThe harbour reopened on Monday after a week of repairs to the pier."
+    assert clean(text.encode(), "inbox/story.txt").skipped.count == 0

@@ -46,3 +46,5 @@ def test_the_doc_states_the_bounds_the_code_enforces() -> None:
         f"first {outcomes.MAX_LISTED_IDS}" in DOC and f"first {outcomes.MAX_LISTED_ARTICLES} articles" in DOC
     )
     assert f"at most {outcomes.MAX_DETAIL_BYTES // 1024} KiB" in DOC
+    assert f"The first {outcomes.MAX_LISTED_SKIPPED} of them" in DOC
+    assert f"a skipped record's `message` {outcomes.MAX_SKIPPED_MESSAGE_CHARS}" in DOC

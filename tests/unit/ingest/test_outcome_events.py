@@ -14,6 +14,7 @@ from archive_search.adapters.events import MAX_REQUEST_BYTES, EventPublisher, ba
 from archive_search.ingest.outcomes import (
     MAX_DETAIL_BYTES,
     MAX_LISTED_ARTICLES,
+    MAX_LISTED_SKIPPED,
     BusEvent,
     Outcome,
     OutcomeAnnouncer,
@@ -152,6 +153,26 @@ def test_a_document_the_index_refused_is_not_announced() -> None:
     assert [a["title"] for a in event.detail["articles"]] == ["kept"]
 
 
+def test_an_indexed_event_counts_the_skipped_records_and_names_the_first() -> None:
+    skipped = [
+        {
+            "record": i,
+            "line": None,
+            "reason": "no_article_text",
+            "message": "the record has no body or html text",
+        }
+        for i in range(3, 3 + MAX_LISTED_SKIPPED + 5)
+    ]
+    event = build_event(
+        Outcome(indexed(2, skipped=len(skipped), skipped_records=skipped), None, [article()] * 2)
+    )
+    assert event.detail["skipped"] == MAX_LISTED_SKIPPED + 5
+    assert event.detail["skipped_records"] == skipped[:MAX_LISTED_SKIPPED]
+
+    clean = build_event(Outcome(indexed(), None, [article()]))
+    assert clean.detail["skipped"] == 0 and clean.detail["skipped_records"] == []
+
+
 def test_the_event_id_is_the_same_for_the_same_outcome_of_the_same_s3_event() -> None:
     first = build_event(Outcome(indexed(), None, [article()])).detail["event_id"]
     again = build_event(Outcome(indexed(), None, [article()])).detail["event_id"]
@@ -181,6 +202,10 @@ def test_the_worst_case_detail_stays_within_its_budget_and_the_entry_limit(wide:
         message=wide * 5000,
         cleaner_version=wide * 100,
         duplicate_of=[wide * 40] * 500,
+        skipped=1000,
+        skipped_records=[
+            {"record": i, "line": None, "reason": wide * 100, "message": wide * 5000} for i in range(50)
+        ],
     )
     event = build_event(Outcome(new, indexed(500), [worst] * 500))
     size = len(event.detail_json().encode())
@@ -188,6 +213,7 @@ def test_the_worst_case_detail_stays_within_its_budget_and_the_entry_limit(wide:
     assert event.detail["articles_truncated"] is True
     assert 0 < len(event.detail["articles"]) <= MAX_LISTED_ARTICLES
     assert event.detail["article_count"] == 500
+    assert event.detail["skipped"] == 1000 and len(event.detail["skipped_records"]) == MAX_LISTED_SKIPPED
     assert json.loads(event.detail_json()) == event.detail
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
+from archive_search.cleaning.skipped import Skipped, SkippedRecord
 from archive_search.ingest import plans
 from archive_search.ingest.events import CREATED, REMOVED, ObjectEvent
 from archive_search.ingest.plans import ObjectRead, Plan
@@ -187,6 +189,53 @@ def test_an_unchanged_receipt_points_at_the_documents_that_hold_the_bytes():
     ).source
     assert source["outcome"] == "duplicate" and source["document_ids"] == list(own) == source["duplicate_of"]
     assert source["articles"] == 1
+
+
+SKIPPED = Skipped.of(
+    [
+        SkippedRecord("no_article_text", "the record has no body or html text", record=3),
+        SkippedRecord("not_an_object", "not an object", record=4),
+    ]
+)
+
+
+def receipt_source(candidate: Plan) -> dict[str, Any]:
+    ids = list(plans.own_ids(candidate))
+    return dict(
+        plans.receipt_item(
+            candidate, document_ids=ids, failed_documents=[], now=NOW, default_version="v0"
+        ).source
+    )
+
+
+def test_an_index_receipt_counts_the_records_left_out_and_names_them():
+    source = receipt_source(plan(replace(cleaned(3), skipped=SKIPPED)))
+    assert source["outcome"] == "indexed" and source["articles"] == 3 and source["skipped"] == 2
+    assert source["skipped_records"] == [
+        {
+            "record": 3,
+            "line": None,
+            "reason": "no_article_text",
+            "message": "the record has no body or html text",
+        },
+        {"record": 4, "line": None, "reason": "not_an_object", "message": "not an object"},
+    ]
+
+
+def test_a_receipt_without_skipped_records_carries_no_skipped_fields():
+    # A receipts index whose mapping predates the fields still takes these receipts.
+    for candidate in (plan(cleaned()), plan(ObjectRead(rejection=("empty", "empty")))):
+        assert "skipped" not in receipt_source(candidate) and "skipped_records" not in receipt_source(
+            candidate
+        )
+
+
+def test_an_unchanged_re_upload_keeps_the_records_left_out_in_its_receipt():
+    candidate = plan(replace(cleaned(), skipped=SKIPPED), {**receipt(), "skipped": 2})
+    unchanged = plans.mark_unchanged(candidate, {document_id(REF, 0): {"_source": {"content_sha256": "s1"}}})
+    source = receipt_source(unchanged)
+    assert source["outcome"] == "duplicate" and source["skipped"] == 2
+    assert [r["record"] for r in source["skipped_records"]] == [3, 4]
 
 
 def test_written_documents_group_the_writer_s_results_by_object_and_failures_become_retries():
