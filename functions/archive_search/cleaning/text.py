@@ -917,7 +917,7 @@ def extract_text(text: str, key: str, line_stats: LineStats | None = None) -> li
         if dated_dateline:
             place = place or dated_dateline[0]
             dateline_date = dated_dateline[1]
-    byline = header.author or author or md.Byline()
+    byline = header.author or author or md.dateline_byline(body_blocks[0])
     # The start of the text names the language as well as the whole of it, many times faster.
     language = md.detect_language(f"{title}\n{body}")
     published = (

@@ -23,6 +23,7 @@ from archive_search.cleaning.lines import (
 )
 from archive_search.cleaning.lines.hashing import stop_words
 from archive_search.cleaning.metadata import word_count
+from archive_search.cleaning.metadata.words import SEA_CHARS
 
 pytestmark = pytest.mark.unit
 
@@ -104,6 +105,7 @@ _PIECES = [
     "Tags: ",
     "12 May 2023",
     "中文字",
+    "ข่าวที่เกี่ยวข้อง ",
     "😀",
     "…",
 ]
@@ -124,17 +126,19 @@ def _reference_profile(line: str) -> list[float]:
     """What each profile column means, written line by line with the regexes it stands for
     (the classifier computes the same for a whole page at once, with numpy)."""
     c = profile
-    words = len(re.findall(r"\w+", line))
+    word_runs = re.findall(rf"[\w{SEA_CHARS}]+", line)
+    words = len(word_runs)
     nw = max(words, 1)
     nchars = max(len(line), 1)
     stop = sum(token in stop_words() for token in line.lower().split())
-    length = max(words, len(c._CJK_RE.findall(line)) // 2)
+    # two CJK characters a word, four of Thai, Lao, Myanmar or Khmer
+    length = max(words, (2 * len(c._CJK_RE.findall(line)) + len(c._SEA_RE.findall(line))) // 4)
     row = [0.0] * c.N_PROFILE
     row[c.LENGTH] = length
     row[c.STOP] = min(stop / nw, 1.0)
     row[c.PUNCT] = sum(not (ch.isspace() or c._WORD_CHAR_RE.match(ch)) for ch in line) / nchars
     row[c.ENDS_SENTENCE] = bool(line) and line[-1] in c._TERMINAL
-    row[c.CAPS] = sum(word[0].isupper() for word in re.findall(r"\w+", line)) / nw
+    row[c.CAPS] = sum(word[0].isupper() for word in word_runs) / nw
     row[c.DIGITS] = len(c._DIGIT_RE.findall(line)) / nchars
     row[c.LINK] = c._LINKY_RE.search(line) is not None
     row[c.DATED] = length <= 8 and c._DATE_RE.search(line) is not None

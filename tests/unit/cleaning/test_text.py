@@ -373,6 +373,35 @@ def test_a_japanese_headline_over_a_paragraph_of_two_sentences_is_the_title() ->
     assert article.body.split("\n\n") == [lead, rest]
 
 
+TH = [
+    "หน้าแรก",
+    "ข่าว",
+    "กีฬา",
+    "บันเทิง",
+    "รัฐบาลประกาศแผนพัฒนาระบบขนส่งสาธารณะในกรุงเทพฯ",
+    "12 มีนาคม 2567",
+    "กรุงเทพฯ - รัฐบาลประกาศแผนพัฒนาระบบขนส่งสาธารณะฉบับใหม่ในวันนี้ โดยมีเป้าหมายเพื่อลดปัญหาการจราจร"
+    "ติดขัดในเขตกรุงเทพมหานครและปริมณฑล แผนดังกล่าวจะใช้งบประมาณกว่าหนึ่งแสนล้านบาท",
+    "รัฐมนตรีว่าการกระทรวงคมนาคมกล่าวว่า โครงการนี้จะเพิ่มเส้นทางรถไฟฟ้าอีกสามสาย "
+    "และปรับปรุงระบบรถโดยสารประจำทางให้ทันสมัยมากขึ้น คาดว่าจะแล้วเสร็จภายในห้าปี",
+    "ผู้เชี่ยวชาญด้านการขนส่งเห็นว่าแผนนี้เป็นก้าวสำคัญ แต่ยังต้องติดตามการดำเนินงานอย่างใกล้ชิด "
+    "เพื่อให้เป็นไปตามกำหนดเวลาและงบประมาณที่วางไว้",
+    "ข่าวที่เกี่ยวข้อง",
+    "ราคาน้ำมันปรับขึ้นอีกครั้ง",
+    "ฝนตกหนักทั่วประเทศ",
+]
+
+
+def test_a_thai_page_gives_its_headline_date_and_paragraphs() -> None:
+    # Thai has no spaces between words and vowel marks that are no \w: four characters count as
+    # a word, so the headline is not read as a paragraph nor the paragraphs as menus
+    [article] = extract_text(page(*TH), "th.txt")
+
+    assert article.title == TH[4]
+    assert article.published == date(2024, 3, 12)  # 2567 of the Buddhist era
+    assert article.body.split("\n\n") == TH[6:9]
+
+
 def test_a_dated_publication_line_after_the_article_gives_the_date_and_ends_it() -> None:
     text = page(
         "Brücke bleibt bis Ende 2025 gesperrt",

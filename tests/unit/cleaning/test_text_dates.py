@@ -39,6 +39,10 @@ def dump(*blocks: str) -> str:
         ("Posted 18-11-2019 14:05", date(2019, 11, 18)),
         ("05-10-2018", None),  # both ways readable
         ("2019年11月18日 10:00", date(2019, 11, 18)),
+        # Thai: the Buddhist era's years, full and abbreviated month names
+        ("12 มีนาคม 2567", date(2024, 3, 12)),
+        ("วันที่ 5 ธ.ค. 2566 เวลา 10:30 น.", date(2023, 12, 5)),
+        ("1 มกราคม 2024", date(2024, 1, 1)),
         ("2019년 11월 18일", date(2019, 11, 18)),
         ("2019年13月18日", None),
         ("12-3456-7890", None),  # a phone number

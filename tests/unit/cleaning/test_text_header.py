@@ -456,3 +456,15 @@ def test_cjk_header_lines_of_labels_are_the_header(header: list[str], authors: t
 )
 def test_other_lines_are_no_cjk_header_line(line: str) -> None:
     assert cjk_credit(line) is None
+
+
+def test_a_korean_dateline_names_the_reporter_when_the_header_does_not() -> None:
+    dump = (
+        "정부, 새 주택 공급 대책 발표\n\n"
+        "(서울=연합뉴스) 홍길동 기자 = 정부는 5일 수도권에 주택 10만 가구를 추가로 공급하는 새 대책을 발표했다.\n\n"
+        "국토교통부는 이번 대책으로 집값 안정에 기여할 것으로 기대한다고 밝혔다. 공급은 내년부터 이뤄진다.\n\n"
+        "전문가들은 공급 확대가 필요하다는 데 동의하면서도 실제 효과는 지켜봐야 한다는 입장이다.\n"
+    )
+    [article] = extract_text(dump, "a.txt")
+    assert article.authors == ("홍길동",)
+    assert article.place == "서울"

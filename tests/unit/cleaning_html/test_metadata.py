@@ -309,6 +309,20 @@ def test_find_dateline_reads_the_place_of_a_dateline(paragraph: str, place: str 
 
 
 @pytest.mark.parametrize(
+    ("paragraph", "authors"),
+    [
+        ("本报滨江3月5日电（记者 李明 王芳）滨江市政府今天发布", ("李明", "王芳")),
+        ("新华社北京3月5日电（记者 李明、王芳）", ("李明", "王芳")),
+        ("(서울=연합뉴스) 홍길동·김철수 기자 = 정부는 5일", ("홍길동", "김철수")),
+        ("新华社北京3月5日电 北京市政府今天", ()),
+        ("LONDON (Reuters) - Shares fell", ()),
+    ],
+)
+def test_a_cjk_dateline_names_its_reporters(paragraph: str, authors: tuple[str, ...]) -> None:
+    assert md.dateline_byline(paragraph) == md.Byline(authors)
+
+
+@pytest.mark.parametrize(
     ("paragraph", "expected"),
     [
         ("Lakeside, October 8, 2023 — The theatre reopened.", ("Lakeside", date(2023, 10, 8))),

@@ -83,7 +83,7 @@ def extract_html(text: str, key: str) -> list[Article]:
             published = published or dated_dateline[1]
     published = published or fallback_date
     language = _choose_language(meta.language, body)
-    byline = meta.byline or found.get("byline") or md.Byline()
+    byline = meta.byline or found.get("byline") or md.dateline_byline(paragraphs[0])
     source = edition_for_language(meta.source, language)
     return [
         Article(

@@ -15,9 +15,11 @@ import numpy as np
 
 from archive_search.cleaning.decode import code_points
 from archive_search.cleaning.lines.hashing import hash_codes, prefix_hashes, span_hashes, stop_table
+from archive_search.cleaning.metadata.words import CJK_CHARS, SEA_CHARS
 
 _DIGIT_RE = re.compile(r"\d")
-_CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_CJK_RE = re.compile(f"[{CJK_CHARS}]")
+_SEA_RE = re.compile(f"[{SEA_CHARS}]")
 # Link- and menu-like: a URL or e-mail address, menu separators, breadcrumbs, copyright signs.
 _LINKY_CHARS = "|•·›»«‹→←▸►▶◄©@"
 _LINKY_RE = re.compile(rf"[{_LINKY_CHARS}]|://|www\.| [/>] |\.(?:com|org|net)\b|\([cC]\)")
@@ -62,6 +64,8 @@ _TERMINAL = frozenset(".!?。！？:;\"'”’»)…")
 
 # Bit flags of a character, looked up per code point.
 _WORD, _SPACE, _DIGIT, _UPPER, _LOWER, _CJK, _ENDS, _LINK_CHAR = (1 << k for k in range(8))
+# _CJK marks both unspaced classes; _SEA_CODES tells Thai, Lao, Myanmar and Khmer apart
+_SEA_CODES = ((0x0E00, 0x0EFF), (0x1000, 0x109F), (0x1780, 0x17FF))
 
 
 def _char_flags(ch: str) -> int:
@@ -71,13 +75,13 @@ def _char_flags(ch: str) -> int:
         | (_DIGIT if _DIGIT_RE.match(ch) else 0)
         | (_UPPER if ch.isupper() else 0)
         | (_LOWER if ch.islower() else 0)
-        | (_CJK if _CJK_RE.match(ch) else 0)
+        | (_CJK if _CJK_RE.match(ch) or _SEA_RE.match(ch) else 0)
         | (_ENDS if ch in _TERMINAL else 0)
         | (_LINK_CHAR if ch in _LINKY_CHARS else 0)
     )
 
 
-_WORD_CHAR_RE = re.compile(r"\w")
+_WORD_CHAR_RE = re.compile(rf"[\w{SEA_CHARS}]")  # Thai vowel marks are no \w, but of the word
 
 
 @lru_cache(maxsize=1)
@@ -185,9 +189,15 @@ def profile_matrix(lines: Sequence[str]) -> np.ndarray:
     stop_at[token_begin[is_stop]] = True
 
     # Per-line counts of every character class at once: one sum over each line's stretch.
-    masks = np.empty((8, len(cp)), dtype=bool)
+    masks = np.empty((8, len(cp)), dtype=np.int8)
     masks[0] = word_start
-    masks[1] = (flags & _CJK) != 0
+    # characters of unspaced scripts, weighted as word_count weighs them: 2 for CJK, 1 for the
+    # scripts of South-East Asia, 4 a word
+    unspaced = (flags & _CJK) != 0
+    masks[1] = 2 * unspaced
+    if unspaced.any():
+        for low, high in _SEA_CODES:
+            masks[1] -= unspaced & (cp >= low) & (cp <= high)
     masks[2] = token_start
     masks[3] = ~word & ~space  # punctuation
     masks[4] = word_start & ((flags & _UPPER) != 0)  # capitalised words
@@ -206,7 +216,7 @@ def profile_matrix(lines: Sequence[str]) -> np.ndarray:
     last_flags = np.where(lens > 0, flags[ends - 1], 0)
     first_flags = np.where(lens > 0, flags[starts], 0)
     nw = np.maximum(words, 1.0)
-    length = np.maximum(words, cjk // 2)
+    length = np.maximum(words, cjk // 4)
 
     def lines_of(found: np.ndarray) -> np.ndarray:
         """1.0 for each line holding a position where ``found`` is true."""

@@ -37,6 +37,7 @@ from archive_search.cleaning.metadata.names import (
 from archive_search.cleaning.metadata.places import (
     clean_place,
     clean_title,
+    dateline_byline,
     find_dated_dateline,
     find_dateline,
     first_dateline,
@@ -52,6 +53,7 @@ __all__ = [
     "clean_source",
     "clean_title",
     "copyright_holder",
+    "dateline_byline",
     "detect_language",
     "find_dated_dateline",
     "find_dateline",

@@ -60,6 +60,11 @@ _MONTHS = {
     "ספטמבר": 9, "אוקטובר": 10, "נובמבר": 11, "דצמבר": 12,
     "בינואר": 1, "בפברואר": 2, "במרץ": 3, "באפריל": 4, "במאי": 5, "ביוני": 6, "ביולי": 7,
     "באוגוסט": 8, "בספטמבר": 9, "באוקטובר": 10, "בנובמבר": 11, "בדצמבר": 12,
+    # Thai (years of the Buddhist era: _thai_year)
+    "มกราคม": 1, "กุมภาพันธ์": 2, "มีนาคม": 3, "เมษายน": 4, "พฤษภาคม": 5, "มิถุนายน": 6,
+    "กรกฎาคม": 7, "สิงหาคม": 8, "กันยายน": 9, "ตุลาคม": 10, "พฤศจิกายน": 11, "ธันวาคม": 12,
+    "ม.ค.": 1, "ก.พ.": 2, "มี.ค.": 3, "เม.ย.": 4, "พ.ค.": 5, "มิ.ย.": 6, "ก.ค.": 7, "ส.ค.": 8,
+    "ก.ย.": 9, "ต.ค.": 10, "พ.ย.": 11, "ธ.ค.": 12,
 }  # fmt: skip
 MONTH_RE = "|".join(sorted((re.escape(m) for m in _MONTHS), key=len, reverse=True))
 ORD = r"(?:st|nd|rd|th|er|e|º|°)?"
@@ -93,6 +98,18 @@ _DMY_RE = re.compile(
     rf"(?:de\s+|del\s+)?(\d{{4}}){_YEAR_END}",
     re.IGNORECASE,
 )
+
+
+# Thai dates count years from the Buddhist era, 543 years before the common era's
+_BUDDHIST_ERA = 543
+
+
+def _year(year: str, month_name: str) -> int:
+    """The common-era year of a date written with ``month_name``: a Thai month's year is of
+    the Buddhist era (``12 มีนาคม 2567`` is 2024) when it is past the common era's 2400."""
+    value = int(year)
+    thai = "\u0e00" <= month_name[:1] <= "\u0e7f"
+    return value - _BUDDHIST_ERA if thai and value > 2400 else value
 
 
 def _safe_date(year: int, month: int, day: int) -> date | None:
@@ -156,10 +173,10 @@ def parse_date(value: object, *, day_first: bool = False) -> date | None:
         return _safe_date(parsed[0], parsed[1], parsed[2])
     m = _MDY_RE.search(text) if spaced_year else None
     if m:
-        return _safe_date(int(m[3]), _MONTHS[m[1].lower()], int(m[2]))
+        return _safe_date(_year(m[3], m[1]), _MONTHS[m[1].lower()], int(m[2]))
     m = _DMY_RE.search(text) if spaced_year else None
     if m:
-        return _safe_date(int(m[3]), _MONTHS[m[2].lower()], int(m[1]))
+        return _safe_date(_year(m[3], m[2]), _MONTHS[m[2].lower()], int(m[1]))
     m = _SLASH_YMD_RE.search(text)
     if m:
         return _safe_date(int(m[1]), int(m[2]), int(m[3]))

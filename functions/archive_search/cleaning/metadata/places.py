@@ -6,7 +6,7 @@ import re
 from datetime import date
 
 from archive_search.cleaning.metadata.dates import MONTH_RE, ORD, parse_date
-from archive_search.cleaning.metadata.names import _squash, folded_words
+from archive_search.cleaning.metadata.names import Byline, _squash, folded_words, parse_byline
 
 
 def clean_place(value: object) -> str | None:
@@ -64,6 +64,22 @@ _CJK_DATELINE_RE = re.compile(
     r"|【(?P<ja>[^＝=】\s]{2,10})[＝=][^】]{1,20}】"
     r"|[(（](?P<ko>[가-힣]{2,6})=[^)）]{1,12}[)）])"
 )
+
+
+# The reporters a CJK dateline names: "本报滨江3月5日电（记者 李明 王芳）", "(서울=연합뉴스) 홍길동 기자 ="
+_CJK_DATELINE_REPORTERS_RE = re.compile(
+    r"^\s*(?:[\u4e00-\u9fff]{1,6}[社网網报報台版][\u4e00-\u9fff]{0,8}\d{1,2}月\d{1,2}日[电電讯訊]\s*"
+    r"[（(](?P<zh>(?:记者|記者)[^）)]{2,30})[）)]"
+    r"|[(（][가-힣]{2,6}=[^)）]{1,12}[)）]\s*(?P<ko>[가-힣]{2,4}(?:\s*[·,]\s*[가-힣]{2,4}){0,4}\s*기자))"
+)
+
+
+def dateline_byline(paragraph: str | None) -> Byline:
+    """The reporters a Chinese or Korean dateline opening ``paragraph`` credits."""
+    if not paragraph or paragraph.isascii():
+        return Byline()
+    m = _CJK_DATELINE_REPORTERS_RE.match(paragraph[:80])
+    return parse_byline(re.sub(r"\s*[·,]\s*", " ", m["zh"] or m["ko"])) if m else Byline()
 
 
 def _not_a_place(place: str) -> bool:

@@ -5,7 +5,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_WORD_RE = re.compile(r"\w+", re.UNICODE)
+# the scripts of South-East Asia written without spaces between words: Thai, Lao, Myanmar,
+# Khmer (their vowel marks are no \w: a word is a run of \w and of these)
+SEA_CHARS = "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff"
+_WORD_RE = re.compile(rf"[\w{SEA_CHARS}]+")
+_SEA_RE = re.compile(f"[{SEA_CHARS}]")
 # the scripts written without spaces between words: kana, CJK ideographs, hangul
 CJK_CHARS = "\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af"
 _CJK_RE = re.compile(f"[{CJK_CHARS}]")
@@ -17,11 +21,12 @@ def word_key(text: str) -> str:
 
 
 def word_count(text: str) -> int:
-    """Word count; scripts written without spaces count two characters as a word."""
+    """Word count; scripts written without spaces count two CJK characters as a word, four of
+    Thai, Lao, Myanmar or Khmer (their words are longer)."""
     words = len(_WORD_RE.findall(text))
-    if text.isascii() or max(text) < "\u3040":  # no character _CJK_RE can match
+    if text.isascii() or max(text) < "\u0e00":  # no character either class can match
         return words
-    return max(words, len(_CJK_RE.findall(text)) // 2)
+    return max(words, (2 * len(_CJK_RE.findall(text)) + len(_SEA_RE.findall(text))) // 4)
 
 
 def text_length(text: str) -> int:
