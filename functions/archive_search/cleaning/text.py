@@ -460,7 +460,8 @@ def _find_title(
     blocks: list[str], first_long: int, header_lines: md.HeaderLines, memo: LineMemo
 ) -> tuple[int | None, int | None]:
     """Index of the headline: in the few blocks before the article's first paragraph
-    (``first_long``: ``_body_start``), a headline repeated as the next block, else the
+    (``first_long``: ``_body_start``), a headline repeated as the next block, else the one a
+    breadcrumb above it ends with (``_crumbed_headline``), else the
     headline-like block just above a byline or date line, else the longest headline-like
     block there. ``header_lines``: the blocks read as header lines. Second: the block above a
     byline or date line the headline was preferred to (``_under_label``), else ``None``."""
@@ -479,6 +480,9 @@ def _find_title(
     repeated = [i for i in candidates if i + 1 < len(blocks) and _same_text(blocks[i], blocks[i + 1])]
     if repeated:
         return repeated[-1], None
+    crumbed = _crumbed_headline(blocks, start, first_long, header, memo)
+    if crumbed is not None:
+        return crumbed, None
     dated = _dated_headline(blocks, start, first_long, header, memo)
     if dated is not None:
         if _under_label(blocks, dated, start, first_long, header, candidates, memo):
@@ -489,6 +493,31 @@ def _find_title(
     # The headline is the longest headline-like block there: site names, section labels and the
     # article's own subheadings are shorter (the first wins a tie).
     return _above_lead(blocks, max(candidates, key=lambda i: memo.word_count(blocks[i])), memo), None
+
+
+def _crumbed_headline(
+    blocks: list[str], start: int, first_long: int, header: list[bool], memo: LineMemo
+) -> int | None:
+    """The headline-like block nearest the body that a breadcrumb above it ends with ("Home »
+    News » Headline"): a page's breadcrumb ends with its own headline, while teasers, menus and
+    captions in its header are named by no breadcrumb. ``header``: which blocks from ``start``
+    are byline or date lines."""
+    crumbs: list[str] = []  # the keys of the breadcrumbs' last items above the block
+    found = None
+    for i in range(start, first_long):
+        block = blocks[i]
+        if (
+            crumbs
+            and _key(block) in crumbs
+            and not header[i - start]
+            and _is_title_candidate(block)
+            and not _is_site_label(block, memo)
+        ):
+            found = i
+        end = md.breadcrumb_end(block)
+        if end:
+            crumbs.append(_key(end))
+    return found
 
 
 def _under_label(
