@@ -173,6 +173,8 @@ _END_MARKER_SHARE = 0.5
 # A dateline prefix on the body's first sentence ("KARACHI: ", "LONDON (Reuters) - ").
 _DATELINE_PREFIX_RE = re.compile(r"^[A-ZÀ-Þ][A-ZÀ-Þ'’.,\- ]{1,40}(?:\([^)]{1,30}\))?\s*(?::|[-–—]{1,2})\s+")
 # The run of capitals opening a block (a news dateline's place: "ST. JOSEPH, M").
+# Words before a spaced dash: a dateline's place, or a headline's kicker.
+_KICKER_DASH_RE = re.compile(r"^(.{1,60}?)\s+(?:[–—]{1,2}|--)\s")
 _CAPITALS_RE = re.compile(r"[A-ZÀ-Þ][A-ZÀ-Þ'’.,\- ]*")
 _META_SEPARATOR_RE = re.compile(r"\s+[|•·–—-]\s+")
 _DIGIT_RE = re.compile(r"\d")
@@ -303,9 +305,19 @@ def _is_headline(block: str, min_words: int = 1) -> bool:
         or (not block.isascii() and _CJK_SENTENCE_SEAM_RE.search(block))
     ):
         return False
-    if md.find_dateline(block) or is_furniture(block) or _CREDIT_RE.match(block):
+    if _opens_with_dateline(block) or is_furniture(block) or _CREDIT_RE.match(block):
         return False
     return any(ch.isalpha() for ch in block)
+
+
+def _opens_with_dateline(block: str) -> bool:
+    """A dateline opening the block, but for words in mixed case before a dash ("Firefox –
+    Weniger Werbung, mehr Speed"): a headline's kicker, since a paragraph that a dateline in
+    mixed case opens ends with a full stop, and a headline does not."""
+    if not md.find_dateline(block):
+        return False
+    kicker = _KICKER_DASH_RE.match(block)
+    return kicker is None or kicker[1].isupper()
 
 
 def _is_meta_line(block: str) -> bool:

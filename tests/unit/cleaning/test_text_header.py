@@ -436,6 +436,15 @@ def test_a_breadcrumbs_end_is_its_last_item(line: str, end: str | None) -> None:
     assert breadcrumb_end(line) == end
 
 
+def test_a_headline_with_a_kicker_before_a_dash_is_no_dateline() -> None:
+    headline = "Harbour – Channel to be dredged for larger ships"
+    text = dump("Home", "News", headline, "12 May 2023", *BODY)
+    assert extract_text(text, "a.txt")[0].title == headline
+    # a dateline in capitals before the dash opens a paragraph, never a headline
+    wire = "LAKESIDE – Channel to be dredged for larger ships"
+    assert extract_text(dump("Home", "News", wire, "12 May 2023", *BODY), "a.txt")[0].title != wire
+
+
 ZH_HEADLINE = "北京市发布新的空气质量管理规定"
 ZH_BODY = [
     "北京市政府今天发布了新的空气质量管理规定，要求所有工厂在冬季减少排放。该规定将于下个月生效，违反规定的企业将被处以罚款。",
