@@ -172,9 +172,9 @@ _NAMED_COMMENT_RE = re.compile(r"^\S+(?: \S+){0,3} (?:says|writes)\s*:$", re.IGN
 _END_MARKER_SHARE = 0.5
 # A dateline prefix on the body's first sentence ("KARACHI: ", "LONDON (Reuters) - ").
 _DATELINE_PREFIX_RE = re.compile(r"^[A-ZÀ-Þ][A-ZÀ-Þ'’.,\- ]{1,40}(?:\([^)]{1,30}\))?\s*(?::|[-–—]{1,2})\s+")
-# The run of capitals opening a block (a news dateline's place: "ST. JOSEPH, M").
 # Words before a spaced dash: a dateline's place, or a headline's kicker.
 _KICKER_DASH_RE = re.compile(r"^(.{1,60}?)\s+(?:[–—]{1,2}|--)\s")
+# The run of capitals opening a block (a news dateline's place: "ST. JOSEPH, M").
 _CAPITALS_RE = re.compile(r"[A-ZÀ-Þ][A-ZÀ-Þ'’.,\- ]*")
 _META_SEPARATOR_RE = re.compile(r"\s+[|•·–—-]\s+")
 _DIGIT_RE = re.compile(r"\d")
@@ -473,9 +473,8 @@ def _find_title(
 ) -> tuple[int | None, int | None]:
     """Index of the headline: in the few blocks before the article's first paragraph
     (``first_long``: ``_body_start``), a headline repeated as the next block, else the one a
-    breadcrumb above it ends with (``_crumbed_headline``), else the
-    headline-like block just above a byline or date line, else the longest headline-like
-    block there. ``header_lines``: the blocks read as header lines. Second: the block above a
+    breadcrumb above it ends with (``_crumbed_headline``), else the headline-like block just
+    above a byline or date line, else the longest headline-like block there. ``header_lines``: the blocks read as header lines. Second: the block above a
     byline or date line the headline was preferred to (``_under_label``), else ``None``."""
     if first_long == len(blocks):
         return (0 if blocks and _is_title_candidate(blocks[0]) and len(blocks) >= 2 else None), None
