@@ -172,6 +172,8 @@ _NAMED_COMMENT_RE = re.compile(r"^\S+(?: \S+){0,3} (?:says|writes)\s*:$", re.IGN
 _END_MARKER_SHARE = 0.5
 # A dateline prefix on the body's first sentence ("KARACHI: ", "LONDON (Reuters) - ").
 _DATELINE_PREFIX_RE = re.compile(r"^[A-ZÀ-Þ][A-ZÀ-Þ'’.,\- ]{1,40}(?:\([^)]{1,30}\))?\s*(?::|[-–—]{1,2})\s+")
+# Words before a spaced dash: a dateline's place, or a headline's kicker.
+_KICKER_DASH_RE = re.compile(r"^(.{1,60}?)\s+(?:[–—]{1,2}|--)\s")
 # The run of capitals opening a block (a news dateline's place: "ST. JOSEPH, M").
 _CAPITALS_RE = re.compile(r"[A-ZÀ-Þ][A-ZÀ-Þ'’.,\- ]*")
 _META_SEPARATOR_RE = re.compile(r"\s+[|•·–—-]\s+")
@@ -303,9 +305,19 @@ def _is_headline(block: str, min_words: int = 1) -> bool:
         or (not block.isascii() and _CJK_SENTENCE_SEAM_RE.search(block))
     ):
         return False
-    if md.find_dateline(block) or is_furniture(block) or _CREDIT_RE.match(block):
+    if _opens_with_dateline(block) or is_furniture(block) or _CREDIT_RE.match(block):
         return False
     return any(ch.isalpha() for ch in block)
+
+
+def _opens_with_dateline(block: str) -> bool:
+    """A dateline opening the block, but for words in mixed case before a dash ("Firefox –
+    Weniger Werbung, mehr Speed"): a headline's kicker, since a paragraph that a dateline in
+    mixed case opens ends with a full stop, and a headline does not."""
+    if not md.find_dateline(block):
+        return False
+    kicker = _KICKER_DASH_RE.match(block)
+    return kicker is None or kicker[1].isupper()
 
 
 def _is_meta_line(block: str) -> bool:
@@ -460,9 +472,9 @@ def _find_title(
     blocks: list[str], first_long: int, header_lines: md.HeaderLines, memo: LineMemo
 ) -> tuple[int | None, int | None]:
     """Index of the headline: in the few blocks before the article's first paragraph
-    (``first_long``: ``_body_start``), a headline repeated as the next block, else the
-    headline-like block just above a byline or date line, else the longest headline-like
-    block there. ``header_lines``: the blocks read as header lines. Second: the block above a
+    (``first_long``: ``_body_start``), a headline repeated as the next block, else the one a
+    breadcrumb above it ends with (``_crumbed_headline``), else the headline-like block just
+    above a byline or date line, else the longest headline-like block there. ``header_lines``: the blocks read as header lines. Second: the block above a
     byline or date line the headline was preferred to (``_under_label``), else ``None``."""
     if first_long == len(blocks):
         return (0 if blocks and _is_title_candidate(blocks[0]) and len(blocks) >= 2 else None), None
@@ -479,6 +491,9 @@ def _find_title(
     repeated = [i for i in candidates if i + 1 < len(blocks) and _same_text(blocks[i], blocks[i + 1])]
     if repeated:
         return repeated[-1], None
+    crumbed = _crumbed_headline(blocks, start, first_long, header, memo)
+    if crumbed is not None:
+        return crumbed, None
     dated = _dated_headline(blocks, start, first_long, header, memo)
     if dated is not None:
         if _under_label(blocks, dated, start, first_long, header, candidates, memo):
@@ -489,6 +504,31 @@ def _find_title(
     # The headline is the longest headline-like block there: site names, section labels and the
     # article's own subheadings are shorter (the first wins a tie).
     return _above_lead(blocks, max(candidates, key=lambda i: memo.word_count(blocks[i])), memo), None
+
+
+def _crumbed_headline(
+    blocks: list[str], start: int, first_long: int, header: list[bool], memo: LineMemo
+) -> int | None:
+    """The headline-like block nearest the body that a breadcrumb above it ends with ("Home »
+    News » Headline"): a page's breadcrumb ends with its own headline, while teasers, menus and
+    captions in its header are named by no breadcrumb. ``header``: which blocks from ``start``
+    are byline or date lines."""
+    crumbs: list[str] = []  # the keys of the breadcrumbs' last items above the block
+    found = None
+    for i in range(start, first_long):
+        block = blocks[i]
+        if (
+            crumbs
+            and _key(block) in crumbs
+            and not header[i - start]
+            and _is_title_candidate(block)
+            and not _is_site_label(block, memo)
+        ):
+            found = i
+        end = md.breadcrumb_end(block)
+        if end:
+            crumbs.append(_key(end))
+    return found
 
 
 def _under_label(

@@ -73,6 +73,21 @@ def test_month_names_in_more_languages_are_read(text: str) -> None:
     assert parse_date(text) == date(2024, 3, 5)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Donnerstag, 31. Okt 2019", date(2019, 10, 31)),
+        ("5. Mär. 2024", date(2024, 3, 5)),
+        ("12 dic 2021", date(2021, 12, 12)),
+        ("3 févr. 2020", date(2020, 2, 3)),
+        ("7 lug 2022", date(2022, 7, 7)),
+        ("Set up in 2019", None),
+    ],
+)
+def test_abbreviated_month_names_in_more_languages_are_read(text: str, expected: date | None) -> None:
+    assert parse_date(text) == expected
+
+
 def test_a_numeric_date_both_ways_readable_reads_day_first_only_when_asked() -> None:
     assert parse_date("05/10/2018") is None
     assert parse_date("05/10/2018", day_first=True) == date(2018, 10, 5)

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from archive_search.cleaning.metadata import (
+    breadcrumb_end,
     cjk_credit,
     copyright_holder,
     first_dateline,
@@ -412,6 +413,36 @@ def test_a_headline_under_a_section_label_and_its_date_line_is_the_title() -> No
     article = extract_text(text, "a.txt")[0]
     assert article.title == "Harbour channel to be dredged for larger ships"
     assert article.published == date(2023, 5, 12)
+
+
+def test_the_headline_a_breadcrumb_ends_with_wins_over_a_longer_teaser() -> None:
+    teaser = "Read our guide to the best walks along the northern coast this winter"
+    text = dump("Home » Harbour » Channel to be dredged", "Channel to be dredged", teaser, *BODY)
+    assert extract_text(text, "a.txt")[0].title == "Channel to be dredged"
+    # without the breadcrumb, the longer headline-like block is taken
+    assert extract_text(dump("Channel to be dredged", teaser, *BODY), "a.txt")[0].title == teaser
+
+
+@pytest.mark.parametrize(
+    ("line", "end"),
+    [
+        ("You are here: Home » Harbour » Channel to be dredged", "Channel to be dredged"),
+        ("News | World | Europe", "Europe"),
+        ("Milan Design Week 2018 | A light installation for a showroom", None),
+        ("Channel to be dredged", None),
+    ],
+)
+def test_a_breadcrumbs_end_is_its_last_item(line: str, end: str | None) -> None:
+    assert breadcrumb_end(line) == end
+
+
+def test_a_headline_with_a_kicker_before_a_dash_is_no_dateline() -> None:
+    headline = "Harbour – Channel to be dredged for larger ships"
+    text = dump("Home", "News", headline, "12 May 2023", *BODY)
+    assert extract_text(text, "a.txt")[0].title == headline
+    # a dateline in capitals before the dash opens a paragraph, never a headline
+    wire = "LAKESIDE – Channel to be dredged for larger ships"
+    assert extract_text(dump("Home", "News", wire, "12 May 2023", *BODY), "a.txt")[0].title != wire
 
 
 ZH_HEADLINE = "北京市发布新的空气质量管理规定"

@@ -11,6 +11,7 @@ from archive_search.cleaning.metadata.dates import opening_date, parse_date, url
 from archive_search.cleaning.metadata.header import (
     PICTURE_WORDS,
     HeaderLines,
+    breadcrumb_end,
     cjk_credit,
     has_menu_separator,
     header_lines,
@@ -48,6 +49,7 @@ __all__ = [
     "PICTURE_WORDS",
     "Byline",
     "HeaderLines",
+    "breadcrumb_end",
     "cjk_credit",
     "clean_place",
     "clean_source",

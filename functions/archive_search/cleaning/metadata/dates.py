@@ -28,6 +28,11 @@ _MONTHS = {
     "outubro": 10, "novembro": 11, "dezembro": 12,
     "gennaio": 1, "febbraio": 2, "aprile": 4, "maggio": 5, "giugno": 6, "luglio": 7, "settembre": 9,
     "ottobre": 10, "dicembre": 12,
+    # abbreviations the names above do not give: German, Dutch, Spanish, Portuguese, Italian,
+    # French ("31. Okt 2019", "12 dic 2021", "3 févr. 2020"); not "out", an English word
+    "mär": 3, "mrz": 3, "okt": 10, "dez": 12, "mrt": 3, "ene": 1, "abr": 4, "ago": 8, "dic": 12,
+    "fev": 2, "set": 9, "gen": 1, "mag": 5, "giu": 6, "lug": 7, "ott": 10, "janv": 1, "févr": 2,
+    "fevr": 2, "avr": 4, "juil": 7, "déc": 12,
     # Russian, as dates write them (genitive: "11 октября 2018")
     "января": 1, "февраля": 2, "марта": 3, "апреля": 4, "мая": 5, "июня": 6, "июля": 7,
     "августа": 8, "сентября": 9, "октября": 10, "ноября": 11, "декабря": 12,

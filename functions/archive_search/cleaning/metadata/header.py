@@ -26,6 +26,7 @@ from archive_search.cleaning.metadata.names import (
 __all__ = [
     "PICTURE_WORDS",
     "HeaderLines",
+    "breadcrumb_end",
     "cjk_credit",
     "has_menu_separator",
     "header_lines",
@@ -378,6 +379,11 @@ def is_menu_line(line: str) -> bool:
     if len(parts) == 1:
         return False
     return len(parts) > 2 or min(_words(p) for p in parts) < _KICKER_MIN_WORDS
+
+
+def breadcrumb_end(line: str) -> str | None:
+    """The last item of a menu line or breadcrumb (``Home » News » Headline``), else ``None``."""
+    return _MENU_SEPARATOR_RE.split(line)[-1].strip() if is_menu_line(line) else None
 
 
 def is_marked_byline(line: str) -> bool:
