@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from archive_search.cleaning.metadata.dates import MONTH_RE
+from archive_search.cleaning.metadata.words import CJK_NAME_CHARS
 
 _WS_RE = re.compile(r"\s+")
 # "dawn.com" -> "Dawn"? No: only a bare host name is reduced, and only by its TLD, so
@@ -380,9 +381,7 @@ _CJK_CREDIT_LEAD_RE = re.compile(
 )
 _CJK_CREDIT_TAIL_RE = re.compile(r"\s*(?:기자|記者|特派員|특파원)(?:\s.*)?$|\s*[）)】\]]$")
 # names of two to four characters, several apart by spaces or "、": one credit each
-_CJK_NAMES_RE = re.compile(
-    r"^[\u3400-\u9fff\uac00-\ud7af]{2,4}(?:[\s、]+[\u3400-\u9fff\uac00-\ud7af]{2,4})*$"
-)
+_CJK_NAMES_RE = re.compile(rf"^[{CJK_NAME_CHARS}]{{2,4}}(?:[\s、]+[{CJK_NAME_CHARS}]{{2,4}})*$")
 
 
 # an author's label inside a line of labels: "2024年3月5日 来源：新华社 作者：李明 编辑：王芳"

@@ -10,8 +10,10 @@ import unicodedata
 SEA_CHARS = "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff"
 _WORD_RE = re.compile(rf"[\w{SEA_CHARS}]+")
 _SEA_RE = re.compile(f"[{SEA_CHARS}]")
+# the characters of CJK personal names: ideographs and hangul (kana spell readings, not names)
+CJK_NAME_CHARS = "\u3400-\u9fff\uac00-\ud7af"
 # the scripts written without spaces between words: kana, CJK ideographs, hangul
-CJK_CHARS = "\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af"
+CJK_CHARS = f"\u3040-\u30ff{CJK_NAME_CHARS}"
 _CJK_RE = re.compile(f"[{CJK_CHARS}]")
 
 
