@@ -188,18 +188,20 @@ def _footer_notice_re() -> re.Pattern[str]:
 
 # "By", "Written by", "Analysis by", "Текст:": up to two words before the "by". Before "von",
 # "di", "door" (also a name's particle: "Christoph von Eichhorn") up to three words in lower case
-# or a byline's lead words ("Text und Fotos von", "Erstellt von": metadata_words.json byline_leads)
+# or a byline's lead words ("Text und Fotos von", "Erstellt von": metadata_words.json byline_leads);
+# the "by" words of other languages opening the byline only ("Av Anna Svensson", "بقلم ...":
+# byline_words); a label and a colon ("Autor: Jan Kowalski", "作者：李明": byline_labels)
 @lru_cache(maxsize=1)
 def _byline_prefix_re() -> re.Pattern[str]:
-    leads = "|".join(re.escape(w) for w in sorted(metadata_words()["byline_leads"], key=len, reverse=True))
+    words = metadata_words()
+    leads = "|".join(re.escape(w) for w in sorted(words["byline_leads"], key=len, reverse=True))
+    by_words = "|".join(map(re.escape, words["byline_words"]))
+    labels = "|".join(map(re.escape, words["byline_labels"]))
     return re.compile(
         r"^(?:[^\W\d_]+\s+){0,2}?(?:by|par|por)\s*[:\-]?\s+"
         rf"|^(?:(?:(?-i:[^\W\d_A-ZÀ-Þ][^\W\d_]*)|{leads})\s+){{0,3}}?(?:von|di|door)\s*[:\-]?\s+"
-        # "by" words of other languages, opening the byline only ("Av Anna Svensson", "بقلم ...")
-        r"|^(?:av|af|bởi|بقلم|מאת|του|της)\s+(?=\S)"
-        # a label and a colon: "Autor: Jan Kowalski", "Yazar: ...", "作者：李明"
-        r"|^(?:by|текст|автор|author|autor|autorin|auteur|autore|yazar|penulis|oleh|författare|forfatter"
-        r"|kirjoittaja|tekst|text|texto|testo|συντάκτης|作者|记者|記者|筆者|文)\s*[:：]\s*",
+        rf"|^(?:{by_words})\s+(?=\S)"
+        rf"|^(?:{labels})\s*[:：]\s*",
         re.IGNORECASE,
     )
 
