@@ -390,6 +390,19 @@ _CJK_NAMES_RE = re.compile(rf"^[{CJK_NAME_CHARS}]{{2,4}}(?:[\s、]+[{CJK_NAME_CH
 _CJK_AUTHOR_LABEL_RE = re.compile(r"(?:作者|记者|記者|撰文)\s*[:：]\s*(.+?)(?=\s+[^\s:：]{1,6}[:：]|$)")
 
 
+# An editor's credit closing the article ("责任编辑：王芳", "【編集：山田】"): the desk's, not the
+# story's (metadata_words.json editor_labels)
+@lru_cache(maxsize=1)
+def _editor_credit_re() -> re.Pattern[str]:
+    labels = "|".join(map(re.escape, metadata_words()["editor_labels"]))
+    return re.compile(rf"^[【\[(（]?\s*(?:{labels})\s*[:：]\s*[^:：]{{1,24}}?\s*[】\])）]?$")
+
+
+def is_editor_credit(line: str) -> bool:
+    """Whether ``line`` is an editor's credit alone (``责任编辑：王芳``, ``【編集：山田】``)."""
+    return not line.isascii() and _editor_credit_re().match(line) is not None
+
+
 def has_author_label(text: str) -> bool:
     """Whether a line of CJK labels names its author (``来源：新华社 作者：李明``)."""
     return not text.isascii() and _CJK_AUTHOR_LABEL_RE.search(text) is not None
