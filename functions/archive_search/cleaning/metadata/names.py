@@ -408,7 +408,7 @@ def has_author_label(text: str) -> bool:
     return not text.isascii() and _CJK_AUTHOR_LABEL_RE.search(text) is not None
 
 
-def _cjk_credit(text: str) -> str:
+def _cjk_names(text: str) -> str:
     """A CJK credit's names alone, several joined by commas; other text as it is."""
     if text.isascii():
         return text
@@ -447,7 +447,7 @@ def parse_byline(value: object, publisher: str | None = None) -> Byline:
     text = _squash(value)
     if len(text) > 300 or text.lower().startswith(("http://", "https://", "www.")):
         return Byline()
-    text = _cjk_credit(_EMAIL_RE.sub(" ", text).strip())
+    text = _cjk_names(_EMAIL_RE.sub(" ", text).strip())
     text = _GLUED_LABEL_RE.sub("", text)
     glued = _GLUED_TAIL_RE.search(text)
     if glued and " " not in text[glued.end() :] and not is_agency(text[glued.end() :]):
