@@ -1,6 +1,10 @@
 """The publisher as readers cite it: JSON-LD ``publisher.name``, ``og:site_name`` and their kin,
 the ``<title>``'s site part, the masthead, the site's handle, then the domain. Taglines,
-sections, platforms and bare host fragments are rejected; variants of one name become one."""
+sections, platforms and bare host fragments are rejected; variants of one name become one.
+
+One module on purpose: every source of a name is read only for ``extract_publisher`` and its
+candidates all pass the same tests (``_publisher_name``, ``_names_host``); split by source, the
+tests would be imported back by each part."""
 
 from __future__ import annotations
 
