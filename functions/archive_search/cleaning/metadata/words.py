@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 
@@ -10,6 +11,7 @@ import unicodedata
 SEA_CHARS = "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff"
 _WORD_RE = re.compile(rf"[\w{SEA_CHARS}]+")
 _SEA_RE = re.compile(f"[{SEA_CHARS}]")
+_WS_RE = re.compile(r"\s+")
 # the characters of CJK personal names: ideographs and hangul (kana spell readings, not names)
 CJK_NAME_CHARS = "\u3400-\u9fff\uac00-\ud7af"
 # the scripts written without spaces between words: kana, CJK ideographs, hangul
@@ -42,3 +44,10 @@ def text_length(text: str) -> int:
 def html_text(el: object) -> str:
     """An lxml element's text, whitespace squashed; ``""`` for ``None``."""
     return " ".join("".join(el.itertext()).split()) if el is not None else ""  # type: ignore[attr-defined]
+
+
+def squash(value: str) -> str:
+    """Whitespace tidied, NFC, and HTML entities some pages double-escape in meta tags decoded."""
+    if "&" in value:
+        value = html.unescape(value)
+    return _WS_RE.sub(" ", unicodedata.normalize("NFC", value)).strip()
