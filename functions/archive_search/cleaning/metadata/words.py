@@ -12,7 +12,8 @@ SEA_CHARS = "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff"
 _WORD_RE = re.compile(rf"[\w{SEA_CHARS}]+")
 _SEA_RE = re.compile(f"[{SEA_CHARS}]")
 _WS_RE = re.compile(r"\s+")
-# the characters of CJK personal names: ideographs and hangul (kana spell readings, not names)
+# the characters a CJK personal name is matched in: ideographs and hangul (most names are
+# written in them; a kana run is more often a word than a name)
 CJK_NAME_CHARS = "\u3400-\u9fff\uac00-\ud7af"
 # the scripts written without spaces between words: kana, CJK ideographs, hangul
 CJK_CHARS = f"\u3040-\u30ff{CJK_NAME_CHARS}"
