@@ -258,9 +258,9 @@ def clean(
     (``Cleaned.skipped``: records of a JSON or JSON Lines file that could not become articles).
 
     ``key`` gives the format by its extension (``.txt``, ``.html``/``.htm``, ``.json``,
-    ``.jsonl``/``.ndjson``, any of
-    them ``.gz``-compressed); ``content_type`` is a hint only. ``line_stats``: the archive's
-    line statistics, used on text dumps (``cleaner_version(line_stats)`` names the result).
+    ``.jsonl``/``.ndjson``, any of them ``.gz``-compressed); ``content_type`` is a hint only.
+    ``line_stats``: the archive's line statistics, used on text dumps
+    (``cleaner_version(line_stats)`` names the result).
     Raises ``RejectedInput`` (with a stable ``reason``) for anything that cannot become an
     article, and nothing else: a failure of the cleaner itself is ``cleaner_failed`` naming the
     exception's class (``too_deeply_nested`` for a ``RecursionError``).

@@ -27,12 +27,6 @@ _BYLINE_RE = re.compile(
 )
 
 
-# An editor's credit closing the article ("责任编辑：王芳", "【編集：山田】"): the desk's, not the story's
-_EDITOR_CREDIT_RE = re.compile(
-    r"^[【\[(（]?\s*(?:责任编辑|責任編輯|编辑|編輯|編集)\s*[:：]\s*[^:：]{1,24}?\s*[】\])）]?$"
-)
-
-
 _TIME_RE = re.compile(r"\b\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?\b|\b\d{1,2}\s*[ap]\.?m\.?\b", re.IGNORECASE)
 
 
@@ -205,7 +199,7 @@ def refine(lines: list[Line], meta: PageMetadata) -> tuple[list[str], dict[str, 
         _is_dateish_line(kept[-1].text)
         or _is_byline(kept[-1].text, meta.author)
         or (kept[-1].tag == "head" and _words(kept[-1].text) <= 12)
-        or _EDITOR_CREDIT_RE.match(kept[-1].text)
+        or md.is_editor_credit(kept[-1].text)
     ):
         kept.pop()
 

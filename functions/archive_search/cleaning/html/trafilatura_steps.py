@@ -398,8 +398,9 @@ def _extract_body(tree: HtmlElement, options: Any, *, compare: bool = False) -> 
 
     _raw_prune(tree)
     postbody, temp_text = main_pass(options)
-    # baseline rescue on the pruned page, accepted only if it adds text (the size bounds, here
-    # and below, count a CJK character as three: text_length)
+    # baseline rescue on the pruned page, accepted only if it adds text. The thresholds that
+    # trigger the rescue and the escalation count a CJK character as three (text_length); the
+    # ratios between candidates and min_output_size count characters, as trafilatura does
     if text_length(temp_text) < options.min_extracted_size and options.focus != "precision":
         b_body, b_text, b_len = baseline(tree)
         if b_len > len(temp_text):
@@ -426,9 +427,9 @@ def _extract_body(tree: HtmlElement, options: Any, *, compare: bool = False) -> 
             logger.warning("trafilatura's jusText candidate failed on a page", exc_info=True)
         if len(j_text) > len(r_text) and len(j_text) > ESCALATION_JUSTEXT_RATIO * len(temp_text):
             postbody, temp_text = j_body, j_text
-        elif text_length(r_text) >= options.min_extracted_size and len(
-            r_text
-        ) > ESCALATION_ACCEPT_RATIO * len(temp_text):
+        elif text_length(r_text) >= options.min_extracted_size and (
+            len(r_text) > ESCALATION_ACCEPT_RATIO * len(temp_text)
+        ):
             postbody, temp_text = r_body, r_text
     if len(temp_text) < options.min_output_size:
         return None

@@ -3,8 +3,9 @@
 Each helper returns ``None`` when the input does not state the value clearly:
 metadata is never invented (the ingest time is kept separately).
 
-- ``words``, ``dates``, ``language``, ``names`` (publisher, bylines), ``places`` (datelines, titles),
-  ``header`` (a text dump's byline and date lines under the headline).
+- ``words``, ``wordlists`` (``metadata_words.json``), ``dates``, ``language``, ``sources``
+  (publisher), ``names`` (bylines), ``places`` (datelines, titles), ``header`` (a text dump's
+  byline and date lines under the headline).
 """
 
 from archive_search.cleaning.metadata.dates import opening_date, parse_date, url_date
@@ -25,14 +26,11 @@ from archive_search.cleaning.metadata.header import (
 from archive_search.cleaning.metadata.language import detect_language, normalise_language
 from archive_search.cleaning.metadata.names import (
     Byline,
-    clean_source,
-    copyright_holder,
-    folded_words,
     has_author_label,
     is_agency,
     is_byline_tail,
+    is_editor_credit,
     is_role_line,
-    metadata_words,
     parse_byline,
 )
 from archive_search.cleaning.metadata.places import (
@@ -43,6 +41,8 @@ from archive_search.cleaning.metadata.places import (
     find_dateline,
     first_dateline,
 )
+from archive_search.cleaning.metadata.sources import clean_source, copyright_holder
+from archive_search.cleaning.metadata.wordlists import folded_words, metadata_words
 from archive_search.cleaning.metadata.words import html_text, text_length, word_count, word_key
 
 __all__ = [
@@ -67,6 +67,7 @@ __all__ = [
     "html_text",
     "is_agency",
     "is_byline_tail",
+    "is_editor_credit",
     "is_header_line",
     "is_marked_byline",
     "is_menu_line",

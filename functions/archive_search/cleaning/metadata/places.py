@@ -6,14 +6,16 @@ import re
 from datetime import date
 
 from archive_search.cleaning.metadata.dates import MONTH_RE, ORD, parse_date
-from archive_search.cleaning.metadata.names import Byline, _squash, folded_words, parse_byline
+from archive_search.cleaning.metadata.names import Byline, parse_byline
+from archive_search.cleaning.metadata.wordlists import folded_words
+from archive_search.cleaning.metadata.words import squash
 
 
 def clean_place(value: object) -> str | None:
     """A dateline place as a name: ``KARACHI`` -> ``Karachi``, ``SANTA FE, N.M.`` kept readable."""
     if not isinstance(value, str):
         return None
-    text = _squash(value).strip(" :,-–—")
+    text = squash(value).strip(" :,-–—")
     if not text or len(text) > 60 or not any(ch.isalpha() for ch in text):
         return None
     segments = text.split(",")
@@ -35,7 +37,7 @@ def clean_title(value: object) -> str | None:
     """A title with whitespace tidied; ``None`` when empty."""
     if not isinstance(value, str):
         return None
-    text = _squash(value)
+    text = squash(value)
     return text or None
 
 

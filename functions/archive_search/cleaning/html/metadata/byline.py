@@ -10,6 +10,7 @@ from lxml.html import HtmlElement
 from archive_search.cleaning import metadata as md
 from archive_search.cleaning.html.metadata.page import Page
 from archive_search.cleaning.metadata import Byline, html_text, word_count
+from archive_search.cleaning.metadata.words import CJK_NAME_CHARS
 
 _AUTHOR_META = (
     "author", "article:author", "byl", "dc.creator", "dcterms.creator", "sailthru.author",
@@ -17,7 +18,7 @@ _AUTHOR_META = (
 )  # fmt: skip
 _BYLINE_CLASS_RE = re.compile(r"(?:^|[\s_-])(?:byline|author|autor|auteur|autore)(?:$|[\s_-])", re.IGNORECASE)
 _NAME_WORD_RE = re.compile(r"^[^\W\d_][\w.'’-]*$")
-_CJK_NAME_RE = re.compile(r"^[\u3400-\u9fff\uac00-\ud7af]{2,4}$")
+_CJK_NAME_RE = re.compile(f"^[{CJK_NAME_CHARS}]{{2,4}}$")
 _SIGNED_RE = re.compile(r"^\s*(?:by|von|par|por|di|door)\s+\S", re.IGNORECASE)
 
 

@@ -1,6 +1,10 @@
 """The publisher as readers cite it: JSON-LD ``publisher.name``, ``og:site_name`` and their kin,
 the ``<title>``'s site part, the masthead, the site's handle, then the domain. Taglines,
-sections, platforms and bare host fragments are rejected; variants of one name become one."""
+sections, platforms and bare host fragments are rejected; variants of one name become one.
+
+One module on purpose: every source of a name is read only for ``extract_publisher`` and its
+candidates all pass the same tests (``_publisher_name``, ``_names_host``); split by source, the
+tests would be imported back by each part."""
 
 from __future__ import annotations
 
@@ -373,18 +377,14 @@ def _copyright_holders(page: Page) -> Iterator[str]:
             yield holder
 
 
-def _copyright_holder(page: Page, host: str) -> str | None:
-    """The site's name as its copyright line writes it, when that name is the host's."""
-    return next((h for h in _copyright_holders(page) if _names_host(h, host)), None)
-
-
 _LATIN_RE = re.compile(r"[A-Za-zÀ-ɏ]")
 
 
-def _credited_title_site(page: Page, url: str | None) -> str | None:
-    """The ``<title>``'s first or last part when a copyright line or a home link near the top
-    (in a script other than Latin) gives that same name: the site's name where the host cannot spell it (``标题_新华网`` and
-    ``© 2024 新华网`` on news.cn; ``見出し｜毎日新聞`` and a home link ``毎日新聞`` on mainichi.jp)."""
+def _credited_title_site(page: Page, url: str | None, holders: tuple[str, ...]) -> str | None:
+    """The ``<title>``'s first or last part when a copyright line's holder (``holders``) or the
+    words of a home link near the top, in a script other than Latin, give that same name: the
+    site's name where the host cannot spell it (``标题_新华网`` and ``© 2024 新华网`` on news.cn;
+    ``見出し｜毎日新聞`` and a home link ``毎日新聞`` on mainichi.jp)."""
     pieces = TITLE_SEP_RE.split(_doc_title(page))
     if len(pieces) < 3:
         return None
@@ -394,7 +394,7 @@ def _credited_title_site(page: Page, url: str | None) -> str | None:
     # a home link's words only in a script a host cannot spell: in Latin letters they are as
     # often a menu's label the title ends with ("... | Übersicht")
     home_words = (html_text(a) for a in _home_links(page, url))
-    named = chain(_copyright_holders(page), (w for w in home_words if not _LATIN_RE.search(w)))
+    named = chain(holders, (w for w in home_words if not _LATIN_RE.search(w)))
     return next((ends[key] for key in map(word_key, named) if key in ends), None)
 
 
@@ -431,7 +431,10 @@ def extract_publisher(page: Page, url: str | None) -> str | None:
     names = [n for n in names if not md.is_agency(n) or _names_host(n, host)] or names
     if not names:
         masthead = _publisher_name(_masthead(page, url), host, as_titled=True)
-        holder = _publisher_name(_copyright_holder(page, host), host, as_titled=True)
+        # the page's copyright lines, read once for the holder named like the host and the title
+        holders = tuple(_copyright_holders(page))
+        own_holder = next((h for h in holders if _names_host(h, host)), None)
+        holder = _publisher_name(own_holder, host, as_titled=True)
         handle = _handle(page)
         # a handle in lower case that is not the host's is a person's or an agency's account
         handle = (
@@ -439,7 +442,7 @@ def extract_publisher(page: Page, url: str | None) -> str | None:
             if handle and (not handle.islower() or _names_host(handle, host))
             else None
         )
-        credited = _publisher_name(_credited_title_site(page, url), host, as_titled=True)
+        credited = _publisher_name(_credited_title_site(page, url, holders), host, as_titled=True)
         names = [n for n in (masthead, holder, handle, credited, *(weak if not host else [])) if n]
     if not names and not host:
         names = [n for n in [_publisher_name(_hostless_title_site(page), host)] if n]

@@ -1,0 +1,166 @@
+"""Who published: the publisher's name as a page or a credit line states it (``clean_source``)
+and as a page's copyright line names it (``copyright_holder``)."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from archive_search.cleaning.metadata.wordlists import folded_words, metadata_words
+from archive_search.cleaning.metadata.words import squash
+
+# "dawn.com" -> "Dawn"? No: only a bare host name is reduced, and only by its TLD, so
+# "Dawn.com" and "Dawn" stay distinct names when a publisher calls itself "Dawn.com".
+_HOST_RE = re.compile(r"^(?:https?://)?(?:www\.)?([a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,})/?$", re.IGNORECASE)
+
+
+def clean_source(value: object) -> str | None:
+    """A publisher name as the page or credit line states it, whitespace tidied.
+
+    Conservative: a name is kept as written (``Dawn.com`` stays ``Dawn.com``); only a bare
+    URL (``https://www.dawn.com/``) becomes its host name (``dawn.com``). Empty, very long or
+    purely numeric values give ``None``.
+    """
+    if isinstance(value, dict):
+        value = value.get("name")
+    if isinstance(value, list):
+        value = next((v for v in value if isinstance(v, (str, dict))), None)
+        return clean_source(value)
+    if not isinstance(value, str):
+        return None
+    text = squash(value).strip(" |·-–—:,")
+    m = _HOST_RE.match(text)
+    if m and (text.lower().startswith(("http://", "https://", "www.")) or text.endswith("/")):
+        text = m[1].lower()
+    if not text or len(text) > 80 or not any(ch.isalpha() for ch in text):
+        return None
+    if text.startswith("@"):
+        return None  # a social-media handle, not the publisher's name
+    return text
+
+
+# A copyright line: "© 2019 The Detroit News, a part of ...", "Copyright © 2016 Example Media.
+# All rights reserved.", "Copyright 2019. Example Post.", "© 1995 - 2019 by Example Media"; the
+# sign opens the line or a sentence ("This material may not be published. ©2019 Example LLC")
+_COPYRIGHT_RE = re.compile(
+    r"(?:^|(?<=[.!?]\s))(?:all contents\s+)?(?:(?:©|ⓒ|\(c\)|copyright)\s*)+"
+    r"(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*)?[.,]?\s*(?:(?:by|copyright|all rights reserved)\s+)?"
+    r"(?P<holder>[^|©]{2,80})",
+    re.IGNORECASE,
+)
+_COPYRIGHT_SIGN_RE = re.compile(r"©|ⓒ|\(c\)|\bcopyright\b", re.IGNORECASE)
+# where a copyright holder's name ends: "The Detroit News, a part of ...", "X. All rights reserved",
+# "Example Network.Example Broadcasting" (sentences glued together)
+_HOLDER_END_RE = re.compile(
+    r"[.,;:]\s|\.$|(?-i:\.(?=[A-Z][a-z]))|\s+(?:all|alle|tous|todos|tutti)\s|\s\d{4}\b|\s[-–—]\s|\s\(",
+    re.IGNORECASE,
+)
+_HOLDER_MAX_WORDS = 6
+_LINE_WORD_RE = re.compile(r"[\w.]+")
+# "Example News is part of Example Holdings Inc, ...": the site named beside its parent company
+_PART_OF_RE = r"^(?P<site>\S.{0,60}?)\s+is\s+(?:a\s+)?(?:part|division|unit|subsidiary|member|brand)\s+of\s+"
+
+
+def copyright_holder(lines: list[str]) -> str | None:
+    """The holder a page's last copyright line names, as a publisher (``© 2019 Newsweek`` ->
+    ``Newsweek``), without a company's legal form and corporate words (``Forbes Media LLC`` ->
+    ``Forbes``): readers cite the masthead, not the company. ``None`` for a picture credit
+    (``© X/AdobeStock``) and for a company the page names nowhere else (a parent company)."""
+    for line in reversed(lines):
+        m = _COPYRIGHT_RE.search(line)
+        if m:
+            return _holder_as_publisher(line, m["holder"], lines)
+    return None
+
+
+def _holder_as_publisher(line: str, found: str, lines: list[str]) -> str | None:
+    """The page's own name from the holder ``found`` in its copyright ``line``: the initials
+    the page calls itself by, the name it shows elsewhere too (or the site it says the holder
+    owns), else the name stated only in a footer notice or as a host name; ``None`` for a
+    parent company, an agency or nobody."""
+    written = _HOLDER_END_RE.split(found, maxsplit=1)[0].strip(" .,-–—")
+    holder = _without_company_words(written)
+    key = holder.casefold()
+    folded = [other.casefold() for other in lines]
+    initials = _initials_used(written, key, lines, folded)
+    if initials:
+        return initials
+    words = holder.split()
+    if "/" in holder or not 1 <= len(words) <= _HOLDER_MAX_WORDS or sum(map(str.isalpha, holder)) < 3:
+        return None
+    # the site's own name is on the page elsewhere too (masthead, menus, "About X"); a parent
+    # company's only in the footer's copyright lines, an agency's in a credit in brackets
+    # ("BERGEN (Nordic Wire) —")
+    mentions = [
+        other
+        for other, low in zip(lines, folded, strict=True)
+        if key in low and not _COPYRIGHT_SIGN_RE.search(other)
+    ]
+    # the holder's own patterns are compiled only when the page names it elsewhere: compiling
+    # one costs more than the rest of this function
+    if mentions:
+        part_of = re.compile(_PART_OF_RE + re.escape(holder) + r"(?!\w)", re.IGNORECASE)
+        site = next((m["site"] for other in mentions if (m := part_of.match(other))), None)
+        if site is not None:
+            return clean_source(site) if len(site.split()) <= _HOLDER_MAX_WORDS else None
+        pattern = re.compile(rf"(?<![\w(]){re.escape(holder)}(?!\w)", re.IGNORECASE)
+        if any(pattern.search(other) for other in mentions):
+            return clean_source(holder)
+    return _named_in_footer_only(line, holder, mentions)
+
+
+def _without_company_words(name: str) -> str:
+    """``name`` without the legal forms and corporate words ending it (``Example Media Group
+    Ltd`` -> ``Example``), its first word kept."""
+    words = name.split()
+    dropped = folded_words("legal_forms") | folded_words("corporate_words")
+    while len(words) > 1 and words[-1].casefold().strip(".,") in dropped:
+        words.pop()
+    return " ".join(words)
+
+
+def _initials_used(name: str, key: str, lines: list[str], folded: list[str]) -> str | None:
+    """The initials of ``name`` when the page calls itself by them and no line of it is the
+    name written out (``name`` or ``key``: it without its company words, case-folded)."""
+    initials = _initials(name.split())
+    if not initials or name.casefold() in folded or key in folded:
+        return None
+    page = "\n".join(lines)
+    if initials in page and re.search(rf"(?<!\w){initials}(?!\w)", page):
+        # "Cable News Network" on a page that calls itself "CNN" (and has no masthead line
+        # "Cable News Network": "The Hollywood Reporter" stays itself on a page saying "THR")
+        return initials
+    return None
+
+
+def _named_in_footer_only(line: str, holder: str, mentions: list[str]) -> str | None:
+    """A holder named only in the footer: the site's own name when its notice names no company
+    (no legal form: "© 2019 Example Post. All rights reserved"), or a host name; an owner
+    described as an organisation ("a nonprofit organization") is no masthead."""
+    owner = folded_words("legal_forms") | folded_words("owner_words")
+    company = any(w.casefold().strip(".") in owner for w in _LINE_WORD_RE.findall(line))
+    credited = bool(mentions) and any(
+        map(re.compile(rf"\(\s*{re.escape(holder)}\s*\)", re.IGNORECASE).search, mentions)
+    )
+    if _footer_notice_re().fullmatch(holder) or credited:
+        return None  # "© All rights reserved" names nobody; "(Nordic Wire)" credits an agency
+    if not company and (_footer_notice_re().search(line) or _HOST_RE.match(holder)):
+        return clean_source(holder)
+    return None
+
+
+def _initials(words: list[str]) -> str | None:
+    """The initials of a name of three or more capitalised words (``Cable News Network`` ->
+    ``CNN``), legal forms left out; ``None`` otherwise."""
+    named = [w for w in words if w.casefold().strip(".,") not in folded_words("legal_forms")]
+    if len(named) < 3 or not all(w[:1].isupper() and w[:1].isalpha() for w in named):
+        return None
+    return "".join(w[0] for w in named)
+
+
+# A site's own footer notice rather than a picture's credit: rights reserved
+# (metadata_words.json rights_reserved), or the years the site has run ("© 2005 - 2019 Example")
+@lru_cache(maxsize=1)
+def _footer_notice_re() -> re.Pattern[str]:
+    reserved = "|".join(re.escape(p) for p in metadata_words()["rights_reserved"])
+    return re.compile(rf"{reserved}|\d{{4}}\s*[-–]\s*\d{{4}}", re.IGNORECASE)
