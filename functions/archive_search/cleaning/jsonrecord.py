@@ -115,13 +115,14 @@ def _record_to_article(record: dict[str, Any], key: str) -> Article:
         html, text = text, None
 
     page: Article | None = None
+    refused: RejectedInput | None = None  # why the record's HTML gave no article
     if isinstance(html, str) and html.strip():
         from archive_search.cleaning.html import extract_html
 
         try:
             page = extract_html(html, key)[0]
-        except RejectedInput:
-            page = None
+        except RejectedInput as err:
+            refused = err
     if page is not None:
         body = page.body
     elif isinstance(text, str):
@@ -131,6 +132,8 @@ def _record_to_article(record: dict[str, Any], key: str) -> Article:
         body = "\n\n".join(paragraphs)
     else:
         body = ""
+    if not body and refused is not None:  # its HTML's own reason: too many elements, no text, ...
+        raise RejectedInput(refused.reason, f"its HTML: {refused.message.removeprefix(f'{key}: ')}")
     if not body:
         raise RejectedInput("no_article_text", "the record has no body or html text")
     if not title:

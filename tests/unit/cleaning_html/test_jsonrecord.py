@@ -128,6 +128,17 @@ def test_clean_returns_the_records_left_out_beside_the_articles() -> None:
     assert str(articles.skipped.first[0]) == "record 1: the record has no body or html text"
 
 
+def test_a_record_whose_html_is_refused_says_why() -> None:
+    crowded = "<html><body>" + "<b>x</b>" * 25_000 + "</body></html>"
+    payload = [record(title="A"), {"title": "crowded", "html": crowded}]
+    articles = clean(json.dumps(payload).encode(), "inbox/mixed.json")
+
+    assert [a.title for a in articles] == ["A"]
+    [skipped] = articles.skipped.first
+    assert skipped.reason == "too_many_elements" and skipped.message.startswith("its HTML: the page has")
+    assert "inbox/mixed.json" not in skipped.message
+
+
 def test_clean_names_the_lines_a_json_lines_upload_left_out_in_file_order() -> None:
     lines = [json.dumps({"title": "no text"}), json.dumps(record(title="A")), '{"title": "cut', ""]
     articles = clean("\n".join(lines).encode(), "inbox/wire.ndjson")
