@@ -456,7 +456,7 @@ def _compared(tree: HtmlElement, body: etree._Element, text: str, options: Any) 
     min_size = options.min_extracted_size
     may_change = (
         (len(text) if options.focus == "recall" else 2 * len(text)) < page
-        or len(text) < min_size
+        or text_length(text) < min_size
         or (page > 2 * min_size and next(body.iter("p"), None) is None)
         or len(body.findall(".//table")) > len(body.findall(".//p"))
         or bool(body.xpath(SANITIZED_XPATH))
