@@ -704,3 +704,27 @@ def test_the_part_of_a_title_the_page_heads_its_article_with_is_the_headline(doc
 def test_a_short_heading_matching_a_later_title_part_is_not_the_headline() -> None:
     html = _page("<title>The council keeps the library open | Politics</title>", "<h2>Politics</h2>")
     assert page_metadata(load_html(html)).title == "The council keeps the library open | Politics"
+
+
+def _graph_page(shown: str) -> str:
+    graph = {
+        "@context": "https://schema.org",
+        "@graph": [
+            {"@type": "Person", "@id": "https://example.com/#/person/1", "name": "Mara Olsen"},
+            {
+                "@type": "BlogPosting",
+                "headline": "Library stays open",
+                "author": {"@id": "https://example.com/#/person/1"},
+            },
+        ],
+    }
+    script = f'<script type="application/ld+json">{json.dumps(graph)}</script>'
+    return f"<html><head>{script}</head><body><p>{shown}</p>{BODY}</body></html>"
+
+
+def test_a_json_ld_author_given_by_reference_is_the_person_the_graph_names() -> None:
+    assert page_metadata(load_html(_graph_page("Posted by Mara Olsen"))).byline.authors == ("Mara Olsen",)
+
+
+def test_a_referenced_author_the_page_never_shows_is_not_the_byline() -> None:
+    assert page_metadata(load_html(_graph_page("Posted in News"))).byline.authors == ()
