@@ -29,6 +29,9 @@ by site fold, and the regression check on the project's own 45 documents.
   blind): the publisher hand-labelled on tuning-fold pages of ``bench/data/trafilatura-eval``,
   the project's ``source`` beside trafilatura's sitename, each file on its own line (``-v``
   lists the misses).
+- **trafilatura-eval's own labels**: title, authors and published date of the trafilatura-eval
+  pages against the corpus's ``title``/``author``/``date`` fields (made by trafilatura's authors),
+  the project beside trafilatura, by fold group; how they are compared: ``eval_right``.
 """
 
 from __future__ import annotations
