@@ -671,3 +671,60 @@ def test_a_dotted_word_that_is_not_the_pages_host_names_no_site() -> None:
     logo = '<header><a href="/" class="navbar-brand">navbar.site.backstube.de</a></header>'
     html = page_of('<link rel="canonical" href="https://backstube.de/rezept/1">', logo)
     assert page_metadata(load_html(html)).source == "backstube.de"
+
+
+def _page(head: str, body_top: str) -> str:
+    return f"<html><head>{head}</head><body>{body_top}{BODY}</body></html>"
+
+
+def test_a_blogs_h1_naming_the_site_gives_way_to_the_article_heading() -> None:
+    html = _page(
+        f"<title>Lakeside Notes » Blog Archive » The council keeps the library open</title>{site_name('Lakeside Notes')}",
+        "<h1>Lakeside Notes</h1><h2>The council keeps the library open</h2>",
+    )
+    assert page_metadata(load_html(html)).title == "The council keeps the library open"
+
+
+@pytest.mark.parametrize(
+    "doc_title",
+    [
+        "Lakeside Daily | The council keeps the library open",
+        "The council keeps the library open - Lakeside Daily Community Forum",
+    ],
+)
+def test_the_part_of_a_title_the_page_heads_its_article_with_is_the_headline(doc_title: str) -> None:
+    # the site's name in the title differs from the one its metadata states
+    html = _page(
+        f"<title>{doc_title}</title>{site_name('Daily of Lakeside')}",
+        "<h2>The council keeps the library open</h2>",
+    )
+    assert page_metadata(load_html(html)).title == "The council keeps the library open"
+
+
+def test_a_short_heading_matching_a_later_title_part_is_not_the_headline() -> None:
+    html = _page("<title>The council keeps the library open | Politics</title>", "<h2>Politics</h2>")
+    assert page_metadata(load_html(html)).title == "The council keeps the library open | Politics"
+
+
+def _graph_page(shown: str) -> str:
+    graph = {
+        "@context": "https://schema.org",
+        "@graph": [
+            {"@type": "Person", "@id": "https://example.com/#/person/1", "name": "Mara Olsen"},
+            {
+                "@type": "BlogPosting",
+                "headline": "Library stays open",
+                "author": {"@id": "https://example.com/#/person/1"},
+            },
+        ],
+    }
+    script = f'<script type="application/ld+json">{json.dumps(graph)}</script>'
+    return f"<html><head>{script}</head><body><p>{shown}</p>{BODY}</body></html>"
+
+
+def test_a_json_ld_author_given_by_reference_is_the_person_the_graph_names() -> None:
+    assert page_metadata(load_html(_graph_page("Posted by Mara Olsen"))).byline.authors == ("Mara Olsen",)
+
+
+def test_a_referenced_author_the_page_never_shows_is_not_the_byline() -> None:
+    assert page_metadata(load_html(_graph_page("Posted in News"))).byline.authors == ()

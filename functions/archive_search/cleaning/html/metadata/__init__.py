@@ -33,7 +33,12 @@ from archive_search.cleaning.html.metadata.fields import (
 from archive_search.cleaning.html.metadata.page import read_page
 from archive_search.cleaning.html.metadata.published import extract_published, guessed_published
 from archive_search.cleaning.html.metadata.publisher import edition_for_language, extract_publisher
-from archive_search.cleaning.html.metadata.title import extract_description, extract_titles, headline
+from archive_search.cleaning.html.metadata.title import (
+    HEADINGS_READ,
+    extract_description,
+    extract_titles,
+    headline,
+)
 from archive_search.cleaning.metadata import Byline, html_text
 
 __all__ = ["PageMetadata", "edition_for_language", "guessed_published", "page_metadata"]
@@ -73,7 +78,10 @@ def page_metadata(tree: HtmlElement, url: str | None = None) -> PageMetadata:
     body = page.article.get("articleBody")
     return PageMetadata(
         title=headline(
-            titles, source, md.clean_title(html_text(page.elements["h1"][0])) if page.elements["h1"] else None
+            titles,
+            source,
+            md.clean_title(html_text(page.elements["h1"][0])) if page.elements["h1"] else None,
+            [h for h in (md.clean_title(html_text(el)) for el in page.elements["h2"][:HEADINGS_READ]) if h],
         ),
         titles=titles,
         description=extract_description(page),

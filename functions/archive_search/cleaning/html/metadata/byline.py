@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -103,11 +104,29 @@ def _labelled_byline(tree: HtmlElement, publisher: str | None) -> Byline:
     return Byline()
 
 
+_VISIBLE_TEXT = etree.XPath("//body//text()[not(ancestor::script) and not(ancestor::style)]")
+
+
+def _resolved(value: Any, page: Page) -> Any:
+    """A JSON-LD reference (``{"@id": ...}`` without a name) replaced by the object of the page's
+    graph it names, when the page shows that name: a graph states each person once and points to
+    them by ``@id``, and names the CMS account behind a post that shows no byline the same way."""
+    if isinstance(value, list):
+        return [_resolved(v, page) for v in value]
+    if isinstance(value, dict) and not value.get("name") and isinstance(value.get("@id"), str):
+        for obj in page.objects:
+            name = obj.get("name")
+            if obj is not value and obj.get("@id") == value["@id"] and isinstance(name, str) and name.strip():
+                shown = " ".join(" ".join(_VISIBLE_TEXT(page.tree)).split())
+                return obj if " ".join(name.split()) in shown else value
+    return value
+
+
 def extract_byline(page: Page, publisher: str | None) -> Byline:
     """Who wrote it: JSON-LD ``author``, author meta tags, ``rel``/``itemprop="author"``, then
     an element marked as a byline, then a CJK credit line's author label. The first source
     naming a person or an organisation wins."""
-    art_author = page.article.get("author")
+    art_author = _resolved(page.article.get("author"), page)
     if art_author:
         byline = md.parse_byline(art_author, publisher)
         if byline:

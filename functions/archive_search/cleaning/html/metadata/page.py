@@ -118,7 +118,7 @@ def _meta_map(meta_elements: list[HtmlElement]) -> dict[str, list[str]]:
     return found
 
 
-_METADATA_TAGS = ("script", "meta", "h1", "title", "time", "link")
+_METADATA_TAGS = ("script", "meta", "h1", "h2", "title", "time", "link")
 
 
 def read_page(tree: HtmlElement) -> Page:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from archive_search.cleaning import metadata as md
 from archive_search.cleaning.html.metadata.page import TITLE_SEP_RE, Page, first_str
 from archive_search.cleaning.metadata import html_text, word_count, word_key
@@ -69,16 +71,52 @@ def _fuller_h1(title: str, h1: str | None) -> str:
     return h1 if all(word in rest for word in short) else title  # short is a subsequence of full
 
 
-def headline(titles: list[str], source: str | None, h1: str | None = None) -> str | None:
-    """The first title without the site's name, or without a section crumb when another of the
-    page's titles is the bare headline (``Headline | Editorial`` beside ``Headline``); the page's
-    ``<h1>`` when the metadata left words out of it."""
+# the first few <h2> read: a page whose <h1> is its site's name heads the article with one
+HEADINGS_READ = 3
+
+
+def _stated_part(title: str, stated: set[str], source: str | None) -> str | None:
+    """The longest run of a ``<title>``'s parts that the page also states on its own (another of
+    its titles, a heading): ``Site » Section » Headline`` beside ``<h2>Headline</h2>``. A part
+    naming the site is not a headline."""
+    pieces = TITLE_SEP_RE.split(title)
+    if len(pieces) < 3:
+        return None
+    src = word_key(source or "")
+    best: tuple[tuple[int, int], str] | None = None
+    for i in range(0, len(pieces), 2):
+        for j in range(len(pieces) - 1, i - 1, -2):
+            if i == 0 and j == len(pieces) - 1:
+                continue  # the whole title
+            part = "".join(pieces[i : j + 1])
+            key = word_key(part)
+            if (
+                key in stated
+                and key != src
+                # a later part as short as a section's name is not taken for the headline
+                and (i == 0 or 2 * len(key.split()) >= len(word_key(title).split()))
+            ):
+                # the longest; of parts with the same words, the one without stray symbols
+                rank = (len(key), -len(part))
+                if best is None or rank > best[0]:
+                    best = (rank, part)
+    return best[1] if best else None
+
+
+def headline(
+    titles: list[str], source: str | None, h1: str | None = None, headings: Sequence[str] = ()
+) -> str | None:
+    """The first title without the site's name, or the part of it the page states on its own
+    (``Headline | Editorial`` beside ``Headline``, ``Site » Headline`` beside an ``<h2>``); the
+    page's ``<h1>`` when the metadata left words out of it. A title that is only the site's name
+    (a blog's ``<h1>``) gives way to the next one."""
     if not titles:
         return None
+    src = word_key(source or "")
+    if src and word_key(titles[0]) == src:
+        rest = [t for t in titles[1:] if word_key(t) != src]
+        if rest:
+            return headline(rest, source, None, headings)
     title = _fuller_h1(_strip_site_name(titles[0], source), h1)
-    pieces = TITLE_SEP_RE.split(title)
-    if len(pieces) >= 3:
-        head = word_key("".join(pieces[:-2]))
-        if any(word_key(t) == head for t in titles[1:]):
-            return "".join(pieces[:-2])
-    return title
+    stated = {word_key(t) for t in (*titles[1:], *headings)} - {""}
+    return _stated_part(title, stated, source) or title
