@@ -1,5 +1,5 @@
 """The article's own publication date: what the page's metadata states, the date in its URL
-path, then htmldate's search of the markup and the text."""
+path, then htmldate's search of the markup and the text (its extensive search last)."""
 
 from __future__ import annotations
 
