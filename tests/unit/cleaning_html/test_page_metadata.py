@@ -255,6 +255,19 @@ def test_a_page_without_stated_dates_is_dated_from_its_text_but_not_by_a_bare_ye
     assert guessed_published(load_html(updated_only), None) is None
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<div><span>20.01.2022</span></div>",
+        "<p>Pressemitteilung vom 20.01.2022</p>",
+        "<div><b>Donnerstag, 20. Januar 2022</b></div>",
+    ],
+)
+def test_a_page_dated_only_by_a_bare_date_in_its_text_takes_that_date(text: str) -> None:
+    # no metadata, no dated element, no "published" phrase: htmldate's search of the text
+    assert guessed_published(load_html(page_of("", text)), None) == date(2022, 1, 20)
+
+
 def test_a_site_linked_to_without_a_home_link_is_confirmed_by_its_feeds() -> None:
     links = "".join(
         f'<a href="http://bayrische-bembel.de/bbr/article.php?id={i}">story</a>' for i in range(5)

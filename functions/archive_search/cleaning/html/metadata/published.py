@@ -1,9 +1,10 @@
 """The article's own publication date: what the page's metadata states, the date in its URL
-path, then htmldate's search of the markup and the text."""
+path, then htmldate's search of the markup and the text (its extensive search last)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from lxml import etree
@@ -66,6 +67,12 @@ _PUBLISHED_PHRASE_RE = re.compile(
     r"(?:\s+(?:on|am|le|el|em|il|en))?\s*:?\s+",
     re.IGNORECASE,
 )
+# "Aktualisiert am 2. Oktober 2018", "Last updated: ...": the date a page calls its update date
+_UPDATED_PHRASE_RE = re.compile(
+    r"\b(?:updated|last\s+modified|aktualisiert|geändert|mis\s+à\s+jour|actualizad[oa]|aggiornat[oa]"
+    r"|bijgewerkt)(?:\s+(?:on|am|le|el|em|il|en|op))?\s*:?\s+",
+    re.IGNORECASE,
+)
 _PHRASE_DATE_CHARS = 40  # "Tuesday, 25. September 2018, 10:00 Uhr" fits
 _PHRASES_READ = 20  # the first phrases in document order: the article's, not a sidebar's
 
@@ -73,22 +80,43 @@ _PHRASES_READ = 20  # the first phrases in document order: the article's, not a 
 def guessed_published(tree: HtmlElement, url: str | None) -> Any:
     """For a page whose metadata, byline and dateline state no date: the article's original
     date as htmldate finds it in the markup (it skips update and comment dates), else the
-    first date the text calls its publication date."""
+    first date the text calls its publication date, else the date htmldate's extensive search
+    finds in the text (a bare date in a page's text is most often its own)."""
+    found = _htmldate(tree, url, extensive=False)
+    if found:
+        return found
+    # one regex over the text finds the phrase the extensive search would, at a fraction of its cost
+    text = "\n".join(tree.itertext())  # text nodes apart: "2018" and "The" are two words
+    published = next(_phrase_dates(text, _PUBLISHED_PHRASE_RE), None)
+    if published:
+        return published
+    # only here, on the few pages with no date anywhere else: it costs a fast search again
+    found = _htmldate(tree, url, extensive=True)
+    # htmldate answers a lone copyright year ("© 2016") with 1 January, and reads an update
+    # date as any other: neither is the article's publication date
+    if found and ((found.month, found.day) == (1, 1) or found in _phrase_dates(text, _UPDATED_PHRASE_RE)):
+        return None
+    return found
+
+
+def _phrase_dates(text: str, phrase: re.Pattern[str]) -> Iterator[Any]:
+    """The dates written right after the first ``_PHRASES_READ`` matches of ``phrase``."""
+    for i, m in enumerate(phrase.finditer(text)):
+        if i >= _PHRASES_READ:
+            break
+        found = md.parse_date(text[m.end() : m.end() + _PHRASE_DATE_CHARS])
+        if found:
+            yield found
+
+
+def _htmldate(tree: HtmlElement, url: str | None, *, extensive: bool) -> Any:
+    """htmldate's original (not updated) date of the page, or ``None``."""
     from htmldate import find_date
 
     try:
-        found = find_date(tree, url=url, original_date=True, extensive_search=False, outputformat="%Y-%m-%d")
+        found = find_date(
+            tree, url=url, original_date=True, extensive_search=extensive, outputformat="%Y-%m-%d"
+        )
     except (ValueError, TypeError, etree.LxmlError):
-        found = None
-    if found:
-        return md.parse_date(found)
-    # htmldate's extensive text search would cost a quarter of the cleaning time and reads a
-    # copyright year as 1 January; one regex over the text finds the phrase it would
-    text = "\n".join(tree.itertext())  # text nodes apart: "2018" and "The" are two words
-    for i, m in enumerate(_PUBLISHED_PHRASE_RE.finditer(text)):
-        if i >= _PHRASES_READ:
-            break
-        published = md.parse_date(text[m.end() : m.end() + _PHRASE_DATE_CHARS])
-        if published:
-            return published
-    return None
+        return None
+    return md.parse_date(found) if found else None
