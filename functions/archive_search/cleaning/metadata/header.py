@@ -22,6 +22,7 @@ from archive_search.cleaning.metadata.names import (
     parse_byline,
     role_start,
 )
+from archive_search.cleaning.metadata.words import CJK_CHARS
 
 __all__ = [
     "PICTURE_WORDS",
@@ -113,7 +114,7 @@ _CJK_LABEL_RE = re.compile(rf"(?:^|(?<=[\s|｜丨]))({_CJK_LABELS})\s*[:：]")
 _CJK_WRITER_RE = re.compile(r"^(?:文\s*/|[^\s\d]{0,12}?(?:记者|記者|通讯员|通訊員)\s)")
 # an editorial department's credit on a line of its own: "編集部", "半月谈编辑部"
 _CJK_DESK_RE = re.compile(r"^[^\s\d]{0,12}?(?:编辑部|編輯部|編集部)$")
-_CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+_CJK_RE = re.compile(f"[{CJK_CHARS}]")
 
 
 def cjk_credit(line: str) -> str | None:
@@ -121,7 +122,8 @@ def cjk_credit(line: str) -> str | None:
     none: "来源：人民网", "編集部"); ``None`` for any other line. A line of labels holds nothing
     else but a date or a time before the first; a writer's credit holds names alone after its
     label (``parse_byline`` reads them: a sentence after "记者" is none)."""
-    if not _CJK_RE.search(line) or len(line) > _CJK_HEADER_CHARS:
+    # most lines are ASCII, told apart far faster than by searching for a CJK character
+    if line.isascii() or len(line) > _CJK_HEADER_CHARS or not _CJK_RE.search(line):
         return None
     line = line.strip()
     if _CJK_DESK_RE.match(line):
@@ -208,8 +210,11 @@ def _credited(line: str) -> str | None:
     m = _LABELLED_RE.match(line)
     if m:
         return line[m.end() :]
-    if credit := cjk_credit(line):
-        return credit
+    return cjk_credit(line) or _by_credit(line)
+
+
+def _by_credit(line: str) -> str | None:
+    """The credit after a "by" that opens the line (after lead words or a date), else ``None``."""
     for m in _BY_RE.finditer(line):
         lead = line[: m.start()]
         words = _WORD_RE.findall(lead)
@@ -220,6 +225,13 @@ def _credited(line: str) -> str | None:
         ) or parse_date(lead):
             return line[m.end() :]
     return None
+
+
+def _is_credited(line: str) -> bool:
+    """A marked byline or a CJK header line (one crediting nobody too: "来源：人民网")."""
+    return (
+        cjk_credit(line) is not None or _LABELLED_RE.match(line) is not None or _by_credit(line) is not None
+    )
 
 
 def _is_when(line: str, words: int) -> bool:
@@ -433,8 +445,7 @@ def _dated_or_credited(header: HeaderLines) -> list[bool]:
             t.label
             or t.timed
             or (i > 0 and tests[i - 1].label)
-            or _credited(header.line(i)) is not None
-            or cjk_credit(header.line(i)) is not None
+            or _is_credited(header.line(i))
             or _is_shaped_byline(header, i)
         )
         for i, t in enumerate(tests)
