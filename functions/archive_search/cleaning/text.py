@@ -277,7 +277,9 @@ def is_furniture(block: str) -> bool:
     if len(block) <= 200 and _FURNITURE_RE.match(block) is not None:
         return True
     if len(block) <= _CAPTION_MAX_CHARS and (
-        _FIGURE_LABEL_RE.match(block) is not None or _PICTURE_PLACE_RE.search(block) is not None
+        _FIGURE_LABEL_RE.match(block) is not None
+        # a place in the picture is in brackets: a block without one is not searched
+        or ("(" in block and _PICTURE_PLACE_RE.search(block) is not None)
     ):
         return True
     # A credit is at the end: only the block's tail is searched. _CAPTION_RE's last character is
@@ -292,8 +294,10 @@ def is_furniture(block: str) -> bool:
 
 
 def _is_headline(block: str, min_words: int = 1) -> bool:
+    if len(block) > _TITLE_MAX_CHARS:  # a paragraph's length, told before counting its words
+        return False
     words = md.word_count(block)
-    if words < min_words or words > _TITLE_MAX_WORDS or len(block) > _TITLE_MAX_CHARS:
+    if words < min_words or words > _TITLE_MAX_WORDS:
         return False
     if block.endswith((".", ",", ";", ":", "。", "，", "；", "：")) and not block.endswith("..."):
         return False
