@@ -10,8 +10,8 @@ line (``Jane Doe`` / ``Published 18 November 2019``).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from archive_search.cleaning.metadata.dates import parse_date, without_date
 from archive_search.cleaning.metadata.names import (
@@ -260,9 +260,9 @@ def _is_credit_line(line: str) -> bool:
     )
 
 
-@dataclass(frozen=True)
-class _Line:
-    """One line's own tests (a line too long for a header is tested for nothing)."""
+class _Line(NamedTuple):
+    """One line's own tests (a line too long for a header is tested for nothing); a tuple,
+    built for every line of a header's window."""
 
     short: bool  # few enough words for a header line
     stated: date | None  # the date the line states ("Updated ..." lines' too)
@@ -325,7 +325,7 @@ class HeaderLines:
 def _next_to_date(header: HeaderLines, i: int) -> bool:
     """Whether the line above or below states a date or a time: a byline's neighbour, where a
     picture's credit ("Jane Doe, Associated Press" under a caption) has none."""
-    return any(0 <= j < len(header) and header.tests(j).timed for j in (i - 1, i + 1))
+    return (i > 0 and header.tests(i - 1).timed) or (i + 1 < len(header) and header.tests(i + 1).timed)
 
 
 def _is_name_over_date(header: HeaderLines, i: int) -> bool:
