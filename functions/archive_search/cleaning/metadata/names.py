@@ -51,8 +51,15 @@ _AUTHOR_TAIL_RE = re.compile(
 _ROLE_LINE_RE = re.compile(rf"^(?:[\w.'’&-]+\s+){{0,3}}(?:{_ROLES}|staff)s?\.?$", re.IGNORECASE)
 
 
+# Every role _AUTHOR_TAIL_RE finds holds one of these words: an ASCII text (lower case, as
+# IGNORECASE reads it) without one is not searched, a search trying three alternatives a character.
+_ROLE_WORD_RE = re.compile(rf"{_ROLES}|redakteur")
+
+
 def role_start(text: str) -> int | None:
     """Where a role after the name begins (``Jane Doe, Staff Writer`` -> 8), ``None`` without one."""
+    if text.isascii() and not _ROLE_WORD_RE.search(text.lower()):
+        return None
     role = _AUTHOR_TAIL_RE.search(text)
     return None if role is None else role.start()
 
