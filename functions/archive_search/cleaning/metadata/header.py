@@ -46,7 +46,8 @@ _CJK_HEADER_CHARS = 80
 _WORD_RE = re.compile(r"\w+")
 # "By Jane Doe", "Posted by Jane Doe on ...", "Von Anna Keller": "by" opening the line, after at
 # most two lead words; after a date it is a byline too ("11/19/2019 by Jane Doe").
-_BY_RE = re.compile(r"(?:^|[\s/|])(?:by|von|par|por|door)\s*:?\s+(?=\S)", re.IGNORECASE)
+_BY_WORDS = ("by", "von", "par", "por", "door")
+_BY_RE = re.compile(rf"(?:^|[\s/|])(?:{'|'.join(_BY_WORDS)})\s*:?\s+(?=\S)", re.IGNORECASE)
 _LABELLED_RE = re.compile(
     r"^(?:author|autor|autorin|auteur|autore|written by|текст|автор)\s*:\s*(?=\S)", re.IGNORECASE
 )
@@ -60,10 +61,10 @@ _DATE_LABEL_RE = re.compile(
     r"^(?:(?:publish(?:ed)?|publication|posted|release)\s+)?(?:date|datum|fecha|data)\s*:?$", re.IGNORECASE
 )
 # A name line: two to five capitalised words (initials and particles allowed), nothing else.
-_NAME_LINE_RE = re.compile(
-    r"^(?:[A-ZÀ-ÞА-Я][\w'’.-]*|van|von|de|der|den|da|di|du|la|le|bin|al)"
-    r"(?:\s+(?:[A-ZÀ-ÞА-Я][\w'’.-]*|van|von|de|der|den|da|di|du|la|le|bin|al)){1,4}$"
-)
+_NAME_WORD = r"(?:[A-ZÀ-ÞА-Я][\w'’.-]*|van|von|de|der|den|da|di|du|la|le|bin|al)"
+_NAME_LINE_RE = re.compile(rf"^{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,4}}$")
+# the two words a name line opens with: a line opening otherwise is no name with a role
+_NAME_START_RE = re.compile(rf"^{_NAME_WORD}\s+{_NAME_WORD}")
 # A name with the person's social-media handle: "Jane Doe @janedoe", "Jane Doe@janedoe"
 _HANDLE_RE = re.compile(r"\s*@\w{2,30}$")
 # A line stating when without a full date: "Published 1 day ago", "Today 12:01 AM", "1 hour ago"
@@ -215,6 +216,9 @@ def _credited(line: str) -> str | None:
 
 def _by_credit(line: str) -> str | None:
     """The credit after a "by" that opens the line (after lead words or a date), else ``None``."""
+    # an ASCII line (in lower case, as IGNORECASE reads it) without the words is not searched
+    if line.isascii() and not any(word in line.lower() for word in _BY_WORDS):
+        return None
     for m in _BY_RE.finditer(line):
         lead = line[: m.start()]
         words = _WORD_RE.findall(lead)
@@ -369,6 +373,8 @@ def _is_name_with_date(line: str) -> bool:
 
 def _is_name_with_role(line: str) -> bool:
     """A name and a role (``Jane Doe, Staff Writer``, ``Bruce Y. Lee Senior Contributor``)."""
+    if _NAME_START_RE.match(line) is None:
+        return False
     role = role_start(line)
     return bool(role) and _NAME_LINE_RE.match(line[:role].rstrip()) is not None
 
