@@ -56,6 +56,7 @@ _LEAD_MAX_WORDS = 2
 _LABEL_RE = re.compile(
     r"^(?:by|von|par|por|author|autor|autorin|auteur|autore|written by)\s*:?$", re.IGNORECASE
 )
+_LABEL_MAX_WORDS = 2
 # "Publish date:" / "Nov 18, 2019": the date's label on a line of its own
 _DATE_LABEL_RE = re.compile(
     r"^(?:(?:publish(?:ed)?|publication|posted|release)\s+)?(?:date|datum|fecha|data)\s*:?$", re.IGNORECASE
@@ -217,7 +218,8 @@ def _credited(line: str) -> str | None:
 def _by_credit(line: str) -> str | None:
     """The credit after a "by" that opens the line (after lead words or a date), else ``None``."""
     # an ASCII line (in lower case, as IGNORECASE reads it) without the words is not searched
-    if line.isascii() and not any(word in line.lower() for word in _BY_WORDS):
+    lowered = line.lower()
+    if line.isascii() and not any(word in lowered for word in _BY_WORDS):
         return None
     for m in _BY_RE.finditer(line):
         lead = line[: m.start()]
@@ -283,7 +285,8 @@ def _line_tests(line: str) -> _Line:
         True,
         stated,
         stated is not None or _is_when(line, words),
-        (_LABEL_RE.match(line) or _DATE_LABEL_RE.match(line)) is not None,
+        # a label is a word or two ("By", "Author:", "Publish date:")
+        words <= _LABEL_MAX_WORDS and (_LABEL_RE.match(line) or _DATE_LABEL_RE.match(line)) is not None,
     )
 
 
