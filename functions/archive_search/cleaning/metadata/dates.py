@@ -215,6 +215,8 @@ def without_date(text: str) -> str | None:
     """``text`` without the date that opens or ends it (``November 20, 2019 Jane Doe`` ->
     ``Jane Doe``), separators around it dropped; ``None`` when no date opens or ends it."""
     text = text.strip()
+    if not _DIGIT_RE.search(text):
+        return None  # every date form holds a digit; the month names make their searches slow
     for pattern in _DATE_FORMS:
         for m in pattern.finditer(text):
             if parse_date(m[0]) is None:
@@ -230,6 +232,8 @@ def opening_date(text: str, *, day_first: bool = False) -> date | None:
     """The date that opens ``text`` (``05/10/2018 - Posted by Jane Doe``), ``None`` when no date
     opens it. ``day_first`` as in ``parse_date``."""
     text = text.strip()
+    if not _DIGIT_RE.search(text):
+        return None  # every date form holds a digit
     for pattern in _DATE_FORMS:
         m = pattern.match(text)
         if m and (found := parse_date(m[0], day_first=day_first)):
