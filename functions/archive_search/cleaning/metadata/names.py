@@ -80,7 +80,8 @@ _HANDLE_RE = re.compile(r"@\w+")
 _DATE_TAIL_RE = re.compile(
     r"\s*(?:[|,•·–—-]|\b(?:on|am|vom|le|du|el|del|il)\b)?\s*"
     r"(?:\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?"
-    rf"(?:\b(?:{MONTH_RE})\b\.?\s+\d|\d{{1,2}}\s+(?:{MONTH_RE})\b|\d{{1,4}}[./-]\d{{1,2}}[./-]\d{{1,4}}"
+    # the month names (none holds a space) are tried only at a word a number follows
+    rf"(?:\b(?=\S+\s+\d)(?:{MONTH_RE})\b\.?\s+\d|\d{{1,2}}\s+(?:{MONTH_RE})\b|\d{{1,4}}[./-]\d{{1,2}}[./-]\d{{1,4}}"
     r"|\d+\s+(?:min|minute|hour|day)s?\b"
     r"|\b(?:updated|published|posted|publiziert|veröffentlicht|aktualisiert|stand|publié|mis à jour"
     r"|publicado|actualizado|pubblicato|aggiornato)\b).*$",
