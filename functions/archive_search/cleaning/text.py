@@ -277,7 +277,9 @@ def is_furniture(block: str) -> bool:
     if len(block) <= 200 and _FURNITURE_RE.match(block) is not None:
         return True
     if len(block) <= _CAPTION_MAX_CHARS and (
-        _FIGURE_LABEL_RE.match(block) is not None or _PICTURE_PLACE_RE.search(block) is not None
+        _FIGURE_LABEL_RE.match(block) is not None
+        # a place in the picture is in brackets: a block without one is not searched
+        or ("(" in block and _PICTURE_PLACE_RE.search(block) is not None)
     ):
         return True
     # A credit is at the end: only the block's tail is searched. _CAPTION_RE's last character is
@@ -292,8 +294,10 @@ def is_furniture(block: str) -> bool:
 
 
 def _is_headline(block: str, min_words: int = 1) -> bool:
+    if len(block) > _TITLE_MAX_CHARS:  # a paragraph's length, told before counting its words
+        return False
     words = md.word_count(block)
-    if words < min_words or words > _TITLE_MAX_WORDS or len(block) > _TITLE_MAX_CHARS:
+    if words < min_words or words > _TITLE_MAX_WORDS:
         return False
     if block.endswith((".", ",", ";", ":", "。", "，", "；", "：")) and not block.endswith("..."):
         return False
@@ -725,14 +729,21 @@ def _wraps_on(block: str, following: str) -> bool:
 def _with_wrapped_sentences(blocks: list[str], keep: list[bool]) -> list[bool]:
     """``keep``, plus the lines of a sentence wrapped across lines (``_wraps_on``) that a kept
     line of the same sentence belongs to: the parts of one sentence stay or go together."""
+    # the lines going on with the sentence above; only a line opening with a small letter may
+    # (most open with a capital, and are not asked)
+    wrapped = [
+        i for i in range(1, len(blocks)) if blocks[i][:1].islower() and _wraps_on(blocks[i - 1], blocks[i])
+    ]
+    runs: list[list[int]] = []  # [first, last] line of each sentence wrapped across lines
+    for i in wrapped:
+        if runs and runs[-1][1] == i - 1:
+            runs[-1][1] = i
+        else:
+            runs.append([i - 1, i])
     out = list(keep)
-    start = 0
-    for i in range(1, len(blocks) + 1):
-        if i < len(blocks) and _wraps_on(blocks[i - 1], blocks[i]):
-            continue
-        if i - start > 1 and any(keep[start:i]):
-            out[start:i] = [True] * (i - start)
-        start = i
+    for first, last in runs:
+        if any(keep[first : last + 1]):
+            out[first : last + 1] = [True] * (last + 1 - first)
     return out
 
 

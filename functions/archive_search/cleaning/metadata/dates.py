@@ -91,8 +91,11 @@ _YEAR_END = (
     r"(?:\b|(?=\d{1,2}:\d{2})"
     rf"|(?=\d{{1,2}}{ORD}\.?\s+(?:{MONTH_RE})\b)|(?=(?-i:[A-ZÀ-ÖØ-ÞА-Я])))"
 )
-# "April 12th, 2023", "Apr. 12 2023", "April 12, 2023 10:00"
-_MDY_RE = re.compile(rf"\b({MONTH_RE})\.?\s+(\d{{1,2}}){ORD},?\s+(\d{{4}}){_YEAR_END}", re.IGNORECASE)
+# "April 12th, 2023", "Apr. 12 2023", "April 12, 2023 10:00"; the month names (no name holds a
+# space) are tried only at a word a number follows: trying them at every word made the search slow
+_MDY_RE = re.compile(
+    rf"\b(?=\S+\s+\d)({MONTH_RE})\.?\s+(\d{{1,2}}){ORD},?\s+(\d{{4}}){_YEAR_END}", re.IGNORECASE
+)
 # a day glued to the lower-case word before it, as copied text joins a name or a label to the
 # date after it: "Nicole Collignon22. Februar 2020", "Posted on28. Juli 2019"
 _DAY_START = r"(?:\b|(?<=(?-i:[a-zß-ÿ])))"
@@ -215,6 +218,8 @@ def without_date(text: str) -> str | None:
     """``text`` without the date that opens or ends it (``November 20, 2019 Jane Doe`` ->
     ``Jane Doe``), separators around it dropped; ``None`` when no date opens or ends it."""
     text = text.strip()
+    if not _DIGIT_RE.search(text):
+        return None  # every date form holds a digit; the month names make their searches slow
     for pattern in _DATE_FORMS:
         for m in pattern.finditer(text):
             if parse_date(m[0]) is None:
@@ -230,6 +235,8 @@ def opening_date(text: str, *, day_first: bool = False) -> date | None:
     """The date that opens ``text`` (``05/10/2018 - Posted by Jane Doe``), ``None`` when no date
     opens it. ``day_first`` as in ``parse_date``."""
     text = text.strip()
+    if not _DIGIT_RE.search(text):
+        return None  # every date form holds a digit
     for pattern in _DATE_FORMS:
         m = pattern.match(text)
         if m and (found := parse_date(m[0], day_first=day_first)):

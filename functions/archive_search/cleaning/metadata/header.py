@@ -10,8 +10,8 @@ line (``Jane Doe`` / ``Published 18 November 2019``).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from archive_search.cleaning.metadata.dates import parse_date, without_date
 from archive_search.cleaning.metadata.names import (
@@ -22,6 +22,7 @@ from archive_search.cleaning.metadata.names import (
     parse_byline,
     role_start,
 )
+from archive_search.cleaning.metadata.words import CJK_CHARS
 
 __all__ = [
     "PICTURE_WORDS",
@@ -45,7 +46,8 @@ _CJK_HEADER_CHARS = 80
 _WORD_RE = re.compile(r"\w+")
 # "By Jane Doe", "Posted by Jane Doe on ...", "Von Anna Keller": "by" opening the line, after at
 # most two lead words; after a date it is a byline too ("11/19/2019 by Jane Doe").
-_BY_RE = re.compile(r"(?:^|[\s/|])(?:by|von|par|por|door)\s*:?\s+(?=\S)", re.IGNORECASE)
+_BY_WORDS = ("by", "von", "par", "por", "door")
+_BY_RE = re.compile(rf"(?:^|[\s/|])(?:{'|'.join(_BY_WORDS)})\s*:?\s+(?=\S)", re.IGNORECASE)
 _LABELLED_RE = re.compile(
     r"^(?:author|autor|autorin|auteur|autore|written by|текст|автор)\s*:\s*(?=\S)", re.IGNORECASE
 )
@@ -54,15 +56,16 @@ _LEAD_MAX_WORDS = 2
 _LABEL_RE = re.compile(
     r"^(?:by|von|par|por|author|autor|autorin|auteur|autore|written by)\s*:?$", re.IGNORECASE
 )
+_LABEL_MAX_WORDS = 2
 # "Publish date:" / "Nov 18, 2019": the date's label on a line of its own
 _DATE_LABEL_RE = re.compile(
     r"^(?:(?:publish(?:ed)?|publication|posted|release)\s+)?(?:date|datum|fecha|data)\s*:?$", re.IGNORECASE
 )
 # A name line: two to five capitalised words (initials and particles allowed), nothing else.
-_NAME_LINE_RE = re.compile(
-    r"^(?:[A-ZÀ-ÞА-Я][\w'’.-]*|van|von|de|der|den|da|di|du|la|le|bin|al)"
-    r"(?:\s+(?:[A-ZÀ-ÞА-Я][\w'’.-]*|van|von|de|der|den|da|di|du|la|le|bin|al)){1,4}$"
-)
+_NAME_WORD = r"(?:[A-ZÀ-ÞА-Я][\w'’.-]*|van|von|de|der|den|da|di|du|la|le|bin|al)"
+_NAME_LINE_RE = re.compile(rf"^{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,4}}$")
+# the two words a name line opens with: a line opening otherwise is no name with a role
+_NAME_START_RE = re.compile(rf"^{_NAME_WORD}\s+{_NAME_WORD}")
 # A name with the person's social-media handle: "Jane Doe @janedoe", "Jane Doe@janedoe"
 _HANDLE_RE = re.compile(r"\s*@\w{2,30}$")
 # A line stating when without a full date: "Published 1 day ago", "Today 12:01 AM", "1 hour ago"
@@ -113,7 +116,7 @@ _CJK_LABEL_RE = re.compile(rf"(?:^|(?<=[\s|｜丨]))({_CJK_LABELS})\s*[:：]")
 _CJK_WRITER_RE = re.compile(r"^(?:文\s*/|[^\s\d]{0,12}?(?:记者|記者|通讯员|通訊員)\s)")
 # an editorial department's credit on a line of its own: "編集部", "半月谈编辑部"
 _CJK_DESK_RE = re.compile(r"^[^\s\d]{0,12}?(?:编辑部|編輯部|編集部)$")
-_CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+_CJK_RE = re.compile(f"[{CJK_CHARS}]")
 
 
 def cjk_credit(line: str) -> str | None:
@@ -121,7 +124,8 @@ def cjk_credit(line: str) -> str | None:
     none: "来源：人民网", "編集部"); ``None`` for any other line. A line of labels holds nothing
     else but a date or a time before the first; a writer's credit holds names alone after its
     label (``parse_byline`` reads them: a sentence after "记者" is none)."""
-    if not _CJK_RE.search(line) or len(line) > _CJK_HEADER_CHARS:
+    # most lines are ASCII, told apart far faster than by searching for a CJK character
+    if line.isascii() or len(line) > _CJK_HEADER_CHARS or not _CJK_RE.search(line):
         return None
     line = line.strip()
     if _CJK_DESK_RE.match(line):
@@ -208,8 +212,15 @@ def _credited(line: str) -> str | None:
     m = _LABELLED_RE.match(line)
     if m:
         return line[m.end() :]
-    if credit := cjk_credit(line):
-        return credit
+    return cjk_credit(line) or _by_credit(line)
+
+
+def _by_credit(line: str) -> str | None:
+    """The credit after a "by" that opens the line (after lead words or a date), else ``None``."""
+    # an ASCII line (in lower case, as IGNORECASE reads it) without the words is not searched
+    lowered = line.lower()
+    if line.isascii() and not any(word in lowered for word in _BY_WORDS):
+        return None
     for m in _BY_RE.finditer(line):
         lead = line[: m.start()]
         words = _WORD_RE.findall(lead)
@@ -220,6 +231,13 @@ def _credited(line: str) -> str | None:
         ) or parse_date(lead):
             return line[m.end() :]
     return None
+
+
+def _is_credited(line: str) -> bool:
+    """A marked byline or a CJK header line (one crediting nobody too: "来源：人民网")."""
+    return (
+        cjk_credit(line) is not None or _LABELLED_RE.match(line) is not None or _by_credit(line) is not None
+    )
 
 
 def _is_when(line: str, words: int) -> bool:
@@ -248,9 +266,9 @@ def _is_credit_line(line: str) -> bool:
     )
 
 
-@dataclass(frozen=True)
-class _Line:
-    """One line's own tests (a line too long for a header is tested for nothing)."""
+class _Line(NamedTuple):
+    """One line's own tests (a line too long for a header is tested for nothing); a tuple,
+    built for every line of a header's window."""
 
     short: bool  # few enough words for a header line
     stated: date | None  # the date the line states ("Updated ..." lines' too)
@@ -267,7 +285,8 @@ def _line_tests(line: str) -> _Line:
         True,
         stated,
         stated is not None or _is_when(line, words),
-        (_LABEL_RE.match(line) or _DATE_LABEL_RE.match(line)) is not None,
+        # a label is a word or two ("By", "Author:", "Publish date:")
+        words <= _LABEL_MAX_WORDS and (_LABEL_RE.match(line) or _DATE_LABEL_RE.match(line)) is not None,
     )
 
 
@@ -313,7 +332,7 @@ class HeaderLines:
 def _next_to_date(header: HeaderLines, i: int) -> bool:
     """Whether the line above or below states a date or a time: a byline's neighbour, where a
     picture's credit ("Jane Doe, Associated Press" under a caption) has none."""
-    return any(0 <= j < len(header) and header.tests(j).timed for j in (i - 1, i + 1))
+    return (i > 0 and header.tests(i - 1).timed) or (i + 1 < len(header) and header.tests(i + 1).timed)
 
 
 def _is_name_over_date(header: HeaderLines, i: int) -> bool:
@@ -357,6 +376,8 @@ def _is_name_with_date(line: str) -> bool:
 
 def _is_name_with_role(line: str) -> bool:
     """A name and a role (``Jane Doe, Staff Writer``, ``Bruce Y. Lee Senior Contributor``)."""
+    if _NAME_START_RE.match(line) is None:
+        return False
     role = role_start(line)
     return bool(role) and _NAME_LINE_RE.match(line[:role].rstrip()) is not None
 
@@ -433,8 +454,7 @@ def _dated_or_credited(header: HeaderLines) -> list[bool]:
             t.label
             or t.timed
             or (i > 0 and tests[i - 1].label)
-            or _credited(header.line(i)) is not None
-            or cjk_credit(header.line(i)) is not None
+            or _is_credited(header.line(i))
             or _is_shaped_byline(header, i)
         )
         for i, t in enumerate(tests)

@@ -51,8 +51,15 @@ _AUTHOR_TAIL_RE = re.compile(
 _ROLE_LINE_RE = re.compile(rf"^(?:[\w.'’&-]+\s+){{0,3}}(?:{_ROLES}|staff)s?\.?$", re.IGNORECASE)
 
 
+# Every role _AUTHOR_TAIL_RE finds holds one of these words: an ASCII text (lower case, as
+# IGNORECASE reads it) without one is not searched, a search trying three alternatives a character.
+_ROLE_WORD_RE = re.compile(rf"{_ROLES}|redakteur")
+
+
 def role_start(text: str) -> int | None:
     """Where a role after the name begins (``Jane Doe, Staff Writer`` -> 8), ``None`` without one."""
+    if text.isascii() and not _ROLE_WORD_RE.search(text.lower()):
+        return None
     role = _AUTHOR_TAIL_RE.search(text)
     return None if role is None else role.start()
 
@@ -73,7 +80,8 @@ _HANDLE_RE = re.compile(r"@\w+")
 _DATE_TAIL_RE = re.compile(
     r"\s*(?:[|,•·–—-]|\b(?:on|am|vom|le|du|el|del|il)\b)?\s*"
     r"(?:\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?"
-    rf"(?:\b(?:{MONTH_RE})\b\.?\s+\d|\d{{1,2}}\s+(?:{MONTH_RE})\b|\d{{1,4}}[./-]\d{{1,2}}[./-]\d{{1,4}}"
+    # the month names (none holds a space) are tried only at a word a number follows
+    rf"(?:\b(?=\S+\s+\d)(?:{MONTH_RE})\b\.?\s+\d|\d{{1,2}}\s+(?:{MONTH_RE})\b|\d{{1,4}}[./-]\d{{1,2}}[./-]\d{{1,4}}"
     r"|\d+\s+(?:min|minute|hour|day)s?\b"
     r"|\b(?:updated|published|posted|publiziert|veröffentlicht|aktualisiert|stand|publié|mis à jour"
     r"|publicado|actualizado|pubblicato|aggiornato)\b).*$",
