@@ -115,8 +115,8 @@ _FURNITURE_RE = re.compile(
     r"|compartir|compartilhe|compartilhar|partager|teilen|condividi|delen|udostępnij|поделиться|paylaş"
     r"|bagikan|chia sẻ|anzeige|werbung|publicidad|publicité|pubblicità|publicidade|advertentie|annons"
     r"|reklama|реклама|iklan|quảng cáo"
-    # CJK share bars, editor credits and back-to-top links ("分享到：微信 微博", "责任编辑：王芳")
-    r"|分享到\s*[:：]?.{0,40}|(?:分享|シェア|공유)\s*[:：].{0,40}|(?:责任编辑|責任編輯|编辑|編集)\s*[:：].{0,20}|返回顶部|ページトップへ"
+    # CJK share bars and back-to-top links ("分享到：微信 微博"; editor credits: md.is_editor_credit)
+    r"|分享到\s*[:：]?.{0,40}|(?:分享|シェア|공유)\s*[:：].{0,40}|返回顶部|ページトップへ"
     r")\s*$",
     re.IGNORECASE,
 )
@@ -274,7 +274,7 @@ def _same_text(a: str, b: str) -> bool:
 
 def is_furniture(block: str) -> bool:
     """A related-link, widget, back-to-top or share/follow line, or a photo caption."""
-    if len(block) <= 200 and _FURNITURE_RE.match(block) is not None:
+    if len(block) <= 200 and (_FURNITURE_RE.match(block) is not None or md.is_editor_credit(block)):
         return True
     if len(block) <= _CAPTION_MAX_CHARS and (
         _FIGURE_LABEL_RE.match(block) is not None
