@@ -107,18 +107,21 @@ def _labelled_byline(tree: HtmlElement, publisher: str | None) -> Byline:
 _VISIBLE_TEXT = etree.XPath("//body//text()[not(ancestor::script) and not(ancestor::style)]")
 
 
-def _resolved(value: Any, page: Page) -> Any:
+def _resolved(value: Any, page: Page, shown: list[str] | None = None) -> Any:
     """A JSON-LD reference (``{"@id": ...}`` without a name) replaced by the object of the page's
     graph it names, when the page shows that name: a graph states each person once and points to
-    them by ``@id``, and names the CMS account behind a post that shows no byline the same way."""
+    them by ``@id``, and names the CMS account behind a post that shows no byline the same way.
+    ``shown``: the page's visible text once read, shared by the references of a list."""
+    shown = [] if shown is None else shown
     if isinstance(value, list):
-        return [_resolved(v, page) for v in value]
+        return [_resolved(v, page, shown) for v in value]
     if isinstance(value, dict) and not value.get("name") and isinstance(value.get("@id"), str):
         for obj in page.objects:
             name = obj.get("name")
             if obj is not value and obj.get("@id") == value["@id"] and isinstance(name, str) and name.strip():
-                shown = " ".join(" ".join(_VISIBLE_TEXT(page.tree)).split())
-                return obj if " ".join(name.split()) in shown else value
+                if not shown:
+                    shown.append(" ".join(" ".join(_VISIBLE_TEXT(page.tree)).split()))
+                return obj if " ".join(name.split()) in shown[0] else value
     return value
 
 
