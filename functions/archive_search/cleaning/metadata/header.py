@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 from archive_search.cleaning.metadata.dates import parse_date, without_date
 from archive_search.cleaning.metadata.names import (
+    CJK_REPORTER_WORDS,
     Byline,
     folded_words,
     is_agency,
@@ -57,10 +58,10 @@ _LABEL_RE = re.compile(
     r"^(?:by|von|par|por|author|autor|autorin|auteur|autore|written by)\s*:?$", re.IGNORECASE
 )
 _LABEL_MAX_WORDS = 2
+# A date's label: "Publish date", "Datum", "Fecha"
+_DATE_LABEL = r"(?:(?:publish(?:ed)?|publication|posted|release)\s+)?(?:date|datum|fecha|data)"
 # "Publish date:" / "Nov 18, 2019": the date's label on a line of its own
-_DATE_LABEL_RE = re.compile(
-    r"^(?:(?:publish(?:ed)?|publication|posted|release)\s+)?(?:date|datum|fecha|data)\s*:?$", re.IGNORECASE
-)
+_DATE_LABEL_RE = re.compile(rf"^{_DATE_LABEL}\s*:?$", re.IGNORECASE)
 # A name line: two to five capitalised words (initials and particles allowed), nothing else.
 _NAME_WORD = r"(?:[A-ZÀ-ÞА-Я][\w'’.-]*|van|von|de|der|den|da|di|du|la|le|bin|al)"
 _NAME_LINE_RE = re.compile(rf"^{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,4}}$")
@@ -113,7 +114,7 @@ _CJK_LABELS = (
 # a label opens the line or follows a space or a bar: "原文：" holds no "文：" label
 _CJK_LABEL_RE = re.compile(rf"(?:^|(?<=[\s|｜丨]))({_CJK_LABELS})\s*[:：]")
 # "文/张三", "新华社记者 李明": a writer's or an outlet's reporter's credit, the names after it
-_CJK_WRITER_RE = re.compile(r"^(?:文\s*/|[^\s\d]{0,12}?(?:记者|記者|通讯员|通訊員)\s)")
+_CJK_WRITER_RE = re.compile(rf"^(?:文\s*/|[^\s\d]{{0,12}}?(?:{CJK_REPORTER_WORDS})\s)")
 # an editorial department's credit on a line of its own: "編集部", "半月谈编辑部"
 _CJK_DESK_RE = re.compile(r"^[^\s\d]{0,12}?(?:编辑部|編輯部|編集部)$")
 _CJK_RE = re.compile(f"[{CJK_CHARS}]")
@@ -163,7 +164,7 @@ def _date_line(line: str, *, updated: bool = False, day_first: bool = False) -> 
 # A date line with its label: "Date 19.01.2020", "Datum: 19.11.2021", "ePublished: 3 March 2020",
 # "Veröffentlicht am 06.10.2023", "Créé: 12.12.2019, 07h36"
 _LABELLED_DATE_RE = re.compile(
-    r"^\W*(?:(?:(?:publish(?:ed)?|publication|posted|release)\s+)?(?:date|datum|fecha|data)"
+    rf"^\W*(?:{_DATE_LABEL}"
     r"|e?published|posted|veröffentlicht|publiziert|publié(?:e)?|publicad[oa]|pubblicat[oa]|créé|erstellt)\b",
     re.IGNORECASE,
 )

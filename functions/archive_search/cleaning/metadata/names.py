@@ -205,10 +205,12 @@ def _person(part: str) -> str | None:
     return _uncap_names(part)
 
 
+# The words a Chinese or Japanese reporter's credit opens with: reporter, correspondent
+CJK_REPORTER_WORDS = "记者|記者|通讯员|通訊員"
 # Chinese, Japanese and Korean credits: a reporter's label before the names ("新华社记者 李明 王芳",
 # "（记者 李明）", "文/张三") or after the name ("홍길동 기자", "山田太郎記者")
 _CJK_CREDIT_LEAD_RE = re.compile(
-    r"^[（(【\[]?\s*(?:[\u4e00-\u9fff]{0,8}?(?:记者|記者|通讯员|通訊員)\s*[:：]?|(?:撰文|文字|文)\s*[/／|｜:：])\s*(?=\S)"
+    rf"^[（(【\[]?\s*(?:[\u4e00-\u9fff]{{0,8}}?(?:{CJK_REPORTER_WORDS})\s*[:：]?|(?:撰文|文字|文)\s*[/／|｜:：])\s*(?=\S)"
 )
 _CJK_CREDIT_TAIL_RE = re.compile(r"\s*(?:기자|記者|特派員|특파원)(?:\s.*)?$|\s*[）)】\]]$")
 # names of two to four characters, several apart by spaces or "、": one credit each

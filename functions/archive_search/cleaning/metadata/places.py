@@ -59,20 +59,25 @@ _MIXED_DATELINE_RE = re.compile(
 )
 
 
-# A dateline of Chinese, Japanese or Korean papers: "新华社北京3月5日电" (agency, place, date,
-# "cabled"), "【ワシントン＝山田太郎】" (place＝reporter), "(서울=연합뉴스)" (place=agency).
+# The parts of a Chinese dateline ("新华社北京3月5日电": the agency, ending in 社/网/报/台/版, the
+# place, the day, "cabled") and of a Korean one ("(서울=연합뉴스)": place=agency).
+_ZH_AGENCY = r"[\u4e00-\u9fff]{1,6}[社网網报報台版]"
+_ZH_DAY = r"\d{1,2}月\d{1,2}日[电電讯訊]"
+_KO_PLACE, _KO_AGENCY = r"[가-힣]{2,6}", r"=[^)）]{1,12}[)）]"
+# A dateline of Chinese, Japanese or Korean papers: the Chinese and Korean ones above and
+# "【ワシントン＝山田太郎】" (place＝reporter).
 _CJK_DATELINE_RE = re.compile(
-    r"^\s*(?:(?:[\u4e00-\u9fff]{1,6}[社网網报報台版])(?P<zh>[\u4e00-\u9fff]{2,8}?)\d{1,2}月\d{1,2}日[电電讯訊]"
+    rf"^\s*(?:{_ZH_AGENCY}(?P<zh>[\u4e00-\u9fff]{{2,8}}?){_ZH_DAY}"
     r"|【(?P<ja>[^＝=】\s]{2,10})[＝=][^】]{1,20}】"
-    r"|[(（](?P<ko>[가-힣]{2,6})=[^)）]{1,12}[)）])"
+    rf"|[(（](?P<ko>{_KO_PLACE}){_KO_AGENCY})"
 )
 
 
 # The reporters a CJK dateline names: "本报滨江3月5日电（记者 李明 王芳）", "(서울=연합뉴스) 홍길동 기자 ="
 _CJK_DATELINE_REPORTERS_RE = re.compile(
-    r"^\s*(?:[\u4e00-\u9fff]{1,6}[社网網报報台版][\u4e00-\u9fff]{0,8}\d{1,2}月\d{1,2}日[电電讯訊]\s*"
+    rf"^\s*(?:{_ZH_AGENCY}[\u4e00-\u9fff]{{0,8}}{_ZH_DAY}\s*"
     r"[（(](?P<zh>(?:记者|記者)[^）)]{2,30})[）)]"
-    r"|[(（][가-힣]{2,6}=[^)）]{1,12}[)）]\s*(?P<ko>[가-힣]{2,4}(?:\s*[·,]\s*[가-힣]{2,4}){0,4}\s*기자))"
+    rf"|[(（]{_KO_PLACE}{_KO_AGENCY}\s*(?P<ko>[가-힣]{{2,4}}(?:\s*[·,]\s*[가-힣]{{2,4}}){{0,4}}\s*기자))"
 )
 
 
