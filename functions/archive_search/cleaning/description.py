@@ -4,7 +4,8 @@ The body leaves the standfirst out (a page's description is metadata, not articl
 description the page or record states is kept beside it, to be searched and shown, when it is
 not empty, states at least ``MIN_DESCRIPTION_WORDS`` words, is neither the title nor the
 publisher's name, and is not already in the body (compared by words, case and punctuation
-ignored, a trailing ellipsis and the last, perhaps cut, word dropped). It is cut to ``MAX_DESCRIPTION_CHARS`` on a word boundary.
+ignored, a trailing ellipsis and the last, perhaps cut, word dropped). It is cut to
+``MAX_DESCRIPTION_CHARS`` on a word boundary.
 """
 
 from __future__ import annotations

@@ -478,8 +478,9 @@ def _find_title(
     """Index of the headline: in the few blocks before the article's first paragraph
     (``first_long``: ``_body_start``), a headline repeated as the next block, else the one a
     breadcrumb above it ends with (``_crumbed_headline``), else the headline-like block just
-    above a byline or date line, else the longest headline-like block there. ``header_lines``: the blocks read as header lines. Second: the block above a
-    byline or date line the headline was preferred to (``_under_label``), else ``None``."""
+    above a byline or date line, else the longest headline-like block there. ``header_lines``:
+    the blocks read as header lines. Second: the block above a byline or date line the headline
+    was preferred to (``_under_label``), else ``None``."""
     if first_long == len(blocks):
         return (0 if blocks and _is_title_candidate(blocks[0]) and len(blocks) >= 2 else None), None
     # one reading of the header's byline and date lines serves both searches (the title's
