@@ -13,8 +13,9 @@ from __future__ import annotations
 import json
 from collections import Counter
 
+from _labels import SET_DIR, norm, project_metadata  # type: ignore[import-not-found]
 from generalisation import TUNING_FOLDS, fold  # type: ignore[import-not-found]
-from metadata import DUMPS_DIR, SET_DIR, _norm, project_metadata, right  # type: ignore[import-not-found]
+from metadata import DUMPS_DIR, right  # type: ignore[import-not-found]
 
 from archive_search.cleaning.metadata import parse_date
 
@@ -36,12 +37,12 @@ def main() -> None:
         if right("published", got, accepted):
             continue
         kinds["no date found" if got is None else "wrong date"] += 1
-        print(f"{page_id} {expected['url']}\n  accepted {accepted} found {_norm(got)}")
-        wanted = {_norm(a) for a in accepted}
+        print(f"{page_id} {expected['url']}\n  accepted {accepted} found {norm(got)}")
+        wanted = {norm(a) for a in accepted}
         for i, line in enumerate(data.decode("utf-8", errors="replace").split("\n")):
             stated = parse_date(line) if len(line) < 300 else None
             if stated:
-                mark = "=" if _norm(stated) in wanted else "*" if stated == got else " "
+                mark = "=" if norm(stated) in wanted else "*" if stated == got else " "
                 print(f"  {mark}{i:4} {stated} {line.strip()[:90]}")
     print(f"tuning dumps {scored}: " + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())))
 

@@ -32,6 +32,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from _labels import SET_DIR, norm, project_metadata, trafilatura_metadata  # type: ignore[import-not-found]
 from generalisation import (  # type: ignore[import-not-found]
     DEFAULT_DATA,
     TUNING_FOLDS,
@@ -39,7 +40,6 @@ from generalisation import (  # type: ignore[import-not-found]
     fold,
     trafilatura_dumps,
 )
-from metadata import SET_DIR, _norm, project_metadata, trafilatura_metadata  # type: ignore[import-not-found]
 
 from archive_search.cleaning import LineStats, text_dump_lines
 
@@ -65,7 +65,7 @@ _WORD_RE = re.compile(r"[^\W\d_]+")
 
 
 def _clean_title(value: Any) -> str | None:
-    text = _norm(value)
+    text = norm(value)
     return text.strip(" .") if text else None
 
 
@@ -134,7 +134,7 @@ def make_labels(data: Path = DEFAULT_DATA) -> dict[str, dict[str, Any]]:
         ours = project_metadata(page.data)
         theirs = trafilatura_metadata(page.data, page.url)
         title = agreed_title(ours["title"], theirs["title"])
-        published = _norm(ours["published"])
+        published = norm(ours["published"])
         if published != (theirs["published"] or None):
             published = None
         labels[page.id] = {
@@ -164,7 +164,7 @@ def evaluate(data: Path = DEFAULT_DATA, labels_path: Path = LABELS) -> dict[str,
         for field, want in label.items():
             if not want:
                 continue
-            found = _clean_title(got[field]) if field == "title" else _norm(got[field])
+            found = _clean_title(got[field]) if field == "title" else norm(got[field])
             scores[part][field][0] += found == want
             scores[part][field][1] += 1
             if found != want and part == "tuning":  # held-out pages are never listed

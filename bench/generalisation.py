@@ -43,6 +43,7 @@ from types import ModuleType
 from urllib.parse import urlsplit
 
 from archive_search.cleaning import LineStats, clean, text_dump_lines
+from archive_search.cleaning.text import _PARAGRAPH_WORDS  # a miss's kind, as the cleaner counts
 from archive_search.errors import RejectedInput
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -352,7 +353,6 @@ def _print_misses(
     )
 
 
-_SHORT_WORDS = 10  # a paragraph has as many words (``text._PARAGRAPH_WORDS``)
 _QUOTE_OPENERS = "\"“„«‘'‹"
 _CLOSING_QUOTES = '"”’»)“‘«'
 
@@ -378,7 +378,7 @@ def _miss_kind(
     ends = line.rstrip(_CLOSING_QUOTES)[-1:] in ".!?…"
     shape = (
         "quote" if line[:1] in _QUOTE_OPENERS
-        else "paragraph" if words >= _SHORT_WORDS and ends
+        else "paragraph" if words >= _PARAGRAPH_WORDS and ends
         else "heading" if words <= 8 and not ends and not line.endswith(":")
         else "short line"
     )  # fmt: skip
@@ -386,7 +386,7 @@ def _miss_kind(
         return f"{place}: dropped after the model"
     if place == "inside" and shape == "short line":
         neighbours = [lines[j] for j in (at - 1, at + 1) if 0 <= j < len(lines)]
-        if any(len(n.split()) < _SHORT_WORDS for n in neighbours):
+        if any(len(n.split()) < _PARAGRAPH_WORDS for n in neighbours):
             return "inside: list item"
     return f"{place}: {shape}"
 

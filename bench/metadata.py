@@ -39,79 +39,38 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import unicodedata
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import Any
 
+from _labels import FIELDS, ROOT, SET_DIR, norm, project_metadata, trafilatura_metadata  # type: ignore[import-not-found]
+from dump_silver import report as silver_report  # type: ignore[import-not-found]
 from generalisation import TUNING_FOLDS, fold  # type: ignore[import-not-found]
 
 from archive_search.cleaning import clean
 from archive_search.errors import RejectedInput
 from archive_search.model import Article
 
-ROOT = Path(__file__).resolve().parent.parent
-SET_DIR = ROOT / "bench" / "metadata-set"
 PAGES_DIR = ROOT / "bench" / "data" / "extraction-bench" / "html"
 DUMPS_DIR = ROOT / "bench" / "data" / "extraction-bench" / "textdump"
 EVAL_PAGES_DIR = ROOT / "bench" / "data" / "trafilatura-eval" / "pages"
-FIELDS = ("title", "publisher", "authors", "author_org", "published", "language", "place")
 REGRESSION_FIELDS = ("title", "source", "published", "authors", "author_org", "place", "language")
 _WORD_RE = re.compile(r"\w+")
-_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "…": "..."})
-
-
-def _norm(value: Any) -> str | None:
-    """Compare values as people would: case, composition, spacing, quote and dash styles ignored."""
-    if value is None:
-        return None
-    if isinstance(value, date):
-        return value.isoformat()
-    text = unicodedata.normalize("NFKC", str(value)).casefold().translate(_QUOTES)
-    text = " ".join(text.split())
-    return text or None
 
 
 def _names(values: Any) -> frozenset[str]:
-    return frozenset(n for n in (_norm(v) for v in values or ()) if n)
+    return frozenset(n for n in (norm(v) for v in values or ()) if n)
 
 
 def right(field: str, got: Any, accepted: list[Any]) -> bool:
     """Whether ``got`` is one of a field's acceptable answers."""
     if field == "authors":
         return any(_names(got) == _names(alt) for alt in accepted)
-    return any(_norm(got) == _norm(alt) for alt in accepted)
-
-
-def project_metadata(data: bytes, key: str = "page.html", line_stats: Any = None) -> dict[str, Any]:
-    """What ``clean()`` finds, by field (every field ``None`` when it rejects the input)."""
-    try:
-        article = clean(data, key, line_stats=line_stats)[0]
-    except RejectedInput:
-        return dict.fromkeys(FIELDS)
-    return {
-        "title": article.title,
-        "publisher": article.source,
-        "authors": list(article.authors),
-        "author_org": article.author_org,
-        "published": article.published,
-        "language": article.language,
-        "place": article.place,
-    }
-
-
-def trafilatura_metadata(data: bytes, url: str) -> dict[str, Any]:
-    from trafilatura.metadata import extract_metadata
-    from trafilatura.utils import load_html
-
-    found = extract_metadata(load_html(data), default_url=url)
-    authors = [a.strip() for a in (found.author or "").split(";") if a.strip()]
-    return {"title": found.title, "publisher": found.sitename, "authors": authors, "published": found.date}
+    return any(norm(got) == norm(alt) for alt in accepted)
 
 
 def _words(value: Any) -> str:
-    return " ".join(_WORD_RE.findall(_norm(value) or ""))
+    return " ".join(_WORD_RE.findall(norm(value) or ""))
 
 
 _COPYRIGHT_RE = re.compile(r"©|ⓒ|\(c\)|\bcopyright\b", re.IGNORECASE)
@@ -276,7 +235,7 @@ def _eval_names(value: Any) -> frozenset[str]:
     names = set()
     for part in [value] if isinstance(value, str) else value:
         for name in _AUTHOR_SPLIT_RE.split(str(part)):
-            name = _norm(_SIGNED_RE.sub("", name.strip()))
+            name = norm(_SIGNED_RE.sub("", name.strip()))
             if name:
                 names.add(name)
     return frozenset(names)
@@ -285,7 +244,7 @@ def _eval_names(value: Any) -> frozenset[str]:
 def _eval_day(value: Any) -> str | None:
     """A date as YYYY-MM-DD (``2022-01.26`` and a datetime's time part alike; a label written
     year-day-month, ``2022-29-11``, is read as the day it can only be)."""
-    found = _ISO_DAY_RE.search(_norm(value) or "")
+    found = _ISO_DAY_RE.search(norm(value) or "")
     if not found:
         return None
     year, month, day = found.groups()
@@ -300,7 +259,7 @@ def eval_right(field: str, got: Any, label: Any) -> bool:
         return bool(_eval_names(label)) and _eval_names(got) == _eval_names(label)
     if field == "published":
         return _eval_day(got) is not None and _eval_day(got) == _eval_day(label)
-    return _norm(_unhyphenated(got)) is not None and _norm(_unhyphenated(got)) == _norm(_unhyphenated(label))
+    return norm(_unhyphenated(got)) is not None and norm(_unhyphenated(got)) == norm(_unhyphenated(label))
 
 
 def _unhyphenated(value: Any) -> Any:
@@ -402,8 +361,6 @@ def report(set_dir: Path = SET_DIR, *, verbose: bool = False) -> dict[str, Any]:
             for url, f, want, got in results[name]["misses"]:
                 print(f"  miss ({name}, tuning) {url} {f}: expected {want!r}, got {got!r}")
     textdumps = textdump_report(set_dir, verbose=verbose)
-    from dump_silver import report as silver_report  # type: ignore[import-not-found]  # imports this module
-
     silver = silver_report(verbose=verbose)
     publisher = {}
     for labels_file in PUBLISHER_SETS:

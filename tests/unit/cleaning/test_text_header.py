@@ -11,6 +11,7 @@ from archive_search.cleaning.metadata import (
     breadcrumb_end,
     cjk_credit,
     copyright_holder,
+    copyright_holders,
     first_dateline,
     header_lines,
     is_header_line,
@@ -312,6 +313,19 @@ def test_parent_company_or_agency_credit_in_the_copyright_line_is_no_publisher()
 )
 def test_copyright_holder_forms(lines: list[str], holder: str | None) -> None:
     assert copyright_holder(lines) == holder
+
+
+def test_a_notice_inside_a_line_counts_only_in_page_text() -> None:
+    # Given a footer line with words before the sign, as HTML pages and prose both have
+    text = "Menu\n版权所有 © 2024 新华网\nWe quote © 2019 rulings in prose"
+    # Then plain text reads no notice there; an HTML page's text reads both
+    assert list(copyright_holders(text)) == []
+    assert list(copyright_holders(text, anywhere=True)) == ["新华网", "rulings in prose"]
+
+
+def test_every_notice_of_a_page_is_read_up_to_its_holders_end() -> None:
+    text = "© 2019 The Detroit News, a part of the USA TODAY Network\nAbout\nCopyright 2020 by Example"
+    assert list(copyright_holders(text)) == ["The Detroit News", "by Example"]
 
 
 def test_a_name_with_a_role_is_a_byline_and_a_caption_is_no_headline() -> None:

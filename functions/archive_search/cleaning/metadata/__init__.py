@@ -41,7 +41,7 @@ from archive_search.cleaning.metadata.places import (
     find_dateline,
     first_dateline,
 )
-from archive_search.cleaning.metadata.sources import clean_source, copyright_holder
+from archive_search.cleaning.metadata.sources import clean_source, copyright_holder, copyright_holders
 from archive_search.cleaning.metadata.wordlists import folded_words, metadata_words
 from archive_search.cleaning.metadata.words import html_text, text_length, word_count, word_key
 
@@ -55,6 +55,7 @@ __all__ = [
     "clean_source",
     "clean_title",
     "copyright_holder",
+    "copyright_holders",
     "dateline_byline",
     "detect_language",
     "find_dated_dateline",

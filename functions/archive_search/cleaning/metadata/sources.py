@@ -1,9 +1,11 @@
 """Who published: the publisher's name as a page or a credit line states it (``clean_source``)
-and as a page's copyright line names it (``copyright_holder``)."""
+and as a page's copyright line names it (``copyright_holder``; every notice's holder as
+written: ``copyright_holders``)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
 from archive_search.cleaning.metadata.wordlists import folded_words, metadata_words
@@ -39,15 +41,17 @@ def clean_source(value: object) -> str | None:
     return text
 
 
-# A copyright line: "© 2019 The Detroit News, a part of ...", "Copyright © 2016 Example Media.
-# All rights reserved.", "Copyright 2019. Example Post.", "© 1995 - 2019 by Example Media"; the
-# sign opens the line or a sentence ("This material may not be published. ©2019 Example LLC")
-_COPYRIGHT_RE = re.compile(
-    r"(?:^|(?<=[.!?]\s))(?:all contents\s+)?(?:(?:©|ⓒ|\(c\)|copyright)\s*)+"
-    r"(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*)?[.,]?\s*(?:(?:by|copyright|all rights reserved)\s+)?"
-    r"(?P<holder>[^|©]{2,80})",
-    re.IGNORECASE,
+# A copyright notice: "© 2019 The Detroit News, a part of ...", "Copyright © 2016 Example Media.
+# All rights reserved.", "Copyright 2019. Example Post.", "© 1995 - 2019 by Example Media"
+_NOTICE = (
+    r"(?:all contents\s+)?(?:(?:©|ⓒ|\(c\)|copyright)\s*)+"
+    r"(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*)?[.,]?\s*(?P<holder>[^\n|©]{2,80})"
 )
+# In plain text the sign opens a line or a sentence ("This material may not be published. ©2019
+# Example LLC"): inside prose it is not a notice. An HTML page's markup sets its footer apart, so
+# there a notice may follow other words in its text ("版权所有 © 2024 新华网").
+_COPYRIGHT_RE = re.compile(r"(?:^|(?<=[.!?]\s))" + _NOTICE, re.IGNORECASE | re.MULTILINE)
+_COPYRIGHT_ANYWHERE_RE = re.compile(_NOTICE, re.IGNORECASE)
 _COPYRIGHT_SIGN_RE = re.compile(r"©|ⓒ|\(c\)|\bcopyright\b", re.IGNORECASE)
 # where a copyright holder's name ends: "The Detroit News, a part of ...", "X. All rights reserved",
 # "Example Network.Example Broadcasting" (sentences glued together)
@@ -55,6 +59,8 @@ _HOLDER_END_RE = re.compile(
     r"[.,;:]\s|\.$|(?-i:\.(?=[A-Z][a-z]))|\s+(?:all|alle|tous|todos|tutti)\s|\s\d{4}\b|\s[-–—]\s|\s\(",
     re.IGNORECASE,
 )
+# words before the holder's name: "© 2019 by Example Media", "© 2019 All rights reserved Example"
+_HOLDER_INTRO_RE = re.compile(r"^(?:by|copyright|all rights reserved)\s+(?=\S.)", re.IGNORECASE)
 _HOLDER_MAX_WORDS = 6
 _LINE_WORD_RE = re.compile(r"[\w.]+")
 # "Example News is part of Example Holdings Inc, ...": the site named beside its parent company
@@ -67,18 +73,26 @@ def copyright_holder(lines: list[str]) -> str | None:
     ``Forbes``): readers cite the masthead, not the company. ``None`` for a picture credit
     (``© X/AdobeStock``) and for a company the page names nowhere else (a parent company)."""
     for line in reversed(lines):
-        m = _COPYRIGHT_RE.search(line)
-        if m:
-            return _holder_as_publisher(line, m["holder"], lines)
+        written = next(copyright_holders(line), None)
+        if written is not None:
+            return _holder_as_publisher(line, _HOLDER_INTRO_RE.sub("", written, count=1), lines)
     return None
 
 
-def _holder_as_publisher(line: str, found: str, lines: list[str]) -> str | None:
-    """The page's own name from the holder ``found`` in its copyright ``line``: the initials
+def copyright_holders(text: str, *, anywhere: bool = False) -> Iterator[str]:
+    """The holder each copyright notice of ``text`` (one line, or lines joined by newlines)
+    names, as written after the sign and the year (``© 2019 The Detroit News, a part of ...`` ->
+    ``The Detroit News``, ``© 2019 by Example`` -> ``by Example``); a notice opens a line or a
+    sentence, or stands ``anywhere`` (an HTML page's text)."""
+    for m in (_COPYRIGHT_ANYWHERE_RE if anywhere else _COPYRIGHT_RE).finditer(text):
+        yield _HOLDER_END_RE.split(m["holder"], maxsplit=1)[0].strip(" .,-–—")
+
+
+def _holder_as_publisher(line: str, written: str, lines: list[str]) -> str | None:
+    """The page's own name from the holder ``written`` in its copyright ``line``: the initials
     the page calls itself by, the name it shows elsewhere too (or the site it says the holder
     owns), else the name stated only in a footer notice or as a host name; ``None`` for a
     parent company, an agency or nobody."""
-    written = _HOLDER_END_RE.split(found, maxsplit=1)[0].strip(" .,-–—")
     holder = _without_company_words(written)
     key = holder.casefold()
     folded = [other.casefold() for other in lines]

@@ -359,19 +359,10 @@ def _domain_as_written(page: Page, hostname: str) -> str:
     return m[0] if m else hostname
 
 
-_COPYRIGHT_RE = re.compile(
-    r"(?:(?:©|\(c\)|copyright)\s*)+(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*)?,?\s*([^\n|©]{2,80})", re.IGNORECASE
-)
-# where a copyright holder's name ends: "The Detroit News, a part of ...", "X. All rights reserved"
-_HOLDER_END_RE = re.compile(r"[.,;:]\s|\s+(?:all|alle|tous|todos|tutti)\s|\s\d{4}\b|\s[-–—]\s", re.IGNORECASE)
-
-
 def _copyright_holders(page: Page) -> Iterator[str]:
     """The names the page's copyright lines credit (``© 2019 The Detroit News, a part of the
     USA TODAY Network`` -> ``The Detroit News``)."""
-    text = "\n".join(page.tree.itertext())
-    for m in _COPYRIGHT_RE.finditer(text):
-        holder = _HOLDER_END_RE.split(m[1], maxsplit=1)[0].strip(" .,-–—")
+    for holder in md.copyright_holders("\n".join(page.tree.itertext()), anywhere=True):
         # "© DVFG/AdobeStock" credits a picture; "(c)" alone names nobody
         if len(_squashed(holder)) >= 3 and "/" not in holder and word_count(holder) <= 6:
             yield holder
