@@ -695,3 +695,29 @@ def test_a_table_of_short_rows_is_article_text_not_a_menu() -> None:
     )[0].body
 
     assert all(f"{k} {v}" in body for k, v in specs)
+
+
+def test_subheadings_and_lists_skipped_between_kept_paragraphs_are_added_in_order() -> None:
+    import lxml.html
+
+    from archive_search.cleaning.html.fallbacks import continue_article as _continue_article
+
+    paras = [
+        f"Paragraph {i} of the article, with enough running words to read as its own text." for i in range(4)
+    ]
+    html = (
+        "<html><body><div class='entry'><span>"
+        f"<p>{paras[0]}</p><h2>What inner calm is</h2><p>{paras[1]}</p>"
+        "<ul><li>A positive outlook on hard days</li><li>A sense of purpose in life</li></ul>"
+        f"<p>{paras[2]}</p>"
+        "<ul><li><a href='/a'>A related story</a></li><li><a href='/b'>Another related story</a></li></ul>"
+        "<ul><li><img src='a.jpg'>A gallery caption</li><li>A second item</li></ul>"
+        f"<p>{paras[3]}</p><h2>Read more</h2>"
+        "</span></div></body></html>"
+    )
+    tree = lxml.html.document_fromstring(html)
+    out = _continue_article(tree, paras, paras)
+    assert out == [
+        paras[0], "What inner calm is", paras[1],
+        "A positive outlook on hard days", "A sense of purpose in life", paras[2], paras[3],
+    ]  # fmt: skip
