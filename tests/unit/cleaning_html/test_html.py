@@ -721,3 +721,17 @@ def test_subheadings_and_lists_skipped_between_kept_paragraphs_are_added_in_orde
         paras[0], "What inner calm is", paras[1],
         "A positive outlook on hard days", "A sense of purpose in life", paras[2], paras[3],
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "notice",
+    ["DER SPIEGEL 52/2018 Alle Rechte vorbehalten", "Le Monde, tous droits réservés", "© 2024 Example Post"],
+)
+def test_a_copyright_notice_in_the_page_language_is_boilerplate(notice: str) -> None:
+    from archive_search.cleaning.html.boundaries import is_boilerplate
+    from archive_search.cleaning.html.lines import Line
+
+    assert is_boilerplate(Line(notice, 0, "p"))
+    assert not is_boilerplate(
+        Line("Die Rechte der Mieter bleiben vorbehaltlich einer Einigung gewahrt.", 0, "p")
+    )

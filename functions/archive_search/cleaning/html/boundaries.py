@@ -4,6 +4,7 @@ the article, URL and copyright lines, link lines, teaser lists and menu runs."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from archive_search.cleaning import metadata as md
@@ -16,7 +17,12 @@ from archive_search.cleaning.metadata import word_key as _norm
 _URL_LINE_RE = re.compile(r"^(?:(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)$", re.IGNORECASE)
 
 
-_COPYRIGHT_RE = re.compile(r"(?:©|\(c\)\s*\d{4}|\bcopyright\b|all rights reserved)", re.IGNORECASE)
+# a copyright notice: the sign, the word, or "all rights reserved" in the page's language
+# (metadata_words.json rights_reserved)
+@lru_cache(maxsize=1)
+def _copyright_re() -> re.Pattern[str]:
+    reserved = "|".join(re.escape(p) for p in md.metadata_words()["rights_reserved"])
+    return re.compile(rf"©|\(c\)\s*\d{{4}}|\bcopyright\b|{reserved}", re.IGNORECASE)
 
 
 # "By Jane Doe", "Written by ...", "Von ...", "Par ...", "Por ...", "di ...", "door ...": a
@@ -91,7 +97,7 @@ def is_boilerplate(line: Line) -> bool:
     words = line.words
     if _URL_LINE_RE.match(text):
         return True
-    if words <= 25 and _COPYRIGHT_RE.search(text):
+    if words <= 25 and _copyright_re().search(text):
         return True
     # a line that is (almost) all link text: navigation, teasers, "related" lists
     return bool(line.link_share >= _LINK_LINE_SHARE and words <= _LINK_LINE_WORDS)
