@@ -735,3 +735,16 @@ def test_a_copyright_notice_in_the_page_language_is_boilerplate(notice: str) -> 
     assert not is_boilerplate(
         Line("Die Rechte der Mieter bleiben vorbehaltlich einer Einigung gewahrt.", 0, "p")
     )
+
+
+def test_text_after_the_article_end_sign_is_cut_unless_it_is_most_of_the_page() -> None:
+    from archive_search.cleaning.html.boundaries import cut_after_end_sign
+
+    article = [
+        "The first paragraph of the magazine story, long enough to be most of it.",
+        "The story closes here, as the magazine marks its end. ❖",
+    ]
+    disclaimer = ["Advertising disclosure: we may receive compensation for links."]
+    assert cut_after_end_sign(article + disclaimer) == article
+    second_story = ["A second story of the digest follows, longer than the first one by far, " * 3]
+    assert cut_after_end_sign(article + second_story) == article + second_story

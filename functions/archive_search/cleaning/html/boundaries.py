@@ -164,6 +164,22 @@ def _drop_menu_runs(lines: list[Line]) -> list[Line]:
     return out
 
 
+# A magazine closes its article with an end sign ("... that book." ❖, "... ends. ■")
+_END_SIGN_RE = re.compile(r"[■□▪◼◆◇❖∎]\s*$")
+
+
+def cut_after_end_sign(paragraphs: list[str]) -> list[str]:
+    """The paragraphs after the last one closed by an end sign are not the article (a
+    disclaimer, a subscription offer), when they hold fewer words than those up to it: an
+    article's end sign never comes before most of its text."""
+    last = next((i for i in range(len(paragraphs) - 1, -1, -1) if _END_SIGN_RE.search(paragraphs[i])), None)
+    if last is None or last == len(paragraphs) - 1:
+        return paragraphs
+    before = sum(map(_words, paragraphs[: last + 1]))
+    after = sum(map(_words, paragraphs[last + 1 :]))
+    return paragraphs[: last + 1] if after < before else paragraphs
+
+
 def refine(lines: list[Line], meta: PageMetadata) -> tuple[list[str], dict[str, Any]]:
     """Drop boundary and boilerplate lines; returns (paragraphs, facts found on the way)."""
     found: dict[str, Any] = {}
