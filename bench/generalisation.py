@@ -144,10 +144,27 @@ class TrafilaturaEval:
         wrong = sum(_norm(s) in text for s in item["without"])
         return f"with {found}/{len(item['with'])} without {wrong}/{len(item['without'])}"
 
+    def snippet_differences(self, page: Page, ours: str, theirs: str) -> list[str]:
+        """The snippets on which two texts of a page differ: must-contain ones only ``theirs``
+        holds (``missed``) or only ``ours`` holds (``found``), must-not-contain ones only
+        ``ours`` holds (``wrong``) or only ``theirs`` holds (``avoided``)."""
+        ours, theirs, item = _norm(ours), _norm(theirs), self.items[page.id]
+        out = []
+        for key, (only_theirs, only_ours) in (
+            ("with", ("missed", "found")),
+            ("without", ("avoided", "wrong")),
+        ):
+            for snippet in item[key]:
+                in_ours, in_theirs = _norm(snippet) in ours, _norm(snippet) in theirs
+                if in_ours != in_theirs:
+                    out.append(f"{only_ours if in_ours else only_theirs} {snippet[:90]!r}")
+        return out
+
 
 def run(bench: ExtractionBench | TrafilaturaEval, per_doc: bool = False) -> dict[str, dict[str, float]]:
     """Each extractor's F1 on the tuning and held-out folds (and all pages), and its docs/s;
-    ``per_doc`` prints the tuning-fold pages on which the two extractors score differently."""
+    ``per_doc`` prints the tuning-fold pages on which the two extractors score differently
+    (on trafilatura-eval, with each snippet the project misses or keeps against trafilatura)."""
     tuning = [p for p in bench.pages if fold(p.url) in TUNING_FOLDS]
     held_out = [p for p in bench.pages if fold(p.url) not in TUNING_FOLDS]
     out = {}
@@ -168,8 +185,17 @@ def run(bench: ExtractionBench | TrafilaturaEval, per_doc: bool = False) -> dict
     if per_doc:
         for page in tuning:  # held-out pages are never listed
             figures = {name: bench.page_figures(page, texts[page.id]) for name, texts in all_texts.items()}
-            if len(set(figures.values())) > 1:
+            differences = (
+                bench.snippet_differences(
+                    page, all_texts["project"][page.id], all_texts["trafilatura"][page.id]
+                )
+                if isinstance(bench, TrafilaturaEval)
+                else []
+            )
+            if len(set(figures.values())) > 1 or differences:
                 print(f"{bench.name} {page.id}: " + " | ".join(f"{n} {f}" for n, f in figures.items()))
+                for line in differences:
+                    print(f"  project {line}")
     return out
 
 

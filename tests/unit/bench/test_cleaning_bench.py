@@ -149,7 +149,20 @@ def test_per_doc_lists_only_tuning_pages_the_extractors_score_differently(
 
     results = bench.run(evaluation, per_doc=True)
 
-    listed = [line.split()[1].rstrip(":") for line in capsys.readouterr().out.splitlines()]
+    out = capsys.readouterr().out.splitlines()
+    listed = [line.split()[1].rstrip(":") for line in out if not line.startswith(" ")]
     assert sorted(listed) == sorted(u for u in urls if bench.fold(u) in bench.TUNING_FOLDS)
+    assert [line for line in out if line.startswith(" ")] == ["  project found 'found by one'"] * len(listed)
     assert 0 < len(listed) < len(urls)
     assert results["project"]["tuning"][2] == 1.0 and results["trafilatura"]["tuning"][2] == 0.0
+
+
+def test_snippet_differences_name_each_snippet_one_text_holds_and_the_other_not() -> None:
+    bench = _generalisation_module()
+    page = bench.Page("u", "https://site.example/", b"")
+    evaluation = object.__new__(bench.TrafilaturaEval)
+    evaluation.items = {"u": {"with": ["lead", "body", "headline"], "without": ["menu", "banner", "footer"]}}
+
+    out = evaluation.snippet_differences(page, "lead  body banner menu", "body headline footer menu")
+
+    assert out == ["found 'lead'", "missed 'headline'", "wrong 'banner'", "avoided 'footer'"]

@@ -695,3 +695,56 @@ def test_a_table_of_short_rows_is_article_text_not_a_menu() -> None:
     )[0].body
 
     assert all(f"{k} {v}" in body for k, v in specs)
+
+
+def test_subheadings_and_lists_skipped_between_kept_paragraphs_are_added_in_order() -> None:
+    import lxml.html
+
+    from archive_search.cleaning.html.fallbacks import continue_article as _continue_article
+
+    paras = [
+        f"Paragraph {i} of the article, with enough running words to read as its own text." for i in range(4)
+    ]
+    html = (
+        "<html><body><div class='entry'><span>"
+        f"<p>{paras[0]}</p><h2>What inner calm is</h2><p>{paras[1]}</p>"
+        "<ul><li>A positive outlook on hard days</li><li>A sense of purpose in life</li></ul>"
+        f"<p>{paras[2]}</p>"
+        "<ul><li><a href='/a'>A related story</a></li><li><a href='/b'>Another related story</a></li></ul>"
+        "<ul><li><img src='a.jpg'>A gallery caption</li><li>A second item</li></ul>"
+        f"<p>{paras[3]}</p><h2>Read more</h2>"
+        "</span></div></body></html>"
+    )
+    tree = lxml.html.document_fromstring(html)
+    out = _continue_article(tree, paras, paras)
+    assert out == [
+        paras[0], "What inner calm is", paras[1],
+        "A positive outlook on hard days", "A sense of purpose in life", paras[2], paras[3],
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "notice",
+    ["DER SPIEGEL 52/2018 Alle Rechte vorbehalten", "Le Monde, tous droits réservés", "© 2024 Example Post"],
+)
+def test_a_copyright_notice_in_the_page_language_is_boilerplate(notice: str) -> None:
+    from archive_search.cleaning.html.boundaries import is_boilerplate
+    from archive_search.cleaning.html.lines import Line
+
+    assert is_boilerplate(Line(notice, 0, "p"))
+    assert not is_boilerplate(
+        Line("Die Rechte der Mieter bleiben vorbehaltlich einer Einigung gewahrt.", 0, "p")
+    )
+
+
+def test_text_after_the_article_end_sign_is_cut_unless_it_is_most_of_the_page() -> None:
+    from archive_search.cleaning.html.boundaries import cut_after_end_sign
+
+    article = [
+        "The first paragraph of the magazine story, long enough to be most of it.",
+        "The story closes here, as the magazine marks its end. ❖",
+    ]
+    disclaimer = ["Advertising disclosure: we may receive compensation for links."]
+    assert cut_after_end_sign(article + disclaimer) == article
+    second_story = ["A second story of the digest follows, longer than the first one by far, " * 3]
+    assert cut_after_end_sign(article + second_story) == article + second_story

@@ -4,6 +4,7 @@ the article, URL and copyright lines, link lines, teaser lists and menu runs."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from archive_search.cleaning import metadata as md
@@ -16,7 +17,12 @@ from archive_search.cleaning.metadata import word_key as _norm
 _URL_LINE_RE = re.compile(r"^(?:(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)$", re.IGNORECASE)
 
 
-_COPYRIGHT_RE = re.compile(r"(?:©|\(c\)\s*\d{4}|\bcopyright\b|all rights reserved)", re.IGNORECASE)
+# a copyright notice: the sign, the word, or "all rights reserved" in the page's language
+# (metadata_words.json rights_reserved)
+@lru_cache(maxsize=1)
+def _copyright_re() -> re.Pattern[str]:
+    reserved = "|".join(re.escape(p) for p in md.metadata_words()["rights_reserved"])
+    return re.compile(rf"©|\(c\)\s*\d{{4}}|\bcopyright\b|{reserved}", re.IGNORECASE)
 
 
 # "By Jane Doe", "Written by ...", "Von ...", "Par ...", "Por ...", "di ...", "door ...": a
@@ -91,7 +97,7 @@ def is_boilerplate(line: Line) -> bool:
     words = line.words
     if _URL_LINE_RE.match(text):
         return True
-    if words <= 25 and _COPYRIGHT_RE.search(text):
+    if words <= 25 and _copyright_re().search(text):
         return True
     # a line that is (almost) all link text: navigation, teasers, "related" lists
     return bool(line.link_share >= _LINK_LINE_SHARE and words <= _LINK_LINE_WORDS)
@@ -156,6 +162,22 @@ def _drop_menu_runs(lines: list[Line]) -> list[Line]:
             out.append(ln)
     close()
     return out
+
+
+# A magazine closes its article with an end sign ("... that book." ❖, "... ends. ■")
+_END_SIGN_RE = re.compile(r"[■□▪◼◆◇❖∎]\s*$")
+
+
+def cut_after_end_sign(paragraphs: list[str]) -> list[str]:
+    """The paragraphs after the last one closed by an end sign are not the article (a
+    disclaimer, a subscription offer), when they hold fewer words than those up to it: an
+    article's end sign never comes before most of its text."""
+    last = next((i for i in range(len(paragraphs) - 1, -1, -1) if _END_SIGN_RE.search(paragraphs[i])), None)
+    if last is None or last == len(paragraphs) - 1:
+        return paragraphs
+    before = sum(map(_words, paragraphs[: last + 1]))
+    after = sum(map(_words, paragraphs[last + 1 :]))
+    return paragraphs[: last + 1] if after < before else paragraphs
 
 
 def refine(lines: list[Line], meta: PageMetadata) -> tuple[list[str], dict[str, Any]]:

@@ -66,11 +66,12 @@ def _plain_paragraph(p: HtmlElement) -> str | None:
 
 
 def continue_article(tree: HtmlElement, paragraphs: list[str], seen: list[str]) -> list[str]:
-    """Paragraphs the extractor stopped short of: sibling chunks of the article's container
-    (articles split into several ``<div class="body">`` blocks of the same class, the extractor
-    keeping only the first). Only chunks hanging within ``_CONTINUE_LEVELS`` of the container
-    are read; link lines, page furniture and text the extractor already saw (``seen``, its
-    lines in order: the boundaries may have dropped them on purpose) are not added."""
+    """Paragraphs the extractor stopped short of, added in document order: headings and lists
+    written between the kept paragraphs of the article's container (``_skipped_blocks``), and
+    sibling chunks of that container (articles split into several ``<div class="body">`` blocks
+    of the same class, the extractor keeping only the first). Link lines, page furniture and
+    text the extractor already saw (``seen``, its lines in order: the boundaries may have
+    dropped them on purpose) are not added."""
     if len(paragraphs) < 2:
         return paragraphs
     index: dict[str, HtmlElement] = {}
@@ -91,35 +92,16 @@ def continue_article(tree: HtmlElement, paragraphs: list[str], seen: list[str]) 
     if parents[container] < 2:
         return paragraphs
 
-    cls = container.get("class")
-    if not cls:
-        return paragraphs
-    additions: list[HtmlElement] = []
-    if cls:
-        near = []
-        up = container.getparent()
-        for _ in range(_CONTINUE_LEVELS):
-            if up is None:
-                break
-            near.append(up)
-            up = up.getparent()
-        ancestors = set(container.iterancestors())
-        for chunk in tree.iter(container.tag):
-            if chunk is container or chunk.get("class") != cls or chunk in ancestors:
-                continue
-            chunk_ancestors = list(chunk.iterancestors())
-            if container in chunk_ancestors or not any(a in near for a in chunk_ancestors):
-                continue
-            additions.extend(chunk.iter("p"))
+    kept = [el for el in matched.values() if el.getparent() is container]
+    additions = [*_skipped_blocks(container, kept), *_sibling_chunks(tree, container)]
     if not additions:
         return paragraphs
     have = {_norm(p) for p in paragraphs}
     blob = " ".join(_norm(text) for text in seen)  # in order: a <p> split at <br>s is still found
     texts = []
-    for el in additions:
-        text = _plain_paragraph(el)
-        key = _norm(text or "")
-        if text and key and key not in have and key not in blob:
+    for el, text in additions:
+        key = _norm(text)
+        if key and key not in have and key not in blob:
             have.add(key)
             texts.append((el, text))
     if not texts:
@@ -137,6 +119,76 @@ def continue_article(tree: HtmlElement, paragraphs: list[str], seen: list[str]) 
         keyed.append((float(order.get(el, len(order))) + 0.5, len(paragraphs) + j, text))
     keyed.sort(key=lambda item: (item[0], item[1]))
     return [text for _, _, text in keyed]
+
+
+_SUBHEADING_TAGS = ("h2", "h3", "h4", "h5", "h6")
+
+
+_LIST_TAGS = ("ul", "ol")
+
+
+# A subheading or a list item is a line, not a paragraph: longer ones, or ones holding blocks
+# (images, paragraphs, headings), are gallery captions and folded sections the page hides.
+_LINE_WORDS = 15
+
+
+_BLOCK_TAGS = frozenset(("p", "div", "figure", "img", "table", "ul", "ol", *_SUBHEADING_TAGS))
+
+
+def _plain_line(el: HtmlElement) -> str | None:
+    """The text of a subheading or list item that reads as a line of the article."""
+    if any(isinstance(d.tag, str) and d.tag in _BLOCK_TAGS for d in el.iterdescendants()):
+        return None
+    text = _plain_paragraph(el)
+    return text if text and _words(text) <= _LINE_WORDS else None
+
+
+def _skipped_blocks(container: HtmlElement, kept: list[HtmlElement]) -> list[tuple[HtmlElement, str]]:
+    """Subheadings and lists the extractor left out from between two of the paragraphs it kept,
+    when they are children of the same container: the article's own structure (a page may hold
+    them in an inline element the extractor reads only the paragraphs of). A list is added
+    only when each of its items is such a line (no teaser list: those are mostly links)."""
+    children = list(container)
+    places = sorted(children.index(el) for el in kept)
+    out: list[tuple[HtmlElement, str]] = []
+    for child in children[places[0] + 1 : places[-1]]:
+        if child.tag in _SUBHEADING_TAGS:
+            text = _plain_line(child)
+            if text:
+                out.append((child, text))
+        elif child.tag in _LIST_TAGS:
+            items = [(li, _plain_line(li)) for li in child.iterchildren("li")]
+            if items and all(text for _, text in items):
+                out.extend((li, text) for li, text in items if text)
+    return out
+
+
+def _sibling_chunks(tree: HtmlElement, container: HtmlElement) -> list[tuple[HtmlElement, str]]:
+    """The paragraphs of other chunks of the container's tag and class hanging within
+    ``_CONTINUE_LEVELS`` of it (not inside it, not holding it)."""
+    cls = container.get("class")
+    if not cls:
+        return []
+    near = []
+    up = container.getparent()
+    for _ in range(_CONTINUE_LEVELS):
+        if up is None:
+            break
+        near.append(up)
+        up = up.getparent()
+    ancestors = set(container.iterancestors())
+    out = []
+    for chunk in tree.iter(container.tag):
+        if chunk is container or chunk.get("class") != cls or chunk in ancestors:
+            continue
+        chunk_ancestors = list(chunk.iterancestors())
+        if container in chunk_ancestors or not any(a in near for a in chunk_ancestors):
+            continue
+        for p in chunk.iter("p"):
+            text = _plain_paragraph(p)
+            if text:
+                out.append((p, text))
+    return out
 
 
 # The article is lost when what was kept is shorter than a short news item and a small share of
