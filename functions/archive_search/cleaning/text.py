@@ -821,8 +821,8 @@ def _meta_line(blocks: list[str], i: int) -> tuple[int, md.Byline | None, date |
     byline wrapped onto a role line, "By Helen Marsh, Arts" / "Correspondent", takes two), whom
     it credits and the date it states ("Von Anna Keller, publiziert am 11. Juli 2023")."""
     if not _BYLINE_RE.match(blocks[i]):
-        credit = md.cjk_credit(blocks[i])
-        return 1, (md.parse_byline(f"By {credit}") or None) if credit else None, md.parse_date(blocks[i])
+        names = md.cjk_credit(blocks[i])
+        return 1, md.Byline(names) if names else None, md.parse_date(blocks[i])
     byline, taken = blocks[i], 1
     if i + 1 < len(blocks) and md.is_byline_tail(blocks[i + 1]):
         byline, taken = f"{byline} {blocks[i + 1]}", 2
