@@ -554,7 +554,7 @@ def _content_words(text: str) -> set[str]:
     or more, neither a number nor a function word; in scripts written without spaces, each
     pair of neighbouring characters (a word there is most often two)."""
     words: set[str] = set()
-    for word in _WORD_RE.findall(text.casefold()):
+    for word in set(_WORD_RE.findall(text.casefold())):
         if not word.isascii() and _CJK_RUN_RE.search(word):
             for run in _CJK_RUN_RE.findall(word):
                 words.update(run[i : i + 2] for i in range(max(1, len(run) - 1)))
@@ -566,17 +566,16 @@ def _content_words(text: str) -> set[str]:
 def _lead_words(blocks: list[str], first_long: int, memo: LineMemo) -> set[str]:
     """The content words of the article's lead: its first ``_LEAD_SAMPLE_WORDS`` words of
     paragraphs (blocks of ``_PARAGRAPH_WORDS`` or more) from the first paragraph on."""
-    words: set[str] = set()
+    lead: list[str] = []
     counted = 0
-    for block in blocks[first_long:]:
-        n_words = memo.word_count(block)
-        if n_words < _PARAGRAPH_WORDS:
-            continue
-        words |= _content_words(block)
-        counted += n_words
-        if counted >= _LEAD_SAMPLE_WORDS:
-            break
-    return words
+    for i in range(first_long, len(blocks)):
+        n_words = memo.word_count(blocks[i])
+        if n_words >= _PARAGRAPH_WORDS:
+            lead.append(blocks[i])
+            counted += n_words
+            if counted >= _LEAD_SAMPLE_WORDS:
+                break
+    return _content_words(" ".join(lead))
 
 
 def _shared_headline(
@@ -590,11 +589,16 @@ def _shared_headline(
     best, best_share = None, 0.0
     for i in range(start, first_long):
         block = blocks[i]
-        if header[i - start] or not _is_title_candidate(block) or _is_site_label(block, memo):
+        if header[i - start] or len(block) > _TITLE_MAX_CHARS:
             continue
         words = _content_words(block)
         share = len(words & lead) / len(words) if words else 0.0
-        if share >= max(best_share, _SHARED_WORDS_SHARE):
+        # the share first: it is cheaper than the headline's tests, and few blocks reach it
+        if (
+            share >= max(best_share, _SHARED_WORDS_SHARE)
+            and _is_title_candidate(block)
+            and not _is_site_label(block, memo)
+        ):
             best, best_share = i, share
     return best
 
