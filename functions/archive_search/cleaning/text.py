@@ -15,7 +15,9 @@ Steps, in order:
    headline-like block (one sentence, no full stop) above the first body paragraph, but a
    lead-shaped one under a shorter headline-like block is the standfirst, not the headline;
    everything above the headline is dropped; byline, date and "Publisher | date" lines under
-   it are metadata (``metadata.read_header``);
+   it are metadata (``metadata.read_header``); a headline sharing no content word with the
+   article's lead gives the title to a headline-like block of the header that shares most
+   of its own;
 5. a "Related stories" / "Comments" heading below most of the kept text ends the article;
 6. selection is repeated on what was kept until nothing more goes (idempotent output); a
    short list of page-furniture patterns (related-link lines, "Most Popular", "To Top",
@@ -37,10 +39,13 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 from archive_search.cleaning import metadata as md
 from archive_search.cleaning.lines import THRESHOLD, LineMemo, LineStats, scores
+from archive_search.cleaning.lines.hashing import stop_words
 from archive_search.cleaning.lines.profile import OTHERS
+from archive_search.cleaning.metadata.words import CJK_CHARS
 from archive_search.errors import RejectedInput
 from archive_search.model import Article
 
@@ -248,6 +253,15 @@ _DATELINE_GAP = 3
 # the run's words: the selection has lost the article (kept a sidebar or a list instead).
 _GUARD_SHARE = 1 / 3
 _PROSE_RUN_MIN_WORDS = 15
+# A headline shares content words with its article's lead: the first this many words of the
+# paragraphs under the header are what a headline is compared with (_shares_with_lead).
+_LEAD_SAMPLE_WORDS = 100
+# A headline-like block sharing at least this share of its content words with the lead names
+# the article; menus, captions, teasers and site labels share few or none.
+_SHARED_WORDS_SHARE = 0.5
+# A content word has this many characters or more (shorter ones are mostly function words).
+_CONTENT_WORD_CHARS = 3
+_CJK_RUN_RE = re.compile(f"[{CJK_CHARS}]+")
 
 
 def split_blocks(text: str) -> list[str]:
@@ -474,19 +488,38 @@ def _dated_headline(
 
 def _find_title(
     blocks: list[str], first_long: int, header_lines: md.HeaderLines, memo: LineMemo
-) -> tuple[int | None, int | None]:
-    """Index of the headline: in the few blocks before the article's first paragraph
-    (``first_long``: ``_body_start``), a headline repeated as the next block, else the one a
-    breadcrumb above it ends with (``_crumbed_headline``), else the headline-like block just
-    above a byline or date line, else the longest headline-like block there. ``header_lines``:
-    the blocks read as header lines. Second: the block above a byline or date line the headline
-    was preferred to (``_under_label``), else ``None``."""
+) -> tuple[int | None, int | None, int | None]:
+    """The headline in the blocks before the article's first paragraph (``first_long``:
+    ``_body_start``). First: the one the header's layout names (``_laid_out_title``), under
+    which the article's header and body begin. Second: the block above a byline or date line
+    that headline was preferred to (``_under_label``), else ``None``. Third: the block whose
+    text is the title: the first, unless it shares no content word with the article's lead
+    and another headline-like block of the header shares most of its own
+    (``_shared_headline``). ``header_lines``: the blocks read as header lines."""
     if first_long == len(blocks):
-        return (0 if blocks and _is_title_candidate(blocks[0]) and len(blocks) >= 2 else None), None
+        at = 0 if blocks and _is_title_candidate(blocks[0]) and len(blocks) >= 2 else None
+        return at, None, at
     # one reading of the header's byline and date lines serves both searches (the title's
     # window lies inside the header's)
     start = _header_window_start(blocks, first_long)
     header = md.header_lines(header_lines.window(start, first_long))
+    at, label = _laid_out_title(blocks, start, first_long, header, memo)
+    lead = _lead_words(blocks, first_long, memo)
+    if lead and (at is None or not _content_words(blocks[at]) & lead):
+        shared = _shared_headline(blocks, start, first_long, header, lead, memo)
+        if shared is not None:
+            return at, label, _above_lead(blocks, shared, memo)
+    return at, label, at
+
+
+def _laid_out_title(
+    blocks: list[str], start: int, first_long: int, header: list[bool], memo: LineMemo
+) -> tuple[int | None, int | None]:
+    """The headline by the header's layout: in the ``_TITLE_WINDOW`` blocks before the first
+    paragraph, a headline repeated as the next block, else the one a breadcrumb above it ends
+    with (``_crumbed_headline``), else the headline-like block just above a byline or date
+    line, else the longest headline-like block there. ``header``: which blocks from ``start``
+    are byline or date lines. Second: as ``_find_title``'s."""
     window = range(max(0, first_long - _TITLE_WINDOW), first_long)
     candidates = [
         i
@@ -509,6 +542,65 @@ def _find_title(
     # The headline is the longest headline-like block there: site names, section labels and the
     # article's own subheadings are shorter (the first wins a tie).
     return _above_lead(blocks, max(candidates, key=lambda i: memo.word_count(blocks[i])), memo), None
+
+
+@cache
+def _stop_words() -> frozenset[str]:
+    return stop_words()
+
+
+def _content_words(text: str) -> set[str]:
+    """The words of ``text`` that carry its content: in lower case, of ``_CONTENT_WORD_CHARS``
+    or more, neither a number nor a function word; in scripts written without spaces, each
+    pair of neighbouring characters (a word there is most often two)."""
+    words: set[str] = set()
+    for word in set(_WORD_RE.findall(text.casefold())):
+        if not word.isascii() and _CJK_RUN_RE.search(word):
+            for run in _CJK_RUN_RE.findall(word):
+                words.update(run[i : i + 2] for i in range(max(1, len(run) - 1)))
+        elif len(word) >= _CONTENT_WORD_CHARS and not word.isdigit() and word not in _stop_words():
+            words.add(word)
+    return words
+
+
+def _lead_words(blocks: list[str], first_long: int, memo: LineMemo) -> set[str]:
+    """The content words of the article's lead: its first ``_LEAD_SAMPLE_WORDS`` words of
+    paragraphs (blocks of ``_PARAGRAPH_WORDS`` or more) from the first paragraph on."""
+    lead: list[str] = []
+    counted = 0
+    for i in range(first_long, len(blocks)):
+        n_words = memo.word_count(blocks[i])
+        if n_words >= _PARAGRAPH_WORDS:
+            lead.append(blocks[i])
+            counted += n_words
+            if counted >= _LEAD_SAMPLE_WORDS:
+                break
+    return _content_words(" ".join(lead))
+
+
+def _shared_headline(
+    blocks: list[str], start: int, first_long: int, header: list[bool], lead: set[str], memo: LineMemo
+) -> int | None:
+    """The headline-like block of the header (from ``start``) that shares the largest share of
+    its content words with the article's lead, at least ``_SHARED_WORDS_SHARE`` (nearest the
+    body on a tie), else ``None``: a headline names what its article is about, while menus,
+    captions, teasers and a site's labels name other things. ``header``: which blocks from
+    ``start`` are byline or date lines."""
+    best, best_share = None, 0.0
+    for i in range(start, first_long):
+        block = blocks[i]
+        if header[i - start] or len(block) > _TITLE_MAX_CHARS:
+            continue
+        words = _content_words(block)
+        share = len(words & lead) / len(words) if words else 0.0
+        # the share first: it is cheaper than the headline's tests, and few blocks reach it
+        if (
+            share >= max(best_share, _SHARED_WORDS_SHARE)
+            and _is_title_candidate(block)
+            and not _is_site_label(block, memo)
+        ):
+            best, best_share = i, share
+    return best
 
 
 def _crumbed_headline(
@@ -821,8 +913,8 @@ def _meta_line(blocks: list[str], i: int) -> tuple[int, md.Byline | None, date |
     byline wrapped onto a role line, "By Helen Marsh, Arts" / "Correspondent", takes two), whom
     it credits and the date it states ("Von Anna Keller, publiziert am 11. Juli 2023")."""
     if not _BYLINE_RE.match(blocks[i]):
-        credit = md.cjk_credit(blocks[i])
-        return 1, (md.parse_byline(f"By {credit}") or None) if credit else None, md.parse_date(blocks[i])
+        names = md.cjk_credit(blocks[i])
+        return 1, md.Byline(names) if names else None, md.parse_date(blocks[i])
     byline, taken = blocks[i], 1
     if i + 1 < len(blocks) and md.is_byline_tail(blocks[i + 1]):
         byline, taken = f"{byline} {blocks[i + 1]}", 2
@@ -938,7 +1030,7 @@ def extract_text(text: str, key: str, line_stats: LineStats | None = None) -> li
     first_long = _body_start(blocks, keep, memo)
     # each block's header-line tests run once for the headline's search and the header's read
     header_lines = md.HeaderLines(blocks)
-    title_at, label_at = _find_title(blocks, first_long, header_lines, memo)
+    title_at, label_at, named_at = _find_title(blocks, first_long, header_lines, memo)
     header = _read_header(blocks, title_at, first_long, header_lines, source or holder, label_at)
     title, start = header.title, header.start
     end = _article_end(blocks, keep, start, memo)
@@ -960,6 +1052,10 @@ def extract_text(text: str, key: str, line_stats: LineStats | None = None) -> li
             dated = dated or second_date
             if not body_blocks:
                 raise RejectedInput("no_article_text", f"{key}: no article text found")
+    if named_at is not None and named_at != title_at:
+        # the headline sharing the lead's words names the article; the header's layout still
+        # says where the article's header and body begin
+        title = blocks[named_at]
     body = "\n\n".join(body_blocks)
     place = md.first_dateline(body_blocks)
     dateline_date = None

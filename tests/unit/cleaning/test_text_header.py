@@ -513,3 +513,29 @@ def test_a_korean_dateline_names_the_reporter_when_the_header_does_not() -> None
     [article] = extract_text(dump, "a.txt")
     assert article.authors == ("홍길동",)
     assert article.place == "서울"
+
+
+def test_a_headline_sharing_words_with_the_lead_wins_over_a_dated_teaser_sharing_none() -> None:
+    # a related story's teaser with its date line sits between the headline and the article
+    text = dump(
+        "Home", "News",
+        "Harbour channel to be dredged for larger ships",
+        "Facebook", "Twitter",
+        "Related", TEASERS[0], "November 18, 2019",
+        *BODY,
+    )  # fmt: skip
+    assert extract_text(text, "a.txt")[0].title == "Harbour channel to be dredged for larger ships"
+
+
+def test_a_dated_headline_sharing_a_word_with_the_lead_stays_the_title() -> None:
+    # a teaser higher up shares more of the lead's words, but the headline names the article too
+    text = dump(
+        "Home", "News",
+        "Larger cargo ships to dock at the northern port",
+        "Facebook", "Twitter",
+        "Dredging plan for the harbour approved after a long debate", "November 18, 2019",
+        *BODY,
+    )  # fmt: skip
+    assert (
+        extract_text(text, "a.txt")[0].title == "Dredging plan for the harbour approved after a long debate"
+    )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 from typing import NamedTuple
 
 from archive_search.cleaning.metadata.dates import parse_date, without_date
@@ -23,6 +24,7 @@ from archive_search.cleaning.metadata.names import (
     parse_byline,
     role_start,
 )
+from archive_search.cleaning.metadata.wordlists import metadata_words
 from archive_search.cleaning.metadata.words import CJK_CHARS
 
 __all__ = [
@@ -103,16 +105,15 @@ _UPDATED_RE = re.compile(
 
 
 # CJK header lines: labels with a colon, several to a line ("来源：新华社 作者：李明",
-# "2019年06月20日 10:15 来源：人民网"): the author, source, editor, time, views or font size.
-# ``parse_byline`` reads the author's among them.
-_CJK_LABELS = (
-    "作者|记者|記者|撰文|筆者|执笔|執筆|文|来源|來源|出处|出處|出典|稿源"
-    "|责任编辑|責任編輯|责编|責編|编辑|編輯|编者|編者"
-    "|发布时间|發布時間|發佈時間|发表时间|發表時間|发布日期|發布日期|更新时间|更新時間|时间|時間|日期"
-    "|公開日|配信日|投稿日|掲載日|更新日|浏览|瀏覽|阅读|閱讀|点击|點擊|字号|字號"
-)
-# a label opens the line or follows a space or a bar: "原文：" holds no "文：" label
-_CJK_LABEL_RE = re.compile(rf"(?:^|(?<=[\s|｜丨]))({_CJK_LABELS})\s*[:：]")
+# "2019年06月20日 10:15 来源：人民网"): the author, source, editor, time, views or font size
+# (metadata_words.json cjk_header_labels). ``parse_byline`` reads the author's among them; a
+# label opens the line or follows a space or a bar: "原文：" holds no "文：" label.
+@lru_cache(maxsize=1)
+def _cjk_label_re() -> re.Pattern[str]:
+    labels = "|".join(map(re.escape, metadata_words()["cjk_header_labels"]))
+    return re.compile(rf"(?:^|(?<=[\s|｜丨]))({labels})\s*[:：]")
+
+
 # "文/张三", "新华社记者 李明": a writer's or an outlet's reporter's credit, the names after it
 _CJK_WRITER_RE = re.compile(rf"^(?:文\s*/|[^\s\d]{{0,12}}?(?:{CJK_REPORTER_WORDS})\s)")
 # an editorial department's credit on a line of its own: "編集部", "半月谈编辑部"
@@ -120,9 +121,9 @@ _CJK_DESK_RE = re.compile(r"^[^\s\d]{0,12}?(?:编辑部|編輯部|編集部)$")
 _CJK_RE = re.compile(f"[{CJK_CHARS}]")
 
 
-def cjk_credit(line: str) -> str | None:
-    """The persons a CJK header line credits, several joined by commas ("" when it credits
-    none: "来源：人民网", "編集部"); ``None`` for any other line. A line of labels holds nothing
+def cjk_credit(line: str) -> tuple[str, ...] | None:
+    """The persons a CJK header line credits (none: "来源：人民网", "編集部"); ``None`` for any
+    other line. A line of labels holds nothing
     else but a date or a time before the first; a writer's credit holds names alone after its
     label (``parse_byline`` reads them: a sentence after "记者" is none)."""
     # most lines are ASCII, told apart far faster than by searching for a CJK character
@@ -130,18 +131,18 @@ def cjk_credit(line: str) -> str | None:
         return None
     line = line.strip()
     if _CJK_DESK_RE.match(line):
-        return ""
+        return ()
     if _CJK_WRITER_RE.match(line):
         authors = parse_byline(line).authors
         named = bool(authors) and not any(_CJK_WRITER_RE.match(a) for a in authors)
-        return ", ".join(authors) if named else None
-    labels = list(_CJK_LABEL_RE.finditer(line))
+        return authors if named else None
+    labels = list(_cjk_label_re().finditer(line))
     if not labels:
         return None
     lead = line[: labels[0].start()].strip(" |｜丨")
     if lead and (parse_date(lead) is None and not _TIME_RE.fullmatch(lead)):
         return None
-    return ", ".join(parse_byline(line).authors)
+    return parse_byline(line).authors
 
 
 # A date badge: up to this many lines of at most this many words each ("20" / "Nov" / "2019").
@@ -209,11 +210,13 @@ def near_date(lines: list[str], *, day_first: bool = False) -> date | None:
 
 
 def _credited(line: str) -> str | None:
-    """The credit of a byline line (``Posted by Jane Doe on ...`` -> ``Jane Doe on ...``)."""
+    """The credit of a byline line (``Posted by Jane Doe on ...`` -> ``Jane Doe on ...``; a
+    CJK header line's persons joined by commas)."""
     m = _LABELLED_RE.match(line)
     if m:
         return line[m.end() :]
-    return cjk_credit(line) or _by_credit(line)
+    names = cjk_credit(line)
+    return ", ".join(names) if names else _by_credit(line)
 
 
 def _by_credit(line: str) -> str | None:
