@@ -154,6 +154,32 @@ def test_a_byline_element_in_a_script_without_letter_case_gives_its_names(
     assert page_metadata(load_html(html)).byline.authors == authors
 
 
+@pytest.mark.parametrize(
+    "element",
+    [
+        '<span class="entry-content__authors">Von Jane Doe</span>',
+        '<div class="node-block--authors"><a href="/jane-doe-8091766">Jane Doe</a></div>',
+        '<span class="auteurs">Jane Doe</span>',
+        '<p class="autoren">Von Jane Doe</p>',
+    ],
+)
+def test_an_element_marked_as_the_authors_in_the_plural_gives_its_names(element: str) -> None:
+    html = f"<html><head></head><body>{element}{BODY}</body></html>"
+    assert page_metadata(load_html(html)).byline.authors == ("Jane Doe",)
+
+
+def test_a_byline_reads_a_name_once_without_its_screen_reader_copy() -> None:
+    hidden = '<span class="u-screen-reader-text">Jane Doe</span>'
+    html = f'<html><head></head><body><p class="byline">By <a>Jane Doe{hidden}</a></p>{BODY}</body></html>'
+    assert page_metadata(load_html(html)).byline.authors == ("Jane Doe",)
+
+
+def test_a_byline_element_holding_a_phrase_names_no_one() -> None:
+    # lower-case words in a name are short particles: "documentaire" is not one
+    html = f'<html><head></head><body><p class="byline">Un documentaire de Jane Doe</p>{BODY}</body></html>'
+    assert page_metadata(load_html(html)).byline.authors == ()
+
+
 def page_of(head: str, body: str = "") -> str:
     return f"<html><head>{head}</head><body>{body}{BODY}</body></html>"
 

@@ -17,10 +17,15 @@ _AUTHOR_META = (
     "author", "article:author", "byl", "dc.creator", "dcterms.creator", "sailthru.author",
     "parsely-author", "citation_author",
 )  # fmt: skip
-_BYLINE_CLASS_RE = re.compile(r"(?:^|[\s_-])(?:byline|author|autor|auteur|autore)(?:$|[\s_-])", re.IGNORECASE)
+_BYLINE_CLASS_RE = re.compile(
+    r"(?:^|[\s_-])(?:byline|(?:author|autor|auteur|autore)s?|autoren|autori)(?:$|[\s_-])", re.IGNORECASE
+)
 _NAME_WORD_RE = re.compile(r"^[^\W\d_][\w.'’-]*$")
 _CJK_NAME_RE = re.compile(f"^[{CJK_NAME_CHARS}]{{2,4}}$")
 _SIGNED_RE = re.compile(r"^\s*(?:by|von|par|por|di|door)\s+\S", re.IGNORECASE)
+
+
+_PARTICLE_CHARS = 5
 
 
 def _looks_like_names(names: tuple[str, ...]) -> bool:
@@ -33,6 +38,9 @@ def _looks_like_names(names: tuple[str, ...]) -> bool:
             return False
         # capitalised, or in a script without letter case (Arabic, Hebrew, ...)
         if sum(not w[0].islower() for w in words) < 2:
+            return False
+        # lower-case words in a name are short particles (von, van der, de la, della)
+        if any(w[0].islower() and len(w) > _PARTICLE_CHARS for w in words):
             return False
     return bool(names)
 
@@ -47,13 +55,39 @@ def _in_comments(el: HtmlElement) -> bool:
     )
 
 
+# text hidden for screen readers only repeats what the element shows ("Jane Doe<span
+# class="sr-only">Jane Doe</span>"): read, it would glue the name to itself
+_SCREEN_READER_RE = re.compile(
+    r"(?:^|[\s_-])(?:sr-only|screen-reader-text|visually-hidden)(?:$|\s)", re.IGNORECASE
+)
+
+
+def _shown_text(el: HtmlElement) -> str:
+    """``html_text`` without the text hidden for screen readers only."""
+    hidden = [d for d in el.iterdescendants() if _SCREEN_READER_RE.search(d.get("class") or "")]
+    if not hidden:
+        return html_text(el)
+    skipped = {id(h) for h in hidden}
+    parts: list[str] = []
+
+    def walk(node: HtmlElement) -> None:
+        parts.append(node.text or "")
+        for child in node:
+            if id(child) not in skipped and isinstance(child.tag, str):
+                walk(child)
+            parts.append(child.tail or "")
+
+    walk(el)
+    return " ".join("".join(parts).split())
+
+
 def _byline_by_class(tree: HtmlElement, publisher: str | None) -> Byline:
     """The first short element marked as a byline by its class or id (``<p class="byline">``)."""
     for el in tree.iter("p", "div", "span", "a", "address"):
         marker = f"{el.get('class') or ''} {el.get('id') or ''}"
         if not _BYLINE_CLASS_RE.search(marker) or _in_comments(el):
             continue
-        text = html_text(el)
+        text = _shown_text(el)
         if text and word_count(text) <= 16:
             byline = md.parse_byline(text, publisher)
             # "by Anmol": one capitalised name is enough after an explicit "by"
