@@ -180,6 +180,38 @@ def test_a_byline_element_holding_a_phrase_names_no_one() -> None:
     assert page_metadata(load_html(html)).byline.authors == ()
 
 
+LONG_PARAGRAPH = "<p>" + "The council approved the budget on Tuesday after a long debate. " * 4 + "</p>"
+
+
+@pytest.mark.parametrize(
+    ("header", "authors"),
+    [
+        ("<span>von Jane Doe</span>", ("Jane Doe",)),
+        ("<p><em>---- by Jane Doe</em></p>", ("Jane Doe",)),
+        ("<div>Posted on September 21, 2020 by Jane Doe</div>", ("Jane Doe",)),
+        # a line break ends the signature: the place under it is no name
+        ("<p>Von <b>Jane Doe</b> und <b>John Roe</b><br>Kakuma/Kenia</p>", ("Jane Doe", "John Roe")),
+    ],
+)
+def test_an_unmarked_signature_under_the_headline_gives_the_authors(
+    header: str, authors: tuple[str, ...]
+) -> None:
+    html = f"<html><head></head><body><h1>Budget approved</h1>{header}{LONG_PARAGRAPH}{BODY}</body></html>"
+    assert page_metadata(load_html(html)).byline.authors == authors
+
+
+def test_a_signature_after_the_first_paragraph_is_not_the_articles() -> None:
+    teaser = "<ul><li><a href='/other'>Other story</a> <span>by John Roe</span></li></ul>"
+    html = f"<html><head></head><body><h1>Budget approved</h1>{LONG_PARAGRAPH}{teaser}{BODY}</body></html>"
+    assert page_metadata(load_html(html)).byline.authors == ()
+
+
+def test_a_dated_byline_element_gives_the_name_after_the_date() -> None:
+    byline = '<div class="page-meta--author">Posted on September 21, 2020 by Jane Doe</div>'
+    html = f"<html><head></head><body>{byline}{BODY}</body></html>"
+    assert page_metadata(load_html(html)).byline.authors == ("Jane Doe",)
+
+
 def page_of(head: str, body: str = "") -> str:
     return f"<html><head>{head}</head><body>{body}{BODY}</body></html>"
 

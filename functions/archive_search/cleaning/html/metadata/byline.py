@@ -62,23 +62,29 @@ _SCREEN_READER_RE = re.compile(
 )
 
 
-def _shown_text(el: HtmlElement) -> str:
-    """``html_text`` without the text hidden for screen readers only."""
-    hidden = [d for d in el.iterdescendants() if _SCREEN_READER_RE.search(d.get("class") or "")]
+def _shown_lines(el: HtmlElement) -> list[str]:
+    """An element's text as its lines (a ``<br>`` ends one: a name and the date under it are
+    two), without the text hidden for screen readers only; whitespace squashed."""
+    hidden = [
+        d for d in el.iterdescendants() if d.tag == "br" or _SCREEN_READER_RE.search(d.get("class") or "")
+    ]
     if not hidden:
-        return html_text(el)
+        text = html_text(el)
+        return [text] if text else []
     skipped = {id(h) for h in hidden}
     parts: list[str] = []
 
     def walk(node: HtmlElement) -> None:
         parts.append(node.text or "")
         for child in node:
-            if id(child) not in skipped and isinstance(child.tag, str):
+            if child.tag == "br":
+                parts.append("\n")
+            elif id(child) not in skipped and isinstance(child.tag, str):
                 walk(child)
             parts.append(child.tail or "")
 
     walk(el)
-    return " ".join("".join(parts).split())
+    return [line for line in (" ".join(part.split()) for part in "".join(parts).split("\n")) if line]
 
 
 def _byline_by_class(tree: HtmlElement, publisher: str | None) -> Byline:
@@ -87,7 +93,7 @@ def _byline_by_class(tree: HtmlElement, publisher: str | None) -> Byline:
         marker = f"{el.get('class') or ''} {el.get('id') or ''}"
         if not _BYLINE_CLASS_RE.search(marker) or _in_comments(el):
             continue
-        text = _shown_text(el)
+        text = _undated(" ".join(_shown_lines(el)))
         if text and word_count(text) <= 16:
             byline = md.parse_byline(text, publisher)
             # "by Anmol": one capitalised name is enough after an explicit "by"
@@ -98,6 +104,46 @@ def _byline_by_class(tree: HtmlElement, publisher: str | None) -> Byline:
                 or (byline.org and not byline.authors)
             ):
                 return byline
+    return Byline()
+
+
+# "Posted on <date> by Jane Doe", "21.09.2020 von Jane Doe": a date, then the signature
+_DATED_SIGNATURE_RE = re.compile(r"^(?P<lead>.+?)\s(?=(?:by|von|par|por|di|door)\s)", re.IGNORECASE)
+
+
+def _undated(text: str) -> str:
+    """A byline's text from its signature on, when a date comes before it."""
+    found = _DATED_SIGNATURE_RE.match(text)
+    if found and md.parse_date(found["lead"]) is not None:
+        return text[found.end() :]
+    return text
+
+
+# the article's header: from the headline to its first paragraph of body text
+_BODY_PARAGRAPH_WORDS = 30
+_FOLLOWING = etree.XPath("following::*[position() <= 300]")
+_HEADER_LINE_WORDS = 12
+
+
+def _signed_in_header(page: Page, publisher: str | None) -> Byline:
+    """An unmarked signature under the headline (``<span>von Jane Doe</span>``, ``— by Jane
+    Doe``, ``Posted on <date> by Jane Doe``): the first short element between the page's
+    ``<h1>`` and its first paragraph of body text that opens with a signing word and names
+    persons. Read after the marked bylines: teasers further down carry their own."""
+    if not page.elements["h1"]:
+        return Byline()
+    for el in _FOLLOWING(page.elements["h1"][0]):
+        if el.tag == "p" and word_count(html_text(el)) >= _BODY_PARAGRAPH_WORDS:
+            break
+        if not (el.text or "").strip(" \t\n\r-–—|·•"):
+            continue  # the signature opens the element's own text; its container is passed over
+        lines = _shown_lines(el)
+        text = _undated(lines[0].lstrip(" -–—|·•")) if lines else ""
+        if word_count(text) > _HEADER_LINE_WORDS or not _SIGNED_RE.match(text) or _in_comments(el):
+            continue
+        byline = md.parse_byline(text, publisher)
+        if _looks_like_names(byline.authors):
+            return byline
     return Byline()
 
 
@@ -181,4 +227,8 @@ def extract_byline(page: Page, publisher: str | None) -> Byline:
             byline = md.parse_byline(html_text(el), publisher)
             if byline:
                 return byline
-    return _byline_by_class(page.tree, publisher) or _labelled_byline(page.tree, publisher)
+    return (
+        _byline_by_class(page.tree, publisher)
+        or _labelled_byline(page.tree, publisher)
+        or _signed_in_header(page, publisher)
+    )
