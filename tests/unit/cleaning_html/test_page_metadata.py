@@ -799,3 +799,13 @@ def test_a_json_ld_author_given_by_reference_is_the_person_the_graph_names() -> 
 
 def test_a_referenced_author_the_page_never_shows_is_not_the_byline() -> None:
     assert page_metadata(load_html(_graph_page("Posted in News"))).byline.authors == ()
+
+
+def test_a_time_element_without_datetime_gives_the_date_its_text_states() -> None:
+    stamp = '<ul><li><time class="field-node-create-date"> 31.03.2020 </time></li></ul>'
+    html = f"<html><head></head><body><h1>Budget approved</h1>{stamp}{BODY}</body></html>"
+    assert page_metadata(load_html(html)).published == date(2020, 3, 31)
+    # a machine-readable date still comes first
+    dated = '<time datetime="2020-04-02">2. April</time>'
+    html = f"<html><head></head><body><h1>Budget approved</h1>{stamp}{dated}{BODY}</body></html>"
+    assert page_metadata(load_html(html)).published == date(2020, 4, 2)
