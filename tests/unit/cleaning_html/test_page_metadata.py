@@ -809,3 +809,12 @@ def test_a_time_element_without_datetime_gives_the_date_its_text_states() -> Non
     dated = '<time datetime="2020-04-02">2. April</time>'
     html = f"<html><head></head><body><h1>Budget approved</h1>{stamp}{dated}{BODY}</body></html>"
     assert page_metadata(load_html(html)).published == date(2020, 4, 2)
+
+
+def test_json_ld_with_a_raw_line_break_in_a_string_is_read() -> None:
+    ld = (
+        '<script type="application/ld+json">{"@type": "Article", "headline": "Budget approved",'
+        ' "description": "First line\nsecond line", "author": {"@type": "Person", "name": "Jane Doe"}}</script>'
+    )
+    html = f"<html><head>{ld}</head><body>{BODY}</body></html>"
+    assert page_metadata(load_html(html)).byline.authors == ("Jane Doe",)
