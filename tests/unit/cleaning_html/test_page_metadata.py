@@ -10,6 +10,7 @@ from trafilatura.utils import load_html
 
 from archive_search.cleaning.html import extract_html
 from archive_search.cleaning.html.metadata import edition_for_language, guessed_published, page_metadata
+from archive_search.cleaning.metadata import Byline
 
 BODY = (
     "<article>" + "<p>The council approved the budget on Tuesday after a long debate about schools.</p>" * 6
@@ -818,3 +819,19 @@ def test_json_ld_with_a_raw_line_break_in_a_string_is_read() -> None:
     )
     html = f"<html><head>{ld}</head><body>{BODY}</body></html>"
     assert page_metadata(load_html(html)).byline.authors == ("Jane Doe",)
+
+
+def test_persons_signing_under_the_headline_win_over_the_site_credited_as_author() -> None:
+    ld = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Budget approved",'
+        ' "author": {"@type": "Organization", "name": "Makronom"}}</script>'
+    )
+    header = '<h1>Budget approved</h1><p class="byline">Von Jane Doe</p>'
+    html = f"<html><head>{ld}</head><body>{header}{LONG_PARAGRAPH}{BODY}</body></html>"
+    assert page_metadata(load_html(html)).byline == Byline(("Jane Doe",), None)
+    # a signature further down (a teaser's, a sidebar's) leaves the organisation credited
+    teaser = '<div class="teaser"><p class="byline">Von John Roe</p></div>'
+    html = (
+        f"<html><head>{ld}</head><body><h1>Budget approved</h1>{LONG_PARAGRAPH}{teaser}{BODY}</body></html>"
+    )
+    assert page_metadata(load_html(html)).byline == Byline((), "Makronom")

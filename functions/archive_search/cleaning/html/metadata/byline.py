@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from lxml import etree
@@ -87,9 +88,15 @@ def _shown_lines(el: HtmlElement) -> list[str]:
     return [line for line in (" ".join(part.split()) for part in "".join(parts).split("\n")) if line]
 
 
-def _byline_by_class(tree: HtmlElement, publisher: str | None) -> Byline:
-    """The first short element marked as a byline by its class or id (``<p class="byline">``)."""
-    for el in tree.iter("p", "div", "span", "a", "address"):
+_BYLINE_TAGS = ("p", "div", "span", "a", "address")
+
+
+def _byline_by_class(elements: Iterable[HtmlElement], publisher: str | None) -> Byline:
+    """The first short element marked as a byline by its class or id (``<p class="byline">``)
+    among ``elements`` (a page's, or its header's)."""
+    for el in elements:
+        if el.tag not in _BYLINE_TAGS:
+            continue
         marker = f"{el.get('class') or ''} {el.get('id') or ''}"
         if not _BYLINE_CLASS_RE.search(marker) or _in_comments(el):
             continue
@@ -125,16 +132,22 @@ _FOLLOWING = etree.XPath("following::*[position() <= 300]")
 _HEADER_LINE_WORDS = 12
 
 
+def _header_elements(page: Page) -> Iterator[HtmlElement]:
+    """The elements between the page's first ``<h1>`` and its first paragraph of body text."""
+    if not page.elements["h1"]:
+        return
+    for el in _FOLLOWING(page.elements["h1"][0]):
+        if el.tag == "p" and word_count(html_text(el)) >= _BODY_PARAGRAPH_WORDS:
+            return
+        yield el
+
+
 def _signed_in_header(page: Page, publisher: str | None) -> Byline:
     """An unmarked signature under the headline (``<span>von Jane Doe</span>``, ``— by Jane
     Doe``, ``Posted on <date> by Jane Doe``): the first short element between the page's
     ``<h1>`` and its first paragraph of body text that opens with a signing word and names
     persons. Read after the marked bylines: teasers further down carry their own."""
-    if not page.elements["h1"]:
-        return Byline()
-    for el in _FOLLOWING(page.elements["h1"][0]):
-        if el.tag == "p" and word_count(html_text(el)) >= _BODY_PARAGRAPH_WORDS:
-            break
+    for el in _header_elements(page):
         if not (el.text or "").strip(" \t\n\r-–—|·•"):
             continue  # the signature opens the element's own text; its container is passed over
         lines = _shown_lines(el)
@@ -159,7 +172,7 @@ def _with_visible_coauthors(byline: Byline, page: Page, publisher: str | None) -
     Mike Wall" where JSON-LD has only the first): metadata often keeps the first author only."""
     if not byline.authors:
         return byline
-    visible = _byline_by_class(page.tree, publisher)
+    visible = _byline_by_class(page.tree.iter(*_BYLINE_TAGS), publisher)
     stated = {a.casefold() for a in byline.authors}
     if stated < {a.casefold() for a in visible.authors}:
         return Byline(visible.authors, byline.org or visible.org)
@@ -207,8 +220,20 @@ def _resolved(value: Any, page: Page, shown: list[str] | None = None) -> Any:
 
 def extract_byline(page: Page, publisher: str | None) -> Byline:
     """Who wrote it: JSON-LD ``author``, author meta tags, ``rel``/``itemprop="author"``, then
-    an element marked as a byline, then a CJK credit line's author label. The first source
-    naming a person or an organisation wins."""
+    an element marked as a byline, then a CJK credit line's author label, then a signature
+    under the headline. The first source naming a person or an organisation wins, except
+    that persons signing under the headline win over metadata crediting only an
+    organisation: sites state themselves as every article's author."""
+    stated = _stated_byline(page, publisher)
+    if stated.org and not stated.authors:
+        visible = _byline_by_class(_header_elements(page), publisher) or _signed_in_header(page, publisher)
+        if visible.authors:
+            return visible
+    return stated
+
+
+def _stated_byline(page: Page, publisher: str | None) -> Byline:
+    """The first source naming a person or an organisation (see ``extract_byline``)."""
     art_author = _resolved(page.article.get("author"), page)
     if art_author:
         byline = md.parse_byline(art_author, publisher)
@@ -228,7 +253,7 @@ def extract_byline(page: Page, publisher: str | None) -> Byline:
             if byline:
                 return byline
     return (
-        _byline_by_class(page.tree, publisher)
+        _byline_by_class(page.tree.iter(*_BYLINE_TAGS), publisher)
         or _labelled_byline(page.tree, publisher)
         or _signed_in_header(page, publisher)
     )
