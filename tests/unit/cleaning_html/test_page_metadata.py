@@ -10,6 +10,7 @@ from trafilatura.utils import load_html
 
 from archive_search.cleaning.html import extract_html
 from archive_search.cleaning.html.metadata import edition_for_language, guessed_published, page_metadata
+from archive_search.cleaning.metadata import Byline
 
 BODY = (
     "<article>" + "<p>The council approved the budget on Tuesday after a long debate about schools.</p>" * 6
@@ -152,6 +153,64 @@ def test_a_byline_element_in_a_script_without_letter_case_gives_its_names(
 ) -> None:
     html = f'<html><head></head><body><div class="byline">{byline}</div>{BODY}</body></html>'
     assert page_metadata(load_html(html)).byline.authors == authors
+
+
+@pytest.mark.parametrize(
+    "element",
+    [
+        '<span class="entry-content__authors">Von Jane Doe</span>',
+        '<div class="node-block--authors"><a href="/jane-doe-8091766">Jane Doe</a></div>',
+        '<span class="auteurs">Jane Doe</span>',
+        '<p class="autoren">Von Jane Doe</p>',
+    ],
+)
+def test_an_element_marked_as_the_authors_in_the_plural_gives_its_names(element: str) -> None:
+    html = f"<html><head></head><body>{element}{BODY}</body></html>"
+    assert page_metadata(load_html(html)).byline.authors == ("Jane Doe",)
+
+
+def test_a_byline_reads_a_name_once_without_its_screen_reader_copy() -> None:
+    hidden = '<span class="u-screen-reader-text">Jane Doe</span>'
+    html = f'<html><head></head><body><p class="byline">By <a>Jane Doe{hidden}</a></p>{BODY}</body></html>'
+    assert page_metadata(load_html(html)).byline.authors == ("Jane Doe",)
+
+
+def test_a_byline_element_holding_a_phrase_names_no_one() -> None:
+    # lower-case words in a name are short particles: "documentaire" is not one
+    html = f'<html><head></head><body><p class="byline">Un documentaire de Jane Doe</p>{BODY}</body></html>'
+    assert page_metadata(load_html(html)).byline.authors == ()
+
+
+LONG_PARAGRAPH = "<p>" + "The council approved the budget on Tuesday after a long debate. " * 4 + "</p>"
+
+
+@pytest.mark.parametrize(
+    ("header", "authors"),
+    [
+        ("<span>von Jane Doe</span>", ("Jane Doe",)),
+        ("<p><em>---- by Jane Doe</em></p>", ("Jane Doe",)),
+        ("<div>Posted on September 21, 2020 by Jane Doe</div>", ("Jane Doe",)),
+        # a line break ends the signature: the place under it is no name
+        ("<p>Von <b>Jane Doe</b> und <b>John Roe</b><br>Kakuma/Kenia</p>", ("Jane Doe", "John Roe")),
+    ],
+)
+def test_an_unmarked_signature_under_the_headline_gives_the_authors(
+    header: str, authors: tuple[str, ...]
+) -> None:
+    html = f"<html><head></head><body><h1>Budget approved</h1>{header}{LONG_PARAGRAPH}{BODY}</body></html>"
+    assert page_metadata(load_html(html)).byline.authors == authors
+
+
+def test_a_signature_after_the_first_paragraph_is_not_the_articles() -> None:
+    teaser = "<ul><li><a href='/other'>Other story</a> <span>by John Roe</span></li></ul>"
+    html = f"<html><head></head><body><h1>Budget approved</h1>{LONG_PARAGRAPH}{teaser}{BODY}</body></html>"
+    assert page_metadata(load_html(html)).byline.authors == ()
+
+
+def test_a_dated_byline_element_gives_the_name_after_the_date() -> None:
+    byline = '<div class="page-meta--author">Posted on September 21, 2020 by Jane Doe</div>'
+    html = f"<html><head></head><body>{byline}{BODY}</body></html>"
+    assert page_metadata(load_html(html)).byline.authors == ("Jane Doe",)
 
 
 def page_of(head: str, body: str = "") -> str:
@@ -741,3 +800,38 @@ def test_a_json_ld_author_given_by_reference_is_the_person_the_graph_names() -> 
 
 def test_a_referenced_author_the_page_never_shows_is_not_the_byline() -> None:
     assert page_metadata(load_html(_graph_page("Posted in News"))).byline.authors == ()
+
+
+def test_a_time_element_without_datetime_gives_the_date_its_text_states() -> None:
+    stamp = '<ul><li><time class="field-node-create-date"> 31.03.2020 </time></li></ul>'
+    html = f"<html><head></head><body><h1>Budget approved</h1>{stamp}{BODY}</body></html>"
+    assert page_metadata(load_html(html)).published == date(2020, 3, 31)
+    # a machine-readable date still comes first
+    dated = '<time datetime="2020-04-02">2. April</time>'
+    html = f"<html><head></head><body><h1>Budget approved</h1>{stamp}{dated}{BODY}</body></html>"
+    assert page_metadata(load_html(html)).published == date(2020, 4, 2)
+
+
+def test_json_ld_with_a_raw_line_break_in_a_string_is_read() -> None:
+    ld = (
+        '<script type="application/ld+json">{"@type": "Article", "headline": "Budget approved",'
+        ' "description": "First line\nsecond line", "author": {"@type": "Person", "name": "Jane Doe"}}</script>'
+    )
+    html = f"<html><head>{ld}</head><body>{BODY}</body></html>"
+    assert page_metadata(load_html(html)).byline.authors == ("Jane Doe",)
+
+
+def test_persons_signing_under_the_headline_win_over_the_site_credited_as_author() -> None:
+    ld = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Budget approved",'
+        ' "author": {"@type": "Organization", "name": "Makronom"}}</script>'
+    )
+    header = '<h1>Budget approved</h1><p class="byline">Von Jane Doe</p>'
+    html = f"<html><head>{ld}</head><body>{header}{LONG_PARAGRAPH}{BODY}</body></html>"
+    assert page_metadata(load_html(html)).byline == Byline(("Jane Doe",), None)
+    # a signature further down (a teaser's, a sidebar's) leaves the organisation credited
+    teaser = '<div class="teaser"><p class="byline">Von John Roe</p></div>'
+    html = (
+        f"<html><head>{ld}</head><body><h1>Budget approved</h1>{LONG_PARAGRAPH}{teaser}{BODY}</body></html>"
+    )
+    assert page_metadata(load_html(html)).byline == Byline((), "Makronom")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from lxml import etree
@@ -17,10 +18,15 @@ _AUTHOR_META = (
     "author", "article:author", "byl", "dc.creator", "dcterms.creator", "sailthru.author",
     "parsely-author", "citation_author",
 )  # fmt: skip
-_BYLINE_CLASS_RE = re.compile(r"(?:^|[\s_-])(?:byline|author|autor|auteur|autore)(?:$|[\s_-])", re.IGNORECASE)
+_BYLINE_CLASS_RE = re.compile(
+    r"(?:^|[\s_-])(?:byline|(?:author|autor|auteur|autore)s?|autoren|autori)(?:$|[\s_-])", re.IGNORECASE
+)
 _NAME_WORD_RE = re.compile(r"^[^\W\d_][\w.'’-]*$")
 _CJK_NAME_RE = re.compile(f"^[{CJK_NAME_CHARS}]{{2,4}}$")
 _SIGNED_RE = re.compile(r"^\s*(?:by|von|par|por|di|door)\s+\S", re.IGNORECASE)
+
+
+_PARTICLE_CHARS = 5
 
 
 def _looks_like_names(names: tuple[str, ...]) -> bool:
@@ -33,6 +39,9 @@ def _looks_like_names(names: tuple[str, ...]) -> bool:
             return False
         # capitalised, or in a script without letter case (Arabic, Hebrew, ...)
         if sum(not w[0].islower() for w in words) < 2:
+            return False
+        # lower-case words in a name are short particles (von, van der, de la, della)
+        if any(w[0].islower() and len(w) > _PARTICLE_CHARS for w in words):
             return False
     return bool(names)
 
@@ -47,13 +56,51 @@ def _in_comments(el: HtmlElement) -> bool:
     )
 
 
-def _byline_by_class(tree: HtmlElement, publisher: str | None) -> Byline:
-    """The first short element marked as a byline by its class or id (``<p class="byline">``)."""
-    for el in tree.iter("p", "div", "span", "a", "address"):
+# text hidden for screen readers only repeats what the element shows ("Jane Doe<span
+# class="sr-only">Jane Doe</span>"): read, it would glue the name to itself
+_SCREEN_READER_RE = re.compile(
+    r"(?:^|[\s_-])(?:sr-only|screen-reader-text|visually-hidden)(?:$|\s)", re.IGNORECASE
+)
+
+
+def _shown_lines(el: HtmlElement) -> list[str]:
+    """An element's text as its lines (a ``<br>`` ends one: a name and the date under it are
+    two), without the text hidden for screen readers only; whitespace squashed."""
+    hidden = [
+        d for d in el.iterdescendants() if d.tag == "br" or _SCREEN_READER_RE.search(d.get("class") or "")
+    ]
+    if not hidden:
+        text = html_text(el)
+        return [text] if text else []
+    skipped = {id(h) for h in hidden}
+    parts: list[str] = []
+
+    def walk(node: HtmlElement) -> None:
+        parts.append(node.text or "")
+        for child in node:
+            if child.tag == "br":
+                parts.append("\n")
+            elif id(child) not in skipped and isinstance(child.tag, str):
+                walk(child)
+            parts.append(child.tail or "")
+
+    walk(el)
+    return [line for line in (" ".join(part.split()) for part in "".join(parts).split("\n")) if line]
+
+
+_BYLINE_TAGS = ("p", "div", "span", "a", "address")
+
+
+def _byline_by_class(elements: Iterable[HtmlElement], publisher: str | None) -> Byline:
+    """The first short element marked as a byline by its class or id (``<p class="byline">``)
+    among ``elements`` (a page's, or its header's)."""
+    for el in elements:
+        if el.tag not in _BYLINE_TAGS:
+            continue
         marker = f"{el.get('class') or ''} {el.get('id') or ''}"
         if not _BYLINE_CLASS_RE.search(marker) or _in_comments(el):
             continue
-        text = html_text(el)
+        text = _undated(" ".join(_shown_lines(el)))
         if text and word_count(text) <= 16:
             byline = md.parse_byline(text, publisher)
             # "by Anmol": one capitalised name is enough after an explicit "by"
@@ -64,6 +111,52 @@ def _byline_by_class(tree: HtmlElement, publisher: str | None) -> Byline:
                 or (byline.org and not byline.authors)
             ):
                 return byline
+    return Byline()
+
+
+# "Posted on <date> by Jane Doe", "21.09.2020 von Jane Doe": a date, then the signature
+_DATED_SIGNATURE_RE = re.compile(r"^(?P<lead>.+?)\s(?=(?:by|von|par|por|di|door)\s)", re.IGNORECASE)
+
+
+def _undated(text: str) -> str:
+    """A byline's text from its signature on, when a date comes before it."""
+    found = _DATED_SIGNATURE_RE.match(text)
+    if found and md.parse_date(found["lead"]) is not None:
+        return text[found.end() :]
+    return text
+
+
+# the article's header: from the headline to its first paragraph of body text
+_BODY_PARAGRAPH_WORDS = 30
+_FOLLOWING = etree.XPath("following::*[position() <= 300]")
+_HEADER_LINE_WORDS = 12
+
+
+def _header_elements(page: Page) -> Iterator[HtmlElement]:
+    """The elements between the page's first ``<h1>`` and its first paragraph of body text."""
+    if not page.elements["h1"]:
+        return
+    for el in _FOLLOWING(page.elements["h1"][0]):
+        if el.tag == "p" and word_count(html_text(el)) >= _BODY_PARAGRAPH_WORDS:
+            return
+        yield el
+
+
+def _signed_in_header(page: Page, publisher: str | None) -> Byline:
+    """An unmarked signature under the headline (``<span>von Jane Doe</span>``, ``— by Jane
+    Doe``, ``Posted on <date> by Jane Doe``): the first short element between the page's
+    ``<h1>`` and its first paragraph of body text that opens with a signing word and names
+    persons. Read after the marked bylines: teasers further down carry their own."""
+    for el in _header_elements(page):
+        if not (el.text or "").strip(" \t\n\r-–—|·•"):
+            continue  # the signature opens the element's own text; its container is passed over
+        lines = _shown_lines(el)
+        text = _undated(lines[0].lstrip(" -–—|·•")) if lines else ""
+        if word_count(text) > _HEADER_LINE_WORDS or not _SIGNED_RE.match(text) or _in_comments(el):
+            continue
+        byline = md.parse_byline(text, publisher)
+        if _looks_like_names(byline.authors):
+            return byline
     return Byline()
 
 
@@ -79,7 +172,7 @@ def _with_visible_coauthors(byline: Byline, page: Page, publisher: str | None) -
     Mike Wall" where JSON-LD has only the first): metadata often keeps the first author only."""
     if not byline.authors:
         return byline
-    visible = _byline_by_class(page.tree, publisher)
+    visible = _byline_by_class(page.tree.iter(*_BYLINE_TAGS), publisher)
     stated = {a.casefold() for a in byline.authors}
     if stated < {a.casefold() for a in visible.authors}:
         return Byline(visible.authors, byline.org or visible.org)
@@ -127,8 +220,20 @@ def _resolved(value: Any, page: Page, shown: list[str] | None = None) -> Any:
 
 def extract_byline(page: Page, publisher: str | None) -> Byline:
     """Who wrote it: JSON-LD ``author``, author meta tags, ``rel``/``itemprop="author"``, then
-    an element marked as a byline, then a CJK credit line's author label. The first source
-    naming a person or an organisation wins."""
+    an element marked as a byline, then a CJK credit line's author label, then a signature
+    under the headline. The first source naming a person or an organisation wins, except
+    that persons signing under the headline win over metadata crediting only an
+    organisation: sites state themselves as every article's author."""
+    stated = _stated_byline(page, publisher)
+    if stated.org and not stated.authors:
+        visible = _byline_by_class(_header_elements(page), publisher) or _signed_in_header(page, publisher)
+        if visible.authors:
+            return visible
+    return stated
+
+
+def _stated_byline(page: Page, publisher: str | None) -> Byline:
+    """The first source naming a person or an organisation (see ``extract_byline``)."""
     art_author = _resolved(page.article.get("author"), page)
     if art_author:
         byline = md.parse_byline(art_author, publisher)
@@ -147,4 +252,8 @@ def extract_byline(page: Page, publisher: str | None) -> Byline:
             byline = md.parse_byline(html_text(el), publisher)
             if byline:
                 return byline
-    return _byline_by_class(page.tree, publisher) or _labelled_byline(page.tree, publisher)
+    return (
+        _byline_by_class(page.tree.iter(*_BYLINE_TAGS), publisher)
+        or _labelled_byline(page.tree, publisher)
+        or _signed_in_header(page, publisher)
+    )

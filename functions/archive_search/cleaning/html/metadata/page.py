@@ -81,6 +81,10 @@ _TRAILING_COMMA_RE = re.compile(r",\s*([}\]])")
 _LINE_COMMENT_RE = re.compile(r"(?<=[\s,{\[])//[^\n]*")
 
 
+# a line break or tab written raw inside a string is invalid JSON; between tokens it is a space
+_CONTROL_AS_SPACE = str.maketrans("\n\r\t", "   ")
+
+
 def _jsonld_articles(scripts: list[HtmlElement]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(article objects, every object) of the page's JSON-LD blocks; bad JSON is skipped."""
     articles: list[dict[str, Any]] = []
@@ -94,8 +98,9 @@ def _jsonld_articles(scripts: list[HtmlElement]) -> tuple[list[dict[str, Any]], 
         try:
             data = loads_bounded(raw)
         except ValueError:
-            try:  # common mistakes: trailing commas, JavaScript comments; keep it cheap
-                data = loads_bounded(_TRAILING_COMMA_RE.sub(r"\1", _LINE_COMMENT_RE.sub("", raw)))
+            try:  # common mistakes: trailing commas, JavaScript comments, raw line breaks in strings
+                uncommented = _LINE_COMMENT_RE.sub("", raw).translate(_CONTROL_AS_SPACE)
+                data = loads_bounded(_TRAILING_COMMA_RE.sub(r"\1", uncommented))
             except ValueError:  # too deeply nested is skipped as bad JSON is
                 continue
         for obj in _iter_jsonld(data):

@@ -57,7 +57,11 @@ def extract_published(page: Page, url: str | None) -> Any:
     t = page.tree.find(".//article//time[@datetime]")
     if t is None:
         t = next((t for t in page.elements["time"] if t.get("datetime") is not None), None)
-    return md.parse_date(t.get("datetime")) if t is not None else None
+    if t is not None:
+        return md.parse_date(t.get("datetime"))
+    # a <time> without a datetime attribute states the date in its text ("31.03.2020"), as
+    # HTML defines its value
+    return next((d for t in page.elements["time"] if (d := md.parse_date(html_text(t)))), None)
 
 
 # "publiziert am 25. September 2018", "Published: 12 April 2023": a date the page calls its
