@@ -25,8 +25,8 @@ by site fold, and the regression check on the project's own 45 documents.
 - **Text dumps, trafilatura-eval (silver)**: title and published date of trafilatura-eval's
   760 pages as text dumps, against labels two extractors agree on (``bench/dump_silver.py``).
 - **Publisher, trafilatura-eval tuning folds** (``bench/metadata-set/publisher-labels.json``,
-  250 pages, and ``publisher-labels-next100.json``, the next 100 in the same order, labelled
-  blind): the publisher hand-labelled on tuning-fold pages of ``bench/data/trafilatura-eval``,
+  250 pages; ``publisher-labels-next100.json`` and ``publisher-labels-next83.json``, the next 100
+  and the last 83 in the same order, each labelled blind): the publisher hand-labelled on tuning-fold pages of ``bench/data/trafilatura-eval``,
   the project's ``source`` beside trafilatura's sitename, each file on its own line (``-v``
   lists the misses).
 - **trafilatura-eval's own labels**: title, authors and published date of the trafilatura-eval
@@ -199,7 +199,7 @@ def regression(set_dir: Path = SET_DIR) -> tuple[int, list[tuple[str, str, Any, 
     return len(labels), misses
 
 
-PUBLISHER_SETS = ("publisher-labels.json", "publisher-labels-next100.json")
+PUBLISHER_SETS = ("publisher-labels.json", "publisher-labels-next100.json", "publisher-labels-next83.json")
 
 
 def publisher_tuning(

@@ -835,3 +835,86 @@ def test_persons_signing_under_the_headline_win_over_the_site_credited_as_author
         f"<html><head>{ld}</head><body><h1>Budget approved</h1>{LONG_PARAGRAPH}{teaser}{BODY}</body></html>"
     )
     assert page_metadata(load_html(html)).byline == Byline((), "Makronom")
+
+
+def test_a_jsonld_websites_name_names_the_site() -> None:
+    ld = json.dumps({"@context": "http://schema.org", "@type": "WebSite", "name": "Feriendomizil"})
+    head = f'<script type="application/ld+json">{ld}</script><title>Haus am See (40222) - Ferienhaus Seedorf</title>'
+    assert metadata_of(head, "https://www.feriendomizil.de/haus/40222").source == "Feriendomizil"
+
+
+@pytest.mark.parametrize(
+    ("url", "footer", "publisher"),
+    [
+        # a subdomain's page writing only the registered domain is cited by that
+        (
+            "http://lexikon.kuechenhilfe.de/obst/banane.html",
+            "2006 - 2012 Kuechenhilfe.de - Rezepte",
+            "Kuechenhilfe.de",
+        ),
+        ("http://news.example.co.uk/a/1", "Read more on example.co.uk - Contact", "example.co.uk"),
+        # a publishing platform's domain is not the blog's
+        (
+            "https://gnadlib.wordpress.com/2020/x/",
+            "Create a website at WordPress.com - Follow",
+            "gnadlib.wordpress.com",
+        ),
+    ],
+)
+def test_a_subdomains_page_writing_its_registered_domain_is_cited_by_it(
+    url: str, footer: str, publisher: str
+) -> None:
+    html = page_of(f'<link rel="canonical" href="{url}">', f"<footer>{footer}</footer>")
+    assert page_metadata(load_html(html)).source == publisher
+
+
+@pytest.mark.parametrize(
+    ("head", "body", "publisher"),
+    [
+        # the domain opening the <h1> masthead is the page's host: its title's end names it
+        (
+            "<title>News - Site Update - Manga Fans</title>",
+            "<h1>mangafans.ch News - Archiv</h1>",
+            "Manga Fans",
+        ),
+        # an <h1> masthead that is the domain
+        ("<title>Ein Presse-Event der Extraklasse</title>", "<h1>Modepilot.de</h1>", "modepilot.de"),
+        # a domain-like word inside a part is a name in the text (a file, a library), not the host
+        ("<title>Learn Node.js in a day - Intro</title>", "", None),
+    ],
+)
+def test_a_page_stating_no_url_is_on_the_domain_its_masthead_writes(
+    head: str, body: str, publisher: str | None
+) -> None:
+    assert page_metadata(load_html(page_of(head, body))).source == publisher
+
+
+@pytest.mark.parametrize(
+    ("title", "url", "publisher"),
+    [
+        # a name of a few words, one of which the host spells
+        (
+            "Verein ruft zu Verzicht auf – Tierheim Berlin",
+            "https://tierschutz-berlin.de/x/",
+            "Tierheim Berlin",
+        ),
+        (
+            "Ministerin Raab trifft Länder - Bundeskanzleramt Österreich",
+            "https://www.bundeskanzleramt.gv.at/x",
+            "Bundeskanzleramt Österreich",
+        ),
+        # a phrase is no name; on a subdomain a name sharing the brand may be a sister site's
+        (
+            "Verzicht – Alles über das Tierheim in Berlin und Umgebung",
+            "https://tierschutz-berlin.de/x/",
+            "tierschutz-berlin.de",
+        ),
+        (
+            "Verein ruft zu Verzicht auf – Tierheim Berlin",
+            "https://news.tierschutz-berlin.de/x/",
+            "news.tierschutz-berlin.de",
+        ),
+    ],
+)
+def test_a_title_end_the_host_spells_in_part_names_the_site(title: str, url: str, publisher: str) -> None:
+    assert metadata_of(f"<title>{title}</title>", url).source == publisher

@@ -33,6 +33,18 @@ def _hostname(url: str | None) -> str:
 
 
 _MAX_PLAIN_TLD = 3  # .de, .com, .org; a longer one (.media, .world) is a word of the name
+# a country's second-level registries (example.co.uk, example.gv.at, example.or.jp)
+_SECOND_LEVEL = frozenset(
+    {"co", "com", "org", "net", "ac", "gov", "gv", "or", "ne", "go", "gob", "gouv", "edu"}
+)
+
+
+def _registered_domain(hostname: str) -> str:
+    """``lexikon.example.de`` -> ``example.de``, ``news.example.co.uk`` -> ``example.co.uk``:
+    the name the site registered, under which its subdomains are sections."""
+    parts = hostname.split(".")
+    keep = 3 if len(parts) >= 3 and len(parts[-1]) == 2 and parts[-2] in _SECOND_LEVEL else 2
+    return ".".join(parts[-keep:])
 
 
 def _host_label(url: str | None) -> str:
@@ -40,7 +52,7 @@ def _host_label(url: str | None) -> str:
     top-level domain, which a publisher's own name is found in. A top-level domain that is a
     word (``aoc.media`` -> ``aocmedia``) is kept: the site's name reads it (``AOC media``)."""
     parts = _hostname(url).split(".")
-    if len(parts) >= 3 and len(parts[-1]) == 2 and parts[-2] in ("co", "com", "org", "net", "ac", "gov"):
+    if len(parts) >= 3 and len(parts[-1]) == 2 and parts[-2] in _SECOND_LEVEL:
         parts = parts[:-2]
     elif len(parts) >= 2 and len(parts[-1]) <= _MAX_PLAIN_TLD:
         parts = parts[:-1]
@@ -241,6 +253,26 @@ def _hostless_title_site(page: Page) -> str | None:
     return None
 
 
+_MIN_SHARED_WORD = 4  # a shorter word ("de", "news") is found in too many hosts
+
+
+def _title_end_sharing_host(page: Page, url: str | None) -> str | None:
+    """The ``<title>``'s last part when it is a name of a few words one of which the host
+    spells (``... - Tierheim Berlin`` on tierschutz-berlin.de, ``... - Bundeskanzleramt
+    Österreich`` on bundeskanzleramt.gv.at): a site's name the host spells only in part. Not
+    on a subdomain (news.example.com), where a name sharing the brand may be a sister site's."""
+    hostname = _hostname(url)
+    if not hostname or hostname != _registered_domain(hostname):
+        return None
+    host = _host_label(url)
+    pieces = TITLE_SEP_RE.split(_doc_title(page))
+    last = pieces[-1].strip() if len(pieces) >= 3 else ""
+    words = [_squashed(w) for w in last.split()]
+    if len(words) > _MAX_SITE_WORDS:
+        return None
+    return last if any(len(w) >= _MIN_SHARED_WORD and w in host for w in words) else None
+
+
 _MASTHEAD_LINKS = 40  # the masthead links home near the top of the page
 
 
@@ -351,12 +383,31 @@ def _linked_site(page: Page) -> str | None:
     return f"http://{own[0]}/" if own else None
 
 
+_DOMAIN_RE = re.compile(r"(?:[a-z0-9-]+\.)+(?-i:[a-z]{2,6})", re.IGNORECASE)
+
+
+def _written_site(page: Page) -> str | None:
+    """For a page that states no URL of its own: the domain it writes where a small site puts
+    its name, a part of its ``<title>`` (``Headline | Example.de``) or the opening of its
+    ``<h1>`` masthead (``example.ch News - Archiv``)."""
+    parts = [p.strip() for p in TITLE_SEP_RE.split(_doc_title(page))[::2]]
+    openings = [(html_text(h).split() or [""])[0] for h in page.elements["h1"]]
+    domain = next((t for t in parts + openings if _DOMAIN_RE.fullmatch(t)), None)
+    return f"http://{domain.lower()}/" if domain else None
+
+
 def _domain_as_written(page: Page, hostname: str) -> str:
     """The domain as the page's own text writes it (``Copyright EnterMedia.co.kr``), else as
-    the URL has it: the publisher of last resort, cased as the site cases itself."""
+    the URL has it: the publisher of last resort, cased as the site cases itself. A subdomain's
+    page that writes only the registered domain (``lexikon.example.de`` writing ``example.de``)
+    is cited by that, as readers cite the site, unless it is a publishing platform's."""
     text = page.tree.text_content()
-    m = re.search(rf"(?<![\w.-]){re.escape(hostname)}(?![\w-])", text, re.IGNORECASE)
-    return m[0] if m else hostname
+    registered = _registered_domain(hostname)
+    for domain in dict.fromkeys((hostname, registered)):
+        m = re.search(rf"(?<![\w.-]){re.escape(domain)}(?![\w-])", text, re.IGNORECASE)
+        if m and (domain == hostname or m[0].casefold() not in md.folded_words("not_publishers")):
+            return m[0]
+    return hostname
 
 
 def _copyright_holders(page: Page) -> Iterator[str]:
@@ -393,13 +444,14 @@ def extract_publisher(page: Page, url: str | None) -> str | None:
     """JSON-LD ``publisher.name``, ``og:site_name`` (and its kin), the ``<title>``'s site part,
     then the domain; variants of one name (``Inexhibit`` / ``Inexhibit magazine``) become the
     shortest."""
-    url = _original_url(url) if url else _linked_site(page)
+    url = _original_url(url) if url else _linked_site(page) or _written_site(page)
     host = _host_label(url)
     title_text = _doc_title(page)
     # (a title of one part, "Quanta Magazine", is the name itself)
     doc_title = word_key(title_text) if len(TITLE_SEP_RE.split(title_text)) >= 3 else ""
     candidates: list[Any] = [page.article.get("publisher"), page.meta("og:site_name")]
     candidates += [obj.get("name") for obj in page.objects if ORGANISATION_TYPES & set(jsonld_types(obj))]
+    candidates += [obj.get("name") for obj in page.objects if "WebSite" in jsonld_types(obj)]
     # a site name that repeats the whole <title> ("Headline | Site") is the title, not a name
     candidates = [
         c for c in candidates if not (isinstance(c, str) and doc_title and word_key(c) == doc_title)
@@ -437,6 +489,8 @@ def extract_publisher(page: Page, url: str | None) -> str | None:
         names = [n for n in (masthead, holder, handle, credited, *(weak if not host else [])) if n]
     if not names and not host:
         names = [n for n in [_publisher_name(_hostless_title_site(page), host)] if n]
+    if not names:
+        names = [n for n in [_publisher_name(_title_end_sharing_host(page, url), host)] if n]
     if not names:
         hostname = _hostname(url)
         return _domain_as_written(page, hostname) if hostname else None
