@@ -175,6 +175,8 @@ _NAMED_COMMENT_RE = re.compile(r"^\S+(?: \S+){0,3} (?:says|writes)\s*:$", re.IGN
 # Share of the kept text that must come before an end marker for it to end the article: most
 # of it, so that a "Related" box inside the article does not cut it short.
 _END_MARKER_SHARE = 0.5
+# A "related stories" box set inside the article holds a few links before the article goes on.
+_INLINE_BOX_BLOCKS = 4
 # A dateline prefix on the body's first sentence ("KARACHI: ", "LONDON (Reuters) - ").
 _DATELINE_PREFIX_RE = re.compile(r"^[A-ZÀ-Þ][A-ZÀ-Þ'’.,\- ]{1,40}(?:\([^)]{1,30}\))?\s*(?::|[-–—]{1,2})\s+")
 # Words before a spaced dash: a dateline's place, or a headline's kicker.
@@ -416,10 +418,29 @@ def _article_end(blocks: list[str], keep: list[bool], start: int, memo: LineMemo
     for i in range(start, len(blocks)):
         if i in comments and seen >= _MIN_WORDS_BEFORE_COMMENTS:
             return i
-        if seen >= _END_MARKER_SHARE * total and _END_MARKER_RE.match(blocks[i]):
+        if (
+            seen >= _END_MARKER_SHARE * total
+            and _END_MARKER_RE.match(blocks[i])
+            and not _resumes_after(blocks, keep, i, memo)
+        ):
             return i
         seen += counts[i]
     return len(blocks)
+
+
+def _resumes_after(blocks: list[str], keep: list[bool], at: int, memo: LineMemo) -> bool:
+    """The article goes on after the "related stories" heading at ``at``: a link follows it (a
+    block that is no paragraph, or a teaser's headline cut short by an ellipsis), then a kept
+    prose paragraph within ``_INLINE_BOX_BLOCKS`` blocks. A paragraph right under the heading
+    is a teaser's or a comment's, not the article's."""
+    return (
+        at + 1 < len(blocks)
+        and (blocks[at + 1].endswith(("...", "…")) or not _is_prose(blocks[at + 1], memo, _PARAGRAPH_WORDS))
+        and any(
+            keep[j] and _is_prose(blocks[j], memo, _PARAGRAPH_WORDS)
+            for j in range(at + 2, min(at + 1 + _INLINE_BOX_BLOCKS, len(blocks)))
+        )
+    )
 
 
 def _body_start(blocks: list[str], keep: list[bool], memo: LineMemo) -> int:

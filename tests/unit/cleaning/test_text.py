@@ -244,6 +244,46 @@ def test_a_related_heading_early_in_the_article_does_not_end_it() -> None:
     assert P3 in article.body
 
 
+NEXT_PARAGRAPH = (
+    "The first buses on the new routes are due to leave the central station in the second week of May."
+)
+BOX_LINKS = [
+    "Council tax to rise by three per cent as budget gap ...",
+    "Bridge repairs to close the ring road for ...",
+]
+
+
+def test_a_related_box_inside_the_article_does_not_end_it() -> None:
+    text = page(
+        "Night buses to reach the eastern suburbs", P1, P2, P3, "Related articles", *BOX_LINKS, NEXT_PARAGRAPH
+    )
+
+    [article] = extract_text(text, "a.txt")
+
+    assert P3 in article.body and NEXT_PARAGRAPH in article.body
+
+
+def test_a_related_heading_with_no_article_text_after_its_links_ends_the_article() -> None:
+    teasers = [*BOX_LINKS, "Harbour ferry fares frozen for another year", "Mayor opens the new library"]
+    text = page(
+        "Night buses to reach the eastern suburbs", P1, P2, P3, "Related articles", *teasers, NEXT_PARAGRAPH
+    )
+
+    [article] = extract_text(text, "a.txt")
+
+    assert article.body.split("\n\n") == [P1, P2, P3]
+
+
+def test_a_paragraph_right_under_a_comments_heading_does_not_continue_the_article() -> None:
+    text = page(
+        "Night buses to reach the eastern suburbs", P1, P2, P3, "Comments", COMMENTS[0], NEXT_PARAGRAPH
+    )
+
+    [article] = extract_text(text, "a.txt")
+
+    assert article.body.split("\n\n") == [P1, P2, P3]
+
+
 @pytest.mark.parametrize(
     ("credit", "source", "published"),
     [
