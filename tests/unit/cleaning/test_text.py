@@ -78,6 +78,28 @@ def test_headline_repeated_as_next_line_is_kept_once() -> None:
 
 
 @pytest.mark.parametrize(
+    "heading",
+    [
+        "You may also like",
+        "You might also enjoy:",
+        "Você pode gostar...",
+        "Vous aimerez aussi",
+        "Das könnte Sie auch interessieren",
+        "También te puede interesar",
+        "Ti potrebbe interessare",
+    ],
+)
+def test_a_you_may_also_like_list_longer_than_the_article_is_not_body(heading: str) -> None:
+    # teaser cards, each under its date: no run of prose longer than the article
+    teasers = [line for teaser in (*COMMENTS, P3 + " " + P3) for line in ("12 March 2024", teaser)]
+    text = page("Night buses to reach the eastern suburbs", P1, P2, heading, *teasers)
+
+    [article] = extract_text(text, "a.txt")
+
+    assert article.body.split("\n\n") == [P1, P2]
+
+
+@pytest.mark.parametrize(
     ("credit", "source", "published"),
     [
         ("Published in Dawn, April 12th, 2023", "Dawn", date(2023, 4, 12)),
