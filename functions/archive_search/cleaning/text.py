@@ -152,7 +152,7 @@ _CAPTION_TAIL = 120
 # Headings that open what follows an article: related stories, recommendations, comments.
 _END_MARKER_RE = re.compile(
     r"^(?:related(?: stories| articles| posts| news| content| coverage| reading)?|more (?:stories|news|articles) from\b.*"
-    r"|more from\b.*|you (?:may|might) (?:also )?(?:like|enjoy)|recommended(?: for you| stories| reading)?"
+    r"|more from\b.*|recommended(?: for you| stories| reading)?"
     r"|read next|what to read next|(?:\d+ )?comments?(?: \(\d+\))?|leave a (?:comment|reply)|join the (?:conversation|discussion)"
     r"|(?:most )?popular(?: stories| posts| now)?|trending(?: now| stories)?|(?:the )?most (?:read|popular|viewed|shared)"
     r"|weitere artikel|mehr aus\b.*|ähnliche artikel|kommentare|plus d'articles|articles similaires|commentaires"
@@ -171,10 +171,23 @@ _DATED_COMMENT_RE = re.compile(
     re.IGNORECASE,
 )
 _MIN_WORDS_BEFORE_COMMENTS = 30
+# A recommendation list's heading ("You may also like", "Das könnte Sie auch interessieren"):
+# the list follows the article, is never set inside it (a "Related" box may be) and can be
+# longer than the article, so it ends the article once _MIN_WORDS_BEFORE_COMMENTS words are above.
+_RECOMMENDED_RE = re.compile(
+    r"^(?:you (?:may|might) (?:also )?(?:like|enjoy)|você (?:também )?(?:pode|poderá) gostar"
+    r"|vous (?:aimerez|pourriez)(?: peut-être)?(?: aussi| également)?(?: aimer)?"
+    r"|das könnte (?:sie|dich) auch interessieren|(?:también )?(?:te|le) (?:puede|podría) interesar"
+    r"|(?:ti )?potrebbe (?:anche )?(?:interessarti|interessare|piacerti|piacere)(?: anche)?"
+    r"|dit vind je misschien ook leuk|misschien ook interessant)\s*[.…:!]*$",
+    re.IGNORECASE,
+)
 _NAMED_COMMENT_RE = re.compile(r"^\S+(?: \S+){0,3} (?:says|writes)\s*:$", re.IGNORECASE)
 # Share of the kept text that must come before an end marker for it to end the article: most
 # of it, so that a "Related" box inside the article does not cut it short.
 _END_MARKER_SHARE = 0.5
+# A "related stories" box set inside the article holds a few links before the article goes on.
+_INLINE_BOX_BLOCKS = 4
 # A dateline prefix on the body's first sentence ("KARACHI: ", "LONDON (Reuters) - ").
 _DATELINE_PREFIX_RE = re.compile(r"^[A-ZÀ-Þ][A-ZÀ-Þ'’.,\- ]{1,40}(?:\([^)]{1,30}\))?\s*(?::|[-–—]{1,2})\s+")
 # Words before a spaced dash: a dateline's place, or a headline's kicker.
@@ -407,19 +420,39 @@ def _paragraph_words(blocks: list[str]) -> int:
 
 def _article_end(blocks: list[str], keep: list[bool], start: int, memo: LineMemo) -> int:
     """Where the article ends: the first "related stories" / "comments" heading after most of
-    the kept text, or the first reader's comment after some of it (comment threads and teaser
-    lists follow an article and read like prose; a thread can be longer than the article)."""
+    the kept text, or the first reader's comment or "you may also like" heading after some of
+    it (comment threads and teaser lists follow an article and read like prose; a thread or a
+    list can be longer than the article)."""
     counts = [memo.word_count(b) if k else 0 for b, k in zip(blocks, keep, strict=True)]
     total = sum(counts[start:])
     comments = _comment_headers(blocks)
     seen = 0
     for i in range(start, len(blocks)):
-        if i in comments and seen >= _MIN_WORDS_BEFORE_COMMENTS:
+        if seen >= _MIN_WORDS_BEFORE_COMMENTS and (i in comments or _RECOMMENDED_RE.match(blocks[i])):
             return i
-        if seen >= _END_MARKER_SHARE * total and _END_MARKER_RE.match(blocks[i]):
+        if (
+            seen >= _END_MARKER_SHARE * total
+            and _END_MARKER_RE.match(blocks[i])
+            and not _resumes_after(blocks, keep, i, memo)
+        ):
             return i
         seen += counts[i]
     return len(blocks)
+
+
+def _resumes_after(blocks: list[str], keep: list[bool], at: int, memo: LineMemo) -> bool:
+    """The article goes on after the "related stories" heading at ``at``: a link follows it (a
+    block that is no paragraph, or a teaser's headline cut short by an ellipsis), then a kept
+    prose paragraph within ``_INLINE_BOX_BLOCKS`` blocks. A paragraph right under the heading
+    is a teaser's or a comment's, not the article's."""
+    return (
+        at + 1 < len(blocks)
+        and (blocks[at + 1].endswith(("...", "…")) or not _is_prose(blocks[at + 1], memo, _PARAGRAPH_WORDS))
+        and any(
+            keep[j] and _is_prose(blocks[j], memo, _PARAGRAPH_WORDS)
+            for j in range(at + 2, min(at + 1 + _INLINE_BOX_BLOCKS, len(blocks)))
+        )
+    )
 
 
 def _body_start(blocks: list[str], keep: list[bool], memo: LineMemo) -> int:
@@ -767,7 +800,11 @@ def _always_dropped(block: str, memo: LineMemo) -> bool:
     """Furniture or an end-of-article heading, asked once a page (``_select`` asks every pass)."""
     dropped = memo.line_tests.get(block)
     if dropped is None:
-        dropped = memo.line_tests[block] = is_furniture(block) or _END_MARKER_RE.match(block) is not None
+        dropped = memo.line_tests[block] = (
+            is_furniture(block)
+            or _END_MARKER_RE.match(block) is not None
+            or _RECOMMENDED_RE.match(block) is not None
+        )
     return dropped
 
 

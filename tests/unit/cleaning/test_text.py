@@ -78,6 +78,28 @@ def test_headline_repeated_as_next_line_is_kept_once() -> None:
 
 
 @pytest.mark.parametrize(
+    "heading",
+    [
+        "You may also like",
+        "You might also enjoy:",
+        "Você pode gostar...",
+        "Vous aimerez aussi",
+        "Das könnte Sie auch interessieren",
+        "También te puede interesar",
+        "Ti potrebbe interessare",
+    ],
+)
+def test_a_you_may_also_like_list_longer_than_the_article_is_not_body(heading: str) -> None:
+    # teaser cards, each under its date: no run of prose longer than the article
+    teasers = [line for teaser in (*COMMENTS, P3 + " " + P3) for line in ("12 March 2024", teaser)]
+    text = page("Night buses to reach the eastern suburbs", P1, P2, heading, *teasers)
+
+    [article] = extract_text(text, "a.txt")
+
+    assert article.body.split("\n\n") == [P1, P2]
+
+
+@pytest.mark.parametrize(
     ("credit", "source", "published"),
     [
         ("Published in Dawn, April 12th, 2023", "Dawn", date(2023, 4, 12)),
@@ -242,6 +264,46 @@ def test_a_related_heading_early_in_the_article_does_not_end_it() -> None:
     [article] = extract_text(text, "a.txt")
 
     assert P3 in article.body
+
+
+NEXT_PARAGRAPH = (
+    "The first buses on the new routes are due to leave the central station in the second week of May."
+)
+BOX_LINKS = [
+    "Council tax to rise by three per cent as budget gap ...",
+    "Bridge repairs to close the ring road for ...",
+]
+
+
+def test_a_related_box_inside_the_article_does_not_end_it() -> None:
+    text = page(
+        "Night buses to reach the eastern suburbs", P1, P2, P3, "Related articles", *BOX_LINKS, NEXT_PARAGRAPH
+    )
+
+    [article] = extract_text(text, "a.txt")
+
+    assert P3 in article.body and NEXT_PARAGRAPH in article.body
+
+
+def test_a_related_heading_with_no_article_text_after_its_links_ends_the_article() -> None:
+    teasers = [*BOX_LINKS, "Harbour ferry fares frozen for another year", "Mayor opens the new library"]
+    text = page(
+        "Night buses to reach the eastern suburbs", P1, P2, P3, "Related articles", *teasers, NEXT_PARAGRAPH
+    )
+
+    [article] = extract_text(text, "a.txt")
+
+    assert article.body.split("\n\n") == [P1, P2, P3]
+
+
+def test_a_paragraph_right_under_a_comments_heading_does_not_continue_the_article() -> None:
+    text = page(
+        "Night buses to reach the eastern suburbs", P1, P2, P3, "Comments", COMMENTS[0], NEXT_PARAGRAPH
+    )
+
+    [article] = extract_text(text, "a.txt")
+
+    assert article.body.split("\n\n") == [P1, P2, P3]
 
 
 @pytest.mark.parametrize(
