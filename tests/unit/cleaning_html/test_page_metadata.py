@@ -192,6 +192,16 @@ LONG_PARAGRAPH = "<p>" + "The council approved the budget on Tuesday after a lon
         ("<div>Posted on September 21, 2020 by Jane Doe</div>", ("Jane Doe",)),
         # a line break ends the signature: the place under it is no name
         ("<p>Von <b>Jane Doe</b> und <b>John Roe</b><br>Kakuma/Kenia</p>", ("Jane Doe", "John Roe")),
+        # a date trailing the signature is not counted among its words
+        (
+            '<p>By <a href="/staff/jane-doe/">Jane Doe</a> , <a href="/staff/john-roe/">John Roe</a>'
+            " on Monday, November 18th, 2019 at 11:08 a.m.</p>",
+            ("Jane Doe", "John Roe"),
+        ),
+        (
+            "<p>By Jane Doe and John Roe | Wednesday, 21 September 2020, 10:15 a.m. EDT</p>",
+            ("Jane Doe", "John Roe"),
+        ),
     ],
 )
 def test_an_unmarked_signature_under_the_headline_gives_the_authors(

@@ -116,13 +116,19 @@ def _byline_by_class(elements: Iterable[HtmlElement], publisher: str | None) -> 
 
 # "Posted on <date> by Jane Doe", "21.09.2020 von Jane Doe": a date, then the signature
 _DATED_SIGNATURE_RE = re.compile(r"^(?P<lead>.+?)\s(?=(?:by|von|par|por|di|door)\s)", re.IGNORECASE)
+# "By Jane Doe, John Roe on <date>", "By Jane Doe | <date>": the signature, then a date
+_DATE_TRAILER_RE = re.compile(r"\s(?:on|[|·•]|[-–—](?=\s))\s*")
 
 
 def _undated(text: str) -> str:
-    """A byline's text from its signature on, when a date comes before it."""
+    """A byline's text without the date before its signature or the date trailing it (its
+    words are not the names')."""
     found = _DATED_SIGNATURE_RE.match(text)
     if found and md.parse_date(found["lead"]) is not None:
-        return text[found.end() :]
+        text = text[found.end() :]
+    for trailer in _DATE_TRAILER_RE.finditer(text):
+        if md.parse_date(text[trailer.end() :]) is not None:
+            return text[: trailer.start()]
     return text
 
 
