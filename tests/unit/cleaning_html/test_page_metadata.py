@@ -211,6 +211,30 @@ def test_an_unmarked_signature_under_the_headline_gives_the_authors(
     assert page_metadata(load_html(html)).byline.authors == authors
 
 
+@pytest.mark.parametrize(
+    ("header", "authors"),
+    [
+        (
+            '<div><a href="/staff/jane-doe/">Jane Doe</a> <a href="/staff/john-roe/">John Roe</a></div>',
+            ("Jane Doe", "John Roe"),
+        ),
+        (
+            '<div><a href="https://example.com/autoren/jose-garcia-123.html">José García</a></div>',
+            ("José García",),
+        ),
+        ('<div><a href="/auteur/jos%C3%A9-garc%C3%ADa/">José García</a></div>', ("José García",)),
+        # a link to an author's page that is not the name its address spells names no one
+        ('<div><a href="/author/jane-doe/">Read more stories</a></div>', ()),
+        ('<div><a href="/tag/jane-doe/">Jane Doe</a></div>', ()),
+    ],
+)
+def test_links_to_author_pages_under_the_headline_give_the_authors(
+    header: str, authors: tuple[str, ...]
+) -> None:
+    html = f"<html><head></head><body><h1>Budget approved</h1>{header}{LONG_PARAGRAPH}{BODY}</body></html>"
+    assert page_metadata(load_html(html)).byline.authors == authors
+
+
 def test_a_signature_after_the_first_paragraph_is_not_the_articles() -> None:
     teaser = "<ul><li><a href='/other'>Other story</a> <span>by John Roe</span></li></ul>"
     html = f"<html><head></head><body><h1>Budget approved</h1>{LONG_PARAGRAPH}{teaser}{BODY}</body></html>"
