@@ -192,9 +192,43 @@ LONG_PARAGRAPH = "<p>" + "The council approved the budget on Tuesday after a lon
         ("<div>Posted on September 21, 2020 by Jane Doe</div>", ("Jane Doe",)),
         # a line break ends the signature: the place under it is no name
         ("<p>Von <b>Jane Doe</b> und <b>John Roe</b><br>Kakuma/Kenia</p>", ("Jane Doe", "John Roe")),
+        # a date trailing the signature is not counted among its words
+        (
+            '<p>By <a href="/staff/jane-doe/">Jane Doe</a> , <a href="/staff/john-roe/">John Roe</a>'
+            " on Monday, November 18th, 2019 at 11:08 a.m.</p>",
+            ("Jane Doe", "John Roe"),
+        ),
+        (
+            "<p>By Jane Doe and John Roe | Wednesday, 21 September 2020, 10:15 a.m. EDT</p>",
+            ("Jane Doe", "John Roe"),
+        ),
     ],
 )
 def test_an_unmarked_signature_under_the_headline_gives_the_authors(
+    header: str, authors: tuple[str, ...]
+) -> None:
+    html = f"<html><head></head><body><h1>Budget approved</h1>{header}{LONG_PARAGRAPH}{BODY}</body></html>"
+    assert page_metadata(load_html(html)).byline.authors == authors
+
+
+@pytest.mark.parametrize(
+    ("header", "authors"),
+    [
+        (
+            '<div><a href="/staff/jane-doe/">Jane Doe</a> <a href="/staff/john-roe/">John Roe</a></div>',
+            ("Jane Doe", "John Roe"),
+        ),
+        (
+            '<div><a href="https://example.com/autoren/jose-garcia-123.html">José García</a></div>',
+            ("José García",),
+        ),
+        ('<div><a href="/auteur/jos%C3%A9-garc%C3%ADa/">José García</a></div>', ("José García",)),
+        # a link to an author's page that is not the name its address spells names no one
+        ('<div><a href="/author/jane-doe/">Read more stories</a></div>', ()),
+        ('<div><a href="/tag/jane-doe/">Jane Doe</a></div>', ()),
+    ],
+)
+def test_links_to_author_pages_under_the_headline_give_the_authors(
     header: str, authors: tuple[str, ...]
 ) -> None:
     html = f"<html><head></head><body><h1>Budget approved</h1>{header}{LONG_PARAGRAPH}{BODY}</body></html>"

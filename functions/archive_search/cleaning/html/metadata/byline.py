@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from typing import Any
+from urllib.parse import unquote
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -13,6 +14,7 @@ from archive_search.cleaning import metadata as md
 from archive_search.cleaning.html.metadata.page import Page
 from archive_search.cleaning.metadata import Byline, html_text, word_count
 from archive_search.cleaning.metadata.words import CJK_NAME_CHARS
+from archive_search.folding import fold
 
 _AUTHOR_META = (
     "author", "article:author", "byl", "dc.creator", "dcterms.creator", "sailthru.author",
@@ -116,13 +118,19 @@ def _byline_by_class(elements: Iterable[HtmlElement], publisher: str | None) -> 
 
 # "Posted on <date> by Jane Doe", "21.09.2020 von Jane Doe": a date, then the signature
 _DATED_SIGNATURE_RE = re.compile(r"^(?P<lead>.+?)\s(?=(?:by|von|par|por|di|door)\s)", re.IGNORECASE)
+# "By Jane Doe, John Roe on <date>", "By Jane Doe | <date>": the signature, then a date
+_DATE_TRAILER_RE = re.compile(r"\s(?:on|[|·•]|[-–—](?=\s))\s*")
 
 
 def _undated(text: str) -> str:
-    """A byline's text from its signature on, when a date comes before it."""
+    """A byline's text without the date before its signature or the date trailing it (its
+    words are not the names')."""
     found = _DATED_SIGNATURE_RE.match(text)
     if found and md.parse_date(found["lead"]) is not None:
-        return text[found.end() :]
+        text = text[found.end() :]
+    for trailer in _DATE_TRAILER_RE.finditer(text):
+        if md.parse_date(text[trailer.end() :]) is not None:
+            return text[: trailer.start()]
     return text
 
 
@@ -158,6 +166,40 @@ def _signed_in_header(page: Page, publisher: str | None) -> Byline:
         if _looks_like_names(byline.authors):
             return byline
     return Byline()
+
+
+# an author's page: /author/jane-doe, /staff/jane-doe/, /autoren/jane-doe-123
+_AUTHOR_PAGE_RE = re.compile(
+    r"/(?:authors?|staff|autor(?:en)?|auteurs?|autore|autori|journalists?|journalisten|redakteur(?:e|in)?)"
+    r"/(?P<slug>[^/?#]+)/?(?:[?#]|$)",
+    re.IGNORECASE,
+)
+# what an address adds to the name: a numeric id, a file extension (jane-doe-123.html)
+_SLUG_ID_RE = re.compile(r"(?:[-_]\d+)?(?:\.[a-z]{3,4})?$", re.IGNORECASE)
+
+
+def _spells_slug(text: str, slug: str) -> bool:
+    """Whether a link's text is the name its address spells (``Jane Doe`` for ``jane-doe``):
+    other links to an author's page say ``More by``, ``Staff`` or a picture's credit."""
+    letters = "".join(c for c in fold(text) if c.isalnum())
+    return bool(letters) and letters == "".join(
+        c for c in fold(_SLUG_ID_RE.sub("", unquote(slug))) if c.isalnum()
+    )
+
+
+def _author_links_in_header(page: Page, publisher: str | None) -> Byline:
+    """Links to authors' pages in the article's header whose text is the name the address
+    spells (``<a href="/staff/jane-doe/">Jane Doe</a>``): a byline made of links, unmarked."""
+    names: list[str] = []
+    for el in _header_elements(page):
+        if el.tag != "a" or _in_comments(el):
+            continue
+        found = _AUTHOR_PAGE_RE.search(el.get("href") or "")
+        text = html_text(el)
+        if found and _spells_slug(text, found["slug"]) and text not in names:
+            names.append(text)
+    byline = md.parse_byline(names, publisher) if names else Byline()
+    return byline if _looks_like_names(byline.authors) else Byline()
 
 
 # (the attribute test first: the token test is dear on every element of a large page)
@@ -221,7 +263,7 @@ def _resolved(value: Any, page: Page, shown: list[str] | None = None) -> Any:
 def extract_byline(page: Page, publisher: str | None) -> Byline:
     """Who wrote it: JSON-LD ``author``, author meta tags, ``rel``/``itemprop="author"``, then
     an element marked as a byline, then a CJK credit line's author label, then a signature
-    under the headline. The first source naming a person or an organisation wins, except
+    under the headline, then links there to authors' pages. The first source naming a person or an organisation wins, except
     that persons signing under the headline win over metadata crediting only an
     organisation: sites state themselves as every article's author."""
     stated = _stated_byline(page, publisher)
@@ -256,4 +298,5 @@ def _stated_byline(page: Page, publisher: str | None) -> Byline:
         _byline_by_class(page.tree.iter(*_BYLINE_TAGS), publisher)
         or _labelled_byline(page.tree, publisher)
         or _signed_in_header(page, publisher)
+        or _author_links_in_header(page, publisher)
     )
