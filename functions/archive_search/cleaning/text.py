@@ -541,7 +541,10 @@ def _find_title(
     if lead and (at is None or not _content_words(blocks[at]) & lead):
         shared = _shared_headline(blocks, start, first_long, header, lead, memo)
         if shared is not None:
-            return at, label, _above_lead(blocks, shared, memo)
+            # a standfirst's headline names its story too: a block sharing no word with the
+            # lead above one is a label, and the long block the headline
+            above = _above_lead(blocks, shared, memo)
+            return at, label, above if _content_words(blocks[above]) & lead else shared
     return at, label, at
 
 
