@@ -550,3 +550,25 @@ def test_a_long_headline_sharing_the_leads_words_keeps_the_title_from_a_label_ab
     )
     text = dump("Home", "Reports, Shipping, Events", headline, "November 18, 2019", *BODY)
     assert extract_text(text, "a.txt")[0].title == headline
+
+
+@pytest.mark.parametrize(
+    "headline",
+    [
+        "Dredging at last? Harbour plan approved for larger ships",
+        "¡Por fin! Harbour plan approved for larger ships",
+    ],
+)
+def test_a_question_or_cry_inside_a_headline_keeps_it_one(headline: str) -> None:
+    # a headline asks or exclaims in its first part; only a full stop inside ends a sentence there
+    text = dump("Home", "Harbour news and notices", headline, "November 18, 2019", *BODY)
+    assert extract_text(text, "a.txt")[0].title == headline
+
+
+def test_a_full_stop_inside_a_block_still_makes_two_sentences() -> None:
+    text = dump(
+        "Home", "Harbour news and notices",
+        "Harbour plan approved. Larger ships to dock next year", "November 18, 2019",
+        *BODY,
+    )  # fmt: skip
+    assert extract_text(text, "a.txt")[0].title == "Harbour news and notices"
