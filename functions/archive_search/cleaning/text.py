@@ -200,8 +200,12 @@ _BYLINE_RE = re.compile(r"^(?:by|written by|von|par|por)\s+\S", re.IGNORECASE)
 # The page's own address opening the dump ("https://...", "URL: https://...", "Source: ..."):
 # the date its path states is the site's own dating of the article.
 _ADDRESS_RE = re.compile(r"^(?:(?:source|url|link|address)(?: url)?\s*:\s*)?(https?://\S+)$", re.IGNORECASE)
-# Not a headline: a URL, a sentence ending inside the block, a line wholly in brackets.
-_NOT_HEADLINE_RE = re.compile(r"^https?://|^www\.|[a-z]{3}[.!?]\s+[(\"“‘A-Z]|^\(.*\)$|©")
+# Not a headline: a URL, a line wholly in brackets, a credit with a copyright sign.
+_NOT_HEADLINE_RE = re.compile(r"^https?://|^www\.|^\(.*\)$|©")
+# A sentence ending inside a headline-like block: two sentences; in one that ends no sentence
+# itself only a full stop (``_is_title_candidate``: a "!" or "?" there is the headline's own).
+_SENTENCE_INSIDE_RE = re.compile(r"[a-z]{3}[.!?]\s+[(\"“‘A-Z]")
+_STATEMENT_INSIDE_RE = re.compile(r"[a-z]{3}\.\s+[(\"“‘A-Z]")
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+(?=[\"“‘'(A-ZÀ-Þ0-9])|(?<=[。！？])\s*")
 # A CJK full stop with more text after it: two sentences (CJK puts no space between them).
 _CJK_SENTENCE_SEAM_RE = re.compile(r"[。！？][」』）”]*\s*\S")
@@ -211,6 +215,10 @@ _CLOSED_SENTENCE_RE = re.compile(r"[a-zà-ÿ]{2}[.!?…]+[\"”’»)]+$")
 # more (not an initial or "Dr."), the second opens with a capital.
 _NEXT_SENTENCE = r"[.!?]+[\"”’»)]*\s+[\"“„«(]?[A-ZÀ-Þ]"
 _TWO_SENTENCES_RE = re.compile(rf"\w+\W+\w+\W+[a-zà-ÿ]{{2,}}{_NEXT_SENTENCE}\w*\W+\w+\W+\w+")
+# The same after a full stop only: in a block that ends no sentence itself, a "!" or "?" inside
+# is a headline's cry or question ("An oder aus? So heizen Sie ...", "¡Exclusividad! ...").
+_NEXT_STATEMENT = r"\.+[\"”’»)]*\s+[\"“„«(]?[A-ZÀ-Þ]"
+_TWO_STATEMENTS_RE = re.compile(rf"\w+\W+\w+\W+[a-zà-ÿ]{{2,}}{_NEXT_STATEMENT}\w*\W+\w+\W+\w+")
 # Where two sentences meet, which _TWO_SENTENCES_RE needs: a block without it is not searched
 # with that pattern (slow on any block: its first words are tried at every word).
 _SENTENCE_SEAM_RE = re.compile(rf"[a-zà-ÿ]{{2}}{_NEXT_SENTENCE}")
@@ -320,7 +328,9 @@ def is_furniture(block: str) -> bool:
     )
 
 
-def _is_headline(block: str, min_words: int = 1) -> bool:
+def _is_headline(block: str, min_words: int = 1, *, asking: bool = False) -> bool:
+    """A headline's shape. ``asking``: a "!" or "?" inside a block that ends no sentence is the
+    headline's own (``_TWO_STATEMENTS_RE``), not the end of a first sentence."""
     if len(block) > _TITLE_MAX_CHARS:  # a paragraph's length, told before counting its words
         return False
     words = md.word_count(block)
@@ -332,13 +342,18 @@ def _is_headline(block: str, min_words: int = 1) -> bool:
     # closed inside quotes or brackets ('... hinnehmen."'), is a paragraph.
     if (
         _CLOSED_SENTENCE_RE.search(block)
-        or (_SENTENCE_SEAM_RE.search(block) and _TWO_SENTENCES_RE.search(block))
+        or (_SENTENCE_SEAM_RE.search(block) and _two_sentences(block, asking).search(block))
         or (not block.isascii() and _CJK_SENTENCE_SEAM_RE.search(block))
     ):
         return False
     if _opens_with_dateline(block) or is_furniture(block) or _CREDIT_RE.match(block):
         return False
     return any(ch.isalpha() for ch in block)
+
+
+def _two_sentences(block: str, asking: bool) -> re.Pattern[str]:
+    """The test of two sentences in ``block`` (``_is_headline``'s ``asking``)."""
+    return _TWO_STATEMENTS_RE if asking and block[-1:] not in _SENTENCE_ENDS else _TWO_SENTENCES_RE
 
 
 def _opens_with_dateline(block: str) -> bool:
@@ -364,11 +379,13 @@ def _is_meta_line(block: str) -> bool:
 
 def _is_title_candidate(block: str) -> bool:
     """A headline: 3 to 30 words, no end punctuation, not a menu, byline or date line; one
-    sentence, not a URL, not a credit in brackets ("(Jane Doe / Associated Press)")."""
+    sentence (a "!" or "?" inside a block that ends no sentence is a headline's cry or question),
+    not a URL, not a credit in brackets ("(Jane Doe / Associated Press)")."""
+    inside = _SENTENCE_INSIDE_RE if block[-1:] in _SENTENCE_ENDS else _STATEMENT_INSIDE_RE
     return (
-        _is_headline(block, min_words=3)
+        _is_headline(block, min_words=3, asking=True)
         and not (md.is_menu_line(block) or _is_meta_line(block))
-        and not _NOT_HEADLINE_RE.search(block)
+        and not (_NOT_HEADLINE_RE.search(block) or inside.search(block))
     )
 
 
@@ -541,7 +558,10 @@ def _find_title(
     if lead and (at is None or not _content_words(blocks[at]) & lead):
         shared = _shared_headline(blocks, start, first_long, header, lead, memo)
         if shared is not None:
-            return at, label, _above_lead(blocks, shared, memo)
+            # a standfirst's headline names its story too: a block sharing no word with the
+            # lead above one is a label, and the long block the headline
+            above = _above_lead(blocks, shared, memo)
+            return at, label, above if _content_words(blocks[above]) & lead else shared
     return at, label, at
 
 
@@ -702,7 +722,8 @@ def _short_headline(
     block = blocks[i]
     if not _is_headline(block, min_words=_SHORT_TITLE_WORDS) or _is_meta_line(block):
         return None
-    return None if md.is_menu_line(block) or _NOT_HEADLINE_RE.search(block) else i
+    unlike = md.is_menu_line(block) or _NOT_HEADLINE_RE.search(block) or _SENTENCE_INSIDE_RE.search(block)
+    return None if unlike else i
 
 
 def _is_lead(block: str, memo: LineMemo) -> bool:

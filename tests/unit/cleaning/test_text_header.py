@@ -539,3 +539,36 @@ def test_a_dated_headline_sharing_a_word_with_the_lead_stays_the_title() -> None
     assert (
         extract_text(text, "a.txt")[0].title == "Dredging plan for the harbour approved after a long debate"
     )
+
+
+def test_a_long_headline_sharing_the_leads_words_keeps_the_title_from_a_label_above_it() -> None:
+    # a long headline in sentence case reads as a standfirst, but the categories above it name
+    # nothing the article is about, so they are no headline over it
+    headline = (
+        "Harbour authority approves a plan to dredge the northern channel so that larger cargo ships "
+        "can dock at the port"
+    )
+    text = dump("Home", "Reports, Shipping, Events", headline, "November 18, 2019", *BODY)
+    assert extract_text(text, "a.txt")[0].title == headline
+
+
+@pytest.mark.parametrize(
+    "headline",
+    [
+        "Dredging at last? Harbour plan approved for larger ships",
+        "¡Por fin! Harbour plan approved for larger ships",
+    ],
+)
+def test_a_question_or_cry_inside_a_headline_keeps_it_one(headline: str) -> None:
+    # a headline asks or exclaims in its first part; only a full stop inside ends a sentence there
+    text = dump("Home", "Harbour news and notices", headline, "November 18, 2019", *BODY)
+    assert extract_text(text, "a.txt")[0].title == headline
+
+
+def test_a_full_stop_inside_a_block_still_makes_two_sentences() -> None:
+    text = dump(
+        "Home", "Harbour news and notices",
+        "Harbour plan approved. Larger ships to dock next year", "November 18, 2019",
+        *BODY,
+    )  # fmt: skip
+    assert extract_text(text, "a.txt")[0].title == "Harbour news and notices"
