@@ -180,6 +180,56 @@ def cut_after_end_sign(paragraphs: list[str]) -> list[str]:
     return paragraphs[: last + 1] if after < before else paragraphs
 
 
+# A label opening what follows an article ("Related", "Mehr zum Thema:", "3 Kommentare"):
+# metadata_words.json article_end_labels, as whole words of a short line
+@lru_cache(maxsize=1)
+def _end_label_re() -> re.Pattern[str]:
+    labels = "|".join(re.escape(p) for p in md.metadata_words()["article_end_labels"])
+    return re.compile(rf"(?<!\w)(?:{labels})(?!\w)", re.IGNORECASE)
+
+
+_END_LABEL_WORDS = 8  # a label, not a sentence that mentions comments
+
+
+_END_LABEL_SHARE = 0.5  # of the kept words above it: a "Related" box inside the article is no end
+
+
+def _is_end_label(line: Line) -> bool:
+    """A heading, a label before a colon, or the label alone (with a count: "3 Kommentare")
+    that names what follows an article; a line of the text that mentions one is none."""
+    text = line.text.strip()
+    found = _end_label_re().search(text)
+    if not found:
+        return False
+    if line.tag == "head" or text.endswith(":"):
+        return True
+    return not _COUNT_CHARS_RE.sub("", text[: found.start()] + text[found.end() :])
+
+
+_COUNT_CHARS_RE = re.compile(r"[\d\s()\[\]]+")
+
+
+def _cut_at_end_label(kept: list[Line], titles: list[str]) -> list[Line]:
+    """Cut the lines from the first end label below most of the kept words: related stories,
+    reading suggestions and comments follow the article and read like prose. The cut stops at
+    a heading repeating the page's title: the article's own card (a recipe's) after them."""
+    total = sum(ln.words for ln in kept)
+    seen = 0
+    for i, ln in enumerate(kept):
+        if seen >= _END_LABEL_SHARE * total and ln.words <= _END_LABEL_WORDS and _is_end_label(ln):
+            end = next(
+                (
+                    j
+                    for j in range(i + 1, len(kept))
+                    if kept[j].tag == "head" and _is_title_line(kept[j].text, titles)
+                ),
+                len(kept),
+            )
+            return kept[:i] + kept[end:]
+        seen += ln.words
+    return kept
+
+
 def refine(lines: list[Line], meta: PageMetadata) -> tuple[list[str], dict[str, Any]]:
     """Drop boundary and boilerplate lines; returns (paragraphs, facts found on the way)."""
     found: dict[str, Any] = {}
@@ -214,7 +264,7 @@ def refine(lines: list[Line], meta: PageMetadata) -> tuple[list[str], dict[str, 
             continue
         if i >= start and _words(text) > 12:
             break
-    kept = kept[start:]
+    kept = _cut_at_end_label(kept[start:], titles)
 
     # tail: bylines, date stamps, short headings left dangling at the end
     while kept and (
