@@ -752,7 +752,13 @@ def test_text_after_the_article_end_sign_is_cut_unless_it_is_most_of_the_page() 
 
 @pytest.mark.parametrize(
     "label",
-    ["<h3>Related stories</h3>", "<p>3 Kommentare</p>", "<p>Ähnliche Artikel</p>", "<p>Comments (12)</p>"],
+    [
+        "<h3>Related stories</h3>",
+        "<p>3 Kommentare</p>",
+        "<p>Ähnliche Artikel</p>",
+        "<h4>Mehr zum Thema</h4>",
+        "<p>Comments (12)</p>",
+    ],
 )
 def test_what_follows_an_end_label_below_the_article_is_cut(label: str) -> None:
     after = (

@@ -194,14 +194,14 @@ _END_LABEL_WORDS = 8  # a label, not a sentence that mentions comments
 _END_LABEL_SHARE = 0.5  # of the kept words above it: a "Related" box inside the article is no end
 
 
-def _is_end_label(line: Line) -> bool:
+def _is_end_label(text: str, heading: bool) -> bool:
     """A heading, a label before a colon, or the label alone (with a count: "3 Kommentare")
     that names what follows an article; a line of the text that mentions one is none."""
-    text = line.text.strip()
+    text = text.strip()
     found = _end_label_re().search(text)
-    if not found:
+    if not found or _words(text) > _END_LABEL_WORDS:
         return False
-    if line.tag == "head" or text.endswith(":"):
+    if heading or text.endswith(":"):
         return True
     return not _COUNT_CHARS_RE.sub("", text[: found.start()] + text[found.end() :])
 
@@ -209,25 +209,46 @@ def _is_end_label(line: Line) -> bool:
 _COUNT_CHARS_RE = re.compile(r"[\d\s()\[\]]+")
 
 
-def _cut_at_end_label(kept: list[Line], titles: list[str]) -> list[Line]:
-    """Cut the lines from the first end label below most of the kept words: related stories,
-    reading suggestions and comments follow the article and read like prose. The cut stops at
-    a heading repeating the page's title: the article's own card (a recipe's) after them."""
-    total = sum(ln.words for ln in kept)
+def end_label_cut(texts: list[str], titles: list[str], headings: list[bool] | None = None) -> int | None:
+    """Where the article ends: the first end label below most of the words of ``texts``
+    (related stories, reading suggestions and comments follow the article and read like
+    prose); ``None`` when there is none. ``headings`` marks the headings among ``texts``."""
+    heads = headings or [False] * len(texts)
+    total = sum(map(_words, texts))
     seen = 0
-    for i, ln in enumerate(kept):
-        if seen >= _END_LABEL_SHARE * total and ln.words <= _END_LABEL_WORDS and _is_end_label(ln):
-            end = next(
-                (
-                    j
-                    for j in range(i + 1, len(kept))
-                    if kept[j].tag == "head" and _is_title_line(kept[j].text, titles)
-                ),
-                len(kept),
-            )
-            return kept[:i] + kept[end:]
-        seen += ln.words
-    return kept
+    for i, text in enumerate(texts):
+        if seen >= _END_LABEL_SHARE * total and _is_end_label(text, heads[i]):
+            return i
+        seen += _words(text)
+    return None
+
+
+def cut_at_end_label(paragraphs: list[str], titles: list[str]) -> list[str]:
+    """``paragraphs`` without the lines from their end label to the end, or to a heading
+    repeating the page's title: the article's own card (a recipe's) after its related links."""
+    i = end_label_cut(paragraphs, titles)
+    if i is None:
+        return paragraphs
+    end = next(
+        (j for j in range(i + 1, len(paragraphs)) if _is_title_line(paragraphs[j], titles)), len(paragraphs)
+    )
+    return paragraphs[:i] + paragraphs[end:]
+
+
+def _cut_lines_at_end_label(kept: list[Line], titles: list[str]) -> list[Line]:
+    """``cut_at_end_label`` on lines, which know their headings."""
+    i = end_label_cut([ln.text for ln in kept], titles, [ln.tag == "head" for ln in kept])
+    if i is None:
+        return kept
+    end = next(
+        (
+            j
+            for j in range(i + 1, len(kept))
+            if kept[j].tag == "head" and _is_title_line(kept[j].text, titles)
+        ),
+        len(kept),
+    )
+    return kept[:i] + kept[end:]
 
 
 def refine(lines: list[Line], meta: PageMetadata) -> tuple[list[str], dict[str, Any]]:
@@ -264,7 +285,7 @@ def refine(lines: list[Line], meta: PageMetadata) -> tuple[list[str], dict[str, 
             continue
         if i >= start and _words(text) > 12:
             break
-    kept = _cut_at_end_label(kept[start:], titles)
+    kept = _cut_lines_at_end_label(kept[start:], titles)
 
     # tail: bylines, date stamps, short headings left dangling at the end
     while kept and (

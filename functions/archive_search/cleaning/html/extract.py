@@ -24,7 +24,12 @@ from lxml.html import HtmlElement
 
 from archive_search.cleaning import metadata as md
 from archive_search.cleaning.description import article_description
-from archive_search.cleaning.html.boundaries import at_least_words, cut_after_end_sign, refine
+from archive_search.cleaning.html.boundaries import (
+    at_least_words,
+    cut_after_end_sign,
+    cut_at_end_label,
+    refine,
+)
 from archive_search.cleaning.html.fallbacks import chars, continue_article, densest_block, rescued, split_body
 from archive_search.cleaning.html.lines import trafilatura_lines
 from archive_search.cleaning.html.metadata import edition_for_language, guessed_published, page_metadata
@@ -55,7 +60,8 @@ def extract_html(text: str, key: str) -> list[Article]:
 
     lines = trafilatura_lines(tree)
     paragraphs, found = refine(lines, meta)
-    paragraphs = cut_after_end_sign(continue_article(tree, paragraphs, [ln.text for ln in lines]))
+    paragraphs = continue_article(tree, paragraphs, [ln.text for ln in lines])
+    paragraphs = cut_after_end_sign(cut_at_end_label(paragraphs, meta.titles))
     if chars(paragraphs) < _MIN_BODY_CHARS:
         candidates = [paragraphs]
         second, found2 = refine(trafilatura_lines(tree, recall=True), meta)
