@@ -796,3 +796,22 @@ def test_a_card_repeating_the_title_after_an_end_label_is_kept() -> None:
 
     assert "almond cookies" not in body
     assert body.endswith("dip each one into the melted chocolate.")
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Sign up for our weekly newsletter to get the best stories in your inbox.",
+        "Follow us on Instagram and Facebook for more pictures from the harbour.",
+        "¡Únete a nuestro canal de Telegram!",
+    ],
+)
+def test_a_readers_prompt_closing_the_page_is_dropped_but_not_one_inside_the_article(prompt: str) -> None:
+    from archive_search.cleaning.html.boundaries import drop_closing_prompts
+
+    assert drop_closing_prompts([*PARAS, prompt]) == PARAS
+    assert drop_closing_prompts([PARAS[0], prompt, PARAS[1]]) == [PARAS[0], prompt, PARAS[1]]
+    closing = (
+        "The mayor said she would follow the work closely and post updates on the city's Twitter account."
+    )
+    assert drop_closing_prompts([*PARAS, closing]) == [*PARAS, closing]  # a call with a channel: a sentence

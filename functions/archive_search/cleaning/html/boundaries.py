@@ -251,6 +251,39 @@ def _cut_lines_at_end_label(kept: list[Line], titles: list[str]) -> list[Line]:
     return kept[:i] + kept[end:]
 
 
+def _word_re(key: str, opening: bool = False) -> re.Pattern[str]:
+    words = "|".join(re.escape(w) for w in md.metadata_words()[key])
+    before = r"(?:^|[.!?:;¡¿–—-]\s*)" if opening else r"(?<!\w)"
+    return re.compile(rf"{before}(?:{words})(?!\w)", re.IGNORECASE)
+
+
+# A prompt to the reader closing the page: a call to subscribe, or one to follow, join or
+# download opening a sentence (an imperative, not a report: "she would follow ...") that names
+# a channel (metadata_words.json subscription_calls, reader_calls, reader_channels)
+@lru_cache(maxsize=1)
+def _prompt_res() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    return _word_re("subscription_calls"), _word_re("reader_calls", True), _word_re("reader_channels")
+
+
+_PROMPT_WORDS = 30  # a prompt, not the article's closing paragraph that mentions a channel
+
+
+def _is_reader_prompt(text: str) -> bool:
+    if _words(text) > _PROMPT_WORDS:
+        return False
+    subscribe, call, channel = _prompt_res()
+    return bool(subscribe.search(text) or (call.search(text) and channel.search(text)))
+
+
+def drop_closing_prompts(paragraphs: list[str]) -> list[str]:
+    """``paragraphs`` without the reader's prompts that close them ("Follow us on ...",
+    "Subscribe to ..."): the page's, never the article's last words."""
+    end = len(paragraphs)
+    while end > 1 and _is_reader_prompt(paragraphs[end - 1]):
+        end -= 1
+    return paragraphs[:end]
+
+
 def refine(lines: list[Line], meta: PageMetadata) -> tuple[list[str], dict[str, Any]]:
     """Drop boundary and boilerplate lines; returns (paragraphs, facts found on the way)."""
     found: dict[str, Any] = {}

@@ -28,6 +28,7 @@ from archive_search.cleaning.html.boundaries import (
     at_least_words,
     cut_after_end_sign,
     cut_at_end_label,
+    drop_closing_prompts,
     refine,
 )
 from archive_search.cleaning.html.fallbacks import chars, continue_article, densest_block, rescued, split_body
@@ -61,7 +62,7 @@ def extract_html(text: str, key: str) -> list[Article]:
     lines = trafilatura_lines(tree)
     paragraphs, found = refine(lines, meta)
     paragraphs = continue_article(tree, paragraphs, [ln.text for ln in lines])
-    paragraphs = cut_after_end_sign(cut_at_end_label(paragraphs, meta.titles))
+    paragraphs = drop_closing_prompts(cut_after_end_sign(cut_at_end_label(paragraphs, meta.titles)))
     if chars(paragraphs) < _MIN_BODY_CHARS:
         candidates = [paragraphs]
         second, found2 = refine(trafilatura_lines(tree, recall=True), meta)
