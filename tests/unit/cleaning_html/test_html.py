@@ -815,3 +815,13 @@ def test_a_readers_prompt_closing_the_page_is_dropped_but_not_one_inside_the_art
         "The mayor said she would follow the work closely and post updates on the city's Twitter account."
     )
     assert drop_closing_prompts([*PARAS, closing]) == [*PARAS, closing]  # a call with a channel: a sentence
+
+
+@pytest.mark.parametrize(
+    "credit", ["Titelbild: Jane Doe/Agency", "Photo source: Jane Doe from a stock site."]
+)
+def test_a_picture_credit_closing_the_page_is_dropped(credit: str) -> None:
+    from archive_search.cleaning.html.boundaries import drop_closing_prompts
+
+    assert drop_closing_prompts([*PARAS, credit]) == PARAS
+    assert drop_closing_prompts([PARAS[0], credit, PARAS[1]]) == [PARAS[0], credit, PARAS[1]]

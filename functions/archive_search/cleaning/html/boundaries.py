@@ -275,11 +275,25 @@ def _is_reader_prompt(text: str) -> bool:
     return bool(subscribe.search(text) or (call.search(text) and channel.search(text)))
 
 
+# A picture's credit ("Titelbild: ...", "Photo source: ...", "Beitragsbild via Unsplash")
+_PICTURE_CREDIT_RE = re.compile(
+    rf"^\w*(?:{'|'.join(md.PICTURE_WORDS)})\w*(?:\s+(?:source|credit)s?)?\s*(?::|via\b|by\b)", re.IGNORECASE
+)
+
+
+_CREDIT_WORDS = 12
+
+
+def _is_picture_credit(text: str) -> bool:
+    return _words(text) <= _CREDIT_WORDS and _PICTURE_CREDIT_RE.match(text) is not None
+
+
 def drop_closing_prompts(paragraphs: list[str]) -> list[str]:
-    """``paragraphs`` without the reader's prompts that close them ("Follow us on ...",
-    "Subscribe to ..."): the page's, never the article's last words."""
+    """``paragraphs`` without the reader's prompts and picture credits that close them
+    ("Follow us on ...", "Subscribe to ...", "Photo: ..."): the page's, never the article's
+    last words."""
     end = len(paragraphs)
-    while end > 1 and _is_reader_prompt(paragraphs[end - 1]):
+    while end > 1 and (_is_reader_prompt(paragraphs[end - 1]) or _is_picture_credit(paragraphs[end - 1])):
         end -= 1
     return paragraphs[:end]
 
