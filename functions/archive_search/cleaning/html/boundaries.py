@@ -199,7 +199,7 @@ def _is_end_label(text: str, heading: bool) -> bool:
     that names what follows an article; a line of the text that mentions one is none."""
     text = text.strip()
     found = _end_label_re().search(text)
-    if not found or _words(text) > _END_LABEL_WORDS:
+    if not found:
         return False
     if heading or text.endswith(":"):
         return True
@@ -209,24 +209,23 @@ def _is_end_label(text: str, heading: bool) -> bool:
 _COUNT_CHARS_RE = re.compile(r"[\d\s()\[\]]+")
 
 
-def end_label_cut(texts: list[str], titles: list[str], headings: list[bool] | None = None) -> int | None:
-    """Where the article ends: the first end label below most of the words of ``texts``
-    (related stories, reading suggestions and comments follow the article and read like
-    prose); ``None`` when there is none. ``headings`` marks the headings among ``texts``."""
-    heads = headings or [False] * len(texts)
-    total = sum(map(_words, texts))
+def _end_label_at(texts: list[str], counts: list[int], headings: list[bool]) -> int | None:
+    """Where the article ends: the first end label of ``_END_LABEL_WORDS`` words or fewer
+    below most of the words (``counts``) of ``texts``; ``None`` when there is none. Related
+    stories, reading suggestions and comments follow the article and read like prose."""
+    half = _END_LABEL_SHARE * sum(counts)
     seen = 0
     for i, text in enumerate(texts):
-        if seen >= _END_LABEL_SHARE * total and _is_end_label(text, heads[i]):
+        if seen >= half and counts[i] <= _END_LABEL_WORDS and _is_end_label(text, headings[i]):
             return i
-        seen += _words(text)
+        seen += counts[i]
     return None
 
 
 def cut_at_end_label(paragraphs: list[str], titles: list[str]) -> list[str]:
-    """``paragraphs`` without the lines from their end label to the end, or to a heading
+    """``paragraphs`` without the lines from their end label to the end, or to a line
     repeating the page's title: the article's own card (a recipe's) after its related links."""
-    i = end_label_cut(paragraphs, titles)
+    i = _end_label_at(paragraphs, [_words(p) for p in paragraphs], [False] * len(paragraphs))
     if i is None:
         return paragraphs
     end = next(
@@ -236,8 +235,8 @@ def cut_at_end_label(paragraphs: list[str], titles: list[str]) -> list[str]:
 
 
 def _cut_lines_at_end_label(kept: list[Line], titles: list[str]) -> list[Line]:
-    """``cut_at_end_label`` on lines, which know their headings."""
-    i = end_label_cut([ln.text for ln in kept], titles, [ln.tag == "head" for ln in kept])
+    """``cut_at_end_label`` on lines, which know their headings (the card's is one)."""
+    i = _end_label_at([ln.text for ln in kept], [ln.words for ln in kept], [ln.tag == "head" for ln in kept])
     if i is None:
         return kept
     end = next(

@@ -61,8 +61,10 @@ def extract_html(text: str, key: str) -> list[Article]:
 
     lines = trafilatura_lines(tree)
     paragraphs, found = refine(lines, meta)
-    paragraphs = continue_article(tree, paragraphs, [ln.text for ln in lines])
-    paragraphs = drop_closing_prompts(cut_after_end_sign(cut_at_end_label(paragraphs, meta.titles)))
+    continued = continue_article(tree, paragraphs, [ln.text for ln in lines])
+    if continued is not paragraphs:  # what it added may hold an end label: refine cut the rest
+        continued = cut_at_end_label(continued, meta.titles)
+    paragraphs = drop_closing_prompts(cut_after_end_sign(continued))
     if chars(paragraphs) < _MIN_BODY_CHARS:
         candidates = [paragraphs]
         second, found2 = refine(trafilatura_lines(tree, recall=True), meta)
