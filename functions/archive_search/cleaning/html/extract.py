@@ -11,7 +11,9 @@ Pipeline (one parse of the page):
    result); it is walked into lines that remember how much of their text is link text.
    ``<noscript>``/``<aside>`` containers that hold the page itself are read first as ``<div>``s.
 3. Boundaries: the title (and its standfirst) repeated at the top, byline/date lines, URL
-   lines, copyright lines and runs of link lines (teasers, "related" lists) are dropped.
+   lines, copyright lines and runs of link lines (teasers, "related" lists) are dropped; the
+   article ends at a label naming what follows it (related stories, comments, the author box);
+   a reader's prompt or a picture credit closing the page is dropped.
 4. Fallbacks, when that leaves little: a recall-oriented second pass, the JSON-LD
    ``articleBody``, then the densest block of paragraphs of the page. ``RejectedInput`` only
    when none of them finds article text.
