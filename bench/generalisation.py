@@ -147,7 +147,8 @@ class TrafilaturaEval:
     def snippet_differences(self, page: Page, ours: str, theirs: str) -> list[str]:
         """The snippets on which two texts of a page differ: must-contain ones only ``theirs``
         holds (``missed``) or only ``ours`` holds (``found``), must-not-contain ones only
-        ``ours`` holds (``wrong``) or only ``theirs`` holds (``avoided``)."""
+        ``ours`` holds (``wrong``) or only ``theirs`` holds (``avoided``); and the
+        must-not-contain ones both hold (``kept``): what precision has left to win."""
         ours, theirs, item = _norm(ours), _norm(theirs), self.items[page.id]
         out = []
         for key, (only_theirs, only_ours) in (
@@ -158,6 +159,8 @@ class TrafilaturaEval:
                 in_ours, in_theirs = _norm(snippet) in ours, _norm(snippet) in theirs
                 if in_ours != in_theirs:
                     out.append(f"{only_ours if in_ours else only_theirs} {snippet[:90]!r}")
+                elif in_ours and key == "without":
+                    out.append(f"kept {snippet[:90]!r}")
         return out
 
 

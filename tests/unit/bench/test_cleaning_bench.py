@@ -157,7 +157,9 @@ def test_per_doc_lists_only_tuning_pages_the_extractors_score_differently(
     assert results["project"]["tuning"][2] == 1.0 and results["trafilatura"]["tuning"][2] == 0.0
 
 
-def test_snippet_differences_name_each_snippet_one_text_holds_and_the_other_not() -> None:
+def test_snippet_differences_name_each_snippet_one_text_holds_and_the_other_not_and_wrong_ones_both_keep() -> (
+    None
+):
     bench = _generalisation_module()
     page = bench.Page("u", "https://site.example/", b"")
     evaluation = object.__new__(bench.TrafilaturaEval)
@@ -165,4 +167,4 @@ def test_snippet_differences_name_each_snippet_one_text_holds_and_the_other_not(
 
     out = evaluation.snippet_differences(page, "lead  body banner menu", "body headline footer menu")
 
-    assert out == ["found 'lead'", "missed 'headline'", "wrong 'banner'", "avoided 'footer'"]
+    assert out == ["found 'lead'", "missed 'headline'", "kept 'menu'", "wrong 'banner'", "avoided 'footer'"]

@@ -748,3 +748,80 @@ def test_text_after_the_article_end_sign_is_cut_unless_it_is_most_of_the_page() 
     assert cut_after_end_sign(article + disclaimer) == article
     second_story = ["A second story of the digest follows, longer than the first one by far, " * 3]
     assert cut_after_end_sign(article + second_story) == article + second_story
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "<h3>Related stories</h3>",
+        "<p>3 Kommentare</p>",
+        "<p>Ähnliche Artikel</p>",
+        "<h4>Mehr zum Thema</h4>",
+        "<p>Comments (12)</p>",
+    ],
+)
+def test_what_follows_an_end_label_below_the_article_is_cut(label: str) -> None:
+    after = (
+        "<p>Readers also liked this other story about a bridge that was repaired last spring by the city.</p>"
+    )
+
+    body = extract_html(page().replace("</article>", f"{label}{after}</article>"), "k.html")[0].body
+
+    assert body.endswith(PARAS[2])
+
+
+def test_an_end_label_above_most_of_the_article_or_inside_a_sentence_cuts_nothing() -> None:
+    early = "<h3>Related stories</h3>"
+    mention = "<p>The comments</p>"  # neither the label alone, a heading nor before a colon
+
+    [found] = extract_html(
+        page(paras=[PARAS[0], "EARLY", *PARAS[1:]]).replace("<p>EARLY</p>", early), "k.html"
+    )
+    [mentioned] = extract_html(
+        page().replace("</article>", f"{mention}<p>{PARAS[0]}</p></article>"), "k.html"
+    )
+
+    assert found.body.endswith(PARAS[2])
+    assert mentioned.body.endswith(PARAS[0])
+
+
+def test_a_card_repeating_the_title_after_an_end_label_is_kept() -> None:
+    head = "<title>Peanut butter truffles</title>"
+    card = (
+        "<h3>Related recipes</h3><p>Try the almond cookies and the date bars from last winter next time.</p>"
+        "<h2>Peanut butter truffles</h2><p>Roll the filling into balls and dip each one into the melted chocolate.</p>"
+    )
+
+    body = extract_html(page(head=head).replace("</article>", f"{card}</article>"), "k.html")[0].body
+
+    assert "almond cookies" not in body
+    assert body.endswith("dip each one into the melted chocolate.")
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Sign up for our weekly newsletter to get the best stories in your inbox.",
+        "Follow us on Instagram and Facebook for more pictures from the harbour.",
+        "¡Únete a nuestro canal de Telegram!",
+    ],
+)
+def test_a_readers_prompt_closing_the_page_is_dropped_but_not_one_inside_the_article(prompt: str) -> None:
+    from archive_search.cleaning.html.boundaries import drop_closing_prompts
+
+    assert drop_closing_prompts([*PARAS, prompt]) == PARAS
+    assert drop_closing_prompts([PARAS[0], prompt, PARAS[1]]) == [PARAS[0], prompt, PARAS[1]]
+    closing = (
+        "The mayor said she would follow the work closely and post updates on the city's Twitter account."
+    )
+    assert drop_closing_prompts([*PARAS, closing]) == [*PARAS, closing]  # a call with a channel: a sentence
+
+
+@pytest.mark.parametrize(
+    "credit", ["Titelbild: Jane Doe/Agency", "Photo source: Jane Doe from a stock site."]
+)
+def test_a_picture_credit_closing_the_page_is_dropped(credit: str) -> None:
+    from archive_search.cleaning.html.boundaries import drop_closing_prompts
+
+    assert drop_closing_prompts([*PARAS, credit]) == PARAS
+    assert drop_closing_prompts([PARAS[0], credit, PARAS[1]]) == [PARAS[0], credit, PARAS[1]]

@@ -180,6 +180,123 @@ def cut_after_end_sign(paragraphs: list[str]) -> list[str]:
     return paragraphs[: last + 1] if after < before else paragraphs
 
 
+# A label opening what follows an article ("Related", "Mehr zum Thema:", "3 Kommentare"):
+# metadata_words.json article_end_labels, as whole words of a short line
+@lru_cache(maxsize=1)
+def _end_label_re() -> re.Pattern[str]:
+    labels = "|".join(re.escape(p) for p in md.metadata_words()["article_end_labels"])
+    return re.compile(rf"(?<!\w)(?:{labels})(?!\w)", re.IGNORECASE)
+
+
+_END_LABEL_WORDS = 8  # a label, not a sentence that mentions comments
+
+
+_END_LABEL_SHARE = 0.5  # of the kept words above it: a "Related" box inside the article is no end
+
+
+def _is_end_label(text: str, heading: bool) -> bool:
+    """A heading, a label before a colon, or the label alone (with a count: "3 Kommentare")
+    that names what follows an article; a line of the text that mentions one is none."""
+    text = text.strip()
+    found = _end_label_re().search(text)
+    if not found:
+        return False
+    if heading or text.endswith(":"):
+        return True
+    return not _COUNT_CHARS_RE.sub("", text[: found.start()] + text[found.end() :])
+
+
+_COUNT_CHARS_RE = re.compile(r"[\d\s()\[\]]+")
+
+
+def _end_label_at(texts: list[str], counts: list[int], headings: list[bool]) -> int | None:
+    """Where the article ends: the first end label of ``_END_LABEL_WORDS`` words or fewer
+    below most of the words (``counts``) of ``texts``; ``None`` when there is none. Related
+    stories, reading suggestions and comments follow the article and read like prose."""
+    half = _END_LABEL_SHARE * sum(counts)
+    seen = 0
+    for i, text in enumerate(texts):
+        if seen >= half and counts[i] <= _END_LABEL_WORDS and _is_end_label(text, headings[i]):
+            return i
+        seen += counts[i]
+    return None
+
+
+def cut_at_end_label(paragraphs: list[str], titles: list[str]) -> list[str]:
+    """``paragraphs`` without the lines from their end label to the end, or to a line
+    repeating the page's title: the article's own card (a recipe's) after its related links."""
+    i = _end_label_at(paragraphs, [_words(p) for p in paragraphs], [False] * len(paragraphs))
+    if i is None:
+        return paragraphs
+    end = next(
+        (j for j in range(i + 1, len(paragraphs)) if _is_title_line(paragraphs[j], titles)), len(paragraphs)
+    )
+    return paragraphs[:i] + paragraphs[end:]
+
+
+def _cut_lines_at_end_label(kept: list[Line], titles: list[str]) -> list[Line]:
+    """``cut_at_end_label`` on lines, which know their headings (the card's is one)."""
+    i = _end_label_at([ln.text for ln in kept], [ln.words for ln in kept], [ln.tag == "head" for ln in kept])
+    if i is None:
+        return kept
+    end = next(
+        (
+            j
+            for j in range(i + 1, len(kept))
+            if kept[j].tag == "head" and _is_title_line(kept[j].text, titles)
+        ),
+        len(kept),
+    )
+    return kept[:i] + kept[end:]
+
+
+def _word_re(key: str, opening: bool = False) -> re.Pattern[str]:
+    words = "|".join(re.escape(w) for w in md.metadata_words()[key])
+    before = r"(?:^|[.!?:;¡¿–—-]\s*)" if opening else r"(?<!\w)"
+    return re.compile(rf"{before}(?:{words})(?!\w)", re.IGNORECASE)
+
+
+# A prompt to the reader closing the page: a call to subscribe, or one to follow, join or
+# download opening a sentence (an imperative, not a report: "she would follow ...") that names
+# a channel (metadata_words.json subscription_calls, reader_calls, reader_channels)
+@lru_cache(maxsize=1)
+def _prompt_res() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    return _word_re("subscription_calls"), _word_re("reader_calls", True), _word_re("reader_channels")
+
+
+_PROMPT_WORDS = 30  # a prompt, not the article's closing paragraph that mentions a channel
+
+
+def _is_reader_prompt(text: str) -> bool:
+    if _words(text) > _PROMPT_WORDS:
+        return False
+    subscribe, call, channel = _prompt_res()
+    return bool(subscribe.search(text) or (call.search(text) and channel.search(text)))
+
+
+# A picture's credit ("Titelbild: ...", "Photo source: ...", "Beitragsbild via Unsplash")
+_PICTURE_CREDIT_RE = re.compile(
+    rf"^\w*(?:{'|'.join(md.PICTURE_WORDS)})\w*(?:\s+(?:source|credit)s?)?\s*(?::|via\b|by\b)", re.IGNORECASE
+)
+
+
+_CREDIT_WORDS = 12
+
+
+def _is_picture_credit(text: str) -> bool:
+    return _words(text) <= _CREDIT_WORDS and _PICTURE_CREDIT_RE.match(text) is not None
+
+
+def drop_closing_prompts(paragraphs: list[str]) -> list[str]:
+    """``paragraphs`` without the reader's prompts and picture credits that close them
+    ("Follow us on ...", "Subscribe to ...", "Photo: ..."): the page's, never the article's
+    last words."""
+    end = len(paragraphs)
+    while end > 1 and (_is_reader_prompt(paragraphs[end - 1]) or _is_picture_credit(paragraphs[end - 1])):
+        end -= 1
+    return paragraphs[:end]
+
+
 def refine(lines: list[Line], meta: PageMetadata) -> tuple[list[str], dict[str, Any]]:
     """Drop boundary and boilerplate lines; returns (paragraphs, facts found on the way)."""
     found: dict[str, Any] = {}
@@ -214,7 +331,7 @@ def refine(lines: list[Line], meta: PageMetadata) -> tuple[list[str], dict[str, 
             continue
         if i >= start and _words(text) > 12:
             break
-    kept = kept[start:]
+    kept = _cut_lines_at_end_label(kept[start:], titles)
 
     # tail: bylines, date stamps, short headings left dangling at the end
     while kept and (

@@ -11,7 +11,9 @@ Pipeline (one parse of the page):
    result); it is walked into lines that remember how much of their text is link text.
    ``<noscript>``/``<aside>`` containers that hold the page itself are read first as ``<div>``s.
 3. Boundaries: the title (and its standfirst) repeated at the top, byline/date lines, URL
-   lines, copyright lines and runs of link lines (teasers, "related" lists) are dropped.
+   lines, copyright lines and runs of link lines (teasers, "related" lists) are dropped; the
+   article ends at a label naming what follows it (related stories, comments, the author box);
+   a reader's prompt or a picture credit closing the page is dropped.
 4. Fallbacks, when that leaves little: a recall-oriented second pass, the JSON-LD
    ``articleBody``, then the densest block of paragraphs of the page. ``RejectedInput`` only
    when none of them finds article text.
@@ -24,7 +26,13 @@ from lxml.html import HtmlElement
 
 from archive_search.cleaning import metadata as md
 from archive_search.cleaning.description import article_description
-from archive_search.cleaning.html.boundaries import at_least_words, cut_after_end_sign, refine
+from archive_search.cleaning.html.boundaries import (
+    at_least_words,
+    cut_after_end_sign,
+    cut_at_end_label,
+    drop_closing_prompts,
+    refine,
+)
 from archive_search.cleaning.html.fallbacks import chars, continue_article, densest_block, rescued, split_body
 from archive_search.cleaning.html.lines import trafilatura_lines
 from archive_search.cleaning.html.metadata import edition_for_language, guessed_published, page_metadata
@@ -55,7 +63,10 @@ def extract_html(text: str, key: str) -> list[Article]:
 
     lines = trafilatura_lines(tree)
     paragraphs, found = refine(lines, meta)
-    paragraphs = cut_after_end_sign(continue_article(tree, paragraphs, [ln.text for ln in lines]))
+    continued = continue_article(tree, paragraphs, [ln.text for ln in lines])
+    if continued is not paragraphs:  # what it added may hold an end label: refine cut the rest
+        continued = cut_at_end_label(continued, meta.titles)
+    paragraphs = drop_closing_prompts(cut_after_end_sign(continued))
     if chars(paragraphs) < _MIN_BODY_CHARS:
         candidates = [paragraphs]
         second, found2 = refine(trafilatura_lines(tree, recall=True), meta)
