@@ -56,11 +56,35 @@ def test_a_deeply_nested_json_ld_block_is_skipped_and_the_page_still_cleaned():
     assert len(articles) == 1 and PARAGRAPH in articles[0].body
 
 
+# Truncated or hostile JSON: brackets that never close still make json.loads recurse once each.
+UNCLOSED = '{"a": [' * 5_000
+
+
+def test_unclosed_deep_json_is_rejected_by_its_depth_not_a_recursion_error():
+    error = rejection(UNCLOSED.encode(), "x.json")
+    assert error.reason == "too_deeply_nested"
+    assert str(MAX_JSON_DEPTH) in error.message
+
+
+def test_an_unclosed_deep_json_ld_block_is_skipped_and_the_page_still_cleaned():
+    articles = clean(page(head=f'<script type="application/ld+json">{UNCLOSED}</script>'), "x.html")
+    assert len(articles) == 1 and PARAGRAPH in articles[0].body
+
+
+def test_an_unclosed_deep_json_lines_line_is_skipped_and_the_other_lines_kept():
+    record = json.dumps({"title": "Harbour reopens", "body": PARAGRAPH})
+    articles = clean(f"{UNCLOSED}\n{record}\n".encode(), "x.jsonl")
+    assert [a.body for a in articles] == [PARAGRAPH]
+    assert [(s.line, s.reason) for s in articles.skipped.first] == [(1, "too_deeply_nested")]
+
+
 def test_nesting_is_counted_outside_strings_and_up_to_the_limit_exactly():
     at_limit = "[" * MAX_JSON_DEPTH + "]" * MAX_JSON_DEPTH
     assert not nesting_exceeds(at_limit)
     assert nesting_exceeds("[" + at_limit + "]")
     assert not nesting_exceeds(json.dumps({"body": "[" * 5_000, "tags": [["a"], {"b": [1]}]}))
+    assert nesting_exceeds("[" * (MAX_JSON_DEPTH + 1))
+    assert not nesting_exceeds("[" * MAX_JSON_DEPTH + "]" * (MAX_JSON_DEPTH + 10))
 
 
 def test_any_exception_inside_the_cleaner_is_a_rejection_naming_its_class(monkeypatch):

@@ -7,6 +7,8 @@ import json
 import re
 from typing import Any
 
+import numpy as np
+
 from archive_search.errors import RejectedInput
 
 _MIB = 1024 * 1024
@@ -34,22 +36,22 @@ MAX_JSON_DEPTH = 64
 # A JSON string (escapes included) and the brackets: what nesting is counted over.
 _JSON_STRING_RE = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
 _NOT_BRACKETS = bytes(b for b in range(128) if chr(b) not in "[]{}")
+_DEPTH_STEP = np.zeros(256, dtype=np.int8)
+_DEPTH_STEP[list(b"[{")] = 1
+_DEPTH_STEP[list(b"]}")] = -1
 
 
 def nesting_exceeds(text: str, limit: int = MAX_JSON_DEPTH) -> bool:
-    """Whether the JSON ``text`` nests arrays/objects deeper than ``limit``, checked before
-    ``json.loads``: strings are removed, then each pass removes the innermost empty pairs (in
-    C, linear), so ``limit`` passes leave brackets only where the nesting is deeper."""
+    """Whether the JSON ``text`` opens more than ``limit`` arrays/objects at once, checked before
+    ``json.loads``: strings are removed, then the depth after each bracket is summed up (in C,
+    linear). Brackets that never close count too: ``json.loads`` recurses into each before it
+    finds the text truncated."""
     if text.count("[") + text.count("{") <= limit:
         return False
     brackets = _JSON_STRING_RE.sub("", text)
     brackets = brackets.encode("ascii", "ignore").translate(None, _NOT_BRACKETS)
-    for _ in range(limit):
-        shorter = brackets.replace(b"[]", b"").replace(b"{}", b"")
-        if shorter == brackets:
-            return False  # balanced within the limit, or unbalanced (json.loads says so)
-        brackets = shorter
-    return brackets != brackets.replace(b"[]", b"").replace(b"{}", b"")
+    depth = np.cumsum(_DEPTH_STEP[np.frombuffer(brackets, dtype=np.uint8)], dtype=np.int32)
+    return bool(depth.size) and int(depth.max()) > limit
 
 
 def loads_bounded(text: str) -> Any:
