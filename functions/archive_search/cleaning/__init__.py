@@ -83,6 +83,11 @@ _UNSUPPORTED_EXTENSIONS = frozenset(
 _HTML_SNIFF_RE = re.compile(
     r"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<(?:p|div|article|h1|title)[\s>]", re.IGNORECASE
 )
+# A whole HTML document opens so (after an XML declaration and comments): a web page saved
+# under a text dump's extension, whose markup would otherwise be indexed as its words.
+_HTML_DOCUMENT_RE = re.compile(
+    r"\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])", re.IGNORECASE | re.DOTALL
+)
 _CONTENT_TYPES = {
     "text/html": "html",
     "application/xhtml+xml": "html",
@@ -165,11 +170,14 @@ def reads_line_stats(key: str, content_type: str | None = None) -> bool:
 
 
 def detect_format(key: str, text: str, content_type: str | None = None) -> str:
-    """``text``, ``html``, ``json`` or ``ndjson``: by the key's extension, then the content type, then the text."""
+    """``text``, ``html``, ``json`` or ``ndjson``: by the key's extension, then the content type, then the
+    text; a text dump's extension on a whole HTML document gives ``html``."""
     named = _named_format(key, content_type)
+    head = text.lstrip()[:2048]
+    if named == "text" and _HTML_DOCUMENT_RE.match(head):
+        return "html"
     if named:
         return named
-    head = text.lstrip()[:2048]
     if head.startswith(("{", "[")):
         return "json"
     if head.startswith("<") and _HTML_SNIFF_RE.search(head):
