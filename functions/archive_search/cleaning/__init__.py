@@ -88,6 +88,8 @@ _HTML_SNIFF_RE = re.compile(
 _HTML_DOCUMENT_RE = re.compile(
     r"\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])", re.IGNORECASE | re.DOTALL
 )
+# Half a UTF-16 pair: a JSON "\\ud800" escape (json.loads joins only whole pairs) gives one.
+_LONE_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 _CONTENT_TYPES = {
     "text/html": "html",
     "application/xhtml+xml": "html",
@@ -204,6 +206,19 @@ def _extractor(fmt: str, line_stats: LineStats | None) -> Callable[[str, str], l
     return functools.partial(extract_text, line_stats=line_stats)
 
 
+def _without_lone_surrogates(article: Article) -> Article:
+    """``article`` with each lone surrogate replaced by U+FFFD: UTF-8 cannot encode one, and
+    its documents, receipt and event are sent as UTF-8 JSON (one would fail the whole batch)."""
+    changes: dict[str, object] = {}
+    for field in dataclasses.fields(article):
+        value = getattr(article, field.name)
+        if isinstance(value, str) and _LONE_SURROGATE_RE.search(value):
+            changes[field.name] = _LONE_SURROGATE_RE.sub("\ufffd", value)
+        elif isinstance(value, tuple) and any(_LONE_SURROGATE_RE.search(item) for item in value):
+            changes[field.name] = tuple(_LONE_SURROGATE_RE.sub("\ufffd", item) for item in value)
+    return dataclasses.replace(article, **changes) if changes else article  # type: ignore[arg-type]
+
+
 def cleaner_version(line_stats: LineStats | None = None) -> str:
     """What indexed documents record as their cleaner: the version, and the line statistics
     it used (their digest), since those change what a text dump keeps."""
@@ -277,7 +292,8 @@ def clean(
         text, key, size = _text_of(data, key, max_decompressed_bytes, content_type)
         fmt = detect_format(key, text, content_type)
         _check_input_bytes(size, key, fmt)  # the sniffed format's bound (a named one is checked)
-        articles = _extractor(fmt, line_stats)(text, key)
+        extracted = _extractor(fmt, line_stats)(text, key)
+        articles = [_without_lone_surrogates(a) for a in extracted]
         for ordinal, article in enumerate(articles):
             check_body(article.body, key if len(articles) == 1 else f"{key} (article {ordinal})")
         return Cleaned(
@@ -287,7 +303,7 @@ def clean(
                 else dataclasses.replace(a, language=md.detect_language(f"{a.title}\n{a.body}"))
                 for a in articles
             ),
-            skipped_in(articles),
+            skipped_in(extracted),
         )
     except RejectedInput:
         raise
