@@ -19,7 +19,7 @@ from archive_search.cleaning import (
 from archive_search.cleaning.decode import decode_bytes
 from archive_search.cleaning.html import extract as html_extract
 from archive_search.cleaning.html import parse as html_cleaning
-from archive_search.cleaning.limits import MAX_JSON_DEPTH, nesting_exceeds
+from archive_search.cleaning.limits import MAX_JSON_DEPTH, MAX_TITLE_CHARS, MAX_URL_CHARS, nesting_exceeds
 from archive_search.errors import RejectedInput
 
 pytestmark = pytest.mark.reliability
@@ -131,6 +131,20 @@ def test_a_json_record_whose_body_is_over_the_bound_is_rejected_before_cleaning(
         json.dumps([{"title": "T", "body": PARAGRAPH}, {"title": "T", "body": body}]).encode(), "x.json"
     )
     assert error.reason == "body_too_long" and "record 1" in error.message
+
+
+def test_a_title_over_the_bound_is_cut_on_a_word_and_an_overlong_url_dropped():
+    # A keyword value over 32,766 bytes fails its document on OpenSearch (doc values' limit).
+    record = {"title": "harbour " * 12_500, "body": PARAGRAPH, "url": "https://x.example/" + "u" * 40_000}
+    [article] = clean(json.dumps([record]).encode(), "x.json")
+    assert len(article.title) <= MAX_TITLE_CHARS and article.title.endswith("harbour…")
+    assert article.url is None and PARAGRAPH in article.body
+
+
+def test_a_title_and_url_within_their_bounds_are_kept_whole():
+    title, url = "harbour " * 124 + "end", "https://x.example/" + "u" * (MAX_URL_CHARS - 18)
+    [article] = clean(json.dumps([{"title": title, "body": PARAGRAPH, "url": url}]).encode(), "x.json")
+    assert (article.title, article.url) == (title, url)
 
 
 def test_an_article_body_over_the_bound_is_rejected_naming_it():

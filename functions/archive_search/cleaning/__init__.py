@@ -39,6 +39,7 @@ from archive_search.cleaning.limits import (
     MAX_BODY_CHARS,
     MAX_INPUT_BYTES,
     check_body,
+    within_field_bounds,
 )
 from archive_search.cleaning.lines import LineStats
 from archive_search.cleaning.skipped import Cleaned, skipped_in
@@ -293,7 +294,7 @@ def clean(
         fmt = detect_format(key, text, content_type)
         _check_input_bytes(size, key, fmt)  # the sniffed format's bound (a named one is checked)
         extracted = _extractor(fmt, line_stats)(text, key)
-        articles = [_without_lone_surrogates(a) for a in extracted]
+        articles = [within_field_bounds(_without_lone_surrogates(a)) for a in extracted]
         for ordinal, article in enumerate(articles):
             check_body(article.body, key if len(articles) == 1 else f"{key} (article {ordinal})")
         return Cleaned(

@@ -3,6 +3,7 @@ the measured cost): the package's entry point, the JSON and the HTML extractors 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from archive_search.errors import RejectedInput
+from archive_search.model import Article
 
 _MIB = 1024 * 1024
 # The bytes (decompressed) one upload may hold, by format: a text dump holds one article and
@@ -21,6 +23,11 @@ MAX_INPUT_BYTES = {"text": 1 * _MIB, "html": 5 * _MIB, "json": 5 * _MIB, "ndjson
 DEFAULT_MAX_DECOMPRESSED_BYTES = max(MAX_INPUT_BYTES.values())
 # An article body longer than this is not a news article (the longest features run to ~60k).
 MAX_BODY_CHARS = 200_000
+# A headline is a line (the write API refuses a longer title); a longer one is cut on a word.
+MAX_TITLE_CHARS = 1_000
+# A link is at most this long (the write API's bound); a longer one is dropped: OpenSearch
+# refuses a keyword value over 32,766 bytes, which would fail the article's whole document.
+MAX_URL_CHARS = 2_048
 # Records of one JSON upload (each becomes one article).
 MAX_ARTICLES_PER_FILE = 1_000
 # Levels of envelope objects searched for a JSON upload's records ({"response": {"results":
@@ -69,3 +76,24 @@ def check_body(body: str, where: str) -> None:
             "body_too_long",
             f"{where}: the article body has {len(body)} characters, over the limit of {MAX_BODY_CHARS}",
         )
+
+
+def cut_on_word(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters on a word boundary, an ellipsis marking the cut."""
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    space = head.rfind(" ")
+    if space > limit // 2:
+        head = head[:space]
+    return head.rstrip(" ,;:-–—") + "…"
+
+
+def within_field_bounds(article: Article) -> Article:
+    """``article`` with its title cut to ``MAX_TITLE_CHARS`` and a url over ``MAX_URL_CHARS``
+    dropped: whatever an upload states, its document stays one OpenSearch accepts."""
+    title = cut_on_word(article.title, MAX_TITLE_CHARS)
+    url = article.url if article.url is None or len(article.url) <= MAX_URL_CHARS else None
+    if title is article.title and url is article.url:
+        return article
+    return dataclasses.replace(article, title=title, url=url)
