@@ -69,6 +69,19 @@ def test_bodies_that_are_not_json_or_nested_too_deep_are_400s(api) -> None:
         assert answer.body["error"]["parameter"] == "body"
 
 
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("POST", "/articles"), ("PUT", "/articles/by-external-id/ht-1"), ("POST", "/uploads")],
+)
+def test_a_body_that_is_not_utf8_is_a_400_naming_it(api, method: str, path: str) -> None:
+    answer = api.call(method, path, raw='{"body": "Café society", "filename": "café.txt"}'.encode("latin-1"))
+
+    assert answer.status == 400
+    assert answer.body["error"]["parameter"] == "body"
+    assert "UTF-8" in answer.body["error"]["message"]
+    assert api.rig.bucket_keys() == set()
+
+
 def test_a_retry_with_the_same_idempotency_key_lands_on_the_same_key_and_id(api) -> None:
     headers = {"Idempotency-Key": "order-42"}
     first = api.call("POST", "/articles", [article(), article("Second story")], headers=headers)
