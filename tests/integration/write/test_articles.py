@@ -52,6 +52,8 @@ def test_a_list_with_one_bad_item_is_refused_naming_index_and_field_and_nothing_
         ([article(), "not an object"], "articles[1]"),
         ({"body": BODY, "url": "javascript:alert(1)"}, "articles[0].url"),
         ({"body": BODY, "external_id": "has/slash"}, "articles[0].external_id"),
+        ([article(external_id="ht-1"), article("Another", external_id="ht-1")], "articles[1].external_id"),
+        ({"articles": [article()], "sent_by": "importer"}, "sent_by"),
     ],
 )
 def test_invalid_items_are_400s_naming_the_field(api, body: object, parameter: str) -> None:
