@@ -148,7 +148,7 @@ def parse_message_body(body: str, *, event_time_order: bool = False) -> list[Obj
     ``parse_s3_record`` for ``event_time_order``."""
     try:
         payload = json.loads(body)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RecursionError):  # RecursionError: nested past the parser's depth
         raise MalformedMessage("message body is not JSON") from None
     if not isinstance(payload, dict):
         raise MalformedMessage("message body is not a JSON object")
