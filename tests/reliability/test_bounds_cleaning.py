@@ -19,7 +19,7 @@ from archive_search.cleaning import (
 from archive_search.cleaning.decode import decode_bytes
 from archive_search.cleaning.html import extract as html_extract
 from archive_search.cleaning.html import parse as html_cleaning
-from archive_search.cleaning.limits import MAX_JSON_DEPTH, nesting_exceeds
+from archive_search.cleaning.limits import MAX_JSON_DEPTH, MAX_TITLE_CHARS, MAX_URL_CHARS, nesting_exceeds
 from archive_search.errors import RejectedInput
 
 pytestmark = pytest.mark.reliability
@@ -45,15 +45,29 @@ def page(head: str = "", attributes: str = "") -> bytes:
     return PAGE.format(head=head, attributes=attributes, paragraph=PARAGRAPH).encode()
 
 
-def test_deeply_nested_json_is_rejected_by_its_depth_not_a_recursion_error():
-    error = rejection(DEEP.encode(), "x.json")
+# Truncated or hostile JSON: brackets that never close still make json.loads recurse once each.
+UNCLOSED = '{"a": [' * 5_000
+TOO_DEEP = pytest.mark.parametrize("deep", [DEEP, UNCLOSED], ids=["nested", "unclosed"])
+
+
+@TOO_DEEP
+def test_deeply_nested_json_is_rejected_by_its_depth_not_a_recursion_error(deep: str):
+    error = rejection(deep.encode(), "x.json")
     assert error.reason == "too_deeply_nested"
     assert str(MAX_JSON_DEPTH) in error.message
 
 
-def test_a_deeply_nested_json_ld_block_is_skipped_and_the_page_still_cleaned():
-    articles = clean(page(head=f'<script type="application/ld+json">{DEEP}</script>'), "x.html")
+@TOO_DEEP
+def test_a_deeply_nested_json_ld_block_is_skipped_and_the_page_still_cleaned(deep: str):
+    articles = clean(page(head=f'<script type="application/ld+json">{deep}</script>'), "x.html")
     assert len(articles) == 1 and PARAGRAPH in articles[0].body
+
+
+def test_an_unclosed_deep_json_lines_line_is_skipped_and_the_other_lines_kept():
+    record = json.dumps({"title": "Harbour reopens", "body": PARAGRAPH})
+    articles = clean(f"{UNCLOSED}\n{record}\n".encode(), "x.jsonl")
+    assert [a.body for a in articles] == [PARAGRAPH]
+    assert [(s.line, s.reason) for s in articles.skipped.first] == [(1, "too_deeply_nested")]
 
 
 def test_nesting_is_counted_outside_strings_and_up_to_the_limit_exactly():
@@ -61,6 +75,8 @@ def test_nesting_is_counted_outside_strings_and_up_to_the_limit_exactly():
     assert not nesting_exceeds(at_limit)
     assert nesting_exceeds("[" + at_limit + "]")
     assert not nesting_exceeds(json.dumps({"body": "[" * 5_000, "tags": [["a"], {"b": [1]}]}))
+    assert nesting_exceeds("[" * (MAX_JSON_DEPTH + 1))
+    assert not nesting_exceeds("[" * MAX_JSON_DEPTH + "]" * (MAX_JSON_DEPTH + 10))
 
 
 def test_any_exception_inside_the_cleaner_is_a_rejection_naming_its_class(monkeypatch):
@@ -107,6 +123,20 @@ def test_a_json_record_whose_body_is_over_the_bound_is_rejected_before_cleaning(
         json.dumps([{"title": "T", "body": PARAGRAPH}, {"title": "T", "body": body}]).encode(), "x.json"
     )
     assert error.reason == "body_too_long" and "record 1" in error.message
+
+
+def test_a_title_over_the_bound_is_cut_on_a_word_and_an_overlong_url_dropped():
+    # A keyword value over 32,766 bytes fails its document on OpenSearch (doc values' limit).
+    record = {"title": "harbour " * 12_500, "body": PARAGRAPH, "url": "https://x.example/" + "u" * 40_000}
+    [article] = clean(json.dumps([record]).encode(), "x.json")
+    assert len(article.title) <= MAX_TITLE_CHARS and article.title.endswith("harbour…")
+    assert article.url is None and PARAGRAPH in article.body
+
+
+def test_a_title_and_url_within_their_bounds_are_kept_whole():
+    title, url = "harbour " * 124 + "end", "https://x.example/" + "u" * (MAX_URL_CHARS - 18)
+    [article] = clean(json.dumps([{"title": title, "body": PARAGRAPH, "url": url}]).encode(), "x.json")
+    assert (article.title, article.url) == (title, url)
 
 
 def test_an_article_body_over_the_bound_is_rejected_naming_it():

@@ -26,7 +26,7 @@ from archive_search.alerts.bounds import (
 )
 from archive_search.errors import InvalidRequest, UnsupportedMediaType
 from archive_search.search.request import DATE_PATTERN, calendar_date
-from archive_search.search.syntax import MAX_QUERY_CHARS, parse_query
+from archive_search.search.syntax import MAX_QUERY_CHARS, parse_query, positive_words
 
 FilterValue = Annotated[str, StringConstraints(min_length=1, max_length=MAX_FILTER_VALUE_CHARS)]
 FilterValues = Annotated[list[FilterValue] | None, Field(max_length=MAX_FILTER_VALUES)]
@@ -125,8 +125,9 @@ def stored_search(request: AlertRequest) -> dict[str, Any]:
     the query parses within its bounds, the dates exist and are in order, the alert is not
     empty (an alert without words or filters would fire for every article)."""
     q = (request.q or "").strip() or None
-    if q is not None:
-        parse_query(q)  # InvalidRequest naming q when it is too long or too deep
+    # InvalidRequest naming q when it is too long or too deep. A q with no word to match
+    # ("(((", "*", "-sport": punctuation, operators, only exclusions) narrows nothing down.
+    matches_words = q is not None and bool(positive_words(parse_query(q)))
     date_from = calendar_date(request.date_from, "from")
     date_to = calendar_date(request.date_to, "to")
     if date_from and date_to and date_from > date_to:
@@ -139,8 +140,10 @@ def stored_search(request: AlertRequest) -> dict[str, Any]:
     search.update({name: values for name, values in filters.items() if values})
     search.update({"from": request.date_from, "to": request.date_to, "has_date": request.has_date})
     search = {name: value for name, value in search.items() if value is not None}
-    if not (q or any(filters.values()) or date_from or date_to or request.has_date is not None):
-        raise InvalidRequest("an alert needs q or at least one filter: it would match every article", "q")
+    if not (matches_words or any(filters.values()) or date_from or date_to or request.has_date is not None):
+        raise InvalidRequest(
+            "an alert needs q with a word to match, or at least one filter: it would match every article", "q"
+        )
     size = len(json.dumps(search, ensure_ascii=False).encode())
     if size > MAX_SEARCH_BYTES:
         largest = max(FILTER_NAMES, key=lambda name: len(json.dumps(search.get(name, []))))

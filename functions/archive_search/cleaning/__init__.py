@@ -39,6 +39,7 @@ from archive_search.cleaning.limits import (
     MAX_BODY_CHARS,
     MAX_INPUT_BYTES,
     check_body,
+    within_field_bounds,
 )
 from archive_search.cleaning.lines import LineStats
 from archive_search.cleaning.skipped import Cleaned, skipped_in
@@ -47,7 +48,7 @@ from archive_search.model import Article
 
 # Bump when the output of cleaning changes: indexed documents record it, so a reindex can find
 # the documents cleaned by an older version.
-CLEANER_VERSION = "1.35.0"
+CLEANER_VERSION = "1.36.0"
 
 __all__ = [
     "CLEANER_VERSION",
@@ -83,6 +84,13 @@ _UNSUPPORTED_EXTENSIONS = frozenset(
 _HTML_SNIFF_RE = re.compile(
     r"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<(?:p|div|article|h1|title)[\s>]", re.IGNORECASE
 )
+# A whole HTML document opens so (after an XML declaration and comments): a web page saved
+# under a text dump's extension, whose markup would otherwise be indexed as its words.
+_HTML_DOCUMENT_RE = re.compile(
+    r"\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])", re.IGNORECASE | re.DOTALL
+)
+# Half a UTF-16 pair: a JSON "\\ud800" escape (json.loads joins only whole pairs) gives one.
+_LONE_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 _CONTENT_TYPES = {
     "text/html": "html",
     "application/xhtml+xml": "html",
@@ -165,11 +173,14 @@ def reads_line_stats(key: str, content_type: str | None = None) -> bool:
 
 
 def detect_format(key: str, text: str, content_type: str | None = None) -> str:
-    """``text``, ``html``, ``json`` or ``ndjson``: by the key's extension, then the content type, then the text."""
+    """``text``, ``html``, ``json`` or ``ndjson``: by the key's extension, then the content type, then the
+    text; a text dump's extension on a whole HTML document gives ``html``."""
     named = _named_format(key, content_type)
+    head = text.lstrip()[:2048]
+    if named == "text" and _HTML_DOCUMENT_RE.match(head):
+        return "html"
     if named:
         return named
-    head = text.lstrip()[:2048]
     if head.startswith(("{", "[")):
         return "json"
     if head.startswith("<") and _HTML_SNIFF_RE.search(head):
@@ -194,6 +205,19 @@ def _extractor(fmt: str, line_stats: LineStats | None) -> Callable[[str, str], l
     from archive_search.cleaning.text import extract_text
 
     return functools.partial(extract_text, line_stats=line_stats)
+
+
+def _without_lone_surrogates(article: Article) -> Article:
+    """``article`` with each lone surrogate replaced by U+FFFD: UTF-8 cannot encode one, and
+    its documents, receipt and event are sent as UTF-8 JSON (one would fail the whole batch)."""
+    changes: dict[str, object] = {}
+    for field in dataclasses.fields(article):
+        value = getattr(article, field.name)
+        if isinstance(value, str) and _LONE_SURROGATE_RE.search(value):
+            changes[field.name] = _LONE_SURROGATE_RE.sub("\ufffd", value)
+        elif isinstance(value, tuple) and any(_LONE_SURROGATE_RE.search(item) for item in value):
+            changes[field.name] = tuple(_LONE_SURROGATE_RE.sub("\ufffd", item) for item in value)
+    return dataclasses.replace(article, **changes) if changes else article  # type: ignore[arg-type]
 
 
 def cleaner_version(line_stats: LineStats | None = None) -> str:
@@ -269,7 +293,8 @@ def clean(
         text, key, size = _text_of(data, key, max_decompressed_bytes, content_type)
         fmt = detect_format(key, text, content_type)
         _check_input_bytes(size, key, fmt)  # the sniffed format's bound (a named one is checked)
-        articles = _extractor(fmt, line_stats)(text, key)
+        extracted = _extractor(fmt, line_stats)(text, key)
+        articles = [within_field_bounds(_without_lone_surrogates(a)) for a in extracted]
         for ordinal, article in enumerate(articles):
             check_body(article.body, key if len(articles) == 1 else f"{key} (article {ordinal})")
         return Cleaned(
@@ -279,7 +304,7 @@ def clean(
                 else dataclasses.replace(a, language=md.detect_language(f"{a.title}\n{a.body}"))
                 for a in articles
             ),
-            skipped_in(articles),
+            skipped_in(extracted),
         )
     except RejectedInput:
         raise

@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import re
 
+from archive_search.cleaning.limits import cut_on_word
 from archive_search.cleaning.metadata import word_count, word_key
 
 __all__ = ["MAX_DESCRIPTION_CHARS", "MIN_DESCRIPTION_WORDS", "article_description"]
@@ -28,13 +29,7 @@ _ELLIPSIS_RE = re.compile(r"\s*(?:\.{3}|…|\[\s*(?:\.{3}|…)\s*\])\s*$")
 
 def _bounded(text: str) -> str:
     """``text`` cut to ``MAX_DESCRIPTION_CHARS`` on a word boundary, an ellipsis marking the cut."""
-    if len(text) <= MAX_DESCRIPTION_CHARS:
-        return text
-    head = text[: MAX_DESCRIPTION_CHARS - 1]
-    space = head.rfind(" ")
-    if space > MAX_DESCRIPTION_CHARS // 2:
-        head = head[:space]
-    return head.rstrip(" ,;:-–—") + "…"
+    return cut_on_word(text, MAX_DESCRIPTION_CHARS)
 
 
 def article_description(value: object, *, title: str | None, source: str | None, body: str) -> str | None:

@@ -3,11 +3,15 @@ the measured cost): the package's entry point, the JSON and the HTML extractors 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from typing import Any
 
+import numpy as np
+
 from archive_search.errors import RejectedInput
+from archive_search.model import Article
 
 _MIB = 1024 * 1024
 # The bytes (decompressed) one upload may hold, by format: a text dump holds one article and
@@ -19,6 +23,11 @@ MAX_INPUT_BYTES = {"text": 1 * _MIB, "html": 5 * _MIB, "json": 5 * _MIB, "ndjson
 DEFAULT_MAX_DECOMPRESSED_BYTES = max(MAX_INPUT_BYTES.values())
 # An article body longer than this is not a news article (the longest features run to ~60k).
 MAX_BODY_CHARS = 200_000
+# A headline is a line (the write API refuses a longer title); a longer one is cut on a word.
+MAX_TITLE_CHARS = 1_000
+# A link is at most this long (the write API's bound); a longer one is dropped: OpenSearch
+# refuses a keyword value over 32,766 bytes, which would fail the article's whole document.
+MAX_URL_CHARS = 2_048
 # Records of one JSON upload (each becomes one article).
 MAX_ARTICLES_PER_FILE = 1_000
 # Levels of envelope objects searched for a JSON upload's records ({"response": {"results":
@@ -34,22 +43,22 @@ MAX_JSON_DEPTH = 64
 # A JSON string (escapes included) and the brackets: what nesting is counted over.
 _JSON_STRING_RE = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
 _NOT_BRACKETS = bytes(b for b in range(128) if chr(b) not in "[]{}")
+_DEPTH_STEP = np.zeros(256, dtype=np.int8)
+_DEPTH_STEP[list(b"[{")] = 1
+_DEPTH_STEP[list(b"]}")] = -1
 
 
 def nesting_exceeds(text: str, limit: int = MAX_JSON_DEPTH) -> bool:
-    """Whether the JSON ``text`` nests arrays/objects deeper than ``limit``, checked before
-    ``json.loads``: strings are removed, then each pass removes the innermost empty pairs (in
-    C, linear), so ``limit`` passes leave brackets only where the nesting is deeper."""
+    """Whether the JSON ``text`` opens more than ``limit`` arrays/objects at once, checked before
+    ``json.loads``: strings are removed, then the depth after each bracket is summed up (in C,
+    linear). Brackets that never close count too: ``json.loads`` recurses into each before it
+    finds the text truncated."""
     if text.count("[") + text.count("{") <= limit:
         return False
     brackets = _JSON_STRING_RE.sub("", text)
     brackets = brackets.encode("ascii", "ignore").translate(None, _NOT_BRACKETS)
-    for _ in range(limit):
-        shorter = brackets.replace(b"[]", b"").replace(b"{}", b"")
-        if shorter == brackets:
-            return False  # balanced within the limit, or unbalanced (json.loads says so)
-        brackets = shorter
-    return brackets != brackets.replace(b"[]", b"").replace(b"{}", b"")
+    depth = np.cumsum(_DEPTH_STEP[np.frombuffer(brackets, dtype=np.uint8)], dtype=np.int32)
+    return bool(depth.size) and int(depth.max()) > limit
 
 
 def loads_bounded(text: str) -> Any:
@@ -67,3 +76,24 @@ def check_body(body: str, where: str) -> None:
             "body_too_long",
             f"{where}: the article body has {len(body)} characters, over the limit of {MAX_BODY_CHARS}",
         )
+
+
+def cut_on_word(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters on a word boundary, an ellipsis marking the cut."""
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    space = head.rfind(" ")
+    if space > limit // 2:
+        head = head[:space]
+    return head.rstrip(" ,;:-–—") + "…"
+
+
+def within_field_bounds(article: Article) -> Article:
+    """``article`` with its title cut to ``MAX_TITLE_CHARS`` and a url over ``MAX_URL_CHARS``
+    dropped: whatever an upload states, its document stays one OpenSearch accepts."""
+    title = cut_on_word(article.title, MAX_TITLE_CHARS)
+    url = article.url if article.url is None or len(article.url) <= MAX_URL_CHARS else None
+    if title is article.title and url is article.url:
+        return article
+    return dataclasses.replace(article, title=title, url=url)

@@ -118,10 +118,13 @@ def parse_s3_record(record: dict[str, Any], *, event_time_order: bool = False) -
         s3 = record["s3"]
         bucket = s3["bucket"]["name"]
         obj = s3["object"]
-        key = unquote_plus(obj["key"])
+        raw_key = obj["key"]
         event_time = record["eventTime"]
     except (KeyError, TypeError) as exc:
         raise MalformedMessage(f"S3 record without {exc}") from None
+    if not all(isinstance(value, str) and value for value in (bucket, raw_key, event_time)):
+        raise MalformedMessage("S3 record whose bucket name, key or eventTime is not a non-empty string")
+    key = unquote_plus(raw_key)
     sequencer = obj.get("sequencer") or None
     if sequencer is None and not event_time_order:
         raise MalformedMessage(
@@ -148,7 +151,7 @@ def parse_message_body(body: str, *, event_time_order: bool = False) -> list[Obj
     ``parse_s3_record`` for ``event_time_order``."""
     try:
         payload = json.loads(body)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RecursionError):  # RecursionError: nested past the parser's depth
         raise MalformedMessage("message body is not JSON") from None
     if not isinstance(payload, dict):
         raise MalformedMessage("message body is not a JSON object")
@@ -161,7 +164,14 @@ def parse_message_body(body: str, *, event_time_order: bool = False) -> list[Obj
     for record in records:
         if not isinstance(record, dict):
             raise MalformedMessage("an S3 record is not an object")
-        event = parse_s3_record(record, event_time_order=event_time_order)
+        try:
+            event = parse_s3_record(record, event_time_order=event_time_order)
+        except MalformedMessage:
+            raise
+        except (TypeError, ValueError, AttributeError, OverflowError) as exc:  # sequencer, size
+            raise MalformedMessage(
+                f"S3 record with a field of the wrong type ({type(exc).__name__})"
+            ) from None
         if event is not None:
             events.append(event)
     return events

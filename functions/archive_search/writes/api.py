@@ -10,6 +10,7 @@ names its index and field (``articles[3].published``) and a body nested too deep
 
 from __future__ import annotations
 
+import binascii
 import json
 import mimetypes
 import re
@@ -94,6 +95,17 @@ def _writer() -> ArchiveWriter:
     )
 
 
+def _request_body() -> str | None:
+    """The request body as text (API Gateway hands a body that is not UTF-8 over base64-encoded,
+    and decoding it raises): such a body is a 400, not a 500."""
+    try:
+        return router.current_event.decoded_body
+    except (UnicodeDecodeError, binascii.Error):
+        raise InvalidRequest(
+            "the request body is not UTF-8 text: send JSON encoded as UTF-8", "body"
+        ) from None
+
+
 def _idempotency_key() -> str | None:
     return check_idempotency_key(router.current_event.headers.get("idempotency-key"))
 
@@ -133,7 +145,7 @@ def _idempotency_key() -> str | None:
     ),
 )
 def add_articles():
-    records = parse_body(router.current_event.decoded_body, many=True)
+    records = parse_body(_request_body(), many=True)
     written = _writer().put_articles(records, _idempotency_key())
     return json_response(202, {"articles": [item.as_dict() for item in written]})
 
@@ -152,7 +164,7 @@ def add_articles():
     ),
 )
 def upsert_article(external_id: Annotated[str, Path(pattern=EXTERNAL_ID_PATTERN, description="Your id")]):
-    (record,) = parse_body(router.current_event.decoded_body, many=False)
+    (record,) = parse_body(_request_body(), many=False)
     if record.external_id not in (None, external_id):
         raise InvalidRequest(
             f"articles[0].external_id: {record.external_id} differs from the path's {external_id}",
@@ -239,7 +251,7 @@ def delete_article(article_id: Annotated[str, Path(description="Article id (as r
     ),
 )
 def presign_upload():
-    request = _upload_request(router.current_event.decoded_body)
+    request = _upload_request(_request_body())
     filename = request.get("filename")
     if not isinstance(filename, str) or not _FILENAME_RE.match(filename) or filename in (".", ".."):
         raise InvalidRequest("filename: a file name of 1 to 200 characters without / or \\", "filename")

@@ -100,6 +100,11 @@ def parse_body(raw: str | None, *, many: bool) -> list[ArticleRecord]:
     except (ValueError, RecursionError) as err:
         raise InvalidRequest(f"the request body is not valid JSON ({type(err).__name__})", "body") from None
     if many and isinstance(data, dict) and isinstance(data.get("articles"), list):
+        unknown = sorted(set(data) - {"articles"})
+        if unknown:
+            raise InvalidRequest(
+                f"{unknown[0]}: unknown field (the envelope holds only articles)", unknown[0]
+            )
         data = data["articles"]
     items = data if many and isinstance(data, list) else [data]
     if isinstance(data, list) and not many:
@@ -108,7 +113,16 @@ def parse_body(raw: str | None, *, many: bool) -> list[ArticleRecord]:
         raise InvalidRequest("the list holds no article", "body")
     if len(items) > MAX_ARTICLES_PER_REQUEST:
         raise InvalidRequest(f"at most {MAX_ARTICLES_PER_REQUEST} articles per request", "body")
-    return [_record(index, item) for index, item in enumerate(items)]
+    records = [_record(index, item) for index, item in enumerate(items)]
+    # Two articles with one external_id would be written to one key, the last silently winning.
+    seen: set[str] = set()
+    for index, record in enumerate(records):
+        if record.external_id in seen:
+            where = f"articles[{index}].external_id"
+            raise InvalidRequest(f"{where}: {record.external_id} is given to an earlier article too", where)
+        if record.external_id is not None:
+            seen.add(record.external_id)
+    return records
 
 
 def _record(index: int, item: Any) -> ArticleRecord:

@@ -54,6 +54,11 @@ def test_a_webhook_alert_keeps_its_url(alerts_api: AlertsApi) -> None:
         ({**FERRY, "name": "n" * (MAX_NAME_CHARS + 1)}, "name"),
         ({**FERRY, "q": "ferry " * MAX_QUERY_CHARS}, "q"),
         ({"name": "everything"}, "q"),
+        # A q without a word to match matches every article, as no q does.
+        ({"name": "brackets", "q": "((("}, "q"),
+        ({"name": "a star", "q": "*"}, "q"),
+        ({"name": "an operator", "q": "NOT"}, "q"),
+        ({"name": "all but sport", "q": "-sport"}, "q"),
         ({**FERRY, "target": "sms"}, "target"),
         ({**FERRY, "target": "webhook"}, "webhook_url"),
         ({**FERRY, "target": "webhook", "webhook_url": "http://hooks.example/x"}, "webhook_url"),
@@ -73,6 +78,12 @@ def test_a_bad_alert_is_refused_with_a_400_naming_the_field(
     assert answer.status == 400, answer.text
     assert answer.error["parameter"] == parameter, answer.error
     assert alerts_api.call("GET", "/alerts").json["total"] == 0
+
+
+def test_exclusions_beside_a_filter_make_an_alert(alerts_api: AlertsApi) -> None:
+    answer = alerts_api.call("POST", "/alerts", {"name": "Dawn, no sport", "q": "-sport", "source": ["Dawn"]})
+    assert answer.status == 201, answer.text
+    assert answer.json["search"] == {"q": "-sport", "source": ["Dawn"]}
 
 
 def test_a_body_that_is_not_json_is_a_400(alerts_api: AlertsApi) -> None:

@@ -14,6 +14,7 @@ from archive_search.ingest.status_api import router
 from archive_search.model import ObjectRef, document_id
 from tests.conftest import SEEDS
 from tests.events import load_event
+from tests.ingest_support import s3_notification
 
 pytestmark = pytest.mark.integration
 
@@ -62,9 +63,38 @@ def test_a_file_that_cannot_be_cleaned_is_acknowledged_recorded_and_left_in_the_
     assert queue_depth(ingest.sqs, ingest.archive.dlq_url) == 0
 
 
+def test_lone_surrogate_escapes_in_a_json_upload_neither_fail_the_batch_nor_reach_the_index(ingest):
+    # JSON may escape half a UTF-16 pair ("\ud800"); json.loads makes it a str UTF-8 cannot encode.
+    body = "The harbour reopened on Tuesday after the storm, officials said, and ships moved out."
+    ingest.put(
+        "inbox/surrogates.json",
+        '[{"title": "Harbour \\ud800reopens", "body": "' + body + ' \\udc00", "source": "Gazette \\udbff"}]',
+    )
+    ingest.put("inbox/good.txt", ARTICLE)
+    ingest.drain()
+
+    documents = ingest.documents()
+    assert set(documents) == {("inbox/surrogates.json", 0), ("inbox/good.txt", 0)}
+    document = documents[("inbox/surrogates.json", 0)]
+    assert (document["title"], document["source"]) == ("Harbour \ufffdreopens", "Gazette \ufffd")
+    assert document["body"] == f"{body} \ufffd"
+    assert ingest.receipt("inbox/surrogates.json")["outcome"] == "indexed"
+    assert queue_depth(ingest.sqs, ingest.archive.dlq_url) == 0
+
+
 def test_a_message_that_is_not_an_s3_notification_is_reported_as_a_batch_item_failure(ingest):
     response = ingest.invoke(["not json at all", json.dumps(load_event("s3_test_event"))])
     assert len(response["batchItemFailures"]) == 1
+
+
+def test_a_message_nested_too_deep_for_json_loads_fails_alone_not_its_batch(ingest):
+    ingest.put("inbox/good.txt", ARTICLE)
+    good = s3_notification("inbox/good.txt", bucket=ingest.archive.bucket, sequencer="0055AED6DCD90281E5")
+
+    response = ingest.invoke(["[" * 100_000, good])
+
+    assert len(response["batchItemFailures"]) == 1
+    assert ingest.receipt("inbox/good.txt")["outcome"] == "indexed"
 
 
 def test_ingest_status_route_answers_with_the_receipt_of_a_key(ingest):

@@ -52,6 +52,24 @@ def test_invalid_parameters_are_400_naming_the_parameter(
     assert response.error["parameter"] == parameter
 
 
+@pytest.mark.parametrize(
+    ("path", "raw_query", "parameter"),
+    [
+        ("/search", "q=ferry&q=strike", "q"),
+        ("/search", "size=5&size=6", "size"),
+        ("/facets/source", "prefix=a&prefix=b", "prefix"),
+    ],
+)
+def test_a_one_value_parameter_given_twice_is_a_400_saying_so(
+    corpus: SearchApi, path: str, raw_query: str, parameter: str
+) -> None:
+    response = corpus.get(path, raw_query)
+
+    assert response.status == 400
+    assert response.error["parameter"] == parameter
+    assert response.error["message"] == f"{parameter}: given more than once; it takes one value"
+
+
 def test_unknown_parameters_are_rejected_on_every_route(corpus: SearchApi) -> None:
     for path in ("/articles/abc", "/articles/abc/similar", "/facets/source", "/health"):
         response = corpus.get(path, {"debug": "1"})

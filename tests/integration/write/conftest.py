@@ -35,7 +35,7 @@ class WriteApi:
         *,
         query: dict[str, Any] | None = None,
         headers: dict[str, str] | None = None,
-        raw: str | None = None,
+        raw: str | bytes | None = None,
     ) -> Answer:
         from archive_search.handlers.write import handler
 
@@ -45,7 +45,7 @@ class WriteApi:
             path,
             urlencode(query or {}, doseq=True),
             {"content-type": "application/json", **(headers or {})},
-            data.encode() if data is not None else None,
+            data.encode() if isinstance(data, str) else data,
         )
         result = handler(event, LambdaContext("archive-search-write", 29.0))
         return Answer(result["statusCode"], result.get("headers") or {}, json.loads(result["body"] or "null"))

@@ -52,6 +52,8 @@ def test_a_list_with_one_bad_item_is_refused_naming_index_and_field_and_nothing_
         ([article(), "not an object"], "articles[1]"),
         ({"body": BODY, "url": "javascript:alert(1)"}, "articles[0].url"),
         ({"body": BODY, "external_id": "has/slash"}, "articles[0].external_id"),
+        ([article(external_id="ht-1"), article("Another", external_id="ht-1")], "articles[1].external_id"),
+        ({"articles": [article()], "sent_by": "importer"}, "sent_by"),
     ],
 )
 def test_invalid_items_are_400s_naming_the_field(api, body: object, parameter: str) -> None:
@@ -67,6 +69,19 @@ def test_bodies_that_are_not_json_or_nested_too_deep_are_400s(api) -> None:
         answer = api.call("POST", "/articles", raw=raw)
         assert answer.status == 400, raw[:10]
         assert answer.body["error"]["parameter"] == "body"
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("POST", "/articles"), ("PUT", "/articles/by-external-id/ht-1"), ("POST", "/uploads")],
+)
+def test_a_body_that_is_not_utf8_is_a_400_naming_it(api, method: str, path: str) -> None:
+    answer = api.call(method, path, raw='{"body": "Café society", "filename": "café.txt"}'.encode("latin-1"))
+
+    assert answer.status == 400
+    assert answer.body["error"]["parameter"] == "body"
+    assert "UTF-8" in answer.body["error"]["message"]
+    assert api.rig.bucket_keys() == set()
 
 
 def test_a_retry_with_the_same_idempotency_key_lands_on_the_same_key_and_id(api) -> None:

@@ -164,7 +164,9 @@ def test_invalid_json_is_rejected() -> None:
     [
         ("a.htm", "plain", None, "html"),
         ("a.json", "plain", None, "json"),
-        ("a.txt", "<html><body>x</body></html>", None, "text"),
+        ("a.txt", "<html><body>x</body></html>", None, "html"),
+        ("a.md", '\n<?xml version="1.0"?>\n<!-- saved -->\n<!DOCTYPE html>\n<p>x</p>', None, "html"),
+        ("a.txt", "<p> is the paragraph tag.\n\n<html> starts a page.", None, "text"),
         ("a", '{"title": "x"}', None, "json"),
         ("a.dat", "<!DOCTYPE html><html><p>x</p></html>", None, "html"),
         ("a", "Just words on a line.", None, "text"),
@@ -175,6 +177,13 @@ def test_format_comes_from_extension_then_content_type_then_content(
     key: str, text: str, content_type: str | None, expected: str
 ) -> None:
     assert detect_format(key, text, content_type) == expected
+
+
+def test_a_web_page_saved_as_txt_is_extracted_as_html_not_indexed_as_markup() -> None:
+    [article] = clean(HTML.encode(), "inbox/saved-page.txt")
+
+    assert "dredge the northern channel" in article.body
+    assert "<" not in article.title and "<p>" not in article.body
 
 
 def test_html_without_extension_is_sniffed_and_extracted() -> None:

@@ -79,6 +79,32 @@ def test_a_body_that_is_not_an_s3_notification_is_malformed(body):
         parse_message_body(body)
 
 
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("key", 5),
+        ("key", ""),
+        ("size", "big"),
+        ("size", 1e400),
+        ("sequencer", 5),
+        ("sequencer", "not hex"),
+        ("bucket", 7),
+        ("eventTime", 5),
+    ],
+)
+def test_a_record_with_a_field_of_the_wrong_type_or_value_is_malformed(field, value):
+    body = load_event("s3_object_created_put")
+    record = body["Records"][0]
+    if field == "bucket":
+        record["s3"]["bucket"]["name"] = value
+    elif field == "eventTime":
+        record["eventTime"] = value
+    else:
+        record["s3"]["object"][field] = value
+    with pytest.raises(MalformedMessage):
+        parse_message_body(json.dumps(body))
+
+
 def test_left_padding_makes_sequencers_of_different_lengths_comparable():
     assert sequencer_value("0A") == sequencer_value("A") == 10
     assert sequencer_version("00FF") > sequencer_version("FE")
