@@ -976,7 +976,7 @@ def _meta_line(blocks: list[str], i: int) -> tuple[int, md.Byline | None, date |
     byline, taken = blocks[i], 1
     if i + 1 < len(blocks) and md.is_byline_tail(blocks[i + 1]):
         byline, taken = f"{byline} {blocks[i + 1]}", 2
-    return taken, md.parse_byline(byline) or None, md.parse_date(byline)
+    return taken, md.parse_byline(byline, capitalised=True) or None, md.parse_date(byline)
 
 
 def _article_blocks(
