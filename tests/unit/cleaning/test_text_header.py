@@ -613,3 +613,17 @@ def test_a_name_particle_is_no_end_of_the_name() -> None:
         "a.txt",
     )[0]
     assert article.authors == ("Justus von Daniels",)
+
+
+def test_the_date_line_nearest_above_the_body_dates_the_article_when_nothing_else_does() -> None:
+    text = dump(
+        "Harbour Gazette",
+        "Tuesday, 28 April 2020",
+        "Sign in",
+        "Advertisement",
+        "Share on Facebook",
+        "Share on Twitter",
+        "Listen to this article",
+        *BODY,
+    )
+    assert extract_text(text, "a.txt")[0].published == date(2020, 4, 28)

@@ -38,6 +38,7 @@ __all__ = [
     "is_marked_byline",
     "is_menu_line",
     "labelled_date",
+    "last_date",
     "read_header",
 ]
 
@@ -207,6 +208,12 @@ def near_date(lines: list[str], *, day_first: bool = False) -> date | None:
             if len(parts) > 1 and (found := parse_date(" ".join(parts), day_first=day_first)):
                 return found
     return None
+
+
+def last_date(lines: list[str], *, day_first: bool = False) -> date | None:
+    """The date of the last short line among ``lines`` that states one, "Updated ..." lines
+    aside: the date line nearest the first paragraph in a header whose headline was not found."""
+    return next((found for line in reversed(lines) if (found := _date_line(line, day_first=day_first))), None)
 
 
 def _credited(line: str) -> str | None:
