@@ -627,3 +627,18 @@ def test_the_date_line_nearest_above_the_body_dates_the_article_when_nothing_els
         *BODY,
     )
     assert extract_text(text, "a.txt")[0].published == date(2020, 4, 28)
+
+
+def test_a_marked_byline_right_above_the_headline_names_the_author() -> None:
+    text = dump(
+        "Home",
+        "Reviews",
+        "By Jane Marlow 6. November 2023",
+        "Harbour channel to be dredged for larger ships",
+        *BODY,
+    )
+    article = extract_text(text, "a.txt")[0]
+    assert (article.title, article.authors) == (
+        "Harbour channel to be dredged for larger ships",
+        ("Jane Marlow",),
+    )

@@ -514,14 +514,21 @@ def _byline_at(header: HeaderLines, i: int, *, stated: bool, publisher: str | No
     return parse_byline(name, publisher, capitalised=True) if name else Byline()
 
 
+def _above_byline(line: str, publisher: str | None) -> Byline:
+    """The byline a line above the headline states when it is marked as one (``By Jane Doe``,
+    ``Von Jane Doe publiziert am 25. September 2018``)."""
+    credit = _credited(line) if _words(line) <= _MAX_HEADER_WORDS else None
+    return parse_byline(f"By {credit}", publisher, capitalised=True) if credit else Byline()
+
+
 def read_header(
     lines: list[str] | HeaderLines, above: list[str] | None = None, publisher: str | None = None
 ) -> tuple[Byline, date | None]:
     """The byline and the publication date the header lines state (empty when they do not).
 
     A byline marked as one ("By", "Author:") wins over one read from its shape. ``above``: the
-    lines just above the headline, where some pages put the date (read only when the lines
-    under it state none). ``publisher``: the page's own name, an organisation credit in a byline.
+    lines just above the headline, where some pages put the date or a marked byline (read only
+    when the lines under it state none). ``publisher``: the page's own name, an organisation credit in a byline.
 
     The date: the marked byline's own (``By Jane Doe on May 3, 2021``: the article's, where a
     quote's attribution above it may be dated too), else the first date line that is not an
@@ -541,6 +548,9 @@ def read_header(
         )
         if byline:
             break
+    if not byline and above:
+        # a marked byline right above the headline (a blog's post meta over its title)
+        byline = next((b for line in reversed(above) if (b := _above_byline(line, publisher))), Byline())
     published = header.date(at) if at is not None else None
     published = published or next((d for i in range(len(header)) if (d := header.date(i))), None)
     if published is None and above:
