@@ -1,4 +1,4 @@
-"""Text-dump title and published date on trafilatura-eval's pages, against silver labels.
+"""Text-dump title, authors and published date on trafilatura-eval's pages, against silver labels.
 
     .venv/bin/python bench/dump_silver.py [--write] [-v]
 
@@ -12,6 +12,12 @@ where two extractors agree and the dump can state the value
   site-name suffix (`` - ``, `` | ``, `` : ``, `` · ``, `` » `` or `` / `` and at most five words),
   the label being the shorter; the headline has 2 words or more, and the dump holds it as a
   line or as the start of a line (followed by a non-word character). Otherwise no label.
+- **authors**: the project's HTML authors and trafilatura's ``extract_metadata`` author (split
+  on ``;``) are the same set of names (compared as ``bench/metadata.py`` compares authors), and
+  each name is in a line of the dump's header: a line of at most 20 words above the dump's first
+  line of 30 words or more. Also labelled, as no author: pages where both give none and no line
+  of 12 words or fewer opens like a byline (``By``, ``Von``, ``Par``, ``Por``, ``Autor:``,
+  ``Текст:``, ``作者``, ``… 기자`` …). Otherwise no label.
 - **published**: the project's HTML date and trafilatura's (htmldate) are the same day, and a
   line of the dump states that day in a form read here independently of
   ``cleaning/metadata/dates.py`` (ISO, day-first or month-first numbers, a month's name or
@@ -62,6 +68,18 @@ _MONTHS = {
 }
 _MONTH_NAMES = {name: month for month, names in _MONTHS.items() for name in names.split()}
 _WORD_RE = re.compile(r"[^\W\d_]+")
+_WORDS_RE = re.compile(r"\w+")
+_PARAGRAPH_WORDS = 30  # the dump's first line this long starts the article's text
+_HEADER_LINE_WORDS = 20
+_BYLINE_WORDS = 12
+# A line that opens like a byline in the benchmark's languages: a page with one is no "no
+# author" label, whoever it names (broad on purpose: a wrong exclusion only drops a label).
+_BYLINE_RE = re.compile(
+    r"^\W*(?:by|von|par|por|di|door|av|af|przez|posted by|written by|geschrieben von|publié par"
+    r"|publicado por|escrito por|scritto da|auteur|autor|author|autore|text|texte|texto|текст"
+    r"|автор|作者|記者|记者|文)(?:\s*[:：/]|\s+\w)|기자\b|記者|记者|作者[:：]",
+    re.IGNORECASE,
+)
 
 
 def _clean_title(value: Any) -> str | None:
@@ -95,6 +113,49 @@ def dump_states_title(dump: str, title: str) -> bool:
     return False
 
 
+def _names(values: Any) -> frozenset[str]:
+    """Authors as ``bench/metadata.py`` compares them: a set of normalised names."""
+    return frozenset(n for n in (norm(v) for v in values or ()) if n)
+
+
+def agreed_authors(project: Any, other: Any) -> frozenset[str] | None:
+    """The authors two extractors agree on as a set of names (empty: both give none), or ``None``."""
+    ours, theirs = _names(project), _names(other)
+    return ours if ours == theirs else None
+
+
+def dump_states_authors(dump: str, names: frozenset[str]) -> bool:
+    """Whether each name is in a header line of the dump (a line of at most 20 words above the
+    first line of 30 words or more), as whole words."""
+    header = []
+    for line in dump.split("\n"):
+        words = len(_WORDS_RE.findall(line))
+        if words >= _PARAGRAPH_WORDS:
+            break
+        if words <= _HEADER_LINE_WORDS:
+            header.append(norm(line) or "")
+    return all(any(re.search(rf"(?<!\w){re.escape(name)}(?!\w)", line) for line in header) for name in names)
+
+
+def dump_has_byline(dump: str) -> bool:
+    """Whether a short line of the dump opens like a byline (``_BYLINE_RE``)."""
+    return any(
+        len(_WORDS_RE.findall(line)) <= _BYLINE_WORDS and _BYLINE_RE.search(line.strip())
+        for line in dump.split("\n")
+    )
+
+
+def silver_authors(project: Any, other: Any, dump: str) -> list[str] | None:
+    """The authors label: the agreed names stated in the dump's header, ``[]`` when both give
+    none and the dump has no byline-like line, else ``None`` (no label)."""
+    names = agreed_authors(project, other)
+    if names is None:
+        return None
+    if names:
+        return sorted(names) if dump_states_authors(dump, names) else None
+    return None if dump_has_byline(dump) else []
+
+
 def _numeric_forms(day: date) -> list[re.Pattern[str]]:
     y, m, d = day.year, day.month, day.day
     sep = r"\s*[./-]\s*"
@@ -125,7 +186,8 @@ def dump_states_date(dump: str, day: date) -> bool:
 
 
 def make_labels(data: Path = DEFAULT_DATA) -> dict[str, dict[str, Any]]:
-    """``{url: {"title": str | None, "published": "YYYY-MM-DD" | None}}`` for every page."""
+    """``{url: {"title": str | None, "authors": [name, ...] | None, "published": "YYYY-MM-DD" |
+    None}}`` for every page (authors ``[]``: labelled as no author)."""
     bench = TrafilaturaEval(data / "trafilatura-eval")
     dumps = trafilatura_dumps(bench)
     labels = {}
@@ -139,6 +201,7 @@ def make_labels(data: Path = DEFAULT_DATA) -> dict[str, dict[str, Any]]:
             published = None
         labels[page.id] = {
             "title": title if title and dump_states_title(dump, title) else None,
+            "authors": silver_authors(ours["authors"], theirs["authors"], dump),
             "published": (
                 published if published and dump_states_date(dump, date.fromisoformat(published)) else None
             ),
@@ -146,57 +209,66 @@ def make_labels(data: Path = DEFAULT_DATA) -> dict[str, dict[str, Any]]:
     return labels
 
 
+SILVER_FIELDS = ("title", "authors", "published")
+
+
 def evaluate(data: Path = DEFAULT_DATA, labels_path: Path = LABELS) -> dict[str, Any]:
-    """Per fold group and field: (right, scored), and the tuning-fold misses."""
+    """Per fold group and field: (right, scored), per tuning fold too, and the tuning-fold misses."""
     labels: dict[str, dict[str, Any]] = json.loads(labels_path.read_text(encoding="utf-8"))
     bench = TrafilaturaEval(data / "trafilatura-eval")
     dumps = trafilatura_dumps(bench)
     stats = LineStats.build(text_dump_lines(d, "page.txt") for d in dumps.values())
-    scores: dict[str, dict[str, list[int]]] = {
-        part: {f: [0, 0] for f in ("title", "published")} for part in ("tuning", "held-out")
-    }
+    parts = ("tuning", "held-out", *(f"fold {f}" for f in sorted(TUNING_FOLDS)))
+    scores: dict[str, dict[str, list[int]]] = {part: {f: [0, 0] for f in SILVER_FIELDS} for part in parts}
     misses = []
     for url, label in sorted(labels.items()):
-        if not label["title"] and not label["published"]:
+        if all(label.get(f) is None for f in SILVER_FIELDS):
             continue
-        part = "tuning" if fold(url) in TUNING_FOLDS else "held-out"
+        tuning = fold(url) in TUNING_FOLDS
         got = project_metadata(dumps[url], "textdump/page.txt", stats)
-        for field, want in label.items():
-            if not want:
+        for field in SILVER_FIELDS:
+            want = label.get(field)
+            if want is None:
                 continue
-            found = _clean_title(got[field]) if field == "title" else norm(got[field])
-            scores[part][field][0] += found == want
-            scores[part][field][1] += 1
-            if found != want and part == "tuning":  # held-out pages are never listed
+            if field == "authors":
+                found: Any = sorted(_names(got[field]))
+            else:
+                found = _clean_title(got[field]) if field == "title" else norm(got[field])
+            for part in ("tuning", f"fold {fold(url)}") if tuning else ("held-out",):
+                scores[part][field][0] += found == want
+                scores[part][field][1] += 1
+            if found != want and tuning:  # held-out pages are never listed
                 misses.append((fold(url), url, field, want, found))
     return {"scores": scores, "misses": misses}
 
 
 def label_counts(labels: dict[str, dict[str, Any]]) -> dict[str, dict[str, int]]:
-    counts = {part: {"pages": 0, "title": 0, "published": 0} for part in ("tuning", "held-out")}
+    counts = {part: {"pages": 0, **dict.fromkeys(SILVER_FIELDS, 0)} for part in ("tuning", "held-out")}
     for url, label in labels.items():
         part = counts["tuning" if fold(url) in TUNING_FOLDS else "held-out"]
         part["pages"] += 1
-        part["title"] += label["title"] is not None
-        part["published"] += label["published"] is not None
+        for field in SILVER_FIELDS:
+            part[field] += label.get(field) is not None
     return counts
 
 
 def report(data: Path = DEFAULT_DATA, *, verbose: bool = False) -> dict[str, Any]:
-    """Print the silver set's label counts and the text-dump accuracy per fold group."""
+    """Print the silver set's label counts and the text-dump accuracy per fold group (and per
+    tuning fold)."""
     labels = json.loads(LABELS.read_text(encoding="utf-8"))
     counts = label_counts(labels)
     results = evaluate(data)
     print(
-        "# text-dump title and published on trafilatura-eval's pages as dumps, silver labels "
-        f"({LABELS.parent.name}/{LABELS.name}): right / labelled"
+        "# text-dump title, authors and published on trafilatura-eval's pages as dumps, silver "
+        f"labels ({LABELS.parent.name}/{LABELS.name}): right / labelled"
     )
-    for part in ("tuning", "held-out"):
+    for part, scores in results["scores"].items():
         cells = []
-        for field in ("title", "published"):
-            ok, n = results["scores"][part][field]
+        for field in SILVER_FIELDS:
+            ok, n = scores[field]
             cells.append(f"{field} {ok / max(n, 1):.3f} ({ok}/{n})")
-        print(f"project   {part:<9} pages {counts[part]['pages']:>3}  " + "  ".join(cells))
+        pages = f"pages {counts[part]['pages']:>3}" if part in counts else " " * 9
+        print(f"project   {part:<9} {pages}  " + "  ".join(cells))
     if verbose:
         for fold_, url, field, want, found in results["misses"]:
             print(f"  miss (silver, fold {fold_}) {url} {field}: expected {want!r}, got {found!r}")
@@ -213,7 +285,10 @@ def main() -> None:
         labels = make_labels(args.data)
         LABELS.write_text(json.dumps(labels, indent=1, ensure_ascii=False, sort_keys=True) + "\n", "utf-8")
         for part, c in label_counts(labels).items():
-            print(f"# labels {part}: pages {c['pages']}, title {c['title']}, published {c['published']}")
+            print(
+                f"# labels {part}: pages {c['pages']}, title {c['title']}, authors {c['authors']}, "
+                f"published {c['published']}"
+            )
     report(args.data, verbose=args.verbose)
 
 

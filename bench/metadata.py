@@ -22,7 +22,7 @@ by site fold, and the regression check on the project's own 45 documents.
   counted and the number scored is printed.
 - **Regression** (``bench/metadata-set/labels.json``): the 45 documents written alongside the
   code, which must stay right; a miss here is a regression, not an accuracy figure.
-- **Text dumps, trafilatura-eval (silver)**: title and published date of trafilatura-eval's
+- **Text dumps, trafilatura-eval (silver)**: title, authors and published date of trafilatura-eval's
   760 pages as text dumps, against labels two extractors agree on (``bench/dump_silver.py``).
 - **Publisher, trafilatura-eval tuning folds** (``bench/metadata-set/publisher-labels.json``,
   250 pages; ``publisher-labels-next100.json`` and ``publisher-labels-next83.json``, the next 100

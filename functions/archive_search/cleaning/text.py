@@ -976,7 +976,7 @@ def _meta_line(blocks: list[str], i: int) -> tuple[int, md.Byline | None, date |
     byline, taken = blocks[i], 1
     if i + 1 < len(blocks) and md.is_byline_tail(blocks[i + 1]):
         byline, taken = f"{byline} {blocks[i + 1]}", 2
-    return taken, md.parse_byline(byline) or None, md.parse_date(byline)
+    return taken, md.parse_byline(byline, capitalised=True) or None, md.parse_date(byline)
 
 
 def _article_blocks(
@@ -1134,6 +1134,7 @@ def extract_text(text: str, key: str, line_stats: LineStats | None = None) -> li
         or dateline_date
         or _near_body_date(blocks, title_at, body_blocks, language)
         or md.labelled_date(blocks)
+        or _header_date(blocks, body_blocks, language)
     )
     return [
         Article(
@@ -1154,6 +1155,17 @@ def _address_date(blocks: list[str], title_at: int | None) -> date | None:
     headline (a browser's or a clipper's saved text; links further down name other pages)."""
     m = _ADDRESS_RE.match(blocks[0]) if blocks and title_at != 0 else None
     return md.url_date(m[1]) if m else None
+
+
+def _header_date(blocks: list[str], body: list[str], language: str | None) -> date | None:
+    """The date line nearest above the article's first paragraph in the header's window, when
+    nothing else dates the article: a page's date line sits between its headline and its
+    text, and a headline not found leaves it outside the reach of the header's read."""
+    body_at = next((i for i, b in enumerate(blocks) if b == body[0]), None) if body else None
+    if body_at is None:
+        return None
+    lines = blocks[_header_window_start(blocks, body_at) : body_at]
+    return md.last_date(lines, day_first=language not in (None, "en"))
 
 
 def _near_body_date(

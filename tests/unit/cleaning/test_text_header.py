@@ -572,3 +572,73 @@ def test_a_full_stop_inside_a_block_still_makes_two_sentences() -> None:
         *BODY,
     )  # fmt: skip
     assert extract_text(text, "a.txt")[0].title == "Harbour news and notices"
+
+
+@pytest.mark.parametrize(
+    "meta",
+    [
+        "19.6.2007 9:40 Uhr Jane Marlow 71 Kommentare",
+        "23.06.2016 um 16:14 Uhr - Jane Marlow - 91 Ergänzungen",
+        "September 17, 2019 Jane Marlow 0",
+        "Jane Marlow , 01. Dez. 2017, 12:01 Uhr 3 min Lesezeit",
+        "21. Jan 2022 // Jane Marlow",
+        "Jane Marlow jane.marlow@example.org | 22 April 2022",
+    ],
+)
+def test_a_post_meta_line_names_the_author_beside_its_date_time_and_count(meta: str) -> None:
+    assert_headline_and_author(meta)
+
+
+def test_a_post_meta_line_with_two_names_beside_its_date_names_nobody() -> None:
+    article = extract_text(
+        dump(
+            "Harbour channel to be dredged for larger ships", "May 3, 2021 | Jane Marlow | Peter Quill", *BODY
+        ),
+        "a.txt",
+    )[0]
+    assert article.authors == ()
+
+
+@pytest.mark.parametrize(
+    "byline",
+    ["By Jane Marlow on May 3, 2021", "Posted by Jane Marlow at 10:00", "Von Jane Marlow in Politik"],
+)
+def test_a_dumps_byline_name_ends_at_a_lower_case_word(byline: str) -> None:
+    assert_headline_and_author(byline)
+
+
+def test_a_name_particle_is_no_end_of_the_name() -> None:
+    article = extract_text(
+        dump("Harbour channel to be dredged for larger ships", "By Justus von Daniels on May 3, 2021", *BODY),
+        "a.txt",
+    )[0]
+    assert article.authors == ("Justus von Daniels",)
+
+
+def test_the_date_line_nearest_above_the_body_dates_the_article_when_nothing_else_does() -> None:
+    text = dump(
+        "Harbour Gazette",
+        "Tuesday, 28 April 2020",
+        "Sign in",
+        "Advertisement",
+        "Share on Facebook",
+        "Share on Twitter",
+        "Listen to this article",
+        *BODY,
+    )
+    assert extract_text(text, "a.txt")[0].published == date(2020, 4, 28)
+
+
+def test_a_marked_byline_right_above_the_headline_names_the_author() -> None:
+    text = dump(
+        "Home",
+        "Reviews",
+        "By Jane Marlow 6. November 2023",
+        "Harbour channel to be dredged for larger ships",
+        *BODY,
+    )
+    article = extract_text(text, "a.txt")[0]
+    assert (article.title, article.authors) == (
+        "Harbour channel to be dredged for larger ships",
+        ("Jane Marlow",),
+    )

@@ -20,6 +20,7 @@ from archive_search.cleaning.metadata.header import (
     is_marked_byline,
     is_menu_line,
     labelled_date,
+    last_date,
     near_date,
     read_header,
 )
@@ -74,6 +75,7 @@ __all__ = [
     "is_menu_line",
     "is_role_line",
     "labelled_date",
+    "last_date",
     "metadata_words",
     "near_date",
     "normalise_language",

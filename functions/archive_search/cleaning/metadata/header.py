@@ -38,6 +38,7 @@ __all__ = [
     "is_marked_byline",
     "is_menu_line",
     "labelled_date",
+    "last_date",
     "read_header",
 ]
 
@@ -209,6 +210,12 @@ def near_date(lines: list[str], *, day_first: bool = False) -> date | None:
     return None
 
 
+def last_date(lines: list[str], *, day_first: bool = False) -> date | None:
+    """The date of the last short line among ``lines`` that states one, "Updated ..." lines
+    aside: the date line nearest the first paragraph in a header whose headline was not found."""
+    return next((found for line in reversed(lines) if (found := _date_line(line, day_first=day_first))), None)
+
+
 def _credited(line: str) -> str | None:
     """The credit of a byline line (``Posted by Jane Doe on ...`` -> ``Jane Doe on ...``; a
     CJK header line's persons joined by commas)."""
@@ -368,14 +375,33 @@ def _is_name_with_handle(line: str) -> bool:
     return m is not None and m.start() > 0 and _NAME_LINE_RE.match(line[: m.start()]) is not None
 
 
-def _is_name_with_date(line: str) -> bool:
-    """A name and a date on one line (``November 20, 2019 Jane Doe``, ``Jane Doe | 20/11/2019``)."""
-    if _words(line) > _WHEN_MAX_WORDS:
-        return False
-    rest = without_date(line)
-    if not rest:
-        return False
-    return _NAME_LINE_RE.match(rest) is not None and parse_date(rest) is None
+# A post's meta line puts its date, author, time and comment count side by side, between
+# separators or none: "23.06.2016 um 16:14 Uhr - Jane Doe - 91 Kommentare", "Jane Doe,02.01.2023".
+_META_SEPARATOR_RE = re.compile(r"\s+(?:[|~·•]|//|[-–—])\s+")
+_CLOCK_RE = re.compile(rf"(?:\bum\s+)?{_TIME_RE.pattern}(?:\s*(?:uhr|h|hrs)\b)?", re.IGNORECASE)
+_EMAIL_RE = re.compile(r"\S+@\S+\.\w+")
+# a comment count closing the line: "0", "1 Comment", "71 Kommentare"
+_COUNT_TAIL_RE = re.compile(r"\s+\d+(?:\s+[^\W\d_]+)?$")
+
+
+def _name_beside_date(line: str) -> str | None:
+    """The one name a dated line holds beside its date (``November 20, 2019 Jane Doe``, ``Jane
+    Doe | 20/11/2019``, ``19.6.2007 9:40 Uhr Jane Doe 71 Kommentare``, ``Jane Doe,02.01.2023,
+    11:08 Uhr``): each part between separators (or commas) read without its date, time, e-mail
+    address or closing count; ``None`` unless exactly one part is a name."""
+    if _words(line) > _MAX_HEADER_WORDS or parse_date(line) is None:
+        return None
+    text = _CLOCK_RE.sub(" ", _EMAIL_RE.sub(" ", line))
+    parts = _META_SEPARATOR_RE.split(text)
+    names = set()
+    for part in [*parts, *(c for whole in parts if "," in whole for c in whole.split(","))]:
+        rest = part.strip(" ,")
+        if parse_date(rest):
+            rest = without_date(rest) or ""
+        rest = _COUNT_TAIL_RE.sub("", rest).strip(" ,")
+        if rest and _NAME_LINE_RE.match(rest) and parse_date(rest) is None:
+            names.add(rest)
+    return names.pop() if len(names) == 1 else None
 
 
 def _is_name_with_role(line: str) -> bool:
@@ -473,7 +499,7 @@ def _byline_at(header: HeaderLines, i: int, *, stated: bool, publisher: str | No
         return Byline()
     if stated:
         if _LABEL_RE.match(line) and i + 1 < len(header):
-            return parse_byline(f"By {header.line(i + 1)}", publisher)
+            return parse_byline(f"By {header.line(i + 1)}", publisher, capitalised=True)
         credit = _credited(line)
         if credit is None:
             return Byline()
@@ -481,12 +507,18 @@ def _byline_at(header: HeaderLines, i: int, *, stated: bool, publisher: str | No
             credit = (
                 f"{credit}, {header.line(i + 1)}"  # "By Jane Doe" / "Associated Press": one byline, wrapped
             )
-        return parse_byline(f"By {credit}", publisher)
+        return parse_byline(f"By {credit}", publisher, capitalised=True)
     if _is_shaped_byline(header, i):
-        return parse_byline(line, publisher)
-    if _is_name_with_date(line):
-        return parse_byline(without_date(line) or "", publisher)
-    return Byline()
+        return parse_byline(line, publisher, capitalised=True)
+    name = _name_beside_date(line)
+    return parse_byline(name, publisher, capitalised=True) if name else Byline()
+
+
+def _above_byline(line: str, publisher: str | None) -> Byline:
+    """The byline a line above the headline states when it is marked as one (``By Jane Doe``,
+    ``Von Jane Doe publiziert am 25. September 2018``)."""
+    credit = _credited(line) if _words(line) <= _MAX_HEADER_WORDS else None
+    return parse_byline(f"By {credit}", publisher, capitalised=True) if credit else Byline()
 
 
 def read_header(
@@ -495,8 +527,8 @@ def read_header(
     """The byline and the publication date the header lines state (empty when they do not).
 
     A byline marked as one ("By", "Author:") wins over one read from its shape. ``above``: the
-    lines just above the headline, where some pages put the date (read only when the lines
-    under it state none). ``publisher``: the page's own name, an organisation credit in a byline.
+    lines just above the headline, where some pages put the date or a marked byline (read only
+    when the lines under it state none). ``publisher``: the page's own name, an organisation credit in a byline.
 
     The date: the marked byline's own (``By Jane Doe on May 3, 2021``: the article's, where a
     quote's attribution above it may be dated too), else the first date line that is not an
@@ -516,6 +548,9 @@ def read_header(
         )
         if byline:
             break
+    if not byline and above:
+        # a marked byline right above the headline (a blog's post meta over its title)
+        byline = next((b for line in reversed(above) if (b := _above_byline(line, publisher))), Byline())
     published = header.date(at) if at is not None else None
     published = published or next((d for i in range(len(header)) if (d := header.date(i))), None)
     if published is None and above:

@@ -198,8 +198,26 @@ def _agency_suffix(part: str) -> str | None:
 _NAME_RE = re.compile(r"^[^\W\d_][\w.'’-]*$")
 
 
-def _person(part: str) -> str | None:
+# Lower-case words a name holds: its particles ("Justus von Daniels", "Oscar de la Hoya")
+_PARTICLE_WORDS = (
+    "van von vom zu zum zur de der den des del della di da das dos do du la le les lo y e bin ibn al el "
+    "ben ter ten te op"
+)
+_NAME_PARTICLES = frozenset(_PARTICLE_WORDS.split())
+
+
+def _person(part: str, capitalised: bool = False) -> str | None:
     words = part.split()
+    if capitalised and words and words[0][:1].isupper():
+        # a name's words are capitalised, particles aside: a lower-case word after it is the
+        # byline's text, not the name ("Dago on" of "By Dago on May 3", "Jane Doe in Politics")
+        end = next(
+            (i for i, w in enumerate(words) if w[:1].islower() and w.casefold() not in _NAME_PARTICLES),
+            len(words),
+        )
+        if end < len(words):
+            words = words[:end]
+            part = " ".join(words)
     if not 1 <= len(words) <= 5 or not all(_NAME_RE.match(w) for w in words):
         return None
     return _uncap_names(part)
@@ -249,7 +267,7 @@ def _cjk_names(text: str) -> str:
     return ", ".join(re.split(r"[\s、]+", names)) if _CJK_NAMES_RE.match(names) else text
 
 
-def parse_byline(value: object, publisher: str | None = None) -> Byline:
+def parse_byline(value: object, publisher: str | None = None, *, capitalised: bool = False) -> Byline:
     """A byline as persons and an organisation: ``By Jane Doe and JOHN ROE, Associated Press``
     -> ``Byline(("Jane Doe", "John Roe"), "Associated Press")``.
 
@@ -257,6 +275,8 @@ def parse_byline(value: object, publisher: str | None = None) -> Byline:
     of strings. Drops "By", roles, affiliations after ``|`` or ``,``, dates, e-mail addresses,
     handles, glued trailers ("View More Articles") and CMS account names; an agency, a staff
     credit or the publisher's own name becomes ``org``. ``Byline()`` when nothing is left.
+    ``capitalised``: a name ends at a lower-case word that is no particle, as a line of a text
+    dump runs on after the name (``By Dago on May 3``); an HTML author field is the name alone.
     """
     if isinstance(value, dict):
         kind = value.get("@type") or value.get("type")
@@ -264,12 +284,12 @@ def parse_byline(value: object, publisher: str | None = None) -> Byline:
         if isinstance(kind, str) and kind.casefold() in ("organization", "newsmediaorganization"):
             org = clean_source(name)
             return Byline((), org) if org else Byline()
-        return parse_byline(name, publisher) if isinstance(name, str) else Byline()
+        return parse_byline(name, publisher, capitalised=capitalised) if isinstance(name, str) else Byline()
     if isinstance(value, (list, tuple)):
         authors: list[str] = []
         org = None
         for item in value[:20]:
-            found = parse_byline(item, publisher)
+            found = parse_byline(item, publisher, capitalised=capitalised)
             authors.extend(a for a in found.authors if a not in authors)
             org = org or found.org
         return Byline(tuple(authors), org)
@@ -333,7 +353,7 @@ def parse_byline(value: object, publisher: str | None = None) -> Byline:
         elif _is_account(part):
             continue
         else:
-            name = _person(part)
+            name = _person(part, capitalised)
             if name and name not in authors:
                 authors.append(name)
     return Byline(tuple(authors[:10]), org)
