@@ -283,6 +283,8 @@ _SHARED_WORDS_SHARE = 0.5
 # A content word has this many characters or more (shorter ones are mostly function words).
 _CONTENT_WORD_CHARS = 3
 _CJK_RUN_RE = re.compile(f"[{CJK_CHARS}]+")
+# A consent or subscription notice has at most this many words (``_is_notice``).
+_NOTICE_MAX_WORDS = 80
 
 
 def split_blocks(text: str) -> list[str]:
@@ -474,7 +476,11 @@ def _resumes_after(blocks: list[str], keep: list[bool], at: int, memo: LineMemo)
 
 def _body_start(blocks: list[str], keep: list[bool], memo: LineMemo) -> int:
     """The article's first paragraph (a kept block of ``_PARAGRAPH_WORDS``+ words that is not headline-like nor
-    a dated byline), ``len(blocks)`` when there is none: the header lies above it."""
+    a dated byline), ``len(blocks)`` when there is none: the header lies above it. A consent or
+    subscription notice (``_is_notice``) is passed over when another paragraph follows: a cookie
+    banner or a newsletter pitch above the headline is the site's, and the headline is looked
+    for above the article's own first paragraph."""
+    first = None
     for i, (block, kept) in enumerate(zip(blocks, keep, strict=True)):
         if (
             kept
@@ -482,8 +488,26 @@ def _body_start(blocks: list[str], keep: list[bool], memo: LineMemo) -> int:
             and not _is_headline(block)
             and not md.is_header_line(block)
         ):
-            return i
-    return len(blocks)
+            if not _is_notice(block, memo):
+                return i
+            if first is None:
+                first = i
+    return len(blocks) if first is None else first
+
+
+@cache
+def _notice_re() -> re.Pattern[str]:
+    """A word opening with a consent or subscription notice's word (``notice_words``)."""
+    stems = "|".join(re.escape(w) for w in md.metadata_words()["notice_words"])
+    return re.compile(rf"\b(?:{stems})", re.IGNORECASE)
+
+
+def _is_notice(block: str, memo: LineMemo) -> bool:
+    """A consent or subscription notice (a cookie banner, a newsletter pitch: a word of
+    ``metadata_words.json``'s ``notice_words`` in a block of a notice's length): the site's
+    text, never an article's first paragraph. A longer paragraph naming cookies or a newsletter
+    is an article's."""
+    return memo.word_count(block) <= _NOTICE_MAX_WORDS and _notice_re().search(block) is not None
 
 
 def _counts_in_header(block: str) -> bool:

@@ -642,3 +642,28 @@ def test_a_marked_byline_right_above_the_headline_names_the_author() -> None:
         "Harbour channel to be dredged for larger ships",
         ("Jane Marlow",),
     )
+
+
+@pytest.mark.parametrize(
+    "notice",
+    [
+        "We use cookies to give you the best experience on our website. By continuing to browse "
+        "the site you agree to our use of cookies.",
+        "Nous utilisons des cookies pour améliorer l'offre que nous vous proposons. Vous trouverez "
+        "davantage d'informations dans la déclaration sur la protection des données.",
+        "Mit einem Konto haben Sie immer alles im Überblick und können sich Ihren individuellen "
+        "Newsletter zusammenstellen.",
+    ],
+)
+def test_a_consent_or_newsletter_notice_is_not_where_the_article_starts(notice: str) -> None:
+    text = dump(
+        notice,
+        "OK", "More information",
+        "Home", "News", "Harbour", "Sport", "Weather", *TEASERS,
+        "Harbour channel to be dredged for larger ships",
+        "Harbour",
+        *BODY,
+    )  # fmt: skip
+    article = extract_text(text, "a.txt")[0]
+    assert article.title == "Harbour channel to be dredged for larger ships"
+    assert notice not in article.body
