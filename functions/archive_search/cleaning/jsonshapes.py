@@ -16,7 +16,9 @@ One table-driven walk for every shape, not a parser per service:
   ``language`` and ``authors``, and its ``title`` as their publisher.
 
 ``field_value`` turns a field whose value is an object (``{"name": ...}``, ``{"main": ...}``,
-``{"original": ...}``, ``{"value": ...}``) into its string; ``jsonrecord`` maps the fields.
+``{"original": ...}``, ``{"value": ...}``) into its string; ``text_value`` does the same for a
+text or HTML field, and joins one given as a list of paragraphs (strings, or objects holding
+one); ``jsonrecord`` maps the fields.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ __all__ = [
     "first_value",
     "is_bulk_action",
     "looked_for",
+    "text_value",
 ]
 
 TEXT_KEYS = (
@@ -81,6 +84,18 @@ def field_value(value: Any, keys: tuple[str, ...] = VALUE_KEYS) -> Any:
     return value
 
 
+def text_value(value: Any) -> Any:
+    """A text or HTML field as its string: an object as its first of ``TEXT_VALUE_KEYS``; a
+    list as its paragraphs (strings, or objects giving one) joined by a blank line, the items
+    that give no text (an image block, a number) left out, ``None`` when none gives text."""
+    if not isinstance(value, list):
+        return field_value(value, TEXT_VALUE_KEYS)
+    # APIs that model a body as blocks send paragraphs; readers expect them joined in order.
+    parts = [field_value(item, TEXT_VALUE_KEYS) if isinstance(item, dict) else item for item in value]
+    paragraphs = [part for part in parts if isinstance(part, str) and part.strip()]
+    return "\n\n".join(paragraphs) if paragraphs else None
+
+
 def first_value(record: dict[str, Any], keys: tuple[str, ...]) -> Any:
     """The first of ``keys`` the record gives a non-empty value for, as stored."""
     for key in keys:
@@ -106,7 +121,7 @@ def _is_record(obj: Any) -> bool:
         return False
     flat = _flat(obj)
     for key in TEXT_KEYS + HTML_KEYS:
-        text = field_value(flat.get(key), TEXT_VALUE_KEYS)
+        text = text_value(flat.get(key))
         if isinstance(text, str) and text.strip():
             return True
     return False
