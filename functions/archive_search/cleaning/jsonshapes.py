@@ -61,6 +61,11 @@ VALUE_KEYS = (
 # What an object-valued text field gives (Drupal: ``body: {"value", "format"}``; WordPress:
 # ``content: {"rendered"}``): fewer keys, so an envelope's ``content`` object is not text.
 TEXT_VALUE_KEYS = ("value", "@value", "rendered", "text")
+# Keys an article has and a paragraph block does not: a list holding an object with one is a
+# list of articles, not of paragraphs.
+_ARTICLE_KEYS = frozenset(
+    ("title", "headline", "webTitle", *TEXT_KEYS, *HTML_KEYS, *FIELD_GROUP_KEYS)
+) - frozenset(TEXT_VALUE_KEYS)
 # An OpenSearch/Elasticsearch ``_bulk`` body alternates these action objects with the documents.
 _BULK_ACTIONS = frozenset({"index", "create", "update", "delete"})
 _Inherited = tuple[tuple[str, ...], str, Any]
@@ -87,9 +92,12 @@ def field_value(value: Any, keys: tuple[str, ...] = VALUE_KEYS) -> Any:
 def text_value(value: Any) -> Any:
     """A text or HTML field as its string: an object as its first of ``TEXT_VALUE_KEYS``; a
     list as its paragraphs (strings, or objects giving one) joined by a blank line, the items
-    that give no text (an image block, a number) left out, ``None`` when none gives text."""
+    that give no text (an image block, a number) left out; ``None`` when none gives text, or
+    when an item is an article (it has a title or its own text field)."""
     if not isinstance(value, list):
         return field_value(value, TEXT_VALUE_KEYS)
+    if any(isinstance(item, dict) and not _ARTICLE_KEYS.isdisjoint(item) for item in value):
+        return None  # a list of articles under a text key is an envelope (``find_records``)
     # APIs that model a body as blocks send paragraphs; readers expect them joined in order.
     parts = [field_value(item, TEXT_VALUE_KEYS) if isinstance(item, dict) else item for item in value]
     paragraphs = [part for part in parts if isinstance(part, str) and part.strip()]

@@ -287,6 +287,19 @@ def test_a_list_without_any_paragraph_text_is_still_no_article_text(text: object
     assert err.value.reason == "no_article_text"
 
 
+@pytest.mark.parametrize(
+    "records",
+    [
+        [{"title": "A", "text": BODY}, {"title": "B", "text": BODY}],
+        [{"body": BODY}, {"body": BODY}],
+        [{"headline": "A", "content": {"rendered": BODY}}, {"headline": "B", "content": {"rendered": BODY}}],
+    ],
+)
+def test_a_text_key_holding_a_list_of_articles_is_an_envelope_not_paragraphs(records: list) -> None:  # type: ignore[type-arg]
+    articles = extract_json(json.dumps({"status": "ok", "content": records}), "envelope.json")
+    assert len(articles) == 2 and all(a.body == BODY for a in articles)
+
+
 def test_json_lines_records_with_paragraph_lists_are_joined() -> None:
     lines = "\n".join(json.dumps({"title": t, "body": PARAGRAPHS}) for t in ("A", "B"))
     articles = extract_ndjson(lines, "lines.jsonl")
