@@ -440,3 +440,36 @@ def test_the_policy_blocks_inline_script(page: Any, site: LocalStack) -> None:
         " document.body.append(s); }"
     )
     assert page.evaluate("window.__inline") is None
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        "?q=harbour&from=junk&size=-1",
+        "?q=harbour&cursor=not-a-cursor",
+        "?q=%3Cscript%3Ewindow.__xss%3D1%3C%2Fscript%3E&source=%3Cimg%20src%3Dx%20onerror%3Dwindow.__xss%3D1%3E",
+        "?q=harbour&sort=%E2%80%AE&facets=nope&from=2020-13-45",
+        "?%E0%A4=1&q=%ZZ",
+    ],
+)
+def test_a_search_state_url_with_junk_settles_and_runs_nothing(
+    page: Any, site: LocalStack, state: str
+) -> None:
+    page.goto(f"{site.url}/{state}")
+    _settled(page)
+    assert page.evaluate("window.__xss") is None
+    assert page.locator("img[src='x']").count() == 0
+    assert [e for e in page.problems.errors if e.startswith("script error")] == []
+
+
+@pytest.mark.parametrize(
+    "article", ["..%2F..%2Fhealth", "%3Cimg%20src%3Dx%20onerror%3Dwindow.__xss%3D1%3E", "%ZZ"]
+)
+def test_an_article_url_with_junk_says_not_found_and_runs_nothing(
+    page: Any, site: LocalStack, article: str
+) -> None:
+    page.goto(f"{site.url}/?article={article}")
+    _until(page, "document.getElementById('article-title').textContent === 'Article not found'")
+    assert page.evaluate("window.__xss") is None
+    assert page.locator("img[src='x']").count() == 0
+    assert [e for e in page.problems.errors if e.startswith("script error")] == []

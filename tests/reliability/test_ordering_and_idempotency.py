@@ -146,3 +146,24 @@ def test_reuploading_identical_bytes_does_not_rewrite_the_documents(ingest):
     receipt = ingest.receipt("a.txt")
     assert receipt["outcome"] == "duplicate"
     assert receipt["duplicate_of"] == [document_id(ObjectRef(ingest.archive.bucket, "a.txt"), 0)]
+
+
+def test_an_overwrite_whose_document_the_index_refuses_leaves_no_stale_article(ingest, monkeypatch):
+    bucket = ingest.archive.bucket
+    ingest.put("a.txt", story("First version"))
+    ingest.invoke([s3_notification("a.txt", bucket=bucket, sequencer=SEQ_1)])
+    assert [d["title"] for d in ingest.documents().values()] == ["First version"]
+
+    def unmappable(data: bytes, key: str, **_: object) -> list[Article]:
+        return [Article(title="Second version", body="A body.", tags=({"not": "a keyword"},))]  # type: ignore[arg-type]
+
+    monkeypatch.setattr(default_service(), "clean", unmappable)
+    ingest.put("a.txt", story("Second version"))
+    assert ingest.invoke([s3_notification("a.txt", bucket=bucket, sequencer=SEQ_2)]) == {
+        "batchItemFailures": []
+    }
+
+    receipt = ingest.receipt("a.txt")
+    assert receipt["outcome"] == "indexed" and [f["ordinal"] for f in receipt["failed_documents"]] == [0]
+    assert ingest.documents() == {}, "the first version's article must not stay searchable"
+    assert ingest.documents(include_deleted=True)[("a.txt", 0)]["deleted"] is True

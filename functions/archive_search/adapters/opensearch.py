@@ -91,8 +91,11 @@ def _too_large(size: int, limit: int) -> dict[str, Any]:
 
 
 def _unavailable(exc: Exception) -> EngineUnavailable:
+    # opensearch-py gives a connection failure the status "N/A": name its class instead.
     status = getattr(exc, "status_code", None)
-    return EngineUnavailable(f"search engine unavailable ({status or type(exc).__name__})")
+    return EngineUnavailable(
+        f"search engine unavailable ({status if isinstance(status, int) else type(exc).__name__})"
+    )
 
 
 class SearchEngine:

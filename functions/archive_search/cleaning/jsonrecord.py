@@ -24,13 +24,12 @@ from archive_search.cleaning.description import article_description
 from archive_search.cleaning.jsonshapes import (
     HTML_KEYS,
     TEXT_KEYS,
-    TEXT_VALUE_KEYS,
-    VALUE_KEYS,
     field_value,
     find_records,
     first_value,
     is_bulk_action,
     looked_for,
+    text_value,
 )
 from archive_search.cleaning.limits import (
     MAX_ARTICLES_PER_FILE,
@@ -65,9 +64,14 @@ _CUT_MARKER_RE = re.compile(r"\s*(?:…|\.\.\.)?\s*\[\+\d+ chars\]\s*$")
 _Where = tuple[str, int]
 
 
-def _get(record: dict[str, Any], keys: tuple[str, ...], value_keys: tuple[str, ...] = VALUE_KEYS) -> Any:
+def _get(record: dict[str, Any], keys: tuple[str, ...]) -> Any:
     """The first of ``keys`` the record states, an object-valued field as its string."""
-    return field_value(first_value(record, keys), value_keys)
+    return field_value(first_value(record, keys))
+
+
+def _text(record: dict[str, Any], keys: tuple[str, ...]) -> Any:
+    """The first of ``keys`` the record states, as text (``jsonshapes.text_value``)."""
+    return text_value(first_value(record, keys))
 
 
 def _author(value: Any) -> Any:
@@ -107,8 +111,8 @@ def _record_to_article(record: dict[str, Any], key: str) -> Article:
     title = _get(record, _TITLE_KEYS)
     # A CMS's rendered title carries HTML entities (WordPress: "Harbour &#8211; a plan").
     title = md.clean_title(html_lib.unescape(title) if isinstance(title, str) else title)
-    html = _get(record, HTML_KEYS, TEXT_VALUE_KEYS)
-    text = _get(record, TEXT_KEYS, TEXT_VALUE_KEYS)
+    html = _text(record, HTML_KEYS)
+    text = _text(record, TEXT_KEYS)
     if isinstance(text, str) and text.rstrip().endswith(" chars]"):
         text = _CUT_MARKER_RE.sub("", text)
     if not isinstance(html, str) and isinstance(text, str) and _MARKUP_RE.search(text):
@@ -183,7 +187,7 @@ def _check_record_sizes(records: list[tuple[_Where, Any]], key: str) -> None:
     for where, record in records:
         if not isinstance(record, dict):
             continue
-        text, html = _get(record, TEXT_KEYS, TEXT_VALUE_KEYS), _get(record, HTML_KEYS, TEXT_VALUE_KEYS)
+        text, html = _text(record, TEXT_KEYS), _text(record, HTML_KEYS)
         if isinstance(text, str) and len(text) > MAX_BODY_CHARS and not _MARKUP_RE.search(text):
             raise RejectedInput(
                 "body_too_long",

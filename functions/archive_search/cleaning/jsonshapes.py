@@ -16,7 +16,9 @@ One table-driven walk for every shape, not a parser per service:
   ``language`` and ``authors``, and its ``title`` as their publisher.
 
 ``field_value`` turns a field whose value is an object (``{"name": ...}``, ``{"main": ...}``,
-``{"original": ...}``, ``{"value": ...}``) into its string; ``jsonrecord`` maps the fields.
+``{"original": ...}``, ``{"value": ...}``) into its string; ``text_value`` does the same for a
+text or HTML field, and joins one given as a list of paragraphs (strings, or objects holding
+one); ``jsonrecord`` maps the fields.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ __all__ = [
     "first_value",
     "is_bulk_action",
     "looked_for",
+    "text_value",
 ]
 
 TEXT_KEYS = (
@@ -58,6 +61,11 @@ VALUE_KEYS = (
 # What an object-valued text field gives (Drupal: ``body: {"value", "format"}``; WordPress:
 # ``content: {"rendered"}``): fewer keys, so an envelope's ``content`` object is not text.
 TEXT_VALUE_KEYS = ("value", "@value", "rendered", "text")
+# Keys an article has and a paragraph block does not: a list holding an object with one is a
+# list of articles, not of paragraphs.
+_ARTICLE_KEYS = frozenset(
+    ("title", "headline", "webTitle", *TEXT_KEYS, *HTML_KEYS, *FIELD_GROUP_KEYS)
+) - frozenset(TEXT_VALUE_KEYS)
 # An OpenSearch/Elasticsearch ``_bulk`` body alternates these action objects with the documents.
 _BULK_ACTIONS = frozenset({"index", "create", "update", "delete"})
 _Inherited = tuple[tuple[str, ...], str, Any]
@@ -79,6 +87,21 @@ def field_value(value: Any, keys: tuple[str, ...] = VALUE_KEYS) -> Any:
     if isinstance(value, dict):
         return next((value[k] for k in keys if isinstance(value.get(k), str) and value[k].strip()), None)
     return value
+
+
+def text_value(value: Any) -> Any:
+    """A text or HTML field as its string: an object as its first of ``TEXT_VALUE_KEYS``; a
+    list as its paragraphs (strings, or objects giving one) joined by a blank line, the items
+    that give no text (an image block, a number) left out; ``None`` when none gives text, or
+    when an item is an article (it has a title or its own text field)."""
+    if not isinstance(value, list):
+        return field_value(value, TEXT_VALUE_KEYS)
+    if any(isinstance(item, dict) and not _ARTICLE_KEYS.isdisjoint(item) for item in value):
+        return None  # a list of articles under a text key is an envelope (``find_records``)
+    # APIs that model a body as blocks send paragraphs; readers expect them joined in order.
+    parts = [field_value(item, TEXT_VALUE_KEYS) if isinstance(item, dict) else item for item in value]
+    paragraphs = [part for part in parts if isinstance(part, str) and part.strip()]
+    return "\n\n".join(paragraphs) if paragraphs else None
 
 
 def first_value(record: dict[str, Any], keys: tuple[str, ...]) -> Any:
@@ -106,7 +129,7 @@ def _is_record(obj: Any) -> bool:
         return False
     flat = _flat(obj)
     for key in TEXT_KEYS + HTML_KEYS:
-        text = field_value(flat.get(key), TEXT_VALUE_KEYS)
+        text = text_value(flat.get(key))
         if isinstance(text, str) and text.strip():
             return True
     return False

@@ -267,16 +267,32 @@ def document_items(plan: Plan, *, now: str, default_version: str) -> list[BulkIt
         # Without a receipt the count is unknown: tombstone ordinal 0 at least, so a
         # late PUT racing this delete cannot bring it back.
         stale_until = max(stale_until, 1)
-    for ordinal in range(len(plan.articles), stale_until):
-        tombstone = {
-            "bucket": ref.bucket,
-            "key": ref.key,
-            "ordinal": ordinal,
-            "deleted": True,
-            "ingested_at": now,
-        }
-        items.append(BulkItem(document_id(ref, ordinal), version, tombstone, ref))
+    items += [
+        tombstone_item(ref, ordinal, version, now=now) for ordinal in range(len(plan.articles), stale_until)
+    ]
     return items
+
+
+def tombstone_item(ref: ObjectRef, ordinal: int, version: int, *, now: str) -> BulkItem:
+    """The tombstone (``deleted: true``) at one ordinal of a key, at ``version``."""
+    tombstone = {
+        "bucket": ref.bucket,
+        "key": ref.key,
+        "ordinal": ordinal,
+        "deleted": True,
+        "ingested_at": now,
+    }
+    return BulkItem(document_id(ref, ordinal), version, tombstone, ref)
+
+
+def refused_tombstones(results: Iterable[ItemResult], *, now: str) -> list[BulkItem]:
+    """A tombstone at the id of each article document the index refused: the article an
+    earlier version of the object left at that ordinal must not stay searchable."""
+    return [
+        tombstone_item(r.item.owner, r.item.ordinal, r.item.version, now=now)
+        for r in results
+        if r.status == REFUSED and r.item.ordinal is not None and isinstance(r.item.owner, ObjectRef)
+    ]
 
 
 @dataclass(frozen=True)

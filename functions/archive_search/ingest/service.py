@@ -337,6 +337,11 @@ class IngestService:
             i for p in batch for i in plans.document_items(p, now=_now(), default_version=default_version)
         ]
         report = self.writer.write(items, remaining_ms, index=index, require_alias=require_alias)
+        failures = dict(report.failures)
+        tombstones = plans.refused_tombstones(report.results, now=_now())
+        if tombstones:  # a refused document's id may still hold the object's previous article
+            replaced = self.writer.write(tombstones, remaining_ms, index=index, require_alias=require_alias)
+            failures.update(replaced.failures)
         written = plans.written_documents(batch, report.results)
         for plan in batch:
             for refused in written[plan.ref].failed_documents:
@@ -345,7 +350,7 @@ class IngestService:
                     extra=_log(plan.event, ordinal=refused["ordinal"], error=refused["reason"]),
                 )
                 metrics.add_metric(name="DocumentsRefused", unit=MetricUnit.Count, value=1)
-        return plans.with_failures(batch, report.failures), written
+        return plans.with_failures(batch, failures), written
 
     def _write_receipts(
         self, batch: list[Plan], written: Mapping[ObjectRef, Written], remaining_ms: Callable[[], int]

@@ -93,10 +93,19 @@ def _etag(body: bytes) -> str:
     return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
 
 
+def _none_match(condition: str | None, etag: str) -> bool:
+    """Whether ``If-None-Match`` names ``etag``: ``*``, or one of its comma-separated tags,
+    compared weakly (RFC 9110 13.1.2: a ``W/`` prefix is ignored, as a compressing CDN adds it)."""
+    if not condition:
+        return False
+    tags = [tag.strip().removeprefix("W/") for tag in condition.split(",")]
+    return "*" in tags or etag in tags
+
+
 def _static(body: bytes, content_type: str, extra: dict[str, str] | None = None) -> Response:
     etag = _etag(body)
     headers = {"ETag": etag, "Cache-Control": "no-cache", **(extra or {})}
-    if router.current_event.headers.get("if-none-match") == etag:
+    if _none_match(router.current_event.headers.get("if-none-match"), etag):
         # No body at all: a compressed empty body would be bytes after a 304, which has none.
         return Response(status_code=304, headers=headers, body=None)
     return Response(status_code=200, content_type=content_type, body=body.decode(), headers=headers)

@@ -53,3 +53,22 @@ def test_watch_draws_a_bar_until_the_prefix_settles(api, capsys) -> None:
 def test_a_key_with_prefix_or_watch_is_refused(api, capsys) -> None:
     assert main(["status", "inbox/a.txt", "--watch"]) == 1
     assert json.loads(capsys.readouterr().err)["error"]["code"] == "invalid_parameter"
+
+
+@pytest.mark.parametrize("command", [["bootstrap"], ["status", "inbox/a.txt"], ["reindex"]])
+def test_an_unreachable_engine_is_one_clear_line_naming_the_failure(command, monkeypatch, capsys) -> None:
+    from archive_search.settings import get_settings
+    from tests.conftest import free_port
+
+    monkeypatch.setenv("OPENSEARCH_URL", f"http://127.0.0.1:{free_port()}")
+    monkeypatch.setenv("ARCHIVE_BUCKET", "archive")
+    get_settings.cache_clear()
+    try:
+        assert main(command) == 1
+    finally:
+        get_settings.cache_clear()
+
+    err = capsys.readouterr().err.strip().splitlines()[-1]
+    error = json.loads(err)["error"]
+    assert error["code"] == "search_unavailable"
+    assert error["message"] == "search engine unavailable (ConnectionError)"

@@ -246,6 +246,66 @@ def test_schema_org_author_list_and_publisher_objects_give_names() -> None:
     assert article.source == "Harbour Gazette"
 
 
+def test_a_body_given_as_a_list_of_paragraph_strings_is_joined() -> None:
+    data = {"articles": [{"title": TITLE, "body": PARAGRAPHS}]}
+    (article,) = extract_json(json.dumps(data), "list.json")
+    assert article.body == BODY
+
+
+def test_a_content_list_of_paragraph_objects_gives_their_text_and_skips_the_rest() -> None:
+    blocks = [
+        {"type": "paragraph", "text": PARAGRAPHS[0]},
+        {"type": "image", "url": "https://example.org/harbour.jpg"},
+        {"type": "paragraph", "value": PARAGRAPHS[1]},
+        "  ",
+        7,
+    ]
+    (article,) = extract_json(json.dumps([{"headline": TITLE, "content": blocks}]), "blocks.json")
+    assert (article.title, article.body) == (TITLE, BODY)
+
+
+def test_an_html_field_given_as_a_list_of_fragments_is_read_as_one_page() -> None:
+    record = {"title": TITLE, "content_html": [f"<p>{p}</p>" for p in PARAGRAPHS]}
+    (article,) = extract_json(json.dumps(record), "fragments.json")
+    assert article.body == BODY
+
+
+def test_a_list_of_paragraphs_over_the_body_bound_is_rejected_before_cleaning() -> None:
+    from archive_search.cleaning.limits import MAX_BODY_CHARS
+
+    paragraph = "word " * 1_000
+    record = {"title": TITLE, "text": [paragraph] * (MAX_BODY_CHARS // len(paragraph) + 1)}
+    with pytest.raises(RejectedInput) as err:
+        extract_json(json.dumps(record), "long.json")
+    assert err.value.reason == "body_too_long"
+
+
+@pytest.mark.parametrize("text", [[], ["", "  "], [{"type": "image"}], [["nested", "list"]]])
+def test_a_list_without_any_paragraph_text_is_still_no_article_text(text: object) -> None:
+    with pytest.raises(RejectedInput) as err:
+        extract_json(json.dumps({"title": TITLE, "body": text}), "empty.json")
+    assert err.value.reason == "no_article_text"
+
+
+@pytest.mark.parametrize(
+    "records",
+    [
+        [{"title": "A", "text": BODY}, {"title": "B", "text": BODY}],
+        [{"body": BODY}, {"body": BODY}],
+        [{"headline": "A", "content": {"rendered": BODY}}, {"headline": "B", "content": {"rendered": BODY}}],
+    ],
+)
+def test_a_text_key_holding_a_list_of_articles_is_an_envelope_not_paragraphs(records: list) -> None:  # type: ignore[type-arg]
+    articles = extract_json(json.dumps({"status": "ok", "content": records}), "envelope.json")
+    assert len(articles) == 2 and all(a.body == BODY for a in articles)
+
+
+def test_json_lines_records_with_paragraph_lists_are_joined() -> None:
+    lines = "\n".join(json.dumps({"title": t, "body": PARAGRAPHS}) for t in ("A", "B"))
+    articles = extract_ndjson(lines, "lines.jsonl")
+    assert [(a.title, a.body) for a in articles] == [("A", BODY), ("B", BODY)]
+
+
 # -- JSON-LD ----------------------------------------------------------------------------------
 def test_json_ld_news_article_maps_its_properties() -> None:
     record = {

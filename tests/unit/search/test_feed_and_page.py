@@ -89,6 +89,20 @@ def test_a_page_file_is_revalidated_by_etag_and_a_304_has_no_body_even_gzipped(p
     assert "Content-Encoding" not in again["headers"]
 
 
+@pytest.mark.parametrize("condition", ["W/{etag}", '"0000", {etag}', '"0000",W/{etag}', "*"])
+def test_if_none_match_compares_weakly_and_takes_a_list_of_tags(condition: str) -> None:
+    # RFC 9110 13.1.2: If-None-Match uses the weak comparison; a CDN that compresses a
+    # response marks its ETag weak, and a client may send several tags or "*".
+    etag = _get("/", {"host": "127.0.0.1:8000"})["headers"]["ETag"]
+    again = _get("/", {"host": "127.0.0.1:8000", "if-none-match": condition.format(etag=etag)})
+    assert again["statusCode"] == 304
+
+
+@pytest.mark.parametrize("condition", ['"0000"', 'W/"0000"', "", "junk", ", ,"])
+def test_if_none_match_without_the_tag_gets_the_page(condition: str) -> None:
+    assert _get("/", {"host": "127.0.0.1:8000", "if-none-match": condition})["statusCode"] == 200
+
+
 def test_only_the_page_files_are_served_from_the_web_folder() -> None:
     assert _get("/web/index.html", {})["statusCode"] == 404
     assert _get("/web/..%2Fsettings.py", {})["statusCode"] == 404
