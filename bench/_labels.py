@@ -4,6 +4,7 @@ what each extractor finds on a page. It imports none of them, so their imports f
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import date
 from pathlib import Path
@@ -14,6 +15,8 @@ from archive_search.errors import RejectedInput
 
 ROOT = Path(__file__).resolve().parent.parent
 SET_DIR = ROOT / "bench" / "metadata-set"
+# the hand-labelled publishers of trafilatura-eval tuning-fold pages (metadata-set/README.md)
+PUBLISHER_SETS = ("publisher-labels.json", "publisher-labels-next100.json", "publisher-labels-next83.json")
 FIELDS = ("title", "publisher", "authors", "author_org", "published", "language", "place")
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "…": "..."})
 
@@ -55,3 +58,22 @@ def trafilatura_metadata(data: bytes, url: str) -> dict[str, Any]:
     found = extract_metadata(load_html(data), default_url=url)
     authors = [a.strip() for a in (found.author or "").split(";") if a.strip()]
     return {"title": found.title, "publisher": found.sitename, "authors": authors, "published": found.date}
+
+
+_WORD_RE = re.compile(r"\w+")
+_COPYRIGHT_RE = re.compile(r"©|ⓒ|\(c\)|\bcopyright\b", re.IGNORECASE)
+
+
+def _words(value: Any) -> str:
+    return " ".join(_WORD_RE.findall(norm(value) or ""))
+
+
+def publisher_stated(dump: str, accepted: list[Any]) -> bool:
+    """Whether a dump states one of the accepted publisher names where a reader finds it: as a
+    line of its own (a masthead, a logo's text) or inside a copyright line."""
+    names = {w for w in map(_words, accepted) if w}
+    for line in dump.split("\n"):
+        words = _words(line)
+        if words in names or (_COPYRIGHT_RE.search(line) and any(f" {n} " in f" {words} " for n in names)):
+            return True
+    return False

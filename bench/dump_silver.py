@@ -1,4 +1,4 @@
-"""Text-dump title, authors and published date on trafilatura-eval's pages, against silver labels.
+"""Text-dump title, authors, published date and publisher on trafilatura-eval's pages.
 
     .venv/bin/python bench/dump_silver.py [--write] [-v]
 
@@ -23,6 +23,10 @@ where two extractors agree and the dump can state the value
   ``cleaning/metadata/dates.py`` (ISO, day-first or month-first numbers, a month's name or
   abbreviation in eight languages beside the day and the year). Otherwise no label: a dump
   that cannot state the date is left out, not scored as "no date".
+- **publisher** (tuning folds only): not silver but the hand labels of ``PUBLISHER_SETS``
+  (``bench/metadata-set/publisher-labels*.json``), scored where the dump states an accepted
+  name as a line of its own or in a copyright line, or the cleaner names one (as on the
+  extraction benchmark's dumps).
 
 The dumps are cleaned with the line statistics of all 760 dumps as the archive (a page's own
 lines do not count for it), and scored by the site folds of ``bench/generalisation.py``:
@@ -38,7 +42,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from _labels import SET_DIR, norm, project_metadata, trafilatura_metadata  # type: ignore[import-not-found]
+from _labels import (  # type: ignore[import-not-found]
+    PUBLISHER_SETS,
+    SET_DIR,
+    norm,
+    project_metadata,
+    publisher_stated,
+    trafilatura_metadata,
+)
 from generalisation import (  # type: ignore[import-not-found]
     DEFAULT_DATA,
     TUNING_FOLDS,
@@ -239,7 +250,28 @@ def evaluate(data: Path = DEFAULT_DATA, labels_path: Path = LABELS) -> dict[str,
                 scores[part][field][1] += 1
             if found != want and tuning:  # held-out pages are never listed
                 misses.append((fold(url), url, field, want, found))
-    return {"scores": scores, "misses": misses}
+    return {"scores": scores, "misses": misses, "publisher": _publisher_scores(dumps, stats)}
+
+
+def _publisher_scores(dumps: dict[str, bytes], stats: LineStats) -> dict[int, list[int]]:
+    """Per tuning fold, ``[right, scored]`` of the dumps' publisher against the hand labels of
+    ``PUBLISHER_SETS``, scored as on the extraction benchmark's dumps: where the dump states an
+    accepted name as a line or in a copyright line, or the cleaner names one."""
+    labels: dict[str, dict[str, Any]] = {}
+    for labels_file in PUBLISHER_SETS:
+        labels.update(json.loads((SET_DIR / labels_file).read_text(encoding="utf-8")))
+    scores = {f: [0, 0] for f in sorted(TUNING_FOLDS)}
+    for url, label in sorted(labels.items()):
+        if fold(url) not in TUNING_FOLDS or url not in dumps:
+            continue
+        found = project_metadata(dumps[url], "textdump/page.txt", stats)["publisher"]
+        if found is None and not publisher_stated(
+            dumps[url].decode("utf-8", errors="replace"), label["publisher"]
+        ):
+            continue
+        scores[fold(url)][0] += norm(found) in {norm(name) for name in label["publisher"]}
+        scores[fold(url)][1] += 1
+    return scores
 
 
 def label_counts(labels: dict[str, dict[str, Any]]) -> dict[str, dict[str, int]]:
@@ -269,6 +301,14 @@ def report(data: Path = DEFAULT_DATA, *, verbose: bool = False) -> dict[str, Any
             cells.append(f"{field} {ok / max(n, 1):.3f} ({ok}/{n})")
         pages = f"pages {counts[part]['pages']:>3}" if part in counts else " " * 9
         print(f"project   {part:<9} {pages}  " + "  ".join(cells))
+    print(
+        "project   tuning    publisher (hand labels, "
+        + ", ".join(PUBLISHER_SETS)
+        + "): "
+        + "  ".join(
+            f"fold {f} {ok / max(n, 1):.3f} ({ok}/{n})" for f, (ok, n) in results["publisher"].items()
+        )
+    )
     if verbose:
         for fold_, url, field, want, found in results["misses"]:
             print(f"  miss (silver, fold {fold_}) {url} {field}: expected {want!r}, got {found!r}")

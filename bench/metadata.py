@@ -43,7 +43,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from _labels import FIELDS, ROOT, SET_DIR, norm, project_metadata, trafilatura_metadata  # type: ignore[import-not-found]
+from _labels import (  # type: ignore[import-not-found]
+    FIELDS,
+    PUBLISHER_SETS,
+    ROOT,
+    SET_DIR,
+    norm,
+    project_metadata,
+    publisher_stated,
+    trafilatura_metadata,
+)
 from dump_silver import report as silver_report  # type: ignore[import-not-found]
 from generalisation import TUNING_FOLDS, fold  # type: ignore[import-not-found]
 
@@ -55,7 +64,6 @@ PAGES_DIR = ROOT / "bench" / "data" / "extraction-bench" / "html"
 DUMPS_DIR = ROOT / "bench" / "data" / "extraction-bench" / "textdump"
 EVAL_PAGES_DIR = ROOT / "bench" / "data" / "trafilatura-eval" / "pages"
 REGRESSION_FIELDS = ("title", "source", "published", "authors", "author_org", "place", "language")
-_WORD_RE = re.compile(r"\w+")
 
 
 def _names(values: Any) -> frozenset[str]:
@@ -67,24 +75,6 @@ def right(field: str, got: Any, accepted: list[Any]) -> bool:
     if field == "authors":
         return any(_names(got) == _names(alt) for alt in accepted)
     return any(norm(got) == norm(alt) for alt in accepted)
-
-
-def _words(value: Any) -> str:
-    return " ".join(_WORD_RE.findall(norm(value) or ""))
-
-
-_COPYRIGHT_RE = re.compile(r"©|ⓒ|\(c\)|\bcopyright\b", re.IGNORECASE)
-
-
-def _publisher_stated(dump: str, accepted: list[Any]) -> bool:
-    """Whether a dump states one of the accepted publisher names where a reader finds it: as a
-    line of its own (a masthead, a logo's text) or inside a copyright line."""
-    names = {w for w in map(_words, accepted) if w}
-    for line in dump.split("\n"):
-        words = _words(line)
-        if words in names or (_COPYRIGHT_RE.search(line) and any(f" {n} " in f" {words} " for n in names)):
-            return True
-    return False
 
 
 def evaluate_textdumps(set_dir: Path = SET_DIR, dumps_dir: Path = DUMPS_DIR) -> dict[str, Any]:
@@ -100,7 +90,7 @@ def evaluate_textdumps(set_dir: Path = SET_DIR, dumps_dir: Path = DUMPS_DIR) -> 
     for page_id, expected in sorted(labels.items()):
         data = (dumps_dir / f"{page_id}.txt").read_bytes()
         got = project_metadata(data, f"textdump/{page_id}.txt", stats)
-        stated = _publisher_stated(data.decode("utf-8", errors="replace"), expected["publisher"])
+        stated = publisher_stated(data.decode("utf-8", errors="replace"), expected["publisher"])
         if not stated and got["publisher"] is None:
             del got["publisher"]  # the dump does not state it and the cleaner does not invent one
         rows.append((expected["url"], expected, got))
@@ -197,9 +187,6 @@ def regression(set_dir: Path = SET_DIR) -> tuple[int, list[tuple[str, str, Any, 
             if not right(f, got[f], [expected.get(f)]):
                 misses.append((name, f, expected.get(f), got[f]))
     return len(labels), misses
-
-
-PUBLISHER_SETS = ("publisher-labels.json", "publisher-labels-next100.json", "publisher-labels-next83.json")
 
 
 def publisher_tuning(

@@ -1101,8 +1101,10 @@ def extract_text(text: str, key: str, line_stats: LineStats | None = None) -> li
         raise RejectedInput("no_article_text", f"{key}: the text has no content")
 
     credit_at, source, published = _credit(blocks)
-    # the page's own name when no credit line or header states it: its footer's copyright line
+    # the page's own name when no credit line or header states it: its footer's copyright line,
+    # else a masthead line the site's domain confirms
     holder = md.copyright_holder(blocks) if source is None else None
+    masthead = md.dump_masthead(blocks) if source is None and holder is None else None
     if credit_at is not None:
         blocks = blocks[:credit_at]
     blocks = blocks[: _thread_start(blocks)]
@@ -1164,7 +1166,7 @@ def extract_text(text: str, key: str, line_stats: LineStats | None = None) -> li
         Article(
             title=title,
             body=body,
-            source=source or header.source or holder,
+            source=source or header.source or holder or masthead,
             published=published,
             place=place,
             authors=byline.authors,

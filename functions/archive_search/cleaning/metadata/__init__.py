@@ -42,7 +42,12 @@ from archive_search.cleaning.metadata.places import (
     find_dateline,
     first_dateline,
 )
-from archive_search.cleaning.metadata.sources import clean_source, copyright_holder, copyright_holders
+from archive_search.cleaning.metadata.sources import (
+    clean_source,
+    copyright_holder,
+    copyright_holders,
+    dump_masthead,
+)
 from archive_search.cleaning.metadata.wordlists import folded_words, metadata_words
 from archive_search.cleaning.metadata.words import html_text, text_length, word_count, word_key
 
@@ -59,6 +64,7 @@ __all__ = [
     "copyright_holders",
     "dateline_byline",
     "detect_language",
+    "dump_masthead",
     "find_dated_dateline",
     "find_dateline",
     "first_dateline",

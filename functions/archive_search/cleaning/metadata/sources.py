@@ -1,15 +1,18 @@
-"""Who published: the publisher's name as a page or a credit line states it (``clean_source``)
-and as a page's copyright line names it (``copyright_holder``; every notice's holder as
-written: ``copyright_holders``)."""
+"""Who published: the publisher's name as a page or a credit line states it (``clean_source``),
+as a page's copyright line names it (``copyright_holder``; every notice's holder as written:
+``copyright_holders``) and as a text dump's masthead states it (``dump_masthead``); how host
+names spell a site's name (``host_label``, ``host_letters``)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 from archive_search.cleaning.metadata.wordlists import folded_words, metadata_words
 from archive_search.cleaning.metadata.words import squash
+from archive_search.folding import fold
 
 # "dawn.com" -> "Dawn"? No: only a bare host name is reduced, and only by its TLD, so
 # "Dawn.com" and "Dawn" stay distinct names when a publisher calls itself "Dawn.com".
@@ -178,3 +181,80 @@ def _initials(words: list[str]) -> str | None:
 def _footer_notice_re() -> re.Pattern[str]:
     reserved = "|".join(re.escape(p) for p in metadata_words()["rights_reserved"])
     return re.compile(rf"{reserved}|\d{{4}}\s*[-–]\s*\d{{4}}", re.IGNORECASE)
+
+
+def hostname(url: str | None) -> str:
+    """The URL's host without ``www.``; ``""`` for none or a malformed one (``http://[m]``)."""
+    try:
+        return ((urlsplit(url).hostname or "") if url else "").removeprefix("www.")
+    except ValueError:
+        return ""
+
+
+_MAX_PLAIN_TLD = 3  # .de, .com, .org; a longer one (.media, .world) is a word of the name
+# a country's second-level registries (example.co.uk, example.gv.at, example.or.jp)
+SECOND_LEVEL_REGISTRIES = frozenset(
+    {"co", "com", "org", "net", "ac", "gov", "gv", "or", "ne", "go", "gob", "gouv", "edu"}
+)
+# "The Times of Israel" on timesofisrael.com: hosts often leave the article out
+LEADING_ARTICLE_RE = re.compile(r"^(?:the|die|der|das|la|le|les|el|il|lo)\s+", re.IGNORECASE)
+# "Süddeutsche" is "sueddeutsche" in a host name
+HOST_SPELLING = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae", "ø": "oe", "å": "aa"})
+
+
+def host_label(url: str | None) -> str:
+    """``https://www.nbc-dfw.com/x`` -> ``nbcdfw``: the host's letters without ``www`` and the
+    top-level domain, which a publisher's own name is found in. A top-level domain that is a
+    word (``aoc.media`` -> ``aocmedia``) is kept: the site's name reads it (``AOC media``)."""
+    parts = hostname(url).split(".")
+    if len(parts) >= 3 and len(parts[-1]) == 2 and parts[-2] in SECOND_LEVEL_REGISTRIES:
+        parts = parts[:-2]
+    elif len(parts) >= 2 and len(parts[-1]) <= _MAX_PLAIN_TLD:
+        parts = parts[:-1]
+    return host_letters("".join(parts))
+
+
+def host_letters(text: str) -> str:
+    """Letters and digits only, casefolded and without accents (``La Vie des idées`` ->
+    ``laviedesidees``), as a host name writes them."""
+    return re.sub(r"[\W_]", "", fold(text))
+
+
+# A domain a dump writes: "foxbusiness.com", "www.example.de/impressum", "news@example.de"
+_WRITTEN_DOMAIN_RE = re.compile(r"(?<![\w.-])(?:[a-z0-9-]+\.)+[a-z]{2,6}(?![\w-])", re.IGNORECASE)
+# the masthead is the dump's first line, or its second under a skip link or a menu button
+_MASTHEAD_LINES = 2
+_MASTHEAD_MAX_WORDS = 5
+# a name's characters: no arrows, brackets or colons (links out, templates, labels)
+_MASTHEAD_NAME_RE = re.compile(r"[\w .&'’!-]+")
+
+
+def dump_masthead(lines: list[str]) -> str | None:
+    """The site's name a text dump's masthead states: its first or second line, a name of five
+    words or fewer whose letters are those of a domain the dump writes on another line (a
+    footer's address or e-mail: ``MoreBikes`` and ``info@morebikes.co.uk``). A masthead alone
+    cannot be told from a menu's first item; the site's own domain confirms it."""
+    for i, line in enumerate(lines[:_MASTHEAD_LINES]):
+        if (
+            not _MASTHEAD_NAME_RE.fullmatch(line)
+            or len(line.split()) > _MASTHEAD_MAX_WORDS
+            or line.casefold() in folded_words("not_publishers")
+        ):
+            continue
+        spelled = line.casefold().translate(HOST_SPELLING)
+        spellings = {
+            host_letters(line),
+            host_letters(LEADING_ARTICLE_RE.sub("", line)),
+            host_letters(spelled),
+        }
+        if " " not in spelled and _WRITTEN_DOMAIN_RE.fullmatch(spelled):
+            spellings.add(host_label("http://" + spelled))  # the masthead is the domain: "Taucher.net"
+        spellings.discard("")
+        others = lines[:i] + lines[i + 1 :]
+        if spellings and any(
+            host_label("http://" + m[0].lower()) in spellings
+            for other in others
+            for m in _WRITTEN_DOMAIN_RE.finditer(other)
+        ):
+            return clean_source(line)
+    return None

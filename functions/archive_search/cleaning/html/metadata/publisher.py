@@ -19,24 +19,14 @@ from lxml.html import HtmlElement
 from archive_search.cleaning import metadata as md
 from archive_search.cleaning.html.metadata.page import ORGANISATION_TYPES, TITLE_SEP_RE, Page, jsonld_types
 from archive_search.cleaning.metadata import html_text, word_count, word_key
-from archive_search.folding import fold
+from archive_search.cleaning.metadata.sources import HOST_SPELLING as _HOST_SPELLING
+from archive_search.cleaning.metadata.sources import LEADING_ARTICLE_RE as _ARTICLE_RE
+from archive_search.cleaning.metadata.sources import SECOND_LEVEL_REGISTRIES as _SECOND_LEVEL
+from archive_search.cleaning.metadata.sources import host_label as _host_label
+from archive_search.cleaning.metadata.sources import host_letters as _squashed
+from archive_search.cleaning.metadata.sources import hostname as _hostname
 
 __all__ = ["edition_for_language", "extract_publisher"]
-
-
-def _hostname(url: str | None) -> str:
-    """The URL's host without ``www.``; ``""`` for none or a malformed one (``http://[m]``)."""
-    try:
-        return ((urlsplit(url).hostname or "") if url else "").removeprefix("www.")
-    except ValueError:
-        return ""
-
-
-_MAX_PLAIN_TLD = 3  # .de, .com, .org; a longer one (.media, .world) is a word of the name
-# a country's second-level registries (example.co.uk, example.gv.at, example.or.jp)
-_SECOND_LEVEL = frozenset(
-    {"co", "com", "org", "net", "ac", "gov", "gv", "or", "ne", "go", "gob", "gouv", "edu"}
-)
 
 
 def _registered_domain(hostname: str) -> str:
@@ -47,33 +37,8 @@ def _registered_domain(hostname: str) -> str:
     return ".".join(parts[-keep:])
 
 
-def _host_label(url: str | None) -> str:
-    """``https://www.nbc-dfw.com/x`` -> ``nbcdfw``: the host's letters without ``www`` and the
-    top-level domain, which a publisher's own name is found in. A top-level domain that is a
-    word (``aoc.media`` -> ``aocmedia``) is kept: the site's name reads it (``AOC media``)."""
-    parts = _hostname(url).split(".")
-    if len(parts) >= 3 and len(parts[-1]) == 2 and parts[-2] in _SECOND_LEVEL:
-        parts = parts[:-2]
-    elif len(parts) >= 2 and len(parts[-1]) <= _MAX_PLAIN_TLD:
-        parts = parts[:-1]
-    return _squashed("".join(parts))
-
-
-def _squashed(text: str) -> str:
-    """Letters and digits only, casefolded and without accents (``La Vie des idées`` ->
-    ``laviedesidees``), as a host name writes them."""
-    return re.sub(r"[\W_]", "", fold(text))
-
-
-# "The Times of Israel" on timesofisrael.com: hosts often leave the article out
-_ARTICLE_RE = re.compile(r"^(?:the|die|der|das|la|le|les|el|il|lo)\s+", re.IGNORECASE)
-
-
 _MIN_HOST_PREFIX = 5  # a shorter host ("ap", "bbc") opens too many unrelated words
 _MIN_INITIALS = 4
-
-# "Süddeutsche" is "sueddeutsche" in a host name
-_HOST_SPELLING = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae", "ø": "oe", "å": "aa"})
 
 
 def _names_host(name: str, host: str) -> bool:
