@@ -234,6 +234,7 @@ def dump_masthead(lines: list[str]) -> str | None:
     words or fewer whose letters are those of a domain the dump writes on another line (a
     footer's address or e-mail: ``MoreBikes`` and ``info@morebikes.co.uk``). A masthead alone
     cannot be told from a menu's first item; the site's own domain confirms it."""
+    written: list[tuple[int, str]] | None = None  # (line, host label) of each domain written
     for i, line in enumerate(lines[:_MASTHEAD_LINES]):
         if (
             not _MASTHEAD_NAME_RE.fullmatch(line)
@@ -241,6 +242,13 @@ def dump_masthead(lines: list[str]) -> str | None:
             or line.casefold() in folded_words("not_publishers")
         ):
             continue
+        if written is None:  # the dump is read for domains once, and only for a name-like line
+            written = [
+                (j, host_label("http://" + m[0].lower()))
+                for j, other in enumerate(lines)
+                if "." in other
+                for m in _WRITTEN_DOMAIN_RE.finditer(other)
+            ]
         spelled = line.casefold().translate(HOST_SPELLING)
         spellings = {
             host_letters(line),
@@ -250,11 +258,6 @@ def dump_masthead(lines: list[str]) -> str | None:
         if " " not in spelled and _WRITTEN_DOMAIN_RE.fullmatch(spelled):
             spellings.add(host_label("http://" + spelled))  # the masthead is the domain: "Taucher.net"
         spellings.discard("")
-        others = lines[:i] + lines[i + 1 :]
-        if spellings and any(
-            host_label("http://" + m[0].lower()) in spellings
-            for other in others
-            for m in _WRITTEN_DOMAIN_RE.finditer(other)
-        ):
+        if spellings and any(label in spellings for j, label in written if j != i):
             return clean_source(line)
     return None
