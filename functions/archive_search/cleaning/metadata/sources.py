@@ -222,6 +222,8 @@ def host_letters(text: str) -> str:
 
 # A domain a dump writes: "foxbusiness.com", "www.example.de/impressum", "news@example.de"
 _WRITTEN_DOMAIN_RE = re.compile(r"(?<![\w.-])(?:[a-z0-9-]+\.)+[a-z]{2,6}(?![\w-])", re.IGNORECASE)
+# its ending, searched first: a pattern opening with a literal is found fast, and prose has none
+_DOMAIN_END_RE = re.compile(r"\.[a-z]{2,6}(?![\w-])", re.IGNORECASE)
 # the masthead is the dump's first line, or its second under a skip link or a menu button
 _MASTHEAD_LINES = 2
 _MASTHEAD_MAX_WORDS = 5
@@ -246,7 +248,7 @@ def dump_masthead(lines: list[str]) -> str | None:
             written = [
                 (j, host_label("http://" + m[0].lower()))
                 for j, other in enumerate(lines)
-                if "." in other
+                if _DOMAIN_END_RE.search(other)
                 for m in _WRITTEN_DOMAIN_RE.finditer(other)
             ]
         spelled = line.casefold().translate(HOST_SPELLING)
