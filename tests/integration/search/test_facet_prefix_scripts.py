@@ -36,3 +36,11 @@ def test_a_facet_value_is_found_by_its_first_letters_as_written(
     response = api.get(f"/facets/{field}", {"prefix": prefix})
     assert response.status == 200, response.text
     assert [entry["value"] for entry in response.json["values"]] == [value]
+
+
+@pytest.mark.parametrize("prefix", ["mull", "müll", "MÜLLER"])
+def test_any_of_a_persons_names_is_found_without_its_accents(api: SearchApi, prefix: str) -> None:
+    api.index(*DOCS)
+    response = api.get("/facets/author", {"prefix": prefix})
+    assert response.status == 200, response.text
+    assert [entry["value"] for entry in response.json["values"]] == ["Jürgen Müller"]
