@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-MAPPING_VERSION = 5  # 5: the description field
+MAPPING_VERSION = 6  # 6: authors.text folded (case and accents)
 
 # The analysis' word lists are data (analysis_words.json); a change to them changes the
 # mapping, so MAPPING_VERSION goes up with it.
@@ -328,7 +328,10 @@ def article_mappings(profile: str = "opensearch") -> dict[str, Any]:
             "language": {"type": "keyword"},
             "place": _KEYWORD_FACET,
             # One value per person; "text" lets /facets/author?prefix=mccoy find "Kevin McCoy".
-            "authors": {**_KEYWORD_FACET, "fields": {**_KEYWORD_FACET["fields"], "text": {"type": "text"}}},
+            "authors": {
+                **_KEYWORD_FACET,
+                "fields": {**_KEYWORD_FACET["fields"], "text": {"type": "text", "analyzer": FALLBACK}},
+            },
             "author_org": _KEYWORD_FACET,
             "tags": _KEYWORD_FACET,
             "url": {"type": "keyword", "index": False},

@@ -428,6 +428,37 @@ def test_the_page_is_usable_by_keyboard_alone(page: Any, site: LocalStack) -> No
     _until(page, "location.search.includes('language=')")
 
 
+RTL_KEY = "browser/rtl.txt"
+RTL_WORD = "الإسكندرية"
+
+
+def test_a_right_to_left_article_is_marked_with_its_language_and_direction(
+    page: Any, site: LocalStack
+) -> None:
+    site.s3().put_object(
+        Bucket=BUCKET,
+        Key=RTL_KEY,
+        Body="الاقتصاد المصري ينمو\n\nقال وزير المالية إن الاقتصاد المصري ينمو بسرعة هذا العام، وأضاف أن "
+        f"الحكومة ستواصل الإصلاحات في القاهرة ثم {RTL_WORD} خلال الأشهر المقبلة.\n".encode(),
+    )
+    eventually(lambda: site.article(doc_id(RTL_KEY)))
+    _search_for(page, site, RTL_WORD)
+    assert _hit_ids(page) == [doc_id(RTL_KEY)]
+    assert _api(site, [("q", RTL_WORD)])["hits"][0]["language"] == "ar"
+    # Title and snippet: the article's language (read aloud in it) and direction; the meta
+    # line stays in the page's.
+    parts = "#results > li.hit h3, #results > li.hit .snippet"
+    langs = page.eval_on_selector_all(parts, "els => els.map(e => [e.lang, getComputedStyle(e).direction])")
+    assert langs == [["ar", "rtl"], ["ar", "rtl"]]
+    assert page.eval_on_selector("#results > li.hit .meta", "e => getComputedStyle(e).direction") == "ltr"
+
+    page.locator("#results > li.hit h3 a").click()
+    _until(page, "document.getElementById('article-body').textContent.length > 0")
+    for part in ("#article-title", "#article-body"):
+        assert page.eval_on_selector(part, "e => [e.lang, getComputedStyle(e).direction]") == ["ar", "rtl"]
+    assert page.problems.errors == []
+
+
 def test_the_policy_blocks_inline_script(page: Any, site: LocalStack) -> None:
     answer = requests.get(f"{site.url}/", timeout=30)
     assert "script-src 'self'" in answer.headers["Content-Security-Policy"]

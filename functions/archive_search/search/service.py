@@ -174,15 +174,20 @@ class SearchService:
         query: dict[str, Any] = {"bool": {"filter": [LIVE]}}
         if folded_prefix:
             prefix_field = match_field if match_field.endswith(".folded") else count_field
-            prefix_query: dict[str, Any] = {"prefix": {prefix_field: folded_prefix}}
+            # The fold drops every combining mark (Greek tonos, Arabic hamza), which the field's
+            # normaliser (lowercase, asciifolding) keeps outside Latin: the prefix is also
+            # compared as that normaliser makes it of non-Latin text, lower case letter by
+            # letter (as Lucene's lowercase filter: "Σ" -> "σ", never the final "ς").
+            lowered = "".join(c.lower() for c in (prefix or "").strip())
+            should: list[dict[str, Any]] = [
+                {"prefix": {prefix_field: text}} for text in dict.fromkeys((folded_prefix, lowered))
+            ]
             if name == "author":  # a person is found by any of their names ("mccoy")
-                prefix_query = {
-                    "bool": {
-                        "should": [prefix_query, {"match_phrase_prefix": {"authors.text": folded_prefix}}],
-                        "minimum_should_match": 1,
-                    }
-                }
-            query["bool"]["filter"].append(prefix_query)
+                should += [
+                    {"match_phrase_prefix": {"authors.text": text}}
+                    for text in dict.fromkeys((folded_prefix, lowered))
+                ]
+            query["bool"]["filter"].append({"bool": {"should": should, "minimum_should_match": 1}})
         response = self.engine.search(
             {
                 "size": 0,

@@ -100,7 +100,14 @@ STOPWORDS = frozenset(
 )
 
 _TOKEN = re.compile(r'"[^"]*"?|[()|]|[^\s"()|]+')
-_WORD_CHARS = re.compile(r"[^\w'’*-]+")
+_WORD_CHAR = re.compile(r"[\w'’*-]")
+
+
+def _word_chars(text: str) -> str:
+    """``text`` with every character but a word's as a space. A word's characters are \\w,
+    apostrophes, "*", "-" and combining marks (Unicode category M), which \\w lacks: a
+    Devanagari vowel sign or Thai tone mark is part of its word, as in the standard tokenizer."""
+    return "".join(c if _WORD_CHAR.match(c) or unicodedata.category(c)[0] == "M" else " " for c in text)
 
 
 def _clean(q: str) -> str:
@@ -197,13 +204,13 @@ class _Parser:
                 self.next()
             return node
         if token.startswith('"'):
-            text = " ".join(_WORD_CHARS.sub(" ", token.strip('"')).replace("*", " ").split())
+            text = " ".join(_word_chars(token.strip('"')).replace("*", " ").split())
             return self.count(Phrase(text)) if text else None
         return self.word(token)
 
     def word(self, token: str) -> Node | None:
         prefix = token.endswith("*")
-        text = " ".join(_WORD_CHARS.sub(" ", token).replace("*", " ").split()).strip("-'’ ")
+        text = " ".join(_word_chars(token).replace("*", " ").split()).strip("-'’ ")
         if not text:
             return None
         if not prefix and set(re.findall(r"\w+", text.casefold())) <= STOPWORDS:

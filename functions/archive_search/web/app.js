@@ -246,15 +246,25 @@
     return line;
   }
 
+  // An article's own text (title, standfirst, snippet, body) carries its language, so it is
+  // read aloud in it, and its direction from its first letter (dir="auto": Arabic and Hebrew
+  // right to left); the page's own words around it stay English, left to right.
+  function inLanguage(element, language) {
+    if (language) element.lang = language;
+    else element.removeAttribute("lang");
+    element.dir = "auto";
+    return element;
+  }
+
   function resultItem(hit) {
     const link = el("a", { href: `./?article=${encodeURIComponent(hit.id)}` });
     if (hit.title_html) link.innerHTML = hit.title_html; // HTML by the API's contract
     else link.textContent = hit.title || "(untitled)";
-    const heading = el("h3", {}, link);
+    const heading = inLanguage(el("h3", {}, link), hit.language);
     const item = el("li", { class: "hit", "data-id": hit.id }, heading);
     // The standfirst, under the title: marked when the API highlighted it, else plain text.
     if (hit.description_html || hit.description) {
-      const description = el("p", { class: "description" });
+      const description = inLanguage(el("p", { class: "description" }), hit.language);
       if (hit.description_html) description.innerHTML = hit.description_html; // HTML by the API's contract
       else description.textContent = hit.description;
       item.append(description);
@@ -265,7 +275,7 @@
       item.append(el("span", { class: "badge", text: `${copies} copies`, title: "Near-identical copies shown as one" }));
     }
     if (hit.snippet && hit.snippet.html) {
-      const snippet = el("p", { class: "snippet" });
+      const snippet = inLanguage(el("p", { class: "snippet" }), hit.language);
       snippet.innerHTML = hit.snippet.html; // HTML by the API's contract
       item.append(snippet);
     }
@@ -478,6 +488,7 @@
     const id = state.article;
     $("back-to-results").href = lastSearch;
     $("article-title").textContent = "Loading…";
+    inLanguage($("article-title"), null);
     for (const part of ["article-meta", "article-body", "article-origin", "similar"]) $(part).replaceChildren();
     $("article-more").hidden = true;
     let article;
@@ -493,6 +504,7 @@
     showError(null);
     document.title = `${article.title} · archive-search`;
     $("article-title").textContent = article.title;
+    for (const part of ["article-title", "article-description", "article-body"]) inLanguage($(part), article.language);
     $("article-description").textContent = article.description || "";
     $("article-description").hidden = !article.description;
     const authors = credits(article);

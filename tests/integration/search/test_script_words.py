@@ -1,0 +1,32 @@
+"""Words of scripts written with combining marks (Devanagari vowel signs, Thai vowels and
+tone marks, Arabic harakat) are searched whole, as the engine's tokenizer indexes them."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.integration.search.support import SearchApi, article_doc
+
+pytestmark = pytest.mark.integration
+
+HINDI = article_doc(
+    "दिल्ली में चुनाव",
+    "दिल्ली के मुख्यमंत्री ने नई योजना की घोषणा की। मतदाताओं ने मतदान किया।",
+    language="hi",
+    key="scripts/hi.txt",
+)
+OTHER = article_doc("Weather in Lahore", "Rain in Lahore and Karachi.", key="scripts/en.txt")
+
+
+@pytest.mark.parametrize("q", ["दिल्ली", "मतदान", '"दिल्ली के मुख्यमंत्री"'])
+def test_a_word_with_vowel_signs_finds_its_article(api: SearchApi, q: str) -> None:
+    api.index(HINDI, OTHER)
+    response = api.get("/search", {"q": q})
+    assert response.status == 200, response.text
+    assert [hit["id"] for hit in response.json["hits"]] == [HINDI[0]]
+
+
+def test_a_word_with_vowel_signs_is_highlighted_whole(api: SearchApi) -> None:
+    api.index(HINDI)
+    (hit,) = api.get("/search", {"q": "चुनाव"}).json["hits"]
+    assert hit["title_html"] == "दिल्ली में <mark>चुनाव</mark>"
