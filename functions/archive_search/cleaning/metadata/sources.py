@@ -220,6 +220,14 @@ def host_letters(text: str) -> str:
     return re.sub(r"[\W_]", "", fold(text))
 
 
+def host_spellings(name: str) -> set[str]:
+    """How a host name may spell ``name``: its letters, without a leading article (``The Times
+    of Israel`` on timesofisrael.com), and with accents spelled out (``Süddeutsche`` ->
+    ``sueddeutsche``)."""
+    spelled = name.casefold().translate(HOST_SPELLING)
+    return {host_letters(name), host_letters(LEADING_ARTICLE_RE.sub("", name)), host_letters(spelled)}
+
+
 # A domain a dump writes: "foxbusiness.com", "www.example.de/impressum", "news@example.de"
 _WRITTEN_DOMAIN_RE = re.compile(r"(?<![\w.-])(?:[a-z0-9-]+\.)+[a-z]{2,6}(?![\w-])", re.IGNORECASE)
 # its ending, searched first: a pattern opening with a literal is found fast, and prose has none
@@ -251,12 +259,8 @@ def dump_masthead(lines: list[str]) -> str | None:
                 if _DOMAIN_END_RE.search(other)
                 for m in _WRITTEN_DOMAIN_RE.finditer(other)
             ]
+        spellings = host_spellings(line)
         spelled = line.casefold().translate(HOST_SPELLING)
-        spellings = {
-            host_letters(line),
-            host_letters(LEADING_ARTICLE_RE.sub("", line)),
-            host_letters(spelled),
-        }
         if " " not in spelled and _WRITTEN_DOMAIN_RE.fullmatch(spelled):
             spellings.add(host_label("http://" + spelled))  # the masthead is the domain: "Taucher.net"
         spellings.discard("")

@@ -18,13 +18,7 @@ from lxml.html import HtmlElement
 
 from archive_search.cleaning import metadata as md
 from archive_search.cleaning.html.metadata.page import ORGANISATION_TYPES, TITLE_SEP_RE, Page, jsonld_types
-from archive_search.cleaning.metadata import html_text, word_count, word_key
-from archive_search.cleaning.metadata.sources import HOST_SPELLING as _HOST_SPELLING
-from archive_search.cleaning.metadata.sources import LEADING_ARTICLE_RE as _ARTICLE_RE
-from archive_search.cleaning.metadata.sources import SECOND_LEVEL_REGISTRIES as _SECOND_LEVEL
-from archive_search.cleaning.metadata.sources import host_label as _host_label
-from archive_search.cleaning.metadata.sources import host_letters as _squashed
-from archive_search.cleaning.metadata.sources import hostname as _hostname
+from archive_search.cleaning.metadata import html_text, sources, word_count, word_key
 
 __all__ = ["edition_for_language", "extract_publisher"]
 
@@ -33,7 +27,9 @@ def _registered_domain(hostname: str) -> str:
     """``lexikon.example.de`` -> ``example.de``, ``news.example.co.uk`` -> ``example.co.uk``:
     the name the site registered, under which its subdomains are sections."""
     parts = hostname.split(".")
-    keep = 3 if len(parts) >= 3 and len(parts[-1]) == 2 and parts[-2] in _SECOND_LEVEL else 2
+    keep = (
+        3 if len(parts) >= 3 and len(parts[-1]) == 2 and parts[-2] in sources.SECOND_LEVEL_REGISTRIES else 2
+    )
     return ".".join(parts[-keep:])
 
 
@@ -45,28 +41,36 @@ def _names_host(name: str, host: str) -> bool:
     """Whether a name is the site's: its letters (without a leading article, accents spelled
     as hosts spell them), each of its words, its initials, or as a domain (``DW.COM``) its host
     name."""
-    squashed = _squashed(name)
+    squashed = sources.host_letters(name)
     if not host or not squashed:
         return False
-    spelled = name.strip().casefold().translate(_HOST_SPELLING)
-    if " " not in spelled and "." in spelled and _host_label("http://" + spelled) == host:
+    spelled = name.strip().casefold().translate(sources.HOST_SPELLING)
+    if " " not in spelled and "." in spelled and sources.host_label("http://" + spelled) == host:
         return True
-    spellings = {squashed, _squashed(_ARTICLE_RE.sub("", name)), _squashed(spelled)}
-    if any(s and s in host for s in spellings) or (len(host) >= 4 and squashed.startswith(host)):
+    if any(s and s in host for s in sources.host_spellings(name)) or (
+        len(host) >= 4 and squashed.startswith(host)
+    ):
         return True
     words = [w for w in re.findall(r"\w+", name.casefold()) if w != "the"]
     initials = "".join(w[0] for w in words[:-1]) + (words[-1] if words else "")
     # "Yahoo News" on news.yahoo.com, "CBS Detroit" on detroit.cbslocal.com: every word in the host
-    every_word = len(words) >= 2 and all(len(_squashed(w)) >= 3 and _squashed(w) in host for w in words)
+    every_word = len(words) >= 2 and all(
+        len(sources.host_letters(w)) >= 3 and sources.host_letters(w) in host for w in words
+    )
     # "Houston Chronicle" on chron.com: the host opens (and is shorter than) one of the words
     # of a name whose every word is capitalised
     opens_word = (
         len(host) >= _MIN_HOST_PREFIX
         and all(w[:1].isupper() or not w[:1].isalpha() for w in name.split())
-        and any(_squashed(w).startswith(host) and len(_squashed(w)) > len(host) for w in words)
+        and any(
+            sources.host_letters(w).startswith(host) and len(sources.host_letters(w)) > len(host)
+            for w in words
+        )
     )
     # "Hertha BSC Blog" on hertha-blog.de: some of the name's words, in order, spell the host
-    if len(words) <= _MAX_SPELLING_WORDS and _spelled_by_some(host, [_squashed(w) for w in words], 0):
+    if len(words) <= _MAX_SPELLING_WORDS and _spelled_by_some(
+        host, [sources.host_letters(w) for w in words], 0
+    ):
         return True
     # "NY Times" in "nytimes"; a short one ("Tamedia AG" -> "tag") is found in too many hosts
     by_initials = len(initials) >= _MIN_INITIALS and initials in host
@@ -106,7 +110,13 @@ def _publisher_name(value: Any, host: str, *, as_titled: bool = False) -> str | 
     folded = name.casefold()
     if folded in md.folded_words("not_publishers"):
         return None  # a section ("U.S.") or a platform ("Blogger", "Hosted")
-    if not as_titled and " " not in name and "." not in name and name.islower() and _squashed(name) in host:
+    if (
+        not as_titled
+        and " " not in name
+        and "." not in name
+        and name.islower()
+        and sources.host_letters(name) in host
+    ):
         return None  # a bare host fragment in metadata ("nj", "cleveland", "oregonlive")
     # a tagline is a phrase ("Kabar tentang Dunia Islam", "Expert how-to for English Riders");
     # one word in lower case ("anarcat", "fboës") is a brand, whatever the host; a dotted one
@@ -134,11 +144,15 @@ def _without_section(name: str, host: str, sections: frozenset[str]) -> str:
     spelled = ""
     for i, word in enumerate(words[:-1]):
         # a domain ("kath.net") spells its host name without the top-level domain
-        spelled += _host_label("http://" + word) if _DOMAIN_WORD_RE.match(word) else _squashed(word)
+        spelled += (
+            sources.host_label("http://" + word)
+            if _DOMAIN_WORD_RE.match(word)
+            else sources.host_letters(word)
+        )
         if spelled == "the" and i == 0:
             spelled = ""  # "The Detroit News" spells "detroitnews"
         elif spelled == host:
-            rest = _squashed("".join(words[i + 1 :]))
+            rest = sources.host_letters("".join(words[i + 1 :]))
             # or a tagline after the name: "kath.net katholische Nachrichten"
             tagline = _TAGLINE_WORD_RE.search(" ".join(words[i + 1 :])) is not None
             return " ".join(words[: i + 1]) if rest in sections or tagline else name
@@ -151,7 +165,9 @@ def _url_sections(url: str | None) -> frozenset[str]:
     """The URL path's segments, letters only (``/west-virginia/statements/`` -> ``westvirginia``,
     ``statements``)."""
     path = urlsplit(url).path if url else ""
-    return frozenset(_squashed(seg) for seg in path.split("/") if seg and _squashed(seg))
+    return frozenset(
+        sources.host_letters(seg) for seg in path.split("/") if seg and sources.host_letters(seg)
+    )
 
 
 # WordPress's classic "Post « Site" and a box-drawing bar ("Post│Site") separate a title's
@@ -226,13 +242,13 @@ def _title_end_sharing_host(page: Page, url: str | None) -> str | None:
     spells (``... - Tierheim Berlin`` on tierschutz-berlin.de, ``... - Bundeskanzleramt
     Österreich`` on bundeskanzleramt.gv.at): a site's name the host spells only in part. Not
     on a subdomain (news.example.com), where a name sharing the brand may be a sister site's."""
-    hostname = _hostname(url)
+    hostname = sources.hostname(url)
     if not hostname or hostname != _registered_domain(hostname):
         return None
-    host = _host_label(url)
+    host = sources.host_label(url)
     pieces = TITLE_SEP_RE.split(_doc_title(page))
     last = pieces[-1].strip() if len(pieces) >= 3 else ""
-    words = [_squashed(w) for w in last.split()]
+    words = [sources.host_letters(w) for w in last.split()]
     if len(words) > _MAX_SITE_WORDS:
         return None
     return last if any(len(w) >= _MIN_SHARED_WORD and w in host for w in words) else None
@@ -246,7 +262,7 @@ _SITE_TITLE_RE = re.compile(r"site[-_]?(?:title|name|branding)|\blogo|brand", re
 
 def _home_links(page: Page, url: str | None) -> Iterator[HtmlElement]:
     """The links to the site's home page near the top of the page, where the masthead is."""
-    site = _hostname(url)
+    site = sources.hostname(url)
     for i, a in enumerate(page.tree.iter("a")):
         if i >= _MASTHEAD_LINKS:
             break
@@ -380,7 +396,7 @@ def _copyright_holders(page: Page) -> Iterator[str]:
     USA TODAY Network`` -> ``The Detroit News``)."""
     for holder in md.copyright_holders("\n".join(page.tree.itertext()), anywhere=True):
         # "© DVFG/AdobeStock" credits a picture; "(c)" alone names nobody
-        if len(_squashed(holder)) >= 3 and "/" not in holder and word_count(holder) <= 6:
+        if len(sources.host_letters(holder)) >= 3 and "/" not in holder and word_count(holder) <= 6:
             yield holder
 
 
@@ -410,7 +426,7 @@ def extract_publisher(page: Page, url: str | None) -> str | None:
     then the domain; variants of one name (``Inexhibit`` / ``Inexhibit magazine``) become the
     shortest."""
     url = _original_url(url) if url else _linked_site(page) or _written_site(page)
-    host = _host_label(url)
+    host = sources.host_label(url)
     title_text = _doc_title(page)
     # (a title of one part, "Quanta Magazine", is the name itself)
     doc_title = word_key(title_text) if len(TITLE_SEP_RE.split(title_text)) >= 3 else ""
@@ -457,7 +473,7 @@ def extract_publisher(page: Page, url: str | None) -> str | None:
     if not names:
         names = [n for n in [_publisher_name(_title_end_sharing_host(page, url), host)] if n]
     if not names:
-        hostname = _hostname(url)
+        hostname = sources.hostname(url)
         return _domain_as_written(page, hostname) if hostname else None
     # the name that is the site's own (found in its host name) before another organisation's
     first = next((n for n in names if _names_host(n, host)), names[0])
