@@ -121,8 +121,9 @@ def _publisher_name(value: Any, host: str, *, as_titled: bool = False) -> str | 
     # a tagline is a phrase ("Kabar tentang Dunia Islam", "Expert how-to for English Riders");
     # one word in lower case ("anarcat", "fboës") is a brand, whatever the host; a dotted one
     # ("navbar.site.example.de") on a page whose host is known is a markup name, unless that host.
-    # A phrase wholly in lower case that the site's <title> writes as its name ("gnaddrig ad
-    # libitum") is a blog's stylised name: taglines are written in sentence case.
+    # A phrase wholly in lower case that the site itself writes as its name (``as_titled``: its
+    # <title>'s site part, its masthead: "gnaddrig ad libitum") is a blog's stylised name:
+    # taglines are written in sentence case.
     if (
         (" " in name or ("." in name and host))
         and not _names_host(name, host)
