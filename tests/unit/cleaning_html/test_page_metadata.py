@@ -952,3 +952,71 @@ def test_a_page_stating_no_url_is_on_the_domain_its_masthead_writes(
 )
 def test_a_title_end_the_host_spells_in_part_names_the_site(title: str, url: str, publisher: str) -> None:
     assert metadata_of(f"<title>{title}</title>", url).source == publisher
+
+
+@pytest.mark.parametrize(
+    ("head", "publisher"),
+    [
+        # a phrase wholly in lower case that the <title> writes as the site's name: a blog's name
+        (
+            site_name("lakeside ramblings") + "<title>Spring walk | lakeside ramblings</title>",
+            "lakeside ramblings",
+        ),
+        # not written so by the <title>, it may be a tagline
+        (site_name("lakeside ramblings") + "<title>Spring walk</title>", "shorewalker.example.org"),
+        # a tagline in sentence case stays one, whatever the <title> repeats
+        (
+            site_name("Notes about the lake shore")
+            + "<title>Spring walk | Notes about the lake shore</title>",
+            "shorewalker.example.org",
+        ),
+    ],
+)
+def test_a_lower_case_name_the_title_writes_is_the_blogs_name(head: str, publisher: str) -> None:
+    assert metadata_of(head, "https://shorewalker.example.org/2020/spring-walk/").source == publisher
+
+
+def test_a_two_part_title_split_by_a_spaced_colon_names_its_site() -> None:
+    head = "<title>Things we never knew we wanted : The Lakeside</title>"
+    assert metadata_of(head, "https://ext.thelakeside.com/things/1/").source == "The Lakeside"
+    # a part that does not name the host is a headline's
+    head = "<title>Spring walk : Notes from a lake</title>"
+    assert metadata_of(head, "https://ext.thelakeside.com/things/1/").source == "ext.thelakeside.com"
+
+
+@pytest.mark.parametrize(
+    ("meta", "url", "publisher"),
+    [
+        # a first name the host opens with is the personal site owner's, not the site's name
+        ('<meta name="dc.publisher" content="Ann">', "http://www.ann-becker.de/x.html", "ann-becker.de"),
+        # a short name that is the whole host is the site's
+        ('<meta name="application-name" content="Kiel">', "http://www.kiel.de/x.html", "Kiel"),
+        ('<meta name="dc.publisher" content="Becker">', "http://www.ann-becker.de/x.html", "Becker"),
+    ],
+)
+def test_a_short_publisher_meta_names_the_site_only_as_its_whole_host(
+    meta: str, url: str, publisher: str
+) -> None:
+    assert metadata_of(meta, url).source == publisher
+
+
+@pytest.mark.parametrize(
+    ("holder", "publisher"),
+    [
+        # the title's end and a word for the kind of company, run together without a space
+        ("湖滨周刊杂志社", "湖滨周刊"),
+        # another name opening differently credits another organisation
+        ("湖滨日报社", "hubin.org"),
+    ],
+)
+def test_a_cjk_copyright_holder_opening_with_the_titles_end_names_the_site(
+    holder: str, publisher: str
+) -> None:
+    head = (
+        '<link rel="canonical" href="http://www.hubin.org/a/1.html"><title>春季植树活动启动-湖滨周刊</title>'
+    )
+    html = page_of(
+        head,
+        f"<h1>春季植树活动启动</h1><footer>Copyright (C) {holder} 2010-2020, All Rights Reserved</footer>",
+    )
+    assert page_metadata(load_html(html)).source == publisher

@@ -120,11 +120,15 @@ def _publisher_name(value: Any, host: str, *, as_titled: bool = False) -> str | 
         return None  # a bare host fragment in metadata ("nj", "cleveland", "oregonlive")
     # a tagline is a phrase ("Kabar tentang Dunia Islam", "Expert how-to for English Riders");
     # one word in lower case ("anarcat", "fboës") is a brand, whatever the host; a dotted one
-    # ("navbar.site.example.de") on a page whose host is known is a markup name, unless that host
+    # ("navbar.site.example.de") on a page whose host is known is a markup name, unless that host.
+    # A phrase wholly in lower case that the site itself writes as its name (``as_titled``: its
+    # <title>'s site part, its masthead: "gnaddrig ad libitum") is a blog's stylised name:
+    # taglines are written in sentence case.
     if (
         (" " in name or ("." in name and host))
         and not _names_host(name, host)
         and _TAGLINE_WORD_RE.search(name)
+        and not (as_titled and " " in name and name.islower())
     ):
         return None
     return name
@@ -180,6 +184,19 @@ def _doc_title(page: Page) -> str:
     return html_text(page.elements["title"][0]).translate(_OTHER_TITLE_SEPS) if page.elements["title"] else ""
 
 
+def _title_end(doc_title: str) -> str:
+    """The last part of a ``<title>`` of several parts (``Post | Site`` -> ``Site``), else ``""``."""
+    pieces = TITLE_SEP_RE.split(doc_title)
+    return pieces[-1].strip() if len(pieces) >= 3 else ""
+
+
+def _is_written(candidate: Any, written: str) -> bool:
+    """Whether a candidate name (a string, or a JSON-LD object's ``name``) is written exactly
+    as ``written``, letter case included (``infobae`` is not the title's ``Infobae``)."""
+    name = md.clean_source(candidate)
+    return bool(written) and name is not None and name.split() == written.split()
+
+
 _SPACED_COLON_RE = re.compile(r"\s+:\s+")
 
 
@@ -194,7 +211,7 @@ def _title_site(page: Page, host: str) -> str | None:
         ends.append(doc_title.partition(": ")[0])
     # every part, " : " (a blog template's separator) splitting them too, after the ends
     parts = [part for piece in pieces[::2] for part in _SPACED_COLON_RE.split(piece)]
-    for end in ends + (parts if len(parts) >= 3 else []):
+    for end in ends + (parts if len(parts) >= 2 else []):
         end = end.strip()
         if word_count(end) <= 6 and _names_host(end, host):
             return re.sub(r"^www\.", "", end, flags=re.IGNORECASE)
@@ -401,6 +418,7 @@ def _copyright_holders(page: Page) -> Iterator[str]:
 
 
 _LATIN_RE = re.compile(r"[A-Za-zÀ-ɏ]")
+_MIN_UNSPACED_NAME = 2  # one character ("网", "报") opens too many names
 
 
 def _credited_title_site(page: Page, url: str | None, holders: tuple[str, ...]) -> str | None:
@@ -418,7 +436,18 @@ def _credited_title_site(page: Page, url: str | None, holders: tuple[str, ...]) 
     # often a menu's label the title ends with ("... | Übersicht")
     home_words = (html_text(a) for a in _home_links(page, url))
     named = chain(holders, (w for w in home_words if not _LATIN_RE.search(w)))
-    return next((ends[key] for key in map(word_key, named) if key in ends), None)
+    found = next((ends[key] for key in map(word_key, named) if key in ends), None)
+    # a holder written without spaces is often the name and its kind of company run together
+    # (``© 半月谈杂志社``: 半月谈 and "magazine publisher"), which no word boundary separates
+    return found or next(
+        (
+            ends[end]
+            for key in map(word_key, holders)
+            for end in ends
+            if len(end) >= _MIN_UNSPACED_NAME and not _LATIN_RE.search(end) and key.startswith(end)
+        ),
+        None,
+    )
 
 
 def extract_publisher(page: Page, url: str | None) -> str | None:
@@ -437,14 +466,27 @@ def extract_publisher(page: Page, url: str | None) -> str | None:
     candidates = [
         c for c in candidates if not (isinstance(c, str) and doc_title and word_key(c) == doc_title)
     ]
-    names = [n for n in (_publisher_name(c, host) for c in candidates if c) if n]
+    # a name the <title>'s site part repeats is written so by the site itself
+    title_end = _title_end(title_text)
+    names = [
+        n
+        for n in (_publisher_name(c, host, as_titled=_is_written(c, title_end)) for c in candidates if c)
+        if n
+    ]
     # application-name and dc.publisher are often a template's or an author's: the site's name
-    # only when the host says so (on a page with no URL: a fallback after the masthead)
+    # only when the host says so (on a page with no URL: a fallback after the masthead); a
+    # short name only part of the host ("Jan" on jan-grosser.de) is its owner's first name
     weak = [
         _publisher_name(c, host)
         for c in (page.meta("application-name"), page.meta("dc.publisher", "publisher"))
     ]
-    names += [n for n in weak if n and _names_host(n, host)]
+    names += [
+        n
+        for n in weak
+        if n
+        and _names_host(n, host)
+        and (len(sources.host_letters(n)) >= _MIN_HOST_PREFIX or sources.host_letters(n) == host)
+    ]
     # the <title>'s site part is the name as the site writes it for readers ("my6sense")
     titled = _publisher_name(_title_site(page, host), host, as_titled=True)
     names += [titled] if titled else []
