@@ -34,6 +34,10 @@ MAX_BODY_CHARS = 200_000
 # A description (standfirst) longer than this is refused; ingest keeps at most its first
 # 1,000 characters (cleaning.description.MAX_DESCRIPTION_CHARS).
 MAX_DESCRIPTION_INPUT_CHARS = 10_000
+# Ingest rejects a .json object over this many bytes whatever MAX_OBJECT_BYTES says
+# (cleaning.limits.MAX_INPUT_BYTES["json"]; a test keeps the two equal): the write function
+# does not load the cleaner, so the bound is repeated here.
+MAX_RECORD_OBJECT_BYTES = 5 * 1024 * 1024
 MAX_IDEMPOTENCY_KEY_CHARS = 255
 EXTERNAL_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$"
 _IDEMPOTENCY_KEY_RE = re.compile(r"^[\x21-\x7e]{1,255}$")

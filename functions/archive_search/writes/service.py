@@ -10,11 +10,12 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from archive_search.errors import Conflict, NotFound
+from archive_search.errors import Conflict, InvalidRequest, NotFound
 from archive_search.ingest import receipts
 from archive_search.ingest.status_api import status_path
 from archive_search.model import ObjectRef, document_id
 from archive_search.writes.records import (
+    MAX_RECORD_OBJECT_BYTES,
     WRITE_PREFIXES,
     ArticleRecord,
     article_key,
@@ -53,11 +54,19 @@ class ArchiveWriter:
     def put_articles(self, records: list[ArticleRecord], idempotency_key: str | None) -> list[Written]:
         """Store each record as its own object (one article per object, so each can be
         replaced or deleted alone). A record whose key already holds the same content is
-        not written again; an Idempotency-Key reused with other content is a Conflict."""
+        not written again; an Idempotency-Key reused with other content is a Conflict. An
+        object ingest would reject for its size is refused before anything is written."""
+        max_bytes = min(self.max_object_bytes, MAX_RECORD_OBJECT_BYTES)
         planned = []
         for index, record in enumerate(records):
             ref = ObjectRef(self.bucket, article_key(record, idempotency_key, index))
             data = record.object_bytes()
+            if len(data) > max_bytes:
+                raise InvalidRequest(
+                    f"articles[{index}]: stored as {len(data)} bytes of JSON, over the limit of "
+                    f"{max_bytes} bytes ingest accepts for one object",
+                    f"articles[{index}]",
+                )
             digest = content_digest(data)
             stored = self.store.metadata(ref)
             by_request = bool(idempotency_key) and not record.external_id

@@ -211,3 +211,30 @@ def test_a_body_longer_than_ingest_accepts_is_a_400_before_anything_is_stored(ap
     assert records.MAX_BODY_CHARS == MAX_BODY_CHARS  # the write API refuses what ingest would
     assert answer.status == 400 and answer.body["error"]["parameter"] == "articles[0].body"
     assert api.rig.bucket_keys() == set()
+
+
+def test_an_article_whose_object_ingest_would_reject_for_size_is_a_400_before_anything_is_stored(
+    api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Given MAX_OBJECT_BYTES lowered to 2,000, a list whose second article's stored record is
+    over it (each field within its own bound) is refused naming that article: answered 202, it
+    would only have been rejected as too_large by ingest, after replacing what was stored."""
+    from tests.ingest_support import reset_caches
+
+    monkeypatch.setenv("MAX_OBJECT_BYTES", "2000")
+    reset_caches()
+
+    answer = api.call("POST", "/articles", [article(), article(body="word " * 500)])
+
+    assert answer.status == 400 and answer.body["error"]["parameter"] == "articles[1]"
+    assert "2000" in answer.body["error"]["message"]
+    assert api.rig.bucket_keys() == set()
+
+
+def test_the_write_api_bounds_its_objects_by_the_json_format_bound_of_ingest() -> None:
+    """The write function does not load the cleaner (numpy): its copy of the JSON upload bound
+    must equal the cleaner's, else a raised MAX_OBJECT_BYTES lets through what ingest rejects."""
+    from archive_search.cleaning.limits import MAX_INPUT_BYTES
+    from archive_search.writes import records
+
+    assert MAX_INPUT_BYTES["json"] == records.MAX_RECORD_OBJECT_BYTES
