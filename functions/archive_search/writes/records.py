@@ -34,10 +34,6 @@ MAX_BODY_CHARS = 200_000
 # A description (standfirst) longer than this is refused; ingest keeps at most its first
 # 1,000 characters (cleaning.description.MAX_DESCRIPTION_CHARS).
 MAX_DESCRIPTION_INPUT_CHARS = 10_000
-# Ingest rejects a .json object over this many bytes whatever MAX_OBJECT_BYTES says
-# (cleaning.limits.MAX_INPUT_BYTES["json"]; a test keeps the two equal): the write function
-# does not load the cleaner, so the bound is repeated here.
-MAX_RECORD_OBJECT_BYTES = 5 * 1024 * 1024
 MAX_IDEMPOTENCY_KEY_CHARS = 255
 # Ingest reads a record's date from its YYYY-MM-DD and keeps the years 1800 to 2200
 # (cleaning.metadata.dates): a week date ("2024-W18-3") or another year would pass

@@ -14,8 +14,8 @@ from archive_search.errors import Conflict, InvalidRequest, NotFound
 from archive_search.ingest import receipts
 from archive_search.ingest.status_api import status_path
 from archive_search.model import ObjectRef, document_id
+from archive_search.upload_formats import max_input_bytes
 from archive_search.writes.records import (
-    MAX_RECORD_OBJECT_BYTES,
     WRITE_PREFIXES,
     ArticleRecord,
     article_key,
@@ -56,11 +56,12 @@ class ArchiveWriter:
         replaced or deleted alone). A record whose key already holds the same content is
         not written again; an Idempotency-Key reused with other content is a Conflict. An
         object ingest would reject for its size is refused before anything is written."""
-        max_bytes = min(self.max_object_bytes, MAX_RECORD_OBJECT_BYTES)
         planned = []
         for index, record in enumerate(records):
             ref = ObjectRef(self.bucket, article_key(record, idempotency_key, index))
             data = record.object_bytes()
+            # The bound ingest reads the object with (its .json key names the format's).
+            max_bytes = min(self.max_object_bytes, max_input_bytes(ref.key))
             if len(data) > max_bytes:
                 raise InvalidRequest(
                     f"articles[{index}]: stored as {len(data)} bytes of JSON, over the limit of "

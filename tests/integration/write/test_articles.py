@@ -229,12 +229,3 @@ def test_an_article_whose_object_ingest_would_reject_for_size_is_a_400_before_an
     assert answer.status == 400 and answer.body["error"]["parameter"] == "articles[1]"
     assert "2000" in answer.body["error"]["message"]
     assert api.rig.bucket_keys() == set()
-
-
-def test_the_write_api_bounds_its_objects_by_the_json_format_bound_of_ingest() -> None:
-    """The write function does not load the cleaner (numpy): its copy of the JSON upload bound
-    must equal the cleaner's, else a raised MAX_OBJECT_BYTES lets through what ingest rejects."""
-    from archive_search.cleaning.limits import MAX_INPUT_BYTES
-    from archive_search.writes import records
-
-    assert MAX_INPUT_BYTES["json"] == records.MAX_RECORD_OBJECT_BYTES
