@@ -120,14 +120,16 @@ class ArchiveWriter:
 
     def presign_upload(self, filename: str, content_type: str, idempotency_key: str | None) -> dict[str, Any]:
         ref = ObjectRef(self.bucket, upload_key(filename, idempotency_key))
+        # What ingest will read of this file: its format's bound (a text dump's is 1 MiB).
+        max_bytes = min(self.max_object_bytes, max_input_bytes(ref.key, content_type))
         post = self.store.presigned_post(
-            ref, content_type=content_type, max_bytes=self.max_object_bytes, expires_in=UPLOAD_EXPIRES_SECONDS
+            ref, content_type=content_type, max_bytes=max_bytes, expires_in=UPLOAD_EXPIRES_SECONDS
         )
         return {
             "key": ref.key,
             "upload": {"method": "POST", "url": post["url"], "fields": post["fields"]},
             "content_type": content_type,
-            "max_bytes": self.max_object_bytes,
+            "max_bytes": max_bytes,
             "expires_at": time.strftime(
                 "%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + UPLOAD_EXPIRES_SECONDS)
             ),

@@ -3,6 +3,9 @@ the ingest path like any other upload (receipt included)."""
 
 from __future__ import annotations
 
+import base64
+import json
+
 import pytest
 import requests
 
@@ -47,11 +50,28 @@ def test_an_uploaded_file_that_cannot_be_cleaned_is_rejected_with_a_receipt_and_
 
 
 def test_the_same_idempotency_key_gives_the_same_upload_key(api) -> None:
-    first = api.call("POST", "/uploads", {"filename": "a.txt"}, headers={"Idempotency-Key": "up-1"})
-    again = api.call("POST", "/uploads", {"filename": "a.txt"}, headers={"Idempotency-Key": "up-1"})
+    first = api.call("POST", "/uploads", {"filename": "a.html"}, headers={"Idempotency-Key": "up-1"})
+    again = api.call("POST", "/uploads", {"filename": "a.html"}, headers={"Idempotency-Key": "up-1"})
 
     assert first.body["key"] == again.body["key"]
     assert first.body["max_bytes"] == api.rig.settings.max_object_bytes
+
+
+@pytest.mark.parametrize("filename", ["notes.txt", "notes.md", "notes.txt.gz"])
+def test_a_text_dump_upload_may_hold_only_the_bytes_ingest_reads_of_a_text_dump(api, filename: str) -> None:
+    """Ingest rejects a text dump over 1 MiB (its format's bound): the answer and the policy S3
+    enforces must say so, not let S3 take a 2 MiB file that ingest then rejects as too_large.
+    (moto does not enforce POST policies, so the policy itself is read.)"""
+    from archive_search.cleaning import MAX_INPUT_BYTES
+
+    answer = api.call("POST", "/uploads", {"filename": filename})
+
+    policy = json.loads(base64.b64decode(answer.body["upload"]["fields"]["policy"]))
+    (length_range,) = [
+        c for c in policy["conditions"] if isinstance(c, list) and c[0] == "content-length-range"
+    ]
+    assert answer.body["max_bytes"] == MAX_INPUT_BYTES["text"]
+    assert length_range == ["content-length-range", 1, MAX_INPUT_BYTES["text"]]
 
 
 @pytest.mark.parametrize(
