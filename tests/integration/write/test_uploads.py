@@ -41,7 +41,7 @@ def test_a_presigned_upload_reaches_the_bucket_and_gets_a_receipt(api) -> None:
 
 
 def test_an_uploaded_file_that_cannot_be_cleaned_is_rejected_with_a_receipt_and_kept(api) -> None:
-    answer, _ = upload(api, "scan.pdf", b"%PDF-1.4 binary")
+    answer, _ = upload(api, "scan.txt", b"%PDF-1.4 \x00\x01\x02\xff binary" * 50)
 
     api.settle()
     status = api.call("GET", "/ingest/status", query={"key": answer.body["key"]})
@@ -81,6 +81,9 @@ def test_a_text_dump_upload_may_hold_only_the_bytes_ingest_reads_of_a_text_dump(
         ({"filename": ""}, "filename"),
         ({"filename": "a.txt", "content_type": "not a type"}, "content_type"),
         ({"filename": "a.txt", "size": 3}, "size"),
+        ({"filename": "scan.pdf"}, "filename"),
+        ({"filename": "photos.ZIP"}, "filename"),
+        ({"filename": "report.docx.gz"}, "filename"),
         (["a.txt"], "body"),
     ],
 )
