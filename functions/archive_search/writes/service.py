@@ -72,19 +72,27 @@ class ArchiveWriter:
             stored = self.store.metadata(ref)
             by_request = bool(idempotency_key) and not record.external_id
             if by_request and stored is not None and stored.get(DIGEST_METADATA) != digest:
-                raise Conflict(
-                    f"articles[{index}]: Idempotency-Key {idempotency_key} was used before for other "
-                    "content; send a new key for a new request",
-                    "Idempotency-Key",
-                )
+                raise _reused(idempotency_key, index)
             unchanged = stored is not None and stored.get(DIGEST_METADATA) == digest
-            planned.append((ref, data, digest, unchanged))
+            planned.append((index, ref, data, digest, unchanged, by_request))
         written = []
-        for ref, data, digest, unchanged in planned:
+        for index, ref, data, digest, unchanged, by_request in planned:
             if not unchanged:
-                self.store.write(
-                    ref, data, content_type="application/json", metadata={DIGEST_METADATA: digest}
-                )
+                try:
+                    # A key of an Idempotency-Key is written only while it is free: another
+                    # request with that key may have stored its article since the check.
+                    self.store.write(
+                        ref,
+                        data,
+                        content_type="application/json",
+                        metadata={DIGEST_METADATA: digest},
+                        if_absent=by_request,
+                    )
+                except Conflict:
+                    stored = self.store.metadata(ref)
+                    if stored is None or stored.get(DIGEST_METADATA) != digest:
+                        raise _reused(idempotency_key, index) from None
+                    unchanged = True  # a concurrent retry stored these same bytes
             written.append(Written(ref.key, document_id(ref, 0), status_path(ref.key), unchanged))
         return written
 
@@ -135,6 +143,14 @@ class ArchiveWriter:
             ),
             "status_url": status_path(ref.key),
         }
+
+
+def _reused(idempotency_key: str | None, index: int) -> Conflict:
+    return Conflict(
+        f"articles[{index}]: Idempotency-Key {idempotency_key} was used before for other "
+        "content; send a new key for a new request",
+        "Idempotency-Key",
+    )
 
 
 def missing_article(article_id: str) -> NotFound:
