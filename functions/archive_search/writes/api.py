@@ -267,6 +267,8 @@ def presign_upload():
     content_type = (
         request.get("content_type") or mimetypes.guess_type(filename)[0] or "application/octet-stream"
     )
+    if isinstance(content_type, str):
+        content_type = content_type.lower()  # a media type and a charset are case-insensitive
     if not isinstance(content_type, str) or not _CONTENT_TYPE_RE.match(content_type):
         raise InvalidRequest("content_type: a media type such as text/html", "content_type")
     return json_response(200, _writer().presign_upload(filename, content_type, _idempotency_key()))

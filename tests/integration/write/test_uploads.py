@@ -92,3 +92,15 @@ def test_bad_upload_requests_are_400s_naming_the_field(api, body: object, parame
 
     assert answer.status == 400
     assert answer.body["error"]["parameter"] == parameter
+
+
+@pytest.mark.parametrize(
+    ("given", "signed"),
+    [("TEXT/HTML", "text/html"), ("Application/JSON; charset=utf-8", "application/json; charset=utf-8")],
+)
+def test_a_media_type_in_capitals_is_accepted_and_signed_in_lower_case(api, given: str, signed: str) -> None:
+    """Media types are case-insensitive (RFC 9110 8.3.1): TEXT/HTML is text/html, not a 400."""
+    answer = api.call("POST", "/uploads", {"filename": "page", "content_type": given})
+
+    assert answer.status == 200, answer.body
+    assert answer.body["content_type"] == answer.body["upload"]["fields"]["Content-Type"] == signed
