@@ -160,9 +160,19 @@ def _event_bus_name(env: Mapping[str, str]) -> str | None:
     return name
 
 
-def is_reserved_key(key: str) -> bool:
-    """Whether ``key`` is one of the service's own objects, never an upload."""
-    return key.startswith(RESERVED_PREFIX)
+def not_an_upload(key: str) -> str | None:
+    """Why the object ``key`` is not an upload (ingest acknowledges its events without a
+    receipt; listings, reindex and line-stats skip it), or ``None`` for an upload."""
+    if key.startswith(RESERVED_PREFIX):
+        return f"keys under {RESERVED_PREFIX} are the service's own objects, not uploads"
+    if key.endswith("/"):
+        # The S3 console's "Create folder" stores an empty object so named; no file is.
+        return "a key ending in / is a folder, not an uploaded file"
+    return None
+
+
+def is_upload_key(key: str) -> bool:
+    return not_an_upload(key) is None
 
 
 @lru_cache(maxsize=1)

@@ -40,6 +40,13 @@ def upload(s3: Any, bucket: str, key: str, data: bytes) -> None:
     s3.put_object(Bucket=bucket, Key=key, Body=data, ContentType=content_type_for(key))
 
 
+def key_name(name: str) -> str:
+    """A file's path as the end of its key. S3 keys are UTF-8: the bytes of a name that are not
+    (a name written in Latin-1, which the file system hands over as surrogates) are
+    percent-escaped, so the file is still uploaded under a name that shows them."""
+    return "".join(f"%{ord(c) - 0xDC00:02X}" if "\udc80" <= c <= "\udcff" else c for c in name)
+
+
 def _ignored(relative: Path) -> bool:
     return any(part.startswith(".") for part in relative.parts) or relative.name.endswith(_PARTIAL_SUFFIXES)
 
@@ -65,6 +72,7 @@ class InboxWatcher:
             json.loads(self.state_path.read_text(encoding="utf-8")) if self.state_path.exists() else {}
         )
         self._seen: dict[str, tuple[int, int]] = {}
+        self._failed: dict[str, tuple[int, int]] = {}  # files whose upload failed, logged once each
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -87,15 +95,21 @@ class InboxWatcher:
                 continue
             if self._seen.get(name) != signature:
                 continue  # new or still changing: wait for one more poll
-            data = (self.inbox / name).read_bytes()
-            sha256 = hashlib.sha256(data).hexdigest()
-            key = self.prefix + name
-            if not sent or sent["sha256"] != sha256:
-                upload(self.s3, self.bucket, key, data)
-                uploaded.append(key)
-                log.info(
-                    "uploaded %s (%d bytes) to s3://%s/%s", self.inbox / name, len(data), self.bucket, key
-                )
+            key = self.prefix + key_name(name)
+            try:
+                data = (self.inbox / name).read_bytes()
+                sha256 = hashlib.sha256(data).hexdigest()
+                if not sent or sent["sha256"] != sha256:
+                    upload(self.s3, self.bucket, key, data)
+                    uploaded.append(key)
+                    shown = self.inbox / key_name(name)
+                    log.info("uploaded %s (%d bytes) to s3://%s/%s", shown, len(data), self.bucket, key)
+            except Exception as exc:  # one locked or vanished file must not hold up the others
+                if self._failed.get(name) != signature:
+                    log.warning("could not upload %s (%s); retrying on the next polls", key, exc)
+                self._failed[name] = signature
+                continue
+            self._failed.pop(name, None)
             self.sent[name] = {"size": signature[0], "mtime_ns": signature[1], "sha256": sha256, "key": key}
         for name in [name for name in self.sent if name not in current]:
             del self.sent[name]

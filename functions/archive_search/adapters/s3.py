@@ -13,7 +13,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from archive_search.errors import EngineUnavailable, NotFound, RejectedInput
+from archive_search.errors import Conflict, EngineUnavailable, NotFound, RejectedInput
 from archive_search.model import ObjectRef
 
 
@@ -87,13 +87,26 @@ class ObjectStore:
         *,
         content_type: str = "application/octet-stream",
         metadata: dict[str, str] | None = None,
+        if_absent: bool = False,
     ) -> str:
-        """Put ``data`` at ``ref``; its ETag. The bucket notifies ingest of every write."""
+        """Put ``data`` at ``ref``; its ETag. The bucket notifies ingest of every write.
+        ``if_absent``: only when no object is there (S3's conditional write), else ``Conflict``."""
+        condition = {"IfNoneMatch": "*"} if if_absent else {}
         try:
             response = self.client.put_object(
-                Bucket=ref.bucket, Key=ref.key, Body=data, ContentType=content_type, Metadata=metadata or {}
+                Bucket=ref.bucket,
+                Key=ref.key,
+                Body=data,
+                ContentType=content_type,
+                Metadata=metadata or {},
+                **condition,
             )
-        except (ClientError, BotoCoreError) as exc:
+        except ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code", "")
+            if if_absent and code in ("412", "PreconditionFailed", "409", "ConditionalRequestConflict"):
+                raise Conflict(f"s3://{ref.bucket}/{ref.key} was written by another request") from exc
+            raise _error(exc, ref, "writing") from exc
+        except BotoCoreError as exc:
             raise _error(exc, ref, "writing") from exc
         return str(response["ETag"]).strip('"')
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode, urlparse
 
@@ -27,6 +28,8 @@ from archive_search.alerts.bounds import (
 from archive_search.errors import InvalidRequest, UnsupportedMediaType
 from archive_search.search.request import DATE_PATTERN, calendar_date
 from archive_search.search.syntax import MAX_QUERY_CHARS, parse_query, positive_words
+
+_SPACE_OR_CONTROL_RE = re.compile(r"[\s\x00-\x1f\x7f]")
 
 FilterValue = Annotated[str, StringConstraints(min_length=1, max_length=MAX_FILTER_VALUE_CHARS)]
 FilterValues = Annotated[list[FilterValue] | None, Field(max_length=MAX_FILTER_VALUES)]
@@ -114,10 +117,22 @@ def check_target(request: AlertRequest) -> None:
 def _check_webhook_url(url: str) -> None:
     parsed = urlparse(url)
     local = parsed.scheme == "http" and parsed.hostname in LOCAL_HOSTS
-    if not (parsed.scheme == "https" or local) or not parsed.hostname:
+    if not (parsed.scheme == "https" or local) or not parsed.hostname or not _callable(url):
         raise InvalidRequest(
             "webhook_url must be an https URL (http only to 127.0.0.1 or localhost)", "webhook_url"
         )
+
+
+def _callable(url: str) -> bool:
+    """urlparse takes a space or a line break in the host and keeps a port it cannot read; the
+    URL is carried in every event of the alert for a relay to call, so it must be one."""
+    if _SPACE_OR_CONTROL_RE.search(url):
+        return False
+    try:
+        urlparse(url).port  # noqa: B018  (reading it checks it: not a number, or past 65535)
+    except ValueError:
+        return False
+    return True
 
 
 def stored_search(request: AlertRequest) -> dict[str, Any]:

@@ -34,10 +34,8 @@ from collections.abc import Callable
 from archive_search.cleaning import metadata as md
 from archive_search.cleaning.decode import decode_bytes
 from archive_search.cleaning.limits import (
-    DEFAULT_MAX_DECOMPRESSED_BYTES,
     MAX_ARTICLES_PER_FILE,
     MAX_BODY_CHARS,
-    MAX_INPUT_BYTES,
     check_body,
     within_field_bounds,
 )
@@ -45,6 +43,15 @@ from archive_search.cleaning.lines import LineStats
 from archive_search.cleaning.skipped import Cleaned, skipped_in
 from archive_search.errors import RejectedInput
 from archive_search.model import Article
+from archive_search.upload_formats import (
+    DEFAULT_MAX_DECOMPRESSED_BYTES,
+    MAX_INPUT_BYTES,
+    RECORD_FORMATS,
+    max_input_bytes,
+    named_format,
+    unsupported_extension,
+    without_gz,
+)
 
 # Bump when the output of cleaning changes: indexed documents record it, so a reindex can find
 # the documents cleaned by an older version.
@@ -69,18 +76,6 @@ __all__ = [
 ]
 
 _GZIP_MAGIC = b"\x1f\x8b"
-_TEXT_EXTENSIONS = frozenset({".txt", ".text", ".md", ".markdown"})
-_HTML_EXTENSIONS = frozenset({".html", ".htm", ".xhtml", ".shtml"})
-_JSON_EXTENSIONS = frozenset({".json"})
-_NDJSON_EXTENSIONS = frozenset({".jsonl", ".ndjson"})
-# Formats this cleaner does not read: rejected by name instead of being read as garbage text.
-_UNSUPPORTED_EXTENSIONS = frozenset(
-    {
-        ".pdf", ".doc", ".docx", ".odt", ".rtf", ".xls", ".xlsx", ".ppt", ".pptx", ".zip", ".tar",
-        ".tgz", ".bz2", ".xz", ".7z", ".rar", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg",
-        ".mp3", ".mp4", ".mov", ".avi", ".exe", ".bin", ".epub",
-    }
-)  # fmt: skip
 _HTML_SNIFF_RE = re.compile(
     r"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<(?:p|div|article|h1|title)[\s>]", re.IGNORECASE
 )
@@ -91,21 +86,6 @@ _HTML_DOCUMENT_RE = re.compile(
 )
 # Half a UTF-16 pair: a JSON "\\ud800" escape (json.loads joins only whole pairs) gives one.
 _LONE_SURROGATE_RE = re.compile("[\ud800-\udfff]")
-_CONTENT_TYPES = {
-    "text/html": "html",
-    "application/xhtml+xml": "html",
-    "application/json": "json",
-    "application/x-ndjson": "ndjson",
-    "application/jsonl": "ndjson",
-}
-# The formats that carry their own metadata, so never read the archive's line statistics.
-_RECORD_FORMATS = ("html", "json", "ndjson")
-
-
-def _extension(key: str) -> str:
-    name = key.rsplit("/", 1)[-1].lower()
-    dot = name.rfind(".")
-    return name[dot:] if dot > 0 else ""
 
 
 def _gunzip(data: bytes, key: str, max_bytes: int) -> bytes:
@@ -128,34 +108,6 @@ def _gunzip(data: bytes, key: str, max_bytes: int) -> bytes:
     return bytes(out)
 
 
-def _without_gz(key: str) -> str:
-    return key[:-3] if key.lower().endswith(".gz") else key
-
-
-def _named_format(key: str, content_type: str | None) -> str | None:
-    """The format the key's extension (``.gz`` aside) or else the content type names; ``None``
-    when only the text can tell."""
-    ext = _extension(_without_gz(key))
-    if ext in _HTML_EXTENSIONS:
-        return "html"
-    if ext in _JSON_EXTENSIONS:
-        return "json"
-    if ext in _NDJSON_EXTENSIONS:
-        return "ndjson"
-    if ext in _TEXT_EXTENSIONS:
-        return "text"
-    if content_type:
-        return _CONTENT_TYPES.get(content_type.split(";")[0].strip().lower())
-    return None
-
-
-def max_input_bytes(key: str, content_type: str | None = None) -> int:
-    """The most bytes (stored, and again decompressed) an upload named ``key`` may hold: its
-    format's bound when the extension or content type names the format, else the largest."""
-    named = _named_format(key, content_type)
-    return MAX_INPUT_BYTES[named] if named else DEFAULT_MAX_DECOMPRESSED_BYTES
-
-
 def _check_input_bytes(size: int, key: str, fmt: str) -> None:
     limit = MAX_INPUT_BYTES[fmt]
     if size > limit:
@@ -169,13 +121,13 @@ def reads_line_stats(key: str, content_type: str | None = None) -> bool:
     HTML and JSON (named so by the extension or the content type) do not. What the documents
     of an upload record as their cleaner: ``cleaner_version(stats)`` when this is true, else
     ``cleaner_version(None)``, so new statistics do not make HTML and JSON look re-cleanable."""
-    return _named_format(key, content_type) not in _RECORD_FORMATS
+    return named_format(key, content_type) not in RECORD_FORMATS
 
 
 def detect_format(key: str, text: str, content_type: str | None = None) -> str:
     """``text``, ``html``, ``json`` or ``ndjson``: by the key's extension, then the content type, then the
     text; a text dump's extension on a whole HTML document gives ``html``."""
-    named = _named_format(key, content_type)
+    named = named_format(key, content_type)
     head = text.lstrip()[:2048]
     if named == "text" and _HTML_DOCUMENT_RE.match(head):
         return "html"
@@ -237,13 +189,14 @@ def _text_of(
     limit = min(max_decompressed_bytes, max_input_bytes(key, content_type))
     if key.lower().endswith(".gz") or data[:2] == _GZIP_MAGIC:
         data = _gunzip(data, key, limit)
-        key = _without_gz(key)
+        key = without_gz(key)
     elif len(data) > limit:
         raise RejectedInput("too_large", f"{key}: {len(data)} bytes, over the limit of {limit} bytes")
     if not data.strip():
         raise RejectedInput("empty", f"{key}: the file is empty")
-    if _extension(key) in _UNSUPPORTED_EXTENSIONS:
-        raise RejectedInput("unsupported_type", f"{key}: {_extension(key)} files are not supported")
+    unsupported = unsupported_extension(key)
+    if unsupported:
+        raise RejectedInput("unsupported_type", f"{key}: {unsupported} files are not supported")
     text = decode_bytes(data)
     if not text.strip():
         raise RejectedInput("empty", f"{key}: the file has no text")

@@ -34,7 +34,6 @@ from archive_search.cleaning.jsonshapes import (
 from archive_search.cleaning.limits import (
     MAX_ARTICLES_PER_FILE,
     MAX_BODY_CHARS,
-    MAX_INPUT_BYTES,
     MAX_JSON_DEPTH,
     MAX_JSON_LINES,
     nesting_exceeds,
@@ -43,6 +42,7 @@ from archive_search.cleaning.skipped import Cleaned, Skipped, SkippedRecord
 from archive_search.errors import RejectedInput
 from archive_search.model import Article
 from archive_search.observability import logger
+from archive_search.upload_formats import MAX_INPUT_BYTES
 
 __all__ = ["extract_json", "extract_ndjson"]
 

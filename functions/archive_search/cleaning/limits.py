@@ -13,14 +13,8 @@ import numpy as np
 from archive_search.errors import RejectedInput
 from archive_search.model import Article
 
-_MIB = 1024 * 1024
-# The bytes (decompressed) one upload may hold, by format: a text dump holds one article and
-# its page furniture, an HTML page one article and its markup, a JSON file up to
-# MAX_ARTICLES_PER_FILE records (JSON Lines: one a line). They keep one object's cleaning within its share of a batch
-# (10 messages in a 1,024 MB, 120 s Lambda); docs/limits.md has the measured cost per MB.
-MAX_INPUT_BYTES = {"text": 1 * _MIB, "html": 5 * _MIB, "json": 5 * _MIB, "ndjson": 5 * _MIB}
-# An upload whose format only its text tells is read up to the largest of them.
-DEFAULT_MAX_DECOMPRESSED_BYTES = max(MAX_INPUT_BYTES.values())
+# The bytes one upload may hold, by format, are in archive_search.upload_formats.
+
 # An article body longer than this is not a news article (the longest features run to ~60k).
 MAX_BODY_CHARS = 200_000
 # A headline is a line (the write API refuses a longer title); a longer one is cut on a word.

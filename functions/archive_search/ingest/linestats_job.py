@@ -26,7 +26,7 @@ from archive_search.cleaning.lines import LineStats
 from archive_search.errors import NotFound, RejectedInput
 from archive_search.model import ObjectRef
 from archive_search.observability import logger
-from archive_search.settings import is_reserved_key
+from archive_search.settings import is_upload_key
 
 __all__ = ["LineStatsReport", "build_line_stats"]
 
@@ -63,7 +63,7 @@ def build_line_stats(
 ) -> LineStatsReport:
     """Count the lines of the text dumps in ``bucket`` (keys under ``prefix``) and write the
     statistics to ``key`` of the same bucket. ``store`` is an ``adapters.s3.ObjectStore``."""
-    keys = [k for k, _ in store.list_keys(bucket, prefix) if not is_reserved_key(k)]
+    keys = [k for k, _ in store.list_keys(bucket, prefix) if is_upload_key(k)]
 
     def lines_of(object_key: str) -> list[str]:
         try:

@@ -35,7 +35,7 @@ from archive_search.ingest.events import (
 )
 from archive_search.ingest.writer import REFUSED, WRITTEN, BulkItem, ItemResult
 from archive_search.model import Article, ObjectRef, document_id, receipt_id
-from archive_search.settings import is_reserved_key
+from archive_search.settings import not_an_upload
 
 INDEX = "index"
 UNCHANGED = "unchanged"
@@ -65,7 +65,7 @@ class Latest:
 class Collected:
     latest: Mapping[ObjectRef, Latest]
     malformed: Mapping[str, str]  # message id -> why it is not an S3 notification
-    reserved: tuple[ObjectEvent, ...]  # events on the service's own keys: never ingested
+    ignored: tuple[tuple[ObjectEvent, str], ...]  # events on keys that are not uploads, and why
 
 
 def collect(messages: Iterable[tuple[str, str]], *, event_time_order: bool = False) -> Collected:
@@ -74,7 +74,7 @@ def collect(messages: Iterable[tuple[str, str]], *, event_time_order: bool = Fal
     is ``event-time`` (``events.parse_s3_record``)."""
     latest: dict[ObjectRef, Latest] = {}
     malformed: dict[str, str] = {}
-    reserved: list[ObjectEvent] = []
+    ignored: list[tuple[ObjectEvent, str]] = []
     for message_id, body in messages:
         try:
             events = parse_message_body(body, event_time_order=event_time_order)
@@ -82,13 +82,14 @@ def collect(messages: Iterable[tuple[str, str]], *, event_time_order: bool = Fal
             malformed[message_id] = str(exc)
             continue
         for event in events:
-            if is_reserved_key(event.ref.key):
-                reserved.append(event)
+            why = not_an_upload(event.ref.key)
+            if why:
+                ignored.append((event, why))
                 continue
             current = latest.get(event.ref)
             if current is None or event.version >= current.event.version:
                 latest[event.ref] = Latest(event, frozenset((message_id,)))
-    return Collected(latest, malformed, tuple(reserved))
+    return Collected(latest, malformed, tuple(ignored))
 
 
 def is_stale(event: ObjectEvent, known: tuple[int, Mapping[str, Any]] | None) -> bool:

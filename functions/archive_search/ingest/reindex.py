@@ -6,7 +6,7 @@
    objects are cleaned as ingest cleans them, with the bucket's current line statistics
    (read afresh when the rebuild starts: ``archive-search line-stats`` then ``reindex``
    re-cleans the archive with new statistics); the service's own objects (keys under
-   ``_archive-search/``) are not articles and are skipped;
+   ``_archive-search/``) and folder keys (ending in ``/``) are not articles and are skipped;
 3. refresh it, then point the alias at it in ONE ``update_aliases`` request: search
    reads the complete old index until the instant it reads the complete new one;
    (never when an object failed to be written: the live index keeps serving);
@@ -28,7 +28,7 @@ from archive_search.ingest.events import CREATED, REMOVED, ObjectEvent
 from archive_search.ingest.receipts import read_receipts
 from archive_search.ingest.service import IngestService
 from archive_search.model import ObjectRef
-from archive_search.settings import is_reserved_key
+from archive_search.settings import is_upload_key
 
 CHUNK = 50
 
@@ -106,7 +106,7 @@ def reindex(
 
 def _listing(service: IngestService, bucket: str, prefix: str) -> dict[str, str]:
     """key -> etag of the bucket's uploads (its own objects, under the reserved prefix, left out)."""
-    return {key: etag for key, etag in service.store.list_keys(bucket, prefix) if not is_reserved_key(key)}
+    return {key: etag for key, etag in service.store.list_keys(bucket, prefix) if is_upload_key(key)}
 
 
 def _receipts(service: IngestService, refs: list[ObjectRef]) -> dict[ObjectRef, tuple[int, dict[str, Any]]]:

@@ -383,17 +383,20 @@ def _log_collected(collected: plans.Collected, result: BatchResult) -> None:
         )
         metrics.add_metric(name="MalformedMessages", unit=MetricUnit.Count, value=1)
         result.failed[message_id] = why
-    for event in collected.reserved:
+    for event, why in collected.ignored:
+        reserved = event.ref.key.startswith(RESERVED_PREFIX)
         logger.info(
-            "reserved key ignored",
+            "reserved key ignored" if reserved else "folder key ignored",
             extra={
                 "bucket": event.ref.bucket,
                 "key": event.ref.key,
                 "event": event.event_name,
-                "reason": f"keys under {RESERVED_PREFIX} are the service's own objects, not uploads",
+                "reason": why,
             },
         )
-        metrics.add_metric(name="ReservedKeysIgnored", unit=MetricUnit.Count, value=1)
+        metrics.add_metric(
+            name="ReservedKeysIgnored" if reserved else "FolderKeysIgnored", unit=MetricUnit.Count, value=1
+        )
 
 
 def _stale(latest: Latest, known: tuple[int, Mapping[str, Any]] | None) -> bool:

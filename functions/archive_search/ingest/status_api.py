@@ -27,7 +27,7 @@ from archive_search.ingest import receipts
 from archive_search.model import ObjectRef
 from archive_search.search import cursor as cursors
 from archive_search.search.http import json_response, reject_unknown_parameters
-from archive_search.settings import Settings, get_settings, is_reserved_key
+from archive_search.settings import Settings, get_settings, is_upload_key
 
 router = Router()
 
@@ -199,4 +199,4 @@ def _listing(store: Any, bucket: str, prefix: str) -> Any:
         from archive_search.adapters.s3 import ObjectStore
 
         store = ObjectStore()
-    return ((key, etag) for key, etag in store.list_keys(bucket, prefix) if not is_reserved_key(key))
+    return ((key, etag) for key, etag in store.list_keys(bucket, prefix) if is_upload_key(key))

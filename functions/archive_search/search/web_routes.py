@@ -85,7 +85,9 @@ def _host() -> str:
 
 def _origin() -> str:
     # API Gateway tells the function the scheme the client used; the local front speaks http.
-    scheme = router.current_event.headers.get("x-forwarded-proto", "http").split(",")[0].strip()
+    # Any other value is a client's own header, and would make every link of a feed another scheme.
+    forwarded = router.current_event.headers.get("x-forwarded-proto", "").split(",")[0].strip().lower()
+    scheme = forwarded if forwarded in ("http", "https") else "http"
     return f"{scheme}://{_host()}"
 
 

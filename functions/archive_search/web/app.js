@@ -640,11 +640,18 @@
       renderUploadProgress();
     };
     try {
-      const slot = await api("uploads", {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ filename: file.name }),
-      });
+      let slot;
+      try {
+        slot = await api("uploads", {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ filename: file.name }),
+        });
+      } catch (error) {
+        // A file of a format the archive does not read is refused before it is sent.
+        if (error.status === 400) return settle(`rejected: ${error.message}`, "rejected");
+        throw error;
+      }
       await sendToBucket(slot, file);
       status.textContent = "queued";
       for (let poll = 0; poll < POLL_LIMIT; poll++) {

@@ -24,6 +24,7 @@ from archive_search.errors import InvalidRequest, NotFound
 from archive_search.search.http import documented, json_response, reject_unknown_parameters
 from archive_search.search.service import SearchService
 from archive_search.settings import get_settings
+from archive_search.upload_formats import unsupported_extension
 from archive_search.writes.records import (
     EXTERNAL_ID_PATTERN,
     MAX_ARTICLES_PER_REQUEST,
@@ -255,9 +256,19 @@ def presign_upload():
     filename = request.get("filename")
     if not isinstance(filename, str) or not _FILENAME_RE.match(filename) or filename in (".", ".."):
         raise InvalidRequest("filename: a file name of 1 to 200 characters without / or \\", "filename")
+    unsupported = unsupported_extension(filename)
+    if unsupported:
+        # Ingest would only reject it (unsupported_type): refused before the file is sent.
+        raise InvalidRequest(
+            f"filename: {unsupported} files are not supported; send text (.txt, .md), HTML (.html), "
+            "JSON (.json) or JSON Lines (.jsonl, .ndjson), any of them as .gz",
+            "filename",
+        )
     content_type = (
         request.get("content_type") or mimetypes.guess_type(filename)[0] or "application/octet-stream"
     )
+    if isinstance(content_type, str):
+        content_type = content_type.lower()  # a media type and a charset are case-insensitive
     if not isinstance(content_type, str) or not _CONTENT_TYPE_RE.match(content_type):
         raise InvalidRequest("content_type: a media type such as text/html", "content_type")
     return json_response(200, _writer().presign_upload(filename, content_type, _idempotency_key()))

@@ -35,6 +35,12 @@ MAX_BODY_CHARS = 200_000
 # 1,000 characters (cleaning.description.MAX_DESCRIPTION_CHARS).
 MAX_DESCRIPTION_INPUT_CHARS = 10_000
 MAX_IDEMPOTENCY_KEY_CHARS = 255
+# Ingest reads a record's date from its YYYY-MM-DD and keeps the years 1800 to 2200
+# (cleaning.metadata.dates): a week date ("2024-W18-3") or another year would pass
+# fromisoformat and then be dropped in silence, the article indexed undated.
+_CALENDAR_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(?!\d)")
+MIN_PUBLISHED_YEAR = 1800
+MAX_PUBLISHED_YEAR = 2200
 EXTERNAL_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$"
 _IDEMPOTENCY_KEY_RE = re.compile(r"^[\x21-\x7e]{1,255}$")
 
@@ -73,9 +79,13 @@ class ArticleRecord(BaseModel):
         if value is None:
             return None
         try:
+            if not _CALENDAR_DATE_RE.match(value):
+                raise ValueError
             (date.fromisoformat if len(value) == 10 else datetime.fromisoformat)(value.replace("Z", "+00:00"))
         except ValueError:
             raise ValueError("must be an ISO 8601 date (YYYY-MM-DD) or date and time") from None
+        if not MIN_PUBLISHED_YEAR <= int(value[:4]) <= MAX_PUBLISHED_YEAR:
+            raise ValueError(f"the year must be {MIN_PUBLISHED_YEAR} to {MAX_PUBLISHED_YEAR}")
         return value
 
     def has_text(self) -> bool:

@@ -10,10 +10,11 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from archive_search.errors import Conflict, NotFound
+from archive_search.errors import Conflict, InvalidRequest, NotFound
 from archive_search.ingest import receipts
 from archive_search.ingest.status_api import status_path
 from archive_search.model import ObjectRef, document_id
+from archive_search.upload_formats import max_input_bytes
 from archive_search.writes.records import (
     WRITE_PREFIXES,
     ArticleRecord,
@@ -53,28 +54,45 @@ class ArchiveWriter:
     def put_articles(self, records: list[ArticleRecord], idempotency_key: str | None) -> list[Written]:
         """Store each record as its own object (one article per object, so each can be
         replaced or deleted alone). A record whose key already holds the same content is
-        not written again; an Idempotency-Key reused with other content is a Conflict."""
+        not written again; an Idempotency-Key reused with other content is a Conflict. An
+        object ingest would reject for its size is refused before anything is written."""
         planned = []
         for index, record in enumerate(records):
             ref = ObjectRef(self.bucket, article_key(record, idempotency_key, index))
             data = record.object_bytes()
+            # The bound ingest reads the object with (its .json key names the format's).
+            max_bytes = min(self.max_object_bytes, max_input_bytes(ref.key))
+            if len(data) > max_bytes:
+                raise InvalidRequest(
+                    f"articles[{index}]: stored as {len(data)} bytes of JSON, over the limit of "
+                    f"{max_bytes} bytes ingest accepts for one object",
+                    f"articles[{index}]",
+                )
             digest = content_digest(data)
             stored = self.store.metadata(ref)
             by_request = bool(idempotency_key) and not record.external_id
             if by_request and stored is not None and stored.get(DIGEST_METADATA) != digest:
-                raise Conflict(
-                    f"articles[{index}]: Idempotency-Key {idempotency_key} was used before for other "
-                    "content; send a new key for a new request",
-                    "Idempotency-Key",
-                )
+                raise _reused(idempotency_key, index)
             unchanged = stored is not None and stored.get(DIGEST_METADATA) == digest
-            planned.append((ref, data, digest, unchanged))
+            planned.append((index, ref, data, digest, unchanged, by_request))
         written = []
-        for ref, data, digest, unchanged in planned:
+        for index, ref, data, digest, unchanged, by_request in planned:
             if not unchanged:
-                self.store.write(
-                    ref, data, content_type="application/json", metadata={DIGEST_METADATA: digest}
-                )
+                try:
+                    # A key of an Idempotency-Key is written only while it is free: another
+                    # request with that key may have stored its article since the check.
+                    self.store.write(
+                        ref,
+                        data,
+                        content_type="application/json",
+                        metadata={DIGEST_METADATA: digest},
+                        if_absent=by_request,
+                    )
+                except Conflict:
+                    stored = self.store.metadata(ref)
+                    if stored is None or stored.get(DIGEST_METADATA) != digest:
+                        raise _reused(idempotency_key, index) from None
+                    unchanged = True  # a concurrent retry stored these same bytes
             written.append(Written(ref.key, document_id(ref, 0), status_path(ref.key), unchanged))
         return written
 
@@ -110,19 +128,29 @@ class ArchiveWriter:
 
     def presign_upload(self, filename: str, content_type: str, idempotency_key: str | None) -> dict[str, Any]:
         ref = ObjectRef(self.bucket, upload_key(filename, idempotency_key))
+        # What ingest will read of this file: its format's bound (a text dump's is 1 MiB).
+        max_bytes = min(self.max_object_bytes, max_input_bytes(ref.key, content_type))
         post = self.store.presigned_post(
-            ref, content_type=content_type, max_bytes=self.max_object_bytes, expires_in=UPLOAD_EXPIRES_SECONDS
+            ref, content_type=content_type, max_bytes=max_bytes, expires_in=UPLOAD_EXPIRES_SECONDS
         )
         return {
             "key": ref.key,
             "upload": {"method": "POST", "url": post["url"], "fields": post["fields"]},
             "content_type": content_type,
-            "max_bytes": self.max_object_bytes,
+            "max_bytes": max_bytes,
             "expires_at": time.strftime(
                 "%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + UPLOAD_EXPIRES_SECONDS)
             ),
             "status_url": status_path(ref.key),
         }
+
+
+def _reused(idempotency_key: str | None, index: int) -> Conflict:
+    return Conflict(
+        f"articles[{index}]: Idempotency-Key {idempotency_key} was used before for other "
+        "content; send a new key for a new request",
+        "Idempotency-Key",
+    )
 
 
 def missing_article(article_id: str) -> NotFound:

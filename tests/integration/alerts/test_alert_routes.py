@@ -63,6 +63,10 @@ def test_a_webhook_alert_keeps_its_url(alerts_api: AlertsApi) -> None:
         ({**FERRY, "target": "webhook"}, "webhook_url"),
         ({**FERRY, "target": "webhook", "webhook_url": "http://hooks.example/x"}, "webhook_url"),
         ({**FERRY, "webhook_url": "https://hooks.example/x"}, "webhook_url"),
+        # Not URLs a relay could call: a space in the host, a line break, a port past 65535.
+        ({**FERRY, "target": "webhook", "webhook_url": "https://hooks example/x"}, "webhook_url"),
+        ({**FERRY, "target": "webhook", "webhook_url": "https://hooks.example/x\nHost: y"}, "webhook_url"),
+        ({**FERRY, "target": "webhook", "webhook_url": "https://hooks.example:99999/x"}, "webhook_url"),
         ({**FERRY, "from": "2024-02-30"}, "from"),
         ({**FERRY, "from": "yesterday"}, "from"),
         ({**FERRY, "from": "2024-03-01", "to": "2024-02-01"}, "from"),

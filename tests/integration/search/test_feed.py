@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import xml.etree.ElementTree as ET
 from urllib.parse import parse_qs, urlsplit
 
 import feedparser
 import pytest
 
-from tests.integration.search.support import CORPUS, SearchApi, corpus_id
+from archive_local.lambda_events import http_api_event
+from tests.integration.search.support import CORPUS, SearchApi, corpus_id, invoke
 
 pytestmark = pytest.mark.integration
 
@@ -107,3 +109,19 @@ def test_the_feed_takes_the_parameters_of_search_and_rejects_others(corpus: Sear
     bad_size = corpus.get("/feed", {"size": "500"})
     assert bad_size.status == 400
     assert bad_size.error["parameter"] == "size"
+
+
+@pytest.mark.parametrize(
+    ("forwarded", "scheme"),
+    [("https", "https"), ("javascript", "http"), ('x"y', "http"), ("ftp, https", "http")],
+)
+def test_feed_links_take_only_http_or_https_from_x_forwarded_proto(
+    corpus: SearchApi, forwarded: str, scheme: str
+) -> None:
+    """The scheme of every link is the X-Forwarded-Proto API Gateway sets; a client's own value
+    that is no web scheme (javascript:, a quote) must not become the links' scheme."""
+    event = http_api_event("GET", "/feed", "format=json&size=1", {"x-forwarded-proto": forwarded})
+    feed = json.loads(invoke(corpus.env, event)["body"])
+
+    links = [feed["home_page_url"], feed["feed_url"], *(item["url"] for item in feed["items"])]
+    assert {urlsplit(link).scheme for link in links} == {scheme}

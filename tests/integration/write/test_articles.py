@@ -108,6 +108,34 @@ def test_an_idempotency_key_reused_for_other_content_is_a_409(api) -> None:
     assert answer.body["error"]["parameter"] == "Idempotency-Key"
 
 
+def test_an_idempotency_key_raced_by_another_request_with_other_content_is_a_409_not_a_lost_write(
+    api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Given two requests with one Idempotency-Key and different content in flight at once, the
+    other one storing its article after this one found the key free: this one must not
+    overwrite it and answer 202 (the other client's article would be lost, both told 202)."""
+    from archive_search.adapters.s3 import ObjectStore
+
+    headers = {"Idempotency-Key": "order-44"}
+    checked = ObjectStore.metadata
+
+    def the_other_request_writes_after_the_check(self, ref):  # type: ignore[no-untyped-def]
+        found = checked(self, ref)
+        self.write(ref, b'{"body": "The other request."}', content_type="application/json")
+        monkeypatch.setattr(ObjectStore, "metadata", checked)
+        return found
+
+    monkeypatch.setattr(ObjectStore, "metadata", the_other_request_writes_after_the_check)
+
+    answer = api.call("POST", "/articles", article(), headers=headers)
+
+    (key,) = api.rig.bucket_keys()
+    assert answer.status == 409 and answer.body["error"]["parameter"] == "Idempotency-Key"
+    assert api.rig.s3.get_object(Bucket=api.rig.archive.bucket, Key=key)["Body"].read() == (
+        b'{"body": "The other request."}'
+    )
+
+
 def test_external_id_makes_post_and_put_replace_one_article(api) -> None:
     first = api.call("POST", "/articles", article(external_id="wire-7"))
     replaced = api.call("PUT", "/articles/by-external-id/wire-7", article("Harbour budget revised"))
@@ -210,4 +238,22 @@ def test_a_body_longer_than_ingest_accepts_is_a_400_before_anything_is_stored(ap
 
     assert records.MAX_BODY_CHARS == MAX_BODY_CHARS  # the write API refuses what ingest would
     assert answer.status == 400 and answer.body["error"]["parameter"] == "articles[0].body"
+    assert api.rig.bucket_keys() == set()
+
+
+def test_an_article_whose_object_ingest_would_reject_for_size_is_a_400_before_anything_is_stored(
+    api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Given MAX_OBJECT_BYTES lowered to 2,000, a list whose second article's stored record is
+    over it (each field within its own bound) is refused naming that article: answered 202, it
+    would only have been rejected as too_large by ingest, after replacing what was stored."""
+    from tests.ingest_support import reset_caches
+
+    monkeypatch.setenv("MAX_OBJECT_BYTES", "2000")
+    reset_caches()
+
+    answer = api.call("POST", "/articles", [article(), article(body="word " * 500)])
+
+    assert answer.status == 400 and answer.body["error"]["parameter"] == "articles[1]"
+    assert "2000" in answer.body["error"]["message"]
     assert api.rig.bucket_keys() == set()

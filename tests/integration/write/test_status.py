@@ -110,3 +110,18 @@ def test_the_listing_stops_at_its_bound_and_says_so(api) -> None:
 
     assert (listed, complete) == (2, False)
     assert queued == ["inbox/a.txt", "inbox/b.txt"]  # their ETags are not the receipted ones
+
+
+def test_a_folder_made_in_the_s3_console_is_neither_an_upload_nor_counted(api) -> None:
+    """The S3 console's "Create folder" stores an empty object whose key ends in "/": it is a
+    folder, not a file someone uploaded, so it gets no `rejected` (empty) receipt and no
+    Upload Rejected event, and a prefix holding one still settles."""
+    api.rig.put("inbox/2024 imports/", "")
+    api.rig.put("inbox/2024 imports/a.txt", GOOD)
+    api.settle()
+
+    status = api.call("GET", "/ingest/status", query={"prefix": "inbox/"})
+
+    assert api.rig.receipt("inbox/2024 imports/") is None
+    assert status.body["counts"] == {"queued": 0, "indexed": 1, "duplicate": 0, "rejected": 0, "deleted": 0}
+    assert status.body["settled"] is True and status.body["listed_objects"] == 1

@@ -58,7 +58,7 @@ def test_collect_keeps_the_newest_event_per_object_and_sets_aside_malformed_and_
     assert list(collected.latest) == [REF]
     assert collected.latest[REF].message_ids == frozenset({"m1"})
     assert collected.malformed == {"m3": "message body is not JSON"}
-    assert [e.ref.key for e in collected.reserved] == ["_archive-search/line-stats.npz"]
+    assert [e.ref.key for e, _ in collected.ignored] == ["_archive-search/line-stats.npz"]
 
 
 def test_an_event_older_than_its_receipt_is_stale_and_a_missing_receipt_never_is():

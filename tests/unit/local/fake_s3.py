@@ -25,6 +25,7 @@ class FakeS3:
         ContentType: str = "binary/octet-stream",
         Metadata: dict | None = None,
     ) -> dict[str, Any]:
+        Key.encode("utf-8")  # as botocore does to put the key in the URL: a surrogate raises
         etag = f'"{hashlib.md5(Body).hexdigest()}"'
         self.objects[(Bucket, Key)] = {
             "data": Body,

@@ -95,3 +95,42 @@ def test_what_was_sent_is_remembered_across_restarts(s3: FakeS3, tmp_path: Path)
 )
 def test_uploads_carry_a_content_type_from_the_name(key: str, expected: str) -> None:
     assert content_type_for(key) == expected
+
+
+def test_a_file_named_in_another_encoding_is_uploaded_with_its_bytes_escaped(
+    s3: FakeS3, tmp_path: Path
+) -> None:
+    """A Latin-1 file name (bytes that are not UTF-8) cannot be an S3 key as it is; it used to
+    fail every scan, so no file after it was ever uploaded."""
+    inbox = watcher(s3, tmp_path)
+    (tmp_path / "inbox").mkdir()
+    with open(os.path.join(os.fsencode(tmp_path / "inbox"), b"caf\xe9.txt"), "wb") as latin1:
+        latin1.write(b"Headline\n\nBody.")
+    (tmp_path / "inbox" / "zeta.txt").write_text("Zeta\n\nBody.")
+
+    inbox.scan()
+
+    assert inbox.scan() == ["inbox/caf%E9.txt", "inbox/zeta.txt"]
+    assert s3.objects[("archive", "inbox/caf%E9.txt")]["data"] == b"Headline\n\nBody."
+
+
+def test_a_file_that_cannot_be_read_does_not_hold_up_the_others(
+    s3: FakeS3, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inbox = watcher(s3, tmp_path)
+    (tmp_path / "inbox").mkdir()
+    (tmp_path / "inbox" / "a-locked.txt").write_text("Locked\n\nBody.")
+    (tmp_path / "inbox" / "b-story.txt").write_text("Story\n\nBody.")
+    read_bytes = Path.read_bytes
+
+    def locked(path: Path) -> bytes:
+        if path.name == "a-locked.txt":
+            raise PermissionError(13, "Permission denied", str(path))
+        return read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", locked)
+    inbox.scan()
+
+    assert inbox.scan() == ["inbox/b-story.txt"]
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    assert inbox.scan() == ["inbox/a-locked.txt"]  # readable again: sent on the next poll

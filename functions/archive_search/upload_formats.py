@@ -1,0 +1,88 @@
+"""The upload formats ingest reads, as a key's extension or its content type names them, and
+the bytes each may hold. Plain tables and string functions: the cleaner reads them, and so does
+the write function, whose bundle holds no cleaning code, to give a presigned upload the bound
+ingest will apply (docs/limits.md gives the reasons and the measured cost)."""
+
+from __future__ import annotations
+
+__all__ = [
+    "DEFAULT_MAX_DECOMPRESSED_BYTES",
+    "MAX_INPUT_BYTES",
+    "RECORD_FORMATS",
+    "extension",
+    "max_input_bytes",
+    "named_format",
+    "unsupported_extension",
+    "without_gz",
+]
+
+_MIB = 1024 * 1024
+# The bytes (decompressed) one upload may hold, by format: a text dump holds one article and
+# its page furniture, an HTML page one article and its markup, a JSON file up to
+# MAX_ARTICLES_PER_FILE records (JSON Lines: one a line). They keep one object's cleaning within its share of a batch
+# (10 messages in a 1,024 MB, 120 s Lambda); docs/limits.md has the measured cost per MB.
+MAX_INPUT_BYTES = {"text": 1 * _MIB, "html": 5 * _MIB, "json": 5 * _MIB, "ndjson": 5 * _MIB}
+# An upload whose format only its text tells is read up to the largest of them.
+DEFAULT_MAX_DECOMPRESSED_BYTES = max(MAX_INPUT_BYTES.values())
+
+_TEXT_EXTENSIONS = frozenset({".txt", ".text", ".md", ".markdown"})
+_HTML_EXTENSIONS = frozenset({".html", ".htm", ".xhtml", ".shtml"})
+_JSON_EXTENSIONS = frozenset({".json"})
+_NDJSON_EXTENSIONS = frozenset({".jsonl", ".ndjson"})
+# Formats this cleaner does not read: rejected by name instead of being read as garbage text.
+_UNSUPPORTED_EXTENSIONS = frozenset(
+    {
+        ".pdf", ".doc", ".docx", ".odt", ".rtf", ".xls", ".xlsx", ".ppt", ".pptx", ".zip", ".tar",
+        ".tgz", ".bz2", ".xz", ".7z", ".rar", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg",
+        ".mp3", ".mp4", ".mov", ".avi", ".exe", ".bin", ".epub",
+    }
+)  # fmt: skip
+_CONTENT_TYPES = {
+    "text/html": "html",
+    "application/xhtml+xml": "html",
+    "application/json": "json",
+    "application/x-ndjson": "ndjson",
+    "application/jsonl": "ndjson",
+}
+# The formats that carry their own metadata, so never read the archive's line statistics.
+RECORD_FORMATS = ("html", "json", "ndjson")
+
+
+def extension(key: str) -> str:
+    name = key.rsplit("/", 1)[-1].lower()
+    dot = name.rfind(".")
+    return name[dot:] if dot > 0 else ""
+
+
+def without_gz(key: str) -> str:
+    return key[:-3] if key.lower().endswith(".gz") else key
+
+
+def named_format(key: str, content_type: str | None) -> str | None:
+    """The format the key's extension (``.gz`` aside) or else the content type names; ``None``
+    when only the text can tell."""
+    ext = extension(without_gz(key))
+    if ext in _HTML_EXTENSIONS:
+        return "html"
+    if ext in _JSON_EXTENSIONS:
+        return "json"
+    if ext in _NDJSON_EXTENSIONS:
+        return "ndjson"
+    if ext in _TEXT_EXTENSIONS:
+        return "text"
+    if content_type:
+        return _CONTENT_TYPES.get(content_type.split(";")[0].strip().lower())
+    return None
+
+
+def max_input_bytes(key: str, content_type: str | None = None) -> int:
+    """The most bytes (stored, and again decompressed) an upload named ``key`` may hold: its
+    format's bound when the extension or content type names the format, else the largest."""
+    named = named_format(key, content_type)
+    return MAX_INPUT_BYTES[named] if named else DEFAULT_MAX_DECOMPRESSED_BYTES
+
+
+def unsupported_extension(key: str) -> str | None:
+    """The extension (``.gz`` aside) of a format the cleaner does not read, else ``None``."""
+    ext = extension(without_gz(key))
+    return ext if ext in _UNSUPPORTED_EXTENSIONS else None

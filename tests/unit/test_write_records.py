@@ -1,0 +1,62 @@
+"""The write API's record validation against what ingest makes of the same record: a value
+the API accepts with a 202 must reach the index, not vanish in cleaning."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from archive_search import cleaning
+from archive_search.errors import InvalidRequest
+from archive_search.writes.records import parse_body
+
+pytestmark = pytest.mark.unit
+
+BODY = (
+    "The harbour regatta was postponed by a week because of the storm warning issued on Friday. "
+    "Organisers said the boats would stay in the marina until the wind drops."
+)
+
+
+def _stored_published(value: str) -> date | None:
+    (record,) = parse_body(json.dumps({"body": BODY, "published": value}), many=False)
+    (article,) = cleaning.clean(record.object_bytes(), key="api/articles/a.json")
+    return article.published
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2024-05-01", date(2024, 5, 1)),
+        ("2024-05-01T10:00:00Z", date(2024, 5, 1)),
+        ("2024-05-01T23:30:00-05:00", date(2024, 5, 1)),
+        ("2024-05-01 10:00", date(2024, 5, 1)),
+        ("1800-01-01", date(1800, 1, 1)),
+        ("2200-12-31", date(2200, 12, 31)),
+    ],
+)
+def test_a_published_date_the_write_api_accepts_is_the_date_ingest_indexes(
+    value: str, expected: date
+) -> None:
+    assert _stored_published(value) == expected
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2024-W18-3",
+        "2024W183",
+        "0001-01-01",
+        "1799-12-31",
+        "2201-01-01",
+        "9999-12-31",
+        "20240501T10:00+05:30",
+    ],
+)
+def test_a_published_value_ingest_would_drop_is_refused_naming_the_field(value: str) -> None:
+    with pytest.raises(InvalidRequest) as refused:
+        parse_body(json.dumps({"body": BODY, "published": value}), many=False)
+
+    assert refused.value.parameter == "articles[0].published"
