@@ -87,7 +87,6 @@ def _parser() -> argparse.ArgumentParser:
 
     reindex = commands.add_parser("reindex", help="rebuild the index from the bucket and swap the alias")
     reindex.add_argument("--bucket", help="defaults to ARCHIVE_BUCKET")
-    reindex.add_argument("--prefix", default="", help="only keys under this prefix")
     reindex.set_defaults(run=_reindex)
 
     line_stats = commands.add_parser(
@@ -185,7 +184,7 @@ def progress_line(report: dict[str, Any], width: int = 30) -> str:
 def _reindex(args: argparse.Namespace) -> dict[str, Any]:
     from archive_search.ingest.reindex import reindex
 
-    return asdict(reindex(_service(), _bucket(args), prefix=args.prefix))
+    return asdict(reindex(_service(), _bucket(args)))
 
 
 def _line_stats(args: argparse.Namespace) -> dict[str, Any]:
