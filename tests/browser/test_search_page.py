@@ -278,6 +278,25 @@ def test_more_results_follows_the_cursor_and_a_reload_restores_every_page(
     assert _hit_ids(page) == both
 
 
+def test_a_refused_search_shows_its_error_and_nothing_of_the_search_before(
+    page: Any, site: LocalStack
+) -> None:
+    page.goto(f"{site.url}/?sort=oldest")
+    page.wait_for_selector("#results > li.hit")
+    assert page.get_by_role("button", name="More results").is_visible()
+
+    too_many_words = " ".join(f"w{i}" for i in range(33))
+    page.get_by_role("searchbox", name="Search the archive").fill(too_many_words)
+    page.keyboard.press("Enter")
+    _settled(page)
+
+    assert "32 words" in page.get_by_role("alert").text_content()
+    assert _hit_ids(page) == []
+    assert page.locator("#facets fieldset").count() == 0
+    assert not page.get_by_role("button", name="More results").is_visible()
+    assert _state(page)["q"] == [too_many_words]
+
+
 def test_an_article_shows_its_text_origin_and_similar_articles(page: Any, site: LocalStack) -> None:
     # The first result of the search that has similar articles (the engine decides which).
     hits = _api(site, [("q", "ferry OR harbour OR tram")])["hits"]

@@ -174,6 +174,12 @@
       if (token !== renderToken) return;
       showError(error);
       $("status").textContent = "";
+      // Nothing of the previous search stays: its hits and its "More results" cursor would pass
+      // for this one's. Selected filters and dates stay listed, so the cause can be undone.
+      renderFacets(state, {});
+      renderHistogram(state, []);
+      $("results").replaceChildren();
+      setupMore(state, params, null);
       column.setAttribute("aria-busy", "false");
       return;
     }
