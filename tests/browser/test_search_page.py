@@ -433,6 +433,29 @@ def test_the_page_has_no_serious_accessibility_violations_and_fits_the_screen(
         context.close()
 
 
+LONG_WORDS_KEY = "browser/long-words.txt"
+
+
+def test_an_article_with_unbroken_long_words_fits_a_phone_screen(browser: Any, site: LocalStack) -> None:
+    long_word = "Quillwortharbourmaster" * 15
+    site.s3().put_object(
+        Bucket=BUCKET,
+        Key=LONG_WORDS_KEY,
+        Body=f"Harbour notice of the {long_word} office\n\nThe {long_word} office posted the harbour "
+        f"notice on Friday, linking https://example.com/{'notice-' * 60} for the full text.\n".encode(),
+    )
+    eventually(lambda: site.article(doc_id(LONG_WORDS_KEY)))
+    context = browser.new_context(viewport=PHONE)
+    try:
+        page = context.new_page()
+        page.goto(f"{site.url}/?article={doc_id(LONG_WORDS_KEY)}")
+        page.wait_for_selector("#article-body p")
+
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    finally:
+        context.close()
+
+
 def test_the_page_is_usable_by_keyboard_alone(page: Any, site: LocalStack) -> None:
     page.goto(f"{site.url}/")
     page.keyboard.press("Tab")  # the skip link first
