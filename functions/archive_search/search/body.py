@@ -105,11 +105,12 @@ def _sort(sort: str) -> list[Any]:
 
 def _recency_boosted(query: dict[str, Any]) -> dict[str, Any]:
     """Relevance with a recency boost: the score halves for every year of age (undated
-    articles are not boosted or penalised)."""
+    articles are not boosted or penalised). ``exp`` decay, not ``gauss``: a gauss of the same
+    scale halves at one year but falls to 1/16 at two and 1/512 at three."""
     return {
         "function_score": {
             "query": query,
-            "functions": [{"gauss": {"published": {"origin": "now", "scale": "365d", "decay": 0.5}}}],
+            "functions": [{"exp": {"published": {"origin": "now", "scale": "365d", "decay": 0.5}}}],
             "boost_mode": "multiply",
         }
     }
