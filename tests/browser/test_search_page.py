@@ -297,6 +297,19 @@ def test_a_refused_search_shows_its_error_and_nothing_of_the_search_before(
     assert _state(page)["q"] == [too_many_words]
 
 
+def test_repeating_the_same_search_adds_no_history_entry(page: Any, site: LocalStack) -> None:
+    _search_for(page, site, "harbour")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")
+    _settled(page)
+
+    page.go_back()
+
+    _until(page, "!location.search.includes('q=')")
+    _settled(page)
+    assert page.get_by_role("searchbox", name="Search the archive").input_value() == ""
+
+
 def test_an_article_shows_its_text_origin_and_similar_articles(page: Any, site: LocalStack) -> None:
     # The first result of the search that has similar articles (the engine decides which).
     hits = _api(site, [("q", "ferry OR harbour OR tram")])["hits"]

@@ -117,7 +117,8 @@
   }
 
   function navigate(url, { replace = false } = {}) {
-    if (replace) history.replaceState(null, "", url);
+    // The same search again (Enter pressed twice) is no new entry: Back must leave it.
+    if (replace || new URL(url, location.href).href === location.href) history.replaceState(null, "", url);
     else history.pushState(null, "", url);
     render();
   }
