@@ -151,7 +151,7 @@ def _highlight(in_field: str | None, node: Node | None) -> dict[str, Any]:
 
 
 # Groups of near-duplicates (one fingerprint each): what a collapsed search lists as hits.
-_GROUPS = {"cardinality": {"field": "fingerprint", "precision_threshold": 40000}}
+GROUP_COUNT = {"cardinality": {"field": "fingerprint", "precision_threshold": 40000}}
 
 
 def _facet_aggs(request: SearchRequest, selected: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -178,11 +178,14 @@ def _facet_aggs(request: SearchRequest, selected: dict[str, dict[str, Any]]) -> 
             if request.collapse:
                 inner["terms"]["order"] = [{"groups": "desc"}, {"_key": "asc"}]
         if request.collapse:
-            inner["aggs"] = {"groups": _GROUPS}
+            inner["aggs"] = {"groups": GROUP_COUNT}
         aggs[f"facet_{name}"] = {"filter": {"bool": {"filter": others}}, "aggs": {"values": inner}}
     if request.collapse:
         # Groups among all matches (after every filter): total_groups.
-        aggs["groups"] = {"filter": {"bool": {"filter": list(selected.values())}}, "aggs": {"count": _GROUPS}}
+        aggs["groups"] = {
+            "filter": {"bool": {"filter": list(selected.values())}},
+            "aggs": {"count": GROUP_COUNT},
+        }
     return aggs
 
 
