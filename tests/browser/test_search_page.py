@@ -469,6 +469,29 @@ def test_an_article_with_unbroken_long_words_fits_a_phone_screen(browser: Any, s
         context.close()
 
 
+def test_results_crediting_a_long_unbroken_name_fit_a_phone_screen(browser: Any, site: LocalStack) -> None:
+    word = f"lanternfest{uuid.uuid4().hex[:8]}"
+    record = {
+        "title": "Lantern festival on the harbour",
+        "body": f"The {word} lantern festival parade went along the harbour on Saturday evening, and "
+        "thousands of people watched the boats pass the quay with their lights.",
+        "author": "Quillwortcorrespondent" * 8,
+        "published": "2024-06-01",
+    }
+    key = "browser/long-author.json"
+    site.s3().put_object(Bucket=BUCKET, Key=key, Body=json.dumps([record]).encode())
+    eventually(lambda: _api(site, [("q", word)])["hits"])
+    context = browser.new_context(viewport=PHONE)
+    try:
+        page = context.new_page()
+        page.goto(f"{site.url}/?q={word}")
+        page.wait_for_selector("#results > li.hit .meta")
+
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    finally:
+        context.close()
+
+
 def test_the_page_is_usable_by_keyboard_alone(page: Any, site: LocalStack) -> None:
     page.goto(f"{site.url}/")
     page.keyboard.press("Tab")  # the skip link first
