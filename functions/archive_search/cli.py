@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import sys
 from collections.abc import Sequence
@@ -82,12 +83,13 @@ def _parser() -> argparse.ArgumentParser:
     status.add_argument("--bucket", help="defaults to ARCHIVE_BUCKET")
     status.add_argument("--prefix", default="", help="only keys under this prefix (without KEY)")
     status.add_argument("--watch", action="store_true", help="redraw a progress bar until nothing is queued")
-    status.add_argument("--interval", type=float, default=1.0, help="seconds between checks with --watch")
+    status.add_argument(
+        "--interval", type=_seconds, default=1.0, help="seconds between checks with --watch (at least 0.1)"
+    )
     status.set_defaults(run=_status)
 
     reindex = commands.add_parser("reindex", help="rebuild the index from the bucket and swap the alias")
     reindex.add_argument("--bucket", help="defaults to ARCHIVE_BUCKET")
-    reindex.add_argument("--prefix", default="", help="only keys under this prefix")
     reindex.set_defaults(run=_reindex)
 
     line_stats = commands.add_parser(
@@ -105,6 +107,18 @@ def _parser() -> argparse.ArgumentParser:
     redrive.add_argument("--limit", type=int, default=None, help="move at most this many messages")
     redrive.set_defaults(run=_redrive)
     return parser
+
+
+def _seconds(text: str) -> float:
+    """A number of seconds ``time.sleep`` can take: ``nan`` and ``inf`` parse as floats and
+    then crash the sleep, a negative value is a typo."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}")
+    return value
 
 
 def _service() -> Any:
@@ -185,7 +199,7 @@ def progress_line(report: dict[str, Any], width: int = 30) -> str:
 def _reindex(args: argparse.Namespace) -> dict[str, Any]:
     from archive_search.ingest.reindex import reindex
 
-    return asdict(reindex(_service(), _bucket(args), prefix=args.prefix))
+    return asdict(reindex(_service(), _bucket(args)))
 
 
 def _line_stats(args: argparse.Namespace) -> dict[str, Any]:

@@ -20,6 +20,7 @@ archive back and decides when the stack is ready.
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import hashlib
 import importlib.util
@@ -29,7 +30,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from archive_local import logs
@@ -311,7 +312,23 @@ def _stop_in_order(parts: Mapping[str, Any]) -> None:
             log.warning("engine snapshot not written (%s); the next start re-ingests what it lacks", exc)
 
 
-def main() -> int:
+def _parser() -> argparse.ArgumentParser:
+    """No arguments: ``--help`` says what the stack is and where its settings are, instead of
+    starting it (on the default ports, in the working directory)."""
+    return argparse.ArgumentParser(
+        prog="archive-search-local",
+        usage="%(prog)s  (no arguments: settings are environment variables, see --help)",
+        description="Run the whole archive on one machine in the foreground: moto (S3 + SQS), "
+        "the search engine, the ingest worker, the HTTP API and page, the inbox watcher. "
+        "Ctrl-C stops it.",
+        epilog="Settings are environment variables, e.g. HTTP_PORT=8080 MOTO_PORT=4567 "
+        "SEARCH_PORT=9201 DATA_DIR=~/archive-data INBOX_DIR=~/drop; every one is in "
+        "docs/configuration.md (Local stack).",
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    _parser().parse_args(argv)
     try:
         config = LocalConfig.from_env()
     except StartupError as exc:

@@ -278,6 +278,38 @@ def test_more_results_follows_the_cursor_and_a_reload_restores_every_page(
     assert _hit_ids(page) == both
 
 
+def test_a_refused_search_shows_its_error_and_nothing_of_the_search_before(
+    page: Any, site: LocalStack
+) -> None:
+    page.goto(f"{site.url}/?sort=oldest")
+    page.wait_for_selector("#results > li.hit")
+    assert page.get_by_role("button", name="More results").is_visible()
+
+    too_many_words = " ".join(f"w{i}" for i in range(33))
+    page.get_by_role("searchbox", name="Search the archive").fill(too_many_words)
+    page.keyboard.press("Enter")
+    _settled(page)
+
+    assert "32 words" in page.get_by_role("alert").text_content()
+    assert _hit_ids(page) == []
+    assert page.locator("#facets fieldset").count() == 0
+    assert not page.get_by_role("button", name="More results").is_visible()
+    assert _state(page)["q"] == [too_many_words]
+
+
+def test_repeating_the_same_search_adds_no_history_entry(page: Any, site: LocalStack) -> None:
+    _search_for(page, site, "harbour")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")
+    _settled(page)
+
+    page.go_back()
+
+    _until(page, "!location.search.includes('q=')")
+    _settled(page)
+    assert page.get_by_role("searchbox", name="Search the archive").input_value() == ""
+
+
 def test_an_article_shows_its_text_origin_and_similar_articles(page: Any, site: LocalStack) -> None:
     # The first result of the search that has similar articles (the engine decides which).
     hits = _api(site, [("q", "ferry OR harbour OR tram")])["hits"]
@@ -410,6 +442,52 @@ def test_the_page_has_no_serious_accessibility_violations_and_fits_the_screen(
         assert axe_violations(page) == []
         assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
         page.screenshot(path=str(artifacts / f"article-{viewport['width']}.png"), full_page=True)
+    finally:
+        context.close()
+
+
+LONG_WORDS_KEY = "browser/long-words.txt"
+
+
+def test_an_article_with_unbroken_long_words_fits_a_phone_screen(browser: Any, site: LocalStack) -> None:
+    long_word = "Quillwortharbourmaster" * 15
+    site.s3().put_object(
+        Bucket=BUCKET,
+        Key=LONG_WORDS_KEY,
+        Body=f"Harbour notice of the {long_word} office\n\nThe {long_word} office posted the harbour "
+        f"notice on Friday, linking https://example.com/{'notice-' * 60} for the full text.\n".encode(),
+    )
+    eventually(lambda: site.article(doc_id(LONG_WORDS_KEY)))
+    context = browser.new_context(viewport=PHONE)
+    try:
+        page = context.new_page()
+        page.goto(f"{site.url}/?article={doc_id(LONG_WORDS_KEY)}")
+        page.wait_for_selector("#article-body p")
+
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    finally:
+        context.close()
+
+
+def test_results_crediting_a_long_unbroken_name_fit_a_phone_screen(browser: Any, site: LocalStack) -> None:
+    word = f"lanternfest{uuid.uuid4().hex[:8]}"
+    record = {
+        "title": "Lantern festival on the harbour",
+        "body": f"The {word} lantern festival parade went along the harbour on Saturday evening, and "
+        "thousands of people watched the boats pass the quay with their lights.",
+        "author": "Quillwortcorrespondent" * 8,
+        "published": "2024-06-01",
+    }
+    key = "browser/long-author.json"
+    site.s3().put_object(Bucket=BUCKET, Key=key, Body=json.dumps([record]).encode())
+    eventually(lambda: _api(site, [("q", word)])["hits"])
+    context = browser.new_context(viewport=PHONE)
+    try:
+        page = context.new_page()
+        page.goto(f"{site.url}/?q={word}")
+        page.wait_for_selector("#results > li.hit .meta")
+
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     finally:
         context.close()
 

@@ -95,6 +95,20 @@ def test_reindex_catches_up_on_uploads_indexed_into_the_old_index_during_the_reb
     assert {key for key, _ in ingest.documents()} == {"first.txt", "late.txt"}
 
 
+def test_a_reindex_asked_for_part_of_the_bucket_never_drops_the_rest(ingest, capsys):
+    ingest.put("kept/story.txt", STORY)
+    ingest.put("other/story.txt", STORY.replace("Harbour", "Airport"))
+    ingest.drain()
+    before = set(ingest.documents())
+
+    # The new index replaces the live one whole: a rebuild of part of the bucket is refused.
+    with pytest.raises(SystemExit) as refused:
+        cli(["reindex", "--prefix", "nothing-here/"])
+
+    assert refused.value.code == 2
+    assert set(ingest.documents()) == before
+
+
 def test_an_object_over_the_size_limit_is_rejected_without_being_downloaded(ingest, monkeypatch):
     use_settings(monkeypatch, ingest.settings, MAX_OBJECT_BYTES="2000")
     downloads: list[str] = []

@@ -8,6 +8,9 @@ from typing import Any
 
 import boto3
 from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+
+from archive_search.errors import EngineUnavailable, NotFound
 
 
 @lru_cache(maxsize=1)
@@ -51,8 +54,12 @@ def redrive(source_url: str, target_url: str, *, limit: int | None = None, clien
     moved = 0
     while limit is None or moved < limit:
         count = 10 if limit is None else min(10, limit - moved)
-        messages = sqs.receive_message(
-            QueueUrl=source_url, MaxNumberOfMessages=count, WaitTimeSeconds=1, MessageAttributeNames=["All"]
+        messages = _call(
+            sqs.receive_message,
+            source_url,
+            MaxNumberOfMessages=count,
+            WaitTimeSeconds=1,
+            MessageAttributeNames=["All"],
         ).get("Messages", [])
         if not messages:
             break
@@ -60,7 +67,7 @@ def redrive(source_url: str, target_url: str, *, limit: int | None = None, clien
         for i, message in enumerate(messages):
             if message.get("MessageAttributes"):
                 entries[i]["MessageAttributes"] = message["MessageAttributes"]
-        sent = sqs.send_message_batch(QueueUrl=target_url, Entries=entries)
+        sent = _call(sqs.send_message_batch, target_url, Entries=entries)
         ok = {entry["Id"] for entry in sent.get("Successful", [])}
         done = [
             {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]}
@@ -68,10 +75,29 @@ def redrive(source_url: str, target_url: str, *, limit: int | None = None, clien
             if str(i) in ok
         ]
         if done:
-            sqs.delete_message_batch(QueueUrl=source_url, Entries=done)
+            _call(sqs.delete_message_batch, source_url, Entries=done)
         moved += len(done)
         if len(done) < len(messages):
             raise RuntimeError(
                 f"the queue refused {len(messages) - len(done)} message(s); they stay in the DLQ"
             )
     return moved
+
+
+# The codes SQS answers for an unknown queue URL (JSON protocol, then the older query protocol).
+_NO_QUEUE = ("QueueDoesNotExist", "AWS.SimpleQueueService.NonExistentQueue")
+
+
+def _call(operation: Any, queue_url: str, **kwargs: Any) -> dict[str, Any]:
+    """``operation`` on ``queue_url``, its failures as domain errors naming the queue (an
+    operator typing a URL gets a sentence, not botocore's stack trace)."""
+    try:
+        answer: dict[str, Any] = operation(QueueUrl=queue_url, **kwargs)
+    except ClientError as exc:
+        code = exc.response.get("Error", {}).get("Code", "")
+        if code in _NO_QUEUE:
+            raise NotFound(f"no queue at {queue_url}") from exc
+        raise EngineUnavailable(f"SQS error {code} on {queue_url}") from exc
+    except BotoCoreError as exc:
+        raise EngineUnavailable(f"SQS unreachable at {queue_url}: {exc}") from exc
+    return answer

@@ -49,7 +49,6 @@ def reindex(
     service: IngestService,
     bucket: str,
     *,
-    prefix: str = "",
     on_swap: Callable[[str], None] | None = None,
 ) -> ReindexReport:
     engine, settings = service.engine, service.settings
@@ -59,7 +58,7 @@ def reindex(
 
     # Read the statistics now, not as cached by a warm service: they are what the rebuild uses.
     stats = service.line_stats(bucket, refresh=True)
-    before = _listing(service, bucket, prefix)
+    before = _listing(service, bucket)
     refs = [ObjectRef(bucket, key) for key in before]
     versions = _receipts(service, refs)
     report = ReindexReport(
@@ -79,7 +78,7 @@ def reindex(
     if on_swap:
         on_swap(target)
 
-    after = _listing(service, bucket, prefix)
+    after = _listing(service, bucket)
     now = _receipts(service, [ObjectRef(bucket, key) for key in set(before) | set(after)])
     changed = [
         ObjectRef(bucket, key)
@@ -104,9 +103,11 @@ def reindex(
     return report
 
 
-def _listing(service: IngestService, bucket: str, prefix: str) -> dict[str, str]:
-    """key -> etag of the bucket's uploads (its own objects, under the reserved prefix, left out)."""
-    return {key: etag for key, etag in service.store.list_keys(bucket, prefix) if is_upload_key(key)}
+def _listing(service: IngestService, bucket: str) -> dict[str, str]:
+    """key -> etag of the bucket's uploads (its own objects, under the reserved prefix, and folder
+    keys left out). The whole bucket: the new index replaces the live one, so a key left out would
+    vanish."""
+    return {key: etag for key, etag in service.store.list_keys(bucket) if is_upload_key(key)}
 
 
 def _receipts(service: IngestService, refs: list[ObjectRef]) -> dict[ObjectRef, tuple[int, dict[str, Any]]]:

@@ -179,7 +179,10 @@ def _invalid_parameters(exc: RequestValidationError) -> Response:
     reason = str(first.get("msg", "invalid value"))
     if parameter in ("from", "to") and first.get("type") == "string_pattern_mismatch":
         reason = "must be a date written YYYY-MM-DD"
-    if isinstance(first.get("input"), list) and not first.get("type", "").startswith("list"):
+    if first.get("type") == "too_long" and isinstance(first.get("input"), list):
+        # A repeatable parameter with too many values (repeated or comma-separated).
+        reason = f"at most {first.get('ctx', {}).get('max_length')} values, got {len(first['input'])}"
+    elif isinstance(first.get("input"), list) and not first.get("type", "").startswith("list"):
         # Powertools hands a repeated parameter over as a list; "should be a valid string" hides why.
         reason = "given more than once; it takes one value"
     return _error(400, InvalidRequest.code, f"{parameter}: {reason}" if parameter else reason, parameter)

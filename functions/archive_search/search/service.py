@@ -12,7 +12,7 @@ from typing import Any
 
 from archive_search.errors import ConfigurationError, NotFound
 from archive_search.search import cursor as cursors
-from archive_search.search.body import SOURCE_FOR, groups_before, search_body
+from archive_search.search.body import GROUP_COUNT, SOURCE_FOR, groups_before, search_body
 from archive_search.search.engine import Engine
 from archive_search.search.paging import check_after, duplicate_counts, page_after, page_at
 from archive_search.search.query import FACET_FIELDS, LIVE
@@ -193,12 +193,23 @@ class SearchService:
                 "size": 0,
                 "timeout": self.timeout,
                 "query": query,
-                "aggs": {"values": {"terms": {"field": count_field, "size": 500}}},
+                # Groups of copies, as /search's facets count them by default: a value found
+                # here shows the count ticking it gives.
+                "aggs": {
+                    "values": {
+                        "terms": {
+                            "field": count_field,
+                            "size": 500,
+                            "order": [{"groups": "desc"}, {"_key": "asc"}],
+                        },
+                        "aggs": {"groups": GROUP_COUNT},
+                    }
+                },
             }
         )
         buckets = response["aggregations"]["values"]["buckets"]
         values = [
-            {"value": plain(str(b["key"])), "count": b["doc_count"]}
+            {"value": plain(str(b["key"])), "count": int(b["groups"]["value"])}
             for b in buckets
             if matches_prefix(folded_value(str(b["key"])), folded_prefix, by_word=name == "author")
         ]

@@ -117,7 +117,8 @@
   }
 
   function navigate(url, { replace = false } = {}) {
-    if (replace) history.replaceState(null, "", url);
+    // The same search again (Enter pressed twice) is no new entry: Back must leave it.
+    if (replace || new URL(url, location.href).href === location.href) history.replaceState(null, "", url);
     else history.pushState(null, "", url);
     render();
   }
@@ -174,6 +175,12 @@
       if (token !== renderToken) return;
       showError(error);
       $("status").textContent = "";
+      // Nothing of the previous search stays: its hits and its "More results" cursor would pass
+      // for this one's. Selected filters and dates stay listed, so the cause can be undone.
+      renderFacets(state, {});
+      renderHistogram(state, []);
+      $("results").replaceChildren();
+      setupMore(state, params, null);
       column.setAttribute("aria-busy", "false");
       return;
     }

@@ -70,6 +70,24 @@ def test_a_one_value_parameter_given_twice_is_a_400_saying_so(
     assert response.error["message"] == f"{parameter}: given more than once; it takes one value"
 
 
+@pytest.mark.parametrize(
+    "raw_query",
+    [
+        "&".join(f"source=s{i}" for i in range(51)),
+        "source=" + ",".join(f"s{i}" for i in range(51)),
+    ],
+)
+def test_too_many_values_of_a_repeatable_filter_is_a_400_naming_the_bound(
+    corpus: SearchApi, raw_query: str
+) -> None:
+    response = corpus.get("/search", raw_query)
+
+    assert response.status == 400
+    assert response.error["parameter"] == "source"
+    assert "given more than once" not in response.error["message"]
+    assert "50" in response.error["message"]
+
+
 def test_unknown_parameters_are_rejected_on_every_route(corpus: SearchApi) -> None:
     for path in ("/articles/abc", "/articles/abc/similar", "/facets/source", "/health"):
         response = corpus.get(path, {"debug": "1"})

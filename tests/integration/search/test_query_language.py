@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 
 from tests.integration.search.support import SearchApi, article_doc, corpus_id
@@ -114,6 +116,27 @@ def test_recent_sort_boosts_newer_articles_among_equally_relevant_ones(api: Sear
     api.index(old, new)
     assert ids(api, q="harbour dredging", sort="recent") == [new[0], old[0]]
     assert ids(api, q="harbour dredging", sort="oldest") == [old[0], new[0]]
+
+
+def test_recent_sort_halves_the_score_for_every_year_of_age(api: SearchApi) -> None:
+    today = date.today()
+    aged = {
+        years: article_doc(
+            "Harbour dredging plan",
+            f"The harbour will be dredged ({years}).",
+            published=(today - timedelta(days=365 * years)).isoformat(),
+        )
+        for years in (1, 2, 3)
+    }
+    api.index(*aged.values())
+
+    def scores(sort: str) -> dict[str, float]:
+        hits = api.get("/search", {"q": "harbour dredging", "sort": sort, "collapse": "false"}).json["hits"]
+        return {hit["id"]: hit["score"] for hit in hits}
+
+    relevance, recent = scores("relevance"), scores("recent")
+    for years, (doc_id, _) in aged.items():
+        assert recent[doc_id] / relevance[doc_id] == pytest.approx(0.5**years, rel=0.05), years
 
 
 def test_only_exclusions_list_the_rest_newest_first(corpus: SearchApi) -> None:

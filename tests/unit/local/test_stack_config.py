@@ -84,3 +84,36 @@ def test_an_invalid_port_ends_the_command_with_one_line_and_no_traceback() -> No
     assert result.stderr.strip().splitlines() == [
         "archive-search-local: HTTP_PORT='70000' is not valid: not between 1 and 65535 (default: 8000)"
     ]
+
+
+@pytest.fixture
+def runs(monkeypatch: pytest.MonkeyPatch) -> list[LocalConfig]:
+    """The stack's ``run``, recorded instead of started."""
+    from archive_local import stack
+
+    started: list[LocalConfig] = []
+    monkeypatch.setattr(stack, "run", lambda config, *_: started.append(config))
+    return started
+
+
+def test_help_describes_the_stack_and_starts_nothing(runs, capsys) -> None:
+    from archive_local.stack import main
+
+    with pytest.raises(SystemExit) as done:
+        main(["--help"])
+
+    assert done.value.code == 0
+    out = capsys.readouterr().out
+    assert "HTTP_PORT" in out and "docs/configuration.md" in out
+    assert runs == []
+
+
+def test_an_argument_is_a_usage_error_naming_the_settings(runs, capsys) -> None:
+    from archive_local.stack import main
+
+    with pytest.raises(SystemExit) as done:
+        main(["--port", "8080"])
+
+    assert done.value.code == 2
+    assert "environment" in capsys.readouterr().err
+    assert runs == []

@@ -1,0 +1,52 @@
+"""``archive-search redrive`` with queues SQS does not know: a clear error, no stack trace."""
+
+from __future__ import annotations
+
+import json
+
+import boto3
+import pytest
+from botocore.stub import Stubber
+
+from archive_search import cli
+from archive_search.adapters import sqs
+
+pytestmark = pytest.mark.unit
+
+DLQ = "https://sqs.us-east-1.amazonaws.com/123456789012/nope-dlq"
+QUEUE = "https://sqs.us-east-1.amazonaws.com/123456789012/archive-ingest"
+
+
+@pytest.fixture
+def stubbed_sqs(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    client = boto3.client("sqs", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
+    monkeypatch.setattr(sqs, "cached_sqs_client", lambda: client)
+    with Stubber(client) as stubber:
+        yield stubber
+
+
+def test_redrive_from_a_queue_that_does_not_exist_is_an_error_naming_it(stubbed_sqs, capsys):
+    stubbed_sqs.add_client_error(
+        "receive_message",
+        service_error_code="AWS.SimpleQueueService.NonExistentQueue",
+        service_message="The specified queue does not exist.",
+        http_status_code=400,
+    )
+
+    code = cli.main(["redrive", "--dlq-url", DLQ, "--queue-url", QUEUE])
+
+    assert code == 1
+    error = json.loads(capsys.readouterr().err)["error"]
+    assert error["code"] == "not_found"
+    assert DLQ in error["message"]
+
+
+def test_redrive_that_sqs_refuses_is_an_error_naming_the_sqs_code(stubbed_sqs, capsys):
+    stubbed_sqs.add_client_error(
+        "receive_message", service_error_code="AccessDenied", service_message="no", http_status_code=403
+    )
+
+    code = cli.main(["redrive", "--dlq-url", DLQ, "--queue-url", QUEUE])
+
+    assert code == 1
+    assert "AccessDenied" in json.loads(capsys.readouterr().err)["error"]["message"]
