@@ -125,11 +125,38 @@ _FURNITURE_RE = re.compile(
     r")\s*$",
     re.IGNORECASE,
 )
+# "read also" labels of Spanish, Portuguese, German, French and Italian pages, a colon and the
+# linked headline, the whole in brackets or not; a bare "Lea:" only before a headline (an
+# interview's "Lea: ..." ends its sentence). Only a block with a colon near its start is tried.
+_READ_ALSO_RE = re.compile(
+    r"^\(?(?:(?:lea (?:también|además|más)|puedes ver|vea (?:también|además)|mira también|[tl]e puede interesar"
+    r"|veja (?:também|mais)|lesen sie (?:mehr|weiter)|auch interessant|voir aussi|à voir aussi|a voir aussi"
+    r"|vedi anche)\s*:\s*.+|lea\s*:\s*[^.!]+)$",
+    re.IGNORECASE,
+)
+_READ_ALSO_LABEL_CHARS = 25
+# A keyword list (tag cloud, a menu on one line): this many words or more, none of the marks
+# that break up prose or a written-out list, under this share of function words.
+_KEYWORD_LIST_MIN_WORDS = 20
+_KEYWORD_LIST_MIN_CHARS = 2 * _KEYWORD_LIST_MIN_WORDS
+_KEYWORD_LIST_MARKS_RE = re.compile(r"[.,;:!?()。，、；：！？]")
+_SPACED_DASHES = (" - ", " – ", " — ")
+_KEYWORD_LIST_MAX_FUNCTION_SHARE = 0.05
+# Wire agencies credited with a photo ("(AP Photo/...)", "(REUTERS/...)"); alone in brackets,
+# "(dpa)", they credit the article's text, so only a credit with a photographer counts.
+_WIRE_AGENCIES = "ap|afp|reuters|efe|epa|dpa|ansa|getty|getty images"
 # A photo caption ends with its credit ("... Photograph: AFP", "(Photo: Getty Images)", "Foto: dpa"):
 # the picture's, never the article's text.
 _CAPTION_RE = re.compile(
     rf"(?:\b(?:photograph|{'|'.join(md.PICTURE_WORDS)}|illustration|credit)s?\s*(?:[:©]|by\b)\s*[^.!?]{{2,80}}\)?"
-    r"|\(photo[^)]{0,80}\))$",
+    r"|\(photo[^)]{0,80}\)"
+    # a bracketed credit: an agency or a picture word, a slash and the photographer's name of two
+    # words or more ("(AP Photo/Jane A. Doe)", "(REUTERS/Ana Pérez)"; "(dpa/lnw)" credits a
+    # wire's regional service with the text), or a picture word and "by" or a colon, the
+    # name allowed its initials' full stops ("(Picture by J. Doe.)", "(Foto Diario Local: Ana Pérez)")
+    rf"|\((?:[^()]{{0,40}}\s)?(?:(?:{_WIRE_AGENCIES})(?:\s+(?:{'|'.join(md.PICTURE_WORDS)})s?)?"
+    rf"|(?:{'|'.join(md.PICTURE_WORDS)})s?)\s*/\s*[^()/\s][^()/]{{0,30}}\s[^()/]{{1,30}}\)"
+    rf"|\(\s*(?:{'|'.join(md.PICTURE_WORDS)})s?\b[^():]{{0,30}}(?::|\bby\b)[^()]{{2,80}}\))$",
     re.IGNORECASE,
 )
 _CAPTION_MAX_CHARS = 400
@@ -156,13 +183,18 @@ _END_MARKER_RE = re.compile(
     r"|read next|what to read next|(?:\d+ )?comments?(?: \(\d+\))?|leave a (?:comment|reply)|join the (?:conversation|discussion)"
     r"|(?:most )?popular(?: stories| posts| now)?|trending(?: now| stories)?|(?:the )?most (?:read|popular|viewed|shared)"
     r"|weitere artikel|mehr aus\b.*|ähnliche artikel|kommentare|plus d'articles|articles similaires|commentaires"
-    r"|más noticias|artículos relacionados|comentarios|notícias relacionadas|comentários|articoli correlati|commenti"
+    r"|más noticias|artículos relacionados|relacionad[oa]s|comentarios|notícias relacionadas|comentários"
+    r"|articoli correlati|commenti"
     r"|berita terkait|artikel terkait|ilgili haberler|похожие (?:статьи|новости)|gerelateerde artikelen"
     r"|relaterade artiklar|powiązane artykuły|tin liên quan|bài viết liên quan|σχετικά άρθρα"
     r"|相关新闻|相关阅读|相关文章|相关推荐|推荐阅读|相關新聞|相關閱讀|関連記事|関連ニュース|관련기사|관련 기사)"
     r"\s*:?$",
     re.IGNORECASE,
 )
+# The HTML cleaner's labels of what follows an article (``metadata_words.json``'s
+# ``article_end_labels``: "Notas relacionadas", "Sur le même sujet", "Über den Autor") are such
+# headings too; they are short.
+_END_LABEL_MAX_CHARS = 40
 # A reader's comment, opened by its author and the time it was posted ("Jane Doe on September
 # 12, 2018 at 4:47 pm said:", "Jane Doe | 12/09/2018 at 16:47 says:"), or by a user name
 # alone ("janedoe says:", counted only when the page has several: see _comment_headers).
@@ -310,8 +342,14 @@ def _same_text(a: str, b: str) -> bool:
 
 
 def is_furniture(block: str) -> bool:
-    """A related-link, widget, back-to-top or share/follow line, or a photo caption."""
-    if len(block) <= 200 and (_FURNITURE_RE.match(block) is not None or md.is_editor_credit(block)):
+    """A related-link, widget, back-to-top or share/follow line, a keyword list, or a photo caption."""
+    if len(block) <= 200 and (
+        _FURNITURE_RE.match(block) is not None
+        or md.is_editor_credit(block)
+        or (block.find(":", 0, _READ_ALSO_LABEL_CHARS) >= 0 and _READ_ALSO_RE.match(block) is not None)
+    ):
+        return True
+    if len(block) >= _KEYWORD_LIST_MIN_CHARS and _is_keyword_list(block):
         return True
     if len(block) <= _CAPTION_MAX_CHARS and (
         _FIGURE_LABEL_RE.match(block) is not None
@@ -327,6 +365,19 @@ def is_furniture(block: str) -> bool:
         len(block) <= _CAPTION_MAX_CHARS
         and block[end - 1 : end] not in _SENTENCE_STOPS
         and _CAPTION_RE.search(block, max(0, end - _CAPTION_TAIL), end) is not None
+    )
+
+
+def _is_keyword_list(block: str) -> bool:
+    """A tag cloud or a menu laid out on one line: ``_KEYWORD_LIST_MIN_WORDS`` words or more with no
+    punctuation between them and almost no function words. Prose, even unpunctuated, holds
+    function words; a list written out in a sentence holds commas."""
+    # prose meets a mark within its first words: that search goes first
+    if _KEYWORD_LIST_MARKS_RE.search(block) is not None or any(d in block for d in _SPACED_DASHES):
+        return False
+    words = block.split()
+    return len(words) >= _KEYWORD_LIST_MIN_WORDS and (
+        sum(w.casefold() in _stop_words() for w in words) < _KEYWORD_LIST_MAX_FUNCTION_SHARE * len(words)
     )
 
 
@@ -451,12 +502,20 @@ def _article_end(blocks: list[str], keep: list[bool], start: int, memo: LineMemo
             return i
         if (
             seen >= _END_MARKER_SHARE * total
-            and _END_MARKER_RE.match(blocks[i])
+            and _is_end_marker(blocks[i])
             and not _resumes_after(blocks, keep, i, memo)
         ):
             return i
         seen += counts[i]
     return len(blocks)
+
+
+def _is_end_marker(block: str) -> bool:
+    """A heading opening what follows an article (``_END_MARKER_RE``, ``article_end_labels``)."""
+    return _END_MARKER_RE.match(block) is not None or (
+        len(block) <= _END_LABEL_MAX_CHARS
+        and block.rstrip(": ").casefold() in md.folded_words("article_end_labels")
+    )
 
 
 def _resumes_after(blocks: list[str], keep: list[bool], at: int, memo: LineMemo) -> bool:
@@ -846,9 +905,7 @@ def _always_dropped(block: str, memo: LineMemo) -> bool:
     dropped = memo.line_tests.get(block)
     if dropped is None:
         dropped = memo.line_tests[block] = (
-            is_furniture(block)
-            or _END_MARKER_RE.match(block) is not None
-            or _RECOMMENDED_RE.match(block) is not None
+            is_furniture(block) or _is_end_marker(block) or _RECOMMENDED_RE.match(block) is not None
         )
     return dropped
 

@@ -296,6 +296,28 @@ def test_a_related_heading_with_no_article_text_after_its_links_ends_the_article
     assert article.body.split("\n\n") == [P1, P2, P3]
 
 
+@pytest.mark.parametrize(
+    "heading",
+    ["Notas relacionadas", "Relacionados:", "Sur le même sujet", "Über den Autor", "Ähnliche Beiträge"],
+)
+def test_an_end_of_article_label_in_another_language_ends_the_article(heading: str) -> None:
+    teasers = [*BOX_LINKS, "Harbour ferry fares frozen for another year", "Mayor opens the new library"]
+    text = page("Night buses to reach the eastern suburbs", P1, P2, P3, heading, *teasers)
+
+    [article] = extract_text(text, "a.txt")
+
+    assert article.body.split("\n\n") == [P1, P2, P3]
+
+
+def test_an_end_of_article_label_inside_a_sentence_ends_nothing() -> None:
+    sentence = "Über den Autor des Fahrplans wusste im Rathaus niemand etwas, sagte die Sprecherin am Montag."
+    text = page("Night buses to reach the eastern suburbs", P1, P2, sentence, P3)
+
+    [article] = extract_text(text, "a.txt")
+
+    assert article.body.split("\n\n") == [P1, P2, sentence, P3]
+
+
 def test_a_paragraph_right_under_a_comments_heading_does_not_continue_the_article() -> None:
     text = page(
         "Night buses to reach the eastern suburbs", P1, P2, P3, "Comments", COMMENTS[0], NEXT_PARAGRAPH
@@ -368,6 +390,16 @@ def test_share_button_rows_and_read_more_lines_in_other_languages_are_furniture(
         "Teilen",
         "Anzeige",
         "Publicidad",
+        "Lea también: Nuevas rutas de autobús nocturno",
+        "Lea: Consejo municipal aprueba el presupuesto",
+        "PUEDES VER: ¿Qué rutas tendrá el autobús nocturno?",
+        "Vea también: El alcalde inaugura la estación",
+        "(Le puede interesar: Buscan a los responsables del autobús quemado)",
+        "Veja também: Prefeitura anuncia novas linhas",
+        "Lesen Sie mehr: Neue Nachtbuslinien ab Mai",
+        "Auch interessant: Der Nachtbus im Test",
+        "Voir aussi : le budget des transports",
+        "Vedi anche: Le nuove linee notturne",
     ],
 )
 def test_read_also_links_and_share_or_advert_labels_in_more_languages_are_furniture(line: str) -> None:
@@ -381,9 +413,39 @@ def test_read_also_links_and_share_or_advert_labels_in_more_languages_are_furnit
         "Read more books, the council urges parents",
         "Teilen Sie Ihre Meinung mit uns.",
         "Lees ook het rapport van de commissie.",
+        "Lea: Ich habe den Nachtbus jeden Abend genommen.",
+        "Vea también el informe de la comisión.",
     ],
 )
 def test_lines_opening_like_a_share_bar_or_read_more_link_are_not_furniture(line: str) -> None:
+    assert not is_furniture(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "buses budget council depot election ferry harbour housing mayor night bus parking police "
+        "rail roads schools suburbs taxes trains trams transport weather",
+        "Aachen Berlin Bonn Bremen Dresden Essen Hamburg Hannover Kiel Köln Leipzig Mainz München "
+        "Münster Nürnberg Potsdam Rostock Stuttgart Ulm Wiesbaden",
+    ],
+)
+def test_a_keyword_list_without_punctuation_or_function_words_is_furniture(line: str) -> None:
+    assert is_furniture(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # a sentence without punctuation still has function words
+        "The night bus will run from the station to the harbour and back every twenty minutes "
+        "until the trams start again in the morning",
+        # a list of places in prose has commas
+        "Aachen, Berlin, Bonn, Bremen, Dresden, Essen, Hamburg, Hannover, Kiel, Köln, Leipzig, "
+        "Mainz, München, Münster, Nürnberg, Potsdam, Rostock, Stuttgart, Ulm and Wiesbaden",
+    ],
+)
+def test_a_long_line_with_function_words_or_punctuation_is_no_keyword_list(line: str) -> None:
     assert not is_furniture(line)
 
 
@@ -613,6 +675,12 @@ MENU = ["Home", "News", "Local", "Transport", "Opinion", "Sport", "Weather", "Se
         "Mayor Jane Doe (left) and the transport director at the new depot on Monday.",
         "Anna Keller (l.) und Tom Berg vor dem neuen Nachtbus.",
         "Ein Nachtbus am Hauptbahnhof (Symbolbild).",
+        # a bracketed credit: an agency or a picture word, a slash and the photographer, or a
+        # picture word and "by" or a colon, the name holding a full stop
+        "Commuters board the first night bus at the depot on Monday. (AP Photo/Jane A. Doe)",
+        "El alcalde en la estación central (REUTERS/Ana Pérez)",
+        "The new depot at the harbour has been completed. (Picture by J. Doe.)",
+        "Los autobuses nocturnos siguen llenos. (Foto Diario Local: Ana Pérez)",
     ],
 )
 def test_a_photo_caption_with_its_credit_is_not_body_or_title(caption: str) -> None:
@@ -621,6 +689,28 @@ def test_a_photo_caption_with_its_credit_is_not_body_or_title(caption: str) -> N
     assert caption[:30] not in article.body
     assert article.title != caption
     assert article.body.split("\n\n") == [P1, P2, P3]
+
+
+def test_a_caption_between_two_paragraphs_is_not_body() -> None:
+    caption = (
+        "The mayor at the new depot on Monday morning, before the vote on the routes. (AP Photo/Jane A. Doe)"
+    )
+
+    [article] = extract_text(page(*MENU, P1, caption, P2, P3, "About us", "Contact"), "a.txt")
+
+    assert article.body.split("\n\n") == [P1, P2, P3]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The report was written with wire copy. (dpa)",
+        "The council published the figures (photo and video are on its site) in May.",
+        "Der Bürgermeister sagte, die Nachtbusse sollen ab Mai fahren. (dpa/lnw)",
+    ],
+)
+def test_a_wire_credit_or_a_bracket_naming_photos_is_not_a_caption(line: str) -> None:
+    assert not is_furniture(line)
 
 
 @pytest.mark.parametrize(
