@@ -379,16 +379,20 @@ def _is_meta_line(block: str) -> bool:
     return _BYLINE_RE.match(block) is not None or (n_words <= 10 and md.parse_date(block) is not None)
 
 
-def _is_title_candidate(block: str) -> bool:
+def _is_title_candidate(block: str, memo: LineMemo) -> bool:
     """A headline: 3 to 30 words, no end punctuation, not a menu, byline or date line; one
     sentence (a "!" or "?" inside a block that ends no sentence is a headline's cry or question),
-    not a URL, not a credit in brackets ("(Jane Doe / Associated Press)")."""
-    inside = _SENTENCE_INSIDE_RE if block[-1:] in _SENTENCE_ENDS else _STATEMENT_INSIDE_RE
-    return (
-        _is_headline(block, min_words=3, asking=True)
-        and not (md.is_menu_line(block) or _is_meta_line(block))
-        and not (_NOT_HEADLINE_RE.search(block) or inside.search(block))
-    )
+    not a URL, not a credit in brackets ("(Jane Doe / Associated Press)"). Asked once a page:
+    the headline's searches ask about the same blocks."""
+    found = memo.title_tests.get(block)
+    if found is None:
+        inside = _SENTENCE_INSIDE_RE if block[-1:] in _SENTENCE_ENDS else _STATEMENT_INSIDE_RE
+        found = memo.title_tests[block] = (
+            _is_headline(block, min_words=3, asking=True)
+            and not (md.is_menu_line(block) or _is_meta_line(block))
+            and not (_NOT_HEADLINE_RE.search(block) or inside.search(block))
+        )
+    return found
 
 
 def _is_site_label(block: str, memo: LineMemo) -> bool:
@@ -541,7 +545,7 @@ def _dated_headline(
         bylined = i + 1 < first_long and md.is_marked_byline(blocks[i + 1]) and header[i + 1 - start]
         if (
             (dated is None or bylined)
-            and _is_title_candidate(blocks[i])
+            and _is_title_candidate(blocks[i], memo)
             and not header[i - start]
             and _header_line_below(blocks, i, start, first_long, header)
             and not _is_site_label(blocks[i], memo)
@@ -579,7 +583,7 @@ def _find_title(
     and another headline-like block of the header shares most of its own
     (``_shared_headline``). ``header_lines``: the blocks read as header lines."""
     if first_long == len(blocks):
-        at = 0 if blocks and _is_title_candidate(blocks[0]) and len(blocks) >= 2 else None
+        at = 0 if blocks and _is_title_candidate(blocks[0], memo) and len(blocks) >= 2 else None
         return at, None, at
     # one reading of the header's byline and date lines serves both searches (the title's
     # window lies inside the header's)
@@ -609,7 +613,9 @@ def _laid_out_title(
     candidates = [
         i
         for i in window
-        if _is_title_candidate(blocks[i]) and not header[i - start] and not _is_site_label(blocks[i], memo)
+        if _is_title_candidate(blocks[i], memo)
+        and not header[i - start]
+        and not _is_site_label(blocks[i], memo)
     ]
     repeated = [i for i in candidates if i + 1 < len(blocks) and _same_text(blocks[i], blocks[i + 1])]
     if repeated:
@@ -683,7 +689,7 @@ def _shared_headline(
         if (
             share >= max(best_share, _SHARED_WORDS_SHARE)
             and not header[i - start]
-            and _is_title_candidate(block)
+            and _is_title_candidate(block, memo)
             and not _is_site_label(block, memo)
         ):
             best, best_share = i, share
@@ -705,7 +711,7 @@ def _crumbed_headline(
             crumbs
             and _key(block) in crumbs
             and not header[i - start]
-            and _is_title_candidate(block)
+            and _is_title_candidate(block, memo)
             and not _is_site_label(block, memo)
         ):
             found = i
@@ -774,7 +780,7 @@ def _above_lead(blocks: list[str], at: int, memo: LineMemo) -> int:
         at > 0
         and _is_lead(blocks[at], memo)
         and memo.word_count(blocks[at - 1]) < memo.word_count(blocks[at])
-        and _is_title_candidate(blocks[at - 1])
+        and _is_title_candidate(blocks[at - 1], memo)
         and not md.is_header_line(blocks[at - 1])
     ):
         return at - 1
