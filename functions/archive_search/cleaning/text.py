@@ -430,16 +430,20 @@ def _is_meta_line(block: str) -> bool:
     return _BYLINE_RE.match(block) is not None or (n_words <= 10 and md.parse_date(block) is not None)
 
 
-def _is_title_candidate(block: str) -> bool:
+def _is_title_candidate(block: str, memo: LineMemo) -> bool:
     """A headline: 3 to 30 words, no end punctuation, not a menu, byline or date line; one
     sentence (a "!" or "?" inside a block that ends no sentence is a headline's cry or question),
-    not a URL, not a credit in brackets ("(Jane Doe / Associated Press)")."""
-    inside = _SENTENCE_INSIDE_RE if block[-1:] in _SENTENCE_ENDS else _STATEMENT_INSIDE_RE
-    return (
-        _is_headline(block, min_words=3, asking=True)
-        and not (md.is_menu_line(block) or _is_meta_line(block))
-        and not (_NOT_HEADLINE_RE.search(block) or inside.search(block))
-    )
+    not a URL, not a credit in brackets ("(Jane Doe / Associated Press)"). Asked once a page:
+    the headline's searches ask about the same blocks."""
+    found = memo.title_tests.get(block)
+    if found is None:
+        inside = _SENTENCE_INSIDE_RE if block[-1:] in _SENTENCE_ENDS else _STATEMENT_INSIDE_RE
+        found = memo.title_tests[block] = (
+            _is_headline(block, min_words=3, asking=True)
+            and not (md.is_menu_line(block) or _is_meta_line(block))
+            and not (_NOT_HEADLINE_RE.search(block) or inside.search(block))
+        )
+    return found
 
 
 def _is_site_label(block: str, memo: LineMemo) -> bool:
@@ -586,37 +590,45 @@ def _header_window_start(blocks: list[str], first_long: int) -> int:
 
 
 def _dated_headline(
-    blocks: list[str], start: int, first_long: int, header: list[bool], memo: LineMemo
+    blocks: list[str], start: int, first_long: int, header: md.HeaderMask, memo: LineMemo
 ) -> int | None:
     """The headline-like block nearest the body that sits just above a byline or date line (a
     standfirst, a section label or share buttons may come between): a page's headline does,
     its menus, captions and teaser lists seldom do, and a header can be long. One directly above
     a marked byline ("By Jane Doe") wins over one nearer the body above a byline read from its
     shape. ``header``: which blocks from ``start`` are byline or date lines."""
-    below: list[int] = []  # the next blocks that count for the reach, nearest first
     dated = None
     for i in range(first_long - 1, start - 1, -1):
-        is_header = header[i - start]
-        # a marked byline is a header line: only those are asked whether they are one
-        bylined = (
-            not is_header
-            and i + 1 < first_long
-            and header[i + 1 - start]
-            and md.is_marked_byline(blocks[i + 1])
-        )
+        # a marked byline is a header line; the header's lines are asked about last, for the
+        # few blocks the other tests leave
+        bylined = i + 1 < first_long and md.is_marked_byline(blocks[i + 1]) and header[i + 1 - start]
         if (
-            not is_header
-            and (dated is None or bylined)
-            and any(header[j - start] for j in below[:_HEADER_REACH])
-            and _is_title_candidate(blocks[i])
+            (dated is None or bylined)
+            and _is_title_candidate(blocks[i], memo)
+            and not header[i - start]
+            and _header_line_below(blocks, i, start, first_long, header)
             and not _is_site_label(blocks[i], memo)
         ):
             if bylined:
                 return i
             dated = i
-        if is_header or _counts_in_header(blocks[i]):
-            below.insert(0, i)
     return dated
+
+
+def _header_line_below(
+    blocks: list[str], at: int, start: int, first_long: int, header: md.HeaderMask
+) -> bool:
+    """Whether a byline or date line is among the ``_HEADER_REACH`` blocks under ``at`` that
+    count for the reach (header lines, and blocks of three words or more)."""
+    counted = 0
+    for j in range(at + 1, first_long):
+        if header[j - start]:
+            return True
+        if _counts_in_header(blocks[j]):
+            counted += 1
+            if counted == _HEADER_REACH:
+                return False
+    return False
 
 
 def _find_title(
@@ -630,12 +642,12 @@ def _find_title(
     and another headline-like block of the header shares most of its own
     (``_shared_headline``). ``header_lines``: the blocks read as header lines."""
     if first_long == len(blocks):
-        at = 0 if blocks and _is_title_candidate(blocks[0]) and len(blocks) >= 2 else None
+        at = 0 if blocks and _is_title_candidate(blocks[0], memo) and len(blocks) >= 2 else None
         return at, None, at
     # one reading of the header's byline and date lines serves both searches (the title's
     # window lies inside the header's)
     start = _header_window_start(blocks, first_long)
-    header = md.header_lines(header_lines.window(start, first_long))
+    header = md.HeaderMask(header_lines.window(start, first_long))
     at, label = _laid_out_title(blocks, start, first_long, header, memo)
     lead = _lead_words(blocks, first_long, memo)
     if lead and (at is None or not _content_words(blocks[at]) & lead):
@@ -649,7 +661,7 @@ def _find_title(
 
 
 def _laid_out_title(
-    blocks: list[str], start: int, first_long: int, header: list[bool], memo: LineMemo
+    blocks: list[str], start: int, first_long: int, header: md.HeaderMask, memo: LineMemo
 ) -> tuple[int | None, int | None]:
     """The headline by the header's layout: in the ``_TITLE_WINDOW`` blocks before the first
     paragraph, a headline repeated as the next block, else the one a breadcrumb above it ends
@@ -660,7 +672,9 @@ def _laid_out_title(
     candidates = [
         i
         for i in window
-        if _is_title_candidate(blocks[i]) and not header[i - start] and not _is_site_label(blocks[i], memo)
+        if _is_title_candidate(blocks[i], memo)
+        and not header[i - start]
+        and not _is_site_label(blocks[i], memo)
     ]
     repeated = [i for i in candidates if i + 1 < len(blocks) and _same_text(blocks[i], blocks[i + 1])]
     if repeated:
@@ -715,7 +729,7 @@ def _lead_words(blocks: list[str], first_long: int, memo: LineMemo) -> set[str]:
 
 
 def _shared_headline(
-    blocks: list[str], start: int, first_long: int, header: list[bool], lead: set[str], memo: LineMemo
+    blocks: list[str], start: int, first_long: int, header: md.HeaderMask, lead: set[str], memo: LineMemo
 ) -> int | None:
     """The headline-like block of the header (from ``start``) that shares the largest share of
     its content words with the article's lead, at least ``_SHARED_WORDS_SHARE`` (nearest the
@@ -725,14 +739,16 @@ def _shared_headline(
     best, best_share = None, 0.0
     for i in range(start, first_long):
         block = blocks[i]
-        if header[i - start] or len(block) > _TITLE_MAX_CHARS:
+        if len(block) > _TITLE_MAX_CHARS:
             continue
         words = _content_words(block)
         share = len(words & lead) / len(words) if words else 0.0
-        # the share first: it is cheaper than the headline's tests, and few blocks reach it
+        # the share first: it is cheaper than the header's and the headline's tests, and few
+        # blocks reach it
         if (
             share >= max(best_share, _SHARED_WORDS_SHARE)
-            and _is_title_candidate(block)
+            and not header[i - start]
+            and _is_title_candidate(block, memo)
             and not _is_site_label(block, memo)
         ):
             best, best_share = i, share
@@ -740,7 +756,7 @@ def _shared_headline(
 
 
 def _crumbed_headline(
-    blocks: list[str], start: int, first_long: int, header: list[bool], memo: LineMemo
+    blocks: list[str], start: int, first_long: int, header: md.HeaderMask, memo: LineMemo
 ) -> int | None:
     """The headline-like block nearest the body that a breadcrumb above it ends with ("Home »
     News » Headline"): a page's breadcrumb ends with its own headline, while teasers, menus and
@@ -754,7 +770,7 @@ def _crumbed_headline(
             crumbs
             and _key(block) in crumbs
             and not header[i - start]
-            and _is_title_candidate(block)
+            and _is_title_candidate(block, memo)
             and not _is_site_label(block, memo)
         ):
             found = i
@@ -769,7 +785,7 @@ def _under_label(
     dated: int,
     start: int,
     first_long: int,
-    header: list[bool],
+    header: md.HeaderMask,
     candidates: list[int],
     memo: LineMemo,
 ) -> bool:
@@ -792,7 +808,7 @@ def _under_label(
 
 
 def _short_headline(
-    blocks: list[str], start: int, first_long: int, header: list[bool], memo: LineMemo
+    blocks: list[str], start: int, first_long: int, header: md.HeaderMask, memo: LineMemo
 ) -> int | None:
     """A two-word headline ("Performant Python") right above the first paragraph, site labels
     and header lines passed over: only when no longer headline-like block precedes the body,
@@ -823,7 +839,7 @@ def _above_lead(blocks: list[str], at: int, memo: LineMemo) -> int:
         at > 0
         and _is_lead(blocks[at], memo)
         and memo.word_count(blocks[at - 1]) < memo.word_count(blocks[at])
-        and _is_title_candidate(blocks[at - 1])
+        and _is_title_candidate(blocks[at - 1], memo)
         and not md.is_header_line(blocks[at - 1])
     ):
         return at - 1

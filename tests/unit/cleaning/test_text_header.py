@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from archive_search.cleaning.metadata import (
+    HeaderMask,
     breadcrumb_end,
     cjk_credit,
     copyright_holder,
@@ -155,6 +156,16 @@ def test_an_author_box_next_to_the_byline_is_header_and_never_the_headline() -> 
     # away from a byline or date line, the same words may be a headline
     assert header_lines(["About Time", "Follow Jane Marlow on Twitter"]) == [False, False]
     assert_headline_and_author("By Jane Marlow", *box, "November 19, 2019 6:30 AM")
+
+
+def test_a_header_line_asked_alone_reads_as_in_the_whole_header() -> None:
+    # an author box that a byline borders from above only, between a menu item and a share button
+    lines = ["Menu", "By Jane Marlow", "About Jane Marlow", "View author archive", "Share this"]
+    # each line asked of a header read for nothing else, as the headline's search asks them
+    alone = [HeaderMask(lines)[i] for i in range(len(lines))]
+    assert alone == header_lines(lines) == [False, True, True, True, False]
+    with pytest.raises(IndexError):
+        HeaderMask(lines)[len(lines)]
 
 
 def test_a_long_byline_with_its_date_is_no_first_paragraph() -> None:

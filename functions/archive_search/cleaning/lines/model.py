@@ -205,6 +205,8 @@ class LineMemo:
         # What the cleaner's own per-line tests found on this page (the selection asks them
         # again of the lines it kept): a line -> its answer. One page's, never another's.
         self.line_tests: dict[str, bool] = {}
+        # The same for the headline's test, which its searches ask of overlapping windows.
+        self.title_tests: dict[str, bool] = {}
 
     def word_count(self, line: str) -> int:
         """The line's ``metadata.word_count`` (CJK: two characters a word), asked once a line."""

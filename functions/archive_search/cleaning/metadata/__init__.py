@@ -12,6 +12,7 @@ from archive_search.cleaning.metadata.dates import opening_date, parse_date, url
 from archive_search.cleaning.metadata.header import (
     PICTURE_WORDS,
     HeaderLines,
+    HeaderMask,
     breadcrumb_end,
     cjk_credit,
     has_menu_separator,
@@ -55,6 +56,7 @@ __all__ = [
     "PICTURE_WORDS",
     "Byline",
     "HeaderLines",
+    "HeaderMask",
     "breadcrumb_end",
     "cjk_credit",
     "clean_place",

@@ -30,6 +30,7 @@ from archive_search.cleaning.metadata.words import CJK_CHARS
 __all__ = [
     "PICTURE_WORDS",
     "HeaderLines",
+    "HeaderMask",
     "breadcrumb_end",
     "cjk_credit",
     "has_menu_separator",
@@ -458,37 +459,60 @@ def header_lines(lines: list[str] | HeaderLines) -> list[bool]:
     """Which lines are a byline or a date line (``By Jane Doe``, ``Posted on May 3, 2021``,
     ``Updated 10:01 pm, November 19, 2019``, ``Author:``, a name above the date line), or an
     author box's links in a run next to one (``About Jane Doe``, ``View author archive``)."""
-    header = lines if isinstance(lines, HeaderLines) else HeaderLines(lines)
-    n = len(header)
-    mask = _dated_or_credited(header)
-    box = [_AUTHOR_BOX_RE.match(header.line(i)) is not None for i in range(n)]
-    # a run of author-box lines belongs to the header when a header line borders it
-    i = 0
-    while i < n:
-        if not box[i]:
-            i += 1
-            continue
-        end = next((j for j in range(i, n) if not box[j]), n)
-        if (i > 0 and mask[i - 1]) or (end < n and mask[end]):
-            mask[i:end] = [True] * (end - i)
-        i = end
-    return mask
+    mask = HeaderMask(lines)
+    return [mask[i] for i in range(len(mask))]
 
 
-def _dated_or_credited(header: HeaderLines) -> list[bool]:
-    # the date beside a credit line is asked before its costly byline parse
-    tests = [header.tests(i) for i in range(len(header))]
-    return [
-        t.short
-        and (
-            t.label
-            or t.timed
-            or (i > 0 and tests[i - 1].label)
-            or _is_credited(header.line(i))
-            or _is_shaped_byline(header, i)
+class HeaderMask:
+    """``header_lines`` of a window, each line read when first asked: a headline's search asks
+    about the lines near the ones it weighs, and most lines of a long header (menus, share
+    buttons) it never asks about."""
+
+    def __init__(self, lines: list[str] | HeaderLines) -> None:
+        self._header = lines if isinstance(lines, HeaderLines) else HeaderLines(lines)
+        self._own: dict[int, bool] = {}
+        self._box: dict[int, bool] = {}
+
+    def __len__(self) -> int:
+        return len(self._header)
+
+    def __getitem__(self, i: int) -> bool:
+        if not 0 <= i < len(self._header):
+            raise IndexError(i)
+        if self._dated_or_credited(i):
+            return True
+        if not self._in_box(i):
+            return False
+        # a run of author-box lines belongs to the header when a header line borders it
+        lo, hi = i, i
+        while lo > 0 and self._in_box(lo - 1):
+            lo -= 1
+        while hi + 1 < len(self._header) and self._in_box(hi + 1):
+            hi += 1
+        return (lo > 0 and self._dated_or_credited(lo - 1)) or (
+            hi + 1 < len(self._header) and self._dated_or_credited(hi + 1)
         )
-        for i, t in enumerate(tests)
-    ]
+
+    def _in_box(self, i: int) -> bool:
+        found = self._box.get(i)
+        if found is None:
+            found = self._box[i] = _AUTHOR_BOX_RE.match(self._header.line(i)) is not None
+        return found
+
+    def _dated_or_credited(self, i: int) -> bool:
+        found = self._own.get(i)
+        if found is None:
+            header = self._header
+            t = header.tests(i)
+            # the date beside a credit line is asked before its costly byline parse
+            found = self._own[i] = t.short and (
+                t.label
+                or t.timed
+                or (i > 0 and header.tests(i - 1).label)
+                or _is_credited(header.line(i))
+                or _is_shaped_byline(header, i)
+            )
+        return found
 
 
 def _byline_at(header: HeaderLines, i: int, *, stated: bool, publisher: str | None) -> Byline:

@@ -76,10 +76,20 @@ def copyright_holder(lines: list[str]) -> str | None:
     ``Forbes``): readers cite the masthead, not the company. ``None`` for a picture credit
     (``© X/AdobeStock``) and for a company the page names nowhere else (a parent company)."""
     for line in reversed(lines):
-        written = next(copyright_holders(line), None)
+        written = next(copyright_holders(line), None) if _may_hold_notice(line) else None
         if written is not None:
             return _holder_as_publisher(line, _HOLDER_INTRO_RE.sub("", written, count=1), lines)
     return None
+
+
+def _may_hold_notice(line: str) -> bool:
+    """Whether ``line`` may hold a copyright notice: a non-ASCII line may, an ASCII line only
+    with "(c)" or "copyright" in it (in any case). Most lines hold neither, and telling so is
+    many times faster than searching them for a notice."""
+    if not line.isascii():
+        return True
+    lowered = line.lower()
+    return "(c)" in lowered or "copyright" in lowered
 
 
 def copyright_holders(text: str, *, anywhere: bool = False) -> Iterator[str]:
