@@ -5,6 +5,7 @@ that breaks it."""
 from __future__ import annotations
 
 import copy
+import json
 
 import pytest
 
@@ -448,6 +449,25 @@ def test_domain_access_policy_admits_exactly_the_four_roles(template: dict) -> N
         "${WriteRole.Arn}",
         "${MaintenanceRole.Arn}",
     }
+
+
+def test_an_existing_domain_is_told_to_admit_every_role_a_created_domain_admits(template: dict) -> None:
+    # With ExistingOpenSearchEndpoint the operator writes the access policy: the parameter, the
+    # deploy guide's policy and its outputs table must name every role the stack's functions use.
+    statement = template["Resources"]["SearchDomain"]["Properties"]["AccessPolicies"]["Statement"][0]
+    roles = {
+        text(arn).removeprefix("${").removesuffix(".Arn}")
+        for arn in statement["Condition"]["ArnEquals"]["aws:PrincipalArn"]
+    }
+    outputs = {f"{role}Arn" for role in roles}
+    assert outputs <= set(template["Outputs"])
+    description = template["Parameters"]["ExistingOpenSearchEndpoint"]["Description"]
+    assert {name for name in outputs if name not in description} == set()
+    deploy = (REPO / "docs" / "deploy.md").read_text(encoding="utf-8")
+    section = deploy.split("## Using an existing OpenSearch domain", 1)[1].split("\n## ", 1)[0]
+    policy = json.loads(section.split("```json", 1)[1].split("```", 1)[0])
+    assert set(policy["Principal"]["AWS"]) == {f"<{name}>" for name in outputs}
+    assert {name for name in outputs if f"`{name}`" not in deploy.split("## Parameters", 1)[0]} == set()
 
 
 @pytest.mark.parametrize("mode", sorted(MODES))
