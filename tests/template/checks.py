@@ -693,7 +693,10 @@ def search_environment_problems(template: dict[str, Any]) -> list[str]:
     env = function_environment(template, SEARCH_FUNCTION)
     if str(env.get("POWERTOOLS_TRACER_CAPTURE_RESPONSE")).lower() != "false":
         problems.append(f"{SEARCH_FUNCTION}: X-Ray captures responses (article bodies)")
-    if text(env.get("CURSOR_SECRET")) != "{{resolve:secretsmanager:${CursorSecret}:SecretString}}":
+    secret = env.get("CURSOR_SECRET")
+    # Versionless, or (CursorSecretVersionId set) a version of the same secret.
+    branches = secret["Fn::If"][1:] if isinstance(secret, dict) and "Fn::If" in secret else [secret]
+    if not all(text(b).startswith("{{resolve:secretsmanager:${CursorSecret}:SecretString") for b in branches):
         problems.append(f"{SEARCH_FUNCTION}: CURSOR_SECRET is not the stack's CursorSecret")
     if ref_target(env.get("INGEST_QUEUE_URL")) != "IngestQueue":
         problems.append(f"{SEARCH_FUNCTION}: INGEST_QUEUE_URL is not the ingest queue")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 
 import pytest
 
@@ -334,6 +335,26 @@ def test_search_function_traces_no_responses_and_keys_cursors_from_the_stack_sec
         "SearchFunction: X-Ray captures responses (article bodies)",
         "SearchFunction: CURSOR_SECRET is not the stack's CursorSecret",
     ]
+
+
+def test_the_cursor_key_rotates_by_a_deploy_naming_the_new_secret_version(template: dict) -> None:
+    # CloudFormation resolves a dynamic reference again only when the reference itself changes
+    # (redeploying an unchanged template changes nothing): a rotation names the new version's id.
+    def cursor_secret(**params: str) -> str:
+        search = resolved_template(template, **params)["Resources"]["SearchFunction"]
+        return text(search["Properties"]["Environment"]["Variables"]["CURSOR_SECRET"])
+
+    version = "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111"
+    parameter = template["Parameters"]["CursorSecretVersionId"]
+    assert re.fullmatch(parameter["AllowedPattern"], parameter["Default"])
+    assert re.fullmatch(parameter["AllowedPattern"], version)
+    assert cursor_secret() == "{{resolve:secretsmanager:${CursorSecret}:SecretString}}"
+    assert cursor_secret(CursorSecretVersionId=version) == (
+        "{{resolve:secretsmanager:${CursorSecret}:SecretString:::${CursorSecretVersionId}}}"
+    )
+    assert text(template["Outputs"]["CursorSecretArn"]["Value"]) == "${CursorSecret}"
+    contract = (REPO / "docs" / "api-contract.md").read_text(encoding="utf-8")
+    assert "CursorSecretVersionId=" in contract and "CursorSecretArn" in contract
 
 
 def test_nothing_in_the_stack_can_write_the_bucket_so_no_write_retriggers_ingest(template: dict) -> None:
