@@ -5,18 +5,24 @@ that breaks it."""
 from __future__ import annotations
 
 import copy
+import fnmatch
 import json
 import re
+from types import SimpleNamespace
 
 import pytest
 
+from archive_search.adapters import opensearch
+from archive_search.index_schema import MAPPING_VERSION
 from archive_search.settings import Settings
 from tests.template import checks
 from tests.template.cfn import (
     REPO,
+    allowed,
     condition_values,
     load_template,
     parse_template,
+    policy_statements,
     resolved_template,
     text,
 )
@@ -295,6 +301,32 @@ def test_no_role_reaches_indices_that_merely_share_the_alias_prefix(template: di
         }
     )
     assert len(checks.prefix_wildcard_problems(mutable)) == 1
+
+
+def test_grants_on_index_versions_still_match_at_two_digit_mapping_versions(
+    template: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # IAM's ? is one character: a grant on <alias>-v?-... stops matching at MAPPING_VERSION 10,
+    # and ingest's bootstrap and every reindex would then be refused by the domain.
+    def matched(version: int) -> set[tuple[str, str, str, str]]:
+        monkeypatch.setattr(opensearch, "MAPPING_VERSION", version)
+        found = set()
+        for alias in ("articles", "articles-receipts", "articles-alerts"):
+            index = opensearch.SearchEngine.new_index_name(SimpleNamespace(alias=alias), alias)
+            for tail in ("", f"/_alias/{alias}", "/_bulk", "/_doc/1"):
+                for role, resource in checks.resources_of_type(template, "AWS::IAM::Role").items():
+                    for action, granted in allowed(policy_statements(resource)):
+                        pattern = granted.removeprefix(checks.DOMAIN_ARN + "/").replace(
+                            "${IndexAlias}", "articles"
+                        )
+                        if fnmatch.fnmatchcase(index + tail, pattern):
+                            found.add((role, action, alias, tail))
+        return found
+
+    now = matched(MAPPING_VERSION)
+    assert ("IngestRole", "es:ESHttpPut", "articles", "") in now
+    assert matched(10) == now
+    assert matched(99) == now
 
 
 def test_queues_deny_requests_without_tls(template: dict, mutable: dict) -> None:
