@@ -24,6 +24,7 @@ from tests.template.cfn import (
     parse_template,
     policy_statements,
     resolved_template,
+    rules_allow,
     text,
 )
 
@@ -201,6 +202,24 @@ def test_jwt_mode_cannot_deploy_without_issuer_and_audience(template: dict) -> N
     asserted = [a["Assert"] for a in rule["Assertions"]]
     assert {"Fn::Not": [{"Fn::Equals": [{"Ref": "JwtIssuer"}, ""]}]} in asserted
     assert {"Fn::Not": [{"Fn::Contains": [{"Ref": "JwtAudience"}, ""]}]} in asserted
+
+
+def test_a_highly_available_domain_cannot_deploy_with_an_odd_instance_count(template: dict) -> None:
+    # Two zones need an even number of data nodes; OpenSearch Service refuses it only when the
+    # domain is created, after the rest of the stack, and the whole first deploy rolls back.
+    assert rules_allow(template)
+    assert rules_allow(template, OpenSearchInstanceCount=3)
+    for count in range(2, 21, 2):
+        assert rules_allow(template, OpenSearchHighAvailability="true", OpenSearchInstanceCount=count)
+    for count in range(1, 21, 2):
+        assert not rules_allow(template, OpenSearchHighAvailability="true", OpenSearchInstanceCount=count)
+    # An existing domain is not sized by the stack.
+    assert rules_allow(
+        template,
+        OpenSearchHighAvailability="true",
+        OpenSearchInstanceCount=3,
+        ExistingOpenSearchEndpoint="search-x",
+    )
 
 
 # -- IAM -------------------------------------------------------------------------------------
