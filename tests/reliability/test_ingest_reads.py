@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
@@ -56,3 +57,33 @@ def test_each_article_s_fingerprint_is_worked_out_once(ingest, monkeypatch):
 
     assert response == {"batchItemFailures": []}
     assert sorted(counted) == sorted(f"Harbour {key} reopens" for key in KEYS)
+
+
+def test_a_read_that_never_answers_fails_its_message_alone_before_the_invocation_ends(ingest, monkeypatch):
+    # A stalled GET (botocore waits 60 s per attempt, 4 attempts) must not hold the batch past the
+    # Lambda's timeout, which would fail every message of it and flush no metric.
+    for key in KEYS:
+        ingest.put(key, STORY.replace("Harbour", f"Harbour {key}"))
+    client = default_service().store.client
+    original = client.get_object
+    released = threading.Event()
+
+    def stalling(*args: Any, **kwargs: Any) -> Any:
+        if kwargs["Key"] == "b.txt":
+            released.wait(60)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(client, "get_object", stalling)
+    bodies = [s3_notification(k, bucket=ingest.archive.bucket, sequencer="01") for k in KEYS]
+    outcome: dict[str, Any] = {}
+    caller = threading.Thread(target=lambda: outcome.update(ingest.invoke(bodies, timeout_seconds=8)))
+    caller.start()
+    caller.join(30)  # the read stalls for 60 s; the invocation has 8
+    returned = not caller.is_alive()
+    released.set()
+    caller.join()
+
+    assert returned
+    assert len(outcome["batchItemFailures"]) == 1
+    assert {key for key, _ in ingest.documents()} == {"a.txt", "c.txt"}
+    assert ingest.receipt("b.txt") is None

@@ -78,9 +78,23 @@ def _evaluate(expr: Any, template: dict[str, Any], params: dict[str, Any]) -> An
             return all(_evaluate(a, template, params) for a in arg)
         if key == "Fn::Or":
             return any(_evaluate(a, template, params) for a in arg)
+        if key == "Fn::Contains":  # Rules only: a list of strings holds the string
+            values, value = (_evaluate(a, template, params) for a in arg)
+            return str(value) in {str(v) for v in values}
         if key == "Condition":
             return _evaluate(template["Conditions"][arg], template, params)
     return expr
+
+
+def rules_allow(template: dict[str, Any], **overrides: Any) -> bool:
+    """Whether the template's Rules accept these parameter values (each rule whose condition
+    holds must have every assertion true)."""
+    params = parameter_values(template, **overrides)
+    return all(
+        all(_evaluate(a["Assert"], template, params) for a in rule["Assertions"])
+        for rule in template.get("Rules", {}).values()
+        if _evaluate(rule.get("RuleCondition", True), template, params)
+    )
 
 
 def condition_values(template: dict[str, Any], **overrides: Any) -> dict[str, bool]:

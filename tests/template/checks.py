@@ -333,8 +333,9 @@ def _es_resource_ok(resource: str, patterns: tuple[str, ...]) -> bool:
     return resource == DOMAIN_ARN or resource in {f"{DOMAIN_ARN}/{p}" for p in patterns}
 
 
-# The versioned indices behind an alias: <alias>-v<N>-<20-digit timestamp>, by exact shape.
-VERSIONED = "-v?-20??????????????????"
+# The versioned indices behind an alias: <alias>-v<N>-<20-digit timestamp>, by exact shape; N has
+# one or two digits (IAM's ? is one character, and a grant must hold when MAPPING_VERSION reaches 10).
+VERSIONED = ("-v?-20??????????????????", "-v??-20??????????????????")
 ALIASES = ("${IndexAlias}", "${IndexAlias}-receipts")
 
 
@@ -423,7 +424,11 @@ def ingest_role_problems(template: dict[str, Any]) -> list[str]:
 # and creating the alerts index behind its alias when no bootstrap has yet.
 ALERTS = "${IndexAlias}-alerts"
 ALERT_WRITES = {
-    "es:ESHttpPut": (f"{ALERTS}/_doc/*", f"{ALERTS}{VERSIONED}", f"{ALERTS}{VERSIONED}/_alias/{ALERTS}"),
+    "es:ESHttpPut": (
+        f"{ALERTS}/_doc/*",
+        *(f"{ALERTS}{shape}" for shape in VERSIONED),
+        *(f"{ALERTS}{shape}/_alias/{ALERTS}" for shape in VERSIONED),
+    ),
     "es:ESHttpDelete": (f"{ALERTS}/_doc/*",),
 }
 
@@ -438,8 +443,8 @@ INGEST_ES_PATHS = {
     "es:ESHttpGet": (*(f"_alias/{alias}" for alias in (*ALIASES, ALERTS)), *_READS, *_MATCH_ALERTS, *_HEALTH),
     "es:ESHttpHead": (*(f"_alias/{alias}" for alias in (*ALIASES, ALERTS)), *_HEALTH),
     "es:ESHttpPut": (
-        *(f"{alias}{VERSIONED}" for alias in (*ALIASES, ALERTS)),
-        *(f"{alias}{VERSIONED}/_alias/{alias}" for alias in (*ALIASES, ALERTS)),
+        *(f"{alias}{shape}" for alias in (*ALIASES, ALERTS) for shape in VERSIONED),
+        *(f"{alias}{shape}/_alias/{alias}" for alias in (*ALIASES, ALERTS) for shape in VERSIONED),
     ),
     "es:ESHttpPost": (*(f"{alias}/_bulk" for alias in ALIASES), *_READS, *_MATCH_ALERTS),
 }
@@ -693,7 +698,10 @@ def search_environment_problems(template: dict[str, Any]) -> list[str]:
     env = function_environment(template, SEARCH_FUNCTION)
     if str(env.get("POWERTOOLS_TRACER_CAPTURE_RESPONSE")).lower() != "false":
         problems.append(f"{SEARCH_FUNCTION}: X-Ray captures responses (article bodies)")
-    if text(env.get("CURSOR_SECRET")) != "{{resolve:secretsmanager:${CursorSecret}:SecretString}}":
+    secret = env.get("CURSOR_SECRET")
+    # Versionless, or (CursorSecretVersionId set) a version of the same secret.
+    branches = secret["Fn::If"][1:] if isinstance(secret, dict) and "Fn::If" in secret else [secret]
+    if not all(text(b).startswith("{{resolve:secretsmanager:${CursorSecret}:SecretString") for b in branches):
         problems.append(f"{SEARCH_FUNCTION}: CURSOR_SECRET is not the stack's CursorSecret")
     if ref_target(env.get("INGEST_QUEUE_URL")) != "IngestQueue":
         problems.append(f"{SEARCH_FUNCTION}: INGEST_QUEUE_URL is not the ingest queue")

@@ -5,17 +5,26 @@ that breaks it."""
 from __future__ import annotations
 
 import copy
+import fnmatch
+import json
+import re
+from types import SimpleNamespace
 
 import pytest
 
+from archive_search.adapters import opensearch
+from archive_search.index_schema import MAPPING_VERSION
 from archive_search.settings import Settings
 from tests.template import checks
 from tests.template.cfn import (
     REPO,
+    allowed,
     condition_values,
     load_template,
     parse_template,
+    policy_statements,
     resolved_template,
+    rules_allow,
     text,
 )
 
@@ -195,6 +204,24 @@ def test_jwt_mode_cannot_deploy_without_issuer_and_audience(template: dict) -> N
     assert {"Fn::Not": [{"Fn::Contains": [{"Ref": "JwtAudience"}, ""]}]} in asserted
 
 
+def test_a_highly_available_domain_cannot_deploy_with_an_odd_instance_count(template: dict) -> None:
+    # Two zones need an even number of data nodes; OpenSearch Service refuses it only when the
+    # domain is created, after the rest of the stack, and the whole first deploy rolls back.
+    assert rules_allow(template)
+    assert rules_allow(template, OpenSearchInstanceCount=3)
+    for count in range(2, 21, 2):
+        assert rules_allow(template, OpenSearchHighAvailability="true", OpenSearchInstanceCount=count)
+    for count in range(1, 21, 2):
+        assert not rules_allow(template, OpenSearchHighAvailability="true", OpenSearchInstanceCount=count)
+    # An existing domain is not sized by the stack.
+    assert rules_allow(
+        template,
+        OpenSearchHighAvailability="true",
+        OpenSearchInstanceCount=3,
+        ExistingOpenSearchEndpoint="search-x",
+    )
+
+
 # -- IAM -------------------------------------------------------------------------------------
 def test_no_wildcard_actions_and_no_wildcard_resources_where_a_narrower_one_exists(template: dict) -> None:
     assert checks.wildcard_problems(template) == []
@@ -295,6 +322,32 @@ def test_no_role_reaches_indices_that_merely_share_the_alias_prefix(template: di
     assert len(checks.prefix_wildcard_problems(mutable)) == 1
 
 
+def test_grants_on_index_versions_still_match_at_two_digit_mapping_versions(
+    template: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # IAM's ? is one character: a grant on <alias>-v?-... stops matching at MAPPING_VERSION 10,
+    # and ingest's bootstrap and every reindex would then be refused by the domain.
+    def matched(version: int) -> set[tuple[str, str, str, str]]:
+        monkeypatch.setattr(opensearch, "MAPPING_VERSION", version)
+        found = set()
+        for alias in ("articles", "articles-receipts", "articles-alerts"):
+            index = opensearch.SearchEngine.new_index_name(SimpleNamespace(alias=alias), alias)
+            for tail in ("", f"/_alias/{alias}", "/_bulk", "/_doc/1"):
+                for role, resource in checks.resources_of_type(template, "AWS::IAM::Role").items():
+                    for action, granted in allowed(policy_statements(resource)):
+                        pattern = granted.removeprefix(checks.DOMAIN_ARN + "/").replace(
+                            "${IndexAlias}", "articles"
+                        )
+                        if fnmatch.fnmatchcase(index + tail, pattern):
+                            found.add((role, action, alias, tail))
+        return found
+
+    now = matched(MAPPING_VERSION)
+    assert ("IngestRole", "es:ESHttpPut", "articles", "") in now
+    assert matched(10) == now
+    assert matched(99) == now
+
+
 def test_queues_deny_requests_without_tls(template: dict, mutable: dict) -> None:
     assert checks.tls_only_queue_problems(template) == []
     del mutable["Resources"]["IngestDeadLetterQueuePolicy"]
@@ -333,6 +386,26 @@ def test_search_function_traces_no_responses_and_keys_cursors_from_the_stack_sec
         "SearchFunction: X-Ray captures responses (article bodies)",
         "SearchFunction: CURSOR_SECRET is not the stack's CursorSecret",
     ]
+
+
+def test_the_cursor_key_rotates_by_a_deploy_naming_the_new_secret_version(template: dict) -> None:
+    # CloudFormation resolves a dynamic reference again only when the reference itself changes
+    # (redeploying an unchanged template changes nothing): a rotation names the new version's id.
+    def cursor_secret(**params: str) -> str:
+        search = resolved_template(template, **params)["Resources"]["SearchFunction"]
+        return text(search["Properties"]["Environment"]["Variables"]["CURSOR_SECRET"])
+
+    version = "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111"
+    parameter = template["Parameters"]["CursorSecretVersionId"]
+    assert re.fullmatch(parameter["AllowedPattern"], parameter["Default"])
+    assert re.fullmatch(parameter["AllowedPattern"], version)
+    assert cursor_secret() == "{{resolve:secretsmanager:${CursorSecret}:SecretString}}"
+    assert cursor_secret(CursorSecretVersionId=version) == (
+        "{{resolve:secretsmanager:${CursorSecret}:SecretString:::${CursorSecretVersionId}}}"
+    )
+    assert text(template["Outputs"]["CursorSecretArn"]["Value"]) == "${CursorSecret}"
+    contract = (REPO / "docs" / "api-contract.md").read_text(encoding="utf-8")
+    assert "CursorSecretVersionId=" in contract and "CursorSecretArn" in contract
 
 
 def test_nothing_in_the_stack_can_write_the_bucket_so_no_write_retriggers_ingest(template: dict) -> None:
@@ -448,6 +521,25 @@ def test_domain_access_policy_admits_exactly_the_four_roles(template: dict) -> N
         "${WriteRole.Arn}",
         "${MaintenanceRole.Arn}",
     }
+
+
+def test_an_existing_domain_is_told_to_admit_every_role_a_created_domain_admits(template: dict) -> None:
+    # With ExistingOpenSearchEndpoint the operator writes the access policy: the parameter, the
+    # deploy guide's policy and its outputs table must name every role the stack's functions use.
+    statement = template["Resources"]["SearchDomain"]["Properties"]["AccessPolicies"]["Statement"][0]
+    roles = {
+        text(arn).removeprefix("${").removesuffix(".Arn}")
+        for arn in statement["Condition"]["ArnEquals"]["aws:PrincipalArn"]
+    }
+    outputs = {f"{role}Arn" for role in roles}
+    assert outputs <= set(template["Outputs"])
+    description = template["Parameters"]["ExistingOpenSearchEndpoint"]["Description"]
+    assert {name for name in outputs if name not in description} == set()
+    deploy = (REPO / "docs" / "deploy.md").read_text(encoding="utf-8")
+    section = deploy.split("## Using an existing OpenSearch domain", 1)[1].split("\n## ", 1)[0]
+    policy = json.loads(section.split("```json", 1)[1].split("```", 1)[0])
+    assert set(policy["Principal"]["AWS"]) == {f"<{name}>" for name in outputs}
+    assert {name for name in outputs if f"`{name}`" not in deploy.split("## Parameters", 1)[0]} == set()
 
 
 @pytest.mark.parametrize("mode", sorted(MODES))

@@ -9,7 +9,8 @@
 2. read all the objects' receipts in one request; an event older than its receipt is stale
    and acknowledged;
 3. read the objects (one GET each, concurrently; the event's size refuses an object over its
-   bound unread), clean them as they arrive (text dumps with their bucket's line statistics:
+   bound unread; one still unread when only the time to clean and write is left is retried),
+   clean them as they arrive (text dumps with their bucket's line statistics:
    ``line_stats_cache``; what a file of records left out goes with its articles to the
    receipt) and plan each one (``plans``: index, unchanged, rejected, deleted,
    retry), checking unchanged candidates' documents and looking for copies;
@@ -29,6 +30,7 @@ import hashlib
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FuturesTimeout
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -228,9 +230,19 @@ class IngestService:
         created = [latest.event for latest in current if latest.event.action == CREATED]
         reads: dict[ObjectRef, ObjectRead] = {}
         slowest_ms = 0.0
-        # Every GET starts now (one alone needs no thread); the results come in order.
-        objects = _READERS.map(self._read, created) if len(created) > 1 else map(self._read, created)
-        for event, stored in zip(created, objects, strict=True):
+        # Every GET starts now; the results are taken in order.
+        pending = [_READERS.submit(self._read, event) for event in created]
+        for event, future in zip(created, pending, strict=True):
+            # A GET is waited for only while cleaning it and writing the batch still fit: a stalled
+            # one (botocore waits 60 s a try) would otherwise outlast the invocation, failing all.
+            wait_ms = remaining_ms() - 2 * slowest_ms - 2 * self.time_reserve_ms
+            try:
+                stored = future.result(timeout=max(0.0, wait_ms) / 1000)
+            except FuturesTimeout:
+                why = "reading the object did not finish in this invocation"
+                logger.warning("object left for a retry", extra=_log(event, reason=why))
+                reads[event.ref] = ObjectRead(failure=why)
+                continue
             if isinstance(stored, ObjectRead):
                 reads[event.ref] = stored
                 continue
