@@ -17,6 +17,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
 from archive_search.errors import InvalidRequest
+from archive_search.language_tags import LANGUAGE_TAG_PATTERN, language_code
 
 # Objects written by the API; the write function may put and delete objects here only.
 ARTICLES_PREFIX = "api/articles/"
@@ -66,9 +67,7 @@ class ArticleRecord(BaseModel):
     source: Short | None = None
     author: Short | None = None
     place: Short | None = None
-    language: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$")] | None = (
-        None
-    )
+    language: Annotated[str, StringConstraints(max_length=64, pattern=LANGUAGE_TAG_PATTERN)] | None = None
     tags: Annotated[list[Tag], Field(max_length=50)] | None = None
     description: Annotated[str, StringConstraints(max_length=MAX_DESCRIPTION_INPUT_CHARS)] | None = None
     external_id: Annotated[str, StringConstraints(pattern=EXTERNAL_ID_PATTERN)] | None = None
@@ -86,6 +85,16 @@ class ArticleRecord(BaseModel):
             raise ValueError("must be an ISO 8601 date (YYYY-MM-DD) or date and time") from None
         if not MIN_PUBLISHED_YEAR <= int(value[:4]) <= MAX_PUBLISHED_YEAR:
             raise ValueError(f"the year must be {MIN_PUBLISHED_YEAR} to {MAX_PUBLISHED_YEAR}")
+        return value
+
+    @field_validator("language")
+    @classmethod
+    def _language_ingest_keeps(cls, value: str | None) -> str | None:
+        # Ingest drops a tag that names no language and detects one instead.
+        if value is not None and language_code(value) is None:
+            raise ValueError(
+                "must be a language tag: an ISO 639 code (en, fr, fil), perhaps with a region (pt-BR)"
+            )
         return value
 
     def has_text(self) -> bool:
