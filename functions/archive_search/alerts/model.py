@@ -119,7 +119,7 @@ def _check_webhook_url(url: str) -> None:
     local = parsed.scheme == "http" and parsed.hostname in LOCAL_HOSTS
     if not (parsed.scheme == "https" or local) or not parsed.hostname or not _callable(url):
         raise InvalidRequest(
-            "webhook_url must be an https URL (http only to 127.0.0.1 or localhost)", "webhook_url"
+            "webhook_url must be an https URL (http only to 127.0.0.1, [::1] or localhost)", "webhook_url"
         )
 
 
