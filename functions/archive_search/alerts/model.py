@@ -25,7 +25,8 @@ from archive_search.alerts.bounds import (
     MAX_SEARCH_BYTES,
     MAX_WEBHOOK_URL_CHARS,
 )
-from archive_search.errors import InvalidRequest, UnsupportedMediaType
+from archive_search.errors import InvalidRequest
+from archive_search.search.http import require_json_body
 from archive_search.search.request import DATE_PATTERN, calendar_date
 from archive_search.search.syntax import MAX_QUERY_CHARS, parse_query, positive_words
 
@@ -83,9 +84,7 @@ class AlertListResponse(BaseModel):
 def alert_request(event: Any) -> AlertRequest:
     """The body of ``POST /alerts``: JSON, at most ``MAX_BODY_BYTES``, an ``AlertRequest``;
     otherwise a 400 (415 for another content type) naming the field."""
-    content_type = (event.headers.get("content-type") or "application/json").split(";")[0].strip().lower()
-    if content_type != "application/json":
-        raise UnsupportedMediaType(f"send the body as application/json, not {content_type}", "Content-Type")
+    require_json_body(event.headers)
     raw = event.body or ""
     data = base64.b64decode(raw) if event.is_base64_encoded else raw.encode()
     if len(data) > MAX_BODY_BYTES:

@@ -4,12 +4,12 @@ does not take, and the documented error responses."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from aws_lambda_powertools.event_handler import Response, content_types
 
-from archive_search.errors import InvalidRequest
+from archive_search.errors import InvalidRequest, UnsupportedMediaType
 from archive_search.search.bounds import check_response_size
 
 # Every response, documents included: never sniffed as another type, never cached by a proxy.
@@ -25,6 +25,19 @@ def json_response(status: int, body: Any, headers: dict[str, str] | None = None)
         body=text,
         headers={**SAFE_HEADERS, **(headers or {})},
     )
+
+
+JSON_MEDIA_TYPE = content_types.APPLICATION_JSON
+# The 415 of a route that reads a JSON body, for its documented responses.
+NOT_JSON_RESPONSE = {415: {"description": f"The body is not {JSON_MEDIA_TYPE} (by its Content-Type)"}}
+
+
+def require_json_body(headers: Mapping[str, str]) -> None:
+    """A route that reads a JSON body refuses a body declared as another media type (a form, text)
+    with a 415 naming the one it takes; no Content-Type is read as JSON."""
+    declared = (headers.get("content-type") or JSON_MEDIA_TYPE).split(";")[0].strip().lower()
+    if declared != JSON_MEDIA_TYPE:
+        raise UnsupportedMediaType(f"send the body as {JSON_MEDIA_TYPE}, not {declared}", "Content-Type")
 
 
 def reject_unknown_parameters(app: Any, next_middleware: Any) -> Response:

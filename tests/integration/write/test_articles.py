@@ -257,3 +257,32 @@ def test_an_article_whose_object_ingest_would_reject_for_size_is_a_400_before_an
     assert answer.status == 400 and answer.body["error"]["parameter"] == "articles[1]"
     assert "2000" in answer.body["error"]["message"]
     assert api.rig.bucket_keys() == set()
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("POST", "/articles", article()),
+        ("PUT", "/articles/by-external-id/ht-415", article()),
+        ("POST", "/uploads", {"filename": "a.html"}),
+    ],
+)
+@pytest.mark.parametrize(
+    "content_type", ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data"]
+)
+def test_a_json_body_sent_as_another_media_type_is_a_415_naming_json(
+    api, method: str, path: str, body: dict, content_type: str
+) -> None:
+    answer = api.call(method, path, body, headers={"content-type": content_type})
+
+    assert answer.status == 415, answer.body
+    assert answer.body["error"]["code"] == "unsupported_media_type"
+    assert "application/json" in answer.body["error"]["message"]
+    assert api.rig.bucket_keys() == set()
+
+
+@pytest.mark.parametrize(
+    "content_type", ["application/json", "application/json; charset=utf-8", "APPLICATION/JSON"]
+)
+def test_json_in_any_spelling_of_its_media_type_is_taken(api, content_type: str) -> None:
+    assert api.call("POST", "/articles", article(), headers={"content-type": content_type}).status == 202
