@@ -26,7 +26,7 @@ from archive_search.alerts.bounds import (
     MAX_WEBHOOK_URL_CHARS,
 )
 from archive_search.errors import InvalidRequest
-from archive_search.search.http import require_json_body
+from archive_search.search.http import FieldGivenTwice, dotted, load_request_json, require_json_body
 from archive_search.search.request import DATE_PATTERN, calendar_date
 from archive_search.search.syntax import MAX_QUERY_CHARS, parse_query, positive_words
 
@@ -90,7 +90,10 @@ def alert_request(event: Any) -> AlertRequest:
     if len(data) > MAX_BODY_BYTES:
         raise InvalidRequest(f"the body is larger than {MAX_BODY_BYTES:,} bytes", "body")
     try:
-        payload = json.loads(data)
+        payload = load_request_json(data)
+    except FieldGivenTwice as twice:
+        field = dotted(twice.path)
+        raise InvalidRequest(f"{field}: given twice; give each field once", field) from None
     except (ValueError, RecursionError):  # RecursionError: nesting deeper than the parser allows
         raise InvalidRequest("the body is not JSON", "body") from None
     if not isinstance(payload, dict):

@@ -11,7 +11,6 @@ names its index and field (``articles[3].published``) and a body nested too deep
 from __future__ import annotations
 
 import binascii
-import json
 import mimetypes
 import re
 from typing import Annotated, Any
@@ -23,8 +22,11 @@ from archive_search.adapters.opensearch import cached_engine
 from archive_search.errors import InvalidRequest, NotFound
 from archive_search.search.http import (
     NOT_JSON_RESPONSE,
+    FieldGivenTwice,
     documented,
+    dotted,
     json_response,
+    load_request_json,
     reject_unknown_parameters,
     require_json_body,
 )
@@ -295,7 +297,10 @@ def _upload_request(raw: str | None) -> dict[str, Any]:
     if raw is not None and len(raw) > MAX_UPLOAD_REQUEST_CHARS:
         raise InvalidRequest(f"the body is over {MAX_UPLOAD_REQUEST_CHARS} characters", "body")
     try:
-        data = json.loads(raw or "")
+        data = load_request_json(raw or "")
+    except FieldGivenTwice as twice:
+        field = dotted(twice.path)
+        raise InvalidRequest(f"{field}: given twice; give each field once", field) from None
     except (ValueError, RecursionError):
         data = None
     if not isinstance(data, dict):

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from archive_search.errors import InvalidRequest
 from archive_search.language_tags import LANGUAGE_TAG_PATTERN, language_code
+from archive_search.search.http import FieldGivenTwice, dotted, load_request_json
 
 # Objects written by the API; the write function may put and delete objects here only.
 ARTICLES_PREFIX = "api/articles/"
@@ -115,7 +116,10 @@ def parse_body(raw: str | None, *, many: bool) -> list[ArticleRecord]:
     if len(raw.encode()) > MAX_BODY_BYTES:
         raise InvalidRequest(f"the request body is over {MAX_BODY_BYTES} bytes", "body")
     try:
-        data = json.loads(raw)
+        data = load_request_json(raw)
+    except FieldGivenTwice as twice:
+        where = _article_path(twice.path)
+        raise InvalidRequest(f"{where}: given twice; give each field once", where) from None
     except (ValueError, RecursionError) as err:
         raise InvalidRequest(f"the request body is not valid JSON ({type(err).__name__})", "body") from None
     if many and isinstance(data, dict) and isinstance(data.get("articles"), list):
@@ -142,6 +146,18 @@ def parse_body(raw: str | None, *, many: bool) -> list[ArticleRecord]:
         if record.external_id is not None:
             seen.add(record.external_id)
     return records
+
+
+def _article_path(path: list[str | int]) -> str:
+    """Where in the request a JSON path leads, as the other errors name it: ``articles[i].field``
+    whether the body is one article, a list of them or the ``{"articles": [...]}`` envelope."""
+    if path == ["articles"]:  # the envelope's own key
+        return "articles"
+    if path[:1] == ["articles"]:
+        path = path[1:]
+    if not path or not isinstance(path[0], int):
+        path = [0, *path]  # one article
+    return dotted(["articles", *path])
 
 
 def _record(index: int, item: Any) -> ArticleRecord:

@@ -286,3 +286,34 @@ def test_a_json_body_sent_as_another_media_type_is_a_415_naming_json(
 )
 def test_json_in_any_spelling_of_its_media_type_is_taken(api, content_type: str) -> None:
     assert api.call("POST", "/articles", article(), headers={"content-type": content_type}).status == 202
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "raw", "parameter"),
+    [
+        ("POST", "/articles", '{"title": "A", "body": "Text.", "title": "B"}', "articles[0].title"),
+        (
+            "POST",
+            "/articles",
+            '[{"title": "A", "body": "Text."}, {"body": "x", "tags": ["a"], "body": "y"}]',
+            "articles[1].body",
+        ),
+        ("POST", "/articles", '{"articles": [], "articles": [{"title": "A", "body": "Text."}]}', "articles"),
+        (
+            "PUT",
+            "/articles/by-external-id/ht-dup",
+            '{"body": "Text.", "external_id": "a", "external_id": "b"}',
+            "articles[0].external_id",
+        ),
+        ("POST", "/uploads", '{"filename": "a.html", "filename": "b.exe"}', "filename"),
+    ],
+)
+def test_a_field_given_twice_is_a_400_naming_it_and_nothing_is_stored(
+    api, method: str, path: str, raw: str, parameter: str
+) -> None:
+    answer = api.call(method, path, raw=raw)
+
+    assert answer.status == 400, answer.body
+    assert answer.body["error"]["parameter"] == parameter
+    assert "twice" in answer.body["error"]["message"]
+    assert api.rig.bucket_keys() == set()
