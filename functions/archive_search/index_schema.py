@@ -75,6 +75,7 @@ LANGUAGE_ANALYZERS: dict[str, str] = {
     "tr": "turkish",
     "th": "thai",
     "zh": "cjk",
+    "yue": "cjk",  # Cantonese: written in Han characters as Chinese is
     "ja": "cjk",
     "ko": "cjk",
 }

@@ -10,6 +10,7 @@ import pytest
 
 from archive_search import cleaning
 from archive_search.errors import InvalidRequest
+from archive_search.index_schema import analysis_for
 from archive_search.writes.records import parse_body
 
 pytestmark = pytest.mark.unit
@@ -60,3 +61,52 @@ def test_a_published_value_ingest_would_drop_is_refused_naming_the_field(value: 
         parse_body(json.dumps({"body": BODY, "published": value}), many=False)
 
     assert refused.value.parameter == "articles[0].published"
+
+
+# A French text, so that a declared language detection would overrule shows as a wrong code.
+FRENCH_BODY = (
+    "Le conseil municipal a voté mardi soir le budget de la ville pour l'année prochaine, après "
+    "un long débat sur le prix des transports publics et la rénovation des écoles du centre."
+)
+
+
+def _stored_language(value: str) -> str | None:
+    (record,) = parse_body(json.dumps({"body": FRENCH_BODY, "language": value}), many=False)
+    (article,) = cleaning.clean(record.object_bytes(), key="api/articles/a.json")
+    return article.language
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("fr", "fr"),
+        ("fra", "fr"),
+        ("fre", "fr"),
+        ("ita", "it"),
+        ("por-BR", "pt"),
+        ("deu", "de"),
+        ("ger", "de"),
+        ("zho", "zh"),
+        ("chi", "zh"),
+        ("cmn-Hans-CN", "zh"),
+        ("fil", "fil"),
+        ("fil-PH", "fil"),
+        ("yue-Hant-HK", "yue"),
+        ("zh-Hant-TW", "zh"),
+        ("sr-Latn", "sr"),
+        ("iw", "he"),
+    ],
+)
+def test_a_language_the_write_api_accepts_is_the_language_ingest_indexes(value: str, expected: str) -> None:
+    assert _stored_language(value) == expected
+
+
+@pytest.mark.parametrize("value", ["xx", "qqq", "und", "mul", "zxx", "en-", "english"])
+def test_a_language_ingest_would_drop_is_refused_naming_the_field(value: str) -> None:
+    with pytest.raises(InvalidRequest) as err:
+        parse_body(json.dumps({"body": FRENCH_BODY, "language": value}), many=False)
+    assert err.value.parameter == "articles[0].language"
+
+
+def test_a_kept_three_letter_code_in_han_characters_gets_the_cjk_analysis() -> None:
+    assert analysis_for(_stored_language("yue-Hant-HK")) == analysis_for("zh") == "cjk"

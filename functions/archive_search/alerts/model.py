@@ -25,7 +25,8 @@ from archive_search.alerts.bounds import (
     MAX_SEARCH_BYTES,
     MAX_WEBHOOK_URL_CHARS,
 )
-from archive_search.errors import InvalidRequest, UnsupportedMediaType
+from archive_search.errors import InvalidRequest
+from archive_search.search.http import FieldGivenTwice, dotted, load_request_json, require_json_body
 from archive_search.search.request import DATE_PATTERN, calendar_date
 from archive_search.search.syntax import MAX_QUERY_CHARS, parse_query, positive_words
 
@@ -83,15 +84,16 @@ class AlertListResponse(BaseModel):
 def alert_request(event: Any) -> AlertRequest:
     """The body of ``POST /alerts``: JSON, at most ``MAX_BODY_BYTES``, an ``AlertRequest``;
     otherwise a 400 (415 for another content type) naming the field."""
-    content_type = (event.headers.get("content-type") or "application/json").split(";")[0].strip().lower()
-    if content_type != "application/json":
-        raise UnsupportedMediaType(f"send the body as application/json, not {content_type}", "Content-Type")
+    require_json_body(event.headers)
     raw = event.body or ""
     data = base64.b64decode(raw) if event.is_base64_encoded else raw.encode()
     if len(data) > MAX_BODY_BYTES:
         raise InvalidRequest(f"the body is larger than {MAX_BODY_BYTES:,} bytes", "body")
     try:
-        payload = json.loads(data)
+        payload = load_request_json(data)
+    except FieldGivenTwice as twice:
+        field = dotted(twice.path)
+        raise InvalidRequest(f"{field}: given twice; give each field once", field) from None
     except (ValueError, RecursionError):  # RecursionError: nesting deeper than the parser allows
         raise InvalidRequest("the body is not JSON", "body") from None
     if not isinstance(payload, dict):
@@ -119,7 +121,7 @@ def _check_webhook_url(url: str) -> None:
     local = parsed.scheme == "http" and parsed.hostname in LOCAL_HOSTS
     if not (parsed.scheme == "https" or local) or not parsed.hostname or not _callable(url):
         raise InvalidRequest(
-            "webhook_url must be an https URL (http only to 127.0.0.1 or localhost)", "webhook_url"
+            "webhook_url must be an https URL (http only to 127.0.0.1, [::1] or localhost)", "webhook_url"
         )
 
 

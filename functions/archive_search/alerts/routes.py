@@ -23,7 +23,7 @@ from archive_search.alerts.model import (
     alert_request,
 )
 from archive_search.alerts.store import AlertStore
-from archive_search.search.http import documented, json_response, reject_unknown_parameters
+from archive_search.search.http import NOT_JSON_RESPONSE, documented, json_response, reject_unknown_parameters
 from archive_search.settings import Settings, get_settings
 
 router = Router()
@@ -64,7 +64,7 @@ def store() -> AlertStore:
         lambda: {
             "responses": {
                 **_documented(201, AlertResponse, "The saved alert"),
-                415: {"description": "The body is not application/json"},
+                **NOT_JSON_RESPONSE,
             },
             "openapi_extensions": {
                 "requestBody": {

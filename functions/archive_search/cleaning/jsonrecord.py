@@ -36,6 +36,7 @@ from archive_search.cleaning.limits import (
     MAX_BODY_CHARS,
     MAX_JSON_DEPTH,
     MAX_JSON_LINES,
+    loads_numbers_lenient,
     nesting_exceeds,
 )
 from archive_search.cleaning.skipped import Cleaned, Skipped, SkippedRecord
@@ -206,7 +207,7 @@ def _load(text: str) -> Any:
     """``json.loads`` after the nesting check (``json.loads`` recurses once per level)."""
     if nesting_exceeds(text):
         raise RejectedInput("too_deeply_nested", f"JSON nested deeper than {MAX_JSON_DEPTH} levels")
-    return json.loads(text)
+    return loads_numbers_lenient(text)
 
 
 def _articles(records: list[tuple[_Where, Any]], key: str, problems: list[SkippedRecord]) -> Cleaned:

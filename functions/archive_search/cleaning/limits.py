@@ -55,12 +55,32 @@ def nesting_exceeds(text: str, limit: int = MAX_JSON_DEPTH) -> bool:
     return bool(depth.size) and int(depth.max()) > limit
 
 
+def _unreadable_as_null(digits: str) -> int | None:
+    try:
+        return int(digits)
+    except ValueError:  # over sys.get_int_max_str_digits()
+        return None
+
+
+def loads_numbers_lenient(text: str) -> Any:
+    """``json.loads``, with an integer too long for Python to read (over 4,300 digits) read as
+    ``null``: one odd number in a field nobody reads must not make the whole text invalid. The
+    slower reading is taken only when the fast one meets such a number."""
+    try:
+        return json.loads(text)
+    except ValueError as err:
+        if isinstance(err, json.JSONDecodeError):
+            raise
+    # The decoder raises a plain ValueError only for such an integer.
+    return json.loads(text, parse_int=_unreadable_as_null)
+
+
 def loads_bounded(text: str) -> Any:
     """``json.loads`` for untrusted text: ``ValueError`` for nesting deeper than ``MAX_JSON_DEPTH``
     (which ``json.loads`` meets as a RecursionError) as for any other invalid JSON."""
     if nesting_exceeds(text):
         raise ValueError(f"nested deeper than {MAX_JSON_DEPTH} levels")
-    return json.loads(text)
+    return loads_numbers_lenient(text)
 
 
 def check_body(body: str, where: str) -> None:

@@ -17,6 +17,7 @@ older event can never overwrite the receipt of a newer one. Outcomes:
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
@@ -53,12 +54,21 @@ def as_read(receipt: dict[str, Any]) -> dict[str, Any]:
     return {"skipped": 0, "skipped_records": [], **receipt}
 
 
+def key_forms(key: str) -> list[str]:
+    """``key``, then its other Unicode normal forms: S3 compares keys byte for byte, and macOS
+    writes a file's name decomposed (NFD) where a typed or pasted key is composed (NFC)."""
+    return list(dict.fromkeys([key, *(unicodedata.normalize(form, key) for form in ("NFC", "NFD"))]))
+
+
 def get_receipt(engine: Any, alias: str, ref: ObjectRef) -> dict[str, Any]:
-    """The receipt of one object, with its ``event_version``; NotFound when there is none."""
-    found = read_receipts(engine, alias, [ref])
-    if ref not in found:
-        raise NotFound(f"no ingest receipt for s3://{ref.bucket}/{ref.key}")
-    return as_read(found[ref][1])
+    """The receipt of one object, with its ``event_version``, else of the key in another
+    Unicode normal form (the receipt names its key); NotFound when there is none."""
+    refs = [ObjectRef(ref.bucket, key) for key in key_forms(ref.key)]
+    found = read_receipts(engine, alias, refs)
+    for candidate in refs:
+        if candidate in found:
+            return as_read(found[candidate][1])
+    raise NotFound(f"no ingest receipt for s3://{ref.bucket}/{ref.key}")
 
 
 # -- progress: counts, listings and what is still queued --------------------------------
@@ -122,14 +132,16 @@ def latest_receipts(
 
 
 def keys_ending_with(engine: Any, alias: str, bucket: str, key: str, *, limit: int = 3) -> list[str]:
-    """Receipted keys that end with ``/key``: what a client that left out the prefix meant."""
-    escaped = "".join("\\" + c if c in "*?\\" else c for c in key.lstrip("/"))
+    """Receipted keys that end with ``/key`` in any Unicode normal form: what a client that left
+    out the prefix meant."""
+    endings = [
+        {"wildcard": {"key": {"value": "*/" + "".join("\\" + c if c in "*?\\" else c for c in form)}}}
+        for form in key_forms(key.lstrip("/"))
+    ]
     body = {
         "size": limit,
         "_source": ["key"],
-        "query": {
-            "bool": {"filter": [*_scope(bucket, None), {"wildcard": {"key": {"value": f"*/{escaped}"}}}]}
-        },
+        "query": {"bool": {"filter": _scope(bucket, None), "should": endings, "minimum_should_match": 1}},
         "sort": [{"key": {"order": "asc"}}],
     }
     return [hit["_source"]["key"] for hit in engine.search(body, index=alias)["hits"]["hits"]]

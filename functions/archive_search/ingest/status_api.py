@@ -3,8 +3,8 @@
     from archive_search.ingest.status_api import router
     app.include_router(router)
 
-With ``key``: that upload's receipt (404 names the receipted keys ending with it when the
-client left out a prefix). Without: counts by outcome for the bucket or ``prefix``, how
+With ``key``: that upload's receipt, found in any Unicode normal form of the key (404 names
+the receipted keys ending with it when the client left out a prefix). Without: counts by outcome for the bucket or ``prefix``, how
 many listed objects are still queued (no receipt for their current content), and the
 latest receipts, newest first, filtered by ``outcome``/``since``/``prefix``, with a cursor.
 

@@ -4,12 +4,12 @@ does not take, and the documented error responses."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from aws_lambda_powertools.event_handler import Response, content_types
 
-from archive_search.errors import InvalidRequest
+from archive_search.errors import InvalidRequest, UnsupportedMediaType
 from archive_search.search.bounds import check_response_size
 
 # Every response, documents included: never sniffed as another type, never cached by a proxy.
@@ -25,6 +25,82 @@ def json_response(status: int, body: Any, headers: dict[str, str] | None = None)
         body=text,
         headers={**SAFE_HEADERS, **(headers or {})},
     )
+
+
+JSON_MEDIA_TYPE = content_types.APPLICATION_JSON
+# The 415 of a route that reads a JSON body, for its documented responses.
+NOT_JSON_RESPONSE = {415: {"description": f"The body is not {JSON_MEDIA_TYPE} (by its Content-Type)"}}
+
+
+def require_json_body(headers: Mapping[str, str]) -> None:
+    """A route that reads a JSON body refuses a body declared as another media type (a form, text)
+    with a 415 naming the one it takes; no Content-Type is read as JSON."""
+    declared = (headers.get("content-type") or JSON_MEDIA_TYPE).split(";")[0].strip().lower()
+    if declared != JSON_MEDIA_TYPE:
+        raise UnsupportedMediaType(f"send the body as {JSON_MEDIA_TYPE}, not {declared}", "Content-Type")
+
+
+class FieldGivenTwice(ValueError):
+    """A JSON object of a request body names one field twice; ``path`` leads to it (object keys
+    and list indices, the field last)."""
+
+    def __init__(self, path: list[str | int]) -> None:
+        super().__init__(f"{dotted(path)}: given twice")
+        self.path = path
+
+
+class _GivenTwice(dict[str, Any]):
+    twice: str
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) == len(pairs):
+        return obj
+    flagged = _GivenTwice(obj)
+    seen: set[str] = set()
+    for key, _ in pairs:
+        if key in seen:
+            flagged.twice = key
+            break
+        seen.add(key)
+    return flagged
+
+
+def _first_twice(value: Any, path: list[str | int]) -> list[str | int] | None:
+    if isinstance(value, _GivenTwice):
+        return [*path, value.twice]
+    children = (
+        value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    )
+    for name, child in children:
+        found = _first_twice(child, [*path, name])
+        if found:
+            return found
+    return None
+
+
+def load_request_json(raw: str | bytes) -> Any:
+    """``json.loads`` of a request body, strict as the rest of the request: an object that gives
+    a field twice is ``FieldGivenTwice`` (json.loads keeps the last in silence, so the client's
+    other value would be lost without a word). Other errors as ``json.loads`` raises them."""
+    flagged = False
+
+    def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        nonlocal flagged
+        obj = _object(pairs)
+        flagged = flagged or isinstance(obj, _GivenTwice)
+        return obj
+
+    data = json.loads(raw, object_pairs_hook=hook)
+    if flagged:
+        raise FieldGivenTwice(_first_twice(data, []) or [])
+    return data
+
+
+def dotted(path: list[str | int]) -> str:
+    """``["articles", 2, "title"]`` -> ``articles[2].title``."""
+    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in path).lstrip(".")
 
 
 def reject_unknown_parameters(app: Any, next_middleware: Any) -> Response:

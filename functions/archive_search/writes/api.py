@@ -11,7 +11,6 @@ names its index and field (``articles[3].published``) and a body nested too deep
 from __future__ import annotations
 
 import binascii
-import json
 import mimetypes
 import re
 from typing import Annotated, Any
@@ -21,7 +20,16 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 
 from archive_search.adapters.opensearch import cached_engine
 from archive_search.errors import InvalidRequest, NotFound
-from archive_search.search.http import documented, json_response, reject_unknown_parameters
+from archive_search.search.http import (
+    NOT_JSON_RESPONSE,
+    FieldGivenTwice,
+    documented,
+    dotted,
+    json_response,
+    load_request_json,
+    reject_unknown_parameters,
+    require_json_body,
+)
 from archive_search.search.service import SearchService
 from archive_search.settings import get_settings
 from archive_search.upload_formats import unsupported_extension
@@ -61,8 +69,13 @@ def _body(schema: dict[str, Any], description: str) -> dict[str, Any]:
     }
 
 
-def _answers(status: int, description: str, *, conflict: str | None = None) -> dict[int, Any]:
-    answers: dict[int, Any] = {status: {"description": description}}
+def _answers(
+    status: int, description: str, *, conflict: str | None = None, json_body: bool = True
+) -> dict[int, Any]:
+    answers: dict[int, Any] = {
+        status: {"description": description},
+        **(NOT_JSON_RESPONSE if json_body else {}),
+    }
     if conflict:
         answers[409] = {"description": conflict, "content": _error()}
     return answers
@@ -97,8 +110,9 @@ def _writer() -> ArchiveWriter:
 
 
 def _request_body() -> str | None:
-    """The request body as text (API Gateway hands a body that is not UTF-8 over base64-encoded,
-    and decoding it raises): such a body is a 400, not a 500."""
+    """The JSON request body as text: 415 for another media type; a body that is not UTF-8 (API
+    Gateway hands it over base64-encoded, and decoding it raises) is a 400, not a 500."""
+    require_json_body(router.current_event.headers)
     try:
         return router.current_event.decoded_body
     except (UnicodeDecodeError, binascii.Error):
@@ -182,7 +196,11 @@ def upsert_article(external_id: Annotated[str, Path(pattern=EXTERNAL_ID_PATTERN,
     description="202 with the deleted object's key, the article's id and status_url; 404 when there is none.",
     middlewares=[reject_unknown_parameters],
     openapi_extensions=documented(
-        lambda: {"responses": _answers(202, "The article's object is deleted; its key, id and status_url")}
+        lambda: {
+            "responses": _answers(
+                202, "The article's object is deleted; its key, id and status_url", json_body=False
+            )
+        }
     ),
 )
 def delete_by_external_id(
@@ -205,6 +223,7 @@ def delete_by_external_id(
                 202,
                 "The source object is deleted; its key and status_url",
                 conflict="The source holds several articles or was not written through this API",
+                json_body=False,
             )
         }
     ),
@@ -278,7 +297,10 @@ def _upload_request(raw: str | None) -> dict[str, Any]:
     if raw is not None and len(raw) > MAX_UPLOAD_REQUEST_CHARS:
         raise InvalidRequest(f"the body is over {MAX_UPLOAD_REQUEST_CHARS} characters", "body")
     try:
-        data = json.loads(raw or "")
+        data = load_request_json(raw or "")
+    except FieldGivenTwice as twice:
+        field = dotted(twice.path)
+        raise InvalidRequest(f"{field}: given twice; give each field once", field) from None
     except (ValueError, RecursionError):
         data = None
     if not isinstance(data, dict):

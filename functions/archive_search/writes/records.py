@@ -17,6 +17,8 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
 from archive_search.errors import InvalidRequest
+from archive_search.language_tags import LANGUAGE_TAG_PATTERN, language_code
+from archive_search.search.http import FieldGivenTwice, dotted, load_request_json
 
 # Objects written by the API; the write function may put and delete objects here only.
 ARTICLES_PREFIX = "api/articles/"
@@ -66,9 +68,7 @@ class ArticleRecord(BaseModel):
     source: Short | None = None
     author: Short | None = None
     place: Short | None = None
-    language: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$")] | None = (
-        None
-    )
+    language: Annotated[str, StringConstraints(max_length=64, pattern=LANGUAGE_TAG_PATTERN)] | None = None
     tags: Annotated[list[Tag], Field(max_length=50)] | None = None
     description: Annotated[str, StringConstraints(max_length=MAX_DESCRIPTION_INPUT_CHARS)] | None = None
     external_id: Annotated[str, StringConstraints(pattern=EXTERNAL_ID_PATTERN)] | None = None
@@ -86,6 +86,16 @@ class ArticleRecord(BaseModel):
             raise ValueError("must be an ISO 8601 date (YYYY-MM-DD) or date and time") from None
         if not MIN_PUBLISHED_YEAR <= int(value[:4]) <= MAX_PUBLISHED_YEAR:
             raise ValueError(f"the year must be {MIN_PUBLISHED_YEAR} to {MAX_PUBLISHED_YEAR}")
+        return value
+
+    @field_validator("language")
+    @classmethod
+    def _language_ingest_keeps(cls, value: str | None) -> str | None:
+        # Ingest drops a tag that names no language and detects one instead.
+        if value is not None and language_code(value) is None:
+            raise ValueError(
+                "must be a language tag: an ISO 639 code (en, fr, fil), perhaps with a region (pt-BR)"
+            )
         return value
 
     def has_text(self) -> bool:
@@ -106,7 +116,10 @@ def parse_body(raw: str | None, *, many: bool) -> list[ArticleRecord]:
     if len(raw.encode()) > MAX_BODY_BYTES:
         raise InvalidRequest(f"the request body is over {MAX_BODY_BYTES} bytes", "body")
     try:
-        data = json.loads(raw)
+        data = load_request_json(raw)
+    except FieldGivenTwice as twice:
+        where = _article_path(twice.path)
+        raise InvalidRequest(f"{where}: given twice; give each field once", where) from None
     except (ValueError, RecursionError) as err:
         raise InvalidRequest(f"the request body is not valid JSON ({type(err).__name__})", "body") from None
     if many and isinstance(data, dict) and isinstance(data.get("articles"), list):
@@ -133,6 +146,18 @@ def parse_body(raw: str | None, *, many: bool) -> list[ArticleRecord]:
         if record.external_id is not None:
             seen.add(record.external_id)
     return records
+
+
+def _article_path(path: list[str | int]) -> str:
+    """Where in the request a JSON path leads, as the other errors name it: ``articles[i].field``
+    whether the body is one article, a list of them or the ``{"articles": [...]}`` envelope."""
+    if path == ["articles"]:  # the envelope's own key
+        return "articles"
+    if path[:1] == ["articles"]:
+        path = path[1:]
+    if not path or not isinstance(path[0], int):
+        path = [0, *path]  # one article
+    return dotted(["articles", *path])
 
 
 def _record(index: int, item: Any) -> ArticleRecord:

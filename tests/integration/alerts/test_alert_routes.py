@@ -114,6 +114,8 @@ def test_the_number_of_alerts_is_bounded(alerts_api: AlertsApi, monkeypatch: pyt
         (b"[" * 100_000 + b"]" * 100_000, "body"),  # nesting past the JSON parser's recursion limit
         (b'{"name": "x", "q": "' + b"a" * (MAX_BODY_BYTES) + b'"}', "body"),  # over the bound
         (b'["not", "an", "object"]', "body"),
+        # A field given twice: which one counts is not the client's guess to make.
+        (b'{"name": "x", "q": "ferry", "q": "storm"}', "q"),
     ],
 )
 def test_a_hostile_body_is_a_400_before_anything_is_stored(

@@ -54,3 +54,22 @@ def test_the_document_is_the_same_before_and_after_requests_to_every_route() -> 
     assert search_ok["schema"] == {"$ref": "#/components/schemas/SearchResponse"}
     assert "ArticleRecord" in json.dumps(document["paths"]["/articles"]["post"])
     assert "x-archive-search-details" not in first["body"], "a route's details key is replaced, never served"
+
+
+def test_every_route_taking_a_json_body_documents_its_415() -> None:
+    document = json.loads(_document([])["body"])
+    operations = [
+        (f"{method.upper()} {path}", op)
+        for path, ops in document["paths"].items()
+        for method, op in ops.items()
+    ]
+    with_body = {name: op for name, op in operations if "requestBody" in op}
+    assert {
+        "POST /articles",
+        "PUT /articles/by-external-id/{external_id}",
+        "POST /uploads",
+        "POST /alerts",
+    } <= set(with_body)
+    for name, op in with_body.items():
+        assert list(op["requestBody"]["content"]) == ["application/json"], name
+        assert "415" in op["responses"], name

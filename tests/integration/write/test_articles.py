@@ -257,3 +257,63 @@ def test_an_article_whose_object_ingest_would_reject_for_size_is_a_400_before_an
     assert answer.status == 400 and answer.body["error"]["parameter"] == "articles[1]"
     assert "2000" in answer.body["error"]["message"]
     assert api.rig.bucket_keys() == set()
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("POST", "/articles", article()),
+        ("PUT", "/articles/by-external-id/ht-415", article()),
+        ("POST", "/uploads", {"filename": "a.html"}),
+    ],
+)
+@pytest.mark.parametrize(
+    "content_type", ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data"]
+)
+def test_a_json_body_sent_as_another_media_type_is_a_415_naming_json(
+    api, method: str, path: str, body: dict, content_type: str
+) -> None:
+    answer = api.call(method, path, body, headers={"content-type": content_type})
+
+    assert answer.status == 415, answer.body
+    assert answer.body["error"]["code"] == "unsupported_media_type"
+    assert "application/json" in answer.body["error"]["message"]
+    assert api.rig.bucket_keys() == set()
+
+
+@pytest.mark.parametrize(
+    "content_type", ["application/json", "application/json; charset=utf-8", "APPLICATION/JSON"]
+)
+def test_json_in_any_spelling_of_its_media_type_is_taken(api, content_type: str) -> None:
+    assert api.call("POST", "/articles", article(), headers={"content-type": content_type}).status == 202
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "raw", "parameter"),
+    [
+        ("POST", "/articles", '{"title": "A", "body": "Text.", "title": "B"}', "articles[0].title"),
+        (
+            "POST",
+            "/articles",
+            '[{"title": "A", "body": "Text."}, {"body": "x", "tags": ["a"], "body": "y"}]',
+            "articles[1].body",
+        ),
+        ("POST", "/articles", '{"articles": [], "articles": [{"title": "A", "body": "Text."}]}', "articles"),
+        (
+            "PUT",
+            "/articles/by-external-id/ht-dup",
+            '{"body": "Text.", "external_id": "a", "external_id": "b"}',
+            "articles[0].external_id",
+        ),
+        ("POST", "/uploads", '{"filename": "a.html", "filename": "b.exe"}', "filename"),
+    ],
+)
+def test_a_field_given_twice_is_a_400_naming_it_and_nothing_is_stored(
+    api, method: str, path: str, raw: str, parameter: str
+) -> None:
+    answer = api.call(method, path, raw=raw)
+
+    assert answer.status == 400, answer.body
+    assert answer.body["error"]["parameter"] == parameter
+    assert "twice" in answer.body["error"]["message"]
+    assert api.rig.bucket_keys() == set()

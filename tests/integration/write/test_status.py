@@ -3,6 +3,8 @@ with filters and a cursor; with a key missing its prefix, a 404 naming the key m
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
 pytestmark = pytest.mark.integration
@@ -75,6 +77,21 @@ def test_a_key_without_its_prefix_is_a_404_naming_the_key_meant(api) -> None:
     assert answer.status == 404
     assert "key=inbox/a.txt" in answer.body["error"]["message"]
     assert api.call("GET", "/ingest/status", query={"key": "nothing.txt"}).status == 404
+
+
+@pytest.mark.parametrize("stored_form", ["NFD", "NFC"])
+def test_a_key_in_another_unicode_normal_form_finds_the_receipt(api, stored_form: str) -> None:
+    # macOS writes file names decomposed (NFD); a typed or pasted key is usually composed (NFC).
+    stored = unicodedata.normalize(stored_form, "inbox/Café Zürich.txt")
+    asked = unicodedata.normalize("NFC" if stored_form == "NFD" else "NFD", stored)
+    api.rig.put(stored, GOOD)
+    api.settle()
+
+    found = api.call("GET", "/ingest/status", query={"key": asked})
+    hinted = api.call("GET", "/ingest/status", query={"key": asked.removeprefix("inbox/")})
+
+    assert found.status == 200 and found.body["key"] == stored and found.body["outcome"] == "indexed"
+    assert hinted.status == 404 and f"key={stored}" in hinted.body["error"]["message"]
 
 
 def test_unknown_or_conflicting_parameters_are_400s_with_the_common_headers(api) -> None:

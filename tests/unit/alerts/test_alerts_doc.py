@@ -12,6 +12,7 @@ import pytest
 from archive_search.alerts import bounds, model
 from archive_search.alerts.events import DETAIL_TYPE, NewArticle, build_alert_event
 from archive_search.alerts.model import AlertResponse
+from archive_search.errors import InvalidRequest
 from archive_search.ingest.outcomes import SCHEMA_VERSION
 from archive_search.model import Article, ObjectRef
 from archive_search.search.syntax import MAX_QUERY_CHARS
@@ -48,3 +49,22 @@ def test_the_doc_states_the_bounds_the_code_enforces() -> None:
     )
     assert f"{bounds.MAX_FILTER_VALUES} per filter, {bounds.MAX_FILTER_VALUE_CHARS} characters" in DOC
     assert f"| `GET /alerts` page | {bounds.MAX_PAGE_SIZE} alerts |" in DOC
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host  # an IPv6 address is bracketed in a URL
+
+
+@pytest.mark.parametrize("host", sorted(bounds.LOCAL_HOSTS))
+def test_the_doc_and_the_refusal_name_every_host_plain_http_may_reach(host: str) -> None:
+    request = model.AlertRequest.model_validate(
+        {"name": "n", "q": "ferry", "target": "webhook", "webhook_url": "http://hooks.example/x"}
+    )
+    with pytest.raises(InvalidRequest) as refused:
+        model.check_target(request)
+    local = model.AlertRequest.model_validate(
+        {**request.model_dump(), "webhook_url": f"http://{_url_host(host)}:9/x"}
+    )
+    model.check_target(local)
+    assert f"`{_url_host(host)}`" in DOC.split("| `webhook_url` |")[1].split("\n")[0]
+    assert _url_host(host) in refused.value.message

@@ -449,3 +449,17 @@ def test_json_lines_are_counted_before_any_is_parsed() -> None:
     with pytest.raises(RejectedInput) as err:
         extract_ndjson("{}\n" * MAX_JSON_LINES + json.dumps(story()), "over.jsonl")
     assert err.value.reason == "too_many_records" and str(MAX_JSON_LINES) in err.value.message
+
+
+def test_an_integer_too_long_for_python_does_not_lose_the_record() -> None:
+    # Python refuses to read an integer of more than 4,300 digits (sys.get_int_max_str_digits):
+    # one such unrelated number must not make the whole file invalid JSON.
+    huge = "7" * 5_000
+    record = json.dumps(story())[:-1] + f', "checksum": {huge}}}'
+    assert titles(extract_json(record, "huge.json")) == [TITLE]
+    assert titles(extract_ndjson(record + "\n" + json.dumps(story(title="B")), "huge.ndjson")) == [TITLE, "B"]
+
+
+def test_an_integer_too_long_in_a_date_field_leaves_the_article_undated() -> None:
+    (article,) = extract_json(json.dumps(story())[:-1] + f', "published": {"1" * 5_000}}}', "d.json")
+    assert article.published is None

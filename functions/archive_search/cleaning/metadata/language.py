@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from archive_search.language_tags import language_code
+
 _LANG_MIN_CHARS = 40
 _LANG_MIN_PROB = 0.8
 # Plenty for a confident guess (a longer sample gives the same languages on the benchmarks);
@@ -83,17 +85,6 @@ def detect_language(text: str | None) -> str | None:
     return str(code)
 
 
-_LANG_TAG_RE = re.compile(r"^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*$")
-
-
 def normalise_language(value: object) -> str | None:
-    """``en-US``/``en_GB``/``EN`` -> ``en``; anything not a language tag -> ``None``."""
-    if not isinstance(value, str):
-        return None
-    m = _LANG_TAG_RE.match(value.strip())
-    if not m:
-        return None
-    code = m[1].lower()
-    if len(code) == 3:
-        return {"eng": "en", "fra": "fr", "fre": "fr", "deu": "de", "ger": "de", "spa": "es"}.get(code)
-    return code
+    """The declared language tag as the index keeps it (``archive_search.language_tags``)."""
+    return language_code(value)
