@@ -35,6 +35,7 @@ SOURCE_FOR = {
     "language": ["language"],
     "tags": ["tags"],
     "url": ["url"],
+    "ingested_at": ["ingested_at"],
 }
 
 

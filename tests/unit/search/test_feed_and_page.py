@@ -49,6 +49,18 @@ def test_an_undated_entry_is_updated_when_the_feed_is_and_has_no_published() -> 
     assert feedparser.parse(atom({"hits": []}, "t", LINKS, NOW)).feed.updated == "2026-12-01T00:00:00Z"
 
 
+def test_an_undated_entry_is_updated_when_the_archive_indexed_it_on_every_poll() -> None:
+    # A reader sees an entry again when its updated time changes: an undated entry must not
+    # take the time of the request.
+    hits = [{"id": "undated", "ingested_at": "2025-06-01T10:20:30.123Z"}]
+    first = feedparser.parse(atom({"hits": hits}, "t", LINKS, NOW))
+    later = feedparser.parse(atom({"hits": hits}, "t", LINKS, datetime(2027, 1, 1, tzinfo=UTC)))
+
+    assert first.entries[0].updated == later.entries[0].updated == "2025-06-01T10:20:30Z"
+    assert first.feed.updated == later.feed.updated == "2025-06-01T10:20:30Z"
+    assert "published" not in first.entries[0]
+
+
 def test_the_feed_title_names_the_query_and_filters_but_not_paging() -> None:
     title = feed_title({"q": ["harbour"], "source": ["Dawn", "Geo"], "cursor": ["x"], "size": ["5"]})
     assert title == "archive-search: “harbour” · source=Dawn · source=Geo"
