@@ -6,7 +6,7 @@
                                              counts by outcome and queued uploads (under P);
                                              --watch draws a progress bar until P settles
     archive-search reindex [--bucket B]      rebuild the index from the bucket, swap the alias
-    archive-search line-stats [--bucket B] [--prefix P]
+    archive-search line-stats [--bucket B]
                                              count the lines the archive's text dumps share and
                                              write them to LINE_STATS_KEY in the bucket; then
                                              `reindex` re-cleans the archive with them
@@ -98,7 +98,6 @@ def _parser() -> argparse.ArgumentParser:
         "(then reindex to re-clean the archive with them)",
     )
     line_stats.add_argument("--bucket", help="defaults to ARCHIVE_BUCKET")
-    line_stats.add_argument("--prefix", default="", help="only count the objects under this prefix")
     line_stats.set_defaults(run=_line_stats)
 
     redrive = commands.add_parser("redrive", help="replay the DLQ into the ingest queue")
@@ -217,7 +216,6 @@ def _line_stats(args: argparse.Namespace) -> dict[str, Any]:
         ObjectStore(),
         _bucket(args),
         key=settings.line_stats_key,
-        prefix=args.prefix,
         max_object_bytes=settings.max_object_bytes,
         max_decompressed_bytes=settings.max_decompressed_bytes,
     )
