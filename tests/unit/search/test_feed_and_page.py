@@ -115,6 +115,23 @@ def test_if_none_match_without_the_tag_gets_the_page(condition: str) -> None:
     assert _get("/", {"host": "127.0.0.1:8000", "if-none-match": condition})["statusCode"] == 200
 
 
+@pytest.mark.parametrize("path", ["/", "/health", "/search?q=x", "/openapi.json"])
+def test_head_answers_as_get_does_without_a_body(path: str) -> None:
+    # The deployed HTTP API routes HEAD to the function (template.yaml): `curl -I` checks.
+    from archive_search.search.api import app
+
+    def resolve(method: str) -> dict[str, Any]:
+        route, _, query = path.partition("?")
+        event = http_api_event(method, route, query, {"host": "127.0.0.1:8000"}, None)
+        return app.resolve(event, LambdaContext("search", 30.0))
+
+    get, head = resolve("GET"), resolve("HEAD")
+
+    assert head["statusCode"] == get["statusCode"] != 405
+    assert head["headers"].get("Content-Type") == get["headers"].get("Content-Type")
+    assert not head.get("body")
+
+
 def test_only_the_page_files_are_served_from_the_web_folder() -> None:
     assert _get("/web/index.html", {})["statusCode"] == 404
     assert _get("/web/..%2Fsettings.py", {})["statusCode"] == 404
