@@ -6,7 +6,7 @@
                                              counts by outcome and queued uploads (under P);
                                              --watch draws a progress bar until P settles
     archive-search reindex [--bucket B]      rebuild the index from the bucket, swap the alias
-    archive-search line-stats [--bucket B] [--prefix P]
+    archive-search line-stats [--bucket B]
                                              count the lines the archive's text dumps share and
                                              write them to LINE_STATS_KEY in the bucket; then
                                              `reindex` re-cleans the archive with them
@@ -80,7 +80,7 @@ def _parser() -> argparse.ArgumentParser:
         help="the ingest receipt of one upload, or the progress of a prefix (--watch: until it settles)",
     )
     status.add_argument("key", nargs="?", help="one upload's key; leave out for counts")
-    status.add_argument("--bucket", help="defaults to ARCHIVE_BUCKET")
+    status.add_argument("--bucket", type=_bucket_name, help="defaults to ARCHIVE_BUCKET")
     status.add_argument("--prefix", default="", help="only keys under this prefix (without KEY)")
     status.add_argument("--watch", action="store_true", help="redraw a progress bar until nothing is queued")
     status.add_argument(
@@ -89,7 +89,7 @@ def _parser() -> argparse.ArgumentParser:
     status.set_defaults(run=_status)
 
     reindex = commands.add_parser("reindex", help="rebuild the index from the bucket and swap the alias")
-    reindex.add_argument("--bucket", help="defaults to ARCHIVE_BUCKET")
+    reindex.add_argument("--bucket", type=_bucket_name, help="defaults to ARCHIVE_BUCKET")
     reindex.set_defaults(run=_reindex)
 
     line_stats = commands.add_parser(
@@ -97,14 +97,13 @@ def _parser() -> argparse.ArgumentParser:
         help="count the lines repeated across the archive's text dumps and write them to the bucket "
         "(then reindex to re-clean the archive with them)",
     )
-    line_stats.add_argument("--bucket", help="defaults to ARCHIVE_BUCKET")
-    line_stats.add_argument("--prefix", default="", help="only count the objects under this prefix")
+    line_stats.add_argument("--bucket", type=_bucket_name, help="defaults to ARCHIVE_BUCKET")
     line_stats.set_defaults(run=_line_stats)
 
     redrive = commands.add_parser("redrive", help="replay the DLQ into the ingest queue")
     redrive.add_argument("--dlq-url", default=os.environ.get("INGEST_DLQ_URL"))
     redrive.add_argument("--queue-url", default=os.environ.get("INGEST_QUEUE_URL"))
-    redrive.add_argument("--limit", type=int, default=None, help="move at most this many messages")
+    redrive.add_argument("--limit", type=_count, default=None, help="move at most this many messages")
     redrive.set_defaults(run=_redrive)
     return parser
 
@@ -119,6 +118,24 @@ def _seconds(text: str) -> float:
     if not math.isfinite(value) or value < 0:
         raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}")
     return value
+
+
+def _count(text: str) -> int:
+    """A number of messages to move: below 1 would quietly move none."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"not a positive number of messages: {text!r}")
+    return value
+
+
+def _bucket_name(text: str) -> str:
+    """A bucket given on the command line: an empty one is a slip, not the default bucket."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("empty: name a bucket, or leave out --bucket for ARCHIVE_BUCKET")
+    return text
 
 
 def _service() -> Any:
@@ -217,7 +234,6 @@ def _line_stats(args: argparse.Namespace) -> dict[str, Any]:
         ObjectStore(),
         _bucket(args),
         key=settings.line_stats_key,
-        prefix=args.prefix,
         max_object_bytes=settings.max_object_bytes,
         max_decompressed_bytes=settings.max_decompressed_bytes,
     )

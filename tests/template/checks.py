@@ -49,7 +49,7 @@ STRONG_TLS_POLICIES = {"Policy-Min-TLS-1-2-2019-07", "Policy-Min-TLS-1-2-PFS-202
 
 # The search page and its static files (no archive data) are the only routes without an
 # authorizer: a browser's navigation sends no token (docs/web.md).
-PUBLIC_PAGE_ROUTES = frozenset({("/", "get"), ("/web/{file}", "get")})
+PUBLIC_PAGE_ROUTES = frozenset({("/", "get"), ("/", "head"), ("/web/{file}", "get"), ("/web/{file}", "head")})
 
 
 def _one(template: dict[str, Any], resource_type: str) -> tuple[str, dict[str, Any]]:
@@ -515,7 +515,7 @@ def write_route_problems(template: dict[str, Any], conditions: dict[str, bool]) 
                 if "${WriteFunction.Arn}" not in uri:
                     continue
                 route = f"{method.upper()} {path}"
-                if method == "get":
+                if method in ("get", "head"):
                     problems.append(f"{name}: {route} is a read route sent to the write function")
                 scopes = [
                     scope

@@ -463,7 +463,7 @@ def test_write_role_check_catches_writes_elsewhere_in_the_bucket_and_to_the_inde
 def test_write_routes_have_their_own_function_and_the_write_scope(template: dict, mode: str) -> None:
     conditions = condition_values(template, **(MODES["new domain, JWT auth"] if mode == "JWT" else {}))
     paths = template["Resources"]["SearchApi"]["Properties"]["DefinitionBody"]["paths"]
-    assert set(paths["/{proxy+}"]) == {"get"}
+    assert set(paths["/{proxy+}"]) == {"get", "head"}
     assert {"/articles", "/articles/by-external-id/{external_id}", "/articles/{id}", "/uploads"} <= set(paths)
     assert set(paths["/articles/by-external-id/{external_id}"]) == {"put", "delete"}
     assert checks.write_route_problems(template, conditions) == []
@@ -641,3 +641,12 @@ def test_outputs_give_operators_everything_the_cli_and_clients_need(template: di
     cli = (REPO / "functions" / "archive_search" / "cli.py").read_text(encoding="utf-8")
     for variable in ("INGEST_QUEUE_URL", "INGEST_DLQ_URL"):
         assert variable in outputs["DlqUrl"]["Description"] and variable in cli
+
+
+def test_every_read_route_answers_head_as_its_get_does(template: dict) -> None:
+    # An HTTP API routes HEAD only where a route names it; the function answers it as GET.
+    paths = template["Resources"]["SearchApi"]["Properties"]["DefinitionBody"]["paths"]
+    read_routes = [path for path, item in paths.items() if "get" in item]
+    assert {"/{proxy+}", "/"} <= set(read_routes)
+    for path in read_routes:
+        assert paths[path].get("head") == paths[path]["get"], path

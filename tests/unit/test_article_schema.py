@@ -18,8 +18,10 @@ from archive_search.search.models import ArticleResponse, Hit
 pytestmark = pytest.mark.unit
 
 ARTICLE_FIELDS = {f.name for f in dataclasses.fields(Article)}
-# What a hit shows of an article besides its fields, and the article field a hit never carries.
+# What a hit shows of an article besides its fields (ingested_at: from the index document),
+# and the article field a hit never carries.
 HIT_ONLY = {"id", "score", "title_html", "description_html", "snippet", "duplicates", "truncated"}
+HIT_ONLY |= {"ingested_at"}
 NOT_IN_HITS = {"body"}
 
 

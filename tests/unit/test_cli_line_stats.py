@@ -49,13 +49,16 @@ def test_line_stats_builds_from_the_configured_bucket_and_prints_the_report(env,
     }
     [(store, bucket, kwargs)] = env
     assert (store, bucket) == ("the store", "archive")
-    assert kwargs["key"] == LINE_STATS_KEY and kwargs["prefix"] == "" and kwargs["max_object_bytes"] == 1234
+    assert kwargs["key"] == LINE_STATS_KEY and kwargs["max_object_bytes"] == 1234
 
 
-def test_line_stats_takes_a_bucket_and_a_prefix(env, capsys):
-    assert cli.main(["line-stats", "--bucket", "other", "--prefix", "inbox/"]) == 0
+def test_line_stats_takes_a_bucket_but_no_prefix(env, capsys):
+    assert cli.main(["line-stats", "--bucket", "other"]) == 0
     [(_, bucket, kwargs)] = env
-    assert bucket == "other" and kwargs["prefix"] == "inbox/"
+    assert bucket == "other" and "prefix" not in kwargs
+    with pytest.raises(SystemExit) as refused:
+        cli.main(["line-stats", "--prefix", "inbox/"])
+    assert refused.value.code == 2 and len(env) == 1
 
 
 def test_line_stats_refuses_to_run_when_line_statistics_are_turned_off(env, capsys, monkeypatch):

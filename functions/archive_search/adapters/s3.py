@@ -151,13 +151,20 @@ class ObjectStore:
             raise _error(exc, ref, "signing an upload to") from exc
 
     def list_keys(self, bucket: str, prefix: str = "") -> Iterator[tuple[str, str]]:
-        """(key, etag) of every object in the bucket, in key order."""
+        """(key, etag) of every object in the bucket, in key order; ``NotFound`` when there is
+        no such bucket."""
         paginator = self.client.get_paginator("list_objects_v2")
         try:
             for page in paginator.paginate(Bucket=bucket, Prefix=prefix):
                 for item in page.get("Contents", []):
                     yield item["Key"], item["ETag"].strip('"')
-        except (ClientError, BotoCoreError) as exc:
+        except ClientError as exc:
+            # Only a listing names a missing bucket as such: a read of one object keeps its
+            # own mapping (a missing key is a deleted object to ingest, a missing bucket not).
+            if exc.response.get("Error", {}).get("Code") == "NoSuchBucket":
+                raise NotFound(f"no bucket named {bucket}") from exc
+            raise _error(exc, ObjectRef(bucket, prefix), "listing") from exc
+        except BotoCoreError as exc:
             raise _error(exc, ObjectRef(bucket, prefix), "listing") from exc
 
 

@@ -1,7 +1,8 @@
 """Build the archive's line statistics from its bucket and keep them there
 (``archive-search line-stats``; then ``archive-search reindex`` re-cleans the archive with them).
 
-Every object of the bucket (under ``prefix``) is read; the plain-text dumps among them (as the
+Every object of the bucket is read (the statistics are the whole archive's: the cleaner of
+every upload reads them, so a part of the bucket would replace them with a part's counts); the plain-text dumps among them (as the
 cleaner sees them: ``cleaning.text_dump_lines``, so ``.txt.gz`` counts and HTML or JSON does
 not) are counted into one ``LineStats``, written as one object at ``key``. The service's own
 objects (keys under ``_archive-search/``) are skipped, so the previous statistics never count.
@@ -56,14 +57,13 @@ def build_line_stats(
     bucket: str,
     *,
     key: str,
-    prefix: str = "",
     max_object_bytes: int,
     max_decompressed_bytes: int = DEFAULT_MAX_DECOMPRESSED_BYTES,
     readers: int = READERS,
 ) -> LineStatsReport:
-    """Count the lines of the text dumps in ``bucket`` (keys under ``prefix``) and write the
+    """Count the lines of the text dumps in ``bucket`` and write the
     statistics to ``key`` of the same bucket. ``store`` is an ``adapters.s3.ObjectStore``."""
-    keys = [k for k, _ in store.list_keys(bucket, prefix) if is_upload_key(k)]
+    keys = [k for k, _ in store.list_keys(bucket) if is_upload_key(k)]
 
     def lines_of(object_key: str) -> list[str]:
         try:

@@ -115,13 +115,20 @@ class ArchiveApi(APIGatewayHttpResolver):
         if self._swagger_path is not None and event.get("rawPath") == self._swagger_path:
             self.enable_swagger(path=self._swagger_path)
             self._swagger_path = None
-        return super().resolve(event, context)
+        http = event.get("requestContext", {}).get("http", {})
+        if http.get("method") != "HEAD":
+            return super().resolve(event, context)
+        # HEAD is GET without the body (RFC 9110 9.3.2): uptime checks send `curl -I`.
+        as_get = {**event, "requestContext": {**event["requestContext"], "http": {**http, "method": "GET"}}}
+        response = super().resolve(as_get, context)
+        return {**response, "body": "", "isBase64Encoded": False}
 
     def allowed_methods(self, path: str) -> list[str]:
         """Methods routed for ``path`` (Powertools answers an unrouted method with 404; HTTP
         says 405 with Allow). Reads the resolver's route table, which has no public accessor."""
         routes = self._static_routes + self._dynamic_routes
-        return sorted({route.method for route in routes if route.rule.match(path)})
+        methods = {route.method for route in routes if route.rule.match(path)}
+        return sorted(methods | ({"HEAD"} if "GET" in methods else set()))  # resolve() answers HEAD
 
 
 def _compact_json(value: Any) -> str:

@@ -35,6 +35,7 @@ SOURCE_FOR = {
     "language": ["language"],
     "tags": ["tags"],
     "url": ["url"],
+    "ingested_at": ["ingested_at"],
 }
 
 
@@ -103,14 +104,24 @@ def _sort(sort: str) -> list[Any]:
     return [{"_score": "desc"}, *TIEBREAK]
 
 
+# sort=recent ranks an undated article as this many years old: its date is unknown, so it is
+# not news (without a factor it kept its whole score and outranked every dated match).
+UNDATED_AGE_YEARS = 10
+
+
 def _recency_boosted(query: dict[str, Any]) -> dict[str, Any]:
-    """Relevance with a recency boost: the score halves for every year of age (undated
-    articles are not boosted or penalised). ``exp`` decay, not ``gauss``: a gauss of the same
-    scale halves at one year but falls to 1/16 at two and 1/512 at three."""
+    """Relevance with a recency boost: the score halves for every year of age, and an undated
+    article's as if it were UNDATED_AGE_YEARS old. ``exp`` decay, not ``gauss``: a gauss of the
+    same scale halves at one year but falls to 1/16 at two and 1/512 at three."""
     return {
         "function_score": {
             "query": query,
-            "functions": [{"exp": {"published": {"origin": "now", "scale": "365d", "decay": 0.5}}}],
+            "functions": [
+                # The decay of a document without the field is 1: only the weight below applies.
+                {"exp": {"published": {"origin": "now", "scale": "365d", "decay": 0.5}}},
+                {"filter": {"term": {"has_date": False}}, "weight": 0.5**UNDATED_AGE_YEARS},
+            ],
+            "score_mode": "multiply",
             "boost_mode": "multiply",
         }
     }

@@ -21,6 +21,7 @@ JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 # The hit fields an entry is made of (the feed asks /search for these only).
 FEED_FIELDS = (
     "title", "snippet", "source", "published", "place", "authors", "author_org", "tags", "url", "duplicates",
+    "ingested_at",
 )  # fmt: skip
 # Outside the XML 1.0 Char production even after the API's own cleaning.
 _NOT_XML = re.compile("[\ufffe\uffff]")
@@ -58,9 +59,18 @@ def _published(hit: Mapping[str, Any]) -> datetime | None:
     return datetime.fromisoformat(value).replace(tzinfo=UTC) if value else None
 
 
+def _entry_updated(hit: Mapping[str, Any]) -> datetime | None:
+    # An undated article was last changed when the archive indexed it: a stable time, so a
+    # reader polling the feed does not see it as new again on every request.
+    published = _published(hit)
+    if published or not hit.get("ingested_at"):
+        return published
+    return datetime.fromisoformat(hit["ingested_at"].replace("Z", "+00:00")).astimezone(UTC)
+
+
 def _updated(hits: list[dict[str, Any]], now: datetime) -> datetime:
-    # The feed changes when a newer article appears; a feed of undated articles is "now".
-    dates = [date for date in (_published(hit) for hit in hits) if date]
+    # The feed changes when a newer entry appears; a feed without entries is "now".
+    dates = [date for date in (_entry_updated(hit) for hit in hits) if date]
     return max(dates) if dates else now
 
 
@@ -112,7 +122,7 @@ def atom(result: Mapping[str, Any], title: str, links: FeedLinks, now: datetime)
         published = _published(hit)
         if published:
             element(entry, "published", _rfc3339(published))
-        element(entry, "updated", _rfc3339(published or feed_updated))
+        element(entry, "updated", _rfc3339(_entry_updated(hit) or feed_updated))
         for name in _credits(hit):
             element(element(entry, "author"), "name", name)
         for tag in hit.get("tags") or []:

@@ -110,6 +110,8 @@ def reject_unknown_parameters(app: Any, next_middleware: Any) -> Response:
     for name in app.current_event.query_string_parameters or {}:
         if name not in allowed:
             known = ", ".join(sorted(allowed)) or "none"
+            if not name:
+                raise InvalidRequest(f"a parameter without a name (=…): this endpoint takes {known}")
             raise InvalidRequest(f"unknown parameter {name} (this endpoint takes: {known})", name)
     return next_middleware(app)
 

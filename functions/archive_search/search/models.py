@@ -62,6 +62,9 @@ class Hit(BaseModel):
     duplicates: int | None = Field(
         default=None, description="Other near-identical copies collapsed into this hit"
     )
+    ingested_at: str | None = Field(
+        default=None, description="When the archive indexed the article (RFC 3339, UTC)"
+    )
     truncated: bool | None = Field(
         default=None,
         description="Present (true) when a string was cut to 1,000 characters or tags or authors to 30: /articles/{id} has all",

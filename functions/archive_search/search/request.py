@@ -31,6 +31,7 @@ HIT_FIELDS = (
     "tags",
     "url",
     "duplicates",
+    "ingested_at",
 )
 
 

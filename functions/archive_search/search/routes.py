@@ -57,14 +57,15 @@ def _filter_values(name: str, validated: list[str] | None) -> list[str]:
     """The values of a repeatable filter. API Gateway joins repeats with commas and
     Powertools splits on commas, which would break "Helen Marsh, Arts" in two; the raw
     query string keeps each occurrence, so a value containing commas matches both as a
-    whole and as its comma-separated parts (source=Dawn,Tribune still means either)."""
+    whole and as its comma-separated parts (source=Dawn,Tribune still means either). An
+    empty part is no value: ``source=``, ``source=,`` and ``source=Dawn,`` filter alike."""
     raw = parse_qs(router.current_event.raw_query_string or "", keep_blank_values=True).get(name)
     values: list[str] = []
     for value in raw if raw is not None else validated or []:
         values.append(value)
         if "," in value:
             values.extend(value.split(","))
-    return list(dict.fromkeys(v.strip() for v in values if v.strip()))
+    return list(dict.fromkeys(v.strip() for v in values if v.strip(", ")))
 
 
 def _models() -> Any:

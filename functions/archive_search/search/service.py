@@ -12,7 +12,7 @@ from typing import Any
 
 from archive_search.errors import ConfigurationError, NotFound
 from archive_search.search import cursor as cursors
-from archive_search.search.body import GROUP_COUNT, SOURCE_FOR, groups_before, search_body
+from archive_search.search.body import COLLAPSE, GROUP_COUNT, SOURCE_FOR, groups_before, search_body
 from archive_search.search.engine import Engine
 from archive_search.search.paging import check_after, duplicate_counts, page_after, page_at
 from archive_search.search.query import FACET_FIELDS, LIVE
@@ -159,13 +159,13 @@ class SearchService:
                         "must_not": must_not,
                     }
                 },
-                "collapse": {"field": "fingerprint"},
+                "collapse": COLLAPSE,
             }
         )
-        fields = tuple(
-            f for f in HIT_FIELDS if f not in ("snippet", "title_html", "description_html", "duplicates")
-        )
-        return {"id": doc_id, "hits": [shaped_hit(h, fields, {}) for h in response["hits"]["hits"]]}
+        hits = response["hits"]["hits"]
+        fields = tuple(f for f in HIT_FIELDS if f not in ("snippet", "title_html", "description_html"))
+        duplicates = {fingerprint_of(h): copies(h) for h in hits}
+        return {"id": doc_id, "hits": [shaped_hit(h, fields, duplicates) for h in hits]}
 
     # -- GET /facets/{field} -----------------------------------------------------
     def facet_values(self, name: str, prefix: str | None, size: int = 10) -> dict[str, Any]:

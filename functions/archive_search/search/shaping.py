@@ -100,6 +100,8 @@ def shaped_hit(hit: dict[str, Any], fields: tuple[str, ...], duplicates: dict[st
         elif name == "duplicates":
             fp = fingerprint_of(hit)
             out["duplicates"] = max(0, duplicates.get(fp, 1) - 1)
+        elif name == "ingested_at":
+            out["ingested_at"] = plain(source.get("ingested_at"))
         else:
             out[name] = base[name]
     return out

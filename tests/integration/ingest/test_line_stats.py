@@ -119,6 +119,21 @@ def test_statistics_of_too_few_documents_leave_the_plain_cleaner_version(ingest,
     assert cleaned_documents(ingest)["site/new.txt"]["cleaner_version"] == CLEANER_VERSION
 
 
+def test_line_stats_of_part_of_the_bucket_never_replace_the_whole_archives(ingest):
+    for i in range(MIN_DOCUMENTS + 2):
+        ingest.put(f"site/{i:02}.txt", text_dump(i))
+    ingest.drain()
+    assert cli(["line-stats"]) == 0
+    stored = ingest.s3.get_object(Bucket=ingest.archive.bucket, Key=LINE_STATS_KEY)["Body"].read()
+
+    # The statistics are the whole archive's: counting part of the bucket is refused.
+    with pytest.raises(SystemExit) as refused:
+        cli(["line-stats", "--prefix", "nothing-here/"])
+
+    assert refused.value.code == 2
+    assert ingest.s3.get_object(Bucket=ingest.archive.bucket, Key=LINE_STATS_KEY)["Body"].read() == stored
+
+
 def test_uploads_under_the_reserved_prefix_are_never_ingested(ingest):
     ingest.put(LINE_STATS_KEY, b"not statistics at all")
     ingest.put("_archive-search/notes.txt", text_dump(1))

@@ -60,6 +60,22 @@ def test_similar_finds_related_articles_but_not_copies_of_itself(api: SearchApi)
     assert unrelated[0] not in found
 
 
+def test_similar_hits_count_their_copies_as_search_hits_do(api: SearchApi) -> None:
+    story = article_doc("Floods sweep Sindh villages", "Monsoon floods swept Sindh villages.", key="a.txt")
+    related = article_doc(
+        "Sindh farmers count flood losses",
+        "Farmers in Sindh villages said the monsoon floods destroyed crops along the Indus river.",
+        key="b.txt",
+    )
+    related_copy = article_doc(related[1]["title"], related[1]["body"], key="wire/b.txt", source="Wire")
+    api.index(story, related, related_copy)
+
+    [hit] = api.get(f"/articles/{story[0]}/similar").json["hits"]
+    searched = api.get("/search", {"q": "Sindh farmers"}).json["hits"]
+
+    assert hit["duplicates"] == 1 == next(h["duplicates"] for h in searched if h["id"] == hit["id"])
+
+
 def test_similar_reads_the_description_too(api: SearchApi) -> None:
     story = article_doc(
         "Council meets on Tuesday",

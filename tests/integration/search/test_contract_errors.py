@@ -95,6 +95,13 @@ def test_unknown_parameters_are_rejected_on_every_route(corpus: SearchApi) -> No
         assert response.error["parameter"] == "debug"
 
 
+def test_a_parameter_without_a_name_is_a_400_saying_so(corpus: SearchApi) -> None:
+    response = corpus.get("/search", "=x")
+    assert response.status == 400
+    assert response.error["message"].startswith("a parameter without a name")
+    assert response.error["parameter"] is None
+
+
 def test_unknown_route_is_a_404_in_the_error_shape(corpus: SearchApi) -> None:
     response = corpus.get("/admin")
     assert response.status == 404

@@ -33,6 +33,13 @@ def test_comma_separated_filter_values_are_ored_too(corpus: SearchApi) -> None:
     assert ids(corpus, {"source": "Geo,Jang"}) == {corpus_id("cricket"), corpus_id("urdu")}
 
 
+@pytest.mark.parametrize("empty", ["", ",", " , ", ",,"])
+def test_a_filter_of_empty_values_filters_nothing(corpus: SearchApi, empty: str) -> None:
+    # Each comma-separated part that is empty is ignored, whatever the spelling.
+    assert ids(corpus, {"source": empty}) == ids(corpus, {})
+    assert ids(corpus, {"source": f"{empty}Geo{empty}"}) == {corpus_id("cricket")}
+
+
 def test_different_filters_are_anded(corpus: SearchApi) -> None:
     query = [("source", "Dawn"), ("source", "Tribune"), ("tag", "politics"), ("collapse", "false")]
     assert ids(corpus, query) == {corpus_id("budget")}

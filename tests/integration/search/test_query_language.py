@@ -139,6 +139,30 @@ def test_recent_sort_halves_the_score_for_every_year_of_age(api: SearchApi) -> N
         assert recent[doc_id] / relevance[doc_id] == pytest.approx(0.5**years, rel=0.05), years
 
 
+def test_recent_sort_ranks_an_undated_article_as_ten_years_old(api: SearchApi) -> None:
+    # An article whose date is unknown is not news: it must not outrank every dated match.
+    today = date.today()
+    undated = article_doc("Harbour dredging plan", "The harbour will be dredged (undated).")
+    last_year = article_doc(
+        "Harbour dredging plan",
+        "The harbour will be dredged (last year).",
+        published=(today - timedelta(days=365)).isoformat(),
+    )
+    api.index(undated, last_year)
+
+    assert ids(api, q="harbour dredging", sort="recent") == [last_year[0], undated[0]]
+    relevance, recent = (
+        {
+            hit["id"]: hit["score"]
+            for hit in api.get("/search", {"q": "harbour dredging", "sort": sort, "collapse": "false"}).json[
+                "hits"
+            ]
+        }
+        for sort in ("relevance", "recent")
+    )
+    assert recent[undated[0]] / relevance[undated[0]] == pytest.approx(0.5**10, rel=0.05)
+
+
 def test_only_exclusions_list_the_rest_newest_first(corpus: SearchApi) -> None:
     found = ids(corpus, q="-goggles -cricket")
     assert found[:2] == [corpus_id("budget"), corpus_id("urdu")]

@@ -55,6 +55,15 @@ def test_a_key_with_prefix_or_watch_is_refused(api, capsys) -> None:
     assert json.loads(capsys.readouterr().err)["error"]["code"] == "invalid_parameter"
 
 
+@pytest.mark.parametrize("command", [["status"], ["line-stats"]])
+def test_a_bucket_that_does_not_exist_is_named_as_not_found(api, command, capsys) -> None:
+    assert main([*command, "--bucket", "no-such-bucket-here"]) == 1
+
+    error = json.loads(capsys.readouterr().err)["error"]
+    assert error["code"] == "not_found"
+    assert "no-such-bucket-here" in error["message"]
+
+
 @pytest.mark.parametrize("command", [["bootstrap"], ["status", "inbox/a.txt"], ["reindex"]])
 def test_an_unreachable_engine_is_one_clear_line_naming_the_failure(command, monkeypatch, capsys) -> None:
     from archive_search.settings import get_settings

@@ -49,6 +49,18 @@ def test_an_undated_entry_is_updated_when_the_feed_is_and_has_no_published() -> 
     assert feedparser.parse(atom({"hits": []}, "t", LINKS, NOW)).feed.updated == "2026-12-01T00:00:00Z"
 
 
+def test_an_undated_entry_is_updated_when_the_archive_indexed_it_on_every_poll() -> None:
+    # A reader sees an entry again when its updated time changes: an undated entry must not
+    # take the time of the request.
+    hits = [{"id": "undated", "ingested_at": "2025-06-01T10:20:30.123Z"}]
+    first = feedparser.parse(atom({"hits": hits}, "t", LINKS, NOW))
+    later = feedparser.parse(atom({"hits": hits}, "t", LINKS, datetime(2027, 1, 1, tzinfo=UTC)))
+
+    assert first.entries[0].updated == later.entries[0].updated == "2025-06-01T10:20:30Z"
+    assert first.feed.updated == later.feed.updated == "2025-06-01T10:20:30Z"
+    assert "published" not in first.entries[0]
+
+
 def test_the_feed_title_names_the_query_and_filters_but_not_paging() -> None:
     title = feed_title({"q": ["harbour"], "source": ["Dawn", "Geo"], "cursor": ["x"], "size": ["5"]})
     assert title == "archive-search: “harbour” · source=Dawn · source=Geo"
@@ -101,6 +113,23 @@ def test_if_none_match_compares_weakly_and_takes_a_list_of_tags(condition: str) 
 @pytest.mark.parametrize("condition", ['"0000"', 'W/"0000"', "", "junk", ", ,"])
 def test_if_none_match_without_the_tag_gets_the_page(condition: str) -> None:
     assert _get("/", {"host": "127.0.0.1:8000", "if-none-match": condition})["statusCode"] == 200
+
+
+@pytest.mark.parametrize("path", ["/", "/health", "/search?q=x", "/openapi.json"])
+def test_head_answers_as_get_does_without_a_body(path: str) -> None:
+    # The deployed HTTP API routes HEAD to the function (template.yaml): `curl -I` checks.
+    from archive_search.search.api import app
+
+    def resolve(method: str) -> dict[str, Any]:
+        route, _, query = path.partition("?")
+        event = http_api_event(method, route, query, {"host": "127.0.0.1:8000"}, None)
+        return app.resolve(event, LambdaContext("search", 30.0))
+
+    get, head = resolve("GET"), resolve("HEAD")
+
+    assert head["statusCode"] == get["statusCode"] != 405
+    assert head["headers"].get("Content-Type") == get["headers"].get("Content-Type")
+    assert not head.get("body")
 
 
 def test_only_the_page_files_are_served_from_the_web_folder() -> None:

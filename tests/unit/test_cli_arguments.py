@@ -1,0 +1,29 @@
+"""Arguments the CLI cannot act on are usage errors (exit 2), never a quiet default."""
+
+from __future__ import annotations
+
+import pytest
+
+from archive_search import cli
+
+pytestmark = pytest.mark.unit
+
+DLQ = "https://sqs.us-east-1.amazonaws.com/123456789012/archive-ingest-dlq"
+QUEUE = "https://sqs.us-east-1.amazonaws.com/123456789012/archive-ingest"
+
+
+@pytest.mark.parametrize("limit", ["-1", "0", "x"])
+def test_a_redrive_limit_that_is_not_a_positive_count_is_a_usage_error(limit, capsys):
+    with pytest.raises(SystemExit) as refused:
+        cli.main(["redrive", "--dlq-url", DLQ, "--queue-url", QUEUE, "--limit", limit])
+    assert refused.value.code == 2
+    assert "--limit" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", [["status"], ["status", "inbox/a.txt"], ["reindex"], ["line-stats"]])
+@pytest.mark.parametrize("bucket", ["", " "])
+def test_an_empty_bucket_name_is_a_usage_error_not_the_default_bucket(command, bucket, capsys):
+    with pytest.raises(SystemExit) as refused:
+        cli.main([*command, "--bucket", bucket])
+    assert refused.value.code == 2
+    assert "--bucket" in capsys.readouterr().err
