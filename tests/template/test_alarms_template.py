@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.template.cfn import load_template, resolved_template, text
+from tests.template.cfn import REPO, load_template, resolved_template, text
 
 pytestmark = pytest.mark.template
 
@@ -70,3 +70,49 @@ def test_free_storage_is_alarmed_as_a_share_of_the_volume_whatever_its_size(temp
     (expression,) = [m["Expression"] for m in storage["Metrics"] if "Expression" in m]
     assert "${OpenSearchVolumeSize}" in text(expression)
     assert 0 < storage["Threshold"] < 100
+
+
+def watched(alarm: dict) -> tuple[str, str, dict[str, str]]:
+    """(namespace, metric, dimensions as name -> target) of a single-metric alarm."""
+    dimensions = {d["Name"]: text(d["Value"]) for d in alarm.get("Dimensions", [])}
+    return alarm.get("Namespace", ""), alarm.get("MetricName", ""), dimensions
+
+
+FUNCTIONS = ("IngestFunction", "SearchFunction", "WriteFunction")
+
+
+def test_each_function_alarms_on_its_errors_and_throttles_and_the_api_on_5xx(template: dict) -> None:
+    seen = {
+        (*watched(a)[:2], tuple(sorted(watched(a)[2].items())))
+        for a in alarms(resolved_template(template)).values()
+    }
+    for function in FUNCTIONS:
+        for metric in ("Errors", "Throttles"):
+            assert ("AWS/Lambda", metric, (("FunctionName", "${" + function + "}"),)) in seen, (
+                function,
+                metric,
+            )
+    assert ("AWS/ApiGateway", "5xx", (("ApiId", "${SearchApi}"),)) in seen
+
+
+def test_the_ingest_backlog_alarms_before_its_oldest_upload_would_reach_the_dlq(template: dict) -> None:
+    queue = template["Resources"]["IngestQueue"]["Properties"]
+    retry_window = queue["VisibilityTimeout"] * queue["RedrivePolicy"]["maxReceiveCount"]
+    (age,) = [
+        a
+        for a in alarms(resolved_template(template)).values()
+        if watched(a)[:2] == ("AWS/SQS", "ApproximateAgeOfOldestMessage")
+    ]
+    assert watched(age)[2] == {"QueueName": "${IngestQueue.QueueName}"}
+    # Past one failed receive (not paged for a single retry), well before the DLQ.
+    assert queue["VisibilityTimeout"] < age["Threshold"] < retry_window
+    assert age["ComparisonOperator"].startswith("GreaterThan")
+
+
+def test_every_alarm_says_what_to_do_in_a_doc_section_that_exists(template: dict) -> None:
+    for name, alarm in alarms(resolved_template(template, EventWebhookUrl="https://h.example.org")).items():
+        cited = re.search(r"(docs/[a-z-]+\.md), ([A-Z][^)\"]*?)[)\".]", alarm["AlarmDescription"])
+        assert cited, name
+        doc, section = cited.groups()
+        headings = re.findall(r"^#+ (.+)$", (REPO / doc).read_text(encoding="utf-8"), flags=re.M)
+        assert any(h.startswith(section) for h in headings), (name, doc, section)

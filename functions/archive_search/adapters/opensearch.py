@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -24,9 +24,12 @@ from archive_search.index_schema import MAPPING_VERSION, article_index_body
 from archive_search.settings import Settings
 
 _TRANSIENT_STATUS = {429, 502, 503, 504}
+CLIENT_TIMEOUT_S = 30.0  # a request's timeout unless its caller has less time left
+# No bulk request starts with less time than this: a round trip to a healthy domain takes tens of ms.
+MIN_BULK_TIMEOUT_S = 0.2
 
 
-def build_client(settings: Settings, *, timeout: float = 30.0) -> OpenSearch:
+def build_client(settings: Settings, *, timeout: float = CLIENT_TIMEOUT_S) -> OpenSearch:
     kwargs: dict[str, Any] = {
         "hosts": [settings.opensearch_url],
         "timeout": timeout,
@@ -235,7 +238,12 @@ class SearchEngine:
 
     # -- writes ------------------------------------------------------------
     def bulk(
-        self, operations: list[dict[str, Any]], *, index: str | None = None, require_alias: bool = True
+        self,
+        operations: list[dict[str, Any]],
+        *,
+        index: str | None = None,
+        require_alias: bool = True,
+        time_left_s: Callable[[], float] | None = None,
     ) -> list[dict[str, Any]]:
         """Send the items to ``/<index>/_bulk`` (the article alias by default; never the domain
         root: the IAM grants name the alias' indices) in requests of at most ``settings.max_bulk_bytes``; return the per-item
@@ -246,6 +254,11 @@ class SearchEngine:
         being sent (a 413 is never retryable); a request the engine refuses with 413 is split
         in two and each half sent again. Raises EngineUnavailable when a request as a whole
         fails; per-item failures (429, 409, mapping errors) are left for the caller to map.
+
+        ``time_left_s`` (the caller's time left, seconds) caps each request's timeout when it
+        starts, so a slow domain times the request out while the caller can still fail its items
+        cleanly; a request with less than ``MIN_BULK_TIMEOUT_S`` left is not sent
+        (EngineUnavailable).
         """
         index = index or self.alias
         dumps = self.client.transport.serializer.dumps
@@ -261,12 +274,12 @@ class SearchEngine:
                 results[i] = _too_large(len(item), self.settings.max_bulk_bytes)
                 continue
             if chunk and size + len(item) > self.settings.max_bulk_bytes:
-                self._send_bulk(chunk, items, results, index, require_alias)
+                self._send_bulk(chunk, items, results, index, require_alias, time_left_s)
                 chunk, size = [], 0
             chunk.append(i)
             size += len(item)
         if chunk:
-            self._send_bulk(chunk, items, results, index, require_alias)
+            self._send_bulk(chunk, items, results, index, require_alias, time_left_s)
         return results
 
     def _send_bulk(
@@ -276,12 +289,18 @@ class SearchEngine:
         results: list[dict[str, Any]],
         index: str,
         require_alias: bool,
+        time_left_s: Callable[[], float] | None = None,
     ) -> None:
+        timeout = CLIENT_TIMEOUT_S if time_left_s is None else min(CLIENT_TIMEOUT_S, time_left_s())
+        if timeout < MIN_BULK_TIMEOUT_S:
+            raise EngineUnavailable("search engine unavailable (no time left for a bulk request)")
         try:
             # require_alias: a vanished alias fails the items (404) instead of auto-creating
             # an index without the mapping; the caller re-creates the alias and retries.
             params = {"require_alias": "true"} if require_alias else {}
-            response = self.client.bulk(body=b"".join(items[i] for i in chunk), index=index, params=params)
+            response = self.client.bulk(
+                body=b"".join(items[i] for i in chunk), index=index, params=params, request_timeout=timeout
+            )
         except (ConnectionError, ConnectionTimeout) as exc:
             raise _unavailable(exc) from exc
         except TransportError as exc:
@@ -290,8 +309,8 @@ class SearchEngine:
                     results[chunk[0]] = _too_large(len(items[chunk[0]]), self.settings.max_bulk_bytes)
                     return
                 half = len(chunk) // 2
-                self._send_bulk(chunk[:half], items, results, index, require_alias)
-                self._send_bulk(chunk[half:], items, results, index, require_alias)
+                self._send_bulk(chunk[:half], items, results, index, require_alias, time_left_s)
+                self._send_bulk(chunk[half:], items, results, index, require_alias, time_left_s)
                 return
             if exc.status_code in _TRANSIENT_STATUS or not isinstance(exc.status_code, int):
                 raise _unavailable(exc) from exc

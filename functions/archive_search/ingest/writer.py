@@ -4,6 +4,9 @@
 requests by bytes and answers 413 for an item no request may hold), then settles each item:
 
 - 2xx, and 409 (a version conflict: a newer write already won) -> ``WRITTEN``;
+- each request may take the Lambda's time left minus ``time_reserve_ms`` (the engine caps
+  its timeout by that), and none starts with less than ``MIN_REQUEST_MS`` of it: a slow domain
+  fails the remaining owners, which SQS delivers again, instead of the Lambda timing out;
 - 429, 5xx and 404 (the alias vanished: ``on_missing_index`` re-creates it) are retried with
   bounded exponential backoff and jitter while the Lambda has time left (``remaining_ms``
   minus ``time_reserve_ms``), at most ``max_attempts`` rounds; then the item's owner fails.
@@ -37,6 +40,7 @@ REFUSED = "refused"
 _OK_STATUS = range(200, 300)
 _CONFLICT = 409
 _MISSING_INDEX = 404
+MIN_REQUEST_MS = 200  # the engine adapter's MIN_BULK_TIMEOUT_S: less could not be answered
 
 
 @dataclass(frozen=True)
@@ -97,9 +101,15 @@ class BulkWriter:
         attempt = 0
         while pending:
             attempt += 1
+            if remaining_ms() - self.time_reserve_ms < MIN_REQUEST_MS:
+                for item in pending:
+                    failures[item.owner] = "no time left to write to the search engine"
+                metrics.add_metric(name="WritesGivenUp", unit=MetricUnit.Count, value=len(pending))
+                break
             retry: list[tuple[BulkItem, str]] = []
             missing_index = False
-            for item, answer in zip(pending, self._send(pending, index, require_alias), strict=True):
+            answers = self._send(pending, index, require_alias, remaining_ms)
+            for item, answer in zip(pending, answers, strict=True):
                 status = int(answer.get("status", 500))
                 if status in _OK_STATUS or status == _CONFLICT:
                     settled.append(ItemResult(item, WRITTEN))
@@ -125,12 +135,18 @@ class BulkWriter:
             pending = [item for item, _ in retry if item.owner not in failures]
         return WriteReport(tuple(settled), failures)
 
-    def _send(self, items: list[BulkItem], index: str, require_alias: bool) -> list[dict[str, Any]]:
+    def _send(
+        self, items: list[BulkItem], index: str, require_alias: bool, remaining_ms: Callable[[], int]
+    ) -> list[dict[str, Any]]:
         body: list[Any] = []
         for item in items:
             body += [item.action(), item.source]
+
+        def time_left_s() -> float:
+            return (remaining_ms() - self.time_reserve_ms) / 1000
+
         try:
-            return self.engine.bulk(body, index=index, require_alias=require_alias)
+            return self.engine.bulk(body, index=index, require_alias=require_alias, time_left_s=time_left_s)
         except EngineUnavailable as exc:  # the engine is down, overloaded or timed out
             # The class and status only: an engine's error text can quote the documents.
             error = error_class(exc)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -16,9 +17,13 @@ class Engine:
     def __init__(self, *rounds: list[int] | Exception) -> None:
         self.rounds = list(rounds)
         self.requests: list[list[str]] = []
+        self.time_left: list[float] = []  # what each request was told it may take, seconds
 
-    def bulk(self, body: list[dict[str, Any]], *, index: str, require_alias: bool) -> list[dict[str, Any]]:
+    def bulk(
+        self, body: list[dict[str, Any]], *, index: str, require_alias: bool, time_left_s: Callable[[], float]
+    ) -> list[dict[str, Any]]:
         self.requests.append([body[i]["index"]["_id"] for i in range(0, len(body), 2)])
+        self.time_left.append(time_left_s())
         answer = self.rounds.pop(0) if len(self.rounds) > 1 else self.rounds[0]
         if isinstance(answer, Exception):
             raise answer
@@ -63,8 +68,8 @@ def test_retries_stop_at_max_attempts_and_fail_the_owner():
 
 def test_no_retry_when_the_backoff_would_outlast_the_time_left():
     engine = Engine([429])
-    w, slept = writer(engine, time_reserve_ms=1_000)
-    report = w.write([doc("1")], lambda: 1_001, index="articles")
+    w, slept = writer(engine, time_reserve_ms=1_000, base_delay=1.0)
+    report = w.write([doc("1")], lambda: 1_300, index="articles")
     assert len(engine.requests) == 1 and slept == [] and "a" in report.failures
 
 
@@ -106,3 +111,19 @@ def test_a_programming_error_from_the_engine_propagates_and_is_never_retried():
     with pytest.raises(TypeError):
         w.write([doc("1")], lambda: 60_000, index="articles")
     assert len(engine.requests) == 1 and slept == []
+
+
+def test_each_request_may_take_the_invocation_s_time_left_minus_the_reserve_and_no_more():
+    engine = Engine([503], [201])
+    left = iter(range(9_000, 0, -500))  # each look at the clock 0.5 s later
+    w, _ = writer(engine, time_reserve_ms=2_000)
+    report = w.write([doc("1")], lambda: next(left), index="articles")
+    assert engine.time_left == [6.5, 5.0] and report.results[0].status == WRITTEN
+
+
+def test_no_request_starts_with_too_little_time_left_past_the_reserve_and_its_owners_fail():
+    engine = Engine([201])
+    w, slept = writer(engine, time_reserve_ms=2_000)
+    report = w.write([doc("1"), doc("2", owner="b")], lambda: 2_150, index="articles")
+    assert engine.requests == [] and slept == []
+    assert set(report.failures) == {"a", "b"} and "no time left" in report.failures["a"]

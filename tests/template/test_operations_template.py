@@ -1,0 +1,59 @@
+"""template.yaml's operating bounds agree with what the docs promise: the ingest batch the time
+budget of docs/limits.md is written for, and a volume the chosen instance type can carry."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.template.cfn import REPO, load_template, rules_allow
+
+pytestmark = pytest.mark.template
+
+
+@pytest.fixture(scope="module")
+def template() -> dict:
+    return load_template()
+
+
+def test_the_largest_ingest_batch_is_the_one_the_time_budget_is_written_for(template: dict) -> None:
+    limits = (REPO / "docs" / "limits.md").read_text(encoding="utf-8")
+    budgeted = int(re.search(r"cleans a batch of (\d+) messages", limits).group(1))
+    parameter = template["Parameters"]["IngestBatchSize"]
+    assert parameter["MaxValue"] == budgeted
+    assert parameter["MinValue"] <= parameter["Default"] <= budgeted
+
+
+# OpenSearch Service's gp3 volume range per data node for the types the template offers whose
+# range is narrower than the parameter's own (10-1024 GiB); AWS's "EBS volume size quotas".
+VOLUME_RANGE = {
+    "t3.small.search": (10, 100),
+    "t3.medium.search": (10, 200),
+    "or1.medium.search": (20, 1024),
+    "or1.large.search": (20, 1024),
+}
+
+
+@pytest.mark.parametrize("instance_type", sorted(VOLUME_RANGE))
+def test_a_volume_the_instance_type_cannot_carry_is_refused_before_the_deploy(
+    template: dict, instance_type: str
+) -> None:
+    low, high = VOLUME_RANGE[instance_type]
+    size = template["Parameters"]["OpenSearchVolumeSize"]
+
+    def allowed(volume: int, **more: str) -> bool:
+        values = {"OpenSearchInstanceType": instance_type, "OpenSearchVolumeSize": str(volume), **more}
+        return rules_allow(template, **values)
+
+    assert instance_type in template["Parameters"]["OpenSearchInstanceType"]["AllowedValues"]
+    assert allowed(low) and allowed(high) and allowed((low + high) // 2)
+    refused = [v for v in (low - 1, high + 1) if size["MinValue"] <= v <= size["MaxValue"]]
+    assert refused and not any(allowed(v) for v in refused)
+    # An existing domain's size is not the template's to check.
+    existing = {"ExistingOpenSearchEndpoint": "search-x.eu-west-1.es.amazonaws.com"}
+    assert all(allowed(v, **existing) for v in refused)
+
+
+def test_the_default_domain_size_deploys(template: dict) -> None:
+    assert rules_allow(template)
