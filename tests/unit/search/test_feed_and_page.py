@@ -13,7 +13,7 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from archive_local.lambda_events import LambdaContext, http_api_event
-from archive_search.search.feed import FEED_FIELDS, FeedLinks, atom, feed_title
+from archive_search.search.feed import FEED_FIELDS, FeedLinks, atom, feed_title, json_feed
 from archive_search.search.web_routes import content_security_policy, feed_router
 from archive_search.search.web_routes import router as web_router
 
@@ -213,3 +213,17 @@ def test_a_feed_etag_changes_with_its_entries_format_and_query() -> None:
     assert _poll(after, "q=harbour", etag)["statusCode"] == 200
     assert _poll(before, "q=harbour&format=json", etag)["statusCode"] == 200
     assert _poll(before, "q=port", etag)["statusCode"] == 200
+
+
+def test_a_json_feed_dates_entries_as_the_atom_feed_does() -> None:
+    # Given an undated article, both formats give it the time the archive indexed it
+    # (Atom updated, JSON Feed date_modified), and no publication date.
+    hits = [
+        {"id": "dated", "published": "2024-03-02"},
+        {"id": "undated", "ingested_at": "2025-06-01T10:20:30.123Z"},
+    ]
+    items = json_feed({"hits": hits}, "t", LINKS)["items"]
+    entries = feedparser.parse(atom({"hits": hits}, "t", LINKS, NOW)).entries
+
+    assert [i.get("date_modified") for i in items] == [e.updated for e in entries]
+    assert [i.get("date_published") for i in items] == [e.get("published") for e in entries]
