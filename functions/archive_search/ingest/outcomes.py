@@ -129,7 +129,7 @@ def build_event(outcome: Outcome) -> BusEvent:
     listed = articles[:MAX_LISTED_ARTICLES]
     detail: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
-        "event_id": event_id(ref, receipt.get("event_version"), kind),
+        "event_id": event_id(ref, receipt, kind),
         "outcome": kind,
         "bucket": ref.bucket,
         "key": cut(ref.key, MAX_KEY_CHARS),
@@ -160,11 +160,19 @@ def build_event(outcome: Outcome) -> BusEvent:
     return BusEvent(DETAIL_TYPES[kind], detail)
 
 
-def event_id(ref: ObjectRef, version: Any, outcome: str) -> str:
+def event_id(ref: ObjectRef, receipt: Mapping[str, Any], outcome: str) -> str:
     """Stable id of one outcome of one S3 event: the same on every retry, so a consumer can
-    drop the copies at-least-once delivery brings."""
-    digest = hashlib.blake2b(f"{ref.bucket}\x00{ref.key}\x00{version}\x00{outcome}".encode(), digest_size=16)
-    return digest.hexdigest()
+    drop the copies at-least-once delivery brings. The full sequencer and the bytes' hash are
+    part of it, since two writes on a key may tie on ``version`` (ingest/events.py)."""
+    parts = (
+        ref.bucket,
+        ref.key,
+        receipt.get("event_version"),
+        receipt.get("sequencer"),
+        receipt.get("content_sha256"),
+        outcome,
+    )
+    return hashlib.blake2b("\x00".join(map(str, parts)).encode(), digest_size=16).hexdigest()
 
 
 class OutcomeAnnouncer:

@@ -180,6 +180,24 @@ def test_the_event_id_is_the_same_for_the_same_outcome_of_the_same_s3_event() ->
     assert first == again != later
 
 
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        # S3 mode: two sequencers that differ past the 15 digits a version keeps.
+        ({"sequencer": "62E99A88DC407460"}, {"sequencer": "62E99A88DC407461", "content_sha256": "b" * 64}),
+        # EVENT_ORDER=event-time: two writes within one millisecond.
+        ({}, {"content_sha256": "b" * 64}),
+    ],
+)
+def test_two_writes_whose_versions_tie_are_two_events_not_copies(first, second) -> None:
+    # Given two writes on one key whose versions tie (events.py: ties are possible), each
+    # indexed with the bytes it read, a consumer dropping copies by event_id keeps both.
+    older = build_event(Outcome(indexed(**first), None, [article()])).detail
+    newer = build_event(Outcome(indexed(**second), None, [article()])).detail
+    assert older["version"] == newer["version"]
+    assert older["event_id"] != newer["event_id"]
+
+
 # Every field at its longest, in characters that JSON-encode to the most bytes per character
 # (a control character: 6; an emoji: 4 bytes for one character).
 @pytest.mark.parametrize("wide", ["\x01", "\x01\U0001f600"])
