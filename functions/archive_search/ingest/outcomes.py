@@ -53,7 +53,7 @@ MAX_URL_CHARS = 2048
 MAX_SHORT_CHARS = 64  # language, reason, cleaner version, etag, version ids
 MAX_LISTED_ARTICLES = 10
 MAX_LISTED_IDS = 100
-MAX_LISTED_SKIPPED = 10  # records an indexed file left out (``skipped`` counts them all)
+MAX_LISTED_SKIPPED = 10  # records an indexed file left out, documents the index refused (counted exactly)
 MAX_SKIPPED_MESSAGE_CHARS = 300
 # The whole detail, UTF-8 JSON: articles are dropped from the end of the list until it fits,
 # leaving room under EventBridge's 256 KB entry limit (a typical detail is under 1 KB).
@@ -152,6 +152,12 @@ def build_event(outcome: Outcome) -> BusEvent:
         "skipped": int(receipt.get("skipped") or 0),
         "skipped_records": [
             skipped_summary(record) for record in (receipt.get("skipped_records") or [])[:MAX_LISTED_SKIPPED]
+        ],
+        # Articles the index refused: "indexed, 1 article" alone hides the two that were lost.
+        "failed": len(receipt.get("failed_documents") or []),
+        "failed_documents": [
+            failed_summary(document)
+            for document in (receipt.get("failed_documents") or [])[:MAX_LISTED_SKIPPED]
         ],
     }
     while listed and len(_dumps(detail).encode()) > MAX_DETAIL_BYTES:
@@ -256,6 +262,14 @@ def skipped_summary(record: Mapping[str, Any]) -> dict[str, Any]:
         "line": record.get("line"),
         "reason": cut(record.get("reason"), MAX_SHORT_CHARS),
         "message": cut(record.get("message"), MAX_SKIPPED_MESSAGE_CHARS),
+    }
+
+
+def failed_summary(document: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "id": cut(document.get("id"), MAX_SHORT_CHARS),
+        "ordinal": document.get("ordinal"),
+        "reason": cut(document.get("reason"), MAX_SKIPPED_MESSAGE_CHARS),
     }
 
 
