@@ -53,7 +53,7 @@ MAX_URL_CHARS = 2048
 MAX_SHORT_CHARS = 64  # language, reason, cleaner version, etag, version ids
 MAX_LISTED_ARTICLES = 10
 MAX_LISTED_IDS = 100
-MAX_LISTED_SKIPPED = 10  # records an indexed file left out (``skipped`` counts them all)
+MAX_LISTED_SKIPPED = 10  # records an indexed file left out, documents the index refused (counted exactly)
 MAX_SKIPPED_MESSAGE_CHARS = 300
 # The whole detail, UTF-8 JSON: articles are dropped from the end of the list until it fits,
 # leaving room under EventBridge's 256 KB entry limit (a typical detail is under 1 KB).
@@ -129,7 +129,7 @@ def build_event(outcome: Outcome) -> BusEvent:
     listed = articles[:MAX_LISTED_ARTICLES]
     detail: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
-        "event_id": event_id(ref, receipt.get("event_version"), kind),
+        "event_id": event_id(ref, receipt, kind),
         "outcome": kind,
         "bucket": ref.bucket,
         "key": cut(ref.key, MAX_KEY_CHARS),
@@ -153,6 +153,12 @@ def build_event(outcome: Outcome) -> BusEvent:
         "skipped_records": [
             skipped_summary(record) for record in (receipt.get("skipped_records") or [])[:MAX_LISTED_SKIPPED]
         ],
+        # Articles the index refused: "indexed, 1 article" alone hides the two that were lost.
+        "failed": len(receipt.get("failed_documents") or []),
+        "failed_documents": [
+            failed_summary(document)
+            for document in (receipt.get("failed_documents") or [])[:MAX_LISTED_SKIPPED]
+        ],
     }
     while listed and len(_dumps(detail).encode()) > MAX_DETAIL_BYTES:
         listed.pop()
@@ -160,11 +166,19 @@ def build_event(outcome: Outcome) -> BusEvent:
     return BusEvent(DETAIL_TYPES[kind], detail)
 
 
-def event_id(ref: ObjectRef, version: Any, outcome: str) -> str:
+def event_id(ref: ObjectRef, receipt: Mapping[str, Any], outcome: str) -> str:
     """Stable id of one outcome of one S3 event: the same on every retry, so a consumer can
-    drop the copies at-least-once delivery brings."""
-    digest = hashlib.blake2b(f"{ref.bucket}\x00{ref.key}\x00{version}\x00{outcome}".encode(), digest_size=16)
-    return digest.hexdigest()
+    drop the copies at-least-once delivery brings. The full sequencer and the bytes' hash are
+    part of it, since two writes on a key may tie on ``version`` (ingest/events.py)."""
+    parts = (
+        ref.bucket,
+        ref.key,
+        receipt.get("event_version"),
+        receipt.get("sequencer"),
+        receipt.get("content_sha256"),
+        outcome,
+    )
+    return hashlib.blake2b("\x00".join(map(str, parts)).encode(), digest_size=16).hexdigest()
 
 
 class OutcomeAnnouncer:
@@ -248,6 +262,14 @@ def skipped_summary(record: Mapping[str, Any]) -> dict[str, Any]:
         "line": record.get("line"),
         "reason": cut(record.get("reason"), MAX_SHORT_CHARS),
         "message": cut(record.get("message"), MAX_SKIPPED_MESSAGE_CHARS),
+    }
+
+
+def failed_summary(document: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "id": cut(document.get("id"), MAX_SHORT_CHARS),
+        "ordinal": document.get("ordinal"),
+        "reason": cut(document.get("reason"), MAX_SKIPPED_MESSAGE_CHARS),
     }
 
 

@@ -155,6 +155,10 @@ def json_feed(result: Mapping[str, Any], title: str, links: FeedLinks) -> dict[s
         published = _published(hit)
         if published:
             item["date_published"] = _rfc3339(published)
+        # Atom's updated: an undated item keeps a stable date, the one the archive indexed it.
+        updated = _entry_updated(hit)
+        if updated:
+            item["date_modified"] = _rfc3339(updated)
         if _credits(hit):
             item["authors"] = [{"name": name} for name in _credits(hit)]
         if hit.get("tags"):

@@ -199,9 +199,15 @@ def _feed_response(result: dict[str, Any], feed_format: str) -> Response:
         article_url=lambda article_id: url("/", {"article": [article_id]}),
     )
     title = feed_title(search_state)
+    # The tag names what the feed says (its format, links and hits), not the rendered bytes: an
+    # empty Atom feed's updated time is the request's, which would make every poll a download.
+    state = json.dumps([feed_format, title, links.self_url, links.next_url, result.get("hits")], default=str)
+    etag = _etag(state.encode())
+    headers = {"ETag": etag, "Cache-Control": "no-cache"}
+    if _none_match(event.headers.get("if-none-match"), etag):
+        return Response(status_code=304, headers=headers, body=None)
     if feed_format == "json":
         body = json.dumps(json_feed(result, title, links), ensure_ascii=False, separators=(",", ":"))
-        return Response(status_code=200, content_type=JSON_FEED_TYPE, body=body)
-    return Response(
-        status_code=200, content_type=ATOM_TYPE, body=atom(result, title, links, datetime.now(UTC))
-    )
+        return Response(status_code=200, content_type=JSON_FEED_TYPE, body=body, headers=headers)
+    body = atom(result, title, links, datetime.now(UTC))
+    return Response(status_code=200, content_type=ATOM_TYPE, body=body, headers=headers)

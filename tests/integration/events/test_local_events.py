@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import boto3
 import pytest
 
-from archive_local.events import EventLog, provision_events
+from archive_local.events import EventLog, post_json, provision_events
 from archive_search.adapters.events import EventPublisher
 from archive_search.ingest.outcomes import Outcome, build_event
 from archive_search.model import ObjectRef, document_id
@@ -81,3 +81,63 @@ def test_each_event_reaches_the_subscriber_queue_one_log_line_and_the_webhook(aw
     assert {p["event"]["detail-type"] for p in posted} == {"Article Indexed"}
     # Delivered and done: nothing is left for the log reader.
     assert EventLog(sqs, local.log_queue_url, url, wait_seconds=0).poll_once() == 0
+
+
+@pytest.fixture
+def odd_webhook():  # type: ignore[no-untyped-def]
+    """A receiver that redirects /moved to /hook, and answers /huge with an endless body."""
+    seen: list[tuple[str, str, int]] = []  # method, path, body length
+
+    class Hook(BaseHTTPRequestHandler):
+        def _record(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            seen.append((self.command, self.path, len(self.rfile.read(length))))
+
+        def do_POST(self) -> None:
+            self._record()
+            if self.path == "/moved":
+                self.send_response(302)
+                self.send_header("Location", "/hook")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+            elif self.path == "/huge":
+                self.send_response(200)
+                self.end_headers()
+                try:
+                    while True:  # a receiver that never stops answering
+                        self.wfile.write(b"x" * 65536)
+                except OSError:
+                    pass
+            else:
+                self.send_response(204)
+                self.end_headers()
+
+        do_GET = _record
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Hook)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", seen
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_redirecting_webhook_is_a_failure_not_a_get_without_the_event(odd_webhook) -> None:
+    # urllib follows a 302 to a POST with a GET and no body: the event would be lost and
+    # counted as delivered. A redirect fails the call, so it is retried and then given up loudly.
+    base, seen = odd_webhook
+    with pytest.raises(OSError):
+        post_json(f"{base}/moved", b'{"id": "e1"}')
+    assert seen == [("POST", "/moved", len(b'{"id": "e1"}'))]
+
+
+def test_a_webhook_answering_without_end_is_done_with_once_it_said_2xx(odd_webhook) -> None:
+    # The status is the answer: the body is not read, so an endless one cannot hold the log.
+    base, seen = odd_webhook
+    done = threading.Event()
+    threading.Thread(target=lambda: (post_json(f"{base}/huge", b"{}"), done.set()), daemon=True).start()
+    assert done.wait(10)
+    assert [(method, path) for method, path, _ in seen] == [("POST", "/huge")]

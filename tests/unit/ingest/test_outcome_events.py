@@ -15,6 +15,7 @@ from archive_search.ingest.outcomes import (
     MAX_DETAIL_BYTES,
     MAX_LISTED_ARTICLES,
     MAX_LISTED_SKIPPED,
+    MAX_SKIPPED_MESSAGE_CHARS,
     BusEvent,
     Outcome,
     OutcomeAnnouncer,
@@ -173,11 +174,50 @@ def test_an_indexed_event_counts_the_skipped_records_and_names_the_first() -> No
     assert clean.detail["skipped"] == 0 and clean.detail["skipped_records"] == []
 
 
+def test_an_indexed_event_names_the_documents_the_index_refused() -> None:
+    # Given a file of three articles whose index refused two, the event says so: without it a
+    # subscriber hears "indexed, 1 article" and cannot tell a lost article from none.
+    refused = [
+        {"id": document_id(REF, i), "ordinal": i, "reason": "document_too_large: " + "x" * 2000}
+        for i in (1, 2)
+    ]
+    written = receipt("indexed", articles=3, document_ids=[document_id(REF, 0)], failed_documents=refused)
+    detail = build_event(Outcome(written, None, [article()] * 3)).detail
+
+    assert detail["article_count"] == 1 and detail["failed"] == 2
+    assert [(d["id"], d["ordinal"]) for d in detail["failed_documents"]] == [
+        (d["id"], d["ordinal"]) for d in refused
+    ]
+    assert detail["failed_documents"][0]["reason"].startswith("document_too_large: ")
+    assert len(detail["failed_documents"][0]["reason"]) == MAX_SKIPPED_MESSAGE_CHARS
+
+    clean = build_event(Outcome(indexed(), None, [article()])).detail
+    assert clean["failed"] == 0 and clean["failed_documents"] == []
+
+
 def test_the_event_id_is_the_same_for_the_same_outcome_of_the_same_s3_event() -> None:
     first = build_event(Outcome(indexed(), None, [article()])).detail["event_id"]
     again = build_event(Outcome(indexed(), None, [article()])).detail["event_id"]
     later = build_event(Outcome(indexed(event_version=8), None, [article()])).detail["event_id"]
     assert first == again != later
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        # S3 mode: two sequencers that differ past the 15 digits a version keeps.
+        ({"sequencer": "62E99A88DC407460"}, {"sequencer": "62E99A88DC407461", "content_sha256": "b" * 64}),
+        # EVENT_ORDER=event-time: two writes within one millisecond.
+        ({}, {"content_sha256": "b" * 64}),
+    ],
+)
+def test_two_writes_whose_versions_tie_are_two_events_not_copies(first, second) -> None:
+    # Given two writes on one key whose versions tie (events.py: ties are possible), each
+    # indexed with the bytes it read, a consumer dropping copies by event_id keeps both.
+    older = build_event(Outcome(indexed(**first), None, [article()])).detail
+    newer = build_event(Outcome(indexed(**second), None, [article()])).detail
+    assert older["version"] == newer["version"]
+    assert older["event_id"] != newer["event_id"]
 
 
 # Every field at its longest, in characters that JSON-encode to the most bytes per character
@@ -206,6 +246,7 @@ def test_the_worst_case_detail_stays_within_its_budget_and_the_entry_limit(wide:
         skipped_records=[
             {"record": i, "line": None, "reason": wide * 100, "message": wide * 5000} for i in range(50)
         ],
+        failed_documents=[{"id": wide * 40, "ordinal": i, "reason": wide * 5000} for i in range(500)],
     )
     event = build_event(Outcome(new, indexed(500), [worst] * 500))
     size = len(event.detail_json().encode())
@@ -214,6 +255,7 @@ def test_the_worst_case_detail_stays_within_its_budget_and_the_entry_limit(wide:
     assert 0 < len(event.detail["articles"]) <= MAX_LISTED_ARTICLES
     assert event.detail["article_count"] == 500
     assert event.detail["skipped"] == 1000 and len(event.detail["skipped_records"]) == MAX_LISTED_SKIPPED
+    assert event.detail["failed"] == 500 and len(event.detail["failed_documents"]) == MAX_LISTED_SKIPPED
     assert json.loads(event.detail_json()) == event.detail
 
 

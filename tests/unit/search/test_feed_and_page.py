@@ -13,7 +13,7 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from archive_local.lambda_events import LambdaContext, http_api_event
-from archive_search.search.feed import FEED_FIELDS, FeedLinks, atom, feed_title
+from archive_search.search.feed import FEED_FIELDS, FeedLinks, atom, feed_title, json_feed
 from archive_search.search.web_routes import content_security_policy, feed_router
 from archive_search.search.web_routes import router as web_router
 
@@ -164,3 +164,66 @@ def test_the_feed_renders_the_search_answer_object_it_is_given() -> None:
         ("Harbour", ["port"], "2024-03-02T00:00:00Z")
     ]
     assert feed["next_url"] == "http://api.example/feed?q=harbour&format=json&cursor=c2"
+
+
+def _feed_app(hits: list[dict[str, Any]]) -> APIGatewayHttpResolver:
+    def search_answer(
+        q: Annotated[str | None, Query()] = None,
+        sort: Annotated[str, Query()] = "relevance",
+        facets: Annotated[list[str] | None, Query()] = None,
+        fields: Annotated[list[str] | None, Query()] = None,
+    ) -> Any:
+        return {"hits": [dict(hit) for hit in hits], "next_cursor": None}
+
+    app = APIGatewayHttpResolver(enable_validation=True)
+    app.include_router(web_router)
+    app.include_router(feed_router(search_answer, []))
+    return app
+
+
+def _poll(app: APIGatewayHttpResolver, query: str, etag: str | None = None) -> dict[str, Any]:
+    headers = {"host": "api.example", **({"if-none-match": etag} if etag else {})}
+    return app.resolve(http_api_event("GET", "/feed", query, headers=headers), LambdaContext("search"))
+
+
+@pytest.mark.parametrize("hits", [[], [{"id": "a1", "title": "Harbour", "published": "2024-03-02"}]])
+@pytest.mark.parametrize("feed_format", ["atom", "json"])
+def test_a_feed_poller_sending_the_etag_back_gets_a_304_while_nothing_changed(
+    hits: list[dict[str, Any]], feed_format: str
+) -> None:
+    # Given a feed read once, when it is polled again with its ETag and nothing changed,
+    # then the answer is a 304 without a body (an empty Atom feed's updated time is "now",
+    # which must not make every poll a full download).
+    app = _feed_app(hits)
+    first = _poll(app, f"q=harbour&format={feed_format}")
+    assert first["statusCode"] == 200 and first["headers"]["ETag"].startswith('"')
+
+    again = _poll(app, f"q=harbour&format={feed_format}", first["headers"]["ETag"])
+    assert again["statusCode"] == 304
+    assert not again.get("body")
+    assert again["headers"]["ETag"] == first["headers"]["ETag"]
+    assert again["headers"]["Cache-Control"] == "no-cache"
+
+
+def test_a_feed_etag_changes_with_its_entries_format_and_query() -> None:
+    before = _feed_app([{"id": "a1", "title": "Harbour"}])
+    after = _feed_app([{"id": "a2", "title": "Ferry"}, {"id": "a1", "title": "Harbour"}])
+    etag = _poll(before, "q=harbour")["headers"]["ETag"]
+
+    assert _poll(after, "q=harbour", etag)["statusCode"] == 200
+    assert _poll(before, "q=harbour&format=json", etag)["statusCode"] == 200
+    assert _poll(before, "q=port", etag)["statusCode"] == 200
+
+
+def test_a_json_feed_dates_entries_as_the_atom_feed_does() -> None:
+    # Given an undated article, both formats give it the time the archive indexed it
+    # (Atom updated, JSON Feed date_modified), and no publication date.
+    hits = [
+        {"id": "dated", "published": "2024-03-02"},
+        {"id": "undated", "ingested_at": "2025-06-01T10:20:30.123Z"},
+    ]
+    items = json_feed({"hits": hits}, "t", LINKS)["items"]
+    entries = feedparser.parse(atom({"hits": hits}, "t", LINKS, NOW)).entries
+
+    assert [i.get("date_modified") for i in items] == [e.updated for e in entries]
+    assert [i.get("date_published") for i in items] == [e.get("published") for e in entries]

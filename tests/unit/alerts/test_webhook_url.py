@@ -1,0 +1,53 @@
+"""Which webhook URLs an alert may store: the URL is carried in every match for a relay to
+POST to, so it must not name an address inside the network the relay runs in."""
+
+from __future__ import annotations
+
+import pytest
+
+from archive_search.alerts import model
+from archive_search.errors import InvalidRequest
+
+pytestmark = pytest.mark.unit
+
+
+def _check(url: str) -> None:
+    request = model.AlertRequest.model_validate(
+        {"name": "n", "q": "ferry", "target": "webhook", "webhook_url": url}
+    )
+    model.check_target(request)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://169.254.169.254/latest/meta-data/iam/",  # the instance metadata service
+        "https://[fd00:ec2::254]/latest/meta-data/",  # its IPv6 address
+        "https://[::ffff:169.254.169.254]/",  # IPv4 written as IPv6
+        "https://2852039166/",  # 169.254.169.254 as one decimal number
+        "https://0xa9.0xfe.0xa9.0xfe/",  # and in hexadecimal parts
+        "https://10.0.0.5:8443/hook",
+        "https://172.16.3.4/hook",
+        "https://192.168.1.1/hook",
+        "https://100.64.0.1/hook",  # shared address space
+        "https://0.0.0.0/hook",
+        "https://127.0.0.2/hook",  # loopback beyond the hosts named for local use
+    ],
+)
+def test_a_webhook_url_naming_an_internal_address_is_refused(url: str) -> None:
+    with pytest.raises(InvalidRequest) as refused:
+        _check(url)
+    assert refused.value.parameter == "webhook_url"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://hooks.example/x",
+        "https://93.184.216.34/x",
+        "https://[2606:4700::1]/x",
+        "http://127.0.0.1:9/x",
+    ],
+)
+def test_a_public_webhook_url_or_one_to_this_machine_is_stored(url: str) -> None:
+    _check(url)
