@@ -1,7 +1,7 @@
 """HTML cleaning on both benchmarks, by site: the project beside trafilatura, tuning folds
 against held-out folds.
 
-    .venv/bin/python bench/generalisation.py [--data DIR] [--per-doc] [--textdump-cv]
+    .venv/bin/python bench/generalisation.py [--data DIR] [--per-doc] [--textdump-cv] [--idempotence]
 
 Pages are grouped by site (the URL's host without ``www.``) and each site falls in one of five
 folds by a hash of its name, so a site's pages are never split between folds. Folds 0-2 are the
@@ -21,6 +21,10 @@ both benchmarks only). ``--textdump-cv`` prints instead ``textdump_cv``: the tex
 judged inside the tuning folds (fit the line weights on two, clean the third), by which its
 page-level rules are chosen; with ``--per-doc``, trafilatura-eval's tuning pages it misses on
 and a count of the missed and wrong snippets by where their line sits against the kept body.
+
+``--idempotence`` prints instead ``textdump_idempotence``: how many text dumps of each benchmark
+change when their cleaned title and body are cleaned again (the cleaner's output should be a
+fixed point).
 
 Both extractors get the page's bytes, as ingest does; trafilatura runs with its defaults
 (readability and jusText fallbacks included), as its own benchmark runs it.
@@ -438,6 +442,36 @@ def _snippet_place(snippet: str, lines: list[str], text: str) -> str:
     return "above" if at < body[0] else "below" if at > body[-1] else "inside"
 
 
+def textdump_idempotence(data: Path = DEFAULT_DATA) -> None:
+    """Text dumps of both benchmarks (shipped weights, each benchmark's line statistics) whose
+    cleaned title and body, cleaned again, come out different or rejected."""
+    extraction = ExtractionBench(data / "extraction-bench")
+    traf = TrafilaturaEval(data / "trafilatura-eval")
+    folder = data / "extraction-bench" / "textdump"
+    eb_dumps = {p.id: (folder / f"{p.id}.txt").read_bytes() for p in extraction.pages}
+    te_dumps = trafilatura_dumps(traf)
+    print("# text dumps changed by cleaning their cleaned text again")
+    for name, dumps in ((extraction.name, eb_dumps), (traf.name, te_dumps)):
+        stats = LineStats.build(text_dump_lines(d, "page.txt") for d in dumps.values())
+        changed = sum(_changes_when_cleaned_again(d, stats) for d in dumps.values())
+        print(f"{name:<17} {changed} of {len(dumps)}")
+
+
+def _changes_when_cleaned_again(data: bytes, stats: LineStats) -> bool:
+    try:
+        articles = clean(data, "page.txt", line_stats=stats)
+    except RejectedInput:
+        return False
+    for article in articles:
+        try:
+            [again] = clean(f"{article.title}\n\n{article.body}".encode(), "again.txt", line_stats=stats)
+        except (RejectedInput, ValueError):
+            return True
+        if (again.title, again.body) != (article.title, article.body):
+            return True
+    return False
+
+
 def _textdump_body(data: bytes, line_stats: LineStats | None) -> str:
     try:
         return "\n\n".join(a.body for a in clean(data, "page.txt", line_stats=line_stats))
@@ -456,7 +490,15 @@ def main() -> None:
         action="store_true",
         help="only the text-dump cleaner's grouped cross-validation inside the tuning folds",
     )
+    ap.add_argument(
+        "--idempotence",
+        action="store_true",
+        help="only the text dumps that change when their cleaned text is cleaned again",
+    )
     args = ap.parse_args()
+    if args.idempotence:
+        textdump_idempotence(args.data)
+        return
     if args.textdump_cv:
         textdump_cv(args.data, args.per_doc)
         return
