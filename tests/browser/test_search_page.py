@@ -278,6 +278,30 @@ def test_more_results_follows_the_cursor_and_a_reload_restores_every_page(
     assert _hit_ids(page) == both
 
 
+def test_more_results_answered_after_a_newer_search_leave_that_search_alone(
+    page: Any, site: LocalStack
+) -> None:
+    page.goto(f"{site.url}/?sort=oldest")
+    page.wait_for_selector("#results > li.hit")
+    held: list[Any] = []
+    page.route("**/search?*cursor=*", lambda route: held.append(route))  # held back: a slow network
+    page.get_by_role("button", name="More results").click()
+    eventually(lambda: held, 10, 0.1)
+
+    page.get_by_role("searchbox", name="Search the archive").fill("ferry")
+    page.keyboard.press("Enter")
+    _until(page, "location.search.includes('q=ferry')")
+    _settled(page)
+    ferry = _hit_ids(page)
+    ferry_url = page.evaluate("location.href")
+    with page.expect_response("**/search?*cursor=*"):
+        held[0].continue_()  # the old search's next page arrives last
+    page.wait_for_timeout(300)  # time for the page to handle it, were it to
+
+    assert _hit_ids(page) == ferry
+    assert page.evaluate("location.href") == ferry_url
+
+
 def test_a_refused_search_shows_its_error_and_nothing_of_the_search_before(
     page: Any, site: LocalStack
 ) -> None:

@@ -211,11 +211,15 @@
 
   function setupMore(state, params, cursor) {
     const more = $("more");
+    const token = renderToken;
     more.hidden = !cursor;
+    more.disabled = false;
     more.onclick = async () => {
       more.disabled = true;
       try {
         const next = await api(`search?${withCursor(params, cursor)}`);
+        // A page that arrives after another search began belongs to no search shown now.
+        if (token !== renderToken) return;
         const list = $("results");
         const first = next.hits.length ? resultItem(next.hits[0]) : null;
         list.append(...(first ? [first] : []), ...next.hits.slice(1).map(resultItem));
@@ -225,9 +229,9 @@
         if (first) first.querySelector("a").focus();
         setupMore(state, params, next.next_cursor);
       } catch (error) {
-        showError(error);
+        if (token === renderToken) showError(error);
       } finally {
-        more.disabled = false;
+        if (token === renderToken) more.disabled = false;
       }
     };
   }
