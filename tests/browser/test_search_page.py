@@ -251,8 +251,11 @@ def test_a_bar_picked_with_the_keyboard_sets_its_month(page: Any, site: LocalSta
     page.keyboard.press("Enter")
     _until(page, "location.search.includes('from=')")
 
-    year, month = (int(part) for part in bar.get_attribute("data-value").split("-"))
+    value = bar.get_attribute("data-value")
+    year, month = (int(part) for part in value.split("-"))
     assert _state(page)["from"] == [f"{year}-{month:02d}-01"]
+    _settled(page)
+    assert page.evaluate("document.activeElement.dataset.value") == value  # the focus stays on it
     assert _state(page)["to"] == [f"{year}-{month:02d}-{calendar.monthrange(year, month)[1]:02d}"]
 
 
@@ -528,6 +531,24 @@ def test_the_page_is_usable_by_keyboard_alone(page: Any, site: LocalStack) -> No
     page.focus('fieldset[data-facet="language"] input')
     page.keyboard.press("Space")
     _until(page, "location.search.includes('language=')")
+
+
+def test_ticking_a_facet_by_keyboard_keeps_the_focus_on_its_box(page: Any, site: LocalStack) -> None:
+    page.goto(f"{site.url}/")
+    page.wait_for_selector("#results > li.hit")
+    box = page.locator('fieldset[data-facet="language"] input[type="checkbox"]').first
+    value = box.get_attribute("value")
+    box.focus()
+    page.keyboard.press("Space")
+    _until(page, "location.search.includes('language=')")
+    _settled(page)
+
+    focused = page.evaluate(
+        "[document.activeElement.type, document.activeElement.value, document.activeElement.checked]"
+    )
+    assert focused == ["checkbox", value, True]
+    page.keyboard.press("Space")  # and the same key unticks it
+    _until(page, "!location.search.includes('language=')")
 
 
 RTL_KEY = "browser/rtl.txt"

@@ -303,8 +303,23 @@
 
   // -- facets -----------------------------------------------------------------------------
   function renderFacets(state, facets) {
+    const refocus = focusKeeper($("facets"), "input[type=checkbox]", (box) => `${box.closest("fieldset").dataset.facet}\n${box.value}`);
     const groups = FILTERS.map((name) => facetGroup(name, state, facets[name] || [])).filter(Boolean);
     $("facets").replaceChildren(...groups);
+    refocus();
+  }
+
+  // Re-rendering a box of controls must not drop the focus of a keyboard user who just used
+  // one (a ticked facet, a picked bar) back to the top of the page: the control of the same
+  // identity in the new rendering takes the focus.
+  function focusKeeper(box, selector, identity) {
+    const active = document.activeElement;
+    if (!active || !box.contains(active) || !active.matches(selector)) return () => {};
+    const wanted = identity(active);
+    return () => {
+      const same = [...box.querySelectorAll(selector)].find((control) => identity(control) === wanted);
+      if (same) same.focus();
+    };
   }
 
   function facetGroup(name, state, values) {
@@ -371,6 +386,7 @@
     const buckets = byYear ? toYears(months) : months;
     histogram = { buckets, interval: byYear ? "year" : "month" };
     const box = $("histogram");
+    const refocus = focusKeeper(box, ".bar", (bar) => bar.dataset.value);
     box.replaceChildren();
     $("dates").hidden = !buckets.length && !state.from && !state.to;
     const highest = Math.max(1, ...buckets.map((bucket) => bucket.count));
@@ -394,6 +410,7 @@
       box.append(el("span", { class: "axis start", text: bucketLabel(buckets[0].value), "aria-hidden": "true" }));
       box.append(el("span", { class: "axis end", text: bucketLabel(buckets[buckets.length - 1].value), "aria-hidden": "true" }));
     }
+    refocus();
   }
 
   // The API lists the months that have articles; the chart shows the gaps between them too.
