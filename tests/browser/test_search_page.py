@@ -551,6 +551,21 @@ def test_ticking_a_facet_by_keyboard_keeps_the_focus_on_its_box(page: Any, site:
     _until(page, "!location.search.includes('language=')")
 
 
+def test_a_search_the_network_cannot_deliver_says_so_in_words(page: Any, site: LocalStack) -> None:
+    page.goto(f"{site.url}/")
+    page.wait_for_selector("#results > li.hit")
+    page.route("**/search?*", lambda route: route.abort("connectionrefused"))  # the API is down
+
+    page.get_by_role("searchbox", name="Search the archive").fill("ferry")
+    page.keyboard.press("Enter")
+    _settled(page)
+
+    message = page.get_by_role("alert").text_content()
+    assert "could not reach the archive" in message
+    assert "TypeError" not in message and "fetch" not in message
+    assert _hit_ids(page) == []
+
+
 RTL_KEY = "browser/rtl.txt"
 RTL_WORD = "الإسكندرية"
 

@@ -50,11 +50,20 @@
     }
   }
 
+  // A request that gets no answer at all (the API down, the network gone) rejects with the
+  // browser's own TypeError ("Failed to fetch"): said in the page's words instead.
+  const UNREACHABLE = "could not reach the archive: check the connection and try again";
+
   async function api(path, options = {}) {
-    const response = await fetch(path, {
-      ...options,
-      headers: { Accept: "application/json", ...authHeaders(), ...(options.headers || {}) },
-    });
+    let response;
+    try {
+      response = await fetch(path, {
+        ...options,
+        headers: { Accept: "application/json", ...authHeaders(), ...(options.headers || {}) },
+      });
+    } catch (_) {
+      throw new ApiError(0, UNREACHABLE);
+    }
     let body = null;
     try {
       body = await response.json();
@@ -716,13 +725,17 @@
   async function sendToBucket(slot, file) {
     const upload = slot.upload || {};
     let response;
-    if (upload.fields) {
-      const form = new FormData();
-      for (const [name, value] of Object.entries(upload.fields)) form.append(name, value);
-      form.append("file", file);
-      response = await fetch(upload.url, { method: "POST", body: form });
-    } else {
-      response = await fetch(upload.url, { method: upload.method || "PUT", headers: upload.headers || {}, body: file });
+    try {
+      if (upload.fields) {
+        const form = new FormData();
+        for (const [name, value] of Object.entries(upload.fields)) form.append(name, value);
+        form.append("file", file);
+        response = await fetch(upload.url, { method: "POST", body: form });
+      } else {
+        response = await fetch(upload.url, { method: upload.method || "PUT", headers: upload.headers || {}, body: file });
+      }
+    } catch (_) {
+      throw new ApiError(0, "could not reach the bucket: check the connection and try again");
     }
     if (!response.ok) throw new ApiError(response.status, `the bucket refused the file (${response.status})`);
   }
