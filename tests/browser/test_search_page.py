@@ -423,6 +423,34 @@ def test_uploaded_files_show_their_receipts_live(page: Any, site: LocalStack, tm
     assert _api(site, [("q", UNIQUE_WORD)])["total"] == 1  # searchable, as the receipt said
 
 
+def _open_upload_view(page: Any, site: LocalStack) -> None:
+    page.goto(f"{site.url}/")
+    _until(page, "document.body.dataset.uploads === 'available'")
+    page.get_by_role("link", name="Upload").click()
+    page.wait_for_selector("#upload-view:not([hidden])")
+
+
+def _upload_slot(response: Any, filename: str) -> bool:
+    return response.url.endswith("/uploads") and filename in (response.request.post_data or "")
+
+
+def test_a_file_ingest_rejects_shows_the_receipts_sentence_not_its_code(
+    page: Any, site: LocalStack, tmp_path: Path
+) -> None:
+    empty = tmp_path / "blank-page.txt"
+    empty.write_bytes(b"")
+    _open_upload_view(page, site)
+
+    with page.expect_response(lambda response: _upload_slot(response, empty.name)) as answer:
+        page.set_input_files("#files", [str(empty)])
+    _until(page, "document.querySelector('#upload-summary').textContent === '1 of 1 files settled'", 60)
+
+    receipt = requests.get(f"{site.url}{answer.value.json()['status_url']}", timeout=30).json()
+    assert receipt["outcome"] == "rejected" and receipt["message"]
+    row = page.locator('#uploads li[data-outcome="rejected"]').inner_text()
+    assert row == f"{empty.name} rejected: {receipt['message']}"
+
+
 def test_an_uploaded_file_of_records_shows_the_records_it_skipped(
     page: Any, site: LocalStack, tmp_path: Path
 ) -> None:

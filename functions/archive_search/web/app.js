@@ -700,7 +700,8 @@
           if (error.status === 404) continue; // no receipt yet
           throw error;
         }
-        if (receipt.outcome === "rejected") return settle(`rejected: ${receipt.reason || "no reason given"}`, "rejected");
+        // The receipt's sentence for people; its reason is a code for programs (too_large).
+        if (receipt.outcome === "rejected") return settle(`rejected: ${receipt.message || receipt.reason || "no reason given"}`, "rejected");
         if (receipt.outcome === "duplicate") return settle(`duplicate of an article already in the archive${skippedNote(receipt)}`, "duplicate");
         if (receipt.outcome === "indexed") return settle(`indexed${skippedNote(receipt)}`, "indexed");
       }
