@@ -451,6 +451,29 @@ def test_a_file_ingest_rejects_shows_the_receipts_sentence_not_its_code(
     assert row == f"{empty.name} rejected: {receipt['message']}"
 
 
+def test_a_file_over_its_formats_limit_is_refused_before_it_is_sent(
+    page: Any, site: LocalStack, tmp_path: Path
+) -> None:
+    huge = tmp_path / "whole-year.txt"
+    huge.write_bytes(b"A year of harbour notes\n\n" + b"The tide came in and went out again. " * 40_000)
+    sent_elsewhere: list[str] = []
+    page.on(
+        "request",
+        lambda request: sent_elsewhere.append(request.url) if not request.url.startswith(site.url) else None,
+    )
+    _open_upload_view(page, site)
+
+    with page.expect_response(lambda response: _upload_slot(response, huge.name)) as answer:
+        page.set_input_files("#files", [str(huge)])
+    _until(page, "document.querySelector('#upload-summary').textContent === '1 of 1 files settled'", 60)
+
+    limit = answer.value.json()["max_bytes"]
+    assert huge.stat().st_size > limit
+    row = page.locator('#uploads li[data-outcome="rejected"]').inner_text()
+    assert row.startswith(f"{huge.name} rejected: ") and f"{limit:,} bytes" in row
+    assert sent_elsewhere == []  # nothing went to the bucket
+
+
 def test_an_uploaded_file_of_records_shows_the_records_it_skipped(
     page: Any, site: LocalStack, tmp_path: Path
 ) -> None:

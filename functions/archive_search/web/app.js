@@ -689,6 +689,12 @@
         if (error.status === 400) return settle(`rejected: ${error.message}`, "rejected");
         throw error;
       }
+      // The slot says how much ingest reads of this format: a bigger file would be sent whole
+      // only to be refused (by S3's policy, or by ingest), so it is refused here, unsent.
+      if (slot.max_bytes != null && file.size > slot.max_bytes) {
+        const over = `the file is ${file.size.toLocaleString("en")} bytes, over the limit of ${slot.max_bytes.toLocaleString("en")} bytes for this kind of file`;
+        return settle(`rejected: ${over}`, "rejected");
+      }
       await sendToBucket(slot, file);
       status.textContent = "queued";
       for (let poll = 0; poll < POLL_LIMIT; poll++) {
