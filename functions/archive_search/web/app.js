@@ -789,7 +789,9 @@
     return `./?${params}`;
   }
 
-  async function renderAlerts() {
+  // After a deletion: what was deleted is said, and the focus goes to the Delete button now at
+  // the deleted one's place (else the last one, else the heading), not back to the page's top.
+  async function renderAlerts(deleted = null) {
     const list = $("alerts");
     const status = $("alerts-status");
     status.textContent = "loading…";
@@ -799,9 +801,10 @@
         ...result.alerts.map((alert) => {
           const remove = el("button", { type: "button", text: "Delete", "aria-label": `Delete the alert ${alert.name}` });
           remove.addEventListener("click", async () => {
+            const place = [...list.children].findIndex((row) => row.dataset.id === alert.id);
             try {
               await api(`alerts/${encodeURIComponent(alert.id)}`, { method: "DELETE" });
-              renderAlerts();
+              renderAlerts({ name: alert.name, place });
             } catch (error) {
               showError(error);
             }
@@ -823,6 +826,12 @@
       status.textContent = result.total
         ? `${result.total} alert${result.total === 1 ? "" : "s"}${result.total > result.alerts.length ? `, the first ${result.alerts.length} shown` : ""}`
         : "No alerts yet: search, then save the search as an alert.";
+      if (deleted) {
+        status.textContent = `Deleted “${deleted.name}”. ${status.textContent}`;
+        const buttons = list.querySelectorAll("button");
+        const next = buttons[Math.min(deleted.place, buttons.length - 1)];
+        (next || $("alerts-heading")).focus();
+      }
     } catch (error) {
       status.textContent = "";
       showError(error);
