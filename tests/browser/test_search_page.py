@@ -449,6 +449,10 @@ def test_a_file_ingest_rejects_shows_the_receipts_sentence_not_its_code(
     assert receipt["outcome"] == "rejected" and receipt["message"]
     row = page.locator('#uploads li[data-outcome="rejected"]').inner_text()
     assert row == f"{empty.name} rejected: {receipt['message']}"
+    # and a screen reader hears it: the outcome is said in a live region, not only drawn
+    assert page.get_by_role("status").filter(has_text=empty.name).inner_text(timeout=5000) == (
+        f"{empty.name}: rejected: {receipt['message']}"
+    )
 
 
 def test_a_file_over_its_formats_limit_is_refused_before_it_is_sent(

@@ -672,6 +672,8 @@
     $("uploads").append(row);
     const settle = (text, outcome) => {
       status.textContent = text;
+      // The rows are only drawn; the outcome is also said, for screen readers.
+      $("upload-outcome").textContent = `${file.name}: ${text}`;
       row.dataset.outcome = outcome;
       uploads.settled += 1;
       renderUploadProgress();
