@@ -209,6 +209,33 @@ def test_a_facet_value_found_by_its_first_letters_can_be_ticked(page: Any, site:
     assert _state(page)["tag"] == [found[0]]
 
 
+def test_a_late_answer_for_fewer_letters_does_not_replace_the_facet_values_found(
+    page: Any, site: LocalStack
+) -> None:
+    def values(prefix: str) -> list[str]:
+        answer = requests.get(f"{site.url}/facets/tag", params={"prefix": prefix, "size": 10}, timeout=30)
+        return [entry["value"] for entry in answer.json()["values"]]
+
+    assert values("sh") and values("s") != values("sh")
+    page.goto(f"{site.url}/")
+    _settled(page)
+    held: list[Any] = []
+    for_s = lambda url: "/facets/tag?prefix=s&" in url  # noqa: E731
+    page.route(for_s, lambda route: held.append(route))  # a slow answer
+    finder = page.get_by_label("Search tags")
+    finder.fill("s")
+    eventually(lambda: page.evaluate("true") and held, 10, 0.1)  # a call lets Playwright see the route
+    finder.fill("sh")
+    shown = 'fieldset[data-facet="tag"] .found .facet-value'
+    _until(page, f"document.querySelectorAll('{shown}').length > 0")
+
+    with page.expect_response(lambda response: for_s(response.url)):
+        held[0].continue_()  # the answer for "s" arrives after the one for "sh"
+    page.wait_for_timeout(300)  # time for the page to handle it, were it to
+
+    assert page.eval_on_selector_all(shown, "found => found.map(v => v.textContent)") == values("sh")
+
+
 def test_dragging_across_the_histogram_sets_the_date_range(page: Any, site: LocalStack) -> None:
     page.goto(f"{site.url}/")
     _settled(page)

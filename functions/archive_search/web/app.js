@@ -370,18 +370,21 @@
     const input = el("input", { type: "search", id, autocomplete: "off", maxLength: 100 });
     const found = el("ul", { class: "facet-values found", "aria-live": "polite" });
     let timer = 0;
+    let asked = 0; // only the answer to the latest letters typed is shown: answers can cross
     input.addEventListener("input", () => {
       clearTimeout(timer);
       timer = setTimeout(async () => {
         const prefix = input.value.trim();
+        const mine = ++asked;
         if (!prefix) return found.replaceChildren();
         try {
           const answer = await api(`facets/${name}?${new URLSearchParams({ prefix, size: "10" })}`);
+          if (mine !== asked) return;
           const selected = state.filters[name];
           found.replaceChildren(...answer.values.map((entry) => facetOption(name, entry, selected.includes(entry.value))));
           if (!answer.values.length) found.append(el("li", { text: "No match" }));
         } catch (error) {
-          showError(error);
+          if (mine === asked) showError(error);
         }
       }, 200);
     });
