@@ -74,3 +74,31 @@ def test_an_alert_with_a_long_unbroken_name_fits_a_phone_screen(browser: Any, st
     finally:
         context.close()
         requests.delete(f"{stack.url}/alerts/{created['id']}", timeout=30)
+
+
+def test_deleting_an_alert_by_keyboard_says_so_and_keeps_the_focus_in_the_list(
+    page: Any, stack: LocalStack
+) -> None:
+    names = [f"Keyboard {WORD} {n}" for n in (1, 2)]
+    ids = []
+    for name in names:
+        answer = requests.post(
+            f"{stack.url}/alerts", json={"name": name, "q": WORD, "target": "feed"}, timeout=30
+        )
+        assert answer.status_code == 201, answer.text
+        ids.append(answer.json()["id"])
+    page.goto(f"{stack.url}/?view=alerts")
+    page.wait_for_selector(f'#alerts li[data-id="{ids[1]}"]')
+
+    page.get_by_role("button", name=f"Delete the alert {names[0]}").focus()
+    page.keyboard.press("Enter")
+    _until(page, f"!document.querySelector('#alerts li[data-id=\"{ids[0]}\"]')")
+
+    assert (
+        f"Deleted \u201c{names[0]}\u201d"
+        in page.get_by_role("status").filter(has_text="Deleted").inner_text()
+    )
+    focused = page.evaluate("document.activeElement.getAttribute('aria-label')")
+    assert focused is not None and focused.startswith("Delete the alert ")
+    assert focused != f"Delete the alert {names[0]}"
+    requests.delete(f"{stack.url}/alerts/{ids[1]}", timeout=30)

@@ -209,6 +209,33 @@ def test_a_facet_value_found_by_its_first_letters_can_be_ticked(page: Any, site:
     assert _state(page)["tag"] == [found[0]]
 
 
+def test_a_late_answer_for_fewer_letters_does_not_replace_the_facet_values_found(
+    page: Any, site: LocalStack
+) -> None:
+    def values(prefix: str) -> list[str]:
+        answer = requests.get(f"{site.url}/facets/tag", params={"prefix": prefix, "size": 10}, timeout=30)
+        return [entry["value"] for entry in answer.json()["values"]]
+
+    assert values("sh") and values("s") != values("sh")
+    page.goto(f"{site.url}/")
+    _settled(page)
+    held: list[Any] = []
+    for_s = lambda url: "/facets/tag?prefix=s&" in url  # noqa: E731
+    page.route(for_s, lambda route: held.append(route))  # a slow answer
+    finder = page.get_by_label("Search tags")
+    finder.fill("s")
+    eventually(lambda: page.evaluate("true") and held, 10, 0.1)  # a call lets Playwright see the route
+    finder.fill("sh")
+    shown = 'fieldset[data-facet="tag"] .found .facet-value'
+    _until(page, f"document.querySelectorAll('{shown}').length > 0")
+
+    with page.expect_response(lambda response: for_s(response.url)):
+        held[0].continue_()  # the answer for "s" arrives after the one for "sh"
+    page.wait_for_timeout(300)  # time for the page to handle it, were it to
+
+    assert page.eval_on_selector_all(shown, "found => found.map(v => v.textContent)") == values("sh")
+
+
 def test_dragging_across_the_histogram_sets_the_date_range(page: Any, site: LocalStack) -> None:
     page.goto(f"{site.url}/")
     _settled(page)
@@ -251,8 +278,11 @@ def test_a_bar_picked_with_the_keyboard_sets_its_month(page: Any, site: LocalSta
     page.keyboard.press("Enter")
     _until(page, "location.search.includes('from=')")
 
-    year, month = (int(part) for part in bar.get_attribute("data-value").split("-"))
+    value = bar.get_attribute("data-value")
+    year, month = (int(part) for part in value.split("-"))
     assert _state(page)["from"] == [f"{year}-{month:02d}-01"]
+    _settled(page)
+    assert page.evaluate("document.activeElement.dataset.value") == value  # the focus stays on it
     assert _state(page)["to"] == [f"{year}-{month:02d}-{calendar.monthrange(year, month)[1]:02d}"]
 
 
@@ -276,6 +306,30 @@ def test_more_results_follows_the_cursor_and_a_reload_restores_every_page(
     page.reload()
     _until(page, "document.querySelectorAll('#results > li.hit').length === 20")
     assert _hit_ids(page) == both
+
+
+def test_more_results_answered_after_a_newer_search_leave_that_search_alone(
+    page: Any, site: LocalStack
+) -> None:
+    page.goto(f"{site.url}/?sort=oldest")
+    page.wait_for_selector("#results > li.hit")
+    held: list[Any] = []
+    page.route("**/search?*cursor=*", lambda route: held.append(route))  # held back: a slow network
+    page.get_by_role("button", name="More results").click()
+    eventually(lambda: held, 10, 0.1)
+
+    page.get_by_role("searchbox", name="Search the archive").fill("ferry")
+    page.keyboard.press("Enter")
+    _until(page, "location.search.includes('q=ferry')")
+    _settled(page)
+    ferry = _hit_ids(page)
+    ferry_url = page.evaluate("location.href")
+    with page.expect_response("**/search?*cursor=*"):
+        held[0].continue_()  # the old search's next page arrives last
+    page.wait_for_timeout(300)  # time for the page to handle it, were it to
+
+    assert _hit_ids(page) == ferry
+    assert page.evaluate("location.href") == ferry_url
 
 
 def test_a_refused_search_shows_its_error_and_nothing_of_the_search_before(
@@ -396,6 +450,61 @@ def test_uploaded_files_show_their_receipts_live(page: Any, site: LocalStack, tm
     assert _api(site, [("q", UNIQUE_WORD)])["total"] == 1  # searchable, as the receipt said
 
 
+def _open_upload_view(page: Any, site: LocalStack) -> None:
+    page.goto(f"{site.url}/")
+    _until(page, "document.body.dataset.uploads === 'available'")
+    page.get_by_role("link", name="Upload").click()
+    page.wait_for_selector("#upload-view:not([hidden])")
+
+
+def _upload_slot(response: Any, filename: str) -> bool:
+    return response.url.endswith("/uploads") and filename in (response.request.post_data or "")
+
+
+def test_a_file_ingest_rejects_shows_the_receipts_sentence_not_its_code(
+    page: Any, site: LocalStack, tmp_path: Path
+) -> None:
+    empty = tmp_path / "blank-page.txt"
+    empty.write_bytes(b"")
+    _open_upload_view(page, site)
+
+    with page.expect_response(lambda response: _upload_slot(response, empty.name)) as answer:
+        page.set_input_files("#files", [str(empty)])
+    _until(page, "document.querySelector('#upload-summary').textContent === '1 of 1 files settled'", 60)
+
+    receipt = requests.get(f"{site.url}{answer.value.json()['status_url']}", timeout=30).json()
+    assert receipt["outcome"] == "rejected" and receipt["message"]
+    row = page.locator('#uploads li[data-outcome="rejected"]').inner_text()
+    assert row == f"{empty.name} rejected: {receipt['message']}"
+    # and a screen reader hears it: the outcome is said in a live region, not only drawn
+    assert page.get_by_role("status").filter(has_text=empty.name).inner_text(timeout=5000) == (
+        f"{empty.name}: rejected: {receipt['message']}"
+    )
+
+
+def test_a_file_over_its_formats_limit_is_refused_before_it_is_sent(
+    page: Any, site: LocalStack, tmp_path: Path
+) -> None:
+    huge = tmp_path / "whole-year.txt"
+    huge.write_bytes(b"A year of harbour notes\n\n" + b"The tide came in and went out again. " * 40_000)
+    sent_elsewhere: list[str] = []
+    page.on(
+        "request",
+        lambda request: sent_elsewhere.append(request.url) if not request.url.startswith(site.url) else None,
+    )
+    _open_upload_view(page, site)
+
+    with page.expect_response(lambda response: _upload_slot(response, huge.name)) as answer:
+        page.set_input_files("#files", [str(huge)])
+    _until(page, "document.querySelector('#upload-summary').textContent === '1 of 1 files settled'", 60)
+
+    limit = answer.value.json()["max_bytes"]
+    assert huge.stat().st_size > limit
+    row = page.locator('#uploads li[data-outcome="rejected"]').inner_text()
+    assert row.startswith(f"{huge.name} rejected: ") and f"{limit:,} bytes" in row
+    assert sent_elsewhere == []  # nothing went to the bucket
+
+
 def test_an_uploaded_file_of_records_shows_the_records_it_skipped(
     page: Any, site: LocalStack, tmp_path: Path
 ) -> None:
@@ -504,6 +613,39 @@ def test_the_page_is_usable_by_keyboard_alone(page: Any, site: LocalStack) -> No
     page.focus('fieldset[data-facet="language"] input')
     page.keyboard.press("Space")
     _until(page, "location.search.includes('language=')")
+
+
+def test_ticking_a_facet_by_keyboard_keeps_the_focus_on_its_box(page: Any, site: LocalStack) -> None:
+    page.goto(f"{site.url}/")
+    page.wait_for_selector("#results > li.hit")
+    box = page.locator('fieldset[data-facet="language"] input[type="checkbox"]').first
+    value = box.get_attribute("value")
+    box.focus()
+    page.keyboard.press("Space")
+    _until(page, "location.search.includes('language=')")
+    _settled(page)
+
+    focused = page.evaluate(
+        "[document.activeElement.type, document.activeElement.value, document.activeElement.checked]"
+    )
+    assert focused == ["checkbox", value, True]
+    page.keyboard.press("Space")  # and the same key unticks it
+    _until(page, "!location.search.includes('language=')")
+
+
+def test_a_search_the_network_cannot_deliver_says_so_in_words(page: Any, site: LocalStack) -> None:
+    page.goto(f"{site.url}/")
+    page.wait_for_selector("#results > li.hit")
+    page.route("**/search?*", lambda route: route.abort("connectionrefused"))  # the API is down
+
+    page.get_by_role("searchbox", name="Search the archive").fill("ferry")
+    page.keyboard.press("Enter")
+    _settled(page)
+
+    message = page.get_by_role("alert").text_content()
+    assert "could not reach the archive" in message
+    assert "TypeError" not in message and "fetch" not in message
+    assert _hit_ids(page) == []
 
 
 RTL_KEY = "browser/rtl.txt"

@@ -50,11 +50,20 @@
     }
   }
 
+  // A request that gets no answer at all (the API down, the network gone) rejects with the
+  // browser's own TypeError ("Failed to fetch"): said in the page's words instead.
+  const UNREACHABLE = "could not reach the archive: check the connection and try again";
+
   async function api(path, options = {}) {
-    const response = await fetch(path, {
-      ...options,
-      headers: { Accept: "application/json", ...authHeaders(), ...(options.headers || {}) },
-    });
+    let response;
+    try {
+      response = await fetch(path, {
+        ...options,
+        headers: { Accept: "application/json", ...authHeaders(), ...(options.headers || {}) },
+      });
+    } catch (_) {
+      throw new ApiError(0, UNREACHABLE);
+    }
     let body = null;
     try {
       body = await response.json();
@@ -211,11 +220,15 @@
 
   function setupMore(state, params, cursor) {
     const more = $("more");
+    const token = renderToken;
     more.hidden = !cursor;
+    more.disabled = false;
     more.onclick = async () => {
       more.disabled = true;
       try {
         const next = await api(`search?${withCursor(params, cursor)}`);
+        // A page that arrives after another search began belongs to no search shown now.
+        if (token !== renderToken) return;
         const list = $("results");
         const first = next.hits.length ? resultItem(next.hits[0]) : null;
         list.append(...(first ? [first] : []), ...next.hits.slice(1).map(resultItem));
@@ -225,9 +238,9 @@
         if (first) first.querySelector("a").focus();
         setupMore(state, params, next.next_cursor);
       } catch (error) {
-        showError(error);
+        if (token === renderToken) showError(error);
       } finally {
-        more.disabled = false;
+        if (token === renderToken) more.disabled = false;
       }
     };
   }
@@ -299,8 +312,23 @@
 
   // -- facets -----------------------------------------------------------------------------
   function renderFacets(state, facets) {
+    const refocus = focusKeeper($("facets"), "input[type=checkbox]", (box) => `${box.closest("fieldset").dataset.facet}\n${box.value}`);
     const groups = FILTERS.map((name) => facetGroup(name, state, facets[name] || [])).filter(Boolean);
     $("facets").replaceChildren(...groups);
+    refocus();
+  }
+
+  // Re-rendering a box of controls must not drop the focus of a keyboard user who just used
+  // one (a ticked facet, a picked bar) back to the top of the page: the control of the same
+  // identity in the new rendering takes the focus.
+  function focusKeeper(box, selector, identity) {
+    const active = document.activeElement;
+    if (!active || !box.contains(active) || !active.matches(selector)) return () => {};
+    const wanted = identity(active);
+    return () => {
+      const same = [...box.querySelectorAll(selector)].find((control) => identity(control) === wanted);
+      if (same) same.focus();
+    };
   }
 
   function facetGroup(name, state, values) {
@@ -342,18 +370,21 @@
     const input = el("input", { type: "search", id, autocomplete: "off", maxLength: 100 });
     const found = el("ul", { class: "facet-values found", "aria-live": "polite" });
     let timer = 0;
+    let asked = 0; // only the answer to the latest letters typed is shown: answers can cross
     input.addEventListener("input", () => {
       clearTimeout(timer);
       timer = setTimeout(async () => {
         const prefix = input.value.trim();
+        const mine = ++asked;
         if (!prefix) return found.replaceChildren();
         try {
           const answer = await api(`facets/${name}?${new URLSearchParams({ prefix, size: "10" })}`);
+          if (mine !== asked) return;
           const selected = state.filters[name];
           found.replaceChildren(...answer.values.map((entry) => facetOption(name, entry, selected.includes(entry.value))));
           if (!answer.values.length) found.append(el("li", { text: "No match" }));
         } catch (error) {
-          showError(error);
+          if (mine === asked) showError(error);
         }
       }, 200);
     });
@@ -367,6 +398,7 @@
     const buckets = byYear ? toYears(months) : months;
     histogram = { buckets, interval: byYear ? "year" : "month" };
     const box = $("histogram");
+    const refocus = focusKeeper(box, ".bar", (bar) => bar.dataset.value);
     box.replaceChildren();
     $("dates").hidden = !buckets.length && !state.from && !state.to;
     const highest = Math.max(1, ...buckets.map((bucket) => bucket.count));
@@ -390,6 +422,7 @@
       box.append(el("span", { class: "axis start", text: bucketLabel(buckets[0].value), "aria-hidden": "true" }));
       box.append(el("span", { class: "axis end", text: bucketLabel(buckets[buckets.length - 1].value), "aria-hidden": "true" }));
     }
+    refocus();
   }
 
   // The API lists the months that have articles; the chart shows the gaps between them too.
@@ -642,6 +675,8 @@
     $("uploads").append(row);
     const settle = (text, outcome) => {
       status.textContent = text;
+      // The rows are only drawn; the outcome is also said, for screen readers.
+      $("upload-outcome").textContent = `${file.name}: ${text}`;
       row.dataset.outcome = outcome;
       uploads.settled += 1;
       renderUploadProgress();
@@ -659,6 +694,12 @@
         if (error.status === 400) return settle(`rejected: ${error.message}`, "rejected");
         throw error;
       }
+      // The slot says how much ingest reads of this format: a bigger file would be sent whole
+      // only to be refused (by S3's policy, or by ingest), so it is refused here, unsent.
+      if (slot.max_bytes != null && file.size > slot.max_bytes) {
+        const over = `the file is ${file.size.toLocaleString("en")} bytes, over the limit of ${slot.max_bytes.toLocaleString("en")} bytes for this kind of file`;
+        return settle(`rejected: ${over}`, "rejected");
+      }
       await sendToBucket(slot, file);
       status.textContent = "queued";
       for (let poll = 0; poll < POLL_LIMIT; poll++) {
@@ -670,7 +711,8 @@
           if (error.status === 404) continue; // no receipt yet
           throw error;
         }
-        if (receipt.outcome === "rejected") return settle(`rejected: ${receipt.reason || "no reason given"}`, "rejected");
+        // The receipt's sentence for people; its reason is a code for programs (too_large).
+        if (receipt.outcome === "rejected") return settle(`rejected: ${receipt.message || receipt.reason || "no reason given"}`, "rejected");
         if (receipt.outcome === "duplicate") return settle(`duplicate of an article already in the archive${skippedNote(receipt)}`, "duplicate");
         if (receipt.outcome === "indexed") return settle(`indexed${skippedNote(receipt)}`, "indexed");
       }
@@ -695,13 +737,17 @@
   async function sendToBucket(slot, file) {
     const upload = slot.upload || {};
     let response;
-    if (upload.fields) {
-      const form = new FormData();
-      for (const [name, value] of Object.entries(upload.fields)) form.append(name, value);
-      form.append("file", file);
-      response = await fetch(upload.url, { method: "POST", body: form });
-    } else {
-      response = await fetch(upload.url, { method: upload.method || "PUT", headers: upload.headers || {}, body: file });
+    try {
+      if (upload.fields) {
+        const form = new FormData();
+        for (const [name, value] of Object.entries(upload.fields)) form.append(name, value);
+        form.append("file", file);
+        response = await fetch(upload.url, { method: "POST", body: form });
+      } else {
+        response = await fetch(upload.url, { method: upload.method || "PUT", headers: upload.headers || {}, body: file });
+      }
+    } catch (_) {
+      throw new ApiError(0, "could not reach the bucket: check the connection and try again");
     }
     if (!response.ok) throw new ApiError(response.status, `the bucket refused the file (${response.status})`);
   }
@@ -748,7 +794,9 @@
     return `./?${params}`;
   }
 
-  async function renderAlerts() {
+  // After a deletion: what was deleted is said, and the focus goes to the Delete button now at
+  // the deleted one's place (else the last one, else the heading), not back to the page's top.
+  async function renderAlerts(deleted = null) {
     const list = $("alerts");
     const status = $("alerts-status");
     status.textContent = "loading…";
@@ -758,9 +806,10 @@
         ...result.alerts.map((alert) => {
           const remove = el("button", { type: "button", text: "Delete", "aria-label": `Delete the alert ${alert.name}` });
           remove.addEventListener("click", async () => {
+            const place = [...list.children].findIndex((row) => row.dataset.id === alert.id);
             try {
               await api(`alerts/${encodeURIComponent(alert.id)}`, { method: "DELETE" });
-              renderAlerts();
+              renderAlerts({ name: alert.name, place });
             } catch (error) {
               showError(error);
             }
@@ -782,6 +831,12 @@
       status.textContent = result.total
         ? `${result.total} alert${result.total === 1 ? "" : "s"}${result.total > result.alerts.length ? `, the first ${result.alerts.length} shown` : ""}`
         : "No alerts yet: search, then save the search as an alert.";
+      if (deleted) {
+        status.textContent = `Deleted “${deleted.name}”. ${status.textContent}`;
+        const buttons = list.querySelectorAll("button");
+        const next = buttons[Math.min(deleted.place, buttons.length - 1)];
+        (next || $("alerts-heading")).focus();
+      }
     } catch (error) {
       status.textContent = "";
       showError(error);
