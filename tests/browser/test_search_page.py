@@ -770,3 +770,15 @@ def test_escape_during_a_drag_across_the_bars_chooses_no_period(page: Any, site:
     assert "from" not in _state(page) and "to" not in _state(page)
     assert page.locator("#histogram .bar.dragging").count() == 0
 
+
+def test_a_failed_searchs_error_is_gone_on_the_alerts_view(page: Any, site: LocalStack) -> None:
+    page.goto(f"{site.url}/")
+    page.get_by_role("searchbox", name="Search the archive").fill(" ".join(f"w{i}" for i in range(33)))
+    page.keyboard.press("Enter")
+    _until(page, "!document.getElementById('error').hidden")
+
+    page.get_by_role("link", name="Alerts").click()
+    _until(page, "document.getElementById('alerts-status').textContent !== 'loading…'")
+
+    assert page.locator("#error").is_hidden()
+

@@ -808,6 +808,7 @@
     status.textContent = "loading…";
     try {
       const result = await api("alerts?size=50");
+      showError(null); // an earlier view's error (a refused search) is not this list's
       list.replaceChildren(
         ...result.alerts.map((alert) => {
           const remove = el("button", { type: "button", text: "Delete", "aria-label": `Delete the alert ${alert.name}` });
