@@ -782,3 +782,16 @@ def test_a_failed_searchs_error_is_gone_on_the_alerts_view(page: Any, site: Loca
 
     assert page.locator("#error").is_hidden()
 
+
+def test_an_article_not_found_says_so_in_the_tab_title_not_the_searchs(page: Any, site: LocalStack) -> None:
+    _search_for(page, site, "harbour")
+    assert page.title() == "harbour · archive-search"
+
+    loading_title = page.evaluate(
+        "() => { history.pushState(null, '', './?article=no-such-article');"
+        " dispatchEvent(new PopStateEvent('popstate')); return document.title; }"
+    )
+    _until(page, "document.getElementById('article-title').textContent === 'Article not found'")
+
+    assert "harbour" not in loading_title
+    assert "harbour" not in page.title() and "not found" in page.title()

@@ -543,6 +543,7 @@
     } catch (error) {
       if (token !== renderToken) return;
       $("article-title").textContent = "Article not found";
+      document.title = "Article not found · archive-search";
       showError(error);
       return;
     }
