@@ -724,3 +724,74 @@ def test_an_article_url_with_junk_says_not_found_and_runs_nothing(
     assert page.evaluate("window.__xss") is None
     assert page.locator("img[src='x']").count() == 0
     assert [e for e in page.problems.errors if e.startswith("script error")] == []
+
+
+def test_escape_closes_the_query_syntax_and_gives_the_focus_back_to_its_summary(
+    page: Any, site: LocalStack
+) -> None:
+    page.goto(f"{site.url}/")
+    page.get_by_text("Query syntax").click()
+    assert page.evaluate("document.getElementById('syntax-help').open")
+
+    page.keyboard.press("Escape")
+
+    assert not page.evaluate("document.getElementById('syntax-help').open")
+    assert page.evaluate("document.activeElement === document.querySelector('#syntax-help > summary')")
+
+
+def test_escape_in_the_alert_form_closes_it_and_gives_the_focus_back_to_its_summary(
+    page: Any, site: LocalStack
+) -> None:
+    page.goto(f"{site.url}/?q=harbour")
+    page.get_by_text("Save this search as an alert").click()
+    page.get_by_label("Alert name").fill("Harbour news")
+
+    page.keyboard.press("Escape")
+
+    assert not page.evaluate("document.getElementById('save-alert').open")
+    assert page.evaluate("document.activeElement === document.querySelector('#save-alert > summary')")
+
+
+def test_escape_during_a_drag_across_the_bars_chooses_no_period(page: Any, site: LocalStack) -> None:
+    page.goto(f"{site.url}/")
+    _settled(page)
+    bars = page.locator("#histogram .bar")
+    assert bars.count() >= 3
+    start, end = bars.nth(0).bounding_box(), bars.nth(2).bounding_box()
+    page.mouse.move(start["x"] + start["width"] / 2, start["y"] + start["height"] - 2)
+    page.mouse.down()
+    page.mouse.move(end["x"] + end["width"] / 2, end["y"] + end["height"] - 2, steps=8)
+    assert page.locator("#histogram .bar.dragging").count() == 3
+
+    page.keyboard.press("Escape")
+    page.mouse.up()
+    _settled(page)
+
+    assert "from" not in _state(page) and "to" not in _state(page)
+    assert page.locator("#histogram .bar.dragging").count() == 0
+
+
+def test_a_failed_searchs_error_is_gone_on_the_alerts_view(page: Any, site: LocalStack) -> None:
+    page.goto(f"{site.url}/")
+    page.get_by_role("searchbox", name="Search the archive").fill(" ".join(f"w{i}" for i in range(33)))
+    page.keyboard.press("Enter")
+    _until(page, "!document.getElementById('error').hidden")
+
+    page.get_by_role("link", name="Alerts").click()
+    _until(page, "document.getElementById('alerts-status').textContent !== 'loading…'")
+
+    assert page.locator("#error").is_hidden()
+
+
+def test_an_article_not_found_says_so_in_the_tab_title_not_the_searchs(page: Any, site: LocalStack) -> None:
+    _search_for(page, site, "harbour")
+    assert page.title() == "harbour · archive-search"
+
+    loading_title = page.evaluate(
+        "() => { history.pushState(null, '', './?article=no-such-article');"
+        " dispatchEvent(new PopStateEvent('popstate')); return document.title; }"
+    )
+    _until(page, "document.getElementById('article-title').textContent === 'Article not found'")
+
+    assert "harbour" not in loading_title
+    assert "harbour" not in page.title() and "not found" in page.title()

@@ -512,6 +512,12 @@
       anchor = current = null;
       choose(first, last);
     });
+    // Escape during a drag drops it: the release that follows chooses no period.
+    window.addEventListener("keydown", (event) => {
+      if (event.key !== "Escape" || anchor == null) return;
+      anchor = current = null;
+      box.querySelectorAll(".bar.dragging").forEach((bar) => bar.classList.remove("dragging"));
+    });
     // Keyboard (and assistive technology): Enter or Space on a bar picks that period.
     box.addEventListener("click", (event) => {
       const bar = event.target.closest(".bar");
@@ -537,6 +543,7 @@
     } catch (error) {
       if (token !== renderToken) return;
       $("article-title").textContent = "Article not found";
+      document.title = "Article not found · archive-search";
       showError(error);
       return;
     }
@@ -802,6 +809,7 @@
     status.textContent = "loading…";
     try {
       const result = await api("alerts?size=50");
+      showError(null); // an earlier view's error (a refused search) is not this list's
       list.replaceChildren(
         ...result.alerts.map((alert) => {
           const remove = el("button", { type: "button", text: "Delete", "aria-label": `Delete the alert ${alert.name}` });
@@ -900,7 +908,20 @@
     window.addEventListener("popstate", render);
   }
 
+  // Escape closes the disclosure (query syntax, save as alert) the focus is in and gives the
+  // focus back to its summary, the control that opened it, as a keyboard user expects.
+  function setupEscape() {
+    document.addEventListener("keydown", (event) => {
+      if (event.key !== "Escape" || event.defaultPrevented) return;
+      const open = event.target instanceof Element ? event.target.closest("details[open]") : null;
+      if (!open) return;
+      open.open = false;
+      open.querySelector("summary").focus();
+    });
+  }
+
   takeTokenFromFragment();
+  setupEscape();
   setupSearchForm();
   setupHistogramDrag();
   setupUploads();
