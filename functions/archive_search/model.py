@@ -6,6 +6,11 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 
+# The years a published date may have: outside them a date is a typo or a placeholder (0001-01-01,
+# 9999-12-31), never kept. Cleaning drops such a date; the write API refuses it.
+MIN_PUBLISHED_YEAR = 1800
+MAX_PUBLISHED_YEAR = 2200
+
 
 @dataclass(frozen=True)
 class Article:

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from archive_search.errors import InvalidRequest
 from archive_search.language_tags import LANGUAGE_TAG_PATTERN, language_code
+from archive_search.model import MAX_PUBLISHED_YEAR, MIN_PUBLISHED_YEAR
 from archive_search.search.http import FieldGivenTwice, dotted, load_request_json
 
 # Objects written by the API; the write function may put and delete objects here only.
@@ -37,12 +38,10 @@ MAX_BODY_CHARS = 200_000
 # 1,000 characters (cleaning.description.MAX_DESCRIPTION_CHARS).
 MAX_DESCRIPTION_INPUT_CHARS = 10_000
 MAX_IDEMPOTENCY_KEY_CHARS = 255
-# Ingest reads a record's date from its YYYY-MM-DD and keeps the years 1800 to 2200
-# (cleaning.metadata.dates): a week date ("2024-W18-3") or another year would pass
-# fromisoformat and then be dropped in silence, the article indexed undated.
+# Ingest reads a record's date from its YYYY-MM-DD and keeps the model's published years: a
+# week date ("2024-W18-3") or another year would pass fromisoformat and then be dropped in
+# silence, the article indexed undated.
 _CALENDAR_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(?!\d)")
-MIN_PUBLISHED_YEAR = 1800
-MAX_PUBLISHED_YEAR = 2200
 EXTERNAL_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$"
 _IDEMPOTENCY_KEY_RE = re.compile(r"^[\x21-\x7e]{1,255}$")
 

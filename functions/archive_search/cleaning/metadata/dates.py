@@ -8,6 +8,8 @@ import unicodedata
 from datetime import UTC, date, datetime
 from email.utils import parsedate_tz
 
+from archive_search.model import MAX_PUBLISHED_YEAR, MIN_PUBLISHED_YEAR
+
 _MONTHS = {
     # English
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
@@ -121,7 +123,7 @@ def _year(year: str, month_name: str) -> int:
 
 
 def _safe_date(year: int, month: int, day: int) -> date | None:
-    if not 1800 <= year <= 2200:
+    if not MIN_PUBLISHED_YEAR <= year <= MAX_PUBLISHED_YEAR:
         return None
     try:
         return date(year, month, day)
