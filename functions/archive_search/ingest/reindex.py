@@ -52,13 +52,14 @@ def reindex(
     on_swap: Callable[[str], None] | None = None,
 ) -> ReindexReport:
     engine, settings = service.engine, service.settings
+    # List first: a missing bucket is refused before an empty index is left behind.
+    before = _listing(service, bucket)
     engine.ensure_index(settings.receipts_alias, receipts_index_body())
     target = engine.new_index_name()
     engine.create_index(target)
 
     # Read the statistics now, not as cached by a warm service: they are what the rebuild uses.
     stats = service.line_stats(bucket, refresh=True)
-    before = _listing(service, bucket)
     refs = [ObjectRef(bucket, key) for key in before]
     versions = _receipts(service, refs)
     report = ReindexReport(
