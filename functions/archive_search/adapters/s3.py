@@ -29,6 +29,10 @@ class StoredObject:
 # Connections the client keeps alive: at least one per concurrent read (ingest's readers), so
 # every GET reuses a connection instead of opening (and, over TLS, negotiating) a new one.
 MAX_POOL_CONNECTIONS = 10
+# Seconds to connect, and of silence on a connection, before a try gives up: botocore's 60 s
+# would let a stalled GET hold a reader (and its connection) past the invocation.
+CONNECT_TIMEOUT_SECONDS = 2.0
+READ_TIMEOUT_SECONDS = 10.0
 
 
 @lru_cache(maxsize=1)
@@ -36,7 +40,10 @@ def cached_s3_client():  # type: ignore[no-untyped-def]
     return boto3.client(
         "s3",
         config=Config(
-            retries={"mode": "standard", "max_attempts": 4}, max_pool_connections=MAX_POOL_CONNECTIONS
+            retries={"mode": "standard", "max_attempts": 4},
+            max_pool_connections=MAX_POOL_CONNECTIONS,
+            connect_timeout=CONNECT_TIMEOUT_SECONDS,
+            read_timeout=READ_TIMEOUT_SECONDS,
         ),
     )
 

@@ -234,7 +234,7 @@ class IngestService:
         pending = [_READERS.submit(self._read, event) for event in created]
         for event, future in zip(created, pending, strict=True):
             # A GET is waited for only while cleaning it and writing the batch still fit: a stalled
-            # one (botocore waits 60 s a try) would otherwise outlast the invocation, failing all.
+            # one (up to 4 tries of the S3 client's timeouts) would otherwise outlast the invocation.
             wait_ms = remaining_ms() - 2 * slowest_ms - 2 * self.time_reserve_ms
             try:
                 stored = future.result(timeout=max(0.0, wait_ms) / 1000)
