@@ -444,7 +444,13 @@ _MATCH_ALERTS = (f"{ALERTS}/_search", "${IndexAlias}/_msearch", "${IndexAlias}/_
 OUTBOX = "${IndexAlias}-outbox"
 _OWN = (*ALIASES, ALERTS, OUTBOX)
 INGEST_ES_PATHS = {
-    "es:ESHttpGet": (*(f"_alias/{alias}" for alias in _OWN), *_READS, *_MATCH_ALERTS, f"{OUTBOX}/_search", *_HEALTH),
+    "es:ESHttpGet": (
+        *(f"_alias/{alias}" for alias in _OWN),
+        *_READS,
+        *_MATCH_ALERTS,
+        f"{OUTBOX}/_search",
+        *_HEALTH,
+    ),
     "es:ESHttpHead": (*(f"_alias/{alias}" for alias in _OWN), *_HEALTH),
     "es:ESHttpPut": (
         *(f"{alias}{shape}" for alias in _OWN for shape in VERSIONED),

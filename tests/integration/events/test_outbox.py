@@ -131,3 +131,20 @@ def test_a_run_publishes_at_most_its_bound_and_the_next_run_the_rest(rig):
     assert (first.republished, first.pending, first.stopped) == (5, 2, "max_events")
     assert (second.republished, second.pending, second.stopped) == (2, 0, None)
     assert sorted(e["detail"]["event_id"] for e in events_rig.received()) == ids
+
+
+def test_the_cli_republishes_what_the_bus_refused(rig, capsys):
+    from archive_search import cli
+
+    events_rig, gate = rig
+    gate.refuse_all = True
+    events_rig.ingest.put("inbox/harbour.txt", ARTICLE.format("The story"))
+    events_rig.ingest.drain()
+    assert events_rig.received() == []
+
+    gate.refuse_all = False
+    events_rig.ingest.engine.refresh(events_rig.ingest.settings.outbox_alias)
+    assert cli.main(["republish-events", "--after-seconds", "0", "--max-events", "10"]) == 0
+
+    assert [e["detail"]["key"] for e in events_rig.received()] == ["inbox/harbour.txt"]
+    assert '"republished": 1' in capsys.readouterr().out

@@ -230,3 +230,11 @@ def test_an_sqs_batch_is_not_mistaken_for_a_scheduled_event() -> None:
     assert batch.is_scheduled_event(load_event("scheduled_event"))
     assert not batch.is_scheduled_event({"Records": []})
     assert not batch.is_scheduled_event({"source": "archive-search", "detail-type": "Scheduled Event"})
+
+
+def test_the_local_stacks_scheduled_event_has_the_shape_of_the_recorded_one() -> None:
+    from archive_local.lambda_events import scheduled_event
+
+    built, recorded = scheduled_event("archive-search-republish-events"), load_event("scheduled_event")
+    assert batch.is_scheduled_event(built)
+    assert set(built) == set(recorded) and built["detail"] == recorded["detail"] == {}
