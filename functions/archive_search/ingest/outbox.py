@@ -275,5 +275,7 @@ def republish(
     metrics.add_metric(
         name="EventsPendingOldestAgeSeconds", unit=MetricUnit.Seconds, value=report.oldest_age_s
     )
-    logger.info("events republished", extra=report.as_dict())
+    # A run with nothing to do (the usual one) logs at debug: the schedule runs every few minutes.
+    quiet = not (report.republished or report.failed or report.pending)
+    (logger.debug if quiet else logger.info)("events republished", extra=report.as_dict())
     return report
