@@ -181,6 +181,9 @@ class OutboxPublisher:
     def stage_outcomes(self, outcomes: Sequence[Outcome]) -> set[ObjectRef]:
         """Store the events of ``outcomes`` (the news among them, as ``OutcomeAnnouncer`` will
         publish them); returns the objects whose event could not be stored."""
+        # One batch at a time: what an earlier batch staged and never published (its receipt
+        # failed) is in the outbox for the republisher, and need not be remembered here.
+        self._staged.clear()
         try:
             by_id = {
                 event_id_of(event): (event, _ref(o))

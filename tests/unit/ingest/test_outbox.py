@@ -238,3 +238,16 @@ def test_the_local_stacks_scheduled_event_has_the_shape_of_the_recorded_one() ->
     built, recorded = scheduled_event("archive-search-republish-events"), load_event("scheduled_event")
     assert batch.is_scheduled_event(built)
     assert set(built) == set(recorded) and built["detail"] == recorded["detail"] == {}
+
+
+def test_what_an_earlier_batch_staged_is_not_taken_as_stored_by_the_next() -> None:
+    outbox = MemoryOutbox()
+    publisher = OutboxPublisher(RecordingPublisher(), outbox)  # type: ignore[arg-type]
+    publisher.stage_outcomes([Outcome(indexed(), None, [article()])])  # its receipt then failed
+    (first,) = [e for _, e in outbox.entries.values()]
+    outbox.entries.clear()  # published by the republisher meanwhile
+
+    publisher.stage_outcomes([])  # the next batch
+    publisher.publish([first])  # the SQS retry of the first object publishes it again
+
+    assert len(outbox.puts) == 2 and outbox.entries == {}  # stored again before publishing
