@@ -250,9 +250,10 @@ class SearchEngine:
         results in request order.
 
         ``operations`` is the flat list of (action, source) pairs, the actions without
-        ``_index``; a ``delete`` action's source is ``None`` (it has no body line). An item larger than a request may be gets a 413 result of its own without
-        being sent (a 413 is never retryable); a request the engine refuses with 413 is split
-        in two and each half sent again. Raises EngineUnavailable when a request as a whole
+        ``_index``; a ``delete`` action's source is ``None`` (it has no body line). An item
+        larger than a request may be gets a 413 result of its own without being sent (a 413 is
+        never retryable); a request the engine refuses with 413 is split in two and each half
+        sent again. Raises EngineUnavailable when a request as a whole
         fails; per-item failures (429, 409, mapping errors) are left for the caller to map.
 
         ``time_left_s`` (the caller's time left, seconds) caps each request's timeout when it

@@ -38,9 +38,6 @@ from archive_search.ingest.outcomes import (
 from archive_search.model import ObjectRef
 from archive_search.observability import logger, metrics
 
-# Entries younger than ``Settings.events_republish_after_s`` are left to the invocation that
-# stored them: it publishes them within its own time (at most the ingest timeout, 120 s), so
-# a grace above that keeps a republisher run from sending them a second time.
 # Per run: at most this many events, read in pages, and no page started with less than the
 # reserve of the Lambda's time left (a page's PutEvents calls stop at their own reserve).
 MAX_EVENTS_PER_RUN = 500
@@ -246,7 +243,9 @@ def republish(
     time_reserve_ms: int = TIME_RESERVE_MS,
 ) -> RepublishReport:
     """Publish again the events stored more than ``grace_s`` ago, oldest first, with their
-    ``event_id`` unchanged; delete those the bus accepts. Bounded by ``max_events`` and by the
+    ``event_id`` unchanged; delete those the bus accepts. Younger entries are left to the
+    invocation that stored them, which publishes them within its own time (at most the ingest
+    timeout): a grace above that keeps a run from sending them a second time. Bounded by ``max_events`` and by the
     time left; reports the backlog (``EventsPending``, ``EventsPendingOldestAgeSeconds``)."""
     report = RepublishReport()
     now = outbox.clock()
