@@ -26,7 +26,7 @@ from archive_local.worker import IngestWorker
 from archive_search.adapters.opensearch import SearchEngine, build_client, cached_engine
 from archive_search.adapters.s3 import cached_s3_client
 from archive_search.handlers.ingest import handler
-from archive_search.ingest.batch import default_service
+from archive_search.ingest.batch import default_events, default_service
 from archive_search.ingest.receipts import read_receipts
 from archive_search.model import ObjectRef
 from archive_search.settings import Settings, get_settings
@@ -35,7 +35,7 @@ from tests.events import load_event
 
 def reset_caches() -> None:
     """Forget every per-execution-environment object (the next call is a cold start)."""
-    for factory in (get_settings, cached_engine, cached_s3_client, default_service):
+    for factory in (get_settings, cached_engine, cached_s3_client, default_service, default_events):
         factory.cache_clear()
 
 

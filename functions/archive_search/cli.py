@@ -12,6 +12,9 @@
                                              `reindex` re-cleans the archive with them
     archive-search redrive --dlq-url URL --queue-url URL [--limit N]
                                              replay DLQ messages into the ingest queue
+    archive-search republish-events [--after-seconds S] [--max-events N] [--time-limit S]
+                                             publish again the events still in the outbox
+                                             (what the ingest schedule runs)
 
 Configuration comes from the environment (OPENSEARCH_URL, INDEX_ALIAS, ARCHIVE_BUCKET,
 INGEST_QUEUE_URL, INGEST_DLQ_URL, ...). Results are printed as JSON.
@@ -105,6 +108,22 @@ def _parser() -> argparse.ArgumentParser:
     redrive.add_argument("--queue-url", default=os.environ.get("INGEST_QUEUE_URL"))
     redrive.add_argument("--limit", type=_count, default=None, help="move at most this many messages")
     redrive.set_defaults(run=_redrive)
+
+    republish = commands.add_parser(
+        "republish-events",
+        help="publish again the events the bus has not accepted yet (what the ingest schedule runs)",
+    )
+    republish.add_argument(
+        "--after-seconds",
+        type=_seconds,
+        default=None,
+        help="only events stored at least this long ago (default EVENTS_REPUBLISH_AFTER_SECONDS; 0: all)",
+    )
+    republish.add_argument("--max-events", type=_count, default=None, help="publish at most this many")
+    republish.add_argument(
+        "--time-limit", type=_seconds, default=600.0, help="start no page after this many seconds"
+    )
+    republish.set_defaults(run=_republish_events)
     return parser
 
 
@@ -121,13 +140,13 @@ def _seconds(text: str) -> float:
 
 
 def _count(text: str) -> int:
-    """A number of messages to move: below 1 would quietly move none."""
+    """A number of messages or events to move: below 1 would quietly move none."""
     try:
         value = int(text)
     except ValueError:
         value = 0
     if value < 1:
-        raise argparse.ArgumentTypeError(f"not a positive number of messages: {text!r}")
+        raise argparse.ArgumentTypeError(f"not a positive count: {text!r}")
     return value
 
 
@@ -247,6 +266,31 @@ def _redrive(args: argparse.Namespace) -> dict[str, Any]:
     if not args.dlq_url or not args.queue_url:
         raise InvalidRequest("name both queues: --dlq-url/--queue-url or INGEST_DLQ_URL/INGEST_QUEUE_URL")
     return {"moved": redrive(args.dlq_url, args.queue_url, limit=args.limit)}
+
+
+def _republish_events(args: argparse.Namespace) -> dict[str, Any]:
+    import time
+
+    from archive_search.errors import InvalidRequest
+    from archive_search.ingest.batch import default_events
+    from archive_search.ingest.outbox import MAX_EVENTS_PER_RUN, republish
+    from archive_search.settings import get_settings
+
+    events = default_events()
+    if events is None:
+        raise InvalidRequest("EVENT_BUS_NAME is not set: no events to republish", parameter="EVENT_BUS_NAME")
+    publisher, outbox = events
+    deadline = time.monotonic() + args.time_limit
+    grace_s = get_settings().events_republish_after_s if args.after_seconds is None else args.after_seconds
+    report = republish(
+        outbox,
+        publisher,
+        lambda: int((deadline - time.monotonic()) * 1000),
+        grace_s=grace_s,
+        max_events=args.max_events or MAX_EVENTS_PER_RUN,
+        time_reserve_ms=0,
+    )
+    return report.as_dict()
 
 
 if __name__ == "__main__":

@@ -421,3 +421,21 @@ ALERT_MAPPINGS: dict[str, Any] = {
 
 def alerts_index_body() -> dict[str, Any]:
     return {"settings": {"index": {"number_of_shards": 1}}, "mappings": ALERT_MAPPINGS}
+
+
+# The events outbox (ingest/outbox.py): one document per event not yet accepted by the bus,
+# under <alias>-outbox, deleted once PutEvents accepts it, so the index holds only the backlog.
+OUTBOX_MAPPINGS: dict[str, Any] = {
+    "dynamic": "strict",
+    "properties": {
+        "event_id": {"type": "keyword"},
+        "source": {"type": "keyword"},
+        "detail_type": {"type": "keyword"},
+        "detail": {"type": "object", "enabled": False},  # the event as published, never searched
+        "created_at": {"type": "date"},
+    },
+}
+
+
+def outbox_index_body() -> dict[str, Any]:
+    return {"settings": {"index": {"number_of_shards": 1}}, "mappings": OUTBOX_MAPPINGS}

@@ -47,6 +47,9 @@ class Settings:
     receipts_alias: str = "ingest-receipts"
     # Saved searches (docs/alerts.md): always <INDEX_ALIAS>-alerts, the name the template grants.
     alerts_alias: str = "ingest-alerts"
+    # Events not yet accepted by the bus (ingest/outbox.py): always <INDEX_ALIAS>-outbox, the
+    # name the template grants.
+    outbox_alias: str = "ingest-outbox"
     archive_bucket: str | None = None
     # Ceilings over cleaning's own bounds by format (cleaning.MAX_INPUT_BYTES, the largest
     # of which they default to): an operator can lower them, not raise them. docs/limits.md.
@@ -64,6 +67,8 @@ class Settings:
     ingest_queue_url: str | None = None
     # EventBridge bus that hears every final ingest outcome (docs/events.md); None: no events.
     event_bus_name: str | None = None
+    # Seconds an event stays in the outbox before the republisher sends it again (docs/events.md).
+    events_republish_after_s: int = 300
     # ENGINE_PROFILE: "opensearch" | "osmem" (the local engine's gaps, fenced in index_schema and
     # search), or "auto": asked from the engine once per execution environment.
     engine_profile: str = "auto"
@@ -106,6 +111,7 @@ class Settings:
             index_alias=alias,
             receipts_alias=env.get("RECEIPTS_ALIAS", f"{alias}-receipts").strip(),
             alerts_alias=f"{alias}-alerts",
+            outbox_alias=f"{alias}-outbox",
             archive_bucket=env.get("ARCHIVE_BUCKET") or None,
             max_object_bytes=_int(env, "MAX_OBJECT_BYTES", cls.max_object_bytes),
             max_decompressed_bytes=_int(env, "MAX_DECOMPRESSED_BYTES", cls.max_decompressed_bytes),
@@ -116,6 +122,9 @@ class Settings:
             cursor_secret=_cursor_secret(env),
             ingest_queue_url=env.get("INGEST_QUEUE_URL", "").strip() or None,
             event_bus_name=_event_bus_name(env),
+            events_republish_after_s=_int(
+                env, "EVENTS_REPUBLISH_AFTER_SECONDS", cls.events_republish_after_s, minimum=0
+            ),
             engine_profile=profile,
             event_order=event_order,
         )

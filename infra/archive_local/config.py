@@ -62,6 +62,8 @@ class LocalConfig:
     inbox_interval: float = 1.0
     mirror_interval: float = 2.0
     snapshot_interval: float = 60.0
+    # How often the events republisher runs (the template's schedule: every 5 minutes).
+    republish_interval: float = 60.0
     visibility_timeout: int = 30
     log_level: str = "INFO"
     log_format: str = "text"
@@ -96,6 +98,7 @@ class LocalConfig:
             inbox_interval=get("INBOX_INTERVAL", cls.inbox_interval, _seconds),
             mirror_interval=get("MIRROR_INTERVAL", cls.mirror_interval, _seconds),
             snapshot_interval=get("SNAPSHOT_INTERVAL", cls.snapshot_interval, _seconds),
+            republish_interval=get("REPUBLISH_INTERVAL", cls.republish_interval, _seconds),
             visibility_timeout=get("VISIBILITY_TIMEOUT", cls.visibility_timeout, _bounded_int(0, 43200)),
             log_level=get("LOG_LEVEL", cls.log_level, str.upper),
             log_format=get("LOG_FORMAT", cls.log_format, str.lower),

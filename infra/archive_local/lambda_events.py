@@ -3,6 +3,7 @@
 - ``sqs_event``: SQS messages (as ReceiveMessage returns them) -> the event the
   Lambda SQS event source delivers.
 - ``http_api_event``: an HTTP request -> an API Gateway HTTP API (payload v2.0) event.
+- ``scheduled_event``: the event an EventBridge schedule rule invokes a function with.
 """
 
 from __future__ import annotations
@@ -44,6 +45,20 @@ def sqs_event(messages: Iterable[Mapping[str, Any]], queue_arn: str) -> dict[str
             }
         )
     return {"Records": records}
+
+
+def scheduled_event(rule: str = "local-schedule") -> dict[str, Any]:
+    return {
+        "version": "0",
+        "id": str(uuid.uuid4()),
+        "detail-type": "Scheduled Event",
+        "source": "aws.events",
+        "account": "123456789012",
+        "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "region": REGION,
+        "resources": [f"arn:aws:events:{REGION}:123456789012:rule/{rule}"],
+        "detail": {},
+    }
 
 
 def http_api_event(

@@ -60,8 +60,10 @@ def configure_environment(config: LocalConfig, opensearch_url: str) -> None:
 
 
 def write_cli_env(config: LocalConfig, opensearch_url: str, queue_url: str, dlq_url: str) -> None:
-    """``DATA_DIR/env.sh``: what the ``archive-search`` CLI (status, reindex, redrive) and
-    the AWS CLI need to reach this stack (``source .local/env.sh``)."""
+    """``DATA_DIR/env.sh``: what the ``archive-search`` CLI (status, reindex, redrive,
+    republish-events) and the AWS CLI need to reach this stack (``source .local/env.sh``)."""
+    from archive_local.events import DEFAULT_BUS
+
     names = {
         "AWS_ENDPOINT_URL": config.aws_endpoint,
         # moto accepts any key; never write real credentials from the environment to disk.
@@ -74,6 +76,7 @@ def write_cli_env(config: LocalConfig, opensearch_url: str, queue_url: str, dlq_
         "ARCHIVE_BUCKET": config.bucket,
         "INGEST_QUEUE_URL": queue_url,
         "INGEST_DLQ_URL": dlq_url,
+        "EVENT_BUS_NAME": os.environ.get("EVENT_BUS", "").strip() or DEFAULT_BUS,
     }
     lines = [f"export {name}={shlex.quote(value)}" for name, value in names.items()]
     (config.data_dir / "env.sh").write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -90,9 +93,13 @@ def bootstrap_index() -> None:
     """Create the index behind its alias if missing (what a deploy does in AWS)."""
     from archive_search.adapters.opensearch import cached_engine
     from archive_search.errors import ArchiveSearchError
+    from archive_search.index_schema import outbox_index_body
 
     try:
-        name = cached_engine(archive_settings()).ensure_index()
+        settings = archive_settings()
+        name = cached_engine(settings).ensure_index()
+        # The events outbox too: the engine snapshot keeps it across restarts, so it must exist.
+        cached_engine(settings).ensure_index(settings.outbox_alias, outbox_index_body())
         log.info("index ready: %s", name)
     except ArchiveSearchError as exc:
         log.warning("could not prepare the index yet (%s); ingest will retry", exc)

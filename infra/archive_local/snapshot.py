@@ -91,6 +91,10 @@ class IndexSnapshot:
                     _fsync_write(tmp / f"{index}.index.json", iter([json.dumps(body).encode()]))
                     count = [0]
                     _fsync_write(tmp / f"{index}.ndjson", self._documents(engine_url, index, count))
+                    if not count[0]:
+                        # osmem-server refuses an empty seed body: an empty index (the events
+                        # outbox, mostly) is its .index.json alone.
+                        (tmp / f"{index}.ndjson").unlink()
                     written += count[0]
             meta = {"aliases": indices, "documents": written}
             _fsync_write(tmp / "snapshot.json", iter([json.dumps(meta).encode()]))

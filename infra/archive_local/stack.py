@@ -9,7 +9,9 @@ Starts, in the foreground:
 - the HTTP front (requests -> the real search handler as HTTP API v2 events);
 - the inbox watcher (files dropped in the inbox -> uploads to the bucket);
 - the bucket mirror (a durable copy of the bucket under the data directory, put back
-  into the bucket on the next start, so the archive survives a restart).
+  into the bucket on the next start, so the archive survives a restart);
+- the events republisher (the real ingest handler on a scheduled event, every
+  REPUBLISH_INTERVAL seconds, as the template's schedule invokes it).
 
 The sample articles are uploaded on the first start. Ctrl-C or SIGTERM stops it all.
 Every setting is an environment variable (``config.LocalConfig``; docs/local-stack.md,
@@ -100,6 +102,7 @@ def run(
     from archive_local.events import start_events
     from archive_local.http_front import CorsPolicy, HttpFront, Route
     from archive_local.inbox import InboxWatcher, upload
+    from archive_local.lambda_events import LambdaContext, scheduled_event
     from archive_local.mirror import BucketMirror
     from archive_local.s3_front import S3Front
     from archive_local.worker import IngestWorker, QuietRestores
@@ -229,7 +232,7 @@ def run(
         parts["worker"] = worker
         if snapshot is not None:
             settings = archive_settings()
-            snapshot.aliases = [settings.receipts_alias, settings.index_alias]
+            snapshot.aliases = [settings.receipts_alias, settings.index_alias, settings.outbox_alias]
             parts["snapshot"] = (snapshot, opensearch_url)
         marker = config.data_dir / "samples-loaded"
         if config.load_samples and not marker.exists():
@@ -249,6 +252,16 @@ def run(
             snapshots = Periodic("snapshot", config.snapshot_interval, lambda: snapshot.write(opensearch_url))
             snapshots.start()
             parts["snapshots"] = snapshots
+
+        # The events republisher, as the template's schedule runs it: the ingest handler on a
+        # scheduled event (docs/events.md, Delivery).
+        republisher = Periodic(
+            "events",
+            config.republish_interval,
+            lambda: ingest(scheduled_event("archive-search-republish-events"), LambdaContext("ingest", 120)),
+        )
+        republisher.start()
+        parts["events republisher"] = republisher
 
         deletes = Periodic(
             "s3",
@@ -289,7 +302,16 @@ def run(
 # finishes its batch (reading objects through the S3 front), then the S3 front (a write it
 # accepts meanwhile is mirrored, and ingested after the restart), then the last copy of
 # the bucket is taken.
-_STOP_ORDER = ("http front", "inbox", "delete markers", "worker", "s3 front", "mirror sync", "snapshots")
+_STOP_ORDER = (
+    "http front",
+    "inbox",
+    "delete markers",
+    "events republisher",
+    "worker",
+    "s3 front",
+    "mirror sync",
+    "snapshots",
+)
 
 
 def _stop_in_order(parts: Mapping[str, Any]) -> None:

@@ -439,14 +439,29 @@ _HEALTH = ("", "_cluster/health")
 _READS = tuple(f"{alias}/{endpoint}" for alias in ALIASES for endpoint in ("_search", "_mget"))
 # Alert matching (docs/alerts.md): read the alerts, refresh the articles, one _msearch per chunk.
 _MATCH_ALERTS = (f"{ALERTS}/_search", "${IndexAlias}/_msearch", "${IndexAlias}/_refresh")
+# The events outbox (docs/events.md, Delivery): stored and deleted through its _bulk, read by the
+# republisher's searches.
+OUTBOX = "${IndexAlias}-outbox"
+_OWN = (*ALIASES, ALERTS, OUTBOX)
 INGEST_ES_PATHS = {
-    "es:ESHttpGet": (*(f"_alias/{alias}" for alias in (*ALIASES, ALERTS)), *_READS, *_MATCH_ALERTS, *_HEALTH),
-    "es:ESHttpHead": (*(f"_alias/{alias}" for alias in (*ALIASES, ALERTS)), *_HEALTH),
-    "es:ESHttpPut": (
-        *(f"{alias}{shape}" for alias in (*ALIASES, ALERTS) for shape in VERSIONED),
-        *(f"{alias}{shape}/_alias/{alias}" for alias in (*ALIASES, ALERTS) for shape in VERSIONED),
+    "es:ESHttpGet": (
+        *(f"_alias/{alias}" for alias in _OWN),
+        *_READS,
+        *_MATCH_ALERTS,
+        f"{OUTBOX}/_search",
+        *_HEALTH,
     ),
-    "es:ESHttpPost": (*(f"{alias}/_bulk" for alias in ALIASES), *_READS, *_MATCH_ALERTS),
+    "es:ESHttpHead": (*(f"_alias/{alias}" for alias in _OWN), *_HEALTH),
+    "es:ESHttpPut": (
+        *(f"{alias}{shape}" for alias in _OWN for shape in VERSIONED),
+        *(f"{alias}{shape}/_alias/{alias}" for alias in _OWN for shape in VERSIONED),
+    ),
+    "es:ESHttpPost": (
+        *(f"{alias}/_bulk" for alias in (*ALIASES, OUTBOX)),
+        *_READS,
+        *_MATCH_ALERTS,
+        f"{OUTBOX}/_search",
+    ),
 }
 
 

@@ -153,3 +153,42 @@ def test_the_bus_name_the_template_gives_ingest_is_accepted_by_the_settings(temp
     )
     settings = Settings.from_env({"OPENSEARCH_URL": "https://search.example.org", "EVENT_BUS_NAME": name})
     assert settings.event_bus_name == "archive-search-prod-events"
+
+
+# -- the events outbox (docs/events.md, Delivery) -------------------------------------------
+def schedule_minutes(expression: str) -> int:
+    amount, unit = expression.removeprefix("rate(").removesuffix(")").split()
+    return int(amount) * (60 if unit.startswith("hour") else 1)
+
+
+def test_a_schedule_invokes_ingest_to_republish_the_events_still_in_the_outbox(template: dict) -> None:
+    from archive_search.settings import Settings
+
+    events = template["Resources"]["IngestFunction"]["Properties"]["Events"]
+    (schedule,) = [e["Properties"] for e in events.values() if e["Type"] == "Schedule"]
+    assert schedule.get("Enabled", True) is True
+    # Runs at least as often as an entry becomes due, so none waits more than two periods.
+    assert schedule_minutes(schedule["Schedule"]) * 60 <= Settings.events_republish_after_s
+    # The ingest handler tells it by the shape tests/events/scheduled_event.json has: no input.
+    assert "Input" not in schedule
+
+
+def test_a_backlog_of_pending_events_alarms_on_the_age_of_the_oldest(template: dict) -> None:
+    from archive_search.settings import Settings
+
+    schedule = next(
+        e["Properties"]["Schedule"]
+        for e in template["Resources"]["IngestFunction"]["Properties"]["Events"].values()
+        if e["Type"] == "Schedule"
+    )
+    (alarm,) = [
+        r["Properties"]
+        for r in resources_of_type(template, "AWS::CloudWatch::Alarm").values()
+        if r["Properties"].get("MetricName") == "EventsPendingOldestAgeSeconds"
+    ]
+    assert (alarm["Namespace"], alarm["Statistic"]) == (NAMESPACE, "Maximum")
+    assert alarm["Dimensions"] == [{"Name": "service", "Value": SERVICE}]
+    # Not for one event waiting its grace period and the next run, but before an hour is lost.
+    normal_wait = Settings.events_republish_after_s + 60 * schedule_minutes(schedule)
+    assert normal_wait < alarm["Threshold"] <= 3600
+    assert alarm["ComparisonOperator"].startswith("GreaterThan")

@@ -330,7 +330,7 @@ def test_grants_on_index_versions_still_match_at_two_digit_mapping_versions(
     def matched(version: int) -> set[tuple[str, str, str, str]]:
         monkeypatch.setattr(opensearch, "MAPPING_VERSION", version)
         found = set()
-        for alias in ("articles", "articles-receipts", "articles-alerts"):
+        for alias in ("articles", "articles-receipts", "articles-alerts", "articles-outbox"):
             index = opensearch.SearchEngine.new_index_name(SimpleNamespace(alias=alias), alias)
             for tail in ("", f"/_alias/{alias}", "/_bulk", "/_doc/1"):
                 for role, resource in checks.resources_of_type(template, "AWS::IAM::Role").items():

@@ -27,3 +27,22 @@ def test_an_empty_bucket_name_is_a_usage_error_not_the_default_bucket(command, b
         cli.main([*command, "--bucket", bucket])
     assert refused.value.code == 2
     assert "--bucket" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("flag", "value"),
+    [("--max-events", "0"), ("--max-events", "x"), ("--after-seconds", "-1"), ("--time-limit", "nan")],
+)
+def test_republish_events_refuses_a_bound_it_cannot_keep(flag, value, capsys):
+    with pytest.raises(SystemExit) as refused:
+        cli.main(["republish-events", flag, value])
+    assert refused.value.code == 2
+    assert flag in capsys.readouterr().err
+
+
+def test_republish_events_without_a_bus_says_so(monkeypatch, capsys):
+    from archive_search.ingest import batch
+
+    monkeypatch.setattr(batch, "default_events", lambda: None)
+    assert cli.main(["republish-events"]) == 1
+    assert "EVENT_BUS_NAME" in capsys.readouterr().err

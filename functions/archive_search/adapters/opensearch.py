@@ -239,7 +239,7 @@ class SearchEngine:
     # -- writes ------------------------------------------------------------
     def bulk(
         self,
-        operations: list[dict[str, Any]],
+        operations: list[dict[str, Any] | None],
         *,
         index: str | None = None,
         require_alias: bool = True,
@@ -250,9 +250,10 @@ class SearchEngine:
         results in request order.
 
         ``operations`` is the flat list of (action, source) pairs, the actions without
-        ``_index``. An item larger than a request may be gets a 413 result of its own without
-        being sent (a 413 is never retryable); a request the engine refuses with 413 is split
-        in two and each half sent again. Raises EngineUnavailable when a request as a whole
+        ``_index``; a ``delete`` action's source is ``None`` (it has no body line). An item
+        larger than a request may be gets a 413 result of its own without being sent (a 413 is
+        never retryable); a request the engine refuses with 413 is split in two and each half
+        sent again. Raises EngineUnavailable when a request as a whole
         fails; per-item failures (429, 409, mapping errors) are left for the caller to map.
 
         ``time_left_s`` (the caller's time left, seconds) caps each request's timeout when it
@@ -263,7 +264,10 @@ class SearchEngine:
         index = index or self.alias
         dumps = self.client.transport.serializer.dumps
         items = [
-            f"{dumps(operations[i])}\n{dumps(operations[i + 1])}\n".encode()
+            (
+                f"{dumps(operations[i])}\n"
+                + ("" if operations[i + 1] is None else f"{dumps(operations[i + 1])}\n")
+            ).encode()
             for i in range(0, len(operations), 2)
         ]
         results: list[dict[str, Any]] = [{}] * len(items)

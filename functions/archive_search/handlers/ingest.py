@@ -1,4 +1,5 @@
-"""Ingest Lambda: SQS (S3 notifications) -> archive_search.ingest."""
+"""Ingest Lambda: SQS (S3 notifications) -> archive_search.ingest; an EventBridge schedule ->
+the events republisher."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from archive_search.handlers.startup import imports_frozen
 
 # Cold start: no garbage collection while the modules load (handlers/startup.py).
 with imports_frozen():
-    from archive_search.ingest.batch import handle_sqs_batch
+    from archive_search.ingest.batch import handle_schedule, handle_sqs_batch, is_scheduled_event
     from archive_search.observability import logger, metrics, tracer
 
 
@@ -16,4 +17,6 @@ with imports_frozen():
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    if is_scheduled_event(event):
+        return handle_schedule(event, context)
     return dict(handle_sqs_batch(event, context))

@@ -1,4 +1,5 @@
-"""The SQS batch as Powertools sees it, around one ``IngestService.process`` call.
+"""The SQS batch as Powertools sees it, around one ``IngestService.process`` call, and the
+scheduled run of the events republisher (``outbox.republish``).
 
 The service writes the whole batch with one bulk request, so it runs first; then
 Powertools' ``BatchProcessor`` walks the records and reports the ones the service
@@ -19,6 +20,7 @@ from archive_search.adapters.events import EventPublisher
 from archive_search.adapters.opensearch import cached_engine
 from archive_search.adapters.s3 import ObjectStore
 from archive_search.alerts.matcher import AlertMatcher
+from archive_search.ingest.outbox import Outbox, OutboxPublisher, republish
 from archive_search.ingest.outcomes import Announcers, OutcomeAnnouncer
 from archive_search.ingest.service import IngestService, Message
 from archive_search.observability import logger
@@ -38,14 +40,42 @@ def default_service() -> IngestService:
             "EVENT_ORDER=event-time: events without an S3 sequencer are ordered by their event time",
             extra={"event_order": settings.event_order},
         )
-    bus = settings.event_bus_name
     engine = cached_engine(settings)
-    announce = None
-    if bus:
-        publisher = EventPublisher(bus)
-        matcher = AlertMatcher(AlertIndex(engine), engine, publisher)
-        announce = Announcers(OutcomeAnnouncer(publisher), matcher)
-    return IngestService(ObjectStore(), engine, settings, announce=announce)
+    events = default_events()
+    if events is None:
+        return IngestService(ObjectStore(), engine, settings)
+    publisher = OutboxPublisher(*events)
+    matcher = AlertMatcher(AlertIndex(engine), engine, publisher)
+    announce = Announcers(OutcomeAnnouncer(publisher), matcher)
+    return IngestService(ObjectStore(), engine, settings, announce=announce, stage=publisher.stage_outcomes)
+
+
+@lru_cache(maxsize=1)
+def default_events() -> tuple[EventPublisher, Outbox] | None:
+    """The bus publisher and the events outbox of this execution environment; ``None`` when
+    no bus is configured (no events, so nothing to store or republish)."""
+    settings = get_settings()
+    if not settings.event_bus_name:
+        return None
+    return EventPublisher(settings.event_bus_name), Outbox(cached_engine(settings), settings.outbox_alias)
+
+
+def is_scheduled_event(event: dict[str, Any]) -> bool:
+    """An EventBridge schedule's invocation (``tests/events/scheduled_event.json``)."""
+    return event.get("source") == "aws.events" and event.get("detail-type") == "Scheduled Event"
+
+
+def handle_schedule(
+    event: dict[str, Any], context: Any, events: tuple[Any, Outbox] | None = None
+) -> dict[str, Any]:
+    """One run of the events republisher, within the invocation's time (docs/events.md)."""
+    events = events or default_events()
+    if events is None:
+        logger.info("no event bus configured: nothing to republish")
+        return {"republished": 0, "failed": 0, "pending": 0, "oldest_age_seconds": 0.0, "stopped": None}
+    publisher, outbox = events
+    grace_s = get_settings().events_republish_after_s
+    return republish(outbox, publisher, context.get_remaining_time_in_millis, grace_s=grace_s).as_dict()
 
 
 def handle_sqs_batch(

@@ -212,12 +212,12 @@ class Announcers:
 
 def publish_events(
     publisher: Publisher, events: Sequence[BusEvent], remaining_ms: Callable[[], int] | None = None
-) -> None:
+) -> PublishReport:
     """Publish ``events``; never raises. What could not be published is logged by its ids and
     counts, never its content (titles, URLs: a log is not the place for the archive's text),
     and counted (``EventsNotPublished``); what was is counted (``EventsPublished``)."""
     if not events:
-        return
+        return PublishReport()
     try:
         report = publisher.publish(events, remaining_ms)
     except Exception as exc:  # a bug or an unexpected client error: never fail the batch
@@ -231,6 +231,7 @@ def publish_events(
             logger.error(
                 "event not published", extra={"detail_type": event.detail_type, "error": why, **_ids(event)}
             )
+    return report
 
 
 # The fields of an event's detail a log may carry: ids, key and counts, no titles or URLs.

@@ -17,8 +17,9 @@
 4. write every document of the batch with the event's external version (``writer``: a
    stale write gets a version conflict, which counts as success; 429/5xx are retried inside
    the Lambda's remaining time; a document the mapping refuses is refused alone);
-5. write the receipts of the settled objects (after their documents, so a receipt never
-   records documents that were not written), then announce them;
+5. store the settled objects' events in the outbox (``outbox``), write their receipts (after
+   their documents, so a receipt never records documents that were not written), then
+   announce them;
 6. return the message ids that must be retried (Powertools reports them as
    ``batchItemFailures``). Nothing is ever written to the bucket.
 """
@@ -103,9 +104,12 @@ class IngestService:
         max_delay: float = 2.0,
         sleep: Callable[[float], None] = time.sleep,
         announce: Callable[[Sequence[Outcome], Callable[[], int]], None] | None = None,
+        stage: Callable[[Sequence[Outcome]], set[ObjectRef]] | None = None,
     ) -> None:
         self.store = store
         self.announce = announce  # hears the settled outcomes (outcomes.OutcomeAnnouncer)
+        # stores their events before the receipts are written (outbox.OutboxPublisher.stage_outcomes)
+        self.stage = stage
         self.engine = engine
         self.settings = settings
         self.clean = clean
@@ -381,9 +385,18 @@ class IngestService:
             for p in batch
             if p.kind != RETRY
         ]
+        unstaged: dict[ObjectRef, str] = {}
+        if self.stage is not None:
+            # The events go to the outbox first: a receipt is never written without its event
+            # stored, so a failure after this point makes the event late, never lost.
+            by_ref = {p.ref: p for p in batch}
+            outcomes = [Outcome(i.source, by_ref[i.owner].previous, by_ref[i.owner].articles) for i in items]
+            why = "storing the object's event in the outbox failed"
+            unstaged = dict.fromkeys(self.stage(outcomes), why)
+            items = [i for i in items if i.owner not in unstaged]
         report = self.writer.write(items, remaining_ms, index=self.settings.receipts_alias)
         sources = {i.owner: i.source for i in items if i.owner not in report.failures}
-        return plans.with_failures(batch, report.failures), sources
+        return plans.with_failures(batch, {**unstaged, **report.failures}), sources
 
 
 # -- bookkeeping ----------------------------------------------------------------

@@ -131,3 +131,24 @@ def _alive(pid: int) -> bool:
     except (OSError, IndexError):
         return False
     return state != "Z"
+
+
+def test_a_snapshot_with_an_empty_index_loads_into_a_new_engine(
+    tmp_path: Path, engines: list[EngineProcess]
+) -> None:
+    from archive_local.snapshot import IndexSnapshot
+
+    source = EngineProcess(HOST, free_port(), seed_dir(tmp_path / "seed", 3))
+    engines.append(source)
+    serving_engine(source, HOST, int(source.url.rsplit(":", 1)[1]))
+    # An empty index behind its alias, as the events outbox mostly is.
+    requests.put(f"{source.url}/outbox-v1", json={"aliases": {"outbox": {}}}, timeout=10).raise_for_status()
+    snapshot = IndexSnapshot(tmp_path / "snapshot", ["notes-alias", "outbox"])
+    assert snapshot.write(source.url) == 3
+
+    loaded = EngineProcess(HOST, free_port(), snapshot.root)
+    engines.append(loaded)
+    served = serving_engine(loaded, HOST, int(loaded.url.rsplit(":", 1)[1]))
+
+    assert served is loaded  # loaded from the snapshot, not started empty
+    assert (count(loaded, "notes-alias"), count(loaded, "outbox")) == (3, 0)

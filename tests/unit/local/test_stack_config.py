@@ -35,6 +35,7 @@ def test_every_setting_can_be_overridden() -> None:
             "BUCKET": "news",
             "LOAD_SAMPLES": "false",
             "INBOX_INTERVAL": "0.5",
+            "REPUBLISH_INTERVAL": "5",
         }
     )
     assert config.aws_endpoint == "http://127.0.0.1:5000"
@@ -45,6 +46,7 @@ def test_every_setting_can_be_overridden() -> None:
     assert config.bucket == "news"
     assert config.load_samples is False
     assert config.inbox_interval == 0.5
+    assert config.republish_interval == 5.0
 
 
 def test_a_malformed_port_is_refused_with_the_variable_named() -> None:
@@ -61,6 +63,7 @@ def test_a_malformed_port_is_refused_with_the_variable_named() -> None:
         ("HTTP_CONCURRENCY", "0"),
         ("HTTP_CONCURRENCY", "many"),
         ("MIRROR_INTERVAL", "-2"),
+        ("REPUBLISH_INTERVAL", "0"),
         ("VISIBILITY_TIMEOUT", "1e9"),
     ],
 )
