@@ -3,7 +3,6 @@ the API accepts with a 202 must reach the index, not vanish in cleaning."""
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 import pytest
@@ -11,7 +10,7 @@ import pytest
 from archive_search import cleaning
 from archive_search.errors import InvalidRequest
 from archive_search.index_schema import analysis_for
-from archive_search.writes.records import parse_body
+from archive_search.writes.records import parse_records
 
 pytestmark = pytest.mark.unit
 
@@ -22,7 +21,7 @@ BODY = (
 
 
 def _stored_published(value: str) -> date | None:
-    (record,) = parse_body(json.dumps({"body": BODY, "published": value}), many=False)
+    (record,) = parse_records({"body": BODY, "published": value}, many=False)
     (article,) = cleaning.clean(record.object_bytes(), key="api/articles/a.json")
     return article.published
 
@@ -58,7 +57,7 @@ def test_a_published_date_the_write_api_accepts_is_the_date_ingest_indexes(
 )
 def test_a_published_value_ingest_would_drop_is_refused_naming_the_field(value: str) -> None:
     with pytest.raises(InvalidRequest) as refused:
-        parse_body(json.dumps({"body": BODY, "published": value}), many=False)
+        parse_records({"body": BODY, "published": value}, many=False)
 
     assert refused.value.parameter == "articles[0].published"
 
@@ -71,7 +70,7 @@ FRENCH_BODY = (
 
 
 def _stored_language(value: str) -> str | None:
-    (record,) = parse_body(json.dumps({"body": FRENCH_BODY, "language": value}), many=False)
+    (record,) = parse_records({"body": FRENCH_BODY, "language": value}, many=False)
     (article,) = cleaning.clean(record.object_bytes(), key="api/articles/a.json")
     return article.language
 
@@ -104,7 +103,7 @@ def test_a_language_the_write_api_accepts_is_the_language_ingest_indexes(value: 
 @pytest.mark.parametrize("value", ["xx", "qqq", "und", "mul", "zxx", "en-", "english"])
 def test_a_language_ingest_would_drop_is_refused_naming_the_field(value: str) -> None:
     with pytest.raises(InvalidRequest) as err:
-        parse_body(json.dumps({"body": FRENCH_BODY, "language": value}), many=False)
+        parse_records({"body": FRENCH_BODY, "language": value}, many=False)
     assert err.value.parameter == "articles[0].language"
 
 

@@ -80,7 +80,8 @@ def store() -> AlertStore:
     ),
 )
 def create_alert():
-    created = store().create(alert_request(router.current_event))
+    request = alert_request(router.current_event)  # a bad body is refused before the engine is reached
+    created = store().create(request)
     return Response(
         status_code=201,
         content_type=content_types.APPLICATION_JSON,

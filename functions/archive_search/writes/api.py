@@ -10,7 +10,6 @@ names its index and field (``articles[3].published``) and a body nested too deep
 
 from __future__ import annotations
 
-import binascii
 import mimetypes
 import re
 from typing import Annotated, Any
@@ -22,24 +21,23 @@ from archive_search.adapters.opensearch import cached_engine
 from archive_search.errors import InvalidRequest, NotFound
 from archive_search.search.http import (
     NOT_JSON_RESPONSE,
-    FieldGivenTwice,
     documented,
-    dotted,
     json_response,
-    load_request_json,
+    read_json_body,
     reject_unknown_parameters,
-    require_json_body,
 )
 from archive_search.search.service import SearchService
 from archive_search.settings import get_settings
 from archive_search.upload_formats import unsupported_extension
 from archive_search.writes.records import (
+    ARTICLES_EXPECTED,
     EXTERNAL_ID_PATTERN,
     MAX_ARTICLES_PER_REQUEST,
     MAX_BODY_BYTES,
     ArticleRecord,
+    article_path,
     check_idempotency_key,
-    parse_body,
+    parse_records,
 )
 from archive_search.writes.service import ArchiveWriter, missing_article
 
@@ -85,7 +83,8 @@ _FILENAME_RE = re.compile(r"^[^/\\\x00-\x1f\x7f]{1,200}$")
 _CONTENT_TYPE_RE = re.compile(
     r"^[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9][a-z0-9!#$&^_.+-]*(;\s*charset=[A-Za-z0-9_-]+)?$"
 )
-MAX_UPLOAD_REQUEST_CHARS = 4096
+MAX_UPLOAD_REQUEST_BYTES = 4096
+UPLOAD_REQUEST_EXPECTED = 'a JSON object {"filename": ..., "content_type": ...}'
 WRITE_DOC = (
     f" The body is at most {MAX_BODY_BYTES} bytes; records use the JSON record format's canonical "
     "fields (title, body or html, url, published, source, author, place, language, tags, description, "
@@ -109,16 +108,12 @@ def _writer() -> ArchiveWriter:
     )
 
 
-def _request_body() -> str | None:
-    """The JSON request body as text: 415 for another media type; a body that is not UTF-8 (API
-    Gateway hands it over base64-encoded, and decoding it raises) is a 400, not a 500."""
-    require_json_body(router.current_event.headers)
-    try:
-        return router.current_event.decoded_body
-    except (UnicodeDecodeError, binascii.Error):
-        raise InvalidRequest(
-            "the request body is not UTF-8 text: send JSON encoded as UTF-8", "body"
-        ) from None
+def _articles(*, many: bool) -> list[ArticleRecord]:
+    expected = ARTICLES_EXPECTED if many else "a JSON article"
+    data = read_json_body(
+        router.current_event, max_bytes=MAX_BODY_BYTES, expected=expected, where=article_path
+    )
+    return parse_records(data, many=many)
 
 
 def _idempotency_key() -> str | None:
@@ -160,7 +155,7 @@ def _idempotency_key() -> str | None:
     ),
 )
 def add_articles():
-    records = parse_body(_request_body(), many=True)
+    records = _articles(many=True)
     written = _writer().put_articles(records, _idempotency_key())
     return json_response(202, {"articles": [item.as_dict() for item in written]})
 
@@ -179,7 +174,7 @@ def add_articles():
     ),
 )
 def upsert_article(external_id: Annotated[str, Path(pattern=EXTERNAL_ID_PATTERN, description="Your id")]):
-    (record,) = parse_body(_request_body(), many=False)
+    (record,) = _articles(many=False)
     if record.external_id not in (None, external_id):
         raise InvalidRequest(
             f"articles[0].external_id: {record.external_id} differs from the path's {external_id}",
@@ -271,7 +266,7 @@ def delete_article(article_id: Annotated[str, Path(description="Article id (as r
     ),
 )
 def presign_upload():
-    request = _upload_request(_request_body())
+    request = _upload_request()
     filename = request.get("filename")
     if not isinstance(filename, str) or not _FILENAME_RE.match(filename) or filename in (".", ".."):
         raise InvalidRequest("filename: a file name of 1 to 200 characters without / or \\", "filename")
@@ -293,18 +288,12 @@ def presign_upload():
     return json_response(200, _writer().presign_upload(filename, content_type, _idempotency_key()))
 
 
-def _upload_request(raw: str | None) -> dict[str, Any]:
-    if raw is not None and len(raw) > MAX_UPLOAD_REQUEST_CHARS:
-        raise InvalidRequest(f"the body is over {MAX_UPLOAD_REQUEST_CHARS} characters", "body")
-    try:
-        data = load_request_json(raw or "")
-    except FieldGivenTwice as twice:
-        field = dotted(twice.path)
-        raise InvalidRequest(f"{field}: given twice; give each field once", field) from None
-    except (ValueError, RecursionError):
-        data = None
+def _upload_request() -> dict[str, Any]:
+    data = read_json_body(
+        router.current_event, max_bytes=MAX_UPLOAD_REQUEST_BYTES, expected=UPLOAD_REQUEST_EXPECTED
+    )
     if not isinstance(data, dict):
-        raise InvalidRequest('the body must be a JSON object {"filename": ..., "content_type": ...}', "body")
+        raise InvalidRequest(f"the request body must be {UPLOAD_REQUEST_EXPECTED}", "body")
     unknown = sorted(set(data) - {"filename", "content_type"})
     if unknown:
         raise InvalidRequest(

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from archive_search.errors import InvalidRequest
 from archive_search.language_tags import LANGUAGE_TAG_PATTERN, language_code
 from archive_search.model import MAX_PUBLISHED_YEAR, MIN_PUBLISHED_YEAR
-from archive_search.search.http import FieldGivenTwice, dotted, load_request_json
+from archive_search.search.http import dotted
 
 # Objects written by the API; the write function may put and delete objects here only.
 ARTICLES_PREFIX = "api/articles/"
@@ -30,6 +30,8 @@ WRITE_PREFIXES = (ARTICLES_PREFIX, UPLOADS_PREFIX)
 # its S3 puts finish well inside API Gateway's 30 s.
 MAX_BODY_BYTES = 6 * 1024 * 1024
 MAX_ARTICLES_PER_REQUEST = 100
+# What an empty body of POST /articles is told to send.
+ARTICLES_EXPECTED = "a JSON article or a list of them"
 MAX_TEXT_CHARS = 2_000_000
 # Ingest rejects a longer body (cleaning.limits.MAX_BODY_CHARS; a test keeps the two equal): refused
 # here, before anything is stored, rather than answered 202 and rejected later.
@@ -105,22 +107,10 @@ class ArticleRecord(BaseModel):
         return json.dumps(self.model_dump(exclude_none=True), ensure_ascii=False, sort_keys=True).encode()
 
 
-def parse_body(raw: str | None, *, many: bool) -> list[ArticleRecord]:
-    """The request body -> validated records; ``InvalidRequest`` naming the item and field
-    of the first problem. ``many``: a list (or ``{"articles": [...]}``) is allowed."""
-    if raw is None or not raw.strip():
-        raise InvalidRequest(
-            "the request body must be a JSON article" + (" or a list of them" if many else ""), "body"
-        )
-    if len(raw.encode()) > MAX_BODY_BYTES:
-        raise InvalidRequest(f"the request body is over {MAX_BODY_BYTES} bytes", "body")
-    try:
-        data = load_request_json(raw)
-    except FieldGivenTwice as twice:
-        where = _article_path(twice.path)
-        raise InvalidRequest(f"{where}: given twice; give each field once", where) from None
-    except (ValueError, RecursionError) as err:
-        raise InvalidRequest(f"the request body is not valid JSON ({type(err).__name__})", "body") from None
+def parse_records(data: Any, *, many: bool) -> list[ArticleRecord]:
+    """The request body's JSON (``search.http.read_json_body``) -> validated records;
+    ``InvalidRequest`` naming the item and field of the first problem. ``many``: a list (or
+    ``{"articles": [...]}``) is allowed."""
     if many and isinstance(data, dict) and isinstance(data.get("articles"), list):
         unknown = sorted(set(data) - {"articles"})
         if unknown:
@@ -147,7 +137,7 @@ def parse_body(raw: str | None, *, many: bool) -> list[ArticleRecord]:
     return records
 
 
-def _article_path(path: list[str | int]) -> str:
+def article_path(path: list[str | int]) -> str:
     """Where in the request a JSON path leads, as the other errors name it: ``articles[i].field``
     whether the body is one article, a list of them or the ``{"articles": [...]}`` envelope."""
     if path == ["articles"]:  # the envelope's own key

@@ -1,0 +1,149 @@
+"""Every route that reads a JSON body (POST /articles, PUT /articles/by-external-id/{id}, POST
+/uploads, POST /alerts) answers the same bad body the same way, through the real write handler.
+A body is refused before anything reaches S3 or the engine, so no server runs here: the
+settings name an engine nobody listens on."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from archive_local.lambda_events import LambdaContext, http_api_event
+from archive_search.adapters.opensearch import cached_engine
+from archive_search.alerts.bounds import MAX_BODY_BYTES as MAX_ALERT_BODY_BYTES
+from archive_search.alerts.routes import _store
+from archive_search.settings import get_settings
+from archive_search.writes.api import MAX_UPLOAD_REQUEST_BYTES
+from archive_search.writes.records import MAX_BODY_BYTES as MAX_ARTICLES_BODY_BYTES
+
+pytestmark = pytest.mark.unit
+
+ROUTES = [
+    ("POST", "/articles"),
+    ("PUT", "/articles/by-external-id/ht-1"),
+    ("POST", "/uploads"),
+    ("POST", "/alerts"),
+]
+MAX_BYTES = {
+    "/articles": MAX_ARTICLES_BODY_BYTES,
+    "/articles/by-external-id/ht-1": MAX_ARTICLES_BODY_BYTES,
+    "/uploads": MAX_UPLOAD_REQUEST_BYTES,
+    "/alerts": MAX_ALERT_BODY_BYTES,
+}
+
+
+@pytest.fixture(autouse=True)
+def _no_servers(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("OPENSEARCH_URL", "http://127.0.0.1:9")  # discard: nothing answers
+    monkeypatch.setenv("ARCHIVE_BUCKET", "archive")
+    for cache in (get_settings, cached_engine, _store):
+        cache.cache_clear()
+    yield
+    for cache in (get_settings, cached_engine, _store):
+        cache.cache_clear()
+
+
+def call(method: str, path: str, payload: bytes | None, **event_fields: Any) -> tuple[int, dict[str, Any]]:
+    """The error the write handler answers ``payload`` with (``event_fields`` override the
+    event's, as ``body`` and ``isBase64Encoded`` for a body API Gateway passes as text)."""
+    from archive_search.handlers.write import handler
+
+    event = http_api_event(method, path, "", {"content-type": "application/json"}, payload)
+    event.update(event_fields)
+    result = handler(event, LambdaContext("archive-search-write", 29.0))
+    return result["statusCode"], json.loads(result["body"])["error"]
+
+
+def answers(payload: bytes | None, **event_fields: Any) -> list[tuple[int, str, str, str]]:
+    found = []
+    for method, path in ROUTES:
+        status, error = call(method, path, payload, **event_fields)
+        found.append((status, error["code"], error["parameter"], error["message"]))
+    return found
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param(b"{not json", id="not JSON"),
+        pytest.param(b'{"name": ', id="cut short"),
+        pytest.param(b"[" * 2_000 + b"]" * 2_000, id="nested past the parser"),
+        pytest.param('{"title": "Café"}'.encode("latin-1"), id="Latin-1"),
+        # json.loads of bytes reads UTF-16 too; JSON between systems is UTF-8 (RFC 8259 8.1).
+        pytest.param('{"title": "Café"}'.encode("utf-16"), id="UTF-16"),
+    ],
+)
+def test_a_bad_body_gets_the_same_400_naming_body_on_every_json_route(body: bytes) -> None:
+    found = answers(body)
+
+    assert {answer[:3] for answer in found} == {(400, "invalid_parameter", "body")}, found
+    assert len({answer[3] for answer in found}) == 1, found
+
+
+def test_a_json_error_says_where_the_parser_stopped() -> None:
+    (status, error) = call("POST", "/alerts", b'{"name": "x",\n "q": }')
+
+    assert status == 400 and error["message"].endswith("(line 2, column 7)"), error
+
+
+@pytest.mark.parametrize("body", [None, b" \n "], ids=["none", "blank"])
+def test_an_empty_body_is_a_400_saying_what_to_send(body: bytes | None) -> None:
+    found = answers(body)
+
+    assert {answer[:3] for answer in found} == {(400, "invalid_parameter", "body")}, found
+    assert all(answer[3].startswith("the request body is empty: send ") for answer in found), found
+
+
+def test_a_body_marked_base64_that_is_not_is_a_400_not_a_500() -> None:
+    found = answers(None, body="not base64!", isBase64Encoded=True)
+
+    assert {answer[:3] for answer in found} == {(400, "invalid_parameter", "body")}, found
+
+
+def test_a_lone_surrogate_in_a_text_body_is_a_400_naming_body() -> None:
+    found = answers(None, body='{"title": "\ud800"}', isBase64Encoded=False)
+
+    assert {answer[:3] for answer in found} == {(400, "invalid_parameter", "body")}, found
+    assert all("UTF-8" in answer[3] for answer in found), found
+
+
+def body_of(size: int) -> bytes:
+    """A JSON object of ``size`` bytes that every route reads and then refuses for its fields."""
+    return b'{"unknown_field": "' + b"a" * (size - 21) + b'"}'
+
+
+@pytest.mark.parametrize(("method", "path"), ROUTES)
+def test_a_body_one_byte_over_the_bound_is_refused_and_one_at_it_is_read(method: str, path: str) -> None:
+    bound = MAX_BYTES[path]
+
+    over_status, over = call(method, path, body_of(bound + 1))
+    at_status, at = call(method, path, body_of(bound))
+
+    assert over_status == 400 and over["message"] == f"the request body is over {bound:,} bytes", over
+    assert at_status == 400 and at["parameter"] != "body", at  # read, then refused for its fields
+
+
+@pytest.mark.parametrize(("method", "path"), ROUTES)
+def test_the_bound_counts_bytes_not_characters(method: str, path: str) -> None:
+    bound = MAX_BYTES[path]
+    text = body_of(bound).decode().replace("a", "é", 1)  # as many characters, one byte more
+
+    status, error = call(method, path, None, body=text, isBase64Encoded=False)
+
+    assert status == 400 and error["message"] == f"the request body is over {bound:,} bytes", error
+
+
+def test_a_byte_order_mark_is_read_past_on_every_route() -> None:
+    found = answers(b'\xef\xbb\xbf{"unknown_field": 1}')
+
+    assert all(answer[0] == 400 and answer[2] != "body" for answer in found), found
+
+
+def test_a_field_given_twice_is_named_in_the_same_words_on_every_route() -> None:
+    found = answers(b'{"title": "A", "title": "B"}')
+
+    assert [answer[2] for answer in found] == ["articles[0].title", "articles[0].title", "title", "title"]
+    assert all(answer[3] == f"{answer[2]}: given twice; give each field once" for answer in found), found
