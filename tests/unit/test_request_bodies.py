@@ -1,11 +1,12 @@
 """Every route that reads a JSON body (POST /articles, PUT /articles/by-external-id/{id}, POST
-/uploads, POST /alerts) answers the same bad body the same way, through the real write handler.
-A body is refused before anything reaches S3 or the engine, so no server runs here: the
-settings name an engine nobody listens on."""
+/uploads, POST /alerts) answers the same bad body the same way, and every route refuses a
+parameter it does not take, through the real handler. Both are refused before anything reaches
+S3 or the engine, so no server runs here: the settings name an engine nobody listens on."""
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -147,3 +148,29 @@ def test_a_field_given_twice_is_named_in_the_same_words_on_every_route() -> None
 
     assert [answer[2] for answer in found] == ["articles[0].title", "articles[0].title", "title", "title"]
     assert all(answer[3] == f"{answer[2]}: given twice; give each field once" for answer in found), found
+
+
+# The page and its assets read no parameters the API defines (the page's script reads them).
+PAGES = {"/", "/web/{name}", "/openapi.json", "/docs"}
+PATH_VALUES = {"external_id": "ht-1", "field": "source"}
+
+
+def test_every_route_refuses_a_parameter_it_does_not_take_naming_it() -> None:
+    from archive_search.handlers.write import handler
+    from archive_search.search.api import app
+
+    document = app.get_openapi_schema().model_dump(by_alias=True, exclude_none=True)
+    routes = [
+        (method.upper(), re.sub(r"\{(\w+)\}", lambda m: PATH_VALUES.get(m[1], "0" * 32), path))
+        for path, item in document["paths"].items()
+        if path not in PAGES
+        for method in item
+    ]
+    assert ("DELETE", "/alerts/" + "0" * 32) in routes and ("POST", "/alerts") in routes
+    refused = {}
+    for method, path in routes:
+        event = http_api_event(method, path, "sourse=Dawn", {"content-type": "application/json"}, b"{}")
+        result = handler(event, LambdaContext("archive-search-write", 29.0))
+        refused[(method, path)] = (result["statusCode"], json.loads(result["body"])["error"]["parameter"])
+
+    assert {route: answer for route, answer in refused.items() if answer != (400, "sourse")} == {}

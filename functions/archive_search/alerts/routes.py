@@ -57,6 +57,7 @@ def store() -> AlertStore:
         "event on the bus, the default), webhook (the event carries webhook_url) or feed (nothing is "
         f"pushed; read feed_url). A JSON body of at most {MAX_BODY_BYTES:,} bytes. 201 with the alert."
     ),
+    middlewares=[reject_unknown_parameters],
     # The body is read by alert_request (bounded, JSON only), not by Powertools' validation,
     # which would also parse form and multipart bodies; the document still states its schema
     # (built with the document, search/http.py ``documented``).
@@ -117,6 +118,7 @@ def get_alert(alert_id: Annotated[str, Path(description=ALERT_ID_DOC)]):
     "/alerts/<alert_id>",
     summary="Delete an alert (it stops firing at once)",
     responses={204: {"description": "Deleted"}},
+    middlewares=[reject_unknown_parameters],
 )
 def delete_alert(alert_id: Annotated[str, Path(description=ALERT_ID_DOC)]):
     store().delete(alert_id)
