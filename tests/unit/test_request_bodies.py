@@ -150,6 +150,36 @@ def test_a_field_given_twice_is_named_in_the_same_words_on_every_route() -> None
     assert all(answer[3] == f"{answer[2]}: given twice; give each field once" for answer in found), found
 
 
+@pytest.mark.parametrize(
+    "raw",
+    [
+        pytest.param(b'{"filename": "\\ud800.txt", "title": "\\ud800.txt"}', id="a high surrogate alone"),
+        pytest.param(b'{"filename": "a\\udc00.txt", "title": "a\\udc00.txt"}', id="a low surrogate alone"),
+        pytest.param(
+            b'{"filename": "\\udc00\\ud800.txt", "title": "\\udc00\\ud800"}', id="the pair reversed"
+        ),
+    ],
+)
+def test_a_lone_surrogate_escape_is_a_400_naming_its_field_on_every_route(raw: bytes) -> None:
+    # JSON lets "\ud800" through as a string no UTF-8 can carry: it would fail the object, the
+    # response or the engine's request, wherever the text goes next.
+    found = answers(raw)
+
+    assert [answer[:3] for answer in found] == [
+        (400, "invalid_parameter", "articles[0].filename"),
+        (400, "invalid_parameter", "articles[0].filename"),
+        (400, "invalid_parameter", "filename"),
+        (400, "invalid_parameter", "filename"),
+    ], found
+    assert all("surrogate" in answer[3] for answer in found), found
+
+
+def test_a_surrogate_pair_escape_is_the_character_it_spells() -> None:
+    (status, error) = call("POST", "/uploads", b'{"filename": "\\ud83d\\ude00.exe"}')
+
+    assert status == 400 and error["message"].startswith("filename: .exe files are not supported"), error
+
+
 # The page and its assets read no parameters the API defines (the page's script reads them).
 PAGES = {"/", "/web/{name}", "/openapi.json", "/docs"}
 PATH_VALUES = {"external_id": "ht-1", "field": "source"}

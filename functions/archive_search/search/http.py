@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -13,6 +14,10 @@ from aws_lambda_powertools.event_handler import Response, content_types
 
 from archive_search.errors import InvalidRequest, UnsupportedMediaType
 from archive_search.search.bounds import check_response_size
+
+# Surrogate code points: in a str only from a JSON \u escape of half a pair (a whole pair is
+# decoded into the one character it spells).
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
 # Every response, documents included: never sniffed as another type, never cached by a proxy.
 SAFE_HEADERS = {"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"}
@@ -137,7 +142,7 @@ def read_json_body(
     if not text.strip():
         raise InvalidRequest(f"the request body is empty: send {expected}", "body")
     try:
-        return load_request_json(text)
+        data = load_request_json(text)
     except FieldGivenTwice as twice:
         field = (where or dotted)(twice.path)
         raise InvalidRequest(f"{field}: given twice; give each field once", field) from None
@@ -147,6 +152,35 @@ def read_json_body(
         ) from None
     except RecursionError:
         raise InvalidRequest("the request body is not valid JSON: nested too deeply", "body") from None
+    lone = _lone_surrogate(data)
+    if lone is not None:
+        field = (where or dotted)(lone) if lone else "body"
+        raise InvalidRequest(
+            f"{field}: a \\u escape of half a surrogate pair, which is no character: send the text as UTF-8",
+            field,
+        )
+    return data
+
+
+def _lone_surrogate(data: Any) -> list[str | int] | None:
+    """The path to the first string (or object key) holding a lone surrogate, which JSON's
+    ``\\ud800`` escape lets through and no UTF-8 can carry (the object, the response or the
+    engine's request would fail with it); ``None`` when there is none. Iterative: the parser
+    took nesting as deep as the stack allows."""
+    pending: list[tuple[list[str | int], Any]] = [([], data)]
+    while pending:
+        path, value = pending.pop()
+        if isinstance(value, str):
+            if _SURROGATE_RE.search(value):
+                return path
+        elif isinstance(value, dict):
+            for key in value:
+                if _SURROGATE_RE.search(key):
+                    return [*path, key]
+            pending.extend(reversed([([*path, key], child) for key, child in value.items()]))
+        elif isinstance(value, list):
+            pending.extend(reversed([([*path, index], child) for index, child in enumerate(value)]))
+    return None
 
 
 def _too_large(max_bytes: int) -> InvalidRequest:
