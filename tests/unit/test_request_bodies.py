@@ -204,3 +204,59 @@ def test_every_route_refuses_a_parameter_it_does_not_take_naming_it() -> None:
         refused[(method, path)] = (result["statusCode"], json.loads(result["body"])["error"]["parameter"])
 
     assert {route: answer for route, answer in refused.items() if answer != (400, "sourse")} == {}
+
+
+class _Writer:
+    """Stands in for S3: the body was read and validated by then."""
+
+    def put_articles(self, records: list[Any], idempotency_key: str | None) -> list[Any]:
+        from archive_search.writes.service import Written
+
+        return [
+            Written(f"api/articles/{i}.json", "0" * 32, "/ingest/status", False)
+            for i, _ in enumerate(records)
+        ]
+
+    def presign_upload(self, filename: str, content_type: str, idempotency_key: str | None) -> dict[str, Any]:
+        return {"key": filename, "content_type": content_type}
+
+
+ARTICLE = {"title": "Harbour budget approved", "body": "The council approved it."}
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "accepted"),
+    [
+        ("POST", "/articles", ARTICLE, True),
+        ("POST", "/articles", [ARTICLE, ARTICLE], True),
+        ("POST", "/articles", {"articles": [ARTICLE]}, True),
+        ("POST", "/articles", {"articles": [ARTICLE], "sent_by": "x"}, False),
+        ("PUT", "/articles/by-external-id/ht-1", ARTICLE, True),
+        ("POST", "/uploads", {"filename": "a.html"}, True),
+        ("POST", "/uploads", {"filename": "a.html", "content_type": "TEXT/HTML"}, True),
+        ("POST", "/uploads", {"filename": "a.html", "content_type": "Text/Html; Charset=UTF-8"}, True),
+        ("POST", "/uploads", {"filename": "a.html", "content_type": None}, True),
+        ("POST", "/uploads", {"filename": "a.html", "content_type": ""}, False),
+        ("POST", "/uploads", {"filename": ".."}, False),
+    ],
+)
+def test_the_openapi_document_states_the_bodies_a_write_route_takes(
+    method: str, path: str, body: Any, accepted: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import jsonschema
+
+    from archive_search.search.api import app
+
+    monkeypatch.setattr("archive_search.writes.api._writer", _Writer)
+    document = app.get_openapi_schema().model_dump(by_alias=True, exclude_none=True, mode="json")
+    template = "/articles/by-external-id/{external_id}" if method == "PUT" else path
+    schema = document["paths"][template][method.lower()]["requestBody"]["content"]["application/json"][
+        "schema"
+    ]
+    from archive_search.handlers.write import handler
+
+    event = http_api_event(method, path, "", {"content-type": "application/json"}, json.dumps(body).encode())
+    status = handler(event, LambdaContext("archive-search-write", 29.0))["statusCode"]
+
+    assert (status < 400) is accepted, status
+    assert jsonschema.Draft202012Validator(schema).is_valid(body) is accepted

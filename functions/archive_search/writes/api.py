@@ -50,6 +50,10 @@ def _record_schema() -> dict[str, Any]:
     return ArticleRecord.model_json_schema()
 
 
+def _record_list_schema() -> dict[str, Any]:
+    return {"type": "array", "items": _record_schema(), "minItems": 1, "maxItems": MAX_ARTICLES_PER_REQUEST}
+
+
 def _error() -> dict[str, Any]:
     from archive_search.search.models import ErrorResponse
 
@@ -80,8 +84,11 @@ def _answers(
 
 
 _FILENAME_RE = re.compile(r"^[^/\\\x00-\x1f\x7f]{1,200}$")
+# A media type and a charset are case-insensitive (stored and signed in lower case); spelt out
+# in the pattern, since the OpenAPI document's regular expressions take no flags.
 _CONTENT_TYPE_RE = re.compile(
-    r"^[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9][a-z0-9!#$&^_.+-]*(;\s*charset=[A-Za-z0-9_-]+)?$"
+    r"^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*"
+    r"(;\s*[Cc][Hh][Aa][Rr][Ss][Ee][Tt]=[A-Za-z0-9_-]+)?$"
 )
 MAX_UPLOAD_REQUEST_BYTES = 4096
 UPLOAD_REQUEST_EXPECTED = 'a JSON object {"filename": ..., "content_type": ...}'
@@ -141,15 +148,16 @@ def _idempotency_key() -> str | None:
                 {
                     "oneOf": [
                         _record_schema(),
+                        _record_list_schema(),
                         {
-                            "type": "array",
-                            "items": _record_schema(),
-                            "minItems": 1,
-                            "maxItems": MAX_ARTICLES_PER_REQUEST,
+                            "type": "object",
+                            "properties": {"articles": _record_list_schema()},
+                            "required": ["articles"],
+                            "additionalProperties": False,
                         },
                     ]
                 },
-                "One article or a list of articles",
+                'One article, a list of articles, or the list as {"articles": [...]}',
             ),
         }
     ),
@@ -254,8 +262,15 @@ def delete_article(article_id: Annotated[str, Path(description="Article id (as r
                             "minLength": 1,
                             "maxLength": 200,
                             "pattern": _FILENAME_RE.pattern,
+                            "not": {"enum": [".", ".."]},
                         },
-                        "content_type": {"type": "string", "pattern": _CONTENT_TYPE_RE.pattern},
+                        "content_type": {
+                            "anyOf": [
+                                {"type": "string", "pattern": _CONTENT_TYPE_RE.pattern},
+                                {"type": "null"},
+                            ],
+                            "description": "Absent or null: from the filename's extension",
+                        },
                     },
                     "required": ["filename"],
                     "additionalProperties": False,
@@ -278,14 +293,12 @@ def presign_upload():
             "JSON (.json) or JSON Lines (.jsonl, .ndjson), any of them as .gz",
             "filename",
         )
-    content_type = (
-        request.get("content_type") or mimetypes.guess_type(filename)[0] or "application/octet-stream"
-    )
-    if isinstance(content_type, str):
-        content_type = content_type.lower()  # a media type and a charset are case-insensitive
+    content_type = request.get("content_type")
+    if content_type is None:
+        content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
     if not isinstance(content_type, str) or not _CONTENT_TYPE_RE.match(content_type):
         raise InvalidRequest("content_type: a media type such as text/html", "content_type")
-    return json_response(200, _writer().presign_upload(filename, content_type, _idempotency_key()))
+    return json_response(200, _writer().presign_upload(filename, content_type.lower(), _idempotency_key()))
 
 
 def _upload_request() -> dict[str, Any]:
