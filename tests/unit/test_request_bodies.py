@@ -260,3 +260,24 @@ def test_the_openapi_document_states_the_bodies_a_write_route_takes(
 
     assert (status < 400) is accepted, status
     assert jsonschema.Draft202012Validator(schema).is_valid(body) is accepted
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("POST", "/articles", ARTICLE),
+        ("PUT", "/articles/by-external-id/ht-1", ARTICLE),
+        ("DELETE", "/articles/by-external-id/ht-1", None),
+        ("POST", "/uploads", {"filename": "a.html"}),
+    ],
+)
+def test_a_write_function_without_its_bucket_is_a_configuration_error_not_the_clients(
+    method: str, path: str, body: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # No request can name the bucket: a 400 would send the client to fix what only the deployment can.
+    monkeypatch.delenv("ARCHIVE_BUCKET")
+    get_settings.cache_clear()
+
+    status, error = call(method, path, json.dumps(body).encode() if body is not None else None)
+
+    assert (status, error["code"], error["parameter"]) == (500, "configuration_error", None), error

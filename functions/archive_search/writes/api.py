@@ -18,7 +18,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path
 
 from archive_search.adapters.opensearch import cached_engine
-from archive_search.errors import InvalidRequest, NotFound
+from archive_search.errors import ConfigurationError, InvalidRequest, NotFound
 from archive_search.search.http import (
     NOT_JSON_RESPONSE,
     documented,
@@ -105,7 +105,8 @@ def _writer() -> ArchiveWriter:
 
     settings = get_settings()
     if not settings.archive_bucket:
-        raise InvalidRequest("no archive bucket is configured (ARCHIVE_BUCKET)", "bucket")
+        # The deployment's fault, not the request's: no request can name the bucket.
+        raise ConfigurationError("ARCHIVE_BUCKET is not set: the write routes have no bucket to write to")
     return ArchiveWriter(
         ObjectStore(),
         cached_engine(settings),
