@@ -1,0 +1,33 @@
+"""docs/api.md's error table names every error code the API answers with."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from archive_search import errors
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.unit
+
+# RejectedInput is ingest's (a receipt's reason), never an HTTP answer.
+NOT_HTTP = {errors.RejectedInput}
+
+
+def _codes_answered() -> set[str]:
+    classes, pending = set(), [errors.ArchiveSearchError]
+    while pending:
+        cls = pending.pop()
+        classes.add(cls)
+        pending.extend(cls.__subclasses__())
+    # A method a path does not route is answered by the one error mapping (search/api.py).
+    return {cls.code for cls in classes - NOT_HTTP} | {"method_not_allowed"}
+
+
+def test_every_error_code_the_api_answers_is_in_the_errors_table() -> None:
+    doc = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
+    section = doc.split("\n## Errors\n", 1)[1].split("\n## ", 1)[0]
+    tabled = set(re.findall(r"^\| \d{3} \| `(\w+)` \|", section, flags=re.M))
+
+    assert _codes_answered() - tabled == set()
