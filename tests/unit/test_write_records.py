@@ -109,3 +109,44 @@ def test_a_language_ingest_would_drop_is_refused_naming_the_field(value: str) ->
 
 def test_a_kept_three_letter_code_in_han_characters_gets_the_cjk_analysis() -> None:
     assert analysis_for(_stored_language("yue-Hant-HK")) == analysis_for("zh") == "cjk"
+
+
+def _stored(name: str, value: str) -> str | None:
+    (record,) = parse_records({"body": BODY, name: value}, many=False)
+    (article,) = cleaning.clean(record.object_bytes(), key="api/articles/a.json")
+    return getattr(article, name)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("source", "The Harbour Gazette"),
+        ("source", "S" * 80),
+        ("source", "  The   Harbour Gazette  "),
+        ("source", "Dawn.com"),
+        ("source", "20 Minutes"),
+        ("place", "Karachi"),
+        ("place", "Pl" * 30),
+        ("place", "Santa Fe, N.M."),
+    ],
+)
+def test_a_source_or_place_the_write_api_accepts_is_indexed(name: str, value: str) -> None:
+    assert _stored(name, value) == " ".join(value.split())
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("source", "S" * 81),
+        ("source", "1843"),
+        ("source", "@harbourgazette"),
+        ("source", "\u0958" * 41),  # 41 characters, 82 once composed as NFC decomposes them
+        ("place", "P" * 61),
+        ("place", "1,200"),
+    ],
+)
+def test_a_source_or_place_ingest_would_drop_is_refused_naming_the_field(name: str, value: str) -> None:
+    with pytest.raises(InvalidRequest) as refused:
+        parse_records({"body": BODY, name: value}, many=False)
+
+    assert refused.value.parameter == f"articles[0].{name}"
