@@ -281,3 +281,17 @@ def test_a_write_function_without_its_bucket_is_a_configuration_error_not_the_cl
     status, error = call(method, path, json.dumps(body).encode() if body is not None else None)
 
     assert (status, error["code"], error["parameter"]) == (500, "configuration_error", None), error
+
+
+@pytest.mark.parametrize("outcome", ["indexed, rejected", "indexed ,rejected", " indexed"])
+def test_status_outcomes_separated_by_a_comma_and_a_space_are_read_as_search_filters_are(
+    outcome: str,
+) -> None:
+    # /search reads source=Dawn, Tribune as two values; the status route's outcome the same way.
+    event = http_api_event("GET", "/ingest/status", f"outcome={outcome}", {}, None)
+    from archive_search.handlers.write import handler
+
+    result = handler(event, LambdaContext("archive-search-write", 29.0))
+
+    # Past validation: the engine nobody listens on is what answers.
+    assert result["statusCode"] == 503, result["body"]

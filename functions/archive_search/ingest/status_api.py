@@ -20,6 +20,7 @@ from urllib.parse import quote
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
+from pydantic import BeforeValidator
 
 from archive_search.adapters.opensearch import cached_engine
 from archive_search.errors import ConfigurationError, EngineUnavailable, InvalidRequest, NotFound
@@ -31,7 +32,12 @@ from archive_search.settings import Settings, get_settings, is_upload_key
 
 router = Router()
 
-Outcome = Literal[receipts.OUTCOMES]  # type: ignore[valid-type]
+# An outcome of a comma-separated list, spaces around it ignored (outcome=indexed, rejected),
+# as /search reads its filters.
+Outcome = Annotated[
+    Literal[receipts.OUTCOMES],  # type: ignore[valid-type]
+    BeforeValidator(lambda v: v.strip() if isinstance(v, str) else v),
+]
 SINCE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}:[0-9]{2})?)?$"
 LIST_PARAMETERS = ("prefix", "outcome", "since", "size", "cursor")
 
