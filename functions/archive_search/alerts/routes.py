@@ -23,7 +23,14 @@ from archive_search.alerts.model import (
     alert_request,
 )
 from archive_search.alerts.store import AlertStore
-from archive_search.search.http import NOT_JSON_RESPONSE, documented, json_response, reject_unknown_parameters
+from archive_search.search.http import (
+    NOT_JSON_RESPONSE,
+    documented,
+    error_responses,
+    idempotency_key,
+    json_response,
+    reject_unknown_parameters,
+)
 from archive_search.settings import Settings, get_settings
 
 router = Router()
@@ -55,7 +62,8 @@ def store() -> AlertStore:
     description=(
         "The search parameters as /search takes them, a name and a target: event (an Alert Matched "
         "event on the bus, the default), webhook (the event carries webhook_url) or feed (nothing is "
-        f"pushed; read feed_url). A JSON body of at most {MAX_BODY_BYTES:,} bytes. 201 with the alert."
+        f"pushed; read feed_url). A JSON body of at most {MAX_BODY_BYTES:,} bytes. 201 with the alert. "
+        "An Idempotency-Key header makes a retry return the alert it saved (409 for another alert)."
     ),
     middlewares=[reject_unknown_parameters],
     # The body is read by alert_request (bounded, JSON only), not by Powertools' validation,
@@ -64,8 +72,11 @@ def store() -> AlertStore:
     openapi_extensions=documented(
         lambda: {
             "responses": {
-                **_documented(201, AlertResponse, "The saved alert"),
+                **_documented(
+                    201, AlertResponse, "The saved alert (again, for a retry with its Idempotency-Key)"
+                ),
                 **NOT_JSON_RESPONSE,
+                **error_responses(409),
             },
             "openapi_extensions": {
                 "requestBody": {
@@ -81,8 +92,9 @@ def store() -> AlertStore:
     ),
 )
 def create_alert():
-    request = alert_request(router.current_event)  # a bad body is refused before the engine is reached
-    created = store().create(request)
+    # A bad body or key is refused before the engine is reached.
+    request = alert_request(router.current_event)
+    created = store().create(request, idempotency_key(router.current_event.headers))
     return Response(
         status_code=201,
         content_type=content_types.APPLICATION_JSON,

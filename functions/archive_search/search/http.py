@@ -47,6 +47,22 @@ def require_json_body(headers: Mapping[str, str]) -> None:
         raise UnsupportedMediaType(f"send the body as {JSON_MEDIA_TYPE}, not {declared}", "Content-Type")
 
 
+MAX_IDEMPOTENCY_KEY_CHARS = 255
+_IDEMPOTENCY_KEY_RE = re.compile(rf"^[\x21-\x7e]{{1,{MAX_IDEMPOTENCY_KEY_CHARS}}}$")
+
+
+def idempotency_key(headers: Mapping[str, str]) -> str | None:
+    """The request's Idempotency-Key header (a retry of a POST sends it again), checked the same
+    way on every route that reads one; ``None`` when there is none."""
+    value = headers.get("idempotency-key")
+    if value is not None and not _IDEMPOTENCY_KEY_RE.match(value):
+        raise InvalidRequest(
+            f"Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY_CHARS} visible ASCII characters",
+            "Idempotency-Key",
+        )
+    return value
+
+
 class FieldGivenTwice(ValueError):
     """A JSON object of a request body names one field twice; ``path`` leads to it (object keys
     and list indices, the field last)."""

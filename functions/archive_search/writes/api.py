@@ -22,6 +22,7 @@ from archive_search.errors import ConfigurationError, InvalidRequest, NotFound
 from archive_search.search.http import (
     NOT_JSON_RESPONSE,
     documented,
+    idempotency_key,
     json_response,
     read_json_body,
     reject_unknown_parameters,
@@ -36,7 +37,6 @@ from archive_search.writes.records import (
     MAX_BODY_BYTES,
     ArticleRecord,
     article_path,
-    check_idempotency_key,
     parse_records,
 )
 from archive_search.writes.service import ArchiveWriter, missing_article
@@ -125,7 +125,7 @@ def _articles(*, many: bool) -> list[ArticleRecord]:
 
 
 def _idempotency_key() -> str | None:
-    return check_idempotency_key(router.current_event.headers.get("idempotency-key"))
+    return idempotency_key(router.current_event.headers)
 
 
 @router.post(

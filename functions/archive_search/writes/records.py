@@ -55,13 +55,11 @@ MAX_BODY_CHARS = 200_000
 # A description (standfirst) longer than this is refused; ingest keeps at most its first
 # 1,000 characters (cleaning.description.MAX_DESCRIPTION_CHARS).
 MAX_DESCRIPTION_INPUT_CHARS = 10_000
-MAX_IDEMPOTENCY_KEY_CHARS = 255
 # Ingest reads a record's date from its YYYY-MM-DD and keeps the model's published years: a
 # week date ("2024-W18-3") or another year would pass fromisoformat and then be dropped in
 # silence, the article indexed undated.
 _CALENDAR_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(?!\d)")
 EXTERNAL_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$"
-_IDEMPOTENCY_KEY_RE = re.compile(r"^[\x21-\x7e]{1,255}$")
 
 Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=512)]
 Text = Annotated[str, StringConstraints(max_length=MAX_TEXT_CHARS)]
@@ -207,17 +205,6 @@ def _record(index: int, item: Any) -> ArticleRecord:
     if not record.has_text():
         raise InvalidRequest(f"{where}.body: body or html must hold the article's text", f"{where}.body")
     return record
-
-
-def check_idempotency_key(value: str | None) -> str | None:
-    if value is None:
-        return None
-    if not _IDEMPOTENCY_KEY_RE.match(value):
-        raise InvalidRequest(
-            f"Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY_CHARS} visible ASCII characters",
-            "Idempotency-Key",
-        )
-    return value
 
 
 def _digest(*parts: str) -> str:
