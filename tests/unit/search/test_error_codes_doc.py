@@ -1,4 +1,4 @@
-"""docs/api.md's error table names every error code the API answers with."""
+"""docs/api.md names every route the API serves and every error code it answers with."""
 
 from __future__ import annotations
 
@@ -31,3 +31,24 @@ def test_every_error_code_the_api_answers_is_in_the_errors_table() -> None:
     tabled = set(re.findall(r"^\| \d{3} \| `(\w+)` \|", section, flags=re.M))
 
     assert _codes_answered() - tabled == set()
+
+
+def test_the_endpoint_table_names_every_route_of_the_openapi_document() -> None:
+    from archive_search.search.api import app
+
+    document = app.get_openapi_schema().model_dump(by_alias=True, exclude_none=True)
+    routes = {
+        _route(f"{method.upper()} {path}") for path, item in document["paths"].items() for method in item
+    }
+    doc = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
+    table = doc.split("\n## ", 1)[0]
+    named = {_route(route) for route in re.findall(r"`((?:GET|POST|PUT|DELETE) /[^`]*)`", table)}
+
+    # The page and its assets are the web page's (docs/web.md), not the API's.
+    assert routes - named - {"GET /", "GET /web/{}"} == set()
+
+
+def _route(route: str) -> str:
+    """``GET /articles/{article_id}?x=`` -> ``GET /articles/{}``: the path, whatever its
+    parameters are called."""
+    return re.sub(r"\{\w+\}", "{}", route.split("?")[0])
