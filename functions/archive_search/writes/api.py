@@ -1,11 +1,11 @@
-"""The write routes: POST /articles, PUT /articles/by-external-id/{external_id},
+"""The write routes: POST /articles, PUT and DELETE /articles/by-external-id/{external_id},
 DELETE /articles/{id}, POST /uploads. Included in the API's resolver; API Gateway sends
 these routes to the write function (its own permission and role) and the others to the
 search function, whose role cannot write.
 
-Bodies are read and validated here rather than by Powertools, so a bad item is a 400 that
-names its index and field (``articles[3].published``) and a body nested too deep for
-``json.loads`` is a 400, not a 500.
+Bodies are read by ``search.http.read_json_body`` (as POST /alerts reads its) and validated
+here rather than by Powertools, so a bad item is a 400 that names its index and field
+(``articles[3].published``) and a body nested too deep for ``json.loads`` is a 400, not a 500.
 """
 
 from __future__ import annotations
