@@ -84,6 +84,16 @@ def test_a_bad_body_gets_the_same_400_naming_body_on_every_json_route(body: byte
     assert len({answer[3] for answer in found}) == 1, found
 
 
+@pytest.mark.parametrize(("method", "path"), [route for route in ROUTES if route[1] != "/uploads"])
+def test_a_number_too_long_for_the_parser_is_a_400_not_a_500(method: str, path: str) -> None:
+    # json.loads raises a plain ValueError, not a JSONDecodeError, past 4,300 digits (a body
+    # that long is over /uploads' bound, which refuses it first).
+    status, error = call(method, path, b'{"title": 1' + b"0" * 5_000 + b"}")
+
+    assert (status, error["parameter"]) == (400, "body"), error
+    assert error["message"].startswith("the request body is not valid JSON: "), error
+
+
 def test_a_json_error_says_where_the_parser_stopped() -> None:
     (status, error) = call("POST", "/alerts", b'{"name": "x",\n "q": }')
 

@@ -166,6 +166,10 @@ def read_json_body(
         raise InvalidRequest(
             f"the request body is not valid JSON: {err.msg} (line {err.lineno}, column {err.colno})", "body"
         ) from None
+    except ValueError:  # json.loads' own: a number past Python's 4,300 digits
+        raise InvalidRequest(
+            "the request body is not valid JSON: a number too long to read", "body"
+        ) from None
     except RecursionError:
         raise InvalidRequest("the request body is not valid JSON: nested too deeply", "body") from None
     lone = _lone_surrogate(data)
