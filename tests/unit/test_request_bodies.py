@@ -9,6 +9,7 @@ import json
 import re
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 
@@ -301,6 +302,24 @@ def test_status_outcomes_separated_by_a_comma_and_a_space_are_read_as_search_fil
     event = http_api_event("GET", "/ingest/status", f"outcome={outcome}", {}, None)
     from archive_search.handlers.write import handler
 
+    result = handler(event, LambdaContext("archive-search-write", 29.0))
+
+    # Past validation: the engine nobody listens on is what answers.
+    assert result["statusCode"] == 503, result["body"]
+
+
+@pytest.mark.parametrize(
+    "since",
+    [
+        "2024-05-01T10:00:00.123456789Z",  # Go's RFC3339Nano, Java's Instant: nanoseconds
+        "2024-05-01T10:00:00.1234567+02:00",  # .NET's round-trip format: seven digits
+        "2024-05-01t10:00:00z",  # RFC 3339 5.6: T and Z may be lower case
+    ],
+)
+def test_status_since_takes_the_times_other_platforms_write(since: str) -> None:
+    from archive_search.handlers.write import handler
+
+    event = http_api_event("GET", "/ingest/status", urlencode({"since": since}), {}, None)
     result = handler(event, LambdaContext("archive-search-write", 29.0))
 
     # Past validation: the engine nobody listens on is what answers.

@@ -38,7 +38,12 @@ Outcome = Annotated[
     Literal[receipts.OUTCOMES],  # type: ignore[valid-type]
     BeforeValidator(lambda v: v.strip() if isinstance(v, str) else v),
 ]
-SINCE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}:[0-9]{2})?)?$"
+# RFC 3339 and ISO 8601 as platforms write them: T and Z in either case (RFC 3339 5.6), up to
+# nanoseconds (Go's RFC3339Nano, Java's Instant; read to the microsecond, rounded down).
+SINCE_PATTERN = (
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}"
+    r"([Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,9})?)?([Zz]|[+-][0-9]{2}:[0-9]{2})?)?$"
+)
 LIST_PARAMETERS = ("prefix", "outcome", "since", "size", "cursor")
 
 
@@ -104,7 +109,7 @@ def _since(value: str | None) -> str | None:
     if value is None:
         return None
     try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        moment = datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
     except ValueError:
         raise InvalidRequest(f"since: {value} is not an ISO 8601 date or time", "since") from None
     return moment.isoformat()
