@@ -11,6 +11,8 @@ pass a queue URL to read another one, e.g. the target of your own rule in AWS.
 What a consumer has to do, shown here:
 - accept the schema versions it knows (``schema_version`` "1"), skip others loudly;
 - drop copies: delivery is at least once, and ``detail.event_id`` is the same on every copy;
+- tell the types apart: an ``Alert Matched`` (a saved search's match, docs/alerts.md) reaches
+  a rule on the whole source too, and its detail has no ``version`` or ``articles``;
 - order per object: ``detail.version`` grows with each S3 event on a key, so an event
   older than the last one applied to its key is stale;
 - delete a message only after it was handled, so a crash means a redelivery, not a loss.
@@ -48,6 +50,11 @@ class Catalogue:
         if detail["event_id"] in self.seen:
             return f"skipped {kind} s3://{detail['bucket']}/{detail['key']}: a copy"
         self.seen.add(detail["event_id"])
+        if kind == "Alert Matched":
+            # A saved search's match (docs/alerts.md): it names an article, changes no object.
+            return (
+                f"{kind}: {detail['alert_name']}, s3://{detail['bucket']}/{detail['key']}: {detail['title']}"
+            )
         where = (detail["bucket"], detail["key"])
         if detail["version"] is not None and detail["version"] < self.versions.get(where, -1):
             return f"skipped {kind} s3://{detail['bucket']}/{detail['key']}: older than the last one applied"

@@ -11,6 +11,15 @@ from datetime import date
 MIN_PUBLISHED_YEAR = 1800
 MAX_PUBLISHED_YEAR = 2200
 
+# A stated publisher or dateline place is a name: longer than this (whitespace collapsed, as NFC),
+# without a letter, or a social-media handle (a source opening with "@"), it is a sentence, a
+# number or a credit line, and is not kept. Cleaning drops such a value (metadata/sources.py,
+# places.py, which trim the edge characters below first); the write API refuses it.
+MAX_SOURCE_CHARS = 80
+MAX_PLACE_CHARS = 60
+SOURCE_EDGE_CHARS = " |·-–—:,"
+PLACE_EDGE_CHARS = " :,-–—"
+
 
 @dataclass(frozen=True)
 class Article:

@@ -3,7 +3,6 @@ the API accepts with a 202 must reach the index, not vanish in cleaning."""
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 import pytest
@@ -11,7 +10,7 @@ import pytest
 from archive_search import cleaning
 from archive_search.errors import InvalidRequest
 from archive_search.index_schema import analysis_for
-from archive_search.writes.records import parse_body
+from archive_search.writes.records import parse_records
 
 pytestmark = pytest.mark.unit
 
@@ -22,7 +21,7 @@ BODY = (
 
 
 def _stored_published(value: str) -> date | None:
-    (record,) = parse_body(json.dumps({"body": BODY, "published": value}), many=False)
+    (record,) = parse_records({"body": BODY, "published": value}, many=False)
     (article,) = cleaning.clean(record.object_bytes(), key="api/articles/a.json")
     return article.published
 
@@ -58,7 +57,7 @@ def test_a_published_date_the_write_api_accepts_is_the_date_ingest_indexes(
 )
 def test_a_published_value_ingest_would_drop_is_refused_naming_the_field(value: str) -> None:
     with pytest.raises(InvalidRequest) as refused:
-        parse_body(json.dumps({"body": BODY, "published": value}), many=False)
+        parse_records({"body": BODY, "published": value}, many=False)
 
     assert refused.value.parameter == "articles[0].published"
 
@@ -71,7 +70,7 @@ FRENCH_BODY = (
 
 
 def _stored_language(value: str) -> str | None:
-    (record,) = parse_body(json.dumps({"body": FRENCH_BODY, "language": value}), many=False)
+    (record,) = parse_records({"body": FRENCH_BODY, "language": value}, many=False)
     (article,) = cleaning.clean(record.object_bytes(), key="api/articles/a.json")
     return article.language
 
@@ -104,9 +103,50 @@ def test_a_language_the_write_api_accepts_is_the_language_ingest_indexes(value: 
 @pytest.mark.parametrize("value", ["xx", "qqq", "und", "mul", "zxx", "en-", "english"])
 def test_a_language_ingest_would_drop_is_refused_naming_the_field(value: str) -> None:
     with pytest.raises(InvalidRequest) as err:
-        parse_body(json.dumps({"body": FRENCH_BODY, "language": value}), many=False)
+        parse_records({"body": FRENCH_BODY, "language": value}, many=False)
     assert err.value.parameter == "articles[0].language"
 
 
 def test_a_kept_three_letter_code_in_han_characters_gets_the_cjk_analysis() -> None:
     assert analysis_for(_stored_language("yue-Hant-HK")) == analysis_for("zh") == "cjk"
+
+
+def _stored(name: str, value: str) -> str | None:
+    (record,) = parse_records({"body": BODY, name: value}, many=False)
+    (article,) = cleaning.clean(record.object_bytes(), key="api/articles/a.json")
+    return getattr(article, name)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("source", "The Harbour Gazette"),
+        ("source", "S" * 80),
+        ("source", "  The   Harbour Gazette  "),
+        ("source", "Dawn.com"),
+        ("source", "20 Minutes"),
+        ("place", "Karachi"),
+        ("place", "Pl" * 30),
+        ("place", "Santa Fe, N.M."),
+    ],
+)
+def test_a_source_or_place_the_write_api_accepts_is_indexed(name: str, value: str) -> None:
+    assert _stored(name, value) == " ".join(value.split())
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("source", "S" * 81),
+        ("source", "1843"),
+        ("source", "@harbourgazette"),
+        ("source", "\u0958" * 41),  # 41 characters, 82 once composed as NFC decomposes them
+        ("place", "P" * 61),
+        ("place", "1,200"),
+    ],
+)
+def test_a_source_or_place_ingest_would_drop_is_refused_naming_the_field(name: str, value: str) -> None:
+    with pytest.raises(InvalidRequest) as refused:
+        parse_records({"body": BODY, name: value}, many=False)
+
+    assert refused.value.parameter == f"articles[0].{name}"

@@ -13,10 +13,17 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from opensearchpy import ConnectionError, ConnectionTimeout, NotFoundError, OpenSearch, TransportError
+from opensearchpy import (
+    ConflictError,
+    ConnectionError,
+    ConnectionTimeout,
+    NotFoundError,
+    OpenSearch,
+    TransportError,
+)
 
 from archive_search.adapters.opensearch import SearchEngine
-from archive_search.errors import EngineUnavailable, NotFound
+from archive_search.errors import Conflict, EngineUnavailable, NotFound
 from archive_search.index_schema import alerts_index_body
 
 
@@ -24,8 +31,8 @@ from archive_search.index_schema import alerts_index_body
 def _engine_errors(what: str) -> Iterator[None]:
     try:
         yield
-    except NotFoundError:
-        raise  # the caller says what was not found
+    except (NotFoundError, ConflictError):
+        raise  # the caller says what was not found, or who saved the alert first
     except (ConnectionError, ConnectionTimeout, TransportError) as exc:
         status = getattr(exc, "status_code", None)
         raise EngineUnavailable(
@@ -49,10 +56,20 @@ class AlertIndex:
             self.engine.ensure_index(self.alias, alerts_index_body())
             self._ready = True
 
-    def put(self, alert_id: str, document: Mapping[str, Any]) -> None:
-        with _engine_errors("saving the alert"):
-            # wait_for: the alert is listed (and matched by ingest) once the call returns.
-            self.client.index(index=self.alias, id=alert_id, body=dict(document), refresh="wait_for")
+    def put(self, alert_id: str, document: Mapping[str, Any], *, create: bool = False) -> None:
+        """Store the alert; ``create``: only while no alert has the id, else ``Conflict``."""
+        try:
+            with _engine_errors("saving the alert"):
+                # wait_for: the alert is listed (and matched by ingest) once the call returns.
+                self.client.index(
+                    index=self.alias,
+                    id=alert_id,
+                    body=dict(document),
+                    refresh="wait_for",
+                    **({"op_type": "create"} if create else {}),
+                )
+        except ConflictError as exc:
+            raise Conflict(f"alert {alert_id} was saved by another request") from exc
 
     def get(self, alert_id: str) -> dict[str, Any]:
         try:

@@ -36,7 +36,7 @@ from archive_search.ingest.outcomes import BusEvent, Outcome, Publisher, is_news
 from archive_search.ingest.receipts import INDEXED, LIVE_OUTCOMES
 from archive_search.model import ObjectRef, document_id
 from archive_search.observability import logger, metrics
-from archive_search.search.request import SearchRequest, calendar_date
+from archive_search.search.request import SearchRequest, calendar_date, filter_values
 from archive_search.search.service import SearchService
 
 MATCH_CHUNK = 200  # alert searches per _msearch request
@@ -94,7 +94,7 @@ def search_request(search: Mapping[str, Any]) -> SearchRequest:
     return SearchRequest(
         q=search.get("q"),
         in_field=search.get("in"),
-        filters={name: list(search[name]) for name in FILTER_NAMES if search.get(name)},
+        filters={name: filter_values(search[name]) for name in FILTER_NAMES if search.get(name)},
         date_from=_date(search.get("from"), "from"),
         date_to=_date(search.get("to"), "to"),
         has_date=search.get("has_date"),

@@ -7,7 +7,6 @@ and paging parameters mean nothing for an alert and are refused like any unknown
 
 from __future__ import annotations
 
-import base64
 import ipaddress
 import json
 import re
@@ -28,11 +27,12 @@ from archive_search.alerts.bounds import (
     MAX_WEBHOOK_URL_CHARS,
 )
 from archive_search.errors import InvalidRequest
-from archive_search.search.http import FieldGivenTwice, dotted, load_request_json, require_json_body
+from archive_search.search.http import read_json_body
 from archive_search.search.request import DATE_PATTERN, calendar_date
 from archive_search.search.syntax import MAX_QUERY_CHARS, parse_query, positive_words
 
 _SPACE_OR_CONTROL_RE = re.compile(r"[\s\x00-\x1f\x7f]")
+ALERT_EXPECTED = 'a JSON object (the alert: {"name": ..., "q": ...})'
 
 FilterValue = Annotated[str, StringConstraints(min_length=1, max_length=MAX_FILTER_VALUE_CHARS)]
 FilterValues = Annotated[list[FilterValue] | None, Field(max_length=MAX_FILTER_VALUES)]
@@ -84,22 +84,11 @@ class AlertListResponse(BaseModel):
 
 
 def alert_request(event: Any) -> AlertRequest:
-    """The body of ``POST /alerts``: JSON, at most ``MAX_BODY_BYTES``, an ``AlertRequest``;
+    """The body of ``POST /alerts``: JSON of at most ``MAX_BODY_BYTES``, an ``AlertRequest``;
     otherwise a 400 (415 for another content type) naming the field."""
-    require_json_body(event.headers)
-    raw = event.body or ""
-    data = base64.b64decode(raw) if event.is_base64_encoded else raw.encode()
-    if len(data) > MAX_BODY_BYTES:
-        raise InvalidRequest(f"the body is larger than {MAX_BODY_BYTES:,} bytes", "body")
-    try:
-        payload = load_request_json(data)
-    except FieldGivenTwice as twice:
-        field = dotted(twice.path)
-        raise InvalidRequest(f"{field}: given twice; give each field once", field) from None
-    except (ValueError, RecursionError):  # RecursionError: nesting deeper than the parser allows
-        raise InvalidRequest("the body is not JSON", "body") from None
+    payload = read_json_body(event, max_bytes=MAX_BODY_BYTES, expected=ALERT_EXPECTED)
     if not isinstance(payload, dict):
-        raise InvalidRequest("the body must be a JSON object", "body")
+        raise InvalidRequest(f"the request body must be {ALERT_EXPECTED}", "body")
     try:
         return AlertRequest.model_validate(payload)
     except ValidationError as exc:

@@ -23,7 +23,14 @@ from archive_search.alerts.model import (
     alert_request,
 )
 from archive_search.alerts.store import AlertStore
-from archive_search.search.http import NOT_JSON_RESPONSE, documented, json_response, reject_unknown_parameters
+from archive_search.search.http import (
+    NOT_JSON_RESPONSE,
+    documented,
+    error_responses,
+    idempotency_key,
+    json_response,
+    reject_unknown_parameters,
+)
 from archive_search.settings import Settings, get_settings
 
 router = Router()
@@ -55,16 +62,21 @@ def store() -> AlertStore:
     description=(
         "The search parameters as /search takes them, a name and a target: event (an Alert Matched "
         "event on the bus, the default), webhook (the event carries webhook_url) or feed (nothing is "
-        f"pushed; read feed_url). A JSON body of at most {MAX_BODY_BYTES:,} bytes. 201 with the alert."
+        f"pushed; read feed_url). A JSON body of at most {MAX_BODY_BYTES:,} bytes. 201 with the alert. "
+        "An Idempotency-Key header makes a retry return the alert it saved (409 for another alert)."
     ),
+    middlewares=[reject_unknown_parameters],
     # The body is read by alert_request (bounded, JSON only), not by Powertools' validation,
     # which would also parse form and multipart bodies; the document still states its schema
     # (built with the document, search/http.py ``documented``).
     openapi_extensions=documented(
         lambda: {
             "responses": {
-                **_documented(201, AlertResponse, "The saved alert"),
+                **_documented(
+                    201, AlertResponse, "The saved alert (again, for a retry with its Idempotency-Key)"
+                ),
                 **NOT_JSON_RESPONSE,
+                **error_responses(409),
             },
             "openapi_extensions": {
                 "requestBody": {
@@ -80,7 +92,9 @@ def store() -> AlertStore:
     ),
 )
 def create_alert():
-    created = store().create(alert_request(router.current_event))
+    # A bad body or key is refused before the engine is reached.
+    request = alert_request(router.current_event)
+    created = store().create(request, idempotency_key(router.current_event.headers))
     return Response(
         status_code=201,
         content_type=content_types.APPLICATION_JSON,
@@ -116,6 +130,7 @@ def get_alert(alert_id: Annotated[str, Path(description=ALERT_ID_DOC)]):
     "/alerts/<alert_id>",
     summary="Delete an alert (it stops firing at once)",
     responses={204: {"description": "Deleted"}},
+    middlewares=[reject_unknown_parameters],
 )
 def delete_alert(alert_id: Annotated[str, Path(description=ALERT_ID_DOC)]):
     store().delete(alert_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import uuid
 from datetime import UTC, datetime
@@ -9,7 +10,7 @@ from typing import Any, Protocol
 
 from archive_search.alerts.bounds import MAX_ALERTS
 from archive_search.alerts.model import AlertRequest, check_target, public, stored_search
-from archive_search.errors import InvalidRequest, NotFound
+from archive_search.errors import Conflict, InvalidRequest, NotFound
 
 ALERT_ID = re.compile(r"^[0-9a-f]{32}$")
 
@@ -18,7 +19,7 @@ class AlertDocuments(Protocol):
     """What the store needs of the engine (``adapters.alert_index.AlertIndex``)."""
 
     def ensure(self) -> None: ...
-    def put(self, alert_id: str, document: dict[str, Any]) -> None: ...
+    def put(self, alert_id: str, document: dict[str, Any], *, create: bool = False) -> None: ...
     def get(self, alert_id: str) -> dict[str, Any]: ...
     def delete(self, alert_id: str) -> None: ...
     def count(self) -> int: ...
@@ -30,16 +31,14 @@ class AlertStore:
         self.documents = documents
         self.max_alerts = max_alerts
 
-    def create(self, request: AlertRequest) -> dict[str, Any]:
+    def create(self, request: AlertRequest, idempotency_key: str | None = None) -> dict[str, Any]:
+        """Save the alert. With an ``idempotency_key`` its id comes from the key, so a retried
+        request finds the alert it saved and returns it; the key with another alert is a
+        ``Conflict``."""
         check_target(request)
         search = stored_search(request)
         self.documents.ensure()
-        if self.documents.count() >= self.max_alerts:
-            raise InvalidRequest(
-                f"there are already {self.max_alerts} alerts, the most a deployment keeps: delete some first",
-                "name",
-            )
-        alert_id = uuid.uuid4().hex
+        alert_id = _keyed_id(idempotency_key) if idempotency_key else uuid.uuid4().hex
         document: dict[str, Any] = {
             "name": request.name,
             "target": request.target,
@@ -47,8 +46,38 @@ class AlertStore:
             "search": search,
             "created_at": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
         }
-        self.documents.put(alert_id, document)
+        if idempotency_key:
+            saved = self._saved(alert_id, document, idempotency_key)
+            if saved is not None:
+                return saved
+        if self.documents.count() >= self.max_alerts:
+            raise InvalidRequest(
+                f"there are already {self.max_alerts} alerts, the most a deployment keeps: delete some first",
+                "name",
+            )
+        try:
+            self.documents.put(alert_id, document, create=bool(idempotency_key))
+        except Conflict:  # a concurrent retry saved it since the check
+            saved = self._saved(alert_id, document, str(idempotency_key))
+            if saved is None:
+                raise
+            return saved
         return public(alert_id, document)
+
+    def _saved(self, alert_id: str, document: dict[str, Any], idempotency_key: str) -> dict[str, Any] | None:
+        """The alert an earlier request with this key saved, when it is this one (else a
+        ``Conflict``); ``None`` when there is none."""
+        try:
+            saved = self.documents.get(alert_id)
+        except NotFound:
+            return None
+        if any(saved.get(field) != document[field] for field in _REQUESTED):
+            raise Conflict(
+                f"Idempotency-Key {idempotency_key} was used before for another alert; send a new key "
+                "for a new alert",
+                "Idempotency-Key",
+            )
+        return public(alert_id, saved)
 
     def get(self, alert_id: str) -> dict[str, Any]:
         return public(_checked(alert_id), self.documents.get(alert_id))
@@ -62,6 +91,15 @@ class AlertStore:
 
     def delete(self, alert_id: str) -> None:
         self.documents.delete(_checked(alert_id))
+
+
+# What a request states; an alert saved by the same request holds the same (created_at aside).
+_REQUESTED = ("name", "target", "webhook_url", "search")
+
+
+def _keyed_id(idempotency_key: str) -> str:
+    # Ids are 32 hex characters either way (``ALERT_ID``).
+    return hashlib.blake2b(f"alert\x00{idempotency_key}".encode(), digest_size=16).hexdigest()
 
 
 def _checked(alert_id: str) -> str:

@@ -20,6 +20,7 @@ from urllib.parse import quote
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
+from pydantic import BeforeValidator
 
 from archive_search.adapters.opensearch import cached_engine
 from archive_search.errors import ConfigurationError, EngineUnavailable, InvalidRequest, NotFound
@@ -31,8 +32,18 @@ from archive_search.settings import Settings, get_settings, is_upload_key
 
 router = Router()
 
-Outcome = Literal[receipts.OUTCOMES]  # type: ignore[valid-type]
-SINCE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}:[0-9]{2})?)?$"
+# An outcome of a comma-separated list, spaces around it ignored (outcome=indexed, rejected),
+# as /search reads its filters.
+Outcome = Annotated[
+    Literal[receipts.OUTCOMES],  # type: ignore[valid-type]
+    BeforeValidator(lambda v: v.strip() if isinstance(v, str) else v),
+]
+# RFC 3339 and ISO 8601 as platforms write them: T and Z in either case (RFC 3339 5.6), up to
+# nanoseconds (Go's RFC3339Nano, Java's Instant; read to the microsecond, rounded down).
+SINCE_PATTERN = (
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}"
+    r"([Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,9})?)?([Zz]|[+-][0-9]{2}:[0-9]{2})?)?$"
+)
 LIST_PARAMETERS = ("prefix", "outcome", "since", "size", "cursor")
 
 
@@ -98,7 +109,7 @@ def _since(value: str | None) -> str | None:
     if value is None:
         return None
     try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        moment = datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
     except ValueError:
         raise InvalidRequest(f"since: {value} is not an ISO 8601 date or time", "since") from None
     return moment.isoformat()

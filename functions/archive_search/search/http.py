@@ -3,7 +3,10 @@ does not take, and the documented error responses."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -11,6 +14,10 @@ from aws_lambda_powertools.event_handler import Response, content_types
 
 from archive_search.errors import InvalidRequest, UnsupportedMediaType
 from archive_search.search.bounds import check_response_size
+
+# Surrogate code points: in a str only from a JSON \u escape of half a pair (a whole pair is
+# decoded into the one character it spells).
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
 # Every response, documents included: never sniffed as another type, never cached by a proxy.
 SAFE_HEADERS = {"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"}
@@ -38,6 +45,22 @@ def require_json_body(headers: Mapping[str, str]) -> None:
     declared = (headers.get("content-type") or JSON_MEDIA_TYPE).split(";")[0].strip().lower()
     if declared != JSON_MEDIA_TYPE:
         raise UnsupportedMediaType(f"send the body as {JSON_MEDIA_TYPE}, not {declared}", "Content-Type")
+
+
+MAX_IDEMPOTENCY_KEY_CHARS = 255
+_IDEMPOTENCY_KEY_RE = re.compile(rf"^[\x21-\x7e]{{1,{MAX_IDEMPOTENCY_KEY_CHARS}}}$")
+
+
+def idempotency_key(headers: Mapping[str, str]) -> str | None:
+    """The request's Idempotency-Key header (a retry of a POST sends it again), checked the same
+    way on every route that reads one; ``None`` when there is none."""
+    value = headers.get("idempotency-key")
+    if value is not None and not _IDEMPOTENCY_KEY_RE.match(value):
+        raise InvalidRequest(
+            f"Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY_CHARS} visible ASCII characters",
+            "Idempotency-Key",
+        )
+    return value
 
 
 class FieldGivenTwice(ValueError):
@@ -96,6 +119,92 @@ def load_request_json(raw: str | bytes) -> Any:
     if flagged:
         raise FieldGivenTwice(_first_twice(data, []) or [])
     return data
+
+
+def read_json_body(
+    event: Any,
+    *,
+    max_bytes: int,
+    expected: str,
+    where: Callable[[list[str | int]], str] | None = None,
+) -> Any:
+    """The JSON body of a request, read the same way by every route that takes one, so the
+    same bad body gets the same answer on each: 415 for another declared media type (see
+    ``require_json_body``); a 400 naming ``body`` when it is empty (``expected`` says what to
+    send), over ``max_bytes`` bytes (checked before it is decoded or parsed), not UTF-8 (RFC
+    8259 8.1; a byte order mark is ignored), or not JSON, nesting deeper than the parser allows
+    included; a field given twice is a 400 naming it, where ``where`` (default ``dotted``) puts
+    its JSON path in the route's own names."""
+    require_json_body(event.headers)
+    raw: str = event.body or ""
+    if event.is_base64_encoded:
+        # Four base64 characters carry three bytes: a body surely too large is not decoded.
+        if len(raw) > (max_bytes + 2) // 3 * 4 + 4:
+            raise _too_large(max_bytes)
+        try:
+            data = base64.b64decode(raw, validate=True)
+        except binascii.Error:
+            raise InvalidRequest("the request body is marked base64 but is not base64", "body") from None
+    else:
+        data = raw.encode("utf-8", "surrogatepass")  # a lone surrogate fails the decoding below
+    if len(data) > max_bytes:
+        raise _too_large(max_bytes)
+    try:
+        text = data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError:
+        raise InvalidRequest(
+            "the request body is not UTF-8 text: send JSON encoded as UTF-8", "body"
+        ) from None
+    if not text.strip():
+        raise InvalidRequest(f"the request body is empty: send {expected}", "body")
+    try:
+        data = load_request_json(text)
+    except FieldGivenTwice as twice:
+        field = (where or dotted)(twice.path)
+        raise InvalidRequest(f"{field}: given twice; give each field once", field) from None
+    except json.JSONDecodeError as err:
+        raise InvalidRequest(
+            f"the request body is not valid JSON: {err.msg} (line {err.lineno}, column {err.colno})", "body"
+        ) from None
+    except ValueError:  # json.loads' own: a number past Python's 4,300 digits
+        raise InvalidRequest(
+            "the request body is not valid JSON: a number too long to read", "body"
+        ) from None
+    except RecursionError:
+        raise InvalidRequest("the request body is not valid JSON: nested too deeply", "body") from None
+    lone = _lone_surrogate(data)
+    if lone is not None:
+        field = (where or dotted)(lone) if lone else "body"
+        raise InvalidRequest(
+            f"{field}: a \\u escape of half a surrogate pair, which is no character: send the text as UTF-8",
+            field,
+        )
+    return data
+
+
+def _lone_surrogate(data: Any) -> list[str | int] | None:
+    """The path to the first string (or object key) holding a lone surrogate, which JSON's
+    ``\\ud800`` escape lets through and no UTF-8 can carry (the object, the response or the
+    engine's request would fail with it); ``None`` when there is none. Iterative: the parser
+    took nesting as deep as the stack allows."""
+    pending: list[tuple[list[str | int], Any]] = [([], data)]
+    while pending:
+        path, value = pending.pop()
+        if isinstance(value, str):
+            if _SURROGATE_RE.search(value):
+                return path
+        elif isinstance(value, dict):
+            for key in value:
+                if _SURROGATE_RE.search(key):
+                    return [*path, key]
+            pending.extend(reversed([([*path, key], child) for key, child in value.items()]))
+        elif isinstance(value, list):
+            pending.extend(reversed([([*path, index], child) for index, child in enumerate(value)]))
+    return None
+
+
+def _too_large(max_bytes: int) -> InvalidRequest:
+    return InvalidRequest(f"the request body is over {max_bytes:,} bytes", "body")
 
 
 def dotted(path: list[str | int]) -> str:

@@ -3,6 +3,7 @@ read (also by saved alerts, which ingest matches: nothing here needs pydantic)."
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -86,6 +87,20 @@ def validate(request: SearchRequest) -> None:
     bad_fields = [name for name in request.fields if name not in HIT_FIELDS]
     if bad_fields:
         raise InvalidRequest(f"unknown field {bad_fields[0]}: choose from {', '.join(HIT_FIELDS)}", "fields")
+
+
+def filter_values(given: Iterable[str]) -> list[str]:
+    """The values a repeatable filter matches, each given value and, when it holds commas, its
+    comma-separated parts too (``source=Dawn,Tribune`` is either; API Gateway joins repeats with
+    commas, and ``author=Helen Marsh, Arts`` still matches as a whole). An empty part is no value.
+    /search and the alerts' matcher read a filter the same way, so an alert fires for what its
+    search lists."""
+    values: list[str] = []
+    for value in given:
+        values.append(value)
+        if "," in value:
+            values.extend(value.split(","))
+    return list(dict.fromkeys(v.strip() for v in values if v.strip(", ")))
 
 
 # Dates are plain strings in the document (pydantic's own date type would also take "0" or

@@ -20,7 +20,7 @@ from archive_search.search.health import health as check_health
 from archive_search.search.http import documented, error_responses, ok_response, reject_unknown_parameters
 from archive_search.search.http import json_response as _json
 from archive_search.search.query import FACET_FIELDS
-from archive_search.search.request import DATE_PATTERN, FACET_NAMES, HIT_FIELDS, SearchRequest
+from archive_search.search.request import DATE_PATTERN, FACET_NAMES, HIT_FIELDS, SearchRequest, filter_values
 from archive_search.search.request import calendar_date as _date
 from archive_search.search.service import SearchService
 from archive_search.search.syntax import MAX_QUERY_CHARS
@@ -54,18 +54,10 @@ def _service() -> SearchService:
 
 
 def _filter_values(name: str, validated: list[str] | None) -> list[str]:
-    """The values of a repeatable filter. API Gateway joins repeats with commas and
-    Powertools splits on commas, which would break "Helen Marsh, Arts" in two; the raw
-    query string keeps each occurrence, so a value containing commas matches both as a
-    whole and as its comma-separated parts (source=Dawn,Tribune still means either). An
-    empty part is no value: ``source=``, ``source=,`` and ``source=Dawn,`` filter alike."""
+    """The values of a repeatable filter (``filter_values``). Powertools splits on commas,
+    which would break "Helen Marsh, Arts" in two: the raw query string keeps each occurrence."""
     raw = parse_qs(router.current_event.raw_query_string or "", keep_blank_values=True).get(name)
-    values: list[str] = []
-    for value in raw if raw is not None else validated or []:
-        values.append(value)
-        if "," in value:
-            values.extend(value.split(","))
-    return list(dict.fromkeys(v.strip() for v in values if v.strip(", ")))
+    return filter_values(raw if raw is not None else validated or [])
 
 
 def _models() -> Any:

@@ -1,16 +1,15 @@
-"""The write routes: POST /articles, PUT /articles/by-external-id/{external_id},
+"""The write routes: POST /articles, PUT and DELETE /articles/by-external-id/{external_id},
 DELETE /articles/{id}, POST /uploads. Included in the API's resolver; API Gateway sends
 these routes to the write function (its own permission and role) and the others to the
 search function, whose role cannot write.
 
-Bodies are read and validated here rather than by Powertools, so a bad item is a 400 that
-names its index and field (``articles[3].published``) and a body nested too deep for
-``json.loads`` is a 400, not a 500.
+Bodies are read by ``search.http.read_json_body`` (as POST /alerts reads its) and validated
+here rather than by Powertools, so a bad item is a 400 that names its index and field
+(``articles[3].published``) and a body nested too deep for ``json.loads`` is a 400, not a 500.
 """
 
 from __future__ import annotations
 
-import binascii
 import mimetypes
 import re
 from typing import Annotated, Any
@@ -19,27 +18,26 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path
 
 from archive_search.adapters.opensearch import cached_engine
-from archive_search.errors import InvalidRequest, NotFound
+from archive_search.errors import ConfigurationError, InvalidRequest, NotFound
 from archive_search.search.http import (
     NOT_JSON_RESPONSE,
-    FieldGivenTwice,
     documented,
-    dotted,
+    idempotency_key,
     json_response,
-    load_request_json,
+    read_json_body,
     reject_unknown_parameters,
-    require_json_body,
 )
 from archive_search.search.service import SearchService
 from archive_search.settings import get_settings
 from archive_search.upload_formats import unsupported_extension
 from archive_search.writes.records import (
+    ARTICLES_EXPECTED,
     EXTERNAL_ID_PATTERN,
     MAX_ARTICLES_PER_REQUEST,
     MAX_BODY_BYTES,
     ArticleRecord,
-    check_idempotency_key,
-    parse_body,
+    article_path,
+    parse_records,
 )
 from archive_search.writes.service import ArchiveWriter, missing_article
 
@@ -50,6 +48,10 @@ router = Router()
 # OpenAPI document is, not at every cold start.
 def _record_schema() -> dict[str, Any]:
     return ArticleRecord.model_json_schema()
+
+
+def _record_list_schema() -> dict[str, Any]:
+    return {"type": "array", "items": _record_schema(), "minItems": 1, "maxItems": MAX_ARTICLES_PER_REQUEST}
 
 
 def _error() -> dict[str, Any]:
@@ -82,10 +84,14 @@ def _answers(
 
 
 _FILENAME_RE = re.compile(r"^[^/\\\x00-\x1f\x7f]{1,200}$")
+# A media type and a charset are case-insensitive (stored and signed in lower case); spelt out
+# in the pattern, since the OpenAPI document's regular expressions take no flags.
 _CONTENT_TYPE_RE = re.compile(
-    r"^[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9][a-z0-9!#$&^_.+-]*(;\s*charset=[A-Za-z0-9_-]+)?$"
+    r"^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*"
+    r"(;\s*[Cc][Hh][Aa][Rr][Ss][Ee][Tt]=[A-Za-z0-9_-]+)?$"
 )
-MAX_UPLOAD_REQUEST_CHARS = 4096
+MAX_UPLOAD_REQUEST_BYTES = 4096
+UPLOAD_REQUEST_EXPECTED = 'a JSON object {"filename": ..., "content_type": ...}'
 WRITE_DOC = (
     f" The body is at most {MAX_BODY_BYTES} bytes; records use the JSON record format's canonical "
     "fields (title, body or html, url, published, source, author, place, language, tags, description, "
@@ -99,7 +105,8 @@ def _writer() -> ArchiveWriter:
 
     settings = get_settings()
     if not settings.archive_bucket:
-        raise InvalidRequest("no archive bucket is configured (ARCHIVE_BUCKET)", "bucket")
+        # The deployment's fault, not the request's: no request can name the bucket.
+        raise ConfigurationError("ARCHIVE_BUCKET is not set: the write routes have no bucket to write to")
     return ArchiveWriter(
         ObjectStore(),
         cached_engine(settings),
@@ -109,20 +116,16 @@ def _writer() -> ArchiveWriter:
     )
 
 
-def _request_body() -> str | None:
-    """The JSON request body as text: 415 for another media type; a body that is not UTF-8 (API
-    Gateway hands it over base64-encoded, and decoding it raises) is a 400, not a 500."""
-    require_json_body(router.current_event.headers)
-    try:
-        return router.current_event.decoded_body
-    except (UnicodeDecodeError, binascii.Error):
-        raise InvalidRequest(
-            "the request body is not UTF-8 text: send JSON encoded as UTF-8", "body"
-        ) from None
+def _articles(*, many: bool) -> list[ArticleRecord]:
+    expected = ARTICLES_EXPECTED if many else "a JSON article"
+    data = read_json_body(
+        router.current_event, max_bytes=MAX_BODY_BYTES, expected=expected, where=article_path
+    )
+    return parse_records(data, many=many)
 
 
 def _idempotency_key() -> str | None:
-    return check_idempotency_key(router.current_event.headers.get("idempotency-key"))
+    return idempotency_key(router.current_event.headers)
 
 
 @router.post(
@@ -146,21 +149,22 @@ def _idempotency_key() -> str | None:
                 {
                     "oneOf": [
                         _record_schema(),
+                        _record_list_schema(),
                         {
-                            "type": "array",
-                            "items": _record_schema(),
-                            "minItems": 1,
-                            "maxItems": MAX_ARTICLES_PER_REQUEST,
+                            "type": "object",
+                            "properties": {"articles": _record_list_schema()},
+                            "required": ["articles"],
+                            "additionalProperties": False,
                         },
                     ]
                 },
-                "One article or a list of articles",
+                'One article, a list of articles, or the list as {"articles": [...]}',
             ),
         }
     ),
 )
 def add_articles():
-    records = parse_body(_request_body(), many=True)
+    records = _articles(many=True)
     written = _writer().put_articles(records, _idempotency_key())
     return json_response(202, {"articles": [item.as_dict() for item in written]})
 
@@ -179,7 +183,7 @@ def add_articles():
     ),
 )
 def upsert_article(external_id: Annotated[str, Path(pattern=EXTERNAL_ID_PATTERN, description="Your id")]):
-    (record,) = parse_body(_request_body(), many=False)
+    (record,) = _articles(many=False)
     if record.external_id not in (None, external_id):
         raise InvalidRequest(
             f"articles[0].external_id: {record.external_id} differs from the path's {external_id}",
@@ -259,8 +263,15 @@ def delete_article(article_id: Annotated[str, Path(description="Article id (as r
                             "minLength": 1,
                             "maxLength": 200,
                             "pattern": _FILENAME_RE.pattern,
+                            "not": {"enum": [".", ".."]},
                         },
-                        "content_type": {"type": "string", "pattern": _CONTENT_TYPE_RE.pattern},
+                        "content_type": {
+                            "anyOf": [
+                                {"type": "string", "pattern": _CONTENT_TYPE_RE.pattern},
+                                {"type": "null"},
+                            ],
+                            "description": "Absent or null: from the filename's extension",
+                        },
                     },
                     "required": ["filename"],
                     "additionalProperties": False,
@@ -271,7 +282,7 @@ def delete_article(article_id: Annotated[str, Path(description="Article id (as r
     ),
 )
 def presign_upload():
-    request = _upload_request(_request_body())
+    request = _upload_request()
     filename = request.get("filename")
     if not isinstance(filename, str) or not _FILENAME_RE.match(filename) or filename in (".", ".."):
         raise InvalidRequest("filename: a file name of 1 to 200 characters without / or \\", "filename")
@@ -283,28 +294,20 @@ def presign_upload():
             "JSON (.json) or JSON Lines (.jsonl, .ndjson), any of them as .gz",
             "filename",
         )
-    content_type = (
-        request.get("content_type") or mimetypes.guess_type(filename)[0] or "application/octet-stream"
-    )
-    if isinstance(content_type, str):
-        content_type = content_type.lower()  # a media type and a charset are case-insensitive
+    content_type = request.get("content_type")
+    if content_type is None:
+        content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
     if not isinstance(content_type, str) or not _CONTENT_TYPE_RE.match(content_type):
         raise InvalidRequest("content_type: a media type such as text/html", "content_type")
-    return json_response(200, _writer().presign_upload(filename, content_type, _idempotency_key()))
+    return json_response(200, _writer().presign_upload(filename, content_type.lower(), _idempotency_key()))
 
 
-def _upload_request(raw: str | None) -> dict[str, Any]:
-    if raw is not None and len(raw) > MAX_UPLOAD_REQUEST_CHARS:
-        raise InvalidRequest(f"the body is over {MAX_UPLOAD_REQUEST_CHARS} characters", "body")
-    try:
-        data = load_request_json(raw or "")
-    except FieldGivenTwice as twice:
-        field = dotted(twice.path)
-        raise InvalidRequest(f"{field}: given twice; give each field once", field) from None
-    except (ValueError, RecursionError):
-        data = None
+def _upload_request() -> dict[str, Any]:
+    data = read_json_body(
+        router.current_event, max_bytes=MAX_UPLOAD_REQUEST_BYTES, expected=UPLOAD_REQUEST_EXPECTED
+    )
     if not isinstance(data, dict):
-        raise InvalidRequest('the body must be a JSON object {"filename": ..., "content_type": ...}', "body")
+        raise InvalidRequest(f"the request body must be {UPLOAD_REQUEST_EXPECTED}", "body")
     unknown = sorted(set(data) - {"filename", "content_type"})
     if unknown:
         raise InvalidRequest(

@@ -25,8 +25,11 @@ from archive_search.writes.records import (
 )
 
 # S3 user metadata (x-amz-meta-*) recording the stored record's digest, so a retried request
-# can tell its own earlier write from different content.
+# can tell its own earlier write from different content; an article stored by Idempotency-Key
+# also records the digest of its whole request, so a list with an article more or less is
+# another request too, not a retry (objects stored before it have none: their article is compared).
 DIGEST_METADATA = "content-sha256"
+REQUEST_DIGEST_METADATA = "request-sha256"
 UPLOAD_EXPIRES_SECONDS = 900
 
 
@@ -57,6 +60,7 @@ class ArchiveWriter:
         not written again; an Idempotency-Key reused with other content is a Conflict. An
         object ingest would reject for its size is refused before anything is written."""
         planned = []
+        request_digest = content_digest(b"\n".join(record.object_bytes() for record in records))
         for index, record in enumerate(records):
             ref = ObjectRef(self.bucket, article_key(record, idempotency_key, index))
             data = record.object_bytes()
@@ -71,26 +75,25 @@ class ArchiveWriter:
             digest = content_digest(data)
             stored = self.store.metadata(ref)
             by_request = bool(idempotency_key) and not record.external_id
-            if by_request and stored is not None and stored.get(DIGEST_METADATA) != digest:
+            if by_request and stored is not None and not _same_request(stored, digest, request_digest):
                 raise _reused(idempotency_key, index)
             unchanged = stored is not None and stored.get(DIGEST_METADATA) == digest
             planned.append((index, ref, data, digest, unchanged, by_request))
         written = []
         for index, ref, data, digest, unchanged, by_request in planned:
             if not unchanged:
+                metadata = {DIGEST_METADATA: digest}
+                if by_request:
+                    metadata[REQUEST_DIGEST_METADATA] = request_digest
                 try:
                     # A key of an Idempotency-Key is written only while it is free: another
                     # request with that key may have stored its article since the check.
                     self.store.write(
-                        ref,
-                        data,
-                        content_type="application/json",
-                        metadata={DIGEST_METADATA: digest},
-                        if_absent=by_request,
+                        ref, data, content_type="application/json", metadata=metadata, if_absent=by_request
                     )
                 except Conflict:
                     stored = self.store.metadata(ref)
-                    if stored is None or stored.get(DIGEST_METADATA) != digest:
+                    if stored is None or not _same_request(stored, digest, request_digest):
                         raise _reused(idempotency_key, index) from None
                     unchanged = True  # a concurrent retry stored these same bytes
             written.append(Written(ref.key, document_id(ref, 0), status_path(ref.key), unchanged))
@@ -143,6 +146,13 @@ class ArchiveWriter:
             ),
             "status_url": status_path(ref.key),
         }
+
+
+def _same_request(stored: dict[str, str], digest: str, request_digest: str) -> bool:
+    """Whether an object stored under an Idempotency-Key was written by this same request."""
+    if stored.get(DIGEST_METADATA) != digest:
+        return False
+    return stored.get(REQUEST_DIGEST_METADATA, request_digest) == request_digest
 
 
 def _reused(idempotency_key: str | None, index: int) -> Conflict:

@@ -23,9 +23,10 @@ class AlertsApi(SearchApi):
         body: Any = None,
         raw: bytes | None = None,
         content_type: str = "application/json",
+        headers: dict[str, str] | None = None,
     ) -> ApiResponse:
         data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
-        headers = {"content-type": content_type} if data is not None else {}
+        headers = {**({"content-type": content_type} if data is not None else {}), **(headers or {})}
         path, _, query = path.partition("?")
         result = invoke(self.env, http_api_event(method, path, query, headers=headers, body=data))
         return ApiResponse(result["statusCode"], dict(result.get("headers") or {}), result.get("body") or "")

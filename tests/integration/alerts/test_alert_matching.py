@@ -117,3 +117,16 @@ def test_a_webhook_alert_event_carries_its_url(events_rig):
         "webhook",
         "https://hooks.example/in",
     )
+
+
+def test_a_filter_value_with_a_comma_matches_its_parts_as_search_and_the_alert_feed_do(events_rig):
+    """/search (and so the alert's feed_url) reads source=Harbour Gazette,Dawn as either
+    publisher, and as the whole value: the alert must fire for what its feed lists."""
+    rig = events_rig.ingest
+    save(events_rig, name="Two publishers", source=["Harbour Gazette,Dawn"])
+    record = {"title": "Ferry crews walk out over rotas", "body": BODY, "source": "Dawn"}
+    rig.put("inbox/dawn.json", json.dumps(record))
+    rig.drain()
+
+    (event,) = alert_events(events_rig)
+    assert (event["detail"]["alert_name"], event["detail"]["source"]) == ("Two publishers", "Dawn")

@@ -149,3 +149,31 @@ def test_an_alert_whose_search_is_too_large_to_keep_is_refused(alerts_api: Alert
     body = {**FERRY, "author": ["a" * 200 + str(n) for n in range(50)]}  # 50 values under each bound
     answer = alerts_api.call("POST", "/alerts", body)
     assert answer.status == 400 and answer.error["parameter"] == "author", answer.text
+
+
+def test_a_retry_with_the_same_idempotency_key_returns_the_alert_it_saved(alerts_api: AlertsApi) -> None:
+    # A client whose POST timed out sends it again: one alert, not two firing for every match.
+    key = {"Idempotency-Key": "alert-ferry-1"}
+    first = alerts_api.call("POST", "/alerts", FERRY, headers=key)
+    again = alerts_api.call("POST", "/alerts", FERRY, headers=key)
+
+    assert (first.status, again.status) == (201, 201), again.text
+    assert again.json == first.json and again.headers["Location"] == first.headers["Location"]
+    assert alerts_api.call("GET", "/alerts").json["total"] == 1
+
+
+def test_an_idempotency_key_reused_for_another_alert_is_a_409(alerts_api: AlertsApi) -> None:
+    key = {"Idempotency-Key": "alert-ferry-2"}
+    alerts_api.call("POST", "/alerts", FERRY, headers=key)
+
+    answer = alerts_api.call("POST", "/alerts", {**FERRY, "name": "Ferry strikes, renamed"}, headers=key)
+
+    assert answer.status == 409 and answer.error["parameter"] == "Idempotency-Key", answer.text
+    assert alerts_api.call("GET", "/alerts").json["total"] == 1
+
+
+def test_an_idempotency_key_that_is_not_one_is_a_400_naming_it(alerts_api: AlertsApi) -> None:
+    answer = alerts_api.call("POST", "/alerts", FERRY, headers={"Idempotency-Key": "two words"})
+
+    assert answer.status == 400 and answer.error["parameter"] == "Idempotency-Key", answer.text
+    assert alerts_api.call("GET", "/alerts").json["total"] == 0

@@ -13,6 +13,7 @@ import pytest
 
 from archive_local.events import provision_events
 from archive_search.adapters.events import EventPublisher
+from archive_search.alerts.events import NewArticle, build_alert_event
 from archive_search.ingest.outcomes import Outcome, build_event
 from archive_search.model import Article, ObjectRef, document_id
 from tests.conftest import ROOT
@@ -32,11 +33,19 @@ def test_the_example_consumer_applies_each_change_once_and_in_order(aws, moto_en
     sqs = boto3.client("sqs")
     local = provision_events(boto3.client("events"), sqs, f"bus-{uuid.uuid4().hex[:10]}")
     indexed = outcome("inbox/a.txt", "indexed", 2, "Harbour reopens")
+    ref = ObjectRef("archive", "inbox/a.txt")
+    # An alert's match reaches the same subscriber queue (the rule takes every archive-search event).
+    matched = build_alert_event(
+        "0f5e8c1d2b3a49c7a6e5d4c3b2a19f80",
+        {"name": "Harbour news", "target": "event"},
+        NewArticle(document_id(ref), 0, Article(title="Harbour reopens", body="never sent"), ref, "ab" * 32),
+    )
     EventPublisher(local.bus_name, boto3.client("events")).publish(
         [
             indexed,
             indexed,  # a copy, as at-least-once delivery may bring
             outcome("inbox/a.txt", "indexed", 1, "An older version"),
+            matched,
             outcome("inbox/b.txt", "rejected", 3, reason="empty", message="the file is empty"),
         ]
     )
@@ -55,5 +64,6 @@ def test_the_example_consumer_applies_each_change_once_and_in_order(aws, moto_en
         "Article Indexed s3://archive/inbox/a.txt: Harbour reopens -> 1 live article(s)",
         "skipped Article Indexed s3://archive/inbox/a.txt: a copy",
         "skipped Article Indexed s3://archive/inbox/a.txt: older than the last one applied",
+        "Alert Matched: Harbour news, s3://archive/inbox/a.txt: Harbour reopens",
         "Upload Rejected s3://archive/inbox/b.txt (empty: the file is empty) -> 1 live article(s)",
     ]

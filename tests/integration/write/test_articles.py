@@ -108,6 +108,25 @@ def test_an_idempotency_key_reused_for_other_content_is_a_409(api) -> None:
     assert answer.body["error"]["parameter"] == "Idempotency-Key"
 
 
+@pytest.mark.parametrize(
+    "retry",
+    [
+        pytest.param([article(), article("Second story"), article("Third story")], id="one article more"),
+        pytest.param([article()], id="one article less"),
+        pytest.param([article("Second story"), article()], id="the same articles in another order"),
+    ],
+)
+def test_an_idempotency_key_reused_for_another_list_is_a_409_and_stores_nothing(api, retry) -> None:
+    headers = {"Idempotency-Key": "order-45"}
+    first = api.call("POST", "/articles", [article(), article("Second story")], headers=headers)
+
+    answer = api.call("POST", "/articles", retry, headers=headers)
+
+    assert first.status == 202 and answer.status == 409, answer.body
+    assert answer.body["error"]["parameter"] == "Idempotency-Key"
+    assert api.rig.bucket_keys() == {item["key"] for item in first.body["articles"]}
+
+
 def test_an_idempotency_key_raced_by_another_request_with_other_content_is_a_409_not_a_lost_write(
     api, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -48,3 +48,14 @@ def test_the_doc_states_the_bounds_the_code_enforces() -> None:
     assert f"at most {outcomes.MAX_DETAIL_BYTES // 1024} KiB" in DOC
     assert f"The first {outcomes.MAX_LISTED_SKIPPED} of them" in DOC
     assert f"a skipped record's `message` {outcomes.MAX_SKIPPED_MESSAGE_CHARS}" in DOC
+
+
+def test_the_rejected_example_gives_the_reason_and_message_ingest_gives_for_its_key() -> None:
+    from archive_search import cleaning
+    from archive_search.errors import RejectedInput
+
+    (detail,) = [e["detail"] for e in examples() if e["detail"]["outcome"] == "rejected"]
+    with pytest.raises(RejectedInput) as rejected:
+        cleaning.clean(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", detail["key"])
+
+    assert (detail["reason"], detail["message"]) == (rejected.value.reason, rejected.value.message)

@@ -227,3 +227,20 @@ def test_a_json_feed_dates_entries_as_the_atom_feed_does() -> None:
 
     assert [i.get("date_modified") for i in items] == [e.updated for e in entries]
     assert [i.get("date_published") for i in items] == [e.get("published") for e in entries]
+
+
+def test_a_feed_title_names_what_filters_it_not_the_parameters_it_ignores() -> None:
+    # A feed is newest first, one page of entries with fixed fields: "sort=relevance" in its
+    # title would state an order it does not have.
+    parameters = {
+        "q": ["harbour"],
+        "sort": ["relevance"],
+        "facets": ["source"],
+        "interval": ["year"],
+        "facet_size": ["5"],
+        "fields": ["title"],
+        "source": ["Dawn"],
+        "collapse": ["false"],
+    }
+
+    assert feed_title(parameters) == "archive-search: “harbour” · source=Dawn · collapse=false"

@@ -9,14 +9,15 @@ from archive_search.cleaning.metadata.dates import MONTH_RE, ORD, parse_date
 from archive_search.cleaning.metadata.names import Byline, parse_byline
 from archive_search.cleaning.metadata.wordlists import folded_words
 from archive_search.cleaning.metadata.words import squash
+from archive_search.model import MAX_PLACE_CHARS, PLACE_EDGE_CHARS
 
 
 def clean_place(value: object) -> str | None:
     """A dateline place as a name: ``KARACHI`` -> ``Karachi``, ``SANTA FE, N.M.`` kept readable."""
     if not isinstance(value, str):
         return None
-    text = squash(value).strip(" :,-–—")
-    if not text or len(text) > 60 or not any(ch.isalpha() for ch in text):
+    text = squash(value).strip(PLACE_EDGE_CHARS)
+    if not text or len(text) > MAX_PLACE_CHARS or not any(ch.isalpha() for ch in text):
         return None
     segments = text.split(",")
     out = []

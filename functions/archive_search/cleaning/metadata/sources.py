@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from archive_search.cleaning.metadata.wordlists import folded_words, metadata_words
 from archive_search.cleaning.metadata.words import squash
 from archive_search.folding import fold
+from archive_search.model import MAX_SOURCE_CHARS, SOURCE_EDGE_CHARS
 
 # "dawn.com" -> "Dawn"? No: only a bare host name is reduced, and only by its TLD, so
 # "Dawn.com" and "Dawn" stay distinct names when a publisher calls itself "Dawn.com".
@@ -33,11 +34,11 @@ def clean_source(value: object) -> str | None:
         return clean_source(value)
     if not isinstance(value, str):
         return None
-    text = squash(value).strip(" |·-–—:,")
+    text = squash(value).strip(SOURCE_EDGE_CHARS)
     m = _HOST_RE.match(text)
     if m and (text.lower().startswith(("http://", "https://", "www.")) or text.endswith("/")):
         text = m[1].lower()
-    if not text or len(text) > 80 or not any(ch.isalpha() for ch in text):
+    if not text or len(text) > MAX_SOURCE_CHARS or not any(ch.isalpha() for ch in text):
         return None
     if text.startswith("@"):
         return None  # a social-media handle, not the publisher's name

@@ -1,0 +1,54 @@
+"""docs/api.md names every route the API serves and every error code it answers with."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from archive_search import errors
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.unit
+
+# RejectedInput is ingest's (a receipt's reason), never an HTTP answer.
+NOT_HTTP = {errors.RejectedInput}
+
+
+def _codes_answered() -> set[str]:
+    classes, pending = set(), [errors.ArchiveSearchError]
+    while pending:
+        cls = pending.pop()
+        classes.add(cls)
+        pending.extend(cls.__subclasses__())
+    # A method a path does not route is answered by the one error mapping (search/api.py).
+    return {cls.code for cls in classes - NOT_HTTP} | {"method_not_allowed"}
+
+
+def test_every_error_code_the_api_answers_is_in_the_errors_table() -> None:
+    doc = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
+    section = doc.split("\n## Errors\n", 1)[1].split("\n## ", 1)[0]
+    tabled = set(re.findall(r"^\| \d{3} \| `(\w+)` \|", section, flags=re.M))
+
+    assert _codes_answered() - tabled == set()
+
+
+def test_the_endpoint_table_names_every_route_of_the_openapi_document() -> None:
+    from archive_search.search.api import app
+
+    document = app.get_openapi_schema().model_dump(by_alias=True, exclude_none=True)
+    routes = {
+        _route(f"{method.upper()} {path}") for path, item in document["paths"].items() for method in item
+    }
+    doc = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
+    table = doc.split("\n## ", 1)[0]
+    named = {_route(route) for route in re.findall(r"`((?:GET|POST|PUT|DELETE) /[^`]*)`", table)}
+
+    # The page and its assets are the web page's (docs/web.md), not the API's.
+    assert routes - named - {"GET /", "GET /web/{}"} == set()
+
+
+def _route(route: str) -> str:
+    """``GET /articles/{article_id}?x=`` -> ``GET /articles/{}``: the path, whatever its
+    parameters are called."""
+    return re.sub(r"\{\w+\}", "{}", route.split("?")[0])

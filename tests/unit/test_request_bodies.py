@@ -1,0 +1,326 @@
+"""Every route that reads a JSON body (POST /articles, PUT /articles/by-external-id/{id}, POST
+/uploads, POST /alerts) answers the same bad body the same way, and every route refuses a
+parameter it does not take, through the real handler. Both are refused before anything reaches
+S3 or the engine, so no server runs here: the settings name an engine nobody listens on."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+
+from archive_local.lambda_events import LambdaContext, http_api_event
+from archive_search.adapters.opensearch import cached_engine
+from archive_search.alerts.bounds import MAX_BODY_BYTES as MAX_ALERT_BODY_BYTES
+from archive_search.alerts.routes import _store
+from archive_search.settings import get_settings
+from archive_search.writes.api import MAX_UPLOAD_REQUEST_BYTES
+from archive_search.writes.records import MAX_BODY_BYTES as MAX_ARTICLES_BODY_BYTES
+
+pytestmark = pytest.mark.unit
+
+ROUTES = [
+    ("POST", "/articles"),
+    ("PUT", "/articles/by-external-id/ht-1"),
+    ("POST", "/uploads"),
+    ("POST", "/alerts"),
+]
+MAX_BYTES = {
+    "/articles": MAX_ARTICLES_BODY_BYTES,
+    "/articles/by-external-id/ht-1": MAX_ARTICLES_BODY_BYTES,
+    "/uploads": MAX_UPLOAD_REQUEST_BYTES,
+    "/alerts": MAX_ALERT_BODY_BYTES,
+}
+
+
+@pytest.fixture(autouse=True)
+def _no_servers(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("OPENSEARCH_URL", "http://127.0.0.1:9")  # discard: nothing answers
+    monkeypatch.setenv("ARCHIVE_BUCKET", "archive")
+    for cache in (get_settings, cached_engine, _store):
+        cache.cache_clear()
+    yield
+    for cache in (get_settings, cached_engine, _store):
+        cache.cache_clear()
+
+
+def call(method: str, path: str, payload: bytes | None, **event_fields: Any) -> tuple[int, dict[str, Any]]:
+    """The error the write handler answers ``payload`` with (``event_fields`` override the
+    event's, as ``body`` and ``isBase64Encoded`` for a body API Gateway passes as text)."""
+    from archive_search.handlers.write import handler
+
+    event = http_api_event(method, path, "", {"content-type": "application/json"}, payload)
+    event.update(event_fields)
+    result = handler(event, LambdaContext("archive-search-write", 29.0))
+    return result["statusCode"], json.loads(result["body"])["error"]
+
+
+def answers(payload: bytes | None, **event_fields: Any) -> list[tuple[int, str, str, str]]:
+    found = []
+    for method, path in ROUTES:
+        status, error = call(method, path, payload, **event_fields)
+        found.append((status, error["code"], error["parameter"], error["message"]))
+    return found
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param(b"{not json", id="not JSON"),
+        pytest.param(b'{"name": ', id="cut short"),
+        pytest.param(b"[" * 2_000 + b"]" * 2_000, id="nested past the parser"),
+        pytest.param('{"title": "Café"}'.encode("latin-1"), id="Latin-1"),
+        # json.loads of bytes reads UTF-16 too; JSON between systems is UTF-8 (RFC 8259 8.1).
+        pytest.param('{"title": "Café"}'.encode("utf-16"), id="UTF-16"),
+    ],
+)
+def test_a_bad_body_gets_the_same_400_naming_body_on_every_json_route(body: bytes) -> None:
+    found = answers(body)
+
+    assert {answer[:3] for answer in found} == {(400, "invalid_parameter", "body")}, found
+    assert len({answer[3] for answer in found}) == 1, found
+
+
+@pytest.mark.parametrize(("method", "path"), [route for route in ROUTES if route[1] != "/uploads"])
+def test_a_number_too_long_for_the_parser_is_a_400_not_a_500(method: str, path: str) -> None:
+    # json.loads raises a plain ValueError, not a JSONDecodeError, past 4,300 digits (a body
+    # that long is over /uploads' bound, which refuses it first).
+    status, error = call(method, path, b'{"title": 1' + b"0" * 5_000 + b"}")
+
+    assert (status, error["parameter"]) == (400, "body"), error
+    assert error["message"].startswith("the request body is not valid JSON: "), error
+
+
+def test_a_json_error_says_where_the_parser_stopped() -> None:
+    (status, error) = call("POST", "/alerts", b'{"name": "x",\n "q": }')
+
+    assert status == 400 and error["message"].endswith("(line 2, column 7)"), error
+
+
+@pytest.mark.parametrize("body", [None, b" \n "], ids=["none", "blank"])
+def test_an_empty_body_is_a_400_saying_what_to_send(body: bytes | None) -> None:
+    found = answers(body)
+
+    assert {answer[:3] for answer in found} == {(400, "invalid_parameter", "body")}, found
+    assert all(answer[3].startswith("the request body is empty: send ") for answer in found), found
+
+
+def test_a_body_marked_base64_that_is_not_is_a_400_not_a_500() -> None:
+    found = answers(None, body="not base64!", isBase64Encoded=True)
+
+    assert {answer[:3] for answer in found} == {(400, "invalid_parameter", "body")}, found
+
+
+def test_a_lone_surrogate_in_a_text_body_is_a_400_naming_body() -> None:
+    found = answers(None, body='{"title": "\ud800"}', isBase64Encoded=False)
+
+    assert {answer[:3] for answer in found} == {(400, "invalid_parameter", "body")}, found
+    assert all("UTF-8" in answer[3] for answer in found), found
+
+
+def body_of(size: int) -> bytes:
+    """A JSON object of ``size`` bytes that every route reads and then refuses for its fields."""
+    return b'{"unknown_field": "' + b"a" * (size - 21) + b'"}'
+
+
+@pytest.mark.parametrize(("method", "path"), ROUTES)
+def test_a_body_one_byte_over_the_bound_is_refused_and_one_at_it_is_read(method: str, path: str) -> None:
+    bound = MAX_BYTES[path]
+
+    over_status, over = call(method, path, body_of(bound + 1))
+    at_status, at = call(method, path, body_of(bound))
+
+    assert over_status == 400 and over["message"] == f"the request body is over {bound:,} bytes", over
+    assert at_status == 400 and at["parameter"] != "body", at  # read, then refused for its fields
+
+
+@pytest.mark.parametrize(("method", "path"), ROUTES)
+def test_the_bound_counts_bytes_not_characters(method: str, path: str) -> None:
+    bound = MAX_BYTES[path]
+    text = body_of(bound).decode().replace("a", "é", 1)  # as many characters, one byte more
+
+    status, error = call(method, path, None, body=text, isBase64Encoded=False)
+
+    assert status == 400 and error["message"] == f"the request body is over {bound:,} bytes", error
+
+
+def test_a_byte_order_mark_is_read_past_on_every_route() -> None:
+    found = answers(b'\xef\xbb\xbf{"unknown_field": 1}')
+
+    assert all(answer[0] == 400 and answer[2] != "body" for answer in found), found
+
+
+def test_a_field_given_twice_is_named_in_the_same_words_on_every_route() -> None:
+    found = answers(b'{"title": "A", "title": "B"}')
+
+    assert [answer[2] for answer in found] == ["articles[0].title", "articles[0].title", "title", "title"]
+    assert all(answer[3] == f"{answer[2]}: given twice; give each field once" for answer in found), found
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        pytest.param(b'{"filename": "\\ud800.txt", "title": "\\ud800.txt"}', id="a high surrogate alone"),
+        pytest.param(b'{"filename": "a\\udc00.txt", "title": "a\\udc00.txt"}', id="a low surrogate alone"),
+        pytest.param(
+            b'{"filename": "\\udc00\\ud800.txt", "title": "\\udc00\\ud800"}', id="the pair reversed"
+        ),
+    ],
+)
+def test_a_lone_surrogate_escape_is_a_400_naming_its_field_on_every_route(raw: bytes) -> None:
+    # JSON lets "\ud800" through as a string no UTF-8 can carry: it would fail the object, the
+    # response or the engine's request, wherever the text goes next.
+    found = answers(raw)
+
+    assert [answer[:3] for answer in found] == [
+        (400, "invalid_parameter", "articles[0].filename"),
+        (400, "invalid_parameter", "articles[0].filename"),
+        (400, "invalid_parameter", "filename"),
+        (400, "invalid_parameter", "filename"),
+    ], found
+    assert all("surrogate" in answer[3] for answer in found), found
+
+
+def test_a_surrogate_pair_escape_is_the_character_it_spells() -> None:
+    (status, error) = call("POST", "/uploads", b'{"filename": "\\ud83d\\ude00.exe"}')
+
+    assert status == 400 and error["message"].startswith("filename: .exe files are not supported"), error
+
+
+# The page and its assets read no parameters the API defines (the page's script reads them).
+PAGES = {"/", "/web/{name}", "/openapi.json", "/docs"}
+PATH_VALUES = {"external_id": "ht-1", "field": "source"}
+
+
+def test_every_route_refuses_a_parameter_it_does_not_take_naming_it() -> None:
+    from archive_search.handlers.write import handler
+    from archive_search.search.api import app
+
+    document = app.get_openapi_schema().model_dump(by_alias=True, exclude_none=True)
+    routes = [
+        (method.upper(), re.sub(r"\{(\w+)\}", lambda m: PATH_VALUES.get(m[1], "0" * 32), path))
+        for path, item in document["paths"].items()
+        if path not in PAGES
+        for method in item
+    ]
+    assert ("DELETE", "/alerts/" + "0" * 32) in routes and ("POST", "/alerts") in routes
+    refused = {}
+    for method, path in routes:
+        event = http_api_event(method, path, "sourse=Dawn", {"content-type": "application/json"}, b"{}")
+        result = handler(event, LambdaContext("archive-search-write", 29.0))
+        refused[(method, path)] = (result["statusCode"], json.loads(result["body"])["error"]["parameter"])
+
+    assert {route: answer for route, answer in refused.items() if answer != (400, "sourse")} == {}
+
+
+class _Writer:
+    """Stands in for S3: the body was read and validated by then."""
+
+    def put_articles(self, records: list[Any], idempotency_key: str | None) -> list[Any]:
+        from archive_search.writes.service import Written
+
+        return [
+            Written(f"api/articles/{i}.json", "0" * 32, "/ingest/status", False)
+            for i, _ in enumerate(records)
+        ]
+
+    def presign_upload(self, filename: str, content_type: str, idempotency_key: str | None) -> dict[str, Any]:
+        return {"key": filename, "content_type": content_type}
+
+
+ARTICLE = {"title": "Harbour budget approved", "body": "The council approved it."}
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "accepted"),
+    [
+        ("POST", "/articles", ARTICLE, True),
+        ("POST", "/articles", [ARTICLE, ARTICLE], True),
+        ("POST", "/articles", {"articles": [ARTICLE]}, True),
+        ("POST", "/articles", {"articles": [ARTICLE], "sent_by": "x"}, False),
+        ("PUT", "/articles/by-external-id/ht-1", ARTICLE, True),
+        ("POST", "/uploads", {"filename": "a.html"}, True),
+        ("POST", "/uploads", {"filename": "a.html", "content_type": "TEXT/HTML"}, True),
+        ("POST", "/uploads", {"filename": "a.html", "content_type": "Text/Html; Charset=UTF-8"}, True),
+        ("POST", "/uploads", {"filename": "a.html", "content_type": None}, True),
+        ("POST", "/uploads", {"filename": "a.html", "content_type": ""}, False),
+        ("POST", "/uploads", {"filename": ".."}, False),
+    ],
+)
+def test_the_openapi_document_states_the_bodies_a_write_route_takes(
+    method: str, path: str, body: Any, accepted: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import jsonschema
+
+    from archive_search.search.api import app
+
+    monkeypatch.setattr("archive_search.writes.api._writer", _Writer)
+    document = app.get_openapi_schema().model_dump(by_alias=True, exclude_none=True, mode="json")
+    template = "/articles/by-external-id/{external_id}" if method == "PUT" else path
+    schema = document["paths"][template][method.lower()]["requestBody"]["content"]["application/json"][
+        "schema"
+    ]
+    from archive_search.handlers.write import handler
+
+    event = http_api_event(method, path, "", {"content-type": "application/json"}, json.dumps(body).encode())
+    status = handler(event, LambdaContext("archive-search-write", 29.0))["statusCode"]
+
+    assert (status < 400) is accepted, status
+    assert jsonschema.Draft202012Validator(schema).is_valid(body) is accepted
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("POST", "/articles", ARTICLE),
+        ("PUT", "/articles/by-external-id/ht-1", ARTICLE),
+        ("DELETE", "/articles/by-external-id/ht-1", None),
+        ("POST", "/uploads", {"filename": "a.html"}),
+    ],
+)
+def test_a_write_function_without_its_bucket_is_a_configuration_error_not_the_clients(
+    method: str, path: str, body: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # No request can name the bucket: a 400 would send the client to fix what only the deployment can.
+    monkeypatch.delenv("ARCHIVE_BUCKET")
+    get_settings.cache_clear()
+
+    status, error = call(method, path, json.dumps(body).encode() if body is not None else None)
+
+    assert (status, error["code"], error["parameter"]) == (500, "configuration_error", None), error
+
+
+@pytest.mark.parametrize("outcome", ["indexed, rejected", "indexed ,rejected", " indexed"])
+def test_status_outcomes_separated_by_a_comma_and_a_space_are_read_as_search_filters_are(
+    outcome: str,
+) -> None:
+    # /search reads source=Dawn, Tribune as two values; the status route's outcome the same way.
+    event = http_api_event("GET", "/ingest/status", f"outcome={outcome}", {}, None)
+    from archive_search.handlers.write import handler
+
+    result = handler(event, LambdaContext("archive-search-write", 29.0))
+
+    # Past validation: the engine nobody listens on is what answers.
+    assert result["statusCode"] == 503, result["body"]
+
+
+@pytest.mark.parametrize(
+    "since",
+    [
+        "2024-05-01T10:00:00.123456789Z",  # Go's RFC3339Nano, Java's Instant: nanoseconds
+        "2024-05-01T10:00:00.1234567+02:00",  # .NET's round-trip format: seven digits
+        "2024-05-01t10:00:00z",  # RFC 3339 5.6: T and Z may be lower case
+    ],
+)
+def test_status_since_takes_the_times_other_platforms_write(since: str) -> None:
+    from archive_search.handlers.write import handler
+
+    event = http_api_event("GET", "/ingest/status", urlencode({"since": since}), {}, None)
+    result = handler(event, LambdaContext("archive-search-write", 29.0))
+
+    # Past validation: the engine nobody listens on is what answers.
+    assert result["statusCode"] == 503, result["body"]
