@@ -52,9 +52,9 @@ def reindex(
     on_swap: Callable[[str], None] | None = None,
 ) -> ReindexReport:
     engine, settings = service.engine, service.settings
-    # List first: a missing bucket is refused before an empty index is left behind.
-    before = _listing(service, bucket)
     engine.ensure_index(settings.receipts_alias, receipts_index_body())
+    # List before creating the new index: a missing bucket must not leave an empty one behind.
+    before = _listing(service, bucket)
     target = engine.new_index_name()
     engine.create_index(target)
 
