@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
-from tests.browser.conftest import PHONE, SCREEN, axe_violations
+from tests.browser.conftest import PHONE, SCREEN, axe_violations, page_width
 from tests.conftest import SAMPLES
 from tests.e2e.test_local_stack import BUCKET, LocalStack, doc_id, eventually
 from tests.e2e.test_local_stack import stack as stack  # the e2e suite's fixture, started once here
@@ -428,10 +428,7 @@ def test_uploaded_files_show_their_receipts_live(page: Any, site: LocalStack, tm
     unsupported = tmp_path / "scan.pdf"
     unsupported.write_bytes(b"%PDF-1.4 not an article")
 
-    page.goto(f"{site.url}/")
-    _until(page, "document.body.dataset.uploads === 'available'")
-    page.get_by_role("link", name="Upload").click()
-    page.wait_for_selector("#upload-view:not([hidden])")
+    _open_upload_view(page, site)
     page.set_input_files("#files", [str(unsupported)])
     # The article is dropped on the drop zone, as a person drags a file from their desktop.
     data = page.evaluate_handle(
@@ -529,36 +526,32 @@ def test_an_uploaded_file_of_records_shows_the_records_it_skipped(
     )
 
 
-@pytest.mark.parametrize("viewport", [SCREEN, PHONE], ids=["1280px", "390px"])
+@pytest.mark.parametrize("page", [SCREEN, PHONE], ids=["1280px", "390px"], indirect=True)
 def test_the_page_has_no_serious_accessibility_violations_and_fits_the_screen(
-    browser: Any, site: LocalStack, artifacts: Path, viewport: dict[str, int]
+    page: Any, site: LocalStack, artifacts: Path
 ) -> None:
-    context = browser.new_context(viewport=viewport)
-    try:
-        page = context.new_page()
-        page.goto(f"{site.url}/?q=harbour&source=The+Harbour+Gazette")
-        page.wait_for_selector("#results > li.hit")
-        page.wait_for_selector("#histogram .bar")
-        assert axe_violations(page) == []
-        # Nothing wider than the screen: no sideways scrolling on a phone.
-        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
-        page.screenshot(path=str(artifacts / f"search-{viewport['width']}.png"), full_page=True)
-        # The first screen only: docs/img/search-page.png is this one at 1280 px.
-        page.screenshot(path=str(artifacts / f"search-{viewport['width']}-top.png"))
+    width = page.viewport_size["width"]
+    page.goto(f"{site.url}/?q=harbour&source=The+Harbour+Gazette")
+    page.wait_for_selector("#results > li.hit")
+    page.wait_for_selector("#histogram .bar")
+    assert axe_violations(page) == []
+    # Nothing wider than the screen: no sideways scrolling on a phone.
+    assert page_width(page) <= width
+    page.screenshot(path=str(artifacts / f"search-{width}.png"), full_page=True)
+    # The first screen only: docs/img/search-page.png is this one at 1280 px.
+    page.screenshot(path=str(artifacts / f"search-{width}-top.png"))
 
-        page.locator("#results > li.hit a").first.click()
-        page.wait_for_selector("#similar > li")
-        assert axe_violations(page) == []
-        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
-        page.screenshot(path=str(artifacts / f"article-{viewport['width']}.png"), full_page=True)
-    finally:
-        context.close()
+    page.locator("#results > li.hit a").first.click()
+    page.wait_for_selector("#similar > li")
+    assert axe_violations(page) == []
+    assert page_width(page) <= width
+    page.screenshot(path=str(artifacts / f"article-{width}.png"), full_page=True)
 
 
 LONG_WORDS_KEY = "browser/long-words.txt"
 
 
-def test_an_article_with_unbroken_long_words_fits_a_phone_screen(browser: Any, site: LocalStack) -> None:
+def test_an_article_with_unbroken_long_words_fits_a_phone_screen(phone_page: Any, site: LocalStack) -> None:
     long_word = "Quillwortharbourmaster" * 15
     site.s3().put_object(
         Bucket=BUCKET,
@@ -567,18 +560,13 @@ def test_an_article_with_unbroken_long_words_fits_a_phone_screen(browser: Any, s
         f"notice on Friday, linking https://example.com/{'notice-' * 60} for the full text.\n".encode(),
     )
     eventually(lambda: site.article(doc_id(LONG_WORDS_KEY)))
-    context = browser.new_context(viewport=PHONE)
-    try:
-        page = context.new_page()
-        page.goto(f"{site.url}/?article={doc_id(LONG_WORDS_KEY)}")
-        page.wait_for_selector("#article-body p")
+    phone_page.goto(f"{site.url}/?article={doc_id(LONG_WORDS_KEY)}")
+    phone_page.wait_for_selector("#article-body p")
 
-        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    finally:
-        context.close()
+    assert page_width(phone_page) <= PHONE["width"]
 
 
-def test_results_crediting_a_long_unbroken_name_fit_a_phone_screen(browser: Any, site: LocalStack) -> None:
+def test_results_crediting_a_long_unbroken_name_fit_a_phone_screen(phone_page: Any, site: LocalStack) -> None:
     word = f"lanternfest{uuid.uuid4().hex[:8]}"
     record = {
         "title": "Lantern festival on the harbour",
@@ -590,15 +578,10 @@ def test_results_crediting_a_long_unbroken_name_fit_a_phone_screen(browser: Any,
     key = "browser/long-author.json"
     site.s3().put_object(Bucket=BUCKET, Key=key, Body=json.dumps([record]).encode())
     eventually(lambda: _api(site, [("q", word)])["hits"])
-    context = browser.new_context(viewport=PHONE)
-    try:
-        page = context.new_page()
-        page.goto(f"{site.url}/?q={word}")
-        page.wait_for_selector("#results > li.hit .meta")
+    phone_page.goto(f"{site.url}/?q={word}")
+    phone_page.wait_for_selector("#results > li.hit .meta")
 
-        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    finally:
-        context.close()
+    assert page_width(phone_page) <= PHONE["width"]
 
 
 def test_the_page_is_usable_by_keyboard_alone(page: Any, site: LocalStack) -> None:
