@@ -37,14 +37,18 @@ class FeedLinks:
     article_url: Callable[[str], str]  # the article view of one id
 
 
+# Parameters a feed's title does not name: paging, and what a feed accepts but ignores
+# (it is newest first, with its own fields and no facets), which would mislead a reader.
+_UNTITLED = frozenset(
+    ("q", "format", "cursor", "page", "size", "sort", "facets", "interval", "facet_size", "fields")
+)
+
+
 def feed_title(parameters: Mapping[str, list[str]]) -> str:
     """``archive-search: harbour · source=Dawn`` from the search parameters."""
     query = " ".join(parameters.get("q", []))
     filters = [
-        f"{name}={value}"
-        for name, values in parameters.items()
-        if name not in ("q", "format", "cursor", "page", "size")
-        for value in values
+        f"{name}={value}" for name, values in parameters.items() if name not in _UNTITLED for value in values
     ]
     words = [f"“{query}”"] if query else []
     return "archive-search: " + " · ".join(words + filters) if words or filters else "archive-search: newest"

@@ -67,6 +67,14 @@ def test_the_feed_title_names_the_query_and_filters_but_not_paging() -> None:
     assert feed_title({}) == "archive-search: newest"
 
 
+def test_the_feed_title_leaves_out_the_parameters_a_feed_ignores() -> None:
+    # A feed is newest first with its own fields: naming sort=relevance or facets=source in
+    # its title would tell a reader the feed is ordered or shaped by them.
+    ignored = {"sort": ["relevance"], "facets": ["source"], "interval": ["year"], "facet_size": ["5"]}
+    title = feed_title({"q": ["harbour"], "collapse": ["false"], "fields": ["title"], **ignored})
+    assert title == "archive-search: “harbour” · collapse=false"
+
+
 @pytest.mark.parametrize(
     ("host", "loopback"),
     [("127.0.0.1:8000", True), ("localhost", True), ("[::1]:80", True), ("abc.execute-api.aws", False)],
