@@ -631,6 +631,25 @@ def test_a_search_the_network_cannot_deliver_says_so_in_words(page: Any, site: L
     assert _hit_ids(page) == []
 
 
+def test_an_answer_that_is_not_the_apis_says_so_in_words(page: Any, site: LocalStack) -> None:
+    # A proxy or a captive portal answering in the API's place, with its own 200 page.
+    page.goto(f"{site.url}/")
+    page.wait_for_selector("#results > li.hit")
+    page.route(
+        "**/search?*",
+        lambda route: route.fulfill(status=200, content_type="text/html", body="<p>Sign in to the Wi-Fi</p>"),
+    )
+
+    page.get_by_role("searchbox", name="Search the archive").fill("ferry")
+    page.keyboard.press("Enter")
+    _settled(page)
+
+    message = page.get_by_role("alert").text_content()
+    assert "could not be read" in message
+    assert "TypeError" not in message and "null" not in message
+    assert _hit_ids(page) == []
+
+
 RTL_KEY = "browser/rtl.txt"
 RTL_WORD = "الإسكندرية"
 

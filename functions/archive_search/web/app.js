@@ -53,6 +53,7 @@
   // A request that gets no answer at all (the API down, the network gone) rejects with the
   // browser's own TypeError ("Failed to fetch"): said in the page's words instead.
   const UNREACHABLE = "could not reach the archive: check the connection and try again";
+  const UNREADABLE = "the archive's answer could not be read (was it a network sign-in page?): try again";
 
   async function api(path, options = {}) {
     let response;
@@ -74,6 +75,9 @@
       const message = body && body.error ? body.error.message : `the server answered ${response.status}`;
       throw new ApiError(response.status, message);
     }
+    // Every answer but a 204 is JSON: anything else came from something in the API's place (a
+    // proxy's or a Wi-Fi sign-in page), and is said so rather than failing later as a TypeError.
+    if (body === null && response.status !== 204) throw new ApiError(response.status, UNREADABLE);
     return body;
   }
 
