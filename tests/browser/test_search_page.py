@@ -650,6 +650,53 @@ def test_an_answer_that_is_not_the_apis_says_so_in_words(page: Any, site: LocalS
     assert _hit_ids(page) == []
 
 
+def test_similar_articles_failing_after_the_article_was_left_leave_the_results_alone(
+    page: Any, site: LocalStack
+) -> None:
+    held: list[Any] = []
+    page.route("**/similar?*", lambda route: held.append(route))  # a slow answer
+    _search_for(page, site, "harbour")
+    page.locator("#results > li.hit h3 a").first.click()
+    eventually(lambda: page.evaluate("true") and held, 10, 0.1)
+    page.get_by_role("link", name="Back to the results").click()
+    _settled(page)
+
+    held[0].abort("connectionrefused")  # the article's similar articles fail, too late
+    page.wait_for_timeout(300)  # time for the page to handle it, were it to
+
+    assert page.locator("#error").is_hidden()
+    assert page.locator("#results > li.hit").count() > 0
+
+
+def test_more_of_an_article_arriving_after_it_was_left_is_not_added_to_the_next(
+    page: Any, site: LocalStack
+) -> None:
+    first, second = (hit["id"] for hit in _api(site, [("q", "harbour")])["hits"][:2])
+    second_title = requests.get(f"{site.url}/articles/{second}", timeout=30).json()["title"]
+
+    def as_if_longer(route: Any) -> None:  # the first article's body as if it had a next page
+        answer = route.fetch()
+        route.fulfill(response=answer, json={**answer.json(), "next_body_offset": 10})
+
+    page.route(lambda url: url.endswith(f"/articles/{first}"), as_if_longer)
+    held: list[Any] = []
+    page.route(lambda url: f"/articles/{first}?body_offset=" in url, lambda route: held.append(route))
+    page.goto(f"{site.url}/?article={first}")
+    page.wait_for_selector("#article-more:not([hidden])")
+    page.click("#article-more")
+    eventually(lambda: page.evaluate("true") and held, 10, 0.1)
+    page.evaluate(
+        f"() => {{ history.pushState(null, '', './?article={second}'); dispatchEvent(new PopStateEvent('popstate')); }}"
+    )
+    _until(page, f"document.getElementById('article-title').textContent === {second_title!r}")
+    shown = page.inner_text("#article-body")
+
+    held[0].fulfill(json={"id": first, "body": "The rest of the first article.", "next_body_offset": None})
+    page.wait_for_timeout(300)  # time for the page to handle it, were it to
+
+    assert page.inner_text("#article-body") == shown
+
+
 RTL_KEY = "browser/rtl.txt"
 RTL_WORD = "الإسكندرية"
 

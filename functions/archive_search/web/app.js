@@ -586,7 +586,8 @@
       $("similar").replaceChildren(...similar.hits.map(resultItem));
       if (!similar.hits.length) $("similar").append(el("li", { text: "None found." }));
     } catch (error) {
-      showError(error);
+      // An answer for an article left since belongs to no view shown now.
+      if (token === renderToken) showError(error);
     }
   }
 
@@ -596,12 +597,14 @@
       if (paragraph.trim()) body.append(el("p", { text: paragraph.trim() }));
     }
     const more = $("article-more");
+    const token = renderToken;
     more.hidden = article.next_body_offset == null;
     more.onclick = async () => {
       try {
-        appendBody(await api(`articles/${encodeURIComponent(article.id)}?body_offset=${article.next_body_offset}`));
+        const next = await api(`articles/${encodeURIComponent(article.id)}?body_offset=${article.next_body_offset}`);
+        if (token === renderToken) appendBody(next);
       } catch (error) {
-        showError(error);
+        if (token === renderToken) showError(error);
       }
     };
   }
