@@ -458,6 +458,18 @@ def _upload_slot(response: Any, filename: str) -> bool:
     return response.url.endswith("/uploads") and filename in (response.request.post_data or "")
 
 
+def test_the_file_chooser_shows_the_keyboard_focus(page: Any, site: LocalStack) -> None:
+    # The file input itself is visually hidden: its label, drawn as the button, shows the focus.
+    _open_upload_view(page, site)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "files"
+
+    style = page.eval_on_selector("label[for=files]", "e => getComputedStyle(e).outlineStyle")
+    assert style == "solid"
+    page.keyboard.press("Shift+Tab")
+    assert page.eval_on_selector("label[for=files]", "e => getComputedStyle(e).outlineStyle") == "none"
+
+
 def test_a_file_ingest_rejects_shows_the_receipts_sentence_not_its_code(
     page: Any, site: LocalStack, tmp_path: Path
 ) -> None:
