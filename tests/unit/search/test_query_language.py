@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 
 import pytest
 
@@ -43,6 +44,20 @@ def test_q_syntax_is_parsed_leniently(q: str, tree: object) -> None:
 @pytest.mark.parametrize("q", ["", "   ", "- - -", "AND OR NOT", "*", "\x00\x01", '""', "()"])
 def test_q_without_words_matches_everything(q: str) -> None:
     assert parse_query(q) is None
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        unicodedata.normalize("NFD", "sequía erhält"),  # as macOS writes a file's name
+        "sequ\u00adía er\u200bhält",  # a soft hyphen and a zero-width space, pasted from a page
+        "\u200esequía\u200f \ufefferhält",
+    ],
+)
+def test_q_is_read_as_articles_are_indexed_composed_and_without_invisible_characters(typed: str) -> None:
+    # Cleaning writes text NFC and drops invisible characters (cleaning/decode.py): a query
+    # keeps its words whole the same way, or "sequ" and "ía" would find nothing.
+    assert parse_query(typed) == And((Word("sequía"), Word("erhält")))
 
 
 def test_q_limits_are_400s_naming_q() -> None:
