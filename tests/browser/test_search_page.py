@@ -610,6 +610,20 @@ def test_the_page_is_usable_by_keyboard_alone(page: Any, site: LocalStack) -> No
     _until(page, "location.search.includes('language=')")
 
 
+def test_the_skip_link_moves_the_focus_without_loading_the_view_again(page: Any, site: LocalStack) -> None:
+    _search_for(page, site, "harbour")
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url) if site.url in request.url else None)
+
+    page.focus(".skip")
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(300)  # time for a search to be sent, were it to
+
+    assert page.evaluate("document.activeElement.id") == "main"
+    assert asked == []
+    assert _state(page)["q"] == ["harbour"]
+
+
 def test_ticking_a_facet_by_keyboard_keeps_the_focus_on_its_box(page: Any, site: LocalStack) -> None:
     page.goto(f"{site.url}/")
     page.wait_for_selector("#results > li.hit")

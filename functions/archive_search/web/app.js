@@ -907,6 +907,14 @@
       if (!link || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
       const url = new URL(link.href, location.href);
       if (url.origin !== location.origin || url.pathname !== location.pathname) return;
+      // A link to a place on this page (the skip link) only moves the focus there: followed, it
+      // would change the URL and load the view again.
+      if (url.hash && url.search === location.search) {
+        event.preventDefault();
+        const target = document.getElementById(decodeURIComponent(url.hash.slice(1)));
+        if (target) target.focus();
+        return;
+      }
       event.preventDefault();
       navigate(url.pathname + url.search);
       window.scrollTo(0, 0);
