@@ -335,16 +335,22 @@
     };
   }
 
+  // Filters ignore case and accents (the API's rule): "valmont post" in the URL selects the
+  // facet value "Valmont Post", so the page compares values the same way.
+  const folded = (value) => value.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
+  const isSelected = (selected, value) => selected.some((chosen) => folded(chosen) === folded(value));
+
   function facetGroup(name, state, values) {
     const selected = state.filters[name];
     if (!values.length && !selected.length) return null;
     const fieldset = el("fieldset", { class: "facet", "data-facet": name });
     fieldset.append(el("legend", { text: FACET_LABELS[name] }));
     const list = el("ul", { class: "facet-values" });
-    const listed = new Set(values.map((entry) => entry.value));
+    const listed = values.map((entry) => entry.value);
     // A selected value outside the top values stays visible, so it can be unticked.
-    const entries = values.concat(selected.filter((value) => !listed.has(value)).map((value) => ({ value, count: null })));
-    for (const entry of entries) list.append(facetOption(name, entry, selected.includes(entry.value)));
+    const unlisted = selected.filter((value) => !isSelected(listed, value));
+    const entries = values.concat(unlisted.map((value) => ({ value, count: null })));
+    for (const entry of entries) list.append(facetOption(name, entry, isSelected(selected, entry.value)));
     fieldset.append(list);
     if (values.length >= FACET_SIZE) fieldset.append(facetFinder(name, state));
     return fieldset;
@@ -362,7 +368,7 @@
 
   function toggleFilter(name, value, on) {
     setSearch((state) => {
-      const values = state.filters[name].filter((v) => v !== value);
+      const values = state.filters[name].filter((v) => folded(v) !== folded(value));
       if (on) values.push(value);
       state.filters[name] = values;
       state.pages = 1;
@@ -385,7 +391,7 @@
           const answer = await api(`facets/${name}?${new URLSearchParams({ prefix, size: "10" })}`);
           if (mine !== asked) return;
           const selected = state.filters[name];
-          found.replaceChildren(...answer.values.map((entry) => facetOption(name, entry, selected.includes(entry.value))));
+          found.replaceChildren(...answer.values.map((entry) => facetOption(name, entry, isSelected(selected, entry.value))));
           if (!answer.values.length) found.append(el("li", { text: "No match" }));
         } catch (error) {
           if (mine === asked) showError(error);
