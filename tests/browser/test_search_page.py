@@ -326,6 +326,34 @@ def test_more_results_follows_the_cursor_and_a_reload_restores_every_page(
     assert _hit_ids(page) == both
 
 
+def test_more_results_with_an_expired_cursor_shows_the_next_page_anyway(page: Any, site: LocalStack) -> None:
+    # A cursor outlives its key when the key is rotated (or make run restarted): the page
+    # asks again from the first page instead of telling a reader to "pass next_cursor".
+    page.goto(f"{site.url}/?sort=oldest")
+    page.wait_for_selector("#results > li.hit")
+    expired = {"code": "invalid_parameter", "message": "expired or invalid cursor", "parameter": "cursor"}
+
+    refused: list[str] = []
+
+    def refuse_once(route: Any) -> None:
+        if refused:
+            route.continue_()
+        else:
+            refused.append(route.request.url)
+            route.fulfill(status=400, json={"error": expired})
+
+    page.route(lambda url: "cursor=" in url, refuse_once)
+    page.get_by_role("button", name="More results").click()
+    _until(page, "document.querySelectorAll('#results > li.hit').length === 20")
+    _settled(page)
+
+    api_first = _api(site, [("sort", "oldest"), ("size", "10")])
+    api_second = _api(site, [("sort", "oldest"), ("size", "10"), ("cursor", api_first["next_cursor"])])
+    assert _hit_ids(page) == [hit["id"] for hit in api_first["hits"] + api_second["hits"]]
+    assert refused and page.locator("#error").is_hidden()
+    assert _state(page)["pages"] == ["2"]
+
+
 def test_more_results_answered_after_a_newer_search_leave_that_search_alone(
     page: Any, site: LocalStack
 ) -> None:

@@ -44,9 +44,10 @@
   }
 
   class ApiError extends Error {
-    constructor(status, message) {
+    constructor(status, message, parameter = null) {
       super(message);
       this.status = status;
+      this.parameter = parameter; // the request parameter a 400 names
     }
   }
 
@@ -73,7 +74,7 @@
     }
     if (!response.ok) {
       const message = body && body.error ? body.error.message : `the server answered ${response.status}`;
-      throw new ApiError(response.status, message);
+      throw new ApiError(response.status, message, body && body.error ? body.error.parameter : null);
     }
     // Every answer but a 204 is JSON: anything else came from something in the API's place (a
     // proxy's or a Wi-Fi sign-in page), and is said so rather than failing later as a TypeError.
@@ -242,7 +243,15 @@
         if (first) first.querySelector("a").focus();
         setupMore(state, params, next.next_cursor);
       } catch (error) {
-        if (token === renderToken) showError(error);
+        if (token !== renderToken) return;
+        // A cursor refused as expired (its key rotated, the local stack restarted): the pages
+        // shown and the next one again, from the first, with fresh cursors.
+        if (error.status === 400 && error.parameter === "cursor") {
+          state.pages += 1;
+          navigate(pageUrl(state), { replace: true });
+          return;
+        }
+        showError(error);
       } finally {
         if (token === renderToken) more.disabled = false;
       }
