@@ -304,6 +304,31 @@ def test_a_bar_picked_with_the_keyboard_sets_its_month(page: Any, site: LocalSta
     assert _state(page)["to"] == [f"{year}-{month:02d}-{calendar.monthrange(year, month)[1]:02d}"]
 
 
+def test_the_chart_is_one_tab_stop_and_arrow_keys_move_between_its_bars(page: Any, site: LocalStack) -> None:
+    # A bar per month: dozens of Tab presses between the toolbar and the date fields otherwise.
+    page.goto(f"{site.url}/")
+    _settled(page)
+    values = page.eval_on_selector_all("#histogram .bar", "bars => bars.map(b => b.dataset.value)")
+    assert len(values) > 2
+    focused = "document.activeElement.dataset.value || document.activeElement.id"
+    page.focus("#save-alert > summary")
+
+    page.keyboard.press("Tab")
+    assert page.evaluate(focused) == values[-1]  # the newest month
+    page.keyboard.press("Tab")
+    assert page.evaluate(focused) == "from"
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("ArrowLeft")
+    assert page.evaluate(focused) == values[-2]
+    page.keyboard.press("Home")
+    assert page.evaluate(focused) == values[0]
+    page.keyboard.press("Enter")
+    _until(page, "location.search.includes('from=')")
+    _settled(page)
+    assert page.evaluate(focused) == values[0]
+    assert _state(page)["from"] == [f"{values[0]}-01"]
+
+
 def test_more_results_follows_the_cursor_and_a_reload_restores_every_page(
     page: Any, site: LocalStack
 ) -> None:

@@ -421,12 +421,19 @@
     box.replaceChildren();
     $("dates").hidden = !buckets.length && !state.from && !state.to;
     const highest = Math.max(1, ...buckets.map((bucket) => bucket.count));
-    buckets.forEach((bucket, index) => {
+    const inRange = (bucket) => {
       const [start, end] = bucketRange(bucket.value);
-      const inRange = (!state.from || end >= state.from) && (!state.to || start <= state.to);
+      return (!state.from || end >= state.from) && (!state.to || start <= state.to);
+    };
+    // One Tab stop for the whole chart (the first selected bar, else the newest); arrow keys
+    // move between bars (setupHistogramKeys).
+    const selected = state.from || state.to ? buckets.findIndex(inRange) : -1;
+    const stop = selected >= 0 ? selected : buckets.length - 1;
+    buckets.forEach((bucket, index) => {
       const bar = el("button", {
         type: "button",
-        class: `bar${inRange && (state.from || state.to) ? " selected" : ""}`,
+        tabIndex: index === stop ? 0 : -1,
+        class: `bar${inRange(bucket) && (state.from || state.to) ? " selected" : ""}`,
         "aria-label": `${bucketLabel(bucket.value)}: ${bucket.count} articles`,
         "data-index": String(index),
         "data-value": bucket.value,
@@ -544,6 +551,24 @@
         const index = Number(bar.dataset.index);
         choose(index, index);
       }
+    });
+  }
+
+  // Left and right arrows step between the chart's bars, Home and End go to its ends; the bar
+  // reached becomes the chart's Tab stop.
+  function setupHistogramKeys() {
+    const box = $("histogram");
+    box.addEventListener("keydown", (event) => {
+      const bar = event.target.closest(".bar");
+      if (!bar) return;
+      const bars = [...box.querySelectorAll(".bar")];
+      const at = bars.indexOf(bar);
+      const to = { ArrowLeft: at - 1, ArrowRight: at + 1, Home: 0, End: bars.length - 1 }[event.key];
+      if (to == null || !bars[to]) return;
+      event.preventDefault();
+      bar.tabIndex = -1;
+      bars[to].tabIndex = 0;
+      bars[to].focus();
     });
   }
 
@@ -954,6 +979,7 @@
   setupEscape();
   setupSearchForm();
   setupHistogramDrag();
+  setupHistogramKeys();
   setupUploads();
   setupAlerts();
   render();
