@@ -667,6 +667,29 @@ def test_results_crediting_a_long_unbroken_name_fit_a_phone_screen(phone_page: A
     assert page_width(phone_page) <= PHONE["width"]
 
 
+def test_a_chart_spanning_centuries_fits_a_phone_screen(phone_page: Any, site: LocalStack) -> None:
+    # One article dated 1850 among today's: a bar a year would be far wider than a phone.
+    def with_an_old_article(route: Any) -> None:
+        answer = route.fetch()
+        result = answer.json()
+        result["facets"]["published"].insert(0, {"value": "1850-06", "count": 1})
+        route.fulfill(response=answer, json=result)
+
+    phone_page.route("**/search?*", with_an_old_article)
+    phone_page.goto(f"{site.url}/")
+    phone_page.wait_for_selector("#histogram .bar")
+
+    assert page_width(phone_page) <= PHONE["width"]
+    values = phone_page.eval_on_selector_all("#histogram .bar", "bars => bars.map(b => b.dataset.value)")
+    assert values[0] == "1850s" and values[-1] == "2020s"
+    phone_page.locator("#histogram .bar").first.focus()
+    phone_page.keyboard.press("Enter")
+    _until(phone_page, "location.search.includes('from=')")
+    assert _state(phone_page)["from"] == ["1850-01-01"] and _state(phone_page)["to"] == ["1859-12-31"]
+    _settled(phone_page)
+    phone_page.unroute_all(behavior="wait")  # no answer is still being altered as the tab closes
+
+
 def test_the_page_is_usable_by_keyboard_alone(page: Any, site: LocalStack) -> None:
     page.goto(f"{site.url}/")
     page.keyboard.press("Tab")  # the skip link first

@@ -10,7 +10,7 @@
   const FACET_PLURALS = { source: "publishers", language: "languages", place: "places", author: "authors", tag: "tags" };
   const FACET_SIZE = 10;
   const PAGE_SIZE = 10;
-  const MONTHS_BEFORE_YEARS = 48; // more monthly bars than this are drawn as years
+  const MAX_BARS = 48; // more monthly bars than this are drawn as years, more yearly ones as decades
   const POLL_MS = 1000;
   const POLL_LIMIT = 300; // polls per upload before it is reported as still queued
   const TOKEN_KEY = "archive-search-token";
@@ -412,10 +412,12 @@
 
   // -- publication-date histogram ---------------------------------------------------------
   function renderHistogram(state, monthly) {
-    const months = withEmptyMonths(monthly);
-    const byYear = months.length > MONTHS_BEFORE_YEARS;
-    const buckets = byYear ? toYears(months) : months;
-    histogram = { buckets, interval: byYear ? "year" : "month" };
+    let buckets = withEmptyMonths(monthly);
+    let interval = "month";
+    // A bar is at least a few pixels wide: a phone has room for a few dozen.
+    if (buckets.length > MAX_BARS) [buckets, interval] = [grouped(buckets, (value) => value.slice(0, 4)), "year"];
+    if (buckets.length > MAX_BARS) [buckets, interval] = [grouped(buckets, (value) => `${value.slice(0, 3)}0s`), "decade"];
+    histogram = { buckets, interval };
     const box = $("histogram");
     const refocus = focusKeeper(box, ".bar", (bar) => bar.dataset.value);
     box.replaceChildren();
@@ -468,22 +470,21 @@
     }
   }
 
-  function toYears(monthly) {
-    const years = new Map();
-    for (const { value, count } of monthly) {
-      const year = value.slice(0, 4);
-      years.set(year, (years.get(year) || 0) + count);
-    }
-    return [...years].map(([value, count]) => ({ value, count }));
+  // Consecutive buckets summed into larger periods: key maps a bucket value to its period's.
+  function grouped(buckets, key) {
+    const periods = new Map();
+    for (const { value, count } of buckets) periods.set(key(value), (periods.get(key(value)) || 0) + count);
+    return [...periods].map(([value, count]) => ({ value, count }));
   }
 
   function bucketLabel(value) {
-    return value.length === 4 ? value : formatDate(value);
+    return value.length <= 5 ? value : formatDate(value); // 2023 or 1850s as they are
   }
 
-  // [first day, last day] of a bucket value: 2023 or 2023-04.
+  // [first day, last day] of a bucket value: 1850s, 2023 or 2023-04.
   function bucketRange(value) {
     const year = Number(value.slice(0, 4));
+    if (value.endsWith("s")) return [`${year}-01-01`, `${year + 9}-12-31`];
     if (value.length === 4) return [`${year}-01-01`, `${year}-12-31`];
     const month = Number(value.slice(5, 7));
     const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
