@@ -82,8 +82,10 @@ def snippet(fragment: str) -> Snippet:
     """An engine fragment with sentinel marks -> a safe HTML snippet and plain text + offsets.
 
     Unbalanced sentinels (an article containing one) can only misplace a mark: every piece
-    of text is escaped in ``html`` and every opened <mark> is closed.
+    of text is escaped in ``html`` and every opened <mark> is closed. Marks that touch are one
+    (CJK text is matched a character or pair at a time, each marked by the engine).
     """
+    fragment = fragment.replace(MARK_CLOSE + MARK_OPEN, "")
     html_parts: list[str] = []
     text_parts: list[str] = []
     matches: list[list[int]] = []

@@ -83,6 +83,16 @@ def test_snippet_escapes_text_and_only_adds_its_own_marks() -> None:
     assert [piece.text[s:e] for s, e in piece.matches] == ["goggles"]
 
 
+def test_snippet_marks_a_run_of_matched_characters_once() -> None:
+    # CJK text is indexed a character (pair) at a time, so the engine marks each character:
+    # "空气质量" is one match to a reader, not four marks side by side.
+    piece = snippet(f"全市{MARK_OPEN}空{MARK_CLOSE}{MARK_OPEN}气{MARK_CLOSE}{MARK_OPEN}质量{MARK_CLOSE}优良")
+    assert piece.html == "全市<mark>空气质量</mark>优良"
+    assert piece.matches == [[2, 6]]
+    apart = snippet(f"{MARK_OPEN}night{MARK_CLOSE} {MARK_OPEN}vision{MARK_CLOSE}")
+    assert apart.html == "<mark>night</mark> <mark>vision</mark>"
+
+
 def test_snippet_with_unbalanced_sentinels_stays_balanced() -> None:
     for fragment in (f"a{MARK_OPEN}b", f"a{MARK_CLOSE}b", f"{MARK_OPEN}{MARK_OPEN}a{MARK_CLOSE}{MARK_CLOSE}"):
         html = snippet(fragment).html
