@@ -90,7 +90,8 @@ class IndexSnapshot:
                     }
                     _fsync_write(tmp / f"{index}.index.json", iter([json.dumps(body).encode()]))
                     count = [0]
-                    _fsync_write(tmp / f"{index}.ndjson", self._documents(engine_url, index, count))
+                    derived = _derives_text_fields(info.get("mappings", {}))
+                    _fsync_write(tmp / f"{index}.ndjson", self._documents(engine_url, index, count, derived))
                     if not count[0]:
                         # osmem-server refuses an empty seed body: an empty index (the events
                         # outbox, mostly) is its .index.json alone.
@@ -109,18 +110,33 @@ class IndexSnapshot:
         shutil.rmtree(old, ignore_errors=True)
         return written
 
-    def _documents(self, engine_url: str, index: str, count: list[int]) -> Iterator[bytes]:
+    def _documents(self, engine_url: str, index: str, count: list[int], derived: bool) -> Iterator[bytes]:
         for hits in _pages(engine_url, index):
             lines = []
             for hit in hits:
                 action = {"_id": hit["_id"], "version": hit["_version"], "version_type": "external"}
                 lines.append(json.dumps({"index": action}))
-                lines.append(json.dumps(hit["_source"]))
+                lines.append(json.dumps(_with_text_fields(hit["_source"]) if derived else hit["_source"]))
             count[0] += len(hits)
             yield ("\n".join(lines) + "\n").encode()
 
     def discard(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _derives_text_fields(mappings: Mapping[str, Any]) -> bool:
+    """Whether an index's documents carry fields their ``_source`` leaves out (the article
+    index: the lead highlighting reads, the per-language copies), which a snapshot made of
+    ``_source`` alone would lose: every snippet and per-language match after a restart."""
+    return "lead" in mappings.get("_source", {}).get("excludes", [])
+
+
+def _with_text_fields(source: dict[str, Any]) -> dict[str, Any]:
+    """An article document's ``_source`` with the fields its builder derives from its text."""
+    from archive_search.index_schema import language_fields
+
+    text = (source.get("title"), source.get("body"), source.get("language"), source.get("description"))
+    return {**source, **language_fields(*text)}
 
 
 @dataclass

@@ -66,15 +66,32 @@ class PageProblems:
         )
 
 
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport=SCREEN)
+def _tab(browser: Any, viewport: dict[str, int]) -> Iterator[Any]:
+    context = browser.new_context(viewport=viewport)
     tab = context.new_page()
     tab.problems = PageProblems(tab)
     try:
         yield tab
     finally:
         context.close()
+
+
+@pytest.fixture
+def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A tab in a fresh context on a desktop screen, or on the viewport a test passes
+    with ``@pytest.mark.parametrize("page", [...], indirect=True)``."""
+    yield from _tab(browser, getattr(request, "param", SCREEN))
+
+
+@pytest.fixture
+def phone_page(browser: Any) -> Iterator[Any]:
+    """A tab in a fresh context on a phone's screen."""
+    yield from _tab(browser, PHONE)
+
+
+def page_width(page: Any) -> int:
+    """How wide the page lays out: wider than the viewport means sideways scrolling."""
+    return page.evaluate("document.documentElement.scrollWidth")
 
 
 def axe_violations(page: Any, impacts: tuple[str, ...] = ("serious", "critical")) -> list[dict[str, Any]]:

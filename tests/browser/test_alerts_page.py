@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import requests
 
-from tests.browser.conftest import PHONE, axe_violations
+from tests.browser.conftest import PHONE, axe_violations, page_width
 from tests.e2e.test_local_events import Subscriber
 from tests.e2e.test_local_stack import BUCKET, LocalStack, doc_id, eventually
 from tests.e2e.test_local_stack import stack as stack  # the e2e suite's fixture
@@ -61,18 +61,15 @@ def test_a_search_saved_as_an_alert_fires_on_a_new_upload_and_can_be_deleted(
     assert page.problems.errors == []
 
 
-def test_an_alert_with_a_long_unbroken_name_fits_a_phone_screen(browser: Any, stack: LocalStack) -> None:
+def test_an_alert_with_a_long_unbroken_name_fits_a_phone_screen(phone_page: Any, stack: LocalStack) -> None:
     name = "Gullwingharbourwatch" * 10
     created = requests.post(f"{stack.url}/alerts", json={"name": name, "q": WORD}, timeout=30).json()
-    context = browser.new_context(viewport=PHONE)
     try:
-        page = context.new_page()
-        page.goto(f"{stack.url}/?view=alerts")
-        page.wait_for_selector(f'#alerts li[data-id="{created["id"]}"]')
+        phone_page.goto(f"{stack.url}/?view=alerts")
+        phone_page.wait_for_selector(f'#alerts li[data-id="{created["id"]}"]')
 
-        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        assert page_width(phone_page) <= PHONE["width"]
     finally:
-        context.close()
         requests.delete(f"{stack.url}/alerts/{created['id']}", timeout=30)
 
 

@@ -13,12 +13,12 @@ import re
 import uuid
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 import requests
 
-from tests.browser.conftest import PHONE, SCREEN, axe_violations
+from tests.browser.conftest import PHONE, SCREEN, axe_violations, page_width
 from tests.conftest import SAMPLES
 from tests.e2e.test_local_stack import BUCKET, LocalStack, doc_id, eventually
 from tests.e2e.test_local_stack import stack as stack  # the e2e suite's fixture, started once here
@@ -189,6 +189,24 @@ def test_two_facets_narrow_the_results_and_keep_the_other_values_with_their_coun
     assert page.locator('fieldset[data-facet="place"] input:checked').count() == 0
 
 
+def test_a_filter_in_the_url_spelt_in_another_case_ticks_its_facet_value(page: Any, site: LocalStack) -> None:
+    # A saved alert or a hand-typed link may say source=valmont post: the API matches it as
+    # "Valmont Post", and so does the page, instead of listing it again beside that value.
+    page.goto(f"{site.url}/")
+    _settled(page)
+    source, count = max(_facet_counts(page, "source").items(), key=lambda item: item[1] or 0)
+    page.goto(f"{site.url}/?{urlencode({'source': source.upper()})}")
+    _settled(page)
+
+    ticked = page.eval_on_selector_all(
+        'fieldset[data-facet="source"] input:checked', "boxes => boxes.map(b => b.value)"
+    )
+    assert ticked == [source]
+    assert _facet_counts(page, "source")[source] == count
+    page.locator('fieldset[data-facet="source"] input:checked').click()
+    _until(page, "!location.search.includes('source=')")
+
+
 def test_a_facet_value_found_by_its_first_letters_can_be_ticked(page: Any, site: LocalStack) -> None:
     page.goto(f"{site.url}/")
     _settled(page)
@@ -286,6 +304,31 @@ def test_a_bar_picked_with_the_keyboard_sets_its_month(page: Any, site: LocalSta
     assert _state(page)["to"] == [f"{year}-{month:02d}-{calendar.monthrange(year, month)[1]:02d}"]
 
 
+def test_the_chart_is_one_tab_stop_and_arrow_keys_move_between_its_bars(page: Any, site: LocalStack) -> None:
+    # A bar per month: dozens of Tab presses between the toolbar and the date fields otherwise.
+    page.goto(f"{site.url}/")
+    _settled(page)
+    values = page.eval_on_selector_all("#histogram .bar", "bars => bars.map(b => b.dataset.value)")
+    assert len(values) > 2
+    focused = "document.activeElement.dataset.value || document.activeElement.id"
+    page.focus("#save-alert > summary")
+
+    page.keyboard.press("Tab")
+    assert page.evaluate(focused) == values[-1]  # the newest month
+    page.keyboard.press("Tab")
+    assert page.evaluate(focused) == "from"
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("ArrowLeft")
+    assert page.evaluate(focused) == values[-2]
+    page.keyboard.press("Home")
+    assert page.evaluate(focused) == values[0]
+    page.keyboard.press("Enter")
+    _until(page, "location.search.includes('from=')")
+    _settled(page)
+    assert page.evaluate(focused) == values[0]
+    assert _state(page)["from"] == [f"{values[0]}-01"]
+
+
 def test_more_results_follows_the_cursor_and_a_reload_restores_every_page(
     page: Any, site: LocalStack
 ) -> None:
@@ -306,6 +349,34 @@ def test_more_results_follows_the_cursor_and_a_reload_restores_every_page(
     page.reload()
     _until(page, "document.querySelectorAll('#results > li.hit').length === 20")
     assert _hit_ids(page) == both
+
+
+def test_more_results_with_an_expired_cursor_shows_the_next_page_anyway(page: Any, site: LocalStack) -> None:
+    # A cursor outlives its key when the key is rotated (or make run restarted): the page
+    # asks again from the first page instead of telling a reader to "pass next_cursor".
+    page.goto(f"{site.url}/?sort=oldest")
+    page.wait_for_selector("#results > li.hit")
+    expired = {"code": "invalid_parameter", "message": "expired or invalid cursor", "parameter": "cursor"}
+
+    refused: list[str] = []
+
+    def refuse_once(route: Any) -> None:
+        if refused:
+            route.continue_()
+        else:
+            refused.append(route.request.url)
+            route.fulfill(status=400, json={"error": expired})
+
+    page.route(lambda url: "cursor=" in url, refuse_once)
+    page.get_by_role("button", name="More results").click()
+    _until(page, "document.querySelectorAll('#results > li.hit').length === 20")
+    _settled(page)
+
+    api_first = _api(site, [("sort", "oldest"), ("size", "10")])
+    api_second = _api(site, [("sort", "oldest"), ("size", "10"), ("cursor", api_first["next_cursor"])])
+    assert _hit_ids(page) == [hit["id"] for hit in api_first["hits"] + api_second["hits"]]
+    assert refused and page.locator("#error").is_hidden()
+    assert _state(page)["pages"] == ["2"]
 
 
 def test_more_results_answered_after_a_newer_search_leave_that_search_alone(
@@ -428,10 +499,7 @@ def test_uploaded_files_show_their_receipts_live(page: Any, site: LocalStack, tm
     unsupported = tmp_path / "scan.pdf"
     unsupported.write_bytes(b"%PDF-1.4 not an article")
 
-    page.goto(f"{site.url}/")
-    _until(page, "document.body.dataset.uploads === 'available'")
-    page.get_by_role("link", name="Upload").click()
-    page.wait_for_selector("#upload-view:not([hidden])")
+    _open_upload_view(page, site)
     page.set_input_files("#files", [str(unsupported)])
     # The article is dropped on the drop zone, as a person drags a file from their desktop.
     data = page.evaluate_handle(
@@ -459,6 +527,18 @@ def _open_upload_view(page: Any, site: LocalStack) -> None:
 
 def _upload_slot(response: Any, filename: str) -> bool:
     return response.url.endswith("/uploads") and filename in (response.request.post_data or "")
+
+
+def test_the_file_chooser_shows_the_keyboard_focus(page: Any, site: LocalStack) -> None:
+    # The file input itself is visually hidden: its label, drawn as the button, shows the focus.
+    _open_upload_view(page, site)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "files"
+
+    style = page.eval_on_selector("label[for=files]", "e => getComputedStyle(e).outlineStyle")
+    assert style == "solid"
+    page.keyboard.press("Shift+Tab")
+    assert page.eval_on_selector("label[for=files]", "e => getComputedStyle(e).outlineStyle") == "none"
 
 
 def test_a_file_ingest_rejects_shows_the_receipts_sentence_not_its_code(
@@ -529,36 +609,32 @@ def test_an_uploaded_file_of_records_shows_the_records_it_skipped(
     )
 
 
-@pytest.mark.parametrize("viewport", [SCREEN, PHONE], ids=["1280px", "390px"])
+@pytest.mark.parametrize("page", [SCREEN, PHONE], ids=["1280px", "390px"], indirect=True)
 def test_the_page_has_no_serious_accessibility_violations_and_fits_the_screen(
-    browser: Any, site: LocalStack, artifacts: Path, viewport: dict[str, int]
+    page: Any, site: LocalStack, artifacts: Path
 ) -> None:
-    context = browser.new_context(viewport=viewport)
-    try:
-        page = context.new_page()
-        page.goto(f"{site.url}/?q=harbour&source=The+Harbour+Gazette")
-        page.wait_for_selector("#results > li.hit")
-        page.wait_for_selector("#histogram .bar")
-        assert axe_violations(page) == []
-        # Nothing wider than the screen: no sideways scrolling on a phone.
-        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
-        page.screenshot(path=str(artifacts / f"search-{viewport['width']}.png"), full_page=True)
-        # The first screen only: docs/img/search-page.png is this one at 1280 px.
-        page.screenshot(path=str(artifacts / f"search-{viewport['width']}-top.png"))
+    width = page.viewport_size["width"]
+    page.goto(f"{site.url}/?q=harbour&source=The+Harbour+Gazette")
+    page.wait_for_selector("#results > li.hit")
+    page.wait_for_selector("#histogram .bar")
+    assert axe_violations(page) == []
+    # Nothing wider than the screen: no sideways scrolling on a phone.
+    assert page_width(page) <= width
+    page.screenshot(path=str(artifacts / f"search-{width}.png"), full_page=True)
+    # The first screen only: docs/img/search-page.png is this one at 1280 px.
+    page.screenshot(path=str(artifacts / f"search-{width}-top.png"))
 
-        page.locator("#results > li.hit a").first.click()
-        page.wait_for_selector("#similar > li")
-        assert axe_violations(page) == []
-        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
-        page.screenshot(path=str(artifacts / f"article-{viewport['width']}.png"), full_page=True)
-    finally:
-        context.close()
+    page.locator("#results > li.hit a").first.click()
+    page.wait_for_selector("#similar > li")
+    assert axe_violations(page) == []
+    assert page_width(page) <= width
+    page.screenshot(path=str(artifacts / f"article-{width}.png"), full_page=True)
 
 
 LONG_WORDS_KEY = "browser/long-words.txt"
 
 
-def test_an_article_with_unbroken_long_words_fits_a_phone_screen(browser: Any, site: LocalStack) -> None:
+def test_an_article_with_unbroken_long_words_fits_a_phone_screen(phone_page: Any, site: LocalStack) -> None:
     long_word = "Quillwortharbourmaster" * 15
     site.s3().put_object(
         Bucket=BUCKET,
@@ -567,18 +643,13 @@ def test_an_article_with_unbroken_long_words_fits_a_phone_screen(browser: Any, s
         f"notice on Friday, linking https://example.com/{'notice-' * 60} for the full text.\n".encode(),
     )
     eventually(lambda: site.article(doc_id(LONG_WORDS_KEY)))
-    context = browser.new_context(viewport=PHONE)
-    try:
-        page = context.new_page()
-        page.goto(f"{site.url}/?article={doc_id(LONG_WORDS_KEY)}")
-        page.wait_for_selector("#article-body p")
+    phone_page.goto(f"{site.url}/?article={doc_id(LONG_WORDS_KEY)}")
+    phone_page.wait_for_selector("#article-body p")
 
-        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    finally:
-        context.close()
+    assert page_width(phone_page) <= PHONE["width"]
 
 
-def test_results_crediting_a_long_unbroken_name_fit_a_phone_screen(browser: Any, site: LocalStack) -> None:
+def test_results_crediting_a_long_unbroken_name_fit_a_phone_screen(phone_page: Any, site: LocalStack) -> None:
     word = f"lanternfest{uuid.uuid4().hex[:8]}"
     record = {
         "title": "Lantern festival on the harbour",
@@ -590,15 +661,33 @@ def test_results_crediting_a_long_unbroken_name_fit_a_phone_screen(browser: Any,
     key = "browser/long-author.json"
     site.s3().put_object(Bucket=BUCKET, Key=key, Body=json.dumps([record]).encode())
     eventually(lambda: _api(site, [("q", word)])["hits"])
-    context = browser.new_context(viewport=PHONE)
-    try:
-        page = context.new_page()
-        page.goto(f"{site.url}/?q={word}")
-        page.wait_for_selector("#results > li.hit .meta")
+    phone_page.goto(f"{site.url}/?q={word}")
+    phone_page.wait_for_selector("#results > li.hit .meta")
 
-        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    finally:
-        context.close()
+    assert page_width(phone_page) <= PHONE["width"]
+
+
+def test_a_chart_spanning_centuries_fits_a_phone_screen(phone_page: Any, site: LocalStack) -> None:
+    # One article dated 1850 among today's: a bar a year would be far wider than a phone.
+    def with_an_old_article(route: Any) -> None:
+        answer = route.fetch()
+        result = answer.json()
+        result["facets"]["published"].insert(0, {"value": "1850-06", "count": 1})
+        route.fulfill(response=answer, json=result)
+
+    phone_page.route("**/search?*", with_an_old_article)
+    phone_page.goto(f"{site.url}/")
+    phone_page.wait_for_selector("#histogram .bar")
+
+    assert page_width(phone_page) <= PHONE["width"]
+    values = phone_page.eval_on_selector_all("#histogram .bar", "bars => bars.map(b => b.dataset.value)")
+    assert values[0] == "1850s" and values[-1] == "2020s"
+    phone_page.locator("#histogram .bar").first.focus()
+    phone_page.keyboard.press("Enter")
+    _until(phone_page, "location.search.includes('from=')")
+    assert _state(phone_page)["from"] == ["1850-01-01"] and _state(phone_page)["to"] == ["1859-12-31"]
+    _settled(phone_page)
+    phone_page.unroute_all(behavior="wait")  # no answer is still being altered as the tab closes
 
 
 def test_the_page_is_usable_by_keyboard_alone(page: Any, site: LocalStack) -> None:
@@ -613,6 +702,20 @@ def test_the_page_is_usable_by_keyboard_alone(page: Any, site: LocalStack) -> No
     page.focus('fieldset[data-facet="language"] input')
     page.keyboard.press("Space")
     _until(page, "location.search.includes('language=')")
+
+
+def test_the_skip_link_moves_the_focus_without_loading_the_view_again(page: Any, site: LocalStack) -> None:
+    _search_for(page, site, "harbour")
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url) if site.url in request.url else None)
+
+    page.focus(".skip")
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(300)  # time for a search to be sent, were it to
+
+    assert page.evaluate("document.activeElement.id") == "main"
+    assert asked == []
+    assert _state(page)["q"] == ["harbour"]
 
 
 def test_ticking_a_facet_by_keyboard_keeps_the_focus_on_its_box(page: Any, site: LocalStack) -> None:
@@ -646,6 +749,72 @@ def test_a_search_the_network_cannot_deliver_says_so_in_words(page: Any, site: L
     assert "could not reach the archive" in message
     assert "TypeError" not in message and "fetch" not in message
     assert _hit_ids(page) == []
+
+
+def test_an_answer_that_is_not_the_apis_says_so_in_words(page: Any, site: LocalStack) -> None:
+    # A proxy or a captive portal answering in the API's place, with its own 200 page.
+    page.goto(f"{site.url}/")
+    page.wait_for_selector("#results > li.hit")
+    page.route(
+        "**/search?*",
+        lambda route: route.fulfill(status=200, content_type="text/html", body="<p>Sign in to the Wi-Fi</p>"),
+    )
+
+    page.get_by_role("searchbox", name="Search the archive").fill("ferry")
+    page.keyboard.press("Enter")
+    _settled(page)
+
+    message = page.get_by_role("alert").text_content()
+    assert "could not be read" in message
+    assert "TypeError" not in message and "null" not in message
+    assert _hit_ids(page) == []
+
+
+def test_similar_articles_failing_after_the_article_was_left_leave_the_results_alone(
+    page: Any, site: LocalStack
+) -> None:
+    held: list[Any] = []
+    page.route("**/similar?*", lambda route: held.append(route))  # a slow answer
+    _search_for(page, site, "harbour")
+    page.locator("#results > li.hit h3 a").first.click()
+    eventually(lambda: page.evaluate("true") and held, 10, 0.1)
+    page.get_by_role("link", name="Back to the results").click()
+    _settled(page)
+
+    held[0].abort("connectionrefused")  # the article's similar articles fail, too late
+    page.wait_for_timeout(300)  # time for the page to handle it, were it to
+
+    assert page.locator("#error").is_hidden()
+    assert page.locator("#results > li.hit").count() > 0
+
+
+def test_more_of_an_article_arriving_after_it_was_left_is_not_added_to_the_next(
+    page: Any, site: LocalStack
+) -> None:
+    first, second = (hit["id"] for hit in _api(site, [("q", "harbour")])["hits"][:2])
+    second_title = requests.get(f"{site.url}/articles/{second}", timeout=30).json()["title"]
+
+    def as_if_longer(route: Any) -> None:  # the first article's body as if it had a next page
+        answer = route.fetch()
+        route.fulfill(response=answer, json={**answer.json(), "next_body_offset": 10})
+
+    page.route(lambda url: url.endswith(f"/articles/{first}"), as_if_longer)
+    held: list[Any] = []
+    page.route(lambda url: f"/articles/{first}?body_offset=" in url, lambda route: held.append(route))
+    page.goto(f"{site.url}/?article={first}")
+    page.wait_for_selector("#article-more:not([hidden])")
+    page.click("#article-more")
+    eventually(lambda: page.evaluate("true") and held, 10, 0.1)
+    page.evaluate(
+        f"() => {{ history.pushState(null, '', './?article={second}'); dispatchEvent(new PopStateEvent('popstate')); }}"
+    )
+    _until(page, f"document.getElementById('article-title').textContent === {second_title!r}")
+    shown = page.inner_text("#article-body")
+
+    held[0].fulfill(json={"id": first, "body": "The rest of the first article.", "next_body_offset": None})
+    page.wait_for_timeout(300)  # time for the page to handle it, were it to
+
+    assert page.inner_text("#article-body") == shown
 
 
 RTL_KEY = "browser/rtl.txt"

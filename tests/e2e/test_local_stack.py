@@ -228,6 +228,10 @@ def test_after_a_restart_on_the_same_data_dir_the_archive_is_still_searchable(st
     assert " 0 to ingest" in stack.log()  # nothing changed: nothing is cleaned again
     assert "first start" not in stack.log()
     assert stack.article(doc_id(DOOMED)) is None  # what was deleted stays deleted
+    # The snapshot keeps what documents index but do not return (the lead snippets are cut
+    # from, the per-language copies): the seeds still come with their snippets.
+    snippets = [hit["snippet"]["html"] for hit in stack.search(q="night vision goggles")["hits"]]
+    assert snippets and all("<mark>" in snippet for snippet in snippets)
 
 
 def test_the_first_requests_after_ready_see_the_whole_archive(tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ import json
 from typing import Any
 
 from archive_search.errors import InvalidRequest
-from archive_search.search.safe_text import escape
+from archive_search.search.safe_text import escape, marked_html
 
 # Lambda's limit is 6 MB (6,291,456 bytes) for the whole payload; the headers and status
 # of the envelope need a few hundred bytes of it.
@@ -79,9 +79,12 @@ def bounded_hit(hit: dict[str, Any]) -> dict[str, Any]:
     snippet = hit.get("snippet")
     if isinstance(snippet, dict) and len(snippet.get("text", "")) > MAX_HIT_TEXT_CHARS:
         # The engine's fragments are short; one made of a single huge "word" is cut like a title.
+        # Its html is made again from the cut text, so it marks the same matches.
         text = snippet["text"][:MAX_HIT_TEXT_CHARS]
-        matches = [[s, e] for s, e in snippet.get("matches", []) if e <= MAX_HIT_TEXT_CHARS]
-        hit["snippet"] = {"html": escape(text), "text": text, "matches": matches}
+        matches = [
+            [s, min(e, MAX_HIT_TEXT_CHARS)] for s, e in snippet.get("matches", []) if s < MAX_HIT_TEXT_CHARS
+        ]
+        hit["snippet"] = {"html": marked_html(text, matches), "text": text, "matches": matches}
         cut = True
     if cut:
         hit["truncated"] = True

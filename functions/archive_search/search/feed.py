@@ -37,9 +37,11 @@ class FeedLinks:
     article_url: Callable[[str], str]  # the article view of one id
 
 
-# Parameters a feed's title leaves out: the query (quoted first), paging, and what a feed takes
-# and ignores (it is newest first, without facets, its entries' fields fixed).
-_UNTITLED = ("q", "format", "cursor", "page", "size", "sort", "facets", "interval", "facet_size", "fields")
+# Parameters a feed's title does not name: paging, and what a feed accepts but ignores
+# (it is newest first, with its own fields and no facets), which would mislead a reader.
+_UNTITLED = frozenset(
+    ("q", "format", "cursor", "page", "size", "sort", "facets", "interval", "facet_size", "fields")
+)
 
 
 def feed_title(parameters: Mapping[str, list[str]]) -> str:

@@ -9,6 +9,7 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
 from aws_lambda_powertools.event_handler import Response, content_types
 
@@ -212,8 +213,28 @@ def dotted(path: list[str | int]) -> str:
     return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in path).lstrip(".")
 
 
+def _not_utf8(raw_query: str) -> InvalidRequest | None:
+    """The error for the first parameter of a raw query string whose percent-escapes are not
+    UTF-8 (``q=%FF``), or None. Decoded, they would be U+FFFD: a silently different request."""
+    for pair in raw_query.split("&"):
+        raw_name, _, raw_value = pair.partition("=")
+        try:
+            name = unquote_to_bytes(raw_name.replace("+", " ")).decode("utf-8")
+        except UnicodeDecodeError:
+            return InvalidRequest("a parameter name is not UTF-8: percent-encode the UTF-8 bytes of text")
+        try:
+            unquote_to_bytes(raw_value.replace("+", " ")).decode("utf-8")
+        except UnicodeDecodeError:
+            return InvalidRequest(f"{name}: not UTF-8: percent-encode the UTF-8 bytes of text", name)
+    return None
+
+
 def reject_unknown_parameters(app: Any, next_middleware: Any) -> Response:
-    """A misspelt parameter (``sourse=Dawn``) is an error, not a silently wider search."""
+    """A misspelt parameter (``sourse=Dawn``) is an error, not a silently wider search; so is
+    a value whose bytes are not UTF-8."""
+    undecodable = _not_utf8(app.current_event.raw_query_string or "")
+    if undecodable:
+        raise undecodable
     route = app.context["_route"]
     allowed = {param.alias for param in route.dependant.query_params}
     for name in app.current_event.query_string_parameters or {}:

@@ -79,7 +79,8 @@ class FacetValue(BaseModel):
 class SearchResponse(BaseModel):
     total: int = Field(description="Exact number of matching articles (copies included)")
     total_groups: int | None = Field(
-        default=None, description="Matching groups of near-duplicates (collapse)"
+        default=None,
+        description="The hits to page through: matching groups of near-duplicates, or total with collapse=false",
     )
     hits: list[Hit]
     facets: dict[str, list[FacetValue]]

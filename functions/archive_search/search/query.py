@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -208,6 +209,8 @@ FACET_FIELDS = {
 
 def facet_filter(name: str, values: list[str]) -> dict[str, Any]:
     match_field = FACET_FIELDS[name][0]
+    # The index holds values composed (NFC); its normaliser folds accents only from those.
+    values = [unicodedata.normalize("NFC", value) for value in values]
     if name == "language":
         values = [value.strip().lower() for value in values]
     # Responses carry values HTML-escaped ("AT&amp;T"); a client echoing one back still matches.

@@ -62,12 +62,30 @@ class Snippet:
     matches: list[list[int]]  # [start, end) offsets of the matches in ``text``
 
 
+def marked_html(text: str, matches: list[list[int]]) -> str:
+    """Plain text and ``[start, end)`` match offsets -> escaped HTML with ``<mark>`` around each."""
+    parts: list[str] = []
+    at = 0
+    for start, end in matches:
+        parts += [
+            html.escape(text[at:start], quote=True),
+            "<mark>",
+            html.escape(text[start:end], quote=True),
+            "</mark>",
+        ]
+        at = end
+    parts.append(html.escape(text[at:], quote=True))
+    return "".join(parts)
+
+
 def snippet(fragment: str) -> Snippet:
     """An engine fragment with sentinel marks -> a safe HTML snippet and plain text + offsets.
 
     Unbalanced sentinels (an article containing one) can only misplace a mark: every piece
-    of text is escaped in ``html`` and every opened <mark> is closed.
+    of text is escaped in ``html`` and every opened <mark> is closed. Marks that touch are one
+    (CJK text is matched a character or pair at a time, each marked by the engine).
     """
+    fragment = fragment.replace(MARK_CLOSE + MARK_OPEN, "")
     html_parts: list[str] = []
     text_parts: list[str] = []
     matches: list[list[int]] = []

@@ -80,8 +80,10 @@ class SearchService:
         shaped = [shaped_hit(h, request.fields, duplicates) for h in hits]
         total = response["hits"]["total"]["value"]
         result: dict[str, Any] = {"total": total, "hits": shaped}
-        if request.collapse:
-            result["total_groups"] = response["aggregations"]["groups"]["count"]["value"]
+        # The hits a client pages through: groups of copies, or (collapse=false) every copy.
+        result["total_groups"] = (
+            response["aggregations"]["groups"]["count"]["value"] if request.collapse else total
+        )
         result["facets"] = facet_lists(response.get("aggregations", {}), request)
         more = len(hits) == request.size and hits and "sort" in hits[-1]
         result["next_cursor"] = (

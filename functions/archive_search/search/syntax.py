@@ -111,8 +111,18 @@ def _word_chars(text: str) -> str:
 
 
 def _clean(q: str) -> str:
-    """Control characters and unassigned code points become spaces."""
-    return "".join(" " if unicodedata.category(c)[0] == "C" else c for c in q)
+    """``q`` as articles are indexed: composed (NFC) and without invisible formatting
+    characters (soft hyphens, zero-width and bidi marks, BOMs), which cleaning drops from
+    text, so a word pasted with one stays one word. Other control characters and unassigned
+    code points become spaces."""
+    return "".join(_cleaned_char(c) for c in unicodedata.normalize("NFC", q))
+
+
+def _cleaned_char(c: str) -> str:
+    category = unicodedata.category(c)
+    if category == "Cf":
+        return ""
+    return " " if category[0] == "C" else c
 
 
 def _tokens(q: str) -> Iterator[str]:

@@ -10,7 +10,7 @@
   const FACET_PLURALS = { source: "publishers", language: "languages", place: "places", author: "authors", tag: "tags" };
   const FACET_SIZE = 10;
   const PAGE_SIZE = 10;
-  const MONTHS_BEFORE_YEARS = 48; // more monthly bars than this are drawn as years
+  const MAX_BARS = 48; // more monthly bars than this are drawn as years, more yearly ones as decades
   const POLL_MS = 1000;
   const POLL_LIMIT = 300; // polls per upload before it is reported as still queued
   const TOKEN_KEY = "archive-search-token";
@@ -44,15 +44,17 @@
   }
 
   class ApiError extends Error {
-    constructor(status, message) {
+    constructor(status, message, parameter = null) {
       super(message);
       this.status = status;
+      this.parameter = parameter; // the request parameter a 400 names
     }
   }
 
   // A request that gets no answer at all (the API down, the network gone) rejects with the
   // browser's own TypeError ("Failed to fetch"): said in the page's words instead.
   const UNREACHABLE = "could not reach the archive: check the connection and try again";
+  const UNREADABLE = "the archive's answer could not be read (was it a network sign-in page?): try again";
 
   async function api(path, options = {}) {
     let response;
@@ -72,8 +74,11 @@
     }
     if (!response.ok) {
       const message = body && body.error ? body.error.message : `the server answered ${response.status}`;
-      throw new ApiError(response.status, message);
+      throw new ApiError(response.status, message, body && body.error ? body.error.parameter : null);
     }
+    // Every answer but a 204 is JSON: anything else came from something in the API's place (a
+    // proxy's or a Wi-Fi sign-in page), and is said so rather than failing later as a TypeError.
+    if (body === null && response.status !== 204) throw new ApiError(response.status, UNREADABLE);
     return body;
   }
 
@@ -238,7 +243,15 @@
         if (first) first.querySelector("a").focus();
         setupMore(state, params, next.next_cursor);
       } catch (error) {
-        if (token === renderToken) showError(error);
+        if (token !== renderToken) return;
+        // A cursor refused as expired (its key rotated, the local stack restarted): the pages
+        // shown and the next one again, from the first, with fresh cursors.
+        if (error.status === 400 && error.parameter === "cursor") {
+          state.pages += 1;
+          navigate(pageUrl(state), { replace: true });
+          return;
+        }
+        showError(error);
       } finally {
         if (token === renderToken) more.disabled = false;
       }
@@ -331,16 +344,22 @@
     };
   }
 
+  // Filters ignore case and accents (the API's rule): "valmont post" in the URL selects the
+  // facet value "Valmont Post", so the page compares values the same way.
+  const folded = (value) => value.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
+  const isSelected = (selected, value) => selected.some((chosen) => folded(chosen) === folded(value));
+
   function facetGroup(name, state, values) {
     const selected = state.filters[name];
     if (!values.length && !selected.length) return null;
     const fieldset = el("fieldset", { class: "facet", "data-facet": name });
     fieldset.append(el("legend", { text: FACET_LABELS[name] }));
     const list = el("ul", { class: "facet-values" });
-    const listed = new Set(values.map((entry) => entry.value));
+    const listed = values.map((entry) => entry.value);
     // A selected value outside the top values stays visible, so it can be unticked.
-    const entries = values.concat(selected.filter((value) => !listed.has(value)).map((value) => ({ value, count: null })));
-    for (const entry of entries) list.append(facetOption(name, entry, selected.includes(entry.value)));
+    const unlisted = selected.filter((value) => !isSelected(listed, value));
+    const entries = values.concat(unlisted.map((value) => ({ value, count: null })));
+    for (const entry of entries) list.append(facetOption(name, entry, isSelected(selected, entry.value)));
     fieldset.append(list);
     if (values.length >= FACET_SIZE) fieldset.append(facetFinder(name, state));
     return fieldset;
@@ -358,7 +377,7 @@
 
   function toggleFilter(name, value, on) {
     setSearch((state) => {
-      const values = state.filters[name].filter((v) => v !== value);
+      const values = state.filters[name].filter((v) => folded(v) !== folded(value));
       if (on) values.push(value);
       state.filters[name] = values;
       state.pages = 1;
@@ -381,7 +400,7 @@
           const answer = await api(`facets/${name}?${new URLSearchParams({ prefix, size: "10" })}`);
           if (mine !== asked) return;
           const selected = state.filters[name];
-          found.replaceChildren(...answer.values.map((entry) => facetOption(name, entry, selected.includes(entry.value))));
+          found.replaceChildren(...answer.values.map((entry) => facetOption(name, entry, isSelected(selected, entry.value))));
           if (!answer.values.length) found.append(el("li", { text: "No match" }));
         } catch (error) {
           if (mine === asked) showError(error);
@@ -393,21 +412,30 @@
 
   // -- publication-date histogram ---------------------------------------------------------
   function renderHistogram(state, monthly) {
-    const months = withEmptyMonths(monthly);
-    const byYear = months.length > MONTHS_BEFORE_YEARS;
-    const buckets = byYear ? toYears(months) : months;
-    histogram = { buckets, interval: byYear ? "year" : "month" };
+    let buckets = withEmptyMonths(monthly);
+    let interval = "month";
+    // A bar is at least a few pixels wide: a phone has room for a few dozen.
+    if (buckets.length > MAX_BARS) [buckets, interval] = [grouped(buckets, (value) => value.slice(0, 4)), "year"];
+    if (buckets.length > MAX_BARS) [buckets, interval] = [grouped(buckets, (value) => `${value.slice(0, 3)}0s`), "decade"];
+    histogram = { buckets, interval };
     const box = $("histogram");
     const refocus = focusKeeper(box, ".bar", (bar) => bar.dataset.value);
     box.replaceChildren();
     $("dates").hidden = !buckets.length && !state.from && !state.to;
     const highest = Math.max(1, ...buckets.map((bucket) => bucket.count));
-    buckets.forEach((bucket, index) => {
+    const inRange = (bucket) => {
       const [start, end] = bucketRange(bucket.value);
-      const inRange = (!state.from || end >= state.from) && (!state.to || start <= state.to);
+      return (!state.from || end >= state.from) && (!state.to || start <= state.to);
+    };
+    // One Tab stop for the whole chart (the first selected bar, else the newest); arrow keys
+    // move between bars (setupHistogramKeys).
+    const selected = state.from || state.to ? buckets.findIndex(inRange) : -1;
+    const stop = selected >= 0 ? selected : buckets.length - 1;
+    buckets.forEach((bucket, index) => {
       const bar = el("button", {
         type: "button",
-        class: `bar${inRange && (state.from || state.to) ? " selected" : ""}`,
+        tabIndex: index === stop ? 0 : -1,
+        class: `bar${inRange(bucket) && (state.from || state.to) ? " selected" : ""}`,
         "aria-label": `${bucketLabel(bucket.value)}: ${bucket.count} articles`,
         "data-index": String(index),
         "data-value": bucket.value,
@@ -442,22 +470,21 @@
     }
   }
 
-  function toYears(monthly) {
-    const years = new Map();
-    for (const { value, count } of monthly) {
-      const year = value.slice(0, 4);
-      years.set(year, (years.get(year) || 0) + count);
-    }
-    return [...years].map(([value, count]) => ({ value, count }));
+  // Consecutive buckets summed into larger periods: key maps a bucket value to its period's.
+  function grouped(buckets, key) {
+    const periods = new Map();
+    for (const { value, count } of buckets) periods.set(key(value), (periods.get(key(value)) || 0) + count);
+    return [...periods].map(([value, count]) => ({ value, count }));
   }
 
   function bucketLabel(value) {
-    return value.length === 4 ? value : formatDate(value);
+    return value.length <= 5 ? value : formatDate(value); // 2023 or 1850s as they are
   }
 
-  // [first day, last day] of a bucket value: 2023 or 2023-04.
+  // [first day, last day] of a bucket value: 1850s, 2023 or 2023-04.
   function bucketRange(value) {
     const year = Number(value.slice(0, 4));
+    if (value.endsWith("s")) return [`${year}-01-01`, `${year + 9}-12-31`];
     if (value.length === 4) return [`${year}-01-01`, `${year}-12-31`];
     const month = Number(value.slice(5, 7));
     const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
@@ -528,6 +555,24 @@
     });
   }
 
+  // Left and right arrows step between the chart's bars, Home and End go to its ends; the bar
+  // reached becomes the chart's Tab stop.
+  function setupHistogramKeys() {
+    const box = $("histogram");
+    box.addEventListener("keydown", (event) => {
+      const bar = event.target.closest(".bar");
+      if (!bar) return;
+      const bars = [...box.querySelectorAll(".bar")];
+      const at = bars.indexOf(bar);
+      const to = { ArrowLeft: at - 1, ArrowRight: at + 1, Home: 0, End: bars.length - 1 }[event.key];
+      if (to == null || !bars[to]) return;
+      event.preventDefault();
+      bar.tabIndex = -1;
+      bars[to].tabIndex = 0;
+      bars[to].focus();
+    });
+  }
+
   // -- article view -----------------------------------------------------------------------
   async function renderArticle(state) {
     const token = ++renderToken;
@@ -582,7 +627,8 @@
       $("similar").replaceChildren(...similar.hits.map(resultItem));
       if (!similar.hits.length) $("similar").append(el("li", { text: "None found." }));
     } catch (error) {
-      showError(error);
+      // An answer for an article left since belongs to no view shown now.
+      if (token === renderToken) showError(error);
     }
   }
 
@@ -592,12 +638,14 @@
       if (paragraph.trim()) body.append(el("p", { text: paragraph.trim() }));
     }
     const more = $("article-more");
+    const token = renderToken;
     more.hidden = article.next_body_offset == null;
     more.onclick = async () => {
       try {
-        appendBody(await api(`articles/${encodeURIComponent(article.id)}?body_offset=${article.next_body_offset}`));
+        const next = await api(`articles/${encodeURIComponent(article.id)}?body_offset=${article.next_body_offset}`);
+        if (token === renderToken) appendBody(next);
       } catch (error) {
-        showError(error);
+        if (token === renderToken) showError(error);
       }
     };
   }
@@ -900,6 +948,14 @@
       if (!link || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
       const url = new URL(link.href, location.href);
       if (url.origin !== location.origin || url.pathname !== location.pathname) return;
+      // A link to a place on this page (the skip link) only moves the focus there: followed, it
+      // would change the URL and load the view again.
+      if (url.hash && url.search === location.search) {
+        event.preventDefault();
+        const target = document.getElementById(decodeURIComponent(url.hash.slice(1)));
+        if (target) target.focus();
+        return;
+      }
       event.preventDefault();
       navigate(url.pathname + url.search);
       window.scrollTo(0, 0);
@@ -924,6 +980,7 @@
   setupEscape();
   setupSearchForm();
   setupHistogramDrag();
+  setupHistogramKeys();
   setupUploads();
   setupAlerts();
   render();

@@ -106,3 +106,23 @@ def test_authors_in_a_hit_are_bounded_like_tags() -> None:
     assert len(hit["authors"]) == MAX_HIT_TAGS and hit["authors"][0] == "x" * MAX_HIT_TEXT_CHARS
     assert hit["truncated"] is True
     assert "truncated" not in bounded_hit({"id": "b", "authors": ["Jane Doe"], "author_org": "AP"})
+
+
+def test_a_cut_snippet_keeps_the_marks_of_the_matches_it_keeps() -> None:
+    # html, text and matches describe one fragment: cutting the text must not unmark html.
+    filler = "x" * 2_000
+    text = f"flood {filler} flood"
+    snippet = {
+        "html": f"<mark>flood</mark> {filler} <mark>flood</mark>",
+        "text": text,
+        "matches": [[0, 5], [2007, 2012]],
+    }
+    hit = bounded_hit({"id": "a", "snippet": snippet})
+    assert hit["snippet"]["text"] == text[:MAX_HIT_TEXT_CHARS]
+    assert hit["snippet"]["matches"] == [[0, 5]]
+    assert hit["snippet"]["html"] == "<mark>flood</mark> " + "x" * (MAX_HIT_TEXT_CHARS - 6)
+    straddling = bounded_hit(
+        {"id": "b", "snippet": {**snippet, "matches": [[MAX_HIT_TEXT_CHARS - 2, 1_005]]}}
+    )
+    assert straddling["snippet"]["matches"] == [[MAX_HIT_TEXT_CHARS - 2, MAX_HIT_TEXT_CHARS]]
+    assert straddling["snippet"]["html"].endswith("<mark>xx</mark>")

@@ -102,6 +102,25 @@ def test_a_parameter_without_a_name_is_a_400_saying_so(corpus: SearchApi) -> Non
     assert response.error["parameter"] is None
 
 
+@pytest.mark.parametrize(
+    ("raw", "parameter"),
+    [
+        ("q=%FF", "q"),
+        ("source=Dawn&source=%C3", "source"),
+        ("q=harbour&tag=%ED%A0%80", "tag"),
+        ("%FF=1", None),
+    ],
+)
+def test_a_query_string_that_is_not_utf8_is_a_400_naming_the_parameter(
+    corpus: SearchApi, raw: str, parameter: str | None
+) -> None:
+    # Undecodable bytes would be read as U+FFFD: q=%FF searched everything, source=%FF matched nothing.
+    response = corpus.get("/search", raw)
+    assert response.status == 400
+    assert response.error["parameter"] == parameter
+    assert "UTF-8" in response.error["message"]
+
+
 def test_unknown_route_is_a_404_in_the_error_shape(corpus: SearchApi) -> None:
     response = corpus.get("/admin")
     assert response.status == 404

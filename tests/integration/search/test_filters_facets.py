@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
 from tests.integration.search.support import SearchApi, article_doc, corpus_id
@@ -51,6 +53,16 @@ def test_filters_ignore_case_and_accents(corpus: SearchApi) -> None:
         corpus_id("goggles_copy"),
     }
     assert ids(corpus, {"source": "DAWN", "language": "EN", "tag": "Politics"}) == {corpus_id("budget")}
+
+
+def test_a_filter_value_typed_decomposed_matches_as_composed(api: SearchApi) -> None:
+    # macOS and some input methods send "é" as "e" + U+0301 (NFD); the index holds NFC.
+    api.index(article_doc("Budget", "The council passed the budget.", source="Dépêche", tags=["sequía"]))
+    decomposed = {
+        "source": unicodedata.normalize("NFD", "Dépêche"),
+        "tag": unicodedata.normalize("NFD", "sequía"),
+    }
+    assert search(api, decomposed)["total"] == 1
 
 
 @pytest.mark.parametrize(

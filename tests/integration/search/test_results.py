@@ -184,6 +184,8 @@ def test_near_duplicates_collapse_into_one_hit_with_a_count(corpus: SearchApi) -
     expanded = corpus.get("/search", {"q": "goggles rifles", "collapse": "false"}).json
     assert {h["id"] for h in expanded["hits"]} == {corpus_id("goggles"), corpus_id("goggles_copy")}
     assert all(h["duplicates"] == 0 for h in expanded["hits"])
+    # Every copy is a hit to page through: total_groups is there too, as total.
+    assert expanded["total_groups"] == expanded["total"] == 2
 
 
 def test_duplicates_count_respects_filters(corpus: SearchApi) -> None:

@@ -81,21 +81,28 @@ def test_the_policy_allows_own_scripts_only_and_loopback_uploads_only_from_loopb
     assert ("http://127.0.0.1:*" in policy["connect-src"]) is loopback
 
 
-def _get(path: str, headers: dict[str, str]) -> dict[str, Any]:
+LOCAL = {"host": "127.0.0.1:8000"}
+
+
+def _request(method: str, path: str, headers: dict[str, str]) -> dict[str, Any]:
+    """The search function's answer to one request; `path` may carry a query string."""
     from archive_search.search.api import app
 
-    return app.resolve(http_api_event("GET", path, "", headers, None), LambdaContext("search", 30.0))
+    route, _, query = path.partition("?")
+    return app.resolve(http_api_event(method, route, query, headers, None), LambdaContext("search", 30.0))
+
+
+def _get(path: str, headers: dict[str, str]) -> dict[str, Any]:
+    return _request("GET", path, headers)
 
 
 @pytest.mark.parametrize("path", ["/", "/web/app.js", "/web/app.css"])
 def test_a_page_file_is_revalidated_by_etag_and_a_304_has_no_body_even_gzipped(path: str) -> None:
-    first = _get(path, {"host": "127.0.0.1:8000", "accept-encoding": "gzip"})
+    first = _get(path, {**LOCAL, "accept-encoding": "gzip"})
     assert first["statusCode"] == 200
     assert first["headers"]["Content-Encoding"] == "gzip" and first["isBase64Encoded"]
 
-    again = _get(
-        path, {"host": "127.0.0.1:8000", "accept-encoding": "gzip", "if-none-match": first["headers"]["ETag"]}
-    )
+    again = _get(path, {**LOCAL, "accept-encoding": "gzip", "if-none-match": first["headers"]["ETag"]})
     assert again["statusCode"] == 304
     assert not again.get("body")
     assert "Content-Encoding" not in again["headers"]
@@ -105,27 +112,20 @@ def test_a_page_file_is_revalidated_by_etag_and_a_304_has_no_body_even_gzipped(p
 def test_if_none_match_compares_weakly_and_takes_a_list_of_tags(condition: str) -> None:
     # RFC 9110 13.1.2: If-None-Match uses the weak comparison; a CDN that compresses a
     # response marks its ETag weak, and a client may send several tags or "*".
-    etag = _get("/", {"host": "127.0.0.1:8000"})["headers"]["ETag"]
-    again = _get("/", {"host": "127.0.0.1:8000", "if-none-match": condition.format(etag=etag)})
+    etag = _get("/", LOCAL)["headers"]["ETag"]
+    again = _get("/", {**LOCAL, "if-none-match": condition.format(etag=etag)})
     assert again["statusCode"] == 304
 
 
 @pytest.mark.parametrize("condition", ['"0000"', 'W/"0000"', "", "junk", ", ,"])
 def test_if_none_match_without_the_tag_gets_the_page(condition: str) -> None:
-    assert _get("/", {"host": "127.0.0.1:8000", "if-none-match": condition})["statusCode"] == 200
+    assert _get("/", {**LOCAL, "if-none-match": condition})["statusCode"] == 200
 
 
 @pytest.mark.parametrize("path", ["/", "/health", "/search?q=x", "/openapi.json"])
 def test_head_answers_as_get_does_without_a_body(path: str) -> None:
     # The deployed HTTP API routes HEAD to the function (template.yaml): `curl -I` checks.
-    from archive_search.search.api import app
-
-    def resolve(method: str) -> dict[str, Any]:
-        route, _, query = path.partition("?")
-        event = http_api_event(method, route, query, {"host": "127.0.0.1:8000"}, None)
-        return app.resolve(event, LambdaContext("search", 30.0))
-
-    get, head = resolve("GET"), resolve("HEAD")
+    get, head = _request("GET", path, LOCAL), _request("HEAD", path, LOCAL)
 
     assert head["statusCode"] == get["statusCode"] != 405
     assert head["headers"].get("Content-Type") == get["headers"].get("Content-Type")
@@ -137,9 +137,11 @@ def test_only_the_page_files_are_served_from_the_web_folder() -> None:
     assert _get("/web/..%2Fsettings.py", {})["statusCode"] == 404
 
 
-def test_the_feed_renders_the_search_answer_object_it_is_given() -> None:
-    # /feed takes the /search answer as data (no JSON written and read back in between).
-    asked: list[dict[str, Any]] = []
+def _feed_app(
+    hits: list[dict[str, Any]], next_cursor: str | None = None, asked: list[dict[str, Any]] | None = None
+) -> APIGatewayHttpResolver:
+    """The page and feed routes over a stand-in for /search that answers `hits` and notes
+    in `asked` what the feed asked it."""
 
     def search_answer(
         q: Annotated[str | None, Query()] = None,
@@ -147,33 +149,9 @@ def test_the_feed_renders_the_search_answer_object_it_is_given() -> None:
         facets: Annotated[list[str] | None, Query()] = None,
         fields: Annotated[list[str] | None, Query()] = None,
     ) -> Any:
-        asked.append({"q": q, "sort": sort, "facets": facets, "fields": fields})
-        hit = {"id": "a1", "title": "Harbour", "published": "2024-03-02", "tags": ("port",)}
-        return {"hits": [hit], "next_cursor": "c2"}
-
-    app = APIGatewayHttpResolver(enable_validation=True)
-    app.include_router(web_router)
-    app.include_router(feed_router(search_answer, []))
-    event = http_api_event("GET", "/feed", "q=harbour&format=json", headers={"host": "api.example"})
-    response = app.resolve(event, LambdaContext("search"))
-
-    assert response["statusCode"] == 200, response["body"]
-    assert asked == [{"q": "harbour", "sort": "newest", "facets": None, "fields": list(FEED_FIELDS)}]
-    feed = json.loads(response["body"])
-    assert [(i["title"], i["tags"], i["date_published"]) for i in feed["items"]] == [
-        ("Harbour", ["port"], "2024-03-02T00:00:00Z")
-    ]
-    assert feed["next_url"] == "http://api.example/feed?q=harbour&format=json&cursor=c2"
-
-
-def _feed_app(hits: list[dict[str, Any]]) -> APIGatewayHttpResolver:
-    def search_answer(
-        q: Annotated[str | None, Query()] = None,
-        sort: Annotated[str, Query()] = "relevance",
-        facets: Annotated[list[str] | None, Query()] = None,
-        fields: Annotated[list[str] | None, Query()] = None,
-    ) -> Any:
-        return {"hits": [dict(hit) for hit in hits], "next_cursor": None}
+        if asked is not None:
+            asked.append({"q": q, "sort": sort, "facets": facets, "fields": fields})
+        return {"hits": [dict(hit) for hit in hits], "next_cursor": next_cursor}
 
     app = APIGatewayHttpResolver(enable_validation=True)
     app.include_router(web_router)
@@ -184,6 +162,21 @@ def _feed_app(hits: list[dict[str, Any]]) -> APIGatewayHttpResolver:
 def _poll(app: APIGatewayHttpResolver, query: str, etag: str | None = None) -> dict[str, Any]:
     headers = {"host": "api.example", **({"if-none-match": etag} if etag else {})}
     return app.resolve(http_api_event("GET", "/feed", query, headers=headers), LambdaContext("search"))
+
+
+def test_the_feed_renders_the_search_answer_object_it_is_given() -> None:
+    # /feed takes the /search answer as data (no JSON written and read back in between).
+    asked: list[dict[str, Any]] = []
+    hit = {"id": "a1", "title": "Harbour", "published": "2024-03-02", "tags": ("port",)}
+    response = _poll(_feed_app([hit], next_cursor="c2", asked=asked), "q=harbour&format=json")
+
+    assert response["statusCode"] == 200, response["body"]
+    assert asked == [{"q": "harbour", "sort": "newest", "facets": None, "fields": list(FEED_FIELDS)}]
+    feed = json.loads(response["body"])
+    assert [(i["title"], i["tags"], i["date_published"]) for i in feed["items"]] == [
+        ("Harbour", ["port"], "2024-03-02T00:00:00Z")
+    ]
+    assert feed["next_url"] == "http://api.example/feed?q=harbour&format=json&cursor=c2"
 
 
 @pytest.mark.parametrize("hits", [[], [{"id": "a1", "title": "Harbour", "published": "2024-03-02"}]])

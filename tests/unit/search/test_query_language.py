@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 
 import pytest
 
@@ -45,6 +46,20 @@ def test_q_without_words_matches_everything(q: str) -> None:
     assert parse_query(q) is None
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [
+        unicodedata.normalize("NFD", "sequía erhält"),  # as macOS writes a file's name
+        "sequ\u00adía er\u200bhält",  # a soft hyphen and a zero-width space, pasted from a page
+        "\u200esequía\u200f \ufefferhält",
+    ],
+)
+def test_q_is_read_as_articles_are_indexed_composed_and_without_invisible_characters(typed: str) -> None:
+    # Cleaning writes text NFC and drops invisible characters (cleaning/decode.py): a query
+    # keeps its words whole the same way, or "sequ" and "ía" would find nothing.
+    assert parse_query(typed) == And((Word("sequía"), Word("erhält")))
+
+
 def test_q_limits_are_400s_naming_q() -> None:
     for q in ("x" * 501, " ".join(["w"] * 33), "(" * 9 + "x"):
         with pytest.raises(InvalidRequest) as error:
@@ -66,6 +81,16 @@ def test_snippet_escapes_text_and_only_adds_its_own_marks() -> None:
     assert piece.html == "&lt;b&gt;x&lt;/b&gt; <mark>goggles</mark> &amp; more"
     assert piece.text == "<b>x</b> goggles & more"
     assert [piece.text[s:e] for s, e in piece.matches] == ["goggles"]
+
+
+def test_snippet_marks_a_run_of_matched_characters_once() -> None:
+    # CJK text is indexed a character (pair) at a time, so the engine marks each character:
+    # "空气质量" is one match to a reader, not four marks side by side.
+    piece = snippet(f"全市{MARK_OPEN}空{MARK_CLOSE}{MARK_OPEN}气{MARK_CLOSE}{MARK_OPEN}质量{MARK_CLOSE}优良")
+    assert piece.html == "全市<mark>空气质量</mark>优良"
+    assert piece.matches == [[2, 6]]
+    apart = snippet(f"{MARK_OPEN}night{MARK_CLOSE} {MARK_OPEN}vision{MARK_CLOSE}")
+    assert apart.html == "<mark>night</mark> <mark>vision</mark>"
 
 
 def test_snippet_with_unbalanced_sentinels_stays_balanced() -> None:
