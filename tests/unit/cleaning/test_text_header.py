@@ -678,3 +678,24 @@ def test_a_consent_or_newsletter_notice_is_not_where_the_article_starts(notice: 
     article = extract_text(text, "a.txt")[0]
     assert article.title == "Harbour channel to be dredged for larger ships"
     assert notice not in article.body
+
+
+HEADLINE = "Channel to be dredged for larger ships"
+
+
+@pytest.mark.parametrize(
+    ("lines", "title"),
+    [
+        # a breadcrumb's items run into the headline, shown alone under it
+        ([f"Local News Harbour {HEADLINE}", "12 May 2023", HEADLINE], HEADLINE),
+        # a kicker run into the headline, shown alone above it
+        ([HEADLINE, f"Harbour works: {HEADLINE}", "12 May 2023"], HEADLINE),
+        # a rest of a section label's length is the section's name the headline opens with
+        (["Travel advice", "Lakeside: Travel advice", "12 May 2023"], "Lakeside: Travel advice"),
+        # a rest opening in lower case is a site's tagline the headline ends with
+        (["of the Lakeside harbour", f"{HEADLINE} of the Lakeside harbour", "12 May 2023"],
+         f"{HEADLINE} of the Lakeside harbour"),
+    ],
+)  # fmt: skip
+def test_a_kicker_or_breadcrumb_run_into_the_headline_is_left_out(lines: list[str], title: str) -> None:
+    assert extract_text(dump("Home", "News", *lines, *BODY), "a.txt")[0].title == title
