@@ -320,6 +320,12 @@ def test_parent_company_or_agency_credit_in_the_copyright_line_is_no_publisher()
         # a page calling itself by the holder's initials; a masthead line keeps the full name
         (["HGN", "© 2019 Harbour Gazette Network, Inc. All Rights Reserved."], "HGN"),
         (["Harbour Gazette Network", "HGN", "© 2019 Harbour Gazette Network, Inc."], "Harbour Gazette"),
+        # a legal form written in abbreviations, an initial's full stop: part of the name, not its end
+        (["Harbour Sailing Club e. V.", "© 2021 Harbour Sailing Club e. V."], "Harbour Sailing Club"),
+        (["Harbour Sailing Club", "© Harbour Sailing Club e.V."], "Harbour Sailing Club"),
+        (["A. & B. Marlow Surveyors", "© 2019 A. & B. Marlow Surveyors"], "A. & B. Marlow Surveyors"),
+        # a version number after the name
+        (["Harbour Gazette", "© 2019 Harbour Gazette 2.6411"], "Harbour Gazette"),
     ],
 )
 def test_copyright_holder_forms(lines: list[str], holder: str | None) -> None:
