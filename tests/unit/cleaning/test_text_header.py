@@ -324,8 +324,13 @@ def test_parent_company_or_agency_credit_in_the_copyright_line_is_no_publisher()
         (["Harbour Sailing Club e. V.", "© 2021 Harbour Sailing Club e. V."], "Harbour Sailing Club"),
         (["Harbour Sailing Club", "© Harbour Sailing Club e.V."], "Harbour Sailing Club"),
         (["A. & B. Marlow Surveyors", "© 2019 A. & B. Marlow Surveyors"], "A. & B. Marlow Surveyors"),
-        # a version number after the name
+        # a version number after the name; sentences glued together; the words before the name
         (["Harbour Gazette", "© 2019 Harbour Gazette 2.6411"], "Harbour Gazette"),
+        (["HGN", "© 2021 Harbour Gazette Network.A Seaside Company.All Rights Reserved."], "HGN"),
+        (
+            ["harbour-gazette.com", "© 2015 Copyright by harbour-gazette.com. All rights reserved."],
+            "harbour-gazette.com",
+        ),
     ],
 )
 def test_copyright_holder_forms(lines: list[str], holder: str | None) -> None:
