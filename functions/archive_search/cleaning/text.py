@@ -229,6 +229,8 @@ _CAPITALS_RE = re.compile(r"[A-ZÀ-Þ][A-ZÀ-Þ'’.,\- ]*")
 _META_SEPARATOR_RE = re.compile(r"\s+[|•·–—-]\s+")
 _DIGIT_RE = re.compile(r"\d")
 _BYLINE_RE = re.compile(r"^(?:by|written by|von|par|por)\s+\S", re.IGNORECASE)
+# a word in lower case of four letters or more: a phrase ("Filed under Travel"), not a name
+_PHRASE_WORD_RE = re.compile(r"(?<![\w'’.-])[a-zà-ÿ][\w-]{3,}")
 # The page's own address opening the dump ("https://...", "URL: https://...", "Source: ..."):
 # the date its path states is the site's own dating of the article.
 _ADDRESS_RE = re.compile(r"^(?:(?:source|url|link|address)(?: url)?\s*:\s*)?(https?://\S+)$", re.IGNORECASE)
@@ -463,7 +465,12 @@ def _publisher_beside_date(block: str) -> str | None:
     if len(parts) < 2:
         return None
     names = [p for p in parts if md.parse_date(p) is None and not _DIGIT_RE.search(p)]
-    if len(names) != 1 or md.word_count(names[0]) > 6 or _BYLINE_RE.match(names[0]):
+    if (
+        len(names) != 1
+        or md.word_count(names[0]) > 6
+        or _BYLINE_RE.match(names[0])
+        or _PHRASE_WORD_RE.search(names[0])
+    ):
         return None
     return md.clean_source(names[0])
 
