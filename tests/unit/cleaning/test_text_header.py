@@ -363,6 +363,21 @@ def test_a_name_with_a_role_is_a_byline_and_a_caption_is_no_headline() -> None:
     assert article.authors == ("Jane Marlow",)
 
 
+@pytest.mark.parametrize("byline", ["Jane Marlow Education editor", "Jane Marlow Science correspondent"])
+def test_a_name_with_a_desk_and_a_role_in_lower_case_is_a_byline_not_the_headline(byline: str) -> None:
+    text = dump(
+        "Harbour channel to be dredged for larger ships",
+        "Report says larger ships will reach the port from next spring once the work on the channel is done",
+        byline,
+        "Mon 20 Jan 2020 06.05 GMT",
+        "Share on Facebook", "Share on Twitter",
+        *BODY,
+    )  # fmt: skip
+    article = extract_text(text, "a.txt")[0]
+    assert article.title == "Harbour channel to be dredged for larger ships"
+    assert article.authors == ("Jane Marlow",)
+
+
 def test_credit_lines_next_to_a_date_are_bylines_and_picture_credits_are_not() -> None:
     lines = [
         "Harbour Gazette wire services",
