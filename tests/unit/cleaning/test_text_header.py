@@ -690,6 +690,8 @@ def test_a_marked_byline_right_above_the_headline_names_the_author() -> None:
         "davantage d'informations dans la déclaration sur la protection des données.",
         "Mit einem Konto haben Sie immer alles im Überblick und können sich Ihren individuellen "
         "Newsletter zusammenstellen.",
+        # a pitch naming where the mail goes, not the word newsletter
+        "Stay on top of the most important harbour news each day, delivered free, direct to your inbox.",
     ],
 )
 def test_a_consent_or_newsletter_notice_is_not_where_the_article_starts(notice: str) -> None:
