@@ -229,6 +229,8 @@ _CAPITALS_RE = re.compile(r"[A-ZÀ-Þ][A-ZÀ-Þ'’.,\- ]*")
 _META_SEPARATOR_RE = re.compile(r"\s+[|•·–—-]\s+")
 _DIGIT_RE = re.compile(r"\d")
 _BYLINE_RE = re.compile(r"^(?:by|written by|von|par|por)\s+\S", re.IGNORECASE)
+# a word in lower case of four letters or more: a phrase ("Filed under Travel"), not a name
+_PHRASE_WORD_RE = re.compile(r"(?<![\w'’.-])[a-zà-ÿ][\w-]{3,}")
 # The page's own address opening the dump ("https://...", "URL: https://...", "Source: ..."):
 # the date its path states is the site's own dating of the article.
 _ADDRESS_RE = re.compile(r"^(?:(?:source|url|link|address)(?: url)?\s*:\s*)?(https?://\S+)$", re.IGNORECASE)
@@ -463,7 +465,12 @@ def _publisher_beside_date(block: str) -> str | None:
     if len(parts) < 2:
         return None
     names = [p for p in parts if md.parse_date(p) is None and not _DIGIT_RE.search(p)]
-    if len(names) != 1 or md.word_count(names[0]) > 6 or _BYLINE_RE.match(names[0]):
+    if (
+        len(names) != 1
+        or md.word_count(names[0]) > 6
+        or _BYLINE_RE.match(names[0])
+        or _PHRASE_WORD_RE.search(names[0])
+    ):
         return None
     return md.clean_source(names[0])
 
@@ -656,8 +663,32 @@ def _find_title(
             # a standfirst's headline names its story too: a block sharing no word with the
             # lead above one is a label, and the long block the headline
             above = _above_lead(blocks, shared, memo)
-            return at, label, above if _content_words(blocks[above]) & lead else shared
-    return at, label, at
+            named = above if _content_words(blocks[above]) & lead else shared
+            return at, label, _unglued(blocks, named, start, first_long, header, memo)
+    return at, label, None if at is None else _unglued(blocks, at, start, first_long, header, memo)
+
+
+def _unglued(
+    blocks: list[str], at: int, start: int, first_long: int, header: md.HeaderMask, memo: LineMemo
+) -> int:
+    """The block near the headline ``at`` (``_HEADER_REACH`` blocks either side, no byline or
+    date line) that ``at`` ends with, else ``at``: a kicker or a breadcrumb's items run into
+    the headline (``Lokales Lübeck So lief die Auktion ...`` beside ``So lief die Auktion ...``,
+    ``Neues Auto: Auto leasen oder kaufen ...``) name its section, and the headline is the rest,
+    as the page also shows it alone. Not a rest of a section label's length (``Italien: Reise-
+    und Sicherheitshinweise`` ends with its section's name), nor one opening in lower case (a
+    site's tagline the headline ends with)."""
+    key = _key(blocks[at])
+    for i in range(max(start, at - _HEADER_REACH), min(first_long, at + _HEADER_REACH + 1)):
+        if (
+            i != at
+            and not header[i - start]
+            and memo.word_count(blocks[i]) > _LABEL_WORDS
+            and not blocks[i][:1].islower()
+            and key.endswith(" " + _key(blocks[i]))
+        ):
+            return i
+    return at
 
 
 def _laid_out_title(

@@ -196,6 +196,21 @@ def test_publisher_and_date_line_under_the_headline_give_source_and_date() -> No
     assert "Valley Herald" not in article.body
 
 
+def test_a_phrase_beside_the_date_line_is_no_publisher() -> None:
+    text = page(
+        "Night buses to reach the eastern suburbs",
+        "By Jane Doe",
+        "2 June 2023 · Filed under city life",
+        P1,
+        P2,
+    )
+
+    [article] = extract_text(text, "a.txt")
+
+    assert article.source is None
+    assert article.published == date(2023, 6, 2)
+
+
 def test_comment_thread_after_a_comments_heading_is_not_body() -> None:
     comments = [
         "Great article, I have taken the night bus for years and it is always late after midnight.",

@@ -320,6 +320,17 @@ def test_parent_company_or_agency_credit_in_the_copyright_line_is_no_publisher()
         # a page calling itself by the holder's initials; a masthead line keeps the full name
         (["HGN", "© 2019 Harbour Gazette Network, Inc. All Rights Reserved."], "HGN"),
         (["Harbour Gazette Network", "HGN", "© 2019 Harbour Gazette Network, Inc."], "Harbour Gazette"),
+        # a legal form written in abbreviations, an initial's full stop: part of the name, not its end
+        (["Harbour Sailing Club e. V.", "© 2021 Harbour Sailing Club e. V."], "Harbour Sailing Club"),
+        (["Harbour Sailing Club", "© Harbour Sailing Club e.V."], "Harbour Sailing Club"),
+        (["A. & B. Marlow Surveyors", "© 2019 A. & B. Marlow Surveyors"], "A. & B. Marlow Surveyors"),
+        # a version number after the name; sentences glued together; the words before the name
+        (["Harbour Gazette", "© 2019 Harbour Gazette 2.6411"], "Harbour Gazette"),
+        (["HGN", "© 2021 Harbour Gazette Network.A Seaside Company.All Rights Reserved."], "HGN"),
+        (
+            ["harbour-gazette.com", "© 2015 Copyright by harbour-gazette.com. All rights reserved."],
+            "harbour-gazette.com",
+        ),
     ],
 )
 def test_copyright_holder_forms(lines: list[str], holder: str | None) -> None:
@@ -345,6 +356,21 @@ def test_a_name_with_a_role_is_a_byline_and_a_caption_is_no_headline() -> None:
         "Jane Marlow Senior Contributor",
         "Share to facebook", "Share to twitter", "Share to linkedin",
         "Will the channel be deep enough? (Photo: Ann Lee)",
+        *BODY,
+    )  # fmt: skip
+    article = extract_text(text, "a.txt")[0]
+    assert article.title == "Harbour channel to be dredged for larger ships"
+    assert article.authors == ("Jane Marlow",)
+
+
+@pytest.mark.parametrize("byline", ["Jane Marlow Education editor", "Jane Marlow Science correspondent"])
+def test_a_name_with_a_desk_and_a_role_in_lower_case_is_a_byline_not_the_headline(byline: str) -> None:
+    text = dump(
+        "Harbour channel to be dredged for larger ships",
+        "Report says larger ships will reach the port from next spring once the work on the channel is done",
+        byline,
+        "Mon 20 Jan 2020 06.05 GMT",
+        "Share on Facebook", "Share on Twitter",
         *BODY,
     )  # fmt: skip
     article = extract_text(text, "a.txt")[0]
@@ -664,6 +690,8 @@ def test_a_marked_byline_right_above_the_headline_names_the_author() -> None:
         "davantage d'informations dans la déclaration sur la protection des données.",
         "Mit einem Konto haben Sie immer alles im Überblick und können sich Ihren individuellen "
         "Newsletter zusammenstellen.",
+        # a pitch naming where the mail goes, not the word newsletter
+        "Stay on top of the most important harbour news each day, delivered free, direct to your inbox.",
     ],
 )
 def test_a_consent_or_newsletter_notice_is_not_where_the_article_starts(notice: str) -> None:
@@ -678,3 +706,24 @@ def test_a_consent_or_newsletter_notice_is_not_where_the_article_starts(notice: 
     article = extract_text(text, "a.txt")[0]
     assert article.title == "Harbour channel to be dredged for larger ships"
     assert notice not in article.body
+
+
+HEADLINE = "Channel to be dredged for larger ships"
+
+
+@pytest.mark.parametrize(
+    ("lines", "title"),
+    [
+        # a breadcrumb's items run into the headline, shown alone under it
+        ([f"Local News Harbour {HEADLINE}", "12 May 2023", HEADLINE], HEADLINE),
+        # a kicker run into the headline, shown alone above it
+        ([HEADLINE, f"Harbour works: {HEADLINE}", "12 May 2023"], HEADLINE),
+        # a rest of a section label's length is the section's name the headline opens with
+        (["Travel advice", "Lakeside: Travel advice", "12 May 2023"], "Lakeside: Travel advice"),
+        # a rest opening in lower case is a site's tagline the headline ends with
+        (["of the Lakeside harbour", f"{HEADLINE} of the Lakeside harbour", "12 May 2023"],
+         f"{HEADLINE} of the Lakeside harbour"),
+    ],
+)  # fmt: skip
+def test_a_kicker_or_breadcrumb_run_into_the_headline_is_left_out(lines: list[str], title: str) -> None:
+    assert extract_text(dump("Home", "News", *lines, *BODY), "a.txt")[0].title == title

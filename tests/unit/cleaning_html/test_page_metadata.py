@@ -1020,3 +1020,70 @@ def test_a_cjk_copyright_holder_opening_with_the_titles_end_names_the_site(
         f"<h1>春季植树活动启动</h1><footer>Copyright (C) {holder} 2010-2020, All Rights Reserved</footer>",
     )
     assert page_metadata(load_html(html)).source == publisher
+
+
+def _feed(title: str) -> str:
+    return f'<link rel="alternate" type="application/rss+xml" title="{title}" href="/feed/">'
+
+
+@pytest.mark.parametrize(
+    ("head", "body", "publisher"),
+    [
+        # the <title>'s site part a feed's title names too (a forum's feed: "Feed - Site")
+        (
+            "<title>Was ist Freie Software - Linden Community Forum</title>"
+            + _feed("Feed - Linden Community Forum"),
+            "",
+            "Linden Community Forum",
+        ),
+        # what the <title> holds besides the <h1> headline, named by the blog's feed
+        (
+            "<title>Trails! Ischgl</title>" + _feed("Trails! » Ischgl Comments Feed"),
+            "<h1>Ischgl</h1>",
+            "Trails!",
+        ),
+        # the <title>'s site part opening the organisation the author meta names
+        (
+            '<title>Feuerwehr Lindenau - Ausbildung</title><meta name="author" '
+            'content="Feuerwehr Lindenau, Abteilung Wasserrettung">',
+            "",
+            "Feuerwehr Lindenau",
+        ),
+        # a person's site: the <title>'s part opening with the copyright line's holder
+        (
+            "<title>Ann Becker's Digital Home | Notes on Python 3</title>",
+            "<footer>Copyright (c) 2012- Ann Becker. All rights reserved.</footer>",
+            "Ann Becker",
+        ),
+        # the <title>'s end that the masthead's heading, linking home, ends with
+        (
+            "<title>Enchufla Figuren - Salsa-Figuren - Rueda in Lindenau</title>",
+            '<div id="header"><h1><a href="/"><span>Salsa-Figuren - Rueda in Lindenau</span></a></h1></div>',
+            "Rueda in Lindenau",
+        ),
+        # the copyright meta and the author meta naming the same person
+        (
+            '<title>Mailaktion an den Bundestag</title><meta name="copyright" content="Ann Becker, Essen">'
+            '<meta name="author" content="Ann Becker">',
+            "",
+            "Ann Becker",
+        ),
+        # the masthead's logo and the author meta naming the same organisation
+        (
+            '<title>Städteschutz statt Alpentrutz</title><meta name="author" '
+            'content="Departement für Wirtschaft, Bildung und Forschung WBF">',
+            '<a href="/de/home.html" class="brand" id="logo"><img src="/logo.png" '
+            'alt="Departement für Wirtschaft, Bildung und Forschung"></a>',
+            "Departement für Wirtschaft, Bildung und Forschung",
+        ),
+        # one statement alone names nothing: a menu label the <title> ends with, an author
+        ("<title>Garden notes | Overview</title>", '<nav><a href="/">Overview</a></nav>', None),
+        ('<title>Garden notes</title><meta name="author" content="Ann Becker">', "", None),
+        # two statements sharing only a first word do not agree
+        ("<title>Ann Becker - Notes</title>", "<footer>© 2020 Ann Smith</footer>", None),
+    ],
+)
+def test_a_page_stating_no_url_is_named_by_two_of_its_statements_agreeing(
+    head: str, body: str, publisher: str | None
+) -> None:
+    assert page_metadata(load_html(page_of(head, body))).source == publisher

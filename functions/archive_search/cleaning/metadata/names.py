@@ -43,6 +43,8 @@ _ROLES = (
 _AUTHOR_TAIL_RE = re.compile(
     rf"(?:\s*[|,;•·–—-]\s*(?:[\w.'’&-]+\s+){{0,3}}{_ROLES}s?\b.*$"
     rf"|\s+(?-i:[A-Z]{{2,5}}\s+)?(?:staff|senior|chief|special|national|sports|political|business)\s+{_ROLES}s?\b.*$"
+    # a desk in title case before the role in lower case ending the line: "Jane Doe Education editor"
+    rf"|\s+(?-i:[A-Z][a-z]+\s+{_ROLES})$"
     # a role word no name is spelled with: "Christoph Hein Chefredakteur"
     r"|\s+(?:chef|fach|lokal|sport|online)?redakteur(?:in)?\b.*$)",
     re.IGNORECASE,

@@ -58,13 +58,18 @@ _COPYRIGHT_RE = re.compile(r"(?:^|(?<=[.!?]\s))" + _NOTICE, re.IGNORECASE | re.M
 _COPYRIGHT_ANYWHERE_RE = re.compile(_NOTICE, re.IGNORECASE)
 _COPYRIGHT_SIGN_RE = re.compile(r"©|ⓒ|\(c\)|\bcopyright\b", re.IGNORECASE)
 # where a copyright holder's name ends: "The Detroit News, a part of ...", "X. All rights reserved",
-# "Example Network.Example Broadcasting" (sentences glued together)
+# "Example Network.Example Broadcasting", "Example Network.A Example Company" (sentences glued
+# together), a version or a number after it ("Example Nachrichten 2.6411"); not the full stop of
+# one letter, an initial or a legal form's abbreviation ("G. & L. Hoppe", "Example e. V.")
 _HOLDER_END_RE = re.compile(
-    r"[.,;:]\s|\.$|(?-i:\.(?=[A-Z][a-z]))|\s+(?:all|alle|tous|todos|tutti)\s|\s\d{4}\b|\s[-–—]\s|\s\(",
+    r"(?<!\b\w)\.\s|[,;:]\s|(?<!\b\w)\.$|(?-i:\.(?=[A-Z][a-z])|(?<=[a-z]{2})\.(?=[A-Z]))"
+    r"|\s+(?:all|alle|tous|todos|tutti)\s"
+    r"|\s\d{4}\b|\s\d+[.,]\d|\s[-–—]\s|\s\(",
     re.IGNORECASE,
 )
-# words before the holder's name: "© 2019 by Example Media", "© 2019 All rights reserved Example"
-_HOLDER_INTRO_RE = re.compile(r"^(?:by|copyright|all rights reserved)\s+(?=\S.)", re.IGNORECASE)
+# words before the holder's name: "© 2019 by Example Media", "© 2019 All rights reserved Example",
+# "© 2015 Copyright by example.com"
+_HOLDER_INTRO_RE = re.compile(r"^(?:(?:by|copyright|all rights reserved)\s+)+(?=\S.)", re.IGNORECASE)
 _HOLDER_MAX_WORDS = 6
 _LINE_WORD_RE = re.compile(r"[\w.]+")
 # "Example News is part of Example Holdings Inc, ...": the site named beside its parent company
@@ -142,8 +147,14 @@ def _without_company_words(name: str) -> str:
     Ltd`` -> ``Example``), its first word kept."""
     words = name.split()
     dropped = folded_words("legal_forms") | folded_words("corporate_words")
-    while len(words) > 1 and words[-1].casefold().strip(".,") in dropped:
-        words.pop()
+    while len(words) > 1:
+        # a legal form written in two abbreviations ("e. V.", "S. A.") is one
+        if len(words) > 2 and "".join(words[-2:]).casefold().strip(".,") in dropped:
+            del words[-2:]
+        elif words[-1].casefold().strip(".,") in dropped:
+            words.pop()
+        else:
+            break
     return " ".join(words)
 
 

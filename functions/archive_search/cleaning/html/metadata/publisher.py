@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from itertools import chain
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -421,30 +420,104 @@ _LATIN_RE = re.compile(r"[A-Za-zÀ-ɏ]")
 _MIN_UNSPACED_NAME = 2  # one character ("网", "报") opens too many names
 
 
-def _credited_title_site(page: Page, url: str | None, holders: tuple[str, ...]) -> str | None:
-    """The ``<title>``'s first or last part when a copyright line's holder (``holders``) or the
-    words of a home link near the top, in a script other than Latin, give that same name: the
-    site's name where the host cannot spell it (``标题_新华网`` and ``© 2024 新华网`` on news.cn;
-    ``見出し｜毎日新聞`` and a home link ``毎日新聞`` on mainichi.jp)."""
-    pieces = TITLE_SEP_RE.split(_doc_title(page))
-    if len(pieces) < 3:
-        return None
-    ends = {
-        word_key(end): end.strip() for end in (pieces[0], pieces[-1]) if word_count(end) <= _MAX_SITE_WORDS
-    }
-    # a home link's words only in a script a host cannot spell: in Latin letters they are as
-    # often a menu's label the title ends with ("... | Übersicht")
-    home_words = (html_text(a) for a in _home_links(page, url))
-    named = chain(holders, (w for w in home_words if not _LATIN_RE.search(w)))
-    found = next((ends[key] for key in map(word_key, named) if key in ends), None)
-    # a holder written without spaces is often the name and its kind of company run together
-    # (``© 半月谈杂志社``: 半月谈 and "magazine publisher"), which no word boundary separates
-    return found or next(
+def _title_names(page: Page) -> list[str]:
+    """The parts of the ``<title>`` that may be the site's name: its first and last part, and
+    what a title without separators holds besides the ``<h1>`` headline (``Trails! Ischgl``
+    over ``<h1>Ischgl</h1>``)."""
+    title = _doc_title(page)
+    pieces = TITLE_SEP_RE.split(title)
+    if len(pieces) >= 3:  # the end first: titles end with the site's name more often than open
+        names = [pieces[-1].strip(), pieces[0].strip()]
+    else:
+        headline = word_key(html_text(page.elements["h1"][0])) if page.elements["h1"] else ""
+        words = title.split()
+        names = [
+            name
+            for k in range(1, len(words))
+            for rest, name in ((words[k:], words[:k]), (words[:-k], words[-k:]))
+            if headline and word_key(" ".join(rest)) == headline
+        ]
+        names = [" ".join(words) for words in names]
+    return [n for n in names if n and word_count(n) <= _MAX_SITE_WORDS]
+
+
+_FEED_TYPE_RE = re.compile(r"rss|atom", re.IGNORECASE)
+# metas naming the page's owner: one statement, as a template often fills them alike
+_OWN_NAME_METAS = ("author", "dc.publisher", "publisher")
+
+
+def _mastheads(page: Page, url: str | None) -> Iterator[str]:
+    """The names the top of the page shows as its masthead: the logo's ``alt`` in a link home
+    or a link marked ``logo``/``brand``, the words of a home link that heads the page (inside an
+    ``<h1>``) or is marked as the site's title, and a home link's words in a script a host
+    cannot spell (in Latin letters they are as often a menu's label: ``Übersicht``)."""
+    home = set(_home_links(page, url))
+    for i, a in enumerate(page.tree.iter("a")):
+        if i >= _MASTHEAD_LINKS:
+            break
+        parent = a.getparent()
+        marks = f"{a.get('class') or ''} {a.get('id') or ''}"
+        if parent is not None:
+            marks += f" {parent.get('class') or ''} {parent.get('id') or ''}"
+        marked = _SITE_TITLE_RE.search(marks) is not None
+        if a not in home and not marked:
+            continue
+        yield from (img.get("alt") or "" for img in a.iter("img") if img.get("alt"))
+        words = html_text(a)
+        if marked or not _LATIN_RE.search(words) or any(el.tag == "h1" for el in a.iterancestors()):
+            yield words
+
+
+def _statements(page: Page, url: str | None, holders: tuple[str, ...]) -> Iterator[tuple[str, str]]:
+    """(source, name) of each name the page states for itself, the ``<title>``'s parts first:
+    the masthead, the copyright notices' holders (its lines and its copyright meta), the feeds'
+    titles (``Site » Feed``, ``Feed - Site``) and the author and publisher metas."""
+    yield from (("title", name) for name in _title_names(page))
+    for name in _mastheads(page, url):
+        yield from (("masthead", part.strip()) for part in TITLE_SEP_RE.split(name)[::2])
+    yield from (("holder", holder) for holder in (*holders, *page.metas.get("copyright", ())))
+    for link in page.elements["link"]:
+        if _FEED_TYPE_RE.search(link.get("type") or "") and link.get("title"):
+            yield from (("feed", part.strip()) for part in TITLE_SEP_RE.split(link.get("title"))[::2])
+    for name in _OWN_NAME_METAS:
+        yield from (("meta", value) for value in page.metas.get(name, ()))
+
+
+_MIN_SHARED_WORDS = 2  # one word ("Ann") opens too many names to tie two statements together
+
+
+def _agree(one: tuple[str, str], other: tuple[str, str]) -> str | None:
+    """The name two statements (``(name, word_key(name))``) share: both the same words, or the
+    shorter, of two words or more, opening the other (``Feuerwehr Oldenburg`` and ``Feuerwehr
+    Oldenburg, Abteilung Wasserrettung``)."""
+    (short, short_key), (_, long_key) = sorted((one, other), key=lambda s: len(s[1]))
+    if short_key and (
+        short_key == long_key
+        or (len(short_key.split()) >= _MIN_SHARED_WORDS and long_key.startswith(short_key + " "))
+    ):
+        return short
+    return None
+
+
+def _agreed_name(page: Page, url: str | None, holders: tuple[str, ...]) -> str | None:
+    """The name two of the page's own statements of different sources give (``_statements``),
+    a pair with the ``<title>`` first: the site's name where no host confirms it (a page with
+    no URL, a name the host does not spell). One statement alone is as often a menu label, a
+    section or an author. In a script written without spaces, a copyright holder opening with
+    the ``<title>``'s end is the name and its kind of company run together (``© 半月谈杂志社``
+    for ``...-半月谈``)."""
+    statements = [(source, (name, word_key(name))) for source, name in _statements(page, url, holders)]
+    for i, (source, name) in enumerate(statements):
+        for other_source, other in statements[i + 1 :]:
+            if other_source != source and (agreed := _agree(name, other)):
+                return agreed
+    ends = [name for source, (name, _) in statements if source == "title" and not _LATIN_RE.search(name)]
+    return next(
         (
-            ends[end]
+            end
             for key in map(word_key, holders)
             for end in ends
-            if len(end) >= _MIN_UNSPACED_NAME and not _LATIN_RE.search(end) and key.startswith(end)
+            if len(end) >= _MIN_UNSPACED_NAME and key.startswith(word_key(end))
         ),
         None,
     )
@@ -508,8 +581,8 @@ def extract_publisher(page: Page, url: str | None) -> str | None:
             if handle and (not handle.islower() or _names_host(handle, host))
             else None
         )
-        credited = _publisher_name(_credited_title_site(page, url, holders), host, as_titled=True)
-        names = [n for n in (masthead, holder, handle, credited, *(weak if not host else [])) if n]
+        agreed = _publisher_name(_agreed_name(page, url, holders), host, as_titled=True)
+        names = [n for n in (masthead, holder, handle, agreed, *(weak if not host else [])) if n]
     if not names and not host:
         names = [n for n in [_publisher_name(_hostless_title_site(page), host)] if n]
     if not names:
