@@ -301,6 +301,10 @@ _MIN_ARTICLE_WORDS = 8
 _ADJACENT_PROSE_MIN_SCORE = 0.2
 _ADJACENT_PROSE_MIN_WORDS = _PARAGRAPH_WORDS
 _SUBHEADING_MAX_WORDS = 8
+# A kept paragraph ending with a colon introduces a list of at most this many lines, each of at
+# most this many words: a longer run of short lines under it is a menu or a teaser list.
+_LIST_MAX_ITEMS = 6
+_LIST_ITEM_MAX_WORDS = 15
 # Kept blocks this many dropped blocks or more above a news dateline's paragraph are not the
 # article's header: teaser lists and sidebars above a wire story.
 _DATELINE_GAP = 3
@@ -938,7 +942,7 @@ def _select(blocks: list[str], memo: LineMemo) -> list[bool]:
         keep = [p >= THRESHOLD for p in probs]
         if any(keep):
             keep = _with_subheadings(blocks, _with_adjacent_prose(blocks, keep, probs, memo), memo)
-            keep = _with_wrapped_sentences(blocks, keep)
+            keep = _with_wrapped_sentences(blocks, _with_introduced_lists(blocks, keep, memo))
         else:
             # The classifier found no article: fall back to the long blocks.
             keep = [memo.word_count(b) >= _PARAGRAPH_WORDS for b in blocks]
@@ -994,6 +998,31 @@ def _with_subheadings(blocks: list[str], keep: list[bool], memo: LineMemo) -> li
             and _is_prose(blocks[i + 1], memo, _ADJACENT_PROSE_MIN_WORDS)
         ):
             out[i] = True
+    return out
+
+
+def _with_introduced_lists(blocks: list[str], keep: list[bool], memo: LineMemo) -> list[bool]:
+    """``keep``, plus the list a kept paragraph ending with a colon introduces: up to
+    ``_LIST_MAX_ITEMS`` short lines (``_LIST_ITEM_MAX_WORDS`` words at most, no menu) under it,
+    when what follows them is kept text, a longer block or the page's end. Ingredients, steps
+    and items are too short for the line model to keep, and the colon says they belong to the
+    paragraph."""
+    out = list(keep)
+    n = len(blocks)
+    for i, block in enumerate(blocks):
+        if not (keep[i] and block.endswith(":") and memo.word_count(block) >= _PARAGRAPH_WORDS):
+            continue
+        end = i + 1  # the first block after the list
+        while (
+            end < n
+            and end - i <= _LIST_MAX_ITEMS
+            and not keep[end]
+            and memo.word_count(blocks[end]) <= _LIST_ITEM_MAX_WORDS
+            and not md.has_menu_separator(blocks[end])
+        ):
+            end += 1
+        if end > i + 1 and (end == n or keep[end] or memo.word_count(blocks[end]) > _LIST_ITEM_MAX_WORDS):
+            out[i + 1 : end] = [True] * (end - i - 1)
     return out
 
 

@@ -835,6 +835,46 @@ def test_a_prose_paragraph_the_classifier_doubts_is_kept_next_to_the_article_onl
     assert article.body.split("\n\n") == [P1, P2, P3]
 
 
+@pytest.mark.parametrize("intro_ends", [":", "."])
+def test_the_list_a_paragraph_ending_with_a_colon_introduces_is_kept(monkeypatch, intro_ends: str) -> None:
+    intro = f"The night buses will stop at these places on every route from next month{intro_ends}"
+    stops = ["The hospital", "The station", "The university campus"]
+    blocks = [
+        *MENU,
+        "Night buses to reach the eastern suburbs",
+        P1,
+        intro,
+        *stops,
+        P2,
+        P3,
+        "About us",
+        "Contact",
+    ]
+
+    def stops_doubted(lines, memo=None):
+        return [0.9 if line in (P1, intro, P2, P3) else 0.05 for line in lines]
+
+    monkeypatch.setattr(text, "scores", stops_doubted)
+    [article] = extract_text(page(*blocks), "a.txt")
+
+    listed = stops if intro_ends == ":" else []
+    assert article.body.split("\n\n") == [P1, intro, *listed, P2, P3]
+
+
+def test_a_run_of_short_lines_longer_than_a_list_under_a_colon_is_not_kept(monkeypatch) -> None:
+    intro = "The night buses will stop at these places on every route from next month:"
+    places = ["Hospital", "Station", "Campus", "Harbour", "Market", "Stadium", "Library"]
+    blocks = [*MENU, "Night buses to reach the eastern suburbs", P1, intro, *places, P2, P3, "About us"]
+
+    def places_doubted(lines, memo=None):
+        return [0.9 if line in (P1, intro, P2, P3) else 0.05 for line in lines]
+
+    monkeypatch.setattr(text, "scores", places_doubted)
+    [article] = extract_text(page(*blocks), "a.txt")
+
+    assert article.body.split("\n\n") == [P1, intro, P2, P3]
+
+
 def test_a_subheading_between_two_kept_paragraphs_is_kept_whatever_its_score(monkeypatch) -> None:
     subheading = "What the new routes cost"
     blocks = [
