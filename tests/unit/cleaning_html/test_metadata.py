@@ -287,6 +287,21 @@ def test_clean_source_is_conservative() -> None:
 
 
 @pytest.mark.parametrize(
+    ("value", "name"),
+    [
+        ("Lüder Hoppe info@buero-hoppe.de", "Lüder Hoppe"),
+        ("Example Media (redaktion@example.de)", "Example Media"),
+        ("Example Media <news@example.com>", "Example Media"),
+        ("Example Media, mailto:news@example.com", "Example Media"),
+        ("news@example.com", None),
+    ],
+)
+def test_a_publisher_stated_with_its_e_mail_address_is_the_name_alone(value: str, name: str | None) -> None:
+    # An address is how to reach the publisher, not what readers call it.
+    assert md.clean_source(value) == name
+
+
+@pytest.mark.parametrize(
     ("paragraph", "place"),
     [
         ("KARACHI: Defence Minister Khawaja Asif has said", "Karachi"),

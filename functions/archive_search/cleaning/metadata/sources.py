@@ -17,6 +17,9 @@ from archive_search.model import MAX_SOURCE_CHARS, SOURCE_EDGE_CHARS
 
 # "dawn.com" -> "Dawn"? No: only a bare host name is reduced, and only by its TLD, so
 # "Dawn.com" and "Dawn" stay distinct names when a publisher calls itself "Dawn.com".
+# An e-mail address stated beside the name ("Example Media <news@example.com>"): how to reach
+# the publisher, not what readers call it.
+_EMAIL_RE = re.compile(r"[(<\[]?\s*(?:mailto:)?[\w.+-]+@[\w-]+(?:\.[\w-]+)+\s*[)>\]]?")
 _HOST_RE = re.compile(r"^(?:https?://)?(?:www\.)?([a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,})/?$", re.IGNORECASE)
 
 
@@ -34,7 +37,7 @@ def clean_source(value: object) -> str | None:
         return clean_source(value)
     if not isinstance(value, str):
         return None
-    text = squash(value).strip(SOURCE_EDGE_CHARS)
+    text = squash(_EMAIL_RE.sub(" ", value)).strip(SOURCE_EDGE_CHARS)
     m = _HOST_RE.match(text)
     if m and (text.lower().startswith(("http://", "https://", "www.")) or text.endswith("/")):
         text = m[1].lower()
