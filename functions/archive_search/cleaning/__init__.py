@@ -7,7 +7,8 @@ This is the entry point both the ingest Lambda and the cleaning benchmark call:
 2. the bytes are decoded (BOMs, UTF-16, charset detection, mojibake repair, NFC;
    ``decode.decode_bytes``);
 3. the format is chosen by the key's extension, else by sniffing the text (JSON object, HTML
-   markup, plain text); unsupported binary formats are rejected;
+   markup, plain text); other formats (by extension, or by the signature their first bytes
+   carry: PDF, images, Office files, archives) are rejected by name;
 4. the text goes to the format's extractor: ``text.extract_text`` (plain-text dumps),
    ``html.extract_html``, ``jsonrecord.extract_json``, ``jsonrecord.extract_ndjson`` (JSON
    Lines); each returns ``list[Article]``;
@@ -40,6 +41,7 @@ from archive_search.cleaning.limits import (
     within_field_bounds,
 )
 from archive_search.cleaning.lines import LineStats
+from archive_search.cleaning.signatures import WHAT_TO_UPLOAD, signature_format
 from archive_search.cleaning.skipped import Cleaned, skipped_in
 from archive_search.errors import RejectedInput
 from archive_search.model import Article
@@ -55,7 +57,7 @@ from archive_search.upload_formats import (
 
 # Bump when the output of cleaning changes: indexed documents record it, so a reindex can find
 # the documents cleaned by an older version.
-CLEANER_VERSION = "1.43.0"
+CLEANER_VERSION = "1.44.0"
 
 __all__ = [
     "CLEANER_VERSION",
@@ -196,7 +198,14 @@ def _text_of(
         raise RejectedInput("empty", f"{key}: the file is empty")
     unsupported = unsupported_extension(key)
     if unsupported:
-        raise RejectedInput("unsupported_type", f"{key}: {unsupported} files are not supported")
+        raise RejectedInput(
+            "unsupported_type", f"{key}: {unsupported} files are not supported; {WHAT_TO_UPLOAD}"
+        )
+    named = signature_format(data)
+    if named:
+        raise RejectedInput(
+            "unsupported_type", f"{key}: the file is {named}, which is not supported; {WHAT_TO_UPLOAD}"
+        )
     text = decode_bytes(data)
     if not text.strip():
         raise RejectedInput("empty", f"{key}: the file has no text")

@@ -17,6 +17,7 @@ import ftfy
 import numpy as np
 from charset_normalizer import from_bytes
 
+from archive_search.cleaning.signatures import WHAT_TO_UPLOAD
 from archive_search.errors import RejectedInput
 
 __all__ = [
@@ -310,12 +311,12 @@ def decode_bytes(data: bytes) -> str:
             raise RejectedInput("undecodable", f"the file is not valid {encoding}") from None
     else:
         if looks_binary(payload):
-            raise RejectedInput("binary", "the file is binary, not text")
+            raise RejectedInput("binary", f"the file holds binary data, not text; {WHAT_TO_UPLOAD}")
         try:
             text = payload.decode("utf-8")
         except UnicodeDecodeError:
             text = _mostly_utf8(payload) or _detect(payload)
     strange = _STRANGE.count_in(code_points(text[:8192]))
     if text and strange / min(len(text), 8192) > _BINARY_SHARE:
-        raise RejectedInput("binary", "the file is binary, not text")
+        raise RejectedInput("binary", f"the file holds binary data, not text; {WHAT_TO_UPLOAD}")
     return normalise_text(text)

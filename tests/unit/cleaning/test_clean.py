@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import gzip
+import io
 import json
+import zipfile
 
 import pytest
 
@@ -116,10 +118,53 @@ def test_empty_file_is_rejected_as_empty(data: bytes, key: str) -> None:
 
 
 @pytest.mark.parametrize("key", ["in/a.txt", "in/a.html", "in/a.json", "in/a"])
-def test_binary_file_is_rejected_as_binary(key: str) -> None:
-    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256))
+def test_binary_file_of_no_known_format_is_rejected_as_binary(key: str) -> None:
+    error = rejection(b"\x00\x01\x02\x03" + bytes(range(256)) * 4, key)
 
-    assert rejection(png, key).reason == "binary"
+    assert error.reason == "binary"
+    assert "text (.txt), a web page (.html) or JSON" in error.message
+
+
+def _zip(*names: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in names:
+            archive.writestr(name, "<x/>")
+    return buffer.getvalue()
+
+
+# A PDF can be all ASCII (no compressed streams): without its signature it reads as text.
+_ASCII_PDF = (
+    b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("data", "named"),
+    [
+        (_ASCII_PDF * 4, "a PDF document"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n" + bytes(range(256)) * 4, "a PDF document"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "a PNG image"),
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)), "a JPEG image"),
+        (_zip("[Content_Types].xml", "word/document.xml"), "a Word document (.docx)"),
+        (_zip("notes.txt"), "a ZIP archive"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)), "an older Microsoft Office document"),
+        (b"{\\rtf1\\ansi\\deff0 {\\fonttbl {\\f0 Times;}}\\f0 " + TEXT.encode() + b"}", "an RTF document"),
+        (b"bplist00\xd4\x01\x02_\x10\x0fWebMainResource" + bytes(range(256)), "a Safari web archive"),
+    ],
+)
+@pytest.mark.parametrize("key", ["in/a.txt", "in/a.HTML", "in/a", "in/a.txt.gz"])
+def test_a_document_of_another_format_is_rejected_naming_the_format(
+    data: bytes, named: str, key: str
+) -> None:
+    if key.endswith(".gz"):
+        data = gzip.compress(data)
+
+    error = rejection(data, key)
+
+    assert error.reason == "unsupported_type"
+    assert named in error.message
+    assert "text (.txt), a web page (.html) or JSON" in error.message
 
 
 def test_unsupported_document_format_is_rejected_by_name() -> None:
