@@ -26,7 +26,8 @@ MAX_INPUT_BYTES = {"text": 1 * _MIB, "html": 5 * _MIB, "json": 5 * _MIB, "ndjson
 DEFAULT_MAX_DECOMPRESSED_BYTES = max(MAX_INPUT_BYTES.values())
 
 _TEXT_EXTENSIONS = frozenset({".txt", ".text", ".md", ".markdown"})
-_HTML_EXTENSIONS = frozenset({".html", ".htm", ".xhtml", ".shtml"})
+# .mht/.mhtml: a page saved as one MIME file, whose HTML part the cleaner reads.
+_HTML_EXTENSIONS = frozenset({".html", ".htm", ".xhtml", ".shtml", ".mhtml", ".mht"})
 _JSON_EXTENSIONS = frozenset({".json"})
 _NDJSON_EXTENSIONS = frozenset({".jsonl", ".ndjson"})
 # Formats this cleaner does not read: rejected by name instead of being read as garbage text.

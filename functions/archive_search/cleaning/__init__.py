@@ -4,7 +4,8 @@ This is the entry point both the ingest Lambda and the cleaning benchmark call:
 
 1. ``.gz`` (by key or by magic bytes) is decompressed with a bound on the output size (the
    format's byte bound, ``max_input_bytes``);
-2. the bytes are decoded (BOMs, UTF-16, charset detection, mojibake repair, NFC;
+2. a page saved as MHTML is replaced by its HTML part (``mhtml.html_part``); the bytes are
+   decoded (BOMs, UTF-16, charset detection, mojibake repair, NFC;
    ``decode.decode_bytes``);
 3. the format is chosen by the key's extension, else by sniffing the text (JSON object, HTML
    markup, plain text); other formats (by extension, or by the signature their first bytes
@@ -33,7 +34,7 @@ import zlib
 from collections.abc import Callable
 
 from archive_search.cleaning import metadata as md
-from archive_search.cleaning.decode import decode_bytes
+from archive_search.cleaning.decode import decode_bytes, normalise_text
 from archive_search.cleaning.limits import (
     MAX_ARTICLES_PER_FILE,
     MAX_BODY_CHARS,
@@ -41,6 +42,7 @@ from archive_search.cleaning.limits import (
     within_field_bounds,
 )
 from archive_search.cleaning.lines import LineStats
+from archive_search.cleaning.mhtml import html_part, is_mhtml
 from archive_search.cleaning.signatures import WHAT_TO_UPLOAD, signature_format
 from archive_search.cleaning.skipped import Cleaned, skipped_in
 from archive_search.errors import RejectedInput
@@ -206,10 +208,25 @@ def _text_of(
         raise RejectedInput(
             "unsupported_type", f"{key}: the file is {named}, which is not supported; {WHAT_TO_UPLOAD}"
         )
-    text = decode_bytes(data)
+    text = _mhtml_text(data, key) if is_mhtml(data) else decode_bytes(data)
     if not text.strip():
         raise RejectedInput("empty", f"{key}: the file has no text")
     return text, key, len(data)
+
+
+def _mhtml_text(data: bytes, key: str) -> str:
+    """The HTML page of a saved MHTML page, in the charset its part declares when the bytes are
+    valid in it (the part's header is the page's own statement), else detected."""
+    part = html_part(data)
+    if part is None:
+        raise RejectedInput("no_article_text", f"{key}: the saved page (MHTML) holds no HTML page")
+    html, charset = part
+    if charset:
+        try:
+            return normalise_text(html.decode(charset))
+        except (UnicodeDecodeError, LookupError):
+            pass
+    return decode_bytes(html)
 
 
 def text_dump_lines(
@@ -243,7 +260,7 @@ def clean(
     """Clean one upload into its articles (usually one), in order, with what it left out
     (``Cleaned.skipped``: records of a JSON or JSON Lines file that could not become articles).
 
-    ``key`` gives the format by its extension (``.txt``, ``.html``/``.htm``, ``.json``,
+    ``key`` gives the format by its extension (``.txt``, ``.html``/``.htm``/``.mhtml``, ``.json``,
     ``.jsonl``/``.ndjson``, any of them ``.gz``-compressed); ``content_type`` is a hint only.
     ``line_stats``: the archive's line statistics, used on text dumps
     (``cleaner_version(line_stats)`` names the result).

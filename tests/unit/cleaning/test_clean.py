@@ -236,3 +236,53 @@ def test_html_without_extension_is_sniffed_and_extracted() -> None:
 
     assert "dredge the northern channel" in article.body
     assert "<p>" not in article.body
+
+
+def _mhtml(html: str, charset: str = "utf-8", newline: str = "\r\n") -> bytes:
+    """A page as Chrome's "Save as: Webpage, single file" writes it: MIME, quoted-printable."""
+    import quopri
+
+    body = quopri.encodestring(html.encode(charset)).decode("ascii")
+    lines = [
+        "From: <Saved by Blink>",
+        "Snapshot-Content-Location: https://harbour.example/news/dredging",
+        "Subject: " + TITLE,
+        "MIME-Version: 1.0",
+        'Content-Type: multipart/related; type="text/html"; boundary="----MultipartBoundary--x1----"',
+        "",
+        "------MultipartBoundary--x1----",
+        f"Content-Type: text/html; charset={charset}",
+        "Content-Transfer-Encoding: quoted-printable",
+        "Content-Location: https://harbour.example/news/dredging",
+        "",
+        *body.splitlines(),
+        "------MultipartBoundary--x1----",
+        "Content-Type: image/png",
+        "Content-Transfer-Encoding: base64",
+        "",
+        "iVBORw0KGgo=",
+        "------MultipartBoundary--x1------",
+        "",
+    ]
+    return newline.join(lines).encode("ascii")
+
+
+@pytest.mark.parametrize("key", ["inbox/page.mhtml", "inbox/page.MHT", "inbox/page", "inbox/page.mhtml.gz"])
+def test_a_page_saved_as_mhtml_gives_the_article_of_its_html_part(key: str) -> None:
+    data = _mhtml(HTML)
+    if key.endswith(".gz"):
+        data = gzip.compress(data)
+
+    [article] = clean(data, key)
+
+    assert article.title == TITLE
+    assert "dredge the northern channel" in article.body
+    assert "MultipartBoundary" not in article.body and "Content-Type" not in article.body
+
+
+def test_an_mhtml_page_is_read_in_the_charset_its_part_declares() -> None:
+    html = HTML.replace("authority’s", "autorité’s café")
+
+    [article] = clean(_mhtml(html, charset="windows-1252", newline="\n"), "inbox/page.mht")
+
+    assert "autorité’s café director" in article.body
