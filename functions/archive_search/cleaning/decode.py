@@ -94,12 +94,11 @@ _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
 
 
 def looks_binary(data: bytes) -> bool:
-    """NUL bytes (outside UTF-16) or many control bytes: not a text file."""
+    """Many control bytes (NULs among them, outside UTF-16): not a text file. A few NULs are
+    not enough: a stray one in a text is dropped with the other control characters."""
     sample = data[:8192]
     if not sample:
         return False
-    if b"\x00" in sample:
-        return True
     controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     return controls / len(sample) > 0.05
 
@@ -310,6 +309,8 @@ def decode_bytes(data: bytes) -> str:
         except UnicodeDecodeError:
             raise RejectedInput("undecodable", f"the file is not valid {encoding}") from None
     else:
+        # Trailing NULs are padding (a preallocated or partly copied file), never text.
+        payload = payload.rstrip(b"\x00")
         if looks_binary(payload):
             raise RejectedInput("binary", f"the file holds binary data, not text; {WHAT_TO_UPLOAD}")
         try:

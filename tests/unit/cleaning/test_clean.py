@@ -286,3 +286,19 @@ def test_an_mhtml_page_is_read_in_the_charset_its_part_declares() -> None:
     [article] = clean(_mhtml(html, charset="windows-1252", newline="\n"), "inbox/page.mht")
 
     assert "autorité’s café director" in article.body
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        TEXT.encode().replace(b"authority", b"author\x00ity", 1),  # one stray NUL
+        TEXT.encode() + b"\x00" * 4096,  # padding a crashed editor or a partial copy leaves
+        b"\x00" * 16 + TEXT.encode(),
+    ],
+)
+def test_text_with_a_few_nul_bytes_is_cleaned_without_them_not_rejected_as_binary(data: bytes) -> None:
+    [article] = clean(data, "inbox/harbour.txt")
+
+    assert article.title == TITLE
+    assert "the authority’s director said" in article.body
+    assert "\x00" not in article.body
