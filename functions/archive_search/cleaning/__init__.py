@@ -88,6 +88,14 @@ _HTML_SNIFF_RE = re.compile(
 _HTML_DOCUMENT_RE = re.compile(
     r"\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])", re.IGNORECASE | re.DOTALL
 )
+# An XML document (its declaration first): news formats (NITF, NewsML) mark paragraphs up as HTML
+# does, so the markup extractor reads them; a text dump's extension on one would index its tags.
+_XML_DOCUMENT_RE = re.compile(r"<\?xml[\s?]", re.IGNORECASE)
+# A feed's root element (after any declaration, processing instructions and comments): a list of
+# links and summaries, not an article.
+_FEED_RE = re.compile(
+    r"\s*(?:<\?[^>]*>\s*|<!--.*?-->\s*)*<(?:rss|feed|rdf:rdf)[\s>]", re.IGNORECASE | re.DOTALL
+)
 # Half a UTF-16 pair: a JSON "\\ud800" escape (json.loads joins only whole pairs) gives one.
 _LONE_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
@@ -130,10 +138,10 @@ def reads_line_stats(key: str, content_type: str | None = None) -> bool:
 
 def detect_format(key: str, text: str, content_type: str | None = None) -> str:
     """``text``, ``html``, ``json`` or ``ndjson``: by the key's extension, then the content type, then the
-    text; a text dump's extension on a whole HTML document gives ``html``."""
+    text; a text dump's extension on a whole HTML or XML document gives ``html``."""
     named = named_format(key, content_type)
     head = text.lstrip()[:2048]
-    if named == "text" and _HTML_DOCUMENT_RE.match(head):
+    if named == "text" and (_HTML_DOCUMENT_RE.match(head) or _XML_DOCUMENT_RE.match(head)):
         return "html"
     if named:
         return named
@@ -211,6 +219,11 @@ def _text_of(
     text = _mhtml_text(data, key) if is_mhtml(data) else decode_bytes(data)
     if not text.strip():
         raise RejectedInput("empty", f"{key}: the file has no text")
+    if _FEED_RE.match(text[:4096]):
+        raise RejectedInput(
+            "unsupported_type",
+            f"{key}: the file is an RSS or Atom feed, a list of links rather than an article; {WHAT_TO_UPLOAD}",
+        )
     return text, key, len(data)
 
 

@@ -302,3 +302,38 @@ def test_text_with_a_few_nul_bytes_is_cleaned_without_them_not_rejected_as_binar
     assert article.title == TITLE
     assert "the authority’s director said" in article.body
     assert "\x00" not in article.body
+
+
+_NITF = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<nitf><head><title>' + TITLE + "</title></head><body>"
+    "<body.head><hedline><hl1>"
+    + TITLE
+    + "</hl1></hedline></body.head><body.content>"
+    + "".join(f"<p>{p}</p>" for p in BODY)
+    + "</body.content></body></nitf>"
+)
+
+
+@pytest.mark.parametrize("key", ["inbox/story.txt", "inbox/story.md", "inbox/story.xml"])
+def test_an_xml_news_document_under_any_name_is_read_as_markup_not_indexed_as_its_tags(key: str) -> None:
+    [article] = clean(_NITF.encode(), key)
+
+    assert "dredge the northern channel" in article.body
+    assert "<" not in article.title and "<p>" not in article.body and "nitf" not in article.body
+
+
+@pytest.mark.parametrize(
+    "feed",
+    [
+        '<?xml version="1.0"?>\n<?xml-stylesheet href="rss.xsl"?>\n<rss version="2.0"><channel><item>'
+        f"<title>{TITLE}</title><description>{BODY[0]}</description></item></channel></rss>",
+        f'<feed xmlns="http://www.w3.org/2005/Atom"><entry><title>{TITLE}</title>'
+        f"<summary>{BODY[0]}</summary></entry></feed>",
+    ],
+)
+@pytest.mark.parametrize("key", ["inbox/feed.txt", "inbox/feed.xml", "inbox/feed"])
+def test_a_news_feed_is_rejected_naming_it(feed: str, key: str) -> None:
+    error = rejection(feed.encode(), key)
+
+    assert error.reason == "unsupported_type"
+    assert "an RSS or Atom feed" in error.message
