@@ -35,7 +35,8 @@ _UNSUPPORTED_EXTENSIONS = frozenset(
     {
         ".pdf", ".doc", ".docx", ".odt", ".rtf", ".xls", ".xlsx", ".ppt", ".pptx", ".zip", ".tar",
         ".tgz", ".bz2", ".xz", ".7z", ".rar", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg",
-        ".mp3", ".mp4", ".mov", ".avi", ".exe", ".bin", ".epub",
+        ".mp3", ".mp4", ".mov", ".avi", ".exe", ".bin", ".epub", ".csv", ".tsv", ".ods", ".odp",
+        ".webarchive", ".bmp", ".tif", ".tiff", ".heic",
     }
 )  # fmt: skip
 _CONTENT_TYPES = {

@@ -337,3 +337,16 @@ def test_a_news_feed_is_rejected_naming_it(feed: str, key: str) -> None:
 
     assert error.reason == "unsupported_type"
     assert "an RSS or Atom feed" in error.message
+
+
+@pytest.mark.parametrize(
+    "key", ["inbox/export.csv", "inbox/export.TSV", "inbox/export.csv.gz", "inbox/page.webarchive"]
+)
+def test_a_spreadsheet_export_or_web_archive_is_rejected_by_its_extension(key: str) -> None:
+    table = f'title,body\n"{TITLE}","{BODY[0]}"\n'.encode()
+    data = gzip.compress(table) if key.endswith(".gz") else table
+
+    error = rejection(data, key)
+
+    assert error.reason == "unsupported_type"
+    assert "JSON (.json, .jsonl)" in error.message
