@@ -121,8 +121,61 @@ def _plausible_western(data: bytes) -> str | None:
     return text if non_ascii / len(letters) < 0.25 else None
 
 
+# A page's own statement of its charset: an HTML meta (``charset=`` alone or in http-equiv's
+# content) or an XML declaration's encoding, in the first bytes.
+_DECLARED_CHARSET_RE = re.compile(
+    rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?\s*([a-z0-9_.:-]{2,40})|<\?xml[^>]{0,200}?encoding\s*=\s*[\"']([a-z0-9_.:-]{2,40})",
+    re.IGNORECASE,
+)
+# Labels browsers read as a superset (the WHATWG Encoding Standard): pages declaring latin-1
+# hold Windows-1252's curly quotes, "gb2312" pages hold GBK, "shift_jis" pages Windows-31J.
+_CHARSET_SUPERSETS = {
+    "iso-8859-1": "cp1252", "iso8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252",
+    "l1": "cp1252", "us-ascii": "cp1252", "ascii": "cp1252", "iso-8859-9": "cp1254",
+    "iso8859-9": "cp1254", "latin5": "cp1254", "tis-620": "cp874", "iso-8859-11": "cp874",
+    "gb2312": "gbk", "gb_2312-80": "gbk", "x-gbk": "gbk", "shift_jis": "cp932", "shift-jis": "cp932",
+    "sjis": "cp932", "x-sjis": "cp932", "windows-31j": "cp932", "euc-kr": "cp949", "big5": "big5hkscs",
+}  # fmt: skip
+_HIGH_BYTES = bytes(range(0x80, 0x100))
+
+
+def _declared_codec(data: bytes) -> str | None:
+    """The Python codec of the charset the page declares in its first 4 kB, else ``None``
+    (none declared, an unknown label, or a Unicode one: those were tried before)."""
+    match = _DECLARED_CHARSET_RE.search(data[:4096])
+    if not match:
+        return None
+    label = (match.group(1) or match.group(2)).decode("ascii").lower()
+    try:
+        codec = codecs.lookup(_CHARSET_SUPERSETS.get(label, label)).name
+    except LookupError:
+        return None
+    return None if codec.startswith(("utf", "utf_")) else codec
+
+
+def _single_byte(codec: str) -> bool:
+    return len(_HIGH_BYTES.decode(codec, errors="replace")) == len(_HIGH_BYTES)
+
+
+def _declared(data: bytes, western: str | None) -> str | None:
+    """The text in the charset the page declares, when the bytes bear it out: a multi-byte
+    charset (GBK, Shift-JIS, EUC-KR, ...) when every byte sequence is valid in it, a single-byte
+    one when the text reads as Latin-script (``western``): any bytes are valid in a single-byte
+    charset, so a wrong label on a page in another script would otherwise be believed."""
+    codec = _declared_codec(data)
+    if codec is None or (western is None and _single_byte(codec)):
+        return None
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError:
+        return None
+
+
 def _detect(data: bytes) -> str:
     western = _plausible_western(data)
+    declared = _declared(data, western)
+    if declared is not None:
+        return declared
     if western is not None:
         return western
     best = from_bytes(data[:65536]).best()

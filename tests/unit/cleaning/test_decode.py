@@ -62,6 +62,36 @@ def test_cyrillic_legacy_encoding_is_detected() -> None:
     assert decode_bytes(text.encode("cp1251")) == text
 
 
+POLISH = "Burmistrz ogłosił przełożenie regat z powodu sztormu w piątek; żeglarze zostaną w porcie."
+TURKISH = "Belediye başkanı fırtına nedeniyle yarışın bir hafta ertelendiğini açıkladı."
+CHINESE = "帆船比赛因暴风雨推迟一周。"
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding", "declaration"),
+    [
+        (POLISH, "cp1250", '<meta charset="windows-1250">'),
+        (POLISH, "iso-8859-2", "<meta http-equiv='Content-Type' content='text/html; charset=ISO-8859-2'>"),
+        (TURKISH, "cp1254", '<meta charset="windows-1254">'),
+        (TURKISH, "cp1254", '<?xml version="1.0" encoding="ISO-8859-9"?>'),
+        # Mostly markup, little text: read as Windows-1252 it would pass as Western.
+        (CHINESE, "gbk", '<meta charset="gb2312">'),
+        ("“Quoted” café", "cp1252", '<meta charset="iso-8859-1">'),  # browsers read latin-1 as 1252
+    ],
+)
+def test_a_legacy_charset_the_page_declares_is_used(text: str, encoding: str, declaration: str) -> None:
+    page = f'{declaration}<div class="article-body main-column"><p class="lead">{text}</p></div>'
+
+    assert text in decode_bytes(page.encode(encoding))
+
+
+def test_a_single_byte_charset_declared_on_a_page_in_another_script_is_not_believed() -> None:
+    text = "帆船レースは嵐のため延期された。港の商店は来場者が減ると予想している。"
+    page = f'<meta charset="iso-8859-1"><p>{text}</p>'
+
+    assert text in decode_bytes(page.encode("shift_jis"))
+
+
 def test_mojibake_is_repaired() -> None:
     broken = "Pakistanâ€™s minister said â€œnoâ€\x9d to the cafÃ© owners"
 
