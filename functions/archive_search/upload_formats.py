@@ -12,6 +12,7 @@ __all__ = [
     "extension",
     "max_input_bytes",
     "named_format",
+    "over_limit",
     "unsupported_extension",
     "without_gz",
 ]
@@ -82,6 +83,23 @@ def max_input_bytes(key: str, content_type: str | None = None) -> int:
     format's bound when the extension or content type names the format, else the largest."""
     named = named_format(key, content_type)
     return MAX_INPUT_BYTES[named] if named else DEFAULT_MAX_DECOMPRESSED_BYTES
+
+
+_FORMAT_WORDS = {"text": "text", "html": "HTML", "json": "JSON", "ndjson": "JSON Lines"}
+
+
+def _megabytes(size: int) -> str:
+    """A byte count in the unit of the bounds (MiB, written MB as people read it)."""
+    return f"{size / _MIB:.1f} MB"
+
+
+def over_limit(size: int | None, limit: int, fmt: str | None) -> str:
+    """What a ``too_large`` rejection says to a person: how big the file is, the bound, and what
+    to do. ``size``: the file's bytes when known; ``fmt``: the format the bound is for."""
+    bound = f"{limit / _MIB:g} MB"
+    kind = f"{_FORMAT_WORDS[fmt]} files" if fmt in _FORMAT_WORDS else "a file"
+    said = f"the file is {_megabytes(size)}, over" if size is not None else "the file is over"
+    return f"{said} the {bound} limit for {kind}; upload the article alone, or split a file of many records"
 
 
 def unsupported_extension(key: str) -> str | None:

@@ -53,6 +53,7 @@ from archive_search.upload_formats import (
     RECORD_FORMATS,
     max_input_bytes,
     named_format,
+    over_limit,
     unsupported_extension,
     without_gz,
 )
@@ -111,7 +112,8 @@ def _gunzip(data: bytes, key: str, max_bytes: int) -> bytes:
         except zlib.error:
             raise RejectedInput("invalid_gzip", f"{key}: not a valid gzip file") from None
         if len(out) > max_bytes:
-            raise RejectedInput("too_large", f"{key}: decompresses to more than {max_bytes} bytes, the limit")
+            fmt = named_format(without_gz(key), None)
+            raise RejectedInput("too_large", f"{key}: decompressed, {over_limit(None, max_bytes, fmt)}")
         if not inflater.eof:
             raise RejectedInput("invalid_gzip", f"{key}: the gzip stream is truncated")
         rest = inflater.unused_data.lstrip(b"\x00")
@@ -123,9 +125,7 @@ def _gunzip(data: bytes, key: str, max_bytes: int) -> bytes:
 def _check_input_bytes(size: int, key: str, fmt: str) -> None:
     limit = MAX_INPUT_BYTES[fmt]
     if size > limit:
-        raise RejectedInput(
-            "too_large", f"{key}: {size} bytes of {fmt}, over the limit of {limit} bytes for {fmt} uploads"
-        )
+        raise RejectedInput("too_large", f"{key}: {over_limit(size, limit, fmt)}")
 
 
 def reads_line_stats(key: str, content_type: str | None = None) -> bool:
@@ -203,7 +203,9 @@ def _text_of(
         data = _gunzip(data, key, limit)
         key = without_gz(key)
     elif len(data) > limit:
-        raise RejectedInput("too_large", f"{key}: {len(data)} bytes, over the limit of {limit} bytes")
+        raise RejectedInput(
+            "too_large", f"{key}: {over_limit(len(data), limit, named_format(key, content_type))}"
+        )
     if not data.strip():
         raise RejectedInput("empty", f"{key}: the file is empty")
     unsupported = unsupported_extension(key)

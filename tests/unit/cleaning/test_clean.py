@@ -350,3 +350,25 @@ def test_a_spreadsheet_export_or_web_archive_is_rejected_by_its_extension(key: s
 
     assert error.reason == "unsupported_type"
     assert "JSON (.json, .jsonl)" in error.message
+
+
+_SCRIPT_SHELL = (
+    "<!DOCTYPE html><html><head><title>Harbour Gazette</title></head><body>"
+    '<div id="root"></div><script src="/static/app.js"></script></body></html>'
+)
+
+
+@pytest.mark.parametrize(
+    ("data", "key", "says"),
+    [
+        (b"Ferry cancelled\n\nThe ferry was cancelled.", "in/a.txt", "fewer than 8 words"),
+        (_SCRIPT_SHELL.encode(), "in/a.html", "JavaScript"),
+        (b"word " * 220_000, "in/a.txt", "1.0 MB, over the 1 MB limit for text files"),
+        (b"{}" + b" " * (5 * 1024 * 1024), "in/a.json", "5.0 MB, over the 5 MB limit for JSON files"),
+        (gzip.compress(b"word " * 220_000), "in/a.txt.gz", "over the 1 MB limit for text files"),
+    ],
+)
+def test_a_rejection_says_in_plain_words_what_is_wrong_and_what_to_do(
+    data: bytes, key: str, says: str
+) -> None:
+    assert says in rejection(data, key).message
