@@ -39,6 +39,7 @@ from archive_search.cleaning.limits import (
     MAX_ARTICLES_PER_FILE,
     MAX_BODY_CHARS,
     check_body,
+    loads_bounded,
     within_field_bounds,
 )
 from archive_search.cleaning.lines import LineStats
@@ -138,11 +139,14 @@ def reads_line_stats(key: str, content_type: str | None = None) -> bool:
 
 def detect_format(key: str, text: str, content_type: str | None = None) -> str:
     """``text``, ``html``, ``json`` or ``ndjson``: by the key's extension, then the content type, then the
-    text; a text dump's extension on a whole HTML or XML document gives ``html``."""
+    text; a text dump's extension on a whole HTML or XML document gives ``html``, on JSON
+    records ``json``."""
     named = named_format(key, content_type)
     head = text.lstrip()[:2048]
     if named == "text" and (_HTML_DOCUMENT_RE.match(head) or _XML_DOCUMENT_RE.match(head)):
         return "html"
+    if named == "text" and head.startswith(("{", "[")) and _is_json(text):
+        return "json"
     if named:
         return named
     if head.startswith(("{", "[")):
@@ -150,6 +154,21 @@ def detect_format(key: str, text: str, content_type: str | None = None) -> str:
     if head.startswith("<") and _HTML_SNIFF_RE.search(head):
         return "html"
     return "text"
+
+
+def _is_json(text: str) -> bool:
+    """Whether ``text`` is one JSON document, or JSON Lines (its first line a JSON object): records
+    saved under a text dump's extension, whose syntax would otherwise be indexed as words. A text
+    that only opens with a bracket (``[Updated] ...``) fails at its first word."""
+    try:
+        loads_bounded(text)
+        return True
+    except ValueError:
+        pass
+    try:
+        return isinstance(loads_bounded(text.lstrip().split("\n", 1)[0]), dict)
+    except ValueError:
+        return False
 
 
 def _extractor(fmt: str, line_stats: LineStats | None) -> Callable[[str, str], list[Article]]:

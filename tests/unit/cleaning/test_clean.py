@@ -372,3 +372,26 @@ def test_a_rejection_says_in_plain_words_what_is_wrong_and_what_to_do(
     data: bytes, key: str, says: str
 ) -> None:
     assert says in rejection(data, key).message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        json.dumps([{"title": TITLE, "body": "\n\n".join(BODY)}], indent=2),
+        json.dumps({"title": TITLE, "body": "\n\n".join(BODY)}),
+        json.dumps({"title": TITLE, "body": "\n\n".join(BODY)})
+        + "\n"
+        + json.dumps({"title": "x", "body": BODY[0]}),
+    ],
+)
+def test_json_records_saved_as_txt_are_read_as_json_not_indexed_as_their_syntax(text: str) -> None:
+    articles = clean(text.encode(), "inbox/export.txt")
+
+    assert articles[0].title == TITLE
+    assert articles[0].body.startswith(BODY[0][:40]) and '"body"' not in articles[0].body
+
+
+def test_a_text_opening_with_a_bracket_stays_a_text() -> None:
+    [article] = clean(("[Updated] " + TEXT).encode(), "inbox/story.txt")
+
+    assert "dredge the northern channel" in article.body
