@@ -88,18 +88,20 @@ def max_input_bytes(key: str, content_type: str | None = None) -> int:
 _FORMAT_WORDS = {"text": "text", "html": "HTML", "json": "JSON", "ndjson": "JSON Lines"}
 
 
-def _megabytes(size: int) -> str:
-    """A byte count in the unit of the bounds (MiB, written MB as people read it)."""
-    return f"{size / _MIB:.1f} MB"
+def _amount(size: int) -> str:
+    """A byte count as people read it: in the bounds' unit (MiB, written MB), bytes when small."""
+    return f"{size / _MIB:.1f} MB" if size >= _MIB // 10 else f"{size:,} bytes"
 
 
 def over_limit(size: int | None, limit: int, fmt: str | None) -> str:
     """What a ``too_large`` rejection says to a person: how big the file is, the bound, and what
     to do. ``size``: the file's bytes when known; ``fmt``: the format the bound is for."""
-    bound = f"{limit / _MIB:g} MB"
+    bound = f"{limit // _MIB} MB" if limit % _MIB == 0 else _amount(limit)
     kind = f"{_FORMAT_WORDS[fmt]} files" if fmt in _FORMAT_WORDS else "a file"
-    said = f"the file is {_megabytes(size)}, over" if size is not None else "the file is over"
-    return f"{said} the {bound} limit for {kind}; upload the article alone, or split a file of many records"
+    said = f"the file is {_amount(size)}, over" if size is not None else "the file is over"
+    return (
+        f"{said} the limit of {bound} for {kind}; upload the article alone, or split a file of many records"
+    )
 
 
 def unsupported_extension(key: str) -> str | None:

@@ -363,9 +363,14 @@ _SCRIPT_SHELL = (
     [
         (b"Ferry cancelled\n\nThe ferry was cancelled.", "in/a.txt", "fewer than 8 words"),
         (_SCRIPT_SHELL.encode(), "in/a.html", "JavaScript"),
-        (b"word " * 220_000, "in/a.txt", "1.0 MB, over the 1 MB limit for text files"),
-        (b"{}" + b" " * (5 * 1024 * 1024), "in/a.json", "5.0 MB, over the 5 MB limit for JSON files"),
-        (gzip.compress(b"word " * 220_000), "in/a.txt.gz", "over the 1 MB limit for text files"),
+        (b"word " * 220_000, "in/a.txt", "1.0 MB, over the limit of 1 MB for text files"),
+        (b"{}" + b" " * (5 * 1024 * 1024), "in/a.json", "5.0 MB, over the limit of 5 MB for JSON files"),
+        (gzip.compress(b"word " * 220_000), "in/a.txt.gz", "over the limit of 1 MB for text files"),
+        (
+            (" ".join(BODY) + " ").encode() * 700,
+            "in/a.txt",
+            "200,000 characters, the most one article may have",
+        ),
     ],
 )
 def test_a_rejection_says_in_plain_words_what_is_wrong_and_what_to_do(
