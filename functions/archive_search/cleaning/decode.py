@@ -351,8 +351,48 @@ def _mostly_utf8(data: bytes) -> str | None:
     return text if valid_multibyte >= 2 * invalid else None
 
 
+# Unicode categories text never holds: controls (tab and line breaks aside), private use,
+# unassigned code points and surrogates.
+_NOT_TEXT_CATEGORIES = frozenset({"Cc", "Co", "Cn", "Cs"})
+# Below this, random bytes too often read as assigned characters (one in a hundred at 64 bytes).
+_UTF16_MIN_BYTES = 64
+
+
+def _utf16_text(data: bytes) -> str | None:
+    """``data`` read as UTF-16 without a BOM when one byte order gives nothing but assigned,
+    printable characters (tab and line breaks aside), else ``None``. The last reading of bytes
+    that would be rejected as binary: text in a non-Latin script has no NUL pattern (its high
+    bytes are the script's, 0x04 for Cyrillic), and binary data read as UTF-16 meets a
+    surrogate, a private-use or an unassigned code point within a few hundred bytes.
+    """
+    if len(data) % 2 or len(data) < _UTF16_MIN_BYTES:
+        return None
+    category = unicodedata.category
+    readings = []
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if text.strip() and all(ch in "\t\n\r" or category(ch) not in _NOT_TEXT_CATEGORIES for ch in text):
+            readings.append(text)
+    # Both can pass for a small alphabet (Greek read in the wrong order is CJK and Hangul): a
+    # script's text keeps to a few blocks of the code space, its wrong reading is spread out.
+    return min(readings, key=lambda text: len({ord(ch) >> 7 for ch in text}), default=None)
+
+
 def decode_bytes(data: bytes) -> str:
     """Decode one upload to normalised text, or raise RejectedInput (``binary``, ``undecodable``)."""
+    try:
+        return _decode_bytes(data)
+    except RejectedInput as rejection:
+        text = _utf16_text(data) if rejection.reason == "binary" else None
+        if text is None:
+            raise
+        return normalise_text(text)
+
+
+def _decode_bytes(data: bytes) -> str:
     encoding, payload = _strip_bom(data)
     if encoding is None:
         encoding = _utf16_without_bom(payload)

@@ -44,6 +44,22 @@ def test_utf16_without_bom_is_recognised_by_its_nul_pattern() -> None:
     assert decode_bytes(text.encode("utf-16-le")) == text
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Мэр города объявил о переносе регаты из-за шторма в пятницу.\nЯхты останутся в порту.",
+        "帆船レースは嵐のため延期された。港の商店は来場者が減ると予想している。",
+        "帆船比赛因暴风雨推迟一周。港口商店预计本周末游客会减少。组织者说船只将留在码头直到风势减弱。",
+        "Ο δήμαρχος ανακοίνωσε την αναβολή της ρεγκάτας λόγω καταιγίδας.",
+    ],
+)
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom_in_a_non_latin_script_is_decoded_not_rejected_as_binary(
+    text: str, encoding: str
+) -> None:
+    assert decode_bytes(text.encode(encoding)) == text
+
+
 def test_windows_1252_curly_quotes_and_euro_survive() -> None:
     assert decode_bytes(SAMPLE.encode("cp1252")) == SAMPLE
 
@@ -162,3 +178,13 @@ def test_fast_checks_change_nothing_the_regexes_would_not(text: str) -> None:
 @given(st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=60))
 def test_the_strange_character_count_is_the_regex_count(text: str) -> None:
     assert decode._STRANGE.count_in(decode.code_points(text)) == len(decode._STRANGE_RE.findall(text))
+
+
+def test_random_bytes_are_not_read_as_utf16_text() -> None:
+    import random
+
+    generator = random.Random(7)
+    for size in (64, 256, 4096):
+        data = bytes(generator.randrange(256) for _ in range(size))
+        with pytest.raises(RejectedInput):
+            decode_bytes(b"\x00\x01" + data)
