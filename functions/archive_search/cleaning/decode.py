@@ -103,12 +103,22 @@ def looks_binary(data: bytes) -> bool:
     return controls / len(sample) > 0.05
 
 
+# A Latin-1 symbol (¹ ³ ± ¶ ¼ ¾ ¿ ...) between two letters: what Central European letters
+# (ą ł ś ź ż, in Windows-1250 or ISO 8859-2) become when read as Windows-1252.
+_SYMBOL_IN_WORD_RE = re.compile(r"(?<=[^\W\d_])[\u00a1-\u00bf\u00d7\u00f7](?=[^\W\d_])")
+# The Central European code pages, Windows' first (its bytes for ą and ś are symbols in ISO
+# 8859-2); one is taken when it reads every such symbol as a letter of Latin Extended-A.
+_CENTRAL_EUROPEAN = ("cp1250", "iso8859_2")
+
+
 def _plausible_western(data: bytes) -> str | None:
-    """Windows-1252 (a superset of latin-1's printable range) when it reads like Western text.
+    """Windows-1252 (a superset of latin-1's printable range) when it reads like Western text,
+    else a Central European code page when Windows-1252 puts symbols inside words and it does not.
 
     Charset detectors are unreliable on short texts and often pick cp1250 or mac_roman for
-    Western European text. In real Western text accented letters are a minority inside
-    mostly-ASCII words; Cyrillic or Greek bytes read as cp1252 give words made only of them.
+    Western European text (and cp1257 or ISO 8859-3 for Polish). In real Western text accented
+    letters are a minority inside mostly-ASCII words; Cyrillic or Greek bytes read as cp1252
+    give words made only of them.
     """
     try:
         text = data.decode("cp1252")
@@ -118,7 +128,16 @@ def _plausible_western(data: bytes) -> str | None:
     if not letters:
         return text
     non_ascii = sum(1 for ch in letters if not ch.isascii())
-    return text if non_ascii / len(letters) < 0.25 else None
+    if non_ascii / len(letters) >= 0.25:
+        return None
+    symbols = [m.start() for m in _SYMBOL_IN_WORD_RE.finditer(text)]
+    if symbols:
+        for codec in _CENTRAL_EUROPEAN:
+            reading = data.decode(codec, errors="replace")
+            # single-byte code pages: one character a byte, so positions agree
+            if "\ufffd" not in reading and all("\u0100" <= reading[at] <= "\u017f" for at in symbols):
+                return reading
+    return text
 
 
 # A page's own statement of its charset: an HTML meta (``charset=`` alone or in http-equiv's

@@ -101,6 +101,23 @@ def test_a_legacy_charset_the_page_declares_is_used(text: str, encoding: str, de
     assert text in decode_bytes(page.encode(encoding))
 
 
+@pytest.mark.parametrize("encoding", ["cp1250", "iso-8859-2"])
+def test_central_european_text_without_a_declaration_is_not_read_as_windows_1252(encoding: str) -> None:
+    assert decode_bytes(POLISH.encode(encoding)) == POLISH
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The mayor said he don´t know when the café reopens.",  # an acute accent typed as apostrophe
+        "La col·lecció del museu és molt més gran que la d'abans, va dir el director.",
+        "The café’s “new” menu costs £5 — or 5 € — naïve.",
+    ],
+)
+def test_western_text_with_symbols_stays_windows_1252(text: str) -> None:
+    assert decode_bytes(text.encode("cp1252")) == text
+
+
 def test_a_single_byte_charset_declared_on_a_page_in_another_script_is_not_believed() -> None:
     text = "帆船レースは嵐のため延期された。港の商店は来場者が減ると予想している。"
     page = f'<meta charset="iso-8859-1"><p>{text}</p>'
