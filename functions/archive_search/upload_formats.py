@@ -12,6 +12,7 @@ __all__ = [
     "extension",
     "max_input_bytes",
     "named_format",
+    "over_limit",
     "unsupported_extension",
     "without_gz",
 ]
@@ -26,7 +27,8 @@ MAX_INPUT_BYTES = {"text": 1 * _MIB, "html": 5 * _MIB, "json": 5 * _MIB, "ndjson
 DEFAULT_MAX_DECOMPRESSED_BYTES = max(MAX_INPUT_BYTES.values())
 
 _TEXT_EXTENSIONS = frozenset({".txt", ".text", ".md", ".markdown"})
-_HTML_EXTENSIONS = frozenset({".html", ".htm", ".xhtml", ".shtml"})
+# .mht/.mhtml: a page saved as one MIME file, whose HTML part the cleaner reads.
+_HTML_EXTENSIONS = frozenset({".html", ".htm", ".xhtml", ".shtml", ".mhtml", ".mht"})
 _JSON_EXTENSIONS = frozenset({".json"})
 _NDJSON_EXTENSIONS = frozenset({".jsonl", ".ndjson"})
 # Formats this cleaner does not read: rejected by name instead of being read as garbage text.
@@ -34,7 +36,8 @@ _UNSUPPORTED_EXTENSIONS = frozenset(
     {
         ".pdf", ".doc", ".docx", ".odt", ".rtf", ".xls", ".xlsx", ".ppt", ".pptx", ".zip", ".tar",
         ".tgz", ".bz2", ".xz", ".7z", ".rar", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg",
-        ".mp3", ".mp4", ".mov", ".avi", ".exe", ".bin", ".epub",
+        ".mp3", ".mp4", ".mov", ".avi", ".exe", ".bin", ".epub", ".csv", ".tsv", ".ods", ".odp",
+        ".webarchive", ".bmp", ".tif", ".tiff", ".heic",
     }
 )  # fmt: skip
 _CONTENT_TYPES = {
@@ -80,6 +83,25 @@ def max_input_bytes(key: str, content_type: str | None = None) -> int:
     format's bound when the extension or content type names the format, else the largest."""
     named = named_format(key, content_type)
     return MAX_INPUT_BYTES[named] if named else DEFAULT_MAX_DECOMPRESSED_BYTES
+
+
+_FORMAT_WORDS = {"text": "text", "html": "HTML", "json": "JSON", "ndjson": "JSON Lines"}
+
+
+def _amount(size: int) -> str:
+    """A byte count as people read it: in the bounds' unit (MiB, written MB), bytes when small."""
+    return f"{size / _MIB:.1f} MB" if size >= _MIB // 10 else f"{size:,} bytes"
+
+
+def over_limit(size: int | None, limit: int, fmt: str | None) -> str:
+    """What a ``too_large`` rejection says to a person: how big the file is, the bound, and what
+    to do. ``size``: the file's bytes when known; ``fmt``: the format the bound is for."""
+    bound = f"{limit // _MIB} MB" if limit % _MIB == 0 else _amount(limit)
+    kind = f"{_FORMAT_WORDS[fmt]} files" if fmt in _FORMAT_WORDS else "a file"
+    said = f"the file is {_amount(size)}, over" if size is not None else "the file is over"
+    return (
+        f"{said} the limit of {bound} for {kind}; upload the article alone, or split a file of many records"
+    )
 
 
 def unsupported_extension(key: str) -> str | None:

@@ -6,8 +6,9 @@ half-written), under the key ``<prefix><path relative to the inbox>``; a file wh
 content changes later is uploaded again under the same key. Files stay where they
 are: the inbox is never emptied by the stack, so nothing dropped there can be lost;
 what was sent is remembered in a state file under the data directory. Hidden files
-and folders (``.name``) and partial downloads (``~``, ``.part``, ``.tmp``,
-``.crdownload``) are ignored. Removing a file from the inbox does not remove the
+and folders (``.name``), partial downloads (``~``, ``.part``, ``.tmp``,
+``.crdownload``), the files an operating system writes into folders (``Thumbs.db``,
+``desktop.ini``, macOS's ``Icon\r``) and Office's lock files (``~$name``) are ignored. Removing a file from the inbox does not remove the
 object from the bucket.
 """
 
@@ -26,6 +27,10 @@ from archive_local.mirror import write_atomically
 log = logging.getLogger("inbox")
 
 _PARTIAL_SUFFIXES = ("~", ".part", ".tmp", ".crdownload", ".swp")
+# What an operating system writes into a folder (thumbnail caches, folder settings, macOS's
+# custom-icon file) and the lock file an open Office document leaves (~$name): never articles.
+_SYSTEM_NAMES = frozenset({"thumbs.db", "ehthumbs.db", "desktop.ini", "icon\r"})
+_LOCK_PREFIX = "~$"
 
 
 def content_type_for(key: str) -> str:
@@ -48,7 +53,13 @@ def key_name(name: str) -> str:
 
 
 def _ignored(relative: Path) -> bool:
-    return any(part.startswith(".") for part in relative.parts) or relative.name.endswith(_PARTIAL_SUFFIXES)
+    name = relative.name
+    return (
+        any(part.startswith(".") for part in relative.parts)
+        or name.endswith(_PARTIAL_SUFFIXES)
+        or name.lower() in _SYSTEM_NAMES
+        or name.startswith(_LOCK_PREFIX)
+    )
 
 
 class InboxWatcher:

@@ -121,7 +121,7 @@ def test_an_object_over_the_size_limit_is_rejected_without_being_downloaded(inge
 
     receipt = ingest.receipt("huge.txt")
     assert receipt["outcome"] == "rejected" and receipt["reason"] == "too_large"
-    assert "2000" in receipt["message"]
+    assert "limit of 2,000 bytes" in receipt["message"]
     assert "huge.txt" not in downloads and "small.txt" in downloads
     assert "huge.txt" in ingest.bucket_keys()
 

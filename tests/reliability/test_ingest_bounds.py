@@ -95,7 +95,7 @@ def test_an_object_over_its_format_bound_is_rejected_before_it_is_downloaded(ing
     assert ingest.invoke(bodies) == {"batchItemFailures": []}
     receipt = ingest.receipt("big.txt")
     assert receipt["outcome"] == "rejected" and receipt["reason"] == "too_large"
-    assert str(MAX_INPUT_BYTES["text"]) in receipt["message"]
+    assert f"limit of {MAX_INPUT_BYTES['text'] // 2**20} MB for text files" in receipt["message"]
     assert "big.txt" not in downloads and "a.txt" in downloads
 
 

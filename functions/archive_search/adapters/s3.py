@@ -15,6 +15,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from archive_search.errors import Conflict, EngineUnavailable, NotFound, RejectedInput
 from archive_search.model import ObjectRef
+from archive_search.upload_formats import named_format, over_limit
 
 
 @dataclass(frozen=True)
@@ -61,14 +62,12 @@ class ObjectStore:
             size = response.get("ContentLength")
             if size is not None and size > max_bytes:
                 body.close()
-                raise RejectedInput(
-                    "too_large", f"object is {size} bytes, over the limit of {max_bytes} bytes"
-                )
+                raise RejectedInput("too_large", over_limit(size, max_bytes, named_format(ref.key, None)))
             data = body.read(max_bytes + 1)
         except (ClientError, BotoCoreError) as exc:
             raise _error(exc, ref, "reading") from exc
         if len(data) > max_bytes:
-            raise RejectedInput("too_large", f"object is over the limit of {max_bytes} bytes")
+            raise RejectedInput("too_large", over_limit(None, max_bytes, named_format(ref.key, None)))
         return StoredObject(
             ref=ref,
             data=data,

@@ -4,10 +4,12 @@ This is the entry point both the ingest Lambda and the cleaning benchmark call:
 
 1. ``.gz`` (by key or by magic bytes) is decompressed with a bound on the output size (the
    format's byte bound, ``max_input_bytes``);
-2. the bytes are decoded (BOMs, UTF-16, charset detection, mojibake repair, NFC;
+2. a page saved as MHTML is replaced by its HTML part (``mhtml.html_part``); the bytes are
+   decoded (BOMs, UTF-16, charset detection, mojibake repair, NFC;
    ``decode.decode_bytes``);
 3. the format is chosen by the key's extension, else by sniffing the text (JSON object, HTML
-   markup, plain text); unsupported binary formats are rejected;
+   markup, plain text); other formats (by extension, or by the signature their first bytes
+   carry: PDF, images, Office files, archives) are rejected by name;
 4. the text goes to the format's extractor: ``text.extract_text`` (plain-text dumps),
    ``html.extract_html``, ``jsonrecord.extract_json``, ``jsonrecord.extract_ndjson`` (JSON
    Lines); each returns ``list[Article]``;
@@ -32,14 +34,17 @@ import zlib
 from collections.abc import Callable
 
 from archive_search.cleaning import metadata as md
-from archive_search.cleaning.decode import decode_bytes
+from archive_search.cleaning.decode import decode_bytes, normalise_text
 from archive_search.cleaning.limits import (
     MAX_ARTICLES_PER_FILE,
     MAX_BODY_CHARS,
     check_body,
+    loads_bounded,
     within_field_bounds,
 )
 from archive_search.cleaning.lines import LineStats
+from archive_search.cleaning.mhtml import html_part, is_mhtml
+from archive_search.cleaning.signatures import WHAT_TO_UPLOAD, signature_format
 from archive_search.cleaning.skipped import Cleaned, skipped_in
 from archive_search.errors import RejectedInput
 from archive_search.model import Article
@@ -49,13 +54,14 @@ from archive_search.upload_formats import (
     RECORD_FORMATS,
     max_input_bytes,
     named_format,
+    over_limit,
     unsupported_extension,
     without_gz,
 )
 
 # Bump when the output of cleaning changes: indexed documents record it, so a reindex can find
 # the documents cleaned by an older version.
-CLEANER_VERSION = "1.46.0"
+CLEANER_VERSION = "1.47.0"
 
 __all__ = [
     "CLEANER_VERSION",
@@ -84,6 +90,14 @@ _HTML_SNIFF_RE = re.compile(
 _HTML_DOCUMENT_RE = re.compile(
     r"\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])", re.IGNORECASE | re.DOTALL
 )
+# An XML document (its declaration first): news formats (NITF, NewsML) mark paragraphs up as HTML
+# does, so the markup extractor reads them; a text dump's extension on one would index its tags.
+_XML_DOCUMENT_RE = re.compile(r"<\?xml[\s?]", re.IGNORECASE)
+# A feed's root element (after any declaration, processing instructions and comments): a list of
+# links and summaries, not an article.
+_FEED_RE = re.compile(
+    r"\s*(?:<\?[^>]*>\s*|<!--.*?-->\s*)*<(?:rss|feed|rdf:rdf)[\s>]", re.IGNORECASE | re.DOTALL
+)
 # Half a UTF-16 pair: a JSON "\\ud800" escape (json.loads joins only whole pairs) gives one.
 _LONE_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
@@ -99,7 +113,8 @@ def _gunzip(data: bytes, key: str, max_bytes: int) -> bytes:
         except zlib.error:
             raise RejectedInput("invalid_gzip", f"{key}: not a valid gzip file") from None
         if len(out) > max_bytes:
-            raise RejectedInput("too_large", f"{key}: decompresses to more than {max_bytes} bytes, the limit")
+            fmt = named_format(without_gz(key), None)
+            raise RejectedInput("too_large", f"{key}: decompressed, {over_limit(None, max_bytes, fmt)}")
         if not inflater.eof:
             raise RejectedInput("invalid_gzip", f"{key}: the gzip stream is truncated")
         rest = inflater.unused_data.lstrip(b"\x00")
@@ -111,9 +126,7 @@ def _gunzip(data: bytes, key: str, max_bytes: int) -> bytes:
 def _check_input_bytes(size: int, key: str, fmt: str) -> None:
     limit = MAX_INPUT_BYTES[fmt]
     if size > limit:
-        raise RejectedInput(
-            "too_large", f"{key}: {size} bytes of {fmt}, over the limit of {limit} bytes for {fmt} uploads"
-        )
+        raise RejectedInput("too_large", f"{key}: {over_limit(size, limit, fmt)}")
 
 
 def reads_line_stats(key: str, content_type: str | None = None) -> bool:
@@ -126,11 +139,14 @@ def reads_line_stats(key: str, content_type: str | None = None) -> bool:
 
 def detect_format(key: str, text: str, content_type: str | None = None) -> str:
     """``text``, ``html``, ``json`` or ``ndjson``: by the key's extension, then the content type, then the
-    text; a text dump's extension on a whole HTML document gives ``html``."""
+    text; a text dump's extension on a whole HTML or XML document gives ``html``, on JSON
+    records ``json``."""
     named = named_format(key, content_type)
     head = text.lstrip()[:2048]
-    if named == "text" and _HTML_DOCUMENT_RE.match(head):
+    if named == "text" and (_HTML_DOCUMENT_RE.match(head) or _XML_DOCUMENT_RE.match(head)):
         return "html"
+    if named == "text" and head.startswith(("{", "[")) and _is_json(text):
+        return "json"
     if named:
         return named
     if head.startswith(("{", "[")):
@@ -138,6 +154,21 @@ def detect_format(key: str, text: str, content_type: str | None = None) -> str:
     if head.startswith("<") and _HTML_SNIFF_RE.search(head):
         return "html"
     return "text"
+
+
+def _is_json(text: str) -> bool:
+    """Whether ``text`` is one JSON document, or JSON Lines (its first line a JSON object): records
+    saved under a text dump's extension, whose syntax would otherwise be indexed as words. A text
+    that only opens with a bracket (``[Updated] ...``) fails at its first word."""
+    try:
+        loads_bounded(text)
+        return True
+    except ValueError:
+        pass
+    try:
+        return isinstance(loads_bounded(text.lstrip().split("\n", 1)[0]), dict)
+    except ValueError:
+        return False
 
 
 def _extractor(fmt: str, line_stats: LineStats | None) -> Callable[[str, str], list[Article]]:
@@ -191,16 +222,45 @@ def _text_of(
         data = _gunzip(data, key, limit)
         key = without_gz(key)
     elif len(data) > limit:
-        raise RejectedInput("too_large", f"{key}: {len(data)} bytes, over the limit of {limit} bytes")
+        raise RejectedInput(
+            "too_large", f"{key}: {over_limit(len(data), limit, named_format(key, content_type))}"
+        )
     if not data.strip():
         raise RejectedInput("empty", f"{key}: the file is empty")
     unsupported = unsupported_extension(key)
     if unsupported:
-        raise RejectedInput("unsupported_type", f"{key}: {unsupported} files are not supported")
-    text = decode_bytes(data)
+        raise RejectedInput(
+            "unsupported_type", f"{key}: {unsupported} files are not supported; {WHAT_TO_UPLOAD}"
+        )
+    named = signature_format(data)
+    if named:
+        raise RejectedInput(
+            "unsupported_type", f"{key}: the file is {named}, which is not supported; {WHAT_TO_UPLOAD}"
+        )
+    text = _mhtml_text(data, key) if is_mhtml(data) else decode_bytes(data)
     if not text.strip():
         raise RejectedInput("empty", f"{key}: the file has no text")
+    if _FEED_RE.match(text[:4096]):
+        raise RejectedInput(
+            "unsupported_type",
+            f"{key}: the file is an RSS or Atom feed, a list of links rather than an article; {WHAT_TO_UPLOAD}",
+        )
     return text, key, len(data)
+
+
+def _mhtml_text(data: bytes, key: str) -> str:
+    """The HTML page of a saved MHTML page, in the charset its part declares when the bytes are
+    valid in it (the part's header is the page's own statement), else detected."""
+    part = html_part(data)
+    if part is None:
+        raise RejectedInput("no_article_text", f"{key}: the saved page (MHTML) holds no HTML page")
+    html, charset = part
+    if charset:
+        try:
+            return normalise_text(html.decode(charset))
+        except (UnicodeDecodeError, LookupError):
+            pass
+    return decode_bytes(html)
 
 
 def text_dump_lines(
@@ -234,7 +294,7 @@ def clean(
     """Clean one upload into its articles (usually one), in order, with what it left out
     (``Cleaned.skipped``: records of a JSON or JSON Lines file that could not become articles).
 
-    ``key`` gives the format by its extension (``.txt``, ``.html``/``.htm``, ``.json``,
+    ``key`` gives the format by its extension (``.txt``, ``.html``/``.htm``/``.mhtml``, ``.json``,
     ``.jsonl``/``.ndjson``, any of them ``.gz``-compressed); ``content_type`` is a hint only.
     ``line_stats``: the archive's line statistics, used on text dumps
     (``cleaner_version(line_stats)`` names the result).

@@ -17,6 +17,7 @@ import ftfy
 import numpy as np
 from charset_normalizer import from_bytes
 
+from archive_search.cleaning.signatures import WHAT_TO_UPLOAD
 from archive_search.errors import RejectedInput
 
 __all__ = [
@@ -93,22 +94,31 @@ _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
 
 
 def looks_binary(data: bytes) -> bool:
-    """NUL bytes (outside UTF-16) or many control bytes: not a text file."""
+    """Many control bytes (NULs among them, outside UTF-16): not a text file. A few NULs are
+    not enough: a stray one in a text is dropped with the other control characters."""
     sample = data[:8192]
     if not sample:
         return False
-    if b"\x00" in sample:
-        return True
     controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     return controls / len(sample) > 0.05
 
 
+# A Latin-1 symbol (¹ ³ ± ¶ ¼ ¾ ¿ ...) between two letters: what Central European letters
+# (ą ł ś ź ż, in Windows-1250 or ISO 8859-2) become when read as Windows-1252.
+_SYMBOL_IN_WORD_RE = re.compile(r"(?<=[^\W\d_])[\u00a1-\u00bf\u00d7\u00f7](?=[^\W\d_])")
+# The Central European code pages, Windows' first (its bytes for ą and ś are symbols in ISO
+# 8859-2); one is taken when it reads every such symbol as a letter of Latin Extended-A.
+_CENTRAL_EUROPEAN = ("cp1250", "iso8859_2")
+
+
 def _plausible_western(data: bytes) -> str | None:
-    """Windows-1252 (a superset of latin-1's printable range) when it reads like Western text.
+    """Windows-1252 (a superset of latin-1's printable range) when it reads like Western text,
+    else a Central European code page when Windows-1252 puts symbols inside words and it does not.
 
     Charset detectors are unreliable on short texts and often pick cp1250 or mac_roman for
-    Western European text. In real Western text accented letters are a minority inside
-    mostly-ASCII words; Cyrillic or Greek bytes read as cp1252 give words made only of them.
+    Western European text (and cp1257 or ISO 8859-3 for Polish). In real Western text accented
+    letters are a minority inside mostly-ASCII words; Cyrillic or Greek bytes read as cp1252
+    give words made only of them.
     """
     try:
         text = data.decode("cp1252")
@@ -118,11 +128,73 @@ def _plausible_western(data: bytes) -> str | None:
     if not letters:
         return text
     non_ascii = sum(1 for ch in letters if not ch.isascii())
-    return text if non_ascii / len(letters) < 0.25 else None
+    if non_ascii / len(letters) >= 0.25:
+        return None
+    symbols = [m.start() for m in _SYMBOL_IN_WORD_RE.finditer(text)]
+    if symbols:
+        for codec in _CENTRAL_EUROPEAN:
+            reading = data.decode(codec, errors="replace")
+            # single-byte code pages: one character a byte, so positions agree
+            if "\ufffd" not in reading and all("\u0100" <= reading[at] <= "\u017f" for at in symbols):
+                return reading
+    return text
+
+
+# A page's own statement of its charset: an HTML meta (``charset=`` alone or in http-equiv's
+# content) or an XML declaration's encoding, in the first bytes.
+_DECLARED_CHARSET_RE = re.compile(
+    rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?\s*([a-z0-9_.:-]{2,40})|<\?xml[^>]{0,200}?encoding\s*=\s*[\"']([a-z0-9_.:-]{2,40})",
+    re.IGNORECASE,
+)
+# Labels browsers read as a superset (the WHATWG Encoding Standard): pages declaring latin-1
+# hold Windows-1252's curly quotes, "gb2312" pages hold GBK, "shift_jis" pages Windows-31J.
+_CHARSET_SUPERSETS = {
+    "iso-8859-1": "cp1252", "iso8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252",
+    "l1": "cp1252", "us-ascii": "cp1252", "ascii": "cp1252", "iso-8859-9": "cp1254",
+    "iso8859-9": "cp1254", "latin5": "cp1254", "tis-620": "cp874", "iso-8859-11": "cp874",
+    "gb2312": "gbk", "gb_2312-80": "gbk", "x-gbk": "gbk", "shift_jis": "cp932", "shift-jis": "cp932",
+    "sjis": "cp932", "x-sjis": "cp932", "windows-31j": "cp932", "euc-kr": "cp949", "big5": "big5hkscs",
+}  # fmt: skip
+_HIGH_BYTES = bytes(range(0x80, 0x100))
+
+
+def _declared_codec(data: bytes) -> str | None:
+    """The Python codec of the charset the page declares in its first 4 kB, else ``None``
+    (none declared, an unknown label, or a Unicode one: those were tried before)."""
+    match = _DECLARED_CHARSET_RE.search(data[:4096])
+    if not match:
+        return None
+    label = (match.group(1) or match.group(2)).decode("ascii").lower()
+    try:
+        codec = codecs.lookup(_CHARSET_SUPERSETS.get(label, label)).name
+    except LookupError:
+        return None
+    return None if codec.startswith(("utf", "utf_")) else codec
+
+
+def _single_byte(codec: str) -> bool:
+    return len(_HIGH_BYTES.decode(codec, errors="replace")) == len(_HIGH_BYTES)
+
+
+def _declared(data: bytes, western: str | None) -> str | None:
+    """The text in the charset the page declares, when the bytes bear it out: a multi-byte
+    charset (GBK, Shift-JIS, EUC-KR, ...) when every byte sequence is valid in it, a single-byte
+    one when the text reads as Latin-script (``western``): any bytes are valid in a single-byte
+    charset, so a wrong label on a page in another script would otherwise be believed."""
+    codec = _declared_codec(data)
+    if codec is None or (western is None and _single_byte(codec)):
+        return None
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError:
+        return None
 
 
 def _detect(data: bytes) -> str:
     western = _plausible_western(data)
+    declared = _declared(data, western)
+    if declared is not None:
+        return declared
     if western is not None:
         return western
     best = from_bytes(data[:65536]).best()
@@ -298,8 +370,48 @@ def _mostly_utf8(data: bytes) -> str | None:
     return text if valid_multibyte >= 2 * invalid else None
 
 
+# Unicode categories text never holds: controls (tab and line breaks aside), private use,
+# unassigned code points and surrogates.
+_NOT_TEXT_CATEGORIES = frozenset({"Cc", "Co", "Cn", "Cs"})
+# Below this, random bytes too often read as assigned characters (one in a hundred at 64 bytes).
+_UTF16_MIN_BYTES = 64
+
+
+def _utf16_text(data: bytes) -> str | None:
+    """``data`` read as UTF-16 without a BOM when one byte order gives nothing but assigned,
+    printable characters (tab and line breaks aside), else ``None``. The last reading of bytes
+    that would be rejected as binary: text in a non-Latin script has no NUL pattern (its high
+    bytes are the script's, 0x04 for Cyrillic), and binary data read as UTF-16 meets a
+    surrogate, a private-use or an unassigned code point within a few hundred bytes.
+    """
+    if len(data) % 2 or len(data) < _UTF16_MIN_BYTES:
+        return None
+    category = unicodedata.category
+    readings = []
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if text.strip() and all(ch in "\t\n\r" or category(ch) not in _NOT_TEXT_CATEGORIES for ch in text):
+            readings.append(text)
+    # Both can pass for a small alphabet (Greek read in the wrong order is CJK and Hangul): a
+    # script's text keeps to a few blocks of the code space, its wrong reading is spread out.
+    return min(readings, key=lambda text: len({ord(ch) >> 7 for ch in text}), default=None)
+
+
 def decode_bytes(data: bytes) -> str:
     """Decode one upload to normalised text, or raise RejectedInput (``binary``, ``undecodable``)."""
+    try:
+        return _decode_bytes(data)
+    except RejectedInput as rejection:
+        text = _utf16_text(data) if rejection.reason == "binary" else None
+        if text is None:
+            raise
+        return normalise_text(text)
+
+
+def _decode_bytes(data: bytes) -> str:
     encoding, payload = _strip_bom(data)
     if encoding is None:
         encoding = _utf16_without_bom(payload)
@@ -309,13 +421,15 @@ def decode_bytes(data: bytes) -> str:
         except UnicodeDecodeError:
             raise RejectedInput("undecodable", f"the file is not valid {encoding}") from None
     else:
+        # Trailing NULs are padding (a preallocated or partly copied file), never text.
+        payload = payload.rstrip(b"\x00")
         if looks_binary(payload):
-            raise RejectedInput("binary", "the file is binary, not text")
+            raise RejectedInput("binary", f"the file holds binary data, not text; {WHAT_TO_UPLOAD}")
         try:
             text = payload.decode("utf-8")
         except UnicodeDecodeError:
             text = _mostly_utf8(payload) or _detect(payload)
     strange = _STRANGE.count_in(code_points(text[:8192]))
     if text and strange / min(len(text), 8192) > _BINARY_SHARE:
-        raise RejectedInput("binary", "the file is binary, not text")
+        raise RejectedInput("binary", f"the file holds binary data, not text; {WHAT_TO_UPLOAD}")
     return normalise_text(text)

@@ -261,11 +261,34 @@ def extract_json(text: str, key: str) -> Cleaned:
     return _articles([(("record", i), r) for i, r in enumerate(records)], key, [])
 
 
+def _one_document_over_lines(text: str) -> bool:
+    """Whether ``text`` is one JSON array or object whose first line is not JSON by itself
+    (``[`` or ``{`` alone, as pretty-printing writes it). The whole text is parsed only then:
+    a JSON Lines file whose first line is broken is still read line by line."""
+    stripped = text.strip()
+    if not stripped.startswith(("[", "{")) or "\n" not in stripped:
+        return False
+    try:
+        _load(stripped.split("\n", 1)[0])
+        return False
+    except (RejectedInput, ValueError):
+        pass
+    try:
+        _load(stripped)
+    except (RejectedInput, ValueError):
+        return False
+    return True
+
+
 def extract_ndjson(text: str, key: str) -> Cleaned:
     """A JSON Lines upload (``.jsonl``, ``.ndjson``) -> the Articles of its lines in order. A
     line holds a record or any shape ``extract_json`` reads; a line that is not valid JSON, is
     nested too deeply or holds no record is left out (``Cleaned.skipped``, by line number) and
-    the other lines are kept. ``_bulk`` action lines are skipped without a reason."""
+    the other lines are kept. ``_bulk`` action lines are skipped without a reason. A whole JSON
+    document spread over lines (an export pretty-printed and named ``.jsonl``) is read as
+    ``extract_json`` reads it."""
+    if _one_document_over_lines(text):
+        return extract_json(text, key)
     lines = text.split("\n")
     if len(lines) > MAX_JSON_LINES and sum(1 for line in lines if line.strip()) > MAX_JSON_LINES:
         raise RejectedInput(

@@ -88,7 +88,8 @@ def check_body(body: str, where: str) -> None:
     if len(body) > MAX_BODY_CHARS:
         raise RejectedInput(
             "body_too_long",
-            f"{where}: the article body has {len(body)} characters, over the limit of {MAX_BODY_CHARS}",
+            f"{where}: the article body has {len(body):,} characters, over {MAX_BODY_CHARS:,} characters, "
+            "the most one article may have; a file of several articles is uploaded as one file each",
         )
 
 

@@ -295,6 +295,10 @@ _HEADER_WINDOW = 30
 _MAX_PASSES = 8
 # Fewer words than this in the whole body is a page without an article (menus, a caption).
 _MIN_ARTICLE_WORDS = 8
+_TOO_FEW_WORDS = (
+    f"no article text found: fewer than {_MIN_ARTICLE_WORDS} words of article once the headline, "
+    "menus and links are set aside; upload the article's whole text"
+)
 # A prose block next to kept text is kept when the classifier gives it at least this: the lead
 # and the last paragraph of an article sit at the edge of its run, where the line model has the
 # fewest article neighbours to go by.
@@ -1259,7 +1263,7 @@ def extract_text(text: str, key: str, line_stats: LineStats | None = None) -> li
         body_blocks = [b for b in run if not (title and _same_text(b, title))]
 
     if sum(map(memo.word_count, body_blocks)) < _MIN_ARTICLE_WORDS:
-        raise RejectedInput("no_article_text", f"{key}: no article text found")
+        raise RejectedInput("no_article_text", f"{key}: {_TOO_FEW_WORDS}")
     if title is None:
         title = _derived_title(body_blocks)
         if len(body_blocks) >= 2 and _same_text(title, body_blocks[0]) and _is_headline(body_blocks[0]):
@@ -1268,7 +1272,7 @@ def extract_text(text: str, key: str, line_stats: LineStats | None = None) -> li
             author = author or second_author
             dated = dated or second_date
             if not body_blocks:
-                raise RejectedInput("no_article_text", f"{key}: no article text found")
+                raise RejectedInput("no_article_text", f"{key}: {_TOO_FEW_WORDS}")
     if named_at is not None and named_at != title_at:
         # the headline sharing the lead's words names the article; the header's layout still
         # says where the article's header and body begin

@@ -147,6 +147,31 @@ def keys_ending_with(engine: Any, alias: str, bucket: str, key: str, *, limit: i
     return [hit["_source"]["key"] for hit in engine.search(body, index=alias)["hits"]["hits"]]
 
 
+def keys_with_plus_for_space(engine: Any, alias: str, bucket: str, key: str, *, limit: int = 3) -> list[str]:
+    """Receipted keys that are ``key`` with a ``+`` where it has a space: a ``+`` typed into a
+    URL's query reaches the service as a space, so ``?key=inbox/Q+A.txt`` asks for
+    ``inbox/Q A.txt``."""
+    if " " not in key:
+        return []
+    escaped = "".join("\\" + c if c in "*?\\" else c for c in key)
+    body = {
+        "size": limit,
+        "_source": ["key"],
+        "query": {
+            "bool": {
+                "filter": [*_scope(bucket, None), {"wildcard": {"key": {"value": escaped.replace(" ", "?")}}}]
+            }
+        },
+        "sort": [{"key": {"order": "asc"}}],
+    }
+    found = [hit["_source"]["key"] for hit in engine.search(body, index=alias)["hits"]["hits"]]
+    return [
+        k
+        for k in found
+        if k != key and all(a == b or (a == " " and b == "+") for a, b in zip(key, k, strict=True))
+    ]
+
+
 def queued_keys(
     engine: Any,
     alias: str,

@@ -52,6 +52,7 @@ from archive_search.ingest.writer import BulkWriter
 from archive_search.model import Article, ObjectRef
 from archive_search.observability import logger, metrics
 from archive_search.settings import EVENT_TIME, RESERVED_PREFIX, Settings
+from archive_search.upload_formats import named_format, over_limit
 
 # GETs in flight at once while a batch's objects are read (a batch holds 10 messages); the S3
 # client keeps at least as many connections alive (adapters/s3.py), so each read reuses one.
@@ -272,7 +273,7 @@ class IngestService:
         try:
             if event.size is not None and event.size > max_bytes:
                 raise RejectedInput(
-                    "too_large", f"object is {event.size} bytes, over the limit of {max_bytes} bytes"
+                    "too_large", over_limit(event.size, max_bytes, named_format(ref.key, None))
                 )
             return self.store.read(ref, max_bytes=max_bytes)
         except NotFound:

@@ -121,9 +121,20 @@ def _one_receipt(settings: Settings, ref: ObjectRef) -> dict[str, Any]:
         return receipts.get_receipt(engine, settings.receipts_alias, ref)
     except NotFound:
         try:
-            meant = receipts.keys_ending_with(engine, settings.receipts_alias, ref.bucket, ref.key)
+            plus = receipts.keys_with_plus_for_space(engine, settings.receipts_alias, ref.bucket, ref.key)
+            meant = (
+                []
+                if plus
+                else receipts.keys_ending_with(engine, settings.receipts_alias, ref.bucket, ref.key)
+            )
         except EngineUnavailable:  # the hint is a courtesy (no receipts index yet): the 404 stands
-            meant = []
+            plus, meant = [], []
+        if plus:
+            hint = " or ".join(f"key={quote(key, safe='/')}" for key in plus)
+            raise NotFound(
+                f"no ingest receipt for s3://{ref.bucket}/{ref.key}: a + in a URL's query is read as a "
+                f"space, so write it %2B; did you mean {hint}?"
+            ) from None
         if not meant:
             raise
         hint = " or ".join(meant)

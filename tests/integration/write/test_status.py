@@ -94,6 +94,18 @@ def test_a_key_in_another_unicode_normal_form_finds_the_receipt(api, stored_form
     assert hinted.status == 404 and f"key={stored}" in hinted.body["error"]["message"]
 
 
+def test_a_key_whose_plus_signs_a_url_turned_into_spaces_is_a_404_saying_how_to_write_them(api) -> None:
+    # "?key=inbox/Q+A.txt" typed into a browser or curl asks for "inbox/Q A.txt".
+    api.rig.put("inbox/Q+A harbour.txt", GOOD)
+    api.settle()
+
+    answer = api.call("GET", "/ingest/status", query={"key": "inbox/Q A harbour.txt"})
+
+    assert answer.status == 404
+    assert "key=inbox/Q%2BA%20harbour.txt" in answer.body["error"]["message"]
+    assert "write it %2B" in answer.body["error"]["message"]
+
+
 def test_unknown_or_conflicting_parameters_are_400s_with_the_common_headers(api) -> None:
     unknown = api.call("GET", "/ingest/status", query={"prefx": "inbox/"})
     both = api.call("GET", "/ingest/status", query={"key": "inbox/a.txt", "prefix": "inbox/"})

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import gzip
+import io
 import json
+import zipfile
 
 import pytest
 
@@ -116,10 +118,53 @@ def test_empty_file_is_rejected_as_empty(data: bytes, key: str) -> None:
 
 
 @pytest.mark.parametrize("key", ["in/a.txt", "in/a.html", "in/a.json", "in/a"])
-def test_binary_file_is_rejected_as_binary(key: str) -> None:
-    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256))
+def test_binary_file_of_no_known_format_is_rejected_as_binary(key: str) -> None:
+    error = rejection(b"\x00\x01\x02\x03" + bytes(range(256)) * 4, key)
 
-    assert rejection(png, key).reason == "binary"
+    assert error.reason == "binary"
+    assert "text (.txt), a web page (.html) or JSON" in error.message
+
+
+def _zip(*names: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in names:
+            archive.writestr(name, "<x/>")
+    return buffer.getvalue()
+
+
+# A PDF can be all ASCII (no compressed streams): without its signature it reads as text.
+_ASCII_PDF = (
+    b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("data", "named"),
+    [
+        (_ASCII_PDF * 4, "a PDF document"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n" + bytes(range(256)) * 4, "a PDF document"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "a PNG image"),
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)), "a JPEG image"),
+        (_zip("[Content_Types].xml", "word/document.xml"), "a Word document (.docx)"),
+        (_zip("notes.txt"), "a ZIP archive"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)), "an older Microsoft Office document"),
+        (b"{\\rtf1\\ansi\\deff0 {\\fonttbl {\\f0 Times;}}\\f0 " + TEXT.encode() + b"}", "an RTF document"),
+        (b"bplist00\xd4\x01\x02_\x10\x0fWebMainResource" + bytes(range(256)), "a Safari web archive"),
+    ],
+)
+@pytest.mark.parametrize("key", ["in/a.txt", "in/a.HTML", "in/a", "in/a.txt.gz"])
+def test_a_document_of_another_format_is_rejected_naming_the_format(
+    data: bytes, named: str, key: str
+) -> None:
+    if key.endswith(".gz"):
+        data = gzip.compress(data)
+
+    error = rejection(data, key)
+
+    assert error.reason == "unsupported_type"
+    assert named in error.message
+    assert "text (.txt), a web page (.html) or JSON" in error.message
 
 
 def test_unsupported_document_format_is_rejected_by_name() -> None:
@@ -191,3 +236,167 @@ def test_html_without_extension_is_sniffed_and_extracted() -> None:
 
     assert "dredge the northern channel" in article.body
     assert "<p>" not in article.body
+
+
+def _mhtml(html: str, charset: str = "utf-8", newline: str = "\r\n") -> bytes:
+    """A page as Chrome's "Save as: Webpage, single file" writes it: MIME, quoted-printable."""
+    import quopri
+
+    body = quopri.encodestring(html.encode(charset)).decode("ascii")
+    lines = [
+        "From: <Saved by Blink>",
+        "Snapshot-Content-Location: https://harbour.example/news/dredging",
+        "Subject: " + TITLE,
+        "MIME-Version: 1.0",
+        'Content-Type: multipart/related; type="text/html"; boundary="----MultipartBoundary--x1----"',
+        "",
+        "------MultipartBoundary--x1----",
+        f"Content-Type: text/html; charset={charset}",
+        "Content-Transfer-Encoding: quoted-printable",
+        "Content-Location: https://harbour.example/news/dredging",
+        "",
+        *body.splitlines(),
+        "------MultipartBoundary--x1----",
+        "Content-Type: image/png",
+        "Content-Transfer-Encoding: base64",
+        "",
+        "iVBORw0KGgo=",
+        "------MultipartBoundary--x1------",
+        "",
+    ]
+    return newline.join(lines).encode("ascii")
+
+
+@pytest.mark.parametrize("key", ["inbox/page.mhtml", "inbox/page.MHT", "inbox/page", "inbox/page.mhtml.gz"])
+def test_a_page_saved_as_mhtml_gives_the_article_of_its_html_part(key: str) -> None:
+    data = _mhtml(HTML)
+    if key.endswith(".gz"):
+        data = gzip.compress(data)
+
+    [article] = clean(data, key)
+
+    assert article.title == TITLE
+    assert "dredge the northern channel" in article.body
+    assert "MultipartBoundary" not in article.body and "Content-Type" not in article.body
+
+
+def test_an_mhtml_page_is_read_in_the_charset_its_part_declares() -> None:
+    html = HTML.replace("authority’s", "autorité’s café")
+
+    [article] = clean(_mhtml(html, charset="windows-1252", newline="\n"), "inbox/page.mht")
+
+    assert "autorité’s café director" in article.body
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        TEXT.encode().replace(b"authority", b"author\x00ity", 1),  # one stray NUL
+        TEXT.encode() + b"\x00" * 4096,  # padding a crashed editor or a partial copy leaves
+        b"\x00" * 16 + TEXT.encode(),
+    ],
+)
+def test_text_with_a_few_nul_bytes_is_cleaned_without_them_not_rejected_as_binary(data: bytes) -> None:
+    [article] = clean(data, "inbox/harbour.txt")
+
+    assert article.title == TITLE
+    assert "the authority’s director said" in article.body
+    assert "\x00" not in article.body
+
+
+_NITF = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<nitf><head><title>' + TITLE + "</title></head><body>"
+    "<body.head><hedline><hl1>"
+    + TITLE
+    + "</hl1></hedline></body.head><body.content>"
+    + "".join(f"<p>{p}</p>" for p in BODY)
+    + "</body.content></body></nitf>"
+)
+
+
+@pytest.mark.parametrize("key", ["inbox/story.txt", "inbox/story.md", "inbox/story.xml"])
+def test_an_xml_news_document_under_any_name_is_read_as_markup_not_indexed_as_its_tags(key: str) -> None:
+    [article] = clean(_NITF.encode(), key)
+
+    assert "dredge the northern channel" in article.body
+    assert "<" not in article.title and "<p>" not in article.body and "nitf" not in article.body
+
+
+@pytest.mark.parametrize(
+    "feed",
+    [
+        '<?xml version="1.0"?>\n<?xml-stylesheet href="rss.xsl"?>\n<rss version="2.0"><channel><item>'
+        f"<title>{TITLE}</title><description>{BODY[0]}</description></item></channel></rss>",
+        f'<feed xmlns="http://www.w3.org/2005/Atom"><entry><title>{TITLE}</title>'
+        f"<summary>{BODY[0]}</summary></entry></feed>",
+    ],
+)
+@pytest.mark.parametrize("key", ["inbox/feed.txt", "inbox/feed.xml", "inbox/feed"])
+def test_a_news_feed_is_rejected_naming_it(feed: str, key: str) -> None:
+    error = rejection(feed.encode(), key)
+
+    assert error.reason == "unsupported_type"
+    assert "an RSS or Atom feed" in error.message
+
+
+@pytest.mark.parametrize(
+    "key", ["inbox/export.csv", "inbox/export.TSV", "inbox/export.csv.gz", "inbox/page.webarchive"]
+)
+def test_a_spreadsheet_export_or_web_archive_is_rejected_by_its_extension(key: str) -> None:
+    table = f'title,body\n"{TITLE}","{BODY[0]}"\n'.encode()
+    data = gzip.compress(table) if key.endswith(".gz") else table
+
+    error = rejection(data, key)
+
+    assert error.reason == "unsupported_type"
+    assert "JSON (.json, .jsonl)" in error.message
+
+
+_SCRIPT_SHELL = (
+    "<!DOCTYPE html><html><head><title>Harbour Gazette</title></head><body>"
+    '<div id="root"></div><script src="/static/app.js"></script></body></html>'
+)
+
+
+@pytest.mark.parametrize(
+    ("data", "key", "says"),
+    [
+        (b"Ferry cancelled\n\nThe ferry was cancelled.", "in/a.txt", "fewer than 8 words"),
+        (_SCRIPT_SHELL.encode(), "in/a.html", "JavaScript"),
+        (b"word " * 220_000, "in/a.txt", "1.0 MB, over the limit of 1 MB for text files"),
+        (b"{}" + b" " * (5 * 1024 * 1024), "in/a.json", "5.0 MB, over the limit of 5 MB for JSON files"),
+        (gzip.compress(b"word " * 220_000), "in/a.txt.gz", "over the limit of 1 MB for text files"),
+        (
+            (" ".join(BODY) + " ").encode() * 700,
+            "in/a.txt",
+            "200,000 characters, the most one article may have",
+        ),
+    ],
+)
+def test_a_rejection_says_in_plain_words_what_is_wrong_and_what_to_do(
+    data: bytes, key: str, says: str
+) -> None:
+    assert says in rejection(data, key).message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        json.dumps([{"title": TITLE, "body": "\n\n".join(BODY)}], indent=2),
+        json.dumps({"title": TITLE, "body": "\n\n".join(BODY)}),
+        json.dumps({"title": TITLE, "body": "\n\n".join(BODY)})
+        + "\n"
+        + json.dumps({"title": "x", "body": BODY[0]}),
+    ],
+)
+def test_json_records_saved_as_txt_are_read_as_json_not_indexed_as_their_syntax(text: str) -> None:
+    articles = clean(text.encode(), "inbox/export.txt")
+
+    assert articles[0].title == TITLE
+    assert articles[0].body.startswith(BODY[0][:40]) and '"body"' not in articles[0].body
+
+
+def test_a_text_opening_with_a_bracket_stays_a_text() -> None:
+    [article] = clean(("[Updated] " + TEXT).encode(), "inbox/story.txt")
+
+    assert "dredge the northern channel" in article.body

@@ -44,6 +44,22 @@ def test_utf16_without_bom_is_recognised_by_its_nul_pattern() -> None:
     assert decode_bytes(text.encode("utf-16-le")) == text
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Мэр города объявил о переносе регаты из-за шторма в пятницу.\nЯхты останутся в порту.",
+        "帆船レースは嵐のため延期された。港の商店は来場者が減ると予想している。",
+        "帆船比赛因暴风雨推迟一周。港口商店预计本周末游客会减少。组织者说船只将留在码头直到风势减弱。",
+        "Ο δήμαρχος ανακοίνωσε την αναβολή της ρεγκάτας λόγω καταιγίδας.",
+    ],
+)
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom_in_a_non_latin_script_is_decoded_not_rejected_as_binary(
+    text: str, encoding: str
+) -> None:
+    assert decode_bytes(text.encode(encoding)) == text
+
+
 def test_windows_1252_curly_quotes_and_euro_survive() -> None:
     assert decode_bytes(SAMPLE.encode("cp1252")) == SAMPLE
 
@@ -60,6 +76,53 @@ def test_cyrillic_legacy_encoding_is_detected() -> None:
     text = "Правительство объявило о новых мерах поддержки малого бизнеса в регионах страны."
 
     assert decode_bytes(text.encode("cp1251")) == text
+
+
+POLISH = "Burmistrz ogłosił przełożenie regat z powodu sztormu w piątek; żeglarze zostaną w porcie."
+TURKISH = "Belediye başkanı fırtına nedeniyle yarışın bir hafta ertelendiğini açıkladı."
+CHINESE = "帆船比赛因暴风雨推迟一周。"
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding", "declaration"),
+    [
+        (POLISH, "cp1250", '<meta charset="windows-1250">'),
+        (POLISH, "iso-8859-2", "<meta http-equiv='Content-Type' content='text/html; charset=ISO-8859-2'>"),
+        (TURKISH, "cp1254", '<meta charset="windows-1254">'),
+        (TURKISH, "cp1254", '<?xml version="1.0" encoding="ISO-8859-9"?>'),
+        # Mostly markup, little text: read as Windows-1252 it would pass as Western.
+        (CHINESE, "gbk", '<meta charset="gb2312">'),
+        ("“Quoted” café", "cp1252", '<meta charset="iso-8859-1">'),  # browsers read latin-1 as 1252
+    ],
+)
+def test_a_legacy_charset_the_page_declares_is_used(text: str, encoding: str, declaration: str) -> None:
+    page = f'{declaration}<div class="article-body main-column"><p class="lead">{text}</p></div>'
+
+    assert text in decode_bytes(page.encode(encoding))
+
+
+@pytest.mark.parametrize("encoding", ["cp1250", "iso-8859-2"])
+def test_central_european_text_without_a_declaration_is_not_read_as_windows_1252(encoding: str) -> None:
+    assert decode_bytes(POLISH.encode(encoding)) == POLISH
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The mayor said he don´t know when the café reopens.",  # an acute accent typed as apostrophe
+        "La col·lecció del museu és molt més gran que la d'abans, va dir el director.",
+        "The café’s “new” menu costs £5 — or 5 € — naïve.",
+    ],
+)
+def test_western_text_with_symbols_stays_windows_1252(text: str) -> None:
+    assert decode_bytes(text.encode("cp1252")) == text
+
+
+def test_a_single_byte_charset_declared_on_a_page_in_another_script_is_not_believed() -> None:
+    text = "帆船レースは嵐のため延期された。港の商店は来場者が減ると予想している。"
+    page = f'<meta charset="iso-8859-1"><p>{text}</p>'
+
+    assert text in decode_bytes(page.encode("shift_jis"))
 
 
 def test_mojibake_is_repaired() -> None:
@@ -132,3 +195,13 @@ def test_fast_checks_change_nothing_the_regexes_would_not(text: str) -> None:
 @given(st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=60))
 def test_the_strange_character_count_is_the_regex_count(text: str) -> None:
     assert decode._STRANGE.count_in(decode.code_points(text)) == len(decode._STRANGE_RE.findall(text))
+
+
+def test_random_bytes_are_not_read_as_utf16_text() -> None:
+    import random
+
+    generator = random.Random(7)
+    for size in (64, 256, 4096):
+        data = bytes(generator.randrange(256) for _ in range(size))
+        with pytest.raises(RejectedInput):
+            decode_bytes(b"\x00\x01" + data)

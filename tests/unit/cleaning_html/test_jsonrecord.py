@@ -150,6 +150,30 @@ def test_clean_names_the_lines_a_json_lines_upload_left_out_in_file_order() -> N
     ]
 
 
+@pytest.mark.parametrize(
+    "payload",
+    [
+        [record(title="A"), record(title="B")],
+        {"articles": [record(title="A"), record(title="B")]},
+        [record(title=str(n)) for n in range(700)],  # more lines than a JSON Lines file may hold
+    ],
+)
+def test_a_pretty_printed_json_document_named_jsonl_is_read_as_the_document(payload: object) -> None:
+    articles = clean(json.dumps(payload, indent=2).encode(), "inbox/export.jsonl")
+
+    titles = [a.title for a in articles]
+    assert titles[:2] == (["A", "B"] if len(titles) == 2 else ["0", "1"])
+    assert articles.skipped.count == 0
+
+
+def test_a_json_lines_file_with_a_bad_first_line_keeps_its_other_lines() -> None:
+    lines = ['{"title": "cut', json.dumps(record(title="A")), json.dumps(record(title="B"))]
+    articles = clean("\n".join(lines).encode(), "inbox/wire.jsonl")
+
+    assert [a.title for a in articles] == ["A", "B"]
+    assert [(r.line, r.reason) for r in articles.skipped.first] == [(1, "invalid_json")]
+
+
 def test_the_reasons_kept_are_bounded_and_the_count_is_exact() -> None:
     payload = [record(title="Kept"), *([{"title": "x" * 50}] * (MAX_SKIPPED_LISTED + 30))]
     articles = clean(json.dumps(payload).encode(), "inbox/many.json")

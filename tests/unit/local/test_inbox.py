@@ -72,6 +72,22 @@ def test_hidden_and_partial_files_are_ignored(s3: FakeS3, tmp_path: Path) -> Non
     assert s3.puts == []
 
 
+@pytest.mark.parametrize("name", ["Thumbs.db", "desktop.ini", "ehthumbs.db", "~$story.docx", "Icon\r"])
+def test_files_the_operating_system_or_an_open_document_leaves_are_ignored(
+    s3: FakeS3, tmp_path: Path, name: str
+) -> None:
+    """A folder copied from Windows or macOS carries them; uploaded, each is one more rejection."""
+    inbox = watcher(s3, tmp_path)
+    root = tmp_path / "inbox" / "week-49"
+    root.mkdir(parents=True)
+    (root / name).write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+    (root / "story.txt").write_text("Headline\n\nBody.")
+
+    inbox.scan()
+
+    assert inbox.scan() == ["inbox/week-49/story.txt"]
+
+
 def test_what_was_sent_is_remembered_across_restarts(s3: FakeS3, tmp_path: Path) -> None:
     (tmp_path / "inbox").mkdir()
     (tmp_path / "inbox" / "a.json").write_text('{"title": "t", "body": "b"}')

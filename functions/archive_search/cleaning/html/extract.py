@@ -80,7 +80,12 @@ def extract_html(text: str, key: str) -> list[Article]:
         paragraphs = best
     paragraphs = rescued(text, tree, paragraphs)
     if not at_least_words(paragraphs, _MIN_ARTICLE_WORDS):
-        raise RejectedInput("no_article_text", f"{key}: no article text found in the HTML page")
+        raise RejectedInput(
+            "no_article_text",
+            f"{key}: no article text found in the HTML page; a page that loads its article with "
+            "JavaScript holds none until a browser runs it: save the page from the browser once "
+            "it shows the article, or copy the article's text into a .txt file",
+        )
 
     body = "\n\n".join(paragraphs)
     title = meta.title or paragraphs[0][:200]
