@@ -1,5 +1,6 @@
 """template.yaml's operating bounds agree with what the docs promise: the ingest batch the time
-budget of docs/limits.md is written for, and a volume the chosen instance type can carry."""
+budget of docs/limits.md is written for, a volume the chosen instance type can carry, and the
+function timeouts the local front applies."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import re
 
 import pytest
 
+from archive_local.http_front import TIMEOUT_SECONDS
 from tests.template.cfn import REPO, load_template, rules_allow
 
 pytestmark = pytest.mark.template
@@ -23,6 +25,13 @@ def test_the_largest_ingest_batch_is_the_one_the_time_budget_is_written_for(temp
     parameter = template["Parameters"]["IngestBatchSize"]
     assert parameter["MaxValue"] == budgeted
     assert parameter["MinValue"] <= parameter["Default"] <= budgeted
+
+
+@pytest.mark.parametrize("function", ["SearchFunction", "WriteFunction"])
+def test_the_local_front_times_out_an_http_function_as_the_template_does(
+    template: dict, function: str
+) -> None:
+    assert template["Resources"][function]["Properties"]["Timeout"] == TIMEOUT_SECONDS
 
 
 # OpenSearch Service's gp3 volume range per data node for the types the template offers whose

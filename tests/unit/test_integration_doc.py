@@ -7,6 +7,7 @@ import re
 import pytest
 
 from archive_local.stack import WRITE_ROUTES
+from archive_search.writes.records import MAX_BODY_CHARS, MAX_TEXT_CHARS
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.unit
@@ -21,3 +22,12 @@ def test_the_write_routes_column_names_every_write_route() -> None:
     }
 
     assert set(WRITE_ROUTES) - named == set()
+
+
+def test_the_article_table_states_the_bounds_the_write_api_enforces() -> None:
+    doc = (ROOT / "docs" / "integration.md").read_text(encoding="utf-8")
+    row = next(line for line in doc.splitlines() if line.startswith("| `body` or `html` |"))
+    plain, html = row.split("HTML", 1)
+
+    assert f"at most {MAX_BODY_CHARS:,} characters" in plain
+    assert f"at most {MAX_TEXT_CHARS:,} characters" in html

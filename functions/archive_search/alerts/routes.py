@@ -7,7 +7,7 @@ DELETE in JWT mode, and IAM (SigV4) in IAM mode (template.yaml).
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Annotated, Any
+from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
@@ -29,17 +29,12 @@ from archive_search.search.http import (
     error_responses,
     idempotency_key,
     json_response,
+    ok_response,
     reject_unknown_parameters,
 )
 from archive_search.settings import Settings, get_settings
 
 router = Router()
-
-
-def _documented(status: int, model: type, description: str) -> dict[int, Any]:
-    return {
-        status: {"description": description, "content": {content_types.APPLICATION_JSON: {"model": model}}}
-    }
 
 
 # Route functions carry no return annotation (Powertools would read it as the response model).
@@ -72,8 +67,8 @@ def store() -> AlertStore:
     openapi_extensions=documented(
         lambda: {
             "responses": {
-                **_documented(
-                    201, AlertResponse, "The saved alert (again, for a retry with its Idempotency-Key)"
+                **ok_response(
+                    AlertResponse, "The saved alert (again, for a retry with its Idempotency-Key)", status=201
                 ),
                 **NOT_JSON_RESPONSE,
                 **error_responses(409),
@@ -106,7 +101,7 @@ def create_alert():
 @router.get(
     "/alerts",
     summary="The saved alerts, oldest first, a page at a time",
-    responses=_documented(200, AlertListResponse, "The alerts"),
+    responses=ok_response(AlertListResponse, "The alerts"),
     middlewares=[reject_unknown_parameters],
 )
 def list_alerts(
@@ -119,7 +114,7 @@ def list_alerts(
 @router.get(
     "/alerts/<alert_id>",
     summary="One alert",
-    responses=_documented(200, AlertResponse, "The alert"),
+    responses=ok_response(AlertResponse, "The alert"),
     middlewares=[reject_unknown_parameters],
 )
 def get_alert(alert_id: Annotated[str, Path(description=ALERT_ID_DOC)]):

@@ -176,24 +176,14 @@ _PICTURE_PLACE_RE = re.compile(
 _SENTENCE_STOPS = (".", "!", "?", "。", "！", "？")
 # The longest credit _CAPTION_RE matches, in characters.
 _CAPTION_TAIL = 120
-# Headings that open what follows an article: related stories, recommendations, comments.
-_END_MARKER_RE = re.compile(
-    r"^(?:related(?: stories| articles| posts| news| content| coverage| reading)?|more (?:stories|news|articles) from\b.*"
-    r"|more from\b.*|recommended(?: for you| stories| reading)?"
-    r"|read next|what to read next|(?:\d+ )?comments?(?: \(\d+\))?|leave a (?:comment|reply)|join the (?:conversation|discussion)"
-    r"|(?:most )?popular(?: stories| posts| now)?|trending(?: now| stories)?|(?:the )?most (?:read|popular|viewed|shared)"
-    r"|weitere artikel|mehr aus\b.*|ähnliche artikel|kommentare|plus d'articles|articles similaires|commentaires"
-    r"|más noticias|artículos relacionados|relacionad[oa]s|comentarios|notícias relacionadas|comentários"
-    r"|articoli correlati|commenti"
-    r"|berita terkait|artikel terkait|ilgili haberler|похожие (?:статьи|новости)|gerelateerde artikelen"
-    r"|relaterade artiklar|powiązane artykuły|tin liên quan|bài viết liên quan|σχετικά άρθρα"
-    r"|相关新闻|相关阅读|相关文章|相关推荐|推荐阅读|相關新聞|相關閱讀|関連記事|関連ニュース|관련기사|관련 기사)"
-    r"\s*:?$",
-    re.IGNORECASE,
+# Headings that open what follows an article (related stories, recommendations, comments), as
+# whole lines: a "more from" or "comments" heading naming a site or a count (these patterns), the
+# headings of ``metadata_words.json``'s ``article_end_headings`` (``_end_heading_re``), and the
+# HTML cleaner's labels of what follows an article (its ``article_end_labels``: "Notas
+# relacionadas", "Sur le même sujet", "Über den Autor"), which are short.
+_END_MARKER_PATTERNS = (
+    r"more (?:stories|news|articles) from\b.*|more from\b.*|mehr aus\b.*|(?:\d+ )?comments?(?: \(\d+\))?"
 )
-# The HTML cleaner's labels of what follows an article (``metadata_words.json``'s
-# ``article_end_labels``: "Notas relacionadas", "Sur le même sujet", "Über den Autor") are such
-# headings too; they are short.
 _END_LABEL_MAX_CHARS = 40
 # A reader's comment, opened by its author and the time it was posted ("Jane Doe on September
 # 12, 2018 at 4:47 pm said:", "Jane Doe | 12/09/2018 at 16:47 says:"), or by a user name
@@ -529,9 +519,17 @@ def _article_end(blocks: list[str], keep: list[bool], start: int, memo: LineMemo
     return len(blocks)
 
 
+@cache
+def _end_heading_re() -> re.Pattern[str]:
+    """A whole line that is one of ``_END_MARKER_PATTERNS`` or ``article_end_headings``, perhaps
+    with a colon."""
+    headings = "|".join(re.escape(h) for h in md.metadata_words()["article_end_headings"])
+    return re.compile(rf"^(?:{_END_MARKER_PATTERNS}|{headings})\s*:?$", re.IGNORECASE)
+
+
 def _is_end_marker(block: str) -> bool:
-    """A heading opening what follows an article (``_END_MARKER_RE``, ``article_end_labels``)."""
-    return _END_MARKER_RE.match(block) is not None or (
+    """A heading opening what follows an article (``_end_heading_re``, ``article_end_labels``)."""
+    return _end_heading_re().match(block) is not None or (
         len(block) <= _END_LABEL_MAX_CHARS
         and block.rstrip(": ").casefold() in md.folded_words("article_end_labels")
     )

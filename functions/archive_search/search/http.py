@@ -331,5 +331,7 @@ def error_responses(*codes: int) -> dict[int, Any]:
     }
 
 
-def ok_response(model: Any, description: str) -> dict[int, Any]:
-    return {200: {"description": description, "content": {content_types.APPLICATION_JSON: {"model": model}}}}
+def ok_response(model: Any, description: str, status: int = 200) -> dict[int, Any]:
+    return {
+        status: {"description": description, "content": {content_types.APPLICATION_JSON: {"model": model}}}
+    }

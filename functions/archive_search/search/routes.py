@@ -67,6 +67,16 @@ def _models() -> Any:
     return models
 
 
+def _answers(model: str, description: str, *errors: int) -> dict[str, Any]:
+    """A read route's documented answers: 200 with ``model`` (a name in search/models.py, looked
+    up when the document is built) and the ``errors`` it may answer."""
+    return documented(
+        lambda: {
+            "responses": {**ok_response(getattr(_models(), model), description), **error_responses(*errors)}
+        }
+    )
+
+
 # -- routes --------------------------------------------------------------------------
 # Route functions carry no return annotation: Powertools would read one as the response
 # model; the documented responses are declared with ``documented`` instead.
@@ -200,14 +210,7 @@ router.get(
         "snippet.html are HTML."
     ),
     middlewares=[reject_unknown_parameters],
-    openapi_extensions=documented(
-        lambda: {
-            "responses": {
-                **ok_response(_models().SearchResponse, "Matching articles"),
-                **error_responses(400, 503),
-            }
-        }
-    ),
+    openapi_extensions=_answers("SearchResponse", "Matching articles", 400, 503),
 )(search)
 
 
@@ -215,14 +218,7 @@ router.get(
     "/articles/<article_id>",
     summary="One article with its metadata and origin",
     middlewares=[reject_unknown_parameters],
-    openapi_extensions=documented(
-        lambda: {
-            "responses": {
-                **ok_response(_models().ArticleResponse, "The article"),
-                **error_responses(400, 404, 503),
-            }
-        }
-    ),
+    openapi_extensions=_answers("ArticleResponse", "The article", 400, 404, 503),
 )
 def article(
     article_id: Annotated[str, Path(description=ID_DOC)],
@@ -246,14 +242,7 @@ def article(
     "/articles/<article_id>/similar",
     summary="Articles like this one (its own near-duplicates excluded)",
     middlewares=[reject_unknown_parameters],
-    openapi_extensions=documented(
-        lambda: {
-            "responses": {
-                **ok_response(_models().SimilarResponse, "Similar articles"),
-                **error_responses(400, 404, 503),
-            }
-        }
-    ),
+    openapi_extensions=_answers("SimilarResponse", "Similar articles", 400, 404, 503),
 )
 def similar(
     article_id: Annotated[str, Path(description=ID_DOC)],
@@ -266,14 +255,7 @@ def similar(
     "/facets/<field>",
     summary="Facet values starting with a prefix (case- and accent-insensitive)",
     middlewares=[reject_unknown_parameters],
-    openapi_extensions=documented(
-        lambda: {
-            "responses": {
-                **ok_response(_models().FacetValuesResponse, "Matching values with counts"),
-                **error_responses(400, 404, 503),
-            }
-        }
-    ),
+    openapi_extensions=_answers("FacetValuesResponse", "Matching values with counts", 400, 404, 503),
 )
 def facet_values(
     field: Annotated[FacetField, Path(description="Facet to search")],

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from archive_search.cleaning import text
 from archive_search.cleaning.lines import LineStats
+from archive_search.cleaning.metadata import metadata_words
 from archive_search.cleaning.text import extract_text, is_furniture, split_blocks
 from archive_search.errors import RejectedInput
 
@@ -322,6 +323,25 @@ def test_an_end_of_article_label_in_another_language_ends_the_article(heading: s
     [article] = extract_text(text, "a.txt")
 
     assert article.body.split("\n\n") == [P1, P2, P3]
+
+
+@pytest.mark.parametrize(
+    "heading", ["Most read:", "Trending now", "Похожие статьи", "相关新闻", "12 Comments"]
+)
+def test_a_heading_of_what_follows_an_article_ends_it(heading: str) -> None:
+    teasers = [*BOX_LINKS, "Harbour ferry fares frozen for another year", "Mayor opens the new library"]
+    text = page("Night buses to reach the eastern suburbs", P1, P2, P3, heading, *teasers)
+
+    [article] = extract_text(text, "a.txt")
+
+    assert article.body.split("\n\n") == [P1, P2, P3]
+
+
+def test_each_end_heading_is_listed_once_for_both_cleaners() -> None:
+    words = metadata_words()
+    headings = {h.casefold() for h in words["article_end_headings"]}
+
+    assert headings.isdisjoint(h.casefold() for h in words["article_end_labels"])
 
 
 def test_an_end_of_article_label_inside_a_sentence_ends_nothing() -> None:

@@ -227,15 +227,27 @@ LEADING_ARTICLE_RE = re.compile(r"^(?:the|die|der|das|la|le|les|el|il|lo)\s+", r
 HOST_SPELLING = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae", "ø": "oe", "å": "aa"})
 
 
+def _registry_labels(parts: list[str]) -> int:
+    """How many of a host's last labels the registry's are: two under a country's second-level
+    registry (``example.co.uk``), else one (``example.de``)."""
+    return 2 if len(parts) >= 3 and len(parts[-1]) == 2 and parts[-2] in SECOND_LEVEL_REGISTRIES else 1
+
+
+def registered_domain(hostname: str) -> str:
+    """``lexikon.example.de`` -> ``example.de``, ``news.example.co.uk`` -> ``example.co.uk``:
+    the name the site registered, under which its subdomains are sections."""
+    parts = hostname.split(".")
+    return ".".join(parts[-(_registry_labels(parts) + 1) :])
+
+
 def host_label(url: str | None) -> str:
     """``https://www.nbc-dfw.com/x`` -> ``nbcdfw``: the host's letters without ``www`` and the
     top-level domain, which a publisher's own name is found in. A top-level domain that is a
     word (``aoc.media`` -> ``aocmedia``) is kept: the site's name reads it (``AOC media``)."""
     parts = hostname(url).split(".")
-    if len(parts) >= 3 and len(parts[-1]) == 2 and parts[-2] in SECOND_LEVEL_REGISTRIES:
-        parts = parts[:-2]
-    elif len(parts) >= 2 and len(parts[-1]) <= _MAX_PLAIN_TLD:
-        parts = parts[:-1]
+    registry = _registry_labels(parts)
+    if registry == 2 or (len(parts) >= 2 and len(parts[-1]) <= _MAX_PLAIN_TLD):
+        parts = parts[:-registry]
     return host_letters("".join(parts))
 
 

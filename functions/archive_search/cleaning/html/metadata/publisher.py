@@ -22,16 +22,6 @@ from archive_search.cleaning.metadata import html_text, sources, word_count, wor
 __all__ = ["edition_for_language", "extract_publisher"]
 
 
-def _registered_domain(hostname: str) -> str:
-    """``lexikon.example.de`` -> ``example.de``, ``news.example.co.uk`` -> ``example.co.uk``:
-    the name the site registered, under which its subdomains are sections."""
-    parts = hostname.split(".")
-    keep = (
-        3 if len(parts) >= 3 and len(parts[-1]) == 2 and parts[-2] in sources.SECOND_LEVEL_REGISTRIES else 2
-    )
-    return ".".join(parts[-keep:])
-
-
 _MIN_HOST_PREFIX = 5  # a shorter host ("ap", "bbc") opens too many unrelated words
 _MIN_INITIALS = 4
 
@@ -259,7 +249,7 @@ def _title_end_sharing_host(page: Page, url: str | None) -> str | None:
     Österreich`` on bundeskanzleramt.gv.at): a site's name the host spells only in part. Not
     on a subdomain (news.example.com), where a name sharing the brand may be a sister site's."""
     hostname = sources.hostname(url)
-    if not hostname or hostname != _registered_domain(hostname):
+    if not hostname or hostname != sources.registered_domain(hostname):
         return None
     host = sources.host_label(url)
     pieces = TITLE_SEP_RE.split(_doc_title(page))
@@ -399,7 +389,7 @@ def _domain_as_written(page: Page, hostname: str) -> str:
     page that writes only the registered domain (``lexikon.example.de`` writing ``example.de``)
     is cited by that, as readers cite the site, unless it is a publishing platform's."""
     text = page.tree.text_content()
-    registered = _registered_domain(hostname)
+    registered = sources.registered_domain(hostname)
     for domain in dict.fromkeys((hostname, registered)):
         m = re.search(rf"(?<![\w.-]){re.escape(domain)}(?![\w-])", text, re.IGNORECASE)
         if m and (domain == hostname or m[0].casefold() not in md.folded_words("not_publishers")):
