@@ -66,3 +66,12 @@ def test_a_volume_the_instance_type_cannot_carry_is_refused_before_the_deploy(
 
 def test_the_default_domain_size_deploys(template: dict) -> None:
     assert rules_allow(template)
+
+
+def test_an_engine_request_ends_while_the_search_function_can_still_answer(template: dict) -> None:
+    # A query the engine has not answered must become a 503 the function returns, not a
+    # function killed at its timeout (API Gateway's bare 503 with no error body).
+    from archive_search.search.routes import ENGINE_TIMEOUT_RESERVE_MS, MAX_ENGINE_TIMEOUT_MS
+
+    timeout_ms = template["Resources"]["SearchFunction"]["Properties"]["Timeout"] * 1000
+    assert timeout_ms >= MAX_ENGINE_TIMEOUT_MS + ENGINE_TIMEOUT_RESERVE_MS
