@@ -1,0 +1,47 @@
+"""A facet value is found by the start of any of its words, not only of the whole value:
+"harbour" finds "The Harbour Gazette". Values starting with the prefix come first."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.integration.search.support import SearchApi, article_doc
+
+pytestmark = pytest.mark.integration
+
+DOCS = [
+    article_doc(
+        "Ferry", "Ferry body", source="The Harbour Gazette", place="Port of Spain", tags=["Tall ships"]
+    ),
+    article_doc("Ferry 2", "Ferry body two", source="The Harbour Gazette", key="w/2.txt"),
+    article_doc("Ferry 3", "Ferry body three", source="The Harbour Gazette", key="w/3.txt"),
+    article_doc("Quay", "Quay body", source="Harbourside Weekly", place="Spainhill", tags=["Ships"]),
+    article_doc("Echo", "Echo body", source="L'Écho du Port", key="w/echo.txt"),
+]
+
+
+@pytest.mark.parametrize(
+    ("field", "prefix", "values"),
+    [
+        # the value starting with the prefix first, however fewer its articles
+        ("source", "harbour", ["Harbourside Weekly", "The Harbour Gazette"]),
+        ("source", "Harbour Gaz", ["The Harbour Gazette"]),
+        ("source", "echo", ["L'Écho du Port"]),
+        ("place", "spain", ["Spainhill", "Port of Spain"]),
+        ("tag", "ships", ["Ships", "Tall ships"]),
+    ],
+)
+def test_a_facet_value_is_found_by_the_start_of_any_word(
+    api: SearchApi, field: str, prefix: str, values: list[str]
+) -> None:
+    api.index(*DOCS)
+    response = api.get(f"/facets/{field}", {"prefix": prefix})
+    assert response.status == 200, response.text
+    assert [entry["value"] for entry in response.json["values"]] == values
+
+
+def test_a_prefix_inside_a_word_finds_nothing(api: SearchApi) -> None:
+    api.index(*DOCS)
+    response = api.get("/facets/source", {"prefix": "arbour"})
+    assert response.status == 200, response.text
+    assert response.json["values"] == []
