@@ -27,6 +27,7 @@ from archive_search.search.shaping import (
     prefix_rank,
     shaped_hit,
 )
+from archive_search.search.syntax import typed_text
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")
 
@@ -172,7 +173,8 @@ class SearchService:
     # -- GET /facets/{field} -----------------------------------------------------
     def facet_values(self, name: str, prefix: str | None, size: int = 10) -> dict[str, Any]:
         match_field, count_field = FACET_FIELDS[name]
-        folded_prefix = folded_value(prefix or "")
+        typed = typed_text(prefix or "")
+        folded_prefix = folded_value(typed)
         query: dict[str, Any] = {"bool": {"filter": [LIVE]}}
         if folded_prefix:
             prefix_field = match_field if match_field.endswith(".folded") else count_field
@@ -180,7 +182,7 @@ class SearchService:
             # normaliser (lowercase, asciifolding) keeps outside Latin: the prefix is also
             # compared as that normaliser makes it of non-Latin text, lower case letter by
             # letter (as Lucene's lowercase filter: "Σ" -> "σ", never the final "ς").
-            lowered = "".join(c.lower() for c in (prefix or "").strip())
+            lowered = "".join(c.lower() for c in typed.strip())
             should: list[dict[str, Any]] = [
                 {"prefix": {prefix_field: text}} for text in dict.fromkeys((folded_prefix, lowered))
             ]

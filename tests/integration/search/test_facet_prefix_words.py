@@ -45,3 +45,22 @@ def test_a_prefix_inside_a_word_finds_nothing(api: SearchApi) -> None:
     response = api.get("/facets/source", {"prefix": "arbour"})
     assert response.status == 200, response.text
     assert response.json["values"] == []
+
+
+@pytest.mark.parametrize(
+    ("prefix", "values"),
+    [
+        ("Har\u00adbour", ["Harbourside Weekly", "The Harbour Gazette"]),  # soft hyphen
+        ("\u200bharbour", ["Harbourside Weekly", "The Harbour Gazette"]),  # zero-width space
+        ("\u200eHarbour\ufeff", ["Harbourside Weekly", "The Harbour Gazette"]),  # bidi mark, BOM
+        ("the harbour\u00ad gaz", ["The Harbour Gazette"]),
+        ("\u00ad", ["The Harbour Gazette", "Harbourside Weekly", "L'Écho du Port"]),  # nothing typed
+    ],
+)
+def test_invisible_characters_typed_in_a_prefix_are_ignored(
+    api: SearchApi, prefix: str, values: list[str]
+) -> None:
+    api.index(*DOCS)
+    response = api.get("/facets/source", {"prefix": prefix})
+    assert response.status == 200, response.text
+    assert [entry["value"] for entry in response.json["values"]] == values
