@@ -700,7 +700,17 @@
     zone.addEventListener("drop", (event) => {
       event.preventDefault();
       zone.classList.remove("over");
-      uploadFiles([...event.dataTransfer.files]);
+      // A dropped folder comes as a File that cannot be read: only its item's entry says it is
+      // a directory, so it is refused by name instead of failing at the bucket.
+      const items = [...(event.dataTransfer.items || [])].filter((item) => item.kind === "file");
+      const folders = new Set(
+        items
+          .map((item) => item.webkitGetAsEntry && item.webkitGetAsEntry())
+          .filter((entry) => entry && entry.isDirectory)
+          .map((entry) => entry.name),
+      );
+      const files = [...event.dataTransfer.files];
+      uploadFiles(files.filter((file) => !folders.has(file.name)), [...folders]);
     });
     $("files").addEventListener("change", (event) => {
       uploadFiles([...event.target.files]);
@@ -708,9 +718,14 @@
     });
   }
 
-  function uploadFiles(list) {
-    uploads.total += list.length;
+  const FOLDER_REFUSED =
+    "a folder cannot be uploaded: drop the files in it instead, text (.txt, .md), HTML (.html, .htm), " +
+    "JSON (.json) or JSON Lines (.jsonl, .ndjson), any of them as .gz";
+
+  function uploadFiles(list, folders = []) {
+    uploads.total += list.length + folders.length;
     renderUploadProgress();
+    for (const name of folders) uploadRow(name).settle(`rejected: ${FOLDER_REFUSED}`, "rejected");
     for (const file of list) uploadOne(file);
   }
 
@@ -724,18 +739,24 @@
       : "";
   }
 
-  async function uploadOne(file) {
+  // One file's row in the list, and how its outcome is shown and said.
+  function uploadRow(name) {
     const status = el("span", { class: "outcome", text: "uploading…" });
-    const row = el("li", {}, el("span", { class: "file", text: file.name }), " ", status);
+    const row = el("li", {}, el("span", { class: "file", text: name }), " ", status);
     $("uploads").append(row);
     const settle = (text, outcome) => {
       status.textContent = text;
       // The rows are only drawn; the outcome is also said, for screen readers.
-      $("upload-outcome").textContent = `${file.name}: ${text}`;
+      $("upload-outcome").textContent = `${name}: ${text}`;
       row.dataset.outcome = outcome;
       uploads.settled += 1;
       renderUploadProgress();
     };
+    return { status, settle };
+  }
+
+  async function uploadOne(file) {
+    const { status, settle } = uploadRow(file.name);
     try {
       let slot;
       try {
