@@ -656,7 +656,7 @@ def test_the_page_has_no_serious_accessibility_violations_and_fits_the_screen(
     # Nothing wider than the screen: no sideways scrolling on a phone.
     assert page_width(page) <= width
     page.screenshot(path=str(artifacts / f"search-{width}.png"), full_page=True)
-    # The first screen only: docs/img/search-page.png is this one at 1280 px.
+    # The first screen only (docs/img/search-page.png is written by tools/screenshot.py).
     page.screenshot(path=str(artifacts / f"search-{width}-top.png"))
 
     page.locator("#results > li.hit a").first.click()
