@@ -702,6 +702,34 @@ def test_results_crediting_a_long_unbroken_name_fit_a_phone_screen(phone_page: A
     assert page_width(phone_page) <= PHONE["width"]
 
 
+def test_a_right_to_left_publisher_keeps_its_place_before_the_date(page: Any, site: LocalStack) -> None:
+    # Unisolated, an Arabic name followed by " · 12 Dec 2023" takes the day's digits into its
+    # right-to-left run: the line reads "12 · الأهرام Dec 2023".
+    word = f"quaynotice{uuid.uuid4().hex[:8]}"
+    record = {
+        "title": "Harbour notice from Cairo",
+        "body": f"The {word} notice was posted at the harbour on Tuesday, and the port authority "
+        "said the quay would reopen after the repairs to the wall were finished.",
+        "source": "الأهرام",
+        "place": "القاهرة",
+        "published": "2023-12-12",
+        "language": "en",
+    }
+    key = "browser/rtl-publisher.json"
+    site.s3().put_object(Bucket=BUCKET, Key=key, Body=json.dumps([record]).encode())
+    eventually(lambda: _api(site, [("q", word)])["hits"])
+    page.goto(f"{site.url}/?q={word}&facets=source")
+    page.wait_for_selector("#results > li.hit .meta time")
+
+    boxes = page.eval_on_selector(
+        "#results > li.hit .meta",
+        "meta => [...meta.children].map(part => { const r = part.getBoundingClientRect();"
+        " return [part.className || part.tagName, r.left, r.right]; })",
+    )
+    assert [name for name, _, _ in boxes] == ["source", "TIME", "place"]
+    assert all(boxes[i][2] <= boxes[i + 1][1] for i in range(len(boxes) - 1)), boxes
+
+
 def test_a_chart_spanning_centuries_fits_a_phone_screen(phone_page: Any, site: LocalStack) -> None:
     # One article dated 1850 among today's: a bar a year would be far wider than a phone.
     def with_an_old_article(route: Any) -> None:

@@ -264,13 +264,16 @@
     return article.author_org || null;
   }
 
+  // The article's names (publisher, place, persons) are isolated, each in its own direction
+  // (dir="auto"): an Arabic or Hebrew name would otherwise take the date's digits beside it
+  // into its right-to-left run and swap the line's parts.
   function metaLine(hit) {
     const parts = [];
-    if (hit.source) parts.push(el("span", { class: "source", text: hit.source }));
+    if (hit.source) parts.push(el("span", { class: "source", dir: "auto", text: hit.source }));
     if (hit.published) parts.push(el("time", { dateTime: hit.published, text: formatDate(hit.published) }));
-    if (hit.place) parts.push(el("span", { class: "place", text: hit.place }));
+    if (hit.place) parts.push(el("span", { class: "place", dir: "auto", text: hit.place }));
     const byline = credits(hit);
-    if (byline) parts.push(el("span", { class: "author", text: `By ${byline}` }));
+    if (byline) parts.push(el("span", { class: "author" }, "By ", el("span", { dir: "auto", text: byline })));
     const line = el("p", { class: "meta" });
     parts.forEach((part, index) => {
       if (index) line.append(" · ");
@@ -370,7 +373,7 @@
     const id = `facet-${name}-${++facetIds}`;
     const box = el("input", { type: "checkbox", id, checked, value: entry.value });
     box.addEventListener("change", () => toggleFilter(name, entry.value, box.checked));
-    const label = el("label", { htmlFor: id }, el("span", { class: "facet-value", text: entry.value }));
+    const label = el("label", { htmlFor: id }, el("span", { class: "facet-value", dir: "auto", text: entry.value }));
     if (entry.count != null) label.append(" ", el("span", { class: "count", text: `(${entry.count})` }));
     return el("li", {}, box, label);
   }
