@@ -254,6 +254,33 @@ def test_a_late_answer_for_fewer_letters_does_not_replace_the_facet_values_found
     assert page.eval_on_selector_all(shown, "found => found.map(v => v.textContent)") == values("sh")
 
 
+def test_a_failed_facet_search_says_so_in_its_box_and_the_next_letters_recover(
+    page: Any, site: LocalStack
+) -> None:
+    page.goto(f"{site.url}/")
+    _settled(page)
+    finder = page.get_by_label("Search tags")
+    shown = 'fieldset[data-facet="tag"] .found li'
+    finder.fill("s")
+    _until(page, f"document.querySelectorAll('{shown} input').length > 0")
+
+    failing = lambda url: "/facets/tag?prefix=sh&" in url  # noqa: E731
+    page.route(failing, lambda route: route.abort())  # the network drops this one answer
+    finder.fill("sh")
+    _until(
+        page, f"[...document.querySelectorAll('{shown}')].some(li => li.textContent.includes('could not'))"
+    )
+    # the values found for "s" are not left standing as if they answered "sh"
+    assert page.locator(f"{shown} input").count() == 0
+    assert page.locator(f"{shown}").first.get_attribute("role") == "alert"
+    page.unroute(failing)
+
+    finder.fill("s")
+    _until(page, f"document.querySelectorAll('{shown} input').length > 0")
+    assert "could not" not in page.locator('fieldset[data-facet="tag"] .found').inner_text()
+    assert page.locator("#error").is_hidden()  # the search's own error box is not the finder's
+
+
 def test_dragging_across_the_histogram_sets_the_date_range(page: Any, site: LocalStack) -> None:
     page.goto(f"{site.url}/")
     _settled(page)

@@ -89,8 +89,12 @@
       box.textContent = "";
       return;
     }
-    box.textContent = error instanceof ApiError ? `Sorry: ${error.message}.` : `Sorry: ${error}.`;
+    box.textContent = apology(error);
     box.hidden = false;
+  }
+
+  function apology(error) {
+    return error instanceof ApiError ? `Sorry: ${error.message}.` : `Sorry: ${error}.`;
   }
 
   // -- state: the URL is the whole state --------------------------------------------------
@@ -406,7 +410,9 @@
           found.replaceChildren(...answer.values.map((entry) => facetOption(name, entry, isSelected(selected, entry.value))));
           if (!answer.values.length) found.append(el("li", { text: "No match" }));
         } catch (error) {
-          if (mine === asked) showError(error);
+          // Said in the box, in place of the values found for other letters: the search's own
+          // error box would outlive the next answer, and the old values would look like this one's.
+          if (mine === asked) found.replaceChildren(el("li", { class: "error", role: "alert", text: apology(error) }));
         }
       }, 200);
     });
