@@ -3,8 +3,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
+from archive_search import index_schema
+from archive_search.adapters import opensearch
+from archive_search.settings import Settings
 from tests.integration.search.support import SearchApi, article_doc
 
 pytestmark = pytest.mark.integration
@@ -64,3 +69,30 @@ def test_invisible_characters_typed_in_a_prefix_are_ignored(
     response = api.get("/facets/source", {"prefix": prefix})
     assert response.status == 200, response.text
     assert [entry["value"] for entry in response.json["values"]] == values
+
+
+def test_on_an_index_of_the_previous_mapping_whole_value_prefixes_still_answer(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Mapping 6 had no words subfield on source, place and tags: until reindex runs, the search
+    # asks for one the index lacks, and answers what the whole value's prefix finds.
+    def previous_mapping(profile: str = "opensearch") -> dict[str, Any]:
+        body = index_schema.article_index_body(profile)
+        properties = body["mappings"]["properties"]
+        for field in ("source", "place", "tags"):
+            subfields = {name: sub for name, sub in properties[field]["fields"].items() if name != "text"}
+            properties[field] = {**properties[field], "fields": subfields}
+        return body
+
+    monkeypatch.setattr(opensearch, "article_index_body", previous_mapping)
+    api = SearchApi(settings)
+    api.create_index()
+    try:
+        api.index(*DOCS)
+        whole = api.get("/facets/source", {"prefix": "harbour"})
+        inner = api.get("/facets/source", {"prefix": "gazette"})
+    finally:
+        api.drop()
+    assert (whole.status, inner.status) == (200, 200), (whole.text, inner.text)
+    assert [entry["value"] for entry in whole.json["values"]] == ["Harbourside Weekly"]
+    assert inner.json["values"] == []
