@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 CHECKOV_VENV ?= .venv-checkov
 BENCH_DATA ?= bench/data/extraction-bench
 
-.PHONY: run test test-browser install lint package char-tables bench-cleaning bench-search bench-line-stats bench-memory bench-ingest bench-coldstart bench-faults bench-load bench-restart bench-alerts checkov-venv clean
+.PHONY: run test test-browser install lint package char-tables screenshot bench-cleaning bench-search bench-line-stats bench-memory bench-ingest bench-coldstart bench-faults bench-load bench-restart bench-alerts checkov-venv clean
 
 # One line per step, and pip's own output: the first install downloads for a few minutes.
 $(BIN)/.installed: pyproject.toml
@@ -59,6 +59,10 @@ build-%Function:
 # The cleaner's lookup tables (a data file) for this Python and the Lambda runtime's.
 char-tables: install
 	$(BIN)/python -m tools.char_tables
+
+# The search page's screenshot in the docs (docs/img/search-page.png), from the sample archive.
+screenshot: install $(CHROMIUM)
+	$(BIN)/python -m tools.screenshot
 
 bench-cleaning: install
 	BENCH_DATA=$(BENCH_DATA) $(BIN)/python bench/cleaning.py $(BENCH_ARGS)

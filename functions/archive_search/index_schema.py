@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-MAPPING_VERSION = 6  # 6: authors.text folded (case and accents)
+MAPPING_VERSION = 7  # 7: source, place and tags get a words subfield (.text), as authors
 
 # The analysis' word lists are data (analysis_words.json); a change to them changes the
 # mapping, so MAPPING_VERSION goes up with it.
@@ -292,6 +292,12 @@ _KEYWORD_FACET = {
     "type": "keyword",
     "fields": {"folded": {"type": "keyword", "normalizer": "folded_keyword"}},
 }
+# A facet whose value search matches the start of any word ("harbour" finds "The Harbour
+# Gazette"): its words, folded, in a text subfield, so the engine finds them from its index.
+_WORDED_FACET = {
+    **_KEYWORD_FACET,
+    "fields": {**_KEYWORD_FACET["fields"], "text": {"type": "text", "analyzer": FALLBACK}},
+}
 
 
 def article_mappings(profile: str = "opensearch") -> dict[str, Any]:
@@ -325,16 +331,13 @@ def article_mappings(profile: str = "opensearch") -> dict[str, Any]:
                     for name in ANALYSES
                 }
             },
-            "source": _KEYWORD_FACET,
+            "source": _WORDED_FACET,
             "language": {"type": "keyword"},
-            "place": _KEYWORD_FACET,
-            # One value per person; "text" lets /facets/author?prefix=mccoy find "Kevin McCoy".
-            "authors": {
-                **_KEYWORD_FACET,
-                "fields": {**_KEYWORD_FACET["fields"], "text": {"type": "text", "analyzer": FALLBACK}},
-            },
+            "place": _WORDED_FACET,
+            # One value per person, so /facets/author?prefix=mccoy finds "Kevin McCoy".
+            "authors": _WORDED_FACET,
             "author_org": _KEYWORD_FACET,
-            "tags": _KEYWORD_FACET,
+            "tags": _WORDED_FACET,
             "url": {"type": "keyword", "index": False},
             "published": {"type": "date", "format": "strict_date_optional_time||yyyy-MM-dd"},
             "has_date": {"type": "boolean"},

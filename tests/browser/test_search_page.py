@@ -254,6 +254,33 @@ def test_a_late_answer_for_fewer_letters_does_not_replace_the_facet_values_found
     assert page.eval_on_selector_all(shown, "found => found.map(v => v.textContent)") == values("sh")
 
 
+def test_a_failed_facet_search_says_so_in_its_box_and_the_next_letters_recover(
+    page: Any, site: LocalStack
+) -> None:
+    page.goto(f"{site.url}/")
+    _settled(page)
+    finder = page.get_by_label("Search tags")
+    shown = 'fieldset[data-facet="tag"] .found li'
+    finder.fill("s")
+    _until(page, f"document.querySelectorAll('{shown} input').length > 0")
+
+    failing = lambda url: "/facets/tag?prefix=sh&" in url  # noqa: E731
+    page.route(failing, lambda route: route.abort())  # the network drops this one answer
+    finder.fill("sh")
+    _until(
+        page, f"[...document.querySelectorAll('{shown}')].some(li => li.textContent.includes('could not'))"
+    )
+    # the values found for "s" are not left standing as if they answered "sh"
+    assert page.locator(f"{shown} input").count() == 0
+    assert page.locator(f"{shown}").first.get_attribute("role") == "alert"
+    page.unroute(failing)
+
+    finder.fill("s")
+    _until(page, f"document.querySelectorAll('{shown} input').length > 0")
+    assert "could not" not in page.locator('fieldset[data-facet="tag"] .found').inner_text()
+    assert page.locator("#error").is_hidden()  # the search's own error box is not the finder's
+
+
 def test_dragging_across_the_histogram_sets_the_date_range(page: Any, site: LocalStack) -> None:
     page.goto(f"{site.url}/")
     _settled(page)
@@ -529,6 +556,41 @@ def _upload_slot(response: Any, filename: str) -> bool:
     return response.url.endswith("/uploads") and filename in (response.request.post_data or "")
 
 
+def test_a_dropped_folder_is_refused_by_name_and_the_files_beside_it_upload(
+    page: Any, site: LocalStack, tmp_path: Path
+) -> None:
+    article = tmp_path / "quay.txt"
+    article.write_text(
+        "Quay lights repaired\n\nThe quay lights were repaired on Tuesday after a week of darkness "
+        "along the harbour wall, the port authority said.\n",
+        encoding="utf-8",
+    )
+    _open_upload_view(page, site)
+    # Chromium lists a dropped folder among the files (an unreadable File named as the folder);
+    # only its item's entry says it is a directory. A real folder cannot be dropped from a test,
+    # so the drop event carries what Chromium gives for a folder beside a file.
+    page.evaluate(
+        """([name, text]) => {
+          const folder = new File([], "clippings");
+          const file = new File([text], name, { type: "text/plain" });
+          const items = [
+            { kind: "file", getAsFile: () => folder, webkitGetAsEntry: () => ({ isDirectory: true, isFile: false, name: "clippings" }) },
+            { kind: "file", getAsFile: () => file, webkitGetAsEntry: () => ({ isDirectory: false, isFile: true, name }) },
+          ];
+          const drop = new Event("drop", { bubbles: true, cancelable: true });
+          Object.defineProperty(drop, "dataTransfer", { value: { files: [folder, file], items } });
+          document.querySelector("#dropzone").dispatchEvent(drop);
+        }""",
+        [article.name, article.read_text(encoding="utf-8")],
+    )
+    _until(page, "document.querySelector('#upload-summary').textContent === '2 of 2 files settled'", 60)
+
+    folder = page.locator('#uploads li[data-outcome="rejected"]').inner_text()
+    assert folder.startswith("clippings rejected: a folder cannot be uploaded")
+    assert all(kind in folder for kind in (".txt", ".html", ".json", ".jsonl", ".gz"))
+    assert page.locator('#uploads li[data-outcome="indexed"]').inner_text() == "quay.txt indexed"
+
+
 def test_the_file_chooser_shows_the_keyboard_focus(page: Any, site: LocalStack) -> None:
     # The file input itself is visually hidden: its label, drawn as the button, shows the focus.
     _open_upload_view(page, site)
@@ -621,7 +683,7 @@ def test_the_page_has_no_serious_accessibility_violations_and_fits_the_screen(
     # Nothing wider than the screen: no sideways scrolling on a phone.
     assert page_width(page) <= width
     page.screenshot(path=str(artifacts / f"search-{width}.png"), full_page=True)
-    # The first screen only: docs/img/search-page.png is this one at 1280 px.
+    # The first screen only (docs/img/search-page.png is written by tools/screenshot.py).
     page.screenshot(path=str(artifacts / f"search-{width}-top.png"))
 
     page.locator("#results > li.hit a").first.click()
@@ -665,6 +727,34 @@ def test_results_crediting_a_long_unbroken_name_fit_a_phone_screen(phone_page: A
     phone_page.wait_for_selector("#results > li.hit .meta")
 
     assert page_width(phone_page) <= PHONE["width"]
+
+
+def test_a_right_to_left_publisher_keeps_its_place_before_the_date(page: Any, site: LocalStack) -> None:
+    # Unisolated, an Arabic name followed by " · 12 Dec 2023" takes the day's digits into its
+    # right-to-left run: the line reads "12 · الأهرام Dec 2023".
+    word = f"quaynotice{uuid.uuid4().hex[:8]}"
+    record = {
+        "title": "Harbour notice from Cairo",
+        "body": f"The {word} notice was posted at the harbour on Tuesday, and the port authority "
+        "said the quay would reopen after the repairs to the wall were finished.",
+        "source": "الأهرام",
+        "place": "القاهرة",
+        "published": "2023-12-12",
+        "language": "en",
+    }
+    key = "browser/rtl-publisher.json"
+    site.s3().put_object(Bucket=BUCKET, Key=key, Body=json.dumps([record]).encode())
+    eventually(lambda: _api(site, [("q", word)])["hits"])
+    page.goto(f"{site.url}/?q={word}&facets=source")
+    page.wait_for_selector("#results > li.hit .meta time")
+
+    boxes = page.eval_on_selector(
+        "#results > li.hit .meta",
+        "meta => [...meta.children].map(part => { const r = part.getBoundingClientRect();"
+        " return [part.className || part.tagName, r.left, r.right]; })",
+    )
+    assert [name for name, _, _ in boxes] == ["source", "TIME", "place"]
+    assert all(boxes[i][2] <= boxes[i + 1][1] for i in range(len(boxes) - 1)), boxes
 
 
 def test_a_chart_spanning_centuries_fits_a_phone_screen(phone_page: Any, site: LocalStack) -> None:

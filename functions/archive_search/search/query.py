@@ -205,6 +205,14 @@ FACET_FIELDS = {
     "author": ("authors.folded", "authors"),
     "tag": ("tags.folded", "tags"),
 }
+# Facet -> the subfield holding its values' words, which value search matches by their start.
+# Language codes are one word each: their value search matches the whole value only.
+FACET_WORD_FIELDS = {
+    "source": "source.text",
+    "place": "place.text",
+    "author": "authors.text",
+    "tag": "tags.text",
+}
 
 
 def facet_filter(name: str, values: list[str]) -> dict[str, Any]:

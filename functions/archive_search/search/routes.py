@@ -255,13 +255,15 @@ def similar(
 
 @router.get(
     "/facets/<field>",
-    summary="Facet values starting with a prefix (case- and accent-insensitive)",
+    summary="Facet values with a word starting with a prefix (case- and accent-insensitive)",
     middlewares=[reject_unknown_parameters],
     openapi_extensions=_answers("FacetValuesResponse", "Matching values with counts", 400, 404, 503),
 )
 def facet_values(
     field: Annotated[FacetField, Path(description="Facet to search")],
-    prefix: Annotated[str | None, Query(max_length=100, description="Start of the value, e.g. Da")] = None,
+    prefix: Annotated[
+        str | None, Query(max_length=100, description="Start of the value or of any of its words, e.g. harb")
+    ] = None,
     size: Annotated[int, Query(ge=1, le=100, description="Number of values")] = 10,
 ):
     return _json(200, _service().facet_values(field, prefix, size))

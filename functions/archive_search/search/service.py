@@ -15,7 +15,7 @@ from archive_search.search import cursor as cursors
 from archive_search.search.body import COLLAPSE, GROUP_COUNT, SOURCE_FOR, groups_before, search_body
 from archive_search.search.engine import Engine
 from archive_search.search.paging import check_after, duplicate_counts, page_after, page_at
-from archive_search.search.query import FACET_FIELDS, LIVE
+from archive_search.search.query import FACET_FIELDS, FACET_WORD_FIELDS, LIVE, PREFIX_EXPANSIONS
 from archive_search.search.request import HIT_FIELDS, SearchRequest
 from archive_search.search.safe_text import plain
 from archive_search.search.shaping import (
@@ -24,9 +24,10 @@ from archive_search.search.shaping import (
     facet_lists,
     fingerprint_of,
     folded_value,
-    matches_prefix,
+    prefix_rank,
     shaped_hit,
 )
+from archive_search.search.syntax import typed_text
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")
 
@@ -172,7 +173,8 @@ class SearchService:
     # -- GET /facets/{field} -----------------------------------------------------
     def facet_values(self, name: str, prefix: str | None, size: int = 10) -> dict[str, Any]:
         match_field, count_field = FACET_FIELDS[name]
-        folded_prefix = folded_value(prefix or "")
+        typed = typed_text(prefix or "")
+        folded_prefix = folded_value(typed)
         query: dict[str, Any] = {"bool": {"filter": [LIVE]}}
         if folded_prefix:
             prefix_field = match_field if match_field.endswith(".folded") else count_field
@@ -180,13 +182,17 @@ class SearchService:
             # normaliser (lowercase, asciifolding) keeps outside Latin: the prefix is also
             # compared as that normaliser makes it of non-Latin text, lower case letter by
             # letter (as Lucene's lowercase filter: "Σ" -> "σ", never the final "ς").
-            lowered = "".join(c.lower() for c in (prefix or "").strip())
+            lowered = "".join(c.lower() for c in typed.strip())
             should: list[dict[str, Any]] = [
                 {"prefix": {prefix_field: text}} for text in dict.fromkeys((folded_prefix, lowered))
             ]
-            if name == "author":  # a person is found by any of their names ("mccoy")
+            if name in FACET_WORD_FIELDS:  # a value is found by any of its words ("mccoy", "harbour")
                 should += [
-                    {"match_phrase_prefix": {"authors.text": text}}
+                    {
+                        "match_phrase_prefix": {
+                            FACET_WORD_FIELDS[name]: {"query": text, "max_expansions": PREFIX_EXPANSIONS}
+                        }
+                    }
                     for text in dict.fromkeys((folded_prefix, lowered))
                 ]
             query["bool"]["filter"].append({"bool": {"should": should, "minimum_should_match": 1}})
@@ -210,9 +216,11 @@ class SearchService:
             }
         )
         buckets = response["aggregations"]["values"]["buckets"]
+        ranked = [(prefix_rank(folded_value(str(b["key"])), folded_prefix), b) for b in buckets]
+        # Values starting with the prefix first, then those with a later word that does; each
+        # part in the engine's order (most groups first).
         values = [
             {"value": plain(str(b["key"])), "count": int(b["groups"]["value"])}
-            for b in buckets
-            if matches_prefix(folded_value(str(b["key"])), folded_prefix, by_word=name == "author")
+            for rank, b in sorted((pair for pair in ranked if pair[0] is not None), key=lambda pair: pair[0])
         ]
         return {"field": name, "prefix": plain(prefix), "values": values[:size]}

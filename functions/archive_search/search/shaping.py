@@ -43,11 +43,14 @@ def folded_value(text: str) -> str:
     return fold(text).strip()
 
 
-def matches_prefix(folded: str, prefix: str, *, by_word: bool) -> bool:
-    """Whether a facet value starts with the prefix (or, by word, has a word that does)."""
+def prefix_rank(folded: str, prefix: str) -> int | None:
+    """How a facet value matches the prefix: 0 when the whole value starts with it, 1 when
+    another of its words does (a word starts after any character but a letter or digit, as
+    the engine's tokenizer splits words), None when it does not match."""
     if folded.startswith(prefix):
-        return True
-    return by_word and any(folded[i + 1 :].startswith(prefix) for i, ch in enumerate(folded) if ch in " -")
+        return 0
+    starts = (i for i in range(1, len(folded)) if folded[i].isalnum() and not folded[i - 1].isalnum())
+    return 1 if any(folded.startswith(prefix, i) for i in starts) else None
 
 
 def _as_list(value: Any) -> list[Any]:

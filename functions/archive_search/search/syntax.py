@@ -110,11 +110,11 @@ def _word_chars(text: str) -> str:
     return "".join(c if _WORD_CHAR.match(c) or unicodedata.category(c)[0] == "M" else " " for c in text)
 
 
-def _clean(q: str) -> str:
-    """``q`` as articles are indexed: composed (NFC) and without invisible formatting
-    characters (soft hyphens, zero-width and bidi marks, BOMs), which cleaning drops from
-    text, so a word pasted with one stays one word. Other control characters and unassigned
-    code points become spaces."""
+def typed_text(q: str) -> str:
+    """Text typed into a query (``q``, a facet prefix) as articles are indexed: composed (NFC)
+    and without invisible formatting characters (soft hyphens, zero-width and bidi marks,
+    BOMs), which cleaning drops from text, so a word pasted with one stays one word. Other
+    control characters and unassigned code points become spaces."""
     return "".join(_cleaned_char(c) for c in unicodedata.normalize("NFC", q))
 
 
@@ -148,7 +148,7 @@ def _tokens(q: str) -> Iterator[str]:
 
 class _Parser:
     def __init__(self, q: str, *, stop_words_as_phrases: bool = False) -> None:
-        self.tokens = list(_tokens(_clean(q)))
+        self.tokens = list(_tokens(typed_text(q)))
         self.pos = 0
         self.terms = 0
         self.stop_words_as_phrases = stop_words_as_phrases

@@ -89,8 +89,12 @@
       box.textContent = "";
       return;
     }
-    box.textContent = error instanceof ApiError ? `Sorry: ${error.message}.` : `Sorry: ${error}.`;
+    box.textContent = apology(error);
     box.hidden = false;
+  }
+
+  function apology(error) {
+    return error instanceof ApiError ? `Sorry: ${error.message}.` : `Sorry: ${error}.`;
   }
 
   // -- state: the URL is the whole state --------------------------------------------------
@@ -264,13 +268,16 @@
     return article.author_org || null;
   }
 
+  // The article's names (publisher, place, persons) are isolated, each in its own direction
+  // (dir="auto"): an Arabic or Hebrew name would otherwise take the date's digits beside it
+  // into its right-to-left run and swap the line's parts.
   function metaLine(hit) {
     const parts = [];
-    if (hit.source) parts.push(el("span", { class: "source", text: hit.source }));
+    if (hit.source) parts.push(el("span", { class: "source", dir: "auto", text: hit.source }));
     if (hit.published) parts.push(el("time", { dateTime: hit.published, text: formatDate(hit.published) }));
-    if (hit.place) parts.push(el("span", { class: "place", text: hit.place }));
+    if (hit.place) parts.push(el("span", { class: "place", dir: "auto", text: hit.place }));
     const byline = credits(hit);
-    if (byline) parts.push(el("span", { class: "author", text: `By ${byline}` }));
+    if (byline) parts.push(el("span", { class: "author" }, "By ", el("span", { dir: "auto", text: byline })));
     const line = el("p", { class: "meta" });
     parts.forEach((part, index) => {
       if (index) line.append(" · ");
@@ -370,7 +377,7 @@
     const id = `facet-${name}-${++facetIds}`;
     const box = el("input", { type: "checkbox", id, checked, value: entry.value });
     box.addEventListener("change", () => toggleFilter(name, entry.value, box.checked));
-    const label = el("label", { htmlFor: id }, el("span", { class: "facet-value", text: entry.value }));
+    const label = el("label", { htmlFor: id }, el("span", { class: "facet-value", dir: "auto", text: entry.value }));
     if (entry.count != null) label.append(" ", el("span", { class: "count", text: `(${entry.count})` }));
     return el("li", {}, box, label);
   }
@@ -403,7 +410,9 @@
           found.replaceChildren(...answer.values.map((entry) => facetOption(name, entry, isSelected(selected, entry.value))));
           if (!answer.values.length) found.append(el("li", { text: "No match" }));
         } catch (error) {
-          if (mine === asked) showError(error);
+          // Said in the box, in place of the values found for other letters: the search's own
+          // error box would outlive the next answer, and the old values would look like this one's.
+          if (mine === asked) found.replaceChildren(el("li", { class: "error", role: "alert", text: apology(error) }));
         }
       }, 200);
     });
@@ -700,7 +709,17 @@
     zone.addEventListener("drop", (event) => {
       event.preventDefault();
       zone.classList.remove("over");
-      uploadFiles([...event.dataTransfer.files]);
+      // A dropped folder comes as a File that cannot be read: only its item's entry says it is
+      // a directory, so it is refused by name instead of failing at the bucket.
+      const items = [...(event.dataTransfer.items || [])].filter((item) => item.kind === "file");
+      const folders = new Set(
+        items
+          .map((item) => item.webkitGetAsEntry && item.webkitGetAsEntry())
+          .filter((entry) => entry && entry.isDirectory)
+          .map((entry) => entry.name),
+      );
+      const files = [...event.dataTransfer.files];
+      uploadFiles(files.filter((file) => !folders.has(file.name)), [...folders]);
     });
     $("files").addEventListener("change", (event) => {
       uploadFiles([...event.target.files]);
@@ -708,9 +727,14 @@
     });
   }
 
-  function uploadFiles(list) {
-    uploads.total += list.length;
+  const FOLDER_REFUSED =
+    "a folder cannot be uploaded: drop the files in it instead, text (.txt, .md), HTML (.html, .htm), " +
+    "JSON (.json) or JSON Lines (.jsonl, .ndjson), any of them as .gz";
+
+  function uploadFiles(list, folders = []) {
+    uploads.total += list.length + folders.length;
     renderUploadProgress();
+    for (const name of folders) uploadRow(name).settle(`rejected: ${FOLDER_REFUSED}`, "rejected");
     for (const file of list) uploadOne(file);
   }
 
@@ -724,18 +748,24 @@
       : "";
   }
 
-  async function uploadOne(file) {
+  // One file's row in the list, and how its outcome is shown and said.
+  function uploadRow(name) {
     const status = el("span", { class: "outcome", text: "uploading…" });
-    const row = el("li", {}, el("span", { class: "file", text: file.name }), " ", status);
+    const row = el("li", {}, el("span", { class: "file", text: name }), " ", status);
     $("uploads").append(row);
     const settle = (text, outcome) => {
       status.textContent = text;
       // The rows are only drawn; the outcome is also said, for screen readers.
-      $("upload-outcome").textContent = `${file.name}: ${text}`;
+      $("upload-outcome").textContent = `${name}: ${text}`;
       row.dataset.outcome = outcome;
       uploads.settled += 1;
       renderUploadProgress();
     };
+    return { status, settle };
+  }
+
+  async function uploadOne(file) {
+    const { status, settle } = uploadRow(file.name);
     try {
       let slot;
       try {
