@@ -324,3 +324,33 @@ def test_status_since_takes_the_times_other_platforms_write(since: str) -> None:
 
     # Past validation: the engine nobody listens on is what answers.
     assert result["statusCode"] == 503, result["body"]
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/articles", {"title": "Ferry", "body": "The ferry sails at noon."}),
+        ("/uploads", {"filename": "ferry.html"}),
+        ("/alerts", {"name": "Ferries", "q": "ferry"}),
+    ],
+)
+def test_an_idempotency_key_with_a_comma_is_a_400_saying_the_header_came_twice(
+    path: str, body: dict[str, Any]
+) -> None:
+    """API Gateway joins a header sent twice with a comma: two keys would arrive as one "a,b",
+    a key neither request sent. Refused, with why, before anything is written."""
+    from archive_search.handlers.write import handler
+
+    event = http_api_event(
+        "POST",
+        path,
+        "",
+        {"content-type": "application/json", "idempotency-key": "order-1,order-2"},
+        json.dumps(body).encode(),
+    )
+    result = handler(event, LambdaContext("archive-search-write", 29.0))
+    error = json.loads(result["body"])["error"]
+
+    assert result["statusCode"] == 400, error
+    assert error["parameter"] == "Idempotency-Key"
+    assert "comma" in error["message"] and "once" in error["message"]

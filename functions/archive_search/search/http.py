@@ -54,8 +54,17 @@ _IDEMPOTENCY_KEY_RE = re.compile(rf"^[\x21-\x7e]{{1,{MAX_IDEMPOTENCY_KEY_CHARS}}
 
 def idempotency_key(headers: Mapping[str, str]) -> str | None:
     """The request's Idempotency-Key header (a retry of a POST sends it again), checked the same
-    way on every route that reads one; ``None`` when there is none."""
+    way on every route that reads one: 1 to 255 visible ASCII characters but the comma;
+    ``None`` when there is none."""
     value = headers.get("idempotency-key")
+    if value is not None and "," in value:
+        # API Gateway joins a header sent twice with a comma: "a,b" is two keys, not one.
+        raise InvalidRequest(
+            "Idempotency-Key holds a comma: the header was sent more than once (API Gateway joins "
+            "repeated headers with commas), or the key has one; send the header once, with a key "
+            "without commas",
+            "Idempotency-Key",
+        )
     if value is not None and not _IDEMPOTENCY_KEY_RE.match(value):
         raise InvalidRequest(
             f"Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY_CHARS} visible ASCII characters",
