@@ -221,9 +221,9 @@ def _no_route(exc: NotFoundError) -> Response:
 
 @app.exception_handler(EngineUnavailable)
 def _unavailable(exc: EngineUnavailable) -> Response:
-    logger.warning("search engine unavailable", extra={"reason": exc.message})
+    logger.warning(f"{exc.what} unavailable", extra={"reason": exc.message})
     retry = str(int(exc.retry_after)) if exc.retry_after else "5"
-    return _error(503, exc.code, "the search engine is unavailable, retry later", **{"Retry-After": retry})
+    return _error(503, exc.code, f"{exc.what} is unavailable, retry later", **{"Retry-After": retry})
 
 
 @app.exception_handler(Exception)

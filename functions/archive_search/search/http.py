@@ -327,7 +327,7 @@ def error_responses(*codes: int) -> dict[int, Any]:
         400: "A parameter is invalid (the error names it)",
         404: "No such article or route",
         409: "The archive's state refuses the write (the error says why)",
-        503: "The search engine is unreachable or timed out; retry later",
+        503: "The search engine or the archive's storage is unreachable or timed out (the message says which); retry later",
     }
     from archive_search.search.models import ErrorResponse  # deferred: documentation only
 
