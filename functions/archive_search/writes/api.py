@@ -248,12 +248,16 @@ def delete_article(article_id: Annotated[str, Path(description="Article id (as r
         'Body {"filename": "x.html", "content_type": "text/html"} (content_type defaults from the '
         "filename). 200 with a POST URL and form fields that accept exactly that key and content type "
         "and 1 byte up to the ingest size limit, valid for 15 minutes, and the file's status_url. "
-        "An Idempotency-Key header gives the same key again."
+        "An Idempotency-Key header gives the same key again (409 for another filename or content_type)."
     ),
     middlewares=[reject_unknown_parameters],
     openapi_extensions=documented(
         lambda: {
-            "responses": _answers(200, "The upload form (url, fields), its key and status_url"),
+            "responses": _answers(
+                200,
+                "The upload form (url, fields), its key and status_url",
+                conflict="Idempotency-Key reused for another filename or content_type",
+            ),
             "openapi_extensions": _body(
                 {
                     "type": "object",
