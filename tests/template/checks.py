@@ -429,6 +429,7 @@ ALERTS = "${IndexAlias}-alerts"
 ALERT_WRITES = {
     "es:ESHttpPut": (
         f"{ALERTS}/_doc/*",
+        f"{ALERTS}/_mapping",  # fields a newer version maps, added to an older alerts index
         *(f"{ALERTS}{shape}" for shape in VERSIONED),
         *(f"{ALERTS}{shape}/_alias/{ALERTS}" for shape in VERSIONED),
     ),
