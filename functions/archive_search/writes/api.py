@@ -290,6 +290,9 @@ def presign_upload():
     filename = request.get("filename")
     if not isinstance(filename, str) or not _FILENAME_RE.match(filename) or filename in (".", ".."):
         raise InvalidRequest("filename: a file name of 1 to 200 characters without / or \\", "filename")
+    if filename != filename.strip():
+        # "a.html " names no .html file: it would be signed and read as something else.
+        raise InvalidRequest("filename: starts or ends with a space; send the name trimmed", "filename")
     unsupported = unsupported_extension(filename)
     if unsupported:
         # Ingest would only reject it (unsupported_type): refused before the file is sent.

@@ -148,6 +148,17 @@ def test_bad_upload_requests_are_400s_naming_the_field(api, body: object, parame
     assert answer.body["error"]["parameter"] == parameter
 
 
+@pytest.mark.parametrize("filename", [" ", "a.html ", " a.html", "a.html\u00a0", "a.html\u2003"])
+def test_a_filename_with_spaces_at_an_end_is_a_400_saying_so(api, filename: str) -> None:
+    """ "a.html " has no .html extension: it would be stored, signed with the wrong bound and read
+    as text, the page's markup indexed as words. A client's untrimmed name is refused instead."""
+    answer = api.call("POST", "/uploads", {"filename": filename})
+
+    assert answer.status == 400, answer.body
+    assert answer.body["error"]["parameter"] == "filename"
+    assert "space" in answer.body["error"]["message"]
+
+
 @pytest.mark.parametrize(
     ("given", "signed"),
     [("TEXT/HTML", "text/html"), ("Application/JSON; charset=utf-8", "application/json; charset=utf-8")],
