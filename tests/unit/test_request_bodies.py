@@ -354,3 +354,24 @@ def test_an_idempotency_key_with_a_comma_is_a_400_saying_the_header_came_twice(
     assert result["statusCode"] == 400, error
     assert error["parameter"] == "Idempotency-Key"
     assert "comma" in error["message"] and "once" in error["message"]
+
+
+@pytest.mark.parametrize("path", ["/articles", "/uploads", "/alerts"])
+def test_an_empty_idempotency_key_is_a_400_saying_it_is_empty(path: str) -> None:
+    """As an empty query parameter is: a client whose key variable was unset learns that, not
+    that its key has the wrong characters."""
+    from archive_search.handlers.write import handler
+
+    body = {"/articles": {"body": "The ferry sails."}, "/uploads": {"filename": "a.html"}}
+    event = http_api_event(
+        "POST",
+        path,
+        "",
+        {"content-type": "application/json", "idempotency-key": ""},
+        json.dumps(body.get(path, {"name": "Ferries", "q": "ferry"})).encode(),
+    )
+    result = handler(event, LambdaContext("archive-search-write", 29.0))
+    error = json.loads(result["body"])["error"]
+
+    assert result["statusCode"] == 400 and error["parameter"] == "Idempotency-Key", error
+    assert "empty" in error["message"]

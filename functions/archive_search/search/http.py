@@ -57,6 +57,10 @@ def idempotency_key(headers: Mapping[str, str]) -> str | None:
     way on every route that reads one: 1 to 255 visible ASCII characters but the comma;
     ``None`` when there is none."""
     value = headers.get("idempotency-key")
+    if value == "":
+        raise InvalidRequest(
+            "Idempotency-Key is empty: send a key, or leave the header out", "Idempotency-Key"
+        )
     if value is not None and "," in value:
         # API Gateway joins a header sent twice with a comma: "a,b" is two keys, not one.
         raise InvalidRequest(
