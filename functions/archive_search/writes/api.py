@@ -29,7 +29,7 @@ from archive_search.search.http import (
 )
 from archive_search.search.service import SearchService
 from archive_search.settings import get_settings
-from archive_search.upload_formats import unsupported_extension
+from archive_search.upload_formats import unsupported_content_type, unsupported_extension
 from archive_search.writes.records import (
     ARTICLES_EXPECTED,
     EXTERNAL_ID_PATTERN,
@@ -302,10 +302,19 @@ def presign_upload():
             "filename",
         )
     content_type = request.get("content_type")
-    if content_type is None:
+    guessed = content_type is None
+    if guessed:
         content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
     if not isinstance(content_type, str) or not _CONTENT_TYPE_RE.match(content_type):
         raise InvalidRequest("content_type: a media type such as text/html", "content_type")
+    unsupported_type = unsupported_content_type(content_type)
+    if unsupported_type:
+        # Ingest reads it by its bytes and would only reject it (binary): refused before it is sent.
+        named = "filename" if guessed else "content_type"
+        raise InvalidRequest(
+            f"{named}: {unsupported_type} is not a format ingest reads; send text, HTML, JSON or JSON Lines",
+            named,
+        )
     return json_response(200, _writer().presign_upload(filename, content_type.lower(), _idempotency_key()))
 
 

@@ -148,6 +148,47 @@ def test_bad_upload_requests_are_400s_naming_the_field(api, body: object, parame
     assert answer.body["error"]["parameter"] == parameter
 
 
+@pytest.mark.parametrize(
+    ("filename", "content_type"),
+    [
+        ("scan", "application/pdf"),
+        ("photo", "image/jpeg"),
+        ("report", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        ("clip", "video/mp4"),
+        ("archive", "application/zip"),
+        ("table", "text/csv"),
+    ],
+)
+def test_a_content_type_of_a_format_ingest_does_not_read_is_a_400(
+    api, filename: str, content_type: str
+) -> None:
+    """A file name without an extension leaves its format to the content type: a PDF or an image
+    would be stored and then only rejected by ingest (binary), so it is refused before it is sent,
+    as a .pdf file name is."""
+    answer = api.call("POST", "/uploads", {"filename": filename, "content_type": content_type})
+
+    assert answer.status == 400, answer.body
+    assert answer.body["error"]["parameter"] == "content_type"
+    assert content_type in answer.body["error"]["message"]
+
+
+def test_a_file_name_whose_type_is_of_a_format_ingest_does_not_read_is_a_400_naming_it(api) -> None:
+    answer = api.call("POST", "/uploads", {"filename": "memo.wav"})  # audio/x-wav by its extension
+
+    assert answer.status == 400, answer.body
+    assert answer.body["error"]["parameter"] == "filename"
+    assert "audio/x-wav" in answer.body["error"]["message"]
+
+
+@pytest.mark.parametrize(
+    "content_type", ["application/octet-stream", "text/plain", "text/markdown", "application/xml"]
+)
+def test_a_content_type_that_leaves_the_format_to_the_text_is_signed(api, content_type: str) -> None:
+    answer = api.call("POST", "/uploads", {"filename": "notes", "content_type": content_type})
+
+    assert answer.status == 200, answer.body
+
+
 @pytest.mark.parametrize("filename", [" ", "a.html ", " a.html", "a.html\u00a0", "a.html\u2003"])
 def test_a_filename_with_spaces_at_an_end_is_a_400_saying_so(api, filename: str) -> None:
     """ "a.html " has no .html extension: it would be stored, signed with the wrong bound and read
