@@ -375,3 +375,28 @@ def test_an_empty_idempotency_key_is_a_400_saying_it_is_empty(path: str) -> None
 
     assert result["statusCode"] == 400 and error["parameter"] == "Idempotency-Key", error
     assert "empty" in error["message"]
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/articles", {"body": "The ferry sails.", "source": ""}, "articles[0].source"),
+        ("/articles", {"body": "The ferry sails.", "language": ""}, "articles[0].language"),
+        ("/articles", {"body": "The ferry sails.", "url": ""}, "articles[0].url"),
+        ("/articles", {"body": "The ferry sails.", "tags": ["harbour", ""]}, "articles[0].tags[1]"),
+        ("/alerts", {"name": "", "q": "ferry"}, "name"),
+        ("/alerts", {"name": "Ferries", "q": "ferry", "from": ""}, "from"),
+        ("/alerts", {"name": "Ferries", "q": "ferry", "target": ""}, "target"),
+    ],
+)
+def test_a_body_field_given_empty_is_a_400_saying_it_is_empty(
+    path: str, body: dict[str, Any], field: str
+) -> None:
+    """As a query parameter given empty is: said as such, not as a pattern the client must read
+    ('^[A-Za-z]{2,3}...') or the type's complaint; a list item is named as the other paths are."""
+    status, error = call("POST", path, json.dumps(body).encode())
+
+    assert status == 400 and error["parameter"] == field, error
+    assert error["message"].startswith(f"{field}: the value is empty"), error["message"]
+    assert "^" not in error["message"]
+    assert ("leave name out" in error["message"]) is False  # a required field cannot be left out

@@ -30,6 +30,7 @@ from archive_search.observability import logger
 from archive_search.search.http import (
     SAFE_HEADERS,
     complete_document,
+    empty_value,
     error_responses,
     reject_unknown_parameters,
 )
@@ -186,8 +187,9 @@ def _invalid_parameters(exc: RequestValidationError) -> Response:
     reason = str(first.get("msg", "invalid value"))
     if parameter in ("from", "to") and first.get("type") == "string_pattern_mismatch":
         reason = "must be a date written YYYY-MM-DD"
-    if parameter and first.get("input") == "":
-        reason = _empty(parameter, first)
+    empty = empty_value(parameter, first) if parameter else None
+    if empty:
+        reason = empty
     elif first.get("type") == "too_long" and isinstance(first.get("input"), list):
         # A repeatable parameter with too many values (repeated or comma-separated).
         reason = f"at most {first.get('ctx', {}).get('max_length')} values, got {len(first['input'])}"
@@ -195,20 +197,6 @@ def _invalid_parameters(exc: RequestValidationError) -> Response:
         # Powertools hands a repeated parameter over as a list; "should be a valid string" hides why.
         reason = "given more than once; it takes one value"
     return _error(400, InvalidRequest.code, f"{parameter}: {reason}" if parameter else reason, parameter)
-
-
-def _empty(parameter: str, error: Mapping[str, Any]) -> str:
-    """Why ``name=`` with no value is refused (a form's empty field, a template's unset variable):
-    said as such, not as the type's complaint about a value the client never meant to send."""
-    expected = error.get("ctx", {}).get("expected")  # an enum's values
-    if parameter in ("from", "to"):
-        expected = "a date written YYYY-MM-DD"
-    expected = expected or _EXPECTED.get(str(error.get("type")), "a value")
-    return f"the value is empty: give {expected}, or leave {parameter} out"
-
-
-# What an empty value of a parameter of each type should have been, by pydantic's error type.
-_EXPECTED = {"int_parsing": "a whole number", "bool_parsing": "true or false"}
 
 
 @app.exception_handler(InvalidRequest)

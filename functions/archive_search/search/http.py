@@ -221,6 +221,24 @@ def _too_large(max_bytes: int) -> InvalidRequest:
     return InvalidRequest(f"the request body is over {max_bytes:,} bytes", "body")
 
 
+# What an empty value of each type should have been, by pydantic's error type.
+_EXPECTED_BY_TYPE = {"int_parsing": "a whole number", "bool_parsing": "true or false"}
+
+
+def empty_value(name: str, error: Mapping[str, Any], *, required: bool = False) -> str | None:
+    """Why a parameter or field given empty (``facets=``, ``"source": ""``: a form's empty field,
+    an unset variable) is refused, said as such rather than as the type's complaint or a pattern;
+    ``None`` when the pydantic ``error``'s input is not empty. ``name``: as the client wrote it;
+    ``required``: it cannot be left out instead."""
+    if error.get("input") != "":
+        return None
+    expected = error.get("ctx", {}).get("expected")  # an enum's values
+    if name in ("from", "to"):
+        expected = "a date written YYYY-MM-DD"
+    expected = expected or _EXPECTED_BY_TYPE.get(str(error.get("type")), "a value")
+    return f"the value is empty: give {expected}" + ("" if required else f", or leave {name} out")
+
+
 def dotted(path: list[str | int]) -> str:
     """``["articles", 2, "title"]`` -> ``articles[2].title``."""
     return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in path).lstrip(".")

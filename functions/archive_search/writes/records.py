@@ -35,7 +35,7 @@ from archive_search.model import (
     PLACE_EDGE_CHARS,
     SOURCE_EDGE_CHARS,
 )
-from archive_search.search.http import dotted
+from archive_search.search.http import dotted, empty_value
 from archive_search.settings import RESERVED_PREFIX
 
 # Objects written by the API; the write function may put and delete objects here only.
@@ -203,8 +203,10 @@ def _record(index: int, item: Any) -> ArticleRecord:
         record = ArticleRecord.model_validate(item)
     except ValidationError as err:
         first = err.errors()[0]
-        field = ".".join(str(part) for part in first["loc"])
+        field = dotted(list(first["loc"]))  # tags[1], as the other paths are written
+        name = next(str(part) for part in first["loc"] if isinstance(part, str))
         message = "unknown field" if first["type"] == "extra_forbidden" else first["msg"]
+        message = empty_value(name, first) or message
         raise InvalidRequest(f"{where}.{field}: {message}", f"{where}.{field}") from None
     if not record.has_text():
         raise InvalidRequest(f"{where}.body: body or html must hold the article's text", f"{where}.body")
