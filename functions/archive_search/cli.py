@@ -174,7 +174,12 @@ def _bucket(args: argparse.Namespace) -> str:
 
 
 def _bootstrap(args: argparse.Namespace) -> dict[str, Any]:
-    from archive_search.index_schema import RECEIPT_MAPPINGS, alerts_index_body, receipts_index_body
+    from archive_search.index_schema import (
+        ALERT_MAPPINGS,
+        RECEIPT_MAPPINGS,
+        alerts_index_body,
+        receipts_index_body,
+    )
 
     service = _service()
     articles = service.engine.ensure_index()
@@ -182,6 +187,8 @@ def _bootstrap(args: argparse.Namespace) -> dict[str, Any]:
     # Receipts are never rebuilt: fields a new version records are added to the live index.
     service.engine.add_fields(service.settings.receipts_alias, RECEIPT_MAPPINGS)
     alerts = service.engine.ensure_index(service.settings.alerts_alias, alerts_index_body())
+    # Likewise the alerts' (by the concrete index: the maintenance role's grant names versions).
+    service.engine.add_fields(alerts, ALERT_MAPPINGS)
     return {"articles": articles, "receipts": receipts, "alerts": alerts}
 
 

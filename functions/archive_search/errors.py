@@ -9,7 +9,9 @@
     ├── Conflict             a write the archive's state refuses: a reused Idempotency-Key,
     │                        a delete of one article of a multi-article file (HTTP 409)
     └── EngineUnavailable    the search engine is down, overloaded or timed out;
-                             transient: ingest retries, search answers 503
+        │                    transient: ingest retries, search answers 503
+        └── StorageUnavailable   the archive's storage (S3) failed or timed out; the same
+                                 to callers (503, retried), named as what failed
 
 The HTTP mapping of these lives in one place, ``archive_search.api``.
 """
@@ -72,8 +74,16 @@ class Conflict(ArchiveSearchError):
 
 class EngineUnavailable(ArchiveSearchError):
     code = "search_unavailable"
+    what = "the search engine"  # what a 503 says is unavailable (never the message: internals)
 
     def __init__(self, message: str, *, retry_after: float | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.retry_after = retry_after
+
+
+class StorageUnavailable(EngineUnavailable):
+    """S3 failed: transient like the engine (same code, so clients retry both alike), but the
+    503 names the storage, since the engine may be fine."""
+
+    what = "the archive's storage"

@@ -418,6 +418,9 @@ ALERT_MAPPINGS: dict[str, Any] = {
         "webhook_url": {"type": "keyword", "index": False},
         "search": {"type": "object", "enabled": False},
         "created_at": {"type": "date"},
+        # The alert's id again, as a field: GET /alerts breaks created_at ties on it, since a
+        # cluster may refuse to sort on _id (indices.id_field_data.enabled is false by default).
+        "alert_id": {"type": "keyword"},
     },
 }
 

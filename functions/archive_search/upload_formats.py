@@ -13,6 +13,7 @@ __all__ = [
     "max_input_bytes",
     "named_format",
     "over_limit",
+    "unsupported_content_type",
     "unsupported_extension",
     "without_gz",
 ]
@@ -108,3 +109,28 @@ def unsupported_extension(key: str) -> str | None:
     """The extension (``.gz`` aside) of a format the cleaner does not read, else ``None``."""
     ext = extension(without_gz(key))
     return ext if ext in _UNSUPPORTED_EXTENSIONS else None
+
+
+# Media types of formats this cleaner does not read (as _UNSUPPORTED_EXTENSIONS): a file whose name has no extension is only its content type, and
+# one of these would be stored and then rejected as binary.
+_UNSUPPORTED_MEDIA_TYPES = frozenset(
+    {
+        "application/pdf", "application/zip", "application/x-zip-compressed", "application/msword",
+        "application/rtf", "application/epub+zip", "application/x-7z-compressed", "application/vnd.rar",
+        "application/x-rar-compressed", "application/x-tar", "application/x-bzip2", "application/x-xz",
+        "application/vnd.ms-excel", "application/vnd.ms-powerpoint", "application/x-msdownload",
+        "text/csv", "text/tab-separated-values",
+    }
+)  # fmt: skip
+_UNSUPPORTED_MEDIA_PREFIXES = (
+    "image/", "audio/", "video/", "font/", "model/",
+    "application/vnd.openxmlformats-officedocument.", "application/vnd.oasis.opendocument.",
+)  # fmt: skip
+
+
+def unsupported_content_type(content_type: str) -> str | None:
+    """The media type (parameters aside, lower case) of a format the cleaner does not read,
+    else ``None``."""
+    media_type = content_type.split(";")[0].strip().lower()
+    unsupported = media_type in _UNSUPPORTED_MEDIA_TYPES or media_type.startswith(_UNSUPPORTED_MEDIA_PREFIXES)
+    return media_type if unsupported else None

@@ -27,6 +27,9 @@ WRITE_FUNCTION = "WriteFunction"
 BUCKET_ARN = "${ArchiveBucket.Arn}"
 # Where the write API puts objects (writes/records.py); everything else in the bucket is not its own.
 WRITE_PREFIX_RESOURCES = ("${ArchiveBucket.Arn}/api/articles/*", "${ArchiveBucket.Arn}/uploads/*")
+# What POST /uploads records of each Idempotency-Key (writes/records.py UPLOAD_CLAIMS_PREFIX): under
+# the reserved prefix, so ingest acknowledges these objects and never indexes them.
+UPLOAD_CLAIMS_RESOURCE = "${ArchiveBucket.Arn}/_archive-search/upload-keys/*"
 WRITE_SCOPE = "archive/write"
 ACCOUNT_ROOT = "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"
 DOMAIN_ARN = "arn:${AWS::Partition}:es:${AWS::Region}:${AWS::AccountId}:domain/${OpenSearchDomainName}"
@@ -426,6 +429,7 @@ ALERTS = "${IndexAlias}-alerts"
 ALERT_WRITES = {
     "es:ESHttpPut": (
         f"{ALERTS}/_doc/*",
+        f"{ALERTS}/_mapping",  # fields a newer version maps, added to an older alerts index
         *(f"{ALERTS}{shape}" for shape in VERSIONED),
         *(f"{ALERTS}{shape}/_alias/{ALERTS}" for shape in VERSIONED),
     ),
@@ -501,6 +505,11 @@ def write_role_problems(template: dict[str, Any]) -> list[str]:
         if action.startswith(("logs:", "xray:")):
             if action not in LOG_AND_TRACE_ACTIONS:
                 problems.append(f"{role_name}: unexpected {action}")
+        elif (action, resource) in (
+            ("s3:PutObject", UPLOAD_CLAIMS_RESOURCE),
+            ("s3:GetObject", UPLOAD_CLAIMS_RESOURCE),
+        ):
+            continue  # the upload Idempotency-Key claims, put once and read back
         elif action in ("s3:PutObject", "s3:DeleteObject"):
             if resource not in WRITE_PREFIX_RESOURCES:
                 problems.append(f"{role_name}: {action} on {resource}, outside the write prefixes")

@@ -324,3 +324,79 @@ def test_status_since_takes_the_times_other_platforms_write(since: str) -> None:
 
     # Past validation: the engine nobody listens on is what answers.
     assert result["statusCode"] == 503, result["body"]
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/articles", {"title": "Ferry", "body": "The ferry sails at noon."}),
+        ("/uploads", {"filename": "ferry.html"}),
+        ("/alerts", {"name": "Ferries", "q": "ferry"}),
+    ],
+)
+def test_an_idempotency_key_with_a_comma_is_a_400_saying_the_header_came_twice(
+    path: str, body: dict[str, Any]
+) -> None:
+    """API Gateway joins a header sent twice with a comma: two keys would arrive as one "a,b",
+    a key neither request sent. Refused, with why, before anything is written."""
+    from archive_search.handlers.write import handler
+
+    event = http_api_event(
+        "POST",
+        path,
+        "",
+        {"content-type": "application/json", "idempotency-key": "order-1,order-2"},
+        json.dumps(body).encode(),
+    )
+    result = handler(event, LambdaContext("archive-search-write", 29.0))
+    error = json.loads(result["body"])["error"]
+
+    assert result["statusCode"] == 400, error
+    assert error["parameter"] == "Idempotency-Key"
+    assert "comma" in error["message"] and "once" in error["message"]
+
+
+@pytest.mark.parametrize("path", ["/articles", "/uploads", "/alerts"])
+def test_an_empty_idempotency_key_is_a_400_saying_it_is_empty(path: str) -> None:
+    """As an empty query parameter is: a client whose key variable was unset learns that, not
+    that its key has the wrong characters."""
+    from archive_search.handlers.write import handler
+
+    body = {"/articles": {"body": "The ferry sails."}, "/uploads": {"filename": "a.html"}}
+    event = http_api_event(
+        "POST",
+        path,
+        "",
+        {"content-type": "application/json", "idempotency-key": ""},
+        json.dumps(body.get(path, {"name": "Ferries", "q": "ferry"})).encode(),
+    )
+    result = handler(event, LambdaContext("archive-search-write", 29.0))
+    error = json.loads(result["body"])["error"]
+
+    assert result["statusCode"] == 400 and error["parameter"] == "Idempotency-Key", error
+    assert "empty" in error["message"]
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/articles", {"body": "The ferry sails.", "source": ""}, "articles[0].source"),
+        ("/articles", {"body": "The ferry sails.", "language": ""}, "articles[0].language"),
+        ("/articles", {"body": "The ferry sails.", "url": ""}, "articles[0].url"),
+        ("/articles", {"body": "The ferry sails.", "tags": ["harbour", ""]}, "articles[0].tags[1]"),
+        ("/alerts", {"name": "", "q": "ferry"}, "name"),
+        ("/alerts", {"name": "Ferries", "q": "ferry", "from": ""}, "from"),
+        ("/alerts", {"name": "Ferries", "q": "ferry", "target": ""}, "target"),
+    ],
+)
+def test_a_body_field_given_empty_is_a_400_saying_it_is_empty(
+    path: str, body: dict[str, Any], field: str
+) -> None:
+    """As a query parameter given empty is: said as such, not as a pattern the client must read
+    ('^[A-Za-z]{2,3}...') or the type's complaint; a list item is named as the other paths are."""
+    status, error = call("POST", path, json.dumps(body).encode())
+
+    assert status == 400 and error["parameter"] == field, error
+    assert error["message"].startswith(f"{field}: the value is empty"), error["message"]
+    assert "^" not in error["message"]
+    assert ("leave name out" in error["message"]) is False  # a required field cannot be left out

@@ -24,7 +24,7 @@ from opensearchpy import (
 
 from archive_search.adapters.opensearch import SearchEngine
 from archive_search.errors import Conflict, EngineUnavailable, NotFound
-from archive_search.index_schema import alerts_index_body
+from archive_search.index_schema import ALERT_MAPPINGS, alerts_index_body
 
 
 @contextmanager
@@ -51,9 +51,11 @@ class AlertIndex:
         self._ready = False
 
     def ensure(self) -> None:
-        """Create the alerts index behind its alias once per execution environment."""
+        """Create the alerts index behind its alias once per execution environment, and give an
+        index an earlier version made the fields its strict mapping lacks (a save would be refused)."""
         if not self._ready:
             self.engine.ensure_index(self.alias, alerts_index_body())
+            self.engine.add_fields(self.alias, ALERT_MAPPINGS)
             self._ready = True
 
     def put(self, alert_id: str, document: Mapping[str, Any], *, create: bool = False) -> None:
@@ -64,7 +66,7 @@ class AlertIndex:
                 self.client.index(
                     index=self.alias,
                     id=alert_id,
-                    body=dict(document),
+                    body={**document, "alert_id": alert_id},
                     refresh="wait_for",
                     **({"op_type": "create"} if create else {}),
                 )
@@ -98,7 +100,9 @@ class AlertIndex:
             "from": offset,
             "size": limit,
             "query": {"match_all": {}},
-            "sort": [{"created_at": "asc"}, {"_id": "asc"}],
+            # Ties broken by alert_id (unique); unmapped_type: an index an earlier version made
+            # still sorts (by created_at) until its first save adds the field (ensure).
+            "sort": [{"created_at": "asc"}, {"alert_id": {"order": "asc", "unmapped_type": "keyword"}}],
             "track_total_hits": False,
         }
         try:

@@ -13,7 +13,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from archive_search.errors import Conflict, EngineUnavailable, NotFound, RejectedInput
+from archive_search.errors import Conflict, NotFound, RejectedInput, StorageUnavailable
 from archive_search.model import ObjectRef
 from archive_search.upload_formats import named_format, over_limit
 
@@ -176,13 +176,13 @@ class ObjectStore:
 
 def _error(exc: ClientError | BotoCoreError, ref: ObjectRef, doing: str) -> Exception:
     """The domain error for an S3 failure on ``ref``: a missing key is ``NotFound``, the rest
-    (a changed object, throttling, access, network) ``EngineUnavailable``."""
+    (a changed object, throttling, access, network) ``StorageUnavailable``."""
     if isinstance(exc, BotoCoreError):
-        return EngineUnavailable(f"S3 unreachable: {exc}")
+        return StorageUnavailable(f"S3 unreachable: {exc}")
     code = exc.response.get("Error", {}).get("Code", "")
     where = f"s3://{ref.bucket}/{ref.key}"
     if code in ("404", "NoSuchKey", "NotFound"):
         return NotFound(f"{where} does not exist")
     if code in ("412", "PreconditionFailed"):
-        return EngineUnavailable(f"{where} changed while being read")
-    return EngineUnavailable(f"S3 error {code} {doing} {where}")
+        return StorageUnavailable(f"{where} changed while being read")
+    return StorageUnavailable(f"S3 error {code} {doing} {where}")

@@ -27,7 +27,7 @@ from archive_search.alerts.bounds import (
     MAX_WEBHOOK_URL_CHARS,
 )
 from archive_search.errors import InvalidRequest
-from archive_search.search.http import read_json_body
+from archive_search.search.http import empty_value, read_json_body
 from archive_search.search.request import DATE_PATTERN, calendar_date
 from archive_search.search.syntax import MAX_QUERY_CHARS, parse_query, positive_words
 
@@ -94,7 +94,12 @@ def alert_request(event: Any) -> AlertRequest:
     except ValidationError as exc:
         first = exc.errors()[0]
         field = ".".join(str(part) for part in first["loc"][:1]) or "body"
-        raise InvalidRequest(f"{field}: {first['msg']}", field) from None
+        required = any(
+            spec.is_required() and (spec.alias or name) == field
+            for name, spec in AlertRequest.model_fields.items()
+        )
+        message = (empty_value(field, first, required=required) if first["loc"] else None) or first["msg"]
+        raise InvalidRequest(f"{field}: {message}", field) from None
 
 
 def check_target(request: AlertRequest) -> None:

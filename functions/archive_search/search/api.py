@@ -30,6 +30,7 @@ from archive_search.observability import logger
 from archive_search.search.http import (
     SAFE_HEADERS,
     complete_document,
+    empty_value,
     error_responses,
     reject_unknown_parameters,
 )
@@ -186,7 +187,10 @@ def _invalid_parameters(exc: RequestValidationError) -> Response:
     reason = str(first.get("msg", "invalid value"))
     if parameter in ("from", "to") and first.get("type") == "string_pattern_mismatch":
         reason = "must be a date written YYYY-MM-DD"
-    if first.get("type") == "too_long" and isinstance(first.get("input"), list):
+    empty = empty_value(parameter, first) if parameter else None
+    if empty:
+        reason = empty
+    elif first.get("type") == "too_long" and isinstance(first.get("input"), list):
         # A repeatable parameter with too many values (repeated or comma-separated).
         reason = f"at most {first.get('ctx', {}).get('max_length')} values, got {len(first['input'])}"
     elif isinstance(first.get("input"), list) and not first.get("type", "").startswith("list"):
@@ -221,9 +225,9 @@ def _no_route(exc: NotFoundError) -> Response:
 
 @app.exception_handler(EngineUnavailable)
 def _unavailable(exc: EngineUnavailable) -> Response:
-    logger.warning("search engine unavailable", extra={"reason": exc.message})
+    logger.warning(f"{exc.what} unavailable", extra={"reason": exc.message})
     retry = str(int(exc.retry_after)) if exc.retry_after else "5"
-    return _error(503, exc.code, "the search engine is unavailable, retry later", **{"Retry-After": retry})
+    return _error(503, exc.code, f"{exc.what} is unavailable, retry later", **{"Retry-After": retry})
 
 
 @app.exception_handler(Exception)

@@ -37,11 +37,12 @@ class FeedLinks:
     article_url: Callable[[str], str]  # the article view of one id
 
 
-# Parameters a feed's title does not name: paging, and what a feed accepts but ignores
-# (it is newest first, with its own fields and no facets), which would mislead a reader.
-_UNTITLED = frozenset(
-    ("q", "format", "cursor", "page", "size", "sort", "facets", "interval", "facet_size", "fields")
-)
+# Search parameters a feed accepts but ignores (it is newest first, with its own fields and no
+# facets): neither its title nor its links carry them, which would mislead a reader (a page link
+# with sort=oldest shows another order than the feed).
+FEED_IGNORED_PARAMETERS = frozenset(("sort", "facets", "interval", "facet_size", "fields"))
+# Parameters a feed's title does not name: the query (named first), paging and the ignored ones.
+_UNTITLED = frozenset(("q", "format", "cursor", "page", "size")) | FEED_IGNORED_PARAMETERS
 
 
 def feed_title(parameters: Mapping[str, list[str]]) -> str:

@@ -54,8 +54,21 @@ _IDEMPOTENCY_KEY_RE = re.compile(rf"^[\x21-\x7e]{{1,{MAX_IDEMPOTENCY_KEY_CHARS}}
 
 def idempotency_key(headers: Mapping[str, str]) -> str | None:
     """The request's Idempotency-Key header (a retry of a POST sends it again), checked the same
-    way on every route that reads one; ``None`` when there is none."""
+    way on every route that reads one: 1 to 255 visible ASCII characters but the comma;
+    ``None`` when there is none."""
     value = headers.get("idempotency-key")
+    if value == "":
+        raise InvalidRequest(
+            "Idempotency-Key is empty: send a key, or leave the header out", "Idempotency-Key"
+        )
+    if value is not None and "," in value:
+        # API Gateway joins a header sent twice with a comma: "a,b" is two keys, not one.
+        raise InvalidRequest(
+            "Idempotency-Key holds a comma: the header was sent more than once (API Gateway joins "
+            "repeated headers with commas), or the key has one; send the header once, with a key "
+            "without commas",
+            "Idempotency-Key",
+        )
     if value is not None and not _IDEMPOTENCY_KEY_RE.match(value):
         raise InvalidRequest(
             f"Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY_CHARS} visible ASCII characters",
@@ -208,6 +221,24 @@ def _too_large(max_bytes: int) -> InvalidRequest:
     return InvalidRequest(f"the request body is over {max_bytes:,} bytes", "body")
 
 
+# What an empty value of each type should have been, by pydantic's error type.
+_EXPECTED_BY_TYPE = {"int_parsing": "a whole number", "bool_parsing": "true or false"}
+
+
+def empty_value(name: str, error: Mapping[str, Any], *, required: bool = False) -> str | None:
+    """Why a parameter or field given empty (``facets=``, ``"source": ""``: a form's empty field,
+    an unset variable) is refused, said as such rather than as the type's complaint or a pattern;
+    ``None`` when the pydantic ``error``'s input is not empty. ``name``: as the client wrote it;
+    ``required``: it cannot be left out instead."""
+    if error.get("input") != "":
+        return None
+    expected = error.get("ctx", {}).get("expected")  # an enum's values
+    if name in ("from", "to"):
+        expected = "a date written YYYY-MM-DD"
+    expected = expected or _EXPECTED_BY_TYPE.get(str(error.get("type")), "a value")
+    return f"the value is empty: give {expected}" + ("" if required else f", or leave {name} out")
+
+
 def dotted(path: list[str | int]) -> str:
     """``["articles", 2, "title"]`` -> ``articles[2].title``."""
     return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in path).lstrip(".")
@@ -318,7 +349,7 @@ def error_responses(*codes: int) -> dict[int, Any]:
         400: "A parameter is invalid (the error names it)",
         404: "No such article or route",
         409: "The archive's state refuses the write (the error says why)",
-        503: "The search engine is unreachable or timed out; retry later",
+        503: "The search engine or the archive's storage is unreachable or timed out (the message says which); retry later",
     }
     from archive_search.search.models import ErrorResponse  # deferred: documentation only
 

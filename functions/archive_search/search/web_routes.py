@@ -29,6 +29,7 @@ from archive_search.errors import NotFound
 from archive_search.search.feed import (
     ATOM_TYPE,
     FEED_FIELDS,
+    FEED_IGNORED_PARAMETERS,
     JSON_FEED_TYPE,
     FeedLinks,
     atom,
@@ -181,7 +182,8 @@ def feed_router(search: Callable[..., dict[str, Any]], middlewares: Sequence[Any
 
 def _feed_response(result: dict[str, Any], feed_format: str) -> Response:
     event = router.current_event
-    parameters = parse_qs(event.raw_query_string or "", keep_blank_values=True)
+    requested = parse_qs(event.raw_query_string or "", keep_blank_values=True)
+    parameters = {k: v for k, v in requested.items() if k not in FEED_IGNORED_PARAMETERS}
     origin = _origin()
 
     def url(path: str, query: dict[str, list[str]]) -> str:

@@ -29,7 +29,7 @@ from archive_search.search.http import (
 )
 from archive_search.search.service import SearchService
 from archive_search.settings import get_settings
-from archive_search.upload_formats import unsupported_extension
+from archive_search.upload_formats import unsupported_content_type, unsupported_extension
 from archive_search.writes.records import (
     ARTICLES_EXPECTED,
     EXTERNAL_ID_PATTERN,
@@ -248,12 +248,16 @@ def delete_article(article_id: Annotated[str, Path(description="Article id (as r
         'Body {"filename": "x.html", "content_type": "text/html"} (content_type defaults from the '
         "filename). 200 with a POST URL and form fields that accept exactly that key and content type "
         "and 1 byte up to the ingest size limit, valid for 15 minutes, and the file's status_url. "
-        "An Idempotency-Key header gives the same key again."
+        "An Idempotency-Key header gives the same key again (409 for another filename or content_type)."
     ),
     middlewares=[reject_unknown_parameters],
     openapi_extensions=documented(
         lambda: {
-            "responses": _answers(200, "The upload form (url, fields), its key and status_url"),
+            "responses": _answers(
+                200,
+                "The upload form (url, fields), its key and status_url",
+                conflict="Idempotency-Key reused for another filename or content_type",
+            ),
             "openapi_extensions": _body(
                 {
                     "type": "object",
@@ -286,6 +290,9 @@ def presign_upload():
     filename = request.get("filename")
     if not isinstance(filename, str) or not _FILENAME_RE.match(filename) or filename in (".", ".."):
         raise InvalidRequest("filename: a file name of 1 to 200 characters without / or \\", "filename")
+    if filename != filename.strip():
+        # "a.html " names no .html file: it would be signed and read as something else.
+        raise InvalidRequest("filename: starts or ends with a space; send the name trimmed", "filename")
     unsupported = unsupported_extension(filename)
     if unsupported:
         # Ingest would only reject it (unsupported_type): refused before the file is sent.
@@ -295,10 +302,19 @@ def presign_upload():
             "filename",
         )
     content_type = request.get("content_type")
-    if content_type is None:
+    guessed = content_type is None
+    if guessed:
         content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
     if not isinstance(content_type, str) or not _CONTENT_TYPE_RE.match(content_type):
         raise InvalidRequest("content_type: a media type such as text/html", "content_type")
+    unsupported_type = unsupported_content_type(content_type)
+    if unsupported_type:
+        # Ingest reads it by its bytes and would only reject it (binary): refused before it is sent.
+        named = "filename" if guessed else "content_type"
+        raise InvalidRequest(
+            f"{named}: {unsupported_type} is not a format ingest reads; send text, HTML, JSON or JSON Lines",
+            named,
+        )
     return json_response(200, _writer().presign_upload(filename, content_type.lower(), _idempotency_key()))
 
 

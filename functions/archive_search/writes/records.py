@@ -35,12 +35,16 @@ from archive_search.model import (
     PLACE_EDGE_CHARS,
     SOURCE_EDGE_CHARS,
 )
-from archive_search.search.http import dotted
+from archive_search.search.http import dotted, empty_value
+from archive_search.settings import RESERVED_PREFIX
 
 # Objects written by the API; the write function may put and delete objects here only.
 ARTICLES_PREFIX = "api/articles/"
 UPLOADS_PREFIX = "uploads/"
 WRITE_PREFIXES = (ARTICLES_PREFIX, UPLOADS_PREFIX)
+# What POST /uploads was asked under each Idempotency-Key: nothing is stored at presign time
+# but this claim, so a key reused for another file is told apart from a retry.
+UPLOAD_CLAIMS_PREFIX = f"{RESERVED_PREFIX}upload-keys/"
 
 # A Lambda request body is at most 6 MB; one request writes at most this many articles, so
 # its S3 puts finish well inside API Gateway's 30 s.
@@ -199,8 +203,10 @@ def _record(index: int, item: Any) -> ArticleRecord:
         record = ArticleRecord.model_validate(item)
     except ValidationError as err:
         first = err.errors()[0]
-        field = ".".join(str(part) for part in first["loc"])
+        field = dotted(list(first["loc"]))  # tags[1], as the other paths are written
+        name = next(str(part) for part in first["loc"] if isinstance(part, str))
         message = "unknown field" if first["type"] == "extra_forbidden" else first["msg"]
+        message = empty_value(name, first) or message
         raise InvalidRequest(f"{where}.{field}: {message}", f"{where}.{field}") from None
     if not record.has_text():
         raise InvalidRequest(f"{where}.body: body or html must hold the article's text", f"{where}.body")
@@ -229,6 +235,12 @@ def external_id_key(external_id: str) -> str:
 def upload_key(filename: str, idempotency_key: str | None) -> str:
     folder = _digest(idempotency_key, "upload") if idempotency_key else uuid.uuid4().hex
     return f"{UPLOADS_PREFIX}{folder}/{filename}"
+
+
+def upload_claim_key(idempotency_key: str) -> str:
+    """The object recording which upload an Idempotency-Key of POST /uploads was first used for
+    (under the reserved prefix: ingest acknowledges it and never indexes it)."""
+    return f"{UPLOAD_CLAIMS_PREFIX}{_digest(idempotency_key, 'upload')}.json"
 
 
 def content_digest(data: bytes) -> str:

@@ -6,6 +6,7 @@ so the same code runs in Lambda, in the local stack and in tests.
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +22,7 @@ from archive_search.writes.records import (
     article_key,
     content_digest,
     external_id_key,
+    upload_claim_key,
     upload_key,
 )
 
@@ -130,6 +132,8 @@ class ArchiveWriter:
         return {"id": article_id, "key": ref.key, "status_url": status_path(ref.key)}
 
     def presign_upload(self, filename: str, content_type: str, idempotency_key: str | None) -> dict[str, Any]:
+        if idempotency_key:
+            self._claim_upload_key(idempotency_key, filename, content_type)
         ref = ObjectRef(self.bucket, upload_key(filename, idempotency_key))
         # What ingest will read of this file: its format's bound (a text dump's is 1 MiB).
         max_bytes = min(self.max_object_bytes, max_input_bytes(ref.key, content_type))
@@ -146,6 +150,34 @@ class ArchiveWriter:
             ),
             "status_url": status_path(ref.key),
         }
+
+    def _claim_upload_key(self, idempotency_key: str, filename: str, content_type: str) -> None:
+        """Record what this Idempotency-Key asks for (filename and content type) the first time,
+        and refuse it with another request later: a Conflict, as POST /articles does. The claim
+        is written only while it is free (S3's conditional write), so of two requests racing
+        with one key and other files, one gets the slot and the other the 409."""
+        ref = ObjectRef(self.bucket, upload_claim_key(idempotency_key))
+        request = json.dumps({"filename": filename, "content_type": content_type}, sort_keys=True).encode()
+        digest = content_digest(request)
+        stored = self.store.metadata(ref)
+        if stored is None:
+            try:
+                self.store.write(
+                    ref,
+                    request,
+                    content_type="application/json",
+                    metadata={REQUEST_DIGEST_METADATA: digest},
+                    if_absent=True,
+                )
+                return
+            except Conflict:
+                stored = self.store.metadata(ref)  # another request claimed it since the check
+        if stored is None or stored.get(REQUEST_DIGEST_METADATA) != digest:
+            raise Conflict(
+                f"Idempotency-Key {idempotency_key} was used before for another upload (another "
+                "filename or content_type); send a new key for a new upload",
+                "Idempotency-Key",
+            )
 
 
 def _same_request(stored: dict[str, str], digest: str, request_digest: str) -> bool:

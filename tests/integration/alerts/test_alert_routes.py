@@ -177,3 +177,62 @@ def test_an_idempotency_key_that_is_not_one_is_a_400_naming_it(alerts_api: Alert
 
     assert answer.status == 400 and answer.error["parameter"] == "Idempotency-Key", answer.text
     assert alerts_api.call("GET", "/alerts").json["total"] == 0
+
+
+def test_alerts_saved_in_one_millisecond_are_paged_each_once_in_id_order(
+    alerts_api: AlertsApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """created_at ties are broken by a keyword field the mapping has (never _id, which a real
+    cluster may refuse to sort on), so pages neither repeat nor skip an alert."""
+    from datetime import UTC, datetime
+
+    import archive_search.alerts.store as store_module
+
+    class OneInstant(datetime):
+        @classmethod
+        def now(cls, tz=None):  # type: ignore[no-untyped-def]
+            return datetime(2026, 12, 7, 12, 0, 0, tzinfo=UTC)
+
+    monkeypatch.setattr(store_module, "datetime", OneInstant)
+    ids = [alerts_api.call("POST", "/alerts", {**FERRY, "name": f"alert {n}"}).json["id"] for n in range(4)]
+
+    pages = [alerts_api.call("GET", f"/alerts?size=1&page={page}").json["alerts"] for page in (1, 2, 3, 4)]
+
+    assert [alert["id"] for page in pages for alert in page] == sorted(ids)
+
+
+def test_an_alerts_index_made_before_the_sort_field_is_migrated_on_the_first_save(
+    alerts_api: AlertsApi,
+) -> None:
+    """An index created by an earlier version (strict mapping, no alert_id) is listed as it is
+    and given the field by the first POST /alerts, whose document would otherwise be refused."""
+    from archive_search.index_schema import ALERT_MAPPINGS
+
+    settings = alerts_api.settings
+    earlier = {
+        **ALERT_MAPPINGS,
+        "properties": {k: v for k, v in ALERT_MAPPINGS["properties"].items() if k != "alert_id"},
+    }
+    alerts_api.engine.ensure_index(
+        settings.alerts_alias, {"settings": {"index": {"number_of_shards": 1}}, "mappings": earlier}
+    )
+    old = {**FERRY, "name": "old"}
+    alerts_api.engine.client.index(
+        index=settings.alerts_alias,
+        id="0" * 32,
+        body={
+            "name": "old",
+            "target": "event",
+            "webhook_url": None,
+            "search": {k: v for k, v in old.items() if k != "name"},
+            "created_at": "2020-01-01T00:00:00.000Z",
+        },
+        refresh=True,
+    )
+    assert alerts_api.call("GET", "/alerts").json["total"] == 1
+
+    saved = alerts_api.call("POST", "/alerts", FERRY)
+
+    assert saved.status == 201, saved.text
+    listed = alerts_api.call("GET", "/alerts").json["alerts"]
+    assert [alert["id"] for alert in listed] == ["0" * 32, saved.json["id"]]

@@ -125,3 +125,26 @@ def test_feed_links_take_only_http_or_https_from_x_forwarded_proto(
 
     links = [feed["home_page_url"], feed["feed_url"], *(item["url"] for item in feed["items"])]
     assert {urlsplit(link).scheme for link in links} == {scheme}
+
+
+def test_feed_links_leave_out_the_parameters_the_feed_ignores(corpus: SearchApi) -> None:
+    """sort, facets (with interval and facet_size) and fields are accepted and ignored (a feed is
+    newest first, with its own fields): the link to the search page, the feed's own URL and its
+    next page must not carry them, as its title does not, or the page would show another order."""
+    ignored = {"sort": "oldest", "facets": "source,published", "interval": "year", "facet_size": "5"}
+    ignored["fields"] = "title"
+    response = corpus.get(
+        "/feed", {"format": "json", "q": "goggles", "size": "1", "collapse": "false", **ignored}
+    )
+    assert response.status == 200, response.text
+    document = response.json
+
+    links = {name: document[name] for name in ("home_page_url", "feed_url", "next_url")}
+    for name, link in links.items():
+        assert not set(parse_qs(urlsplit(link).query)) & set(ignored), (name, link)
+    assert parse_qs(urlsplit(links["home_page_url"]).query) == {
+        "q": ["goggles"], "size": ["1"], "collapse": ["false"]
+    }  # fmt: skip
+    assert parse_qs(urlsplit(links["feed_url"]).query) == {
+        "format": ["json"], "q": ["goggles"], "size": ["1"], "collapse": ["false"]
+    }  # fmt: skip

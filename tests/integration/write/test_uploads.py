@@ -57,6 +57,60 @@ def test_the_same_idempotency_key_gives_the_same_upload_key(api) -> None:
     assert first.body["max_bytes"] == api.rig.settings.max_object_bytes
 
 
+@pytest.mark.parametrize(
+    "other",
+    [
+        pytest.param({"filename": "b.html"}, id="another filename"),
+        pytest.param({"filename": "a.html", "content_type": "text/plain"}, id="another content type"),
+    ],
+)
+def test_an_idempotency_key_reused_for_another_upload_is_a_409_naming_it(api, other: dict[str, str]) -> None:
+    """As on POST /articles and /alerts: the same key with another request is a 409, not a
+    second upload slot the client takes for a retry of the first."""
+    first = api.call("POST", "/uploads", {"filename": "a.html"}, headers={"Idempotency-Key": "up-2"})
+    answer = api.call("POST", "/uploads", other, headers={"Idempotency-Key": "up-2"})
+
+    assert first.status == 200 and answer.status == 409, answer.body
+    assert answer.body["error"]["parameter"] == "Idempotency-Key"
+    assert "up-2" in answer.body["error"]["message"]
+
+
+def test_an_upload_idempotency_key_raced_by_another_filename_is_a_409(api, monkeypatch) -> None:
+    """Given another request with the same key and another filename claiming it after this one
+    found the key free, this one is the 409, not a second slot under the key."""
+    from archive_search.adapters.s3 import ObjectStore
+
+    headers = {"Idempotency-Key": "up-3"}
+    checked = ObjectStore.metadata
+    raced = []
+
+    def another_request_claims_the_key_after_the_check(self, ref):  # type: ignore[no-untyped-def]
+        found = checked(self, ref)
+        monkeypatch.setattr(ObjectStore, "metadata", checked)
+        raced.append(api.call("POST", "/uploads", {"filename": "other.html"}, headers=headers))
+        return found
+
+    monkeypatch.setattr(ObjectStore, "metadata", another_request_claims_the_key_after_the_check)
+
+    answer = api.call("POST", "/uploads", {"filename": "a.html"}, headers=headers)
+
+    assert raced[0].status == 200, raced[0].body
+    assert answer.status == 409 and answer.body["error"]["parameter"] == "Idempotency-Key", answer.body
+
+
+def test_an_upload_idempotency_key_leaves_nothing_ingest_reads_as_an_upload(api) -> None:
+    """What remembers the key is the service's own object (under the reserved prefix): ingest
+    acknowledges it and indexes nothing, and no status counts it."""
+    from archive_search.settings import is_upload_key
+
+    api.call("POST", "/uploads", {"filename": "a.html"}, headers={"Idempotency-Key": "up-4"})
+    api.rig.drain()  # ingest takes the claim's notification
+
+    assert api.rig.bucket_keys() and not any(is_upload_key(key) for key in api.rig.bucket_keys())
+    progress = api.call("GET", "/ingest/status", query={"prefix": ""})
+    assert progress.status == 200 and progress.body["listed_objects"] == 0, progress.body
+
+
 @pytest.mark.parametrize("filename", ["notes.txt", "notes.md", "notes.txt.gz"])
 def test_a_text_dump_upload_may_hold_only_the_bytes_ingest_reads_of_a_text_dump(api, filename: str) -> None:
     """Ingest rejects a text dump over 1 MiB (its format's bound): the answer and the policy S3
@@ -92,6 +146,58 @@ def test_bad_upload_requests_are_400s_naming_the_field(api, body: object, parame
 
     assert answer.status == 400
     assert answer.body["error"]["parameter"] == parameter
+
+
+@pytest.mark.parametrize(
+    ("filename", "content_type"),
+    [
+        ("scan", "application/pdf"),
+        ("photo", "image/jpeg"),
+        ("report", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        ("clip", "video/mp4"),
+        ("archive", "application/zip"),
+        ("table", "text/csv"),
+    ],
+)
+def test_a_content_type_of_a_format_ingest_does_not_read_is_a_400(
+    api, filename: str, content_type: str
+) -> None:
+    """A file name without an extension leaves its format to the content type: a PDF or an image
+    would be stored and then only rejected by ingest (binary), so it is refused before it is sent,
+    as a .pdf file name is."""
+    answer = api.call("POST", "/uploads", {"filename": filename, "content_type": content_type})
+
+    assert answer.status == 400, answer.body
+    assert answer.body["error"]["parameter"] == "content_type"
+    assert content_type in answer.body["error"]["message"]
+
+
+def test_a_file_name_whose_type_is_of_a_format_ingest_does_not_read_is_a_400_naming_it(api) -> None:
+    answer = api.call("POST", "/uploads", {"filename": "memo.wav"})  # audio/x-wav by its extension
+
+    assert answer.status == 400, answer.body
+    assert answer.body["error"]["parameter"] == "filename"
+    assert "audio/x-wav" in answer.body["error"]["message"]
+
+
+@pytest.mark.parametrize(
+    "content_type", ["application/octet-stream", "text/plain", "text/markdown", "application/xml"]
+)
+def test_a_content_type_that_leaves_the_format_to_the_text_is_signed(api, content_type: str) -> None:
+    answer = api.call("POST", "/uploads", {"filename": "notes", "content_type": content_type})
+
+    assert answer.status == 200, answer.body
+
+
+@pytest.mark.parametrize("filename", [" ", "a.html ", " a.html", "a.html\u00a0", "a.html\u2003"])
+def test_a_filename_with_spaces_at_an_end_is_a_400_saying_so(api, filename: str) -> None:
+    """ "a.html " has no .html extension: it would be stored, signed with the wrong bound and read
+    as text, the page's markup indexed as words. A client's untrimmed name is refused instead."""
+    answer = api.call("POST", "/uploads", {"filename": filename})
+
+    assert answer.status == 400, answer.body
+    assert answer.body["error"]["parameter"] == "filename"
+    assert "space" in answer.body["error"]["message"]
 
 
 @pytest.mark.parametrize(
