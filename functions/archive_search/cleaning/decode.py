@@ -216,6 +216,25 @@ def _declared(data: bytes, western: str | None) -> str | None:
         return None
 
 
+# Half-width katakana: what Big5's two-byte characters become when read as Shift-JIS (whose
+# bytes 0xA1-0xDF are one such katakana each); Japanese text writes its katakana full width.
+_HALF_WIDTH_KANA_RE = re.compile("[\uff61-\uff9f]")
+
+
+def _big5_misread_as_kana(data: bytes, text: str) -> str | None:
+    """``data`` read as Big5 when ``text``, the detector's reading, is mostly half-width
+    katakana (a quarter of its non-ASCII characters or more) and the bytes are valid Big5
+    holding none: short Big5 texts are often taken for Shift-JIS."""
+    kana = len(_HALF_WIDTH_KANA_RE.findall(text))
+    if not kana or 4 * kana < len(text) - len(text.encode("ascii", "ignore")):
+        return None
+    try:
+        reading = data.decode("big5hkscs")
+    except UnicodeDecodeError:
+        return None
+    return None if _HALF_WIDTH_KANA_RE.search(reading) else reading
+
+
 def _detect(data: bytes) -> str:
     western = _plausible_western(data)
     declared = _declared(data, western)
@@ -227,9 +246,10 @@ def _detect(data: bytes) -> str:
     if best is None:
         raise RejectedInput("undecodable", "the file's character encoding could not be recognised")
     try:
-        return data.decode(best.encoding)
+        text = data.decode(best.encoding)
     except (UnicodeDecodeError, LookupError):
         raise RejectedInput("undecodable", f"the file is not valid {best.encoding}") from None
+    return _big5_misread_as_kana(data, text) or text
 
 
 def code_points(text: str) -> np.ndarray:

@@ -159,6 +159,20 @@ def test_western_text_with_symbols_stays_windows_1252(text: str) -> None:
     assert decode_bytes(text.encode("cp1252")) == text
 
 
+@pytest.mark.parametrize(
+    "text", ["他說：「我們會繼續努力。」", "市長說：「我們會盡力。」", "警方表示，目前仍在調查中。"]
+)
+def test_short_big5_text_without_a_declaration_is_not_read_as_half_width_katakana(text: str) -> None:
+    assert decode_bytes(text.encode("big5")) == text
+
+
+@pytest.mark.parametrize("encoding", ["shift_jis", "cp932"])
+def test_japanese_text_without_a_declaration_stays_shift_jis(encoding: str) -> None:
+    text = "帆船レースは嵐のため延期された。港の商店は来場者が減ると予想している。"
+
+    assert decode_bytes(text.encode(encoding)) == text
+
+
 def test_a_single_byte_charset_declared_on_a_page_in_another_script_is_not_believed() -> None:
     text = "帆船レースは嵐のため延期された。港の商店は来場者が減ると予想している。"
     page = f'<meta charset="iso-8859-1"><p>{text}</p>'
