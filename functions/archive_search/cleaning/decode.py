@@ -9,8 +9,11 @@ and stripped of zero-width and control characters; line breaks and tabs are kept
 from __future__ import annotations
 
 import codecs
+import json
 import re
 import unicodedata
+from collections import Counter
+from functools import cache
 from pathlib import Path
 
 import ftfy
@@ -106,14 +109,37 @@ def looks_binary(data: bytes) -> bool:
 # A Latin-1 symbol (¹ ³ ± ¶ ¼ ¾ ¿ ...) between two letters: what Central European letters
 # (ą ł ś ź ż, in Windows-1250 or ISO 8859-2) become when read as Windows-1252.
 _SYMBOL_IN_WORD_RE = re.compile(r"(?<=[^\W\d_])[\u00a1-\u00bf\u00d7\u00f7](?=[^\W\d_])")
-# The Central European code pages, Windows' first (its bytes for ą and ś are symbols in ISO
-# 8859-2); one is taken when it reads every such symbol as a letter of Latin Extended-A.
-_CENTRAL_EUROPEAN = ("cp1250", "iso8859_2")
+# The other Latin code pages a text that passes for Western may be in, Windows' before ISO's
+# (a tie goes to the first): Central European (Czech, Polish, ...) and Turkish.
+_OTHER_LATIN = ("cp1250", "iso8859_2", "cp1254")
+ALPHABETS_FILE = Path(__file__).with_name("alphabets.json")
+
+
+@cache
+def _alphabets() -> tuple[frozenset[str], ...]:
+    """Each language's letters beyond ASCII (alphabets.json), in both cases."""
+    listed = json.loads(ALPHABETS_FILE.read_text(encoding="utf-8"))
+    return tuple(
+        frozenset(letters) | {ch.upper() for ch in letters if len(ch.upper()) == 1}
+        for name, letters in listed.items()
+        if not name.startswith("_")
+    )
+
+
+def _misfits(text: str) -> int:
+    """How many characters of ``text`` a wrong code page would explain: symbols inside words,
+    and the non-ASCII letters outside the alphabet of the one language that holds most of them.
+    A text is written in one language; a wrong code page mixes the letters of several."""
+    letters = Counter(ch for ch in text if not ch.isascii() and ch.isalpha())
+    total = sum(letters.values())
+    fit = max((sum(n for ch, n in letters.items() if ch in alphabet) for alphabet in _alphabets()), default=0)
+    return total - fit + len(_SYMBOL_IN_WORD_RE.findall(text))
 
 
 def _plausible_western(data: bytes) -> str | None:
-    """Windows-1252 (a superset of latin-1's printable range) when it reads like Western text,
-    else a Central European code page when Windows-1252 puts symbols inside words and it does not.
+    """The text in a Latin code page when it reads like Latin-script text: Windows-1252 (a
+    superset of latin-1's printable range), or a Central European or the Turkish code page when
+    its reading fits one language's letters strictly better (``_misfits``); else ``None``.
 
     Charset detectors are unreliable on short texts and often pick cp1250 or mac_roman for
     Western European text (and cp1257 or ISO 8859-3 for Polish). In real Western text accented
@@ -130,14 +156,14 @@ def _plausible_western(data: bytes) -> str | None:
     non_ascii = sum(1 for ch in letters if not ch.isascii())
     if non_ascii / len(letters) >= 0.25:
         return None
-    symbols = [m.start() for m in _SYMBOL_IN_WORD_RE.finditer(text)]
-    if symbols:
-        for codec in _CENTRAL_EUROPEAN:
-            reading = data.decode(codec, errors="replace")
-            # single-byte code pages: one character a byte, so positions agree
-            if "\ufffd" not in reading and all("\u0100" <= reading[at] <= "\u017f" for at in symbols):
-                return reading
-    return text
+    best, fewest = text, _misfits(text)
+    for codec in _OTHER_LATIN:
+        if not fewest:
+            break
+        reading = data.decode(codec, errors="replace")
+        if "\ufffd" not in reading and (misfits := _misfits(reading)) < fewest:
+            best, fewest = reading, misfits
+    return best
 
 
 # A page's own statement of its charset: an HTML meta (``charset=`` alone or in http-equiv's
@@ -190,6 +216,25 @@ def _declared(data: bytes, western: str | None) -> str | None:
         return None
 
 
+# Half-width katakana: what Big5's two-byte characters become when read as Shift-JIS (whose
+# bytes 0xA1-0xDF are one such katakana each); Japanese text writes its katakana full width.
+_HALF_WIDTH_KANA_RE = re.compile("[\uff61-\uff9f]")
+
+
+def _big5_misread_as_kana(data: bytes, text: str) -> str | None:
+    """``data`` read as Big5 when ``text``, the detector's reading, is mostly half-width
+    katakana (a quarter of its non-ASCII characters or more) and the bytes are valid Big5
+    holding none: short Big5 texts are often taken for Shift-JIS."""
+    kana = len(_HALF_WIDTH_KANA_RE.findall(text))
+    if not kana or 4 * kana < len(text) - len(text.encode("ascii", "ignore")):
+        return None
+    try:
+        reading = data.decode("big5hkscs")
+    except UnicodeDecodeError:
+        return None
+    return None if _HALF_WIDTH_KANA_RE.search(reading) else reading
+
+
 def _detect(data: bytes) -> str:
     western = _plausible_western(data)
     declared = _declared(data, western)
@@ -201,9 +246,10 @@ def _detect(data: bytes) -> str:
     if best is None:
         raise RejectedInput("undecodable", "the file's character encoding could not be recognised")
     try:
-        return data.decode(best.encoding)
+        text = data.decode(best.encoding)
     except (UnicodeDecodeError, LookupError):
         raise RejectedInput("undecodable", f"the file is not valid {best.encoding}") from None
+    return _big5_misread_as_kana(data, text) or text
 
 
 def code_points(text: str) -> np.ndarray:

@@ -106,6 +106,47 @@ def test_central_european_text_without_a_declaration_is_not_read_as_windows_1252
     assert decode_bytes(POLISH.encode(encoding)) == POLISH
 
 
+CZECH = "Kvůli silné bouři přístavní úřad v pátek zastavil všechny trajekty; provoz se obnoví v sobotu."
+TURKISH_BRIEF = (
+    "İstanbul'da etkili olan fırtına nedeniyle şehir hatları vapurlarının tüm seferleri iptal edildi."
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        (TURKISH, "cp1254"),
+        (TURKISH_BRIEF, "cp1254"),
+        (TURKISH_BRIEF, "iso-8859-9"),
+        (CZECH, "cp1250"),
+        (CZECH, "iso-8859-2"),
+    ],
+)
+def test_turkish_and_czech_without_a_declaration_are_read_in_their_code_page(
+    text: str, encoding: str
+) -> None:
+    assert decode_bytes(text.encode(encoding)) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Le maître d'hôtel a présenté la carte à M. Müller : crème brûlée, bœuf, garçon, très cher.",
+        "Die Fähre über den Fluß fährt wegen des Sturms nicht; Grüße aus Köln und Zürich.",
+        "El niño comió piñas en Málaga; la señora Núñez llegó a las tres, según el diario.",
+        "La città è più bella di così: perché il caffè è già pronto, disse il sindaco.",
+        "A eleição não será adiada, disse o ministro à imprensa em São Paulo; já é tarde.",
+        "Færgen til Ærø er aflyst på grund af stormen, siger rederiet i Svendborg.",
+        "Ferjene går ikke på grunn av stormen, sier rederiet i Tromsø; båtene blir i havn.",
+        "Färjan till Åland är inställd på grund av stormen, säger rederiet i Göteborg.",
+        "Ferjan til Vestmannaeyja siglir ekki í dag vegna óveðursins, segir útgerðin; þetta er ljóst.",
+        "Het café in Gent is dicht; de overtocht naar Vlissingen is geannuleerd, zeggen zij één voor één.",
+    ],
+)
+def test_western_european_text_stays_windows_1252(text: str) -> None:
+    assert decode_bytes(text.encode("cp1252")) == text
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -116,6 +157,20 @@ def test_central_european_text_without_a_declaration_is_not_read_as_windows_1252
 )
 def test_western_text_with_symbols_stays_windows_1252(text: str) -> None:
     assert decode_bytes(text.encode("cp1252")) == text
+
+
+@pytest.mark.parametrize(
+    "text", ["他說：「我們會繼續努力。」", "市長說：「我們會盡力。」", "警方表示，目前仍在調查中。"]
+)
+def test_short_big5_text_without_a_declaration_is_not_read_as_half_width_katakana(text: str) -> None:
+    assert decode_bytes(text.encode("big5")) == text
+
+
+@pytest.mark.parametrize("encoding", ["shift_jis", "cp932"])
+def test_japanese_text_without_a_declaration_stays_shift_jis(encoding: str) -> None:
+    text = "帆船レースは嵐のため延期された。港の商店は来場者が減ると予想している。"
+
+    assert decode_bytes(text.encode(encoding)) == text
 
 
 def test_a_single_byte_charset_declared_on_a_page_in_another_script_is_not_believed() -> None:

@@ -540,6 +540,20 @@ def test_other_lines_are_no_cjk_header_line(line: str) -> None:
     assert cjk_credit(line) is None
 
 
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "2019年6月19日，北京市政府发布了新的空气质量管理规定，要求所有工厂在冬季减少排放。该规定将于下个月生效。",
+        "2019年6月19日、北京市政府は新たな大気質管理規定を発表し、すべての工場に冬季の排出削減を求めた。規定は来月施行される。",
+    ],
+)
+def test_a_cjk_paragraph_opening_with_a_date_is_no_header_line(paragraph: str) -> None:
+    # as long as a paragraph in words (two CJK characters a word), though written without spaces
+    assert header_lines([paragraph]) == [False]
+    assert not is_header_line(paragraph)
+    assert read_header([paragraph]) == read_header([])
+
+
 def test_a_korean_dateline_names_the_reporter_when_the_header_does_not() -> None:
     dump = (
         "정부, 새 주택 공급 대책 발표\n\n"

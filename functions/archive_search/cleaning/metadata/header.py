@@ -25,7 +25,7 @@ from archive_search.cleaning.metadata.names import (
     role_start,
 )
 from archive_search.cleaning.metadata.wordlists import metadata_words
-from archive_search.cleaning.metadata.words import CJK_CHARS
+from archive_search.cleaning.metadata.words import CJK_CHARS, word_count
 
 __all__ = [
     "PICTURE_WORDS",
@@ -154,7 +154,9 @@ _TIME_RE = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?", re.IGNOR
 
 
 def _words(line: str) -> int:
-    return len(_WORD_RE.findall(line))
+    """``word_count``: a CJK paragraph written without spaces is as long in words as a spaced
+    one, so the header lines' word bounds hold in every script."""
+    return word_count(line)
 
 
 def _date_line(line: str, *, updated: bool = False, day_first: bool = False) -> date | None:
