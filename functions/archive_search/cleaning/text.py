@@ -317,6 +317,11 @@ _CONTENT_WORD_CHARS = 3
 _CJK_RUN_RE = re.compile(f"[{CJK_CHARS}]+")
 # A consent or subscription notice has at most this many words (``_is_notice``).
 _NOTICE_MAX_WORDS = 80
+# A reader's prompt has at most this many words (``_is_box``): a longer paragraph naming a
+# newsletter or a channel is the article's. It is a sentence: a shorter line ("Newsletter") is
+# a heading or a label, which other rules judge.
+_PROMPT_MAX_WORDS = 30
+_PROMPT_MIN_WORDS = 4
 
 
 def split_blocks(text: str) -> list[str]:
@@ -584,6 +589,43 @@ def _is_notice(block: str, memo: LineMemo) -> bool:
     text, never an article's first paragraph. A longer paragraph naming cookies or a newsletter
     is an article's."""
     return memo.word_count(block) <= _NOTICE_MAX_WORDS and _notice_re().search(block) is not None
+
+
+def _word_re(key: str, opening: bool = False) -> re.Pattern[str]:
+    """One of ``metadata_words.json``'s lists as whole words; ``opening``: opening a sentence."""
+    words = "|".join(re.escape(w) for w in md.metadata_words()[key])
+    before = r"(?:^|[.!?:;¡¿–—-]\s*)" if opening else r"(?<!\w)"
+    return re.compile(rf"{before}(?:{words})(?!\w)", re.IGNORECASE)
+
+
+@cache
+def _box_res() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    notices = "|".join(re.escape(w) for w in md.metadata_words()["post_notices"])
+    return (
+        _word_re("subscription_calls", opening=True),
+        _word_re("reader_calls", opening=True),
+        _word_re("reader_channels"),
+        re.compile(rf"^(?:{notices})", re.IGNORECASE),
+    )
+
+
+def _is_box(block: str, memo: LineMemo) -> bool:
+    """A box of the site's set in or after the article, judged by what it says (never by where it
+    sits, so a second cleaning drops the same blocks): a reader's prompt of a prompt's length, a
+    call to subscribe opening a sentence (an imperative, not a report: "readers who subscribe
+    ...") or one to follow, join or download opening a sentence and naming a channel
+    (``metadata_words.json``'s ``subscription_calls``, ``reader_calls``, ``reader_channels``, as
+    the HTML cleaner's closing prompts), or a post's filing or correction notice (``post_notices``)."""
+    words = memo.word_count(block)
+    if words > _NOTICE_MAX_WORDS:
+        return False
+    subscribe, call, channel, notice = _box_res()
+    if notice.match(block) is not None:
+        return True
+    return _PROMPT_MIN_WORDS <= words <= _PROMPT_MAX_WORDS and (
+        subscribe.search(block) is not None
+        or (call.search(block) is not None and channel.search(block) is not None)
+    )
 
 
 def _counts_in_header(block: str) -> bool:
@@ -1166,7 +1208,9 @@ def _article_blocks(
                 continue
             break
         current = _once([b for b, k in zip(current, keep, strict=True) if k], memo)
-    return current, author, published
+    # The site's boxes go after the passes, which judge the page with them: dropped between
+    # passes, a box leaves the article's end beside other furniture a later pass then keeps.
+    return [b for b in current if not _is_box(b, memo)], author, published
 
 
 @dataclass(frozen=True)

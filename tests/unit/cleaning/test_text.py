@@ -955,3 +955,48 @@ def test_a_headline_other_pages_hold_as_a_teaser_stays_the_headline() -> None:
     [article] = extract_text(text, "a.txt", _archive("Back to overview", headline))
 
     assert article.title == headline
+
+
+FOOTER_LINES = ["About us", "Privacy policy", "Terms of use", "© 2024 City News"]
+SUBSCRIBE_BOX = "Never miss a story: subscribe to our free morning newsletter."
+FOLLOW_BOX = "Want more local news? Follow us on Facebook and Instagram."
+FILED_NOTICE = "This entry was posted in Transport and tagged buses, council."
+
+
+@pytest.mark.parametrize(
+    "box",
+    [
+        SUBSCRIBE_BOX,
+        FOLLOW_BOX,
+        FILED_NOTICE,
+        "Correction: An earlier version of this article misstated the date of the vote.",
+        "Abonnieren Sie jetzt kostenlos unseren Newsletter.",
+        "¿Ya sabías que tenemos canal de Telegram? Únete desde tu celular.",
+        "Dieser Eintrag wurde veröffentlicht in Verkehr und verschlagwortet mit Bus, Stadtrat.",
+    ],
+)
+def test_a_site_box_between_paragraphs_or_after_the_article_is_not_body(box: str) -> None:
+    header = ["Home", "News", "Sport", "Culture", "Contact", "Night buses to reach the eastern suburbs"]
+    text = page(*header, P1, box, P2, P3, NEXT_PARAGRAPH, box, *FOOTER_LINES)
+
+    [article] = extract_text(text, "a.txt")
+
+    assert P1 in article.body and NEXT_PARAGRAPH in article.body
+    assert box not in article.body
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        # a report about a newsletter or a channel, not a call to the reader
+        "The council said it would follow the plan and publish the timetable in its newsletter next week.",
+        "Residents who subscribe to the service will pay less, the transport committee said on Thursday.",
+    ],
+)
+def test_an_article_paragraph_naming_a_newsletter_stays(paragraph: str) -> None:
+    header = ["Home", "News", "Sport", "Culture", "Contact", "Night buses to reach the eastern suburbs"]
+    text = page(*header, P1, paragraph, P2, P3, NEXT_PARAGRAPH, *FOOTER_LINES)
+
+    [article] = extract_text(text, "a.txt")
+
+    assert paragraph in article.body
