@@ -249,6 +249,9 @@ ARTICLE = {"title": "Harbour budget approved", "body": "The council approved it.
         ("POST", "/uploads", {"filename": "a.html", "content_type": None}, True),
         ("POST", "/uploads", {"filename": "a.html", "content_type": ""}, False),
         ("POST", "/uploads", {"filename": ".."}, False),
+        ("POST", "/uploads", {"filename": "a.html "}, False),
+        ("POST", "/uploads", {"filename": " a.html"}, False),
+        ("POST", "/uploads", {"filename": "a b.html"}, True),
     ],
 )
 def test_the_openapi_document_states_the_bodies_a_write_route_takes(

@@ -83,7 +83,9 @@ def _answers(
     return answers
 
 
-_FILENAME_RE = re.compile(r"^[^/\\\x00-\x1f\x7f]{1,200}$")
+# 1 to 200 characters, no path separator or control character, no space at either end (the
+# OpenAPI document states the same pattern).
+_FILENAME_RE = re.compile(r"^[^/\\\x00-\x20\x7f](?:[^/\\\x00-\x1f\x7f]{0,198}[^/\\\x00-\x20\x7f])?$")
 # A media type and a charset are case-insensitive (stored and signed in lower case); spelt out
 # in the pattern, since the OpenAPI document's regular expressions take no flags.
 _CONTENT_TYPE_RE = re.compile(
@@ -288,11 +290,11 @@ def delete_article(article_id: Annotated[str, Path(description="Article id (as r
 def presign_upload():
     request = _upload_request()
     filename = request.get("filename")
-    if not isinstance(filename, str) or not _FILENAME_RE.match(filename) or filename in (".", ".."):
-        raise InvalidRequest("filename: a file name of 1 to 200 characters without / or \\", "filename")
-    if filename != filename.strip():
+    if isinstance(filename, str) and filename != filename.strip():
         # "a.html " names no .html file: it would be signed and read as something else.
         raise InvalidRequest("filename: starts or ends with a space; send the name trimmed", "filename")
+    if not isinstance(filename, str) or not _FILENAME_RE.match(filename) or filename in (".", ".."):
+        raise InvalidRequest("filename: a file name of 1 to 200 characters without / or \\", "filename")
     unsupported = unsupported_extension(filename)
     if unsupported:
         # Ingest would only reject it (unsupported_type): refused before the file is sent.
