@@ -21,8 +21,9 @@ JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 # The hit fields an entry is made of (the feed asks /search for these only).
 FEED_FIELDS = (
     "title", "snippet", "source", "published", "place", "authors", "author_org", "tags", "url", "duplicates",
-    "ingested_at",
+    "ingested_at", "language",
 )  # fmt: skip
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # Outside the XML 1.0 Char production even after the API's own cleaning.
 _NOT_XML = re.compile("[\ufffe\uffff]")
 
@@ -118,6 +119,9 @@ def atom(result: Mapping[str, Any], title: str, links: FeedLinks, now: datetime)
     element(element(root, "author"), "name", "archive-search")
     for hit in hits:
         entry = element(root, "entry")
+        # The article's language, so a reader (and a screen reader) reads it as that language.
+        if hit.get("language"):
+            entry.set(XML_LANG, hit["language"])
         element(entry, "id", _entry_id(hit["id"]))
         element(entry, "title", hit.get("title") or "(untitled)", type="text")
         element(entry, "link", rel="alternate", type="text/html", href=links.article_url(hit["id"]))
@@ -171,6 +175,7 @@ def json_feed(result: Mapping[str, Any], title: str, links: FeedLinks) -> dict[s
         item["_archive_search"] = {
             "source": hit.get("source"),
             "place": hit.get("place"),
+            "language": hit.get("language"),
             "duplicates": hit.get("duplicates"),
         }
         items.append(item)
