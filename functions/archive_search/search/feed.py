@@ -8,6 +8,8 @@ all (U+FFFE, U+FFFF; the API already drops control characters) are removed first
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -55,6 +57,19 @@ def feed_title(parameters: Mapping[str, list[str]]) -> str:
     return "archive-search: " + " · ".join(words + filters) if words or filters else "archive-search: newest"
 
 
+def feed_id(parameters: Mapping[str, list[str]]) -> str:
+    """The feed's permanent id: a name of the search it is (query and filters, in any order),
+    not of its URL, which changes with the host, the scheme, the format and the page."""
+    chosen = sorted(
+        (name, value)
+        for name, values in parameters.items()
+        if name == "q" or name not in _UNTITLED
+        for value in values
+    )
+    digest = hashlib.sha256(json.dumps(chosen, ensure_ascii=False).encode()).hexdigest()[:32]
+    return f"urn:archive-search:feed:{digest}"
+
+
 def _xml_text(text: str | None) -> str:
     return _NOT_XML.sub("", text or "")
 
@@ -93,7 +108,7 @@ def _entry_id(article_id: str) -> str:
     return f"urn:archive-search:article:{article_id}"
 
 
-def atom(result: Mapping[str, Any], title: str, links: FeedLinks, now: datetime) -> str:
+def atom(result: Mapping[str, Any], title: str, links: FeedLinks, now: datetime, feed_id: str) -> str:
     """An Atom 1.0 document of the hits of one search response."""
     import xml.etree.ElementTree as ET  # deferred: only Atom feeds use it, not the cold start
 
@@ -109,7 +124,7 @@ def atom(result: Mapping[str, Any], title: str, links: FeedLinks, now: datetime)
     feed_updated = _updated(hits, now)
     root = ET.Element(f"{{{ATOM_NS}}}feed")
     element(root, "title", title)
-    element(root, "id", links.self_url)
+    element(root, "id", feed_id)
     element(root, "updated", _rfc3339(feed_updated))
     element(root, "generator", "archive-search")
     element(root, "link", rel="self", type="application/atom+xml", href=links.self_url)

@@ -32,6 +32,7 @@ from archive_search.search.feed import (
     JSON_FEED_TYPE,
     FeedLinks,
     atom,
+    feed_id,
     feed_title,
     json_feed,
 )
@@ -209,5 +210,5 @@ def _feed_response(result: dict[str, Any], feed_format: str) -> Response:
     if feed_format == "json":
         body = json.dumps(json_feed(result, title, links), ensure_ascii=False, separators=(",", ":"))
         return Response(status_code=200, content_type=JSON_FEED_TYPE, body=body, headers=headers)
-    body = atom(result, title, links, datetime.now(UTC))
+    body = atom(result, title, links, datetime.now(UTC), feed_id(search_state))
     return Response(status_code=200, content_type=ATOM_TYPE, body=body, headers=headers)
