@@ -227,6 +227,29 @@ def test_a_facet_value_found_by_its_first_letters_can_be_ticked(page: Any, site:
     assert _state(page)["tag"] == [found[0]]
 
 
+def test_ticking_a_facet_value_found_by_its_letters_keeps_the_letters_and_values_found(
+    page: Any, site: LocalStack
+) -> None:
+    # A person ticking two tags found by the same letters must not type them again between.
+    page.goto(f"{site.url}/")
+    _settled(page)
+    finder = page.get_by_label("Search tags")
+    finder.fill("sh")
+    found = 'fieldset[data-facet="tag"] .found li input'
+    _until(page, f"document.querySelectorAll('{found}').length > 0")
+    values = page.eval_on_selector_all(found, "boxes => boxes.map(b => b.value)")
+
+    page.locator(found).first.click()
+    _until(page, "location.search.includes('tag=')")
+    _settled(page)
+
+    assert page.get_by_label("Search tags").input_value() == "sh"
+    _until(page, f"document.querySelectorAll('{found}').length > 0")
+    assert page.eval_on_selector_all(found, "boxes => boxes.map(b => [b.value, b.checked])") == [
+        [value, index == 0] for index, value in enumerate(values)
+    ]
+
+
 def test_a_late_answer_for_fewer_letters_does_not_replace_the_facet_values_found(
     page: Any, site: LocalStack
 ) -> None:

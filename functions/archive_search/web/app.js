@@ -331,9 +331,12 @@
   }
 
   // -- facets -----------------------------------------------------------------------------
+  // The letters typed in a facet's search box outlive the rendering (a value found by them was
+  // just ticked): the person goes on with the values they found, without typing them again.
   function renderFacets(state, facets) {
-    const refocus = focusKeeper($("facets"), "input[type=checkbox]", (box) => `${box.closest("fieldset").dataset.facet}\n${box.value}`);
-    const groups = FILTERS.map((name) => facetGroup(name, state, facets[name] || [])).filter(Boolean);
+    const refocus = focusKeeper($("facets"), "input", (box) => (box.type === "search" ? box.id : `${box.closest("fieldset").dataset.facet}\n${box.value}`));
+    const typed = Object.fromEntries([...$("facets").querySelectorAll(".finder input")].map((input) => [input.id, input.value]));
+    const groups = FILTERS.map((name) => facetGroup(name, state, facets[name] || [], typed[`find-${name}`] || "")).filter(Boolean);
     $("facets").replaceChildren(...groups);
     refocus();
   }
@@ -356,7 +359,7 @@
   const folded = (value) => value.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
   const isSelected = (selected, value) => selected.some((chosen) => folded(chosen) === folded(value));
 
-  function facetGroup(name, state, values) {
+  function facetGroup(name, state, values, letters) {
     const selected = state.filters[name];
     if (!values.length && !selected.length) return null;
     const fieldset = el("fieldset", { class: "facet", "data-facet": name });
@@ -368,7 +371,7 @@
     const entries = values.concat(unlisted.map((value) => ({ value, count: null })));
     for (const entry of entries) list.append(facetOption(name, entry, isSelected(selected, entry.value)));
     fieldset.append(list);
-    if (values.length >= FACET_SIZE) fieldset.append(facetFinder(name, state));
+    if (values.length >= FACET_SIZE || letters) fieldset.append(facetFinder(name, state, letters));
     return fieldset;
   }
 
@@ -391,31 +394,33 @@
     });
   }
 
-  function facetFinder(name, state) {
+  function facetFinder(name, state, letters) {
     const id = `find-${name}`;
-    const input = el("input", { type: "search", id, autocomplete: "off", maxLength: 100 });
+    const input = el("input", { type: "search", id, autocomplete: "off", maxLength: 100, value: letters });
     const found = el("ul", { class: "facet-values found", "aria-live": "polite" });
     let timer = 0;
     let asked = 0; // only the answer to the latest letters typed is shown: answers can cross
+    const lookUp = async () => {
+      const prefix = input.value.trim();
+      const mine = ++asked;
+      if (!prefix) return found.replaceChildren();
+      try {
+        const answer = await api(`facets/${name}?${new URLSearchParams({ prefix, size: "10" })}`);
+        if (mine !== asked) return;
+        const selected = state.filters[name];
+        found.replaceChildren(...answer.values.map((entry) => facetOption(name, entry, isSelected(selected, entry.value))));
+        if (!answer.values.length) found.append(el("li", { text: "No match" }));
+      } catch (error) {
+        // Said in the box, in place of the values found for other letters: the search's own
+        // error box would outlive the next answer, and the old values would look like this one's.
+        if (mine === asked) found.replaceChildren(el("li", { class: "error", role: "alert", text: apology(error) }));
+      }
+    };
     input.addEventListener("input", () => {
       clearTimeout(timer);
-      timer = setTimeout(async () => {
-        const prefix = input.value.trim();
-        const mine = ++asked;
-        if (!prefix) return found.replaceChildren();
-        try {
-          const answer = await api(`facets/${name}?${new URLSearchParams({ prefix, size: "10" })}`);
-          if (mine !== asked) return;
-          const selected = state.filters[name];
-          found.replaceChildren(...answer.values.map((entry) => facetOption(name, entry, isSelected(selected, entry.value))));
-          if (!answer.values.length) found.append(el("li", { text: "No match" }));
-        } catch (error) {
-          // Said in the box, in place of the values found for other letters: the search's own
-          // error box would outlive the next answer, and the old values would look like this one's.
-          if (mine === asked) found.replaceChildren(el("li", { class: "error", role: "alert", text: apology(error) }));
-        }
-      }, 200);
+      timer = setTimeout(lookUp, 200);
     });
+    if (letters.trim()) lookUp();
     return el("div", { class: "finder" }, el("label", { htmlFor: id, text: `Search ${FACET_PLURALS[name]}` }), input, found);
   }
 
