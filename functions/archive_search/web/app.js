@@ -264,8 +264,20 @@
 
   // Who an article credits: its persons, else the agency or organisation (AP, Reuters, Staff).
   function credits(article) {
-    if (article.authors && article.authors.length) return article.authors.join(", ");
-    return article.author_org || null;
+    if (article.authors && article.authors.length) return article.authors;
+    return article.author_org ? [article.author_org] : [];
+  }
+
+  // Names joined by commas, each isolated in its own direction (dir="auto"): joined in one run,
+  // an Arabic name beside a Latin one swaps their order and strands the comma. Null for none.
+  function names(values) {
+    if (!values || !values.length) return null;
+    const line = el("span");
+    values.forEach((value, index) => {
+      if (index) line.append(", ");
+      line.append(el("span", { dir: "auto", text: value }));
+    });
+    return line;
   }
 
   // The article's names (publisher, place, persons) are isolated, each in its own direction
@@ -276,8 +288,8 @@
     if (hit.source) parts.push(el("span", { class: "source", dir: "auto", text: hit.source }));
     if (hit.published) parts.push(el("time", { dateTime: hit.published, text: formatDate(hit.published) }));
     if (hit.place) parts.push(el("span", { class: "place", dir: "auto", text: hit.place }));
-    const byline = credits(hit);
-    if (byline) parts.push(el("span", { class: "author" }, "By ", el("span", { dir: "auto", text: byline })));
+    const byline = names(credits(hit));
+    if (byline) parts.push(el("span", { class: "author" }, "By ", byline));
     const line = el("p", { class: "meta" });
     parts.forEach((part, index) => {
       if (index) line.append(" · ");
@@ -613,14 +625,13 @@
     for (const part of ["article-title", "article-description", "article-body"]) inLanguage($(part), article.language);
     $("article-description").textContent = article.description || "";
     $("article-description").hidden = !article.description;
-    const authors = credits(article);
     fillList($("article-meta"), [
-      ["Publisher", article.source],
+      ["Publisher", names(article.source && [article.source])],
       ["Published", article.published && el("time", { dateTime: article.published, text: formatDate(article.published) })],
-      ["Place", article.place],
-      ["Authors", authors],
+      ["Place", names(article.place && [article.place])],
+      ["Authors", names(credits(article))],
       ["Language", article.language],
-      ["Tags", article.tags && article.tags.length ? article.tags.join(", ") : null],
+      ["Tags", names(article.tags)],
       ["Original", article.url && /^https?:\/\//i.test(article.url) ? el("a", { href: article.url, rel: "noopener noreferrer", text: article.url }) : null],
     ]);
     appendBody(article);
@@ -756,7 +767,7 @@
   // One file's row in the list, and how its outcome is shown and said.
   function uploadRow(name) {
     const status = el("span", { class: "outcome", text: "uploading…" });
-    const row = el("li", {}, el("span", { class: "file", text: name }), " ", status);
+    const row = el("li", {}, el("span", { class: "file", dir: "auto", text: name }), " ", status);
     $("uploads").append(row);
     const settle = (text, outcome) => {
       status.textContent = text;
