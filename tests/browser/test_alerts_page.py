@@ -99,3 +99,31 @@ def test_deleting_an_alert_by_keyboard_says_so_and_keeps_the_focus_in_the_list(
     assert focused is not None and focused.startswith("Delete the alert ")
     assert focused != f"Delete the alert {names[0]}"
     requests.delete(f"{stack.url}/alerts/{ids[1]}", timeout=30)
+
+
+def _alerts_named(stack: LocalStack, name: str) -> list[dict[str, Any]]:
+    alerts = requests.get(f"{stack.url}/alerts", timeout=30).json()["alerts"]
+    return [alert for alert in alerts if alert["name"] == name]
+
+
+def test_saving_the_same_alert_twice_saves_it_once_and_says_so(page: Any, stack: LocalStack) -> None:
+    # A double click, or Save pressed again for the same search and name, must not save a
+    # second alert: every match would then fire twice.
+    name = f"Twice {WORD}"
+    page.goto(f"{stack.url}/?q={WORD}+twice")
+    page.get_by_text("Save this search as an alert").click()
+    page.get_by_label("Alert name").fill(name)
+    page.get_by_role("button", name="Save alert").dblclick()
+    first = _until(page, "document.querySelector('#alert-saved').dataset.alertId")
+    page.wait_for_timeout(500)  # time for a second request to land, were one sent
+    try:
+        assert [alert["id"] for alert in _alerts_named(stack, name)] == [first]
+
+        page.get_by_label("Alert name").fill(name)
+        page.get_by_role("button", name="Save alert").click()
+        _until(page, "document.querySelector('#alert-saved').textContent.startsWith('Already saved')")
+        assert [alert["id"] for alert in _alerts_named(stack, name)] == [first]
+        assert page.problems.errors == []
+    finally:
+        for alert in _alerts_named(stack, name):
+            requests.delete(f"{stack.url}/alerts/{alert['id']}", timeout=30)

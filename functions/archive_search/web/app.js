@@ -865,23 +865,41 @@
     return body;
   }
 
+  // The same alert asked for again (a double click, Save pressed again for the same search and
+  // name) is sent with the same Idempotency-Key, so the API answers the alert it saved instead
+  // of saving a second one that would fire twice for every match.
+  function randomKey() {
+    return [...crypto.getRandomValues(new Uint8Array(16))].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+  }
+
   function setupAlerts() {
+    let asked = { body: "", key: "", saved: "" };
+    let saving = false;
     $("alert-form").addEventListener("submit", async (event) => {
       event.preventDefault();
+      if (saving) return; // the click that started this save is being answered
       const saved = $("alert-saved");
+      const body = JSON.stringify(alertBody(readState(), $("alert-name").value.trim(), $("alert-target").value));
+      if (body !== asked.body) asked = { body, key: randomKey(), saved: "" };
+      saving = true;
       saved.textContent = "saving…";
       try {
-        const body = alertBody(readState(), $("alert-name").value.trim(), $("alert-target").value);
         const alert = await api("alerts", {
           method: "POST",
-          headers: { "Content-Type": "application/json" },
-          body: JSON.stringify(body),
+          headers: { "Content-Type": "application/json", "Idempotency-Key": asked.key },
+          body,
         });
-        saved.textContent = `Saved “${alert.name}”: it fires for every new matching article.`;
+        saved.textContent =
+          `${alert.id} ${alert.created_at}` === asked.saved // the same alert, not one saved again since its deletion
+            ? `Already saved “${alert.name}”: the same search and name are one alert.`
+            : `Saved “${alert.name}”: it fires for every new matching article.`;
+        asked.saved = `${alert.id} ${alert.created_at}`;
         saved.dataset.alertId = alert.id;
         $("alert-name").value = "";
       } catch (error) {
         saved.textContent = `Not saved: ${error.message}.`;
+      } finally {
+        saving = false;
       }
     });
   }
