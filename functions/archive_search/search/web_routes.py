@@ -92,6 +92,13 @@ def _origin() -> str:
     return f"{scheme}://{_host()}"
 
 
+def _base_path() -> str:
+    # What API Gateway put before the route (a named stage: "/prod"), which Powertools strips
+    # to route: links the feed gives out must keep it, or they lead out of the API.
+    raw, routed = router.current_event.raw_path, router.current_event.path
+    return raw[: len(raw) - len(routed)] if raw.endswith(routed) else ""
+
+
 def _etag(body: bytes) -> str:
     return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
 
@@ -183,7 +190,7 @@ def feed_router(search: Callable[..., dict[str, Any]], middlewares: Sequence[Any
 def _feed_response(result: dict[str, Any], feed_format: str) -> Response:
     event = router.current_event
     parameters = parse_qs(event.raw_query_string or "", keep_blank_values=True)
-    origin = _origin()
+    origin = _origin() + _base_path()
 
     def url(path: str, query: dict[str, list[str]]) -> str:
         encoded = urlencode(query, doseq=True)

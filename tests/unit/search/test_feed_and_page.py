@@ -259,3 +259,21 @@ def test_a_feed_keeps_its_id_whatever_host_scheme_parameter_order_or_page_serves
     )
     assert first != feed_id("q=harbour&source=Geo", {"host": "news.example"})
     assert first.startswith("urn:")
+
+
+def test_feed_links_keep_the_stage_the_feed_was_asked_through() -> None:
+    # Behind a named API Gateway stage the API lives under /prod: a link without it is a 404.
+    event = http_api_event("GET", "/prod/feed", "q=harbour&format=json", headers={"host": "api.example"})
+    event["requestContext"]["stage"] = "prod"
+    app = _feed_app([{"id": "a1", "title": "Harbour"}], next_cursor="c2")
+    response = app.resolve(event, LambdaContext("search"))
+    assert response["statusCode"] == 200, response["body"]
+    feed = json.loads(response["body"])
+
+    links = [feed["feed_url"], feed["home_page_url"], feed["next_url"], feed["items"][0]["url"]]
+    assert [link.split("?")[0] for link in links] == [
+        "http://api.example/prod/feed",
+        "http://api.example/prod/",
+        "http://api.example/prod/feed",
+        "http://api.example/prod/",
+    ]
