@@ -127,3 +127,32 @@ def test_saving_the_same_alert_twice_saves_it_once_and_says_so(page: Any, stack:
     finally:
         for alert in _alerts_named(stack, name):
             requests.delete(f"{stack.url}/alerts/{alert['id']}", timeout=30)
+
+
+def test_alerts_past_the_first_page_can_be_shown_and_deleted(page: Any, stack: LocalStack) -> None:
+    # With more alerts than one page holds, the last ones must be reachable to be deleted.
+    names = [f"Many {WORD} {n:02d}" for n in range(51)]
+    ids = [
+        requests.post(
+            f"{stack.url}/alerts", json={"name": name, "q": WORD, "target": "feed"}, timeout=30
+        ).json()["id"]
+        for name in names
+    ]
+    try:
+        page.goto(f"{stack.url}/?view=alerts")
+        page.wait_for_selector(f'#alerts li[data-id="{ids[0]}"]')
+        assert page.locator(f'#alerts li[data-id="{ids[-1]}"]').count() == 0
+
+        page.get_by_role("button", name="More alerts").click()
+        page.wait_for_selector(f'#alerts li[data-id="{ids[-1]}"]')
+        assert page.evaluate("document.activeElement.textContent") == names[50]
+        assert page.get_by_role("button", name="More alerts").is_hidden()
+
+        page.get_by_role("button", name=f"Delete the alert {names[50]}").click()
+        _until(page, "document.querySelector('#alerts-status').textContent.startsWith('Deleted')")
+        assert page.locator(f'#alerts li[data-id="{ids[-2]}"]').count() == 1  # still on screen
+        assert requests.get(f"{stack.url}/alerts/{ids[-1]}", timeout=30).status_code == 404
+        assert page.problems.errors == []
+    finally:
+        for alert_id in ids:
+            requests.delete(f"{stack.url}/alerts/{alert_id}", timeout=30)

@@ -913,44 +913,65 @@
     return `./?${params}`;
   }
 
+  function alertRow(alert) {
+    const list = $("alerts");
+    const remove = el("button", { type: "button", text: "Delete", "aria-label": `Delete the alert ${alert.name}` });
+    remove.addEventListener("click", async () => {
+      const place = [...list.children].findIndex((row) => row.dataset.id === alert.id);
+      try {
+        await api(`alerts/${encodeURIComponent(alert.id)}`, { method: "DELETE" });
+        renderAlerts({ name: alert.name, place }, alertPages);
+      } catch (error) {
+        showError(error);
+      }
+    });
+    const how = alert.target === "feed" ? "feed only" : alert.target === "webhook" ? "webhook" : "event";
+    return el(
+      "li",
+      { "data-id": alert.id },
+      el("a", { href: alertSearchUrl(alert.search), text: alert.name }),
+      " ",
+      el("span", { class: "alert-target", text: `(${how})` }),
+      " ",
+      el("a", { href: alert.feed_url.replace(/^\//, ""), text: "feed", "aria-label": `Feed of ${alert.name}` }),
+      " ",
+      remove,
+    );
+  }
+
+  // The alerts come a page of ALERT_PAGE at a time, oldest first: "More alerts" adds the next,
+  // so the last alerts of a long list can be reached (and deleted) too.
+  const ALERT_PAGE = 50;
+  let alertPages = 1;
+
+  function alertsShown(total) {
+    const shown = $("alerts").children.length;
+    $("alerts-more").hidden = shown >= total;
+    $("alerts-status").textContent = total
+      ? `${total} alert${total === 1 ? "" : "s"}${total > shown ? `, the first ${shown} shown` : ""}`
+      : "No alerts yet: search, then save the search as an alert.";
+  }
+
   // After a deletion: what was deleted is said, and the focus goes to the Delete button now at
   // the deleted one's place (else the last one, else the heading), not back to the page's top.
-  async function renderAlerts(deleted = null) {
+  // The pages shown before are shown again, so a deletion on a later page stays on it.
+  async function renderAlerts(deleted = null, pages = 1) {
     const list = $("alerts");
     const status = $("alerts-status");
     status.textContent = "loading…";
     try {
-      const result = await api("alerts?size=50");
+      let total = 0;
+      const alerts = [];
+      for (let page = 1; page <= pages; page++) {
+        const result = await api(`alerts?size=${ALERT_PAGE}&page=${page}`);
+        total = result.total;
+        alerts.push(...result.alerts);
+        if (alerts.length >= total) break;
+      }
       showError(null); // an earlier view's error (a refused search) is not this list's
-      list.replaceChildren(
-        ...result.alerts.map((alert) => {
-          const remove = el("button", { type: "button", text: "Delete", "aria-label": `Delete the alert ${alert.name}` });
-          remove.addEventListener("click", async () => {
-            const place = [...list.children].findIndex((row) => row.dataset.id === alert.id);
-            try {
-              await api(`alerts/${encodeURIComponent(alert.id)}`, { method: "DELETE" });
-              renderAlerts({ name: alert.name, place });
-            } catch (error) {
-              showError(error);
-            }
-          });
-          const how = alert.target === "feed" ? "feed only" : alert.target === "webhook" ? "webhook" : "event";
-          return el(
-            "li",
-            { "data-id": alert.id },
-            el("a", { href: alertSearchUrl(alert.search), text: alert.name }),
-            " ",
-            el("span", { class: "alert-target", text: `(${how})` }),
-            " ",
-            el("a", { href: alert.feed_url.replace(/^\//, ""), text: "feed", "aria-label": `Feed of ${alert.name}` }),
-            " ",
-            remove,
-          );
-        }),
-      );
-      status.textContent = result.total
-        ? `${result.total} alert${result.total === 1 ? "" : "s"}${result.total > result.alerts.length ? `, the first ${result.alerts.length} shown` : ""}`
-        : "No alerts yet: search, then save the search as an alert.";
+      alertPages = Math.max(1, Math.ceil(alerts.length / ALERT_PAGE));
+      list.replaceChildren(...alerts.map(alertRow));
+      alertsShown(total);
       if (deleted) {
         status.textContent = `Deleted “${deleted.name}”. ${status.textContent}`;
         const buttons = list.querySelectorAll("button");
@@ -961,6 +982,22 @@
       status.textContent = "";
       showError(error);
     }
+  }
+
+  function setupAlertsMore() {
+    $("alerts-more").addEventListener("click", async () => {
+      try {
+        const result = await api(`alerts?size=${ALERT_PAGE}&page=${alertPages + 1}`);
+        alertPages += 1;
+        const rows = result.alerts.map(alertRow);
+        $("alerts").append(...rows);
+        alertsShown(result.total);
+        // The focus goes on to the first alert added, not back to the top or a hidden button.
+        if (rows.length) rows[0].querySelector("a").focus();
+      } catch (error) {
+        showError(error);
+      }
+    });
   }
 
   // -- views ------------------------------------------------------------------------------
@@ -1047,6 +1084,7 @@
   setupHistogramKeys();
   setupUploads();
   setupAlerts();
+  setupAlertsMore();
   render();
   detectUploads();
 })();
