@@ -156,3 +156,24 @@ def test_alerts_past_the_first_page_can_be_shown_and_deleted(page: Any, stack: L
     finally:
         for alert_id in ids:
             requests.delete(f"{stack.url}/alerts/{alert_id}", timeout=30)
+
+
+def test_an_alert_saved_for_the_feed_only_says_so_and_links_its_feed(page: Any, stack: LocalStack) -> None:
+    # Nothing fires for a feed-only alert: saying it "fires" would be wrong, and the feed is
+    # what the person must subscribe to next.
+    name = f"Feed only {WORD}"
+    page.goto(f"{stack.url}/?q={WORD}+feedonly")
+    page.get_by_text("Save this search as an alert").click()
+    page.get_by_label("Alert name").fill(name)
+    page.get_by_label("Tell me by").select_option("feed")
+    page.get_by_role("button", name="Save alert").click()
+    alert_id = _until(page, "document.querySelector('#alert-saved').dataset.alertId")
+    try:
+        saved = requests.get(f"{stack.url}/alerts/{alert_id}", timeout=30).json()
+        message = page.locator("#alert-saved")
+        assert "fires" not in message.inner_text()
+        link = message.get_by_role("link", name=f"Feed of {name}")
+        assert link.evaluate("a => a.href") == f"{stack.url}{saved['feed_url']}"
+        assert requests.get(link.evaluate("a => a.href"), timeout=30).status_code == 200
+    finally:
+        requests.delete(f"{stack.url}/alerts/{alert_id}", timeout=30)

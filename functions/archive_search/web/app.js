@@ -889,10 +889,11 @@
           headers: { "Content-Type": "application/json", "Idempotency-Key": asked.key },
           body,
         });
-        saved.textContent =
-          `${alert.id} ${alert.created_at}` === asked.saved // the same alert, not one saved again since its deletion
-            ? `Already saved “${alert.name}”: the same search and name are one alert.`
-            : `Saved “${alert.name}”: it fires for every new matching article.`;
+        const again = `${alert.id} ${alert.created_at}` === asked.saved; // not one saved again since its deletion
+        saved.textContent = `${again ? "Already saved" : "Saved"} “${alert.name}”: `;
+        // A feed-only alert fires nothing: its feed is what to subscribe to.
+        if (alert.target === "feed") saved.append(el("a", alertFeedLink(alert, "its feed")), " lists every new matching article.");
+        else saved.append(again ? "the same search and name are one alert." : "it fires for every new matching article.");
         asked.saved = `${alert.id} ${alert.created_at}`;
         saved.dataset.alertId = alert.id;
         $("alert-name").value = "";
@@ -911,6 +912,11 @@
       for (const one of Array.isArray(value) ? value : [value]) params.append(name, String(one));
     }
     return `./?${params}`;
+  }
+
+  // The alert's feed_url is from the API's root: relative to the page, it stays behind a stage.
+  function alertFeedLink(alert, text) {
+    return { href: alert.feed_url.replace(/^\//, ""), text, "aria-label": `Feed of ${alert.name}` };
   }
 
   function alertRow(alert) {
@@ -933,7 +939,7 @@
       " ",
       el("span", { class: "alert-target", text: `(${how})` }),
       " ",
-      el("a", { href: alert.feed_url.replace(/^\//, ""), text: "feed", "aria-label": `Feed of ${alert.name}` }),
+      el("a", alertFeedLink(alert, "feed")),
       " ",
       remove,
     );
