@@ -177,3 +177,20 @@ def test_an_alert_saved_for_the_feed_only_says_so_and_links_its_feed(page: Any, 
         assert requests.get(link.evaluate("a => a.href"), timeout=30).status_code == 200
     finally:
         requests.delete(f"{stack.url}/alerts/{alert_id}", timeout=30)
+
+
+def test_deleting_an_alert_already_deleted_elsewhere_takes_it_off_the_list(
+    page: Any, stack: LocalStack
+) -> None:
+    # Deleted in another tab or by a script since the list was shown: the person's wish is done,
+    # so the row goes and no error claims otherwise.
+    name = f"Gone {WORD}"
+    alert_id = requests.post(f"{stack.url}/alerts", json={"name": name, "q": WORD}, timeout=30).json()["id"]
+    page.goto(f"{stack.url}/?view=alerts")
+    page.wait_for_selector(f'#alerts li[data-id="{alert_id}"]')
+    assert requests.delete(f"{stack.url}/alerts/{alert_id}", timeout=30).status_code == 204
+
+    page.get_by_role("button", name=f"Delete the alert {name}").click()
+    _until(page, f"!document.querySelector('#alerts li[data-id=\"{alert_id}\"]')")
+    assert page.locator("#alerts-status").inner_text().startswith(f"Deleted \u201c{name}\u201d")
+    assert page.locator("#error").is_hidden()

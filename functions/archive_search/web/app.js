@@ -926,10 +926,11 @@
       const place = [...list.children].findIndex((row) => row.dataset.id === alert.id);
       try {
         await api(`alerts/${encodeURIComponent(alert.id)}`, { method: "DELETE" });
-        renderAlerts({ name: alert.name, place }, alertPages);
       } catch (error) {
-        showError(error);
+        // 404: deleted elsewhere since the list was shown; what was asked is done all the same.
+        if (!(error instanceof ApiError && error.status === 404)) return showError(error);
       }
+      renderAlerts({ name: alert.name, place }, alertPages);
     });
     const how = alert.target === "feed" ? "feed only" : alert.target === "webhook" ? "webhook" : "event";
     return el(
