@@ -36,6 +36,7 @@ from archive_search.search.feed import (
     feed_title,
     json_feed,
 )
+from archive_search.search.http import base_path
 
 PAGE_TYPE = "text/html; charset=utf-8"
 ASSET_TYPES = {"app.js": "text/javascript; charset=utf-8", "app.css": "text/css; charset=utf-8"}
@@ -90,13 +91,6 @@ def _origin() -> str:
     forwarded = router.current_event.headers.get("x-forwarded-proto", "").split(",")[0].strip().lower()
     scheme = forwarded if forwarded in ("http", "https") else "http"
     return f"{scheme}://{_host()}"
-
-
-def _base_path() -> str:
-    # What API Gateway put before the route (a named stage: "/prod"), which Powertools strips
-    # to route: links the feed gives out must keep it, or they lead out of the API.
-    raw, routed = router.current_event.raw_path, router.current_event.path
-    return raw[: len(raw) - len(routed)] if raw.endswith(routed) else ""
 
 
 def _etag(body: bytes) -> str:
@@ -190,7 +184,7 @@ def feed_router(search: Callable[..., dict[str, Any]], middlewares: Sequence[Any
 def _feed_response(result: dict[str, Any], feed_format: str) -> Response:
     event = router.current_event
     parameters = parse_qs(event.raw_query_string or "", keep_blank_values=True)
-    origin = _origin() + _base_path()
+    origin = _origin() + base_path(event)
 
     def url(path: str, query: dict[str, list[str]]) -> str:
         encoded = urlencode(query, doseq=True)

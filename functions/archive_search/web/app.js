@@ -914,9 +914,9 @@
     return `./?${params}`;
   }
 
-  // The alert's feed_url is from the API's root: relative to the page, it stays behind a stage.
+  // The alert's feed_url is a path on this host, the API's stage included.
   function alertFeedLink(alert, text) {
-    return { href: alert.feed_url.replace(/^\//, ""), text, "aria-label": `Feed of ${alert.name}` };
+    return { href: alert.feed_url, text, "aria-label": `Feed of ${alert.name}` };
   }
 
   function alertRow(alert) {
