@@ -194,3 +194,20 @@ def test_deleting_an_alert_already_deleted_elsewhere_takes_it_off_the_list(
     _until(page, f"!document.querySelector('#alerts li[data-id=\"{alert_id}\"]')")
     assert page.locator("#alerts-status").inner_text().startswith(f"Deleted \u201c{name}\u201d")
     assert page.locator("#error").is_hidden()
+
+
+def test_saving_an_alert_for_a_long_unbroken_query_fits_a_phone_screen(
+    phone_page: Any, stack: LocalStack
+) -> None:
+    # The search's status names the query and the saved message the alert's name: long words
+    # without a break must wrap, not push the page sideways.
+    name = f"Long{WORD}" * 10
+    phone_page.goto(f"{stack.url}/?q={'Gullwingharbourwatch' * 10}")
+    phone_page.get_by_text("Save this search as an alert").click()
+    phone_page.get_by_label("Alert name").fill(name)
+    phone_page.get_by_role("button", name="Save alert").click()
+    alert_id = _until(phone_page, "document.querySelector('#alert-saved').dataset.alertId")
+    try:
+        assert page_width(phone_page) <= PHONE["width"]
+    finally:
+        requests.delete(f"{stack.url}/alerts/{alert_id}", timeout=30)
