@@ -99,3 +99,115 @@ def test_deleting_an_alert_by_keyboard_says_so_and_keeps_the_focus_in_the_list(
     assert focused is not None and focused.startswith("Delete the alert ")
     assert focused != f"Delete the alert {names[0]}"
     requests.delete(f"{stack.url}/alerts/{ids[1]}", timeout=30)
+
+
+def _alerts_named(stack: LocalStack, name: str) -> list[dict[str, Any]]:
+    alerts = requests.get(f"{stack.url}/alerts", timeout=30).json()["alerts"]
+    return [alert for alert in alerts if alert["name"] == name]
+
+
+def test_saving_the_same_alert_twice_saves_it_once_and_says_so(page: Any, stack: LocalStack) -> None:
+    # A double click, or Save pressed again for the same search and name, must not save a
+    # second alert: every match would then fire twice.
+    name = f"Twice {WORD}"
+    page.goto(f"{stack.url}/?q={WORD}+twice")
+    page.get_by_text("Save this search as an alert").click()
+    page.get_by_label("Alert name").fill(name)
+    page.get_by_role("button", name="Save alert").dblclick()
+    first = _until(page, "document.querySelector('#alert-saved').dataset.alertId")
+    page.wait_for_timeout(500)  # time for a second request to land, were one sent
+    try:
+        assert [alert["id"] for alert in _alerts_named(stack, name)] == [first]
+
+        page.get_by_label("Alert name").fill(name)
+        page.get_by_role("button", name="Save alert").click()
+        _until(page, "document.querySelector('#alert-saved').textContent.startsWith('Already saved')")
+        assert [alert["id"] for alert in _alerts_named(stack, name)] == [first]
+        assert page.problems.errors == []
+    finally:
+        for alert in _alerts_named(stack, name):
+            requests.delete(f"{stack.url}/alerts/{alert['id']}", timeout=30)
+
+
+def test_alerts_past_the_first_page_can_be_shown_and_deleted(page: Any, stack: LocalStack) -> None:
+    # With more alerts than one page holds, the last ones must be reachable to be deleted.
+    names = [f"Many {WORD} {n:02d}" for n in range(51)]
+    ids = [
+        requests.post(
+            f"{stack.url}/alerts", json={"name": name, "q": WORD, "target": "feed"}, timeout=30
+        ).json()["id"]
+        for name in names
+    ]
+    try:
+        page.goto(f"{stack.url}/?view=alerts")
+        page.wait_for_selector(f'#alerts li[data-id="{ids[0]}"]')
+        assert page.locator(f'#alerts li[data-id="{ids[-1]}"]').count() == 0
+
+        page.get_by_role("button", name="More alerts").click()
+        page.wait_for_selector(f'#alerts li[data-id="{ids[-1]}"]')
+        assert page.evaluate("document.activeElement.textContent") == names[50]
+        assert page.get_by_role("button", name="More alerts").is_hidden()
+
+        page.get_by_role("button", name=f"Delete the alert {names[50]}").click()
+        _until(page, "document.querySelector('#alerts-status').textContent.startsWith('Deleted')")
+        assert page.locator(f'#alerts li[data-id="{ids[-2]}"]').count() == 1  # still on screen
+        assert requests.get(f"{stack.url}/alerts/{ids[-1]}", timeout=30).status_code == 404
+        assert page.problems.errors == []
+    finally:
+        for alert_id in ids:
+            requests.delete(f"{stack.url}/alerts/{alert_id}", timeout=30)
+
+
+def test_an_alert_saved_for_the_feed_only_says_so_and_links_its_feed(page: Any, stack: LocalStack) -> None:
+    # Nothing fires for a feed-only alert: saying it "fires" would be wrong, and the feed is
+    # what the person must subscribe to next.
+    name = f"Feed only {WORD}"
+    page.goto(f"{stack.url}/?q={WORD}+feedonly")
+    page.get_by_text("Save this search as an alert").click()
+    page.get_by_label("Alert name").fill(name)
+    page.get_by_label("Tell me by").select_option("feed")
+    page.get_by_role("button", name="Save alert").click()
+    alert_id = _until(page, "document.querySelector('#alert-saved').dataset.alertId")
+    try:
+        saved = requests.get(f"{stack.url}/alerts/{alert_id}", timeout=30).json()
+        message = page.locator("#alert-saved")
+        assert "fires" not in message.inner_text()
+        link = message.get_by_role("link", name=f"Feed of {name}")
+        assert link.evaluate("a => a.href") == f"{stack.url}{saved['feed_url']}"
+        assert requests.get(link.evaluate("a => a.href"), timeout=30).status_code == 200
+    finally:
+        requests.delete(f"{stack.url}/alerts/{alert_id}", timeout=30)
+
+
+def test_deleting_an_alert_already_deleted_elsewhere_takes_it_off_the_list(
+    page: Any, stack: LocalStack
+) -> None:
+    # Deleted in another tab or by a script since the list was shown: the person's wish is done,
+    # so the row goes and no error claims otherwise.
+    name = f"Gone {WORD}"
+    alert_id = requests.post(f"{stack.url}/alerts", json={"name": name, "q": WORD}, timeout=30).json()["id"]
+    page.goto(f"{stack.url}/?view=alerts")
+    page.wait_for_selector(f'#alerts li[data-id="{alert_id}"]')
+    assert requests.delete(f"{stack.url}/alerts/{alert_id}", timeout=30).status_code == 204
+
+    page.get_by_role("button", name=f"Delete the alert {name}").click()
+    _until(page, f"!document.querySelector('#alerts li[data-id=\"{alert_id}\"]')")
+    assert page.locator("#alerts-status").inner_text().startswith(f"Deleted \u201c{name}\u201d")
+    assert page.locator("#error").is_hidden()
+
+
+def test_saving_an_alert_for_a_long_unbroken_query_fits_a_phone_screen(
+    phone_page: Any, stack: LocalStack
+) -> None:
+    # The search's status names the query and the saved message the alert's name: long words
+    # without a break must wrap, not push the page sideways.
+    name = f"Long{WORD}" * 10
+    phone_page.goto(f"{stack.url}/?q={'Gullwingharbourwatch' * 10}")
+    phone_page.get_by_text("Save this search as an alert").click()
+    phone_page.get_by_label("Alert name").fill(name)
+    phone_page.get_by_role("button", name="Save alert").click()
+    alert_id = _until(phone_page, "document.querySelector('#alert-saved').dataset.alertId")
+    try:
+        assert page_width(phone_page) <= PHONE["width"]
+    finally:
+        requests.delete(f"{stack.url}/alerts/{alert_id}", timeout=30)

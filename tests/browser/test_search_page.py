@@ -227,6 +227,29 @@ def test_a_facet_value_found_by_its_first_letters_can_be_ticked(page: Any, site:
     assert _state(page)["tag"] == [found[0]]
 
 
+def test_ticking_a_facet_value_found_by_its_letters_keeps_the_letters_and_values_found(
+    page: Any, site: LocalStack
+) -> None:
+    # A person ticking two tags found by the same letters must not type them again between.
+    page.goto(f"{site.url}/")
+    _settled(page)
+    finder = page.get_by_label("Search tags")
+    finder.fill("sh")
+    found = 'fieldset[data-facet="tag"] .found li input'
+    _until(page, f"document.querySelectorAll('{found}').length > 0")
+    values = page.eval_on_selector_all(found, "boxes => boxes.map(b => b.value)")
+
+    page.locator(found).first.click()
+    _until(page, "location.search.includes('tag=')")
+    _settled(page)
+
+    assert page.get_by_label("Search tags").input_value() == "sh"
+    _until(page, f"document.querySelectorAll('{found}').length > 0")
+    assert page.eval_on_selector_all(found, "boxes => boxes.map(b => [b.value, b.checked])") == [
+        [value, index == 0] for index, value in enumerate(values)
+    ]
+
+
 def test_a_late_answer_for_fewer_letters_does_not_replace_the_facet_values_found(
     page: Any, site: LocalStack
 ) -> None:
@@ -591,6 +614,23 @@ def test_a_dropped_folder_is_refused_by_name_and_the_files_beside_it_upload(
     assert page.locator('#uploads li[data-outcome="indexed"]').inner_text() == "quay.txt indexed"
 
 
+def test_a_right_to_left_file_name_is_isolated_before_its_outcome(page: Any, site: LocalStack) -> None:
+    # The name reads in its own direction, and its digits stay in it: unisolated, "2024" of
+    # "تقرير 2024.pdf" is drawn on the Arabic word's left, where the Arabic reader ends.
+    name = "تقرير 2024.pdf"
+    _open_upload_view(page, site)
+    page.set_input_files("#files", [{"name": name, "mimeType": "application/pdf", "buffer": b"%PDF-1.4"}])
+    _until(page, "document.querySelector('#upload-summary').textContent === '1 of 1 files settled'", 60)
+
+    row = page.eval_on_selector(
+        '#uploads li[data-outcome="rejected"]',
+        "row => { const [file, outcome] = [row.querySelector('.file'), row.querySelector('.outcome')];"
+        " return [file.textContent, getComputedStyle(file).direction,"
+        " file.getBoundingClientRect().right <= outcome.getClientRects()[0].left]; }",
+    )
+    assert row == [name, "rtl", True]  # the outcome (it may wrap) starts right of the whole name
+
+
 def test_the_file_chooser_shows_the_keyboard_focus(page: Any, site: LocalStack) -> None:
     # The file input itself is visually hidden: its label, drawn as the button, shows the focus.
     _open_upload_view(page, site)
@@ -755,6 +795,49 @@ def test_a_right_to_left_publisher_keeps_its_place_before_the_date(page: Any, si
     )
     assert [name for name, _, _ in boxes] == ["source", "TIME", "place"]
     assert all(boxes[i][2] <= boxes[i + 1][1] for i in range(len(boxes) - 1)), boxes
+
+
+def _isolated_names(page: Any, selector: str) -> list[list[str]]:
+    """Each name under ``selector`` in an element of its own direction: [text, direction]."""
+    return page.eval_on_selector_all(
+        f"{selector} [dir=auto]", "names => names.map(n => [n.textContent, getComputedStyle(n).direction])"
+    )
+
+
+def test_an_articles_names_and_tags_are_each_isolated_in_their_own_direction(
+    page: Any, site: LocalStack
+) -> None:
+    # Joined unisolated, "مريم حداد, Jane Doe" in a left-to-right line puts the comma and the
+    # order of the names wrong: each name and tag is its own run, in the article view and the
+    # result's line.
+    word = f"quaycrane{uuid.uuid4().hex[:8]}"
+    record = {
+        "title": "Harbour cranes replaced",
+        "body": f"The {word} cranes at the harbour were replaced on Monday, and the port authority "
+        "said the quay would handle larger ships from the spring onwards.",
+        "source": "الأهرام",
+        "authors": ["مريم حداد", "Jane Doe"],
+        "tags": ["موانئ", "cranes"],
+        "published": "2023-12-12",
+        "language": "en",
+    }
+    key = "browser/rtl-names.json"
+    site.s3().put_object(Bucket=BUCKET, Key=key, Body=json.dumps([record]).encode())
+    eventually(lambda: _api(site, [("q", word)])["hits"])
+    _search_for(page, site, word)
+
+    assert _isolated_names(page, "#results > li.hit .author") == [["مريم حداد", "rtl"], ["Jane Doe", "ltr"]]
+    page.locator("#results > li.hit h3 a").click()
+    _until(page, "document.getElementById('article-meta').textContent.includes('Jane Doe')")
+    assert _isolated_names(page, "#article-meta") == [
+        ["الأهرام", "rtl"],
+        ["مريم حداد", "rtl"],
+        ["Jane Doe", "ltr"],
+        ["موانئ", "rtl"],
+        ["cranes", "ltr"],
+    ]
+    assert page.locator("#article-meta dd").nth(2).inner_text() == "مريم حداد, Jane Doe"
+    assert page.problems.errors == []
 
 
 def test_a_chart_spanning_centuries_fits_a_phone_screen(phone_page: Any, site: LocalStack) -> None:

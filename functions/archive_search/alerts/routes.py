@@ -7,7 +7,7 @@ DELETE in JWT mode, and IAM (SigV4) in IAM mode (template.yaml).
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Annotated
+from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
@@ -25,6 +25,7 @@ from archive_search.alerts.model import (
 from archive_search.alerts.store import AlertStore
 from archive_search.search.http import (
     NOT_JSON_RESPONSE,
+    base_path,
     documented,
     error_responses,
     idempotency_key,
@@ -49,6 +50,11 @@ def _store(settings: Settings) -> AlertStore:
 
 def store() -> AlertStore:
     return _store(get_settings())
+
+
+def _on_stage(alert: dict[str, Any]) -> dict[str, Any]:
+    # feed_url is a path on the API: behind a named stage it starts with the stage.
+    return {**alert, "feed_url": base_path(router.current_event) + alert["feed_url"]}
 
 
 @router.post(
@@ -89,12 +95,12 @@ def store() -> AlertStore:
 def create_alert():
     # A bad body or key is refused before the engine is reached.
     request = alert_request(router.current_event)
-    created = store().create(request, idempotency_key(router.current_event.headers))
+    created = _on_stage(store().create(request, idempotency_key(router.current_event.headers)))
     return Response(
         status_code=201,
         content_type=content_types.APPLICATION_JSON,
         body=created,
-        headers={"Location": f"/alerts/{created['id']}"},
+        headers={"Location": f"{base_path(router.current_event)}/alerts/{created['id']}"},
     )
 
 
@@ -108,7 +114,8 @@ def list_alerts(
     page: Annotated[int, Query(ge=1, le=MAX_ALERTS, description="Page number")] = 1,
     size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Alerts per page")] = MAX_PAGE_SIZE,
 ):
-    return json_response(200, store().page(page, size))
+    listed = store().page(page, size)
+    return json_response(200, {**listed, "alerts": [_on_stage(alert) for alert in listed["alerts"]]})
 
 
 @router.get(
@@ -118,7 +125,7 @@ def list_alerts(
     middlewares=[reject_unknown_parameters],
 )
 def get_alert(alert_id: Annotated[str, Path(description=ALERT_ID_DOC)]):
-    return store().get(alert_id)
+    return _on_stage(store().get(alert_id))
 
 
 @router.delete(

@@ -8,6 +8,8 @@ all (U+FFFE, U+FFFF; the API already drops control characters) are removed first
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -21,8 +23,9 @@ JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 # The hit fields an entry is made of (the feed asks /search for these only).
 FEED_FIELDS = (
     "title", "snippet", "source", "published", "place", "authors", "author_org", "tags", "url", "duplicates",
-    "ingested_at",
+    "ingested_at", "language",
 )  # fmt: skip
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # Outside the XML 1.0 Char production even after the API's own cleaning.
 _NOT_XML = re.compile("[\ufffe\uffff]")
 
@@ -53,6 +56,19 @@ def feed_title(parameters: Mapping[str, list[str]]) -> str:
     ]
     words = [f"“{query}”"] if query else []
     return "archive-search: " + " · ".join(words + filters) if words or filters else "archive-search: newest"
+
+
+def feed_id(parameters: Mapping[str, list[str]]) -> str:
+    """The feed's permanent id: a name of the search it is (query and filters, in any order),
+    not of its URL, which changes with the host, the scheme, the format and the page."""
+    chosen = sorted(
+        (name, value)
+        for name, values in parameters.items()
+        if name == "q" or name not in _UNTITLED
+        for value in values
+    )
+    digest = hashlib.sha256(json.dumps(chosen, ensure_ascii=False).encode()).hexdigest()[:32]
+    return f"urn:archive-search:feed:{digest}"
 
 
 def _xml_text(text: str | None) -> str:
@@ -93,7 +109,7 @@ def _entry_id(article_id: str) -> str:
     return f"urn:archive-search:article:{article_id}"
 
 
-def atom(result: Mapping[str, Any], title: str, links: FeedLinks, now: datetime) -> str:
+def atom(result: Mapping[str, Any], title: str, links: FeedLinks, now: datetime, feed_id: str) -> str:
     """An Atom 1.0 document of the hits of one search response."""
     import xml.etree.ElementTree as ET  # deferred: only Atom feeds use it, not the cold start
 
@@ -109,7 +125,7 @@ def atom(result: Mapping[str, Any], title: str, links: FeedLinks, now: datetime)
     feed_updated = _updated(hits, now)
     root = ET.Element(f"{{{ATOM_NS}}}feed")
     element(root, "title", title)
-    element(root, "id", links.self_url)
+    element(root, "id", feed_id)
     element(root, "updated", _rfc3339(feed_updated))
     element(root, "generator", "archive-search")
     element(root, "link", rel="self", type="application/atom+xml", href=links.self_url)
@@ -119,6 +135,9 @@ def atom(result: Mapping[str, Any], title: str, links: FeedLinks, now: datetime)
     element(element(root, "author"), "name", "archive-search")
     for hit in hits:
         entry = element(root, "entry")
+        # The article's language, so a reader (and a screen reader) reads it as that language.
+        if hit.get("language"):
+            entry.set(XML_LANG, hit["language"])
         element(entry, "id", _entry_id(hit["id"]))
         element(entry, "title", hit.get("title") or "(untitled)", type="text")
         element(entry, "link", rel="alternate", type="text/html", href=links.article_url(hit["id"]))
@@ -172,6 +191,7 @@ def json_feed(result: Mapping[str, Any], title: str, links: FeedLinks) -> dict[s
         item["_archive_search"] = {
             "source": hit.get("source"),
             "place": hit.get("place"),
+            "language": hit.get("language"),
             "duplicates": hit.get("duplicates"),
         }
         items.append(item)

@@ -35,6 +35,13 @@ def json_response(status: int, body: Any, headers: dict[str, str] | None = None)
     )
 
 
+def base_path(event: Any) -> str:
+    """What API Gateway put before the route (a named stage: ``/prod``), which Powertools strips
+    to route: a link or ``Location`` the API gives out keeps it, or it leads out of the API."""
+    raw, routed = event.raw_path, event.path
+    return raw[: len(raw) - len(routed)] if raw.endswith(routed) else ""
+
+
 JSON_MEDIA_TYPE = content_types.APPLICATION_JSON
 # The 415 of a route that reads a JSON body, for its documented responses.
 NOT_JSON_RESPONSE = {415: {"description": f"The body is not {JSON_MEDIA_TYPE} (by its Content-Type)"}}

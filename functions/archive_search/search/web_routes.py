@@ -33,9 +33,11 @@ from archive_search.search.feed import (
     JSON_FEED_TYPE,
     FeedLinks,
     atom,
+    feed_id,
     feed_title,
     json_feed,
 )
+from archive_search.search.http import base_path
 
 PAGE_TYPE = "text/html; charset=utf-8"
 ASSET_TYPES = {"app.js": "text/javascript; charset=utf-8", "app.css": "text/css; charset=utf-8"}
@@ -184,7 +186,7 @@ def _feed_response(result: dict[str, Any], feed_format: str) -> Response:
     event = router.current_event
     requested = parse_qs(event.raw_query_string or "", keep_blank_values=True)
     parameters = {k: v for k, v in requested.items() if k not in FEED_IGNORED_PARAMETERS}
-    origin = _origin()
+    origin = _origin() + base_path(event)
 
     def url(path: str, query: dict[str, list[str]]) -> str:
         encoded = urlencode(query, doseq=True)
@@ -211,5 +213,5 @@ def _feed_response(result: dict[str, Any], feed_format: str) -> Response:
     if feed_format == "json":
         body = json.dumps(json_feed(result, title, links), ensure_ascii=False, separators=(",", ":"))
         return Response(status_code=200, content_type=JSON_FEED_TYPE, body=body, headers=headers)
-    body = atom(result, title, links, datetime.now(UTC))
+    body = atom(result, title, links, datetime.now(UTC), feed_id(search_state))
     return Response(status_code=200, content_type=ATOM_TYPE, body=body, headers=headers)

@@ -264,8 +264,20 @@
 
   // Who an article credits: its persons, else the agency or organisation (AP, Reuters, Staff).
   function credits(article) {
-    if (article.authors && article.authors.length) return article.authors.join(", ");
-    return article.author_org || null;
+    if (article.authors && article.authors.length) return article.authors;
+    return article.author_org ? [article.author_org] : [];
+  }
+
+  // Names joined by commas, each isolated in its own direction (dir="auto"): joined in one run,
+  // an Arabic name beside a Latin one swaps their order and strands the comma. Null for none.
+  function names(values) {
+    if (!values || !values.length) return null;
+    const line = el("span");
+    values.forEach((value, index) => {
+      if (index) line.append(", ");
+      line.append(el("span", { dir: "auto", text: value }));
+    });
+    return line;
   }
 
   // The article's names (publisher, place, persons) are isolated, each in its own direction
@@ -276,8 +288,8 @@
     if (hit.source) parts.push(el("span", { class: "source", dir: "auto", text: hit.source }));
     if (hit.published) parts.push(el("time", { dateTime: hit.published, text: formatDate(hit.published) }));
     if (hit.place) parts.push(el("span", { class: "place", dir: "auto", text: hit.place }));
-    const byline = credits(hit);
-    if (byline) parts.push(el("span", { class: "author" }, "By ", el("span", { dir: "auto", text: byline })));
+    const byline = names(credits(hit));
+    if (byline) parts.push(el("span", { class: "author" }, "By ", byline));
     const line = el("p", { class: "meta" });
     parts.forEach((part, index) => {
       if (index) line.append(" · ");
@@ -331,9 +343,12 @@
   }
 
   // -- facets -----------------------------------------------------------------------------
+  // The letters typed in a facet's search box outlive the rendering (a value found by them was
+  // just ticked): the person goes on with the values they found, without typing them again.
   function renderFacets(state, facets) {
-    const refocus = focusKeeper($("facets"), "input[type=checkbox]", (box) => `${box.closest("fieldset").dataset.facet}\n${box.value}`);
-    const groups = FILTERS.map((name) => facetGroup(name, state, facets[name] || [])).filter(Boolean);
+    const refocus = focusKeeper($("facets"), "input", (box) => (box.type === "search" ? box.id : `${box.closest("fieldset").dataset.facet}\n${box.value}`));
+    const typed = Object.fromEntries([...$("facets").querySelectorAll(".finder input")].map((input) => [input.id, input.value]));
+    const groups = FILTERS.map((name) => facetGroup(name, state, facets[name] || [], typed[`find-${name}`] || "")).filter(Boolean);
     $("facets").replaceChildren(...groups);
     refocus();
   }
@@ -356,7 +371,7 @@
   const folded = (value) => value.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
   const isSelected = (selected, value) => selected.some((chosen) => folded(chosen) === folded(value));
 
-  function facetGroup(name, state, values) {
+  function facetGroup(name, state, values, letters) {
     const selected = state.filters[name];
     if (!values.length && !selected.length) return null;
     const fieldset = el("fieldset", { class: "facet", "data-facet": name });
@@ -368,7 +383,7 @@
     const entries = values.concat(unlisted.map((value) => ({ value, count: null })));
     for (const entry of entries) list.append(facetOption(name, entry, isSelected(selected, entry.value)));
     fieldset.append(list);
-    if (values.length >= FACET_SIZE) fieldset.append(facetFinder(name, state));
+    if (values.length >= FACET_SIZE || letters) fieldset.append(facetFinder(name, state, letters));
     return fieldset;
   }
 
@@ -391,31 +406,33 @@
     });
   }
 
-  function facetFinder(name, state) {
+  function facetFinder(name, state, letters) {
     const id = `find-${name}`;
-    const input = el("input", { type: "search", id, autocomplete: "off", maxLength: 100 });
+    const input = el("input", { type: "search", id, autocomplete: "off", maxLength: 100, value: letters });
     const found = el("ul", { class: "facet-values found", "aria-live": "polite" });
     let timer = 0;
     let asked = 0; // only the answer to the latest letters typed is shown: answers can cross
+    const lookUp = async () => {
+      const prefix = input.value.trim();
+      const mine = ++asked;
+      if (!prefix) return found.replaceChildren();
+      try {
+        const answer = await api(`facets/${name}?${new URLSearchParams({ prefix, size: "10" })}`);
+        if (mine !== asked) return;
+        const selected = state.filters[name];
+        found.replaceChildren(...answer.values.map((entry) => facetOption(name, entry, isSelected(selected, entry.value))));
+        if (!answer.values.length) found.append(el("li", { text: "No match" }));
+      } catch (error) {
+        // Said in the box, in place of the values found for other letters: the search's own
+        // error box would outlive the next answer, and the old values would look like this one's.
+        if (mine === asked) found.replaceChildren(el("li", { class: "error", role: "alert", text: apology(error) }));
+      }
+    };
     input.addEventListener("input", () => {
       clearTimeout(timer);
-      timer = setTimeout(async () => {
-        const prefix = input.value.trim();
-        const mine = ++asked;
-        if (!prefix) return found.replaceChildren();
-        try {
-          const answer = await api(`facets/${name}?${new URLSearchParams({ prefix, size: "10" })}`);
-          if (mine !== asked) return;
-          const selected = state.filters[name];
-          found.replaceChildren(...answer.values.map((entry) => facetOption(name, entry, isSelected(selected, entry.value))));
-          if (!answer.values.length) found.append(el("li", { text: "No match" }));
-        } catch (error) {
-          // Said in the box, in place of the values found for other letters: the search's own
-          // error box would outlive the next answer, and the old values would look like this one's.
-          if (mine === asked) found.replaceChildren(el("li", { class: "error", role: "alert", text: apology(error) }));
-        }
-      }, 200);
+      timer = setTimeout(lookUp, 200);
     });
+    if (letters.trim()) lookUp();
     return el("div", { class: "finder" }, el("label", { htmlFor: id, text: `Search ${FACET_PLURALS[name]}` }), input, found);
   }
 
@@ -608,14 +625,13 @@
     for (const part of ["article-title", "article-description", "article-body"]) inLanguage($(part), article.language);
     $("article-description").textContent = article.description || "";
     $("article-description").hidden = !article.description;
-    const authors = credits(article);
     fillList($("article-meta"), [
-      ["Publisher", article.source],
+      ["Publisher", names(article.source && [article.source])],
       ["Published", article.published && el("time", { dateTime: article.published, text: formatDate(article.published) })],
-      ["Place", article.place],
-      ["Authors", authors],
+      ["Place", names(article.place && [article.place])],
+      ["Authors", names(credits(article))],
       ["Language", article.language],
-      ["Tags", article.tags && article.tags.length ? article.tags.join(", ") : null],
+      ["Tags", names(article.tags)],
       ["Original", article.url && /^https?:\/\//i.test(article.url) ? el("a", { href: article.url, rel: "noopener noreferrer", text: article.url }) : null],
     ]);
     appendBody(article);
@@ -751,7 +767,7 @@
   // One file's row in the list, and how its outcome is shown and said.
   function uploadRow(name) {
     const status = el("span", { class: "outcome", text: "uploading…" });
-    const row = el("li", {}, el("span", { class: "file", text: name }), " ", status);
+    const row = el("li", {}, el("span", { class: "file", dir: "auto", text: name }), " ", status);
     $("uploads").append(row);
     const settle = (text, outcome) => {
       status.textContent = text;
@@ -849,23 +865,42 @@
     return body;
   }
 
+  // The same alert asked for again (a double click, Save pressed again for the same search and
+  // name) is sent with the same Idempotency-Key, so the API answers the alert it saved instead
+  // of saving a second one that would fire twice for every match.
+  function randomKey() {
+    return [...crypto.getRandomValues(new Uint8Array(16))].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+  }
+
   function setupAlerts() {
+    let asked = { body: "", key: "", saved: "" };
+    let saving = false;
     $("alert-form").addEventListener("submit", async (event) => {
       event.preventDefault();
+      if (saving) return; // the click that started this save is being answered
       const saved = $("alert-saved");
+      const body = JSON.stringify(alertBody(readState(), $("alert-name").value.trim(), $("alert-target").value));
+      if (body !== asked.body) asked = { body, key: randomKey(), saved: "" };
+      saving = true;
       saved.textContent = "saving…";
       try {
-        const body = alertBody(readState(), $("alert-name").value.trim(), $("alert-target").value);
         const alert = await api("alerts", {
           method: "POST",
-          headers: { "Content-Type": "application/json" },
-          body: JSON.stringify(body),
+          headers: { "Content-Type": "application/json", "Idempotency-Key": asked.key },
+          body,
         });
-        saved.textContent = `Saved “${alert.name}”: it fires for every new matching article.`;
+        const again = `${alert.id} ${alert.created_at}` === asked.saved; // not one saved again since its deletion
+        saved.textContent = `${again ? "Already saved" : "Saved"} “${alert.name}”: `;
+        // A feed-only alert fires nothing: its feed is what to subscribe to.
+        if (alert.target === "feed") saved.append(el("a", alertFeedLink(alert, "its feed")), " lists every new matching article.");
+        else saved.append(again ? "the same search and name are one alert." : "it fires for every new matching article.");
+        asked.saved = `${alert.id} ${alert.created_at}`;
         saved.dataset.alertId = alert.id;
         $("alert-name").value = "";
       } catch (error) {
         saved.textContent = `Not saved: ${error.message}.`;
+      } finally {
+        saving = false;
       }
     });
   }
@@ -879,44 +914,71 @@
     return `./?${params}`;
   }
 
+  // The alert's feed_url is a path on this host, the API's stage included.
+  function alertFeedLink(alert, text) {
+    return { href: alert.feed_url, text, "aria-label": `Feed of ${alert.name}` };
+  }
+
+  function alertRow(alert) {
+    const list = $("alerts");
+    const remove = el("button", { type: "button", text: "Delete", "aria-label": `Delete the alert ${alert.name}` });
+    remove.addEventListener("click", async () => {
+      const place = [...list.children].findIndex((row) => row.dataset.id === alert.id);
+      try {
+        await api(`alerts/${encodeURIComponent(alert.id)}`, { method: "DELETE" });
+      } catch (error) {
+        // 404: deleted elsewhere since the list was shown; what was asked is done all the same.
+        if (!(error instanceof ApiError && error.status === 404)) return showError(error);
+      }
+      renderAlerts({ name: alert.name, place }, alertPages);
+    });
+    const how = alert.target === "feed" ? "feed only" : alert.target === "webhook" ? "webhook" : "event";
+    return el(
+      "li",
+      { "data-id": alert.id },
+      el("a", { href: alertSearchUrl(alert.search), text: alert.name }),
+      " ",
+      el("span", { class: "alert-target", text: `(${how})` }),
+      " ",
+      el("a", alertFeedLink(alert, "feed")),
+      " ",
+      remove,
+    );
+  }
+
+  // The alerts come a page of ALERT_PAGE at a time, oldest first: "More alerts" adds the next,
+  // so the last alerts of a long list can be reached (and deleted) too.
+  const ALERT_PAGE = 50;
+  let alertPages = 1;
+
+  function alertsShown(total) {
+    const shown = $("alerts").children.length;
+    $("alerts-more").hidden = shown >= total;
+    $("alerts-status").textContent = total
+      ? `${total} alert${total === 1 ? "" : "s"}${total > shown ? `, the first ${shown} shown` : ""}`
+      : "No alerts yet: search, then save the search as an alert.";
+  }
+
   // After a deletion: what was deleted is said, and the focus goes to the Delete button now at
   // the deleted one's place (else the last one, else the heading), not back to the page's top.
-  async function renderAlerts(deleted = null) {
+  // The pages shown before are shown again, so a deletion on a later page stays on it.
+  async function renderAlerts(deleted = null, pages = 1) {
     const list = $("alerts");
     const status = $("alerts-status");
     status.textContent = "loading…";
     try {
-      const result = await api("alerts?size=50");
+      let total = 0;
+      const alerts = [];
+      for (let page = 1; page <= pages; page++) {
+        const result = await api(`alerts?size=${ALERT_PAGE}&page=${page}`);
+        total = result.total;
+        alerts.push(...result.alerts);
+        if (alerts.length >= total) break;
+      }
       showError(null); // an earlier view's error (a refused search) is not this list's
-      list.replaceChildren(
-        ...result.alerts.map((alert) => {
-          const remove = el("button", { type: "button", text: "Delete", "aria-label": `Delete the alert ${alert.name}` });
-          remove.addEventListener("click", async () => {
-            const place = [...list.children].findIndex((row) => row.dataset.id === alert.id);
-            try {
-              await api(`alerts/${encodeURIComponent(alert.id)}`, { method: "DELETE" });
-              renderAlerts({ name: alert.name, place });
-            } catch (error) {
-              showError(error);
-            }
-          });
-          const how = alert.target === "feed" ? "feed only" : alert.target === "webhook" ? "webhook" : "event";
-          return el(
-            "li",
-            { "data-id": alert.id },
-            el("a", { href: alertSearchUrl(alert.search), text: alert.name }),
-            " ",
-            el("span", { class: "alert-target", text: `(${how})` }),
-            " ",
-            el("a", { href: alert.feed_url.replace(/^\//, ""), text: "feed", "aria-label": `Feed of ${alert.name}` }),
-            " ",
-            remove,
-          );
-        }),
-      );
-      status.textContent = result.total
-        ? `${result.total} alert${result.total === 1 ? "" : "s"}${result.total > result.alerts.length ? `, the first ${result.alerts.length} shown` : ""}`
-        : "No alerts yet: search, then save the search as an alert.";
+      alertPages = Math.max(1, Math.ceil(alerts.length / ALERT_PAGE));
+      list.replaceChildren(...alerts.map(alertRow));
+      alertsShown(total);
       if (deleted) {
         status.textContent = `Deleted “${deleted.name}”. ${status.textContent}`;
         const buttons = list.querySelectorAll("button");
@@ -927,6 +989,22 @@
       status.textContent = "";
       showError(error);
     }
+  }
+
+  function setupAlertsMore() {
+    $("alerts-more").addEventListener("click", async () => {
+      try {
+        const result = await api(`alerts?size=${ALERT_PAGE}&page=${alertPages + 1}`);
+        alertPages += 1;
+        const rows = result.alerts.map(alertRow);
+        $("alerts").append(...rows);
+        alertsShown(result.total);
+        // The focus goes on to the first alert added, not back to the top or a hidden button.
+        if (rows.length) rows[0].querySelector("a").focus();
+      } catch (error) {
+        showError(error);
+      }
+    });
   }
 
   // -- views ------------------------------------------------------------------------------
@@ -1013,6 +1091,7 @@
   setupHistogramKeys();
   setupUploads();
   setupAlerts();
+  setupAlertsMore();
   render();
   detectUploads();
 })();

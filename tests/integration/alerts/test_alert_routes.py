@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import pytest
 
+from archive_local.lambda_events import http_api_event
 from archive_search.alerts.bounds import MAX_BODY_BYTES, MAX_NAME_CHARS
 from archive_search.alerts.routes import _store
 from archive_search.search.syntax import MAX_QUERY_CHARS
 from tests.integration.alerts.conftest import AlertsApi
+from tests.integration.search.support import invoke
 
 pytestmark = pytest.mark.integration
 
@@ -32,6 +37,23 @@ def test_a_saved_alert_is_returned_listed_read_and_deleted(alerts_api: AlertsApi
     assert alerts_api.call("GET", f"/alerts/{alert['id']}").status == 404
     assert alerts_api.call("DELETE", f"/alerts/{alert['id']}").status == 404
     assert alerts_api.call("GET", "/alerts").json == {"total": 0, "alerts": []}
+
+
+def test_an_alerts_links_keep_the_api_gateway_stage_it_was_saved_through(alerts_api: AlertsApi) -> None:
+    # Behind a named stage the API lives under /prod: "/feed?..." would lead out of it.
+    def on_stage(method: str, path: str, body: Any = None) -> dict[str, Any]:
+        data = json.dumps(body).encode() if body is not None else None
+        event = http_api_event(method, f"/prod{path}", "", {"content-type": "application/json"}, data)
+        event["requestContext"]["stage"] = "prod"
+        return invoke(alerts_api.env, event)
+
+    created = on_stage("POST", "/alerts", FERRY)
+    alert = json.loads(created["body"])
+    assert created["headers"]["Location"] == f"/prod/alerts/{alert['id']}"
+    assert alert["feed_url"].startswith("/prod/feed?q=ferry+strike&")
+    assert json.loads(on_stage("GET", f"/alerts/{alert['id']}")["body"])["feed_url"] == alert["feed_url"]
+    assert json.loads(on_stage("GET", "/alerts")["body"])["alerts"] == [alert]
+    assert alerts_api.call("GET", f"/alerts/{alert['id']}").json["feed_url"].startswith("/feed?")
 
 
 def test_alerts_survive_a_cold_start_because_the_engine_stores_them(alerts_api: AlertsApi) -> None:

@@ -148,3 +148,19 @@ def test_feed_links_leave_out_the_parameters_the_feed_ignores(corpus: SearchApi)
     assert parse_qs(urlsplit(links["feed_url"]).query) == {
         "format": ["json"], "q": ["goggles"], "size": ["1"], "collapse": ["false"]
     }  # fmt: skip
+
+
+def test_an_atom_entry_states_the_language_of_its_article(corpus: SearchApi) -> None:
+    """A feed reader (and its screen reader) reads an entry in its article's language, not
+    the reader's own: each entry carries xml:lang, and a JSON Feed item its language."""
+    response = corpus.get("/feed", {"q": "Lahore"})
+    entries = ET.fromstring(response.text.encode()).findall(f"{ATOM}entry")
+    languages = {
+        entry.find(f"{ATOM}id").text: entry.get("{http://www.w3.org/XML/1998/namespace}lang")
+        for entry in entries
+    }
+    items = corpus.get("/feed", {"q": "Lahore", "format": "json"}).json["items"]
+
+    assert languages[f"urn:archive-search:article:{corpus_id('urdu')}"] == "ur"
+    assert languages[f"urn:archive-search:article:{corpus_id('cricket')}"] == "en"
+    assert {item["id"]: item["_archive_search"]["language"] for item in items} == languages

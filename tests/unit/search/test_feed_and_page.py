@@ -26,11 +26,12 @@ LINKS = FeedLinks(
     article_url=lambda article_id: f"https://api.example/?article={article_id}",
 )
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
+FEED_ID = "urn:archive-search:feed:test"
 
 
 def test_characters_xml_cannot_carry_are_dropped_and_the_rest_is_escaped() -> None:
     hit = {"id": "a1", "title": "Fish & chips <b>\uffff]]>", "snippet": {"text": "x\ufffe < y"}}
-    document = atom({"hits": [hit]}, "t", LINKS, NOW)
+    document = atom({"hits": [hit]}, "t", LINKS, NOW, FEED_ID)
 
     root = ET.fromstring(document.encode())  # raises on anything that is not XML
     entry = feedparser.parse(document).entries[0]
@@ -41,20 +42,22 @@ def test_characters_xml_cannot_carry_are_dropped_and_the_rest_is_escaped() -> No
 
 def test_an_undated_entry_is_updated_when_the_feed_is_and_has_no_published() -> None:
     hits = [{"id": "new", "published": "2024-03-02"}, {"id": "undated"}]
-    feed = feedparser.parse(atom({"hits": hits}, "t", LINKS, NOW))
+    feed = feedparser.parse(atom({"hits": hits}, "t", LINKS, NOW, FEED_ID))
 
     assert feed.feed.updated == "2024-03-02T00:00:00Z"
     assert feed.entries[1].updated == "2024-03-02T00:00:00Z"
     assert "published" not in feed.entries[1]
-    assert feedparser.parse(atom({"hits": []}, "t", LINKS, NOW)).feed.updated == "2026-12-01T00:00:00Z"
+    assert (
+        feedparser.parse(atom({"hits": []}, "t", LINKS, NOW, FEED_ID)).feed.updated == "2026-12-01T00:00:00Z"
+    )
 
 
 def test_an_undated_entry_is_updated_when_the_archive_indexed_it_on_every_poll() -> None:
     # A reader sees an entry again when its updated time changes: an undated entry must not
     # take the time of the request.
     hits = [{"id": "undated", "ingested_at": "2025-06-01T10:20:30.123Z"}]
-    first = feedparser.parse(atom({"hits": hits}, "t", LINKS, NOW))
-    later = feedparser.parse(atom({"hits": hits}, "t", LINKS, datetime(2027, 1, 1, tzinfo=UTC)))
+    first = feedparser.parse(atom({"hits": hits}, "t", LINKS, NOW, FEED_ID))
+    later = feedparser.parse(atom({"hits": hits}, "t", LINKS, datetime(2027, 1, 1, tzinfo=UTC), FEED_ID))
 
     assert first.entries[0].updated == later.entries[0].updated == "2025-06-01T10:20:30Z"
     assert first.feed.updated == later.feed.updated == "2025-06-01T10:20:30Z"
@@ -216,7 +219,7 @@ def test_a_json_feed_dates_entries_as_the_atom_feed_does() -> None:
         {"id": "undated", "ingested_at": "2025-06-01T10:20:30.123Z"},
     ]
     items = json_feed({"hits": hits}, "t", LINKS)["items"]
-    entries = feedparser.parse(atom({"hits": hits}, "t", LINKS, NOW)).entries
+    entries = feedparser.parse(atom({"hits": hits}, "t", LINKS, NOW, FEED_ID)).entries
 
     assert [i.get("date_modified") for i in items] == [e.updated for e in entries]
     assert [i.get("date_published") for i in items] == [e.get("published") for e in entries]
@@ -237,3 +240,40 @@ def test_a_feed_title_names_what_filters_it_not_the_parameters_it_ignores() -> N
     }
 
     assert feed_title(parameters) == "archive-search: “harbour” · source=Dawn · collapse=false"
+
+
+def test_a_feed_keeps_its_id_whatever_host_scheme_parameter_order_or_page_serves_it() -> None:
+    # Atom's feed id is permanent (RFC 4287 4.2.6): a reader that meets the same search through
+    # the custom domain and the execute-api host, or page 2, must see one feed, not several.
+    app = _feed_app([{"id": "a1", "title": "Harbour"}], next_cursor="c2")
+
+    def feed_id(query: str, headers: dict[str, str]) -> str:
+        event = http_api_event("GET", "/feed", query, headers=headers)
+        body = app.resolve(event, LambdaContext("search"))["body"]
+        return ET.fromstring(body.encode()).find("{http://www.w3.org/2005/Atom}id").text
+
+    first = feed_id("q=harbour&source=Dawn", {"host": "abc.execute-api.eu-west-1.amazonaws.com"})
+    assert first == feed_id(
+        "source=Dawn&q=harbour&format=atom&cursor=c2&size=5",
+        {"host": "news.example", "x-forwarded-proto": "https"},
+    )
+    assert first != feed_id("q=harbour&source=Geo", {"host": "news.example"})
+    assert first.startswith("urn:")
+
+
+def test_feed_links_keep_the_stage_the_feed_was_asked_through() -> None:
+    # Behind a named API Gateway stage the API lives under /prod: a link without it is a 404.
+    event = http_api_event("GET", "/prod/feed", "q=harbour&format=json", headers={"host": "api.example"})
+    event["requestContext"]["stage"] = "prod"
+    app = _feed_app([{"id": "a1", "title": "Harbour"}], next_cursor="c2")
+    response = app.resolve(event, LambdaContext("search"))
+    assert response["statusCode"] == 200, response["body"]
+    feed = json.loads(response["body"])
+
+    links = [feed["feed_url"], feed["home_page_url"], feed["next_url"], feed["items"][0]["url"]]
+    assert [link.split("?")[0] for link in links] == [
+        "http://api.example/prod/feed",
+        "http://api.example/prod/",
+        "http://api.example/prod/feed",
+        "http://api.example/prod/",
+    ]
