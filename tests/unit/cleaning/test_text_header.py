@@ -339,10 +339,37 @@ def test_copyright_holder_forms(lines: list[str], holder: str | None) -> None:
 
 def test_a_notice_inside_a_line_counts_only_in_page_text() -> None:
     # Given a footer line with words before the sign, as HTML pages and prose both have
-    text = "Menu\n版权所有 © 2024 新华网\nWe quote © 2019 rulings in prose"
+    text = "Menu\nAbout us © 2024 新华网\nWe quote © 2019 rulings in prose"
     # Then plain text reads no notice there; an HTML page's text reads both
     assert list(copyright_holders(text)) == []
     assert list(copyright_holders(text, anywhere=True)) == ["新华网", "rulings in prose"]
+
+
+@pytest.mark.parametrize(
+    ("line", "holder"),
+    [
+        # the rights-reserved words of a language opening the notice before the sign or a colon
+        ("版权所有 © 2024 滨海日报社 京ICP备12345678号", "滨海日报社"),
+        ("版權所有：海港時報 Copyright © 2024", "海港時報"),
+        ("สงวนลิขสิทธิ์ © 2567 ข่าวชายฝั่ง", "ข่าวชายฝั่ง"),
+        ("저작권자 © 한빛일보 무단전재 및 재배포 금지", "한빛일보"),
+        # the holder ends where the rights-reserved words or a licence number begin
+        ("© 2024 滨海日报社 版权所有 京公网安备11010502000001号", "滨海日报社"),
+        ("Copyright © 2024 滨海日报社 京ICP备12345678号-1", "滨海日报社"),
+        ("Copyright © 2024 朝日港新聞社 無断転載を禁じます", "朝日港新聞社"),
+        ("© 2567 ข่าวชายฝั่ง สงวนลิขสิทธิ์", "ข่าวชายฝั่ง"),
+        ("关于我们 | 版权所有 © 2024 滨海日报社", "滨海日报社"),  # a footer's items apart by bars
+    ],
+)
+def test_cjk_and_thai_notices_name_their_holder_in_plain_text(line: str, holder: str) -> None:
+    assert list(copyright_holders(line)) == [holder]
+    assert copyright_holder(["滨海", line]) == holder
+
+
+def test_a_copyright_word_in_prose_is_no_notice() -> None:
+    # "copyright" as a word of a sentence, with no sign and no colon after it
+    assert list(copyright_holders("著作権の侵害について裁判所は判断を示した")) == []
+    assert list(copyright_holders("版权所有者可以要求平台删除侵权内容", anywhere=True)) == []
 
 
 def test_every_notice_of_a_page_is_read_up_to_its_holders_end() -> None:
