@@ -553,6 +553,42 @@ def test_cjk_header_lines_of_labels_are_the_header(header: list[str], authors: t
     assert article.body.split("\n\n") == ZH_BODY
 
 
+JA_HEADLINE = "港湾都市で新しい防災計画を発表"
+JA_BODY = [
+    "市は五日、大規模な地震や津波に備えた新しい防災計画を発表した。避難所の数を増やし、情報の伝え方も見直す。",
+    "計画では、沿岸部の住民が素早く高台へ避難できるよう、避難路の整備を来年度から進めるとしている。",
+    "専門家は、計画の実効性を高めるには住民の参加する訓練を重ねることが欠かせないと指摘している。",
+]
+KO_HEADLINE = "항구도시, 새 방재 계획 발표"
+KO_BODY = [
+    "시는 5일 대규모 지진과 해일에 대비한 새 방재 계획을 발표했다. 대피소를 늘리고 정보 전달 방식도 바꾼다.",
+    "계획에 따르면 해안 지역 주민들이 빠르게 높은 곳으로 대피할 수 있도록 내년부터 대피로를 정비한다.",
+    "전문가들은 계획의 실효성을 높이려면 주민이 참여하는 훈련을 거듭하는 것이 필수적이라고 지적했다.",
+]
+
+
+@pytest.mark.parametrize(
+    ("headline", "byline", "body", "authors"),
+    [
+        # a writer's credit without a colon: the label before the names, a full-width slash
+        (ZH_HEADLINE, "文／王小明", ZH_BODY, ("王小明",)),
+        (ZH_HEADLINE, "本报记者 王小明 李华", ZH_BODY, ("王小明", "李华")),
+        # the reporter's word after the name, the name alone in brackets
+        (JA_HEADLINE, "山田太郎記者", JA_BODY, ("山田太郎",)),
+        (JA_HEADLINE, "（山田太郎）", JA_BODY, ("山田太郎",)),
+        (KO_HEADLINE, "홍길동 기자", KO_BODY, ("홍길동",)),
+        (KO_HEADLINE, "홍길동 기자 hong@example.co.kr", KO_BODY, ("홍길동",)),
+    ],
+)
+def test_a_cjk_byline_without_a_colon_names_the_author(
+    headline: str, byline: str, body: list[str], authors: tuple[str, ...]
+) -> None:
+    article = extract_text(dump("首页", headline, byline, "2019年06月20日", *body), "cjk.txt")[0]
+    assert article.title == headline
+    assert article.authors == authors
+    assert article.body.split("\n\n") == body
+
+
 @pytest.mark.parametrize(
     "line",
     [
@@ -561,6 +597,9 @@ def test_cjk_header_lines_of_labels_are_the_header(header: list[str], authors: t
         "新华社记者 近日走访了北京市的多家工厂",  # a sentence after "记者", no names
         "专家认为，这项规定将对本市的工业企业产生较大影响 来源：人民网",  # text before the labels
         "Source: Reuters",
+        "（新华社）",  # an agency's credit in brackets, no person
+        "（下）",
+        "韓国の記者",  # "reporter" ending a phrase, no name before it
     ],
 )
 def test_other_lines_are_no_cjk_header_line(line: str) -> None:
