@@ -339,10 +339,37 @@ def test_copyright_holder_forms(lines: list[str], holder: str | None) -> None:
 
 def test_a_notice_inside_a_line_counts_only_in_page_text() -> None:
     # Given a footer line with words before the sign, as HTML pages and prose both have
-    text = "Menu\n版权所有 © 2024 新华网\nWe quote © 2019 rulings in prose"
+    text = "Menu\nAbout us © 2024 新华网\nWe quote © 2019 rulings in prose"
     # Then plain text reads no notice there; an HTML page's text reads both
     assert list(copyright_holders(text)) == []
     assert list(copyright_holders(text, anywhere=True)) == ["新华网", "rulings in prose"]
+
+
+@pytest.mark.parametrize(
+    ("line", "holder"),
+    [
+        # the rights-reserved words of a language opening the notice before the sign or a colon
+        ("版权所有 © 2024 滨海日报社 京ICP备12345678号", "滨海日报社"),
+        ("版權所有：海港時報 Copyright © 2024", "海港時報"),
+        ("สงวนลิขสิทธิ์ © 2567 ข่าวชายฝั่ง", "ข่าวชายฝั่ง"),
+        ("저작권자 © 한빛일보 무단전재 및 재배포 금지", "한빛일보"),
+        # the holder ends where the rights-reserved words or a licence number begin
+        ("© 2024 滨海日报社 版权所有 京公网安备11010502000001号", "滨海日报社"),
+        ("Copyright © 2024 滨海日报社 京ICP备12345678号-1", "滨海日报社"),
+        ("Copyright © 2024 朝日港新聞社 無断転載を禁じます", "朝日港新聞社"),
+        ("© 2567 ข่าวชายฝั่ง สงวนลิขสิทธิ์", "ข่าวชายฝั่ง"),
+        ("关于我们 | 版权所有 © 2024 滨海日报社", "滨海日报社"),  # a footer's items apart by bars
+    ],
+)
+def test_cjk_and_thai_notices_name_their_holder_in_plain_text(line: str, holder: str) -> None:
+    assert list(copyright_holders(line)) == [holder]
+    assert copyright_holder(["滨海", line]) == holder
+
+
+def test_a_copyright_word_in_prose_is_no_notice() -> None:
+    # "copyright" as a word of a sentence, with no sign and no colon after it
+    assert list(copyright_holders("著作権の侵害について裁判所は判断を示した")) == []
+    assert list(copyright_holders("版权所有者可以要求平台删除侵权内容", anywhere=True)) == []
 
 
 def test_every_notice_of_a_page_is_read_up_to_its_holders_end() -> None:
@@ -526,6 +553,42 @@ def test_cjk_header_lines_of_labels_are_the_header(header: list[str], authors: t
     assert article.body.split("\n\n") == ZH_BODY
 
 
+JA_HEADLINE = "港湾都市で新しい防災計画を発表"
+JA_BODY = [
+    "市は五日、大規模な地震や津波に備えた新しい防災計画を発表した。避難所の数を増やし、情報の伝え方も見直す。",
+    "計画では、沿岸部の住民が素早く高台へ避難できるよう、避難路の整備を来年度から進めるとしている。",
+    "専門家は、計画の実効性を高めるには住民の参加する訓練を重ねることが欠かせないと指摘している。",
+]
+KO_HEADLINE = "항구도시, 새 방재 계획 발표"
+KO_BODY = [
+    "시는 5일 대규모 지진과 해일에 대비한 새 방재 계획을 발표했다. 대피소를 늘리고 정보 전달 방식도 바꾼다.",
+    "계획에 따르면 해안 지역 주민들이 빠르게 높은 곳으로 대피할 수 있도록 내년부터 대피로를 정비한다.",
+    "전문가들은 계획의 실효성을 높이려면 주민이 참여하는 훈련을 거듭하는 것이 필수적이라고 지적했다.",
+]
+
+
+@pytest.mark.parametrize(
+    ("headline", "byline", "body", "authors"),
+    [
+        # a writer's credit without a colon: the label before the names, a full-width slash
+        (ZH_HEADLINE, "文／王小明", ZH_BODY, ("王小明",)),
+        (ZH_HEADLINE, "本报记者 王小明 李华", ZH_BODY, ("王小明", "李华")),
+        # the reporter's word after the name, the name alone in brackets
+        (JA_HEADLINE, "山田太郎記者", JA_BODY, ("山田太郎",)),
+        (JA_HEADLINE, "（山田太郎）", JA_BODY, ("山田太郎",)),
+        (KO_HEADLINE, "홍길동 기자", KO_BODY, ("홍길동",)),
+        (KO_HEADLINE, "홍길동 기자 hong@example.co.kr", KO_BODY, ("홍길동",)),
+    ],
+)
+def test_a_cjk_byline_without_a_colon_names_the_author(
+    headline: str, byline: str, body: list[str], authors: tuple[str, ...]
+) -> None:
+    article = extract_text(dump("首页", headline, byline, "2019年06月20日", *body), "cjk.txt")[0]
+    assert article.title == headline
+    assert article.authors == authors
+    assert article.body.split("\n\n") == body
+
+
 @pytest.mark.parametrize(
     "line",
     [
@@ -534,6 +597,9 @@ def test_cjk_header_lines_of_labels_are_the_header(header: list[str], authors: t
         "新华社记者 近日走访了北京市的多家工厂",  # a sentence after "记者", no names
         "专家认为，这项规定将对本市的工业企业产生较大影响 来源：人民网",  # text before the labels
         "Source: Reuters",
+        "（新华社）",  # an agency's credit in brackets, no person
+        "（下）",
+        "韓国の記者",  # "reporter" ending a phrase, no name before it
     ],
 )
 def test_other_lines_are_no_cjk_header_line(line: str) -> None:

@@ -1087,3 +1087,21 @@ def test_a_page_stating_no_url_is_named_by_two_of_its_statements_agreeing(
     head: str, body: str, publisher: str | None
 ) -> None:
     assert page_metadata(load_html(page_of(head, body))).source == publisher
+
+
+@pytest.mark.parametrize(
+    ("url", "footer", "masthead"),
+    [
+        # the rights-reserved words before the sign; a licence number after the name
+        ("http://www.bhrb.cn/a/1.html", "关于我们 | 版权所有 © 2024 滨海日报 京ICP备12345678号", "滨海日报"),
+        ("http://www.bhrb.cn/a/1.html", "© 2024 滨海日报 版权所有 京公网安备11010502000001号", "滨海日报"),
+        # Korean: the holder up to "no reproduction or redistribution"
+        ("https://www.hanbit.co.kr/a/1", "저작권자 © 한빛일보 무단전재 및 재배포 금지", "한빛일보"),
+    ],
+)
+def test_a_cjk_footer_notice_and_the_home_link_agree_on_the_site(
+    url: str, footer: str, masthead: str
+) -> None:
+    head = f'<link rel="canonical" href="{url}"><title>春季植树活动启动</title>'
+    body = f'<header><a href="/">{masthead}</a></header><h1>春季植树活动启动</h1><footer>{footer}</footer>'
+    assert page_metadata(load_html(page_of(head, body))).source == masthead

@@ -25,7 +25,7 @@ from archive_search.cleaning.metadata.names import (
     role_start,
 )
 from archive_search.cleaning.metadata.wordlists import metadata_words
-from archive_search.cleaning.metadata.words import CJK_CHARS, word_count
+from archive_search.cleaning.metadata.words import CJK_CHARS, CJK_NAME_CHARS, word_count
 
 __all__ = [
     "PICTURE_WORDS",
@@ -116,8 +116,14 @@ def _cjk_label_re() -> re.Pattern[str]:
     return re.compile(rf"(?:^|(?<=[\s|｜丨]))({labels})\s*[:：]")
 
 
-# "文/张三", "新华社记者 李明": a writer's or an outlet's reporter's credit, the names after it
-_CJK_WRITER_RE = re.compile(rf"^(?:文\s*/|[^\s\d]{{0,12}}?(?:{CJK_REPORTER_WORDS})\s)")
+# "文/张三", "文／张三", "新华社记者 李明": a writer's or an outlet's reporter's credit, the names
+# after it; the name before the reporter's word ("山田太郎記者", "홍길동 기자", an e-mail address
+# after it) or alone in brackets ("（山田太郎）": three or four characters, as "（下）" is none)
+_CJK_WRITER_RE = re.compile(
+    rf"^(?:文\s*[/／]|[^\s\d]{{0,12}}?(?:{CJK_REPORTER_WORDS})\s"
+    rf"|[{CJK_NAME_CHARS}]{{2,4}}\s*(?:記者|기자|特派員|특파원)(?:\s+\S+@\S+)?$"
+    rf"|[（(]\s*[{CJK_NAME_CHARS}]{{3,4}}\s*[）)]$)"
+)
 # an editorial department's credit on a line of its own: "編集部", "半月谈编辑部"
 _CJK_DESK_RE = re.compile(r"^[^\s\d]{0,12}?(?:编辑部|編輯部|編集部)$")
 _CJK_RE = re.compile(f"[{CJK_CHARS}]")

@@ -265,7 +265,8 @@ def _cjk_names(text: str) -> str:
         return text
     labelled = _CJK_AUTHOR_LABEL_RE.search(text)
     names = labelled[1] if labelled else _CJK_CREDIT_LEAD_RE.sub("", text)
-    names = _CJK_CREDIT_TAIL_RE.sub("", names).strip()
+    # a name alone in brackets ("（山田太郎）"): the tail's bracket goes, and so does the lead's
+    names = _CJK_CREDIT_TAIL_RE.sub("", names).strip().lstrip("（(【[").strip()
     return ", ".join(re.split(r"[\s、]+", names)) if _CJK_NAMES_RE.match(names) else text
 
 

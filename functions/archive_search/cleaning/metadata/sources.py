@@ -49,27 +49,53 @@ def clean_source(value: object) -> str | None:
 
 
 # A copyright notice: "© 2019 The Detroit News, a part of ...", "Copyright © 2016 Example Media.
-# All rights reserved.", "Copyright 2019. Example Post.", "© 1995 - 2019 by Example Media"
-_NOTICE = (
-    r"(?:all contents\s+)?(?:(?:©|ⓒ|\(c\)|copyright)\s*)+"
-    r"(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*)?[.,]?\s*(?P<holder>[^\n|©]{2,80})"
-)
-# In plain text the sign opens a line or a sentence ("This material may not be published. ©2019
-# Example LLC"): inside prose it is not a notice. An HTML page's markup sets its footer apart, so
-# there a notice may follow other words in its text ("版权所有 © 2024 新华网").
-_COPYRIGHT_RE = re.compile(r"(?:^|(?<=[.!?]\s))" + _NOTICE, re.IGNORECASE | re.MULTILINE)
-_COPYRIGHT_ANYWHERE_RE = re.compile(_NOTICE, re.IGNORECASE)
-_COPYRIGHT_SIGN_RE = re.compile(r"©|ⓒ|\(c\)|\bcopyright\b", re.IGNORECASE)
+# All rights reserved.", "Copyright 2019. Example Post.", "© 1995 - 2019 by Example Media"; a word
+# standing for the sign before it or a colon opens one too ("版权所有 © 2024 X", "版權所有：X",
+# "저작권자 © X": metadata_words.json copyright_words), never that word in a sentence
+_SIGN = r"©|ⓒ|\(c\)|copyright"
+
+
+@lru_cache(maxsize=1)
+def _notice() -> str:
+    words = "|".join(re.escape(w) for w in sorted(metadata_words()["copyright_words"], key=len, reverse=True))
+    return (
+        rf"(?:all contents\s+)?(?:(?:{_SIGN}|(?:{words})\s*(?:[:：]|(?=\s*(?:{_SIGN}))))\s*)+"
+        r"(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*)?[.,]?\s*(?P<holder>[^\n|©]{2,80})"
+    )
+
+
+# In plain text the sign opens a line, a sentence or a footer's item ("This material may not be
+# published. ©2019 Example LLC", "About | © 2019 X"): inside prose it is not a notice. An HTML
+# page's markup sets its footer apart, so there a notice may follow other words in its text.
+@lru_cache(maxsize=2)
+def _copyright_re(*, anywhere: bool) -> re.Pattern[str]:
+    opening = "" if anywhere else r"(?:^|(?<=[.!?。！？]\s)|(?<=[。！？|])\s*)"
+    return re.compile(opening + _notice(), re.IGNORECASE | re.MULTILINE)
+
+
+_COPYRIGHT_SIGN_RE = re.compile(_SIGN, re.IGNORECASE)
+
+
 # where a copyright holder's name ends: "The Detroit News, a part of ...", "X. All rights reserved",
 # "Example Network.Example Broadcasting", "Example Network.A Example Company" (sentences glued
 # together), a version or a number after it ("Example Nachrichten 2.6411"); not the full stop of
-# one letter, an initial or a legal form's abbreviation ("G. & L. Hoppe", "Example e. V.")
-_HOLDER_END_RE = re.compile(
-    r"(?<!\b\w)\.\s|[,;:]\s|(?<!\b\w)\.$|(?-i:\.(?=[A-Z][a-z])|(?<=[a-z]{2})\.(?=[A-Z]))"
-    r"|\s+(?:all|alle|tous|todos|tutti)\s"
-    r"|\s\d{4}\b|\s\d+[.,]\d|\s[-–—]\s|\s\(",
-    re.IGNORECASE,
-)
+# one letter, an initial or a legal form's abbreviation ("G. & L. Hoppe", "Example e. V."); the
+# rights reserved in any language ("滨海日报社 版权所有") and a licence number after the name
+# ("滨海日报社 京ICP备12345678号": metadata_words.json rights_reserved, registration_marks)
+@lru_cache(maxsize=1)
+def _holder_end_re() -> re.Pattern[str]:
+    words = metadata_words()
+    reserved = "|".join(re.escape(w) for w in words["rights_reserved"] + words["copyright_words"])
+    marks = "|".join(map(re.escape, words["registration_marks"]))
+    return re.compile(
+        r"(?<!\b\w)\.\s|[,;:]\s|(?<!\b\w)\.$|(?-i:\.(?=[A-Z][a-z])|(?<=[a-z]{2})\.(?=[A-Z]))"
+        r"|\s+(?:all|alle|tous|todos|tutti)\s"
+        r"|\s\d{4}\b|\s\d+[.,]\d|\s[-–—]\s|\s\("
+        rf"|[。，、；：]|\s+copyright\b|\s*(?:{reserved})|\s*[^\W\d_]?(?:{marks})",
+        re.IGNORECASE,
+    )
+
+
 # words before the holder's name: "© 2019 by Example Media", "© 2019 All rights reserved Example",
 # "© 2015 Copyright by example.com"
 _HOLDER_INTRO_RE = re.compile(r"^(?:(?:by|copyright|all rights reserved)\s+)+(?=\S.)", re.IGNORECASE)
@@ -106,8 +132,8 @@ def copyright_holders(text: str, *, anywhere: bool = False) -> Iterator[str]:
     names, as written after the sign and the year (``© 2019 The Detroit News, a part of ...`` ->
     ``The Detroit News``, ``© 2019 by Example`` -> ``by Example``); a notice opens a line or a
     sentence, or stands ``anywhere`` (an HTML page's text)."""
-    for m in (_COPYRIGHT_ANYWHERE_RE if anywhere else _COPYRIGHT_RE).finditer(text):
-        yield _HOLDER_END_RE.split(m["holder"], maxsplit=1)[0].strip(" .,-–—")
+    for m in _copyright_re(anywhere=anywhere).finditer(text):
+        yield _holder_end_re().split(m["holder"], maxsplit=1)[0].strip(" .,-–—")
 
 
 def _holder_as_publisher(line: str, written: str, lines: list[str]) -> str | None:
@@ -201,10 +227,12 @@ def _initials(words: list[str]) -> str | None:
 
 
 # A site's own footer notice rather than a picture's credit: rights reserved
-# (metadata_words.json rights_reserved), or the years the site has run ("© 2005 - 2019 Example")
+# (metadata_words.json rights_reserved), the years the site has run ("© 2005 - 2019 Example"), or
+# the site's licence number (registration_marks: "京ICP备12345678号"), which only a site states
 @lru_cache(maxsize=1)
 def _footer_notice_re() -> re.Pattern[str]:
-    reserved = "|".join(re.escape(p) for p in metadata_words()["rights_reserved"])
+    words = metadata_words()
+    reserved = "|".join(re.escape(p) for p in words["rights_reserved"] + words["registration_marks"])
     return re.compile(rf"{reserved}|\d{{4}}\s*[-–]\s*\d{{4}}", re.IGNORECASE)
 
 
