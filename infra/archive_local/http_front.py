@@ -30,6 +30,7 @@ import logging
 import multiprocessing
 import queue
 import re
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -172,6 +173,9 @@ def _environment_main(conn: Any, module: str, function_name: str, log_level: str
     time from ``conn`` until the front closes it."""
     from archive_local import logs
 
+    # Ctrl-C reaches every process of the terminal's group: the stack stops environments
+    # in order (closing ``conn``), so one must not die of it first with a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     logs.configure(log_level)
     if readable:
         logs.readable_lambda_logs()

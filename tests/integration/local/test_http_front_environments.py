@@ -3,7 +3,10 @@ CORS as API Gateway does, and tells a starting stack from a ready one."""
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
@@ -131,3 +134,19 @@ def test_health_is_503_starting_until_nothing_is_pending() -> None:
         assert requests.get(f"{server.url}/health", timeout=10).status_code == 200
     finally:
         server.stop()
+
+
+def test_ctrl_c_leaves_the_environments_to_the_stack_s_ordered_stop(capfd) -> None:
+    # Ctrl-C reaches every process of the terminal's group; an environment that took it
+    # printed a KeyboardInterrupt traceback and died before the stack stopped it in order.
+    server = HttpFront("127.0.0.1", 0, MODULE, slots=1)
+    server.start()
+    try:
+        pid = requests.get(f"{server.url}/x", timeout=60).json()["pid"]
+        os.kill(pid, signal.SIGINT)
+        time.sleep(1)
+        answer = requests.get(f"{server.url}/x", timeout=60)
+        assert (answer.status_code, answer.json()["pid"]) == (200, pid)
+    finally:
+        server.stop()
+    assert "KeyboardInterrupt" not in capfd.readouterr().err
