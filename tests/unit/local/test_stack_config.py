@@ -65,11 +65,17 @@ def test_a_malformed_port_is_refused_with_the_variable_named() -> None:
         ("MIRROR_INTERVAL", "-2"),
         ("REPUBLISH_INTERVAL", "0"),
         ("VISIBILITY_TIMEOUT", "1e9"),
+        ("LOG_LEVEL", "VERBOSE"),
+        ("LOG_FORMAT", "xml"),
     ],
 )
 def test_an_out_of_range_setting_is_refused_with_the_variable_named(name: str, value: str) -> None:
     with pytest.raises(StartupError, match=name):
         LocalConfig.from_env({name: value})
+
+
+def test_a_lower_case_log_level_is_accepted() -> None:
+    assert LocalConfig.from_env({"LOG_LEVEL": "debug"}).log_level == "DEBUG"
 
 
 def test_an_invalid_port_ends_the_command_with_one_line_and_no_traceback() -> None:
