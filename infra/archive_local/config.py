@@ -94,7 +94,7 @@ class LocalConfig:
             except ValueError as exc:
                 raise StartupError(f"{name}={raw!r} is not valid: {exc} (default: {default})") from None
 
-        return cls(
+        config = cls(
             host=get("LOCAL_HOST", cls.host),
             moto_port=get("MOTO_PORT", cls.moto_port, _port),
             search_port=get("SEARCH_PORT", cls.search_port, _port),
@@ -118,6 +118,16 @@ class LocalConfig:
             ),
             log_format=get("LOG_FORMAT", cls.log_format, _one_of("text", "json")),
         )
+        # Two parts on one port failed after moto and the engine had started, with an
+        # "Address already in use" that named neither setting.
+        ports = [("MOTO_PORT", config.moto_port), ("HTTP_PORT", config.http_port)]
+        if not config.opensearch_url:
+            ports.append(("SEARCH_PORT", config.search_port))
+        for i, (name, port) in enumerate(ports):
+            for other, other_port in ports[i + 1 :]:
+                if port == other_port:
+                    raise StartupError(f"{name} and {other} are both {port}: give each part its own port")
+        return config
 
     @property
     def aws_endpoint(self) -> str:

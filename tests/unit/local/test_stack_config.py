@@ -74,6 +74,17 @@ def test_an_out_of_range_setting_is_refused_with_the_variable_named(name: str, v
         LocalConfig.from_env({name: value})
 
 
+@pytest.mark.parametrize("port", ["MOTO_PORT", "SEARCH_PORT"])
+def test_two_parts_on_one_port_is_refused_with_both_variables_named(port: str) -> None:
+    with pytest.raises(StartupError, match=f"HTTP_PORT and {port}|{port} and HTTP_PORT"):
+        LocalConfig.from_env({port: "8000"})
+
+
+def test_the_engine_port_may_repeat_another_when_opensearch_url_is_set() -> None:
+    config = LocalConfig.from_env({"SEARCH_PORT": "8000", "OPENSEARCH_URL": "http://127.0.0.1:9200"})
+    assert (config.search_port, config.http_port) == (8000, 8000)
+
+
 def test_a_lower_case_log_level_is_accepted() -> None:
     assert LocalConfig.from_env({"LOG_LEVEL": "debug"}).log_level == "DEBUG"
 
