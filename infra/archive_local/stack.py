@@ -232,7 +232,12 @@ def run(
         parts["worker"] = worker
         if snapshot is not None:
             settings = archive_settings()
-            snapshot.aliases = [settings.receipts_alias, settings.index_alias, settings.outbox_alias]
+            snapshot.aliases = [
+                settings.receipts_alias,
+                settings.index_alias,
+                settings.outbox_alias,
+                settings.alerts_alias,
+            ]
             parts["snapshot"] = (snapshot, opensearch_url)
         marker = config.data_dir / "samples-loaded"
         if config.load_samples and not marker.exists():
