@@ -137,3 +137,22 @@ def test_an_argument_is_a_usage_error_naming_the_settings(runs, capsys) -> None:
     assert done.value.code == 2
     assert "environment" in capsys.readouterr().err
     assert runs == []
+
+
+def test_a_second_stack_on_the_same_data_dir_is_refused_before_it_starts(tmp_path: Path) -> None:
+    # Two stacks on one DATA_DIR (other ports, same clone) wrote one bucket mirror and
+    # journal and one engine snapshot from two processes.
+    import fcntl
+    import socket
+    import threading
+
+    from archive_local.stack import run
+
+    (tmp_path / "stack.lock").write_text("4242\n")
+    with open(tmp_path / "stack.lock") as held, socket.socket() as taken:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        taken.bind(("127.0.0.1", 0))  # a port in use: without the lock check, run stops here
+        taken.listen()
+        config = LocalConfig(data_dir=tmp_path, http_port=taken.getsockname()[1])
+        with pytest.raises(StartupError, match=r"DATA_DIR .* another stack \(pid 4242\)"):
+            run(config, threading.Event())
