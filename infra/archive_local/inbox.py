@@ -79,13 +79,29 @@ class InboxWatcher:
         self.state_path = Path(state_path)
         self.prefix = prefix
         self.interval = interval
-        self.sent: dict[str, dict[str, Any]] = (
-            json.loads(self.state_path.read_text(encoding="utf-8")) if self.state_path.exists() else {}
-        )
+        self.sent = self._load_state()
         self._seen: dict[str, tuple[int, int]] = {}
         self._failed: dict[str, tuple[int, int]] = {}  # files whose upload failed, logged once each
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+
+    def _load_state(self) -> dict[str, dict[str, Any]]:
+        """What was sent, as the last run left it. The file only saves uploads: a damaged one
+        is started over (the inbox is sent again; ingest settles unchanged bytes as
+        duplicates) rather than stopping the stack."""
+        if not self.state_path.exists():
+            return {}
+        try:
+            sent = json.loads(self.state_path.read_text(encoding="utf-8"))
+            if isinstance(sent, dict) and all(
+                isinstance(entry, dict) and {"size", "mtime_ns", "sha256"} <= entry.keys()
+                for entry in sent.values()
+            ):
+                return sent
+        except ValueError:  # not UTF-8 or not JSON
+            pass
+        log.warning("%s is damaged: sending the inbox again", self.state_path)
+        return {}
 
     def scan(self) -> list[str]:
         """One poll: upload the files that are new or changed and stable since the last

@@ -150,3 +150,21 @@ def test_a_file_that_cannot_be_read_does_not_hold_up_the_others(
     assert inbox.scan() == ["inbox/b-story.txt"]
     monkeypatch.setattr(Path, "read_bytes", read_bytes)
     assert inbox.scan() == ["inbox/a-locked.txt"]  # readable again: sent on the next poll
+
+
+@pytest.mark.parametrize("damage", [b"{cut sho", b"[]", b"\xff\xfe", b'{"a.txt": 3}'])
+def test_a_damaged_state_file_is_started_over_with_a_warning(
+    s3: FakeS3, tmp_path: Path, caplog: pytest.LogCaptureFixture, damage: bytes
+) -> None:
+    # It only remembers what was sent; it stopped make run with a traceback. Starting over
+    # sends the inbox again, and ingest settles unchanged bytes as duplicates.
+    (tmp_path / "inbox").mkdir()
+    (tmp_path / "inbox" / "a.txt").write_text("Story\n\nBody.")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "inbox-state.json").write_bytes(damage)
+
+    inbox = watcher(s3, tmp_path)
+    inbox.scan()
+
+    assert inbox.scan() == ["inbox/a.txt"]
+    assert "inbox-state.json" in caplog.text
