@@ -23,6 +23,11 @@ from pathlib import Path
 from typing import Any
 
 from archive_local.mirror import write_atomically
+from archive_local.s3_front import MAX_REQUEST_BYTES
+
+# A file is sent in one PUT, which the S3 front answers 413 above its bound: such a file is
+# skipped with one warning, unread, instead of being read and refused on every poll.
+MAX_UPLOAD_BYTES = MAX_REQUEST_BYTES
 
 log = logging.getLogger("inbox")
 
@@ -123,6 +128,16 @@ class InboxWatcher:
             if self._seen.get(name) != signature:
                 continue  # new or still changing: wait for one more poll
             key = self.prefix + key_name(name)
+            if signature[0] > MAX_UPLOAD_BYTES:
+                if self._failed.get(name) != signature:
+                    log.warning(
+                        "not uploading %s: %d bytes, over the %d one upload takes",
+                        key,
+                        signature[0],
+                        MAX_UPLOAD_BYTES,
+                    )
+                self._failed[name] = signature
+                continue
             try:
                 data = (self.inbox / name).read_bytes()
                 sha256 = hashlib.sha256(data).hexdigest()

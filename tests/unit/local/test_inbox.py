@@ -168,3 +168,29 @@ def test_a_damaged_state_file_is_started_over_with_a_warning(
 
     assert inbox.scan() == ["inbox/a.txt"]
     assert "inbox-state.json" in caplog.text
+
+
+def test_a_file_over_the_upload_bound_is_skipped_once_unread(
+    s3: FakeS3, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The S3 front answers a body over its bound 413: the watcher read the whole file and
+    # sent it again on every poll, for ever (a 1 GB file: 1 GB read each second).
+    from archive_local import inbox as inbox_module
+
+    monkeypatch.setattr(inbox_module, "MAX_UPLOAD_BYTES", 10)
+    inbox = watcher(s3, tmp_path)
+    (tmp_path / "inbox").mkdir()
+    (tmp_path / "inbox" / "huge.txt").write_text("x" * 11)
+    (tmp_path / "inbox" / "small.txt").write_text("x" * 10)
+    reads: list[str] = []
+    read_bytes = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda path: reads.append(path.name) or read_bytes(path))
+
+    for _ in range(4):
+        inbox.scan()
+
+    assert s3.puts == ["inbox/small.txt"] and "huge.txt" not in reads
+    assert caplog.text.count("huge.txt") == 1 and "over" in caplog.text
+    (tmp_path / "inbox" / "huge.txt").write_text("y" * 5)  # cut down: sent
+    inbox.scan(), inbox.scan()
+    assert s3.puts == ["inbox/small.txt", "inbox/huge.txt"]
