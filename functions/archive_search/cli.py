@@ -26,6 +26,7 @@ import argparse
 import json
 import math
 import os
+import re
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict
@@ -154,6 +155,12 @@ def _bucket_name(text: str) -> str:
     """A bucket given on the command line: an empty one is a slip, not the default bucket."""
     if not text.strip():
         raise argparse.ArgumentTypeError("empty: name a bucket, or leave out --bucket for ARCHIVE_BUCKET")
+    # The characters botocore accepts in a name: anything else (an s3:// URL, a key) came
+    # back from its validation as a multi-line "S3 unreachable" error.
+    if not re.fullmatch(r"[a-zA-Z0-9._-]{1,255}", text):
+        raise argparse.ArgumentTypeError(
+            f"not a bucket name: {text!r} (letters, digits, '.', '-', '_'; no s3:// and no key)"
+        )
     return text
 
 

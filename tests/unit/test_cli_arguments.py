@@ -29,6 +29,18 @@ def test_an_empty_bucket_name_is_a_usage_error_not_the_default_bucket(command, b
     assert "--bucket" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("command", [["status"], ["status", "inbox/a.txt"], ["reindex"], ["line-stats"]])
+@pytest.mark.parametrize("bucket", ["Bad Name!", "s3://archive", "archive/inbox"])
+def test_a_bucket_name_s3_cannot_have_is_a_usage_error(command, bucket, capsys):
+    # It reached botocore, whose validation error came back as a multi-line
+    # "search_unavailable: S3 unreachable" with exit 1.
+    with pytest.raises(SystemExit) as refused:
+        cli.main([*command, "--bucket", bucket])
+    assert refused.value.code == 2
+    err = capsys.readouterr().err
+    assert "--bucket" in err and "not a bucket name" in err
+
+
 @pytest.mark.parametrize(
     ("flag", "value"),
     [("--max-events", "0"), ("--max-events", "x"), ("--after-seconds", "-1"), ("--time-limit", "nan")],
