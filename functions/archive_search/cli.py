@@ -83,7 +83,9 @@ def _parser() -> argparse.ArgumentParser:
         "status",
         help="the ingest receipt of one upload, or the progress of a prefix (--watch: until it settles)",
     )
-    status.add_argument("key", nargs="?", help="one upload's key; leave out for counts")
+    status.add_argument(
+        "key", nargs="?", type=_key, metavar="KEY", help="one upload's key; leave out for counts"
+    )
     status.add_argument("--bucket", type=_bucket_name, help="defaults to ARCHIVE_BUCKET")
     status.add_argument("--prefix", default="", help="only keys under this prefix (without KEY)")
     status.add_argument("--watch", action="store_true", help="redraw a progress bar until nothing is queued")
@@ -149,6 +151,13 @@ def _count(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"not a positive count: {text!r}")
     return value
+
+
+def _key(text: str) -> str:
+    """An upload's key: an empty one (an unset shell variable) looked up ``s3://<bucket>/``."""
+    if not text:
+        raise argparse.ArgumentTypeError("empty: name an upload's key, or leave out KEY for counts")
+    return text
 
 
 def _bucket_name(text: str) -> str:

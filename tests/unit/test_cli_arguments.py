@@ -58,3 +58,12 @@ def test_republish_events_without_a_bus_says_so(monkeypatch, capsys):
     monkeypatch.setattr(batch, "default_events", lambda: None)
     assert cli.main(["republish-events"]) == 1
     assert "EVENT_BUS_NAME" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("key", [""])
+def test_an_empty_status_key_is_a_usage_error_not_a_lookup(key, capsys):
+    # It looked up the receipt of s3://<bucket>/ and answered not_found for it.
+    with pytest.raises(SystemExit) as refused:
+        cli.main(["status", key])
+    assert refused.value.code == 2
+    assert "KEY" in capsys.readouterr().err
