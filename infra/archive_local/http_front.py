@@ -206,7 +206,17 @@ class _Environment:
             name="search-environment",
             daemon=True,
         )
-        self.process.start()
+        if threading.current_thread() is threading.main_thread():
+            # Started with SIGINT ignored, which Python keeps across exec: a Ctrl-C while it
+            # bootstraps killed it with tracebacks. (Only the main thread may set handlers; a
+            # replacement started later relies on _environment_main's own.)
+            previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+            try:
+                self.process.start()
+            finally:
+                signal.signal(signal.SIGINT, previous)
+        else:
+            self.process.start()
         child.close()
         self.warm = False
 

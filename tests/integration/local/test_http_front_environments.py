@@ -150,3 +150,18 @@ def test_ctrl_c_leaves_the_environments_to_the_stack_s_ordered_stop(capfd) -> No
     finally:
         server.stop()
     assert "KeyboardInterrupt" not in capfd.readouterr().err
+
+
+def test_ctrl_c_while_an_environment_starts_leaves_it_starting() -> None:
+    # Pressed in the first seconds of make run, it reached environments still importing
+    # Python itself ("Fatal Python error: init_import_site", tracebacks); they died.
+    server = HttpFront("127.0.0.1", 0, MODULE, slots=1)
+    server.start()
+    try:
+        environment = server.default._free.queue[0]
+        os.kill(environment.process.pid, signal.SIGINT)  # at once: it is still bootstrapping
+        server.wait_warm(60)
+        answer = requests.get(f"{server.url}/x", timeout=60)
+        assert (answer.status_code, answer.json()["pid"]) == (200, environment.process.pid)
+    finally:
+        server.stop()
