@@ -180,7 +180,10 @@ def _environment_main(conn: Any, module: str, function_name: str, log_level: str
     if readable:
         logs.readable_lambda_logs()
     handler = importlib.import_module(module).handler
-    conn.send(("ready", None))
+    try:
+        conn.send(("ready", None))
+    except OSError:  # the front stopped while the handler was imported
+        return
     while True:
         try:
             event = conn.recv()

@@ -165,3 +165,16 @@ def test_ctrl_c_while_an_environment_starts_leaves_it_starting() -> None:
         assert (answer.status_code, answer.json()["pid"]) == (200, environment.process.pid)
     finally:
         server.stop()
+
+
+def test_a_stop_while_environments_start_prints_no_traceback(capfd) -> None:
+    # Ctrl-C early in make run: the front closes its pipes while the environments import
+    # the handler; each then died of BrokenPipeError on its "ready", with a traceback.
+    server = HttpFront("127.0.0.1", 0, "tests.integration.local.slow_import_handler", slots=2)
+    server.start()
+    environments = list(server.default._free.queue)
+    server.stop()
+    for environment in environments:
+        environment.process.join(30)
+    assert [e.process.exitcode for e in environments] == [0, 0]
+    assert "Traceback" not in capfd.readouterr().err
