@@ -35,11 +35,18 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import urlsplit
 
-from archive_local.bodies import BodyError, content_length, is_chunked, read_chunked, read_exactly
+from archive_local.bodies import (
+    BodyError,
+    FrontServer,
+    content_length,
+    is_chunked,
+    read_chunked,
+    read_exactly,
+)
 from archive_local.lambda_events import LambdaContext, http_api_event
 
 log = logging.getLogger("http")
@@ -371,7 +378,7 @@ class HttpFront:
                 )
             self.routes.append((route, functions[route.function_name]))
         self.functions = list(functions.values())
-        self.server = ThreadingHTTPServer((host, port), self._request_class())
+        self.server = FrontServer((host, port), self._request_class())
         self.server.daemon_threads = True
         self._thread: threading.Thread | None = None
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import struct
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -177,4 +178,18 @@ def test_a_stop_while_environments_start_prints_no_traceback(capfd) -> None:
     for environment in environments:
         environment.process.join(30)
     assert [e.process.exitcode for e in environments] == [0, 0]
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_a_client_gone_before_its_answer_prints_no_traceback(front: HttpFront, capfd) -> None:
+    # A browser tab closed while a search runs: writing the answer failed with
+    # BrokenPipeError, and socketserver printed its traceback into make run's output.
+    host, port = front.server.server_address[:2]
+    for _ in range(3):
+        conn = socket.create_connection((host, port), timeout=10)
+        conn.sendall(b"GET /x?sleep=0.5 HTTP/1.1\r\nHost: x\r\n\r\n")
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # reset
+        conn.close()
+    time.sleep(1.5)
+    assert requests.get(f"{front.url}/x", timeout=30).status_code == 200
     assert "Traceback" not in capfd.readouterr().err
