@@ -1,7 +1,7 @@
 """Every shell command of the documentation works in a plain clone, so examples cannot rot.
 
 Static checks (no server): ``make`` targets and variables exist in the Makefile, ``archive-search``
-sub-commands answer ``--help``, repository paths exist, scripts and pytest markers exist, every
+sub-commands answer ``--help`` with the options used, repository paths exist, scripts and pytest markers exist, every
 block is valid shell, and a command no check knows fails the test. Blocks marked
 ``# needs AWS: syntax-checked only`` are only parsed by ``bash -n``.
 
