@@ -100,6 +100,11 @@ def run(
     starting fails half-way). ``serving`` is set once the stack is ready. The real
     Lambda handlers are used unless others are passed in."""
     config.data_dir.mkdir(parents=True, exist_ok=True)
+    # The inbox watcher creates it on every poll: a file in its place failed each second.
+    try:
+        config.inbox_dir.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise StartupError(f"INBOX_DIR {config.inbox_dir} is not a folder: name a folder") from None
     with _data_dir_lock(config.data_dir):
         _run(config, stop, serving, ingest=ingest, search=search, write=write)
 

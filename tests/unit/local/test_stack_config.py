@@ -156,3 +156,21 @@ def test_a_second_stack_on_the_same_data_dir_is_refused_before_it_starts(tmp_pat
         config = LocalConfig(data_dir=tmp_path, http_port=taken.getsockname()[1])
         with pytest.raises(StartupError, match=r"DATA_DIR .* another stack \(pid 4242\)"):
             run(config, threading.Event())
+
+
+def test_an_inbox_dir_that_is_a_file_is_refused_before_the_stack_starts(tmp_path: Path) -> None:
+    # The watcher's mkdir failed on every poll: a traceback in the log each second, for ever.
+    import socket
+    import threading
+
+    from archive_local.stack import run
+
+    (tmp_path / "inbox").write_text("not a folder")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))  # a port in use: without the check, run stops here
+        taken.listen()
+        config = LocalConfig(
+            data_dir=tmp_path / "data", inbox_dir=tmp_path / "inbox", http_port=taken.getsockname()[1]
+        )
+        with pytest.raises(StartupError, match=r"INBOX_DIR .*inbox is not a folder"):
+            run(config, threading.Event())
