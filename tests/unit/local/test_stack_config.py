@@ -153,7 +153,9 @@ def test_a_second_stack_on_the_same_data_dir_is_refused_before_it_starts(tmp_pat
         fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
         taken.bind(("127.0.0.1", 0))  # a port in use: without the lock check, run stops here
         taken.listen()
-        config = LocalConfig(data_dir=tmp_path, http_port=taken.getsockname()[1])
+        config = LocalConfig(
+            data_dir=tmp_path, inbox_dir=tmp_path / "inbox", http_port=taken.getsockname()[1]
+        )
         with pytest.raises(StartupError, match=r"DATA_DIR .* another stack \(pid 4242\)"):
             run(config, threading.Event())
 
