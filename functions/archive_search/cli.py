@@ -26,6 +26,7 @@ import argparse
 import json
 import math
 import os
+import re
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict
@@ -82,7 +83,9 @@ def _parser() -> argparse.ArgumentParser:
         "status",
         help="the ingest receipt of one upload, or the progress of a prefix (--watch: until it settles)",
     )
-    status.add_argument("key", nargs="?", help="one upload's key; leave out for counts")
+    status.add_argument(
+        "key", nargs="?", type=_key, metavar="KEY", help="one upload's key; leave out for counts"
+    )
     status.add_argument("--bucket", type=_bucket_name, help="defaults to ARCHIVE_BUCKET")
     status.add_argument("--prefix", default="", help="only keys under this prefix (without KEY)")
     status.add_argument("--watch", action="store_true", help="redraw a progress bar until nothing is queued")
@@ -150,10 +153,23 @@ def _count(text: str) -> int:
     return value
 
 
+def _key(text: str) -> str:
+    """An upload's key: an empty one (an unset shell variable) looked up ``s3://<bucket>/``."""
+    if not text:
+        raise argparse.ArgumentTypeError("empty: name an upload's key, or leave out KEY for counts")
+    return text
+
+
 def _bucket_name(text: str) -> str:
     """A bucket given on the command line: an empty one is a slip, not the default bucket."""
     if not text.strip():
         raise argparse.ArgumentTypeError("empty: name a bucket, or leave out --bucket for ARCHIVE_BUCKET")
+    # The characters botocore accepts in a name: anything else (an s3:// URL, a key) came
+    # back from its validation as a multi-line "S3 unreachable" error.
+    if not re.fullmatch(r"[a-zA-Z0-9._-]{1,255}", text):
+        raise argparse.ArgumentTypeError(
+            f"not a bucket name: {text!r} (letters, digits, '.', '-', '_'; no s3:// and no key)"
+        )
     return text
 
 

@@ -9,7 +9,9 @@ stopping) is an error, never a shorter body.
 
 from __future__ import annotations
 
-from typing import BinaryIO
+import sys
+from http.server import ThreadingHTTPServer
+from typing import Any, BinaryIO
 
 
 class BodyError(Exception):
@@ -66,3 +68,14 @@ def read_chunked(rfile: BinaryIO, max_bytes: int) -> bytes:
 
 def is_chunked(transfer_encoding: str | None) -> bool:
     return "chunked" in (transfer_encoding or "").lower()
+
+
+class FrontServer(ThreadingHTTPServer):
+    """Both fronts' server: a client that went away before its answer (a closed browser
+    tab, an SDK interrupted by Ctrl-C) is the client's business, not a traceback in the
+    stack's output; any other error is still printed."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)

@@ -34,6 +34,19 @@ def _bounded_int(low: int, high: int) -> Callable[[str], int]:
 _port = _bounded_int(1, 65535)
 
 
+def _one_of(*choices: str) -> Callable[[str], str]:
+    """A word from ``choices``, in any case: anything else failed deep in logging's setup
+    (a traceback) or was quietly read as the default."""
+
+    def cast(value: str) -> str:
+        for choice in choices:
+            if value.lower() == choice.lower():
+                return choice
+        raise ValueError(f"not one of {', '.join(choices)}")
+
+    return cast
+
+
 def _seconds(value: str) -> float:
     try:
         number = float(value)
@@ -81,7 +94,7 @@ class LocalConfig:
             except ValueError as exc:
                 raise StartupError(f"{name}={raw!r} is not valid: {exc} (default: {default})") from None
 
-        return cls(
+        config = cls(
             host=get("LOCAL_HOST", cls.host),
             moto_port=get("MOTO_PORT", cls.moto_port, _port),
             search_port=get("SEARCH_PORT", cls.search_port, _port),
@@ -100,9 +113,21 @@ class LocalConfig:
             snapshot_interval=get("SNAPSHOT_INTERVAL", cls.snapshot_interval, _seconds),
             republish_interval=get("REPUBLISH_INTERVAL", cls.republish_interval, _seconds),
             visibility_timeout=get("VISIBILITY_TIMEOUT", cls.visibility_timeout, _bounded_int(0, 43200)),
-            log_level=get("LOG_LEVEL", cls.log_level, str.upper),
-            log_format=get("LOG_FORMAT", cls.log_format, str.lower),
+            log_level=get(
+                "LOG_LEVEL", cls.log_level, _one_of("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+            ),
+            log_format=get("LOG_FORMAT", cls.log_format, _one_of("text", "json")),
         )
+        # Two parts on one port failed after moto and the engine had started, with an
+        # "Address already in use" that named neither setting.
+        ports = [("MOTO_PORT", config.moto_port), ("HTTP_PORT", config.http_port)]
+        if not config.opensearch_url:
+            ports.append(("SEARCH_PORT", config.search_port))
+        for i, (name, port) in enumerate(ports):
+            for other, other_port in ports[i + 1 :]:
+                if port == other_port:
+                    raise StartupError(f"{name} and {other} are both {port}: give each part its own port")
+        return config
 
     @property
     def aws_endpoint(self) -> str:

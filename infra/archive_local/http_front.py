@@ -30,15 +30,23 @@ import logging
 import multiprocessing
 import queue
 import re
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import urlsplit
 
-from archive_local.bodies import BodyError, content_length, is_chunked, read_chunked, read_exactly
+from archive_local.bodies import (
+    BodyError,
+    FrontServer,
+    content_length,
+    is_chunked,
+    read_chunked,
+    read_exactly,
+)
 from archive_local.lambda_events import LambdaContext, http_api_event
 
 log = logging.getLogger("http")
@@ -172,11 +180,17 @@ def _environment_main(conn: Any, module: str, function_name: str, log_level: str
     time from ``conn`` until the front closes it."""
     from archive_local import logs
 
+    # Ctrl-C reaches every process of the terminal's group: the stack stops environments
+    # in order (closing ``conn``), so one must not die of it first with a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     logs.configure(log_level)
     if readable:
         logs.readable_lambda_logs()
     handler = importlib.import_module(module).handler
-    conn.send(("ready", None))
+    try:
+        conn.send(("ready", None))
+    except OSError:  # the front stopped while the handler was imported
+        return
     while True:
         try:
             event = conn.recv()
@@ -202,7 +216,17 @@ class _Environment:
             name="search-environment",
             daemon=True,
         )
-        self.process.start()
+        if threading.current_thread() is threading.main_thread():
+            # Started with SIGINT ignored, which Python keeps across exec: a Ctrl-C while it
+            # bootstraps killed it with tracebacks. (Only the main thread may set handlers; a
+            # replacement started later relies on _environment_main's own.)
+            previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+            try:
+                self.process.start()
+            finally:
+                signal.signal(signal.SIGINT, previous)
+        else:
+            self.process.start()
         child.close()
         self.warm = False
 
@@ -354,7 +378,7 @@ class HttpFront:
                 )
             self.routes.append((route, functions[route.function_name]))
         self.functions = list(functions.values())
-        self.server = ThreadingHTTPServer((host, port), self._request_class())
+        self.server = FrontServer((host, port), self._request_class())
         self.server.daemon_threads = True
         self._thread: threading.Thread | None = None
 

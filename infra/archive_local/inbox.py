@@ -23,6 +23,11 @@ from pathlib import Path
 from typing import Any
 
 from archive_local.mirror import write_atomically
+from archive_local.s3_front import MAX_REQUEST_BYTES
+
+# A file is sent in one PUT, which the S3 front answers 413 above its bound: such a file is
+# skipped with one warning, unread, instead of being read and refused on every poll.
+MAX_UPLOAD_BYTES = MAX_REQUEST_BYTES
 
 log = logging.getLogger("inbox")
 
@@ -79,13 +84,29 @@ class InboxWatcher:
         self.state_path = Path(state_path)
         self.prefix = prefix
         self.interval = interval
-        self.sent: dict[str, dict[str, Any]] = (
-            json.loads(self.state_path.read_text(encoding="utf-8")) if self.state_path.exists() else {}
-        )
+        self.sent = self._load_state()
         self._seen: dict[str, tuple[int, int]] = {}
         self._failed: dict[str, tuple[int, int]] = {}  # files whose upload failed, logged once each
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+
+    def _load_state(self) -> dict[str, dict[str, Any]]:
+        """What was sent, as the last run left it. The file only saves uploads: a damaged one
+        is started over (the inbox is sent again; ingest settles unchanged bytes as
+        duplicates) rather than stopping the stack."""
+        if not self.state_path.exists():
+            return {}
+        try:
+            sent = json.loads(self.state_path.read_text(encoding="utf-8"))
+            if isinstance(sent, dict) and all(
+                isinstance(entry, dict) and {"size", "mtime_ns", "sha256"} <= entry.keys()
+                for entry in sent.values()
+            ):
+                return sent
+        except ValueError:  # not UTF-8 or not JSON
+            pass
+        log.warning("%s is damaged: sending the inbox again", self.state_path)
+        return {}
 
     def scan(self) -> list[str]:
         """One poll: upload the files that are new or changed and stable since the last
@@ -107,6 +128,16 @@ class InboxWatcher:
             if self._seen.get(name) != signature:
                 continue  # new or still changing: wait for one more poll
             key = self.prefix + key_name(name)
+            if signature[0] > MAX_UPLOAD_BYTES:
+                if self._failed.get(name) != signature:
+                    log.warning(
+                        "not uploading %s: %d bytes, over the %d one upload takes",
+                        key,
+                        signature[0],
+                        MAX_UPLOAD_BYTES,
+                    )
+                self._failed[name] = signature
+                continue
             try:
                 data = (self.inbox / name).read_bytes()
                 sha256 = hashlib.sha256(data).hexdigest()

@@ -36,11 +36,18 @@ import socket
 import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from archive_local.bodies import BodyError, content_length, is_chunked, read_chunked, read_exactly
+from archive_local.bodies import (
+    BodyError,
+    FrontServer,
+    content_length,
+    is_chunked,
+    read_chunked,
+    read_exactly,
+)
 
 log = logging.getLogger("s3")
 
@@ -175,7 +182,7 @@ class S3Front:
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
         self._closing = False
-        self.server = ThreadingHTTPServer((host, port), self._request_class())
+        self.server = FrontServer((host, port), self._request_class())
         # server_close() waits for the requests in progress (they are answered, and
         # their writes recorded, before stop() returns).
         self.server.daemon_threads = False

@@ -21,6 +21,7 @@ import json
 import logging
 import os
 import shutil
+import urllib.error
 import urllib.request
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -52,6 +53,18 @@ def _call(url: str, method: str = "GET", body: Any = None, timeout: float = 60.0
         raise SnapshotError(f"{method} {url}: {exc}") from exc
 
 
+def _described(engine_url: str, alias: str) -> dict[str, Any]:
+    """The indices behind ``alias``, none when the engine has no such alias yet: an empty
+    archive has no receipts index before its first upload, and failing on it kept every
+    other index (saved alerts, the outbox) out of the snapshot."""
+    try:
+        return _call(f"{engine_url}/{alias}")
+    except SnapshotError as exc:
+        if isinstance(exc.__cause__, urllib.error.HTTPError) and exc.__cause__.code == 404:
+            return {}
+        raise
+
+
 def _fsync_write(path: Path, chunks: Iterator[bytes]) -> None:
     with open(path, "wb") as fh:
         for chunk in chunks:
@@ -79,7 +92,7 @@ class IndexSnapshot:
         indices: dict[str, list[str]] = {}
         try:
             for alias in self.aliases:
-                described = _call(f"{engine_url}/{alias}")
+                described = _described(engine_url, alias)
                 indices[alias] = sorted(described)
                 for index, info in described.items():
                     settings = info.get("settings", {}).get("index", {})

@@ -27,12 +27,14 @@ import contextlib
 import hashlib
 import importlib.util
 import logging
+import os
 import signal
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from archive_local import logs
@@ -97,6 +99,48 @@ def run(
     """Start everything, serve until ``stop`` is set, stop everything (also when
     starting fails half-way). ``serving`` is set once the stack is ready. The real
     Lambda handlers are used unless others are passed in."""
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    # The inbox watcher creates it on every poll: a file in its place failed each second.
+    try:
+        config.inbox_dir.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise StartupError(f"INBOX_DIR {config.inbox_dir} is not a folder: name a folder") from None
+    with _data_dir_lock(config.data_dir):
+        _run(config, stop, serving, ingest=ingest, search=search, write=write)
+
+
+@contextlib.contextmanager
+def _data_dir_lock(data_dir: Path) -> Iterator[None]:
+    """Hold ``DATA_DIR/stack.lock`` while the stack runs: two stacks on one folder (other
+    ports, same clone) would write one bucket mirror, journal and snapshot from two processes.
+    The kernel drops the lock with the process, so a killed stack leaves none behind."""
+    import fcntl
+
+    with open(data_dir / "stack.lock", "a+") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.seek(0)
+            holder = lock.read().strip() or "?"
+            raise StartupError(
+                f"DATA_DIR {data_dir} is used by another stack (pid {holder}): stop it, "
+                "or give this one its own DATA_DIR (and ports)"
+            ) from None
+        lock.truncate(0)
+        lock.write(f"{os.getpid()}\n")
+        lock.flush()
+        yield
+
+
+def _run(
+    config: LocalConfig,
+    stop: threading.Event,
+    serving: threading.Event | None,
+    *,
+    ingest: Handler | None,
+    search: Handler | None,
+    write: Handler | None,
+) -> None:
     from archive_local.aws import REDRIVE_MAX_RECEIVES, clients, provision
     from archive_local.deletes import DeleteMarkerWatcher
     from archive_local.events import start_events
@@ -107,7 +151,6 @@ def run(
     from archive_local.s3_front import S3Front
     from archive_local.worker import IngestWorker, QuietRestores
 
-    config.data_dir.mkdir(parents=True, exist_ok=True)
     wanted = [("MOTO_PORT", config.moto_port), ("HTTP_PORT", config.http_port)]
     if not config.opensearch_url:
         wanted.append(("SEARCH_PORT", config.search_port))
@@ -232,7 +275,12 @@ def run(
         parts["worker"] = worker
         if snapshot is not None:
             settings = archive_settings()
-            snapshot.aliases = [settings.receipts_alias, settings.index_alias, settings.outbox_alias]
+            snapshot.aliases = [
+                settings.receipts_alias,
+                settings.index_alias,
+                settings.outbox_alias,
+                settings.alerts_alias,
+            ]
             parts["snapshot"] = (snapshot, opensearch_url)
         marker = config.data_dir / "samples-loaded"
         if config.load_samples and not marker.exists():

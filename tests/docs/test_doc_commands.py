@@ -1,7 +1,7 @@
 """Every shell command of the documentation works in a plain clone, so examples cannot rot.
 
 Static checks (no server): ``make`` targets and variables exist in the Makefile, ``archive-search``
-sub-commands answer ``--help``, repository paths exist, scripts and pytest markers exist, every
+sub-commands answer ``--help`` with the options used, repository paths exist, scripts and pytest markers exist, every
 block is valid shell, and a command no check knows fails the test. Blocks marked
 ``# needs AWS: syntax-checked only`` are only parsed by ``bash -n``.
 
@@ -61,9 +61,11 @@ def _ids(items: list[DocCommand] | list[DocBlock]) -> list[str]:
 
 
 @functools.cache
-def _has_sub_command(sub: str) -> bool:
+def _sub_command_options(sub: str) -> set[str] | None:
+    """The options ``archive-search SUB --help`` lists; None when there is no such sub-command."""
     script = VENV_BIN / "archive-search"
-    return subprocess.run([str(script), sub, "--help"], capture_output=True, timeout=60).returncode == 0
+    answer = subprocess.run([str(script), sub, "--help"], capture_output=True, text=True, timeout=60)
+    return set(re.findall(r"--[a-z][a-z-]*", answer.stdout)) if answer.returncode == 0 else None
 
 
 @functools.cache
@@ -89,7 +91,12 @@ def _program_problems(words: list[str]) -> list[str]:
         ]
     if program in ARCHIVE_SEARCH:
         sub = next((word for word in args if not word.startswith("-")), None)
-        return [] if sub and _has_sub_command(sub) else [f"archive-search has no sub-command {sub!r}"]
+        options = _sub_command_options(sub) if sub else None
+        if options is None:
+            return [f"archive-search has no sub-command {sub!r}"]
+        # A removed option (reindex --prefix) rots a command whose sub-command still exists.
+        flags = [word.split("=", 1)[0] for word in args if word.startswith("--")]
+        return [f"archive-search {sub} has no option {flag}" for flag in flags if flag not in options]
     if program in PYTHONS:
         if args[:1] == ["-m"]:
             module = args[1]
@@ -212,6 +219,8 @@ def test_a_renamed_module_named_in_the_prose_is_caught(tmp_path: Path) -> None:
         ("make bench-everything", "no make target 'bench-everything'"),
         ("make bench-cleaning BENCH_DATASET=x", "the Makefile does not use BENCH_DATASET"),
         ("archive-search compact", "archive-search has no sub-command 'compact'"),
+        ("archive-search reindex --prefix inbox/", "archive-search reindex has no option --prefix"),
+        ("archive-search status --follow", "archive-search status has no option --follow"),
         ("cp bench/no-such-file.txt inbox/", "no such path in the repository: bench/no-such-file.txt"),
         (".venv/bin/python -m pytest -m slow", "no pytest marker 'slow'"),
         ("curl https://example.org/search", "curl must call the local stack (http://127.0.0.1:8000)"),

@@ -216,6 +216,8 @@ def test_every_receipt_of_the_local_stack_carries_an_s3_style_sequencer(stack: L
 
 def test_after_a_restart_on_the_same_data_dir_the_archive_is_still_searchable(stack: LocalStack) -> None:
     eventually(lambda: stack.search(q=UNIQUE)["hits"], 30)  # the inbox upload is in
+    saved = requests.post(f"{stack.url}/alerts", json={"name": "Goggles", "q": "goggles"}, timeout=30)
+    assert saved.status_code == 201, saved.text
     assert stack.stop() == 0
     assert "moto server stopped" in stack.log()
 
@@ -228,6 +230,8 @@ def test_after_a_restart_on_the_same_data_dir_the_archive_is_still_searchable(st
     assert " 0 to ingest" in stack.log()  # nothing changed: nothing is cleaned again
     assert "first start" not in stack.log()
     assert stack.article(doc_id(DOOMED)) is None  # what was deleted stays deleted
+    alerts = requests.get(f"{stack.url}/alerts", timeout=30).json()["alerts"]
+    assert [alert["id"] for alert in alerts] == [saved.json()["id"]]  # saved alerts are kept
     # The snapshot keeps what documents index but do not return (the lead snippets are cut
     # from, the per-language copies): the seeds still come with their snippets.
     snippets = [hit["snippet"]["html"] for hit in stack.search(q="night vision goggles")["hits"]]

@@ -152,3 +152,22 @@ def test_a_snapshot_with_an_empty_index_loads_into_a_new_engine(
 
     assert served is loaded  # loaded from the snapshot, not started empty
     assert (count(loaded, "notes-alias"), count(loaded, "outbox")) == (3, 0)
+
+
+def test_a_snapshot_leaves_out_an_alias_the_engine_does_not_have_yet(
+    tmp_path: Path, engines: list[EngineProcess]
+) -> None:
+    # An empty archive has no receipts index until its first upload: the snapshot failed
+    # on its 404, so nothing (saved alerts, the outbox) survived a restart.
+    from archive_local.snapshot import IndexSnapshot
+
+    source = EngineProcess(HOST, free_port(), seed_dir(tmp_path / "seed", 3))
+    engines.append(source)
+    serving_engine(source, HOST, int(source.url.rsplit(":", 1)[1]))
+    snapshot = IndexSnapshot(tmp_path / "snapshot", ["receipts-not-yet", "notes-alias"])
+    assert snapshot.write(source.url) == 3
+
+    loaded = EngineProcess(HOST, free_port(), snapshot.root)
+    engines.append(loaded)
+    assert serving_engine(loaded, HOST, int(loaded.url.rsplit(":", 1)[1])) is loaded
+    assert (count(loaded, "notes-alias"), count(loaded, "receipts-not-yet")) == (3, -1)

@@ -3,7 +3,11 @@ CORS as API Gateway does, and tells a starting stack from a ready one."""
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
+import struct
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
@@ -131,3 +135,61 @@ def test_health_is_503_starting_until_nothing_is_pending() -> None:
         assert requests.get(f"{server.url}/health", timeout=10).status_code == 200
     finally:
         server.stop()
+
+
+def test_ctrl_c_leaves_the_environments_to_the_stack_s_ordered_stop(capfd) -> None:
+    # Ctrl-C reaches every process of the terminal's group; an environment that took it
+    # printed a KeyboardInterrupt traceback and died before the stack stopped it in order.
+    server = HttpFront("127.0.0.1", 0, MODULE, slots=1)
+    server.start()
+    try:
+        pid = requests.get(f"{server.url}/x", timeout=60).json()["pid"]
+        os.kill(pid, signal.SIGINT)
+        time.sleep(1)
+        answer = requests.get(f"{server.url}/x", timeout=60)
+        assert (answer.status_code, answer.json()["pid"]) == (200, pid)
+    finally:
+        server.stop()
+    assert "KeyboardInterrupt" not in capfd.readouterr().err
+
+
+def test_ctrl_c_while_an_environment_starts_leaves_it_starting() -> None:
+    # Pressed in the first seconds of make run, it reached environments still importing
+    # Python itself ("Fatal Python error: init_import_site", tracebacks); they died.
+    server = HttpFront("127.0.0.1", 0, MODULE, slots=1)
+    server.start()
+    try:
+        environment = server.default._free.queue[0]
+        os.kill(environment.process.pid, signal.SIGINT)  # at once: it is still bootstrapping
+        server.wait_warm(60)
+        answer = requests.get(f"{server.url}/x", timeout=60)
+        assert (answer.status_code, answer.json()["pid"]) == (200, environment.process.pid)
+    finally:
+        server.stop()
+
+
+def test_a_stop_while_environments_start_prints_no_traceback(capfd) -> None:
+    # Ctrl-C early in make run: the front closes its pipes while the environments import
+    # the handler; each then died of BrokenPipeError on its "ready", with a traceback.
+    server = HttpFront("127.0.0.1", 0, "tests.integration.local.slow_import_handler", slots=2)
+    server.start()
+    environments = list(server.default._free.queue)
+    server.stop()
+    for environment in environments:
+        environment.process.join(30)
+    assert [e.process.exitcode for e in environments] == [0, 0]
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_a_client_gone_before_its_answer_prints_no_traceback(front: HttpFront, capfd) -> None:
+    # A browser tab closed while a search runs: writing the answer failed with
+    # BrokenPipeError, and socketserver printed its traceback into make run's output.
+    host, port = front.server.server_address[:2]
+    for _ in range(3):
+        conn = socket.create_connection((host, port), timeout=10)
+        conn.sendall(b"GET /x?sleep=0.5 HTTP/1.1\r\nHost: x\r\n\r\n")
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # reset
+        conn.close()
+    time.sleep(1.5)
+    assert requests.get(f"{front.url}/x", timeout=30).status_code == 200
+    assert "Traceback" not in capfd.readouterr().err

@@ -150,3 +150,47 @@ def test_a_file_that_cannot_be_read_does_not_hold_up_the_others(
     assert inbox.scan() == ["inbox/b-story.txt"]
     monkeypatch.setattr(Path, "read_bytes", read_bytes)
     assert inbox.scan() == ["inbox/a-locked.txt"]  # readable again: sent on the next poll
+
+
+@pytest.mark.parametrize("damage", [b"{cut sho", b"[]", b"\xff\xfe", b'{"a.txt": 3}'])
+def test_a_damaged_state_file_is_started_over_with_a_warning(
+    s3: FakeS3, tmp_path: Path, caplog: pytest.LogCaptureFixture, damage: bytes
+) -> None:
+    # It only remembers what was sent; it stopped make run with a traceback. Starting over
+    # sends the inbox again, and ingest settles unchanged bytes as duplicates.
+    (tmp_path / "inbox").mkdir()
+    (tmp_path / "inbox" / "a.txt").write_text("Story\n\nBody.")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "inbox-state.json").write_bytes(damage)
+
+    inbox = watcher(s3, tmp_path)
+    inbox.scan()
+
+    assert inbox.scan() == ["inbox/a.txt"]
+    assert "inbox-state.json" in caplog.text
+
+
+def test_a_file_over_the_upload_bound_is_skipped_once_unread(
+    s3: FakeS3, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The S3 front answers a body over its bound 413: the watcher read the whole file and
+    # sent it again on every poll, for ever (a 1 GB file: 1 GB read each second).
+    from archive_local import inbox as inbox_module
+
+    monkeypatch.setattr(inbox_module, "MAX_UPLOAD_BYTES", 10)
+    inbox = watcher(s3, tmp_path)
+    (tmp_path / "inbox").mkdir()
+    (tmp_path / "inbox" / "huge.txt").write_text("x" * 11)
+    (tmp_path / "inbox" / "small.txt").write_text("x" * 10)
+    reads: list[str] = []
+    read_bytes = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda path: reads.append(path.name) or read_bytes(path))
+
+    for _ in range(4):
+        inbox.scan()
+
+    assert s3.puts == ["inbox/small.txt"] and "huge.txt" not in reads
+    assert caplog.text.count("huge.txt") == 1 and "over" in caplog.text
+    (tmp_path / "inbox" / "huge.txt").write_text("y" * 5)  # cut down: sent
+    inbox.scan(), inbox.scan()
+    assert s3.puts == ["inbox/small.txt", "inbox/huge.txt"]

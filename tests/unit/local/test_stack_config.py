@@ -65,11 +65,28 @@ def test_a_malformed_port_is_refused_with_the_variable_named() -> None:
         ("MIRROR_INTERVAL", "-2"),
         ("REPUBLISH_INTERVAL", "0"),
         ("VISIBILITY_TIMEOUT", "1e9"),
+        ("LOG_LEVEL", "VERBOSE"),
+        ("LOG_FORMAT", "xml"),
     ],
 )
 def test_an_out_of_range_setting_is_refused_with_the_variable_named(name: str, value: str) -> None:
     with pytest.raises(StartupError, match=name):
         LocalConfig.from_env({name: value})
+
+
+@pytest.mark.parametrize("port", ["MOTO_PORT", "SEARCH_PORT"])
+def test_two_parts_on_one_port_is_refused_with_both_variables_named(port: str) -> None:
+    with pytest.raises(StartupError, match=f"HTTP_PORT and {port}|{port} and HTTP_PORT"):
+        LocalConfig.from_env({port: "8000"})
+
+
+def test_the_engine_port_may_repeat_another_when_opensearch_url_is_set() -> None:
+    config = LocalConfig.from_env({"SEARCH_PORT": "8000", "OPENSEARCH_URL": "http://127.0.0.1:9200"})
+    assert (config.search_port, config.http_port) == (8000, 8000)
+
+
+def test_a_lower_case_log_level_is_accepted() -> None:
+    assert LocalConfig.from_env({"LOG_LEVEL": "debug"}).log_level == "DEBUG"
 
 
 def test_an_invalid_port_ends_the_command_with_one_line_and_no_traceback() -> None:
@@ -120,3 +137,42 @@ def test_an_argument_is_a_usage_error_naming_the_settings(runs, capsys) -> None:
     assert done.value.code == 2
     assert "environment" in capsys.readouterr().err
     assert runs == []
+
+
+def test_a_second_stack_on_the_same_data_dir_is_refused_before_it_starts(tmp_path: Path) -> None:
+    # Two stacks on one DATA_DIR (other ports, same clone) wrote one bucket mirror and
+    # journal and one engine snapshot from two processes.
+    import fcntl
+    import socket
+    import threading
+
+    from archive_local.stack import run
+
+    (tmp_path / "stack.lock").write_text("4242\n")
+    with open(tmp_path / "stack.lock") as held, socket.socket() as taken:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        taken.bind(("127.0.0.1", 0))  # a port in use: without the lock check, run stops here
+        taken.listen()
+        config = LocalConfig(
+            data_dir=tmp_path, inbox_dir=tmp_path / "inbox", http_port=taken.getsockname()[1]
+        )
+        with pytest.raises(StartupError, match=r"DATA_DIR .* another stack \(pid 4242\)"):
+            run(config, threading.Event())
+
+
+def test_an_inbox_dir_that_is_a_file_is_refused_before_the_stack_starts(tmp_path: Path) -> None:
+    # The watcher's mkdir failed on every poll: a traceback in the log each second, for ever.
+    import socket
+    import threading
+
+    from archive_local.stack import run
+
+    (tmp_path / "inbox").write_text("not a folder")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))  # a port in use: without the check, run stops here
+        taken.listen()
+        config = LocalConfig(
+            data_dir=tmp_path / "data", inbox_dir=tmp_path / "inbox", http_port=taken.getsockname()[1]
+        )
+        with pytest.raises(StartupError, match=r"INBOX_DIR .*inbox is not a folder"):
+            run(config, threading.Event())
