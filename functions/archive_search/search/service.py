@@ -29,7 +29,9 @@ from archive_search.search.shaping import (
 )
 from archive_search.search.syntax import typed_text
 
-ID_PATTERN = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")
+# "." and ".." are no ids: HTTP clients remove them from a path as dot segments, so the engine
+# would be asked GET /<alias>/ and answer with the index's description, not a document.
+ID_PATTERN = re.compile(r"^(?!\.\.?$)[A-Za-z0-9_.:-]{1,128}$")
 
 
 class SearchService:
