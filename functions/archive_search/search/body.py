@@ -3,6 +3,7 @@ filters, the sort, highlighting, facets and collapse."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from archive_search.index_schema import HIGHLIGHT_CHARS
@@ -39,9 +40,13 @@ SOURCE_FOR = {
 }
 
 
-def search_body(request: SearchRequest, *, profile: str, timeout: str) -> tuple[dict[str, Any], list[Any]]:
+def search_body(
+    request: SearchRequest, *, profile: str, timeout: str, origin_ms: int | None = None
+) -> tuple[dict[str, Any], list[Any]]:
     """The engine request of a /search page (``from``/``size`` set for page requests), and
-    its sort. The benchmark sends it directly to compare the handler against it."""
+    its sort. The benchmark sends it directly to compare the handler against it.
+
+    ``origin_ms``: the instant sort=recent's boost decays from (epoch ms); None: the engine's now."""
     validate(request)
     node = parse_query(request.q)
     fields = search_fields(
@@ -54,7 +59,7 @@ def search_body(request: SearchRequest, *, profile: str, timeout: str) -> tuple[
     scored = bool(positive_words(node))
     text = text_query(node, fields)
     if request.sort == "recent" and scored:
-        text = _recency_boosted(text)
+        text = _recency_boosted(text, origin_ms)
     always = [LIVE] if request.has_date is None else [LIVE, {"term": {"has_date": request.has_date}}]
     main = {"bool": {"must": [text], "filter": always}}
     # Filters with a facet of their own (the date range is the published facet's) apply
@@ -109,7 +114,7 @@ def _sort(sort: str) -> list[Any]:
 UNDATED_AGE_YEARS = 10
 
 
-def _recency_boosted(query: dict[str, Any]) -> dict[str, Any]:
+def _recency_boosted(query: dict[str, Any], origin_ms: int | None = None) -> dict[str, Any]:
     """Relevance with a recency boost: the score halves for every year of age, and an undated
     article's as if it were UNDATED_AGE_YEARS old. ``exp`` decay, not ``gauss``: a gauss of the
     same scale halves at one year but falls to 1/16 at two and 1/512 at three."""
@@ -118,13 +123,21 @@ def _recency_boosted(query: dict[str, Any]) -> dict[str, Any]:
             "query": query,
             "functions": [
                 # The decay of a document without the field is 1: only the weight below applies.
-                {"exp": {"published": {"origin": "now", "scale": "365d", "decay": 0.5}}},
+                {"exp": {"published": {"origin": _instant(origin_ms), "scale": "365d", "decay": 0.5}}},
                 {"filter": {"term": {"has_date": False}}, "weight": 0.5**UNDATED_AGE_YEARS},
             ],
             "score_mode": "multiply",
             "boost_mode": "multiply",
         }
     }
+
+
+def _instant(epoch_ms: int | None) -> str:
+    """An instant as the published field's format reads it (strict_date_optional_time)."""
+    if epoch_ms is None:
+        return "now"
+    moment = datetime.fromtimestamp(epoch_ms / 1000, UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{epoch_ms % 1000:03d}Z"
 
 
 def _highlight(in_field: str | None, node: Node | None) -> dict[str, Any]:

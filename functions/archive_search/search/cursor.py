@@ -43,6 +43,7 @@ SEEN_PREFIX_CHARS = 10
 MAX_SORT_VALUES = 8
 MAX_SORT_STRING_CHARS = 1024
 _INT64 = 2**63
+MAX_ORIGIN_MS = 253_402_300_800_000  # 10000-01-01T00:00:00Z
 # A position read with from/size stays inside the engine's result window; a cursor that has
 # listed more groups than this never carries a position.
 MAX_SHOWN: int = ARTICLE_SETTINGS["index"]["max_result_window"]
@@ -66,6 +67,9 @@ class Cursor:
     # Collapsed groups listed up to and including the cursor's hit; None when not collapsing
     # or when the positions stopped lining up with the cursor (see paging.page_at).
     shown: int | None = None
+    # sort=recent: the instant (epoch ms) the first page's recency boost decayed from, which
+    # later pages keep so that scores, and so the order, do not move under the cursor.
+    origin: int | None = None
 
     def has_seen(self, fingerprint: str) -> bool:
         return fingerprint[:SEEN_PREFIX_CHARS] in self.seen
@@ -88,11 +92,21 @@ def _tag(key: bytes, payload: bytes) -> bytes:
     return hmac.new(key, _DOMAIN + payload, hashlib.sha256).digest()[:TAG_BYTES]
 
 
-def encode(after: list[Any], digest: str, seen: list[str], *, key: bytes, shown: int | None = None) -> str:
+def encode(
+    after: list[Any],
+    digest: str,
+    seen: list[str],
+    *,
+    key: bytes,
+    shown: int | None = None,
+    origin: int | None = None,
+) -> str:
     short = list(dict.fromkeys(fp[:SEEN_PREFIX_CHARS] for fp in seen))[-MAX_SEEN_GROUPS:]
     fields: dict[str, Any] = {"v": VERSION, "a": after, "d": digest, "s": short}
     if shown is not None and 0 < shown <= MAX_SHOWN:
         fields["g"] = shown
+    if origin is not None:
+        fields["o"] = origin
     data = json.dumps(fields, separators=(",", ":"))
     payload = zlib.compress(data.encode(), 9)
     return f"{_b64(payload)}.{_b64(_tag(key, payload))}"
@@ -119,9 +133,12 @@ def decode(token: str, digest: str, *, key: bytes) -> Cursor:
     if not isinstance(data, dict) or data.get("v") != VERSION:
         raise invalid_cursor()
     after, seen, cursor_digest, shown = data.get("a"), data.get("s"), data.get("d"), data.get("g")
+    origin = data.get("o")
     if not _valid_after(after) or not _valid_seen(seen) or not isinstance(cursor_digest, str):
         raise invalid_cursor()
     if shown is not None and not _valid_shown(shown):
+        raise invalid_cursor()
+    if origin is not None and not _valid_origin(origin):
         raise invalid_cursor()
     if not hmac.compare_digest(cursor_digest, digest):
         raise InvalidRequest(
@@ -129,7 +146,7 @@ def decode(token: str, digest: str, *, key: bytes) -> Cursor:
             "repeat the request the cursor came from with only cursor added",
             "cursor",
         )
-    return Cursor(after=after, request_digest=cursor_digest, seen=tuple(seen), shown=shown)
+    return Cursor(after=after, request_digest=cursor_digest, seen=tuple(seen), shown=shown, origin=origin)
 
 
 def _valid_sort_value(value: Any) -> bool:
@@ -152,6 +169,11 @@ def _valid_after(after: Any) -> bool:
 
 def _valid_shown(shown: Any) -> bool:
     return isinstance(shown, int) and not isinstance(shown, bool) and 0 < shown <= MAX_SHOWN
+
+
+def _valid_origin(origin: Any) -> bool:
+    # An instant from 1970 to 9999 (the engine's dates), in epoch milliseconds.
+    return isinstance(origin, int) and not isinstance(origin, bool) and 0 <= origin < MAX_ORIGIN_MS
 
 
 def _valid_seen(seen: Any) -> bool:

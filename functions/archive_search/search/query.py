@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from archive_search.index_schema import ANALYSES, SPELLING_VARIANTS, analysis_for
+from archive_search.language_tags import language_code
 from archive_search.search.syntax import Node, Not, Or, Phrase, Word
 
 PREFIX_EXPANSIONS = 50
@@ -94,7 +95,11 @@ def search_fields(
     filter does not work, see spelling_variants), on the English fields only.
     """
     parts = ["title", "description", "body"] if in_field is None else [in_field]
-    chosen = ANALYSES if languages is None else {a for a in map(analysis_for, languages) if a}
+    chosen = (
+        ANALYSES
+        if languages is None
+        else {a for a in map(analysis_for, map(filter_language, languages)) if a}
+    )
     analyses = sorted(chosen)
     boost = {"title": TITLE_BOOST, "description": DESCRIPTION_BOOST, "body": 1}
     fields = [f"{part}^{boost[part]}" if boost[part] != 1 else part for part in parts]
@@ -215,12 +220,19 @@ FACET_WORD_FIELDS = {
 }
 
 
+def filter_language(value: str) -> str:
+    """A language= value as the index keeps languages: a tag's language subtag, two letters where
+    the language has them (``en-GB``, ``EN``, ``eng`` -> ``en``), as ingest reads a page's tag;
+    a value naming no language is only lower-cased (it matches nothing)."""
+    return language_code(value) or value.strip().lower()
+
+
 def facet_filter(name: str, values: list[str]) -> dict[str, Any]:
     match_field = FACET_FIELDS[name][0]
     # The index holds values composed (NFC); its normaliser folds accents only from those.
     values = [unicodedata.normalize("NFC", value) for value in values]
     if name == "language":
-        values = [value.strip().lower() for value in values]
+        values = [filter_language(value) for value in values]
     # Responses carry values HTML-escaped ("AT&amp;T"); a client echoing one back still matches.
     values = list(dict.fromkeys([*values, *(html.unescape(value) for value in values)]))
     return {"terms": {match_field: values}}

@@ -8,6 +8,7 @@ Talks to the engine only through the ``Engine`` adapter it is given; every query
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 
 from archive_search.errors import ConfigurationError, NotFound
@@ -29,7 +30,15 @@ from archive_search.search.shaping import (
 )
 from archive_search.search.syntax import typed_text
 
-ID_PATTERN = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")
+
+# "." and ".." are no ids: HTTP clients remove them from a path as dot segments, so the engine
+# would be asked GET /<alias>/ and answer with the index's description, not a document.
+def epoch_ms() -> int:
+    """Now, in epoch milliseconds: the instant a sort=recent walk's boost decays from."""
+    return time.time_ns() // 1_000_000
+
+
+ID_PATTERN = re.compile(r"^(?!\.\.?$)[A-Za-z0-9_.:-]{1,128}$")
 
 
 class SearchService:
@@ -50,11 +59,16 @@ class SearchService:
         before it in the same _msearch, and a collapsed cursor page is read by its groups'
         position. Only a cursor whose positions no longer line up (documents changed before
         it) takes more: its page is read with search_after and its copies counted apart."""
-        body, sort = self.search_body(request)
+        cursor = (
+            cursors.decode(request.cursor, request.digest(), key=self.cursor_key) if request.cursor else None
+        )
+        # sort=recent scores decay with time: every page of a walk scores from the first page's
+        # instant, or the scores would fall below the cursor's and the walk repeat its pages.
+        origin = None if request.sort != "recent" else (cursor.origin if cursor else None) or epoch_ms()
+        body, sort = search_body(request, profile=self.engine.profile, timeout=self.timeout, origin_ms=origin)
         seen: list[str] = []
         shown: int | None = None  # groups listed up to the end of this page (collapse only)
-        if request.cursor:
-            cursor = cursors.decode(request.cursor, request.digest(), key=self.cursor_key)
+        if cursor:
             check_after(cursor.after, sort)
             seen = list(cursor.seen)
             positioned = page_at(self.engine, body, request, cursor) if request.collapse else None
@@ -94,6 +108,7 @@ class SearchService:
                 seen + [fingerprint_of(h) for h in hits],
                 key=self.cursor_key,
                 shown=shown,
+                origin=origin,
             )
             if more
             else None

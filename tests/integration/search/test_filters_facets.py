@@ -55,6 +55,17 @@ def test_filters_ignore_case_and_accents(corpus: SearchApi) -> None:
     assert ids(corpus, {"source": "DAWN", "language": "EN", "tag": "Politics"}) == {corpus_id("budget")}
 
 
+@pytest.mark.parametrize("tag", ["en-GB", "en_US", "EN-gb", "eng"])
+def test_a_language_tag_with_a_region_or_three_letters_filters_as_its_language(
+    corpus: SearchApi, tag: str
+) -> None:
+    # The index keeps the language subtag only (en-GB, eng -> en): a client sending the tag
+    # it has (a browser's navigator.language) finds that language's articles.
+    english = ids(corpus, {"language": "en", "collapse": "false"})
+    assert english and ids(corpus, {"language": tag, "collapse": "false"}) == english
+    assert ids(corpus, {"language": f"ur,{tag}", "collapse": "false"}) == ids(corpus, {"collapse": "false"})
+
+
 def test_a_filter_value_typed_decomposed_matches_as_composed(api: SearchApi) -> None:
     # macOS and some input methods send "é" as "e" + U+0301 (NFD); the index holds NFC.
     api.index(article_doc("Budget", "The council passed the budget.", source="Dépêche", tags=["sequía"]))

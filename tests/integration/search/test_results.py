@@ -254,3 +254,25 @@ def test_wire_copy_with_its_own_dateline_and_credit_collapses_with_the_original(
     api.index(original, wire)
     hits = api.get("/search", {"q": "border talks"}).json["hits"]
     assert len(hits) == 1 and hits[0]["duplicates"] == 1
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest", "recent"])
+@pytest.mark.parametrize("collapse", ["true", "false"])
+def test_cursor_walks_ties_and_undated_articles_once_in_date_order(
+    api: SearchApi, sort: str, collapse: str
+) -> None:
+    # Articles sharing a date (ties broken by origin) and undated ones (last in either
+    # order), paged by a cursor across both: each shows once, in the order sort names.
+    dated = [
+        article_doc(f"Flood {i}", f"Flood report {i} of the day.", published=f"2023-05-0{1 + i // 3}")
+        for i in range(7)
+    ]
+    undated = [article_doc(f"Flood note {i}", f"Undated flood note {i}.") for i in range(5)]
+    api.index(*dated, *undated)
+    pages = walk(api, {"q": "flood", "size": 2, "sort": sort, "collapse": collapse, "fields": "id,published"})
+    hits = [hit for page in pages for hit in page["hits"]]
+    assert len(hits) == len({hit["id"] for hit in hits}) == 12
+    if sort != "recent":
+        dates = [hit["published"] for hit in hits]
+        assert dates[7:] == [None] * 5
+        assert dates[:7] == sorted(dates[:7], reverse=sort == "newest")

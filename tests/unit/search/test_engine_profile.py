@@ -90,3 +90,10 @@ def test_typo_and_prefix_expansions_run_on_the_fallback_fields_only() -> None:
     clauses = _expanding_clauses(text_query(parse_query("parlament harb* infrastructure"), fields))
     assert len(clauses) == 3
     assert all(clause["fields"] == ["title^3", "description^2", "body"] for clause in clauses)
+
+
+def test_a_language_tag_with_a_region_searches_its_language_s_analysis() -> None:
+    # language=en-GB filters as en (the index keeps the language subtag): it searches the
+    # English fields too, not the fallback alone.
+    assert search_fields(None, ["en-GB"]).text == search_fields(None, ["en"]).text
+    assert search_fields(None, ["DEU"]).text == search_fields(None, ["de"]).text
