@@ -72,6 +72,17 @@ class Conflict(ArchiveSearchError):
         self.parameter = parameter
 
 
+class IndexRefused(ArchiveSearchError):
+    """The engine refused a document or mapping the service built (an index an earlier or
+    later version made): the server's fault, and a retry meets the same refusal."""
+
+    code = "index_refused"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
 class EngineUnavailable(ArchiveSearchError):
     code = "search_unavailable"
     what = "the search engine"  # what a 503 says is unavailable (never the message: internals)

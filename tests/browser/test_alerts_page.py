@@ -211,3 +211,23 @@ def test_saving_an_alert_for_a_long_unbroken_query_fits_a_phone_screen(
         assert page_width(phone_page) <= PHONE["width"]
     finally:
         requests.delete(f"{stack.url}/alerts/{alert_id}", timeout=30)
+
+
+def test_opening_an_alert_s_search_keeps_its_has_date_filter(page: Any, stack: LocalStack) -> None:
+    name = f"Undated {WORD}"
+    created = requests.post(
+        f"{stack.url}/alerts", json={"name": name, "q": WORD, "has_date": False, "target": "feed"}, timeout=30
+    ).json()
+    try:
+        page.goto(f"{stack.url}/?view=alerts")
+        page.locator(f'#alerts li[data-id="{created["id"]}"] a').first.click()
+        _until(page, "document.querySelector('#status').textContent !== 'Searching…'")
+
+        assert "has_date=false" in page.url
+        assert page.get_by_label("Dated", exact=True).input_value() == "false"
+        assert "has_date=false" in page.locator("#feed-link").get_attribute("href")
+        page.get_by_role("button", name="Any date").click()
+        _until(page, "!location.search.includes('has_date')")
+        assert page.problems.errors == []
+    finally:
+        requests.delete(f"{stack.url}/alerts/{created['id']}", timeout=30)

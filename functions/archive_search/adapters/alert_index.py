@@ -19,11 +19,12 @@ from opensearchpy import (
     ConnectionTimeout,
     NotFoundError,
     OpenSearch,
+    RequestError,
     TransportError,
 )
 
 from archive_search.adapters.opensearch import SearchEngine
-from archive_search.errors import Conflict, EngineUnavailable, NotFound
+from archive_search.errors import Conflict, EngineUnavailable, IndexRefused, NotFound
 from archive_search.index_schema import ALERT_MAPPINGS, alerts_index_body
 
 
@@ -33,6 +34,11 @@ def _engine_errors(what: str) -> Iterator[None]:
         yield
     except (NotFoundError, ConflictError):
         raise  # the caller says what was not found, or who saved the alert first
+    except RequestError as exc:  # a 400: the alerts index's mapping does not fit this version
+        raise IndexRefused(
+            f"{what}: the alerts index refused it ({exc.error}): its mapping does not fit this "
+            "version; `archive-search bootstrap` updates it"
+        ) from exc
     except (ConnectionError, ConnectionTimeout, TransportError) as exc:
         status = getattr(exc, "status_code", None)
         raise EngineUnavailable(
@@ -55,7 +61,8 @@ class AlertIndex:
         index an earlier version made the fields its strict mapping lacks (a save would be refused)."""
         if not self._ready:
             self.engine.ensure_index(self.alias, alerts_index_body())
-            self.engine.add_fields(self.alias, ALERT_MAPPINGS)
+            with _engine_errors("adding the alert fields"):
+                self.engine.add_fields(self.alias, ALERT_MAPPINGS)
             self._ready = True
 
     def put(self, alert_id: str, document: Mapping[str, Any], *, create: bool = False) -> None:

@@ -6,6 +6,8 @@ Which articles are new (each fires an alert at most once, docs/alerts.md):
   ``duplicate`` and fires nothing;
 - not a re-clean of the same bytes (the key's previous live receipt has the same
   ``content_sha256``): the article was new when those bytes were first indexed;
+- not an unchanged record of a changed file: an article whose fingerprint the key's own
+  documents held before the write (``Outcome.held_fingerprints``);
 - not a copy: an article whose fingerprint is that of a live document under another key
   (the receipt's ``duplicate_of``), or of an article earlier in the same batch.
 
@@ -84,7 +86,9 @@ def new_articles(outcomes: Sequence[Outcome]) -> list[NewArticle]:
         written = set(receipt.get("document_ids") or [])
         for ordinal, article in enumerate(outcome.articles):
             doc_id = document_id(ref, ordinal)
-            if doc_id in written:
+            if doc_id in written and not (
+                outcome.held_fingerprints and fingerprint(article) in outcome.held_fingerprints
+            ):
                 found.append(NewArticle(doc_id, ordinal, article, ref, sha))
     return found
 

@@ -62,12 +62,14 @@ MAX_DETAIL_BYTES = 192 * 1024
 
 @dataclass(frozen=True)
 class Outcome:
-    """One settled object of a batch: the receipt written, the one it replaced, and the
-    cleaned articles (indexed outcomes only, by ordinal)."""
+    """One settled object of a batch: the receipt written, the one it replaced, the
+    cleaned articles (indexed outcomes only, by ordinal) and the fingerprints the key's
+    documents held before the write (a changed file only)."""
 
     receipt: Mapping[str, Any]
     previous: Mapping[str, Any] | None = None
     articles: Sequence[Article] = ()
+    held_fingerprints: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

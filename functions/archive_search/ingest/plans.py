@@ -131,6 +131,8 @@ class Plan:
     message: str | None = None  # REJECTED: for a person
     duplicate_of: tuple[str, ...] = ()
     skipped: Skipped = NOTHING_SKIPPED  # INDEX/UNCHANGED: records the cleaner left out
+    # INDEX of changed bytes: fingerprints the key's live documents held before this write
+    held_fingerprints: frozenset[str] = frozenset()
 
     @property
     def ref(self) -> ObjectRef:
@@ -200,6 +202,35 @@ def mark_unchanged(plan: Plan, found: Mapping[str, Mapping[str, Any]]) -> Plan:
     if all(d and not d.get("deleted") and d.get("content_sha256") == plan.sha256 for d in docs):
         return replace(plan, kind=UNCHANGED, articles=(), fingerprints=(), duplicate_of=tuple(own))
     return plan
+
+
+def replaces_other_bytes(plan: Plan) -> bool:
+    """An ``INDEX`` of new bytes on a key whose receipt records live documents."""
+    previous = plan.previous
+    return bool(
+        plan.kind == INDEX
+        and previous
+        and receipts.live_articles(previous)
+        and previous.get("content_sha256") != plan.sha256
+    )
+
+
+def held_ids(plan: Plan) -> list[str]:
+    """The ids of the documents the key's previous receipt records as live."""
+    return [document_id(plan.ref, i) for i in range(receipts.live_articles(plan.previous))]
+
+
+def with_held(plan: Plan, found: Mapping[str, Mapping[str, Any]]) -> Plan:
+    """Record the fingerprints the key's live documents held before this write (``found``:
+    documents by id, as read). A document carrying the plan's own hash was written by an
+    earlier attempt of this very write, so its article is still new: it is left out."""
+    docs = [found.get(i, {}).get("_source") for i in held_ids(plan)]
+    held = {
+        str(d["fingerprint"])
+        for d in docs
+        if d and not d.get("deleted") and d.get("fingerprint") and d.get("content_sha256") != plan.sha256
+    }
+    return replace(plan, held_fingerprints=frozenset(held))
 
 
 def copies_query(plans: Sequence[Plan]) -> dict[str, Any] | None:

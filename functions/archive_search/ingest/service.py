@@ -155,14 +155,14 @@ class IngestService:
             return result
         current = [latest for ref, latest in collected.latest.items() if not _stale(latest, known.get(ref))]
         batch = self._plan(current, {ref: source for ref, (_, source) in known.items()}, remaining_ms)
-        batch = self._find_copies(self._skip_unchanged(batch))
+        batch = self._read_held(self._find_copies(self._skip_unchanged(batch)))
         batch, written = self._write_documents(batch, remaining_ms, index=self.settings.index_alias)
         batch, receipt_sources = self._write_receipts(batch, written, remaining_ms)
         _settle(batch, written, result)
         if self.announce is not None:  # after the receipts: events never run ahead of the index
             self.announce(
                 [
-                    Outcome(receipt_sources[p.ref], p.previous, p.articles)
+                    Outcome(receipt_sources[p.ref], p.previous, p.articles, p.held_fingerprints)
                     for p in batch
                     if p.ref in receipt_sources
                 ],
@@ -342,6 +342,20 @@ class IngestService:
             logger.info("looking for copies failed", extra={"error": str(exc)})
             return batch
         return plans.with_copies(batch, hits)
+
+    def _read_held(self, batch: list[Plan]) -> list[Plan]:
+        """What a changed file's key held before this write (one mget per batch), so an alert
+        fires only for its articles whose content is new; a failure is only logged (alerts
+        are at least once: every article of the file may fire)."""
+        changed = {p.ref for p in batch if plans.replaces_other_bytes(p)}
+        if not changed:
+            return batch
+        try:
+            found = self.engine.mget([i for p in batch if p.ref in changed for i in plans.held_ids(p)])
+        except Exception as exc:
+            logger.info("reading the replaced documents failed", extra={"error": str(exc)})
+            return batch
+        return [plans.with_held(p, found) if p.ref in changed else p for p in batch]
 
     # -- writes ---------------------------------------------------------------
     def _write_documents(

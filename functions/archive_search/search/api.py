@@ -21,6 +21,7 @@ from archive_search.errors import (
     ArchiveSearchError,
     Conflict,
     EngineUnavailable,
+    IndexRefused,
     InvalidRequest,
     NotFound,
     UnsupportedMediaType,
@@ -228,6 +229,13 @@ def _unavailable(exc: EngineUnavailable) -> Response:
     logger.warning(f"{exc.what} unavailable", extra={"reason": exc.message})
     retry = str(int(exc.retry_after)) if exc.retry_after else "5"
     return _error(503, exc.code, f"{exc.what} is unavailable, retry later", **{"Retry-After": retry})
+
+
+@app.exception_handler(IndexRefused)
+def _refused(exc: IndexRefused) -> Response:
+    # Not a 503: a retry meets the same refusal until the index is updated.
+    logger.error("index refused a document", extra={"reason": exc.message})
+    return _error(500, exc.code, exc.message)
 
 
 @app.exception_handler(Exception)

@@ -11,10 +11,12 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+
+from archive_search.search.request import filter_values
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 ATOM_TYPE = "application/atom+xml; charset=utf-8"
@@ -104,13 +106,34 @@ def _summary(hit: Mapping[str, Any]) -> str:
     return str(snippet.get("text") or "")
 
 
+def feed_language(hits: Sequence[Mapping[str, Any]], parameters: Mapping[str, list[str]]) -> str | None:
+    """The feed's language: the one the search filters, else the one every entry shares (none
+    when an entry has another or none), so a reader reads the whole feed in it."""
+    filtered = set(filter_values(parameters.get("language") or []))
+    if len(filtered) == 1:
+        return filtered.pop()
+    languages = {hit.get("language") for hit in hits}
+    if len(languages) == 1:
+        return languages.pop() or None
+    return None
+
+
 def _entry_id(article_id: str) -> str:
     # Stable whichever host serves the feed.
     return f"urn:archive-search:article:{article_id}"
 
 
-def atom(result: Mapping[str, Any], title: str, links: FeedLinks, now: datetime, feed_id: str) -> str:
-    """An Atom 1.0 document of the hits of one search response."""
+def atom(
+    result: Mapping[str, Any],
+    title: str,
+    links: FeedLinks,
+    now: datetime,
+    feed_id: str,
+    *,
+    language: str | None = None,
+) -> str:
+    """An Atom 1.0 document of the hits of one search response; ``language``: the feed's
+    (``feed_language``), as ``xml:lang`` on ``<feed>``."""
     import xml.etree.ElementTree as ET  # deferred: only Atom feeds use it, not the cold start
 
     hits = list(result.get("hits", []))
@@ -124,6 +147,8 @@ def atom(result: Mapping[str, Any], title: str, links: FeedLinks, now: datetime,
 
     feed_updated = _updated(hits, now)
     root = ET.Element(f"{{{ATOM_NS}}}feed")
+    if language:
+        root.set(XML_LANG, language)
     element(root, "title", title)
     element(root, "id", feed_id)
     element(root, "updated", _rfc3339(feed_updated))
@@ -163,8 +188,11 @@ def _credits(hit: Mapping[str, Any]) -> list[str]:
     return list(hit.get("authors") or []) or ([hit["author_org"]] if hit.get("author_org") else [])
 
 
-def json_feed(result: Mapping[str, Any], title: str, links: FeedLinks) -> dict[str, Any]:
-    """A JSON Feed 1.1 document of the hits of one search response."""
+def json_feed(
+    result: Mapping[str, Any], title: str, links: FeedLinks, *, language: str | None = None
+) -> dict[str, Any]:
+    """A JSON Feed 1.1 document of the hits of one search response; ``language``: the feed's
+    (``feed_language``), as its top-level ``language``."""
     items = []
     for hit in result.get("hits", []):
         item: dict[str, Any] = {
@@ -201,6 +229,7 @@ def json_feed(result: Mapping[str, Any], title: str, links: FeedLinks) -> dict[s
         "home_page_url": links.page_url,
         "feed_url": links.self_url,
         "authors": [{"name": "archive-search"}],
+        **({"language": language} if language else {}),
         "items": items,
     }
     if links.next_url:

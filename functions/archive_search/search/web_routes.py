@@ -34,6 +34,7 @@ from archive_search.search.feed import (
     FeedLinks,
     atom,
     feed_id,
+    feed_language,
     feed_title,
     json_feed,
 )
@@ -210,8 +211,11 @@ def _feed_response(result: dict[str, Any], feed_format: str) -> Response:
     headers = {"ETag": etag, "Cache-Control": "no-cache"}
     if _none_match(event.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers=headers, body=None)
+    language = feed_language(result.get("hits") or [], search_state)
     if feed_format == "json":
-        body = json.dumps(json_feed(result, title, links), ensure_ascii=False, separators=(",", ":"))
+        body = json.dumps(
+            json_feed(result, title, links, language=language), ensure_ascii=False, separators=(",", ":")
+        )
         return Response(status_code=200, content_type=JSON_FEED_TYPE, body=body, headers=headers)
-    body = atom(result, title, links, datetime.now(UTC), feed_id(search_state))
+    body = atom(result, title, links, datetime.now(UTC), feed_id(search_state), language=language)
     return Response(status_code=200, content_type=ATOM_TYPE, body=body, headers=headers)

@@ -108,6 +108,7 @@
       sort: params.get("sort") || "relevance",
       from: params.get("from") || "",
       to: params.get("to") || "",
+      hasDate: ["true", "false"].includes(params.get("has_date")) ? params.get("has_date") : "",
       pages: Math.max(1, Math.min(50, parseInt(params.get("pages") || "1", 10) || 1)),
       filters: {},
     };
@@ -123,6 +124,7 @@
     for (const name of FILTERS) for (const value of state.filters[name]) params.append(name, value);
     if (state.from) params.set("from", state.from);
     if (state.to) params.set("to", state.to);
+    if (state.hasDate) params.set("has_date", state.hasDate);
     return params;
   }
 
@@ -161,6 +163,7 @@
     $("sort").value = state.sort;
     $("from").value = state.from;
     $("to").value = state.to;
+    $("has-date").value = state.hasDate;
     const feedParams = searchParams(state);
     $("feed-link").href = `feed${feedParams.toString() ? `?${feedParams}` : ""}`;
     $("feed-alternate").href = $("feed-link").href;
@@ -447,7 +450,7 @@
     const box = $("histogram");
     const refocus = focusKeeper(box, ".bar", (bar) => bar.dataset.value);
     box.replaceChildren();
-    $("dates").hidden = !buckets.length && !state.from && !state.to;
+    $("dates").hidden = !buckets.length && !state.from && !state.to && !state.hasDate;
     const highest = Math.max(1, ...buckets.map((bucket) => bucket.count));
     const inRange = (bucket) => {
       const [start, end] = bucketRange(bucket.value);
@@ -862,6 +865,7 @@
     for (const filter of FILTERS) if (state.filters[filter].length) body[filter] = state.filters[filter];
     if (state.from) body.from = state.from;
     if (state.to) body.to = state.to;
+    if (state.hasDate) body.has_date = state.hasDate === "true";
     return body;
   }
 
@@ -1046,8 +1050,12 @@
         state.pages = 1;
       }));
     }
+    $("has-date").addEventListener("change", () => setSearch((state) => {
+      state.hasDate = $("has-date").value;
+      state.pages = 1;
+    }));
     $("clear-dates").addEventListener("click", () => setSearch((state) => {
-      state.from = state.to = "";
+      state.from = state.to = state.hasDate = "";
       state.pages = 1;
     }));
     // Links inside the page change the view without a reload.

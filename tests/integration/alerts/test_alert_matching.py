@@ -130,3 +130,28 @@ def test_a_filter_value_with_a_comma_matches_its_parts_as_search_and_the_alert_f
 
     (event,) = alert_events(events_rig)
     assert (event["detail"]["alert_name"], event["detail"]["source"]) == ("Two publishers", "Dawn")
+
+
+def harbour_records(second_body: str) -> str:
+    bodies = [
+        "Harbour pilots guided the grain carrier through fog to its berth at dawn on Monday.",
+        second_body,
+        "The harbour museum reopened its boat shed to visitors after a year of repairs to the roof.",
+    ]
+    return json.dumps([{"title": f"Harbour note {n}", "body": body} for n, body in enumerate(bodies)])
+
+
+def test_a_reupload_with_one_record_changed_fires_for_that_record_alone(events_rig):
+    rig = events_rig.ingest
+    save(events_rig, name="Harbour", q="harbour")
+    rig.put("inbox/notes.json", harbour_records("Harbour dredging began on Tuesday to deepen the channel."))
+    rig.drain()
+    assert len(alert_events(events_rig)) == 3
+
+    changed = "The harbour master closed the outer basin on Friday after a crane collapsed onto a quay."
+    rig.put("inbox/notes.json", harbour_records(changed))
+    rig.drain()
+
+    (event,) = alert_events(events_rig)
+    assert event["detail"]["article_id"] == document_id(ObjectRef(rig.archive.bucket, "inbox/notes.json"), 1)
+    assert event["detail"]["title"] == "Harbour note 1"

@@ -258,3 +258,19 @@ def test_an_alerts_index_made_before_the_sort_field_is_migrated_on_the_first_sav
     assert saved.status == 201, saved.text
     listed = alerts_api.call("GET", "/alerts").json["alerts"]
     assert [alert["id"] for alert in listed] == ["0" * 32, saved.json["id"]]
+
+
+def test_an_alert_the_alerts_mapping_refuses_is_a_500_that_says_so_never_a_503(alerts_api: AlertsApi) -> None:
+    # An alerts index whose mapping does not fit this version: "name" holds numbers there.
+    alerts_api.engine.ensure_index(
+        alerts_api.settings.alerts_alias,
+        {"mappings": {"dynamic": False, "properties": {"name": {"type": "integer"}}}},
+    )
+
+    refused = alerts_api.call("POST", "/alerts", FERRY)
+
+    assert refused.status == 500, refused.text
+    error = refused.json["error"]
+    assert error["code"] == "index_refused"
+    assert "alerts index refused" in error["message"] and "bootstrap" in error["message"]
+    assert "Retry-After" not in refused.headers

@@ -150,6 +150,16 @@ def test_feed_links_leave_out_the_parameters_the_feed_ignores(corpus: SearchApi)
     }  # fmt: skip
 
 
+def test_a_feed_of_one_language_states_it_at_the_feed_level(corpus: SearchApi) -> None:
+    atom_feed = ET.fromstring(corpus.get("/feed", {"q": "Lahore", "language": "ur"}).text.encode())
+    json_document = corpus.get("/feed", {"q": "Lahore", "language": "ur", "format": "json"}).json
+    mixed = ET.fromstring(corpus.get("/feed", {"q": "Lahore"}).text.encode())
+
+    assert atom_feed.get("{http://www.w3.org/XML/1998/namespace}lang") == "ur"
+    assert json_document["language"] == "ur" and json_document["items"]
+    assert mixed.get("{http://www.w3.org/XML/1998/namespace}lang") is None  # Urdu and English
+
+
 def test_an_atom_entry_states_the_language_of_its_article(corpus: SearchApi) -> None:
     """A feed reader (and its screen reader) reads an entry in its article's language, not
     the reader's own: each entry carries xml:lang, and a JSON Feed item its language."""

@@ -94,6 +94,14 @@ NEW = Outcome(indexed(), None, [article()])
     [
         (NEW, True),
         (Outcome(indexed(content_sha256="b" * 64), indexed(), [article()]), True),  # new bytes
+        # new bytes, but an article the key already held: an unchanged record of a changed file
+        (
+            Outcome(
+                indexed(content_sha256="b" * 64), indexed(), [article()], frozenset({fingerprint(article())})
+            ),
+            False,
+        ),
+        (Outcome(indexed(content_sha256="b" * 64), indexed(), [article()], frozenset({"other"})), True),
         (Outcome(indexed(cleaner_version="2.0.0"), indexed(), [article()]), False),  # re-cleaned
         (Outcome(receipt("duplicate", document_ids=[DOC]), indexed(), []), False),
         (Outcome(receipt("rejected", reason="empty"), None, []), False),

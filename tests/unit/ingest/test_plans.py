@@ -115,6 +115,21 @@ def test_a_missing_or_tombstoned_document_means_the_object_is_written_again():
     assert plans.mark_unchanged(candidate, tombstone).kind == plans.INDEX
 
 
+def test_a_changed_file_holds_the_fingerprints_of_its_key_s_live_documents_of_other_bytes():
+    changed = plan(cleaned(3, sha="s2"), receipt(articles=3, sha="s1"))
+    assert plans.replaces_other_bytes(changed)
+    first, second, third = plans.held_ids(changed)
+    found = {
+        first: {"_source": {"fingerprint": "old0", "content_sha256": "s1"}},
+        second: {"_source": {"fingerprint": "old1", "content_sha256": "s1", "deleted": True}},
+        # written by an earlier attempt of this same write: its article is still new
+        third: {"_source": {"fingerprint": "f2", "content_sha256": "s2"}},
+    }
+    assert plans.with_held(changed, found).held_fingerprints == {"old0"}
+    assert not plans.replaces_other_bytes(plan(cleaned(sha="s1"), receipt(sha="s1")))
+    assert not plans.replaces_other_bytes(plan(cleaned(sha="s2"), receipt("deleted", sha="s1")))
+
+
 def test_copies_are_hits_of_other_keys_with_the_same_fingerprint_listed_once():
     mine = plan(cleaned())
     query = plans.copies_query([mine])

@@ -13,7 +13,7 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from archive_local.lambda_events import LambdaContext, http_api_event
-from archive_search.search.feed import FEED_FIELDS, FeedLinks, atom, feed_title, json_feed
+from archive_search.search.feed import FEED_FIELDS, FeedLinks, atom, feed_language, feed_title, json_feed
 from archive_search.search.web_routes import content_security_policy, feed_router
 from archive_search.search.web_routes import router as web_router
 
@@ -38,6 +38,38 @@ def test_characters_xml_cannot_carry_are_dropped_and_the_rest_is_escaped() -> No
     assert entry.title == "Fish & chips <b>]]>"
     assert entry.summary == "x < y"
     assert root.find("{http://www.w3.org/2005/Atom}link").get("href") == LINKS.self_url
+
+
+@pytest.mark.parametrize(
+    ("languages", "parameters", "expected"),
+    [
+        (["en", "en"], {}, "en"),  # every entry shares one language
+        (["en", "ur"], {}, None),
+        (["en", None], {}, None),  # an entry of no known language: the feed states none
+        ([], {}, None),
+        ([], {"language": ["ur"]}, "ur"),  # the search filters one language: even an empty feed
+        (["en", "fr"], {"language": ["en,fr"]}, None),
+    ],
+)
+def test_a_feed_states_a_language_only_when_every_entry_shares_it(
+    languages: list[str | None], parameters: dict[str, list[str]], expected: str | None
+) -> None:
+    hits = [{"id": f"a{n}", "language": language} for n, language in enumerate(languages)]
+    assert feed_language(hits, parameters) == expected
+
+
+def test_the_feed_language_is_atom_s_feed_xml_lang_and_json_feed_s_language() -> None:
+    hits = [{"id": "a1", "language": "ur"}]
+    root = ET.fromstring(atom({"hits": hits}, "t", LINKS, NOW, FEED_ID, language="ur").encode())
+    assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == "ur"
+    assert json_feed({"hits": hits}, "t", LINKS, language="ur")["language"] == "ur"
+    assert (
+        ET.fromstring(atom({"hits": hits}, "t", LINKS, NOW, FEED_ID).encode()).get(
+            "{http://www.w3.org/XML/1998/namespace}lang"
+        )
+        is None
+    )
+    assert "language" not in json_feed({"hits": hits}, "t", LINKS)
 
 
 def test_an_undated_entry_is_updated_when_the_feed_is_and_has_no_published() -> None:
