@@ -11,7 +11,8 @@ from urllib.parse import parse_qs
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
-from pydantic import StringConstraints
+from pydantic import BeforeValidator, StringConstraints
+from pydantic_core import PydanticCustomError
 
 from archive_search.adapters.opensearch import cached_engine
 from archive_search.observability import logger
@@ -41,6 +42,21 @@ FilterValue = Annotated[str, StringConstraints(max_length=256)]
 
 
 LIST_DOC = " Repeat the parameter or separate values with commas; values are OR-ed."
+
+
+def _true_or_false(value: Any) -> Any:
+    """A boolean query parameter is ``true`` or ``false`` (any case): pydantic would also read
+    yes/on/1/t/y as true, spellings no client should rely on (docs/api.md)."""
+    if isinstance(value, str):
+        if value.lower() in ("true", "false"):
+            return value.lower() == "true"
+        # "bool_parsing", as pydantic's own, so an empty value still says it is empty.
+        raise PydanticCustomError("bool_parsing", "must be true or false")
+    return value
+
+
+TrueOrFalse = Annotated[bool, BeforeValidator(_true_or_false)]
+BOOL_DOC = " (true or false)"
 
 
 router = Router()
@@ -132,7 +148,8 @@ def search_answer(
         ),
     ] = None,
     has_date: Annotated[
-        bool | None, Query(description="Only articles with (true) or without (false) a date")
+        TrueOrFalse | None,
+        Query(description="Only articles with (true) or without (false) a date" + BOOL_DOC),
     ] = None,
     facets: Annotated[
         list[FacetName] | None, Query(description="Facet counts to return (comma-separated or repeated)")
@@ -149,7 +166,9 @@ def search_answer(
         str | None, Query(max_length=4096, description="next_cursor of the previous page")
     ] = None,
     fields: Annotated[list[HitField] | None, Query(description="Fields each hit carries (id always)")] = None,
-    collapse: Annotated[bool, Query(description="Collapse near-identical copies into one hit")] = True,
+    collapse: Annotated[
+        TrueOrFalse, Query(description="Collapse near-identical copies into one hit" + BOOL_DOC)
+    ] = True,
 ):
     request = SearchRequest(
         q=q,
