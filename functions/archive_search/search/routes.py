@@ -15,6 +15,7 @@ from pydantic import BeforeValidator, StringConstraints
 from pydantic_core import PydanticCustomError
 
 from archive_search.adapters.opensearch import cached_engine
+from archive_search.model import DOCUMENT_ID_PATTERN
 from archive_search.observability import logger
 from archive_search.search.bounds import MAX_BODY_CHARS, body_page, bounded_hit
 from archive_search.search.health import health as check_health
@@ -37,6 +38,9 @@ FacetName = Literal[FACET_NAMES]  # type: ignore[valid-type]
 FacetField = Literal[tuple(FACET_FIELDS)]  # type: ignore[valid-type]
 HitField = Literal[HIT_FIELDS]  # type: ignore[valid-type]
 ID_DOC = "Article id (as returned in hits)"
+# The id shape is declared, not validated: an id of another shape is no article, a 404
+# (docs/api.md), like any id the archive does not hold.
+ArticleId = Annotated[str, Path(description=ID_DOC, json_schema_extra={"pattern": DOCUMENT_ID_PATTERN})]
 MAX_FILTER_VALUES = 50
 FilterValue = Annotated[str, StringConstraints(max_length=256)]
 
@@ -242,7 +246,7 @@ router.get(
     openapi_extensions=_answers("ArticleResponse", "The article", 400, 404, 503),
 )
 def article(
-    article_id: Annotated[str, Path(description=ID_DOC)],
+    article_id: ArticleId,
     body_offset: Annotated[
         int, Query(ge=0, le=2**31, description="First character of the body to return (see next_body_offset)")
     ] = 0,
@@ -266,7 +270,7 @@ def article(
     openapi_extensions=_answers("SimilarResponse", "Similar articles", 400, 404, 503),
 )
 def similar(
-    article_id: Annotated[str, Path(description=ID_DOC)],
+    article_id: ArticleId,
     size: Annotated[int, Query(ge=1, le=50, description="Number of similar articles")] = 10,
 ):
     return _json(200, _service().similar(article_id, size))
