@@ -209,7 +209,7 @@ def _bootstrap(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _status(args: argparse.Namespace) -> dict[str, Any]:
-    from archive_search.errors import InvalidRequest
+    from archive_search.errors import InvalidRequest, NotFound
     from archive_search.ingest.receipts import get_receipt
     from archive_search.model import ObjectRef
 
@@ -217,8 +217,16 @@ def _status(args: argparse.Namespace) -> dict[str, Any]:
         return _progress(args)
     if args.prefix or args.watch:
         raise InvalidRequest("--prefix and --watch follow many uploads: leave out KEY", parameter="key")
-    service = _service()
-    return get_receipt(service.engine, service.settings.receipts_alias, ObjectRef(_bucket(args), args.key))
+    service, bucket = _service(), _bucket(args)
+    try:
+        return get_receipt(service.engine, service.settings.receipts_alias, ObjectRef(bucket, args.key))
+    except NotFound:
+        # A misspelt --bucket holds no receipt either: say which of the two is missing.
+        from archive_search.adapters.s3 import ObjectStore
+
+        if not ObjectStore().bucket_exists(bucket):
+            raise NotFound(f"no bucket named {bucket}") from None
+        raise
 
 
 def _progress(args: argparse.Namespace) -> dict[str, Any]:

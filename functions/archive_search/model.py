@@ -51,6 +51,10 @@ class ObjectRef:
     key: str
 
 
+# What document_id makes: a 16-byte blake2b digest in lower-case hex.
+DOCUMENT_ID_PATTERN = r"^[0-9a-f]{32}$"
+
+
 def document_id(ref: ObjectRef, ordinal: int = 0) -> str:
     """Deterministic id of the ``ordinal``-th article of an object.
 

@@ -156,6 +156,22 @@ class ObjectStore:
         except (ClientError, BotoCoreError) as exc:
             raise _error(exc, ref, "signing an upload to") from exc
 
+    def bucket_exists(self, bucket: str) -> bool:
+        """Whether a bucket named ``bucket`` exists (one HEAD). A 403 is a bucket that exists
+        but is not ours to read: only a 404 says there is none."""
+        try:
+            self.client.head_bucket(Bucket=bucket)
+        except ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code", "")
+            if code in ("404", "NoSuchBucket", "NotFound"):
+                return False
+            if code in ("403", "AccessDenied", "Forbidden"):
+                return True
+            raise _error(exc, ObjectRef(bucket, ""), "reading") from exc
+        except BotoCoreError as exc:
+            raise _error(exc, ObjectRef(bucket, ""), "reading") from exc
+        return True
+
     def list_keys(self, bucket: str, prefix: str = "") -> Iterator[tuple[str, str]]:
         """(key, etag) of every object in the bucket, in key order; ``NotFound`` when there is
         no such bucket."""

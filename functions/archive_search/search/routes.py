@@ -11,9 +11,11 @@ from urllib.parse import parse_qs
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
-from pydantic import StringConstraints
+from pydantic import BeforeValidator, StringConstraints
+from pydantic_core import PydanticCustomError
 
 from archive_search.adapters.opensearch import cached_engine
+from archive_search.model import DOCUMENT_ID_PATTERN
 from archive_search.observability import logger
 from archive_search.search.bounds import MAX_BODY_CHARS, body_page, bounded_hit
 from archive_search.search.health import health as check_health
@@ -36,11 +38,29 @@ FacetName = Literal[FACET_NAMES]  # type: ignore[valid-type]
 FacetField = Literal[tuple(FACET_FIELDS)]  # type: ignore[valid-type]
 HitField = Literal[HIT_FIELDS]  # type: ignore[valid-type]
 ID_DOC = "Article id (as returned in hits)"
+# The id shape is declared, not validated: an id of another shape is no article, a 404
+# (docs/api.md), like any id the archive does not hold.
+ArticleId = Annotated[str, Path(description=ID_DOC, json_schema_extra={"pattern": DOCUMENT_ID_PATTERN})]
 MAX_FILTER_VALUES = 50
 FilterValue = Annotated[str, StringConstraints(max_length=256)]
 
 
 LIST_DOC = " Repeat the parameter or separate values with commas; values are OR-ed."
+
+
+def _true_or_false(value: Any) -> Any:
+    """A boolean query parameter is ``true`` or ``false`` (any case): pydantic would also read
+    yes/on/1/t/y as true, spellings no client should rely on (docs/api.md)."""
+    if isinstance(value, str):
+        if value.lower() in ("true", "false"):
+            return value.lower() == "true"
+        # "bool_parsing", as pydantic's own, so an empty value still says it is empty.
+        raise PydanticCustomError("bool_parsing", "must be true or false")
+    return value
+
+
+TrueOrFalse = Annotated[bool, BeforeValidator(_true_or_false)]
+BOOL_DOC = " (true or false)"
 
 
 router = Router()
@@ -132,7 +152,8 @@ def search_answer(
         ),
     ] = None,
     has_date: Annotated[
-        bool | None, Query(description="Only articles with (true) or without (false) a date")
+        TrueOrFalse | None,
+        Query(description="Only articles with (true) or without (false) a date" + BOOL_DOC),
     ] = None,
     facets: Annotated[
         list[FacetName] | None, Query(description="Facet counts to return (comma-separated or repeated)")
@@ -149,7 +170,9 @@ def search_answer(
         str | None, Query(max_length=4096, description="next_cursor of the previous page")
     ] = None,
     fields: Annotated[list[HitField] | None, Query(description="Fields each hit carries (id always)")] = None,
-    collapse: Annotated[bool, Query(description="Collapse near-identical copies into one hit")] = True,
+    collapse: Annotated[
+        TrueOrFalse, Query(description="Collapse near-identical copies into one hit" + BOOL_DOC)
+    ] = True,
 ):
     request = SearchRequest(
         q=q,
@@ -223,7 +246,7 @@ router.get(
     openapi_extensions=_answers("ArticleResponse", "The article", 400, 404, 503),
 )
 def article(
-    article_id: Annotated[str, Path(description=ID_DOC)],
+    article_id: ArticleId,
     body_offset: Annotated[
         int, Query(ge=0, le=2**31, description="First character of the body to return (see next_body_offset)")
     ] = 0,
@@ -247,7 +270,7 @@ def article(
     openapi_extensions=_answers("SimilarResponse", "Similar articles", 400, 404, 503),
 )
 def similar(
-    article_id: Annotated[str, Path(description=ID_DOC)],
+    article_id: ArticleId,
     size: Annotated[int, Query(ge=1, le=50, description="Number of similar articles")] = 10,
 ):
     return _json(200, _service().similar(article_id, size))
