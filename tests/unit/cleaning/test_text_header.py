@@ -807,3 +807,22 @@ HEADLINE = "Channel to be dredged for larger ships"
 )  # fmt: skip
 def test_a_kicker_or_breadcrumb_run_into_the_headline_is_left_out(lines: list[str], title: str) -> None:
     assert extract_text(dump("Home", "News", *lines, *BODY), "a.txt")[0].title == title
+
+
+@pytest.mark.parametrize(
+    ("written", "publisher"),
+    [
+        # a CJK company's legal form and corporate word, ending or opening the name, spaced or not
+        ("滨海日报有限公司", "滨海日报"),
+        ("滨海传媒集团股份有限公司", "滨海传媒"),
+        ("海港時報集團", "海港時報"),
+        ("株式会社朝日港新聞社", "朝日港新聞社"),
+        ("朝日港新聞社（株）", "朝日港新聞社"),
+        ("(주)한빛일보", "한빛일보"),
+        ("한빛일보 주식회사", "한빛일보"),
+        # a name that is nothing but a legal form keeps it: never an empty name
+        ("株式会社", "株式会社"),
+    ],
+)
+def test_a_cjk_copyright_holders_legal_form_is_dropped(written: str, publisher: str) -> None:
+    assert copyright_holder([publisher, f"© 2024 {written} 版权所有"]) == publisher
