@@ -1329,6 +1329,9 @@ def extract_text(text: str, key: str, line_stats: LineStats | None = None) -> li
             place = place or dated_dateline[0]
             dateline_date = dated_dateline[1]
     byline = header.author or author or md.dateline_byline(body_blocks[0])
+    if not byline:
+        # a CJK article credited only at its end: "（山田太郎）" as its last line
+        byline = md.Byline(md.cjk_end_credit(body_blocks[-1]))
     # The start of the text names the language as well as the whole of it, many times faster.
     language = md.detect_language(f"{title}\n{body}")
     published = (

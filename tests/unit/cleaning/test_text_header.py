@@ -807,3 +807,46 @@ HEADLINE = "Channel to be dredged for larger ships"
 )  # fmt: skip
 def test_a_kicker_or_breadcrumb_run_into_the_headline_is_left_out(lines: list[str], title: str) -> None:
     assert extract_text(dump("Home", "News", *lines, *BODY), "a.txt")[0].title == title
+
+
+@pytest.mark.parametrize(
+    ("written", "publisher"),
+    [
+        # a CJK company's legal form and corporate word, ending or opening the name, spaced or not
+        ("滨海日报有限公司", "滨海日报"),
+        ("滨海传媒集团股份有限公司", "滨海传媒"),
+        ("海港時報集團", "海港時報"),
+        ("株式会社朝日港新聞社", "朝日港新聞社"),
+        ("朝日港新聞社（株）", "朝日港新聞社"),
+        ("(주)한빛일보", "한빛일보"),
+        ("한빛일보 주식회사", "한빛일보"),
+        # a name that is nothing but a legal form keeps it: never an empty name
+        ("株式会社", "株式会社"),
+    ],
+)
+def test_a_cjk_copyright_holders_legal_form_is_dropped(written: str, publisher: str) -> None:
+    assert copyright_holder([publisher, f"© 2024 {written} 版权所有"]) == publisher
+
+
+@pytest.mark.parametrize(
+    ("headline", "body", "credit", "authors"),
+    [
+        # a name alone in brackets (three or four characters), a reporter's credit in brackets
+        (JA_HEADLINE, JA_BODY, "（山田太郎）", ("山田太郎",)),
+        (ZH_HEADLINE, ZH_BODY, "（记者 王小明）", ("王小明",)),
+        (ZH_HEADLINE, ZH_BODY, "(记者 王小明 李华)", ("王小明", "李华")),
+        # an agency's credit, a part's number: no person
+        (ZH_HEADLINE, ZH_BODY, "（新华社）", ()),
+        (ZH_HEADLINE, ZH_BODY, "（下）", ()),
+    ],
+)
+def test_a_cjk_credit_in_brackets_closing_the_article_names_the_author(
+    headline: str, body: list[str], credit: str, authors: tuple[str, ...]
+) -> None:
+    article = extract_text(dump("首页", headline, "2019年06月20日", *body, credit), "cjk.txt")[0]
+    assert article.authors == authors
+
+
+def test_a_header_byline_wins_over_a_credit_closing_the_article() -> None:
+    text = dump("首页", ZH_HEADLINE, "文／李华", "2019年06月20日", *ZH_BODY, "（记者 王小明）")
+    assert extract_text(text, "zh.txt")[0].authors == ("李华",)

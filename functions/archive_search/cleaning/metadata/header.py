@@ -33,6 +33,7 @@ __all__ = [
     "HeaderMask",
     "breadcrumb_end",
     "cjk_credit",
+    "cjk_end_credit",
     "has_menu_separator",
     "header_lines",
     "is_header_line",
@@ -151,6 +152,20 @@ def cjk_credit(line: str) -> tuple[str, ...] | None:
     if lead and (parse_date(lead) is None and not _TIME_RE.fullmatch(lead)):
         return None
     return parse_byline(line).authors
+
+
+# a credit in brackets, the whole line: "（山田太郎）", "（记者 王小明）"
+_BRACKETED_RE = re.compile(r"^[（(][^（()）]+[）)]$")
+
+
+def cjk_end_credit(line: str) -> tuple[str, ...]:
+    """The persons a CJK credit in brackets closing an article names (``（山田太郎）``,
+    ``（记者 王小明）``), as a header line's credit is read; ``()`` for any other line. Chinese
+    and Japanese papers credit the reporter there as often as in the header."""
+    line = line.strip()
+    if line.isascii() or not _BRACKETED_RE.match(line):
+        return ()
+    return cjk_credit(line) or ()
 
 
 # A date badge: up to this many lines of at most this many words each ("20" / "Nov" / "2019").

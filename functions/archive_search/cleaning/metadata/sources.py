@@ -174,6 +174,7 @@ def _holder_as_publisher(line: str, written: str, lines: list[str]) -> str | Non
 def _without_company_words(name: str) -> str:
     """``name`` without the legal forms and corporate words ending it (``Example Media Group
     Ltd`` -> ``Example``), its first word kept."""
+    name = _without_cjk_company_words(name)
     words = name.split()
     dropped = folded_words("legal_forms") | folded_words("corporate_words")
     while len(words) > 1:
@@ -185,6 +186,23 @@ def _without_company_words(name: str) -> str:
         else:
             break
     return " ".join(words)
+
+
+def _without_cjk_company_words(name: str) -> str:
+    """``name`` without the CJK legal forms and corporate words at either end (``株式会社朝日``,
+    ``滨海日报有限公司``, ``(주)한빛``): those scripts write them without a space, and Japanese and
+    Korean put them before the name as often as after. A name that is nothing else stays."""
+    forms = metadata_words()["cjk_legal_forms"]
+    while True:
+        for form in forms:
+            if name.startswith(form) and name[len(form) :].strip():
+                name = name[len(form) :].strip()
+                break
+            if name.endswith(form) and name[: -len(form)].strip():
+                name = name[: -len(form)].strip()
+                break
+        else:
+            return name
 
 
 def _initials_used(name: str, key: str, lines: list[str], folded: list[str]) -> str | None:
