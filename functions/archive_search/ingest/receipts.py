@@ -100,6 +100,13 @@ def outcome_counts(engine: Any, alias: str, bucket: str, prefix: str | None = No
     return counts
 
 
+# Oldest-first pages (a poller following receipts) stop this long before now: a receipt's
+# updated_at is taken before its bulk write, which may take the client timeout (30 s) and
+# then the index refresh (1 s), so a receipt older than this is searchable for good and a
+# cursor past it never skips one written late.
+FOLLOW_MARGIN_S = 60
+
+
 def latest_receipts(
     engine: Any,
     alias: str,
@@ -110,23 +117,30 @@ def latest_receipts(
     since: str | None = None,
     size: int = 20,
     after: list[Any] | None = None,
+    oldest_first: bool = False,
+    before: str | None = None,
 ) -> tuple[list[dict[str, Any]], list[Any] | None]:
-    """The newest receipts first (ties by key), and the sort values to continue after, or
-    ``None`` on the last page."""
+    """The newest receipts first (or the oldest, ``oldest_first``), ties by key, updated
+    before ``before`` when given, and the sort values to continue after: ``None`` on the
+    last newest-first page; oldest first, those of the last receipt returned (``after``
+    again on an empty page), so a poller resumes where it stopped."""
     clauses = _scope(bucket, prefix)
     if outcomes:
         clauses.append({"terms": {"outcome": list(outcomes)}})
-    if since:
-        clauses.append({"range": {"updated_at": {"gte": since}}})
+    if since or before:
+        bounds = {"gte": since} if since else {}
+        clauses.append({"range": {"updated_at": {**bounds, **({"lt": before} if before else {})}}})
     body: dict[str, Any] = {
         "size": size + 1,
         "query": {"bool": {"filter": clauses}},
-        "sort": [{"updated_at": {"order": "desc"}}, {"key": {"order": "asc"}}],
+        "sort": [{"updated_at": {"order": "asc" if oldest_first else "desc"}}, {"key": {"order": "asc"}}],
     }
     if after:
         body["search_after"] = after
     hits = engine.search(body, index=alias)["hits"]["hits"]
     page = hits[:size]
+    if oldest_first:
+        return [as_read(hit["_source"]) for hit in page], (list(page[-1]["sort"]) if page else after)
     more = len(hits) > size and page
     return [as_read(hit["_source"]) for hit in page], (list(page[-1]["sort"]) if more else None)
 

@@ -6,7 +6,8 @@
 With ``key``: that upload's receipt, found in any Unicode normal form of the key (404 names
 the receipted keys ending with it when the client left out a prefix). Without: counts by outcome for the bucket or ``prefix``, how
 many listed objects are still queued (no receipt for their current content), and the
-latest receipts, newest first, filtered by ``outcome``/``since``/``prefix``, with a cursor.
+latest receipts, newest first, filtered by ``outcome``/``since``/``prefix``, with a cursor;
+``order=oldest`` pages forward instead, for a poller following receipts (docs/integration.md).
 
 Reads receipts (and lists the bucket for ``queued``) only: nothing here imports the
 ingest service or the cleaner, which the search function does not ship.
@@ -14,7 +15,7 @@ ingest service or the cleaner, which the search function does not ship.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
@@ -44,7 +45,7 @@ SINCE_PATTERN = (
     r"^[0-9]{4}-[0-9]{2}-[0-9]{2}"
     r"([Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,9})?)?([Zz]|[+-][0-9]{2}:[0-9]{2})?)?$"
 )
-LIST_PARAMETERS = ("prefix", "outcome", "since", "size", "cursor")
+LIST_PARAMETERS = ("prefix", "outcome", "since", "size", "cursor", "order")
 
 
 def status_path(key: str) -> str:
@@ -59,7 +60,8 @@ def status_path(key: str) -> str:
         "With key: that upload's receipt (indexed with its document ids, duplicate, rejected with "
         "a reason, or deleted). Without key: counts by outcome (and queued: listed objects without "
         "a receipt for their current content) for the bucket or prefix, plus the latest receipts, "
-        "newest first, filtered by outcome, since and prefix, paged with next_cursor."
+        "newest first, filtered by outcome, since and prefix, paged with next_cursor; order=oldest "
+        "lists them oldest first and always gives a next_cursor to resume after the last one."
     ),
     middlewares=[reject_unknown_parameters],
 )
@@ -80,6 +82,10 @@ def ingest_status(
     cursor: Annotated[
         str | None, Query(max_length=4096, description="next_cursor of the previous page")
     ] = None,
+    order: Annotated[
+        Literal["newest", "oldest"],
+        Query(description="newest first (default), or oldest first to follow receipts with next_cursor"),
+    ] = "newest",
 ):
     settings = get_settings()
     bucket = bucket or settings.archive_bucket
@@ -98,7 +104,9 @@ def ingest_status(
         )
     since_iso = _since(since)
     outcomes = tuple(dict.fromkeys(outcome or []))
-    return json_response(200, progress(settings, bucket, prefix or "", outcomes, since_iso, size, cursor))
+    return json_response(
+        200, progress(settings, bucket, prefix or "", outcomes, since_iso, size, cursor, order=order)
+    )
 
 
 def _given_query_parameters() -> set[str]:
@@ -152,10 +160,23 @@ def progress(
     since: str | None = None,
     size: int = 20,
     cursor: str | None = None,
+    *,
+    order: str = "newest",
+    now: datetime | None = None,
 ) -> dict[str, Any]:
-    """Counts by outcome, queued objects and one page of the latest receipts under ``prefix``."""
+    """Counts by outcome, queued objects and one page of the latest receipts under ``prefix``
+    (``order="oldest"``: the oldest after the cursor, updated before ``now`` minus the
+    follow margin)."""
     engine = cached_engine(settings)
-    digest = cursors.request_digest({"bucket": bucket, "prefix": prefix, "outcome": outcomes, "since": since})
+    oldest_first = order == "oldest"
+    request = {"bucket": bucket, "prefix": prefix, "outcome": outcomes, "since": since}
+    # Newest-first cursors keep their digest (no order in it), so cursors in flight stay valid.
+    digest = cursors.request_digest({**request, "order": order} if oldest_first else request)
+    before = (
+        ((now or datetime.now(UTC)) - timedelta(seconds=receipts.FOLLOW_MARGIN_S)).isoformat()
+        if oldest_first
+        else None
+    )
     after = cursors.decode(cursor, digest, key=_cursor_key(settings)).after if cursor else None
     report = progress_counts(settings, bucket, prefix)
     page, next_after = (
@@ -168,9 +189,11 @@ def progress(
             since=since,
             size=size,
             after=after,
+            oldest_first=oldest_first,
+            before=before,
         )
         if report.pop("started")
-        else ([], None)
+        else ([], after if oldest_first else None)
     )
     next_cursor = cursors.encode(next_after, digest, [], key=_cursor_key(settings)) if next_after else None
     return {**report, "receipts": page, "next_cursor": next_cursor}

@@ -1,5 +1,6 @@
 """GET /ingest/status without key: counts by outcome, queued objects, the latest receipts
-with filters and a cursor; with a key missing its prefix, a 404 naming the key meant."""
+with filters and a cursor (newest first, or oldest first to follow them); with a key missing
+its prefix, a 404 naming the key meant."""
 
 from __future__ import annotations
 
@@ -154,3 +155,73 @@ def test_a_folder_made_in_the_s3_console_is_neither_an_upload_nor_counted(api) -
     assert api.rig.receipt("inbox/2024 imports/") is None
     assert status.body["counts"] == {"queued": 0, "indexed": 1, "duplicate": 0, "rejected": 0, "deleted": 0}
     assert status.body["settled"] is True and status.body["listed_objects"] == 1
+
+
+def follow(api, **query) -> tuple[list[str], str | None]:  # type: ignore[no-untyped-def]
+    """One oldest-first page of one receipt: its keys and the cursor to resume after."""
+    answer = api.call("GET", "/ingest/status", query={"order": "oldest", "size": 1, **query})
+    assert answer.status == 200, answer.body
+    return [receipt["key"] for receipt in answer.body["receipts"]], answer.body["next_cursor"]
+
+
+def set_updated_at(api, keys: list[str], when: str) -> None:  # type: ignore[no-untyped-def]
+    from archive_search.model import ObjectRef, receipt_id
+
+    alias = api.rig.settings.receipts_alias
+    for key in keys:
+        doc_id = receipt_id(ObjectRef(api.rig.archive.bucket, key))
+        api.rig.engine.client.update(index=alias, id=doc_id, body={"doc": {"updated_at": when}})
+    api.rig.engine.refresh(alias)
+
+
+def test_oldest_first_pages_of_one_resume_after_the_last_receipt_even_on_shared_timestamps(api) -> None:
+    # Given three receipts written in the same millisecond and one a second later
+    drop_files(api)
+    api.settle()
+    set_updated_at(api, ["inbox/a.txt", "inbox/b.txt", "inbox/empty.txt"], "2026-01-01T00:00:00.000Z")
+    set_updated_at(api, ["elsewhere/c.txt"], "2026-01-01T00:00:01.000Z")
+
+    # When a poller follows them a page of one at a time, to the end and once more
+    keys, cursor = [], None
+    for _ in range(6):
+        page, cursor = follow(api, **({"cursor": cursor} if cursor else {}))
+        keys += page
+
+    # Then each receipt comes once, oldest first and by key within a timestamp, and the
+    # cursor of the empty pages still resumes there
+    assert keys == ["inbox/a.txt", "inbox/b.txt", "inbox/empty.txt", "elsewhere/c.txt"]
+    assert cursor is not None
+
+    # And a receipt re-written later (a new upload on its key) comes once more, after the rest
+    set_updated_at(api, ["inbox/a.txt"], "2026-01-01T00:00:02.000Z")
+    again, after = follow(api, cursor=cursor)
+    assert again == ["inbox/a.txt"]
+    assert follow(api, cursor=after)[0] == []
+
+
+def test_oldest_first_holds_back_receipts_younger_than_the_follow_margin(api) -> None:
+    # Given one receipt just written (it may still have concurrent ones on their way) and one older
+    drop_files(api)
+    api.settle()
+    set_updated_at(api, ["inbox/b.txt", "inbox/empty.txt", "elsewhere/c.txt"], "2026-01-01T00:00:00.000Z")
+
+    # When a poller reads them oldest first
+    keys, cursor = [], None
+    for _ in range(5):
+        page, cursor = follow(api, **({"cursor": cursor} if cursor else {}))
+        keys += page
+
+    # Then the fresh one is not listed yet (a later poll past the margin lists it)
+    assert keys == ["elsewhere/c.txt", "inbox/b.txt", "inbox/empty.txt"]
+
+
+def test_a_newest_first_cursor_is_refused_by_an_oldest_first_request(api) -> None:
+    drop_files(api)
+    api.settle()
+    cursor = api.call("GET", "/ingest/status", query={"size": 1}).body["next_cursor"]
+
+    answer = api.call("GET", "/ingest/status", query={"order": "oldest", "cursor": cursor})
+    wrong = api.call("GET", "/ingest/status", query={"order": "sideways"})
+
+    assert answer.status == 400 and answer.body["error"]["parameter"] == "cursor"
+    assert wrong.status == 400 and wrong.body["error"]["parameter"] == "order"
