@@ -4,6 +4,7 @@ starts (see docs/local-stack.md, Configuration)."""
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,6 +58,34 @@ def _seconds(value: str) -> float:
     return number
 
 
+_BUCKET_CHARS_RE = re.compile(r"[a-z0-9.-]+")
+_IP_ADDRESS_RE = re.compile(r"\d+\.\d+\.\d+\.\d+")
+_BUCKET_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
+_BUCKET_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
+
+
+def _bucket_name(value: str) -> str:
+    """A name S3 takes for a general purpose bucket: moto takes ``My_Bucket``, AWS does not, so
+    a stack tried locally would only fail on deploy."""
+    if not 3 <= len(value) <= 63:
+        raise ValueError("a bucket name has 3 to 63 characters")
+    if not _BUCKET_CHARS_RE.fullmatch(value):
+        raise ValueError("a bucket name has only lower-case letters, digits, dots and hyphens")
+    if not (value[0].isalnum() and value[-1].isalnum()):
+        raise ValueError("a bucket name must begin and end with a letter or digit")
+    if ".." in value:
+        raise ValueError("a bucket name has no two dots in a row")
+    if _IP_ADDRESS_RE.fullmatch(value):
+        raise ValueError("a bucket name is not an IP address")
+    for affix in _BUCKET_PREFIXES:
+        if value.startswith(affix):
+            raise ValueError(f"a bucket name does not begin with {affix}")
+    for affix in _BUCKET_SUFFIXES:
+        if value.endswith(affix):
+            raise ValueError(f"a bucket name does not end with {affix}")
+    return value
+
+
 @dataclass(frozen=True)
 class LocalConfig:
     host: str = "127.0.0.1"
@@ -104,7 +133,7 @@ class LocalConfig:
             cors_allow_origins=get("CORS_ALLOW_ORIGINS", cls.cors_allow_origins),
             inbox_dir=get("INBOX_DIR", cls.inbox_dir, Path),
             data_dir=get("DATA_DIR", cls.data_dir, Path),
-            bucket=get("BUCKET", cls.bucket),
+            bucket=get("BUCKET", cls.bucket, _bucket_name),
             queue=get("QUEUE", cls.queue),
             index_alias=get("INDEX_ALIAS", cls.index_alias),
             load_samples=get("LOAD_SAMPLES", cls.load_samples, _flag),

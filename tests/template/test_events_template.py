@@ -192,3 +192,17 @@ def test_a_backlog_of_pending_events_alarms_on_the_age_of_the_oldest(template: d
     normal_wait = Settings.events_republish_after_s + 60 * schedule_minutes(schedule)
     assert normal_wait < alarm["Threshold"] <= 3600
     assert alarm["ComparisonOperator"].startswith("GreaterThan")
+
+
+def test_the_search_role_reads_the_outbox_by_its_search_endpoint_only(template: dict) -> None:
+    """/ingest/status?key= says whether an event still waits (event_pending): one ids query on
+    the outbox alias; the role writes nothing there and reads no outbox index by name."""
+    on_outbox = {
+        (action, resource.removeprefix(checks.DOMAIN_ARN + "/"))
+        for action, resource in allowed(policy_statements(template["Resources"]["SearchRole"]))
+        if "-outbox" in resource
+    }
+    assert on_outbox == {
+        ("es:ESHttpGet", "${IndexAlias}-outbox/_search"),
+        ("es:ESHttpPost", "${IndexAlias}-outbox/_search"),
+    }

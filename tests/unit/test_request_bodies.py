@@ -403,3 +403,14 @@ def test_a_body_field_given_empty_is_a_400_saying_it_is_empty(
     assert error["message"].startswith(f"{field}: the value is empty"), error["message"]
     assert "^" not in error["message"]
     assert ("leave name out" in error["message"]) is False  # a required field cannot be left out
+
+
+@pytest.mark.parametrize("value", ["yes", "on", "true", 1, 0, "1", [True]])
+def test_an_alert_has_date_takes_only_json_true_false_or_null(value: Any) -> None:
+    """As the query parameter: pydantic's loose booleans ("yes", "on", 1) are a 400 naming the
+    field, said as /search says it, not stored as true."""
+    body = {"name": "Dated ferries", "q": "ferry", "has_date": value}
+    status, error = call("POST", "/alerts", json.dumps(body).encode())
+
+    assert status == 400 and error["parameter"] == "has_date", error
+    assert error["message"] == "has_date: must be JSON true, false or null", error["message"]

@@ -99,6 +99,8 @@ def alert_request(event: Any) -> AlertRequest:
             for name, spec in AlertRequest.model_fields.items()
         )
         message = (empty_value(field, first, required=required) if first["loc"] else None) or first["msg"]
+        if first["type"] == "bool_type":  # as /search says it of has_date=yes
+            message = "must be JSON true, false or null"
         raise InvalidRequest(f"{field}: {message}", field) from None
 
 

@@ -21,11 +21,13 @@ from urllib.parse import quote
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
+from opensearchpy import NotFoundError
 from pydantic import BeforeValidator
 
 from archive_search.adapters.opensearch import cached_engine
 from archive_search.errors import ConfigurationError, EngineUnavailable, InvalidRequest, NotFound
 from archive_search.ingest import receipts
+from archive_search.ingest.outcomes import event_id
 from archive_search.model import ObjectRef
 from archive_search.search import cursor as cursors
 from archive_search.search.http import json_response, reject_unknown_parameters
@@ -126,7 +128,7 @@ def _since(value: str | None) -> str | None:
 def _one_receipt(settings: Settings, ref: ObjectRef) -> dict[str, Any]:
     engine = cached_engine(settings)
     try:
-        return receipts.get_receipt(engine, settings.receipts_alias, ref)
+        receipt = receipts.get_receipt(engine, settings.receipts_alias, ref)
     except NotFound:
         try:
             plus = receipts.keys_with_plus_for_space(engine, settings.receipts_alias, ref.bucket, ref.key)
@@ -150,6 +152,22 @@ def _one_receipt(settings: Settings, ref: ObjectRef) -> dict[str, Any]:
             f"no ingest receipt for s3://{ref.bucket}/{ref.key}: keys are whole, prefix included; "
             f"did you mean key={hint}?"
         ) from None
+    return {**receipt, "event_pending": event_pending(engine, settings.outbox_alias, receipt)}
+
+
+def event_pending(engine: Any, outbox_alias: str, receipt: dict[str, Any]) -> bool | None:
+    """Whether the receipt's event still waits in the events outbox (the bus has not accepted
+    it yet: ingest/outbox.py), by the id ingest gave it. No outbox index means none was ever
+    stored (no bus configured, or nothing published yet): False. None when the engine cannot
+    be read, since the receipt alone is still worth answering."""
+    ref = ObjectRef(str(receipt.get("bucket")), str(receipt.get("key")))
+    stored_id = event_id(ref, receipt, str(receipt.get("outcome")))
+    body = {"query": {"ids": {"values": [stored_id]}}, "size": 0, "track_total_hits": True}
+    try:
+        total = engine.search(body, index=outbox_alias)["hits"]["total"]
+    except EngineUnavailable as exc:
+        return False if isinstance(exc.__cause__, NotFoundError) else None
+    return int(total["value"] if isinstance(total, dict) else total) > 0
 
 
 def progress(

@@ -14,6 +14,7 @@ from archive_search.handlers.ingest import handler
 from archive_search.ingest.batch import default_events
 from archive_search.ingest.outbox import republish
 from archive_search.ingest.outcomes import BusEvent, event_id
+from archive_search.ingest.status_api import _one_receipt
 from archive_search.model import ObjectRef
 from tests.events import load_event
 from tests.ingest_support import reset_caches
@@ -110,11 +111,20 @@ def test_a_partly_refused_batch_leaves_only_the_refused_event_pending(rig):
 
     assert run_schedule(events_rig)["failed"] == 1  # still refused: still pending
     assert events_rig.received() == [] and len(stored_ids(events_rig)) == 1
+    assert [pending(ingest, f"inbox/{name}.txt") for name in ("a", "b")] == [False, True]
 
     gate.refused = set()
     run_schedule(events_rig)
     assert [e["detail"]["key"] for e in events_rig.received()] == ["inbox/b.txt"]
     assert stored_ids(events_rig) == []
+    assert pending(ingest, "inbox/b.txt") is False
+
+
+def pending(ingest: Any, key: str) -> bool | None:
+    """What GET /ingest/status?key= answers as the upload's ``event_pending``."""
+    ingest.engine.refresh(ingest.settings.outbox_alias)
+    ref = ObjectRef(ingest.archive.bucket, key)
+    return _one_receipt(ingest.settings, ref)["event_pending"]
 
 
 def test_a_run_publishes_at_most_its_bound_and_the_next_run_the_rest(rig):

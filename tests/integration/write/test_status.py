@@ -92,6 +92,7 @@ def test_a_key_in_another_unicode_normal_form_finds_the_receipt(api, stored_form
     hinted = api.call("GET", "/ingest/status", query={"key": asked.removeprefix("inbox/")})
 
     assert found.status == 200 and found.body["key"] == stored and found.body["outcome"] == "indexed"
+    assert found.body["event_pending"] is False  # no bus in this rig: no outbox, nothing waits
     assert hinted.status == 404 and f"key={stored}" in hinted.body["error"]["message"]
 
 

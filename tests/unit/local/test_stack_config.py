@@ -176,3 +176,29 @@ def test_an_inbox_dir_that_is_a_file_is_refused_before_the_stack_starts(tmp_path
         )
         with pytest.raises(StartupError, match=r"INBOX_DIR .*inbox is not a folder"):
             run(config, threading.Event())
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("My_Bucket", "lower-case letters, digits, dots and hyphens"),
+        ("ab", "3 to 63 characters"),
+        ("a" * 64, "3 to 63 characters"),
+        ("-archive", "begin and end with a letter or digit"),
+        ("archive.", "begin and end with a letter or digit"),
+        ("news..archive", "two dots"),
+        ("192.168.1.10", "IP address"),
+        ("xn--archive", "xn--"),
+        ("archive-s3alias", "-s3alias"),
+    ],
+)
+def test_a_bucket_name_s3_would_refuse_is_refused_at_start(value: str, reason: str) -> None:
+    """moto takes My_Bucket; AWS would not, so a stack tried locally would fail on deploy."""
+    with pytest.raises(StartupError, match="BUCKET") as refused:
+        LocalConfig.from_env({"BUCKET": value})
+    assert reason in str(refused.value), str(refused.value)
+
+
+@pytest.mark.parametrize("value", ["archive", "news-archive-2026", "news.archive", "a1b"])
+def test_a_bucket_name_s3_takes_is_accepted(value: str) -> None:
+    assert LocalConfig.from_env({"BUCKET": value}).bucket == value
