@@ -1137,3 +1137,28 @@ def test_an_article_not_found_says_so_in_the_tab_title_not_the_searchs(page: Any
 
     assert "harbour" not in loading_title
     assert "harbour" not in page.title() and "not found" in page.title()
+
+
+def test_in_forced_colours_the_chart_bars_show_and_the_chosen_ones_stand_out(
+    page: Any, site: LocalStack
+) -> None:
+    # High-contrast themes replace author backgrounds with the page's own: the bars vanished.
+    page.emulate_media(forced_colors="active")
+    page.goto(f"{site.url}/")
+    _settled(page)
+    page.locator("#histogram .bar").first.focus()
+    page.keyboard.press("Enter")
+    _until(page, "document.querySelector('#histogram .bar.selected')")
+    _settled(page)
+    colours = page.evaluate(
+        """() => {
+          const fill = (selector) => getComputedStyle(document.querySelector(selector)).backgroundColor;
+          return {
+            canvas: getComputedStyle(document.documentElement).backgroundColor,
+            bar: fill('#histogram .bar:not(.selected) .fill'),
+            chosen: fill('#histogram .bar.selected .fill'),
+          };
+        }"""
+    )
+    assert colours["bar"] not in (colours["canvas"], "rgba(0, 0, 0, 0)"), colours
+    assert colours["chosen"] not in (colours["canvas"], colours["bar"], "rgba(0, 0, 0, 0)"), colours
