@@ -1162,3 +1162,22 @@ def test_in_forced_colours_the_chart_bars_show_and_the_chosen_ones_stand_out(
     )
     assert colours["bar"] not in (colours["canvas"], "rgba(0, 0, 0, 0)"), colours
     assert colours["chosen"] not in (colours["canvas"], colours["bar"], "rgba(0, 0, 0, 0)"), colours
+
+
+def test_back_from_an_article_puts_the_focus_on_the_result_it_was_opened_from(
+    page: Any, site: LocalStack
+) -> None:
+    # A keyboard user coming back would otherwise start again from the top of the page.
+    _search_for(page, site, "ferry OR harbour OR tram")
+    ids = _hit_ids(page)
+    assert len(ids) > 2
+    page.locator(f'#results > li.hit[data-id="{ids[2]}"] a').focus()
+    page.keyboard.press("Enter")
+    _until(page, f"location.search.includes({'article=' + ids[2]!r})")
+    page.wait_for_selector("#article-body p")
+
+    page.go_back()
+    _until(page, "location.search.includes('q=')")
+    _settled(page)
+    _until(page, "document.activeElement.closest('li.hit')")
+    assert page.evaluate("document.activeElement.closest('li.hit').dataset.id") == ids[2]

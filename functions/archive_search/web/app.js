@@ -155,7 +155,7 @@
   let renderToken = 0;
   let lastSearch = "./";
 
-  async function renderSearch(state) {
+  async function renderSearch(state, returnTo = "") {
     const token = ++renderToken;
     lastSearch = location.search ? `./${location.search}` : "./";
     $("q").value = state.q;
@@ -214,6 +214,10 @@
     renderStatus(result, hits.length);
     setupMore(state, params, result.next_cursor);
     column.setAttribute("aria-busy", "false");
+    // Back from an article: the focus returns to the result it was opened from, where a
+    // keyboard or screen reader user left the list, not to the top of the page.
+    const opened = returnTo && [...list.children].find((item) => item.dataset.id === returnTo);
+    if (opened) opened.querySelector("a").focus();
   }
 
   function withCursor(params, cursor) {
@@ -1012,9 +1016,13 @@
   }
 
   // -- views ------------------------------------------------------------------------------
+  let articleShown = "";
+
   function render() {
     const state = readState();
     const view = state.view === "upload" && !uploadsAvailable ? "search" : state.view;
+    const left = articleShown;
+    articleShown = view === "article" ? state.article : "";
     $("search-view").hidden = view !== "search";
     $("article-view").hidden = view !== "article";
     $("upload-view").hidden = view !== "upload";
@@ -1023,7 +1031,7 @@
       view === "upload" ? "Upload · archive-search" : view === "alerts" ? "Alerts · archive-search" : "archive-search";
     if (view === "search") {
       if (state.q) document.title = `${state.q} · archive-search`;
-      renderSearch(state);
+      renderSearch(state, left);
     } else if (view === "article") {
       renderArticle(state);
     } else if (view === "alerts") {
