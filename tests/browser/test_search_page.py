@@ -1181,3 +1181,25 @@ def test_back_from_an_article_puts_the_focus_on_the_result_it_was_opened_from(
     _settled(page)
     _until(page, "document.activeElement.closest('li.hit')")
     assert page.evaluate("document.activeElement.closest('li.hit').dataset.id") == ids[2]
+
+
+def test_back_and_forward_between_views_leave_the_focus_in_the_view_shown(
+    page: Any, site: LocalStack
+) -> None:
+    # The focus left in a view the browser's Back hides falls to the top of the document.
+    focus_shown = "document.activeElement.closest('main') && !document.activeElement.closest('[hidden]')"
+    _search_for(page, site, "harbour")
+    page.locator("#nav-alerts").focus()
+    page.keyboard.press("Enter")
+    _until(page, "location.search.includes('view=alerts')")
+    page.locator("#alerts-heading").focus()
+
+    page.go_back()
+    _until(page, "location.search.includes('q=')")
+    _settled(page)
+    assert page.evaluate(focus_shown)
+
+    page.go_forward()
+    _until(page, "location.search.includes('view=alerts')")
+    assert page.evaluate("document.activeElement.closest('#alerts-view, #main') !== null")
+    assert page.evaluate(focus_shown)

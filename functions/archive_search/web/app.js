@@ -1085,7 +1085,13 @@
       window.scrollTo(0, 0);
       $("main").focus();
     });
-    window.addEventListener("popstate", render);
+    // Back and Forward hide the view the focus was in: it moves to the main region shown, as
+    // a link inside the page does, instead of falling to the top of the document.
+    window.addEventListener("popstate", () => {
+      render();
+      const focused = document.activeElement;
+      if (!focused || focused === document.body || focused.closest("[hidden]")) $("main").focus();
+    });
   }
 
   // Escape closes the disclosure (query syntax, save as alert) the focus is in and gives the
