@@ -1203,3 +1203,21 @@ def test_back_and_forward_between_views_leave_the_focus_in_the_view_shown(
     _until(page, "location.search.includes('view=alerts')")
     assert page.evaluate("document.activeElement.closest('#alerts-view, #main') !== null")
     assert page.evaluate(focus_shown)
+
+
+def test_more_results_failing_keeps_the_focus_on_the_button_to_try_again(page: Any, site: LocalStack) -> None:
+    # Disabled while it loads, the focused button lost the focus to the top of the document.
+    page.goto(f"{site.url}/?sort=oldest")
+    page.wait_for_selector("#results > li.hit")
+    page.route(
+        "**/search?*cursor=*",
+        lambda route: route.fulfill(
+            status=503, json={"error": {"code": "unavailable", "message": "try again"}}
+        ),
+    )
+    page.locator("#more").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#error:not([hidden])")
+    _until(page, "!document.querySelector('#more').hasAttribute('aria-disabled')")
+
+    assert page.evaluate("document.activeElement.id") == "more"

@@ -238,9 +238,12 @@
     const more = $("more");
     const token = renderToken;
     more.hidden = !cursor;
-    more.disabled = false;
+    // Busy, the button is aria-disabled, not disabled: a disabled button drops the keyboard
+    // focus to the top of the document, where it stays when the page fails to come.
+    more.removeAttribute("aria-disabled");
     more.onclick = async () => {
-      more.disabled = true;
+      if (more.getAttribute("aria-disabled") === "true") return;
+      more.setAttribute("aria-disabled", "true");
       try {
         const next = await api(`search?${withCursor(params, cursor)}`);
         // A page that arrives after another search began belongs to no search shown now.
@@ -264,7 +267,7 @@
         }
         showError(error);
       } finally {
-        if (token === renderToken) more.disabled = false;
+        if (token === renderToken) more.removeAttribute("aria-disabled");
       }
     };
   }
