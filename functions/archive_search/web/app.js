@@ -1003,7 +1003,11 @@
   }
 
   function setupAlertsMore() {
-    $("alerts-more").addEventListener("click", async () => {
+    const more = $("alerts-more");
+    more.addEventListener("click", async () => {
+      // A second press before the answer would ask for the same page and list it twice.
+      if (more.getAttribute("aria-disabled") === "true") return;
+      more.setAttribute("aria-disabled", "true");
       try {
         const result = await api(`alerts?size=${ALERT_PAGE}&page=${alertPages + 1}`);
         alertPages += 1;
@@ -1014,6 +1018,8 @@
         if (rows.length) rows[0].querySelector("a").focus();
       } catch (error) {
         showError(error);
+      } finally {
+        more.removeAttribute("aria-disabled");
       }
     });
   }
