@@ -1221,3 +1221,37 @@ def test_more_results_failing_keeps_the_focus_on_the_button_to_try_again(page: A
     _until(page, "!document.querySelector('#more').hasAttribute('aria-disabled')")
 
     assert page.evaluate("document.activeElement.id") == "more"
+
+
+def _as_if_longer(page: Any, article_id: str, asked: list[str]) -> None:
+    """The article's body as if it had a next page, which is one last paragraph."""
+
+    def longer(route: Any) -> None:
+        answer = route.fetch()
+        route.fulfill(response=answer, json={**answer.json(), "next_body_offset": 10})
+
+    def rest(route: Any) -> None:
+        asked.append(route.request.url)
+        route.fulfill(
+            json={"id": article_id, "body": "The rest of the first article.", "next_body_offset": None}
+        )
+
+    page.route(lambda url: url.endswith(f"/articles/{article_id}"), longer)
+    page.route(lambda url: f"/articles/{article_id}?body_offset=" in url, rest)
+
+
+def test_more_of_an_article_pressed_twice_adds_the_rest_once(page: Any, site: LocalStack) -> None:
+    # Both presses asked for the same part before either answered: it was shown twice.
+    first = _api(site, [("q", "harbour")])["hits"][0]["id"]
+    asked: list[str] = []
+    _as_if_longer(page, first, asked)
+    page.goto(f"{site.url}/?article={first}")
+    page.wait_for_selector("#article-more:not([hidden])")
+    page.evaluate(
+        "() => { const more = document.querySelector('#article-more'); more.click(); more.click(); }"
+    )
+    _until(page, "document.querySelector('#article-body').textContent.includes('The rest of')")
+    page.wait_for_timeout(300)  # time for a second answer to land, were one asked for
+
+    assert page.inner_text("#article-body").count("The rest of the first article.") == 1
+    assert len(asked) == 1

@@ -675,12 +675,19 @@
     const more = $("article-more");
     const token = renderToken;
     more.hidden = article.next_body_offset == null;
+    more.removeAttribute("aria-disabled");
     more.onclick = async () => {
+      // A second press before the answer would ask for the same part and show it twice.
+      if (more.getAttribute("aria-disabled") === "true") return;
+      more.setAttribute("aria-disabled", "true");
       try {
         const next = await api(`articles/${encodeURIComponent(article.id)}?body_offset=${article.next_body_offset}`);
         if (token === renderToken) appendBody(next);
       } catch (error) {
-        if (token === renderToken) showError(error);
+        if (token === renderToken) {
+          showError(error);
+          more.removeAttribute("aria-disabled");
+        }
       }
     };
   }
