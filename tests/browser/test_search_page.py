@@ -1255,3 +1255,16 @@ def test_more_of_an_article_pressed_twice_adds_the_rest_once(page: Any, site: Lo
 
     assert page.inner_text("#article-body").count("The rest of the first article.") == 1
     assert len(asked) == 1
+
+
+def test_the_rest_of_an_article_takes_the_focus_from_its_hidden_button(page: Any, site: LocalStack) -> None:
+    # The button hides once the body is whole: the focus it had fell to the top of the document.
+    first = _api(site, [("q", "harbour")])["hits"][0]["id"]
+    _as_if_longer(page, first, [])
+    page.goto(f"{site.url}/?article={first}")
+    page.wait_for_selector("#article-more:not([hidden])")
+    page.focus("#article-more")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#article-more", state="hidden")
+
+    assert page.evaluate("document.activeElement.textContent") == "The rest of the first article."

@@ -669,10 +669,18 @@
 
   function appendBody(article) {
     const body = $("article-body");
+    const added = [];
     for (const paragraph of article.body.split(/\n\s*\n/)) {
-      if (paragraph.trim()) body.append(el("p", { text: paragraph.trim() }));
+      if (paragraph.trim()) added.push(el("p", { text: paragraph.trim() }));
     }
+    body.append(...added);
     const more = $("article-more");
+    // The rest asked for with the button takes its focus: reading goes on where it was asked
+    // for, and the button, hidden once the body is whole, would drop it to the top.
+    if (added.length && document.activeElement === more) {
+      added[0].tabIndex = -1;
+      added[0].focus();
+    }
     const token = renderToken;
     more.hidden = article.next_body_offset == null;
     more.removeAttribute("aria-disabled");
