@@ -1268,3 +1268,18 @@ def test_the_rest_of_an_article_takes_the_focus_from_its_hidden_button(page: Any
     page.wait_for_selector("#article-more", state="hidden")
 
     assert page.evaluate("document.activeElement.textContent") == "The rest of the first article."
+
+
+def test_in_forced_colours_the_drop_zone_shows_a_file_dragged_over_it(page: Any, site: LocalStack) -> None:
+    # Its colours alone said so, and a high-contrast theme repaints both the same.
+    page.emulate_media(forced_colors="active")
+    _open_upload_view(page, site)
+    style = (
+        "() => { const s = getComputedStyle(document.querySelector('#dropzone'));"
+        " return [s.borderStyle, s.borderColor, s.backgroundColor].join(' '); }"
+    )
+    idle = page.evaluate(style)
+    page.dispatch_event("#dropzone", "dragover")
+    _until(page, "document.querySelector('#dropzone').classList.contains('over')")
+
+    assert page.evaluate(style) != idle
