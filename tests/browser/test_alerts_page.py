@@ -231,3 +231,29 @@ def test_opening_an_alert_s_search_keeps_its_has_date_filter(page: Any, stack: L
         assert page.problems.errors == []
     finally:
         requests.delete(f"{stack.url}/alerts/{created['id']}", timeout=30)
+
+
+def test_more_alerts_pressed_twice_adds_the_next_page_once(page: Any, stack: LocalStack) -> None:
+    # Both presses asked for the same next page before either answered: it was listed twice.
+    names = [f"Twice {WORD} {n:02d}" for n in range(51)]
+    ids = [
+        requests.post(
+            f"{stack.url}/alerts", json={"name": name, "q": WORD, "target": "feed"}, timeout=30
+        ).json()["id"]
+        for name in names
+    ]
+    try:
+        page.goto(f"{stack.url}/?view=alerts")
+        page.wait_for_selector(f'#alerts li[data-id="{ids[0]}"]')
+        page.evaluate(
+            "() => { const more = document.querySelector('#alerts-more'); more.click(); more.click(); }"
+        )
+        page.wait_for_selector(f'#alerts li[data-id="{ids[-1]}"]')
+        page.wait_for_timeout(500)  # time for a second answer to land, were one asked for
+
+        listed = page.eval_on_selector_all("#alerts > li", "rows => rows.map(r => r.dataset.id)")
+        assert len(listed) == len(set(listed))
+        assert page.evaluate("document.activeElement.textContent") == names[50]
+    finally:
+        for alert_id in ids:
+            requests.delete(f"{stack.url}/alerts/{alert_id}", timeout=30)

@@ -1137,3 +1137,149 @@ def test_an_article_not_found_says_so_in_the_tab_title_not_the_searchs(page: Any
 
     assert "harbour" not in loading_title
     assert "harbour" not in page.title() and "not found" in page.title()
+
+
+def test_in_forced_colours_the_chart_bars_show_and_the_chosen_ones_stand_out(
+    page: Any, site: LocalStack
+) -> None:
+    # High-contrast themes replace author backgrounds with the page's own: the bars vanished.
+    page.emulate_media(forced_colors="active")
+    page.goto(f"{site.url}/")
+    _settled(page)
+    page.locator("#histogram .bar").first.focus()
+    page.keyboard.press("Enter")
+    _until(page, "document.querySelector('#histogram .bar.selected')")
+    _settled(page)
+    colours = page.evaluate(
+        """() => {
+          const fill = (selector) => getComputedStyle(document.querySelector(selector)).backgroundColor;
+          return {
+            canvas: getComputedStyle(document.documentElement).backgroundColor,
+            bar: fill('#histogram .bar:not(.selected) .fill'),
+            chosen: fill('#histogram .bar.selected .fill'),
+          };
+        }"""
+    )
+    assert colours["bar"] not in (colours["canvas"], "rgba(0, 0, 0, 0)"), colours
+    assert colours["chosen"] not in (colours["canvas"], colours["bar"], "rgba(0, 0, 0, 0)"), colours
+
+
+def test_back_from_an_article_puts_the_focus_on_the_result_it_was_opened_from(
+    page: Any, site: LocalStack
+) -> None:
+    # A keyboard user coming back would otherwise start again from the top of the page.
+    _search_for(page, site, "ferry OR harbour OR tram")
+    ids = _hit_ids(page)
+    assert len(ids) > 2
+    page.locator(f'#results > li.hit[data-id="{ids[2]}"] a').focus()
+    page.keyboard.press("Enter")
+    _until(page, f"location.search.includes({'article=' + ids[2]!r})")
+    page.wait_for_selector("#article-body p")
+
+    page.go_back()
+    _until(page, "location.search.includes('q=')")
+    _settled(page)
+    _until(page, "document.activeElement.closest('li.hit')")
+    assert page.evaluate("document.activeElement.closest('li.hit').dataset.id") == ids[2]
+
+
+def test_back_and_forward_between_views_leave_the_focus_in_the_view_shown(
+    page: Any, site: LocalStack
+) -> None:
+    # The focus left in a view the browser's Back hides falls to the top of the document.
+    focus_shown = "document.activeElement.closest('main') && !document.activeElement.closest('[hidden]')"
+    _search_for(page, site, "harbour")
+    page.locator("#nav-alerts").focus()
+    page.keyboard.press("Enter")
+    _until(page, "location.search.includes('view=alerts')")
+    page.locator("#alerts-heading").focus()
+
+    page.go_back()
+    _until(page, "location.search.includes('q=')")
+    _settled(page)
+    assert page.evaluate(focus_shown)
+
+    page.go_forward()
+    _until(page, "location.search.includes('view=alerts')")
+    assert page.evaluate("document.activeElement.closest('#alerts-view, #main') !== null")
+    assert page.evaluate(focus_shown)
+
+
+def test_more_results_failing_keeps_the_focus_on_the_button_to_try_again(page: Any, site: LocalStack) -> None:
+    # Disabled while it loads, the focused button lost the focus to the top of the document.
+    page.goto(f"{site.url}/?sort=oldest")
+    page.wait_for_selector("#results > li.hit")
+    page.route(
+        "**/search?*cursor=*",
+        lambda route: route.fulfill(
+            status=503, json={"error": {"code": "unavailable", "message": "try again"}}
+        ),
+    )
+    page.locator("#more").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#error:not([hidden])")
+    _until(page, "!document.querySelector('#more').hasAttribute('aria-disabled')")
+
+    assert page.evaluate("document.activeElement.id") == "more"
+
+
+def _as_if_longer(page: Any, article_id: str, asked: list[str]) -> None:
+    """The article's body as if it had a next page, which is one last paragraph."""
+
+    def longer(route: Any) -> None:
+        answer = route.fetch()
+        route.fulfill(response=answer, json={**answer.json(), "next_body_offset": 10})
+
+    def rest(route: Any) -> None:
+        asked.append(route.request.url)
+        route.fulfill(
+            json={"id": article_id, "body": "The rest of the first article.", "next_body_offset": None}
+        )
+
+    page.route(lambda url: url.endswith(f"/articles/{article_id}"), longer)
+    page.route(lambda url: f"/articles/{article_id}?body_offset=" in url, rest)
+
+
+def test_more_of_an_article_pressed_twice_adds_the_rest_once(page: Any, site: LocalStack) -> None:
+    # Both presses asked for the same part before either answered: it was shown twice.
+    first = _api(site, [("q", "harbour")])["hits"][0]["id"]
+    asked: list[str] = []
+    _as_if_longer(page, first, asked)
+    page.goto(f"{site.url}/?article={first}")
+    page.wait_for_selector("#article-more:not([hidden])")
+    page.evaluate(
+        "() => { const more = document.querySelector('#article-more'); more.click(); more.click(); }"
+    )
+    _until(page, "document.querySelector('#article-body').textContent.includes('The rest of')")
+    page.wait_for_timeout(300)  # time for a second answer to land, were one asked for
+
+    assert page.inner_text("#article-body").count("The rest of the first article.") == 1
+    assert len(asked) == 1
+
+
+def test_the_rest_of_an_article_takes_the_focus_from_its_hidden_button(page: Any, site: LocalStack) -> None:
+    # The button hides once the body is whole: the focus it had fell to the top of the document.
+    first = _api(site, [("q", "harbour")])["hits"][0]["id"]
+    _as_if_longer(page, first, [])
+    page.goto(f"{site.url}/?article={first}")
+    page.wait_for_selector("#article-more:not([hidden])")
+    page.focus("#article-more")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#article-more", state="hidden")
+
+    assert page.evaluate("document.activeElement.textContent") == "The rest of the first article."
+
+
+def test_in_forced_colours_the_drop_zone_shows_a_file_dragged_over_it(page: Any, site: LocalStack) -> None:
+    # Its colours alone said so, and a high-contrast theme repaints both the same.
+    page.emulate_media(forced_colors="active")
+    _open_upload_view(page, site)
+    style = (
+        "() => { const s = getComputedStyle(document.querySelector('#dropzone'));"
+        " return [s.borderStyle, s.borderColor, s.backgroundColor].join(' '); }"
+    )
+    idle = page.evaluate(style)
+    page.dispatch_event("#dropzone", "dragover")
+    _until(page, "document.querySelector('#dropzone').classList.contains('over')")
+
+    assert page.evaluate(style) != idle

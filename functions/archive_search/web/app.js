@@ -155,7 +155,7 @@
   let renderToken = 0;
   let lastSearch = "./";
 
-  async function renderSearch(state) {
+  async function renderSearch(state, returnTo = "") {
     const token = ++renderToken;
     lastSearch = location.search ? `./${location.search}` : "./";
     $("q").value = state.q;
@@ -214,6 +214,10 @@
     renderStatus(result, hits.length);
     setupMore(state, params, result.next_cursor);
     column.setAttribute("aria-busy", "false");
+    // Back from an article: the focus returns to the result it was opened from, where a
+    // keyboard or screen reader user left the list, not to the top of the page.
+    const opened = returnTo && [...list.children].find((item) => item.dataset.id === returnTo);
+    if (opened) opened.querySelector("a").focus();
   }
 
   function withCursor(params, cursor) {
@@ -234,9 +238,12 @@
     const more = $("more");
     const token = renderToken;
     more.hidden = !cursor;
-    more.disabled = false;
+    // Busy, the button is aria-disabled, not disabled: a disabled button drops the keyboard
+    // focus to the top of the document, where it stays when the page fails to come.
+    more.removeAttribute("aria-disabled");
     more.onclick = async () => {
-      more.disabled = true;
+      if (more.getAttribute("aria-disabled") === "true") return;
+      more.setAttribute("aria-disabled", "true");
       try {
         const next = await api(`search?${withCursor(params, cursor)}`);
         // A page that arrives after another search began belongs to no search shown now.
@@ -260,7 +267,7 @@
         }
         showError(error);
       } finally {
-        if (token === renderToken) more.disabled = false;
+        if (token === renderToken) more.removeAttribute("aria-disabled");
       }
     };
   }
@@ -662,18 +669,33 @@
 
   function appendBody(article) {
     const body = $("article-body");
+    const added = [];
     for (const paragraph of article.body.split(/\n\s*\n/)) {
-      if (paragraph.trim()) body.append(el("p", { text: paragraph.trim() }));
+      if (paragraph.trim()) added.push(el("p", { text: paragraph.trim() }));
     }
+    body.append(...added);
     const more = $("article-more");
+    // The rest asked for with the button takes its focus: reading goes on where it was asked
+    // for, and the button, hidden once the body is whole, would drop it to the top.
+    if (added.length && document.activeElement === more) {
+      added[0].tabIndex = -1;
+      added[0].focus();
+    }
     const token = renderToken;
     more.hidden = article.next_body_offset == null;
+    more.removeAttribute("aria-disabled");
     more.onclick = async () => {
+      // A second press before the answer would ask for the same part and show it twice.
+      if (more.getAttribute("aria-disabled") === "true") return;
+      more.setAttribute("aria-disabled", "true");
       try {
         const next = await api(`articles/${encodeURIComponent(article.id)}?body_offset=${article.next_body_offset}`);
         if (token === renderToken) appendBody(next);
       } catch (error) {
-        if (token === renderToken) showError(error);
+        if (token === renderToken) {
+          showError(error);
+          more.removeAttribute("aria-disabled");
+        }
       }
     };
   }
@@ -996,7 +1018,11 @@
   }
 
   function setupAlertsMore() {
-    $("alerts-more").addEventListener("click", async () => {
+    const more = $("alerts-more");
+    more.addEventListener("click", async () => {
+      // A second press before the answer would ask for the same page and list it twice.
+      if (more.getAttribute("aria-disabled") === "true") return;
+      more.setAttribute("aria-disabled", "true");
       try {
         const result = await api(`alerts?size=${ALERT_PAGE}&page=${alertPages + 1}`);
         alertPages += 1;
@@ -1007,14 +1033,20 @@
         if (rows.length) rows[0].querySelector("a").focus();
       } catch (error) {
         showError(error);
+      } finally {
+        more.removeAttribute("aria-disabled");
       }
     });
   }
 
   // -- views ------------------------------------------------------------------------------
+  let articleShown = "";
+
   function render() {
     const state = readState();
     const view = state.view === "upload" && !uploadsAvailable ? "search" : state.view;
+    const left = articleShown;
+    articleShown = view === "article" ? state.article : "";
     $("search-view").hidden = view !== "search";
     $("article-view").hidden = view !== "article";
     $("upload-view").hidden = view !== "upload";
@@ -1023,7 +1055,7 @@
       view === "upload" ? "Upload · archive-search" : view === "alerts" ? "Alerts · archive-search" : "archive-search";
     if (view === "search") {
       if (state.q) document.title = `${state.q} · archive-search`;
-      renderSearch(state);
+      renderSearch(state, left);
     } else if (view === "article") {
       renderArticle(state);
     } else if (view === "alerts") {
@@ -1077,7 +1109,13 @@
       window.scrollTo(0, 0);
       $("main").focus();
     });
-    window.addEventListener("popstate", render);
+    // Back and Forward hide the view the focus was in: it moves to the main region shown, as
+    // a link inside the page does, instead of falling to the top of the document.
+    window.addEventListener("popstate", () => {
+      render();
+      const focused = document.activeElement;
+      if (!focused || focused === document.body || focused.closest("[hidden]")) $("main").focus();
+    });
   }
 
   // Escape closes the disclosure (query syntax, save as alert) the focus is in and gives the
