@@ -5,26 +5,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 
 import pytest
 
-from archive_local.lambda_events import LambdaContext, http_api_event
-from archive_search.adapters.opensearch import cached_engine
 from archive_search.model import ObjectRef, document_id
-from archive_search.settings import get_settings
+from tests.unit.search.offline import answer_of, no_engine  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.unit
-
-
-@pytest.fixture(autouse=True)
-def _no_servers(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("OPENSEARCH_URL", "http://127.0.0.1:9")  # discard: nothing answers
-    for cache in (get_settings, cached_engine):
-        cache.cache_clear()
-    yield
-    for cache in (get_settings, cached_engine):
-        cache.cache_clear()
 
 
 def id_schema(path: str) -> dict:
@@ -49,10 +36,7 @@ def test_the_document_declares_the_id_shape_ingest_makes(path: str) -> None:
 
 @pytest.mark.parametrize("path", ["/articles/{}", "/articles/{}/similar"])
 def test_an_id_of_another_shape_is_still_a_404(path: str) -> None:
-    from archive_search.handlers.search import handler
+    status, body = answer_of(path.format("not-an-id!"))
 
-    event = http_api_event("GET", path.format("not-an-id!"), "", {})
-    result = handler(event, LambdaContext("archive-search-search", 29.0))
-
-    assert result["statusCode"] == 404, result["body"]
-    assert json.loads(result["body"])["error"]["code"] == "not_found"
+    assert status == 404, body
+    assert body["error"]["code"] == "not_found"

@@ -5,13 +5,10 @@ as docs/api.md says. Refused before the engine is asked, so no server runs here.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 
-from archive_local.lambda_events import LambdaContext, http_api_event
-from archive_search.adapters.opensearch import cached_engine
-from archive_search.settings import get_settings
+from tests.unit.search.offline import answer_of, no_engine  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.unit
 
@@ -21,23 +18,6 @@ BOOLEAN_PARAMETERS = [
     ("/feed", "has_date"),
     ("/feed", "collapse"),
 ]
-
-
-@pytest.fixture(autouse=True)
-def _no_servers(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("OPENSEARCH_URL", "http://127.0.0.1:9")  # discard: nothing answers
-    for cache in (get_settings, cached_engine):
-        cache.cache_clear()
-    yield
-    for cache in (get_settings, cached_engine):
-        cache.cache_clear()
-
-
-def answer_of(path: str, query: str) -> tuple[int, dict]:
-    from archive_search.handlers.search import handler
-
-    result = handler(http_api_event("GET", path, query, {}), LambdaContext("archive-search-search", 29.0))
-    return result["statusCode"], json.loads(result["body"]) if result["body"].startswith("{") else {}
 
 
 @pytest.mark.parametrize(("path", "parameter"), BOOLEAN_PARAMETERS)

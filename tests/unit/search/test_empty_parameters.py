@@ -5,33 +5,16 @@ no server runs here."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
-
 import pytest
 
-from archive_local.lambda_events import LambdaContext, http_api_event
-from archive_search.adapters.opensearch import cached_engine
-from archive_search.settings import get_settings
+from tests.unit.search.offline import answer_of, no_engine  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.unit
 
 
-@pytest.fixture(autouse=True)
-def _no_servers(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("OPENSEARCH_URL", "http://127.0.0.1:9")  # discard: nothing answers
-    for cache in (get_settings, cached_engine):
-        cache.cache_clear()
-    yield
-    for cache in (get_settings, cached_engine):
-        cache.cache_clear()
-
-
 def error_of(path: str, query: str) -> tuple[int, dict[str, str]]:
-    from archive_search.handlers.search import handler
-
-    result = handler(http_api_event("GET", path, query, {}), LambdaContext("archive-search-search", 29.0))
-    return result["statusCode"], json.loads(result["body"])["error"]
+    status, body = answer_of(path, query)
+    return status, body["error"]
 
 
 @pytest.mark.parametrize(
