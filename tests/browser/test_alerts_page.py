@@ -4,6 +4,8 @@ the current search as an alert, see it fire on a new upload, list it and delete 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -106,6 +108,23 @@ def _alerts_named(stack: LocalStack, name: str) -> list[dict[str, Any]]:
     return [alert for alert in alerts if alert["name"] == name]
 
 
+@contextmanager
+def _feed_alerts(stack: LocalStack, label: str, count: int = 51) -> Iterator[tuple[list[str], list[str]]]:
+    """``count`` feed-only alerts (one more than a page of the alerts view), deleted after."""
+    names = [f"{label} {WORD} {n:02d}" for n in range(count)]
+    ids = [
+        requests.post(
+            f"{stack.url}/alerts", json={"name": name, "q": WORD, "target": "feed"}, timeout=30
+        ).json()["id"]
+        for name in names
+    ]
+    try:
+        yield names, ids
+    finally:
+        for alert_id in ids:
+            requests.delete(f"{stack.url}/alerts/{alert_id}", timeout=30)
+
+
 def test_saving_the_same_alert_twice_saves_it_once_and_says_so(page: Any, stack: LocalStack) -> None:
     # A double click, or Save pressed again for the same search and name, must not save a
     # second alert: every match would then fire twice.
@@ -131,14 +150,7 @@ def test_saving_the_same_alert_twice_saves_it_once_and_says_so(page: Any, stack:
 
 def test_alerts_past_the_first_page_can_be_shown_and_deleted(page: Any, stack: LocalStack) -> None:
     # With more alerts than one page holds, the last ones must be reachable to be deleted.
-    names = [f"Many {WORD} {n:02d}" for n in range(51)]
-    ids = [
-        requests.post(
-            f"{stack.url}/alerts", json={"name": name, "q": WORD, "target": "feed"}, timeout=30
-        ).json()["id"]
-        for name in names
-    ]
-    try:
+    with _feed_alerts(stack, "Many") as (names, ids):
         page.goto(f"{stack.url}/?view=alerts")
         page.wait_for_selector(f'#alerts li[data-id="{ids[0]}"]')
         assert page.locator(f'#alerts li[data-id="{ids[-1]}"]').count() == 0
@@ -153,9 +165,6 @@ def test_alerts_past_the_first_page_can_be_shown_and_deleted(page: Any, stack: L
         assert page.locator(f'#alerts li[data-id="{ids[-2]}"]').count() == 1  # still on screen
         assert requests.get(f"{stack.url}/alerts/{ids[-1]}", timeout=30).status_code == 404
         assert page.problems.errors == []
-    finally:
-        for alert_id in ids:
-            requests.delete(f"{stack.url}/alerts/{alert_id}", timeout=30)
 
 
 def test_an_alert_saved_for_the_feed_only_says_so_and_links_its_feed(page: Any, stack: LocalStack) -> None:
@@ -235,14 +244,7 @@ def test_opening_an_alert_s_search_keeps_its_has_date_filter(page: Any, stack: L
 
 def test_more_alerts_pressed_twice_adds_the_next_page_once(page: Any, stack: LocalStack) -> None:
     # Both presses asked for the same next page before either answered: it was listed twice.
-    names = [f"Twice {WORD} {n:02d}" for n in range(51)]
-    ids = [
-        requests.post(
-            f"{stack.url}/alerts", json={"name": name, "q": WORD, "target": "feed"}, timeout=30
-        ).json()["id"]
-        for name in names
-    ]
-    try:
+    with _feed_alerts(stack, "Twice") as (names, ids):
         page.goto(f"{stack.url}/?view=alerts")
         page.wait_for_selector(f'#alerts li[data-id="{ids[0]}"]')
         page.evaluate(
@@ -254,6 +256,3 @@ def test_more_alerts_pressed_twice_adds_the_next_page_once(page: Any, stack: Loc
         listed = page.eval_on_selector_all("#alerts > li", "rows => rows.map(r => r.dataset.id)")
         assert len(listed) == len(set(listed))
         assert page.evaluate("document.activeElement.textContent") == names[50]
-    finally:
-        for alert_id in ids:
-            requests.delete(f"{stack.url}/alerts/{alert_id}", timeout=30)
