@@ -337,6 +337,25 @@ def test_copyright_holder_forms(lines: list[str], holder: str | None) -> None:
     assert copyright_holder(lines) == holder
 
 
+@pytest.mark.parametrize(
+    "notice",
+    [
+        "© Harbour Medien AG «Harbour Gazette» | Hafenstrasse 3 | 4450 Sissach",
+        'Copyright ©2019 Harbour Newspapers Ltd. "Harbour Gazette" is a registered trademark. All rights reserved.',
+    ],
+)
+def test_a_notice_naming_its_publication_in_quotes_names_the_publisher(notice: str) -> None:
+    # the company holds the rights, the name in quotes is the publication readers cite
+    assert copyright_holder(["Menu", "Ferries", notice]) == "Harbour Gazette"
+    assert list(copyright_holders(notice, anywhere=True)) == ["Harbour Gazette"]
+
+
+def test_a_quoted_phrase_is_no_publication_without_a_company_or_a_trademark() -> None:
+    # quotes in an ordinary notice or after a legal form alone name no publication
+    assert copyright_holder(["Menu", '© 2019 Ann Lee: "Harbour at dawn"']) is None
+    assert copyright_holder(["Menu", "Copyright (c) OOO «Harbour», 2019."]) != "Harbour"
+
+
 def test_a_notice_inside_a_line_counts_only_in_page_text() -> None:
     # Given a footer line with words before the sign, as HTML pages and prose both have
     text = "Menu\nAbout us © 2024 新华网\nWe quote © 2019 rulings in prose"

@@ -112,6 +112,8 @@ def copyright_holder(lines: list[str]) -> str | None:
     (``© X/AdobeStock``) and for a company the page names nowhere else (a parent company)."""
     for line in reversed(lines):
         written = next(copyright_holders(line), None) if _may_hold_notice(line) else None
+        if written is not None and _publication(line) == written:
+            return clean_source(written)  # the publication the notice's company holds
         if written is not None:
             return _holder_as_publisher(line, _HOLDER_INTRO_RE.sub("", written, count=1), lines)
     return None
@@ -130,10 +132,33 @@ def _may_hold_notice(line: str) -> bool:
 def copyright_holders(text: str, *, anywhere: bool = False) -> Iterator[str]:
     """The holder each copyright notice of ``text`` (one line, or lines joined by newlines)
     names, as written after the sign and the year (``© 2019 The Detroit News, a part of ...`` ->
-    ``The Detroit News``, ``© 2019 by Example`` -> ``by Example``); a notice opens a line or a
-    sentence, or stands ``anywhere`` (an HTML page's text)."""
+    ``The Detroit News``, ``© 2019 by Example`` -> ``by Example``), or the publication a
+    company's notice names in quotes (``_publication``); a notice opens a line or a sentence, or
+    stands ``anywhere`` (an HTML page's text)."""
     for m in _copyright_re(anywhere=anywhere).finditer(text):
-        yield _holder_end_re().split(m["holder"], maxsplit=1)[0].strip(" .,-–—")
+        yield _publication(m["holder"]) or _holder_end_re().split(m["holder"], maxsplit=1)[0].strip(" .,-–—")
+
+
+# A company's notice naming the publication it holds the rights of, in quotes: after the company's
+# legal form ("© Example Medien AG «Example Post»") or as its trademark ("Example Newspapers Ltd.
+# "Daily Example" is a registered trademark"). Readers cite the publication, not the company.
+_QUOTED = r"[«\"“„](?P<{}>[^«»\"“”„\n]{{2,60}}?)[»\"”“]"
+
+
+@lru_cache(maxsize=1)
+def _publication_re() -> re.Pattern[str]:
+    forms = "|".join(re.escape(f) for f in sorted(folded_words("legal_forms"), key=len, reverse=True))
+    return re.compile(
+        rf"[^\W\d]\S*\s+(?:{forms})\.?\s*{_QUOTED.format('held')}"
+        rf"|{_QUOTED.format('mark')}\s+is\s+a\s+(?:registered\s+)?trade\s?mark",
+        re.IGNORECASE,
+    )
+
+
+def _publication(notice: str) -> str | None:
+    """The publication a company's copyright ``notice`` names in quotes (``_publication_re``)."""
+    m = _publication_re().search(notice)
+    return (m["held"] or m["mark"]).strip() if m else None
 
 
 def _holder_as_publisher(line: str, written: str, lines: list[str]) -> str | None:
