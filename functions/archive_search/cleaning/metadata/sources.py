@@ -340,20 +340,40 @@ def host_spellings(name: str) -> set[str]:
 _WRITTEN_DOMAIN_RE = re.compile(r"(?<![\w.-])(?:[a-z0-9-]+\.)+[a-z]{2,6}(?![\w-])", re.IGNORECASE)
 # its ending, searched first: a pattern opening with a literal is found fast, and prose has none
 _DOMAIN_END_RE = re.compile(r"\.[a-z]{2,6}(?![\w-])", re.IGNORECASE)
-# the masthead is the dump's first line, or its second under a skip link or a menu button
+# the masthead is the dump's first line, or its second under a skip link or a menu button; further
+# down the header (under a menu's items) a line is the masthead only when the site's own address
+# spells it: a domain in a copyright notice or an e-mail address, where a menu item ("Facebook",
+# "Jobs") is spelled by the domains of the links out a footer lists
 _MASTHEAD_LINES = 2
+_HEADER_MASTHEAD_LINES = 12
 _MASTHEAD_MAX_WORDS = 5
 # a name's characters: no arrows, brackets or colons (links out, templates, labels)
 _MASTHEAD_NAME_RE = re.compile(r"[\w .&'’!-]+")
 
 
+def _written_domains(lines: list[str]) -> list[tuple[int, str, bool]]:
+    """(line, host label, whether it is the site's own address) of each domain a dump writes;
+    its own: in a copyright notice or as an e-mail address's."""
+    found = []
+    for j, line in enumerate(lines):
+        if not _DOMAIN_END_RE.search(line):
+            continue
+        notice = _COPYRIGHT_SIGN_RE.search(line) is not None
+        for m in _WRITTEN_DOMAIN_RE.finditer(line):
+            own = notice or line[m.start() - 1 : m.start()] == "@"
+            found.append((j, host_label("http://" + m[0].lower()), own))
+    return found
+
+
 def dump_masthead(lines: list[str]) -> str | None:
     """The site's name a text dump's masthead states: its first or second line, a name of five
     words or fewer whose letters are those of a domain the dump writes on another line (a
-    footer's address or e-mail: ``MoreBikes`` and ``info@morebikes.co.uk``). A masthead alone
-    cannot be told from a menu's first item; the site's own domain confirms it."""
-    written: list[tuple[int, str]] | None = None  # (line, host label) of each domain written
-    for i, line in enumerate(lines[:_MASTHEAD_LINES]):
+    footer's address or e-mail: ``MoreBikes`` and ``info@morebikes.co.uk``), or a later line of
+    the header whose letters are those of the site's own address (a copyright notice's domain,
+    an e-mail address). A masthead alone cannot be told from a menu's first item; the site's own
+    domain confirms it."""
+    written: list[tuple[int, str, bool]] | None = None  # (line, host label, the site's own address)
+    for i, line in enumerate(lines[:_HEADER_MASTHEAD_LINES]):
         if (
             not _MASTHEAD_NAME_RE.fullmatch(line)
             or len(line.split()) > _MASTHEAD_MAX_WORDS
@@ -361,17 +381,16 @@ def dump_masthead(lines: list[str]) -> str | None:
         ):
             continue
         if written is None:  # the dump is read for domains once, and only for a name-like line
-            written = [
-                (j, host_label("http://" + m[0].lower()))
-                for j, other in enumerate(lines)
-                if _DOMAIN_END_RE.search(other)
-                for m in _WRITTEN_DOMAIN_RE.finditer(other)
-            ]
+            written = _written_domains(lines)
+        if i >= _MASTHEAD_LINES and not any(own for *_, own in written):
+            break  # no address of the site's own to confirm a line further down
         spellings = host_spellings(line)
         spelled = line.casefold().translate(HOST_SPELLING)
         if " " not in spelled and _WRITTEN_DOMAIN_RE.fullmatch(spelled):
             spellings.add(host_label("http://" + spelled))  # the masthead is the domain: "Taucher.net"
         spellings.discard("")
-        if spellings and any(label in spellings for j, label in written if j != i):
+        if spellings and any(
+            label in spellings and (own or i < _MASTHEAD_LINES) for j, label, own in written if j != i
+        ):
             return clean_source(line)
     return None
