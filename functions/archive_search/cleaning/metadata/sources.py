@@ -101,8 +101,12 @@ def _holder_end_re() -> re.Pattern[str]:
 _HOLDER_INTRO_RE = re.compile(r"^(?:(?:by|copyright|all rights reserved)\s+)+(?=\S.)", re.IGNORECASE)
 _HOLDER_MAX_WORDS = 6
 _LINE_WORD_RE = re.compile(r"[\w.]+")
-# "Example News is part of Example Holdings Inc, ...": the site named beside its parent company
-_PART_OF_RE = r"^(?P<site>\S.{0,60}?)\s+is\s+(?:a\s+)?(?:part|division|unit|subsidiary|member|brand)\s+of\s+"
+# "Example News is part of Example Holdings Inc, ...", "... is part of the Example Beauty Group",
+# "example news is an Example Media Network": the site named beside its parent company
+_PART_OF_RE = (
+    r"^(?P<site>\S.{{0,60}}?)\s+is\s+(?:(?:a\s+)?(?:part|division|unit|subsidiary|member|brand)\s+of\s+"
+    r"(?:the\s+)?{holder}(?!\w)|an?\s+{holder}(?:\s+\w+)?\s+(?:network|company|brand|publication)\b)"
+)
 
 
 def copyright_holder(lines: list[str]) -> str | None:
@@ -167,6 +171,8 @@ def _holder_as_publisher(line: str, written: str, lines: list[str]) -> str | Non
     owns), else the name stated only in a footer notice or as a host name; ``None`` for a
     parent company, an agency or nobody."""
     holder = _without_company_words(written)
+    if holder != written:
+        holder = _with_article(holder, lines)
     key = holder.casefold()
     folded = [other.casefold() for other in lines]
     initials = _initials_used(written, key, lines, folded)
@@ -183,17 +189,52 @@ def _holder_as_publisher(line: str, written: str, lines: list[str]) -> str | Non
         for other, low in zip(lines, folded, strict=True)
         if key in low and not _COPYRIGHT_SIGN_RE.search(other)
     ]
+    # the notice's own line may say whose the site is before its sign ("Example is part of the
+    # Parent Group. © 2020 Parent Corporation")
+    sign = _COPYRIGHT_SIGN_RE.search(line)
+    said = [*mentions, line[: sign.start()]] if sign and key in line[: sign.start()].casefold() else mentions
     # the holder's own patterns are compiled only when the page names it elsewhere: compiling
     # one costs more than the rest of this function
-    if mentions:
-        part_of = re.compile(_PART_OF_RE + re.escape(holder) + r"(?!\w)", re.IGNORECASE)
-        site = next((m["site"] for other in mentions if (m := part_of.match(other))), None)
+    if said:
+        part_of = re.compile(_PART_OF_RE.format(holder=re.escape(holder)), re.IGNORECASE)
+        site = next((m["site"] for other in said if (m := part_of.match(other))), None)
         if site is not None:
             return clean_source(site) if len(site.split()) <= _HOLDER_MAX_WORDS else None
+    if mentions:
         pattern = re.compile(rf"(?<![\w(]){re.escape(holder)}(?!\w)", re.IGNORECASE)
         if any(pattern.search(other) for other in mentions):
             return clean_source(holder)
-    return _named_in_footer_only(line, holder, mentions)
+    return _spelled_out(holder, lines) or _named_in_footer_only(line, holder, mentions)
+
+
+_INITIALS_RE = re.compile(r"[A-Z]{2,6}")
+# words a name's initials leave out: "The Washington Post" is "WP"
+_UNINITIALLED = frozenset({"the", "of", "and", "&"})
+
+
+def _spelled_out(holder: str, lines: list[str]) -> str | None:
+    """The masthead line a holder in initials spells (``NYP Holdings`` and the line ``New York
+    Post``), the page writing the initials nowhere else: a holding company named after its paper."""
+    if not _INITIALS_RE.fullmatch(holder):
+        return None
+    for line in lines:
+        words = line.split()
+        if not 2 <= len(words) <= _HOLDER_MAX_WORDS or _COPYRIGHT_SIGN_RE.search(line):
+            continue
+        named = [w for w in words if w.casefold() not in _UNINITIALLED]
+        if all(w[:1].isupper() for w in named) and "".join(w[0] for w in named) == holder:
+            return clean_source(line)
+    return None
+
+
+def _with_article(brand: str, lines: list[str]) -> str:
+    """A company's brand as the page writes it with its article (``Telegraph Media Group
+    Limited`` on a page saying ``Follow The Telegraph`` -> ``The Telegraph``), else as it is."""
+    article = f"The {brand}"
+    found = any(article in line for line in lines) and re.search(
+        rf"(?<!\w){re.escape(article)}(?!\w)", "\n".join(lines)
+    )
+    return article if found else brand
 
 
 def _without_company_words(name: str) -> str:
