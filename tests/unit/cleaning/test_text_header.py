@@ -279,6 +279,34 @@ def test_a_dated_credit_line_without_a_name_leaves_the_copyright_holder_as_publi
     assert (article.source, article.published) == ("Harbour Gazette", date(2023, 7, 11))
 
 
+def test_a_companys_brand_keeps_the_article_the_page_writes_it_with() -> None:
+    # "© Telegraph Media Group Limited" on a page saying "Follow The Telegraph"
+    lines = ["Harbour Gazette", "Follow The Harbour Gazette", "© 2019 Harbour Gazette Media Group Limited"]
+    assert copyright_holder(lines) == "The Harbour Gazette"
+    # a holder named without company words is cited as the notice writes it
+    assert copyright_holder(["The Harbour Gazette", "© 2019 Harbour Gazette"]) != "The Harbour Gazette"
+
+
+def test_a_holding_company_named_by_its_initials_credits_the_masthead_they_spell() -> None:
+    # "© NYP Holdings" on the New York Post: the initials of a masthead line of the page
+    lines = [
+        "Skip to main content",
+        "The Harbour Evening Post",
+        "Ferries",
+        "© 2019 HEP Holdings, Inc. All rights reserved",
+    ]
+    assert copyright_holder(lines) == "The Harbour Evening Post"
+    # a company's initials no line spells out: a parent company, no publisher
+    assert (
+        copyright_holder(["Harbour Post", "Ferries", "© 2019 HEP Holdings, Inc. All rights reserved"]) is None
+    )
+    # initials the page also uses on their own are the site's name as it writes it
+    assert (
+        copyright_holder(["HEP", "Harbour Evening Post", "HEP sport", "© 2019 HEP. All rights reserved"])
+        == "HEP"
+    )
+
+
 def test_parent_company_or_agency_credit_in_the_copyright_line_is_no_publisher() -> None:
     assert (
         copyright_holder(["Gazette", "News", "© Copyright Seaside Holdings Inc.", "Seaside Holdings © 2021"])
@@ -313,6 +341,15 @@ def test_parent_company_or_agency_credit_in_the_copyright_line_is_no_publisher()
             ],
             "Harbour Gazette",
         ),
+        # said in the notice's own line, before its sign, of the parent's group or network
+        (
+            ["Harbour", "Harbour Gazette is part of the Seaside Beauty Group. © 2020 Seaside Corporation."],
+            "Harbour Gazette",
+        ),
+        (
+            ["Harbour", "harbour gazette is a Seaside Media Network. © 2020 Seaside Media, LLC."],
+            "harbour gazette",
+        ),
         (["Harbour", "© 2019 Seaside Holdings, Inc. All rights reserved."], None),
         (["Harbour", "© 2019 Seaside Trust, a nonprofit organization. All rights reserved."], None),
         (["Harbour", "© Jane Marlow"], None),  # a picture's credit, no footer notice
@@ -335,6 +372,25 @@ def test_parent_company_or_agency_credit_in_the_copyright_line_is_no_publisher()
 )
 def test_copyright_holder_forms(lines: list[str], holder: str | None) -> None:
     assert copyright_holder(lines) == holder
+
+
+@pytest.mark.parametrize(
+    "notice",
+    [
+        "© Harbour Medien AG «Harbour Gazette» | Hafenstrasse 3 | 4450 Sissach",
+        'Copyright ©2019 Harbour Newspapers Ltd. "Harbour Gazette" is a registered trademark. All rights reserved.',
+    ],
+)
+def test_a_notice_naming_its_publication_in_quotes_names_the_publisher(notice: str) -> None:
+    # the company holds the rights, the name in quotes is the publication readers cite
+    assert copyright_holder(["Menu", "Ferries", notice]) == "Harbour Gazette"
+    assert list(copyright_holders(notice, anywhere=True)) == ["Harbour Gazette"]
+
+
+def test_a_quoted_phrase_is_no_publication_without_a_company_or_a_trademark() -> None:
+    # quotes in an ordinary notice or after a legal form alone name no publication
+    assert copyright_holder(["Menu", '© 2019 Ann Lee: "Harbour at dawn"']) is None
+    assert copyright_holder(["Menu", "Copyright (c) OOO «Harbour», 2019."]) != "Harbour"
 
 
 def test_a_notice_inside_a_line_counts_only_in_page_text() -> None:

@@ -34,6 +34,16 @@ def test_a_masthead_line_the_footers_address_spells_is_the_publisher() -> None:
     assert extract_text(text, "a.txt")[0].source == "The Harbour Gazette"
 
 
+def test_a_masthead_under_a_menu_is_confirmed_by_the_footers_address() -> None:
+    # Given a dump whose masthead sits under a skip link and menu items, its footer's address
+    # giving the domain
+    header = ["Skip to content", "Menu", "Search", "Sign in", "The Harbour Gazette"]
+    footer = "Write to the desk: news@harbourgazette.co.uk | Terms"
+    text = "\n".join([*header, "Hourly ferries between the islands from May", ARTICLE, footer])
+    # Then the masthead names the site
+    assert extract_text(text, "a.txt")[0].source == "The Harbour Gazette"
+
+
 @pytest.mark.parametrize(
     ("lines", "masthead"),
     [
@@ -42,8 +52,13 @@ def test_a_masthead_line_the_footers_address_spells_is_the_publisher() -> None:
         (["Wochenblatt Süd", "Kontakt", "redaktion@wochenblattsued.de"], "Wochenblatt Süd"),
         # a menu's first item whose letters another site's host holds in part: no masthead
         (["News", "Home", "Follow us: harbournews.com"], None),
-        # the third line is no masthead; a domain written only on the candidate line confirms nothing
+        # below the first two lines, only the site's own address confirms a masthead: a copyright
+        # notice's or an e-mail address's domain, not a link's
         (["Skip", "Menu", "Harbour Gazette", "harbourgazette.com"], None),
+        (["Skip", "Menu", "Harbour Gazette", "Read on at harbourgazette.com"], None),
+        (["Skip", "Menu", "Sport", "Harbour Gazette", "© 2023 harbourgazette.com"], "Harbour Gazette"),
+        (["Skip", "Menu", "Harbour Gazette", "Write to desk@harbourgazette.com"], "Harbour Gazette"),
+        # a domain written only on the candidate line confirms nothing
         (["harbourgazette.com", "News"], None),
         # a link out (an arrow) and a platform are no masthead
         (["Harbour Gazette ↗", "harbourgazette.com"], None),

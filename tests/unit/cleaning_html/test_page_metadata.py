@@ -492,6 +492,11 @@ def test_a_quoted_topic_keeps_its_words() -> None:
         ("Foto: © DetroitNews/AdobeStock", "detroitnews.com"),
         ("© (c)", "detroitnews.com"),
         ("© 2019 Gannett Co., Inc.", "detroitnews.com"),
+        # the publication a company's notice names in quotes is the site's
+        ("© Detroit Medien AG «The Detroit News» | Impressum", "The Detroit News"),
+        # a line break in the markup's text is a space: the notice goes on
+        ("<span>©</span><span> Detroit Medien AG\n«The Detroit News» | Impressum</span>", "The Detroit News"),
+        ('© 2019 Detroit Newspapers Ltd. "Detroit News" is a registered trademark.', "Detroit News"),
     ],
 )
 def test_a_copyright_line_naming_the_site_names_the_publisher(footer: str, publisher: str) -> None:

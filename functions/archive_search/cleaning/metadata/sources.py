@@ -101,8 +101,12 @@ def _holder_end_re() -> re.Pattern[str]:
 _HOLDER_INTRO_RE = re.compile(r"^(?:(?:by|copyright|all rights reserved)\s+)+(?=\S.)", re.IGNORECASE)
 _HOLDER_MAX_WORDS = 6
 _LINE_WORD_RE = re.compile(r"[\w.]+")
-# "Example News is part of Example Holdings Inc, ...": the site named beside its parent company
-_PART_OF_RE = r"^(?P<site>\S.{0,60}?)\s+is\s+(?:a\s+)?(?:part|division|unit|subsidiary|member|brand)\s+of\s+"
+# "Example News is part of Example Holdings Inc, ...", "... is part of the Example Beauty Group",
+# "example news is an Example Media Network": the site named beside its parent company
+_PART_OF_RE = (
+    r"^(?P<site>\S.{{0,60}}?)\s+is\s+(?:(?:a\s+)?(?:part|division|unit|subsidiary|member|brand)\s+of\s+"
+    r"(?:the\s+)?{holder}(?!\w)|an?\s+{holder}(?:\s+\w+)?\s+(?:network|company|brand|publication)\b)"
+)
 
 
 def copyright_holder(lines: list[str]) -> str | None:
@@ -112,6 +116,8 @@ def copyright_holder(lines: list[str]) -> str | None:
     (``© X/AdobeStock``) and for a company the page names nowhere else (a parent company)."""
     for line in reversed(lines):
         written = next(copyright_holders(line), None) if _may_hold_notice(line) else None
+        if written is not None and _publication(line) == written:
+            return clean_source(written)  # the publication the notice's company holds
         if written is not None:
             return _holder_as_publisher(line, _HOLDER_INTRO_RE.sub("", written, count=1), lines)
     return None
@@ -130,10 +136,33 @@ def _may_hold_notice(line: str) -> bool:
 def copyright_holders(text: str, *, anywhere: bool = False) -> Iterator[str]:
     """The holder each copyright notice of ``text`` (one line, or lines joined by newlines)
     names, as written after the sign and the year (``© 2019 The Detroit News, a part of ...`` ->
-    ``The Detroit News``, ``© 2019 by Example`` -> ``by Example``); a notice opens a line or a
-    sentence, or stands ``anywhere`` (an HTML page's text)."""
+    ``The Detroit News``, ``© 2019 by Example`` -> ``by Example``), or the publication a
+    company's notice names in quotes (``_publication``); a notice opens a line or a sentence, or
+    stands ``anywhere`` (an HTML page's text)."""
     for m in _copyright_re(anywhere=anywhere).finditer(text):
-        yield _holder_end_re().split(m["holder"], maxsplit=1)[0].strip(" .,-–—")
+        yield _publication(m["holder"]) or _holder_end_re().split(m["holder"], maxsplit=1)[0].strip(" .,-–—")
+
+
+# A company's notice naming the publication it holds the rights of, in quotes: after the company's
+# legal form ("© Example Medien AG «Example Post»") or as its trademark ("Example Newspapers Ltd.
+# "Daily Example" is a registered trademark"). Readers cite the publication, not the company.
+_QUOTED = r"[«\"“„](?P<{}>[^«»\"“”„\n]{{2,60}}?)[»\"”“]"
+
+
+@lru_cache(maxsize=1)
+def _publication_re() -> re.Pattern[str]:
+    forms = "|".join(re.escape(f) for f in sorted(folded_words("legal_forms"), key=len, reverse=True))
+    return re.compile(
+        rf"[^\W\d]\S*\s+(?:{forms})\.?\s*{_QUOTED.format('held')}"
+        rf"|{_QUOTED.format('mark')}\s+is\s+a\s+(?:registered\s+)?trade\s?mark",
+        re.IGNORECASE,
+    )
+
+
+def _publication(notice: str) -> str | None:
+    """The publication a company's copyright ``notice`` names in quotes (``_publication_re``)."""
+    m = _publication_re().search(notice)
+    return (m["held"] or m["mark"]).strip() if m else None
 
 
 def _holder_as_publisher(line: str, written: str, lines: list[str]) -> str | None:
@@ -142,6 +171,8 @@ def _holder_as_publisher(line: str, written: str, lines: list[str]) -> str | Non
     owns), else the name stated only in a footer notice or as a host name; ``None`` for a
     parent company, an agency or nobody."""
     holder = _without_company_words(written)
+    if holder != written:
+        holder = _with_article(holder, lines)
     key = holder.casefold()
     folded = [other.casefold() for other in lines]
     initials = _initials_used(written, key, lines, folded)
@@ -158,17 +189,52 @@ def _holder_as_publisher(line: str, written: str, lines: list[str]) -> str | Non
         for other, low in zip(lines, folded, strict=True)
         if key in low and not _COPYRIGHT_SIGN_RE.search(other)
     ]
+    # the notice's own line may say whose the site is before its sign ("Example is part of the
+    # Parent Group. © 2020 Parent Corporation")
+    sign = _COPYRIGHT_SIGN_RE.search(line)
+    said = [*mentions, line[: sign.start()]] if sign and key in line[: sign.start()].casefold() else mentions
     # the holder's own patterns are compiled only when the page names it elsewhere: compiling
     # one costs more than the rest of this function
-    if mentions:
-        part_of = re.compile(_PART_OF_RE + re.escape(holder) + r"(?!\w)", re.IGNORECASE)
-        site = next((m["site"] for other in mentions if (m := part_of.match(other))), None)
+    if said:
+        part_of = re.compile(_PART_OF_RE.format(holder=re.escape(holder)), re.IGNORECASE)
+        site = next((m["site"] for other in said if (m := part_of.match(other))), None)
         if site is not None:
             return clean_source(site) if len(site.split()) <= _HOLDER_MAX_WORDS else None
+    if mentions:
         pattern = re.compile(rf"(?<![\w(]){re.escape(holder)}(?!\w)", re.IGNORECASE)
         if any(pattern.search(other) for other in mentions):
             return clean_source(holder)
-    return _named_in_footer_only(line, holder, mentions)
+    return _spelled_out(holder, lines) or _named_in_footer_only(line, holder, mentions)
+
+
+_INITIALS_RE = re.compile(r"[A-Z]{2,6}")
+# words a name's initials leave out: "The Washington Post" is "WP"
+_UNINITIALLED = frozenset({"the", "of", "and", "&"})
+
+
+def _spelled_out(holder: str, lines: list[str]) -> str | None:
+    """The masthead line a holder in initials spells (``NYP Holdings`` and the line ``New York
+    Post``), the page writing the initials nowhere else: a holding company named after its paper."""
+    if not _INITIALS_RE.fullmatch(holder):
+        return None
+    for line in lines:
+        words = line.split()
+        if not 2 <= len(words) <= _HOLDER_MAX_WORDS or _COPYRIGHT_SIGN_RE.search(line):
+            continue
+        named = [w for w in words if w.casefold() not in _UNINITIALLED]
+        if all(w[:1].isupper() for w in named) and "".join(w[0] for w in named) == holder:
+            return clean_source(line)
+    return None
+
+
+def _with_article(brand: str, lines: list[str]) -> str:
+    """A company's brand as the page writes it with its article (``Telegraph Media Group
+    Limited`` on a page saying ``Follow The Telegraph`` -> ``The Telegraph``), else as it is."""
+    article = f"The {brand}"
+    found = any(article in line for line in lines) and re.search(
+        rf"(?<!\w){re.escape(article)}(?!\w)", "\n".join(lines)
+    )
+    return article if found else brand
 
 
 def _without_company_words(name: str) -> str:
@@ -315,20 +381,40 @@ def host_spellings(name: str) -> set[str]:
 _WRITTEN_DOMAIN_RE = re.compile(r"(?<![\w.-])(?:[a-z0-9-]+\.)+[a-z]{2,6}(?![\w-])", re.IGNORECASE)
 # its ending, searched first: a pattern opening with a literal is found fast, and prose has none
 _DOMAIN_END_RE = re.compile(r"\.[a-z]{2,6}(?![\w-])", re.IGNORECASE)
-# the masthead is the dump's first line, or its second under a skip link or a menu button
+# the masthead is the dump's first line, or its second under a skip link or a menu button; further
+# down the header (under a menu's items) a line is the masthead only when the site's own address
+# spells it: a domain in a copyright notice or an e-mail address, where a menu item ("Facebook",
+# "Jobs") is spelled by the domains of the links out a footer lists
 _MASTHEAD_LINES = 2
+_HEADER_MASTHEAD_LINES = 12
 _MASTHEAD_MAX_WORDS = 5
 # a name's characters: no arrows, brackets or colons (links out, templates, labels)
 _MASTHEAD_NAME_RE = re.compile(r"[\w .&'’!-]+")
 
 
+def _written_domains(lines: list[str]) -> list[tuple[int, str, bool]]:
+    """(line, host label, whether it is the site's own address) of each domain a dump writes;
+    its own: in a copyright notice or as an e-mail address's."""
+    found = []
+    for j, line in enumerate(lines):
+        if not _DOMAIN_END_RE.search(line):
+            continue
+        notice = _COPYRIGHT_SIGN_RE.search(line) is not None
+        for m in _WRITTEN_DOMAIN_RE.finditer(line):
+            own = notice or line[m.start() - 1 : m.start()] == "@"
+            found.append((j, host_label("http://" + m[0].lower()), own))
+    return found
+
+
 def dump_masthead(lines: list[str]) -> str | None:
     """The site's name a text dump's masthead states: its first or second line, a name of five
     words or fewer whose letters are those of a domain the dump writes on another line (a
-    footer's address or e-mail: ``MoreBikes`` and ``info@morebikes.co.uk``). A masthead alone
-    cannot be told from a menu's first item; the site's own domain confirms it."""
-    written: list[tuple[int, str]] | None = None  # (line, host label) of each domain written
-    for i, line in enumerate(lines[:_MASTHEAD_LINES]):
+    footer's address or e-mail: ``MoreBikes`` and ``info@morebikes.co.uk``), or a later line of
+    the header whose letters are those of the site's own address (a copyright notice's domain,
+    an e-mail address). A masthead alone cannot be told from a menu's first item; the site's own
+    domain confirms it."""
+    written: list[tuple[int, str, bool]] | None = None  # (line, host label, the site's own address)
+    for i, line in enumerate(lines[:_HEADER_MASTHEAD_LINES]):
         if (
             not _MASTHEAD_NAME_RE.fullmatch(line)
             or len(line.split()) > _MASTHEAD_MAX_WORDS
@@ -336,17 +422,16 @@ def dump_masthead(lines: list[str]) -> str | None:
         ):
             continue
         if written is None:  # the dump is read for domains once, and only for a name-like line
-            written = [
-                (j, host_label("http://" + m[0].lower()))
-                for j, other in enumerate(lines)
-                if _DOMAIN_END_RE.search(other)
-                for m in _WRITTEN_DOMAIN_RE.finditer(other)
-            ]
+            written = _written_domains(lines)
+        if i >= _MASTHEAD_LINES and not any(own for *_, own in written):
+            break  # no address of the site's own to confirm a line further down
         spellings = host_spellings(line)
         spelled = line.casefold().translate(HOST_SPELLING)
         if " " not in spelled and _WRITTEN_DOMAIN_RE.fullmatch(spelled):
             spellings.add(host_label("http://" + spelled))  # the masthead is the domain: "Taucher.net"
         spellings.discard("")
-        if spellings and any(label in spellings for j, label in written if j != i):
+        if spellings and any(
+            label in spellings and (own or i < _MASTHEAD_LINES) for j, label, own in written if j != i
+        ):
             return clean_source(line)
     return None

@@ -399,8 +399,10 @@ def _domain_as_written(page: Page, hostname: str) -> str:
 
 def _copyright_holders(page: Page) -> Iterator[str]:
     """The names the page's copyright lines credit (``© 2019 The Detroit News, a part of the
-    USA TODAY Network`` -> ``The Detroit News``)."""
-    for holder in md.copyright_holders("\n".join(page.tree.itertext()), anywhere=True):
+    USA TODAY Network`` -> ``The Detroit News``). A line break inside a text is a space, as the
+    browser shows it; each element's text is a line of its own."""
+    text = "\n".join(" ".join(node.split()) for node in page.tree.itertext())
+    for holder in md.copyright_holders(text, anywhere=True):
         # "© DVFG/AdobeStock" credits a picture; "(c)" alone names nobody
         if len(sources.host_letters(holder)) >= 3 and "/" not in holder and word_count(holder) <= 6:
             yield holder
