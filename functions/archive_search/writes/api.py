@@ -102,6 +102,10 @@ WRITE_DOC = (
 )
 
 
+KEY_REUSED = "Idempotency-Key used before for another request (other content, article or route)"
+KEYED = "An Idempotency-Key header names the request: 409 when the key was used for another one."
+
+
 def _writer() -> ArchiveWriter:
     from archive_search.adapters.s3 import ObjectStore  # boto3: only when a write is served
 
@@ -145,7 +149,7 @@ def _idempotency_key() -> str | None:
             "responses": _answers(
                 202,
                 "Stored; per article its key, id and status_url",
-                conflict="Idempotency-Key reused for other content",
+                conflict=KEY_REUSED,
             ),
             "openapi_extensions": _body(
                 {
@@ -174,12 +178,13 @@ def add_articles():
 @router.put(
     "/articles/by-external-id/<external_id>",
     summary="Add or replace the article with this external id",
-    description="202 with its object key, id and status_url; the body's external_id, if any, must match."
+    description="202 with its object key, id and status_url; the body's external_id, if any, must match. "
+    + KEYED
     + WRITE_DOC,
     middlewares=[reject_unknown_parameters],
     openapi_extensions=documented(
         lambda: {
-            "responses": _answers(202, "Stored; its key, id and status_url"),
+            "responses": _answers(202, "Stored; its key, id and status_url", conflict=KEY_REUSED),
             "openapi_extensions": _body(_record_schema(), "One article"),
         }
     ),
@@ -192,19 +197,25 @@ def upsert_article(external_id: Annotated[str, Path(pattern=EXTERNAL_ID_PATTERN,
             "articles[0].external_id",
         )
     record = record.model_copy(update={"external_id": external_id})
-    (written,) = _writer().put_articles([record], None)
+    (written,) = _writer().put_articles(
+        [record], _idempotency_key(), request=f"PUT /articles/by-external-id/{external_id}"
+    )
     return json_response(202, written.as_dict())
 
 
 @router.delete(
     "/articles/by-external-id/<external_id>",
     summary="Delete the article with this external id",
-    description="202 with the deleted object's key, the article's id and status_url; 404 when there is none.",
+    description="202 with the deleted object's key, the article's id and status_url; 404 when there is none. "
+    + KEYED,
     middlewares=[reject_unknown_parameters],
     openapi_extensions=documented(
         lambda: {
             "responses": _answers(
-                202, "The article's object is deleted; its key, id and status_url", json_body=False
+                202,
+                "The article's object is deleted; its key, id and status_url",
+                conflict=KEY_REUSED,
+                json_body=False,
             )
         }
     ),
@@ -212,7 +223,7 @@ def upsert_article(external_id: Annotated[str, Path(pattern=EXTERNAL_ID_PATTERN,
 def delete_by_external_id(
     external_id: Annotated[str, Path(pattern=EXTERNAL_ID_PATTERN, description="Your id")],
 ):
-    return json_response(202, _writer().delete_by_external_id(external_id))
+    return json_response(202, _writer().delete_by_external_id(external_id, _idempotency_key()))
 
 
 @router.delete(
@@ -220,7 +231,8 @@ def delete_by_external_id(
     summary="Delete an article by deleting the object it came from",
     description=(
         "202 with the deleted object's key and status_url (deleted once ingest has seen it). 409 when "
-        "the object holds several articles or was not written through this API; 404 for an unknown id."
+        "the object holds several articles or was not written through this API; 404 for an unknown id. "
+        + KEYED
     ),
     middlewares=[reject_unknown_parameters],
     openapi_extensions=documented(
@@ -228,19 +240,23 @@ def delete_by_external_id(
             "responses": _answers(
                 202,
                 "The source object is deleted; its key and status_url",
-                conflict="The source holds several articles or was not written through this API",
+                conflict="The source holds several articles or was not written through this API, or an "
+                + KEY_REUSED,
                 json_body=False,
             )
         }
     ),
 )
 def delete_article(article_id: Annotated[str, Path(description="Article id (as returned in hits)")]):
-    settings = get_settings()
-    try:
-        document = SearchService(cached_engine(settings)).live_document(article_id)
-    except NotFound:
-        raise missing_article(article_id) from None
-    return json_response(202, _writer().delete_article(article_id, document))
+    key = _idempotency_key()
+
+    def live_document() -> dict[str, Any]:
+        try:
+            return SearchService(cached_engine(get_settings())).live_document(article_id)
+        except NotFound:
+            raise missing_article(article_id) from None
+
+    return json_response(202, _writer().delete_article(article_id, live_document, key))
 
 
 @router.post(

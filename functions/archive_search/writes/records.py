@@ -45,6 +45,9 @@ WRITE_PREFIXES = (ARTICLES_PREFIX, UPLOADS_PREFIX)
 # What POST /uploads was asked under each Idempotency-Key: nothing is stored at presign time
 # but this claim, so a key reused for another file is told apart from a retry.
 UPLOAD_CLAIMS_PREFIX = f"{RESERVED_PREFIX}upload-keys/"
+# What each Idempotency-Key of the article routes (POST, PUT, DELETE) was first used for: one key
+# names one request, whatever its route, so a key sent with another request is told apart.
+ARTICLE_CLAIMS_PREFIX = f"{RESERVED_PREFIX}article-keys/"
 
 # A Lambda request body is at most 6 MB; one request writes at most this many articles, so
 # its S3 puts finish well inside API Gateway's 30 s.
@@ -241,6 +244,11 @@ def upload_claim_key(idempotency_key: str) -> str:
     """The object recording which upload an Idempotency-Key of POST /uploads was first used for
     (under the reserved prefix: ingest acknowledges it and never indexes it)."""
     return f"{UPLOAD_CLAIMS_PREFIX}{_digest(idempotency_key, 'upload')}.json"
+
+
+def article_claim_key(idempotency_key: str) -> str:
+    """The object recording which article write an Idempotency-Key was first used for."""
+    return f"{ARTICLE_CLAIMS_PREFIX}{_digest(idempotency_key, 'articles')}.json"
 
 
 def content_digest(data: bytes) -> str:

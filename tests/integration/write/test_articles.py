@@ -93,7 +93,7 @@ def test_a_retry_with_the_same_idempotency_key_lands_on_the_same_key_and_id(api)
     assert [i["key"] for i in first.body["articles"]] == [i["key"] for i in again.body["articles"]]
     assert [i["id"] for i in first.body["articles"]] == [i["id"] for i in again.body["articles"]]
     assert [i["unchanged"] for i in again.body["articles"]] == [True, True]
-    assert len(api.rig.bucket_keys()) == 2
+    assert len(api.stored()) == 2
     api.settle()
     assert len(api.rig.documents()) == 2
 
@@ -124,7 +124,7 @@ def test_an_idempotency_key_reused_for_another_list_is_a_409_and_stores_nothing(
 
     assert first.status == 202 and answer.status == 409, answer.body
     assert answer.body["error"]["parameter"] == "Idempotency-Key"
-    assert api.rig.bucket_keys() == {item["key"] for item in first.body["articles"]}
+    assert set(api.stored()) == {item["key"] for item in first.body["articles"]}
 
 
 def test_an_idempotency_key_raced_by_another_request_with_other_content_is_a_409_not_a_lost_write(
@@ -148,11 +148,70 @@ def test_an_idempotency_key_raced_by_another_request_with_other_content_is_a_409
 
     answer = api.call("POST", "/articles", article(), headers=headers)
 
-    (key,) = api.rig.bucket_keys()
     assert answer.status == 409 and answer.body["error"]["parameter"] == "Idempotency-Key"
-    assert api.rig.s3.get_object(Bucket=api.rig.archive.bucket, Key=key)["Body"].read() == (
-        b'{"body": "The other request."}'
-    )
+    assert list(api.stored().values()) == [b'{"body": "The other request."}']
+
+
+WIRE_20 = "/articles/by-external-id/wire-20"
+
+
+@pytest.mark.parametrize(
+    ("first", "reuse"),
+    [
+        pytest.param(
+            ("PUT", WIRE_20, article()),
+            ("PUT", "/articles/by-external-id/wire-21", article()),
+            id="PUT of another external id",
+        ),
+        pytest.param(
+            ("PUT", WIRE_20, article()), ("PUT", WIRE_20, article("Revised")), id="PUT of other content"
+        ),
+        pytest.param(("PUT", WIRE_20, article()), ("DELETE", WIRE_20, None), id="DELETE after its PUT"),
+        pytest.param(("POST", "/articles", article()), ("PUT", WIRE_20, article()), id="PUT after a POST"),
+        pytest.param(
+            ("DELETE", WIRE_20, None),
+            ("DELETE", "/articles/by-external-id/wire-21", None),
+            id="DELETE of another article",
+        ),
+        pytest.param(
+            ("POST", "/articles", article(external_id="wire-20")),
+            ("POST", "/articles", article(external_id="wire-21")),
+            id="POST of another external id",
+        ),
+    ],
+)
+def test_an_idempotency_key_reused_for_another_write_is_a_409_and_changes_nothing(
+    api, first: tuple[str, str, object], reuse: tuple[str, str, object]
+) -> None:
+    """An Idempotency-Key names one request, whatever its route: PUT and DELETE are idempotent
+    by nature, but a key sent again with another target or other content is a client's bug (a
+    key reused by mistake), refused as POST /articles refuses it, before anything changes."""
+    for wire in ("wire-20", "wire-21"):
+        api.call("PUT", f"/articles/by-external-id/{wire}", article(f"Story {wire}"))
+    headers = {"Idempotency-Key": "sync-20"}
+    assert api.call(*first, headers=headers).status == 202
+    before = api.stored()
+
+    answer = api.call(*reuse, headers=headers)
+
+    assert answer.status == 409, answer.body
+    assert answer.body["error"]["parameter"] == "Idempotency-Key"
+    assert "sync-20" in answer.body["error"]["message"]
+    assert api.stored() == before
+
+
+@pytest.mark.parametrize("write", [("PUT", WIRE_20, article("Revised"))], ids=["PUT"])
+def test_a_put_or_delete_retried_with_its_idempotency_key_is_a_2xx_again(api, write) -> None:
+    api.call("PUT", WIRE_20, article())
+    headers = {"Idempotency-Key": "sync-21"}
+
+    first = api.call(*write, headers=headers)
+    again = api.call(*write, headers=headers)
+
+    assert first.status == again.status == 202, again.body
+    assert {k: v for k, v in again.body.items() if k != "unchanged"} == {
+        k: v for k, v in first.body.items() if k != "unchanged"
+    }
 
 
 def test_external_id_makes_post_and_put_replace_one_article(api) -> None:
