@@ -103,7 +103,10 @@ WRITE_DOC = (
 
 
 KEY_REUSED = "Idempotency-Key used before for another request (other content, article or route)"
-KEYED = "An Idempotency-Key header names the request: 409 when the key was used for another one."
+KEYED = (
+    "An Idempotency-Key header names the request: a retry with it gets the first answer again and "
+    "changes nothing; 409 when the key was used for another request."
+)
 
 
 def _writer() -> ArchiveWriter:
@@ -140,8 +143,8 @@ def _idempotency_key() -> str | None:
     description=(
         f"Each article becomes an object under api/articles/ and is indexed like any upload. 202 "
         f"with, per article, its object key, the id it will have and its status_url. At most "
-        f"{MAX_ARTICLES_PER_REQUEST} articles. An Idempotency-Key header or an external_id makes a "
-        "retry land on the same key and id." + WRITE_DOC
+        f"{MAX_ARTICLES_PER_REQUEST} articles. An external_id makes a retry land on the same key and "
+        "id. " + KEYED + WRITE_DOC
     ),
     middlewares=[reject_unknown_parameters],
     openapi_extensions=documented(

@@ -45,8 +45,8 @@ WRITE_PREFIXES = (ARTICLES_PREFIX, UPLOADS_PREFIX)
 # What POST /uploads was asked under each Idempotency-Key: nothing is stored at presign time
 # but this claim, so a key reused for another file is told apart from a retry.
 UPLOAD_CLAIMS_PREFIX = f"{RESERVED_PREFIX}upload-keys/"
-# What each Idempotency-Key of the article routes (POST, PUT, DELETE) was first used for: one key
-# names one request, whatever its route, so a key sent with another request is told apart.
+# What each Idempotency-Key of the article routes (POST, PUT, DELETE) was first used for, and the
+# answer it got: one key names one request, whatever its route, and its retry is answered again.
 ARTICLE_CLAIMS_PREFIX = f"{RESERVED_PREFIX}article-keys/"
 
 # A Lambda request body is at most 6 MB; one request writes at most this many articles, so

@@ -73,11 +73,12 @@ class ArchiveWriter:
         route, then the records) is a Conflict. An object ingest would reject for its size is
         refused before anything is written."""
         content = b"\n".join(record.object_bytes() for record in records)
-        return self._once(
+        answer, replayed = self._once(
             idempotency_key,
             request.encode() + b"\n" + content,
-            lambda: self._put(records, idempotency_key, content_digest(content)),
+            lambda: [item.as_dict() for item in self._put(records, idempotency_key, content_digest(content))],
         )
+        return [Written(**{**item, "unchanged": item["unchanged"] or replayed}) for item in answer]
 
     def _put(
         self, records: list[ArticleRecord], idempotency_key: str | None, request_digest: str
@@ -124,7 +125,7 @@ class ArchiveWriter:
     def delete_by_external_id(self, external_id: str, idempotency_key: str | None = None) -> dict[str, Any]:
         """Delete the article stored under ``external_id`` (no index lookup: its key is known)."""
         request = f"DELETE /articles/by-external-id/{external_id}".encode()
-        return self._once(idempotency_key, request, lambda: self._delete_by_external_id(external_id))
+        return self._once(idempotency_key, request, lambda: self._delete_by_external_id(external_id))[0]
 
     def _delete_by_external_id(self, external_id: str) -> dict[str, Any]:
         ref = ObjectRef(self.bucket, external_id_key(external_id))
@@ -139,7 +140,9 @@ class ArchiveWriter:
         """Delete the object an article came from (``live_document``: reads its live index
         document, ``NotFound`` when there is none)."""
         request = f"DELETE /articles/{article_id}".encode()
-        return self._once(idempotency_key, request, lambda: self._delete_article(article_id, live_document()))
+        return self._once(
+            idempotency_key, request, lambda: self._delete_article(article_id, live_document())
+        )[0]
 
     def _delete_article(self, article_id: str, document: dict[str, Any]) -> dict[str, Any]:
         ref = ObjectRef(str(document.get("bucket")), str(document.get("key")))
@@ -197,22 +200,37 @@ class ArchiveWriter:
             ),
         )
 
-    def _once(self, idempotency_key: str | None, request: bytes, apply: Callable[[], T]) -> T:
-        """``apply()``, the write an article route asked for (``request``: the route, its target
-        and content), under its Idempotency-Key's claim: one key names one request, so a key sent
-        again with another route, target or content is a Conflict, before anything changes."""
-        if idempotency_key:
-            self._claim(
-                ObjectRef(self.bucket, article_claim_key(idempotency_key)),
-                request,
-                body=b"",
-                refused=lambda: Conflict(
-                    f"Idempotency-Key {idempotency_key} was used before for another request (other "
-                    "content, another article or another route); send a new key for a new request",
-                    "Idempotency-Key",
-                ),
-            )
-        return apply()
+    def _once(self, idempotency_key: str | None, request: bytes, apply: Callable[[], T]) -> tuple[T, bool]:
+        """``(answer, replayed)``: ``apply()``, the write an article route asked for (``request``:
+        the route, its target and content), done once per Idempotency-Key. One key names one
+        request: sent again with another route, target or content it is a Conflict, before
+        anything changes. The answer is recorded in the key's claim, and a retry gets it again
+        without the write being done again: a late retry must not undo what came after it (bring
+        back an article deleted since, or put back an older version). A claim without an answer
+        is a request that did not finish: its retry does the work."""
+        if not idempotency_key:
+            return apply(), False
+        ref = ObjectRef(self.bucket, article_claim_key(idempotency_key))
+        claim = self._claim(
+            ref,
+            request,
+            body=b"",
+            refused=lambda: Conflict(
+                f"Idempotency-Key {idempotency_key} was used before for another request (other "
+                "content, another article or another route); send a new key for a new request",
+                "Idempotency-Key",
+            ),
+        )
+        if claim is not None and claim.data:
+            return json.loads(claim.data), True
+        answer = apply()
+        self.store.write(
+            ref,
+            json.dumps(answer).encode(),
+            content_type="application/json",
+            metadata={REQUEST_DIGEST_METADATA: content_digest(request)},
+        )
+        return answer, False
 
     def _claim(
         self, ref: ObjectRef, request: bytes, *, body: bytes, refused: Callable[[], Conflict]

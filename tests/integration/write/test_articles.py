@@ -200,8 +200,13 @@ def test_an_idempotency_key_reused_for_another_write_is_a_409_and_changes_nothin
     assert api.stored() == before
 
 
-@pytest.mark.parametrize("write", [("PUT", WIRE_20, article("Revised"))], ids=["PUT"])
-def test_a_put_or_delete_retried_with_its_idempotency_key_is_a_2xx_again(api, write) -> None:
+@pytest.mark.parametrize(
+    "write",
+    [("PUT", WIRE_20, article("Revised")), ("DELETE", WIRE_20, None)],
+    ids=["PUT", "DELETE"],
+)
+def test_a_put_or_delete_retried_with_its_idempotency_key_is_answered_again(api, write) -> None:
+    """A DELETE retried after a lost answer must not be told 404: the client's delete worked."""
     api.call("PUT", WIRE_20, article())
     headers = {"Idempotency-Key": "sync-21"}
 
@@ -212,6 +217,83 @@ def test_a_put_or_delete_retried_with_its_idempotency_key_is_a_2xx_again(api, wr
     assert {k: v for k, v in again.body.items() if k != "unchanged"} == {
         k: v for k, v in first.body.items() if k != "unchanged"
     }
+
+
+@pytest.mark.parametrize(
+    "write",
+    [("POST", "/articles", article()), ("PUT", "/articles/by-external-id/wire-30", article())],
+    ids=["POST", "PUT"],
+)
+def test_a_late_retry_of_a_write_after_its_article_was_deleted_does_not_bring_it_back(api, write) -> None:
+    """Given a write whose answer was lost, then a delete of its article (by id, with a key of its
+    own), when both are retried late: the delete is answered again, and the write is answered as
+    the first time and stores nothing; the article stays deleted."""
+    first = api.call(*write, headers={"Idempotency-Key": "sync-30"})
+    (item,) = first.body.get("articles", [first.body])
+    api.settle()
+    deleted = api.call("DELETE", f"/articles/{item['id']}", headers={"Idempotency-Key": "sync-31"})
+    api.settle()
+
+    delete_again = api.call("DELETE", f"/articles/{item['id']}", headers={"Idempotency-Key": "sync-31"})
+    again = api.call(*write, headers={"Idempotency-Key": "sync-30"})
+    api.settle()
+
+    assert deleted.status == delete_again.status == 202 and delete_again.body == deleted.body
+    assert again.status == 202, again.body
+    (replayed,) = again.body.get("articles", [again.body])
+    assert replayed == {**item, "unchanged": True}
+    assert api.stored() == {}
+    assert api.call("GET", "/ingest/status", query={"key": item["key"]}).body["outcome"] == "deleted"
+    assert api.call("GET", f"/articles/{item['id']}").status == 404
+
+
+def test_a_late_retry_of_an_older_put_does_not_overwrite_the_newer_one(api) -> None:
+    api.call(
+        "PUT", "/articles/by-external-id/wire-31", article("Old title"), headers={"Idempotency-Key": "v1"}
+    )
+    api.call(
+        "PUT", "/articles/by-external-id/wire-31", article("New title"), headers={"Idempotency-Key": "v2"}
+    )
+
+    again = api.call(
+        "PUT", "/articles/by-external-id/wire-31", article("Old title"), headers={"Idempotency-Key": "v1"}
+    )
+    api.settle()
+
+    assert again.status == 202 and again.body["unchanged"] is True
+    (document,) = api.rig.documents().values()
+    assert document["title"] == "New title"
+
+
+@pytest.mark.parametrize(
+    "write",
+    [("POST", "/articles", article()), ("PUT", "/articles/by-external-id/wire-32", article())],
+    ids=["POST", "PUT"],
+)
+def test_a_retry_of_a_write_whose_first_attempt_failed_stores_the_article(
+    api, monkeypatch: pytest.MonkeyPatch, write
+) -> None:
+    """The key is claimed before the article is written: a claim without an answer is a request
+    that did not finish, and its retry does the work."""
+    from archive_search.adapters.s3 import ObjectStore
+    from archive_search.errors import StorageUnavailable
+
+    written = ObjectStore.write
+
+    def storage_down_for_articles(self, ref, data, **options):  # type: ignore[no-untyped-def]
+        if ref.key.startswith("api/articles/"):
+            raise StorageUnavailable("S3 unreachable")
+        return written(self, ref, data, **options)
+
+    monkeypatch.setattr(ObjectStore, "write", storage_down_for_articles)
+    failed = api.call(*write, headers={"Idempotency-Key": "sync-32"})
+    monkeypatch.setattr(ObjectStore, "write", written)
+
+    again = api.call(*write, headers={"Idempotency-Key": "sync-32"})
+
+    assert failed.status == 503 and again.status == 202, again.body
+    (item,) = again.body.get("articles", [again.body])
+    assert item["unchanged"] is False and list(api.stored()) == [item["key"]]
 
 
 def test_external_id_makes_post_and_put_replace_one_article(api) -> None:
