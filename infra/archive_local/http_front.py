@@ -61,7 +61,13 @@ MAX_REQUEST_BYTES = 6 * 1024 * 1024
 TIMEOUT_SECONDS = 20.0
 DEFAULT_CORS_ORIGINS = ("http://127.0.0.1:*", "http://localhost:*")
 CORS_METHODS = "GET, HEAD, POST, PUT, DELETE, OPTIONS"
-CORS_HEADERS = "Content-Type, Authorization"
+# As template.yaml's x-amazon-apigateway-cors (a test compares them), so a browser app that works
+# against the local stack works deployed: a write's Idempotency-Key, the SigV4 headers, and a
+# 503's Retry-After readable by the page.
+CORS_HEADERS = (
+    "Authorization, Content-Type, Idempotency-Key, X-Amz-Content-Sha256, X-Amz-Date, X-Amz-Security-Token"
+)
+CORS_EXPOSE_HEADERS = "Retry-After"
 CORS_MAX_AGE = "600"
 
 
@@ -149,7 +155,11 @@ class CorsPolicy:
         """What an answer to a request from ``origin`` carries (nothing for other origins)."""
         if not self.allows(origin):
             return []
-        return [("Access-Control-Allow-Origin", origin or ""), ("Vary", "Origin")]
+        return [
+            ("Access-Control-Allow-Origin", origin or ""),
+            ("Access-Control-Expose-Headers", CORS_EXPOSE_HEADERS),
+            ("Vary", "Origin"),
+        ]
 
     def preflight(self, origin: str | None) -> HttpResponse:
         headers = self.headers(origin)

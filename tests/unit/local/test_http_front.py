@@ -89,3 +89,26 @@ def test_a_handler_that_raises_yields_api_gateways_internal_error() -> None:
     assert response.status == 500
     assert json.loads(response.body) == {"message": "Internal Server Error"}
     assert b"boom" not in response.body
+
+
+def test_the_local_cors_answers_as_the_template_has_api_gateway_answer() -> None:
+    """A browser app tried against `make run` must work deployed, and the other way round: the
+    preflight allows the headers and methods the HTTP API allows (a write's Idempotency-Key), and
+    an answer exposes the headers it exposes (a 503's Retry-After)."""
+    from archive_local.http_front import CorsPolicy
+    from tests.template.cfn import load_template
+
+    (api,) = [r for r in load_template()["Resources"].values() if r["Type"] == "AWS::Serverless::HttpApi"]
+    _, deployed, _ = api["Properties"]["DefinitionBody"]["x-amazon-apigateway-cors"]["Fn::If"]
+    policy = CorsPolicy.from_setting("https://app.example")
+
+    preflight = dict(policy.preflight("https://app.example").headers)
+    answer = dict(policy.headers("https://app.example"))
+
+    def names(value: str) -> set[str]:
+        return {name.strip().lower() for name in value.split(",") if name.strip()}
+
+    assert names(preflight["Access-Control-Allow-Headers"]) == set(deployed["allowHeaders"])
+    assert names(preflight["Access-Control-Allow-Methods"]) >= {m.lower() for m in deployed["allowMethods"]}
+    assert names(answer.get("Access-Control-Expose-Headers", "")) == set(deployed["exposeHeaders"])
+    assert preflight["Access-Control-Max-Age"] == str(deployed["maxAge"])
