@@ -36,6 +36,7 @@ from archive_search.model import (
     SOURCE_EDGE_CHARS,
 )
 from archive_search.search.http import dotted, empty_value
+from archive_search.search.syntax import typed_text
 from archive_search.settings import RESERVED_PREFIX
 
 # Objects written by the API; the write function may put and delete objects here only.
@@ -149,7 +150,9 @@ class ArticleRecord(BaseModel):
         return value
 
     def has_text(self) -> bool:
-        return any(value and value.strip() for value in (self.body, self.html))
+        # Read as ingest reads text: invisible and control characters dropped (typed_text), so a
+        # body of only those is refused here, not answered 202 and rejected as no_article_text.
+        return any(value and typed_text(value).strip() for value in (self.body, self.html))
 
     def object_bytes(self) -> bytes:
         """The object stored for this record: the JSON record ingest reads back."""
@@ -212,7 +215,9 @@ def _record(index: int, item: Any) -> ArticleRecord:
         message = empty_value(name, first) or message
         raise InvalidRequest(f"{where}.{field}: {message}", f"{where}.{field}") from None
     if not record.has_text():
-        raise InvalidRequest(f"{where}.body: body or html must hold the article's text", f"{where}.body")
+        raise InvalidRequest(
+            f"{where}.body: body or html must hold the article's text (a visible character)", f"{where}.body"
+        )
     return record
 
 
