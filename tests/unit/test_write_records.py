@@ -163,7 +163,9 @@ def test_a_source_or_place_ingest_would_drop_is_refused_naming_the_field(name: s
     ],
     ids=["zero-width", "bom", "controls", "html-bidi", "both"],
 )
-def test_a_text_of_only_invisible_or_control_characters_is_refused_naming_body(fields: dict[str, str]) -> None:
+def test_a_text_of_only_invisible_or_control_characters_is_refused_naming_body(
+    fields: dict[str, str],
+) -> None:
     """Ingest drops these characters and would reject the article (no_article_text), or index an
     article with nothing to read: refused before anything is stored, as blank text is."""
     with pytest.raises(InvalidRequest) as refused:
@@ -177,3 +179,14 @@ def test_a_text_with_one_visible_character_is_taken(body: str) -> None:
     (record,) = parse_records({"body": body}, many=False)
 
     assert record.body == body
+
+
+@pytest.mark.parametrize("articles", ["x", {"body": BODY}, None, 7])
+def test_an_envelope_whose_articles_is_not_a_list_is_refused_naming_articles(articles: object) -> None:
+    """{"articles": {...}} is the envelope with a wrong value, not an article with an unknown field
+    named articles[0].articles."""
+    with pytest.raises(InvalidRequest) as refused:
+        parse_records({"articles": articles}, many=True)
+
+    assert refused.value.parameter == "articles"
+    assert "list" in str(refused.value)

@@ -163,12 +163,15 @@ def parse_records(data: Any, *, many: bool) -> list[ArticleRecord]:
     """The request body's JSON (``search.http.read_json_body``) -> validated records;
     ``InvalidRequest`` naming the item and field of the first problem. ``many``: a list (or
     ``{"articles": [...]}``) is allowed."""
-    if many and isinstance(data, dict) and isinstance(data.get("articles"), list):
+    if many and isinstance(data, dict) and "articles" in data:
+        # No article has a field named articles: this is the envelope, whatever it holds.
         unknown = sorted(set(data) - {"articles"})
         if unknown:
             raise InvalidRequest(
                 f"{unknown[0]}: unknown field (the envelope holds only articles)", unknown[0]
             )
+        if not isinstance(data["articles"], list):
+            raise InvalidRequest("articles: must be a list of articles", "articles")
         data = data["articles"]
     items = data if many and isinstance(data, list) else [data]
     if isinstance(data, list) and not many:
