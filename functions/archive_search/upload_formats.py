@@ -61,7 +61,13 @@ _UNSUPPORTED_FORMATS = {
     ),
     "audio": ((".mp3",), ("audio/",)),
     "video": ((".mp4", ".mov", ".avi"), ("video/",)),
-    "programs": ((".exe", ".bin"), ("application/x-msdownload",)),
+    "programs": (
+        (".exe", ".bin"),
+        (
+            "application/x-msdownload", "application/x-msdos-program",
+            "application/vnd.microsoft.portable-executable", "application/x-dosexec",
+        ),
+    ),
     "fonts": ((), ("font/",)),
     "3D models": ((), ("model/",)),
     "Safari web archives": ((".webarchive",), ()),

@@ -62,3 +62,14 @@ def test_every_refused_media_type_is_refused_in_any_case_and_with_parameters(med
 @pytest.mark.parametrize("media_type", READ_MEDIA_TYPES)
 def test_the_media_types_ingest_reads_or_sniffs_are_not_refused(media_type: str) -> None:
     assert unsupported_content_type(media_type) is None
+
+
+@pytest.mark.parametrize(
+    "media_type",
+    ["application/x-msdos-program", "application/vnd.microsoft.portable-executable", "application/x-dosexec"],
+)
+def test_the_media_types_of_programs_are_refused_as_their_extensions_are(media_type: str) -> None:
+    """.exe is refused by name; the types systems give it (Debian's mime.types, IANA's, file(1)'s)
+    name the same format, which ingest would store and reject as binary."""
+    assert unsupported_extension("inbox/setup.exe") == ".exe"
+    assert unsupported_content_type(media_type) == media_type
