@@ -72,22 +72,12 @@ class ArchiveWriter:
         not written again; an Idempotency-Key reused with another request (``request``: the
         route, then the records) is a Conflict. An object ingest would reject for its size is
         refused before anything is written."""
-        content = b"\n".join(record.object_bytes() for record in records)
-        answer, replayed = self._once(
-            idempotency_key,
-            request.encode() + b"\n" + content,
-            lambda: [item.as_dict() for item in self._put(records, idempotency_key, content_digest(content))],
-        )
-        return [Written(**{**item, "unchanged": item["unchanged"] or replayed}) for item in answer]
-
-    def _put(
-        self, records: list[ArticleRecord], idempotency_key: str | None, request_digest: str
-    ) -> list[Written]:
-        planned = []
+        objects = []
         for index, record in enumerate(records):
             ref = ObjectRef(self.bucket, article_key(record, idempotency_key, index))
             data = record.object_bytes()
-            # The bound ingest reads the object with (its .json key names the format's).
+            # The bound ingest reads the object with (its .json key names the format's); checked
+            # before the key is claimed, so a refused request leaves the key free for the fixed one.
             max_bytes = min(self.max_object_bytes, max_input_bytes(ref.key))
             if len(data) > max_bytes:
                 raise InvalidRequest(
@@ -95,6 +85,23 @@ class ArchiveWriter:
                     f"{max_bytes} bytes ingest accepts for one object",
                     f"articles[{index}]",
                 )
+            objects.append((record, ref, data))
+        content = b"\n".join(data for _, _, data in objects)
+        answer, replayed = self._once(
+            idempotency_key,
+            request.encode() + b"\n" + content,
+            lambda: [item.as_dict() for item in self._put(objects, idempotency_key, content_digest(content))],
+        )
+        return [Written(**{**item, "unchanged": item["unchanged"] or replayed}) for item in answer]
+
+    def _put(
+        self,
+        objects: list[tuple[ArticleRecord, ObjectRef, bytes]],
+        idempotency_key: str | None,
+        request_digest: str,
+    ) -> list[Written]:
+        planned = []
+        for index, (record, ref, data) in enumerate(objects):
             digest = content_digest(data)
             stored = self.store.metadata(ref)
             by_request = bool(idempotency_key) and not record.external_id

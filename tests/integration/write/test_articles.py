@@ -419,6 +419,27 @@ def test_an_article_whose_object_ingest_would_reject_for_size_is_a_400_before_an
     assert api.rig.bucket_keys() == set()
 
 
+@pytest.mark.parametrize("path", ["/articles", "/articles/by-external-id/wire-40"], ids=["POST", "PUT"])
+def test_an_idempotency_key_of_a_request_refused_as_too_large_stays_free_for_the_fixed_one(
+    api, monkeypatch: pytest.MonkeyPatch, path: str
+) -> None:
+    """A 400 for a bad request does nothing under its key: the client fixes the article and
+    sends it again with the same key, and is not told the key was used for another request."""
+    from tests.ingest_support import reset_caches
+
+    monkeypatch.setenv("MAX_OBJECT_BYTES", "2000")
+    reset_caches()
+    method = "POST" if path == "/articles" else "PUT"
+    headers = {"Idempotency-Key": "sync-40"}
+
+    refused = api.call(method, path, article(body="word " * 500), headers=headers)
+    fixed = api.call(method, path, article(), headers=headers)
+
+    assert refused.status == 400, refused.body
+    assert fixed.status == 202, fixed.body
+    assert len(api.stored()) == 1
+
+
 @pytest.mark.parametrize(
     ("method", "path", "body"),
     [
