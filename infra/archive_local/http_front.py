@@ -37,7 +37,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from archive_local.bodies import (
     BodyError,
@@ -82,7 +82,8 @@ def request_event(
     method: str, target: str, header_items: Iterable[tuple[str, str]], body: bytes | None
 ) -> dict[str, Any]:
     """An HTTP request -> the API Gateway HTTP API v2 event. Repeated headers are joined
-    with commas and the Cookie header moves to ``cookies``, as API Gateway does."""
+    with commas, the Cookie header moves to ``cookies`` and the path is percent-decoded (the
+    query string is not), as API Gateway does."""
     parts = urlsplit(target)
     headers: dict[str, str] = {}
     cookies: list[str] = []
@@ -93,7 +94,7 @@ def request_event(
             continue
         headers[key] = f"{headers[key]},{value}" if key in headers else value
     return http_api_event(
-        method, parts.path or "/", parts.query, headers, body or None, cookies=cookies or None
+        method, unquote(parts.path) or "/", parts.query, headers, body or None, cookies=cookies or None
     )
 
 

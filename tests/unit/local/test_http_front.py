@@ -112,3 +112,13 @@ def test_the_local_cors_answers_as_the_template_has_api_gateway_answer() -> None
     assert names(preflight["Access-Control-Allow-Methods"]) >= {m.lower() for m in deployed["allowMethods"]}
     assert names(answer.get("Access-Control-Expose-Headers", "")) == set(deployed["exposeHeaders"])
     assert preflight["Access-Control-Max-Age"] == str(deployed["maxAge"])
+
+
+def test_the_path_reaches_the_handler_percent_decoded_as_api_gateway_delivers_it() -> None:
+    """An HTTP API hands the function the path decoded (rawPath and requestContext.http.path):
+    a client that encodes an external id's colon, as encodeURIComponent does, reaches the same
+    route locally as deployed."""
+    event = request_event("PUT", "/articles/by-external-id/wire%3A7?x=a%3Ab", [], b"{}")
+
+    assert event["rawPath"] == event["requestContext"]["http"]["path"] == "/articles/by-external-id/wire:7"
+    assert event["rawQueryString"] == "x=a%3Ab"
