@@ -38,7 +38,8 @@ if TYPE_CHECKING:
 DIGEST_METADATA = "content-sha256"
 REQUEST_DIGEST_METADATA = "request-sha256"
 UPLOAD_EXPIRES_SECONDS = 900
-# An Idempotency-Key's claim is a few hundred bytes; more is not a claim this service wrote.
+# An Idempotency-Key's claim holds at most its request's answer (the keys and ids of at most
+# MAX_ARTICLES_PER_REQUEST articles); more is not a claim this service wrote.
 MAX_CLAIM_BYTES = 1024 * 1024
 T = TypeVar("T")
 
