@@ -364,6 +364,45 @@ def test_an_idempotency_key_with_a_comma_is_a_400_saying_the_header_came_twice(
 
 
 @pytest.mark.parametrize(("method", "path", "body"), KEYED_ROUTES)
+@pytest.mark.parametrize(
+    ("key", "accepted"),
+    [("order-1", True), ("k" * 255, True), ("a,b", False), ("", False), ("k" * 256, False), ("a b", False)],
+)
+def test_the_openapi_document_states_the_idempotency_key_each_route_reads(
+    method: str, path: str, body: dict[str, Any] | None, key: str, accepted: bool
+) -> None:
+    """A client generated from the document sends the header, and learns which keys are taken:
+    the document's schema and the handler agree on every key."""
+    import jsonschema
+
+    from archive_search.handlers.write import handler
+    from archive_search.search.api import app
+
+    document = app.get_openapi_schema().model_dump(by_alias=True, exclude_none=True, mode="json")
+    template = re.sub(r"/ferry-1$", "/{external_id}", re.sub(r"/0{32}$", "/{article_id}", path))
+    (declared,) = [
+        parameter
+        for parameter in document["paths"][template][method.lower()].get("parameters", [])
+        if parameter["in"] == "header" and parameter["name"] == "Idempotency-Key"
+    ]
+    event = http_api_event(
+        method,
+        path,
+        "",
+        {"content-type": "application/json", "idempotency-key": key},
+        json.dumps(body).encode() if body is not None else None,
+    )
+    result = handler(event, LambdaContext("archive-search-write", 29.0))
+    refused = (
+        result["statusCode"] == 400 and json.loads(result["body"])["error"]["parameter"] == "Idempotency-Key"
+    )
+
+    assert declared["required"] is False
+    assert jsonschema.Draft202012Validator(declared["schema"]).is_valid(key) is accepted
+    assert refused is not accepted, result["body"]
+
+
+@pytest.mark.parametrize(("method", "path", "body"), KEYED_ROUTES)
 def test_an_empty_idempotency_key_is_a_400_saying_it_is_empty(
     method: str, path: str, body: dict[str, Any] | None
 ) -> None:

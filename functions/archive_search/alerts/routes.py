@@ -24,6 +24,7 @@ from archive_search.alerts.model import (
 )
 from archive_search.alerts.store import AlertStore
 from archive_search.search.http import (
+    IDEMPOTENCY_KEY_HEADER,
     NOT_JSON_RESPONSE,
     base_path,
     documented,
@@ -79,6 +80,7 @@ def _on_stage(alert: dict[str, Any]) -> dict[str, Any]:
                 **NOT_JSON_RESPONSE,
                 **error_responses(409),
             },
+            "parameters": [IDEMPOTENCY_KEY_HEADER],
             "openapi_extensions": {
                 "requestBody": {
                     "required": True,

@@ -57,6 +57,16 @@ def require_json_body(headers: Mapping[str, str]) -> None:
 
 MAX_IDEMPOTENCY_KEY_CHARS = 255
 _IDEMPOTENCY_KEY_RE = re.compile(rf"^[\x21-\x7e]{{1,{MAX_IDEMPOTENCY_KEY_CHARS}}}$")
+# The header as the OpenAPI document declares it on every route that reads it (a route's
+# ``documented`` details, "parameters"), so a generated client sends it: the keys
+# ``idempotency_key`` takes, visible ASCII but the comma.
+IDEMPOTENCY_KEY_HEADER = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": "Names the request: a retry with the same key is not done twice; 409 for another request",
+    "schema": {"type": "string", "pattern": rf"^[\x21-\x2b\x2d-\x7e]{{1,{MAX_IDEMPOTENCY_KEY_CHARS}}}$"},
+}
 
 
 def idempotency_key(headers: Mapping[str, str]) -> str | None:
@@ -295,8 +305,9 @@ REF_TEMPLATE = "#/components/schemas/{model}"
 
 def documented(details: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     """A route's ``openapi_extensions`` whose ``responses`` and other operation fields (the keys
-    ``details()`` returns: ``responses``, ``openapi_extensions``) are filled in by
-    ``complete_document``. Response content may name a pydantic ``model``, as in Powertools."""
+    ``details()`` returns: ``responses``, ``openapi_extensions``, and ``parameters`` added to the
+    route's own) are filled in by ``complete_document``. Response content may name a pydantic
+    ``model``, as in Powertools."""
     key = str(len(_DETAILS))
     _DETAILS[key] = details
     return {_DETAILS_KEY: key}
@@ -344,6 +355,8 @@ def complete_document(document: dict[str, Any], common: dict[int, Any]) -> None:
                 str(code): with_schemas(spec) for code, spec in details["responses"].items()
             }
         operation.update(details.get("openapi_extensions") or {})
+        if "parameters" in details:
+            operation["parameters"] = [*operation.get("parameters", []), *details["parameters"]]
         if "400" not in operation["responses"]:
             for code, spec in common.items():
                 operation["responses"].setdefault(str(code), with_schemas(spec))

@@ -20,6 +20,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 from archive_search.adapters.opensearch import cached_engine
 from archive_search.errors import ConfigurationError, InvalidRequest, NotFound
 from archive_search.search.http import (
+    IDEMPOTENCY_KEY_HEADER,
     NOT_JSON_RESPONSE,
     documented,
     idempotency_key,
@@ -154,6 +155,7 @@ def _idempotency_key() -> str | None:
                 "Stored; per article its key, id and status_url",
                 conflict=KEY_REUSED,
             ),
+            "parameters": [IDEMPOTENCY_KEY_HEADER],
             "openapi_extensions": _body(
                 {
                     "oneOf": [
@@ -188,6 +190,7 @@ def add_articles():
     openapi_extensions=documented(
         lambda: {
             "responses": _answers(202, "Stored; its key, id and status_url", conflict=KEY_REUSED),
+            "parameters": [IDEMPOTENCY_KEY_HEADER],
             "openapi_extensions": _body(_record_schema(), "One article"),
         }
     ),
@@ -219,7 +222,8 @@ def upsert_article(external_id: Annotated[str, Path(pattern=EXTERNAL_ID_PATTERN,
                 "The article's object is deleted; its key, id and status_url",
                 conflict=KEY_REUSED,
                 json_body=False,
-            )
+            ),
+            "parameters": [IDEMPOTENCY_KEY_HEADER],
         }
     ),
 )
@@ -246,7 +250,8 @@ def delete_by_external_id(
                 conflict="The source holds several articles or was not written through this API, or an "
                 + KEY_REUSED,
                 json_body=False,
-            )
+            ),
+            "parameters": [IDEMPOTENCY_KEY_HEADER],
         }
     ),
 )
@@ -279,6 +284,7 @@ def delete_article(article_id: Annotated[str, Path(description="Article id (as r
                 "The upload form (url, fields), its key and status_url",
                 conflict="Idempotency-Key reused for another filename or content_type",
             ),
+            "parameters": [IDEMPOTENCY_KEY_HEADER],
             "openapi_extensions": _body(
                 {
                     "type": "object",
