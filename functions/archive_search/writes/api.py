@@ -23,6 +23,7 @@ from archive_search.search.http import (
     IDEMPOTENCY_KEY_HEADER,
     NOT_JSON_RESPONSE,
     documented,
+    error_responses,
     idempotency_key,
     json_response,
     read_json_body,
@@ -55,12 +56,6 @@ def _record_list_schema() -> dict[str, Any]:
     return {"type": "array", "items": _record_schema(), "minItems": 1, "maxItems": MAX_ARTICLES_PER_REQUEST}
 
 
-def _error() -> dict[str, Any]:
-    from archive_search.search.models import ErrorResponse
-
-    return {"application/json": {"schema": ErrorResponse.model_json_schema()}}
-
-
 def _body(schema: dict[str, Any], description: str) -> dict[str, Any]:
     """The request body in the OpenAPI document (read and validated by the route itself)."""
     return {
@@ -80,7 +75,7 @@ def _answers(
         **(NOT_JSON_RESPONSE if json_body else {}),
     }
     if conflict:
-        answers[409] = {"description": conflict, "content": _error()}
+        answers[409] = {**error_responses(409)[409], "description": conflict}
     return answers
 
 

@@ -52,3 +52,31 @@ def _route(route: str) -> str:
     """``GET /articles/{article_id}?x=`` -> ``GET /articles/{}``: the path, whatever its
     parameters are called."""
     return re.sub(r"\{\w+\}", "{}", route.split("?")[0])
+
+
+def test_every_reference_in_the_openapi_document_leads_somewhere_in_it() -> None:
+    """A $ref resolves from the document's root: a schema pasted with its own $defs leaves
+    "#/$defs/..." pointing nowhere, and client generators and validators stop there."""
+    from archive_search.search.api import app
+
+    document = app.get_openapi_schema().model_dump(by_alias=True, exclude_none=True, mode="json")
+
+    def refs(node: object, where: str) -> list[tuple[str, str]]:
+        if isinstance(node, dict):
+            found = [(where, node["$ref"])] if isinstance(node.get("$ref"), str) else []
+            return found + [ref for key, value in node.items() for ref in refs(value, f"{where}/{key}")]
+        if isinstance(node, list):
+            return [ref for index, value in enumerate(node) for ref in refs(value, f"{where}/{index}")]
+        return []
+
+    def leads_somewhere(ref: str) -> bool:
+        node: object = document
+        for part in ref.removeprefix("#/").split("/"):
+            if not isinstance(node, dict) or part not in node:
+                return False
+            node = node[part]
+        return ref.startswith("#/")
+
+    found = refs(document, "")
+    assert found
+    assert [(where, ref) for where, ref in found if not leads_somewhere(ref)] == []
