@@ -26,6 +26,7 @@ from archive_search.search.http import (
     error_responses,
     idempotency_key,
     json_response,
+    ok_response,
     read_json_body,
     reject_unknown_parameters,
 )
@@ -68,10 +69,14 @@ def _body(schema: dict[str, Any], description: str) -> dict[str, Any]:
 
 
 def _answers(
-    status: int, description: str, *, conflict: str | None = None, json_body: bool = True
+    status: int, model: str, description: str, *, conflict: str | None = None, json_body: bool = True
 ) -> dict[int, Any]:
+    """A write route's documented answers: ``status`` with ``model`` (a name in search/models.py,
+    imported when the document is built), the 415 of a JSON body, the 409 of a ``conflict``."""
+    from archive_search.search import models
+
     answers: dict[int, Any] = {
-        status: {"description": description},
+        **ok_response(getattr(models, model), description, status),
         **(NOT_JSON_RESPONSE if json_body else {}),
     }
     if conflict:
@@ -147,6 +152,7 @@ def _idempotency_key() -> str | None:
         lambda: {
             "responses": _answers(
                 202,
+                "WrittenArticles",
                 "Stored; per article its key, id and status_url",
                 conflict=KEY_REUSED,
             ),
@@ -184,7 +190,9 @@ def add_articles():
     middlewares=[reject_unknown_parameters],
     openapi_extensions=documented(
         lambda: {
-            "responses": _answers(202, "Stored; its key, id and status_url", conflict=KEY_REUSED),
+            "responses": _answers(
+                202, "WrittenArticle", "Stored; its key, id and status_url", conflict=KEY_REUSED
+            ),
             "parameters": [IDEMPOTENCY_KEY_HEADER],
             "openapi_extensions": _body(_record_schema(), "One article"),
         }
@@ -214,6 +222,7 @@ def upsert_article(external_id: Annotated[str, Path(pattern=EXTERNAL_ID_PATTERN,
         lambda: {
             "responses": _answers(
                 202,
+                "DeletedArticle",
                 "The article's object is deleted; its key, id and status_url",
                 conflict=KEY_REUSED,
                 json_body=False,
@@ -241,7 +250,8 @@ def delete_by_external_id(
         lambda: {
             "responses": _answers(
                 202,
-                "The source object is deleted; its key and status_url",
+                "DeletedArticle",
+                "The source object is deleted; its key, the article's id and status_url",
                 conflict="The source holds several articles or was not written through this API, or an "
                 + KEY_REUSED,
                 json_body=False,
@@ -276,6 +286,7 @@ def delete_article(article_id: Annotated[str, Path(description="Article id (as r
         lambda: {
             "responses": _answers(
                 200,
+                "UploadSlot",
                 "The upload form (url, fields), its key and status_url",
                 conflict="Idempotency-Key reused for another filename or content_type",
             ),
