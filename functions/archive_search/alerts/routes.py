@@ -25,7 +25,6 @@ from archive_search.alerts.model import (
 from archive_search.alerts.store import AlertStore
 from archive_search.search.http import (
     IDEMPOTENCY_KEY_HEADER,
-    NOT_JSON_RESPONSE,
     base_path,
     documented,
     error_responses,
@@ -77,8 +76,7 @@ def _on_stage(alert: dict[str, Any]) -> dict[str, Any]:
                 **ok_response(
                     AlertResponse, "The saved alert (again, for a retry with its Idempotency-Key)", status=201
                 ),
-                **NOT_JSON_RESPONSE,
-                **error_responses(409),
+                **error_responses(409, 415),
             },
             "parameters": [IDEMPOTENCY_KEY_HEADER],
             "openapi_extensions": {
@@ -133,7 +131,7 @@ def get_alert(alert_id: Annotated[str, Path(description=ALERT_ID_DOC)]):
 @router.delete(
     "/alerts/<alert_id>",
     summary="Delete an alert (it stops firing at once)",
-    responses={204: {"description": "Deleted"}},
+    openapi_extensions=documented(lambda: {"responses": {204: {"description": "Deleted"}}}),
     middlewares=[reject_unknown_parameters],
 )
 def delete_alert(alert_id: Annotated[str, Path(description=ALERT_ID_DOC)]):

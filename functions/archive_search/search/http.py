@@ -43,8 +43,6 @@ def base_path(event: Any) -> str:
 
 
 JSON_MEDIA_TYPE = content_types.APPLICATION_JSON
-# The 415 of a route that reads a JSON body, for its documented responses.
-NOT_JSON_RESPONSE = {415: {"description": f"The body is not {JSON_MEDIA_TYPE} (by its Content-Type)"}}
 
 
 def require_json_body(headers: Mapping[str, str]) -> None:
@@ -339,7 +337,9 @@ def complete_document(document: dict[str, Any], common: dict[int, Any]) -> None:
         ref_template=REF_TEMPLATE,
     )
 
-    def with_schemas(response: dict[str, Any]) -> dict[str, Any]:
+    def with_schemas(code: int, response: dict[str, Any]) -> dict[str, Any]:
+        if code == 204:  # No Content: no body to describe
+            return {key: value for key, value in response.items() if key != "content"}
         if "content" not in response:  # as Powertools documents one: a JSON body
             return {**response, "content": {content_types.APPLICATION_JSON: {}}}
         content = {
@@ -352,14 +352,14 @@ def complete_document(document: dict[str, Any], common: dict[int, Any]) -> None:
     for operation, details in described:
         if "responses" in details:
             operation["responses"] = {
-                str(code): with_schemas(spec) for code, spec in details["responses"].items()
+                str(code): with_schemas(int(code), spec) for code, spec in details["responses"].items()
             }
         operation.update(details.get("openapi_extensions") or {})
         if "parameters" in details:
             operation["parameters"] = [*operation.get("parameters", []), *details["parameters"]]
         if "400" not in operation["responses"]:
             for code, spec in common.items():
-                operation["responses"].setdefault(str(code), with_schemas(spec))
+                operation["responses"].setdefault(str(code), with_schemas(code, spec))
     schemas = {**document.setdefault("components", {}).get("schemas", {}), **definitions.get("$defs", {})}
     document["components"]["schemas"] = dict(sorted(schemas.items()))
 
@@ -369,6 +369,7 @@ def error_responses(*codes: int) -> dict[int, Any]:
         400: "A parameter is invalid (the error names it)",
         404: "No such article or route",
         409: "The archive's state refuses the write (the error says why)",
+        415: f"The body is not {JSON_MEDIA_TYPE} (by its Content-Type)",
         503: "The search engine or the archive's storage is unreachable or timed out (the message says which); retry later",
     }
     from archive_search.search.models import ErrorResponse  # deferred: documentation only

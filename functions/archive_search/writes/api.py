@@ -21,7 +21,6 @@ from archive_search.adapters.opensearch import cached_engine
 from archive_search.errors import ConfigurationError, InvalidRequest, NotFound
 from archive_search.search.http import (
     IDEMPOTENCY_KEY_HEADER,
-    NOT_JSON_RESPONSE,
     documented,
     error_responses,
     idempotency_key,
@@ -77,7 +76,7 @@ def _answers(
 
     answers: dict[int, Any] = {
         **ok_response(getattr(models, model), description, status),
-        **(NOT_JSON_RESPONSE if json_body else {}),
+        **(error_responses(415) if json_body else {}),
     }
     if conflict:
         answers[409] = {**error_responses(409)[409], "description": conflict}
