@@ -32,15 +32,50 @@ _TEXT_EXTENSIONS = frozenset({".txt", ".text", ".md", ".markdown"})
 _HTML_EXTENSIONS = frozenset({".html", ".htm", ".xhtml", ".shtml", ".mhtml", ".mht"})
 _JSON_EXTENSIONS = frozenset({".json"})
 _NDJSON_EXTENSIONS = frozenset({".jsonl", ".ndjson"})
-# Formats this cleaner does not read: rejected by name instead of being read as garbage text.
-_UNSUPPORTED_EXTENSIONS = frozenset(
-    {
-        ".pdf", ".doc", ".docx", ".odt", ".rtf", ".xls", ".xlsx", ".ppt", ".pptx", ".zip", ".tar",
-        ".tgz", ".bz2", ".xz", ".7z", ".rar", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg",
-        ".mp3", ".mp4", ".mov", ".avi", ".exe", ".bin", ".epub", ".csv", ".tsv", ".ods", ".odp",
-        ".webarchive", ".bmp", ".tif", ".tiff", ".heic",
-    }
-)  # fmt: skip
+# Formats this cleaner does not read, each by its extensions and media types (one ending in "/"
+# or "." names a family): refused by name instead of being read as garbage text, and a presigned
+# upload of one is refused whichever of the two spellings names it.
+_UNSUPPORTED_FORMATS = {
+    "PDF": ((".pdf",), ("application/pdf",)),
+    "office documents": (
+        (".doc", ".docx", ".odt", ".rtf", ".xls", ".xlsx", ".ppt", ".pptx", ".ods", ".odp"),
+        (
+            "application/msword", "application/rtf", "application/vnd.ms-excel",
+            "application/vnd.ms-powerpoint", "application/vnd.openxmlformats-officedocument.",
+            "application/vnd.oasis.opendocument.",
+        ),
+    ),
+    "tables as text": ((".csv", ".tsv"), ("text/csv", "text/tab-separated-values")),
+    "archives": (
+        (".zip", ".tar", ".tgz", ".bz2", ".xz", ".7z", ".rar"),
+        (
+            "application/zip", "application/x-zip-compressed", "application/x-tar", "application/x-bzip2",
+            "application/x-xz", "application/x-7z-compressed", "application/vnd.rar",
+            "application/x-rar-compressed",
+        ),
+    ),
+    "e-books": ((".epub",), ("application/epub+zip",)),
+    "images": (
+        (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".bmp", ".tif", ".tiff", ".heic"),
+        ("image/",),
+    ),
+    "audio": ((".mp3",), ("audio/",)),
+    "video": ((".mp4", ".mov", ".avi"), ("video/",)),
+    "programs": (
+        (".exe", ".bin"),
+        (
+            "application/x-msdownload", "application/x-msdos-program",
+            "application/vnd.microsoft.portable-executable", "application/x-dosexec",
+        ),
+    ),
+    "fonts": ((), ("font/",)),
+    "3D models": ((), ("model/",)),
+    "Safari web archives": ((".webarchive",), ()),
+}  # fmt: skip
+_UNSUPPORTED_EXTENSIONS = frozenset(ext for exts, _ in _UNSUPPORTED_FORMATS.values() for ext in exts)
+_UNSUPPORTED_MEDIA = [media for _, types in _UNSUPPORTED_FORMATS.values() for media in types]
+_UNSUPPORTED_MEDIA_TYPES = frozenset(media for media in _UNSUPPORTED_MEDIA if not media.endswith(("/", ".")))
+_UNSUPPORTED_MEDIA_FAMILIES = tuple(media for media in _UNSUPPORTED_MEDIA if media.endswith(("/", ".")))
 _CONTENT_TYPES = {
     "text/html": "html",
     "application/xhtml+xml": "html",
@@ -111,26 +146,9 @@ def unsupported_extension(key: str) -> str | None:
     return ext if ext in _UNSUPPORTED_EXTENSIONS else None
 
 
-# Media types of formats this cleaner does not read (as _UNSUPPORTED_EXTENSIONS): a file whose name has no extension is only its content type, and
-# one of these would be stored and then rejected as binary.
-_UNSUPPORTED_MEDIA_TYPES = frozenset(
-    {
-        "application/pdf", "application/zip", "application/x-zip-compressed", "application/msword",
-        "application/rtf", "application/epub+zip", "application/x-7z-compressed", "application/vnd.rar",
-        "application/x-rar-compressed", "application/x-tar", "application/x-bzip2", "application/x-xz",
-        "application/vnd.ms-excel", "application/vnd.ms-powerpoint", "application/x-msdownload",
-        "text/csv", "text/tab-separated-values",
-    }
-)  # fmt: skip
-_UNSUPPORTED_MEDIA_PREFIXES = (
-    "image/", "audio/", "video/", "font/", "model/",
-    "application/vnd.openxmlformats-officedocument.", "application/vnd.oasis.opendocument.",
-)  # fmt: skip
-
-
 def unsupported_content_type(content_type: str) -> str | None:
     """The media type (parameters aside, lower case) of a format the cleaner does not read,
     else ``None``."""
     media_type = content_type.split(";")[0].strip().lower()
-    unsupported = media_type in _UNSUPPORTED_MEDIA_TYPES or media_type.startswith(_UNSUPPORTED_MEDIA_PREFIXES)
+    unsupported = media_type in _UNSUPPORTED_MEDIA_TYPES or media_type.startswith(_UNSUPPORTED_MEDIA_FAMILIES)
     return media_type if unsupported else None

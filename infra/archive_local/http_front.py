@@ -37,7 +37,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from archive_local.bodies import (
     BodyError,
@@ -61,7 +61,13 @@ MAX_REQUEST_BYTES = 6 * 1024 * 1024
 TIMEOUT_SECONDS = 20.0
 DEFAULT_CORS_ORIGINS = ("http://127.0.0.1:*", "http://localhost:*")
 CORS_METHODS = "GET, HEAD, POST, PUT, DELETE, OPTIONS"
-CORS_HEADERS = "Content-Type, Authorization"
+# As template.yaml's x-amazon-apigateway-cors (a test compares them), so a browser app that works
+# against the local stack works deployed: a write's Idempotency-Key, the SigV4 headers, and a
+# 503's Retry-After readable by the page.
+CORS_HEADERS = (
+    "Authorization, Content-Type, Idempotency-Key, X-Amz-Content-Sha256, X-Amz-Date, X-Amz-Security-Token"
+)
+CORS_EXPOSE_HEADERS = "Retry-After"
 CORS_MAX_AGE = "600"
 
 
@@ -76,7 +82,8 @@ def request_event(
     method: str, target: str, header_items: Iterable[tuple[str, str]], body: bytes | None
 ) -> dict[str, Any]:
     """An HTTP request -> the API Gateway HTTP API v2 event. Repeated headers are joined
-    with commas and the Cookie header moves to ``cookies``, as API Gateway does."""
+    with commas, the Cookie header moves to ``cookies`` and the path is percent-decoded (the
+    query string is not), as API Gateway does."""
     parts = urlsplit(target)
     headers: dict[str, str] = {}
     cookies: list[str] = []
@@ -87,7 +94,7 @@ def request_event(
             continue
         headers[key] = f"{headers[key]},{value}" if key in headers else value
     return http_api_event(
-        method, parts.path or "/", parts.query, headers, body or None, cookies=cookies or None
+        method, unquote(parts.path) or "/", parts.query, headers, body or None, cookies=cookies or None
     )
 
 
@@ -149,7 +156,11 @@ class CorsPolicy:
         """What an answer to a request from ``origin`` carries (nothing for other origins)."""
         if not self.allows(origin):
             return []
-        return [("Access-Control-Allow-Origin", origin or ""), ("Vary", "Origin")]
+        return [
+            ("Access-Control-Allow-Origin", origin or ""),
+            ("Access-Control-Expose-Headers", CORS_EXPOSE_HEADERS),
+            ("Vary", "Origin"),
+        ]
 
     def preflight(self, origin: str | None) -> HttpResponse:
         headers = self.headers(origin)

@@ -27,9 +27,13 @@ WRITE_FUNCTION = "WriteFunction"
 BUCKET_ARN = "${ArchiveBucket.Arn}"
 # Where the write API puts objects (writes/records.py); everything else in the bucket is not its own.
 WRITE_PREFIX_RESOURCES = ("${ArchiveBucket.Arn}/api/articles/*", "${ArchiveBucket.Arn}/uploads/*")
-# What POST /uploads records of each Idempotency-Key (writes/records.py UPLOAD_CLAIMS_PREFIX): under
-# the reserved prefix, so ingest acknowledges these objects and never indexes them.
-UPLOAD_CLAIMS_RESOURCE = "${ArchiveBucket.Arn}/_archive-search/upload-keys/*"
+# What the write routes record of each Idempotency-Key (writes/records.py UPLOAD_CLAIMS_PREFIX,
+# ARTICLE_CLAIMS_PREFIX): under the reserved prefix, so ingest acknowledges these objects and never
+# indexes them.
+CLAIMS_RESOURCES = (
+    "${ArchiveBucket.Arn}/_archive-search/upload-keys/*",
+    "${ArchiveBucket.Arn}/_archive-search/article-keys/*",
+)
 WRITE_SCOPE = "archive/write"
 ACCOUNT_ROOT = "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"
 DOMAIN_ARN = "arn:${AWS::Partition}:es:${AWS::Region}:${AWS::AccountId}:domain/${OpenSearchDomainName}"
@@ -505,11 +509,8 @@ def write_role_problems(template: dict[str, Any]) -> list[str]:
         if action.startswith(("logs:", "xray:")):
             if action not in LOG_AND_TRACE_ACTIONS:
                 problems.append(f"{role_name}: unexpected {action}")
-        elif (action, resource) in (
-            ("s3:PutObject", UPLOAD_CLAIMS_RESOURCE),
-            ("s3:GetObject", UPLOAD_CLAIMS_RESOURCE),
-        ):
-            continue  # the upload Idempotency-Key claims, put once and read back
+        elif action in ("s3:PutObject", "s3:GetObject") and resource in CLAIMS_RESOURCES:
+            continue  # the Idempotency-Key claims, put and read back
         elif action in ("s3:PutObject", "s3:DeleteObject"):
             if resource not in WRITE_PREFIX_RESOURCES:
                 problems.append(f"{role_name}: {action} on {resource}, outside the write prefixes")

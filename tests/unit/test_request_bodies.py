@@ -220,7 +220,7 @@ def test_every_route_refuses_a_parameter_it_does_not_take_naming_it() -> None:
 class _Writer:
     """Stands in for S3: the body was read and validated by then."""
 
-    def put_articles(self, records: list[Any], idempotency_key: str | None) -> list[Any]:
+    def put_articles(self, records: list[Any], idempotency_key: str | None, **request: str) -> list[Any]:
         from archive_search.writes.service import Written
 
         return [
@@ -329,27 +329,31 @@ def test_status_since_takes_the_times_other_platforms_write(since: str) -> None:
     assert result["statusCode"] == 503, result["body"]
 
 
-@pytest.mark.parametrize(
-    ("path", "body"),
-    [
-        ("/articles", {"title": "Ferry", "body": "The ferry sails at noon."}),
-        ("/uploads", {"filename": "ferry.html"}),
-        ("/alerts", {"name": "Ferries", "q": "ferry"}),
-    ],
-)
+# Every route that reads an Idempotency-Key, with a body it takes.
+KEYED_ROUTES = [
+    ("POST", "/articles", {"title": "Ferry", "body": "The ferry sails at noon."}),
+    ("PUT", "/articles/by-external-id/ferry-1", {"title": "Ferry", "body": "The ferry sails at noon."}),
+    ("DELETE", "/articles/by-external-id/ferry-1", None),
+    ("DELETE", "/articles/" + "0" * 32, None),
+    ("POST", "/uploads", {"filename": "ferry.html"}),
+    ("POST", "/alerts", {"name": "Ferries", "q": "ferry"}),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "body"), KEYED_ROUTES)
 def test_an_idempotency_key_with_a_comma_is_a_400_saying_the_header_came_twice(
-    path: str, body: dict[str, Any]
+    method: str, path: str, body: dict[str, Any] | None
 ) -> None:
     """API Gateway joins a header sent twice with a comma: two keys would arrive as one "a,b",
     a key neither request sent. Refused, with why, before anything is written."""
     from archive_search.handlers.write import handler
 
     event = http_api_event(
-        "POST",
+        method,
         path,
         "",
         {"content-type": "application/json", "idempotency-key": "order-1,order-2"},
-        json.dumps(body).encode(),
+        json.dumps(body).encode() if body is not None else None,
     )
     result = handler(event, LambdaContext("archive-search-write", 29.0))
     error = json.loads(result["body"])["error"]
@@ -359,19 +363,59 @@ def test_an_idempotency_key_with_a_comma_is_a_400_saying_the_header_came_twice(
     assert "comma" in error["message"] and "once" in error["message"]
 
 
-@pytest.mark.parametrize("path", ["/articles", "/uploads", "/alerts"])
-def test_an_empty_idempotency_key_is_a_400_saying_it_is_empty(path: str) -> None:
+@pytest.mark.parametrize(("method", "path", "body"), KEYED_ROUTES)
+@pytest.mark.parametrize(
+    ("key", "accepted"),
+    [("order-1", True), ("k" * 255, True), ("a,b", False), ("", False), ("k" * 256, False), ("a b", False)],
+)
+def test_the_openapi_document_states_the_idempotency_key_each_route_reads(
+    method: str, path: str, body: dict[str, Any] | None, key: str, accepted: bool
+) -> None:
+    """A client generated from the document sends the header, and learns which keys are taken:
+    the document's schema and the handler agree on every key."""
+    import jsonschema
+
+    from archive_search.handlers.write import handler
+    from archive_search.search.api import app
+
+    document = app.get_openapi_schema().model_dump(by_alias=True, exclude_none=True, mode="json")
+    template = re.sub(r"/ferry-1$", "/{external_id}", re.sub(r"/0{32}$", "/{article_id}", path))
+    (declared,) = [
+        parameter
+        for parameter in document["paths"][template][method.lower()].get("parameters", [])
+        if parameter["in"] == "header" and parameter["name"] == "Idempotency-Key"
+    ]
+    event = http_api_event(
+        method,
+        path,
+        "",
+        {"content-type": "application/json", "idempotency-key": key},
+        json.dumps(body).encode() if body is not None else None,
+    )
+    result = handler(event, LambdaContext("archive-search-write", 29.0))
+    refused = (
+        result["statusCode"] == 400 and json.loads(result["body"])["error"]["parameter"] == "Idempotency-Key"
+    )
+
+    assert declared["required"] is False
+    assert jsonschema.Draft202012Validator(declared["schema"]).is_valid(key) is accepted
+    assert refused is not accepted, result["body"]
+
+
+@pytest.mark.parametrize(("method", "path", "body"), KEYED_ROUTES)
+def test_an_empty_idempotency_key_is_a_400_saying_it_is_empty(
+    method: str, path: str, body: dict[str, Any] | None
+) -> None:
     """As an empty query parameter is: a client whose key variable was unset learns that, not
     that its key has the wrong characters."""
     from archive_search.handlers.write import handler
 
-    body = {"/articles": {"body": "The ferry sails."}, "/uploads": {"filename": "a.html"}}
     event = http_api_event(
-        "POST",
+        method,
         path,
         "",
         {"content-type": "application/json", "idempotency-key": ""},
-        json.dumps(body.get(path, {"name": "Ferries", "q": "ferry"})).encode(),
+        json.dumps(body).encode() if body is not None else None,
     )
     result = handler(event, LambdaContext("archive-search-write", 29.0))
     error = json.loads(result["body"])["error"]

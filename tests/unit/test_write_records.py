@@ -150,3 +150,43 @@ def test_a_source_or_place_ingest_would_drop_is_refused_naming_the_field(name: s
         parse_records({"body": BODY, name: value}, many=False)
 
     assert refused.value.parameter == f"articles[0].{name}"
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"body": "\u200b\u00ad"},  # zero-width space, soft hyphen
+        {"body": "\ufeff \u2060"},  # byte order mark, word joiner
+        {"body": "\x00\x01\n\x7f"},  # control characters
+        {"html": "\u200e\u202e"},  # bidi marks
+        {"body": "\u200b", "html": " \t"},
+    ],
+    ids=["zero-width", "bom", "controls", "html-bidi", "both"],
+)
+def test_a_text_of_only_invisible_or_control_characters_is_refused_naming_body(
+    fields: dict[str, str],
+) -> None:
+    """Ingest drops these characters and would reject the article (no_article_text), or index an
+    article with nothing to read: refused before anything is stored, as blank text is."""
+    with pytest.raises(InvalidRequest) as refused:
+        parse_records(fields, many=False)
+
+    assert refused.value.parameter == "articles[0].body"
+
+
+@pytest.mark.parametrize("body", ["1", "ok", "…", "\u200bok", "ok\x00"])
+def test_a_text_with_one_visible_character_is_taken(body: str) -> None:
+    (record,) = parse_records({"body": body}, many=False)
+
+    assert record.body == body
+
+
+@pytest.mark.parametrize("articles", ["x", {"body": BODY}, None, 7])
+def test_an_envelope_whose_articles_is_not_a_list_is_refused_naming_articles(articles: object) -> None:
+    """{"articles": {...}} is the envelope with a wrong value, not an article with an unknown field
+    named articles[0].articles."""
+    with pytest.raises(InvalidRequest) as refused:
+        parse_records({"articles": articles}, many=True)
+
+    assert refused.value.parameter == "articles"
+    assert "list" in str(refused.value)

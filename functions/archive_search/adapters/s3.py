@@ -5,7 +5,7 @@ objects, deletes and presigned uploads."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -25,6 +25,7 @@ class StoredObject:
     etag: str
     content_type: str | None
     last_modified_iso: str
+    metadata: dict[str, str] = field(default_factory=dict)
 
 
 # Connections the client keeps alive: at least one per concurrent read (ingest's readers), so
@@ -74,6 +75,7 @@ class ObjectStore:
             etag=response["ETag"].strip('"'),
             content_type=response.get("ContentType"),
             last_modified_iso=response["LastModified"].isoformat(),
+            metadata=dict(response.get("Metadata") or {}),
         )
 
     def read_if_changed(self, ref: ObjectRef, *, etag: str, max_bytes: int) -> StoredObject | None:

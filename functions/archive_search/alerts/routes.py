@@ -24,7 +24,7 @@ from archive_search.alerts.model import (
 )
 from archive_search.alerts.store import AlertStore
 from archive_search.search.http import (
-    NOT_JSON_RESPONSE,
+    IDEMPOTENCY_KEY_HEADER,
     base_path,
     documented,
     error_responses,
@@ -76,9 +76,9 @@ def _on_stage(alert: dict[str, Any]) -> dict[str, Any]:
                 **ok_response(
                     AlertResponse, "The saved alert (again, for a retry with its Idempotency-Key)", status=201
                 ),
-                **NOT_JSON_RESPONSE,
-                **error_responses(409),
+                **error_responses(409, 415),
             },
+            "parameters": [IDEMPOTENCY_KEY_HEADER],
             "openapi_extensions": {
                 "requestBody": {
                     "required": True,
@@ -131,7 +131,7 @@ def get_alert(alert_id: Annotated[str, Path(description=ALERT_ID_DOC)]):
 @router.delete(
     "/alerts/<alert_id>",
     summary="Delete an alert (it stops firing at once)",
-    responses={204: {"description": "Deleted"}},
+    openapi_extensions=documented(lambda: {"responses": {204: {"description": "Deleted"}}}),
     middlewares=[reject_unknown_parameters],
 )
 def delete_alert(alert_id: Annotated[str, Path(description=ALERT_ID_DOC)]):

@@ -43,8 +43,6 @@ def base_path(event: Any) -> str:
 
 
 JSON_MEDIA_TYPE = content_types.APPLICATION_JSON
-# The 415 of a route that reads a JSON body, for its documented responses.
-NOT_JSON_RESPONSE = {415: {"description": f"The body is not {JSON_MEDIA_TYPE} (by its Content-Type)"}}
 
 
 def require_json_body(headers: Mapping[str, str]) -> None:
@@ -57,6 +55,16 @@ def require_json_body(headers: Mapping[str, str]) -> None:
 
 MAX_IDEMPOTENCY_KEY_CHARS = 255
 _IDEMPOTENCY_KEY_RE = re.compile(rf"^[\x21-\x7e]{{1,{MAX_IDEMPOTENCY_KEY_CHARS}}}$")
+# The header as the OpenAPI document declares it on every route that reads it (a route's
+# ``documented`` details, "parameters"), so a generated client sends it: the keys
+# ``idempotency_key`` takes, visible ASCII but the comma.
+IDEMPOTENCY_KEY_HEADER = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": "Names the request: a retry with the same key is not done twice; 409 for another request",
+    "schema": {"type": "string", "pattern": rf"^[\x21-\x2b\x2d-\x7e]{{1,{MAX_IDEMPOTENCY_KEY_CHARS}}}$"},
+}
 
 
 def idempotency_key(headers: Mapping[str, str]) -> str | None:
@@ -295,8 +303,9 @@ REF_TEMPLATE = "#/components/schemas/{model}"
 
 def documented(details: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     """A route's ``openapi_extensions`` whose ``responses`` and other operation fields (the keys
-    ``details()`` returns: ``responses``, ``openapi_extensions``) are filled in by
-    ``complete_document``. Response content may name a pydantic ``model``, as in Powertools."""
+    ``details()`` returns: ``responses``, ``openapi_extensions``, and ``parameters`` added to the
+    route's own) are filled in by ``complete_document``. Response content may name a pydantic
+    ``model``, as in Powertools."""
     key = str(len(_DETAILS))
     _DETAILS[key] = details
     return {_DETAILS_KEY: key}
@@ -328,7 +337,9 @@ def complete_document(document: dict[str, Any], common: dict[int, Any]) -> None:
         ref_template=REF_TEMPLATE,
     )
 
-    def with_schemas(response: dict[str, Any]) -> dict[str, Any]:
+    def with_schemas(code: int, response: dict[str, Any]) -> dict[str, Any]:
+        if code == 204:  # No Content: no body to describe
+            return {key: value for key, value in response.items() if key != "content"}
         if "content" not in response:  # as Powertools documents one: a JSON body
             return {**response, "content": {content_types.APPLICATION_JSON: {}}}
         content = {
@@ -341,12 +352,14 @@ def complete_document(document: dict[str, Any], common: dict[int, Any]) -> None:
     for operation, details in described:
         if "responses" in details:
             operation["responses"] = {
-                str(code): with_schemas(spec) for code, spec in details["responses"].items()
+                str(code): with_schemas(int(code), spec) for code, spec in details["responses"].items()
             }
         operation.update(details.get("openapi_extensions") or {})
+        if "parameters" in details:
+            operation["parameters"] = [*operation.get("parameters", []), *details["parameters"]]
         if "400" not in operation["responses"]:
             for code, spec in common.items():
-                operation["responses"].setdefault(str(code), with_schemas(spec))
+                operation["responses"].setdefault(str(code), with_schemas(code, spec))
     schemas = {**document.setdefault("components", {}).get("schemas", {}), **definitions.get("$defs", {})}
     document["components"]["schemas"] = dict(sorted(schemas.items()))
 
@@ -356,6 +369,7 @@ def error_responses(*codes: int) -> dict[int, Any]:
         400: "A parameter is invalid (the error names it)",
         404: "No such article or route",
         409: "The archive's state refuses the write (the error says why)",
+        415: f"The body is not {JSON_MEDIA_TYPE} (by its Content-Type)",
         503: "The search engine or the archive's storage is unreachable or timed out (the message says which); retry later",
     }
     from archive_search.search.models import ErrorResponse  # deferred: documentation only

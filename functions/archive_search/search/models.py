@@ -155,3 +155,40 @@ class HealthResponse(BaseModel):
     status: Literal["ok", "degraded"] = Field(description="degraded (with a 503) when search does not work")
     engine: EngineHealth
     ingest: IngestBacklog
+
+
+class WrittenArticle(BaseModel):
+    key: str = Field(description="The object the article is stored as, under api/articles/")
+    id: str = Field(description="The id the article has once indexed (32 hex characters)")
+    status_url: str = Field(description="GET it for the upload's ingest receipt")
+    unchanged: bool = Field(
+        description="Nothing was written: the key already held this content, or this is a retry "
+        "with the Idempotency-Key of a request already answered"
+    )
+
+
+class WrittenArticles(BaseModel):
+    articles: list[WrittenArticle] = Field(description="One per article of the request, in its order")
+
+
+class DeletedArticle(BaseModel):
+    id: str = Field(description="The article's id")
+    key: str = Field(description="The object deleted (the bucket keeps its earlier versions)")
+    status_url: str = Field(
+        description="GET it for the key's receipt: deleted once ingest has seen the delete"
+    )
+
+
+class UploadForm(BaseModel):
+    method: Literal["POST"]
+    url: str = Field(description="Where to send the form")
+    fields: dict[str, str] = Field(description="Every field to send before the file, as given")
+
+
+class UploadSlot(BaseModel):
+    key: str = Field(description="The object the file is stored as, under uploads/")
+    upload: UploadForm
+    content_type: str = Field(description="The media type the file must be sent with (lower case)")
+    max_bytes: int = Field(description="The most bytes the file may hold: what ingest reads of its format")
+    expires_at: str = Field(description="When the form stops being accepted (RFC 3339, UTC)")
+    status_url: str = Field(description="GET it for the upload's ingest receipt")

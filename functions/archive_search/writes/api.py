@@ -20,10 +20,12 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 from archive_search.adapters.opensearch import cached_engine
 from archive_search.errors import ConfigurationError, InvalidRequest, NotFound
 from archive_search.search.http import (
-    NOT_JSON_RESPONSE,
+    IDEMPOTENCY_KEY_HEADER,
     documented,
+    error_responses,
     idempotency_key,
     json_response,
+    ok_response,
     read_json_body,
     reject_unknown_parameters,
 )
@@ -54,12 +56,6 @@ def _record_list_schema() -> dict[str, Any]:
     return {"type": "array", "items": _record_schema(), "minItems": 1, "maxItems": MAX_ARTICLES_PER_REQUEST}
 
 
-def _error() -> dict[str, Any]:
-    from archive_search.search.models import ErrorResponse
-
-    return {"application/json": {"schema": ErrorResponse.model_json_schema()}}
-
-
 def _body(schema: dict[str, Any], description: str) -> dict[str, Any]:
     """The request body in the OpenAPI document (read and validated by the route itself)."""
     return {
@@ -72,14 +68,18 @@ def _body(schema: dict[str, Any], description: str) -> dict[str, Any]:
 
 
 def _answers(
-    status: int, description: str, *, conflict: str | None = None, json_body: bool = True
+    status: int, model: str, description: str, *, conflict: str | None = None, json_body: bool = True
 ) -> dict[int, Any]:
+    """A write route's documented answers: ``status`` with ``model`` (a name in search/models.py,
+    imported when the document is built), the 415 of a JSON body, the 409 of a ``conflict``."""
+    from archive_search.search import models
+
     answers: dict[int, Any] = {
-        status: {"description": description},
-        **(NOT_JSON_RESPONSE if json_body else {}),
+        **ok_response(getattr(models, model), description, status),
+        **(error_responses(415) if json_body else {}),
     }
     if conflict:
-        answers[409] = {"description": conflict, "content": _error()}
+        answers[409] = {**error_responses(409)[409], "description": conflict}
     return answers
 
 
@@ -99,6 +99,13 @@ WRITE_DOC = (
     "fields (title, body or html, url, published, source, author, place, language, tags, description, "
     "external_id); "
     "see docs/integration.md."
+)
+
+
+KEY_REUSED = "Idempotency-Key used before for another request (other content, article or route)"
+KEYED = (
+    "An Idempotency-Key header names the request: a retry with it gets the first answer again and "
+    "changes nothing; 409 when the key was used for another request."
 )
 
 
@@ -136,17 +143,19 @@ def _idempotency_key() -> str | None:
     description=(
         f"Each article becomes an object under api/articles/ and is indexed like any upload. 202 "
         f"with, per article, its object key, the id it will have and its status_url. At most "
-        f"{MAX_ARTICLES_PER_REQUEST} articles. An Idempotency-Key header or an external_id makes a "
-        "retry land on the same key and id." + WRITE_DOC
+        f"{MAX_ARTICLES_PER_REQUEST} articles. An external_id makes a retry land on the same key and "
+        "id. " + KEYED + WRITE_DOC
     ),
     middlewares=[reject_unknown_parameters],
     openapi_extensions=documented(
         lambda: {
             "responses": _answers(
                 202,
+                "WrittenArticles",
                 "Stored; per article its key, id and status_url",
-                conflict="Idempotency-Key reused for other content",
+                conflict=KEY_REUSED,
             ),
+            "parameters": [IDEMPOTENCY_KEY_HEADER],
             "openapi_extensions": _body(
                 {
                     "oneOf": [
@@ -174,12 +183,16 @@ def add_articles():
 @router.put(
     "/articles/by-external-id/<external_id>",
     summary="Add or replace the article with this external id",
-    description="202 with its object key, id and status_url; the body's external_id, if any, must match."
+    description="202 with its object key, id and status_url; the body's external_id, if any, must match. "
+    + KEYED
     + WRITE_DOC,
     middlewares=[reject_unknown_parameters],
     openapi_extensions=documented(
         lambda: {
-            "responses": _answers(202, "Stored; its key, id and status_url"),
+            "responses": _answers(
+                202, "WrittenArticle", "Stored; its key, id and status_url", conflict=KEY_REUSED
+            ),
+            "parameters": [IDEMPOTENCY_KEY_HEADER],
             "openapi_extensions": _body(_record_schema(), "One article"),
         }
     ),
@@ -192,27 +205,35 @@ def upsert_article(external_id: Annotated[str, Path(pattern=EXTERNAL_ID_PATTERN,
             "articles[0].external_id",
         )
     record = record.model_copy(update={"external_id": external_id})
-    (written,) = _writer().put_articles([record], None)
+    (written,) = _writer().put_articles(
+        [record], _idempotency_key(), request=f"PUT /articles/by-external-id/{external_id}"
+    )
     return json_response(202, written.as_dict())
 
 
 @router.delete(
     "/articles/by-external-id/<external_id>",
     summary="Delete the article with this external id",
-    description="202 with the deleted object's key, the article's id and status_url; 404 when there is none.",
+    description="202 with the deleted object's key, the article's id and status_url; 404 when there is none. "
+    + KEYED,
     middlewares=[reject_unknown_parameters],
     openapi_extensions=documented(
         lambda: {
             "responses": _answers(
-                202, "The article's object is deleted; its key, id and status_url", json_body=False
-            )
+                202,
+                "DeletedArticle",
+                "The article's object is deleted; its key, id and status_url",
+                conflict=KEY_REUSED,
+                json_body=False,
+            ),
+            "parameters": [IDEMPOTENCY_KEY_HEADER],
         }
     ),
 )
 def delete_by_external_id(
     external_id: Annotated[str, Path(pattern=EXTERNAL_ID_PATTERN, description="Your id")],
 ):
-    return json_response(202, _writer().delete_by_external_id(external_id))
+    return json_response(202, _writer().delete_by_external_id(external_id, _idempotency_key()))
 
 
 @router.delete(
@@ -220,27 +241,34 @@ def delete_by_external_id(
     summary="Delete an article by deleting the object it came from",
     description=(
         "202 with the deleted object's key and status_url (deleted once ingest has seen it). 409 when "
-        "the object holds several articles or was not written through this API; 404 for an unknown id."
+        "the object holds several articles or was not written through this API; 404 for an unknown id. "
+        + KEYED
     ),
     middlewares=[reject_unknown_parameters],
     openapi_extensions=documented(
         lambda: {
             "responses": _answers(
                 202,
-                "The source object is deleted; its key and status_url",
-                conflict="The source holds several articles or was not written through this API",
+                "DeletedArticle",
+                "The source object is deleted; its key, the article's id and status_url",
+                conflict="The source holds several articles or was not written through this API, or an "
+                + KEY_REUSED,
                 json_body=False,
-            )
+            ),
+            "parameters": [IDEMPOTENCY_KEY_HEADER],
         }
     ),
 )
 def delete_article(article_id: Annotated[str, Path(description="Article id (as returned in hits)")]):
-    settings = get_settings()
-    try:
-        document = SearchService(cached_engine(settings)).live_document(article_id)
-    except NotFound:
-        raise missing_article(article_id) from None
-    return json_response(202, _writer().delete_article(article_id, document))
+    key = _idempotency_key()
+
+    def live_document() -> dict[str, Any]:
+        try:
+            return SearchService(cached_engine(get_settings())).live_document(article_id)
+        except NotFound:
+            raise missing_article(article_id) from None
+
+    return json_response(202, _writer().delete_article(article_id, live_document, key))
 
 
 @router.post(
@@ -257,9 +285,11 @@ def delete_article(article_id: Annotated[str, Path(description="Article id (as r
         lambda: {
             "responses": _answers(
                 200,
+                "UploadSlot",
                 "The upload form (url, fields), its key and status_url",
                 conflict="Idempotency-Key reused for another filename or content_type",
             ),
+            "parameters": [IDEMPOTENCY_KEY_HEADER],
             "openapi_extensions": _body(
                 {
                     "type": "object",

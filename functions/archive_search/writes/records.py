@@ -36,6 +36,7 @@ from archive_search.model import (
     SOURCE_EDGE_CHARS,
 )
 from archive_search.search.http import dotted, empty_value
+from archive_search.search.syntax import typed_text
 from archive_search.settings import RESERVED_PREFIX
 
 # Objects written by the API; the write function may put and delete objects here only.
@@ -45,6 +46,9 @@ WRITE_PREFIXES = (ARTICLES_PREFIX, UPLOADS_PREFIX)
 # What POST /uploads was asked under each Idempotency-Key: nothing is stored at presign time
 # but this claim, so a key reused for another file is told apart from a retry.
 UPLOAD_CLAIMS_PREFIX = f"{RESERVED_PREFIX}upload-keys/"
+# What each Idempotency-Key of the article routes (POST, PUT, DELETE) was first used for, and the
+# answer it got: one key names one request, whatever its route, and its retry is answered again.
+ARTICLE_CLAIMS_PREFIX = f"{RESERVED_PREFIX}article-keys/"
 
 # A Lambda request body is at most 6 MB; one request writes at most this many articles, so
 # its S3 puts finish well inside API Gateway's 30 s.
@@ -146,7 +150,9 @@ class ArticleRecord(BaseModel):
         return value
 
     def has_text(self) -> bool:
-        return any(value and value.strip() for value in (self.body, self.html))
+        # Read as ingest reads text: invisible and control characters dropped (typed_text), so a
+        # body of only those is refused here, not answered 202 and rejected as no_article_text.
+        return any(value and typed_text(value).strip() for value in (self.body, self.html))
 
     def object_bytes(self) -> bytes:
         """The object stored for this record: the JSON record ingest reads back."""
@@ -157,12 +163,15 @@ def parse_records(data: Any, *, many: bool) -> list[ArticleRecord]:
     """The request body's JSON (``search.http.read_json_body``) -> validated records;
     ``InvalidRequest`` naming the item and field of the first problem. ``many``: a list (or
     ``{"articles": [...]}``) is allowed."""
-    if many and isinstance(data, dict) and isinstance(data.get("articles"), list):
+    if many and isinstance(data, dict) and "articles" in data:
+        # No article has a field named articles: this is the envelope, whatever it holds.
         unknown = sorted(set(data) - {"articles"})
         if unknown:
             raise InvalidRequest(
                 f"{unknown[0]}: unknown field (the envelope holds only articles)", unknown[0]
             )
+        if not isinstance(data["articles"], list):
+            raise InvalidRequest("articles: must be a list of articles", "articles")
         data = data["articles"]
     items = data if many and isinstance(data, list) else [data]
     if isinstance(data, list) and not many:
@@ -209,7 +218,9 @@ def _record(index: int, item: Any) -> ArticleRecord:
         message = empty_value(name, first) or message
         raise InvalidRequest(f"{where}.{field}: {message}", f"{where}.{field}") from None
     if not record.has_text():
-        raise InvalidRequest(f"{where}.body: body or html must hold the article's text", f"{where}.body")
+        raise InvalidRequest(
+            f"{where}.body: body or html must hold the article's text (a visible character)", f"{where}.body"
+        )
     return record
 
 
@@ -241,6 +252,11 @@ def upload_claim_key(idempotency_key: str) -> str:
     """The object recording which upload an Idempotency-Key of POST /uploads was first used for
     (under the reserved prefix: ingest acknowledges it and never indexes it)."""
     return f"{UPLOAD_CLAIMS_PREFIX}{_digest(idempotency_key, 'upload')}.json"
+
+
+def article_claim_key(idempotency_key: str) -> str:
+    """The object recording which article write an Idempotency-Key was first used for."""
+    return f"{ARTICLE_CLAIMS_PREFIX}{_digest(idempotency_key, 'articles')}.json"
 
 
 def content_digest(data: bytes) -> str:

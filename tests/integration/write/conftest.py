@@ -50,6 +50,17 @@ class WriteApi:
         result = handler(event, LambdaContext("archive-search-write", 29.0))
         return Answer(result["statusCode"], result.get("headers") or {}, json.loads(result["body"] or "null"))
 
+    def stored(self) -> dict[str, bytes]:
+        """The archive's objects (the service's own, under the reserved prefix, left out): key ->
+        bytes."""
+        from archive_search.settings import RESERVED_PREFIX
+
+        return {
+            key: self.rig.s3.get_object(Bucket=self.rig.archive.bucket, Key=key)["Body"].read()
+            for key in self.rig.bucket_keys()
+            if not key.startswith(RESERVED_PREFIX)
+        }
+
     def settle(self) -> None:
         """Let ingest take every notification the writes caused (delete markers included,
         which moto does not notify: the local stack's watcher sends what AWS would)."""

@@ -93,7 +93,7 @@ def test_a_retry_with_the_same_idempotency_key_lands_on_the_same_key_and_id(api)
     assert [i["key"] for i in first.body["articles"]] == [i["key"] for i in again.body["articles"]]
     assert [i["id"] for i in first.body["articles"]] == [i["id"] for i in again.body["articles"]]
     assert [i["unchanged"] for i in again.body["articles"]] == [True, True]
-    assert len(api.rig.bucket_keys()) == 2
+    assert len(api.stored()) == 2
     api.settle()
     assert len(api.rig.documents()) == 2
 
@@ -124,7 +124,7 @@ def test_an_idempotency_key_reused_for_another_list_is_a_409_and_stores_nothing(
 
     assert first.status == 202 and answer.status == 409, answer.body
     assert answer.body["error"]["parameter"] == "Idempotency-Key"
-    assert api.rig.bucket_keys() == {item["key"] for item in first.body["articles"]}
+    assert set(api.stored()) == {item["key"] for item in first.body["articles"]}
 
 
 def test_an_idempotency_key_raced_by_another_request_with_other_content_is_a_409_not_a_lost_write(
@@ -148,11 +148,152 @@ def test_an_idempotency_key_raced_by_another_request_with_other_content_is_a_409
 
     answer = api.call("POST", "/articles", article(), headers=headers)
 
-    (key,) = api.rig.bucket_keys()
     assert answer.status == 409 and answer.body["error"]["parameter"] == "Idempotency-Key"
-    assert api.rig.s3.get_object(Bucket=api.rig.archive.bucket, Key=key)["Body"].read() == (
-        b'{"body": "The other request."}'
+    assert list(api.stored().values()) == [b'{"body": "The other request."}']
+
+
+WIRE_20 = "/articles/by-external-id/wire-20"
+
+
+@pytest.mark.parametrize(
+    ("first", "reuse"),
+    [
+        pytest.param(
+            ("PUT", WIRE_20, article()),
+            ("PUT", "/articles/by-external-id/wire-21", article()),
+            id="PUT of another external id",
+        ),
+        pytest.param(
+            ("PUT", WIRE_20, article()), ("PUT", WIRE_20, article("Revised")), id="PUT of other content"
+        ),
+        pytest.param(("PUT", WIRE_20, article()), ("DELETE", WIRE_20, None), id="DELETE after its PUT"),
+        pytest.param(("POST", "/articles", article()), ("PUT", WIRE_20, article()), id="PUT after a POST"),
+        pytest.param(
+            ("DELETE", WIRE_20, None),
+            ("DELETE", "/articles/by-external-id/wire-21", None),
+            id="DELETE of another article",
+        ),
+        pytest.param(
+            ("POST", "/articles", article(external_id="wire-20")),
+            ("POST", "/articles", article(external_id="wire-21")),
+            id="POST of another external id",
+        ),
+    ],
+)
+def test_an_idempotency_key_reused_for_another_write_is_a_409_and_changes_nothing(
+    api, first: tuple[str, str, object], reuse: tuple[str, str, object]
+) -> None:
+    """An Idempotency-Key names one request, whatever its route: PUT and DELETE are idempotent
+    by nature, but a key sent again with another target or other content is a client's bug (a
+    key reused by mistake), refused as POST /articles refuses it, before anything changes."""
+    for wire in ("wire-20", "wire-21"):
+        api.call("PUT", f"/articles/by-external-id/{wire}", article(f"Story {wire}"))
+    headers = {"Idempotency-Key": "sync-20"}
+    assert api.call(*first, headers=headers).status == 202
+    before = api.stored()
+
+    answer = api.call(*reuse, headers=headers)
+
+    assert answer.status == 409, answer.body
+    assert answer.body["error"]["parameter"] == "Idempotency-Key"
+    assert "sync-20" in answer.body["error"]["message"]
+    assert api.stored() == before
+
+
+@pytest.mark.parametrize(
+    "write",
+    [("PUT", WIRE_20, article("Revised")), ("DELETE", WIRE_20, None)],
+    ids=["PUT", "DELETE"],
+)
+def test_a_put_or_delete_retried_with_its_idempotency_key_is_answered_again(api, write) -> None:
+    """A DELETE retried after a lost answer must not be told 404: the client's delete worked."""
+    api.call("PUT", WIRE_20, article())
+    headers = {"Idempotency-Key": "sync-21"}
+
+    first = api.call(*write, headers=headers)
+    again = api.call(*write, headers=headers)
+
+    assert first.status == again.status == 202, again.body
+    assert {k: v for k, v in again.body.items() if k != "unchanged"} == {
+        k: v for k, v in first.body.items() if k != "unchanged"
+    }
+
+
+@pytest.mark.parametrize(
+    "write",
+    [("POST", "/articles", article()), ("PUT", "/articles/by-external-id/wire-30", article())],
+    ids=["POST", "PUT"],
+)
+def test_a_late_retry_of_a_write_after_its_article_was_deleted_does_not_bring_it_back(api, write) -> None:
+    """Given a write whose answer was lost, then a delete of its article (by id, with a key of its
+    own), when both are retried late: the delete is answered again, and the write is answered as
+    the first time and stores nothing; the article stays deleted."""
+    first = api.call(*write, headers={"Idempotency-Key": "sync-30"})
+    (item,) = first.body.get("articles", [first.body])
+    api.settle()
+    deleted = api.call("DELETE", f"/articles/{item['id']}", headers={"Idempotency-Key": "sync-31"})
+    api.settle()
+
+    delete_again = api.call("DELETE", f"/articles/{item['id']}", headers={"Idempotency-Key": "sync-31"})
+    again = api.call(*write, headers={"Idempotency-Key": "sync-30"})
+    api.settle()
+
+    assert deleted.status == delete_again.status == 202 and delete_again.body == deleted.body
+    assert again.status == 202, again.body
+    (replayed,) = again.body.get("articles", [again.body])
+    assert replayed == {**item, "unchanged": True}
+    assert api.stored() == {}
+    assert api.call("GET", "/ingest/status", query={"key": item["key"]}).body["outcome"] == "deleted"
+    assert api.call("GET", f"/articles/{item['id']}").status == 404
+
+
+def test_a_late_retry_of_an_older_put_does_not_overwrite_the_newer_one(api) -> None:
+    api.call(
+        "PUT", "/articles/by-external-id/wire-31", article("Old title"), headers={"Idempotency-Key": "v1"}
     )
+    api.call(
+        "PUT", "/articles/by-external-id/wire-31", article("New title"), headers={"Idempotency-Key": "v2"}
+    )
+
+    again = api.call(
+        "PUT", "/articles/by-external-id/wire-31", article("Old title"), headers={"Idempotency-Key": "v1"}
+    )
+    api.settle()
+
+    assert again.status == 202 and again.body["unchanged"] is True
+    (document,) = api.rig.documents().values()
+    assert document["title"] == "New title"
+
+
+@pytest.mark.parametrize(
+    "write",
+    [("POST", "/articles", article()), ("PUT", "/articles/by-external-id/wire-32", article())],
+    ids=["POST", "PUT"],
+)
+def test_a_retry_of_a_write_whose_first_attempt_failed_stores_the_article(
+    api, monkeypatch: pytest.MonkeyPatch, write
+) -> None:
+    """The key is claimed before the article is written: a claim without an answer is a request
+    that did not finish, and its retry does the work."""
+    from archive_search.adapters.s3 import ObjectStore
+    from archive_search.errors import StorageUnavailable
+
+    written = ObjectStore.write
+
+    def storage_down_for_articles(self, ref, data, **options):  # type: ignore[no-untyped-def]
+        if ref.key.startswith("api/articles/"):
+            raise StorageUnavailable("S3 unreachable")
+        return written(self, ref, data, **options)
+
+    monkeypatch.setattr(ObjectStore, "write", storage_down_for_articles)
+    failed = api.call(*write, headers={"Idempotency-Key": "sync-32"})
+    monkeypatch.setattr(ObjectStore, "write", written)
+
+    again = api.call(*write, headers={"Idempotency-Key": "sync-32"})
+
+    assert failed.status == 503 and again.status == 202, again.body
+    (item,) = again.body.get("articles", [again.body])
+    assert item["unchanged"] is False and list(api.stored()) == [item["key"]]
 
 
 def test_external_id_makes_post_and_put_replace_one_article(api) -> None:
@@ -276,6 +417,27 @@ def test_an_article_whose_object_ingest_would_reject_for_size_is_a_400_before_an
     assert answer.status == 400 and answer.body["error"]["parameter"] == "articles[1]"
     assert "2000" in answer.body["error"]["message"]
     assert api.rig.bucket_keys() == set()
+
+
+@pytest.mark.parametrize("path", ["/articles", "/articles/by-external-id/wire-40"], ids=["POST", "PUT"])
+def test_an_idempotency_key_of_a_request_refused_as_too_large_stays_free_for_the_fixed_one(
+    api, monkeypatch: pytest.MonkeyPatch, path: str
+) -> None:
+    """A 400 for a bad request does nothing under its key: the client fixes the article and
+    sends it again with the same key, and is not told the key was used for another request."""
+    from tests.ingest_support import reset_caches
+
+    monkeypatch.setenv("MAX_OBJECT_BYTES", "2000")
+    reset_caches()
+    method = "POST" if path == "/articles" else "PUT"
+    headers = {"Idempotency-Key": "sync-40"}
+
+    refused = api.call(method, path, article(body="word " * 500), headers=headers)
+    fixed = api.call(method, path, article(), headers=headers)
+
+    assert refused.status == 400, refused.body
+    assert fixed.status == 202, fixed.body
+    assert len(api.stored()) == 1
 
 
 @pytest.mark.parametrize(

@@ -81,16 +81,17 @@ def test_an_upload_idempotency_key_raced_by_another_filename_is_a_409(api, monke
     from archive_search.adapters.s3 import ObjectStore
 
     headers = {"Idempotency-Key": "up-3"}
-    checked = ObjectStore.metadata
+    checked = ObjectStore.read
     raced = []
 
-    def another_request_claims_the_key_after_the_check(self, ref):  # type: ignore[no-untyped-def]
-        found = checked(self, ref)
-        monkeypatch.setattr(ObjectStore, "metadata", checked)
-        raced.append(api.call("POST", "/uploads", {"filename": "other.html"}, headers=headers))
-        return found
+    def another_request_claims_the_key_after_the_check(self, ref, **bound):  # type: ignore[no-untyped-def]
+        monkeypatch.setattr(ObjectStore, "read", checked)
+        try:
+            return checked(self, ref, **bound)
+        finally:
+            raced.append(api.call("POST", "/uploads", {"filename": "other.html"}, headers=headers))
 
-    monkeypatch.setattr(ObjectStore, "metadata", another_request_claims_the_key_after_the_check)
+    monkeypatch.setattr(ObjectStore, "read", another_request_claims_the_key_after_the_check)
 
     answer = api.call("POST", "/uploads", {"filename": "a.html"}, headers=headers)
 

@@ -89,3 +89,36 @@ def test_a_handler_that_raises_yields_api_gateways_internal_error() -> None:
     assert response.status == 500
     assert json.loads(response.body) == {"message": "Internal Server Error"}
     assert b"boom" not in response.body
+
+
+def test_the_local_cors_answers_as_the_template_has_api_gateway_answer() -> None:
+    """A browser app tried against `make run` must work deployed, and the other way round: the
+    preflight allows the headers and methods the HTTP API allows (a write's Idempotency-Key), and
+    an answer exposes the headers it exposes (a 503's Retry-After)."""
+    from archive_local.http_front import CorsPolicy
+    from tests.template.cfn import load_template
+
+    (api,) = [r for r in load_template()["Resources"].values() if r["Type"] == "AWS::Serverless::HttpApi"]
+    _, deployed, _ = api["Properties"]["DefinitionBody"]["x-amazon-apigateway-cors"]["Fn::If"]
+    policy = CorsPolicy.from_setting("https://app.example")
+
+    preflight = dict(policy.preflight("https://app.example").headers)
+    answer = dict(policy.headers("https://app.example"))
+
+    def names(value: str) -> set[str]:
+        return {name.strip().lower() for name in value.split(",") if name.strip()}
+
+    assert names(preflight["Access-Control-Allow-Headers"]) == set(deployed["allowHeaders"])
+    assert names(preflight["Access-Control-Allow-Methods"]) >= {m.lower() for m in deployed["allowMethods"]}
+    assert names(answer.get("Access-Control-Expose-Headers", "")) == set(deployed["exposeHeaders"])
+    assert preflight["Access-Control-Max-Age"] == str(deployed["maxAge"])
+
+
+def test_the_path_reaches_the_handler_percent_decoded_as_api_gateway_delivers_it() -> None:
+    """An HTTP API hands the function the path decoded (rawPath and requestContext.http.path):
+    a client that encodes an external id's colon, as encodeURIComponent does, reaches the same
+    route locally as deployed."""
+    event = request_event("PUT", "/articles/by-external-id/wire%3A7?x=a%3Ab", [], b"{}")
+
+    assert event["rawPath"] == event["requestContext"]["http"]["path"] == "/articles/by-external-id/wire:7"
+    assert event["rawQueryString"] == "x=a%3Ab"
