@@ -9,6 +9,7 @@ import re
 import pytest
 
 from archive_local.http_front import TIMEOUT_SECONDS
+from archive_search.writes.records import ARTICLE_CLAIMS_PREFIX, UPLOAD_CLAIMS_PREFIX
 from tests.template.cfn import REPO, load_template, rules_allow
 
 pytestmark = pytest.mark.template
@@ -75,3 +76,24 @@ def test_an_engine_request_ends_while_the_search_function_can_still_answer(templ
 
     timeout_ms = template["Resources"]["SearchFunction"]["Properties"]["Timeout"] * 1000
     assert timeout_ms >= MAX_ENGINE_TIMEOUT_MS + ENGINE_TIMEOUT_RESERVE_MS
+
+
+def _lifecycle_rules(template: dict) -> list[dict]:
+    bucket = template["Resources"]["ArchiveBucket"]["Properties"]
+    return bucket["LifecycleConfiguration"]["Rules"]
+
+
+def test_idempotency_claims_expire_after_the_days_the_docs_promise(template: dict) -> None:
+    integration = (REPO / "docs" / "integration.md").read_text(encoding="utf-8")
+    promised = int(re.search(r"remembered for (\d+) days", integration).group(1))
+    expiring = {
+        rule["Prefix"]: rule
+        for rule in _lifecycle_rules(template)
+        if "ExpirationInDays" in rule or "NoncurrentVersionExpiration" in rule
+    }
+    # Only the claims expire: every upload and every old version of an article is kept.
+    assert set(expiring) == {UPLOAD_CLAIMS_PREFIX, ARTICLE_CLAIMS_PREFIX}
+    for rule in expiring.values():
+        assert rule["Status"] == "Enabled"
+        assert rule["ExpirationInDays"] == promised
+        assert rule["NoncurrentVersionExpiration"] == {"NoncurrentDays": 1}
