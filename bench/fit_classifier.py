@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/fit_classifier.py [--bench-dir DIR] [--trafilatura-eval DIR]
         [--write] [--cv] [--sequence] [--trees-cv [--depths 2,3] [--rates 0.1] [--rounds 100]]
-        [--weight-power P]
+        [--weight-power P] [--later-passes N]
 
 Lines of the extraction benchmark's text dumps are labelled from the gold article body: a
 line is article text when most of its 4-token shingles (or, for lines under 4 tokens, its whole
@@ -22,7 +22,9 @@ score (``fit_trees``: oblivious trees of depth ``TREE_DEPTH``, Newton steps on h
 quantile bins, fitted on what the logistic stages leave); ``--trees-cv`` compares, inside the
 tuning folds only, the logistic model with it plus trees of each ``--depths`` x ``--rates``,
 cut after each of ``--rounds`` (figures only: the shape and the models that take trees were
-chosen with it). ``--write`` stores the fitted weights in
+chosen with it). The archive model (``LATER_PASS_MODELS``) is fitted again with each page also
+as the cleaner's later selection passes see it: cut down to the lines the first fit keeps, up to
+``--later-passes`` times (``cut_down_pages``). ``--write`` stores the fitted weights in
 functions/archive_search/cleaning/lines/weights.json and the trees in trees.json beside it.
 """
 
@@ -63,6 +65,11 @@ TREE_DEPTH, TREE_ROUNDS, TREE_RATE = 3, 100, 0.2
 TREE_MODELS = ("archive",)
 # A line weighs 1 + words**WEIGHT_POWER in the fit (--weight-power).
 WEIGHT_POWER = 0.5
+# The archive model is fitted on each page again as up to LATER_PASSES later selection passes
+# see it (--later-passes; ``cut_down_pages``), chosen by cross-validation inside the tuning folds
+# (bench/generalisation.py --textdump-cv): without the archive's statistics it lost on one benchmark.
+LATER_PASSES = 8
+LATER_PASS_MODELS = ("archive",)
 
 
 def labels_for(lines: list[str], gold: str, ev) -> list[int]:
@@ -230,6 +237,12 @@ def main() -> None:
     ap.add_argument("--rates", type=_floats, default=[0.05, 0.1, 0.2], help="learning rates for --trees-cv")
     ap.add_argument("--rounds", type=_ints, default=[50, 100, 150, 200, 300], help="rounds for --trees-cv")
     ap.add_argument("--weight-power", type=float, default=WEIGHT_POWER, help="a line weighs 1 + words**power")
+    ap.add_argument(
+        "--later-passes",
+        type=int,
+        default=LATER_PASSES,
+        help="later selection passes each page is fitted on again as (0: the whole page only)",
+    )
     args = ap.parse_args()
     ev = load_evaluate(args.bench_dir)
     gold = ev.load_gold(args.bench_dir)
@@ -254,12 +267,18 @@ def main() -> None:
         )
         return
     found = {
-        name: fit_model(docs, split, fit_keys, archive, args.weight_power, ev, gold)
+        name: fit_model(docs, split, fit_keys, archive, args.weight_power, ev, gold, args.later_passes)
         for name, archive in (("plain", False), ("archive", True))
     }
     if args.cv:
         cross_validate(
-            docs, sorted(extra), bench_dir=args.bench_dir, weight_power=args.weight_power, ev=ev, gold=gold
+            docs,
+            sorted(extra),
+            bench_dir=args.bench_dir,
+            weight_power=args.weight_power,
+            ev=ev,
+            gold=gold,
+            later_passes=args.later_passes,
         )
     if args.sequence:
         sequence_check(docs, args.trafilatura_eval, args.bench_dir, ev, gold, args.weight_power)
@@ -306,13 +325,43 @@ def fit_targets(docs, keys, weight_power) -> tuple[np.ndarray, np.ndarray]:
     return y, sw
 
 
-def fit_line_model(docs, keys, archive: bool, weight_power) -> tuple[Weights, classifier.Trees | None]:
+def fit_line_model(
+    docs, keys, archive: bool, weight_power, later_passes: int = LATER_PASSES
+) -> tuple[Weights, classifier.Trees | None]:
     """The weights of both stages and, for a model in ``TREE_MODELS``, its stage-2 trees of the
-    shipped ``Shape``, fitted on the pages ``keys``."""
+    shipped ``Shape``, fitted on the pages ``keys`` and, for a model in ``LATER_PASS_MODELS``, on
+    those pages as ``later_passes`` later selection passes see them (``cut_down_pages``)."""
+    fitted, trees = _fit_stages(docs, keys, archive, weight_power)
+    if later_passes and ("archive" if archive else "plain") in LATER_PASS_MODELS:
+        cut = cut_down_pages(docs, keys, archive, fitted, trees, later_passes)
+        fitted, trees = _fit_stages({**docs, **cut}, [*keys, *cut], archive, weight_power)
+    return fitted, trees
+
+
+def _fit_stages(docs, keys, archive: bool, weight_power) -> tuple[Weights, classifier.Trees | None]:
     fitted = fit_weights(docs, keys, archive, weight_power)
     takes_trees = ("archive" if archive else "plain") in TREE_MODELS
     trees = fit_stage2_trees(docs, keys, archive, fitted, weight_power, Shape()) if takes_trees else None
     return fitted, trees
+
+
+def cut_down_pages(docs, keys, archive: bool, fitted: Weights, trees, passes: int) -> dict:
+    """Each page of ``keys`` cut down to the lines ``fitted`` keeps, then what it keeps of that,
+    ``passes`` times (or until it keeps every line or none), with their labels: the pages the
+    cleaner's later selection passes judge, where a line's neighbours and place differ from the
+    whole page's (the article's last paragraph sits at the page's end, where a footer sits)."""
+    out = {}
+    for k in keys:
+        lines, labels, stats = docs[k]
+        for n in range(2, passes + 2):
+            memo = classifier.LineMemo(stats if archive else None, fitted, trees)
+            keep = np.array(classifier.keep_mask(lines, memo=memo), dtype=bool)
+            if keep.all() or not keep.any():
+                break
+            lines, labels = [line for line, kept in zip(lines, keep, strict=True) if kept], labels[keep]
+            if (labels != UNLABELLED).any():
+                out[f"{k} (pass {n})"] = (lines, labels, stats)
+    return out
 
 
 def fit_weights(docs, keys, archive: bool, weight_power) -> Weights:
@@ -373,11 +422,11 @@ def line_model_texts(docs, keys, archive: bool, fitted: Weights, trees=None) -> 
     return preds
 
 
-def fit_model(docs, split, fit_keys, archive: bool, weight_power, ev, gold):
+def fit_model(docs, split, fit_keys, archive: bool, weight_power, ev, gold, later_passes=LATER_PASSES):
     """Fit both stages on ``fit_keys`` (``archive``: the archive model), and the stage-2 trees
     if the model takes them; print the extraction benchmark's F1 by part, with and without
     the trees."""
-    fitted, trees = fit_line_model(docs, fit_keys, archive, weight_power)
+    fitted, trees = fit_line_model(docs, fit_keys, archive, weight_power, later_passes)
     print(f"line model alone, {'with' if archive else 'without'} the archive's line statistics")
     for label, model_trees in (("logistic", None), ("+ trees", trees))[: 2 if trees else 1]:
         f1 = {}
@@ -393,7 +442,7 @@ def fit_model(docs, split, fit_keys, archive: bool, weight_power, ev, gold):
     return fitted, trees
 
 
-def cross_validate(docs, extra_keys, bench_dir, weight_power, ev, gold) -> None:
+def cross_validate(docs, extra_keys, bench_dir, weight_power, ev, gold, later_passes=LATER_PASSES) -> None:
     """Grouped cross-validation: each site fold of the extraction benchmark scored by weights
     fitted on the other four (and on trafilatura-eval's tuning folds)."""
     truth = json.loads((bench_dir / "ground-truth.json").read_text(encoding="utf-8"))
@@ -404,7 +453,7 @@ def cross_validate(docs, extra_keys, bench_dir, weight_power, ev, gold) -> None:
         cells = []
         for f, keys in by_fold.items():
             others = [k for g, ks in by_fold.items() if g != f for k in ks] + extra_keys
-            fitted, trees = fit_line_model(docs, others, archive, weight_power)
+            fitted, trees = fit_line_model(docs, others, archive, weight_power, later_passes)
             fold_preds = line_model_texts(docs, keys, archive, fitted, trees)
             preds.update(fold_preds)
             cells.append(f"{ev.score({k: gold[k] for k in keys}, fold_preds, 4, 0)['f1']:.3f}")

@@ -263,13 +263,14 @@ def textdump_report(data: Path = DEFAULT_DATA) -> None:
         print(f"{label:<9} {cells} gap {gap:+.3f} docs/s {len(dumps) / cpu:.0f}")
 
 
-def textdump_cv(data: Path = DEFAULT_DATA, per_doc: bool = False) -> None:
+def textdump_cv(data: Path = DEFAULT_DATA, per_doc: bool = False, later_passes: int | None = None) -> None:
     """Grouped cross-validation of the whole text-dump cleaner inside the tuning folds: for each
     tuning fold, the line weights are fitted on the other two tuning folds of both benchmarks
     (``bench/fit_classifier.py``'s fit) and ``clean()`` runs on the fold's pages of both, with
     and without the line statistics; the held-out folds are neither fitted on nor scored. What
     the page-level rules of ``cleaning/text.py`` are judged by. ``per_doc`` lists the tuning
-    pages of trafilatura-eval that miss a snippet or hold a wrong one."""
+    pages of trafilatura-eval that miss a snippet or hold a wrong one; ``later_passes``: the
+    fit's (``fit_classifier.LATER_PASSES`` unless given)."""
     from unittest import mock
 
     import fit_classifier  # type: ignore[import-not-found]
@@ -308,7 +309,11 @@ def textdump_cv(data: Path = DEFAULT_DATA, per_doc: bool = False) -> None:
             keys = [k for k in docs if page_fold[k] in TUNING_FOLDS and page_fold[k] != f]
             # The stage-2 trees are fitted on the same two folds (the shipped ones saw all three).
             fitted, fitted_trees = fit_classifier.fit_line_model(
-                docs, keys, archive, fit_classifier.WEIGHT_POWER
+                docs,
+                keys,
+                archive,
+                fit_classifier.WEIGHT_POWER,
+                fit_classifier.LATER_PASSES if later_passes is None else later_passes,
             )
             name = "archive" if archive else "plain"
             models = {name: fitted}
@@ -495,12 +500,18 @@ def main() -> None:
         action="store_true",
         help="only the text dumps that change when their cleaned text is cleaned again",
     )
+    ap.add_argument(
+        "--later-passes",
+        type=int,
+        help="with --textdump-cv: later selection passes the fit takes each page again as "
+        "(bench/fit_classifier.py --later-passes)",
+    )
     args = ap.parse_args()
     if args.idempotence:
         textdump_idempotence(args.data)
         return
     if args.textdump_cv:
-        textdump_cv(args.data, args.per_doc)
+        textdump_cv(args.data, args.per_doc, args.later_passes)
         return
     report(args.data, args.per_doc)
     textdump_report(args.data)

@@ -1,4 +1,5 @@
-"""bench/fit_classifier.py's boosted trees learn what a weighted sum cannot."""
+"""bench/fit_classifier.py: its boosted trees learn what a weighted sum cannot; its later-pass
+pages are what the cleaner's later selection passes judge."""
 
 from __future__ import annotations
 
@@ -94,3 +95,54 @@ def test_written_trees_split_the_fitted_lines_as_the_fit_did(fit_classifier, tmp
     classifier.write_trees({"archive": trees}, path)
 
     assert model.read_trees(path)["archive"].margin(x) == pytest.approx(trees.margin(x), abs=1e-5)
+
+
+MENU = ["Skip to content", "Home", "World", "Business", "Sport", "Sign in", "Subscribe"]
+STORY = [
+    "Volunteers planted more than four thousand trees along the river on Saturday, the largest "
+    "single planting the valley has seen since the floods of 2019.",
+    "The organisers, a coalition of schools and farming co-operatives, said the willows and alders "
+    "would stabilise the banks and give shade to the water, which has grown warmer each summer.",
+    "The regional water board paid for the saplings and will monitor the site for five years. It "
+    "said similar plantings elsewhere had cut erosion by about a third within a decade.",
+    "Not everyone was convinced. Two landowners downstream said they had not been consulted and "
+    "worried that roots would block the drainage ditches that run into the river.",
+]
+FOOT = [
+    "Related stories",
+    "About us",
+    "Contact",
+    "Privacy policy",
+    "© 2024 Valley Herald. All rights reserved.",
+]
+
+
+def test_later_passes_are_fitted_on_the_lines_the_model_keeps_with_their_labels(fit_classifier) -> None:
+    """A later selection pass judges the page cut down to what the model kept: the fit sees
+    that page, its lines labelled as on the whole page; a page kept whole, or cut down to
+    unlabelled lines only, adds nothing."""
+    from archive_search.cleaning import lines as classifier
+
+    unlabelled = fit_classifier.UNLABELLED
+    page = MENU + STORY + FOOT
+    docs = {
+        "page": (page, np.array([0] * len(MENU) + [1] * len(STORY) + [0] * len(FOOT)), None),
+        "story only": (STORY, np.ones(len(STORY), dtype=int), None),
+        "labels on the menu only": (
+            page,
+            np.array([0] * len(MENU) + [unlabelled] * (len(page) - len(MENU))),
+            None,
+        ),
+    }
+    weights = classifier.shipped_weights()["plain"]
+    assert classifier.keep_mask(page, memo=classifier.LineMemo(None, weights)) == [
+        line in STORY for line in page
+    ]
+
+    cut = fit_classifier.cut_down_pages(docs, list(docs), False, weights, None, passes=8)
+
+    assert list(cut) == ["page (pass 2)"]
+    lines, labels, stats = cut["page (pass 2)"]
+    assert lines == STORY
+    assert labels.tolist() == [1] * len(STORY)
+    assert stats is None
