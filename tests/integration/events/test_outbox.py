@@ -11,13 +11,13 @@ import pytest
 
 from archive_local.lambda_events import LambdaContext
 from archive_search.handlers.ingest import handler
-from archive_search.ingest.batch import default_events
+from archive_search.ingest.batch import default_events, default_service
 from archive_search.ingest.outbox import republish
 from archive_search.ingest.outcomes import BusEvent, event_id
 from archive_search.ingest.status_api import _one_receipt
 from archive_search.model import ObjectRef
 from tests.events import load_event
-from tests.ingest_support import reset_caches
+from tests.ingest_support import reset_caches, s3_notification
 from tests.integration.events.conftest import EventsRig, make_rig
 
 pytestmark = pytest.mark.integration
@@ -125,6 +125,34 @@ def pending(ingest: Any, key: str) -> bool | None:
     ingest.engine.refresh(ingest.settings.outbox_alias)
     ref = ObjectRef(ingest.archive.bucket, key)
     return _one_receipt(ingest.settings, ref)["event_pending"]
+
+
+def test_an_event_stays_pending_after_a_crash_before_publishing_and_the_redelivery(rig):
+    # The Lambda dies between writing the receipts and publishing: SQS delivers the same S3
+    # event again, which finds its bytes indexed and rewrites the receipt as a duplicate.
+    events_rig, _ = rig
+    ingest = events_rig.ingest
+    ingest.put("inbox/harbour.txt", ARTICLE.format("The story"))
+    body = s3_notification("inbox/harbour.txt", bucket=ingest.archive.bucket, sequencer="0055AED6DCD90281E5")
+    service = default_service()
+    announce = service.announce
+
+    def died(*_: Any) -> None:
+        raise RuntimeError("the Lambda died before publishing")
+
+    service.announce = died
+    with pytest.raises(RuntimeError):
+        ingest.invoke([body])
+    service.announce = announce
+    ingest.invoke([body])
+
+    assert (ingest.receipt("inbox/harbour.txt") or {})["outcome"] == "duplicate"
+    assert events_rig.received() == [] and len(stored_ids(events_rig)) == 1
+    assert pending(ingest, "inbox/harbour.txt") is True
+
+    run_schedule(events_rig)
+    assert [e["detail"]["outcome"] for e in events_rig.received()] == ["indexed"]
+    assert pending(ingest, "inbox/harbour.txt") is False
 
 
 def test_a_run_publishes_at_most_its_bound_and_the_next_run_the_rest(rig):
