@@ -389,12 +389,19 @@ class IngestService:
         """Write the receipts of the settled plans (after their documents, so a receipt never
         records documents that were not written); returns the receipts written."""
         default_version = self.cleaner_version(None)
+        stamped_ms, now = remaining_ms(), _now()
+
+        def window_ms() -> int:
+            # The receipts must be written within RECEIPT_WRITE_WINDOW_S of their updated_at, or
+            # a poller following receipts oldest first may already have passed it.
+            return remaining_ms() - max(0, stamped_ms - receipts.RECEIPT_WRITE_WINDOW_S * 1000)
+
         items = [
             plans.receipt_item(
                 p,
                 document_ids=written[p.ref].document_ids,
                 failed_documents=written[p.ref].failed_documents,
-                now=_now(),
+                now=now,
                 default_version=default_version,
             )
             for p in batch
@@ -409,7 +416,7 @@ class IngestService:
             why = "storing the object's event in the outbox failed"
             unstaged = dict.fromkeys(self.stage(outcomes), why)
             items = [i for i in items if i.owner not in unstaged]
-        report = self.writer.write(items, remaining_ms, index=self.settings.receipts_alias)
+        report = self.writer.write(items, window_ms, index=self.settings.receipts_alias)
         sources = {i.owner: i.source for i in items if i.owner not in report.failures}
         return plans.with_failures(batch, {**unstaged, **report.failures}), sources
 
