@@ -4,6 +4,7 @@ with its ``event_id``; a partly refused batch; the republisher's bounds."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -186,3 +187,23 @@ def test_the_cli_republishes_what_the_bus_refused(rig, capsys):
 
     assert [e["detail"]["key"] for e in events_rig.received()] == ["inbox/harbour.txt"]
     assert '"republished": 1' in capsys.readouterr().out
+
+
+def test_the_cli_status_of_a_key_says_whether_its_event_is_pending(rig, capsys):
+    from archive_search import cli
+
+    events_rig, gate = rig
+    gate.refuse_all = True
+    events_rig.ingest.put("inbox/harbour.txt", ARTICLE.format("The story"))
+    events_rig.ingest.drain()
+    events_rig.ingest.engine.refresh(events_rig.ingest.settings.outbox_alias)
+
+    assert cli.main(["status", "inbox/harbour.txt"]) == 0
+    printed = capsys.readouterr().out
+    assert json.loads(printed[printed.index("{\n") :])["event_pending"] is True
+
+    gate.refuse_all = False
+    run_schedule(events_rig)
+    assert cli.main(["status", "inbox/harbour.txt"]) == 0
+    printed = capsys.readouterr().out
+    assert json.loads(printed[printed.index("{\n") :])["event_pending"] is False
