@@ -39,6 +39,7 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 
 from archive_search import cleaning
+from archive_search.cleaning.limits import MAX_ARTICLES_PER_FILE
 from archive_search.cleaning.lines import LineStats
 from archive_search.errors import ArchiveSearchError, EngineUnavailable, NotFound, RejectedInput
 from archive_search.fingerprint import fingerprint
@@ -157,7 +158,8 @@ class IngestService:
         batch = self._plan(current, {ref: source for ref, (_, source) in known.items()}, remaining_ms)
         batch = self._read_held(self._find_copies(self._skip_unchanged(batch)))
         batch, written = self._write_documents(batch, remaining_ms, index=self.settings.index_alias)
-        batch, receipt_sources = self._write_receipts(batch, written, remaining_ms)
+        batch, receipt_sources, superseded = self._write_receipts(batch, written, remaining_ms)
+        batch = self._clear_raced(batch, superseded, remaining_ms)
         _settle(batch, written, result)
         if self.announce is not None:  # after the receipts: events never run ahead of the index
             self.announce(
@@ -385,9 +387,10 @@ class IngestService:
 
     def _write_receipts(
         self, batch: list[Plan], written: Mapping[ObjectRef, Written], remaining_ms: Callable[[], int]
-    ) -> tuple[list[Plan], dict[ObjectRef, Mapping[str, Any]]]:
+    ) -> tuple[list[Plan], dict[ObjectRef, Mapping[str, Any]], set[ObjectRef]]:
         """Write the receipts of the settled plans (after their documents, so a receipt never
-        records documents that were not written); returns the receipts written."""
+        records documents that were not written); returns the receipts written and the objects
+        whose receipt lost to a newer one."""
         default_version = self.cleaner_version(None)
         stamped_ms, now = remaining_ms(), _now()
 
@@ -418,7 +421,40 @@ class IngestService:
             items = [i for i in items if i.owner not in unstaged]
         report = self.writer.write(items, window_ms, index=self.settings.receipts_alias)
         sources = {i.owner: i.source for i in items if i.owner not in report.failures}
-        return plans.with_failures(batch, {**unstaged, **report.failures}), sources
+        superseded = {r.item.owner for r in report.results if r.superseded}
+        return plans.with_failures(batch, {**unstaged, **report.failures}), sources, superseded
+
+    def _clear_raced(
+        self, batch: list[Plan], superseded: set[ObjectRef], remaining_ms: Callable[[], int]
+    ) -> list[Plan]:
+        """Tombstone what a racing write on the same key left live (``plans``: writes that
+        raced): one mget per batch of the document past each plan's ordinals, a second only
+        when an older live one is there. Tombstones that could not be written retry their
+        object; a check that could not be made is logged and counted (``RaceCheckFailed``):
+        retrying every object of the batch for a rare race would cost more than it guards."""
+        now = _now()
+        items = [i for p in batch if p.ref in superseded for i in plans.withdrawn_items(p, now=now)]
+        probes = {
+            probe: p for p in batch if p.ref not in superseded and (probe := plans.probe_id(p)) is not None
+        }
+        try:
+            found = self.engine.mget(list(probes)) if probes else {}
+            raced = [p for probe, p in probes.items() if plans.older_live(p, found.get(probe))]
+            found = self.engine.mget([i for p in raced for i in plans.raced_ids(p, MAX_ARTICLES_PER_FILE)])
+        except ArchiveSearchError as exc:
+            logger.warning("checking for racing writes failed", extra={"error": str(exc)})
+            metrics.add_metric(name="RaceCheckFailed", unit=MetricUnit.Count, value=1)
+            raced = []
+        items += [
+            i
+            for p in raced
+            for i in plans.raced_tombstones(p, found, now=now, max_ordinals=MAX_ARTICLES_PER_FILE)
+        ]
+        if not items:
+            return batch
+        logger.warning("documents a racing write left live tombstoned", extra={"documents": len(items)})
+        report = self.writer.write(items, remaining_ms, index=self.settings.index_alias)
+        return plans.with_failures(batch, dict(report.failures))
 
 
 # -- bookkeeping ----------------------------------------------------------------

@@ -65,6 +65,7 @@ class ItemResult:
     item: BulkItem
     status: str
     reason: str | None = None
+    superseded: bool = False  # WRITTEN as a 409: a newer version of the document was already there
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,7 @@ class BulkWriter:
             for item, answer in zip(pending, answers, strict=True):
                 status = int(answer.get("status", 500))
                 if status in _OK_STATUS or status == _CONFLICT:
-                    settled.append(ItemResult(item, WRITTEN))
+                    settled.append(ItemResult(item, WRITTEN, superseded=status == _CONFLICT))
                 elif status == 429 or status >= 500 or status == _MISSING_INDEX:
                     missing_index = missing_index or status == _MISSING_INDEX
                     retry.append((item, item_reason(answer)))
