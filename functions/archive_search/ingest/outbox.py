@@ -194,6 +194,17 @@ class OutboxPublisher:
         unstored = self.stage([event for event, _ in by_id.values()])
         return {by_id[event_id][1] for event_id in unstored}
 
+    def withdraw_outcomes(self, outcomes: Sequence[Outcome]) -> None:
+        """Drop the stored events of ``outcomes``, which will not be announced (a newer event on
+        the key won the race to the receipt and withdrew their articles)."""
+        try:
+            ids = [event_id_of(build_event(o)) for o in outcomes if is_news(o.receipt, o.previous)]
+        except Exception:  # a bug: the event stays stored and is published late; never fail ingest
+            logger.exception("building events to withdraw failed", extra={"outcomes": len(outcomes)})
+            return
+        self._staged.difference_update(ids)
+        self.outbox.remove(ids)
+
     def publish(
         self, events: Sequence[BusEvent], remaining_ms: Callable[[], int] | None = None
     ) -> PublishReport:

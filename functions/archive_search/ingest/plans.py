@@ -361,6 +361,30 @@ def raced_tombstones(
     ]
 
 
+def previous_with_raced(
+    previous: Mapping[str, Any] | None, raced_ids: Sequence[str]
+) -> Mapping[str, Any] | None:
+    """The receipt a plan replaced, with the racing write's articles it tombstoned counted as
+    live before it: the plan's event then names them in ``retracted_ids``."""
+    if not raced_ids:
+        return previous
+    live = [str(i) for i in (previous or {}).get("document_ids") or []]
+    if not previous or previous.get("outcome") not in receipts.LIVE_OUTCOMES:
+        live = []
+    return {
+        **(previous or {}),
+        "outcome": receipts.INDEXED,
+        "document_ids": list(dict.fromkeys([*live, *raced_ids])),
+    }
+
+
+def raced_retracted(plan: Plan, tombstones: Sequence[BulkItem]) -> list[str]:
+    """The racing write's articles the plan took out of search: those its own tombstones covered
+    (that write filled every ordinal up to past them) and ``tombstones``, the ones it found past."""
+    covered = [document_id(plan.ref, o) for o in range(len(plan.articles), covered_ordinals(plan))]
+    return [*covered, *(t.doc_id for t in tombstones)]
+
+
 def tombstone_item(ref: ObjectRef, ordinal: int, version: int, *, now: str) -> BulkItem:
     """The tombstone (``deleted: true``) at one ordinal of a key, at ``version``."""
     tombstone = {

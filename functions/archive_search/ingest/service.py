@@ -18,8 +18,8 @@
    stale write gets a version conflict, which counts as success; 429/5xx are retried inside
    the Lambda's remaining time; a document the mapping refuses is refused alone);
 5. store the settled objects' events in the outbox (``outbox``), write their receipts (after
-   their documents, so a receipt never records documents that were not written), then
-   announce them;
+   their documents, so a receipt never records documents that were not written), clear what
+   a racing event on the same key left live (``plans``: writes that raced), then announce them;
 6. return the message ids that must be retried (Powertools reports them as
    ``batchItemFailures``). Nothing is ever written to the bucket.
 """
@@ -107,11 +107,14 @@ class IngestService:
         sleep: Callable[[float], None] = time.sleep,
         announce: Callable[[Sequence[Outcome], Callable[[], int]], None] | None = None,
         stage: Callable[[Sequence[Outcome]], set[ObjectRef]] | None = None,
+        withdraw: Callable[[Sequence[Outcome]], None] | None = None,
     ) -> None:
         self.store = store
         self.announce = announce  # hears the settled outcomes (outcomes.OutcomeAnnouncer)
         # stores their events before the receipts are written (outbox.OutboxPublisher.stage_outcomes)
         self.stage = stage
+        # drops the stored events of outcomes that will never be announced (withdraw_outcomes)
+        self.withdraw = withdraw
         self.engine = engine
         self.settings = settings
         self.clean = clean
@@ -159,17 +162,10 @@ class IngestService:
         batch = self._read_held(self._find_copies(self._skip_unchanged(batch)))
         batch, written = self._write_documents(batch, remaining_ms, index=self.settings.index_alias)
         batch, receipt_sources, superseded = self._write_receipts(batch, written, remaining_ms)
-        batch = self._clear_raced(batch, superseded, remaining_ms)
+        batch, raced = self._clear_raced(batch, superseded, remaining_ms)
         _settle(batch, written, result)
-        if self.announce is not None:  # after the receipts: events never run ahead of the index
-            self.announce(
-                [
-                    Outcome(receipt_sources[p.ref], p.previous, p.articles, p.held_fingerprints)
-                    for p in batch
-                    if p.ref in receipt_sources
-                ],
-                remaining_ms,
-            )
+        # After the receipts: events never run ahead of the index.
+        self._announce(batch, receipt_sources, superseded, raced, remaining_ms)
         if result.failed:
             metrics.add_metric(name="FailedRecords", unit=MetricUnit.Count, value=len(result.failed))
         return result
@@ -426,12 +422,13 @@ class IngestService:
 
     def _clear_raced(
         self, batch: list[Plan], superseded: set[ObjectRef], remaining_ms: Callable[[], int]
-    ) -> list[Plan]:
+    ) -> tuple[list[Plan], dict[ObjectRef, list[str]]]:
         """Tombstone what a racing write on the same key left live (``plans``: writes that
         raced): one mget per batch of the document past each plan's ordinals, a second only
         when an older live one is there. Tombstones that could not be written retry their
         object; a check that could not be made is logged and counted (``RaceCheckFailed``):
-        retrying every object of the batch for a rare race would cost more than it guards."""
+        retrying every object of the batch for a rare race would cost more than it guards.
+        Returns the plans and, per object, the ids of the racing write's articles it tombstoned."""
         now = _now()
         items = [i for p in batch if p.ref in superseded for i in plans.withdrawn_items(p, now=now)]
         probes = {
@@ -445,16 +442,42 @@ class IngestService:
             logger.warning("checking for racing writes failed", extra={"error": str(exc)})
             metrics.add_metric(name="RaceCheckFailed", unit=MetricUnit.Count, value=1)
             raced = []
-        items += [
-            i
+        cleared = {
+            p.ref: plans.raced_tombstones(p, found, now=now, max_ordinals=MAX_ARTICLES_PER_FILE)
             for p in raced
-            for i in plans.raced_tombstones(p, found, now=now, max_ordinals=MAX_ARTICLES_PER_FILE)
-        ]
+        }
+        items += [i for tombstones in cleared.values() for i in tombstones]
         if not items:
-            return batch
+            return batch, {}
         logger.warning("documents a racing write left live tombstoned", extra={"documents": len(items)})
         report = self.writer.write(items, remaining_ms, index=self.settings.index_alias)
-        return plans.with_failures(batch, dict(report.failures))
+        retracted = {p.ref: plans.raced_retracted(p, cleared[p.ref]) for p in raced if cleared[p.ref]}
+        return plans.with_failures(batch, dict(report.failures)), retracted
+
+    def _announce(
+        self,
+        batch: list[Plan],
+        sources: Mapping[ObjectRef, Mapping[str, Any]],
+        superseded: set[ObjectRef],
+        raced: Mapping[ObjectRef, list[str]],
+        remaining_ms: Callable[[], int],
+    ) -> None:
+        """Announce the written receipts. One that lost to a newer receipt announces nothing (its
+        articles were withdrawn) and its stored event is dropped; one that tombstoned a racing
+        write's articles names them in ``retracted_ids``, its stored event updated first."""
+        if self.announce is None:
+            return
+
+        def outcome(p: Plan) -> Outcome:
+            previous = plans.previous_with_raced(p.previous, raced.get(p.ref, ()))
+            return Outcome(sources[p.ref], previous, p.articles, p.held_fingerprints)
+
+        settled = [p for p in batch if p.ref in sources]
+        if self.withdraw is not None and superseded:
+            self.withdraw([outcome(p) for p in settled if p.ref in superseded])
+        if self.stage is not None and raced:
+            self.stage([outcome(p) for p in settled if p.ref in raced])
+        self.announce([outcome(p) for p in settled if p.ref not in superseded], remaining_ms)
 
 
 # -- bookkeeping ----------------------------------------------------------------
