@@ -106,7 +106,7 @@ class IngestService:
         max_delay: float = 2.0,
         sleep: Callable[[float], None] = time.sleep,
         announce: Callable[[Sequence[Outcome], Callable[[], int]], None] | None = None,
-        stage: Callable[[Sequence[Outcome]], set[ObjectRef]] | None = None,
+        stage: Callable[[Sequence[Outcome], Callable[[], int]], set[ObjectRef]] | None = None,
         withdraw: Callable[[Sequence[Outcome]], None] | None = None,
     ) -> None:
         self.store = store
@@ -413,7 +413,7 @@ class IngestService:
             by_ref = {p.ref: p for p in batch}
             outcomes = [Outcome(i.source, by_ref[i.owner].previous, by_ref[i.owner].articles) for i in items]
             why = "storing the object's event in the outbox failed"
-            unstaged = dict.fromkeys(self.stage(outcomes), why)
+            unstaged = dict.fromkeys(self.stage(outcomes, window_ms), why)
             items = [i for i in items if i.owner not in unstaged]
         report = self.writer.write(items, window_ms, index=self.settings.receipts_alias)
         sources = {i.owner: i.source for i in items if i.owner not in report.failures}
@@ -476,7 +476,7 @@ class IngestService:
         if self.withdraw is not None and superseded:
             self.withdraw([outcome(p) for p in settled if p.ref in superseded])
         if self.stage is not None and raced:
-            self.stage([outcome(p) for p in settled if p.ref in raced])
+            self.stage([outcome(p) for p in settled if p.ref in raced], remaining_ms)
         self.announce([outcome(p) for p in settled if p.ref not in superseded], remaining_ms)
 
 

@@ -81,10 +81,10 @@ class BulkWriter:
     """Executes bulk writes against ``engine`` (the OpenSearch adapter or a fake)."""
 
     engine: Any
-    time_reserve_ms: int
-    max_attempts: int
-    base_delay: float  # seconds before the first retry; doubled each round up to max_delay
-    max_delay: float
+    time_reserve_ms: int = 2_000
+    max_attempts: int = 8
+    base_delay: float = 0.05  # seconds before the first retry; doubled each round up to max_delay
+    max_delay: float = 2.0
     sleep: Callable[[float], None] = time.sleep
     on_missing_index: Callable[[], None] = lambda: None
 
