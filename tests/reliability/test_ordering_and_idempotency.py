@@ -138,10 +138,16 @@ DIGEST = "One\nbody one\n=====\nTwo\nbody two\n=====\nThree\nbody three\n"
 
 
 def blind_receipt_reads(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The next invocation reads no receipts: another Lambda's receipt is not written yet."""
+    """The next read of receipts finds none: another Lambda's receipt is not written yet."""
     from archive_search.ingest import receipts
 
-    monkeypatch.setattr(receipts, "read_receipts", lambda engine, alias, refs: {})
+    real, reads = receipts.read_receipts, []
+
+    def first_blind(engine, alias, refs):  # type: ignore[no-untyped-def]
+        reads.append(refs)
+        return {} if len(reads) == 1 else real(engine, alias, refs)
+
+    monkeypatch.setattr(receipts, "read_receipts", first_blind)
 
 
 def test_a_delete_racing_a_multi_article_put_leaves_none_of_its_articles(ingest, monkeypatch):

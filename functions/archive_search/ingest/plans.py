@@ -316,14 +316,16 @@ def covered_ordinals(plan: Plan) -> int:
 # each planned from what the other had not written yet. After the receipts: the plan whose
 # receipt lost to a newer one withdraws its articles (``withdrawn_items``), and the plan whose
 # receipt won tombstones the older articles past what it covered (``raced_tombstones``).
-def withdrawn_items(plan: Plan, *, now: str) -> list[BulkItem]:
-    """Tombstones over the plan's own articles at its version: a newer event's receipt won, so
-    they are stale (a document the newer event wrote has a higher version and stays)."""
-    if plan.kind != INDEX:
+def withdrawn_items(plan: Plan, winner: Mapping[str, Any] | None, *, now: str) -> list[BulkItem]:
+    """Tombstones at the plan's version over its own articles past those the newer receipt that
+    won (``winner``) holds live: those are stale, while the ones it holds may be the very
+    documents it relies on (an unchanged re-upload rewrites none). A document the newer event
+    wrote has a higher version and stays. Nothing when the winner is unknown."""
+    if plan.kind != INDEX or winner is None:
         return []
     return [
         tombstone_item(plan.ref, ordinal, plan.event.version, now=now)
-        for ordinal in range(len(plan.articles))
+        for ordinal in range(receipts.live_articles(dict(winner)), len(plan.articles))
     ]
 
 

@@ -49,7 +49,7 @@ from archive_search.ingest.events import CREATED, ObjectEvent
 from archive_search.ingest.line_stats_cache import LINE_STATS_REFRESH_SECONDS, LineStatsCache
 from archive_search.ingest.outcomes import Outcome
 from archive_search.ingest.plans import RETRY, Latest, ObjectRead, Plan, Written
-from archive_search.ingest.writer import BulkWriter
+from archive_search.ingest.writer import BulkItem, BulkWriter
 from archive_search.model import Article, ObjectRef
 from archive_search.observability import logger, metrics
 from archive_search.settings import EVENT_TIME, RESERVED_PREFIX, Settings
@@ -425,16 +425,22 @@ class IngestService:
     ) -> tuple[list[Plan], dict[ObjectRef, list[str]]]:
         """Tombstone what a racing write on the same key left live (``plans``: writes that
         raced): one mget per batch of the document past each plan's ordinals, a second only
-        when an older live one is there. Tombstones that could not be written retry their
+        when an older live one is there, and one of the winning receipts of the objects whose
+        receipt lost (rare). Tombstones that could not be written retry their
         object; a check that could not be made is logged and counted (``RaceCheckFailed``):
         retrying every object of the batch for a rare race would cost more than it guards.
         Returns the plans and, per object, the ids of the racing write's articles it tombstoned."""
         now = _now()
-        items = [i for p in batch if p.ref in superseded for i in plans.withdrawn_items(p, now=now)]
+        lost = [p for p in batch if p.ref in superseded]
         probes = {
             probe: p for p in batch if p.ref not in superseded and (probe := plans.probe_id(p)) is not None
         }
+        items: list[BulkItem] = []
         try:
+            winners = receipts.read_receipts(self.engine, self.settings.receipts_alias, [p.ref for p in lost])
+            items = [
+                i for p in lost for i in plans.withdrawn_items(p, winners.get(p.ref, (0, None))[1], now=now)
+            ]
             found = self.engine.mget(list(probes)) if probes else {}
             raced = [p for probe, p in probes.items() if plans.older_live(p, found.get(probe))]
             found = self.engine.mget([i for p in raced for i in plans.raced_ids(p, MAX_ARTICLES_PER_FILE)])

@@ -124,10 +124,16 @@ SEQ_1, SEQ_2, SEQ_3 = "0055AED6DCD90281E5", "0055AED6DCD90281F0", "0055AED6DCD90
 
 
 def blind_receipt_reads(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The next invocation reads no receipts: another Lambda's receipt is not written yet."""
+    """The next read of receipts finds none: another Lambda's receipt is not written yet."""
     from archive_search.ingest import receipts
 
-    monkeypatch.setattr(receipts, "read_receipts", lambda engine, alias, refs: {})
+    real, reads = receipts.read_receipts, []
+
+    def first_blind(engine, alias, refs):  # type: ignore[no-untyped-def]
+        reads.append(refs)
+        return {} if len(reads) == 1 else real(engine, alias, refs)
+
+    monkeypatch.setattr(receipts, "read_receipts", first_blind)
 
 
 def test_a_delete_racing_a_multi_article_upload_retracts_all_its_articles(events_rig, monkeypatch):

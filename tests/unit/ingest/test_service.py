@@ -227,3 +227,28 @@ def test_a_receipt_is_never_written_after_the_margin_oldest_first_followers_wait
         (stamp,) = stamps
         written = started + timedelta(milliseconds=ended_ms)
         assert written <= datetime.fromisoformat(stamp) + timedelta(seconds=FOLLOW_MARGIN_S)
+
+
+class BlindReceipts(MemoryEngine):
+    """Receipt reads find nothing while ``blind`` (another Lambda's receipt not read in time)."""
+
+    blind = False
+
+    def mget(self, ids, *, index=None):  # type: ignore[no-untyped-def]
+        if self.blind and index == SETTINGS.receipts_alias:
+            return {}
+        return super().mget(ids, index=index)
+
+
+def test_a_late_copy_of_an_event_never_withdraws_articles_a_newer_receipt_relies_on():
+    # v2 put the same bytes again (unchanged: its receipt points at v1's documents); a copy of
+    # v1 delivered late, which missed v2's receipt, loses the race to the receipt.
+    engine = BlindReceipts()
+    svc = service(MemoryStore({"a.txt": b"A\nbody"}), engine)
+    svc.process([message("a.txt", "01")], lambda: 60_000)
+    svc.process([message("a.txt", "02")], lambda: 60_000)
+    engine.blind = True
+
+    svc.process([message("a.txt", "01", message_id="copy")], lambda: 60_000)
+
+    assert live(engine) == {"a.txt#0": "A"}
