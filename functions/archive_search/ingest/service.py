@@ -77,6 +77,15 @@ class Message:
     body: str
 
 
+@dataclass(frozen=True)
+class Raced:
+    """What clearing a batch's races did: the objects that withdrew their articles (a newer
+    receipt won), and per object the racing write's articles it took out of search."""
+
+    withdrawn: set[ObjectRef] = field(default_factory=set)
+    retracted: dict[ObjectRef, list[str]] = field(default_factory=dict)
+
+
 @dataclass
 class BatchResult:
     failed: dict[str, str] = field(default_factory=dict)  # message id -> why
@@ -165,7 +174,7 @@ class IngestService:
         batch, raced = self._clear_raced(batch, superseded, remaining_ms)
         _settle(batch, written, result)
         # After the receipts: events never run ahead of the index.
-        self._announce(batch, receipt_sources, superseded, raced, remaining_ms)
+        self._announce(batch, receipt_sources, raced, remaining_ms)
         if result.failed:
             metrics.add_metric(name="FailedRecords", unit=MetricUnit.Count, value=len(result.failed))
         return result
@@ -422,25 +431,26 @@ class IngestService:
 
     def _clear_raced(
         self, batch: list[Plan], superseded: set[ObjectRef], remaining_ms: Callable[[], int]
-    ) -> tuple[list[Plan], dict[ObjectRef, list[str]]]:
+    ) -> tuple[list[Plan], Raced]:
         """Tombstone what a racing write on the same key left live (``plans``: writes that
         raced): one mget per batch of the document past each plan's ordinals, a second only
         when an older live one is there, and one of the winning receipts of the objects whose
-        receipt lost (rare). Tombstones that could not be written retry their
-        object; a check that could not be made is logged and counted (``RaceCheckFailed``):
-        retrying every object of the batch for a rare race would cost more than it guards.
-        Returns the plans and, per object, the ids of the racing write's articles it tombstoned."""
+        receipt lost (rare). Tombstones that could not be written retry their object; a check
+        that could not be made is logged and counted (``RaceCheckFailed``): retrying every
+        object of the batch for a rare race would cost more than it guards."""
         now = _now()
         lost = [p for p in batch if p.ref in superseded]
         probes = {
             probe: p for p in batch if p.ref not in superseded and (probe := plans.probe_id(p)) is not None
         }
-        items: list[BulkItem] = []
+        withdrawn: dict[ObjectRef, list[BulkItem]] = {}
+        raced: list[Plan] = []
+        found: dict[str, Any] = {}
         try:
             winners = receipts.read_receipts(self.engine, self.settings.receipts_alias, [p.ref for p in lost])
-            items = [
-                i for p in lost for i in plans.withdrawn_items(p, winners.get(p.ref, (0, None))[1], now=now)
-            ]
+            withdrawn = {
+                p.ref: plans.withdrawn_items(p, winners.get(p.ref, (0, None))[1], now=now) for p in lost
+            }
             found = self.engine.mget(list(probes)) if probes else {}
             raced = [p for probe, p in probes.items() if plans.older_live(p, found.get(probe))]
             found = self.engine.mget([i for p in raced for i in plans.raced_ids(p, MAX_ARTICLES_PER_FILE)])
@@ -452,38 +462,40 @@ class IngestService:
             p.ref: plans.raced_tombstones(p, found, now=now, max_ordinals=MAX_ARTICLES_PER_FILE)
             for p in raced
         }
-        items += [i for tombstones in cleared.values() for i in tombstones]
+        items = [i for each in (*withdrawn.values(), *cleared.values()) for i in each]
         if not items:
-            return batch, {}
+            return batch, Raced()
         logger.warning("documents a racing write left live tombstoned", extra={"documents": len(items)})
         report = self.writer.write(items, remaining_ms, index=self.settings.index_alias)
-        retracted = {p.ref: plans.raced_retracted(p, cleared[p.ref]) for p in raced if cleared[p.ref]}
-        return plans.with_failures(batch, dict(report.failures)), retracted
+        return plans.with_failures(batch, dict(report.failures)), Raced(
+            withdrawn={ref for ref, tombstones in withdrawn.items() if tombstones},
+            retracted={p.ref: plans.raced_retracted(p, cleared[p.ref]) for p in raced if cleared[p.ref]},
+        )
 
     def _announce(
         self,
         batch: list[Plan],
         sources: Mapping[ObjectRef, Mapping[str, Any]],
-        superseded: set[ObjectRef],
-        raced: Mapping[ObjectRef, list[str]],
+        raced: Raced,
         remaining_ms: Callable[[], int],
     ) -> None:
-        """Announce the written receipts. One that lost to a newer receipt announces nothing (its
-        articles were withdrawn) and its stored event is dropped; one that tombstoned a racing
-        write's articles names them in ``retracted_ids``, its stored event updated first."""
+        """Announce the written receipts. An object that withdrew articles after losing the race
+        to the receipt announces nothing and its stored event is dropped (the winner's event
+        tells the key's state); one that tombstoned a racing write's articles names them in
+        ``retracted_ids``, its stored event updated first."""
         if self.announce is None:
             return
 
         def outcome(p: Plan) -> Outcome:
-            previous = plans.previous_with_raced(p.previous, raced.get(p.ref, ()))
+            previous = plans.previous_with_raced(p.previous, raced.retracted.get(p.ref, ()))
             return Outcome(sources[p.ref], previous, p.articles, p.held_fingerprints)
 
         settled = [p for p in batch if p.ref in sources]
-        if self.withdraw is not None and superseded:
-            self.withdraw([outcome(p) for p in settled if p.ref in superseded])
-        if self.stage is not None and raced:
-            self.stage([outcome(p) for p in settled if p.ref in raced], remaining_ms)
-        self.announce([outcome(p) for p in settled if p.ref not in superseded], remaining_ms)
+        if self.withdraw is not None and raced.withdrawn:
+            self.withdraw([outcome(p) for p in settled if p.ref in raced.withdrawn])
+        if self.stage is not None and raced.retracted:
+            self.stage([outcome(p) for p in settled if p.ref in raced.retracted], remaining_ms)
+        self.announce([outcome(p) for p in settled if p.ref not in raced.withdrawn], remaining_ms)
 
 
 # -- bookkeeping ----------------------------------------------------------------

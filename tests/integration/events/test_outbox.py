@@ -207,3 +207,36 @@ def test_the_cli_status_of_a_key_says_whether_its_event_is_pending(rig, capsys):
     assert cli.main(["status", "inbox/harbour.txt"]) == 0
     printed = capsys.readouterr().out
     assert json.loads(printed[printed.index("{\n") :])["event_pending"] is False
+
+
+def test_a_late_copy_that_loses_the_race_to_an_unchanged_receipt_keeps_the_event_pending(rig, monkeypatch):
+    # v1's event waits (the bus refused it); v2 put the same bytes again (a duplicate: no event of
+    # its own); a late copy of v1, which missed v2's receipt, loses the race to the receipt. Its
+    # articles are the ones v2's receipt holds: nothing is withdrawn, so v1's event must not be.
+    from archive_search.ingest import receipts
+
+    events_rig, gate = rig
+    ingest = events_rig.ingest
+    gate.refuse_all = True
+    ingest.put("inbox/harbour.txt", ARTICLE.format("The story"))
+    v1 = s3_notification("inbox/harbour.txt", bucket=ingest.archive.bucket, sequencer="0055AED6DCD90281E5")
+    ingest.invoke([v1])
+    ingest.invoke(
+        [s3_notification("inbox/harbour.txt", bucket=ingest.archive.bucket, sequencer="0055AED6DCD90281F0")]
+    )
+    (pending_id,) = stored_ids(events_rig)
+
+    real, reads = receipts.read_receipts, []
+
+    def first_blind(engine, alias, refs):  # type: ignore[no-untyped-def]
+        reads.append(refs)
+        return {} if len(reads) == 1 else real(engine, alias, refs)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(receipts, "read_receipts", first_blind)
+        ingest.invoke([v1])
+
+    gate.refuse_all = False
+    run_schedule(events_rig)
+    assert [e["detail"]["event_id"] for e in events_rig.received()] == [pending_id]
+    assert len(ingest.documents()) == 1
