@@ -18,6 +18,7 @@ matched, just before they are published (``OutboxPublisher.publish``).
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 
+from archive_search.errors import ArchiveSearchError
 from archive_search.index_schema import outbox_index_body
 from archive_search.ingest.outcomes import (
     BusEvent,
@@ -72,7 +74,7 @@ class Outbox:
         self.engine = engine
         self.alias = alias
         self.clock = clock
-        self.writer = BulkWriter(engine, sleep=sleep)
+        self.writer = BulkWriter(engine, sleep=sleep, on_missing_index=self._recreate)
         self._ready = False
 
     def ensure(self) -> None:
@@ -80,6 +82,13 @@ class Outbox:
         if not self._ready:
             self.engine.ensure_index(self.alias, outbox_index_body())
             self._ready = True
+
+    def _recreate(self) -> None:
+        """A write found the alias gone (404: deleted to drop a backlog): create it again before
+        the retry, or every batch of this warm environment would fail to store its events."""
+        self._ready = False
+        with contextlib.suppress(ArchiveSearchError):
+            self.ensure()
 
     def put(self, events: Sequence[BusEvent], remaining_ms: Callable[[], int] | None = None) -> set[str]:
         """Store ``events``; returns the ids of those that could not be stored (all of them

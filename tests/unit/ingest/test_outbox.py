@@ -147,6 +147,40 @@ def test_a_busy_outbox_is_retried_within_the_invocation_like_the_documents() -> 
     assert engine.outbox_writes >= 2 and engine.outbox == {}  # stored, published, deleted
 
 
+class VanishingOutboxEngine(BusyOutboxEngine):
+    """The outbox index is deleted behind a warm environment's back: writes answer 404 (as
+    ``require_alias`` makes them) until the index is created again."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.outbox_writes = 1  # past BusyOutboxEngine's 429
+        self.created = 0
+        self.gone = False
+
+    def ensure_index(self, alias=None, body=None):  # type: ignore[no-untyped-def]
+        if alias == "outbox":
+            self.created += 1
+            self.gone = False
+        return super().ensure_index(alias, body)
+
+    def bulk(self, operations, *, index, require_alias=True, time_left_s=None):  # type: ignore[no-untyped-def]
+        if index == "outbox" and self.gone:
+            return [{"status": 404, "error": {"type": "index_not_found_exception"}}] * (len(operations) // 2)
+        return super().bulk(operations, index=index, require_alias=require_alias, time_left_s=time_left_s)
+
+
+def test_an_outbox_index_deleted_under_a_warm_environment_is_created_again() -> None:
+    from archive_search.ingest.outbox import Outbox
+
+    engine = VanishingOutboxEngine()
+    outbox = Outbox(engine, "outbox", sleep=lambda _: None)
+    assert outbox.put([bus_event(1)]) == set()
+    engine.gone = True  # an operator deleted it to drop a backlog
+
+    assert outbox.put([bus_event(2)], lambda: 60_000) == set()
+    assert engine.created == 2 and f"{2:032x}" in engine.outbox
+
+
 # -- the outbox publisher -------------------------------------------------------------------
 def test_staged_outcome_events_are_stored_once_and_deleted_when_published() -> None:
     outbox = MemoryOutbox()
