@@ -11,7 +11,7 @@ import pytest
 
 from archive_search.ingest.batch import default_service
 from archive_search.model import Article, ObjectRef, document_id, receipt_id
-from tests.ingest_support import s3_notification
+from tests.ingest_support import blind_receipt_reads, s3_notification
 
 pytestmark = pytest.mark.reliability
 
@@ -135,19 +135,6 @@ def test_an_overwrite_with_fewer_articles_tombstones_the_ordinals_no_longer_pres
 
 
 DIGEST = "One\nbody one\n=====\nTwo\nbody two\n=====\nThree\nbody three\n"
-
-
-def blind_receipt_reads(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The next read of receipts finds none: another Lambda's receipt is not written yet."""
-    from archive_search.ingest import receipts
-
-    real, reads = receipts.read_receipts, []
-
-    def first_blind(engine, alias, refs):  # type: ignore[no-untyped-def]
-        reads.append(refs)
-        return {} if len(reads) == 1 else real(engine, alias, refs)
-
-    monkeypatch.setattr(receipts, "read_receipts", first_blind)
 
 
 def test_a_delete_racing_a_multi_article_put_leaves_none_of_its_articles(ingest, monkeypatch):

@@ -18,7 +18,7 @@ from archive_search.ingest.outcomes import BusEvent, event_id
 from archive_search.ingest.status_api import _one_receipt
 from archive_search.model import ObjectRef
 from tests.events import load_event
-from tests.ingest_support import reset_caches, s3_notification
+from tests.ingest_support import blind_receipt_reads, reset_caches, s3_notification
 from tests.integration.events.conftest import EventsRig, make_rig
 
 pytestmark = pytest.mark.integration
@@ -213,8 +213,6 @@ def test_a_late_copy_that_loses_the_race_to_an_unchanged_receipt_keeps_the_event
     # v1's event waits (the bus refused it); v2 put the same bytes again (a duplicate: no event of
     # its own); a late copy of v1, which missed v2's receipt, loses the race to the receipt. Its
     # articles are the ones v2's receipt holds: nothing is withdrawn, so v1's event must not be.
-    from archive_search.ingest import receipts
-
     events_rig, gate = rig
     ingest = events_rig.ingest
     gate.refuse_all = True
@@ -226,14 +224,8 @@ def test_a_late_copy_that_loses_the_race_to_an_unchanged_receipt_keeps_the_event
     )
     (pending_id,) = stored_ids(events_rig)
 
-    real, reads = receipts.read_receipts, []
-
-    def first_blind(engine, alias, refs):  # type: ignore[no-untyped-def]
-        reads.append(refs)
-        return {} if len(reads) == 1 else real(engine, alias, refs)
-
     with monkeypatch.context() as patched:
-        patched.setattr(receipts, "read_receipts", first_blind)
+        blind_receipt_reads(patched)
         ingest.invoke([v1])
 
     gate.refuse_all = False

@@ -11,7 +11,7 @@ from archive_search.cleaning import CLEANER_VERSION
 from archive_search.ingest.batch import default_events
 from archive_search.ingest.outcomes import SCHEMA_VERSION
 from archive_search.model import ObjectRef, document_id
-from tests.ingest_support import reset_caches, s3_notification
+from tests.ingest_support import blind_receipt_reads, reset_caches, s3_notification
 from tests.integration.events.conftest import make_rig
 
 pytestmark = pytest.mark.integration
@@ -121,19 +121,6 @@ DIGEST = "\n".join(
     for n in (1, 2, 3)
 )
 SEQ_1, SEQ_2, SEQ_3 = "0055AED6DCD90281E5", "0055AED6DCD90281F0", "0055AED6DCD9028200"
-
-
-def blind_receipt_reads(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The next read of receipts finds none: another Lambda's receipt is not written yet."""
-    from archive_search.ingest import receipts
-
-    real, reads = receipts.read_receipts, []
-
-    def first_blind(engine, alias, refs):  # type: ignore[no-untyped-def]
-        reads.append(refs)
-        return {} if len(reads) == 1 else real(engine, alias, refs)
-
-    monkeypatch.setattr(receipts, "read_receipts", first_blind)
 
 
 def test_a_delete_racing_a_multi_article_upload_retracts_all_its_articles(events_rig, monkeypatch):
