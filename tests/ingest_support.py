@@ -76,6 +76,19 @@ def s3_notification(
     return json.dumps(body)
 
 
+def blind_receipt_reads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The next read of receipts finds none: another Lambda's receipt is not written yet."""
+    from archive_search.ingest import receipts
+
+    real, reads = receipts.read_receipts, []
+
+    def first_blind(engine, alias, refs):  # type: ignore[no-untyped-def]
+        reads.append(refs)
+        return {} if len(reads) == 1 else real(engine, alias, refs)
+
+    monkeypatch.setattr(receipts, "read_receipts", first_blind)
+
+
 def gzip_bytes(data: bytes) -> bytes:
     return gzip.compress(data, compresslevel=9)
 

@@ -211,6 +211,7 @@ def _bootstrap(args: argparse.Namespace) -> dict[str, Any]:
 def _status(args: argparse.Namespace) -> dict[str, Any]:
     from archive_search.errors import InvalidRequest, NotFound
     from archive_search.ingest.receipts import get_receipt
+    from archive_search.ingest.status_api import event_pending
     from archive_search.model import ObjectRef
 
     if args.key is None:
@@ -219,7 +220,7 @@ def _status(args: argparse.Namespace) -> dict[str, Any]:
         raise InvalidRequest("--prefix and --watch follow many uploads: leave out KEY", parameter="key")
     service, bucket = _service(), _bucket(args)
     try:
-        return get_receipt(service.engine, service.settings.receipts_alias, ObjectRef(bucket, args.key))
+        receipt = get_receipt(service.engine, service.settings.receipts_alias, ObjectRef(bucket, args.key))
     except NotFound:
         # A misspelt --bucket holds no receipt either: say which of the two is missing.
         from archive_search.adapters.s3 import ObjectStore
@@ -227,6 +228,8 @@ def _status(args: argparse.Namespace) -> dict[str, Any]:
         if not ObjectStore().bucket_exists(bucket):
             raise NotFound(f"no bucket named {bucket}") from None
         raise
+    # As GET /ingest/status?key= answers it: whether the upload's event still waits in the outbox.
+    return {**receipt, "event_pending": event_pending(service.engine, service.settings.outbox_alias, receipt)}
 
 
 def _progress(args: argparse.Namespace) -> dict[str, Any]:

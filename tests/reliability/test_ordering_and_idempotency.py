@@ -11,7 +11,7 @@ import pytest
 
 from archive_search.ingest.batch import default_service
 from archive_search.model import Article, ObjectRef, document_id, receipt_id
-from tests.ingest_support import s3_notification
+from tests.ingest_support import blind_receipt_reads, s3_notification
 
 pytestmark = pytest.mark.reliability
 
@@ -132,6 +132,42 @@ def test_an_overwrite_with_fewer_articles_tombstones_the_ordinals_no_longer_pres
     assert receipt["articles"] == 1 and receipt["document_ids"] == [
         document_id(ObjectRef(bucket, "digest.txt"), 0)
     ]
+
+
+DIGEST = "One\nbody one\n=====\nTwo\nbody two\n=====\nThree\nbody three\n"
+
+
+def test_a_delete_racing_a_multi_article_put_leaves_none_of_its_articles(ingest, monkeypatch):
+    # Two Lambdas at once: the put's receipt lands after the delete read the receipts, so the
+    # delete knows of no articles; it must not leave the put's second and third searchable.
+    bucket = ingest.archive.bucket
+    monkeypatch.setattr(default_service(), "clean", split_articles)
+    ingest.put("digest.txt", DIGEST)
+    ingest.invoke([s3_notification("digest.txt", bucket=bucket, sequencer=SEQ_1)])
+    ingest.s3.delete_object(Bucket=bucket, Key="digest.txt")
+
+    with monkeypatch.context() as patched:
+        blind_receipt_reads(patched)
+        ingest.invoke([s3_notification("digest.txt", bucket=bucket, sequencer=SEQ_2, removed=True)])
+
+    assert ingest.documents() == {}
+    assert ingest.receipt("digest.txt")["outcome"] == "deleted"
+
+
+def test_a_multi_article_put_that_lost_to_a_delete_withdraws_its_articles(ingest, monkeypatch):
+    # The delete came first and knew of no articles (it tombstoned the first ordinal only); the
+    # older put, which read the receipts before the delete wrote its own, writes after it.
+    bucket = ingest.archive.bucket
+    monkeypatch.setattr(default_service(), "clean", split_articles)
+    ingest.put("digest.txt", DIGEST)
+    ingest.invoke([s3_notification("digest.txt", bucket=bucket, sequencer=SEQ_3, removed=True)])
+
+    with monkeypatch.context() as patched:
+        blind_receipt_reads(patched)
+        ingest.invoke([s3_notification("digest.txt", bucket=bucket, sequencer=SEQ_2)])
+
+    assert ingest.documents() == {}
+    assert ingest.receipt("digest.txt")["outcome"] == "deleted"
 
 
 def test_reuploading_identical_bytes_does_not_rewrite_the_documents(ingest):

@@ -194,6 +194,18 @@ def test_a_backlog_of_pending_events_alarms_on_the_age_of_the_oldest(template: d
     assert alarm["ComparisonOperator"].startswith("GreaterThan")
 
 
+def test_a_republisher_that_stops_running_alarms_too(template: dict) -> None:
+    # Every run reports the age (0 when nothing waits): no report means no run, or a failed one,
+    # and then nothing would send what waits. One late run is not an outage: three periods are.
+    (alarm,) = [
+        r["Properties"]
+        for r in resources_of_type(template, "AWS::CloudWatch::Alarm").values()
+        if r["Properties"].get("MetricName") == "EventsPendingOldestAgeSeconds"
+    ]
+    assert alarm["TreatMissingData"] == "breaching"
+    assert alarm["DatapointsToAlarm"] == alarm["EvaluationPeriods"] >= 3
+
+
 def test_the_search_role_reads_the_outbox_by_its_search_endpoint_only(template: dict) -> None:
     """/ingest/status?key= says whether an event still waits (event_pending): one ids query on
     the outbox alias; the role writes nothing there and reads no outbox index by name."""

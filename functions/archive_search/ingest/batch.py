@@ -47,7 +47,14 @@ def default_service() -> IngestService:
     publisher = OutboxPublisher(*events)
     matcher = AlertMatcher(AlertIndex(engine), engine, publisher)
     announce = Announcers(OutcomeAnnouncer(publisher), matcher)
-    return IngestService(ObjectStore(), engine, settings, announce=announce, stage=publisher.stage_outcomes)
+    return IngestService(
+        ObjectStore(),
+        engine,
+        settings,
+        announce=announce,
+        stage=publisher.stage_outcomes,
+        withdraw=publisher.withdraw_outcomes,
+    )
 
 
 @lru_cache(maxsize=1)

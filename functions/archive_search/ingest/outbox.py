@@ -18,6 +18,8 @@ matched, just before they are published (``OutboxPublisher.publish``).
 
 from __future__ import annotations
 
+import contextlib
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -25,6 +27,7 @@ from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 
+from archive_search.errors import ArchiveSearchError
 from archive_search.index_schema import outbox_index_body
 from archive_search.ingest.outcomes import (
     BusEvent,
@@ -35,8 +38,12 @@ from archive_search.ingest.outcomes import (
     is_news,
     publish_events,
 )
+from archive_search.ingest.writer import BulkItem, BulkWriter
 from archive_search.model import ObjectRef
 from archive_search.observability import logger, metrics
+
+# The time a write may take when its caller states none (a call outside a Lambda's deadline).
+_NO_DEADLINE: Callable[[], int] = lambda: 60_000  # noqa: E731
 
 # Per run: at most this many events, read in pages, and no page started with less than the
 # reserve of the Lambda's time left (a page's PutEvents calls stop at their own reserve).
@@ -56,10 +63,18 @@ def iso(moment: datetime) -> str:
 class Outbox:
     """The stored events, in the engine behind ``alias`` (``SearchEngine`` passed in)."""
 
-    def __init__(self, engine: Any, alias: str, *, clock: Callable[[], datetime] = lambda: datetime.now(UTC)):
+    def __init__(
+        self,
+        engine: Any,
+        alias: str,
+        *,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        sleep: Callable[[float], None] = time.sleep,
+    ):
         self.engine = engine
         self.alias = alias
         self.clock = clock
+        self.writer = BulkWriter(engine, sleep=sleep, on_missing_index=self._recreate)
         self._ready = False
 
     def ensure(self) -> None:
@@ -68,37 +83,46 @@ class Outbox:
             self.engine.ensure_index(self.alias, outbox_index_body())
             self._ready = True
 
-    def put(self, events: Sequence[BusEvent]) -> set[str]:
+    def _recreate(self) -> None:
+        """A write found the alias gone (404: deleted to drop a backlog): create it again before
+        the retry, or every batch of this warm environment would fail to store its events."""
+        self._ready = False
+        with contextlib.suppress(ArchiveSearchError):
+            self.ensure()
+
+    def put(self, events: Sequence[BusEvent], remaining_ms: Callable[[], int] | None = None) -> set[str]:
         """Store ``events``; returns the ids of those that could not be stored (all of them
-        when the engine is unavailable). Never raises."""
+        when the engine is unavailable). 429s and 5xx are retried as the documents' are, within
+        ``remaining_ms`` (the caller's time left). Never raises."""
         if not events:
             return set()
-        now = iso(self.clock())
-        operations: list[dict[str, Any] | None] = []
-        for event in events:
-            operations.append({"index": {"_id": event_id_of(event)}})
-            operations.append(
+        moment = self.clock()
+        # The version is when it was stored: storing an event again replaces its entry.
+        version = int(moment.timestamp() * 1000)
+        items = [
+            BulkItem(
+                event_id_of(event),
+                version,
                 {
                     "event_id": event_id_of(event),
                     "source": event.source,
                     "detail_type": event.detail_type,
                     "detail": event.detail,
-                    "created_at": now,
-                }
+                    "created_at": iso(moment),
+                },
+                event_id_of(event),
             )
+            for event in events
+        ]
         try:
             self.ensure()
-            results = self.engine.bulk(operations, index=self.alias)
+            report = self.writer.write(items, remaining_ms or _NO_DEADLINE, index=self.alias)
         except Exception as exc:  # engine down or refusing: the caller decides what that means
             logger.warning(
                 "events not stored in the outbox", extra={"events": len(events), "error": str(exc)}
             )
             return {event_id_of(e) for e in events}
-        return {
-            event_id_of(event)
-            for event, result in zip(events, results, strict=True)
-            if not 200 <= int(result.get("status", 500)) < 300
-        }
+        return {str(owner) for owner in report.failures}
 
     def remove(self, event_ids: Iterable[str]) -> None:
         """Delete the entries of ``event_ids`` (published). Never raises: an entry left behind
@@ -169,13 +193,15 @@ class OutboxPublisher:
         self.outbox = outbox
         self._staged: set[str] = set()
 
-    def stage(self, events: Sequence[BusEvent]) -> set[str]:
+    def stage(self, events: Sequence[BusEvent], remaining_ms: Callable[[], int] | None = None) -> set[str]:
         """Store ``events`` ahead of publishing them; returns the ids not stored."""
-        unstored = self.outbox.put(events)
+        unstored = self.outbox.put(events, remaining_ms)
         self._staged.update(event_id_of(e) for e in events if event_id_of(e) not in unstored)
         return unstored
 
-    def stage_outcomes(self, outcomes: Sequence[Outcome]) -> set[ObjectRef]:
+    def stage_outcomes(
+        self, outcomes: Sequence[Outcome], remaining_ms: Callable[[], int] | None = None
+    ) -> set[ObjectRef]:
         """Store the events of ``outcomes`` (the news among them, as ``OutcomeAnnouncer`` will
         publish them); returns the objects whose event could not be stored."""
         # One batch at a time: what an earlier batch staged and never published (its receipt
@@ -191,14 +217,25 @@ class OutboxPublisher:
         except Exception:  # a bug: the announcer fails the same way and counts it; never fail ingest
             logger.exception("building events to store failed", extra={"outcomes": len(outcomes)})
             return set()
-        unstored = self.stage([event for event, _ in by_id.values()])
+        unstored = self.stage([event for event, _ in by_id.values()], remaining_ms)
         return {by_id[event_id][1] for event_id in unstored}
+
+    def withdraw_outcomes(self, outcomes: Sequence[Outcome]) -> None:
+        """Drop the stored events of ``outcomes``, which will not be announced (a newer event on
+        the key won the race to the receipt and withdrew their articles)."""
+        try:
+            ids = [event_id_of(build_event(o)) for o in outcomes if is_news(o.receipt, o.previous)]
+        except Exception:  # a bug: the event stays stored and is published late; never fail ingest
+            logger.exception("building events to withdraw failed", extra={"outcomes": len(outcomes)})
+            return
+        self._staged.difference_update(ids)
+        self.outbox.remove(ids)
 
     def publish(
         self, events: Sequence[BusEvent], remaining_ms: Callable[[], int] | None = None
     ) -> PublishReport:
         unstaged = [e for e in events if event_id_of(e) not in self._staged]
-        unstored = self.outbox.put(unstaged)
+        unstored = self.outbox.put(unstaged, remaining_ms)
         if unstored:  # published all the same: late delivery is then not guaranteed for these
             metrics.add_metric(name="EventsNotStored", unit=MetricUnit.Count, value=len(unstored))
         try:

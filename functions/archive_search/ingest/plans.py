@@ -294,15 +294,97 @@ def document_items(plan: Plan, *, now: str, default_version: str) -> list[BulkIt
         )
         for ordinal, article in enumerate(plan.articles)
     ]
+    items += [
+        tombstone_item(ref, ordinal, version, now=now)
+        for ordinal in range(len(plan.articles), covered_ordinals(plan))
+    ]
+    return items
+
+
+def covered_ordinals(plan: Plan) -> int:
+    """How many ordinals of the key the plan's documents and tombstones cover, from 0."""
     stale_until = receipts.live_articles(plan.previous)
     if plan.kind == DELETED:
         # Without a receipt the count is unknown: tombstone ordinal 0 at least, so a
         # late PUT racing this delete cannot bring it back.
         stale_until = max(stale_until, 1)
-    items += [
-        tombstone_item(ref, ordinal, version, now=now) for ordinal in range(len(plan.articles), stale_until)
+    return max(len(plan.articles), stale_until)
+
+
+# -- writes that raced ---------------------------------------------------------------------
+# Two events on one key handled at once both read the receipts before either wrote its own, so
+# each planned from what the other had not written yet. After the receipts: the plan whose
+# receipt lost to a newer one withdraws its articles (``withdrawn_items``), and the plan whose
+# receipt won tombstones the older articles past what it covered (``raced_tombstones``).
+def withdrawn_items(plan: Plan, winner: Mapping[str, Any] | None, *, now: str) -> list[BulkItem]:
+    """Tombstones at the plan's version over its own articles past those the newer receipt that
+    won (``winner``) holds live: those are stale, while the ones it holds may be the very
+    documents it relies on (an unchanged re-upload rewrites none). A document the newer event
+    wrote has a higher version and stays. Nothing when the winner is unknown."""
+    if plan.kind != INDEX or winner is None:
+        return []
+    return [
+        tombstone_item(plan.ref, ordinal, plan.event.version, now=now)
+        for ordinal in range(receipts.live_articles(dict(winner)), len(plan.articles))
     ]
-    return items
+
+
+def probe_id(plan: Plan) -> str | None:
+    """The document just past what the plan covered, where an older racing write would show."""
+    if plan.kind in (UNCHANGED, RETRY):
+        return None
+    return document_id(plan.ref, covered_ordinals(plan))
+
+
+def older_live(plan: Plan, found: Mapping[str, Any] | None) -> bool:
+    """Whether ``found`` (a document as read) is a live article of an older event than the plan's."""
+    return bool(
+        found
+        and not found.get("_source", {}).get("deleted")
+        and int(found.get("_version", 0)) < plan.event.version
+    )
+
+
+def raced_ids(plan: Plan, max_ordinals: int) -> list[str]:
+    """The ids an older racing write may have left live past what the plan covered."""
+    return [document_id(plan.ref, ordinal) for ordinal in range(covered_ordinals(plan), max_ordinals)]
+
+
+def raced_tombstones(
+    plan: Plan, found: Mapping[str, Mapping[str, Any]], *, now: str, max_ordinals: int
+) -> list[BulkItem]:
+    """Tombstones at the plan's version over the older live articles ``found`` (by id) past what
+    the plan covered."""
+    covered = covered_ordinals(plan)
+    return [
+        tombstone_item(plan.ref, ordinal, plan.event.version, now=now)
+        for ordinal in range(covered, max_ordinals)
+        if older_live(plan, found.get(document_id(plan.ref, ordinal)))
+    ]
+
+
+def previous_with_raced(
+    previous: Mapping[str, Any] | None, raced_ids: Sequence[str]
+) -> Mapping[str, Any] | None:
+    """The receipt a plan replaced, with the racing write's articles it tombstoned counted as
+    live before it: the plan's event then names them in ``retracted_ids``."""
+    if not raced_ids:
+        return previous
+    live = [str(i) for i in (previous or {}).get("document_ids") or []]
+    if not previous or previous.get("outcome") not in receipts.LIVE_OUTCOMES:
+        live = []
+    return {
+        **(previous or {}),
+        "outcome": receipts.INDEXED,
+        "document_ids": list(dict.fromkeys([*live, *raced_ids])),
+    }
+
+
+def raced_retracted(plan: Plan, tombstones: Sequence[BulkItem]) -> list[str]:
+    """The racing write's articles the plan took out of search: those its own tombstones covered
+    (that write filled every ordinal up to past them) and ``tombstones``, the ones it found past."""
+    covered = [document_id(plan.ref, o) for o in range(len(plan.articles), covered_ordinals(plan))]
+    return [*covered, *(t.doc_id for t in tombstones)]
 
 
 def tombstone_item(ref: ObjectRef, ordinal: int, version: int, *, now: str) -> BulkItem:

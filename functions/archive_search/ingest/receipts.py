@@ -101,10 +101,13 @@ def outcome_counts(engine: Any, alias: str, bucket: str, prefix: str | None = No
 
 
 # Oldest-first pages (a poller following receipts) stop this long before now: a receipt's
-# updated_at is taken before its bulk write, which may take the client timeout (30 s) and
-# then the index refresh (1 s), so a receipt older than this is searchable for good and a
-# cursor past it never skips one written late.
+# updated_at is taken before its bulk write, which ingest ends within RECEIPT_WRITE_WINDOW_S
+# of it (retries included; what does not fit is retried by SQS with a fresh updated_at), and
+# the index refresh follows, so a receipt older than this is searchable for good and a cursor
+# past it never skips one written late.
 FOLLOW_MARGIN_S = 60
+# The rest of the margin covers the refresh interval and clock differences between functions.
+RECEIPT_WRITE_WINDOW_S = FOLLOW_MARGIN_S - 5
 
 
 def latest_receipts(

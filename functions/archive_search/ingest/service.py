@@ -18,8 +18,8 @@
    stale write gets a version conflict, which counts as success; 429/5xx are retried inside
    the Lambda's remaining time; a document the mapping refuses is refused alone);
 5. store the settled objects' events in the outbox (``outbox``), write their receipts (after
-   their documents, so a receipt never records documents that were not written), then
-   announce them;
+   their documents, so a receipt never records documents that were not written), clear what
+   a racing event on the same key left live (``plans``: writes that raced), then announce them;
 6. return the message ids that must be retried (Powertools reports them as
    ``batchItemFailures``). Nothing is ever written to the bucket.
 """
@@ -39,6 +39,7 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 
 from archive_search import cleaning
+from archive_search.cleaning.limits import MAX_ARTICLES_PER_FILE
 from archive_search.cleaning.lines import LineStats
 from archive_search.errors import ArchiveSearchError, EngineUnavailable, NotFound, RejectedInput
 from archive_search.fingerprint import fingerprint
@@ -48,7 +49,7 @@ from archive_search.ingest.events import CREATED, ObjectEvent
 from archive_search.ingest.line_stats_cache import LINE_STATS_REFRESH_SECONDS, LineStatsCache
 from archive_search.ingest.outcomes import Outcome
 from archive_search.ingest.plans import RETRY, Latest, ObjectRead, Plan, Written
-from archive_search.ingest.writer import BulkWriter
+from archive_search.ingest.writer import BulkItem, BulkWriter
 from archive_search.model import Article, ObjectRef
 from archive_search.observability import logger, metrics
 from archive_search.settings import EVENT_TIME, RESERVED_PREFIX, Settings
@@ -74,6 +75,15 @@ class Message:
 
     message_id: str
     body: str
+
+
+@dataclass(frozen=True)
+class Raced:
+    """What clearing a batch's races did: the objects that withdrew their articles (a newer
+    receipt won), and per object the racing write's articles it took out of search."""
+
+    withdrawn: set[ObjectRef] = field(default_factory=set)
+    retracted: dict[ObjectRef, list[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -105,12 +115,15 @@ class IngestService:
         max_delay: float = 2.0,
         sleep: Callable[[float], None] = time.sleep,
         announce: Callable[[Sequence[Outcome], Callable[[], int]], None] | None = None,
-        stage: Callable[[Sequence[Outcome]], set[ObjectRef]] | None = None,
+        stage: Callable[[Sequence[Outcome], Callable[[], int]], set[ObjectRef]] | None = None,
+        withdraw: Callable[[Sequence[Outcome]], None] | None = None,
     ) -> None:
         self.store = store
         self.announce = announce  # hears the settled outcomes (outcomes.OutcomeAnnouncer)
         # stores their events before the receipts are written (outbox.OutboxPublisher.stage_outcomes)
         self.stage = stage
+        # drops the stored events of outcomes that will never be announced (withdraw_outcomes)
+        self.withdraw = withdraw
         self.engine = engine
         self.settings = settings
         self.clean = clean
@@ -157,17 +170,11 @@ class IngestService:
         batch = self._plan(current, {ref: source for ref, (_, source) in known.items()}, remaining_ms)
         batch = self._read_held(self._find_copies(self._skip_unchanged(batch)))
         batch, written = self._write_documents(batch, remaining_ms, index=self.settings.index_alias)
-        batch, receipt_sources = self._write_receipts(batch, written, remaining_ms)
+        batch, receipt_sources, superseded = self._write_receipts(batch, written, remaining_ms)
+        batch, raced = self._clear_raced(batch, superseded, remaining_ms)
         _settle(batch, written, result)
-        if self.announce is not None:  # after the receipts: events never run ahead of the index
-            self.announce(
-                [
-                    Outcome(receipt_sources[p.ref], p.previous, p.articles, p.held_fingerprints)
-                    for p in batch
-                    if p.ref in receipt_sources
-                ],
-                remaining_ms,
-            )
+        # After the receipts: events never run ahead of the index.
+        self._announce(batch, receipt_sources, raced, remaining_ms)
         if result.failed:
             metrics.add_metric(name="FailedRecords", unit=MetricUnit.Count, value=len(result.failed))
         return result
@@ -385,16 +392,24 @@ class IngestService:
 
     def _write_receipts(
         self, batch: list[Plan], written: Mapping[ObjectRef, Written], remaining_ms: Callable[[], int]
-    ) -> tuple[list[Plan], dict[ObjectRef, Mapping[str, Any]]]:
+    ) -> tuple[list[Plan], dict[ObjectRef, Mapping[str, Any]], set[ObjectRef]]:
         """Write the receipts of the settled plans (after their documents, so a receipt never
-        records documents that were not written); returns the receipts written."""
+        records documents that were not written); returns the receipts written and the objects
+        whose receipt lost to a newer one."""
         default_version = self.cleaner_version(None)
+        stamped_ms, now = remaining_ms(), _now()
+
+        def window_ms() -> int:
+            # The receipts must be written within RECEIPT_WRITE_WINDOW_S of their updated_at, or
+            # a poller following receipts oldest first may already have passed it.
+            return remaining_ms() - max(0, stamped_ms - receipts.RECEIPT_WRITE_WINDOW_S * 1000)
+
         items = [
             plans.receipt_item(
                 p,
                 document_ids=written[p.ref].document_ids,
                 failed_documents=written[p.ref].failed_documents,
-                now=_now(),
+                now=now,
                 default_version=default_version,
             )
             for p in batch
@@ -407,11 +422,80 @@ class IngestService:
             by_ref = {p.ref: p for p in batch}
             outcomes = [Outcome(i.source, by_ref[i.owner].previous, by_ref[i.owner].articles) for i in items]
             why = "storing the object's event in the outbox failed"
-            unstaged = dict.fromkeys(self.stage(outcomes), why)
+            unstaged = dict.fromkeys(self.stage(outcomes, window_ms), why)
             items = [i for i in items if i.owner not in unstaged]
-        report = self.writer.write(items, remaining_ms, index=self.settings.receipts_alias)
+        report = self.writer.write(items, window_ms, index=self.settings.receipts_alias)
         sources = {i.owner: i.source for i in items if i.owner not in report.failures}
-        return plans.with_failures(batch, {**unstaged, **report.failures}), sources
+        superseded = {r.item.owner for r in report.results if r.superseded}
+        return plans.with_failures(batch, {**unstaged, **report.failures}), sources, superseded
+
+    def _clear_raced(
+        self, batch: list[Plan], superseded: set[ObjectRef], remaining_ms: Callable[[], int]
+    ) -> tuple[list[Plan], Raced]:
+        """Tombstone what a racing write on the same key left live (``plans``: writes that
+        raced): one mget per batch of the document past each plan's ordinals, a second only
+        when an older live one is there, and one of the winning receipts of the objects whose
+        receipt lost (rare). Tombstones that could not be written retry their object; a check
+        that could not be made is logged and counted (``RaceCheckFailed``): retrying every
+        object of the batch for a rare race would cost more than it guards."""
+        now = _now()
+        lost = [p for p in batch if p.ref in superseded]
+        probes = {
+            probe: p for p in batch if p.ref not in superseded and (probe := plans.probe_id(p)) is not None
+        }
+        withdrawn: dict[ObjectRef, list[BulkItem]] = {}
+        raced: list[Plan] = []
+        found: dict[str, Any] = {}
+        try:
+            winners = receipts.read_receipts(self.engine, self.settings.receipts_alias, [p.ref for p in lost])
+            withdrawn = {
+                p.ref: plans.withdrawn_items(p, winners.get(p.ref, (0, None))[1], now=now) for p in lost
+            }
+            found = self.engine.mget(list(probes)) if probes else {}
+            raced = [p for probe, p in probes.items() if plans.older_live(p, found.get(probe))]
+            found = self.engine.mget([i for p in raced for i in plans.raced_ids(p, MAX_ARTICLES_PER_FILE)])
+        except ArchiveSearchError as exc:
+            logger.warning("checking for racing writes failed", extra={"error": str(exc)})
+            metrics.add_metric(name="RaceCheckFailed", unit=MetricUnit.Count, value=1)
+            raced = []
+        cleared = {
+            p.ref: plans.raced_tombstones(p, found, now=now, max_ordinals=MAX_ARTICLES_PER_FILE)
+            for p in raced
+        }
+        items = [i for each in (*withdrawn.values(), *cleared.values()) for i in each]
+        if not items:
+            return batch, Raced()
+        logger.warning("documents a racing write left live tombstoned", extra={"documents": len(items)})
+        report = self.writer.write(items, remaining_ms, index=self.settings.index_alias)
+        return plans.with_failures(batch, dict(report.failures)), Raced(
+            withdrawn={ref for ref, tombstones in withdrawn.items() if tombstones},
+            retracted={p.ref: plans.raced_retracted(p, cleared[p.ref]) for p in raced if cleared[p.ref]},
+        )
+
+    def _announce(
+        self,
+        batch: list[Plan],
+        sources: Mapping[ObjectRef, Mapping[str, Any]],
+        raced: Raced,
+        remaining_ms: Callable[[], int],
+    ) -> None:
+        """Announce the written receipts. An object that withdrew articles after losing the race
+        to the receipt announces nothing and its stored event is dropped (the winner's event
+        tells the key's state); one that tombstoned a racing write's articles names them in
+        ``retracted_ids``, its stored event updated first."""
+        if self.announce is None:
+            return
+
+        def outcome(p: Plan) -> Outcome:
+            previous = plans.previous_with_raced(p.previous, raced.retracted.get(p.ref, ()))
+            return Outcome(sources[p.ref], previous, p.articles, p.held_fingerprints)
+
+        settled = [p for p in batch if p.ref in sources]
+        if self.withdraw is not None and raced.withdrawn:
+            self.withdraw([outcome(p) for p in settled if p.ref in raced.withdrawn])
+        if self.stage is not None and raced.retracted:
+            self.stage([outcome(p) for p in settled if p.ref in raced.retracted], remaining_ms)
+        self.announce([outcome(p) for p in settled if p.ref not in raced.withdrawn], remaining_ms)
 
 
 # -- bookkeeping ----------------------------------------------------------------

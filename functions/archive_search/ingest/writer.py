@@ -65,6 +65,7 @@ class ItemResult:
     item: BulkItem
     status: str
     reason: str | None = None
+    superseded: bool = False  # WRITTEN as a 409: a newer version of the document was already there
 
 
 @dataclass(frozen=True)
@@ -80,10 +81,10 @@ class BulkWriter:
     """Executes bulk writes against ``engine`` (the OpenSearch adapter or a fake)."""
 
     engine: Any
-    time_reserve_ms: int
-    max_attempts: int
-    base_delay: float  # seconds before the first retry; doubled each round up to max_delay
-    max_delay: float
+    time_reserve_ms: int = 2_000
+    max_attempts: int = 8
+    base_delay: float = 0.05  # seconds before the first retry; doubled each round up to max_delay
+    max_delay: float = 2.0
     sleep: Callable[[float], None] = time.sleep
     on_missing_index: Callable[[], None] = lambda: None
 
@@ -112,7 +113,7 @@ class BulkWriter:
             for item, answer in zip(pending, answers, strict=True):
                 status = int(answer.get("status", 500))
                 if status in _OK_STATUS or status == _CONFLICT:
-                    settled.append(ItemResult(item, WRITTEN))
+                    settled.append(ItemResult(item, WRITTEN, superseded=status == _CONFLICT))
                 elif status == 429 or status >= 500 or status == _MISSING_INDEX:
                     missing_index = missing_index or status == _MISSING_INDEX
                     retry.append((item, item_reason(answer)))

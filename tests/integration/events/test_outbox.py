@@ -4,6 +4,7 @@ with its ``event_id``; a partly refused batch; the republisher's bounds."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,13 +12,13 @@ import pytest
 
 from archive_local.lambda_events import LambdaContext
 from archive_search.handlers.ingest import handler
-from archive_search.ingest.batch import default_events
+from archive_search.ingest.batch import default_events, default_service
 from archive_search.ingest.outbox import republish
 from archive_search.ingest.outcomes import BusEvent, event_id
 from archive_search.ingest.status_api import _one_receipt
 from archive_search.model import ObjectRef
 from tests.events import load_event
-from tests.ingest_support import reset_caches
+from tests.ingest_support import blind_receipt_reads, reset_caches, s3_notification
 from tests.integration.events.conftest import EventsRig, make_rig
 
 pytestmark = pytest.mark.integration
@@ -127,6 +128,34 @@ def pending(ingest: Any, key: str) -> bool | None:
     return _one_receipt(ingest.settings, ref)["event_pending"]
 
 
+def test_an_event_stays_pending_after_a_crash_before_publishing_and_the_redelivery(rig):
+    # The Lambda dies between writing the receipts and publishing: SQS delivers the same S3
+    # event again, which finds its bytes indexed and rewrites the receipt as a duplicate.
+    events_rig, _ = rig
+    ingest = events_rig.ingest
+    ingest.put("inbox/harbour.txt", ARTICLE.format("The story"))
+    body = s3_notification("inbox/harbour.txt", bucket=ingest.archive.bucket, sequencer="0055AED6DCD90281E5")
+    service = default_service()
+    announce = service.announce
+
+    def died(*_: Any) -> None:
+        raise RuntimeError("the Lambda died before publishing")
+
+    service.announce = died
+    with pytest.raises(RuntimeError):
+        ingest.invoke([body])
+    service.announce = announce
+    ingest.invoke([body])
+
+    assert (ingest.receipt("inbox/harbour.txt") or {})["outcome"] == "duplicate"
+    assert events_rig.received() == [] and len(stored_ids(events_rig)) == 1
+    assert pending(ingest, "inbox/harbour.txt") is True
+
+    run_schedule(events_rig)
+    assert [e["detail"]["outcome"] for e in events_rig.received()] == ["indexed"]
+    assert pending(ingest, "inbox/harbour.txt") is False
+
+
 def test_a_run_publishes_at_most_its_bound_and_the_next_run_the_rest(rig):
     events_rig, _ = rig
     publisher, outbox = default_events()  # type: ignore[misc]
@@ -158,3 +187,48 @@ def test_the_cli_republishes_what_the_bus_refused(rig, capsys):
 
     assert [e["detail"]["key"] for e in events_rig.received()] == ["inbox/harbour.txt"]
     assert '"republished": 1' in capsys.readouterr().out
+
+
+def test_the_cli_status_of_a_key_says_whether_its_event_is_pending(rig, capsys):
+    from archive_search import cli
+
+    events_rig, gate = rig
+    gate.refuse_all = True
+    events_rig.ingest.put("inbox/harbour.txt", ARTICLE.format("The story"))
+    events_rig.ingest.drain()
+    events_rig.ingest.engine.refresh(events_rig.ingest.settings.outbox_alias)
+
+    assert cli.main(["status", "inbox/harbour.txt"]) == 0
+    printed = capsys.readouterr().out
+    assert json.loads(printed[printed.index("{\n") :])["event_pending"] is True
+
+    gate.refuse_all = False
+    run_schedule(events_rig)
+    assert cli.main(["status", "inbox/harbour.txt"]) == 0
+    printed = capsys.readouterr().out
+    assert json.loads(printed[printed.index("{\n") :])["event_pending"] is False
+
+
+def test_a_late_copy_that_loses_the_race_to_an_unchanged_receipt_keeps_the_event_pending(rig, monkeypatch):
+    # v1's event waits (the bus refused it); v2 put the same bytes again (a duplicate: no event of
+    # its own); a late copy of v1, which missed v2's receipt, loses the race to the receipt. Its
+    # articles are the ones v2's receipt holds: nothing is withdrawn, so v1's event must not be.
+    events_rig, gate = rig
+    ingest = events_rig.ingest
+    gate.refuse_all = True
+    ingest.put("inbox/harbour.txt", ARTICLE.format("The story"))
+    v1 = s3_notification("inbox/harbour.txt", bucket=ingest.archive.bucket, sequencer="0055AED6DCD90281E5")
+    ingest.invoke([v1])
+    ingest.invoke(
+        [s3_notification("inbox/harbour.txt", bucket=ingest.archive.bucket, sequencer="0055AED6DCD90281F0")]
+    )
+    (pending_id,) = stored_ids(events_rig)
+
+    with monkeypatch.context() as patched:
+        blind_receipt_reads(patched)
+        ingest.invoke([v1])
+
+    gate.refuse_all = False
+    run_schedule(events_rig)
+    assert [e["detail"]["event_id"] for e in events_rig.received()] == [pending_id]
+    assert len(ingest.documents()) == 1

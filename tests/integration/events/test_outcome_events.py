@@ -8,9 +8,10 @@ import json
 import pytest
 
 from archive_search.cleaning import CLEANER_VERSION
+from archive_search.ingest.batch import default_events
 from archive_search.ingest.outcomes import SCHEMA_VERSION
 from archive_search.model import ObjectRef, document_id
-from tests.ingest_support import reset_caches
+from tests.ingest_support import blind_receipt_reads, reset_caches, s3_notification
 from tests.integration.events.conftest import make_rig
 
 pytestmark = pytest.mark.integration
@@ -113,3 +114,48 @@ def test_a_bus_that_refuses_every_event_never_fails_or_repeats_indexing(archive,
         assert rig.received() == []
     finally:
         reset_caches()
+
+
+DIGEST = "\n".join(
+    json.dumps({"title": f"Harbour story {n}", "text": f"{BODY} Story number {n} adds its own detail."})
+    for n in (1, 2, 3)
+)
+SEQ_1, SEQ_2, SEQ_3 = "0055AED6DCD90281E5", "0055AED6DCD90281F0", "0055AED6DCD9028200"
+
+
+def test_a_delete_racing_a_multi_article_upload_retracts_all_its_articles(events_rig, monkeypatch):
+    rig = events_rig.ingest
+    rig.put("inbox/digest.jsonl", DIGEST)
+    rig.invoke([s3_notification("inbox/digest.jsonl", bucket=rig.archive.bucket, sequencer=SEQ_1)])
+    (indexed,) = events_rig.received()
+    rig.s3.delete_object(Bucket=rig.archive.bucket, Key="inbox/digest.jsonl")
+
+    with monkeypatch.context() as patched:  # the delete read the receipts before the put wrote its own
+        blind_receipt_reads(patched)
+        removed = s3_notification(
+            "inbox/digest.jsonl", bucket=rig.archive.bucket, sequencer=SEQ_2, removed=True
+        )
+        rig.invoke([removed])
+
+    (deleted,) = events_rig.received()
+    assert deleted["detail-type"] == "Article Deleted"
+    assert sorted(deleted["detail"]["retracted_ids"]) == sorted(indexed["detail"]["article_ids"])
+    assert len(indexed["detail"]["article_ids"]) == 3
+
+
+def test_an_upload_that_lost_a_race_to_a_delete_announces_nothing(events_rig, monkeypatch):
+    rig = events_rig.ingest
+    rig.put("inbox/digest.jsonl", DIGEST)
+    removed = s3_notification("inbox/digest.jsonl", bucket=rig.archive.bucket, sequencer=SEQ_3, removed=True)
+    rig.invoke([removed])
+    assert [e["detail-type"] for e in events_rig.received()] == ["Article Deleted"]
+
+    with monkeypatch.context() as patched:  # the older put read the receipts before the delete wrote
+        blind_receipt_reads(patched)
+        rig.invoke([s3_notification("inbox/digest.jsonl", bucket=rig.archive.bucket, sequencer=SEQ_2)])
+
+    assert events_rig.received() == []  # its articles were withdrawn: nothing to announce
+    rig.engine.refresh(rig.settings.outbox_alias)
+    _, outbox = default_events()  # type: ignore[misc]
+    assert outbox.due(outbox.clock(), 10)[0] == []  # nor to republish later
+    assert rig.documents() == {}

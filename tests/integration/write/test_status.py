@@ -200,6 +200,30 @@ def test_oldest_first_pages_of_one_resume_after_the_last_receipt_even_on_shared_
     assert follow(api, cursor=after)[0] == []
 
 
+def test_a_follower_whose_cursor_expired_resumes_with_since_and_misses_nothing(api) -> None:
+    # Given a follower that handled two receipts of one instant, then lost its cursor (a new
+    # CURSOR_SECRET: the cursor is refused as expired)
+    drop_files(api)
+    api.settle()
+    set_updated_at(api, ["inbox/a.txt", "inbox/b.txt", "inbox/empty.txt"], "2026-01-01T00:00:00.000Z")
+    set_updated_at(api, ["elsewhere/c.txt"], "2026-01-01T00:00:01.000Z")
+    handled, cursor = follow(api)
+    page, cursor = follow(api, cursor=cursor)
+    handled += page
+    forged = api.call("GET", "/ingest/status", query={"order": "oldest", "cursor": cursor[:-2] + "AA"})
+    assert forged.status == 400 and forged.body["error"]["parameter"] == "cursor"
+
+    # When it starts again with since= the updated_at of the last receipt it handled
+    resumed, cursor = [], None
+    for _ in range(5):
+        page, cursor = follow(api, since="2026-01-01T00:00:00.000Z", **({"cursor": cursor} if cursor else {}))
+        resumed += page
+
+    # Then the receipts of that instant come again, and nothing after it is missed
+    assert handled == ["inbox/a.txt", "inbox/b.txt"]
+    assert resumed == ["inbox/a.txt", "inbox/b.txt", "inbox/empty.txt", "elsewhere/c.txt"]
+
+
 def test_oldest_first_holds_back_receipts_younger_than_the_follow_margin(api) -> None:
     # Given one receipt just written (it may still have concurrent ones on their way) and one older
     drop_files(api)

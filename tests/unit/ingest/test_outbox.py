@@ -36,7 +36,7 @@ class MemoryOutbox:
         self.puts: list[list[str]] = []
         self.clock = lambda: NOW
 
-    def put(self, events: list[BusEvent]) -> set[str]:
+    def put(self, events: list[BusEvent], remaining_ms: Any = None) -> set[str]:
         ids = [str(e.detail["event_id"]) for e in events]
         if events:
             self.puts.append(ids)
@@ -66,7 +66,7 @@ def test_ingest_stores_the_events_before_writing_the_receipts() -> None:
     engine = MemoryEngine()
     staged: list[tuple[list[str], bool]] = []
 
-    def stage(outcomes):  # type: ignore[no-untyped-def]
+    def stage(outcomes, remaining_ms):  # type: ignore[no-untyped-def]
         receipts_written = any(index == SETTINGS.receipts_alias for index, _ in engine.docs)
         staged.append(([o.receipt["key"] for o in outcomes], receipts_written))
         return set()
@@ -84,7 +84,7 @@ def test_an_object_whose_event_could_not_be_stored_is_retried_without_a_receipt(
     engine = MemoryEngine()
     heard: list[str] = []
 
-    def stage(outcomes):  # type: ignore[no-untyped-def]
+    def stage(outcomes, remaining_ms):  # type: ignore[no-untyped-def]
         return {_ref(o) for o in outcomes if o.receipt["key"] == "a.txt"}
 
     def announce(outcomes, remaining_ms):  # type: ignore[no-untyped-def]
@@ -104,6 +104,81 @@ def _ref(outcome: Outcome) -> Any:
     from archive_search.model import ObjectRef
 
     return ObjectRef(outcome.receipt["bucket"], outcome.receipt["key"])
+
+
+class BusyOutboxEngine(MemoryEngine):
+    """The outbox index answers its first write with 429s (a busy cluster) and then stores."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.outbox_writes = 0
+        self.outbox: dict[str, Any] = {}
+
+    def bulk(self, operations, *, index, require_alias=True, time_left_s=None):  # type: ignore[no-untyped-def]
+        if index != "outbox":
+            return super().bulk(operations, index=index, require_alias=require_alias)
+        self.outbox_writes += 1
+        if self.outbox_writes == 1:
+            return [{"status": 429, "error": {"type": "es_rejected_execution_exception"}}] * (
+                len(operations) // 2
+            )
+        for action, source in zip(operations[::2], operations[1::2], strict=True):
+            if "delete" in action:
+                self.outbox.pop(action["delete"]["_id"], None)
+            else:
+                self.outbox[action["index"]["_id"]] = source
+        return [{"status": 200}] * (len(operations) // 2)
+
+
+def test_a_busy_outbox_is_retried_within_the_invocation_like_the_documents() -> None:
+    from archive_search.ingest.outbox import Outbox
+    from archive_search.ingest.outcomes import OutcomeAnnouncer
+
+    engine = BusyOutboxEngine()
+    publisher = OutboxPublisher(RecordingPublisher(), Outbox(engine, "outbox"))  # type: ignore[arg-type]
+    announce = OutcomeAnnouncer(publisher)
+
+    result = service(
+        MemoryStore({"a.txt": b"A\nbody"}), engine, stage=publisher.stage_outcomes, announce=announce
+    ).process([message("a.txt", "01")], lambda: 60_000)
+
+    assert result.failed_ids == []  # not handed back to SQS for a 429 the next try got past
+    assert any(index == SETTINGS.receipts_alias for index, _ in engine.docs)
+    assert engine.outbox_writes >= 2 and engine.outbox == {}  # stored, published, deleted
+
+
+class VanishingOutboxEngine(BusyOutboxEngine):
+    """The outbox index is deleted behind a warm environment's back: writes answer 404 (as
+    ``require_alias`` makes them) until the index is created again."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.outbox_writes = 1  # past BusyOutboxEngine's 429
+        self.created = 0
+        self.gone = False
+
+    def ensure_index(self, alias=None, body=None):  # type: ignore[no-untyped-def]
+        if alias == "outbox":
+            self.created += 1
+            self.gone = False
+        return super().ensure_index(alias, body)
+
+    def bulk(self, operations, *, index, require_alias=True, time_left_s=None):  # type: ignore[no-untyped-def]
+        if index == "outbox" and self.gone:
+            return [{"status": 404, "error": {"type": "index_not_found_exception"}}] * (len(operations) // 2)
+        return super().bulk(operations, index=index, require_alias=require_alias, time_left_s=time_left_s)
+
+
+def test_an_outbox_index_deleted_under_a_warm_environment_is_created_again() -> None:
+    from archive_search.ingest.outbox import Outbox
+
+    engine = VanishingOutboxEngine()
+    outbox = Outbox(engine, "outbox", sleep=lambda _: None)
+    assert outbox.put([bus_event(1)]) == set()
+    engine.gone = True  # an operator deleted it to drop a backlog
+
+    assert outbox.put([bus_event(2)], lambda: 60_000) == set()
+    assert engine.created == 2 and f"{2:032x}" in engine.outbox
 
 
 # -- the outbox publisher -------------------------------------------------------------------

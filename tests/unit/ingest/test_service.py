@@ -181,3 +181,74 @@ def test_a_receipt_with_a_newer_sequencer_makes_the_event_stale_even_when_versio
     assert not is_not_older(event, 7, "0A1")
     assert is_not_older(event, 7, "09F")
     assert not is_not_older(ObjectEvent(event.ref, "created", "x", "t", 6), 7, None)
+
+
+class SlowReceiptsEngine(MemoryEngine):
+    """Receipt writes answer 429 after taking their whole timeout (at most 10 s) on a fake
+    clock; records when each one started and ended, and the receipts' updated_at."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.elapsed_ms = 0
+        self.receipt_requests: list[tuple[int, int, set[str]]] = []
+
+    def bulk(self, operations, *, index, require_alias=True, time_left_s=None):  # type: ignore[no-untyped-def]
+        if index == "articles":
+            return super().bulk(operations, index=index, require_alias=require_alias)
+        took = min(10_000, int(time_left_s() * 1000))
+        stamps = {source["updated_at"] for source in operations[1::2]}
+        self.receipt_requests.append((self.elapsed_ms, self.elapsed_ms + took, stamps))
+        self.elapsed_ms += took
+        return [{"status": 429, "error": {"type": "es_rejected_execution_exception"}}] * len(stamps)
+
+
+def test_a_receipt_is_never_written_after_the_margin_oldest_first_followers_wait(monkeypatch):
+    # A follower of GET /ingest/status?order=oldest reads receipts updated FOLLOW_MARGIN_S ago:
+    # a receipt landing later than that behind its updated_at could fall behind its cursor.
+    from datetime import UTC, datetime, timedelta
+
+    from archive_search.ingest import service as service_module
+    from archive_search.ingest.receipts import FOLLOW_MARGIN_S
+
+    engine = SlowReceiptsEngine()
+    started = datetime(2026, 12, 7, tzinfo=UTC)
+
+    def now() -> str:
+        return (started + timedelta(milliseconds=engine.elapsed_ms)).isoformat()
+
+    monkeypatch.setattr(service_module, "_now", now)
+    result = service(MemoryStore({"a.txt": b"A\nbody"}), engine).process(
+        [message("a.txt", "01")], lambda: 120_000 - engine.elapsed_ms
+    )
+
+    assert result.failed_ids == ["a.txt-01"]  # SQS delivers it again, with a fresh updated_at
+    assert engine.receipt_requests
+    for _, ended_ms, stamps in engine.receipt_requests:
+        (stamp,) = stamps
+        written = started + timedelta(milliseconds=ended_ms)
+        assert written <= datetime.fromisoformat(stamp) + timedelta(seconds=FOLLOW_MARGIN_S)
+
+
+class BlindReceipts(MemoryEngine):
+    """Receipt reads find nothing while ``blind`` (another Lambda's receipt not read in time)."""
+
+    blind = False
+
+    def mget(self, ids, *, index=None):  # type: ignore[no-untyped-def]
+        if self.blind and index == SETTINGS.receipts_alias:
+            return {}
+        return super().mget(ids, index=index)
+
+
+def test_a_late_copy_of_an_event_never_withdraws_articles_a_newer_receipt_relies_on():
+    # v2 put the same bytes again (unchanged: its receipt points at v1's documents); a copy of
+    # v1 delivered late, which missed v2's receipt, loses the race to the receipt.
+    engine = BlindReceipts()
+    svc = service(MemoryStore({"a.txt": b"A\nbody"}), engine)
+    svc.process([message("a.txt", "01")], lambda: 60_000)
+    svc.process([message("a.txt", "02")], lambda: 60_000)
+    engine.blind = True
+
+    svc.process([message("a.txt", "01", message_id="copy")], lambda: 60_000)
+
+    assert live(engine) == {"a.txt#0": "A"}
