@@ -1223,6 +1223,29 @@ def test_more_results_failing_keeps_the_focus_on_the_button_to_try_again(page: A
     assert page.evaluate("document.activeElement.id") == "more"
 
 
+def test_an_empty_next_page_says_there_is_nothing_more_and_keeps_the_focus_in_the_list(
+    page: Any, site: LocalStack
+) -> None:
+    # The articles after the cursor were deleted meanwhile: the focused button hid itself, and
+    # the focus fell to the top of the document with nothing said.
+    page.goto(f"{site.url}/?sort=oldest")
+    page.wait_for_selector("#results > li.hit")
+    shown = _hit_ids(page)
+
+    def emptied(route: Any) -> None:
+        answer = route.fetch()
+        route.fulfill(response=answer, json={**answer.json(), "hits": [], "next_cursor": None})
+
+    page.route("**/search?*cursor=*", emptied)
+    page.locator("#more").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#more", state="hidden")
+
+    assert "No more results" in page.inner_text("#status")
+    assert page.evaluate("document.activeElement.closest('li.hit').dataset.id") == shown[-1]
+    assert _hit_ids(page) == shown
+
+
 def _as_if_longer(page: Any, article_id: str, asked: list[str]) -> None:
     """The article's body as if it had a next page, which is one last paragraph."""
 

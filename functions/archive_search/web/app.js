@@ -249,13 +249,20 @@
         // A page that arrives after another search began belongs to no search shown now.
         if (token !== renderToken) return;
         const list = $("results");
-        const first = next.hits.length ? resultItem(next.hits[0]) : null;
-        list.append(...(first ? [first] : []), ...next.hits.slice(1).map(resultItem));
-        state.pages += 1;
-        history.replaceState(null, "", pageUrl(state));
-        renderStatus(next, list.children.length);
-        if (first) first.querySelector("a").focus();
+        const added = next.hits.map(resultItem);
+        list.append(...added);
         setupMore(state, params, next.next_cursor);
+        if (added.length) {
+          state.pages += 1;
+          history.replaceState(null, "", pageUrl(state));
+          renderStatus(next, list.children.length);
+          added[0].querySelector("a").focus();
+        } else {
+          // The articles after the cursor are gone (deleted meanwhile): the hidden button's
+          // focus goes to the last result, where reading stopped, and the status says why.
+          $("status").textContent = `No more results (showing ${list.children.length}).`;
+          list.lastElementChild.querySelector("a").focus();
+        }
       } catch (error) {
         if (token !== renderToken) return;
         // A cursor refused as expired (its key rotated, the local stack restarted): the pages
