@@ -137,6 +137,32 @@ def test_a_search_shows_highlighted_results_as_the_api_finds_them(page: Any, sit
     assert page.problems.errors == []
 
 
+def test_the_copies_badge_explains_itself_to_keyboard_touch_and_screen_readers(
+    page: Any, site: LocalStack
+) -> None:
+    # Its explanation was a title tooltip: shown on hover only, never by keyboard or touch.
+    copy_key = "browser/regatta-copy.txt"
+    regatta = (SAMPLES / "harbour-gazette-regatta.txt").read_bytes()
+    site.s3().put_object(Bucket=BUCKET, Key=copy_key, Body=regatta)
+    eventually(lambda: site.article(doc_id(copy_key)))
+    [hit] = [hit for hit in _api(site, [("q", "regatta")])["hits"] if hit["duplicates"]]
+    _search_for(page, site, "regatta")
+
+    result = page.locator(f'#results > li.hit[data-id="{hit["id"]}"]')
+    result.locator("h3 a").focus()
+    page.keyboard.press("Tab")
+    copies = f"{hit['duplicates'] + 1} copies"
+    assert page.evaluate("document.activeElement.textContent") == copies
+    explanation = result.get_by_text("Near-identical copies")
+    assert explanation.is_hidden()
+    page.keyboard.press("Enter")
+    assert explanation.is_visible()
+    page.keyboard.press("Enter")
+    assert explanation.is_hidden()
+    result.get_by_text(copies).click()  # a tap opens it as well
+    assert explanation.is_visible()
+
+
 def test_markup_in_an_article_title_is_shown_as_text_and_never_runs(page: Any, site: LocalStack) -> None:
     _search_for(page, site, "quillwort")
 

@@ -339,9 +339,17 @@
       item.append(description);
     }
     item.append(metaLine(hit));
+    // A disclosure, not a tooltip: a title shows on hover only, never to a keyboard or a touch.
     if (hit.duplicates) {
       const copies = hit.duplicates + 1;
-      item.append(el("span", { class: "badge", text: `${copies} copies`, title: "Near-identical copies shown as one" }));
+      item.append(
+        el(
+          "details",
+          { class: "copies" },
+          el("summary", { class: "badge", text: `${copies} copies` }),
+          el("p", { text: "Near-identical copies of this article (the same text published or uploaded again) are shown as one result." }),
+        ),
+      );
     }
     if (hit.snippet && hit.snippet.html) {
       const snippet = inLanguage(el("p", { class: "snippet" }), hit.language);
