@@ -427,6 +427,49 @@ def test_more_results_follows_the_cursor_and_a_reload_restores_every_page(
     assert _hit_ids(page) == both
 
 
+class DeepArchive:
+    """/search as an archive of ``total`` articles (the sample one has a few pages only),
+    with cursors that are the position they continue from; counts the requests it answers."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.asked: list[dict[str, list[str]]] = []
+
+    def answer(self, route: Any) -> None:
+        params = parse_qs(urlsplit(route.request.url).query)
+        self.asked.append(params)
+        start = int(params.get("cursor", ["0"])[0])
+        end = min(self.total, start + int(params["size"][0]))
+        hits = [{"id": f"deep{n}", "title": f"Deep article {n}"} for n in range(start, end)]
+        route.fulfill(
+            json={
+                "total": self.total,
+                "total_groups": self.total,
+                "hits": hits,
+                "facets": {},
+                "next_cursor": str(end) if end < self.total else None,
+            }
+        )
+
+
+def test_more_pages_than_a_reload_restores_say_which_are_shown_and_go_on_from_there(
+    page: Any, site: LocalStack
+) -> None:
+    # pages=60 restored 50 pages and said nothing: the reader took them for all 60.
+    deep = DeepArchive(2000)
+    page.route("**/search?*", deep.answer)
+    page.goto(f"{site.url}/?q=deep&pages=60")
+    _settled(page)
+
+    assert _hit_ids(page) == [f"deep{n}" for n in range(500)]
+    assert "the first 50 pages" in page.inner_text("#status")
+    assert _state(page)["pages"] == ["50"]  # the URL says what is shown
+    page.get_by_role("button", name="More results").click()
+    _until(page, "document.querySelectorAll('#results > li.hit').length === 510")
+    assert _hit_ids(page)[500] == "deep500"
+    assert _state(page)["pages"] == ["51"]
+
+
 def test_more_results_with_an_expired_cursor_shows_the_next_page_anyway(page: Any, site: LocalStack) -> None:
     # A cursor outlives its key when the key is rotated (or make run restarted): the page
     # asks again from the first page instead of telling a reader to "pass next_cursor".

@@ -10,6 +10,7 @@
   const FACET_PLURALS = { source: "publishers", language: "languages", place: "places", author: "authors", tag: "tags" };
   const FACET_SIZE = 10;
   const PAGE_SIZE = 10;
+  const MAX_PAGES = 50; // pages a reload or Back restores; More results goes on from there
   const MAX_BARS = 48; // more monthly bars than this are drawn as years, more yearly ones as decades
   const POLL_MS = 1000;
   const POLL_LIMIT = 300; // polls per upload before it is reported as still queued
@@ -109,7 +110,7 @@
       from: params.get("from") || "",
       to: params.get("to") || "",
       hasDate: ["true", "false"].includes(params.get("has_date")) ? params.get("has_date") : "",
-      pages: Math.max(1, Math.min(50, parseInt(params.get("pages") || "1", 10) || 1)),
+      pages: Math.max(1, parseInt(params.get("pages") || "1", 10) || 1),
       filters: {},
     };
     for (const name of FILTERS) state.filters[name] = params.getAll(name);
@@ -184,9 +185,10 @@
     try {
       result = await api(`search?${params}`);
       hits = result.hits;
-      // Reload and back/forward restore every page that was shown ("pages" in the URL).
+      // Reload and back/forward restore the pages that were shown ("pages" in the URL), up
+      // to MAX_PAGES: each one is a request, made before anything is shown.
       let cursor = result.next_cursor;
-      for (let page = 1; page < state.pages && cursor; page++) {
+      for (let page = 1; page < Math.min(state.pages, MAX_PAGES) && cursor; page++) {
         const next = await api(`search?${withCursor(params, cursor)}`);
         hits = hits.concat(next.hits);
         cursor = next.next_cursor;
@@ -211,7 +213,14 @@
     renderHistogram(state, result.facets.published || []);
     const list = $("results");
     list.replaceChildren(...hits.map(resultItem));
-    renderStatus(result, hits.length);
+    // More pages were asked for than are restored: the URL and the status say what is shown,
+    // so neither passes for the pages beyond it; More results goes on from there.
+    const cut = state.pages > MAX_PAGES && result.next_cursor;
+    if (state.pages > MAX_PAGES) {
+      state.pages = MAX_PAGES;
+      history.replaceState(null, "", pageUrl(state));
+    }
+    renderStatus(result, hits.length, cut ? `: the first ${MAX_PAGES} pages, as many as a reload shows; More results goes on` : "");
     setupMore(state, params, result.next_cursor);
     column.setAttribute("aria-busy", "false");
     // Back from an article: the focus returns to the result it was opened from, where a
@@ -226,11 +235,11 @@
     return next;
   }
 
-  function renderStatus(result, shown) {
+  function renderStatus(result, shown, note = "") {
     const groups = result.total_groups ?? result.total;
     const noun = groups === 1 ? "result" : "results";
     $("status").textContent = groups
-      ? `${groups.toLocaleString("en")} ${noun} (showing ${shown})`
+      ? `${groups.toLocaleString("en")} ${noun} (showing ${shown}${note})`
       : "No articles match. Try fewer words or filters.";
   }
 
