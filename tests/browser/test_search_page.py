@@ -470,6 +470,23 @@ def test_more_pages_than_a_reload_restores_say_which_are_shown_and_go_on_from_th
     assert _state(page)["pages"] == ["51"]
 
 
+def test_a_reload_restores_its_pages_in_few_requests_and_goes_on_page_by_page(
+    page: Any, site: LocalStack
+) -> None:
+    # Fifty pages were fifty requests in a row, each with the facets, before anything showed.
+    deep = DeepArchive(2000)
+    page.route("**/search?*", deep.answer)
+    page.goto(f"{site.url}/?q=deep&pages=50")
+    _settled(page)
+
+    assert _hit_ids(page) == [f"deep{n}" for n in range(500)]
+    assert len(deep.asked) <= 11
+    assert all("facets" not in asked for asked in deep.asked[1:])
+    page.get_by_role("button", name="More results").click()
+    _until(page, "document.querySelectorAll('#results > li.hit').length === 510")
+    assert deep.asked[-1]["size"] == ["10"]
+
+
 def test_more_results_with_an_expired_cursor_shows_the_next_page_anyway(page: Any, site: LocalStack) -> None:
     # A cursor outlives its key when the key is rotated (or make run restarted): the page
     # asks again from the first page instead of telling a reader to "pass next_cursor".

@@ -11,6 +11,7 @@
   const FACET_SIZE = 10;
   const PAGE_SIZE = 10;
   const MAX_PAGES = 50; // pages a reload or Back restores; More results goes on from there
+  const MAX_SIZE = 50; // the API's largest page, in which the pages after the first are restored
   const MAX_BARS = 48; // more monthly bars than this are drawn as years, more yearly ones as decades
   const POLL_MS = 1000;
   const POLL_LIMIT = 300; // polls per upload before it is reported as still queued
@@ -186,11 +187,19 @@
       result = await api(`search?${params}`);
       hits = result.hits;
       // Reload and back/forward restore the pages that were shown ("pages" in the URL), up
-      // to MAX_PAGES: each one is a request, made before anything is shown.
+      // to MAX_PAGES, before anything is shown: so the pages after the first come in the API's
+      // largest pages, without facets (the first page has them). A cursor is a position,
+      // whatever the size that led there, so More results goes on a page at a time.
       let cursor = result.next_cursor;
-      for (let page = 1; page < Math.min(state.pages, MAX_PAGES) && cursor; page++) {
-        const next = await api(`search?${withCursor(params, cursor)}`);
+      let missing = (Math.min(state.pages, MAX_PAGES) - 1) * PAGE_SIZE;
+      while (missing > 0 && cursor) {
+        const rest = withCursor(params, cursor);
+        rest.set("size", String(Math.min(missing, MAX_SIZE)));
+        for (const name of ["facets", "facet_size", "interval"]) rest.delete(name);
+        const next = await api(`search?${rest}`);
+        if (!next.hits.length) break; // nothing after the cursor now: More results will say so
         hits = hits.concat(next.hits);
+        missing -= next.hits.length;
         cursor = next.next_cursor;
       }
       result.next_cursor = cursor;
