@@ -1010,6 +1010,30 @@ def test_a_search_the_network_cannot_deliver_says_so_in_words(page: Any, site: L
     assert _hit_ids(page) == []
 
 
+@pytest.mark.parametrize(
+    ("status", "said"),
+    [
+        (401, "sign in again"),
+        (403, "refused access"),
+        (429, "wait a moment"),
+        (502, "try again in a moment"),
+        (504, "try again in a moment"),
+    ],
+)
+def test_a_gateways_refusal_without_the_apis_error_says_what_to_do_in_words(
+    page: Any, site: LocalStack, status: int, said: str
+) -> None:
+    # API Gateway answers these itself, in its own shape ({"message": ...}) or none: the page
+    # said "the server answered 401", and left the reader to know that means sign in again.
+    page.route("**/search?*", lambda route: route.fulfill(status=status, json={"message": "Unauthorized"}))
+    page.goto(f"{site.url}/?q=ferry")
+    _settled(page)
+
+    message = page.get_by_role("alert").text_content()
+    assert said in message
+    assert "server answered" not in message
+
+
 def test_an_answer_that_is_not_the_apis_says_so_in_words(page: Any, site: LocalStack) -> None:
     # A proxy or a captive portal answering in the API's place, with its own 200 page.
     page.goto(f"{site.url}/")

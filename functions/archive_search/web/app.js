@@ -75,13 +75,23 @@
       body = null;
     }
     if (!response.ok) {
-      const message = body && body.error ? body.error.message : `the server answered ${response.status}`;
+      const message = body && body.error ? body.error.message : refusal(response.status);
       throw new ApiError(response.status, message, body && body.error ? body.error.parameter : null);
     }
     // Every answer but a 204 is JSON: anything else came from something in the API's place (a
     // proxy's or a Wi-Fi sign-in page), and is said so rather than failing later as a TypeError.
     if (body === null && response.status !== 204) throw new ApiError(response.status, UNREADABLE);
     return body;
+  }
+
+  // An error answer without the API's error body comes from the gateway in front of it (a
+  // sign-in expired, a throttle, a timeout): said as what to do, not as a status code.
+  function refusal(status) {
+    if (status === 401) return "you are not signed in, or your sign-in has expired: sign in again";
+    if (status === 403) return "the archive refused access to this account: sign in with one that may use it";
+    if (status === 429) return "too many requests at once: wait a moment and try again";
+    if (status >= 500) return `the archive could not answer just now (${status}): try again in a moment`;
+    return `the archive refused the request (${status})`;
   }
 
   function showError(error) {
