@@ -1249,6 +1249,24 @@ def test_an_article_not_found_says_so_in_the_tab_title_not_the_searchs(page: Any
     assert "harbour" not in page.title() and "not found" in page.title()
 
 
+def test_an_article_that_fails_to_load_is_not_said_to_be_missing(page: Any, site: LocalStack) -> None:
+    # Any failure read "Article not found": a reader would take a busy archive for a lost article.
+    article_id = _api(site, [("q", "harbour")])["hits"][0]["id"]
+    page.route(
+        lambda url: url.endswith(f"/articles/{article_id}"),
+        lambda route: route.fulfill(
+            status=503, json={"error": {"code": "unavailable", "message": "the search engine is unavailable"}}
+        ),
+    )
+    page.goto(f"{site.url}/?article={article_id}")
+    page.wait_for_selector("#error:not([hidden])")
+
+    assert "not found" not in page.inner_text("#article-title").lower()
+    assert "not found" not in page.title().lower()
+    assert page.inner_text("#article-title") == "The article could not be loaded"
+    assert "unavailable" in page.get_by_role("alert").text_content()
+
+
 def test_in_forced_colours_the_chart_bars_show_and_the_chosen_ones_stand_out(
     page: Any, site: LocalStack
 ) -> None:

@@ -666,8 +666,10 @@
       article = await api(`articles/${encodeURIComponent(id)}`);
     } catch (error) {
       if (token !== renderToken) return;
-      $("article-title").textContent = "Article not found";
-      document.title = "Article not found · archive-search";
+      // Only a 404 is a missing article: a busy archive or a lost connection is no answer.
+      const heading = error.status === 404 ? "Article not found" : "The article could not be loaded";
+      $("article-title").textContent = heading;
+      document.title = `${heading} · archive-search`;
       showError(error);
       return;
     }
