@@ -654,6 +654,38 @@ def test_uploaded_files_show_their_receipts_live(page: Any, site: LocalStack, tm
     assert _api(site, [("q", UNIQUE_WORD)])["total"] == 1  # searchable, as the receipt said
 
 
+def test_an_upload_whose_status_checks_fail_for_a_while_still_settles(
+    page: Any, site: LocalStack, tmp_path: Path
+) -> None:
+    # The file was in the bucket, being indexed, when one status check failed: the row said
+    # "failed" and stopped following a file that was indexed seconds later.
+    article = tmp_path / "pier.txt"
+    article.write_text(
+        "Pier lamps relit\n\nThe pier lamps were relit on Thursday after the storm damage was "
+        "repaired, the harbour office said, and the evening walks resumed.\n",
+        encoding="utf-8",
+    )
+    failed: list[str] = []
+
+    def flaky(route: Any) -> None:
+        if len(failed) < 2:
+            failed.append(route.request.url)
+            if failed[1:]:
+                route.abort("connectionreset")
+            else:
+                route.fulfill(status=503, json={"message": "Service Unavailable"})
+        else:
+            route.continue_()
+
+    page.route(lambda url: "/ingest/status?key=uploads/" in url, flaky)
+    _open_upload_view(page, site)
+    page.set_input_files("#files", [str(article)])
+    _until(page, "document.querySelector('#upload-summary').textContent === '1 of 1 files settled'", 60)
+
+    assert len(failed) == 2
+    assert page.locator("#uploads li").inner_text() == "pier.txt indexed"
+
+
 def _open_upload_view(page: Any, site: LocalStack) -> None:
     page.goto(f"{site.url}/")
     _until(page, "document.body.dataset.uploads === 'available'")

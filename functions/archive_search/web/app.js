@@ -879,8 +879,12 @@
         try {
           receipt = await api(slot.status_url.replace(/^\//, ""));
         } catch (error) {
-          if (error.status === 404) continue; // no receipt yet
-          throw error;
+          // No receipt yet (404), or a check that got no answer or a busy one: either way the
+          // file is in the bucket, so the next check asks again instead of calling it failed.
+          const unanswered = error.status === 0 || error.status === 429 || error.status >= 500;
+          if (error.status !== 404 && !unanswered) throw error;
+          status.textContent = unanswered ? "queued (a status check got no answer: checking again)" : "queued";
+          continue;
         }
         // The receipt's sentence for people; its reason is a code for programs (too_large).
         if (receipt.outcome === "rejected") return settle(`rejected: ${receipt.message || receipt.reason || "no reason given"}`, "rejected");
