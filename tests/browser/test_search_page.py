@@ -686,6 +686,37 @@ def test_an_upload_whose_status_checks_fail_for_a_while_still_settles(
     assert page.locator("#uploads li").inner_text() == "pier.txt indexed"
 
 
+DROP_BESIDE = """([selector, name, text]) => {
+  const data = new DataTransfer();
+  data.items.add(new File([text], name, { type: "text/plain" }));
+  const target = document.querySelector(selector);
+  const over = new DragEvent("dragover", { bubbles: true, cancelable: true, dataTransfer: data });
+  const drop = new DragEvent("drop", { bubbles: true, cancelable: true, dataTransfer: data });
+  target.dispatchEvent(over);
+  target.dispatchEvent(drop);
+  return [over.defaultPrevented, drop.defaultPrevented];
+}"""
+
+
+def test_a_file_dropped_beside_the_drop_zone_uploads_and_never_leaves_the_page(
+    page: Any, site: LocalStack
+) -> None:
+    # Dropped a little outside the zone, a file was the browser's to open: it replaced the page,
+    # and the uploads being followed with it.
+    text = (
+        "Harbour crane inspected\n\nThe old harbour crane was inspected on Wednesday and found "
+        "sound, the port engineer said, ahead of its restoration next spring.\n"
+    )
+    page.goto(f"{site.url}/?q=harbour")
+    _settled(page)
+    assert page.evaluate(DROP_BESIDE, ["#results", "crane.txt", text]) == [True, True]  # kept, unsent
+
+    _open_upload_view(page, site)
+    assert page.evaluate(DROP_BESIDE, ["#upload-heading", "crane.txt", text]) == [True, True]
+    _until(page, "document.querySelector('#upload-summary').textContent === '1 of 1 files settled'", 60)
+    assert page.locator("#uploads li").inner_text() == "crane.txt indexed"
+
+
 def _open_upload_view(page: Any, site: LocalStack) -> None:
     page.goto(f"{site.url}/")
     _until(page, "document.body.dataset.uploads === 'available'")

@@ -785,16 +785,25 @@
 
   const uploads = { total: 0, settled: 0 };
 
+  // Files are named while dragged (types) and readable once dropped (files).
+  const carriesFiles = ({ dataTransfer: data }) =>
+    Boolean(data) && ([...(data.types || [])].includes("Files") || (data.files || []).length > 0);
+
   function setupUploads() {
     const zone = $("dropzone");
-    zone.addEventListener("dragover", (event) => {
-      event.preventDefault();
-      zone.classList.add("over");
-    });
+    zone.addEventListener("dragover", () => zone.classList.add("over"));
     zone.addEventListener("dragleave", () => zone.classList.remove("over"));
-    zone.addEventListener("drop", (event) => {
+    // A file dropped anywhere is the page's, never the browser's to open in place of the page
+    // (and of the uploads it follows): the upload view takes it as dropped on its zone, other
+    // views leave it be.
+    document.addEventListener("dragover", (event) => {
+      if (carriesFiles(event)) event.preventDefault();
+    });
+    document.addEventListener("drop", (event) => {
+      if (!carriesFiles(event)) return;
       event.preventDefault();
       zone.classList.remove("over");
+      if ($("upload-view").hidden) return;
       // A dropped folder comes as a File that cannot be read: only its item's entry says it is
       // a directory, so it is refused by name instead of failing at the bucket.
       const items = [...(event.dataTransfer.items || [])].filter((item) => item.kind === "file");
