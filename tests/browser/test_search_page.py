@@ -380,6 +380,23 @@ def test_a_bar_picked_with_the_keyboard_sets_its_month(page: Any, site: LocalSta
     assert _state(page)["to"] == [f"{year}-{month:02d}-{calendar.monthrange(year, month)[1]:02d}"]
 
 
+def test_each_bar_is_named_by_its_period_and_count_in_words(page: Any, site: LocalStack) -> None:
+    # A month of one article was read aloud as "1 articles".
+    page.goto(f"{site.url}/")
+    page.wait_for_selector("#histogram .bar")
+    monthly = _api(site, [("facets", "published"), ("size", "1")])["facets"]["published"]
+    counts = {bucket["value"]: bucket["count"] for bucket in monthly}
+    labels = page.eval_on_selector_all(
+        "#histogram .bar", "bars => bars.map(b => [b.dataset.value, b.getAttribute('aria-label')])"
+    )
+
+    for value, label in labels:
+        count = counts.get(value, 0)
+        said = "1 article" if count == 1 else f"{count:,} articles"
+        assert label.endswith(f": {said}"), (value, label)
+    assert any(counts.get(value) == 1 for value, _ in labels)
+
+
 def test_the_chart_is_one_tab_stop_and_arrow_keys_move_between_its_bars(page: Any, site: LocalStack) -> None:
     # A bar per month: dozens of Tab presses between the toolbar and the date fields otherwise.
     page.goto(f"{site.url}/")

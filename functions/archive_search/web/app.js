@@ -515,10 +515,10 @@
         type: "button",
         tabIndex: index === stop ? 0 : -1,
         class: `bar${inRange(bucket) && (state.from || state.to) ? " selected" : ""}`,
-        "aria-label": `${bucketLabel(bucket.value)}: ${bucket.count} articles`,
+        "aria-label": `${bucketLabel(bucket.value)}: ${articleCount(bucket.count)}`,
         "data-index": String(index),
         "data-value": bucket.value,
-        title: `${bucketLabel(bucket.value)}: ${bucket.count}`,
+        title: `${bucketLabel(bucket.value)}: ${articleCount(bucket.count)}`,
       });
       const fill = el("span", { class: "fill" });
       fill.style.height = bucket.count ? `${Math.max(3, Math.round((bucket.count / highest) * 100))}%` : "0";
@@ -531,6 +531,8 @@
     }
     refocus();
   }
+
+  const articleCount = (count) => (count === 1 ? "1 article" : `${count.toLocaleString("en")} articles`);
 
   // The API lists the months that have articles; the chart shows the gaps between them too.
   function withEmptyMonths(monthly) {
