@@ -215,6 +215,28 @@ def test_two_facets_narrow_the_results_and_keep_the_other_values_with_their_coun
     assert page.locator('fieldset[data-facet="place"] input:checked').count() == 0
 
 
+def test_languages_are_listed_and_shown_by_name_and_filter_by_their_code(page: Any, site: LocalStack) -> None:
+    # The language facet listed "en (5)", "de (1)": codes a reader has to know, read aloud as words.
+    page.goto(f"{site.url}/")
+    _settled(page)
+    codes = [entry["value"] for entry in _api(site, [("facets", "language")])["facets"]["language"]]
+    assert {"en", "de"} <= set(codes)
+    names = page.eval_on_selector_all(
+        'fieldset[data-facet="language"] input[type="checkbox"]',
+        "boxes => Object.fromEntries(boxes.map(b => [b.value, b.labels[0].querySelector('.facet-value').textContent]))",
+    )
+    assert list(names) == codes
+    assert names["en"] == "English" and names["de"] == "German"
+
+    page.locator('fieldset[data-facet="language"]').get_by_label("German").check()
+    _until(page, "location.search.includes('language=de')")
+    _settled(page)
+    german = _hit_ids(page)[0]
+    page.locator(f'#results > li.hit[data-id="{german}"] h3 a').click()
+    page.wait_for_selector("#article-body p")
+    assert "LanguageGerman" in page.inner_text("#article-meta").replace("\n", "").replace("\t", "")
+
+
 def test_a_filter_in_the_url_spelt_in_another_case_ticks_its_facet_value(page: Any, site: LocalStack) -> None:
     # A saved alert or a hand-typed link may say source=valmont post: the API matches it as
     # "Valmont Post", and so does the page, instead of listing it again beside that value.

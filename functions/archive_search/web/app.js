@@ -387,6 +387,17 @@
     return item;
   }
 
+  // Languages are codes in the API (en, de, zh-Hant) and names on the page, which a reader
+  // need not know the codes for; a code the browser cannot name is shown as it is.
+  const languageNames = new Intl.DisplayNames(["en"], { type: "language", fallback: "code" });
+  function languageName(code) {
+    try {
+      return languageNames.of(code);
+    } catch (_) {
+      return code;
+    }
+  }
+
   function formatDate(value) {
     const [year, month, day] = value.split("-").map(Number);
     if (!month) return String(year);
@@ -445,7 +456,8 @@
     const id = `facet-${name}-${++facetIds}`;
     const box = el("input", { type: "checkbox", id, checked, value: entry.value });
     box.addEventListener("change", () => toggleFilter(name, entry.value, box.checked));
-    const label = el("label", { htmlFor: id }, el("span", { class: "facet-value", dir: "auto", text: entry.value }));
+    const shown = name === "language" ? languageName(entry.value) : entry.value;
+    const label = el("label", { htmlFor: id }, el("span", { class: "facet-value", dir: "auto", text: shown }));
     if (entry.count != null) label.append(" ", el("span", { class: "count", text: `(${entry.count})` }));
     return el("li", {}, box, label);
   }
@@ -687,7 +699,7 @@
       ["Published", article.published && el("time", { dateTime: article.published, text: formatDate(article.published) })],
       ["Place", names(article.place && [article.place])],
       ["Authors", names(credits(article))],
-      ["Language", article.language],
+      ["Language", article.language && languageName(article.language)],
       ["Tags", names(article.tags)],
       ["Original", article.url && /^https?:\/\//i.test(article.url) ? el("a", { href: article.url, rel: "noopener noreferrer", text: article.url }) : null],
     ]);
