@@ -256,3 +256,21 @@ def test_more_alerts_pressed_twice_adds_the_next_page_once(page: Any, stack: Loc
         listed = page.eval_on_selector_all("#alerts > li", "rows => rows.map(r => r.dataset.id)")
         assert len(listed) == len(set(listed))
         assert page.evaluate("document.activeElement.textContent") == names[50]
+
+
+def test_more_alerts_pressed_again_after_a_failure_takes_the_apology_away(
+    page: Any, stack: LocalStack
+) -> None:
+    # The retry's alerts came, under a "Sorry: ..." that no longer held.
+    with _feed_alerts(stack, "Retry") as (_names, ids):
+        page.goto(f"{stack.url}/?view=alerts")
+        page.wait_for_selector(f'#alerts li[data-id="{ids[0]}"]')
+        page.route("**/alerts?*page=2*", lambda route: route.abort("connectionreset"))
+        page.get_by_role("button", name="More alerts").click()
+        page.wait_for_selector("#error:not([hidden])")
+        _until(page, "!document.querySelector('#alerts-more').hasAttribute('aria-disabled')")
+
+        page.unroute("**/alerts?*page=2*")
+        page.get_by_role("button", name="More alerts").click()
+        page.wait_for_selector(f'#alerts li[data-id="{ids[-1]}"]')
+        assert page.locator("#error").is_hidden()

@@ -1453,6 +1453,43 @@ def test_more_results_failing_keeps_the_focus_on_the_button_to_try_again(page: A
     assert page.evaluate("document.activeElement.id") == "more"
 
 
+def test_more_results_pressed_again_after_a_failure_takes_the_apology_away(
+    page: Any, site: LocalStack
+) -> None:
+    # The retry's results came, under a "Sorry: ..." that no longer held.
+    page.goto(f"{site.url}/?sort=oldest")
+    page.wait_for_selector("#results > li.hit")
+    page.route("**/search?*cursor=*", lambda route: route.abort("connectionreset"))
+    page.get_by_role("button", name="More results").click()
+    page.wait_for_selector("#error:not([hidden])")
+    _until(page, "!document.querySelector('#more').hasAttribute('aria-disabled')")
+
+    page.unroute("**/search?*cursor=*")
+    page.get_by_role("button", name="More results").click()
+    _until(page, "document.querySelectorAll('#results > li.hit').length === 20")
+    assert page.locator("#error").is_hidden()
+
+
+def test_the_rest_of_an_article_asked_again_after_a_failure_takes_the_apology_away(
+    page: Any, site: LocalStack
+) -> None:
+    first = _api(site, [("q", "harbour")])["hits"][0]["id"]
+    failing: list[str] = []
+    _as_if_longer(page, first, [])
+    page.goto(f"{site.url}/?article={first}")
+    page.wait_for_selector("#article-more:not([hidden])")
+    page.route(
+        lambda url: f"/articles/{first}?body_offset=" in url and not failing,
+        lambda route: (failing.append(route.request.url), route.abort("connectionreset")),
+    )
+    page.get_by_role("button", name="Show the rest of the text").click()
+    page.wait_for_selector("#error:not([hidden])")
+
+    page.get_by_role("button", name="Show the rest of the text").click()
+    page.wait_for_selector("#article-more", state="hidden")
+    assert page.locator("#error").is_hidden()
+
+
 def test_an_empty_next_page_says_there_is_nothing_more_and_keeps_the_focus_in_the_list(
     page: Any, site: LocalStack
 ) -> None:

@@ -276,6 +276,7 @@
         const next = await api(`search?${withCursor(params, cursor)}`);
         // A page that arrives after another search began belongs to no search shown now.
         if (token !== renderToken) return;
+        showError(null); // a failed press before this one is made good
         const list = $("results");
         const added = next.hits.map(resultItem);
         list.append(...added);
@@ -749,7 +750,9 @@
       more.setAttribute("aria-disabled", "true");
       try {
         const next = await api(`articles/${encodeURIComponent(article.id)}?body_offset=${article.next_body_offset}`);
-        if (token === renderToken) appendBody(next);
+        if (token !== renderToken) return;
+        showError(null); // a failed press before this one is made good
+        appendBody(next);
       } catch (error) {
         if (token === renderToken) {
           showError(error);
@@ -1097,6 +1100,7 @@
       more.setAttribute("aria-disabled", "true");
       try {
         const result = await api(`alerts?size=${ALERT_PAGE}&page=${alertPages + 1}`);
+        showError(null); // a failed press before this one is made good
         alertPages += 1;
         const rows = result.alerts.map(alertRow);
         $("alerts").append(...rows);
