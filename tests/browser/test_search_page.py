@@ -1079,6 +1079,24 @@ def test_the_skip_link_moves_the_focus_without_loading_the_view_again(page: Any,
     assert _state(page)["q"] == ["harbour"]
 
 
+def test_the_results_are_a_few_tabs_from_the_search_box_past_every_facet(page: Any, site: LocalStack) -> None:
+    # From the search box to the first result was a Tab through every facet value and date field.
+    _search_for(page, site, "harbour")
+    first = _hit_ids(page)[0]
+    page.focus("#q")
+    for _ in range(4):  # the "in" menu, Search, Query syntax, then the skip link
+        page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to the results")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to the results"
+    box = skip.bounding_box()
+    assert box and box["width"] > 20 and box["height"] > 10  # seen while it has the focus
+
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('li.hit').dataset.id") == first
+    assert _state(page)["q"] == ["harbour"]
+
+
 def test_ticking_a_facet_by_keyboard_keeps_the_focus_on_its_box(page: Any, site: LocalStack) -> None:
     page.goto(f"{site.url}/")
     page.wait_for_selector("#results > li.hit")
