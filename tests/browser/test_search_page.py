@@ -1097,6 +1097,25 @@ def test_the_results_are_a_few_tabs_from_the_search_box_past_every_facet(page: A
     assert _state(page)["q"] == ["harbour"]
 
 
+def test_on_a_phone_the_focus_meets_the_results_before_the_facets_shown_below_them(
+    phone_page: Any, site: LocalStack
+) -> None:
+    # The facets are drawn below the results on a narrow screen, yet Tab went through them
+    # first: down past the results to the bottom of the page, then back up.
+    _search_for(phone_page, site, "harbour")
+    phone_page.focus("#q")
+    reached = ""
+    for _ in range(60):
+        phone_page.keyboard.press("Tab")
+        reached = phone_page.evaluate(
+            "document.activeElement.closest('li.hit') ? 'result'"
+            " : document.activeElement.closest('#facets') ? 'facet' : ''"
+        )
+        if reached:
+            break
+    assert reached == "result"
+
+
 def test_ticking_a_facet_by_keyboard_keeps_the_focus_on_its_box(page: Any, site: LocalStack) -> None:
     page.goto(f"{site.url}/")
     page.wait_for_selector("#results > li.hit")
