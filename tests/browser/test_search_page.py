@@ -875,6 +875,28 @@ def test_a_file_over_its_formats_limit_is_refused_before_it_is_sent(
     assert sent_elsewhere == []  # nothing went to the bucket
 
 
+def test_a_file_the_bucket_refuses_says_why_in_the_buckets_words(
+    page: Any, site: LocalStack, tmp_path: Path
+) -> None:
+    # S3 says why in an XML error (an upload link that expired, say): the row said only "403".
+    article = tmp_path / "late.txt"
+    article.write_text("Late notice\n\nThe notice was posted late on Friday evening.\n", encoding="utf-8")
+    expired = (
+        '<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code>'
+        "<Message>Request has expired</Message><RequestId>1</RequestId></Error>"
+    )
+    page.route(
+        lambda url: not url.startswith(site.url),
+        lambda route: route.fulfill(status=403, content_type="application/xml", body=expired),
+    )
+    _open_upload_view(page, site)
+    page.set_input_files("#files", [str(article)])
+    _until(page, "document.querySelector('#upload-summary').textContent === '1 of 1 files settled'", 60)
+
+    row = page.locator('#uploads li[data-outcome="failed"]').inner_text()
+    assert row == "late.txt failed: the bucket refused the file: Request has expired (403)"
+
+
 def test_an_uploaded_file_of_records_shows_the_records_it_skipped(
     page: Any, site: LocalStack, tmp_path: Path
 ) -> None:

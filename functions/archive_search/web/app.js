@@ -950,7 +950,15 @@
     } catch (_) {
       throw new ApiError(0, "could not reach the bucket: check the connection and try again");
     }
-    if (!response.ok) throw new ApiError(response.status, `the bucket refused the file (${response.status})`);
+    if (!response.ok) {
+      // S3 says why in an XML error's Message (an upload link that expired, a policy not met).
+      const said = await response.text().then(
+        (text) => new DOMParser().parseFromString(text, "application/xml").querySelector("Error > Message"),
+        () => null,
+      );
+      const why = said && said.textContent.trim() ? `: ${said.textContent.trim()}` : "";
+      throw new ApiError(response.status, `the bucket refused the file${why} (${response.status})`);
+    }
   }
 
   // -- alerts: save the current search, list and delete saved ones ------------------------
