@@ -419,6 +419,18 @@ def test_each_bar_is_named_by_its_period_and_count_in_words(page: Any, site: Loc
     assert any(counts.get(value) == 1 for value, _ in labels)
 
 
+def test_the_chart_is_a_named_group_that_says_how_to_use_its_bars(page: Any, site: LocalStack) -> None:
+    # Its hint hung on a plain div, which screen readers ignore: the arrow keys went unsaid.
+    from playwright.sync_api import expect
+
+    page.goto(f"{site.url}/")
+    _settled(page)
+    chart = page.get_by_role("group", name="Published")
+
+    assert chart.locator(".bar").count() == page.locator("#histogram .bar").count() > 0
+    expect(chart).to_have_accessible_description(re.compile("arrow keys move between them"))
+
+
 def test_the_chart_is_one_tab_stop_and_arrow_keys_move_between_its_bars(page: Any, site: LocalStack) -> None:
     # A bar per month: dozens of Tab presses between the toolbar and the date fields otherwise.
     page.goto(f"{site.url}/")
