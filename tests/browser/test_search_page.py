@@ -1524,6 +1524,22 @@ def test_more_results_failing_keeps_the_focus_on_the_button_to_try_again(page: A
     assert page.evaluate("document.activeElement.id") == "more"
 
 
+def test_more_results_on_a_slow_network_says_it_is_loading(page: Any, site: LocalStack) -> None:
+    # Only the button's dimming said so: a screen reader heard nothing until the page came.
+    page.goto(f"{site.url}/?sort=oldest")
+    page.wait_for_selector("#results > li.hit")
+    counted = page.inner_text("#status")
+    held: list[Any] = []
+    page.route("**/search?*cursor=*", lambda route: held.append(route))  # a slow answer
+    page.get_by_role("button", name="More results").click()
+    eventually(lambda: held, 10, 0.1)
+
+    assert page.inner_text("#status") == "Loading more results…"
+    held[0].continue_()
+    _until(page, "document.querySelectorAll('#results > li.hit').length === 20")
+    assert page.inner_text("#status") == counted.replace("showing 10", "showing 20")
+
+
 def test_more_results_pressed_again_after_a_failure_takes_the_apology_away(
     page: Any, site: LocalStack
 ) -> None:

@@ -272,6 +272,9 @@
     more.onclick = async () => {
       if (more.getAttribute("aria-disabled") === "true") return;
       more.setAttribute("aria-disabled", "true");
+      // Said, not only drawn: a screen reader hears the wait on a slow network.
+      const counted = $("status").textContent;
+      $("status").textContent = "Loading more results…";
       try {
         const next = await api(`search?${withCursor(params, cursor)}`);
         // A page that arrives after another search began belongs to no search shown now.
@@ -301,6 +304,7 @@
           navigate(pageUrl(state), { replace: true });
           return;
         }
+        $("status").textContent = counted;
         showError(error);
       } finally {
         if (token === renderToken) more.removeAttribute("aria-disabled");
