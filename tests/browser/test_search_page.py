@@ -137,14 +137,20 @@ def test_a_search_shows_highlighted_results_as_the_api_finds_them(page: Any, sit
     assert page.problems.errors == []
 
 
+def _regatta_with_a_copy(site: LocalStack) -> None:
+    """The regatta sample uploaded again under another key: one hit, with a copy."""
+    copy_key = "browser/regatta-copy.txt"
+    site.s3().put_object(
+        Bucket=BUCKET, Key=copy_key, Body=(SAMPLES / "harbour-gazette-regatta.txt").read_bytes()
+    )
+    eventually(lambda: site.article(doc_id(copy_key)))
+
+
 def test_the_copies_badge_explains_itself_to_keyboard_touch_and_screen_readers(
     page: Any, site: LocalStack
 ) -> None:
     # Its explanation was a title tooltip: shown on hover only, never by keyboard or touch.
-    copy_key = "browser/regatta-copy.txt"
-    regatta = (SAMPLES / "harbour-gazette-regatta.txt").read_bytes()
-    site.s3().put_object(Bucket=BUCKET, Key=copy_key, Body=regatta)
-    eventually(lambda: site.article(doc_id(copy_key)))
+    _regatta_with_a_copy(site)
     [hit] = [hit for hit in _api(site, [("q", "regatta")])["hits"] if hit["duplicates"]]
     _search_for(page, site, "regatta")
 
@@ -161,6 +167,15 @@ def test_the_copies_badge_explains_itself_to_keyboard_touch_and_screen_readers(
     assert explanation.is_hidden()
     result.get_by_text(copies).click()  # a tap opens it as well
     assert explanation.is_visible()
+
+
+def test_the_copies_badge_is_big_enough_to_tap(phone_page: Any, site: LocalStack) -> None:
+    # 21 px high: under the 24 px a finger's target needs (WCAG 2.5.8).
+    _regatta_with_a_copy(site)
+    _search_for(phone_page, site, "regatta")
+
+    box = phone_page.locator(".copies summary").bounding_box()
+    assert box and box["width"] >= 24 and box["height"] >= 24, box
 
 
 def test_markup_in_an_article_title_is_shown_as_text_and_never_runs(page: Any, site: LocalStack) -> None:
