@@ -1319,6 +1319,27 @@ def test_a_right_to_left_article_is_marked_with_its_language_and_direction(
     assert page.problems.errors == []
 
 
+def test_words_typed_in_a_right_to_left_script_run_right_to_left_where_typed(
+    page: Any, site: LocalStack
+) -> None:
+    # Arabic typed into the search box (or a facet's, or an alert's name) ran left to right,
+    # its punctuation on the wrong side, while the same words in a result ran right to left.
+    page.goto(f"{site.url}/")
+    _settled(page)
+    page.get_by_text("Save this search as an alert").click()
+    typed = f"{RTL_WORD} 2024؟"
+    fields = ["#q", "#alert-name", ".finder input"]
+    for field in fields[:2]:
+        page.fill(field, typed)
+    assert page.locator(".finder input").count() > 0
+    page.locator(".finder input").first.fill(typed)
+
+    for field in fields:
+        assert page.locator(field).first.evaluate("input => input.matches(':dir(rtl)')"), field
+    page.fill("#q", "harbour")
+    assert page.locator("#q").evaluate("input => input.matches(':dir(ltr)')")
+
+
 def test_the_policy_blocks_inline_script(page: Any, site: LocalStack) -> None:
     answer = requests.get(f"{site.url}/", timeout=30)
     assert "script-src 'self'" in answer.headers["Content-Security-Policy"]

@@ -478,7 +478,7 @@
 
   function facetFinder(name, state, letters) {
     const id = `find-${name}`;
-    const input = el("input", { type: "search", id, autocomplete: "off", maxLength: 100, value: letters });
+    const input = el("input", { type: "search", id, autocomplete: "off", maxLength: 100, value: letters, dir: "auto" });
     const found = el("ul", { class: "facet-values found", "aria-live": "polite" });
     let timer = 0;
     let asked = 0; // only the answer to the latest letters typed is shown: answers can cross
