@@ -829,6 +829,26 @@ def test_a_dropped_folder_is_refused_by_name_and_the_files_beside_it_upload(
     assert page.locator('#uploads li[data-outcome="indexed"]').inner_text() == "quay.txt indexed"
 
 
+def test_every_outcome_that_settles_at_once_is_said(page: Any, site: LocalStack) -> None:
+    # The spoken outcome was one text replaced by each file's: two folders refused at once
+    # left only the second to be heard.
+    _open_upload_view(page, site)
+    page.evaluate(
+        """() => {
+          const entry = (name) => ({ isDirectory: true, isFile: false, name });
+          const folders = ["clippings", "scans"].map((name) => new File([], name));
+          const items = folders.map((folder) => ({ kind: "file", getAsFile: () => folder, webkitGetAsEntry: () => entry(folder.name) }));
+          const drop = new Event("drop", { bubbles: true, cancelable: true });
+          Object.defineProperty(drop, "dataTransfer", { value: { files: folders, items, types: ["Files"] } });
+          document.querySelector("#dropzone").dispatchEvent(drop);
+        }"""
+    )
+    _until(page, "document.querySelector('#upload-summary').textContent === '2 of 2 files settled'")
+
+    said = page.locator("#upload-outcome").text_content()
+    assert "clippings: rejected: a folder" in said and "scans: rejected: a folder" in said
+
+
 def test_a_right_to_left_file_name_is_isolated_before_its_outcome(page: Any, site: LocalStack) -> None:
     # The name reads in its own direction, and its digits stay in it: unisolated, "2024" of
     # "تقرير 2024.pdf" is drawn on the Arabic word's left, where the Arabic reader ends.

@@ -871,8 +871,9 @@
     $("uploads").append(row);
     const settle = (text, outcome) => {
       status.textContent = text;
-      // The rows are only drawn; the outcome is also said, for screen readers.
-      $("upload-outcome").textContent = `${name}: ${text}`;
+      // The rows are only drawn; the outcome is also said, for screen readers: added as a line
+      // of its own, as a text replaced before it is read (files settling at once) is never heard.
+      $("upload-outcome").append(el("p", { text: `${name}: ${text}` }));
       row.dataset.outcome = outcome;
       uploads.settled += 1;
       renderUploadProgress();
