@@ -434,6 +434,26 @@ def test_each_bar_is_named_by_its_period_and_count_in_words(page: Any, site: Loc
     assert any(counts.get(value) == 1 for value, _ in labels)
 
 
+def test_a_date_typed_digit_by_digit_is_one_search_and_one_history_entry(page: Any, site: LocalStack) -> None:
+    # Chromium's date field has a date at every digit of its year (0002, 0020, 0202, 2023): each
+    # was searched for and pushed to the history, so Back took four presses to undo one date.
+    page.goto(f"{site.url}/")
+    _settled(page)
+    searched: list[str] = []
+    page.on("request", lambda request: searched.append(request.url) if "/search?" in request.url else None)
+    entries = page.evaluate("history.length")
+    page.focus("#from")
+    page.keyboard.type("01152023", delay=50)
+    _until(page, "location.search.includes('from=2023-01-15')")
+    _settled(page)
+
+    assert page.evaluate("history.length") == entries + 1
+    assert [parse_qs(urlsplit(url).query)["from"] for url in searched] == [["2023-01-15"]]
+    page.keyboard.press("Tab")  # leaving the field searches nothing more
+    page.wait_for_timeout(300)
+    assert len(searched) == 1
+
+
 def test_the_chart_is_a_named_group_that_says_how_to_use_its_bars(page: Any, site: LocalStack) -> None:
     # Its hint hung on a plain div, which screen readers ignore: the arrow keys went unsaid.
     from playwright.sync_api import expect

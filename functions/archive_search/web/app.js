@@ -1165,11 +1165,21 @@
       state.sort = $("sort").value;
       state.pages = 1;
     }));
+    // A date field typed into has a date at every digit of its year (0002, 0020, 0202, 2023):
+    // a date is searched for once its year has four digits, or when the field is left.
     for (const name of ["from", "to"]) {
-      $(name).addEventListener("change", () => setSearch((state) => {
-        state[name] = $(name).value;
-        state.pages = 1;
-      }));
+      const field = $(name);
+      const apply = () => {
+        if (field.value === readState()[name]) return;
+        setSearch((state) => {
+          state[name] = field.value;
+          state.pages = 1;
+        });
+      };
+      field.addEventListener("change", () => {
+        if (!field.value || Number(field.value.slice(0, 4)) >= 1000) apply();
+      });
+      field.addEventListener("blur", apply);
     }
     $("has-date").addEventListener("change", () => setSearch((state) => {
       state.hasDate = $("has-date").value;
