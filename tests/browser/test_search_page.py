@@ -454,6 +454,33 @@ def test_a_date_typed_digit_by_digit_is_one_search_and_one_history_entry(page: A
     assert len(searched) == 1
 
 
+@pytest.mark.parametrize(
+    ("menu", "key", "value"), [("sort", "sort", "oldest"), ("has-date", "has_date", "false")]
+)
+def test_arrowing_through_a_menu_is_one_search_and_one_history_entry(
+    page: Any, site: LocalStack, menu: str, key: str, value: str
+) -> None:
+    # A closed menu's arrow keys choose each option on the way to the one wanted: each was
+    # searched for and pushed to the history.
+    page.goto(f"{site.url}/")
+    _settled(page)
+    searched: list[str] = []
+    page.on("request", lambda request: searched.append(request.url) if "/search?" in request.url else None)
+    entries = page.evaluate("history.length")
+    page.focus(f"#{menu}")
+    steps = page.locator(f"#{menu} option").evaluate_all(
+        f"options => options.findIndex(o => o.value === {value!r})"
+    )
+    for _ in range(steps):
+        page.keyboard.press("ArrowDown")
+    _until(page, f"location.search.includes('{key}={value}')")
+    _settled(page)
+
+    assert steps > 1
+    assert page.evaluate("history.length") == entries + 1
+    assert len(searched) == 1
+
+
 def test_the_chart_is_a_named_group_that_says_how_to_use_its_bars(page: Any, site: LocalStack) -> None:
     # Its hint hung on a plain div, which screen readers ignore: the arrow keys went unsaid.
     from playwright.sync_api import expect

@@ -14,6 +14,7 @@
   const MAX_SIZE = 50; // the API's largest page, in which the pages after the first are restored
   const MAX_BARS = 48; // more monthly bars than this are drawn as years, more yearly ones as decades
   const POLL_MS = 1000;
+  const KEYS_REST_MS = 700; // a menu chosen by keyboard is searched for once its keys rest this long
   const POLL_LIMIT = 300; // polls per upload before it is reported as still queued
   const TOKEN_KEY = "archive-search-token";
 
@@ -1152,6 +1153,34 @@
     }
   }
 
+  // A closed menu's arrow keys (and letters) choose every option on the way to the one wanted:
+  // a choice made by keyboard is searched for once the keys rest, or at once on Enter or on
+  // leaving the menu; a choice made with the pointer at once.
+  function onChosen(menu, key) {
+    let timer = 0;
+    let keyed = false;
+    const apply = () => {
+      clearTimeout(timer);
+      timer = 0;
+      if (menu.value === readState()[key]) return;
+      setSearch((state) => {
+        state[key] = menu.value;
+        state.pages = 1;
+      });
+    };
+    menu.addEventListener("pointerdown", () => (keyed = false));
+    menu.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && timer) apply();
+      else if (event.key !== "Tab") keyed = true;
+    });
+    menu.addEventListener("change", () => {
+      if (!keyed) return apply();
+      clearTimeout(timer);
+      timer = setTimeout(apply, KEYS_REST_MS);
+    });
+    menu.addEventListener("blur", () => timer && apply());
+  }
+
   function setupSearchForm() {
     $("search-form").addEventListener("submit", (event) => {
       event.preventDefault();
@@ -1161,10 +1190,7 @@
         state.pages = 1;
       });
     });
-    $("sort").addEventListener("change", () => setSearch((state) => {
-      state.sort = $("sort").value;
-      state.pages = 1;
-    }));
+    onChosen($("sort"), "sort");
     // A date field typed into has a date at every digit of its year (0002, 0020, 0202, 2023):
     // a date is searched for once its year has four digits, or when the field is left.
     for (const name of ["from", "to"]) {
@@ -1181,10 +1207,7 @@
       });
       field.addEventListener("blur", apply);
     }
-    $("has-date").addEventListener("change", () => setSearch((state) => {
-      state.hasDate = $("has-date").value;
-      state.pages = 1;
-    }));
+    onChosen($("has-date"), "hasDate");
     $("clear-dates").addEventListener("click", () => setSearch((state) => {
       state.from = state.to = state.hasDate = "";
       state.pages = 1;
