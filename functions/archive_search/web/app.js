@@ -1153,6 +1153,15 @@
     }
   }
 
+  // The search with one setting changed, from its first page; the same setting again is no search.
+  function searchWith(key, value) {
+    if (value === readState()[key]) return;
+    setSearch((state) => {
+      state[key] = value;
+      state.pages = 1;
+    });
+  }
+
   // A closed menu's arrow keys (and letters) choose every option on the way to the one wanted:
   // a choice made by keyboard is searched for once the keys rest, or at once on Enter or on
   // leaving the menu; a choice made with the pointer at once.
@@ -1162,11 +1171,7 @@
     const apply = () => {
       clearTimeout(timer);
       timer = 0;
-      if (menu.value === readState()[key]) return;
-      setSearch((state) => {
-        state[key] = menu.value;
-        state.pages = 1;
-      });
+      searchWith(key, menu.value);
     };
     menu.addEventListener("pointerdown", () => (keyed = false));
     menu.addEventListener("keydown", (event) => {
@@ -1195,17 +1200,10 @@
     // a date is searched for once its year has four digits, or when the field is left.
     for (const name of ["from", "to"]) {
       const field = $(name);
-      const apply = () => {
-        if (field.value === readState()[name]) return;
-        setSearch((state) => {
-          state[name] = field.value;
-          state.pages = 1;
-        });
-      };
       field.addEventListener("change", () => {
-        if (!field.value || Number(field.value.slice(0, 4)) >= 1000) apply();
+        if (!field.value || Number(field.value.slice(0, 4)) >= 1000) searchWith(name, field.value);
       });
-      field.addEventListener("blur", apply);
+      field.addEventListener("blur", () => searchWith(name, field.value));
     }
     onChosen($("has-date"), "hasDate");
     $("clear-dates").addEventListener("click", () => setSearch((state) => {
