@@ -290,6 +290,33 @@ def test_a_facet_value_found_by_its_first_letters_can_be_ticked(page: Any, site:
     assert _state(page)["tag"] == [found[0]]
 
 
+def test_a_language_is_found_by_the_letters_of_its_name(page: Any, site: LocalStack) -> None:
+    # Languages are shown by name, but their search field matched codes: "Germ" found nothing.
+    def in_ten_languages(route: Any) -> None:  # the sample archive has fewer: no field is shown
+        answer = route.fetch()
+        body = answer.json()
+        languages = body["facets"]["language"]
+        body["facets"]["language"] = languages + [
+            {"value": f"x{n}", "count": 1} for n in range(max(0, 10 - len(languages)))
+        ]
+        route.fulfill(response=answer, json=body)
+
+    page.route("**/search?*", in_ten_languages)
+    page.goto(f"{site.url}/")
+    _settled(page)
+
+    page.get_by_label("Search languages").fill("germ")
+    found = 'fieldset[data-facet="language"] .found input'
+    _until(page, f"document.querySelectorAll('{found}').length > 0")
+    assert page.locator(found).evaluate_all("boxes => boxes.map(b => b.value)") == ["de"]
+    assert page.locator('fieldset[data-facet="language"] .found .facet-value').inner_text() == "German"
+    page.get_by_label("Search languages").fill("en")  # and by its code still
+    _until(page, f"document.querySelector('{found}') && document.querySelector('{found}').value === 'en'")
+    page.locator(found).first.click()
+    _until(page, "location.search.includes('language=en')")
+    _settled(page)
+
+
 def test_ticking_a_facet_value_found_by_its_letters_keeps_the_letters_and_values_found(
     page: Any, site: LocalStack
 ) -> None:

@@ -9,6 +9,7 @@
   const FACET_LABELS = { source: "Publisher", language: "Language", place: "Place", author: "Author", tag: "Tag" };
   const FACET_PLURALS = { source: "publishers", language: "languages", place: "places", author: "authors", tag: "tags" };
   const FACET_SIZE = 10;
+  const MAX_LANGUAGES = 100; // the API's largest facet: the languages a language search looks among
   const PAGE_SIZE = 10;
   const MAX_PAGES = 50; // pages a reload or Back restores; More results goes on from there
   const MAX_SIZE = 50; // the API's largest page, in which the pages after the first are restored
@@ -477,6 +478,18 @@
     });
   }
 
+  // A facet's values with a word starting with the letters typed. Languages are shown by name,
+  // which the API's value search does not know (it matches codes): the archive's languages are
+  // asked for and matched here, by the start of their code or of a word of their name.
+  async function valuesStarting(name, prefix) {
+    const size = String(FACET_SIZE);
+    if (name !== "language") return (await api(`facets/${name}?${new URLSearchParams({ prefix, size })}`)).values;
+    const languages = (await api(`facets/language?size=${MAX_LANGUAGES}`)).values;
+    const typed = folded(prefix);
+    const words = (code) => [code, ...languageName(code).split(/[\s(),]+/)];
+    return languages.filter((entry) => words(entry.value).some((word) => folded(word).startsWith(typed))).slice(0, FACET_SIZE);
+  }
+
   function facetFinder(name, state, letters) {
     const id = `find-${name}`;
     const input = el("input", { type: "search", id, autocomplete: "off", maxLength: 100, value: letters, dir: "auto" });
@@ -488,11 +501,11 @@
       const mine = ++asked;
       if (!prefix) return found.replaceChildren();
       try {
-        const answer = await api(`facets/${name}?${new URLSearchParams({ prefix, size: "10" })}`);
+        const values = await valuesStarting(name, prefix);
         if (mine !== asked) return;
         const selected = state.filters[name];
-        found.replaceChildren(...answer.values.map((entry) => facetOption(name, entry, isSelected(selected, entry.value))));
-        if (!answer.values.length) found.append(el("li", { text: "No match" }));
+        found.replaceChildren(...values.map((entry) => facetOption(name, entry, isSelected(selected, entry.value))));
+        if (!values.length) found.append(el("li", { text: "No match" }));
       } catch (error) {
         // Said in the box, in place of the values found for other letters: the search's own
         // error box would outlive the next answer, and the old values would look like this one's.
