@@ -826,6 +826,43 @@ def test_an_upload_whose_status_checks_fail_for_a_while_still_settles(
     assert page.locator("#uploads li").inner_text() == "pier.txt indexed"
 
 
+def test_a_file_that_failed_to_send_can_be_tried_again_by_keyboard(
+    page: Any, site: LocalStack, tmp_path: Path
+) -> None:
+    # The network dropped one file of a batch: it could only be found and dropped again.
+    article = tmp_path / "buoy.txt"
+    article.write_text(
+        "Buoy replaced\n\nThe harbour's outer buoy was replaced on Tuesday after the winter storms "
+        "dragged it off its mooring, the port authority said.\n",
+        encoding="utf-8",
+    )
+    dropped: list[str] = []
+
+    def once(route: Any) -> None:
+        if dropped:
+            route.continue_()
+        else:
+            dropped.append(route.request.url)
+            route.abort("connectionreset")
+
+    page.route(
+        re.compile(r".*/uploads$"),
+        lambda route: once(route) if route.request.post_data != "{}" else route.continue_(),
+    )
+    _open_upload_view(page, site)
+    page.set_input_files("#files", [str(article)])
+    page.wait_for_selector('#uploads li[data-outcome="failed"]')
+    assert "could not reach the archive" in page.locator("#uploads li").inner_text()
+
+    again = page.get_by_role("button", name="Try again: buoy.txt")
+    again.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector('#uploads li[data-outcome="indexed"]', timeout=60_000)
+    assert page.locator("#uploads li").count() == 1
+    assert page.inner_text("#upload-summary") == "1 of 1 files settled"
+    assert page.evaluate("document.activeElement.closest('#uploads li') !== null")
+
+
 DROP_BESIDE = """([selector, name, text]) => {
   const data = new DataTransfer();
   data.items.add(new File([text], name, { type: "text/plain" }));
@@ -1014,8 +1051,8 @@ def test_a_file_the_bucket_refuses_says_why_in_the_buckets_words(
     page.set_input_files("#files", [str(article)])
     _until(page, "document.querySelector('#upload-summary').textContent === '1 of 1 files settled'", 60)
 
-    row = page.locator('#uploads li[data-outcome="failed"]').inner_text()
-    assert row == "late.txt failed: the bucket refused the file: Request has expired (403)"
+    said = page.locator('#uploads li[data-outcome="failed"] .outcome').inner_text()
+    assert said == "failed: the bucket refused the file: Request has expired (403)"
 
 
 def test_an_uploaded_file_of_records_shows_the_records_it_skipped(

@@ -880,7 +880,7 @@
 
   // One file's row in the list, and how its outcome is shown and said.
   function uploadRow(name) {
-    const status = el("span", { class: "outcome", text: "uploading…" });
+    const status = el("span", { class: "outcome", text: "uploading…", tabIndex: -1 });
     const row = el("li", {}, el("span", { class: "file", dir: "auto", text: name }), " ", status);
     $("uploads").append(row);
     const settle = (text, outcome) => {
@@ -892,11 +892,26 @@
       uploads.settled += 1;
       renderUploadProgress();
     };
-    return { status, settle };
+    // A file that failed on the way (the network, a busy archive) is sent again from its row,
+    // not found and dropped again; the focus stays in the row, on its status.
+    const retry = (send) => {
+      const again = el("button", { type: "button", class: "again", text: "Try again", "aria-label": `Try again: ${name}` });
+      again.addEventListener("click", () => {
+        again.remove();
+        delete row.dataset.outcome;
+        uploads.settled -= 1;
+        renderUploadProgress();
+        status.textContent = "uploading…";
+        status.focus();
+        send();
+      });
+      row.append(" ", again);
+    };
+    return { status, settle, retry };
   }
 
-  async function uploadOne(file) {
-    const { status, settle } = uploadRow(file.name);
+  async function uploadOne(file, row = uploadRow(file.name)) {
+    const { status, settle, retry } = row;
     try {
       let slot;
       try {
@@ -939,6 +954,7 @@
       settle("still queued: check again later", "queued");
     } catch (error) {
       settle(`failed: ${error.message}`, "failed");
+      retry(() => uploadOne(file, row));
     }
   }
 
