@@ -1034,7 +1034,7 @@
           body,
         });
         const again = `${alert.id} ${alert.created_at}` === asked.saved; // not one saved again since its deletion
-        saved.textContent = `${again ? "Already saved" : "Saved"} “${alert.name}”: `;
+        saved.replaceChildren(`${again ? "Already saved" : "Saved"} “`, names([alert.name]), "”: ");
         // A feed-only alert fires nothing: its feed is what to subscribe to.
         if (alert.target === "feed") saved.append(el("a", alertFeedLink(alert, "its feed")), " lists every new matching article.");
         else saved.append(again ? "the same search and name are one alert." : "it fires for every new matching article.");
@@ -1080,7 +1080,7 @@
     return el(
       "li",
       { "data-id": alert.id },
-      el("a", { href: alertSearchUrl(alert.search), text: alert.name }),
+      el("a", { href: alertSearchUrl(alert.search), text: alert.name, dir: "auto" }),
       " ",
       el("span", { class: "alert-target", text: `(${how})` }),
       " ",
@@ -1124,7 +1124,7 @@
       list.replaceChildren(...alerts.map(alertRow));
       alertsShown(total);
       if (deleted) {
-        status.textContent = `Deleted “${deleted.name}”. ${status.textContent}`;
+        status.replaceChildren("Deleted “", names([deleted.name]), `”. ${status.textContent}`);
         const buttons = list.querySelectorAll("button");
         const next = buttons[Math.min(deleted.place, buttons.length - 1)];
         (next || $("alerts-heading")).focus();
