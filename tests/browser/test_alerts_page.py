@@ -256,3 +256,46 @@ def test_more_alerts_pressed_twice_adds_the_next_page_once(page: Any, stack: Loc
         listed = page.eval_on_selector_all("#alerts > li", "rows => rows.map(r => r.dataset.id)")
         assert len(listed) == len(set(listed))
         assert page.evaluate("document.activeElement.textContent") == names[50]
+
+
+def test_more_alerts_pressed_again_after_a_failure_takes_the_apology_away(
+    page: Any, stack: LocalStack
+) -> None:
+    # The retry's alerts came, under a "Sorry: ..." that no longer held.
+    with _feed_alerts(stack, "Retry") as (_names, ids):
+        page.goto(f"{stack.url}/?view=alerts")
+        page.wait_for_selector(f'#alerts li[data-id="{ids[0]}"]')
+        page.route("**/alerts?*page=2*", lambda route: route.abort("connectionreset"))
+        page.get_by_role("button", name="More alerts").click()
+        page.wait_for_selector("#error:not([hidden])")
+        _until(page, "!document.querySelector('#alerts-more').hasAttribute('aria-disabled')")
+
+        page.unroute("**/alerts?*page=2*")
+        page.get_by_role("button", name="More alerts").click()
+        page.wait_for_selector(f'#alerts li[data-id="{ids[-1]}"]')
+        assert page.locator("#error").is_hidden()
+
+
+def test_a_right_to_left_alert_name_is_isolated_wherever_it_is_shown(page: Any, stack: LocalStack) -> None:
+    # An Arabic name ending in digits took the digits after it ("”. 3 alerts") into its
+    # right-to-left run, swapping the sentence's parts.
+    name = f"تنبيه المرفأ {WORD[-4:]} 2024"
+    isolated = "(box, name) => [...box.querySelectorAll('[dir=auto]')].some(e => e.textContent === name)"
+    page.goto(f"{stack.url}/?q={WORD}+arabic")
+    page.get_by_text("Save this search as an alert").click()
+    page.get_by_label("Alert name").fill(name)
+    page.get_by_label("Tell me by").select_option("feed")
+    page.get_by_role("button", name="Save alert").click()
+    alert_id = _until(page, "document.querySelector('#alert-saved').dataset.alertId")
+    try:
+        assert page.locator("#alert-saved").evaluate(isolated, name)
+
+        page.get_by_role("link", name="Alerts").click()
+        row = page.locator(f'#alerts li[data-id="{alert_id}"]')
+        row.wait_for()
+        assert row.evaluate(isolated, name)
+        page.get_by_role("button", name=f"Delete the alert {name}").click()
+        _until(page, "document.querySelector('#alerts-status').textContent.startsWith('Deleted')")
+        assert page.locator("#alerts-status").evaluate(isolated, name)
+    finally:
+        requests.delete(f"{stack.url}/alerts/{alert_id}", timeout=30)

@@ -137,6 +137,47 @@ def test_a_search_shows_highlighted_results_as_the_api_finds_them(page: Any, sit
     assert page.problems.errors == []
 
 
+def _regatta_with_a_copy(site: LocalStack) -> None:
+    """The regatta sample uploaded again under another key: one hit, with a copy."""
+    copy_key = "browser/regatta-copy.txt"
+    site.s3().put_object(
+        Bucket=BUCKET, Key=copy_key, Body=(SAMPLES / "harbour-gazette-regatta.txt").read_bytes()
+    )
+    eventually(lambda: site.article(doc_id(copy_key)))
+
+
+def test_the_copies_badge_explains_itself_to_keyboard_touch_and_screen_readers(
+    page: Any, site: LocalStack
+) -> None:
+    # Its explanation was a title tooltip: shown on hover only, never by keyboard or touch.
+    _regatta_with_a_copy(site)
+    [hit] = [hit for hit in _api(site, [("q", "regatta")])["hits"] if hit["duplicates"]]
+    _search_for(page, site, "regatta")
+
+    result = page.locator(f'#results > li.hit[data-id="{hit["id"]}"]')
+    result.locator("h3 a").focus()
+    page.keyboard.press("Tab")
+    copies = f"{hit['duplicates'] + 1} copies"
+    assert page.evaluate("document.activeElement.textContent") == copies
+    explanation = result.get_by_text("Near-identical copies")
+    assert explanation.is_hidden()
+    page.keyboard.press("Enter")
+    assert explanation.is_visible()
+    page.keyboard.press("Enter")
+    assert explanation.is_hidden()
+    result.get_by_text(copies).click()  # a tap opens it as well
+    assert explanation.is_visible()
+
+
+def test_the_copies_badge_is_big_enough_to_tap(phone_page: Any, site: LocalStack) -> None:
+    # 21 px high: under the 24 px a finger's target needs (WCAG 2.5.8).
+    _regatta_with_a_copy(site)
+    _search_for(phone_page, site, "regatta")
+
+    box = phone_page.locator(".copies summary").bounding_box()
+    assert box and box["width"] >= 24 and box["height"] >= 24, box
+
+
 def test_markup_in_an_article_title_is_shown_as_text_and_never_runs(page: Any, site: LocalStack) -> None:
     _search_for(page, site, "quillwort")
 
@@ -189,6 +230,28 @@ def test_two_facets_narrow_the_results_and_keep_the_other_values_with_their_coun
     assert page.locator('fieldset[data-facet="place"] input:checked').count() == 0
 
 
+def test_languages_are_listed_and_shown_by_name_and_filter_by_their_code(page: Any, site: LocalStack) -> None:
+    # The language facet listed "en (5)", "de (1)": codes a reader has to know, read aloud as words.
+    page.goto(f"{site.url}/")
+    _settled(page)
+    codes = [entry["value"] for entry in _api(site, [("facets", "language")])["facets"]["language"]]
+    assert {"en", "de"} <= set(codes)
+    names = page.eval_on_selector_all(
+        'fieldset[data-facet="language"] input[type="checkbox"]',
+        "boxes => Object.fromEntries(boxes.map(b => [b.value, b.labels[0].querySelector('.facet-value').textContent]))",
+    )
+    assert list(names) == codes
+    assert names["en"] == "English" and names["de"] == "German"
+
+    page.locator('fieldset[data-facet="language"]').get_by_label("German").check()
+    _until(page, "location.search.includes('language=de')")
+    _settled(page)
+    german = _hit_ids(page)[0]
+    page.locator(f'#results > li.hit[data-id="{german}"] h3 a').click()
+    page.wait_for_selector("#article-body p")
+    assert "LanguageGerman" in page.inner_text("#article-meta").replace("\n", "").replace("\t", "")
+
+
 def test_a_filter_in_the_url_spelt_in_another_case_ticks_its_facet_value(page: Any, site: LocalStack) -> None:
     # A saved alert or a hand-typed link may say source=valmont post: the API matches it as
     # "Valmont Post", and so does the page, instead of listing it again beside that value.
@@ -225,6 +288,33 @@ def test_a_facet_value_found_by_its_first_letters_can_be_ticked(page: Any, site:
     _until(page, "location.search.includes('tag=')")
     _settled(page)
     assert _state(page)["tag"] == [found[0]]
+
+
+def test_a_language_is_found_by_the_letters_of_its_name(page: Any, site: LocalStack) -> None:
+    # Languages are shown by name, but their search field matched codes: "Germ" found nothing.
+    def in_ten_languages(route: Any) -> None:  # the sample archive has fewer: no field is shown
+        answer = route.fetch()
+        body = answer.json()
+        languages = body["facets"]["language"]
+        body["facets"]["language"] = languages + [
+            {"value": f"x{n}", "count": 1} for n in range(max(0, 10 - len(languages)))
+        ]
+        route.fulfill(response=answer, json=body)
+
+    page.route("**/search?*", in_ten_languages)
+    page.goto(f"{site.url}/")
+    _settled(page)
+
+    page.get_by_label("Search languages").fill("germ")
+    found = 'fieldset[data-facet="language"] .found input'
+    _until(page, f"document.querySelectorAll('{found}').length > 0")
+    assert page.locator(found).evaluate_all("boxes => boxes.map(b => b.value)") == ["de"]
+    assert page.locator('fieldset[data-facet="language"] .found .facet-value').inner_text() == "German"
+    page.get_by_label("Search languages").fill("en")  # and by its code still
+    _until(page, f"document.querySelector('{found}') && document.querySelector('{found}').value === 'en'")
+    page.locator(found).first.click()
+    _until(page, "location.search.includes('language=en')")
+    _settled(page)
 
 
 def test_ticking_a_facet_value_found_by_its_letters_keeps_the_letters_and_values_found(
@@ -354,6 +444,82 @@ def test_a_bar_picked_with_the_keyboard_sets_its_month(page: Any, site: LocalSta
     assert _state(page)["to"] == [f"{year}-{month:02d}-{calendar.monthrange(year, month)[1]:02d}"]
 
 
+def test_each_bar_is_named_by_its_period_and_count_in_words(page: Any, site: LocalStack) -> None:
+    # A month of one article was read aloud as "1 articles".
+    page.goto(f"{site.url}/")
+    page.wait_for_selector("#histogram .bar")
+    monthly = _api(site, [("facets", "published"), ("size", "1")])["facets"]["published"]
+    counts = {bucket["value"]: bucket["count"] for bucket in monthly}
+    labels = page.eval_on_selector_all(
+        "#histogram .bar", "bars => bars.map(b => [b.dataset.value, b.getAttribute('aria-label')])"
+    )
+
+    for value, label in labels:
+        count = counts.get(value, 0)
+        said = "1 article" if count == 1 else f"{count:,} articles"
+        assert label.endswith(f": {said}"), (value, label)
+    assert any(counts.get(value) == 1 for value, _ in labels)
+
+
+def test_a_date_typed_digit_by_digit_is_one_search_and_one_history_entry(page: Any, site: LocalStack) -> None:
+    # Chromium's date field has a date at every digit of its year (0002, 0020, 0202, 2023): each
+    # was searched for and pushed to the history, so Back took four presses to undo one date.
+    page.goto(f"{site.url}/")
+    _settled(page)
+    searched: list[str] = []
+    page.on("request", lambda request: searched.append(request.url) if "/search?" in request.url else None)
+    entries = page.evaluate("history.length")
+    page.focus("#from")
+    page.keyboard.type("01152023", delay=50)
+    _until(page, "location.search.includes('from=2023-01-15')")
+    _settled(page)
+
+    assert page.evaluate("history.length") == entries + 1
+    assert [parse_qs(urlsplit(url).query)["from"] for url in searched] == [["2023-01-15"]]
+    page.keyboard.press("Tab")  # leaving the field searches nothing more
+    page.wait_for_timeout(300)
+    assert len(searched) == 1
+
+
+@pytest.mark.parametrize(
+    ("menu", "key", "value"), [("sort", "sort", "oldest"), ("has-date", "has_date", "false")]
+)
+def test_arrowing_through_a_menu_is_one_search_and_one_history_entry(
+    page: Any, site: LocalStack, menu: str, key: str, value: str
+) -> None:
+    # A closed menu's arrow keys choose each option on the way to the one wanted: each was
+    # searched for and pushed to the history.
+    page.goto(f"{site.url}/")
+    _settled(page)
+    searched: list[str] = []
+    page.on("request", lambda request: searched.append(request.url) if "/search?" in request.url else None)
+    entries = page.evaluate("history.length")
+    page.focus(f"#{menu}")
+    steps = page.locator(f"#{menu} option").evaluate_all(
+        f"options => options.findIndex(o => o.value === {value!r})"
+    )
+    for _ in range(steps):
+        page.keyboard.press("ArrowDown")
+    _until(page, f"location.search.includes('{key}={value}')")
+    _settled(page)
+
+    assert steps > 1
+    assert page.evaluate("history.length") == entries + 1
+    assert len(searched) == 1
+
+
+def test_the_chart_is_a_named_group_that_says_how_to_use_its_bars(page: Any, site: LocalStack) -> None:
+    # Its hint hung on a plain div, which screen readers ignore: the arrow keys went unsaid.
+    from playwright.sync_api import expect
+
+    page.goto(f"{site.url}/")
+    _settled(page)
+    chart = page.get_by_role("group", name="Published")
+
+    assert chart.locator(".bar").count() == page.locator("#histogram .bar").count() > 0
+    expect(chart).to_have_accessible_description(re.compile("arrow keys move between them"))
+
+
 def test_the_chart_is_one_tab_stop_and_arrow_keys_move_between_its_bars(page: Any, site: LocalStack) -> None:
     # A bar per month: dozens of Tab presses between the toolbar and the date fields otherwise.
     page.goto(f"{site.url}/")
@@ -399,6 +565,66 @@ def test_more_results_follows_the_cursor_and_a_reload_restores_every_page(
     page.reload()
     _until(page, "document.querySelectorAll('#results > li.hit').length === 20")
     assert _hit_ids(page) == both
+
+
+class DeepArchive:
+    """/search as an archive of ``total`` articles (the sample one has a few pages only),
+    with cursors that are the position they continue from; counts the requests it answers."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.asked: list[dict[str, list[str]]] = []
+
+    def answer(self, route: Any) -> None:
+        params = parse_qs(urlsplit(route.request.url).query)
+        self.asked.append(params)
+        start = int(params.get("cursor", ["0"])[0])
+        end = min(self.total, start + int(params["size"][0]))
+        hits = [{"id": f"deep{n}", "title": f"Deep article {n}"} for n in range(start, end)]
+        route.fulfill(
+            json={
+                "total": self.total,
+                "total_groups": self.total,
+                "hits": hits,
+                "facets": {},
+                "next_cursor": str(end) if end < self.total else None,
+            }
+        )
+
+
+def test_more_pages_than_a_reload_restores_say_which_are_shown_and_go_on_from_there(
+    page: Any, site: LocalStack
+) -> None:
+    # pages=60 restored 50 pages and said nothing: the reader took them for all 60.
+    deep = DeepArchive(2000)
+    page.route("**/search?*", deep.answer)
+    page.goto(f"{site.url}/?q=deep&pages=60")
+    _settled(page)
+
+    assert _hit_ids(page) == [f"deep{n}" for n in range(500)]
+    assert "the first 50 pages" in page.inner_text("#status")
+    assert _state(page)["pages"] == ["50"]  # the URL says what is shown
+    page.get_by_role("button", name="More results").click()
+    _until(page, "document.querySelectorAll('#results > li.hit').length === 510")
+    assert _hit_ids(page)[500] == "deep500"
+    assert _state(page)["pages"] == ["51"]
+
+
+def test_a_reload_restores_its_pages_in_few_requests_and_goes_on_page_by_page(
+    page: Any, site: LocalStack
+) -> None:
+    # Fifty pages were fifty requests in a row, each with the facets, before anything showed.
+    deep = DeepArchive(2000)
+    page.route("**/search?*", deep.answer)
+    page.goto(f"{site.url}/?q=deep&pages=50")
+    _settled(page)
+
+    assert _hit_ids(page) == [f"deep{n}" for n in range(500)]
+    assert len(deep.asked) <= 11
+    assert all("facets" not in asked for asked in deep.asked[1:])
+    page.get_by_role("button", name="More results").click()
+    _until(page, "document.querySelectorAll('#results > li.hit').length === 510")
+    assert deep.asked[-1]["size"] == ["10"]
 
 
 def test_more_results_with_an_expired_cursor_shows_the_next_page_anyway(page: Any, site: LocalStack) -> None:
@@ -568,6 +794,106 @@ def test_uploaded_files_show_their_receipts_live(page: Any, site: LocalStack, tm
     assert _api(site, [("q", UNIQUE_WORD)])["total"] == 1  # searchable, as the receipt said
 
 
+def test_an_upload_whose_status_checks_fail_for_a_while_still_settles(
+    page: Any, site: LocalStack, tmp_path: Path
+) -> None:
+    # The file was in the bucket, being indexed, when one status check failed: the row said
+    # "failed" and stopped following a file that was indexed seconds later.
+    article = tmp_path / "pier.txt"
+    article.write_text(
+        "Pier lamps relit\n\nThe pier lamps were relit on Thursday after the storm damage was "
+        "repaired, the harbour office said, and the evening walks resumed.\n",
+        encoding="utf-8",
+    )
+    failed: list[str] = []
+
+    def flaky(route: Any) -> None:
+        if len(failed) < 2:
+            failed.append(route.request.url)
+            if failed[1:]:
+                route.abort("connectionreset")
+            else:
+                route.fulfill(status=503, json={"message": "Service Unavailable"})
+        else:
+            route.continue_()
+
+    page.route(lambda url: "/ingest/status?key=uploads/" in url, flaky)
+    _open_upload_view(page, site)
+    page.set_input_files("#files", [str(article)])
+    _until(page, "document.querySelector('#upload-summary').textContent === '1 of 1 files settled'", 60)
+
+    assert len(failed) == 2
+    assert page.locator("#uploads li").inner_text() == "pier.txt indexed"
+
+
+def test_a_file_that_failed_to_send_can_be_tried_again_by_keyboard(
+    page: Any, site: LocalStack, tmp_path: Path
+) -> None:
+    # The network dropped one file of a batch: it could only be found and dropped again.
+    article = tmp_path / "buoy.txt"
+    article.write_text(
+        "Buoy replaced\n\nThe harbour's outer buoy was replaced on Tuesday after the winter storms "
+        "dragged it off its mooring, the port authority said.\n",
+        encoding="utf-8",
+    )
+    dropped: list[str] = []
+
+    def once(route: Any) -> None:
+        if dropped:
+            route.continue_()
+        else:
+            dropped.append(route.request.url)
+            route.abort("connectionreset")
+
+    page.route(
+        re.compile(r".*/uploads$"),
+        lambda route: once(route) if route.request.post_data != "{}" else route.continue_(),
+    )
+    _open_upload_view(page, site)
+    page.set_input_files("#files", [str(article)])
+    page.wait_for_selector('#uploads li[data-outcome="failed"]')
+    assert "could not reach the archive" in page.locator("#uploads li").inner_text()
+
+    again = page.get_by_role("button", name="Try again: buoy.txt")
+    again.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector('#uploads li[data-outcome="indexed"]', timeout=60_000)
+    assert page.locator("#uploads li").count() == 1
+    assert page.inner_text("#upload-summary") == "1 of 1 files settled"
+    assert page.evaluate("document.activeElement.closest('#uploads li') !== null")
+
+
+DROP_BESIDE = """([selector, name, text]) => {
+  const data = new DataTransfer();
+  data.items.add(new File([text], name, { type: "text/plain" }));
+  const target = document.querySelector(selector);
+  const over = new DragEvent("dragover", { bubbles: true, cancelable: true, dataTransfer: data });
+  const drop = new DragEvent("drop", { bubbles: true, cancelable: true, dataTransfer: data });
+  target.dispatchEvent(over);
+  target.dispatchEvent(drop);
+  return [over.defaultPrevented, drop.defaultPrevented];
+}"""
+
+
+def test_a_file_dropped_beside_the_drop_zone_uploads_and_never_leaves_the_page(
+    page: Any, site: LocalStack
+) -> None:
+    # Dropped a little outside the zone, a file was the browser's to open: it replaced the page,
+    # and the uploads being followed with it.
+    text = (
+        "Harbour crane inspected\n\nThe old harbour crane was inspected on Wednesday and found "
+        "sound, the port engineer said, ahead of its restoration next spring.\n"
+    )
+    page.goto(f"{site.url}/?q=harbour")
+    _settled(page)
+    assert page.evaluate(DROP_BESIDE, ["#results", "crane.txt", text]) == [True, True]  # kept, unsent
+
+    _open_upload_view(page, site)
+    assert page.evaluate(DROP_BESIDE, ["#upload-heading", "crane.txt", text]) == [True, True]
+    _until(page, "document.querySelector('#upload-summary').textContent === '1 of 1 files settled'", 60)
+    assert page.locator("#uploads li").inner_text() == "crane.txt indexed"
+
+
 def _open_upload_view(page: Any, site: LocalStack) -> None:
     page.goto(f"{site.url}/")
     _until(page, "document.body.dataset.uploads === 'available'")
@@ -612,6 +938,26 @@ def test_a_dropped_folder_is_refused_by_name_and_the_files_beside_it_upload(
     assert folder.startswith("clippings rejected: a folder cannot be uploaded")
     assert all(kind in folder for kind in (".txt", ".html", ".json", ".jsonl", ".gz"))
     assert page.locator('#uploads li[data-outcome="indexed"]').inner_text() == "quay.txt indexed"
+
+
+def test_every_outcome_that_settles_at_once_is_said(page: Any, site: LocalStack) -> None:
+    # The spoken outcome was one text replaced by each file's: two folders refused at once
+    # left only the second to be heard.
+    _open_upload_view(page, site)
+    page.evaluate(
+        """() => {
+          const entry = (name) => ({ isDirectory: true, isFile: false, name });
+          const folders = ["clippings", "scans"].map((name) => new File([], name));
+          const items = folders.map((folder) => ({ kind: "file", getAsFile: () => folder, webkitGetAsEntry: () => entry(folder.name) }));
+          const drop = new Event("drop", { bubbles: true, cancelable: true });
+          Object.defineProperty(drop, "dataTransfer", { value: { files: folders, items, types: ["Files"] } });
+          document.querySelector("#dropzone").dispatchEvent(drop);
+        }"""
+    )
+    _until(page, "document.querySelector('#upload-summary').textContent === '2 of 2 files settled'")
+
+    said = page.locator("#upload-outcome").text_content()
+    assert "clippings: rejected: a folder" in said and "scans: rejected: a folder" in said
 
 
 def test_a_right_to_left_file_name_is_isolated_before_its_outcome(page: Any, site: LocalStack) -> None:
@@ -685,6 +1031,28 @@ def test_a_file_over_its_formats_limit_is_refused_before_it_is_sent(
     row = page.locator('#uploads li[data-outcome="rejected"]').inner_text()
     assert row.startswith(f"{huge.name} rejected: ") and f"{limit:,} bytes" in row
     assert sent_elsewhere == []  # nothing went to the bucket
+
+
+def test_a_file_the_bucket_refuses_says_why_in_the_buckets_words(
+    page: Any, site: LocalStack, tmp_path: Path
+) -> None:
+    # S3 says why in an XML error (an upload link that expired, say): the row said only "403".
+    article = tmp_path / "late.txt"
+    article.write_text("Late notice\n\nThe notice was posted late on Friday evening.\n", encoding="utf-8")
+    expired = (
+        '<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code>'
+        "<Message>Request has expired</Message><RequestId>1</RequestId></Error>"
+    )
+    page.route(
+        lambda url: not url.startswith(site.url),
+        lambda route: route.fulfill(status=403, content_type="application/xml", body=expired),
+    )
+    _open_upload_view(page, site)
+    page.set_input_files("#files", [str(article)])
+    _until(page, "document.querySelector('#upload-summary').textContent === '1 of 1 files settled'", 60)
+
+    said = page.locator('#uploads li[data-outcome="failed"] .outcome').inner_text()
+    assert said == "failed: the bucket refused the file: Request has expired (403)"
 
 
 def test_an_uploaded_file_of_records_shows_the_records_it_skipped(
@@ -891,6 +1259,43 @@ def test_the_skip_link_moves_the_focus_without_loading_the_view_again(page: Any,
     assert _state(page)["q"] == ["harbour"]
 
 
+def test_the_results_are_a_few_tabs_from_the_search_box_past_every_facet(page: Any, site: LocalStack) -> None:
+    # From the search box to the first result was a Tab through every facet value and date field.
+    _search_for(page, site, "harbour")
+    first = _hit_ids(page)[0]
+    page.focus("#q")
+    for _ in range(4):  # the "in" menu, Search, Query syntax, then the skip link
+        page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to the results")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to the results"
+    box = skip.bounding_box()
+    assert box and box["width"] > 20 and box["height"] > 10  # seen while it has the focus
+
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('li.hit').dataset.id") == first
+    assert _state(page)["q"] == ["harbour"]
+
+
+def test_on_a_phone_the_focus_meets_the_results_before_the_facets_shown_below_them(
+    phone_page: Any, site: LocalStack
+) -> None:
+    # The facets are drawn below the results on a narrow screen, yet Tab went through them
+    # first: down past the results to the bottom of the page, then back up.
+    _search_for(phone_page, site, "harbour")
+    phone_page.focus("#q")
+    reached = ""
+    for _ in range(60):
+        phone_page.keyboard.press("Tab")
+        reached = phone_page.evaluate(
+            "document.activeElement.closest('li.hit') ? 'result'"
+            " : document.activeElement.closest('#facets') ? 'facet' : ''"
+        )
+        if reached:
+            break
+    assert reached == "result"
+
+
 def test_ticking_a_facet_by_keyboard_keeps_the_focus_on_its_box(page: Any, site: LocalStack) -> None:
     page.goto(f"{site.url}/")
     page.wait_for_selector("#results > li.hit")
@@ -922,6 +1327,30 @@ def test_a_search_the_network_cannot_deliver_says_so_in_words(page: Any, site: L
     assert "could not reach the archive" in message
     assert "TypeError" not in message and "fetch" not in message
     assert _hit_ids(page) == []
+
+
+@pytest.mark.parametrize(
+    ("status", "said"),
+    [
+        (401, "sign in again"),
+        (403, "refused access"),
+        (429, "wait a moment"),
+        (502, "try again in a moment"),
+        (504, "try again in a moment"),
+    ],
+)
+def test_a_gateways_refusal_without_the_apis_error_says_what_to_do_in_words(
+    page: Any, site: LocalStack, status: int, said: str
+) -> None:
+    # API Gateway answers these itself, in its own shape ({"message": ...}) or none: the page
+    # said "the server answered 401", and left the reader to know that means sign in again.
+    page.route("**/search?*", lambda route: route.fulfill(status=status, json={"message": "Unauthorized"}))
+    page.goto(f"{site.url}/?q=ferry")
+    _settled(page)
+
+    message = page.get_by_role("alert").text_content()
+    assert said in message
+    assert "server answered" not in message
 
 
 def test_an_answer_that_is_not_the_apis_says_so_in_words(page: Any, site: LocalStack) -> None:
@@ -1019,6 +1448,27 @@ def test_a_right_to_left_article_is_marked_with_its_language_and_direction(
     for part in ("#article-title", "#article-body"):
         assert page.eval_on_selector(part, "e => [e.lang, getComputedStyle(e).direction]") == ["ar", "rtl"]
     assert page.problems.errors == []
+
+
+def test_words_typed_in_a_right_to_left_script_run_right_to_left_where_typed(
+    page: Any, site: LocalStack
+) -> None:
+    # Arabic typed into the search box (or a facet's, or an alert's name) ran left to right,
+    # its punctuation on the wrong side, while the same words in a result ran right to left.
+    page.goto(f"{site.url}/")
+    _settled(page)
+    page.get_by_text("Save this search as an alert").click()
+    typed = f"{RTL_WORD} 2024؟"
+    fields = ["#q", "#alert-name", ".finder input"]
+    for field in fields[:2]:
+        page.fill(field, typed)
+    assert page.locator(".finder input").count() > 0
+    page.locator(".finder input").first.fill(typed)
+
+    for field in fields:
+        assert page.locator(field).first.evaluate("input => input.matches(':dir(rtl)')"), field
+    page.fill("#q", "harbour")
+    assert page.locator("#q").evaluate("input => input.matches(':dir(ltr)')")
 
 
 def test_the_policy_blocks_inline_script(page: Any, site: LocalStack) -> None:
@@ -1139,6 +1589,24 @@ def test_an_article_not_found_says_so_in_the_tab_title_not_the_searchs(page: Any
     assert "harbour" not in page.title() and "not found" in page.title()
 
 
+def test_an_article_that_fails_to_load_is_not_said_to_be_missing(page: Any, site: LocalStack) -> None:
+    # Any failure read "Article not found": a reader would take a busy archive for a lost article.
+    article_id = _api(site, [("q", "harbour")])["hits"][0]["id"]
+    page.route(
+        lambda url: url.endswith(f"/articles/{article_id}"),
+        lambda route: route.fulfill(
+            status=503, json={"error": {"code": "unavailable", "message": "the search engine is unavailable"}}
+        ),
+    )
+    page.goto(f"{site.url}/?article={article_id}")
+    page.wait_for_selector("#error:not([hidden])")
+
+    assert "not found" not in page.inner_text("#article-title").lower()
+    assert "not found" not in page.title().lower()
+    assert page.inner_text("#article-title") == "The article could not be loaded"
+    assert "unavailable" in page.get_by_role("alert").text_content()
+
+
 def test_in_forced_colours_the_chart_bars_show_and_the_chosen_ones_stand_out(
     page: Any, site: LocalStack
 ) -> None:
@@ -1221,6 +1689,82 @@ def test_more_results_failing_keeps_the_focus_on_the_button_to_try_again(page: A
     _until(page, "!document.querySelector('#more').hasAttribute('aria-disabled')")
 
     assert page.evaluate("document.activeElement.id") == "more"
+
+
+def test_more_results_on_a_slow_network_says_it_is_loading(page: Any, site: LocalStack) -> None:
+    # Only the button's dimming said so: a screen reader heard nothing until the page came.
+    page.goto(f"{site.url}/?sort=oldest")
+    page.wait_for_selector("#results > li.hit")
+    counted = page.inner_text("#status")
+    held: list[Any] = []
+    page.route("**/search?*cursor=*", lambda route: held.append(route))  # a slow answer
+    page.get_by_role("button", name="More results").click()
+    eventually(lambda: held, 10, 0.1)
+
+    assert page.inner_text("#status") == "Loading more results…"
+    held[0].continue_()
+    _until(page, "document.querySelectorAll('#results > li.hit').length === 20")
+    assert page.inner_text("#status") == counted.replace("showing 10", "showing 20")
+
+
+def test_more_results_pressed_again_after_a_failure_takes_the_apology_away(
+    page: Any, site: LocalStack
+) -> None:
+    # The retry's results came, under a "Sorry: ..." that no longer held.
+    page.goto(f"{site.url}/?sort=oldest")
+    page.wait_for_selector("#results > li.hit")
+    page.route("**/search?*cursor=*", lambda route: route.abort("connectionreset"))
+    page.get_by_role("button", name="More results").click()
+    page.wait_for_selector("#error:not([hidden])")
+    _until(page, "!document.querySelector('#more').hasAttribute('aria-disabled')")
+
+    page.unroute("**/search?*cursor=*")
+    page.get_by_role("button", name="More results").click()
+    _until(page, "document.querySelectorAll('#results > li.hit').length === 20")
+    assert page.locator("#error").is_hidden()
+
+
+def test_the_rest_of_an_article_asked_again_after_a_failure_takes_the_apology_away(
+    page: Any, site: LocalStack
+) -> None:
+    first = _api(site, [("q", "harbour")])["hits"][0]["id"]
+    failing: list[str] = []
+    _as_if_longer(page, first, [])
+    page.goto(f"{site.url}/?article={first}")
+    page.wait_for_selector("#article-more:not([hidden])")
+    page.route(
+        lambda url: f"/articles/{first}?body_offset=" in url and not failing,
+        lambda route: (failing.append(route.request.url), route.abort("connectionreset")),
+    )
+    page.get_by_role("button", name="Show the rest of the text").click()
+    page.wait_for_selector("#error:not([hidden])")
+
+    page.get_by_role("button", name="Show the rest of the text").click()
+    page.wait_for_selector("#article-more", state="hidden")
+    assert page.locator("#error").is_hidden()
+
+
+def test_an_empty_next_page_says_there_is_nothing_more_and_keeps_the_focus_in_the_list(
+    page: Any, site: LocalStack
+) -> None:
+    # The articles after the cursor were deleted meanwhile: the focused button hid itself, and
+    # the focus fell to the top of the document with nothing said.
+    page.goto(f"{site.url}/?sort=oldest")
+    page.wait_for_selector("#results > li.hit")
+    shown = _hit_ids(page)
+
+    def emptied(route: Any) -> None:
+        answer = route.fetch()
+        route.fulfill(response=answer, json={**answer.json(), "hits": [], "next_cursor": None})
+
+    page.route("**/search?*cursor=*", emptied)
+    page.locator("#more").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#more", state="hidden")
+
+    assert "No more results" in page.inner_text("#status")
+    assert page.evaluate("document.activeElement.closest('li.hit').dataset.id") == shown[-1]
+    assert _hit_ids(page) == shown
 
 
 def _as_if_longer(page: Any, article_id: str, asked: list[str]) -> None:

@@ -9,9 +9,13 @@
   const FACET_LABELS = { source: "Publisher", language: "Language", place: "Place", author: "Author", tag: "Tag" };
   const FACET_PLURALS = { source: "publishers", language: "languages", place: "places", author: "authors", tag: "tags" };
   const FACET_SIZE = 10;
+  const MAX_LANGUAGES = 100; // the API's largest facet: the languages a language search looks among
   const PAGE_SIZE = 10;
+  const MAX_PAGES = 50; // pages a reload or Back restores; More results goes on from there
+  const MAX_SIZE = 50; // the API's largest page, in which the pages after the first are restored
   const MAX_BARS = 48; // more monthly bars than this are drawn as years, more yearly ones as decades
   const POLL_MS = 1000;
+  const KEYS_REST_MS = 700; // a menu chosen by keyboard is searched for once its keys rest this long
   const POLL_LIMIT = 300; // polls per upload before it is reported as still queued
   const TOKEN_KEY = "archive-search-token";
 
@@ -73,13 +77,23 @@
       body = null;
     }
     if (!response.ok) {
-      const message = body && body.error ? body.error.message : `the server answered ${response.status}`;
+      const message = body && body.error ? body.error.message : refusal(response.status);
       throw new ApiError(response.status, message, body && body.error ? body.error.parameter : null);
     }
     // Every answer but a 204 is JSON: anything else came from something in the API's place (a
     // proxy's or a Wi-Fi sign-in page), and is said so rather than failing later as a TypeError.
     if (body === null && response.status !== 204) throw new ApiError(response.status, UNREADABLE);
     return body;
+  }
+
+  // An error answer without the API's error body comes from the gateway in front of it (a
+  // sign-in expired, a throttle, a timeout): said as what to do, not as a status code.
+  function refusal(status) {
+    if (status === 401) return "you are not signed in, or your sign-in has expired: sign in again";
+    if (status === 403) return "the archive refused access to this account: sign in with one that may use it";
+    if (status === 429) return "too many requests at once: wait a moment and try again";
+    if (status >= 500) return `the archive could not answer just now (${status}): try again in a moment`;
+    return `the archive refused the request (${status})`;
   }
 
   function showError(error) {
@@ -109,7 +123,7 @@
       from: params.get("from") || "",
       to: params.get("to") || "",
       hasDate: ["true", "false"].includes(params.get("has_date")) ? params.get("has_date") : "",
-      pages: Math.max(1, Math.min(50, parseInt(params.get("pages") || "1", 10) || 1)),
+      pages: Math.max(1, parseInt(params.get("pages") || "1", 10) || 1),
       filters: {},
     };
     for (const name of FILTERS) state.filters[name] = params.getAll(name);
@@ -184,11 +198,20 @@
     try {
       result = await api(`search?${params}`);
       hits = result.hits;
-      // Reload and back/forward restore every page that was shown ("pages" in the URL).
+      // Reload and back/forward restore the pages that were shown ("pages" in the URL), up
+      // to MAX_PAGES, before anything is shown: so the pages after the first come in the API's
+      // largest pages, without facets (the first page has them). A cursor is a position,
+      // whatever the size that led there, so More results goes on a page at a time.
       let cursor = result.next_cursor;
-      for (let page = 1; page < state.pages && cursor; page++) {
-        const next = await api(`search?${withCursor(params, cursor)}`);
+      let missing = (Math.min(state.pages, MAX_PAGES) - 1) * PAGE_SIZE;
+      while (missing > 0 && cursor) {
+        const rest = withCursor(params, cursor);
+        rest.set("size", String(Math.min(missing, MAX_SIZE)));
+        for (const name of ["facets", "facet_size", "interval"]) rest.delete(name);
+        const next = await api(`search?${rest}`);
+        if (!next.hits.length) break; // nothing after the cursor now: More results will say so
         hits = hits.concat(next.hits);
+        missing -= next.hits.length;
         cursor = next.next_cursor;
       }
       result.next_cursor = cursor;
@@ -211,7 +234,14 @@
     renderHistogram(state, result.facets.published || []);
     const list = $("results");
     list.replaceChildren(...hits.map(resultItem));
-    renderStatus(result, hits.length);
+    // More pages were asked for than are restored: the URL and the status say what is shown,
+    // so neither passes for the pages beyond it; More results goes on from there.
+    const cut = state.pages > MAX_PAGES && result.next_cursor;
+    if (state.pages > MAX_PAGES) {
+      state.pages = MAX_PAGES;
+      history.replaceState(null, "", pageUrl(state));
+    }
+    renderStatus(result, hits.length, cut ? `: the first ${MAX_PAGES} pages, as many as a reload shows; More results goes on` : "");
     setupMore(state, params, result.next_cursor);
     column.setAttribute("aria-busy", "false");
     // Back from an article: the focus returns to the result it was opened from, where a
@@ -226,11 +256,11 @@
     return next;
   }
 
-  function renderStatus(result, shown) {
+  function renderStatus(result, shown, note = "") {
     const groups = result.total_groups ?? result.total;
     const noun = groups === 1 ? "result" : "results";
     $("status").textContent = groups
-      ? `${groups.toLocaleString("en")} ${noun} (showing ${shown})`
+      ? `${groups.toLocaleString("en")} ${noun} (showing ${shown}${note})`
       : "No articles match. Try fewer words or filters.";
   }
 
@@ -244,18 +274,29 @@
     more.onclick = async () => {
       if (more.getAttribute("aria-disabled") === "true") return;
       more.setAttribute("aria-disabled", "true");
+      // Said, not only drawn: a screen reader hears the wait on a slow network.
+      const counted = $("status").textContent;
+      $("status").textContent = "Loading more results…";
       try {
         const next = await api(`search?${withCursor(params, cursor)}`);
         // A page that arrives after another search began belongs to no search shown now.
         if (token !== renderToken) return;
+        showError(null); // a failed press before this one is made good
         const list = $("results");
-        const first = next.hits.length ? resultItem(next.hits[0]) : null;
-        list.append(...(first ? [first] : []), ...next.hits.slice(1).map(resultItem));
-        state.pages += 1;
-        history.replaceState(null, "", pageUrl(state));
-        renderStatus(next, list.children.length);
-        if (first) first.querySelector("a").focus();
+        const added = next.hits.map(resultItem);
+        list.append(...added);
         setupMore(state, params, next.next_cursor);
+        if (added.length) {
+          state.pages += 1;
+          history.replaceState(null, "", pageUrl(state));
+          renderStatus(next, list.children.length);
+          added[0].querySelector("a").focus();
+        } else {
+          // The articles after the cursor are gone (deleted meanwhile): the hidden button's
+          // focus goes to the last result, where reading stopped, and the status says why.
+          $("status").textContent = `No more results (showing ${list.children.length}).`;
+          list.lastElementChild.querySelector("a").focus();
+        }
       } catch (error) {
         if (token !== renderToken) return;
         // A cursor refused as expired (its key rotated, the local stack restarted): the pages
@@ -265,6 +306,7 @@
           navigate(pageUrl(state), { replace: true });
           return;
         }
+        $("status").textContent = counted;
         showError(error);
       } finally {
         if (token === renderToken) more.removeAttribute("aria-disabled");
@@ -332,9 +374,17 @@
       item.append(description);
     }
     item.append(metaLine(hit));
+    // A disclosure, not a tooltip: a title shows on hover only, never to a keyboard or a touch.
     if (hit.duplicates) {
       const copies = hit.duplicates + 1;
-      item.append(el("span", { class: "badge", text: `${copies} copies`, title: "Near-identical copies shown as one" }));
+      item.append(
+        el(
+          "details",
+          { class: "copies" },
+          el("summary", { class: "badge", text: `${copies} copies` }),
+          el("p", { text: "Near-identical copies of this article (the same text published or uploaded again) are shown as one result." }),
+        ),
+      );
     }
     if (hit.snippet && hit.snippet.html) {
       const snippet = inLanguage(el("p", { class: "snippet" }), hit.language);
@@ -342,6 +392,17 @@
       item.append(snippet);
     }
     return item;
+  }
+
+  // Languages are codes in the API (en, de, zh-Hant) and names on the page, which a reader
+  // need not know the codes for; a code the browser cannot name is shown as it is.
+  const languageNames = new Intl.DisplayNames(["en"], { type: "language", fallback: "code" });
+  function languageName(code) {
+    try {
+      return languageNames.of(code);
+    } catch (_) {
+      return code;
+    }
   }
 
   function formatDate(value) {
@@ -402,7 +463,8 @@
     const id = `facet-${name}-${++facetIds}`;
     const box = el("input", { type: "checkbox", id, checked, value: entry.value });
     box.addEventListener("change", () => toggleFilter(name, entry.value, box.checked));
-    const label = el("label", { htmlFor: id }, el("span", { class: "facet-value", dir: "auto", text: entry.value }));
+    const shown = name === "language" ? languageName(entry.value) : entry.value;
+    const label = el("label", { htmlFor: id }, el("span", { class: "facet-value", dir: "auto", text: shown }));
     if (entry.count != null) label.append(" ", el("span", { class: "count", text: `(${entry.count})` }));
     return el("li", {}, box, label);
   }
@@ -416,9 +478,21 @@
     });
   }
 
+  // A facet's values with a word starting with the letters typed. Languages are shown by name,
+  // which the API's value search does not know (it matches codes): the archive's languages are
+  // asked for and matched here, by the start of their code or of a word of their name.
+  async function valuesStarting(name, prefix) {
+    const size = String(FACET_SIZE);
+    if (name !== "language") return (await api(`facets/${name}?${new URLSearchParams({ prefix, size })}`)).values;
+    const languages = (await api(`facets/language?size=${MAX_LANGUAGES}`)).values;
+    const typed = folded(prefix);
+    const words = (code) => [code, ...languageName(code).split(/[\s(),]+/)];
+    return languages.filter((entry) => words(entry.value).some((word) => folded(word).startsWith(typed))).slice(0, FACET_SIZE);
+  }
+
   function facetFinder(name, state, letters) {
     const id = `find-${name}`;
-    const input = el("input", { type: "search", id, autocomplete: "off", maxLength: 100, value: letters });
+    const input = el("input", { type: "search", id, autocomplete: "off", maxLength: 100, value: letters, dir: "auto" });
     const found = el("ul", { class: "facet-values found", "aria-live": "polite" });
     let timer = 0;
     let asked = 0; // only the answer to the latest letters typed is shown: answers can cross
@@ -427,11 +501,11 @@
       const mine = ++asked;
       if (!prefix) return found.replaceChildren();
       try {
-        const answer = await api(`facets/${name}?${new URLSearchParams({ prefix, size: "10" })}`);
+        const values = await valuesStarting(name, prefix);
         if (mine !== asked) return;
         const selected = state.filters[name];
-        found.replaceChildren(...answer.values.map((entry) => facetOption(name, entry, isSelected(selected, entry.value))));
-        if (!answer.values.length) found.append(el("li", { text: "No match" }));
+        found.replaceChildren(...values.map((entry) => facetOption(name, entry, isSelected(selected, entry.value))));
+        if (!values.length) found.append(el("li", { text: "No match" }));
       } catch (error) {
         // Said in the box, in place of the values found for other letters: the search's own
         // error box would outlive the next answer, and the old values would look like this one's.
@@ -472,10 +546,10 @@
         type: "button",
         tabIndex: index === stop ? 0 : -1,
         class: `bar${inRange(bucket) && (state.from || state.to) ? " selected" : ""}`,
-        "aria-label": `${bucketLabel(bucket.value)}: ${bucket.count} articles`,
+        "aria-label": `${bucketLabel(bucket.value)}: ${articleCount(bucket.count)}`,
         "data-index": String(index),
         "data-value": bucket.value,
-        title: `${bucketLabel(bucket.value)}: ${bucket.count}`,
+        title: `${bucketLabel(bucket.value)}: ${articleCount(bucket.count)}`,
       });
       const fill = el("span", { class: "fill" });
       fill.style.height = bucket.count ? `${Math.max(3, Math.round((bucket.count / highest) * 100))}%` : "0";
@@ -488,6 +562,8 @@
     }
     refocus();
   }
+
+  const articleCount = (count) => (count === 1 ? "1 article" : `${count.toLocaleString("en")} articles`);
 
   // The API lists the months that have articles; the chart shows the gaps between them too.
   function withEmptyMonths(monthly) {
@@ -623,8 +699,10 @@
       article = await api(`articles/${encodeURIComponent(id)}`);
     } catch (error) {
       if (token !== renderToken) return;
-      $("article-title").textContent = "Article not found";
-      document.title = "Article not found · archive-search";
+      // Only a 404 is a missing article: a busy archive or a lost connection is no answer.
+      const heading = error.status === 404 ? "Article not found" : "The article could not be loaded";
+      $("article-title").textContent = heading;
+      document.title = `${heading} · archive-search`;
       showError(error);
       return;
     }
@@ -640,7 +718,7 @@
       ["Published", article.published && el("time", { dateTime: article.published, text: formatDate(article.published) })],
       ["Place", names(article.place && [article.place])],
       ["Authors", names(credits(article))],
-      ["Language", article.language],
+      ["Language", article.language && languageName(article.language)],
       ["Tags", names(article.tags)],
       ["Original", article.url && /^https?:\/\//i.test(article.url) ? el("a", { href: article.url, rel: "noopener noreferrer", text: article.url }) : null],
     ]);
@@ -690,7 +768,9 @@
       more.setAttribute("aria-disabled", "true");
       try {
         const next = await api(`articles/${encodeURIComponent(article.id)}?body_offset=${article.next_body_offset}`);
-        if (token === renderToken) appendBody(next);
+        if (token !== renderToken) return;
+        showError(null); // a failed press before this one is made good
+        appendBody(next);
       } catch (error) {
         if (token === renderToken) {
           showError(error);
@@ -740,16 +820,25 @@
 
   const uploads = { total: 0, settled: 0 };
 
+  // Files are named while dragged (types) and readable once dropped (files).
+  const carriesFiles = ({ dataTransfer: data }) =>
+    Boolean(data) && ([...(data.types || [])].includes("Files") || (data.files || []).length > 0);
+
   function setupUploads() {
     const zone = $("dropzone");
-    zone.addEventListener("dragover", (event) => {
-      event.preventDefault();
-      zone.classList.add("over");
-    });
+    zone.addEventListener("dragover", () => zone.classList.add("over"));
     zone.addEventListener("dragleave", () => zone.classList.remove("over"));
-    zone.addEventListener("drop", (event) => {
+    // A file dropped anywhere is the page's, never the browser's to open in place of the page
+    // (and of the uploads it follows): the upload view takes it as dropped on its zone, other
+    // views leave it be.
+    document.addEventListener("dragover", (event) => {
+      if (carriesFiles(event)) event.preventDefault();
+    });
+    document.addEventListener("drop", (event) => {
+      if (!carriesFiles(event)) return;
       event.preventDefault();
       zone.classList.remove("over");
+      if ($("upload-view").hidden) return;
       // A dropped folder comes as a File that cannot be read: only its item's entry says it is
       // a directory, so it is refused by name instead of failing at the bucket.
       const items = [...(event.dataTransfer.items || [])].filter((item) => item.kind === "file");
@@ -791,22 +880,38 @@
 
   // One file's row in the list, and how its outcome is shown and said.
   function uploadRow(name) {
-    const status = el("span", { class: "outcome", text: "uploading…" });
+    const status = el("span", { class: "outcome", text: "uploading…", tabIndex: -1 });
     const row = el("li", {}, el("span", { class: "file", dir: "auto", text: name }), " ", status);
     $("uploads").append(row);
     const settle = (text, outcome) => {
       status.textContent = text;
-      // The rows are only drawn; the outcome is also said, for screen readers.
-      $("upload-outcome").textContent = `${name}: ${text}`;
+      // The rows are only drawn; the outcome is also said, for screen readers: added as a line
+      // of its own, as a text replaced before it is read (files settling at once) is never heard.
+      $("upload-outcome").append(el("p", { text: `${name}: ${text}` }));
       row.dataset.outcome = outcome;
       uploads.settled += 1;
       renderUploadProgress();
     };
-    return { status, settle };
+    // A file that failed on the way (the network, a busy archive) is sent again from its row,
+    // not found and dropped again; the focus stays in the row, on its status.
+    const retry = (send) => {
+      const again = el("button", { type: "button", class: "again", text: "Try again", "aria-label": `Try again: ${name}` });
+      again.addEventListener("click", () => {
+        again.remove();
+        delete row.dataset.outcome;
+        uploads.settled -= 1;
+        renderUploadProgress();
+        status.textContent = "uploading…";
+        status.focus();
+        send();
+      });
+      row.append(" ", again);
+    };
+    return { status, settle, retry };
   }
 
-  async function uploadOne(file) {
-    const { status, settle } = uploadRow(file.name);
+  async function uploadOne(file, row = uploadRow(file.name)) {
+    const { status, settle, retry } = row;
     try {
       let slot;
       try {
@@ -834,8 +939,12 @@
         try {
           receipt = await api(slot.status_url.replace(/^\//, ""));
         } catch (error) {
-          if (error.status === 404) continue; // no receipt yet
-          throw error;
+          // No receipt yet (404), or a check that got no answer or a busy one: either way the
+          // file is in the bucket, so the next check asks again instead of calling it failed.
+          const unanswered = error.status === 0 || error.status === 429 || error.status >= 500;
+          if (error.status !== 404 && !unanswered) throw error;
+          status.textContent = unanswered ? "queued (a status check got no answer: checking again)" : "queued";
+          continue;
         }
         // The receipt's sentence for people; its reason is a code for programs (too_large).
         if (receipt.outcome === "rejected") return settle(`rejected: ${receipt.message || receipt.reason || "no reason given"}`, "rejected");
@@ -845,6 +954,7 @@
       settle("still queued: check again later", "queued");
     } catch (error) {
       settle(`failed: ${error.message}`, "failed");
+      retry(() => uploadOne(file, row));
     }
   }
 
@@ -875,7 +985,15 @@
     } catch (_) {
       throw new ApiError(0, "could not reach the bucket: check the connection and try again");
     }
-    if (!response.ok) throw new ApiError(response.status, `the bucket refused the file (${response.status})`);
+    if (!response.ok) {
+      // S3 says why in an XML error's Message (an upload link that expired, a policy not met).
+      const said = await response.text().then(
+        (text) => new DOMParser().parseFromString(text, "application/xml").querySelector("Error > Message"),
+        () => null,
+      );
+      const why = said && said.textContent.trim() ? `: ${said.textContent.trim()}` : "";
+      throw new ApiError(response.status, `the bucket refused the file${why} (${response.status})`);
+    }
   }
 
   // -- alerts: save the current search, list and delete saved ones ------------------------
@@ -916,7 +1034,7 @@
           body,
         });
         const again = `${alert.id} ${alert.created_at}` === asked.saved; // not one saved again since its deletion
-        saved.textContent = `${again ? "Already saved" : "Saved"} “${alert.name}”: `;
+        saved.replaceChildren(`${again ? "Already saved" : "Saved"} “`, names([alert.name]), "”: ");
         // A feed-only alert fires nothing: its feed is what to subscribe to.
         if (alert.target === "feed") saved.append(el("a", alertFeedLink(alert, "its feed")), " lists every new matching article.");
         else saved.append(again ? "the same search and name are one alert." : "it fires for every new matching article.");
@@ -962,7 +1080,7 @@
     return el(
       "li",
       { "data-id": alert.id },
-      el("a", { href: alertSearchUrl(alert.search), text: alert.name }),
+      el("a", { href: alertSearchUrl(alert.search), text: alert.name, dir: "auto" }),
       " ",
       el("span", { class: "alert-target", text: `(${how})` }),
       " ",
@@ -1006,7 +1124,7 @@
       list.replaceChildren(...alerts.map(alertRow));
       alertsShown(total);
       if (deleted) {
-        status.textContent = `Deleted “${deleted.name}”. ${status.textContent}`;
+        status.replaceChildren("Deleted “", names([deleted.name]), `”. ${status.textContent}`);
         const buttons = list.querySelectorAll("button");
         const next = buttons[Math.min(deleted.place, buttons.length - 1)];
         (next || $("alerts-heading")).focus();
@@ -1025,6 +1143,7 @@
       more.setAttribute("aria-disabled", "true");
       try {
         const result = await api(`alerts?size=${ALERT_PAGE}&page=${alertPages + 1}`);
+        showError(null); // a failed press before this one is made good
         alertPages += 1;
         const rows = result.alerts.map(alertRow);
         $("alerts").append(...rows);
@@ -1063,6 +1182,39 @@
     }
   }
 
+  // The search with one setting changed, from its first page; the same setting again is no search.
+  function searchWith(key, value) {
+    if (value === readState()[key]) return;
+    setSearch((state) => {
+      state[key] = value;
+      state.pages = 1;
+    });
+  }
+
+  // A closed menu's arrow keys (and letters) choose every option on the way to the one wanted:
+  // a choice made by keyboard is searched for once the keys rest, or at once on Enter or on
+  // leaving the menu; a choice made with the pointer at once.
+  function onChosen(menu, key) {
+    let timer = 0;
+    let keyed = false;
+    const apply = () => {
+      clearTimeout(timer);
+      timer = 0;
+      searchWith(key, menu.value);
+    };
+    menu.addEventListener("pointerdown", () => (keyed = false));
+    menu.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && timer) apply();
+      else if (event.key !== "Tab") keyed = true;
+    });
+    menu.addEventListener("change", () => {
+      if (!keyed) return apply();
+      clearTimeout(timer);
+      timer = setTimeout(apply, KEYS_REST_MS);
+    });
+    menu.addEventListener("blur", () => timer && apply());
+  }
+
   function setupSearchForm() {
     $("search-form").addEventListener("submit", (event) => {
       event.preventDefault();
@@ -1072,20 +1224,17 @@
         state.pages = 1;
       });
     });
-    $("sort").addEventListener("change", () => setSearch((state) => {
-      state.sort = $("sort").value;
-      state.pages = 1;
-    }));
+    onChosen($("sort"), "sort");
+    // A date field typed into has a date at every digit of its year (0002, 0020, 0202, 2023):
+    // a date is searched for once its year has four digits, or when the field is left.
     for (const name of ["from", "to"]) {
-      $(name).addEventListener("change", () => setSearch((state) => {
-        state[name] = $(name).value;
-        state.pages = 1;
-      }));
+      const field = $(name);
+      field.addEventListener("change", () => {
+        if (!field.value || Number(field.value.slice(0, 4)) >= 1000) searchWith(name, field.value);
+      });
+      field.addEventListener("blur", () => searchWith(name, field.value));
     }
-    $("has-date").addEventListener("change", () => setSearch((state) => {
-      state.hasDate = $("has-date").value;
-      state.pages = 1;
-    }));
+    onChosen($("has-date"), "hasDate");
     $("clear-dates").addEventListener("click", () => setSearch((state) => {
       state.from = state.to = state.hasDate = "";
       state.pages = 1;
