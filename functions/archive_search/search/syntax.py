@@ -99,6 +99,10 @@ STOPWORDS = frozenset(
     ]
 )
 
+# The operators as a Chinese, Japanese or Korean input method types them (full width): the same
+# operators, or "（東京｜大阪）－京都" would require the word it excludes.
+_FULL_WIDTH_OPERATORS = str.maketrans({chr(0xFF00 + ord(c) - 0x20): c for c in '"()|-*+'})
+
 _TOKEN = re.compile(r'"[^"]*"?|[()|]|[^\s"()|]+')
 _WORD_CHAR = re.compile(r"[\w'’*-]")
 
@@ -148,7 +152,7 @@ def _tokens(q: str) -> Iterator[str]:
 
 class _Parser:
     def __init__(self, q: str, *, stop_words_as_phrases: bool = False) -> None:
-        self.tokens = list(_tokens(typed_text(q)))
+        self.tokens = list(_tokens(typed_text(q).translate(_FULL_WIDTH_OPERATORS)))
         self.pos = 0
         self.terms = 0
         self.stop_words_as_phrases = stop_words_as_phrases

@@ -60,6 +60,19 @@ def test_q_is_read_as_articles_are_indexed_composed_and_without_invisible_charac
     assert parse_query(typed) == And((Word("sequía"), Word("erhält")))
 
 
+@pytest.mark.parametrize(
+    ("typed", "tree"),
+    [
+        # A Chinese or Japanese input method types full-width operators by default.
+        ("（東京｜大阪）－京都", And((Or((Word("東京"), Word("大阪"))), Not(Word("京都"))))),
+        ("＂東京大学＂ 東京＊", And((Phrase("東京大学"), Word("東京", prefix=True)))),
+        ("＋서울 －부산", And((Word("서울"), Not(Word("부산"))))),
+    ],
+)
+def test_full_width_operators_mean_what_their_ascii_forms_do(typed: str, tree: object) -> None:
+    assert parse_query(typed) == tree
+
+
 def test_q_limits_are_400s_naming_q() -> None:
     for q in ("x" * 501, " ".join(["w"] * 33), "(" * 9 + "x"):
         with pytest.raises(InvalidRequest) as error:
