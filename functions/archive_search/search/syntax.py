@@ -100,8 +100,11 @@ STOPWORDS = frozenset(
 )
 
 # The operators as a Chinese, Japanese or Korean input method types them (full width): the same
-# operators, or "（東京｜大阪）－京都" would require the word it excludes.
-_FULL_WIDTH_OPERATORS = str.maketrans({chr(0xFF00 + ord(c) - 0x20): c for c in '"()|-*+'})
+# operators, or "（東京｜大阪）－京都" would require the word it excludes. Typographic double
+# quotes, as phone keyboards and each language write them, quote a phrase as '"' does.
+_OPERATORS = str.maketrans(
+    {chr(0xFF00 + ord(c) - 0x20): c for c in '"()|-*+'} | dict.fromkeys("“”„‟«»「」『』〝〞〟", '"')
+)
 
 _TOKEN = re.compile(r'"[^"]*"?|[()|]|[^\s"()|]+')
 _WORD_CHAR = re.compile(r"[\w'’*-]")
@@ -152,7 +155,7 @@ def _tokens(q: str) -> Iterator[str]:
 
 class _Parser:
     def __init__(self, q: str, *, stop_words_as_phrases: bool = False) -> None:
-        self.tokens = list(_tokens(typed_text(q).translate(_FULL_WIDTH_OPERATORS)))
+        self.tokens = list(_tokens(typed_text(q).translate(_OPERATORS)))
         self.pos = 0
         self.terms = 0
         self.stop_words_as_phrases = stop_words_as_phrases

@@ -73,6 +73,22 @@ def test_full_width_operators_mean_what_their_ascii_forms_do(typed: str, tree: o
     assert parse_query(typed) == tree
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "“night vision”",  # as a phone keyboard types "night vision"
+        "„night vision“",  # German
+        "« night vision »",  # French
+        "»night vision«",  # Danish, German
+        "「night vision」",  # Japanese, Chinese
+        "『night vision』",
+        "〝night vision〞",
+    ],
+)
+def test_typographic_quotes_make_a_phrase(typed: str) -> None:
+    assert parse_query(typed) == Phrase("night vision")
+
+
 def test_q_limits_are_400s_naming_q() -> None:
     for q in ("x" * 501, " ".join(["w"] * 33), "(" * 9 + "x"):
         with pytest.raises(InvalidRequest) as error:
