@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from archive_search.folding import fold
+from archive_search.folding import fold_as_indexed
 from archive_search.search.request import SearchRequest
 from archive_search.search.safe_text import escape, plain, safe_url, snippet
 
@@ -39,8 +39,8 @@ def fingerprint_of(hit: dict[str, Any]) -> str:
 
 
 def folded_value(text: str) -> str:
-    """A facet value as prefixes are matched against it."""
-    return fold(text).strip()
+    """A facet value as prefixes are matched against it: folded as the index folds it."""
+    return fold_as_indexed(text).strip()
 
 
 def prefix_rank(folded: str, prefix: str) -> int | None:
