@@ -227,12 +227,18 @@ def filter_language(value: str) -> str:
     return language_code(value) or value.strip().lower()
 
 
+# A language filter value -> the languages the index may keep its articles under: Norwegian
+# ("no") is written in Bokmål (nb) and Nynorsk (nn), and detection and page tags give any of them.
+LANGUAGE_MEMBERS = {"no": ("no", "nb", "nn")}
+
+
 def facet_filter(name: str, values: list[str]) -> dict[str, Any]:
     match_field = FACET_FIELDS[name][0]
     # The index holds values composed (NFC); its normaliser folds accents only from those.
     values = [unicodedata.normalize("NFC", value) for value in values]
     if name == "language":
-        values = [filter_language(value) for value in values]
+        codes = map(filter_language, values)
+        values = [member for code in codes for member in LANGUAGE_MEMBERS.get(code, (code,))]
     # Responses carry values HTML-escaped ("AT&amp;T"); a client echoing one back still matches.
     values = list(dict.fromkeys([*values, *(html.unescape(value) for value in values)]))
     return {"terms": {match_field: values}}
