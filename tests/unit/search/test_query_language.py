@@ -122,6 +122,15 @@ def test_snippet_marks_a_run_of_matched_characters_once() -> None:
     assert apart.html == "<mark>night</mark> <mark>vision</mark>"
 
 
+def test_snippet_match_offsets_count_code_points() -> None:
+    # An emoji or a rare Han character is one code point (two UTF-16 units in JavaScript):
+    # docs/api-contract.md tells clients to index the text by code point.
+    piece = snippet(f"😀 𠀀 {MARK_OPEN}fire{MARK_CLOSE}")
+    (start, end), *_ = piece.matches
+    assert piece.text[start:end] == "fire"
+    assert (start, end) == (4, 8)
+
+
 def test_snippet_with_unbalanced_sentinels_stays_balanced() -> None:
     for fragment in (f"a{MARK_OPEN}b", f"a{MARK_CLOSE}b", f"{MARK_OPEN}{MARK_OPEN}a{MARK_CLOSE}{MARK_CLOSE}"):
         html = snippet(fragment).html
