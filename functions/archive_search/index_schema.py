@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-MAPPING_VERSION = 7  # 7: source, place and tags get a words subfield (.text), as authors
+MAPPING_VERSION = 8  # 8: the fallback analysis reads ё as е
 
 # The analysis' word lists are data (analysis_words.json); a change to them changes the
 # mapping, so MAPPING_VERSION goes up with it.
@@ -197,6 +197,14 @@ def _apostrophe_filters(profile: str) -> dict[str, Any]:
 
 _CHAR_FILTERS = ["english_possessive", "english_possessive_curly", "apostrophe", "apostrophe_curly"]
 
+# Russian and Belarusian print mostly write ё as е, and readers type either: the fallback reads
+# both as е. A mapping of one letter to one of the same UTF-8 length, so osmem's byte-offset
+# highlights stay in place.
+_SCRIPT_FOLDING = {
+    "cyrillic_yo": {"type": "pattern_replace", "pattern": "ё", "replacement": "е"},
+    "cyrillic_yo_capital": {"type": "pattern_replace", "pattern": "Ё", "replacement": "Е"},
+}
+
 
 def article_settings(profile: str = "opensearch") -> dict[str, Any]:
     """Index settings and analysis. Text is indexed with every word (stop words included) so
@@ -206,7 +214,7 @@ def article_settings(profile: str = "opensearch") -> dict[str, Any]:
         # The fallback: case and accents folded, no stemming, no stop words.
         FALLBACK: {
             "type": "custom",
-            "char_filter": _CHAR_FILTERS,
+            "char_filter": [*_CHAR_FILTERS, *_SCRIPT_FOLDING],
             "tokenizer": "standard",
             "filter": ["lowercase", "asciifolding"],
         },
@@ -260,9 +268,13 @@ def article_settings(profile: str = "opensearch") -> dict[str, Any]:
         },
         "analysis": {
             "filter": filters,
-            "char_filter": _apostrophe_filters(profile),
+            "char_filter": _apostrophe_filters(profile) | _SCRIPT_FOLDING,
             "normalizer": {
-                "folded_keyword": {"type": "custom", "filter": ["lowercase", "asciifolding"]},
+                "folded_keyword": {
+                    "type": "custom",
+                    "char_filter": list(_SCRIPT_FOLDING),
+                    "filter": ["lowercase", "asciifolding"],
+                },
             },
             "analyzer": analyzers,
         },
