@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-MAPPING_VERSION = 8  # 8: the fallback analysis reads ё as е
+MAPPING_VERSION = 8  # 8: the fallback analysis reads ё as е, without vowel points and tatweel
 
 # The analysis' word lists are data (analysis_words.json); a change to them changes the
 # mapping, so MAPPING_VERSION goes up with it.
@@ -205,6 +205,22 @@ _SCRIPT_FOLDING = {
     "cyrillic_yo_capital": {"type": "pattern_replace", "pattern": "Ё", "replacement": "Е"},
 }
 
+# Hebrew vowel points and cantillation, Arabic-script short vowels, shadda, sukun and tanwin,
+# and the tatweel that stretches a headline's word: a word is the same with or without them
+# (the arabic analyzer drops them too, but Urdu and Hebrew have none). A token filter, so
+# offsets stay those of the text as written. Not on osmem, which runs pattern_replace token
+# filters in _analyze but not when indexing: there queries would lose marks articles keep.
+_POINT_RANGES = [(0x591, 0x5BD), (0x5BF, 0x5BF), (0x5C1, 0x5C2), (0x5C4, 0x5C5), (0x5C7, 0x5C7)]
+_POINT_RANGES += [(0x610, 0x61A), (0x640, 0x640), (0x64B, 0x652), (0x670, 0x670)]
+# The marks themselves in the class: osmem, whose _analyze checks this chain, refuses \uXXXX.
+_POINTS = "".join(chr(a) if a == b else f"{chr(a)}-{chr(b)}" for a, b in _POINT_RANGES)
+_POINT_FILTERS = {"vowel_points": {"type": "pattern_replace", "pattern": f"[{_POINTS}]", "replacement": ""}}
+
+
+def _fallback_filters(profile: str) -> list[str]:
+    """The token filters of the fallback analysis."""
+    return ["lowercase", "asciifolding", *([] if profile == "osmem" else _POINT_FILTERS)]
+
 
 def article_settings(profile: str = "opensearch") -> dict[str, Any]:
     """Index settings and analysis. Text is indexed with every word (stop words included) so
@@ -216,7 +232,7 @@ def article_settings(profile: str = "opensearch") -> dict[str, Any]:
             "type": "custom",
             "char_filter": [*_CHAR_FILTERS, *_SCRIPT_FOLDING],
             "tokenizer": "standard",
-            "filter": ["lowercase", "asciifolding"],
+            "filter": _fallback_filters(profile),
         },
         # English: folded as the fallback, British/American spellings as one, stemmed.
         "english_index": {
@@ -237,6 +253,8 @@ def article_settings(profile: str = "opensearch") -> dict[str, Any]:
         "english_stemmer": {"type": "stemmer", "language": "english"},
         "spelling_variants": {"type": "synonym", "synonyms": SPELLING_VARIANTS},
     }
+    if profile != "osmem":
+        filters |= _POINT_FILTERS
     if fully_analysed("dutch", profile):
         dutch_filters, dutch_chain = _dutch_analysis()
         filters |= dutch_filters
