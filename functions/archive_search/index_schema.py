@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-MAPPING_VERSION = 8  # 8: the fallback analysis reads ё as е, without vowel points and tatweel
+MAPPING_VERSION = 8  # 8: the fallback reads ё as е and digits as ASCII, drops vowel points
 
 # The analysis' word lists are data (analysis_words.json); a change to them changes the
 # mapping, so MAPPING_VERSION goes up with it.
@@ -218,8 +218,12 @@ _POINT_FILTERS = {"vowel_points": {"type": "pattern_replace", "pattern": f"[{_PO
 
 
 def _fallback_filters(profile: str) -> list[str]:
-    """The token filters of the fallback analysis."""
-    return ["lowercase", "asciifolding", *([] if profile == "osmem" else _POINT_FILTERS)]
+    """The token filters of the fallback analysis. decimal_digit reads every script's digits as
+    ASCII (٢٠٢٤, २०२४ = 2024), as the arabic, persian and hindi analyzers do for their own
+    articles; osmem, again, runs it in _analyze only."""
+    if profile == "osmem":
+        return ["lowercase", "asciifolding"]
+    return ["lowercase", "asciifolding", "decimal_digit", *_POINT_FILTERS]
 
 
 def article_settings(profile: str = "opensearch") -> dict[str, Any]:

@@ -71,3 +71,9 @@ def fallback(search_url: str) -> Iterator[Callable[[str], list[str]]]:
 )
 def test_vowel_points_and_tatweel_are_not_part_of_a_word(fallback: Any, pointed: str, plain: str) -> None:
     assert fallback(pointed) == fallback(plain)
+
+
+@pytest.mark.parametrize("written", ["٢٠٢٤", "۲۰۲۴", "२०२४", "২০২৪", "๒๐๒๔", "၂၀၂၄", "２０２４"])
+def test_a_number_in_any_script_digits_is_the_number(fallback: Any, written: str) -> None:
+    # Arabic-Indic (Arabic, Urdu, Persian), Devanagari, Bengali, Thai, Myanmar, full-width.
+    assert fallback(f"عام {written}")[-1] == "2024"
