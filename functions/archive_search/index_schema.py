@@ -197,13 +197,22 @@ def _apostrophe_filters(profile: str) -> dict[str, Any]:
 
 _CHAR_FILTERS = ["english_possessive", "english_possessive_curly", "apostrophe", "apostrophe_curly"]
 
-# Russian and Belarusian print mostly write ё as е, and readers type either: the fallback reads
-# both as е. A mapping of one letter to one of the same UTF-8 length, so osmem's byte-offset
-# highlights stay in place.
-_SCRIPT_FOLDING = {
-    "cyrillic_yo": {"type": "pattern_replace", "pattern": "ё", "replacement": "е"},
-    "cyrillic_yo_capital": {"type": "pattern_replace", "pattern": "Ё", "replacement": "Е"},
-}
+
+def _script_folding(profile: str) -> dict[str, Any]:
+    """Char filters of the fallback analysis and the folded keywords, each a letter replaced by
+    one of the same UTF-8 length, so osmem's byte-offset highlights stay in place."""
+    # Russian and Belarusian print mostly write ё as е, and readers type either.
+    filters: dict[str, Any] = {
+        "cyrillic_yo": {"type": "pattern_replace", "pattern": "ё", "replacement": "е"},
+        "cyrillic_yo_capital": {"type": "pattern_replace", "pattern": "Ё", "replacement": "Е"},
+    }
+    if profile == "osmem":
+        # osmem lower-cases İ to i + a combining dot in place of its two bytes, a broken term
+        # ("İstanbul" -> "i\ufffdstanbu"); OpenSearch lower-cases it to i. Dotless ı has the same
+        # UTF-8 length and folds to i.
+        filters["turkish_dotted_i"] = {"type": "pattern_replace", "pattern": "İ", "replacement": "ı"}
+    return filters
+
 
 # Hebrew vowel points and cantillation, Arabic-script short vowels, shadda, sukun and tanwin,
 # and the tatweel that stretches a headline's word: a word is the same with or without them
@@ -234,7 +243,7 @@ def article_settings(profile: str = "opensearch") -> dict[str, Any]:
         # The fallback: case and accents folded, no stemming, no stop words.
         FALLBACK: {
             "type": "custom",
-            "char_filter": [*_CHAR_FILTERS, *_SCRIPT_FOLDING],
+            "char_filter": [*_CHAR_FILTERS, *_script_folding(profile)],
             "tokenizer": "standard",
             "filter": _fallback_filters(profile),
         },
@@ -290,11 +299,11 @@ def article_settings(profile: str = "opensearch") -> dict[str, Any]:
         },
         "analysis": {
             "filter": filters,
-            "char_filter": _apostrophe_filters(profile) | _SCRIPT_FOLDING,
+            "char_filter": _apostrophe_filters(profile) | _script_folding(profile),
             "normalizer": {
                 "folded_keyword": {
                     "type": "custom",
-                    "char_filter": list(_SCRIPT_FOLDING),
+                    "char_filter": list(_script_folding(profile)),
                     "filter": ["lowercase", "asciifolding"],
                 },
             },

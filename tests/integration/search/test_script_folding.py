@@ -77,3 +77,12 @@ def test_vowel_points_and_tatweel_are_not_part_of_a_word(fallback: Any, pointed:
 def test_a_number_in_any_script_digits_is_the_number(fallback: Any, written: str) -> None:
     # Arabic-Indic (Arabic, Urdu, Persian), Devanagari, Bengali, Thai, Myanmar, full-width.
     assert fallback(f"عام {written}")[-1] == "2024"
+
+
+@pytest.mark.parametrize("typed", ["istanbul", "İstanbul", "ISTANBUL"])
+def test_turkish_dotted_capital_i_is_found_as_i(api: SearchApi, typed: str) -> None:
+    # OpenSearch lower-cases İ to i; Turkish capitalises every word starting with i so.
+    api.index(article_doc("İzmir", "İstanbul'da deprem oldu.", source="İstanbul Haber", language="tr"))
+    assert marked(api, typed) == ["<mark>İstanbul</mark>&#x27;da deprem oldu."]
+    values = api.get("/facets/source", {"prefix": typed[:3]}).json["values"]
+    assert [v["value"] for v in values] == ["İstanbul Haber"]
