@@ -231,8 +231,16 @@ def _fallback_filters(profile: str) -> list[str]:
     ASCII (٢٠٢٤, २०२४ = 2024), as the arabic, persian and hindi analyzers do for their own
     articles; osmem, again, runs it in _analyze only."""
     if profile == "osmem":
-        return ["lowercase", "asciifolding"]
-    return ["lowercase", "asciifolding", "decimal_digit", *_POINT_FILTERS]
+        return _folding_filters(profile)
+    return [*_folding_filters(profile), "decimal_digit", *_POINT_FILTERS]
+
+
+def _folding_filters(profile: str) -> list[str]:
+    """Case and accents folded, in the fallback analysis and the folded keywords. Greek's own
+    lower case also drops the tonos and dialytika and reads ς as σ, which asciifolding leaves
+    (headlines in capitals, and much typing, carry no tonos); for any other letter it is
+    lowercase. osmem runs it in _analyze only."""
+    return ["lowercase" if profile == "osmem" else "greek_lowercase", "asciifolding"]
 
 
 def article_settings(profile: str = "opensearch") -> dict[str, Any]:
@@ -267,7 +275,7 @@ def article_settings(profile: str = "opensearch") -> dict[str, Any]:
         "spelling_variants": {"type": "synonym", "synonyms": SPELLING_VARIANTS},
     }
     if profile != "osmem":
-        filters |= _POINT_FILTERS
+        filters |= _POINT_FILTERS | {"greek_lowercase": {"type": "lowercase", "language": "greek"}}
     if fully_analysed("dutch", profile):
         dutch_filters, dutch_chain = _dutch_analysis()
         filters |= dutch_filters
@@ -304,7 +312,7 @@ def article_settings(profile: str = "opensearch") -> dict[str, Any]:
                 "folded_keyword": {
                     "type": "custom",
                     "char_filter": list(_script_folding(profile)),
-                    "filter": ["lowercase", "asciifolding"],
+                    "filter": _folding_filters(profile),
                 },
             },
             "analyzer": analyzers,

@@ -50,8 +50,10 @@ def fallback(search_url: str) -> Iterator[Callable[[str], list[str]]]:
     index = "script-folding-opensearch-profile"
     client.indices.create(index=index, body={"settings": article_index_body("opensearch")["settings"]})
 
-    def tokens(text: str) -> list[str]:
-        answer = client.indices.analyze(index=index, body={"analyzer": FALLBACK, "text": text})
+    def tokens(text: str, **analysis: str) -> list[str]:
+        answer = client.indices.analyze(
+            index=index, body={**(analysis or {"analyzer": FALLBACK}), "text": text}
+        )
         return [token["token"] for token in answer["tokens"]]
 
     yield tokens
@@ -86,3 +88,17 @@ def test_turkish_dotted_capital_i_is_found_as_i(api: SearchApi, typed: str) -> N
     assert marked(api, typed) == ["<mark>İstanbul</mark>&#x27;da deprem oldu."]
     values = api.get("/facets/source", {"prefix": typed[:3]}).json["values"]
     assert [v["value"] for v in values] == ["İstanbul Haber"]
+
+
+@pytest.mark.parametrize(
+    ("accented", "typed"),
+    [
+        ("Καθημερινής", "ΚΑΘΗΜΕΡΙΝΗΣ"),  # a headline in capitals carries no tonos
+        ("οικονομία", "οικονομια"),  # nor does much typing on a phone
+        ("Αθήνα", "αθηνα"),
+        ("ρυθμούς", "ρυθμουσ"),  # a final sigma typed as a medial one
+    ],
+)
+def test_greek_is_found_without_its_tonos_or_final_sigma(fallback: Any, accented: str, typed: str) -> None:
+    assert fallback(accented) == fallback(typed)
+    assert fallback(accented, normalizer="folded_keyword") == fallback(typed, normalizer="folded_keyword")
