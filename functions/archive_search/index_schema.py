@@ -239,8 +239,11 @@ def _folding_filters(profile: str) -> list[str]:
     """Case and accents folded, in the fallback analysis and the folded keywords. Greek's own
     lower case also drops the tonos and dialytika and reads ς as σ, which asciifolding leaves
     (headlines in capitals, and much typing, carry no tonos); for any other letter it is
-    lowercase. osmem runs it in _analyze only."""
-    return ["lowercase" if profile == "osmem" else "greek_lowercase", "asciifolding"]
+    lowercase. arabic_normalization reads the letters often typed plain as plain (أ إ آ as ا,
+    ى as ي, ة as ه) and touches no other letter. osmem runs both in _analyze only."""
+    if profile == "osmem":
+        return ["lowercase", "asciifolding"]
+    return ["greek_lowercase", "asciifolding", "arabic_normalization"]
 
 
 def article_settings(profile: str = "opensearch") -> dict[str, Any]:

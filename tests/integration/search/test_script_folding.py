@@ -102,3 +102,15 @@ def test_turkish_dotted_capital_i_is_found_as_i(api: SearchApi, typed: str) -> N
 def test_greek_is_found_without_its_tonos_or_final_sigma(fallback: Any, accented: str, typed: str) -> None:
     assert fallback(accented) == fallback(typed)
     assert fallback(accented, normalizer="folded_keyword") == fallback(typed, normalizer="folded_keyword")
+
+
+@pytest.mark.parametrize(
+    ("written", "typed"),
+    [("الأهرام", "الاهرام"), ("إسلام آباد", "اسلام اباد"), ("مستشفى", "مستشفي"), ("جامعة", "جامعه")],
+)
+def test_arabic_letter_variants_readers_type_plain_are_one_letter(
+    fallback: Any, written: str, typed: str
+) -> None:
+    # Hamza on or under alef, madda, alef maksura and teh marbuta are often typed plain.
+    assert fallback(written) == fallback(typed)
+    assert fallback(written, normalizer="folded_keyword") == fallback(typed, normalizer="folded_keyword")
