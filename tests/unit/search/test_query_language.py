@@ -89,6 +89,21 @@ def test_typographic_quotes_make_a_phrase(typed: str) -> None:
     assert parse_query(typed) == Phrase("night vision")
 
 
+@pytest.mark.parametrize(
+    ("q", "tree"),
+    [
+        ("🔥", Word("🔥")),
+        ("👍🏽 🇺🇦", And((Word("👍🏽"), Word("🇺🇦")))),  # a skin tone, a flag
+        ('"❤️ 🔥"', Phrase("❤️ 🔥")),
+        ("🔥 -🌧", And((Word("🔥"), Not(Word("🌧"))))),
+        ("wildfire 🔥", Word("wildfire")),  # beside words, emoji are separators, as before
+    ],
+)
+def test_a_q_of_only_emoji_searches_them_never_everything(q: str, tree: object) -> None:
+    # The engine's tokenizer indexes emoji as words: "🔥" alone must not list every article.
+    assert parse_query(q) == tree
+
+
 def test_q_limits_are_400s_naming_q() -> None:
     for q in ("x" * 501, " ".join(["w"] * 33), "(" * 9 + "x"):
         with pytest.raises(InvalidRequest) as error:
