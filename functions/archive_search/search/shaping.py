@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from archive_search.folding import fold_as_indexed
@@ -43,14 +44,24 @@ def folded_value(text: str) -> str:
     return fold_as_indexed(text).strip()
 
 
+# Han characters and hiragana: the engine's tokenizer makes each one a word of its own.
+_OWN_WORD = re.compile("[\u3040-\u309f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
+
+
 def prefix_rank(folded: str, prefix: str) -> int | None:
     """How a facet value matches the prefix: 0 when the whole value starts with it, 1 when
-    another of its words does (a word starts after any character but a letter or digit, as
-    the engine's tokenizer splits words), None when it does not match."""
+    another of its words does (a word starts after any character but a letter or digit, and
+    at each Han character or hiragana, as the engine's tokenizer splits words: "新聞" starts a
+    word of "朝日新聞"), None when it does not match."""
     if folded.startswith(prefix):
         return 0
-    starts = (i for i in range(1, len(folded)) if folded[i].isalnum() and not folded[i - 1].isalnum())
+    starts = (i for i in range(1, len(folded)) if folded[i].isalnum() and _word_starts(folded[i - 1 : i + 1]))
     return 1 if any(folded.startswith(prefix, i) for i in starts) else None
+
+
+def _word_starts(pair: str) -> bool:
+    """Whether a word starts at the second of two characters (a letter or digit)."""
+    return not pair[0].isalnum() or bool(_OWN_WORD.search(pair))
 
 
 def _as_list(value: Any) -> list[Any]:

@@ -76,3 +76,31 @@ def test_a_latin_letter_the_index_folds_is_found_by_its_ascii_spelling(
     response = api.get(f"/facets/{field}", {"prefix": prefix})
     assert response.status == 200, response.text
     assert [entry["value"] for entry in response.json["values"]] == [value]
+
+
+CJK = [
+    article_doc(
+        "Japanese", "Japanese body", source="朝日新聞", place="東京都", key="f/ja.txt", language="ja"
+    ),
+    article_doc("Chinese", "Chinese body", source="人民日报", place="北京市", key="f/zh.txt", language="zh"),
+]
+
+
+@pytest.mark.parametrize(
+    ("field", "prefix", "value"),
+    [
+        ("source", "新聞", "朝日新聞"),
+        ("source", "日报", "人民日报"),
+        ("place", "京都", "東京都"),
+        ("source", "朝日", "朝日新聞"),
+    ],
+)
+def test_a_han_value_is_found_by_any_of_its_characters_run(
+    api: SearchApi, field: str, prefix: str, value: str
+) -> None:
+    # Chinese and Japanese write no spaces: each Han character is a word to the engine's
+    # tokenizer, so "新聞" (newspaper) starts a word of "朝日新聞" as "gazette" does of a title.
+    api.index(*CJK)
+    response = api.get(f"/facets/{field}", {"prefix": prefix})
+    assert response.status == 200, response.text
+    assert [entry["value"] for entry in response.json["values"]] == [value]
