@@ -240,10 +240,12 @@ def _folding_filters(profile: str) -> list[str]:
     lower case also drops the tonos and dialytika and reads ς as σ, which asciifolding leaves
     (headlines in capitals, and much typing, carry no tonos); for any other letter it is
     lowercase. arabic_normalization reads the letters often typed plain as plain (أ إ آ as ا,
-    ى as ي, ة as ه) and touches no other letter. osmem runs both in _analyze only."""
+    ى as ي, ة as ه), persian_normalization the Persian and Urdu letters an Arabic keyboard types
+    otherwise (ی as ي, ک as ك, ہ as ه); they touch no other letter. osmem runs them in _analyze
+    only."""
     if profile == "osmem":
         return ["lowercase", "asciifolding"]
-    return ["greek_lowercase", "asciifolding", "arabic_normalization"]
+    return ["greek_lowercase", "asciifolding", "arabic_normalization", "persian_normalization"]
 
 
 def article_settings(profile: str = "opensearch") -> dict[str, Any]:

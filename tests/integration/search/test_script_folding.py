@@ -114,3 +114,15 @@ def test_arabic_letter_variants_readers_type_plain_are_one_letter(
     # Hamza on or under alef, madda, alef maksura and teh marbuta are often typed plain.
     assert fallback(written) == fallback(typed)
     assert fallback(written, normalizer="folded_keyword") == fallback(typed, normalizer="folded_keyword")
+
+
+@pytest.mark.parametrize(
+    ("written", "typed"),
+    [("ایران", "ايران"), ("کتاب", "كتاب"), ("پاکستان", "پاكستان"), ("خبر ہے", "خبر هے")],
+)
+def test_persian_and_urdu_letters_meet_their_arabic_keyboard_forms(
+    fallback: Any, written: str, typed: str
+) -> None:
+    # Persian and Urdu write ی, ک and ہ; an Arabic keyboard types ي, ك and ه.
+    assert fallback(written) == fallback(typed)
+    assert fallback(written, normalizer="folded_keyword") == fallback(typed, normalizer="folded_keyword")
