@@ -16,7 +16,7 @@ from typing import Any
 
 from archive_search.index_schema import ANALYSES, SPELLING_VARIANTS, analysis_for
 from archive_search.language_tags import language_code
-from archive_search.search.syntax import Node, Not, Or, Phrase, Word
+from archive_search.search.syntax import And, Node, Not, Or, Phrase, Word
 
 PREFIX_EXPANSIONS = 50
 FUZZY_EXPANSIONS = 25
@@ -142,13 +142,30 @@ def text_query(node: Node | None, fields: Fields) -> dict[str, Any]:
     return {"bool": {"must": must or [{"match_all": {}}], "must_not": must_not}}
 
 
+# Han characters and hiragana: the engine's standard tokenizer makes each one a word of its own.
+SINGLE_CHARACTER_WORDS = re.compile(
+    "[\u3040-\u309f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]"
+)
+
+
 def highlight_query(node: Node | None, field: str) -> dict[str, Any] | None:
     """What highlighting marks in ``field`` (a fallback-analysed field): the query's words,
     phrases and prefixes, with typo tolerance, so that a word's inflections in any language
     (Brücken/Brücke, Москвы/Москва) are marked too; None when there is nothing to mark."""
     if node is None or isinstance(node, Not):
         return None
-    return text_query(node, Fields((field,)))
+    return text_query(_characters_in_order(node), Fields((field,)))
+
+
+def _characters_in_order(node: Node) -> Node:
+    """``node`` with each Chinese or Japanese word a phrase: the fallback field holds it a
+    character a word, and highlighting marks every term it matches, so 東京大学 as words would
+    mark the 大 of 大きい too."""
+    if isinstance(node, Word) and not node.prefix and SINGLE_CHARACTER_WORDS.search(node.text):
+        return Phrase(node.text)
+    if isinstance(node, And | Or):
+        return type(node)(tuple(_characters_in_order(child) for child in node.nodes))
+    return node
 
 
 def _typos_allowed(text: str) -> int:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from archive_search.folding import fold_as_indexed
+from archive_search.search.query import SINGLE_CHARACTER_WORDS
 from archive_search.search.request import SearchRequest
 from archive_search.search.safe_text import escape, plain, safe_url, snippet
 
@@ -44,10 +44,6 @@ def folded_value(text: str) -> str:
     return fold_as_indexed(text).strip()
 
 
-# Han characters and hiragana: the engine's tokenizer makes each one a word of its own.
-_OWN_WORD = re.compile("[\u3040-\u309f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
-
-
 def prefix_rank(folded: str, prefix: str) -> int | None:
     """How a facet value matches the prefix: 0 when the whole value starts with it, 1 when
     another of its words does (a word starts after any character but a letter or digit, and
@@ -61,7 +57,7 @@ def prefix_rank(folded: str, prefix: str) -> int | None:
 
 def _word_starts(pair: str) -> bool:
     """Whether a word starts at the second of two characters (a letter or digit)."""
-    return not pair[0].isalnum() or bool(_OWN_WORD.search(pair))
+    return not pair[0].isalnum() or bool(SINGLE_CHARACTER_WORDS.search(pair))
 
 
 def _as_list(value: Any) -> list[Any]:

@@ -30,3 +30,34 @@ def test_a_word_with_vowel_signs_is_highlighted_whole(api: SearchApi) -> None:
     api.index(HINDI)
     (hit,) = api.get("/search", {"q": "चुनाव"}).json["hits"]
     assert hit["title_html"] == "दिल्ली में <mark>चुनाव</mark>"
+
+
+JAPANESE = article_doc(
+    "東京大学の研究",
+    "東京大学の研究チームは、容量の大きい新型電池を開発した。京都の学生も参加した。",
+    language="ja",
+    key="scripts/ja.txt",
+)
+
+
+@pytest.mark.parametrize(
+    ("q", "marked"),
+    [
+        (
+            "東京大学",
+            "<mark>東京大学</mark>の研究チームは、容量の大きい新型電池を開発した。京都の学生も参加した。",
+        ),
+        (
+            "電池 学生",
+            "東京大学の研究チームは、容量の大きい新型<mark>電池</mark>を開発した。京都の<mark>学生</mark>も参加した。",
+        ),
+    ],
+)
+def test_a_chinese_or_japanese_word_is_marked_where_it_is_written_only(
+    api: SearchApi, q: str, marked: str
+) -> None:
+    # Each Han character is a word to the fallback's tokenizer: the snippet must not mark the
+    # 大 of 大きい or the 京 of 京都 for 東京大学.
+    api.index(JAPANESE)
+    (hit,) = api.get("/search", {"q": q}).json["hits"]
+    assert hit["snippet"]["html"] == marked
