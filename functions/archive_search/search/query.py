@@ -157,12 +157,20 @@ def highlight_query(node: Node | None, field: str) -> dict[str, Any] | None:
     return text_query(_characters_in_order(node), Fields((field,)))
 
 
+# Hangul: Korean writes a word's particles onto it (서울시는, 정책을), one token with it.
+_HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
+
+
 def _characters_in_order(node: Node) -> Node:
-    """``node`` with each Chinese or Japanese word a phrase: the fallback field holds it a
-    character a word, and highlighting marks every term it matches, so 東京大学 as words would
-    mark the 大 of 大きい too."""
-    if isinstance(node, Word) and not node.prefix and SINGLE_CHARACTER_WORDS.search(node.text):
-        return Phrase(node.text)
+    """``node`` as highlighting reads the fallback field. A Chinese or Japanese word is a
+    phrase: the field holds it a character a word, and highlighting marks every term it
+    matches, so 東京大学 as words would mark the 大 of 大きい too. A Korean word is a prefix,
+    so 서울시 marks 서울시는, the field's word for it with its particle."""
+    if isinstance(node, Word) and not node.prefix:
+        if SINGLE_CHARACTER_WORDS.search(node.text):
+            return Phrase(node.text)
+        if _HANGUL.search(node.text):
+            return Word(node.text, prefix=True)
     if isinstance(node, And | Or):
         return type(node)(tuple(_characters_in_order(child) for child in node.nodes))
     return node

@@ -61,3 +61,14 @@ def test_a_chinese_or_japanese_word_is_marked_where_it_is_written_only(
     api.index(JAPANESE)
     (hit,) = api.get("/search", {"q": q}).json["hits"]
     assert hit["snippet"]["html"] == marked
+
+
+def test_a_korean_word_is_marked_with_the_particle_written_after_it(api: SearchApi) -> None:
+    # Korean writes particles onto the word (서울시는, 정책을); the fallback field holds the
+    # whole word, so the query's 서울시 is marked as the start of 서울시는.
+    korean = article_doc(
+        "서울시 발표", "서울시는 새로운 교통 정책을 발표했다.", language="ko", key="scripts/ko.txt"
+    )
+    api.index(korean)
+    (hit,) = api.get("/search", {"q": "서울시"}).json["hits"]
+    assert hit["snippet"]["html"] == "<mark>서울시는</mark> 새로운 교통 정책을 발표했다."
