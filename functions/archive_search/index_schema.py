@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-MAPPING_VERSION = 7  # 7: source, place and tags get a words subfield (.text), as authors
+MAPPING_VERSION = 8  # 8: the fallback reads ё as е and digits as ASCII, drops vowel points
 
 # The analysis' word lists are data (analysis_words.json); a change to them changes the
 # mapping, so MAPPING_VERSION goes up with it.
@@ -198,6 +198,56 @@ def _apostrophe_filters(profile: str) -> dict[str, Any]:
 _CHAR_FILTERS = ["english_possessive", "english_possessive_curly", "apostrophe", "apostrophe_curly"]
 
 
+def _script_folding(profile: str) -> dict[str, Any]:
+    """Char filters of the fallback analysis and the folded keywords, each a letter replaced by
+    one of the same UTF-8 length, so osmem's byte-offset highlights stay in place."""
+    # Russian and Belarusian print mostly write ё as е, and readers type either.
+    filters: dict[str, Any] = {
+        "cyrillic_yo": {"type": "pattern_replace", "pattern": "ё", "replacement": "е"},
+        "cyrillic_yo_capital": {"type": "pattern_replace", "pattern": "Ё", "replacement": "Е"},
+    }
+    if profile == "osmem":
+        # osmem lower-cases İ to i + a combining dot in place of its two bytes, a broken term
+        # ("İstanbul" -> "i\ufffdstanbu"); OpenSearch lower-cases it to i. Dotless ı has the same
+        # UTF-8 length and folds to i.
+        filters["turkish_dotted_i"] = {"type": "pattern_replace", "pattern": "İ", "replacement": "ı"}
+    return filters
+
+
+# Hebrew vowel points and cantillation, Arabic-script short vowels, shadda, sukun and tanwin,
+# and the tatweel that stretches a headline's word: a word is the same with or without them
+# (the arabic analyzer drops them too, but Urdu and Hebrew have none). A token filter, so
+# offsets stay those of the text as written. Not on osmem, which runs pattern_replace token
+# filters in _analyze but not when indexing: there queries would lose marks articles keep.
+_POINT_RANGES = [(0x591, 0x5BD), (0x5BF, 0x5BF), (0x5C1, 0x5C2), (0x5C4, 0x5C5), (0x5C7, 0x5C7)]
+_POINT_RANGES += [(0x610, 0x61A), (0x640, 0x640), (0x64B, 0x652), (0x670, 0x670)]
+# The marks themselves in the class: osmem, whose _analyze checks this chain, refuses \uXXXX.
+_POINTS = "".join(chr(a) if a == b else f"{chr(a)}-{chr(b)}" for a, b in _POINT_RANGES)
+_POINT_FILTERS = {"vowel_points": {"type": "pattern_replace", "pattern": f"[{_POINTS}]", "replacement": ""}}
+
+
+def _fallback_filters(profile: str) -> list[str]:
+    """The token filters of the fallback analysis. decimal_digit reads every script's digits as
+    ASCII (٢٠٢٤, २०२४ = 2024), as the arabic, persian and hindi analyzers do for their own
+    articles; osmem, again, runs it in _analyze only."""
+    if profile == "osmem":
+        return _folding_filters(profile)
+    return [*_folding_filters(profile), "decimal_digit", *_POINT_FILTERS]
+
+
+def _folding_filters(profile: str) -> list[str]:
+    """Case and accents folded, in the fallback analysis and the folded keywords. Greek's own
+    lower case also drops the tonos and dialytika and reads ς as σ, which asciifolding leaves
+    (headlines in capitals, and much typing, carry no tonos); for any other letter it is
+    lowercase. arabic_normalization reads the letters often typed plain as plain (أ إ آ as ا,
+    ى as ي, ة as ه), persian_normalization the Persian and Urdu letters an Arabic keyboard types
+    otherwise (ی as ي, ک as ك, ہ as ه); they touch no other letter. osmem runs them in _analyze
+    only."""
+    if profile == "osmem":
+        return ["lowercase", "asciifolding"]
+    return ["greek_lowercase", "asciifolding", "arabic_normalization", "persian_normalization"]
+
+
 def article_settings(profile: str = "opensearch") -> dict[str, Any]:
     """Index settings and analysis. Text is indexed with every word (stop words included) so
     that phrases keep their words and positions; queries drop each language's stop words
@@ -206,9 +256,9 @@ def article_settings(profile: str = "opensearch") -> dict[str, Any]:
         # The fallback: case and accents folded, no stemming, no stop words.
         FALLBACK: {
             "type": "custom",
-            "char_filter": _CHAR_FILTERS,
+            "char_filter": [*_CHAR_FILTERS, *_script_folding(profile)],
             "tokenizer": "standard",
-            "filter": ["lowercase", "asciifolding"],
+            "filter": _fallback_filters(profile),
         },
         # English: folded as the fallback, British/American spellings as one, stemmed.
         "english_index": {
@@ -229,6 +279,8 @@ def article_settings(profile: str = "opensearch") -> dict[str, Any]:
         "english_stemmer": {"type": "stemmer", "language": "english"},
         "spelling_variants": {"type": "synonym", "synonyms": SPELLING_VARIANTS},
     }
+    if profile != "osmem":
+        filters |= _POINT_FILTERS | {"greek_lowercase": {"type": "lowercase", "language": "greek"}}
     if fully_analysed("dutch", profile):
         dutch_filters, dutch_chain = _dutch_analysis()
         filters |= dutch_filters
@@ -260,9 +312,13 @@ def article_settings(profile: str = "opensearch") -> dict[str, Any]:
         },
         "analysis": {
             "filter": filters,
-            "char_filter": _apostrophe_filters(profile),
+            "char_filter": _apostrophe_filters(profile) | _script_folding(profile),
             "normalizer": {
-                "folded_keyword": {"type": "custom", "filter": ["lowercase", "asciifolding"]},
+                "folded_keyword": {
+                    "type": "custom",
+                    "char_filter": list(_script_folding(profile)),
+                    "filter": _folding_filters(profile),
+                },
             },
             "analyzer": analyzers,
         },

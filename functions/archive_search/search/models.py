@@ -27,7 +27,9 @@ class SnippetModel(BaseModel):
         description="HTML: the text escaped, with <mark>…</mark> around the matches; safe to insert as HTML"
     )
     text: str = Field(description="Plain text: the same text without marks, not escaped")
-    matches: list[list[int]] = Field(description="[start, end) offsets of the matches in text")
+    matches: list[list[int]] = Field(
+        description="[start, end) offsets of the matches in text, in Unicode code points"
+    )
 
 
 class Hit(BaseModel):

@@ -16,7 +16,7 @@ from typing import Any
 
 from archive_search.index_schema import ANALYSES, SPELLING_VARIANTS, analysis_for
 from archive_search.language_tags import language_code
-from archive_search.search.syntax import Node, Not, Or, Phrase, Word
+from archive_search.search.syntax import And, Node, Not, Or, Phrase, Word
 
 PREFIX_EXPANSIONS = 50
 FUZZY_EXPANSIONS = 25
@@ -142,13 +142,38 @@ def text_query(node: Node | None, fields: Fields) -> dict[str, Any]:
     return {"bool": {"must": must or [{"match_all": {}}], "must_not": must_not}}
 
 
+# Han characters and hiragana: the engine's standard tokenizer makes each one a word of its own.
+SINGLE_CHARACTER_WORDS = re.compile(
+    "[\u3040-\u309f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]"
+)
+
+
 def highlight_query(node: Node | None, field: str) -> dict[str, Any] | None:
     """What highlighting marks in ``field`` (a fallback-analysed field): the query's words,
     phrases and prefixes, with typo tolerance, so that a word's inflections in any language
     (Brücken/Brücke, Москвы/Москва) are marked too; None when there is nothing to mark."""
     if node is None or isinstance(node, Not):
         return None
-    return text_query(node, Fields((field,)))
+    return text_query(_characters_in_order(node), Fields((field,)))
+
+
+# Hangul: Korean writes a word's particles onto it (서울시는, 정책을), one token with it.
+_HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
+
+
+def _characters_in_order(node: Node) -> Node:
+    """``node`` as highlighting reads the fallback field. A Chinese or Japanese word is a
+    phrase: the field holds it a character a word, and highlighting marks every term it
+    matches, so 東京大学 as words would mark the 大 of 大きい too. A Korean word is a prefix,
+    so 서울시 marks 서울시는, the field's word for it with its particle."""
+    if isinstance(node, Word) and not node.prefix:
+        if SINGLE_CHARACTER_WORDS.search(node.text):
+            return Phrase(node.text)
+        if _HANGUL.search(node.text):
+            return Word(node.text, prefix=True)
+    if isinstance(node, And | Or):
+        return type(node)(tuple(_characters_in_order(child) for child in node.nodes))
+    return node
 
 
 def _typos_allowed(text: str) -> int:
@@ -227,12 +252,18 @@ def filter_language(value: str) -> str:
     return language_code(value) or value.strip().lower()
 
 
+# A language filter value -> the languages the index may keep its articles under: Norwegian
+# ("no") is written in Bokmål (nb) and Nynorsk (nn), and detection and page tags give any of them.
+LANGUAGE_MEMBERS = {"no": ("no", "nb", "nn")}
+
+
 def facet_filter(name: str, values: list[str]) -> dict[str, Any]:
     match_field = FACET_FIELDS[name][0]
     # The index holds values composed (NFC); its normaliser folds accents only from those.
     values = [unicodedata.normalize("NFC", value) for value in values]
     if name == "language":
-        values = [filter_language(value) for value in values]
+        codes = map(filter_language, values)
+        values = [member for code in codes for member in LANGUAGE_MEMBERS.get(code, (code,))]
     # Responses carry values HTML-escaped ("AT&amp;T"); a client echoing one back still matches.
     values = list(dict.fromkeys([*values, *(html.unescape(value) for value in values)]))
     return {"terms": {match_field: values}}

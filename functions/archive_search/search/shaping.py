@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from archive_search.folding import fold
+from archive_search.folding import fold_as_indexed
+from archive_search.search.query import SINGLE_CHARACTER_WORDS
 from archive_search.search.request import SearchRequest
 from archive_search.search.safe_text import escape, plain, safe_url, snippet
 
@@ -39,18 +40,24 @@ def fingerprint_of(hit: dict[str, Any]) -> str:
 
 
 def folded_value(text: str) -> str:
-    """A facet value as prefixes are matched against it."""
-    return fold(text).strip()
+    """A facet value as prefixes are matched against it: folded as the index folds it."""
+    return fold_as_indexed(text).strip()
 
 
 def prefix_rank(folded: str, prefix: str) -> int | None:
     """How a facet value matches the prefix: 0 when the whole value starts with it, 1 when
-    another of its words does (a word starts after any character but a letter or digit, as
-    the engine's tokenizer splits words), None when it does not match."""
+    another of its words does (a word starts after any character but a letter or digit, and
+    at each Han character or hiragana, as the engine's tokenizer splits words: "新聞" starts a
+    word of "朝日新聞"), None when it does not match."""
     if folded.startswith(prefix):
         return 0
-    starts = (i for i in range(1, len(folded)) if folded[i].isalnum() and not folded[i - 1].isalnum())
+    starts = (i for i in range(1, len(folded)) if folded[i].isalnum() and _word_starts(folded[i - 1 : i + 1]))
     return 1 if any(folded.startswith(prefix, i) for i in starts) else None
+
+
+def _word_starts(pair: str) -> bool:
+    """Whether a word starts at the second of two characters (a letter or digit)."""
+    return not pair[0].isalnum() or bool(SINGLE_CHARACTER_WORDS.search(pair))
 
 
 def _as_list(value: Any) -> list[Any]:

@@ -99,15 +99,31 @@ STOPWORDS = frozenset(
     ]
 )
 
+# The operators as a Chinese, Japanese or Korean input method types them (full width): the same
+# operators, or "（東京｜大阪）－京都" would require the word it excludes. Typographic double
+# quotes, as phone keyboards and each language write them, quote a phrase as '"' does.
+_OPERATORS = str.maketrans(
+    {chr(0xFF00 + ord(c) - 0x20): c for c in '"()|-*+'} | dict.fromkeys("“”„‟«»「」『』〝〞〟", '"')
+)
+
 _TOKEN = re.compile(r'"[^"]*"?|[()|]|[^\s"()|]+')
 _WORD_CHAR = re.compile(r"[\w'’*-]")
 
 
-def _word_chars(text: str) -> str:
+def _word_chars(text: str, *, symbols: bool = False) -> str:
     """``text`` with every character but a word's as a space. A word's characters are \\w,
     apostrophes, "*", "-" and combining marks (Unicode category M), which \\w lacks: a
-    Devanagari vowel sign or Thai tone mark is part of its word, as in the standard tokenizer."""
-    return "".join(c if _WORD_CHAR.match(c) or unicodedata.category(c)[0] == "M" else " " for c in text)
+    Devanagari vowel sign or Thai tone mark is part of its word, as in the standard tokenizer.
+    ``symbols``: symbols (So, Sk: emoji, their skin tones, flags) are word characters too."""
+    return "".join(c if _WORD_CHAR.match(c) or _is_word_mark(c, symbols) else " " for c in text)
+
+
+def _is_word_mark(c: str, symbols: bool) -> bool:
+    return unicodedata.category(c)[0] == "M" or (symbols and _has_symbol(c))
+
+
+def _has_symbol(text: str) -> bool:
+    return any(unicodedata.category(c) in ("So", "Sk") for c in text)
 
 
 def typed_text(q: str) -> str:
@@ -147,11 +163,12 @@ def _tokens(q: str) -> Iterator[str]:
 
 
 class _Parser:
-    def __init__(self, q: str, *, stop_words_as_phrases: bool = False) -> None:
-        self.tokens = list(_tokens(typed_text(q)))
+    def __init__(self, q: str, *, stop_words_as_phrases: bool = False, symbols: bool = False) -> None:
+        self.tokens = list(_tokens(typed_text(q).translate(_OPERATORS)))
         self.pos = 0
         self.terms = 0
         self.stop_words_as_phrases = stop_words_as_phrases
+        self.symbols = symbols
         self.dropped = 0
 
     def peek(self) -> str | None:
@@ -214,16 +231,23 @@ class _Parser:
                 self.next()
             return node
         if token.startswith('"'):
-            text = " ".join(_word_chars(token.strip('"')).replace("*", " ").split())
+            text = self.words_in(token.strip('"'))
             return self.count(Phrase(text)) if text else None
         return self.word(token)
 
+    def words_in(self, raw: str) -> str:
+        """The words of ``raw``, space-separated: runs of word characters holding a letter or
+        digit (or, with ``symbols``, a symbol), so a lone mark (an emoji's variation selector
+        after its symbol went) is no word."""
+        pieces = _word_chars(raw, symbols=self.symbols).replace("*", " ").split()
+        return " ".join(p for p in pieces if re.search(r"\w", p) or (self.symbols and _has_symbol(p)))
+
     def word(self, token: str) -> Node | None:
         prefix = token.endswith("*")
-        text = " ".join(_word_chars(token).replace("*", " ").split()).strip("-'’ ")
+        text = self.words_in(token).strip("-'’ ")
         if not text:
             return None
-        if not prefix and set(re.findall(r"\w+", text.casefold())) <= STOPWORDS:
+        if not prefix and not self.symbols and set(re.findall(r"\w+", text.casefold())) <= STOPWORDS:
             # "the", "not": not required beside other words (the query analysis drops them);
             # a query of nothing else searches them as written, as a phrase does.
             if self.stop_words_as_phrases:
@@ -257,6 +281,10 @@ def parse_query(q: str | None) -> Node | None:
     node = parser.parse()
     if node is None and parser.dropped:
         return _Parser(q, stop_words_as_phrases=True).parse()
+    if node is None:
+        # A q of only emoji (or other symbols) searches them as words, as the engine's tokenizer
+        # indexes emoji, rather than every article; beside words they stay separators.
+        return _Parser(q, symbols=True).parse()
     return node
 
 

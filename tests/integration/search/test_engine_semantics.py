@@ -98,7 +98,7 @@ def test_index_and_query_analysis_agree_for_every_language(api: SearchApi) -> No
     engine = cached_engine(api.settings)
     [index] = engine.alias_targets()
     text = (
-        "Die Brücken der Radfahrern; les chevaux de l'hôpital; Москвы мосты; ciudades y puentes; "
+        "Die Brücken der Radfahrern; les chevaux de l'hôpital; Москвы мосты, Ёлка; ciudades y puentes; "
         "東京大学の研究者; the colours of the bridges; hospitais e pontes; gli ospedali"
     )
     fields = {"body": {"analyzer": FALLBACK, "search_analyzer": FALLBACK, "search_quote_analyzer": FALLBACK}}

@@ -66,6 +66,21 @@ def test_a_language_tag_with_a_region_or_three_letters_filters_as_its_language(
     assert ids(corpus, {"language": f"ur,{tag}", "collapse": "false"}) == ids(corpus, {"collapse": "false"})
 
 
+NORWEGIAN = [
+    article_doc("Ferja", "Ferja går igjen i morgen.", language="no", key="n/no.txt"),
+    article_doc("Bokmål", "Ferjen går igjen i morgen.", language="nb", key="n/nb.txt"),
+    article_doc("Nynorsk", "Ferja går att i morgon.", language="nn", key="n/nn.txt"),
+]
+
+
+@pytest.mark.parametrize("tag", ["no", "NO", "nor", "no-NO"])
+def test_norwegian_finds_articles_in_both_written_standards(api: SearchApi, tag: str) -> None:
+    # Detection and page tags give no, nb (Bokmål) or nn (Nynorsk): "no" names all of them.
+    api.index(*NORWEGIAN)
+    assert ids(api, {"language": tag, "collapse": "false"}) == {doc_id for doc_id, _ in NORWEGIAN}
+    assert ids(api, {"language": "nb", "collapse": "false"}) == {NORWEGIAN[1][0]}
+
+
 def test_a_filter_value_typed_decomposed_matches_as_composed(api: SearchApi) -> None:
     # macOS and some input methods send "é" as "e" + U+0301 (NFD); the index holds NFC.
     api.index(article_doc("Budget", "The council passed the budget.", source="Dépêche", tags=["sequía"]))

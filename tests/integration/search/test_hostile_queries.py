@@ -77,3 +77,14 @@ def test_hostile_parameter_values_are_answered_with_results_or_a_400(
 def test_non_utf8_query_string_is_not_a_5xx(corpus: SearchApi) -> None:
     for raw in ("q=%FF%FE%FD", "q=%C3%28", "q=goggles%00%01", "source=%80&q=%ED%A0%80"):
         assert_not_5xx(corpus, raw)
+
+
+@pytest.mark.parametrize("char", ["x", "ж", "क", "𠀀", "😀"])  # 1 to 4 bytes in UTF-8
+def test_the_q_bound_counts_characters_whatever_their_bytes(corpus: SearchApi, char: str) -> None:
+    # The bound docs/api.md states is 500 characters: a script of many bytes a character gets
+    # as many as English, and one more is refused by name before the engine is asked.
+    assert corpus.get("/search", {"q": char * 500}).status == 200
+    response = corpus.get("/search", {"q": char * 501})
+    assert response.status == 400
+    assert response.error["code"] == "invalid_parameter"
+    assert response.error["parameter"] == "q"

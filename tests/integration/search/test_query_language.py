@@ -195,3 +195,14 @@ def test_short_words_are_not_typo_matched_to_other_real_words(api: SearchApi) ->
     api.index(tram, team)
     assert ids(api, q="tram") == [tram[0]]
     assert ids(api, q="finall") == [team[0]]  # five letters and more: one typo allowed
+
+
+def test_a_q_of_only_emoji_never_lists_every_article(api: SearchApi) -> None:
+    # OpenSearch's tokenizer indexes emoji as words (<EMOJI>), so there "🔥" finds the article
+    # holding it; osmem indexes none (search-languages.md, engine profile), so here it finds
+    # nothing. It listed every article, as a q without words does.
+    fire = article_doc("Wildfire", "A wildfire 🔥 spread across the hills 👍🏽.", key="e/fire.txt")
+    rain = article_doc("Rain", "Heavy rain fell all day.", key="e/rain.txt")
+    api.index(fire, rain)
+    for q in ("🔥", "👍🏽", "🌧", '"🔥"'):
+        assert rain[0] not in ids(api, q=q), q

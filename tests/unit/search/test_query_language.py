@@ -60,6 +60,50 @@ def test_q_is_read_as_articles_are_indexed_composed_and_without_invisible_charac
     assert parse_query(typed) == And((Word("sequía"), Word("erhält")))
 
 
+@pytest.mark.parametrize(
+    ("typed", "tree"),
+    [
+        # A Chinese or Japanese input method types full-width operators by default.
+        ("（東京｜大阪）－京都", And((Or((Word("東京"), Word("大阪"))), Not(Word("京都"))))),
+        ("＂東京大学＂ 東京＊", And((Phrase("東京大学"), Word("東京", prefix=True)))),
+        ("＋서울 －부산", And((Word("서울"), Not(Word("부산"))))),
+    ],
+)
+def test_full_width_operators_mean_what_their_ascii_forms_do(typed: str, tree: object) -> None:
+    assert parse_query(typed) == tree
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "“night vision”",  # as a phone keyboard types "night vision"
+        "„night vision“",  # German
+        "« night vision »",  # French
+        "»night vision«",  # Danish, German
+        "「night vision」",  # Japanese, Chinese
+        "『night vision』",
+        "〝night vision〞",
+    ],
+)
+def test_typographic_quotes_make_a_phrase(typed: str) -> None:
+    assert parse_query(typed) == Phrase("night vision")
+
+
+@pytest.mark.parametrize(
+    ("q", "tree"),
+    [
+        ("🔥", Word("🔥")),
+        ("👍🏽 🇺🇦", And((Word("👍🏽"), Word("🇺🇦")))),  # a skin tone, a flag
+        ('"❤️ 🔥"', Phrase("❤️ 🔥")),
+        ("🔥 -🌧", And((Word("🔥"), Not(Word("🌧"))))),
+        ("wildfire 🔥", Word("wildfire")),  # beside words, emoji are separators, as before
+    ],
+)
+def test_a_q_of_only_emoji_searches_them_never_everything(q: str, tree: object) -> None:
+    # The engine's tokenizer indexes emoji as words: "🔥" alone must not list every article.
+    assert parse_query(q) == tree
+
+
 def test_q_limits_are_400s_naming_q() -> None:
     for q in ("x" * 501, " ".join(["w"] * 33), "(" * 9 + "x"):
         with pytest.raises(InvalidRequest) as error:
@@ -91,6 +135,15 @@ def test_snippet_marks_a_run_of_matched_characters_once() -> None:
     assert piece.matches == [[2, 6]]
     apart = snippet(f"{MARK_OPEN}night{MARK_CLOSE} {MARK_OPEN}vision{MARK_CLOSE}")
     assert apart.html == "<mark>night</mark> <mark>vision</mark>"
+
+
+def test_snippet_match_offsets_count_code_points() -> None:
+    # An emoji or a rare Han character is one code point (two UTF-16 units in JavaScript):
+    # docs/api-contract.md tells clients to index the text by code point.
+    piece = snippet(f"😀 𠀀 {MARK_OPEN}fire{MARK_CLOSE}")
+    (start, end), *_ = piece.matches
+    assert piece.text[start:end] == "fire"
+    assert (start, end) == (4, 8)
 
 
 def test_snippet_with_unbalanced_sentinels_stays_balanced() -> None:
