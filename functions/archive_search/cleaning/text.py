@@ -12,9 +12,10 @@ Steps, in order:
    two kept paragraphs (a subheading); a news dateline in capitals
    ("NEW DELHI: ...") opens the article, so kept blocks well apart above it (teasers) go;
 4. the headline is the (repeated, else above a byline or date line, else longest)
-   headline-like block (one sentence, no full stop) above the first body paragraph, but a
+   headline-like block (one sentence, no full stop) above the first body paragraph of the
+   article's own run of kept blocks (not above a teaser kept well above it), but a
    lead-shaped one under a shorter headline-like block is the standfirst, not the headline;
-   everything above the headline is dropped; byline, date and "Publisher | date" lines under
+   everything above the headline found above the first kept paragraph is dropped; byline, date and "Publisher | date" lines under
    it are metadata (``metadata.read_header``); a headline sharing no content word with the
    article's lead gives the title to a headline-like block of the header that shares most
    of its own;
@@ -302,6 +303,11 @@ _LIST_ITEM_MAX_WORDS = 15
 # Kept blocks this many dropped blocks or more above a news dateline's paragraph are not the
 # article's header: teaser lists and sidebars above a wire story.
 _DATELINE_GAP = 3
+# Kept blocks this many dropped blocks or more apart are separate runs, and a run above holding
+# less than this share of the kept words below it is not the article's (_main_run_start): a
+# teaser or a sidebar the line model keeps well above the article is a small part of its text.
+_APART_GAP = 10
+_APART_SHARE = 0.1
 # The body is replaced by the page's longest run of prose when it holds less than this share of
 # the run's words: the selection has lost the article (kept a sidebar or a list instead).
 _GUARD_SHARE = 1 / 3
@@ -555,16 +561,17 @@ def _resumes_after(blocks: list[str], keep: list[bool], at: int, memo: LineMemo)
     )
 
 
-def _body_start(blocks: list[str], keep: list[bool], memo: LineMemo) -> int:
+def _body_start(blocks: list[str], keep: list[bool], memo: LineMemo, after: int = 0) -> int:
     """The article's first paragraph (a kept block of ``_PARAGRAPH_WORDS``+ words that is not headline-like nor
     a dated byline), ``len(blocks)`` when there is none: the header lies above it. A consent or
     subscription notice (``_is_notice``) is passed over when another paragraph follows: a cookie
     banner or a newsletter pitch above the headline is the site's, and the headline is looked
-    for above the article's own first paragraph."""
+    for above the article's own first paragraph. Blocks before ``after`` are passed over."""
     first = None
     for i, (block, kept) in enumerate(zip(blocks, keep, strict=True)):
         if (
-            kept
+            i >= after
+            and kept
             and memo.word_count(block) >= _PARAGRAPH_WORDS
             and not _is_headline(block)
             and not md.is_header_line(block)
@@ -574,6 +581,28 @@ def _body_start(blocks: list[str], keep: list[bool], memo: LineMemo) -> int:
             if first is None:
                 first = i
     return len(blocks) if first is None else first
+
+
+def _main_run_start(blocks: list[str], keep: list[bool], memo: LineMemo) -> int:
+    """The first block of the article's kept run: kept blocks fewer than ``_APART_GAP`` dropped
+    blocks apart make a run, and a run above holding less than ``_APART_SHARE`` of the kept words
+    below it is a teaser, a pull quote or a sidebar, not the article's header."""
+    runs: list[tuple[int, int]] = []  # (first block, words) of each run
+    gap = _APART_GAP
+    for i, (block, kept) in enumerate(zip(blocks, keep, strict=True)):
+        if not kept:
+            gap += 1
+            continue
+        if gap >= _APART_GAP:
+            runs.append((i, 0))
+        gap = 0
+        runs[-1] = (runs[-1][0], runs[-1][1] + memo.word_count(block))
+    below = sum(words for _, words in runs)
+    for first, words in runs:
+        below -= words
+        if words >= _APART_SHARE * below:
+            return first
+    return 0
 
 
 @cache
@@ -1295,7 +1324,17 @@ def extract_text(text: str, key: str, line_stats: LineStats | None = None) -> li
     header_lines = md.HeaderLines(blocks)
     title_at, label_at, named_at = _find_title(blocks, first_long, header_lines, memo)
     header = _read_header(blocks, title_at, first_long, header_lines, source or holder, label_at)
-    title, start = header.title, header.start
+    start = header.start
+    own_first = _body_start(blocks, keep, memo, _main_run_start(blocks, keep, memo))
+    if own_first != first_long:
+        # The headline is the header's: looked for above the article's own run, not above a
+        # teaser kept well above it. The body still starts under the first headline: what the
+        # line model keeps above the article's run is at times the article's own text.
+        found = _find_title(blocks, own_first, header_lines, memo)
+        if found[0] is not None:
+            title_at, label_at, named_at = found
+            header = _read_header(blocks, title_at, own_first, header_lines, source or holder, label_at)
+    title = header.title
     end = _article_end(blocks, keep, start, memo)
     body_blocks, author, dated = _article_blocks(blocks[start:end], title, memo, keep[start:end])
     # Never lose the article: a body far shorter than the page's longest prose run is a sidebar

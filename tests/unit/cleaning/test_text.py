@@ -818,6 +818,54 @@ def test_a_teaser_list_above_a_dated_wire_story_is_not_body() -> None:
     assert article.title == "Night buses to reach the eastern suburbs"
 
 
+MORE_PARAGRAPHS = [
+    "Bus drivers will be offered extra pay for the night shifts, and the operator expects to hire "
+    "forty more drivers before the routes open.",
+    "Residents of the eastern suburbs have long complained that the last bus home leaves the centre "
+    "before eleven, leaving shift workers to pay for taxis.",
+    "The council will review the routes after a year and may extend them to the airport if enough "
+    "passengers use them in the first months.",
+]
+TEASER_HEADLINE = "Ten places to eat on the waterfront this summer"
+TEASER = "Our critics pick the best cafés and bars along the harbour."
+
+
+def _kept(*lines_kept: str):
+    """A stand-in for the line model that keeps ``lines_kept`` and nothing else."""
+
+    def scores(lines, memo=None):
+        return [0.9 if line in lines_kept else 0.05 for line in lines]
+
+    return scores
+
+
+def test_a_teaser_kept_far_above_the_article_does_not_take_its_headline(monkeypatch) -> None:
+    headline = "Night buses to reach the eastern suburbs"
+    # no news dateline opening the article: that alone drops kept blocks well above it
+    article_text = [P2, P3, NEXT_PARAGRAPH, *MORE_PARAGRAPHS]
+    blocks = [*MENU, TEASER_HEADLINE, TEASER, *MENU, *TEASERS, headline, *article_text, "About us"]
+
+    monkeypatch.setattr(text, "scores", _kept(TEASER, *article_text))
+    [article] = extract_text(page(*blocks), "a.txt")
+
+    assert article.title == headline
+    assert headline not in article.body
+    assert article.body.endswith("\n\n".join(article_text))
+
+
+def test_an_intro_apart_from_the_rest_of_its_article_keeps_its_headline(monkeypatch) -> None:
+    # a list article: the items between its intro and its last paragraphs are dropped
+    headline = "Night buses to reach the eastern suburbs"
+    items = [f"{n}. {stop}" for n, stop in enumerate([*MENU, "Market", "Harbour", "Hospital"], 1)]
+    blocks = [*MENU, headline, P1, *items, P2, P3, "About us"]
+
+    monkeypatch.setattr(text, "scores", _kept(P1, P2, P3))
+    [article] = extract_text(page(*blocks), "a.txt")
+
+    assert article.title == headline
+    assert article.body.startswith(P1)
+
+
 def test_when_the_classifier_keeps_a_short_sidebar_the_longest_prose_run_is_the_body(monkeypatch) -> None:
     sidebar = "Sign up to our morning briefing for the day's top local stories, sent before seven."
     blocks = [*MENU, "Night buses to reach the eastern suburbs", P1, P2, P3, "About us", "Contact", sidebar]
