@@ -27,14 +27,21 @@ def _until(page: Any, expression: str, timeout: float = 30.0) -> Any:
     return eventually(lambda: page.evaluate(expression), timeout, 0.1)
 
 
+def _save_alert(page: Any, url: str, name: str, tell_by: str | None = None) -> str:
+    """Open ``url``, save its search as an alert named ``name`` through the form; its id."""
+    page.goto(url)
+    page.get_by_text("Save this search as an alert").click()
+    page.get_by_label("Alert name").fill(name)
+    if tell_by:
+        page.get_by_label("Tell me by").select_option(tell_by)
+    page.get_by_role("button", name="Save alert").click()
+    return _until(page, "document.querySelector('#alert-saved').dataset.alertId")
+
+
 def test_a_search_saved_as_an_alert_fires_on_a_new_upload_and_can_be_deleted(
     page: Any, stack: LocalStack, artifacts: Path
 ) -> None:
-    page.goto(f"{stack.url}/?q={WORD}&source=Harbour+Gazette")
-    page.get_by_text("Save this search as an alert").click()
-    page.get_by_label("Alert name").fill("Gull wings")
-    page.get_by_role("button", name="Save alert").click()
-    alert_id = _until(page, "document.querySelector('#alert-saved').dataset.alertId")
+    alert_id = _save_alert(page, f"{stack.url}/?q={WORD}&source=Harbour+Gazette", "Gull wings")
     saved = requests.get(f"{stack.url}/alerts/{alert_id}", timeout=30).json()
     assert saved["search"] == {"q": WORD, "source": ["Harbour Gazette"]} and saved["target"] == "event"
 
@@ -171,12 +178,7 @@ def test_an_alert_saved_for_the_feed_only_says_so_and_links_its_feed(page: Any, 
     # Nothing fires for a feed-only alert: saying it "fires" would be wrong, and the feed is
     # what the person must subscribe to next.
     name = f"Feed only {WORD}"
-    page.goto(f"{stack.url}/?q={WORD}+feedonly")
-    page.get_by_text("Save this search as an alert").click()
-    page.get_by_label("Alert name").fill(name)
-    page.get_by_label("Tell me by").select_option("feed")
-    page.get_by_role("button", name="Save alert").click()
-    alert_id = _until(page, "document.querySelector('#alert-saved').dataset.alertId")
+    alert_id = _save_alert(page, f"{stack.url}/?q={WORD}+feedonly", name, "feed")
     try:
         saved = requests.get(f"{stack.url}/alerts/{alert_id}", timeout=30).json()
         message = page.locator("#alert-saved")
@@ -211,11 +213,7 @@ def test_saving_an_alert_for_a_long_unbroken_query_fits_a_phone_screen(
     # The search's status names the query and the saved message the alert's name: long words
     # without a break must wrap, not push the page sideways.
     name = f"Long{WORD}" * 10
-    phone_page.goto(f"{stack.url}/?q={'Gullwingharbourwatch' * 10}")
-    phone_page.get_by_text("Save this search as an alert").click()
-    phone_page.get_by_label("Alert name").fill(name)
-    phone_page.get_by_role("button", name="Save alert").click()
-    alert_id = _until(phone_page, "document.querySelector('#alert-saved').dataset.alertId")
+    alert_id = _save_alert(phone_page, f"{stack.url}/?q={'Gullwingharbourwatch' * 10}", name)
     try:
         assert page_width(phone_page) <= PHONE["width"]
     finally:
@@ -281,12 +279,7 @@ def test_a_right_to_left_alert_name_is_isolated_wherever_it_is_shown(page: Any, 
     # right-to-left run, swapping the sentence's parts.
     name = f"تنبيه المرفأ {WORD[-4:]} 2024"
     isolated = "(box, name) => [...box.querySelectorAll('[dir=auto]')].some(e => e.textContent === name)"
-    page.goto(f"{stack.url}/?q={WORD}+arabic")
-    page.get_by_text("Save this search as an alert").click()
-    page.get_by_label("Alert name").fill(name)
-    page.get_by_label("Tell me by").select_option("feed")
-    page.get_by_role("button", name="Save alert").click()
-    alert_id = _until(page, "document.querySelector('#alert-saved').dataset.alertId")
+    alert_id = _save_alert(page, f"{stack.url}/?q={WORD}+arabic", name, "feed")
     try:
         assert page.locator("#alert-saved").evaluate(isolated, name)
 
