@@ -291,7 +291,9 @@ def republish(
     while True:
         read = report.republished + report.failed
         if read >= max_events:
-            report.stopped = "max_events"
+            # The last page ended at the bound: a full page says nothing of what is left.
+            if after is not None and outbox.due(before, 1, after)[0]:
+                report.stopped = "max_events"
             break
         if remaining_ms() < time_reserve_ms:
             report.stopped = "time"

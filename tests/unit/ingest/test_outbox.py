@@ -326,3 +326,12 @@ def test_what_an_earlier_batch_staged_is_not_taken_as_stored_by_the_next() -> No
     publisher.publish([first])  # the SQS retry of the first object publishes it again
 
     assert len(outbox.puts) == 2 and outbox.entries == {}  # stored again before publishing
+
+
+def test_a_run_that_sends_exactly_its_bound_with_nothing_left_is_not_stopped() -> None:
+    outbox, publisher = MemoryOutbox(), RecordingPublisher()
+    stored(outbox, 8, age_s=600)
+
+    report = republish(outbox, publisher, lambda: 60_000, grace_s=300, max_events=8, page_size=4)  # type: ignore[arg-type]
+
+    assert (report.republished, report.pending, report.stopped) == (8, 0, None)
