@@ -242,8 +242,12 @@ class OutboxPublisher:
             report = self.publisher.publish(events, remaining_ms)
         finally:
             self._staged.difference_update(event_id_of(e) for e in events)
-        failed = {event_id_of(e) for e, _ in report.failed}
-        self.outbox.remove(event_id_of(e) for e in events if event_id_of(e) not in failed)
+        kept = {event_id_of(e) for e in (*(e for e, _ in report.failed), *report.unsent)}
+        self.outbox.remove(event_id_of(e) for e in events if event_id_of(e) not in kept)
+        # Unsent and not stored: no later run will send it, so it is not published, not waiting.
+        lost = [e for e in report.unsent if event_id_of(e) in unstored]
+        report.failed.extend((e, "no time left, and not stored in the outbox") for e in lost)
+        report.unsent = [e for e in report.unsent if event_id_of(e) not in unstored]
         return report
 
 
@@ -302,10 +306,13 @@ def republish(
         if not events:
             break
         result = publish_events(publisher, events, remaining_ms)
-        failed = {event_id_of(e) for e, _ in result.failed}
-        outbox.remove(event_id_of(e) for e in events if event_id_of(e) not in failed)
-        report.republished += len(events) - len(failed)
-        report.failed += len(failed)
+        kept = {event_id_of(e) for e in (*(e for e, _ in result.failed), *result.unsent)}
+        outbox.remove(event_id_of(e) for e in events if event_id_of(e) not in kept)
+        report.republished += result.published
+        report.failed += len(result.failed)
+        if result.unsent:  # the time ran out mid-page: the rest waits for the next run
+            report.stopped = "time"
+            break
         if after is None:
             break
     pending, oldest = outbox.backlog()
