@@ -27,7 +27,7 @@ from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 
-from archive_search.errors import ArchiveSearchError
+from archive_search.errors import ArchiveSearchError, IndexMissing
 from archive_search.index_schema import outbox_index_body
 from archive_search.ingest.outcomes import (
     BusEvent,
@@ -158,7 +158,7 @@ class Outbox:
         }
         if after:
             body["search_after"] = after
-        hits = self.engine.search(body, index=self.alias)["hits"]["hits"]
+        hits = self._search(body)["hits"]["hits"]
         events = [_event(hit["_source"]) for hit in hits]
         return events, (list(hits[-1]["sort"]) if len(hits) == size else None)
 
@@ -171,12 +171,21 @@ class Outbox:
             "_source": ["created_at"],
             "sort": [{"created_at": {"order": "asc"}}, {"event_id": {"order": "asc"}}],
         }
-        hits = self.engine.search(body, index=self.alias)["hits"]
+        hits = self._search(body)["hits"]
         total = hits["total"]["value"] if isinstance(hits["total"], Mapping) else hits["total"]
         if not hits["hits"]:
             return int(total), None
         oldest = datetime.fromisoformat(str(hits["hits"][0]["_source"]["created_at"]).replace("Z", "+00:00"))
         return int(total), oldest
+
+    def _search(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        """A search of the outbox. An index deleted under a warm environment (to drop a backlog)
+        holds nothing: it is created again and the answer is empty, not a failed run."""
+        try:
+            return self.engine.search(body, index=self.alias)
+        except IndexMissing:
+            self._recreate()
+            return {"hits": {"total": {"value": 0}, "hits": []}}
 
 
 def _event(source: Mapping[str, Any]) -> BusEvent:

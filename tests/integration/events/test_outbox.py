@@ -172,6 +172,22 @@ def test_a_run_publishes_at_most_its_bound_and_the_next_run_the_rest(rig):
     assert sorted(e["detail"]["event_id"] for e in events_rig.received()) == ids
 
 
+def test_a_warm_republisher_whose_outbox_was_deleted_finds_nothing_pending(rig):
+    events_rig, gate = rig
+    ingest = events_rig.ingest
+    gate.refuse_all = True
+    ingest.put("inbox/harbour.txt", ARTICLE.format("The story"))
+    ingest.drain()
+    assert run_schedule(events_rig)["failed"] == 1  # the environment is warm, its outbox known
+    for index in ingest.engine.alias_targets(ingest.settings.outbox_alias):
+        ingest.engine.client.indices.delete(index=index)  # an operator drops the backlog
+
+    answer = handler(load_event("scheduled_event"), LambdaContext("ingest", 60))
+
+    assert (answer["republished"], answer["failed"], answer["pending"]) == (0, 0, 0)
+    assert run_schedule(events_rig)["pending"] == 0  # and the outbox is there again
+
+
 def test_the_cli_republishes_what_the_bus_refused(rig, capsys):
     from archive_search import cli
 
