@@ -154,6 +154,34 @@ def test_a_delete_racing_a_multi_article_put_leaves_none_of_its_articles(ingest,
     assert ingest.receipt("digest.txt")["outcome"] == "deleted"
 
 
+def died(*_: object) -> None:
+    raise RuntimeError("the Lambda died after writing its receipt")
+
+
+def test_a_delete_that_died_before_its_race_check_clears_the_put_when_redelivered(ingest, monkeypatch):
+    # The delete knew of no articles (its receipts read was blind), wrote its receipt, and its
+    # Lambda died before looking past ordinal 0: SQS delivers it again, and its receipt already
+    # records it, so it is acknowledged, but what the put left live is still tombstoned.
+    bucket = ingest.archive.bucket
+    service = default_service()
+    monkeypatch.setattr(service, "clean", split_articles)
+    ingest.put("digest.txt", DIGEST)
+    ingest.invoke([s3_notification("digest.txt", bucket=bucket, sequencer=SEQ_1)])
+    ingest.s3.delete_object(Bucket=bucket, Key="digest.txt")
+    delete = s3_notification("digest.txt", bucket=bucket, sequencer=SEQ_2, removed=True)
+    with monkeypatch.context() as patched:
+        blind_receipt_reads(patched)
+        patched.setattr(service, "_clear_raced", died)
+        with pytest.raises(RuntimeError):
+            ingest.invoke([delete])
+    assert len(ingest.documents()) == 2  # the put's second and third articles
+
+    assert ingest.invoke([delete]) == {"batchItemFailures": []}
+
+    assert ingest.documents() == {}
+    assert ingest.receipt("digest.txt")["outcome"] == "deleted"
+
+
 def test_a_multi_article_put_that_lost_to_a_delete_withdraws_its_articles(ingest, monkeypatch):
     # The delete came first and knew of no articles (it tombstoned the first ordinal only); the
     # older put, which read the receipts before the delete wrote its own, writes after it.

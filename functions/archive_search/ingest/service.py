@@ -166,12 +166,21 @@ class IngestService:
             _fail(collected.latest.values(), f"search engine unavailable: {exc}", result)
             metrics.add_metric(name="FailedRecords", unit=MetricUnit.Count, value=len(result.failed))
             return result
-        current = [latest for ref, latest in collected.latest.items() if not _stale(latest, known.get(ref))]
+        current: list[Latest] = []
+        recorded: dict[ObjectRef, Latest] = {}  # events their receipt already records
+        for ref, latest in collected.latest.items():
+            if _stale(latest, known.get(ref)):
+                continue
+            if _redelivered(latest, known.get(ref)):
+                recorded[ref] = latest
+            else:
+                current.append(latest)
         batch = self._plan(current, {ref: source for ref, (_, source) in known.items()}, remaining_ms)
         batch = self._read_held(self._find_copies(self._skip_unchanged(batch)))
         batch, written = self._write_documents(batch, remaining_ms, index=self.settings.index_alias)
         batch, receipt_sources, superseded = self._write_receipts(batch, written, remaining_ms)
         batch, raced = self._clear_raced(batch, superseded, remaining_ms)
+        self._clear_leftovers(recorded, {ref: known[ref] for ref in recorded}, remaining_ms, result)
         _settle(batch, written, result)
         # After the receipts: events never run ahead of the index.
         self._announce(batch, receipt_sources, raced, remaining_ms)
@@ -472,6 +481,36 @@ class IngestService:
             retracted={p.ref: plans.raced_retracted(p, cleared[p.ref]) for p in raced if cleared[p.ref]},
         )
 
+    def _clear_leftovers(
+        self,
+        recorded: Mapping[ObjectRef, Latest],
+        known: Mapping[ObjectRef, tuple[int, Mapping[str, Any]]],
+        remaining_ms: Callable[[], int],
+        result: BatchResult,
+    ) -> None:
+        """Events their receipt already records are acknowledged, not processed again; but the
+        Lambda that wrote the receipt may have died before clearing what a racing older write
+        left live, so one search per batch that has any looks for live articles of those keys
+        past what the receipt holds, and tombstones them. A check or a write that fails leaves
+        the event for a retry: it is the one that converges the key."""
+        if not recorded:
+            return
+        why = "checking for articles a racing write left live failed"
+        try:
+            query = plans.leftovers_query(known, MAX_ARTICLES_PER_FILE)
+            hits = self.engine.search(query, index=self.settings.index_alias)["hits"]["hits"]
+        except ArchiveSearchError as exc:
+            logger.warning(why, extra={"error": str(exc)})
+            metrics.add_metric(name="RaceCheckFailed", unit=MetricUnit.Count, value=1)
+            _fail(recorded.values(), why, result)
+            return
+        items = plans.leftover_tombstones(known, hits, now=_now())
+        if not items:
+            return
+        logger.warning("documents a racing write left live tombstoned", extra={"documents": len(items)})
+        report = self.writer.write(items, remaining_ms, index=self.settings.index_alias)
+        _fail([recorded[ref] for ref in report.failures if ref in recorded], why, result)
+
     def _announce(
         self,
         batch: list[Plan],
@@ -530,6 +569,15 @@ def _stale(latest: Latest, known: tuple[int, Mapping[str, Any]] | None) -> bool:
         "stale event acknowledged", extra=_log(latest.event, receipt_version=known[0] if known else None)
     )
     metrics.add_metric(name="StaleEvents", unit=MetricUnit.Count, value=1)
+    return True
+
+
+def _redelivered(latest: Latest, known: tuple[int, Mapping[str, Any]] | None) -> bool:
+    """Whether the receipt already records ``latest``'s event (acknowledged)."""
+    if not plans.is_redelivery(latest.event, known):
+        return False
+    logger.info("redelivered event acknowledged: its receipt records it", extra=_log(latest.event))
+    metrics.add_metric(name="RedeliveredEvents", unit=MetricUnit.Count, value=1)
     return True
 
 

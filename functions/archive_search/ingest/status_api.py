@@ -166,12 +166,7 @@ def event_pending(engine: Any, outbox_alias: str, receipt: dict[str, Any]) -> bo
     stored (no bus configured, or nothing published yet): False. None when the engine cannot
     be read, since the receipt alone is still worth answering."""
     ref = ObjectRef(str(receipt.get("bucket")), str(receipt.get("key")))
-    outcome = str(receipt.get("outcome"))
-    ids = [event_id(ref, receipt, outcome)]
-    if outcome == receipts.DUPLICATE:
-        # A redelivery of the S3 event that indexed these bytes (its Lambda died before
-        # publishing) rewrites the receipt as a duplicate; its event is still that indexed one.
-        ids.append(event_id(ref, receipt, receipts.INDEXED))
+    ids = [event_id(ref, receipt, str(receipt.get("outcome")))]
     body = {"query": {"ids": {"values": ids}}, "size": 0, "track_total_hits": True}
     try:
         total = engine.search(body, index=outbox_alias)["hits"]["total"]
