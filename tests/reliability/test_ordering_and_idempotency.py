@@ -198,6 +198,30 @@ def test_a_multi_article_put_that_lost_to_a_delete_withdraws_its_articles(ingest
     assert ingest.receipt("digest.txt")["outcome"] == "deleted"
 
 
+def test_a_put_that_lost_to_a_delete_and_died_before_withdrawing_is_cleared_when_redelivered(
+    ingest, monkeypatch
+):
+    # As above, but the put's Lambda dies after its receipt lost and before it withdrew its
+    # articles: SQS delivers it again, now stale, and that delivery clears what it left live.
+    bucket = ingest.archive.bucket
+    service = default_service()
+    monkeypatch.setattr(service, "clean", split_articles)
+    ingest.put("digest.txt", DIGEST)
+    ingest.invoke([s3_notification("digest.txt", bucket=bucket, sequencer=SEQ_3, removed=True)])
+    put = s3_notification("digest.txt", bucket=bucket, sequencer=SEQ_2)
+    with monkeypatch.context() as patched:
+        blind_receipt_reads(patched)
+        patched.setattr(service, "_clear_raced", died)
+        with pytest.raises(RuntimeError):
+            ingest.invoke([put])
+    assert len(ingest.documents()) == 2  # live under a deleted receipt
+
+    assert ingest.invoke([put]) == {"batchItemFailures": []}
+
+    assert ingest.documents() == {}
+    assert ingest.receipt("digest.txt")["outcome"] == "deleted"
+
+
 def test_reuploading_identical_bytes_does_not_rewrite_the_documents(ingest):
     ingest.put("a.txt", story("Stable story"))
     ingest.drain()

@@ -167,11 +167,9 @@ class IngestService:
             metrics.add_metric(name="FailedRecords", unit=MetricUnit.Count, value=len(result.failed))
             return result
         current: list[Latest] = []
-        recorded: dict[ObjectRef, Latest] = {}  # events their receipt already records
+        recorded: dict[ObjectRef, Latest] = {}  # events their receipt already records, or a newer one
         for ref, latest in collected.latest.items():
-            if _stale(latest, known.get(ref)):
-                continue
-            if _redelivered(latest, known.get(ref)):
+            if _stale(latest, known.get(ref)) or _redelivered(latest, known.get(ref)):
                 recorded[ref] = latest
             else:
                 current.append(latest)
@@ -488,11 +486,13 @@ class IngestService:
         remaining_ms: Callable[[], int],
         result: BatchResult,
     ) -> None:
-        """Events their receipt already records are acknowledged, not processed again; but the
-        Lambda that wrote the receipt may have died before clearing what a racing older write
-        left live, so one search per batch that has any looks for live articles of those keys
-        past what the receipt holds, and tombstones them. A check or a write that fails leaves
-        the event for a retry: it is the one that converges the key."""
+        """Events their receipt already records (redelivered), or a newer one (stale), are
+        acknowledged, not processed again; but the Lambda that wrote the receipt may have died
+        before clearing what a racing older write left live, and a stale event's own Lambda may
+        have died after its documents and before withdrawing them when its receipt lost. So one
+        search per batch that has any looks for live articles of those keys past what the receipt
+        holds, and tombstones them. A check or a write that fails leaves the event for a retry:
+        SQS delivering it again is what converges the key."""
         if not recorded:
             return
         why = "checking for articles a racing write left live failed"
