@@ -61,6 +61,7 @@ MAX_CONCURRENT_READS = 10
 # The threads that read them: one pool per execution environment, like the clients, so a batch
 # does not start (and wait for) threads of its own. Idle threads cost no CPU.
 _READERS = ThreadPoolExecutor(MAX_CONCURRENT_READS, thread_name_prefix="ingest-read")
+LEFTOVERS_FAILED = "checking for articles a racing write left live failed"
 _COUNTED = {
     receipts.INDEXED: "UploadsIndexed",
     receipts.DUPLICATE: "UploadsUnchanged",
@@ -178,7 +179,8 @@ class IngestService:
         batch, written = self._write_documents(batch, remaining_ms, index=self.settings.index_alias)
         batch, receipt_sources, superseded = self._write_receipts(batch, written, remaining_ms)
         batch, raced = self._clear_raced(batch, superseded, remaining_ms)
-        self._clear_leftovers(recorded, {ref: known[ref] for ref in recorded}, remaining_ms, result)
+        left = self.clear_leftovers({ref: known[ref] for ref in recorded}, remaining_ms)
+        _fail([recorded[ref] for ref in left], LEFTOVERS_FAILED, result)
         _settle(batch, written, result)
         # After the receipts: events never run ahead of the index.
         self._announce(batch, receipt_sources, raced, remaining_ms)
@@ -479,37 +481,32 @@ class IngestService:
             retracted={p.ref: plans.raced_retracted(p, cleared[p.ref]) for p in raced if cleared[p.ref]},
         )
 
-    def _clear_leftovers(
-        self,
-        recorded: Mapping[ObjectRef, Latest],
-        known: Mapping[ObjectRef, tuple[int, Mapping[str, Any]]],
-        remaining_ms: Callable[[], int],
-        result: BatchResult,
-    ) -> None:
-        """Events their receipt already records (redelivered), or a newer one (stale), are
-        acknowledged, not processed again; but the Lambda that wrote the receipt may have died
-        before clearing what a racing older write left live, and a stale event's own Lambda may
-        have died after its documents and before withdrawing them when its receipt lost. So one
-        search per batch that has any looks for live articles of those keys past what the receipt
-        holds, and tombstones them. A check or a write that fails leaves the event for a retry:
-        SQS delivering it again is what converges the key."""
-        if not recorded:
-            return
-        why = "checking for articles a racing write left live failed"
+    def clear_leftovers(
+        self, known: Mapping[ObjectRef, tuple[int, Mapping[str, Any]]], remaining_ms: Callable[[], int]
+    ) -> set[ObjectRef]:
+        """Tombstone the live articles of ``known``'s keys past what their receipts hold, written
+        by an older event (``plans.leftovers_query``: one search); returns the objects whose check
+        or tombstones failed. Events their receipt already records (redelivered) or a newer one
+        (stale) are acknowledged, not processed again, but the Lambda that wrote the receipt may
+        have died before clearing what a racing older write left live, and a stale event's own
+        Lambda after its documents and before withdrawing them when its receipt lost: SQS
+        delivering such an event again, which comes here, is what converges the key. A reindex's
+        catch-up comes here too: the rebuild wrote what the bucket held before the receipt."""
+        if not known:
+            return set()
         try:
             query = plans.leftovers_query(known, MAX_ARTICLES_PER_FILE)
             hits = self.engine.search(query, index=self.settings.index_alias)["hits"]["hits"]
         except ArchiveSearchError as exc:
-            logger.warning(why, extra={"error": str(exc)})
+            logger.warning(LEFTOVERS_FAILED, extra={"error": str(exc)})
             metrics.add_metric(name="RaceCheckFailed", unit=MetricUnit.Count, value=1)
-            _fail(recorded.values(), why, result)
-            return
+            return set(known)
         items = plans.leftover_tombstones(known, hits, now=_now())
         if not items:
-            return
+            return set()
         logger.warning("documents a racing write left live tombstoned", extra={"documents": len(items)})
         report = self.writer.write(items, remaining_ms, index=self.settings.index_alias)
-        _fail([recorded[ref] for ref in report.failures if ref in recorded], why, result)
+        return {ref for ref in report.failures if isinstance(ref, ObjectRef)}
 
     def _announce(
         self,
