@@ -7,6 +7,8 @@ moto bucket and are read from it as in AWS.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from archive_search.ingest.batch import default_service
@@ -255,3 +257,38 @@ def test_an_overwrite_whose_document_the_index_refuses_leaves_no_stale_article(i
     assert receipt["outcome"] == "indexed" and [f["ordinal"] for f in receipt["failed_documents"]] == [0]
     assert ingest.documents() == {}, "the first version's article must not stay searchable"
     assert ingest.documents(include_deleted=True)[("a.txt", 0)]["deleted"] is True
+
+
+def version_deleted(bucket: str, key: str, version_id: str, sequencer: str) -> str:
+    """The notification S3 sends when one version of an object is deleted for good (no marker)."""
+    body = json.loads(s3_notification(key, bucket=bucket, sequencer=sequencer, removed=True))
+    body["Records"][0]["eventName"] = "ObjectRemoved:Delete"
+    body["Records"][0]["s3"]["object"]["versionId"] = version_id
+    return json.dumps(body)
+
+
+def test_deleting_an_old_version_leaves_the_current_article_searchable(ingest):
+    bucket = ingest.archive.bucket
+    first = ingest.s3.put_object(Bucket=bucket, Key="a.txt", Body=story("First version").encode())
+    ingest.put("a.txt", story("Second version", "the second text"))
+    ingest.invoke([s3_notification("a.txt", bucket=bucket, sequencer=SEQ_1)])
+
+    ingest.s3.delete_object(Bucket=bucket, Key="a.txt", VersionId=first["VersionId"])  # a clean-up
+    ingest.invoke([version_deleted(bucket, "a.txt", first["VersionId"], SEQ_2)])
+
+    assert [doc["title"] for doc in ingest.documents().values()] == ["Second version"]
+    assert ingest.receipt("a.txt")["outcome"] != "deleted"
+
+
+def test_deleting_the_current_version_makes_the_previous_one_the_article(ingest):
+    bucket = ingest.archive.bucket
+    ingest.put("a.txt", story("First version"))
+    second = ingest.s3.put_object(
+        Bucket=bucket, Key="a.txt", Body=story("Second", "the second text").encode()
+    )
+    ingest.invoke([s3_notification("a.txt", bucket=bucket, sequencer=SEQ_1)])
+
+    ingest.s3.delete_object(Bucket=bucket, Key="a.txt", VersionId=second["VersionId"])  # an undo
+    ingest.invoke([version_deleted(bucket, "a.txt", second["VersionId"], SEQ_2)])
+
+    assert [doc["title"] for doc in ingest.documents().values()] == ["First version"]

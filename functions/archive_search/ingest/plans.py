@@ -27,7 +27,6 @@ from archive_search.cleaning.skipped import NOTHING_SKIPPED, Skipped
 from archive_search.documents import article_document
 from archive_search.ingest import receipts
 from archive_search.ingest.events import (
-    CREATED,
     MalformedMessage,
     ObjectEvent,
     is_not_older,
@@ -168,8 +167,9 @@ def plan_object(
     previous: Mapping[str, Any] | None,
     read: ObjectRead | None,
 ) -> Plan:
-    """The plan of one object from its event and, for a created object, what was read."""
-    if event.action != CREATED or read is None or read.gone:
+    """The plan of one object from its event and, for an object read (``events.reads_object``),
+    what was read: an event read for nothing, or an object gone, deletes the key."""
+    if read is None or read.gone:
         return Plan(DELETED, event, message_ids, previous)
     if read.failure is not None:
         return Plan(RETRY, event, message_ids, previous, reason=read.failure)

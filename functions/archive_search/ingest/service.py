@@ -45,7 +45,7 @@ from archive_search.errors import ArchiveSearchError, EngineUnavailable, NotFoun
 from archive_search.fingerprint import fingerprint
 from archive_search.index_schema import alerts_index_body, receipts_index_body
 from archive_search.ingest import plans, receipts
-from archive_search.ingest.events import CREATED, ObjectEvent
+from archive_search.ingest.events import ObjectEvent, reads_object
 from archive_search.ingest.line_stats_cache import LINE_STATS_REFRESH_SECONDS, LineStatsCache
 from archive_search.ingest.outcomes import Outcome
 from archive_search.ingest.plans import RETRY, Latest, ObjectRead, Plan, Written
@@ -248,7 +248,7 @@ class IngestService:
         """Read the created objects concurrently (one GET each) and clean them one after
         another as they arrive (cleaning is CPU-bound: threads would only share one core's
         time), so the reads still in flight overlap the cleaning of those already read."""
-        created = [latest.event for latest in current if latest.event.action == CREATED]
+        created = [latest.event for latest in current if reads_object(latest.event)]
         reads: dict[ObjectRef, ObjectRead] = {}
         slowest_ms = 0.0
         # Every GET starts now; the results are taken in order.
