@@ -251,7 +251,7 @@ class OutboxPublisher:
             report = self.publisher.publish(events, remaining_ms)
         finally:
             self._staged.difference_update(event_id_of(e) for e in events)
-        kept = {event_id_of(e) for e in (*(e for e, _ in report.failed), *report.unsent)}
+        kept = report.kept_ids()
         self.outbox.remove(event_id_of(e) for e in events if event_id_of(e) not in kept)
         # Unsent and not stored: no later run will send it, so it is not published, not waiting.
         lost = [e for e in report.unsent if event_id_of(e) in unstored]
@@ -315,7 +315,7 @@ def republish(
         if not events:
             break
         result = publish_events(publisher, events, remaining_ms)
-        kept = {event_id_of(e) for e in (*(e for e, _ in result.failed), *result.unsent)}
+        kept = result.kept_ids()
         outbox.remove(event_id_of(e) for e in events if event_id_of(e) not in kept)
         report.republished += result.published
         report.failed += len(result.failed)

@@ -91,6 +91,10 @@ class PublishReport:
     # Not sent: no time was left to try (the outbox keeps them for a later run; not a refusal).
     unsent: list[BusEvent] = field(default_factory=list)
 
+    def kept_ids(self) -> set[str]:
+        """The event ids the bus did not take (refused or unsent): their outbox entries stay."""
+        return {str(e.detail["event_id"]) for e in (*(e for e, _ in self.failed), *self.unsent)}
+
 
 class Publisher(Protocol):
     def publish(
