@@ -292,3 +292,18 @@ def test_deleting_the_current_version_makes_the_previous_one_the_article(ingest)
     ingest.invoke([version_deleted(bucket, "a.txt", second["VersionId"], SEQ_2)])
 
     assert [doc["title"] for doc in ingest.documents().values()] == ["First version"]
+
+
+def test_deleting_the_delete_marker_brings_the_article_back(ingest):
+    bucket = ingest.archive.bucket
+    ingest.put("a.txt", story("Restored story"))
+    ingest.invoke([s3_notification("a.txt", bucket=bucket, sequencer=SEQ_1)])
+    marker = ingest.s3.delete_object(Bucket=bucket, Key="a.txt")
+    ingest.invoke([s3_notification("a.txt", bucket=bucket, sequencer=SEQ_2, removed=True)])
+    assert ingest.documents() == {}
+
+    ingest.s3.delete_object(Bucket=bucket, Key="a.txt", VersionId=marker["VersionId"])  # an undelete
+    ingest.invoke([version_deleted(bucket, "a.txt", marker["VersionId"], SEQ_3)])
+
+    assert [doc["title"] for doc in ingest.documents().values()] == ["Restored story"]
+    assert ingest.receipt("a.txt")["outcome"] == "indexed"

@@ -72,8 +72,8 @@ class ObjectEvent:
 def reads_object(event: ObjectEvent) -> bool:
     """Whether ingest reads the key's object for ``event``: a created one, and after a version
     deleted for good, since in a versioned bucket the key may still hold an object (a noncurrent
-    version was removed, or the previous one is current again); its content, not the event, says
-    what the key holds. A delete marker leaves none, so its key is deleted unread."""
+    version was removed, the previous one is current again, or the delete marker was removed: an
+    undelete); its content, not the event, says what the key holds. A delete marker leaves none, so its key is deleted unread."""
     return event.action == CREATED or event.event_name == PERMANENT_DELETE
 
 
