@@ -299,7 +299,20 @@ def _redrive(args: argparse.Namespace) -> dict[str, Any]:
 
     if not args.dlq_url or not args.queue_url:
         raise InvalidRequest("name both queues: --dlq-url/--queue-url or INGEST_DLQ_URL/INGEST_QUEUE_URL")
+    if _queue_path(args.dlq_url) == _queue_path(args.queue_url):
+        # Every message sent back would be received again at once: the redrive would never end.
+        raise InvalidRequest(
+            f"--dlq-url and --queue-url name the same queue ({args.queue_url}): name the DLQ to read"
+        )
     return {"moved": redrive(args.dlq_url, args.queue_url, limit=args.limit)}
+
+
+def _queue_path(url: str) -> str:
+    """A queue URL's account and name (``/123456789012/name``): the same queue has URLs on
+    several hosts (regional, legacy), with or without a trailing slash."""
+    from urllib.parse import urlparse
+
+    return urlparse(url).path.rstrip("/")
 
 
 def _republish_events(args: argparse.Namespace) -> dict[str, Any]:

@@ -10,6 +10,8 @@
     │                        a delete of one article of a multi-article file (HTTP 409)
     └── EngineUnavailable    the search engine is down, overloaded or timed out;
         │                    transient: ingest retries, search answers 503
+        ├── IndexMissing     the index searched does not exist (yet, or any more); the same
+        │                    to callers, told apart where a missing index means "empty"
         └── StorageUnavailable   the archive's storage (S3) failed or timed out; the same
                                  to callers (503, retried), named as what failed
 
@@ -91,6 +93,11 @@ class EngineUnavailable(ArchiveSearchError):
         super().__init__(message)
         self.message = message
         self.retry_after = retry_after
+
+
+class IndexMissing(EngineUnavailable):
+    """The index (or alias) searched does not exist: a 503 to callers like any engine failure,
+    but a reader for which a missing index is an empty one (the events outbox) can tell."""
 
 
 class StorageUnavailable(EngineUnavailable):

@@ -95,6 +95,28 @@ def test_reindex_catches_up_on_uploads_indexed_into_the_old_index_during_the_reb
     assert {key for key, _ in ingest.documents()} == {"first.txt", "late.txt"}
 
 
+def test_a_multi_article_file_deleted_during_the_rebuild_leaves_none_of_its_articles(ingest, monkeypatch):
+    from tests.ingest_support import s3_notification
+    from tests.reliability.test_ordering_and_idempotency import DIGEST, SEQ_1, SEQ_2, split_articles
+
+    bucket, service = ingest.archive.bucket, default_service()
+    monkeypatch.setattr(service, "clean", split_articles)
+    ingest.put("digest.txt", DIGEST)
+    ingest.invoke([s3_notification("digest.txt", bucket=bucket, sequencer=SEQ_1)])
+    swap = service.engine.swap_alias
+
+    def delete_then_swap(new_index, alias=None):  # type: ignore[no-untyped-def]
+        # The rebuild wrote the file's three articles; its delete lands in the old index.
+        ingest.s3.delete_object(Bucket=bucket, Key="digest.txt")
+        ingest.invoke([s3_notification("digest.txt", bucket=bucket, sequencer=SEQ_2, removed=True)])
+        return swap(new_index, alias)
+
+    monkeypatch.setattr(service.engine, "swap_alias", delete_then_swap)
+    assert cli(["reindex"]) == 0
+
+    assert ingest.documents() == {}
+
+
 def test_a_reindex_asked_for_part_of_the_bucket_never_drops_the_rest(ingest, capsys):
     ingest.put("kept/story.txt", STORY)
     ingest.put("other/story.txt", STORY.replace("Harbour", "Airport"))

@@ -7,6 +7,8 @@ moto bucket and are read from it as in AWS.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from archive_search.ingest.batch import default_service
@@ -154,6 +156,34 @@ def test_a_delete_racing_a_multi_article_put_leaves_none_of_its_articles(ingest,
     assert ingest.receipt("digest.txt")["outcome"] == "deleted"
 
 
+def died(*_: object) -> None:
+    raise RuntimeError("the Lambda died after writing its receipt")
+
+
+def test_a_delete_that_died_before_its_race_check_clears_the_put_when_redelivered(ingest, monkeypatch):
+    # The delete knew of no articles (its receipts read was blind), wrote its receipt, and its
+    # Lambda died before looking past ordinal 0: SQS delivers it again, and its receipt already
+    # records it, so it is acknowledged, but what the put left live is still tombstoned.
+    bucket = ingest.archive.bucket
+    service = default_service()
+    monkeypatch.setattr(service, "clean", split_articles)
+    ingest.put("digest.txt", DIGEST)
+    ingest.invoke([s3_notification("digest.txt", bucket=bucket, sequencer=SEQ_1)])
+    ingest.s3.delete_object(Bucket=bucket, Key="digest.txt")
+    delete = s3_notification("digest.txt", bucket=bucket, sequencer=SEQ_2, removed=True)
+    with monkeypatch.context() as patched:
+        blind_receipt_reads(patched)
+        patched.setattr(service, "_clear_raced", died)
+        with pytest.raises(RuntimeError):
+            ingest.invoke([delete])
+    assert len(ingest.documents()) == 2  # the put's second and third articles
+
+    assert ingest.invoke([delete]) == {"batchItemFailures": []}
+
+    assert ingest.documents() == {}
+    assert ingest.receipt("digest.txt")["outcome"] == "deleted"
+
+
 def test_a_multi_article_put_that_lost_to_a_delete_withdraws_its_articles(ingest, monkeypatch):
     # The delete came first and knew of no articles (it tombstoned the first ordinal only); the
     # older put, which read the receipts before the delete wrote its own, writes after it.
@@ -165,6 +195,30 @@ def test_a_multi_article_put_that_lost_to_a_delete_withdraws_its_articles(ingest
     with monkeypatch.context() as patched:
         blind_receipt_reads(patched)
         ingest.invoke([s3_notification("digest.txt", bucket=bucket, sequencer=SEQ_2)])
+
+    assert ingest.documents() == {}
+    assert ingest.receipt("digest.txt")["outcome"] == "deleted"
+
+
+def test_a_put_that_lost_to_a_delete_and_died_before_withdrawing_is_cleared_when_redelivered(
+    ingest, monkeypatch
+):
+    # As above, but the put's Lambda dies after its receipt lost and before it withdrew its
+    # articles: SQS delivers it again, now stale, and that delivery clears what it left live.
+    bucket = ingest.archive.bucket
+    service = default_service()
+    monkeypatch.setattr(service, "clean", split_articles)
+    ingest.put("digest.txt", DIGEST)
+    ingest.invoke([s3_notification("digest.txt", bucket=bucket, sequencer=SEQ_3, removed=True)])
+    put = s3_notification("digest.txt", bucket=bucket, sequencer=SEQ_2)
+    with monkeypatch.context() as patched:
+        blind_receipt_reads(patched)
+        patched.setattr(service, "_clear_raced", died)
+        with pytest.raises(RuntimeError):
+            ingest.invoke([put])
+    assert len(ingest.documents()) == 2  # live under a deleted receipt
+
+    assert ingest.invoke([put]) == {"batchItemFailures": []}
 
     assert ingest.documents() == {}
     assert ingest.receipt("digest.txt")["outcome"] == "deleted"
@@ -203,3 +257,53 @@ def test_an_overwrite_whose_document_the_index_refuses_leaves_no_stale_article(i
     assert receipt["outcome"] == "indexed" and [f["ordinal"] for f in receipt["failed_documents"]] == [0]
     assert ingest.documents() == {}, "the first version's article must not stay searchable"
     assert ingest.documents(include_deleted=True)[("a.txt", 0)]["deleted"] is True
+
+
+def version_deleted(bucket: str, key: str, version_id: str, sequencer: str) -> str:
+    """The notification S3 sends when one version of an object is deleted for good (no marker)."""
+    body = json.loads(s3_notification(key, bucket=bucket, sequencer=sequencer, removed=True))
+    body["Records"][0]["eventName"] = "ObjectRemoved:Delete"
+    body["Records"][0]["s3"]["object"]["versionId"] = version_id
+    return json.dumps(body)
+
+
+def test_deleting_an_old_version_leaves_the_current_article_searchable(ingest):
+    bucket = ingest.archive.bucket
+    first = ingest.s3.put_object(Bucket=bucket, Key="a.txt", Body=story("First version").encode())
+    ingest.put("a.txt", story("Second version", "the second text"))
+    ingest.invoke([s3_notification("a.txt", bucket=bucket, sequencer=SEQ_1)])
+
+    ingest.s3.delete_object(Bucket=bucket, Key="a.txt", VersionId=first["VersionId"])  # a clean-up
+    ingest.invoke([version_deleted(bucket, "a.txt", first["VersionId"], SEQ_2)])
+
+    assert [doc["title"] for doc in ingest.documents().values()] == ["Second version"]
+    assert ingest.receipt("a.txt")["outcome"] != "deleted"
+
+
+def test_deleting_the_current_version_makes_the_previous_one_the_article(ingest):
+    bucket = ingest.archive.bucket
+    ingest.put("a.txt", story("First version"))
+    second = ingest.s3.put_object(
+        Bucket=bucket, Key="a.txt", Body=story("Second", "the second text").encode()
+    )
+    ingest.invoke([s3_notification("a.txt", bucket=bucket, sequencer=SEQ_1)])
+
+    ingest.s3.delete_object(Bucket=bucket, Key="a.txt", VersionId=second["VersionId"])  # an undo
+    ingest.invoke([version_deleted(bucket, "a.txt", second["VersionId"], SEQ_2)])
+
+    assert [doc["title"] for doc in ingest.documents().values()] == ["First version"]
+
+
+def test_deleting_the_delete_marker_brings_the_article_back(ingest):
+    bucket = ingest.archive.bucket
+    ingest.put("a.txt", story("Restored story"))
+    ingest.invoke([s3_notification("a.txt", bucket=bucket, sequencer=SEQ_1)])
+    marker = ingest.s3.delete_object(Bucket=bucket, Key="a.txt")
+    ingest.invoke([s3_notification("a.txt", bucket=bucket, sequencer=SEQ_2, removed=True)])
+    assert ingest.documents() == {}
+
+    ingest.s3.delete_object(Bucket=bucket, Key="a.txt", VersionId=marker["VersionId"])  # an undelete
+    ingest.invoke([version_deleted(bucket, "a.txt", marker["VersionId"], SEQ_3)])
+
+    assert [doc["title"] for doc in ingest.documents().values()] == ["Restored story"]
+    assert ingest.receipt("a.txt")["outcome"] == "indexed"

@@ -50,3 +50,13 @@ def test_redrive_that_sqs_refuses_is_an_error_naming_the_sqs_code(stubbed_sqs, c
 
     assert code == 1
     assert "AccessDenied" in json.loads(capsys.readouterr().err)["error"]["message"]
+
+
+@pytest.mark.parametrize("same", [QUEUE, QUEUE + "/", QUEUE.replace("https://sqs.us-east-1.", "https://")])
+def test_redrive_into_the_queue_it_reads_is_refused_before_any_call(stubbed_sqs, capsys, same):
+    # Each message sent back would be received again at once: the redrive would never end.
+    code = cli.main(["redrive", "--dlq-url", QUEUE, "--queue-url", same])
+
+    assert code == 1
+    error = json.loads(capsys.readouterr().err)["error"]
+    assert error["code"] == "invalid_parameter" and "same queue" in error["message"]

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from opensearchpy import NotFoundError
 
-from archive_search.errors import EngineUnavailable
+from archive_search.errors import EngineUnavailable, IndexMissing
 from archive_search.ingest import outcomes, status_api
 from archive_search.model import ObjectRef
 from archive_search.settings import Settings
@@ -35,8 +35,9 @@ class Engine:
 
     def search(self, body: dict[str, Any], *, index: str | None = None) -> dict[str, Any]:
         self.searches.append((body, index))
-        if self.stored is None:
-            raise EngineUnavailable("the outbox cannot be read") from self.cause
+        if self.stored is None:  # as the adapter tells a missing index from other failures
+            error = IndexMissing if isinstance(self.cause, NotFoundError) else EngineUnavailable
+            raise error("the outbox cannot be read") from self.cause
         wanted = set(body["query"]["ids"]["values"])
         return {"hits": {"total": {"value": len(wanted & self.stored)}, "hits": []}}
 

@@ -112,7 +112,7 @@ class EventPublisher:
         while pending:
             if remaining_ms is not None and remaining_ms() < self.time_reserve_ms:
                 # A call can take connect + read timeouts: never start one the Lambda cannot finish.
-                report.failed.extend((event, "no time left in this invocation") for event, _ in pending)
+                report.unsent.extend(event for event, _ in pending)
                 return
             attempt += 1
             retry: list[tuple[BusEvent, dict[str, Any], str]] = []

@@ -19,7 +19,7 @@ from opensearchpy import (
 )
 from opensearchpy.exceptions import RequestError
 
-from archive_search.errors import EngineUnavailable, InvalidRequest, NotFound
+from archive_search.errors import EngineUnavailable, IndexMissing, InvalidRequest, NotFound
 from archive_search.index_schema import MAPPING_VERSION, article_index_body
 from archive_search.settings import Settings
 
@@ -182,7 +182,7 @@ class SearchEngine:
                 request_timeout=self.settings.search_timeout_ms / 1000,
             )
         except NotFoundError as exc:
-            raise EngineUnavailable(f"index {index or self.alias!r} does not exist yet") from exc
+            raise IndexMissing(f"index {index or self.alias!r} does not exist yet") from exc
         except RequestError as exc:
             raise InvalidRequest(f"the search engine rejected the query: {exc.error}") from exc
         except (ConnectionError, ConnectionTimeout) as exc:
@@ -202,7 +202,7 @@ class SearchEngine:
                 request_timeout=self.settings.search_timeout_ms / 1000,
             )["responses"]
         except NotFoundError as exc:
-            raise EngineUnavailable(f"index {index or self.alias!r} does not exist yet") from exc
+            raise IndexMissing(f"index {index or self.alias!r} does not exist yet") from exc
         except (ConnectionError, ConnectionTimeout, TransportError) as exc:
             raise _unavailable(exc) from exc
         for response in responses:

@@ -46,6 +46,8 @@ _MAX_LENGTH_CLASS = 7  # 7 << 60 | (2**60 - 1) == 2**63 - 1, the largest signed 
 
 CREATED = "created"
 REMOVED = "removed"
+# A delete that left no marker: one version deleted for good (or an unversioned bucket's object).
+PERMANENT_DELETE = "ObjectRemoved:Delete"
 
 
 class MalformedMessage(ValueError):
@@ -65,6 +67,14 @@ class ObjectEvent:
     etag: str | None = None
     version_id: str | None = None
     size: int | None = None
+
+
+def reads_object(event: ObjectEvent) -> bool:
+    """Whether ingest reads the key's object for ``event``: a created one, and after a version
+    deleted for good, since in a versioned bucket the key may still hold an object (a noncurrent
+    version was removed, the previous one is current again, or the delete marker was removed: an
+    undelete); its content, not the event, says what the key holds. A delete marker leaves none, so its key is deleted unread."""
+    return event.action == CREATED or event.event_name == PERMANENT_DELETE
 
 
 def sequencer_value(sequencer: str) -> int:

@@ -27,7 +27,7 @@ from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 
-from archive_search.errors import ArchiveSearchError
+from archive_search.errors import ArchiveSearchError, IndexMissing
 from archive_search.index_schema import outbox_index_body
 from archive_search.ingest.outcomes import (
     BusEvent,
@@ -158,7 +158,7 @@ class Outbox:
         }
         if after:
             body["search_after"] = after
-        hits = self.engine.search(body, index=self.alias)["hits"]["hits"]
+        hits = self._search(body)["hits"]["hits"]
         events = [_event(hit["_source"]) for hit in hits]
         return events, (list(hits[-1]["sort"]) if len(hits) == size else None)
 
@@ -171,12 +171,21 @@ class Outbox:
             "_source": ["created_at"],
             "sort": [{"created_at": {"order": "asc"}}, {"event_id": {"order": "asc"}}],
         }
-        hits = self.engine.search(body, index=self.alias)["hits"]
+        hits = self._search(body)["hits"]
         total = hits["total"]["value"] if isinstance(hits["total"], Mapping) else hits["total"]
         if not hits["hits"]:
             return int(total), None
         oldest = datetime.fromisoformat(str(hits["hits"][0]["_source"]["created_at"]).replace("Z", "+00:00"))
         return int(total), oldest
+
+    def _search(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        """A search of the outbox. An index deleted under a warm environment (to drop a backlog)
+        holds nothing: it is created again and the answer is empty, not a failed run."""
+        try:
+            return self.engine.search(body, index=self.alias)
+        except IndexMissing:
+            self._recreate()
+            return {"hits": {"total": {"value": 0}, "hits": []}}
 
 
 def _event(source: Mapping[str, Any]) -> BusEvent:
@@ -242,8 +251,12 @@ class OutboxPublisher:
             report = self.publisher.publish(events, remaining_ms)
         finally:
             self._staged.difference_update(event_id_of(e) for e in events)
-        failed = {event_id_of(e) for e, _ in report.failed}
-        self.outbox.remove(event_id_of(e) for e in events if event_id_of(e) not in failed)
+        kept = report.kept_ids()
+        self.outbox.remove(event_id_of(e) for e in events if event_id_of(e) not in kept)
+        # Unsent and not stored: no later run will send it, so it is not published, not waiting.
+        lost = [e for e in report.unsent if event_id_of(e) in unstored]
+        report.failed.extend((e, "no time left, and not stored in the outbox") for e in lost)
+        report.unsent = [e for e in report.unsent if event_id_of(e) not in unstored]
         return report
 
 
@@ -291,7 +304,9 @@ def republish(
     while True:
         read = report.republished + report.failed
         if read >= max_events:
-            report.stopped = "max_events"
+            # The last page ended at the bound: a full page says nothing of what is left.
+            if after is not None and outbox.due(before, 1, after)[0]:
+                report.stopped = "max_events"
             break
         if remaining_ms() < time_reserve_ms:
             report.stopped = "time"
@@ -300,10 +315,13 @@ def republish(
         if not events:
             break
         result = publish_events(publisher, events, remaining_ms)
-        failed = {event_id_of(e) for e, _ in result.failed}
-        outbox.remove(event_id_of(e) for e in events if event_id_of(e) not in failed)
-        report.republished += len(events) - len(failed)
-        report.failed += len(failed)
+        kept = result.kept_ids()
+        outbox.remove(event_id_of(e) for e in events if event_id_of(e) not in kept)
+        report.republished += result.published
+        report.failed += len(result.failed)
+        if result.unsent:  # the time ran out mid-page: the rest waits for the next run
+            report.stopped = "time"
+            break
         if after is None:
             break
     pending, oldest = outbox.backlog()

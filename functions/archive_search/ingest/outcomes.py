@@ -88,6 +88,12 @@ class BusEvent:
 class PublishReport:
     published: int = 0
     failed: list[tuple[BusEvent, str]] = field(default_factory=list)  # event, why
+    # Not sent: no time was left to try (the outbox keeps them for a later run; not a refusal).
+    unsent: list[BusEvent] = field(default_factory=list)
+
+    def kept_ids(self) -> set[str]:
+        """The event ids the bus did not take (refused or unsent): their outbox entries stay."""
+        return {str(e.detail["event_id"]) for e in (*(e for e, _ in self.failed), *self.unsent)}
 
 
 class Publisher(Protocol):
@@ -217,7 +223,8 @@ def publish_events(
 ) -> PublishReport:
     """Publish ``events``; never raises. What could not be published is logged by its ids and
     counts, never its content (titles, URLs: a log is not the place for the archive's text),
-    and counted (``EventsNotPublished``); what was is counted (``EventsPublished``)."""
+    and counted (``EventsNotPublished``); what was is counted (``EventsPublished``). What there
+    was no time to send is logged by count only: it was not refused, and waits in the outbox."""
     if not events:
         return PublishReport()
     try:
@@ -233,6 +240,10 @@ def publish_events(
             logger.error(
                 "event not published", extra={"detail_type": event.detail_type, "error": why, **_ids(event)}
             )
+    if report.unsent:
+        logger.info(
+            "events left for a later run: no time left to send them", extra={"events": len(report.unsent)}
+        )
     return report
 
 

@@ -27,11 +27,11 @@ from archive_search.cleaning.skipped import NOTHING_SKIPPED, Skipped
 from archive_search.documents import article_document
 from archive_search.ingest import receipts
 from archive_search.ingest.events import (
-    CREATED,
     MalformedMessage,
     ObjectEvent,
     is_not_older,
     parse_message_body,
+    sequencer_value,
 )
 from archive_search.ingest.writer import REFUSED, WRITTEN, BulkItem, ItemResult
 from archive_search.model import Article, ObjectRef, document_id, receipt_id
@@ -100,6 +100,24 @@ def is_stale(event: ObjectEvent, known: tuple[int, Mapping[str, Any]] | None) ->
     return not is_not_older(event, version, receipt.get("sequencer"))
 
 
+def is_redelivery(event: ObjectEvent, known: tuple[int, Mapping[str, Any]] | None) -> bool:
+    """Whether ``known`` (the receipt's version and source) records this very S3 event, delivered
+    again (SQS after a Lambda died, S3 itself, a DLQ redrive): the same sequencer, or without
+    sequencers the same event time and, when the event names them, the same bytes (ETag). Its
+    receipt already tells its outcome: processing it again would rewrite an ``indexed`` one as
+    ``duplicate``."""
+    if known is None or known[0] != event.version:
+        return False
+    receipt = known[1]
+    recorded = receipt.get("sequencer")
+    if event.sequencer or recorded:
+        return bool(
+            event.sequencer and recorded and sequencer_value(event.sequencer) == sequencer_value(recorded)
+        )
+    same_bytes = not event.etag or event.etag.strip('"') == receipt.get("etag")
+    return receipt.get("event_time") == event.event_time and same_bytes
+
+
 # -- planning --------------------------------------------------------------------------
 @dataclass(frozen=True)
 class ObjectRead:
@@ -149,8 +167,9 @@ def plan_object(
     previous: Mapping[str, Any] | None,
     read: ObjectRead | None,
 ) -> Plan:
-    """The plan of one object from its event and, for a created object, what was read."""
-    if event.action != CREATED or read is None or read.gone:
+    """The plan of one object from its event and, for an object read (``events.reads_object``),
+    what was read: an event read for nothing, or an object gone, deletes the key."""
+    if read is None or read.gone:
         return Plan(DELETED, event, message_ids, previous)
     if read.failure is not None:
         return Plan(RETRY, event, message_ids, previous, reason=read.failure)
@@ -385,6 +404,53 @@ def raced_retracted(plan: Plan, tombstones: Sequence[BulkItem]) -> list[str]:
     (that write filled every ordinal up to past them) and ``tombstones``, the ones it found past."""
     covered = [document_id(plan.ref, o) for o in range(len(plan.articles), covered_ordinals(plan))]
     return [*covered, *(t.doc_id for t in tombstones)]
+
+
+def leftovers_query(known: Mapping[ObjectRef, tuple[int, Mapping[str, Any]]], size: int) -> dict[str, Any]:
+    """The search for live articles of the keys past the ordinals their receipts (``known``:
+    version and source by object) hold live, with their versions: what a racing older write
+    left when the Lambda that should have cleared it died after its receipt."""
+    keys = [
+        {
+            "bool": {
+                "filter": [
+                    {"term": {"bucket": ref.bucket}},
+                    {"term": {"key": ref.key}},
+                    {"range": {"ordinal": {"gte": receipts.live_articles(dict(receipt))}}},
+                ]
+            }
+        }
+        for ref, (_, receipt) in known.items()
+    ]
+    return {
+        "size": size,
+        "version": True,
+        "track_total_hits": False,
+        "_source": ["bucket", "key", "ordinal"],
+        "query": {
+            "bool": {
+                "filter": [{"bool": {"should": keys, "minimum_should_match": 1}}],
+                "must_not": [{"term": {"deleted": True}}],
+            }
+        },
+    }
+
+
+def leftover_tombstones(
+    known: Mapping[ObjectRef, tuple[int, Mapping[str, Any]]], hits: Iterable[Mapping[str, Any]], *, now: str
+) -> list[BulkItem]:
+    """Tombstones, at the receipt's version, over the hits (``leftovers_query``) an older event
+    wrote: a live article past what the key's newest receipt holds is stale. One a newer event
+    wrote (a higher version, its receipt still to come) is left alone."""
+    items = []
+    for hit in hits:
+        source = hit["_source"]
+        ref = ObjectRef(str(source["bucket"]), str(source["key"]))
+        version, receipt = known.get(ref, (0, {}))
+        ordinal = int(source["ordinal"])
+        if int(hit.get("_version", version)) < version and ordinal >= receipts.live_articles(dict(receipt)):
+            items.append(tombstone_item(ref, ordinal, version, now=now))
+    return items
 
 
 def tombstone_item(ref: ObjectRef, ordinal: int, version: int, *, now: str) -> BulkItem:

@@ -11,7 +11,8 @@
    reads the complete old index until the instant it reads the complete new one;
    (never when an object failed to be written: the live index keeps serving);
 4. catch up on what changed while the new index was being built (objects added,
-   overwritten or removed, by listing and receipts) by writing those through the alias.
+   overwritten or removed, by listing and receipts) by writing those through the alias, and
+   tombstone what the rebuild wrote of them past what their receipts now hold.
 
 The old index is kept (its name is reported) so a bad rebuild can be swapped back.
 """
@@ -26,7 +27,7 @@ from typing import Any
 from archive_search.index_schema import receipts_index_body
 from archive_search.ingest.events import CREATED, REMOVED, ObjectEvent
 from archive_search.ingest.receipts import read_receipts
-from archive_search.ingest.service import IngestService
+from archive_search.ingest.service import LEFTOVERS_FAILED, IngestService
 from archive_search.model import ObjectRef
 from archive_search.settings import is_upload_key
 
@@ -100,6 +101,11 @@ def reindex(
             service.rebuild([_event(r, REMOVED, now.get(r)) for r in chunk], previous, settings.index_alias),
         )
     report.caught_up = len(changed) + len(removed)
+    # The rebuild wrote what the bucket held then: a file cut down or deleted since has articles
+    # in the new index past what its receipt holds, which the catch-up's own tombstones miss.
+    caught = {ref: now[ref] for ref in (*changed, *removed) if ref in now}
+    for ref in service.clear_leftovers(caught, lambda: 3_600_000):
+        report.failed[str(ref)] = LEFTOVERS_FAILED
     engine.refresh()
     return report
 

@@ -45,7 +45,7 @@ from archive_search.errors import ArchiveSearchError, EngineUnavailable, NotFoun
 from archive_search.fingerprint import fingerprint
 from archive_search.index_schema import alerts_index_body, receipts_index_body
 from archive_search.ingest import plans, receipts
-from archive_search.ingest.events import CREATED, ObjectEvent
+from archive_search.ingest.events import ObjectEvent, reads_object
 from archive_search.ingest.line_stats_cache import LINE_STATS_REFRESH_SECONDS, LineStatsCache
 from archive_search.ingest.outcomes import Outcome
 from archive_search.ingest.plans import RETRY, Latest, ObjectRead, Plan, Written
@@ -61,6 +61,7 @@ MAX_CONCURRENT_READS = 10
 # The threads that read them: one pool per execution environment, like the clients, so a batch
 # does not start (and wait for) threads of its own. Idle threads cost no CPU.
 _READERS = ThreadPoolExecutor(MAX_CONCURRENT_READS, thread_name_prefix="ingest-read")
+LEFTOVERS_FAILED = "checking for articles a racing write left live failed"
 _COUNTED = {
     receipts.INDEXED: "UploadsIndexed",
     receipts.DUPLICATE: "UploadsUnchanged",
@@ -166,12 +167,20 @@ class IngestService:
             _fail(collected.latest.values(), f"search engine unavailable: {exc}", result)
             metrics.add_metric(name="FailedRecords", unit=MetricUnit.Count, value=len(result.failed))
             return result
-        current = [latest for ref, latest in collected.latest.items() if not _stale(latest, known.get(ref))]
+        current: list[Latest] = []
+        recorded: dict[ObjectRef, Latest] = {}  # events their receipt already records, or a newer one
+        for ref, latest in collected.latest.items():
+            if _stale(latest, known.get(ref)) or _redelivered(latest, known.get(ref)):
+                recorded[ref] = latest
+            else:
+                current.append(latest)
         batch = self._plan(current, {ref: source for ref, (_, source) in known.items()}, remaining_ms)
         batch = self._read_held(self._find_copies(self._skip_unchanged(batch)))
         batch, written = self._write_documents(batch, remaining_ms, index=self.settings.index_alias)
         batch, receipt_sources, superseded = self._write_receipts(batch, written, remaining_ms)
         batch, raced = self._clear_raced(batch, superseded, remaining_ms)
+        left = self.clear_leftovers({ref: known[ref] for ref in recorded}, remaining_ms)
+        _fail([recorded[ref] for ref in left], LEFTOVERS_FAILED, result)
         _settle(batch, written, result)
         # After the receipts: events never run ahead of the index.
         self._announce(batch, receipt_sources, raced, remaining_ms)
@@ -239,7 +248,7 @@ class IngestService:
         """Read the created objects concurrently (one GET each) and clean them one after
         another as they arrive (cleaning is CPU-bound: threads would only share one core's
         time), so the reads still in flight overlap the cleaning of those already read."""
-        created = [latest.event for latest in current if latest.event.action == CREATED]
+        created = [latest.event for latest in current if reads_object(latest.event)]
         reads: dict[ObjectRef, ObjectRead] = {}
         slowest_ms = 0.0
         # Every GET starts now; the results are taken in order.
@@ -472,6 +481,33 @@ class IngestService:
             retracted={p.ref: plans.raced_retracted(p, cleared[p.ref]) for p in raced if cleared[p.ref]},
         )
 
+    def clear_leftovers(
+        self, known: Mapping[ObjectRef, tuple[int, Mapping[str, Any]]], remaining_ms: Callable[[], int]
+    ) -> set[ObjectRef]:
+        """Tombstone the live articles of ``known``'s keys past what their receipts hold, written
+        by an older event (``plans.leftovers_query``: one search); returns the objects whose check
+        or tombstones failed. Events their receipt already records (redelivered) or a newer one
+        (stale) are acknowledged, not processed again, but the Lambda that wrote the receipt may
+        have died before clearing what a racing older write left live, and a stale event's own
+        Lambda after its documents and before withdrawing them when its receipt lost: SQS
+        delivering such an event again, which comes here, is what converges the key. A reindex's
+        catch-up comes here too: the rebuild wrote what the bucket held before the receipt."""
+        if not known:
+            return set()
+        try:
+            query = plans.leftovers_query(known, MAX_ARTICLES_PER_FILE)
+            hits = self.engine.search(query, index=self.settings.index_alias)["hits"]["hits"]
+        except ArchiveSearchError as exc:
+            logger.warning(LEFTOVERS_FAILED, extra={"error": str(exc)})
+            metrics.add_metric(name="RaceCheckFailed", unit=MetricUnit.Count, value=1)
+            return set(known)
+        items = plans.leftover_tombstones(known, hits, now=_now())
+        if not items:
+            return set()
+        logger.warning("documents a racing write left live tombstoned", extra={"documents": len(items)})
+        report = self.writer.write(items, remaining_ms, index=self.settings.index_alias)
+        return {ref for ref in report.failures if isinstance(ref, ObjectRef)}
+
     def _announce(
         self,
         batch: list[Plan],
@@ -530,6 +566,15 @@ def _stale(latest: Latest, known: tuple[int, Mapping[str, Any]] | None) -> bool:
         "stale event acknowledged", extra=_log(latest.event, receipt_version=known[0] if known else None)
     )
     metrics.add_metric(name="StaleEvents", unit=MetricUnit.Count, value=1)
+    return True
+
+
+def _redelivered(latest: Latest, known: tuple[int, Mapping[str, Any]] | None) -> bool:
+    """Whether the receipt already records ``latest``'s event (acknowledged)."""
+    if not plans.is_redelivery(latest.event, known):
+        return False
+    logger.info("redelivered event acknowledged: its receipt records it", extra=_log(latest.event))
+    metrics.add_metric(name="RedeliveredEvents", unit=MetricUnit.Count, value=1)
     return True
 
 

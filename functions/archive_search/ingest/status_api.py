@@ -21,11 +21,16 @@ from urllib.parse import quote
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
-from opensearchpy import NotFoundError
 from pydantic import BeforeValidator
 
 from archive_search.adapters.opensearch import cached_engine
-from archive_search.errors import ConfigurationError, EngineUnavailable, InvalidRequest, NotFound
+from archive_search.errors import (
+    ConfigurationError,
+    EngineUnavailable,
+    IndexMissing,
+    InvalidRequest,
+    NotFound,
+)
 from archive_search.ingest import receipts
 from archive_search.ingest.outcomes import event_id
 from archive_search.model import ObjectRef
@@ -161,17 +166,14 @@ def event_pending(engine: Any, outbox_alias: str, receipt: dict[str, Any]) -> bo
     stored (no bus configured, or nothing published yet): False. None when the engine cannot
     be read, since the receipt alone is still worth answering."""
     ref = ObjectRef(str(receipt.get("bucket")), str(receipt.get("key")))
-    outcome = str(receipt.get("outcome"))
-    ids = [event_id(ref, receipt, outcome)]
-    if outcome == receipts.DUPLICATE:
-        # A redelivery of the S3 event that indexed these bytes (its Lambda died before
-        # publishing) rewrites the receipt as a duplicate; its event is still that indexed one.
-        ids.append(event_id(ref, receipt, receipts.INDEXED))
+    ids = [event_id(ref, receipt, str(receipt.get("outcome")))]
     body = {"query": {"ids": {"values": ids}}, "size": 0, "track_total_hits": True}
     try:
         total = engine.search(body, index=outbox_alias)["hits"]["total"]
-    except EngineUnavailable as exc:
-        return False if isinstance(exc.__cause__, NotFoundError) else None
+    except IndexMissing:
+        return False
+    except EngineUnavailable:
+        return None
     return int(total["value"] if isinstance(total, dict) else total) > 0
 
 

@@ -130,7 +130,7 @@ def pending(ingest: Any, key: str) -> bool | None:
 
 def test_an_event_stays_pending_after_a_crash_before_publishing_and_the_redelivery(rig):
     # The Lambda dies between writing the receipts and publishing: SQS delivers the same S3
-    # event again, which finds its bytes indexed and rewrites the receipt as a duplicate.
+    # event again, which its receipt already records: the receipt stays, nothing is sent twice.
     events_rig, _ = rig
     ingest = events_rig.ingest
     ingest.put("inbox/harbour.txt", ARTICLE.format("The story"))
@@ -145,9 +145,10 @@ def test_an_event_stays_pending_after_a_crash_before_publishing_and_the_redelive
     with pytest.raises(RuntimeError):
         ingest.invoke([body])
     service.announce = announce
+    written = ingest.receipt("inbox/harbour.txt")
     ingest.invoke([body])
 
-    assert (ingest.receipt("inbox/harbour.txt") or {})["outcome"] == "duplicate"
+    assert ingest.receipt("inbox/harbour.txt") == written and (written or {})["outcome"] == "indexed"
     assert events_rig.received() == [] and len(stored_ids(events_rig)) == 1
     assert pending(ingest, "inbox/harbour.txt") is True
 
@@ -170,6 +171,22 @@ def test_a_run_publishes_at_most_its_bound_and_the_next_run_the_rest(rig):
     assert (first.republished, first.pending, first.stopped) == (5, 2, "max_events")
     assert (second.republished, second.pending, second.stopped) == (2, 0, None)
     assert sorted(e["detail"]["event_id"] for e in events_rig.received()) == ids
+
+
+def test_a_warm_republisher_whose_outbox_was_deleted_finds_nothing_pending(rig):
+    events_rig, gate = rig
+    ingest = events_rig.ingest
+    gate.refuse_all = True
+    ingest.put("inbox/harbour.txt", ARTICLE.format("The story"))
+    ingest.drain()
+    assert run_schedule(events_rig)["failed"] == 1  # the environment is warm, its outbox known
+    for index in ingest.engine.alias_targets(ingest.settings.outbox_alias):
+        ingest.engine.client.indices.delete(index=index)  # an operator drops the backlog
+
+    answer = handler(load_event("scheduled_event"), LambdaContext("ingest", 60))
+
+    assert (answer["republished"], answer["failed"], answer["pending"]) == (0, 0, 0)
+    assert run_schedule(events_rig)["pending"] == 0  # and the outbox is there again
 
 
 def test_the_cli_republishes_what_the_bus_refused(rig, capsys):

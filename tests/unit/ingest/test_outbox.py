@@ -204,6 +204,21 @@ def test_an_event_the_bus_refused_stays_in_the_outbox() -> None:
     assert report.published == 0 and sorted(outbox.entries) == [f"{1:032x}", f"{2:032x}"]
 
 
+def test_an_event_there_was_no_time_to_send_stays_in_the_outbox_unless_it_was_not_stored() -> None:
+    from archive_search.ingest.outcomes import PublishReport
+
+    class OutOfTime(RecordingPublisher):
+        def publish(self, events, remaining_ms=None):  # type: ignore[no-untyped-def]
+            return PublishReport(unsent=list(events))
+
+    outbox = MemoryOutbox()
+    report = OutboxPublisher(OutOfTime(), outbox).publish([bus_event(1)])  # type: ignore[arg-type]
+    assert sorted(outbox.entries) == [f"{1:032x}"] and report.failed == []
+
+    report = OutboxPublisher(OutOfTime(), MemoryOutbox(down=True)).publish([bus_event(2)])  # type: ignore[arg-type]
+    assert report.unsent == [] and [e.detail["key"] for e, _ in report.failed] == ["k2"]  # lost: counted
+
+
 def test_events_not_staged_are_stored_before_they_are_published() -> None:
     outbox = MemoryOutbox()
     seen_stored: list[int] = []
@@ -326,3 +341,33 @@ def test_what_an_earlier_batch_staged_is_not_taken_as_stored_by_the_next() -> No
     publisher.publish([first])  # the SQS retry of the first object publishes it again
 
     assert len(outbox.puts) == 2 and outbox.entries == {}  # stored again before publishing
+
+
+def test_a_run_that_sends_exactly_its_bound_with_nothing_left_is_not_stopped() -> None:
+    outbox, publisher = MemoryOutbox(), RecordingPublisher()
+    stored(outbox, 8, age_s=600)
+
+    report = republish(outbox, publisher, lambda: 60_000, grace_s=300, max_events=8, page_size=4)  # type: ignore[arg-type]
+
+    assert (report.republished, report.pending, report.stopped) == (8, 0, None)
+
+
+def test_events_a_run_had_no_time_to_send_are_left_for_the_next_not_refused(monkeypatch) -> None:
+    from archive_search.adapters.events import EventPublisher
+    from archive_search.observability import metrics
+    from tests.unit.ingest.test_outcome_events import ScriptedEvents
+
+    outbox, client = MemoryOutbox(), ScriptedEvents()
+    stored(outbox, 3, age_s=600)
+    left = iter([60_000])  # a page starts; its PutEvents call then finds no time left
+
+    counted: list[str] = []
+    monkeypatch.setattr(metrics, "add_metric", lambda name, **_: counted.append(name))
+
+    report = republish(
+        outbox, EventPublisher("bus", client), lambda: next(left, 1_000), grace_s=300, page_size=3
+    )
+
+    assert client.requests == [] and len(outbox.entries) == 3
+    assert (report.republished, report.failed, report.pending, report.stopped) == (0, 0, 3, "time")
+    assert "EventsNotPublished" not in counted

@@ -10,7 +10,7 @@ import pytest
 from archive_search.errors import EngineUnavailable, NotFound, RejectedInput
 from archive_search.ingest.events import ObjectEvent, is_not_older
 from archive_search.ingest.service import IngestService, Message
-from archive_search.model import Article, ObjectRef, document_id
+from archive_search.model import Article, ObjectRef, document_id, receipt_id
 from archive_search.settings import Settings
 from tests.ingest_support import s3_notification
 
@@ -52,6 +52,10 @@ class MemoryEngine:
         if self.down:
             raise EngineUnavailable("down")
         return alias or "articles"
+
+    def search(self, body: dict[str, Any], *, index: str | None = None) -> dict[str, Any]:
+        """Finds nothing: copies and leftovers are searched for against the engine in integration."""
+        return {"hits": {"hits": []}}
 
     def mget(self, ids: list[str], *, index: str | None = None) -> dict[str, dict[str, Any]]:
         found = {}
@@ -252,3 +256,36 @@ def test_a_late_copy_of_an_event_never_withdraws_articles_a_newer_receipt_relies
     svc.process([message("a.txt", "01", message_id="copy")], lambda: 60_000)
 
     assert live(engine) == {"a.txt#0": "A"}
+
+
+@pytest.mark.parametrize("event_time_order", [False, True])
+def test_a_redelivered_event_leaves_its_receipt_as_it_was(event_time_order):
+    settings = Settings.from_env(
+        {
+            "OPENSEARCH_URL": "http://engine.invalid:9200",
+            "INDEX_ALIAS": "articles",
+            "EVENT_ORDER": "event-time" if event_time_order else "sequencer",
+        }
+    )
+
+    class EventsEtag(MemoryStore):  # the object's ETag, as its S3 event names it
+        def read(self, ref: ObjectRef, *, max_bytes: int) -> Stored:
+            return Stored(self.objects[ref.key], etag="d41d8cd98f00b204e9800998ecf8427e")
+
+    engine, heard = MemoryEngine(), []
+    ingest = IngestService(
+        EventsEtag({"a.txt": b"A\nbody"}),
+        engine,
+        settings,
+        clean=clean_text,
+        announce=lambda outcomes, _: heard.extend(o.receipt["outcome"] for o in outcomes),
+    )
+    body = s3_notification("a.txt", bucket="b", sequencer=None if event_time_order else "01")
+    ingest.process([Message("m-1", body)], lambda: 60_000)
+    first = engine.docs[(settings.receipts_alias, receipt_id(ObjectRef("b", "a.txt")))]
+
+    result = ingest.process([Message("m-2", body)], lambda: 60_000)  # SQS delivers it again
+
+    assert result.failed_ids == []
+    assert engine.docs[(settings.receipts_alias, receipt_id(ObjectRef("b", "a.txt")))] == first
+    assert heard == ["indexed"]  # no second event
