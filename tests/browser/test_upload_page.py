@@ -1,0 +1,161 @@
+"""The page's uploads of many files in headless Chromium: how many go at once, how many one drop
+takes, how their receipts are followed. The write API and the bucket are played by the browser's
+request routing, so a test holds requests open or answers "not yet" for as long as it needs; the
+page itself is served by the local stack as ``make run`` starts it."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from typing import Any
+
+import pytest
+
+from tests.e2e.test_local_stack import LocalStack, eventually
+from tests.e2e.test_local_stack import stack as stack  # the e2e suite's fixture
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
+
+AT_ONCE = 4  # files sent, and status checks in flight, at once (docs/web.md)
+MAX_DROP = 100  # files one drop takes (docs/web.md)
+
+
+def _until(page: Any, expression: str, timeout: float = 30.0) -> Any:
+    # Polled from here: the page's CSP forbids the string evaluation wait_for_function uses.
+    return eventually(lambda: page.evaluate(expression), timeout, 0.1)
+
+
+def _open_upload_view(page: Any, stack: LocalStack) -> None:
+    page.goto(f"{stack.url}/?view=upload")
+    _until(page, "document.body.dataset.uploads === 'available'")
+    page.wait_for_selector("#upload-view:not([hidden])")
+
+
+def _drop(page: Any, names: list[str]) -> None:
+    """Drops files of those names on the drop zone, as a person drags them from a folder."""
+    page.evaluate(
+        """(names) => {
+          const data = new DataTransfer();
+          for (const name of names) data.items.add(new File([`Notice ${name}\\n\\nText.`], name, { type: "text/plain" }));
+          document.querySelector("#dropzone").dispatchEvent(new DragEvent("drop", { bubbles: true, cancelable: true, dataTransfer: data }));
+        }""",
+        names,
+    )
+
+
+def _when(page: Any, check: Any, timeout: float = 30.0) -> Any:
+    """The first truthy result of check, letting the routes answer the page in between (the
+    sync API hands them requests only while it is called)."""
+    return eventually(lambda: (page.evaluate("0"), check())[1], timeout, 0.05)
+
+
+def _pause(page: Any, seconds: float) -> None:
+    """Real time for the page to send whatever it would, its requests handed to the routes."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        page.evaluate("0")
+        time.sleep(0.05)
+
+
+def _filename(route: Any) -> str:
+    return json.loads(route.request.post_data)["filename"]
+
+
+class FakeWriteApi:
+    """``POST /uploads`` and the bucket behind it, played by the page's request routing. A
+    slot request is held until the test answers it (``hold``) or answered at once with a slot
+    whose upload the bucket takes; ``/ingest/status`` is held, or answered "no receipt yet"."""
+
+    def __init__(self, page: Any, stack: LocalStack, *, hold_slots: bool = False, hold_checks: bool = False):
+        self.slots: list[Any] = []
+        self.checks: list[Any] = []
+        self.stack = stack
+        self.hold_slots, self.hold_checks = hold_slots, hold_checks
+        page.route(re.compile(r".*/uploads$"), self._slot)
+        page.route(re.compile(r".*/fake-bucket$"), lambda route: route.fulfill(status=204))
+        page.route(re.compile(r".*/ingest/status\?key=uploads/"), self._check)
+
+    def _slot(self, route: Any) -> None:
+        if route.request.post_data == "{}":  # the page's probe for the write API
+            route.continue_()
+        elif self.hold_slots:
+            self.slots.append(route)
+        else:
+            self.slots.append(route)
+            route.fulfill(status=200, json=self.slot(_filename(route)))
+
+    def slot(self, name: str) -> dict[str, Any]:
+        return {
+            "key": f"uploads/{name}",
+            "status_url": f"/ingest/status?key=uploads/{name}",
+            "upload": {"url": f"{self.stack.url}/fake-bucket", "fields": {"key": f"uploads/{name}"}},
+            "max_bytes": 1_048_576,
+        }
+
+    def _check(self, route: Any) -> None:
+        self.checks.append(route)
+        if not self.hold_checks:
+            route.fulfill(status=404, json={"error": {"code": "not_found", "message": "no receipt yet"}})
+
+
+def _refuse(route: Any) -> None:
+    route.fulfill(
+        status=400, json={"error": {"code": "invalid_request", "message": "not a format ingest reads"}}
+    )
+
+
+def test_a_large_drop_uploads_a_few_files_at_a_time_in_order_and_the_rest_wait(
+    page: Any, stack: LocalStack
+) -> None:
+    # Dropping a folder's worth of files fired a request for every one of them at once.
+    api = FakeWriteApi(page, stack, hold_slots=True)
+    _open_upload_view(page, stack)
+    names = [f"notice-{n:02}.txt" for n in range(12)]
+    _drop(page, names)
+
+    _when(page, lambda: len(api.slots) >= AT_ONCE)
+    _pause(page, 0.5)  # time for any more requests the page would send
+    assert [_filename(route) for route in api.slots] == names[:AT_ONCE]
+    rows = page.eval_on_selector_all("#uploads li .outcome", "spans => spans.map(s => s.textContent)")
+    assert rows == ["uploading…"] * AT_ONCE + ["waiting"] * (len(names) - AT_ONCE)
+
+    for answered in range(len(names)):  # each answer lets the next waiting file go, in order
+        _when(page, lambda answered=answered: len(api.slots) > answered)
+        _refuse(api.slots[answered])
+        _pause(page, 0.05)
+        assert len(api.slots) <= answered + 1 + AT_ONCE
+    assert [_filename(route) for route in api.slots] == names
+    _until(
+        page,
+        f"document.querySelector('#upload-summary').textContent === '{len(names)} of {len(names)} files settled'",
+    )
+
+
+def test_status_checks_of_many_files_are_a_few_at_a_time(page: Any, stack: LocalStack) -> None:
+    api = FakeWriteApi(page, stack, hold_checks=True)
+    _open_upload_view(page, stack)
+    _drop(page, [f"tide-{n:02}.txt" for n in range(10)])
+
+    _when(page, lambda: len(api.checks) >= AT_ONCE)
+    _pause(page, 3)  # every file is in the bucket and due a check by now
+    assert len(api.checks) == AT_ONCE
+    api.checks[0].fulfill(status=404, json={"error": {"code": "not_found", "message": "no receipt yet"}})
+    _when(page, lambda: len(api.checks) == AT_ONCE + 1)
+
+
+def test_a_drop_over_the_bound_uploads_the_first_files_and_names_the_rest(
+    page: Any, stack: LocalStack
+) -> None:
+    # Every file of a drop was sent, however many; a bound must not drop the rest unsaid.
+    api = FakeWriteApi(page, stack, hold_slots=True)
+    _open_upload_view(page, stack)
+    names = [f"page-{n:03}.txt" for n in range(MAX_DROP + 3)]
+    _drop(page, names)
+
+    _when(page, lambda: len(api.slots) >= AT_ONCE)
+    assert page.locator("#uploads li").count() == MAX_DROP
+    assert page.locator("#uploads li .file").last.inner_text() == names[MAX_DROP - 1]
+    said = page.get_by_role("alert").filter(has_text="not sent").inner_text()
+    assert f"{MAX_DROP} files" in said and "3 files" in said
+    assert names[MAX_DROP] in said and names[-1] in said
