@@ -159,3 +159,52 @@ def test_a_drop_over_the_bound_uploads_the_first_files_and_names_the_rest(
     said = page.get_by_role("alert").filter(has_text="not sent").inner_text()
     assert f"{MAX_DROP} files" in said and "3 files" in said
     assert names[MAX_DROP] in said and names[-1] in said
+
+
+def _advance(page: Any, ms: int) -> None:
+    """Moves the page's clock on by ms, a second at a time, letting each check it makes be
+    answered in between (an answer comes in real time, the next wait starts from it)."""
+    for _ in range(ms // 1000):
+        page.clock.run_for(1000)
+        time.sleep(0.02)
+        page.evaluate("0")  # lets the routes answer what the page sent
+
+
+def test_a_file_still_queued_when_the_page_stops_following_it_can_be_checked_again(
+    page: Any, stack: LocalStack
+) -> None:
+    # After five minutes the row said "still queued" and nothing could ask again but a reload,
+    # which forgets every row.
+    page.clock.install()
+    api = FakeWriteApi(page, stack)
+    _open_upload_view(page, stack)
+    _drop(page, ["slow.txt"])
+    _when(page, lambda: api.checks)
+
+    eventually(
+        lambda: (_advance(page, 10_000), page.locator("#uploads li[data-outcome='queued']").count())[1],
+        120,
+        0,
+    )
+    assert page.locator("#uploads li .outcome").inner_text().startswith("still queued")
+    checked = len(api.checks)
+    _pause(page, 0.2)
+    _advance(page, 60_000)
+    assert len(api.checks) == checked  # it is no longer followed...
+
+    again = page.get_by_role("button", name="Check again: slow.txt")
+    again.focus()
+    page.keyboard.press("Enter")  # ...until asked
+    assert page.locator("#uploads li .outcome").inner_text() == "queued"
+    assert page.evaluate("document.activeElement.closest('#uploads li') !== null")
+    assert page.inner_text("#upload-summary") == "0 of 1 files settled"
+    page.unroute(re.compile(r".*/ingest/status\?key=uploads/"))
+    page.route(
+        re.compile(r".*/ingest/status\?key=uploads/"),
+        lambda route: route.fulfill(
+            status=200, json={"key": "uploads/slow.txt", "outcome": "indexed", "articles": 1}
+        ),
+    )
+    _advance(page, 2000)
+    _until(page, "document.querySelector('#upload-summary').textContent === '1 of 1 files settled'")
+    assert page.locator("#uploads li").inner_text() == "slow.txt indexed"

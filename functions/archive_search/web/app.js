@@ -940,9 +940,10 @@
       renderUploadProgress();
     };
     // A file that failed on the way (the network, a busy archive) is sent again from its row,
-    // not found and dropped again; the focus stays in the row, on its status.
-    const retry = (resend) => {
-      const again = el("button", { type: "button", class: "again", text: "Try again", "aria-label": `Try again: ${name}` });
+    // not found and dropped again, and one still queued when no longer followed is asked after
+    // again from there; the focus stays in the row, on its status.
+    const offer = (label, action) => {
+      const again = el("button", { type: "button", class: "again", text: label, "aria-label": `${label}: ${name}` });
       again.addEventListener("click", () => {
         again.remove();
         delete row.dataset.outcome;
@@ -950,17 +951,18 @@
         renderUploadProgress();
         status.textContent = "waiting";
         status.focus();
-        resend();
+        action();
       });
       row.append(" ", again);
     };
-    return { status, settle, retry };
+    return { status, settle, offer };
   }
 
-  async function uploadOne(file, row = uploadRow(file.name)) {
-    const { status, settle, retry } = row;
+  // A file sent (unless its slot is given: it is in the bucket) and followed until it settles.
+  async function uploadOne(file, row = uploadRow(file.name), sent = null) {
+    const { status, settle, offer } = row;
     try {
-      const slot = await sending(() => send(file, row));
+      const slot = sent || (await sending(() => send(file, row)));
       if (!slot) return; // refused before it was sent
       status.textContent = "queued";
       for (let poll = 0; poll < POLL_LIMIT; poll++) {
@@ -982,9 +984,10 @@
         if (receipt.outcome === "indexed") return settle(`indexed${skippedNote(receipt)}`, "indexed");
       }
       settle("still queued: check again later", "queued");
+      offer("Check again", () => uploadOne(file, row, slot));
     } catch (error) {
       settle(`failed: ${error.message}`, "failed");
-      retry(() => uploadOne(file, row));
+      offer("Try again", () => uploadOne(file, row));
     }
   }
 
