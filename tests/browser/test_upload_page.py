@@ -9,6 +9,7 @@ import json
 import re
 import time
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -208,3 +209,40 @@ def test_a_file_still_queued_when_the_page_stops_following_it_can_be_checked_aga
     _advance(page, 2000)
     _until(page, "document.querySelector('#upload-summary').textContent === '1 of 1 files settled'")
     assert page.locator("#uploads li").inner_text() == "slow.txt indexed"
+
+
+def _keys(checks: list[Any]) -> list[str]:
+    return [parse_qs(urlsplit(route.request.url).query)["key"][0] for route in checks]
+
+
+def test_status_checks_back_off_and_pause_while_the_page_is_hidden(page: Any, stack: LocalStack) -> None:
+    # A file was checked every second for five minutes, whether anyone looked or not.
+    page.clock.install()
+    api = FakeWriteApi(page, stack)
+    _open_upload_view(page, stack)
+    _drop(page, ["ebb.txt"])
+    _when(page, lambda: api.checks)
+
+    _advance(page, 60_000)
+    in_a_minute = len(api.checks)
+    assert 4 <= in_a_minute <= 10  # checked less and less often, never given up within the minute
+
+    page.evaluate(
+        """() => {
+          Object.defineProperty(document, "visibilityState", { configurable: true, get: () => "hidden" });
+          Object.defineProperty(document, "hidden", { configurable: true, get: () => true });
+          document.dispatchEvent(new Event("visibilitychange"));
+        }"""
+    )
+    _advance(page, 60_000)
+    assert len(api.checks) == in_a_minute  # nothing while nobody looks
+
+    page.evaluate(
+        """() => {
+          Object.defineProperty(document, "visibilityState", { configurable: true, get: () => "visible" });
+          Object.defineProperty(document, "hidden", { configurable: true, get: () => false });
+          document.dispatchEvent(new Event("visibilitychange"));
+        }"""
+    )
+    _when(page, lambda: len(api.checks) > in_a_minute, 10)  # at once when seen
+    assert set(_keys(api.checks)) == {"uploads/ebb.txt"}

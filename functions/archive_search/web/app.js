@@ -14,9 +14,12 @@
   const MAX_PAGES = 50; // pages a reload or Back restores; More results goes on from there
   const MAX_SIZE = 50; // the API's largest page, in which the pages after the first are restored
   const MAX_BARS = 48; // more monthly bars than this are drawn as years, more yearly ones as decades
-  const POLL_MS = 1000;
   const KEYS_REST_MS = 700; // a menu chosen by keyboard is searched for once its keys rest this long
-  const POLL_LIMIT = 300; // polls per upload before it is reported as still queued
+  // An upload's receipt is checked after a second, then less and less often: most come in
+  // seconds, and one that takes longer needs no check a second for minutes.
+  const FIRST_CHECK_MS = 1000;
+  const MAX_CHECK_MS = 10_000;
+  const FOLLOW_MS = 300_000; // waited for a receipt (while the page is seen) before "still queued"
   // A drop of hundreds of files stays within the API's throttling, and the page responsive:
   const UPLOADS_AT_ONCE = 4; // files sent at once, the rest waiting their turn in order
   const CHECKS_AT_ONCE = 4; // status checks in flight at once, across every file followed
@@ -965,8 +968,8 @@
       const slot = sent || (await sending(() => send(file, row)));
       if (!slot) return; // refused before it was sent
       status.textContent = "queued";
-      for (let poll = 0; poll < POLL_LIMIT; poll++) {
-        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      for (let waited = 0, wait = FIRST_CHECK_MS; waited < FOLLOW_MS; waited += wait, wait = Math.min(2 * wait, MAX_CHECK_MS)) {
+        await seenAfter(wait);
         let receipt;
         try {
           receipt = await checking(() => api(slot.status_url.replace(/^\//, "")));
@@ -989,6 +992,21 @@
       settle(`failed: ${error.message}`, "failed");
       offer("Try again", () => uploadOne(file, row));
     }
+  }
+
+  // Resolves ms from now once the page is seen: a hidden page (another tab, a minimised window)
+  // checks nothing, and checks at once when it is shown again.
+  async function seenAfter(ms) {
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    if (document.visibilityState !== "hidden") return;
+    await new Promise((resolve) => {
+      const shown = () => {
+        if (document.visibilityState === "hidden") return;
+        document.removeEventListener("visibilitychange", shown);
+        resolve();
+      };
+      document.addEventListener("visibilitychange", shown);
+    });
   }
 
   // A file's slot, and the file sent to the bucket with it; null when it is refused unsent.
