@@ -246,3 +246,33 @@ def test_status_checks_back_off_and_pause_while_the_page_is_hidden(page: Any, st
     )
     _when(page, lambda: len(api.checks) > in_a_minute, 10)  # at once when seen
     assert set(_keys(api.checks)) == {"uploads/ebb.txt"}
+
+
+def test_files_waiting_when_the_connection_drops_wait_for_it_and_then_upload(
+    page: Any, stack: LocalStack
+) -> None:
+    # Offline mid-batch, every file still waiting failed at once, each to be tried again by hand.
+    api = FakeWriteApi(page, stack, hold_slots=True)
+    _open_upload_view(page, stack)
+    names = [f"gale-{n}.txt" for n in range(8)]
+    _drop(page, names)
+    _when(page, lambda: len(api.slots) == AT_ONCE)
+
+    page.context.set_offline(True)
+    for route in api.slots[:AT_ONCE]:
+        _refuse(route)  # answered as the connection went: the files behind them are due
+    _until(
+        page,
+        "[...document.querySelectorAll('#uploads .outcome')].slice(4).every(s => s.textContent === 'waiting for the connection')",
+    )
+    assert page.locator("#uploads li[data-outcome='failed']").count() == 0
+
+    page.context.set_offline(False)
+    _when(page, lambda: len(api.slots) == len(names))
+    assert [_filename(route) for route in api.slots] == names
+    for route in api.slots[AT_ONCE:]:
+        _refuse(route)
+    _until(
+        page,
+        f"document.querySelector('#upload-summary').textContent === '{len(names)} of {len(names)} files settled'",
+    )

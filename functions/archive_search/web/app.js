@@ -1011,6 +1011,12 @@
 
   // A file's slot, and the file sent to the bucket with it; null when it is refused unsent.
   async function send(file, { status, settle }) {
+    // Offline, a file would only fail, and every one waiting behind it: they wait for the
+    // connection instead, in their order, and go when it is back.
+    if (!navigator.onLine) {
+      status.textContent = "waiting for the connection";
+      await new Promise((resolve) => window.addEventListener("online", resolve, { once: true }));
+    }
     status.textContent = "uploading…";
     let slot;
     try {
