@@ -276,3 +276,16 @@ def test_files_waiting_when_the_connection_drops_wait_for_it_and_then_upload(
         page,
         f"document.querySelector('#upload-summary').textContent === '{len(names)} of {len(names)} files settled'",
     )
+
+
+def test_a_file_whose_name_ends_in_a_space_uploads_under_its_trimmed_name(
+    page: Any, stack: LocalStack
+) -> None:
+    # The write API refuses a name with a space at either end ("send the name trimmed"), which
+    # a person dropping a file so named from their desktop could only fix by renaming it.
+    _open_upload_view(page, stack)
+    text = b"Harbour notes\n\nThe harbour notes were read aloud at the quay on Monday by the port clerk.\n"
+    page.set_input_files("#files", [{"name": "harbour notes.txt ", "mimeType": "text/plain", "buffer": text}])
+    _until(page, "document.querySelector('#upload-summary').textContent === '1 of 1 files settled'", 60)
+
+    assert page.locator("#uploads li .outcome").inner_text() == "indexed"

@@ -1023,7 +1023,9 @@
       slot = await api("uploads", {
         method: "POST",
         headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ filename: file.name }),
+        // The API refuses a name with a space at either end, which a person could only fix by
+        // renaming the file: the name is sent trimmed.
+        body: JSON.stringify({ filename: file.name.trim() }),
       });
     } catch (error) {
       // A file of a format the archive does not read is refused before it is sent.
