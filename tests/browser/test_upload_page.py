@@ -289,3 +289,19 @@ def test_a_file_whose_name_ends_in_a_space_uploads_under_its_trimmed_name(
     _until(page, "document.querySelector('#upload-summary').textContent === '1 of 1 files settled'", 60)
 
     assert page.locator("#uploads li .outcome").inner_text() == "indexed"
+
+
+def test_leaving_the_page_with_files_not_yet_sent_asks_first(page: Any, stack: LocalStack) -> None:
+    # A reload or a closed tab with files still waiting forgot them without a word.
+    api = FakeWriteApi(page, stack, hold_slots=True)
+    _open_upload_view(page, stack)
+    page.click("#upload-heading")  # the browser asks only on a page a person has used
+    _drop(page, [f"swell-{n}.txt" for n in range(6)])
+    _when(page, lambda: len(api.slots) == AT_ONCE)
+
+    asked: list[str] = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))
+    page.close(run_before_unload=True)
+    _when(page, lambda: asked, 10)
+    assert asked == ["beforeunload"]
+    assert page.locator("#uploads li").count() == 6  # the person stayed, and the files with them

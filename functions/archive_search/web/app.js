@@ -858,6 +858,11 @@
       const files = [...event.dataTransfer.files];
       uploadFiles(files.filter((file) => !folders.has(file.name)), [...folders]);
     });
+    // A reload or a closed tab would forget the files not yet sent without a word: the browser
+    // asks first. Files in the bucket are indexed whether the page follows them or not.
+    window.addEventListener("beforeunload", (event) => {
+      if (unsent) event.preventDefault();
+    });
     $("files").addEventListener("change", (event) => {
       uploadFiles([...event.target.files]);
       event.target.value = "";
@@ -916,6 +921,7 @@
       });
   }
   const sending = lane(UPLOADS_AT_ONCE);
+  let unsent = 0; // files dropped and not yet in the bucket: leaving the page forgets them
   const checking = lane(CHECKS_AT_ONCE);
 
   function renderUploadProgress() {
@@ -965,7 +971,7 @@
   async function uploadOne(file, row = uploadRow(file.name), sent = null) {
     const { status, settle, offer } = row;
     try {
-      const slot = sent || (await sending(() => send(file, row)));
+      const slot = sent || (await sendInTurn(file, row));
       if (!slot) return; // refused before it was sent
       status.textContent = "queued";
       for (let waited = 0, wait = FIRST_CHECK_MS; waited < FOLLOW_MS; waited += wait, wait = Math.min(2 * wait, MAX_CHECK_MS)) {
@@ -1007,6 +1013,15 @@
       };
       document.addEventListener("visibilitychange", shown);
     });
+  }
+
+  async function sendInTurn(file, row) {
+    unsent += 1;
+    try {
+      return await sending(() => send(file, row));
+    } finally {
+      unsent -= 1;
+    }
   }
 
   // A file's slot, and the file sent to the bucket with it; null when it is refused unsent.
