@@ -15,8 +15,8 @@
   const MAX_SIZE = 50; // the API's largest page, in which the pages after the first are restored
   const MAX_BARS = 48; // more monthly bars than this are drawn as years, more yearly ones as decades
   const KEYS_REST_MS = 700; // a menu chosen by keyboard is searched for once its keys rest this long
-  // An upload's receipt is checked after a second, then less and less often: most come in
-  // seconds, and one that takes longer needs no check a second for minutes.
+  // An upload's receipt is asked for after a second, then after twice the wait each time, up
+  // to MAX_CHECK_MS: a file that takes minutes needs no check every second meanwhile.
   const FIRST_CHECK_MS = 1000;
   const MAX_CHECK_MS = 10_000;
   const FOLLOW_MS = 300_000; // waited for a receipt (while the page is seen) before "still queued"
@@ -921,8 +921,8 @@
       });
   }
   const sending = lane(UPLOADS_AT_ONCE);
-  let unsent = 0; // files dropped and not yet in the bucket: leaving the page forgets them
   const checking = lane(CHECKS_AT_ONCE);
+  let unsent = 0; // files dropped and not yet in the bucket: leaving the page forgets them
 
   function renderUploadProgress() {
     const bar = $("upload-progress");
@@ -967,11 +967,11 @@
     return { status, settle, offer };
   }
 
-  // A file sent (unless its slot is given: it is in the bucket) and followed until it settles.
-  async function uploadOne(file, row = uploadRow(file.name), sent = null) {
+  // A file sent (unless it is in the bucket already, with this slot) and followed until it settles.
+  async function uploadOne(file, row = uploadRow(file.name), inBucket = null) {
     const { status, settle, offer } = row;
     try {
-      const slot = sent || (await sendInTurn(file, row));
+      const slot = inBucket || (await sendInTurn(file, row));
       if (!slot) return; // refused before it was sent
       status.textContent = "queued";
       for (let waited = 0, wait = FIRST_CHECK_MS; waited < FOLLOW_MS; waited += wait, wait = Math.min(2 * wait, MAX_CHECK_MS)) {
