@@ -65,8 +65,9 @@ def _filename(route: Any) -> str:
 
 class FakeWriteApi:
     """``POST /uploads`` and the bucket behind it, played by the page's request routing. A
-    slot request is held until the test answers it (``hold``) or answered at once with a slot
-    whose upload the bucket takes; ``/ingest/status`` is held, or answered "no receipt yet"."""
+    slot request is held until the test answers it (``hold_slots``) or answered at once with a
+    slot whose upload the bucket takes; a status check is held (``hold_checks``) or answered
+    "no receipt yet". Both are kept, in the order the page sent them."""
 
     def __init__(self, page: Any, stack: LocalStack, *, hold_slots: bool = False, hold_checks: bool = False):
         self.slots: list[Any] = []
@@ -80,13 +81,12 @@ class FakeWriteApi:
     def _slot(self, route: Any) -> None:
         if route.request.post_data == "{}":  # the page's probe for the write API
             route.continue_()
-        elif self.hold_slots:
-            self.slots.append(route)
         else:
             self.slots.append(route)
-            route.fulfill(status=200, json=self.slot(_filename(route)))
+            if not self.hold_slots:
+                route.fulfill(status=200, json=self._slot_for(_filename(route)))
 
-    def slot(self, name: str) -> dict[str, Any]:
+    def _slot_for(self, name: str) -> dict[str, Any]:
         return {
             "key": f"uploads/{name}",
             "status_url": f"/ingest/status?key=uploads/{name}",
