@@ -305,3 +305,23 @@ def test_leaving_the_page_with_files_not_yet_sent_asks_first(page: Any, stack: L
     _when(page, lambda: asked, 10)
     assert asked == ["beforeunload"]
     assert page.locator("#uploads li").count() == 6  # the person stayed, and the files with them
+
+
+def test_leaving_the_page_with_a_file_that_failed_to_send_asks_first(page: Any, stack: LocalStack) -> None:
+    # A file that failed on the way is not in the bucket: leaving forgot it, and its "Try again".
+    page.route(
+        re.compile(r".*/uploads$"),
+        lambda route: (
+            route.continue_() if route.request.post_data == "{}" else route.abort("connectionreset")
+        ),
+    )
+    _open_upload_view(page, stack)
+    page.click("#upload-heading")  # the browser asks only on a page a person has used
+    _drop(page, ["squall.txt"])
+    page.wait_for_selector("#uploads li[data-outcome='failed']")
+
+    asked: list[str] = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))
+    page.close(run_before_unload=True)
+    _when(page, lambda: asked, 10)
+    assert asked == ["beforeunload"]

@@ -858,10 +858,10 @@
       const files = [...event.dataTransfer.files];
       uploadFiles(files.filter((file) => !folders.has(file.name)), [...folders]);
     });
-    // A reload or a closed tab would forget the files not yet sent without a word: the browser
-    // asks first. Files in the bucket are indexed whether the page follows them or not.
+    // A reload or a closed tab would forget the files not yet sent, or failed on the way, without
+    // a word: the browser asks first. Files in the bucket are indexed whether followed or not.
     window.addEventListener("beforeunload", (event) => {
-      if (unsent) event.preventDefault();
+      if (unsent || $("uploads").querySelector('[data-outcome="failed"]')) event.preventDefault();
     });
     $("files").addEventListener("change", (event) => {
       uploadFiles([...event.target.files]);
