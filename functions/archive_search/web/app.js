@@ -14,9 +14,16 @@
   const MAX_PAGES = 50; // pages a reload or Back restores; More results goes on from there
   const MAX_SIZE = 50; // the API's largest page, in which the pages after the first are restored
   const MAX_BARS = 48; // more monthly bars than this are drawn as years, more yearly ones as decades
-  const POLL_MS = 1000;
   const KEYS_REST_MS = 700; // a menu chosen by keyboard is searched for once its keys rest this long
-  const POLL_LIMIT = 300; // polls per upload before it is reported as still queued
+  // An upload's receipt is asked for after a second, then after twice the wait each time, up
+  // to MAX_CHECK_MS: a file that takes minutes needs no check every second meanwhile.
+  const FIRST_CHECK_MS = 1000;
+  const MAX_CHECK_MS = 10_000;
+  const FOLLOW_MS = 300_000; // waited for a receipt (while the page is seen) before "still queued"
+  // A drop of hundreds of files stays within the API's throttling, and the page responsive:
+  const UPLOADS_AT_ONCE = 4; // files sent at once, the rest waiting their turn in order
+  const CHECKS_AT_ONCE = 4; // status checks in flight at once, across every file followed
+  const MAX_DROP = 100; // files one drop or choice takes; the rest are named, unsent
   const TOKEN_KEY = "archive-search-token";
 
   const $ = (id) => document.getElementById(id);
@@ -851,6 +858,11 @@
       const files = [...event.dataTransfer.files];
       uploadFiles(files.filter((file) => !folders.has(file.name)), [...folders]);
     });
+    // A reload or a closed tab would forget the files not yet sent, or failed on the way, without
+    // a word: the browser asks first. Files in the bucket are indexed whether followed or not.
+    window.addEventListener("beforeunload", (event) => {
+      if (unsent || $("uploads").querySelector('[data-outcome="failed"]')) event.preventDefault();
+    });
     $("files").addEventListener("change", (event) => {
       uploadFiles([...event.target.files]);
       event.target.value = "";
@@ -862,11 +874,55 @@
     "JSON (.json) or JSON Lines (.jsonl, .ndjson), any of them as .gz";
 
   function uploadFiles(list, folders = []) {
-    uploads.total += list.length + folders.length;
+    const dropped = [...folders.map((name) => ({ name, folder: true })), ...list];
+    const taken = dropped.slice(0, MAX_DROP);
+    const left = dropped.slice(MAX_DROP);
+    // The files past the bound are named (the first and last, in the order dropped), never dropped unsaid.
+    const refused = $("upload-refused");
+    refused.hidden = left.length === 0;
+    refused.replaceChildren();
+    if (left.length) {
+      const named = (file) => el("span", { dir: "auto", text: file.name });
+      const first = `Only the first ${MAX_DROP} files of a drop are uploaded: the other`;
+      if (left.length === 1) {
+        refused.append(`${first} file, “`, named(left[0]), "”, was not sent. Drop it again once these have settled.");
+      } else {
+        refused.append(`${first} ${left.length} files, “`, named(left[0]), "” to “", named(left[left.length - 1]));
+        refused.append("”, were not sent. Drop them again once these have settled.");
+      }
+    }
+    uploads.total += taken.length;
     renderUploadProgress();
-    for (const name of folders) uploadRow(name).settle(`rejected: ${FOLDER_REFUSED}`, "rejected");
-    for (const file of list) uploadOne(file);
+    for (const file of taken) {
+      if (file.folder) uploadRow(file.name).settle(`rejected: ${FOLDER_REFUSED}`, "rejected");
+      else uploadOne(file);
+    }
   }
+
+  // Tasks run at most `width` at a time, in the order they were queued.
+  function lane(width) {
+    let running = 0;
+    const queued = [];
+    const next = () => {
+      if (running >= width || !queued.length) return;
+      running += 1;
+      const { task, resolve, reject } = queued.shift();
+      task()
+        .then(resolve, reject)
+        .finally(() => {
+          running -= 1;
+          next();
+        });
+    };
+    return (task) =>
+      new Promise((resolve, reject) => {
+        queued.push({ task, resolve, reject });
+        next();
+      });
+  }
+  const sending = lane(UPLOADS_AT_ONCE);
+  const checking = lane(CHECKS_AT_ONCE);
+  let unsent = 0; // files dropped and not yet in the bucket: leaving the page forgets them
 
   function renderUploadProgress() {
     const bar = $("upload-progress");
@@ -880,7 +936,7 @@
 
   // One file's row in the list, and how its outcome is shown and said.
   function uploadRow(name) {
-    const status = el("span", { class: "outcome", text: "uploading…", tabIndex: -1 });
+    const status = el("span", { class: "outcome", text: "waiting", tabIndex: -1 });
     const row = el("li", {}, el("span", { class: "file", dir: "auto", text: name }), " ", status);
     $("uploads").append(row);
     const settle = (text, outcome) => {
@@ -893,51 +949,36 @@
       renderUploadProgress();
     };
     // A file that failed on the way (the network, a busy archive) is sent again from its row,
-    // not found and dropped again; the focus stays in the row, on its status.
-    const retry = (send) => {
-      const again = el("button", { type: "button", class: "again", text: "Try again", "aria-label": `Try again: ${name}` });
+    // not found and dropped again, and one still queued when no longer followed is asked after
+    // again from there; the focus stays in the row, on its status.
+    const offer = (label, action) => {
+      const again = el("button", { type: "button", class: "again", text: label, "aria-label": `${label}: ${name}` });
       again.addEventListener("click", () => {
         again.remove();
         delete row.dataset.outcome;
         uploads.settled -= 1;
         renderUploadProgress();
-        status.textContent = "uploading…";
+        status.textContent = "waiting";
         status.focus();
-        send();
+        action();
       });
       row.append(" ", again);
     };
-    return { status, settle, retry };
+    return { status, settle, offer };
   }
 
-  async function uploadOne(file, row = uploadRow(file.name)) {
-    const { status, settle, retry } = row;
+  // A file sent (unless it is in the bucket already, with this slot) and followed until it settles.
+  async function uploadOne(file, row = uploadRow(file.name), inBucket = null) {
+    const { status, settle, offer } = row;
     try {
-      let slot;
-      try {
-        slot = await api("uploads", {
-          method: "POST",
-          headers: { "Content-Type": "application/json" },
-          body: JSON.stringify({ filename: file.name }),
-        });
-      } catch (error) {
-        // A file of a format the archive does not read is refused before it is sent.
-        if (error.status === 400) return settle(`rejected: ${error.message}`, "rejected");
-        throw error;
-      }
-      // The slot says how much ingest reads of this format: a bigger file would be sent whole
-      // only to be refused (by S3's policy, or by ingest), so it is refused here, unsent.
-      if (slot.max_bytes != null && file.size > slot.max_bytes) {
-        const over = `the file is ${file.size.toLocaleString("en")} bytes, over the limit of ${slot.max_bytes.toLocaleString("en")} bytes for this kind of file`;
-        return settle(`rejected: ${over}`, "rejected");
-      }
-      await sendToBucket(slot, file);
+      const slot = inBucket || (await sendInTurn(file, row));
+      if (!slot) return; // refused before it was sent
       status.textContent = "queued";
-      for (let poll = 0; poll < POLL_LIMIT; poll++) {
-        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      for (let waited = 0, wait = FIRST_CHECK_MS; waited < FOLLOW_MS; waited += wait, wait = Math.min(2 * wait, MAX_CHECK_MS)) {
+        await seenAfter(wait);
         let receipt;
         try {
-          receipt = await api(slot.status_url.replace(/^\//, ""));
+          receipt = await checking(() => api(slot.status_url.replace(/^\//, "")));
         } catch (error) {
           // No receipt yet (404), or a check that got no answer or a busy one: either way the
           // file is in the bucket, so the next check asks again instead of calling it failed.
@@ -952,10 +993,68 @@
         if (receipt.outcome === "indexed") return settle(`indexed${skippedNote(receipt)}`, "indexed");
       }
       settle("still queued: check again later", "queued");
+      offer("Check again", () => uploadOne(file, row, slot));
     } catch (error) {
       settle(`failed: ${error.message}`, "failed");
-      retry(() => uploadOne(file, row));
+      offer("Try again", () => uploadOne(file, row));
     }
+  }
+
+  // Resolves ms from now once the page is seen: a hidden page (another tab, a minimised window)
+  // checks nothing, and checks at once when it is shown again.
+  async function seenAfter(ms) {
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    if (document.visibilityState !== "hidden") return;
+    await new Promise((resolve) => {
+      const shown = () => {
+        if (document.visibilityState === "hidden") return;
+        document.removeEventListener("visibilitychange", shown);
+        resolve();
+      };
+      document.addEventListener("visibilitychange", shown);
+    });
+  }
+
+  async function sendInTurn(file, row) {
+    unsent += 1;
+    try {
+      return await sending(() => send(file, row));
+    } finally {
+      unsent -= 1;
+    }
+  }
+
+  // A file's slot, and the file sent to the bucket with it; null when it is refused unsent.
+  async function send(file, { status, settle }) {
+    // Offline, a file would only fail, and every one waiting behind it: they wait for the
+    // connection instead, in their order, and go when it is back.
+    if (!navigator.onLine) {
+      status.textContent = "waiting for the connection";
+      await new Promise((resolve) => window.addEventListener("online", resolve, { once: true }));
+    }
+    status.textContent = "uploading…";
+    let slot;
+    try {
+      slot = await api("uploads", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        // The API refuses a name with a space at either end, which a person could only fix by
+        // renaming the file: the name is sent trimmed.
+        body: JSON.stringify({ filename: file.name.trim() }),
+      });
+    } catch (error) {
+      // A file of a format the archive does not read is refused before it is sent.
+      if (error.status === 400) return settle(`rejected: ${error.message}`, "rejected");
+      throw error;
+    }
+    // The slot says how much ingest reads of this format: a bigger file would be sent whole
+    // only to be refused (by S3's policy, or by ingest), so it is refused here, unsent.
+    if (slot.max_bytes != null && file.size > slot.max_bytes) {
+      const over = `the file is ${file.size.toLocaleString("en")} bytes, over the limit of ${slot.max_bytes.toLocaleString("en")} bytes for this kind of file`;
+      return settle(`rejected: ${over}`, "rejected");
+    }
+    await sendToBucket(slot, file);
+    return slot;
   }
 
   // What a file of records left out, as its receipt records it: "; 2 of 5 records skipped:
