@@ -311,3 +311,14 @@ def test_documented_command_answers_as_stated_on_the_local_stack(
             assert ok, f"{cmd.text}: HTTP {outcome}, expected {expected or '2xx'} {detail}"
         elif words[0] != "cp":
             assert outcome == "0", f"{cmd.text}: exit {outcome}\n{detail}"
+
+
+@pytest.mark.unit
+def test_every_benchmark_target_is_in_the_benchmarks_table() -> None:
+    readme = (ROOT / "bench" / "README.md").read_text(encoding="utf-8")
+    table = readme.split("\n## ", 1)[0]
+    tabled = set(re.findall(r"^\| `make (bench-[a-z-]+)`", table, re.M))
+    targets = {target for target in make_targets() if target.startswith("bench-")}
+
+    assert len(targets) >= 5
+    assert targets - tabled == set()
