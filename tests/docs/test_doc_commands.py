@@ -322,3 +322,13 @@ def test_every_benchmark_target_is_in_the_benchmarks_table() -> None:
 
     assert len(targets) >= 5
     assert targets - tabled == set()
+
+
+@pytest.mark.unit
+def test_contributing_names_every_pytest_marker() -> None:
+    contributing = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    sentence = contributing.split("Markers (declared in `pyproject.toml`", 1)[1].split("\n\n", 1)[0]
+    named = set(re.findall(r"`(\w+)`\s+\(", sentence))
+
+    assert len(_pytest_markers()) >= 5
+    assert _pytest_markers() - named == set()
