@@ -332,3 +332,12 @@ def test_contributing_names_every_pytest_marker() -> None:
 
     assert len(_pytest_markers()) >= 5
     assert _pytest_markers() - named == set()
+
+
+@pytest.mark.unit
+def test_the_readme_documentation_table_links_every_page_of_docs() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("\n## Documentation\n", 1)[1].split("\n## ", 1)[0]
+    pages = {f"docs/{page.name}" for page in (ROOT / "docs").glob("*.md")}
+
+    assert pages - set(re.findall(r"\]\((docs/[\w.-]+\.md)\)", table)) == set()
