@@ -201,26 +201,6 @@ def _run(
         for module in (SEARCH_HANDLER, WRITE_HANDLER):
             if importlib.util.find_spec(module) is None:
                 raise StartupError(f"cannot find {module}")
-        # Started early: its environments import the handler while the archive is restored.
-        readiness = Readiness()
-        write_routes = [
-            Route(method, path, write or WRITE_HANDLER, "archive-search-write")
-            for method, path in WRITE_ROUTES
-        ]
-        front = HttpFront(
-            config.host,
-            config.http_port,
-            search or SEARCH_HANDLER,
-            slots=config.http_concurrency,
-            routes=write_routes,
-            route_slots=WRITE_SLOTS,
-            cors=CorsPolicy.from_setting(config.cors_allow_origins),
-            pending=readiness.pending,
-            log_level=config.log_level,
-            readable_logs=config.log_format != "json",
-        )
-        front.start()
-        parts["http front"] = front
         # The stack's own plumbing talks to moto directly: it keeps working while the S3
         # front is stopping.
         private_s3, private_sqs = clients(f"http://{config.host}:{moto_port}")
@@ -245,6 +225,28 @@ def _run(
             REDRIVE_MAX_RECEIVES,
         )
         write_cli_env(config, opensearch_url, archive.queue_url, archive.dlq_url)
+        # As template.yaml gives the search function: /health reports this queue's backlog.
+        os.environ["INGEST_QUEUE_URL"] = archive.queue_url
+        # Started before the archive is restored: its environments import the handler meanwhile.
+        readiness = Readiness()
+        write_routes = [
+            Route(method, path, write or WRITE_HANDLER, "archive-search-write")
+            for method, path in WRITE_ROUTES
+        ]
+        front = HttpFront(
+            config.host,
+            config.http_port,
+            search or SEARCH_HANDLER,
+            slots=config.http_concurrency,
+            routes=write_routes,
+            route_slots=WRITE_SLOTS,
+            cors=CorsPolicy.from_setting(config.cors_allow_origins),
+            pending=readiness.pending,
+            log_level=config.log_level,
+            readable_logs=config.log_format != "json",
+        )
+        front.start()
+        parts["http front"] = front
         cleanup.callback(start_events(config.aws_endpoint, sqs)[1].stop)  # the bus ingest publishes to
         ingest = ingest or load_handler("archive_search.handlers.ingest")
         restored, unreadable = put_back(mirror) if mirror.entries else ({}, set())

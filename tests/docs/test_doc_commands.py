@@ -311,3 +311,33 @@ def test_documented_command_answers_as_stated_on_the_local_stack(
             assert ok, f"{cmd.text}: HTTP {outcome}, expected {expected or '2xx'} {detail}"
         elif words[0] != "cp":
             assert outcome == "0", f"{cmd.text}: exit {outcome}\n{detail}"
+
+
+@pytest.mark.unit
+def test_every_benchmark_target_is_in_the_benchmarks_table() -> None:
+    readme = (ROOT / "bench" / "README.md").read_text(encoding="utf-8")
+    table = readme.split("\n## ", 1)[0]
+    tabled = set(re.findall(r"^\| `make (bench-[a-z-]+)`", table, re.M))
+    targets = {target for target in make_targets() if target.startswith("bench-")}
+
+    assert len(targets) >= 5
+    assert targets - tabled == set()
+
+
+@pytest.mark.unit
+def test_contributing_names_every_pytest_marker() -> None:
+    contributing = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    sentence = contributing.split("Markers (declared in `pyproject.toml`", 1)[1].split("\n\n", 1)[0]
+    named = set(re.findall(r"`(\w+)`\s+\(", sentence))
+
+    assert len(_pytest_markers()) >= 5
+    assert _pytest_markers() - named == set()
+
+
+@pytest.mark.unit
+def test_the_readme_documentation_table_links_every_page_of_docs() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("\n## Documentation\n", 1)[1].split("\n## ", 1)[0]
+    pages = {f"docs/{page.name}" for page in (ROOT / "docs").glob("*.md")}
+
+    assert pages - set(re.findall(r"\]\((docs/[\w.-]+\.md)\)", table)) == set()

@@ -250,3 +250,11 @@ def test_the_first_requests_after_ready_see_the_whole_archive(tmp_path: Path) ->
         assert first >= 12  # every sample file has at least one article
     finally:
         local.shut_down()
+
+
+def test_health_reports_the_ingest_backlog_as_the_deployed_search_function_does(stack: LocalStack) -> None:
+    # template.yaml gives the search function INGEST_QUEUE_URL; the local one gets it too.
+    ingest = requests.get(f"{stack.url}/health", timeout=30).json()["ingest"]
+
+    assert ingest["status"] == "ok"
+    assert ingest["queued"] >= 0 and ingest["in_flight"] >= 0
