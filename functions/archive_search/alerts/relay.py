@@ -1,6 +1,7 @@
 """The webhook relay: POSTs an ``Alert Matched`` event to its alert's ``webhook_url``, signed.
 
-Standard library only (the relay's bundle is lean). The request:
+The standard library's HTTP client and the package's logger only: no engine client, no
+pydantic, no boto3 (the relay's bundle is lean; the secret is passed in). The request:
 
 - body: the event JSON as the relay received it, at most ``MAX_BODY_BYTES``;
 - ``X-Archive-Search-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">``;
@@ -13,7 +14,8 @@ No redirect is followed: a 3xx is the receiver's answer, not a place to go.
 
 Outcomes: a 2xx is delivered; a refused URL or a 4xx other than 408/429 is given up (the
 receiver said no, a retry would say no again); a 5xx, 408, 429, a timeout or a failed
-connection raises ``DeliveryFailed`` for the caller's retries.
+connection raises ``DeliveryFailed`` for the caller's retries. ``relay_match`` logs and
+counts each outcome; the Lambda and the local stack both call it.
 """
 
 from __future__ import annotations
@@ -22,15 +24,20 @@ import hashlib
 import hmac
 import http.client
 import json
+import os
 import socket
 import ssl
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from aws_lambda_powertools.metrics import MetricUnit
+
 from archive_search.alerts.addresses import LOCAL_HOSTS, ip_literal, is_public
+from archive_search.errors import ConfigurationError
+from archive_search.observability import logger, metrics
 
 # Each call's connect and read; the Lambda's own timeout leaves room for one whole call.
 TIMEOUT_SECONDS = 10
@@ -77,6 +84,36 @@ def signature(secret: bytes, timestamp: int, body: bytes) -> str:
 def resolve_host(host: str, port: int) -> list[str]:
     """Every address ``host`` resolves to now."""
     return sorted({info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)})
+
+
+def webhook_secret_id(env: Mapping[str, str] = os.environ) -> str:
+    """``WEBHOOK_SECRET_ID``: the Secrets Manager secret (name or ARN) the relay signs with."""
+    secret_id = env.get("WEBHOOK_SECRET_ID", "").strip()
+    if not secret_id:
+        raise ConfigurationError(
+            "WEBHOOK_SECRET_ID must name the Secrets Manager secret webhooks are signed with"
+        )
+    return secret_id
+
+
+def relay_match(event: dict[str, Any], secret: bytes, *, allow_loopback: bool = False) -> Delivery:
+    """Deliver one match, log the outcome and count it (``AlertWebhookDelivered``,
+    ``AlertWebhookGivenUp``, ``AlertWebhookFailed``); re-raises ``DeliveryFailed``."""
+    detail = event.get("detail") or {}
+    where = {"alert_id": detail.get("alert_id"), "event_id": detail.get("event_id")}
+    try:
+        delivery = deliver(event, secret, allow_loopback=allow_loopback)
+    except DeliveryFailed as error:
+        logger.warning("alert webhook failed, to be retried", extra={**where, "error": str(error)})
+        metrics.add_metric(name="AlertWebhookFailed", unit=MetricUnit.Count, value=1)
+        raise
+    if delivery.delivered:
+        logger.info("alert webhook delivered", extra={**where, "status": delivery.status})
+        metrics.add_metric(name="AlertWebhookDelivered", unit=MetricUnit.Count, value=1)
+    else:
+        logger.warning("alert webhook given up", extra={**where, "reason": delivery.reason})
+        metrics.add_metric(name="AlertWebhookGivenUp", unit=MetricUnit.Count, value=1)
+    return delivery
 
 
 def deliver(
