@@ -10,6 +10,8 @@ import pytest
 
 from archive_search.alerts import relay
 from archive_search.alerts.relay import Delivery, DeliveryFailed, Target, deliver
+from archive_search.errors import ConfigurationError
+from archive_search.observability import metrics
 
 pytestmark = pytest.mark.unit
 
@@ -157,3 +159,30 @@ def test_a_body_over_the_bound_is_given_up_before_any_call() -> None:
     receiver = Receiver()
     assert _deliver(receiver, event) == Delivery(False, "too_large")
     assert receiver.requests == []
+
+
+def test_a_missing_secret_setting_names_itself() -> None:
+    with pytest.raises(ConfigurationError, match="WEBHOOK_SECRET_ID"):
+        relay.webhook_secret_id({})
+
+
+@pytest.fixture
+def counted():  # type: ignore[no-untyped-def]
+    metrics.clear_metrics()
+    yield metrics.metric_set
+    metrics.clear_metrics()
+
+
+def test_a_match_given_up_is_logged_and_counted(counted: dict) -> None:
+    assert relay.relay_match(_event("http://hooks.example/a"), SECRET).reason == "refused_url"
+    assert set(counted) == {"AlertWebhookGivenUp"}
+
+
+def test_a_failed_delivery_is_counted_and_raised_for_the_retry(counted: dict, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    def failing(*args: object, **kwargs: object) -> Delivery:
+        raise DeliveryFailed("hooks.example answered 503")
+
+    monkeypatch.setattr(relay, "deliver", failing)
+    with pytest.raises(DeliveryFailed):
+        relay.relay_match(_event(), SECRET)
+    assert set(counted) == {"AlertWebhookFailed"}
