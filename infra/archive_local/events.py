@@ -36,7 +36,6 @@ from typing import Any
 
 from archive_search.alerts.events import DETAIL_TYPE as ALERT_MATCHED
 from archive_search.alerts.relay import DeliveryFailed, relay_match
-from archive_search.observability import metrics
 
 log = logging.getLogger("events")
 
@@ -253,8 +252,6 @@ class AlertRelay(_QueueReader):
                 return True
             log.warning("alert webhook failed (%s): retried in %d s", exc, LOG_VISIBILITY_SECONDS)
             return False
-        finally:
-            metrics.clear_metrics()  # counted in AWS (the handler flushes them); nowhere to go here
         return True
 
 

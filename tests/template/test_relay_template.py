@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from archive_local.events import RELAY_PATTERN
 from archive_search.alerts.events import DETAIL_TYPE
 from archive_search.alerts.relay import TIMEOUT_SECONDS
 from archive_search.ingest.outcomes import SOURCE
@@ -38,6 +39,7 @@ def test_webhook_alert_matches_and_nothing_else_go_to_the_relay(template: dict) 
         "detail-type": [DETAIL_TYPE],
         "detail": {"target": ["webhook"]},
     }
+    assert rule["EventPattern"] == RELAY_PATTERN  # make run routes the same matches to its relay
     (target,) = rule["Targets"]
     assert text(target["Arn"]) == "${RelayFunction.Arn}"
     assert text(target["DeadLetterConfig"]["Arn"]) == "${RelayDeadLetterQueue.Arn}"

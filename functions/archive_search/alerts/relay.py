@@ -3,7 +3,7 @@
 The standard library's HTTP client and the package's logger only: no engine client, no
 pydantic, no boto3 (the relay's bundle is lean; the secret is passed in). The request:
 
-- body: the event JSON as the relay received it, at most ``MAX_BODY_BYTES``;
+- body: the event as JSON (UTF-8), at most ``MAX_BODY_BYTES``;
 - ``X-Archive-Search-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">``;
 - ``X-Archive-Search-Event-Id``: ``detail.event_id``, the same for every copy of a match.
 
