@@ -44,6 +44,7 @@ LAMBDA_ENV = {
     "AWS_SECRET_ACCESS_KEY": "example",
     "POWERTOOLS_SERVICE_NAME": "archive-search",
     "LOG_LEVEL": "INFO",
+    "WEBHOOK_SECRET_ID": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:archive-search-webhooks-AbCdEf",
 }
 
 
@@ -68,6 +69,8 @@ BUNDLES = {
         Bundle("ingest", "archive_search.handlers.ingest", "ingest"),
         # The write routes run on the search API's resolver: the same code and packages.
         Bundle("write", "archive_search.handlers.write", "search"),
+        # The alert webhook relay: the standard library's HTTP client, no engine or API code.
+        Bundle("relay", "archive_search.handlers.relay", "relay"),
     )
 }
 REQUIREMENT_SETS = sorted({bundle.requirement_set for bundle in BUNDLES.values()})

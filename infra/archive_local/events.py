@@ -1,7 +1,7 @@
 """The archive's events on the local stack: moto's EventBridge, shaped as template.yaml.
 
-``provision_events`` creates (idempotently) the bus ingest publishes to and one rule on it
-matching every archive-search event, with two SQS targets:
+``provision_events`` creates (idempotently) the bus ingest publishes to and two rules on it. One
+matches every archive-search event, with two SQS targets:
 
 - ``<bus>-subscriber``: the queue a subscriber reads (the tests, ``docs/events_consumer.py``);
   the stack never reads it, so nothing is taken from a consumer;
@@ -11,9 +11,16 @@ matching every archive-search event, with two SQS targets:
   queue's visibility timeout, ``WEBHOOK_MAX_RECEIVES`` times in all, then given up with
   a warning (in AWS: the rule's retry policy, then its DLQ).
 
+The other is the template's ``RelayRule`` (``Alert Matched`` with ``detail.target`` webhook) to
+``<bus>-relay``, drained by ``AlertRelay``: each match goes to its own alert's ``webhook_url``
+through ``archive_search.alerts.relay``, the code the relay Lambda runs, signed with
+``LOCAL_WEBHOOK_SECRET``, retried as the event log retries (in AWS: Lambda's retries, then the
+relay's DLQ).
+
 ``start_events`` does both for ``make run`` and sets ``EVENT_BUS_NAME`` for the ingest
 handler. Environment: ``EVENT_BUS`` (default ``archive-search-events``),
-``LOCAL_WEBHOOK_URL`` (default: none).
+``LOCAL_WEBHOOK_URL`` (default: none), ``LOCAL_WEBHOOK_SECRET`` (default
+``DEFAULT_WEBHOOK_SECRET``).
 """
 
 from __future__ import annotations
@@ -27,11 +34,24 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from archive_search.alerts.events import DETAIL_TYPE as ALERT_MATCHED
+from archive_search.alerts.relay import DeliveryFailed, relay_match
+
 log = logging.getLogger("events")
 
 DEFAULT_BUS = "archive-search-events"
 RULE_NAME = "archive-search-all"
 EVENT_PATTERN = {"source": ["archive-search"]}
+RELAY_RULE_NAME = "archive-search-alert-webhooks"
+# template.yaml's RelayRule: webhook alerts' matches only.
+RELAY_PATTERN = {
+    "source": ["archive-search"],
+    "detail-type": [ALERT_MATCHED],
+    "detail": {"target": ["webhook"]},
+}
+# Signs the local stack's webhook alert deliveries unless LOCAL_WEBHOOK_SECRET names another:
+# a fixed, documented value so a receiver on this machine can check them (docs/alerts.md).
+DEFAULT_WEBHOOK_SECRET = "archive-search-local-webhook-secret"
 WEBHOOK_MAX_RECEIVES = 5
 WEBHOOK_TIMEOUT_SECONDS = 5.0
 LOG_VISIBILITY_SECONDS = 5  # how soon a failed webhook call is tried again
@@ -43,6 +63,7 @@ class LocalEvents:
     bus_arn: str
     queue_url: str  # for subscribers (tests, the example consumer)
     log_queue_url: str  # drained by EventLog
+    relay_queue_url: str  # drained by AlertRelay
 
 
 def provision_events(events: Any, sqs: Any, bus_name: str = DEFAULT_BUS) -> LocalEvents:
@@ -71,7 +92,23 @@ def provision_events(events: Any, sqs: Any, bus_name: str = DEFAULT_BUS) -> Loca
             {"Id": "log", "Arn": _queue_arn(sqs, log_queue_url)},
         ],
     )
-    return LocalEvents(bus_name, bus_arn, queue_url, log_queue_url)
+    relay_queue_url = sqs.create_queue(
+        QueueName=f"{bus_name}-relay",
+        Attributes={"VisibilityTimeout": str(LOG_VISIBILITY_SECONDS)},
+    )["QueueUrl"]
+    events.put_rule(
+        Name=RELAY_RULE_NAME,
+        EventBusName=bus_name,
+        EventPattern=json.dumps(RELAY_PATTERN),
+        State="ENABLED",
+        Description="webhook alerts' matches -> the relay",
+    )
+    events.put_targets(
+        Rule=RELAY_RULE_NAME,
+        EventBusName=bus_name,
+        Targets=[{"Id": "relay", "Arn": _queue_arn(sqs, relay_queue_url)}],
+    )
+    return LocalEvents(bus_name, bus_arn, queue_url, log_queue_url, relay_queue_url)
 
 
 def _queue_arn(sqs: Any, url: str) -> str:
@@ -116,7 +153,32 @@ def post_json(url: str, body: bytes, timeout: float = WEBHOOK_TIMEOUT_SECONDS) -
     _WEBHOOK_OPENER.open(request, timeout=timeout).close()
 
 
-class EventLog:
+class _QueueReader:
+    """Drains a queue in batches; ``_handle`` says whether a message is done with (deleted) or
+    left for the queue to deliver again after its visibility timeout."""
+
+    sqs: Any
+    queue_url: str
+    wait_seconds: int
+
+    def poll_once(self) -> int:
+        """Handle one batch of delivered events; returns how many were received."""
+        messages = self.sqs.receive_message(
+            QueueUrl=self.queue_url,
+            MaxNumberOfMessages=10,
+            WaitTimeSeconds=self.wait_seconds,
+            AttributeNames=["ApproximateReceiveCount"],
+        ).get("Messages", [])
+        for message in messages:
+            if self._handle(message):
+                self.sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"])
+        return len(messages)
+
+    def _handle(self, message: Mapping[str, Any]) -> bool:
+        raise NotImplementedError
+
+
+class EventLog(_QueueReader):
     """Drains the log queue: one log line per event, and a POST per event to ``webhook_url``."""
 
     def __init__(
@@ -135,19 +197,6 @@ class EventLog:
         self.webhook_url = webhook_url
         self.post = post
         self.wait_seconds = wait_seconds
-
-    def poll_once(self) -> int:
-        """Handle one batch of delivered events; returns how many were received."""
-        messages = self.sqs.receive_message(
-            QueueUrl=self.queue_url,
-            MaxNumberOfMessages=10,
-            WaitTimeSeconds=self.wait_seconds,
-            AttributeNames=["ApproximateReceiveCount"],
-        ).get("Messages", [])
-        for message in messages:
-            if self._handle(message):
-                self.sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"])
-        return len(messages)
 
     def _handle(self, message: Mapping[str, Any]) -> bool:
         """Whether the message is done with (logged, and POSTed or given up)."""
@@ -180,6 +229,32 @@ class EventLog:
         return True
 
 
+class AlertRelay(_QueueReader):
+    """Drains the relay queue: each webhook alert's match to its own ``webhook_url``, signed
+    with ``secret``, by the relay Lambda's code; plain http to this machine's loopback allowed,
+    as ``POST /alerts`` allows it for ``make run``."""
+
+    def __init__(self, sqs: Any, queue_url: str, secret: bytes, *, wait_seconds: int = 1) -> None:
+        self.sqs = sqs
+        self.queue_url = queue_url
+        self.secret = secret
+        self.wait_seconds = wait_seconds
+
+    def _handle(self, message: Mapping[str, Any]) -> bool:
+        """Whether the match is done with (delivered or given up)."""
+        receives = int(message.get("Attributes", {}).get("ApproximateReceiveCount", "1"))
+        event = json.loads(message["Body"])
+        try:
+            relay_match(event, self.secret, allow_loopback=True)
+        except DeliveryFailed as exc:
+            if receives >= WEBHOOK_MAX_RECEIVES:
+                log.warning("alert webhook failed %d times (%s): given up", receives, exc)
+                return True
+            log.warning("alert webhook failed (%s): retried in %d s", exc, LOG_VISIBILITY_SECONDS)
+            return False
+        return True
+
+
 def start_events(
     endpoint_url: str, sqs: Any, env: Mapping[str, str] | None = None
 ) -> tuple[LocalEvents, Any]:
@@ -199,7 +274,9 @@ def start_events(
         event_log = EventLog(sqs, local.log_queue_url, webhook)
     except ValueError as exc:
         raise StartupError(str(exc)) from None
-    runner = Periodic("events", 0.1, event_log.poll_once)
+    secret = (env.get("LOCAL_WEBHOOK_SECRET", "").strip() or DEFAULT_WEBHOOK_SECRET).encode()
+    relay = AlertRelay(sqs, local.relay_queue_url, secret, wait_seconds=0)  # the log queue waits
+    runner = Periodic("events", 0.1, lambda: event_log.poll_once() + relay.poll_once())
     runner.start()
     log.info(
         "events: bus %s -> rule %s -> queue %s%s",

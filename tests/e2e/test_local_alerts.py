@@ -1,13 +1,20 @@
 """End to end: on the stack as ``make run`` starts it, an alert saved over HTTP fires once for a
 new matching upload, as an ``Alert Matched`` event in the subscriber queue, and never again for
-the same bytes re-uploaded or copied under another key."""
+the same bytes re-uploaded or copied under another key; a webhook alert's match reaches its own
+URL, signed."""
 
 from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Iterator
 
 import pytest
 import requests
 
-from tests.e2e.test_local_events import Subscriber
+from archive_local.events import DEFAULT_WEBHOOK_SECRET
+from archive_search.alerts.relay import EVENT_ID_HEADER, SIGNATURE_HEADER
+from tests.e2e.test_local_events import Subscriber, Webhook
 from tests.e2e.test_local_stack import BUCKET, LocalStack, doc_id, eventually
 from tests.e2e.test_local_stack import stack as stack  # the e2e suite's fixture
 
@@ -51,3 +58,38 @@ def test_a_saved_alert_fires_once_for_a_new_upload_and_never_for_its_copies(stac
 
     assert requests.delete(f"{stack.url}/alerts/{alert_id}", timeout=30).status_code == 204
     assert requests.get(f"{stack.url}/alerts", timeout=30).json()["total"] == 0
+
+
+@pytest.fixture
+def receiver() -> Iterator[Webhook]:
+    hook = Webhook()
+    yield hook
+    hook.close()
+
+
+def test_a_webhook_alert_posts_its_match_to_its_own_url_signed(stack: LocalStack, receiver: Webhook) -> None:
+    saved = requests.post(
+        f"{stack.url}/alerts",
+        json={
+            "name": "Lighthouse keepers",
+            "q": "lighthouse keepers",
+            "target": "webhook",
+            "webhook_url": receiver.url,
+        },
+        timeout=30,
+    )
+    assert saved.status_code == 201, saved.text
+    alert_id = saved.json()["id"]
+    story = "Lighthouse keepers return\n\nLighthouse keepers returned to Port Ellery's light on Monday.\n"
+    stack.s3().put_object(Bucket=BUCKET, Key="e2e/lighthouse.txt", Body=story.encode())
+
+    (headers, body) = eventually(lambda: receiver.raw, 60)[0]
+    (event,) = receiver.received
+    assert (event["detail-type"], event["detail"]["alert_id"]) == ("Alert Matched", alert_id)
+    assert event["detail"]["article_id"] == doc_id("e2e/lighthouse.txt")
+    assert headers["Content-Type"] == "application/json"
+    assert headers[EVENT_ID_HEADER] == event["detail"]["event_id"]
+    timestamp, v1 = (part.split("=", 1)[1] for part in headers[SIGNATURE_HEADER].split(","))
+    expected = hmac.new(DEFAULT_WEBHOOK_SECRET.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
+    assert hmac.compare_digest(v1, expected.hexdigest())
+    assert requests.delete(f"{stack.url}/alerts/{alert_id}", timeout=30).status_code == 204

@@ -25,14 +25,18 @@ STORY = (
 
 
 class Webhook:
-    """A local HTTP server that records the events POSTed to it."""
+    """A local HTTP server that records the events POSTed to it, and each request's headers and
+    raw body (what a signature is checked against)."""
 
     def __init__(self) -> None:
         received: list[dict[str, Any]] = []
+        raw: list[tuple[dict[str, str], bytes]] = []
 
         class Hook(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
-                received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                raw.append((dict(self.headers), body))
+                received.append(json.loads(body))
                 self.send_response(204)
                 self.end_headers()
 
@@ -40,6 +44,7 @@ class Webhook:
                 pass
 
         self.received = received
+        self.raw = raw
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Hook)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()

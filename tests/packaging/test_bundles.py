@@ -21,17 +21,21 @@ from tools.package import BUNDLES, FUNCTIONS, LAMBDA_ENV, build, code_closure, l
 pytestmark = pytest.mark.packaging
 
 # What a cold start does: import the handler, read the settings, build the engine client (SigV4,
-# as in AWS; no request is sent). Prints the files of every module it loaded.
+# as in AWS; no request is sent), the last two only for a handler that talks to the engine.
+# Prints the files of every module it loaded.
 COLD_START = """
 import json, sys
 sys.path[:0] = [sys.argv[1]]
 import importlib
 importlib.import_module(sys.argv[2])
-from archive_search.settings import get_settings
-from archive_search.adapters.opensearch import build_client
-build_client(get_settings())
+if sys.argv[3] == "engine":
+    from archive_search.settings import get_settings
+    from archive_search.adapters.opensearch import build_client
+    build_client(get_settings())
 print(json.dumps({name: getattr(module, "__file__", None) for name, module in list(sys.modules.items())}))
 """
+# The alert webhook relay POSTs with the standard library: it never talks to the engine.
+NO_ENGINE = {"relay"}
 # Transports nothing here uses; opensearch-py 3.1+ would bring them (pyproject pins 3.0).
 UNUSED_TRANSPORTS = ("grpc", "grpcio", "google", "opensearch_protobufs")
 CLEANER_ONLY = ("trafilatura", "lxml", "lxml_html_clean", "numpy", "numpy.libs", "py3langid", "ftfy", "babel",
@@ -49,7 +53,16 @@ def cold_start(bundle: Path, module: str, *, tracing: bool) -> dict[str, str | N
     if tracing:
         env["LAMBDA_TASK_ROOT"] = str(bundle)  # in Lambda with Tracing: Active
     result = subprocess.run(
-        [lambda_python(), "-I", "-S", "-c", COLD_START, str(bundle), module],
+        [
+            lambda_python(),
+            "-I",
+            "-S",
+            "-c",
+            COLD_START,
+            str(bundle),
+            module,
+            "none" if bundle.name in NO_ENGINE else "engine",
+        ],
         capture_output=True,
         text=True,
         env=env,
@@ -110,6 +123,13 @@ def test_the_api_bundles_carry_no_cleaner_code_or_dependencies(bundles: dict[str
         )
         == []
     )
+
+
+def test_the_relay_cold_start_loads_no_engine_client_api_or_validation(bundles: dict[str, Path]) -> None:
+    files = cold_start(bundles["relay"], BUNDLES["relay"].handler_module, tracing=False)
+    assert "archive_search.alerts.relay" in files
+    heavy = ("opensearchpy", "requests", "pydantic", "archive_search.search", "archive_search.settings")
+    assert sorted(m for m in files if m.startswith(heavy)) == []
 
 
 @pytest.mark.parametrize("name", sorted(BUNDLES))

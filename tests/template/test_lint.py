@@ -101,6 +101,7 @@ def test_sam_adds_no_role_no_policy_and_no_route_of_its_own(transformed: dict[st
         "WriteRole",
         "MaintenanceRole",
         "EventWebhookRole",  # declared in template.yaml (EventBridge -> the webhook)
+        "RelayRole",  # declared in template.yaml (the alert webhook relay)
     }
     assert resources_of_type(transformed, "AWS::IAM::Policy") == {}
     assert resources_of_type(transformed, "AWS::ApiGatewayV2::Route") == {}

@@ -18,6 +18,3 @@ MAX_FILTER_VALUES = 50
 MAX_FILTER_VALUE_CHARS = 256
 MAX_WEBHOOK_URL_CHARS = 2048
 FILTER_NAMES = tuple(FACET_FIELDS)  # source, language, place, author, tag
-# Plain http only to this machine's loopback (make run), IPv4, IPv6 or by name: the request
-# never leaves it. Anything else must be https.
-LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})

@@ -7,18 +7,16 @@ and paging parameters mean nothing for an alert and are refused like any unknown
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import re
-import socket
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode, urlparse
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+from archive_search.alerts.addresses import LOCAL_HOSTS, internal_address
 from archive_search.alerts.bounds import (
     FILTER_NAMES,
-    LOCAL_HOSTS,
     MAX_BODY_BYTES,
     MAX_FILTER_VALUE_CHARS,
     MAX_FILTER_VALUES,
@@ -121,28 +119,12 @@ def _check_webhook_url(url: str) -> None:
         raise InvalidRequest(
             "webhook_url must be an https URL (http only to 127.0.0.1, [::1] or localhost)", "webhook_url"
         )
-    if parsed.hostname not in LOCAL_HOSTS and _internal_address(parsed.hostname):
+    if parsed.hostname not in LOCAL_HOSTS and internal_address(parsed.hostname):
         raise InvalidRequest(
             "webhook_url must not name a private, link-local or reserved address "
             f"({parsed.hostname}: the metadata service, the VPC); use a public host name",
             "webhook_url",
         )
-
-
-def _internal_address(host: str) -> bool:
-    """Whether ``host`` is an IP address that is not public, in any form a resolver reads it
-    (``2852039166`` and ``0xa9.0xfe.0xa9.0xfe`` are 169.254.169.254, the metadata service): a
-    relay POSTing there from inside AWS would reach the network it runs in."""
-    try:
-        address: ipaddress.IPv4Address | ipaddress.IPv6Address = ipaddress.ip_address(host)
-    except ValueError:
-        try:
-            address = ipaddress.IPv4Address(socket.inet_aton(host))
-        except OSError:
-            return False  # a name: what it resolves to is the relay's to check when it calls
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        address = address.ipv4_mapped
-    return not address.is_global
 
 
 def _callable(url: str) -> bool:

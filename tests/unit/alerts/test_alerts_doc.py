@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from archive_search.alerts import bounds, model
+from archive_search.alerts import addresses, bounds, model
 from archive_search.alerts.events import DETAIL_TYPE, NewArticle, build_alert_event
 from archive_search.alerts.model import AlertResponse
 from archive_search.errors import InvalidRequest
@@ -55,7 +55,7 @@ def _url_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host  # an IPv6 address is bracketed in a URL
 
 
-@pytest.mark.parametrize("host", sorted(bounds.LOCAL_HOSTS))
+@pytest.mark.parametrize("host", sorted(addresses.LOCAL_HOSTS))
 def test_the_doc_and_the_refusal_name_every_host_plain_http_may_reach(host: str) -> None:
     request = model.AlertRequest.model_validate(
         {"name": "n", "q": "ferry", "target": "webhook", "webhook_url": "http://hooks.example/x"}

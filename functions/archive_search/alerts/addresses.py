@@ -1,0 +1,42 @@
+"""Which hosts a webhook may reach: one rule for saving an alert and for the relay calling it.
+
+Standard library only, so the relay's bundle ships it without the API's validation.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+
+# Plain http only to this machine's loopback (make run), IPv4, IPv6 or by name: the request
+# never leaves it. Anything else must be https.
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def ip_literal(host: str) -> Address | None:
+    """The IP address ``host`` writes, in any form a resolver reads it (``2852039166`` and
+    ``0xa9.0xfe.0xa9.0xfe`` are 169.254.169.254, the metadata service), or None for a name."""
+    try:
+        return ipaddress.ip_address(host)
+    except ValueError:
+        try:
+            return ipaddress.IPv4Address(socket.inet_aton(host))
+        except OSError:
+            return None
+
+
+def is_public(address: Address) -> bool:
+    """Whether a webhook may be POSTed to ``address``: a call from inside AWS to a private,
+    link-local, shared or reserved address would reach the network the caller runs in."""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    return address.is_global
+
+
+def internal_address(host: str) -> bool:
+    """Whether ``host`` is an IP address that is not public; a name is the relay's to check
+    when it calls, since what it resolves to can change after the alert was saved."""
+    address = ip_literal(host)
+    return address is not None and not is_public(address)

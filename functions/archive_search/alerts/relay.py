@@ -1,0 +1,199 @@
+"""The webhook relay: POSTs an ``Alert Matched`` event to its alert's ``webhook_url``, signed.
+
+The standard library's HTTP client and the package's logger only: no engine client, no
+pydantic, no boto3 (the relay's bundle is lean; the secret is passed in). The request:
+
+- body: the event as JSON (UTF-8), at most ``MAX_BODY_BYTES``;
+- ``X-Archive-Search-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">``;
+- ``X-Archive-Search-Event-Id``: ``detail.event_id``, the same for every copy of a match.
+
+The host is resolved when the relay calls, and every address it resolves to must be public
+(``addresses.is_public``, the rule ``POST /alerts`` applies to an address written in the URL);
+the connection goes to the address that was checked, so the name cannot change in between.
+No redirect is followed: a 3xx is the receiver's answer, not a place to go.
+
+Outcomes: a 2xx is delivered; a refused URL or a 4xx other than 408/429 is given up (the
+receiver said no, a retry would say no again); a 5xx, 408, 429, a timeout or a failed
+connection raises ``DeliveryFailed`` for the caller's retries. ``relay_match`` logs and
+counts each outcome; the Lambda and the local stack both call it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import http.client
+import json
+import os
+import socket
+import ssl
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from aws_lambda_powertools.metrics import MetricUnit
+
+from archive_search.alerts.addresses import LOCAL_HOSTS, ip_literal, is_public
+from archive_search.errors import ConfigurationError
+from archive_search.observability import logger, metrics
+
+# Each call's connect and read; the Lambda's own timeout leaves room for one whole call.
+TIMEOUT_SECONDS = 10
+# EventBridge's own bound on an event: a larger body was not built by archive-search.
+MAX_BODY_BYTES = 256 * 1024
+SIGNATURE_HEADER = "X-Archive-Search-Signature"
+EVENT_ID_HEADER = "X-Archive-Search-Event-Id"
+USER_AGENT = "archive-search-relay/1"
+# The receiver asks for the request again later: a retry, not a refusal.
+RETRIED_CLIENT_STATUSES = frozenset({408, 429})
+
+Resolve = Callable[[str, int], list[str]]
+Send = Callable[["Target", dict[str, str], bytes], int]
+
+
+class DeliveryFailed(Exception):
+    """The webhook did not take the event and may later: the caller retries."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where one POST goes: the URL's parts and the checked address to connect to."""
+
+    scheme: str
+    host: str
+    port: int
+    path: str
+    address: str
+
+
+@dataclass(frozen=True)
+class Delivery:
+    delivered: bool
+    reason: str  # "delivered", "refused_url", "refused_address", "too_large" or "http_<status>"
+    status: int | None = None
+
+
+def signature(secret: bytes, timestamp: int, body: bytes) -> str:
+    """The signature header's value: HMAC-SHA256 over ``"<timestamp>.<body>"``."""
+    digest = hmac.new(secret, str(timestamp).encode() + b"." + body, hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={digest}"
+
+
+def resolve_host(host: str, port: int) -> list[str]:
+    """Every address ``host`` resolves to now."""
+    return sorted({info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)})
+
+
+def webhook_secret_id(env: Mapping[str, str] = os.environ) -> str:
+    """``WEBHOOK_SECRET_ID``: the Secrets Manager secret (name or ARN) the relay signs with."""
+    secret_id = env.get("WEBHOOK_SECRET_ID", "").strip()
+    if not secret_id:
+        raise ConfigurationError(
+            "WEBHOOK_SECRET_ID must name the Secrets Manager secret webhooks are signed with"
+        )
+    return secret_id
+
+
+def relay_match(event: dict[str, Any], secret: bytes, *, allow_loopback: bool = False) -> Delivery:
+    """Deliver one match, log the outcome and count it (``AlertWebhookDelivered``,
+    ``AlertWebhookGivenUp``, ``AlertWebhookFailed``); re-raises ``DeliveryFailed``."""
+    detail = event.get("detail") or {}
+    where = {"alert_id": detail.get("alert_id"), "event_id": detail.get("event_id")}
+    try:
+        delivery = deliver(event, secret, allow_loopback=allow_loopback)
+    except DeliveryFailed as error:
+        logger.warning("alert webhook failed, to be retried", extra={**where, "error": str(error)})
+        metrics.add_metric(name="AlertWebhookFailed", unit=MetricUnit.Count, value=1)
+        raise
+    if delivery.delivered:
+        logger.info("alert webhook delivered", extra={**where, "status": delivery.status})
+        metrics.add_metric(name="AlertWebhookDelivered", unit=MetricUnit.Count, value=1)
+    else:
+        logger.warning("alert webhook given up", extra={**where, "reason": delivery.reason})
+        metrics.add_metric(name="AlertWebhookGivenUp", unit=MetricUnit.Count, value=1)
+    return delivery
+
+
+def deliver(
+    event: dict[str, Any],
+    secret: bytes,
+    *,
+    allow_loopback: bool = False,
+    now: Callable[[], float] = time.time,
+    resolve: Resolve = resolve_host,
+    send: Send | None = None,
+) -> Delivery:
+    """POST ``event`` to ``event["detail"]["webhook_url"]``; raises ``DeliveryFailed`` to retry.
+
+    ``allow_loopback`` lets plain http reach this machine's loopback (the local stack only):
+    in Lambda, loopback is the runtime's own API.
+    """
+    detail = event.get("detail") or {}
+    body = json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode()
+    if len(body) > MAX_BODY_BYTES:
+        return Delivery(False, "too_large")
+    target = _target(str(detail.get("webhook_url") or ""), allow_loopback=allow_loopback, resolve=resolve)
+    if isinstance(target, Delivery):
+        return target
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": USER_AGENT,
+        SIGNATURE_HEADER: signature(secret, int(now()), body),
+        EVENT_ID_HEADER: str(detail.get("event_id") or event.get("id") or ""),
+    }
+    try:
+        status = (send or send_pinned)(target, headers, body)
+    except (OSError, http.client.HTTPException) as error:  # timeouts, refused connections, TLS
+        raise DeliveryFailed(f"{target.host}: {type(error).__name__}: {error}") from error
+    if 200 <= status < 300:
+        return Delivery(True, "delivered", status)
+    if status >= 500 or status in RETRIED_CLIENT_STATUSES:
+        raise DeliveryFailed(f"{target.host} answered {status}")
+    return Delivery(False, f"http_{status}", status)
+
+
+def _target(url: str, *, allow_loopback: bool, resolve: Resolve) -> Target | Delivery:
+    try:
+        parts = urlsplit(url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        return Delivery(False, "refused_url")
+    host = parts.hostname or ""
+    loopback = allow_loopback and host in LOCAL_HOSTS
+    if not host or not (parts.scheme == "https" or (parts.scheme == "http" and loopback)):
+        return Delivery(False, "refused_url")
+    try:
+        addresses = resolve(host, port)
+    except OSError as error:  # a name that does not resolve now may later
+        raise DeliveryFailed(f"{host} does not resolve: {error}") from error
+    checked = [
+        a for a in addresses if (parsed := ip_literal(a)) is not None and (loopback or is_public(parsed))
+    ]
+    if not addresses or len(checked) != len(addresses):
+        return Delivery(False, "refused_address")
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return Target(parts.scheme, host, port, path, checked[0])
+
+
+def send_pinned(target: Target, headers: dict[str, str], body: bytes) -> int:
+    """POST to the checked address (TLS verified against the host name), one request, the
+    answer's body not read: only its status counts."""
+    connection: http.client.HTTPConnection
+    if target.scheme == "https":
+        connection = http.client.HTTPSConnection(
+            target.host, target.port, timeout=TIMEOUT_SECONDS, context=ssl.create_default_context()
+        )
+    else:
+        connection = http.client.HTTPConnection(target.host, target.port, timeout=TIMEOUT_SECONDS)
+
+    def connect_to_checked(address: tuple[str, int], *args: Any, **kwargs: Any) -> socket.socket:
+        return socket.create_connection((target.address, address[1]), *args, **kwargs)
+
+    connection._create_connection = connect_to_checked  # type: ignore[attr-defined]
+    try:
+        connection.request("POST", target.path, body=body, headers=headers)
+        return connection.getresponse().status
+    finally:
+        connection.close()

@@ -1,0 +1,68 @@
+"""The signature check docs/alerts.md gives receivers ("Checking the signature") accepts what the
+relay sends and refuses a changed body, another secret and an old request."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from archive_search.alerts.relay import SIGNATURE_HEADER, Target, deliver
+
+pytestmark = pytest.mark.unit
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "alerts.md"
+SECRET = b"receiver-shared-secret"
+SENT_AT = 1_765_000_000
+
+
+def documented_verify() -> Any:
+    text = DOC.read_text(encoding="utf-8")
+    section = text[text.index("**Checking the signature**") :]
+    code = re.search(r"```python\n(.*?)```", section, flags=re.S).group(1)  # type: ignore[union-attr]
+    namespace: dict[str, Any] = {}
+    exec(compile(code, str(DOC), "exec"), namespace)  # the documentation's own code, as printed
+    return namespace["verify"]
+
+
+def signed_request() -> tuple[str, bytes]:
+    sent: list[tuple[dict[str, str], bytes]] = []
+
+    def receiver(target: Target, headers: dict[str, str], body: bytes) -> int:
+        sent.append((headers, body))
+        return 204
+
+    event = {
+        "detail-type": "Alert Matched",
+        "detail": {"event_id": "e1", "webhook_url": "https://hooks.example/a"},
+    }
+    deliver(event, SECRET, now=lambda: SENT_AT, resolve=lambda host, port: ["93.184.215.14"], send=receiver)
+    ((headers, body),) = sent
+    return headers[SIGNATURE_HEADER], body
+
+
+def test_the_documented_check_accepts_the_relays_signature() -> None:
+    header, body = signed_request()
+    assert documented_verify()(SECRET, header, body, now=SENT_AT + 10) is True
+
+
+@pytest.mark.parametrize(
+    ("secret", "change_body", "now"),
+    [(b"another-secret", False, SENT_AT), (SECRET, True, SENT_AT), (SECRET, False, SENT_AT + 301)],
+    ids=["other secret", "changed body", "too old"],
+)
+def test_the_documented_check_refuses_a_forgery_or_a_replay(
+    secret: bytes, change_body: bool, now: int
+) -> None:
+    header, body = signed_request()
+    if change_body:
+        body = body.replace(b"e1", b"e2")
+    assert documented_verify()(secret, header, body, now=now) is False
+
+
+@pytest.mark.parametrize("header", ["", "t=x,v1=00", "v1=00", f"t={SENT_AT}"])
+def test_the_documented_check_refuses_a_malformed_header(header: str) -> None:
+    _, body = signed_request()
+    assert documented_verify()(SECRET, header, body, now=SENT_AT) is False

@@ -1,0 +1,105 @@
+"""The local stack's alert webhook relay (archive_local.events.AlertRelay) on the moto server:
+the RelayRule routes webhook alerts' matches, and only those, to the relay queue, and each
+reaches its own alert's webhook_url signed with the local secret, as the relay Lambda sends it."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import threading
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import boto3
+import pytest
+
+from archive_local.events import WEBHOOK_MAX_RECEIVES, AlertRelay, provision_events
+from archive_search.adapters.events import EventPublisher
+from archive_search.alerts.events import NewArticle, build_alert_event
+from archive_search.alerts.relay import EVENT_ID_HEADER, SIGNATURE_HEADER
+from archive_search.model import Article, ObjectRef
+
+pytestmark = pytest.mark.integration
+
+SECRET = b"relay-test-secret"
+
+
+@pytest.fixture
+def receiver():  # type: ignore[no-untyped-def]
+    """A local HTTP server recording each POST's path, headers and raw body; it answers the
+    status queued in ``answers`` (204 when none is)."""
+    received: list[dict] = []
+    answers: list[int] = []
+
+    class Hook(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            received.append({"path": self.path, "headers": dict(self.headers), "body": body})
+            self.send_response(answers.pop(0) if answers else 204)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Hook)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", received, answers
+    server.shutdown()
+    server.server_close()
+
+
+def _match(alert_id: str, target: str, webhook_url: str | None):  # type: ignore[no-untyped-def]
+    article = NewArticle(
+        "doc1", 0, Article("Ferry strike", "b"), ObjectRef("archive", "inbox/f.txt"), "c" * 64
+    )
+    return build_alert_event(
+        alert_id, {"name": alert_id, "target": target, "webhook_url": webhook_url}, article
+    )
+
+
+def _publish_and_relay(sqs, *events) -> AlertRelay:  # type: ignore[no-untyped-def]
+    """A fresh bus with the local rules, the events published on it, and its relay."""
+    local = provision_events(boto3.client("events"), sqs, f"bus-{uuid.uuid4().hex[:10]}")
+    assert EventPublisher(local.bus_name, boto3.client("events")).publish(list(events)).published == len(
+        events
+    )
+    return AlertRelay(sqs, local.relay_queue_url, SECRET, wait_seconds=0)
+
+
+def test_each_webhook_alert_match_reaches_its_own_url_signed(aws, receiver) -> None:
+    base, received, _ = receiver
+    sqs = boto3.client("sqs")
+    relay = _publish_and_relay(
+        sqs,
+        _match("hook-a", "webhook", f"{base}/a"),
+        _match("hook-b", "webhook", f"{base}/b?x=1"),
+        _match("plain-event", "event", None),
+    )
+    assert relay.poll_once() == 2  # the event-target match is not the relay's
+    assert sorted(r["path"] for r in received) == ["/a", "/b?x=1"]
+    for request in received:
+        headers, body = request["headers"], request["body"]
+        assert headers["Content-Type"] == "application/json"
+        timestamp, v1 = (part.split("=", 1)[1] for part in headers[SIGNATURE_HEADER].split(","))
+        expected = hmac.new(SECRET, timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+        assert hmac.compare_digest(v1, expected)
+        event = json.loads(body)
+        assert event["detail-type"] == "Alert Matched" and event["detail"]["target"] == "webhook"
+        assert headers[EVENT_ID_HEADER] == event["detail"]["event_id"]
+    assert relay.poll_once() == 0  # delivered and done
+
+
+def test_a_failing_receiver_gets_the_match_again_then_it_is_given_up(aws, receiver) -> None:
+    base, received, answers = receiver
+    answers.extend([503] * WEBHOOK_MAX_RECEIVES)
+    sqs = boto3.client("sqs")
+    relay = _publish_and_relay(sqs, _match("hook-a", "webhook", f"{base}/a"))
+    first = relay.poll_once()
+    assert first == 1 and len(received) == 1
+    message = {"Body": json.dumps({"detail": {"webhook_url": f"{base}/a", "event_id": "e"}})}
+    for receives in range(2, WEBHOOK_MAX_RECEIVES + 1):  # the queue's later deliveries
+        done = relay._handle({**message, "Attributes": {"ApproximateReceiveCount": str(receives)}})
+        assert done == (receives == WEBHOOK_MAX_RECEIVES)
+    assert len(received) == WEBHOOK_MAX_RECEIVES
