@@ -12,12 +12,14 @@
                                              `reindex` re-cleans the archive with them
     archive-search redrive --dlq-url URL --queue-url URL [--limit N]
                                              replay DLQ messages into the ingest queue
+    archive-search redrive-relay --dlq-url URL --function NAME [--limit N]
+                                             invoke the webhook relay again with its dead letters
     archive-search republish-events [--after-seconds S] [--max-events N] [--time-limit S]
                                              publish again the events still in the outbox
                                              (what the ingest schedule runs)
 
 Configuration comes from the environment (OPENSEARCH_URL, INDEX_ALIAS, ARCHIVE_BUCKET,
-INGEST_QUEUE_URL, INGEST_DLQ_URL, ...). Results are printed as JSON.
+INGEST_QUEUE_URL, INGEST_DLQ_URL, RELAY_DLQ_URL, RELAY_FUNCTION_NAME, ...). Results are printed as JSON.
 """
 
 from __future__ import annotations
@@ -111,6 +113,14 @@ def _parser() -> argparse.ArgumentParser:
     redrive.add_argument("--queue-url", default=os.environ.get("INGEST_QUEUE_URL"))
     redrive.add_argument("--limit", type=_count, default=None, help="move at most this many messages")
     redrive.set_defaults(run=_redrive)
+
+    redrive_relay = commands.add_parser(
+        "redrive-relay", help="invoke the webhook relay again with the messages of its dead-letter queue"
+    )
+    redrive_relay.add_argument("--dlq-url", default=os.environ.get("RELAY_DLQ_URL"))
+    redrive_relay.add_argument("--function", default=os.environ.get("RELAY_FUNCTION_NAME"))
+    redrive_relay.add_argument("--limit", type=_count, default=None, help="replay at most this many messages")
+    redrive_relay.set_defaults(run=_redrive_relay)
 
     republish = commands.add_parser(
         "republish-events",
@@ -305,6 +315,17 @@ def _redrive(args: argparse.Namespace) -> dict[str, Any]:
             f"--dlq-url and --queue-url name the same queue ({args.queue_url}): name the DLQ to read"
         )
     return {"moved": redrive(args.dlq_url, args.queue_url, limit=args.limit)}
+
+
+def _redrive_relay(args: argparse.Namespace) -> dict[str, Any]:
+    from archive_search.alerts.redrive import redrive_relay
+    from archive_search.errors import InvalidRequest
+
+    if not args.dlq_url or not args.function:
+        raise InvalidRequest(
+            "name the relay's DLQ and function: --dlq-url/--function or RELAY_DLQ_URL/RELAY_FUNCTION_NAME"
+        )
+    return {"replayed": redrive_relay(args.dlq_url, args.function, limit=args.limit)}
 
 
 def _queue_path(url: str) -> str:

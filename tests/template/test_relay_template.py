@@ -4,6 +4,8 @@ retries and dead-letter queue with an alarm, its signing secret and a role that 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from archive_local.events import RELAY_PATTERN
@@ -104,3 +106,23 @@ def test_the_relay_signs_with_the_stack_secret_or_the_named_one_and_reads_only_i
     assert [r for a, r in granted if a == "secretsmanager:GetSecretValue"] == [secret_grant]
     env = deployed["RelayFunction"]["Properties"]["Environment"]["Variables"]
     assert text(env["WEBHOOK_SECRET_ID"]) == secret_id
+
+
+def test_operators_may_replay_the_relay_dlq_into_the_relay_and_nowhere_else(template: dict) -> None:
+    permission = template["Resources"]["RelayReplayPermission"]["Properties"]
+    assert permission["Action"] == "lambda:InvokeFunction"
+    assert (text(permission["FunctionName"]), text(permission["Principal"])) == (
+        "${RelayFunction}",
+        "${MaintenanceRole.Arn}",
+    )
+    granted = allowed(policy_statements(template["Resources"]["MaintenanceRole"]))
+    assert not [r for a, r in granted if a.startswith("lambda:")]
+    for action in ("sqs:ReceiveMessage", "sqs:DeleteMessage"):
+        assert "${RelayDeadLetterQueue.Arn}" in {r for a, r in granted if a == action}
+    # The outputs name what `archive-search redrive-relay` reads, under the variables it reads them from.
+    outputs = template["Outputs"]
+    assert text(outputs["RelayDlqUrl"]["Value"]) == "${RelayDeadLetterQueue}"
+    assert text(outputs["RelayFunctionName"]["Value"]) == "${RelayFunction}"
+    cli = (Path(__file__).resolve().parents[2] / "functions" / "archive_search" / "cli.py").read_text()
+    for variable in ("RELAY_DLQ_URL", "RELAY_FUNCTION_NAME"):
+        assert variable in outputs["RelayDlqUrl"]["Description"] and f'"{variable}"' in cli

@@ -60,3 +60,20 @@ def test_redrive_into_the_queue_it_reads_is_refused_before_any_call(stubbed_sqs,
     assert code == 1
     error = json.loads(capsys.readouterr().err)["error"]
     assert error["code"] == "invalid_parameter" and "same queue" in error["message"]
+
+
+def test_a_message_the_queue_refuses_stays_in_the_dlq_and_is_an_error_not_a_stack_trace(stubbed_sqs, capsys):
+    stubbed_sqs.add_response(
+        "receive_message", {"Messages": [{"MessageId": "m1", "ReceiptHandle": "r1", "Body": "{}"}]}
+    )
+    stubbed_sqs.add_response(
+        "send_message_batch",
+        {"Successful": [], "Failed": [{"Id": "0", "SenderFault": False, "Code": "InternalError"}]},
+    )
+
+    code = cli.main(["redrive", "--dlq-url", DLQ, "--queue-url", QUEUE])
+
+    assert code == 1
+    error = json.loads(capsys.readouterr().err)["error"]
+    assert error["code"] == "search_unavailable" and "refused 1 message" in error["message"]
+    stubbed_sqs.assert_no_pending_responses()  # nothing deleted from the DLQ

@@ -1,8 +1,9 @@
-"""SQS adapter: replaying the ingest DLQ (``archive-search redrive``) and reading the ingest
-queue's backlog (``/health``)."""
+"""SQS adapter: draining a DLQ (``archive-search redrive`` into the ingest queue,
+``redrive-relay`` into the relay) and reading the ingest queue's backlog (``/health``)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -10,7 +11,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from archive_search.errors import EngineUnavailable, NotFound
+from archive_search.errors import ArchiveSearchError, EngineUnavailable, NotFound
 
 
 @lru_cache(maxsize=1)
@@ -44,12 +45,40 @@ def queue_backlog(queue_url: str, *, client: Any = None) -> dict[str, int] | Non
     }
 
 
+# What a drain hands each received batch to: the messages it accepted (deleted from the source)
+# and, when it stopped short, the error to raise once those are deleted.
+Forward = Callable[[list[dict[str, Any]]], tuple[list[dict[str, Any]], ArchiveSearchError | None]]
+
+
 def redrive(source_url: str, target_url: str, *, limit: int | None = None, client: Any = None) -> int:
     """Move messages from ``source_url`` (the DLQ) back to ``target_url``, bodies unchanged.
+    Returns how many were moved (``drain``: an interruption duplicates, never loses)."""
+    sqs = client or cached_sqs_client()
 
-    A message is deleted from the DLQ only after the queue accepted it, so an
-    interruption can duplicate a message (ingest is idempotent) but never lose one.
-    Returns how many were moved."""
+    def send_back(messages: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], ArchiveSearchError | None]:
+        entries = [{"Id": str(i), "MessageBody": m["Body"]} for i, m in enumerate(messages)]
+        for i, message in enumerate(messages):
+            if message.get("MessageAttributes"):
+                entries[i]["MessageAttributes"] = message["MessageAttributes"]
+        sent = _call(sqs.send_message_batch, target_url, Entries=entries)
+        ok = {entry["Id"] for entry in sent.get("Successful", [])}
+        accepted = [m for i, m in enumerate(messages) if str(i) in ok]
+        refused = len(messages) - len(accepted)
+        if refused:
+            return accepted, EngineUnavailable(
+                f"{target_url} refused {refused} message(s); they stay in the DLQ"
+            )
+        return accepted, None
+
+    return drain(source_url, send_back, limit=limit, client=sqs)
+
+
+def drain(source_url: str, forward: Forward, *, limit: int | None = None, client: Any = None) -> int:
+    """Receive messages from ``source_url`` in batches, hand each batch to ``forward`` and
+    delete the messages it accepted; raise the error it stopped on. Returns how many moved.
+
+    A message is deleted only after its target accepted it, so an interruption can
+    duplicate a message (its consumer is idempotent) but never lose one."""
     sqs = client or cached_sqs_client()
     moved = 0
     while limit is None or moved < limit:
@@ -63,24 +92,13 @@ def redrive(source_url: str, target_url: str, *, limit: int | None = None, clien
         ).get("Messages", [])
         if not messages:
             break
-        entries = [{"Id": str(i), "MessageBody": m["Body"]} for i, m in enumerate(messages)]
-        for i, message in enumerate(messages):
-            if message.get("MessageAttributes"):
-                entries[i]["MessageAttributes"] = message["MessageAttributes"]
-        sent = _call(sqs.send_message_batch, target_url, Entries=entries)
-        ok = {entry["Id"] for entry in sent.get("Successful", [])}
-        done = [
-            {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]}
-            for i, m in enumerate(messages)
-            if str(i) in ok
-        ]
+        accepted, stopped = forward(messages)
+        done = [{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(accepted)]
         if done:
             _call(sqs.delete_message_batch, source_url, Entries=done)
         moved += len(done)
-        if len(done) < len(messages):
-            raise RuntimeError(
-                f"the queue refused {len(messages) - len(done)} message(s); they stay in the DLQ"
-            )
+        if stopped is not None:
+            raise stopped
     return moved
 
 
