@@ -325,3 +325,34 @@ def test_leaving_the_page_with_a_file_that_failed_to_send_asks_first(page: Any, 
     page.close(run_before_unload=True)
     _when(page, lambda: asked, 10)
     assert asked == ["beforeunload"]
+
+
+def _fail_every_slot(page: Any) -> None:
+    page.route(
+        re.compile(r".*/uploads$"),
+        lambda route: (
+            route.continue_() if route.request.post_data == "{}" else route.abort("connectionreset")
+        ),
+    )
+
+
+def test_two_files_of_one_name_in_a_drop_are_told_apart_in_their_rows(page: Any, stack: LocalStack) -> None:
+    # Two "notes.txt" from two folders showed two identical rows, each with a "Try again" button
+    # of the same accessible name, so a screen reader could not tell which was which.
+    _fail_every_slot(page)
+    _open_upload_view(page, stack)
+    _drop(page, ["notes.txt", "notes.txt"])
+    _until(page, "document.querySelectorAll(\"#uploads li[data-outcome='failed']\").length === 2")
+
+    rows = page.locator("#uploads li").all_inner_texts()
+    assert len(set(rows)) == 2
+    assert page.get_by_role("button", name="Try again: notes.txt", exact=True).count() == 1
+    again = page.get_by_role("button", name="Try again: notes.txt (2)", exact=True)
+    assert again.count() == 1
+    said = page.locator("#upload-outcome p").all_inner_texts()
+    assert len(set(said)) == 2
+
+    again.click()
+    _until(page, "document.querySelectorAll(\"#uploads li[data-outcome='failed']\").length === 2")
+    assert page.locator("#uploads li").all_inner_texts() == rows  # the same row, sent again
+

@@ -934,16 +934,24 @@
       : "";
   }
 
-  // One file's row in the list, and how its outcome is shown and said.
+  const rowsNamed = new Map(); // rows shown per file name
+
+  // One file's row in the list, and how its outcome is shown and said. Files of one name (from
+  // two folders) are told apart by their number, "notes.txt (2)", in the row, in what is said
+  // and in their buttons' names, which would otherwise be the same.
   function uploadRow(name) {
+    const nth = (rowsNamed.get(name) || 0) + 1;
+    rowsNamed.set(name, nth);
+    const label = nth > 1 ? `${name} (${nth})` : name;
     const status = el("span", { class: "outcome", text: "waiting", tabIndex: -1 });
-    const row = el("li", {}, el("span", { class: "file", dir: "auto", text: name }), " ", status);
+    const file = el("span", { class: "file", dir: "auto", text: name });
+    const row = el("li", {}, file, nth > 1 ? ` (${nth})` : null, " ", status);
     $("uploads").append(row);
     const settle = (text, outcome) => {
       status.textContent = text;
       // The rows are only drawn; the outcome is also said, for screen readers: added as a line
       // of its own, as a text replaced before it is read (files settling at once) is never heard.
-      $("upload-outcome").append(el("p", { text: `${name}: ${text}` }));
+      $("upload-outcome").append(el("p", { text: `${label}: ${text}` }));
       row.dataset.outcome = outcome;
       uploads.settled += 1;
       renderUploadProgress();
@@ -951,8 +959,8 @@
     // A file that failed on the way (the network, a busy archive) is sent again from its row,
     // not found and dropped again, and one still queued when no longer followed is asked after
     // again from there; the focus stays in the row, on its status.
-    const offer = (label, action) => {
-      const again = el("button", { type: "button", class: "again", text: label, "aria-label": `${label}: ${name}` });
+    const offer = (verb, action) => {
+      const again = el("button", { type: "button", class: "again", text: verb, "aria-label": `${verb}: ${label}` });
       again.addEventListener("click", () => {
         again.remove();
         delete row.dataset.outcome;
