@@ -356,3 +356,25 @@ def test_two_files_of_one_name_in_a_drop_are_told_apart_in_their_rows(page: Any,
     _until(page, "document.querySelectorAll(\"#uploads li[data-outcome='failed']\").length === 2")
     assert page.locator("#uploads li").all_inner_texts() == rows  # the same row, sent again
 
+
+def test_an_empty_file_is_refused_unsent_and_the_rest_of_the_drop_goes_on(
+    page: Any, stack: LocalStack
+) -> None:
+    # A 0-byte file was sent, stored and then rejected by ingest, a round trip for nothing.
+    api = FakeWriteApi(page, stack, hold_slots=True)
+    _open_upload_view(page, stack)
+    page.evaluate(
+        """() => {
+          const data = new DataTransfer();
+          data.items.add(new File([], "blank.txt", { type: "text/plain" }));
+          data.items.add(new File(["Notice\\n\\nText."], "kept.txt", { type: "text/plain" }));
+          document.querySelector("#dropzone").dispatchEvent(new DragEvent("drop", { bubbles: true, cancelable: true, dataTransfer: data }));
+        }"""
+    )
+    _when(page, lambda: api.slots)
+    _pause(page, 0.3)
+    assert [_filename(route) for route in api.slots] == ["kept.txt"]
+    empty = page.locator("#uploads li").first
+    assert empty.get_attribute("data-outcome") == "rejected"
+    assert "empty" in empty.locator(".outcome").inner_text()
+    assert page.inner_text("#upload-summary") == "1 of 2 files settled"

@@ -873,6 +873,8 @@
     "a folder cannot be uploaded: drop the files in it instead, text (.txt, .md), HTML (.html, .htm), " +
     "JSON (.json) or JSON Lines (.jsonl, .ndjson), any of them as .gz";
 
+  const EMPTY_REFUSED = "the file is empty (0 bytes): there is no article in it to index";
+
   function uploadFiles(list, folders = []) {
     const dropped = [...folders.map((name) => ({ name, folder: true })), ...list];
     const taken = dropped.slice(0, MAX_DROP);
@@ -895,6 +897,8 @@
     renderUploadProgress();
     for (const file of taken) {
       if (file.folder) uploadRow(file.name).settle(`rejected: ${FOLDER_REFUSED}`, "rejected");
+      // An empty file holds no article: ingest would reject it, after a trip to the bucket.
+      else if (file.size === 0) uploadRow(file.name).settle(`rejected: ${EMPTY_REFUSED}`, "rejected");
       else uploadOne(file);
     }
   }
