@@ -378,3 +378,16 @@ def test_an_empty_file_is_refused_unsent_and_the_rest_of_the_drop_goes_on(
     assert empty.get_attribute("data-outcome") == "rejected"
     assert "empty" in empty.locator(".outcome").inner_text()
     assert page.inner_text("#upload-summary") == "1 of 2 files settled"
+
+
+def test_files_chosen_over_the_bound_are_named_as_chosen_not_dropped(page: Any, stack: LocalStack) -> None:
+    # The alert said "of a drop" and "Drop them again" to a person who chose files in the dialog.
+    api = FakeWriteApi(page, stack, hold_slots=True)
+    _open_upload_view(page, stack)
+    names = [f"leaf-{n:03}.txt" for n in range(MAX_DROP + 2)]
+    page.set_input_files("#files", [{"name": name, "mimeType": "text/plain", "buffer": b"Leaf"} for name in names])
+
+    _when(page, lambda: len(api.slots) >= AT_ONCE)
+    said = page.get_by_role("alert").filter(has_text="not sent").inner_text()
+    assert "drop" not in said.lower()
+    assert "chose" in said.lower() and "2 files" in said and names[-1] in said

@@ -856,7 +856,7 @@
           .map((entry) => entry.name),
       );
       const files = [...event.dataTransfer.files];
-      uploadFiles(files.filter((file) => !folders.has(file.name)), [...folders]);
+      uploadFiles(files.filter((file) => !folders.has(file.name)), "drop", [...folders]);
     });
     // A reload or a closed tab would forget the files not yet sent, or failed on the way, without
     // a word: the browser asks first. Files in the bucket are indexed whether followed or not.
@@ -864,7 +864,7 @@
       if (unsent || $("uploads").querySelector('[data-outcome="failed"]')) event.preventDefault();
     });
     $("files").addEventListener("change", (event) => {
-      uploadFiles([...event.target.files]);
+      uploadFiles([...event.target.files], "choice");
       event.target.value = "";
     });
   }
@@ -875,7 +875,13 @@
 
   const EMPTY_REFUSED = "the file is empty (0 bytes): there is no article in it to index";
 
-  function uploadFiles(list, folders = []) {
+  // How the bound's alert names the files, as the person gave them: dropped or chosen.
+  const GIVEN = {
+    drop: { which: "of a drop", again: "Drop" },
+    choice: { which: "chosen", again: "Choose" },
+  };
+
+  function uploadFiles(list, given, folders = []) {
     const dropped = [...folders.map((name) => ({ name, folder: true })), ...list];
     const taken = dropped.slice(0, MAX_DROP);
     const left = dropped.slice(MAX_DROP);
@@ -885,12 +891,13 @@
     refused.replaceChildren();
     if (left.length) {
       const named = (file) => el("span", { dir: "auto", text: file.name });
-      const first = `Only the first ${MAX_DROP} files of a drop are uploaded: the other`;
+      const { which, again } = GIVEN[given];
+      const first = `Only the first ${MAX_DROP} files ${which} are uploaded: the other`;
       if (left.length === 1) {
-        refused.append(`${first} file, “`, named(left[0]), "”, was not sent. Drop it again once these have settled.");
+        refused.append(`${first} file, “`, named(left[0]), `”, was not sent. ${again} it again once these have settled.`);
       } else {
         refused.append(`${first} ${left.length} files, “`, named(left[0]), "” to “", named(left[left.length - 1]));
-        refused.append("”, were not sent. Drop them again once these have settled.");
+        refused.append(`”, were not sent. ${again} them again once these have settled.`);
       }
     }
     uploads.total += taken.length;
