@@ -391,3 +391,24 @@ def test_files_chosen_over_the_bound_are_named_as_chosen_not_dropped(page: Any, 
     said = page.get_by_role("alert").filter(has_text="not sent").inner_text()
     assert "drop" not in said.lower()
     assert "chose" in said.lower() and "2 files" in said and names[-1] in said
+
+
+def test_status_checks_pause_while_offline_and_go_when_the_connection_is_back(
+    page: Any, stack: LocalStack
+) -> None:
+    # Offline, a file in the bucket was still checked on schedule, each check failing.
+    page.clock.install()
+    api = FakeWriteApi(page, stack)
+    _open_upload_view(page, stack)
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url) if "/ingest/status" in request.url else None)
+    _drop(page, ["ebb.txt"])
+    _when(page, lambda: api.checks)
+
+    page.context.set_offline(True)
+    before = len(asked)
+    _advance(page, 60_000)
+    assert len(asked) == before  # nothing while there is no connection
+
+    page.context.set_offline(False)
+    _when(page, lambda: len(asked) > before, 10)  # at once when it is back

@@ -995,6 +995,11 @@
       status.textContent = "queued";
       for (let waited = 0, wait = FIRST_CHECK_MS; waited < FOLLOW_MS; waited += wait, wait = Math.min(2 * wait, MAX_CHECK_MS)) {
         await seenAfter(wait);
+        // Offline, a check could only fail: it waits for the connection, and goes when it is back.
+        if (!navigator.onLine) {
+          status.textContent = "queued (waiting for the connection to check)";
+          await online();
+        }
         let receipt;
         try {
           receipt = await checking(() => api(slot.status_url.replace(/^\//, "")));
@@ -1034,6 +1039,8 @@
     });
   }
 
+  const online = () => new Promise((resolve) => window.addEventListener("online", resolve, { once: true }));
+
   async function sendInTurn(file, row) {
     unsent += 1;
     try {
@@ -1049,7 +1056,7 @@
     // connection instead, in their order, and go when it is back.
     if (!navigator.onLine) {
       status.textContent = "waiting for the connection";
-      await new Promise((resolve) => window.addEventListener("online", resolve, { once: true }));
+      await online();
     }
     status.textContent = "uploading…";
     let slot;
