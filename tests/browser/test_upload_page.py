@@ -385,7 +385,9 @@ def test_files_chosen_over_the_bound_are_named_as_chosen_not_dropped(page: Any, 
     api = FakeWriteApi(page, stack, hold_slots=True)
     _open_upload_view(page, stack)
     names = [f"leaf-{n:03}.txt" for n in range(MAX_DROP + 2)]
-    page.set_input_files("#files", [{"name": name, "mimeType": "text/plain", "buffer": b"Leaf"} for name in names])
+    page.set_input_files(
+        "#files", [{"name": name, "mimeType": "text/plain", "buffer": b"Leaf"} for name in names]
+    )
 
     _when(page, lambda: len(api.slots) >= AT_ONCE)
     said = page.get_by_role("alert").filter(has_text="not sent").inner_text()
