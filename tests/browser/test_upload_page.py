@@ -325,3 +325,92 @@ def test_leaving_the_page_with_a_file_that_failed_to_send_asks_first(page: Any, 
     page.close(run_before_unload=True)
     _when(page, lambda: asked, 10)
     assert asked == ["beforeunload"]
+
+
+def _fail_every_slot(page: Any) -> None:
+    page.route(
+        re.compile(r".*/uploads$"),
+        lambda route: (
+            route.continue_() if route.request.post_data == "{}" else route.abort("connectionreset")
+        ),
+    )
+
+
+def test_two_files_of_one_name_in_a_drop_are_told_apart_in_their_rows(page: Any, stack: LocalStack) -> None:
+    # Two "notes.txt" from two folders showed two identical rows, each with a "Try again" button
+    # of the same accessible name, so a screen reader could not tell which was which.
+    _fail_every_slot(page)
+    _open_upload_view(page, stack)
+    _drop(page, ["notes.txt", "notes.txt"])
+    _until(page, "document.querySelectorAll(\"#uploads li[data-outcome='failed']\").length === 2")
+
+    rows = page.locator("#uploads li").all_inner_texts()
+    assert len(set(rows)) == 2
+    assert page.get_by_role("button", name="Try again: notes.txt", exact=True).count() == 1
+    again = page.get_by_role("button", name="Try again: notes.txt (2)", exact=True)
+    assert again.count() == 1
+    said = page.locator("#upload-outcome p").all_inner_texts()
+    assert len(set(said)) == 2
+
+    again.click()
+    _until(page, "document.querySelectorAll(\"#uploads li[data-outcome='failed']\").length === 2")
+    assert page.locator("#uploads li").all_inner_texts() == rows  # the same row, sent again
+
+
+def test_an_empty_file_is_refused_unsent_and_the_rest_of_the_drop_goes_on(
+    page: Any, stack: LocalStack
+) -> None:
+    # A 0-byte file was sent, stored and then rejected by ingest, a round trip for nothing.
+    api = FakeWriteApi(page, stack, hold_slots=True)
+    _open_upload_view(page, stack)
+    page.evaluate(
+        """() => {
+          const data = new DataTransfer();
+          data.items.add(new File([], "blank.txt", { type: "text/plain" }));
+          data.items.add(new File(["Notice\\n\\nText."], "kept.txt", { type: "text/plain" }));
+          document.querySelector("#dropzone").dispatchEvent(new DragEvent("drop", { bubbles: true, cancelable: true, dataTransfer: data }));
+        }"""
+    )
+    _when(page, lambda: api.slots)
+    _pause(page, 0.3)
+    assert [_filename(route) for route in api.slots] == ["kept.txt"]
+    empty = page.locator("#uploads li").first
+    assert empty.get_attribute("data-outcome") == "rejected"
+    assert "empty" in empty.locator(".outcome").inner_text()
+    assert page.inner_text("#upload-summary") == "1 of 2 files settled"
+
+
+def test_files_chosen_over_the_bound_are_named_as_chosen_not_dropped(page: Any, stack: LocalStack) -> None:
+    # The alert said "of a drop" and "Drop them again" to a person who chose files in the dialog.
+    api = FakeWriteApi(page, stack, hold_slots=True)
+    _open_upload_view(page, stack)
+    names = [f"leaf-{n:03}.txt" for n in range(MAX_DROP + 2)]
+    page.set_input_files(
+        "#files", [{"name": name, "mimeType": "text/plain", "buffer": b"Leaf"} for name in names]
+    )
+
+    _when(page, lambda: len(api.slots) >= AT_ONCE)
+    said = page.get_by_role("alert").filter(has_text="not sent").inner_text()
+    assert "drop" not in said.lower()
+    assert "chose" in said.lower() and "2 files" in said and names[-1] in said
+
+
+def test_status_checks_pause_while_offline_and_go_when_the_connection_is_back(
+    page: Any, stack: LocalStack
+) -> None:
+    # Offline, a file in the bucket was still checked on schedule, each check failing.
+    page.clock.install()
+    api = FakeWriteApi(page, stack)
+    _open_upload_view(page, stack)
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url) if "/ingest/status" in request.url else None)
+    _drop(page, ["ebb.txt"])
+    _when(page, lambda: api.checks)
+
+    page.context.set_offline(True)
+    before = len(asked)
+    _advance(page, 60_000)
+    assert len(asked) == before  # nothing while there is no connection
+
+    page.context.set_offline(False)
+    _when(page, lambda: len(asked) > before, 10)  # at once when it is back

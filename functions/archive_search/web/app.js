@@ -856,7 +856,7 @@
           .map((entry) => entry.name),
       );
       const files = [...event.dataTransfer.files];
-      uploadFiles(files.filter((file) => !folders.has(file.name)), [...folders]);
+      uploadFiles(files.filter((file) => !folders.has(file.name)), "drop", [...folders]);
     });
     // A reload or a closed tab would forget the files not yet sent, or failed on the way, without
     // a word: the browser asks first. Files in the bucket are indexed whether followed or not.
@@ -864,7 +864,7 @@
       if (unsent || $("uploads").querySelector('[data-outcome="failed"]')) event.preventDefault();
     });
     $("files").addEventListener("change", (event) => {
-      uploadFiles([...event.target.files]);
+      uploadFiles([...event.target.files], "choice");
       event.target.value = "";
     });
   }
@@ -873,7 +873,15 @@
     "a folder cannot be uploaded: drop the files in it instead, text (.txt, .md), HTML (.html, .htm), " +
     "JSON (.json) or JSON Lines (.jsonl, .ndjson), any of them as .gz";
 
-  function uploadFiles(list, folders = []) {
+  const EMPTY_REFUSED = "the file is empty (0 bytes): there is no article in it to index";
+
+  // How the bound's alert names the files, as the person gave them: dropped or chosen.
+  const GIVEN = {
+    drop: { which: "of a drop", again: "Drop" },
+    choice: { which: "chosen", again: "Choose" },
+  };
+
+  function uploadFiles(list, given, folders = []) {
     const dropped = [...folders.map((name) => ({ name, folder: true })), ...list];
     const taken = dropped.slice(0, MAX_DROP);
     const left = dropped.slice(MAX_DROP);
@@ -883,18 +891,21 @@
     refused.replaceChildren();
     if (left.length) {
       const named = (file) => el("span", { dir: "auto", text: file.name });
-      const first = `Only the first ${MAX_DROP} files of a drop are uploaded: the other`;
+      const { which, again } = GIVEN[given];
+      const first = `Only the first ${MAX_DROP} files ${which} are uploaded: the other`;
       if (left.length === 1) {
-        refused.append(`${first} file, “`, named(left[0]), "”, was not sent. Drop it again once these have settled.");
+        refused.append(`${first} file, “`, named(left[0]), `”, was not sent. ${again} it again once these have settled.`);
       } else {
         refused.append(`${first} ${left.length} files, “`, named(left[0]), "” to “", named(left[left.length - 1]));
-        refused.append("”, were not sent. Drop them again once these have settled.");
+        refused.append(`”, were not sent. ${again} them again once these have settled.`);
       }
     }
     uploads.total += taken.length;
     renderUploadProgress();
     for (const file of taken) {
       if (file.folder) uploadRow(file.name).settle(`rejected: ${FOLDER_REFUSED}`, "rejected");
+      // An empty file holds no article: ingest would reject it, after a trip to the bucket.
+      else if (file.size === 0) uploadRow(file.name).settle(`rejected: ${EMPTY_REFUSED}`, "rejected");
       else uploadOne(file);
     }
   }
@@ -934,16 +945,24 @@
       : "";
   }
 
-  // One file's row in the list, and how its outcome is shown and said.
+  const rowsNamed = new Map(); // rows shown per file name
+
+  // One file's row in the list, and how its outcome is shown and said. Files of one name (from
+  // two folders) are told apart by their number, "notes.txt (2)", in the row, in what is said
+  // and in their buttons' names, which would otherwise be the same.
   function uploadRow(name) {
+    const nth = (rowsNamed.get(name) || 0) + 1;
+    rowsNamed.set(name, nth);
+    const label = nth > 1 ? `${name} (${nth})` : name;
     const status = el("span", { class: "outcome", text: "waiting", tabIndex: -1 });
-    const row = el("li", {}, el("span", { class: "file", dir: "auto", text: name }), " ", status);
+    const file = el("span", { class: "file", dir: "auto", text: name });
+    const row = el("li", {}, file, nth > 1 ? ` (${nth})` : null, " ", status);
     $("uploads").append(row);
     const settle = (text, outcome) => {
       status.textContent = text;
       // The rows are only drawn; the outcome is also said, for screen readers: added as a line
       // of its own, as a text replaced before it is read (files settling at once) is never heard.
-      $("upload-outcome").append(el("p", { text: `${name}: ${text}` }));
+      $("upload-outcome").append(el("p", { text: `${label}: ${text}` }));
       row.dataset.outcome = outcome;
       uploads.settled += 1;
       renderUploadProgress();
@@ -951,8 +970,8 @@
     // A file that failed on the way (the network, a busy archive) is sent again from its row,
     // not found and dropped again, and one still queued when no longer followed is asked after
     // again from there; the focus stays in the row, on its status.
-    const offer = (label, action) => {
-      const again = el("button", { type: "button", class: "again", text: label, "aria-label": `${label}: ${name}` });
+    const offer = (verb, action) => {
+      const again = el("button", { type: "button", class: "again", text: verb, "aria-label": `${verb}: ${label}` });
       again.addEventListener("click", () => {
         again.remove();
         delete row.dataset.outcome;
@@ -976,6 +995,11 @@
       status.textContent = "queued";
       for (let waited = 0, wait = FIRST_CHECK_MS; waited < FOLLOW_MS; waited += wait, wait = Math.min(2 * wait, MAX_CHECK_MS)) {
         await seenAfter(wait);
+        // Offline, a check could only fail: it waits for the connection, and goes when it is back.
+        if (!navigator.onLine) {
+          status.textContent = "queued (waiting for the connection to check)";
+          await online();
+        }
         let receipt;
         try {
           receipt = await checking(() => api(slot.status_url.replace(/^\//, "")));
@@ -1015,6 +1039,8 @@
     });
   }
 
+  const online = () => new Promise((resolve) => window.addEventListener("online", resolve, { once: true }));
+
   async function sendInTurn(file, row) {
     unsent += 1;
     try {
@@ -1030,7 +1056,7 @@
     // connection instead, in their order, and go when it is back.
     if (!navigator.onLine) {
       status.textContent = "waiting for the connection";
-      await new Promise((resolve) => window.addEventListener("online", resolve, { once: true }));
+      await online();
     }
     status.textContent = "uploading…";
     let slot;
