@@ -20,6 +20,11 @@ MAX_PLACE_CHARS = 60
 SOURCE_EDGE_CHARS = " |·-–—:,"
 PLACE_EDGE_CHARS = " :,-–—"
 
+# An article body longer than this is not a news article (the longest features run to ~60k):
+# ingest rejects it, the write API refuses it before storing anything, and /articles/{id}
+# returns a body in pages of at most this many characters.
+MAX_BODY_CHARS = 200_000
+
 
 @dataclass(frozen=True)
 class Article:

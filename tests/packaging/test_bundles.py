@@ -125,6 +125,14 @@ def test_the_api_bundles_carry_no_cleaner_code_or_dependencies(bundles: dict[str
     )
 
 
+def test_the_relay_bundle_holds_no_package_only_the_other_functions_import(bundles: dict[str, Path]) -> None:
+    # The relay signs and POSTs with the standard library and reads its secret with boto3: the
+    # engine client, what it brings (requests and its parts) and the API's validation stay out.
+    engine = ("opensearchpy", "events", "requests", "certifi", "charset_normalizer", "idna")
+    unused = (*engine, "pydantic", "pydantic_core", *CLEANER_ONLY)
+    assert sorted(n for n in unused if (bundles["relay"] / n).exists()) == []
+
+
 def test_the_relay_cold_start_loads_no_engine_client_api_or_validation(bundles: dict[str, Path]) -> None:
     files = cold_start(bundles["relay"], BUNDLES["relay"].handler_module, tracing=False)
     assert "archive_search.alerts.relay" in files

@@ -48,7 +48,16 @@ def runtime_requirements() -> list[Requirement]:
 
 
 def extra_requirements(extra: str) -> list[Requirement]:
-    return [Requirement(line) for line in _pyproject()["project"]["optional-dependencies"][extra]]
+    """The extra's requirements, with the project's own extras it names (``archive-search[engine]``)
+    expanded, as pip installs them."""
+    found: list[Requirement] = []
+    for line in _pyproject()["project"]["optional-dependencies"][extra]:
+        requirement = Requirement(line)
+        if canonicalize_name(requirement.name) == "archive-search":
+            found += [r for named in sorted(requirement.extras) for r in extra_requirements(named)]
+        else:
+            found.append(requirement)
+    return found
 
 
 def bundle_requirements(name: str) -> list[Requirement]:
@@ -75,6 +84,11 @@ def test_bundle_requirements_are_the_runtime_dependencies_plus_the_function_extr
 def test_the_search_function_requires_nothing_only_the_cleaner_needs() -> None:
     names = {canonicalize_name(r.name) for r in bundle_requirements("search")}
     assert names & {canonicalize_name(n) for n in CLEANING_ONLY} == set()
+
+
+def test_the_relay_function_requires_no_engine_client_or_api_package() -> None:
+    names = {canonicalize_name(r.name) for r in bundle_requirements("relay")}
+    assert names & {"opensearch-py", "pydantic"} == set()
 
 
 def test_the_local_stack_installs_every_function_extra() -> None:

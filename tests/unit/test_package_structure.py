@@ -149,3 +149,23 @@ def test_every_data_file_of_the_package_is_declared_as_package_data() -> None:
     }
     assert data, "no data file found: the check would prove nothing"
     assert sorted(str(p.relative_to(PACKAGE)) for p in data - declared) == []
+
+
+# Bounds that several layers enforce (ingest, the write API, the read routes): one definition
+# each, imported where used, so the layers cannot drift apart.
+SHARED_BOUNDS = ("MAX_BODY_CHARS", "MAX_CURSOR_CHARS")
+
+
+@pytest.mark.parametrize("bound", SHARED_BOUNDS)
+def test_each_shared_bound_is_defined_in_one_module(bound: str) -> None:
+    defined_in = sorted(
+        name
+        for name, path in _modules().items()
+        for node in ast.parse(path.read_text(encoding="utf-8")).body
+        if isinstance(node, ast.Assign | ast.AnnAssign)
+        and any(
+            isinstance(t, ast.Name) and t.id == bound
+            for t in (node.targets if isinstance(node, ast.Assign) else [node.target])
+        )
+    )
+    assert len(defined_in) == 1, f"{bound} is defined in {defined_in}"

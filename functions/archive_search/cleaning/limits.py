@@ -11,12 +11,10 @@ from typing import Any
 import numpy as np
 
 from archive_search.errors import RejectedInput
-from archive_search.model import Article
+from archive_search.model import MAX_BODY_CHARS, Article
 
 # The bytes one upload may hold, by format, are in archive_search.upload_formats.
 
-# An article body longer than this is not a news article (the longest features run to ~60k).
-MAX_BODY_CHARS = 200_000
 # A headline is a line (the write API refuses a longer title); a longer one is cut on a word.
 MAX_TITLE_CHARS = 1_000
 # A link is at most this long (the write API's bound); a longer one is dropped: OpenSearch

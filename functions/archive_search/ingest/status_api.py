@@ -87,7 +87,7 @@ def ingest_status(
     ] = None,
     size: Annotated[int, Query(ge=1, le=100, description="receipts per page")] = 20,
     cursor: Annotated[
-        str | None, Query(max_length=4096, description="next_cursor of the previous page")
+        str | None, Query(max_length=cursors.MAX_CURSOR_CHARS, description="next_cursor of the previous page")
     ] = None,
     order: Annotated[
         Literal["newest", "oldest"],

@@ -3,7 +3,7 @@
 Lambda refuses a response whose payload (the API Gateway envelope, with the body as one JSON
 string inside it) exceeds 6 MB, and API Gateway then answers a bare 502. So:
 
-- ``/articles/{id}`` returns its body in pages of at most ``MAX_BODY_CHARS`` characters
+- ``/articles/{id}`` returns its body in pages of at most ``model.MAX_BODY_CHARS`` characters
   (``body_offset``/``body_chars``; the response says ``body_truncated`` and
   ``next_body_offset``). A character costs at most 12 bytes in the envelope (an astral
   character escaped as two ``\\uXXXX`` by a runtime that escapes non-ASCII), so a page is at
@@ -26,7 +26,6 @@ from archive_search.search.safe_text import escape, marked_html
 # Lambda's limit is 6 MB (6,291,456 bytes) for the whole payload; the headers and status
 # of the envelope need a few hundred bytes of it.
 MAX_RESPONSE_BYTES = 6_000_000
-MAX_BODY_CHARS = 200_000
 MAX_HIT_TEXT_CHARS = 1_000
 # A body in a hit (fields=body) is a preview: 50 hits x 5,000 characters x 12 bytes = 3 MB.
 MAX_HIT_BODY_CHARS = 5_000

@@ -15,9 +15,10 @@ from pydantic import BeforeValidator, StringConstraints
 from pydantic_core import PydanticCustomError
 
 from archive_search.adapters.opensearch import cached_engine
-from archive_search.model import DOCUMENT_ID_PATTERN
+from archive_search.model import DOCUMENT_ID_PATTERN, MAX_BODY_CHARS
 from archive_search.observability import logger
-from archive_search.search.bounds import MAX_BODY_CHARS, body_page, bounded_hit
+from archive_search.search.bounds import body_page, bounded_hit
+from archive_search.search.cursor import MAX_CURSOR_CHARS
 from archive_search.search.health import health as check_health
 from archive_search.search.http import documented, error_responses, ok_response, reject_unknown_parameters
 from archive_search.search.http import json_response as _json
@@ -167,7 +168,7 @@ def search_answer(
         int | None, Query(ge=1, le=10_000, description="Page number (first 10,000 results; then use cursor)")
     ] = None,
     cursor: Annotated[
-        str | None, Query(max_length=4096, description="next_cursor of the previous page")
+        str | None, Query(max_length=MAX_CURSOR_CHARS, description="next_cursor of the previous page")
     ] = None,
     fields: Annotated[list[HitField] | None, Query(description="Fields each hit carries (id always)")] = None,
     collapse: Annotated[

@@ -28,6 +28,7 @@ from pydantic import (
 from archive_search.errors import InvalidRequest
 from archive_search.language_tags import LANGUAGE_TAG_PATTERN, language_code
 from archive_search.model import (
+    MAX_BODY_CHARS,
     MAX_PLACE_CHARS,
     MAX_PUBLISHED_YEAR,
     MAX_SOURCE_CHARS,
@@ -57,9 +58,6 @@ MAX_ARTICLES_PER_REQUEST = 100
 # What an empty body of POST /articles is told to send.
 ARTICLES_EXPECTED = "a JSON article or a list of them"
 MAX_TEXT_CHARS = 2_000_000
-# Ingest rejects a longer body (cleaning.limits.MAX_BODY_CHARS; a test keeps the two equal): refused
-# here, before anything is stored, rather than answered 202 and rejected later.
-MAX_BODY_CHARS = 200_000
 # A description (standfirst) longer than this is refused; ingest keeps at most its first
 # 1,000 characters (cleaning.description.MAX_DESCRIPTION_CHARS).
 MAX_DESCRIPTION_INPUT_CHARS = 10_000

@@ -8,8 +8,8 @@ import pytest
 
 from archive_local.lambda_events import http_api_event
 from archive_search.errors import InvalidRequest
+from archive_search.model import MAX_BODY_CHARS
 from archive_search.search.bounds import (
-    MAX_BODY_CHARS,
     MAX_HIT_BODY_CHARS,
     MAX_HIT_TAGS,
     MAX_HIT_TEXT_CHARS,
