@@ -20,7 +20,7 @@ MAX_PLACE_CHARS = 60
 SOURCE_EDGE_CHARS = " |·-–—:,"
 PLACE_EDGE_CHARS = " :,-–—"
 
-# An article body longer than this is not a news article (the longest features run to ~60k):
+# An article body longer than this is not a news article (10x a long feature; docs/limits.md):
 # ingest rejects it, the write API refuses it before storing anything, and /articles/{id}
 # returns a body in pages of at most this many characters.
 MAX_BODY_CHARS = 200_000
