@@ -77,38 +77,45 @@ def provision_events(events: Any, sqs: Any, bus_name: str = DEFAULT_BUS) -> Loca
         QueueName=f"{bus_name}-log",
         Attributes={"VisibilityTimeout": str(LOG_VISIBILITY_SECONDS)},
     )["QueueUrl"]
-    events.put_rule(
-        Name=RULE_NAME,
-        EventBusName=bus_name,
-        EventPattern=json.dumps(EVENT_PATTERN),
-        State="ENABLED",
-        Description="every archive-search event -> the subscriber queue and the stack's log",
-    )
-    events.put_targets(
-        Rule=RULE_NAME,
-        EventBusName=bus_name,
-        Targets=[
-            {"Id": "subscribers", "Arn": _queue_arn(sqs, queue_url)},
-            {"Id": "log", "Arn": _queue_arn(sqs, log_queue_url)},
-        ],
+    _route(
+        events,
+        bus_name,
+        RULE_NAME,
+        EVENT_PATTERN,
+        "every archive-search event -> the subscriber queue and the stack's log",
+        {"subscribers": _queue_arn(sqs, queue_url), "log": _queue_arn(sqs, log_queue_url)},
     )
     relay_queue_url = sqs.create_queue(
         QueueName=f"{bus_name}-relay",
         Attributes={"VisibilityTimeout": str(LOG_VISIBILITY_SECONDS)},
     )["QueueUrl"]
-    events.put_rule(
-        Name=RELAY_RULE_NAME,
-        EventBusName=bus_name,
-        EventPattern=json.dumps(RELAY_PATTERN),
-        State="ENABLED",
-        Description="webhook alerts' matches -> the relay",
-    )
-    events.put_targets(
-        Rule=RELAY_RULE_NAME,
-        EventBusName=bus_name,
-        Targets=[{"Id": "relay", "Arn": _queue_arn(sqs, relay_queue_url)}],
+    _route(
+        events,
+        bus_name,
+        RELAY_RULE_NAME,
+        RELAY_PATTERN,
+        "webhook alerts' matches -> the relay",
+        {"relay": _queue_arn(sqs, relay_queue_url)},
     )
     return LocalEvents(bus_name, bus_arn, queue_url, log_queue_url, relay_queue_url)
+
+
+def _route(
+    events, bus_name: str, rule: str, pattern: dict, description: str, targets: dict[str, str]
+) -> None:
+    """Rule ``rule`` on the bus sends what ``pattern`` matches to each target (id -> ARN)."""
+    events.put_rule(
+        Name=rule,
+        EventBusName=bus_name,
+        EventPattern=json.dumps(pattern),
+        State="ENABLED",
+        Description=description,
+    )
+    events.put_targets(
+        Rule=rule,
+        EventBusName=bus_name,
+        Targets=[{"Id": target_id, "Arn": arn} for target_id, arn in targets.items()],
+    )
 
 
 def _queue_arn(sqs: Any, url: str) -> str:
