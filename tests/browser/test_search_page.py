@@ -992,8 +992,9 @@ def test_the_file_chooser_shows_the_keyboard_focus(page: Any, site: LocalStack) 
 def test_a_file_ingest_rejects_shows_the_receipts_sentence_not_its_code(
     page: Any, site: LocalStack, tmp_path: Path
 ) -> None:
+    # Blank lines only: not empty (the page refuses a 0-byte file unsent), but no article to index.
     empty = tmp_path / "blank-page.txt"
-    empty.write_bytes(b"")
+    empty.write_bytes(b"\n \n\t\n")
     _open_upload_view(page, site)
 
     with page.expect_response(lambda response: _upload_slot(response, empty.name)) as answer:
