@@ -16,7 +16,7 @@ Outcomes: a 2xx is delivered; a refused URL or a 4xx other than 408/429 is given
 receiver said no, a retry would say no again); a 5xx, 408, 429, a timeout or a failed
 connection raises ``DeliveryFailed`` for the caller's retries, carrying the receiver's
 ``Retry-After`` in seconds when it sent one. ``relay_match`` logs and counts each outcome;
-the Lambda and the local stack both call it.
+``alerts.relay_queue`` (the Lambda and the local stack both run it) calls it.
 """
 
 from __future__ import annotations
