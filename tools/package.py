@@ -45,6 +45,7 @@ LAMBDA_ENV = {
     "POWERTOOLS_SERVICE_NAME": "archive-search",
     "LOG_LEVEL": "INFO",
     "WEBHOOK_SECRET_ID": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:archive-search-webhooks-AbCdEf",
+    "RELAY_QUEUE_URL": "https://sqs.eu-west-1.amazonaws.com/123456789012/archive-search-RelayQueue-AbCdEf",
 }
 
 

@@ -12,14 +12,14 @@
                                              `reindex` re-cleans the archive with them
     archive-search redrive --dlq-url URL --queue-url URL [--limit N]
                                              replay DLQ messages into the ingest queue
-    archive-search redrive-relay --dlq-url URL --function NAME [--limit N]
-                                             invoke the webhook relay again with its dead letters
+    archive-search redrive-relay --dlq-url URL --queue-url URL [--limit N]
+                                             replay the webhook relay's dead letters into its queue
     archive-search republish-events [--after-seconds S] [--max-events N] [--time-limit S]
                                              publish again the events still in the outbox
                                              (what the ingest schedule runs)
 
 Configuration comes from the environment (OPENSEARCH_URL, INDEX_ALIAS, ARCHIVE_BUCKET,
-INGEST_QUEUE_URL, INGEST_DLQ_URL, RELAY_DLQ_URL, RELAY_FUNCTION_NAME, ...). Results are printed as JSON.
+INGEST_QUEUE_URL, INGEST_DLQ_URL, RELAY_DLQ_URL, RELAY_QUEUE_URL, ...). Results are printed as JSON.
 """
 
 from __future__ import annotations
@@ -115,10 +115,10 @@ def _parser() -> argparse.ArgumentParser:
     redrive.set_defaults(run=_redrive)
 
     redrive_relay = commands.add_parser(
-        "redrive-relay", help="invoke the webhook relay again with the messages of its dead-letter queue"
+        "redrive-relay", help="replay the webhook relay's dead-letter queue into the relay's queue"
     )
     redrive_relay.add_argument("--dlq-url", default=os.environ.get("RELAY_DLQ_URL"))
-    redrive_relay.add_argument("--function", default=os.environ.get("RELAY_FUNCTION_NAME"))
+    redrive_relay.add_argument("--queue-url", default=os.environ.get("RELAY_QUEUE_URL"))
     redrive_relay.add_argument("--limit", type=_count, default=None, help="replay at most this many messages")
     redrive_relay.set_defaults(run=_redrive_relay)
 
@@ -305,27 +305,29 @@ def _line_stats(args: argparse.Namespace) -> dict[str, Any]:
 
 def _redrive(args: argparse.Namespace) -> dict[str, Any]:
     from archive_search.adapters.sqs import redrive
-    from archive_search.errors import InvalidRequest
 
-    if not args.dlq_url or not args.queue_url:
-        raise InvalidRequest("name both queues: --dlq-url/--queue-url or INGEST_DLQ_URL/INGEST_QUEUE_URL")
-    if _queue_path(args.dlq_url) == _queue_path(args.queue_url):
-        # Every message sent back would be received again at once: the redrive would never end.
-        raise InvalidRequest(
-            f"--dlq-url and --queue-url name the same queue ({args.queue_url}): name the DLQ to read"
-        )
+    _two_queues(args, "INGEST_DLQ_URL/INGEST_QUEUE_URL")
     return {"moved": redrive(args.dlq_url, args.queue_url, limit=args.limit)}
 
 
 def _redrive_relay(args: argparse.Namespace) -> dict[str, Any]:
     from archive_search.alerts.redrive import redrive_relay
+
+    _two_queues(args, "RELAY_DLQ_URL/RELAY_QUEUE_URL")
+    return {"replayed": redrive_relay(args.dlq_url, args.queue_url, limit=args.limit)}
+
+
+def _two_queues(args: argparse.Namespace, variables: str) -> None:
+    """A redrive names a DLQ and another queue to send its messages to."""
     from archive_search.errors import InvalidRequest
 
-    if not args.dlq_url or not args.function:
+    if not args.dlq_url or not args.queue_url:
+        raise InvalidRequest(f"name both queues: --dlq-url/--queue-url or {variables}")
+    if _queue_path(args.dlq_url) == _queue_path(args.queue_url):
+        # Every message sent back would be received again at once: the redrive would never end.
         raise InvalidRequest(
-            "name the relay's DLQ and function: --dlq-url/--function or RELAY_DLQ_URL/RELAY_FUNCTION_NAME"
+            f"--dlq-url and --queue-url name the same queue ({args.queue_url}): name the DLQ to read"
         )
-    return {"replayed": redrive_relay(args.dlq_url, args.function, limit=args.limit)}
 
 
 def _queue_path(url: str) -> str:

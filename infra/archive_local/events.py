@@ -12,15 +12,16 @@ matches every archive-search event, with two SQS targets:
   a warning (in AWS: the rule's retry policy, then its DLQ).
 
 The other is the template's ``RelayRule`` (``Alert Matched`` with ``detail.target`` webhook) to
-``<bus>-relay``, drained by ``AlertRelay``: each match goes to its own alert's ``webhook_url``
-through ``archive_search.alerts.relay``, the code the relay Lambda runs, signed with
-``LOCAL_WEBHOOK_SECRET``, retried as the event log retries (in AWS: Lambda's retries, then the
-relay's DLQ).
+``<bus>-relay``, the template's ``RelayQueue`` (its redrive policy to ``<bus>-relay-dlq``), read
+by ``AlertRelay`` as the relay's event source mapping reads it in AWS: each batch goes through
+``archive_search.alerts.relay_queue``, the code the relay Lambda runs, so each match reaches its
+own alert's ``webhook_url`` signed with ``LOCAL_WEBHOOK_SECRET``, and a failed one waits the same
+backoff schedule (``LOCAL_WEBHOOK_BACKOFF_SCALE`` shortens it) before it reaches the DLQ.
 
 ``start_events`` does both for ``make run`` and sets ``EVENT_BUS_NAME`` for the ingest
 handler. Environment: ``EVENT_BUS`` (default ``archive-search-events``),
 ``LOCAL_WEBHOOK_URL`` (default: none), ``LOCAL_WEBHOOK_SECRET`` (default
-``DEFAULT_WEBHOOK_SECRET``).
+``DEFAULT_WEBHOOK_SECRET``), ``LOCAL_WEBHOOK_BACKOFF_SCALE`` (default 1).
 """
 
 from __future__ import annotations
@@ -32,10 +33,16 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
+from archive_local.config import StartupError
+from archive_local.lambda_events import sqs_event
+from archive_local.worker import messages_to_delete
+from archive_search.adapters.sqs import change_visibility
 from archive_search.alerts.events import DETAIL_TYPE as ALERT_MATCHED
-from archive_search.alerts.relay import DeliveryFailed, relay_match
+from archive_search.alerts.relay import relay_match
+from archive_search.alerts.relay_queue import MAX_ATTEMPTS, relay_batch
 
 log = logging.getLogger("events")
 
@@ -55,6 +62,9 @@ DEFAULT_WEBHOOK_SECRET = "archive-search-local-webhook-secret"
 WEBHOOK_MAX_RECEIVES = 5
 WEBHOOK_TIMEOUT_SECONDS = 5.0
 LOG_VISIBILITY_SECONDS = 5  # how soon a failed webhook call is tried again
+# Longer than the relay takes on a batch (connect and read bounded by its timeout), as the
+# template's RelayQueue: a batch the pump dies on is received again after it.
+RELAY_VISIBILITY_SECONDS = 180
 
 
 @dataclass(frozen=True)
@@ -63,7 +73,8 @@ class LocalEvents:
     bus_arn: str
     queue_url: str  # for subscribers (tests, the example consumer)
     log_queue_url: str  # drained by EventLog
-    relay_queue_url: str  # drained by AlertRelay
+    relay_queue_url: str  # read by AlertRelay
+    relay_dlq_url: str  # where a match goes after the relay's last attempt
 
 
 def provision_events(events: Any, sqs: Any, bus_name: str = DEFAULT_BUS) -> LocalEvents:
@@ -85,9 +96,15 @@ def provision_events(events: Any, sqs: Any, bus_name: str = DEFAULT_BUS) -> Loca
         "every archive-search event -> the subscriber queue and the stack's log",
         {"subscribers": _queue_arn(sqs, queue_url), "log": _queue_arn(sqs, log_queue_url)},
     )
+    relay_dlq_url = sqs.create_queue(QueueName=f"{bus_name}-relay-dlq")["QueueUrl"]
     relay_queue_url = sqs.create_queue(
         QueueName=f"{bus_name}-relay",
-        Attributes={"VisibilityTimeout": str(LOG_VISIBILITY_SECONDS)},
+        Attributes={
+            "VisibilityTimeout": str(RELAY_VISIBILITY_SECONDS),
+            "RedrivePolicy": json.dumps(
+                {"deadLetterTargetArn": _queue_arn(sqs, relay_dlq_url), "maxReceiveCount": MAX_ATTEMPTS}
+            ),
+        },
     )["QueueUrl"]
     _route(
         events,
@@ -97,7 +114,7 @@ def provision_events(events: Any, sqs: Any, bus_name: str = DEFAULT_BUS) -> Loca
         "webhook alerts' matches -> the relay",
         {"relay": _queue_arn(sqs, relay_queue_url)},
     )
-    return LocalEvents(bus_name, bus_arn, queue_url, log_queue_url, relay_queue_url)
+    return LocalEvents(bus_name, bus_arn, queue_url, log_queue_url, relay_queue_url, relay_dlq_url)
 
 
 def _route(
@@ -160,32 +177,7 @@ def post_json(url: str, body: bytes, timeout: float = WEBHOOK_TIMEOUT_SECONDS) -
     _WEBHOOK_OPENER.open(request, timeout=timeout).close()
 
 
-class _QueueReader:
-    """Drains a queue in batches; ``_handle`` says whether a message is done with (deleted) or
-    left for the queue to deliver again after its visibility timeout."""
-
-    sqs: Any
-    queue_url: str
-    wait_seconds: int
-
-    def poll_once(self) -> int:
-        """Handle one batch of delivered events; returns how many were received."""
-        messages = self.sqs.receive_message(
-            QueueUrl=self.queue_url,
-            MaxNumberOfMessages=10,
-            WaitTimeSeconds=self.wait_seconds,
-            AttributeNames=["ApproximateReceiveCount"],
-        ).get("Messages", [])
-        for message in messages:
-            if self._handle(message):
-                self.sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"])
-        return len(messages)
-
-    def _handle(self, message: Mapping[str, Any]) -> bool:
-        raise NotImplementedError
-
-
-class EventLog(_QueueReader):
+class EventLog:
     """Drains the log queue: one log line per event, and a POST per event to ``webhook_url``."""
 
     def __init__(
@@ -205,8 +197,22 @@ class EventLog(_QueueReader):
         self.post = post
         self.wait_seconds = wait_seconds
 
+    def poll_once(self) -> int:
+        """Handle one batch of delivered events; returns how many were received."""
+        messages = self.sqs.receive_message(
+            QueueUrl=self.queue_url,
+            MaxNumberOfMessages=10,
+            WaitTimeSeconds=self.wait_seconds,
+            AttributeNames=["ApproximateReceiveCount"],
+        ).get("Messages", [])
+        for message in messages:
+            if self._handle(message):
+                self.sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"])
+        return len(messages)
+
     def _handle(self, message: Mapping[str, Any]) -> bool:
-        """Whether the message is done with (logged, and POSTed or given up)."""
+        """Whether the message is done with (logged, and POSTed or given up): one not done
+        with is received again after the queue's visibility timeout."""
         receives = int(message.get("Attributes", {}).get("ApproximateReceiveCount", "1"))
         try:
             event = json.loads(message["Body"])
@@ -236,30 +242,60 @@ class EventLog(_QueueReader):
         return True
 
 
-class AlertRelay(_QueueReader):
-    """Drains the relay queue: each webhook alert's match to its own ``webhook_url``, signed
-    with ``secret``, by the relay Lambda's code; plain http to this machine's loopback allowed,
-    as ``POST /alerts`` allows it for ``make run``."""
+class AlertRelay:
+    """The relay's event source mapping on ``make run``: receives a batch from the relay queue,
+    runs the relay Lambda's batch code on it as an SQS event and deletes what it did not report
+    failed. Each match goes to its own ``webhook_url``, signed with ``secret``; plain http to this
+    machine's loopback allowed, as ``POST /alerts`` allows it for ``make run``. ``delay_scale``
+    (0 to 1) shortens every wait of the backoff schedule."""
 
-    def __init__(self, sqs: Any, queue_url: str, secret: bytes, *, wait_seconds: int = 1) -> None:
+    def __init__(
+        self,
+        sqs: Any,
+        queue_url: str,
+        secret: bytes,
+        *,
+        delay_scale: float = 1.0,
+        wait_seconds: int = 1,
+    ) -> None:
         self.sqs = sqs
         self.queue_url = queue_url
-        self.secret = secret
+        self.queue_arn = _queue_arn(sqs, queue_url)
+        self.relay = partial(relay_match, secret=secret, allow_loopback=True)
+        self.hide = partial(change_visibility, queue_url, client=sqs)
+        self.delay_scale = delay_scale
         self.wait_seconds = wait_seconds
 
-    def _handle(self, message: Mapping[str, Any]) -> bool:
-        """Whether the match is done with (delivered or given up)."""
-        receives = int(message.get("Attributes", {}).get("ApproximateReceiveCount", "1"))
-        event = json.loads(message["Body"])
-        try:
-            relay_match(event, self.secret, allow_loopback=True)
-        except DeliveryFailed as exc:
-            if receives >= WEBHOOK_MAX_RECEIVES:
-                log.warning("alert webhook failed %d times (%s): given up", receives, exc)
-                return True
-            log.warning("alert webhook failed (%s): retried in %d s", exc, LOG_VISIBILITY_SECONDS)
-            return False
-        return True
+    def poll_once(self) -> int:
+        """Relay one batch; returns how many matches were received."""
+        messages = self.sqs.receive_message(
+            QueueUrl=self.queue_url,
+            MaxNumberOfMessages=10,
+            WaitTimeSeconds=self.wait_seconds,
+            AttributeNames=["All"],
+        ).get("Messages", [])
+        if messages:
+            answer = relay_batch(
+                sqs_event(messages, self.queue_arn), self.relay, self.hide, delay_scale=self.delay_scale
+            )
+            for message in messages_to_delete(messages, answer):
+                self.sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"])
+        return len(messages)
+
+
+def backoff_scale(env: Mapping[str, str]) -> float:
+    """``LOCAL_WEBHOOK_BACKOFF_SCALE``: 0 to 1, what every wait of the relay's schedule is
+    multiplied by (0: a failed match is tried again at once)."""
+    text = env.get("LOCAL_WEBHOOK_BACKOFF_SCALE", "").strip() or "1"
+    try:
+        scale = float(text)
+    except ValueError:
+        scale = -1.0
+    if not 0 <= scale <= 1:  # also refuses nan
+        raise StartupError(
+            f"LOCAL_WEBHOOK_BACKOFF_SCALE must be a number from 0 to 1 (default 1), got {text!r}"
+        )
+    return scale
 
 
 def start_events(
@@ -270,7 +306,7 @@ def start_events(
     log's runner (``stop()`` it)."""
     import boto3
 
-    from archive_local.stack import Periodic, StartupError
+    from archive_local.stack import Periodic
 
     env = os.environ if env is None else env
     events = boto3.client("events", endpoint_url=endpoint_url, region_name=sqs.meta.region_name)
@@ -282,7 +318,9 @@ def start_events(
     except ValueError as exc:
         raise StartupError(str(exc)) from None
     secret = (env.get("LOCAL_WEBHOOK_SECRET", "").strip() or DEFAULT_WEBHOOK_SECRET).encode()
-    relay = AlertRelay(sqs, local.relay_queue_url, secret, wait_seconds=0)  # the log queue waits
+    scale = backoff_scale(env)
+    # The log queue's receive waits; this one only looks.
+    relay = AlertRelay(sqs, local.relay_queue_url, secret, delay_scale=scale, wait_seconds=0)
     runner = Periodic("events", 0.1, lambda: event_log.poll_once() + relay.poll_once())
     runner.start()
     log.info(

@@ -30,9 +30,9 @@ def documented_verify() -> Any:
 def signed_request() -> tuple[str, bytes]:
     sent: list[tuple[dict[str, str], bytes]] = []
 
-    def receiver(target: Target, headers: dict[str, str], body: bytes) -> int:
+    def receiver(target: Target, headers: dict[str, str], body: bytes) -> tuple[int, None]:
         sent.append((headers, body))
-        return 204
+        return 204, None
 
     event = {
         "detail-type": "Alert Matched",

@@ -108,5 +108,8 @@ def test_sam_adds_no_role_no_policy_and_no_route_of_its_own(transformed: dict[st
     (api,) = resources_of_type(transformed, "AWS::ApiGatewayV2::Api").values()
     operations = [op for item in api["Properties"]["Body"]["paths"].values() for op in item.values()]
     assert operations and all("security" in op for op in operations)
-    (mapping,) = resources_of_type(transformed, "AWS::Lambda::EventSourceMapping").values()
-    assert mapping["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    mappings = resources_of_type(transformed, "AWS::Lambda::EventSourceMapping").values()
+    # The ingest queue's and the relay queue's: both report partial batch failures.
+    assert len(mappings) == 2
+    for mapping in mappings:
+        assert mapping["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]

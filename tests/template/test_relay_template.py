@@ -1,6 +1,6 @@
-"""template.yaml's alert webhook relay: the rule that routes webhook alert matches to it, its
-retries and dead-letter queue with an alarm, its signing secret and a role that reads only that
-(docs/alerts.md, Targets)."""
+"""template.yaml's alert webhook relay: the rule that routes webhook alert matches to its queue,
+the queue's backoff and dead-letter queue with an alarm, the event source the relay reads it by,
+its signing secret and a role that reads only those (docs/alerts.md, Webhook deliveries)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import pytest
 from archive_local.events import RELAY_PATTERN
 from archive_search.alerts.events import DETAIL_TYPE
 from archive_search.alerts.relay import TIMEOUT_SECONDS
+from archive_search.alerts.relay_queue import MAX_ATTEMPTS, RETRY_DELAYS_SECONDS
 from archive_search.ingest.outcomes import SOURCE
 from tests.template.cfn import allowed, load_template, policy_statements, resolved_template, text
 
@@ -20,7 +21,8 @@ RELAY_RESOURCES = {
     "RelayFunction",
     "RelayRole",
     "RelayRule",
-    "RelayInvokePermission",
+    "RelayQueue",
+    "RelayQueuePolicy",
     "RelayDeadLetterQueue",
     "RelayDeadLetterQueuePolicy",
     "RelayDeadLettersWaiting",
@@ -43,30 +45,69 @@ def test_webhook_alert_matches_and_nothing_else_go_to_the_relay(template: dict) 
     }
     assert rule["EventPattern"] == RELAY_PATTERN  # make run routes the same matches to its relay
     (target,) = rule["Targets"]
-    assert text(target["Arn"]) == "${RelayFunction.Arn}"
+    assert text(target["Arn"]) == "${RelayQueue.Arn}"
     assert text(target["DeadLetterConfig"]["Arn"]) == "${RelayDeadLetterQueue.Arn}"
     assert target["RetryPolicy"]["MaximumEventAgeInSeconds"] == 86400
-    permission = template["Resources"]["RelayInvokePermission"]["Properties"]
-    assert permission["Principal"] == "events.amazonaws.com"
-    assert text(permission["SourceArn"]) == "${RelayRule.Arn}"
+    # Only the rule's deliveries reach the relay: nothing invokes the function but its queue.
+    permissions = [r for r in template["Resources"].values() if r["Type"] == "AWS::Lambda::Permission"]
+    assert [p for p in permissions if text(p["Properties"]["FunctionName"]) == "${RelayFunction}"] == []
 
 
-def test_a_failed_delivery_is_retried_then_dead_lettered_and_alarms(template: dict) -> None:
+def test_the_queue_keeps_a_match_through_its_whole_schedule_then_dead_letters_it(template: dict) -> None:
+    queue = template["Resources"]["RelayQueue"]["Properties"]
+    assert queue["SqsManagedSseEnabled"] is True
+    assert text(queue["RedrivePolicy"]["deadLetterTargetArn"]) == "${RelayDeadLetterQueue.Arn}"
+    # The receive after the relay's last attempt moves the match to the DLQ.
+    assert queue["RedrivePolicy"]["maxReceiveCount"] == MAX_ATTEMPTS
+    # Retention counts from the first enqueue: the queue outlasts the schedule, the DLQ both.
+    schedule = sum(RETRY_DELAYS_SECONDS) + MAX_ATTEMPTS * queue["VisibilityTimeout"]
+    assert queue["MessageRetentionPeriod"] > schedule
+    dlq = template["Resources"]["RelayDeadLetterQueue"]["Properties"]
+    assert dlq["MessageRetentionPeriod"] >= queue["MessageRetentionPeriod"] + 7 * 86400
+
+
+def test_the_relay_reads_its_queue_one_match_at_a_time_reporting_item_failures(template: dict) -> None:
     props = template["Resources"]["RelayFunction"]["Properties"]
-    assert props["EventInvokeConfig"]["MaximumRetryAttempts"] == 2
-    assert props["DeadLetterQueue"] == {
-        "Type": "SQS",
-        "TargetArn": {"Fn::GetAtt": ["RelayDeadLetterQueue", "Arn"]},
-    }
-    # One call's connect and read each take up to the relay's timeout, within the function's.
+    assert "EventInvokeConfig" not in props and "DeadLetterQueue" not in props
+    (source,) = props["Events"].values()
+    assert source["Type"] == "SQS"
+    mapping = source["Properties"]
+    assert text(mapping["Queue"]) == "${RelayQueue.Arn}"
+    assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert mapping["BatchSize"] == 1
+    assert 2 <= mapping["ScalingConfig"]["MaximumConcurrency"] <= 1000
+    assert text(props["Environment"]["Variables"]["RELAY_QUEUE_URL"]) == "${RelayQueue}"
+    # One call's connect and read each take up to the relay's timeout, within the function's;
+    # Lambda asks an SQS source's visibility timeout to be at least the function's (6 x advised).
     assert props["Timeout"] > 2 * TIMEOUT_SECONDS
+    queue = template["Resources"]["RelayQueue"]["Properties"]
+    assert queue["VisibilityTimeout"] >= 6 * props["Timeout"]
+
+
+def test_only_the_rule_and_the_operators_may_send_to_the_relay_queue(template: dict) -> None:
+    policy = template["Resources"]["RelayQueuePolicy"]["Properties"]
+    assert [text(q) for q in policy["Queues"]] == ["${RelayQueue}"]
+    statements = policy["PolicyDocument"]["Statement"]
+    (allow,) = [s for s in statements if s["Effect"] == "Allow"]
+    assert (allow["Principal"], allow["Action"]) == ({"Service": "events.amazonaws.com"}, "sqs:SendMessage")
+    assert text(allow["Condition"]["ArnEquals"]["aws:SourceArn"]) == "${RelayRule.Arn}"
+    (deny,) = [s for s in statements if s["Effect"] == "Deny" and s["Action"] == "sqs:SendMessage"]
+    exempt = {k: text(v) for k, v in deny["Condition"]["ArnNotLike"].items()}
+    path = text(template["Resources"]["MaintenanceRole"]["Properties"]["Path"])
+    assert exempt == {
+        "aws:SourceArn": "${RelayRule.Arn}",
+        "aws:PrincipalArn": f"arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:role{path}*",
+    }
+
+
+def test_a_match_in_the_dlq_alarms(template: dict) -> None:
     alarm = template["Resources"]["RelayDeadLettersWaiting"]["Properties"]
     assert (alarm["Namespace"], alarm["MetricName"]) == ("AWS/SQS", "ApproximateNumberOfMessagesVisible")
     assert text(alarm["Dimensions"][0]["Value"]) == "${RelayDeadLetterQueue.QueueName}"
     assert alarm["Threshold"] == 1 and alarm["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
 
 
-def test_the_relay_role_reads_its_secret_and_fills_its_dlq_and_nothing_else(template: dict) -> None:
+def test_the_relay_role_reads_its_secret_and_consumes_its_queue_and_nothing_else(template: dict) -> None:
     granted = set(allowed(policy_statements(template["Resources"]["RelayRole"])))
     grants = {a for a, _ in granted}
     assert grants == {
@@ -75,9 +116,12 @@ def test_the_relay_role_reads_its_secret_and_fills_its_dlq_and_nothing_else(temp
         "xray:PutTraceSegments",
         "xray:PutTelemetryRecords",
         "secretsmanager:GetSecretValue",
-        "sqs:SendMessage",
+        "sqs:ChangeMessageVisibility",
+        "sqs:DeleteMessage",
+        "sqs:GetQueueAttributes",
+        "sqs:ReceiveMessage",
     }
-    assert {r for a, r in granted if a == "sqs:SendMessage"} == {"${RelayDeadLetterQueue.Arn}"}
+    assert {r for a, r in granted if a.startswith("sqs:")} == {"${RelayQueue.Arn}"}
     assert {r for a, r in granted if a.startswith("logs:")} == {"${RelayLogGroup.Arn}"}
     policy = template["Resources"]["RelayDeadLetterQueuePolicy"]["Properties"]["PolicyDocument"]
     (statement,) = [s for s in policy["Statement"] if s["Effect"] == "Allow"]
@@ -108,21 +152,17 @@ def test_the_relay_signs_with_the_stack_secret_or_the_named_one_and_reads_only_i
     assert text(env["WEBHOOK_SECRET_ID"]) == secret_id
 
 
-def test_operators_may_replay_the_relay_dlq_into_the_relay_and_nowhere_else(template: dict) -> None:
-    permission = template["Resources"]["RelayReplayPermission"]["Properties"]
-    assert permission["Action"] == "lambda:InvokeFunction"
-    assert (text(permission["FunctionName"]), text(permission["Principal"])) == (
-        "${RelayFunction}",
-        "${MaintenanceRole.Arn}",
-    )
+def test_operators_may_replay_the_relay_dlq_into_the_relay_queue_and_nowhere_else(template: dict) -> None:
     granted = allowed(policy_statements(template["Resources"]["MaintenanceRole"]))
     assert not [r for a, r in granted if a.startswith("lambda:")]
     for action in ("sqs:ReceiveMessage", "sqs:DeleteMessage"):
         assert "${RelayDeadLetterQueue.Arn}" in {r for a, r in granted if a == action}
+    assert "${RelayQueue.Arn}" in {r for a, r in granted if a == "sqs:SendMessage"}
+    assert "${RelayQueue.Arn}" not in {r for a, r in granted if a == "sqs:ReceiveMessage"}
     # The outputs name what `archive-search redrive-relay` reads, under the variables it reads them from.
     outputs = template["Outputs"]
     assert text(outputs["RelayDlqUrl"]["Value"]) == "${RelayDeadLetterQueue}"
-    assert text(outputs["RelayFunctionName"]["Value"]) == "${RelayFunction}"
+    assert text(outputs["RelayQueueUrl"]["Value"]) == "${RelayQueue}"
     cli = (Path(__file__).resolve().parents[2] / "functions" / "archive_search" / "cli.py").read_text()
-    for variable in ("RELAY_DLQ_URL", "RELAY_FUNCTION_NAME"):
+    for variable in ("RELAY_DLQ_URL", "RELAY_QUEUE_URL"):
         assert variable in outputs["RelayDlqUrl"]["Description"] and f'"{variable}"' in cli

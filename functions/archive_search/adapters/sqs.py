@@ -1,5 +1,6 @@
 """SQS adapter: draining a DLQ (``archive-search redrive`` into the ingest queue,
-``redrive-relay`` into the relay) and reading the ingest queue's backlog (``/health``)."""
+``redrive-relay`` into the relay's), reading the ingest queue's backlog (``/health``) and
+hiding a relay message until its next attempt."""
 
 from __future__ import annotations
 
@@ -45,17 +46,44 @@ def queue_backlog(queue_url: str, *, client: Any = None) -> dict[str, int] | Non
     }
 
 
+def change_visibility(queue_url: str, receipt_handle: str, seconds: int, *, client: Any = None) -> None:
+    """Hide the received message ``receipt_handle`` of ``queue_url`` for ``seconds`` from now."""
+    (client or cached_sqs_client()).change_message_visibility(
+        QueueUrl=queue_url, ReceiptHandle=receipt_handle, VisibilityTimeout=seconds
+    )
+
+
 # What a drain hands each received batch to: the messages it accepted (deleted from the source)
 # and, when it stopped short, the error to raise once those are deleted.
 Forward = Callable[[list[dict[str, Any]]], tuple[list[dict[str, Any]], ArchiveSearchError | None]]
 
 
-def redrive(source_url: str, target_url: str, *, limit: int | None = None, client: Any = None) -> int:
-    """Move messages from ``source_url`` (the DLQ) back to ``target_url``, bodies unchanged.
-    Returns how many were moved (``drain``: an interruption duplicates, never loses)."""
+# Why a message must not be moved (the move stops there, the message stays), or None.
+Refuse = Callable[[dict[str, Any]], ArchiveSearchError | None]
+
+
+def redrive(
+    source_url: str,
+    target_url: str,
+    *,
+    limit: int | None = None,
+    refuse: Refuse | None = None,
+    client: Any = None,
+) -> int:
+    """Move messages from ``source_url`` (the DLQ) back to ``target_url``, bodies unchanged,
+    stopping at the first one ``refuse`` refuses. Returns how many were moved (``drain``: an
+    interruption duplicates, never loses)."""
     sqs = client or cached_sqs_client()
 
     def send_back(messages: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], ArchiveSearchError | None]:
+        stopped = None
+        if refuse is not None:
+            for i, message in enumerate(messages):
+                if (stopped := refuse(message)) is not None:
+                    messages = messages[:i]
+                    break
+        if not messages:
+            return [], stopped
         entries = [{"Id": str(i), "MessageBody": m["Body"]} for i, m in enumerate(messages)]
         for i, message in enumerate(messages):
             if message.get("MessageAttributes"):
@@ -68,7 +96,7 @@ def redrive(source_url: str, target_url: str, *, limit: int | None = None, clien
             return accepted, EngineUnavailable(
                 f"{target_url} refused {refused} message(s); they stay in the DLQ"
             )
-        return accepted, None
+        return accepted, stopped
 
     return drain(source_url, send_back, limit=limit, client=sqs)
 

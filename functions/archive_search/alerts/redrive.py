@@ -1,10 +1,10 @@
 """Replaying the relay's dead-letter queue (``archive-search redrive-relay``).
 
-Each message there is an ``Alert Matched`` event of a webhook alert (the body EventBridge or
-Lambda put in the queue, unchanged); it is invoked on the relay again, asynchronously, so it gets
-the relay's retries and dead-letter queue once more, and deleted once Lambda accepted it. A
-message that is not such an event (another queue's, named by mistake) stops the replay and stays
-in the queue: fed to the relay it would be given up, and lost.
+Each message there is an ``Alert Matched`` event of a webhook alert (the body EventBridge put in
+the relay's queue, unchanged); it is sent back to that queue, where the relay reads it at once and
+it gets the whole retry schedule again, and deleted from the DLQ once the queue took it. A message
+that is not such an event (another queue's, named by mistake) stops the replay and stays in the
+DLQ: fed to the relay it would be given up, and lost.
 """
 
 from __future__ import annotations
@@ -12,10 +12,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from archive_search.adapters.lambdas import invoke_async
-from archive_search.adapters.sqs import drain
+from archive_search.adapters.sqs import redrive
 from archive_search.alerts.events import DETAIL_TYPE
-from archive_search.errors import ArchiveSearchError, InvalidRequest
+from archive_search.errors import InvalidRequest
 from archive_search.ingest.outcomes import SOURCE
 
 
@@ -35,23 +34,16 @@ def is_webhook_match(body: str) -> bool:
     )
 
 
-def redrive_relay(dlq_url: str, function_name: str, *, limit: int | None = None) -> int:
-    """Invoke the relay again with each message of its DLQ; returns how many were replayed."""
+def redrive_relay(dlq_url: str, queue_url: str, *, limit: int | None = None) -> int:
+    """Send each message of the relay's DLQ back to its queue; returns how many were replayed."""
 
-    def invoke(messages: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], ArchiveSearchError | None]:
-        accepted: list[dict[str, Any]] = []
-        for message in messages:
-            if not is_webhook_match(message["Body"]):
-                return accepted, InvalidRequest(
-                    f"message {message['MessageId']} in {dlq_url} is not an {DETAIL_TYPE} event of a "
-                    "webhook alert: it and the rest stay in the queue; is this the relay's DLQ?",
-                    parameter="--dlq-url",
-                )
-            try:
-                invoke_async(function_name, message["Body"])
-            except ArchiveSearchError as error:
-                return accepted, error
-            accepted.append(message)
-        return accepted, None
+    def refuse(message: dict[str, Any]) -> InvalidRequest | None:
+        if is_webhook_match(message["Body"]):
+            return None
+        return InvalidRequest(
+            f"message {message['MessageId']} in {dlq_url} is not an {DETAIL_TYPE} event of a "
+            "webhook alert: it and the rest stay in the queue; is this the relay's DLQ?",
+            parameter="--dlq-url",
+        )
 
-    return drain(dlq_url, invoke, limit=limit)
+    return redrive(dlq_url, queue_url, limit=limit, refuse=refuse)

@@ -14,8 +14,9 @@ No redirect is followed: a 3xx is the receiver's answer, not a place to go.
 
 Outcomes: a 2xx is delivered; a refused URL or a 4xx other than 408/429 is given up (the
 receiver said no, a retry would say no again); a 5xx, 408, 429, a timeout or a failed
-connection raises ``DeliveryFailed`` for the caller's retries. ``relay_match`` logs and
-counts each outcome; the Lambda and the local stack both call it.
+connection raises ``DeliveryFailed`` for the caller's retries, carrying the receiver's
+``Retry-After`` in seconds when it sent one. ``relay_match`` logs and counts each outcome;
+``alerts.relay_queue`` (the Lambda and the local stack both run it) calls it.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ import ssl
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import UTC
+from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -50,11 +53,18 @@ USER_AGENT = "archive-search-relay/1"
 RETRIED_CLIENT_STATUSES = frozenset({408, 429})
 
 Resolve = Callable[[str, int], list[str]]
-Send = Callable[["Target", dict[str, str], bytes], int]
+# The receiver's answer: its status and its Retry-After header, if any.
+Answer = tuple[int, "str | None"]
+Send = Callable[["Target", dict[str, str], bytes], Answer]
 
 
 class DeliveryFailed(Exception):
-    """The webhook did not take the event and may later: the caller retries."""
+    """The webhook did not take the event and may later: the caller retries, not sooner than
+    ``retry_after`` seconds when the receiver asked for that."""
+
+    def __init__(self, message: str, *, retry_after: int | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)
@@ -144,14 +154,31 @@ def deliver(
         EVENT_ID_HEADER: str(detail.get("event_id") or event.get("id") or ""),
     }
     try:
-        status = (send or send_pinned)(target, headers, body)
+        status, retry_after = (send or send_pinned)(target, headers, body)
     except (OSError, http.client.HTTPException) as error:  # timeouts, refused connections, TLS
         raise DeliveryFailed(f"{target.host}: {type(error).__name__}: {error}") from error
     if 200 <= status < 300:
         return Delivery(True, "delivered", status)
     if status >= 500 or status in RETRIED_CLIENT_STATUSES:
-        raise DeliveryFailed(f"{target.host} answered {status}")
+        raise DeliveryFailed(
+            f"{target.host} answered {status}", retry_after=retry_after_seconds(retry_after, now())
+        )
     return Delivery(False, f"http_{status}", status)
+
+
+def retry_after_seconds(value: str | None, now: float) -> int | None:
+    """A ``Retry-After`` header (seconds, or an HTTP date) as whole seconds from ``now``; None
+    when absent or unreadable (the schedule alone decides then)."""
+    text = (value or "").strip()
+    if text.isascii() and text.isdigit():
+        return int(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:  # HTTP dates are GMT
+        when = when.replace(tzinfo=UTC)
+    return max(0, int(when.timestamp() - now))
 
 
 def _target(url: str, *, allow_loopback: bool, resolve: Resolve) -> Target | Delivery:
@@ -177,9 +204,9 @@ def _target(url: str, *, allow_loopback: bool, resolve: Resolve) -> Target | Del
     return Target(parts.scheme, host, port, path, checked[0])
 
 
-def send_pinned(target: Target, headers: dict[str, str], body: bytes) -> int:
+def send_pinned(target: Target, headers: dict[str, str], body: bytes) -> Answer:
     """POST to the checked address (TLS verified against the host name), one request, the
-    answer's body not read: only its status counts."""
+    answer's body not read: only its status and ``Retry-After`` count."""
     connection: http.client.HTTPConnection
     if target.scheme == "https":
         connection = http.client.HTTPSConnection(
@@ -194,6 +221,7 @@ def send_pinned(target: Target, headers: dict[str, str], body: bytes) -> int:
     connection._create_connection = connect_to_checked  # type: ignore[attr-defined]
     try:
         connection.request("POST", target.path, body=body, headers=headers)
-        return connection.getresponse().status
+        response = connection.getresponse()
+        return response.status, response.getheader("Retry-After")
     finally:
         connection.close()

@@ -1,6 +1,8 @@
 """The local stack's alert webhook relay (archive_local.events.AlertRelay) on the moto server:
 the RelayRule routes webhook alerts' matches, and only those, to the relay queue, and each
-reaches its own alert's webhook_url signed with the local secret, as the relay Lambda sends it."""
+reaches its own alert's webhook_url signed with the local secret, as the relay Lambda sends it;
+a failed one waits in the queue (ChangeMessageVisibility), reaches the DLQ by the queue's redrive
+policy after the last attempt, and ``redrive-relay`` sends it back."""
 
 from __future__ import annotations
 
@@ -14,10 +16,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import boto3
 import pytest
 
-from archive_local.events import WEBHOOK_MAX_RECEIVES, AlertRelay, provision_events
+from archive_local.events import AlertRelay, provision_events
+from archive_search import cli
 from archive_search.adapters.events import EventPublisher
 from archive_search.alerts.events import NewArticle, build_alert_event
 from archive_search.alerts.relay import EVENT_ID_HEADER, SIGNATURE_HEADER
+from archive_search.alerts.relay_queue import MAX_ATTEMPTS
 from archive_search.model import Article, ObjectRef
 
 pytestmark = pytest.mark.integration
@@ -59,13 +63,14 @@ def _match(alert_id: str, target: str, webhook_url: str | None):  # type: ignore
     )
 
 
-def _publish_and_relay(sqs, *events) -> AlertRelay:  # type: ignore[no-untyped-def]
+def _publish_and_relay(sqs, *events, delay_scale: float = 1.0) -> AlertRelay:  # type: ignore[no-untyped-def]
     """A fresh bus with the local rules, the events published on it, and its relay."""
     local = provision_events(boto3.client("events"), sqs, f"bus-{uuid.uuid4().hex[:10]}")
     assert EventPublisher(local.bus_name, boto3.client("events")).publish(list(events)).published == len(
         events
     )
-    return AlertRelay(sqs, local.relay_queue_url, SECRET, wait_seconds=0)
+    assert local.relay_dlq_url == local.relay_queue_url + "-dlq"
+    return AlertRelay(sqs, local.relay_queue_url, SECRET, delay_scale=delay_scale, wait_seconds=0)
 
 
 def test_each_webhook_alert_match_reaches_its_own_url_signed(aws, receiver) -> None:
@@ -91,15 +96,40 @@ def test_each_webhook_alert_match_reaches_its_own_url_signed(aws, receiver) -> N
     assert relay.poll_once() == 0  # delivered and done
 
 
-def test_a_failing_receiver_gets_the_match_again_then_it_is_given_up(aws, receiver) -> None:
+def _waiting(sqs, url: str) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    names = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]
+    attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=names)["Attributes"]
+    return {"visible": int(attributes[names[0]]), "hidden": int(attributes[names[1]])}
+
+
+def test_a_failed_match_is_hidden_for_the_first_step_of_the_schedule(aws, receiver) -> None:
     base, received, answers = receiver
-    answers.extend([503] * WEBHOOK_MAX_RECEIVES)
+    answers.append(503)
     sqs = boto3.client("sqs")
     relay = _publish_and_relay(sqs, _match("hook-a", "webhook", f"{base}/a"))
-    first = relay.poll_once()
-    assert first == 1 and len(received) == 1
-    message = {"Body": json.dumps({"detail": {"webhook_url": f"{base}/a", "event_id": "e"}})}
-    for receives in range(2, WEBHOOK_MAX_RECEIVES + 1):  # the queue's later deliveries
-        done = relay._handle({**message, "Attributes": {"ApproximateReceiveCount": str(receives)}})
-        assert done == (receives == WEBHOOK_MAX_RECEIVES)
-    assert len(received) == WEBHOOK_MAX_RECEIVES
+
+    assert relay.poll_once() == 1 and len(received) == 1
+    assert relay.poll_once() == 0  # not visible again before its next attempt
+    assert _waiting(sqs, relay.queue_url) == {"visible": 0, "hidden": 1}
+
+
+def test_a_match_failing_every_attempt_reaches_the_dlq_and_redrive_relay_brings_it_back(
+    aws, receiver, capsys
+) -> None:
+    base, received, answers = receiver
+    answers.extend([503] * MAX_ATTEMPTS)
+    sqs = boto3.client("sqs")
+    relay = _publish_and_relay(sqs, _match("hook-a", "webhook", f"{base}/a"), delay_scale=0)
+    dlq = relay.queue_url + "-dlq"
+
+    for _ in range(MAX_ATTEMPTS):
+        assert relay.poll_once() == 1
+    assert relay.poll_once() == 0  # the receive after the last attempt moved it to the DLQ
+    assert len(received) == MAX_ATTEMPTS
+    assert _waiting(sqs, dlq) == {"visible": 1, "hidden": 0}
+
+    assert cli.main(["redrive-relay", "--dlq-url", dlq, "--queue-url", relay.queue_url]) == 0
+    assert json.loads(capsys.readouterr().out) == {"replayed": 1}
+    assert relay.poll_once() == 1  # the receiver is back: 204
+    assert len({r["body"] for r in received}) == 1 and len(received) == MAX_ATTEMPTS + 1
+    assert _waiting(sqs, relay.queue_url) == _waiting(sqs, dlq) == {"visible": 0, "hidden": 0}

@@ -31,15 +31,17 @@ def _event(url: str = "https://hooks.example/alerts") -> dict:
 class Receiver:
     """A transport that records the one request and answers ``status`` (or raises ``error``)."""
 
-    def __init__(self, status: int = 204, error: Exception | None = None) -> None:
-        self.status, self.error = status, error
+    def __init__(
+        self, status: int = 204, error: Exception | None = None, retry_after: str | None = None
+    ) -> None:
+        self.status, self.error, self.retry_after = status, error, retry_after
         self.requests: list[tuple[Target, dict[str, str], bytes]] = []
 
-    def __call__(self, target: Target, headers: dict[str, str], body: bytes) -> int:
+    def __call__(self, target: Target, headers: dict[str, str], body: bytes) -> tuple[int, str | None]:
         self.requests.append((target, headers, body))
         if self.error:
             raise self.error
-        return self.status
+        return self.status, self.retry_after
 
 
 def _public(host: str, port: int) -> list[str]:
@@ -137,6 +139,27 @@ def test_a_refusal_or_a_redirect_is_given_up_not_retried(status: int) -> None:
 def test_a_server_error_or_a_request_to_come_back_raises_for_a_retry(status: int) -> None:
     with pytest.raises(DeliveryFailed, match=str(status)):
         _deliver(Receiver(status=status))
+
+
+@pytest.mark.parametrize(
+    ("header", "seconds"),
+    [
+        ("120", 120),
+        (" 7 ", 7),
+        ("Sat, 06 Dec 2025 06:46:40 GMT", 3600),  # NOW + 1 h, as an HTTP date
+        ("Sat, 06 Dec 2025 04:46:40 GMT", 0),  # a date already past: now
+        (None, None),
+        ("soon", None),
+        ("-5", None),
+        ("\u00b2", None),
+    ],
+)
+def test_a_retry_after_header_in_seconds_or_as_a_date_travels_with_the_failure(
+    header: str | None, seconds: int | None
+) -> None:
+    with pytest.raises(DeliveryFailed) as failed:
+        _deliver(Receiver(status=503, retry_after=header))
+    assert failed.value.retry_after == seconds
 
 
 @pytest.mark.parametrize("error", [TimeoutError("timed out"), ConnectionRefusedError("refused")])

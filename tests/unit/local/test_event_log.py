@@ -8,7 +8,8 @@ import logging
 
 import pytest
 
-from archive_local.events import WEBHOOK_MAX_RECEIVES, EventLog, event_line
+from archive_local.config import StartupError
+from archive_local.events import WEBHOOK_MAX_RECEIVES, EventLog, backoff_scale, event_line
 
 pytestmark = pytest.mark.unit
 
@@ -56,3 +57,14 @@ def test_without_a_webhook_every_event_is_done_once_logged() -> None:
 def test_a_webhook_url_must_be_http() -> None:
     with pytest.raises(ValueError, match="LOCAL_WEBHOOK_URL"):
         EventLog(sqs=None, queue_url="q", webhook_url="ftp://x")
+
+
+@pytest.mark.parametrize(("value", "scale"), [("", 1.0), ("0", 0.0), (" 0.01 ", 0.01), ("1", 1.0)])
+def test_the_relay_backoff_scale_is_a_share_of_the_schedule(value: str, scale: float) -> None:
+    assert backoff_scale({"LOCAL_WEBHOOK_BACKOFF_SCALE": value}) == scale
+
+
+@pytest.mark.parametrize("value", ["2", "-0.5", "nan", "fast", "inf"])
+def test_a_relay_backoff_scale_outside_0_to_1_stops_the_start_naming_it(value: str) -> None:
+    with pytest.raises(StartupError, match="LOCAL_WEBHOOK_BACKOFF_SCALE"):
+        backoff_scale({"LOCAL_WEBHOOK_BACKOFF_SCALE": value})
