@@ -52,7 +52,7 @@ def retry_delay(attempt: int, retry_after: int | None = None) -> int:
 def _json_object(body: str) -> dict[str, Any] | None:
     try:
         event = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # deep nesting raises RecursionError, not ValueError
         return None
     return event if isinstance(event, dict) else None
 

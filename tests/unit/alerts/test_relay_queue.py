@@ -156,7 +156,7 @@ def counted():  # type: ignore[no-untyped-def]
     metrics.clear_metrics()
 
 
-@pytest.mark.parametrize("body", ["not json", "[1, 2]", '"a string"'])
+@pytest.mark.parametrize("body", ["not json", "[1, 2]", '"a string"', "[" * 100_000 + "]" * 100_000])
 def test_a_message_that_is_not_an_event_is_given_up_counted_and_leaves_the_queue(
     body: str, counted: dict
 ) -> None:
