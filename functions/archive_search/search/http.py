@@ -236,8 +236,14 @@ def _too_large(max_bytes: int) -> InvalidRequest:
     return InvalidRequest(f"the request body is over {max_bytes:,} bytes", "body")
 
 
-# What an empty value of each type should have been, by pydantic's error type.
+# What an empty value of each type should have been, by pydantic's error type, and of the
+# parameters whose type (a string of a pattern or of any text) does not say it.
 _EXPECTED_BY_TYPE = {"int_parsing": "a whole number", "bool_parsing": "true or false"}
+_EXPECTED_BY_NAME = {
+    "from": "a date written YYYY-MM-DD",
+    "to": "a date written YYYY-MM-DD",
+    "cursor": "the next_cursor of the previous response",
+}
 
 
 def empty_value(name: str, error: Mapping[str, Any], *, required: bool = False) -> str | None:
@@ -247,9 +253,7 @@ def empty_value(name: str, error: Mapping[str, Any], *, required: bool = False) 
     ``required``: it cannot be left out instead."""
     if error.get("input") != "":
         return None
-    expected = error.get("ctx", {}).get("expected")  # an enum's values
-    if name in ("from", "to"):
-        expected = "a date written YYYY-MM-DD"
+    expected = _EXPECTED_BY_NAME.get(name) or error.get("ctx", {}).get("expected")  # an enum's values
     expected = expected or _EXPECTED_BY_TYPE.get(str(error.get("type")), "a value")
     return f"the value is empty: give {expected}" + ("" if required else f", or leave {name} out")
 

@@ -168,7 +168,8 @@ def search_answer(
         int | None, Query(ge=1, le=10_000, description="Page number (first 10,000 results; then use cursor)")
     ] = None,
     cursor: Annotated[
-        str | None, Query(max_length=MAX_CURSOR_CHARS, description="next_cursor of the previous page")
+        str | None,
+        Query(min_length=1, max_length=MAX_CURSOR_CHARS, description="next_cursor of the previous page"),
     ] = None,
     fields: Annotated[list[HitField] | None, Query(description="Fields each hit carries (id always)")] = None,
     collapse: Annotated[
