@@ -26,7 +26,7 @@ from archive_search.alerts.bounds import (
 )
 from archive_search.errors import InvalidRequest
 from archive_search.search.http import empty_value, read_json_body
-from archive_search.search.request import DATE_PATTERN, calendar_date
+from archive_search.search.request import DATE_PATTERN, calendar_date, check_languages, filter_values
 from archive_search.search.syntax import MAX_QUERY_CHARS, parse_query, positive_words
 
 _SPACE_OR_CONTROL_RE = re.compile(r"[\s\x00-\x1f\x7f]")
@@ -155,6 +155,7 @@ def stored_search(request: AlertRequest) -> dict[str, Any]:
         name: list(dict.fromkeys(v.strip() for v in getattr(request, name) or [] if v.strip()))
         for name in FILTER_NAMES
     }
+    check_languages(filter_values(filters["language"]))
     search: dict[str, Any] = {"q": q, "in": request.in_field}
     search.update({name: values for name, values in filters.items() if values})
     search.update({"from": request.date_from, "to": request.date_to, "has_date": request.has_date})

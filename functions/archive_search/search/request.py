@@ -9,6 +9,7 @@ from datetime import date
 
 from archive_search.errors import InvalidRequest
 from archive_search.index_schema import ARTICLE_SETTINGS
+from archive_search.language_tags import language_of
 from archive_search.search import cursor as cursors
 
 MAX_RESULT_WINDOW: int = ARTICLE_SETTINGS["index"]["max_result_window"]
@@ -101,6 +102,19 @@ def filter_values(given: Iterable[str]) -> list[str]:
         if "," in value:
             values.extend(value.split(","))
     return list(dict.fromkeys(v.strip() for v in values if v.strip(", ")))
+
+
+def check_languages(values: Iterable[str]) -> None:
+    """A language filter's values (``filter_values``) each name a language, by tag or by name
+    (``language_of``): one that names none is a 400, not a filter that silently matches nothing.
+    A value holding commas is checked by its parts, which ``filter_values`` lists after it."""
+    for value in values:
+        if "," not in value and language_of(value) is None:
+            raise InvalidRequest(
+                f"language: {value!r} names no language: give a language tag (en, en-GB, eng) "
+                "or a name (English, British English, français)",
+                "language",
+            )
 
 
 # Dates are plain strings in the document (pydantic's own date type would also take "0" or

@@ -23,7 +23,14 @@ from archive_search.search.health import health as check_health
 from archive_search.search.http import documented, error_responses, ok_response, reject_unknown_parameters
 from archive_search.search.http import json_response as _json
 from archive_search.search.query import FACET_FIELDS
-from archive_search.search.request import DATE_PATTERN, FACET_NAMES, HIT_FIELDS, SearchRequest, filter_values
+from archive_search.search.request import (
+    DATE_PATTERN,
+    FACET_NAMES,
+    HIT_FIELDS,
+    SearchRequest,
+    check_languages,
+    filter_values,
+)
 from archive_search.search.request import calendar_date as _date
 from archive_search.search.service import SearchService
 from archive_search.search.syntax import MAX_QUERY_CHARS
@@ -122,7 +129,11 @@ def search_answer(
         list[FilterValue] | None, Query(max_length=MAX_FILTER_VALUES, description="Publisher." + LIST_DOC)
     ] = None,
     language: Annotated[
-        list[FilterValue] | None, Query(max_length=MAX_FILTER_VALUES, description="Language code." + LIST_DOC)
+        list[FilterValue] | None,
+        Query(
+            max_length=MAX_FILTER_VALUES,
+            description="Language: a tag (en, en-GB, eng) or a name (English, français)." + LIST_DOC,
+        ),
     ] = None,
     place: Annotated[
         list[FilterValue] | None,
@@ -202,6 +213,7 @@ def search_answer(
         fields=tuple(dict.fromkeys(fields)) if fields else SearchRequest.fields,
         collapse=collapse,
     )
+    check_languages(request.filters["language"])
     began = time.perf_counter()
     result = _service().search(request)
     result["hits"] = [bounded_hit(hit) for hit in result["hits"]]

@@ -12,7 +12,7 @@ import time
 from typing import Any
 
 from archive_search.errors import ConfigurationError, NotFound
-from archive_search.language_tags import language_code
+from archive_search.language_tags import language_of
 from archive_search.search import cursor as cursors
 from archive_search.search.body import COLLAPSE, GROUP_COUNT, SOURCE_FOR, groups_before, search_body
 from archive_search.search.engine import Engine
@@ -191,9 +191,10 @@ class SearchService:
         match_field, count_field = FACET_FIELDS[name]
         typed = typed_text(prefix or "")
         if name == "language":
-            # A whole tag (en-GB, eng) is read as the language filter reads it: the index keeps
-            # only its language subtag. Anything else stays a prefix of the codes ("f").
-            typed = language_code(typed) or typed
+            # A whole tag (en-GB, eng) or name (English) is read as the language filter reads
+            # it: the index keeps only its language subtag. Anything else stays a prefix of the
+            # codes ("f").
+            typed = language_of(typed) or typed
         folded_prefix = folded_value(typed)
         query: dict[str, Any] = {"bool": {"filter": [LIVE]}}
         if folded_prefix:

@@ -66,6 +66,17 @@ def test_a_language_tag_with_a_region_or_three_letters_filters_as_its_language(
     assert ids(corpus, {"language": f"ur,{tag}", "collapse": "false"}) == ids(corpus, {"collapse": "false"})
 
 
+@pytest.mark.parametrize("name", ["English", "english", "British English", "anglais"])
+def test_a_language_name_filters_as_its_language(corpus: SearchApi, name: str) -> None:
+    # A person types the language's name, as the page shows it or in their own language.
+    english = ids(corpus, {"language": "en", "collapse": "false"})
+    assert english and ids(corpus, {"language": name, "collapse": "false"}) == english
+    assert ids(corpus, {"language": f"Urdu,{name}", "collapse": "false"}) == ids(
+        corpus, {"collapse": "false"}
+    )
+    assert ids(corpus, {"language": "اردو"}) == {corpus_id("urdu")}
+
+
 NORWEGIAN = [
     article_doc("Ferja", "Ferja går igjen i morgen.", language="no", key="n/no.txt"),
     article_doc("Bokmål", "Ferjen går igjen i morgen.", language="nb", key="n/nb.txt"),
