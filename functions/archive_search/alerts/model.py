@@ -158,7 +158,14 @@ def stored_search(request: AlertRequest) -> dict[str, Any]:
     check_languages(filter_values(filters["language"]))
     search: dict[str, Any] = {"q": q, "in": request.in_field}
     search.update({name: values for name, values in filters.items() if values})
-    search.update({"from": request.date_from, "to": request.date_to, "has_date": request.has_date})
+    # Days, as the matcher reads them: a month or year given is stored as the days it spans.
+    search.update(
+        {
+            "from": date_from and date_from.isoformat(),
+            "to": date_to and date_to.isoformat(),
+            "has_date": request.has_date,
+        }
+    )
     search = {name: value for name, value in search.items() if value is not None}
     if not (matches_words or any(filters.values()) or date_from or date_to or request.has_date is not None):
         raise InvalidRequest(

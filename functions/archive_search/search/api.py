@@ -29,6 +29,7 @@ from archive_search.errors import (
 from archive_search.ingest.status_api import router as ingest_status_router
 from archive_search.observability import logger
 from archive_search.search.http import (
+    DATE_FORMS,
     SAFE_HEADERS,
     complete_document,
     empty_value,
@@ -187,7 +188,7 @@ def _invalid_parameters(exc: RequestValidationError) -> Response:
     parameter = location[0] if location else None
     reason = str(first.get("msg", "invalid value"))
     if parameter in ("from", "to") and first.get("type") == "string_pattern_mismatch":
-        reason = "must be a date written YYYY-MM-DD"
+        reason = f"must be {DATE_FORMS}"
     empty = empty_value(parameter, first) if parameter else None
     if empty:
         reason = empty

@@ -236,12 +236,14 @@ def _too_large(max_bytes: int) -> InvalidRequest:
     return InvalidRequest(f"the request body is over {max_bytes:,} bytes", "body")
 
 
+# What from and to take (search/request.py's DATE_PATTERN), said in a 400.
+DATE_FORMS = "a date written YYYY-MM-DD, a month (YYYY-MM) or a year (YYYY)"
 # What an empty value of each type should have been, by pydantic's error type, and of the
 # parameters whose type (a string of a pattern or of any text) does not say it.
 _EXPECTED_BY_TYPE = {"int_parsing": "a whole number", "bool_parsing": "true or false"}
 _EXPECTED_BY_NAME = {
-    "from": "a date written YYYY-MM-DD",
-    "to": "a date written YYYY-MM-DD",
+    "from": DATE_FORMS,
+    "to": DATE_FORMS,
     "cursor": "the next_cursor of the previous response",
 }
 

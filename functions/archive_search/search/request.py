@@ -3,6 +3,7 @@ read (also by saved alerts, which ingest matches: nothing here needs pydantic)."
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -118,17 +119,24 @@ def check_languages(values: Iterable[str]) -> None:
 
 
 # Dates are plain strings in the document (pydantic's own date type would also take "0" or
-# "1700000000", as a Unix time, which the document does not allow).
-DATE_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+# "1700000000", as a Unix time, which the document does not allow): a day, a month or a year,
+# as the published facet's values are written.
+DATE_PATTERN = r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
 
 
 def calendar_date(value: str | None, parameter: str) -> date | None:
-    """A ``DATE_PATTERN`` string as a date; a 400 naming ``parameter`` when the calendar lacks it."""
+    """A ``DATE_PATTERN`` string as a date: a month or a year is its first day as ``from`` and
+    its last as ``to``, so the range holds all of it; a 400 naming ``parameter`` when the calendar
+    lacks the day."""
     if value is None:
         return None
-    year, month, day = (int(part) for part in value.split("-"))
+    year, month, day = [int(part) for part in value.split("-")] + [0] * (2 - value.count("-"))
+    # There is no year 0000 in Python's calendar; nothing was published before 0001 either.
+    year = max(year, 1)
+    last = parameter == "to"
+    month = month or (12 if last else 1)
+    day = day or (calendar.monthrange(year, month)[1] if last else 1)
     try:
-        # There is no year 0000 in Python's calendar; nothing was published before 0001 either.
-        return date(max(year, 1), month, day)
+        return date(year, month, day)
     except ValueError:
         raise InvalidRequest(f"{parameter}: {value} is not a date in the calendar", parameter) from None

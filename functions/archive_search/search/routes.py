@@ -150,8 +150,7 @@ def search_answer(
         Query(
             alias="from",
             pattern=DATE_PATTERN,
-            description="Published on or after (YYYY-MM-DD)",
-            json_schema_extra={"format": "date"},
+            description="Published on or after this day (YYYY-MM-DD), or the first day of this month (YYYY-MM) or year (YYYY)",
         ),
     ] = None,
     date_to: Annotated[
@@ -159,8 +158,7 @@ def search_answer(
         Query(
             alias="to",
             pattern=DATE_PATTERN,
-            description="Published on or before (YYYY-MM-DD)",
-            json_schema_extra={"format": "date"},
+            description="Published on or before this day (YYYY-MM-DD), or the last day of this month (YYYY-MM) or year (YYYY)",
         ),
     ] = None,
     has_date: Annotated[

@@ -117,6 +117,18 @@ def test_date_range_is_inclusive(corpus: SearchApi) -> None:
     assert ids(corpus, query) == {corpus_id("goggles"), corpus_id("goggles_copy"), corpus_id("urdu")}
 
 
+@pytest.mark.parametrize("interval", ["month", "year"])
+def test_a_published_facet_value_sent_back_as_from_and_to_selects_its_bucket(
+    corpus: SearchApi, interval: str
+) -> None:
+    # A month (2023-04) or a year (2023) reads as its first day in from and its last in to.
+    result = search(corpus, {"facets": "published", "interval": interval, "collapse": "false"})
+    assert result["facets"]["published"]
+    for bucket in result["facets"]["published"]:
+        query = {"from": bucket["value"], "to": bucket["value"], "collapse": "false"}
+        assert search(corpus, query)["total"] == bucket["count"], bucket
+
+
 def test_has_date_separates_dated_and_undated_articles(corpus: SearchApi) -> None:
     assert ids(corpus, {"has_date": "false"}) == {corpus_id("cricket")}
     assert corpus_id("cricket") not in ids(corpus, {"has_date": "true"})
