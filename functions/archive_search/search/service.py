@@ -18,7 +18,7 @@ from archive_search.search.body import COLLAPSE, GROUP_COUNT, SOURCE_FOR, groups
 from archive_search.search.engine import Engine
 from archive_search.search.paging import check_after, duplicate_counts, page_after, page_at
 from archive_search.search.query import FACET_FIELDS, FACET_WORD_FIELDS, LIVE, PREFIX_EXPANSIONS
-from archive_search.search.request import HIT_FIELDS, SearchRequest
+from archive_search.search.request import HIT_FIELDS, SearchRequest, validate
 from archive_search.search.safe_text import plain
 from archive_search.search.shaping import (
     article_fields,
@@ -60,6 +60,9 @@ class SearchService:
         before it in the same _msearch, and a collapsed cursor page is read by its groups'
         position. Only a cursor whose positions no longer line up (documents changed before
         it) takes more: its page is read with search_after and its copies counted apart."""
+        # Before anything asks the engine, its profile included: a bad request is a 400 even
+        # while the engine is down.
+        validate(request)
         cursor = (
             cursors.decode(request.cursor, request.digest(), key=self.cursor_key) if request.cursor else None
         )
@@ -118,6 +121,7 @@ class SearchService:
 
     def search_body(self, request: SearchRequest) -> tuple[dict[str, Any], list[Any]]:
         """The engine request of a /search page and its sort (``body.search_body``)."""
+        validate(request)
         return search_body(request, profile=self.engine.profile, timeout=self.timeout)
 
     # -- GET /articles/{id} --------------------------------------------------------
