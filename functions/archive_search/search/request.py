@@ -14,6 +14,11 @@ from archive_search.language_tags import language_of
 from archive_search.search import cursor as cursors
 
 MAX_RESULT_WINDOW: int = ARTICLE_SETTINGS["index"]["max_result_window"]
+# Why a page is refused, after what asks for it: the way past the window is the cursor.
+PAST_THE_WINDOW = (
+    f"reaches past the first {MAX_RESULT_WINDOW} results: "
+    "page through deeper results with cursor (pass next_cursor from the previous response)"
+)
 
 FACET_NAMES = ("source", "language", "place", "author", "tag", "published")
 INTERVALS = {"day": "yyyy-MM-dd", "week": "yyyy-MM-dd", "month": "yyyy-MM", "year": "yyyy"}
@@ -78,11 +83,7 @@ def validate(request: SearchRequest) -> None:
     if request.date_from and request.date_to and request.date_from > request.date_to:
         raise InvalidRequest("from must not be after to", "from")
     if request.page is not None and request.page * request.size > MAX_RESULT_WINDOW:
-        raise InvalidRequest(
-            f"page {request.page} with size {request.size} reaches past the first {MAX_RESULT_WINDOW} "
-            "results: page through deeper results with cursor (pass next_cursor from the previous response)",
-            "page",
-        )
+        raise InvalidRequest(f"page {request.page} with size {request.size} {PAST_THE_WINDOW}", "page")
     unknown = [name for name in request.facets if name not in FACET_NAMES]
     if unknown:
         raise InvalidRequest(f"unknown facet {unknown[0]}: choose from {', '.join(FACET_NAMES)}", "facets")

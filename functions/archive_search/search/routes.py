@@ -27,6 +27,7 @@ from archive_search.search.request import (
     DATE_PATTERN,
     FACET_NAMES,
     HIT_FIELDS,
+    MAX_RESULT_WINDOW,
     SearchRequest,
     check_languages,
     filter_values,
@@ -174,7 +175,14 @@ def search_answer(
     facet_size: Annotated[int, Query(ge=1, le=100, description="Values per facet")] = 10,
     size: Annotated[int, Query(ge=1, le=50, description="Hits per page")] = 10,
     page: Annotated[
-        int | None, Query(ge=1, le=10_000, description="Page number (first 10,000 results; then use cursor)")
+        int | None,
+        # The maximum is documented, not validated here: validate() refuses a page past the
+        # window with the way beyond it, the cursor.
+        Query(
+            ge=1,
+            description="Page number (first 10,000 results; then use cursor)",
+            json_schema_extra={"maximum": MAX_RESULT_WINDOW},
+        ),
     ] = None,
     cursor: Annotated[
         str | None,

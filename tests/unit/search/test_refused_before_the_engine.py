@@ -27,8 +27,12 @@ def test_a_request_past_its_bounds_is_a_400_while_the_engine_is_down(query: str,
     assert body["error"]["parameter"] == parameter
 
 
-def test_a_page_past_the_first_10000_results_says_to_use_the_cursor() -> None:
-    status, body = answer_of("/search", "page=2000")
+@pytest.mark.parametrize(
+    "query", ["page=2000", "page=10001", "page=10001&size=1", "page=99999999999999999999"]
+)
+def test_a_page_past_the_first_10000_results_says_to_use_the_cursor(query: str) -> None:
+    # page x size past the window, or page alone past the document's maximum (10000)
+    status, body = answer_of("/search", query)
 
     assert status == 400, body
     assert "first 10000 results" in body["error"]["message"]
