@@ -25,7 +25,7 @@ from archive_search.alerts.bounds import (
     MAX_WEBHOOK_URL_CHARS,
 )
 from archive_search.errors import InvalidRequest
-from archive_search.search.http import empty_value, read_json_body
+from archive_search.search.http import empty_value, pattern_mismatch, read_json_body
 from archive_search.search.request import DATE_PATTERN, calendar_date, check_languages, filter_values
 from archive_search.search.syntax import MAX_QUERY_CHARS, parse_query, positive_words
 
@@ -96,7 +96,8 @@ def alert_request(event: Any) -> AlertRequest:
             spec.is_required() and (spec.alias or name) == field
             for name, spec in AlertRequest.model_fields.items()
         )
-        message = (empty_value(field, first, required=required) if first["loc"] else None) or first["msg"]
+        said = empty_value(field, first, required=required) or pattern_mismatch(field, first)
+        message = (said if first["loc"] else None) or first["msg"]
         if first["type"] == "bool_type":  # as /search says it of has_date=yes
             message = "must be JSON true, false or null"
         raise InvalidRequest(f"{field}: {message}", field) from None
