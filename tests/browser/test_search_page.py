@@ -444,6 +444,26 @@ def test_a_bar_picked_with_the_keyboard_sets_its_month(page: Any, site: LocalSta
     assert _state(page)["to"] == [f"{year}-{month:02d}-{calendar.monthrange(year, month)[1]:02d}"]
 
 
+def test_a_month_in_the_address_is_read_as_its_days_and_kept_when_its_field_is_left(
+    page: Any, site: LocalStack
+) -> None:
+    # A feed's link back to the page (and any API client's) may say from=2023-04: the API reads
+    # a month as the days it spans, and so must the date fields, or leaving one drops the filter.
+    page.goto(f"{site.url}/?from=2023-04&to=2023-04")
+    _settled(page)
+
+    assert page.input_value("#from") == "2023-04-01" and page.input_value("#to") == "2023-04-30"
+    expected = _api(site, [("from", "2023-04"), ("to", "2023-04")])
+    assert _status_total(page) == expected["total_groups"] > 0
+    assert page.locator("#histogram .bar.selected").count() == 1
+    page.focus("#from")
+    page.focus("#to")
+    page.focus("#q")
+    _settled(page)
+    assert {"from", "to"} <= set(_state(page)) and page.input_value("#from") == "2023-04-01"
+    assert _status_total(page) == expected["total_groups"]
+
+
 def test_each_bar_is_named_by_its_period_and_count_in_words(page: Any, site: LocalStack) -> None:
     # A month of one article was read aloud as "1 articles".
     page.goto(f"{site.url}/")

@@ -55,12 +55,14 @@ RULES_OPENAPI_CANNOT_STATE = {
     "cursor": "only a next_cursor of the same request is a valid cursor",
     "page": "page and cursor exclude each other; page x size stays inside the result window",
     "from": "from must not be after to",
+    "language": "a language filter names a language, by tag or by name",
     "q": "at most 32 words or phrases, brackets at most 8 deep; an alert needs q or a filter",
     # GET /ingest/status: key (one receipt) and the listing parameters exclude each other.
     "prefix": "key and prefix exclude each other",
     "outcome": "key and outcome exclude each other",
     "since": "since is a time in the calendar; key and since exclude each other",
     "size": "key and size exclude each other",
+    "order": "key and order exclude each other",
     "bucket": "without key, only the archive bucket is counted",
     "webhook_url": "an alert's webhook_url is required for target webhook only, and https",
 }

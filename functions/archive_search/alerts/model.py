@@ -25,8 +25,8 @@ from archive_search.alerts.bounds import (
     MAX_WEBHOOK_URL_CHARS,
 )
 from archive_search.errors import InvalidRequest
-from archive_search.search.http import empty_value, read_json_body
-from archive_search.search.request import DATE_PATTERN, calendar_date
+from archive_search.search.http import empty_value, pattern_mismatch, read_json_body
+from archive_search.search.request import DATE_PATTERN, calendar_date, check_languages, filter_values
 from archive_search.search.syntax import MAX_QUERY_CHARS, parse_query, positive_words
 
 _SPACE_OR_CONTROL_RE = re.compile(r"[\s\x00-\x1f\x7f]")
@@ -96,7 +96,8 @@ def alert_request(event: Any) -> AlertRequest:
             spec.is_required() and (spec.alias or name) == field
             for name, spec in AlertRequest.model_fields.items()
         )
-        message = (empty_value(field, first, required=required) if first["loc"] else None) or first["msg"]
+        said = empty_value(field, first, required=required) or pattern_mismatch(field, first)
+        message = (said if first["loc"] else None) or first["msg"]
         if first["type"] == "bool_type":  # as /search says it of has_date=yes
             message = "must be JSON true, false or null"
         raise InvalidRequest(f"{field}: {message}", field) from None
@@ -155,9 +156,17 @@ def stored_search(request: AlertRequest) -> dict[str, Any]:
         name: list(dict.fromkeys(v.strip() for v in getattr(request, name) or [] if v.strip()))
         for name in FILTER_NAMES
     }
+    check_languages(filter_values(filters["language"]))
     search: dict[str, Any] = {"q": q, "in": request.in_field}
     search.update({name: values for name, values in filters.items() if values})
-    search.update({"from": request.date_from, "to": request.date_to, "has_date": request.has_date})
+    # Days, as the matcher reads them: a month or year given is stored as the days it spans.
+    search.update(
+        {
+            "from": date_from and date_from.isoformat(),
+            "to": date_to and date_to.isoformat(),
+            "has_date": request.has_date,
+        }
+    )
     search = {name: value for name, value in search.items() if value is not None}
     if not (matches_words or any(filters.values()) or date_from or date_to or request.has_date is not None):
         raise InvalidRequest(

@@ -87,7 +87,10 @@ def ingest_status(
     ] = None,
     size: Annotated[int, Query(ge=1, le=100, description="receipts per page")] = 20,
     cursor: Annotated[
-        str | None, Query(max_length=cursors.MAX_CURSOR_CHARS, description="next_cursor of the previous page")
+        str | None,
+        Query(
+            min_length=1, max_length=cursors.MAX_CURSOR_CHARS, description="next_cursor of the previous page"
+        ),
     ] = None,
     order: Annotated[
         Literal["newest", "oldest"],

@@ -33,6 +33,7 @@ from archive_search.search.http import (
     complete_document,
     empty_value,
     error_responses,
+    pattern_mismatch,
     reject_unknown_parameters,
 )
 from archive_search.search.http import json_response as _json
@@ -186,11 +187,9 @@ def _invalid_parameters(exc: RequestValidationError) -> Response:
     location = [str(part) for part in first.get("loc", ()) if part not in ("query", "path")]
     parameter = location[0] if location else None
     reason = str(first.get("msg", "invalid value"))
-    if parameter in ("from", "to") and first.get("type") == "string_pattern_mismatch":
-        reason = "must be a date written YYYY-MM-DD"
-    empty = empty_value(parameter, first) if parameter else None
-    if empty:
-        reason = empty
+    said = (empty_value(parameter, first) or pattern_mismatch(parameter, first)) if parameter else None
+    if said:
+        reason = said
     elif first.get("type") == "too_long" and isinstance(first.get("input"), list):
         # A repeatable parameter with too many values (repeated or comma-separated).
         reason = f"at most {first.get('ctx', {}).get('max_length')} values, got {len(first['input'])}"

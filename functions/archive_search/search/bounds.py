@@ -8,8 +8,8 @@ string inside it) exceeds 6 MB, and API Gateway then answers a bare 502. So:
   ``next_body_offset``). A character costs at most 12 bytes in the envelope (an astral
   character escaped as two ``\\uXXXX`` by a runtime that escapes non-ASCII), so a page is at
   most 2.4 MB whatever the text.
-- Each string of a search hit is cut to ``MAX_HIT_TEXT_CHARS`` characters (a body, when hits
-  carry one, to ``MAX_HIT_BODY_CHARS``) and its tags to ``MAX_HIT_TAGS`` (the hit then says
+- Each string of a search hit is cut to ``MAX_HIT_TEXT_CHARS`` characters and its tags to
+  ``MAX_HIT_TAGS`` (the hit then says
   ``truncated: true``; ``/articles/{id}`` has the whole text).
 - Whatever the route, the measured envelope size is checked last (``check_response_size``):
   a page that would still not fit is a 400 naming ``size`` instead of Lambda's 502.
@@ -27,8 +27,6 @@ from archive_search.search.safe_text import escape, marked_html
 # of the envelope need a few hundred bytes of it.
 MAX_RESPONSE_BYTES = 6_000_000
 MAX_HIT_TEXT_CHARS = 1_000
-# A body in a hit (fields=body) is a preview: 50 hits x 5,000 characters x 12 bytes = 3 MB.
-MAX_HIT_BODY_CHARS = 5_000
 MAX_HIT_TAGS = 30
 _HIT_TEXT_FIELDS = ("title", "description", "source", "place", "author_org", "language", "url")
 _HIT_LIST_FIELDS = ("tags", "authors")
@@ -57,10 +55,6 @@ def bounded_hit(hit: dict[str, Any]) -> dict[str, Any]:
         if isinstance(value, str) and len(value) > MAX_HIT_TEXT_CHARS:
             hit[name] = value[:MAX_HIT_TEXT_CHARS]
             cut = True
-    body = hit.get("body")
-    if isinstance(body, str) and len(body) > MAX_HIT_BODY_CHARS:
-        hit["body"] = body[:MAX_HIT_BODY_CHARS]
-        cut = True
     for name in _HIT_LIST_FIELDS:
         values = hit.get(name)
         if isinstance(values, list) and (

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from archive_search.search.query import filter_language
 from archive_search.search.request import filter_values
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -109,7 +110,12 @@ def _summary(hit: Mapping[str, Any]) -> str:
 def feed_language(hits: Sequence[Mapping[str, Any]], parameters: Mapping[str, list[str]]) -> str | None:
     """The feed's language: the one the search filters, else the one every entry shares (none
     when an entry has another or none), so a reader reads the whole feed in it."""
-    filtered = set(filter_values(parameters.get("language") or []))
+    # By code, as the index keeps it: "Urdu", "ur" and "ur-PK" filter as "ur".
+    filtered = {
+        filter_language(value)
+        for value in filter_values(parameters.get("language") or [])
+        if "," not in value
+    }
     if len(filtered) == 1:
         return filtered.pop()
     languages = {hit.get("language") for hit in hits}

@@ -236,8 +236,21 @@ def _too_large(max_bytes: int) -> InvalidRequest:
     return InvalidRequest(f"the request body is over {max_bytes:,} bytes", "body")
 
 
-# What an empty value of each type should have been, by pydantic's error type.
+# What from and to take (search/request.py's DATE_PATTERN), said in a 400.
+DATE_FORMS = "a date written YYYY-MM-DD, a month (YYYY-MM) or a year (YYYY)"
+# What an empty value of each type should have been, by pydantic's error type, and what the
+# parameters and fields whose type (a string of a pattern or of any text) does not say it take:
+# the words a 400 says instead of the regular expression that checks them.
 _EXPECTED_BY_TYPE = {"int_parsing": "a whole number", "bool_parsing": "true or false"}
+_EXPECTED_BY_NAME = {
+    "from": DATE_FORMS,
+    "to": DATE_FORMS,
+    "cursor": "the next_cursor of the previous response",
+    "since": "an ISO 8601 date or time (2026-12-08, 2026-12-08T09:30:00Z, 2026-12-08T10:30+01:00)",
+    "external_id": "1 to 200 letters, digits, '.', '_', ':' or '-', the first a letter or digit",
+    "url": "an http:// or https:// link, without spaces",
+    "language": "a language tag (en, en-GB, pt_BR, fil)",
+}
 
 
 def empty_value(name: str, error: Mapping[str, Any], *, required: bool = False) -> str | None:
@@ -247,11 +260,19 @@ def empty_value(name: str, error: Mapping[str, Any], *, required: bool = False) 
     ``required``: it cannot be left out instead."""
     if error.get("input") != "":
         return None
-    expected = error.get("ctx", {}).get("expected")  # an enum's values
-    if name in ("from", "to"):
-        expected = "a date written YYYY-MM-DD"
+    expected = _EXPECTED_BY_NAME.get(name) or error.get("ctx", {}).get("expected")  # an enum's values
     expected = expected or _EXPECTED_BY_TYPE.get(str(error.get("type")), "a value")
     return f"the value is empty: give {expected}" + ("" if required else f", or leave {name} out")
+
+
+def pattern_mismatch(name: str, error: Mapping[str, Any]) -> str | None:
+    """Why a value not of its parameter's or field's shape is refused, said in words
+    (``_EXPECTED_BY_NAME``) rather than as the regular expression pydantic quotes; ``None`` for
+    any other error."""
+    expected = _EXPECTED_BY_NAME.get(name)
+    if error.get("type") != "string_pattern_mismatch" or not expected:
+        return None
+    return f"must be {expected}"
 
 
 def dotted(path: list[str | int]) -> str:

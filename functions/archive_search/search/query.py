@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from archive_search.index_schema import ANALYSES, SPELLING_VARIANTS, analysis_for
-from archive_search.language_tags import language_code
+from archive_search.language_tags import language_of
 from archive_search.search.syntax import And, Node, Not, Or, Phrase, Word
 
 PREFIX_EXPANSIONS = 50
@@ -247,9 +247,10 @@ FACET_WORD_FIELDS = {
 
 def filter_language(value: str) -> str:
     """A language= value as the index keeps languages: a tag's language subtag, two letters where
-    the language has them (``en-GB``, ``EN``, ``eng`` -> ``en``), as ingest reads a page's tag;
-    a value naming no language is only lower-cased (it matches nothing)."""
-    return language_code(value) or value.strip().lower()
+    the language has them (``en-GB``, ``EN``, ``eng`` -> ``en``), as ingest reads a page's tag, or
+    the code of a language's name (``English``, ``français``); a value naming no language (which
+    the routes refuse) is only lower-cased (it matches nothing)."""
+    return language_of(value) or value.strip().lower()
 
 
 # A language filter value -> the languages the index may keep its articles under: Norwegian

@@ -23,7 +23,15 @@ from archive_search.search.health import health as check_health
 from archive_search.search.http import documented, error_responses, ok_response, reject_unknown_parameters
 from archive_search.search.http import json_response as _json
 from archive_search.search.query import FACET_FIELDS
-from archive_search.search.request import DATE_PATTERN, FACET_NAMES, HIT_FIELDS, SearchRequest, filter_values
+from archive_search.search.request import (
+    DATE_PATTERN,
+    FACET_NAMES,
+    HIT_FIELDS,
+    MAX_RESULT_WINDOW,
+    SearchRequest,
+    check_languages,
+    filter_values,
+)
 from archive_search.search.request import calendar_date as _date
 from archive_search.search.service import SearchService
 from archive_search.search.syntax import MAX_QUERY_CHARS
@@ -122,7 +130,11 @@ def search_answer(
         list[FilterValue] | None, Query(max_length=MAX_FILTER_VALUES, description="Publisher." + LIST_DOC)
     ] = None,
     language: Annotated[
-        list[FilterValue] | None, Query(max_length=MAX_FILTER_VALUES, description="Language code." + LIST_DOC)
+        list[FilterValue] | None,
+        Query(
+            max_length=MAX_FILTER_VALUES,
+            description="Language: a tag (en, en-GB, eng) or a name (English, français)." + LIST_DOC,
+        ),
     ] = None,
     place: Annotated[
         list[FilterValue] | None,
@@ -139,8 +151,7 @@ def search_answer(
         Query(
             alias="from",
             pattern=DATE_PATTERN,
-            description="Published on or after (YYYY-MM-DD)",
-            json_schema_extra={"format": "date"},
+            description="Published on or after this day (YYYY-MM-DD), or the first day of this month (YYYY-MM) or year (YYYY)",
         ),
     ] = None,
     date_to: Annotated[
@@ -148,8 +159,7 @@ def search_answer(
         Query(
             alias="to",
             pattern=DATE_PATTERN,
-            description="Published on or before (YYYY-MM-DD)",
-            json_schema_extra={"format": "date"},
+            description="Published on or before this day (YYYY-MM-DD), or the last day of this month (YYYY-MM) or year (YYYY)",
         ),
     ] = None,
     has_date: Annotated[
@@ -165,10 +175,18 @@ def search_answer(
     facet_size: Annotated[int, Query(ge=1, le=100, description="Values per facet")] = 10,
     size: Annotated[int, Query(ge=1, le=50, description="Hits per page")] = 10,
     page: Annotated[
-        int | None, Query(ge=1, le=10_000, description="Page number (first 10,000 results; then use cursor)")
+        int | None,
+        # The maximum is documented, not validated here: validate() refuses a page past the
+        # window with the way beyond it, the cursor.
+        Query(
+            ge=1,
+            description="Page number (first 10,000 results; then use cursor)",
+            json_schema_extra={"maximum": MAX_RESULT_WINDOW},
+        ),
     ] = None,
     cursor: Annotated[
-        str | None, Query(max_length=MAX_CURSOR_CHARS, description="next_cursor of the previous page")
+        str | None,
+        Query(min_length=1, max_length=MAX_CURSOR_CHARS, description="next_cursor of the previous page"),
     ] = None,
     fields: Annotated[list[HitField] | None, Query(description="Fields each hit carries (id always)")] = None,
     collapse: Annotated[
@@ -201,6 +219,7 @@ def search_answer(
         fields=tuple(dict.fromkeys(fields)) if fields else SearchRequest.fields,
         collapse=collapse,
     )
+    check_languages(request.filters["language"])
     began = time.perf_counter()
     result = _service().search(request)
     result["hits"] = [bounded_hit(hit) for hit in result["hits"]]

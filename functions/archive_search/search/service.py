@@ -12,13 +12,13 @@ import time
 from typing import Any
 
 from archive_search.errors import ConfigurationError, NotFound
-from archive_search.language_tags import language_code
+from archive_search.language_tags import language_of
 from archive_search.search import cursor as cursors
 from archive_search.search.body import COLLAPSE, GROUP_COUNT, SOURCE_FOR, groups_before, search_body
 from archive_search.search.engine import Engine
 from archive_search.search.paging import check_after, duplicate_counts, page_after, page_at
 from archive_search.search.query import FACET_FIELDS, FACET_WORD_FIELDS, LIVE, PREFIX_EXPANSIONS
-from archive_search.search.request import HIT_FIELDS, SearchRequest
+from archive_search.search.request import HIT_FIELDS, SearchRequest, validate
 from archive_search.search.safe_text import plain
 from archive_search.search.shaping import (
     article_fields,
@@ -60,6 +60,9 @@ class SearchService:
         before it in the same _msearch, and a collapsed cursor page is read by its groups'
         position. Only a cursor whose positions no longer line up (documents changed before
         it) takes more: its page is read with search_after and its copies counted apart."""
+        # Before anything asks the engine, its profile included: a bad request is a 400 even
+        # while the engine is down.
+        validate(request)
         cursor = (
             cursors.decode(request.cursor, request.digest(), key=self.cursor_key) if request.cursor else None
         )
@@ -118,6 +121,7 @@ class SearchService:
 
     def search_body(self, request: SearchRequest) -> tuple[dict[str, Any], list[Any]]:
         """The engine request of a /search page and its sort (``body.search_body``)."""
+        validate(request)
         return search_body(request, profile=self.engine.profile, timeout=self.timeout)
 
     # -- GET /articles/{id} --------------------------------------------------------
@@ -191,9 +195,10 @@ class SearchService:
         match_field, count_field = FACET_FIELDS[name]
         typed = typed_text(prefix or "")
         if name == "language":
-            # A whole tag (en-GB, eng) is read as the language filter reads it: the index keeps
-            # only its language subtag. Anything else stays a prefix of the codes ("f").
-            typed = language_code(typed) or typed
+            # A whole tag (en-GB, eng) or name (English) is read as the language filter reads
+            # it: the index keeps only its language subtag. Anything else stays a prefix of the
+            # codes ("f").
+            typed = language_of(typed) or typed
         folded_prefix = folded_value(typed)
         query: dict[str, Any] = {"bool": {"filter": [LIVE]}}
         if folded_prefix:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from typing import Any
 
 from archive_search.folding import fold_as_indexed
@@ -48,16 +50,31 @@ def prefix_rank(folded: str, prefix: str) -> int | None:
     """How a facet value matches the prefix: 0 when the whole value starts with it, 1 when
     another of its words does (a word starts after any character but a letter or digit, and
     at each Han character or hiragana, as the engine's tokenizer splits words: "新聞" starts a
-    word of "朝日新聞"), None when it does not match."""
+    word of "朝日新聞"), None when it does not match. Words are compared, not what separates
+    them ("saint aubin" matches "Saint-Aubin"); a prefix ending in a separator ends its last
+    word there ("l'" matches "L'Écho", not "Lakeside")."""
+    # The value's end also ends its last word: "post," matches "Valmont Post".
+    folded = _spaced(folded) + " "
+    prefix = _spaced(prefix).lstrip()
     if folded.startswith(prefix):
         return 0
     starts = (i for i in range(1, len(folded)) if folded[i].isalnum() and _word_starts(folded[i - 1 : i + 1]))
     return 1 if any(folded.startswith(prefix, i) for i in starts) else None
 
 
+def _in_word(character: str) -> bool:
+    """A letter, a digit, or a mark (a vowel sign keeps its word whole, as in the tokenizer)."""
+    return character.isalnum() or unicodedata.category(character).startswith("M")
+
+
+def _spaced(text: str) -> str:
+    """``text`` with each run of characters no word holds one space."""
+    return re.sub(" +", " ", "".join(c if _in_word(c) else " " for c in text))
+
+
 def _word_starts(pair: str) -> bool:
     """Whether a word starts at the second of two characters (a letter or digit)."""
-    return not pair[0].isalnum() or bool(SINGLE_CHARACTER_WORDS.search(pair))
+    return not _in_word(pair[0]) or bool(SINGLE_CHARACTER_WORDS.search(pair))
 
 
 def _as_list(value: Any) -> list[Any]:

@@ -110,7 +110,9 @@ def _none_match(condition: str | None, etag: str) -> bool:
 
 def _static(body: bytes, content_type: str, extra: dict[str, str] | None = None) -> Response:
     etag = _etag(body)
-    headers = {"ETag": etag, "Cache-Control": "no-cache", **(extra or {})}
+    # The route gzips for a client that accepts it: a cache must keep each encoding apart
+    # (Vary), and the one tag naming both is weak (the same content in other bytes).
+    headers = {"ETag": f"W/{etag}", "Vary": "Accept-Encoding", "Cache-Control": "no-cache", **(extra or {})}
     if _none_match(router.current_event.headers.get("if-none-match"), etag):
         # No body at all: a compressed empty body would be bytes after a 304, which has none.
         return Response(status_code=304, headers=headers, body=None)

@@ -119,6 +119,16 @@
   }
 
   // -- state: the URL is the whole state --------------------------------------------------
+  // A month or a year in the address (a feed's link back, an API client's) is the days it spans,
+  // as the API reads it: from its first day, to its last. The date fields hold days only.
+  function dayOf(value, last) {
+    const [year, month] = value.split("-").map(Number);
+    if (/^[0-9]{4}$/.test(value)) return last ? `${value}-12-31` : `${value}-01-01`;
+    if (!/^[0-9]{4}-[0-9]{2}$/.test(value) || month < 1 || month > 12) return value;
+    const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
+    return `${value}-${last ? String(days).padStart(2, "0") : "01"}`;
+  }
+
   function readState() {
     const params = new URLSearchParams(location.search);
     const state = {
@@ -127,8 +137,8 @@
       q: params.get("q") || "",
       in: params.get("in") || "",
       sort: params.get("sort") || "relevance",
-      from: params.get("from") || "",
-      to: params.get("to") || "",
+      from: dayOf(params.get("from") || "", false),
+      to: dayOf(params.get("to") || "", true),
       hasDate: ["true", "false"].includes(params.get("has_date")) ? params.get("has_date") : "",
       pages: Math.max(1, parseInt(params.get("pages") || "1", 10) || 1),
       filters: {},

@@ -36,7 +36,7 @@ from archive_search.model import (
     PLACE_EDGE_CHARS,
     SOURCE_EDGE_CHARS,
 )
-from archive_search.search.http import dotted, empty_value
+from archive_search.search.http import dotted, empty_value, pattern_mismatch
 from archive_search.search.syntax import typed_text
 from archive_search.settings import RESERVED_PREFIX
 
@@ -213,7 +213,7 @@ def _record(index: int, item: Any) -> ArticleRecord:
         field = dotted(list(first["loc"]))  # tags[1], as the other paths are written
         name = next(str(part) for part in first["loc"] if isinstance(part, str))
         message = "unknown field" if first["type"] == "extra_forbidden" else first["msg"]
-        message = empty_value(name, first) or message
+        message = empty_value(name, first) or pattern_mismatch(name, first) or message
         raise InvalidRequest(f"{where}.{field}: {message}", f"{where}.{field}") from None
     if not record.has_text():
         raise InvalidRequest(

@@ -10,7 +10,6 @@ from archive_local.lambda_events import http_api_event
 from archive_search.errors import InvalidRequest
 from archive_search.model import MAX_BODY_CHARS
 from archive_search.search.bounds import (
-    MAX_HIT_BODY_CHARS,
     MAX_HIT_TAGS,
     MAX_HIT_TEXT_CHARS,
     bounded_hit,
@@ -91,14 +90,6 @@ def test_a_response_that_would_not_fit_is_a_400_naming_size() -> None:
     with pytest.raises(InvalidRequest) as error:
         check_response_size(json.dumps({"body": '"' * 3_100_000}))
     assert error.value.parameter == "size"
-
-
-def test_a_body_carried_by_hits_is_a_bounded_preview() -> None:
-    # Fifty hits of the longest preview, in the costliest characters, still fit the response.
-    hit = bounded_hit({"id": "a", "body": "😀" * (MAX_HIT_BODY_CHARS + 10)})
-    assert hit["body"] == "😀" * MAX_HIT_BODY_CHARS and hit["truncated"] is True
-    check_response_size(json.dumps({"hits": [hit] * 50}, ensure_ascii=False))
-    assert "truncated" not in bounded_hit({"id": "b", "body": "short"})
 
 
 def test_authors_in_a_hit_are_bounded_like_tags() -> None:

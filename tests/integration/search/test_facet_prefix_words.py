@@ -45,6 +45,35 @@ def test_a_facet_value_is_found_by_the_start_of_any_word(
     assert [entry["value"] for entry in response.json["values"]] == values
 
 
+@pytest.mark.parametrize(
+    ("prefix", "values"),
+    [
+        # words are compared, not the characters between them, as the engine's tokenizer splits
+        ("saint aubin", ["Saint-Aubin"]),
+        ("saint-aub", ["Saint-Aubin"]),
+        ("port-of-spain", ["Port of Spain"]),
+    ],
+)
+def test_a_prefix_matches_whatever_separates_its_words(
+    api: SearchApi, prefix: str, values: list[str]
+) -> None:
+    api.index(*DOCS, article_doc("Fete", "Fete body", place="Saint-Aubin", key="w/fete.txt"))
+    response = api.get("/facets/place", {"prefix": prefix})
+    assert response.status == 200, response.text
+    assert [entry["value"] for entry in response.json["values"]] == values
+
+
+@pytest.mark.parametrize(("prefix", "values"), [("l echo", ["L'Écho du Port"]), ("l'", ["L'Écho du Port"])])
+def test_a_prefix_ending_in_a_separator_matches_a_whole_word(
+    api: SearchApi, prefix: str, values: list[str]
+) -> None:
+    # "l'" is the word "l" and what follows it, not every word starting with "l"
+    api.index(*DOCS, article_doc("Ledger", "Ledger body", source="Lakeside Ledger", key="w/ledger.txt"))
+    response = api.get("/facets/source", {"prefix": prefix})
+    assert response.status == 200, response.text
+    assert [entry["value"] for entry in response.json["values"]] == values
+
+
 def test_a_prefix_inside_a_word_finds_nothing(api: SearchApi) -> None:
     api.index(*DOCS)
     response = api.get("/facets/source", {"prefix": "arbour"})

@@ -160,6 +160,18 @@ def test_a_feed_of_one_language_states_it_at_the_feed_level(corpus: SearchApi) -
     assert mixed.get("{http://www.w3.org/XML/1998/namespace}lang") is None  # Urdu and English
 
 
+@pytest.mark.parametrize("language", ["Urdu", "ur-PK", "ur,Urdu"])
+def test_a_feed_filtering_its_language_by_name_or_tag_states_its_code(
+    corpus: SearchApi, language: str
+) -> None:
+    # xml:lang and JSON Feed's language take a language tag, never a name as typed.
+    atom_feed = ET.fromstring(corpus.get("/feed", {"q": "Lahore", "language": language}).text.encode())
+    json_document = corpus.get("/feed", {"q": "Lahore", "language": language, "format": "json"}).json
+
+    assert atom_feed.get("{http://www.w3.org/XML/1998/namespace}lang") == "ur"
+    assert json_document["language"] == "ur" and json_document["items"]
+
+
 def test_an_atom_entry_states_the_language_of_its_article(corpus: SearchApi) -> None:
     """A feed reader (and its screen reader) reads an entry in its article's language, not
     the reader's own: each entry carries xml:lang, and a JSON Feed item its language."""

@@ -66,6 +66,17 @@ def test_a_language_tag_with_a_region_or_three_letters_filters_as_its_language(
     assert ids(corpus, {"language": f"ur,{tag}", "collapse": "false"}) == ids(corpus, {"collapse": "false"})
 
 
+@pytest.mark.parametrize("name", ["English", "english", "British English", "anglais"])
+def test_a_language_name_filters_as_its_language(corpus: SearchApi, name: str) -> None:
+    # A person types the language's name, as the page shows it or in their own language.
+    english = ids(corpus, {"language": "en", "collapse": "false"})
+    assert english and ids(corpus, {"language": name, "collapse": "false"}) == english
+    assert ids(corpus, {"language": f"Urdu,{name}", "collapse": "false"}) == ids(
+        corpus, {"collapse": "false"}
+    )
+    assert ids(corpus, {"language": "اردو"}) == {corpus_id("urdu")}
+
+
 NORWEGIAN = [
     article_doc("Ferja", "Ferja går igjen i morgen.", language="no", key="n/no.txt"),
     article_doc("Bokmål", "Ferjen går igjen i morgen.", language="nb", key="n/nb.txt"),
@@ -104,6 +115,18 @@ def test_each_filter_field_selects_its_articles(
 def test_date_range_is_inclusive(corpus: SearchApi) -> None:
     query = {"from": "2023-04-12", "to": "2023-07-01", "collapse": "false"}
     assert ids(corpus, query) == {corpus_id("goggles"), corpus_id("goggles_copy"), corpus_id("urdu")}
+
+
+@pytest.mark.parametrize("interval", ["month", "year"])
+def test_a_published_facet_value_sent_back_as_from_and_to_selects_its_bucket(
+    corpus: SearchApi, interval: str
+) -> None:
+    # A month (2023-04) or a year (2023) reads as its first day in from and its last in to.
+    result = search(corpus, {"facets": "published", "interval": interval, "collapse": "false"})
+    assert result["facets"]["published"]
+    for bucket in result["facets"]["published"]:
+        query = {"from": bucket["value"], "to": bucket["value"], "collapse": "false"}
+        assert search(corpus, query)["total"] == bucket["count"], bucket
 
 
 def test_has_date_separates_dated_and_undated_articles(corpus: SearchApi) -> None:

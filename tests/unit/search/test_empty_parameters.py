@@ -35,6 +35,11 @@ def error_of(path: str, query: str) -> tuple[int, dict[str, str]]:
         ("/feed", "format", "'atom'"),
         ("/alerts", "page", "leave page out"),
         ("/ingest/status", "key", "leave key out"),
+        # An empty cursor read as none would hand a client that sends back a null next_cursor
+        # as "" the first page again, forever.
+        ("/search", "cursor", "next_cursor"),
+        ("/feed", "cursor", "next_cursor"),
+        ("/ingest/status", "cursor", "next_cursor"),
     ],
 )
 def test_a_parameter_given_empty_is_a_400_saying_it_is_empty(path: str, parameter: str, says: str) -> None:

@@ -143,11 +143,28 @@ def test_a_page_file_is_revalidated_by_etag_and_a_304_has_no_body_even_gzipped(p
     assert "Content-Encoding" not in again["headers"]
 
 
-@pytest.mark.parametrize("condition", ["W/{etag}", '"0000", {etag}', '"0000",W/{etag}', "*"])
+@pytest.mark.parametrize("path", ["/", "/web/app.js", "/web/app.css"])
+def test_a_page_file_served_gzipped_or_not_says_it_varies_by_accept_encoding(path: str) -> None:
+    # A shared cache keeps one copy per Vary: without it, the gzipped bytes stored for one client
+    # are served (and revalidated by the same tag) to a client that cannot read them. One tag
+    # names both encodings, so it is weak (RFC 9110 8.8.1: the same content, other bytes).
+    answers = [
+        _get(path, {**LOCAL, "accept-encoding": "gzip"}),
+        _get(path, LOCAL),
+    ]
+    answers.append(_get(path, {**LOCAL, "if-none-match": answers[1]["headers"]["ETag"]}))
+    assert [answer["statusCode"] for answer in answers] == [200, 200, 304]
+    for answer in answers:
+        assert answer["headers"]["Vary"] == "Accept-Encoding"
+        assert answer["headers"]["ETag"].startswith('W/"')
+    assert answers[0]["headers"]["ETag"] == answers[1]["headers"]["ETag"]
+
+
+@pytest.mark.parametrize("condition", ["W/{etag}", "{etag}", '"0000", {etag}', '"0000",W/{etag}', "*"])
 def test_if_none_match_compares_weakly_and_takes_a_list_of_tags(condition: str) -> None:
-    # RFC 9110 13.1.2: If-None-Match uses the weak comparison; a CDN that compresses a
-    # response marks its ETag weak, and a client may send several tags or "*".
-    etag = _get("/", LOCAL)["headers"]["ETag"]
+    # RFC 9110 13.1.2: If-None-Match uses the weak comparison, with or without W/; a client
+    # may send several tags or "*".
+    etag = _get("/", LOCAL)["headers"]["ETag"].removeprefix("W/")
     again = _get("/", {**LOCAL, "if-none-match": condition.format(etag=etag)})
     assert again["statusCode"] == 304
 

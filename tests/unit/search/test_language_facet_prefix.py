@@ -63,3 +63,10 @@ def test_a_tag_prefix_on_another_facet_is_left_as_typed() -> None:
     SearchService(engine, timeout_ms=1000).facet_values("tag", "en-GB")
 
     assert "en-gb" in json.dumps(engine.bodies[0]["query"])
+
+
+@pytest.mark.parametrize("prefix", ["English", "english", "anglais"])
+def test_a_whole_language_name_finds_its_language(prefix: str) -> None:
+    found = SearchService(Languages(), timeout_ms=1000).facet_values("language", prefix)
+
+    assert found["values"] == [{"value": "en", "count": 5}]
