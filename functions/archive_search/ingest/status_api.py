@@ -121,13 +121,17 @@ def _given_query_parameters() -> set[str]:
 
 
 def _since(value: str | None) -> str | None:
+    """``since`` as a UTC instant: ISO 8601 allows offsets to ±23:59, the engine reads ±18:00."""
     if value is None:
         return None
     try:
         moment = datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
     except ValueError:
         raise InvalidRequest(f"since: {value} is not an ISO 8601 date or time", "since") from None
-    return moment.isoformat()
+    try:
+        return (moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat()
+    except OverflowError:
+        raise InvalidRequest(f"since: {value} is outside the years 1 to 9999 in UTC", "since") from None
 
 
 def _one_receipt(settings: Settings, ref: ObjectRef) -> dict[str, Any]:
