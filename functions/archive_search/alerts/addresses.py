@@ -13,6 +13,19 @@ import socket
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+# DNS: a name of at most 253 characters (without its final dot), as the resolver receives it.
+MAX_HOST_NAME_CHARS = 253
+
+
+def resolvable(host: str) -> bool:
+    """Whether a resolver can be asked for ``host``: encoded as the socket module encodes a
+    name (IDNA), every label 1 to 63 characters and the name at most 253. A name that fails
+    this can never be called, so storing it would only fill the dead-letter queue."""
+    try:
+        encoded = host.encode("idna")
+    except UnicodeError:
+        return False
+    return len(encoded.rstrip(b".")) <= MAX_HOST_NAME_CHARS
 
 
 def ip_literal(host: str) -> Address | None:

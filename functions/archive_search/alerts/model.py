@@ -14,7 +14,7 @@ from urllib.parse import urlencode, urlparse
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from archive_search.alerts.addresses import LOCAL_HOSTS, internal_address
+from archive_search.alerts.addresses import LOCAL_HOSTS, internal_address, resolvable
 from archive_search.alerts.bounds import (
     FILTER_NAMES,
     MAX_BODY_BYTES,
@@ -118,6 +118,12 @@ def _check_webhook_url(url: str) -> None:
     if not (parsed.scheme == "https" or local) or not parsed.hostname or not _callable(url):
         raise InvalidRequest(
             "webhook_url must be an https URL (http only to 127.0.0.1, [::1] or localhost)", "webhook_url"
+        )
+    if not resolvable(parsed.hostname):
+        raise InvalidRequest(
+            f"webhook_url: {parsed.hostname} is not a host name (a DNS label is 1 to 63 characters, "
+            "a name at most 253)",
+            "webhook_url",
         )
     if parsed.hostname not in LOCAL_HOSTS and internal_address(parsed.hostname):
         raise InvalidRequest(

@@ -38,7 +38,7 @@ from urllib.parse import urlsplit
 
 from aws_lambda_powertools.metrics import MetricUnit
 
-from archive_search.alerts.addresses import LOCAL_HOSTS, ip_literal, is_public
+from archive_search.alerts.addresses import LOCAL_HOSTS, ip_literal, is_public, resolvable
 from archive_search.errors import ConfigurationError
 from archive_search.observability import logger, metrics
 
@@ -189,7 +189,11 @@ def _target(url: str, *, allow_loopback: bool, resolve: Resolve) -> Target | Del
         return Delivery(False, "refused_url")
     host = parts.hostname or ""
     loopback = allow_loopback and host in LOCAL_HOSTS
-    if not host or not (parts.scheme == "https" or (parts.scheme == "http" and loopback)):
+    if (
+        not host
+        or not resolvable(host)
+        or not (parts.scheme == "https" or (parts.scheme == "http" and loopback))
+    ):
         return Delivery(False, "refused_url")
     try:
         addresses = resolve(host, port)

@@ -122,6 +122,15 @@ def test_a_url_that_is_not_https_is_refused_without_a_call(url: str) -> None:
     assert receiver.requests == []
 
 
+@pytest.mark.parametrize("url", ["https://hooks..example/x", "https://" + "x" * 64 + ".example/"])
+def test_a_host_no_resolver_can_look_up_is_given_up_not_raised(url: str) -> None:
+    # The resolver's IDNA encoding raises UnicodeError (no OSError) for these: left to escape,
+    # each attempt failed with a traceback until the dead-letter queue took the match.
+    receiver = Receiver()
+    assert deliver(_event(url), SECRET, now=lambda: NOW, send=receiver) == Delivery(False, "refused_url")
+    assert receiver.requests == []
+
+
 def test_plain_http_to_loopback_only_when_the_caller_allows_it() -> None:
     receiver = Receiver(status=200)
     event = _event("http://127.0.0.1:8088/hook?a=1")

@@ -51,3 +51,23 @@ def test_a_webhook_url_naming_an_internal_address_is_refused(url: str) -> None:
 )
 def test_a_public_webhook_url_or_one_to_this_machine_is_stored(url: str) -> None:
     _check(url)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://hooks..example/x",  # an empty label
+        "https://" + "x" * 64 + ".example/x",  # a label past DNS's 63 characters
+        "https://" + "a." * 127 + "example/x",  # a name past DNS's 253 characters
+    ],
+)
+def test_a_webhook_host_no_resolver_can_look_up_is_refused(url: str) -> None:
+    # The relay could never call it: every match would be retried for a day and a half, then
+    # dead-lettered.
+    with pytest.raises(InvalidRequest, match="not a host name") as refused:
+        _check(url)
+    assert refused.value.parameter == "webhook_url"
+
+
+def test_an_international_host_name_is_stored() -> None:
+    _check("https://bücher.example/hook")
