@@ -119,6 +119,14 @@ def _check_webhook_url(url: str) -> None:
         raise InvalidRequest(
             "webhook_url must be an https URL (http only to 127.0.0.1, [::1] or localhost)", "webhook_url"
         )
+    if "@" in parsed.netloc:
+        # The relay sends no credentials (the signature is the authentication), and the URL is
+        # in every event of the alert: a password in it would be published with each match.
+        raise InvalidRequest(
+            "webhook_url must not carry a user name or password (user:password@): receivers "
+            "check the X-Archive-Search-Signature header instead",
+            "webhook_url",
+        )
     if not resolvable(parsed.hostname):
         raise InvalidRequest(
             f"webhook_url: {parsed.hostname} is not a host name (a DNS label is 1 to 63 characters, "

@@ -71,3 +71,16 @@ def test_a_webhook_host_no_resolver_can_look_up_is_refused(url: str) -> None:
 
 def test_an_international_host_name_is_stored() -> None:
     _check("https://bücher.example/hook")
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://user:secret@hooks.example/x", "https://token@hooks.example/x", "https://:pw@hooks.example/"],
+)
+def test_a_webhook_url_with_a_user_name_or_password_is_refused(url: str) -> None:
+    # The relay sends no credentials from the URL (the signature authenticates a delivery),
+    # and the URL is in every Alert Matched event on the bus: a password there would leak.
+    with pytest.raises(InvalidRequest, match="user name or password") as refused:
+        _check(url)
+    assert refused.value.parameter == "webhook_url"
+    assert "secret" not in str(refused.value)
