@@ -40,11 +40,26 @@ def ip_literal(host: str) -> Address | None:
             return None
 
 
+# IPv6 prefixes that stand for an IPv4 address in their last 32 bits: a NAT64 gateway (RFC 6052)
+# or an IPv4-compatible address (RFC 4291) takes a packet on to that IPv4 address.
+_IPV4_CARRIERS = (ipaddress.IPv6Network("64:ff9b::/96"), ipaddress.IPv6Network("::/96"))
+# The network's own: local-use NAT64 (RFC 8215), site-local (RFC 3879). Python's is_global
+# does not know them before 3.12.4.
+_LOCAL_IPV6 = (ipaddress.IPv6Network("64:ff9b:1::/48"), ipaddress.IPv6Network("fec0::/10"))
+
+
 def is_public(address: Address) -> bool:
     """Whether a webhook may be POSTed to ``address``: a call from inside AWS to a private,
-    link-local, shared or reserved address would reach the network the caller runs in."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        address = address.ipv4_mapped
+    link-local, shared or reserved address would reach the network the caller runs in, and so
+    would an IPv6 address that carries such an IPv4 address (mapped, NAT64, 6to4, compatible)."""
+    if isinstance(address, ipaddress.IPv6Address):
+        if any(address in network for network in _LOCAL_IPV6):
+            return False
+        carried = address.ipv4_mapped or address.sixtofour
+        if carried is None and any(address in network for network in _IPV4_CARRIERS):
+            carried = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+        if carried is not None:
+            return carried.is_global
     return address.is_global
 
 

@@ -93,6 +93,7 @@ def test_the_signature_changes_with_the_secret_the_time_and_the_body() -> None:
         ["::1"],
         ["fd00:ec2::254"],
         ["::ffff:169.254.169.254"],
+        ["64:ff9b::a9fe:a9fe"],  # NAT64 of the metadata service
         ["93.184.215.14", "192.168.1.1"],
         [],
     ],

@@ -84,3 +84,25 @@ def test_a_webhook_url_with_a_user_name_or_password_is_refused(url: str) -> None
         _check(url)
     assert refused.value.parameter == "webhook_url"
     assert "secret" not in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://[64:ff9b::a9fe:a9fe]/",  # NAT64 (RFC 6052): a NAT gateway reaches 169.254.169.254
+        "https://[64:ff9b::10.0.0.5]/",
+        "https://[64:ff9b:1::a00:5]/",  # local-use NAT64 (RFC 8215): the network's own
+        "https://[2002:a9fe:a9fe::1]/",  # 6to4 (RFC 3056) of 169.254.169.254
+        "https://[::a9fe:a9fe]/",  # IPv4-compatible (RFC 4291, deprecated)
+        "https://[fec0::1]/",  # site-local (RFC 3879, deprecated)
+    ],
+)
+def test_an_ipv6_address_carrying_an_internal_ipv4_address_is_refused(url: str) -> None:
+    with pytest.raises(InvalidRequest) as refused:
+        _check(url)
+    assert refused.value.parameter == "webhook_url"
+
+
+@pytest.mark.parametrize("url", ["https://[64:ff9b::5db8:d70e]/", "https://[2002:5db8:d70e::1]/"])
+def test_an_ipv6_address_carrying_a_public_ipv4_address_is_stored(url: str) -> None:
+    _check(url)
