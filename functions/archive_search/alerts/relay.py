@@ -21,6 +21,7 @@ connection raises ``DeliveryFailed`` for the caller's retries, carrying the rece
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import http.client
@@ -28,6 +29,7 @@ import json
 import os
 import socket
 import ssl
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -42,8 +44,11 @@ from archive_search.alerts.addresses import LOCAL_HOSTS, ip_literal, is_public, 
 from archive_search.errors import ConfigurationError
 from archive_search.observability import logger, metrics
 
-# Each call's connect and read; the Lambda's own timeout leaves room for one whole call.
+# Each call's connect and each read; the Lambda's own timeout leaves room for one whole call.
 TIMEOUT_SECONDS = 10
+# The whole call, answer included: a receiver trickling its answer a byte at a time never trips
+# the read timeout, and would run the relay into its Lambda timeout.
+CALL_DEADLINE_SECONDS = 2 * TIMEOUT_SECONDS
 # EventBridge's own bound on an event: a larger body was not built by archive-search.
 MAX_BODY_BYTES = 256 * 1024
 SIGNATURE_HEADER = "X-Archive-Search-Signature"
@@ -223,9 +228,27 @@ def send_pinned(target: Target, headers: dict[str, str], body: bytes) -> Answer:
         return socket.create_connection((target.address, address[1]), *args, **kwargs)
 
     connection._create_connection = connect_to_checked  # type: ignore[attr-defined]
+    cut = threading.Event()
+
+    def cut_off() -> None:
+        # shutdown wakes a recv blocked on the socket (close from another thread does not). The
+        # TCP connect, before there is a socket, is bounded by TIMEOUT_SECONDS, below the deadline.
+        cut.set()
+        if connection.sock is not None:
+            with contextlib.suppress(OSError):
+                connection.sock.shutdown(socket.SHUT_RDWR)
+
+    deadline = threading.Timer(CALL_DEADLINE_SECONDS, cut_off)
+    deadline.daemon = True
+    deadline.start()
     try:
         connection.request("POST", target.path, body=body, headers=headers)
         response = connection.getresponse()
         return response.status, response.getheader("Retry-After")
+    except (OSError, http.client.HTTPException):
+        if cut.is_set():
+            raise TimeoutError(f"no whole answer within {CALL_DEADLINE_SECONDS} s") from None
+        raise
     finally:
+        deadline.cancel()
         connection.close()

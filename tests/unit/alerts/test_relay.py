@@ -5,6 +5,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import socket
+import threading
+import time
 
 import pytest
 
@@ -219,3 +222,35 @@ def test_a_failed_delivery_is_counted_and_raised_for_the_retry(counted: dict, mo
     with pytest.raises(DeliveryFailed):
         relay.relay_match(_event(), SECRET)
     assert set(counted) == {"AlertWebhookFailed"}
+
+
+def test_a_receiver_trickling_its_answer_is_cut_off_at_the_call_deadline(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # Given a receiver that sends its answer a byte at a time, each byte within the read
+    # timeout, when the relay calls it, then the call ends at the whole call's deadline (a
+    # read timeout alone would let it run past the Lambda's timeout, losing the attempt's
+    # backoff, and on make run hold every other webhook's delivery).
+    monkeypatch.setattr(relay, "TIMEOUT_SECONDS", 0.5)
+    monkeypatch.setattr(relay, "CALL_DEADLINE_SECONDS", 1.0)
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def trickle() -> None:
+        connection, _ = listener.accept()
+        with connection:
+            for byte in b"HTTP/1.1 200 OK\r\nX-Slow: " + b"a" * 100:
+                if stop.wait(0.2):
+                    return
+                connection.sendall(bytes([byte]))
+
+    server = threading.Thread(target=trickle, daemon=True)
+    server.start()
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/hook"
+    started = time.monotonic()
+    try:
+        with pytest.raises(DeliveryFailed, match="within"):
+            deliver(_event(url), SECRET, allow_loopback=True)
+    finally:
+        stop.set()
+        server.join(5)
+        listener.close()
+    assert time.monotonic() - started < 3
