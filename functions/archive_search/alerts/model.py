@@ -119,6 +119,8 @@ def _check_webhook_url(url: str) -> None:
         raise InvalidRequest(
             "webhook_url must be an https URL (http only to 127.0.0.1, [::1] or localhost)", "webhook_url"
         )
+    if parsed.port == 0:
+        raise InvalidRequest("webhook_url: port 0 is no port a server listens on", "webhook_url")
     if "@" in parsed.netloc:
         # The relay sends no credentials (the signature is the authentication), and the URL is
         # in every event of the alert: a password in it would be published with each match.

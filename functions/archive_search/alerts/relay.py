@@ -189,8 +189,10 @@ def retry_after_seconds(value: str | None, now: float) -> int | None:
 def _target(url: str, *, allow_loopback: bool, resolve: Resolve) -> Target | Delivery:
     try:
         parts = urlsplit(url)
-        port = parts.port or (443 if parts.scheme == "https" else 80)
+        port = (443 if parts.scheme == "https" else 80) if parts.port is None else parts.port
     except ValueError:
+        return Delivery(False, "refused_url")
+    if port == 0:  # no server listens there
         return Delivery(False, "refused_url")
     host = parts.hostname or ""
     loopback = allow_loopback and host in LOCAL_HOSTS

@@ -117,6 +117,7 @@ def test_a_host_name_resolving_to_an_address_that_is_not_public_is_refused_at_ca
         "ftp://hooks.example/",
         "https:///nohost",
         "https://hooks.example:99999/",
+        "https://hooks.example:0/",  # no server listens there: not port 443 in its place
         "",
     ],
 )

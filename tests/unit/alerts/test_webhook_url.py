@@ -106,3 +106,10 @@ def test_an_ipv6_address_carrying_an_internal_ipv4_address_is_refused(url: str) 
 @pytest.mark.parametrize("url", ["https://[64:ff9b::5db8:d70e]/", "https://[2002:5db8:d70e::1]/"])
 def test_an_ipv6_address_carrying_a_public_ipv4_address_is_stored(url: str) -> None:
     _check(url)
+
+
+def test_a_webhook_url_on_port_0_is_refused() -> None:
+    # No server listens on port 0; the relay read it as "no port" and called 443 instead.
+    with pytest.raises(InvalidRequest, match="port") as refused:
+        _check("https://hooks.example:0/x")
+    assert refused.value.parameter == "webhook_url"
