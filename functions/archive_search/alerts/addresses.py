@@ -30,7 +30,9 @@ def resolvable(host: str) -> bool:
 
 def ip_literal(host: str) -> Address | None:
     """The IP address ``host`` writes, in any form a resolver reads it (``2852039166`` and
-    ``0xa9.0xfe.0xa9.0xfe`` are 169.254.169.254, the metadata service), or None for a name."""
+    ``0xa9.0xfe.0xa9.0xfe`` are 169.254.169.254, the metadata service; a final dot, DNS's root,
+    changes nothing), or None for a name."""
+    host = host.removesuffix(".")
     try:
         return ipaddress.ip_address(host)
     except ValueError:

@@ -32,6 +32,8 @@ def _check(url: str) -> None:
         "https://100.64.0.1/hook",  # shared address space
         "https://0.0.0.0/hook",
         "https://127.0.0.2/hook",  # loopback beyond the hosts named for local use
+        "https://169.254.169.254./latest/",  # a final dot: the root of DNS, the same address
+        "https://2852039166./",
     ],
 )
 def test_a_webhook_url_naming_an_internal_address_is_refused(url: str) -> None:
