@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode, urlparse
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
 from archive_search.alerts.addresses import LOCAL_HOSTS, internal_address, resolvable
 from archive_search.alerts.bounds import (
@@ -29,6 +30,8 @@ from archive_search.search.http import empty_value, read_json_body
 from archive_search.search.request import DATE_PATTERN, calendar_date
 from archive_search.search.syntax import MAX_QUERY_CHARS, parse_query, positive_words
 
+# Characters that show nothing: controls, format (zero-width), surrogates, unassigned, separators.
+_UNSEEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Cn", "Zs", "Zl", "Zp"})
 _SPACE_OR_CONTROL_RE = re.compile(r"[\s\x00-\x1f\x7f]")
 ALERT_EXPECTED = 'a JSON object (the alert: {"name": ..., "q": ...})'
 
@@ -46,6 +49,16 @@ class AlertRequest(BaseModel):
     name: Annotated[
         str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_NAME_CHARS, pattern=r"\S")
     ]
+
+    @field_validator("name")
+    @classmethod
+    def _name_people_can_read(cls, value: str) -> str:
+        # The name is for people, in lists and in every event: one of only controls, invisible
+        # characters or separators would show as nothing.
+        if not any(unicodedata.category(c) not in _UNSEEN_CATEGORIES for c in value):
+            raise ValueError("must hold a visible character (controls and invisible characters show nothing)")
+        return value
+
     q: Annotated[str | None, Field(max_length=MAX_QUERY_CHARS, description="As /search takes it")] = None
     in_field: Annotated[Literal["title", "body"] | None, Field(alias="in")] = None
     source: FilterValues = None
