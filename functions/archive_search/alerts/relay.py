@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from datetime import UTC
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from aws_lambda_powertools.metrics import MetricUnit
 
@@ -54,6 +54,8 @@ MAX_BODY_BYTES = 256 * 1024
 SIGNATURE_HEADER = "X-Archive-Search-Signature"
 EVENT_ID_HEADER = "X-Archive-Search-Event-Id"
 USER_AGENT = "archive-search-relay/1"
+# Every printable ASCII character a URI may hold as it is (RFC 3986: reserved, unreserved, %).
+_URI_CHARACTERS = "!#$%&'()*+,/:;=?@[]~"
 # The receiver asks for the request again later: a retry, not a refusal.
 RETRIED_CLIENT_STATUSES = frozenset({408, 429})
 
@@ -211,7 +213,9 @@ def _target(url: str, *, allow_loopback: bool, resolve: Resolve) -> Target | Del
     ]
     if not addresses or len(checked) != len(addresses):
         return Delivery(False, "refused_address")
-    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    # HTTP carries ASCII: what else an IRI's path and query hold goes as percent-encoded UTF-8
+    # (RFC 3987 3.1), reserved characters and escapes already there kept as they are.
+    path = quote((parts.path or "/") + (f"?{parts.query}" if parts.query else ""), safe=_URI_CHARACTERS)
     return Target(parts.scheme, host, port, path, checked[0])
 
 

@@ -136,6 +136,15 @@ def test_a_host_no_resolver_can_look_up_is_given_up_not_raised(url: str) -> None
     assert receiver.requests == []
 
 
+def test_a_path_and_query_outside_ascii_are_sent_percent_encoded_as_utf_8() -> None:
+    # An IRI is a URL a person writes (https://hooks.example/café); HTTP carries ASCII only, and
+    # http.client raised UnicodeEncodeError on it, an uncaught error at every attempt.
+    receiver = Receiver(status=204)
+    event = _event("https://hooks.example/café/a%20b?q=ü&x=1")
+    assert _deliver(receiver, event).delivered
+    assert receiver.requests[0][0].path == "/caf%C3%A9/a%20b?q=%C3%BC&x=1"
+
+
 def test_plain_http_to_loopback_only_when_the_caller_allows_it() -> None:
     receiver = Receiver(status=200)
     event = _event("http://127.0.0.1:8088/hook?a=1")
