@@ -60,7 +60,7 @@ RULES_OPENAPI_CANNOT_STATE = {
     # GET /ingest/status: key (one receipt) and the listing parameters exclude each other.
     "prefix": "key and prefix exclude each other",
     "outcome": "key and outcome exclude each other",
-    "since": "since is a time in the calendar; key and since exclude each other",
+    "since": "since is a time in the calendar, in UTC too, its + offset written %2B; key and since exclude each other",
     "size": "key and size exclude each other",
     "order": "key and order exclude each other",
     "bucket": "without key, only the archive bucket is counted",

@@ -10,7 +10,7 @@ import pytest
 
 from archive_local.events import RELAY_PATTERN
 from archive_search.alerts.events import DETAIL_TYPE
-from archive_search.alerts.relay import TIMEOUT_SECONDS
+from archive_search.alerts.relay import CALL_DEADLINE_SECONDS
 from archive_search.alerts.relay_queue import MAX_ATTEMPTS, RETRY_DELAYS_SECONDS
 from archive_search.ingest.outcomes import SOURCE
 from tests.template.cfn import allowed, load_template, policy_statements, resolved_template, text
@@ -77,9 +77,9 @@ def test_the_relay_reads_its_queue_one_match_at_a_time_reporting_item_failures(t
     assert mapping["BatchSize"] == 1
     assert 2 <= mapping["ScalingConfig"]["MaximumConcurrency"] <= 1000
     assert text(props["Environment"]["Variables"]["RELAY_QUEUE_URL"]) == "${RelayQueue}"
-    # One call's connect and read each take up to the relay's timeout, within the function's;
+    # One whole call ends by the relay's deadline, within the function's timeout;
     # Lambda asks an SQS source's visibility timeout to be at least the function's (6 x advised).
-    assert props["Timeout"] > 2 * TIMEOUT_SECONDS
+    assert props["Timeout"] > CALL_DEADLINE_SECONDS
     queue = template["Resources"]["RelayQueue"]["Properties"]
     assert queue["VisibilityTimeout"] >= 6 * props["Timeout"]
 

@@ -329,6 +329,20 @@ def test_status_since_takes_the_times_other_platforms_write(since: str) -> None:
     assert result["statusCode"] == 503, result["body"]
 
 
+@pytest.mark.parametrize("query", ["since=2024-05-01T10:00:00+02:00", "since=2024-05-01 10:00+05:30"])
+def test_status_since_whose_plus_a_url_made_a_space_is_a_400_saying_so(query: str) -> None:
+    # A + in a query string is a space: the offset arrives as " 02:00", which no pattern names.
+    from archive_search.handlers.write import handler
+
+    event = http_api_event("GET", "/ingest/status", query, {}, None)
+    result = handler(event, LambdaContext("archive-search-write", 29.0))
+    error = json.loads(result["body"])["error"]
+
+    assert result["statusCode"] == 400
+    assert error["parameter"] == "since"
+    assert "%2B" in error["message"], error
+
+
 # Every route that reads an Idempotency-Key, with a body it takes.
 KEYED_ROUTES = [
     ("POST", "/articles", {"title": "Ferry", "body": "The ferry sails at noon."}),

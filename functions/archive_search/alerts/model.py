@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode, urlparse
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
-from archive_search.alerts.addresses import LOCAL_HOSTS, internal_address
+from archive_search.alerts.addresses import LOCAL_HOSTS, internal_address, resolvable
 from archive_search.alerts.bounds import (
     FILTER_NAMES,
     MAX_BODY_BYTES,
@@ -29,6 +30,8 @@ from archive_search.search.http import empty_value, pattern_mismatch, read_json_
 from archive_search.search.request import DATE_PATTERN, calendar_date, check_languages, filter_values
 from archive_search.search.syntax import MAX_QUERY_CHARS, parse_query, positive_words
 
+# Characters that show nothing: controls, format (zero-width), surrogates, unassigned, separators.
+_UNSEEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Cn", "Zs", "Zl", "Zp"})
 _SPACE_OR_CONTROL_RE = re.compile(r"[\s\x00-\x1f\x7f]")
 ALERT_EXPECTED = 'a JSON object (the alert: {"name": ..., "q": ...})'
 
@@ -46,6 +49,16 @@ class AlertRequest(BaseModel):
     name: Annotated[
         str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_NAME_CHARS, pattern=r"\S")
     ]
+
+    @field_validator("name")
+    @classmethod
+    def _name_people_can_read(cls, value: str) -> str:
+        # The name is for people, in lists and in every event: one of only controls, invisible
+        # characters or separators would show as nothing.
+        if not any(unicodedata.category(c) not in _UNSEEN_CATEGORIES for c in value):
+            raise ValueError("must hold a visible character (controls and invisible characters show nothing)")
+        return value
+
     q: Annotated[str | None, Field(max_length=MAX_QUERY_CHARS, description="As /search takes it")] = None
     in_field: Annotated[Literal["title", "body"] | None, Field(alias="in")] = None
     source: FilterValues = None
@@ -119,6 +132,22 @@ def _check_webhook_url(url: str) -> None:
     if not (parsed.scheme == "https" or local) or not parsed.hostname or not _callable(url):
         raise InvalidRequest(
             "webhook_url must be an https URL (http only to 127.0.0.1, [::1] or localhost)", "webhook_url"
+        )
+    if parsed.port == 0:
+        raise InvalidRequest("webhook_url: port 0 is no port a server listens on", "webhook_url")
+    if "@" in parsed.netloc:
+        # The relay sends no credentials (the signature is the authentication), and the URL is
+        # in every event of the alert: a password in it would be published with each match.
+        raise InvalidRequest(
+            "webhook_url must not carry a user name or password (user:password@): receivers "
+            "check the X-Archive-Search-Signature header instead",
+            "webhook_url",
+        )
+    if not resolvable(parsed.hostname):
+        raise InvalidRequest(
+            f"webhook_url: {parsed.hostname} is not a host name (a DNS label is 1 to 63 characters, "
+            "a name at most 253)",
+            "webhook_url",
         )
     if parsed.hostname not in LOCAL_HOSTS and internal_address(parsed.hostname):
         raise InvalidRequest(

@@ -21,6 +21,7 @@ connection raises ``DeliveryFailed`` for the caller's retries, carrying the rece
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import http.client
@@ -28,27 +29,33 @@ import json
 import os
 import socket
 import ssl
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from aws_lambda_powertools.metrics import MetricUnit
 
-from archive_search.alerts.addresses import LOCAL_HOSTS, ip_literal, is_public
+from archive_search.alerts.addresses import LOCAL_HOSTS, ip_literal, is_public, resolvable
 from archive_search.errors import ConfigurationError
 from archive_search.observability import logger, metrics
 
-# Each call's connect and read; the Lambda's own timeout leaves room for one whole call.
+# Each call's connect and each read; the Lambda's own timeout leaves room for one whole call.
 TIMEOUT_SECONDS = 10
+# The whole call, answer included: a receiver trickling its answer a byte at a time never trips
+# the read timeout, and would run the relay into its Lambda timeout.
+CALL_DEADLINE_SECONDS = 2 * TIMEOUT_SECONDS
 # EventBridge's own bound on an event: a larger body was not built by archive-search.
 MAX_BODY_BYTES = 256 * 1024
 SIGNATURE_HEADER = "X-Archive-Search-Signature"
 EVENT_ID_HEADER = "X-Archive-Search-Event-Id"
 USER_AGENT = "archive-search-relay/1"
+# Every printable ASCII character a URI may hold as it is (RFC 3986: reserved, unreserved, %).
+_URI_CHARACTERS = "!#$%&'()*+,/:;=?@[]~"
 # The receiver asks for the request again later: a retry, not a refusal.
 RETRIED_CLIENT_STATUSES = frozenset({408, 429})
 
@@ -184,12 +191,18 @@ def retry_after_seconds(value: str | None, now: float) -> int | None:
 def _target(url: str, *, allow_loopback: bool, resolve: Resolve) -> Target | Delivery:
     try:
         parts = urlsplit(url)
-        port = parts.port or (443 if parts.scheme == "https" else 80)
+        port = (443 if parts.scheme == "https" else 80) if parts.port is None else parts.port
     except ValueError:
+        return Delivery(False, "refused_url")
+    if port == 0:  # no server listens there
         return Delivery(False, "refused_url")
     host = parts.hostname or ""
     loopback = allow_loopback and host in LOCAL_HOSTS
-    if not host or not (parts.scheme == "https" or (parts.scheme == "http" and loopback)):
+    if (
+        not host
+        or not resolvable(host)
+        or not (parts.scheme == "https" or (parts.scheme == "http" and loopback))
+    ):
         return Delivery(False, "refused_url")
     try:
         addresses = resolve(host, port)
@@ -200,7 +213,9 @@ def _target(url: str, *, allow_loopback: bool, resolve: Resolve) -> Target | Del
     ]
     if not addresses or len(checked) != len(addresses):
         return Delivery(False, "refused_address")
-    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    # HTTP carries ASCII: what else an IRI's path and query hold goes as percent-encoded UTF-8
+    # (RFC 3987 3.1), reserved characters and escapes already there kept as they are.
+    path = quote((parts.path or "/") + (f"?{parts.query}" if parts.query else ""), safe=_URI_CHARACTERS)
     return Target(parts.scheme, host, port, path, checked[0])
 
 
@@ -219,9 +234,27 @@ def send_pinned(target: Target, headers: dict[str, str], body: bytes) -> Answer:
         return socket.create_connection((target.address, address[1]), *args, **kwargs)
 
     connection._create_connection = connect_to_checked  # type: ignore[attr-defined]
+    cut = threading.Event()
+
+    def cut_off() -> None:
+        # shutdown wakes a recv blocked on the socket (close from another thread does not). The
+        # TCP connect, before there is a socket, is bounded by TIMEOUT_SECONDS, below the deadline.
+        cut.set()
+        if connection.sock is not None:
+            with contextlib.suppress(OSError):
+                connection.sock.shutdown(socket.SHUT_RDWR)
+
+    deadline = threading.Timer(CALL_DEADLINE_SECONDS, cut_off)
+    deadline.daemon = True
+    deadline.start()
     try:
         connection.request("POST", target.path, body=body, headers=headers)
         response = connection.getresponse()
         return response.status, response.getheader("Retry-After")
+    except (OSError, http.client.HTTPException):
+        if cut.is_set():
+            raise TimeoutError(f"no whole answer within {CALL_DEADLINE_SECONDS} s") from None
+        raise
     finally:
+        deadline.cancel()
         connection.close()

@@ -15,6 +15,7 @@ ingest service or the cleaner, which the search function does not ship.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
@@ -47,11 +48,13 @@ Outcome = Annotated[
     BeforeValidator(lambda v: v.strip() if isinstance(v, str) else v),
 ]
 # RFC 3339 and ISO 8601 as platforms write them: T and Z in either case (RFC 3339 5.6), up to
-# nanoseconds (Go's RFC3339Nano, Java's Instant; read to the microsecond, rounded down).
+# nanoseconds (Go's RFC3339Nano, Java's Instant; read to the microsecond, rounded down). A space
+# before the offset passes the pattern to be refused by name: it is a + a URL turned into one.
 SINCE_PATTERN = (
     r"^[0-9]{4}-[0-9]{2}-[0-9]{2}"
-    r"([Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,9})?)?([Zz]|[+-][0-9]{2}:[0-9]{2})?)?$"
+    r"([Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,9})?)?([Zz]|[+ -][0-9]{2}:[0-9]{2})?)?$"
 )
+_OFFSET_PLUS_AS_SPACE = re.compile(r"[Tt ][0-9]{2}:[0-9]{2}(:[0-9.]+)? [0-9]{2}:[0-9]{2}$")
 LIST_PARAMETERS = ("prefix", "outcome", "since", "size", "cursor", "order")
 
 
@@ -124,13 +127,23 @@ def _given_query_parameters() -> set[str]:
 
 
 def _since(value: str | None) -> str | None:
+    """``since`` as a UTC instant: ISO 8601 allows offsets to ±23:59, the engine reads ±18:00."""
     if value is None:
         return None
+    if _OFFSET_PLUS_AS_SPACE.search(value):
+        raise InvalidRequest(
+            f"since: {value} has a space before its offset: a + in a URL's query is read as a space, "
+            "so write it %2B (since=2024-05-01T10:00:00%2B02:00)",
+            "since",
+        )
     try:
         moment = datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
     except ValueError:
         raise InvalidRequest(f"since: {value} is not an ISO 8601 date or time", "since") from None
-    return moment.isoformat()
+    try:
+        return (moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat()
+    except OverflowError:
+        raise InvalidRequest(f"since: {value} is outside the years 1 to 9999 in UTC", "since") from None
 
 
 def _one_receipt(settings: Settings, ref: ObjectRef) -> dict[str, Any]:

@@ -3,7 +3,7 @@
 Pure functions of a search response (the JSON ``/search`` answers, sorted newest first) and
 the URLs the feed needs; the route is in ``web_routes``. Text goes into the XML through
 ElementTree, which escapes ``&``, ``<``, ``>`` and quotes; characters XML 1.0 cannot carry at
-all (U+FFFE, U+FFFF; the API already drops control characters) are removed first.
+all (C0 controls but tab, newline and carriage return; U+FFFE, U+FFFF) are removed first.
 """
 
 from __future__ import annotations
@@ -29,8 +29,9 @@ FEED_FIELDS = (
     "ingested_at", "language",
 )  # fmt: skip
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-# Outside the XML 1.0 Char production even after the API's own cleaning.
-_NOT_XML = re.compile("[\ufffe\uffff]")
+# Outside the XML 1.0 Char production: a request's query and filters reach the feed's title
+# as sent, and ElementTree writes them unescaped, which no reader can parse.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 @dataclass(frozen=True)

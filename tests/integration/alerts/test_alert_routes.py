@@ -73,6 +73,9 @@ def test_a_webhook_alert_keeps_its_url(alerts_api: AlertsApi) -> None:
     [
         ({"q": "ferry"}, "name"),
         ({**FERRY, "name": " "}, "name"),
+        # Nothing a person can read in a list or an event: controls, invisible characters.
+        ({**FERRY, "name": "\u0000"}, "name"),
+        ({**FERRY, "name": "\u200b\u0007\u2028"}, "name"),
         ({**FERRY, "name": "n" * (MAX_NAME_CHARS + 1)}, "name"),
         ({**FERRY, "q": "ferry " * MAX_QUERY_CHARS}, "q"),
         ({"name": "everything"}, "q"),

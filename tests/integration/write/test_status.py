@@ -69,6 +69,33 @@ def test_since_keeps_only_receipts_updated_at_or_after_it(api) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("since", "listed"),
+    [
+        ("2000-01-01T00:00:00+23:59", 4),  # ISO 8601 offsets go to ±23:59, the engine's to ±18:00
+        ("2000-01-01T00:00:00-19:30", 4),
+        ("2999-01-01T00:00:00+20:00", 0),
+    ],
+)
+def test_since_with_any_offset_iso_8601_allows_filters_as_that_instant(api, since: str, listed: int) -> None:
+    drop_files(api)
+    api.settle()
+
+    answer = api.call("GET", "/ingest/status", query={"since": since})
+
+    assert answer.status == 200, answer.body
+    assert len(answer.body["receipts"]) == listed
+
+
+@pytest.mark.parametrize("since", ["9999-12-31T23:59:59-23:59", "0001-01-01T00:00:00+00:01"])
+def test_since_past_the_calendar_in_utc_is_a_400_naming_since(api, since: str) -> None:
+    answer = api.call("GET", "/ingest/status", query={"since": since})
+
+    assert answer.status == 400, answer.body
+    assert answer.body["error"]["parameter"] == "since"
+    assert since in answer.body["error"]["message"]
+
+
 def test_a_key_without_its_prefix_is_a_404_naming_the_key_meant(api) -> None:
     drop_files(api)
     api.settle()

@@ -5,6 +5,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import socket
+import threading
+import time
 
 import pytest
 
@@ -93,6 +96,7 @@ def test_the_signature_changes_with_the_secret_the_time_and_the_body() -> None:
         ["::1"],
         ["fd00:ec2::254"],
         ["::ffff:169.254.169.254"],
+        ["64:ff9b::a9fe:a9fe"],  # NAT64 of the metadata service
         ["93.184.215.14", "192.168.1.1"],
         [],
     ],
@@ -113,6 +117,7 @@ def test_a_host_name_resolving_to_an_address_that_is_not_public_is_refused_at_ca
         "ftp://hooks.example/",
         "https:///nohost",
         "https://hooks.example:99999/",
+        "https://hooks.example:0/",  # no server listens there: not port 443 in its place
         "",
     ],
 )
@@ -120,6 +125,24 @@ def test_a_url_that_is_not_https_is_refused_without_a_call(url: str) -> None:
     receiver = Receiver()
     assert _deliver(receiver, _event(url)) == Delivery(False, "refused_url")
     assert receiver.requests == []
+
+
+@pytest.mark.parametrize("url", ["https://hooks..example/x", "https://" + "x" * 64 + ".example/"])
+def test_a_host_no_resolver_can_look_up_is_given_up_not_raised(url: str) -> None:
+    # The resolver's IDNA encoding raises UnicodeError (no OSError) for these: left to escape,
+    # each attempt failed with a traceback until the dead-letter queue took the match.
+    receiver = Receiver()
+    assert deliver(_event(url), SECRET, now=lambda: NOW, send=receiver) == Delivery(False, "refused_url")
+    assert receiver.requests == []
+
+
+def test_a_path_and_query_outside_ascii_are_sent_percent_encoded_as_utf_8() -> None:
+    # An IRI is a URL a person writes (https://hooks.example/café); HTTP carries ASCII only, and
+    # http.client raised UnicodeEncodeError on it, an uncaught error at every attempt.
+    receiver = Receiver(status=204)
+    event = _event("https://hooks.example/café/a%20b?q=ü&x=1")
+    assert _deliver(receiver, event).delivered
+    assert receiver.requests[0][0].path == "/caf%C3%A9/a%20b?q=%C3%BC&x=1"
 
 
 def test_plain_http_to_loopback_only_when_the_caller_allows_it() -> None:
@@ -209,3 +232,35 @@ def test_a_failed_delivery_is_counted_and_raised_for_the_retry(counted: dict, mo
     with pytest.raises(DeliveryFailed):
         relay.relay_match(_event(), SECRET)
     assert set(counted) == {"AlertWebhookFailed"}
+
+
+def test_a_receiver_trickling_its_answer_is_cut_off_at_the_call_deadline(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # Given a receiver that sends its answer a byte at a time, each byte within the read
+    # timeout, when the relay calls it, then the call ends at the whole call's deadline (a
+    # read timeout alone would let it run past the Lambda's timeout, losing the attempt's
+    # backoff, and on make run hold every other webhook's delivery).
+    monkeypatch.setattr(relay, "TIMEOUT_SECONDS", 0.5)
+    monkeypatch.setattr(relay, "CALL_DEADLINE_SECONDS", 1.0)
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def trickle() -> None:
+        connection, _ = listener.accept()
+        with connection:
+            for byte in b"HTTP/1.1 200 OK\r\nX-Slow: " + b"a" * 100:
+                if stop.wait(0.2):
+                    return
+                connection.sendall(bytes([byte]))
+
+    server = threading.Thread(target=trickle, daemon=True)
+    server.start()
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/hook"
+    started = time.monotonic()
+    try:
+        with pytest.raises(DeliveryFailed, match="within"):
+            deliver(_event(url), SECRET, allow_loopback=True)
+    finally:
+        stop.set()
+        server.join(5)
+        listener.close()
+    assert time.monotonic() - started < 3

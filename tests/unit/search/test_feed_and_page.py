@@ -40,6 +40,29 @@ def test_characters_xml_cannot_carry_are_dropped_and_the_rest_is_escaped() -> No
     assert root.find("{http://www.w3.org/2005/Atom}link").get("href") == LINKS.self_url
 
 
+def test_control_characters_a_query_or_filter_carries_leave_the_atom_feed_well_formed() -> None:
+    # Given a search whose query and filter hold C0 controls (a URL may carry %01 or %00),
+    # when its Atom feed is made, then it is XML (a reader refuses the whole feed otherwise),
+    # with those characters dropped and tab, newline and carriage return kept.
+    title = feed_title({"q": ["harbour\x01\x0b"], "tag": ["a\x00b\x1f"], "place": ["c\td"]})
+    hit = {"id": "a1", "title": "Ferry\x1b strike", "snippet": {"text": "x\x08y"}}
+    document = atom({"hits": [hit]}, title, LINKS, NOW, FEED_ID)
+
+    root = ET.fromstring(document.encode())  # raises on anything that is not XML
+    atom_ns = "{http://www.w3.org/2005/Atom}"
+    assert root.find(f"{atom_ns}title").text == "archive-search: “harbour” · tag=ab · place=c\td"
+    assert root.find(f"{atom_ns}entry/{atom_ns}title").text == "Ferry strike"
+    assert root.find(f"{atom_ns}entry/{atom_ns}summary").text == "xy"
+
+
+def test_a_feed_of_a_query_with_a_control_character_is_xml() -> None:
+    response = _poll(_feed_app([{"id": "a1", "title": "Harbour"}]), "q=harbour%01")
+
+    assert response["statusCode"] == 200
+    title = ET.fromstring(response["body"].encode()).find("{http://www.w3.org/2005/Atom}title").text
+    assert title == "archive-search: “harbour”"
+
+
 @pytest.mark.parametrize(
     ("languages", "parameters", "expected"),
     [
