@@ -392,12 +392,12 @@ def _is_keyword_list(block: str) -> bool:
     )
 
 
-def _is_headline(block: str, min_words: int = 1, *, asking: bool = False) -> bool:
+def _is_headline(block: str, memo: LineMemo, min_words: int = 1, *, asking: bool = False) -> bool:
     """A headline's shape. ``asking``: a "!" or "?" inside a block that ends no sentence is the
     headline's own (``_TWO_STATEMENTS_RE``), not the end of a first sentence."""
     if len(block) > _TITLE_MAX_CHARS:  # a paragraph's length, told before counting its words
         return False
-    words = md.word_count(block)
+    words = memo.word_count(block)
     if words < min_words or words > _TITLE_MAX_WORDS:
         return False
     if block.endswith((".", ",", ";", ":", "。", "，", "；", "：")) and not block.endswith("..."):
@@ -430,12 +430,12 @@ def _opens_with_dateline(block: str) -> bool:
     return kicker is None or kicker[1].isupper()
 
 
-def _is_meta_line(block: str) -> bool:
+def _is_meta_line(block: str, memo: LineMemo) -> bool:
     """A byline or a date line: part of the article's header, not of its body; a CJK line of
     labels ("来源：新华社 作者：李明") too."""
     if md.cjk_credit(block) is not None:
         return True
-    n_words = md.word_count(block)
+    n_words = memo.word_count(block)
     if n_words > 12:
         return False
     return _BYLINE_RE.match(block) is not None or (n_words <= 10 and md.parse_date(block) is not None)
@@ -450,8 +450,8 @@ def _is_title_candidate(block: str, memo: LineMemo) -> bool:
     if found is None:
         inside = _SENTENCE_INSIDE_RE if block[-1:] in _SENTENCE_ENDS else _STATEMENT_INSIDE_RE
         found = memo.title_tests[block] = (
-            _is_headline(block, min_words=3, asking=True)
-            and not (md.is_menu_line(block) or _is_meta_line(block))
+            _is_headline(block, memo, min_words=3, asking=True)
+            and not (md.is_menu_line(block) or _is_meta_line(block, memo))
             and not (_NOT_HEADLINE_RE.search(block) or inside.search(block))
         )
     return found
@@ -573,7 +573,7 @@ def _body_start(blocks: list[str], keep: list[bool], memo: LineMemo, after: int 
             i >= after
             and kept
             and memo.word_count(block) >= _PARAGRAPH_WORDS
-            and not _is_headline(block)
+            and not _is_headline(block, memo)
             and not md.is_header_line(block)
         ):
             if not _is_notice(block, memo):
@@ -927,7 +927,7 @@ def _short_headline(
     if i < max(start, 0):
         return None
     block = blocks[i]
-    if not _is_headline(block, min_words=_SHORT_TITLE_WORDS) or _is_meta_line(block):
+    if not _is_headline(block, memo, min_words=_SHORT_TITLE_WORDS) or _is_meta_line(block, memo):
         return None
     unlike = md.is_menu_line(block) or _NOT_HEADLINE_RE.search(block) or _SENTENCE_INSIDE_RE.search(block)
     return None if unlike else i
@@ -1065,7 +1065,7 @@ def _with_subheadings(blocks: list[str], keep: list[bool], memo: LineMemo) -> li
             and keep[i - 1]
             and keep[i + 1]
             and memo.word_count(blocks[i]) <= _SUBHEADING_MAX_WORDS
-            and _is_headline(blocks[i])
+            and _is_headline(blocks[i], memo)
             and not md.has_menu_separator(blocks[i])
             and _is_prose(blocks[i - 1], memo, _ADJACENT_PROSE_MIN_WORDS)
             and _is_prose(blocks[i + 1], memo, _ADJACENT_PROSE_MIN_WORDS)
@@ -1229,7 +1229,7 @@ def _article_blocks(
     for _ in range(_MAX_PASSES):
         keep = _select(current, memo)
         if all(keep):
-            if current and _is_meta_line(current[0]):
+            if current and _is_meta_line(current[0], memo):
                 taken, line_author, line_date = _meta_line(current, 0)
                 author = author or line_author
                 published = published or line_date
@@ -1260,6 +1260,7 @@ def _read_header(
     first_long: int,
     header_lines: md.HeaderLines,
     publisher: str | None,
+    memo: LineMemo,
     label: int | None = None,
 ) -> _Header:
     """The headline ``blocks[at]`` (none when ``at`` is ``None``) and the byline, date and
@@ -1277,7 +1278,7 @@ def _read_header(
     source: str | None = None
     # Byline and date lines between the headline and the body: metadata, not body text.
     while start < len(blocks) and (
-        (_same_text(blocks[start], title) and start + 1 < len(blocks)) or _is_meta_line(blocks[start])
+        (_same_text(blocks[start], title) and start + 1 < len(blocks)) or _is_meta_line(blocks[start], memo)
     ):
         if not _BYLINE_RE.match(blocks[start]):
             source = source or _publisher_beside_date(blocks[start])
@@ -1323,7 +1324,7 @@ def extract_text(text: str, key: str, line_stats: LineStats | None = None) -> li
     # each block's header-line tests run once for the headline's search and the header's read
     header_lines = md.HeaderLines(blocks)
     title_at, label_at, named_at = _find_title(blocks, first_long, header_lines, memo)
-    header = _read_header(blocks, title_at, first_long, header_lines, source or holder, label_at)
+    header = _read_header(blocks, title_at, first_long, header_lines, source or holder, memo, label_at)
     start = header.start
     own_first = _body_start(blocks, keep, memo, _main_run_start(blocks, keep, memo))
     if own_first != first_long:
@@ -1333,7 +1334,7 @@ def extract_text(text: str, key: str, line_stats: LineStats | None = None) -> li
         found = _find_title(blocks, own_first, header_lines, memo)
         if found[0] is not None:
             title_at, label_at, named_at = found
-            header = _read_header(blocks, title_at, own_first, header_lines, source or holder, label_at)
+            header = _read_header(blocks, title_at, own_first, header_lines, source or holder, memo, label_at)
     title = header.title
     end = _article_end(blocks, keep, start, memo)
     body_blocks, author, dated = _article_blocks(blocks[start:end], title, memo, keep[start:end])
@@ -1347,7 +1348,7 @@ def extract_text(text: str, key: str, line_stats: LineStats | None = None) -> li
         raise RejectedInput("no_article_text", f"{key}: {_TOO_FEW_WORDS}")
     if title is None:
         title = _derived_title(body_blocks)
-        if len(body_blocks) >= 2 and _same_text(title, body_blocks[0]) and _is_headline(body_blocks[0]):
+        if len(body_blocks) >= 2 and _same_text(title, body_blocks[0]) and _is_headline(body_blocks[0], memo):
             # The first block is a one-sentence headline: it is the title, not body text.
             body_blocks, second_author, second_date = _article_blocks(body_blocks[1:], title, memo)
             author = author or second_author
