@@ -1322,7 +1322,7 @@ def extract_text(text: str, key: str, line_stats: LineStats | None = None) -> li
     keep = _from_dateline(blocks, _select(blocks, memo), memo)
     first_long = _body_start(blocks, keep, memo)
     # each block's header-line tests run once for the headline's search and the header's read
-    header_lines = md.HeaderLines(blocks)
+    header_lines = md.HeaderLines(blocks, count_words=memo.word_count)
     title_at, label_at, named_at = _find_title(blocks, first_long, header_lines, memo)
     header = _read_header(blocks, title_at, first_long, header_lines, source or holder, memo, label_at)
     start = header.start
