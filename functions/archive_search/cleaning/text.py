@@ -574,7 +574,7 @@ def _body_start(blocks: list[str], keep: list[bool], memo: LineMemo, after: int 
             and kept
             and memo.word_count(block) >= _PARAGRAPH_WORDS
             and not _is_headline(block, memo)
-            and not md.is_header_line(block)
+            and not md.is_header_line(block, memo.word_count(block))
         ):
             if not _is_notice(block, memo):
                 return i
@@ -948,7 +948,7 @@ def _above_lead(blocks: list[str], at: int, memo: LineMemo) -> int:
         and _is_lead(blocks[at], memo)
         and memo.word_count(blocks[at - 1]) < memo.word_count(blocks[at])
         and _is_title_candidate(blocks[at - 1], memo)
-        and not md.is_header_line(blocks[at - 1])
+        and not md.is_header_line(blocks[at - 1], memo.word_count(blocks[at - 1]))
     ):
         return at - 1
     return at
@@ -1326,7 +1326,9 @@ def extract_text(text: str, key: str, line_stats: LineStats | None = None) -> li
     title_at, label_at, named_at = _find_title(blocks, first_long, header_lines, memo)
     header = _read_header(blocks, title_at, first_long, header_lines, source or holder, memo, label_at)
     start = header.start
-    own_first = _body_start(blocks, keep, memo, _main_run_start(blocks, keep, memo))
+    run_start = _main_run_start(blocks, keep, memo)
+    # searched from a block at or above the first paragraph, the body starts there again
+    own_first = first_long if run_start <= first_long else _body_start(blocks, keep, memo, run_start)
     if own_first != first_long:
         # The headline is the header's: looked for above the article's own run, not above a
         # teaser kept well above it. The body still starts under the first headline: what the

@@ -477,11 +477,12 @@ def is_marked_byline(line: str) -> bool:
     return _words(line) <= _MAX_HEADER_WORDS and _credited(line) is not None
 
 
-def is_header_line(line: str) -> bool:
+def is_header_line(line: str, words: int | None = None) -> bool:
     """A marked byline with its date, or a "Published ..." line, read without its neighbours
     (``By Jane Doe and John Roe on Monday, November 18th, 2019 at 11:08 a.m.``): as long as a
-    paragraph, but no paragraph of the article."""
-    if _words(line) > _MAX_HEADER_WORDS:
+    paragraph, but no paragraph of the article. ``words``: the line's ``word_count`` when the
+    caller holds it."""
+    if (_words(line) if words is None else words) > _MAX_HEADER_WORDS:
         return False
     if _PUBLISHED_WHEN_RE.match(line):
         return True
