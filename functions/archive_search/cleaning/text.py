@@ -733,8 +733,12 @@ def _find_title(
     start = _header_window_start(blocks, first_long)
     header = md.HeaderMask(header_lines.window(start, first_long))
     at, label = _laid_out_title(blocks, start, first_long, header, memo)
-    lead = _lead_words(blocks, first_long, memo)
-    if lead and (at is None or not _content_words(blocks[at]) & lead):
+    lead_text = _lead_text(blocks, first_long, memo)
+    if at is not None and _shares_content_word(blocks[at], lead_text):
+        lead: set[str] = set()  # the headline names the article: no other is looked for
+    else:
+        lead = _content_words(lead_text)
+    if lead:
         shared = _shared_headline(blocks, start, first_long, header, lead, memo)
         if shared is not None:
             # a standfirst's headline names its story too: a block sharing no word with the
@@ -821,9 +825,9 @@ def _content_words(text: str) -> set[str]:
     return words
 
 
-def _lead_words(blocks: list[str], first_long: int, memo: LineMemo) -> set[str]:
-    """The content words of the article's lead: its first ``_LEAD_SAMPLE_WORDS`` words of
-    paragraphs (blocks of ``_PARAGRAPH_WORDS`` or more) from the first paragraph on."""
+def _lead_text(blocks: list[str], first_long: int, memo: LineMemo) -> str:
+    """The article's lead: its first ``_LEAD_SAMPLE_WORDS`` words of paragraphs (blocks of
+    ``_PARAGRAPH_WORDS`` or more) from the first paragraph on."""
     lead: list[str] = []
     counted = 0
     for i in range(first_long, len(blocks)):
@@ -833,7 +837,28 @@ def _lead_words(blocks: list[str], first_long: int, memo: LineMemo) -> set[str]:
             counted += n_words
             if counted >= _LEAD_SAMPLE_WORDS:
                 break
-    return _content_words(" ".join(lead))
+    return " ".join(lead)
+
+
+def _shares_content_word(block: str, text: str) -> bool:
+    """Whether ``_content_words`` of ``block`` and of ``text`` meet: each word of the block
+    looked for among the text's words, which are not all listed (most headlines share one)."""
+    words = _content_words(block)
+    if any(_CJK_RUN_RE.search(word) for word in words):
+        return bool(words & _content_words(text))  # pairs of characters, as the text's are taken
+    folded = text.casefold()
+    return any(_holds_word(folded, word) for word in words)
+
+
+def _holds_word(text: str, word: str) -> bool:
+    """Whether ``word`` (word characters only) is one of ``text``'s words (``_WORD_RE``)."""
+    at = text.find(word)
+    while at >= 0:
+        end = at + len(word)
+        if not _WORD_RE.match(text, at - 1, at) and not _WORD_RE.match(text, end, end + 1):
+            return True
+        at = text.find(word, at + 1)
+    return False
 
 
 def _shared_headline(
