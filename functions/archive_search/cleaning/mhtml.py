@@ -20,6 +20,11 @@ def is_mhtml(data: bytes) -> bool:
     """Whether ``data`` opens with the headers of a MIME message of related parts (what every
     browser writes, whatever the file is named)."""
     head = data[:8192]
+    # Both header names, in any case (as the patterns read them), or no MIME message: told
+    # apart at once from a page or a text, where the search for the headers' end scans it all.
+    lowered = head.lower()
+    if b"mime-version:" not in lowered or b"multipart/related" not in lowered:
+        return False
     end = _HEADER_END_RE.search(head)
     headers = head[: end.start()] if end else head
     return bool(_MIME_VERSION_RE.search(headers) and _MULTIPART_RE.search(headers))

@@ -392,12 +392,12 @@ def _is_keyword_list(block: str) -> bool:
     )
 
 
-def _is_headline(block: str, min_words: int = 1, *, asking: bool = False) -> bool:
+def _is_headline(block: str, memo: LineMemo, min_words: int = 1, *, asking: bool = False) -> bool:
     """A headline's shape. ``asking``: a "!" or "?" inside a block that ends no sentence is the
     headline's own (``_TWO_STATEMENTS_RE``), not the end of a first sentence."""
     if len(block) > _TITLE_MAX_CHARS:  # a paragraph's length, told before counting its words
         return False
-    words = md.word_count(block)
+    words = memo.word_count(block)
     if words < min_words or words > _TITLE_MAX_WORDS:
         return False
     if block.endswith((".", ",", ";", ":", "。", "，", "；", "：")) and not block.endswith("..."):
@@ -430,12 +430,12 @@ def _opens_with_dateline(block: str) -> bool:
     return kicker is None or kicker[1].isupper()
 
 
-def _is_meta_line(block: str) -> bool:
+def _is_meta_line(block: str, memo: LineMemo) -> bool:
     """A byline or a date line: part of the article's header, not of its body; a CJK line of
     labels ("来源：新华社 作者：李明") too."""
     if md.cjk_credit(block) is not None:
         return True
-    n_words = md.word_count(block)
+    n_words = memo.word_count(block)
     if n_words > 12:
         return False
     return _BYLINE_RE.match(block) is not None or (n_words <= 10 and md.parse_date(block) is not None)
@@ -450,8 +450,8 @@ def _is_title_candidate(block: str, memo: LineMemo) -> bool:
     if found is None:
         inside = _SENTENCE_INSIDE_RE if block[-1:] in _SENTENCE_ENDS else _STATEMENT_INSIDE_RE
         found = memo.title_tests[block] = (
-            _is_headline(block, min_words=3, asking=True)
-            and not (md.is_menu_line(block) or _is_meta_line(block))
+            _is_headline(block, memo, min_words=3, asking=True)
+            and not (md.is_menu_line(block) or _is_meta_line(block, memo))
             and not (_NOT_HEADLINE_RE.search(block) or inside.search(block))
         )
     return found
@@ -573,8 +573,8 @@ def _body_start(blocks: list[str], keep: list[bool], memo: LineMemo, after: int 
             i >= after
             and kept
             and memo.word_count(block) >= _PARAGRAPH_WORDS
-            and not _is_headline(block)
-            and not md.is_header_line(block)
+            and not _is_headline(block, memo)
+            and not md.is_header_line(block, memo.word_count(block))
         ):
             if not _is_notice(block, memo):
                 return i
@@ -733,8 +733,12 @@ def _find_title(
     start = _header_window_start(blocks, first_long)
     header = md.HeaderMask(header_lines.window(start, first_long))
     at, label = _laid_out_title(blocks, start, first_long, header, memo)
-    lead = _lead_words(blocks, first_long, memo)
-    if lead and (at is None or not _content_words(blocks[at]) & lead):
+    lead_text = _lead_text(blocks, first_long, memo)
+    if at is not None and _shares_content_word(blocks[at], lead_text):
+        lead: set[str] = set()  # the headline names the article: no other is looked for
+    else:
+        lead = _content_words(lead_text)
+    if lead:
         shared = _shared_headline(blocks, start, first_long, header, lead, memo)
         if shared is not None:
             # a standfirst's headline names its story too: a block sharing no word with the
@@ -821,9 +825,9 @@ def _content_words(text: str) -> set[str]:
     return words
 
 
-def _lead_words(blocks: list[str], first_long: int, memo: LineMemo) -> set[str]:
-    """The content words of the article's lead: its first ``_LEAD_SAMPLE_WORDS`` words of
-    paragraphs (blocks of ``_PARAGRAPH_WORDS`` or more) from the first paragraph on."""
+def _lead_text(blocks: list[str], first_long: int, memo: LineMemo) -> str:
+    """The article's lead: its first ``_LEAD_SAMPLE_WORDS`` words of paragraphs (blocks of
+    ``_PARAGRAPH_WORDS`` or more) from the first paragraph on."""
     lead: list[str] = []
     counted = 0
     for i in range(first_long, len(blocks)):
@@ -833,7 +837,28 @@ def _lead_words(blocks: list[str], first_long: int, memo: LineMemo) -> set[str]:
             counted += n_words
             if counted >= _LEAD_SAMPLE_WORDS:
                 break
-    return _content_words(" ".join(lead))
+    return " ".join(lead)
+
+
+def _shares_content_word(block: str, text: str) -> bool:
+    """Whether ``_content_words`` of ``block`` and of ``text`` meet: each word of the block
+    looked for among the text's words, which are not all listed (most headlines share one)."""
+    words = _content_words(block)
+    if any(_CJK_RUN_RE.search(word) for word in words):
+        return bool(words & _content_words(text))  # pairs of characters, as the text's are taken
+    folded = text.casefold()
+    return any(_holds_word(folded, word) for word in words)
+
+
+def _holds_word(text: str, word: str) -> bool:
+    """Whether ``word`` (word characters only) is one of ``text``'s words (``_WORD_RE``)."""
+    at = text.find(word)
+    while at >= 0:
+        end = at + len(word)
+        if not _WORD_RE.match(text, at - 1, at) and not _WORD_RE.match(text, end, end + 1):
+            return True
+        at = text.find(word, at + 1)
+    return False
 
 
 def _shared_headline(
@@ -927,7 +952,7 @@ def _short_headline(
     if i < max(start, 0):
         return None
     block = blocks[i]
-    if not _is_headline(block, min_words=_SHORT_TITLE_WORDS) or _is_meta_line(block):
+    if not _is_headline(block, memo, min_words=_SHORT_TITLE_WORDS) or _is_meta_line(block, memo):
         return None
     unlike = md.is_menu_line(block) or _NOT_HEADLINE_RE.search(block) or _SENTENCE_INSIDE_RE.search(block)
     return None if unlike else i
@@ -948,7 +973,7 @@ def _above_lead(blocks: list[str], at: int, memo: LineMemo) -> int:
         and _is_lead(blocks[at], memo)
         and memo.word_count(blocks[at - 1]) < memo.word_count(blocks[at])
         and _is_title_candidate(blocks[at - 1], memo)
-        and not md.is_header_line(blocks[at - 1])
+        and not md.is_header_line(blocks[at - 1], memo.word_count(blocks[at - 1]))
     ):
         return at - 1
     return at
@@ -1065,7 +1090,7 @@ def _with_subheadings(blocks: list[str], keep: list[bool], memo: LineMemo) -> li
             and keep[i - 1]
             and keep[i + 1]
             and memo.word_count(blocks[i]) <= _SUBHEADING_MAX_WORDS
-            and _is_headline(blocks[i])
+            and _is_headline(blocks[i], memo)
             and not md.has_menu_separator(blocks[i])
             and _is_prose(blocks[i - 1], memo, _ADJACENT_PROSE_MIN_WORDS)
             and _is_prose(blocks[i + 1], memo, _ADJACENT_PROSE_MIN_WORDS)
@@ -1229,7 +1254,7 @@ def _article_blocks(
     for _ in range(_MAX_PASSES):
         keep = _select(current, memo)
         if all(keep):
-            if current and _is_meta_line(current[0]):
+            if current and _is_meta_line(current[0], memo):
                 taken, line_author, line_date = _meta_line(current, 0)
                 author = author or line_author
                 published = published or line_date
@@ -1260,6 +1285,7 @@ def _read_header(
     first_long: int,
     header_lines: md.HeaderLines,
     publisher: str | None,
+    memo: LineMemo,
     label: int | None = None,
 ) -> _Header:
     """The headline ``blocks[at]`` (none when ``at`` is ``None``) and the byline, date and
@@ -1277,7 +1303,7 @@ def _read_header(
     source: str | None = None
     # Byline and date lines between the headline and the body: metadata, not body text.
     while start < len(blocks) and (
-        (_same_text(blocks[start], title) and start + 1 < len(blocks)) or _is_meta_line(blocks[start])
+        (_same_text(blocks[start], title) and start + 1 < len(blocks)) or _is_meta_line(blocks[start], memo)
     ):
         if not _BYLINE_RE.match(blocks[start]):
             source = source or _publisher_beside_date(blocks[start])
@@ -1321,11 +1347,13 @@ def extract_text(text: str, key: str, line_stats: LineStats | None = None) -> li
     keep = _from_dateline(blocks, _select(blocks, memo), memo)
     first_long = _body_start(blocks, keep, memo)
     # each block's header-line tests run once for the headline's search and the header's read
-    header_lines = md.HeaderLines(blocks)
+    header_lines = md.HeaderLines(blocks, count_words=memo.word_count)
     title_at, label_at, named_at = _find_title(blocks, first_long, header_lines, memo)
-    header = _read_header(blocks, title_at, first_long, header_lines, source or holder, label_at)
+    header = _read_header(blocks, title_at, first_long, header_lines, source or holder, memo, label_at)
     start = header.start
-    own_first = _body_start(blocks, keep, memo, _main_run_start(blocks, keep, memo))
+    run_start = _main_run_start(blocks, keep, memo)
+    # searched from a block at or above the first paragraph, the body starts there again
+    own_first = first_long if run_start <= first_long else _body_start(blocks, keep, memo, run_start)
     if own_first != first_long:
         # The headline is the header's: looked for above the article's own run, not above a
         # teaser kept well above it. The body still starts under the first headline: what the
@@ -1333,7 +1361,7 @@ def extract_text(text: str, key: str, line_stats: LineStats | None = None) -> li
         found = _find_title(blocks, own_first, header_lines, memo)
         if found[0] is not None:
             title_at, label_at, named_at = found
-            header = _read_header(blocks, title_at, own_first, header_lines, source or holder, label_at)
+            header = _read_header(blocks, title_at, own_first, header_lines, source or holder, memo, label_at)
     title = header.title
     end = _article_end(blocks, keep, start, memo)
     body_blocks, author, dated = _article_blocks(blocks[start:end], title, memo, keep[start:end])
@@ -1347,7 +1375,7 @@ def extract_text(text: str, key: str, line_stats: LineStats | None = None) -> li
         raise RejectedInput("no_article_text", f"{key}: {_TOO_FEW_WORDS}")
     if title is None:
         title = _derived_title(body_blocks)
-        if len(body_blocks) >= 2 and _same_text(title, body_blocks[0]) and _is_headline(body_blocks[0]):
+        if len(body_blocks) >= 2 and _same_text(title, body_blocks[0]) and _is_headline(body_blocks[0], memo):
             # The first block is a one-sentence headline: it is the title, not body text.
             body_blocks, second_author, second_date = _article_blocks(body_blocks[1:], title, memo)
             author = author or second_author

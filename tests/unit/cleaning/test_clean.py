@@ -280,6 +280,19 @@ def test_a_page_saved_as_mhtml_gives_the_article_of_its_html_part(key: str) -> N
     assert "MultipartBoundary" not in article.body and "Content-Type" not in article.body
 
 
+def test_an_mhtml_page_is_known_by_its_headers_in_any_letter_case() -> None:
+    data = (
+        _mhtml(HTML)
+        .replace(b"MIME-Version", b"mime-VERSION")
+        .replace(b"multipart/related", b"Multipart/Related")
+    )
+
+    [article] = clean(data, "inbox/page")
+
+    assert article.title == TITLE
+    assert "MultipartBoundary" not in article.body
+
+
 def test_an_mhtml_page_is_read_in_the_charset_its_part_declares() -> None:
     html = HTML.replace("authority’s", "autorité’s café")
 

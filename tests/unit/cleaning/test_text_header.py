@@ -422,6 +422,18 @@ def test_cjk_and_thai_notices_name_their_holder_in_plain_text(line: str, holder:
     assert copyright_holder(["滨海", line]) == holder
 
 
+@pytest.mark.parametrize(
+    "notice",
+    [
+        "COPYRİGHT 2024 Liman Gazetesi. Tüm hakları saklıdır.",  # Turkish capitals
+        "Copyrıght 2024 Liman Gazetesi",  # a dotless i
+        "Ⓒ 2024 Liman Gazetesi",
+    ],
+)
+def test_a_notice_sign_in_any_letter_case_names_the_holder(notice: str) -> None:
+    assert copyright_holder(["Liman Gazetesi", "Menü", notice]) == "Liman Gazetesi"
+
+
 def test_a_copyright_word_in_prose_is_no_notice() -> None:
     # "copyright" as a word of a sentence, with no sign and no colon after it
     assert list(copyright_holders("著作権の侵害について裁判所は判断を示した")) == []

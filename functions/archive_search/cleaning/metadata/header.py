@@ -10,6 +10,7 @@ line (``Jane Doe`` / ``Published 18 November 2019``).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from functools import lru_cache
 from typing import NamedTuple
@@ -311,8 +312,8 @@ class _Line(NamedTuple):
     label: bool  # a label on a line of its own: "By", "Author:", "Publish date:"
 
 
-def _line_tests(line: str) -> _Line:
-    words = _words(line)
+def _line_tests(line: str, words: int) -> _Line:
+    """The tests of ``line`` of ``words`` words (its ``_words``)."""
     if words > _MAX_HEADER_WORDS:
         return _Line(False, None, False, False)
     stated = parse_date(line)
@@ -329,17 +330,25 @@ class HeaderLines:
     """A window of a text dump's lines (``lo`` to ``hi``), read as header lines. Each line's own
     tests run once, when first asked, and serve every window of the same lines: the headline's
     search, the lines under a standfirst and the byline read ask about overlapping windows,
-    and a line's neighbours ask its tests too. Indices are the window's."""
+    and a line's neighbours ask its tests too. Indices are the window's. ``count_words``: a
+    line's ``_words`` (a page's memo of them, which the cleaner holds already)."""
 
-    def __init__(self, lines: list[str], lo: int = 0, hi: int | None = None) -> None:
+    def __init__(
+        self,
+        lines: list[str],
+        lo: int = 0,
+        hi: int | None = None,
+        count_words: Callable[[str], int] = _words,
+    ) -> None:
         self._lines = lines
         self._lo = lo
         self._hi = len(lines) if hi is None else min(hi, len(lines))
         self._tests: dict[int, _Line] = {}
+        self._count_words = count_words
 
     def window(self, lo: int, hi: int) -> HeaderLines:
         """Lines ``lo`` to ``hi`` of this window (clipped to it), sharing its tests."""
-        view = HeaderLines(self._lines, self._lo + lo, min(self._lo + hi, self._hi))
+        view = HeaderLines(self._lines, self._lo + lo, min(self._lo + hi, self._hi), self._count_words)
         view._tests = self._tests
         return view
 
@@ -353,7 +362,8 @@ class HeaderLines:
         at = self._lo + i
         tests = self._tests.get(at)
         if tests is None:
-            tests = self._tests[at] = _line_tests(self._lines[at])
+            line = self._lines[at]
+            tests = self._tests[at] = _line_tests(line, self._count_words(line))
         return tests
 
     def date(self, i: int, *, updated: bool = False) -> date | None:
@@ -467,11 +477,12 @@ def is_marked_byline(line: str) -> bool:
     return _words(line) <= _MAX_HEADER_WORDS and _credited(line) is not None
 
 
-def is_header_line(line: str) -> bool:
+def is_header_line(line: str, words: int | None = None) -> bool:
     """A marked byline with its date, or a "Published ..." line, read without its neighbours
     (``By Jane Doe and John Roe on Monday, November 18th, 2019 at 11:08 a.m.``): as long as a
-    paragraph, but no paragraph of the article."""
-    if _words(line) > _MAX_HEADER_WORDS:
+    paragraph, but no paragraph of the article. ``words``: the line's ``word_count`` when the
+    caller holds it."""
+    if (_words(line) if words is None else words) > _MAX_HEADER_WORDS:
         return False
     if _PUBLISHED_WHEN_RE.match(line):
         return True

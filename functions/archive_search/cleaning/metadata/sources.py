@@ -124,13 +124,22 @@ def copyright_holder(lines: list[str]) -> str | None:
 
 
 def _may_hold_notice(line: str) -> bool:
-    """Whether ``line`` may hold a copyright notice: a non-ASCII line may, an ASCII line only
-    with "(c)" or "copyright" in it (in any case). Most lines hold neither, and telling so is
-    many times faster than searching them for a notice."""
-    if not line.isascii():
-        return True
+    """Whether ``line`` may hold a copyright notice: only with a sign ("©", "ⓒ", "(c)",
+    "copyright", in any case) or a word standing for one (``copyright_words``) in it. Most lines
+    hold none, and telling so is many times faster than searching them for a notice."""
     lowered = line.lower()
-    return "(c)" in lowered or "copyright" in lowered
+    if "(c)" in lowered or "copyright" in lowered:
+        return True
+    if line.isascii():
+        return False
+    # the notice's pattern ignores case as ``re`` does, where "ı" and "İ" are an "i" too
+    return "ı" in line or "İ" in line or any(mark in lowered for mark in _non_ascii_signs())
+
+
+@lru_cache(maxsize=1)
+def _non_ascii_signs() -> tuple[str, ...]:
+    """The signs and words opening a notice (``_notice``) that are not ASCII, in lower case."""
+    return ("©", "ⓒ", *metadata_words()["copyright_words"])
 
 
 def copyright_holders(text: str, *, anywhere: bool = False) -> Iterator[str]:
