@@ -2,13 +2,15 @@
 
     .venv/bin/python bench/compare.py --base 2fd120a --input textdump
     .venv/bin/python bench/compare.py --base ../other-checkout --input html --rounds 3 --check-output
+    .venv/bin/python bench/compare.py --base main --input textdump --no-stats
 
 BASE is a git revision (checked out with ``git worktree add --detach`` into a temporary folder,
 removed at exit) or the folder of another checkout; the other version is this working tree.
 Each version runs in its own worker process (``PYTHONPATH=<tree>/functions:<tree>/infra``) that
 loads the pages, builds the line statistics of the data folder's text dumps with its own code
 (as ``bench/cleaning.py`` builds them; a page's own lines never count for it) and cleans one
-page as a warm-up. Both workers are then sent the same page, one after the other, page by page
+page as a warm-up (``--no-stats``: text dumps cleaned without line statistics, as in a new
+archive). Both workers are then sent the same page, one after the other, page by page
 over ``--rounds`` rounds, the one going first alternating with every page, and each times
 ``clean()`` with its process CPU time. Printed: the load and a ``timeit`` reference, the ratio
 of each round (base CPU time / new CPU time: above 1, the new version is faster) and the
@@ -39,7 +41,7 @@ DEFAULT_DATA = ROOT / "bench" / "data" / "extraction-bench"
 INPUTS = {"html": ("html", ".html"), "textdump": ("textdump", ".txt")}
 
 
-def worker(kind: str, data: Path) -> None:
+def worker(kind: str, data: Path, with_stats: bool = True) -> None:
     """Serve one version: read a page id per line on stdin, clean the page, write its CPU time
     and a digest of the cleaned articles (or of the rejection) as one JSON line."""
     import dataclasses
@@ -50,7 +52,7 @@ def worker(kind: str, data: Path) -> None:
     folder, ext = INPUTS[kind]
     docs = {p.name[: -len(ext)]: p.read_bytes() for p in sorted((data / folder).glob(f"*{ext}"))}
     stats = None
-    if kind == "textdump":
+    if kind == "textdump" and with_stats:
         stats = LineStats.build(text_dump_lines(d, f"{folder}/{i}{ext}") for i, d in docs.items())
 
     def one(doc_id: str) -> dict[str, Any]:
@@ -73,10 +75,11 @@ def worker(kind: str, data: Path) -> None:
 
 
 class Worker:
-    def __init__(self, tree: Path, kind: str, data: Path) -> None:
+    def __init__(self, tree: Path, kind: str, data: Path, with_stats: bool = True) -> None:
         env = {**os.environ, "PYTHONPATH": f"{tree}/functions:{tree}/infra"}
         # -P: the script's folder (this tree's bench/) stays off sys.path, only `tree` is imported.
         cmd = [sys.executable, "-P", __file__, "--worker", kind, "--data", str(data)]
+        cmd += [] if with_stats else ["--no-stats"]
         self.proc = subprocess.Popen(cmd, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         ready = self._read(f"the worker of {tree} did not start (its error is above)")
         self.version, self.docs = ready["version"], ready["docs"]
@@ -140,11 +143,14 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder with html/ and textdump/")
     ap.add_argument("--rounds", type=int, default=5, help="passes over the pages")
     ap.add_argument("--check-output", action="store_true", help="count pages cleaned differently")
+    ap.add_argument(
+        "--no-stats", action="store_true", help="clean text dumps without line statistics (a new archive)"
+    )
     ap.add_argument("--worker", choices=list(INPUTS), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     data = args.data.resolve()
     if args.worker:
-        return worker(args.worker, data)
+        return worker(args.worker, data, not args.no_stats)
     if not args.base:
         ap.error("--base is required")
     folder, ext = INPUTS[args.input]
@@ -156,8 +162,9 @@ def main(argv: list[str] | None = None) -> None:
     workers: dict[str, Worker] = {}
     try:
         for name, tree in trees.items():
-            workers[name] = Worker(tree, args.input, data)
-        print(f"# {args.input}, {len(ids)} pages of {data}, {args.rounds} rounds")
+            workers[name] = Worker(tree, args.input, data, not args.no_stats)
+        stats = ", without line statistics" if args.no_stats and args.input == "textdump" else ""
+        print(f"# {args.input}{stats}, {len(ids)} pages of {data}, {args.rounds} rounds")
         for name, w in workers.items():
             print(f"# {name}: cleaner {w.version} ({trees[name]})")
         print(f"# before: {reference()}")

@@ -368,9 +368,10 @@ def fit_weights(docs, keys, archive: bool, weight_power) -> Weights:
     """Both stages fitted on the labelled lines of the pages ``keys`` (``archive``: the model
     with the archive's line statistics)."""
 
-    shipped = classifier.shipped_weights()["archive" if archive else "plain"]
+    # The stage-1 features do not depend on the weights a memo is given.
+    start = Weights((0.0,) * classifier.feature_count(archive), (0.0,) * 12)
 
-    def memo(k, weights=shipped):
+    def memo(k, weights=start):
         return classifier.LineMemo(docs[k][2] if archive else None, weights)
 
     y, sw = fit_targets(docs, keys, weight_power)
@@ -380,7 +381,7 @@ def fit_weights(docs, keys, archive: bool, weight_power) -> Weights:
     x2 = np.vstack(
         [
             classifier.stage2_features(
-                classifier.stage1_scores(docs[k][0], memo(k, Weights(b1, shipped.stage2))),
+                classifier.stage1_scores(docs[k][0], memo(k, Weights(b1, start.stage2))),
                 classifier.line_lengths(docs[k][0]),
             )
             for k in keys

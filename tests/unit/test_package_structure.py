@@ -109,6 +109,7 @@ def test_no_module_of_the_package_imports_itself_through_others() -> None:
                 "LineStats",
                 "Trees",
                 "Weights",
+                "feature_count",
                 "keep_mask",
                 "line_features",
                 "line_keys",

@@ -82,3 +82,27 @@ def test_check_output_counts_the_pages_a_base_cleans_differently(data: Path, tmp
 
     assert result.returncode == 0, result.stderr
     assert "output differs on 3 of 3 pages: a b c" in result.stdout.splitlines()
+
+
+def test_no_stats_cleans_text_dumps_without_line_statistics(data: Path, tmp_path: Path) -> None:
+    # A base checkout whose cleaner upper-cases every title when it is given line statistics.
+    base = tmp_path / "base"
+    shutil.copytree(ROOT / "functions", base / "functions", ignore=shutil.ignore_patterns("__pycache__"))
+    with (base / "functions" / "archive_search" / "cleaning" / "__init__.py").open("a") as module:
+        module.write(
+            "\n_clean = clean\n"
+            "def clean(*args, **kwargs):\n"
+            "    import dataclasses\n"
+            "    found = _clean(*args, **kwargs)\n"
+            "    if kwargs.get('line_stats') is None:\n"
+            "        return found\n"
+            "    return [dataclasses.replace(a, title=a.title.upper()) for a in found]\n"
+        )
+    common = ("--base", str(base), "--data", str(data), "--rounds", "1", "--check-output")
+
+    with_stats, without = run(*common), run(*common, "--no-stats")
+
+    assert with_stats.returncode == without.returncode == 0, with_stats.stderr + without.stderr
+    assert "output differs on 3 of 3 pages: a b c" in with_stats.stdout.splitlines()
+    assert "output differs on 0 of 3 pages" in without.stdout.splitlines()
+    assert without.stdout.startswith("# textdump, without line statistics, 3 pages of ")

@@ -339,3 +339,44 @@ def test_an_empty_page_has_a_feature_row_for_each_of_its_no_lines() -> None:
         x2, tree_input = classifier.stage2_inputs([], memo)
         assert len(x2) == len(tree_input) == 0
         assert tree_input.shape[1] == classifier.stage2_inputs(ARTICLE, memo)[1].shape[1]
+
+
+AUTHOR_BOX = "Jane Doe is a freelance reporter who writes about transport and housing for several magazines."
+
+
+def _shared_with_prose(lines: list[str]) -> list[float]:
+    """What ``LineMemo.shared_with_prose`` computes, written out: a line's distinct words of 3+
+    characters that are not stop words, and the share of them another prose line (10+ words,
+    ending a sentence) holds."""
+    stops = stop_words()
+    words = [
+        {w for w in re.findall(r"\w+", line.lower()) if len(w) >= 3 and w not in stops} for line in lines
+    ]
+    prose = [word_count(line) >= 10 and line.rstrip()[-1:] in ".!?" for line in lines]
+    out = []
+    for i, own in enumerate(words):
+        others = set().union(*(w for j, w in enumerate(words) if j != i and prose[j]))
+        out.append(len(own & others) / len(own) if own else 0.0)
+    return out
+
+
+def test_without_statistics_a_line_is_judged_by_the_words_it_shares_with_the_pages_prose() -> None:
+    page = NAVIGATION + ARTICLE + [AUTHOR_BOX] + FOOTER
+    memo = classifier.LineMemo()
+    column = model._PLAIN_CONTEXT_COLUMNS[0]
+
+    shared = classifier.line_features(page, memo)[:, column]
+
+    assert shared.tolist() == pytest.approx(_shared_with_prose(page))
+    assert shared[len(NAVIGATION) + len(ARTICLE)] < min(
+        shared[len(NAVIGATION) : len(NAVIGATION) + len(ARTICLE)]
+    )
+    # A later pass judges the page cut down to its kept lines, with the same memo.
+    cut = [*ARTICLE[2:], AUTHOR_BOX]
+    assert classifier.line_features(cut, memo)[:, column].tolist() == pytest.approx(_shared_with_prose(cut))
+
+
+def test_a_prose_line_alone_shares_no_word() -> None:
+    column = model._PLAIN_CONTEXT_COLUMNS[0]
+
+    assert classifier.line_features(ARTICLE[:1], classifier.LineMemo())[:, column].tolist() == [0.0]

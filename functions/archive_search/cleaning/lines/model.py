@@ -43,7 +43,9 @@ from archive_search.cleaning.lines.profile import (
     NO_STOP,
     OTHERS,
     PUNCT,
+    ROW,
     STOP,
+    profile_and_words,
     profile_matrix,
 )
 from archive_search.cleaning.lines.stats import LineStats
@@ -202,6 +204,15 @@ class LineMemo:
         own = len(_LINE_COLUMNS) + (len(_ARCHIVE_LINE_COLUMNS) if archive else 0)
         self._matrix = np.zeros((0, N_PROFILE + own))
         self._words: dict[str, int] = {}
+        # Without statistics, the content words of every row (``profile_and_words``): the row
+        # each is on, its hash.
+        self._word_rows = np.zeros(0, dtype=np.intp)
+        self._word_hashes = np.zeros(0, dtype=np.uint64)
+        # The words in the order of their hashes, and where each one's run of equal hashes
+        # starts and ends in that order: a pass counts the prose lines holding a word by a
+        # cumulative sum, without sorting.
+        self._by_hash = np.zeros(0, dtype=np.intp)
+        self._same_from = self._same_to = np.zeros(0, dtype=np.intp)
         # What the cleaner's own per-line tests found on this page (the selection asks them
         # again of the lines it kept): a line -> its answer. One page's, never another's.
         self.line_tests: dict[str, bool] = {}
@@ -222,7 +233,12 @@ class LineMemo:
             missing = [line for line in dict.fromkeys(lines) if line not in rows]
             base = len(self._matrix)
             rows.update(zip(missing, range(base, base + len(missing)), strict=True))
-            new = profile_matrix(missing)
+            if self.stats is None:
+                new, word_rows, word_hashes = profile_and_words(missing)
+                self._add_words(word_rows + base, word_hashes)
+            else:
+                new = profile_matrix(missing)
+            new[:, ROW] = _indices(base + len(missing))[base:]
             line_features = _line_features(new)
             if self.stats is not None:
                 new[:, OTHERS] = self.stats.others(new[:, KEY].astype(np.uint64))
@@ -235,8 +251,40 @@ class LineMemo:
             at = list(map(rows.__getitem__, lines))
         return self._matrix[at]
 
+    def _add_words(self, rows: np.ndarray, hashes: np.ndarray) -> None:
+        self._word_rows = np.concatenate((self._word_rows, rows))
+        self._word_hashes = np.concatenate((self._word_hashes, hashes))
+        self._by_hash = self._word_hashes.argsort(kind="stable")
+        ordered = self._word_hashes[self._by_hash]
+        starts = np.concatenate((_TRUE, ordered[1:] != ordered[:-1])).nonzero()[0]
+        run = np.repeat(_indices(len(starts)), np.diff(np.append(starts, len(ordered))))
+        self._same_from = starts[run]
+        self._same_to = np.append(starts[1:], len(ordered))[run]
+
+    def shared_with_prose(self, prof: np.ndarray) -> np.ndarray:
+        """Each line's share of its content words that another prose line of the page (10+
+        words ending a sentence) holds: an author box or a site blurb shares few words with the
+        story. ``prof``: this memo's profiles of the page's lines."""
+        n = len(prof)
+        at = np.full(len(self._matrix), -1)
+        at[prof[:, ROW].astype(np.intp)] = _indices(n)
+        line = at[self._word_rows]  # -1: a word of a line not on this page
+        prose = np.zeros(n + 1, dtype=bool)  # the last entry stands for "not on the page"
+        prose[:n] = (prof[:, LENGTH] >= 10) & (prof[:, ENDS_SENTENCE] > 0)
+        in_prose = prose[line]
+        held = np.zeros(len(line) + 1)
+        in_prose[self._by_hash].cumsum(out=held[1:])
+        holders = np.empty(len(line))
+        holders[self._by_hash] = held[self._same_to] - held[self._same_from]
+        # Each word is once a line: a prose line's own words count one holder less.
+        mine = line >= 0
+        shared = (holders - in_prose)[mine] > 0
+        line = line[mine]
+        return np.bincount(line, shared, n) / np.maximum(np.bincount(line, minlength=n), 1)
+
 
 _INDEX = np.arange(4096)
+_TRUE = np.ones(1, dtype=bool)
 
 
 def _indices(n: int) -> np.ndarray:
@@ -268,12 +316,14 @@ def line_features(lines: Sequence[str], memo: LineMemo | None = None) -> np.ndar
     memo = memo or LineMemo()
     prof = memo.profiles(lines)
     archive = memo.stats is not None
-    out = np.empty((len(prof), _N_FEATURES + (_N_ARCHIVE_FEATURES if archive else 0)))
+    out = np.empty((len(prof), feature_count(archive)))
     out[:, _LINE_COLUMNS] = _line_features(prof)
-    context = _context_features(prof, archive)
+    context = _context_features(prof, memo)
     if archive:
         out[:, _ARCHIVE_LINE_COLUMNS] = _archive_line_features(prof)
         out[:, _ARCHIVE_CONTEXT_COLUMNS] = context[:, len(_CONTEXT_COLUMNS) :]
+    else:
+        out[:, _PLAIN_CONTEXT_COLUMNS] = context[:, len(_CONTEXT_COLUMNS) :]
     out[:, _CONTEXT_COLUMNS] = context[:, : len(_CONTEXT_COLUMNS)]
     return out
 
@@ -297,6 +347,10 @@ _N_FEATURES = len(_LINE_COLUMNS) + len(_CONTEXT_COLUMNS)
 _ARCHIVE_LINE_COLUMNS = [29, 30]
 _ARCHIVE_CONTEXT_COLUMNS = [31]
 _N_ARCHIVE_FEATURES = len(_ARCHIVE_LINE_COLUMNS) + len(_ARCHIVE_CONTEXT_COLUMNS)
+# Without the archive's statistics, a neighbourhood feature of its own in their place: what a
+# line shares with the page's prose (``LineMemo.shared_with_prose``). The archive model fitted
+# with it too lost on both benchmarks (bench/README.md).
+_PLAIN_CONTEXT_COLUMNS = [29]
 
 
 def _line_features(prof: np.ndarray) -> np.ndarray:
@@ -336,12 +390,19 @@ def _archive_line_features(prof: np.ndarray) -> np.ndarray:
     return out
 
 
-def _context_features(prof: np.ndarray, archive: bool = False) -> np.ndarray:
-    """The ``_CONTEXT_COLUMNS`` features, in that order, then (``archive``) the
-    ``_ARCHIVE_CONTEXT_COLUMNS``: how many documents of the archive hold the neighbours (two
-    lines each side; boilerplate comes in runs). The neighbourhood sums of all of them come
-    from one cumulative sum (the count of numpy calls, not their size, is what costs here)."""
+def feature_count(archive: bool) -> int:
+    """How many stage-1 features (weights) a model has, with or without the archive's."""
+    return _N_FEATURES + (_N_ARCHIVE_FEATURES if archive else len(_PLAIN_CONTEXT_COLUMNS))
+
+
+def _context_features(prof: np.ndarray, memo: LineMemo) -> np.ndarray:
+    """The ``_CONTEXT_COLUMNS`` features, in that order, then with the archive's statistics
+    (``memo.stats``) the ``_ARCHIVE_CONTEXT_COLUMNS``: how many documents of the archive hold the
+    neighbours (two lines each side; boilerplate comes in runs), without them the
+    ``_PLAIN_CONTEXT_COLUMNS``. The neighbourhood sums come from one cumulative sum (the count
+    of numpy calls, not their size, is what costs here)."""
     n = len(prof)
+    archive = memo.stats is not None
     length = prof[:, LENGTH]
     short = length <= 4
     is_short = short.astype(float)
@@ -360,7 +421,7 @@ def _context_features(prof: np.ndarray, archive: bool = False) -> np.ndarray:
     near = (cumulative[hi2] - cumulative[lo2] - values) / np.maximum(size2 - 1, 1)[:, None]
     # Dates and links among the six neighbours: teaser lists and comment threads.
     around = (cumulative[hi3, 1:3] - cumulative[lo3, 1:3] - values[:, 1:3]) / 6
-    out = np.empty((n, len(_CONTEXT_COLUMNS) + archive))
+    out = np.empty((n, len(_CONTEXT_COLUMNS) + 1))
     out[:, 0] = _indices(n) / max(1, n - 1)  # position on the page
     out[:, 1] = np.log1p(_runs_of_short(short))  # 0 for a line that is not short
     out[:, 2] = near[:, 0]
@@ -372,6 +433,8 @@ def _context_features(prof: np.ndarray, archive: bool = False) -> np.ndarray:
     out[:, 8:10] = around
     if archive:
         out[:, 10] = near[:, 3]
+    else:
+        out[:, 10] = memo.shared_with_prose(prof)
     return out
 
 
@@ -449,7 +512,7 @@ def _split(model: Weights, archive: bool) -> tuple[np.ndarray, np.ndarray, np.nd
     """The stage-1 weights of a line's own features, those of its neighbourhood's (with the
     archive's columns when there are line statistics), and the stage-2 weights."""
     line_columns = _LINE_COLUMNS + (_ARCHIVE_LINE_COLUMNS if archive else [])
-    context_columns = _CONTEXT_COLUMNS + (_ARCHIVE_CONTEXT_COLUMNS if archive else [])
+    context_columns = _CONTEXT_COLUMNS + (_ARCHIVE_CONTEXT_COLUMNS if archive else _PLAIN_CONTEXT_COLUMNS)
     weights = np.asarray(model.stage1)
     return weights[line_columns], weights[context_columns], np.asarray(model.stage2)
 
@@ -458,7 +521,7 @@ def _stage1(prof: np.ndarray, memo: LineMemo) -> tuple[np.ndarray, np.ndarray]:
     """Stage-1 scores: each line's own share of the score (kept in its profile) plus its
     neighbourhood's, which is all that changes from one pass to the next; and the
     neighbourhood features."""
-    context = _context_features(prof, memo.stats is not None)
+    context = _context_features(prof, memo)
     return _sigmoid(prof[:, LINE_SCORE] + context @ memo.context_weights), context
 
 

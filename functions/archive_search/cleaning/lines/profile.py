@@ -58,9 +58,10 @@ _TERMINAL = frozenset(".!?。！？:;\"'”’»)…")
     NO_STOP,  # two words or more, none of them a stop word
     KEY,  # the line's comparison key (a hash of it stripped, in lower case): repetition inside a page
     OTHERS,  # other documents of the archive holding the line (with line statistics only)
+    ROW,  # the line's row in its ``LineMemo`` (where its content words are found)
     LINE_SCORE,  # the stage-1 score's context-free part (LineMemo's, with its weights)
     N_PROFILE,
-) = range(18)
+) = range(19)
 
 # Bit flags of a character, looked up per code point.
 _WORD, _SPACE, _DIGIT, _UPPER, _LOWER, _CJK, _ENDS, _LINK_CHAR = (1 << k for k in range(8))
@@ -115,6 +116,7 @@ def _sequence(*masks: np.ndarray) -> np.ndarray:
 
 
 _TRUE = np.ones(1, dtype=bool)
+_FALSE = np.zeros(1, dtype=bool)
 
 
 def _is(cp: np.ndarray, chars: str) -> np.ndarray:
@@ -161,10 +163,25 @@ def profile_matrix(lines: Sequence[str]) -> np.ndarray:
     lines at once: one pass of numpy over the page's characters instead of a dozen regex scans
     per line (which were half of the time a text dump took).
     """
+    return _profile(lines, False)[0]
+
+
+def profile_and_words(lines: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``profile_matrix`` of the lines, and their content words from the same pass: the words
+    of 3 or more characters that are not stop words, each once a line, as the line it is on and
+    its lower-case hash (what a line shares with the page's prose)."""
+    out, words = _profile(lines, True)
+    assert words is not None
+    return out, *words
+
+
+def _profile(
+    lines: Sequence[str], with_words: bool
+) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray] | None]:
     n = len(lines)
     out = np.zeros((n, N_PROFILE))
     if n == 0:
-        return out
+        return out, (np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.uint64)) if with_words else None
     # Each line followed by a "\n": the separators belong to no class counted below.
     text = "\n".join(lines) + "\n"
     lens = np.fromiter(map(len, lines), dtype=np.int64, count=n)
@@ -254,7 +271,26 @@ def profile_matrix(lines: Sequence[str]) -> np.ndarray:
     out[:, NO_STOP] = (words >= 2) & (stop == 0)
     # The low 53 bits of the key's hash (the hash modulo 2**53): a float holds them exactly.
     out[:, KEY] = (span_hashes(prefix, key_begin, key_end) & np.uint64(2**53 - 1)).astype(float)
-    return out
+    return out, _content_words(prefix, word, word_start, starts) if with_words else None
+
+
+def _content_words(
+    prefix: np.ndarray, word: np.ndarray, word_start: np.ndarray, starts: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    begin = word_start.nonzero()[0]
+    end = (word & ~np.concatenate((word[1:], _FALSE))).nonzero()[0] + 1
+    long = (end - begin) >= 3
+    begin, end = begin[long], end[long]
+    hashes = span_hashes(prefix, begin, end)
+    stops, multiplier, shift = stop_table()
+    content = stops[(hashes * multiplier) >> shift] != hashes
+    line, hashes = starts.searchsorted(begin[content], side="right") - 1, hashes[content]
+    # Each word once a line: sorted by line, then by hash.
+    order = np.lexsort((hashes, line))
+    line, hashes = line[order], hashes[order]
+    first = np.ones(len(line), dtype=bool)
+    first[1:] = (line[1:] != line[:-1]) | (hashes[1:] != hashes[:-1])
+    return line[first], hashes[first]
 
 
 def line_lengths(lines: Sequence[str]) -> list[int]:
