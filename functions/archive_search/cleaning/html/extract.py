@@ -48,7 +48,7 @@ _MIN_BODY_CHARS = 200  # below this the first pass "returned too little": try th
 
 def extract_html(text: str, key: str) -> list[Article]:
     """One HTML page -> one Article; ``RejectedInput("no_article_text")`` when it has none."""
-    tree = parse(trim_crowded_tags(text))
+    tree = parse(trim_crowded_tags(text), key)
     if tree is None:
         raise RejectedInput("no_article_text", f"{key}: not an HTML page with content")
     check_elements(tree, text, key)
