@@ -363,8 +363,18 @@ _SCRIPT_SHELL = (
     [
         (b"Ferry cancelled\n\nThe ferry was cancelled.", "in/a.txt", "fewer than 8 words"),
         (_SCRIPT_SHELL.encode(), "in/a.html", "JavaScript"),
-        (b"word " * 220_000, "in/a.txt", "1.0 MB, over the limit of 1 MB for text files"),
-        (b"{}" + b" " * (5 * 1024 * 1024), "in/a.json", "5.0 MB, over the limit of 5 MB for JSON files"),
+        (b"word " * 400_000, "in/a.txt", "the file is 1.9 MB, over the limit of 1 MB for text files;"),
+        # just over: "1.0 MB, over the limit of 1 MB" would not say how much to cut
+        (
+            b"word " * 220_000,
+            "in/a.txt",
+            "1,100,000 bytes, over the limit of 1 MB for text files (1,048,576 bytes);",
+        ),
+        (
+            b"{}" + b" " * (5 * 1024 * 1024),
+            "in/a.json",
+            "5,242,882 bytes, over the limit of 5 MB for JSON files (5,242,880 bytes);",
+        ),
         (gzip.compress(b"word " * 220_000), "in/a.txt.gz", "over the limit of 1 MB for text files"),
         (
             (" ".join(BODY) + " ").encode() * 700,
