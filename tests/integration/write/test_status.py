@@ -108,6 +108,32 @@ def test_a_key_whose_plus_signs_a_url_turned_into_spaces_is_a_404_saying_how_to_
     assert "write it %2B" in answer.body["error"]["message"]
 
 
+@pytest.mark.parametrize(
+    ("key", "says"),
+    [
+        (
+            "_archive-search/notes.txt",
+            "keys under _archive-search/ are the service's own objects, not uploads",
+        ),
+        ("inbox/drafts/", "a key ending in / is a folder, not an uploaded file"),
+    ],
+)
+def test_a_key_ingest_never_reads_is_a_404_saying_why(api, key: str, says: str) -> None:
+    # ingest acknowledges these without a receipt: "no ingest receipt" alone left the uploader
+    # waiting for one
+    drop_files(api)
+    api.rig.put(key, "" if key.endswith("/") else GOOD)
+    api.settle()
+
+    answer = api.call("GET", "/ingest/status", query={"key": key})
+
+    assert answer.status == 404
+    assert (
+        answer.body["error"]["message"]
+        == f"no ingest receipt for s3://{api.rig.archive.bucket}/{key}: {says}"
+    )
+
+
 def test_unknown_or_conflicting_parameters_are_400s_with_the_common_headers(api) -> None:
     unknown = api.call("GET", "/ingest/status", query={"prefx": "inbox/"})
     both = api.call("GET", "/ingest/status", query={"key": "inbox/a.txt", "prefix": "inbox/"})
