@@ -359,6 +359,23 @@ _SCRIPT_SHELL = (
 
 
 @pytest.mark.parametrize(
+    ("raw", "key", "reason"),
+    [
+        (b" \n", "in/a.txt.gz", "empty"),
+        (b"%PDF-1.7 a document", "in/a.pdf.gz", "unsupported_type"),
+        (_SCRIPT_SHELL.encode(), "in/a.html.gz", "no_article_text"),
+        (b'{"title": "no text"}', "in/a.json.gz", "no_article_text"),
+    ],
+    ids=["empty", "pdf", "html", "json"],
+)
+def test_a_compressed_uploads_rejection_names_its_key_as_uploaded(raw: bytes, key: str, reason: str) -> None:
+    # the key without .gz names the format, but no object: the receipt is the .gz's
+    error = rejection(gzip.compress(raw), key)
+
+    assert error.reason == reason and error.message.startswith(f"{key}: "), error.message
+
+
+@pytest.mark.parametrize(
     ("data", "key", "says"),
     [
         (b"Ferry cancelled\n\nThe ferry was cancelled.", "in/a.txt", "fewer than 8 words"),
