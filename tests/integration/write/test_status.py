@@ -134,6 +134,22 @@ def test_a_key_ingest_never_reads_is_a_404_saying_why(api, key: str, says: str) 
     )
 
 
+def test_an_upload_not_yet_ingested_is_a_404_saying_it_is_queued(api) -> None:
+    # a poller of a status_url heard the same 404 for "still queued" as for a wrong key
+    drop_files(api)
+    api.settle()
+    api.rig.put("inbox/later.txt", GOOD)
+
+    queued = api.call("GET", "/ingest/status", query={"key": "inbox/later.txt"})
+    missing = api.call("GET", "/ingest/status", query={"key": "inbox/never.txt"})
+
+    assert queued.status == 404
+    assert queued.body["error"]["message"].endswith(
+        ": the object is in the bucket and waits for ingest (queued); ask again in a few seconds"
+    )
+    assert missing.status == 404 and "queued" not in missing.body["error"]["message"]
+
+
 def test_unknown_or_conflicting_parameters_are_400s_with_the_common_headers(api) -> None:
     unknown = api.call("GET", "/ingest/status", query={"prefx": "inbox/"})
     both = api.call("GET", "/ingest/status", query={"key": "inbox/a.txt", "prefix": "inbox/"})
