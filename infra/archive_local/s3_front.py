@@ -68,6 +68,9 @@ _SERVICE = re.compile(r"Credential=[^/]+/\d{8}/[^/]+/([^/]+)/aws4_request")
 # (a larger upload is stored and rejected with a reason) and above any part size an SDK
 # uses by default, while bounding what one request can hold in memory.
 MAX_REQUEST_BYTES = 64 * 1024 * 1024
+# S3's bound on a key, in UTF-8 bytes (moto takes any key): a longer one is refused as S3
+# refuses it, so nothing is stored locally that AWS would not store.
+MAX_KEY_BYTES = 1024
 
 
 def _error(code: str, message: str) -> bytes:
@@ -125,10 +128,10 @@ def written_keys(
             if key is None:
                 raise Refused(400, "InvalidArgument", "Bucket POST must contain a field named 'key'")
             check_policy(form, bucket)
-            return [key]
+            return [_within_key_bound(key)]
         return []  # bucket configuration
     if method == "PUT":
-        return [] if _NOT_CONTENT & query.keys() else [key]
+        return [] if _NOT_CONTENT & query.keys() else [_within_key_bound(key)]
     if method == "POST":
         return [key] if "uploadId" in query else []  # completion writes; initiation does not
     return [] if "uploadId" in query else [key]  # DELETE; aborting an upload writes nothing
@@ -165,6 +168,12 @@ def read_form(content_type: str | None, body: bytes) -> Form:
         else:
             form.fields[name] = payload.decode("utf-8", "replace")
     return form
+
+
+def _within_key_bound(key: str) -> str:
+    if len(key.encode("utf-8", "surrogatepass")) > MAX_KEY_BYTES:
+        raise Refused(400, "KeyTooLongError", "Your key is too long")
+    return key
 
 
 def form_key(form: Form) -> str | None:

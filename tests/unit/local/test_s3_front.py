@@ -134,3 +134,19 @@ def test_a_form_within_its_policy_names_its_key_and_a_failed_condition_is_quoted
     with pytest.raises(Refused) as refused:
         written_keys("POST", "/archive", HOST, "archive", refused_body, content_type)
     assert b'Policy Condition failed: ["eq", "$key", "a&amp;b"]' in refused.value.body
+
+
+@pytest.mark.parametrize("method", ["PUT", "POST"])
+def test_a_write_to_a_key_over_s3s_bound_is_refused_as_s3_refuses_it(method: str) -> None:
+    key = "inbox/" + "é" * 510  # 1,026 bytes in 516 characters
+    if method == "PUT":
+        target, body, content_type = f"/archive/{key}", b"", None
+    else:
+        target, (body, content_type) = "/archive", form({"key": key})
+    at_bound = "inbox/" + "a" * 1018
+
+    with pytest.raises(Refused) as refused:
+        written_keys(method, target, HOST, "archive", body, content_type)
+
+    assert (refused.value.status, b"<Code>KeyTooLongError</Code>" in refused.value.body) == (400, True)
+    assert written_keys("PUT", f"/archive/{at_bound}", HOST, "archive", b"") == [at_bound]
