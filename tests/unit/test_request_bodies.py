@@ -481,3 +481,23 @@ def test_an_alert_has_date_takes_only_json_true_false_or_null(value: Any) -> Non
 
     assert status == 400 and error["parameter"] == "has_date", error
     assert error["message"] == "has_date: must be JSON true, false or null", error["message"]
+
+
+@pytest.mark.parametrize(
+    ("filename", "says"),
+    [
+        ("a\u0000b.txt", "a control character"),
+        ("a\nb.txt", "a control character"),
+        ("..", "not . or .."),
+        ("a/b.txt", "without / or \\"),
+        ("a" * 197 + ".txt", "1 to 200 characters"),
+    ],
+    ids=["NUL", "line break", "dot dot", "slash", "201 characters"],
+)
+def test_a_filename_post_uploads_refuses_is_a_400_naming_what_is_wrong_with_it(
+    filename: str, says: str
+) -> None:
+    status, error = call("POST", "/uploads", json.dumps({"filename": filename}).encode())
+
+    assert (status, error["parameter"]) == (400, "filename"), error
+    assert says in error["message"], error
