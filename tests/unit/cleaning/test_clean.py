@@ -380,6 +380,13 @@ def test_a_compressed_uploads_rejection_names_its_key_as_uploaded(raw: bytes, ke
     [
         (b"Ferry cancelled\n\nThe ferry was cancelled.", "in/a.txt", "fewer than 8 words"),
         (_SCRIPT_SHELL.encode(), "in/a.html", "JavaScript"),
+        (  # a redirect stub: the article is at the address it names, not behind a script
+            b'<html><head><meta http-equiv="Refresh" content="0; URL=\'https://example.com/a/story\'">'
+            b"</head><body>Redirecting</body></html>",
+            "in/a.html",
+            "the page only sends its reader on to https://example.com/a/story (a meta refresh): "
+            "save the page it leads to",
+        ),
         (b"word " * 400_000, "in/a.txt", "the file is 1.9 MB, over the limit of 1 MB for text files;"),
         # just over: "1.0 MB, over the limit of 1 MB" would not say how much to cut
         (
