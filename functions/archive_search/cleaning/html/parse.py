@@ -53,12 +53,13 @@ def parse(text: str, key: str) -> HtmlElement | None:
     if _INVALID_XML.found_in(code_points(text)):  # decoded uploads have none; JSON fields may
         text = _INVALID_XML_RE.sub("", text)  # lxml refuses control characters in text nodes
     if text.lstrip()[:5].lower() != "<?xml":
-        parser = _html_parser()
+        tree = None
         try:
-            tree = lxml.html.document_fromstring(text, parser=parser)
+            tree = lxml.html.document_fromstring(text, parser=_html_parser())
         except (ValueError, etree.LxmlError):
-            tree = None
-        _refuse_if_cut_short(parser, key)
+            pass  # the loader below tries (and is looked at) in turn
+        else:  # only then is the parser's log this page's (a ValueError leaves the last one's)
+            _refuse_if_cut_short(_html_parser(), key)
         if tree is not None and len(tree):
             return tree
     try:
