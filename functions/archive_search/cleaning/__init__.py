@@ -250,6 +250,13 @@ def _text_of(
     return text, name, len(data)
 
 
+def _plain(text: str, name: str) -> str:
+    """A text dump's text as the cleaner reads it: a Markdown file's marks taken out."""
+    from archive_search.cleaning.markdown import is_markdown, markdown_text
+
+    return markdown_text(text) if is_markdown(name) else text
+
+
 def _mhtml_text(data: bytes, key: str) -> str:
     """The HTML page of a saved MHTML page, in the charset its part declares when the bytes are
     valid in it (the part's header is the page's own statement), else detected."""
@@ -282,7 +289,7 @@ def text_dump_lines(
         return []
     from archive_search.cleaning.text import split_blocks
 
-    return split_blocks(text)
+    return split_blocks(_plain(text, name))
 
 
 def clean(
@@ -308,7 +315,7 @@ def clean(
         text, name, size = _text_of(data, key, max_decompressed_bytes, content_type)
         fmt = detect_format(name, text, content_type)
         _check_input_bytes(size, key, fmt)  # the sniffed format's bound (a named one is checked)
-        extracted = _extractor(fmt, line_stats)(text, key)
+        extracted = _extractor(fmt, line_stats)(_plain(text, name) if fmt == "text" else text, key)
         articles = [within_field_bounds(_without_lone_surrogates(a)) for a in extracted]
         for ordinal, article in enumerate(articles):
             check_body(article.body, key if len(articles) == 1 else f"{key} (article {ordinal})")

@@ -10,6 +10,7 @@ import zipfile
 import pytest
 
 from archive_search.cleaning import CLEANER_VERSION, clean, detect_format
+from archive_search.cleaning.markdown import markdown_text
 from archive_search.errors import RejectedInput
 
 pytestmark = pytest.mark.unit
@@ -434,3 +435,48 @@ def test_a_text_opening_with_a_bracket_stays_a_text() -> None:
     [article] = clean(("[Updated] " + TEXT).encode(), "inbox/story.txt")
 
     assert "dredge the northern channel" in article.body
+
+
+MARKDOWN = (
+    "# Harbour reopens after the storm\n\n*By Jane Doe*\n\n"
+    "The **harbour** reopened on Tuesday after the storm, officials said, and the first "
+    '[ships](https://example.com/ships "Ships") moved out before noon while crews cleared the quay.\n\n'
+    "![The quay at dawn](https://example.com/quay.jpg)\n\n"
+    "> The port_authority's `plan` worked, the mayor said at a briefing on Wednesday morning.\n\n"
+    "---\n"
+)
+
+
+@pytest.mark.parametrize("key", ["in/story.md", "in/story.markdown", "in/story.md.gz"])
+def test_a_markdown_upload_is_indexed_as_its_text_not_its_markup(key: str) -> None:
+    data = gzip.compress(MARKDOWN.encode()) if key.endswith(".gz") else MARKDOWN.encode()
+
+    [article] = clean(data, key)
+
+    assert article.title == "Harbour reopens after the storm"
+    assert "The harbour reopened on Tuesday" in article.body
+    assert "the first ships moved out" in article.body
+    assert "The port_authority's plan worked" in article.body
+    assert not any(mark in article.body for mark in ("**", "](", "![", "> ", "---", "`"))
+
+
+def test_a_text_dump_keeps_what_would_be_markdown_in_a_markdown_file() -> None:
+    text = "Harbour notes\n\n" + MARKDOWN.split("\n\n", 2)[2]
+
+    [article] = clean(text.encode(), "in/story.txt")
+
+    assert "**harbour**" in article.body  # a .txt is read as written
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Prices rose 5*3*2 times",
+        "the port_authority_plan file",
+        "a*b@example.com",
+        "#harbour trends",
+        "1. First",
+    ],
+)
+def test_markdown_marks_are_taken_out_only_where_they_are_marks(text: str) -> None:
+    assert markdown_text(text) == text
