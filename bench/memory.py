@@ -11,7 +11,8 @@ what the input itself cost; ``MB/MB`` divides it by the input's size (decompress
 Inputs are synthetic and seeded (the same bytes every run): text dumps of one long article
 (past 200,000 characters its body is rejected, after the work, which is what is measured),
 HTML pages of one article with the rest of their bytes teaser lists and an inline script's
-state, JSON files of 5 kB records, and text and HTML gzip-compressed. Sizes past a
+state, JSON files of 5 kB records, JSON files of records each holding a 5 kB page as ``html``
+(``json-html``: the most pages one upload may ask for), and text and HTML gzip-compressed. Sizes past a
 format's bound (docs/limits.md) show what a rejection costs.
 """
 
@@ -70,8 +71,8 @@ WORDS = [
     "along",
     "coast",
 ]
-FORMATS = ("text", "html", "json", "text.gz", "html.gz")
-KEYS = {"text": "dump.txt", "html": "page.html", "json": "records.json"}
+FORMATS = ("text", "html", "json", "json-html", "text.gz", "html.gz")
+KEYS = {"text": "dump.txt", "html": "page.html", "json": "records.json", "json-html": "records.json"}
 
 
 def _paragraphs(total: int, rng: random.Random) -> list[str]:
@@ -109,6 +110,16 @@ def make_input(fmt: str, size: int) -> tuple[bytes, str]:
             f"{article}</article><aside><ul>{''.join(teasers[30:])}</ul></aside>"
             "<footer>Contact us</footer></body></html>"
         ).encode()
+    elif base == "json-html":
+        # Each record a small page of its own: one extraction per record, up to the record bound.
+        records, total = [], 0
+        while not records or total < size - 6_000:
+            article = "".join(f"<p>{p}</p>" for p in _paragraphs(4_000, rng))
+            menu = "".join(f'<li><a href="/s{i}">Section {i}</a></li>' for i in range(30))
+            page = f"<html><body><nav><ul>{menu}</ul></nav><article>{article}</article></body></html>"
+            records.append({"title": f"Story {len(records)}", "html": page})
+            total += len(page) + 40
+        data = json.dumps(records).encode()
     else:
         records, total = [], 0
         while not records or total < size - 6_000:

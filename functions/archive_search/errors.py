@@ -4,7 +4,7 @@
     ├── ConfigurationError   a required setting is missing or invalid (cold start)
     ├── RejectedInput        an upload cannot be cleaned; permanent, never retried
     ├── InvalidRequest       a search request names a bad parameter (HTTP 400)
-    │   └── UnsupportedMediaType   a request body that is not JSON (HTTP 415)
+    │   └── UnsupportedMediaType   a request body that is not JSON, or compressed (HTTP 415)
     ├── NotFound             an unknown article id or key (HTTP 404)
     ├── Conflict             a write the archive's state refuses: a reused Idempotency-Key,
     │                        a delete of one article of a multi-article file (HTTP 409)

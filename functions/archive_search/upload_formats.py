@@ -134,7 +134,12 @@ def over_limit(size: int | None, limit: int, fmt: str | None) -> str:
     to do. ``size``: the file's bytes when known; ``fmt``: the format the bound is for."""
     bound = f"{limit // _MIB} MB" if limit % _MIB == 0 else _amount(limit)
     kind = f"{_FORMAT_WORDS[fmt]} files" if fmt in _FORMAT_WORDS else "a file"
-    said = f"the file is {_amount(size)}, over" if size is not None else "the file is over"
+    if size is None:
+        said = "the file is over"
+    elif size < _MIB // 10 or round(size / _MIB, 1) > round(limit / _MIB, 1):
+        said = f"the file is {_amount(size)}, over"
+    else:  # just over, "1.0 MB, over the limit of 1 MB": the bytes say how much to cut
+        said, kind = f"the file is {size:,} bytes, over", f"{kind} ({limit:,} bytes)"
     return (
         f"{said} the limit of {bound} for {kind}; upload the article alone, or split a file of many records"
     )

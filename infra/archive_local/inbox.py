@@ -23,10 +23,11 @@ from pathlib import Path
 from typing import Any
 
 from archive_local.mirror import write_atomically
-from archive_local.s3_front import MAX_REQUEST_BYTES
+from archive_local.s3_front import MAX_KEY_BYTES, MAX_REQUEST_BYTES
 
-# A file is sent in one PUT, which the S3 front answers 413 above its bound: such a file is
-# skipped with one warning, unread, instead of being read and refused on every poll.
+# A file is sent in one PUT, which the S3 front answers 413 above its bound: such a file (and
+# one whose key S3 would refuse) is skipped with one warning, unread, instead of being read and
+# refused on every poll.
 MAX_UPLOAD_BYTES = MAX_REQUEST_BYTES
 
 log = logging.getLogger("inbox")
@@ -55,6 +56,17 @@ def key_name(name: str) -> str:
     (a name written in Latin-1, which the file system hands over as surrogates) are
     percent-escaped, so the file is still uploaded under a name that shows them."""
     return "".join(f"%{ord(c) - 0xDC00:02X}" if "\udc80" <= c <= "\udcff" else c for c in name)
+
+
+def _refusal(key: str, size: int) -> str | None:
+    """Why the S3 front would refuse this file's upload, which is then skipped unread (it
+    would be read and refused on every poll), or None."""
+    if size > MAX_UPLOAD_BYTES:
+        return f"{size} bytes, over the {MAX_UPLOAD_BYTES} one upload takes"
+    key_bytes = len(key.encode("utf-8", "surrogatepass"))
+    if key_bytes > MAX_KEY_BYTES:
+        return f"the key is {key_bytes:,} bytes, over the {MAX_KEY_BYTES:,} bytes S3 takes; shorten its path"
+    return None
 
 
 def _ignored(relative: Path) -> bool:
@@ -128,14 +140,10 @@ class InboxWatcher:
             if self._seen.get(name) != signature:
                 continue  # new or still changing: wait for one more poll
             key = self.prefix + key_name(name)
-            if signature[0] > MAX_UPLOAD_BYTES:
+            refusal = _refusal(key, signature[0])
+            if refusal:
                 if self._failed.get(name) != signature:
-                    log.warning(
-                        "not uploading %s: %d bytes, over the %d one upload takes",
-                        key,
-                        signature[0],
-                        MAX_UPLOAD_BYTES,
-                    )
+                    log.warning("not uploading %s: %s", key, refusal)
                 self._failed[name] = signature
                 continue
             try:

@@ -19,6 +19,9 @@ Requests of other services (SQS, EventBridge) and reads pass straight through. O
 has been answered (a body still arriving when ``stop`` begins is cut off: that request
 is answered 400 and never forwarded).
 
+A browser form (presigned POST) to the bucket is held to its policy as S3 holds it
+(``check_policy``), since moto stores any form.
+
 A request body over ``MAX_REQUEST_BYTES`` is answered 413 ``EntityTooLarge`` before it
 is read (with ``Transfer-Encoding: chunked``, as soon as it is known to be over), and
 the connection is closed.
@@ -26,19 +29,24 @@ the connection is closed.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import contextlib
 import email.parser
 import email.policy
 import http.client
+import json
 import logging
 import re
 import socket
 import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
+from xml.sax.saxutils import escape as xml_escape
 
 from archive_local.bodies import (
     BodyError,
@@ -60,12 +68,15 @@ _SERVICE = re.compile(r"Credential=[^/]+/\d{8}/[^/]+/([^/]+)/aws4_request")
 # (a larger upload is stored and rejected with a reason) and above any part size an SDK
 # uses by default, while bounding what one request can hold in memory.
 MAX_REQUEST_BYTES = 64 * 1024 * 1024
+# S3's bound on a key, in UTF-8 bytes (moto takes any key): a longer one is refused as S3
+# refuses it, so nothing is stored locally that AWS would not store.
+MAX_KEY_BYTES = 1024
 
 
 def _error(code: str, message: str) -> bytes:
     return (
         f'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>{code}</Code>'
-        f"<Message>{message}</Message></Error>"
+        f"<Message>{xml_escape(message)}</Message></Error>"
     ).encode()
 
 
@@ -112,34 +123,125 @@ def written_keys(
         if method == "POST" and "delete" in query:
             return _batch_delete_keys(body)
         if method == "POST":  # a browser-form upload: the key is in the form
-            form = form_key(content_type, body)
-            if form is None:
+            form = read_form(content_type, body)
+            key = form_key(form)
+            if key is None:
                 raise Refused(400, "InvalidArgument", "Bucket POST must contain a field named 'key'")
-            return [form]
+            check_policy(form, bucket)
+            return [_within_key_bound(key)]
         return []  # bucket configuration
     if method == "PUT":
-        return [] if _NOT_CONTENT & query.keys() else [key]
+        return [] if _NOT_CONTENT & query.keys() else [_within_key_bound(key)]
     if method == "POST":
         return [key] if "uploadId" in query else []  # completion writes; initiation does not
     return [] if "uploadId" in query else [key]  # DELETE; aborting an upload writes nothing
 
 
-def form_key(content_type: str | None, body: bytes) -> str | None:
-    """The key of a browser-form (presigned POST) upload: its ``key`` field, with
-    ``${filename}`` replaced by the file's name as S3 does; None if the form has none."""
+class Form:
+    """A browser-form upload: its text fields (names as sent) and its file."""
+
+    def __init__(self) -> None:
+        self.fields: dict[str, str] = {}
+        self.filename = ""
+        self.file = b""
+
+    def field(self, name: str) -> str | None:
+        """A field by name, in any case, as S3 matches the policy's names."""
+        return next((v for n, v in self.fields.items() if n.lower() == name.lower()), None)
+
+
+def read_form(content_type: str | None, body: bytes) -> Form:
+    """The parts of a ``multipart/form-data`` body (none for another body). A part that is
+    itself multipart holds no text: it is left out."""
+    form = Form()
     if not content_type or not content_type.lower().startswith("multipart/form-data"):
-        return None
+        return form
     head = f"Content-Type: {content_type}\r\n\r\n".encode("latin-1", "replace")
     message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + body)
-    key, filename = None, ""
     for part in message.iter_parts():
         name = part.get_param("name", header="content-disposition")
-        if name == "key":
-            payload = part.get_payload(decode=True)  # None for a nested multipart: no key
-            key = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else None
-        elif name == "file":
-            filename = part.get_filename() or ""
-    return key.replace("${filename}", filename) if key else None
+        payload = part.get_payload(decode=True)  # None for a nested multipart
+        if not isinstance(name, str) or not isinstance(payload, bytes):
+            continue
+        if name == "file":
+            form.filename, form.file = part.get_filename() or "", payload
+        else:
+            form.fields[name] = payload.decode("utf-8", "replace")
+    return form
+
+
+def _within_key_bound(key: str) -> str:
+    if len(key.encode("utf-8", "surrogatepass")) > MAX_KEY_BYTES:
+        raise Refused(400, "KeyTooLongError", "Your key is too long")
+    return key
+
+
+def form_key(form: Form) -> str | None:
+    """The key of a browser-form (presigned POST) upload: its ``key`` field, with
+    ``${filename}`` replaced by the file's name as S3 does; None if the form has none."""
+    key = form.fields.get("key")
+    return key.replace("${filename}", form.filename) if key else None
+
+
+# Form fields S3 does not look for in the policy's conditions.
+_UNCONDITIONED = {"file", "policy", "awsaccesskeyid", "signature", "x-amz-signature"}
+
+
+def check_policy(form: Form, bucket: str) -> None:
+    """``Refused`` as S3 refuses a form its policy does not allow (moto stores any form): an
+    expired policy, a condition a field fails, a field no condition names, a file outside the
+    ``content-length-range``. The signature is not checked, and a form without a policy is
+    passed on: locally every client may write, signed or not."""
+    encoded = form.fields.get("policy")
+    if encoded is None:
+        return
+    try:
+        policy = json.loads(base64.b64decode(encoded, validate=True))
+        expiration = datetime.fromisoformat(policy["expiration"])
+        conditions = list(policy.get("conditions", []))
+    except (binascii.Error, ValueError, KeyError, TypeError, AttributeError):
+        raise Refused(400, "InvalidPolicyDocument", "Invalid Policy: Invalid JSON.") from None
+    if expiration.tzinfo is None:  # S3's expiration is in UTC ("...Z")
+        expiration = expiration.replace(tzinfo=UTC)
+    if expiration <= datetime.now(UTC):
+        raise Refused(403, "AccessDenied", "Invalid according to Policy: Policy expired.")
+    named: set[str] = set()
+    for condition in conditions:
+        if isinstance(condition, dict) and len(condition) == 1:  # {"key": "a.txt"} is an "eq"
+            [(field, value)] = condition.items()
+            condition = ["eq", f"${field}", value]
+        match condition:
+            case ["content-length-range", int(low), int(high)]:
+                if len(form.file) > high:
+                    raise Refused(
+                        400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size"
+                    )
+                if len(form.file) < low:
+                    raise Refused(
+                        400, "EntityTooSmall", "Your proposed upload is smaller than the minimum allowed size"
+                    )
+            case [("eq" | "starts-with") as operator, str(field), str(value)] if field.startswith("$"):
+                name = field[1:].lower()
+                named.add(name)
+                given = bucket if name == "bucket" else form.field(name) or ""
+                if not (given == value if operator == "eq" else given.startswith(value)):
+                    failed = json.dumps(condition)
+                    raise Refused(
+                        403, "AccessDenied", f"Invalid according to Policy: Policy Condition failed: {failed}"
+                    )
+            case _:
+                raise Refused(
+                    400, "InvalidPolicyDocument", f"Invalid Policy: Invalid condition {json.dumps(condition)}"
+                )
+    extra = [
+        n
+        for n in form.fields
+        if n.lower() not in named | _UNCONDITIONED and not n.lower().startswith("x-ignore-")
+    ]
+    if extra:
+        raise Refused(
+            403, "AccessDenied", f"Invalid according to Policy: Extra input fields: {', '.join(extra)}"
+        )
 
 
 def _batch_delete_keys(body: bytes) -> list[str] | None:

@@ -11,7 +11,11 @@ import pytest
 from archive_search import upload_formats
 from archive_search.cleaning import limits
 from archive_search.cleaning.description import MAX_DESCRIPTION_CHARS
-from archive_search.cleaning.html.parse import MAX_ATTRIBUTES_PER_ELEMENT, MAX_ELEMENTS_PER_PAGE
+from archive_search.cleaning.html.parse import (
+    MAX_ATTRIBUTES_PER_ELEMENT,
+    MAX_ELEMENTS_PER_PAGE,
+    MAX_HTML_DEPTH,
+)
 from archive_search.cleaning.skipped import MAX_SKIPPED_LISTED, MAX_SKIPPED_MESSAGE_CHARS
 from archive_search.ingest.outcomes import MAX_LISTED_SKIPPED
 from archive_search.ingest.receipts import RECEIPT_WRITE_WINDOW_S
@@ -55,6 +59,7 @@ EXPECTED = {
     "url characters per article": [f"{limits.MAX_URL_CHARS:,} (a longer url"],
     "attributes per HTML element": [f"| {MAX_ATTRIBUTES_PER_ELEMENT} (the rest dropped"],
     "elements per HTML page": [f"| {MAX_ELEMENTS_PER_PAGE:,} |"],
+    "nesting depth of an HTML page": [f"| {MAX_HTML_DEPTH} levels of elements (`MAX_HTML_DEPTH`) |"],
     "time to store a batch's events": [f"{RECEIPT_WRITE_WINDOW_S} s from the receipts'"],
     "bytes per bulk request": [f"`MAX_BULK_BYTES`, {Settings.max_bulk_bytes // MIB} MiB"],
     "decompressed bytes": [f"`MAX_DECOMPRESSED_BYTES` ({Settings.max_decompressed_bytes // MIB} MiB)"],

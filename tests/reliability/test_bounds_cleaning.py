@@ -180,6 +180,31 @@ def test_a_page_with_more_elements_than_the_bound_is_rejected_naming_it():
     assert error.reason == "too_many_elements" and str(html_cleaning.MAX_ELEMENTS_PER_PAGE) in error.message
 
 
+@pytest.mark.parametrize(
+    "start",
+    [
+        "<html><body>" + "<span>" * 300,
+        "<html><body>" + "<div>" * (html_cleaning.MAX_HTML_DEPTH - 2),
+        "<?xml version='1.0' encoding='utf-8'?><html><body>" + "<span>" * 300,  # trafilatura's loader
+    ],
+)
+def test_a_page_nested_past_the_parsers_depth_is_rejected_naming_it_not_emptied(start: str):
+    # lxml stops reading a page at its depth bound: the article after the unclosed tags was
+    # lost, and the page "had no article text"
+    page = f"{start}<p>{PARAGRAPH}</p><p>{PARAGRAPH.upper()}</p></body></html>"
+    error = rejection(page.encode(), "x.html")
+    assert error.reason == "too_deeply_nested"
+    assert error.message.startswith("x.html: ") and str(html_cleaning.MAX_HTML_DEPTH) in error.message
+
+
+def test_a_page_nested_to_the_parsers_depth_is_cleaned_whole():
+    depth = html_cleaning.MAX_HTML_DEPTH - 3  # html, body and the <p> are levels too
+    divs = "<div>" * depth, "</div>" * depth
+    page = f"<html><body>{divs[0]}<p>{PARAGRAPH}</p>{divs[1]}<p>{PARAGRAPH.upper()}</p></body></html>"
+    articles = clean(page.encode(), "x.html")
+    assert articles[0].body == f"{PARAGRAPH}\n\n{PARAGRAPH.upper()}"
+
+
 def test_one_stray_invalid_byte_in_utf8_french_text_does_not_make_mojibake():
     text = "Le café de la gare a rouvert à Montréal, où les élèves étaient nombreux."
     data = text.encode()

@@ -151,3 +151,29 @@ def test_a_record_left_for_a_retry_is_logged_with_its_reason(ingest, monkeypatch
     retried = [r for r in caplog.records if r.getMessage() == "record left for a retry"]
     assert [r.message_id for r in retried] == [response["batchItemFailures"][0]["itemIdentifier"]]
     assert "search engine unavailable" in retried[0].reason
+
+
+def test_an_object_stored_compressed_with_a_coding_ingest_cannot_read_is_rejected_naming_it(ingest):
+    # S3 keeps a Content-Encoding as the uploader set it (aws s3 cp --content-encoding br) and
+    # hands back the compressed bytes: "binary data" sent the uploader looking at the file
+    import gzip
+    import zlib
+
+    deflater = zlib.compressobj(9, zlib.DEFLATED, -15)  # as opaque as brotli's output
+    packed = deflater.compress(STORY.encode() * 20) + deflater.flush()
+    ingest.s3.put_object(Bucket=ingest.archive.bucket, Key="br.txt", Body=packed, ContentEncoding="br")
+    gzipped = gzip.compress(STORY.encode())
+    ingest.s3.put_object(Bucket=ingest.archive.bucket, Key="gz.txt", Body=gzipped, ContentEncoding="gzip")
+    plain = STORY.encode()
+    ingest.s3.put_object(Bucket=ingest.archive.bucket, Key="labelled.txt", Body=plain, ContentEncoding="br")
+
+    notify(ingest, "br.txt", "gz.txt", "labelled.txt")
+
+    refused = ingest.receipt("br.txt")
+    assert refused["outcome"] == "rejected" and refused["reason"] == "binary"
+    assert refused["message"] == (
+        "br.txt: the object is stored with Content-Encoding br, which ingest does not decode: "
+        "upload the file uncompressed, or gzipped (.gz)"
+    )
+    assert ingest.receipt("gz.txt")["outcome"] == "indexed"
+    assert ingest.receipt("labelled.txt")["outcome"] == "indexed"  # readable as it is: read

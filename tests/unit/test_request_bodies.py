@@ -5,6 +5,7 @@ S3 or the engine, so no server runs here: the settings name an engine nobody lis
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 from collections.abc import Iterator
@@ -146,6 +147,28 @@ def test_the_bound_counts_bytes_not_characters(method: str, path: str) -> None:
     status, error = call(method, path, None, body=text, isBase64Encoded=False)
 
     assert status == 400 and error["message"] == f"the request body is over {bound:,} bytes", error
+
+
+@pytest.mark.parametrize(
+    ("coding", "body"),
+    [("gzip", gzip.compress(b'{"title": "A"}')), ("br", b'{"title": "A"}'), ("gzip, identity", b"{}")],
+    ids=["gzip", "br", "gzip, identity"],
+)
+def test_a_body_with_a_content_coding_is_a_415_naming_content_encoding(coding: str, body: bytes) -> None:
+    # API Gateway passes a compressed body on as it came: read as text, a gzip body was "not
+    # UTF-8", and a body labelled br was read as if it were not
+    headers = {"content-type": "application/json", "content-encoding": coding}
+    found = answers(body, headers=headers)
+
+    assert {answer[:3] for answer in found} == {(415, "unsupported_media_type", "Content-Encoding")}, found
+    assert all(f"not {coding}" in answer[3] for answer in found), found
+
+
+def test_a_body_whose_content_coding_is_identity_is_read() -> None:
+    headers = {"content-type": "application/json", "content-encoding": "Identity"}
+    found = answers(b'{"unknown_field": 1}', headers=headers)
+
+    assert all(answer[0] == 400 and answer[2] != "body" for answer in found), found
 
 
 def test_a_byte_order_mark_is_read_past_on_every_route() -> None:
@@ -472,3 +495,23 @@ def test_an_alert_has_date_takes_only_json_true_false_or_null(value: Any) -> Non
 
     assert status == 400 and error["parameter"] == "has_date", error
     assert error["message"] == "has_date: must be JSON true, false or null", error["message"]
+
+
+@pytest.mark.parametrize(
+    ("filename", "says"),
+    [
+        ("a\u0000b.txt", "a control character"),
+        ("a\nb.txt", "a control character"),
+        ("..", "not . or .."),
+        ("a/b.txt", "without / or \\"),
+        ("a" * 197 + ".txt", "1 to 200 characters"),
+    ],
+    ids=["NUL", "line break", "dot dot", "slash", "201 characters"],
+)
+def test_a_filename_post_uploads_refuses_is_a_400_naming_what_is_wrong_with_it(
+    filename: str, says: str
+) -> None:
+    status, error = call("POST", "/uploads", json.dumps({"filename": filename}).encode())
+
+    assert (status, error["parameter"]) == (400, "filename"), error
+    assert says in error["message"], error

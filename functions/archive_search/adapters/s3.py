@@ -26,6 +26,7 @@ class StoredObject:
     content_type: str | None
     last_modified_iso: str
     metadata: dict[str, str] = field(default_factory=dict)
+    content_encoding: str | None = None
 
 
 # Connections the client keeps alive: at least one per concurrent read (ingest's readers), so
@@ -76,6 +77,7 @@ class ObjectStore:
             content_type=response.get("ContentType"),
             last_modified_iso=response["LastModified"].isoformat(),
             metadata=dict(response.get("Metadata") or {}),
+            content_encoding=response.get("ContentEncoding"),
         )
 
     def read_if_changed(self, ref: ObjectRef, *, etag: str, max_bytes: int) -> StoredObject | None:

@@ -61,7 +61,7 @@ from archive_search.upload_formats import (
 
 # Bump when the output of cleaning changes: indexed documents record it, so a reindex can find
 # the documents cleaned by an older version.
-CLEANER_VERSION = "1.55.0"
+CLEANER_VERSION = "1.56.0"
 
 __all__ = [
     "CLEANER_VERSION",
@@ -214,20 +214,22 @@ def cleaner_version(line_stats: LineStats | None = None) -> str:
 def _text_of(
     data: bytes, key: str, max_decompressed_bytes: int, content_type: str | None = None
 ) -> tuple[str, str, int]:
-    """The upload's text, its key without ``.gz`` and its (decompressed) size in bytes (steps 1
-    and 2), or ``RejectedInput``. The bytes are bounded by the format the key names before
-    they are decoded."""
+    """The upload's text, its key without ``.gz`` (the name that tells its format; messages
+    name ``key``, the object) and its (decompressed) size in bytes (steps 1 and 2), or
+    ``RejectedInput``. The bytes are bounded by the format the key names before they are
+    decoded."""
     limit = min(max_decompressed_bytes, max_input_bytes(key, content_type))
+    name = key
     if key.lower().endswith(".gz") or data[:2] == _GZIP_MAGIC:
         data = _gunzip(data, key, limit)
-        key = without_gz(key)
+        name = without_gz(key)
     elif len(data) > limit:
         raise RejectedInput(
             "too_large", f"{key}: {over_limit(len(data), limit, named_format(key, content_type))}"
         )
     if not data.strip():
         raise RejectedInput("empty", f"{key}: the file is empty")
-    unsupported = unsupported_extension(key)
+    unsupported = unsupported_extension(name)
     if unsupported:
         raise RejectedInput(
             "unsupported_type", f"{key}: {unsupported} files are not supported; {WHAT_TO_UPLOAD}"
@@ -245,7 +247,14 @@ def _text_of(
             "unsupported_type",
             f"{key}: the file is an RSS or Atom feed, a list of links rather than an article; {WHAT_TO_UPLOAD}",
         )
-    return text, key, len(data)
+    return text, name, len(data)
+
+
+def _plain(text: str, name: str) -> str:
+    """A text dump's text as the cleaner reads it: a Markdown file's marks taken out."""
+    from archive_search.cleaning.markdown import is_markdown, markdown_text
+
+    return markdown_text(text) if is_markdown(name) else text
 
 
 def _mhtml_text(data: bytes, key: str) -> str:
@@ -273,14 +282,14 @@ def text_dump_lines(
     """The lines of an upload that is a plain-text dump, as the line classifier reads them
     (what ``LineStats.build`` counts); ``[]`` for other formats and for uploads cleaning rejects."""
     try:
-        text, key, _ = _text_of(data, key, max_decompressed_bytes, content_type)
+        text, name, _ = _text_of(data, key, max_decompressed_bytes, content_type)
     except RejectedInput:
         return []
-    if detect_format(key, text, content_type) != "text":
+    if detect_format(name, text, content_type) != "text":
         return []
     from archive_search.cleaning.text import split_blocks
 
-    return split_blocks(text)
+    return split_blocks(_plain(text, name))
 
 
 def clean(
@@ -303,10 +312,10 @@ def clean(
     exception's class (``too_deeply_nested`` for a ``RecursionError``).
     """
     try:
-        text, key, size = _text_of(data, key, max_decompressed_bytes, content_type)
-        fmt = detect_format(key, text, content_type)
+        text, name, size = _text_of(data, key, max_decompressed_bytes, content_type)
+        fmt = detect_format(name, text, content_type)
         _check_input_bytes(size, key, fmt)  # the sniffed format's bound (a named one is checked)
-        extracted = _extractor(fmt, line_stats)(text, key)
+        extracted = _extractor(fmt, line_stats)(_plain(text, name) if fmt == "text" else text, key)
         articles = [within_field_bounds(_without_lone_surrogates(a)) for a in extracted]
         for ordinal, article in enumerate(articles):
             check_body(article.body, key if len(articles) == 1 else f"{key} (article {ordinal})")

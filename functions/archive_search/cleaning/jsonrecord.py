@@ -254,7 +254,14 @@ def extract_json(text: str, key: str) -> Cleaned:
         first = text[: err.pos]  # the first value, and the white space after it
         if err.msg == "Extra data" and "\n" in first and "\n" not in first.strip():
             return extract_ndjson(text, key)  # one value a line, the first whole on its line
-        raise RejectedInput("invalid_json", f"{key}: not valid JSON ({err})") from None
+        # No JSON value starts with "<": markup, often the error page of the service exported from.
+        markup = (
+            ": the file is an HTML or XML page, not JSON (an error page a service answered with?); "
+            "an article's page is uploaded as .html"
+            if text.lstrip().startswith("<")
+            else ""
+        )
+        raise RejectedInput("invalid_json", f"{key}: not valid JSON ({err}){markup}") from None
     except ValueError as err:
         raise RejectedInput("invalid_json", f"{key}: not valid JSON ({err})") from None
     records = find_records(data)

@@ -23,6 +23,7 @@ from typing import Any
 
 from archive_search.errors import NotFound
 from archive_search.model import ObjectRef, receipt_id
+from archive_search.settings import not_an_upload
 
 INDEXED = "indexed"
 DUPLICATE = "duplicate"
@@ -62,13 +63,15 @@ def key_forms(key: str) -> list[str]:
 
 def get_receipt(engine: Any, alias: str, ref: ObjectRef) -> dict[str, Any]:
     """The receipt of one object, with its ``event_version``, else of the key in another
-    Unicode normal form (the receipt names its key); NotFound when there is none."""
+    Unicode normal form (the receipt names its key); NotFound when there is none, saying why
+    when the key is one ingest never reads (it will never have one)."""
     refs = [ObjectRef(ref.bucket, key) for key in key_forms(ref.key)]
     found = read_receipts(engine, alias, refs)
     for candidate in refs:
         if candidate in found:
             return as_read(found[candidate][1])
-    raise NotFound(f"no ingest receipt for s3://{ref.bucket}/{ref.key}")
+    why = not_an_upload(ref.key)
+    raise NotFound(f"no ingest receipt for s3://{ref.bucket}/{ref.key}" + (f": {why}" if why else ""))
 
 
 # -- progress: counts, listings and what is still queued --------------------------------

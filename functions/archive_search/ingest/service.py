@@ -320,7 +320,7 @@ class IngestService:
                 line_stats=stats,
             )
         except Exception as exc:  # whatever cleaning one object raises rejects that object alone
-            rejection = cleaning.rejection_for_failure(exc, event.ref.key)
+            rejection = _coding_named(cleaning.rejection_for_failure(exc, event.ref.key), event, stored)
             return _rejected(event, rejection, read), (self.clock() - started) * 1000
         took_ms = (self.clock() - started) * 1000
         if not articles:
@@ -576,6 +576,24 @@ def _redelivered(latest: Latest, known: tuple[int, Mapping[str, Any]] | None) ->
     logger.info("redelivered event acknowledged: its receipt records it", extra=_log(latest.event))
     metrics.add_metric(name="RedeliveredEvents", unit=MetricUnit.Count, value=1)
     return True
+
+
+# Content codings whose bytes cleaning reads: none, and gzip (by its magic bytes).
+_READ_CODINGS = frozenset({"identity", "gzip", "x-gzip"})
+
+
+def _coding_named(rejection: RejectedInput, event: ObjectEvent, stored: Any) -> RejectedInput:
+    """``rejection``, or, when the bytes could not be read as text and the object is stored
+    with a content coding cleaning does not decode (S3 keeps ``br``, ``deflate``, ``zstd``
+    as set and serves the compressed bytes), the rejection saying so."""
+    coding = (stored.content_encoding or "identity").strip()
+    if rejection.reason not in ("binary", "undecodable") or coding.lower() in _READ_CODINGS:
+        return rejection
+    return RejectedInput(
+        rejection.reason,
+        f"{event.ref.key}: the object is stored with Content-Encoding {coding}, which ingest does not "
+        "decode: upload the file uncompressed, or gzipped (.gz)",
+    )
 
 
 def _rejected(event: ObjectEvent, exc: RejectedInput, read: ObjectRead) -> ObjectRead:

@@ -4,7 +4,8 @@
     app.include_router(router)
 
 With ``key``: that upload's receipt, found in any Unicode normal form of the key (404 names
-the receipted keys ending with it when the client left out a prefix). Without: counts by outcome for the bucket or ``prefix``, how
+the receipted keys ending with it when the client left out a prefix, and says when the object
+is in the bucket, queued). Without: counts by outcome for the bucket or ``prefix``, how
 many listed objects are still queued (no receipt for their current content), and the
 latest receipts, newest first, filtered by ``outcome``/``since``/``prefix``, with a cursor;
 ``order=oldest`` pages forward instead, for a poller following receipts (docs/integration.md).
@@ -31,6 +32,7 @@ from archive_search.errors import (
     IndexMissing,
     InvalidRequest,
     NotFound,
+    StorageUnavailable,
 )
 from archive_search.ingest import receipts
 from archive_search.ingest.outcomes import event_id
@@ -167,6 +169,11 @@ def _one_receipt(settings: Settings, ref: ObjectRef) -> dict[str, Any]:
                 f"space, so write it %2B; did you mean {hint}?"
             ) from None
         if not meant:
+            if _waits_for_ingest(settings, ref):
+                raise NotFound(
+                    f"no ingest receipt for s3://{ref.bucket}/{ref.key}: the object is in the bucket and "
+                    "waits for ingest (queued); ask again in a few seconds"
+                ) from None
             raise
         hint = " or ".join(meant)
         raise NotFound(
@@ -174,6 +181,18 @@ def _one_receipt(settings: Settings, ref: ObjectRef) -> dict[str, Any]:
             f"did you mean key={hint}?"
         ) from None
     return {**receipt, "event_pending": event_pending(engine, settings.outbox_alias, receipt)}
+
+
+def _waits_for_ingest(settings: Settings, ref: ObjectRef) -> bool:
+    """Whether ``ref``, which has no receipt, is an upload in the archive bucket (the one this
+    function may list): queued, not a wrong key. A courtesy: False when S3 cannot say."""
+    if ref.bucket != settings.archive_bucket:
+        return False
+    try:
+        first = next(_listing(None, ref.bucket, ref.key), None)  # the key itself sorts first
+    except (StorageUnavailable, NotFound):
+        return False
+    return first is not None and first[0] == ref.key
 
 
 def event_pending(engine: Any, outbox_alias: str, receipt: dict[str, Any]) -> bool | None:

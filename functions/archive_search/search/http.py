@@ -47,10 +47,15 @@ JSON_MEDIA_TYPE = content_types.APPLICATION_JSON
 
 def require_json_body(headers: Mapping[str, str]) -> None:
     """A route that reads a JSON body refuses a body declared as another media type (a form, text)
-    with a 415 naming the one it takes; no Content-Type is read as JSON."""
+    with a 415 naming the one it takes; no Content-Type is read as JSON. So is a body sent with
+    a content coding (RFC 9110 15.5.16): API Gateway passes it on compressed, and a body
+    read as if it were not is either refused for a wrong reason or read as what it is not."""
     declared = (headers.get("content-type") or JSON_MEDIA_TYPE).split(";")[0].strip().lower()
     if declared != JSON_MEDIA_TYPE:
         raise UnsupportedMediaType(f"send the body as {JSON_MEDIA_TYPE}, not {declared}", "Content-Type")
+    coding = (headers.get("content-encoding") or "identity").strip()
+    if coding.lower() != "identity":
+        raise UnsupportedMediaType(f"send the body uncompressed, not {coding}", "Content-Encoding")
 
 
 MAX_IDEMPOTENCY_KEY_CHARS = 255
@@ -390,7 +395,7 @@ def error_responses(*codes: int) -> dict[int, Any]:
         400: "A parameter is invalid (the error names it)",
         404: "No such article or route",
         409: "The archive's state refuses the write (the error says why)",
-        415: f"The body is not {JSON_MEDIA_TYPE} (by its Content-Type)",
+        415: f"The body is not {JSON_MEDIA_TYPE} (by its Content-Type), or is compressed (Content-Encoding)",
         503: "The search engine or the archive's storage is unreachable or timed out (the message says which); retry later",
     }
     from archive_search.search.models import ErrorResponse  # deferred: documentation only

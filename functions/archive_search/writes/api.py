@@ -324,7 +324,11 @@ def presign_upload():
         # "a.html " names no .html file: it would be signed and read as something else.
         raise InvalidRequest("filename: starts or ends with a space; send the name trimmed", "filename")
     if not isinstance(filename, str) or not _FILENAME_RE.match(filename) or filename in (".", ".."):
-        raise InvalidRequest("filename: a file name of 1 to 200 characters without / or \\", "filename")
+        raise InvalidRequest(
+            "filename: a file name of 1 to 200 characters, without / or \\ or a control character, "
+            "and not . or ..",
+            "filename",
+        )
     unsupported = unsupported_extension(filename)
     if unsupported:
         # Ingest would only reject it (unsupported_type): refused before the file is sent.

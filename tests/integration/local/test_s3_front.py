@@ -131,6 +131,59 @@ def test_a_form_upload_without_a_key_field_is_refused_before_moto_sees_it(rig: R
     assert rig.notifications(expected=1, seconds=2) == []
 
 
+def slot(rig: Rig, expires_in: int = 900) -> dict[str, Any]:
+    """A presigned form as POST /uploads makes one: one key, one content type, 1 to 10 bytes."""
+    return rig.s3().generate_presigned_post(
+        rig.archive.bucket,
+        "uploads/slot/note.txt",
+        Fields={"Content-Type": "text/plain"},
+        Conditions=[{"Content-Type": "text/plain"}, ["content-length-range", 1, 10]],
+        ExpiresIn=expires_in,
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "content", "status", "code"),
+    [
+        ({}, b"a" * 11, 400, "EntityTooLarge"),
+        ({}, b"", 400, "EntityTooSmall"),
+        ({"key": "uploads/elsewhere.txt"}, b"note", 403, "AccessDenied"),
+        ({"Content-Type": "text/html"}, b"note", 403, "AccessDenied"),
+        ({"x-amz-meta-language": "de"}, b"note", 403, "AccessDenied"),  # a field the policy lacks
+    ],
+    ids=["over the range", "under it", "another key", "another type", "an extra field"],
+)
+def test_a_form_upload_its_policy_refuses_is_refused_as_s3_refuses_it(
+    rig: Rig, change: dict[str, str], content: bytes, status: int, code: str
+) -> None:
+    # moto stores whatever a form sends: locally an upload S3 would refuse was stored (and
+    # rejected by ingest later), so a client tested against the stack learnt nothing of it
+    import requests
+
+    post = slot(rig)
+    fields = {**post["fields"], **change}
+    answer = requests.post(post["url"], data=fields, files={"file": ("note.txt", content)}, timeout=30)
+
+    assert (answer.status_code, f"<Code>{code}</Code>" in answer.text) == (status, True), answer.text
+    assert rig.private_s3.list_objects_v2(Bucket=rig.archive.bucket).get("KeyCount") == 0
+    assert rig.notifications(expected=1, seconds=2) == []
+
+
+def test_an_expired_form_is_refused_and_one_within_its_policy_is_stored(rig: Rig) -> None:
+    import requests
+
+    expired, post = slot(rig, expires_in=-1), slot(rig)
+    late = requests.post(
+        expired["url"], data=expired["fields"], files={"file": ("n.txt", b"note")}, timeout=30
+    )
+    kept = requests.post(post["url"], data=post["fields"], files={"file": ("n.txt", b"note")}, timeout=30)
+
+    assert late.status_code == 403 and "Policy expired" in late.text, late.text
+    assert kept.status_code in (200, 201, 204), kept.text
+    stored = rig.private_s3.get_object(Bucket=rig.archive.bucket, Key="uploads/slot/note.txt")
+    assert stored["Body"].read() == b"note"
+
+
 def test_two_writes_to_one_key_processed_in_reverse_order_keep_the_newer(
     rig: Rig, settings: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:

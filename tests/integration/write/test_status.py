@@ -135,6 +135,48 @@ def test_a_key_whose_plus_signs_a_url_turned_into_spaces_is_a_404_saying_how_to_
     assert "write it %2B" in answer.body["error"]["message"]
 
 
+@pytest.mark.parametrize(
+    ("key", "says"),
+    [
+        (
+            "_archive-search/notes.txt",
+            "keys under _archive-search/ are the service's own objects, not uploads",
+        ),
+        ("inbox/drafts/", "a key ending in / is a folder, not an uploaded file"),
+    ],
+)
+def test_a_key_ingest_never_reads_is_a_404_saying_why(api, key: str, says: str) -> None:
+    # ingest acknowledges these without a receipt: "no ingest receipt" alone left the uploader
+    # waiting for one
+    drop_files(api)
+    api.rig.put(key, "" if key.endswith("/") else GOOD)
+    api.settle()
+
+    answer = api.call("GET", "/ingest/status", query={"key": key})
+
+    assert answer.status == 404
+    assert (
+        answer.body["error"]["message"]
+        == f"no ingest receipt for s3://{api.rig.archive.bucket}/{key}: {says}"
+    )
+
+
+def test_an_upload_not_yet_ingested_is_a_404_saying_it_is_queued(api) -> None:
+    # a poller of a status_url heard the same 404 for "still queued" as for a wrong key
+    drop_files(api)
+    api.settle()
+    api.rig.put("inbox/later.txt", GOOD)
+
+    queued = api.call("GET", "/ingest/status", query={"key": "inbox/later.txt"})
+    missing = api.call("GET", "/ingest/status", query={"key": "inbox/never.txt"})
+
+    assert queued.status == 404
+    assert queued.body["error"]["message"].endswith(
+        ": the object is in the bucket and waits for ingest (queued); ask again in a few seconds"
+    )
+    assert missing.status == 404 and "queued" not in missing.body["error"]["message"]
+
+
 def test_unknown_or_conflicting_parameters_are_400s_with_the_common_headers(api) -> None:
     unknown = api.call("GET", "/ingest/status", query={"prefx": "inbox/"})
     both = api.call("GET", "/ingest/status", query={"key": "inbox/a.txt", "prefix": "inbox/"})

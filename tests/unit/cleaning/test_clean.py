@@ -10,6 +10,7 @@ import zipfile
 import pytest
 
 from archive_search.cleaning import CLEANER_VERSION, clean, detect_format
+from archive_search.cleaning.markdown import markdown_text
 from archive_search.errors import RejectedInput
 
 pytestmark = pytest.mark.unit
@@ -372,12 +373,46 @@ _SCRIPT_SHELL = (
 
 
 @pytest.mark.parametrize(
+    ("raw", "key", "reason"),
+    [
+        (b" \n", "in/a.txt.gz", "empty"),
+        (b"%PDF-1.7 a document", "in/a.pdf.gz", "unsupported_type"),
+        (_SCRIPT_SHELL.encode(), "in/a.html.gz", "no_article_text"),
+        (b'{"title": "no text"}', "in/a.json.gz", "no_article_text"),
+    ],
+    ids=["empty", "pdf", "html", "json"],
+)
+def test_a_compressed_uploads_rejection_names_its_key_as_uploaded(raw: bytes, key: str, reason: str) -> None:
+    # the key without .gz names the format, but no object: the receipt is the .gz's
+    error = rejection(gzip.compress(raw), key)
+
+    assert error.reason == reason and error.message.startswith(f"{key}: "), error.message
+
+
+@pytest.mark.parametrize(
     ("data", "key", "says"),
     [
         (b"Ferry cancelled\n\nThe ferry was cancelled.", "in/a.txt", "fewer than 8 words"),
         (_SCRIPT_SHELL.encode(), "in/a.html", "JavaScript"),
-        (b"word " * 220_000, "in/a.txt", "1.0 MB, over the limit of 1 MB for text files"),
-        (b"{}" + b" " * (5 * 1024 * 1024), "in/a.json", "5.0 MB, over the limit of 5 MB for JSON files"),
+        (  # a redirect stub: the article is at the address it names, not behind a script
+            b'<html><head><meta http-equiv="Refresh" content="0; URL=\'https://example.com/a/story\'">'
+            b"</head><body>Redirecting</body></html>",
+            "in/a.html",
+            "the page only sends its reader on to https://example.com/a/story (a meta refresh): "
+            "save the page it leads to",
+        ),
+        (b"word " * 400_000, "in/a.txt", "the file is 1.9 MB, over the limit of 1 MB for text files;"),
+        # just over: "1.0 MB, over the limit of 1 MB" would not say how much to cut
+        (
+            b"word " * 220_000,
+            "in/a.txt",
+            "1,100,000 bytes, over the limit of 1 MB for text files (1,048,576 bytes);",
+        ),
+        (
+            b"{}" + b" " * (5 * 1024 * 1024),
+            "in/a.json",
+            "5,242,882 bytes, over the limit of 5 MB for JSON files (5,242,880 bytes);",
+        ),
         (gzip.compress(b"word " * 220_000), "in/a.txt.gz", "over the limit of 1 MB for text files"),
         (
             (" ".join(BODY) + " ").encode() * 700,
@@ -413,3 +448,48 @@ def test_a_text_opening_with_a_bracket_stays_a_text() -> None:
     [article] = clean(("[Updated] " + TEXT).encode(), "inbox/story.txt")
 
     assert "dredge the northern channel" in article.body
+
+
+MARKDOWN = (
+    "# Harbour reopens after the storm\n\n*By Jane Doe*\n\n"
+    "The **harbour** reopened on Tuesday after the storm, officials said, and the first "
+    '[ships](https://example.com/ships "Ships") moved out before noon while crews cleared the quay.\n\n'
+    "![The quay at dawn](https://example.com/quay.jpg)\n\n"
+    "> The port_authority's `plan` worked, the mayor said at a briefing on Wednesday morning.\n\n"
+    "---\n"
+)
+
+
+@pytest.mark.parametrize("key", ["in/story.md", "in/story.markdown", "in/story.md.gz"])
+def test_a_markdown_upload_is_indexed_as_its_text_not_its_markup(key: str) -> None:
+    data = gzip.compress(MARKDOWN.encode()) if key.endswith(".gz") else MARKDOWN.encode()
+
+    [article] = clean(data, key)
+
+    assert article.title == "Harbour reopens after the storm"
+    assert "The harbour reopened on Tuesday" in article.body
+    assert "the first ships moved out" in article.body
+    assert "The port_authority's plan worked" in article.body
+    assert not any(mark in article.body for mark in ("**", "](", "![", "> ", "---", "`"))
+
+
+def test_a_text_dump_keeps_what_would_be_markdown_in_a_markdown_file() -> None:
+    text = "Harbour notes\n\n" + MARKDOWN.split("\n\n", 2)[2]
+
+    [article] = clean(text.encode(), "in/story.txt")
+
+    assert "**harbour**" in article.body  # a .txt is read as written
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Prices rose 5*3*2 times",
+        "the port_authority_plan file",
+        "a*b@example.com",
+        "#harbour trends",
+        "1. First",
+    ],
+)
+def test_markdown_marks_are_taken_out_only_where_they_are_marks(text: str) -> None:
+    assert markdown_text(text) == text

@@ -443,7 +443,7 @@ def test_own_trafilatura_prunes_match_its_xpaths(html: str) -> None:
     from archive_search.cleaning.html import trafilatura_steps as mod
 
     core = sys.modules["trafilatura.core"]
-    tree = parse.parse(html)
+    tree = parse.parse(html, "x.html")
     assert tree is not None
     theirs, ours = copy.copy(tree), copy.copy(tree)
     prune_unwanted_nodes(theirs, core.RAW_TREE_PRUNE_XPATH)
@@ -466,7 +466,7 @@ def test_own_trafilatura_steps_give_bare_extractions_body(html: str) -> None:
     from archive_search.cleaning.html import parse
     from archive_search.cleaning.html import trafilatura_steps as mod
 
-    tree = parse.parse(html)
+    tree = parse.parse(html, "x.html")
     assert tree is not None
     for recall in (False, True):
         options = mod._extractor_options(recall)
@@ -515,7 +515,7 @@ def _matchers_agree(html: str) -> None:
     from archive_search.cleaning.html import parse
     from archive_search.cleaning.html import trafilatura_steps as mod
 
-    tree = parse.parse(html)
+    tree = parse.parse(html, "x.html")
     assert tree is not None
     options = mod._extractor_options(False)
     converted = convert_tags(tree_cleaning(copy.copy(tree), options), options, None)  # lists are <list>
@@ -574,7 +574,7 @@ def test_a_lost_article_is_taken_from_trafilaturas_full_extraction_only_when_it_
     from archive_search.cleaning.html import fallbacks, parse
 
     monkeypatch.setattr(trafilatura, "bare_extraction", lambda *a, **k: {"text": theirs})
-    tree = parse.parse(_lost_article_page())
+    tree = parse.parse(_lost_article_page(), "x.html")
 
     kept = fallbacks.rescued(_lost_article_page(), tree, [PARAS[0]])
 
@@ -603,7 +603,7 @@ def test_a_short_main_pass_is_compared_with_readability_and_the_article_is_found
     from archive_search.cleaning.html import parse
     from archive_search.cleaning.html import trafilatura_steps as mod
 
-    tree = parse.parse(_teaser_in_the_content_box_page(PARAS))
+    tree = parse.parse(_teaser_in_the_content_box_page(PARAS), "x.html")
     assert tree is not None
     options = mod._extractor_options(False)
 
@@ -664,11 +664,11 @@ def test_an_aside_holding_the_pages_only_headline_is_the_article_and_a_sidebar_i
     # widgets that title themselves with <h1>s: no single headline, every <aside> stays one
     from archive_search.cleaning.html import extract, parse
 
-    tree = parse.parse(html.replace("<h2>Newsletter</h2>", "<h1>Newsletter</h1>"))
+    tree = parse.parse(html.replace("<h2>Newsletter</h2>", "<h1>Newsletter</h1>"), "x.html")
     assert tree is not None
     extract._unwrap_misused_containers(tree)
     assert [el.get("class") for el in tree.iter("aside")] == ["direct-content", "widget"]
-    tree = parse.parse(html)
+    tree = parse.parse(html, "x.html")
     assert tree is not None
     extract._unwrap_misused_containers(tree)
     assert [el.get("class") for el in tree.iter("aside")] == ["widget"]

@@ -94,6 +94,25 @@ def test_invalid_json_is_rejected_with_a_readable_reason() -> None:
 
 
 @pytest.mark.parametrize(
+    "page",
+    [
+        "<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body><h1>502</h1></body></html>",
+        '<?xml version="1.0"?><error><code>AccessDenied</code></error>',
+    ],
+    ids=["html", "xml"],
+)
+def test_markup_named_json_is_rejected_saying_it_is_a_page_not_json(page: str) -> None:
+    # what a service answers when it fails, saved under the .json name the caller expected
+    with pytest.raises(RejectedInput) as err:
+        clean(page.encode(), "inbox/export.json")
+    assert err.value.reason == "invalid_json"
+    assert err.value.message.endswith(
+        "the file is an HTML or XML page, not JSON (an error page a service answered with?); "
+        "an article's page is uploaded as .html"
+    ), err.value.message
+
+
+@pytest.mark.parametrize(
     "payload",
     [
         {"title": "Only a title"},

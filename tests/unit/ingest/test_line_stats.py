@@ -37,6 +37,7 @@ class Stored:
     data: bytes
     etag: str
     content_type: str | None = None
+    content_encoding: str | None = None
 
 
 class Store:

@@ -24,6 +24,7 @@ class Stored:
     data: bytes
     etag: str = "etag"
     content_type: str | None = None
+    content_encoding: str | None = None
 
 
 class MemoryStore:

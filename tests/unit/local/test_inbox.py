@@ -194,3 +194,21 @@ def test_a_file_over_the_upload_bound_is_skipped_once_unread(
     (tmp_path / "inbox" / "huge.txt").write_text("y" * 5)  # cut down: sent
     inbox.scan(), inbox.scan()
     assert s3.puts == ["inbox/small.txt", "inbox/huge.txt"]
+
+
+def test_a_file_whose_key_s3_would_refuse_is_skipped_once_saying_why(
+    s3: FakeS3, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # S3 keys are at most 1,024 bytes: a deep path was stored (moto takes any key) under a key
+    # no status request could name, and AWS would refuse it
+    inbox = watcher(s3, tmp_path)
+    deep = Path(*["d" * 210] * 5)  # a key of 1,070 bytes
+    (tmp_path / "inbox" / deep).mkdir(parents=True)
+    (tmp_path / "inbox" / deep / "story.txt").write_text("Headline\n\nBody.")
+    (tmp_path / "inbox" / "near.txt").write_text("Headline\n\nBody.")
+
+    for _ in range(3):
+        inbox.scan()
+
+    assert s3.puts == ["inbox/near.txt"]
+    assert caplog.text.count("story.txt") == 1 and "over the 1,024 bytes S3 takes" in caplog.text

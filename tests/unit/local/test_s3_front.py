@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import json
+
 import pytest
 
 from archive_local.s3_front import Refused, service_of, written_keys
@@ -89,3 +92,61 @@ def test_the_service_comes_from_the_signature() -> None:
     assert service_of({"Authorization": auth.replace("/sqs/", "/s3/")}) == "s3"
     assert service_of({"X-Amz-Target": "AmazonSQS.SendMessage"}) == "sqs"
     assert service_of({}) is None
+
+
+def form(fields: dict[str, str], content: bytes = b"hello") -> tuple[bytes, str]:
+    parts = [f'--b\r\nContent-Disposition: form-data; name="{n}"\r\n\r\n{v}\r\n' for n, v in fields.items()]
+    file = b'--b\r\nContent-Disposition: form-data; name="file"; filename="n.txt"\r\n\r\n'
+    return "".join(parts).encode() + file + content + b"\r\n--b--\r\n", "multipart/form-data; boundary=b"
+
+
+def policy(expiration: str, *conditions: object) -> str:
+    return base64.b64encode(
+        json.dumps({"expiration": expiration, "conditions": conditions}).encode()
+    ).decode()
+
+
+@pytest.mark.parametrize(
+    ("encoded", "status", "code"),
+    [
+        ("not base64!", 400, "InvalidPolicyDocument"),
+        (policy("2999-01-01T00:00:00Z", ["between", "$key", "a", "b"]), 400, "InvalidPolicyDocument"),
+        (policy("2000-01-01T00:00:00", {"key": "up/n.txt"}), 403, "AccessDenied"),  # no Z: UTC
+        (policy("2999-01-01T00:00:00Z", ["starts-with", "$key", "down/"]), 403, "AccessDenied"),
+    ],
+    ids=["not base64", "an unknown condition", "expired", "a key elsewhere"],
+)
+def test_a_form_its_policy_does_not_allow_is_refused(encoded: str, status: int, code: str) -> None:
+    body, content_type = form({"key": "up/n.txt", "policy": encoded})
+
+    with pytest.raises(Refused) as refused:
+        written_keys("POST", "/archive", HOST, "archive", body, content_type)
+
+    assert (refused.value.status, f"<Code>{code}</Code>".encode() in refused.value.body) == (status, True)
+
+
+def test_a_form_within_its_policy_names_its_key_and_a_failed_condition_is_quoted_escaped() -> None:
+    allowed = policy("2999-01-01T00:00:00Z", {"bucket": "archive"}, ["starts-with", "$key", "up/"])
+    body, content_type = form({"key": "up/${filename}", "policy": allowed, "x-ignore-note": "1"})
+    refused_body, _ = form({"key": "up/<n>.txt", "policy": policy("2999-01-01T00:00:00Z", {"key": "a&b"})})
+
+    assert written_keys("POST", "/archive", HOST, "archive", body, content_type) == ["up/n.txt"]
+    with pytest.raises(Refused) as refused:
+        written_keys("POST", "/archive", HOST, "archive", refused_body, content_type)
+    assert b'Policy Condition failed: ["eq", "$key", "a&amp;b"]' in refused.value.body
+
+
+@pytest.mark.parametrize("method", ["PUT", "POST"])
+def test_a_write_to_a_key_over_s3s_bound_is_refused_as_s3_refuses_it(method: str) -> None:
+    key = "inbox/" + "é" * 510  # 1,026 bytes in 516 characters
+    if method == "PUT":
+        target, body, content_type = f"/archive/{key}", b"", None
+    else:
+        target, (body, content_type) = "/archive", form({"key": key})
+    at_bound = "inbox/" + "a" * 1018
+
+    with pytest.raises(Refused) as refused:
+        written_keys(method, target, HOST, "archive", body, content_type)
+
+    assert (refused.value.status, b"<Code>KeyTooLongError</Code>" in refused.value.body) == (400, True)
+    assert written_keys("PUT", f"/archive/{at_bound}", HOST, "archive", b"") == [at_bound]

@@ -21,6 +21,8 @@ Pipeline (one parse of the page):
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 from lxml.html import HtmlElement
 
@@ -48,7 +50,7 @@ _MIN_BODY_CHARS = 200  # below this the first pass "returned too little": try th
 
 def extract_html(text: str, key: str) -> list[Article]:
     """One HTML page -> one Article; ``RejectedInput("no_article_text")`` when it has none."""
-    tree = parse(trim_crowded_tags(text))
+    tree = parse(trim_crowded_tags(text), key)
     if tree is None:
         raise RejectedInput("no_article_text", f"{key}: not an HTML page with content")
     check_elements(tree, text, key)
@@ -81,10 +83,7 @@ def extract_html(text: str, key: str) -> list[Article]:
     paragraphs = rescued(text, tree, paragraphs)
     if not at_least_words(paragraphs, _MIN_ARTICLE_WORDS):
         raise RejectedInput(
-            "no_article_text",
-            f"{key}: no article text found in the HTML page; a page that loads its article with "
-            "JavaScript holds none until a browser runs it: save the page from the browser once "
-            "it shows the article, or copy the article's text into a .txt file",
+            "no_article_text", f"{key}: no article text found in the HTML page; {_why_none(text)}"
         )
 
     body = "\n\n".join(paragraphs)
@@ -121,6 +120,32 @@ def extract_html(text: str, key: str) -> list[Article]:
 # A <noscript> holding more text than a "turn JavaScript on" note or an embed's fallback is the
 # page itself, misnested into it by broken markup (a <div> opened inside one).
 _NOSCRIPT_CONTENT_CHARS = 2000
+
+
+# A redirect stub's <meta http-equiv="refresh" content="0; url=...">, its attributes in any
+# order: the address it names.
+_META_TAG_RE = re.compile(r"<meta\b[^>]*>", re.IGNORECASE)
+_REFRESH_RE = re.compile(r"""http-equiv\s*=\s*["']?refresh\b""", re.IGNORECASE)
+_MAX_ADDRESS_SHOWN = 200  # characters of it a rejection quotes: a message stays a sentence
+_REFRESH_URL_RE = re.compile(r"""content\s*=\s*["']?[^"'>]*?url\s*=\s*["']?([^"'>\s]+)""", re.IGNORECASE)
+
+
+def _why_none(text: str) -> str:
+    """What to tell the uploader of a page without article text: a redirect stub leads to the
+    page to save; most other such pages load their article with a script."""
+    for tag in _META_TAG_RE.findall(text):
+        target = _REFRESH_URL_RE.search(tag) if _REFRESH_RE.search(tag) else None
+        if target:
+            address = target.group(1)
+            if len(address) > _MAX_ADDRESS_SHOWN:
+                address = address[:_MAX_ADDRESS_SHOWN] + "…"
+            return (
+                f"the page only sends its reader on to {address} (a meta refresh): save the page it leads to"
+            )
+    return (
+        "a page that loads its article with JavaScript holds none until a browser runs it: save the "
+        "page from the browser once it shows the article, or copy the article's text into a .txt file"
+    )
 
 
 def _unwrap_misused_containers(tree: HtmlElement) -> None:

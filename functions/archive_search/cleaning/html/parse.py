@@ -39,24 +39,46 @@ def _html_parser() -> lxml.html.HTMLParser:
     return parser
 
 
-def parse(text: str) -> HtmlElement | None:
+# Levels of elements lxml's parser reads (libxml2's bound without XML_PARSE_HUGE): it stops
+# at the first element deeper, and the rest of the page is lost, so such a page is refused.
+MAX_HTML_DEPTH = 256
+
+
+def parse(text: str, key: str) -> HtmlElement | None:
     """lxml's HTML parser directly (the common case); trafilatura's more forgiving loader
-    (control characters, encoding declarations, broken ``<html/>``) when that fails."""
-    from trafilatura.utils import load_html
+    (control characters, encoding declarations, broken ``<html/>``) when that fails.
+    ``RejectedInput("too_deeply_nested")`` when the parser stopped at ``MAX_HTML_DEPTH``."""
+    from trafilatura.utils import HTML_PARSER, load_html
 
     if _INVALID_XML.found_in(code_points(text)):  # decoded uploads have none; JSON fields may
         text = _INVALID_XML_RE.sub("", text)  # lxml refuses control characters in text nodes
     if text.lstrip()[:5].lower() != "<?xml":
+        tree = None
         try:
             tree = lxml.html.document_fromstring(text, parser=_html_parser())
-            if len(tree):
-                return tree
         except (ValueError, etree.LxmlError):
-            pass
+            pass  # the loader below tries (and is looked at) in turn
+        else:  # only then is the parser's log this page's (a ValueError leaves the last one's)
+            _refuse_if_cut_short(_html_parser(), key)
+        if tree is not None and len(tree):
+            return tree
     try:
-        return load_html(text)
+        tree = load_html(text)
     except (ValueError, TypeError, etree.LxmlError):
         return None
+    _refuse_if_cut_short(HTML_PARSER, key)
+    return tree
+
+
+def _refuse_if_cut_short(parser: etree.HTMLParser, key: str) -> None:
+    """The parser's last parse stopped at its depth bound (the only resource bound a page
+    within the upload bounds reaches): the rest of the page was never read."""
+    if parser.error_log.filter_types(etree.ErrorTypes.ERR_RESOURCE_LIMIT):
+        raise RejectedInput(
+            "too_deeply_nested",
+            f"{key}: the page nests elements deeper than {MAX_HTML_DEPTH} levels (unclosed tags?), "
+            "where the HTML parser stops reading",
+        )
 
 
 # Never article text: scripts, styles, the <head>, media, frames, navigation, forms' widgets
