@@ -22,8 +22,16 @@ class AlertDocuments(Protocol):
     """What the store needs of the engine (``adapters.alert_index.AlertIndex``)."""
 
     def ensure(self) -> None: ...
-    def put(self, alert_id: str, document: dict[str, Any], *, create: bool = False) -> None: ...
+    def put(
+        self,
+        alert_id: str,
+        document: dict[str, Any],
+        *,
+        create: bool = False,
+        version: tuple[int, int] | None = None,
+    ) -> None: ...
     def get(self, alert_id: str) -> dict[str, Any]: ...
+    def get_versioned(self, alert_id: str) -> tuple[dict[str, Any], tuple[int, int]]: ...
     def delete(self, alert_id: str) -> None: ...
     def count(self) -> int: ...
     def all(self, limit: int, offset: int = 0) -> list[tuple[str, dict[str, Any]]]: ...
@@ -96,8 +104,9 @@ class AlertStore:
 
     def rotate_webhook_secret(self, alert_id: str) -> dict[str, Any]:
         """Bump the webhook alert's generation: its new secret signs from now on, the previous
-        one too for ``ROTATION_GRACE_SECONDS``. Two rotations at once give the same secret."""
-        document = self.documents.get(_checked(alert_id))
+        one too for ``ROTATION_GRACE_SECONDS``. Saved only over the version read: a deletion in
+        between stays one (404), and of two rotations at once the second answers the first's."""
+        document, version = self.documents.get_versioned(_checked(alert_id))
         if document.get("target") != "webhook":
             raise Conflict(
                 f"alert {alert_id} has target {document.get('target')}: only a webhook alert has a "
@@ -112,7 +121,16 @@ class AlertStore:
             "webhook_secret": self._secret(alert_id, generation),
             "previous_secret_until": _iso(rotated + timedelta(seconds=ROTATION_GRACE_SECONDS)),
         }
-        self.documents.put(alert_id, document)
+        try:
+            self.documents.put(alert_id, document, version=version)
+        except Conflict:
+            current = self.documents.get(alert_id)  # NotFound: deleted meanwhile
+            if generation_of(current.get("webhook_generation")) != generation:
+                raise Conflict(
+                    f"alert {alert_id} changed while its secret was rotated: send the rotation again"
+                ) from None
+            rotated_at = datetime.fromisoformat(str(current["webhook_rotated_at"]))
+            answer["previous_secret_until"] = _iso(rotated_at + timedelta(seconds=ROTATION_GRACE_SECONDS))
         return answer
 
     def _with_secret(self, alert_id: str, document: dict[str, Any]) -> dict[str, Any]:

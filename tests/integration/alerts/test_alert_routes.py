@@ -11,6 +11,7 @@ from archive_local.lambda_events import http_api_event
 from archive_search.alerts.bounds import MAX_BODY_BYTES, MAX_NAME_CHARS
 from archive_search.alerts.routes import _store
 from archive_search.alerts.signing import webhook_secret
+from archive_search.errors import Conflict
 from archive_search.search.syntax import MAX_QUERY_CHARS
 from tests.integration.alerts.conftest import STACK_SECRET, AlertsApi
 from tests.integration.search.support import invoke
@@ -336,3 +337,20 @@ def test_the_webhook_secret_answers_have_the_shape_the_openapi_document_states(a
     assert "webhook_secret" in created_schema["properties"]
     assert "webhook_secret" not in document["components"]["schemas"]["AlertResponse"]["properties"]
     assert "409" in document["paths"]["/alerts/{alert_id}/webhook-secret"]["post"]["responses"]
+
+
+def test_the_engine_refuses_a_save_over_a_version_deleted_or_changed_since_it_was_read(
+    alerts_api: AlertsApi,
+) -> None:
+    # What keeps a rotation from saving again an alert deleted meanwhile.
+    documents = _store(alerts_api.settings).documents
+    alert = alerts_api.call("POST", "/alerts", HOOK).json
+    document, version = documents.get_versioned(alert["id"])
+    documents.put(alert["id"], {**document, "webhook_generation": 1}, version=version)
+    with pytest.raises(Conflict):
+        documents.put(alert["id"], {**document, "webhook_generation": 2}, version=version)
+    _, version = documents.get_versioned(alert["id"])
+    assert alerts_api.call("DELETE", f"/alerts/{alert['id']}").status == 204
+    with pytest.raises(Conflict):
+        documents.put(alert["id"], document, version=version)
+    assert alerts_api.call("GET", f"/alerts/{alert['id']}").status == 404

@@ -45,11 +45,41 @@ class RacedDocuments:
 
 
 class _Plain(RacedDocuments):
+    """Alert documents in a dict; a document's version is the id of the dict it is."""
+
     def __init__(self, saved: dict[str, dict[str, Any]]) -> None:
         self.saved = saved
 
-    def put(self, alert_id: str, document: dict[str, Any], *, create: bool = False) -> None:
+    def get_versioned(self, alert_id: str) -> tuple[dict[str, Any], tuple[int, int]]:
+        document = self.get(alert_id)
+        return dict(document), (id(document), 1)
+
+    def put(
+        self,
+        alert_id: str,
+        document: dict[str, Any],
+        *,
+        create: bool = False,
+        version: tuple[int, int] | None = None,
+    ) -> None:
+        if version is not None and (alert_id not in self.saved or id(self.saved[alert_id]) != version[0]):
+            raise Conflict(f"alert {alert_id} was saved by another request")
         self.saved[alert_id] = document
+
+
+class _Meanwhile(_Plain):
+    """Runs ``meanwhile`` (another request) between a rotation's read and its save."""
+
+    def __init__(self, saved: dict[str, dict[str, Any]], meanwhile: Any) -> None:
+        super().__init__(saved)
+        self.meanwhile = meanwhile
+
+    def get_versioned(self, alert_id: str) -> tuple[dict[str, Any], tuple[int, int]]:
+        read = super().get_versioned(alert_id)
+        meanwhile, self.meanwhile = self.meanwhile, None
+        if meanwhile:
+            meanwhile()
+        return read
 
 
 FERRY = AlertRequest.model_validate({"name": "Ferry strikes", "q": "ferry strike"})
@@ -134,3 +164,27 @@ def test_rotating_an_alert_that_is_not_a_webhook_is_a_conflict_naming_target() -
     with pytest.raises(Conflict) as refused:
         _store(saved).rotate_webhook_secret(alert_id)
     assert refused.value.parameter == "target" and "webhook_generation" not in saved[alert_id]
+
+
+def test_an_alert_deleted_while_its_secret_is_rotated_stays_deleted() -> None:
+    saved: dict[str, dict[str, Any]] = {}
+    alert_id = _store(saved).create(HOOK)["id"]
+    racing = AlertStore(_Meanwhile(saved, lambda: saved.pop(alert_id)), stack_secret=lambda: STACK)
+
+    with pytest.raises(NotFound):
+        racing.rotate_webhook_secret(alert_id)
+    assert saved == {}
+
+
+def test_two_rotations_at_once_answer_the_same_new_secret() -> None:
+    saved: dict[str, dict[str, Any]] = {}
+    alert_id = _store(saved).create(HOOK)["id"]
+    theirs: list[dict[str, Any]] = []
+    racing = AlertStore(
+        _Meanwhile(saved, lambda: theirs.append(_store(saved).rotate_webhook_secret(alert_id))),
+        stack_secret=lambda: STACK,
+    )
+
+    mine = racing.rotate_webhook_secret(alert_id)
+
+    assert mine == theirs[0] and saved[alert_id]["webhook_generation"] == 1
