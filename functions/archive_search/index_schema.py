@@ -477,6 +477,9 @@ ALERT_MAPPINGS: dict[str, Any] = {
         # The alert's id again, as a field: GET /alerts breaks created_at ties on it, since a
         # cluster may refuse to sort on _id (indices.id_field_data.enabled is false by default).
         "alert_id": {"type": "keyword"},
+        # A webhook alert's secret is derived from its generation (alerts/signing.py), never stored.
+        "webhook_generation": {"type": "integer"},
+        "webhook_rotated_at": {"type": "date"},
     },
 }
 

@@ -56,9 +56,11 @@ RELAY_PATTERN = {
     "detail-type": [ALERT_MATCHED],
     "detail": {"target": ["webhook"]},
 }
-# Signs the local stack's webhook alert deliveries unless LOCAL_WEBHOOK_SECRET names another:
-# a fixed, documented value so a receiver on this machine can check them (docs/alerts.md).
+# Webhook alerts' own secrets derive from it unless LOCAL_WEBHOOK_SECRET names another: a
+# fixed, documented value so a receiver on this machine can derive them too (docs/alerts.md).
 DEFAULT_WEBHOOK_SECRET = "archive-search-local-webhook-secret"
+# The moto secret holding it, named by WEBHOOK_SECRET_ID as template.yaml names AlertWebhookSecret.
+WEBHOOK_SECRET_NAME = "archive-search-local-webhooks"
 WEBHOOK_MAX_RECEIVES = 5
 WEBHOOK_TIMEOUT_SECONDS = 5.0
 LOG_VISIBILITY_SECONDS = 5  # how soon a failed webhook call is tried again
@@ -283,6 +285,28 @@ class AlertRelay:
         return len(messages)
 
 
+def local_webhook_secret(env: Mapping[str, str]) -> bytes:
+    """``LOCAL_WEBHOOK_SECRET``: the stack secret webhook alerts' own secrets derive from."""
+    return (env.get("LOCAL_WEBHOOK_SECRET", "").strip() or DEFAULT_WEBHOOK_SECRET).encode()
+
+
+def provision_webhook_secret(endpoint_url: str, region: str, env: Mapping[str, str] | None = None) -> str:
+    """For ``make run``, as template.yaml gives the write function: a secret on the moto server
+    at ``endpoint_url`` holding ``LOCAL_WEBHOOK_SECRET``, named by ``WEBHOOK_SECRET_ID`` (set
+    here, before the API's environments start); returns its name."""
+    import boto3
+
+    env = os.environ if env is None else env
+    client = boto3.client("secretsmanager", endpoint_url=endpoint_url, region_name=region)
+    value = local_webhook_secret(env).decode()
+    try:
+        client.create_secret(Name=WEBHOOK_SECRET_NAME, SecretString=value)
+    except client.exceptions.ResourceExistsException:  # a moto server that outlived a stack
+        client.put_secret_value(SecretId=WEBHOOK_SECRET_NAME, SecretString=value)
+    os.environ["WEBHOOK_SECRET_ID"] = WEBHOOK_SECRET_NAME
+    return WEBHOOK_SECRET_NAME
+
+
 def backoff_scale(env: Mapping[str, str]) -> float:
     """``LOCAL_WEBHOOK_BACKOFF_SCALE``: 0 to 1, what every wait of the relay's schedule is
     multiplied by (0: a failed match is tried again at once)."""
@@ -317,7 +341,7 @@ def start_events(
         event_log = EventLog(sqs, local.log_queue_url, webhook)
     except ValueError as exc:
         raise StartupError(str(exc)) from None
-    secret = (env.get("LOCAL_WEBHOOK_SECRET", "").strip() or DEFAULT_WEBHOOK_SECRET).encode()
+    secret = local_webhook_secret(env)
     scale = backoff_scale(env)
     # The log queue's receive waits; this one only looks.
     relay = AlertRelay(sqs, local.relay_queue_url, secret, delay_scale=scale, wait_seconds=0)

@@ -78,6 +78,7 @@ WRITE_ROUTES: tuple[tuple[str, str], ...] = (
     ("POST", "/uploads"),
     ("POST", "/alerts"),
     ("DELETE", "/alerts/[^/]+"),
+    ("POST", "/alerts/[^/]+/webhook-secret"),
 )
 
 __all__ = ["LocalConfig", "Periodic", "StartupError", "main", "run", "sample_files"]
@@ -143,7 +144,7 @@ def _run(
 ) -> None:
     from archive_local.aws import REDRIVE_MAX_RECEIVES, clients, provision
     from archive_local.deletes import DeleteMarkerWatcher
-    from archive_local.events import start_events
+    from archive_local.events import provision_webhook_secret, start_events
     from archive_local.http_front import CorsPolicy, HttpFront, Route
     from archive_local.inbox import InboxWatcher, upload
     from archive_local.lambda_events import LambdaContext, scheduled_event
@@ -227,6 +228,8 @@ def _run(
         write_cli_env(config, opensearch_url, archive.queue_url, archive.dlq_url)
         # As template.yaml gives the search function: /health reports this queue's backlog.
         os.environ["INGEST_QUEUE_URL"] = archive.queue_url
+        # As template.yaml gives the write function: the secret webhook alerts' secrets derive from.
+        provision_webhook_secret(config.aws_endpoint, os.environ["AWS_REGION"])
         # Started before the archive is restored: its environments import the handler meanwhile.
         readiness = Readiness()
         write_routes = [

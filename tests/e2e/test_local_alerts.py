@@ -1,7 +1,7 @@
 """End to end: on the stack as ``make run`` starts it, an alert saved over HTTP fires once for a
 new matching upload, as an ``Alert Matched`` event in the subscriber queue, and never again for
 the same bytes re-uploaded or copied under another key; a webhook alert's match reaches its own
-URL, signed."""
+URL, signed with the alert's own secret, which its POST /alerts answer showed."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import requests
 
 from archive_local.events import DEFAULT_WEBHOOK_SECRET
 from archive_search.alerts.relay import EVENT_ID_HEADER, SIGNATURE_HEADER
+from archive_search.alerts.signing import webhook_secret
 from tests.e2e.test_local_events import Subscriber, Webhook
 from tests.e2e.test_local_stack import BUCKET, LocalStack, doc_id, eventually
 from tests.e2e.test_local_stack import stack as stack  # the e2e suite's fixture
@@ -90,6 +91,9 @@ def test_a_webhook_alert_posts_its_match_to_its_own_url_signed(stack: LocalStack
     assert headers["Content-Type"] == "application/json"
     assert headers[EVENT_ID_HEADER] == event["detail"]["event_id"]
     timestamp, v1 = (part.split("=", 1)[1] for part in headers[SIGNATURE_HEADER].split(","))
-    expected = hmac.new(DEFAULT_WEBHOOK_SECRET.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
+    secret = saved.json()["webhook_secret"]
+    # Derived from LOCAL_WEBHOOK_SECRET as in AWS from the stack's secret.
+    assert secret == webhook_secret(DEFAULT_WEBHOOK_SECRET.encode(), alert_id, 0)
+    expected = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
     assert hmac.compare_digest(v1, expected.hexdigest())
     assert requests.delete(f"{stack.url}/alerts/{alert_id}", timeout=30).status_code == 204

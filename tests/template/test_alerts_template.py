@@ -83,11 +83,17 @@ def test_ingest_reads_the_alerts_and_runs_them_on_the_article_alias(template: di
     assert checks.ingest_role_problems(template) == []
 
 
-def test_saving_and_deleting_alerts_go_to_the_write_function_with_the_write_scope(template: dict) -> None:
+def test_saving_deleting_and_rotating_alerts_go_to_the_write_function_with_the_write_scope(
+    template: dict,
+) -> None:
     conditions = condition_values(template, **JWT)
     assert checks.write_route_problems(template, conditions) == []
     paths = template["Resources"]["SearchApi"]["Properties"]["DefinitionBody"]["paths"]
-    for path, method in (("/alerts", "post"), ("/alerts/{id}", "delete")):
+    for path, method in (
+        ("/alerts", "post"),
+        ("/alerts/{id}", "delete"),
+        ("/alerts/{id}/webhook-secret", "post"),
+    ):
         assert set(paths[path]) == {method}
         assert "${WriteFunction.Arn}" in text(paths[path][method]["x-amazon-apigateway-integration"]["uri"])
 

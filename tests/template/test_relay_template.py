@@ -140,16 +140,22 @@ def test_the_relay_role_reads_its_secret_and_consumes_its_queue_and_nothing_else
     ],
     ids=["stack secret", "named secret"],
 )
-def test_the_relay_signs_with_the_stack_secret_or_the_named_one_and_reads_only_it(
+def test_the_relay_and_the_write_function_derive_from_the_stack_secret_and_read_only_it(
     template: dict, overrides: dict, secret_grant: str, secret_id: str
 ) -> None:
     deployed = resolved_template(template, **overrides)["Resources"]
     assert set(deployed) >= RELAY_RESOURCES
     assert ("AlertWebhookSecret" in deployed) == (not overrides)
-    granted = allowed(policy_statements(deployed["RelayRole"]))
-    assert [r for a, r in granted if a == "secretsmanager:GetSecretValue"] == [secret_grant]
-    env = deployed["RelayFunction"]["Properties"]["Environment"]["Variables"]
-    assert text(env["WEBHOOK_SECRET_ID"]) == secret_id
+    # The write function shows and rotates each alert's secret (POST /alerts, .../webhook-secret).
+    for role, function in (("RelayRole", "RelayFunction"), ("WriteRole", "WriteFunction")):
+        granted = allowed(policy_statements(deployed[role]))
+        assert [r for a, r in granted if a.startswith("secretsmanager:")] == [secret_grant], role
+        env = deployed[function]["Properties"]["Environment"]["Variables"]
+        assert text(env["WEBHOOK_SECRET_ID"]) == secret_id
+    for role in ("SearchRole", "IngestRole", "MaintenanceRole"):
+        assert not [
+            a for a, _ in allowed(policy_statements(deployed[role])) if a.startswith("secretsmanager:")
+        ]
 
 
 def test_operators_may_replay_the_relay_dlq_into_the_relay_queue_and_nowhere_else(template: dict) -> None:

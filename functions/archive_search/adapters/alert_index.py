@@ -65,8 +65,20 @@ class AlertIndex:
                 self.engine.add_fields(self.alias, ALERT_MAPPINGS)
             self._ready = True
 
-    def put(self, alert_id: str, document: Mapping[str, Any], *, create: bool = False) -> None:
-        """Store the alert; ``create``: only while no alert has the id, else ``Conflict``."""
+    def put(
+        self,
+        alert_id: str,
+        document: Mapping[str, Any],
+        *,
+        create: bool = False,
+        version: tuple[int, int] | None = None,
+    ) -> None:
+        """Store the alert; ``create``: only while no alert has the id, ``version`` (from
+        ``get_versioned``): only while it is the one read, not changed or deleted since; else
+        ``Conflict``."""
+        condition: dict[str, Any] = {"op_type": "create"} if create else {}
+        if version is not None:
+            condition = {"if_seq_no": version[0], "if_primary_term": version[1]}
         try:
             with _engine_errors("saving the alert"):
                 # wait_for: the alert is listed (and matched by ingest) once the call returns.
@@ -75,17 +87,22 @@ class AlertIndex:
                     id=alert_id,
                     body={**document, "alert_id": alert_id},
                     refresh="wait_for",
-                    **({"op_type": "create"} if create else {}),
+                    **condition,
                 )
         except ConflictError as exc:
             raise Conflict(f"alert {alert_id} was saved by another request") from exc
 
     def get(self, alert_id: str) -> dict[str, Any]:
+        return self.get_versioned(alert_id)[0]
+
+    def get_versioned(self, alert_id: str) -> tuple[dict[str, Any], tuple[int, int]]:
+        """The alert and its version (sequence number, primary term), for a conditional ``put``."""
         try:
             with _engine_errors("reading the alert"):
-                return dict(self.client.get(index=self.alias, id=alert_id)["_source"])
+                found = self.client.get(index=self.alias, id=alert_id)
         except NotFoundError as exc:
             raise NotFound(f"no alert with id {alert_id!r}") from exc
+        return dict(found["_source"]), (int(found["_seq_no"]), int(found["_primary_term"]))
 
     def delete(self, alert_id: str) -> None:
         try:

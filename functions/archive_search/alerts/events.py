@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from archive_search.alerts.signing import generation_of
 from archive_search.cleaning.description import MAX_DESCRIPTION_CHARS
 from archive_search.ingest.outcomes import (
     MAX_KEY_CHARS,
@@ -51,6 +52,10 @@ def build_alert_event(alert_id: str, alert: Mapping[str, Any], article: NewArtic
         "alert_name": cut(alert.get("name"), MAX_ALERT_NAME_CHARS),
         "target": alert.get("target", "event"),
         "webhook_url": cut(alert.get("webhook_url"), MAX_URL_CHARS),
+        # The relay derives the alert's signing secrets from these, without reading the alert;
+        # null generation: a webhook alert saved before per-alert secrets (alerts/signing.py).
+        "webhook_generation": generation_of(alert.get("webhook_generation")),
+        "webhook_rotated_at": cut(alert.get("webhook_rotated_at"), MAX_SHORT_CHARS),
         "article_id": article.id,
         "title": summary["title"],
         # the standfirst lets a subscriber tell what the story says without fetching it

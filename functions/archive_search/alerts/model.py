@@ -87,6 +87,26 @@ class AlertResponse(BaseModel):
     created_at: str
 
 
+class AlertCreatedResponse(AlertResponse):
+    """``POST /alerts``'s answer: the alert, and a webhook alert's signing secret."""
+
+    webhook_secret: str | None = Field(
+        None, description="Only for target webhook: the secret its deliveries are signed with (whsec_...)"
+    )
+
+
+class WebhookSecretResponse(BaseModel):
+    """``POST /alerts/{id}/webhook-secret``'s answer."""
+
+    model_config = ConfigDict(defer_build=True)  # documentation only: built with the document
+
+    id: str
+    webhook_secret: str = Field(description="The alert's new signing secret (whsec_...)")
+    previous_secret_until: str = Field(
+        description="Deliveries are also signed with the previous secret until then"
+    )
+
+
 class AlertListResponse(BaseModel):
     model_config = ConfigDict(defer_build=True)  # documentation only: built with the document
 

@@ -1,10 +1,12 @@
 """The webhook relay: POSTs an ``Alert Matched`` event to its alert's ``webhook_url``, signed.
 
 The standard library's HTTP client and the package's logger only: no engine client, no
-pydantic, no boto3 (the relay's bundle is lean; the secret is passed in). The request:
+pydantic, no boto3 (the relay's bundle is lean; the stack secret is passed in). The request:
 
 - body: the event as JSON (UTF-8), at most ``MAX_BODY_BYTES``;
-- ``X-Archive-Search-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">``;
+- ``X-Archive-Search-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">``, one
+  ``v1`` per key ``signing.signing_keys`` gives (the alert's own secret, derived from the stack
+  secret and the event's ``webhook_generation``; its previous one during a rotation's grace);
 - ``X-Archive-Search-Event-Id``: ``detail.event_id``, the same for every copy of a match.
 
 The host is resolved when the relay calls, and every address it resolves to must be public
@@ -26,12 +28,11 @@ import hashlib
 import hmac
 import http.client
 import json
-import os
 import socket
 import ssl
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC
 from email.utils import parsedate_to_datetime
@@ -41,7 +42,7 @@ from urllib.parse import quote, urlsplit
 from aws_lambda_powertools.metrics import MetricUnit
 
 from archive_search.alerts.addresses import LOCAL_HOSTS, ip_literal, is_public, resolvable
-from archive_search.errors import ConfigurationError
+from archive_search.alerts.signing import signing_keys
 from archive_search.observability import logger, metrics
 
 # Each call's connect and each read; the Lambda's own timeout leaves room for one whole call.
@@ -92,10 +93,12 @@ class Delivery:
     status: int | None = None
 
 
-def signature(secret: bytes, timestamp: int, body: bytes) -> str:
-    """The signature header's value: HMAC-SHA256 over ``"<timestamp>.<body>"``."""
-    digest = hmac.new(secret, str(timestamp).encode() + b"." + body, hashlib.sha256).hexdigest()
-    return f"t={timestamp},v1={digest}"
+def signature(keys: Sequence[bytes], timestamp: int, body: bytes) -> str:
+    """The signature header's value: one ``v1`` per key, HMAC-SHA256 over ``"<timestamp>.<body>"``."""
+    signed = str(timestamp).encode() + b"." + body
+    return ",".join(
+        [f"t={timestamp}", *(f"v1={hmac.new(key, signed, hashlib.sha256).hexdigest()}" for key in keys)]
+    )
 
 
 def resolve_host(host: str, port: int) -> list[str]:
@@ -103,19 +106,10 @@ def resolve_host(host: str, port: int) -> list[str]:
     return sorted({info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)})
 
 
-def webhook_secret_id(env: Mapping[str, str] = os.environ) -> str:
-    """``WEBHOOK_SECRET_ID``: the Secrets Manager secret (name or ARN) the relay signs with."""
-    secret_id = env.get("WEBHOOK_SECRET_ID", "").strip()
-    if not secret_id:
-        raise ConfigurationError(
-            "WEBHOOK_SECRET_ID must name the Secrets Manager secret webhooks are signed with"
-        )
-    return secret_id
-
-
 def relay_match(event: dict[str, Any], secret: bytes, *, allow_loopback: bool = False) -> Delivery:
-    """Deliver one match, log the outcome and count it (``AlertWebhookDelivered``,
-    ``AlertWebhookGivenUp``, ``AlertWebhookFailed``); re-raises ``DeliveryFailed``."""
+    """Deliver one match (``secret``: the stack secret the alert's derive from), log the outcome
+    and count it (``AlertWebhookDelivered``, ``AlertWebhookGivenUp``, ``AlertWebhookFailed``);
+    re-raises ``DeliveryFailed``."""
     detail = event.get("detail") or {}
     where = {"alert_id": detail.get("alert_id"), "event_id": detail.get("event_id")}
     try:
@@ -142,7 +136,8 @@ def deliver(
     resolve: Resolve = resolve_host,
     send: Send | None = None,
 ) -> Delivery:
-    """POST ``event`` to ``event["detail"]["webhook_url"]``; raises ``DeliveryFailed`` to retry.
+    """POST ``event`` to ``event["detail"]["webhook_url"]``, signed with the keys derived from the
+    stack ``secret``; raises ``DeliveryFailed`` to retry.
 
     ``allow_loopback`` lets plain http reach this machine's loopback (the local stack only):
     in Lambda, loopback is the runtime's own API.
@@ -154,10 +149,11 @@ def deliver(
     target = _target(str(detail.get("webhook_url") or ""), allow_loopback=allow_loopback, resolve=resolve)
     if isinstance(target, Delivery):
         return target
+    sent_at = int(now())
     headers = {
         "Content-Type": "application/json",
         "User-Agent": USER_AGENT,
-        SIGNATURE_HEADER: signature(secret, int(now()), body),
+        SIGNATURE_HEADER: signature(signing_keys(secret, detail, sent_at), sent_at, body),
         EVENT_ID_HEADER: str(detail.get("event_id") or event.get("id") or ""),
     }
     try:

@@ -17,11 +17,14 @@ from archive_search.adapters.alert_index import AlertIndex
 from archive_search.adapters.opensearch import cached_engine
 from archive_search.alerts.bounds import MAX_ALERTS, MAX_BODY_BYTES, MAX_PAGE_SIZE
 from archive_search.alerts.model import (
+    AlertCreatedResponse,
     AlertListResponse,
     AlertRequest,
     AlertResponse,
+    WebhookSecretResponse,
     alert_request,
 )
+from archive_search.alerts.signing import ROTATION_GRACE_SECONDS, webhook_secret_id
 from archive_search.alerts.store import AlertStore
 from archive_search.search.http import (
     IDEMPOTENCY_KEY_HEADER,
@@ -45,7 +48,15 @@ ALERT_ID_DOC = "Alert id (as POST /alerts returned it)"
 @lru_cache(maxsize=4)
 def _store(settings: Settings) -> AlertStore:
     # One per execution environment: AlertIndex remembers that the alerts index exists.
-    return AlertStore(AlertIndex(cached_engine(settings)))
+    return AlertStore(AlertIndex(cached_engine(settings)), stack_secret=_stack_secret)
+
+
+def _stack_secret() -> bytes:
+    # Cached per execution environment (adapters/secrets.py); only the write routes read it, so
+    # boto3 loads when one does, not at every search function's cold start.
+    from archive_search.adapters.secrets import secret_bytes
+
+    return secret_bytes(webhook_secret_id())
 
 
 def store() -> AlertStore:
@@ -64,7 +75,8 @@ def _on_stage(alert: dict[str, Any]) -> dict[str, Any]:
         "The search parameters as /search takes them, a name and a target: event (an Alert Matched "
         "event on the bus, the default), webhook (the event carries webhook_url) or feed (nothing is "
         f"pushed; read feed_url). A JSON body of at most {MAX_BODY_BYTES:,} bytes. 201 with the alert. "
-        "An Idempotency-Key header makes a retry return the alert it saved (409 for another alert)."
+        "An Idempotency-Key header makes a retry return the alert it saved (409 for another alert). "
+        "A webhook alert's answer, and only it, holds webhook_secret, the key its deliveries are signed with."
     ),
     middlewares=[reject_unknown_parameters],
     # The body is read by alert_request (bounded, JSON only), not by Powertools' validation,
@@ -74,7 +86,9 @@ def _on_stage(alert: dict[str, Any]) -> dict[str, Any]:
         lambda: {
             "responses": {
                 **ok_response(
-                    AlertResponse, "The saved alert (again, for a retry with its Idempotency-Key)", status=201
+                    AlertCreatedResponse,
+                    "The saved alert (again, for a retry with its Idempotency-Key)",
+                    status=201,
                 ),
                 **error_responses(409, 415),
             },
@@ -96,11 +110,9 @@ def create_alert():
     # A bad body or key is refused before the engine is reached.
     request = alert_request(router.current_event)
     created = _on_stage(store().create(request, idempotency_key(router.current_event.headers)))
-    return Response(
-        status_code=201,
-        content_type=content_types.APPLICATION_JSON,
-        body=created,
-        headers={"Location": f"{base_path(router.current_event)}/alerts/{created['id']}"},
+    # json_response: no-store, as the answer may hold a webhook secret.
+    return json_response(
+        201, created, {"Location": f"{base_path(router.current_event)}/alerts/{created['id']}"}
     )
 
 
@@ -137,3 +149,22 @@ def get_alert(alert_id: Annotated[str, Path(description=ALERT_ID_DOC)]):
 def delete_alert(alert_id: Annotated[str, Path(description=ALERT_ID_DOC)]):
     store().delete(alert_id)
     return Response(status_code=204, content_type=content_types.APPLICATION_JSON, body="")
+
+
+@router.post(
+    "/alerts/<alert_id>/webhook-secret",
+    summary="Rotate a webhook alert's signing secret",
+    description=(
+        "A new secret signs the alert's deliveries from now on; for "
+        f"{ROTATION_GRACE_SECONDS // 3600} hours they are also signed with the previous one (two v1 "
+        "in X-Archive-Search-Signature). 409 for an alert whose target is not webhook."
+    ),
+    openapi_extensions=documented(
+        lambda: {
+            "responses": {**ok_response(WebhookSecretResponse, "The new secret"), **error_responses(409)}
+        }
+    ),
+    middlewares=[reject_unknown_parameters],
+)
+def rotate_webhook_secret(alert_id: Annotated[str, Path(description=ALERT_ID_DOC)]):
+    return json_response(200, store().rotate_webhook_secret(alert_id))

@@ -16,8 +16,9 @@ from archive_search.handlers.startup import imports_frozen
 with imports_frozen():
     from archive_search.adapters.secrets import secret_bytes
     from archive_search.adapters.sqs import change_visibility
-    from archive_search.alerts.relay import relay_match, webhook_secret_id
+    from archive_search.alerts.relay import relay_match
     from archive_search.alerts.relay_queue import relay_batch, relay_queue_url
+    from archive_search.alerts.signing import webhook_secret_id
     from archive_search.observability import logger, metrics, tracer
 
 # Checked at cold start: a missing setting names itself.

@@ -8,11 +8,16 @@ from typing import Any
 
 import pytest
 
+from archive_local.events import WEBHOOK_SECRET_NAME, provision_webhook_secret
 from archive_local.lambda_events import http_api_event
+from archive_search.adapters import secrets
 from archive_search.alerts.routes import _store
 from archive_search.settings import Settings
 from tests.integration.events.conftest import events_rig as events_rig  # the ingest rig with a bus
 from tests.integration.search.support import ApiResponse, SearchApi, invoke
+
+# The stack secret webhook alerts' own secrets derive from, in moto's Secrets Manager.
+STACK_SECRET = "alerts-api-stack-secret"
 
 
 class AlertsApi(SearchApi):
@@ -37,11 +42,27 @@ class AlertsApi(SearchApi):
             self.engine.client.indices.delete(index=name)
 
 
+def _fresh_secrets() -> None:
+    secrets.cached_secrets_client.cache_clear()
+    secrets._values.clear()
+
+
 @pytest.fixture
-def alerts_api(settings: Settings) -> Iterator[AlertsApi]:
+def alerts_api(
+    settings: Settings, moto_endpoint: str, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[AlertsApi]:
+    # As template.yaml gives the write function: WEBHOOK_SECRET_ID names the secret, read at run time.
+    monkeypatch.setenv("WEBHOOK_SECRET_ID", WEBHOOK_SECRET_NAME)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
+    provision_webhook_secret(moto_endpoint, "us-east-1", {"LOCAL_WEBHOOK_SECRET": STACK_SECRET})
     api = AlertsApi(settings)
+    region = {"AWS_REGION": "us-east-1", "AWS_DEFAULT_REGION": "us-east-1"}
+    api.env = {**api.env, "AWS_ENDPOINT_URL": moto_endpoint, **region}
     api.create_index()
     _store.cache_clear()
+    _fresh_secrets()
     yield api
     api.drop()
     _store.cache_clear()
+    _fresh_secrets()

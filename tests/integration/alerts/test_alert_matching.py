@@ -4,25 +4,39 @@ an ``Alert Matched`` event on the bus; re-uploads, copies and non-matching alert
 from __future__ import annotations
 
 import json
+import time
+from typing import Any
 
 import pytest
 
 from archive_search.adapters.alert_index import AlertIndex
 from archive_search.alerts.model import AlertRequest
+from archive_search.alerts.relay import SIGNATURE_HEADER, Target, deliver
 from archive_search.alerts.store import AlertStore
 from archive_search.ingest.outcomes import SCHEMA_VERSION
 from archive_search.model import ObjectRef, document_id
+from tests.docs.test_webhook_signature_doc import documented_verify
 
 pytestmark = pytest.mark.integration
 
 BODY = "Ferry crews walked out on Monday over new rotas, stranding travellers at the harbour."
 STORY = f"Ferry crews walk out over rotas\n\n{BODY}\n\nThe union said talks would resume.\n"
+FERRY_RESUMES = (
+    "Island ferry sailings resume\n\nThe island ferry sailed again on Friday after the operator "
+    "and the crews agreed a timetable for the winter.\n"
+)
 OTHER = "Council approves library budget\n\nThe council approved the library budget on Tuesday.\n"
 
 
+STACK_SECRET = b"stack-secret"
+
+
+def store(events_rig) -> AlertStore:  # type: ignore[no-untyped-def]
+    return AlertStore(AlertIndex(events_rig.ingest.engine), stack_secret=lambda: STACK_SECRET)
+
+
 def save(events_rig, **fields) -> str:  # type: ignore[no-untyped-def]
-    store = AlertStore(AlertIndex(events_rig.ingest.engine))
-    return str(store.create(AlertRequest.model_validate(fields))["id"])
+    return str(store(events_rig).create(AlertRequest.model_validate(fields))["id"])
 
 
 def alert_events(events_rig) -> list[dict]:  # type: ignore[no-untyped-def]
@@ -117,6 +131,53 @@ def test_a_webhook_alert_event_carries_its_url(events_rig):
         "webhook",
         "https://hooks.example/in",
     )
+
+
+def relayed(event: dict[str, Any], sent_at: float) -> tuple[str, bytes]:
+    """The signature header and body the relay sends for ``event``, signed at ``sent_at``."""
+    sent: list[tuple[dict[str, str], bytes]] = []
+
+    def receiver(target: Target, headers: dict[str, str], body: bytes) -> tuple[int, None]:
+        sent.append((headers, body))
+        return 204, None
+
+    deliver(
+        event, STACK_SECRET, now=lambda: sent_at, resolve=lambda host, port: ["93.184.215.14"], send=receiver
+    )
+    ((headers, body),) = sent
+    return headers[SIGNATURE_HEADER], body
+
+
+def test_the_relay_signs_a_match_with_its_alerts_own_secret_and_both_during_a_rotation(events_rig):
+    rig = events_rig.ingest
+    hook = {"q": "ferry", "target": "webhook", "webhook_url": "https://hooks.example/in"}
+    mine = store(events_rig).create(AlertRequest.model_validate({"name": "Mine", **hook}))
+    theirs = store(events_rig).create(AlertRequest.model_validate({"name": "Theirs", **hook}))
+    rig.put("inbox/ferry.txt", STORY)
+    rig.drain()
+    event = next(e for e in alert_events(events_rig) if e["detail"]["alert_id"] == mine["id"])
+    assert event["detail"]["webhook_generation"] == 0
+    verify = documented_verify()
+
+    header, body = relayed(event, sent_at=1_800_000_000)
+    assert header.count("v1=") == 1
+    assert verify(mine["webhook_secret"].encode(), header, body, now=1_800_000_000)
+    # A receiver holding another alert's secret cannot check (nor forge) this one's deliveries.
+    assert not verify(theirs["webhook_secret"].encode(), header, body, now=1_800_000_000)
+
+    rotated = store(events_rig).rotate_webhook_secret(mine["id"])
+    rig.put("inbox/ferry-2.txt", FERRY_RESUMES)
+    rig.drain()
+    (after,) = [
+        e
+        for e in alert_events(events_rig)
+        if e["detail"]["alert_id"] == mine["id"] and e["detail"]["key"] == "inbox/ferry-2.txt"
+    ]
+    assert after["detail"]["webhook_generation"] == 1
+    now = time.time()
+    header, body = relayed(after, sent_at=now)
+    for secret in (rotated["webhook_secret"], mine["webhook_secret"]):
+        assert verify(secret.encode(), header, body, now=now)
 
 
 def test_a_filter_value_with_a_comma_matches_its_parts_as_search_and_the_alert_feed_do(events_rig):

@@ -10,9 +10,12 @@ import pytest
 from archive_local.lambda_events import http_api_event
 from archive_search.alerts.bounds import MAX_BODY_BYTES, MAX_NAME_CHARS
 from archive_search.alerts.routes import _store
+from archive_search.alerts.signing import webhook_secret
+from archive_search.errors import Conflict
 from archive_search.search.syntax import MAX_QUERY_CHARS
-from tests.integration.alerts.conftest import AlertsApi
+from tests.integration.alerts.conftest import STACK_SECRET, AlertsApi
 from tests.integration.search.support import invoke
+from tests.integration.write.test_answers_documented import _assert_documented, _document
 
 pytestmark = pytest.mark.integration
 
@@ -62,10 +65,58 @@ def test_alerts_survive_a_cold_start_because_the_engine_stores_them(alerts_api: 
     assert alerts_api.call("GET", f"/alerts/{alert['id']}").json["target"] == "feed"
 
 
+HOOK = {**FERRY, "target": "webhook", "webhook_url": "https://hooks.example/archive"}
+
+
 def test_a_webhook_alert_keeps_its_url(alerts_api: AlertsApi) -> None:
-    body = {**FERRY, "target": "webhook", "webhook_url": "https://hooks.example/archive"}
-    created = alerts_api.call("POST", "/alerts", body)
+    created = alerts_api.call("POST", "/alerts", HOOK)
     assert created.status == 201 and created.json["webhook_url"] == "https://hooks.example/archive"
+
+
+def test_a_webhook_alerts_secret_is_in_its_create_answer_only(alerts_api: AlertsApi) -> None:
+    created = alerts_api.call("POST", "/alerts", HOOK)
+    alert = created.json
+    # Derived from the stack secret in Secrets Manager, the alert's id and generation 0.
+    assert alert["webhook_secret"] == webhook_secret(STACK_SECRET.encode(), alert["id"], 0)
+    assert created.headers["Cache-Control"] == "no-store"
+    shown = {key: value for key, value in alert.items() if key != "webhook_secret"}
+    assert alerts_api.call("GET", f"/alerts/{alert['id']}").json == shown
+    assert alerts_api.call("GET", "/alerts").json["alerts"] == [shown]
+    assert "webhook_secret" not in alerts_api.call("POST", "/alerts", FERRY).json
+
+
+def test_a_retried_webhook_create_shows_the_same_secret(alerts_api: AlertsApi) -> None:
+    key = {"Idempotency-Key": "hook-1"}
+    first = alerts_api.call("POST", "/alerts", HOOK, headers=key).json
+    again = alerts_api.call("POST", "/alerts", HOOK, headers=key).json
+    assert again == first and first["webhook_secret"].startswith("whsec_")
+
+
+def test_rotating_a_webhook_secret_answers_a_new_one_that_later_creates_retries_show(
+    alerts_api: AlertsApi,
+) -> None:
+    key = {"Idempotency-Key": "hook-2"}
+    alert = alerts_api.call("POST", "/alerts", HOOK, headers=key).json
+
+    rotated = alerts_api.call("POST", f"/alerts/{alert['id']}/webhook-secret")
+
+    assert rotated.status == 200, rotated.text
+    assert rotated.json["id"] == alert["id"] and rotated.headers["Cache-Control"] == "no-store"
+    assert rotated.json["webhook_secret"] == webhook_secret(STACK_SECRET.encode(), alert["id"], 1)
+    assert rotated.json["previous_secret_until"] > alert["created_at"]
+    assert "webhook_secret" not in alerts_api.call("GET", f"/alerts/{alert['id']}").json
+    again = alerts_api.call("POST", "/alerts", HOOK, headers=key).json
+    assert again["webhook_secret"] == rotated.json["webhook_secret"]
+
+
+def test_rotating_the_secret_of_an_alert_that_is_not_a_webhook_or_not_there_is_refused(
+    alerts_api: AlertsApi,
+) -> None:
+    alert = alerts_api.call("POST", "/alerts", FERRY).json
+    refused = alerts_api.call("POST", f"/alerts/{alert['id']}/webhook-secret")
+    assert refused.status == 409 and refused.error["parameter"] == "target", refused.text
+    assert alerts_api.call("POST", f"/alerts/{'0' * 32}/webhook-secret").status == 404
+    assert alerts_api.call("POST", f"/alerts/{alert['id']}/webhook-secret?force=1").status == 400
 
 
 @pytest.mark.parametrize(
@@ -277,3 +328,32 @@ def test_an_alert_the_alerts_mapping_refuses_is_a_500_that_says_so_never_a_503(a
     assert error["code"] == "index_refused"
     assert "alerts index refused" in error["message"] and "bootstrap" in error["message"]
     assert "Retry-After" not in refused.headers
+
+
+def test_the_webhook_secret_answers_have_the_shape_the_openapi_document_states(alerts_api: AlertsApi) -> None:
+    document = _document()
+    created = alerts_api.call("POST", "/alerts", HOOK)
+    rotated = alerts_api.call("POST", f"/alerts/{created.json['id']}/webhook-secret")
+    _assert_documented(document, "/alerts", "POST", 201, created.json)
+    _assert_documented(document, "/alerts/{alert_id}/webhook-secret", "POST", 200, rotated.json)
+    created_schema = document["components"]["schemas"]["AlertCreatedResponse"]
+    assert "webhook_secret" in created_schema["properties"]
+    assert "webhook_secret" not in document["components"]["schemas"]["AlertResponse"]["properties"]
+    assert "409" in document["paths"]["/alerts/{alert_id}/webhook-secret"]["post"]["responses"]
+
+
+def test_the_engine_refuses_a_save_over_a_version_deleted_or_changed_since_it_was_read(
+    alerts_api: AlertsApi,
+) -> None:
+    # What keeps a rotation from saving again an alert deleted meanwhile.
+    documents = _store(alerts_api.settings).documents
+    alert = alerts_api.call("POST", "/alerts", HOOK).json
+    document, version = documents.get_versioned(alert["id"])
+    documents.put(alert["id"], {**document, "webhook_generation": 1}, version=version)
+    with pytest.raises(Conflict):
+        documents.put(alert["id"], {**document, "webhook_generation": 2}, version=version)
+    _, version = documents.get_versioned(alert["id"])
+    assert alerts_api.call("DELETE", f"/alerts/{alert['id']}").status == 204
+    with pytest.raises(Conflict):
+        documents.put(alert["id"], document, version=version)
+    assert alerts_api.call("GET", f"/alerts/{alert['id']}").status == 404

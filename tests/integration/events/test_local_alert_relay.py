@@ -1,6 +1,7 @@
 """The local stack's alert webhook relay (archive_local.events.AlertRelay) on the moto server:
 the RelayRule routes webhook alerts' matches, and only those, to the relay queue, and each
-reaches its own alert's webhook_url signed with the local secret, as the relay Lambda sends it;
+reaches its own alert's webhook_url signed with that alert's secret (derived from the local
+one), as the relay Lambda sends it;
 a failed one waits in the queue (ChangeMessageVisibility), reaches the DLQ by the queue's redrive
 policy after the last attempt, and ``redrive-relay`` sends it back."""
 
@@ -22,6 +23,7 @@ from archive_search.adapters.events import EventPublisher
 from archive_search.alerts.events import NewArticle, build_alert_event
 from archive_search.alerts.relay import EVENT_ID_HEADER, SIGNATURE_HEADER
 from archive_search.alerts.relay_queue import MAX_ATTEMPTS
+from archive_search.alerts.signing import webhook_secret
 from archive_search.model import Article, ObjectRef
 
 pytestmark = pytest.mark.integration
@@ -58,9 +60,8 @@ def _match(alert_id: str, target: str, webhook_url: str | None):  # type: ignore
     article = NewArticle(
         "doc1", 0, Article("Ferry strike", "b"), ObjectRef("archive", "inbox/f.txt"), "c" * 64
     )
-    return build_alert_event(
-        alert_id, {"name": alert_id, "target": target, "webhook_url": webhook_url}, article
-    )
+    alert = {"name": alert_id, "target": target, "webhook_url": webhook_url, "webhook_generation": 0}
+    return build_alert_event(alert_id, alert, article)
 
 
 def _publish_and_relay(sqs, *events, delay_scale: float = 1.0) -> AlertRelay:  # type: ignore[no-untyped-def]
@@ -88,9 +89,10 @@ def test_each_webhook_alert_match_reaches_its_own_url_signed(aws, receiver) -> N
         headers, body = request["headers"], request["body"]
         assert headers["Content-Type"] == "application/json"
         timestamp, v1 = (part.split("=", 1)[1] for part in headers[SIGNATURE_HEADER].split(","))
-        expected = hmac.new(SECRET, timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
-        assert hmac.compare_digest(v1, expected)
         event = json.loads(body)
+        alert_secret = webhook_secret(SECRET, event["detail"]["alert_id"], 0).encode()
+        expected = hmac.new(alert_secret, timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+        assert hmac.compare_digest(v1, expected)
         assert event["detail-type"] == "Alert Matched" and event["detail"]["target"] == "webhook"
         assert headers[EVENT_ID_HEADER] == event["detail"]["event_id"]
     assert relay.poll_once() == 0  # delivered and done

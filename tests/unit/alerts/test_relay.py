@@ -13,12 +13,13 @@ import pytest
 
 from archive_search.alerts import relay
 from archive_search.alerts.relay import Delivery, DeliveryFailed, Target, deliver
-from archive_search.errors import ConfigurationError
+from archive_search.alerts.signing import webhook_secret
 from archive_search.observability import metrics
 
 pytestmark = pytest.mark.unit
 
-SECRET = b"whsec-test"
+SECRET = b"stack-secret-test"
+ALERT_ID = "0f5e8c1d2b3a49c7a6e5d4c3b2a19f80"
 NOW = 1_765_000_000
 
 
@@ -27,7 +28,14 @@ def _event(url: str = "https://hooks.example/alerts") -> dict:
         "id": "5b0c7d1e-2f3a-4b5c-8d9e-0a1b2c3d4e5f",
         "detail-type": "Alert Matched",
         "source": "archive-search",
-        "detail": {"event_id": "9c1d4e7f0a2b3c5d6e8f9a0b1c2d3e4f", "target": "webhook", "webhook_url": url},
+        "detail": {
+            "event_id": "9c1d4e7f0a2b3c5d6e8f9a0b1c2d3e4f",
+            "alert_id": ALERT_ID,
+            "target": "webhook",
+            "webhook_url": url,
+            "webhook_generation": 0,
+            "webhook_rotated_at": None,
+        },
     }
 
 
@@ -55,11 +63,12 @@ def _deliver(receiver: Receiver, event: dict | None = None, resolve=_public, **k
     return deliver(event or _event(), SECRET, now=lambda: NOW, resolve=resolve, send=receiver, **kwargs)
 
 
-def test_a_delivery_is_signed_over_the_timestamp_and_the_exact_body() -> None:
+def test_a_delivery_is_signed_with_its_alerts_own_secret_over_the_timestamp_and_the_exact_body() -> None:
     receiver = Receiver()
     assert _deliver(receiver) == Delivery(True, "delivered", 204)
     target, headers, body = receiver.requests[0]
-    expected = hmac.new(SECRET, f"{NOW}.".encode() + body, hashlib.sha256).hexdigest()
+    alert_secret = webhook_secret(SECRET, ALERT_ID, 0).encode()
+    expected = hmac.new(alert_secret, f"{NOW}.".encode() + body, hashlib.sha256).hexdigest()
     assert headers[relay.SIGNATURE_HEADER] == f"t={NOW},v1={expected}"
     assert headers["Content-Type"] == "application/json"
     assert headers[relay.EVENT_ID_HEADER] == "9c1d4e7f0a2b3c5d6e8f9a0b1c2d3e4f"
@@ -73,18 +82,23 @@ def test_a_delivery_is_signed_over_the_timestamp_and_the_exact_body() -> None:
 
 
 def test_the_signature_changes_with_the_secret_the_time_and_the_body() -> None:
-    base = relay.signature(SECRET, NOW, b"{}")
+    base = relay.signature([SECRET], NOW, b"{}")
     assert (
         len(
             {
                 base,
-                relay.signature(b"other", NOW, b"{}"),
-                relay.signature(SECRET, NOW + 1, b"{}"),
-                relay.signature(SECRET, NOW, b"{ }"),
+                relay.signature([b"other"], NOW, b"{}"),
+                relay.signature([SECRET], NOW + 1, b"{}"),
+                relay.signature([SECRET], NOW, b"{ }"),
             }
         )
         == 4
     )
+
+
+def test_two_keys_give_two_v1_entries_the_current_first() -> None:
+    one, two = (relay.signature([key], NOW, b"{}").split(",")[1] for key in (b"new", b"old"))
+    assert relay.signature([b"new", b"old"], NOW, b"{}") == f"t={NOW},{one},{two}"
 
 
 @pytest.mark.parametrize(
@@ -205,11 +219,6 @@ def test_a_body_over_the_bound_is_given_up_before_any_call() -> None:
     receiver = Receiver()
     assert _deliver(receiver, event) == Delivery(False, "too_large")
     assert receiver.requests == []
-
-
-def test_a_missing_secret_setting_names_itself() -> None:
-    with pytest.raises(ConfigurationError, match="WEBHOOK_SECRET_ID"):
-        relay.webhook_secret_id({})
 
 
 @pytest.fixture
