@@ -81,7 +81,15 @@ class AlertResponse(BaseModel):
     id: str = Field(description="32 hex characters")
     name: str
     target: Literal["event", "webhook", "feed"]
-    webhook_url: str | None
+    webhook_url: str | None = Field(
+        description=(
+            "The webhook's URL: in full to a caller that may write alerts (JWT scope archive/write; "
+            "the 201 of POST /alerts), else only its scheme, host and port (https://hooks.example/…)"
+        )
+    )
+    webhook_url_sha256: str | None = Field(
+        description="The first 12 hex digits of the full URL's SHA-256, to tell URLs apart; null without one"
+    )
     search: dict[str, Any] = Field(description="The saved search, in the names /search takes")
     feed_url: str = Field(description="The search as a feed: GET it on the API")
     created_at: str

@@ -1,7 +1,8 @@
 """``/alerts``: save a search, list, read and delete saved searches (a Router the API includes).
 
 In AWS these are write routes: the HTTP API requires the ``archive/write`` scope for POST and
-DELETE in JWT mode, and IAM (SigV4) in IAM mode (template.yaml).
+DELETE in JWT mode, and IAM (SigV4) in IAM mode (template.yaml). The read routes show a
+webhook's full URL only to a caller that may write alerts (``shown``).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from archive_search.alerts.model import (
     WebhookSecretResponse,
     alert_request,
 )
+from archive_search.alerts.shown import may_write_alerts, shown
 from archive_search.alerts.signing import ROTATION_GRACE_SECONDS, webhook_secret_id
 from archive_search.alerts.store import AlertStore
 from archive_search.search.http import (
@@ -63,9 +65,15 @@ def store() -> AlertStore:
     return _store(get_settings())
 
 
-def _on_stage(alert: dict[str, Any]) -> dict[str, Any]:
+def _on_stage(alert: dict[str, Any], *, full_url: bool) -> dict[str, Any]:
     # feed_url is a path on the API: behind a named stage it starts with the stage.
-    return {**alert, "feed_url": base_path(router.current_event) + alert["feed_url"]}
+    alert = {**alert, "feed_url": base_path(router.current_event) + alert["feed_url"]}
+    return shown(alert, full=full_url)
+
+
+def _full_urls() -> bool:
+    # A webhook URL is often a bearer secret: read in full only by a caller that may write alerts.
+    return may_write_alerts(router.current_event.raw_event)
 
 
 @router.post(
@@ -109,7 +117,8 @@ def _on_stage(alert: dict[str, Any]) -> dict[str, Any]:
 def create_alert():
     # A bad body or key is refused before the engine is reached.
     request = alert_request(router.current_event)
-    created = _on_stage(store().create(request, idempotency_key(router.current_event.headers)))
+    # Its creator (and any retry of the request, which holds the URL) sees the URL in full.
+    created = _on_stage(store().create(request, idempotency_key(router.current_event.headers)), full_url=True)
     # json_response: no-store, as the answer may hold a webhook secret.
     return json_response(
         201, created, {"Location": f"{base_path(router.current_event)}/alerts/{created['id']}"}
@@ -127,7 +136,10 @@ def list_alerts(
     size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Alerts per page")] = MAX_PAGE_SIZE,
 ):
     listed = store().page(page, size)
-    return json_response(200, {**listed, "alerts": [_on_stage(alert) for alert in listed["alerts"]]})
+    full_url = _full_urls()
+    return json_response(
+        200, {**listed, "alerts": [_on_stage(a, full_url=full_url) for a in listed["alerts"]]}
+    )
 
 
 @router.get(
@@ -137,7 +149,7 @@ def list_alerts(
     middlewares=[reject_unknown_parameters],
 )
 def get_alert(alert_id: Annotated[str, Path(description=ALERT_ID_DOC)]):
-    return _on_stage(store().get(alert_id))
+    return _on_stage(store().get(alert_id), full_url=_full_urls())
 
 
 @router.delete(

@@ -29,11 +29,16 @@ class AlertsApi(SearchApi):
         raw: bytes | None = None,
         content_type: str = "application/json",
         headers: dict[str, str] | None = None,
+        authorizer: dict[str, Any] | None = None,
     ) -> ApiResponse:
+        """``authorizer``: ``requestContext.authorizer`` as API Gateway sets it (none: ``make run``)."""
         data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
         headers = {**({"content-type": content_type} if data is not None else {}), **(headers or {})}
         path, _, query = path.partition("?")
-        result = invoke(self.env, http_api_event(method, path, query, headers=headers, body=data))
+        event = http_api_event(method, path, query, headers=headers, body=data)
+        if authorizer is not None:
+            event["requestContext"]["authorizer"] = authorizer
+        result = invoke(self.env, event)
         return ApiResponse(result["statusCode"], dict(result.get("headers") or {}), result.get("body") or "")
 
     def drop(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
@@ -13,6 +14,7 @@ from archive_search.alerts.routes import _store
 from archive_search.alerts.signing import webhook_secret
 from archive_search.errors import Conflict
 from archive_search.search.syntax import MAX_QUERY_CHARS
+from tests.events import load_event
 from tests.integration.alerts.conftest import STACK_SECRET, AlertsApi
 from tests.integration.search.support import invoke
 from tests.integration.write.test_answers_documented import _assert_documented, _document
@@ -117,6 +119,56 @@ def test_rotating_the_secret_of_an_alert_that_is_not_a_webhook_or_not_there_is_r
     assert refused.status == 409 and refused.error["parameter"] == "target", refused.text
     assert alerts_api.call("POST", f"/alerts/{'0' * 32}/webhook-secret").status == 404
     assert alerts_api.call("POST", f"/alerts/{alert['id']}/webhook-secret?force=1").status == 400
+
+
+HOOK_URL = "https://hooks.example:8443/services/T000/B000?token=s3cret"
+
+
+def _authorizer(name: str, **claims: str) -> dict[str, Any]:
+    authorizer = load_event(name)["requestContext"]["authorizer"]
+    if claims:
+        authorizer["jwt"]["claims"].update(claims)
+    return authorizer
+
+
+READ_TOKEN = _authorizer("http_api_v2_alerts_jwt")  # scope archive/read
+WRITE_TOKEN = _authorizer("http_api_v2_alerts_jwt", scope="archive/read archive/write")
+IAM = _authorizer("http_api_v2_search_iam")
+
+
+def _read_routes(
+    alerts_api: AlertsApi, alert_id: str, authorizer: dict[str, Any] | None
+) -> list[dict[str, Any]]:
+    listed = alerts_api.call("GET", "/alerts", authorizer=authorizer)
+    one = alerts_api.call("GET", f"/alerts/{alert_id}", authorizer=authorizer)
+    assert listed.status == one.status == 200, (listed.text, one.text)
+    return [listed.json["alerts"][0], one.json]
+
+
+@pytest.mark.parametrize("authorizer", [READ_TOKEN, IAM], ids=["jwt-without-archive-write", "iam"])
+def test_a_reader_sees_a_webhooks_host_and_fingerprint_never_its_secret(
+    alerts_api: AlertsApi, authorizer: dict[str, Any]
+) -> None:
+    created = alerts_api.call("POST", "/alerts", {**FERRY, "target": "webhook", "webhook_url": HOOK_URL})
+    assert created.status == 201, created.text
+    assert created.json["webhook_url"] == HOOK_URL  # its creator sees it all
+
+    for alert in _read_routes(alerts_api, created.json["id"], authorizer):
+        assert alert["webhook_url"] == "https://hooks.example:8443/…"
+        assert alert["webhook_url_sha256"] == hashlib.sha256(HOOK_URL.encode()).hexdigest()[:12]
+        assert alert["webhook_url_sha256"] == created.json["webhook_url_sha256"]
+        assert "s3cret" not in json.dumps(alert) and "T000" not in json.dumps(alert)
+
+
+@pytest.mark.parametrize("authorizer", [WRITE_TOKEN, None], ids=["jwt-with-archive-write", "make-run"])
+def test_a_caller_that_may_write_alerts_sees_the_full_webhook_url(
+    alerts_api: AlertsApi, authorizer: dict[str, Any] | None
+) -> None:
+    created = alerts_api.call("POST", "/alerts", {**FERRY, "target": "webhook", "webhook_url": HOOK_URL}).json
+
+    read = {key: value for key, value in created.items() if key != "webhook_secret"}
+    assert _read_routes(alerts_api, created["id"], authorizer) == [read, read]
+    assert created["webhook_url"] == HOOK_URL
 
 
 @pytest.mark.parametrize(

@@ -73,3 +73,13 @@ def test_every_route_taking_a_json_body_documents_its_415() -> None:
     for name, op in with_body.items():
         assert list(op["requestBody"]["content"]) == ["application/json"], name
         assert "415" in op["responses"], name
+
+
+def test_the_alert_answers_document_who_sees_a_webhooks_full_url() -> None:
+    document = json.loads(_document([])["body"])
+    fields = document["components"]["schemas"]["AlertResponse"]["properties"]
+    assert "archive/write" in fields["webhook_url"]["description"]
+    assert "SHA-256" in fields["webhook_url_sha256"]["description"]
+    assert {"webhook_url", "webhook_url_sha256"} <= set(
+        document["components"]["schemas"]["AlertResponse"]["required"]
+    )
