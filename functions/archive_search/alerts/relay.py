@@ -3,7 +3,7 @@
 The standard library's HTTP client and the package's logger only: no engine client, no
 pydantic, no boto3 (the relay's bundle is lean; the secret is passed in). The request:
 
-- body: the event as JSON (UTF-8), at most ``MAX_BODY_BYTES``;
+- body: the event as JSON (UTF-8), at most ``MAX_RELAY_BODY_BYTES``;
 - ``X-Archive-Search-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">``;
 - ``X-Archive-Search-Event-Id``: ``detail.event_id``, the same for every copy of a match.
 
@@ -50,7 +50,7 @@ TIMEOUT_SECONDS = 10
 # the read timeout, and would run the relay into its Lambda timeout.
 CALL_DEADLINE_SECONDS = 2 * TIMEOUT_SECONDS
 # EventBridge's own bound on an event: a larger body was not built by archive-search.
-MAX_BODY_BYTES = 256 * 1024
+MAX_RELAY_BODY_BYTES = 256 * 1024
 SIGNATURE_HEADER = "X-Archive-Search-Signature"
 EVENT_ID_HEADER = "X-Archive-Search-Event-Id"
 USER_AGENT = "archive-search-relay/1"
@@ -149,7 +149,7 @@ def deliver(
     """
     detail = event.get("detail") or {}
     body = json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode()
-    if len(body) > MAX_BODY_BYTES:
+    if len(body) > MAX_RELAY_BODY_BYTES:
         return Delivery(False, "too_large")
     target = _target(str(detail.get("webhook_url") or ""), allow_loopback=allow_loopback, resolve=resolve)
     if isinstance(target, Delivery):
