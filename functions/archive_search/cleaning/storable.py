@@ -12,6 +12,9 @@ from __future__ import annotations
 import dataclasses
 import re
 
+import numpy as np
+
+from archive_search.cleaning.decode import code_points
 from archive_search.model import Article
 
 __all__ = ["storable_article", "without_unstorable_references"]
@@ -22,7 +25,6 @@ _NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
 # Controls that separate words: each becomes a space, so the words either side stay apart.
 _SPACING = "\t\n\x0b\x0c\r\x1c-\x1f\x85"
 _UNSTORABLE_RE = re.compile(f"[\x00-\x1f\x7f-\x9f\ud800-\udfff{_NONCHARACTERS}]")
-_UNSTORABLE_IN_BODY_RE = re.compile(f"[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff{_NONCHARACTERS}]")
 _SPACING_RE = re.compile(f"[{_SPACING}]")
 _OTHER_RE = re.compile(f"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f{_NONCHARACTERS}]")
 _LONE_SURROGATE_RE = re.compile("[\ud800-\udfff]")
@@ -44,6 +46,26 @@ def without_unstorable_references(html: str) -> str:
     return _NUMERIC_REFERENCE_RE.sub(_spelt, html) if "&#" in html else html
 
 
+def _holds_unstorable(text: str, *, body: bool) -> bool:
+    # A printable text holds none (they are Cc, Cs, Cn); the rest (a space other than U+0020,
+    # a format character) is looked at with numpy: a regex scan costs as much as cleaning a body.
+    if (text.replace("\n", "") if body else text).isprintable():
+        return False
+    cp = code_points(text)
+    controls = (cp < 0x20) & (cp != 0x0A) if body else cp < 0x20
+    if cp.dtype == np.uint8:
+        return bool(controls.any() or (cp == 0x7F).any())
+    return bool(
+        (
+            controls
+            | ((cp >= 0x7F) & (cp <= 0x9F))
+            | ((cp >= 0xD800) & (cp <= 0xDFFF))
+            | ((cp >= 0xFDD0) & (cp <= 0xFDEF))
+            | ((cp & 0xFFFE) == 0xFFFE)
+        ).any()
+    )
+
+
 def _storable_text(text: str, *, body: bool) -> str:
     text = _LONE_SURROGATE_RE.sub("\ufffd", text)  # a character was there: say so
     text = _OTHER_RE.sub("", text)
@@ -61,14 +83,13 @@ def storable_article(article: Article) -> Article:
     for field in dataclasses.fields(article):
         value = getattr(article, field.name)
         body = field.name == "body"
-        unstorable = _UNSTORABLE_IN_BODY_RE if body else _UNSTORABLE_RE
-        if isinstance(value, str) and unstorable.search(value):
+        if isinstance(value, str) and _holds_unstorable(value, body=body):
             if field.name == "url":
                 changes["url"] = None
             else:
                 text = _storable_text(value, body=body)
                 changes[field.name] = text if text or field.name in ("title", "body") else None
-        elif isinstance(value, tuple) and any(unstorable.search(item) for item in value):
+        elif isinstance(value, tuple) and any(_holds_unstorable(item, body=False) for item in value):
             texts = (_storable_text(item, body=False) for item in value)
             changes[field.name] = tuple(text for text in texts if text)
     return dataclasses.replace(article, **changes) if changes else article  # type: ignore[arg-type]
