@@ -73,3 +73,22 @@ def test_every_route_taking_a_json_body_documents_its_415() -> None:
     for name, op in with_body.items():
         assert list(op["requestBody"]["content"]) == ["application/json"], name
         assert "415" in op["responses"], name
+
+
+def test_every_answer_of_every_route_states_its_schema() -> None:
+    document = json.loads(_document([])["body"])
+    unstated = [
+        f"{method.upper()} {path} {status} {media_type}"
+        for path, ops in document["paths"].items()
+        for method, op in ops.items()
+        for status, response in op["responses"].items()
+        for media_type, content in response.get("content", {}).items()
+        if not content.get("schema")
+    ]
+    assert unstated == []
+    assert {
+        status
+        for op in (ops for p in document["paths"].values() for ops in p.values())
+        for status in op["responses"]
+    } >= {"200", "400"}
+    assert "422" not in json.dumps({path: ops for path, ops in document["paths"].items()})
