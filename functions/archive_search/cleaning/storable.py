@@ -26,6 +26,7 @@ _NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
 _SPACING = "\t\n\x0b\x0c\r\x1c-\x1f\x85"
 _UNSTORABLE_RE = re.compile(f"[\x00-\x1f\x7f-\x9f\ud800-\udfff{_NONCHARACTERS}]")
 _SPACING_RE = re.compile(f"[{_SPACING}]")
+_SPACING_IN_BODY_RE = re.compile(f"[{_SPACING.replace(chr(10), '')}]")
 _OTHER_RE = re.compile(f"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f{_NONCHARACTERS}]")
 _LONE_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 # A numeric character reference: HTML parsers turn &#150; into "–" (windows-1252) but &#7; into
@@ -71,7 +72,7 @@ def _storable_text(text: str, *, body: bool) -> str:
     text = _OTHER_RE.sub("", text)
     if not body:
         return " ".join(_SPACING_RE.sub(" ", text).split())
-    text = re.sub(f"[{_SPACING.replace(chr(10), '')}]", " ", text)
+    text = _SPACING_IN_BODY_RE.sub(" ", text)
     return "\n".join(" ".join(line.split()) for line in text.split("\n")).strip()
 
 
