@@ -25,6 +25,12 @@ PLACE_EDGE_CHARS = " :,-–—"
 # returns a body in pages of at most this many characters.
 MAX_BODY_CHARS = 200_000
 
+# A headline is a line: cleaning cuts a longer title on a word, the write API refuses it.
+MAX_TITLE_CHARS = 1_000
+# A link longer than this is dropped by cleaning and refused by the write API: OpenSearch refuses
+# a keyword value over 32,766 bytes, which would fail the article's whole document.
+MAX_URL_CHARS = 2_048
+
 
 @dataclass(frozen=True)
 class Article:

@@ -19,6 +19,7 @@ from archive_search.cleaning.html.parse import (
 from archive_search.cleaning.skipped import MAX_SKIPPED_LISTED, MAX_SKIPPED_MESSAGE_CHARS
 from archive_search.ingest.outcomes import MAX_LISTED_SKIPPED
 from archive_search.ingest.receipts import RECEIPT_WRITE_WINDOW_S
+from archive_search.model import MAX_TITLE_CHARS, MAX_URL_CHARS
 from archive_search.settings import Settings
 from archive_search.writes.records import MAX_DESCRIPTION_INPUT_CHARS
 from tests.docs.commands import ROOT
@@ -55,8 +56,8 @@ EXPECTED = {
         f"at most {8 * MAX_DESCRIPTION_CHARS:,} of the stated value read",
         f"over {MAX_DESCRIPTION_INPUT_CHARS:,} characters",
     ],
-    "title characters per article": [f"{limits.MAX_TITLE_CHARS:,}, cut"],
-    "url characters per article": [f"{limits.MAX_URL_CHARS:,} (a longer url"],
+    "title characters per article": [f"{MAX_TITLE_CHARS:,}, cut"],
+    "url characters per article": [f"{MAX_URL_CHARS:,} (a longer url"],
     "attributes per HTML element": [f"| {MAX_ATTRIBUTES_PER_ELEMENT} (the rest dropped"],
     "elements per HTML page": [f"| {MAX_ELEMENTS_PER_PAGE:,} |"],
     "nesting depth of an HTML page": [f"| {MAX_HTML_DEPTH} levels of elements (`MAX_HTML_DEPTH`) |"],

@@ -19,8 +19,9 @@ from archive_search.cleaning import (
 from archive_search.cleaning.decode import decode_bytes
 from archive_search.cleaning.html import extract as html_extract
 from archive_search.cleaning.html import parse as html_cleaning
-from archive_search.cleaning.limits import MAX_JSON_DEPTH, MAX_TITLE_CHARS, MAX_URL_CHARS, nesting_exceeds
+from archive_search.cleaning.limits import MAX_JSON_DEPTH, nesting_exceeds
 from archive_search.errors import RejectedInput
+from archive_search.model import MAX_TITLE_CHARS, MAX_URL_CHARS
 
 pytestmark = pytest.mark.reliability
 

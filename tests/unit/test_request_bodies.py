@@ -16,11 +16,11 @@ import pytest
 
 from archive_local.lambda_events import LambdaContext, http_api_event
 from archive_search.adapters.opensearch import cached_engine
-from archive_search.alerts.bounds import MAX_BODY_BYTES as MAX_ALERT_BODY_BYTES
+from archive_search.alerts.bounds import MAX_ALERT_BODY_BYTES
 from archive_search.alerts.routes import _store
 from archive_search.settings import get_settings
 from archive_search.writes.api import MAX_UPLOAD_REQUEST_BYTES
-from archive_search.writes.records import MAX_BODY_BYTES as MAX_ARTICLES_BODY_BYTES
+from archive_search.writes.records import MAX_WRITE_BODY_BYTES
 
 pytestmark = pytest.mark.unit
 
@@ -31,8 +31,8 @@ ROUTES = [
     ("POST", "/alerts"),
 ]
 MAX_BYTES = {
-    "/articles": MAX_ARTICLES_BODY_BYTES,
-    "/articles/by-external-id/ht-1": MAX_ARTICLES_BODY_BYTES,
+    "/articles": MAX_WRITE_BODY_BYTES,
+    "/articles/by-external-id/ht-1": MAX_WRITE_BODY_BYTES,
     "/uploads": MAX_UPLOAD_REQUEST_BYTES,
     "/alerts": MAX_ALERT_BODY_BYTES,
 }

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from archive_search.search.query import FACET_FIELDS
 
-MAX_BODY_BYTES = 64 * 1024  # a POST /alerts body, checked before it is parsed
+MAX_ALERT_BODY_BYTES = 64 * 1024  # a POST /alerts body, checked before it is parsed
 MAX_ALERTS = 5_000  # per deployment: ingest reads them all for every batch with new articles
 # The stored search as JSON: with MAX_ALERTS, what ingest reads per batch stays under 40 MB.
 MAX_SEARCH_BYTES = 8 * 1024

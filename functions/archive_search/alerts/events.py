@@ -11,10 +11,10 @@ from typing import Any
 from archive_search.alerts.signing import generation_of
 from archive_search.cleaning.description import MAX_DESCRIPTION_CHARS
 from archive_search.ingest.outcomes import (
+    MAX_DETAIL_TITLE_CHARS,
+    MAX_DETAIL_URL_CHARS,
     MAX_KEY_CHARS,
     MAX_SHORT_CHARS,
-    MAX_TITLE_CHARS,
-    MAX_URL_CHARS,
     SCHEMA_VERSION,
     BusEvent,
     article_summary,
@@ -23,7 +23,7 @@ from archive_search.ingest.outcomes import (
 from archive_search.model import Article, ObjectRef
 
 DETAIL_TYPE = "Alert Matched"
-MAX_ALERT_NAME_CHARS = MAX_TITLE_CHARS
+MAX_ALERT_NAME_CHARS = MAX_DETAIL_TITLE_CHARS
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ def build_alert_event(alert_id: str, alert: Mapping[str, Any], article: NewArtic
         "alert_id": alert_id,
         "alert_name": cut(alert.get("name"), MAX_ALERT_NAME_CHARS),
         "target": alert.get("target", "event"),
-        "webhook_url": cut(alert.get("webhook_url"), MAX_URL_CHARS),
+        "webhook_url": cut(alert.get("webhook_url"), MAX_DETAIL_URL_CHARS),
         # The relay derives the alert's signing secrets from these, without reading the alert;
         # null generation: a webhook alert saved before per-alert secrets (alerts/signing.py).
         "webhook_generation": generation_of(alert.get("webhook_generation")),

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from archive_search.alerts.addresses import LOCAL_HOSTS, internal_address, resolvable
 from archive_search.alerts.bounds import (
     FILTER_NAMES,
-    MAX_BODY_BYTES,
+    MAX_ALERT_BODY_BYTES,
     MAX_FILTER_VALUE_CHARS,
     MAX_FILTER_VALUES,
     MAX_NAME_CHARS,
@@ -123,9 +123,9 @@ class AlertListResponse(BaseModel):
 
 
 def alert_request(event: Any) -> AlertRequest:
-    """The body of ``POST /alerts``: JSON of at most ``MAX_BODY_BYTES``, an ``AlertRequest``;
+    """The body of ``POST /alerts``: JSON of at most ``MAX_ALERT_BODY_BYTES``, an ``AlertRequest``;
     otherwise a 400 (415 for another content type) naming the field."""
-    payload = read_json_body(event, max_bytes=MAX_BODY_BYTES, expected=ALERT_EXPECTED)
+    payload = read_json_body(event, max_bytes=MAX_ALERT_BODY_BYTES, expected=ALERT_EXPECTED)
     if not isinstance(payload, dict):
         raise InvalidRequest(f"the request body must be {ALERT_EXPECTED}", "body")
     try:

@@ -3,7 +3,7 @@
 The standard library's HTTP client and the package's logger only: no engine client, no
 pydantic, no boto3 (the relay's bundle is lean; the stack secret is passed in). The request:
 
-- body: the event as JSON (UTF-8), at most ``MAX_BODY_BYTES``;
+- body: the event as JSON (UTF-8), at most ``MAX_RELAY_BODY_BYTES``;
 - ``X-Archive-Search-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">``, one
   ``v1`` per key ``signing.signing_keys`` gives (the alert's own secret, derived from the stack
   secret and the event's ``webhook_generation``; its previous one during a rotation's grace);
@@ -51,7 +51,7 @@ TIMEOUT_SECONDS = 10
 # the read timeout, and would run the relay into its Lambda timeout.
 CALL_DEADLINE_SECONDS = 2 * TIMEOUT_SECONDS
 # EventBridge's own bound on an event: a larger body was not built by archive-search.
-MAX_BODY_BYTES = 256 * 1024
+MAX_RELAY_BODY_BYTES = 256 * 1024
 SIGNATURE_HEADER = "X-Archive-Search-Signature"
 EVENT_ID_HEADER = "X-Archive-Search-Event-Id"
 USER_AGENT = "archive-search-relay/1"
@@ -144,7 +144,7 @@ def deliver(
     """
     detail = event.get("detail") or {}
     body = json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode()
-    if len(body) > MAX_BODY_BYTES:
+    if len(body) > MAX_RELAY_BODY_BYTES:
         return Delivery(False, "too_large")
     target = _target(str(detail.get("webhook_url") or ""), allow_loopback=allow_loopback, resolve=resolve)
     if isinstance(target, Delivery):

@@ -16,7 +16,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from archive_search.adapters.alert_index import AlertIndex
 from archive_search.adapters.opensearch import cached_engine
-from archive_search.alerts.bounds import MAX_ALERTS, MAX_BODY_BYTES, MAX_PAGE_SIZE
+from archive_search.alerts.bounds import MAX_ALERT_BODY_BYTES, MAX_ALERTS, MAX_PAGE_SIZE
 from archive_search.alerts.model import (
     AlertCreatedResponse,
     AlertListResponse,
@@ -82,7 +82,7 @@ def _full_urls() -> bool:
     description=(
         "The search parameters as /search takes them, a name and a target: event (an Alert Matched "
         "event on the bus, the default), webhook (the event carries webhook_url) or feed (nothing is "
-        f"pushed; read feed_url). A JSON body of at most {MAX_BODY_BYTES:,} bytes. 201 with the alert. "
+        f"pushed; read feed_url). A JSON body of at most {MAX_ALERT_BODY_BYTES:,} bytes. 201 with the alert. "
         "An Idempotency-Key header makes a retry return the alert it saved (409 for another alert). "
         "A webhook alert's answer, and only it, holds webhook_secret, the key its deliveries are signed with."
     ),

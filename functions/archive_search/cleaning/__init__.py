@@ -46,6 +46,7 @@ from archive_search.cleaning.lines import LineStats
 from archive_search.cleaning.mhtml import html_part, is_mhtml
 from archive_search.cleaning.signatures import WHAT_TO_UPLOAD, signature_format
 from archive_search.cleaning.skipped import Cleaned, skipped_in
+from archive_search.cleaning.storable import storable_article
 from archive_search.errors import RejectedInput
 from archive_search.model import Article
 from archive_search.upload_formats import (
@@ -61,7 +62,7 @@ from archive_search.upload_formats import (
 
 # Bump when the output of cleaning changes: indexed documents record it, so a reindex can find
 # the documents cleaned by an older version.
-CLEANER_VERSION = "1.56.0"
+CLEANER_VERSION = "1.57.0"
 
 __all__ = [
     "CLEANER_VERSION",
@@ -98,8 +99,6 @@ _XML_DOCUMENT_RE = re.compile(r"<\?xml[\s?]", re.IGNORECASE)
 _FEED_RE = re.compile(
     r"\s*(?:<\?[^>]*>\s*|<!--.*?-->\s*)*<(?:rss|feed|rdf:rdf)[\s>]", re.IGNORECASE | re.DOTALL
 )
-# Half a UTF-16 pair: a JSON "\\ud800" escape (json.loads joins only whole pairs) gives one.
-_LONE_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
 
 def _gunzip(data: bytes, key: str, max_bytes: int) -> bytes:
@@ -188,19 +187,6 @@ def _extractor(fmt: str, line_stats: LineStats | None) -> Callable[[str, str], l
     from archive_search.cleaning.text import extract_text
 
     return functools.partial(extract_text, line_stats=line_stats)
-
-
-def _without_lone_surrogates(article: Article) -> Article:
-    """``article`` with each lone surrogate replaced by U+FFFD: UTF-8 cannot encode one, and
-    its documents, receipt and event are sent as UTF-8 JSON (one would fail the whole batch)."""
-    changes: dict[str, object] = {}
-    for field in dataclasses.fields(article):
-        value = getattr(article, field.name)
-        if isinstance(value, str) and _LONE_SURROGATE_RE.search(value):
-            changes[field.name] = _LONE_SURROGATE_RE.sub("\ufffd", value)
-        elif isinstance(value, tuple) and any(_LONE_SURROGATE_RE.search(item) for item in value):
-            changes[field.name] = tuple(_LONE_SURROGATE_RE.sub("\ufffd", item) for item in value)
-    return dataclasses.replace(article, **changes) if changes else article  # type: ignore[arg-type]
 
 
 def cleaner_version(line_stats: LineStats | None = None) -> str:
@@ -316,9 +302,12 @@ def clean(
         fmt = detect_format(name, text, content_type)
         _check_input_bytes(size, key, fmt)  # the sniffed format's bound (a named one is checked)
         extracted = _extractor(fmt, line_stats)(_plain(text, name) if fmt == "text" else text, key)
-        articles = [within_field_bounds(_without_lone_surrogates(a)) for a in extracted]
+        articles = [within_field_bounds(storable_article(a)) for a in extracted]
         for ordinal, article in enumerate(articles):
-            check_body(article.body, key if len(articles) == 1 else f"{key} (article {ordinal})")
+            where = key if len(articles) == 1 else f"{key} (article {ordinal})"
+            if not article.body:  # it held control characters only
+                raise RejectedInput("no_article_text", f"{where}: the article body has no text")
+            check_body(article.body, where)
         return Cleaned(
             (
                 a

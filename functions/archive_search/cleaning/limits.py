@@ -11,15 +11,10 @@ from typing import Any
 import numpy as np
 
 from archive_search.errors import RejectedInput
-from archive_search.model import MAX_BODY_CHARS, Article
+from archive_search.model import MAX_BODY_CHARS, MAX_TITLE_CHARS, MAX_URL_CHARS, Article
 
 # The bytes one upload may hold, by format, are in archive_search.upload_formats.
 
-# A headline is a line (the write API refuses a longer title); a longer one is cut on a word.
-MAX_TITLE_CHARS = 1_000
-# A link is at most this long (the write API's bound); a longer one is dropped: OpenSearch
-# refuses a keyword value over 32,766 bytes, which would fail the article's whole document.
-MAX_URL_CHARS = 2_048
 # Records of one JSON upload (each becomes one article).
 MAX_ARTICLES_PER_FILE = 1_000
 # Levels of envelope objects searched for a JSON upload's records ({"response": {"results":

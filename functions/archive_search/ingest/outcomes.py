@@ -47,9 +47,9 @@ DETAIL_TYPES = {
 # longer list keeps its first entries; the counts (``article_count``) stay exact.
 MAX_KEY_CHARS = 1024  # S3 keys are at most 1024 bytes
 MAX_MESSAGE_CHARS = 1000
-MAX_TITLE_CHARS = 300
+MAX_DETAIL_TITLE_CHARS = 300
 MAX_SOURCE_CHARS = 200
-MAX_URL_CHARS = 2048
+MAX_DETAIL_URL_CHARS = 2048
 MAX_SHORT_CHARS = 64  # language, reason, cleaner version, etag, version ids
 MAX_LISTED_ARTICLES = 10
 MAX_LISTED_IDS = 100
@@ -262,11 +262,11 @@ def article_summary(doc_id: str, ordinal: int, article: Article) -> dict[str, An
     return {
         "id": doc_id,
         "ordinal": ordinal,
-        "title": cut(article.title, MAX_TITLE_CHARS),
+        "title": cut(article.title, MAX_DETAIL_TITLE_CHARS),
         "source": cut(article.source, MAX_SOURCE_CHARS),
         "published": article.published.isoformat() if article.published else None,
         "language": cut(article.language, MAX_SHORT_CHARS),
-        "url": cut(article.url, MAX_URL_CHARS),
+        "url": cut(article.url, MAX_DETAIL_URL_CHARS),
     }
 
 

@@ -38,7 +38,7 @@ from archive_search.ingest import receipts
 from archive_search.ingest.outcomes import event_id
 from archive_search.model import ObjectRef
 from archive_search.search import cursor as cursors
-from archive_search.search.http import json_response, reject_unknown_parameters
+from archive_search.search.http import documented, json_response, ok_response, reject_unknown_parameters
 from archive_search.settings import Settings, get_settings, is_upload_key
 
 router = Router()
@@ -76,6 +76,12 @@ def status_path(key: str) -> str:
         "lists them oldest first and always gives a next_cursor to resume after the last one."
     ),
     middlewares=[reject_unknown_parameters],
+    # The answer is a Response (the same JSON serialiser as every route), so its shape is
+    # documented here, built with the document only (search/http.py ``documented``); the error
+    # answers are the common ones.
+    openapi_extensions=documented(
+        lambda: {"responses": ok_response(_status_model(), "The receipt, or the progress")}
+    ),
 )
 def ingest_status(
     key: Annotated[str | None, Query(min_length=1, max_length=1024, description="the object key")] = None,
@@ -122,6 +128,12 @@ def ingest_status(
     return json_response(
         200, progress(settings, bucket, prefix or "", outcomes, since_iso, size, cursor, order=order)
     )
+
+
+def _status_model() -> Any:
+    from archive_search.search.models import IngestStatusResponse  # deferred: documentation only
+
+    return IngestStatusResponse
 
 
 def _given_query_parameters() -> set[str]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, RootModel
 
 
 class ErrorDetail(BaseModel):
@@ -194,3 +194,76 @@ class UploadSlot(BaseModel):
     max_bytes: int = Field(description="The most bytes the file may hold: what ingest reads of its format")
     expires_at: str = Field(description="When the form stops being accepted (RFC 3339, UTC)")
     status_url: str = Field(description="GET it for the upload's ingest receipt")
+
+
+class FailedDocument(BaseModel):
+    id: str
+    ordinal: int | None = None
+    reason: str | None = Field(default=None, description="Why the index refused the document")
+
+
+class SkippedRecordModel(BaseModel):
+    record: int | None = Field(default=None, description="Its place in a JSON file, from 0")
+    line: int | None = Field(default=None, description="Its line in a JSON Lines file, from 1")
+    reason: str
+    message: str | None = None
+
+
+class Receipt(BaseModel):
+    """What ingest last did with one upload (docs/ingest.md, Receipts)."""
+
+    bucket: str
+    key: str
+    outcome: Literal["indexed", "duplicate", "rejected", "deleted"]
+    reason: str | None = Field(default=None, description="Why it was rejected (rejected only)")
+    message: str | None = Field(default=None, description="The rejection, for people (rejected only)")
+    document_ids: list[str] | None = None
+    articles: int | None = Field(default=None, description="Articles the upload held")
+    duplicate_of: list[str] | None = Field(
+        default=None, description="Near-identical documents under other keys"
+    )
+    failed_documents: list[FailedDocument] | None = None
+    skipped: int | None = Field(default=None, description="Records of a JSON upload that became no article")
+    skipped_records: list[SkippedRecordModel] | None = Field(default=None, description="The first of them")
+    content_sha256: str | None = None
+    cleaner_version: str | None = None
+    etag: str | None = None
+    object_version_id: str | None = None
+    sequencer: str | None = None
+    event_name: str | None = None
+    event_time: str | None = None
+    event_version: int | None = None
+    updated_at: str | None = None
+
+
+class UploadStatus(Receipt):
+    """``GET /ingest/status?key=``: the receipt, and whether its event still waits to be sent."""
+
+    event_pending: bool | None = Field(
+        description="The upload's event still waits in the events outbox; null when that cannot be read"
+    )
+
+
+class OutcomeCounts(BaseModel):
+    queued: int = Field(description="Listed objects without a receipt for their current content")
+    indexed: int
+    duplicate: int
+    rejected: int
+    deleted: int
+
+
+class IngestProgress(BaseModel):
+    """``GET /ingest/status`` without ``key``: counts by outcome and a page of the latest receipts."""
+
+    bucket: str
+    prefix: str
+    counts: OutcomeCounts
+    listed_objects: int = Field(description="Objects listed under the prefix to count queued ones")
+    listing_complete: bool = Field(description="Whether every object under the prefix was listed")
+    settled: bool = Field(description="Every listed object has a receipt for its current content")
+    receipts: list[Receipt]
+    next_cursor: str | None = Field(description="Pass as cursor for the next page; null on the last page")
+
+
+class IngestStatusResponse(RootModel[UploadStatus | IngestProgress]):
+    """One upload's receipt (with ``key``), or the progress of many (without)."""

@@ -36,7 +36,7 @@ from archive_search.writes.records import (
     ARTICLES_EXPECTED,
     EXTERNAL_ID_PATTERN,
     MAX_ARTICLES_PER_REQUEST,
-    MAX_BODY_BYTES,
+    MAX_WRITE_BODY_BYTES,
     ArticleRecord,
     article_path,
     parse_records,
@@ -95,7 +95,7 @@ _CONTENT_TYPE_RE = re.compile(
 MAX_UPLOAD_REQUEST_BYTES = 4096
 UPLOAD_REQUEST_EXPECTED = 'a JSON object {"filename": ..., "content_type": ...}'
 WRITE_DOC = (
-    f" The body is at most {MAX_BODY_BYTES} bytes; records use the JSON record format's canonical "
+    f" The body is at most {MAX_WRITE_BODY_BYTES} bytes; records use the JSON record format's canonical "
     "fields (title, body or html, url, published, source, author, place, language, tags, description, "
     "external_id); "
     "see docs/integration.md."
@@ -128,7 +128,7 @@ def _writer() -> ArchiveWriter:
 def _articles(*, many: bool) -> list[ArticleRecord]:
     expected = ARTICLES_EXPECTED if many else "a JSON article"
     data = read_json_body(
-        router.current_event, max_bytes=MAX_BODY_BYTES, expected=expected, where=article_path
+        router.current_event, max_bytes=MAX_WRITE_BODY_BYTES, expected=expected, where=article_path
     )
     return parse_records(data, many=many)
 

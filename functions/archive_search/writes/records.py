@@ -32,6 +32,8 @@ from archive_search.model import (
     MAX_PLACE_CHARS,
     MAX_PUBLISHED_YEAR,
     MAX_SOURCE_CHARS,
+    MAX_TITLE_CHARS,
+    MAX_URL_CHARS,
     MIN_PUBLISHED_YEAR,
     PLACE_EDGE_CHARS,
     SOURCE_EDGE_CHARS,
@@ -53,7 +55,7 @@ ARTICLE_CLAIMS_PREFIX = f"{RESERVED_PREFIX}article-keys/"
 
 # A Lambda request body is at most 6 MB; one request writes at most this many articles, so
 # its S3 puts finish well inside API Gateway's 30 s.
-MAX_BODY_BYTES = 6 * 1024 * 1024
+MAX_WRITE_BODY_BYTES = 6 * 1024 * 1024
 MAX_ARTICLES_PER_REQUEST = 100
 # What an empty body of POST /articles is told to send.
 ARTICLES_EXPECTED = "a JSON article or a list of them"
@@ -81,10 +83,10 @@ class ArticleRecord(BaseModel):
     # search function, which shares the resolver but is never sent a write.
     model_config = ConfigDict(extra="forbid", strict=True, defer_build=True)
 
-    title: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] | None = None
+    title: Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_TITLE_CHARS)] | None = None
     body: Body | None = None
     html: Text | None = None
-    url: Annotated[str, StringConstraints(max_length=2048, pattern=r"^https?://\S+$")] | None = None
+    url: Annotated[str, StringConstraints(max_length=MAX_URL_CHARS, pattern=r"^https?://\S+$")] | None = None
     published: Annotated[str, StringConstraints(max_length=40)] | None = None
     source: (
         Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_SOURCE_CHARS)]

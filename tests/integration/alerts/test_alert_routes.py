@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from archive_local.lambda_events import http_api_event
-from archive_search.alerts.bounds import MAX_BODY_BYTES, MAX_NAME_CHARS
+from archive_search.alerts.bounds import MAX_ALERT_BODY_BYTES, MAX_NAME_CHARS
 from archive_search.alerts.routes import _store
 from archive_search.alerts.signing import webhook_secret
 from archive_search.errors import Conflict
@@ -240,7 +240,7 @@ def test_the_number_of_alerts_is_bounded(alerts_api: AlertsApi, monkeypatch: pyt
     ("raw", "parameter"),
     [
         (b"[" * 100_000 + b"]" * 100_000, "body"),  # nesting past the JSON parser's recursion limit
-        (b'{"name": "x", "q": "' + b"a" * (MAX_BODY_BYTES) + b'"}', "body"),  # over the bound
+        (b'{"name": "x", "q": "' + b"a" * (MAX_ALERT_BODY_BYTES) + b'"}', "body"),  # over the bound
         (b'["not", "an", "object"]', "body"),
         # A field given twice: which one counts is not the client's guess to make.
         (b'{"name": "x", "q": "ferry", "q": "storm"}', "q"),

@@ -83,3 +83,22 @@ def test_the_alert_answers_document_who_sees_a_webhooks_full_url() -> None:
     assert {"webhook_url", "webhook_url_sha256"} <= set(
         document["components"]["schemas"]["AlertResponse"]["required"]
     )
+
+
+def test_every_answer_of_every_route_states_its_schema() -> None:
+    document = json.loads(_document([])["body"])
+    unstated = [
+        f"{method.upper()} {path} {status} {media_type}"
+        for path, ops in document["paths"].items()
+        for method, op in ops.items()
+        for status, response in op["responses"].items()
+        for media_type, content in response.get("content", {}).items()
+        if not content.get("schema")
+    ]
+    assert unstated == []
+    assert {
+        status
+        for op in (ops for p in document["paths"].values() for ops in p.values())
+        for status in op["responses"]
+    } >= {"200", "400"}
+    assert "422" not in json.dumps({path: ops for path, ops in document["paths"].items()})

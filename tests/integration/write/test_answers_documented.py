@@ -53,3 +53,27 @@ def test_every_write_answer_has_the_shape_the_document_states(api) -> None:
     for template, method, answer in answers:
         assert answer.status < 300, answer.body
         _assert_documented(document, template, method, answer.status, answer.body)
+
+
+def test_every_ingest_status_answer_has_the_shape_the_document_states(api) -> None:
+    document = _document()
+    api.call("PUT", "/articles/by-external-id/status-1", ARTICLE)
+    api.rig.s3.put_object(Bucket=api.rig.archive.bucket, Key="inbox/empty.txt", Body=b"\x00\x01" * 100)
+    api.settle()
+    listing = api.call("GET", "/ingest/status", query={"size": 1})
+    key = listing.body["receipts"][0]["key"]
+    answers = [
+        listing,
+        api.call("GET", "/ingest/status", query={"cursor": listing.body["next_cursor"]}),
+        api.call("GET", "/ingest/status", query={"order": "oldest"}),
+        api.call("GET", "/ingest/status", query={"key": key}),
+        api.call("GET", "/ingest/status", query={"key": "inbox/empty.txt"}),
+        api.call("GET", "/ingest/status", query={"key": "api/articles/no-such-upload.json"}),
+        api.call("GET", "/ingest/status", query={"key": key, "size": 5}),
+    ]
+
+    assert [answer.status for answer in answers] == [200, 200, 200, 200, 200, 404, 400]
+    outcomes = {receipt["outcome"] for answer in answers[:2] for receipt in answer.body["receipts"]}
+    assert outcomes == {"indexed", "rejected"} and answers[4].body["reason"]
+    for answer in answers:
+        _assert_documented(document, "/ingest/status", "GET", answer.status, answer.body)

@@ -45,7 +45,7 @@ def test_the_doc_states_the_bounds_the_code_enforces() -> None:
     assert f"`q` | {MAX_QUERY_CHARS} characters" in DOC
     assert (
         f"{bounds.MAX_SEARCH_BYTES // 1024} KiB" in DOC
-        and f"{bounds.MAX_BODY_BYTES // 1024} KiB of JSON" in DOC
+        and f"{bounds.MAX_ALERT_BODY_BYTES // 1024} KiB of JSON" in DOC
     )
     assert f"{bounds.MAX_FILTER_VALUES} per filter, {bounds.MAX_FILTER_VALUE_CHARS} characters" in DOC
     assert f"| `GET /alerts` page | {bounds.MAX_PAGE_SIZE} alerts |" in DOC

@@ -215,7 +215,7 @@ def test_a_name_that_does_not_resolve_now_raises_for_a_retry() -> None:
 
 def test_a_body_over_the_bound_is_given_up_before_any_call() -> None:
     event = _event()
-    event["detail"]["title"] = "x" * relay.MAX_BODY_BYTES
+    event["detail"]["title"] = "x" * relay.MAX_RELAY_BODY_BYTES
     receiver = Receiver()
     assert _deliver(receiver, event) == Delivery(False, "too_large")
     assert receiver.requests == []

@@ -39,8 +39,8 @@ def test_each_example_has_the_fields_and_values_the_code_produces(example: dict)
 
 def test_the_doc_states_the_bounds_the_code_enforces() -> None:
     assert f"`key` {outcomes.MAX_KEY_CHARS} characters" in DOC
-    assert f"`message` {outcomes.MAX_MESSAGE_CHARS}, `title` {outcomes.MAX_TITLE_CHARS}" in DOC
-    assert f"`source` {outcomes.MAX_SOURCE_CHARS}, `url` {outcomes.MAX_URL_CHARS}" in DOC
+    assert f"`message` {outcomes.MAX_MESSAGE_CHARS}, `title` {outcomes.MAX_DETAIL_TITLE_CHARS}" in DOC
+    assert f"`source` {outcomes.MAX_SOURCE_CHARS}, `url` {outcomes.MAX_DETAIL_URL_CHARS}" in DOC
     assert f"`object_version_id` {outcomes.MAX_SHORT_CHARS}" in DOC
     assert (
         f"first {outcomes.MAX_LISTED_IDS}" in DOC and f"first {outcomes.MAX_LISTED_ARTICLES} articles" in DOC

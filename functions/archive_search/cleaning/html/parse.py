@@ -11,6 +11,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from archive_search.cleaning.decode import CharTable, code_points
+from archive_search.cleaning.storable import without_unstorable_references
 from archive_search.errors import RejectedInput
 
 _INVALID_XML_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -52,6 +53,7 @@ def parse(text: str, key: str) -> HtmlElement | None:
 
     if _INVALID_XML.found_in(code_points(text)):  # decoded uploads have none; JSON fields may
         text = _INVALID_XML_RE.sub("", text)  # lxml refuses control characters in text nodes
+    text = without_unstorable_references(text)
     if text.lstrip()[:5].lower() != "<?xml":
         tree = None
         try:
