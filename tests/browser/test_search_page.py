@@ -895,6 +895,30 @@ DROP_BESIDE = """([selector, name, text]) => {
 }"""
 
 
+def _rejected_reason(page: Any, site: LocalStack, upload: Path) -> str:
+    """What the row of one uploaded file says after "rejected: ", once it has settled."""
+    _open_upload_view(page, site)
+    page.set_input_files("#files", [str(upload)])
+    _until(page, "document.querySelector('#upload-summary').textContent === '1 of 1 files settled'", 60)
+    row = page.locator('#uploads li[data-outcome="rejected"]').inner_text()
+    assert row.startswith(f"{upload.name} rejected: "), row
+    return row.removeprefix(f"{upload.name} rejected: ")
+
+
+def test_a_file_of_a_format_not_read_is_refused_without_the_api_s_parameter(
+    page: Any, site: LocalStack, tmp_path: Path
+) -> None:
+    # The row read "rejected: filename: .pdf files are not supported": "filename" is the
+    # API's parameter, a word for programs.
+    unsupported = tmp_path / "scan.pdf"
+    unsupported.write_bytes(b"%PDF-1.4 not an article")
+
+    reason = _rejected_reason(page, site, unsupported)
+
+    assert reason.startswith(".pdf files are not supported"), reason
+    assert "filename:" not in page.locator("#upload-outcome").text_content()
+
+
 def test_a_file_dropped_beside_the_drop_zone_uploads_and_never_leaves_the_page(
     page: Any, site: LocalStack
 ) -> None:

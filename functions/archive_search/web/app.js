@@ -84,13 +84,25 @@
       body = null;
     }
     if (!response.ok) {
-      const message = body && body.error ? body.error.message : refusal(response.status);
-      throw new ApiError(response.status, message, body && body.error ? body.error.parameter : null);
+      const parameter = body && body.error ? body.error.parameter : null;
+      const message = body && body.error ? inWords(body.error.message, parameter) : refusal(response.status);
+      throw new ApiError(response.status, message, parameter);
     }
     // Every answer but a 204 is JSON: anything else came from something in the API's place (a
     // proxy's or a Wi-Fi sign-in page), and is said so rather than failing later as a TypeError.
     if (body === null && response.status !== 204) throw new ApiError(response.status, UNREADABLE);
     return body;
+  }
+
+  // A refusal begins with the API's parameter ("name: the value is empty"), a word for programs:
+  // said as the page's field instead, or left out where the file's row already names what it is.
+  const FIELD_WORDS = { q: "the search words", name: "the alert's name", from: "the From date", to: "the To date", filename: "" };
+
+  function inWords(message, parameter) {
+    const named = `${parameter}: `;
+    if (!parameter || !Object.hasOwn(FIELD_WORDS, parameter) || !message.startsWith(named)) return message;
+    const words = FIELD_WORDS[parameter];
+    return words ? `${words}: ${message.slice(named.length)}` : message.slice(named.length);
   }
 
   // An error answer without the API's error body comes from the gateway in front of it (a
