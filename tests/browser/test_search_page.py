@@ -919,6 +919,20 @@ def test_a_file_of_a_format_not_read_is_refused_without_the_api_s_parameter(
     assert "filename:" not in page.locator("#upload-outcome").text_content()
 
 
+def test_a_file_ingest_rejects_is_told_why_without_its_key_in_the_bucket(
+    page: Any, site: LocalStack, tmp_path: Path
+) -> None:
+    # The row read "rejected: uploads/3f0c…/records.json: no usable article text": the key the
+    # write API stored the file under, which the person never saw, before the reason.
+    no_text = tmp_path / "records.json"
+    no_text.write_text('{"nope": 1}', encoding="utf-8")
+
+    reason = _rejected_reason(page, site, no_text)
+
+    assert "uploads/" not in reason and reason.startswith("no usable article text"), reason
+    assert "uploads/" not in page.locator("#upload-outcome").text_content()
+
+
 def test_a_file_dropped_beside_the_drop_zone_uploads_and_never_leaves_the_page(
     page: Any, site: LocalStack
 ) -> None:
@@ -1045,13 +1059,15 @@ def test_a_file_ingest_rejects_shows_the_receipts_sentence_not_its_code(
         page.set_input_files("#files", [str(empty)])
     _until(page, "document.querySelector('#upload-summary').textContent === '1 of 1 files settled'", 60)
 
-    receipt = requests.get(f"{site.url}{answer.value.json()['status_url']}", timeout=30).json()
+    slot = answer.value.json()
+    receipt = requests.get(f"{site.url}{slot['status_url']}", timeout=30).json()
     assert receipt["outcome"] == "rejected" and receipt["message"]
+    sentence = receipt["message"].removeprefix(f"{slot['key']}: ")  # the row names the file
     row = page.locator('#uploads li[data-outcome="rejected"]').inner_text()
-    assert row == f"{empty.name} rejected: {receipt['message']}"
+    assert row == f"{empty.name} rejected: {sentence}"
     # and a screen reader hears it: the outcome is said in a live region, not only drawn
     assert page.get_by_role("status").filter(has_text=empty.name).inner_text(timeout=5000) == (
-        f"{empty.name}: rejected: {receipt['message']}"
+        f"{empty.name}: rejected: {sentence}"
     )
 
 

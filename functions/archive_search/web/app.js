@@ -1034,7 +1034,7 @@
           continue;
         }
         // The receipt's sentence for people; its reason is a code for programs (too_large).
-        if (receipt.outcome === "rejected") return settle(`rejected: ${receipt.message || receipt.reason || "no reason given"}`, "rejected");
+        if (receipt.outcome === "rejected") return settle(`rejected: ${unkeyed(receipt.message, slot.key) || receipt.reason || "no reason given"}`, "rejected");
         if (receipt.outcome === "duplicate") return settle(`duplicate of an article already in the archive${skippedNote(receipt)}`, "duplicate");
         if (receipt.outcome === "indexed") return settle(`indexed${skippedNote(receipt)}`, "indexed");
       }
@@ -1044,6 +1044,12 @@
       settle(`failed: ${error.message}`, "failed");
       offer("Try again", () => uploadOne(file, row));
     }
+  }
+
+  // Ingest begins a rejection with the object's key ("uploads/3f0c…/a.json: …"), which the
+  // person never saw: the row already names the file, so the key is left out.
+  function unkeyed(message, key) {
+    return message && key && message.startsWith(`${key}: `) ? message.slice(key.length + 2) : message;
   }
 
   // Resolves ms from now once the page is seen: a hidden page (another tab, a minimised window)
