@@ -11,6 +11,7 @@ import calendar
 import json
 import re
 import uuid
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -766,6 +767,42 @@ def test_an_article_shows_its_text_origin_and_similar_articles(page: Any, site: 
     page.get_by_role("link", name="Back to the results").click()
     page.wait_for_selector("#results > li.hit")
     assert _state(page)["q"] == ["ferry OR harbour OR tram"]
+
+
+def _origin_row(page: Any, name: str) -> dict[str, Any]:
+    """The text of the article's "Where it came from" row so named, and its time's datetime."""
+    return page.evaluate(
+        """(name) => { const dt = [...document.querySelectorAll('#article-origin dt')].find((d) => d.textContent === name);
+          const time = dt.nextElementSibling.querySelector('time');
+          return { text: dt.nextElementSibling.textContent, datetime: time && time.dateTime }; }""",
+        name,
+    )
+
+
+def test_an_article_s_ingest_and_receipt_times_read_as_dates_not_timestamps(
+    page: Any, site: LocalStack
+) -> None:
+    # They read "Ingested 2026-12-08T02:57:26.802Z" and "indexed, 2026-12-08T02:57:26.841Z",
+    # timestamps for programs, beside a publication date that reads "19 Aug 2023".
+    article_id = _api(site, [("q", "regatta")])["hits"][0]["id"]
+    origin = requests.get(f"{site.url}/articles/{article_id}", timeout=30).json()["origin"]
+    receipt = requests.get(f"{site.url}/ingest/status", params={"key": origin["key"]}, timeout=30).json()
+    page.goto(f"{site.url}/?article={article_id}")
+    _until(
+        page,
+        "[...document.querySelectorAll('#article-origin dt')].some("
+        "(d) => d.textContent === 'Receipt' && d.nextElementSibling.textContent !== '…')",
+    )
+
+    for name, stamp, around in (
+        ("Ingested", origin["ingested_at"], "{}"),
+        ("Receipt", receipt["updated_at"], f"{receipt['outcome']} ({{}})"),
+    ):
+        shown = _origin_row(page, name)
+        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+        said = rf"{moment.day} \w{{3,4}} {moment.year}, {moment:%H:%M} UTC"  # en-GB: "Sep" or "Sept"
+        assert shown["datetime"] == stamp
+        assert re.fullmatch(re.escape(around).replace(r"\{\}", said), shown["text"]), shown
 
 
 def test_without_the_write_api_the_upload_view_stays_hidden(page: Any, site: LocalStack) -> None:

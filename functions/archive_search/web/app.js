@@ -442,6 +442,15 @@
     return date.toLocaleDateString("en-GB", { ...options, timeZone: "UTC" });
   }
 
+  // A moment the service recorded (an ingest, a receipt) read as a date and a time, in UTC as
+  // stored, not as the timestamp programs read: "8 Dec 2026, 02:57 UTC".
+  function moment(stamp) {
+    const options = { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: "UTC" };
+    const date = new Date(stamp);
+    const text = Number.isNaN(date.getTime()) ? stamp : `${date.toLocaleString("en-GB", options)} UTC`;
+    return el("time", { dateTime: stamp, text });
+  }
+
   // -- facets -----------------------------------------------------------------------------
   // The letters typed in a facet's search box outlive the rendering (a value found by them was
   // just ticked): the person goes on with the values they found, without typing them again.
@@ -758,7 +767,7 @@
       ["Bucket", origin.bucket],
       ["Key", origin.key && el("code", { text: origin.key })],
       ["Article in file", origin.ordinal != null ? String(origin.ordinal + 1) : null],
-      ["Ingested", origin.ingested_at],
+      ["Ingested", origin.ingested_at && moment(origin.ingested_at)],
       ["Cleaner version", origin.cleaner_version],
       ["Receipt", origin.key ? receipt : null],
     ]);
@@ -814,7 +823,8 @@
     if (origin.bucket) params.set("bucket", origin.bucket);
     try {
       const receipt = await api(`ingest/status?${params}`);
-      target.textContent = [receipt.outcome, receipt.updated_at].filter(Boolean).join(", ") || "recorded";
+      if (receipt.outcome && receipt.updated_at) target.replaceChildren(`${receipt.outcome} (`, moment(receipt.updated_at), ")");
+      else target.textContent = receipt.outcome || "recorded";
     } catch (_) {
       target.textContent = "not available";
     }
