@@ -1603,6 +1603,20 @@ def test_a_search_state_url_with_junk_settles_and_runs_nothing(
     assert [e for e in page.problems.errors if e.startswith("script error")] == []
 
 
+@pytest.mark.parametrize("junk", ["sort=bogus", "in=bogus"])
+def test_a_sort_or_field_the_menus_do_not_offer_searches_with_their_first_option(
+    page: Any, site: LocalStack, junk: str
+) -> None:
+    # A mangled link left the menu blank and the search failed with "Sorry: sort: Input should
+    # be 'relevance', 'recent', …", a dead end in the API's words (has_date=maybe was ignored).
+    page.goto(f"{site.url}/?q=harbour&{junk}")
+    _settled(page)
+
+    assert page.locator("#error").is_hidden()
+    assert _status_total(page) == _api(site, [("q", "harbour")])["total"]
+    assert (page.input_value("#sort"), page.input_value("#in")) == ("relevance", "")
+
+
 @pytest.mark.parametrize(
     "article", ["..%2F..%2Fhealth", "%3Cimg%20src%3Dx%20onerror%3Dwindow.__xss%3D1%3E", "%ZZ"]
 )

@@ -141,14 +141,21 @@
     return `${value}-${last ? String(days).padStart(2, "0") : "01"}`;
   }
 
+  // A value its menu does not offer (a mangled or hand-edited link) is the menu's first option,
+  // as an unknown has_date is ignored: sent, the API would refuse the search in its own words.
+  function offered(menu, value) {
+    const options = [...$(menu).options].map((option) => option.value);
+    return options.includes(value) ? value : options[0];
+  }
+
   function readState() {
     const params = new URLSearchParams(location.search);
     const state = {
       view: params.get("article") ? "article" : ["upload", "alerts"].includes(params.get("view")) ? params.get("view") : "search",
       article: params.get("article") || "",
       q: params.get("q") || "",
-      in: params.get("in") || "",
-      sort: params.get("sort") || "relevance",
+      in: offered("in", params.get("in")),
+      sort: offered("sort", params.get("sort")),
       from: dayOf(params.get("from") || "", false),
       to: dayOf(params.get("to") || "", true),
       hasDate: ["true", "false"].includes(params.get("has_date")) ? params.get("has_date") : "",
