@@ -719,6 +719,27 @@ def test_a_refused_search_shows_its_error_and_nothing_of_the_search_before(
     assert _state(page)["q"] == [too_many_words]
 
 
+def test_a_pasted_paragraph_is_refused_as_the_search_not_as_the_api_s_parameter(
+    page: Any, site: LocalStack
+) -> None:
+    # A paragraph pasted into the box was refused as "Sorry: q has more than 32 words or
+    # phrases.": "q" is the API's parameter, not a word of the page.
+    paragraph = (
+        "Cuttings on the harbour ferry strike, the timetable, the council vote, the storm at the quay, "
+        "the regatta, gusts, the lighthouse museum, letters from readers, the office in spring, winter "
+        "boats, crews and wages, water tariffs, buses, trams at night, the library on Sunday, the "
+        "budget, street lights, fishing quotas, fuel, skippers, cranes, the terminal, a vessel upgrade, "
+        "the lantern festival parade and music"
+    )
+    page.goto(f"{site.url}/")
+    page.get_by_role("searchbox", name="Search the archive").fill(paragraph)
+    page.keyboard.press("Enter")
+    _settled(page)
+
+    said = page.get_by_role("alert").text_content()
+    assert said.startswith("Sorry: the search has more than 32 words"), said
+
+
 def test_repeating_the_same_search_adds_no_history_entry(page: Any, site: LocalStack) -> None:
     _search_for(page, site, "harbour")
     page.keyboard.press("Enter")

@@ -94,15 +94,17 @@
     return body;
   }
 
-  // A refusal begins with the API's parameter ("name: the value is empty"), a word for programs:
-  // said as the page's field instead, or left out where the file's row already names what it is.
-  const FIELD_WORDS = { q: "the search words", name: "the alert's name", from: "the From date", to: "the To date", filename: "" };
+  // A refusal begins with the API's parameter ("name: the value is empty", "q has more than 32
+  // words"), a word for programs: said as the page's field instead, or left out where the
+  // file's row already names what it is.
+  const FIELD_WORDS = { q: "the search", name: "the alert's name", from: "the From date", to: "the To date", filename: "" };
 
   function inWords(message, parameter) {
-    const named = `${parameter}: `;
-    if (!parameter || !Object.hasOwn(FIELD_WORDS, parameter) || !message.startsWith(named)) return message;
+    if (!parameter || !Object.hasOwn(FIELD_WORDS, parameter)) return message;
     const words = FIELD_WORDS[parameter];
-    return words ? `${words}: ${message.slice(named.length)}` : message.slice(named.length);
+    if (message.startsWith(`${parameter}: `)) return words ? `${words}: ${message.slice(parameter.length + 2)}` : message.slice(parameter.length + 2);
+    if (words && message.startsWith(`${parameter} `)) return `${words}${message.slice(parameter.length)}`;
+    return message;
   }
 
   // An error answer without the API's error body comes from the gateway in front of it (a
