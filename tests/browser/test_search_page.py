@@ -1634,7 +1634,7 @@ def test_a_sort_or_field_the_menus_do_not_offer_searches_with_their_first_option
     _settled(page)
 
     assert page.locator("#error").is_hidden()
-    assert _status_total(page) == _api(site, [("q", "harbour")])["total"]
+    assert _status_total(page) == _api(site, [("q", "harbour")])["total_groups"]
     assert (page.input_value("#sort"), page.input_value("#in")) == ("relevance", "")
 
 
