@@ -110,6 +110,24 @@ def test_deleting_an_alert_by_keyboard_says_so_and_keeps_the_focus_in_the_list(
     requests.delete(f"{stack.url}/alerts/{ids[1]}", timeout=30)
 
 
+def test_a_name_of_spaces_is_refused_in_the_page_s_words_not_the_api_s_parameter(
+    page: Any, stack: LocalStack
+) -> None:
+    # The refusal read "Not saved: name: the value is empty: …": "name" is the API's parameter,
+    # which a person who never saw the API cannot tie to the field they typed in.
+    page.goto(f"{stack.url}/?q={WORD}")
+    page.get_by_text("Save this search as an alert").click()
+    page.get_by_label("Alert name").fill("   ")
+    page.get_by_role("button", name="Save alert").click()
+    said = _until(
+        page,
+        "(t => (/^(Not saved|Saved)/.test(t) ? t : ''))(document.querySelector('#alert-saved').textContent)",
+    )
+
+    assert said.startswith("Not saved: the alert's name: ")
+    assert "name: name" not in said and not said.startswith("Not saved: name:")
+
+
 def _alerts_named(stack: LocalStack, name: str) -> list[dict[str, Any]]:
     alerts = requests.get(f"{stack.url}/alerts", timeout=30).json()["alerts"]
     return [alert for alert in alerts if alert["name"] == name]

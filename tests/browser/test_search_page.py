@@ -11,6 +11,7 @@ import calendar
 import json
 import re
 import uuid
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -718,6 +719,27 @@ def test_a_refused_search_shows_its_error_and_nothing_of_the_search_before(
     assert _state(page)["q"] == [too_many_words]
 
 
+def test_a_pasted_paragraph_is_refused_as_the_search_not_as_the_api_s_parameter(
+    page: Any, site: LocalStack
+) -> None:
+    # A paragraph pasted into the box was refused as "Sorry: q has more than 32 words or
+    # phrases.": "q" is the API's parameter, not a word of the page.
+    paragraph = (
+        "Cuttings on the harbour ferry strike, the timetable, the council vote, the storm at the quay, "
+        "the regatta, gusts, the lighthouse museum, letters from readers, the office in spring, winter "
+        "boats, crews and wages, water tariffs, buses, trams at night, the library on Sunday, the "
+        "budget, street lights, fishing quotas, fuel, skippers, cranes, the terminal, a vessel upgrade, "
+        "the lantern festival parade and music"
+    )
+    page.goto(f"{site.url}/")
+    page.get_by_role("searchbox", name="Search the archive").fill(paragraph)
+    page.keyboard.press("Enter")
+    _settled(page)
+
+    said = page.get_by_role("alert").text_content()
+    assert said.startswith("Sorry: the search has more than 32 words"), said
+
+
 def test_repeating_the_same_search_adds_no_history_entry(page: Any, site: LocalStack) -> None:
     _search_for(page, site, "harbour")
     page.keyboard.press("Enter")
@@ -766,6 +788,42 @@ def test_an_article_shows_its_text_origin_and_similar_articles(page: Any, site: 
     page.get_by_role("link", name="Back to the results").click()
     page.wait_for_selector("#results > li.hit")
     assert _state(page)["q"] == ["ferry OR harbour OR tram"]
+
+
+def _origin_row(page: Any, name: str) -> dict[str, Any]:
+    """The text of the article's "Where it came from" row so named, and its time's datetime."""
+    return page.evaluate(
+        """(name) => { const dt = [...document.querySelectorAll('#article-origin dt')].find((d) => d.textContent === name);
+          const time = dt.nextElementSibling.querySelector('time');
+          return { text: dt.nextElementSibling.textContent, datetime: time && time.dateTime }; }""",
+        name,
+    )
+
+
+def test_an_article_s_ingest_and_receipt_times_read_as_dates_not_timestamps(
+    page: Any, site: LocalStack
+) -> None:
+    # They read "Ingested 2026-12-08T02:57:26.802Z" and "indexed, 2026-12-08T02:57:26.841Z",
+    # timestamps for programs, beside a publication date that reads "19 Aug 2023".
+    article_id = _api(site, [("q", "regatta")])["hits"][0]["id"]
+    origin = requests.get(f"{site.url}/articles/{article_id}", timeout=30).json()["origin"]
+    receipt = requests.get(f"{site.url}/ingest/status", params={"key": origin["key"]}, timeout=30).json()
+    page.goto(f"{site.url}/?article={article_id}")
+    _until(
+        page,
+        "[...document.querySelectorAll('#article-origin dt')].some("
+        "(d) => d.textContent === 'Receipt' && d.nextElementSibling.textContent !== '…')",
+    )
+
+    for name, stamp, around in (
+        ("Ingested", origin["ingested_at"], "{}"),
+        ("Receipt", receipt["updated_at"], f"{receipt['outcome']} ({{}})"),
+    ):
+        shown = _origin_row(page, name)
+        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+        said = rf"{moment.day} \w{{3,4}} {moment.year}, {moment:%H:%M} UTC"  # en-GB: "Sep" or "Sept"
+        assert shown["datetime"] == stamp
+        assert re.fullmatch(re.escape(around).replace(r"\{\}", said), shown["text"]), shown
 
 
 def test_without_the_write_api_the_upload_view_stays_hidden(page: Any, site: LocalStack) -> None:
@@ -895,6 +953,44 @@ DROP_BESIDE = """([selector, name, text]) => {
 }"""
 
 
+def _rejected_reason(page: Any, site: LocalStack, upload: Path) -> str:
+    """What the row of one uploaded file says after "rejected: ", once it has settled."""
+    _open_upload_view(page, site)
+    page.set_input_files("#files", [str(upload)])
+    _until(page, "document.querySelector('#upload-summary').textContent === '1 of 1 files settled'", 60)
+    row = page.locator('#uploads li[data-outcome="rejected"]').inner_text()
+    assert row.startswith(f"{upload.name} rejected: "), row
+    return row.removeprefix(f"{upload.name} rejected: ")
+
+
+def test_a_file_of_a_format_not_read_is_refused_without_the_api_s_parameter(
+    page: Any, site: LocalStack, tmp_path: Path
+) -> None:
+    # The row read "rejected: filename: .pdf files are not supported": "filename" is the
+    # API's parameter, a word for programs.
+    unsupported = tmp_path / "scan.pdf"
+    unsupported.write_bytes(b"%PDF-1.4 not an article")
+
+    reason = _rejected_reason(page, site, unsupported)
+
+    assert reason.startswith(".pdf files are not supported"), reason
+    assert "filename:" not in page.locator("#upload-outcome").text_content()
+
+
+def test_a_file_ingest_rejects_is_told_why_without_its_key_in_the_bucket(
+    page: Any, site: LocalStack, tmp_path: Path
+) -> None:
+    # The row read "rejected: uploads/3f0c…/records.json: no usable article text": the key the
+    # write API stored the file under, which the person never saw, before the reason.
+    no_text = tmp_path / "records.json"
+    no_text.write_text('{"nope": 1}', encoding="utf-8")
+
+    reason = _rejected_reason(page, site, no_text)
+
+    assert "uploads/" not in reason and reason.startswith("no usable article text"), reason
+    assert "uploads/" not in page.locator("#upload-outcome").text_content()
+
+
 def test_a_file_dropped_beside_the_drop_zone_uploads_and_never_leaves_the_page(
     page: Any, site: LocalStack
 ) -> None:
@@ -1021,13 +1117,15 @@ def test_a_file_ingest_rejects_shows_the_receipts_sentence_not_its_code(
         page.set_input_files("#files", [str(empty)])
     _until(page, "document.querySelector('#upload-summary').textContent === '1 of 1 files settled'", 60)
 
-    receipt = requests.get(f"{site.url}{answer.value.json()['status_url']}", timeout=30).json()
+    slot = answer.value.json()
+    receipt = requests.get(f"{site.url}{slot['status_url']}", timeout=30).json()
     assert receipt["outcome"] == "rejected" and receipt["message"]
+    sentence = receipt["message"].removeprefix(f"{slot['key']}: ")  # the row names the file
     row = page.locator('#uploads li[data-outcome="rejected"]').inner_text()
-    assert row == f"{empty.name} rejected: {receipt['message']}"
+    assert row == f"{empty.name} rejected: {sentence}"
     # and a screen reader hears it: the outcome is said in a live region, not only drawn
     assert page.get_by_role("status").filter(has_text=empty.name).inner_text(timeout=5000) == (
-        f"{empty.name}: rejected: {receipt['message']}"
+        f"{empty.name}: rejected: {sentence}"
     )
 
 
@@ -1524,6 +1622,20 @@ def test_a_search_state_url_with_junk_settles_and_runs_nothing(
     assert page.evaluate("window.__xss") is None
     assert page.locator("img[src='x']").count() == 0
     assert [e for e in page.problems.errors if e.startswith("script error")] == []
+
+
+@pytest.mark.parametrize("junk", ["sort=bogus", "in=bogus"])
+def test_a_sort_or_field_the_menus_do_not_offer_searches_with_their_first_option(
+    page: Any, site: LocalStack, junk: str
+) -> None:
+    # A mangled link left the menu blank and the search failed with "Sorry: sort: Input should
+    # be 'relevance', 'recent', …", a dead end in the API's words (has_date=maybe was ignored).
+    page.goto(f"{site.url}/?q=harbour&{junk}")
+    _settled(page)
+
+    assert page.locator("#error").is_hidden()
+    assert _status_total(page) == _api(site, [("q", "harbour")])["total_groups"]
+    assert (page.input_value("#sort"), page.input_value("#in")) == ("relevance", "")
 
 
 @pytest.mark.parametrize(

@@ -84,13 +84,27 @@
       body = null;
     }
     if (!response.ok) {
-      const message = body && body.error ? body.error.message : refusal(response.status);
-      throw new ApiError(response.status, message, body && body.error ? body.error.parameter : null);
+      const parameter = body && body.error ? body.error.parameter : null;
+      const message = body && body.error ? inWords(body.error.message, parameter) : refusal(response.status);
+      throw new ApiError(response.status, message, parameter);
     }
     // Every answer but a 204 is JSON: anything else came from something in the API's place (a
     // proxy's or a Wi-Fi sign-in page), and is said so rather than failing later as a TypeError.
     if (body === null && response.status !== 204) throw new ApiError(response.status, UNREADABLE);
     return body;
+  }
+
+  // A refusal begins with the API's parameter ("name: the value is empty", "q has more than 32
+  // words"), a word for programs: said as the page's field instead, or left out where the
+  // file's row already names what it is.
+  const FIELD_WORDS = { q: "the search", name: "the alert's name", from: "the From date", to: "the To date", filename: "" };
+
+  function inWords(message, parameter) {
+    if (!parameter || !Object.hasOwn(FIELD_WORDS, parameter)) return message;
+    const words = FIELD_WORDS[parameter];
+    if (message.startsWith(`${parameter}: `)) return words ? `${words}: ${message.slice(parameter.length + 2)}` : message.slice(parameter.length + 2);
+    if (words && message.startsWith(`${parameter} `)) return `${words}${message.slice(parameter.length)}`;
+    return message;
   }
 
   // An error answer without the API's error body comes from the gateway in front of it (a
@@ -129,14 +143,21 @@
     return `${value}-${last ? String(days).padStart(2, "0") : "01"}`;
   }
 
+  // A value its menu does not offer (a mangled or hand-edited link) is the menu's first option,
+  // as an unknown has_date is ignored: sent, the API would refuse the search in its own words.
+  function offered(menu, value) {
+    const options = [...$(menu).options].map((option) => option.value);
+    return options.includes(value) ? value : options[0];
+  }
+
   function readState() {
     const params = new URLSearchParams(location.search);
     const state = {
       view: params.get("article") ? "article" : ["upload", "alerts"].includes(params.get("view")) ? params.get("view") : "search",
       article: params.get("article") || "",
       q: params.get("q") || "",
-      in: params.get("in") || "",
-      sort: params.get("sort") || "relevance",
+      in: offered("in", params.get("in")),
+      sort: offered("sort", params.get("sort")),
       from: dayOf(params.get("from") || "", false),
       to: dayOf(params.get("to") || "", true),
       hasDate: ["true", "false"].includes(params.get("has_date")) ? params.get("has_date") : "",
@@ -428,6 +449,15 @@
     const date = new Date(Date.UTC(year, month - 1, day || 1));
     const options = day ? { day: "numeric", month: "short", year: "numeric" } : { month: "short", year: "numeric" };
     return date.toLocaleDateString("en-GB", { ...options, timeZone: "UTC" });
+  }
+
+  // A moment the service recorded (an ingest, a receipt) read as a date and a time, in UTC as
+  // stored, not as the timestamp programs read: "8 Dec 2026, 02:57 UTC".
+  function moment(stamp) {
+    const options = { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: "UTC" };
+    const date = new Date(stamp);
+    const text = Number.isNaN(date.getTime()) ? stamp : `${date.toLocaleString("en-GB", options)} UTC`;
+    return el("time", { dateTime: stamp, text });
   }
 
   // -- facets -----------------------------------------------------------------------------
@@ -746,7 +776,7 @@
       ["Bucket", origin.bucket],
       ["Key", origin.key && el("code", { text: origin.key })],
       ["Article in file", origin.ordinal != null ? String(origin.ordinal + 1) : null],
-      ["Ingested", origin.ingested_at],
+      ["Ingested", origin.ingested_at && moment(origin.ingested_at)],
       ["Cleaner version", origin.cleaner_version],
       ["Receipt", origin.key ? receipt : null],
     ]);
@@ -802,7 +832,8 @@
     if (origin.bucket) params.set("bucket", origin.bucket);
     try {
       const receipt = await api(`ingest/status?${params}`);
-      target.textContent = [receipt.outcome, receipt.updated_at].filter(Boolean).join(", ") || "recorded";
+      if (receipt.outcome && receipt.updated_at) target.replaceChildren(`${receipt.outcome} (`, moment(receipt.updated_at), ")");
+      else target.textContent = receipt.outcome || "recorded";
     } catch (_) {
       target.textContent = "not available";
     }
@@ -1022,7 +1053,7 @@
           continue;
         }
         // The receipt's sentence for people; its reason is a code for programs (too_large).
-        if (receipt.outcome === "rejected") return settle(`rejected: ${receipt.message || receipt.reason || "no reason given"}`, "rejected");
+        if (receipt.outcome === "rejected") return settle(`rejected: ${unkeyed(receipt.message, slot.key) || receipt.reason || "no reason given"}`, "rejected");
         if (receipt.outcome === "duplicate") return settle(`duplicate of an article already in the archive${skippedNote(receipt)}`, "duplicate");
         if (receipt.outcome === "indexed") return settle(`indexed${skippedNote(receipt)}`, "indexed");
       }
@@ -1032,6 +1063,12 @@
       settle(`failed: ${error.message}`, "failed");
       offer("Try again", () => uploadOne(file, row));
     }
+  }
+
+  // Ingest begins a rejection with the object's key ("uploads/3f0c…/a.json: …"), which the
+  // person never saw: the row already names the file, so the key is left out.
+  function unkeyed(message, key) {
+    return message && key && message.startsWith(`${key}: `) ? message.slice(key.length + 2) : message;
   }
 
   // Resolves ms from now once the page is seen: a hidden page (another tab, a minimised window)
