@@ -129,7 +129,7 @@ def test_a_search_shows_highlighted_results_as_the_api_finds_them(page: Any, sit
     meta = page.locator("#results > li.hit").nth(index).locator(".meta").inner_text()
     assert with_source["source"] in meta
     feed = page.get_attribute("#feed-link", "href")
-    assert feed == "feed?q=harbour"
+    assert feed == "feed?q=harbour&order=indexed"
     assert (
         requests.get(f"{site.url}/{feed}", timeout=30)
         .headers["Content-Type"]

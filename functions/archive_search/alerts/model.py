@@ -240,14 +240,15 @@ def stored_search(request: AlertRequest) -> dict[str, Any]:
 
 
 def feed_url(search: dict[str, Any]) -> str:
-    """The alert's search as a feed (``GET /feed`` takes the parameters ``/search`` takes)."""
+    """The alert's search as a feed (``GET /feed`` takes the parameters ``/search`` takes), in
+    the order that lists each new match first: the order is spelled out, not left to a default."""
     pairs: list[tuple[str, str]] = []
     for name, value in search.items():
         if isinstance(value, list):
             pairs += [(name, v) for v in value]
         else:
             pairs.append((name, str(value).lower() if isinstance(value, bool) else str(value)))
-    return "/feed?" + urlencode([*pairs, ("format", "atom")])
+    return "/feed?" + urlencode([*pairs, ("format", "atom"), ("order", "indexed")])
 
 
 def public(alert_id: str, document: dict[str, Any]) -> dict[str, Any]:

@@ -70,7 +70,7 @@ def search_body(
         selected["published"] = date_range
     # Without words to rank by (no q, or only exclusions) every score is equal:
     # relevance then means newest first.
-    sort = _sort(request.sort if scored or request.sort in ("newest", "oldest") else "newest")
+    sort = _sort(request.sort if scored or request.sort in ("newest", "oldest", "indexed") else "newest")
     body: dict[str, Any] = {
         "query": main,
         "sort": sort,
@@ -106,6 +106,8 @@ def _sort(sort: str) -> list[Any]:
         return [{"published": {"order": "desc", "missing": "_last"}}, *TIEBREAK]
     if sort == "oldest":
         return [{"published": {"order": "asc", "missing": "_last"}}, *TIEBREAK]
+    if sort == "indexed":
+        return [{"ingested_at": {"order": "desc", "missing": "_last"}}, *TIEBREAK]
     return [{"_score": "desc"}, *TIEBREAK]
 
 

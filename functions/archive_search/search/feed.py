@@ -1,9 +1,10 @@
 """Every search as a feed: a page of search hits -> Atom 1.0 (RFC 4287) or JSON Feed 1.1.
 
-Pure functions of a search response (the JSON ``/search`` answers, sorted newest first) and
-the URLs the feed needs; the route is in ``web_routes``. Text goes into the XML through
-ElementTree, which escapes ``&``, ``<``, ``>`` and quotes; characters XML 1.0 cannot carry at
-all (C0 controls but tab, newline and carriage return; U+FFFE, U+FFFF) are removed first.
+Pure functions of a search response (the JSON ``/search`` answers, newest indexed or published
+first) and the URLs the feed needs; the route is in ``web_routes``. Text goes into the XML
+through ElementTree, which escapes ``&``, ``<``, ``>`` and quotes; characters XML 1.0 cannot
+carry at all (C0 controls but tab, newline and carriage return; U+FFFE, U+FFFF) are removed
+first.
 """
 
 from __future__ import annotations
@@ -44,12 +45,17 @@ class FeedLinks:
     article_url: Callable[[str], str]  # the article view of one id
 
 
-# Search parameters a feed accepts but ignores (it is newest first, with its own fields and no
+# A feed's orders and the /search sort each one is: newest indexed first follows a search (an
+# article indexed now with an old date leads the feed), newest published first reads it by date.
+FEED_SORTS = {"indexed": "indexed", "published": "newest"}
+DEFAULT_ORDER = "indexed"
+
+# Search parameters a feed accepts but ignores (its order is its own, with its own fields and no
 # facets): neither its title nor its links carry them, which would mislead a reader (a page link
 # with sort=oldest shows another order than the feed).
 FEED_IGNORED_PARAMETERS = frozenset(("sort", "facets", "interval", "facet_size", "fields"))
 # Parameters a feed's title does not name: the query (named first), paging and the ignored ones.
-_UNTITLED = frozenset(("q", "format", "cursor", "page", "size")) | FEED_IGNORED_PARAMETERS
+_UNTITLED = frozenset(("q", "format", "order", "cursor", "page", "size")) | FEED_IGNORED_PARAMETERS
 
 
 def feed_title(parameters: Mapping[str, list[str]]) -> str:
@@ -62,15 +68,19 @@ def feed_title(parameters: Mapping[str, list[str]]) -> str:
     return "archive-search: " + " · ".join(words + filters) if words or filters else "archive-search: newest"
 
 
-def feed_id(parameters: Mapping[str, list[str]]) -> str:
-    """The feed's permanent id: a name of the search it is (query and filters, in any order),
-    not of its URL, which changes with the host, the scheme, the format and the page."""
+def feed_id(parameters: Mapping[str, list[str]], order: str = DEFAULT_ORDER) -> str:
+    """The feed's permanent id: a name of the search it is (query and filters, in any order)
+    and of its order, not of its URL, which changes with the host, the scheme, the format and
+    the page."""
     chosen = sorted(
         (name, value)
         for name, values in parameters.items()
         if name == "q" or name not in _UNTITLED
         for value in values
     )
+    # The default order adds nothing: a search's feed in that order is named by the search alone.
+    if order != DEFAULT_ORDER:
+        chosen.append(("order", order))
     digest = hashlib.sha256(json.dumps(chosen, ensure_ascii=False).encode()).hexdigest()[:32]
     return f"urn:archive-search:feed:{digest}"
 
@@ -84,18 +94,23 @@ def _published(hit: Mapping[str, Any]) -> datetime | None:
     return datetime.fromisoformat(value).replace(tzinfo=UTC) if value else None
 
 
-def _entry_updated(hit: Mapping[str, Any]) -> datetime | None:
-    # An undated article was last changed when the archive indexed it: a stable time, so a
-    # reader polling the feed does not see it as new again on every request.
-    published = _published(hit)
-    if published or not hit.get("ingested_at"):
-        return published
-    return datetime.fromisoformat(hit["ingested_at"].replace("Z", "+00:00")).astimezone(UTC)
+def _indexed(hit: Mapping[str, Any]) -> datetime | None:
+    value = hit.get("ingested_at")
+    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC) if value else None
 
 
-def _updated(hits: list[dict[str, Any]], now: datetime) -> datetime:
+def _entry_updated(hit: Mapping[str, Any], order: str) -> datetime | None:
+    # In indexed order an entry is new when the archive indexed it, so a reader sorting by
+    # updated sees a back issue as new. By date, an undated article was last changed when the
+    # archive indexed it: a stable time, so a poll does not show it as new again.
+    if order == "indexed":
+        return _indexed(hit) or _published(hit)
+    return _published(hit) or _indexed(hit)
+
+
+def _updated(hits: list[dict[str, Any]], now: datetime, order: str) -> datetime:
     # The feed changes when a newer entry appears; a feed without entries is "now".
-    dates = [date for date in (_entry_updated(hit) for hit in hits) if date]
+    dates = [date for date in (_entry_updated(hit, order) for hit in hits) if date]
     return max(dates) if dates else now
 
 
@@ -138,9 +153,11 @@ def atom(
     feed_id: str,
     *,
     language: str | None = None,
+    order: str = DEFAULT_ORDER,
 ) -> str:
     """An Atom 1.0 document of the hits of one search response; ``language``: the feed's
-    (``feed_language``), as ``xml:lang`` on ``<feed>``."""
+    (``feed_language``), as ``xml:lang`` on ``<feed>``; ``order``: the hits' (FEED_SORTS),
+    which says what each entry's ``updated`` is."""
     import xml.etree.ElementTree as ET  # deferred: only Atom feeds use it, not the cold start
 
     hits = list(result.get("hits", []))
@@ -152,7 +169,7 @@ def atom(
             child.text = _xml_text(text)
         return child
 
-    feed_updated = _updated(hits, now)
+    feed_updated = _updated(hits, now, order)
     root = ET.Element(f"{{{ATOM_NS}}}feed")
     if language:
         root.set(XML_LANG, language)
@@ -178,7 +195,7 @@ def atom(
         published = _published(hit)
         if published:
             element(entry, "published", _rfc3339(published))
-        element(entry, "updated", _rfc3339(_entry_updated(hit) or feed_updated))
+        element(entry, "updated", _rfc3339(_entry_updated(hit, order) or feed_updated))
         for name in _credits(hit):
             element(element(entry, "author"), "name", name)
         for tag in hit.get("tags") or []:
@@ -196,10 +213,15 @@ def _credits(hit: Mapping[str, Any]) -> list[str]:
 
 
 def json_feed(
-    result: Mapping[str, Any], title: str, links: FeedLinks, *, language: str | None = None
+    result: Mapping[str, Any],
+    title: str,
+    links: FeedLinks,
+    *,
+    language: str | None = None,
+    order: str = DEFAULT_ORDER,
 ) -> dict[str, Any]:
     """A JSON Feed 1.1 document of the hits of one search response; ``language``: the feed's
-    (``feed_language``), as its top-level ``language``."""
+    (``feed_language``), as its top-level ``language``; ``order`` as for ``atom``."""
     items = []
     for hit in result.get("hits", []):
         item: dict[str, Any] = {
@@ -214,8 +236,8 @@ def json_feed(
         published = _published(hit)
         if published:
             item["date_published"] = _rfc3339(published)
-        # Atom's updated: an undated item keeps a stable date, the one the archive indexed it.
-        updated = _entry_updated(hit)
+        # Atom's updated, by the same rule.
+        updated = _entry_updated(hit, order)
         if updated:
             item["date_modified"] = _rfc3339(updated)
         if _credits(hit):

@@ -126,5 +126,6 @@ def check_after(after: list[Any], sort: list[Any]) -> None:
     first = after[0]
     if "_score" in sort[0] and not isinstance(first, int | float):
         raise invalid
-    if "published" in sort[0] and (not isinstance(first, int) or not -_INT64 <= first < _INT64):
+    # A date sort (published, ingested_at) reads epoch milliseconds.
+    if "_score" not in sort[0] and (not isinstance(first, int) or not -_INT64 <= first < _INT64):
         raise invalid

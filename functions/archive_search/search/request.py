@@ -47,7 +47,7 @@ HIT_FIELDS = (
 class SearchRequest:
     q: str | None = None
     in_field: str | None = None  # "title" | "body" | None (both, and the description)
-    sort: str = "relevance"  # relevance | recent | newest | oldest
+    sort: str = "relevance"  # relevance | recent | newest | oldest | indexed
     filters: dict[str, list[str]] = field(default_factory=dict)  # source/language/place/author/tag
     date_from: date | None = None
     date_to: date | None = None

@@ -123,8 +123,11 @@ def search_answer(
         Literal["title", "body"] | None, Query(alias="in", description="Search only the title or the body")
     ] = None,
     sort: Annotated[
-        Literal["relevance", "recent", "newest", "oldest"],
-        Query(description="relevance; recent = relevance boosted by recency; newest or oldest by date"),
+        Literal["relevance", "recent", "newest", "oldest", "indexed"],
+        Query(
+            description="relevance; recent = relevance boosted by recency; newest or oldest by date; "
+            "indexed = newest indexed first"
+        ),
     ] = "relevance",
     source: Annotated[
         list[FilterValue] | None, Query(max_length=MAX_FILTER_VALUES, description="Publisher." + LIST_DOC)

@@ -3,7 +3,8 @@
 - ``GET /``: the page (``web/index.html``), with a Content-Security-Policy that allows only
   the function's own scripts and styles (no inline script, nothing from another origin).
 - ``GET /web/{file}``: the page's script and stylesheet, a fixed list of package files.
-- ``GET /feed``: ``/search`` with the same parameters, newest first, as Atom or JSON Feed.
+- ``GET /feed``: ``/search`` with the same parameters, newest indexed (or published) first, as
+  Atom or JSON Feed.
 
 The feed route takes exactly the parameters of the search route (its signature is the
 search route's, read when the router is made), so the two cannot drift apart.
@@ -28,8 +29,10 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from archive_search.errors import NotFound
 from archive_search.search.feed import (
     ATOM_TYPE,
+    DEFAULT_ORDER,
     FEED_FIELDS,
     FEED_IGNORED_PARAMETERS,
+    FEED_SORTS,
     JSON_FEED_TYPE,
     FeedLinks,
     atom,
@@ -42,8 +45,9 @@ from archive_search.search.http import base_path
 
 PAGE_TYPE = "text/html; charset=utf-8"
 ASSET_TYPES = {"app.js": "text/javascript; charset=utf-8", "app.css": "text/css; charset=utf-8"}
-# Search parameters a feed accepts but does not use: it is newest first, one page of hits.
-FEED_IGNORES = {"sort": "newest", "facets": None, "fields": list(FEED_FIELDS)}
+# Search parameters a feed accepts but does not use: its order (``order``) sets the sort, and it
+# is one page of hits.
+FEED_IGNORES = {"facets": None, "fields": list(FEED_FIELDS)}
 # The local stack's S3 (moto) listens on loopback: a page served from loopback may upload there.
 _LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
@@ -152,23 +156,36 @@ def feed_router(search: Callable[..., dict[str, Any]], middlewares: Sequence[Any
             Literal["atom", "json"], Query(description="atom (Atom 1.0) or json (JSON Feed 1.1)")
         ],
     )
+    order_parameter = inspect.Parameter(
+        "order",
+        inspect.Parameter.KEYWORD_ONLY,
+        default=DEFAULT_ORDER,
+        annotation=Annotated[
+            Literal["indexed", "published"],
+            Query(
+                description="indexed: newest indexed first, so a follower sees every new match "
+                "whatever its date; published: newest published first"
+            ),
+        ],
+    )
 
     def feed(**arguments: Any) -> Response:
-        feed_format = arguments.pop("format")
-        return _feed_response(search(**{**arguments, **FEED_IGNORES}), feed_format)
+        feed_format, order = arguments.pop("format"), arguments.pop("order")
+        result = search(**{**arguments, **FEED_IGNORES, "sort": FEED_SORTS[order]})
+        return _feed_response(result, feed_format, order)
 
     # Powertools reads a route's parameters with inspect.signature, which honours __signature__
     # (docs/api.md, "Powertools version"; tests/unit/search/test_powertools_internals.py).
     feed.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
         [parameter.replace(kind=inspect.Parameter.KEYWORD_ONLY) for parameter in search_parameters]
-        + [format_parameter]
+        + [format_parameter, order_parameter]
     )
     feeds.get(
         "/feed",
-        summary="The search as a feed: Atom 1.0 or JSON Feed 1.1, newest first",
+        summary="The search as a feed: Atom 1.0 or JSON Feed 1.1, newest indexed first",
         description=(
-            "Takes the parameters of /search plus format; sort, facets and fields are accepted "
-            "and ignored (a feed is newest first). Entries link to the article on the search page; "
+            "Takes the parameters of /search plus format and order; sort, facets and fields are "
+            "accepted and ignored (order sets the feed's order). Entries link to the article on the search page; "
             "the next page is the feed's next link (Atom rel=next, JSON Feed next_url)."
         ),
         responses={
@@ -185,7 +202,7 @@ def feed_router(search: Callable[..., dict[str, Any]], middlewares: Sequence[Any
     return feeds
 
 
-def _feed_response(result: dict[str, Any], feed_format: str) -> Response:
+def _feed_response(result: dict[str, Any], feed_format: str, order: str) -> Response:
     event = router.current_event
     requested = parse_qs(event.raw_query_string or "", keep_blank_values=True)
     parameters = {k: v for k, v in requested.items() if k not in FEED_IGNORED_PARAMETERS}
@@ -195,10 +212,17 @@ def _feed_response(result: dict[str, Any], feed_format: str) -> Response:
         encoded = urlencode(query, doseq=True)
         return f"{origin}{path}" + (f"?{encoded}" if encoded else "")
 
-    search_state = {k: v for k, v in parameters.items() if k not in ("format", "cursor", "page")}
+    search_state = {k: v for k, v in parameters.items() if k not in ("format", "order", "cursor", "page")}
     next_url = None
     if result.get("next_cursor"):
-        next_url = url("/feed", {**search_state, "format": [feed_format], "cursor": [result["next_cursor"]]})
+        # The order is spelled out: the cursor belongs to it, whatever the default may become.
+        next_query = {
+            **search_state,
+            "format": [feed_format],
+            "order": [order],
+            "cursor": [result["next_cursor"]],
+        }
+        next_url = url("/feed", next_query)
     links = FeedLinks(
         self_url=url("/feed", parameters),
         page_url=url("/", search_state),
@@ -206,9 +230,11 @@ def _feed_response(result: dict[str, Any], feed_format: str) -> Response:
         article_url=lambda article_id: url("/", {"article": [article_id]}),
     )
     title = feed_title(search_state)
-    # The tag names what the feed says (its format, links and hits), not the rendered bytes: an
+    # The tag names what the feed says (its format, order, links and hits), not the rendered bytes: an
     # empty Atom feed's updated time is the request's, which would make every poll a download.
-    state = json.dumps([feed_format, title, links.self_url, links.next_url, result.get("hits")], default=str)
+    state = json.dumps(
+        [feed_format, order, title, links.self_url, links.next_url, result.get("hits")], default=str
+    )
     etag = _etag(state.encode())
     headers = {"ETag": etag, "Cache-Control": "no-cache"}
     if _none_match(event.headers.get("if-none-match"), etag):
@@ -216,8 +242,12 @@ def _feed_response(result: dict[str, Any], feed_format: str) -> Response:
     language = feed_language(result.get("hits") or [], search_state)
     if feed_format == "json":
         body = json.dumps(
-            json_feed(result, title, links, language=language), ensure_ascii=False, separators=(",", ":")
+            json_feed(result, title, links, language=language, order=order),
+            ensure_ascii=False,
+            separators=(",", ":"),
         )
         return Response(status_code=200, content_type=JSON_FEED_TYPE, body=body, headers=headers)
-    body = atom(result, title, links, datetime.now(UTC), feed_id(search_state), language=language)
+    body = atom(
+        result, title, links, datetime.now(UTC), feed_id(search_state, order), language=language, order=order
+    )
     return Response(status_code=200, content_type=ATOM_TYPE, body=body, headers=headers)

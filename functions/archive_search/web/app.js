@@ -216,8 +216,11 @@
     $("from").value = state.from;
     $("to").value = state.to;
     $("has-date").value = state.hasDate;
+    // A feed of the search follows it: every new match first, whatever the page's sort, which
+    // orders a reader's feed no better (by date, a back issue indexed now lands out of sight).
     const feedParams = searchParams(state);
-    $("feed-link").href = `feed${feedParams.toString() ? `?${feedParams}` : ""}`;
+    feedParams.set("order", "indexed");
+    $("feed-link").href = `feed?${feedParams}`;
     $("feed-alternate").href = $("feed-link").href;
     feedParams.set("format", "json");
     $("json-feed-link").href = `feed?${feedParams}`;

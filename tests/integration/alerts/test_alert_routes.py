@@ -31,7 +31,10 @@ def test_a_saved_alert_is_returned_listed_read_and_deleted(alerts_api: AlertsApi
     assert len(alert["id"]) == 32 and created.headers["Location"] == f"/alerts/{alert['id']}"
     assert (alert["name"], alert["target"], alert["webhook_url"]) == ("Ferry strikes", "event", None)
     assert alert["search"] == {"q": "ferry strike", "source": ["Harbour Gazette"], "from": "2024-01-01"}
-    assert alert["feed_url"] == "/feed?q=ferry+strike&source=Harbour+Gazette&from=2024-01-01&format=atom"
+    assert (
+        alert["feed_url"]
+        == "/feed?q=ferry+strike&source=Harbour+Gazette&from=2024-01-01&format=atom&order=indexed"
+    )
 
     listed = alerts_api.call("GET", "/alerts")
     assert listed.status == 200 and listed.json == {"total": 1, "alerts": [alert]}

@@ -44,6 +44,7 @@ def article_doc(
     url: str | None = None,
     description: str | None = None,
     deleted: bool = False,
+    ingested_at: str = "2026-11-21T12:00:00Z",
 ) -> tuple[str, dict[str, Any]]:
     """(id, document) for one article, shaped like the documents ingest writes."""
     key = key or f"inbox/{hashlib.sha1(f'{title}{body}'.encode()).hexdigest()[:12]}.txt"
@@ -67,7 +68,7 @@ def article_doc(
         0,
         content_sha256=hashlib.sha256(body.encode()).hexdigest(),
         cleaner_version="test",
-        ingested_at="2026-11-21T12:00:00Z",
+        ingested_at=ingested_at,
     )
     doc["deleted"] = deleted
     return document_id(ref), doc

@@ -28,8 +28,8 @@ def _atom(corpus: SearchApi, **params: str) -> feedparser.FeedParserDict:
     return parsed
 
 
-def test_an_atom_feed_lists_the_matching_articles_newest_first(corpus: SearchApi) -> None:
-    feed = _atom(corpus, q="goggles", collapse="false")
+def test_an_atom_feed_in_published_order_lists_the_matching_articles_newest_first(corpus: SearchApi) -> None:
+    feed = _atom(corpus, q="goggles", collapse="false", order="published")
 
     published = [entry.published for entry in feed.entries]
     assert published == sorted(published, reverse=True)
@@ -70,7 +70,7 @@ def test_markup_in_an_article_is_escaped_text_in_the_feed(corpus: SearchApi) -> 
 
 
 def test_a_json_feed_has_the_version_items_and_a_next_url(corpus: SearchApi) -> None:
-    response = corpus.get("/feed", {"format": "json", "size": "1", "collapse": "false"})
+    response = corpus.get("/feed", {"format": "json", "size": "1", "collapse": "false", "order": "published"})
     assert response.status == 200, response.text
     assert response.headers["Content-Type"] == "application/feed+json; charset=utf-8"
 
@@ -81,14 +81,16 @@ def test_a_json_feed_has_the_version_items_and_a_next_url(corpus: SearchApi) -> 
     assert all(
         isinstance(i["id"], str) and ("content_text" in i or "content_html" in i) for i in document["items"]
     )
-    assert document["feed_url"] == "http://localhost/feed?format=json&size=1&collapse=false"
+    assert document["feed_url"] == "http://localhost/feed?format=json&size=1&collapse=false&order=published"
     (item,) = document["items"]
     assert item["url"] == f"http://localhost/?article={item['id'].rsplit(':', 1)[1]}"
     assert item["date_published"] == "2024-01-02T00:00:00Z"  # the newest article first
     assert item["_archive_search"]["source"] == "Dawn"
 
     cursor = parse_qs(urlsplit(document["next_url"]).query)["cursor"][0]
-    second = corpus.get("/feed", {"format": "json", "size": "1", "collapse": "false", "cursor": cursor})
+    second = corpus.get(
+        "/feed", {"format": "json", "size": "1", "collapse": "false", "order": "published", "cursor": cursor}
+    )
     assert second.status == 200, second.text
     (next_item,) = second.json["items"]
     assert next_item["id"] != item["id"]
@@ -96,8 +98,8 @@ def test_a_json_feed_has_the_version_items_and_a_next_url(corpus: SearchApi) -> 
 
 
 def test_the_feed_takes_the_parameters_of_search_and_rejects_others(corpus: SearchApi) -> None:
-    # sort and facets are /search parameters: accepted, and the feed stays newest first.
-    feed = _atom(corpus, q="goggles", sort="oldest", facets="source", collapse="false")
+    # sort and facets are /search parameters: accepted, and the feed keeps its own order.
+    feed = _atom(corpus, q="goggles", sort="oldest", facets="source", collapse="false", order="published")
     assert feed.entries[0].published == "2023-04-13T00:00:00Z"
 
     unknown = corpus.get("/feed", {"sourse": "Dawn"})
@@ -106,6 +108,9 @@ def test_the_feed_takes_the_parameters_of_search_and_rejects_others(corpus: Sear
     bad_format = corpus.get("/feed", {"format": "rss"})
     assert bad_format.status == 400
     assert bad_format.error["parameter"] == "format"
+    bad_order = corpus.get("/feed", {"order": "newest"})
+    assert bad_order.status == 400
+    assert bad_order.error["parameter"] == "order"
     bad_size = corpus.get("/feed", {"size": "500"})
     assert bad_size.status == 400
     assert bad_size.error["parameter"] == "size"

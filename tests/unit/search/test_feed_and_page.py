@@ -246,12 +246,12 @@ def test_the_feed_renders_the_search_answer_object_it_is_given() -> None:
     response = _poll(_feed_app([hit], next_cursor="c2", asked=asked), "q=harbour&format=json")
 
     assert response["statusCode"] == 200, response["body"]
-    assert asked == [{"q": "harbour", "sort": "newest", "facets": None, "fields": list(FEED_FIELDS)}]
+    assert asked == [{"q": "harbour", "sort": "indexed", "facets": None, "fields": list(FEED_FIELDS)}]
     feed = json.loads(response["body"])
     assert [(i["title"], i["tags"], i["date_published"]) for i in feed["items"]] == [
         ("Harbour", ["port"], "2024-03-02T00:00:00Z")
     ]
-    assert feed["next_url"] == "http://api.example/feed?q=harbour&format=json&cursor=c2"
+    assert feed["next_url"] == "http://api.example/feed?q=harbour&format=json&order=indexed&cursor=c2"
 
 
 @pytest.mark.parametrize("hits", [[], [{"id": "a1", "title": "Harbour", "published": "2024-03-02"}]])
@@ -349,3 +349,52 @@ def test_feed_links_keep_the_stage_the_feed_was_asked_through() -> None:
         "http://api.example/prod/feed",
         "http://api.example/prod/",
     ]
+
+
+def test_in_indexed_order_an_entry_is_updated_when_the_archive_indexed_it_and_keeps_its_date() -> None:
+    # A reader that sorts by updated sees a back issue indexed today as new; its published
+    # date stays the article's.
+    hits = [{"id": "old", "published": "2001-01-01", "ingested_at": "2026-11-03T08:00:00.5Z"}]
+    entry = feedparser.parse(atom({"hits": hits}, "t", LINKS, NOW, FEED_ID, order="indexed")).entries[0]
+    (item,) = json_feed({"hits": hits}, "t", LINKS, order="indexed")["items"]
+
+    assert (entry.published, entry.updated) == ("2001-01-01T00:00:00Z", "2026-11-03T08:00:00Z")
+    assert (item["date_published"], item["date_modified"]) == ("2001-01-01T00:00:00Z", "2026-11-03T08:00:00Z")
+    published_order = json_feed({"hits": hits}, "t", LINKS, order="published")["items"][0]
+    assert published_order["date_modified"] == "2001-01-01T00:00:00Z"
+
+
+@pytest.mark.parametrize(
+    ("query", "sort"),
+    [
+        ("q=harbour", "indexed"),
+        ("q=harbour&order=indexed", "indexed"),
+        ("q=harbour&order=published", "newest"),
+    ],
+)
+def test_the_feed_asks_search_for_the_order_it_is_in(query: str, sort: str) -> None:
+    asked: list[dict[str, Any]] = []
+    response = _poll(_feed_app([], next_cursor="c2", asked=asked), query + "&format=json")
+
+    assert response["statusCode"] == 200, response["body"]
+    assert [a["sort"] for a in asked] == [sort]
+    # The next page keeps the order its cursor was made in; the search page has no such parameter.
+    feed = json.loads(response["body"])
+    assert feed["next_url"].endswith(f"&order={'published' if sort == 'newest' else 'indexed'}&cursor=c2")
+    assert "order" not in feed["home_page_url"]
+
+
+def test_a_feed_etag_and_id_differ_between_its_orders() -> None:
+    app = _feed_app(
+        [{"id": "a1", "title": "Harbour", "published": "2024-03-02", "ingested_at": "2026-11-03T08:00:00Z"}]
+    )
+    indexed = _poll(app, "q=harbour")
+    published = _poll(app, "q=harbour&order=published", indexed["headers"]["ETag"])
+
+    assert published["statusCode"] == 200
+    assert published["headers"]["ETag"] != indexed["headers"]["ETag"]
+    assert feedparser.parse(published["body"]).feed.id != feedparser.parse(indexed["body"]).feed.id
+    assert (
+        feedparser.parse(_poll(app, "q=harbour&order=indexed")["body"]).feed.id
+        == feedparser.parse(indexed["body"]).feed.id
+    )
