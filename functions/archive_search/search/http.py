@@ -318,6 +318,14 @@ def reject_unknown_parameters(app: Any, next_middleware: Any) -> Response:
     return next_middleware(app)
 
 
+def reject_body(app: Any, next_middleware: Any) -> Response:
+    """A route that takes no body refuses one (a 400 naming ``body``): what a client sends there
+    would be dropped without a word, as a misspelt parameter would. An empty body is none."""
+    if app.current_event.body:
+        raise InvalidRequest("this request takes no body: send it without one", "body")
+    return next_middleware(app)
+
+
 # What a route's OpenAPI operation says beyond its parameters (responses, request body) is built
 # with the document: the response models and JSON schemas only document (every route returns a
 # Response), so a cold start builds none of them and requests never validate against them. The
