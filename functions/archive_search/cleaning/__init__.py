@@ -62,7 +62,7 @@ from archive_search.upload_formats import (
 
 # Bump when the output of cleaning changes: indexed documents record it, so a reindex can find
 # the documents cleaned by an older version.
-CLEANER_VERSION = "1.57.0"
+CLEANER_VERSION = "1.58.0"
 
 __all__ = [
     "CLEANER_VERSION",

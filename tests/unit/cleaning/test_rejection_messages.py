@@ -41,6 +41,11 @@ UPLOADS: dict[str, tuple[str, bytes, dict[str, int]]] = {
         b"<html><body><article>" + b"<b>x</b>" * (MAX_ELEMENTS_PER_PAGE + 1) + b"</article></body></html>",
         {},
     ),
+    "field_given_twice": (
+        "inbox/twice.json",
+        b'{"articles": [' + json.dumps(RECORD).encode() + b'], "articles": []}',
+        {},
+    ),
     "body_too_long": (
         "inbox/long.json",
         json.dumps([{**RECORD, "body": "word " * (MAX_BODY_CHARS // 5 + 1)}]).encode(),
