@@ -35,3 +35,11 @@ def test_the_outputs_table_names_every_template_output() -> None:
 
     assert len(outputs) >= 5
     assert outputs - _first_column("Deploy", "Output") == set()
+
+
+def test_the_alarms_table_names_every_template_alarm() -> None:
+    resources = load_template()["Resources"].items()
+    alarms = {name for name, res in resources if res["Type"] == "AWS::CloudWatch::Alarm"}
+
+    assert len(alarms) >= 5
+    assert alarms - _first_column("Alarms", "Alarm") == set()

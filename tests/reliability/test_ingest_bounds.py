@@ -95,8 +95,32 @@ def test_an_object_over_its_format_bound_is_rejected_before_it_is_downloaded(ing
     assert ingest.invoke(bodies) == {"batchItemFailures": []}
     receipt = ingest.receipt("big.txt")
     assert receipt["outcome"] == "rejected" and receipt["reason"] == "too_large"
+    assert receipt["message"].startswith("big.txt: the file is"), receipt["message"]
     assert f"limit of {MAX_INPUT_BYTES['text'] // 2**20} MB for text files" in receipt["message"]
     assert "big.txt" not in downloads and "a.txt" in downloads
+
+
+def test_an_object_over_its_bound_by_its_stored_length_is_rejected_naming_its_key(ingest) -> None:
+    from archive_search.cleaning import MAX_INPUT_BYTES
+
+    ingest.put("inbox/big.txt", b"A line of a long text dump.\n" * (MAX_INPUT_BYTES["text"] // 28 + 1))
+
+    notify(ingest, "inbox/big.txt")  # no size in the event: the GET's Content-Length refuses it
+
+    receipt = ingest.receipt("inbox/big.txt")
+    assert receipt["outcome"] == "rejected" and receipt["reason"] == "too_large"
+    assert receipt["message"].startswith("inbox/big.txt: the file is"), receipt["message"]
+
+
+def test_a_cleaner_that_finds_no_article_rejects_naming_the_key(ingest, monkeypatch) -> None:
+    monkeypatch.setattr(default_service(), "clean", lambda data, key, **_: [])
+    ingest.put("inbox/a.txt", STORY)
+
+    notify(ingest, "inbox/a.txt")
+
+    receipt = ingest.receipt("inbox/a.txt")
+    assert receipt["outcome"] == "rejected" and receipt["reason"] == "no_article_text"
+    assert receipt["message"].startswith("inbox/a.txt: "), receipt["message"]
 
 
 def test_bulk_requests_go_to_the_alias_and_never_the_domain_root(ingest, monkeypatch):

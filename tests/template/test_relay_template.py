@@ -13,6 +13,7 @@ from archive_search.alerts.events import DETAIL_TYPE
 from archive_search.alerts.relay import CALL_DEADLINE_SECONDS
 from archive_search.alerts.relay_queue import MAX_ATTEMPTS, RETRY_DELAYS_SECONDS
 from archive_search.ingest.outcomes import SOURCE
+from archive_search.observability import NAMESPACE, SERVICE
 from tests.template.cfn import allowed, load_template, policy_statements, resolved_template, text
 
 pytestmark = pytest.mark.template
@@ -26,6 +27,7 @@ RELAY_RESOURCES = {
     "RelayDeadLetterQueue",
     "RelayDeadLetterQueuePolicy",
     "RelayDeadLettersWaiting",
+    "RelayDeliveriesFailing",
     "RelayLogGroup",
 }
 
@@ -105,6 +107,22 @@ def test_a_match_in_the_dlq_alarms(template: dict) -> None:
     assert (alarm["Namespace"], alarm["MetricName"]) == ("AWS/SQS", "ApproximateNumberOfMessagesVisible")
     assert text(alarm["Dimensions"][0]["Value"]) == "${RelayDeadLetterQueue.QueueName}"
     assert alarm["Threshold"] == 1 and alarm["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
+
+
+def test_a_receiver_failing_for_three_periods_running_alarms_before_the_dlq(template: dict) -> None:
+    alarm = template["Resources"]["RelayDeliveriesFailing"]["Properties"]
+    # The metric relay_match counts, in the namespace and service dimension Powertools uses.
+    assert (alarm["Namespace"], alarm["MetricName"]) == (NAMESPACE, "AlertWebhookFailed")
+    assert alarm["Dimensions"] == [{"Name": "service", "Value": SERVICE}]
+    assert (alarm["Statistic"], alarm["Threshold"], alarm["ComparisonOperator"]) == (
+        "Sum",
+        1,
+        "GreaterThanOrEqualToThreshold",
+    )
+    assert alarm["EvaluationPeriods"] == alarm["DatapointsToAlarm"] == 3
+    # Well inside the retries: a match reaches the DLQ only after the last attempt.
+    assert alarm["Period"] * alarm["EvaluationPeriods"] < sum(RETRY_DELAYS_SECONDS) / 10
+    assert alarm["TreatMissingData"] == "notBreaching"
 
 
 def test_the_relay_role_reads_its_secret_and_consumes_its_queue_and_nothing_else(template: dict) -> None:

@@ -64,12 +64,16 @@ class ObjectStore:
             size = response.get("ContentLength")
             if size is not None and size > max_bytes:
                 body.close()
-                raise RejectedInput("too_large", over_limit(size, max_bytes, named_format(ref.key, None)))
+                raise RejectedInput(
+                    "too_large", f"{ref.key}: {over_limit(size, max_bytes, named_format(ref.key, None))}"
+                )
             data = body.read(max_bytes + 1)
         except (ClientError, BotoCoreError) as exc:
             raise _error(exc, ref, "reading") from exc
         if len(data) > max_bytes:
-            raise RejectedInput("too_large", over_limit(None, max_bytes, named_format(ref.key, None)))
+            raise RejectedInput(
+                "too_large", f"{ref.key}: {over_limit(None, max_bytes, named_format(ref.key, None))}"
+            )
         return StoredObject(
             ref=ref,
             data=data,

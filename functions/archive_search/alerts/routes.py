@@ -36,6 +36,7 @@ from archive_search.search.http import (
     idempotency_key,
     json_response,
     ok_response,
+    reject_body,
     reject_unknown_parameters,
 )
 from archive_search.settings import Settings, get_settings
@@ -156,7 +157,7 @@ def get_alert(alert_id: Annotated[str, Path(description=ALERT_ID_DOC)]):
     "/alerts/<alert_id>",
     summary="Delete an alert (it stops firing at once)",
     openapi_extensions=documented(lambda: {"responses": {204: {"description": "Deleted"}}}),
-    middlewares=[reject_unknown_parameters],
+    middlewares=[reject_unknown_parameters, reject_body],
 )
 def delete_alert(alert_id: Annotated[str, Path(description=ALERT_ID_DOC)]):
     store().delete(alert_id)
@@ -176,7 +177,7 @@ def delete_alert(alert_id: Annotated[str, Path(description=ALERT_ID_DOC)]):
             "responses": {**ok_response(WebhookSecretResponse, "The new secret"), **error_responses(409)}
         }
     ),
-    middlewares=[reject_unknown_parameters],
+    middlewares=[reject_unknown_parameters, reject_body],
 )
 def rotate_webhook_secret(alert_id: Annotated[str, Path(description=ALERT_ID_DOC)]):
     return json_response(200, store().rotate_webhook_secret(alert_id))

@@ -62,7 +62,7 @@ from archive_search.upload_formats import (
 
 # Bump when the output of cleaning changes: indexed documents record it, so a reindex can find
 # the documents cleaned by an older version.
-CLEANER_VERSION = "1.57.0"
+CLEANER_VERSION = "1.58.0"
 
 __all__ = [
     "CLEANER_VERSION",
@@ -225,7 +225,7 @@ def _text_of(
         raise RejectedInput(
             "unsupported_type", f"{key}: the file is {named}, which is not supported; {WHAT_TO_UPLOAD}"
         )
-    text = _mhtml_text(data, key) if is_mhtml(data) else decode_bytes(data)
+    text = _mhtml_text(data, key) if is_mhtml(data) else _decoded(data, key)
     if not text.strip():
         raise RejectedInput("empty", f"{key}: the file has no text")
     if _FEED_RE.match(text[:4096]):
@@ -255,7 +255,16 @@ def _mhtml_text(data: bytes, key: str) -> str:
             return normalise_text(html.decode(charset))
         except (UnicodeDecodeError, LookupError):
             pass
-    return decode_bytes(html)
+    return _decoded(html, key)
+
+
+def _decoded(data: bytes, key: str) -> str:
+    """``decode_bytes``, its rejection (which knows no key) starting with ``key`` as every
+    rejection's message does."""
+    try:
+        return decode_bytes(data)
+    except RejectedInput as rejection:
+        raise RejectedInput(rejection.reason, f"{key}: {rejection.message}") from None
 
 
 def text_dump_lines(

@@ -41,6 +41,7 @@ from archive_search.cleaning.limits import (
 )
 from archive_search.cleaning.skipped import Cleaned, Skipped, SkippedRecord
 from archive_search.errors import RejectedInput
+from archive_search.json_twice import TwiceNoted, dotted, first_given_twice, given_twice_message
 from archive_search.model import Article
 from archive_search.observability import logger
 from archive_search.upload_formats import MAX_INPUT_BYTES
@@ -203,16 +204,28 @@ def _check_record_sizes(records: list[tuple[_Where, Any]], key: str) -> None:
                 )
 
 
-def _load(text: str) -> Any:
-    """``json.loads`` after the nesting check (``json.loads`` recurses once per level)."""
+def _load(text: str) -> tuple[Any, bool]:
+    """``json.loads`` after the nesting check (``json.loads`` recurses once per level), and
+    whether an object in it gave a field twice."""
     if nesting_exceeds(text):
         raise RejectedInput("too_deeply_nested", f"JSON nested deeper than {MAX_JSON_DEPTH} levels")
-    return loads_numbers_lenient(text)
+    noted = TwiceNoted()
+    return loads_numbers_lenient(text, noted), noted.seen
 
 
-def _articles(records: list[tuple[_Where, Any]], key: str, problems: list[SkippedRecord]) -> Cleaned:
+def _twice_outside(value: Any, records: list[Any]) -> str | None:
+    """What to say of a field given twice in ``value`` outside its ``records`` (an envelope's
+    ``articles``, or a record read through a copy): no one record can be left out for it."""
+    path = first_given_twice(value, opaque=frozenset(map(id, records)))
+    return given_twice_message(dotted(path)) if path else None
+
+
+def _articles(
+    records: list[tuple[_Where, Any]], key: str, problems: list[SkippedRecord], *, twice: bool = False
+) -> Cleaned:
     """The articles of ``records`` in order, with the records left out; the bounds on records
-    are checked before any is cleaned. ``problems``: what was already found unusable."""
+    are checked before any is cleaned. ``problems``: what was already found unusable;
+    ``twice``: whether the parse met a field given twice (the records are then looked through)."""
     if len(records) > MAX_ARTICLES_PER_FILE:
         raise RejectedInput(
             "too_many_records",
@@ -223,6 +236,10 @@ def _articles(records: list[tuple[_Where, Any]], key: str, problems: list[Skippe
     for where, record in records:
         if not isinstance(record, dict):
             problems.append(_skip(where, "not_an_object", "not an object"))
+            continue
+        path = first_given_twice(record) if twice else None
+        if path:
+            problems.append(_skip(where, "field_given_twice", given_twice_message(dotted(path))))
             continue
         try:
             articles.append(_record_to_article(record, key))
@@ -247,7 +264,7 @@ def extract_json(text: str, key: str) -> Cleaned:
     none is usable. A file of one JSON value a line (an ``elasticdump`` export named ``.json``)
     is read as JSON Lines."""
     try:
-        data = _load(text)
+        data, twice = _load(text)
     except RejectedInput as err:
         raise RejectedInput(err.reason, f"{key}: {err.message}") from None
     except json.JSONDecodeError as err:
@@ -265,7 +282,10 @@ def extract_json(text: str, key: str) -> Cleaned:
     except ValueError as err:
         raise RejectedInput("invalid_json", f"{key}: not valid JSON ({err})") from None
     records = find_records(data)
-    return _articles([(("record", i), r) for i, r in enumerate(records)], key, [])
+    outside = _twice_outside(data, records) if twice else None
+    if outside:
+        raise RejectedInput("field_given_twice", f"{key}: {outside}")
+    return _articles([(("record", i), r) for i, r in enumerate(records)], key, [], twice=twice)
 
 
 def _one_document_over_lines(text: str) -> bool:
@@ -305,12 +325,13 @@ def extract_ndjson(text: str, key: str) -> Cleaned:
         )
     records: list[tuple[_Where, Any]] = []
     problems: list[SkippedRecord] = []
+    any_twice = False
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         where = ("line", number)
         try:
-            value = _load(line)
+            value, twice = _load(line)
         except RejectedInput as err:
             problems.append(_skip(where, err.reason, err.message))
             continue
@@ -320,9 +341,14 @@ def extract_ndjson(text: str, key: str) -> Cleaned:
         if is_bulk_action(value):
             continue
         found = find_records(value) if isinstance(value, (dict, list)) else [value]
+        outside = _twice_outside(value, found) if twice else None
+        if outside:
+            problems.append(_skip(where, "field_given_twice", outside))
+            continue
+        any_twice = any_twice or twice
         if not found:
             problems.append(_skip(where, "no_article_text", "no record with text"))
         records.extend((where, r) for r in found)
         if len(records) > MAX_ARTICLES_PER_FILE:
             break  # _articles rejects the file: reading on would only cost time
-    return _articles(records, key, problems)
+    return _articles(records, key, problems, twice=any_twice)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -55,17 +56,17 @@ def _unreadable_as_null(digits: str) -> int | None:
         return None
 
 
-def loads_numbers_lenient(text: str) -> Any:
+def loads_numbers_lenient(text: str, object_pairs_hook: Callable[..., Any] | None = None) -> Any:
     """``json.loads``, with an integer too long for Python to read (over 4,300 digits) read as
     ``null``: one odd number in a field nobody reads must not make the whole text invalid. The
     slower reading is taken only when the fast one meets such a number."""
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=object_pairs_hook)
     except ValueError as err:
         if isinstance(err, json.JSONDecodeError):
             raise
     # The decoder raises a plain ValueError only for such an integer.
-    return json.loads(text, parse_int=_unreadable_as_null)
+    return json.loads(text, parse_int=_unreadable_as_null, object_pairs_hook=object_pairs_hook)
 
 
 def loads_bounded(text: str) -> Any:

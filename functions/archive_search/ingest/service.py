@@ -289,7 +289,8 @@ class IngestService:
         try:
             if event.size is not None and event.size > max_bytes:
                 raise RejectedInput(
-                    "too_large", over_limit(event.size, max_bytes, named_format(ref.key, None))
+                    "too_large",
+                    f"{ref.key}: {over_limit(event.size, max_bytes, named_format(ref.key, None))}",
                 )
             return self.store.read(ref, max_bytes=max_bytes)
         except NotFound:
@@ -324,7 +325,9 @@ class IngestService:
             return _rejected(event, rejection, read), (self.clock() - started) * 1000
         took_ms = (self.clock() - started) * 1000
         if not articles:
-            return _rejected(event, RejectedInput("no_article_text", "no article text found"), read), took_ms
+            return _rejected(
+                event, RejectedInput("no_article_text", f"{event.ref.key}: no article text found"), read
+            ), took_ms
         cleaned = ObjectRead(
             sha256=read.sha256,
             etag=read.etag,

@@ -14,6 +14,7 @@ from urllib.parse import unquote_to_bytes
 from aws_lambda_powertools.event_handler import Response, content_types
 
 from archive_search.errors import InvalidRequest, UnsupportedMediaType
+from archive_search.json_twice import TwiceNoted, dotted, first_given_twice, given_twice_message
 from archive_search.search.bounds import check_response_size
 
 # Surrogate code points: in a str only from a JSON \u escape of half a pair (a whole pair is
@@ -106,52 +107,14 @@ class FieldGivenTwice(ValueError):
         self.path = path
 
 
-class _GivenTwice(dict[str, Any]):
-    twice: str
-
-
-def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    obj = dict(pairs)
-    if len(obj) == len(pairs):
-        return obj
-    flagged = _GivenTwice(obj)
-    seen: set[str] = set()
-    for key, _ in pairs:
-        if key in seen:
-            flagged.twice = key
-            break
-        seen.add(key)
-    return flagged
-
-
-def _first_twice(value: Any, path: list[str | int]) -> list[str | int] | None:
-    if isinstance(value, _GivenTwice):
-        return [*path, value.twice]
-    children = (
-        value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
-    )
-    for name, child in children:
-        found = _first_twice(child, [*path, name])
-        if found:
-            return found
-    return None
-
-
 def load_request_json(raw: str | bytes) -> Any:
     """``json.loads`` of a request body, strict as the rest of the request: an object that gives
     a field twice is ``FieldGivenTwice`` (json.loads keeps the last in silence, so the client's
     other value would be lost without a word). Other errors as ``json.loads`` raises them."""
-    flagged = False
-
-    def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        nonlocal flagged
-        obj = _object(pairs)
-        flagged = flagged or isinstance(obj, _GivenTwice)
-        return obj
-
-    data = json.loads(raw, object_pairs_hook=hook)
-    if flagged:
-        raise FieldGivenTwice(_first_twice(data, []) or [])
+    noted = TwiceNoted()
+    data = json.loads(raw, object_pairs_hook=noted)
+    if noted.seen:
+        raise FieldGivenTwice(first_given_twice(data) or [])
     return data
 
 
@@ -195,7 +158,7 @@ def read_json_body(
         data = load_request_json(text)
     except FieldGivenTwice as twice:
         field = (where or dotted)(twice.path)
-        raise InvalidRequest(f"{field}: given twice; give each field once", field) from None
+        raise InvalidRequest(given_twice_message(field), field) from None
     except json.JSONDecodeError as err:
         raise InvalidRequest(
             f"the request body is not valid JSON: {err.msg} (line {err.lineno}, column {err.colno})", "body"
@@ -280,11 +243,6 @@ def pattern_mismatch(name: str, error: Mapping[str, Any]) -> str | None:
     return f"must be {expected}"
 
 
-def dotted(path: list[str | int]) -> str:
-    """``["articles", 2, "title"]`` -> ``articles[2].title``."""
-    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in path).lstrip(".")
-
-
 def _not_utf8(raw_query: str) -> InvalidRequest | None:
     """The error for the first parameter of a raw query string whose percent-escapes are not
     UTF-8 (``q=%FF``), or None. Decoded, they would be U+FFFD: a silently different request."""
@@ -315,6 +273,14 @@ def reject_unknown_parameters(app: Any, next_middleware: Any) -> Response:
             if not name:
                 raise InvalidRequest(f"a parameter without a name (=…): this endpoint takes {known}")
             raise InvalidRequest(f"unknown parameter {name} (this endpoint takes: {known})", name)
+    return next_middleware(app)
+
+
+def reject_body(app: Any, next_middleware: Any) -> Response:
+    """A route that takes no body refuses one (a 400 naming ``body``): what a client sends there
+    would be dropped without a word, as a misspelt parameter would. An empty body is none."""
+    if app.current_event.body:
+        raise InvalidRequest("this request takes no body: send it without one", "body")
     return next_middleware(app)
 
 

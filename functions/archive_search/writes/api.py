@@ -27,6 +27,7 @@ from archive_search.search.http import (
     json_response,
     ok_response,
     read_json_body,
+    reject_body,
     reject_unknown_parameters,
 )
 from archive_search.search.service import SearchService
@@ -216,7 +217,7 @@ def upsert_article(external_id: Annotated[str, Path(pattern=EXTERNAL_ID_PATTERN,
     summary="Delete the article with this external id",
     description="202 with the deleted object's key, the article's id and status_url; 404 when there is none. "
     + KEYED,
-    middlewares=[reject_unknown_parameters],
+    middlewares=[reject_unknown_parameters, reject_body],
     openapi_extensions=documented(
         lambda: {
             "responses": _answers(
@@ -244,7 +245,7 @@ def delete_by_external_id(
         "the object holds several articles or was not written through this API; 404 for an unknown id. "
         + KEYED
     ),
-    middlewares=[reject_unknown_parameters],
+    middlewares=[reject_unknown_parameters, reject_body],
     openapi_extensions=documented(
         lambda: {
             "responses": _answers(

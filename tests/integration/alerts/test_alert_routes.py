@@ -124,6 +124,19 @@ def test_rotating_the_secret_of_an_alert_that_is_not_a_webhook_or_not_there_is_r
     assert alerts_api.call("POST", f"/alerts/{alert['id']}/webhook-secret?force=1").status == 400
 
 
+@pytest.mark.parametrize("method, suffix", [("POST", "/webhook-secret"), ("DELETE", "")])
+def test_a_route_that_takes_no_body_refuses_one_naming_it(
+    alerts_api: AlertsApi, method: str, suffix: str
+) -> None:
+    alert = alerts_api.call("POST", "/alerts", HOOK).json
+    path = f"/alerts/{alert['id']}{suffix}"
+    for body in (b'{"secret": "mine"}', b" "):
+        refused = alerts_api.call(method, path, raw=body)
+        assert refused.status == 400 and refused.error["parameter"] == "body", refused.text
+        assert refused.error["message"].startswith("this request takes no body"), refused.text
+    assert alerts_api.call(method, path, raw=b"").status in (200, 204)  # an empty body is none
+
+
 HOOK_URL = "https://hooks.example:8443/services/T000/B000?token=s3cret"
 
 

@@ -330,6 +330,16 @@ def test_delete_removes_the_source_object_and_the_article_leaves_search(api) -> 
     assert api.call("GET", f"/articles/{item['id']}").status == 404
 
 
+@pytest.mark.parametrize("path", ["/articles/0123456789abcdef0123456789abcdef", WIRE_20])
+def test_a_delete_with_a_body_is_refused_naming_it_before_anything_is_deleted(api, path: str) -> None:
+    api.call("PUT", WIRE_20, article())
+
+    answer = api.call("DELETE", path, raw=b'{"reason": "retracted"}')
+
+    assert answer.status == 400 and answer.body["error"]["parameter"] == "body", answer.body
+    assert api.call("DELETE", WIRE_20).status == 202
+
+
 def test_delete_of_an_unknown_id_is_404(api) -> None:
     answer = api.call("DELETE", "/articles/0123456789abcdef0123456789abcdef")
 

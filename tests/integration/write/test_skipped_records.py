@@ -47,6 +47,23 @@ def test_a_json_upload_with_bad_records_indexes_the_good_ones_and_records_the_re
     assert [r["skipped"] for r in listed] == [2]
 
 
+def test_an_uploaded_record_that_gives_a_field_twice_is_recorded_not_indexed_with_one(api) -> None:
+    doubled = json.dumps(GOOD[1]).replace("{", '{"title": "The first of two titles", ', 1)
+    api.rig.put("inbox/export.json", f"[{json.dumps(GOOD[0])}, {doubled}, {json.dumps(GOOD[2])}]")
+    api.settle()
+
+    titles = sorted(d["title"] for (key, _), d in api.rig.documents().items() if key == "inbox/export.json")
+    assert titles == ["Harbour story 0", "Harbour story 2"]
+    assert status(api, "inbox/export.json")["skipped_records"] == [
+        {
+            "record": 1,
+            "line": None,
+            "reason": "field_given_twice",
+            "message": "title: given twice; give each field once",
+        }
+    ]
+
+
 def test_a_json_lines_upload_names_its_bad_line_and_a_re_upload_keeps_it(api) -> None:
     lines = [json.dumps(GOOD[0]), '{"title": "cut off in the export', json.dumps(GOOD[1])]
     api.rig.put("inbox/wire.ndjson", "\n".join(lines) + "\n")

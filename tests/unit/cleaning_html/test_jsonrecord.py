@@ -207,3 +207,49 @@ def test_the_reasons_kept_are_bounded_and_the_count_is_exact() -> None:
 def test_an_upload_of_one_format_without_records_leaves_nothing_out() -> None:
     text = "Harbour reopens\n\nThe harbour reopened on Monday after a week of repairs to the pier."
     assert clean(text.encode(), "inbox/story.txt").skipped.count == 0
+
+
+def _twice(text: str, field: str, value: str) -> str:
+    """``text`` (one JSON object) with ``field`` given a second time, first."""
+    return text.replace("{", f'{{"{field}": {json.dumps(value)}, ', 1)
+
+
+def test_a_record_that_gives_a_field_twice_is_skipped_naming_it_and_the_others_kept() -> None:
+    # json.loads would keep the last title in silence: the first one's words would be lost.
+    doubled = _twice(json.dumps(record(title="B")), "title", "B, the first title")
+    nested = json.dumps(record(title="C", author={"name": "Jane Doe"})).replace(
+        '"name": "Jane Doe"', '"name": "Jane Doe", "name": "John Doe"'
+    )
+    text = f'{{"articles": [{json.dumps(record(title="A"))}, {doubled}, {nested}, {json.dumps(record(title="D"))}]}}'
+
+    articles = clean(text.encode(), "inbox/export.json")
+
+    assert [a.title for a in articles] == ["A", "D"]
+    assert [(r.record, r.reason) for r in articles.skipped.first] == [
+        (1, "field_given_twice"),
+        (2, "field_given_twice"),
+    ]
+    assert [str(r) for r in articles.skipped.first] == [
+        "record 1: title: given twice; give each field once",
+        "record 2: author.name: given twice; give each field once",
+    ]
+
+
+def test_a_json_lines_line_that_gives_a_field_twice_is_skipped_by_its_line() -> None:
+    lines = [json.dumps(record(title="A")), _twice(json.dumps(record(title="B")), "body", "Another body")]
+
+    articles = clean("\n".join(lines).encode(), "inbox/wire.jsonl")
+
+    assert [a.title for a in articles] == ["A"]
+    assert [str(r) for r in articles.skipped.first] == ["line 2: body: given twice; give each field once"]
+
+
+def test_an_envelope_that_gives_its_records_field_twice_is_rejected_naming_it() -> None:
+    # Which list holds the file's records? Either answer loses the other's articles.
+    text = f'{{"articles": [{json.dumps(record(title="A"))}], "articles": [{json.dumps(record(title="B"))}]}}'
+
+    with pytest.raises(RejectedInput) as refused:
+        clean(text.encode(), "inbox/export.json")
+
+    assert refused.value.reason == "field_given_twice"
+    assert refused.value.message == "inbox/export.json: articles: given twice; give each field once"
