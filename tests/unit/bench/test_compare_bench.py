@@ -36,6 +36,22 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def _base_upper_casing_titles(tmp_path: Path, found: str) -> Path:
+    """A copy of the functions whose clean() upper-cases the titles of what ``found`` (lines
+    setting ``found``, and returning early when the base should clean as the tree does) finds."""
+    base = tmp_path / "base"
+    shutil.copytree(ROOT / "functions", base / "functions", ignore=shutil.ignore_patterns("__pycache__"))
+    with (base / "functions" / "archive_search" / "cleaning" / "__init__.py").open("a") as module:
+        module.write(
+            "\n_clean = clean\n"
+            "def clean(*args, **kwargs):\n"
+            "    import dataclasses\n"
+            f"{found}"
+            "    return [dataclasses.replace(a, title=a.title.upper()) for a in found]\n"
+        )
+    return base
+
+
 def test_compare_against_head_prints_round_ratios_and_finds_the_same_output(data: Path) -> None:
     result = run(
         "--base", "HEAD", "--input", "textdump", "--data", str(data), "--rounds", "2", "--check-output"
@@ -68,15 +84,7 @@ def test_compare_names_a_base_it_cannot_check_out(data: Path) -> None:
 
 def test_check_output_counts_the_pages_a_base_cleans_differently(data: Path, tmp_path: Path) -> None:
     # A base checkout whose cleaner upper-cases every title: all three pages differ.
-    base = tmp_path / "base"
-    shutil.copytree(ROOT / "functions", base / "functions", ignore=shutil.ignore_patterns("__pycache__"))
-    with (base / "functions" / "archive_search" / "cleaning" / "__init__.py").open("a") as module:
-        module.write(
-            "\n_clean = clean\n"
-            "def clean(*args, **kwargs):\n"
-            "    import dataclasses\n"
-            "    return [dataclasses.replace(a, title=a.title.upper()) for a in _clean(*args, **kwargs)]\n"
-        )
+    base = _base_upper_casing_titles(tmp_path, "    found = _clean(*args, **kwargs)\n")
 
     result = run("--base", str(base), "--data", str(data), "--rounds", "1", "--check-output")
 
@@ -86,18 +94,10 @@ def test_check_output_counts_the_pages_a_base_cleans_differently(data: Path, tmp
 
 def test_no_stats_cleans_text_dumps_without_line_statistics(data: Path, tmp_path: Path) -> None:
     # A base checkout whose cleaner upper-cases every title when it is given line statistics.
-    base = tmp_path / "base"
-    shutil.copytree(ROOT / "functions", base / "functions", ignore=shutil.ignore_patterns("__pycache__"))
-    with (base / "functions" / "archive_search" / "cleaning" / "__init__.py").open("a") as module:
-        module.write(
-            "\n_clean = clean\n"
-            "def clean(*args, **kwargs):\n"
-            "    import dataclasses\n"
-            "    found = _clean(*args, **kwargs)\n"
-            "    if kwargs.get('line_stats') is None:\n"
-            "        return found\n"
-            "    return [dataclasses.replace(a, title=a.title.upper()) for a in found]\n"
-        )
+    base = _base_upper_casing_titles(
+        tmp_path,
+        "    found = _clean(*args, **kwargs)\n    if kwargs.get('line_stats') is None:\n        return found\n",
+    )
     common = ("--base", str(base), "--data", str(data), "--rounds", "1", "--check-output")
 
     with_stats, without = run(*common), run(*common, "--no-stats")
