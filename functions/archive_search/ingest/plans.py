@@ -20,7 +20,7 @@ Every write carries the event's external version, so a stale write loses to a ne
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from archive_search.cleaning.skipped import NOTHING_SKIPPED, Skipped
@@ -151,6 +151,8 @@ class Plan:
     skipped: Skipped = NOTHING_SKIPPED  # INDEX/UNCHANGED: records the cleaner left out
     # INDEX of changed bytes: fingerprints the key's live documents held before this write
     held_fingerprints: frozenset[str] = frozenset()
+    # INDEX: fingerprint -> the first indexing time of the key's live document holding it
+    kept_times: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def ref(self) -> ObjectRef:
@@ -223,33 +225,35 @@ def mark_unchanged(plan: Plan, found: Mapping[str, Mapping[str, Any]]) -> Plan:
     return plan
 
 
-def replaces_other_bytes(plan: Plan) -> bool:
-    """An ``INDEX`` of new bytes on a key whose receipt records live documents."""
-    previous = plan.previous
-    return bool(
-        plan.kind == INDEX
-        and previous
-        and receipts.live_articles(previous)
-        and previous.get("content_sha256") != plan.sha256
-    )
-
-
-def held_ids(plan: Plan) -> list[str]:
-    """The ids of the documents the key's previous receipt records as live."""
-    return [document_id(plan.ref, i) for i in range(receipts.live_articles(plan.previous))]
+def held_ids(ref: ObjectRef, receipt: Mapping[str, Any] | None) -> list[str]:
+    """The ids of the documents of ``ref`` its receipt records as live."""
+    return [document_id(ref, i) for i in range(receipts.live_articles(receipt))]
 
 
 def with_held(plan: Plan, found: Mapping[str, Mapping[str, Any]]) -> Plan:
-    """Record the fingerprints the key's live documents held before this write (``found``:
-    documents by id, as read). A document carrying the plan's own hash was written by an
-    earlier attempt of this very write, so its article is still new: it is left out."""
-    docs = [found.get(i, {}).get("_source") for i in held_ids(plan)]
-    held = {
-        str(d["fingerprint"])
-        for d in docs
-        if d and not d.get("deleted") and d.get("fingerprint") and d.get("content_sha256") != plan.sha256
-    }
-    return replace(plan, held_fingerprints=frozenset(held))
+    """Record what the key's live documents held before this write (``found``: documents by id,
+    as read; those of other keys are ignored):
+
+    - ``kept_times``: an article whose fingerprint a live document of the key holds keeps that
+      document's ``ingested_at`` (the earliest of several): its content is not new to a reader
+      of the indexed feed, whether the bytes were re-cleaned, reindexed or written again;
+    - ``held_fingerprints`` (alerts): as above, but a document carrying the plan's own hash was
+      written by an earlier attempt of this very write, so its article is still new: left out."""
+    docs = [
+        d
+        for d in (doc.get("_source") for doc in found.values())
+        if d
+        and (d.get("bucket"), d.get("key")) == (plan.ref.bucket, plan.ref.key)
+        and not d.get("deleted")
+        and d.get("fingerprint")
+    ]
+    held = {str(d["fingerprint"]) for d in docs if d.get("content_sha256") != plan.sha256}
+    kept: dict[str, str] = {}
+    for d in docs:
+        printed, at = str(d["fingerprint"]), str(d.get("ingested_at") or "")
+        if at and (printed not in kept or at < kept[printed]):
+            kept[printed] = at
+    return replace(plan, held_fingerprints=frozenset(held), kept_times=kept)
 
 
 def copies_query(plans: Sequence[Plan]) -> dict[str, Any] | None:
@@ -295,6 +299,7 @@ def document_items(plan: Plan, *, now: str, default_version: str) -> list[BulkIt
     if plan.kind in (UNCHANGED, RETRY):
         return []
     ref, version = plan.ref, plan.event.version
+    prints = plan.fingerprints or ("",) * len(plan.articles)
     items = [
         BulkItem(
             document_id(ref, ordinal),
@@ -305,13 +310,13 @@ def document_items(plan: Plan, *, now: str, default_version: str) -> list[BulkIt
                 ordinal,
                 content_sha256=plan.sha256 or "",
                 cleaner_version=plan.cleaner_version or default_version,
-                ingested_at=now,
-                article_fingerprint=plan.fingerprints[ordinal] if plan.fingerprints else None,
+                ingested_at=plan.kept_times.get(printed, now),
+                article_fingerprint=printed or None,
             ),
             ref,
             ordinal,
         )
-        for ordinal, article in enumerate(plan.articles)
+        for ordinal, (article, printed) in enumerate(zip(plan.articles, prints, strict=True))
     ]
     items += [
         tombstone_item(ref, ordinal, version, now=now)

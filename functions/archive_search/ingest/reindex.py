@@ -5,7 +5,9 @@
    (1 when it has none), so any later event still wins and any older one still loses;
    objects are cleaned as ingest cleans them, with the bucket's current line statistics
    (read afresh when the rebuild starts: ``archive-search line-stats`` then ``reindex``
-   re-cleans the archive with new statistics); the service's own objects (keys under
+   re-cleans the archive with new statistics); an article whose content the live index holds
+   under its key keeps that document's ``ingested_at`` (read through the alias), so the
+   indexed feed's order survives the rebuild; the service's own objects (keys under
    ``_archive-search/``) and folder keys (ending in ``/``) are not articles and are skipped;
 3. refresh it, then point the alias at it in ONE ``update_aliases`` request: search
    reads the complete old index until the instant it reads the complete new one;
@@ -66,10 +68,11 @@ def reindex(
     report = ReindexReport(
         index=target, replaced=[], objects=len(refs), cleaner_version=service.version_with(stats)
     )
+    # Each article the live index holds keeps its indexing time (read through the alias).
+    live = {ref: receipt for ref, (_, receipt) in versions.items()}
     for chunk in _chunks(refs):
-        _record(
-            report, service.rebuild([_event(ref, CREATED, versions.get(ref)) for ref in chunk], {}, target)
-        )
+        events = [_event(ref, CREATED, versions.get(ref)) for ref in chunk]
+        _record(report, service.rebuild(events, {}, target, live))
     if report.failed:
         # Never swap to an incomplete index: the live one keeps serving; the new one is
         # left for inspection and a rerun builds another.
@@ -93,12 +96,16 @@ def reindex(
     for chunk in _chunks(changed):
         _record(
             report,
-            service.rebuild([_event(r, CREATED, now.get(r)) for r in chunk], previous, settings.index_alias),
+            service.rebuild(
+                [_event(r, CREATED, now.get(r)) for r in chunk], previous, settings.index_alias, previous
+            ),
         )
     for chunk in _chunks(removed):
         _record(
             report,
-            service.rebuild([_event(r, REMOVED, now.get(r)) for r in chunk], previous, settings.index_alias),
+            service.rebuild(
+                [_event(r, REMOVED, now.get(r)) for r in chunk], previous, settings.index_alias, previous
+            ),
         )
     report.caught_up = len(changed) + len(removed)
     # The rebuild wrote what the bucket held then: a file cut down or deleted since has articles

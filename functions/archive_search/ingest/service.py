@@ -175,7 +175,7 @@ class IngestService:
             else:
                 current.append(latest)
         batch = self._plan(current, {ref: source for ref, (_, source) in known.items()}, remaining_ms)
-        batch = self._read_held(self._find_copies(self._skip_unchanged(batch)))
+        batch = self._find_copies(self._read_held(batch))
         batch, written = self._write_documents(batch, remaining_ms, index=self.settings.index_alias)
         batch, receipt_sources, superseded = self._write_receipts(batch, written, remaining_ms)
         batch, raced = self._clear_raced(batch, superseded, remaining_ms)
@@ -193,13 +193,16 @@ class IngestService:
         events: Sequence[ObjectEvent],
         previous: dict[ObjectRef, dict[str, Any]],
         index: str,
+        live: Mapping[ObjectRef, Mapping[str, Any]],
         remaining_ms: Callable[[], int] = lambda: 3_600_000,
     ) -> BatchResult:
         """Write ``events`` into ``index`` (reindex): no stale or duplicate checks and no
         receipts, since the receipts already record these events; ``previous`` only tells
-        how many ordinals a removed object had."""
+        how many ordinals a removed object had; ``live``: the receipts whose documents, read
+        through the alias, give each unchanged article its first indexing time."""
         result = BatchResult()
         batch = self._plan([Latest(e, frozenset((str(e.ref),))) for e in events], previous, remaining_ms)
+        batch = self._read_held(batch, live)
         require_alias = index == self.settings.index_alias
         batch, _ = self._write_documents(batch, remaining_ms, index=index, require_alias=require_alias)
         for plan in batch:
@@ -338,17 +341,6 @@ class IngestService:
         )
         return cleaned, took_ms
 
-    def _skip_unchanged(self, batch: list[Plan]) -> list[Plan]:
-        """Identical bytes already indexed by the same cleaner: write nothing but the receipt."""
-        candidates = {p.ref for p in batch if plans.may_be_unchanged(p)}
-        if not candidates:
-            return batch
-        try:
-            found = self.engine.mget([i for p in batch if p.ref in candidates for i in plans.own_ids(p)])
-        except ArchiveSearchError:
-            found = {}
-        return [plans.mark_unchanged(p, found) if p.ref in candidates else p for p in batch]
-
     def _find_copies(self, batch: list[Plan]) -> list[Plan]:
         """Near-duplicates under other keys (one search per batch; informational, so a failure
         is only logged)."""
@@ -362,19 +354,28 @@ class IngestService:
             return batch
         return plans.with_copies(batch, hits)
 
-    def _read_held(self, batch: list[Plan]) -> list[Plan]:
-        """What a changed file's key held before this write (one mget per batch), so an alert
-        fires only for its articles whose content is new; a failure is only logged (alerts
-        are at least once: every article of the file may fire)."""
-        changed = {p.ref for p in batch if plans.replaces_other_bytes(p)}
-        if not changed:
+    def _read_held(
+        self, batch: list[Plan], receipts_of: Mapping[ObjectRef, Mapping[str, Any]] | None = None
+    ) -> list[Plan]:
+        """The live documents of the keys an index plan rewrites, as their receipts (the plans'
+        own, or ``receipts_of``) record them, in one mget per batch through the alias: identical
+        bytes by the same cleaner write nothing but the receipt (``UNCHANGED``); otherwise each
+        article whose content the key held keeps its indexing time, and an alert fires only for
+        the new ones. A failure writes everything anew (logged; alerts are at least once)."""
+        live = {p.ref: (receipts_of or {}).get(p.ref, p.previous) for p in batch if p.kind == plans.INDEX}
+        live = {ref: receipt for ref, receipt in live.items() if receipts.live_articles(receipt)}
+        if not live:
             return batch
         try:
-            found = self.engine.mget([i for p in batch if p.ref in changed for i in plans.held_ids(p)])
+            found = self.engine.mget(
+                [i for ref, receipt in live.items() for i in plans.held_ids(ref, receipt)]
+            )
         except Exception as exc:
-            logger.info("reading the replaced documents failed", extra={"error": str(exc)})
-            return batch
-        return [plans.with_held(p, found) if p.ref in changed else p for p in batch]
+            logger.info("reading the documents rewritten failed", extra={"error": str(exc)})
+            found = {}
+        if receipts_of is None:  # ingest: a rebuild writes every object it lists
+            batch = [plans.mark_unchanged(p, found) if plans.may_be_unchanged(p) else p for p in batch]
+        return [plans.with_held(p, found) if p.ref in live and p.kind == plans.INDEX else p for p in batch]
 
     # -- writes ---------------------------------------------------------------
     def _write_documents(

@@ -117,17 +117,38 @@ def test_a_missing_or_tombstoned_document_means_the_object_is_written_again():
 
 def test_a_changed_file_holds_the_fingerprints_of_its_key_s_live_documents_of_other_bytes():
     changed = plan(cleaned(3, sha="s2"), receipt(articles=3, sha="s1"))
-    assert plans.replaces_other_bytes(changed)
-    first, second, third = plans.held_ids(changed)
+    first, second, third = plans.held_ids(REF, changed.previous)
+    key = {"bucket": "b", "key": "a.txt"}
     found = {
-        first: {"_source": {"fingerprint": "old0", "content_sha256": "s1"}},
-        second: {"_source": {"fingerprint": "old1", "content_sha256": "s1", "deleted": True}},
+        first: {"_source": {**key, "fingerprint": "old0", "content_sha256": "s1"}},
+        second: {"_source": {**key, "fingerprint": "old1", "content_sha256": "s1", "deleted": True}},
         # written by an earlier attempt of this same write: its article is still new
-        third: {"_source": {"fingerprint": "f2", "content_sha256": "s2"}},
+        third: {"_source": {**key, "fingerprint": "f2", "content_sha256": "s2"}},
+        # another key's document (read in the same batch): not this key's
+        "other": {"_source": {"bucket": "b", "key": "z.txt", "fingerprint": "z0", "content_sha256": "s1"}},
     }
     assert plans.with_held(changed, found).held_fingerprints == {"old0"}
-    assert not plans.replaces_other_bytes(plan(cleaned(sha="s1"), receipt(sha="s1")))
-    assert not plans.replaces_other_bytes(plan(cleaned(sha="s2"), receipt("deleted", sha="s1")))
+    recleaned = plan(cleaned(sha="s1", version="v2"), receipt(sha="s1"))
+    assert plans.with_held(recleaned, {first: found[first]}).held_fingerprints == set()
+    assert plans.held_ids(REF, receipt("deleted", sha="s1")) == []
+
+
+def test_an_unchanged_article_keeps_its_first_indexing_time_a_changed_one_gets_the_new_one():
+    # Re-cleaned bytes (a newer cleaner): f0 moved to ordinal 1, f1 is gone, f2 is new content.
+    recleaned = plan(replace(cleaned(3), fingerprints=("f2", "f0", "f0")), receipt(articles=2, version="v0"))
+    first, second = plans.held_ids(REF, recleaned.previous)
+    key = {"bucket": "b", "key": "a.txt", "content_sha256": "s1"}
+    found = {
+        first: {"_source": {**key, "fingerprint": "f0", "ingested_at": "2026-01-02T00:00:00.000Z"}},
+        second: {"_source": {**key, "fingerprint": "f1", "ingested_at": "2025-01-01T00:00:00.000Z"}},
+    }
+    kept = plans.with_held(recleaned, found)
+    times = [i.source["ingested_at"] for i in plans.document_items(kept, now=NOW, default_version="v")]
+    assert times == [NOW, "2026-01-02T00:00:00.000Z", "2026-01-02T00:00:00.000Z"]
+    # A tombstone keeps no time for anyone; an unread key keeps none either.
+    found[first]["_source"]["deleted"] = True
+    assert plans.with_held(recleaned, found).kept_times == {"f1": "2025-01-01T00:00:00.000Z"}
+    assert plans.with_held(plan(cleaned()), {}).kept_times == {}
 
 
 def test_copies_are_hits_of_other_keys_with_the_same_fingerprint_listed_once():

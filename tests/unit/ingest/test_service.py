@@ -290,3 +290,26 @@ def test_a_redelivered_event_leaves_its_receipt_as_it_was(event_time_order):
     assert result.failed_ids == []
     assert engine.docs[(settings.receipts_alias, receipt_id(ObjectRef("b", "a.txt")))] == first
     assert heard == ["indexed"]  # no second event
+
+
+def test_the_same_bytes_re_cleaned_by_a_newer_cleaner_keep_each_unchanged_article_s_time(monkeypatch):
+    monkeypatch.setattr("archive_search.ingest.service._now", lambda: "2026-01-01T00:00:00.000Z")
+    engine = MemoryEngine()
+    store = MemoryStore({"a.txt": b"A\nbody=====B\nbody"})
+    service(store, engine, cleaner_version=lambda _: "1.0").process([message("a.txt", "01")], lambda: 60_000)
+    first = {i: s["ingested_at"] for (_, i), (_, s) in engine.docs.items() if "ordinal" in s}
+    a, b = document_id(ObjectRef("b", "a.txt"), 0), document_id(ObjectRef("b", "a.txt"), 1)
+
+    def cleaner_2(data: bytes, key: str, **_: Any) -> list[Article]:  # B cleaned differently now
+        return [Article(title="A", body="A\nbody"), Article(title="B", body="B\nbody, cleaned")]
+
+    newer = IngestService(
+        store, engine, SETTINGS, clean=cleaner_2, cleaner_version=lambda _: "2.0", sleep=lambda _: None
+    )
+    monkeypatch.setattr("archive_search.ingest.service._now", lambda: "2026-01-02T00:00:00.000Z")
+    result = newer.process([message("a.txt", "02")], lambda: 60_000)
+    assert result.failed == {}
+    docs = {i: s for (_, i), (_, s) in engine.docs.items() if "ordinal" in s}
+    assert first == {a: "2026-01-01T00:00:00.000Z", b: "2026-01-01T00:00:00.000Z"}
+    assert docs[a]["cleaner_version"] == "2.0" and docs[a]["ingested_at"] == first[a]
+    assert docs[b]["ingested_at"] == "2026-01-02T00:00:00.000Z"
