@@ -1651,6 +1651,22 @@ def test_an_article_url_with_junk_says_not_found_and_runs_nothing(
     assert [e for e in page.problems.errors if e.startswith("script error")] == []
 
 
+def test_the_query_syntax_says_what_a_bar_means_before_it_is_used_and_the_api_takes_each_example(
+    page: Any, site: LocalStack
+) -> None:
+    # A person reads the help top to bottom: "|" in the brackets example means nothing unless a
+    # line before it says "|" is OR.
+    page.goto(f"{site.url}/")
+    page.get_by_text("Query syntax").click()
+    lines = page.locator("#syntax-help li").all()
+    first_bar = next(line for line in lines if "|" in line.inner_text())
+    assert "OR" in first_bar.inner_text()
+    examples = [code for line in lines for code in line.locator("code").all_inner_texts()]
+    assert "regatta | tram" in examples
+    for example in examples:
+        assert requests.get(f"{site.url}/search", params={"q": example}, timeout=30).status_code == 200
+
+
 def test_escape_closes_the_query_syntax_and_gives_the_focus_back_to_its_summary(
     page: Any, site: LocalStack
 ) -> None:
