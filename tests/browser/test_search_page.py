@@ -529,6 +529,30 @@ def test_arrowing_through_a_menu_is_one_search_and_one_history_entry(
     assert len(searched) == 1
 
 
+def test_recently_added_sorts_by_when_the_archive_indexed_each_article_and_keeps_its_history(
+    page: Any, site: LocalStack
+) -> None:
+    # sort=indexed is the API's "newest in the archive": an archivist asks what came in lately.
+    page.goto(f"{site.url}/?sort=newest")
+    _settled(page)
+    entries = page.evaluate("history.length")
+
+    page.get_by_label("Sort").select_option(label="Recently added")
+    _until(page, "location.search.includes('sort=indexed')")
+    _settled(page)
+
+    indexed = [hit["id"] for hit in _api(site, [("sort", "indexed"), ("size", "10")])["hits"]]
+    newest = [hit["id"] for hit in _api(site, [("sort", "newest"), ("size", "10")])["hits"]]
+    assert _hit_ids(page) == indexed != newest
+    assert page.evaluate("history.length") == entries + 1
+    page.reload()
+    _settled(page)
+    assert page.locator("#sort").input_value() == "indexed" and _hit_ids(page) == indexed
+    page.go_back()
+    _settled(page)
+    assert page.locator("#sort").input_value() == "newest" and _hit_ids(page) == newest
+
+
 def test_the_chart_is_a_named_group_that_says_how_to_use_its_bars(page: Any, site: LocalStack) -> None:
     # Its hint hung on a plain div, which screen readers ignore: the arrow keys went unsaid.
     from playwright.sync_api import expect
