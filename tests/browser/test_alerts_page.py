@@ -208,6 +208,40 @@ def test_an_alert_saved_for_the_feed_only_says_so_and_links_its_feed(page: Any, 
         requests.delete(f"{stack.url}/alerts/{alert_id}", timeout=30)
 
 
+def test_alert_targets_are_worded_as_what_they_do_for_a_person(page: Any, stack: LocalStack) -> None:
+    # "an event on the bus" means nothing to an archivist: each target says what it does, the
+    # API's value in brackets, in the form and in the list alike.
+    hook = requests.post(
+        f"{stack.url}/alerts",
+        json={
+            "name": f"Hook {WORD}",
+            "q": WORD,
+            "target": "webhook",
+            "webhook_url": "https://hooks.example.com/a",
+        },
+        timeout=30,
+    ).json()
+    event_id = _save_alert(page, f"{stack.url}/?q={WORD}+worded", f"Event {WORD}")
+    feed_id = _save_alert(page, f"{stack.url}/?q={WORD}+worded", f"Feed {WORD}", "feed")
+    try:
+        options = page.locator("#alert-target option").all_inner_texts()
+        assert options == ["Notify our other systems (event)", "Only a feed I follow (feed)"]
+        page.goto(f"{stack.url}/?view=alerts")
+        shown = {}
+        for alert_id in (hook["id"], event_id, feed_id):
+            row = page.locator(f'#alerts li[data-id="{alert_id}"] .alert-target')
+            row.wait_for()
+            shown[alert_id] = row.inner_text()
+        assert shown == {
+            hook["id"]: "A web address we call (webhook)",
+            event_id: "Notify our other systems (event)",
+            feed_id: "Only a feed I follow (feed)",
+        }
+    finally:
+        for alert_id in (hook["id"], event_id, feed_id):
+            requests.delete(f"{stack.url}/alerts/{alert_id}", timeout=30)
+
+
 def test_deleting_an_alert_already_deleted_elsewhere_takes_it_off_the_list(
     page: Any, stack: LocalStack
 ) -> None:

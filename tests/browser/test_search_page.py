@@ -529,6 +529,30 @@ def test_arrowing_through_a_menu_is_one_search_and_one_history_entry(
     assert len(searched) == 1
 
 
+def test_recently_added_sorts_by_when_the_archive_indexed_each_article_and_keeps_its_history(
+    page: Any, site: LocalStack
+) -> None:
+    # sort=indexed is the API's "newest in the archive": an archivist asks what came in lately.
+    page.goto(f"{site.url}/?sort=newest")
+    _settled(page)
+    entries = page.evaluate("history.length")
+
+    page.get_by_label("Sort").select_option(label="Recently added")
+    _until(page, "location.search.includes('sort=indexed')")
+    _settled(page)
+
+    indexed = [hit["id"] for hit in _api(site, [("sort", "indexed"), ("size", "10")])["hits"]]
+    newest = [hit["id"] for hit in _api(site, [("sort", "newest"), ("size", "10")])["hits"]]
+    assert _hit_ids(page) == indexed != newest
+    assert page.evaluate("history.length") == entries + 1
+    page.reload()
+    _settled(page)
+    assert page.locator("#sort").input_value() == "indexed" and _hit_ids(page) == indexed
+    page.go_back()
+    _settled(page)
+    assert page.locator("#sort").input_value() == "newest" and _hit_ids(page) == newest
+
+
 def test_the_chart_is_a_named_group_that_says_how_to_use_its_bars(page: Any, site: LocalStack) -> None:
     # Its hint hung on a plain div, which screen readers ignore: the arrow keys went unsaid.
     from playwright.sync_api import expect
@@ -1649,6 +1673,22 @@ def test_an_article_url_with_junk_says_not_found_and_runs_nothing(
     assert page.evaluate("window.__xss") is None
     assert page.locator("img[src='x']").count() == 0
     assert [e for e in page.problems.errors if e.startswith("script error")] == []
+
+
+def test_the_query_syntax_says_what_a_bar_means_before_it_is_used_and_the_api_takes_each_example(
+    page: Any, site: LocalStack
+) -> None:
+    # A person reads the help top to bottom: "|" in the brackets example means nothing unless a
+    # line before it says "|" is OR.
+    page.goto(f"{site.url}/")
+    page.get_by_text("Query syntax").click()
+    lines = page.locator("#syntax-help li").all()
+    first_bar = next(line for line in lines if "|" in line.inner_text())
+    assert "OR" in first_bar.inner_text()
+    examples = [code for line in lines for code in line.locator("code").all_inner_texts()]
+    assert "regatta | tram" in examples
+    for example in examples:
+        assert requests.get(f"{site.url}/search", params={"q": example}, timeout=30).status_code == 200
 
 
 def test_escape_closes_the_query_syntax_and_gives_the_focus_back_to_its_summary(

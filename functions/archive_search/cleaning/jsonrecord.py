@@ -36,6 +36,7 @@ from archive_search.cleaning.limits import (
     MAX_BODY_CHARS,
     MAX_JSON_DEPTH,
     MAX_JSON_LINES,
+    json_error_words,
     loads_numbers_lenient,
     nesting_exceeds,
 )
@@ -278,7 +279,7 @@ def extract_json(text: str, key: str) -> Cleaned:
             if text.lstrip().startswith("<")
             else ""
         )
-        raise RejectedInput("invalid_json", f"{key}: not valid JSON ({err}){markup}") from None
+        raise RejectedInput("invalid_json", f"{key}: {json_error_words(err)}{markup}") from None
     except ValueError as err:
         raise RejectedInput("invalid_json", f"{key}: not valid JSON ({err})") from None
     records = find_records(data)
@@ -334,6 +335,9 @@ def extract_ndjson(text: str, key: str) -> Cleaned:
             value, twice = _load(line)
         except RejectedInput as err:
             problems.append(_skip(where, err.reason, err.message))
+            continue
+        except json.JSONDecodeError as err:
+            problems.append(_skip(where, "invalid_json", json_error_words(err, one_line=True)))
             continue
         except ValueError as err:
             problems.append(_skip(where, "invalid_json", f"not valid JSON ({err})"))

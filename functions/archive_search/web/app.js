@@ -1238,6 +1238,14 @@
     return { href: alert.feed_url, text, "aria-label": `Feed of ${alert.name}` };
   }
 
+  // What each target does, in a person's words (the form's options say the same); the API's
+  // value in brackets, as the docs and a service name it.
+  const TARGET_WORDS = {
+    event: "Notify our other systems (event)",
+    webhook: "A web address we call (webhook)",
+    feed: "Only a feed I follow (feed)",
+  };
+
   function alertRow(alert) {
     const list = $("alerts");
     const remove = el("button", { type: "button", text: "Delete", "aria-label": `Delete the alert ${alert.name}` });
@@ -1251,13 +1259,12 @@
       }
       renderAlerts({ name: alert.name, place }, alertPages);
     });
-    const how = alert.target === "feed" ? "feed only" : alert.target === "webhook" ? "webhook" : "event";
     return el(
       "li",
       { "data-id": alert.id },
       el("a", { href: alertSearchUrl(alert.search), text: alert.name, dir: "auto" }),
       " ",
-      el("span", { class: "alert-target", text: `(${how})` }),
+      el("span", { class: "alert-target", text: TARGET_WORDS[alert.target] || alert.target }),
       " ",
       el("a", alertFeedLink(alert, "feed")),
       " ",

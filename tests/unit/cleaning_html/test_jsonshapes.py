@@ -396,6 +396,48 @@ def test_a_bad_line_is_named_and_the_good_lines_are_kept(caplog: pytest.LogCaptu
     assert "line 1: not valid JSON" in err.value.message and "line 2:" in err.value.message
 
 
+# Each kind of error json raises, on a line of its own; the words a person reads for it.
+BROKEN_LINES = [
+    ("{'title': 'x'}", 2, "field name in double quotes"),
+    ('{"title": "x",}', 15, "field name in double quotes"),
+    ('{"title" "x"}', 10, "colon"),
+    ('{"title": "x" "body": "y"}', 15, "comma"),
+    ('["x" "y"]', 6, "comma"),
+    ('{"title": }', 11, "a value is missing"),
+    ('{"title": "cut off', 11, "never closed"),
+    ('{"title": "tab\there"}', 15, "control character"),
+    ('{"title": "\\q \\x"}', 12, "backslash"),
+    ('{"title": "\\u12"}', 13, "four hex digits"),
+    ('{"title": "x"} {"title": "y"}', 16, "more after"),
+    ("nan", 1, "a value is missing"),
+]
+
+
+@pytest.mark.parametrize(("line", "column", "words"), BROKEN_LINES)
+def test_a_bad_line_says_what_is_wrong_and_where_in_people_s_words(
+    line: str, column: int, words: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    text = "\n".join([json.dumps(story(title="Good")), line])
+    assert titles(extract_ndjson(text, "a.jsonl")) == ["Good"]
+    [skipped] = [r for r in caplog.records if r.getMessage() == "JSON records skipped"]
+    [reason] = skipped.reasons
+    assert reason.startswith(f"line 2: not valid JSON at column {column}: "), reason
+    assert words in reason
+    with pytest.raises(json.JSONDecodeError) as parsed:
+        json.loads(line)
+    assert parsed.value.msg not in reason and "(char " not in reason  # never the parser's own text
+
+
+def test_a_whole_json_file_that_is_not_valid_says_where_by_line_and_column() -> None:
+    with pytest.raises(RejectedInput) as err:
+        extract_json('[\n  {"title": "A",\n   "body": "text"\n  }\n  {"title": "B"}\n]', "export.json")
+    assert err.value.reason == "invalid_json"
+    assert err.value.message.startswith("export.json: not valid JSON at line 5, column 3: a comma"), (
+        err.value.message
+    )
+    assert "delimiter" not in err.value.message
+
+
 def test_a_too_deeply_nested_line_is_a_bad_line_not_a_crash() -> None:
     deep = "[" * 5_000 + "]" * 5_000
     articles = extract_ndjson(deep + "\n" + json.dumps(story()), "deep.ndjson")
