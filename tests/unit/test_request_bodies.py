@@ -96,10 +96,34 @@ def test_a_number_too_long_for_the_parser_is_a_400_not_a_500(method: str, path: 
     assert error["message"].startswith("the request body is not valid JSON: "), error
 
 
-def test_a_json_error_says_where_the_parser_stopped() -> None:
-    (status, error) = call("POST", "/alerts", b'{"name": "x",\n "q": }')
+# Each kind of error json raises on a body; where it stops and the words a person reads for it.
+BROKEN_BODIES = [
+    pytest.param(b"{'name': 'x'}", "line 1, column 2", "field name in double quotes", id="single quotes"),
+    pytest.param(b'{"name": "x",}', "line 1, column 14", "field name in double quotes", id="comma before }"),
+    pytest.param(b'{"name" "x"}', "line 1, column 9", "a colon was expected", id="no colon"),
+    pytest.param(b'{"name": "x"\n "q": "y"}', "line 2, column 2", "a comma was expected", id="no comma"),
+    pytest.param(b'{"name": "x",\n "q": }', "line 2, column 7", "a value is missing", id="no value"),
+    pytest.param(b'{"name": "cut off', "line 1, column 10", "never closed", id="unterminated text"),
+    pytest.param(b'{"name": "tab\there"}', "line 1, column 14", "control character", id="raw tab"),
+    pytest.param(b'{"name": "\\q"}', "line 1, column 11", "a backslash starts an escape", id="bad escape"),
+    pytest.param(b'{"name": "\\u12"}', "line 1, column 12", "four hex digits", id="short \\u escape"),
+    pytest.param(b'{"name": "x"} {"q": "y"}', "line 1, column 15", "more after", id="two values"),
+]
 
-    assert status == 400 and error["message"].endswith("(line 2, column 7)"), error
+
+@pytest.mark.parametrize(("body", "where", "words"), BROKEN_BODIES)
+def test_a_json_error_says_where_and_what_is_wrong_in_people_s_words_on_every_route(
+    body: bytes, where: str, words: str
+) -> None:
+    found = answers(body)
+
+    assert {answer[:3] for answer in found} == {(400, "invalid_parameter", "body")}, found
+    [message] = {answer[3] for answer in found}
+    assert message.startswith(f"the request body is not valid JSON at {where}: "), message
+    assert words in message, message
+    with pytest.raises(json.JSONDecodeError) as parsed:
+        json.loads(body)
+    assert parsed.value.msg not in message and "(char " not in message  # never the parser's own text
 
 
 @pytest.mark.parametrize("body", [None, b" \n "], ids=["none", "blank"])

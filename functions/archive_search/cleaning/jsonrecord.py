@@ -36,13 +36,13 @@ from archive_search.cleaning.limits import (
     MAX_BODY_CHARS,
     MAX_JSON_DEPTH,
     MAX_JSON_LINES,
-    json_error_words,
     loads_numbers_lenient,
     nesting_exceeds,
 )
 from archive_search.cleaning.skipped import Cleaned, Skipped, SkippedRecord
 from archive_search.errors import RejectedInput
 from archive_search.json_twice import TwiceNoted, dotted, first_given_twice, given_twice_message
+from archive_search.json_words import json_error_words
 from archive_search.model import Article
 from archive_search.observability import logger
 from archive_search.upload_formats import MAX_INPUT_BYTES

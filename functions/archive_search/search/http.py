@@ -15,6 +15,7 @@ from aws_lambda_powertools.event_handler import Response, content_types
 
 from archive_search.errors import InvalidRequest, UnsupportedMediaType
 from archive_search.json_twice import TwiceNoted, dotted, first_given_twice, given_twice_message
+from archive_search.json_words import json_error_words
 from archive_search.search.bounds import check_response_size
 
 # Surrogate code points: in a str only from a JSON \u escape of half a pair (a whole pair is
@@ -160,9 +161,7 @@ def read_json_body(
         field = (where or dotted)(twice.path)
         raise InvalidRequest(given_twice_message(field), field) from None
     except json.JSONDecodeError as err:
-        raise InvalidRequest(
-            f"the request body is not valid JSON: {err.msg} (line {err.lineno}, column {err.colno})", "body"
-        ) from None
+        raise InvalidRequest(f"the request body is {json_error_words(err)}", "body") from None
     except ValueError:  # json.loads' own: a number past Python's 4,300 digits
         raise InvalidRequest(
             "the request body is not valid JSON: a number too long to read", "body"
