@@ -31,7 +31,7 @@ import logging
 import os
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -179,6 +179,18 @@ def post_json(url: str, body: bytes, timeout: float = WEBHOOK_TIMEOUT_SECONDS) -
     _WEBHOOK_OPENER.open(request, timeout=timeout).close()
 
 
+def _receive(sqs: Any, queue_url: str, wait_seconds: int, attributes: list[str]) -> list[dict[str, Any]]:
+    """One batch of up to 10 messages, long-polled for ``wait_seconds``."""
+    return sqs.receive_message(
+        QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=wait_seconds, AttributeNames=attributes
+    ).get("Messages", [])
+
+
+def _delete(sqs: Any, queue_url: str, messages: Iterable[Mapping[str, Any]]) -> None:
+    for message in messages:
+        sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+
+
 class EventLog:
     """Drains the log queue: one log line per event, and a POST per event to ``webhook_url``."""
 
@@ -201,15 +213,9 @@ class EventLog:
 
     def poll_once(self) -> int:
         """Handle one batch of delivered events; returns how many were received."""
-        messages = self.sqs.receive_message(
-            QueueUrl=self.queue_url,
-            MaxNumberOfMessages=10,
-            WaitTimeSeconds=self.wait_seconds,
-            AttributeNames=["ApproximateReceiveCount"],
-        ).get("Messages", [])
-        for message in messages:
-            if self._handle(message):
-                self.sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"])
+        messages = _receive(self.sqs, self.queue_url, self.wait_seconds, ["ApproximateReceiveCount"])
+        # Each message is deleted as soon as it is done with, before the next is handled.
+        _delete(self.sqs, self.queue_url, (message for message in messages if self._handle(message)))
         return len(messages)
 
     def _handle(self, message: Mapping[str, Any]) -> bool:
@@ -270,18 +276,12 @@ class AlertRelay:
 
     def poll_once(self) -> int:
         """Relay one batch; returns how many matches were received."""
-        messages = self.sqs.receive_message(
-            QueueUrl=self.queue_url,
-            MaxNumberOfMessages=10,
-            WaitTimeSeconds=self.wait_seconds,
-            AttributeNames=["All"],
-        ).get("Messages", [])
+        messages = _receive(self.sqs, self.queue_url, self.wait_seconds, ["All"])
         if messages:
             answer = relay_batch(
                 sqs_event(messages, self.queue_arn), self.relay, self.hide, delay_scale=self.delay_scale
             )
-            for message in messages_to_delete(messages, answer):
-                self.sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"])
+            _delete(self.sqs, self.queue_url, messages_to_delete(messages, answer))
         return len(messages)
 
 
